@@ -1,0 +1,208 @@
+"""Activation functions (Keras 3 names and formulas), each with a `.grad` backward pass.
+
+Look one up by name with `get`, turn it back into its Keras name with `serialize`.
+
+>>> import numpy as np
+>>> from numkeras import activations
+>>> f = activations.get("swish")
+>>> activations.serialize(f)
+'silu'
+>>> x = np.array([0.0, 1.0], dtype="float32")
+>>> f.grad(x, f(x), np.ones_like(x)).dtype
+dtype('float32')
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+
+from numkeras.activations.activations import (
+    celu,
+    elu,
+    exponential,
+    gelu,
+    glu,
+    hard_shrink,
+    hard_sigmoid,
+    hard_silu,
+    hard_swish,
+    hard_tanh,
+    leaky_relu,
+    linear,
+    log_sigmoid,
+    log_softmax,
+    mish,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    soft_shrink,
+    softmax,
+    softplus,
+    softsign,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    swish,
+    tanh,
+    tanh_shrink,
+    threshold,
+)
+from numkeras.errors import ConfigError
+
+__all__ = [
+    "ALL_ACTIVATIONS",
+    "celu",
+    "deserialize",
+    "elu",
+    "exponential",
+    "gelu",
+    "get",
+    "glu",
+    "hard_shrink",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "leaky_relu",
+    "linear",
+    "log_sigmoid",
+    "log_softmax",
+    "mish",
+    "relu",
+    "relu6",
+    "selu",
+    "serialize",
+    "sigmoid",
+    "silu",
+    "soft_shrink",
+    "softmax",
+    "softplus",
+    "softsign",
+    "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
+    "squareplus",
+    "swish",
+    "tanh",
+    "tanh_shrink",
+    "threshold",
+]
+
+_CANONICAL = (
+    celu,
+    elu,
+    exponential,
+    gelu,
+    glu,
+    hard_shrink,
+    hard_sigmoid,
+    hard_silu,
+    hard_tanh,
+    leaky_relu,
+    linear,
+    log_sigmoid,
+    log_softmax,
+    mish,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    soft_shrink,
+    softmax,
+    softplus,
+    softsign,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh,
+    tanh_shrink,
+    threshold,
+)
+
+#: Every name `get` accepts -> its function (the same keys as Keras 3's registry).
+ALL_ACTIVATIONS: dict[str, Callable] = {fn.__name__: fn for fn in _CANONICAL}
+ALL_ACTIVATIONS["swish"] = silu
+ALL_ACTIVATIONS["hard_swish"] = hard_silu
+
+_NAME_OF = {id(fn): fn.__name__ for fn in _CANONICAL}
+
+
+def _unknown(name: str) -> ConfigError:
+    close = difflib.get_close_matches(name, ALL_ACTIVATIONS, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    valid = ", ".join(repr(n) for n in sorted(ALL_ACTIVATIONS))
+    return ConfigError(f"Unknown activation: {name!r}.{hint} Valid names: {valid}.")
+
+
+def get(identifier) -> Callable:
+    """The activation function for `identifier`.
+
+    Accepts `None` (-> `linear`), a name (`'relu'`, also the aliases `'swish'` and
+    `'hard_swish'`), a Keras config dict (`{"class_name": "function", "config": "relu",
+    ...}`), or any callable, returned as is.
+
+    >>> get("relu").__name__
+    'relu'
+    >>> get(None) is linear
+    True
+    """
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        fn = ALL_ACTIVATIONS.get(identifier)
+        if fn is None:
+            raise _unknown(identifier)
+        return fn
+    if isinstance(identifier, dict):
+        # `.keras` files store built-ins as plain strings; a dict shows up for
+        # functions serialized as {"class_name": "function", "config": "<name>"}.
+        name = identifier.get("config")
+        if not isinstance(name, str):
+            name = identifier.get("class_name")
+        if isinstance(name, str):
+            return get(name)
+        raise ConfigError(
+            f"Could not read an activation from the dict {identifier!r}: expected "
+            '{"class_name": "function", "config": "<name>"} or a plain name string.'
+        )
+    if callable(identifier):
+        return identifier
+    raise ConfigError(
+        f"Could not interpret activation identifier {identifier!r} "
+        f"(type {type(identifier).__name__}). Pass a name such as 'relu', None, or a callable."
+    )
+
+
+def serialize(activation: Callable) -> str:
+    """The Keras name of a built-in activation, as stored in layer configs.
+
+    Aliases serialize to their canonical name, as in Keras (`swish` -> `'silu'`).
+
+    >>> serialize(leaky_relu)
+    'leaky_relu'
+    """
+    name = _NAME_OF.get(id(activation))
+    if name is not None:
+        return name
+    raise ConfigError(
+        f"Cannot serialize activation {activation!r}: only the built-in activations "
+        "(numkeras.activations.ALL_ACTIVATIONS) serialize by name. Use one of them, or "
+        "an activation layer, for models you want to save."
+    )
+
+
+def deserialize(config) -> Callable:
+    """The activation function for a serialized name (or Keras config dict).
+
+    >>> deserialize("relu") is relu
+    True
+    """
+    if config is None:
+        raise ConfigError("Cannot deserialize an activation from None; expected a name.")
+    return get(config)

@@ -1,0 +1,75 @@
+"""The array backend: one handle (`xp`) through which every array op goes.
+
+NumPy today; a CuPy backend only needs to swap `xp` (see `set_array_module`).
+
+>>> from numkeras import backend
+>>> backend.floatx(), backend.epsilon()
+('float32', 1e-07)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+xp = np  # the array module every layer, loss and optimizer uses
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+
+
+def floatx() -> str:
+    """The default float dtype name (Keras: 'float32')."""
+    return _FLOATX
+
+
+def set_floatx(value: str) -> None:
+    """Set the default float dtype ('float16', 'float32' or 'float64')."""
+    global _FLOATX
+    if value not in ("float16", "float32", "float64"):
+        raise ValueError(
+            f"Unknown floatx type: {value!r}. Expected 'float16', 'float32' or 'float64'."
+        )
+    _FLOATX = value
+
+
+def epsilon() -> float:
+    """The fuzz factor used in numeric expressions (Keras: 1e-7)."""
+    return _EPSILON
+
+
+def set_epsilon(value: float) -> None:
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def set_array_module(module) -> None:
+    """Route every array op through `module` (e.g. `cupy`)."""
+    global xp
+    xp = module
+
+
+def to_numpy(x):
+    """Bring an array back to host NumPy (a no-op on the NumPy backend)."""
+    if xp is np:
+        return np.asarray(x)
+    return xp.asnumpy(x)
+
+
+def cast_input(x, dtype: str | None = None):
+    """Convert array-likes (lists, ints, float64 arrays) to a float array, as Keras does.
+
+    Float and integer inputs are cast to `floatx()` (Keras casts inputs to the layer
+    dtype); an array that already has the right dtype is returned without a copy.
+    """
+    dtype = dtype or _FLOATX
+    if isinstance(x, xp.ndarray) and x.dtype == dtype:
+        return x
+    arr = xp.asarray(x)
+    if arr.dtype.kind == "O":
+        raise TypeError(
+            "Inputs must be numeric arrays (or nested lists of numbers); got an object array "
+            f"of shape {tuple(arr.shape)} (ragged lists?)."
+        )
+    if arr.dtype.kind in "fiub":
+        return arr.astype(dtype, copy=False)
+    raise TypeError(f"Inputs must be numeric; got dtype {arr.dtype}.")

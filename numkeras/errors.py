@@ -1,0 +1,75 @@
+"""numkeras's exception classes.
+
+Each subclasses the built-in exception Keras raises in the same situation, so code
+written as `except ValueError:` against Keras keeps working.
+"""
+
+from __future__ import annotations
+
+
+class NumkerasError(Exception):
+    """Base class of every numkeras error."""
+
+
+class ShapeError(NumkerasError, ValueError):
+    """An array's shape does not match what a layer, model or loss expects."""
+
+
+class ConfigError(NumkerasError, ValueError):
+    """A constructor or `compile` argument is invalid (e.g. `Dense(0)`, unknown names)."""
+
+
+class NotBuiltError(NumkerasError, ValueError):
+    """The layer or model has no weights yet; build it or call it on data first."""
+
+
+class NotCompiledError(NumkerasError, RuntimeError):
+    """Training or evaluation was asked of a model that was not compiled."""
+
+
+class FileFormatError(NumkerasError, ValueError):
+    """A saved file is malformed or does not match the model."""
+
+
+class NumkerasWarning(UserWarning):
+    """Warnings about deprecated spellings or surprising-but-allowed behaviour."""
+
+
+class DeprecatedArgumentWarning(NumkerasWarning):
+    """A Keras 2 spelling was used; the message names the Keras 3 one.
+
+    A UserWarning (not DeprecationWarning, which Python hides outside `__main__`),
+    as Keras 3 does, and shown once per message by `warn_deprecated`.
+    """
+
+
+_warned: set[str] = set()
+
+
+def user_stacklevel() -> int:
+    """The `stacklevel` that points a warning at the first frame outside numkeras."""
+    import os
+    import sys
+
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package_dir):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_deprecated(message: str, stacklevel: int | None = None) -> None:
+    """Emit one short deprecation note, once per distinct message per process, pointing at
+    the user's line."""
+    import warnings
+
+    if message in _warned:
+        return
+    _warned.add(message)
+    warnings.warn(message, DeprecatedArgumentWarning, stacklevel=stacklevel or user_stacklevel())
+
+
+def format_shape(shape) -> str:
+    """Render a shape as a plain Python tuple, `None` for unknown dims: `(None, 64)`."""
+    shape = tuple(None if d is None else int(d) for d in shape)
+    return str(shape)

@@ -1,0 +1,227 @@
+"""Weight initializers (Keras 3 classes, names, configs), plus `get`/`serialize`/`deserialize`.
+
+>>> from numkeras import initializers
+>>> init = initializers.get("glorot_uniform")
+>>> init
+GlorotUniform(seed=None)
+>>> initializers.serialize(init)["class_name"]
+'GlorotUniform'
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.initializers.constant_initializers import Constant, Identity, Ones, Zeros
+from numkeras.initializers.initializer import Initializer, standardize_dtype, standardize_shape
+from numkeras.initializers.random_initializers import (
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    LecunNormal,
+    LecunUniform,
+    Orthogonal,
+    RandomInitializer,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    compute_fans,
+)
+
+__all__ = [
+    "ALL_INITIALIZERS",
+    "Constant",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "Identity",
+    "Initializer",
+    "LecunNormal",
+    "LecunUniform",
+    "Ones",
+    "Orthogonal",
+    "RandomInitializer",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Zeros",
+    "compute_fans",
+    "deserialize",
+    "get",
+    "serialize",
+]
+
+_CLASSES = (
+    Initializer,
+    Constant,
+    Identity,
+    Ones,
+    Zeros,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    LecunNormal,
+    LecunUniform,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+)
+
+
+def _snake_case(name: str) -> str:
+    # Keras's `to_snake_case`: "GlorotUniform" -> "glorot_uniform"
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+#: Every name `get` accepts -> its class: class names, snake_case names and Keras's
+#: aliases (the keys of Keras 3's `initializers.ALL_OBJECTS_DICT`, minus STFT).
+ALL_INITIALIZERS: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
+ALL_INITIALIZERS.update({_snake_case(cls.__name__): cls for cls in _CLASSES})
+ALL_INITIALIZERS.update(
+    {
+        "IdentityInitializer": Identity,
+        "OrthogonalInitializer": Orthogonal,
+        "normal": RandomNormal,
+        "uniform": RandomUniform,
+        "one": Ones,
+        "zero": Zeros,
+    }
+)
+
+# Keras's lowercase exports (`keras.initializers.glorot_uniform` is the class itself).
+constant = Constant
+identity = Identity
+ones = Ones
+zeros = Zeros
+glorot_normal = GlorotNormal
+glorot_uniform = GlorotUniform
+he_normal = HeNormal
+he_uniform = HeUniform
+lecun_normal = LecunNormal
+lecun_uniform = LecunUniform
+orthogonal = Orthogonal
+random_normal = RandomNormal
+random_uniform = RandomUniform
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+
+_UNSUPPORTED = {"STFT", "stft", "STFTInitializer"}
+
+
+def _lookup(name: str) -> type:
+    cls = ALL_INITIALIZERS.get(name)
+    if cls is not None:
+        return cls
+    if name in _UNSUPPORTED:
+        raise ConfigError(
+            "The STFT initializer (for Keras's STFTSpectrogram layer) is not supported by numkeras."
+        )
+    close = difflib.get_close_matches(name, ALL_INITIALIZERS, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    valid = ", ".join(repr(n) for n in sorted(ALL_INITIALIZERS))
+    raise ConfigError(f"Unknown initializer: {name!r}.{hint} Valid names: {valid}.")
+
+
+def serialize(initializer) -> dict | None:
+    """The Keras `.keras`-format dict for an initializer (`None` stays `None`).
+
+    >>> serialize(Zeros())
+    {'module': 'keras.initializers', 'class_name': 'Zeros', 'config': {}, 'registered_name': None}
+    """
+    if initializer is None:
+        return None
+    if not isinstance(initializer, Initializer):
+        raise ConfigError(
+            f"Cannot serialize initializer {initializer!r}: only Initializer instances "
+            "have a config. Subclass numkeras.initializers.Initializer to make it saveable."
+        )
+    cls = type(initializer)
+    if ALL_INITIALIZERS.get(cls.__name__) is cls:
+        module, registered_name = "keras.initializers", None
+    else:  # a user subclass
+        module, registered_name = cls.__module__, cls.__name__
+    return {
+        "module": module,
+        "class_name": cls.__name__,
+        "config": initializer.get_config(),
+        "registered_name": registered_name,
+    }
+
+
+def deserialize(config) -> Initializer:
+    """An initializer from a name or a config dict (`{"class_name", "config"}`,
+    optionally with `"module"`/`"registered_name"`, as Keras 3 and Keras 2 write them).
+
+    >>> deserialize({"class_name": "RandomNormal", "config": {"stddev": 0.02}})
+    RandomNormal(mean=0.0, stddev=0.02, seed=None)
+    """
+    if isinstance(config, str):
+        return _lookup(config)()
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise ConfigError(
+            f"Cannot deserialize an initializer from {config!r}: expected a name or a dict "
+            'like {"class_name": "GlorotUniform", "config": {"seed": null}}.'
+        )
+    cls = _lookup(config["class_name"])
+    return cls.from_config(config.get("config") or {})
+
+
+def _from_array(value):
+    array = np.asarray(backend.to_numpy(value))
+
+    def initialize_fn(shape, dtype=None):
+        shape = standardize_shape(shape)
+        if shape != array.shape:
+            raise ShapeError(
+                f"The array used as an initializer has shape {format_shape(array.shape)}, "
+                f"but the weight has shape {format_shape(shape)}."
+            )
+        return backend.xp.asarray(array.astype(standardize_dtype(dtype)))
+
+    return initialize_fn
+
+
+def get(identifier):
+    """The initializer for `identifier`.
+
+    Accepts `None` (-> `None`), a name (`'glorot_uniform'`, `'GlorotUniform'`,
+    `'normal'`, `'zero'`, ...), a config dict, an `Initializer` class (instantiated
+    with defaults) or instance, an array (its values, shape-checked), or any callable
+    `fn(shape, dtype=None)`, returned as is.
+
+    >>> get("he_normal")
+    HeNormal(seed=None)
+    >>> get({"class_name": "Constant", "config": {"value": 0.5}})
+    Constant(value=0.5)
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        return _lookup(identifier)()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if inspect.isclass(identifier) and issubclass(identifier, Initializer):
+        return identifier()
+    if isinstance(identifier, (np.ndarray, np.generic, backend.xp.ndarray)):
+        return _from_array(identifier)
+    if callable(identifier):
+        return identifier
+    raise ConfigError(
+        f"Could not interpret initializer identifier {identifier!r} "
+        f"(type {type(identifier).__name__}). Pass a name such as 'glorot_uniform', a config "
+        "dict, an Initializer, or a callable fn(shape, dtype=None)."
+    )

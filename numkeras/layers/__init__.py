@@ -1,0 +1,28 @@
+"""Layers: `from numkeras.layers import Dense` as `from keras.layers import Dense`."""
+
+from numkeras.layers.activation import Activation
+from numkeras.layers.dense import Dense
+from numkeras.layers.dropout import Dropout
+from numkeras.layers.flatten import Flatten
+from numkeras.layers.input_layer import Input, InputLayer
+from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.keras_tensor import KerasTensor
+from numkeras.layers.layer import Layer
+from numkeras.layers.leaky_relu import LeakyReLU
+from numkeras.layers.relu import ReLU
+from numkeras.layers.reshape import Reshape
+
+__all__ = [
+    "Activation",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Input",
+    "InputLayer",
+    "InputSpec",
+    "KerasTensor",
+    "Layer",
+    "LeakyReLU",
+    "ReLU",
+    "Reshape",
+]

@@ -1,0 +1,136 @@
+"""`Dense`: `activation(inputs @ kernel + bias)`, on the last axis of N-D inputs.
+
+Input `(batch, ..., input_dim)` gives output `(batch, ..., units)`: the kernel
+`(input_dim, units)` contracts the last axis only (Keras 3; never a flatten).
+
+>>> import numpy as np
+>>> Dense(8)(np.ones((2, 256, 64))).shape
+(2, 256, 8)
+"""
+
+from __future__ import annotations
+
+from numkeras import activations, backend, initializers
+from numkeras.errors import ConfigError, ShapeError
+from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.layer import Layer
+
+
+def _unsupported(name: str, value) -> None:
+    if value is not None:
+        raise ConfigError(f"Dense(`{name}`=...) is not supported by numkeras yet; pass None.")
+
+
+class Dense(Layer):
+    def __init__(
+        self,
+        units: int,
+        activation=None,
+        use_bias: bool = True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        kwargs.pop("quantization_config", None)  # Keras 3 config key; always None here
+        if isinstance(units, float) and units.is_integer():
+            units = int(units)
+        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+            raise ConfigError(
+                "Received an invalid value for `units`, expected a positive integer. "
+                f"Received: units={units!r}"
+            )
+        for name, value in (
+            ("kernel_regularizer", kernel_regularizer),
+            ("bias_regularizer", bias_regularizer),
+            ("activity_regularizer", activity_regularizer),
+            ("kernel_constraint", kernel_constraint),
+            ("bias_constraint", bias_constraint),
+        ):
+            _unsupported(name, value)
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_spec = InputSpec(min_ndim=2)
+        self._linear = self.activation is activations.get("linear")
+
+    def build(self, input_shape) -> None:
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ShapeError(
+                f"Layer '{self.name}': the last axis of the inputs to a Dense layer must be "
+                f"known to create the kernel; received shape {tuple(input_shape)}."
+            )
+        self.kernel = self.add_weight(
+            (input_dim, self.units), initializer=self.kernel_initializer, name="kernel"
+        )
+        self.bias = (
+            self.add_weight((self.units,), initializer=self.bias_initializer, name="bias")
+            if self.use_bias
+            else None
+        )
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+
+    def _reset_build_state(self) -> None:
+        self.input_spec = InputSpec(min_ndim=2)
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape)[:-1], self.units)
+
+    def _affine(self, x):
+        z = backend.xp.matmul(x, self.kernel.value)
+        if self.bias is not None:
+            z += self.bias.value
+        return z
+
+    def call(self, inputs, training: bool = False):
+        z = self._affine(inputs)
+        return z if self._linear else self.activation(z)
+
+    def forward(self, inputs, training: bool = True):
+        z = self._affine(inputs)
+        if self._linear:
+            return z, (inputs, None, None)
+        y = self.activation(z)
+        return y, (inputs, z, y)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        x, z, y = cache
+        dz = grad_output if self._linear else self.activation.grad(z, y, grad_output)
+        x2 = x.reshape(-1, x.shape[-1])
+        dz2 = dz.reshape(-1, self.units)
+        self.kernel.add_matmul_grad(x2.T, dz2)
+        if self.bias is not None and self.bias.wants_grad:
+            self.bias.add_grad(dz2.sum(axis=0))
+        if not need_input_grad:
+            return None
+        return backend.xp.matmul(dz, self.kernel.value.T)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            {
+                "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": None,
+                "bias_regularizer": None,
+                "kernel_constraint": None,
+                "bias_constraint": None,
+                "quantization_config": None,
+            }
+        )
+        return config
+
+    def _repr_args(self) -> str:
+        act = activations.serialize(self.activation)
+        return f"{self.units}" + ("" if act == "linear" else f", activation='{act}'")

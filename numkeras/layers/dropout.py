@@ -1,0 +1,73 @@
+"""`Dropout(rate)`: in training, zero a `rate` fraction of inputs and scale the rest
+by `1 / (1 - rate)` (inverted dropout); at inference, the identity.
+
+Masks come from the layer's own generator (`seed=`) or numkeras's global one, so
+`numkeras.utils.set_random_seed` makes training reproducible.
+
+>>> import numpy as np
+>>> Dropout(0.5)(np.ones((1, 4)))  # not training: identity
+array([[1., 1., 1., 1.]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.backend import random
+from numkeras.errors import ConfigError
+from numkeras.layers.layer import Layer
+
+
+class Dropout(Layer):
+    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ConfigError(
+                "Invalid value received for argument `rate`. Expected a float value between "
+                f"0 and 1. Received: rate={rate!r}"
+            )
+        if rate == 1:
+            raise ConfigError(
+                "Dropout(rate=1) would drop every input (and scale by 1/0); use a rate below 1."
+            )
+        super().__init__(**kwargs)
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self._rng = random.make_generator(seed) if seed is not None else None
+
+    def _generator(self):
+        return self._rng if self._rng is not None else random.global_generator()
+
+    def _mask(self, shape):
+        xp = backend.xp
+        if self.noise_shape is not None:
+            shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
+        keep = 1.0 - self.rate
+        u = self._generator().random(shape, dtype="float32")
+        mask = xp.asarray(u >= self.rate, dtype="float32")
+        mask *= xp.float32(1.0 / keep)
+        return mask
+
+    def call(self, inputs, training: bool = False):
+        if not training or self.rate == 0:
+            return inputs
+        return inputs * self._mask(inputs.shape)
+
+    def forward(self, inputs, training: bool = True):
+        if not training or self.rate == 0:
+            return inputs, None
+        mask = self._mask(inputs.shape)
+        return inputs * mask, mask
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        return grad_output if cache is None else grad_output * cache
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "seed": self.seed,
+            "noise_shape": None if self.noise_shape is None else list(self.noise_shape),
+        }
+
+    def _repr_args(self) -> str:
+        return f"{self.rate:g}"

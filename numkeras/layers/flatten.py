@@ -1,0 +1,49 @@
+"""`Flatten`: `(batch, d1, d2, ...)` -> `(batch, d1 * d2 * ...)`; the batch axis is kept.
+
+>>> import numpy as np
+>>> Flatten()(np.zeros((2, 28, 28))).shape
+(2, 784)
+"""
+
+from __future__ import annotations
+
+import math
+
+from numkeras.errors import ConfigError
+from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.layer import Layer
+
+
+class Flatten(Layer):
+    def __init__(self, data_format: str | None = None, **kwargs):
+        if data_format not in (None, "channels_last", "channels_first"):
+            raise ConfigError(
+                f"data_format must be 'channels_last' or 'channels_first', got {data_format!r}."
+            )
+        super().__init__(**kwargs)
+        self.data_format = data_format or "channels_last"
+        self.input_spec = InputSpec(min_ndim=1)
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        size = None if any(d is None for d in rest) else math.prod(rest)
+        return (input_shape[0], size)
+
+    def call(self, inputs, training: bool = False):
+        if self.data_format == "channels_first" and inputs.ndim > 2:
+            inputs = inputs.transpose(0, *range(2, inputs.ndim), 1)
+        return inputs.reshape(inputs.shape[0], -1)
+
+    def forward(self, inputs, training: bool = True):
+        return self.call(inputs), inputs.shape
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        shape = cache
+        if self.data_format == "channels_first" and len(shape) > 2:
+            moved = (shape[0], *shape[2:], shape[1])
+            g = grad_output.reshape(moved)
+            return g.transpose(0, len(shape) - 1, *range(1, len(shape) - 1))
+        return grad_output.reshape(shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "data_format": self.data_format}

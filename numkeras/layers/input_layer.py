@@ -1,0 +1,135 @@
+"""`InputLayer` and `Input`: where a functional graph starts.
+
+`shape` excludes the batch axis; `batch_shape = (batch_size, *shape)` includes it.
+
+>>> Input(shape=(6, 8), batch_size=32).shape
+(32, 6, 8)
+>>> Input(shape=(64,)).shape
+(None, 64)
+"""
+
+from __future__ import annotations
+
+from numkeras.errors import ConfigError, warn_deprecated
+from numkeras.layers.keras_tensor import Node
+from numkeras.layers.layer import Layer, _validate_shape
+
+
+class InputLayer(Layer):
+    def __init__(
+        self,
+        shape=None,
+        batch_size: int | None = None,
+        dtype=None,
+        sparse=None,
+        batch_shape=None,
+        input_tensor=None,
+        optional: bool = False,
+        name: str | None = None,
+        **kwargs,
+    ):
+        if "input_shape" in kwargs:
+            shape = kwargs.pop("input_shape")
+            warn_deprecated(
+                "`InputLayer(input_shape=...)` is a Keras 2 spelling; use `shape=` "
+                "(it excludes the batch axis)."
+            )
+        if "batch_input_shape" in kwargs:
+            batch_shape = kwargs.pop("batch_input_shape")
+            warn_deprecated("`batch_input_shape=` is a Keras 2 spelling; use `batch_shape=`.")
+        for flag in ("ragged",):
+            if kwargs.pop(flag, None):
+                raise ConfigError(f"`{flag}=True` inputs are not supported by numkeras.")
+        if sparse:
+            raise ConfigError("`sparse=True` inputs are not supported by numkeras.")
+        if input_tensor is not None:
+            raise ConfigError("`input_tensor=` is not supported; call the model on the tensor.")
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        if shape is not None and batch_shape is not None:
+            raise ConfigError("You cannot pass both `shape` and `batch_shape` at the same time.")
+        if batch_size is not None and batch_shape is not None:
+            raise ConfigError("You cannot pass both `batch_size` and `batch_shape` at the same time.")
+        if shape is None and batch_shape is None:
+            raise ConfigError(
+                "You must pass a `shape` argument: the shape of one sample, without the batch "
+                "axis, e.g. Input(shape=(64,))."
+            )
+        if batch_size is not None and (
+            not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0
+        ):
+            raise ConfigError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        if shape is not None:
+            batch_shape = (batch_size, *_validate_shape("shape", shape))
+        else:
+            batch_shape = _validate_shape("batch_shape", batch_shape)
+            if not batch_shape:
+                raise ConfigError("`batch_shape` must include the batch axis, e.g. (None, 64).")
+        self.batch_shape = tuple(batch_shape)
+        self.optional = optional
+        self.built = True
+        self._build_input_shape = self.batch_shape
+        self._node = Node(self, [], self.batch_shape)
+        self.output = self._node.outputs[0]
+        self.output.name = self.name
+
+    def get_config(self) -> dict:
+        return {
+            "batch_shape": list(self.batch_shape),
+            "dtype": self.dtype,
+            "sparse": False,
+            "ragged": False,
+            "name": self.name,
+            "optional": self.optional,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        config.pop("sparse", None)
+        config.pop("ragged", None)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)
+
+    def call(self, inputs, training: bool = False):
+        return inputs
+
+    def forward(self, inputs, training: bool = True):
+        return inputs, None
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        return grad_output
+
+    def _repr_args(self) -> str:
+        return f"batch_shape={self.batch_shape}"
+
+
+def Input(
+    shape=None,
+    batch_size: int | None = None,
+    dtype=None,
+    sparse=None,
+    batch_shape=None,
+    name: str | None = None,
+    tensor=None,
+    optional: bool = False,
+):
+    """A symbolic input for the functional API: `shape` excludes the batch axis.
+
+    >>> from numkeras.layers import Dense
+    >>> from numkeras.models import Model
+    >>> x = Input(shape=(64,))
+    >>> Model(x, Dense(8)(x)).output_shape
+    (None, 8)
+    """
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        input_tensor=tensor,
+        optional=optional,
+        name=name,
+    )
+    return layer.output

@@ -1,0 +1,63 @@
+"""Symbolic tensors and graph nodes for the functional API.
+
+Calling a layer on a `KerasTensor` records a `Node` (the layer, its input
+tensors, its output tensors) instead of computing; `Model(inputs, outputs)`
+walks those nodes back from the outputs.
+
+>>> from numkeras.layers import Input, Dense
+>>> x = Input(shape=(64,))
+>>> Dense(8)(x)
+<KerasTensor shape=(None, 8), name=dense...>
+"""
+
+from __future__ import annotations
+
+from numkeras.errors import format_shape
+
+
+class KerasTensor:
+    def __init__(self, shape, dtype="float32", node=None, index: int = 0, name: str | None = None):
+        self.shape = tuple(shape)
+        self.dtype = dtype
+        self.node = node  # the Node that produced this tensor
+        self.index = index  # which output of that node
+        self.name = name or (node.layer.name if node is not None else "keras_tensor")
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self) -> str:
+        return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(
+            f"{self!r} is a symbolic placeholder (from `Input`), not data: it has no values. "
+            "Build a Model(inputs, outputs) and call or predict it on arrays."
+        )
+
+
+class Node:
+    """One call of `layer` on symbolic `inputs`, producing symbolic outputs."""
+
+    def __init__(self, layer, inputs, output_shape, training=None):
+        self.layer = layer
+        self.is_multi_input = isinstance(inputs, (list, tuple))
+        self.inputs = list(inputs) if self.is_multi_input else [inputs]
+        self.training = training
+        self.is_multi_output = isinstance(output_shape, list)
+        shapes = output_shape if self.is_multi_output else [output_shape]
+        dtype = getattr(layer, "dtype", "float32")
+        self.outputs = [KerasTensor(s, dtype, node=self, index=i) for i, s in enumerate(shapes)]
+        layer._inbound_nodes.append(self)
+
+    @property
+    def outputs_structure(self):
+        return list(self.outputs) if self.is_multi_output else self.outputs[0]
+
+    @property
+    def parent_nodes(self) -> list[Node]:
+        return [t.node for t in self.inputs if t.node is not None]
+
+    def __repr__(self) -> str:
+        return f"<Node {self.layer.name}: {[t.shape for t in self.inputs]} -> {[t.shape for t in self.outputs]}>"

@@ -1,0 +1,425 @@
+"""`Layer`: the base class. A layer's life, as in Keras 3:
+
+`__init__` validates and stores config -> `build(input_shape)` creates weights on
+first use -> `call(inputs, training=...)` computes. `compute_output_shape` sits
+beside `call`; an `InputSpec` is checked before every call. For training, a
+layer also has `forward` (returns outputs and a cache) and `backward` (takes the
+cache and the output gradient, returns the input gradient and adds weight
+gradients to its variables), written next to each other.
+
+>>> import numpy as np
+>>> from numkeras.layers import Dense
+>>> layer = Dense(3)
+>>> layer(np.ones((2, 4))).shape
+(2, 3)
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import defaultdict
+
+from numkeras import backend, initializers
+from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
+from numkeras.layers.input_spec import InputSpec, check_input
+from numkeras.variables import Variable
+
+_name_uids: dict[str, int] = defaultdict(int)
+
+
+def to_snake_case(name: str) -> str:
+    """Keras's class-name-to-layer-name rule: `LeakyReLU` -> `leaky_re_lu`."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def unique_name(base: str) -> str:
+    """`dense`, then `dense_1`, `dense_2`, ... (one counter per base name, as Keras)."""
+    n = _name_uids[base]
+    _name_uids[base] += 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def _validate_shape(arg: str, shape) -> tuple:
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        raise ConfigError(
+            f"`{arg}` must be a tuple of positive integers or None, received {shape!r}."
+        ) from None
+    for d in shape:
+        if d is not None and (not isinstance(d, int) or isinstance(d, bool) or d <= 0):
+            raise ConfigError(
+                f"`{arg}` must be a tuple of positive integers or None, received {shape!r}."
+            )
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def is_symbolic(x) -> bool:
+    from numkeras.layers.keras_tensor import KerasTensor
+
+    if isinstance(x, (list, tuple)):
+        return any(isinstance(t, KerasTensor) for t in x)
+    return isinstance(x, KerasTensor)
+
+
+def shape_of(x):
+    if isinstance(x, (list, tuple)):
+        return [tuple(t.shape) for t in x]
+    return tuple(x.shape)
+
+
+class Layer:
+    """Base class of all layers (see the module docstring for the life cycle)."""
+
+    def __init_subclass__(cls, **kwargs):
+        # As Keras's build_wrapper: a direct `layer.build(shape)` also marks it built.
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            original = cls.__dict__["build"]
+
+            def build(self, *args, **kw):
+                original(self, *args, **kw)
+                if not self.built and args:
+                    self._build_input_shape = args[0]
+                self.built = True
+
+            build.__doc__ = original.__doc__
+            build.__wrapped__ = original
+            cls.build = build
+
+    def __init__(
+        self,
+        *,
+        trainable: bool = True,
+        dtype=None,
+        name: str | None = None,
+        **kwargs,
+    ):
+        input_dim = kwargs.pop("input_dim", None)
+        input_shape = kwargs.pop("input_shape", None)
+        batch_size = kwargs.pop("batch_size", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        kwargs.pop("autocast", None)
+        if kwargs:
+            raise ConfigError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
+            )
+        if name is not None and (not isinstance(name, str) or not name or "/" in name):
+            raise ConfigError(f"A layer name must be a non-empty string without '/', got {name!r}.")
+        self.name = name or unique_name(self._default_name())
+        self._trainable = bool(trainable)
+        self.dtype = _dtype_name(dtype)
+        self.built = False
+        self.input_spec: InputSpec | list | None = None
+        self._own_variables: list[Variable] = []
+        self._build_input_shape = None
+        self._inbound_nodes: list = []
+        self._batch_input_shape = _legacy_input_shape(
+            type(self).__name__, input_dim, input_shape, batch_size, batch_input_shape
+        )
+
+    @classmethod
+    def _default_name(cls) -> str:
+        return to_snake_case(cls.__name__)
+
+    # -- weights ------------------------------------------------------------
+    def add_weight(
+        self,
+        shape,
+        initializer="glorot_uniform",
+        dtype=None,
+        trainable: bool = True,
+        name: str | None = None,
+    ) -> Variable:
+        """Create a weight of this layer (called from `build`)."""
+        shape = tuple(int(d) for d in shape)
+        init = initializers.get(initializer)
+        value = init(shape, dtype=dtype or self.dtype)
+        var = Variable(
+            backend.xp.asarray(value, dtype=dtype or self.dtype),
+            name=name or f"variable_{len(self._own_variables)}",
+            trainable=trainable,
+            path=f"{self.name}/{name}",
+        )
+        self._own_variables.append(var)
+        return var
+
+    def _sublayers(self) -> list[Layer]:
+        """Layers that own weights on this layer's behalf (models override)."""
+        return []
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def weights(self) -> list[Variable]:
+        out = list(self._own_variables)
+        for layer in self._sublayers():
+            out.extend(v for v in layer.weights if not any(v is w for w in out))
+        return out
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return []
+        out = [v for v in self._own_variables if v.trainable]
+        for layer in self._sublayers():
+            out.extend(v for v in layer.trainable_weights if not any(v is w for w in out))
+        return out
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.weights if id(v) not in trainable]
+
+    # Keras 3 aliases
+    variables = weights
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self) -> list:
+        """Copies of the weights as NumPy arrays, in `weights` order."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set all weights from a list of arrays (count and shapes checked before any change)."""
+        params = self.weights
+        weights = list(weights)
+        if len(weights) != len(params):
+            raise ShapeError(
+                f"Layer '{self.name}' has {len(params)} weight(s) "
+                f"({', '.join(v.name for v in params) or 'none'}), but set_weights received "
+                f"a list of {len(weights)} array(s)."
+            )
+        arrays = [backend.xp.asarray(w) for w in weights]
+        for v, a in zip(params, arrays):
+            if tuple(a.shape) != v.shape:
+                raise ShapeError(
+                    f"Layer '{self.name}' weight '{v.name}' has shape {format_shape(v.shape)}, "
+                    f"but set_weights received shape {format_shape(a.shape)}."
+                )
+        for v, a in zip(params, arrays):
+            v.assign(a)
+
+    def count_params(self) -> int:
+        if not self.built:
+            raise NotBuiltError(
+                f"You called `count_params` on layer '{self.name}', but the layer isn't built. "
+                "You can build it manually via: `layer.build(input_shape)`."
+            )
+        return int(sum(v.size for v in self.weights))
+
+    # -- life cycle -----------------------------------------------------------
+    def build(self, input_shape) -> None:
+        """Create the layer's weights for `input_shape` (batch axis included)."""
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def call(self, inputs, training: bool = False):
+        raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
+
+    def forward(self, inputs, training: bool = True):
+        """Forward pass for training: returns `(outputs, cache)` for `backward`."""
+        raise NotImplementedError(
+            f"Layer '{self.name}' ({type(self).__name__}) has no backward pass; it can be used "
+            "for inference, not trained through."
+        )
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        """Given `cache` from `forward` and dL/d(outputs), add weight gradients to this
+        layer's variables (`Variable.add_grad`) and return dL/d(inputs)."""
+        raise NotImplementedError(f"Layer '{self.name}' has no backward pass.")
+
+    def _maybe_build(self, input_shape) -> None:
+        """Check the spec, build on first use, and undo a failed build completely."""
+        check_input_all(self.input_spec, input_shape, self.name)
+        if self.built:
+            return
+        before = list(self._own_variables)
+        try:
+            self.build(input_shape)
+            self.built = True
+            check_input_all(self.input_spec, input_shape, self.name)
+        except Exception:
+            self._own_variables[:] = before
+            self.built = False
+            self._reset_build_state()
+            raise
+        self._build_input_shape = input_shape
+
+    def _reset_build_state(self) -> None:
+        """Forget what a failed `build` set up (layers with a tightened spec override)."""
+
+    def __call__(self, inputs, training=None, **kwargs):
+        if is_symbolic(inputs):
+            return self._call_symbolic(inputs, training=training, **kwargs)
+        inputs = _convert(inputs, self.dtype)
+        self._maybe_build(shape_of(inputs))
+        if call_accepts_training(self):
+            kwargs["training"] = bool(training)
+        return self.call(inputs, **kwargs)
+
+    def _call_symbolic(self, inputs, training=None, **kwargs):
+        from numkeras.layers.keras_tensor import Node
+
+        in_shape = shape_of(inputs)
+        self._maybe_build(in_shape)
+        out_shape = self.compute_output_shape(in_shape)
+        node = Node(self, inputs, out_shape, training=training)
+        return node.outputs_structure
+
+    # -- config ---------------------------------------------------------------
+    def get_config(self) -> dict:
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": _dtype_policy_config(self.dtype),
+        }
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)
+
+    def get_build_config(self) -> dict | None:
+        if self._build_input_shape is None:
+            return None
+        return {"input_shape": _jsonable_shape(self._build_input_shape)}
+
+    def _repr_args(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        args = self._repr_args()
+        sep = ", " if args else ""
+        return f"{type(self).__name__}({args}{sep}name='{self.name}')"
+
+
+def check_input_all(spec, shape, layer_name: str) -> None:
+    if isinstance(spec, (list, tuple)):
+        if not isinstance(shape, list) or len(shape) != len(spec):
+            n = len(shape) if isinstance(shape, list) else 1
+            raise ShapeError(
+                f"Layer '{layer_name}' expects {len(spec)} input(s), but it received {n} input "
+                "tensor(s)."
+            )
+        for i, (s, sh) in enumerate(zip(spec, shape)):
+            check_input(s, sh, layer_name, i)
+    elif spec is not None:
+        if isinstance(shape, list):
+            raise ShapeError(
+                f"Layer '{layer_name}' expects 1 input, but it received {len(shape)} input tensors."
+            )
+        check_input(spec, shape, layer_name)
+
+
+def _convert(inputs, dtype):
+    if isinstance(inputs, (list, tuple)) and inputs and _is_array_like_list(inputs) is False:
+        return [backend.cast_input(t, dtype) for t in inputs]
+    return backend.cast_input(inputs, dtype)
+
+
+def _is_array_like_list(x) -> bool:
+    """A nested list of numbers (one array), as opposed to a list of arrays (several inputs)."""
+    first = x[0]
+    return not hasattr(first, "shape")
+
+
+def _dtype_name(dtype) -> str:
+    if dtype is None:
+        return backend.floatx()
+    if isinstance(dtype, dict):
+        dtype = dtype.get("config", {}).get("name", backend.floatx())
+    name = str(getattr(dtype, "name", dtype))
+    if name not in ("float16", "float32", "float64"):
+        raise ConfigError(f"Unsupported layer dtype {dtype!r}; use 'float32' (or float16/float64).")
+    return name
+
+
+def _dtype_policy_config(name: str) -> dict:
+    return {
+        "module": "keras",
+        "class_name": "DTypePolicy",
+        "config": {"name": name},
+        "registered_name": None,
+    }
+
+
+def _jsonable_shape(shape):
+    if isinstance(shape, list):
+        return [_jsonable_shape(s) for s in shape]
+    return [None if d is None else int(d) for d in shape]
+
+
+def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_input_shape):
+    """Turn Keras 2's input_dim / input_shape / batch_size / batch_input_shape into one
+    batch shape (batch axis first), with one deprecation note naming `Input(shape=...)`."""
+    if batch_input_shape is not None:
+        if input_shape is not None or input_dim is not None:
+            raise ConfigError("Pass either `batch_input_shape` or `input_shape`/`input_dim`, not both.")
+        shape = _validate_shape("batch_input_shape", batch_input_shape)
+        if len(shape) < 1:
+            raise ConfigError("`batch_input_shape` needs the batch axis and at least one more.")
+        warn_deprecated(
+            f"`batch_input_shape={format_shape(shape)}` is a Keras 2 spelling; prefer "
+            f"`Input(batch_shape={format_shape(shape)})` as the model's first layer."
+        )
+        return shape
+    if input_dim is not None:
+        if input_shape is not None:
+            raise ConfigError("Pass either `input_dim` or `input_shape`, not both.")
+        if not isinstance(input_dim, int) or isinstance(input_dim, bool) or input_dim <= 0:
+            raise ConfigError(
+                f"`input_dim` must be a positive integer (the size of one sample's last axis, "
+                f"without the batch), received input_dim={input_dim!r}."
+            )
+        input_shape = (input_dim,)
+        spelled = f"input_dim={input_dim}"
+    elif input_shape is not None:
+        input_shape = _validate_shape("input_shape", input_shape)
+        spelled = f"input_shape={format_shape(input_shape)}"
+    else:
+        if batch_size is not None:
+            raise ConfigError("`batch_size` needs `input_shape` (or `input_dim`) beside it.")
+        return None
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
+        raise ConfigError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+    warn_deprecated(
+        f"`{spelled}` on a layer is a Keras 2 spelling; prefer "
+        f"`Input(shape={format_shape(input_shape)})` as the model's first layer "
+        "(shapes exclude the batch axis)."
+    )
+    return (batch_size, *input_shape)
+
+
+_accepts_training: dict[type, bool] = {}
+
+
+def call_accepts_training(layer) -> bool:
+    """Whether `layer.call` takes `training` (user layers may not); cached per class."""
+    cls = type(layer)
+    if cls not in _accepts_training:
+        try:
+            _accepts_training[cls] = "training" in inspect.signature(layer.call).parameters
+        except (TypeError, ValueError):
+            _accepts_training[cls] = False
+    return _accepts_training[cls]

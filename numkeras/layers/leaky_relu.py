@@ -1,0 +1,55 @@
+"""`LeakyReLU`: `x` for `x >= 0`, `negative_slope * x` otherwise (Keras 3 default 0.3).
+
+Keras 2's `alpha=` still works, with one note naming `negative_slope=`; a positional
+argument is the slope, as in the 2017 GAN script's `LeakyReLU(0.2)`.
+
+>>> import numpy as np
+>>> LeakyReLU(0.2)(np.array([[-1.0, 2.0]]))
+array([[-0.2,  2. ]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.errors import ConfigError, warn_deprecated
+from numkeras.layers.layer import Layer
+
+
+class LeakyReLU(Layer):
+    def __init__(self, negative_slope: float = 0.3, **kwargs):
+        if "alpha" in kwargs:
+            negative_slope = kwargs.pop("alpha")
+            warn_deprecated(
+                "`LeakyReLU(alpha=...)` is a Keras 2 spelling; use `negative_slope=...`."
+            )
+        if negative_slope is None or not isinstance(negative_slope, (int, float)) or (
+            negative_slope < 0
+        ):
+            raise ConfigError(
+                "The negative_slope value of a Leaky ReLU layer cannot be None or negative, "
+                f"expected a float >= 0. Received: negative_slope={negative_slope!r}"
+            )
+        super().__init__(**kwargs)
+        self.negative_slope = float(negative_slope)
+        self._slope = backend.xp.float32(self.negative_slope)
+
+    def call(self, inputs, training: bool = False):
+        xp = backend.xp
+        # max(x, a*x) is leaky ReLU for 0 <= a <= 1; one pass and one temporary
+        if self.negative_slope <= 1.0:
+            return xp.maximum(inputs, inputs * self._slope)
+        return xp.where(inputs >= 0, inputs, inputs * self._slope)
+
+    def forward(self, inputs, training: bool = True):
+        return self.call(inputs), inputs
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        xp = backend.xp
+        x = cache
+        return xp.where(x >= 0, grad_output, grad_output * self._slope)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "negative_slope": self.negative_slope}
+
+    def _repr_args(self) -> str:
+        return f"negative_slope={self.negative_slope:g}"

@@ -1,0 +1,56 @@
+"""`ReLU(max_value=None, negative_slope=0.0, threshold=0.0)`, as Keras 3.
+
+>>> import numpy as np
+>>> ReLU(max_value=1.0)(np.array([[-1.0, 0.5, 3.0]]))
+array([[0. , 0.5, 1. ]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from numkeras import activations
+from numkeras.errors import ConfigError
+from numkeras.layers.layer import Layer
+
+
+class ReLU(Layer):
+    def __init__(
+        self,
+        max_value: float | None = None,
+        negative_slope: float = 0.0,
+        threshold: float = 0.0,
+        **kwargs,
+    ):
+        if max_value is not None and max_value < 0.0:
+            raise ConfigError(
+                f"max_value of a ReLU layer cannot be a negative value. Received: {max_value}"
+            )
+        if negative_slope is None or negative_slope < 0.0:
+            raise ConfigError(
+                "negative_slope of a ReLU layer cannot be a negative value. "
+                f"Received: {negative_slope}"
+            )
+        if threshold is None or threshold < 0.0:
+            raise ConfigError(
+                f"threshold of a ReLU layer cannot be a negative value. Received: {threshold}"
+            )
+        super().__init__(**kwargs)
+        self.max_value = None if max_value is None else float(max_value)
+        self.negative_slope = float(negative_slope)
+        self.threshold = float(threshold)
+        self._kw = dict(
+            negative_slope=self.negative_slope, max_value=self.max_value, threshold=self.threshold
+        )
+
+    def call(self, inputs, training: bool = False):
+        return activations.relu(inputs, **self._kw)
+
+    def forward(self, inputs, training: bool = True):
+        y = activations.relu(inputs, **self._kw)
+        return y, (inputs, y)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        x, y = cache
+        return activations.relu.grad(x, y, grad_output, **self._kw)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), **self._kw}

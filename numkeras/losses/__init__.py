@@ -1,0 +1,253 @@
+"""Losses: Keras 3's loss classes and functions, each with a hand-written gradient.
+
+Every `Loss` has `__call__` (reduced value), `call` (per-sample values), `value_and_grad`
+(value and d/dy_pred, used by training) and `check_targets` (shape/label validation with
+actionable errors).
+
+>>> from numkeras import losses
+>>> losses.get("mse")
+MeanSquaredError(name='mse')
+>>> round(float(losses.get("binary_crossentropy")([[1.0]], [[0.5]])), 4)
+0.6931
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from numkeras.errors import ConfigError, warn_deprecated
+from numkeras.losses._naming import unknown_name_message
+from numkeras.losses.crossentropy import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    sparse_categorical_crossentropy,
+)
+from numkeras.losses.hinge import (
+    CategoricalHinge,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from numkeras.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
+from numkeras.losses.probabilistic import KLDivergence, Poisson, kl_divergence, poisson
+from numkeras.losses.regression import (
+    CosineSimilarity,
+    Huber,
+    LogCosh,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    cosine_similarity,
+    huber,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+from numkeras.losses.resolve import (
+    ShapeDependentCrossentropy,
+    is_binary_or_sparse_categorical,
+    resolve,
+)
+from numkeras.losses.wrapper import LossFunctionWrapper
+
+# function form -> class giving its checks and gradient
+_FUNCTION_TO_CLASS = {
+    binary_crossentropy: BinaryCrossentropy,
+    categorical_crossentropy: CategoricalCrossentropy,
+    sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    mean_squared_error: MeanSquaredError,
+    mean_absolute_error: MeanAbsoluteError,
+    mean_absolute_percentage_error: MeanAbsolutePercentageError,
+    mean_squared_logarithmic_error: MeanSquaredLogarithmicError,
+    huber: Huber,
+    log_cosh: LogCosh,
+    cosine_similarity: CosineSimilarity,
+    hinge: Hinge,
+    squared_hinge: SquaredHinge,
+    categorical_hinge: CategoricalHinge,
+    kl_divergence: KLDivergence,
+    poisson: Poisson,
+}
+_CLASSES = {cls.__name__: cls for cls in (*set(_FUNCTION_TO_CLASS.values()), LossFunctionWrapper)}
+_FUNCTIONS = {fn.__name__: fn for fn in _FUNCTION_TO_CLASS}
+# Keras 3's aliases (keras/src/losses/__init__.py ALL_OBJECTS_DICT)
+_ALIASES = {
+    "bce": binary_crossentropy,
+    "BCE": binary_crossentropy,
+    "kld": kl_divergence,
+    "KLD": kl_divergence,
+    "mae": mean_absolute_error,
+    "MAE": mean_absolute_error,
+    "mse": mean_squared_error,
+    "MSE": mean_squared_error,
+    "mape": mean_absolute_percentage_error,
+    "MAPE": mean_absolute_percentage_error,
+    "msle": mean_squared_logarithmic_error,
+    "MSLE": mean_squared_logarithmic_error,
+}
+# Keras 2 names that Keras 3 dropped: accepted with a one-line note
+_KERAS2_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
+
+
+def _valid_names() -> list[str]:
+    return [*_CLASSES, *_FUNCTIONS, *_ALIASES, "crossentropy", "ce"]
+
+
+def get(identifier) -> Loss | None:
+    """A `Loss` instance from a name, alias, class, instance, function or config dict.
+
+    Unlike Keras (which returns plain functions for function names), this always returns a
+    `Loss`, because training needs its `value_and_grad`. A function name or alias keeps the
+    user's spelling as the loss name (`get("mse").name == "mse"`), as Keras's `compile` does.
+    `"crossentropy"`/`"ce"` give a `ShapeDependentCrossentropy` that picks binary, categorical
+    or sparse categorical cross-entropy from the shapes on first use (see `resolve`).
+
+    >>> get("bce")
+    BinaryCrossentropy(name='bce')
+    >>> get({"class_name": "Huber", "config": {"delta": 2.0}}).delta
+    2.0
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        return _from_name(identifier)
+    if inspect.isclass(identifier) and issubclass(identifier, Loss):
+        return identifier()
+    if callable(identifier):
+        cls = _FUNCTION_TO_CLASS.get(identifier)
+        if cls is not None:
+            return cls(name=identifier.__name__)
+        return LossFunctionWrapper(identifier)
+    raise ConfigError(
+        f"Could not interpret loss identifier: {identifier!r}. Pass a loss name such as "
+        "'binary_crossentropy', a Loss instance or class, or a function."
+    )
+
+
+def _from_name(name: str) -> Loss:
+    if name in _KERAS2_NAMES:
+        warn_deprecated(
+            f"Loss name {name!r} is from Keras 2; Keras 3 calls it {_KERAS2_NAMES[name]!r}."
+        )
+        return _from_name(_KERAS2_NAMES[name])
+    if name in _CLASSES and name != "LossFunctionWrapper":
+        return _CLASSES[name]()
+    fn = _FUNCTIONS.get(name) or _ALIASES.get(name)
+    if fn is not None:
+        return _FUNCTION_TO_CLASS[fn](name=name)
+    if name.lower() in ("crossentropy", "ce"):
+        return ShapeDependentCrossentropy(name=name)
+    raise ConfigError(unknown_name_message("loss", name, _valid_names()))
+
+
+def serialize(loss) -> dict | str:
+    """Keras's serialized form: `{"module", "class_name", "config", "registered_name"}`.
+
+    >>> serialize(MeanSquaredError())["class_name"]
+    'MeanSquaredError'
+    >>> serialize(mean_squared_error)["config"]
+    'mean_squared_error'
+    """
+    if loss is None or isinstance(loss, str):
+        return loss
+    if isinstance(loss, Loss):
+        builtin = type(loss).__name__ in _CLASSES and type(loss) is _CLASSES[type(loss).__name__]
+        return {
+            "module": "keras.losses" if builtin else type(loss).__module__,
+            "class_name": type(loss).__name__,
+            "config": loss.get_config(),
+            "registered_name": None if builtin else type(loss).__name__,
+        }
+    if callable(loss):
+        name = getattr(loss, "__name__", repr(loss))
+        builtin = _FUNCTIONS.get(name) is loss
+        return {
+            "module": "builtins" if builtin else getattr(loss, "__module__", None),
+            "class_name": "function",
+            "config": name,
+            "registered_name": "function",
+        }
+    raise ConfigError(f"Cannot serialize loss {loss!r}: expected a Loss or a function.")
+
+
+def deserialize(config, custom_objects: dict | None = None, as_function: bool = False):
+    """Inverse of `serialize` (also accepts a name). Returns a `Loss` (or, with
+    `as_function=True`, the function a serialized function names)."""
+    custom_objects = custom_objects or {}
+    if isinstance(config, str):
+        if as_function and config in _FUNCTIONS:
+            return _FUNCTIONS[config]
+        if config in custom_objects:
+            return get(custom_objects[config])
+        return get(config)
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ConfigError(
+            f"Cannot deserialize loss from {config!r}: expected a name or a dict with "
+            "'class_name' and 'config'."
+        )
+    class_name, inner = config["class_name"], config.get("config") or {}
+    if class_name == "function":
+        fn = custom_objects.get(inner) or _FUNCTIONS.get(inner) or _ALIASES.get(inner)
+        if fn is None:
+            raise ConfigError(unknown_name_message("loss function", str(inner), _FUNCTIONS))
+        return fn if as_function else get(fn)
+    cls = custom_objects.get(class_name) or _CLASSES.get(class_name)
+    if cls is None:
+        raise ConfigError(unknown_name_message("loss class", class_name, _CLASSES))
+    return cls.from_config(dict(inner))
+
+
+__all__ = [
+    "Loss",
+    "LossFunctionWrapper",
+    "ShapeDependentCrossentropy",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "Huber",
+    "LogCosh",
+    "CosineSimilarity",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "KLDivergence",
+    "Poisson",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "mean_squared_error",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
+    "huber",
+    "log_cosh",
+    "cosine_similarity",
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "kl_divergence",
+    "poisson",
+    "get",
+    "serialize",
+    "deserialize",
+    "resolve",
+    "is_binary_or_sparse_categorical",
+    "reduce_weighted_values",
+    "squeeze_or_expand_to_same_rank",
+]

@@ -1,0 +1,56 @@
+"""Name helpers shared by losses and metrics (Keras's `to_snake_case` / `auto_name`)."""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import inspect
+import re
+
+_uids: collections.defaultdict[str, int] = collections.defaultdict(int)
+
+
+def to_snake_case(name: str) -> str:
+    """`'BinaryCrossentropy'` -> `'binary_crossentropy'`, as Keras spells default names."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def auto_name(class_name: str) -> str:
+    """A unique snake_case name: `precision`, then `precision_1`, ... (Keras's `auto_name`)."""
+    prefix = to_snake_case(class_name)
+    count = _uids[prefix]
+    _uids[prefix] += 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def reset_uids() -> None:
+    """Restart the name counters (what `clear_session` does in Keras)."""
+    _uids.clear()
+
+
+def unknown_name_message(kind: str, identifier: str, valid) -> str:
+    """'Unknown loss: 'mse2'. Did you mean 'mse'? Valid names: ...'."""
+    valid = sorted(set(valid), key=str.lower)
+    close = difflib.get_close_matches(identifier, valid, n=1, cutoff=0.5)
+    if not close:  # case-insensitive second chance ('Mse' -> 'mse')
+        lowered = {v.lower(): v for v in valid}
+        close = [lowered[m] for m in difflib.get_close_matches(identifier.lower(), lowered, n=1)]
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"Unknown {kind}: {identifier!r}.{hint} Valid names: {', '.join(valid)}."
+
+
+def config_repr(obj) -> str:
+    """`ClassName(arg=value, ...)` from `get_config()`, omitting arguments left at their default."""
+    from numkeras import backend
+
+    params = inspect.signature(type(obj).__init__).parameters
+    shown = []
+    for key, value in obj.get_config().items():
+        if key == "dtype" and value == backend.floatx():
+            continue
+        param = params.get(key)
+        if param is None or param.default is inspect.Parameter.empty or param.default != value:
+            shown.append(f"{key}={value!r}")
+    return f"{type(obj).__name__}({', '.join(shown)})"

@@ -1,0 +1,427 @@
+"""Cross-entropy losses: binary, categorical (one-hot) and sparse categorical (labels).
+
+Formulas, clipping and label smoothing follow Keras 3 (JAX backend) exactly: probabilities
+are clipped to `[epsilon, 1 - epsilon]` (gradient 0 where clipped), categorical
+probabilities are first renormalised to sum to 1, and the `from_logits` forms use stable
+log-sigmoid / log-softmax.
+
+>>> import numpy as np
+>>> bce = BinaryCrossentropy()
+>>> round(float(bce([[0.0], [1.0]], [[0.4], [0.6]])), 4)
+0.5108
+>>> scce = SparseCategoricalCrossentropy(from_logits=True)
+>>> round(float(scce([2, 0], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])), 4)
+1.0986
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from numkeras import backend
+from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
+from numkeras.losses.loss import Loss
+
+
+def _clip_bounds(dtype: str):
+    xp = backend.xp
+    eps = backend.epsilon()
+    return xp.asarray(eps, dtype), xp.asarray(1.0 - eps, dtype)
+
+
+def _log_softmax(x, axis: int):
+    xp = backend.xp
+    z = x - xp.max(x, axis=axis, keepdims=True)
+    return z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True))
+
+
+def _check_axis(axis) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ConfigError(f"`axis` must be an int. Received: axis={axis!r}")
+    return axis
+
+
+def _check_smoothing(label_smoothing) -> float:
+    label_smoothing = float(label_smoothing)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ConfigError(
+            f"`label_smoothing` must be in [0, 1]. Received: label_smoothing={label_smoothing}"
+        )
+    return label_smoothing
+
+
+class _OneHotTargets:
+    """Mixin: the error hint for losses that expect one-hot targets shaped like y_pred."""
+
+    name: str
+
+    def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
+        n_classes = pred_shape[-1] if pred_shape else None
+        looks_sparse = (len(true_shape) == len(pred_shape) - 1) or (
+            len(true_shape) == len(pred_shape) and true_shape[-1] == 1
+        )
+        if looks_sparse and n_classes and n_classes > 1:
+            return (
+                f"These look like integer class labels, but '{self.name}' expects one-hot "
+                f"targets of shape {format_shape(pred_shape)}. Use "
+                "loss='sparse_categorical_crossentropy', or one-hot encode the labels with "
+                f"numkeras.utils.to_categorical(y, num_classes={n_classes})."
+            )
+        if len(true_shape) == len(pred_shape):
+            return (
+                f"y_true is one-hot over {true_shape[-1]} classes but y_pred has {n_classes}: "
+                "check the last layer's units or to_categorical's num_classes."
+            )
+        return ""
+
+
+class BinaryCrossentropy(Loss):
+    """Cross-entropy for 0/1 targets: `-mean(y*log(p) + (1-y)*log(1-p), axis)`.
+
+    Args:
+        from_logits: `y_pred` holds logits (stable log-sigmoid form) rather than probabilities.
+        label_smoothing: In [0, 1]; targets become `y*(1-s) + 0.5*s`.
+        axis: Axis the mean runs over (default -1).
+        reduction, name, dtype: See `Loss`.
+
+    >>> import numpy as np
+    >>> loss = BinaryCrossentropy(from_logits=True)
+    >>> round(float(loss(np.array([[1.0]]), np.array([[0.0]]))), 4)
+    0.6931
+    """
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction="sum_over_batch_size",
+        name: str = "binary_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = _check_smoothing(label_smoothing)
+        self.axis = _check_axis(axis)
+
+    def forward(self, y_true, y_pred):
+        xp = backend.xp
+        y, x, axis = y_true, y_pred, self.axis
+        if self.label_smoothing:
+            y = y * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
+        n = x.shape[axis]
+        if self.from_logits:
+            e = xp.exp(-xp.abs(x))  # in (0, 1]: no overflow for any logit
+            elem = xp.maximum(x, 0) - x * y + xp.log1p(e)
+
+            def vjp(g):
+                sig = xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+                return xp.expand_dims(g / n, axis) * (sig - y)
+
+        else:
+            lo, hi = _clip_bounds(self.dtype)
+            p = xp.clip(x, lo, hi)
+            elem = -(y * xp.log(p) + (1 - y) * xp.log(1 - p))
+
+            def vjp(g):
+                inside = (x > lo) & (x < hi)  # clipped entries get no gradient, as in Keras
+                d = (1 - y) / (1 - p) - y / p
+                return xp.where(inside, xp.expand_dims(g / n, axis) * d, 0).astype(x.dtype)
+
+        return xp.mean(elem, axis=axis), vjp
+
+    def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
+        if pred_shape and pred_shape[-1] == 1 and len(true_shape) == len(pred_shape):
+            return (
+                f"y_true looks one-hot over {true_shape[-1]} classes but the model has a single "
+                f"output unit. For {true_shape[-1]} classes use a softmax output with "
+                f"{true_shape[-1]} units and loss='categorical_crossentropy'."
+            )
+        if pred_shape and pred_shape[-1] > 1 and len(true_shape) == len(pred_shape) - 1:
+            return (
+                "binary_crossentropy expects one 0/1 target per output unit. If y holds class "
+                "indices, use a softmax output with loss='sparse_categorical_crossentropy'."
+            )
+        return super()._mismatch_hint(true_shape, pred_shape)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            from_logits=self.from_logits, label_smoothing=self.label_smoothing, axis=self.axis
+        )
+        return config
+
+
+class CategoricalCrossentropy(_OneHotTargets, Loss):
+    """Cross-entropy for one-hot targets: `-sum(y * log(p), axis)`.
+
+    Probabilities are renormalised to sum to 1 along `axis` and clipped to
+    `[epsilon, 1 - epsilon]`, as Keras does. Integer labels need `SparseCategoricalCrossentropy`
+    (or `numkeras.utils.to_categorical`); passing them here raises a `ShapeError` that says so.
+
+    Args:
+        from_logits: `y_pred` holds logits (stable log-softmax form).
+        label_smoothing: In [0, 1]; targets become `y*(1-s) + s/num_classes`.
+        axis: The class axis (default -1).
+        reduction, name, dtype: See `Loss`.
+
+    >>> loss = CategoricalCrossentropy()
+    >>> round(float(loss([[0, 1, 0]], [[0.05, 0.95, 0.0]])), 4)
+    0.0513
+    """
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction="sum_over_batch_size",
+        name: str = "categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = _check_smoothing(label_smoothing)
+        self.axis = _check_axis(axis)
+
+    def check_targets(self, y_true, y_pred_shape):
+        if tuple(y_pred_shape)[-1:] == (1,):
+            warnings.warn(
+                f"In loss {self.name}, y_pred has a class axis of size 1, so the loss is always "
+                "0. Use loss='binary_crossentropy' for a single sigmoid output, or give the last "
+                "layer one unit per class.",
+                NumkerasWarning,
+                stacklevel=3,
+            )
+        return super().check_targets(y_true, y_pred_shape)
+
+    def forward(self, y_true, y_pred):
+        xp = backend.xp
+        y, x, axis = y_true, y_pred, self.axis
+        if self.label_smoothing:
+            # Keras uses shape[-1] as the class count whatever `axis` is; we do the same
+            y = y * (1.0 - self.label_smoothing) + self.label_smoothing / y.shape[-1]
+        if self.from_logits:
+            logp = _log_softmax(x, axis)
+
+            def vjp(g):
+                total = xp.sum(y, axis=axis, keepdims=True)
+                return xp.expand_dims(g, axis) * (xp.exp(logp) * total - y)
+
+        else:
+            lo, hi = _clip_bounds(self.dtype)
+            s = xp.sum(x, axis=axis, keepdims=True)
+            q = x / s
+            qc = xp.clip(q, lo, hi)
+            logp = xp.log(qc)
+
+            def vjp(g):
+                inside = (q > lo) & (q < hi)
+                dq = xp.where(inside, -xp.expand_dims(g, axis) * y / qc, 0).astype(x.dtype)
+                return (dq - xp.sum(dq * q, axis=axis, keepdims=True)) / s
+
+        return -xp.sum(y * logp, axis=axis), vjp
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            from_logits=self.from_logits, label_smoothing=self.label_smoothing, axis=self.axis
+        )
+        return config
+
+
+class SparseCategoricalCrossentropy(Loss):
+    """Cross-entropy for integer class labels: `-log(p[label])`.
+
+    `y_true` holds class indices of shape `y_pred.shape` without the class axis (a trailing
+    axis of size 1 is accepted). Labels outside `[0, num_classes)` raise a `ShapeError`
+    (Keras silently scores them as 0); so do one-hot targets, with the fix in the message.
+
+    Args:
+        from_logits: `y_pred` holds logits (stable log-softmax form).
+        ignore_class: A label value (e.g. -1 or 255) whose entries are left out of the loss
+            and of the mean.
+        axis: The class axis of `y_pred` (default -1; Keras only handles -1 correctly).
+        reduction, name, dtype: See `Loss`.
+
+    >>> loss = SparseCategoricalCrossentropy()
+    >>> round(float(loss([1], [[0.05, 0.95, 0.0]])), 4)
+    0.0513
+    """
+
+    def __init__(
+        self,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        reduction="sum_over_batch_size",
+        axis: int = -1,
+        name: str = "sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.from_logits = bool(from_logits)
+        self.ignore_class = None if ignore_class is None else int(ignore_class)
+        self.axis = _check_axis(axis)
+
+    def check_targets(self, y_true, y_pred_shape):
+        xp = backend.xp
+        y = xp.asarray(y_true)
+        if y.dtype.kind not in "fiub":
+            raise TypeError(f"y_true must be numeric class labels; got dtype {y.dtype}.")
+        pred_shape = tuple(y_pred_shape)
+        if not pred_shape:
+            raise ShapeError(f"Loss '{self.name}' needs y_pred with a class axis; got shape ().")
+        axis = self.axis % len(pred_shape)
+        num_classes = pred_shape[axis]
+        expected = pred_shape[:axis] + pred_shape[axis + 1 :]
+        if y.ndim == len(pred_shape) and y.shape[axis] == 1:
+            y = xp.squeeze(y, axis)
+        if tuple(y.shape) != expected:
+            raise ShapeError(self._label_shape_message(tuple(xp.shape(y_true)), pred_shape))
+        if y.dtype.kind == "f":
+            bad = ~xp.isfinite(y) | (y != xp.floor(y))
+            if bool(xp.any(bad)):
+                example = float(y[bad].ravel()[0])
+                raise ShapeError(
+                    f"Loss '{self.name}' expects integer class indices in y_true, but got "
+                    f"non-integer values such as {example}. For one-hot or probability targets "
+                    "use loss='categorical_crossentropy'."
+                )
+        y = y.astype(xp.intp, copy=False)
+        if y.size:
+            bad = (y < 0) | (y >= num_classes)
+            if self.ignore_class is not None:
+                bad &= y != self.ignore_class
+            if bool(xp.any(bad)):
+                raise ShapeError(self._label_range_message(y[bad], num_classes))
+        return y
+
+    def _label_shape_message(self, true_shape: tuple, pred_shape: tuple) -> str:
+        head = (
+            f"Loss '{self.name}' got y_true with shape {format_shape(true_shape)} and y_pred "
+            f"with shape {format_shape(pred_shape)}."
+        )
+        if true_shape == pred_shape:
+            return (
+                f"{head} y_true has the same shape as y_pred, so it looks one-hot encoded, but "
+                f"'{self.name}' expects integer class indices of shape "
+                f"{format_shape(pred_shape[:-1])}. Use loss='categorical_crossentropy', or pass "
+                "the labels as y.argmax(axis=-1)."
+            )
+        if true_shape and true_shape[0] != pred_shape[0]:
+            return (
+                f"{head} They have different batch sizes ({true_shape[0]} vs {pred_shape[0]}): "
+                "x and y must hold the same number of samples."
+            )
+        axis = self.axis % len(pred_shape)
+        expected = pred_shape[:axis] + pred_shape[axis + 1 :]
+        return (
+            f"{head} It expects integer class indices of shape {format_shape(expected)} "
+            f"(or {format_shape(expected + (1,))})."
+        )
+
+    def _label_range_message(self, bad, num_classes: int) -> str:
+        lo, hi = int(bad.min()), int(bad.max())
+        msg = (
+            f"Loss '{self.name}' got class labels outside [0, {num_classes - 1}] (y_pred has "
+            f"{num_classes} classes): found {lo if lo < 0 else hi}."
+        )
+        if lo >= 0 and hi == num_classes:
+            msg += (
+                " If the labels are 1-based, subtract 1; otherwise the last layer needs more units."
+            )
+        elif lo < 0:
+            msg += f" To skip a label such as {lo}, pass ignore_class={lo}."
+        else:
+            msg += f" The last layer needs at least {hi + 1} units."
+        return msg
+
+    def _prepare(self, y_true, y_pred):
+        return self.check_targets(y_true, y_pred.shape), y_pred
+
+    def _mask(self, y_true):
+        if self.ignore_class is None:
+            return None
+        return y_true != self.ignore_class
+
+    def forward(self, y_true, y_pred):
+        xp = backend.xp
+        axis = self.axis % y_pred.ndim
+        x = xp.moveaxis(y_pred, axis, -1)
+        labels = y_true
+        valid = None
+        if self.ignore_class is not None:
+            valid = labels != self.ignore_class
+            labels = xp.where(valid, labels, 0)
+        idx = labels[..., None]
+        if self.from_logits:
+            logp = _log_softmax(x, -1)
+            values = -xp.take_along_axis(logp, idx, axis=-1)[..., 0]
+
+            def local_vjp(g):
+                grad = xp.exp(logp)
+                xp.put_along_axis(grad, idx, xp.take_along_axis(grad, idx, -1) - 1, axis=-1)
+                return g[..., None] * grad
+
+        else:
+            lo, hi = _clip_bounds(self.dtype)
+            s = xp.sum(x, axis=-1, keepdims=True)
+            q_t = xp.take_along_axis(x, idx, axis=-1) / s
+            qc_t = xp.clip(q_t, lo, hi)
+            values = -xp.log(qc_t)[..., 0]
+
+            def local_vjp(g):
+                inside = (q_t > lo) & (q_t < hi)
+                dq_t = xp.where(inside, -g[..., None] / qc_t, 0).astype(x.dtype)
+                grad = -(dq_t * q_t / s) * xp.ones_like(x)
+                xp.put_along_axis(grad, idx, xp.take_along_axis(grad, idx, -1) + dq_t / s, -1)
+                return grad
+
+        if valid is not None:
+            values = xp.where(valid, values, 0).astype(x.dtype)
+
+        def vjp(g):
+            if valid is not None:
+                g = xp.where(valid, g, 0).astype(g.dtype)
+            return xp.moveaxis(local_vjp(g), -1, axis)
+
+        return values, vjp
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(from_logits=self.from_logits, ignore_class=self.ignore_class)
+        return config
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample binary cross-entropy (Keras's function form).
+
+    >>> print(binary_crossentropy([[0.0, 1.0]], [[0.4, 0.6]]).round(4))
+    [0.5108]
+    """
+    loss = BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    return loss.call(y_true, y_pred)
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Per-sample categorical cross-entropy (Keras's function form).
+
+    >>> print(categorical_crossentropy([[0, 1, 0]], [[0.05, 0.95, 0.0]]).round(4))
+    [0.0513]
+    """
+    loss = CategoricalCrossentropy(
+        from_logits=from_logits, label_smoothing=label_smoothing, axis=axis
+    )
+    return loss.call(y_true, y_pred)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Per-sample sparse categorical cross-entropy (Keras's function form).
+
+    >>> print(sparse_categorical_crossentropy([1], [[0.05, 0.95, 0.0]]).round(4))
+    [0.0513]
+    """
+    loss = SparseCategoricalCrossentropy(
+        from_logits=from_logits, ignore_class=ignore_class, axis=axis
+    )
+    return loss.call(y_true, y_pred)

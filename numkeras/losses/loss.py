@@ -1,0 +1,357 @@
+"""`Loss`: the base class, Keras 3's reduction rules, and a fused value-and-gradient.
+
+A built-in loss implements one method, `forward(y_true, y_pred) -> (values, vjp)`, on
+targets already checked and adapted by `check_targets`: `values` are the per-sample losses
+(Keras's function form) and `vjp(dvalues)` maps d(reduced loss)/d(values) back to
+d(reduced loss)/d(y_pred). `__call__`, `call` and `value_and_grad` are built on it.
+
+>>> import numpy as np
+>>> from numkeras.losses import MeanSquaredError
+>>> mse = MeanSquaredError()
+>>> y_true = np.array([[0.0], [1.0]], "float32")
+>>> y_pred = np.array([[0.5], [0.5]], "float32")
+>>> float(mse(y_true, y_pred))
+0.25
+>>> loss, grad = mse.value_and_grad(y_true, y_pred)
+>>> grad.ravel().tolist()
+[0.5, -0.5]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.losses._naming import config_repr, to_snake_case
+
+REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
+
+
+def standardize_reduction(reduction):
+    """Validate `reduction` against Keras 3's allowed values."""
+    if reduction not in REDUCTIONS:
+        names = ", ".join(repr(r) for r in REDUCTIONS)
+        raise ConfigError(
+            f"Invalid value for argument `reduction`: {reduction!r}. Expected one of {names}."
+        )
+    return reduction
+
+
+def standardize_dtype(dtype) -> str:
+    """Dtype name for a loss/metric's computations (`None` -> `backend.floatx()`)."""
+    if dtype is None:
+        return backend.floatx()
+    name = getattr(dtype, "name", None) or str(dtype)
+    if name not in ("float16", "float32", "float64"):
+        raise ConfigError(
+            f"Invalid dtype {dtype!r}: losses and metrics compute in 'float16', 'float32' "
+            "or 'float64'."
+        )
+    return name
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
+    """Keras's rule: when ranks differ by one and the longer ends in 1, match them.
+
+    A rank-1 partner is expanded (`(N,)` -> `(N, 1)`), otherwise the trailing 1 is squeezed.
+    Any other difference is left alone (the caller decides whether it is an error).
+    """
+    xp = backend.xp
+    r1, r2 = x1.ndim, x2.ndim
+    if r1 == r2:
+        return x1, x2
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = xp.expand_dims(x2, -1)
+        else:
+            x1 = xp.squeeze(x1, -1)
+    if r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = xp.expand_dims(x1, -1)
+        else:
+            x2 = xp.squeeze(x2, -1)
+    return x1, x2
+
+
+def adapted_shapes(true_shape: tuple, pred_shape: tuple) -> tuple[tuple, tuple]:
+    """The shapes `squeeze_or_expand_to_same_rank` would produce, without any arrays."""
+    t, p = tuple(true_shape), tuple(pred_shape)
+    if len(t) == len(p) + 1 and t[-1] == 1:
+        if len(p) == 1:
+            p = p + (1,)
+        else:
+            t = t[:-1]
+    elif len(p) == len(t) + 1 and p[-1] == 1:
+        if len(t) == 1:
+            t = t + (1,)
+        else:
+            p = p[:-1]
+    return t, p
+
+
+def sum_to_shape(g, shape: tuple):
+    """Undo broadcasting: sum `g` down to `shape` (the adjoint of `broadcast_to`)."""
+    if g.shape == tuple(shape):
+        return g
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def _align_sample_weight(values, sample_weight):
+    """Match `sample_weight` to the per-sample `values` as Keras does, never broadcasting blindly.
+
+    Keras squeezes/expands a trailing 1 and then multiplies. Beyond that we also accept
+    per-sample weights `(N,)` for per-timestep losses `(N, T)` (expanded to `(N, 1)`; Keras
+    would raise or, when T == N, silently mis-broadcast), and reject every other broadcast.
+    """
+    values_a, sw = squeeze_or_expand_to_same_rank(values, sample_weight)
+    if 1 <= sw.ndim < values_a.ndim and sw.shape == values_a.shape[: sw.ndim]:
+        sw = sw.reshape(sw.shape + (1,) * (values_a.ndim - sw.ndim))
+    try:
+        out_shape = np.broadcast_shapes(values_a.shape, sw.shape)
+    except ValueError:
+        out_shape = None
+    if out_shape is None or (values_a.ndim > 0 and out_shape != values_a.shape):
+        raise ShapeError(
+            f"sample_weight has shape {format_shape(sample_weight.shape)}, which does not match "
+            f"the per-sample loss values of shape {format_shape(values.shape)}. Pass one weight "
+            "per sample (shape (batch_size,)) or a scalar."
+        )
+    return values_a, sw
+
+
+def _apply_mask(sample_weight, mask, dtype: str, reduction):
+    """Merge a mask (e.g. `ignore_class`) into the sample weights, as Keras's `apply_mask`."""
+    if mask is None:
+        return sample_weight
+    xp = backend.xp
+    if reduction in ("mean", "sum_over_batch_size"):
+        # valid entries get total/valid, so the mean runs over valid entries only
+        total = mask.size
+        valid = int(xp.count_nonzero(mask))
+        scale = total / valid if valid else 0.0
+        float_mask = xp.where(mask, xp.asarray(scale, dtype), xp.asarray(0, dtype))
+    else:
+        float_mask = mask.astype(dtype)
+    if sample_weight is None:
+        return float_mask
+    float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
+    return sample_weight * float_mask
+
+
+def reduce_weighted_values(
+    values,
+    sample_weight=None,
+    mask=None,
+    reduction="sum_over_batch_size",
+    dtype: str | None = None,
+    with_grad: bool = False,
+):
+    """Weight and reduce per-sample loss values exactly as Keras 3's `reduce_weighted_values`.
+
+    With `with_grad=True` also returns d(loss)/d(values), shaped like `values`.
+    `"sum"` -> sum(v*w); `"sum_over_batch_size"`/`"mean"` -> sum(v*w)/size;
+    `"mean_with_sample_weight"` -> sum(v*w)/sum(w); `"none"`/`None` -> v*w unreduced.
+    A zero divisor gives 0 (Keras's `divide_no_nan`).
+    """
+    xp = backend.xp
+    dtype = dtype or backend.floatx()
+    values = values.astype(dtype, copy=False)
+    if sample_weight is not None:
+        sample_weight = backend.cast_input(sample_weight, dtype)
+    sample_weight = _apply_mask(sample_weight, mask, dtype, reduction)
+
+    values_a, sw = values, None
+    if sample_weight is not None:
+        values_a, sw = _align_sample_weight(values, sample_weight)
+        weighted = values_a * sw
+    else:
+        weighted = values
+
+    if reduction in (None, "none") or weighted.shape in ((), (0,)):
+        loss, scale = weighted, xp.ones(weighted.shape, dtype)
+    else:
+        loss = xp.sum(weighted, dtype=dtype)
+        scale = xp.asarray(1.0, dtype)
+        if reduction != "sum":
+            if reduction == "mean_with_sample_weight" and sw is not None:
+                divisor = xp.sum(sw, dtype=dtype)
+            else:
+                divisor = xp.asarray(weighted.size, dtype)
+            nonzero = divisor != 0
+            safe = xp.where(nonzero, divisor, xp.asarray(1, dtype))
+            loss = xp.where(nonzero, loss / safe, xp.asarray(0, dtype))
+            scale = xp.where(nonzero, 1 / safe, xp.asarray(0, dtype)).astype(dtype)
+        loss = loss.astype(dtype)
+    if loss.ndim == 0:
+        loss = loss[()]  # a NumPy scalar, not a 0-d array
+    if not with_grad:
+        return loss
+    if reduction in (None, "none") and weighted.ndim > 0:
+        raise ConfigError(
+            "value_and_grad needs a scalar loss, but this loss has reduction="
+            f"{reduction!r}. Use 'sum_over_batch_size' (the default), 'sum' or 'mean'."
+        )
+    dweighted = xp.broadcast_to(scale, weighted.shape)
+    dvalues = dweighted * sw if sw is not None else dweighted
+    dvalues = sum_to_shape(dvalues, values_a.shape).reshape(values.shape)
+    return loss, xp.ascontiguousarray(dvalues, dtype=dtype)
+
+
+class Loss:
+    """Base class of every loss. Subclass it and implement `forward` (or Keras-style `call`).
+
+    Args:
+        name: Name of the loss (default: snake_case of the class name).
+        reduction: `"sum_over_batch_size"` (default), `"sum"`, `"mean"`,
+            `"mean_with_sample_weight"`, `"none"` or `None`.
+        dtype: Dtype of the computations (default `backend.floatx()`, float32).
+
+    A Keras-style subclass that only overrides `call(y_true, y_pred)` works with `__call__`;
+    to train with it, also implement `forward(y_true, y_pred) -> (values, vjp)` where
+    `vjp(dvalues)` returns the gradient w.r.t. `y_pred`.
+
+    >>> import numpy as np
+    >>> class L1(Loss):
+    ...     def forward(self, y_true, y_pred):
+    ...         d = y_pred - y_true
+    ...         return np.abs(d).sum(-1), lambda g: g[..., None] * np.sign(d)
+    >>> float(L1()(np.zeros((2, 2)), np.ones((2, 2))))
+    2.0
+    """
+
+    def __init__(self, name: str | None = None, reduction="sum_over_batch_size", dtype=None):
+        self.name = name or to_snake_case(type(self).__name__)
+        self.reduction = standardize_reduction(reduction)
+        self._dtype = standardize_dtype(dtype)
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    # -- public API -------------------------------------------------------------------------
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        """The reduced loss (a scalar of `self.dtype`, or per-sample values for `"none"`)."""
+        y_pred = backend.cast_input(y_pred, self.dtype)
+        if not self._has_forward():
+            values = self.call(backend.cast_input(y_true, self.dtype), y_pred)
+            return reduce_weighted_values(
+                backend.xp.asarray(values), sample_weight, None, self.reduction, self.dtype
+            )
+        y_true, y_pred_a = self._prepare(y_true, y_pred)
+        values, _ = self.forward(y_true, y_pred_a)
+        return reduce_weighted_values(
+            values, sample_weight, self._mask(y_true), self.reduction, self.dtype
+        )
+
+    def call(self, y_true, y_pred):
+        """Per-sample loss values, unreduced and unweighted (Keras's function form)."""
+        if not self._has_forward():
+            raise NotImplementedError(f"{type(self).__name__} must implement `forward` or `call`.")
+        y_pred = backend.cast_input(y_pred, self.dtype)
+        y_true, y_pred = self._prepare(y_true, y_pred)
+        return self.forward(y_true, y_pred)[0]
+
+    def value_and_grad(self, y_true, y_pred, sample_weight=None):
+        """`(loss, dloss/dy_pred)`: the reduced loss and its gradient w.r.t. `y_pred`.
+
+        The gradient has the shape and dtype of `y_pred` (float inputs) and includes the
+        reduction and sample weighting, so it is exactly d(`self(y_true, y_pred, w)`)/d(y_pred).
+        """
+        if not self._has_forward():
+            raise NotImplementedError(
+                f"{type(self).__name__} defines only `call`, so it has no gradient. Implement "
+                "`forward(y_true, y_pred) -> (values, vjp)` to train with it."
+            )
+        xp = backend.xp
+        raw = xp.asarray(y_pred)
+        is_float_array = isinstance(y_pred, xp.ndarray) and y_pred.dtype.kind == "f"
+        out_dtype = y_pred.dtype if is_float_array else np.dtype(self.dtype)
+        y_pred = backend.cast_input(raw, self.dtype)
+        y_true, y_pred_a = self._prepare(y_true, y_pred)
+        values, vjp = self.forward(y_true, y_pred_a)
+        loss, dvalues = reduce_weighted_values(
+            values, sample_weight, self._mask(y_true), self.reduction, self.dtype, with_grad=True
+        )
+        grad = vjp(dvalues).reshape(raw.shape)
+        return loss, grad.astype(out_dtype, copy=False)
+
+    def check_targets(self, y_true, y_pred_shape):
+        """Convert `y_true` and check it against `y_pred`'s shape before any computation.
+
+        Returns `y_true` as a `self.dtype` array, with a trailing axis of size 1 squeezed or
+        added as Keras 3 does (`(N,)` vs `(N, 1)`). Any other mismatch raises `ShapeError`
+        naming the loss, both shapes and the likely fix; nothing is broadcast silently.
+        """
+        y_true = backend.cast_input(y_true, self.dtype)
+        pred_shape = tuple(y_pred_shape)
+        if not pred_shape:
+            raise ShapeError(
+                f"Loss '{self.name}' needs y_pred with at least one axis (the batch axis); got "
+                "a scalar."
+            )
+        true_a, pred_a = adapted_shapes(y_true.shape, pred_shape)
+        if true_a != pred_a:
+            raise ShapeError(self._mismatch_message(tuple(y_true.shape), pred_shape))
+        if true_a != tuple(y_true.shape) and len(pred_a) == len(pred_shape):
+            y_true = y_true.reshape(true_a)  # only reshape y_true when y_pred keeps its rank
+        return y_true
+
+    # -- hooks for subclasses ---------------------------------------------------------------
+    def forward(self, y_true, y_pred) -> tuple[object, Callable]:
+        """Per-sample values and their vector-Jacobian product (see module docstring)."""
+        raise NotImplementedError
+
+    def _has_forward(self) -> bool:
+        return type(self).forward is not Loss.forward
+
+    def _prepare(self, y_true, y_pred):
+        """Checked `y_true` and `y_pred`, both adapted to Keras's common rank."""
+        y_true = self.check_targets(y_true, y_pred.shape)
+        return squeeze_or_expand_to_same_rank(y_true, y_pred)
+
+    def _mask(self, y_true):
+        """Boolean mask of valid per-sample values (only `ignore_class` produces one)."""
+        return None
+
+    def _mismatch_message(self, true_shape: tuple, pred_shape: tuple) -> str:
+        head = (
+            f"Loss '{self.name}' got y_true with shape {format_shape(true_shape)} and y_pred "
+            f"with shape {format_shape(pred_shape)}."
+        )
+        if true_shape and pred_shape and true_shape[0] != pred_shape[0]:
+            return (
+                f"{head} They have different batch sizes ({true_shape[0]} vs {pred_shape[0]}): "
+                "x and y must hold the same number of samples."
+            )
+        return (
+            f"{head} It expects y_true to have the same shape as y_pred (a trailing axis of "
+            f"size 1 may differ). {self._mismatch_hint(true_shape, pred_shape)}"
+        ).rstrip()
+
+    def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
+        if pred_shape and len(true_shape) == len(pred_shape) and true_shape[-1] != pred_shape[-1]:
+            return (
+                f"y_true has {true_shape[-1]} values per sample but the model outputs "
+                f"{pred_shape[-1]}; check the last layer's units."
+            )
+        return ""
+
+    # -- config -----------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return config_repr(self)

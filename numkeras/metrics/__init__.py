@@ -1,0 +1,269 @@
+"""Metrics: Keras 3's stateful metrics and function forms.
+
+A metric accumulates over batches: `update_state(y_true, y_pred, sample_weight=None)` per
+batch, `result()` for the (weighted) mean over every sample seen, `reset_state()` to start
+over. `resolve` implements `compile(metrics=["accuracy"])`'s choice of accuracy.
+
+>>> from numkeras import metrics
+>>> m = metrics.get("binary_accuracy")
+>>> m.update_state([[1], [0]], [[0.8], [0.4]])
+>>> m.update_state([[1]], [[0.3]])
+>>> round(m.result(), 4)
+0.6667
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from numkeras.errors import ConfigError
+from numkeras.losses import _FUNCTIONS as _LOSS_FUNCTIONS
+from numkeras.losses import serialize as _serialize_function
+from numkeras.losses._naming import to_snake_case, unknown_name_message
+from numkeras.metrics.accuracy import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from numkeras.metrics.auc import AUC
+from numkeras.metrics.confusion import (
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
+from numkeras.metrics.metric import Metric
+from numkeras.metrics.probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    Hinge,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+)
+from numkeras.metrics.reduction import Mean, MeanMetricWrapper, Sum
+from numkeras.metrics.regression import (
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    RootMeanSquaredError,
+    cosine_similarity,
+)
+from numkeras.metrics.resolve import resolve
+
+_ALL_CLASSES = (
+    Mean,
+    Sum,
+    MeanMetricWrapper,
+    MeanSquaredError,
+    RootMeanSquaredError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    CosineSimilarity,
+    LogCoshError,
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    KLDivergence,
+    Poisson,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+)
+_CLASSES = {cls.__name__: cls for cls in _ALL_CLASSES}
+# Keras 3's lookup table: class names, their snake_case, and a few aliases
+_NAMES = {**_CLASSES, **{to_snake_case(name): cls for name, cls in _CLASSES.items()}}
+_NAMES.update(
+    {
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
+        "mse": MeanSquaredError,
+        "MSE": MeanSquaredError,
+        "mae": MeanAbsoluteError,
+        "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
+    }
+)
+
+_METRIC_FUNCTIONS = {
+    fn.__name__: fn
+    for fn in (
+        accuracy,
+        binary_accuracy,
+        categorical_accuracy,
+        sparse_categorical_accuracy,
+        top_k_categorical_accuracy,
+        sparse_top_k_categorical_accuracy,
+        cosine_similarity,
+    )
+}
+
+
+def get(identifier) -> Metric | None:
+    """A `Metric` from a name, alias, class, instance, function or config dict.
+
+    Names follow Keras 3 (`"binary_accuracy"`, `"mse"`, `"AUC"`...; the instance keeps the
+    class's default name, `compile` renames it, see `resolve`). `"acc"` gives
+    `Accuracy(name="acc")`. A function is wrapped in `MeanMetricWrapper` (Keras returns it
+    as is). For the shape-dependent `"accuracy"` of `compile`, use `resolve`.
+
+    >>> get("mse")
+    MeanSquaredError()
+    >>> get("acc")
+    Accuracy(name='acc')
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier == "acc":
+            return Accuracy(name="acc")
+        cls = _NAMES.get(identifier)
+        if cls is None or identifier in ("MeanMetricWrapper", "mean_metric_wrapper"):
+            if identifier.lower() in ("crossentropy", "ce"):
+                raise ConfigError(
+                    f"Metric {identifier!r} depends on the data shapes; it is resolved by "
+                    "compile (numkeras.metrics.resolve(identifier, loss, y_true_shape, "
+                    "y_pred_shape))."
+                )
+            valid = [n for n in _NAMES if n not in ("MeanMetricWrapper", "mean_metric_wrapper")]
+            raise ConfigError(unknown_name_message("metric", identifier, [*valid, "acc"]))
+        return cls()
+    if inspect.isclass(identifier) and issubclass(identifier, Metric):
+        return identifier()
+    if callable(identifier):
+        name = to_snake_case(getattr(identifier, "__name__", type(identifier).__name__))
+        return MeanMetricWrapper(identifier, name=name)
+    raise ConfigError(
+        f"Could not interpret metric identifier: {identifier!r}. Pass a metric name such as "
+        "'accuracy' or 'mse', a Metric instance or class, or a function."
+    )
+
+
+def serialize(metric) -> dict | str:
+    """Keras's serialized form of a metric (`module`, `class_name`, `config`, ...)."""
+    if metric is None or isinstance(metric, str):
+        return metric
+    if isinstance(metric, Metric):
+        builtin = _CLASSES.get(type(metric).__name__) is type(metric)
+        return {
+            "module": "keras.metrics" if builtin else type(metric).__module__,
+            "class_name": type(metric).__name__,
+            "config": metric.get_config(),
+            "registered_name": None if builtin else type(metric).__name__,
+        }
+    return _serialize_function(metric)
+
+
+def deserialize(config, custom_objects: dict | None = None) -> Metric:
+    """Inverse of `serialize` (also accepts a name)."""
+    custom_objects = custom_objects or {}
+    if isinstance(config, str):
+        return get(custom_objects.get(config, config))
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ConfigError(
+            f"Cannot deserialize metric from {config!r}: expected a name or a dict with "
+            "'class_name' and 'config'."
+        )
+    if config["class_name"] == "function":
+        return get(_function_from_config(config, custom_objects))
+    cls = custom_objects.get(config["class_name"]) or _CLASSES.get(config["class_name"])
+    if cls is None:
+        raise ConfigError(unknown_name_message("metric class", config["class_name"], _CLASSES))
+    return cls.from_config(dict(config.get("config") or {}))
+
+
+def _function_from_config(fn_config, custom_objects: dict | None = None):
+    """The function a serialized `{'class_name': 'function', 'config': name}` names."""
+    if callable(fn_config):
+        return fn_config
+    name = fn_config.get("config") if isinstance(fn_config, dict) else fn_config
+    custom_objects = custom_objects or {}
+    fn = custom_objects.get(name) or _METRIC_FUNCTIONS.get(name) or _LOSS_FUNCTIONS.get(name)
+    if fn is None:
+        known = [*_METRIC_FUNCTIONS, *_LOSS_FUNCTIONS]
+        raise ConfigError(unknown_name_message("metric function", str(name), known))
+    return fn
+
+
+__all__ = [
+    "Metric",
+    "Mean",
+    "Sum",
+    "MeanMetricWrapper",
+    "Accuracy",
+    "BinaryAccuracy",
+    "CategoricalAccuracy",
+    "SparseCategoricalAccuracy",
+    "TopKCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "RootMeanSquaredError",
+    "CosineSimilarity",
+    "LogCoshError",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "KLDivergence",
+    "Poisson",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "Precision",
+    "Recall",
+    "TruePositives",
+    "FalsePositives",
+    "TrueNegatives",
+    "FalseNegatives",
+    "AUC",
+    "accuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "cosine_similarity",
+    "get",
+    "resolve",
+    "serialize",
+    "deserialize",
+]

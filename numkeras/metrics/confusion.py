@@ -1,0 +1,314 @@
+"""Confusion-matrix metrics: Precision, Recall, and TP/FP/TN/FN counts, at thresholds.
+
+A prediction is positive when it is *strictly greater* than the threshold; a target is
+positive when it is non-zero. `update_confusion_matrix` is shared with `AUC` and follows
+Keras's `metrics_utils.update_confusion_matrix_variables`, including its bucketed fast path
+for evenly spaced thresholds.
+
+>>> m = Precision()
+>>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+>>> round(m.result(), 4)
+0.6667
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.losses.loss import squeeze_or_expand_to_same_rank
+from numkeras.metrics.metric import Metric
+
+NEG_INF = -1e10  # Keras's stand-in score for predictions outside the top k
+
+
+def parse_thresholds(thresholds, default: float) -> list[float]:
+    """`thresholds` as a list of floats in [0, 1] (`None` -> `[default]`)."""
+    if thresholds is None:
+        return [default]
+    values = list(thresholds) if isinstance(thresholds, (list, tuple, np.ndarray)) else [thresholds]
+    for t in values:
+        if not 0.0 <= float(t) <= 1.0:
+            raise ConfigError(f"Threshold values must be in [0, 1]. Received: {values}")
+    return [float(t) for t in values]
+
+
+def is_evenly_distributed(thresholds) -> bool:
+    """True for `[0, 1/(n-1), ..., 1]` (n >= 3), which enables the bucketed fast path."""
+    n = len(thresholds)
+    if n < 3:
+        return False
+    even = np.arange(n, dtype=np.float32) / (n - 1)
+    return bool(np.allclose(thresholds, even, atol=backend.epsilon()))
+
+
+def _filter_top_k(x, k: int):
+    """Keep the k highest scores per row; set the rest to NEG_INF (ties: lowest index wins)."""
+    xp = backend.xp
+    order = xp.argsort(-x, axis=-1, kind="stable")[..., :k]
+    keep = xp.zeros(x.shape, dtype=bool)
+    xp.put_along_axis(keep, order, True, axis=-1)
+    return xp.where(keep, x, xp.asarray(NEG_INF, x.dtype))
+
+
+def update_confusion_matrix(
+    counts: dict,
+    y_true,
+    y_pred,
+    thresholds,
+    top_k: int | None = None,
+    class_id: int | None = None,
+    sample_weight=None,
+    multi_label: bool = False,
+    label_weights=None,
+    thresholds_distributed_evenly: bool = False,
+) -> None:
+    """Add this batch's weighted counts to `counts` (keys among 'tp', 'fp', 'tn', 'fn'),
+    arrays of shape `(num_thresholds,)`, or `(num_thresholds, num_labels)` if `multi_label`."""
+    xp = backend.xp
+    dtype = "float32"
+    y_true = backend.cast_input(y_true, dtype)
+    y_pred = backend.cast_input(y_pred, dtype)
+    y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
+    if y_true.shape != y_pred.shape:
+        raise ShapeError(
+            f"y_true with shape {format_shape(y_true.shape)} does not match y_pred with shape "
+            f"{format_shape(y_pred.shape)}; confusion-matrix metrics compare them elementwise."
+        )
+    if sample_weight is not None:
+        sample_weight = xp.expand_dims(backend.cast_input(sample_weight, dtype), -1)
+        _, sample_weight = squeeze_or_expand_to_same_rank(y_true, sample_weight, False)
+        try:
+            sample_weight = xp.broadcast_to(sample_weight, y_pred.shape)
+        except ValueError:
+            raise ShapeError(
+                f"sample_weight with shape {format_shape(sample_weight.shape)} cannot be matched "
+                f"to y_pred with shape {format_shape(y_pred.shape)}; pass one weight per sample."
+            ) from None
+    if top_k is not None:
+        y_pred = _filter_top_k(y_pred, top_k)
+    if class_id is not None:
+        if y_pred.ndim == 1:
+            raise ShapeError(
+                "When class_id is provided, y_pred must be a 2D array with shape "
+                f"(num_samples, num_classes); found shape {format_shape(y_pred.shape)}."
+            )
+        y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
+        if sample_weight is not None:
+            sample_weight = sample_weight[..., class_id, None]
+    weights = sample_weight
+    if label_weights is not None and not multi_label:
+        lw = xp.broadcast_to(xp.asarray(label_weights, dtype)[None], y_pred.shape)
+        weights = lw if weights is None else weights * lw
+    thresholds = np.asarray(thresholds, dtype=np.float32)
+    if thresholds_distributed_evenly:
+        with_eps = bool(thresholds[0] < 0.0 or thresholds[-1] > 1.0)
+        _update_bucketed(counts, y_true, y_pred, len(thresholds), weights, multi_label, with_eps)
+    else:
+        _update_tiled(counts, y_true, y_pred, xp.asarray(thresholds), weights, multi_label)
+
+
+def _update_tiled(counts, y_true, y_pred, thresholds, weights, multi_label):
+    """Compare every prediction with every threshold: `(T, M)` or `(T, N, L)` booleans."""
+    xp = backend.xp
+    if multi_label:
+        preds, labels = y_pred[None], y_true[None].astype(bool)
+        thr = thresholds.reshape(-1, 1, 1)
+        w = None if weights is None else weights[None]
+        axes = 1
+    else:
+        preds, labels = y_pred.reshape(1, -1), y_true.reshape(1, -1).astype(bool)
+        thr = thresholds.reshape(-1, 1)
+        w = None if weights is None else weights.reshape(1, -1)
+        axes = 1
+    pred_pos = preds > thr
+    conditions = {
+        "tp": lambda: labels & pred_pos,
+        "fp": lambda: ~labels & pred_pos,
+        "tn": lambda: ~labels & ~pred_pos,
+        "fn": lambda: labels & ~pred_pos,
+    }
+    for key, acc in counts.items():
+        hit = conditions[key]()
+        summed = xp.sum(hit, axis=axes) if w is None else xp.sum(xp.where(hit, w, 0), axis=axes)
+        acc += summed
+
+
+def _update_bucketed(counts, y_true, y_pred, num_thresholds, weights, multi_label, with_eps):
+    """Keras's fast path: bucket each prediction once, then reverse-cumsum the buckets."""
+    xp = backend.xp
+    y_pred = xp.clip(y_pred, 0.0, 1.0)
+    positive = (y_true != 0).astype(y_pred.dtype)
+    w = xp.ones_like(y_pred) if weights is None else weights
+    if not multi_label:
+        y_pred, positive, w = y_pred.reshape(-1), positive.reshape(-1), w.reshape(-1)
+    true_w, false_w = positive * w, (1 - positive) * w
+    buckets = xp.ceil(y_pred * xp.float32(num_thresholds - 1)) - 1
+    if with_eps:
+        buckets = xp.maximum(buckets, 0)
+    buckets = buckets.astype(xp.intp)
+    keep = (buckets >= 0) & (buckets < num_thresholds)  # JAX's segment_sum drops the rest
+    if multi_label:
+        n_labels = y_pred.shape[-1]
+        flat = (buckets + num_thresholds * xp.arange(n_labels))[keep]
+        size = num_thresholds * n_labels
+
+        def bucket_sums(v):
+            sums = xp.bincount(flat, weights=v[keep], minlength=size)
+            return sums.reshape(n_labels, num_thresholds).T
+
+        total_axis = 0
+    else:
+
+        def bucket_sums(v):
+            return xp.bincount(buckets[keep], weights=v[keep], minlength=num_thresholds)
+
+        total_axis = None
+    tp = xp.flip(xp.cumsum(xp.flip(bucket_sums(true_w), 0), axis=0), 0)
+    fp = xp.flip(xp.cumsum(xp.flip(bucket_sums(false_w), 0), axis=0), 0)
+    if "tp" in counts:
+        counts["tp"] += tp
+    if "fp" in counts:
+        counts["fp"] += fp
+    if "tn" in counts:
+        counts["tn"] += xp.sum(false_w, axis=total_axis, dtype="float64") - fp
+    if "fn" in counts:
+        counts["fn"] += xp.sum(true_w, axis=total_axis, dtype="float64") - tp
+
+
+def _divide_no_nan(a, b):
+    xp = backend.xp
+    return xp.where(b != 0, a / xp.where(b != 0, b, 1), 0.0)
+
+
+class _ThresholdMetric(Metric):
+    """Shared state for metrics that count confusion-matrix cells at thresholds."""
+
+    _cells: tuple[str, ...] = ()
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k = top_k
+        self.class_id = class_id
+        default = 0.5 if top_k is None else NEG_INF
+        self.thresholds = [default] if thresholds is None else parse_thresholds(thresholds, default)
+        self._evenly = is_evenly_distributed(self.thresholds)
+        self.reset_state()
+
+    def reset_state(self) -> None:
+        xp = backend.xp
+        self._counts = {c: xp.zeros(len(self.thresholds), dtype="float64") for c in self._cells}
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        update_confusion_matrix(
+            self._counts,
+            y_true,
+            y_pred,
+            self.thresholds,
+            top_k=self.top_k,
+            class_id=self.class_id,
+            sample_weight=sample_weight,
+            thresholds_distributed_evenly=self._evenly,
+        )
+
+    def _finish(self, values):
+        if len(self.thresholds) == 1:
+            return float(values[0])
+        return backend.xp.asarray(values, dtype=self.dtype)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
+
+
+class Precision(_ThresholdMetric):
+    """`true_positives / (true_positives + false_positives)`, per threshold.
+
+    Args:
+        thresholds: A float or list of floats in [0, 1] (default 0.5, or none with `top_k`).
+        top_k: Only the k highest-scoring classes of each sample count as predicted positive.
+        class_id: Only this class (column) counts.
+        name, dtype: See `Metric`.
+
+    >>> Precision(thresholds=[0.3, 0.7])([0, 1, 1, 1], [0.5, 0.4, 0.8, 0.9]).tolist()
+    [0.75, 1.0]
+    """
+
+    _cells = ("tp", "fp")
+
+    def result(self):
+        tp, fp = self._counts["tp"], self._counts["fp"]
+        return self._finish(_divide_no_nan(tp, tp + fp))
+
+
+class Recall(_ThresholdMetric):
+    """`true_positives / (true_positives + false_negatives)`, per threshold.
+
+    Args: as `Precision`.
+
+    >>> round(Recall()([0, 1, 1, 1], [1, 0, 1, 1]), 4)
+    0.6667
+    """
+
+    _cells = ("tp", "fn")
+
+    def result(self):
+        tp, fn = self._counts["tp"], self._counts["fn"]
+        return self._finish(_divide_no_nan(tp, tp + fn))
+
+
+class _CellCount(_ThresholdMetric):
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        super().__init__(thresholds=thresholds, name=name, dtype=dtype)
+
+    def result(self):
+        return self._finish(self._counts[self._cells[0]])
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype, "thresholds": self.init_thresholds}
+
+
+class TruePositives(_CellCount):
+    """Weighted count of positive targets predicted positive (`y_pred > threshold`).
+
+    >>> TruePositives()([0, 1, 1, 1], [1, 0, 1, 1])
+    2.0
+    """
+
+    _cells = ("tp",)
+
+
+class FalsePositives(_CellCount):
+    """Weighted count of negative targets predicted positive.
+
+    >>> FalsePositives()([0, 1, 0, 0], [0, 0, 1, 1])
+    2.0
+    """
+
+    _cells = ("fp",)
+
+
+class TrueNegatives(_CellCount):
+    """Weighted count of negative targets predicted negative.
+
+    >>> TrueNegatives()([0, 1, 0, 0], [1, 1, 0, 0])
+    2.0
+    """
+
+    _cells = ("tn",)
+
+
+class FalseNegatives(_CellCount):
+    """Weighted count of positive targets predicted negative.
+
+    >>> FalseNegatives()([0, 1, 1, 1], [0, 1, 0, 0])
+    2.0
+    """
+
+    _cells = ("fn",)

@@ -1,0 +1,512 @@
+"""`Model`: a graph of layers, built with the functional API.
+
+`Model(inputs, outputs)` walks the nodes that calling layers on `Input` tensors
+recorded. It is itself a `Layer`, so a model can be called on tensors inside
+another model (`x = generator(gan_input)`). Training lives in `Trainer`.
+
+>>> import numpy as np
+>>> from numkeras.layers import Input, Dense
+>>> x = Input(shape=(64,))
+>>> model = Model(x, Dense(8)(x))
+>>> model.predict(np.zeros((128, 64)), verbose=0).shape
+(128, 8)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from numkeras import backend, shapes
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.layers.input_layer import InputLayer
+from numkeras.layers.keras_tensor import KerasTensor, Node
+from numkeras.layers.layer import Layer, _convert, call_accepts_training, is_symbolic
+from numkeras.trainers.trainer import Trainer
+
+
+@dataclass
+class _Step:
+    """One node of the graph, in execution order, with the value slots it reads and writes."""
+
+    layer: Layer
+    in_slots: list[int]
+    out_slots: list[int]
+    multi_in: bool
+    multi_out: bool
+    training_override: bool | None
+    pass_training: bool
+
+
+class Model(Trainer, Layer):
+    """A functional model; subclass `Sequential` for a plain stack of layers."""
+
+    def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
+        trainable = kwargs.pop("trainable", True)
+        if inputs is None or outputs is None:
+            if inputs is not None or outputs is not None:
+                raise ConfigError("Model(...) needs both `inputs` and `outputs`.")
+            if type(self) is Model:
+                raise ConfigError(
+                    "Model() needs `inputs` and `outputs` (functional API), e.g. "
+                    "Model(inputs=x, outputs=y) with x = Input(shape=(64,)); or subclass "
+                    "Sequential."
+                )
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+        self._graph_ready = False
+        if inputs is not None:
+            self._init_graph(inputs, outputs)
+
+    @classmethod
+    def _default_name(cls) -> str:
+        # Keras 3 names functional models 'functional', 'functional_1', ...
+        return "functional" if cls is Model else super()._default_name()
+
+    # -- graph construction -----------------------------------------------------
+    def _init_graph(self, inputs, outputs) -> None:
+        self._input_struct = inputs
+        self._output_struct = outputs
+        self._input_names = None
+        if isinstance(inputs, dict):
+            self._input_names = list(inputs.keys())
+            inputs = list(inputs.values())
+        if isinstance(outputs, dict):
+            self._output_names = list(outputs.keys())
+            outputs = list(outputs.values())
+        else:
+            self._output_names = None
+        self._inputs_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        self._outputs_list = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        self._single_input = not isinstance(self._input_struct, (list, tuple, dict))
+        self._single_output = not isinstance(self._output_struct, (list, tuple, dict))
+        for t in self._inputs_list + self._outputs_list:
+            if not isinstance(t, KerasTensor):
+                raise ConfigError(
+                    f"Model inputs and outputs must be symbolic tensors (from Input(...) and "
+                    f"layer calls), received {type(t).__name__}."
+                )
+        for t in self._inputs_list:
+            if not isinstance(t.node.layer, InputLayer):
+                raise ConfigError(
+                    f"Model inputs must come from Input(...); tensor {t!r} is the output of "
+                    f"layer '{t.node.layer.name}'."
+                )
+        nodes, layers = self._topological_nodes()
+        slots: dict[int, int] = {}
+
+        def slot(t: KerasTensor) -> int:
+            return slots.setdefault(id(t), len(slots))
+
+        self._input_slots = [slot(t) for t in self._inputs_list]
+        self._input_layers = [t.node.layer for t in self._inputs_list]
+        steps = []
+        for node in nodes:
+            if isinstance(node.layer, InputLayer):
+                continue
+            steps.append(
+                _Step(
+                    layer=node.layer,
+                    in_slots=[slot(t) for t in node.inputs],
+                    out_slots=[slot(t) for t in node.outputs],
+                    multi_in=node.is_multi_input,
+                    multi_out=node.is_multi_output,
+                    training_override=node.training,
+                    pass_training=call_accepts_training(node.layer),
+                )
+            )
+        self._steps = steps
+        self._graph_layers = layers
+        self._output_slots = [slot(t) for t in self._outputs_list]
+        self._n_slots = len(slots)
+        self._slot_consumers = self._count_consumers()
+        self.built = True
+        self._graph_ready = True
+        self._build_input_shape = (
+            self._inputs_list[0].shape if self._single_input else [t.shape for t in self._inputs_list]
+        )
+        self._after_graph_built()
+
+    def _after_graph_built(self) -> None:
+        """Hook for subclasses (Sequential) and the trainer: the variables may have changed."""
+        self._flat_ready = False
+        self._train_vars_cache = None
+        self._loss_fns = None
+
+    def _topological_nodes(self) -> tuple[list[Node], list[Layer]]:
+        """Nodes in execution order, and layers in Keras 3's order (`ops/function.py`
+        `map_graph`: by decreasing depth, ties broken by first DFS visit)."""
+        order: list[Node] = []
+        finished: set[int] = set()
+        in_progress: set[int] = set()
+        first_seen: dict[int, int] = {}
+        allowed_inputs = {id(t) for t in self._inputs_list}
+
+        def visit(t: KerasTensor):
+            node = t.node
+            if id(node) in finished:
+                return
+            if isinstance(node.layer, InputLayer) and id(t) not in allowed_inputs:
+                raise ConfigError(
+                    f"Graph disconnected: cannot obtain value for tensor {t!r} (input layer "
+                    f"'{node.layer.name}'), which is not among the model's inputs. Pass it in "
+                    "Model(inputs=[...])."
+                )
+            if id(node) in in_progress:
+                raise ConfigError(f"Tensor {t!r} from layer '{node.layer.name}' is part of a cycle.")
+            first_seen.setdefault(id(node.layer), len(first_seen))
+            in_progress.add(id(node))
+            for parent in node.inputs:
+                visit(parent)
+            finished.add(id(node))
+            in_progress.discard(id(node))
+            order.append(node)
+
+        for t in self._outputs_list:
+            visit(t)
+        node_depth: dict[int, int] = {}
+        layer_depth: dict[int, int] = {}
+        layer_of: dict[int, Layer] = {}
+        in_graph = {id(n) for n in order}
+        for node in reversed(order):
+            depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+            layer_depth[id(node.layer)] = depth
+            layer_of[id(node.layer)] = node.layer
+            node_depth[id(node)] = depth
+            for parent in node.parent_nodes:
+                if id(parent) in in_graph:
+                    node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+        for t in self._inputs_list:  # inputs that no output uses
+            if id(t.node.layer) not in layer_depth:
+                layer_depth[id(t.node.layer)] = 0
+                first_seen[id(t.node.layer)] = -1
+                layer_of[id(t.node.layer)] = t.node.layer
+                order.insert(0, t.node)
+        layers = sorted(layer_of.values(),
+                        key=lambda la: (-layer_depth[id(la)], first_seen[id(la)]))
+        return order, layers
+
+    def _count_consumers(self) -> list[int]:
+        counts = [0] * self._n_slots
+        for step in self._steps:
+            for s in step.in_slots:
+                counts[s] += 1
+        for s in self._output_slots:
+            counts[s] += 1
+        return counts
+
+    # -- structure ----------------------------------------------------------------
+    @property
+    def layers(self) -> list[Layer]:
+        return list(self._graph_layers) if self._graph_ready else []
+
+    def _sublayers(self) -> list[Layer]:
+        return self.layers
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        layers = self.layers
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ConfigError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(layers)} layers."
+                )
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ConfigError(
+            f"No such layer: {name}. Existing layers are: {[la.name for la in layers]}."
+        )
+
+    @property
+    def inputs(self) -> list[KerasTensor]:
+        self._require_graph("inputs")
+        return list(self._inputs_list)
+
+    @property
+    def outputs(self) -> list[KerasTensor]:
+        self._require_graph("outputs")
+        return list(self._outputs_list)
+
+    @property
+    def input(self):
+        self._require_graph("input")
+        return self._input_struct
+
+    @property
+    def output(self):
+        self._require_graph("output")
+        return self._output_struct
+
+    @property
+    def input_shape(self):
+        self._require_graph("input_shape")
+        shapes_ = [t.shape for t in self._inputs_list]
+        return shapes_[0] if self._single_input else shapes_
+
+    @property
+    def output_shape(self):
+        self._require_graph("output_shape")
+        shapes_ = [t.shape for t in self._outputs_list]
+        return shapes_[0] if self._single_output else shapes_
+
+    @property
+    def output_names(self) -> list[str]:
+        self._require_graph("output_names")
+        if self._output_names is not None:
+            return list(self._output_names)
+        return [t.node.layer.name for t in self._outputs_list]
+
+    def _require_graph(self, what: str) -> None:
+        if not self._graph_ready:
+            from numkeras.errors import NotBuiltError
+
+            raise NotBuiltError(
+                f"Model '{self.name}' has no `{what}` yet: it is not built. Give its first "
+                "layer an input shape (Input(shape=...)), call model.build(input_shape), or "
+                "call it on data first."
+            )
+
+    # -- input checking -------------------------------------------------------------
+    def _standardize_inputs(self, x) -> list:
+        """Convert `x` to one array per model input and check each against its Input, as
+        Keras 3's Functional does (batch size free; trailing-1 squeeze/expand only).
+        Raises a ShapeError that names the model and layer; changes nothing."""
+        n = len(self._inputs_list)
+        if isinstance(x, dict):
+            names = self._input_names or [la.name for la in self._input_layers]
+            missing = [k for k in names if k not in x]
+            if missing:
+                raise ShapeError(
+                    f"Model '{self.name}' expects inputs named {names}; missing {missing} "
+                    f"(received keys {list(x)})."
+                )
+            arrays = [x[k] for k in names]
+        elif n == 1:
+            if isinstance(x, (list, tuple)) and len(x) == 1 and hasattr(x[0], "shape"):
+                arrays = [x[0]]
+            else:
+                arrays = [x]
+        else:
+            if not isinstance(x, (list, tuple)) or len(x) != n:
+                got = len(x) if isinstance(x, (list, tuple)) else 1
+                raise ShapeError(
+                    f"Model '{self.name}' has {n} inputs "
+                    f"({', '.join(la.name for la in self._input_layers)}), but received {got} "
+                    "array(s). Pass a list with one array per input, in order."
+                )
+            arrays = list(x)
+        out = []
+        for i, (a, layer) in enumerate(zip(arrays, self._input_layers)):
+            a = _convert(a, layer.dtype) if not hasattr(a, "dtype") else backend.cast_input(
+                a, layer.dtype
+            )
+            out.append(self._adjust_rank(a, layer, i))
+        if n > 1:
+            rows = {len(a) for a in out}
+            if len(rows) > 1:
+                raise ShapeError(
+                    f"Model '{self.name}': all inputs must have the same number of samples "
+                    f"(axis 0); received shapes {[format_shape(a.shape) for a in out]}."
+                )
+        return out
+
+    def _adjust_rank(self, a, layer: InputLayer, index: int):
+        ref = (None, *layer.batch_shape[1:])
+        shape = tuple(a.shape)
+        if len(shape) == len(ref) and shapes.compatible(ref, shape):
+            return a
+        if len(shape) == len(ref) + 1 and shape[-1] == 1 and shapes.compatible(ref, shape[:-1]):
+            return a.reshape(shape[:-1])
+        if len(shape) == len(ref) - 1 and ref[-1] == 1 and shapes.compatible(ref[:-1], shape):
+            return a.reshape(*shape, 1)
+        raise self._input_error(layer, index, shape)
+
+    def _input_error(self, layer: InputLayer, index: int, shape) -> ShapeError:
+        ref = (None, *layer.batch_shape[1:])
+        consumers = [
+            s.layer.name for s in self._steps if self._input_slots[index] in s.in_slots
+        ]
+        declared = getattr(self, "_declared_input_shape", None)
+        d = shapes.diagnose(ref, shape, declared)
+        which = f"input '{layer.name}'" if len(self._inputs_list) > 1 else "its input"
+        by = f" (first used by layer '{consumers[0]}')" if consumers else ""
+        msg = (
+            f"Model '{self.name}' cannot take an input of shape {format_shape(shape)}: "
+            f"{which}{by} expects {shapes.template(ref)}.\n  "
+            + "\n  ".join(d.lines())
+        )
+        return ShapeError(msg)
+
+    # -- execution --------------------------------------------------------------------
+    def _run(self, inputs: list, training: bool = False, caches: list | None = None):
+        """Run the graph on checked arrays; with `caches`, record each step's cache."""
+        values = [None] * self._n_slots
+        for s, a in zip(self._input_slots, inputs):
+            values[s] = a
+        for i, step in enumerate(self._steps):
+            args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
+            train = training if step.training_override is None else bool(step.training_override)
+            if caches is not None:
+                out, cache = step.layer.forward(args, training=train)
+                # multi-output steps keep output shapes, to zero-fill unused outputs' grads
+                caches[i] = (cache, [o.shape for o in out]) if step.multi_out else cache
+            elif isinstance(step.layer, Model):
+                out = step.layer._call_checked(args, train)
+            elif step.pass_training:
+                out = step.layer.call(args, training=train)
+            else:
+                out = step.layer.call(args)
+            if step.multi_out:
+                for s, o in zip(step.out_slots, out):
+                    values[s] = o
+            else:
+                values[step.out_slots[0]] = out
+        return [values[s] for s in self._output_slots]
+
+    def _backward(self, caches: list, output_grads: list, need_input_grads: bool) -> list:
+        """Backpropagate `output_grads` through the graph recorded in `caches`."""
+        grads = [None] * self._n_slots
+        for s, g in zip(self._output_slots, output_grads):
+            grads[s] = g if grads[s] is None else grads[s] + g
+        requires = self._requires_grad(need_input_grads)
+        for i in range(len(self._steps) - 1, -1, -1):
+            step = self._steps[i]
+            gout = [grads[s] for s in step.out_slots]
+            if all(g is None for g in gout):
+                continue
+            cache = caches[i]
+            if step.multi_out:
+                cache, out_shapes = cache
+                gout = [
+                    g if g is not None else backend.xp.zeros(shape, backend.floatx())
+                    for g, shape in zip(gout, out_shapes)
+                ]
+            else:
+                gout = gout[0]
+            need = any(requires[s] for s in step.in_slots)
+            gin = step.layer.backward(cache, gout, need_input_grad=need)
+            if not need or gin is None:
+                continue
+            gins = gin if step.multi_in else [gin]
+            for s, g in zip(step.in_slots, gins):
+                if g is None or not requires[s]:
+                    continue
+                grads[s] = g if grads[s] is None else grads[s] + g
+        return [grads[s] for s in self._input_slots]
+
+    def _requires_grad(self, need_input_grads: bool) -> list[bool]:
+        """For each value slot: does any trained weight (or a needed input) lie upstream?"""
+        req = [False] * self._n_slots
+        for s in self._input_slots:
+            req[s] = need_input_grads
+        for step in self._steps:
+            upstream = any(req[s] for s in step.in_slots) or any(
+                v.grad is not None for v in step.layer.weights
+            )
+            for s in step.out_slots:
+                req[s] = upstream
+        return req
+
+    def _call_checked(self, inputs, training: bool = False):
+        ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
+        outs = self._run(ins, training=training)
+        return outs[0] if self._single_output else self._structure_outputs(outs)
+
+    def _structure_outputs(self, outs: list):
+        if self._single_output:
+            return outs[0]
+        if self._output_names is not None:
+            return dict(zip(self._output_names, outs))
+        return list(outs)
+
+    # -- Layer protocol (a model used as a layer) ----------------------------------------
+    def __call__(self, inputs, training=None, **kwargs):
+        if not self._graph_ready:
+            return self._deferred_call(inputs, training=training, **kwargs)
+        if is_symbolic(inputs):
+            return self._call_symbolic(inputs, training=training)
+        arrays = self._standardize_inputs(inputs)
+        outs = self._run(arrays, training=bool(training))
+        return self._structure_outputs(outs)
+
+    def _deferred_call(self, inputs, training=None, **kwargs):
+        raise ConfigError(f"Model '{self.name}' has no graph to call.")
+
+    def _maybe_build(self, input_shape) -> None:
+        shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
+        if len(shapes_) != len(self._inputs_list):
+            raise ShapeError(
+                f"Model '{self.name}' expects {len(self._inputs_list)} input(s), received "
+                f"{len(shapes_)}."
+            )
+        for i, (shape, layer) in enumerate(zip(shapes_, self._input_layers)):
+            ref = (None, *layer.batch_shape[1:])
+            if not shapes.compatible(ref, shape):
+                raise self._input_error(layer, i, shape)
+
+    def compute_output_shape(self, input_shape):
+        shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
+        values: list = [None] * self._n_slots
+        for s, sh in zip(self._input_slots, shapes_):
+            values[s] = tuple(sh)
+        for step in self._steps:
+            args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
+            out = step.layer.compute_output_shape(args)
+            if step.multi_out:
+                for s, o in zip(step.out_slots, out):
+                    values[s] = tuple(o)
+            else:
+                values[step.out_slots[0]] = tuple(out)
+        outs = [values[s] for s in self._output_slots]
+        return outs[0] if self._single_output else outs
+
+    def call(self, inputs, training: bool = False):
+        return self._call_checked(inputs, training)
+
+    def forward(self, inputs, training: bool = True):
+        ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
+        caches: list = [None] * len(self._steps)
+        outs = self._run(ins, training=training, caches=caches)
+        return (outs[0] if self._single_output else outs), caches
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        gouts = [grad_output] if self._single_output else list(grad_output)
+        gins = self._backward(cache, gouts, need_input_grad)
+        if not need_input_grad:
+            return None
+        return gins[0] if self._single_input else gins
+
+    def build(self, input_shape=None) -> None:
+        if not self._graph_ready:
+            raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
+
+    # -- display --------------------------------------------------------------------------
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None) -> None:
+        """Print Keras's summary table: output shapes, parameter counts, totals with bytes."""
+        from numkeras.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    def explain(self, x, print_fn=None) -> str:
+        """Print (and return) the per-layer shape trace for `x` (an array or a shape)."""
+        from numkeras.explain import explain
+
+        return explain(self, x, print_fn=print_fn)
+
+    def get_config(self) -> dict:
+        from numkeras.models.config import functional_config
+
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from numkeras.models.config import functional_from_config
+
+        return functional_from_config(config, custom_objects)
+
+    def __repr__(self) -> str:
+        state = "" if self._graph_ready else ", unbuilt"
+        return f"<{type(self).__name__} name='{self.name}', {len(self.layers)} layers{state}>"

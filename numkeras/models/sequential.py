@@ -1,0 +1,142 @@
+"""`Sequential`: a plain stack of layers, each with one input and one output.
+
+The input shape comes from an `Input`/`InputLayer`, from the first layer's
+`input_shape=` / `input_dim=` / `batch_input_shape=` (Keras 2 spellings), from
+`build(input_shape)`, or from the first call on data (deferred build). Once the
+input shape is known, the stack is a functional graph and shapes show at once.
+
+>>> from numkeras.layers import Dense, LeakyReLU
+>>> g = Sequential()
+>>> g.add(Dense(256, input_dim=64))  # doctest: +SKIP
+>>> g.add(LeakyReLU(0.2))  # doctest: +SKIP
+>>> g.output_shape  # doctest: +SKIP
+(None, 256)
+"""
+
+from __future__ import annotations
+
+from numkeras.errors import ConfigError
+from numkeras.layers.input_layer import InputLayer
+from numkeras.layers.keras_tensor import KerasTensor
+from numkeras.layers.layer import Layer, shape_of
+from numkeras.models.model import Model
+
+
+class Sequential(Model):
+    def __init__(self, layers=None, trainable: bool = True, name: str | None = None, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._stack: list[Layer] = []
+        self._input_layer: InputLayer | None = None
+        self._declared_input_shape = None
+        for layer in layers or []:
+            self.add(layer)
+
+    # -- building the stack ----------------------------------------------------------
+    def add(self, layer, rebuild: bool = True) -> None:
+        """Append a layer; if the input shape is known, the graph is rebuilt at once, and a
+        layer that does not fit is refused with the stack left as it was."""
+        if isinstance(layer, KerasTensor) and isinstance(layer.node.layer, InputLayer):
+            layer = layer.node.layer
+        if not isinstance(layer, Layer):
+            raise ConfigError(
+                "Only instances of numkeras.layers.Layer can be added to a Sequential model. "
+                f"Received: {layer!r} (of type {type(layer).__name__})"
+            )
+        if isinstance(layer, InputLayer):
+            if self._stack or self._input_layer is not None:
+                raise ConfigError(
+                    "An InputLayer can only be the first layer of a Sequential model; this "
+                    f"model already has {len(self._stack)} layer(s)."
+                )
+            self._input_layer = layer
+            self._declared_input_shape = layer.batch_shape[1:]
+            return
+        if any(layer is other for other in self._stack):
+            raise ConfigError(f"Layer '{layer.name}' is already in model '{self.name}'.")
+        if not self._stack and self._input_layer is None and layer._batch_input_shape is not None:
+            self._input_layer = InputLayer(batch_shape=layer._batch_input_shape)
+            self._declared_input_shape = layer._batch_input_shape[1:]
+        self._stack.append(layer)
+        if rebuild and self._input_layer is not None:
+            try:
+                self._rebuild()
+            except Exception:
+                self._stack.pop()
+                self._rebuild_or_reset()
+                raise
+        else:
+            self._graph_ready = False
+            self.built = False
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer."""
+        if not self._stack:
+            raise ConfigError("There are no layers in the model to pop.")
+        layer = self._stack.pop()
+        self._rebuild_or_reset()
+        return layer
+
+    def _rebuild_or_reset(self) -> None:
+        if self._input_layer is not None and self._stack:
+            self._rebuild()
+        else:
+            self._graph_ready = False
+            self.built = False
+
+    def _rebuild(self) -> None:
+        x = self._input_layer.output
+        for layer in self._stack:
+            x = layer(x)
+        self._init_graph(self._input_layer.output, x)
+
+    def build(self, input_shape=None) -> None:
+        """Build for `input_shape` (batch axis included, e.g. `(None, 64)`)."""
+        if self._graph_ready:
+            return
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ConfigError(
+                    f"Sequential model '{self.name}' cannot be built without an input shape: "
+                    "pass model.build((None, 64)) or start with Input(shape=(64,))."
+                )
+        else:
+            shape = tuple(input_shape)
+            if not shape:
+                raise ConfigError("build() needs the batch axis first, e.g. (None, 64).")
+            self._input_layer = InputLayer(batch_shape=shape)
+        if not self._stack:
+            raise ConfigError(f"Sequential model '{self.name}' has no layers to build.")
+        try:
+            self._rebuild()
+        except Exception:
+            if input_shape is not None:
+                self._input_layer = None
+            raise
+
+    def _deferred_call(self, inputs, training=None, **kwargs):
+        # First call on data: build for its shape, as Keras 3 does (batch size included).
+        from numkeras.layers.layer import _convert
+
+        arrays = _convert(inputs, self.dtype)
+        self.build(shape_of(arrays))
+        return Model.__call__(self, arrays, training=training)
+
+    # -- structure ---------------------------------------------------------------------
+    @property
+    def layers(self) -> list[Layer]:
+        """The stacked layers (Keras 3 leaves the InputLayer out)."""
+        return list(self._stack)
+
+    def _sublayers(self) -> list[Layer]:
+        return list(self._stack)
+
+    def get_config(self) -> dict:
+        from numkeras.models.config import sequential_config
+
+        return sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from numkeras.models.config import sequential_from_config
+
+        return sequential_from_config(config, custom_objects)

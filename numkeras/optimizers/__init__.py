@@ -1,0 +1,114 @@
+"""Optimizers: `numkeras.optimizers` (Keras 3 API, in-place NumPy updates).
+
+>>> from numkeras import optimizers
+>>> optimizers.get("adam")
+<Adam name='adam...', learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=False, iterations=0>
+>>> optimizers.serialize(optimizers.SGD(momentum=0.9, name="sgd"))["config"]["momentum"]
+0.9
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from numkeras.errors import ConfigError
+from numkeras.optimizers import schedules
+from numkeras.optimizers.adagrad import Adagrad
+from numkeras.optimizers.adam import Adam
+from numkeras.optimizers.adamax import Adamax
+from numkeras.optimizers.adamw import AdamW
+from numkeras.optimizers.nadam import Nadam
+from numkeras.optimizers.optimizer import Optimizer
+from numkeras.optimizers.rmsprop import RMSprop
+from numkeras.optimizers.sgd import SGD
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "RMSprop",
+    "Adagrad",
+    "Adamax",
+    "Nadam",
+    "schedules",
+    "get",
+    "serialize",
+    "deserialize",
+]
+
+ALL_OBJECTS = (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam)
+ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
+
+# Keras 3 optimizers numkeras does not implement (named in the error, not guessed at).
+_KERAS_ONLY = ("adadelta", "adafactor", "ftrl", "lion", "lamb", "muon", "schedulefreeadamw")
+
+
+def _lookup(name: str, custom_objects: dict | None = None):
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    cls = ALL_OBJECTS_DICT.get(str(name).lower())
+    if cls is not None:
+        return cls
+    valid = [cls.__name__ for cls in ALL_OBJECTS]
+    if str(name).lower() in _KERAS_ONLY:
+        raise ConfigError(
+            f"Optimizer '{name}' exists in Keras but is not implemented in numkeras. "
+            f"Available optimizers: {', '.join(valid)}."
+        )
+    candidates = list(ALL_OBJECTS_DICT) + valid
+    close = difflib.get_close_matches(str(name).lower(), candidates, n=1, cutoff=0.5)
+    hint = f" Did you mean '{ALL_OBJECTS_DICT[close[0].lower()].__name__}'?" if close else ""
+    raise ConfigError(
+        f"Unknown optimizer: '{name}'. Available optimizers (names are case-insensitive): "
+        f"{', '.join(valid)}.{hint}"
+    )
+
+
+def serialize(optimizer: Optimizer) -> dict:
+    """The Keras 3 serialized form `{"module", "class_name", "config", "registered_name"}`."""
+    if not isinstance(optimizer, Optimizer):
+        raise ConfigError(
+            f"`serialize` expects an Optimizer instance; received {type(optimizer).__name__}."
+        )
+    return {
+        "module": "keras.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
+    """Rebuild an optimizer from `serialize` output or a Keras 2 `{"class_name", "config"}`."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ConfigError(
+            "A serialized optimizer must be a dict with 'class_name' and 'config' keys, e.g. "
+            f"{{'class_name': 'Adam', 'config': {{'learning_rate': 0.001}}}}; received {config!r}."
+        )
+    cls = _lookup(config["class_name"], custom_objects)
+    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+
+
+def get(identifier) -> Optimizer | None:
+    """An optimizer from a name (`"adam"`), a config dict, a class, or an instance.
+
+    Instances are returned unchanged (so one instance can be shared by several models).
+
+    >>> get("rmsprop").learning_rate == get({"class_name": "RMSprop", "config": {}}).learning_rate
+    True
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        return _lookup(identifier)()
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        return identifier()
+    raise ConfigError(
+        f"Could not interpret optimizer identifier: {identifier!r}. Pass an optimizer name "
+        "('adam', 'sgd', 'rmsprop', ...), a config dict, or an Optimizer instance."
+    )

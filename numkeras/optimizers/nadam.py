@@ -1,0 +1,121 @@
+"""`Nadam`: Adam with Nesterov momentum, as Keras 3."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.optimizers.optimizer import Optimizer
+from numkeras.variables import Variable
+
+
+def _u(beta_1, step, t):
+    # float32 arithmetic in Keras's op order, so the values match Keras's.
+    return t(beta_1) * (t(1.0) - t(0.5) * t(0.96) ** t(step))
+
+
+class Nadam(Optimizer):
+    """Nadam (Dozat), Keras 3 formulas, with `t` the variable's 1-based update count:
+    `u_t = beta_1 * (1 - 0.5 * 0.96**t)`, `U_t = u_1 * ... * u_t`,
+    `m_hat = u_{t+1} * m / (1 - U_t * u_{t+1}) + (1 - u_t) * g / (1 - U_t)`,
+    `v_hat = v / (1 - beta_2**t)`, `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`.
+
+    Keras keeps `U_t` as an extra optimizer variable (`u_product`, last in `variables`);
+    here it is derived from the update count, so a shared optimizer stays exact.
+
+    Args:
+        learning_rate: float or schedule; defaults to 0.001.
+        beta_1: 0.9. beta_2: 0.999. epsilon: 1e-7.
+        **kwargs: the `Optimizer` arguments.
+
+    >>> import numpy as np
+    >>> from numkeras.variables import Variable
+    >>> w = Variable(np.zeros(1, "float32"), name="w")
+    >>> Nadam(learning_rate=0.1).apply([np.array([1.0], "float32")], [w])
+    >>> float(w.numpy()[0]) < 0
+    True
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        **kwargs,
+    ):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self._u_products: dict = {}  # dtype -> [U_0, U_1, ...]
+        self._u_product_var = Variable(
+            np.ones((), dtype=backend.floatx()),
+            name="u_product",
+            trainable=False,
+            path=f"{self.name}/u_product",
+        )
+
+    def slot_groups(self):
+        return (("momentum", "velocity"),)
+
+    def _u_product(self, step: int, t):
+        """U_step, accumulated as Keras does: `U = U * beta_1 * (1 - 0.5 * 0.96**k)`."""
+        products = self._u_products.setdefault(t, [t(1.0)])
+        while len(products) <= step:
+            k = len(products)
+            products.append(products[-1] * t(self.beta_1) * (t(1.0) - t(0.5) * t(0.96) ** t(k)))
+        return products[step]
+
+    def step_coefficients(self, learning_rate, step, dtype):
+        t = dtype.type
+        one = t(1)
+        u_t, u_next = _u(self.beta_1, step, t), _u(self.beta_1, step + 1, t)
+        prod = self._u_product(step, t)
+        return (
+            t(learning_rate),
+            t(1 - self.beta_1),
+            t(1 - self.beta_2),
+            u_next / (one - prod * u_next),
+            (one - u_t) / (one - prod),
+            one / (one - t(self.beta_2) ** t(step)),
+            t(self.epsilon),
+        )
+
+    def update_step(self, param, grad, slots, coeffs, scratch):
+        xp = backend.xp
+        lr, c1, c2, m_coef, g_coef, v_coef, eps = coeffs
+        t1, t2 = scratch
+        m, v = slots
+        xp.subtract(grad, m, out=t1)
+        t1 *= c1
+        m += t1
+        xp.square(grad, out=t1)
+        t1 -= v
+        t1 *= c2
+        v += t1
+        xp.multiply(m, m_coef, out=t1)
+        xp.multiply(grad, g_coef, out=t2)
+        t1 += t2  # m_hat
+        xp.multiply(v, v_coef, out=t2)
+        xp.sqrt(t2, out=t2)
+        t2 += eps
+        t1 /= t2
+        t1 *= lr
+        param -= t1
+
+    def _extra_variables(self):
+        # Keras appends its running u_product after the slots; derive it from iterations.
+        n = self.iterations
+        if self.gradient_accumulation_steps:
+            n //= self.gradient_accumulation_steps
+        if self.built:
+            self._u_product_var.value[...] = self._u_product(n, self._u_product_var.dtype.type)
+            return [self._u_product_var]
+        return []
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
+        return config
+

@@ -1,0 +1,144 @@
+"""Shape explanations: the words behind every ShapeError and `numkeras.explain`.
+
+Shapes here always include the batch axis first, as Keras's `batch_shape`;
+`None` means "any size". `template((None, 64))` renders `(batch, 64)`.
+
+>>> template((None, 64))
+'(batch, 64)'
+>>> print(diagnose((None, 64), (64, 128)).fix)
+the input looks transposed (samples along axis 1); use x.T, shape (128, 64).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from numkeras.errors import format_shape
+
+
+def template(shape, batch_name: str = "batch") -> str:
+    """Render an expected shape with named axes: `(batch, 64)`, `(batch=32, 6, 8)`, `(batch, any, 8)`."""
+    parts = []
+    for i, d in enumerate(shape):
+        if i == 0:
+            parts.append(batch_name if d is None else f"{batch_name}={d}")
+        else:
+            parts.append("any" if d is None else str(d))
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+
+
+def axis_name(axis: int, rank: int) -> str:
+    if axis == 0:
+        return "batch"
+    if axis == rank - 1:
+        return "features"
+    return f"axis {axis}"
+
+
+def compatible(expected, received) -> bool:
+    """True if `received` matches `expected` dim by dim (`None` matches anything)."""
+    if len(expected) != len(received):
+        return False
+    return all(e is None or r is None or e == r for e, r in zip(expected, received))
+
+
+def _known(shape) -> bool:
+    return all(d is not None for d in shape)
+
+
+@dataclass
+class Diagnosis:
+    reason: str  # which axis (or the rank) differs, and how
+    fix: str | None  # the likely fix, when one is likely
+
+    def lines(self) -> list[str]:
+        out = [self.reason]
+        if self.fix:
+            out.append("Fix: " + self.fix)
+        return out
+
+
+def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
+    """Why `received` does not fit `expected`, and the likely fix.
+
+    `expected` and `received` include the batch axis. `declared_input_shape`
+    (without batch) is what the user declared, used to spot an `input_shape`
+    that wrongly included the batch.
+    """
+    expected, received = tuple(expected), tuple(received)
+    r, q = len(expected), len(received)
+    sample = expected[1:]
+    if q == r:
+        axis = next(
+            i
+            for i in range(r)
+            if expected[i] is not None and received[i] is not None and expected[i] != received[i]
+        )
+        reason = (
+            f"axis {axis} ({axis_name(axis, r)}) must be {expected[axis]}, "
+            f"received {received[axis]}."
+        )
+        fix = None
+        if r == 2 and compatible(expected, received[::-1]):
+            fix = (
+                f"the input looks transposed (samples along axis 1); use x.T, "
+                f"shape {format_shape(received[::-1])}."
+            )
+        elif r >= 2 and _known(sample) and math.prod(received[1:]) == math.prod(sample):
+            target = (received[0], *sample)
+            fix = (
+                f"each sample holds the right number of values; reshape with "
+                f"x.reshape({', '.join(str(d) for d in (-1, *sample))}), shape {format_shape(target)}."
+            )
+        return Diagnosis(reason, fix)
+    reason = (
+        f"expected rank {r} (the batch axis plus {r - 1} per sample), received rank {q}: "
+        f"each sample must have shape {format_shape(sample)}, but "
+        + (
+            f"axis 0 of this input holds samples of shape {format_shape(received[1:])}."
+            if q > 1
+            else "this input is a single axis of scalars."
+        )
+    )
+    fix = None
+    if q == r - 1 and compatible(sample, received):
+        fix = (
+            "this looks like a single sample without the batch axis (the batch axis always "
+            f"comes first); use x[None] or x.reshape(1, {', '.join(map(str, received)) or ''}), "
+            f"shape {format_shape((1, *received))}."
+        )
+        if declared_input_shape is not None and len(declared_input_shape) >= 2:
+            fix += (
+                f" Or, if axis 0 ({received[0]}) is your batch, the model's declared input "
+                f"shape {format_shape(declared_input_shape)} wrongly includes the batch axis: "
+                f"declare input_shape={format_shape(declared_input_shape[1:])} "
+                "(shapes exclude the batch)."
+            )
+    elif q > r and r >= 2 and compatible(expected[-(r - 1) :], received[-(r - 1) :]):
+        rows = (
+            math.prod(received[: q - r + 1]) if _known(received[: q - r + 1]) else None
+        )
+        flat = ("-1", *map(str, sample))
+        fix = (
+            f"the input has {q - r} extra axis(es). To treat every "
+            f"{format_shape(sample)} vector as its own sample, reshape with "
+            f"x.reshape({', '.join(flat)})"
+            + (f", shape {format_shape((rows, *sample))}" if rows is not None else "")
+            + ". To apply the model along the last axis, build it for that rank, e.g. "
+            f"Input(shape={format_shape((*([None] * (q - r)), *sample))})."
+        )
+    elif r == 2 and q > 2 and _known(received[1:]) and math.prod(received[1:]) == expected[1]:
+        fix = (
+            f"each sample holds {expected[1]} values in shape {format_shape(received[1:])}; "
+            f"flatten them with x.reshape(len(x), -1), or add a Flatten layer first."
+        )
+    elif q > 1 and _known(sample) and _known(received[1:]):
+        if math.prod(received[1:]) == math.prod(sample):
+            fix = (
+                f"each sample holds the right number of values; reshape with "
+                f"x.reshape(len(x), {', '.join(map(str, sample))})."
+            )
+    if fix is None and q < r:
+        fix = f"add the missing axes, e.g. x.reshape({', '.join(['-1'] + [str(d or 1) for d in sample])})."
+    return Diagnosis(reason, fix)

@@ -1,0 +1,755 @@
+"""`Trainer`: compile / fit / evaluate / predict / train_on_batch for `Model`.
+
+The trainable rule is Keras 2's (still documented in the keras.io FAQ): `compile()`
+snapshots which layers train; changing `trainable` afterwards takes effect at the
+next `compile()`, and numkeras warns once, naming the layers whose flag changed.
+So the classic GAN (compile D; `D.trainable = False`; compile GAN) trains D on D's
+step and only G on the GAN's step, with or without the script's toggling.
+
+Weights live as views into one flat float32 buffer per model (see `_ensure_flat`),
+with gradients in a parallel flat buffer, so an optimizer update over a whole model
+is a few large vector operations.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from numkeras import backend
+from numkeras.errors import (
+    ConfigError,
+    NotCompiledError,
+    NumkerasWarning,
+    ShapeError,
+    user_stacklevel,
+)
+from numkeras.trainers import data as data_utils
+
+
+class Trainer:
+    def __init__(self):
+        self.optimizer = None
+        self.compiled = False
+        self.stop_training = False
+        self.history = None
+        self._flat_ready = False
+        self._train_vars_cache = None
+        self._loss_fns = None
+        self._compiled_metrics = None
+        self._loss_sum, self._loss_count, self._output_loss_sums = 0.0, 0, None
+
+    # -- compile ------------------------------------------------------------------
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly: bool = False,
+        steps_per_execution: int = 1,
+        jit_compile="auto",
+        auto_scale_loss: bool = True,
+        **kwargs,
+    ) -> None:
+        """Configure training; snapshot which layers are trainable (Keras 2's rule)."""
+        from numkeras import losses, optimizers
+
+        if kwargs:
+            raise ConfigError(f"Unrecognized arguments passed to compile(): {kwargs}")
+        opt = optimizers.get(optimizer)
+        loss_spec = loss
+        self._loss_spec = loss_spec
+        self._loss_fns_spec = loss
+        if loss is not None:
+            # resolve names now so an unknown loss fails at compile, not mid-fit
+            if isinstance(loss, dict):
+                resolved = {k: (None if v is None else losses.get(v)) for k, v in loss.items()}
+            elif isinstance(loss, (list, tuple)):
+                resolved = [None if v is None else losses.get(v) for v in loss]
+            else:
+                resolved = losses.get(loss)
+        else:
+            resolved = None
+        if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
+            raise ConfigError(
+                f"`metrics` must be a list (or a dict by output), received {metrics!r}; e.g. "
+                "metrics=['accuracy']."
+            )
+        from numkeras import metrics as metrics_module
+
+        for spec in _flat_metric_specs(metrics) + _flat_metric_specs(weighted_metrics):
+            if isinstance(spec, str) and spec not in ("accuracy", "acc", "crossentropy", "ce"):
+                metrics_module.get(spec)  # raises ConfigError for unknown names
+        self.optimizer = opt
+        self.loss = loss
+        self._resolved_loss = resolved
+        self._loss_weights_spec = loss_weights
+        self._metric_spec = metrics
+        self._weighted_metric_spec = weighted_metrics
+        self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
+        self._compiled_flags = {
+            id(layer): (layer, layer.trainable) for layer in [self, *_all_layers(self)]
+        }
+        self._train_vars_cache = None
+        self._warned_drift = set()
+        self._warned_nothing = False
+        self.compiled = True
+        if self.built:
+            self._setup_losses()
+
+    def _assert_compiled(self, method: str) -> None:
+        if not self.compiled:
+            raise NotCompiledError(
+                f"You must call `compile()` before using the model in `{method}()`, e.g. "
+                "model.compile(optimizer='adam', loss='mse')."
+            )
+        if not self._graph_ready:
+            raise NotCompiledError(f"Model '{self.name}' is not built yet; call it on data first.")
+        if getattr(self, "_loss_fns", None) is None:
+            self._setup_losses()
+
+    def _setup_losses(self) -> None:
+        names = self.output_names
+        n = len(names)
+        resolved = self._resolved_loss
+        if resolved is None:
+            fns = [None] * n
+        elif isinstance(resolved, dict):
+            unknown = [k for k in resolved if k not in names]
+            if unknown:
+                raise ConfigError(
+                    f"compile(loss=...) names output(s) {unknown} that model '{self.name}' "
+                    f"does not have; its outputs are {names}."
+                )
+            fns = [resolved.get(k) for k in names]
+        elif isinstance(resolved, list):
+            if len(resolved) != n:
+                raise ConfigError(
+                    f"compile(loss=[...]) has {len(resolved)} entries, but model '{self.name}' "
+                    f"has {n} output(s): {names}."
+                )
+            fns = list(resolved)
+        else:
+            fns = [resolved] * n
+        lw = self._loss_weights_spec
+        if lw is None:
+            weights = [1.0] * n
+        elif isinstance(lw, dict):
+            weights = [float(lw.get(k, 1.0)) for k in names]
+        else:
+            if len(lw) != n:
+                raise ConfigError(
+                    f"loss_weights has {len(lw)} entries but the model has {n} output(s)."
+                )
+            weights = [float(w) for w in lw]
+        self._loss_fns = fns
+        self._loss_weights = weights
+
+    # -- the trainable snapshot ------------------------------------------------------------
+    def _trained_variables(self) -> list:
+        """The variables this model's compile snapshot trains (Keras 2's rule)."""
+        if self._train_vars_cache is None:
+            flags = self._compiled_flags
+            out, seen = [], set()
+
+            def walk(layer, on: bool):
+                on = on and (flags[id(layer)][1] if id(layer) in flags else layer.trainable)
+                for v in layer._own_variables:
+                    if on and v.trainable and id(v) not in seen:
+                        seen.add(id(v))
+                        out.append(v)
+                for sub in layer._sublayers():
+                    walk(sub, on)
+
+            walk(self, True)
+            self._train_vars_cache = out
+        return self._train_vars_cache
+
+    def _check_trainable_drift(self) -> None:
+        changed = []
+        for key, (layer, flag) in self._compiled_flags.items():
+            if layer.trainable != flag:
+                changed.append((layer, flag))
+        if not changed:
+            return
+        key = tuple(sorted((la.name, f) for la, f in changed))
+        if key in self._warned_drift:
+            return
+        self._warned_drift.add(key)
+        shown = [la for la, _ in changed if not _has_changed_ancestor(la, changed)]
+        desc = ", ".join(
+            f"'{la.name}' (trainable={flag} at compile, now {la.trainable})"
+            for la, flag in ((la, self._compiled_flags[id(la)][1]) for la in shown)
+        )
+        warnings.warn(
+            f"Model '{self.name}': the trainable flag of layer(s) {desc} changed after "
+            "compile(). numkeras keeps the trainable state of compile time (Keras 2's rule, "
+            "documented in the keras.io FAQ), so this training step ignores the change; "
+            "call compile() again to apply it.",
+            NumkerasWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+    # -- flat weight and gradient buffers -------------------------------------------------
+    def _ensure_flat(self) -> None:
+        """Move this model's weights into one flat buffer (views), once; weights already
+        in another model's buffer (a shared sub-model) stay where they are."""
+        if self._flat_ready:
+            return
+        xp = backend.xp
+        fresh = [v for v in self.weights if getattr(v, "_flat", None) is None]
+        by_dtype: dict = {}
+        for v in fresh:
+            by_dtype.setdefault(str(v.dtype), []).append(v)
+        for dtype, group in by_dtype.items():
+            total = sum(v.size for v in group)
+            params = xp.empty(total, dtype)
+            grads = xp.zeros(total, dtype)
+            offset = 0
+            for v in group:
+                n = v.size
+                v._rebind(params[offset : offset + n].reshape(v.shape))
+                v._flat = (params, offset, n)
+                v._grad_view = grads[offset : offset + n].reshape(v.shape)
+                offset += n
+        self._all_vars = self.weights
+        self._flat_ready = True
+
+    def _start_grads(self, train_vars: list) -> None:
+        for v in self._all_vars:
+            v.start_grad(None)
+        for v in train_vars:
+            v.start_grad(v._grad_view)
+
+    # -- one training step ---------------------------------------------------------------
+    def _train_step(self, xs: list, ys: list, sws: list):
+        """Forward, loss, backward, update. Inputs are already checked."""
+        train_vars = self._trained_variables()
+        self._start_grads(train_vars)
+        outs, caches = self._forward_all(xs, training=True)
+        total, per_output, gouts = self._losses_and_grads(ys, outs, sws, with_grads=True)
+        if train_vars:
+            self._backward(caches, gouts, need_input_grads=False)
+            for v in train_vars:
+                if v._grad_fresh:  # not reached by backward: zero gradient
+                    v.grad[...] = 0
+                    v._grad_fresh = False
+            self.optimizer.apply([v.grad for v in train_vars], train_vars)
+        for v in train_vars:
+            v.grad = None
+        return total, per_output, outs
+
+    def _forward_all(self, xs: list, training: bool):
+        caches: list = [None] * len(self._steps)
+        outs = self._run(xs, training=training, caches=caches)
+        return outs, caches
+
+    def _losses_and_grads(self, ys, outs, sws, with_grads: bool):
+        total = 0.0
+        per_output = []
+        gouts = []
+        for fn, w, y, out, sw in zip(self._loss_fns, self._loss_weights, ys, outs, sws):
+            if fn is None or y is None:
+                per_output.append(None)
+                gouts.append(None)
+                continue
+            if with_grads:
+                value, g = fn.value_and_grad(y, out, sample_weight=sw)
+                if w != 1.0:
+                    g = g * backend.xp.float32(w)
+                gouts.append(g)
+            else:
+                value = fn(y, out, sample_weight=sw)
+            value = float(value)
+            per_output.append(value)
+            total += w * value
+        return total, per_output, gouts
+
+    # -- standardizing data -------------------------------------------------------------
+    def _standardize_targets(self, y, n_rows: int | None) -> list:
+        names = self.output_names
+        n = len(names)
+        if y is None:
+            if any(fn is not None for fn in self._loss_fns):
+                raise ValueError(
+                    f"Model '{self.name}' was compiled with a loss, so it needs targets `y`."
+                )
+            return [None] * n
+        if isinstance(y, dict):
+            unknown = [k for k in y if k not in names]
+            if unknown:
+                raise ShapeError(
+                    f"Targets name output(s) {unknown} that model '{self.name}' does not have; "
+                    f"its outputs are {names}."
+                )
+            ys = [y.get(k) for k in names]
+        elif n == 1:
+            ys = [y[0]] if isinstance(y, (list, tuple)) and len(y) == 1 and hasattr(
+                y[0], "shape"
+            ) else [y]
+        else:
+            if not isinstance(y, (list, tuple)) or len(y) != n:
+                raise ShapeError(
+                    f"Model '{self.name}' has {n} outputs ({names}); pass one target array per "
+                    "output, as a list in that order or a dict by output name."
+                )
+            ys = list(y)
+        out_shapes = [t.shape for t in self._outputs_list]
+        checked = []
+        for fn, yy, shape, name in zip(self._loss_fns, ys, out_shapes, names):
+            if yy is None:
+                checked.append(None)
+                continue
+            if fn is None:
+                checked.append(backend.xp.asarray(yy))
+                continue
+            if n_rows is not None:
+                rows = len(yy) if hasattr(yy, "__len__") else None
+                if rows is not None:
+                    data_utils.check_same_length(
+                        n_rows, rows, "y" if n == 1 else f"y['{name}']"
+                    )
+            yy = fn.check_targets(yy, (n_rows, *shape[1:]))
+            checked.append(yy)
+        return checked
+
+    def _standardize_sample_weights(self, sample_weight, n_rows: int) -> list:
+        n = len(self._outputs_list)
+        if sample_weight is None:
+            return [None] * n
+        if isinstance(sample_weight, dict):
+            sws = [sample_weight.get(k) for k in self.output_names]
+        elif isinstance(sample_weight, (list, tuple)) and n > 1:
+            sws = list(sample_weight)
+        else:
+            sws = [sample_weight] * n
+        out = []
+        for sw in sws:
+            if sw is None:
+                out.append(None)
+                continue
+            sw = backend.xp.asarray(sw, dtype="float32")
+            data_utils.check_same_length(n_rows, len(sw), "sample_weight")
+            out.append(sw)
+        return out
+
+    def _prepare(self, x, y, sample_weight=None, class_weight=None):
+        xs = self._standardize_inputs(x)
+        n = data_utils.num_samples(xs)
+        ys = self._standardize_targets(y, n)
+        if class_weight is not None:
+            if sample_weight is not None:
+                raise ValueError(
+                    "Arguments `sample_weight` and `class_weight` cannot be specified at the "
+                    "same time."
+                )
+            if len(ys) != 1:
+                raise ValueError("`class_weight` is only supported for single-output models.")
+            sample_weight = data_utils.class_weight_to_sample_weight(ys[0], class_weight)
+        sws = self._standardize_sample_weights(sample_weight, n)
+        return xs, ys, sws, n
+
+    # -- metrics ---------------------------------------------------------------------------
+    def _ensure_metrics(self, ys, outs) -> None:
+        if self._compiled_metrics is not None:
+            return
+        from numkeras import metrics as metrics_module
+
+        names = self.output_names
+        multi = len(names) > 1
+        built = []
+        for weighted, spec in ((False, self._metric_spec), (True, self._weighted_metric_spec)):
+            if spec is None:
+                continue
+            for i, name in enumerate(names):
+                specs = _metric_specs_for_output(spec, name, i, len(names))
+                for s in specs:
+                    m = metrics_module.resolve(
+                        s, self._loss_fns[i], tuple(ys[i].shape) if ys[i] is not None else None,
+                        tuple(outs[i].shape),
+                    )
+                    label = m.name
+                    if weighted:
+                        label = "weighted_" + label
+                    if multi:
+                        label = f"{name}_{label}"
+                    built.append((i, weighted, label, m))
+        self._compiled_metrics = built
+
+    def _update_metrics(self, ys, outs, sws) -> None:
+        for i, weighted, _, m in self._compiled_metrics:
+            if ys[i] is None:
+                continue
+            m.update_state(ys[i], outs[i], sample_weight=sws[i] if weighted else None)
+
+    def reset_metrics(self) -> None:
+        self._loss_sum = 0.0
+        self._loss_count = 0
+        self._output_loss_sums = None
+        for _, _, _, m in self._compiled_metrics or []:
+            m.reset_state()
+
+    def _track_loss(self, total: float, per_output: list, rows: int) -> None:
+        self._loss_sum += total * rows
+        self._loss_count += rows
+        if len(per_output) > 1:
+            if self._output_loss_sums is None:
+                self._output_loss_sums = [0.0] * len(per_output)
+            for i, v in enumerate(per_output):
+                if v is not None:
+                    self._output_loss_sums[i] += v * rows
+
+    def _logs(self) -> dict:
+        logs = {}
+        if self._loss_count:
+            logs["loss"] = self._loss_sum / self._loss_count
+            if self._output_loss_sums is not None:
+                for name, s in zip(self.output_names, self._output_loss_sums):
+                    logs[f"{name}_loss"] = s / self._loss_count
+        for _, _, label, m in self._compiled_metrics or []:
+            logs[label] = float(m.result())
+        return dict(sorted(logs.items()))
+
+    @property
+    def metrics_names(self) -> list[str]:
+        names = ["loss"]
+        if getattr(self, "_output_loss_sums", None) is not None:
+            names += [f"{n}_loss" for n in self.output_names]
+        return names + [label for _, _, label, _ in self._compiled_metrics or []]
+
+    def _ordered(self, logs: dict, return_dict: bool):
+        if return_dict:
+            return logs
+        if not self._compiled_metrics and len(self._loss_fns) == 1:
+            return logs.get("loss", 0.0)
+        return [logs[k] for k in self.metrics_names if k in logs]
+
+    # -- public training API ---------------------------------------------------------------
+    def train_on_batch(
+        self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
+    ):
+        """One gradient update on one batch; returns the loss (and metrics) of that batch."""
+        self._require_graph_or_build(x)
+        self._assert_compiled("train_on_batch")
+        self._ensure_flat()
+        xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
+        self._check_trainable_drift()
+        self._warn_if_nothing_to_train()
+        total, per_output, outs = self._train_step(xs, ys, sws)
+        self._ensure_metrics(ys, outs)
+        self.reset_metrics()
+        self._track_loss(total, per_output, n)
+        self._update_metrics(ys, outs, sws)
+        return self._ordered(self._logs(), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
+        """The loss (and metrics) on one batch, without updating weights."""
+        self._require_graph_or_build(x)
+        self._assert_compiled("test_on_batch")
+        xs, ys, sws, n = self._prepare(x, y, sample_weight)
+        outs = self._run(xs, training=False)
+        total, per_output, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
+        self._ensure_metrics(ys, outs)
+        self.reset_metrics()
+        self._track_loss(total, per_output, n)
+        self._update_metrics(ys, outs, sws)
+        return self._ordered(self._logs(), return_dict)
+
+    def predict_on_batch(self, x):
+        """Outputs for one batch (no batching, no callbacks)."""
+        self._require_graph_or_build(x)
+        xs = self._standardize_inputs(x)
+        outs = self._run(xs, training=False)
+        return self._structure_outputs([backend.to_numpy(o) for o in outs])
+
+    def _warn_if_nothing_to_train(self) -> None:
+        if self._trained_variables() or self._warned_nothing:
+            return
+        self._warned_nothing = True
+        warnings.warn(
+            f"Model '{self.name}' has no trainable weights in its compile() snapshot, so "
+            "train_on_batch/fit compute the loss but change no weight. If you meant to train "
+            "it, set `trainable = True` on its layers and call compile() again.",
+            NumkerasWarning,
+            stacklevel=user_stacklevel(),
+        )
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose="auto",
+        callbacks=None,
+        validation_split: float = 0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int = 1,
+    ):
+        """Train for `epochs` epochs on arrays; returns a `History`."""
+        from numkeras.callbacks import CallbackList
+
+        self._require_graph_or_build(x)
+        self._assert_compiled("fit")
+        self._ensure_flat()
+        batch_size = _check_batch_size(batch_size)
+        xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
+        val = None
+        if validation_data is not None:
+            val = _unpack_validation(validation_data)
+        elif validation_split:
+            (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation([xs, ys, sws], validation_split)
+            n = len(xs[0])
+            val = (vx, vy, vs, True)
+        if n == 0:
+            raise ValueError("fit() received 0 samples; there is nothing to train on.")
+        batches = math.ceil(n / batch_size)
+        steps = steps_per_epoch or batches
+        verbose = _verbose(verbose)
+        self._check_trainable_drift()
+        self._warn_if_nothing_to_train()
+        callback_list = CallbackList(
+            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+            verbose=verbose, epochs=epochs, steps=steps,
+        )
+        self.stop_training = False
+        callback_list.on_train_begin()
+        rng = _random.global_generator()
+        order = None
+        cursor = batches  # start a fresh pass on the first step
+        epoch_logs: dict = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            logs: dict = {}
+            for step in range(steps):
+                if cursor >= batches:
+                    cursor = 0
+                    if shuffle:
+                        order = rng.permutation(n)
+                callback_list.on_train_batch_begin(step)
+                a, b = cursor * batch_size, min(n, (cursor + 1) * batch_size)
+                cursor += 1
+                index = slice(a, b) if order is None else order[a:b]
+                bx = data_utils.take(xs, index)
+                by = data_utils.take(ys, index)
+                bs = data_utils.take(sws, index)
+                total, per_output, outs = self._train_step(bx, by, bs)
+                self._ensure_metrics(by, outs)
+                self._track_loss(total, per_output, b - a)
+                self._update_metrics(by, outs, bs)
+                logs = self._logs()
+                callback_list.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            if steps_per_epoch is None:
+                cursor = batches
+            epoch_logs = dict(logs)
+            if val is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._evaluate_prepared(
+                    *val, batch_size=validation_batch_size or batch_size, steps=validation_steps
+                )
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callback_list.on_train_end(epoch_logs)
+        return self.history
+
+    def _evaluate_prepared(self, xs, ys, sws, checked: bool, batch_size=None, steps=None,
+                           callback_list=None):
+        if not checked:
+            xs, ys, sws, _ = self._prepare(xs, ys, sws)
+        n = len(xs[0])
+        batch_size = _check_batch_size(batch_size)
+        batches = math.ceil(n / batch_size)
+        if steps is not None:
+            batches = min(batches, steps)
+        self.reset_metrics()
+        for step in range(batches):
+            if callback_list is not None:
+                callback_list.on_test_batch_begin(step)
+            index = slice(step * batch_size, min(n, (step + 1) * batch_size))
+            bx, by, bs = (data_utils.take(g, index) for g in (xs, ys, sws))
+            outs = self._run(bx, training=False)
+            total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
+            self._ensure_metrics(by, outs)
+            self._track_loss(total, per_output, len(bx[0]))
+            self._update_metrics(by, outs, bs)
+            if callback_list is not None:
+                callback_list.on_test_batch_end(step, self._logs())
+        return self._logs()
+
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size: int | None = None,
+        verbose="auto",
+        sample_weight=None,
+        steps: int | None = None,
+        callbacks=None,
+        return_dict: bool = False,
+    ):
+        """Loss (and metrics) over `x`, in batches of `batch_size` (default 32)."""
+        from numkeras.callbacks import CallbackList
+
+        self._require_graph_or_build(x)
+        self._assert_compiled("evaluate")
+        xs, ys, sws, n = self._prepare(x, y, sample_weight)
+        batch_size = _check_batch_size(batch_size)
+        verbose = _verbose(verbose)
+        total_steps = math.ceil(n / batch_size) if steps is None else min(
+            steps, math.ceil(n / batch_size)
+        )
+        callback_list = CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            steps=total_steps,
+        )
+        callback_list.on_test_begin()
+        logs = self._evaluate_prepared(
+            xs, ys, sws, True, batch_size=batch_size, steps=steps, callback_list=callback_list
+        )
+        callback_list.on_test_end(logs)
+        return self._ordered(logs, return_dict)
+
+    def predict(self, x, batch_size: int | None = None, verbose="auto", steps: int | None = None,
+                callbacks=None):
+        """Outputs for `x`, computed in batches.
+
+        The batch size is `batch_size`, else `ceil(len(x) / steps)` when only `steps` is
+        given, else 32 (Keras 3's rule). The last partial batch is kept. `steps` caps the
+        number of batches. 0 rows give an empty `(0, ...)` result (Keras crashes there).
+        The output is allocated once and filled batch by batch.
+        """
+        from numkeras.callbacks import CallbackList
+
+        self._require_graph_or_build(x)
+        xs = self._standardize_inputs(x)
+        n = data_utils.num_samples(xs)
+        if batch_size is not None:
+            batch_size = _check_batch_size(batch_size)
+        elif steps is not None:
+            if not isinstance(steps, int) or steps <= 0:
+                raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
+            batch_size = max(1, math.ceil(n / steps))
+        else:
+            batch_size = 32
+        batches = math.ceil(n / batch_size)
+        if steps is not None:
+            batches = min(batches, steps)
+        rows = min(n, batches * batch_size)
+        verbose = _verbose(verbose)
+        callback_list = None
+        if verbose or callbacks:
+            callback_list = CallbackList(
+                callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                steps=batches,
+            )
+            callback_list.on_predict_begin()
+        out_shapes = self.compute_output_shape([(rows, *a.shape[1:]) for a in xs]
+                                               if not self._single_input else (rows, *xs[0].shape[1:]))
+        out_shapes = [out_shapes] if self._single_output else out_shapes
+        results = [backend.xp.empty(tuple(s), backend.floatx()) for s in out_shapes]
+        for step in range(batches):
+            a, b = step * batch_size, min(rows, (step + 1) * batch_size)
+            if callback_list is not None:
+                callback_list.on_predict_batch_begin(step)
+            outs = self._run([t[a:b] for t in xs], training=False)
+            for r, o in zip(results, outs):
+                r[a:b] = o
+            if callback_list is not None:
+                callback_list.on_predict_batch_end(step, {"outputs": outs})
+        if callback_list is not None:
+            callback_list.on_predict_end()
+        return self._structure_outputs([backend.to_numpy(r) for r in results])
+
+    def _require_graph_or_build(self, x) -> None:
+        if not self._graph_ready:
+            from numkeras.layers.layer import _convert, shape_of
+
+            arrays = _convert(x, self.dtype)
+            first = shape_of(arrays)
+            if isinstance(first, tuple) and first:
+                first = (min(first[0], 32), *first[1:])  # Keras 3 builds on the first batch
+            self.build(first)
+
+
+def _check_batch_size(batch_size) -> int:
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+    return batch_size
+
+
+def _verbose(verbose) -> int:
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, True, False):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, received {verbose!r}.")
+    return int(verbose)
+
+
+def _unpack_validation(validation_data):
+    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+        raise ValueError(
+            "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight)."
+        )
+    vx, vy = validation_data[0], validation_data[1]
+    vs = validation_data[2] if len(validation_data) == 3 else None
+    return (vx, vy, vs, False)
+
+
+def _all_layers(model) -> list:
+    out, seen = [], set()
+
+    def walk(layer):
+        for sub in layer._sublayers():
+            if id(sub) not in seen:
+                seen.add(id(sub))
+                out.append(sub)
+                walk(sub)
+
+    walk(model)
+    return out
+
+
+def _has_changed_ancestor(layer, changed) -> bool:
+    """True if `layer` sits inside another changed layer (report the outermost only)."""
+    return any(layer is not other and layer in _all_layers(other) for other, _ in changed)
+
+
+def _flat_metric_specs(spec) -> list:
+    if spec is None:
+        return []
+    if isinstance(spec, dict):
+        out = []
+        for v in spec.values():
+            out.extend(v if isinstance(v, (list, tuple)) else [v])
+        return out
+    out = []
+    for v in spec:
+        out.extend(v if isinstance(v, (list, tuple)) else [v])
+    return out
+
+
+def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> list:
+    if isinstance(spec, dict):
+        v = spec.get(name, [])
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+    if n_outputs > 1 and spec and all(isinstance(v, (list, tuple)) for v in spec):
+        return list(spec[index])
+    return list(spec)
+
+
+from numkeras.backend import random as _random  # noqa: E402

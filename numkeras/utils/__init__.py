@@ -1,0 +1,32 @@
+"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`."""
+
+from __future__ import annotations
+
+from numkeras.backend import random as _random
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed everything numkeras draws from (initializers, Dropout, shuffling), plus NumPy's
+    and Python's global generators, so a whole training run is reproducible bit for bit.
+
+    >>> set_random_seed(1337)
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"`seed` must be a non-negative integer, received {seed!r}.")
+    _random.set_seed(seed)
+
+
+def __getattr__(name):
+    # imported lazily: these modules are heavier than `set_random_seed`
+    if name == "to_categorical":
+        from numkeras.utils.categorical import to_categorical
+
+        return to_categorical
+    if name == "Progbar":
+        from numkeras.utils.progbar import Progbar
+
+        return Progbar
+    raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
+
+
+__all__ = ["set_random_seed", "to_categorical", "Progbar"]

@@ -1,0 +1,74 @@
+"""`to_categorical`: integer class labels -> one-hot float32 matrix (Keras 3 semantics).
+
+>>> to_categorical([0, 2, 1], num_classes=3)
+array([[1., 0., 0.],
+       [0., 0., 1.],
+       [0., 1., 0.]], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.errors import ConfigError
+
+
+def to_categorical(x, num_classes: int | None = None):
+    """One-hot encode integer labels; the class axis goes last.
+
+    Args:
+        x: Array-like of class indices in `[0, num_classes)`. A trailing axis of size 1 is
+            dropped first, so `(N, 1)` labels give `(N, num_classes)`, as in Keras.
+        num_classes: Number of classes; `None` means `max(x) + 1`.
+
+    Returns:
+        A float32 array of shape `x.shape + (num_classes,)` (Keras returns float64 for
+        NumPy input; float32 is what every loss computes in).
+
+    Unlike Keras, bad labels raise instead of corrupting the output: a negative label
+    (Keras silently sets the *last* class), a label `>= num_classes`, or a non-integer value
+    (Keras truncates 1.7 to 1) each raise `ConfigError` naming the offending value.
+
+    >>> to_categorical([[1], [0]]).shape
+    (2, 2)
+    """
+    xp = backend.xp
+    arr = xp.asarray(x)
+    if arr.dtype.kind not in "iubf":
+        raise ConfigError(f"to_categorical expects integer class labels; got dtype {arr.dtype}.")
+    if arr.dtype.kind == "f":
+        bad = ~xp.isfinite(arr) | (arr != xp.floor(arr))
+        if bool(xp.any(bad)):
+            raise ConfigError(
+                "to_categorical expects integer class labels, but got non-integer values such "
+                f"as {float(arr[bad].ravel()[0])}. Round or map them to class indices first."
+            )
+    labels = arr.astype(xp.int64)
+    shape = tuple(labels.shape)
+    if len(shape) > 1 and shape[-1] == 1:
+        shape = shape[:-1]
+    labels = labels.reshape(-1)
+    if num_classes is None:
+        if labels.size == 0:
+            raise ConfigError("to_categorical got no labels; pass num_classes explicitly.")
+        num_classes = int(labels.max()) + 1
+    elif isinstance(num_classes, bool) or int(num_classes) != num_classes or num_classes < 1:
+        raise ConfigError(
+            f"num_classes must be a positive integer; received num_classes={num_classes!r}."
+        )
+    num_classes = int(num_classes)
+    if labels.size:
+        lo, hi = int(labels.min()), int(labels.max())
+        if lo < 0:
+            raise ConfigError(
+                f"to_categorical got a negative class label ({lo}); labels must be in "
+                f"[0, {num_classes - 1}]."
+            )
+        if hi >= num_classes:
+            raise ConfigError(
+                f"to_categorical got class label {hi}, but num_classes={num_classes} allows "
+                f"labels 0..{num_classes - 1}. Pass num_classes={hi + 1} (or more), or check "
+                "that the labels are 0-based."
+            )
+    out = xp.zeros((labels.size, num_classes), dtype=backend.floatx())
+    out[xp.arange(labels.size), labels] = 1
+    return out.reshape(shape + (num_classes,))

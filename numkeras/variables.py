@@ -1,0 +1,104 @@
+"""`Variable`: a named, shape-fixed array that a layer owns.
+
+A variable's `value` may be a view into a model's flat weight buffer (see
+`models/model.py`), so `assign` always writes in place and never rebinds.
+During a training step the model points `grad` at a view into a flat gradient
+buffer (or `None` when the variable is frozen for that model); backward passes
+write there with `add_grad`.
+
+>>> import numpy as np
+>>> v = Variable(np.zeros((2, 3), "float32"), name="kernel", path="dense/kernel")
+>>> v
+<Variable path=dense/kernel, shape=(2, 3), dtype=float32, trainable=True>
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ShapeError, format_shape
+
+
+class Variable:
+    def __init__(self, value, name: str, trainable: bool = True, path: str | None = None):
+        self._value = backend.xp.asarray(value)
+        self.name = name
+        self.path = path or name
+        self.trainable = bool(trainable)
+        self.grad = None  # set by the model for the current training step
+        self._grad_fresh = False  # True until the first write of this step
+
+    @property
+    def value(self):
+        return self._value
+
+    @property
+    def shape(self) -> tuple:
+        return tuple(self._value.shape)
+
+    @property
+    def dtype(self):
+        return self._value.dtype
+
+    @property
+    def size(self) -> int:
+        return int(self._value.size)
+
+    def numpy(self) -> np.ndarray:
+        return backend.to_numpy(self._value).copy()
+
+    def __array__(self, dtype=None, copy=None):
+        a = backend.to_numpy(self._value)
+        return a.astype(dtype) if dtype is not None else a
+
+    def assign(self, value) -> None:
+        """Overwrite the values in place (shape-checked; cast to this variable's dtype)."""
+        value = backend.xp.asarray(value)
+        if tuple(value.shape) != self.shape:
+            raise ShapeError(
+                f"Cannot assign a value of shape {format_shape(value.shape)} to variable "
+                f"'{self.path}' of shape {format_shape(self.shape)}."
+            )
+        self._value[...] = value
+
+    def _rebind(self, view) -> None:
+        """Move the storage to `view` (same shape), copying the current values there."""
+        view[...] = self._value
+        self._value = view
+
+    # -- gradients (training) -------------------------------------------------
+    def start_grad(self, buffer) -> None:
+        """Begin a training step: gradients go to `buffer` (or nowhere, if None)."""
+        self.grad = buffer
+        self._grad_fresh = buffer is not None
+
+    def add_grad(self, g) -> None:
+        """Accumulate `g` into this step's gradient; a no-op when not being trained."""
+        if self.grad is None:
+            return
+        if self._grad_fresh:
+            self.grad[...] = g
+            self._grad_fresh = False
+        else:
+            self.grad += g
+
+    def add_matmul_grad(self, a, b) -> None:
+        """Accumulate `a @ b` (a weight gradient) without a temporary on first write."""
+        if self.grad is None:
+            return
+        if self._grad_fresh:
+            backend.xp.matmul(a, b, out=self.grad)
+            self._grad_fresh = False
+        else:
+            self.grad += a @ b
+
+    @property
+    def wants_grad(self) -> bool:
+        return self.grad is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"<Variable path={self.path}, shape={format_shape(self.shape)}, "
+            f"dtype={self.dtype}, trainable={self.trainable}>"
+        )
