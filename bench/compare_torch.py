@@ -37,7 +37,7 @@ class TorchImpl:
         import torch
 
         self.torch = torch
-        self.version = f"{torch.__version__} ({torch.get_num_threads()} threads)"
+        self.version = torch.__version__
         self.notes: list[str] = []
 
     # -- models ---------------------------------------------------------------------------

@@ -111,8 +111,9 @@ def run_bench(
         if progress:
             print(msg, file=sys.stderr, flush=True)
 
-    limiter = _limit_threads(threads, log)
+    _prepare_threads(threads, log)
     impls, skipped = _load_impls(compare, log)
+    limiter = _limit_threads(threads)
     data = make_data(cfg)
     keys = cfg.keys()
     errors: dict[str, dict[str, str]] = {k: {} for k in keys}
@@ -145,12 +146,12 @@ def run_bench(
                         log(f"{key} {impl.name}: failed in round {r + 1}: {errors[key][impl.name]}")
                         continue
                     values[key].setdefault(impl.name, []).append(v)
-                    log(
-                        f"round {r + 1}/{cfg.rounds} {key:<10} {impl.name:<9} {v:,.4g} {UNITS[key[:2]]}"
-                    )
+                    unit = UNITS[key[:2]]
+                    log(f"round {r + 1}/{cfg.rounds} {key:<10} {impl.name:<9} {v:,.4g} {unit}")
+        facts = machine_facts()  # inside the cap, so the thread counts are the ones used
 
     report = {
-        "machine": machine_facts(),
+        "machine": facts,
         "config": {
             "rounds": cfg.rounds,
             "w1_steps": cfg.w1_steps,
@@ -256,10 +257,20 @@ def format_table(report: dict[str, Any]) -> str:
 
     cfg = report["config"]
     lines.append("")
+    sizes = {
+        "W1": f"W1: {cfg['w1_steps']} steps/round, batch {cfg['w1_batch']}",
+        "W2": f"W2: {cfg['w2_rows']:,} rows",
+        "W3": f"W3: {cfg['w3_rows']:,} rows, batch {cfg['w3_batch']}",
+    }
     lines.append(
-        f"medians of {cfg['rounds']} interleaved round(s); W1: {cfg['w1_steps']} steps/round; "
-        f"W2: {cfg['w2_rows']:,} rows; W3: {cfg['w3_rows']:,} rows, batch {cfg['w3_batch']}. "
-        "(x) = time / floor time (lower is better); 'of floor' = throughput / floor throughput."
+        f"Medians of {cfg['rounds']} interleaved round(s); "
+        + "; ".join(sizes[w] for w in cfg["only"])
+        + (f"; BLAS/PyTorch threads capped at {cfg['threads']}" if cfg.get("threads") else "")
+        + "."
+    )
+    lines.append(
+        "(1.23x) = time / floor time, lower is better; (0.95 of floor) = throughput / floor "
+        "throughput, higher is better; ratios are medians of same-round pairs."
     )
     spreads = [
         f"{k} {res['floor']['spread']:.0%}"
@@ -323,25 +334,26 @@ def _fmt(v: float, unit: str) -> str:
 # Threads
 
 
-def _limit_threads(threads: int | None, log: Callable[[str], None]):
-    """A context that caps NumPy's BLAS (and PyTorch's and XLA's) threads, or does nothing."""
+def _prepare_threads(threads: int | None, log: Callable[[str], None]) -> None:
+    """Before any runner loads: ask XLA for one thread when --threads 1 (read at import)."""
     if threads is None:
-        return contextlib.nullcontext()
+        return
     if threads == 1:
-        # XLA reads this once, at first use; only applies if nothing imported jax yet.
         flags = os.environ.get("XLA_FLAGS", "")
-        if "multi_thread_eigen" not in flags:
+        if "multi_thread_eigen" not in flags and "jax" not in sys.modules:
             os.environ["XLA_FLAGS"] = (
                 flags + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
             ).strip()
     else:
-        log("note: --threads caps NumPy's BLAS and PyTorch; JAX/XLA threads stay as they are")
-    try:
-        import torch  # only if it is there anyway; a cheap no-op otherwise
+        log("note: --threads caps the BLAS and OpenMP pools; JAX/XLA threads stay as they are")
 
-        torch.set_num_threads(threads)
-    except ImportError:
-        pass
+
+def _limit_threads(threads: int | None):
+    """A context capping every BLAS/OpenMP pool loaded by now (NumPy's, PyTorch's), or not."""
+    if threads is None:
+        return contextlib.nullcontext()
+    if "torch" in sys.modules:  # loaded by the torch runner, if any
+        sys.modules["torch"].set_num_threads(threads)
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -372,7 +384,7 @@ def _parse_only(text: str) -> tuple[str, ...]:
             out.append(name)
     if not out:
         raise argparse.ArgumentTypeError("--only needs at least one of W1, W2, W3")
-    return tuple(out)
+    return tuple(w for w in WORKLOADS if w in out)  # always in W1, W2, W3 order
 
 
 def _parse_ints(text: str) -> tuple[int, ...]:

@@ -59,10 +59,15 @@ for title, shape in cases.items():
     noise = np.random.normal(0, 1, size=shape)
     try:
         out = generator.predict(noise, verbose=0)
-        print(f"-> predict returned {out.shape}: row i of the output belongs to row i of the input.")
+        print(
+            f"-> predict returned {out.shape}: row i of the output belongs to row i of the input."
+        )
     except numkeras.ShapeError as err:
         first = str(err).splitlines()[0]
-        print(f"-> predict raised {type(err).__name__} (a ValueError), as explained above:\n   {first}")
+        print(
+            f"-> predict raised {type(err).__name__} (a ValueError), as explained above:"
+            f"\n   {first}"
+        )
 
 rule("predict(x, batch_size, steps): batching only splits the work; results are identical")
 noise = np.random.normal(0, 1, size=(100, 64)).astype("float32")
@@ -70,10 +75,16 @@ full = generator.predict(noise, verbose=0)
 for kwargs in ({}, {"batch_size": 64}, {"steps": 2}, {"batch_size": 10, "steps": 3}):
     out = generator.predict(noise, verbose=0, **kwargs)
     bs = kwargs.get("batch_size") or (math.ceil(100 / kwargs["steps"]) if "steps" in kwargs else 32)
-    n_batches = math.ceil(100 / bs) if "steps" not in kwargs else min(math.ceil(100 / bs), kwargs["steps"])
+    n_batches = (
+        math.ceil(100 / bs) if "steps" not in kwargs else min(math.ceil(100 / bs), kwargs["steps"])
+    )
     same = np.allclose(out, full[: len(out)], atol=1e-6)
-    print(f"predict(noise, {', '.join(f'{k}={v}' for k, v in kwargs.items()) or 'defaults'}): "
-          f"{n_batches} batch(es) of {bs} -> output {out.shape}, equal to the unbatched rows: {same}")
-print("Without batch_size, predict uses 32 (or ceil(n/steps) when only steps is given); the last\n"
-      "partial batch is kept; steps caps how many batches run. predict of 0 rows returns (0, 784).")
+    print(
+        f"predict(noise, {', '.join(f'{k}={v}' for k, v in kwargs.items()) or 'defaults'}): "
+        f"{n_batches} batch(es) of {bs} -> output {out.shape}, equal to the unbatched rows: {same}"
+    )
+print(
+    "Without batch_size, predict uses 32 (or ceil(n/steps) when only steps is given); the last\n"
+    "partial batch is kept; steps caps how many batches run. predict of 0 rows returns (0, 784)."
+)
 print(f"predict on 0 rows -> {generator.predict(np.zeros((0, 64)), verbose=0).shape}")

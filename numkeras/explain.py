@@ -42,8 +42,9 @@ def _trace_layers(model, shapes_in):
         values = [None] * model._n_slots
         for s, sh in zip(model._input_slots, shapes_in):
             values[s] = sh
-        steps = [(st.layer, st.in_slots, st.out_slots, st.multi_in, st.multi_out)
-                 for st in model._steps]
+        steps = [
+            (st.layer, st.in_slots, st.out_slots, st.multi_in, st.multi_out) for st in model._steps
+        ]
     else:  # an unbuilt Sequential: walk the stack with each layer's own spec
         values = [shapes_in[0]] + [None] * len(model.layers)
         steps = [(la, [i], [i + 1], False, False) for i, la in enumerate(model.layers)]
@@ -71,18 +72,26 @@ def _trace_layers(model, shapes_in):
     return rows, final
 
 
-def explain(model, x, batch_size: int | None = None, steps: int | None = None, print_fn=None) -> str:
+def explain(
+    model, x, batch_size: int | None = None, steps: int | None = None, print_fn=None
+) -> str:
     """Print and return how `model` treats input `x` (an array, a shape, or a list of them)."""
     shapes_in = _as_shapes(x)
-    lines = [f"Shape trace for model '{model.name}' on input "
-             + ", ".join(format_shape(s) for s in shapes_in) + ":"]
+    lines = [
+        f"Shape trace for model '{model.name}' on input "
+        + ", ".join(format_shape(s) for s in shapes_in)
+        + ":"
+    ]
     failed = None
     if model._graph_ready:
         adjusted = []
         for i, (sh, layer) in enumerate(zip(shapes_in, model._input_layers)):
             ref = (None, *layer.batch_shape[1:])
             if len(sh) == len(ref) and shapes.compatible(ref, sh):
-                note = f"matches {shapes.template(ref)}: {sh[0]} sample(s) of shape {format_shape(sh[1:])}"
+                note = (
+                    f"matches {shapes.template(ref)}: {sh[0]} sample(s) of shape "
+                    f"{format_shape(sh[1:])}"
+                )
             elif len(sh) == len(ref) + 1 and sh[-1] == 1 and shapes.compatible(ref, sh[:-1]):
                 note = f"trailing axis of size 1 squeezed to match {shapes.template(ref)}"
                 sh = sh[:-1]
@@ -95,8 +104,10 @@ def explain(model, x, batch_size: int | None = None, steps: int | None = None, p
                 lines.extend("    " + ln for ln in str(failed).splitlines())
                 break
             if layer.batch_shape[0] is not None and sh[0] != layer.batch_shape[0]:
-                note += (f" (the declared batch size {layer.batch_shape[0]} is not enforced, "
-                         "as in Keras)")
+                note += (
+                    f" (the declared batch size {layer.batch_shape[0]} is not enforced, "
+                    "as in Keras)"
+                )
             lines.append(f"  {'input ' + layer.name:<32} {format_shape(sh):<20} {note}")
             adjusted.append(sh)
         if failed is None:
@@ -113,8 +124,10 @@ def explain(model, x, batch_size: int | None = None, steps: int | None = None, p
             lines.append(f"  {label:<32} {shape_s:<20} {note}".rstrip())
         if not failed:
             out = ", ".join(format_shape(s) for s in final)
-            lines.append(f"Result: {out}. Axis 0 is the batch: {shapes_in[0][0]} sample(s) in, "
-                         f"{final[0][0]} out.")
+            lines.append(
+                f"Result: {out}. Axis 0 is the batch: {shapes_in[0][0]} sample(s) in, "
+                f"{final[0][0]} out."
+            )
             n = shapes_in[0][0]
             if n is not None:
                 if batch_size is None:

@@ -18,7 +18,8 @@ from numkeras.errors import format_shape
 
 
 def template(shape, batch_name: str = "batch") -> str:
-    """Render an expected shape with named axes: `(batch, 64)`, `(batch=32, 6, 8)`, `(batch, any, 8)`."""
+    """Render an expected shape with named axes: `(batch, 64)`, `(batch=32, 6, 8)`,
+    `(batch, any, 8)`."""
     parts = []
     for i, d in enumerate(shape):
         if i == 0:
@@ -89,7 +90,8 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
             target = (received[0], *sample)
             fix = (
                 f"each sample holds the right number of values; reshape with "
-                f"x.reshape({', '.join(str(d) for d in (-1, *sample))}), shape {format_shape(target)}."
+                f"x.reshape({', '.join(str(d) for d in (-1, *sample))}), "
+                f"shape {format_shape(target)}."
             )
         return Diagnosis(reason, fix)
     reason = (
@@ -116,9 +118,7 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
                 "(shapes exclude the batch)."
             )
     elif q > r and r >= 2 and compatible(expected[-(r - 1) :], received[-(r - 1) :]):
-        rows = (
-            math.prod(received[: q - r + 1]) if _known(received[: q - r + 1]) else None
-        )
+        rows = math.prod(received[: q - r + 1]) if _known(received[: q - r + 1]) else None
         flat = ("-1", *map(str, sample))
         fix = (
             f"the input has {q - r} extra axis(es). To treat every "
@@ -140,5 +140,6 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
                 f"x.reshape(len(x), {', '.join(map(str, sample))})."
             )
     if fix is None and q < r:
-        fix = f"add the missing axes, e.g. x.reshape({', '.join(['-1'] + [str(d or 1) for d in sample])})."
+        dims = ", ".join(["-1"] + [str(d or 1) for d in sample])
+        fix = f"add the missing axes, e.g. x.reshape({dims})."
     return Diagnosis(reason, fix)

@@ -137,7 +137,10 @@ def _unknown(name: str) -> ConfigError:
     close = difflib.get_close_matches(name, ALL_ACTIVATIONS, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     valid = ", ".join(repr(n) for n in sorted(ALL_ACTIVATIONS))
-    return ConfigError(f"Unknown activation: {name!r}.{hint} Valid names: {valid}.")
+    return ConfigError(
+        f"Unknown activation: {name!r}.{hint} Valid names: {valid}. "
+        "For a custom activation, pass the function itself."
+    )
 
 
 def get(identifier) -> Callable:
@@ -179,10 +182,14 @@ def get(identifier) -> Callable:
     )
 
 
-def serialize(activation: Callable) -> str:
+def serialize(activation: Callable) -> str | dict:
     """The Keras name of a built-in activation, as stored in layer configs.
 
     Aliases serialize to their canonical name, as in Keras (`swish` -> `'silu'`).
+    Anything else serializes as Keras 3 does: a plain function to
+    `{"module": "builtins", "class_name": "function", "config": <its name>, ...}` (which
+    loads back only where that function is supplied), an object with `get_config`
+    (an activation layer) to its class name and config.
 
     >>> serialize(leaky_relu)
     'leaky_relu'
@@ -190,10 +197,27 @@ def serialize(activation: Callable) -> str:
     name = _NAME_OF.get(id(activation))
     if name is not None:
         return name
+    if hasattr(activation, "get_config"):
+        cls = type(activation)
+        module = cls.__module__
+        if module.startswith("numkeras.layers"):
+            module = "keras.layers"
+        return {
+            "module": module,
+            "class_name": cls.__name__,
+            "config": activation.get_config(),
+            "registered_name": None,
+        }
+    if callable(activation):
+        return {
+            "module": "builtins",
+            "class_name": "function",
+            "config": getattr(activation, "__name__", type(activation).__name__),
+            "registered_name": "function",
+        }
     raise ConfigError(
-        f"Cannot serialize activation {activation!r}: only the built-in activations "
-        "(numkeras.activations.ALL_ACTIVATIONS) serialize by name. Use one of them, or "
-        "an activation layer, for models you want to save."
+        f"Cannot serialize activation {activation!r}: it is not callable. Use a name such "
+        "as 'relu' or a function."
     )
 
 

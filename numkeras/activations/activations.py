@@ -45,8 +45,9 @@ def _float(x):
 
 
 def _new(x):
-    # A fresh output buffer; ufuncs with `out=` then stay arrays even for 0-d input.
-    return backend.xp.empty_like(x)
+    # A fresh C-contiguous output buffer; ufuncs with `out=` then return arrays even
+    # for 0-d input (they would return scalars otherwise).
+    return backend.xp.empty(x.shape, dtype=x.dtype)
 
 
 def _scalar(v, what: str) -> float:
@@ -74,6 +75,21 @@ def _mask_mul(dy, mask):
     return backend.xp.multiply(dy, mask, out=_new(dy))
 
 
+def _select_grad(x, neg_slope, pos_slope: float, dy):
+    """dy * (pos_slope where x > 0 else neg_slope), in place in `neg_slope`.
+
+    Arithmetic with boolean masks instead of `where`/masked copies, which are several
+    times slower; `neg_slope` must be finite.
+    """
+    neg_slope *= x <= 0
+    if pos_slope == 1.0:
+        neg_slope += x > 0
+    else:
+        neg_slope += backend.xp.multiply(x > 0, pos_slope, out=_new(neg_slope))
+    neg_slope *= dy
+    return neg_slope
+
+
 def _sigmoid_into(x, out):
     # 1 / (1 + exp(-x)): exp overflows to inf only for x < -88 (float32), giving
     # exactly 0 where the true value is below 1e-38; silence that benign warning.
@@ -83,6 +99,18 @@ def _sigmoid_into(x, out):
         xp.exp(out, out=out)
     out += 1
     xp.reciprocal(out, out=out)
+    return out
+
+
+def _softplus_into(x, out):
+    # max(x, 0) + log1p(exp(-|x|)): as exact as logaddexp(x, 0), ~2x faster for float32.
+    # `out` must not alias `x`.
+    xp = backend.xp
+    xp.abs(x, out=out)
+    xp.negative(out, out=out)
+    xp.exp(out, out=out)
+    xp.log1p(out, out=out)
+    out += xp.maximum(x, 0)
     return out
 
 
@@ -166,8 +194,10 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 def _leaky_relu_grad(x, y, dy, negative_slope=0.2):
     xp = backend.xp
     negative_slope = _scalar(negative_slope, "negative_slope")
-    dx = xp.multiply(dy, negative_slope, out=_new(dy))
-    xp.copyto(dx, dy, where=x >= 0)
+    # factor = 1 for x >= 0 (exactly), negative_slope below; masked copies are ~10x slower
+    dx = xp.multiply(x < 0, negative_slope - 1.0, out=_new(dy))
+    dx += 1
+    dx *= dy
     return dx
 
 
@@ -186,8 +216,7 @@ def leaky_relu(x, negative_slope=0.2):
     if 0.0 <= negative_slope <= 1.0:
         # max(x, a*x) equals the where() form for 0 <= a <= 1, in one cheap pass.
         return xp.maximum(x, y, out=y)
-    xp.copyto(y, x, where=x >= 0)
-    return y
+    return xp.where(x >= 0, x, y)
 
 
 def _relu6_grad(x, y, dy):
@@ -213,11 +242,8 @@ def _elu_grad(x, y, dy, alpha=1.0):
     alpha = _scalar(alpha, "alpha")
     if y is None:
         y = elu(x, alpha)
-    # For x <= 0: d/dx alpha*(e^x - 1) = alpha*e^x = y + alpha.
-    dx = xp.add(y, alpha, out=_new(y))
-    dx *= dy
-    xp.copyto(dx, dy, where=x > 0)
-    return dx
+    # For x <= 0: d/dx alpha*(e^x - 1) = alpha*e^x = y + alpha; 1 for x > 0.
+    return _select_grad(x, xp.add(y, alpha, out=_new(y)), 1.0, dy)
 
 
 @_with_grad(_elu_grad)
@@ -234,7 +260,7 @@ def elu(x, alpha=1.0):
     y = xp.minimum(x, 0, out=_new(x))  # min() keeps expm1 from overflowing
     xp.expm1(y, out=y)
     y *= alpha
-    xp.copyto(y, x, where=x > 0)
+    y += xp.maximum(x, 0)  # exactly one of the two terms is nonzero
     return y
 
 
@@ -242,11 +268,8 @@ def _selu_grad(x, y, dy):
     xp = backend.xp
     if y is None:
         y = selu(x)
-    dx = xp.add(y, _SELU_SCALE * _SELU_ALPHA, out=_new(y))
-    dx *= dy
-    pos = xp.multiply(dy, _SELU_SCALE, out=_new(dy))
-    xp.copyto(dx, pos, where=x > 0)
-    return dx
+    slope = xp.add(y, _SELU_SCALE * _SELU_ALPHA, out=_new(y))
+    return _select_grad(x, slope, _SELU_SCALE, dy)
 
 
 @_with_grad(_selu_grad)
@@ -268,11 +291,9 @@ def _celu_grad(x, y, dy, alpha=1.0):
     if y is None:
         y = celu(x, alpha)
     # For x <= 0: d/dx alpha*(e^(x/alpha) - 1) = e^(x/alpha) = y/alpha + 1.
-    dx = xp.divide(y, alpha, out=_new(y))
-    dx += 1
-    dx *= dy
-    xp.copyto(dx, dy, where=x > 0)
-    return dx
+    slope = xp.divide(y, alpha, out=_new(y))
+    slope += 1
+    return _select_grad(x, slope, 1.0, dy)
 
 
 @_with_grad(_celu_grad)
@@ -384,8 +405,7 @@ def log_sigmoid(x):
     """
     xp = backend.xp
     x = _float(x)
-    y = xp.negative(x, out=_new(x))
-    xp.logaddexp(y, 0.0, out=y)
+    y = _softplus_into(xp.negative(x, out=_new(x)), _new(x))
     return xp.negative(y, out=y)
 
 
@@ -586,14 +606,14 @@ def _softplus_grad(x, y, dy):
 
 @_with_grad(_softplus_grad)
 def softplus(x):
-    """Softplus `log(exp(x) + 1)`, computed as `logaddexp(x, 0)` (no overflow).
+    """Softplus `log(exp(x) + 1)`, as `max(x, 0) + log1p(exp(-|x|))` (no overflow).
 
     >>> import numpy as np
     >>> softplus(np.array([-20.0, 0.0, 100.0], dtype="float32")).round(4)
     array([  0.    ,   0.6931, 100.    ], dtype=float32)
     """
     x = _float(x)
-    return backend.xp.logaddexp(x, 0.0, out=_new(x))
+    return _softplus_into(x, _new(x))
 
 
 def _softsign_grad(x, y, dy):
@@ -782,8 +802,8 @@ def _hard_silu_grad(x, y, dy):
     # 0 below -3, 1 above 3, (2x + 3) / 6 in between
     dx = xp.multiply(x, 2.0 / 6.0, out=_new(x))
     dx += 0.5
-    xp.copyto(dx, 0, where=x < -3)
-    xp.copyto(dx, 1, where=x > 3)
+    dx *= (x >= -3) & (x <= 3)
+    dx += x > 3
     dx *= dy
     return dx
 
@@ -808,7 +828,7 @@ hard_swish = hard_silu
 def _mish_grad(x, y, dy):
     # d/dx x*tanh(sp(x)) = t + x * (1 - t^2) * sigmoid(x), t = tanh(softplus(x))
     xp = backend.xp
-    t = xp.logaddexp(x, 0.0, out=_new(x))
+    t = _softplus_into(x, _new(x))
     xp.tanh(t, out=t)
     s = _sigmoid_into(x, _new(x))
     s *= x
@@ -830,7 +850,7 @@ def mish(x):
     """
     xp = backend.xp
     x = _float(x)
-    y = xp.logaddexp(x, 0.0, out=_new(x))
+    y = _softplus_into(x, _new(x))
     xp.tanh(y, out=y)
     y *= x
     return y

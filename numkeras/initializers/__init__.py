@@ -139,15 +139,25 @@ def _lookup(name: str) -> type:
 def serialize(initializer) -> dict | None:
     """The Keras `.keras`-format dict for an initializer (`None` stays `None`).
 
+    A plain function serializes as Keras 3 writes it (`"class_name": "function"`); such
+    a config loads back only where that function is supplied again.
+
     >>> serialize(Zeros())
     {'module': 'keras.initializers', 'class_name': 'Zeros', 'config': {}, 'registered_name': None}
     """
     if initializer is None:
         return None
     if not isinstance(initializer, Initializer):
+        if callable(initializer):  # what Keras 3 writes for a plain function
+            return {
+                "module": "builtins",
+                "class_name": "function",
+                "config": getattr(initializer, "__name__", type(initializer).__name__),
+                "registered_name": "function",
+            }
         raise ConfigError(
-            f"Cannot serialize initializer {initializer!r}: only Initializer instances "
-            "have a config. Subclass numkeras.initializers.Initializer to make it saveable."
+            f"Cannot serialize initializer {initializer!r}: expected an Initializer or a "
+            "function fn(shape, dtype=None)."
         )
     cls = type(initializer)
     if ALL_INITIALIZERS.get(cls.__name__) is cls:
@@ -175,6 +185,11 @@ def deserialize(config) -> Initializer:
         raise ConfigError(
             f"Cannot deserialize an initializer from {config!r}: expected a name or a dict "
             'like {"class_name": "GlorotUniform", "config": {"seed": null}}.'
+        )
+    if config["class_name"] == "function":
+        raise ConfigError(
+            f"The initializer was saved as the custom function {config.get('config')!r}; "
+            "pass that function again (e.g. kernel_initializer=my_init)."
         )
     cls = _lookup(config["class_name"])
     return cls.from_config(config.get("config") or {})

@@ -48,7 +48,9 @@ class InputLayer(Layer):
         if shape is not None and batch_shape is not None:
             raise ConfigError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_size is not None and batch_shape is not None:
-            raise ConfigError("You cannot pass both `batch_size` and `batch_shape` at the same time.")
+            raise ConfigError(
+                "You cannot pass both `batch_size` and `batch_shape` at the same time."
+            )
         if shape is None and batch_shape is None:
             raise ConfigError(
                 "You must pass a `shape` argument: the shape of one sample, without the batch "

@@ -60,4 +60,6 @@ class Node:
         return [t.node for t in self.inputs if t.node is not None]
 
     def __repr__(self) -> str:
-        return f"<Node {self.layer.name}: {[t.shape for t in self.inputs]} -> {[t.shape for t in self.outputs]}>"
+        ins = [t.shape for t in self.inputs]
+        outs = [t.shape for t in self.outputs]
+        return f"<Node {self.layer.name}: {ins} -> {outs}>"

@@ -375,7 +375,9 @@ def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_inpu
     batch shape (batch axis first), with one deprecation note naming `Input(shape=...)`."""
     if batch_input_shape is not None:
         if input_shape is not None or input_dim is not None:
-            raise ConfigError("Pass either `batch_input_shape` or `input_shape`/`input_dim`, not both.")
+            raise ConfigError(
+                "Pass either `batch_input_shape` or `input_shape`/`input_dim`, not both."
+            )
         shape = _validate_shape("batch_input_shape", batch_input_shape)
         if len(shape) < 1:
             raise ConfigError("`batch_input_shape` needs the batch axis and at least one more.")

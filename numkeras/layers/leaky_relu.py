@@ -22,8 +22,10 @@ class LeakyReLU(Layer):
             warn_deprecated(
                 "`LeakyReLU(alpha=...)` is a Keras 2 spelling; use `negative_slope=...`."
             )
-        if negative_slope is None or not isinstance(negative_slope, (int, float)) or (
-            negative_slope < 0
+        if (
+            negative_slope is None
+            or not isinstance(negative_slope, (int, float))
+            or (negative_slope < 0)
         ):
             raise ConfigError(
                 "The negative_slope value of a Leaky ReLU layer cannot be None or negative, "

@@ -122,7 +122,9 @@ class Model(Trainer, Layer):
         self.built = True
         self._graph_ready = True
         self._build_input_shape = (
-            self._inputs_list[0].shape if self._single_input else [t.shape for t in self._inputs_list]
+            self._inputs_list[0].shape
+            if self._single_input
+            else [t.shape for t in self._inputs_list]
         )
         self._after_graph_built()
 
@@ -152,7 +154,9 @@ class Model(Trainer, Layer):
                     "Model(inputs=[...])."
                 )
             if id(node) in in_progress:
-                raise ConfigError(f"Tensor {t!r} from layer '{node.layer.name}' is part of a cycle.")
+                raise ConfigError(
+                    f"Tensor {t!r} from layer '{node.layer.name}' is part of a cycle."
+                )
             first_seen.setdefault(id(node.layer), len(first_seen))
             in_progress.add(id(node))
             for parent in node.inputs:
@@ -181,8 +185,9 @@ class Model(Trainer, Layer):
                 first_seen[id(t.node.layer)] = -1
                 layer_of[id(t.node.layer)] = t.node.layer
                 order.insert(0, t.node)
-        layers = sorted(layer_of.values(),
-                        key=lambda la: (-layer_depth[id(la)], first_seen[id(la)]))
+        layers = sorted(
+            layer_of.values(), key=lambda la: (-layer_depth[id(la)], first_seen[id(la)])
+        )
         return order, layers
 
     def _count_consumers(self) -> list[int]:
@@ -298,8 +303,10 @@ class Model(Trainer, Layer):
             arrays = list(x)
         out = []
         for i, (a, layer) in enumerate(zip(arrays, self._input_layers)):
-            a = _convert(a, layer.dtype) if not hasattr(a, "dtype") else backend.cast_input(
-                a, layer.dtype
+            a = (
+                _convert(a, layer.dtype)
+                if not hasattr(a, "dtype")
+                else backend.cast_input(a, layer.dtype)
             )
             out.append(self._adjust_rank(a, layer, i))
         if n > 1:
@@ -324,17 +331,14 @@ class Model(Trainer, Layer):
 
     def _input_error(self, layer: InputLayer, index: int, shape) -> ShapeError:
         ref = (None, *layer.batch_shape[1:])
-        consumers = [
-            s.layer.name for s in self._steps if self._input_slots[index] in s.in_slots
-        ]
+        consumers = [s.layer.name for s in self._steps if self._input_slots[index] in s.in_slots]
         declared = getattr(self, "_declared_input_shape", None)
         d = shapes.diagnose(ref, shape, declared)
         which = f"input '{layer.name}'" if len(self._inputs_list) > 1 else "its input"
         by = f" (first used by layer '{consumers[0]}')" if consumers else ""
         msg = (
             f"Model '{self.name}' cannot take an input of shape {format_shape(shape)}: "
-            f"{which}{by} expects {shapes.template(ref)}.\n  "
-            + "\n  ".join(d.lines())
+            f"{which}{by} expects {shapes.template(ref)}.\n  " + "\n  ".join(d.lines())
         )
         return ShapeError(msg)
 
@@ -482,13 +486,25 @@ class Model(Trainer, Layer):
             raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
 
     # -- display --------------------------------------------------------------------------
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None) -> None:
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ) -> None:
         """Print Keras's summary table: output shapes, parameter counts, totals with bytes."""
         from numkeras.models.summary import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+        print_summary(
+            self,
+            line_length=line_length,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+        )
 
     def explain(self, x, print_fn=None) -> str:
         """Print (and return) the per-layer shape trace for `x` (an array or a shape)."""

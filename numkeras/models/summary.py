@@ -53,8 +53,9 @@ def _rows(model):
             connected = ", ".join(f"{t.node.layer.name}[0][{t.index}]" for t in node.inputs)
         elif node is not None:
             connected = "-"
-        rows.append((f"{layer.name} ({type(layer).__name__})", _shape_text(layer, node),
-                     params, connected))
+        rows.append(
+            (f"{layer.name} ({type(layer).__name__})", _shape_text(layer, node), params, connected)
+        )
     return rows
 
 
@@ -63,8 +64,14 @@ def _node_in(model, layer):
         return None
     for step in model._steps:
         if step.layer is layer:
-            node = next((n for n in layer._inbound_nodes
-                         if [id(t) for t in n.outputs] and n.layer is layer), None)
+            node = next(
+                (
+                    n
+                    for n in layer._inbound_nodes
+                    if [id(t) for t in n.outputs] and n.layer is layer
+                ),
+                None,
+            )
             return _matching_node(model, layer) or node
     return layer._inbound_nodes[-1] if layer._inbound_nodes else None
 
@@ -93,8 +100,9 @@ def _is_chain(model) -> bool:
     )
 
 
-def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
-                  show_trainable=False) -> None:
+def print_summary(
+    model, line_length=None, print_fn=None, expand_nested=False, show_trainable=False
+) -> None:
     print_fn = print_fn or print
     chain = _is_chain(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
@@ -114,8 +122,12 @@ def print_summary(model, line_length=None, print_fn=None, expand_nested=False,
             out.append(text.rjust(w) if i in align_right else text.ljust(w))
         return sep + sep.join(out) + sep
 
-    lines = [f'Model: "{model.name}"', line("┏", "┳", "┓", "━"), cells(headers, "┃"),
-             line("┡", "╇", "┩", "━")]
+    lines = [
+        f'Model: "{model.name}"',
+        line("┏", "┳", "┓", "━"),
+        cells(headers, "┃"),
+        line("┡", "╇", "┩", "━"),
+    ]
     for i, row in enumerate(rows):
         lines.append(cells(row[: len(widths)], "│"))
         lines.append(line("├", "┼", "┤", "─") if i < len(rows) - 1 else line("└", "┴", "┘", "─"))

@@ -1,8 +1,9 @@
 """Optimizers: `numkeras.optimizers` (Keras 3 API, in-place NumPy updates).
 
 >>> from numkeras import optimizers
->>> optimizers.get("adam")
-<Adam name='adam...', learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-07, amsgrad=False, iterations=0>
+>>> opt = optimizers.get("adam")
+>>> type(opt).__name__, opt.learning_rate == optimizers.Adam().learning_rate
+('Adam', True)
 >>> optimizers.serialize(optimizers.SGD(momentum=0.9, name="sgd"))["config"]["momentum"]
 0.9
 """

@@ -57,8 +57,10 @@ class Adam(Optimizer):
         t = dtype.type
         step = t(step)
         one = t(1)
-        alpha = t(learning_rate) * np.sqrt(one - t(self.beta_2) ** step) / (
-            one - t(self.beta_1) ** step
+        alpha = (
+            t(learning_rate)
+            * np.sqrt(one - t(self.beta_2) ** step)
+            / (one - t(self.beta_1) ** step)
         )
         return (t(alpha), t(1 - self.beta_1), t(1 - self.beta_2), t(self.epsilon))
 

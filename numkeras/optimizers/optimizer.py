@@ -286,6 +286,7 @@ class Optimizer:
         self._built_vars: list | None = None
         self._plans: dict[tuple, list[_Segment]] = {}
         self._scratch: dict = {}
+        self._checked: tuple = ((), ())  # (variable ids, gradient arrays) last validated
         self._wd_exclude_ids: set[int] = set()
         self._wd_exclude_pattern = None
 
@@ -336,9 +337,7 @@ class Optimizer:
                 "LearningRateSchedule, or a callable (that takes no arguments and returns "
                 f"the learning rate value). Received instead: learning_rate={value!r}"
             )
-        if not initial and self._learning_rate is not None and self._learning_rate is not (
-            self._lr_var
-        ):
+        if not initial and self._learning_rate is not self._lr_var:
             raise TypeError(
                 "This optimizer was created with a `LearningRateSchedule` (or callable) as "
                 "its `learning_rate`, hence its learning rate is not settable. Create the "
@@ -487,7 +486,9 @@ class Optimizer:
         if self._learning_rate is self._lr_var:
             out.append(self._lr_var)
         if self.gradient_accumulation_steps is not None:
-            out.extend(self._slot_variable(st, "gradient_accumulator", st.acc) for st in self._order)
+            out.extend(
+                self._slot_variable(st, "gradient_accumulator", st.acc) for st in self._order
+            )
         for group in self.slot_groups():
             for st in self._order:
                 for n in group:
@@ -607,20 +608,17 @@ class Optimizer:
             )
             grads = [g for g, _ in pairs]
             variables = [v for _, v in pairs]
-        xp = backend.xp
-        for i, (g, v) in enumerate(zip(grads, variables)):
-            value = getattr(v, "value", None)
-            if not isinstance(value, xp.ndarray):
-                self._check_var(v)
-            if not isinstance(g, xp.ndarray) or g.dtype != value.dtype:
-                g = grads[i] = xp.asarray(g, dtype=value.dtype)
-            if g.shape != value.shape:
-                raise ShapeError(
-                    f"Gradient {i} has shape {format_shape(g.shape)} but variable "
-                    f"'{getattr(v, 'path', '?')}' has shape {format_shape(value.shape)}."
-                )
+        key = tuple(map(id, variables))
+        last_key, last_grads = self._checked
+        if not (
+            key == last_key
+            and len(grads) == len(last_grads)
+            and all(a is b for a, b in zip(grads, last_grads))
+        ):  # a training loop passes the same gradient views every step: check them once
+            self._check_grads(grads, variables)
+            self._checked = (key, tuple(grads))
 
-        segments = self._plan(variables)
+        segments = self._plan(variables, key)
         if self._built_vars is None:
             self._built_vars = variables
         lr = self._current_learning_rate()
@@ -636,8 +634,11 @@ class Optimizer:
         items = self._work_items(segments, grads, accum is not None)
         self._clip(items, pre_scale)
         wd = self.weight_decay
+        coeff_cache: dict = {}  # items usually share (step, dtype): compute scalars once
         for seg_states, p, g, slots, g_scale, t in items:
-            coeffs = self.step_coefficients(lr, t + 1, p.dtype)
+            coeffs = coeff_cache.get((t, p.dtype))
+            if coeffs is None:
+                coeffs = coeff_cache[(t, p.dtype)] = self.step_coefficients(lr, t + 1, p.dtype)
             decay = None
             if wd:
                 decay = (p.dtype.type(wd), p.dtype.type(lr))
@@ -659,13 +660,29 @@ class Optimizer:
                 seg.acc[...] = 0
         self._iterations.value[...] += 1
 
+    def _check_grads(self, grads, variables) -> None:
+        """Cast gradients to their variable's dtype (in the list) and check shapes."""
+        xp = backend.xp
+        for i, (g, v) in enumerate(zip(grads, variables)):
+            value = getattr(v, "value", None)
+            if not isinstance(value, xp.ndarray):
+                self._check_var(v)
+            if not isinstance(g, xp.ndarray) or g.dtype != value.dtype:
+                g = grads[i] = xp.asarray(g, dtype=value.dtype)
+            if g.shape != value.shape:
+                raise ShapeError(
+                    f"Gradient {i} has shape {format_shape(g.shape)} but variable "
+                    f"'{getattr(v, 'path', '?')}' has shape {format_shape(value.shape)}."
+                )
+
     # -- planning ---------------------------------------------------------------------
-    def _plan(self, variables) -> list[_Segment]:
-        key = tuple(map(id, variables))
+    def _plan(self, variables, key) -> list[_Segment]:
         plan = self._plans.get(key)
         if plan is not None:
             ok = all(
-                a is b for seg in plan for a, b in zip(seg.values, (s.var.value for s in seg.states))
+                a is b
+                for seg in plan
+                for a, b in zip(seg.values, (s.var.value for s in seg.states))
             )
             if ok:
                 return plan
@@ -735,8 +752,10 @@ class Optimizer:
 
     def _segment_grad(self, seg: _Segment, grads):
         """The segment's gradients as one 1-D array (a view when they are consecutive)."""
-        if seg.grads and len(seg.grads) == len(grads) and all(
-            a is b for a, b in zip(seg.grads, grads)
+        if (
+            seg.grads
+            and len(seg.grads) == len(grads)
+            and all(a is b for a, b in zip(seg.grads, grads))
         ):
             return seg.gflat
         if len(grads) == 1:

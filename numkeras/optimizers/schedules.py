@@ -6,8 +6,8 @@ as Keras does. The arithmetic follows Keras's float32 op order, so values match 
 
 >>> from numkeras.optimizers import schedules
 >>> lr = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
->>> float(lr(10))
-0.05
+>>> lr(10)
+np.float32(0.05)
 """
 
 from __future__ import annotations

@@ -169,7 +169,7 @@ class Trainer:
 
     def _check_trainable_drift(self) -> None:
         changed = []
-        for key, (layer, flag) in self._compiled_flags.items():
+        for layer, flag in self._compiled_flags.values():
             if layer.trainable != flag:
                 changed.append((layer, flag))
         if not changed:
@@ -286,9 +286,11 @@ class Trainer:
                 )
             ys = [y.get(k) for k in names]
         elif n == 1:
-            ys = [y[0]] if isinstance(y, (list, tuple)) and len(y) == 1 and hasattr(
-                y[0], "shape"
-            ) else [y]
+            ys = (
+                [y[0]]
+                if isinstance(y, (list, tuple)) and len(y) == 1 and hasattr(y[0], "shape")
+                else [y]
+            )
         else:
             if not isinstance(y, (list, tuple)) or len(y) != n:
                 raise ShapeError(
@@ -308,9 +310,7 @@ class Trainer:
             if n_rows is not None:
                 rows = len(yy) if hasattr(yy, "__len__") else None
                 if rows is not None:
-                    data_utils.check_same_length(
-                        n_rows, rows, "y" if n == 1 else f"y['{name}']"
-                    )
+                    data_utils.check_same_length(n_rows, rows, "y" if n == 1 else f"y['{name}']")
             yy = fn.check_targets(yy, (n_rows, *shape[1:]))
             checked.append(yy)
         return checked
@@ -367,7 +367,9 @@ class Trainer:
                 specs = _metric_specs_for_output(spec, name, i, len(names))
                 for s in specs:
                     m = metrics_module.resolve(
-                        s, self._loss_fns[i], tuple(ys[i].shape) if ys[i] is not None else None,
+                        s,
+                        self._loss_fns[i],
+                        tuple(ys[i].shape) if ys[i] is not None else None,
                         tuple(outs[i].shape),
                     )
                     label = m.name
@@ -507,7 +509,9 @@ class Trainer:
         if validation_data is not None:
             val = _unpack_validation(validation_data)
         elif validation_split:
-            (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation([xs, ys, sws], validation_split)
+            (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation(
+                [xs, ys, sws], validation_split
+            )
             n = len(xs[0])
             val = (vx, vy, vs, True)
         if n == 0:
@@ -518,8 +522,13 @@ class Trainer:
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
         callback_list = CallbackList(
-            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-            verbose=verbose, epochs=epochs, steps=steps,
+            callbacks,
+            add_history=True,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
         )
         self.stop_training = False
         callback_list.on_train_begin()
@@ -565,8 +574,9 @@ class Trainer:
         callback_list.on_train_end(epoch_logs)
         return self.history
 
-    def _evaluate_prepared(self, xs, ys, sws, checked: bool, batch_size=None, steps=None,
-                           callback_list=None):
+    def _evaluate_prepared(
+        self, xs, ys, sws, checked: bool, batch_size=None, steps=None, callback_list=None
+    ):
         if not checked:
             xs, ys, sws, _ = self._prepare(xs, ys, sws)
         n = len(xs[0])
@@ -608,11 +618,15 @@ class Trainer:
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         batch_size = _check_batch_size(batch_size)
         verbose = _verbose(verbose)
-        total_steps = math.ceil(n / batch_size) if steps is None else min(
-            steps, math.ceil(n / batch_size)
+        total_steps = (
+            math.ceil(n / batch_size) if steps is None else min(steps, math.ceil(n / batch_size))
         )
         callback_list = CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
             steps=total_steps,
         )
         callback_list.on_test_begin()
@@ -622,8 +636,14 @@ class Trainer:
         callback_list.on_test_end(logs)
         return self._ordered(logs, return_dict)
 
-    def predict(self, x, batch_size: int | None = None, verbose="auto", steps: int | None = None,
-                callbacks=None):
+    def predict(
+        self,
+        x,
+        batch_size: int | None = None,
+        verbose="auto",
+        steps: int | None = None,
+        callbacks=None,
+    ):
         """Outputs for `x`, computed in batches.
 
         The batch size is `batch_size`, else `ceil(len(x) / steps)` when only `steps` is
@@ -652,12 +672,19 @@ class Trainer:
         callback_list = None
         if verbose or callbacks:
             callback_list = CallbackList(
-                callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                callbacks,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=1,
                 steps=batches,
             )
             callback_list.on_predict_begin()
-        out_shapes = self.compute_output_shape([(rows, *a.shape[1:]) for a in xs]
-                                               if not self._single_input else (rows, *xs[0].shape[1:]))
+        out_shapes = self.compute_output_shape(
+            [(rows, *a.shape[1:]) for a in xs]
+            if not self._single_input
+            else (rows, *xs[0].shape[1:])
+        )
         out_shapes = [out_shapes] if self._single_output else out_shapes
         results = [backend.xp.empty(tuple(s), backend.floatx()) for s in out_shapes]
         for step in range(batches):

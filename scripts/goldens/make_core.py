@@ -56,8 +56,22 @@ def seed_generator():
 
 
 def mlp_every_activation():
-    acts = ["relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
-            "swish", "gelu", "hard_sigmoid", "exponential", "leaky_relu", "linear"]
+    acts = [
+        "relu",
+        "sigmoid",
+        "tanh",
+        "softmax",
+        "elu",
+        "selu",
+        "softplus",
+        "softsign",
+        "swish",
+        "gelu",
+        "hard_sigmoid",
+        "exponential",
+        "leaky_relu",
+        "linear",
+    ]
     model = keras.Sequential([keras.Input(shape=(5,))])
     for a in acts:
         model.add(layers.Dense(5, activation=a))
@@ -65,15 +79,25 @@ def mlp_every_activation():
 
 
 def dense_3d():
-    return keras.Sequential([keras.Input(shape=(7, 6)), layers.Dense(4, activation="relu"),
-                             layers.Dense(3)])
+    return keras.Sequential(
+        [keras.Input(shape=(7, 6)), layers.Dense(4, activation="relu"), layers.Dense(3)]
+    )
 
 
 def flatten_reshape():
-    return keras.Sequential([keras.Input(shape=(4, 6)), layers.Flatten(), layers.Dense(8),
-                             layers.Reshape((2, -1)), layers.Activation("tanh"),
-                             layers.ReLU(max_value=0.5), layers.Dropout(0.3), layers.Flatten(),
-                             layers.Dense(2, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input(shape=(4, 6)),
+            layers.Flatten(),
+            layers.Dense(8),
+            layers.Reshape((2, -1)),
+            layers.Activation("tanh"),
+            layers.ReLU(max_value=0.5),
+            layers.Dropout(0.3),
+            layers.Flatten(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
 
 
 def functional_two_inputs():
@@ -98,11 +122,16 @@ def main():
     xa = np.random.default_rng(6).normal(size=(4, 3)).astype("float32")
     xb = np.random.default_rng(7).normal(size=(4, 5)).astype("float32")
     ya, yb = model.predict([xa, xb], verbose=0)
-    cases.append({
-        "name": "functional_two_inputs", "weights": weights, "x": [xa.tolist(), xb.tolist()],
-        "y": [ya.tolist(), yb.tolist()], "count_params": int(model.count_params()),
-        "layer_names": [la.name for la in model.layers],
-    })
+    cases.append(
+        {
+            "name": "functional_two_inputs",
+            "weights": weights,
+            "x": [xa.tolist(), xb.tolist()],
+            "y": [ya.tolist(), yb.tolist()],
+            "count_params": int(model.count_params()),
+            "layer_names": [la.name for la in model.layers],
+        }
+    )
     configs = {
         "Dense": layers.Dense(3, activation="relu", name="d").get_config(),
         "LeakyReLU": layers.LeakyReLU(0.2, name="l").get_config(),
@@ -115,10 +144,24 @@ def main():
     }
     names = {}
     keras.backend.clear_session()
-    names["auto"] = [layers.Dense(1).name, layers.Dense(1).name, layers.LeakyReLU().name,
-                     layers.Dropout(0.1).name, keras.Sequential().name]
-    OUT.write_text(json.dumps({"keras_version": keras.__version__, "cases": cases,
-                               "configs": configs, "names": names}, default=str))
+    names["auto"] = [
+        layers.Dense(1).name,
+        layers.Dense(1).name,
+        layers.LeakyReLU().name,
+        layers.Dropout(0.1).name,
+        keras.Sequential().name,
+    ]
+    OUT.write_text(
+        json.dumps(
+            {
+                "keras_version": keras.__version__,
+                "cases": cases,
+                "configs": configs,
+                "names": names,
+            },
+            default=str,
+        )
+    )
     print("wrote", OUT, OUT.stat().st_size, "bytes")
 
 

@@ -32,12 +32,12 @@ def f32(a):
     return np.asarray(a, dtype="float32")
 
 
-def tolist(a):
-    """float32 values as JSON floats (9 significant digits round-trip float32 exactly)."""
+def tolist(a, digits=7):
+    """Values as JSON numbers: inputs exactly (they are rounded), results to 7 digits."""
     a = np.asarray(a)
     if a.dtype.kind in "iub":
         return a.tolist()
-    return json.loads(json.dumps(np.vectorize(lambda v: float(f"{v:.9g}"))(a).tolist()))
+    return np.vectorize(lambda v: float(f"{v:.{digits}g}"))(a).tolist()
 
 
 def rounded(shape, lo, hi, decimals=3):
@@ -118,27 +118,27 @@ def loss_value_and_grad(loss, y_true, y_pred, sw):
 
 
 def make_losses():
+    """One entry per loss config: value for each reduction x (no weights, weights), and the
+    gradient for the default reduction (JAX autodiff through Keras's own loss)."""
     cases = []
     for cls_name, kwargs, data in LOSSES:
         d = DATASETS[data]
+        sw = SAMPLE_WEIGHT
+        if kwargs.get("axis") == 0:
+            sw = np.array([1.0, 0.5, 2.0], "float32")  # one weight per column
+        case = {"loss": cls_name, "kwargs": kwargs, "data": data, "sample_weight": tolist(sw)}
+        values, grads = {}, []
         for reduction in REDUCTIONS:
-            for use_sw in (False, True):
+            pair = []
+            for weight in (None, sw):
                 loss = getattr(losses, cls_name)(reduction=reduction, **kwargs)
-                sw = SAMPLE_WEIGHT if use_sw else None
-                if kwargs.get("axis") == 0 and use_sw:
-                    sw = np.array([1.0, 0.5, 2.0], "float32")  # one weight per column
-                value, grad = loss_value_and_grad(loss, d["y_true"], d["y_pred"], sw)
-                cases.append(
-                    {
-                        "loss": cls_name,
-                        "kwargs": kwargs,
-                        "reduction": reduction,
-                        "data": data,
-                        "sample_weight": None if sw is None else tolist(sw),
-                        "value": tolist(value),
-                        "grad": None if grad is None else tolist(grad),
-                    }
-                )
+                value, grad = loss_value_and_grad(loss, d["y_true"], d["y_pred"], weight)
+                pair.append(tolist(value))
+                if reduction == "sum_over_batch_size":
+                    grads.append(tolist(grad))
+            values[reduction] = pair
+        case.update(values=values, grads=grads)
+        cases.append(case)
     datasets = {k: {kk: tolist(vv) for kk, vv in v.items()} for k, v in DATASETS.items()}
     return {"keras_version": keras.__version__, "datasets": datasets, "cases": cases}
 
@@ -170,34 +170,41 @@ def make_shape_cases():
         ("SparseCategoricalCrossentropy", {}, labels[:, None], probs_unnorm),  # (N,1) labels
         ("SparseCategoricalCrossentropy", {"from_logits": True}, seq_labels, seq_logits),
         ("SparseCategoricalCrossentropy", {"ignore_class": -1}, ign_labels, probs_unnorm),
-        ("SparseCategoricalCrossentropy", {"ignore_class": -1, "from_logits": True}, ign_labels,
-         rounded((N, C), -4, 4, 2)),
+        (
+            "SparseCategoricalCrossentropy",
+            {"ignore_class": -1, "from_logits": True},
+            ign_labels,
+            rounded((N, C), -4, 4, 2),
+        ),
     ]
     cases = []
     for cls_name, kwargs, yt, yp in specs:
+        weight = np.resize(sw, yp.shape[0])
+        case = {
+            "loss": cls_name,
+            "kwargs": kwargs,
+            "y_true": tolist(yt),
+            "y_pred": tolist(yp),
+            "sample_weight": tolist(weight),
+        }
+        values, grads, errors = {}, [], {}
         for reduction in ("sum_over_batch_size", "sum", "none", "mean_with_sample_weight"):
-            for use_sw in (False, True):
-                weight = None
-                if use_sw:
-                    n = yp.shape[0]
-                    weight = np.resize(sw, n)
+            pair = []
+            for w in (None, weight):
                 loss = getattr(losses, cls_name)(reduction=reduction, **kwargs)
-                value, grad = loss_value_and_grad(loss, yt, yp, weight)
-                cases.append(
-                    {
-                        "loss": cls_name,
-                        "kwargs": kwargs,
-                        "reduction": reduction,
-                        "y_true": tolist(yt),
-                        "y_pred": tolist(yp),
-                        "y_true_shape": list(np.shape(yt)),
-                        "y_pred_shape": list(np.shape(yp)),
-                        "sample_weight": None if weight is None else tolist(weight),
-                        "value": tolist(value),
-                        "value_shape": list(np.shape(value)),
-                        "grad": None if grad is None else tolist(grad),
-                    }
-                )
+                try:
+                    value, grad = loss_value_and_grad(loss, yt, yp, w)
+                except ValueError as e:  # Keras can't weight per-timestep values per sample
+                    errors[reduction] = str(e).splitlines()[0]
+                    pair.append(None)
+                    continue
+                pair.append(tolist(value))
+                if reduction == "sum_over_batch_size":
+                    # NaN where Keras's own gradient is undefined (ignore_class on probabilities)
+                    grads.append(tolist(np.where(np.isfinite(grad), grad, np.nan)))
+            values[reduction] = pair
+        case.update(values=values, grads=grads, keras_errors=errors)
+        cases.append(case)
     return {"keras_version": keras.__version__, "cases": cases}
 
 
@@ -292,41 +299,47 @@ METRICS = [
 
 
 def make_metrics():
+    """Each metric fed the same three batches (5, 4, 3 samples) of its data kind, without and
+    with sample weights; results after every batch (accumulation)."""
+    kinds = sorted({kind for _, _, kind in METRICS})
+    data = {}
+    for kind in kinds:
+        if kind == "regression_as_binary":  # logits for AUC(from_logits=True)
+            bs = batches("binary")
+            for b in bs:
+                b["y_pred"] = np.round(b["y_pred"] * 8 - 4, 2).astype("float32")
+        else:
+            bs = batches(kind)
+        data[kind] = bs
     cases = []
     for cls_name, kwargs, kind in METRICS:
+        results = []
         for use_sw in (False, True):
-            if kind == "regression_as_binary":
-                data = batches("binary")
-                for b in data:
-                    b["y_pred"] = np.round(b["y_pred"] * 8 - 4, 2).astype("float32")
-            else:
-                data = batches(kind)
             m = getattr(metrics, cls_name)(**kwargs)
-            results = []
-            for b in data:
+            run = []
+            for b in data[kind]:
                 sw = b["sample_weight"] if use_sw else None
                 if kind == "values":
                     m.update_state(b["y_pred"], sample_weight=sw)
                 else:
                     m.update_state(b["y_true"], b["y_pred"], sample_weight=sw)
-                results.append(tolist(m.result()))
-            cases.append(
-                {
-                    "metric": cls_name,
-                    "kwargs": kwargs,
-                    "config": json.loads(json.dumps(m.get_config(), default=tolist)),
-                    "batches": [
-                        {
-                            "y_true": None if b["y_true"] is None else tolist(b["y_true"]),
-                            "y_pred": tolist(b["y_pred"]),
-                            "sample_weight": tolist(b["sample_weight"]) if use_sw else None,
-                        }
-                        for b in data
-                    ],
-                    "results": results,
-                }
-            )
-    return {"keras_version": keras.__version__, "cases": cases}
+                run.append(tolist(m.result()))
+            results.append(run)
+        config = json.loads(json.dumps(m.get_config(), default=lambda a: np.asarray(a).tolist()))
+        cases.append(
+            {
+                "metric": cls_name,
+                "kwargs": kwargs,
+                "data": kind,
+                "config": config,
+                "results": results,
+            }
+        )
+    batches_json = {
+        kind: [{k: None if v is None else tolist(v) for k, v in b.items()} for b in data[kind]]
+        for kind in kinds
+    }
+    return {"keras_version": keras.__version__, "data": batches_json, "cases": cases}
 
 
 def make_resolve_table():

@@ -4,7 +4,8 @@ Run: KERAS_BACKEND=jax /work/kenv/bin/python scripts/goldens/make_optimizers.py
 Writes tests/goldens/optimizers.json: fixed initial weights (a (4, 3) kernel and a (3,)
 bias), five fixed gradient sets, and for each case the weights after step 1 and step 5
 of `optimizer.apply(grads, vars)` and the order of `optimizer.variables` (what `.keras`
-files save), plus the learning-rate schedules' values and the default configs. Floats are stored as their shortest float32 round-trip text.
+files save), plus the learning-rate schedules' values and the default configs.
+Floats are stored as their shortest float32 round-trip text.
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ SCHEDULES = {
         "CosineDecay",
         dict(initial_learning_rate=0.0, decay_steps=4, warmup_target=0.1, warmup_steps=2),
     ),
-    "inverse_time": ("InverseTimeDecay", dict(initial_learning_rate=0.1, decay_steps=1, decay_rate=0.5)),
+    "inverse_time": (
+        "InverseTimeDecay",
+        dict(initial_learning_rate=0.1, decay_steps=1, decay_rate=0.5),
+    ),
     "inverse_time_stair": (
         "InverseTimeDecay",
         dict(initial_learning_rate=0.1, decay_steps=2, decay_rate=0.5, staircase=True),

@@ -64,9 +64,36 @@ def test_bad_identifier_type():
         activations.get(3)
 
 
-def test_serialize_rejects_custom_functions():
-    with pytest.raises(ConfigError, match="only the built-in activations"):
-        activations.serialize(lambda x: x)
+def test_serialize_custom_function_like_keras():
+    def my_act(x):
+        return x
+
+    # the exact dict Keras 3.15 writes for an unregistered function
+    assert activations.serialize(my_act) == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "my_act",
+        "registered_name": "function",
+    }
+    with pytest.raises(ConfigError, match="Unknown activation: 'my_act'"):
+        activations.get(activations.serialize(my_act))
+
+
+def test_serialize_object_with_config():
+    class Scaled:
+        def __call__(self, x):
+            return 2 * x
+
+        def get_config(self):
+            return {"factor": 2}
+
+    out = activations.serialize(Scaled())
+    assert out["class_name"] == "Scaled" and out["config"] == {"factor": 2}
+
+
+def test_serialize_non_callable_is_an_error():
+    with pytest.raises(ConfigError, match="not callable"):
+        activations.serialize(3)
 
 
 def test_deserialize_none_is_an_error():

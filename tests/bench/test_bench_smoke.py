@@ -129,7 +129,7 @@ def test_cli_json_only_w1(capsys):
 def test_only_rejects_unknown_names_with_a_suggestion():
     with pytest.raises(argparse.ArgumentTypeError, match="Did you mean W3"):
         _parse_only("W1,W33")
-    assert _parse_only("w3, W1,W3") == ("W3", "W1")
+    assert _parse_only("w3, W1,W3") == ("W1", "W3")
 
 
 def test_ratios_are_paired_per_round_and_targets_are_judged():

@@ -271,8 +271,20 @@ def test_from_config_rejects_unknown_keys():
 
 def test_serialize_errors_and_none():
     assert initializers.serialize(None) is None
-    with pytest.raises(ConfigError, match="Initializer instances"):
-        initializers.serialize(lambda shape, dtype=None: None)
+
+    def my_init(shape, dtype=None):
+        return np.zeros(shape, dtype or "float32")
+
+    assert initializers.serialize(my_init) == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "my_init",
+        "registered_name": "function",
+    }
+    with pytest.raises(ConfigError, match="custom function 'my_init'"):
+        initializers.get(initializers.serialize(my_init))
+    with pytest.raises(ConfigError, match="expected an Initializer"):
+        initializers.serialize(3)
 
 
 def test_repr_and_clone():

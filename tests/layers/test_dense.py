@@ -96,7 +96,9 @@ def test_float_inputs_cast_to_float32_and_lists_accepted():
 
 
 def test_repr_is_readable():
-    assert repr(Dense(8, activation="tanh", name="out")) == "Dense(8, activation='tanh', name='out')"
+    assert (
+        repr(Dense(8, activation="tanh", name="out")) == "Dense(8, activation='tanh', name='out')"
+    )
 
 
 dims = st.integers(min_value=1, max_value=5)

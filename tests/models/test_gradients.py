@@ -62,8 +62,9 @@ def check(model, xs, rtol=1e-5, atol=1e-7, train_vars=None):
     for x, g in zip(xs, gin):
         np.testing.assert_allclose(g, numeric(lambda: loss(model, xs, r), x), rtol=rtol, atol=atol)
     for v, g in zip(train_vars, grads):
-        np.testing.assert_allclose(g, numeric(lambda: loss(model, xs, r), v.value), rtol=rtol,
-                                   atol=atol)
+        np.testing.assert_allclose(
+            g, numeric(lambda: loss(model, xs, r), v.value), rtol=rtol, atol=atol
+        )
     return gin, grads
 
 
@@ -71,8 +72,22 @@ def rand(*shape, seed=1):
     return np.random.default_rng(seed).normal(size=shape)
 
 
-ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
-               "swish", "gelu", "hard_sigmoid", "exponential", "leaky_relu", "linear"]
+ACTIVATIONS = [
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "elu",
+    "selu",
+    "softplus",
+    "softsign",
+    "swish",
+    "gelu",
+    "hard_sigmoid",
+    "exponential",
+    "leaky_relu",
+    "linear",
+]
 
 
 @pytest.mark.parametrize("act", ACTIVATIONS)
@@ -82,11 +97,18 @@ def test_dense_with_each_activation(act):
     check(model, [x])
 
 
-@pytest.mark.parametrize("layer", [
-    lambda: layers.LeakyReLU(0.2), lambda: layers.ReLU(), lambda: layers.ReLU(max_value=0.7),
-    lambda: layers.Activation("tanh"), lambda: layers.Flatten(), lambda: layers.Reshape((3, 4)),
-    lambda: layers.Dropout(0.4),  # identity when not random: see the dropout test
-])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        lambda: layers.LeakyReLU(0.2),
+        lambda: layers.ReLU(),
+        lambda: layers.ReLU(max_value=0.7),
+        lambda: layers.Activation("tanh"),
+        lambda: layers.Flatten(),
+        lambda: layers.Reshape((3, 4)),
+        lambda: layers.Dropout(0.4),  # identity when not random: see the dropout test
+    ],
+)
 def test_shape_and_activation_layers(layer):
     model = Sequential([Input(shape=(2, 3)), Dense(6), layer(), Dense(2)])
     drop = [la for la in model.layers if isinstance(la, layers.Dropout)]

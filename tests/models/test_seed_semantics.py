@@ -15,8 +15,7 @@ def seed_generator():
     g = Sequential()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        g.add(Dense(256, input_dim=64,
-                    kernel_initializer=initializers.RandomNormal(stddev=0.02)))
+        g.add(Dense(256, input_dim=64, kernel_initializer=initializers.RandomNormal(stddev=0.02)))
     g.add(LeakyReLU(0.2))
     g.add(Dense(512))
     g.add(LeakyReLU(0.2))

@@ -81,7 +81,7 @@ def test_global_clipnorm_flat_matches_per_variable():
 
 def test_flat_path_runs_one_segment_over_views():
     opt, variables = train("Adam", {}, flat=True, steps=1)
-    plan = opt._plan(variables)
+    plan = opt._plan(variables, tuple(map(id, variables)))
     assert len(plan) == 1 and len(plan[0].states) == len(SHAPES)
     seg = plan[0]
     assert np.shares_memory(seg.param, variables[0].value)

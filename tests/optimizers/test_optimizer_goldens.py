@@ -15,9 +15,7 @@ from numkeras import optimizers
 from numkeras.optimizers import schedules
 from numkeras.variables import Variable
 
-GOLDEN = json.loads(
-    (pathlib.Path(__file__).parents[1] / "goldens" / "optimizers.json").read_text()
-)
+GOLDEN = json.loads((pathlib.Path(__file__).parents[1] / "goldens" / "optimizers.json").read_text())
 SHAPES = [tuple(s) for s in GOLDEN["shapes"]]
 
 

@@ -17,12 +17,19 @@ def build_gan(toggle_first: bool = False):
     adam = Adam(learning_rate=0.0002, beta_1=0.5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        g = Sequential([Dense(16, input_dim=8,
-                              kernel_initializer=initializers.RandomNormal(stddev=0.02)),
-                        LeakyReLU(0.2), Dense(12, activation="tanh")], name="g")
+        g = Sequential(
+            [
+                Dense(16, input_dim=8, kernel_initializer=initializers.RandomNormal(stddev=0.02)),
+                LeakyReLU(0.2),
+                Dense(12, activation="tanh"),
+            ],
+            name="g",
+        )
         g.compile(loss="binary_crossentropy", optimizer=adam)
-        d = Sequential([Dense(16, input_dim=12), LeakyReLU(0.2), Dropout(0.3),
-                        Dense(1, activation="sigmoid")], name="d")
+        d = Sequential(
+            [Dense(16, input_dim=12), LeakyReLU(0.2), Dropout(0.3), Dense(1, activation="sigmoid")],
+            name="d",
+        )
     d.compile(loss="binary_crossentropy", optimizer=adam)
     d.trainable = False
     z = Input(shape=(8,))

@@ -70,12 +70,7 @@ def test_not_a_terminal_long_run_prints_a_line_every_30s(monkeypatch, capsys):
     for step in range(1, 11):
         bar.update(step, [("loss", 0.5)])
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in lines] == [
-        " 3/10".strip(),
-        " 6/10".strip(),
-        " 9/10".strip(),
-        "10/10",
-    ]
+    assert [line.split()[0] for line in lines] == ["3/10", "6/10", "9/10", "10/10"]
     assert lines[0] == " 3/10 ━━━━━━━━━━━━━━━━━━━━ 1:10 10s/step - loss: 0.5000"
 
 
