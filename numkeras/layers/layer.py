@@ -301,7 +301,8 @@ class Layer:
         return cls(**config)
 
     def get_build_config(self) -> dict | None:
-        if self._build_input_shape is None:
+        # as Keras: only layers with their own `build` record a build config
+        if self._build_input_shape is None or type(self).build is Layer.build:
             return None
         return {"input_shape": _jsonable_shape(self._build_input_shape)}
 

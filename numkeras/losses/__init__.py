@@ -98,7 +98,8 @@ _KERAS2_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log
 
 
 def _valid_names() -> list[str]:
-    return [*_CLASSES, *_FUNCTIONS, *_ALIASES, "crossentropy", "ce"]
+    classes = [name for name in _CLASSES if name != "LossFunctionWrapper"]
+    return [*classes, *_FUNCTIONS, *_ALIASES, "crossentropy", "ce"]
 
 
 def get(identifier) -> Loss | None:

@@ -31,14 +31,21 @@ def reset_uids() -> None:
 
 
 def unknown_name_message(kind: str, identifier: str, valid) -> str:
-    """'Unknown loss: 'mse2'. Did you mean 'mse'? Valid names: ...'."""
+    """'Unknown loss: 'mse2'. Did you mean 'mse'? Valid names: ...'.
+
+    The closest match is searched among all `valid` names; the listing shows the snake_case
+    ones (class names such as 'MeanSquaredError' also work and are mentioned once).
+    """
     valid = sorted(set(valid), key=str.lower)
     close = difflib.get_close_matches(identifier, valid, n=1, cutoff=0.5)
     if not close:  # case-insensitive second chance ('Mse' -> 'mse')
         lowered = {v.lower(): v for v in valid}
         close = [lowered[m] for m in difflib.get_close_matches(identifier.lower(), lowered, n=1)]
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    return f"Unknown {kind}: {identifier!r}.{hint} Valid names: {', '.join(valid)}."
+    listed = [v for v in valid if v == v.lower()] or valid
+    classes = [v for v in valid if v[:1].isupper() and not v.isupper()]
+    also = f" (or a class name such as {classes[0]!r})" if classes and listed is not valid else ""
+    return f"Unknown {kind}: {identifier!r}.{hint} Valid names: {', '.join(listed)}{also}."
 
 
 def config_repr(obj) -> str:

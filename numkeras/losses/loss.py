@@ -338,6 +338,12 @@ class Loss:
         ).rstrip()
 
     def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
+        if len(true_shape) == len(pred_shape) - 1 and true_shape == pred_shape[:-1]:
+            return (
+                f"y_true has one value per sample but the model outputs {pred_shape[-1]}. If "
+                "these are class labels use loss='sparse_categorical_crossentropy'; otherwise "
+                "check the last layer's units."
+            )
         if pred_shape and len(true_shape) == len(pred_shape) and true_shape[-1] != pred_shape[-1]:
             return (
                 f"y_true has {true_shape[-1]} values per sample but the model outputs "

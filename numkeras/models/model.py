@@ -115,6 +115,7 @@ class Model(Trainer, Layer):
                 )
             )
         self._steps = steps
+        self._nodes = [n for n in nodes if not isinstance(n.layer, InputLayer)]
         self._graph_layers = layers
         self._output_slots = [slot(t) for t in self._outputs_list]
         self._n_slots = len(slots)
@@ -516,6 +517,14 @@ class Model(Trainer, Layer):
         from numkeras.models.config import functional_config
 
         return functional_config(self)
+
+    def to_json(self, **kwargs) -> str:
+        """The model's Keras-format config as JSON (`keras.models.model_from_json` reads it)."""
+        import json
+
+        from numkeras.models.config import serialize_layer
+
+        return json.dumps(serialize_layer(self), **kwargs)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):

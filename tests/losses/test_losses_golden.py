@@ -54,7 +54,11 @@ def test_value_and_grad_matches_keras_autodiff(case):
         np.testing.assert_allclose(grad, expected_grad, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("case", SHAPES["cases"], ids=lambda c: f"{_case_id(c)}-{c['y_true']!s:.0}")
+def _shape_id(case):
+    return f"{_case_id(case)}{np.shape(case['y_true'])}-{np.shape(case['y_pred'])}"
+
+
+@pytest.mark.parametrize("case", SHAPES["cases"], ids=_shape_id)
 def test_rank_adaptation_matches_keras(case):
     """(N,) vs (N,1), (N,T) vs (N,T,1), per-timestep losses, ignore_class."""
     y_true = _y_true(case["y_true"], case["loss"])

@@ -1,0 +1,284 @@
+"""Model configs in Keras 3's `.keras` format (`config.json`), both ways.
+
+`serialize_layer` / `deserialize_layer` map any numkeras layer or model onto Keras's
+`{"module", "class_name", "config", "registered_name", "build_config"}` objects;
+functional models record each layer's `inbound_nodes` with `keras_history`
+`[layer_name, node_index, tensor_index]`, the node index counted within the model.
+Deserializing only instantiates known classes (or `custom_objects`): no code is run.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from numkeras.errors import ConfigError
+
+
+def _layer_classes() -> dict:
+    from numkeras import layers, models
+
+    table = {
+        name: obj
+        for name, obj in vars(layers).items()
+        if isinstance(obj, type) and issubclass(obj, layers.Layer)
+    }
+    table.update(Sequential=models.Sequential, Functional=models.Model, Model=models.Model)
+    return table
+
+
+def serialize_layer(layer) -> dict:
+    from numkeras.models.model import Model
+    from numkeras.models.sequential import Sequential
+
+    cls = type(layer)
+    if isinstance(layer, Sequential):
+        module, class_name, registered = "keras", "Sequential", None
+    elif isinstance(layer, Model) and cls is Model:
+        module, class_name, registered = "keras.src.models.functional", "Functional", "Functional"
+    elif cls.__module__.startswith("numkeras.layers"):
+        module, class_name, registered = "keras.layers", cls.__name__, None
+    else:  # a user's layer: Keras's "package>name" registration form
+        module, class_name, registered = cls.__module__, cls.__name__, f"Custom>{cls.__name__}"
+    out = {
+        "module": module,
+        "class_name": class_name,
+        "config": layer.get_config(),
+        "registered_name": registered,
+    }
+    from numkeras.layers.input_layer import InputLayer
+
+    if isinstance(layer, Model):
+        out["compile_config"] = compile_config(layer)
+    if not isinstance(layer, InputLayer):
+        if isinstance(layer, Model) and not isinstance(layer, Sequential):
+            out["build_config"] = {"input_shape": None}
+        else:
+            build = layer.get_build_config()
+            if build is not None:
+                out["build_config"] = build
+    return out
+
+
+def compile_config(model) -> dict:
+    """Keras's `compile_config`: `{}` for a model that was never compiled."""
+    if not getattr(model, "compiled", False):
+        return {}
+    from numkeras import losses, optimizers
+
+    def loss_cfg(loss):
+        if loss is None or isinstance(loss, str):
+            return loss
+        if isinstance(loss, dict):
+            return {k: loss_cfg(v) for k, v in loss.items()}
+        if isinstance(loss, (list, tuple)):
+            return [loss_cfg(v) for v in loss]
+        return losses.serialize(losses.get(loss))
+
+    def metric_cfg(spec):
+        if spec is None or isinstance(spec, str):
+            return spec
+        if isinstance(spec, dict):
+            return {k: metric_cfg(v) for k, v in spec.items()}
+        if isinstance(spec, (list, tuple)):
+            return [metric_cfg(v) for v in spec]
+        return getattr(spec, "name", str(spec))
+
+    return {
+        "optimizer": optimizers.serialize(model.optimizer),
+        "loss": loss_cfg(model.loss),
+        "loss_weights": model._loss_weights_spec,
+        "metrics": metric_cfg(model._metric_spec),
+        "weighted_metrics": metric_cfg(model._weighted_metric_spec),
+        "run_eagerly": False,
+        "steps_per_execution": 1,
+        "jit_compile": False,
+    }
+
+
+def deserialize_layer(config: dict, custom_objects: dict | None = None):
+    """Instantiate a layer or model from its Keras config (known classes only)."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ConfigError(f"A layer config must be a dict with a 'class_name'; got {config!r}.")
+    table = _layer_classes()
+    table.update(custom_objects or {})
+    name = config["class_name"]
+    reg = config.get("registered_name")
+    cls = table.get(name) or (table.get(reg) if reg else None)
+    if cls is None:
+        close = difflib.get_close_matches(name, list(table), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise ConfigError(
+            f"Unknown layer class '{name}'.{hint} numkeras knows {sorted(table)}; pass your own "
+            "classes with custom_objects={'Name': cls}."
+        )
+    inner = config.get("config", {})
+    if name in ("Sequential", "Functional", "Model"):
+        return cls.from_config(inner, custom_objects=custom_objects)
+    layer = cls.from_config(inner)
+    build = config.get("build_config")
+    from numkeras.layers.input_layer import InputLayer
+
+    if build and build.get("input_shape") is not None and not isinstance(layer, InputLayer):
+        shape = build["input_shape"]
+        if shape and isinstance(shape[0], list):
+            shape = [tuple(s) for s in shape]
+        else:
+            shape = tuple(shape)
+        layer._maybe_build(shape)
+    return layer
+
+
+def _dtype_policy(name: str) -> dict:
+    return {
+        "module": "keras",
+        "class_name": "DTypePolicy",
+        "config": {"name": name},
+        "registered_name": None,
+    }
+
+
+def sequential_config(model) -> dict:
+    layers = []
+    if model._input_layer is not None:
+        layers.append(serialize_layer(model._input_layer))
+    layers.extend(serialize_layer(la) for la in model._stack)
+    config = {
+        "name": model.name,
+        "trainable": model.trainable,
+        "dtype": _dtype_policy(model.dtype),
+        "layers": layers,
+    }
+    if model._input_layer is not None:
+        config["build_input_shape"] = list(model._input_layer.batch_shape)
+    return config
+
+
+def sequential_from_config(config: dict, custom_objects=None):
+    from numkeras.layers.input_layer import InputLayer
+    from numkeras.models.sequential import Sequential
+
+    model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
+    layer_configs = config.get("layers", [])
+    built_shape = config.get("build_input_shape")
+    layers = [deserialize_layer(c, custom_objects) for c in layer_configs]
+    for layer in layers:
+        model.add(layer)
+    if built_shape is not None and not any(isinstance(la, InputLayer) for la in layers):
+        model.build(tuple(built_shape))
+    model.trainable = config.get("trainable", True)
+    return model
+
+
+def _node_index_map(model) -> dict:
+    """id(node) -> its index among the layer's nodes that belong to `model`."""
+    index: dict = {}
+    counters: dict = {}
+    in_model = {id(n) for n in model._nodes} | {id(t.node) for t in model._inputs_list}
+    for layer in model.layers:
+        for node in layer._inbound_nodes:
+            if id(node) in in_model:
+                index[id(node)] = counters.get(id(layer), 0)
+                counters[id(layer)] = index[id(node)] + 1
+    return index
+
+
+def functional_config(model) -> dict:
+    from numkeras.models.model import Model
+
+    node_index = _node_index_map(model)
+
+    def tensor(t) -> dict:
+        return {
+            "class_name": "__keras_tensor__",
+            "config": {
+                "shape": [None if d is None else int(d) for d in t.shape],
+                "dtype": t.dtype,
+                "keras_history": [t.node.layer.name, node_index[id(t.node)], t.index],
+            },
+        }
+
+    layers = []
+    for layer in model.layers:
+        entry = serialize_layer(layer)
+        entry["name"] = layer.name
+        nodes = []
+        for node in layer._inbound_nodes:
+            if id(node) not in node_index or not node.inputs:
+                continue
+            args = [tensor(t) for t in node.inputs]
+            kwargs = {"mask": None} if isinstance(layer, Model) else {}
+            nodes.append({"args": [args] if node.is_multi_input else args, "kwargs": kwargs})
+        entry["inbound_nodes"] = nodes
+        layers.append(entry)
+
+    def refs(tensors):
+        return [[t.node.layer.name, node_index[id(t.node)], t.index] for t in tensors]
+
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": refs(model._inputs_list),
+        "output_layers": refs(model._outputs_list),
+    }
+
+
+def functional_from_config(config: dict, custom_objects=None):
+    from numkeras.layers.input_layer import InputLayer
+    from numkeras.models.model import Model
+
+    created: dict = {}
+    pending = []
+    outputs: dict = {}
+    for entry in config["layers"]:
+        layer = deserialize_layer(entry, custom_objects)
+        name = entry.get("name", layer.name)
+        created[name] = layer
+        if isinstance(layer, InputLayer):
+            outputs[(name, 0)] = [layer.output]
+        for i, node in enumerate(entry.get("inbound_nodes", [])):
+            pending.append((name, i, node))
+
+    def resolve(arg):
+        if isinstance(arg, list):
+            return [resolve(a) for a in arg]
+        if isinstance(arg, dict) and arg.get("class_name") == "__keras_tensor__":
+            lname, nidx, tidx = arg["config"]["keras_history"]
+            return outputs[(lname, nidx)][tidx]
+        if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):  # Keras 2 form
+            return outputs[(arg[0], arg[1])][arg[2]]
+        raise ConfigError(f"Unrecognized node argument in config: {arg!r}")
+
+    def ready(arg) -> bool:
+        if isinstance(arg, list):
+            return all(ready(a) for a in arg)
+        lname, nidx, _ = arg["config"]["keras_history"]
+        return (lname, nidx) in outputs
+
+    while pending:
+        progress = False
+        for item in list(pending):
+            name, i, node = item
+            args = node.get("args", [])
+            if not ready(args) or (name, i) in outputs:
+                continue
+            inputs = resolve(args[0]) if len(args) == 1 else resolve(args)
+            out = created[name](inputs)
+            outputs[(name, i)] = out if isinstance(out, list) else [out]
+            pending.remove(item)
+            progress = True
+        if not progress:
+            raise ConfigError(
+                "The functional config's inbound_nodes cannot be resolved (missing or cyclic "
+                f"references): {[(n, i) for n, i, _ in pending]}."
+            )
+
+    def pick(refs):
+        return [outputs[(n, i)][t] for n, i, t in refs]
+
+    ins, outs = pick(config["input_layers"]), pick(config["output_layers"])
+    model = Model(
+        ins if len(ins) > 1 else ins[0], outs if len(outs) > 1 else outs[0], name=config.get("name")
+    )
+    model.trainable = config.get("trainable", True)
+    return model
