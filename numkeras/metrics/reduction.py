@@ -123,6 +123,9 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        # arrays, as a Keras metric function receives tensors from the trainer
+        y_true = backend.xp.asarray(y_true)
+        y_pred = backend.cast_input(y_pred, self.dtype)
         values = self._fn(y_true, y_pred, **self._fn_kwargs)
         super().update_state(values, sample_weight=sample_weight)
 
