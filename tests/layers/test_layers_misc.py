@@ -14,8 +14,9 @@ from numkeras.layers import (
     LeakyReLU,
     ReLU,
     Reshape,
+    advanced_activations,
+    core,
 )
-from numkeras.layers import advanced_activations, core
 from numkeras.models import Model, Sequential
 
 
