@@ -37,18 +37,24 @@ class LeakyReLU(Layer):
 
     def call(self, inputs, training: bool = False):
         xp = backend.xp
-        # max(x, a*x) is leaky ReLU for 0 <= a <= 1; one pass and one temporary
+        out = xp.multiply(inputs, self._slope)
+        # max(x, a*x) is leaky ReLU for 0 <= a <= 1: two passes, one output array
         if self.negative_slope <= 1.0:
-            return xp.maximum(inputs, inputs * self._slope)
-        return xp.where(inputs >= 0, inputs, inputs * self._slope)
+            return xp.maximum(out, inputs, out=out)
+        return xp.where(inputs >= 0, inputs, out)
 
     def forward(self, inputs, training: bool = True):
         return self.call(inputs), inputs
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
+        # dx = dy * (a + (1 - a) * [x >= 0]); arithmetic on a 0/1 mask is ~10x faster than
+        # np.where on random signs (no branch mispredictions)
         xp = backend.xp
-        x = cache
-        return xp.where(x >= 0, grad_output, grad_output * self._slope)
+        factor = xp.greater_equal(cache, 0).astype(grad_output.dtype)
+        factor *= 1 - self._slope
+        factor += self._slope
+        factor *= grad_output
+        return factor
 
     def get_config(self) -> dict:
         return {**super().get_config(), "negative_slope": self.negative_slope}

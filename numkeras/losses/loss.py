@@ -177,20 +177,20 @@ def reduce_weighted_values(
         weighted = values
 
     if reduction in (None, "none") or weighted.shape in ((), (0,)):
-        loss, scale = weighted, xp.ones(weighted.shape, dtype)
+        loss, scale = weighted, 1.0
     else:
         loss = xp.sum(weighted, dtype=dtype)
-        scale = xp.asarray(1.0, dtype)
+        scale = 1.0
         if reduction != "sum":
             if reduction == "mean_with_sample_weight" and sw is not None:
-                divisor = xp.sum(sw, dtype=dtype)
+                divisor = float(xp.sum(sw, dtype=dtype))
             else:
-                divisor = xp.asarray(weighted.size, dtype)
-            nonzero = divisor != 0
-            safe = xp.where(nonzero, divisor, xp.asarray(1, dtype))
-            loss = xp.where(nonzero, loss / safe, xp.asarray(0, dtype))
-            scale = xp.where(nonzero, 1 / safe, xp.asarray(0, dtype)).astype(dtype)
-        loss = loss.astype(dtype)
+                divisor = weighted.size
+            if divisor == 0:  # Keras's divide_no_nan
+                loss, scale = xp.zeros((), dtype), 0.0
+            else:
+                loss, scale = loss / np.dtype(dtype).type(divisor), 1.0 / divisor
+    loss = xp.asarray(loss, dtype)
     if loss.ndim == 0:
         loss = loss[()]  # a NumPy scalar, not a 0-d array
     if not with_grad:
@@ -200,9 +200,11 @@ def reduce_weighted_values(
             "value_and_grad needs a scalar loss, but this loss has reduction="
             f"{reduction!r}. Use 'sum_over_batch_size' (the default), 'sum' or 'mean'."
         )
-    dweighted = xp.broadcast_to(scale, weighted.shape)
-    dvalues = dweighted * sw if sw is not None else dweighted
-    dvalues = sum_to_shape(dvalues, values_a.shape).reshape(values.shape)
+    if sw is None:
+        dvalues = xp.full(values.shape, scale, dtype)
+    else:
+        dweighted = xp.broadcast_to(sw * np.dtype(dtype).type(scale), weighted.shape)
+        dvalues = sum_to_shape(dweighted, values_a.shape).reshape(values.shape)
     return loss, xp.ascontiguousarray(dvalues, dtype=dtype)
 
 

@@ -564,9 +564,14 @@ class Trainer:
                 cursor = batches
             epoch_logs = dict(logs)
             if val is not None and (epoch + 1) % validation_freq == 0:
+                callback_list.on_test_begin()
                 val_logs = self._evaluate_prepared(
-                    *val, batch_size=validation_batch_size or batch_size, steps=validation_steps
+                    *val,
+                    batch_size=validation_batch_size or batch_size,
+                    steps=validation_steps,
+                    callback_list=callback_list,
                 )
+                callback_list.on_test_end(val_logs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
