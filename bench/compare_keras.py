@@ -7,8 +7,10 @@ built by the same code as numkeras's (`bench.workloads`), with two Keras 3 neces
 models), and the `discriminator.trainable` toggle around the two `train_on_batch` calls,
 which the shared GAN step always does (it is what makes D train under Keras 3).
 
->>> impl = KerasImpl()          # doctest: +SKIP (needs keras installed)
->>> impl.backend               # doctest: +SKIP
+With keras installed:
+
+>>> impl = KerasImpl()  # doctest: +SKIP
+>>> impl.backend  # doctest: +SKIP
 'jax'
 """
 

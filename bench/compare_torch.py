@@ -16,7 +16,11 @@ Equivalent work to the Keras-API versions:
 Weights use PyTorch's default init apart from the N(0, 0.02) first layers; the init does
 not change the timing.
 
->>> impl = TorchImpl()   # doctest: +SKIP (needs torch installed)
+With torch installed:
+
+>>> impl = TorchImpl()  # doctest: +SKIP
+>>> impl.name  # doctest: +SKIP
+'torch'
 """
 
 from __future__ import annotations

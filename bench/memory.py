@@ -145,8 +145,11 @@ def _child_main(argv: list[str]) -> int:
 # Parent
 
 
-def _spawn(args: list[str], timeout: float = 1800) -> dict[str, Any]:
+def _spawn(args: list[str], timeout: float = 1800, threads: int | None = None) -> dict[str, Any]:
     env = dict(os.environ)
+    if threads:  # read by OpenBLAS/OpenMP/MKL at load time in the fresh child
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[var] = str(threads)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "bench.memory", *args]
     try:
@@ -163,7 +166,11 @@ def _spawn(args: list[str], timeout: float = 1800) -> dict[str, Any]:
 
 
 def memory_report(
-    rows: tuple[int, int], steps: int, impls: list[str], log=lambda msg: None
+    rows: tuple[int, int],
+    steps: int,
+    impls: list[str],
+    log=lambda msg: None,
+    threads: int | None = None,
 ) -> dict[str, Any]:
     report: dict[str, Any] = {"predict": {}, "train_loop": {}, "config": {}}
     report["config"] = {
@@ -172,12 +179,14 @@ def memory_report(
         "train_steps": steps,
         "train_model": "W3 classifier 784-512-512-10, batch 128",
         "leak_tolerance_bytes": LEAK_TOLERANCE,
+        "threads": threads,
     }
     for impl in impls:
         per_n = []
         for n in rows:
             log(f"memory: {impl} predict on {n:,} rows")
-            per_n.append(_spawn(["--child", "predict", "--impl", impl, "--rows", str(n)]))
+            args = ["--child", "predict", "--impl", impl, "--rows", str(n)]
+            per_n.append(_spawn(args, threads=threads))
         entry: dict[str, Any] = {"runs": per_n}
         if all("error" not in r for r in per_n):
             d_out = per_n[1]["output_bytes"] - per_n[0]["output_bytes"]
@@ -187,9 +196,8 @@ def memory_report(
             entry["tracemalloc_growth_ratio"] = d_tm / d_out if d_out else None
         report["predict"][impl] = entry
         log(f"memory: {impl} train_on_batch loop, {steps:,} steps")
-        report["train_loop"][impl] = _spawn(
-            ["--child", "train", "--impl", impl, "--steps", str(steps)]
-        )
+        args = ["--child", "train", "--impl", impl, "--steps", str(steps)]
+        report["train_loop"][impl] = _spawn(args, threads=threads)
     report["machine"] = machine_facts()
     return report
 
@@ -243,7 +251,7 @@ def run_memory(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(msg, file=sys.stderr, flush=True)
 
-    report = memory_report(rows, steps, impls, log)
+    report = memory_report(rows, steps, impls, log, threads=args.threads)
     text = format_memory(report)
     if args.json:
         print(text, file=sys.stderr)

@@ -81,16 +81,17 @@ def _load_impls(compare: bool, log: Callable[[str], None]) -> tuple[list, dict[s
 
 def _measure(key: str, task: Callable[[], None], cfg: Config) -> float:
     """Run the timed work once and return it in the workload's unit."""
+    clock = time.process_time if cfg.clock == "cpu" else time.perf_counter
     gc.collect()
     time.sleep(cfg.pause_s)
     if key == "W1":
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(cfg.w1_steps):
             task()
-        return (time.perf_counter() - t0) / cfg.w1_steps * 1e3  # ms/step
-    t0 = time.perf_counter()
+        return (clock() - t0) / cfg.w1_steps * 1e3  # ms/step
+    t0 = clock()
     task()
-    dt = time.perf_counter() - t0
+    dt = clock() - t0
     if key.startswith("W2"):
         return cfg.w2_rows / dt  # rows/s
     return dt  # W3: s/epoch
@@ -111,7 +112,7 @@ def run_bench(
         if progress:
             print(msg, file=sys.stderr, flush=True)
 
-    _prepare_threads(threads, log)
+    pinned = _prepare_threads(threads, log)
     impls, skipped = _load_impls(compare, log)
     limiter = _limit_threads(threads)
     data = make_data(cfg)
@@ -162,6 +163,8 @@ def run_bench(
             "w3_batch": cfg.w3_batch,
             "only": list(cfg.only),
             "threads": threads,
+            "pinned_cpus": pinned,
+            "clock": cfg.clock,
         },
         "impls": {i.name: i.version for i in impls},
         "skipped": skipped,
@@ -265,7 +268,12 @@ def format_table(report: dict[str, Any]) -> str:
     lines.append(
         f"Medians of {cfg['rounds']} interleaved round(s); "
         + "; ".join(sizes[w] for w in cfg["only"])
-        + (f"; BLAS/PyTorch threads capped at {cfg['threads']}" if cfg.get("threads") else "")
+        + (
+            f"; {cfg['threads']} thread(s) per pool, pinned to CPUs {cfg['pinned_cpus']}"
+            if cfg.get("threads")
+            else ""
+        )
+        + ("; CPU time (process_time), not wall time" if cfg.get("clock") == "cpu" else "")
         + "."
     )
     lines.append(
@@ -292,13 +300,13 @@ def format_table(report: dict[str, Any]) -> str:
             f = t["floor"]
             kind = "of floor" if f["target"].startswith(">=") else "x floor"
             parts.append(
-                f"{f['target']} {kind}: {f['value']:.2f} {'MET' if f['met'] else 'MISSED'}"
+                f"{f['target']} {kind}: {f['value']:.3f} {'MET' if f['met'] else 'MISSED'}"
             )
         for fw in ("keras", "torch"):
             if f"faster_than_{fw}" in t:
                 s = t[f"faster_than_{fw}"]
                 parts.append(
-                    f"vs {fw}: {s['speedup']:.2f}x as fast {'MET' if s['met'] else 'MISSED'}"
+                    f"vs {fw}: {s['speedup']:.3f}x as fast {'MET' if s['met'] else 'MISSED'}"
                 )
         lines.append(f"  {_label(key)}: " + "; ".join(parts))
 
@@ -334,18 +342,23 @@ def _fmt(v: float, unit: str) -> str:
 # Threads
 
 
-def _prepare_threads(threads: int | None, log: Callable[[str], None]) -> None:
-    """Before any runner loads: ask XLA for one thread when --threads 1 (read at import)."""
+def _prepare_threads(threads: int | None, log: Callable[[str], None]) -> list[int] | None:
+    """Before any runner loads: pin the process to `threads` CPUs, so XLA (which sizes its
+    pool from the CPU affinity, and ignores its old thread flags) uses that many too.
+
+    Only threads created after this inherit the pin; NumPy's BLAS pool, made at import,
+    is capped by threadpoolctl instead (`_limit_threads`). Returns the CPUs, or None.
+    """
     if threads is None:
-        return
-    if threads == 1:
-        flags = os.environ.get("XLA_FLAGS", "")
-        if "multi_thread_eigen" not in flags and "jax" not in sys.modules:
-            os.environ["XLA_FLAGS"] = (
-                flags + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-            ).strip()
-    else:
-        log("note: --threads caps the BLAS and OpenMP pools; JAX/XLA threads stay as they are")
+        return None
+    if not hasattr(os, "sched_setaffinity"):
+        log("note: no sched_setaffinity here: --threads caps BLAS/OpenMP pools, not XLA's")
+        return None
+    cpus = sorted(os.sched_getaffinity(0))[:threads]
+    os.sched_setaffinity(0, cpus)
+    if "jax" in sys.modules:
+        log("note: jax was imported before --threads applied: XLA keeps its thread count")
+    return cpus
 
 
 def _limit_threads(threads: int | None):
@@ -427,7 +440,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--w2-batch-sizes", type=_parse_ints, help="W2 batch sizes (32,1024)")
     p.add_argument("--w3-rows", type=_positive, help="W3 rows per epoch (60000)")
     p.add_argument(
-        "--threads", type=_positive, help="cap BLAS/PyTorch threads (default: leave as is)"
+        "--threads",
+        type=_positive,
+        help="run on N CPUs: pin the process and cap every BLAS/OpenMP/XLA pool to N "
+        "(default: leave all as they are)",
+    )
+    p.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall time (default) or process CPU time; 'cpu' is steadier on a busy machine "
+        "but only meaningful with --threads 1",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return p
@@ -441,6 +464,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         "w2_batch_sizes": args.w2_batch_sizes,
         "w3_rows": args.w3_rows,
         "only": args.only,
+        "clock": args.clock,
     }
     overrides = {k: v for k, v in overrides.items() if v is not None}
     return Config.quick(**overrides) if args.quick else Config(**overrides)
@@ -453,6 +477,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_memory(args)
     cfg = config_from_args(args)
+    if cfg.clock == "cpu" and args.threads != 1:
+        print(
+            "note: --clock cpu adds up the CPU time of every thread, spinning BLAS threads "
+            "included; use it with --threads 1",
+            file=sys.stderr,
+        )
     report = run_bench(cfg, compare=args.compare, progress=not args.quiet, threads=args.threads)
     table = format_table(report)
     if args.json:

@@ -6,7 +6,9 @@ user code runs on both.
 
 - W1, the GAN step of the canonical MNIST GAN (keras-facts.md section 7): one
   `generator.predict` on 128 noise rows, one `discriminator.train_on_batch` on 256 rows
-  (128 real, 128 generated) and one `gan.train_on_batch` on 128 noise rows.
+  (128 real, 128 generated) and one `gan.train_on_batch` on 128 noise rows. As in the
+  tutorial, `predict` gets no batch_size, so Keras semantics run it as 4 batches of 32
+  (the floor counts one 128-row forward: batching at 32 is part of the overhead measured).
 - W2, predict throughput: the generator's `predict` on many noise rows, at batch sizes
   32 and 1024.
 - W3, classifier fit: Dense 784-512-512-10, one epoch of `fit`, batch 128.
@@ -52,6 +54,10 @@ class Config:
     # Idle time before each measurement, so the previous runner's BLAS/OpenMP threads stop
     # spinning (OpenBLAS spins ~0.1 s after a call) and do not steal cores from the next.
     pause_s: float = 0.2
+    # "wall" (time.perf_counter) or "cpu" (time.process_time: CPU seconds of all the
+    # process's threads). "cpu" shrugs off other processes on a shared machine, but only
+    # means "work" with one thread per pool (--threads 1): spinning BLAS threads count too.
+    clock: str = "wall"
 
     @classmethod
     def quick(cls, **overrides: Any) -> Config:

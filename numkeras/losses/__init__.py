@@ -163,6 +163,8 @@ def serialize(loss) -> dict | str:
     """
     if loss is None or isinstance(loss, str):
         return loss
+    if isinstance(loss, ShapeDependentCrossentropy):
+        return loss.name  # Keras keeps 'crossentropy' as a plain string too
     if isinstance(loss, Loss):
         builtin = type(loss).__name__ in _CLASSES and type(loss) is _CLASSES[type(loss).__name__]
         return {

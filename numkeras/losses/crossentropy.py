@@ -20,7 +20,7 @@ import warnings
 
 from numkeras import backend
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
-from numkeras.losses.loss import Loss
+from numkeras.losses.loss import Loss, shapes_match
 
 
 def _clip_bounds(dtype: str):
@@ -33,6 +33,12 @@ def _log_softmax(x, axis: int):
     xp = backend.xp
     z = x - xp.max(x, axis=axis, keepdims=True)
     return z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True))
+
+
+def _one_hot_like(idx, x):
+    """One-hot of `idx` (shape `(..., 1)`) over the last axis of `x`, in `x`'s dtype."""
+    xp = backend.xp
+    return (xp.arange(x.shape[-1]) == idx).astype(x.dtype)
 
 
 def _check_axis(axis) -> int:
@@ -60,7 +66,7 @@ class _OneHotTargets:
         looks_sparse = (len(true_shape) == len(pred_shape) - 1) or (
             len(true_shape) == len(pred_shape) and true_shape[-1] == 1
         )
-        if looks_sparse and n_classes and n_classes > 1:
+        if looks_sparse and n_classes is not None and n_classes > 1:
             return (
                 f"These look like integer class labels, but '{self.name}' expects one-hot "
                 f"targets of shape {format_shape(pred_shape)}. Use "
@@ -137,7 +143,7 @@ class BinaryCrossentropy(Loss):
                 f"output unit. For {true_shape[-1]} classes use a softmax output with "
                 f"{true_shape[-1]} units and loss='categorical_crossentropy'."
             )
-        if pred_shape and pred_shape[-1] > 1 and len(true_shape) == len(pred_shape) - 1:
+        if pred_shape and (pred_shape[-1] or 0) > 1 and len(true_shape) == len(pred_shape) - 1:
             return (
                 "binary_crossentropy expects one 0/1 target per output unit. If y holds class "
                 "indices, use a softmax output with loss='sparse_categorical_crossentropy'."
@@ -276,7 +282,7 @@ class SparseCategoricalCrossentropy(Loss):
         expected = pred_shape[:axis] + pred_shape[axis + 1 :]
         if y.ndim == len(pred_shape) and y.shape[axis] == 1:
             y = xp.squeeze(y, axis)
-        if tuple(y.shape) != expected:
+        if not shapes_match(tuple(y.shape), expected):
             raise ShapeError(self._label_shape_message(tuple(xp.shape(y_true)), pred_shape))
         if y.dtype.kind == "f":
             bad = ~xp.isfinite(y) | (y != xp.floor(y))
@@ -287,8 +293,8 @@ class SparseCategoricalCrossentropy(Loss):
                     f"non-integer values such as {example}. For one-hot or probability targets "
                     "use loss='categorical_crossentropy'."
                 )
-        y = y.astype(xp.intp, copy=False)
-        if y.size:
+        y = y.astype("int64", copy=False)
+        if y.size and num_classes is not None:
             bad = (y < 0) | (y >= num_classes)
             if self.ignore_class is not None:
                 bad &= y != self.ignore_class
@@ -301,14 +307,18 @@ class SparseCategoricalCrossentropy(Loss):
             f"Loss '{self.name}' got y_true with shape {format_shape(true_shape)} and y_pred "
             f"with shape {format_shape(pred_shape)}."
         )
-        if true_shape == pred_shape:
+        if shapes_match(true_shape, pred_shape) and pred_shape[-1] != 1:
             return (
                 f"{head} y_true has the same shape as y_pred, so it looks one-hot encoded, but "
                 f"'{self.name}' expects integer class indices of shape "
                 f"{format_shape(pred_shape[:-1])}. Use loss='categorical_crossentropy', or pass "
                 "the labels as y.argmax(axis=-1)."
             )
-        if true_shape and true_shape[0] != pred_shape[0]:
+        if (
+            true_shape
+            and None not in (true_shape[0], pred_shape[0])
+            and (true_shape[0] != pred_shape[0])
+        ):
             return (
                 f"{head} They have different batch sizes ({true_shape[0]} vs {pred_shape[0]}): "
                 "x and y must hold the same number of samples."
@@ -359,9 +369,7 @@ class SparseCategoricalCrossentropy(Loss):
             values = -xp.take_along_axis(logp, idx, axis=-1)[..., 0]
 
             def local_vjp(g):
-                grad = xp.exp(logp)
-                xp.put_along_axis(grad, idx, xp.take_along_axis(grad, idx, -1) - 1, axis=-1)
-                return g[..., None] * grad
+                return g[..., None] * (xp.exp(logp) - _one_hot_like(idx, x))
 
         else:
             lo, hi = _clip_bounds(self.dtype)
@@ -373,9 +381,8 @@ class SparseCategoricalCrossentropy(Loss):
             def local_vjp(g):
                 inside = (q_t > lo) & (q_t < hi)
                 dq_t = xp.where(inside, -g[..., None] / qc_t, 0).astype(x.dtype)
-                grad = -(dq_t * q_t / s) * xp.ones_like(x)
-                xp.put_along_axis(grad, idx, xp.take_along_axis(grad, idx, -1) + dq_t / s, -1)
-                return grad
+                # d q_t / d x_j = (onehot_j - q_t) / s
+                return (dq_t / s) * (_one_hot_like(idx, x) - q_t)
 
         if valid is not None:
             values = xp.where(valid, values, 0).astype(x.dtype)

@@ -92,6 +92,12 @@ def adapted_shapes(true_shape: tuple, pred_shape: tuple) -> tuple[tuple, tuple]:
     return t, p
 
 
+def shapes_match(a: tuple, b: tuple) -> bool:
+    """Same rank and equal dims, `None` (unknown, e.g. the batch of a symbolic output) matching
+    anything."""
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
 def sum_to_shape(g, shape: tuple):
     """Undo broadcasting: sum `g` down to `shape` (the adjoint of `broadcast_to`)."""
     if g.shape == tuple(shape):
@@ -208,6 +214,9 @@ def reduce_weighted_values(
     return loss, xp.ascontiguousarray(dvalues, dtype=dtype)
 
 
+_FORWARD_MODE: dict[type, bool] = {}
+
+
 class Loss:
     """Base class of every loss. Subclass it and implement `forward` (or Keras-style `call`).
 
@@ -301,7 +310,7 @@ class Loss:
                 "a scalar."
             )
         true_a, pred_a = adapted_shapes(y_true.shape, pred_shape)
-        if true_a != pred_a:
+        if not shapes_match(true_a, pred_a):
             raise ShapeError(self._mismatch_message(tuple(y_true.shape), pred_shape))
         if true_a != tuple(y_true.shape) and len(pred_a) == len(pred_shape):
             y_true = y_true.reshape(true_a)  # only reshape y_true when y_pred keeps its rank
@@ -313,7 +322,19 @@ class Loss:
         raise NotImplementedError
 
     def _has_forward(self) -> bool:
-        return type(self).forward is not Loss.forward
+        """True when `forward` is the computation: defined below `Loss` and not shadowed by a
+        more derived Keras-style `call` (e.g. a subclass of MeanSquaredError overriding call)."""
+        cls = type(self)
+        found = _FORWARD_MODE.get(cls)
+        if found is None:
+            mro = cls.__mro__
+            owner = {
+                n: next(i for i, c in enumerate(mro) if n in c.__dict__)
+                for n in ("forward", "call")
+            }
+            found = owner["forward"] < mro.index(Loss) and owner["forward"] <= owner["call"]
+            _FORWARD_MODE[cls] = found
+        return found
 
     def _prepare(self, y_true, y_pred):
         """Checked `y_true` and `y_pred`, both adapted to Keras's common rank."""
@@ -329,7 +350,12 @@ class Loss:
             f"Loss '{self.name}' got y_true with shape {format_shape(true_shape)} and y_pred "
             f"with shape {format_shape(pred_shape)}."
         )
-        if true_shape and pred_shape and true_shape[0] != pred_shape[0]:
+        if (
+            true_shape
+            and pred_shape
+            and None not in (true_shape[0], pred_shape[0])
+            and (true_shape[0] != pred_shape[0])
+        ):
             return (
                 f"{head} They have different batch sizes ({true_shape[0]} vs {pred_shape[0]}): "
                 "x and y must hold the same number of samples."
@@ -340,13 +366,13 @@ class Loss:
         ).rstrip()
 
     def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
-        if len(true_shape) == len(pred_shape) - 1 and true_shape == pred_shape[:-1]:
+        if len(true_shape) == len(pred_shape) - 1 and shapes_match(true_shape, pred_shape[:-1]):
             return (
                 f"y_true has one value per sample but the model outputs {pred_shape[-1]}. If "
                 "these are class labels use loss='sparse_categorical_crossentropy'; otherwise "
                 "check the last layer's units."
             )
-        if pred_shape and len(true_shape) == len(pred_shape) and true_shape[-1] != pred_shape[-1]:
+        if pred_shape and len(true_shape) == len(pred_shape) and pred_shape[-1] is not None:
             return (
                 f"y_true has {true_shape[-1]} values per sample but the model outputs "
                 f"{pred_shape[-1]}; check the last layer's units."

@@ -64,17 +64,22 @@ class ShapeDependentCrossentropy(Loss):
 
     def __init__(self, name: str = "crossentropy", reduction="sum_over_batch_size", dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
-        self.resolved: Loss | None = None
+        self.resolved: Loss | None = None  # the loss picked by the latest call
+        self._by_kind: dict[tuple[bool, bool], Loss] = {}
 
     def _resolve(self, y_true, y_pred_shape) -> Loss:
-        if self.resolved is None:
-            from numkeras import backend
+        from numkeras import backend
 
-            true_shape = backend.xp.shape(y_true)
+        # per call, not once: one instance may serve several outputs of different shapes
+        true_shape = tuple(backend.xp.shape(y_true))
+        kind = is_binary_or_sparse_categorical(true_shape, tuple(y_pred_shape))
+        loss = self._by_kind.get(kind)
+        if loss is None:
             loss = resolve(self.name, true_shape, tuple(y_pred_shape))
             loss.reduction, loss._dtype = self.reduction, self.dtype
-            self.resolved = loss
-        return self.resolved
+            self._by_kind[kind] = loss
+        self.resolved = loss
+        return loss
 
     def check_targets(self, y_true, y_pred_shape):
         return self._resolve(y_true, y_pred_shape).check_targets(y_true, y_pred_shape)

@@ -164,7 +164,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5, from_sorted_id
         matches = xp.any(labels[..., None] == y_pred[..., :k], axis=-1)
     else:
         labels = _sparse_labels("sparse_top_k_categorical_accuracy", raw, y_pred.shape)
-        matches = in_top_k(labels.astype(xp.intp), y_pred, k)  # Keras truncates to int32
+        matches = in_top_k(labels.astype("int64"), y_pred, k)  # Keras truncates to int32
     return matches.astype(backend.floatx())
 
 

@@ -130,7 +130,7 @@ class AUC(Metric):
                 self._num_labels = y_pred.shape[1]
                 self.reset_state()
         if self._from_logits:
-            y_pred = 1 / (1 + xp.exp(-y_pred))
+            y_pred = xp.exp(-xp.logaddexp(0, -y_pred))  # sigmoid, no overflow
         update_confusion_matrix(
             self._counts,
             y_true,

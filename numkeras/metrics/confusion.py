@@ -46,10 +46,10 @@ def is_evenly_distributed(thresholds) -> bool:
 def _filter_top_k(x, k: int):
     """Keep the k highest scores per row; set the rest to NEG_INF (ties: lowest index wins)."""
     xp = backend.xp
-    order = xp.argsort(-x, axis=-1, kind="stable")[..., :k]
-    keep = xp.zeros(x.shape, dtype=bool)
-    xp.put_along_axis(keep, order, True, axis=-1)
-    return xp.where(keep, x, xp.asarray(NEG_INF, x.dtype))
+    stable = {"kind": "stable"} if xp is np else {}  # CuPy's sort is always stable
+    order = xp.argsort(-x, axis=-1, **stable)
+    rank = xp.argsort(order, axis=-1, **stable)  # position of each entry in the ranking
+    return xp.where(rank < k, x, xp.asarray(NEG_INF, x.dtype))
 
 
 def update_confusion_matrix(
@@ -147,7 +147,7 @@ def _update_bucketed(counts, y_true, y_pred, num_thresholds, weights, multi_labe
     buckets = xp.ceil(y_pred * xp.float32(num_thresholds - 1)) - 1
     if with_eps:
         buckets = xp.maximum(buckets, 0)
-    buckets = buckets.astype(xp.intp)
+    buckets = buckets.astype("int64")
     keep = (buckets >= 0) & (buckets < num_thresholds)  # JAX's segment_sum drops the rest
     if multi_label:
         n_labels = y_pred.shape[-1]

@@ -161,7 +161,9 @@ def test_a_failing_runner_is_reported_not_fatal():
 def test_memory_report_tiny(monkeypatch):
     from bench import memory
 
-    def in_process(args, timeout=0):  # the children, without the process start-up cost
+    def in_process(
+        args, timeout=0, threads=None
+    ):  # the children, without the process start-up cost
         a = dict(zip(args[::2], args[1::2]))
         if a["--child"] == "predict":
             return memory.child_predict(a["--impl"], int(a["--rows"]))

@@ -37,7 +37,7 @@ def test_seed_demo_runs_and_answers_each_shape():
 
 @pytest.mark.slow
 def test_mnist_mlp_reaches_98_percent():
-    accuracy = load("mnist_mlp").main(epochs=20, verbose=0)
+    accuracy = load("mnist_mlp").main(epochs=12, verbose=0)
     assert accuracy >= 0.980
 
 

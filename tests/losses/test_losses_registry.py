@@ -205,3 +205,32 @@ def test_deferred_crossentropy_trains():
     expected = losses.BinaryCrossentropy().value_and_grad([[1.0], [0.0]], [[0.8], [0.3]])
     assert float(value) == float(expected[0])
     np.testing.assert_array_equal(grad, expected[1])
+
+
+def test_one_crossentropy_instance_serves_outputs_of_different_kinds():
+    loss = losses.get("ce")
+    loss(np.array([[1.0], [0.0]]), np.array([[0.8], [0.3]]))
+    assert type(loss.resolved) is losses.BinaryCrossentropy
+    loss(np.array([1, 0]), np.array([[0.2, 0.8], [0.6, 0.4]]))
+    assert type(loss.resolved) is losses.SparseCategoricalCrossentropy
+    assert losses.serialize(loss) == "ce"
+
+
+def test_keras_style_subclass_with_only_call():
+    class Cubed(losses.Loss):
+        def call(self, y_true, y_pred):
+            return ((y_pred - y_true) ** 3).mean(axis=-1)
+
+    loss = Cubed(reduction="sum")
+    assert float(loss([[0.0], [0.0]], [[1.0], [2.0]])) == 9.0
+    assert loss.name == "cubed"
+    with pytest.raises(NotImplementedError, match="forward"):
+        loss.value_and_grad([[0.0]], [[1.0]])
+
+
+def test_overriding_call_on_a_builtin_loss_is_respected():
+    class Doubled(losses.MeanSquaredError):
+        def call(self, y_true, y_pred):
+            return 2 * losses.mean_squared_error(y_true, y_pred)
+
+    assert float(Doubled()([[0.0]], [[1.0]])) == 2.0

@@ -140,3 +140,14 @@ def test_lists_and_ints_are_converted():
     assert value.dtype == np.float32 and float(value) == 1.5
     _, grad = losses.MeanAbsoluteError().value_and_grad([[1, 2]], [[2, 4]])
     assert grad.dtype == np.float32
+
+
+def test_unknown_batch_dimension_in_the_output_shape():
+    """compile-time checks see symbolic output shapes like (None, 1)."""
+    assert losses.BinaryCrossentropy().check_targets(np.zeros(5), (None, 1)).shape == (5, 1)
+    labels = losses.SparseCategoricalCrossentropy().check_targets(np.zeros((5, 1)), (None, 10))
+    assert labels.shape == (5,)
+    with pytest.raises(ShapeError, match=r"\(None, 10\)"):
+        losses.CategoricalCrossentropy().check_targets(np.zeros(5), (None, 10))
+    with pytest.raises(ShapeError, match="one-hot"):
+        losses.SparseCategoricalCrossentropy().check_targets(np.zeros((5, 10)), (None, 10))
