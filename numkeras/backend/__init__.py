@@ -48,6 +48,21 @@ def set_array_module(module) -> None:
     xp = module
 
 
+def scratch(workspace: dict | None, key: str, shape: tuple, dtype):
+    """A reusable buffer from `workspace` (one per key, kept while the shape stays the same).
+
+    The executor hands each layer call a workspace only where the values cannot escape
+    (predict, training steps), so layers can write into the same memory batch after batch
+    instead of allocating (and page-faulting) fresh arrays. With no workspace: a new array.
+    """
+    if workspace is None:
+        return xp.empty(shape, dtype)
+    entry = workspace.get(key)
+    if entry is None or entry.shape != tuple(shape) or entry.dtype != dtype:
+        entry = workspace[key] = xp.empty(shape, dtype)
+    return entry
+
+
 def to_numpy(x):
     """Bring an array back to host NumPy (a no-op on the NumPy backend)."""
     if xp is np:

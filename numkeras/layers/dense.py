@@ -16,6 +16,22 @@ from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 
 
+def _tanh_inplace(z):
+    return backend.xp.tanh(z, out=z)
+
+
+def _relu_inplace(z):
+    return backend.xp.maximum(z, 0, out=z)
+
+
+def _sigmoid_inplace(z):
+    return activations.activations._sigmoid_into(z, z)
+
+
+# activations that can overwrite their input (inference only, where z is scratch)
+_INPLACE = {"tanh": _tanh_inplace, "relu": _relu_inplace, "sigmoid": _sigmoid_inplace}
+
+
 def _unsupported(name: str, value) -> None:
     if value is not None:
         raise ConfigError(f"Dense(`{name}`=...) is not supported by numkeras yet; pass None.")
@@ -60,6 +76,7 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(min_ndim=2)
         self._linear = self.activation is activations.get("linear")
+        self._inplace = _INPLACE.get(activations.serialize(self.activation))
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
@@ -84,25 +101,36 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return (*tuple(input_shape)[:-1], self.units)
 
-    def _affine(self, x):
-        z = backend.xp.matmul(x, self.kernel.value)
+    uses_workspace = True
+
+    def _affine(self, x, workspace=None):
+        xp = backend.xp
+        if workspace is None:
+            z = xp.matmul(x, self.kernel.value)
+        else:
+            shape = (*x.shape[:-1], self.units)
+            z = xp.matmul(x, self.kernel.value, out=backend.scratch(workspace, "z", shape, x.dtype))
         if self.bias is not None:
             z += self.bias.value
         return z
 
-    def call(self, inputs, training: bool = False):
-        z = self._affine(inputs)
-        return z if self._linear else self.activation(z)
-
-    def forward(self, inputs, training: bool = True):
-        z = self._affine(inputs)
+    def call(self, inputs, training: bool = False, workspace=None):
+        z = self._affine(inputs, workspace)
         if self._linear:
-            return z, (inputs, None, None)
+            return z
+        if workspace is not None and self._inplace is not None:
+            return self._inplace(z)  # z is this call's own buffer: activate in place
+        return self.activation(z)
+
+    def forward(self, inputs, training: bool = True, workspace=None):
+        z = self._affine(inputs, workspace)
+        if self._linear:
+            return z, (inputs, None, None, workspace)
         y = self.activation(z)
-        return y, (inputs, z, y)
+        return y, (inputs, z, y, workspace)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        x, z, y = cache
+        x, z, y, workspace = cache
         dz = grad_output if self._linear else self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)
@@ -111,7 +139,8 @@ class Dense(Layer):
             self.bias.add_grad(dz2.sum(axis=0))
         if not need_input_grad:
             return None
-        return backend.xp.matmul(dz, self.kernel.value.T)
+        out = None if workspace is None else backend.scratch(workspace, "dx", x.shape, dz.dtype)
+        return backend.xp.matmul(dz, self.kernel.value.T, out=out)
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -37,29 +37,39 @@ class Dropout(Layer):
     def _generator(self):
         return self._rng if self._rng is not None else random.global_generator()
 
-    def _mask(self, shape):
+    uses_workspace = True
+
+    def _mask(self, shape, workspace=None):
         xp = backend.xp
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        keep = 1.0 - self.rate
-        u = self._generator().random(shape, dtype="float32")
-        mask = xp.asarray(u >= self.rate, dtype="float32")
-        mask *= xp.float32(1.0 / keep)
+        u = backend.scratch(workspace, "uniform", shape, "float32")
+        self._generator().random(shape, dtype="float32", out=u)
+        mask = backend.scratch(workspace, "mask", shape, "float32")
+        xp.greater_equal(u, xp.float32(self.rate), out=mask, casting="unsafe")
+        mask *= xp.float32(1.0 / (1.0 - self.rate))
         return mask
 
-    def call(self, inputs, training: bool = False):
+    def _drop(self, inputs, workspace):
+        mask = self._mask(inputs.shape, workspace)
+        out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
+        return backend.xp.multiply(inputs, mask, out=out), mask
+
+    def call(self, inputs, training: bool = False, workspace=None):
         if not training or self.rate == 0:
             return inputs
-        return inputs * self._mask(inputs.shape)
+        return self._drop(inputs, workspace)[0]
 
-    def forward(self, inputs, training: bool = True):
+    def forward(self, inputs, training: bool = True, workspace=None):
         if not training or self.rate == 0:
             return inputs, None
-        mask = self._mask(inputs.shape)
-        return inputs * mask, mask
+        return self._drop(inputs, workspace)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        return grad_output if cache is None else grad_output * cache
+        if cache is None:
+            return grad_output
+        grad_output *= cache  # the executor owns grad_output
+        return grad_output
 
     def get_config(self) -> dict:
         return {

@@ -76,6 +76,10 @@ def shape_of(x):
 class Layer:
     """Base class of all layers (see the module docstring for the life cycle)."""
 
+    # Built-in layers accept `workspace=` (a dict of reusable buffers, see backend.scratch)
+    # in call/forward; user layers never receive it.
+    uses_workspace = False
+
     def __init_subclass__(cls, **kwargs):
         # As Keras's build_wrapper: a direct `layer.build(shape)` also marks it built.
         super().__init_subclass__(**kwargs)

@@ -134,6 +134,7 @@ class Model(Trainer, Layer):
         self._flat_ready = False
         self._train_vars_cache = None
         self._loss_fns = None
+        self._workspaces: dict = {}  # "train" / "eval" / "predict" -> buffers by step
 
     def _topological_nodes(self) -> tuple[list[Node], list[Layer]]:
         """Nodes in execution order, and layers in Keras 3's order (`ops/function.py`
@@ -344,22 +345,37 @@ class Model(Trainer, Layer):
         return ShapeError(msg)
 
     # -- execution --------------------------------------------------------------------
-    def _run(self, inputs: list, training: bool = False, caches: list | None = None):
-        """Run the graph on checked arrays; with `caches`, record each step's cache."""
+    def _run(
+        self,
+        inputs: list,
+        training: bool = False,
+        caches: list | None = None,
+        workspace: dict | None = None,
+    ):
+        """Run the graph on checked arrays; with `caches`, record each step's cache.
+
+        With a `workspace` (a dict the caller owns), built-in layers write into buffers
+        reused from one call to the next, keyed by step, so a nested model or a shared
+        layer called twice gets separate buffers. Only callers that do not let the
+        outputs escape (predict copies them; training steps consume them) pass one.
+        """
         values = [None] * self._n_slots
         for s, a in zip(self._input_slots, inputs):
             values[s] = a
         for i, step in enumerate(self._steps):
             args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
             train = training if step.training_override is None else bool(step.training_override)
+            kw = {}
+            if workspace is not None and step.layer.uses_workspace:
+                kw["workspace"] = workspace.setdefault(i, {})
             if caches is not None:
-                out, cache = step.layer.forward(args, training=train)
+                out, cache = step.layer.forward(args, training=train, **kw)
                 # multi-output steps keep output shapes, to zero-fill unused outputs' grads
                 caches[i] = (cache, [o.shape for o in out]) if step.multi_out else cache
             elif isinstance(step.layer, Model):
-                out = step.layer._call_checked(args, train)
+                out = step.layer._call_checked(args, train, **kw)
             elif step.pass_training:
-                out = step.layer.call(args, training=train)
+                out = step.layer.call(args, training=train, **kw)
             else:
                 out = step.layer.call(args)
             if step.multi_out:
@@ -413,9 +429,9 @@ class Model(Trainer, Layer):
                 req[s] = upstream
         return req
 
-    def _call_checked(self, inputs, training: bool = False):
+    def _call_checked(self, inputs, training: bool = False, workspace=None):
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
-        outs = self._run(ins, training=training)
+        outs = self._run(ins, training=training, workspace=workspace)
         return outs[0] if self._single_output else self._structure_outputs(outs)
 
     def _structure_outputs(self, outs: list):
@@ -466,13 +482,15 @@ class Model(Trainer, Layer):
         outs = [values[s] for s in self._output_slots]
         return outs[0] if self._single_output else outs
 
-    def call(self, inputs, training: bool = False):
-        return self._call_checked(inputs, training)
+    uses_workspace = True
 
-    def forward(self, inputs, training: bool = True):
+    def call(self, inputs, training: bool = False, workspace=None):
+        return self._call_checked(inputs, training, workspace)
+
+    def forward(self, inputs, training: bool = True, workspace=None):
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
         caches: list = [None] * len(self._steps)
-        outs = self._run(ins, training=training, caches=caches)
+        outs = self._run(ins, training=training, caches=caches, workspace=workspace)
         return (outs[0] if self._single_output else outs), caches
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

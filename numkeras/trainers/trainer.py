@@ -38,6 +38,7 @@ class Trainer:
         self._loss_fns = None
         self._compiled_metrics = None
         self._loss_sum, self._loss_count, self._output_loss_sums = 0.0, 0, None
+        self._workspaces: dict = {}
 
     # -- compile ------------------------------------------------------------------
     def compile(
@@ -199,6 +200,9 @@ class Trainer:
         if self._flat_ready:
             return
         xp = backend.xp
+        for layer in self._sublayers():  # nested models first: one buffer each
+            if isinstance(layer, Trainer) and layer._graph_ready:
+                layer._ensure_flat()
         fresh = [v for v in self.weights if getattr(v, "_flat", None) is None]
         by_dtype: dict = {}
         for v in fresh:
@@ -243,8 +247,12 @@ class Trainer:
 
     def _forward_all(self, xs: list, training: bool):
         caches: list = [None] * len(self._steps)
-        outs = self._run(xs, training=training, caches=caches)
+        outs = self._run(xs, training=training, caches=caches, workspace=self._workspace("train"))
         return outs, caches
+
+    def _workspace(self, purpose: str) -> dict:
+        """Reusable buffers for one purpose; the outputs of such runs never escape."""
+        return self._workspaces.setdefault(purpose, {})
 
     def _losses_and_grads(self, ys, outs, sws, with_grads: bool):
         total = 0.0
@@ -451,7 +459,7 @@ class Trainer:
         self._require_graph_or_build(x)
         self._assert_compiled("test_on_batch")
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
-        outs = self._run(xs, training=False)
+        outs = self._run(xs, training=False, workspace=self._workspace("eval"))
         total, per_output, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
@@ -595,7 +603,7 @@ class Trainer:
                 callback_list.on_test_batch_begin(step)
             index = slice(step * batch_size, min(n, (step + 1) * batch_size))
             bx, by, bs = (data_utils.take(g, index) for g in (xs, ys, sws))
-            outs = self._run(bx, training=False)
+            outs = self._run(bx, training=False, workspace=self._workspace("eval"))
             total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
             self._ensure_metrics(by, outs)
             self._track_loss(total, per_output, len(bx[0]))
@@ -696,7 +704,9 @@ class Trainer:
             a, b = step * batch_size, min(rows, (step + 1) * batch_size)
             if callback_list is not None:
                 callback_list.on_predict_batch_begin(step)
-            outs = self._run([t[a:b] for t in xs], training=False)
+            outs = self._run(
+                [t[a:b] for t in xs], training=False, workspace=self._workspace("predict")
+            )
             for r, o in zip(results, outs):
                 r[a:b] = o
             if callback_list is not None:

@@ -1,0 +1,133 @@
+"""What the speed work could break (not timed): float32 discipline through a whole training
+step, flat weight buffers that stay views, and results independent of buffer reuse."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from numkeras import initializers
+from numkeras.layers import Dense, Dropout, Input, LeakyReLU
+from numkeras.layers.layer import Layer
+from numkeras.models import Model, Sequential
+from numkeras.optimizers import Adam
+
+
+def gan_models():
+    adam = Adam(learning_rate=0.0002, beta_1=0.5)
+    g = Sequential(
+        [
+            Input((8,)),
+            Dense(16, kernel_initializer=initializers.RandomNormal(stddev=0.02)),
+            LeakyReLU(0.2),
+            Dense(12, activation="tanh"),
+        ],
+        name="g",
+    )
+    g.compile(loss="binary_crossentropy", optimizer=adam)
+    d = Sequential(
+        [Input((12,)), Dense(16), LeakyReLU(0.2), Dropout(0.3), Dense(1, activation="sigmoid")],
+        name="d",
+    )
+    d.compile(loss="binary_crossentropy", optimizer=adam)
+    d.trainable = False
+    z = Input((8,))
+    gan = Model(z, d(g(z)))
+    gan.compile(loss="binary_crossentropy", optimizer=adam)
+    return g, d, gan, adam
+
+
+@pytest.fixture
+def dtype_spy(monkeypatch):
+    """Record the dtype of every array a layer's forward/backward passes produce."""
+    seen = []
+    classes = {Dense, LeakyReLU, Dropout, Model, Sequential}
+    for cls in classes:
+        fwd, bwd = cls.forward, cls.backward
+
+        def forward(self, inputs, training=True, _f=fwd, **kw):
+            out, cache = _f(self, inputs, training, **kw)
+            seen.append((type(self).__name__, "forward", getattr(out, "dtype", None)))
+            return out, cache
+
+        def backward(self, cache, grad, need_input_grad=True, _b=bwd):
+            seen.append((type(self).__name__, "grad_in", grad.dtype))
+            return _b(self, cache, grad, need_input_grad)
+
+        monkeypatch.setattr(cls, "forward", forward)
+        monkeypatch.setattr(cls, "backward", backward)
+    return seen
+
+
+def test_no_float64_anywhere_in_a_float32_gan_step(dtype_spy):
+    g, d, gan, adam = gan_models()
+    rng = np.random.default_rng(0)
+    # float64 data in, as numpy makes it by default: numkeras casts at the boundary
+    x = np.concatenate([rng.uniform(-1, 1, (8, 12)), g.predict(rng.normal(size=(8, 8)), verbose=0)])
+    y = np.r_[np.full(8, 0.9), np.zeros(8)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        d.train_on_batch(x, y)
+        gan.train_on_batch(rng.normal(size=(8, 8)), np.ones(8))
+    dtypes = {dt for _, _, dt in dtype_spy if dt is not None}
+    assert dtypes == {np.dtype("float32")}, dtype_spy
+    for v in g.weights + d.weights:
+        assert v.dtype == np.float32
+        for name in adam.slot_names():
+            assert adam.get_slot(v, name).dtype == np.float32
+
+
+def test_weights_are_views_into_one_flat_buffer_per_model():
+    g, d, gan, adam = gan_models()
+    gan.train_on_batch(np.zeros((2, 8)), np.ones(2))
+    d.train_on_batch(np.zeros((2, 12)), np.ones(2))
+    for model in (g, d):
+        bases = {id(v.value.base) for v in model.weights}
+        assert len(bases) == 1, "one buffer per model"
+    # set_weights writes through the views (the buffer is never replaced)
+    base = g.weights[0].value.base
+    g.set_weights([np.ones(v.shape) for v in g.weights])
+    assert g.weights[0].value.base is base and np.all(base == 1)
+
+
+def test_training_is_identical_whatever_was_computed_in_between():
+    def run(interleave: bool):
+        from numkeras.utils import set_random_seed
+
+        set_random_seed(7)
+        g, d, gan, _ = gan_models()
+        rng = np.random.default_rng(1)
+        for _ in range(3):
+            if interleave:  # other shapes through the same layers and buffers
+                g.predict(rng.normal(size=(5, 8)), verbose=0)
+                d.predict(np.zeros((3, 12)), verbose=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                gan.train_on_batch(np.full((4, 8), 0.5), np.ones(4))
+        return g.get_weights()
+
+    a, b = run(False), run(True)
+    assert all(np.array_equal(u, v) for u, v in zip(a, b))
+
+
+def test_predict_returns_fresh_arrays():
+    g, *_ = gan_models()
+    x = np.random.default_rng(0).normal(size=(40, 8))
+    first = g.predict(x, verbose=0)
+    kept = first.copy()
+    first[...] = 123.0
+    np.testing.assert_array_equal(g.predict(x, verbose=0), kept)
+    # other batch sizes reuse the buffers in other shapes; BLAS may round differently
+    np.testing.assert_allclose(g.predict(x, batch_size=7, verbose=0), kept, rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(g.predict(x, verbose=0), kept)
+
+
+class Float64Leak(Layer):
+    def call(self, inputs):
+        return inputs.astype("float64")
+
+
+def test_float32_discipline_check_would_catch_a_leak():
+    x = Input((3,))
+    model = Model(x, Float64Leak()(x))
+    assert model.predict(np.zeros((2, 3)), verbose=0).dtype == np.float32  # output is float32
