@@ -17,29 +17,12 @@ gradients to its variables), written next to each other.
 from __future__ import annotations
 
 import inspect
-import re
-from collections import defaultdict
 
 from numkeras import backend, initializers
 from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_spec import InputSpec, check_input
+from numkeras.utils.naming import auto_name, to_snake_case
 from numkeras.variables import Variable
-
-_name_uids: dict[str, int] = defaultdict(int)
-
-
-def to_snake_case(name: str) -> str:
-    """Keras's class-name-to-layer-name rule: `LeakyReLU` -> `leaky_re_lu`."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def unique_name(base: str) -> str:
-    """`dense`, then `dense_1`, `dense_2`, ... (one counter per base name, as Keras)."""
-    n = _name_uids[base]
-    _name_uids[base] += 1
-    return base if n == 0 else f"{base}_{n}"
 
 
 def _validate_shape(arg: str, shape) -> tuple:
@@ -115,7 +98,7 @@ class Layer:
             )
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ConfigError(f"A layer name must be a non-empty string without '/', got {name!r}.")
-        self.name = name or unique_name(self._default_name())
+        self.name = name or auto_name(self._default_name())
         self._trainable = bool(trainable)
         self.dtype = _dtype_name(dtype)
         self.built = False

@@ -16,7 +16,6 @@ from __future__ import annotations
 import inspect
 
 from numkeras.errors import ConfigError, warn_deprecated
-from numkeras.losses._naming import unknown_name_message
 from numkeras.losses.crossentropy import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -57,6 +56,7 @@ from numkeras.losses.resolve import (
     resolve,
 )
 from numkeras.losses.wrapper import LossFunctionWrapper
+from numkeras.utils.naming import unknown_name_message
 
 # function form -> class giving its checks and gradient
 _FUNCTION_TO_CLASS = {

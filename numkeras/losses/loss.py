@@ -25,7 +25,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError, format_shape
-from numkeras.losses._naming import config_repr, to_snake_case
+from numkeras.utils.naming import config_repr, to_snake_case
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 

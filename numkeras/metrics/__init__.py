@@ -19,7 +19,6 @@ import inspect
 from numkeras.errors import ConfigError
 from numkeras.losses import _FUNCTIONS as _LOSS_FUNCTIONS
 from numkeras.losses import serialize as _serialize_function
-from numkeras.losses._naming import to_snake_case, unknown_name_message
 from numkeras.metrics.accuracy import (
     Accuracy,
     BinaryAccuracy,
@@ -66,6 +65,7 @@ from numkeras.metrics.regression import (
     cosine_similarity,
 )
 from numkeras.metrics.resolve import resolve
+from numkeras.utils.naming import to_snake_case, unknown_name_message
 
 _ALL_CLASSES = (
     Mean,

@@ -17,8 +17,8 @@ Mean()
 
 from __future__ import annotations
 
-from numkeras.losses._naming import auto_name, config_repr
 from numkeras.losses.loss import standardize_dtype
+from numkeras.utils.naming import auto_name, config_repr
 
 
 class Metric:

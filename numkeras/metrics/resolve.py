@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras.losses._naming import to_snake_case
 from numkeras.losses.resolve import is_binary_or_sparse_categorical
+from numkeras.utils.naming import to_snake_case
 
 
 def _loss_from_logits(loss) -> bool:

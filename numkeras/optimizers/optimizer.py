@@ -51,26 +51,11 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape, warn_deprecated
 from numkeras.optimizers import schedules as schedules_module
+from numkeras.utils.naming import auto_name as _auto_name  # `RMSprop` -> `rm_sprop`, as Keras
 from numkeras.variables import Variable
-
-_name_counts: dict[str, int] = {}
 
 # Keys Keras 2 / tf.keras wrote into optimizer configs that carry no meaning here.
 _IGNORED_LEGACY_CONFIG_KEYS = ("is_legacy_optimizer", "jit_compile")
-
-
-def to_snake_case(name: str) -> str:
-    """Keras's `to_snake_case` (so `RMSprop` auto-names as `rm_sprop`, as in Keras)."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
-def _auto_name(cls_name: str) -> str:
-    base = to_snake_case(cls_name)
-    n = _name_counts.get(base, 0)
-    _name_counts[base] = n + 1
-    return base if n == 0 else f"{base}_{n}"
 
 
 def _is_number(x) -> bool:

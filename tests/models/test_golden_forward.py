@@ -125,9 +125,9 @@ def test_layer_configs_match_keras(cls):
 
 
 def test_auto_names_follow_keras():
-    from numkeras.layers import layer as layer_module
+    from numkeras.utils.naming import reset_uids
 
-    layer_module._name_uids.clear()
+    reset_uids()
     names = [
         Dense(1).name,
         Dense(1).name,

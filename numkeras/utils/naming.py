@@ -1,4 +1,6 @@
-"""Name helpers shared by losses and metrics (Keras's `to_snake_case` / `auto_name`)."""
+"""Names, as Keras makes them: `to_snake_case`, `auto_name` (one counter per name, shared by
+layers, models, losses, metrics and optimizers, as Keras's `object_name_uid`), and the
+"unknown name" message every registry uses."""
 
 from __future__ import annotations
 
@@ -18,7 +20,11 @@ def to_snake_case(name: str) -> str:
 
 
 def auto_name(class_name: str) -> str:
-    """A unique snake_case name: `precision`, then `precision_1`, ... (Keras's `auto_name`)."""
+    """A unique snake_case name: `dense`, then `dense_1`, ... (Keras's `auto_name`).
+
+    >>> reset_uids(); auto_name("LeakyReLU"), auto_name("leaky_re_lu")
+    ('leaky_re_lu', 'leaky_re_lu_1')
+    """
     prefix = to_snake_case(class_name)
     count = _uids[prefix]
     _uids[prefix] += 1
