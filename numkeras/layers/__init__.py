@@ -9,11 +9,17 @@ from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.layer import Layer
 from numkeras.layers.leaky_relu import LeakyReLU
+from numkeras.layers.merging import Add, Average, Concatenate, Multiply, Subtract
 from numkeras.layers.relu import ReLU
 from numkeras.layers.reshape import Reshape
 
 __all__ = [
     "Activation",
+    "Add",
+    "Average",
+    "Concatenate",
+    "Multiply",
+    "Subtract",
     "Dense",
     "Dropout",
     "Flatten",

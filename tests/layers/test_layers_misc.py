@@ -123,3 +123,20 @@ def test_graph_disconnected_error():
     a, b = Input((3,)), Input((3,))
     with pytest.raises(ConfigError, match="Graph disconnected"):
         Model(a, Dense(1)(b))
+
+
+def test_merge_layers_explain_bad_inputs():
+    from numkeras.layers import Add, Concatenate
+
+    a, b = Input((3,)), Input((4,))
+    with pytest.raises(ShapeError, match=r"input 0 has \(None, 3\), input 1 has \(None, 4\)"):
+        Add()([a, b])
+    with pytest.raises(ShapeError, match="at least 2 inputs"):
+        Add()([a])
+    assert Concatenate()([a, b]).shape == (None, 7)
+    with pytest.raises(ShapeError, match="axis 0 is the batch"):
+        Concatenate(axis=0)([a, b])
+    c = Input((2, 5))
+    with pytest.raises(ShapeError, match="match on every axis"):
+        Concatenate(axis=1)([c, Input((2, 6))])
+    assert Concatenate.from_config(Concatenate(axis=1, name="c").get_config()).axis == 1

@@ -160,3 +160,15 @@ def test_gradient_flows_through_frozen_layers_into_earlier_ones():
     assert all(np.abs(gr).sum() > 0 for gr in grads)
     for v in d.weights:  # frozen: no gradient written
         assert v.grad is None
+
+
+@pytest.mark.parametrize("merge", ["Add", "Subtract", "Multiply", "Average", "Concatenate"])
+def test_merge_layers_in_a_two_input_graph(merge):
+    a, b = Input(shape=(3,)), Input(shape=(3,))
+    ha = Dense(4, activation="tanh")(a)
+    hb = Dense(4)(b)
+    merged = getattr(layers, merge)()([ha, hb])
+    model = Model([a, b], Dense(2)(merged))
+    check(model, [rand(3, 3), rand(3, 3, seed=2)])
+    expected = (None, 8) if merge == "Concatenate" else (None, 4)
+    assert model.layers[-2].compute_output_shape([(None, 4), (None, 4)]) == expected
