@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from numkeras import backend, shapes
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer, _convert, call_accepts_training, is_symbolic
@@ -42,6 +42,13 @@ class Model(Trainer, Layer):
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         trainable = kwargs.pop("trainable", True)
+        if "input" in kwargs or "output" in kwargs:  # Keras 1's spelling (2017 scripts)
+            inputs = kwargs.pop("input", inputs)
+            outputs = kwargs.pop("output", outputs)
+            warn_deprecated(
+                "`Model(input=..., output=...)` is a Keras 1 spelling; use "
+                "`Model(inputs=..., outputs=...)`."
+            )
         if inputs is None or outputs is None:
             if inputs is not None or outputs is not None:
                 raise ConfigError("Model(...) needs both `inputs` and `outputs`.")
@@ -204,7 +211,16 @@ class Model(Trainer, Layer):
     # -- structure ----------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
-        return list(self._graph_layers) if self._graph_ready else []
+        if self._graph_ready:
+            return list(self._graph_layers)
+        # a subclassed model: the layers it holds as attributes (or in lists), in order
+        found: list[Layer] = []
+        for value in vars(self).values():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for item in items:
+                if isinstance(item, Layer) and item is not self and item not in found:
+                    found.append(item)
+        return found
 
     def _sublayers(self) -> list[Layer]:
         return self.layers
@@ -451,8 +467,18 @@ class Model(Trainer, Layer):
         outs = self._run(arrays, training=bool(training))
         return self._structure_outputs(outs)
 
+    def _is_subclassed(self) -> bool:
+        return type(self).call is not Model.call and not self._graph_ready
+
     def _deferred_call(self, inputs, training=None, **kwargs):
-        raise ConfigError(f"Model '{self.name}' has no graph to call.")
+        if not self._is_subclassed():
+            raise ConfigError(f"Model '{self.name}' has no graph to call.")
+        # a subclassed model: run the user's call() eagerly (inference; see `build`)
+        inputs = _convert(inputs, self.dtype)
+        self.built = True
+        if call_accepts_training(self):
+            kwargs["training"] = bool(training)
+        return self.call(inputs, **kwargs)
 
     def _maybe_build(self, input_shape) -> None:
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
@@ -501,8 +527,16 @@ class Model(Trainer, Layer):
         return gins[0] if self._single_input else gins
 
     def build(self, input_shape=None) -> None:
-        if not self._graph_ready:
-            raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
+        if self._graph_ready:
+            return
+        if self._is_subclassed():
+            raise ConfigError(
+                f"Model '{self.name}' is a subclassed model with its own call(): numkeras runs "
+                "it (model(x), predict) but cannot train it, because it has no autograd "
+                "(backward passes are written per layer). Build the same network with the "
+                "functional API (Model(inputs, outputs)) or Sequential to train it."
+            )
+        raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
 
     # -- display --------------------------------------------------------------------------
     def summary(

@@ -97,7 +97,7 @@ class Trainer:
         self._warned_drift = set()
         self._warned_nothing = False
         self.compiled = True
-        if self.built:
+        if self._graph_ready:
             self._setup_losses()
 
     def _assert_compiled(self, method: str) -> None:
@@ -666,6 +666,8 @@ class Trainer:
         """
         from numkeras.callbacks import CallbackList
 
+        if self._is_subclassed():
+            return self._predict_subclassed(x, batch_size, steps)
         self._require_graph_or_build(x)
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
@@ -714,6 +716,27 @@ class Trainer:
         if callback_list is not None:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])
+
+    def _predict_subclassed(self, x, batch_size, steps):
+        """predict for a model with its own call(): same batching rules, results stacked."""
+        from numkeras.layers.layer import _convert
+
+        arrays = _convert(x, self.dtype)
+        n = len(arrays[0] if isinstance(arrays, list) else arrays)
+        if batch_size is None:
+            batch_size = max(1, math.ceil(n / steps)) if steps else 32
+        batch_size = _check_batch_size(batch_size)
+        batches = math.ceil(n / batch_size)
+        if steps is not None:
+            batches = min(batches, steps)
+        outs = []
+        for step in range(batches):
+            index = slice(step * batch_size, (step + 1) * batch_size)
+            part = [a[index] for a in arrays] if isinstance(arrays, list) else arrays[index]
+            outs.append(backend.to_numpy(self(part)))
+        if not outs:
+            raise ValueError("predict() of a subclassed model needs at least one sample.")
+        return backend.xp.concatenate(outs, axis=0)
 
     def _require_graph_or_build(self, x) -> None:
         if not self._graph_ready:

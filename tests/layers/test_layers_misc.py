@@ -140,3 +140,32 @@ def test_merge_layers_explain_bad_inputs():
     with pytest.raises(ShapeError, match="match on every axis"):
         Concatenate(axis=1)([c, Input((2, 6))])
     assert Concatenate.from_config(Concatenate(axis=1, name="c").get_config()).axis == 1
+
+
+def test_subclassed_model_runs_and_refuses_training_clearly():
+    class TwoLayers(Model):
+        def __init__(self):
+            super().__init__(name="two")
+            self.hidden = Dense(4, activation="relu")
+            self.out = Dense(2)
+
+        def call(self, inputs, training=False):
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayers()
+    x = np.random.default_rng(0).normal(size=(70, 3)).astype("float32")
+    y = model(x)
+    assert y.shape == (70, 2)
+    np.testing.assert_allclose(model.predict(x, verbose=0), y, rtol=1e-6)
+    assert [la.name for la in model.layers] == [model.hidden.name, model.out.name]
+    assert len(model.weights) == 4
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ConfigError, match="no autograd"):
+        model.fit(x, np.zeros((70, 2)), verbose=0)
+
+
+def test_keras1_model_spelling():
+    x = Input((3,))
+    with pytest.warns(UserWarning, match="inputs=..., outputs="):
+        model = Model(input=x, output=Dense(1)(x))
+    assert model.output_shape == (None, 1)
