@@ -23,8 +23,12 @@ class NotBuiltError(NumkerasError, ValueError):
     """The layer or model has no weights yet; build it or call it on data first."""
 
 
-class NotCompiledError(NumkerasError, RuntimeError):
-    """Training or evaluation was asked of a model that was not compiled."""
+class NotCompiledError(NumkerasError, ValueError):
+    """Training or evaluation was asked of a model that was not compiled (Keras: ValueError)."""
+
+
+class EmptyModelError(NumkerasError, IndexError, ValueError):
+    """`Sequential.pop()` on a model with no layers (Keras raises IndexError there)."""
 
 
 class FileFormatError(NumkerasError, ValueError):

@@ -15,7 +15,7 @@ input shape is known, the stack is a functional graph and shapes show at once.
 
 from __future__ import annotations
 
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, EmptyModelError
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.layer import Layer, shape_of
@@ -71,7 +71,7 @@ class Sequential(Model):
     def pop(self) -> Layer:
         """Remove and return the last layer."""
         if not self._stack:
-            raise ConfigError("There are no layers in the model to pop.")
+            raise EmptyModelError(f"There are no layers in model '{self.name}' to pop.")
         layer = self._stack.pop()
         self._rebuild_or_reset()
         return layer
