@@ -59,10 +59,9 @@ class Trainer:
 
         if kwargs:
             raise ConfigError(f"Unrecognized arguments passed to compile(): {kwargs}")
+        # everything is resolved and checked before the model changes, so a bad argument
+        # leaves an earlier compile in force
         opt = optimizers.get(optimizer)
-        loss_spec = loss
-        self._loss_spec = loss_spec
-        self._loss_fns_spec = loss
         if loss is not None:
             # resolve names now so an unknown loss fails at compile, not mid-fit
             if isinstance(loss, dict):
@@ -83,6 +82,7 @@ class Trainer:
         for spec in _flat_metric_specs(metrics) + _flat_metric_specs(weighted_metrics):
             if isinstance(spec, str) and spec not in ("accuracy", "acc", "crossentropy", "ce"):
                 metrics_module.get(spec)  # raises ConfigError for unknown names
+        per_output = self._resolve_losses(resolved, loss_weights) if self._graph_ready else None
         self.optimizer = opt
         self.loss = loss
         self._resolved_loss = resolved
@@ -97,8 +97,8 @@ class Trainer:
         self._warned_drift = set()
         self._warned_nothing = False
         self.compiled = True
-        if self._graph_ready:
-            self._setup_losses()
+        if per_output is not None:
+            self._loss_fns, self._loss_weights = per_output
 
     def _assert_compiled(self, method: str) -> None:
         if not self.compiled:
@@ -112,9 +112,14 @@ class Trainer:
             self._setup_losses()
 
     def _setup_losses(self) -> None:
+        self._loss_fns, self._loss_weights = self._resolve_losses(
+            self._resolved_loss, self._loss_weights_spec
+        )
+
+    def _resolve_losses(self, resolved, lw) -> tuple[list, list]:
+        """One loss (or None) and one weight per output, from compile's arguments."""
         names = self.output_names
         n = len(names)
-        resolved = self._resolved_loss
         if resolved is None:
             fns = [None] * n
         elif isinstance(resolved, dict):
@@ -134,7 +139,6 @@ class Trainer:
             fns = list(resolved)
         else:
             fns = [resolved] * n
-        lw = self._loss_weights_spec
         if lw is None:
             weights = [1.0] * n
         elif isinstance(lw, dict):
@@ -145,8 +149,7 @@ class Trainer:
                     f"loss_weights has {len(lw)} entries but the model has {n} output(s)."
                 )
             weights = [float(w) for w in lw]
-        self._loss_fns = fns
-        self._loss_weights = weights
+        return fns, weights
 
     # -- the trainable snapshot ------------------------------------------------------------
     def _trained_variables(self) -> list:

@@ -233,3 +233,13 @@ def test_multi_output_losses_and_metrics_are_named_per_output():
     logs = model.train_on_batch(x, [y, np.zeros((64, 2))], return_dict=True)
     assert {"loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_mae"} <= set(logs)
     assert logs["loss"] == pytest.approx(logs["cls_loss"] + 0.5 * logs["reg_loss"], rel=1e-5)
+
+
+def test_a_failed_compile_keeps_the_previous_one():
+    model = Sequential([Input((4,)), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.optimizer
+    with pytest.raises(ValueError, match="1 output"):
+        model.compile(optimizer="adam", loss=["mse", "mae"])
+    assert model.optimizer is before and model.loss == "mse"
+    model.train_on_batch(np.zeros((2, 4)), np.zeros((2, 1)))
