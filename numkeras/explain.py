@@ -13,11 +13,10 @@ True
 
 from __future__ import annotations
 
-import math
-
 from numkeras import shapes
 from numkeras.errors import ShapeError, format_shape
 from numkeras.layers.layer import check_input_all
+from numkeras.trainers.data import predict_batches
 
 
 def _as_shapes(x):
@@ -130,15 +129,12 @@ def explain(
             )
             n = shapes_in[0][0]
             if n is not None:
-                if batch_size is None:
-                    bs = math.ceil(n / steps) if steps else 32
-                    how = f"ceil({n}/{steps})" if steps else "the default 32"
+                bs, nb = predict_batches(n, batch_size, steps)
+                if batch_size is not None:
+                    how = f"batch_size={batch_size}"
                 else:
-                    bs, how = batch_size, f"batch_size={batch_size}"
-                nb = math.ceil(n / bs) if n else 0
-                if steps is not None:
-                    nb = min(nb, steps)
-                last = n - (nb - 1) * bs if nb else 0
+                    how = f"ceil({n}/{steps})" if steps else "the default 32"
+                last = min(n, nb * bs) - (nb - 1) * bs if nb else 0
                 lines.append(
                     f"predict() would run {nb} batch(es) of {bs} rows ({how})"
                     + (f", the last one partial ({last} rows)" if nb and last != bs else "")

@@ -42,6 +42,8 @@ def test_batching_with_steps_and_batch_size():
     model = generator()
     assert "2 batch(es) of 50 rows (ceil(100/2))" in text(model, (100, 64), steps=2)
     assert "the last one partial (36 rows)" in text(model, (100, 64), batch_size=64)
+    capped = text(model, (100, 64), batch_size=10, steps=3)
+    assert "3 batch(es) of 10 rows" in capped and "partial" not in capped
 
 
 def test_dense_on_nd_input_is_called_out():

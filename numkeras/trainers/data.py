@@ -31,6 +31,30 @@ def check_same_length(x_rows: int, other_rows: int, other: str) -> None:
         )
 
 
+def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[int, int]:
+    """Keras 3's predict batching for `n` rows: `(batch_size, number of batches)`.
+
+    The batch size is `batch_size`, else `ceil(n / steps)` when only `steps` is given, else
+    32; the last partial batch is kept; `steps` caps the number of batches.
+
+    >>> predict_batches(100, None, None), predict_batches(100, None, 2), predict_batches(100, 10, 3)
+    ((32, 4), (50, 2), (10, 3))
+    """
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0):
+        raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
+    if batch_size is not None:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+            raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+    elif steps is not None:
+        batch_size = max(1, math.ceil(n / steps))
+    else:
+        batch_size = 32
+    batches = math.ceil(n / batch_size)
+    if steps is not None:
+        batches = min(batches, steps)
+    return batch_size, batches
+
+
 def take(arrays: list, index) -> list:
     """Rows `index` (a slice gives views; an index array gathers) of each array."""
     return [None if a is None else a[index] for a in arrays]

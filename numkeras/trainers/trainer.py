@@ -674,17 +674,7 @@ class Trainer:
         self._require_graph_or_build(x)
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
-        if batch_size is not None:
-            batch_size = _check_batch_size(batch_size)
-        elif steps is not None:
-            if not isinstance(steps, int) or steps <= 0:
-                raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
-            batch_size = max(1, math.ceil(n / steps))
-        else:
-            batch_size = 32
-        batches = math.ceil(n / batch_size)
-        if steps is not None:
-            batches = min(batches, steps)
+        batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
         rows = min(n, batches * batch_size)
         verbose = _verbose(verbose)
         callback_list = None
@@ -726,12 +716,7 @@ class Trainer:
 
         arrays = _convert(x, self.dtype)
         n = len(arrays[0] if isinstance(arrays, list) else arrays)
-        if batch_size is None:
-            batch_size = max(1, math.ceil(n / steps)) if steps else 32
-        batch_size = _check_batch_size(batch_size)
-        batches = math.ceil(n / batch_size)
-        if steps is not None:
-            batches = min(batches, steps)
+        batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
         outs = []
         for step in range(batches):
             index = slice(step * batch_size, (step + 1) * batch_size)
