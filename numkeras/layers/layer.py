@@ -271,14 +271,13 @@ class Layer:
 
     # -- config ---------------------------------------------------------------
     def get_config(self) -> dict:
-        config = {
+        # Keras 3's keys only: a declared input shape lives in the model's InputLayer, and
+        # Keras 3 refuses `batch_input_shape` in a layer config
+        return {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": _dtype_policy_config(self.dtype),
         }
-        if self._batch_input_shape is not None:
-            config["batch_input_shape"] = list(self._batch_input_shape)
-        return config
 
     @classmethod
     def from_config(cls, config: dict):

@@ -93,3 +93,35 @@ def test_unknown_class_is_refused_without_running_anything():
         deserialize_layer({"class_name": "Lambda", "config": {"function": "os.system"}})
     with pytest.raises(ConfigError, match="Did you mean 'Dense'"):
         deserialize_layer({"class_name": "Dnse", "config": {}})
+
+
+def test_keras2_spelled_model_serializes_as_keras3_and_keras2_configs_load():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Sequential([Dense(3, input_dim=4, name="d")], name="s")
+        cfg = serialize_layer(model)
+        assert "batch_input_shape" not in json.dumps(cfg)
+        assert cfg["config"]["layers"][0]["class_name"] == "InputLayer"
+        # a Keras 2 (tf.keras) style config: batch_input_shape on the first layer
+        k2 = {
+            "class_name": "Sequential",
+            "config": {
+                "name": "k2",
+                "layers": [
+                    {
+                        "class_name": "Dense",
+                        "config": {
+                            "name": "d",
+                            "units": 3,
+                            "activation": "relu",
+                            "batch_input_shape": [None, 4],
+                            "dtype": "float32",
+                        },
+                    }
+                ],
+            },
+        }
+        loaded = deserialize_layer(k2)
+    assert loaded.input_shape == (None, 4) and loaded.output_shape == (None, 3)
