@@ -17,12 +17,13 @@ from numkeras import shapes
 from numkeras.errors import ShapeError, format_shape
 from numkeras.layers.layer import check_input_all
 from numkeras.trainers.data import predict_batches
+from numkeras.utils.checks import is_int
 
 
 def _as_shapes(x):
     """Shapes (with batch) of `x`: an array, a shape tuple, or a list of either."""
-    if isinstance(x, tuple) and all(isinstance(d, int) or d is None for d in x):
-        return [tuple(x)]
+    if isinstance(x, tuple) and all(is_int(d) or d is None for d in x):
+        return [tuple(None if d is None else int(d) for d in x)]
     if hasattr(x, "shape"):
         return [tuple(x.shape)]
     if isinstance(x, dict):

@@ -14,6 +14,7 @@ from numkeras import activations, backend, initializers
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
+from numkeras.utils.checks import is_int
 
 
 def _tanh_inplace(z):
@@ -55,7 +56,7 @@ class Dense(Layer):
         kwargs.pop("quantization_config", None)  # Keras 3 config key; always None here
         if isinstance(units, float) and units.is_integer():
             units = int(units)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+        if not is_int(units) or units <= 0:
             raise ConfigError(
                 "Received an invalid value for `units`, expected a positive integer. "
                 f"Received: units={units!r}"
@@ -69,7 +70,7 @@ class Dense(Layer):
         ):
             _unsupported(name, value)
         super().__init__(**kwargs)
-        self.units = units
+        self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from numkeras.errors import ConfigError, warn_deprecated
 from numkeras.layers.keras_tensor import Node
 from numkeras.layers.layer import Layer, _validate_shape
+from numkeras.utils.checks import is_int
 
 
 class InputLayer(Layer):
@@ -56,11 +57,10 @@ class InputLayer(Layer):
                 "You must pass a `shape` argument: the shape of one sample, without the batch "
                 "axis, e.g. Input(shape=(64,))."
             )
-        if batch_size is not None and (
-            not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0
-        ):
+        if batch_size is not None and (not is_int(batch_size) or batch_size <= 0):
             raise ConfigError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
         if shape is not None:
+            batch_size = None if batch_size is None else int(batch_size)
             batch_shape = (batch_size, *_validate_shape("shape", shape))
         else:
             batch_shape = _validate_shape("batch_shape", batch_shape)

@@ -21,12 +21,13 @@ import inspect
 from numkeras import backend, initializers
 from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_spec import InputSpec, check_input
+from numkeras.utils.checks import is_int
 from numkeras.utils.naming import auto_name, to_snake_case
 from numkeras.variables import Variable
 
 
 def _validate_shape(arg: str, shape) -> tuple:
-    if isinstance(shape, int):
+    if is_int(shape):
         shape = (shape,)
     try:
         shape = tuple(shape)
@@ -35,7 +36,7 @@ def _validate_shape(arg: str, shape) -> tuple:
             f"`{arg}` must be a tuple of positive integers or None, received {shape!r}."
         ) from None
     for d in shape:
-        if d is not None and (not isinstance(d, int) or isinstance(d, bool) or d <= 0):
+        if d is not None and (not is_int(d) or d <= 0):
             raise ConfigError(
                 f"`{arg}` must be a tuple of positive integers or None, received {shape!r}."
             )
@@ -376,12 +377,12 @@ def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_inpu
     if input_dim is not None:
         if input_shape is not None:
             raise ConfigError("Pass either `input_dim` or `input_shape`, not both.")
-        if not isinstance(input_dim, int) or isinstance(input_dim, bool) or input_dim <= 0:
+        if not is_int(input_dim) or input_dim <= 0:
             raise ConfigError(
                 f"`input_dim` must be a positive integer (the size of one sample's last axis, "
                 f"without the batch), received input_dim={input_dim!r}."
             )
-        input_shape = (input_dim,)
+        input_shape = (int(input_dim),)
         spelled = f"input_dim={input_dim}"
     elif input_shape is not None:
         input_shape = _validate_shape("input_shape", input_shape)
@@ -390,8 +391,9 @@ def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_inpu
         if batch_size is not None:
             raise ConfigError("`batch_size` needs `input_shape` (or `input_dim`) beside it.")
         return None
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size <= 0):
+    if batch_size is not None and (not is_int(batch_size) or batch_size <= 0):
         raise ConfigError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+    batch_size = None if batch_size is None else int(batch_size)
     warn_deprecated(
         f"`{spelled}` on a layer is a Keras 2 spelling; prefer "
         f"`Input(shape={format_shape(input_shape)})` as the model's first layer "

@@ -15,6 +15,7 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer
+from numkeras.utils.checks import is_int
 
 
 class _Merge(Layer):
@@ -114,10 +115,10 @@ class Concatenate(Layer):
     """Join inputs along `axis` (default -1); the other axes must match."""
 
     def __init__(self, axis: int = -1, **kwargs):
-        if not isinstance(axis, int) or isinstance(axis, bool):
+        if not is_int(axis):
             raise ConfigError(f"`axis` must be an integer, received {axis!r}.")
         super().__init__(**kwargs)
-        self.axis = axis
+        self.axis = int(axis)
 
     def _check(self, input_shape) -> int:
         if not isinstance(input_shape, list) or len(input_shape) < 1:

@@ -9,6 +9,7 @@ import math
 
 from numkeras import backend
 from numkeras.errors import ShapeError, format_shape
+from numkeras.utils.checks import is_int
 
 
 def num_samples(arrays: list, what: str = "x") -> int:
@@ -40,11 +41,12 @@ def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[
     >>> predict_batches(100, None, None), predict_batches(100, None, 2), predict_batches(100, 10, 3)
     ((32, 4), (50, 2), (10, 3))
     """
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0):
+    if steps is not None and (not is_int(steps) or steps <= 0):
         raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
     if batch_size is not None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+        if not is_int(batch_size) or batch_size <= 0:
             raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+        batch_size = int(batch_size)
     elif steps is not None:
         batch_size = max(1, math.ceil(n / steps))
     else:

@@ -25,6 +25,7 @@ from numkeras.errors import (
     user_stacklevel,
 )
 from numkeras.trainers import data as data_utils
+from numkeras.utils.checks import is_int
 
 
 class Trainer:
@@ -740,9 +741,9 @@ class Trainer:
 def _check_batch_size(batch_size) -> int:
     if batch_size is None:
         return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+    if not is_int(batch_size) or batch_size <= 0:
         raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
-    return batch_size
+    return int(batch_size)
 
 
 def _verbose(verbose) -> int:

@@ -11,9 +11,11 @@ def set_random_seed(seed: int) -> None:
 
     >>> set_random_seed(1337)
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    from numkeras.utils.checks import is_int
+
+    if not is_int(seed) or seed < 0:
         raise ValueError(f"`seed` must be a non-negative integer, received {seed!r}.")
-    _random.set_seed(seed)
+    _random.set_seed(int(seed))
 
 
 def __getattr__(name):
