@@ -42,6 +42,18 @@ def set_epsilon(value: float) -> None:
     _EPSILON = float(value)
 
 
+def clear_session() -> None:
+    """Restart automatic names (`dense`, `dense_1`, ...) from zero, as Keras's does.
+
+    >>> from numkeras.layers import Dense
+    >>> clear_session(); Dense(1).name
+    'dense'
+    """
+    from numkeras.utils.naming import reset_uids
+
+    reset_uids()
+
+
 def set_array_module(module) -> None:
     """Route every array op through `module` (e.g. `cupy`)."""
     global xp
