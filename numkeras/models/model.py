@@ -126,7 +126,6 @@ class Model(Trainer, Layer):
         self._graph_layers = layers
         self._output_slots = [slot(t) for t in self._outputs_list]
         self._n_slots = len(slots)
-        self._slot_consumers = self._count_consumers()
         self.built = True
         self._graph_ready = True
         self._build_input_shape = (
@@ -198,15 +197,6 @@ class Model(Trainer, Layer):
             layer_of.values(), key=lambda la: (-layer_depth[id(la)], first_seen[id(la)])
         )
         return order, layers
-
-    def _count_consumers(self) -> list[int]:
-        counts = [0] * self._n_slots
-        for step in self._steps:
-            for s in step.in_slots:
-                counts[s] += 1
-        for s in self._output_slots:
-            counts[s] += 1
-        return counts
 
     # -- structure ----------------------------------------------------------------
     @property

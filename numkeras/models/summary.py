@@ -60,25 +60,9 @@ def _rows(model):
 
 
 def _node_in(model, layer):
+    """The node of `layer` in `model`'s graph (a shared layer has several; the first)."""
     if not model._graph_ready:
         return None
-    for step in model._steps:
-        if step.layer is layer:
-            node = next(
-                (
-                    n
-                    for n in layer._inbound_nodes
-                    if [id(t) for t in n.outputs] and n.layer is layer
-                ),
-                None,
-            )
-            return _matching_node(model, layer) or node
-    return layer._inbound_nodes[-1] if layer._inbound_nodes else None
-
-
-def _matching_node(model, layer):
-    """The node of `layer` that belongs to `model`'s graph (a shared layer has several)."""
-    graph = {id(t) for t in model._outputs_list}
     seen, stack = set(), [t.node for t in model._outputs_list]
     while stack:
         node = stack.pop()
@@ -88,7 +72,6 @@ def _matching_node(model, layer):
         if node.layer is layer:
             return node
         stack.extend(t.node for t in node.inputs)
-    del graph
     return None
 
 
