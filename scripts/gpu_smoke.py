@@ -1,0 +1,66 @@
+"""Smoke check of the array-module handle on a GPU: numkeras with `backend.xp = cupy`.
+
+Run where CuPy and a GPU exist: `python scripts/gpu_smoke.py`. Prints what works.
+"""
+
+import time
+import traceback
+import warnings
+
+import numpy as np
+
+warnings.simplefilter("ignore")
+
+
+def main() -> None:
+    import cupy as cp
+
+    from numkeras import backend
+    from numkeras.layers import Dense, Input, LeakyReLU
+    from numkeras.models import Sequential
+
+    def g_model():
+        return Sequential(
+            [
+                Input((100,)),
+                Dense(256),
+                LeakyReLU(0.2),
+                Dense(512),
+                LeakyReLU(0.2),
+                Dense(1024),
+                LeakyReLU(0.2),
+                Dense(784, activation="tanh"),
+            ]
+        )
+
+    x = np.random.default_rng(0).normal(size=(4096, 100)).astype("float32")
+    cpu = g_model()
+    ref = cpu.predict(x, batch_size=1024, verbose=0)
+    backend.set_array_module(cp)
+    steps = [
+        ("predict", lambda m: m.predict(cp.asarray(x), batch_size=1024, verbose=0)),
+    ]
+    gpu = g_model()
+    gpu.set_weights([cp.asarray(w) for w in cpu.get_weights()])
+    for name, fn in steps:
+        try:
+            t = time.perf_counter()
+            out = fn(gpu)
+            cp.cuda.Stream.null.synchronize()
+            err = float(np.abs(backend.to_numpy(out) - ref).max())
+            print(f"{name}: ok in {time.perf_counter() - t:.3f}s, max |gpu - cpu| = {err:.2e}")
+        except Exception:
+            print(f"{name}: FAILED\n{traceback.format_exc()}")
+    try:
+        gpu.compile(optimizer="adam", loss="mse")
+        y = cp.zeros((4096, 784), "float32")
+        t = time.perf_counter()
+        hist = gpu.fit(cp.asarray(x), y, batch_size=256, epochs=2, verbose=0)
+        cp.cuda.Stream.null.synchronize()
+        print(f"fit: ok in {time.perf_counter() - t:.3f}s, loss {hist.history['loss']}")
+    except Exception:
+        print(f"fit: FAILED\n{traceback.format_exc()}")
+
+
+if __name__ == "__main__":
+    main()
