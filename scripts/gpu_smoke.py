@@ -16,7 +16,7 @@ def main() -> None:
     import cupy as cp
 
     from numkeras import backend
-    from numkeras.layers import Dense, Input, LeakyReLU
+    from numkeras.layers import Dense, Dropout, Input, LeakyReLU
     from numkeras.models import Sequential
 
     def g_model():
@@ -60,6 +60,23 @@ def main() -> None:
         print(f"fit: ok in {time.perf_counter() - t:.3f}s, loss {hist.history['loss']}")
     except Exception:
         print(f"fit: FAILED\n{traceback.format_exc()}")
+    try:
+        d = Sequential(
+            [
+                Input((784,)),
+                Dense(256),
+                LeakyReLU(0.2),
+                Dropout(0.3),
+                Dense(1, activation="sigmoid"),
+            ]
+        )
+        d.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        xd = cp.asarray(np.random.default_rng(1).normal(size=(1024, 784)).astype("float32"))
+        yd = cp.asarray((np.arange(1024) % 2).astype("float32"))
+        logs = d.train_on_batch(xd, yd, return_dict=True)
+        print(f"train_on_batch with Dropout: ok, {logs}")
+    except Exception:
+        print(f"train_on_batch with Dropout: FAILED\n{traceback.format_exc()}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ array([[1., 1., 1., 1.]], dtype=float32)
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
 from numkeras.backend import random
 from numkeras.errors import ConfigError
@@ -43,8 +45,11 @@ class Dropout(Layer):
         xp = backend.xp
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        u = backend.scratch(workspace, "uniform", shape, "float32")
-        self._generator().random(shape, dtype="float32", out=u)
+        if xp is np:
+            u = backend.scratch(workspace, "uniform", shape, "float32")
+            self._generator().random(shape, dtype="float32", out=u)
+        else:  # another array module (CuPy): draw from the same seeded generator, then move
+            u = xp.asarray(self._generator().random(shape, dtype="float32"))
         mask = backend.scratch(workspace, "mask", shape, "float32")
         xp.greater_equal(u, xp.float32(self.rate), out=mask, casting="unsafe")
         mask *= xp.float32(1.0 / (1.0 - self.rate))
