@@ -706,7 +706,9 @@ class Trainer:
             for r, o in zip(results, outs):
                 r[a:b] = o
             if callback_list is not None:
-                callback_list.on_predict_batch_end(step, {"outputs": outs})
+                # the batch outputs live in reused buffers: user callbacks get copies
+                logs = {"outputs": [o.copy() for o in outs]} if callbacks else {}
+                callback_list.on_predict_batch_end(step, logs)
         if callback_list is not None:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])
