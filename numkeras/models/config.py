@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 
 from numkeras.errors import ConfigError
+from numkeras.layers.layer import _dtype_policy_config
 
 
 def _layer_classes() -> dict:
@@ -128,15 +129,6 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
     return layer
 
 
-def _dtype_policy(name: str) -> dict:
-    return {
-        "module": "keras",
-        "class_name": "DTypePolicy",
-        "config": {"name": name},
-        "registered_name": None,
-    }
-
-
 def sequential_config(model) -> dict:
     layers = []
     if model._input_layer is not None:
@@ -145,7 +137,7 @@ def sequential_config(model) -> dict:
     config = {
         "name": model.name,
         "trainable": model.trainable,
-        "dtype": _dtype_policy(model.dtype),
+        "dtype": _dtype_policy_config(model.dtype),
         "layers": layers,
     }
     if model._input_layer is not None:
