@@ -103,9 +103,21 @@ def machine_facts() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "blas": blas_info(),
+        "fused_kernels": fused_info(),
         "env": {k: os.environ.get(k) for k in BLAS_ENV},
         "platform": platform.platform(),
     }
+
+
+def fused_info() -> str:
+    """Whether numkeras's fused element-wise kernels run (numba installed and enabled)."""
+    from numkeras.backend import fused
+
+    if not fused.available():
+        return "off (NumPy element-wise code; `pip install numkeras[fast]` adds numba)"
+    import numba
+
+    return f"on (numba {numba.__version__})"
 
 
 def _loadavg() -> list[float] | None:
@@ -122,6 +134,7 @@ def format_facts(facts: dict[str, Any]) -> str:
         f"cores: {facts['cores_usable']} usable of {facts['cores_logical']}; "
         f"load average: {facts['load_average']}",
         f"Python {facts['python']}, NumPy {facts['numpy']}; {facts['platform']}",
+        f"numkeras fused kernels: {facts['fused_kernels']}",
     ]
     for b in facts["blas"]:
         lines.append(

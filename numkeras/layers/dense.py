@@ -11,6 +11,7 @@ Input `(batch, ..., input_dim)` gives output `(batch, ..., units)`: the kernel
 from __future__ import annotations
 
 from numkeras import activations, backend, initializers
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
@@ -21,16 +22,12 @@ def _tanh_inplace(z):
     return backend.xp.tanh(z, out=z)
 
 
-def _relu_inplace(z):
-    return backend.xp.maximum(z, 0, out=z)
-
-
 def _sigmoid_inplace(z):
     return activations.activations._sigmoid_into(z, z)
 
 
 # activations that can overwrite their input (inference only, where z is scratch)
-_INPLACE = {"tanh": _tanh_inplace, "relu": _relu_inplace, "sigmoid": _sigmoid_inplace}
+_INPLACE = {"tanh": _tanh_inplace, "sigmoid": _sigmoid_inplace}
 
 
 def _unsupported(name: str, value) -> None:
@@ -78,6 +75,7 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2)
         self._linear = self.activation is activations.get("linear")
         self._inplace = _INPLACE.get(activations.serialize(self.activation))
+        self._relu = self.activation is activations.get("relu")
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
@@ -104,18 +102,29 @@ class Dense(Layer):
 
     uses_workspace = True
 
-    def _affine(self, x, workspace=None):
+    def _affine(self, x, workspace=None, relu: bool = False):
+        """`x @ kernel + bias`, then `max(., 0)` when `relu`: bias and ReLU in one pass
+        where the fused kernels run (`backend.fused`)."""
         xp = backend.xp
         if workspace is None:
             z = xp.matmul(x, self.kernel.value)
         else:
             shape = (*x.shape[:-1], self.units)
             z = xp.matmul(x, self.kernel.value, out=backend.scratch(workspace, "z", shape, x.dtype))
+        if relu and self.bias is not None:
+            kernel = fused.get("bias_relu")
+            if kernel is not None and fused.usable(z, self.bias.value):
+                kernel(z.reshape(-1, self.units), self.bias.value, z.dtype.type(0))
+                return z
         if self.bias is not None:
             z += self.bias.value
+        if relu:
+            xp.maximum(z, 0, out=z)
         return z
 
     def call(self, inputs, training: bool = False, workspace=None):
+        if self._relu:
+            return self._affine(inputs, workspace, relu=True)  # z is this call's own array
         z = self._affine(inputs, workspace)
         if self._linear:
             return z
@@ -124,6 +133,10 @@ class Dense(Layer):
         return self.activation(z)
 
     def forward(self, inputs, training: bool = True, workspace=None):
+        if self._relu:
+            # relu's gradient needs only y > 0 (the same test as z > 0), so z is not kept
+            y = self._affine(inputs, workspace, relu=True)
+            return y, (inputs, y, y, workspace)
         z = self._affine(inputs, workspace)
         if self._linear:
             return z, (inputs, None, None, workspace)
@@ -132,7 +145,13 @@ class Dense(Layer):
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         x, z, y, workspace = cache
-        dz = grad_output if self._linear else self.activation.grad(z, y, grad_output)
+        if self._linear:
+            dz = grad_output
+        elif self._relu and (kernel := fused.get("relu_grad")) and fused.usable(y, grad_output):
+            # in place: the executor owns grad_output
+            dz = kernel(y, grad_output, grad_output.dtype.type(0), grad_output)
+        else:
+            dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)
         self.kernel.add_matmul_grad(x2.T, dz2)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.backend import random
+from numkeras.backend import fused, random
 from numkeras.errors import ConfigError
 from numkeras.layers.layer import Layer
 
@@ -56,8 +56,17 @@ class Dropout(Layer):
         return mask
 
     def _drop(self, inputs, workspace):
-        mask = self._mask(inputs.shape, workspace)
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
+        kernel = fused.get("dropout")
+        if kernel is not None and self.noise_shape is None and fused.usable(inputs):
+            # draw the same uniforms, then mask, scale and multiply in one pass
+            u = backend.scratch(workspace, "uniform", inputs.shape, "float32")
+            self._generator().random(inputs.shape, dtype="float32", out=u)
+            mask = backend.scratch(workspace, "mask", inputs.shape, "float32")
+            f32 = np.float32
+            kernel(inputs, u, f32(self.rate), f32(1.0 / (1.0 - self.rate)), f32(0), mask, out)
+            return out, mask
+        mask = self._mask(inputs.shape, workspace)
         return backend.xp.multiply(inputs, mask, out=out), mask
 
     def call(self, inputs, training: bool = False, workspace=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.optimizers.optimizer import Optimizer
 
 
@@ -63,6 +64,13 @@ class Adam(Optimizer):
             / (one - t(self.beta_1) ** step)
         )
         return (t(alpha), t(1 - self.beta_1), t(1 - self.beta_2), t(self.epsilon))
+
+    def fused_step(self, param, grad, slots, coeffs) -> bool:
+        kernel = None if self.amsgrad else fused.get("adam")
+        if kernel is None or not fused.usable(param, grad, *slots):
+            return False
+        kernel(param, grad, slots[0], slots[1], *coeffs)
+        return True
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

@@ -291,6 +291,11 @@ class Optimizer:
         """Scalars for one update at 1-based `step`, as `dtype` scalars."""
         return (dtype.type(learning_rate),)
 
+    def fused_step(self, param, grad, slots, coeffs) -> bool:
+        """Run the whole update as one fused kernel (`backend.fused`) and return True, or
+        return False to have `update_step` run over chunks. Results must be identical."""
+        return False
+
     def update_step(self, param, grad, slots, coeffs, scratch) -> None:
         """Update `param` and `slots` in place from `grad` (all same shape)."""
         raise NotImplementedError(f"{type(self).__name__} must implement `update_step`.")
@@ -846,6 +851,8 @@ class Optimizer:
         clipvalue = self.clipvalue if (self.clipvalue and self.clipvalue > 0) else None
         transform = g_scale is not None or clipvalue is not None
         n = p.size
+        if decay is None and not transform and p.ndim == 1 and self.fused_step(p, g, slots, coeffs):
+            return
         if p.ndim != 1:  # strided N-D variable
             bufs = self._buffers(p.dtype, n, p.shape)
             chunk = max(n, 1)

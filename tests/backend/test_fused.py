@@ -1,0 +1,221 @@
+"""The fused kernels give bit-for-bit the results of the NumPy code they replace.
+
+Each test runs the same public operation twice, fused kernels on and off, and compares
+the arrays exactly (not with a tolerance): the kernels promise the same float operations
+in the same order. Without numba both runs take the NumPy path and the tests still pass;
+`test_kernels_compile_when_numba_is_installed` says which case CI is in.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from numkeras import backend, layers, models, optimizers
+from numkeras.backend import fused
+from numkeras.utils import set_random_seed
+
+# the edge-value inputs (inf, NaN) make NumPy warn on both paths alike
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+
+
+@pytest.fixture
+def used(monkeypatch):
+    """The names of the kernels handed out (the ones that really ran fused)."""
+    names: set[str] = set()
+    real_get = fused.get
+
+    def spy(name):
+        kernel = real_get(name)
+        if kernel is not None:
+            names.add(name)
+        return kernel
+
+    monkeypatch.setattr(fused, "get", spy)
+    return names
+
+
+@pytest.fixture
+def both_ways(monkeypatch, used):
+    """Call `run()` with the kernels on, then off; return the two results."""
+
+    def compare(run, expect=()):
+        monkeypatch.setattr(fused, "_enabled", True)
+        on = run()
+        if HAVE_NUMBA:
+            assert set(expect) <= used, f"kernels {set(expect) - used} did not run"
+        monkeypatch.setattr(fused, "_enabled", False)
+        used.clear()
+        off = run()
+        assert not used
+        return on, off
+
+    return compare
+
+
+def _assert_identical(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    # equal bits (NaNs included), not "close"
+    assert a.tobytes() == b.tobytes()
+
+
+def _data(shape, dtype="float32", seed=0, special=True):
+    x = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    if special:  # edge values where a sloppy kernel would differ from NumPy
+        flat = x.reshape(-1)
+        flat[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40]
+    return x
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed: only the NumPy path exists")
+def test_kernels_compile_when_numba_is_installed(monkeypatch):
+    monkeypatch.setattr(fused, "_enabled", True)
+    assert fused.available()
+    assert set(fused._load()) == {
+        "adam",
+        "leaky_relu",
+        "leaky_relu_grad",
+        "bias_relu",
+        "relu_grad",
+        "dropout",
+    }
+
+
+def test_disabled_or_other_array_module_means_no_kernel(monkeypatch):
+    monkeypatch.setattr(fused, "_enabled", False)
+    assert fused.get("adam") is None and not fused.available()
+    monkeypatch.setattr(fused, "_enabled", True)
+    monkeypatch.setattr(backend, "xp", object())  # e.g. CuPy: kernels are NumPy-only
+    assert fused.get("adam") is None
+
+
+def test_usable_takes_only_contiguous_float32_or_float64():
+    x = np.zeros((4, 6), "float32")
+    assert fused.usable(x, x.astype("float64"))
+    assert not fused.usable(x[:, ::2])  # strided view
+    assert not fused.usable(x.astype("float16"))
+    assert not fused.usable(x.astype("int32"))
+    assert not fused.usable([1.0, 2.0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("slope", [0.2, 0.0, 1.0])
+def test_leaky_relu_forward_and_backward(both_ways, dtype, slope):
+    x = _data((33, 17), dtype)
+    dy = _data((33, 17), dtype, seed=1, special=False)
+
+    def run():
+        layer = layers.LeakyReLU(slope)
+        y, cache = layer.forward(x, workspace={})
+        y = y.copy()
+        dx = layer.backward(cache, dy.copy())
+        return y, dx
+
+    (y1, dx1), (y2, dx2) = both_ways(run, expect=["leaky_relu", "leaky_relu_grad"])
+    _assert_identical(y1, y2)
+    _assert_identical(dx1, dx2)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(16, 9), (3, 5, 9)])
+def test_dense_relu_forward_backward_and_weight_grads(both_ways, dtype, shape):
+    x = _data(shape, dtype, special=False)
+    x.reshape(-1)[:3] = [np.nan, np.inf, -np.inf]
+    dy = _data((*shape[:-1], 7), dtype, seed=2, special=False)
+
+    def run():
+        backend.set_floatx(dtype)
+        try:
+            layer = layers.Dense(7, activation="relu", bias_initializer="random_normal")
+            layer.build(shape)
+            layer.kernel.assign(_data((shape[-1], 7), dtype, seed=3, special=False))
+            layer.bias.assign(_data((7,), dtype, seed=4, special=False))
+            inference = layer.call(x, workspace={}).copy()
+            layer.kernel.start_grad(np.empty((shape[-1], 7), dtype))
+            layer.bias.start_grad(np.empty((7,), dtype))
+            y, cache = layer.forward(x, workspace={})
+            y = y.copy()
+            dx = layer.backward(cache, dy.copy())
+            return inference, y, dx, layer.kernel.grad.copy(), layer.bias.grad.copy()
+        finally:
+            backend.set_floatx("float32")
+
+    for a, b in zip(*both_ways(run, expect=["bias_relu", "relu_grad"])):
+        _assert_identical(a, b)
+
+
+def test_dropout_same_seed_same_mask_and_output(both_ways):
+    x = _data((64, 40), special=False)
+    dy = _data((64, 40), seed=5, special=False)
+
+    def run():
+        layer = layers.Dropout(0.3, seed=7)
+        y, cache = layer.forward(x, training=True, workspace={})
+        return y.copy(), layer.backward(cache, dy.copy())
+
+    (y1, dx1), (y2, dx2) = both_ways(run, expect=["dropout"])
+    _assert_identical(y1, y2)
+    _assert_identical(dx1, dx2)
+    kept = (y1 != 0).mean()
+    assert 0.6 < kept < 0.8  # a 0.3 rate drops about 30%
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_adam_steps_identical(both_ways, dtype):
+    shapes = [(50, 30), (30,), (30, 1)]
+    grads = [
+        [_data(s, dtype, seed=10 * k + i, special=False) for i, s in enumerate(shapes)]
+        for k in range(4)
+    ]
+
+    def run():
+        from numkeras.variables import Variable
+
+        variables = [
+            Variable(_data(s, dtype, seed=99 + i, special=False), name=f"v{i}")
+            for i, s in enumerate(shapes)
+        ]
+        opt = optimizers.Adam(learning_rate=0.01, beta_1=0.5)
+        for g in grads:
+            opt.apply([gi.copy() for gi in g], variables)
+        slots = [opt.get_slot(v, "velocity") for v in variables]
+        return [v.numpy() for v in variables] + [np.asarray(s) for s in slots]
+
+    for a, b in zip(*both_ways(run, expect=["adam"])):
+        _assert_identical(a, b)
+
+
+def test_training_a_model_is_identical(both_ways):
+    """A relu/leaky/dropout/softmax classifier trained with Adam: same weights either way."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((96, 12)).astype("float32")
+    y = rng.integers(0, 3, 96)
+
+    def run():
+        set_random_seed(3)
+        model = models.Sequential(
+            [
+                layers.Input((12,)),
+                layers.Dense(16, activation="relu"),
+                layers.Dropout(0.2),
+                layers.Dense(16),
+                layers.LeakyReLU(0.2),
+                layers.Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+        return [
+            *model.get_weights(),
+            np.array(history.history["loss"]),
+            model.predict(x, verbose=0),
+        ]
+
+    kernels = ["adam", "bias_relu", "relu_grad", "dropout", "leaky_relu", "leaky_relu_grad"]
+    for a, b in zip(*both_ways(run, expect=kernels)):
+        _assert_identical(a, b)
