@@ -29,6 +29,7 @@ array([-0.2,  2. ], dtype=float32)
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import warnings
@@ -143,9 +144,10 @@ def _bias_relu(z, b, zero):
     # layers/dense.py: z += b; maximum(z, 0, out=z) (np.maximum keeps NaN, ties give 0)
     rows, cols = z.shape
     for r in range(rows):
+        zr = z[r]
         for c in range(cols):
-            s = z[r, c] + b[c]
-            z[r, c] = s if s > 0 or s != s else zero
+            s = zr[c] + b[c]
+            zr[c] = s if s > 0 or s != s else zero
     return z
 
 
@@ -172,7 +174,68 @@ def _dropout(x, u, rate, scale, zero, mask, out):
     return out
 
 
+# tanh(x) = x * P(x^2) / Q(x^2) on [-7.9053, 7.9053]: the rational approximation XLA (and
+# so Keras on JAX) evaluates on CPU, from Eigen's `generic_fast_tanh_float`.
+_TANH_CLAMP = 7.90531110763549805
+_TANH_P = (
+    -2.76076847742355e-16,
+    2.00018790482477e-13,
+    -8.60467152213735e-11,
+    5.12229709037114e-08,
+    1.48572235717979e-05,
+    6.37261928875436e-04,
+    4.89352455891786e-03,
+)
+_TANH_Q = (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03)
+
+
+def _bias_tanh(z, b, coef):
+    # layers/dense.py: z = tanh(z + b), in place. The one kernel that is not bit-identical
+    # to NumPy: np.tanh is a scalar libm call (~3 ns a value); this vectorizes. Within
+    # 4e-7 of the exact tanh (tests/backend/test_fused.py); exactly +-1 past |x| = 9, where
+    # float32 tanh rounds to +-1; tiny |x| return x, as tanh(x) = x there. Branch-free, so
+    # the loop vectorizes: every value takes the polynomial, then the selects.
+    rows, cols = z.shape
+    c, tiny, big, one = coef[0], coef[12], coef[13], coef[14]
+    p13, p11, p9, p7, p5, p3, p1 = coef[1], coef[2], coef[3], coef[4], coef[5], coef[6], coef[7]
+    q6, q4, q2, q0 = coef[8], coef[9], coef[10], coef[11]
+    for r in range(rows):
+        zr = z[r]
+        for j in range(cols):
+            x = zr[j] + b[j]
+            xc = c if x > c else (-c if x < -c else x)
+            x2 = xc * xc
+            p = ((((((p13 * x2 + p11) * x2 + p9) * x2 + p7) * x2 + p5) * x2 + p3) * x2 + p1) * xc
+            q = ((q6 * x2 + q4) * x2 + q2) * x2 + q0
+            y = p / q
+            a = abs(x)
+            y = x if a < tiny else y
+            y = (one if x > 0 else -one) if a >= big else y
+            zr[j] = y
+    return z
+
+
+def _tanh_grad(y, dy, one):
+    # activations: dy *= 1 - y * y (in place in dy; (1 - y*y) * dy, NumPy's order)
+    yf = y.reshape(-1)
+    df = dy.reshape(-1)
+    for i in range(yf.shape[0]):
+        yi = yf[i]
+        df[i] = (one - yi * yi) * df[i]
+    return dy
+
+
+@functools.cache
+def tanh_coefficients(dtype) -> np.ndarray:
+    """The constants `bias_tanh` takes, in `dtype`: clamp, P, Q, tiny, saturation, one."""
+    coef = np.array([_TANH_CLAMP, *_TANH_P, *_TANH_Q, 4e-4, 9.0, 1.0], dtype=dtype)
+    coef.setflags(write=False)
+    return coef
+
+
 _PYTHON_KERNELS = {
+    "bias_tanh": _bias_tanh,
+    "tanh_grad": _tanh_grad,
     "adam": _adam,
     "leaky_relu": _leaky_relu,
     "leaky_relu_grad": _leaky_relu_grad,

@@ -18,6 +18,10 @@ from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
 
+def _relu_inplace(z):
+    return backend.xp.maximum(z, 0, out=z)
+
+
 def _tanh_inplace(z):
     return backend.xp.tanh(z, out=z)
 
@@ -27,7 +31,11 @@ def _sigmoid_inplace(z):
 
 
 # activations that can overwrite their input (inference only, where z is scratch)
-_INPLACE = {"tanh": _tanh_inplace, "sigmoid": _sigmoid_inplace}
+_INPLACE = {"tanh": _tanh_inplace, "relu": _relu_inplace, "sigmoid": _sigmoid_inplace}
+# activations the fused kernels apply together with the bias, and their gradient kernels
+# (both gradients need only the output y)
+_FUSED = {"relu": "bias_relu", "tanh": "bias_tanh"}
+_FUSED_GRAD = {"relu": "relu_grad", "tanh": "tanh_grad"}
 
 
 def _unsupported(name: str, value) -> None:
@@ -74,8 +82,10 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(min_ndim=2)
         self._linear = self.activation is activations.get("linear")
-        self._inplace = _INPLACE.get(activations.serialize(self.activation))
-        self._relu = self.activation is activations.get("relu")
+        name = activations.serialize(self.activation)
+        self._inplace = _INPLACE.get(name)
+        builtin = name in _FUSED and self.activation is activations.get(name)
+        self._fusable = name if builtin else None
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
@@ -102,54 +112,56 @@ class Dense(Layer):
 
     uses_workspace = True
 
-    def _affine(self, x, workspace=None, relu: bool = False):
-        """`x @ kernel + bias`, then `max(., 0)` when `relu`: bias and ReLU in one pass
-        where the fused kernels run (`backend.fused`)."""
+    def _affine(self, x, workspace=None):
+        """`(x @ kernel + bias, activated)`: with the fused kernels (`backend.fused`) relu
+        and tanh are applied together with the bias, in one pass, and `activated` is True."""
         xp = backend.xp
         if workspace is None:
             z = xp.matmul(x, self.kernel.value)
         else:
             shape = (*x.shape[:-1], self.units)
             z = xp.matmul(x, self.kernel.value, out=backend.scratch(workspace, "z", shape, x.dtype))
-        if relu and self.bias is not None:
-            kernel = fused.get("bias_relu")
-            if kernel is not None and fused.usable(z, self.bias.value):
-                kernel(z.reshape(-1, self.units), self.bias.value, z.dtype.type(0))
-                return z
-        if self.bias is not None:
-            z += self.bias.value
-        if relu:
-            xp.maximum(z, 0, out=z)
-        return z
+        if self.bias is None:
+            return z, False
+        kernel = fused.get(_FUSED[self._fusable]) if self._fusable else None
+        if kernel is not None and fused.usable(z, self.bias.value):
+            t = z.dtype.type
+            extra = t(0) if self._fusable == "relu" else fused.tanh_coefficients(z.dtype)
+            kernel(z.reshape(-1, self.units), self.bias.value, extra)
+            return z, True
+        z += self.bias.value
+        return z, False
 
     def call(self, inputs, training: bool = False, workspace=None):
-        if self._relu:
-            return self._affine(inputs, workspace, relu=True)  # z is this call's own array
-        z = self._affine(inputs, workspace)
-        if self._linear:
+        z, activated = self._affine(inputs, workspace)
+        if activated or self._linear:
             return z
-        if workspace is not None and self._inplace is not None:
-            return self._inplace(z)  # z is this call's own buffer: activate in place
+        if self._inplace is not None:
+            return self._inplace(z)  # z is this call's own array: activate in place
         return self.activation(z)
 
     def forward(self, inputs, training: bool = True, workspace=None):
-        if self._relu:
-            # relu's gradient needs only y > 0 (the same test as z > 0), so z is not kept
-            y = self._affine(inputs, workspace, relu=True)
-            return y, (inputs, y, y, workspace)
-        z = self._affine(inputs, workspace)
+        z, activated = self._affine(inputs, workspace)
         if self._linear:
             return z, (inputs, None, None, workspace)
+        if activated:
+            # relu's and tanh's gradients need only y (y > 0 is the same test as z > 0)
+            return z, (inputs, z, z, workspace)
         y = self.activation(z)
         return y, (inputs, z, y, workspace)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         x, z, y, workspace = cache
+        kernel = fused.get(_FUSED_GRAD[self._fusable]) if self._fusable else None
         if self._linear:
             dz = grad_output
-        elif self._relu and (kernel := fused.get("relu_grad")) and fused.usable(y, grad_output):
+        elif kernel is not None and fused.usable(y, grad_output):
             # in place: the executor owns grad_output
-            dz = kernel(y, grad_output, grad_output.dtype.type(0), grad_output)
+            t = grad_output.dtype.type
+            if self._fusable == "relu":
+                dz = kernel(y, grad_output, t(0), grad_output)
+            else:
+                dz = kernel(y, grad_output, t(1))
         else:
             dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])

@@ -392,7 +392,11 @@ class Model(Trainer, Layer):
         return [values[s] for s in self._output_slots]
 
     def _backward(self, caches: list, output_grads: list, need_input_grads: bool) -> list:
-        """Backpropagate `output_grads` through the graph recorded in `caches`."""
+        """Backpropagate `output_grads` through the graph recorded in `caches`.
+
+        Layers may overwrite the gradient arrays they receive (in-place activation
+        gradients), `output_grads` included: callers pass arrays they own.
+        """
         grads = [None] * self._n_slots
         for s, g in zip(self._output_slots, output_grads):
             grads[s] = g if grads[s] is None else grads[s] + g

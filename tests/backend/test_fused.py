@@ -1,5 +1,8 @@
 """The fused kernels give bit-for-bit the results of the NumPy code they replace.
 
+All but one: `bias_tanh` evaluates tanh as XLA does (a rational approximation), and is
+checked against the exact tanh instead, within 4e-7.
+
 Each test runs the same public operation twice, fused kernels on and off, and compares
 the arrays exactly (not with a tolerance): the kernels promise the same float operations
 in the same order. Without numba both runs take the NumPy path and the tests still pass;
@@ -78,6 +81,8 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
     assert fused.available()
     assert set(fused._load()) == {
         "adam",
+        "bias_tanh",
+        "tanh_grad",
         "leaky_relu",
         "leaky_relu_grad",
         "bias_relu",
@@ -219,3 +224,46 @@ def test_training_a_model_is_identical(both_ways):
     kernels = ["adam", "bias_relu", "relu_grad", "dropout", "leaky_relu", "leaky_relu_grad"]
     for a, b in zip(*both_ways(run, expect=kernels)):
         _assert_identical(a, b)
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed: np.tanh runs")
+def test_bias_tanh_is_within_4e7_of_exact_tanh_everywhere(monkeypatch):
+    monkeypatch.setattr(fused, "_enabled", True)
+    sweep = np.logspace(-30, 1.6, 50_000)
+    x = np.concatenate([sweep, -sweep, [0.0, -0.0, np.inf, -np.inf, np.nan]]).astype("float32")
+    bias = np.float32([0.25])
+    z = (x - bias).reshape(-1, 1)  # bias added back in float32: exact for most values
+    got = fused.get("bias_tanh")(z.copy(), bias, fused.tanh_coefficients(np.dtype("float32")))
+    exact = np.tanh((z + bias).astype("float64"))
+    finite = ~np.isnan(exact)
+    assert np.abs(got - exact)[finite].max() < 4e-7
+    assert np.isnan(got[~finite]).all()
+    assert got[np.isinf(z + bias)].tolist() == [1.0, -1.0]
+    assert np.nanmax(np.abs(got)) <= 1.0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dense_tanh_close_and_its_gradient_exact(both_ways, dtype):
+    x = _data((20, 6), dtype, special=False) * 3
+    dy = _data((20, 5), dtype, seed=2, special=False)
+
+    def run():
+        backend.set_floatx(dtype)
+        try:
+            set_random_seed(0)
+            layer = layers.Dense(5, activation="tanh", bias_initializer="random_normal")
+            layer.build(x.shape)
+            layer.kernel.start_grad(np.empty((6, 5), dtype))
+            y, cache = layer.forward(x, workspace={})
+            y = y.copy()
+            layer.backward(cache, dy.copy(), need_input_grad=False)
+            return y, layer.kernel.grad.copy(), layer.call(x).copy()
+        finally:
+            backend.set_floatx("float32")
+
+    (y1, g1, c1), (y2, g2, c2) = both_ways(run, expect=["bias_tanh", "tanh_grad"])
+    np.testing.assert_allclose(y1, y2, rtol=0, atol=4e-7)
+    _assert_identical(y1, c1)  # inference and training agree
+    # the fused gradient is NumPy's formula, bit for bit, on the fused y
+    _assert_identical(g1, x.T @ ((1 - y1 * y1) * dy))
+    _assert_identical(g2, x.T @ ((1 - y2 * y2) * dy))

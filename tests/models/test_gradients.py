@@ -26,7 +26,9 @@ def analytic(model, xs, r, train_vars):
     # with reusable buffers, as training runs (a nested model or shared layer used twice
     # must still get separate buffers)
     outs = model._run(xs, training=True, caches=caches, workspace={})
-    gin = model._backward(caches, [r] if len(outs) == 1 else r, need_input_grads=True)
+    # _backward may overwrite the gradients it is given: hand it copies
+    r = [np.array(r)] if len(outs) == 1 else [np.array(ri) for ri in r]
+    gin = model._backward(caches, r, need_input_grads=True)
     grads = [np.array(v.grad) if not v._grad_fresh else np.zeros(v.shape) for v in train_vars]
     for v in model.weights:
         v.start_grad(None)
