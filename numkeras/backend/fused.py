@@ -161,14 +161,14 @@ def _relu_grad(x, dy, zero, out):
     return out
 
 
-def _dropout(x, u, rate, scale, zero, mask, out):
-    # layers/dropout.py: mask = (u >= rate) * scale; out = x * mask
+def _dropout(x, bits, threshold, scale, zero, mask, out):
+    # layers/dropout.py: mask = (bits >= threshold) * scale; out = x * mask
     xf = x.reshape(-1)
-    uf = u.reshape(-1)
+    bf = bits.reshape(-1)
     mf = mask.reshape(-1)
     of = out.reshape(-1)
     for i in range(xf.shape[0]):
-        k = scale if uf[i] >= rate else zero
+        k = scale if bf[i] >= threshold else zero
         mf[i] = k
         of[i] = xf[i] * k
     return out

@@ -11,6 +11,8 @@ array([[1., 1., 1., 1.]], dtype=float32)
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from numkeras import backend
@@ -41,17 +43,24 @@ class Dropout(Layer):
 
     uses_workspace = True
 
+    def _random_bits(self, shape):
+        """Uniform uint32 draws, one per element, two from each raw 64-bit output of the
+        generator: about twice as fast as drawing float32 uniforms."""
+        n = math.prod(shape)
+        raw = self._generator().bit_generator.random_raw((n + 1) // 2)
+        return raw.view(np.uint32)[:n].reshape(shape)
+
+    def _threshold(self) -> np.uint32:
+        # keep an element when its bits are >= rate * 2**32: P(keep) = 1 - rate (to 2**-32)
+        return np.uint32(min(round(self.rate * 2.0**32), 2**32 - 1))
+
     def _mask(self, shape, workspace=None):
         xp = backend.xp
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        if xp is np:
-            u = backend.scratch(workspace, "uniform", shape, "float32")
-            self._generator().random(shape, dtype="float32", out=u)
-        else:  # another array module (CuPy): draw from the same seeded generator, then move
-            u = xp.asarray(self._generator().random(shape, dtype="float32"))
+        bits = xp.asarray(self._random_bits(shape))  # drawn on the host, seeded, then moved
         mask = backend.scratch(workspace, "mask", shape, "float32")
-        xp.greater_equal(u, xp.float32(self.rate), out=mask, casting="unsafe")
+        xp.greater_equal(bits, self._threshold(), out=mask, casting="unsafe")
         mask *= xp.float32(1.0 / (1.0 - self.rate))
         return mask
 
@@ -59,12 +68,12 @@ class Dropout(Layer):
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
         kernel = fused.get("dropout")
         if kernel is not None and self.noise_shape is None and fused.usable(inputs):
-            # draw the same uniforms, then mask, scale and multiply in one pass
-            u = backend.scratch(workspace, "uniform", inputs.shape, "float32")
-            self._generator().random(inputs.shape, dtype="float32", out=u)
+            # the same draws, then mask, scale and multiply in one pass
+            bits = self._random_bits(inputs.shape)
             mask = backend.scratch(workspace, "mask", inputs.shape, "float32")
             f32 = np.float32
-            kernel(inputs, u, f32(self.rate), f32(1.0 / (1.0 - self.rate)), f32(0), mask, out)
+            scale = f32(1.0 / (1.0 - self.rate))
+            kernel(inputs, bits, self._threshold(), scale, f32(0), mask, out)
             return out, mask
         mask = self._mask(inputs.shape, workspace)
         return backend.xp.multiply(inputs, mask, out=out), mask

@@ -267,3 +267,18 @@ def test_dense_tanh_close_and_its_gradient_exact(both_ways, dtype):
     # the fused gradient is NumPy's formula, bit for bit, on the fused y
     _assert_identical(g1, x.T @ ((1 - y1 * y1) * dy))
     _assert_identical(g2, x.T @ ((1 - y2 * y2) * dy))
+
+
+@pytest.mark.parametrize("rate", [0.05, 0.5, 0.9])
+def test_dropout_keeps_one_minus_rate_on_odd_sizes(both_ways, rate):
+    x = np.ones((301, 33), "float32")  # an odd element count: half a raw draw is unused
+
+    def run():
+        layer = layers.Dropout(rate, seed=11)
+        return layer.forward(x, training=True, workspace={})[0].copy()
+
+    y1, y2 = both_ways(run, expect=["dropout"])
+    _assert_identical(y1, y2)
+    kept = y1 != 0
+    assert abs(kept.mean() - (1 - rate)) < 0.02
+    np.testing.assert_allclose(y1[kept], 1 / (1 - rate), rtol=1e-6)
