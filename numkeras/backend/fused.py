@@ -18,10 +18,7 @@ use (about a second; cached on disk afterwards), never at `import numkeras`.
 >>> import numpy as np
 >>> x = np.array([-1.0, 2.0], "float32")
 >>> out = np.empty_like(x)
->>> kernel = get("leaky_relu")          # None where numba is missing or disabled
->>> if kernel is not None:
-...     _ = kernel(x, np.float32(0.2), out)
-... else:
+>>> if run("leaky_relu", x, np.float32(0.2), out) is None:  # no numba, or disabled
 ...     _ = np.maximum(x * np.float32(0.2), x, out=out)
 >>> out
 array([-0.2,  2. ], dtype=float32)
@@ -36,11 +33,11 @@ import warnings
 
 import numpy as np
 
+from numkeras import backend
+
 _enabled = os.environ.get("NUMKERAS_FUSED", "1").strip().lower() not in ("0", "false", "no")
 _kernels: dict | None = None  # name -> compiled kernel; {} when numba is unavailable
-
-
-_FLOATS = (np.dtype("float32"), np.dtype("float64"))
+_TYPES = (np.dtype("float32"), np.dtype("float64"), np.dtype("uint32"))
 
 
 def set_enabled(enabled: bool) -> None:
@@ -51,29 +48,38 @@ def set_enabled(enabled: bool) -> None:
 
 def available() -> bool:
     """Whether fused kernels will run: enabled, numba importable, NumPy array module."""
-    from numkeras import backend
-
     return _enabled and backend.xp is np and bool(_load())
 
 
-def get(name: str):
-    """The compiled kernel `name`, or None when the NumPy code should run instead."""
-    if not _enabled:
+def run(name: str, *args):
+    """Run kernel `name` on `args` and return its result, or None: then the caller runs
+    its NumPy code. None when the kernels are off or unavailable, when an array argument
+    is not C-contiguous float32/float64/uint32 (float16, strided views), or when the
+    kernel fails to compile for these types (it is then dropped, with one warning;
+    nothing has been written, as compilation comes before execution).
+
+    Scalars must already have the arrays' dtype (e.g. `np.float32(0.2)`): a Python
+    float would compile a float64 variant and change the rounding.
+    """
+    if not _enabled or backend.xp is not np:
         return None
-    from numkeras import backend
-
-    if backend.xp is not np:
+    kernel = (_kernels if _kernels is not None else _load()).get(name)
+    if kernel is None:
         return None
-    return _load().get(name)
-
-
-def usable(*arrays) -> bool:
-    """True when every array is a C-contiguous float32/float64 NumPy array (what the
-    kernels take; others, e.g. float16 or strided views, go the NumPy way)."""
-    for a in arrays:
-        if not (isinstance(a, np.ndarray) and a.flags.c_contiguous and a.dtype in _FLOATS):
-            return False
-    return True
+    for a in args:
+        if isinstance(a, np.ndarray) and not (a.flags.c_contiguous and a.dtype in _TYPES):
+            return None
+    try:
+        return kernel(*args)
+    except Exception as e:  # a numba typing or lowering error
+        _kernels.pop(name, None)
+        warnings.warn(
+            f"numkeras: fused kernel {name!r} failed to compile ({type(e).__name__}: "
+            f"{str(e).splitlines()[0] if str(e) else ''}); using the NumPy code instead.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
 
 
 def _load() -> dict:
@@ -81,7 +87,7 @@ def _load() -> dict:
     if _kernels is None:
         try:
             import numba
-        except ImportError:
+        except Exception:  # not installed, or built for another NumPy
             _kernels = {}
         else:
             _kernels = _compile_all(numba)

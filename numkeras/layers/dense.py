@@ -123,12 +123,11 @@ class Dense(Layer):
             z = xp.matmul(x, self.kernel.value, out=backend.scratch(workspace, "z", shape, x.dtype))
         if self.bias is None:
             return z, False
-        kernel = fused.get(_FUSED[self._fusable]) if self._fusable else None
-        if kernel is not None and fused.usable(z, self.bias.value):
-            t = z.dtype.type
-            extra = t(0) if self._fusable == "relu" else fused.tanh_coefficients(z.dtype)
-            kernel(z.reshape(-1, self.units), self.bias.value, extra)
-            return z, True
+        if self._fusable:
+            extra = z.dtype.type(0) if self._fusable == "relu" else fused.tanh_coefficients(z.dtype)
+            rows = z.reshape(-1, self.units)
+            if fused.run(_FUSED[self._fusable], rows, self.bias.value, extra) is not None:
+                return z, True
         z += self.bias.value
         return z, False
 
@@ -152,17 +151,15 @@ class Dense(Layer):
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         x, z, y, workspace = cache
-        kernel = fused.get(_FUSED_GRAD[self._fusable]) if self._fusable else None
+        dz = None
         if self._linear:
             dz = grad_output
-        elif kernel is not None and fused.usable(y, grad_output):
-            # in place: the executor owns grad_output
-            t = grad_output.dtype.type
-            if self._fusable == "relu":
-                dz = kernel(y, grad_output, t(0), grad_output)
-            else:
-                dz = kernel(y, grad_output, t(1))
-        else:
+        elif self._fusable == "relu":  # in place: the executor owns grad_output
+            zero = grad_output.dtype.type(0)
+            dz = fused.run("relu_grad", y, grad_output, zero, grad_output)
+        elif self._fusable == "tanh":
+            dz = fused.run("tanh_grad", y, grad_output, grad_output.dtype.type(1))
+        if dz is None:
             dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)

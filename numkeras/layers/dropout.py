@@ -54,29 +54,22 @@ class Dropout(Layer):
         # keep an element when its bits are >= rate * 2**32: P(keep) = 1 - rate (to 2**-32)
         return np.uint32(min(round(self.rate * 2.0**32), 2**32 - 1))
 
-    def _mask(self, shape, workspace=None):
+    def _drop(self, inputs, workspace):
         xp = backend.xp
+        shape = inputs.shape
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        bits = xp.asarray(self._random_bits(shape))  # drawn on the host, seeded, then moved
+        bits = self._random_bits(shape)  # drawn on the host from the seeded generator
         mask = backend.scratch(workspace, "mask", shape, "float32")
-        xp.greater_equal(bits, self._threshold(), out=mask, casting="unsafe")
-        mask *= xp.float32(1.0 / (1.0 - self.rate))
-        return mask
-
-    def _drop(self, inputs, workspace):
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
-        kernel = fused.get("dropout")
-        if kernel is not None and self.noise_shape is None and fused.usable(inputs):
-            # the same draws, then mask, scale and multiply in one pass
-            bits = self._random_bits(inputs.shape)
-            mask = backend.scratch(workspace, "mask", inputs.shape, "float32")
-            f32 = np.float32
-            scale = f32(1.0 / (1.0 - self.rate))
-            kernel(inputs, bits, self._threshold(), scale, f32(0), mask, out)
-            return out, mask
-        mask = self._mask(inputs.shape, workspace)
-        return backend.xp.multiply(inputs, mask, out=out), mask
+        scale = np.float32(1.0 / (1.0 - self.rate))
+        if shape == inputs.shape:  # mask, scale and multiply in one fused pass, where it runs
+            args = (inputs, bits, self._threshold(), scale, np.float32(0), mask, out)
+            if fused.run("dropout", *args) is not None:
+                return out, mask
+        xp.greater_equal(xp.asarray(bits), self._threshold(), out=mask, casting="unsafe")
+        mask *= scale
+        return xp.multiply(inputs, mask, out=out), mask
 
     def call(self, inputs, training: bool = False, workspace=None):
         if not training or self.rate == 0:

@@ -41,10 +41,9 @@ class LeakyReLU(Layer):
     def call(self, inputs, training: bool = False, workspace=None):
         xp = backend.xp
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
-        kernel = fused.get("leaky_relu")
-        if kernel is not None and self.negative_slope <= 1.0 and fused.usable(inputs):
-            # one pass instead of two
-            return kernel(inputs, inputs.dtype.type(self._slope), out)
+        if self.negative_slope <= 1.0:  # one fused pass instead of two, where it runs
+            if fused.run("leaky_relu", inputs, inputs.dtype.type(self._slope), out) is not None:
+                return out
         xp.multiply(inputs, self._slope, out=out)
         # max(x, a*x) is leaky ReLU for 0 <= a <= 1: two passes, one output array
         if self.negative_slope <= 1.0:
@@ -60,11 +59,10 @@ class LeakyReLU(Layer):
         # grad_output, so it is scaled in place.
         xp = backend.xp
         x, workspace = cache
-        kernel = fused.get("leaky_relu_grad")
-        if kernel is not None and fused.usable(x, grad_output):
-            t = grad_output.dtype.type  # the factors as the NumPy lines below compute them
-            slope, keep = t(self._slope), t(1 - self._slope)
-            return kernel(x, grad_output, keep + slope, slope)
+        t = grad_output.dtype.type  # the two factors, as the NumPy lines below compute them
+        slope, keep = t(self._slope), t(1 - self._slope)
+        if fused.run("leaky_relu_grad", x, grad_output, keep + slope, slope) is not None:
+            return grad_output
         factor = backend.scratch(workspace, "factor", x.shape, grad_output.dtype)
         xp.greater_equal(x, 0, out=factor, casting="unsafe")
         factor *= 1 - self._slope

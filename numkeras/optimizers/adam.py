@@ -66,11 +66,9 @@ class Adam(Optimizer):
         return (t(alpha), t(1 - self.beta_1), t(1 - self.beta_2), t(self.epsilon))
 
     def fused_step(self, param, grad, slots, coeffs) -> bool:
-        kernel = None if self.amsgrad else fused.get("adam")
-        if kernel is None or not fused.usable(param, grad, *slots):
+        if self.amsgrad:
             return False
-        kernel(param, grad, slots[0], slots[1], *coeffs)
-        return True
+        return fused.run("adam", param, grad, slots[0], slots[1], *coeffs) is not None
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

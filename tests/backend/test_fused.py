@@ -30,15 +30,15 @@ HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 def used(monkeypatch):
     """The names of the kernels handed out (the ones that really ran fused)."""
     names: set[str] = set()
-    real_get = fused.get
+    real_run = fused.run
 
-    def spy(name):
-        kernel = real_get(name)
-        if kernel is not None:
+    def spy(name, *args):
+        result = real_run(name, *args)
+        if result is not None:
             names.add(name)
-        return kernel
+        return result
 
-    monkeypatch.setattr(fused, "get", spy)
+    monkeypatch.setattr(fused, "run", spy)
     return names
 
 
@@ -91,21 +91,39 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
     }
 
 
+def _leaky_args(x):
+    return x, x.dtype.type(0.2), np.empty_like(x)
+
+
 def test_disabled_or_other_array_module_means_no_kernel(monkeypatch):
+    x = np.ones((2, 3), "float32")
     monkeypatch.setattr(fused, "_enabled", False)
-    assert fused.get("adam") is None and not fused.available()
+    assert fused.run("leaky_relu", *_leaky_args(x)) is None and not fused.available()
     monkeypatch.setattr(fused, "_enabled", True)
     monkeypatch.setattr(backend, "xp", object())  # e.g. CuPy: kernels are NumPy-only
-    assert fused.get("adam") is None
+    assert fused.run("leaky_relu", *_leaky_args(x)) is None
 
 
-def test_usable_takes_only_contiguous_float32_or_float64():
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
+def test_run_takes_only_contiguous_float32_float64_arrays(monkeypatch):
+    monkeypatch.setattr(fused, "_enabled", True)
     x = np.zeros((4, 6), "float32")
-    assert fused.usable(x, x.astype("float64"))
-    assert not fused.usable(x[:, ::2])  # strided view
-    assert not fused.usable(x.astype("float16"))
-    assert not fused.usable(x.astype("int32"))
-    assert not fused.usable([1.0, 2.0])
+    assert fused.run("leaky_relu", *_leaky_args(x)) is not None
+    assert fused.run("leaky_relu", *_leaky_args(x.astype("float64"))) is not None
+    assert fused.run("leaky_relu", x[:, ::2], np.float32(0.2), np.empty((4, 3), "float32")) is None
+    assert fused.run("leaky_relu", *_leaky_args(x.astype("float16"))) is None
+    assert fused.run("leaky_relu", *_leaky_args(x.astype("int64"))) is None
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
+def test_a_kernel_that_fails_to_compile_is_dropped_with_a_warning(monkeypatch):
+    monkeypatch.setattr(fused, "_enabled", True)
+    monkeypatch.setattr(fused, "_kernels", dict(fused._load()))  # restored after the test
+    x = np.zeros(3, "float32")
+    with pytest.warns(RuntimeWarning, match="'leaky_relu' failed to compile"):
+        assert fused.run("leaky_relu", x, "not a number", x) is None
+    assert "leaky_relu" not in fused._kernels
+    assert fused.run("leaky_relu", *_leaky_args(x)) is None  # the NumPy code runs from now on
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -233,7 +251,9 @@ def test_bias_tanh_is_within_4e7_of_exact_tanh_everywhere(monkeypatch):
     x = np.concatenate([sweep, -sweep, [0.0, -0.0, np.inf, -np.inf, np.nan]]).astype("float32")
     bias = np.float32([0.25])
     z = (x - bias).reshape(-1, 1)  # bias added back in float32: exact for most values
-    got = fused.get("bias_tanh")(z.copy(), bias, fused.tanh_coefficients(np.dtype("float32")))
+    got = z.copy()
+    coef = fused.tanh_coefficients(np.dtype("float32"))
+    assert fused.run("bias_tanh", got, bias, coef) is not None
     exact = np.tanh((z + bias).astype("float64"))
     finite = ~np.isnan(exact)
     assert np.abs(got - exact)[finite].max() < 4e-7
