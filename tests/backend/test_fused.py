@@ -302,3 +302,16 @@ def test_dropout_keeps_one_minus_rate_on_odd_sizes(both_ways, rate):
     kept = y1 != 0
     assert abs(kept.mean() - (1 - rate)) < 0.02
     np.testing.assert_allclose(y1[kept], 1 / (1 - rate), rtol=1e-6)
+
+
+def test_without_numba_everything_takes_the_numpy_path(monkeypatch):
+    import sys
+
+    monkeypatch.setattr(fused, "_enabled", True)
+    monkeypatch.setattr(fused, "_kernels", None)
+    monkeypatch.setitem(sys.modules, "numba", None)  # `import numba` raises ImportError
+    x = np.ones((2, 3), "float32")
+    assert fused.run("leaky_relu", *_leaky_args(x)) is None
+    assert not fused.available()
+    y = layers.LeakyReLU(0.2)(np.array([[-1.0, 2.0]], "float32"))
+    np.testing.assert_array_equal(y, np.float32([[-0.2, 2.0]]))
