@@ -136,6 +136,21 @@ def _leaky_relu(x, slope, out):
     return out
 
 
+def _bias_leaky_relu(z, b, slope, out):
+    # layers/leaky_relu.py with a bias handed over by the preceding Dense:
+    # z += b; out = maximum(z * slope, z). z keeps the biased values (the layer's cache).
+    rows, cols = z.shape
+    for r in range(rows):
+        zr = z[r]
+        orow = out[r]
+        for c in range(cols):
+            x = zr[c] + b[c]
+            zr[c] = x
+            a = x * slope
+            orow[c] = a if a > x or a != a else x
+    return out
+
+
 def _leaky_relu_grad(x, dy, above, below):
     # layers/leaky_relu.py: dy *= (x >= 0) * (1 - slope) + slope, in place in dy; the
     # caller passes the two possible factors, computed in NumPy float arithmetic
@@ -244,6 +259,7 @@ _PYTHON_KERNELS = {
     "tanh_grad": _tanh_grad,
     "adam": _adam,
     "leaky_relu": _leaky_relu,
+    "bias_leaky_relu": _bias_leaky_relu,
     "leaky_relu_grad": _leaky_relu_grad,
     "bias_relu": _bias_relu,
     "relu_grad": _relu_grad,

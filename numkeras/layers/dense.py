@@ -112,16 +112,23 @@ class Dense(Layer):
 
     uses_workspace = True
 
-    def _affine(self, x, workspace=None):
+    @property
+    def defers_bias(self) -> bool:
+        """Whether the model executor may leave this layer's bias add to the activation
+        layer after it (`call(..., defer_bias=True)`): only without an activation here."""
+        return self._linear and self.use_bias
+
+    def _affine(self, x, workspace=None, defer_bias: bool = False):
         """`(x @ kernel + bias, activated)`: with the fused kernels (`backend.fused`) relu
-        and tanh are applied together with the bias, in one pass, and `activated` is True."""
+        and tanh are applied together with the bias, in one pass, and `activated` is True.
+        With `defer_bias` the bias is left out: the next layer adds it."""
         xp = backend.xp
         if workspace is None:
             z = xp.matmul(x, self.kernel.value)
         else:
             shape = (*x.shape[:-1], self.units)
             z = xp.matmul(x, self.kernel.value, out=backend.scratch(workspace, "z", shape, x.dtype))
-        if self.bias is None:
+        if self.bias is None or defer_bias:
             return z, False
         if self._fusable:
             extra = z.dtype.type(0) if self._fusable == "relu" else fused.tanh_coefficients(z.dtype)
@@ -131,16 +138,16 @@ class Dense(Layer):
         z += self.bias.value
         return z, False
 
-    def call(self, inputs, training: bool = False, workspace=None):
-        z, activated = self._affine(inputs, workspace)
+    def call(self, inputs, training: bool = False, workspace=None, defer_bias: bool = False):
+        z, activated = self._affine(inputs, workspace, defer_bias)
         if activated or self._linear:
             return z
         if self._inplace is not None:
             return self._inplace(z)  # z is this call's own array: activate in place
         return self.activation(z)
 
-    def forward(self, inputs, training: bool = True, workspace=None):
-        z, activated = self._affine(inputs, workspace)
+    def forward(self, inputs, training: bool = True, workspace=None, defer_bias: bool = False):
+        z, activated = self._affine(inputs, workspace, defer_bias)
         if self._linear:
             return z, (inputs, None, None, workspace)
         if activated:

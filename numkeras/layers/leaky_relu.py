@@ -38,20 +38,38 @@ class LeakyReLU(Layer):
 
     uses_workspace = True
 
-    def call(self, inputs, training: bool = False, workspace=None):
+    # The model executor may hand this layer the bias of the Dense before it (`bias=`),
+    # which then skips its own bias add: one pass over memory instead of two.
+    adds_bias = True
+
+    def call(self, inputs, training: bool = False, workspace=None, bias=None):
         xp = backend.xp
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
-        if self.negative_slope <= 1.0:  # one fused pass instead of two, where it runs
-            if fused.run("leaky_relu", inputs, inputs.dtype.type(self._slope), out) is not None:
+        slope = inputs.dtype.type(self._slope)
+        # one fused pass instead of two or three, where it runs (`inputs` must be
+        # contiguous for a bias: reshaping must give a view the kernel writes through)
+        if self.negative_slope <= 1.0:
+            if bias is None:
+                done = fused.run("leaky_relu", inputs, slope, out)
+            elif inputs.flags.c_contiguous:
+                rows = (-1, bias.shape[0])
+                args = (inputs.reshape(rows), bias, slope, out.reshape(rows))
+                done = fused.run("bias_leaky_relu", *args)
+            else:
+                done = None
+            if done is not None:
                 return out
+        if bias is not None:
+            inputs += bias  # the Dense's own output buffer, kept biased for backward
         xp.multiply(inputs, self._slope, out=out)
         # max(x, a*x) is leaky ReLU for 0 <= a <= 1: two passes, one output array
         if self.negative_slope <= 1.0:
             return xp.maximum(out, inputs, out=out)
         return xp.where(inputs >= 0, inputs, out)
 
-    def forward(self, inputs, training: bool = True, workspace=None):
-        return self.call(inputs, workspace=workspace), (inputs, workspace)
+    def forward(self, inputs, training: bool = True, workspace=None, bias=None):
+        # with `bias`, call() adds it into `inputs` in place: the cache holds the biased x
+        return self.call(inputs, workspace=workspace, bias=bias), (inputs, workspace)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         # dx = dy * (a + (1 - a) * [x >= 0]); arithmetic on a 0/1 mask is ~10x faster than

@@ -35,6 +35,35 @@ class _Step:
     multi_out: bool
     training_override: bool | None
     pass_training: bool
+    # A Dense whose output only feeds an activation layer leaves its bias add to that
+    # layer, which adds it in the same pass as the activation (see `_fuse_bias_adds`).
+    defer_bias: bool = False
+    bias_from: Layer | None = None
+
+
+def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
+    """Pair each Dense (no activation, with bias) whose output goes only to one layer that
+    `adds_bias` (LeakyReLU), so the executor runs `Dense(defer_bias=True)` then
+    `LeakyReLU(bias=dense.bias)`: the bias add and the activation become one pass.
+    The Dense's output must not be a model output (it stays unbiased until the next step)."""
+    readers: dict[int, list[_Step]] = {}
+    for step in steps:
+        for s in step.in_slots:
+            readers.setdefault(s, []).append(step)
+    for step in steps:
+        if step.multi_out or not getattr(step.layer, "defers_bias", False):
+            continue
+        out = step.out_slots[0]
+        nxt = readers.get(out, [])
+        if out in output_slots or len(nxt) != 1:
+            continue
+        (consumer,) = nxt
+        if consumer.multi_in or not getattr(consumer.layer, "adds_bias", False):
+            continue
+        if consumer.bias_from is not None or not consumer.pass_training:
+            continue
+        step.defer_bias = True
+        consumer.bias_from = step.layer
 
 
 class Model(Trainer, Layer):
@@ -126,6 +155,7 @@ class Model(Trainer, Layer):
         self._graph_layers = layers
         self._output_slots = [slot(t) for t in self._outputs_list]
         self._n_slots = len(slots)
+        _fuse_bias_adds(steps, self._output_slots)
         self.built = True
         self._graph_ready = True
         self._build_input_shape = (
@@ -374,6 +404,10 @@ class Model(Trainer, Layer):
             kw = {}
             if workspace is not None and step.layer.uses_workspace:
                 kw["workspace"] = workspace.setdefault(i, {})
+            if step.defer_bias:
+                kw["defer_bias"] = True
+            elif step.bias_from is not None:
+                kw["bias"] = step.bias_from.bias.value
             if caches is not None:
                 out, cache = step.layer.forward(args, training=train, **kw)
                 # multi-output steps keep output shapes, to zero-fill unused outputs' grads

@@ -84,6 +84,7 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "bias_tanh",
         "tanh_grad",
         "leaky_relu",
+        "bias_leaky_relu",
         "leaky_relu_grad",
         "bias_relu",
         "relu_grad",
@@ -239,7 +240,7 @@ def test_training_a_model_is_identical(both_ways):
             model.predict(x, verbose=0),
         ]
 
-    kernels = ["adam", "bias_relu", "relu_grad", "dropout", "leaky_relu", "leaky_relu_grad"]
+    kernels = ["adam", "bias_relu", "relu_grad", "dropout", "bias_leaky_relu", "leaky_relu_grad"]
     for a, b in zip(*both_ways(run, expect=kernels)):
         _assert_identical(a, b)
 
