@@ -76,16 +76,26 @@ class Dense(Layer):
             _unsupported(name, value)
         super().__init__(**kwargs)
         self.units = int(units)
-        self.activation = activations.get(activation)
+        self.activation = activations.get(activation)  # sets the flags below
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(min_ndim=2)
-        self._linear = self.activation is activations.get("linear")
-        name = activations.serialize(self.activation)
-        self._inplace = _INPLACE.get(name)
-        builtin = name in _FUSED and self.activation is activations.get(name)
-        self._fusable = name if builtin else None
+
+    @property
+    def activation(self):
+        return self._activation
+
+    @activation.setter
+    def activation(self, fn) -> None:
+        # users swap it after building (e.g. softmax -> linear for logits): keep the fast
+        # paths' flags in step with it
+        self._activation = fn
+        self._linear = fn is activations.get("linear")
+        name = activations.serialize(fn)
+        builtin = name in _INPLACE and fn is activations.get(name)
+        self._inplace = _INPLACE[name] if builtin else None
+        self._fusable = name if name in _FUSED and self._inplace is not None else None
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]

@@ -79,6 +79,8 @@ class Layer:
             build.__doc__ = original.__doc__
             build.__wrapped__ = original
             cls.build = build
+        if "call" in cls.__dict__:
+            _own_call(cls)
 
     def __init__(
         self,
@@ -400,6 +402,30 @@ def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_inpu
         "(shapes exclude the batch axis)."
     )
     return (batch_size, *input_shape)
+
+
+def _own_call(cls) -> None:
+    """A subclass that redefines `call` (e.g. `class MyDense(Dense)`).
+
+    It gets `workspace=` only if its call takes it. If it redefines neither `forward` nor
+    `backward`, the parent's training pass was written for the parent's call, so training
+    through it raises a clear error instead of silently running the parent's math
+    (numkeras has no autograd to differentiate the new call).
+    """
+    takes = "workspace" in inspect.signature(cls.call).parameters
+    cls.uses_workspace = cls.uses_workspace and takes
+    if "forward" in cls.__dict__ or "backward" in cls.__dict__ or cls.forward is Layer.forward:
+        return
+
+    def forward(self, inputs, training: bool = True, **kwargs):
+        raise NotImplementedError(
+            f"Layer '{self.name}' ({type(self).__name__}) redefines call() but not forward() "
+            "and backward(), and numkeras has no autograd: it can run the new call() "
+            "(predict, model(x)) but not train through it. Define forward/backward too "
+            "(see numkeras.layers.Layer), or build the computation from built-in layers."
+        )
+
+    cls.forward = forward
 
 
 _accepts_training: dict[type, bool] = {}

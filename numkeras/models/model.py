@@ -14,6 +14,7 @@ another model (`x = generator(gan_input)`). Training lives in `Trainer`.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 
 from numkeras import backend, shapes
@@ -60,10 +61,25 @@ def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
         (consumer,) = nxt
         if consumer.multi_in or not getattr(consumer.layer, "adds_bias", False):
             continue
-        if consumer.bias_from is not None or not consumer.pass_training:
+        if consumer.bias_from is not None:
             continue
+        if not (_takes(step, "defer_bias") and _takes(consumer, "bias")):
+            continue  # e.g. a subclass whose call() does not take the argument
         step.defer_bias = True
         consumer.bias_from = step.layer
+
+
+def _takes(step: _Step, argument: str) -> bool:
+    """Whether the step's layer call() and forward() both take `argument` (and training)."""
+    layer = step.layer
+    if not step.pass_training:
+        return False
+    try:
+        return all(
+            argument in inspect.signature(getattr(layer, m)).parameters for m in ("call", "forward")
+        )
+    except (TypeError, ValueError):
+        return False
 
 
 class Model(Trainer, Layer):
@@ -404,9 +420,10 @@ class Model(Trainer, Layer):
             kw = {}
             if workspace is not None and step.layer.uses_workspace:
                 kw["workspace"] = workspace.setdefault(i, {})
-            if step.defer_bias:
+            # (re-checked here: a Dense's activation may have been swapped since)
+            if step.defer_bias and step.layer.defers_bias:
                 kw["defer_bias"] = True
-            elif step.bias_from is not None:
+            elif step.bias_from is not None and step.bias_from.defers_bias:
                 kw["bias"] = step.bias_from.bias.value
             if caches is not None:
                 out, cache = step.layer.forward(args, training=train, **kw)

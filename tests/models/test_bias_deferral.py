@@ -5,7 +5,7 @@ be exactly those of the plain order of operations."""
 import numpy as np
 import pytest
 
-from numkeras import layers
+from numkeras import activations, layers
 from numkeras.backend import fused
 from numkeras.layers import Dense, Input, LeakyReLU
 from numkeras.models import Model, Sequential
@@ -69,3 +69,36 @@ def test_outputs_and_gradients_match_the_plain_order(monkeypatch, fused_on):
     dout = 2 * (h @ k2 + b2 - y) / y.size
     dz = (dout @ k2.T) * np.where(z >= 0, 1.0, 0.2)
     np.testing.assert_allclose(model.get_weights()[1], b1 - lr * dz.sum(0), rtol=1e-5, atol=1e-7)
+
+
+def test_swapping_the_activation_after_building_is_honoured():
+    """Keras users turn softmax into linear (logits) or linear into relu on a built model."""
+    model = Sequential([Input((4,)), Dense(3, name="d"), LeakyReLU(0.5), Dense(2)])
+    x = np.random.default_rng(1).standard_normal((5, 4)).astype("float32")
+    model.layers[0].bias.assign(np.float32([1.0, -2.0, 0.5]))
+    model.layers[0].activation = activations.get("relu")
+    d, _, d2 = model.layers
+    z = np.maximum(x @ d.kernel.numpy() + d.bias.numpy(), 0)  # relu, then leaky is identity
+    expected = z @ d2.kernel.numpy() + d2.bias.numpy()
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+class _PlainDense(Dense):
+    def call(self, inputs, training=False):  # a user subclass without the extra argument
+        return super().call(inputs, training=training)
+
+
+def test_subclasses_without_the_arguments_are_not_paired():
+    model = Sequential([Input((4,)), _PlainDense(3), LeakyReLU(0.2)])
+    assert all(not s.defer_bias and s.bias_from is None for s in model._steps)
+    x = np.ones((2, 4), "float32")
+    layer = model.layers[0]
+    z = x @ layer.kernel.numpy() + layer.bias.numpy()
+    np.testing.assert_allclose(model.predict(x, verbose=0), np.maximum(z, 0.2 * z), rtol=1e-6)
+
+
+def test_training_through_a_redefined_call_is_refused_clearly():
+    model = Sequential([Input((4,)), _PlainDense(3), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(NotImplementedError, match="redefines call"):
+        model.train_on_batch(np.ones((2, 4), "float32"), np.ones((2, 1), "float32"))
