@@ -123,6 +123,11 @@ class Dense(Layer):
     uses_workspace = True
 
     @property
+    def output_buffer(self) -> str | None:
+        # call() returns its "z" buffer unless a non-in-place activation makes a new array
+        return "z" if self._linear or self._inplace is not None else None
+
+    @property
     def defers_bias(self) -> bool:
         """Whether the model executor may leave this layer's bias add to the activation
         layer after it (`call(..., defer_bias=True)`): only without an activation here."""

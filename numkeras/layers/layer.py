@@ -63,6 +63,10 @@ class Layer:
     # Built-in layers accept `workspace=` (a dict of reusable buffers, see backend.scratch)
     # in call/forward; user layers never receive it.
     uses_workspace = False
+    # The workspace key of the buffer that `call` returns when given a workspace (None: a
+    # new array or the input itself). predict places each batch's slice of its result
+    # there, so the last layer writes straight into the result instead of a copy.
+    output_buffer: str | None = None
 
     def __init_subclass__(cls, **kwargs):
         # As Keras's build_wrapper: a direct `layer.build(shape)` also marks it built.

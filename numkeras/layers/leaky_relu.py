@@ -38,6 +38,10 @@ class LeakyReLU(Layer):
 
     uses_workspace = True
 
+    @property
+    def output_buffer(self) -> str | None:
+        return "y" if self.negative_slope <= 1.0 else None  # np.where makes a new array
+
     # The model executor may hand this layer the bias of the Dense before it (`bias=`),
     # which then skips its own bias add: one pass over memory instead of two.
     adds_bias = True

@@ -442,6 +442,22 @@ class Model(Trainer, Layer):
                 values[step.out_slots[0]] = out
         return [values[s] for s in self._output_slots]
 
+    def _output_targets(self, workspace: dict) -> list:
+        """Per model output, `(step workspace, key)` of the buffer its last layer returns
+        (`Layer.output_buffer`), or None where the output is not such a buffer."""
+        producer = {}
+        for i, step in enumerate(self._steps):
+            for s in step.out_slots:
+                producer[s] = (i, step)
+        targets = []
+        for s in self._output_slots:
+            i, step = producer.get(s, (None, None))
+            key = None
+            if step is not None and not step.multi_out and step.layer.uses_workspace:
+                key = step.layer.output_buffer
+            targets.append(None if key is None else (workspace.setdefault(i, {}), key))
+        return targets
+
     def _backward(self, caches: list, output_grads: list, need_input_grads: bool) -> list:
         """Backpropagate `output_grads` through the graph recorded in `caches`.
 

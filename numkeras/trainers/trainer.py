@@ -696,19 +696,30 @@ class Trainer:
         )
         out_shapes = [out_shapes] if self._single_output else out_shapes
         results = [backend.xp.empty(tuple(s), backend.floatx()) for s in out_shapes]
-        for step in range(batches):
-            a, b = step * batch_size, min(rows, (step + 1) * batch_size)
-            if callback_list is not None:
-                callback_list.on_predict_batch_begin(step)
-            outs = self._run(
-                [t[a:b] for t in xs], training=False, workspace=self._workspace("predict")
-            )
-            for r, o in zip(results, outs):
-                r[a:b] = o
-            if callback_list is not None:
-                # the batch outputs live in reused buffers: user callbacks get copies
-                logs = {"outputs": [o.copy() for o in outs]} if callbacks else {}
-                callback_list.on_predict_batch_end(step, logs)
+        workspace = self._workspace("predict")
+        targets = self._output_targets(workspace)
+        try:
+            for step in range(batches):
+                a, b = step * batch_size, min(rows, (step + 1) * batch_size)
+                if callback_list is not None:
+                    callback_list.on_predict_batch_begin(step)
+                # each output's last layer writes into its slice of the result, where it can
+                views = [r[a:b] for r in results]
+                for target, view in zip(targets, views):
+                    if target is not None:
+                        target[0][target[1]] = view
+                outs = self._run([t[a:b] for t in xs], training=False, workspace=workspace)
+                for r, o, view in zip(results, outs, views):
+                    if o is not view:
+                        r[a:b] = o
+                if callback_list is not None:
+                    # the batch outputs live in reused buffers: user callbacks get copies
+                    logs = {"outputs": [o.copy() for o in outs]} if callbacks else {}
+                    callback_list.on_predict_batch_end(step, logs)
+        finally:
+            for target in targets:  # the workspace must not keep the result alive
+                if target is not None:
+                    target[0].pop(target[1], None)
         if callback_list is not None:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])

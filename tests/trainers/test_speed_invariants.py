@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from numkeras import initializers
+from numkeras import initializers, layers
 from numkeras.layers import Dense, Dropout, Input, LeakyReLU
 from numkeras.layers.layer import Layer
 from numkeras.models import Model, Sequential
@@ -131,3 +131,44 @@ def test_float32_discipline_check_would_catch_a_leak():
     x = Input((3,))
     model = Model(x, Float64Leak()(x))
     assert model.predict(np.zeros((2, 3)), verbose=0).dtype == np.float32  # output is float32
+
+
+@pytest.mark.parametrize(
+    "last, direct",
+    [
+        (lambda: layers.Dense(3), True),
+        (lambda: layers.Dense(3, activation="tanh"), True),
+        (lambda: layers.Dense(3, activation="relu"), True),
+        (lambda: layers.Dense(3, activation="softmax"), False),  # a new array: copied
+        (lambda: layers.LeakyReLU(0.2), True),
+        (lambda: layers.LeakyReLU(1.5), False),  # np.where makes a new array: copied
+    ],
+)
+def test_predict_writing_into_its_result_changes_nothing(last, direct):
+    """The last layer writes each batch straight into predict's result; the result must
+    equal the plain call, stay the caller's own, and not stay tied to the workspace."""
+    model = Sequential([layers.Input((5,)), layers.Dense(4), last()])
+    assert (model._output_targets({})[0] is not None) == direct
+    x = np.random.default_rng(0).standard_normal((70, 5)).astype("float32")
+    expected = np.asarray(model(x))
+    first = model.predict(x, batch_size=32, verbose=0)  # 3 batches, the last partial
+    np.testing.assert_allclose(first, expected, rtol=1e-6, atol=1e-7)
+    kept = first.copy()
+    second = model.predict(x[::-1].copy(), batch_size=32, verbose=0)
+    np.testing.assert_array_equal(first, kept)  # the second call wrote elsewhere
+    assert not np.shares_memory(first, second)
+    for step_buffers in model._workspaces["predict"].values():
+        for buf in step_buffers.values():
+            assert not np.shares_memory(buf, first) and not np.shares_memory(buf, second)
+
+
+def test_predict_with_an_output_used_twice_and_inside_the_graph():
+    x = layers.Input((5,))
+    h = layers.Dense(4)(x)
+    out = layers.Dense(2)(layers.LeakyReLU(0.2)(h))
+    model = Model(x, [h, out, h])
+    data = np.random.default_rng(1).standard_normal((40, 5)).astype("float32")
+    got = model.predict(data, batch_size=16, verbose=0)
+    want = [np.asarray(a) for a in model(data)]
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-7)
