@@ -416,8 +416,7 @@ def _own_call(cls) -> None:
     through it raises a clear error instead of silently running the parent's math
     (numkeras has no autograd to differentiate the new call).
     """
-    takes = "workspace" in inspect.signature(cls.call).parameters
-    cls.uses_workspace = cls.uses_workspace and takes
+    cls.uses_workspace = cls.uses_workspace and accepts(cls, "workspace")
     if "forward" in cls.__dict__ or "backward" in cls.__dict__ or cls.forward is Layer.forward:
         return
 
@@ -432,15 +431,22 @@ def _own_call(cls) -> None:
     cls.forward = forward
 
 
-_accepts_training: dict[type, bool] = {}
+_accepts: dict[tuple[type, str, str], bool] = {}
+
+
+def accepts(layer, argument: str, method: str = "call") -> bool:
+    """Whether `method` of `layer` (an instance or a class) takes `argument`; user layers
+    may not take `training`, `workspace`, ... Cached per class."""
+    cls = layer if isinstance(layer, type) else type(layer)
+    key = (cls, method, argument)
+    if key not in _accepts:
+        try:
+            _accepts[key] = argument in inspect.signature(getattr(cls, method)).parameters
+        except (TypeError, ValueError):
+            _accepts[key] = False
+    return _accepts[key]
 
 
 def call_accepts_training(layer) -> bool:
-    """Whether `layer.call` takes `training` (user layers may not); cached per class."""
-    cls = type(layer)
-    if cls not in _accepts_training:
-        try:
-            _accepts_training[cls] = "training" in inspect.signature(layer.call).parameters
-        except (TypeError, ValueError):
-            _accepts_training[cls] = False
-    return _accepts_training[cls]
+    """Whether `layer.call` takes `training` (user layers may not)."""
+    return accepts(layer, "training")

@@ -14,14 +14,19 @@ another model (`x = generator(gan_input)`). Training lives in `Trainer`.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 from numkeras import backend, shapes
 from numkeras.errors import ConfigError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
-from numkeras.layers.layer import Layer, _convert, call_accepts_training, is_symbolic
+from numkeras.layers.layer import (
+    Layer,
+    _convert,
+    accepts,
+    call_accepts_training,
+    is_symbolic,
+)
 from numkeras.trainers.trainer import Trainer
 
 
@@ -72,14 +77,7 @@ def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
 def _takes(step: _Step, argument: str) -> bool:
     """Whether the step's layer call() and forward() both take `argument` (and training)."""
     layer = step.layer
-    if not step.pass_training:
-        return False
-    try:
-        return all(
-            argument in inspect.signature(getattr(layer, m)).parameters for m in ("call", "forward")
-        )
-    except (TypeError, ValueError):
-        return False
+    return step.pass_training and accepts(layer, argument) and accepts(layer, argument, "forward")
 
 
 class Model(Trainer, Layer):
