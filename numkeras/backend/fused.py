@@ -65,7 +65,7 @@ def run(name: str, *args):
     """
     if not _enabled or backend.xp is not np:
         return None
-    kernel = (_kernels if _kernels is not None else _load()).get(name)
+    kernel = _load().get(name)
     if kernel is None:
         return None
     for a in args:

@@ -63,11 +63,12 @@ class Dropout(Layer):
         mask = backend.scratch(workspace, "mask", shape, "float32")
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
         scale = np.float32(1.0 / (1.0 - self.rate))
+        threshold = self._threshold()
         if shape == inputs.shape:  # mask, scale and multiply in one fused pass, where it runs
-            args = (inputs, bits, self._threshold(), scale, np.float32(0), mask, out)
+            args = (inputs, bits, threshold, scale, np.float32(0), mask, out)
             if fused.run("dropout", *args) is not None:
                 return out, mask
-        xp.greater_equal(xp.asarray(bits), self._threshold(), out=mask, casting="unsafe")
+        xp.greater_equal(xp.asarray(bits), threshold, out=mask, casting="unsafe")
         mask *= scale
         return xp.multiply(inputs, mask, out=out), mask
 
