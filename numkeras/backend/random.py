@@ -6,6 +6,7 @@ Initializers, Dropout and `fit(shuffle=True)` draw from here unless given their 
 
 from __future__ import annotations
 
+import math
 import random as _py_random
 
 import numpy as np
@@ -30,3 +31,44 @@ def make_generator(seed: int | None) -> np.random.Generator:
     if seed is None:
         return np.random.default_rng(_global.integers(2**63))
     return np.random.default_rng(seed)
+
+
+# Counter-based uniform bits, for dropout masks: element i of a draw gets
+# fmix32(fmix32(i * GOLDEN + key0) ^ key1), where (key0, key1) is one 64-bit draw of a
+# generator (so seeding still decides everything, and each draw advances it by one) and
+# fmix32 is MurmurHash3's finalizer. Each element is independent of the others, so the
+# fused kernel (`backend.fused`, "dropout") computes the same bits in its loop, CuPy
+# computes them on the device, and nothing is drawn element by element on the host
+# (PCG64's raw stream costs ~1.5 ns an element; this ~0.5 ns fused).
+GOLDEN = np.uint32(0x9E3779B9)
+FMIX_C1 = np.uint32(0x85EBCA6B)
+FMIX_C2 = np.uint32(0xC2B2AE35)
+
+
+def bits_key(generator: np.random.Generator) -> tuple[np.uint32, np.uint32]:
+    """The two 32-bit keys of one counter-based draw, from one 64-bit draw of `generator`."""
+    raw = int(generator.bit_generator.random_raw())
+    return np.uint32(raw & 0xFFFFFFFF), np.uint32(raw >> 32)
+
+
+def counter_bits(shape, key: tuple[np.uint32, np.uint32], xp=np):
+    """Uniform uint32 bits of `shape` for `key` (see above), computed with array module `xp`.
+
+    >>> b = counter_bits((2, 3), (np.uint32(1), np.uint32(2)))
+    >>> b.dtype, b.shape, bool((b == counter_bits((2, 3), (np.uint32(1), np.uint32(2)))).all())
+    (dtype('uint32'), (2, 3), True)
+    """
+    h = xp.arange(math.prod(shape), dtype=xp.uint32)
+    h *= GOLDEN
+    h += key[0]
+    t = xp.empty_like(h)
+    for k in (None, key[1]):
+        if k is not None:
+            h ^= k
+        # fmix32, in place: h ^= h >> 16; h *= C1; h ^= h >> 13; h *= C2; h ^= h >> 16
+        for shift, mult in ((16, FMIX_C1), (13, FMIX_C2), (16, None)):
+            xp.right_shift(h, shift, out=t)
+            h ^= t
+            if mult is not None:
+                h *= mult
+    return h.reshape(shape)

@@ -177,8 +177,8 @@ class Dense(Layer):
         if self._linear:
             dz = grad_output
         elif self._fusable == "relu":  # in place: the executor owns grad_output
-            zero = grad_output.dtype.type(0)
-            dz = fused.run("relu_grad", y, grad_output, zero, grad_output)
+            t = grad_output.dtype.type
+            dz = fused.run("relu_grad", y, grad_output, t(1), t(0))
         elif self._fusable == "tanh":
             dz = fused.run("tanh_grad", y, grad_output, grad_output.dtype.type(1))
         if dz is None:
