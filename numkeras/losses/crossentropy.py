@@ -135,15 +135,18 @@ class BinaryCrossentropy(Loss):
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            p = xp.clip(x, lo, hi)
-            elem = -(y * xp.log(p) + (1 - y) * xp.log(1 - p))
+            p = xp.minimum(xp.maximum(x, lo), hi)  # xp.clip, minus its Python wrapper
+            not_y, not_p = 1 - y, 1 - p
+            elem = -(y * xp.log(p) + not_y * xp.log(not_p))
 
             def vjp(g):
                 inside = (x > lo) & (x < hi)  # clipped entries get no gradient, as in Keras
-                d = (1 - y) / (1 - p) - y / p
-                return xp.where(inside, xp.expand_dims(g / n, axis) * d, 0).astype(x.dtype)
+                d = not_y / not_p - y / p
+                grad = xp.where(inside, xp.expand_dims(g / n, axis) * d, 0)
+                return grad.astype(x.dtype, copy=False)
 
-        return xp.mean(elem, axis=axis), vjp
+        # the mean as sum / n: what np.mean computes, without its Python-level wrapper
+        return elem.sum(axis=axis) / n, vjp
 
     def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
         if pred_shape and pred_shape[-1] == 1 and len(true_shape) == len(pred_shape):
