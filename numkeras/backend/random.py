@@ -61,14 +61,18 @@ def counter_bits(shape, key: tuple[np.uint32, np.uint32], xp=np):
     h = xp.arange(math.prod(shape), dtype=xp.uint32)
     h *= GOLDEN
     h += key[0]
-    t = xp.empty_like(h)
-    for k in (None, key[1]):
-        if k is not None:
-            h ^= k
-        # fmix32, in place: h ^= h >> 16; h *= C1; h ^= h >> 13; h *= C2; h ^= h >> 16
-        for shift, mult in ((16, FMIX_C1), (13, FMIX_C2), (16, None)):
-            xp.right_shift(h, shift, out=t)
-            h ^= t
-            if mult is not None:
-                h *= mult
+    scratch = xp.empty_like(h)
+    _fmix32(h, scratch, xp)
+    h ^= key[1]
+    _fmix32(h, scratch, xp)
     return h.reshape(shape)
+
+
+def _fmix32(h, scratch, xp) -> None:
+    """MurmurHash3's finalizer, in place on a uint32 array (wrapping arithmetic)."""
+    for shift, factor in ((16, FMIX_C1), (13, FMIX_C2)):
+        xp.right_shift(h, shift, out=scratch)
+        h ^= scratch
+        h *= factor
+    xp.right_shift(h, 16, out=scratch)
+    h ^= scratch
