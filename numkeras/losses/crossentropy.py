@@ -29,6 +29,13 @@ def _clip_bounds(dtype: str):
     return xp.asarray(eps, dtype), xp.asarray(1.0 - eps, dtype)
 
 
+def _clip(x, lo, hi):
+    """`xp.clip(x, lo, hi)` (NaN stays NaN), without np.clip's Python-level wrapper: these
+    losses run once per training step, where each wrapper layer is a noticeable cost."""
+    xp = backend.xp
+    return xp.minimum(xp.maximum(x, lo), hi)
+
+
 def _log_softmax(x, axis: int):
     xp = backend.xp
     z = x - xp.max(x, axis=axis, keepdims=True)
@@ -135,7 +142,7 @@ class BinaryCrossentropy(Loss):
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            p = xp.minimum(xp.maximum(x, lo), hi)  # xp.clip, minus its Python wrapper
+            p = _clip(x, lo, hi)
             not_y, not_p = 1 - y, 1 - p
             elem = -(y * xp.log(p) + not_y * xp.log(not_p))
 
@@ -228,9 +235,9 @@ class CategoricalCrossentropy(_OneHotTargets, Loss):
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            s = xp.sum(x, axis=axis, keepdims=True)
+            s = x.sum(axis=axis, keepdims=True)
             q = x / s
-            qc = xp.clip(q, lo, hi)
+            qc = _clip(q, lo, hi)
             logp = xp.log(qc)
 
             def vjp(g):
@@ -386,9 +393,9 @@ class SparseCategoricalCrossentropy(Loss):
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            s = xp.sum(x, axis=-1, keepdims=True)
+            s = x.sum(axis=-1, keepdims=True)
             q_t = _take_last(x, labels, idx) / s
-            qc_t = xp.clip(q_t, lo, hi)
+            qc_t = _clip(q_t, lo, hi)
             values = -xp.log(qc_t)[..., 0]
 
             def local_vjp(g):
