@@ -185,7 +185,7 @@ def reduce_weighted_values(
     if reduction in (None, "none") or weighted.shape in ((), (0,)):
         loss, scale = weighted, 1.0
     else:
-        loss = xp.sum(weighted, dtype=dtype)
+        loss = weighted.sum(dtype=dtype)
         scale = 1.0
         if reduction != "sum":
             if reduction == "mean_with_sample_weight" and sw is not None:

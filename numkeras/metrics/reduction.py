@@ -61,7 +61,7 @@ class Sum(Metric):
 
     def update_state(self, values, sample_weight=None) -> None:
         values, _ = reduce_to_samplewise_values(values, sample_weight, backend.xp.sum, self.dtype)
-        self.total += float(backend.xp.sum(values, dtype="float64"))
+        self.total += float(values.sum(dtype="float64"))
 
     def result(self) -> float:
         return self.total
@@ -89,9 +89,9 @@ class Mean(Metric):
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, xp.mean, self.dtype
         )
-        self.total += float(xp.sum(values, dtype="float64"))
+        self.total += float(values.sum(dtype="float64"))
         if sample_weight is not None:
-            self.count += float(xp.sum(sample_weight, dtype="float64"))
+            self.count += float(sample_weight.sum(dtype="float64"))
         else:
             self.count += values.shape[0] if values.ndim >= 1 else 1
 
