@@ -58,25 +58,29 @@ def seed_generator():
     )
 
 
+# Keras 3's named activations, one Dense layer each, in this order. Written to the JSON
+# ("activations") so the tests build the same model from one list.
+ACTIVATIONS = [
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "elu",
+    "selu",
+    "softplus",
+    "softsign",
+    "swish",
+    "gelu",
+    "hard_sigmoid",
+    "exponential",
+    "leaky_relu",
+    "linear",
+]
+
+
 def mlp_every_activation():
-    acts = [
-        "relu",
-        "sigmoid",
-        "tanh",
-        "softmax",
-        "elu",
-        "selu",
-        "softplus",
-        "softsign",
-        "swish",
-        "gelu",
-        "hard_sigmoid",
-        "exponential",
-        "leaky_relu",
-        "linear",
-    ]
     model = keras.Sequential([keras.Input(shape=(5,))])
-    for a in acts:
+    for a in ACTIVATIONS:
         model.add(layers.Dense(5, activation=a))
     return model
 
@@ -159,6 +163,7 @@ def main():
             {
                 "keras_version": keras.__version__,
                 "cases": cases,
+                "activations": ACTIVATIONS,
                 "configs": configs,
                 "names": names,
             },
