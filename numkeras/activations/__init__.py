@@ -52,6 +52,7 @@ from numkeras.activations.activations import (
     threshold,
 )
 from numkeras.errors import ConfigError
+from numkeras.utils.serialization import function_config
 
 __all__ = [
     "ALL_ACTIVATIONS",
@@ -209,12 +210,7 @@ def serialize(activation: Callable) -> str | dict:
             "registered_name": None,
         }
     if callable(activation):
-        return {
-            "module": "builtins",
-            "class_name": "function",
-            "config": getattr(activation, "__name__", type(activation).__name__),
-            "registered_name": "function",
-        }
+        return function_config(activation)
     raise ConfigError(
         f"Cannot serialize activation {activation!r}: it is not callable. Use a name such "
         "as 'relu' or a function."

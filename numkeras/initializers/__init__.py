@@ -35,6 +35,7 @@ from numkeras.initializers.random_initializers import (
     VarianceScaling,
     compute_fans,
 )
+from numkeras.utils.serialization import function_config
 
 __all__ = [
     "ALL_INITIALIZERS",
@@ -148,13 +149,8 @@ def serialize(initializer) -> dict | None:
     if initializer is None:
         return None
     if not isinstance(initializer, Initializer):
-        if callable(initializer):  # what Keras 3 writes for a plain function
-            return {
-                "module": "builtins",
-                "class_name": "function",
-                "config": getattr(initializer, "__name__", type(initializer).__name__),
-                "registered_name": "function",
-            }
+        if callable(initializer):
+            return function_config(initializer)
         raise ConfigError(
             f"Cannot serialize initializer {initializer!r}: expected an Initializer or a "
             "function fn(shape, dtype=None)."

@@ -57,6 +57,7 @@ from numkeras.losses.resolve import (
 )
 from numkeras.losses.wrapper import LossFunctionWrapper
 from numkeras.utils.naming import unknown_name_message
+from numkeras.utils.serialization import function_config
 
 # function form -> class giving its checks and gradient
 _FUNCTION_TO_CLASS = {
@@ -176,12 +177,8 @@ def serialize(loss) -> dict | str:
     if callable(loss):
         name = getattr(loss, "__name__", repr(loss))
         builtin = _FUNCTIONS.get(name) is loss
-        return {
-            "module": "builtins" if builtin else getattr(loss, "__module__", None),
-            "class_name": "function",
-            "config": name,
-            "registered_name": "function",
-        }
+        module = "builtins" if builtin else getattr(loss, "__module__", None)
+        return function_config(loss, module, name)
     raise ConfigError(f"Cannot serialize loss {loss!r}: expected a Loss or a function.")
 
 
