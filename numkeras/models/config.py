@@ -66,23 +66,21 @@ def compile_config(model) -> dict:
         return {}
     from numkeras import losses, optimizers
 
-    def loss_cfg(loss):
-        if loss is None or isinstance(loss, str):
-            return loss
-        if isinstance(loss, dict):
-            return {k: loss_cfg(v) for k, v in loss.items()}
-        if isinstance(loss, (list, tuple)):
-            return [loss_cfg(v) for v in loss]
-        return losses.serialize(losses.get(loss))
-
-    def metric_cfg(spec):
+    def nested(spec, leaf):
+        """`spec` (None, a name, or dicts / lists of them) with `leaf` applied to the rest."""
         if spec is None or isinstance(spec, str):
             return spec
         if isinstance(spec, dict):
-            return {k: metric_cfg(v) for k, v in spec.items()}
+            return {k: nested(v, leaf) for k, v in spec.items()}
         if isinstance(spec, (list, tuple)):
-            return [metric_cfg(v) for v in spec]
-        return getattr(spec, "name", str(spec))
+            return [nested(v, leaf) for v in spec]
+        return leaf(spec)
+
+    def loss_cfg(spec):
+        return nested(spec, lambda loss: losses.serialize(losses.get(loss)))
+
+    def metric_cfg(spec):
+        return nested(spec, lambda metric: getattr(metric, "name", str(metric)))
 
     return {
         "optimizer": optimizers.serialize(model.optimizer),
