@@ -66,8 +66,6 @@ def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
         (consumer,) = nxt
         if consumer.multi_in or not getattr(consumer.layer, "adds_bias", False):
             continue
-        if consumer.bias_from is not None:
-            continue
         if not (_takes(step, "defer_bias") and _takes(consumer, "bias")):
             continue  # e.g. a subclass whose call() does not take the argument
         step.defer_bias = True

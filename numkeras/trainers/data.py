@@ -32,6 +32,16 @@ def check_same_length(x_rows: int, other_rows: int, other: str) -> None:
         )
 
 
+def check_batch_size(batch_size) -> int:
+    """`batch_size` as an int, 32 when None (Keras's default); anything but a positive
+    integer raises ValueError."""
+    if batch_size is None:
+        return 32
+    if not is_int(batch_size) or batch_size <= 0:
+        raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+    return int(batch_size)
+
+
 def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[int, int]:
     """Keras 3's predict batching for `n` rows: `(batch_size, number of batches)`.
 
@@ -43,14 +53,10 @@ def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[
     """
     if steps is not None and (not is_int(steps) or steps <= 0):
         raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
-    if batch_size is not None:
-        if not is_int(batch_size) or batch_size <= 0:
-            raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
-        batch_size = int(batch_size)
-    elif steps is not None:
+    if batch_size is None and steps is not None:
         batch_size = max(1, math.ceil(n / steps))
     else:
-        batch_size = 32
+        batch_size = check_batch_size(batch_size)
     batches = math.ceil(n / batch_size)
     if steps is not None:
         batches = min(batches, steps)

@@ -25,7 +25,6 @@ from numkeras.errors import (
     user_stacklevel,
 )
 from numkeras.trainers import data as data_utils
-from numkeras.utils.checks import is_int
 
 
 class Trainer:
@@ -515,7 +514,7 @@ class Trainer:
         self._require_graph_or_build(x)
         self._assert_compiled("fit")
         self._ensure_flat()
-        batch_size = _check_batch_size(batch_size)
+        batch_size = data_utils.check_batch_size(batch_size)
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
         val = None
         if validation_data is not None:
@@ -597,7 +596,7 @@ class Trainer:
         if not checked:
             xs, ys, sws, _ = self._prepare(xs, ys, sws)
         n = len(xs[0])
-        batch_size = _check_batch_size(batch_size)
+        batch_size = data_utils.check_batch_size(batch_size)
         batches = math.ceil(n / batch_size)
         if steps is not None:
             batches = min(batches, steps)
@@ -633,7 +632,7 @@ class Trainer:
         self._require_graph_or_build(x)
         self._assert_compiled("evaluate")
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
-        batch_size = _check_batch_size(batch_size)
+        batch_size = data_utils.check_batch_size(batch_size)
         verbose = _verbose(verbose)
         total_steps = (
             math.ceil(n / batch_size) if steps is None else min(steps, math.ceil(n / batch_size))
@@ -749,14 +748,6 @@ class Trainer:
             if isinstance(first, tuple) and first:
                 first = (min(first[0], 32), *first[1:])  # Keras 3 builds on the first batch
             self.build(first)
-
-
-def _check_batch_size(batch_size) -> int:
-    if batch_size is None:
-        return 32
-    if not is_int(batch_size) or batch_size <= 0:
-        raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
-    return int(batch_size)
 
 
 def _verbose(verbose) -> int:
