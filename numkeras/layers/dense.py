@@ -32,10 +32,9 @@ def _sigmoid_inplace(z):
 
 # activations that can overwrite their input (inference only, where z is scratch)
 _INPLACE = {"tanh": _tanh_inplace, "relu": _relu_inplace, "sigmoid": _sigmoid_inplace}
-# activations the fused kernels apply together with the bias, and their gradient kernels
-# (both gradients need only the output y)
+# activations the fused kernels apply together with the bias (backward then runs the
+# relu_grad / tanh_grad kernels, which need only the output y)
 _FUSED = {"relu": "bias_relu", "tanh": "bias_tanh"}
-_FUSED_GRAD = {"relu": "relu_grad", "tanh": "tanh_grad"}
 
 
 def _unsupported(name: str, value) -> None:

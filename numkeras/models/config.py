@@ -235,8 +235,6 @@ def functional_from_config(config: dict, custom_objects=None):
         if isinstance(arg, dict) and arg.get("class_name") == "__keras_tensor__":
             lname, nidx, tidx = arg["config"]["keras_history"]
             return outputs[(lname, nidx)][tidx]
-        if isinstance(arg, list) and len(arg) == 3 and isinstance(arg[0], str):  # Keras 2 form
-            return outputs[(arg[0], arg[1])][arg[2]]
         raise ConfigError(f"Unrecognized node argument in config: {arg!r}")
 
     def ready(arg) -> bool:
