@@ -12,7 +12,7 @@ array([[2., 2., 2.],
 
 from __future__ import annotations
 
-from numkeras import backend
+from numkeras import backend, shapes
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
@@ -34,9 +34,7 @@ class _Merge(Layer):
         first = tuple(input_shape[0])
         for i, shape in enumerate(input_shape[1:], start=1):
             shape = tuple(shape)
-            if len(shape) != len(first) or any(
-                a is not None and b is not None and a != b for a, b in zip(first[1:], shape[1:])
-            ):
+            if not shapes.compatible(first[1:], shape[1:]):  # the batch axis may differ
                 raise ShapeError(
                     f"Layer '{self.name}' ({type(self).__name__}) needs inputs of the same shape; "
                     f"input 0 has {format_shape(first)}, input {i} has {format_shape(shape)}."
@@ -56,12 +54,16 @@ class _Merge(Layer):
         return ""
 
 
+def _sum(inputs):
+    out = inputs[0] + inputs[1]
+    for x in inputs[2:]:
+        out += x
+    return out
+
+
 class Add(_Merge):
     def call(self, inputs, training: bool = False):
-        out = inputs[0] + inputs[1]
-        for x in inputs[2:]:
-            out += x
-        return out
+        return _sum(inputs)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         return [grad_output] + [grad_output.copy() for _ in cache[1:]]
@@ -100,9 +102,7 @@ class Multiply(_Merge):
 
 class Average(_Merge):
     def call(self, inputs, training: bool = False):
-        out = inputs[0] + inputs[1]
-        for x in inputs[2:]:
-            out += x
+        out = _sum(inputs)
         out *= backend.xp.float32(1.0 / len(inputs))
         return out
 
@@ -133,12 +133,12 @@ class Concatenate(Layer):
                 f"Layer '{self.name}' (Concatenate): axis={self.axis} is not a feature axis of "
                 f"rank-{rank} inputs (axis 0 is the batch)."
             )
+
+        def others(shape) -> tuple:  # every axis but the batch and the joined one
+            return tuple(d for k, d in enumerate(shape) if k not in (0, axis))
+
         for i, shape in enumerate(input_shape):
-            if len(shape) != rank or any(
-                a is not None and b is not None and a != b
-                for k, (a, b) in enumerate(zip(input_shape[0], shape))
-                if k not in (0, axis)
-            ):
+            if len(shape) != rank or not shapes.compatible(others(input_shape[0]), others(shape)):
                 raise ShapeError(
                     f"Layer '{self.name}' (Concatenate) needs inputs that match on every axis "
                     f"but {self.axis}; received {[format_shape(s) for s in input_shape]} "

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import warnings
 
-from numkeras import backend
+from numkeras import backend, shapes
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
-from numkeras.losses.loss import Loss, shapes_match
+from numkeras.losses.loss import Loss
 
 
 def _clip_bounds(dtype: str):
@@ -301,7 +301,7 @@ class SparseCategoricalCrossentropy(Loss):
         expected = pred_shape[:axis] + pred_shape[axis + 1 :]
         if y.ndim == len(pred_shape) and y.shape[axis] == 1:
             y = xp.squeeze(y, axis)
-        if not shapes_match(tuple(y.shape), expected):
+        if not shapes.compatible(tuple(y.shape), expected):
             raise ShapeError(self._label_shape_message(tuple(xp.shape(y_true)), pred_shape))
         if y.dtype.kind == "f":
             bad = ~xp.isfinite(y) | (y != xp.floor(y))
@@ -326,7 +326,7 @@ class SparseCategoricalCrossentropy(Loss):
             f"Loss '{self.name}' got y_true with shape {format_shape(true_shape)} and y_pred "
             f"with shape {format_shape(pred_shape)}."
         )
-        if shapes_match(true_shape, pred_shape) and pred_shape[-1] != 1:
+        if shapes.compatible(true_shape, pred_shape) and pred_shape[-1] != 1:
             return (
                 f"{head} y_true has the same shape as y_pred, so it looks one-hot encoded, but "
                 f"'{self.name}' expects integer class indices of shape "

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from numkeras import backend
+from numkeras import backend, shapes
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.utils.naming import config_repr, to_snake_case
 
@@ -90,12 +90,6 @@ def adapted_shapes(true_shape: tuple, pred_shape: tuple) -> tuple[tuple, tuple]:
         else:
             p = p[:-1]
     return t, p
-
-
-def shapes_match(a: tuple, b: tuple) -> bool:
-    """Same rank and equal dims, `None` (unknown, e.g. the batch of a symbolic output) matching
-    anything."""
-    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
 def sum_to_shape(g, shape: tuple):
@@ -310,7 +304,7 @@ class Loss:
                 "a scalar."
             )
         true_a, pred_a = adapted_shapes(y_true.shape, pred_shape)
-        if not shapes_match(true_a, pred_a):
+        if not shapes.compatible(true_a, pred_a):
             raise ShapeError(self._mismatch_message(tuple(y_true.shape), pred_shape))
         if true_a != tuple(y_true.shape) and len(pred_a) == len(pred_shape):
             y_true = y_true.reshape(true_a)  # only reshape y_true when y_pred keeps its rank
@@ -366,7 +360,9 @@ class Loss:
         ).rstrip()
 
     def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
-        if len(true_shape) == len(pred_shape) - 1 and shapes_match(true_shape, pred_shape[:-1]):
+        if len(true_shape) == len(pred_shape) - 1 and shapes.compatible(
+            true_shape, pred_shape[:-1]
+        ):
             return (
                 f"y_true has one value per sample but the model outputs {pred_shape[-1]}. If "
                 "these are class labels use loss='sparse_categorical_crossentropy'; otherwise "
