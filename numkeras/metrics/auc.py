@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
+from numkeras.activations import sigmoid
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.metrics.confusion import (
     _divide_no_nan,
@@ -117,7 +118,6 @@ class AUC(Metric):
         self._counts = {c: xp.zeros(shape, dtype="float64") for c in ("tp", "fp", "tn", "fn")}
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        xp = backend.xp
         y_pred = backend.cast_input(y_pred, self.dtype)
         if self.multi_label:
             if y_pred.ndim != 2:
@@ -130,7 +130,7 @@ class AUC(Metric):
                 self._num_labels = y_pred.shape[1]
                 self.reset_state()
         if self._from_logits:
-            y_pred = xp.exp(-xp.logaddexp(0, -y_pred))  # sigmoid, no overflow
+            y_pred = sigmoid(y_pred)  # the activation's: no overflow warnings
         update_confusion_matrix(
             self._counts,
             y_true,
