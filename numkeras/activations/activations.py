@@ -26,6 +26,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.activations._special import erf
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError, format_shape
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -476,10 +477,25 @@ def tanh_shrink(x):
 
 
 # ----------------------------------------------------------------------------- softmax family
+def _rows(x, axis):
+    """`x` as C-contiguous 2-D rows when `axis` is its last one and holds values (the
+    fused kernels' layout: a view, no copy), else None."""
+    if not isinstance(axis, int) or x.ndim == 0 or axis not in (-1, x.ndim - 1):
+        return None
+    if x.shape[-1] == 0 or not x.flags.c_contiguous:
+        return None
+    return x.reshape(-1, x.shape[-1])
+
+
 def _softmax_grad(x, y, dy, axis=-1):
     xp = backend.xp
     if y is None:
         y = softmax(x, axis)
+    rows = _rows(y, axis)
+    if rows is not None and dy.shape == y.shape and dy.dtype == y.dtype:
+        dx = _new(y)
+        if fused.run("softmax_grad", rows, _rows(dy, -1), _rows(dx, -1)) is not None:
+            return dx
     dx = xp.multiply(dy, y, out=_new(y))
     s = dx.sum(axis=axis, keepdims=True)
     xp.subtract(dy, s, out=dx)
@@ -497,6 +513,14 @@ def softmax(x, axis=-1):
     """
     xp = backend.xp
     x = _float(x)
+    rows = _rows(x, axis)
+    if rows is not None:  # fused: two reductions and a pass saved; np.exp stays NumPy's
+        y = _new(x)
+        if fused.run("row_max_subtract", rows, _rows(y, -1)) is not None:
+            xp.exp(y, out=y)
+            if fused.run("row_divide_by_sum", _rows(y, -1)) is None:
+                y /= y.sum(axis=axis, keepdims=True)
+            return y
     y = xp.subtract(x, x.max(axis=axis, keepdims=True), out=_new(x))
     xp.exp(y, out=y)
     y /= y.sum(axis=axis, keepdims=True)

@@ -8,7 +8,9 @@ intermediate in registers: Adam over 670k float32 weights takes ~0.4 ms instead 
 Numerics do not change. Each kernel performs the float operations of the NumPy code it
 replaces, in the same order, without fast-math (no reassociation, no fused multiply-add),
 so results are bit-for-bit identical with or without numba; `tests/backend/test_fused.py`
-checks every kernel against its NumPy reference. The one exception is `bias_tanh`, which
+checks every kernel against its NumPy reference. Row sums follow NumPy's pairwise order
+(`_row_sum`), and the softmax and cross-entropy kernels leave `np.exp` / `np.log` to NumPy
+(its own SIMD routines), running only the passes around them. The one exception is `bias_tanh`, which
 evaluates tanh as XLA does (its rational approximation, with fused multiply-adds; within
 4e-7 of the exact value) because `np.tanh` is a scalar libm call, too slow to fuse.
 
@@ -40,7 +42,8 @@ from numkeras.backend.random import FMIX_C1, FMIX_C2, GOLDEN
 
 _enabled = os.environ.get("NUMKERAS_FUSED", "1").strip().lower() not in ("0", "false", "no")
 _kernels: dict | None = None  # name -> compiled kernel; {} when numba is unavailable
-_TYPES = (np.dtype("float32"), np.dtype("float64"), np.dtype("uint32"))
+_FLOATS = (np.dtype("float32"), np.dtype("float64"))
+_LABEL_KERNELS = frozenset({"sparse_ce_probs", "sparse_ce_probs_grad"})
 
 
 def set_enabled(enabled: bool) -> None:
@@ -57,20 +60,24 @@ def available() -> bool:
 def run(name: str, *args):
     """Run kernel `name` on `args` and return its result, or None: then the caller runs
     its NumPy code. None when the kernels are off or unavailable, when an array argument
-    is not C-contiguous float32/float64/uint32 (float16, strided views), or when the
+    is not C-contiguous float32/float64 (float16, strided views), or when the
     kernel fails to compile for these types (it is then dropped, with one warning;
     nothing has been written, as compilation comes before execution).
 
     Scalars must already have the arrays' dtype (e.g. `np.float32(0.2)`): a Python
-    float would compile a float64 variant and change the rounding.
+    float would compile a float64 variant and change the rounding. Integer arrays go only
+    to the kernels that take class labels (`_LABEL_KERNELS`).
     """
     if not _enabled or backend.xp is not np:
         return None
     kernel = _load().get(name)
     if kernel is None:
         return None
+    ints = "iu" if name in _LABEL_KERNELS else ""
     for a in args:
-        if isinstance(a, np.ndarray) and not (a.flags.c_contiguous and a.dtype in _TYPES):
+        if isinstance(a, np.ndarray) and not (
+            a.flags.c_contiguous and (a.dtype in _FLOATS or a.dtype.kind in ints)
+        ):
             return None
     try:
         return kernel(*args)
@@ -113,6 +120,10 @@ def _compile_all(numba) -> dict:
             warnings.warn(f"numba cache unavailable ({e}); compiling in memory", stacklevel=3)
             return numba.njit(fn, **options)
 
+    global _block_sum, _row_sum
+    if not hasattr(_row_sum, "py_func"):  # the kernels call the compiled helpers
+        _block_sum = jit("block_sum", _block_sum)
+        _row_sum = jit("row_sum", _row_sum)
     return {name: jit(name, fn) for name, fn in _PYTHON_KERNELS.items()}
 
 
@@ -145,16 +156,18 @@ def _leaky_relu(x, slope, out):
     return out
 
 
-def _bias_leaky_relu(z, b, slope, out):
+def _bias_leaky_relu(z, b, slope, keep, out):
     # layers/leaky_relu.py with a bias handed over by the preceding Dense:
-    # z += b; out = maximum(z * slope, z). z keeps the biased values (the layer's cache).
+    # z += b; out = maximum(z * slope, z). With `keep` z keeps the biased values (the
+    # layer's cache in training); inference skips that write, a third of the traffic.
     rows, cols = z.shape
     for r in range(rows):
         zr = z[r]
         orow = out[r]
         for c in range(cols):
             x = zr[c] + b[c]
-            zr[c] = x
+            if keep:
+                zr[c] = x
             a = x * slope
             orow[c] = a if a > x or a != a else x
     return out
@@ -216,6 +229,150 @@ def _dropout(x, key0, key1, threshold, scale, zero, mask, out):
         k = scale if h >= threshold else zero
         mf[i] = k
         of[i] = xf[i] * k
+    return out
+
+
+def _block_sum(row, start, n):
+    # row[start:start + n].sum() for n <= 128, exactly as NumPy adds a contiguous run of
+    # floats: one sequential sum below 8 values, else eight interleaved partial sums.
+    if n < 8:
+        r = row[start]
+        for j in range(1, n):
+            r += row[start + j]
+        return r
+    r0, r1, r2, r3 = row[start], row[start + 1], row[start + 2], row[start + 3]
+    r4, r5, r6, r7 = row[start + 4], row[start + 5], row[start + 6], row[start + 7]
+    j = 8
+    while j < n - n % 8:
+        k = start + j
+        r0 += row[k]
+        r1 += row[k + 1]
+        r2 += row[k + 2]
+        r3 += row[k + 3]
+        r4 += row[k + 4]
+        r5 += row[k + 5]
+        r6 += row[k + 6]
+        r7 += row[k + 7]
+        j += 8
+    r = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while j < n:
+        r += row[start + j]
+        j += 1
+    return r
+
+
+def _row_sum(row, start, n):
+    # row[start:start + n].sum(), NumPy's pairwise summation: above 128 values, the halves
+    # (cut at a multiple of 8) are summed apart and added. Row reductions over the last
+    # axis (x.sum(axis=-1)) run it once per row. Written with an explicit stack, as numba
+    # cannot cache recursive functions; _compile_all binds the names it calls to their
+    # compiled versions.
+    if n <= 128:
+        return _block_sum(row, start, n)
+    starts = np.empty(64, np.int64)  # pending ranges; each level halves n, so 64 suffice
+    sizes = np.empty(64, np.int64)
+    stages = np.empty(64, np.int64)  # 0: left half next, 1: right half next, 2: add them
+    partial = np.empty(64, row.dtype)
+    top, done = 0, 0
+    starts[0], sizes[0], stages[0] = start, n, 0
+    while top >= 0:
+        s, m = starts[top], sizes[top]
+        if m <= 128:
+            partial[done] = _block_sum(row, s, m)
+            done += 1
+            top -= 1
+            continue
+        half = m // 2
+        half -= half % 8
+        stage = stages[top]
+        stages[top] = stage + 1
+        if stage == 2:
+            done -= 1
+            partial[done - 1] = partial[done - 1] + partial[done]
+            top -= 1
+        else:
+            top += 1
+            starts[top] = s if stage == 0 else s + half
+            sizes[top] = half if stage == 0 else m - half
+            stages[top] = 0
+    return partial[0]
+
+
+def _row_max_subtract(x, out):
+    # activations.softmax, before np.exp: out = x - x.max(axis=-1, keepdims=True)
+    # (2-D rows; the max keeps NaN, as np.max)
+    rows, cols = x.shape
+    for r in range(rows if cols else 0):
+        xr = x[r]
+        m = xr[0]
+        for c in range(1, cols):
+            v = xr[c]
+            if v > m or v != v:
+                m = v
+        orow = out[r]
+        for c in range(cols):
+            orow[c] = xr[c] - m
+    return out
+
+
+def _row_divide_by_sum(y):
+    # activations.softmax, after np.exp: y /= y.sum(axis=-1, keepdims=True)
+    rows, cols = y.shape
+    for r in range(rows if cols else 0):
+        yr = y[r]
+        s = _row_sum(yr, 0, cols)
+        for c in range(cols):
+            yr[c] /= s
+    return y
+
+
+def _softmax_grad(y, dy, out):
+    # activations._softmax_grad: out = dy * y; out = (dy - out.sum(axis=-1)) * y
+    rows, cols = y.shape
+    for r in range(rows if cols else 0):
+        yr, dr, orow = y[r], dy[r], out[r]
+        for c in range(cols):
+            orow[c] = dr[c] * yr[c]
+        s = _row_sum(orow, 0, cols)
+        for c in range(cols):
+            orow[c] = (dr[c] - s) * yr[c]
+    return out
+
+
+def _sparse_ce_probs(x, labels, lo, hi, s, q, qc):
+    # losses/crossentropy.py, probabilities: s = x.sum(-1); q = x[label] / s;
+    # qc = minimum(maximum(q, lo), hi). Returns how many labels fall outside
+    # [0, classes): the caller then raises its error (nothing it keeps was written).
+    rows, cols = x.shape
+    bad = 0
+    for r in range(rows):
+        t = labels[r]
+        if t < 0 or t >= cols:
+            bad += 1
+            continue
+        xr = x[r]
+        sr = _row_sum(xr, 0, cols)
+        qr = xr[t] / sr
+        c = lo if qr < lo else qr
+        c = hi if c > hi else c
+        s[r] = sr
+        q[r] = qr
+        qc[r] = c
+    return bad
+
+
+def _sparse_ce_probs_grad(labels, g, s, q, qc, lo, hi, zero, one, out):
+    # losses/crossentropy.py, its vjp: dq = where(lo < q < hi, -g / qc, 0);
+    # out = (dq / s) * (one_hot - q)
+    rows, cols = out.shape
+    for r in range(rows):
+        qr = q[r]
+        dq = -g[r] / qc[r] if qr > lo and qr < hi else zero
+        d = dq / s[r]
+        t = labels[r]
+        orow = out[r]
+        for c in range(cols):
+            orow[c] = d * ((one if c == t else zero) - qr)
     return out
 
 
@@ -288,4 +445,9 @@ _PYTHON_KERNELS = {
     "bias_relu": _bias_relu,
     "relu_grad": _relu_grad,
     "dropout": _dropout,
+    "row_max_subtract": _row_max_subtract,
+    "row_divide_by_sum": _row_divide_by_sum,
+    "softmax_grad": _softmax_grad,
+    "sparse_ce_probs": _sparse_ce_probs,
+    "sparse_ce_probs_grad": _sparse_ce_probs_grad,
 }

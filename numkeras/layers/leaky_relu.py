@@ -47,6 +47,12 @@ class LeakyReLU(Layer):
     adds_bias = True
 
     def call(self, inputs, training: bool = False, workspace=None, bias=None):
+        return self._activate(inputs, workspace, bias, keep_biased=False)
+
+    def _activate(self, inputs, workspace, bias, keep_biased: bool):
+        """The activation into the "y" buffer. A handed-over bias is added first; with
+        `keep_biased` (training: backward needs it) `inputs` is left holding the biased
+        values, otherwise the fused kernel skips writing them back."""
         xp = backend.xp
         out = backend.scratch(workspace, "y", inputs.shape, inputs.dtype)
         slope = inputs.dtype.type(self._slope)
@@ -57,7 +63,7 @@ class LeakyReLU(Layer):
                 done = fused.run("leaky_relu", inputs, slope, out)
             elif inputs.flags.c_contiguous:
                 rows = (-1, bias.shape[0])
-                args = (inputs.reshape(rows), bias, slope, out.reshape(rows))
+                args = (inputs.reshape(rows), bias, slope, keep_biased, out.reshape(rows))
                 done = fused.run("bias_leaky_relu", *args)
             else:
                 done = None
@@ -72,8 +78,8 @@ class LeakyReLU(Layer):
         return xp.where(inputs >= 0, inputs, out)
 
     def forward(self, inputs, training: bool = True, workspace=None, bias=None):
-        # with `bias`, call() adds it into `inputs` in place: the cache holds the biased x
-        return self.call(inputs, workspace=workspace, bias=bias), (inputs, workspace)
+        # with `bias`, it is added into `inputs` in place: the cache holds the biased x
+        return self._activate(inputs, workspace, bias, keep_biased=True), (inputs, workspace)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         # dx = dy * (a + (1 - a) * [x >= 0]); arithmetic on a 0/1 mask is ~10x faster than

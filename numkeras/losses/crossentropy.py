@@ -19,6 +19,7 @@ from __future__ import annotations
 import warnings
 
 from numkeras import backend, shapes
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
 from numkeras.losses.loss import Loss
 
@@ -366,7 +367,25 @@ class SparseCategoricalCrossentropy(Loss):
         return msg
 
     def _prepare(self, y_true, y_pred):
-        return self.check_targets(y_true, y_pred.shape), y_pred
+        labels = self._fused_labels(y_true, y_pred)
+        if labels is None:
+            labels = self.check_targets(y_true, y_pred.shape)
+        return labels, y_pred
+
+    def _fused_labels(self, y_true, y_pred):
+        """`y_true` as `(batch,)` integer labels when the fused kernels will take this batch
+        (probabilities, 2-D and C-contiguous, classes last, no ignore_class), else None.
+        `check_targets` is then skipped: the kernel checks the label range itself, and
+        `forward` raises `check_targets`'s error for a label out of range."""
+        if self.from_logits or self.ignore_class is not None or not fused.available():
+            return None
+        if y_pred.ndim != 2 or self.axis not in (-1, 1) or not y_pred.flags.c_contiguous:
+            return None
+        if not isinstance(y_true, backend.xp.ndarray) or y_true.dtype.kind not in "iu":
+            return None
+        if y_true.shape not in ((len(y_pred),), (len(y_pred), 1)):
+            return None
+        return y_true.reshape(-1)
 
     def _mask(self, y_true):
         if self.ignore_class is None:
@@ -393,12 +412,22 @@ class SparseCategoricalCrossentropy(Loss):
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            s = x.sum(axis=-1, keepdims=True)
-            q_t = _take_last(x, labels, idx) / s
-            qc_t = _clip(q_t, lo, hi)
+            labels, terms = self._fused_probability_terms(x, labels, lo, hi)
+            if terms is None:
+                s = x.sum(axis=-1, keepdims=True)
+                q_t = _take_last(x, labels, idx) / s
+                qc_t = _clip(q_t, lo, hi)
+            else:
+                s, q_t, qc_t = (t[:, None] for t in terms)
             values = -xp.log(qc_t)[..., 0]
 
             def local_vjp(g):
+                if terms is not None and g.dtype == x.dtype:
+                    out = xp.empty_like(x)
+                    zero, one = x.dtype.type(0), x.dtype.type(1)
+                    args = (labels, g, *terms, lo[()], hi[()], zero, one, out)
+                    if fused.run("sparse_ce_probs_grad", *args) is not None:
+                        return out
                 inside = (q_t > lo) & (q_t < hi)
                 dq_t = xp.where(inside, -g[..., None] / qc_t, 0).astype(x.dtype)
                 # d q_t / d x_j = (onehot_j - q_t) / s
@@ -414,6 +443,18 @@ class SparseCategoricalCrossentropy(Loss):
             return d if last else xp.moveaxis(d, -1, axis)
 
         return values, vjp
+
+    def _fused_probability_terms(self, x, labels, lo, hi):
+        """`(labels, (s, q_t, qc_t))`: the row sums, the label's share and that share
+        clipped, each `(batch,)`, by one fused kernel pass over 2-D `x`. When the kernel
+        cannot run, `(checked labels, None)`: labels from `_fused_labels` are unchecked."""
+        if x.ndim == 2 and labels.ndim == 1 and x.shape[-1] > 0:
+            terms = tuple(backend.xp.empty(len(x), x.dtype) for _ in range(3))
+            bad = fused.run("sparse_ce_probs", x, labels, lo[()], hi[()], *terms)
+            if bad == 0:
+                return labels, terms
+        # raises for labels out of range (the kernel's `bad`); a no-op on checked labels
+        return self.check_targets(labels, x.shape), None
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -89,6 +89,11 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "bias_relu",
         "relu_grad",
         "dropout",
+        "row_max_subtract",
+        "row_divide_by_sum",
+        "softmax_grad",
+        "sparse_ce_probs",
+        "sparse_ce_probs_grad",
     }
 
 
@@ -114,6 +119,12 @@ def test_run_takes_only_contiguous_float32_float64_arrays(monkeypatch):
     assert fused.run("leaky_relu", x[:, ::2], np.float32(0.2), np.empty((4, 3), "float32")) is None
     assert fused.run("leaky_relu", *_leaky_args(x.astype("float16"))) is None
     assert fused.run("leaky_relu", *_leaky_args(x.astype("int64"))) is None
+    # integer arrays go only to the kernels that take class labels
+    probs = np.full((4, 3), 1 / 3, "float32")
+    terms = [np.empty(4, "float32") for _ in range(3)]
+    lo, hi = np.float32(1e-7), np.float32(1 - 1e-7)
+    for labels in (np.zeros(4, "int64"), np.zeros(4, "uint8")):
+        assert fused.run("sparse_ce_probs", probs, labels, lo, hi, *terms) == 0
 
 
 @pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
@@ -240,7 +251,11 @@ def test_training_a_model_is_identical(both_ways):
             model.predict(x, verbose=0),
         ]
 
-    kernels = ["adam", "bias_relu", "relu_grad", "dropout", "bias_leaky_relu", "leaky_relu_grad"]
+    kernels = [
+        *("adam", "bias_relu", "relu_grad", "dropout", "bias_leaky_relu", "leaky_relu_grad"),
+        *("row_max_subtract", "row_divide_by_sum", "softmax_grad"),
+        *("sparse_ce_probs", "sparse_ce_probs_grad"),
+    ]
     for a, b in zip(*both_ways(run, expect=kernels)):
         _assert_identical(a, b)
 
@@ -316,3 +331,113 @@ def test_without_numba_everything_takes_the_numpy_path(monkeypatch):
     assert not fused.available()
     y = layers.LeakyReLU(0.2)(np.array([[-1.0, 2.0]], "float32"))
     np.testing.assert_array_equal(y, np.float32([[-0.2, 2.0]]))
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_row_sum_adds_in_numpys_pairwise_order(dtype):
+    """The softmax and loss kernels sum rows as `x.sum(axis=-1)` does, bit for bit: one
+    sequential run below 8 values, 8 partial sums to 128, halves above (the recursion)."""
+    fused._load()  # binds the compiled helper
+    rng = np.random.default_rng(0)
+    for n in [*range(1, 300), 512, 784, 1000, 2049, 5000, 70_001]:
+        # magnitudes over six decades, so a different order would round differently
+        row = (rng.standard_normal(n) * 10 ** rng.uniform(-3, 3, n)).astype(dtype)
+        assert fused._row_sum(row, 0, n) == row.reshape(1, -1).sum(axis=-1)[0], n
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(128, 10), (5, 7, 300), (3, 1000), (8, 1), (6, 129)])
+def test_softmax_forward_and_gradient(both_ways, dtype, shape):
+    from numkeras import activations
+
+    x = _data(shape, dtype) * 8  # inf, -inf, NaN in the first row
+    dy = _data(shape, dtype, seed=1, special=False)
+
+    def run():
+        y = activations.softmax(x)
+        return y, activations.softmax.grad(x, y, dy)
+
+    (y1, g1), (y2, g2) = both_ways(run, expect=["row_max_subtract", "softmax_grad"])
+    _assert_identical(y1, y2)
+    _assert_identical(g1, g2)
+
+
+def test_softmax_over_another_axis_takes_the_numpy_code(both_ways):
+    from numkeras import activations
+
+    x = _data((4, 5, 6), special=False)
+    on, off = both_ways(lambda: activations.softmax(x, axis=1))
+    _assert_identical(on, off)
+    np.testing.assert_allclose(on.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def _probabilities(rows, classes, seed=0):
+    from numkeras import activations
+
+    x = np.random.default_rng(seed).standard_normal((rows, classes)).astype("float32") * 6
+    p = activations.softmax(x)
+    p[0] = 0.0  # label 0's share clipped from below ...
+    p[0, -1] = 1.0
+    p[1] = 0.0  # ... and from above: zero gradient rows
+    p[1, 0] = 1.0
+    return p
+
+
+@pytest.mark.parametrize("label_dtype", ["int64", "int32", "uint8"])
+@pytest.mark.parametrize("column", [False, True])
+def test_sparse_crossentropy_value_and_gradient(both_ways, label_dtype, column):
+    from numkeras import losses
+
+    p = _probabilities(128, 10)
+    labels = np.random.default_rng(1).integers(0, 10, 128).astype(label_dtype)
+    labels[:2] = 0
+    y = labels[:, None] if column else labels
+    weights = np.linspace(0.5, 2, 128).astype("float32")
+
+    def run():
+        loss = losses.SparseCategoricalCrossentropy()
+        value, grad = loss.value_and_grad(y, p)
+        weighted, wgrad = loss.value_and_grad(y, p, sample_weight=weights)
+        return value, grad, weighted, wgrad, loss(y, p)
+
+    results = both_ways(run, expect=["sparse_ce_probs", "sparse_ce_probs_grad"])
+    for a, b in zip(*results):
+        _assert_identical(a, b)
+    grad = results[0][1]
+    assert not grad[:2].any()  # clipped rows: no gradient, as Keras
+
+
+def test_sparse_crossentropy_labels_out_of_range_raise_the_same_error(both_ways):
+    from numkeras import losses
+    from numkeras.errors import ShapeError
+
+    p = _probabilities(6, 4)
+
+    def run():
+        with pytest.raises(ShapeError) as info:
+            losses.SparseCategoricalCrossentropy().value_and_grad(np.array([0, 1, 4, 2, -1, 3]), p)
+        return str(info.value)
+
+    on, off = both_ways(run)
+    assert on == off and "outside [0, 3]" in on and "found -1" in on
+
+
+def test_leaky_relu_with_a_handed_over_bias_inference_matches_training(both_ways):
+    """With the Dense's bias handed over, inference skips writing the biased values back
+    (the training cache needs them); the outputs are the same either way."""
+    z = _data((40, 12), special=False)
+    bias = _data((12,), seed=3, special=False)
+
+    def run():
+        layer = layers.LeakyReLU(0.2)
+        inference = layer.call(z.copy(), workspace={}, bias=bias).copy()
+        biased = z.copy()
+        training = layer.forward(biased, workspace={}, bias=bias)[0]
+        return inference, training, biased
+
+    (i1, t1, b1), (i2, t2, b2) = both_ways(run, expect=["bias_leaky_relu"])
+    for a in (t1, i2, t2):
+        _assert_identical(i1, a)
+    _assert_identical(b1, z + bias)  # the training cache: the biased values
+    _assert_identical(b2, z + bias)
