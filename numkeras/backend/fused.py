@@ -10,9 +10,10 @@ replaces, in the same order, without fast-math (no reassociation, no fused multi
 so results are bit-for-bit identical with or without numba; `tests/backend/test_fused.py`
 checks every kernel against its NumPy reference. Row sums follow NumPy's pairwise order
 (`_row_sum`), and the softmax and cross-entropy kernels leave `np.exp` / `np.log` to NumPy
-(its own SIMD routines), running only the passes around them. The one exception is `bias_tanh`, which
-evaluates tanh as XLA does (its rational approximation, with fused multiply-adds; within
-4e-7 of the exact value) because `np.tanh` is a scalar libm call, too slow to fuse.
+(its own SIMD routines), running only the passes around them. The one exception is
+`bias_tanh`, which evaluates tanh as XLA does (its rational approximation, with fused
+multiply-adds; within 4e-7 of the exact value) because `np.tanh` is a scalar libm call,
+too slow to fuse.
 
 The kernels are used only on the NumPy array module, for C-contiguous float arrays, and
 only while enabled: `NUMKERAS_FUSED=0` in the environment or `set_enabled(False)` turns
@@ -43,7 +44,15 @@ from numkeras.backend.random import FMIX_C1, FMIX_C2, GOLDEN
 _enabled = os.environ.get("NUMKERAS_FUSED", "1").strip().lower() not in ("0", "false", "no")
 _kernels: dict | None = None  # name -> compiled kernel; {} when numba is unavailable
 _FLOATS = (np.dtype("float32"), np.dtype("float64"))
-_LABEL_KERNELS = frozenset({"sparse_ce_probs", "sparse_ce_probs_grad"})
+_LABEL_KERNELS = frozenset(
+    {
+        "sparse_ce_probs",
+        "sparse_ce_probs_grad",
+        "sparse_ce_logits",
+        "sparse_ce_logits_grad",
+        "sparse_argmax_hits",
+    }
+)
 
 
 def set_enabled(enabled: bool) -> None:
@@ -376,6 +385,67 @@ def _sparse_ce_probs_grad(labels, g, s, q, qc, lo, hi, zero, one, out):
     return out
 
 
+def _row_sums(x, out):
+    # out = x.sum(axis=-1) (2-D rows)
+    rows, cols = x.shape
+    for r in range(rows if cols else 0):
+        out[r] = _row_sum(x[r], 0, cols)
+    return out
+
+
+def _sparse_ce_logits(z, lse, labels, values):
+    # losses/crossentropy.py, logits: logp = z - lse (z = x - max, lse = log(sum(exp(z))),
+    # both from the caller), in place in z; values = -logp[label]. Returns how many labels
+    # fall outside [0, classes), as _sparse_ce_probs.
+    rows, cols = z.shape
+    bad = 0
+    for r in range(rows):
+        t = labels[r]
+        if t < 0 or t >= cols:
+            bad += 1
+            continue
+        zr = z[r]
+        lr = lse[r]
+        for c in range(cols):
+            zr[c] -= lr
+        values[r] = -zr[t]
+    return bad
+
+
+def _sparse_ce_logits_grad(labels, g, e, zero, one):
+    # losses/crossentropy.py, its vjp: g[:, None] * (exp(logp) - one_hot), in place in
+    # e = exp(logp)
+    rows, cols = e.shape
+    for r in range(rows):
+        t = labels[r]
+        gr = g[r]
+        er = e[r]
+        for c in range(cols):
+            er[c] = gr * (er[c] - (one if c == t else zero))
+    return e
+
+
+def _sparse_argmax_hits(y, labels):
+    # metrics/accuracy.py: (labels == argmax(y, axis=-1)).sum(), argmax as NumPy's (the
+    # first maximum; the first NaN if there is one)
+    rows, cols = y.shape
+    hits = 0
+    for r in range(rows if cols else 0):
+        yr = y[r]
+        best, m = 0, yr[0]
+        if m == m:
+            for c in range(1, cols):
+                v = yr[c]
+                if v != v:
+                    best = c
+                    break
+                if v > m:
+                    best, m = c, v
+        if labels[r] == best:
+            hits += 1
+    return hits
+
+
 # tanh(x) = x * P(x^2) / Q(x^2) on [-7.9053, 7.9053]: the rational approximation XLA (and
 # so Keras on JAX) evaluates on CPU, from Eigen's `generic_fast_tanh_float`.
 _TANH_CLAMP = 7.90531110763549805
@@ -450,4 +520,8 @@ _PYTHON_KERNELS = {
     "softmax_grad": _softmax_grad,
     "sparse_ce_probs": _sparse_ce_probs,
     "sparse_ce_probs_grad": _sparse_ce_probs_grad,
+    "row_sums": _row_sums,
+    "sparse_ce_logits": _sparse_ce_logits,
+    "sparse_ce_logits_grad": _sparse_ce_logits_grad,
+    "sparse_argmax_hits": _sparse_argmax_hits,
 }

@@ -58,6 +58,12 @@ def _one_hot_like(idx, x):
     return (xp.arange(x.shape[-1]) == idx).astype(x.dtype)
 
 
+def _fusable(x, labels) -> bool:
+    """Whether the sparse cross-entropy kernels may take these arrays: 2-D scores with
+    classes, one label per row (the kernels are on; `fused.run` checks the layouts)."""
+    return fused.available() and x.ndim == 2 and labels.ndim == 1 and x.shape[-1] > 0
+
+
 def _check_axis(axis) -> int:
     if isinstance(axis, bool) or not isinstance(axis, int):
         raise ConfigError(f"`axis` must be an int. Received: axis={axis!r}")
@@ -374,18 +380,17 @@ class SparseCategoricalCrossentropy(Loss):
 
     def _fused_labels(self, y_true, y_pred):
         """`y_true` as `(batch,)` integer labels when the fused kernels will take this batch
-        (probabilities, 2-D and C-contiguous, classes last, no ignore_class), else None.
-        `check_targets` is then skipped: the kernel checks the label range itself, and
-        `forward` raises `check_targets`'s error for a label out of range."""
-        if self.from_logits or self.ignore_class is not None or not fused.available():
-            return None
-        if y_pred.ndim != 2 or self.axis not in (-1, 1) or not y_pred.flags.c_contiguous:
+        (2-D and C-contiguous, classes last, no ignore_class), else None. `check_targets`
+        is then skipped: the kernels check the label range themselves, and `forward`
+        raises `check_targets`'s error for a label out of range."""
+        if self.ignore_class is not None or self.axis not in (-1, 1):
             return None
         if not isinstance(y_true, backend.xp.ndarray) or y_true.dtype.kind not in "iu":
             return None
-        if y_true.shape not in ((len(y_pred),), (len(y_pred), 1)):
+        if y_pred.ndim != 2 or y_true.shape not in ((len(y_pred),), (len(y_pred), 1)):
             return None
-        return y_true.reshape(-1)
+        labels = y_true.reshape(-1)
+        return labels if _fusable(y_pred, labels) else None
 
     def _mask(self, y_true):
         if self.ignore_class is None:
@@ -404,15 +409,24 @@ class SparseCategoricalCrossentropy(Loss):
             labels = xp.where(valid, labels, 0)
         idx = labels[..., None]
         if self.from_logits:
-            logp = _log_softmax(x, -1)
-            values = -_take_last(logp, labels, idx)[..., 0]
+            labels, fast = self._fused_logit_terms(x, labels, y_pred.shape)
+            if fast is None:
+                logp = _log_softmax(x, -1)
+                values = -_take_last(logp, labels, idx)[..., 0]
+            else:
+                logp, values = fast
 
             def local_vjp(g):
-                return g[..., None] * (xp.exp(logp) - _one_hot_like(idx, x))
+                e = xp.exp(logp)
+                if fast is not None and g.dtype == x.dtype:
+                    args = (labels, g, e, x.dtype.type(0), x.dtype.type(1))
+                    if fused.run("sparse_ce_logits_grad", *args) is not None:
+                        return e
+                return g[..., None] * (e - _one_hot_like(idx, x))
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            labels, terms = self._fused_probability_terms(x, labels, lo, hi)
+            labels, terms = self._fused_probability_terms(x, labels, lo, hi, y_pred.shape)
             if terms is None:
                 s = x.sum(axis=-1, keepdims=True)
                 q_t = _take_last(x, labels, idx) / s
@@ -444,17 +458,39 @@ class SparseCategoricalCrossentropy(Loss):
 
         return values, vjp
 
-    def _fused_probability_terms(self, x, labels, lo, hi):
+    def _fused_probability_terms(self, x, labels, lo, hi, pred_shape):
         """`(labels, (s, q_t, qc_t))`: the row sums, the label's share and that share
-        clipped, each `(batch,)`, by one fused kernel pass over 2-D `x`. When the kernel
-        cannot run, `(checked labels, None)`: labels from `_fused_labels` are unchecked."""
-        if x.ndim == 2 and labels.ndim == 1 and x.shape[-1] > 0:
-            terms = tuple(backend.xp.empty(len(x), x.dtype) for _ in range(3))
-            bad = fused.run("sparse_ce_probs", x, labels, lo[()], hi[()], *terms)
-            if bad == 0:
-                return labels, terms
-        # raises for labels out of range (the kernel's `bad`); a no-op on checked labels
-        return self.check_targets(labels, x.shape), None
+        clipped, each `(batch,)`, by one fused kernel pass over 2-D `x`; else
+        `(labels, None)`. `pred_shape` is `y_pred`'s (`x` has the class axis last)."""
+        if not _fusable(x, labels):
+            return labels, None
+        terms = tuple(backend.xp.empty(len(x), x.dtype) for _ in range(3))
+        bad = fused.run("sparse_ce_probs", x, labels, lo[()], hi[()], *terms)
+        if bad == 0:
+            return labels, terms
+        return self._checked_labels(labels, pred_shape), None
+
+    def _fused_logit_terms(self, x, labels, pred_shape):
+        """`(labels, (logp, values))` by the fused kernels over 2-D logits `x`: the same
+        passes as `_log_softmax` and the label pick, with np.exp and np.log left to NumPy;
+        else `(labels, None)`, as `_fused_probability_terms`."""
+        xp = backend.xp
+        if not _fusable(x, labels):
+            return labels, None
+        logp = xp.empty_like(x)
+        lse = xp.empty(len(x), x.dtype)
+        if fused.run("row_max_subtract", x, logp) is not None:
+            if fused.run("row_sums", xp.exp(logp), lse) is not None:
+                xp.log(lse, out=lse)
+                values = xp.empty(len(x), x.dtype)
+                if fused.run("sparse_ce_logits", logp, lse, labels, values) == 0:
+                    return labels, (logp, values)
+        return self._checked_labels(labels, pred_shape), None
+
+    def _checked_labels(self, labels, pred_shape):
+        # The kernels did not run (or found a label out of range) on labels that
+        # `_fused_labels` may have passed unchecked: check them now (raising for the range).
+        return self.check_targets(labels, pred_shape)
 
     def get_config(self) -> dict:
         config = super().get_config()

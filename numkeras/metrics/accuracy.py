@@ -15,6 +15,7 @@ would silently compare the wrong things.
 from __future__ import annotations
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.errors import ShapeError, format_shape
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.reduction import MeanMetricWrapper
@@ -221,8 +222,33 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
 
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        # A training batch (2-D scores, integer labels, no weights) in one fused pass: the
+        # hits are counted exactly, so the result is the same as the general code's.
+        hits = None
+        if sample_weight is None:
+            hits = _fused_hits(y_true, y_pred, self.dtype)
+        if hits is None:
+            super().update_state(y_true, y_pred, sample_weight)
+        else:
+            self.total += float(hits)
+            self.count += len(y_pred)
+
     def get_config(self) -> dict:
         return {"name": self.name, "dtype": self.dtype}
+
+
+def _fused_hits(y_true, y_pred, dtype: str):
+    """How many integer labels equal argmax(y_pred) by the fused kernel, or None when it
+    cannot take these arrays (the general code then runs)."""
+    xp = backend.xp
+    if not (isinstance(y_pred, xp.ndarray) and isinstance(y_true, xp.ndarray)):
+        return None
+    if y_pred.ndim != 2 or y_pred.dtype != dtype or y_true.dtype.kind not in "iu":
+        return None
+    if y_true.shape not in ((len(y_pred),), (len(y_pred), 1)):
+        return None
+    return fused.run("sparse_argmax_hits", y_pred, y_true.reshape(-1))
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):

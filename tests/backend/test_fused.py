@@ -16,7 +16,7 @@ import importlib.util
 import numpy as np
 import pytest
 
-from numkeras import backend, layers, models, optimizers
+from numkeras import backend, layers, losses, models, optimizers
 from numkeras.backend import fused
 from numkeras.utils import set_random_seed
 
@@ -94,6 +94,10 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "softmax_grad",
         "sparse_ce_probs",
         "sparse_ce_probs_grad",
+        "row_sums",
+        "sparse_ce_logits",
+        "sparse_ce_logits_grad",
+        "sparse_argmax_hits",
     }
 
 
@@ -225,7 +229,8 @@ def test_adam_steps_identical(both_ways, dtype):
         _assert_identical(a, b)
 
 
-def test_training_a_model_is_identical(both_ways):
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_training_a_model_is_identical(both_ways, from_logits):
     """A relu/leaky/dropout/softmax classifier trained with Adam: same weights either way."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((96, 12)).astype("float32")
@@ -240,22 +245,26 @@ def test_training_a_model_is_identical(both_ways):
                 layers.Dropout(0.2),
                 layers.Dense(16),
                 layers.LeakyReLU(0.2),
-                layers.Dense(3, activation="softmax"),
+                layers.Dense(3, activation=None if from_logits else "softmax"),
             ]
         )
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        loss = losses.SparseCategoricalCrossentropy(from_logits=from_logits)
+        model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
         history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
         return [
             *model.get_weights(),
             np.array(history.history["loss"]),
+            np.array(history.history["accuracy"]),
             model.predict(x, verbose=0),
         ]
 
     kernels = [
         *("adam", "bias_relu", "relu_grad", "dropout", "bias_leaky_relu", "leaky_relu_grad"),
-        *("row_max_subtract", "row_divide_by_sum", "softmax_grad"),
-        *("sparse_ce_probs", "sparse_ce_probs_grad"),
+        *_CE_KERNELS[from_logits],
+        "sparse_argmax_hits",
     ]
+    if not from_logits:
+        kernels += ["row_max_subtract", "row_divide_by_sum", "softmax_grad"]
     for a, b in zip(*both_ways(run, expect=kernels)):
         _assert_identical(a, b)
 
@@ -384,43 +393,78 @@ def _probabilities(rows, classes, seed=0):
     return p
 
 
+_CE_KERNELS = {
+    False: ["sparse_ce_probs", "sparse_ce_probs_grad"],
+    True: ["row_max_subtract", "row_sums", "sparse_ce_logits", "sparse_ce_logits_grad"],
+}
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
 @pytest.mark.parametrize("label_dtype", ["int64", "int32", "uint8"])
 @pytest.mark.parametrize("column", [False, True])
-def test_sparse_crossentropy_value_and_gradient(both_ways, label_dtype, column):
-    from numkeras import losses
-
-    p = _probabilities(128, 10)
+def test_sparse_crossentropy_value_and_gradient(both_ways, from_logits, label_dtype, column):
+    if from_logits:  # large logits, and a row of infinite ones (NaN loss either way)
+        y_pred = _data((128, 10), special=False) * 30
+        y_pred[2, 3] = np.inf
+    else:
+        y_pred = _probabilities(128, 10)
     labels = np.random.default_rng(1).integers(0, 10, 128).astype(label_dtype)
     labels[:2] = 0
     y = labels[:, None] if column else labels
     weights = np.linspace(0.5, 2, 128).astype("float32")
 
     def run():
-        loss = losses.SparseCategoricalCrossentropy()
-        value, grad = loss.value_and_grad(y, p)
-        weighted, wgrad = loss.value_and_grad(y, p, sample_weight=weights)
-        return value, grad, weighted, wgrad, loss(y, p)
+        loss = losses.SparseCategoricalCrossentropy(from_logits=from_logits)
+        value, grad = loss.value_and_grad(y, y_pred)
+        weighted, wgrad = loss.value_and_grad(y, y_pred, sample_weight=weights)
+        values = losses.sparse_categorical_crossentropy(y, y_pred, from_logits=from_logits)
+        return value, grad, weighted, wgrad, loss(y, y_pred), values
 
-    results = both_ways(run, expect=["sparse_ce_probs", "sparse_ce_probs_grad"])
+    results = both_ways(run, expect=_CE_KERNELS[from_logits])
     for a, b in zip(*results):
         _assert_identical(a, b)
-    grad = results[0][1]
-    assert not grad[:2].any()  # clipped rows: no gradient, as Keras
+    if not from_logits:
+        assert not results[0][1][:2].any()  # clipped rows: no gradient, as Keras
 
 
-def test_sparse_crossentropy_labels_out_of_range_raise_the_same_error(both_ways):
-    from numkeras import losses
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_crossentropy_labels_out_of_range_raise_the_same_error(both_ways, from_logits):
     from numkeras.errors import ShapeError
 
     p = _probabilities(6, 4)
 
     def run():
+        loss = losses.SparseCategoricalCrossentropy(from_logits=from_logits)
         with pytest.raises(ShapeError) as info:
-            losses.SparseCategoricalCrossentropy().value_and_grad(np.array([0, 1, 4, 2, -1, 3]), p)
+            loss.value_and_grad(np.array([0, 1, 4, 2, -1, 3]), p)
         return str(info.value)
 
     on, off = both_ways(run)
     assert on == off and "outside [0, 3]" in on and "found -1" in on
+
+
+def test_sparse_categorical_accuracy(both_ways):
+    """Counts as NumPy's argmax picks: the first of tied maxima, the first NaN."""
+    from numkeras import metrics
+
+    scores = np.random.default_rng(2).integers(0, 3, (200, 5)).astype("float32")  # many ties
+    scores[:3] = [[np.nan, 2, 2, 0, 0], [1, 1, np.nan, 3, 0], [-np.inf] * 5]
+    labels = np.random.default_rng(3).integers(0, 5, 200)
+    labels[:3] = [0, 2, 0]
+    weights = np.linspace(0, 1, 200).astype("float32")
+
+    def run():
+        plain, column, weighted = (metrics.SparseCategoricalAccuracy() for _ in range(3))
+        for rows in (slice(0, 128), slice(128, 200)):
+            plain.update_state(labels[rows], scores[rows])
+            column.update_state(labels[rows, None].astype("uint8"), scores[rows])
+            weighted.update_state(labels[rows], scores[rows], sample_weight=weights[rows])
+        return [plain.result(), column.result(), weighted.result(), plain.count]
+
+    on, off = both_ways(run, expect=["sparse_argmax_hits"])
+    assert on == off
+    expected = (labels == np.argmax(scores, axis=-1)).mean()
+    assert on[0] == on[1] == expected and on[3] == 200
 
 
 def test_leaky_relu_with_a_handed_over_bias_inference_matches_training(both_ways):
