@@ -67,8 +67,9 @@ def available() -> bool:
 
 
 def run(name: str, *args):
-    """Run kernel `name` on `args` and return its result, or None: then the caller runs
-    its NumPy code. None when the kernels are off or unavailable, when an array argument
+    """Run kernel `name` on `args`; return its result (a count, for the kernels that
+    count), True for the kernels that only write their outputs, or None: then the caller
+    runs its NumPy code. None when the kernels are off or unavailable, when an array argument
     is not C-contiguous float32/float64 (float16, strided views), or when the
     kernel fails to compile for these types (it is then dropped, with one warning;
     nothing has been written, as compilation comes before execution).
@@ -89,7 +90,7 @@ def run(name: str, *args):
         ):
             return None
     try:
-        return kernel(*args)
+        result = kernel(*args)
     except Exception as e:  # a numba typing or lowering error
         _kernels.pop(name, None)
         warnings.warn(
@@ -99,6 +100,7 @@ def run(name: str, *args):
             stacklevel=2,
         )
         return None
+    return True if result is None else result
 
 
 def _load() -> dict:
@@ -139,6 +141,8 @@ def _compile_all(numba) -> dict:
 # ----------------------------------------------------------------------------------------
 # The kernels, as plain Python loops (numba compiles them). Each comment names the NumPy
 # code it matches bit for bit. Arrays are 1-D or C-contiguous 2-D, as the callers pass.
+# They write into their arguments and return nothing (or a count): returning an array
+# would box a new ndarray object for Python, ~1.4 us a call.
 
 
 def _adam(p, g, m, v, alpha, c1, c2, eps):
@@ -151,7 +155,6 @@ def _adam(p, g, m, v, alpha, c1, c2, eps):
         m[i] = mi
         v[i] = vi
         p[i] -= mi / (math.sqrt(vi) + eps) * alpha
-    return p
 
 
 def _leaky_relu(x, slope, out):
@@ -162,7 +165,6 @@ def _leaky_relu(x, slope, out):
         xi = xf[i]
         a = xi * slope
         of[i] = a if a > xi or a != a else xi
-    return out
 
 
 def _bias_leaky_relu(z, b, slope, keep, out):
@@ -179,7 +181,6 @@ def _bias_leaky_relu(z, b, slope, keep, out):
                 zr[c] = x
             a = x * slope
             orow[c] = a if a > x or a != a else x
-    return out
 
 
 def _leaky_relu_grad(x, dy, above, below):
@@ -189,7 +190,6 @@ def _leaky_relu_grad(x, dy, above, below):
     df = dy.reshape(-1)
     for i in range(xf.shape[0]):
         df[i] *= above if xf[i] >= 0 else below
-    return dy
 
 
 def _bias_relu(z, b, zero):
@@ -200,7 +200,6 @@ def _bias_relu(z, b, zero):
         for c in range(cols):
             s = zr[c] + b[c]
             zr[c] = s if s > 0 or s != s else zero
-    return z
 
 
 def _relu_grad(x, dy, one, zero):
@@ -210,7 +209,6 @@ def _relu_grad(x, dy, one, zero):
     df = dy.reshape(-1)
     for i in range(xf.shape[0]):
         df[i] *= one if xf[i] > 0 else zero
-    return dy
 
 
 def _dropout(x, key0, key1, threshold, scale, zero, mask, out):
@@ -238,7 +236,6 @@ def _dropout(x, key0, key1, threshold, scale, zero, mask, out):
         k = scale if h >= threshold else zero
         mf[i] = k
         of[i] = xf[i] * k
-    return out
 
 
 def _block_sum(row, start, n):
@@ -321,7 +318,6 @@ def _row_max_subtract(x, out):
         orow = out[r]
         for c in range(cols):
             orow[c] = xr[c] - m
-    return out
 
 
 def _row_divide_by_sum(y):
@@ -332,7 +328,6 @@ def _row_divide_by_sum(y):
         s = _row_sum(yr, 0, cols)
         for c in range(cols):
             yr[c] /= s
-    return y
 
 
 def _softmax_grad(y, dy, out):
@@ -345,7 +340,6 @@ def _softmax_grad(y, dy, out):
         s = _row_sum(orow, 0, cols)
         for c in range(cols):
             orow[c] = (dr[c] - s) * yr[c]
-    return out
 
 
 def _sparse_ce_probs(x, labels, lo, hi, s, q, qc):
@@ -382,7 +376,6 @@ def _sparse_ce_probs_grad(labels, g, s, q, qc, lo, hi, zero, one, out):
         orow = out[r]
         for c in range(cols):
             orow[c] = d * ((one if c == t else zero) - qr)
-    return out
 
 
 def _row_sums(x, out):
@@ -390,7 +383,6 @@ def _row_sums(x, out):
     rows, cols = x.shape
     for r in range(rows if cols else 0):
         out[r] = _row_sum(x[r], 0, cols)
-    return out
 
 
 def _sparse_ce_logits(z, lse, labels, values):
@@ -422,7 +414,6 @@ def _sparse_ce_logits_grad(labels, g, e, zero, one):
         er = e[r]
         for c in range(cols):
             er[c] = gr * (er[c] - (one if c == t else zero))
-    return e
 
 
 def _sparse_argmax_hits(y, labels):
@@ -444,6 +435,42 @@ def _sparse_argmax_hits(y, labels):
         if labels[r] == best:
             hits += 1
     return hits
+
+
+def _bce_terms(x, lo, hi, one, pq):
+    # losses/crossentropy.py, binary on probabilities: p = minimum(maximum(x, lo), hi) into
+    # pq[0], not_p = 1 - p into pq[1] (one array, so np.log takes both in one call)
+    rows, cols = x.shape
+    for r in range(rows):
+        xr, pr, nr = x[r], pq[0, r], pq[1, r]
+        for c in range(cols):
+            v = xr[c]
+            v = lo if v < lo else v
+            v = hi if v > hi else v
+            pr[c] = v
+            nr[c] = one - v
+
+
+def _bce_values(y, logs, one, n, elem, values):
+    # ... elem = -(y * log(p) + (1 - y) * log(1 - p)); values = elem.sum(axis=-1) / n
+    rows, cols = y.shape
+    for r in range(rows if cols else 0):
+        yr, lp, lq, er = y[r], logs[0, r], logs[1, r], elem[r]
+        for c in range(cols):
+            er[c] = -(yr[c] * lp[c] + (one - yr[c]) * lq[c])
+        values[r] = _row_sum(er, 0, cols) / n
+
+
+def _bce_grad(x, y, pq, g, n, lo, hi, one, zero, out):
+    # ... its vjp: where(lo < x < hi, (g / n)[:, None] * ((1 - y) / (1 - p) - y / p), 0)
+    rows, cols = x.shape
+    for r in range(rows):
+        xr, yr, pr, nr, orow = x[r], y[r], pq[0, r], pq[1, r], out[r]
+        gn = g[r] / n
+        for c in range(cols):
+            v, t = xr[c], yr[c]
+            d = (one - t) / nr[c] - t / pr[c]
+            orow[c] = gn * d if v > lo and v < hi else zero
 
 
 # tanh(x) = x * P(x^2) / Q(x^2) on [-7.9053, 7.9053]: the rational approximation XLA (and
@@ -484,7 +511,6 @@ def _bias_tanh(z, b, coef):
             y = x if a < tiny else y
             y = (one if x > 0 else -one) if a >= big else y
             zr[j] = y
-    return z
 
 
 def _tanh_grad(y, dy, one):
@@ -494,7 +520,6 @@ def _tanh_grad(y, dy, one):
     for i in range(yf.shape[0]):
         yi = yf[i]
         df[i] = (one - yi * yi) * df[i]
-    return dy
 
 
 @functools.cache
@@ -524,4 +549,7 @@ _PYTHON_KERNELS = {
     "sparse_ce_logits": _sparse_ce_logits,
     "sparse_ce_logits_grad": _sparse_ce_logits_grad,
     "sparse_argmax_hits": _sparse_argmax_hits,
+    "bce_terms": _bce_terms,
+    "bce_values": _bce_values,
+    "bce_grad": _bce_grad,
 }

@@ -177,9 +177,11 @@ class Dense(Layer):
             dz = grad_output
         elif self._fusable == "relu":  # in place: the executor owns grad_output
             t = grad_output.dtype.type
-            dz = fused.run("relu_grad", y, grad_output, t(1), t(0))
+            if fused.run("relu_grad", y, grad_output, t(1), t(0)) is not None:
+                dz = grad_output
         elif self._fusable == "tanh":
-            dz = fused.run("tanh_grad", y, grad_output, grad_output.dtype.type(1))
+            if fused.run("tanh_grad", y, grad_output, grad_output.dtype.type(1)) is not None:
+                dz = grad_output
         if dz is None:
             dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])

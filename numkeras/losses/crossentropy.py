@@ -104,6 +104,28 @@ class _OneHotTargets:
         return ""
 
 
+def _fused_binary_terms(x, y, lo, hi, axis: int):
+    """`(pq, values)` of `BinaryCrossentropy` on probabilities by the fused kernels:
+    `pq` stacks the clipped `p` and `1 - p`, `values` the per-row means. The same float
+    operations as the NumPy code, with np.log left to NumPy (one call for both logs).
+    None unless the kernels take these arrays: 2-D, the mean over the last axis, targets
+    of the same shape and dtype."""
+    xp = backend.xp
+    if not fused.available() or x.ndim != 2 or axis not in (-1, 1):
+        return None
+    if not isinstance(y, xp.ndarray) or y.shape != x.shape or y.dtype != x.dtype:
+        return None
+    t = x.dtype.type
+    pq = xp.empty((2, *x.shape), x.dtype)
+    if fused.run("bce_terms", x, lo, hi, t(1), pq) is None:
+        return None
+    values = xp.empty(len(x), x.dtype)
+    args = (y, xp.log(pq), t(1), t(x.shape[-1]), xp.empty_like(x), values)
+    if fused.run("bce_values", *args) is None:
+        return None
+    return pq, values
+
+
 class BinaryCrossentropy(Loss):
     """Cross-entropy for 0/1 targets: `-mean(y*log(p) + (1-y)*log(1-p), axis)`.
 
@@ -149,16 +171,27 @@ class BinaryCrossentropy(Loss):
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            p = _clip(x, lo, hi)
-            not_y, not_p = 1 - y, 1 - p
-            elem = -(y * xp.log(p) + not_y * xp.log(not_p))
+            fast = _fused_binary_terms(x, y, lo[()], hi[()], axis)
+            if fast is None:
+                p = _clip(x, lo, hi)
+                not_p = 1 - p
+                elem = -(y * xp.log(p) + (1 - y) * xp.log(not_p))
+            else:
+                (p, not_p), values = fast
 
             def vjp(g):
+                if fast is not None and g.dtype == x.dtype:
+                    out, t = xp.empty_like(x), x.dtype.type
+                    args = (x, y, fast[0], g, t(n), lo[()], hi[()], t(1), t(0), out)
+                    if fused.run("bce_grad", *args) is not None:
+                        return out
                 inside = (x > lo) & (x < hi)  # clipped entries get no gradient, as in Keras
-                d = not_y / not_p - y / p
+                d = (1 - y) / not_p - y / p
                 grad = xp.where(inside, xp.expand_dims(g / n, axis) * d, 0)
                 return grad.astype(x.dtype, copy=False)
 
+            if fast is not None:
+                return values, vjp
         # the mean as sum / n: what np.mean computes, without its Python-level wrapper
         return elem.sum(axis=axis) / n, vjp
 

@@ -98,6 +98,9 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "sparse_ce_logits",
         "sparse_ce_logits_grad",
         "sparse_argmax_hits",
+        "bce_terms",
+        "bce_values",
+        "bce_grad",
     }
 
 
@@ -229,12 +232,33 @@ def test_adam_steps_identical(both_ways, dtype):
         _assert_identical(a, b)
 
 
-@pytest.mark.parametrize("from_logits", [False, True])
-def test_training_a_model_is_identical(both_ways, from_logits):
-    """A relu/leaky/dropout/softmax classifier trained with Adam: same weights either way."""
+@pytest.mark.parametrize("head", ["softmax", "logits", "sigmoid"])
+def test_training_a_model_is_identical(both_ways, head):
+    """A relu/leaky/dropout classifier trained with Adam: same weights either way."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((96, 12)).astype("float32")
     y = rng.integers(0, 3, 96)
+    output, loss, kernels = {
+        "softmax": (
+            layers.Dense(3, activation="softmax"),
+            losses.SparseCategoricalCrossentropy(),
+            [*_CE_KERNELS[False], "row_max_subtract", "row_divide_by_sum", "softmax_grad"],
+        ),
+        "logits": (
+            layers.Dense(3),
+            losses.SparseCategoricalCrossentropy(from_logits=True),
+            _CE_KERNELS[True],
+        ),
+        "sigmoid": (
+            layers.Dense(1, activation="sigmoid"),
+            losses.BinaryCrossentropy(),
+            ["bce_terms", "bce_values", "bce_grad"],
+        ),
+    }[head]
+    if head == "sigmoid":
+        y = (y > 0).astype("float32")
+    else:
+        kernels = [*kernels, "sparse_argmax_hits"]
 
     def run():
         set_random_seed(3)
@@ -245,10 +269,9 @@ def test_training_a_model_is_identical(both_ways, from_logits):
                 layers.Dropout(0.2),
                 layers.Dense(16),
                 layers.LeakyReLU(0.2),
-                layers.Dense(3, activation=None if from_logits else "softmax"),
+                output.from_config(output.get_config()),
             ]
         )
-        loss = losses.SparseCategoricalCrossentropy(from_logits=from_logits)
         model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
         history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
         return [
@@ -258,13 +281,7 @@ def test_training_a_model_is_identical(both_ways, from_logits):
             model.predict(x, verbose=0),
         ]
 
-    kernels = [
-        *("adam", "bias_relu", "relu_grad", "dropout", "bias_leaky_relu", "leaky_relu_grad"),
-        *_CE_KERNELS[from_logits],
-        "sparse_argmax_hits",
-    ]
-    if not from_logits:
-        kernels += ["row_max_subtract", "row_divide_by_sum", "softmax_grad"]
+    kernels += ["adam", "bias_relu", "relu_grad", "dropout", "bias_leaky_relu", "leaky_relu_grad"]
     for a, b in zip(*both_ways(run, expect=kernels)):
         _assert_identical(a, b)
 
@@ -441,6 +458,29 @@ def test_sparse_crossentropy_labels_out_of_range_raise_the_same_error(both_ways,
 
     on, off = both_ways(run)
     assert on == off and "outside [0, 3]" in on and "found -1" in on
+
+
+@pytest.mark.parametrize("shape", [(256, 1), (32, 7), (5, 300)])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_binary_crossentropy_value_and_gradient(both_ways, shape, label_smoothing):
+    from numkeras import activations
+
+    p = activations.sigmoid(_data(shape, special=False) * 20)  # many clipped at 0 and 1
+    p.reshape(-1)[:3] = [0.0, 1.0, 1e-9]
+    y = (np.random.default_rng(4).random(shape) > 0.5).astype("float32")
+    targets = y[:, 0] if shape[1] == 1 else y  # (batch,) targets for one output unit
+    weights = np.linspace(0.5, 2, shape[0]).astype("float32")
+
+    def run():
+        loss = losses.BinaryCrossentropy(label_smoothing=label_smoothing)
+        value, grad = loss.value_and_grad(targets, p)
+        weighted, wgrad = loss.value_and_grad(targets, p, sample_weight=weights)
+        return value, grad, weighted, wgrad, losses.binary_crossentropy(y, p)
+
+    results = both_ways(run, expect=["bce_terms", "bce_values", "bce_grad"])
+    for a, b in zip(*results):
+        _assert_identical(a, b)
+    assert not results[0][1].reshape(-1)[:2].any()  # clipped: no gradient, as Keras
 
 
 def test_sparse_categorical_accuracy(both_ways):
