@@ -131,10 +131,10 @@ def _compile_all(numba) -> dict:
             warnings.warn(f"numba cache unavailable ({e}); compiling in memory", stacklevel=3)
             return numba.njit(fn, **options)
 
-    global _block_sum, _row_sum
-    if not hasattr(_row_sum, "py_func"):  # the kernels call the compiled helpers
-        _block_sum = jit("block_sum", _block_sum)
-        _row_sum = jit("row_sum", _row_sum)
+    helpers = globals()
+    for name in _HELPERS:  # the kernels call the compiled helpers
+        if not hasattr(helpers[name], "py_func"):
+            helpers[name] = jit(name, helpers[name])
     return {name: jit(name, fn) for name, fn in _PYTHON_KERNELS.items()}
 
 
@@ -271,8 +271,7 @@ def _row_sum(row, start, n):
     # row[start:start + n].sum(), NumPy's pairwise summation: above 128 values, the halves
     # (cut at a multiple of 8) are summed apart and added. Row reductions over the last
     # axis (x.sum(axis=-1)) run it once per row. Written with an explicit stack, as numba
-    # cannot cache recursive functions; _compile_all binds the names it calls to their
-    # compiled versions.
+    # cannot cache recursive functions (one segfaulted when loaded from the cache).
     if n <= 128:
         return _block_sum(row, start, n)
     starts = np.empty(64, np.int64)  # pending ranges; each level halves n, so 64 suffice
@@ -342,17 +341,26 @@ def _softmax_grad(y, dy, out):
             orow[c] = (dr[c] - s) * yr[c]
 
 
+def _bad_labels(labels, classes):
+    # how many labels fall outside [0, classes): the label kernels return it before
+    # writing anything, and their caller raises its error
+    bad = 0
+    for r in range(labels.shape[0]):
+        t = labels[r]
+        if t < 0 or t >= classes:
+            bad += 1
+    return bad
+
+
 def _sparse_ce_probs(x, labels, lo, hi, s, q, qc):
     # losses/crossentropy.py, probabilities: s = x.sum(-1); q = x[label] / s;
-    # qc = minimum(maximum(q, lo), hi). Returns how many labels fall outside
-    # [0, classes): the caller then raises its error (nothing it keeps was written).
+    # qc = minimum(maximum(q, lo), hi). Returns _bad_labels (0: all written).
     rows, cols = x.shape
-    bad = 0
+    bad = _bad_labels(labels, cols)
+    if bad:
+        return bad
     for r in range(rows):
         t = labels[r]
-        if t < 0 or t >= cols:
-            bad += 1
-            continue
         xr = x[r]
         sr = _row_sum(xr, 0, cols)
         qr = xr[t] / sr
@@ -361,7 +369,7 @@ def _sparse_ce_probs(x, labels, lo, hi, s, q, qc):
         s[r] = sr
         q[r] = qr
         qc[r] = c
-    return bad
+    return 0
 
 
 def _sparse_ce_probs_grad(labels, g, s, q, qc, lo, hi, zero, one, out):
@@ -387,21 +395,18 @@ def _row_sums(x, out):
 
 def _sparse_ce_logits(z, lse, labels, values):
     # losses/crossentropy.py, logits: logp = z - lse (z = x - max, lse = log(sum(exp(z))),
-    # both from the caller), in place in z; values = -logp[label]. Returns how many labels
-    # fall outside [0, classes), as _sparse_ce_probs.
+    # both from the caller), in place in z; values = -logp[label]. Returns _bad_labels.
     rows, cols = z.shape
-    bad = 0
+    bad = _bad_labels(labels, cols)
+    if bad:
+        return bad
     for r in range(rows):
-        t = labels[r]
-        if t < 0 or t >= cols:
-            bad += 1
-            continue
         zr = z[r]
         lr = lse[r]
         for c in range(cols):
             zr[c] -= lr
-        values[r] = -zr[t]
-    return bad
+        values[r] = -zr[labels[r]]
+    return 0
 
 
 def _sparse_ce_logits_grad(labels, g, e, zero, one):
@@ -529,6 +534,9 @@ def tanh_coefficients(dtype) -> np.ndarray:
     coef.setflags(write=False)
     return coef
 
+
+# Functions the kernels call, compiled (and bound to these names) before any kernel.
+_HELPERS = ("_block_sum", "_row_sum", "_bad_labels")
 
 _PYTHON_KERNELS = {
     "bias_tanh": _bias_tanh,
