@@ -491,10 +491,10 @@ def _softmax_grad(x, y, dy, axis=-1):
     xp = backend.xp
     if y is None:
         y = softmax(x, axis)
-    rows = _rows(y, axis)
-    if rows is not None and dy.shape == y.shape and dy.dtype == y.dtype:
+    rows, dy_rows = _rows(y, axis), _rows(dy, axis)
+    if rows is not None and dy_rows is not None and dy.shape == y.shape and dy.dtype == y.dtype:
         dx = _new(y)
-        if fused.run("softmax_grad", rows, _rows(dy, -1), _rows(dx, -1)) is not None:
+        if fused.run("softmax_grad", rows, dy_rows, _rows(dx, -1)) is not None:
             return dx
     dx = xp.multiply(dy, y, out=_new(y))
     s = dx.sum(axis=axis, keepdims=True)

@@ -501,7 +501,9 @@ class SparseCategoricalCrossentropy(Loss):
         bad = fused.run("sparse_ce_probs", x, labels, lo[()], hi[()], *terms)
         if bad == 0:
             return labels, terms
-        return self._checked_labels(labels, pred_shape), None
+        # the kernels did not run, or found a label out of range, on labels that
+        # `_fused_labels` may have passed unchecked: check them (raising for the range)
+        return self.check_targets(labels, pred_shape), None
 
     def _fused_logit_terms(self, x, labels, pred_shape):
         """`(labels, (logp, values))` by the fused kernels over 2-D logits `x`: the same
@@ -518,12 +520,9 @@ class SparseCategoricalCrossentropy(Loss):
                 values = xp.empty(len(x), x.dtype)
                 if fused.run("sparse_ce_logits", logp, lse, labels, values) == 0:
                     return labels, (logp, values)
-        return self._checked_labels(labels, pred_shape), None
-
-    def _checked_labels(self, labels, pred_shape):
-        # The kernels did not run (or found a label out of range) on labels that
-        # `_fused_labels` may have passed unchecked: check them now (raising for the range).
-        return self.check_targets(labels, pred_shape)
+        # the kernels did not run, or found a label out of range, on labels that
+        # `_fused_labels` may have passed unchecked: check them (raising for the range)
+        return self.check_targets(labels, pred_shape), None
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -389,6 +389,22 @@ def test_softmax_forward_and_gradient(both_ways, dtype, shape):
     _assert_identical(g1, g2)
 
 
+def test_softmax_gradient_of_a_strided_gradient_takes_the_numpy_code(both_ways):
+    from numkeras import activations
+
+    x = _data((16, 10), special=False)
+    dy = _data((16, 20), seed=1, special=False)[:, ::2]  # a view: not C-contiguous
+
+    def run():
+        y = activations.softmax(x)
+        return activations.softmax.grad(x, y, dy)
+
+    on, off = both_ways(run, expect=["row_max_subtract"])
+    _assert_identical(on, off)
+    if HAVE_NUMBA:  # not handed to the kernel, which would fail to compile and be dropped
+        assert "softmax_grad" in fused._load()
+
+
 def test_softmax_over_another_axis_takes_the_numpy_code(both_ways):
     from numkeras import activations
 
