@@ -31,6 +31,7 @@ array([-0.2,  2. ], dtype=float32)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
@@ -59,6 +60,32 @@ def set_enabled(enabled: bool) -> None:
     """Turn the fused kernels on or off for this process (on by default when available)."""
     global _enabled
     _enabled = bool(enabled)
+
+
+def kernel_names() -> list[str]:
+    """The names of every fused kernel, whether or not numba is installed."""
+    return list(_PYTHON_KERNELS)
+
+
+@contextlib.contextmanager
+def without(*names: str):
+    """Inside the block, the named kernels do not run (their callers run the NumPy code);
+    the others still do. For measuring what a kernel buys (`python -m bench.kernels_ab`).
+
+    >>> x, out = np.ones(3, "float32"), np.empty(3, "float32")
+    >>> with without("leaky_relu"):
+    ...     run("leaky_relu", x, np.float32(0.2), out) is None
+    True
+    """
+    unknown = sorted(set(names) - set(_PYTHON_KERNELS))
+    if unknown:
+        raise ValueError(f"No fused kernel named {unknown}; the kernels: {kernel_names()}.")
+    kernels = _load()
+    removed = {n: kernels.pop(n) for n in names if n in kernels}
+    try:
+        yield
+    finally:
+        kernels.update(removed)
 
 
 def available() -> bool:

@@ -541,3 +541,18 @@ def test_leaky_relu_with_a_handed_over_bias_inference_matches_training(both_ways
         _assert_identical(i1, a)
     _assert_identical(b1, z + bias)  # the training cache: the biased values
     _assert_identical(b2, z + bias)
+
+
+def test_without_runs_the_numpy_code_for_the_named_kernels_only(monkeypatch):
+    monkeypatch.setattr(fused, "_enabled", True)
+    x, out = np.ones((2, 3), "float32"), np.empty((2, 3), "float32")
+    with fused.without("leaky_relu"):
+        assert fused.run("leaky_relu", x, np.float32(0.2), out) is None
+        if HAVE_NUMBA:  # the others still run
+            assert fused.run("relu_grad", x, out, np.float32(1), np.float32(0)) is not None
+    if HAVE_NUMBA:
+        assert fused.run("leaky_relu", x, np.float32(0.2), out) is not None  # restored
+    with pytest.raises(ValueError, match="No fused kernel named \\['nope'\\]"):
+        with fused.without("nope"):
+            pass
+    assert "adam" in fused.kernel_names()

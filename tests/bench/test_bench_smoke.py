@@ -202,3 +202,15 @@ def test_keras_runner_is_lazy_and_optional():
         assert "keras" not in sys.modules
     if importlib.util.find_spec("torch") is None:
         assert "torch" not in sys.modules
+
+
+@pytest.mark.skipif(importlib.util.find_spec("numba") is None, reason="needs numba")
+def test_kernels_ab_pairs_rounds_with_and_without_the_kernels(capsys):
+    from bench.kernels_ab import main as kernels_ab
+
+    report = kernels_ab(["--w3-rows", "200", "--rounds", "2", "--kernels", "adam,relu_grad"])
+    assert report["kernels"] == ["adam", "relu_grad"]
+    assert 0 <= report["rounds_won"] <= 2 and report["speedup"] > 0
+    assert "faster in" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        kernels_ab(["--kernels", "nope"])
