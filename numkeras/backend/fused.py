@@ -88,6 +88,22 @@ def without(*names: str):
         kernels.update(removed)
 
 
+def row_labels(y_true, scores):
+    """`y_true` as `(rows,)` integer labels when it holds one per row of 2-D `scores`
+    (shape `(rows,)` or `(rows, 1)`), the form the label kernels take; else None.
+
+    >>> row_labels(np.array([[2], [0]]), np.zeros((2, 3), "float32"))
+    array([2, 0])
+    """
+    if not (isinstance(y_true, np.ndarray) and isinstance(scores, np.ndarray)):
+        return None
+    if y_true.dtype.kind not in "iu" or scores.ndim != 2:
+        return None
+    if y_true.shape not in ((len(scores),), (len(scores), 1)):
+        return None
+    return y_true.reshape(-1)
+
+
 def available() -> bool:
     """Whether fused kernels will run: enabled, numba importable, NumPy array module."""
     return _enabled and backend.xp is np and bool(_load())

@@ -418,12 +418,8 @@ class SparseCategoricalCrossentropy(Loss):
         raises `check_targets`'s error for a label out of range."""
         if self.ignore_class is not None or self.axis not in (-1, 1):
             return None
-        if not isinstance(y_true, backend.xp.ndarray) or y_true.dtype.kind not in "iu":
-            return None
-        if y_pred.ndim != 2 or y_true.shape not in ((len(y_pred),), (len(y_pred), 1)):
-            return None
-        labels = y_true.reshape(-1)
-        return labels if _fusable(y_pred, labels) else None
+        labels = fused.row_labels(y_true, y_pred)
+        return labels if labels is not None and _fusable(y_pred, labels) else None
 
     def _mask(self, y_true):
         if self.ignore_class is None:

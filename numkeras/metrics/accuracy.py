@@ -241,14 +241,10 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 def _fused_hits(y_true, y_pred, dtype: str):
     """How many integer labels equal argmax(y_pred) by the fused kernel, or None when it
     cannot take these arrays (the general code then runs)."""
-    xp = backend.xp
-    if not (isinstance(y_pred, xp.ndarray) and isinstance(y_true, xp.ndarray)):
+    labels = fused.row_labels(y_true, y_pred)
+    if labels is None or y_pred.dtype != dtype:
         return None
-    if y_pred.ndim != 2 or y_pred.dtype != dtype or y_true.dtype.kind not in "iu":
-        return None
-    if y_true.shape not in ((len(y_pred),), (len(y_pred), 1)):
-        return None
-    return fused.run("sparse_argmax_hits", y_pred, y_true.reshape(-1))
+    return fused.run("sparse_argmax_hits", y_pred, labels)
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
