@@ -71,6 +71,17 @@ def _with_grad(grad):
     return attach
 
 
+def _fused(name, arrays, *constants):
+    """Kernel `name`(*arrays, *constants, out) of `backend.fused`, `out` a new array shaped
+    like `arrays[0]`; None when it does not run (no numba, float64 for the float32-only
+    kernels, strided arrays, arrays that would broadcast): the caller's NumPy code runs."""
+    x = arrays[0]
+    if any(a.shape != x.shape for a in arrays):
+        return None
+    out = _new(x)
+    return out if fused.run(name, *arrays, *constants, out) is not None else None
+
+
 def _mask_mul(dy, mask):
     """dy * mask as a new array of dy's dtype (mask is boolean)."""
     return backend.xp.multiply(dy, mask, out=_new(dy))
@@ -94,6 +105,8 @@ def _select_grad(x, neg_slope, pos_slope: float, dy):
 def _sigmoid_into(x, out):
     # 1 / (1 + exp(-x)): exp overflows to inf only for x < -88 (float32), giving
     # exactly 0 where the true value is below 1e-38; silence that benign warning.
+    if fused.run("sigmoid", x, out) is not None:
+        return out
     xp = backend.xp
     xp.negative(x, out=out)
     with np.errstate(over="ignore"):
@@ -106,6 +119,8 @@ def _sigmoid_into(x, out):
 def _softplus_into(x, out):
     # max(x, 0) + log1p(exp(-|x|)): as exact as logaddexp(x, 0), ~2x faster for float32.
     # `out` must not alias `x`.
+    if fused.run("softplus", x, out) is not None:
+        return out
     xp = backend.xp
     xp.abs(x, out=out)
     xp.negative(out, out=out)
@@ -244,6 +259,10 @@ def _elu_grad(x, y, dy, alpha=1.0):
     if y is None:
         y = elu(x, alpha)
     # For x <= 0: d/dx alpha*(e^x - 1) = alpha*e^x = y + alpha; 1 for x > 0.
+    t = y.dtype.type
+    dx = _fused("elu_grad", (x, y, dy), t(alpha), t(1), t(1), t(0))
+    if dx is not None:
+        return dx
     return _select_grad(x, xp.add(y, alpha, out=_new(y)), 1.0, dy)
 
 
@@ -258,6 +277,10 @@ def elu(x, alpha=1.0):
     xp = backend.xp
     x = _float(x)
     alpha = _scalar(alpha, "alpha")
+    t = x.dtype.type
+    y = _fused("elu", (x,), t(alpha), t(1))
+    if y is not None:
+        return y
     y = xp.minimum(x, 0, out=_new(x))  # min() keeps expm1 from overflowing
     xp.expm1(y, out=y)
     y *= alpha
@@ -269,6 +292,10 @@ def _selu_grad(x, y, dy):
     xp = backend.xp
     if y is None:
         y = selu(x)
+    t = y.dtype.type
+    dx = _fused("elu_grad", (x, y, dy), t(_SELU_SCALE * _SELU_ALPHA), t(_SELU_SCALE), t(1), t(0))
+    if dx is not None:
+        return dx
     slope = xp.add(y, _SELU_SCALE * _SELU_ALPHA, out=_new(y))
     return _select_grad(x, slope, _SELU_SCALE, dy)
 
@@ -281,6 +308,11 @@ def selu(x):
     >>> selu(np.array([-1.0, 1.0], dtype="float32"))
     array([-1.1113307,  1.050701 ], dtype=float32)
     """
+    x = _float(x)
+    t = x.dtype.type
+    y = _fused("elu", (x,), t(_SELU_ALPHA), t(_SELU_SCALE))
+    if y is not None:
+        return y
     y = elu(x, _SELU_ALPHA)
     y *= _SELU_SCALE
     return y
@@ -321,6 +353,9 @@ def _sigmoid_grad(x, y, dy):
     xp = backend.xp
     if y is None:
         y = sigmoid(x)
+    dx = _fused("sigmoid_grad", (y, dy), y.dtype.type(1))
+    if dx is not None:
+        return dx
     dx = xp.subtract(1, y, out=_new(y))
     dx *= y
     dx *= dy
@@ -430,7 +465,8 @@ def tanh(x):
     array([0.       , 0.7615942], dtype=float32)
     """
     x = _float(x)
-    return backend.xp.tanh(x, out=_new(x))
+    y = _fused("tanh", (x,), fused.tanh_coefficients(x.dtype))
+    return y if y is not None else backend.xp.tanh(x, out=_new(x))
 
 
 def _hard_tanh_grad(x, y, dy):
@@ -623,6 +659,9 @@ def glu(x, axis=-1):
 
 # ----------------------------------------------------------------------------- soft rectifiers
 def _softplus_grad(x, y, dy):
+    dx = _fused("softplus_grad", (x, dy))
+    if dx is not None:
+        return dx
     s = _sigmoid_into(x, _new(x))
     s *= dy
     return s
@@ -728,6 +767,9 @@ def sparse_plus(x):
 def _silu_grad(x, y, dy):
     # d/dx x*s(x) = s * (1 + x * (1 - s))
     xp = backend.xp
+    dx = _fused("silu_grad", (x, dy))
+    if dx is not None:
+        return dx
     s = _sigmoid_into(x, _new(x))
     dx = xp.subtract(1, s, out=_new(s))
     dx *= x
@@ -746,6 +788,9 @@ def silu(x):
     array([0.       , 0.7310586], dtype=float32)
     """
     x = _float(x)
+    y = _fused("silu", (x,))
+    if y is not None:
+        return y
     y = _sigmoid_into(x, _new(x))
     y *= x
     return y
@@ -756,6 +801,15 @@ swish = silu
 
 def _gelu_grad(x, y, dy, approximate=False):
     xp = backend.xp
+    t = x.dtype.type
+    if approximate:
+        coef = fused.tanh_coefficients(x.dtype)
+        args = (t(_GELU_A), t(3 * _GELU_A), t(_SQRT_2_OVER_PI), coef)
+    else:
+        args = (t(_SQRT_HALF), t(_INV_SQRT_2PI))
+    dx = _fused("gelu_tanh_grad" if approximate else "gelu_grad", (x, dy), *args)
+    if dx is not None:
+        return dx
     if approximate:
         # u = c*(x + a*x^3), t = tanh(u); d = 0.5*(1+t) + 0.5*x*(1-t^2)*c*(1+3a*x^2)
         x2 = xp.multiply(x, x, out=_new(x))
@@ -803,6 +857,14 @@ def gelu(x, approximate=False):
     """
     xp = backend.xp
     x = _float(x)
+    t = x.dtype.type
+    if approximate:
+        args = (t(_GELU_A), t(_SQRT_2_OVER_PI), fused.tanh_coefficients(x.dtype))
+        y = _fused("gelu_tanh", (x,), *args)
+    else:
+        y = _fused("gelu", (x,), t(_SQRT_HALF))
+    if y is not None:
+        return y
     if approximate:
         inner = xp.multiply(x, x, out=_new(x))
         inner *= x

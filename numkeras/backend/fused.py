@@ -40,11 +40,22 @@ import warnings
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend import vecmath
 from numkeras.backend.random import FMIX_C1, FMIX_C2, GOLDEN
+from numkeras.backend.vecmath import _erf, _exp, _expm1, _log1p
 
 _enabled = os.environ.get("NUMKERAS_FUSED", "1").strip().lower() not in ("0", "false", "no")
 _kernels: dict | None = None  # name -> compiled kernel; {} when numba is unavailable
 _FLOATS = (np.dtype("float32"), np.dtype("float64"))
+_FLOAT32 = (np.dtype("float32"),)
+# Kernels built on vecmath's float32 functions: float64 arrays take the NumPy code.
+# The tanh approximation has float32 accuracy: float64 keeps np.tanh too.
+_F32_KERNELS = frozenset(
+    {
+        *("sigmoid", "elu", "softplus", "softplus_grad", "silu", "silu_grad"),
+        *("gelu", "gelu_grad", "tanh", "bias_tanh", "gelu_tanh", "gelu_tanh_grad"),
+    }
+)
 _LABEL_KERNELS = frozenset(
     {
         "sparse_ce_probs",
@@ -127,9 +138,10 @@ def run(name: str, *args):
     if kernel is None:
         return None
     ints = "iu" if name in _LABEL_KERNELS else ""
+    floats = _FLOAT32 if name in _F32_KERNELS else _FLOATS
     for a in args:
         if isinstance(a, np.ndarray) and not (
-            a.flags.c_contiguous and (a.dtype in _FLOATS or a.dtype.kind in ints)
+            a.flags.c_contiguous and (a.dtype in floats or a.dtype.kind in ints)
         ):
             return None
     try:
@@ -161,12 +173,12 @@ def _load() -> dict:
 def _compile_all(numba) -> dict:
     # error_model="numpy": no Python ZeroDivisionError checks, which would stop the loops
     # from vectorizing. cache=True keeps the machine code on disk across processes.
-    # bias_tanh alone may contract a * b + c into one FMA (as Eigen's, hence XLA's, tanh
-    # does): it is not bit-matched to NumPy anyway, and this makes it 25% faster and closer
-    # to the exact tanh. Every other kernel keeps NumPy's separate roundings.
-    def jit(name, fn):
-        options = dict(error_model="numpy", nogil=True)
-        if name == "bias_tanh":
+    # The tanh approximation alone may contract a * b + c into one FMA (as Eigen's, hence
+    # XLA's, tanh does): it is not bit-matched to NumPy anyway, and this makes it 25% faster
+    # and closer to the exact tanh. Every other kernel keeps NumPy's separate roundings.
+    def jit(name, fn, **extra):
+        options = dict(error_model="numpy", nogil=True, **extra)
+        if name in ("_tanh_of", "bias_tanh", "tanh"):
             options["fastmath"] = {"contract"}
         try:
             return numba.njit(fn, cache=True, **options)
@@ -175,6 +187,7 @@ def _compile_all(numba) -> dict:
             return numba.njit(fn, **options)
 
     helpers = globals()
+    helpers.update(vecmath.compile_helpers(numba, jit))
     for name in _HELPERS:  # the kernels call the compiled helpers
         if not hasattr(helpers[name], "py_func"):
             helpers[name] = jit(name, helpers[name])
@@ -536,29 +549,49 @@ _TANH_P = (
 _TANH_Q = (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03)
 
 
+def _tanh_constants(coef):
+    # the `tanh_coefficients` array as a tuple of scalars, hoisted out of the loops (a tuple
+    # lives in registers; array loads inside the loop could alias the output and stop
+    # vectorization)
+    return (
+        coef[0], coef[1], coef[2], coef[3], coef[4], coef[5], coef[6], coef[7],
+        coef[8], coef[9], coef[10], coef[11], coef[12], coef[13], coef[14],
+    )  # fmt: skip
+
+
+def _tanh_of(x, k):
+    # tanh(x) by the rational approximation, k = _tanh_constants(coef). Within 4e-7 of the
+    # exact tanh (tests/backend/test_fused.py); exactly +-1 past |x| = 9, where float32
+    # tanh rounds to +-1; tiny |x| return x, as tanh(x) = x there. Branch-free, so loops
+    # calling it vectorize: every value takes the polynomial, then the selects.
+    c, p13, p11, p9, p7, p5, p3, p1, q6, q4, q2, q0, tiny, big, one = k
+    xc = c if x > c else (-c if x < -c else x)
+    x2 = xc * xc
+    p = ((((((p13 * x2 + p11) * x2 + p9) * x2 + p7) * x2 + p5) * x2 + p3) * x2 + p1) * xc
+    q = ((q6 * x2 + q4) * x2 + q2) * x2 + q0
+    y = p / q
+    a = abs(x)
+    y = x if a < tiny else y
+    return (one if x > 0 else -one) if a >= big else y
+
+
 def _bias_tanh(z, b, coef):
-    # layers/dense.py: z = tanh(z + b), in place. The one kernel that is not bit-identical
-    # to NumPy: np.tanh is a scalar libm call (~3 ns a value); this vectorizes. Within
-    # 4e-7 of the exact tanh (tests/backend/test_fused.py); exactly +-1 past |x| = 9, where
-    # float32 tanh rounds to +-1; tiny |x| return x, as tanh(x) = x there. Branch-free, so
-    # the loop vectorizes: every value takes the polynomial, then the selects.
+    # layers/dense.py: z = tanh(z + b), in place. Not bit-identical to NumPy: np.tanh is a
+    # scalar libm call (~3 ns a value); this vectorizes (see _tanh_of).
     rows, cols = z.shape
-    c, tiny, big, one = coef[0], coef[12], coef[13], coef[14]
-    p13, p11, p9, p7, p5, p3, p1 = coef[1], coef[2], coef[3], coef[4], coef[5], coef[6], coef[7]
-    q6, q4, q2, q0 = coef[8], coef[9], coef[10], coef[11]
+    k = _tanh_constants(coef)
     for r in range(rows):
         zr = z[r]
         for j in range(cols):
-            x = zr[j] + b[j]
-            xc = c if x > c else (-c if x < -c else x)
-            x2 = xc * xc
-            p = ((((((p13 * x2 + p11) * x2 + p9) * x2 + p7) * x2 + p5) * x2 + p3) * x2 + p1) * xc
-            q = ((q6 * x2 + q4) * x2 + q2) * x2 + q0
-            y = p / q
-            a = abs(x)
-            y = x if a < tiny else y
-            y = (one if x > 0 else -one) if a >= big else y
-            zr[j] = y
+            zr[j] = _tanh_of(zr[j] + b[j], k)
+
+
+def _tanh(x, coef, out):
+    # activations.tanh: out = tanh(x), as _bias_tanh without the bias
+    xf, of = x.reshape(-1), out.reshape(-1)
+    k = _tanh_constants(coef)
+    for i in range(xf.shape[0]):
+        of[i] = _tanh_of(xf[i], k)
 
 
 def _tanh_grad(y, dy, one):
@@ -578,11 +611,133 @@ def tanh_coefficients(dtype) -> np.ndarray:
     return coef
 
 
+# Activations with exp, expm1, log1p or erf inside, on float32 only (`_F32_KERNELS`):
+# vecmath's vectorizing versions of those functions replace NumPy's (scalar libm calls
+# but for exp), so values are within a few ulp of the NumPy code's, not bit-identical.
+# Each follows the NumPy code of the activation named in its comment, in the same order.
+_F32_ONE = np.float32(1.0)
+_F32_ZERO = np.float32(0.0)
+_F32_HALF = np.float32(0.5)
+
+
+def _sigmoid(x, out):
+    # activations._sigmoid_into: out = 1 / (1 + exp(-x))
+    xf, of = x.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        of[i] = _F32_ONE / (_F32_ONE + _exp(-xf[i]))
+
+
+def _sigmoid_grad(y, dy, one, out):
+    # activations._sigmoid_grad: out = (1 - y) * y * dy (bit-identical, any float dtype)
+    yf, df, of = y.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    for i in range(yf.shape[0]):
+        yi = yf[i]
+        of[i] = (one - yi) * yi * df[i]
+
+
+def _elu(x, alpha, scale, out):
+    # activations.elu (scale 1) and selu: (expm1(min(x, 0)) * alpha + max(x, 0)) * scale
+    xf, of = x.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        pos = xi > _F32_ZERO
+        neg = _F32_ZERO if pos else xi  # NaN goes this way, and stays NaN
+        of[i] = (_expm1(neg) * alpha + (xi if pos else _F32_ZERO)) * scale
+
+
+def _elu_grad(x, y, dy, offset, slope, one, zero, out):
+    # activations._select_grad for elu / selu: ((y + offset) * (x <= 0) + (x > 0) * slope)
+    # * dy, the masks as 1.0 / 0.0 as NumPy casts them (bit-identical, any float dtype;
+    # y = inf at x = inf gives NaN on both paths)
+    xf, yf, df, of = x.reshape(-1), y.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        neg = (yf[i] + offset) * (one if xi <= 0 else zero)
+        of[i] = (neg + (slope if xi > 0 else zero)) * df[i]
+
+
+def _softplus(x, out):
+    # activations._softplus_into: log1p(exp(-|x|)) + max(x, 0)
+    xf, of = x.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        of[i] = _log1p(_exp(-abs(xi))) + (xi if xi > _F32_ZERO else _F32_ZERO)
+
+
+def _softplus_grad(x, dy, out):
+    # activations._softplus_grad: sigmoid(x) * dy
+    xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        of[i] = _F32_ONE / (_F32_ONE + _exp(-xf[i])) * df[i]
+
+
+def _silu(x, out):
+    # activations.silu: sigmoid(x) * x
+    xf, of = x.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        of[i] = _F32_ONE / (_F32_ONE + _exp(-xi)) * xi
+
+
+def _silu_grad(x, dy, out):
+    # activations._silu_grad: s = sigmoid(x); ((1 - s) * x + 1) * s * dy
+    xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        s = _F32_ONE / (_F32_ONE + _exp(-xi))
+        of[i] = ((_F32_ONE - s) * xi + _F32_ONE) * s * df[i]
+
+
+def _gelu(x, sqrt_half, out):
+    # activations.gelu: (erf(x * sqrt_half) + 1) * x / 2
+    xf, of = x.reshape(-1), out.reshape(-1)
+    two = _F32_ONE + _F32_ONE
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        of[i] = (_erf(xi * sqrt_half) + _F32_ONE) * xi / two
+
+
+def _gelu_grad(x, dy, sqrt_half, inv_sqrt_2pi, out):
+    # activations._gelu_grad: ((erf(x * sqrt_half) + 1) * 0.5
+    #                          + exp(x * x * -0.5) * inv_sqrt_2pi * x) * dy
+    xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        cdf = (_erf(xi * sqrt_half) + _F32_ONE) * _F32_HALF
+        pdf = _exp(xi * xi * -_F32_HALF) * inv_sqrt_2pi * xi
+        of[i] = (cdf + pdf) * df[i]
+
+
+def _gelu_tanh(x, a, c, coef, out):
+    # activations.gelu(approximate=True): (tanh((x * x * x * a + x) * c) + 1) * 0.5 * x
+    xf, of = x.reshape(-1), out.reshape(-1)
+    k = _tanh_constants(coef)
+    one, half = coef[14], coef[14] / (coef[14] + coef[14])
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        of[i] = (_tanh_of((xi * xi * xi * a + xi) * c, k) + one) * half * xi
+
+
+def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
+    # activations._gelu_grad(approximate=True): x2 = x * x; t = tanh((x2 * a + 1) * x * c);
+    # du = (x2 * a3 + 1) * c * x * (1 - t * t); (t + 1 + du) * 0.5 * dy
+    xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
+    k = _tanh_constants(coef)
+    one, half = coef[14], coef[14] / (coef[14] + coef[14])
+    for i in range(xf.shape[0]):
+        xi = xf[i]
+        x2 = xi * xi
+        t = _tanh_of((x2 * a + one) * xi * c, k)
+        du = (x2 * a3 + one) * c * xi * (one - t * t)
+        of[i] = (t + one + du) * half * df[i]
+
+
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
-_HELPERS = ("_block_sum", "_row_sum", "_bad_labels")
+_HELPERS = ("_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of")
 
 _PYTHON_KERNELS = {
     "bias_tanh": _bias_tanh,
+    "tanh": _tanh,
     "tanh_grad": _tanh_grad,
     "adam": _adam,
     "leaky_relu": _leaky_relu,
@@ -603,4 +758,16 @@ _PYTHON_KERNELS = {
     "bce_terms": _bce_terms,
     "bce_values": _bce_values,
     "bce_grad": _bce_grad,
+    "sigmoid": _sigmoid,
+    "sigmoid_grad": _sigmoid_grad,
+    "elu": _elu,
+    "elu_grad": _elu_grad,
+    "softplus": _softplus,
+    "softplus_grad": _softplus_grad,
+    "silu": _silu,
+    "silu_grad": _silu_grad,
+    "gelu": _gelu,
+    "gelu_grad": _gelu_grad,
+    "gelu_tanh": _gelu_tanh,
+    "gelu_tanh_grad": _gelu_tanh_grad,
 }
