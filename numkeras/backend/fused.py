@@ -10,10 +10,12 @@ replaces, in the same order, without fast-math (no reassociation, no fused multi
 so results are bit-for-bit identical with or without numba; `tests/backend/test_fused.py`
 checks every kernel against its NumPy reference. Row sums follow NumPy's pairwise order
 (`_row_sum`), and the softmax and cross-entropy kernels leave `np.exp` / `np.log` to NumPy
-(its own SIMD routines), running only the passes around them. The one exception is
-`bias_tanh`, which evaluates tanh as XLA does (its rational approximation, with fused
-multiply-adds; within 4e-7 of the exact value) because `np.tanh` is a scalar libm call,
-too slow to fuse.
+(its own SIMD routines), running only the passes around them. The exceptions are the
+float32 activations whose NumPy code calls a scalar libm function, too slow to fuse:
+`bias_tanh` and `tanh` evaluate tanh as XLA does (its rational approximation, with fused
+multiply-adds; within 4e-7 of the exact value), and sigmoid, ELU/SELU, softplus, SiLU
+and GELU use `vecmath`'s vectorizing exp / expm1 / log1p / erf (within a few ulp). They
+run for float32 only (`_F32_KERNELS`): float64 keeps NumPy's functions.
 
 The kernels are used only on the NumPy array module, for C-contiguous float arrays, and
 only while enabled: `NUMKERAS_FUSED=0` in the environment or `set_enabled(False)` turns
@@ -211,6 +213,38 @@ def _adam(p, g, m, v, alpha, c1, c2, eps):
         m[i] = mi
         v[i] = vi
         p[i] -= mi / (math.sqrt(vi) + eps) * alpha
+
+
+def _sgd(p, g, lr):
+    # optimizers/sgd.py without momentum: p -= g * lr
+    for i in range(p.shape[0]):
+        p[i] -= g[i] * lr
+
+
+def _sgd_momentum(p, g, m, lr, momentum, nesterov):
+    # optimizers/sgd.py: m = m * momentum - g * lr; p += m, or with Nesterov
+    # p += m * momentum - g * lr
+    for i in range(p.shape[0]):
+        step = g[i] * lr
+        mi = m[i] * momentum - step
+        m[i] = mi
+        p[i] += mi * momentum - step if nesterov else mi
+
+
+def _rmsprop(p, g, v, m, lr, rho, one_minus_rho, eps, momentum, use_momentum):
+    # optimizers/rmsprop.py (not centered): v = v * rho + g * g * (1 - rho);
+    # inc = g * lr / sqrt(v + eps); m = m * momentum + inc, p -= m (or p -= inc)
+    for i in range(p.shape[0]):
+        gi = g[i]
+        vi = v[i] * rho + gi * gi * one_minus_rho
+        v[i] = vi
+        inc = gi * lr / math.sqrt(vi + eps)
+        if use_momentum:
+            mi = m[i] * momentum + inc
+            m[i] = mi
+            p[i] -= mi
+        else:
+            p[i] -= inc
 
 
 def _leaky_relu(x, slope, out):
@@ -740,6 +774,9 @@ _PYTHON_KERNELS = {
     "tanh": _tanh,
     "tanh_grad": _tanh_grad,
     "adam": _adam,
+    "sgd": _sgd,
+    "sgd_momentum": _sgd_momentum,
+    "rmsprop": _rmsprop,
     "leaky_relu": _leaky_relu,
     "bias_leaky_relu": _bias_leaky_relu,
     "leaky_relu_grad": _leaky_relu_grad,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.optimizers.optimizer import Optimizer
 
 
@@ -55,6 +56,14 @@ class RMSprop(Optimizer):
     def step_coefficients(self, learning_rate, step, dtype):
         t = dtype.type
         return (t(learning_rate), t(self.rho), t(1 - self.rho), t(self.epsilon), t(self.momentum))
+
+    def fused_step(self, param, grad, slots, coeffs) -> bool:
+        if self.centered:
+            return False
+        velocity = slots[0]
+        momentum = slots[1] if self.momentum > 0 else velocity  # unused without momentum
+        args = (param, grad, velocity, momentum, *coeffs, self.momentum > 0)
+        return fused.run("rmsprop", *args) is not None
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

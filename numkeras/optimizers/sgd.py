@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.errors import ConfigError
 from numkeras.optimizers.optimizer import Optimizer, _is_number
 
@@ -51,6 +52,12 @@ class SGD(Optimizer):
     def step_coefficients(self, learning_rate, step, dtype):
         t = dtype.type
         return (t(learning_rate), t(self.momentum))
+
+    def fused_step(self, param, grad, slots, coeffs) -> bool:
+        lr, mom = coeffs
+        if not slots:
+            return fused.run("sgd", param, grad, lr) is not None
+        return fused.run("sgd_momentum", param, grad, slots[0], lr, mom, self.nesterov) is not None
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

@@ -83,6 +83,9 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
     assert fused.available()
     assert set(fused._load()) == {
         "adam",
+        "sgd",
+        "sgd_momentum",
+        "rmsprop",
         "bias_tanh",
         "tanh_grad",
         "leaky_relu",
@@ -244,6 +247,42 @@ def test_adam_steps_identical(both_ways, dtype):
         return [v.numpy() for v in variables] + [np.asarray(s) for s in slots]
 
     for a, b in zip(*both_ways(run, expect=["adam"])):
+        _assert_identical(a, b)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(
+    "make, kernel",
+    [
+        (lambda: optimizers.SGD(0.1), "sgd"),
+        (lambda: optimizers.SGD(0.1, momentum=0.9), "sgd_momentum"),
+        (lambda: optimizers.SGD(0.1, momentum=0.5, nesterov=True), "sgd_momentum"),
+        (lambda: optimizers.RMSprop(0.01), "rmsprop"),
+        (lambda: optimizers.RMSprop(0.01, rho=0.8, momentum=0.9), "rmsprop"),
+    ],
+    ids=["sgd", "momentum", "nesterov", "rmsprop", "rmsprop-momentum"],
+)
+def test_sgd_and_rmsprop_steps_identical(both_ways, dtype, make, kernel):
+    shapes = [(50, 30), (30,)]
+    grads = [
+        [_data(s, dtype, seed=10 * k + i, special=False) for i, s in enumerate(shapes)]
+        for k in range(4)
+    ]
+
+    def run():
+        from numkeras.variables import Variable
+
+        variables = [
+            Variable(_data(s, dtype, seed=99 + i, special=False), name=f"v{i}")
+            for i, s in enumerate(shapes)
+        ]
+        opt = make()
+        for g in grads:
+            opt.apply([gi.copy() for gi in g], variables)
+        slots = [np.asarray(v) for v in opt.variables[1:]]  # after `iterations`
+        return [v.numpy() for v in variables] + slots
+
+    for a, b in zip(*both_ways(run, expect=[kernel])):
         _assert_identical(a, b)
 
 
