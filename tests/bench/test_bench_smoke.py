@@ -217,3 +217,15 @@ def test_kernels_ab_pairs_rounds_with_and_without_the_kernels(capsys):
     assert "faster in" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         kernels_ab(["--kernels", "nope"])
+
+
+def test_small_models_times_numkeras_with_and_without_its_kernels(capsys):
+    from bench.small_models import CASES, main
+
+    results = main(["predict 1 row", "train_on_batch", "--rounds", "1", "--no-keras", "--no-fused"])
+    assert set(results) == {"predict 1 row", "train_on_batch 32"} <= set(CASES)
+    for times in results.values():
+        assert set(times) == {"numkeras", "numkeras, fused off"}
+        assert all(len(ts) == 1 and ts[0] > 0 for ts in times.values())
+    out = capsys.readouterr().out
+    assert "train_on_batch 32" in out and "x)" in out  # the same-round speedup column

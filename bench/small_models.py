@@ -1,0 +1,168 @@
+"""Small models beyond the three workloads: other activations, optimizers, losses, batch
+sizes and the functional API, timed side by side with Keras 3 (when installed).
+
+Each case builds the same model through the Keras API (`lib` is numkeras or keras), warms
+it up, then times it in interleaved rounds (numkeras, then Keras, in each round) and
+prints medians and the median of same-round speedups: on a noisy machine only same-round
+ratios mean much. `--no-fused` adds numkeras with its fused kernels off, to show what they
+buy per case.
+
+    python -m bench.small_models                  # every case
+    python -m bench.small_models gelu elu --rounds 9
+    python -m bench.small_models --no-fused fit
+
+>>> [name for name in CASES if "gelu" in name]
+['fit bs128 gelu']
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import time
+import types
+from collections.abc import Callable
+
+import numpy as np
+
+ROWS = 10_000
+_rng = np.random.default_rng(0)
+X = _rng.standard_normal((ROWS, 64), dtype=np.float32)
+Y10 = _rng.integers(0, 10, ROWS)
+ONE_HOT = np.eye(10, dtype=np.float32)[Y10]
+Y01 = _rng.integers(0, 2, (ROWS, 1)).astype(np.float32)
+
+
+def _mlp(lib, activation="relu", out=10, out_activation="softmax"):
+    L = lib.layers
+    return lib.models.Sequential(
+        [
+            L.Input((64,)),
+            L.Dense(256, activation=activation),
+            L.Dense(256, activation=activation),
+            L.Dense(out, activation=out_activation),
+        ]
+    )
+
+
+def _compiled(activation="relu", loss="sparse_categorical_crossentropy", opt="adam"):
+    def build(lib):
+        model = _mlp(lib, activation)
+        model.compile(optimizer=opt, loss=loss, metrics=["accuracy"])
+        return model
+
+    return build
+
+
+def _two_inputs(lib):
+    L = lib.layers
+    a, b = L.Input((32,)), L.Input((32,))
+    h = L.Concatenate()([L.Dense(64, activation="relu")(a), L.Dense(64, activation="relu")(b)])
+    model = lib.models.Model([a, b], L.Dense(1, activation="sigmoid")(h))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _fit(y, batch_size):
+    return lambda m: m.fit(X, y, batch_size=batch_size, epochs=1, verbose=0)
+
+
+# name -> (build(lib) -> model, run(model), calls per timing)
+CASES: dict[str, tuple[Callable, Callable, int]] = {
+    "predict 1 row": (_mlp, lambda m: m.predict(X[:1], verbose=0), 30),
+    "predict 10k rows": (_mlp, lambda m: m.predict(X, verbose=0), 1),
+    "predict 10k rows bs1000": (_mlp, lambda m: m.predict(X, batch_size=1000, verbose=0), 1),
+    "train_on_batch 32": (_compiled(), lambda m: m.train_on_batch(X[:32], Y10[:32]), 30),
+    "fit bs32 adam": (_compiled(), _fit(Y10, 32), 1),
+    "fit bs32 rmsprop one-hot": (
+        _compiled(loss="categorical_crossentropy", opt="rmsprop"),
+        _fit(ONE_HOT, 32),
+        1,
+    ),
+    "fit bs32 sgd mse": (_compiled(loss="mse", opt="sgd"), _fit(ONE_HOT, 32), 1),
+    "evaluate 10k": (_compiled(), lambda m: m.evaluate(X, Y10, verbose=0), 1),
+    "fit two-input functional bs32": (
+        _two_inputs,
+        lambda m: m.fit([X[:, :32], X[:, 32:]], Y01, batch_size=32, epochs=1, verbose=0),
+        1,
+    ),
+}
+for _act in ("sigmoid", "tanh", "elu", "selu", "softplus", "swish", "gelu"):
+    CASES[f"fit bs128 {_act}"] = (_compiled(_act), _fit(Y10, 128), 1)
+
+
+def _libraries(with_keras: bool, no_fused: bool) -> dict[str, tuple]:
+    """name -> (module namespace, context manager factory around each timing)."""
+    import numkeras
+    from numkeras.backend import fused
+
+    def fused_off():
+        return fused.without(*fused.kernel_names())
+
+    libs = {"numkeras": (numkeras, contextlib.nullcontext)}
+    if no_fused:
+        libs["numkeras, fused off"] = (numkeras, fused_off)
+    if with_keras:
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        try:
+            import keras
+        except ImportError:
+            print("(Keras not installed: numkeras alone)")
+        else:
+            libs[f"keras ({keras.backend.backend()})"] = (keras, contextlib.nullcontext)
+    return libs
+
+
+def run_case(name: str, libs: dict, rounds: int) -> dict[str, list[float]]:
+    build, run, calls = CASES[name]
+    models = {}
+    for key, (lib, ctx) in libs.items():
+        ns = types.SimpleNamespace(
+            layers=lib.layers, models=lib.models, activations=lib.activations
+        )
+        with ctx():
+            models[key] = build(ns)
+            run(models[key])  # warm up (JIT compiles, buffers, kernels)
+            run(models[key])
+    times: dict[str, list[float]] = {key: [] for key in libs}
+    for _ in range(rounds):
+        for key, (_, ctx) in libs.items():
+            time.sleep(0.05)  # let the previous library's BLAS threads go idle
+            with ctx():
+                start = time.perf_counter()
+                for _ in range(calls):
+                    run(models[key])
+                times[key].append((time.perf_counter() - start) / calls)
+    return times
+
+
+def main(argv: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
+    """Run the cases; print the table; return {case: {library: [seconds per round]}}."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("only", nargs="*", help="run the cases whose name contains any of these")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-keras", action="store_true", help="numkeras alone")
+    parser.add_argument("--no-fused", action="store_true", help="also numkeras, kernels off")
+    args = parser.parse_args(argv)
+    libs = _libraries(not args.no_keras, args.no_fused)
+    names = [n for n in CASES if not args.only or any(o in n for o in args.only)]
+    base = "numkeras"
+    print(f"{'case':32s}" + "".join(f"{k:>24s}" for k in libs))
+    results = {}
+    for name in names:
+        times = results[name] = run_case(name, libs, args.rounds)
+        cells = []
+        for key, ts in times.items():
+            cell = f"{np.median(ts) * 1e3:.3f} ms"
+            if key != base:  # same-round speedup of numkeras over this library
+                ratio = np.median(np.array(ts) / np.array(times[base]))
+                cell += f" ({ratio:.2f}x)"
+            cells.append(f"{cell:>24s}")
+        print(f"{name:32s}" + "".join(cells), flush=True)
+    print("(Nx): numkeras is N times as fast as that column (median of same-round ratios)")
+    return results
+
+
+if __name__ == "__main__":
+    main()
