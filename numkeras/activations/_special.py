@@ -18,43 +18,28 @@ import math
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend.vecmath import ERF_CLAMP, ERF_P, ERF_Q
 
 try:  # optional: exact and fast when present
     from scipy.special import erf as _scipy_erf
 except ImportError:  # pragma: no cover - depends on the environment
     _scipy_erf = None
 
-# erf(x) ~= x * P(x^2) / Q(x^2) on [-4, 4]; |erf| rounds to 1 beyond that in float32.
-_ALPHA = (
-    -2.72614225801306e-10,
-    2.77068142495902e-08,
-    -2.10102402082508e-06,
-    -5.69250639462346e-05,
-    -7.34990630326855e-04,
-    -2.95459980854025e-03,
-    -1.60960333262415e-02,
-)
-_BETA = (
-    -1.45660718464996e-05,
-    -2.13374055278905e-04,
-    -1.68282697438203e-03,
-    -7.37332916720468e-03,
-    -1.42647390514189e-02,
-)
 
 _math_erf = np.frompyfunc(math.erf, 1, 1)
 
 
 def _erf_rational(x):
     xp = backend.xp
-    x = xp.clip(x, -4.0, 4.0)
+    # erf(x) ~= x * P(x^2) / Q(x^2) on [-4, 4]; |erf| rounds to 1 beyond that in float32.
+    x = xp.clip(x, -ERF_CLAMP, ERF_CLAMP)
     x2 = x * x
-    p = xp.full_like(x, _ALPHA[0])
-    for c in _ALPHA[1:]:
+    p = xp.full_like(x, ERF_P[0])
+    for c in ERF_P[1:]:
         p *= x2
         p += c
-    q = xp.full_like(x, _BETA[0])
-    for c in _BETA[1:]:
+    q = xp.full_like(x, ERF_Q[0])
+    for c in ERF_Q[1:]:
         q *= x2
         q += c
     p *= x
