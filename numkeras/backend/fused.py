@@ -44,7 +44,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import vecmath
 from numkeras.backend.random import FMIX_C1, FMIX_C2, GOLDEN
-from numkeras.backend.vecmath import _erf, _exp, _expm1, _log1p
+from numkeras.backend.vecmath import _HALF, _ONE, _ZERO, _erf, _exp, _expm1, _log1p, _logistic
 
 _enabled = os.environ.get("NUMKERAS_FUSED", "1").strip().lower() not in ("0", "false", "no")
 _kernels: dict | None = None  # name -> compiled kernel; {} when numba is unavailable
@@ -649,16 +649,13 @@ def tanh_coefficients(dtype) -> np.ndarray:
 # vecmath's vectorizing versions of those functions replace NumPy's (scalar libm calls
 # but for exp), so values are within a few ulp of the NumPy code's, not bit-identical.
 # Each follows the NumPy code of the activation named in its comment, in the same order.
-_F32_ONE = np.float32(1.0)
-_F32_ZERO = np.float32(0.0)
-_F32_HALF = np.float32(0.5)
 
 
 def _sigmoid(x, out):
     # activations._sigmoid_into: out = 1 / (1 + exp(-x))
     xf, of = x.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
-        of[i] = _F32_ONE / (_F32_ONE + _exp(-xf[i]))
+        of[i] = _logistic(xf[i])
 
 
 def _sigmoid_grad(y, dy, one, out):
@@ -674,9 +671,9 @@ def _elu(x, alpha, scale, out):
     xf, of = x.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
         xi = xf[i]
-        pos = xi > _F32_ZERO
-        neg = _F32_ZERO if pos else xi  # NaN goes this way, and stays NaN
-        of[i] = (_expm1(neg) * alpha + (xi if pos else _F32_ZERO)) * scale
+        pos = xi > _ZERO
+        neg = _ZERO if pos else xi  # NaN goes this way, and stays NaN
+        of[i] = (_expm1(neg) * alpha + (xi if pos else _ZERO)) * scale
 
 
 def _elu_grad(x, y, dy, offset, slope, one, zero, out):
@@ -695,14 +692,14 @@ def _softplus(x, out):
     xf, of = x.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
         xi = xf[i]
-        of[i] = _log1p(_exp(-abs(xi))) + (xi if xi > _F32_ZERO else _F32_ZERO)
+        of[i] = _log1p(_exp(-abs(xi))) + (xi if xi > _ZERO else _ZERO)
 
 
 def _softplus_grad(x, dy, out):
     # activations._softplus_grad: sigmoid(x) * dy
     xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
-        of[i] = _F32_ONE / (_F32_ONE + _exp(-xf[i])) * df[i]
+        of[i] = _logistic(xf[i]) * df[i]
 
 
 def _silu(x, out):
@@ -710,7 +707,7 @@ def _silu(x, out):
     xf, of = x.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
         xi = xf[i]
-        of[i] = _F32_ONE / (_F32_ONE + _exp(-xi)) * xi
+        of[i] = _logistic(xi) * xi
 
 
 def _silu_grad(x, dy, out):
@@ -718,17 +715,17 @@ def _silu_grad(x, dy, out):
     xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
         xi = xf[i]
-        s = _F32_ONE / (_F32_ONE + _exp(-xi))
-        of[i] = ((_F32_ONE - s) * xi + _F32_ONE) * s * df[i]
+        s = _logistic(xi)
+        of[i] = ((_ONE - s) * xi + _ONE) * s * df[i]
 
 
 def _gelu(x, sqrt_half, out):
     # activations.gelu: (erf(x * sqrt_half) + 1) * x / 2
     xf, of = x.reshape(-1), out.reshape(-1)
-    two = _F32_ONE + _F32_ONE
+    two = _ONE + _ONE
     for i in range(xf.shape[0]):
         xi = xf[i]
-        of[i] = (_erf(xi * sqrt_half) + _F32_ONE) * xi / two
+        of[i] = (_erf(xi * sqrt_half) + _ONE) * xi / two
 
 
 def _gelu_grad(x, dy, sqrt_half, inv_sqrt_2pi, out):
@@ -737,8 +734,8 @@ def _gelu_grad(x, dy, sqrt_half, inv_sqrt_2pi, out):
     xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
     for i in range(xf.shape[0]):
         xi = xf[i]
-        cdf = (_erf(xi * sqrt_half) + _F32_ONE) * _F32_HALF
-        pdf = _exp(xi * xi * -_F32_HALF) * inv_sqrt_2pi * xi
+        cdf = (_erf(xi * sqrt_half) + _ONE) * _HALF
+        pdf = _exp(xi * xi * -_HALF) * inv_sqrt_2pi * xi
         of[i] = (cdf + pdf) * df[i]
 
 

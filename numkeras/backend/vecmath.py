@@ -1,4 +1,4 @@
-"""float32 `exp`, `expm1`, `log1p` and `erf` that vectorize, for the fused activation kernels.
+"""float32 `exp`, `expm1`, `log1p`, `erf` (and the sigmoid) that vectorize, for fused kernels.
 
 NumPy's float32 `exp` is SIMD but costs ~2 ns a value here; `expm1`, `log1p` and `erf`
 are scalar libm calls at ~20 ns a value, so an ELU, softplus or exact GELU layer cost
@@ -164,8 +164,13 @@ def _erf(x):
     return _F(xc * p / q)
 
 
+def _logistic(x):
+    # the sigmoid 1 / (1 + exp(-x)), in activations._sigmoid_into's order
+    return _ONE / (_ONE + _exp(-x))
+
+
 # Compiled by `compile_helpers`, callees before their callers.
-HELPERS = ("_exp", "_expm1", "_log1p", "_erf")
+HELPERS = ("_exp", "_expm1", "_log1p", "_erf", "_logistic")
 
 
 def compile_helpers(numba, jit) -> dict:
