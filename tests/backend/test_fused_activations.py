@@ -32,26 +32,16 @@ IDS = [name + "".join(f"-{k}={v}" for k, v in kw) for name, kw in CASES]
 
 
 @pytest.fixture
-def kernels_on(monkeypatch):
+def kernels_on(monkeypatch, used):
     """Run a function with the kernels on and off; report which kernels ran."""
-    ran: set[str] = set()
-    real_run = fused.run
-
-    def spy(name, *args):
-        result = real_run(name, *args)
-        if result is not None:
-            ran.add(name)
-        return result
-
-    monkeypatch.setattr(fused, "run", spy)
 
     def both(fn):
         monkeypatch.setattr(fused, "_enabled", True)
         on = fn()
-        names = set(ran)
+        names = set(used)
         monkeypatch.setattr(fused, "_enabled", False)
         off = fn()
-        ran.clear()
+        used.clear()
         return on, off, names
 
     return both
