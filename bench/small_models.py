@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import os
 import time
-import types
 from collections.abc import Callable
 
 import numpy as np
@@ -118,11 +117,8 @@ def run_case(name: str, libs: dict, rounds: int) -> dict[str, list[float]]:
     build, run, calls = CASES[name]
     models = {}
     for key, (lib, ctx) in libs.items():
-        ns = types.SimpleNamespace(
-            layers=lib.layers, models=lib.models, activations=lib.activations
-        )
         with ctx():
-            models[key] = build(ns)
+            models[key] = build(lib)  # numkeras and keras both have .layers and .models
             run(models[key])  # warm up (JIT compiles, buffers, kernels)
             run(models[key])
     times: dict[str, list[float]] = {key: [] for key in libs}
