@@ -743,10 +743,9 @@ def _gelu_tanh(x, a, c, coef, out):
     # activations.gelu(approximate=True): (tanh((x * x * x * a + x) * c) + 1) * 0.5 * x
     xf, of = x.reshape(-1), out.reshape(-1)
     k = _tanh_constants(coef)
-    one, half = coef[14], coef[14] / (coef[14] + coef[14])
     for i in range(xf.shape[0]):
         xi = xf[i]
-        of[i] = (_tanh_of((xi * xi * xi * a + xi) * c, k) + one) * half * xi
+        of[i] = (_tanh_of((xi * xi * xi * a + xi) * c, k) + _ONE) * _HALF * xi
 
 
 def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
@@ -754,13 +753,12 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
     # du = (x2 * a3 + 1) * c * x * (1 - t * t); (t + 1 + du) * 0.5 * dy
     xf, df, of = x.reshape(-1), dy.reshape(-1), out.reshape(-1)
     k = _tanh_constants(coef)
-    one, half = coef[14], coef[14] / (coef[14] + coef[14])
     for i in range(xf.shape[0]):
         xi = xf[i]
         x2 = xi * xi
-        t = _tanh_of((x2 * a + one) * xi * c, k)
-        du = (x2 * a3 + one) * c * xi * (one - t * t)
-        of[i] = (t + one + du) * half * df[i]
+        t = _tanh_of((x2 * a + _ONE) * xi * c, k)
+        du = (x2 * a3 + _ONE) * c * xi * (_ONE - t * t)
+        of[i] = (t + _ONE + du) * _HALF * df[i]
 
 
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
