@@ -203,7 +203,16 @@ def _compile_all(numba) -> dict:
 # would box a new ndarray object for Python, ~1.4 us a call.
 
 
-def _adam(p, g, m, v, alpha, c1, c2, eps):
+# The optimizer kernels take decoupled weight decay as their last three arguments:
+# `decay` says whether to apply it, `wd` and `lr` are its factors (optimizer.py).
+
+
+def _decayed(p, wd, lr, decay):
+    # optimizers/optimizer.py, before the update: p -= p * weight_decay * lr
+    return p - p * wd * lr if decay else p
+
+
+def _adam(p, g, m, v, alpha, c1, c2, eps, wd, lr, decay):
     # optimizers/adam.py: m += (g - m) * c1; v += (g*g - v) * c2;
     # p -= m / (sqrt(v) + eps) * alpha
     for i in range(p.shape[0]):
@@ -212,39 +221,99 @@ def _adam(p, g, m, v, alpha, c1, c2, eps):
         vi = v[i] + (gi * gi - v[i]) * c2
         m[i] = mi
         v[i] = vi
-        p[i] -= mi / (math.sqrt(vi) + eps) * alpha
+        p[i] = _decayed(p[i], wd, lr, decay) - mi / (math.sqrt(vi) + eps) * alpha
 
 
-def _sgd(p, g, lr):
+def _adam_amsgrad(p, g, m, v, v_hat, alpha, c1, c2, eps, wd, lr, decay):
+    # optimizers/adam.py with amsgrad: as _adam, with v_hat = maximum(v_hat, v) (NaN
+    # propagating, as np.maximum) in the last step
+    for i in range(p.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * c1
+        vi = v[i] + (gi * gi - v[i]) * c2
+        m[i] = mi
+        v[i] = vi
+        a = v_hat[i]
+        vh = a if a >= vi or a != a else vi
+        v_hat[i] = vh
+        p[i] = _decayed(p[i], wd, lr, decay) - mi / (math.sqrt(vh) + eps) * alpha
+
+
+def _nadam(p, g, m, v, rate, c1, c2, m_coef, g_coef, v_coef, eps, wd, lr, decay):
+    # optimizers/nadam.py: m += (g - m) * c1; v += (g*g - v) * c2;
+    # p -= (m * m_coef + g * g_coef) / (sqrt(v * v_coef) + eps) * lr
+    for i in range(p.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * c1
+        vi = v[i] + (gi * gi - v[i]) * c2
+        m[i] = mi
+        v[i] = vi
+        step = (mi * m_coef + gi * g_coef) / (math.sqrt(vi * v_coef) + eps) * rate
+        p[i] = _decayed(p[i], wd, lr, decay) - step
+
+
+def _adamax(p, g, m, u, rate, c1, beta_2, eps, correction, wd, lr, decay):
+    # optimizers/adamax.py: m += (g - m) * c1; u = maximum(u * beta_2, |g|);
+    # p -= m / ((u + eps) * correction) * lr
+    for i in range(p.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * c1
+        m[i] = mi
+        a = u[i] * beta_2
+        b = abs(gi)
+        ui = a if a >= b or a != a else b
+        u[i] = ui
+        p[i] = _decayed(p[i], wd, lr, decay) - mi / ((ui + eps) * correction) * rate
+
+
+def _adagrad(p, g, acc, rate, eps, wd, lr, decay):
+    # optimizers/adagrad.py: acc += g * g; p -= g * lr / sqrt(acc + eps)
+    for i in range(p.shape[0]):
+        gi = g[i]
+        ai = acc[i] + gi * gi
+        acc[i] = ai
+        p[i] = _decayed(p[i], wd, lr, decay) - gi * rate / math.sqrt(ai + eps)
+
+
+def _sgd(p, g, rate, wd, lr, decay):
     # optimizers/sgd.py without momentum: p -= g * lr
     for i in range(p.shape[0]):
-        p[i] -= g[i] * lr
+        p[i] = _decayed(p[i], wd, lr, decay) - g[i] * rate
 
 
-def _sgd_momentum(p, g, m, lr, momentum, nesterov):
+def _sgd_momentum(p, g, m, rate, momentum, nesterov, wd, lr, decay):
     # optimizers/sgd.py: m = m * momentum - g * lr; p += m, or with Nesterov
     # p += m * momentum - g * lr
     for i in range(p.shape[0]):
-        step = g[i] * lr
+        step = g[i] * rate
         mi = m[i] * momentum - step
         m[i] = mi
-        p[i] += mi * momentum - step if nesterov else mi
+        pi = _decayed(p[i], wd, lr, decay)
+        p[i] = pi + (mi * momentum - step if nesterov else mi)
 
 
-def _rmsprop(p, g, v, m, lr, rho, one_minus_rho, eps, momentum, use_momentum):
-    # optimizers/rmsprop.py (not centered): v = v * rho + g * g * (1 - rho);
-    # inc = g * lr / sqrt(v + eps); m = m * momentum + inc, p -= m (or p -= inc)
+def _rmsprop(
+    p, g, v, m, avg, rate, rho, one_minus_rho, eps, momentum, use_momentum, centered, wd, lr, decay
+):
+    # optimizers/rmsprop.py: v = v * rho + g * g * (1 - rho); centered, also
+    # avg = avg * rho + g * (1 - rho) and the denominator v - avg * avg; then
+    # inc = g * lr / sqrt(denominator + eps); m = m * momentum + inc, p -= m (or p -= inc)
     for i in range(p.shape[0]):
         gi = g[i]
         vi = v[i] * rho + gi * gi * one_minus_rho
         v[i] = vi
-        inc = gi * lr / math.sqrt(vi + eps)
+        if centered:
+            ai = avg[i] * rho + gi * one_minus_rho
+            avg[i] = ai
+            vi = vi - ai * ai
+        inc = gi * rate / math.sqrt(vi + eps)
+        pi = _decayed(p[i], wd, lr, decay)
         if use_momentum:
             mi = m[i] * momentum + inc
             m[i] = mi
-            p[i] -= mi
+            p[i] = pi - mi
         else:
-            p[i] -= inc
+            p[i] = pi - inc
 
 
 def _leaky_relu(x, slope, out):
@@ -762,13 +831,17 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
 
 
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
-_HELPERS = ("_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of")
+_HELPERS = ("_decayed", "_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of")
 
 _PYTHON_KERNELS = {
     "bias_tanh": _bias_tanh,
     "tanh": _tanh,
     "tanh_grad": _tanh_grad,
     "adam": _adam,
+    "adam_amsgrad": _adam_amsgrad,
+    "nadam": _nadam,
+    "adamax": _adamax,
+    "adagrad": _adagrad,
     "sgd": _sgd,
     "sgd_momentum": _sgd_momentum,
     "rmsprop": _rmsprop,

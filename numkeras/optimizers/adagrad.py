@@ -45,6 +45,9 @@ class Adagrad(Optimizer):
         t = dtype.type
         return (t(learning_rate), t(self.epsilon))
 
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        return self._fused("adagrad", param, grad, slots, coeffs, decay)
+
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp
         lr, eps = coeffs

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.backend import fused
 from numkeras.optimizers.optimizer import Optimizer
 
 
@@ -65,10 +64,9 @@ class Adam(Optimizer):
         )
         return (t(alpha), t(1 - self.beta_1), t(1 - self.beta_2), t(self.epsilon))
 
-    def fused_step(self, param, grad, slots, coeffs) -> bool:
-        if self.amsgrad:
-            return False
-        return fused.run("adam", param, grad, slots[0], slots[1], *coeffs) is not None
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        name = "adam_amsgrad" if self.amsgrad else "adam"
+        return self._fused(name, param, grad, slots, coeffs, decay)
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

@@ -49,6 +49,9 @@ class Adamax(Optimizer):
             t(1) - t(self.beta_1) ** t(step),  # float32, as Keras
         )
 
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        return self._fused("adamax", param, grad, slots, coeffs, decay)
+
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp
         lr, c1, beta_2, eps, correction = coeffs

@@ -82,6 +82,9 @@ class Nadam(Optimizer):
             t(self.epsilon),
         )
 
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        return self._fused("nadam", param, grad, slots, coeffs, decay)
+
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp
         lr, c1, c2, m_coef, g_coef, v_coef, eps = coeffs

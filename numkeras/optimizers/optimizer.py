@@ -49,6 +49,7 @@ import warnings
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape, warn_deprecated
 from numkeras.optimizers import schedules as schedules_module
 from numkeras.utils.naming import auto_name as _auto_name  # `RMSprop` -> `rm_sprop`, as Keras
@@ -291,10 +292,22 @@ class Optimizer:
         """Scalars for one update at 1-based `step`, as `dtype` scalars."""
         return (dtype.type(learning_rate),)
 
-    def fused_step(self, param, grad, slots, coeffs) -> bool:
-        """Run the whole update as one fused kernel (`backend.fused`) and return True, or
-        return False to have `update_step` run over chunks. Results must be identical."""
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        """Run the whole update, with the weight `decay` (None, or its two factors) before
+        it, as one fused kernel (`backend.fused`) and return True; or return False to have
+        `update_step` run over chunks. Results must be identical."""
         return False
+
+    @staticmethod
+    def _fused(name: str, param, grad, slots, coeffs, decay) -> bool:
+        """Run optimizer kernel `name` on `(param, grad, *slots, *coeffs)` and the decay's
+        three arguments; True if it ran."""
+        if decay is None:
+            zero = param.dtype.type(0)
+            decay_args = (zero, zero, False)
+        else:
+            decay_args = (*decay, True)
+        return fused.run(name, param, grad, *slots, *coeffs, *decay_args) is not None
 
     def update_step(self, param, grad, slots, coeffs, scratch) -> None:
         """Update `param` and `slots` in place from `grad` (all same shape)."""
@@ -851,7 +864,7 @@ class Optimizer:
         clipvalue = self.clipvalue if (self.clipvalue and self.clipvalue > 0) else None
         transform = g_scale is not None or clipvalue is not None
         n = p.size
-        if decay is None and not transform and p.ndim == 1 and self.fused_step(p, g, slots, coeffs):
+        if not transform and p.ndim == 1 and self.fused_step(p, g, slots, coeffs, decay):
             return
         if p.ndim != 1:  # strided N-D variable
             bufs = self._buffers(p.dtype, n, p.shape)

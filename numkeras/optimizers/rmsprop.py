@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.backend import fused
 from numkeras.optimizers.optimizer import Optimizer
 
 
@@ -57,13 +56,14 @@ class RMSprop(Optimizer):
         t = dtype.type
         return (t(learning_rate), t(self.rho), t(1 - self.rho), t(self.epsilon), t(self.momentum))
 
-    def fused_step(self, param, grad, slots, coeffs) -> bool:
-        if self.centered:
-            return False
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
         velocity = slots[0]
-        momentum = slots[1] if self.momentum > 0 else velocity  # unused without momentum
-        args = (param, grad, velocity, momentum, *coeffs, self.momentum > 0)
-        return fused.run("rmsprop", *args) is not None
+        # the kernel takes all three arrays; one it does not use is passed as `velocity`
+        momentum = slots[1] if self.momentum > 0 else velocity
+        average = slots[-1] if self.centered else velocity
+        flags = (self.momentum > 0, self.centered)
+        arrays = (velocity, momentum, average)
+        return self._fused("rmsprop", param, grad, arrays, (*coeffs, *flags), decay)
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

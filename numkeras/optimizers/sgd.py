@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.backend import fused
 from numkeras.errors import ConfigError
 from numkeras.optimizers.optimizer import Optimizer, _is_number
 
@@ -53,11 +52,11 @@ class SGD(Optimizer):
         t = dtype.type
         return (t(learning_rate), t(self.momentum))
 
-    def fused_step(self, param, grad, slots, coeffs) -> bool:
+    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
         lr, mom = coeffs
         if not slots:
-            return fused.run("sgd", param, grad, lr) is not None
-        return fused.run("sgd_momentum", param, grad, slots[0], lr, mom, self.nesterov) is not None
+            return self._fused("sgd", param, grad, (), (lr,), decay)
+        return self._fused("sgd_momentum", param, grad, slots, (lr, mom, self.nesterov), decay)
 
     def update_step(self, param, grad, slots, coeffs, scratch):
         xp = backend.xp

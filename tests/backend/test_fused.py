@@ -67,6 +67,10 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
     assert fused.available()
     assert set(fused._load()) == {
         "adam",
+        "adam_amsgrad",
+        "nadam",
+        "adamax",
+        "adagrad",
         "sgd",
         "sgd_momentum",
         "rmsprop",
@@ -219,8 +223,27 @@ def test_dropout_same_seed_same_mask_and_output(both_ways):
         (lambda: optimizers.SGD(0.1, momentum=0.5, nesterov=True), "sgd_momentum"),
         (lambda: optimizers.RMSprop(0.01), "rmsprop"),
         (lambda: optimizers.RMSprop(0.01, rho=0.8, momentum=0.9), "rmsprop"),
+        (lambda: optimizers.RMSprop(0.01, centered=True), "rmsprop"),
+        (lambda: optimizers.RMSprop(0.01, momentum=0.5, centered=True), "rmsprop"),
+        (lambda: optimizers.Adam(learning_rate=0.01, amsgrad=True), "adam_amsgrad"),
+        (lambda: optimizers.AdamW(learning_rate=0.01, weight_decay=0.1), "adam"),
+        (lambda: optimizers.Nadam(learning_rate=0.01), "nadam"),
+        (lambda: optimizers.Adamax(learning_rate=0.01), "adamax"),
+        (lambda: optimizers.Adagrad(learning_rate=0.1), "adagrad"),
+        (lambda: optimizers.SGD(0.1, weight_decay=0.01), "sgd"),
+        (lambda: optimizers.SGD(0.1, 0.9, nesterov=True, weight_decay=0.01), "sgd_momentum"),
+        (lambda: optimizers.RMSprop(0.01, weight_decay=0.01), "rmsprop"),
+        (lambda: optimizers.Nadam(0.01, weight_decay=0.01), "nadam"),
+        (lambda: optimizers.Adamax(0.01, weight_decay=0.01), "adamax"),
+        (lambda: optimizers.Adagrad(0.1, weight_decay=0.01), "adagrad"),
+        (lambda: optimizers.Adam(0.01, amsgrad=True, weight_decay=0.01), "adam_amsgrad"),
     ],
-    ids=["adam", "sgd", "momentum", "nesterov", "rmsprop", "rmsprop-momentum"],
+    ids=[
+        *("adam", "sgd", "momentum", "nesterov", "rmsprop", "rmsprop-momentum"),
+        *("rmsprop-centered", "rmsprop-centered-momentum", "amsgrad", "adamw", "nadam"),
+        *("adamax", "adagrad", "sgd-decay", "nesterov-decay", "rmsprop-decay", "nadam-decay"),
+        *("adamax-decay", "adagrad-decay", "amsgrad-decay"),
+    ],
 )
 def test_optimizer_steps_identical(both_ways, dtype, make, kernel):
     shapes = [(50, 30), (30,), (30, 1)]
