@@ -580,6 +580,62 @@ def _sparse_ce_logits_grad(labels, g, e, zero, one):
             er[c] = gr * (er[c] - (one if c == t else zero))
 
 
+def _cce_probs(x, lo, hi, s, q, qc):
+    # losses/crossentropy.py, categorical on probabilities: s = x.sum(-1); q = x / s;
+    # qc = minimum(maximum(q, lo), hi) (np.log(qc) is NumPy's; _cce_values finishes)
+    rows, cols = x.shape
+    for r in range(rows):
+        xr, qr, cr = x[r], q[r], qc[r]
+        sr = _row_sum(xr, 0, cols)
+        s[r] = sr
+        for c in range(cols):
+            v = xr[c] / sr
+            qr[c] = v
+            k = lo if v < lo else v
+            cr[c] = hi if k > hi else k
+
+
+def _cce_values(y, logp, prod, values):
+    # losses/crossentropy.py, categorical: values = -(y * logp).sum(-1) (prod: a row
+    # of scratch for the products, summed in NumPy's order)
+    rows, cols = y.shape
+    for r in range(rows):
+        yr, lr = y[r], logp[r]
+        for c in range(cols):
+            prod[c] = yr[c] * lr[c]
+        values[r] = -_row_sum(prod, 0, cols)
+
+
+def _cce_probs_grad(y, g, s, q, qc, lo, hi, zero, prod, out):
+    # losses/crossentropy.py, its vjp on probabilities: dq = where(lo < q < hi,
+    # -g * y / qc, 0); out = (dq - (dq * q).sum(-1)) / s
+    rows, cols = out.shape
+    for r in range(rows):
+        neg_g = -g[r]
+        yr, qr, cr, orow = y[r], q[r], qc[r], out[r]
+        for c in range(cols):
+            v = qr[c]
+            d = neg_g * yr[c] / cr[c] if v > lo and v < hi else zero
+            orow[c] = d
+            prod[c] = d * v
+        t = _row_sum(prod, 0, cols)
+        sr = s[r]
+        for c in range(cols):
+            orow[c] = (orow[c] - t) / sr
+
+
+def _cce_logits_grad(y, g, e):
+    # losses/crossentropy.py, its vjp on logits: g * (exp(logp) * y.sum(-1) - y), in place
+    # in e = exp(logp)
+    rows, cols = e.shape
+    for r in range(rows):
+        yr, er = y[r], e[r]
+        total = _row_sum(yr, 0, cols)
+        gr = g[r]
+        for c in range(cols):
+            er[c] = gr * (er[c] * total - yr[c])
+
+
 def _sparse_argmax_hits(y, labels):
     # metrics/accuracy.py: (labels == argmax(y, axis=-1)).sum(), argmax as NumPy's (the
     # first maximum; the first NaN if there is one)
@@ -860,6 +916,10 @@ _PYTHON_KERNELS = {
     "sparse_ce_logits": _sparse_ce_logits,
     "sparse_ce_logits_grad": _sparse_ce_logits_grad,
     "sparse_argmax_hits": _sparse_argmax_hits,
+    "cce_probs": _cce_probs,
+    "cce_values": _cce_values,
+    "cce_probs_grad": _cce_probs_grad,
+    "cce_logits_grad": _cce_logits_grad,
     "bce_terms": _bce_terms,
     "bce_values": _bce_values,
     "bce_grad": _bce_grad,

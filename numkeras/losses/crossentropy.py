@@ -126,6 +126,57 @@ def _fused_binary_terms(x, y, lo, hi, axis: int):
     return pq, values
 
 
+def _fusable_categorical(x, y, axis: int) -> bool:
+    """Whether the categorical kernels take these arrays: 2-D scores, classes last,
+    one-hot (or smoothed) targets of the same shape and dtype."""
+    return (
+        fused.available()
+        and x.ndim == 2
+        and axis in (-1, 1)
+        and x.shape[-1] > 0
+        and isinstance(y, backend.xp.ndarray)
+        and y.shape == x.shape
+        and y.dtype == x.dtype
+    )
+
+
+def _categorical_values(y, logp):
+    """`-(y * logp).sum(-1)` by the fused kernel, or None."""
+    xp = backend.xp
+    values, prod = xp.empty(len(y), y.dtype), xp.empty(y.shape[-1], y.dtype)
+    return values if fused.run("cce_values", y, logp, prod, values) is not None else None
+
+
+def _fused_categorical_probs(x, y, axis: int, lo, hi):
+    """`((s, q, qc), values)` of `CategoricalCrossentropy` on probabilities by the fused
+    kernels (the row sums `(rows, 1)`, the shares and the clipped shares; np.log left to
+    NumPy), or None where they do not take these arrays."""
+    if not _fusable_categorical(x, y, axis):
+        return None
+    xp = backend.xp
+    s, q, qc = xp.empty((len(x), 1), x.dtype), xp.empty_like(x), xp.empty_like(x)
+    if fused.run("cce_probs", x, lo, hi, s.reshape(-1), q, qc) is None:
+        return None
+    values = _categorical_values(y, xp.log(qc))
+    return None if values is None else ((s, q, qc), values)
+
+
+def _fused_categorical_logits(x, y, axis: int):
+    """`(logp, values)` of `CategoricalCrossentropy` on logits by the fused kernels: the
+    passes of `_log_softmax`, with np.exp and np.log left to NumPy; or None."""
+    if not _fusable_categorical(x, y, axis):
+        return None
+    xp = backend.xp
+    logp, lse = xp.empty_like(x), xp.empty((len(x), 1), x.dtype)
+    if fused.run("row_max_subtract", x, logp) is None:
+        return None
+    if fused.run("row_sums", xp.exp(logp), lse.reshape(-1)) is None:
+        return None
+    logp -= xp.log(lse, out=lse)
+    values = _categorical_values(y, logp)
+    return None if values is None else (logp, values)
+
+
 class BinaryCrossentropy(Loss):
     """Cross-entropy for 0/1 targets: `-mean(y*log(p) + (1-y)*log(1-p), axis)`.
 
@@ -267,24 +318,40 @@ class CategoricalCrossentropy(_OneHotTargets, Loss):
             # Keras uses shape[-1] as the class count whatever `axis` is; we do the same
             y = y * (1.0 - self.label_smoothing) + self.label_smoothing / y.shape[-1]
         if self.from_logits:
-            logp = _log_softmax(x, axis)
+            fast = _fused_categorical_logits(x, y, axis)
+            logp = _log_softmax(x, axis) if fast is None else fast[0]
 
             def vjp(g):
+                e = xp.exp(logp)
+                if fast is not None and g.dtype == x.dtype:
+                    if fused.run("cce_logits_grad", y, g, e) is not None:
+                        return e
                 total = xp.sum(y, axis=axis, keepdims=True)
-                return xp.expand_dims(g, axis) * (xp.exp(logp) * total - y)
+                return xp.expand_dims(g, axis) * (e * total - y)
 
         else:
             lo, hi = _clip_bounds(self.dtype)
-            s = x.sum(axis=axis, keepdims=True)
-            q = x / s
-            qc = _clip(q, lo, hi)
-            logp = xp.log(qc)
+            fast = _fused_categorical_probs(x, y, axis, lo[()], hi[()])
+            if fast is None:
+                s = x.sum(axis=axis, keepdims=True)
+                q = x / s
+                qc = _clip(q, lo, hi)
+                logp = xp.log(qc)
+            else:
+                s, q, qc = fast[0]
 
             def vjp(g):
+                if fast is not None and g.dtype == x.dtype:
+                    out, prod = xp.empty_like(x), xp.empty(x.shape[-1], x.dtype)
+                    args = (y, g, s.reshape(-1), q, qc, lo[()], hi[()], x.dtype.type(0), prod)
+                    if fused.run("cce_probs_grad", *args, out) is not None:
+                        return out
                 inside = (q > lo) & (q < hi)
                 dq = xp.where(inside, -xp.expand_dims(g, axis) * y / qc, 0).astype(x.dtype)
                 return (dq - xp.sum(dq * q, axis=axis, keepdims=True)) / s
 
+        if fast is not None:
+            return fast[1], vjp
         return -xp.sum(y * logp, axis=axis), vjp
 
     def get_config(self) -> dict:

@@ -91,6 +91,10 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "sparse_ce_logits",
         "sparse_ce_logits_grad",
         "sparse_argmax_hits",
+        "cce_probs",
+        "cce_values",
+        "cce_probs_grad",
+        "cce_logits_grad",
         "bce_terms",
         "bce_values",
         "bce_grad",
@@ -519,6 +523,41 @@ def test_sparse_crossentropy_labels_out_of_range_raise_the_same_error(both_ways,
 
     on, off = both_ways(run)
     assert on == off and "outside [0, 3]" in on and "found -1" in on
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("classes", [10, 300])  # 300: the row sums' pairwise halves
+def test_categorical_crossentropy_value_and_gradient(
+    both_ways, from_logits, label_smoothing, classes
+):
+    if from_logits:  # large logits, and a row of infinite ones (NaN loss either way)
+        y_pred = _data((64, classes), special=False) * 30
+        y_pred[2, 3] = np.inf
+    else:
+        y_pred = _probabilities(64, classes)
+    labels = np.random.default_rng(1).integers(0, classes, 64)
+    labels[:2] = 0
+    y = np.eye(classes, dtype="float32")[labels]
+    y[5] = 0.5 / classes  # a soft target row
+    weights = np.linspace(0.5, 2, 64).astype("float32")
+    kernels = ["row_max_subtract", "row_sums", "cce_logits_grad"] if from_logits else []
+    kernels += ["cce_values"] + ([] if from_logits else ["cce_probs", "cce_probs_grad"])
+
+    def run():
+        loss = losses.CategoricalCrossentropy(
+            from_logits=from_logits, label_smoothing=label_smoothing
+        )
+        value, grad = loss.value_and_grad(y, y_pred)
+        weighted, wgrad = loss.value_and_grad(y, y_pred, sample_weight=weights)
+        values = losses.categorical_crossentropy(y, y_pred, from_logits=from_logits)
+        return value, grad, weighted, wgrad, loss(y, y_pred), values
+
+    results = both_ways(run, expect=kernels)
+    for a, b in zip(*results):
+        _assert_identical(a, b)
+    if not from_logits:
+        assert not results[0][1][:2].any()  # clipped rows: no gradient, as Keras
 
 
 @pytest.mark.parametrize("shape", [(256, 1), (32, 7), (5, 300)])
