@@ -89,6 +89,12 @@ CASES: dict[str, tuple[Callable, Callable, int]] = {
 }
 for _act in ("sigmoid", "tanh", "elu", "selu", "softplus", "swish", "gelu"):
     CASES[f"fit bs128 {_act}"] = (_compiled(_act), _fit(Y10, 128), 1)
+for _opt in ("adamw", "nadam", "adamax", "adagrad"):
+    CASES[f"fit bs128 {_opt} one-hot"] = (
+        _compiled(loss="categorical_crossentropy", opt=_opt),
+        _fit(ONE_HOT, 128),
+        1,
+    )
 
 
 def _libraries(with_keras: bool, no_fused: bool) -> dict[str, tuple]:

@@ -163,8 +163,13 @@ class Concatenate(Layer):
         return self.call(inputs), [x.shape[self.axis] for x in inputs]
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        cuts = backend.xp.cumsum(cache)[:-1].tolist()
-        return [g.copy() for g in backend.xp.split(grad_output, cuts, axis=self.axis)]
+        # each input's slice of the joined axis, copied: the layers below own their grads
+        lead = (slice(None),) * (self.axis % grad_output.ndim)
+        grads, start = [], 0
+        for size in cache:
+            grads.append(grad_output[(*lead, slice(start, start + size))].copy())
+            start += size
+        return grads
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}

@@ -41,7 +41,7 @@ class Hinge(Loss):
         def vjp(g):
             return xp.where(margin > 0, xp.expand_dims(-g / n, -1) * y, 0).astype(margin.dtype)
 
-        return xp.mean(xp.maximum(margin, 0), axis=-1), vjp
+        return backend.mean(xp.maximum(margin, 0), axis=-1), vjp
 
 
 class SquaredHinge(Loss):
@@ -63,7 +63,7 @@ class SquaredHinge(Loss):
         def vjp(g):
             return xp.expand_dims(-2 * g / n, -1) * y * hinge
 
-        return xp.mean(hinge * hinge, axis=-1), vjp
+        return backend.mean(hinge * hinge, axis=-1), vjp
 
 
 class CategoricalHinge(_OneHotTargets, Loss):

@@ -55,7 +55,7 @@ class Poisson(Loss):
         def vjp(g):
             return xp.expand_dims(g / n, -1) * (1 - y_true / shifted)
 
-        return xp.mean(y_pred - y_true * xp.log(shifted), axis=-1), vjp
+        return backend.mean(y_pred - y_true * xp.log(shifted), axis=-1), vjp
 
 
 def kl_divergence(y_true, y_pred):

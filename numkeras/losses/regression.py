@@ -28,7 +28,7 @@ def _mean_last(elem, delem_fn):
     def vjp(g):
         return xp.expand_dims(g / n, -1) * delem_fn()
 
-    return xp.mean(elem, axis=-1), vjp
+    return backend.mean(elem, axis=-1), vjp
 
 
 class MeanSquaredError(Loss):

@@ -85,9 +85,8 @@ class Mean(Metric):
         self.count = 0.0
 
     def update_state(self, values, sample_weight=None) -> None:
-        xp = backend.xp
         values, sample_weight = reduce_to_samplewise_values(
-            values, sample_weight, xp.mean, self.dtype
+            values, sample_weight, backend.mean, self.dtype
         )
         self.total += float(values.sum(dtype="float64"))
         if sample_weight is not None:

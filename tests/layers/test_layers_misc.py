@@ -142,6 +142,22 @@ def test_merge_layers_explain_bad_inputs():
     assert Concatenate.from_config(Concatenate(axis=1, name="c").get_config()).axis == 1
 
 
+@pytest.mark.parametrize("axis", [1, -2, 2, -1])
+def test_concatenate_backward_hands_each_input_its_own_slice(axis):
+    from numkeras.layers import Concatenate
+
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 3, 4))]
+    xs[1] = xs[1][:, :2] if axis in (1, -2) else xs[1][..., :1]  # unequal sizes
+    layer = Concatenate(axis=axis)
+    y, cache = layer.forward(xs)
+    dy = rng.standard_normal(y.shape)
+    grads = layer.backward(cache, dy)
+    np.testing.assert_array_equal(np.concatenate(grads, axis=axis), dy)
+    for g, x in zip(grads, xs):
+        assert g.shape == x.shape and g.flags.c_contiguous and not np.shares_memory(g, dy)
+
+
 def test_subclassed_model_runs_and_refuses_training_clearly():
     class TwoLayers(Model):
         def __init__(self):
