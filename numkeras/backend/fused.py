@@ -212,6 +212,17 @@ def _decayed(p, wd, lr, decay):
     return p - p * wd * lr if decay else p
 
 
+def _grad_transform(g, scale, lo, hi, use_scale, use_clip, out):
+    # optimizers/optimizer.py, before an update: out = g * scale (loss-scale unscaling,
+    # norm clipping), then out = clip(out, lo, hi) (clipvalue; NaN stays NaN), each if used
+    for i in range(g.shape[0]):
+        gi = g[i] * scale if use_scale else g[i]
+        if use_clip:
+            gi = lo if gi < lo else gi
+            gi = hi if gi > hi else gi
+        out[i] = gi
+
+
 def _adam(p, g, m, v, alpha, c1, c2, eps, wd, lr, decay):
     # optimizers/adam.py: m += (g - m) * c1; v += (g*g - v) * c2;
     # p -= m / (sqrt(v) + eps) * alpha
@@ -893,6 +904,7 @@ _PYTHON_KERNELS = {
     "bias_tanh": _bias_tanh,
     "tanh": _tanh,
     "tanh_grad": _tanh_grad,
+    "grad_transform": _grad_transform,
     "adam": _adam,
     "adam_amsgrad": _adam_amsgrad,
     "nadam": _nadam,

@@ -860,7 +860,6 @@ class Optimizer:
         """Run `update_step` over `p` in chunks, with the gradient transform and weight
         decay applied to each chunk while it is in cache."""
         xp = backend.xp
-        dt = p.dtype.type
         clipvalue = self.clipvalue if (self.clipvalue and self.clipvalue > 0) else None
         transform = g_scale is not None or clipvalue is not None
         n = p.size
@@ -884,18 +883,32 @@ class Optimizer:
             else:
                 pc, gc, sc = p[s:e], g[s:e], [x[s:e] for x in slots]
                 scratch, gb = (t1[:k], t2[:k]), gbuf[:k]
+            if transform:
+                gc = self._transformed(gc, gb, g_scale, clipvalue)
+                # the transformed chunk is in cache: the fused update (and decay) runs on it
+                if p.ndim == 1 and self.fused_step(pc, gc, sc, coeffs, decay):
+                    continue
             if decay is not None:  # Keras: w - w * weight_decay * lr, same op order
                 wd_term = xp.multiply(pc, decay[0], out=scratch[0])
                 wd_term *= decay[1]
                 pc -= wd_term
-            if transform:
-                if g_scale is not None:
-                    xp.multiply(gc, dt(g_scale), out=gb)
-                    gc = gb
-                if clipvalue is not None:
-                    xp.clip(gc, dt(-clipvalue), dt(clipvalue), out=gb)
-                    gc = gb
             self.update_step(pc, gc, sc, coeffs, scratch)
+
+    @staticmethod
+    def _transformed(g, out, g_scale, clipvalue):
+        """`g` scaled by `g_scale` (loss-scale unscaling, norm clipping) and clipped to
+        `[-clipvalue, clipvalue]`, each where given, into `out` (one fused pass, or NumPy's)."""
+        dt = g.dtype.type
+        scale, bound = dt(1 if g_scale is None else g_scale), dt(clipvalue or 0)
+        flags = (g_scale is not None, clipvalue is not None)
+        if fused.run("grad_transform", g, scale, -bound, bound, *flags, out) is not None:
+            return out
+        xp = backend.xp
+        if g_scale is not None:
+            g = xp.multiply(g, scale, out=out)
+        if clipvalue is not None:
+            g = xp.clip(g, -bound, bound, out=out)
+        return g
 
     # -- misc Keras API -----------------------------------------------------------------
     def scale_loss(self, loss):
