@@ -187,8 +187,8 @@ class Dense(Layer):
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)
         self.kernel.add_matmul_grad(x2.T, dz2)
-        if self.bias is not None and self.bias.wants_grad:
-            self.bias.add_grad(dz2.sum(axis=0))
+        if self.bias is not None:
+            self.bias.add_sum_grad(dz2)
         if not need_input_grad:
             return None
         out = None if workspace is None else backend.scratch(workspace, "dx", x.shape, dz.dtype)
