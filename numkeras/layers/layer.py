@@ -436,12 +436,14 @@ _accepts: dict[tuple[type, str, str], bool] = {}
 
 def accepts(layer, argument: str, method: str = "call") -> bool:
     """Whether `method` of `layer` (an instance or a class) takes `argument`; user layers
-    may not take `training`, `workspace`, ... Cached per class."""
+    may not take `training`, `workspace`, ... Cached per function (not per class: a
+    method replaced at run time, e.g. by a test's spy, gets its own answer)."""
     cls = layer if isinstance(layer, type) else type(layer)
-    key = (cls, method, argument)
+    fn = getattr(cls, method)
+    key = (fn, argument)
     if key not in _accepts:
         try:
-            _accepts[key] = argument in inspect.signature(getattr(cls, method)).parameters
+            _accepts[key] = argument in inspect.signature(fn).parameters
         except (TypeError, ValueError):
             _accepts[key] = False
     return _accepts[key]
