@@ -223,42 +223,43 @@ def _grad_transform(g, scale, lo, hi, use_scale, use_clip, out):
         out[i] = gi
 
 
+def _moments(m, v, i, gi, c1, c2):
+    # optimizers/adam.py and nadam.py, at index i: m += (g - m) * c1; v += (g*g - v) * c2
+    mi = m[i] + (gi - m[i]) * c1
+    vi = v[i] + (gi * gi - v[i]) * c2
+    m[i] = mi
+    v[i] = vi
+    return mi, vi
+
+
+def _maximum(a, b):
+    # np.maximum(a, b): NaN if either is NaN
+    return a if a >= b or a != a else b
+
+
 def _adam(p, g, m, v, alpha, c1, c2, eps, wd, lr, decay):
-    # optimizers/adam.py: m += (g - m) * c1; v += (g*g - v) * c2;
-    # p -= m / (sqrt(v) + eps) * alpha
+    # optimizers/adam.py: the moments, then p -= m / (sqrt(v) + eps) * alpha
     for i in range(p.shape[0]):
-        gi = g[i]
-        mi = m[i] + (gi - m[i]) * c1
-        vi = v[i] + (gi * gi - v[i]) * c2
-        m[i] = mi
-        v[i] = vi
+        mi, vi = _moments(m, v, i, g[i], c1, c2)
         p[i] = _decayed(p[i], wd, lr, decay) - mi / (math.sqrt(vi) + eps) * alpha
 
 
 def _adam_amsgrad(p, g, m, v, v_hat, alpha, c1, c2, eps, wd, lr, decay):
-    # optimizers/adam.py with amsgrad: as _adam, with v_hat = maximum(v_hat, v) (NaN
-    # propagating, as np.maximum) in the last step
+    # optimizers/adam.py with amsgrad: as _adam, with v_hat = maximum(v_hat, v) in the
+    # last step
     for i in range(p.shape[0]):
-        gi = g[i]
-        mi = m[i] + (gi - m[i]) * c1
-        vi = v[i] + (gi * gi - v[i]) * c2
-        m[i] = mi
-        v[i] = vi
-        a = v_hat[i]
-        vh = a if a >= vi or a != a else vi
+        mi, vi = _moments(m, v, i, g[i], c1, c2)
+        vh = _maximum(v_hat[i], vi)
         v_hat[i] = vh
         p[i] = _decayed(p[i], wd, lr, decay) - mi / (math.sqrt(vh) + eps) * alpha
 
 
 def _nadam(p, g, m, v, rate, c1, c2, m_coef, g_coef, v_coef, eps, wd, lr, decay):
-    # optimizers/nadam.py: m += (g - m) * c1; v += (g*g - v) * c2;
+    # optimizers/nadam.py: the moments, then
     # p -= (m * m_coef + g * g_coef) / (sqrt(v * v_coef) + eps) * lr
     for i in range(p.shape[0]):
         gi = g[i]
-        mi = m[i] + (gi - m[i]) * c1
-        vi = v[i] + (gi * gi - v[i]) * c2
-        m[i] = mi
-        v[i] = vi
+        mi, vi = _moments(m, v, i, gi, c1, c2)
         step = (mi * m_coef + gi * g_coef) / (math.sqrt(vi * v_coef) + eps) * rate
         p[i] = _decayed(p[i], wd, lr, decay) - step
 
@@ -270,9 +271,7 @@ def _adamax(p, g, m, u, rate, c1, beta_2, eps, correction, wd, lr, decay):
         gi = g[i]
         mi = m[i] + (gi - m[i]) * c1
         m[i] = mi
-        a = u[i] * beta_2
-        b = abs(gi)
-        ui = a if a >= b or a != a else b
+        ui = _maximum(u[i] * beta_2, abs(gi))
         u[i] = ui
         p[i] = _decayed(p[i], wd, lr, decay) - mi / ((ui + eps) * correction) * rate
 
@@ -898,7 +897,10 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
 
 
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
-_HELPERS = ("_decayed", "_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of")
+_HELPERS = (
+    *("_decayed", "_moments", "_maximum"),
+    *("_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of"),
+)
 
 _PYTHON_KERNELS = {
     "bias_tanh": _bias_tanh,
