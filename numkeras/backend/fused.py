@@ -215,12 +215,13 @@ def _decayed(p, wd, lr, decay):
 def _grad_transform(g, scale, lo, hi, use_scale, use_clip, out):
     # optimizers/optimizer.py, before an update: out = g * scale (loss-scale unscaling,
     # norm clipping), then out = clip(out, lo, hi) (clipvalue; NaN stays NaN), each if used
-    for i in range(g.shape[0]):
-        gi = g[i] * scale if use_scale else g[i]
+    gf, of = g.reshape(-1), out.reshape(-1)  # (a strided variable's chunk is N-D)
+    for i in range(gf.shape[0]):
+        gi = gf[i] * scale if use_scale else gf[i]
         if use_clip:
             gi = lo if gi < lo else gi
             gi = hi if gi > hi else gi
-        out[i] = gi
+        of[i] = gi
 
 
 def _moments(m, v, i, gi, c1, c2):
