@@ -94,12 +94,12 @@ class Variable:
             self.grad += a @ b
 
     def add_sum_grad(self, a) -> None:
-        """Accumulate `a.sum(axis=0)` (a bias gradient), reducing straight into the
-        gradient buffer on first write (the same additions, no temporary)."""
+        """Accumulate `a.sum(axis=0)` (a bias gradient), summing straight into the
+        gradient buffer on first write (the same additions, no temporary to copy)."""
         if self.grad is None:
             return
         if self._grad_fresh and a.dtype == self.grad.dtype:
-            backend.xp.add.reduce(a, axis=0, out=self.grad)
+            a.sum(axis=0, out=self.grad)
             self._grad_fresh = False
         else:  # (another dtype: summed in its own, then cast, as `add_grad`)
             self.add_grad(a.sum(axis=0))

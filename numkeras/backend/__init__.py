@@ -76,10 +76,10 @@ def scratch(workspace: dict | None, key: str, shape: tuple, dtype):
 
 
 def mean(x, axis):
-    """`xp.mean(x, axis=axis)`, bit for bit, without NumPy's Python-level wrapper (a few
-    µs a call, paid by every loss and metric on every batch): the sum, divided once by the
-    count. float32 / float64 NumPy arrays with fewer than 2**24 values per mean; anything
-    else goes to `xp.mean`.
+    """`xp.mean(x, axis=axis)` (`axis` an int or a tuple), bit for bit, without NumPy's
+    Python-level wrapper (a few µs a call, paid by every loss and metric on every batch):
+    the sum, divided once by the count. float32 / float64 NumPy arrays with fewer than
+    2**24 values per mean; anything else goes to `xp.mean`.
 
     >>> float(mean(np.array([1.0, 2.0], "float32"), axis=-1))
     1.5
