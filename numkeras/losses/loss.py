@@ -163,7 +163,7 @@ def reduce_weighted_values(
     A zero divisor gives 0 (Keras's `divide_no_nan`).
     """
     xp = backend.xp
-    dtype = dtype or backend.floatx()
+    dtype = np.dtype(dtype or backend.floatx())  # once: every use below would parse a name
     values = values.astype(dtype, copy=False)
     if sample_weight is not None:
         sample_weight = backend.cast_input(sample_weight, dtype)
@@ -189,7 +189,7 @@ def reduce_weighted_values(
             if divisor == 0:  # Keras's divide_no_nan
                 loss, scale = xp.zeros((), dtype), 0.0
             else:
-                loss, scale = loss / np.dtype(dtype).type(divisor), 1.0 / divisor
+                loss, scale = loss / dtype.type(divisor), 1.0 / divisor
     loss = xp.asarray(loss, dtype)
     if loss.ndim == 0:
         loss = loss[()]  # a NumPy scalar, not a 0-d array
@@ -201,9 +201,10 @@ def reduce_weighted_values(
             f"{reduction!r}. Use 'sum_over_batch_size' (the default), 'sum' or 'mean'."
         )
     if sw is None:
-        dvalues = xp.full(values.shape, scale, dtype)
+        dvalues = xp.empty(values.shape, dtype)
+        dvalues.fill(scale)  # xp.full, without its Python-level wrapper
     else:
-        dweighted = xp.broadcast_to(sw * np.dtype(dtype).type(scale), weighted.shape)
+        dweighted = xp.broadcast_to(sw * dtype.type(scale), weighted.shape)
         dvalues = sum_to_shape(dweighted, values_a.shape).reshape(values.shape)
     return loss, xp.ascontiguousarray(dvalues, dtype=dtype)
 
