@@ -218,10 +218,7 @@ def _grad_transform(g, scale, lo, hi, use_scale, use_clip, out):
     gf, of = g.reshape(-1), out.reshape(-1)  # (a strided variable's chunk is N-D)
     for i in range(gf.shape[0]):
         gi = gf[i] * scale if use_scale else gf[i]
-        if use_clip:
-            gi = lo if gi < lo else gi
-            gi = hi if gi > hi else gi
-        of[i] = gi
+        of[i] = _clip(gi, lo, hi) if use_clip else gi
 
 
 def _moments(m, v, i, gi, c1, c2):
@@ -236,6 +233,12 @@ def _moments(m, v, i, gi, c1, c2):
 def _maximum(a, b):
     # np.maximum(a, b): NaN if either is NaN
     return a if a >= b or a != a else b
+
+
+def _clip(v, lo, hi):
+    # np.minimum(np.maximum(v, lo), hi) (np.clip) for bounds that are not NaN: NaN stays
+    v = lo if v < lo else v
+    return hi if v > hi else v
 
 
 def _adam(p, g, m, v, alpha, c1, c2, eps, wd, lr, decay):
@@ -333,8 +336,7 @@ def _leaky_relu(x, slope, out):
     of = out.reshape(-1)
     for i in range(xf.shape[0]):
         xi = xf[i]
-        a = xi * slope
-        of[i] = a if a > xi or a != a else xi
+        of[i] = _maximum(xi * slope, xi)
 
 
 def _bias_leaky_relu(z, b, slope, keep, out):
@@ -349,8 +351,7 @@ def _bias_leaky_relu(z, b, slope, keep, out):
             x = zr[c] + b[c]
             if keep:
                 zr[c] = x
-            a = x * slope
-            orow[c] = a if a > x or a != a else x
+            orow[c] = _maximum(x * slope, x)
 
 
 def _leaky_relu_grad(x, dy, above, below):
@@ -534,11 +535,9 @@ def _sparse_ce_probs(x, labels, lo, hi, s, q, qc):
         xr = x[r]
         sr = _row_sum(xr, 0, cols)
         qr = xr[t] / sr
-        c = lo if qr < lo else qr
-        c = hi if c > hi else c
         s[r] = sr
         q[r] = qr
-        qc[r] = c
+        qc[r] = _clip(qr, lo, hi)
     return 0
 
 
@@ -602,8 +601,7 @@ def _cce_probs(x, lo, hi, s, q, qc):
         for c in range(cols):
             v = xr[c] / sr
             qr[c] = v
-            k = lo if v < lo else v
-            cr[c] = hi if k > hi else k
+            cr[c] = _clip(v, lo, hi)
 
 
 def _cce_values(y, logp, prod, values):
@@ -675,9 +673,7 @@ def _bce_terms(x, lo, hi, one, pq):
     for r in range(rows):
         xr, pr, nr = x[r], pq[0, r], pq[1, r]
         for c in range(cols):
-            v = xr[c]
-            v = lo if v < lo else v
-            v = hi if v > hi else v
+            v = _clip(xr[c], lo, hi)
             pr[c] = v
             nr[c] = one - v
 
@@ -899,7 +895,7 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
 
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
 _HELPERS = (
-    *("_decayed", "_moments", "_maximum"),
+    *("_decayed", "_moments", "_maximum", "_clip"),
     *("_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of"),
 )
 
