@@ -43,15 +43,18 @@ def set_epsilon(value: float) -> None:
 
 
 def clear_session() -> None:
-    """Restart automatic names (`dense`, `dense_1`, ...) from zero, as Keras's does.
+    """Restart automatic names (`dense`, `dense_1`, ...) from zero, as Keras's does, and free
+    the memory kept for reuse from a dropped `predict` result (`backend/recycle.py`).
 
     >>> from numkeras.layers import Dense
     >>> clear_session(); Dense(1).name
     'dense'
     """
+    from numkeras.backend import recycle
     from numkeras.utils.naming import reset_uids
 
     reset_uids()
+    recycle.release()
 
 
 def set_array_module(module) -> None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
+
 from numkeras import backend
+from numkeras.backend import recycle
 from numkeras.errors import (
     ConfigError,
     NotCompiledError,
@@ -665,7 +668,8 @@ class Trainer:
         The batch size is `batch_size`, else `ceil(len(x) / steps)` when only `steps` is
         given, else 32 (Keras 3's rule). The last partial batch is kept. `steps` caps the
         number of batches. 0 rows give an empty `(0, ...)` result (Keras crashes there).
-        The output is allocated once and filled batch by batch.
+        The output is allocated once and filled batch by batch; a large one reuses the
+        memory of an earlier result that is no longer referenced (`backend/recycle.py`).
         """
         from numkeras.callbacks import CallbackList
 
@@ -694,7 +698,9 @@ class Trainer:
             else (rows, *xs[0].shape[1:])
         )
         out_shapes = [out_shapes] if self._single_output else out_shapes
-        results = [backend.xp.empty(tuple(s), backend.floatx()) for s in out_shapes]
+        # large outputs reuse the memory of a dropped earlier result (backend/recycle.py)
+        new = recycle.empty if backend.xp is np else backend.xp.empty
+        results = [new(tuple(s), backend.floatx()) for s in out_shapes]
         workspace = self._workspace("predict")
         targets = self._output_targets(workspace)
         try:

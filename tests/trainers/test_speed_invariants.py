@@ -172,3 +172,31 @@ def test_predict_with_an_output_used_twice_and_inside_the_graph():
     want = [np.asarray(a) for a in model(data)]
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-6, atol=1e-7)
+
+
+def test_predict_reuses_a_dropped_result_s_memory_and_never_a_live_one():
+    """Large results recycle the memory of a dropped earlier result (backend/recycle.py):
+    the values must be the same as fresh, and memory someone still holds is never reused."""
+    from numkeras.backend import recycle
+
+    recycle.release()
+    rng = np.random.default_rng(3)
+    model = Sequential([Input(shape=(6,)), Dense(1024, activation="tanh")])
+    xs = [rng.normal(size=(2048, 6)).astype("float32") for _ in range(3)]  # 8 MiB results
+    expected = [np.tanh(x @ model.get_weights()[0] + model.get_weights()[1]) for x in xs]
+
+    first = model.predict(xs[0], batch_size=256, verbose=0)
+    second = model.predict(xs[1], batch_size=256, verbose=0)  # `first` is alive: new memory
+    assert not np.shares_memory(first, second)
+    held = first[:10]  # a view keeps first's memory in use after `del first`
+    del first
+    third = model.predict(xs[2], batch_size=256, verbose=0)
+    assert not np.shares_memory(third, held)
+    for got, want in zip((held, second, third), (expected[0][:10], *expected[1:])):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    pointer = third.ctypes.data
+    del held, third, got  # both blocks are free now; the newest drop is the one kept
+    again = model.predict(xs[0], batch_size=256, verbose=0)
+    assert again.ctypes.data == pointer
+    np.testing.assert_allclose(again, expected[0], rtol=1e-5, atol=1e-6)
+    recycle.release()

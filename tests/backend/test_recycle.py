@@ -1,0 +1,63 @@
+"""Recycled result memory: reused only once nothing can see it, never above fresh peaks."""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+
+from numkeras import backend
+from numkeras.backend import recycle
+
+BIG = (1024, 2048)  # 8 MiB of float32: above recycle.MIN_BYTES
+
+
+@pytest.fixture(autouse=True)
+def no_spare():
+    recycle.release()
+    yield
+    recycle.release()
+
+
+def test_a_dropped_array_s_memory_serves_the_next_request_of_its_size():
+    a = recycle.empty(BIG, "float32")
+    pointer = a.ctypes.data
+    del a
+    b = recycle.empty((2048, 1024), np.float32)
+    assert b.ctypes.data == pointer
+    assert b.shape == (2048, 1024) and b.dtype == np.float32
+    assert b.flags.c_contiguous and b.flags.writeable and b.flags.aligned
+
+
+def test_memory_is_never_shared_while_any_view_is_alive():
+    a = recycle.empty(BIG, "float32")
+    a[:] = 7.0
+    view = a[3:5]
+    del a
+    b = recycle.empty(BIG, "float32")
+    assert not np.shares_memory(view, b)
+    b[:] = -1.0
+    assert (view == 7.0).all()
+    del view
+    gc.collect()  # nothing depends on the cycle collector, but it must not break either
+    c = recycle.empty(BIG, "float32")
+    assert not np.shares_memory(b, c)
+
+
+def test_a_much_larger_spare_is_freed_not_lent_to_a_small_request():
+    big = recycle.empty((4096, 2048), "float32")  # 32 MiB
+    pointer = big.ctypes.data
+    del big
+    small = recycle.empty(BIG, "float32")  # 8 MiB: would pin 4x its size
+    assert small.ctypes.data != pointer
+    assert recycle._spare is None  # the misfit was freed before allocating
+
+
+def test_small_arrays_and_release_use_plain_memory():
+    assert recycle.empty((3, 4), "float64").base is None
+    a = recycle.empty(BIG, "float32")
+    del a
+    assert recycle._spare is not None
+    backend.clear_session()  # Keras users free memory this way
+    assert recycle._spare is None
