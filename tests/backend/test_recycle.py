@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 
 import numpy as np
 import pytest
@@ -61,3 +62,31 @@ def test_small_arrays_and_release_use_plain_memory():
     assert recycle._spare is not None
     backend.clear_session()  # Keras users free memory this way
     assert recycle._spare is None
+
+
+def test_an_unused_spare_is_freed_after_keep_s(monkeypatch):
+    monkeypatch.setattr(recycle, "KEEP_S", 0.05)
+    a = recycle.empty(BIG, "float32")
+    del a
+    assert recycle._spare is not None
+    deadline = time.monotonic() + 5.0
+    while recycle._spare is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert recycle._spare is None
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_starts_without_a_spare():
+    import os
+
+    a = recycle.empty(BIG, "float32")
+    del a
+    pid = os.fork()
+    if pid == 0:  # the child: exit status 0 only if it starts clean and still recycles
+        ok = recycle._spare is None and recycle._timer is None
+        b = recycle.empty(BIG, "float32")
+        del b
+        os._exit(0 if ok and recycle._spare is not None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert recycle._spare is not None  # the parent keeps its own
