@@ -67,8 +67,15 @@ def take(arrays: list, index) -> list:
     """Rows `index` (a slice gives views; an index array gathers) of each array."""
     if isinstance(index, slice):
         return [None if a is None else a[index] for a in arrays]
-    # `take` gathers whole rows ~15% faster than fancy indexing (a shuffled fit, per batch)
-    return [None if a is None else a.take(index, axis=0) for a in arrays]
+    return [None if a is None else _gather_rows(a, index) for a in arrays]
+
+
+def _gather_rows(a, index):
+    # `take` gathers whole rows of a C-contiguous array ~15% faster than fancy indexing
+    # (a shuffled fit, per batch), but on any other layout (a column slice `x[:, :32]`,
+    # pandas' F-ordered `.values`) NumPy's take copies the *whole* array first: 99 us
+    # instead of 3 for 32 rows of a (10000, 32) view. Fancy indexing reads only the rows.
+    return a.take(index, axis=0) if a.flags.c_contiguous else a[index]
 
 
 def split_validation(arrays_groups: list[list], fraction: float):
