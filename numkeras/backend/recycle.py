@@ -3,7 +3,7 @@
 Memory that the kernel hands a process costs a page fault and a page of zeroing when it is
 first written. Under a hypervisor that takes back memory a guest has freed (free-page
 reporting, as on this project's 2-core VMs), freed memory that sits idle for ~2 s is
-returned to the host, and touching it again costs ~1.5 ms per MB: 0.2-0.3 s for the 205 MB
+returned to the host, and touching it again costs ~1.5 ms per MB: 0.25-0.4 s for the 205 MB
 that `predict` returns on 65,536 rows of 784 floats, more than a tenth of the whole call.
 glibc gives every such large block back to the kernel the moment it is freed, so each call
 pays again. (jemalloc and tcmalloc keep freed blocks for a while for the same reason.)
@@ -14,7 +14,8 @@ most one spare is held, for at most `KEEP_S` seconds (a timer thread frees it th
 jemalloc's decay does); a request it does not fit frees it before allocating, so peak
 memory never exceeds what fresh allocation would use. `release()` (also run by
 `numkeras.backend.clear_session()`) frees the spare now. The arrays are ordinary
-C-contiguous, writeable NumPy arrays; only `.base` shows the difference.
+C-contiguous, writeable NumPy arrays; only `.base` (the holder of the block) and
+`.flags.owndata` (False) show the difference.
 
 >>> a = empty((2048, 1024), "float32")
 >>> pointer = a.ctypes.data
