@@ -3,6 +3,7 @@
 from numkeras.layers.activation import Activation
 from numkeras.layers.dense import Dense
 from numkeras.layers.dropout import Dropout
+from numkeras.layers.elu import ELU
 from numkeras.layers.flatten import Flatten
 from numkeras.layers.input_layer import Input, InputLayer
 from numkeras.layers.input_spec import InputSpec
@@ -12,6 +13,7 @@ from numkeras.layers.leaky_relu import LeakyReLU
 from numkeras.layers.merging import Add, Average, Concatenate, Multiply, Subtract
 from numkeras.layers.relu import ReLU
 from numkeras.layers.reshape import Reshape
+from numkeras.layers.softmax import Softmax
 
 __all__ = [
     "Activation",
@@ -22,6 +24,7 @@ __all__ = [
     "Subtract",
     "Dense",
     "Dropout",
+    "ELU",
     "Flatten",
     "Input",
     "InputLayer",
@@ -31,4 +34,5 @@ __all__ = [
     "LeakyReLU",
     "ReLU",
     "Reshape",
+    "Softmax",
 ]

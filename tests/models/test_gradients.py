@@ -98,6 +98,10 @@ def test_dense_with_each_activation(act):
         lambda: layers.ReLU(),
         lambda: layers.ReLU(max_value=0.7),
         lambda: layers.Activation("tanh"),
+        lambda: layers.ELU(0.7),
+        lambda: layers.Softmax(),
+        lambda: layers.Softmax(axis=1),
+        lambda: layers.Softmax(axis=[1, 2]),
         lambda: layers.Flatten(),
         lambda: layers.Reshape((3, 4)),
         lambda: layers.Dropout(0.4),  # identity when not random: see the dropout test
