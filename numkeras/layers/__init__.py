@@ -11,6 +11,7 @@ from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.layer import Layer
 from numkeras.layers.leaky_relu import LeakyReLU
 from numkeras.layers.merging import Add, Average, Concatenate, Multiply, Subtract
+from numkeras.layers.prelu import PReLU
 from numkeras.layers.relu import ReLU
 from numkeras.layers.reshape import Reshape
 from numkeras.layers.softmax import Softmax
@@ -32,6 +33,7 @@ __all__ = [
     "KerasTensor",
     "Layer",
     "LeakyReLU",
+    "PReLU",
     "ReLU",
     "Reshape",
     "Softmax",

@@ -1,4 +1,4 @@
-"""Golden values for the Softmax and ELU layers, produced by real Keras 3.
+"""Golden values for the Softmax, ELU and PReLU layers, produced by real Keras 3.
 
 Run with Keras installed (any backend), e.g.:
     KERAS_BACKEND=jax python scripts/goldens/make_activation_layers.py
@@ -61,6 +61,9 @@ def main():
         model_case("softmax_axis_1_of_3d", (3, 4), layers.Softmax(axis=1), 2),
         model_case("softmax_axes_1_2", (3, 4), layers.Softmax(axis=[1, 2]), 3),
         model_case("elu_alpha_0_7", (4,), layers.ELU(alpha=0.7), 4),
+        model_case("prelu", (4,), layers.PReLU(), 5),
+        model_case("prelu_shared_axis_1", (3, 4), layers.PReLU(shared_axes=[1]), 6),
+        model_case("prelu_shared_axes_1_2", (3, 4), layers.PReLU(shared_axes=[1, 2]), 7),
     ]
     rng = np.random.default_rng(9)
     x = _round(rng.normal(0, 2, (3, 5)))
@@ -77,6 +80,8 @@ def main():
         "Softmax": layers.Softmax(axis=[1, 2], name="s").get_config(),
         "Softmax_default": layers.Softmax(name="s0").get_config(),
         "ELU": layers.ELU(alpha=0.7, name="e").get_config(),
+        "PReLU": layers.PReLU(shared_axes=[1, 2], name="p").get_config(),
+        "PReLU_default": layers.PReLU(name="p0").get_config(),
     }
     OUT.write_text(
         json.dumps(

@@ -1,4 +1,4 @@
-"""`Softmax` and `ELU` layers against real Keras 3 (goldens from
+"""`Softmax`, `ELU` and `PReLU` layers against real Keras 3 (goldens from
 scripts/goldens/make_activation_layers.py): forward, one SGD step (the backward pass),
 masked calls and configs; plus their errors."""
 
@@ -10,7 +10,7 @@ import pytest
 
 from numkeras import layers
 from numkeras.errors import ConfigError, ShapeError
-from numkeras.layers import ELU, Dense, Input, Softmax
+from numkeras.layers import ELU, Dense, Input, PReLU, Softmax
 from numkeras.models import Model, Sequential, model_from_json
 from numkeras.optimizers import SGD
 
@@ -21,7 +21,9 @@ GOLD = json.loads(
 
 def _head(config):
     config = {k: v for k, v in config.items() if k not in ("name", "trainable", "dtype")}
-    return Softmax(**config) if "axis" in config else ELU(**config)
+    if "axis" in config:
+        return Softmax(**config)
+    return PReLU(**config) if "alpha_initializer" in config else ELU(**config)
 
 
 @pytest.mark.parametrize("case", GOLD["models"], ids=lambda c: c["name"])
@@ -43,7 +45,7 @@ def test_masked_softmax_matches_keras(case):
     np.testing.assert_allclose(y, case["y"], rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("name", ["Softmax", "Softmax_default", "ELU"])
+@pytest.mark.parametrize("name", ["Softmax", "Softmax_default", "ELU", "PReLU", "PReLU_default"])
 def test_configs_match_keras(name):
     want = GOLD["configs"][name]
     layer = _head(want)
@@ -55,12 +57,22 @@ def test_configs_match_keras(name):
 
 
 def test_models_with_them_round_trip_through_json():
-    model = Sequential([Input((3, 4)), Dense(5), Softmax(axis=[1, 2]), layers.Flatten(), ELU(0.3)])
+    model = Sequential(
+        [
+            Input((3, 4)),
+            Dense(5),
+            Softmax(axis=[1, 2]),
+            PReLU(shared_axes=[1]),
+            layers.Flatten(),
+            ELU(0.3),
+        ]
+    )
     clone = model_from_json(model.to_json())
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(0).normal(size=(2, 3, 4)).astype("float32")
     np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
-    assert [type(la).__name__ for la in clone.layers] == ["Dense", "Softmax", "Flatten", "ELU"]
+    names = ["Dense", "Softmax", "PReLU", "Flatten", "ELU"]
+    assert [type(la).__name__ for la in clone.layers] == names
 
 
 @pytest.mark.parametrize("axis", ["1", 1.5, [], [1, "2"], None])
@@ -85,6 +97,31 @@ def test_softmax_mask_errors():
     with pytest.raises(ConfigError, match="do not carry masks"):
         Softmax()(a, mask=m)
     assert isinstance(Model(a, Softmax()(a)), Model)  # without a mask the graph is fine
+
+
+def test_prelu_alpha_shape_spec_and_errors():
+    layer = PReLU(shared_axes=2)
+    model = Sequential([Input((3, 4)), layer])
+    assert layer.alpha.shape == (3, 1) and layer.shared_axes == [2]
+    assert model.count_params() == 3
+    with pytest.raises(ShapeError, match="axis 1.* must be 3, received 5"):
+        model.predict(np.ones((2, 5, 4)), verbose=0)  # alpha has 3 rows
+    with pytest.raises(ShapeError, match="names axis 3"):
+        Sequential([Input((4,)), PReLU(shared_axes=[3])])
+    with pytest.raises(ConfigError, match="positive axis"):
+        PReLU(shared_axes=[0])
+    with pytest.raises(ConfigError, match="not supported"):
+        PReLU(alpha_constraint="non_neg")
+
+
+def test_prelu_trains_its_alpha_inside_a_model():
+    rng = np.random.default_rng(2)
+    model = Sequential([Input((4,)), Dense(6), PReLU(), Dense(1)])
+    model.compile(optimizer=SGD(learning_rate=0.1), loss="mse")
+    before = model.layers[1].alpha.value.copy()
+    model.fit(rng.normal(size=(64, 4)), rng.normal(size=(64, 1)), epochs=2, verbose=0)
+    assert not np.array_equal(model.layers[1].alpha.value, before)
+    assert [w.name for w in model.layers[1].weights] == ["alpha"]
 
 
 def test_elu_rejects_a_non_number():
