@@ -1,6 +1,7 @@
 """Layers: `from numkeras.layers import Dense` as `from keras.layers import Dense`."""
 
 from numkeras.layers.activation import Activation
+from numkeras.layers.batch_normalization import BatchNormalization
 from numkeras.layers.dense import Dense
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.elu import ELU
@@ -19,6 +20,7 @@ from numkeras.layers.softmax import Softmax
 __all__ = [
     "Activation",
     "Add",
+    "BatchNormalization",
     "Average",
     "Concatenate",
     "Multiply",

@@ -181,6 +181,7 @@ class Model(Trainer, Layer):
         """Hook for subclasses (Sequential) and the trainer: the variables may have changed."""
         self._flat_ready = False
         self._train_vars_cache = None
+        self._stateful_cache = None
         self._loss_fns = None
         self._workspaces: dict = {}  # "train" / "eval" / "predict" -> buffers by step
 

@@ -38,6 +38,7 @@ class Trainer:
         self.history = None
         self._flat_ready = False
         self._train_vars_cache = None
+        self._stateful_cache = None
         self._loss_fns = None
         self._compiled_metrics = None
         self._loss_sum, self._loss_count, self._output_loss_sums = 0.0, 0, None
@@ -235,8 +236,13 @@ class Trainer:
 
     # -- one training step ---------------------------------------------------------------
     def _train_step(self, xs: list, ys: list, sws: list):
-        """Forward, loss, backward, update. Inputs are already checked."""
+        """Forward, loss, backward, update. Inputs are already checked. Layer state that
+        a step changes besides the weights (BatchNormalization's moving statistics) is
+        committed only once the update is done, so a failed step changes nothing."""
         train_vars = self._trained_variables()
+        stateful = self._stateful_layers()
+        for layer in stateful:
+            layer.discard_updates()
         self._start_grads(train_vars)
         outs, caches = self._forward_all(xs, training=True)
         total, per_output, gouts = self._losses_and_grads(ys, outs, sws, with_grads=True)
@@ -249,7 +255,15 @@ class Trainer:
             self.optimizer.apply([v.grad for v in train_vars], train_vars)
         for v in train_vars:
             v.grad = None
+        for layer in stateful:
+            layer.commit_updates()
         return total, per_output, outs
+
+    def _stateful_layers(self) -> list:
+        """The layers (this model's, nested ones' included) with per-step state updates."""
+        if self._stateful_cache is None:
+            self._stateful_cache = [la for la in _all_layers(self) if hasattr(la, "commit_updates")]
+        return self._stateful_cache
 
     def _forward_all(self, xs: list, training: bool):
         caches: list = [None] * len(self._steps)

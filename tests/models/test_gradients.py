@@ -104,6 +104,8 @@ def test_dense_with_each_activation(act):
         lambda: layers.Softmax(axis=[1, 2]),
         lambda: layers.PReLU(alpha_initializer="random_normal"),
         lambda: layers.PReLU(alpha_initializer="random_normal", shared_axes=[1]),
+        lambda: layers.BatchNormalization(gamma_initializer="random_normal"),
+        lambda: layers.BatchNormalization(axis=1, center=False),
         lambda: layers.Flatten(),
         lambda: layers.Reshape((3, 4)),
         lambda: layers.Dropout(0.4),  # identity when not random: see the dropout test

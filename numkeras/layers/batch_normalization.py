@@ -1,0 +1,260 @@
+"""`BatchNormalization`: normalize each feature (along `axis`) to zero mean and unit
+variance, then scale by `gamma` and shift by `beta`, as Keras 3.
+
+- **Training** (a training step that trains this layer, or `layer(x, training=True)`):
+  the batch's mean and (biased) variance over every axis but `axis` normalize it, and the
+  moving statistics move toward them:
+  `moving = moving * momentum + batch_statistic * (1 - momentum)`.
+- **Inference** (`predict`, `evaluate`, `training=False`), and **frozen**: the moving
+  statistics normalize, and nothing changes. As in Keras 3 (and tf.keras 2), a frozen
+  BatchNormalization runs in inference mode. Under numkeras's compile-time trainable rule,
+  "frozen" means frozen in the compile snapshot of the model being trained: the classic
+  GAN's discriminator normalizes with batch statistics in its own steps and with its
+  moving statistics inside the stacked GAN's steps.
+- In a training step, the moving statistics change only once the whole step has succeeded
+  (with the weights), so an error never leaves them half-updated.
+
+The output is `x * inv + (beta - mean * inv)`, `inv = gamma / sqrt(variance + epsilon)`:
+Keras's `ops.batch_normalization`, operation for operation.
+
+>>> import numpy as np
+>>> bn = BatchNormalization()
+>>> bn(np.array([[1.0, 10.0], [3.0, 30.0]]), training=True).round(4)
+array([[-0.9995, -1.    ],
+       [ 0.9995,  1.    ]], dtype=float32)
+>>> bn.moving_mean.numpy().round(3)  # moved 1% toward the batch means (2, 20)
+array([0.02, 0.2 ], dtype=float32)
+"""
+
+from __future__ import annotations
+
+from numkeras import backend, initializers
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.layer import Layer
+from numkeras.utils.checks import is_int
+
+
+class BatchNormalization(Layer):
+    def __init__(
+        self,
+        axis: int = -1,
+        momentum: float = 0.99,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        renorm: bool = False,
+        renorm_clipping=None,
+        renorm_momentum: float = 0.99,
+        synchronized: bool = False,
+        **kwargs,
+    ):
+        if not is_int(axis):
+            raise ConfigError(
+                f"BatchNormalization's `axis` must be one integer, received {axis!r}."
+            )
+        for name, value in (
+            ("beta_regularizer", beta_regularizer),
+            ("gamma_regularizer", gamma_regularizer),
+            ("beta_constraint", beta_constraint),
+            ("gamma_constraint", gamma_constraint),
+            ("renorm_clipping", renorm_clipping),
+        ):
+            if value is not None:
+                raise ConfigError(
+                    f"BatchNormalization(`{name}`=...) is not supported by numkeras yet; pass None."
+                )
+        if renorm:
+            raise ConfigError("BatchNormalization(renorm=True) is not supported by numkeras yet.")
+        if synchronized:
+            raise ConfigError(
+                "BatchNormalization(synchronized=True) needs several devices (Keras supports it "
+                "on TensorFlow only); numkeras runs on one."
+            )
+        for name, value in (("momentum", momentum), ("epsilon", epsilon)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(
+                    f"BatchNormalization's `{name}` must be a number, received {value!r}."
+                )
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.renorm_momentum = float(renorm_momentum)
+        self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+        self._pending: list = []  # (mean, variance) of this step's calls, applied on commit
+
+    # -- build ----------------------------------------------------------------------------
+    def _axis_of(self, input_shape) -> int:
+        ndim = len(input_shape)
+        if not -ndim <= self.axis < ndim:
+            raise ShapeError(
+                f"Layer '{self.name}' (BatchNormalization over axis {self.axis}) received an "
+                f"input of shape {format_shape(tuple(input_shape))}, which has no axis "
+                f"{self.axis} (rank {ndim}; axis 0 is the batch)."
+            )
+        return self.axis % ndim
+
+    def build(self, input_shape) -> None:
+        input_shape = tuple(input_shape)
+        axis = self._axis_of(input_shape)
+        size = input_shape[axis]
+        if size is None:
+            raise ShapeError(
+                f"Layer '{self.name}': the normalized axis {self.axis} of its inputs must be "
+                f"known to create its weights; received shape {format_shape(input_shape)}."
+            )
+        if self.scale:
+            self.gamma = self.add_weight((size,), initializer=self.gamma_initializer, name="gamma")
+        if self.center:
+            self.beta = self.add_weight((size,), initializer=self.beta_initializer, name="beta")
+        self.moving_mean = self.add_weight(
+            (size,), initializer=self.moving_mean_initializer, trainable=False, name="moving_mean"
+        )
+        self.moving_variance = self.add_weight(
+            (size,),
+            initializer=self.moving_variance_initializer,
+            trainable=False,
+            name="moving_variance",
+        )
+        self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: size})
+        self._reduce = tuple(i for i in range(len(input_shape)) if i != axis)
+        self._shape = tuple(size if i == axis else 1 for i in range(len(input_shape)))
+
+    def _reset_build_state(self) -> None:
+        self.input_spec = None
+        self.gamma = self.beta = self.moving_mean = self.moving_variance = None
+
+    def compute_output_shape(self, input_shape):
+        self._axis_of(input_shape)
+        return input_shape
+
+    # -- forward --------------------------------------------------------------------------
+    def _trained_now(self) -> bool:
+        """Whether a training step trains this layer: its weights get gradients this step
+        (the model's compile snapshot decides); without trainable weights, the flag."""
+        owned = [v for v in (self.gamma, self.beta) if v is not None]
+        return any(v.wants_grad for v in owned) if owned else self.trainable
+
+    def _stats(self, x):
+        xp = backend.xp
+        mean = xp.mean(x, axis=self._reduce, keepdims=True)
+        variance = xp.var(x, axis=self._reduce, keepdims=True)
+        return mean, variance
+
+    def _normalize(self, x, mean, variance):
+        """`(y, rstd)` with `rstd = 1 / sqrt(variance + epsilon)` (before gamma)."""
+        xp = backend.xp
+        t = x.dtype.type
+        rstd = t(1) / xp.sqrt(variance + t(self.epsilon))
+        inv = rstd * self.gamma.value.reshape(self._shape) if self.gamma is not None else rstd
+        res = -mean * inv
+        if self.beta is not None:
+            res = res + self.beta.value.reshape(self._shape)
+        return x * inv + res, rstd
+
+    def _moving(self, dtype):
+        m = self.moving_mean.value.reshape(self._shape).astype(dtype, copy=False)
+        v = self.moving_variance.value.reshape(self._shape).astype(dtype, copy=False)
+        return m, v
+
+    def call(self, inputs, training: bool = False):
+        if training and self.trainable:
+            mean, variance = self._stats(inputs)
+            y, _ = self._normalize(inputs, mean, variance)
+            self._update_moving(mean, variance)  # a direct call: at once, as Keras
+            return y
+        return self._normalize(inputs, *self._moving(inputs.dtype))[0]
+
+    def forward(self, inputs, training: bool = True):
+        if training and self._trained_now():
+            mean, variance = self._stats(inputs)
+            self._pending.append((mean, variance))  # applied when the step succeeds
+        else:
+            mean, variance = self._moving(inputs.dtype)
+            training = False
+        y, rstd = self._normalize(inputs, mean, variance)
+        return y, (inputs, mean, rstd, training)
+
+    # -- moving statistics -----------------------------------------------------------------
+    def _update_moving(self, mean, variance) -> None:
+        t = mean.dtype.type
+        keep, new = t(self.momentum), t(1.0 - self.momentum)
+        for var, stat in ((self.moving_mean, mean), (self.moving_variance, variance)):
+            value = var.value
+            value[...] = (value.astype(stat.dtype) * keep + stat.reshape(-1) * new).astype(
+                value.dtype
+            )
+
+    def discard_updates(self) -> None:
+        """Forget the moving-statistic updates of a training step that did not finish."""
+        self._pending.clear()
+
+    def commit_updates(self) -> None:
+        """Apply this training step's moving-statistic updates, in call order."""
+        for mean, variance in self._pending:
+            self._update_moving(mean, variance)
+        self._pending.clear()
+
+    # -- backward -------------------------------------------------------------------------
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        x, mean, rstd, batch_stats = cache
+        axes, dy = self._reduce, grad_output
+        xhat = (x - mean) * rstd
+        if self.beta is not None and self.beta.wants_grad:
+            self.beta.add_grad(dy.sum(axis=axes))
+        if self.gamma is not None and self.gamma.wants_grad:
+            self.gamma.add_grad((dy * xhat).sum(axis=axes))
+        if not need_input_grad:
+            return None
+        g = dy * self.gamma.value.reshape(self._shape) if self.gamma is not None else dy
+        if not batch_stats:  # moving statistics are constants
+            return g * rstd
+        # through the batch mean and variance: rstd * (g - mean(g) - xhat * mean(g * xhat))
+        n = x.dtype.type(x.size // rstd.size)
+        g_mean = g.sum(axis=axes, keepdims=True) / n
+        gx_mean = (g * xhat).sum(axis=axes, keepdims=True) / n
+        return (g - g_mean - xhat * gx_mean) * rstd
+
+    # -- config ---------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+            "beta_regularizer": None,
+            "gamma_regularizer": None,
+            "beta_constraint": None,
+            "gamma_constraint": None,
+            "synchronized": False,
+            "renorm": False,
+            "renorm_clipping": None,
+            "renorm_momentum": self.renorm_momentum,
+        }
+
+    def _repr_args(self) -> str:
+        parts = [] if self.axis == -1 else [f"axis={self.axis}"]
+        if self.momentum != 0.99:
+            parts.append(f"momentum={self.momentum:g}")
+        return ", ".join(parts)
