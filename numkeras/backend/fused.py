@@ -512,6 +512,65 @@ def _softmax_grad(y, dy, out):
             orow[c] = (dr[c] - s) * yr[c]
 
 
+def _bn_stats(x, mean, var):
+    # layers/batch_normalization.py on 2-D rows: np.mean(x, axis=0) and np.var(x, axis=0).
+    # NumPy reduces axis 0 row after row (each column summed in row order, from +0.0: a
+    # column of -0.0 sums to +0.0), then divides by the count; var sums (x - mean)**2 so.
+    rows, cols = x.shape
+    zero, n = mean.dtype.type(0), mean.dtype.type(rows)
+    for c in range(cols):
+        mean[c] = zero
+        var[c] = zero
+    for r in range(rows):
+        for c in range(cols):
+            mean[c] += x[r, c]
+    for c in range(cols):
+        mean[c] = mean[c] / n
+    for r in range(rows):
+        for c in range(cols):
+            d = x[r, c] - mean[c]
+            var[c] += d * d
+    for c in range(cols):
+        var[c] = var[c] / n
+
+
+def _bn_apply(x, inv, res, out):
+    # layers/batch_normalization.py: out = x * inv + res, per column (inv, res: (cols,))
+    rows, cols = x.shape
+    for r in range(rows):
+        for c in range(cols):
+            out[r, c] = x[r, c] * inv[c] + res[c]
+
+
+def _bn_grad(x, dy, mean, rstd, gamma, sums, dx):
+    # layers/batch_normalization.py backward through the batch statistics, on 2-D rows:
+    # xhat = (x - mean) * rstd; g = dy * gamma; the column sums of dy, dy * xhat, g and
+    # g * xhat (row order, as NumPy's axis-0 sums); then
+    # dx = (g - sum(g) / n - xhat * (sum(g * xhat) / n)) * rstd
+    rows, cols = x.shape
+    for k in range(4):
+        for c in range(cols):
+            sums[k, c] = dx.dtype.type(0)  # NumPy's sums start from +0.0
+    for r in range(rows):
+        for c in range(cols):
+            xhat = (x[r, c] - mean[c]) * rstd[c]
+            d = dy[r, c]
+            g = d * gamma[c]
+            sums[0, c] += d
+            sums[1, c] += d * xhat
+            sums[2, c] += g
+            sums[3, c] += g * xhat
+    n = dx.dtype.type(rows)
+    for c in range(cols):
+        sums[2, c] = sums[2, c] / n
+        sums[3, c] = sums[3, c] / n
+    for r in range(rows):
+        for c in range(cols):
+            xhat = (x[r, c] - mean[c]) * rstd[c]
+            g = dy[r, c] * gamma[c]
+            dx[r, c] = (g - sums[2, c] - xhat * sums[3, c]) * rstd[c]
+
+
 def _bad_labels(labels, classes):
     # how many labels fall outside [0, classes): the label kernels return it before
     # writing anything, and their caller raises its error
@@ -900,6 +959,9 @@ _HELPERS = (
 )
 
 _PYTHON_KERNELS = {
+    "bn_stats": _bn_stats,
+    "bn_apply": _bn_apply,
+    "bn_grad": _bn_grad,
     "bias_tanh": _bias_tanh,
     "tanh": _tanh,
     "tanh_grad": _tanh_grad,

@@ -29,6 +29,7 @@ array([0.02, 0.2 ], dtype=float32)
 from __future__ import annotations
 
 from numkeras import backend, initializers
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
@@ -150,8 +151,16 @@ class BatchNormalization(Layer):
         owned = [v for v in (self.gamma, self.beta) if v is not None]
         return any(v.wants_grad for v in owned) if owned else self.trainable
 
+    def _rows(self, x) -> bool:
+        # the fused kernels' layout: 2-D (batch, features), normalized along the features
+        return x.ndim == 2 and self._reduce == (0,)
+
     def _stats(self, x):
         xp = backend.xp
+        if self._rows(x):  # one fused pass for each statistic, NumPy's order (bit for bit)
+            mean, variance = xp.empty((1, x.shape[1]), x.dtype), xp.empty((1, x.shape[1]), x.dtype)
+            if fused.run("bn_stats", x, mean.reshape(-1), variance.reshape(-1)) is not None:
+                return mean, variance
         mean = xp.mean(x, axis=self._reduce, keepdims=True)
         variance = xp.var(x, axis=self._reduce, keepdims=True)
         return mean, variance
@@ -165,6 +174,10 @@ class BatchNormalization(Layer):
         res = -mean * inv
         if self.beta is not None:
             res = res + self.beta.value.reshape(self._shape)
+        if self._rows(x):
+            y = xp.empty_like(x)
+            if fused.run("bn_apply", x, inv.reshape(-1), res.reshape(-1), y) is not None:
+                return y, rstd
         return x * inv + res, rstd
 
     def _moving(self, dtype):
@@ -196,9 +209,11 @@ class BatchNormalization(Layer):
         keep, new = t(self.momentum), t(1.0 - self.momentum)
         for var, stat in ((self.moving_mean, mean), (self.moving_variance, variance)):
             value = var.value
-            value[...] = (value.astype(stat.dtype) * keep + stat.reshape(-1) * new).astype(
-                value.dtype
-            )
+            if value.dtype == stat.dtype:  # in place: the same two products and sum
+                value *= keep
+                value += stat.reshape(-1) * new
+            else:
+                value[...] = value.astype(stat.dtype) * keep + stat.reshape(-1) * new
 
     def discard_updates(self) -> None:
         """Forget the moving-statistic updates of a training step that did not finish."""
@@ -214,6 +229,10 @@ class BatchNormalization(Layer):
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         x, mean, rstd, batch_stats = cache
         axes, dy = self._reduce, grad_output
+        if batch_stats and self._rows(x) and (need_input_grad or self._wants_any_grad()):
+            dx = self._fused_backward(x, dy, mean, rstd)
+            if dx is not None:
+                return dx if need_input_grad else None
         xhat = (x - mean) * rstd
         if self.beta is not None and self.beta.wants_grad:
             self.beta.add_grad(dy.sum(axis=axes))
@@ -229,6 +248,25 @@ class BatchNormalization(Layer):
         g_mean = g.sum(axis=axes, keepdims=True) / n
         gx_mean = (g * xhat).sum(axis=axes, keepdims=True) / n
         return (g - g_mean - xhat * gx_mean) * rstd
+
+    def _wants_any_grad(self) -> bool:
+        return any(v is not None and v.wants_grad for v in (self.gamma, self.beta))
+
+    def _fused_backward(self, x, dy, mean, rstd):
+        """The batch-statistics backward in two fused passes (the NumPy code's operations
+        in its order); None where the kernel does not run."""
+        xp = backend.xp
+        cols = x.shape[1]
+        gamma = self.gamma.value if self.gamma is not None else xp.ones(cols, x.dtype)
+        sums, dx = xp.empty((4, cols), x.dtype), xp.empty_like(x)
+        args = (x, dy, mean.reshape(-1), rstd.reshape(-1), gamma, sums, dx)
+        if fused.run("bn_grad", *args) is None:
+            return None
+        if self.beta is not None and self.beta.wants_grad:
+            self.beta.add_grad(sums[0])
+        if self.gamma is not None and self.gamma.wants_grad:
+            self.gamma.add_grad(sums[1])
+        return dx
 
     # -- config ---------------------------------------------------------------------------
     def get_config(self) -> dict:

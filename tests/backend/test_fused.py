@@ -113,6 +113,9 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "gelu_grad",
         "gelu_tanh",
         "gelu_tanh_grad",
+        "bn_stats",
+        "bn_apply",
+        "bn_grad",
     }
 
 
@@ -670,3 +673,53 @@ def test_without_runs_the_numpy_code_for_the_named_kernels_only(monkeypatch):
         with fused.without("nope"):
             pass
     assert "adam" in fused.kernel_names()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", [(37, 13), (1, 5), (256, 64), (128, 1024)])
+@pytest.mark.parametrize("center_scale", [True, False])
+def test_batch_normalization_training_step_pieces(both_ways, dtype, shape, center_scale):
+    """Batch statistics, the normalization, the moving-statistic update and the backward
+    pass through the batch statistics (parameter and input gradients), and inference."""
+    x = _data(shape, dtype, special=False) * 3 + 1
+    x[0, :3] = [0.0, -0.0, 1e-30]
+    dy = _data(shape, dtype, seed=1, special=False)
+    rng = np.random.default_rng(2)
+    weights = [rng.normal(size=shape[1]).astype(dtype) for _ in range(2 if center_scale else 0)]
+    weights += [
+        rng.normal(size=shape[1]).astype(dtype),
+        rng.uniform(0.5, 2, shape[1]).astype(dtype),
+    ]
+
+    def run():
+        backend.set_floatx(dtype)
+        try:
+            bn = layers.BatchNormalization(center=center_scale, scale=center_scale, momentum=0.7)
+            bn.build(shape)
+            bn.set_weights(weights)
+            for v in bn.trainable_weights:
+                v.start_grad(np.zeros(v.shape, dtype))
+            y, cache = bn.forward(x)
+            bn.commit_updates()
+            dx = bn.backward(cache, dy.copy())
+            grads = [v.grad.copy() for v in bn.trainable_weights]
+            return [y, dx, *grads, *bn.get_weights(), bn(x)]
+        finally:
+            backend.set_floatx("float32")
+
+    on, off = both_ways(run, expect=["bn_stats", "bn_apply", "bn_grad"])
+    for a, b in zip(on, off):
+        _assert_identical(a, b)
+
+
+def test_batch_normalization_over_another_axis_takes_the_numpy_code(both_ways):
+    x = _data((4, 5, 6), special=False)
+
+    def run():
+        bn = layers.BatchNormalization(axis=1)
+        return bn(x, training=True), bn.get_weights()
+
+    (y1, w1), (y2, w2) = both_ways(run)
+    _assert_identical(y1, y2)
+    for a, b in zip(w1, w2):
+        _assert_identical(a, b)
