@@ -101,8 +101,14 @@ def test_bad_input_dim_and_shape_spellings():
 
 
 def test_2017_import_paths_are_aliases():
+    from numkeras import layers
+    from numkeras.layers import normalization
+
     assert core.Dense is Dense and core.Dropout is Dropout and core.Flatten is Flatten
     assert advanced_activations.LeakyReLU is LeakyReLU
+    for name in ("ELU", "PReLU", "ReLU", "Softmax"):
+        assert getattr(advanced_activations, name) is getattr(layers, name)
+    assert normalization.BatchNormalization is layers.BatchNormalization
 
 
 def test_model_as_layer_and_direct_call():
