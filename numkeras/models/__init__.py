@@ -25,4 +25,11 @@ def model_from_config(config: dict, custom_objects: dict | None = None):
     return deserialize_layer(config, custom_objects)
 
 
-__all__ = ["Model", "Sequential", "model_from_config", "model_from_json"]
+def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode=True):
+    """A model from a `.keras` or Keras 2 `.h5` file (`numkeras.saving.load_model`)."""
+    from numkeras.saving import load_model as _load
+
+    return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+__all__ = ["Model", "Sequential", "load_model", "model_from_config", "model_from_json"]

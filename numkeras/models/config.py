@@ -147,7 +147,7 @@ def sequential_from_config(config: dict, custom_objects=None):
     from numkeras.layers.input_layer import InputLayer
     from numkeras.models.sequential import Sequential
 
-    model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
+    model = Sequential(name=config.get("name"))
     layer_configs = config.get("layers", [])
     built_shape = config.get("build_input_shape")
     layers = [deserialize_layer(c, custom_objects) for c in layer_configs]
@@ -155,7 +155,8 @@ def sequential_from_config(config: dict, custom_objects=None):
         model.add(layer)
     if built_shape is not None and not any(isinstance(la, InputLayer) for la in layers):
         model.build(tuple(built_shape))
-    model.trainable = config.get("trainable", True)
+    if not config.get("trainable", True):  # True would unfreeze layers frozen in their configs
+        model.trainable = False
     return model
 
 
@@ -262,11 +263,14 @@ def functional_from_config(config: dict, custom_objects=None):
             )
 
     def pick(refs):
+        if refs and isinstance(refs[0], str):  # Keras writes one input / output unwrapped
+            refs = [refs]
         return [outputs[(n, i)][t] for n, i, t in refs]
 
     ins, outs = pick(config["input_layers"]), pick(config["output_layers"])
     model = Model(
         ins if len(ins) > 1 else ins[0], outs if len(outs) > 1 else outs[0], name=config.get("name")
     )
-    model.trainable = config.get("trainable", True)
+    if not config.get("trainable", True):  # True would unfreeze layers frozen in their configs
+        model.trainable = False
     return model

@@ -487,6 +487,35 @@ class Trainer:
         self._update_metrics(ys, outs, sws)
         return self._ordered(self._logs(), return_dict)
 
+    # -- saving (numkeras/saving) ----------------------------------------------------------
+    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Save the architecture, weights and compile arguments: `.keras` (Keras 3's format)
+        or `.h5` (Keras 2's). Written atomically. Needs h5py."""
+        from numkeras.saving import save_model
+
+        save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Save the weights to a `.weights.h5` file (Keras 3's layout). Needs h5py."""
+        from numkeras.saving import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs) -> None:
+        """Load weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file; all or nothing:
+        a file that does not fit the model raises before any weight changes."""
+        from numkeras.saving import load_weights
+
+        self._ensure_built_for_loading()
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def _ensure_built_for_loading(self) -> None:
+        if not self._graph_ready:
+            raise NotCompiledError(
+                f"Model '{self.name}' has no weights yet: build it (give it an Input, or call "
+                "it on data) before loading weights."
+            )
+
     def predict_on_batch(self, x):
         """Outputs for one batch (no batching, no callbacks)."""
         self._require_graph_or_build(x)

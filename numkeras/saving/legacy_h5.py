@@ -1,0 +1,115 @@
+"""Keras 2's single-file `.h5` format (keras-facts.md 6.2; Keras's `legacy_h5_format.py`).
+
+Root attributes hold the model config (`model_config`, JSON) and, for a compiled model, the
+`training_config`; the `model_weights` group has one subgroup per layer (by layer name)
+listing its `weight_names`, each a dataset at that path. A layer's weights are its
+`trainable_weights + non_trainable_weights` (nested models' included). Loading goes by
+position, as Keras does: the model's layers that have weights, matched in order with the
+saved layers that have weights.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from numkeras.errors import ConfigError, ShapeError, format_shape
+
+KERAS_VERSION = "3.15.1"  # the Keras whose formats numkeras writes (and was checked against)
+
+
+def _legacy_weights(layer) -> list:
+    return list(layer.trainable_weights) + list(layer.non_trainable_weights)
+
+
+def _names(values) -> np.ndarray:
+    return np.array([str(v).encode("utf8") for v in values], dtype="S")
+
+
+def _decode(values) -> list[str]:
+    return [v.decode("utf8") if isinstance(v, bytes) else str(v) for v in values]
+
+
+def write_model(model, h5, training_config: dict | None) -> None:
+    from numkeras.models.config import serialize_layer
+
+    h5.attrs["keras_version"] = KERAS_VERSION
+    h5.attrs["backend"] = "numpy"
+    h5.attrs["model_config"] = json.dumps(serialize_layer(model))
+    if training_config:
+        h5.attrs["training_config"] = json.dumps(training_config)
+    weights = h5.create_group("model_weights")
+    layers = list(model.layers)
+    weights.attrs["layer_names"] = _names(layer.name for layer in layers)
+    weights.attrs["backend"] = "numpy"
+    weights.attrs["keras_version"] = KERAS_VERSION
+    for layer in sorted(layers, key=lambda la: la.name):
+        group = weights.create_group(layer.name)
+        variables = _legacy_weights(layer)
+        group.attrs["weight_names"] = _names(v.path for v in variables)
+        for v in variables:
+            group.create_dataset(v.path, data=v.numpy())
+
+
+def _read_attr(group, name: str) -> list[str]:
+    # long attributes are split into `name0`, `name1`, ... (Keras's HDF5 header limit)
+    if name in group.attrs:
+        return _decode(group.attrs[name])
+    out, i = [], 0
+    while f"{name}{i}" in group.attrs:
+        out.extend(_decode(group.attrs[f"{name}{i}"]))
+        i += 1
+    return out
+
+
+def read_config(h5) -> dict:
+    if "model_config" not in h5.attrs:
+        raise ConfigError(
+            "This .h5 file has no model config (`model_config`): it holds weights only. "
+            "Build the model in code and call `model.load_weights(path)`."
+        )
+    raw = h5.attrs["model_config"]
+    return json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
+
+
+def read_training_config(h5) -> dict | None:
+    raw = h5.attrs.get("training_config")
+    if raw is None:
+        return None
+    return json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
+
+
+def read_weights(model, h5, where: str = "the file") -> None:
+    """Set `model`'s weights from a legacy file by position (all or nothing)."""
+    group = h5["model_weights"] if "model_weights" in h5 else h5
+    saved = []
+    for name in _read_attr(group, "layer_names"):
+        weight_names = _read_attr(group[name], "weight_names")
+        if weight_names:
+            saved.append((name, [group[name][w][()] for w in weight_names]))
+    layers = [la for la in model.layers if _legacy_weights(la)]
+    if len(layers) != len(saved):
+        raise ShapeError(
+            "Layer count mismatch when loading weights from file. Model expected "
+            f"{len(layers)} layers with weights, found {len(saved)} saved layers with weights "
+            f"in {where}."
+        )
+    updates = []
+    for k, (layer, (name, arrays)) in enumerate(zip(layers, saved)):
+        variables = _legacy_weights(layer)
+        if len(variables) != len(arrays):
+            raise ShapeError(
+                f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
+                f"model, {name} in the save file). Layer expects {len(variables)} weight(s). "
+                f"Received {len(arrays)} saved weight(s)."
+            )
+        for v, a in zip(variables, arrays):
+            if tuple(a.shape) != v.shape:
+                raise ShapeError(
+                    f"Layer #{k} ('{layer.name}'), weight '{v.path}': the model has shape "
+                    f"{format_shape(v.shape)}, the file ('{name}') {format_shape(a.shape)}."
+                )
+            updates.append((v, a))
+    for v, a in updates:
+        v.assign(a)

@@ -1,0 +1,237 @@
+"""`model.save` / `save_weights` / `load_weights` and `load_model`, in Keras's file formats.
+
+- `.keras` (Keras 3): a zip of `metadata.json`, `config.json` (the architecture and the
+  compile arguments) and `model.weights.h5` (`weights_h5.py`).
+- `.weights.h5` (Keras 3): the weights alone, in the same layout.
+- `.h5` (Keras 2, "legacy"): config and weights in one HDF5 file (`legacy_h5.py`).
+
+Files are written to a temporary file beside the target and renamed over it when
+complete, so a crash or an error never leaves a half-written file. Loading never runs code:
+configs name only numkeras's own classes (and any `custom_objects` you pass). HDF5 needs
+h5py (`pip install "numkeras[h5]"`). Not saved yet: the optimizer's state (a reloaded model
+compiles a fresh optimizer, as after `compile()`).
+
+>>> import numpy as np, tempfile, os
+>>> from numkeras.layers import Dense, Input
+>>> from numkeras.models import Sequential
+>>> model = Sequential([Input((3,)), Dense(2)])
+>>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
+>>> model.save(path)
+>>> again = load_model(path)
+>>> all(np.array_equal(a, b) for a, b in zip(again.get_weights(), model.get_weights()))
+True
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import tempfile
+import zipfile
+
+from numkeras.errors import ConfigError
+from numkeras.saving import legacy_h5, weights_h5
+
+_CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
+
+
+def _h5py():
+    try:
+        import h5py
+    except ImportError as e:
+        raise ImportError(
+            "Reading and writing .keras, .weights.h5 and .h5 files needs h5py: "
+            'pip install "numkeras[h5]" (or pip install h5py).'
+        ) from e
+    return h5py
+
+
+def _path(filepath) -> str:
+    if not isinstance(filepath, (str, os.PathLike)):
+        raise ConfigError(f"Expected a file path (str or os.PathLike), received {filepath!r}.")
+    return os.fspath(filepath)
+
+
+def _write_atomically(path: str, overwrite: bool, write) -> None:
+    """Run `write(tmp_path)`, then rename the finished file to `path`."""
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(
+            f"{path} already exists; pass overwrite=True to replace it (numkeras does not ask "
+            "interactively, as Keras does)."
+        )
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+# -- saving ------------------------------------------------------------------------------
+def save_model(model, filepath, overwrite: bool = True) -> None:
+    """Save architecture, weights and compile arguments (`model.save`)."""
+    path = _path(filepath)
+    if path.endswith(".keras"):
+        _write_atomically(path, overwrite, lambda tmp: _write_keras(model, tmp))
+    elif path.endswith((".h5", ".hdf5")):
+        h5py = _h5py()
+
+        def write(tmp):
+            with h5py.File(tmp, "w") as h5:
+                legacy_h5.write_model(model, h5, _training_config(model))
+
+        _write_atomically(path, overwrite, write)
+    else:
+        raise ValueError(
+            "Invalid filepath extension for saving. Please add either a `.keras` extension for "
+            "the native Keras format (recommended) or a `.h5` extension (Keras 2's format). "
+            f"Received: filepath={path}"
+        )
+
+
+def save_weights(model, filepath, overwrite: bool = True) -> None:
+    """Save the weights alone (`model.save_weights`), in Keras 3's `.weights.h5` layout."""
+    path = _path(filepath)
+    if not path.endswith(".weights.h5"):
+        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    h5py = _h5py()
+
+    def write(tmp):
+        with h5py.File(tmp, "w") as h5:
+            weights_h5.write_model(model, h5)
+
+    _write_atomically(path, overwrite, write)
+
+
+def _compile_config(model) -> dict:
+    from numkeras.models.config import compile_config
+
+    return compile_config(model)
+
+
+def _training_config(model) -> dict | None:
+    """Keras 2's `training_config`: the compile arguments, the optimizer as class + config."""
+    config = dict(_compile_config(model))
+    if not config:
+        return None
+    optimizer = config.pop("optimizer")
+    config["optimizer_config"] = {
+        "class_name": optimizer["class_name"],
+        "config": optimizer["config"],
+    }
+    return config
+
+
+def _write_keras(model, tmp: str) -> None:
+    from numkeras import __version__
+    from numkeras.models.config import serialize_layer
+
+    config = serialize_layer(model)
+    compiled = _compile_config(model)
+    if compiled:
+        config["compile_config"] = compiled
+    metadata = {
+        "keras_version": legacy_h5.KERAS_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+        "numkeras_version": __version__,
+    }
+    buffer = io.BytesIO()
+    with _h5py().File(buffer, "w") as h5:
+        weights_h5.write_model(model, h5)
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(_METADATA, json.dumps(metadata))
+        zf.writestr(_CONFIG, json.dumps(config))
+        zf.writestr(_WEIGHTS, buffer.getvalue())
+
+
+# -- loading ------------------------------------------------------------------------------
+def _open_keras(path: str) -> tuple[dict, bytes]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            missing = [n for n in (_CONFIG, _WEIGHTS) if n not in names]
+            if missing:
+                raise ConfigError(
+                    f"{path} is not a complete .keras file: it lacks {missing} (found "
+                    f"{sorted(names)})."
+                )
+            return json.loads(zf.read(_CONFIG)), zf.read(_WEIGHTS)
+    except zipfile.BadZipFile as e:
+        raise ConfigError(f"{path} is not a .keras file (not a zip archive).") from e
+
+
+def _compile_from_config(model, config: dict) -> None:
+    from numkeras import optimizers
+
+    model.compile(
+        optimizer=optimizers.get(config["optimizer"]),
+        loss=config.get("loss"),
+        loss_weights=config.get("loss_weights"),
+        metrics=config.get("metrics"),
+        weighted_metrics=config.get("weighted_metrics"),
+    )
+
+
+def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode=True):
+    """A model from a `.keras` or Keras 2 `.h5` file, compiled as it was saved (unless
+    `compile=False`). Only known classes are built; no code in the file is run."""
+    from numkeras.models.config import deserialize_layer
+
+    path = _path(filepath)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No file or directory found at {path}")
+    h5py = _h5py()
+    if path.endswith(".keras") or zipfile.is_zipfile(path):
+        config, weights = _open_keras(path)
+        compiled = config.pop("compile_config", None)
+        model = deserialize_layer(config, custom_objects)
+        with h5py.File(io.BytesIO(weights), "r") as h5:
+            weights_h5.read_model(model, h5, where=path)
+        if compile and compiled:
+            _compile_from_config(model, compiled)
+        return model
+    if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
+        with h5py.File(path, "r") as h5:
+            model = deserialize_layer(legacy_h5.read_config(h5), custom_objects)
+            legacy_h5.read_weights(model, h5, where=path)
+            training = legacy_h5.read_training_config(h5)
+        if compile and training and training.get("optimizer_config"):
+            opt = training["optimizer_config"]
+            _compile_from_config(model, {**training, "optimizer": opt})
+        return model
+    raise ValueError(
+        f"File format not supported: filepath={path}. numkeras reads `.keras` files and Keras 2 "
+        "`.h5` files."
+    )
+
+
+def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
+    """Set `model`'s weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file."""
+    if skip_mismatch:
+        raise ConfigError("load_weights(skip_mismatch=True) is not supported by numkeras yet.")
+    path = _path(filepath)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No file or directory found at {path}")
+    h5py = _h5py()
+    if path.endswith(".keras"):
+        _, weights = _open_keras(path)
+        with h5py.File(io.BytesIO(weights), "r") as h5:
+            weights_h5.read_model(model, h5, where=path)
+    elif path.endswith(".weights.h5"):
+        with h5py.File(path, "r") as h5:
+            weights_h5.read_model(model, h5, where=path)
+    elif path.endswith((".h5", ".hdf5")):
+        with h5py.File(path, "r") as h5:
+            legacy_h5.read_weights(model, h5, where=path)
+    else:
+        raise ValueError(
+            "File format not supported: numkeras loads weights from `.weights.h5`, `.keras` and "
+            f"Keras 2 `.h5` files. Received: filepath={path}"
+        )

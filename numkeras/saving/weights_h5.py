@@ -1,0 +1,86 @@
+"""Keras 3's weights layout in HDF5: `.weights.h5` files, and `model.weights.h5` inside a
+`.keras` file (keras-facts.md 6.1; Keras's `saving_lib._save_state`).
+
+Each layer's variables are datasets `<path>/vars/0`, `<path>/vars/1`, ... in creation order
+(trainable ones first), in a group whose `name` attribute is the layer's name. A model's
+layers sit under `<path>/layers/<key>`, where the key is the snake_case class name with a
+counter (`dense`, `dense_1`, `leaky_re_lu`): Keras addresses layers by position among
+their class, not by their (often automatic) names. A layer reached twice is saved once.
+
+Loading reads every array and checks every count and shape before it assigns anything,
+so a file that does not fit leaves the model as it was.
+"""
+
+from __future__ import annotations
+
+from numkeras.errors import ShapeError, format_shape
+from numkeras.utils.naming import to_snake_case
+
+
+def _class_name(layer) -> str:
+    from numkeras.models.model import Model
+
+    # a graph model is Keras's `Functional` (the class `keras.Model(inputs, outputs)` makes)
+    return "Functional" if type(layer) is Model else type(layer).__name__
+
+
+def _children(layer) -> list:
+    from numkeras.models.model import Model
+
+    return list(layer.layers) if isinstance(layer, Model) else []
+
+
+def _walk(layer, path: str, visited: set):
+    """`(layer, path)` for `layer` and every layer inside it, in Keras's saving order."""
+    if id(layer) in visited:
+        return
+    visited.add(id(layer))
+    yield layer, path
+    counts: dict[str, int] = {}
+    for child in _children(layer):
+        key = to_snake_case(_class_name(child))
+        counts[key] = counts.get(key, -1) + 1
+        if counts[key]:
+            key = f"{key}_{counts[key]}"
+        yield from _walk(child, f"{path}/layers/{key}" if path else f"layers/{key}", visited)
+
+
+def _vars_path(path: str) -> str:
+    return f"{path}/vars" if path else "vars"
+
+
+def write_model(model, h5) -> None:
+    """Write `model`'s variables into the open h5py file or group `h5`."""
+    for layer, path in _walk(model, "", set()):
+        group = h5.require_group(_vars_path(path))
+        group.attrs["name"] = layer.name
+        for i, v in enumerate(layer._own_variables):
+            group.create_dataset(str(i), data=v.numpy())
+
+
+def read_model(model, h5, where: str = "the file") -> None:
+    """Set `model`'s variables from the open h5py file or group `h5` (all or nothing)."""
+    updates = []
+    for layer, path in _walk(model, "", set()):
+        variables = layer._own_variables
+        vars_path = _vars_path(path)
+        group = h5.get(vars_path)
+        saved = 0 if group is None else len(group)
+        if saved != len(variables):
+            names = [v.name for v in variables]
+            raise ShapeError(
+                f"Layer '{layer.name}' expected {len(variables)} variables {names}, but "
+                f"received {saved} variables during loading from {where} (at '{vars_path}'). "
+                "The file was saved from a model with a different architecture."
+            )
+        for i, v in enumerate(variables):
+            array = group[str(i)][()]
+            if tuple(array.shape) != v.shape:
+                raise ShapeError(
+                    f"Layer '{layer.name}' weight '{v.name}' has shape {format_shape(v.shape)}, "
+                    f"but {where} holds shape {format_shape(array.shape)} for it (at "
+                    f"'{vars_path}/{i}')."
+                )
+            updates.append((v, array))
+    for v, array in updates:
+        v.assign(array)
