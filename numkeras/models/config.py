@@ -147,6 +147,8 @@ def sequential_from_config(config: dict, custom_objects=None):
     from numkeras.layers.input_layer import InputLayer
     from numkeras.models.sequential import Sequential
 
+    if isinstance(config, list):  # Keras 2.0-2.1 wrote a Sequential's config as its layer list
+        config = {"layers": config}
     model = Sequential(name=config.get("name"))
     layer_configs = config.get("layers", [])
     built_shape = config.get("build_input_shape")
