@@ -28,7 +28,7 @@ import datetime
 import io
 import json
 import os
-import tempfile
+import uuid
 import zipfile
 
 from numkeras.errors import ConfigError
@@ -63,8 +63,9 @@ def _write_atomically(path: str, overwrite: bool, write) -> None:
         )
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-    os.close(fd)
+    # a fresh name beside the target, created by the writer itself: the file gets the usual
+    # permissions (mkstemp's would be owner-only), and the rename stays on one file system
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
     try:
         write(tmp)
         os.replace(tmp, path)

@@ -316,3 +316,14 @@ def test_frozen_layers_stay_frozen_through_a_config():
     again = models.model_from_json(outer.to_json())
     flags = [la.trainable for la in again.layers[1].layers]
     assert flags == [False, True] and again.trainable and again.layers[1].trainable
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        sequential().save(tmp_path / "m.keras")
+        sequential().save_weights(tmp_path / "w.weights.h5")
+    finally:
+        os.umask(old)
+    for name in ("m.keras", "w.weights.h5"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
