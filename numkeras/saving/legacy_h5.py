@@ -50,6 +50,23 @@ def write_model(model, h5, training_config: dict | None) -> None:
         group.attrs["weight_names"] = _names(v.path for v in variables)
         for v in variables:
             group.create_dataset(v.path, data=v.numpy())
+    if training_config and model.optimizer is not None:
+        state = h5.create_group("optimizer_weights")
+        variables = model.optimizer.variables
+        state.attrs["weight_names"] = _names(v.path for v in variables)
+        for v in variables:
+            state.create_dataset(v.path, data=v.numpy())
+
+
+def read_optimizer(model, h5) -> None:
+    """Restore a just-compiled model's optimizer state from `optimizer_weights`, if any."""
+    if "optimizer_weights" not in h5:
+        return
+    group = h5["optimizer_weights"]
+    values = [group[name][()] for name in _read_attr(group, "weight_names")]
+    optimizer = model.optimizer
+    optimizer.build(model._trained_variables())
+    optimizer.load_own_variables({str(i): v for i, v in enumerate(values)})
 
 
 def _read_attr(group, name: str) -> list[str]:

@@ -8,8 +8,8 @@
 Files are written to a temporary file beside the target and renamed over it when
 complete, so a crash or an error never leaves a half-written file. Loading never runs code:
 configs name only numkeras's own classes (and any `custom_objects` you pass). HDF5 needs
-h5py (`pip install "numkeras[h5]"`). Not saved yet: the optimizer's state (a reloaded model
-compiles a fresh optimizer, as after `compile()`).
+h5py (`pip install "numkeras[h5]"`). A compiled model's file also holds its optimizer state
+(Keras's layout), so a loaded model resumes training where it stopped.
 
 >>> import numpy as np, tempfile, os
 >>> from numkeras.layers import Dense, Input
@@ -98,7 +98,8 @@ def save_model(model, filepath, overwrite: bool = True) -> None:
 
 
 def save_weights(model, filepath, overwrite: bool = True) -> None:
-    """Save the weights alone (`model.save_weights`), in Keras 3's `.weights.h5` layout."""
+    """Save the weights (`model.save_weights`) in Keras 3's `.weights.h5` layout; like Keras,
+    a compiled model's optimizer state too."""
     path = _path(filepath)
     if not path.endswith(".weights.h5"):
         raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
@@ -107,6 +108,7 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     def write(tmp):
         with h5py.File(tmp, "w") as h5:
             weights_h5.write_model(model, h5)
+            weights_h5.write_optimizer(model, h5)  # as Keras: a compiled model's state too
 
     _write_atomically(path, overwrite, write)
 
@@ -146,6 +148,7 @@ def _write_keras(model, tmp: str) -> None:
     buffer = io.BytesIO()
     with _h5py().File(buffer, "w") as h5:
         weights_h5.write_model(model, h5)
+        weights_h5.write_optimizer(model, h5)
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(_METADATA, json.dumps(metadata))
         zf.writestr(_CONFIG, json.dumps(config))
@@ -195,17 +198,19 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         model = deserialize_layer(config, custom_objects)
         with h5py.File(io.BytesIO(weights), "r") as h5:
             weights_h5.read_model(model, h5, where=path)
-        if compile and compiled:
-            _compile_from_config(model, compiled)
+            if compile and compiled:
+                _compile_from_config(model, compiled)
+                weights_h5.read_optimizer(model, h5)
         return model
     if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
         with h5py.File(path, "r") as h5:
             model = deserialize_layer(legacy_h5.read_config(h5), custom_objects)
             legacy_h5.read_weights(model, h5, where=path)
             training = legacy_h5.read_training_config(h5)
-        if compile and training and training.get("optimizer_config"):
-            opt = training["optimizer_config"]
-            _compile_from_config(model, {**training, "optimizer": opt})
+            if compile and training and training.get("optimizer_config"):
+                opt = training["optimizer_config"]
+                _compile_from_config(model, {**training, "optimizer": opt})
+                legacy_h5.read_optimizer(model, h5)
         return model
     raise ValueError(
         f"File format not supported: filepath={path}. numkeras reads `.keras` files and Keras 2 "
@@ -221,13 +226,12 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
     if not os.path.exists(path):
         raise FileNotFoundError(f"No file or directory found at {path}")
     h5py = _h5py()
-    if path.endswith(".keras"):
-        _, weights = _open_keras(path)
-        with h5py.File(io.BytesIO(weights), "r") as h5:
+    if path.endswith((".keras", ".weights.h5")):
+        source = io.BytesIO(_open_keras(path)[1]) if path.endswith(".keras") else path
+        with h5py.File(source, "r") as h5:
             weights_h5.read_model(model, h5, where=path)
-    elif path.endswith(".weights.h5"):
-        with h5py.File(path, "r") as h5:
-            weights_h5.read_model(model, h5, where=path)
+            if getattr(model, "compiled", False):  # as Keras: the optimizer state too
+                weights_h5.read_optimizer(model, h5)
     elif path.endswith((".h5", ".hdf5")):
         with h5py.File(path, "r") as h5:
             legacy_h5.read_weights(model, h5, where=path)

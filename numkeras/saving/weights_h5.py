@@ -7,8 +7,10 @@ layers sit under `<path>/layers/<key>`, where the key is the snake_case class na
 counter (`dense`, `dense_1`, `leaky_re_lu`): Keras addresses layers by position among
 their class, not by their (often automatic) names. A layer reached twice is saved once.
 
-Loading reads every array and checks every count and shape before it assigns anything,
-so a file that does not fit leaves the model as it was.
+A compiled model's optimizer state goes to `optimizer/vars/<i>`, in Keras's order
+(`Optimizer.variables`: iterations, learning rate, then the slots). Loading reads every
+array and checks every count and shape before it assigns anything, so a file that does
+not fit leaves the model as it was.
 """
 
 from __future__ import annotations
@@ -84,3 +86,26 @@ def read_model(model, h5, where: str = "the file") -> None:
             updates.append((v, array))
     for v, array in updates:
         v.assign(array)
+
+
+def write_optimizer(model, h5) -> None:
+    """Write a compiled model's optimizer state (Keras writes it for compiled models)."""
+    optimizer = getattr(model, "optimizer", None)
+    if not getattr(model, "compiled", False) or optimizer is None:
+        return
+    group = h5.require_group("optimizer/vars")
+    group.attrs["name"] = optimizer.name
+    for i, v in enumerate(optimizer.variables):
+        group.create_dataset(str(i), data=v.numpy())
+
+
+def read_optimizer(model, h5) -> None:
+    """Restore the optimizer state of a just-compiled model, if the file has one. A state
+    for other variables (another architecture or optimizer) is skipped with a warning, as
+    Keras does."""
+    group = h5.get("optimizer/vars")
+    if group is None or not len(group):
+        return
+    optimizer = model.optimizer
+    optimizer.build(model._trained_variables())
+    optimizer.load_own_variables({key: group[key][()] for key in group.keys()})
