@@ -29,9 +29,10 @@ import io
 import json
 import os
 import uuid
+import warnings
 import zipfile
 
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, NumkerasWarning
 from numkeras.saving import legacy_h5, weights_h5
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
@@ -171,16 +172,28 @@ def _open_keras(path: str) -> tuple[dict, bytes]:
         raise ConfigError(f"{path} is not a .keras file (not a zip archive).") from e
 
 
-def _compile_from_config(model, config: dict) -> None:
+def _compile_from_config(model, config: dict) -> bool:
+    """Compile as saved; if the saved arguments name something numkeras lacks, warn and
+    leave the model uncompiled (Keras does the same). Returns whether it compiled."""
     from numkeras import optimizers
 
-    model.compile(
-        optimizer=optimizers.get(config["optimizer"]),
-        loss=config.get("loss"),
-        loss_weights=config.get("loss_weights"),
-        metrics=config.get("metrics"),
-        weighted_metrics=config.get("weighted_metrics"),
-    )
+    try:
+        model.compile(
+            optimizer=optimizers.get(config["optimizer"]),
+            loss=config.get("loss"),
+            loss_weights=config.get("loss_weights"),
+            metrics=config.get("metrics"),
+            weighted_metrics=config.get("weighted_metrics"),
+        )
+    except (ValueError, TypeError, KeyError) as e:
+        warnings.warn(
+            f"The model loaded, but compiling it as saved failed ({type(e).__name__}: {e}); it "
+            "is returned uncompiled: call `model.compile(...)` yourself.",
+            NumkerasWarning,
+            stacklevel=3,
+        )
+        return False
+    return True
 
 
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode=True):
@@ -198,8 +211,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         model = deserialize_layer(config, custom_objects)
         with h5py.File(io.BytesIO(weights), "r") as h5:
             weights_h5.read_model(model, h5, where=path)
-            if compile and compiled:
-                _compile_from_config(model, compiled)
+            if compile and compiled and _compile_from_config(model, compiled):
                 weights_h5.read_optimizer(model, h5)
         return model
     if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
@@ -209,8 +221,8 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             training = legacy_h5.read_training_config(h5)
             if compile and training and training.get("optimizer_config"):
                 opt = training["optimizer_config"]
-                _compile_from_config(model, {**training, "optimizer": opt})
-                legacy_h5.read_optimizer(model, h5)
+                if _compile_from_config(model, {**training, "optimizer": opt}):
+                    legacy_h5.read_optimizer(model, h5)
         return model
     raise ValueError(
         f"File format not supported: filepath={path}. numkeras reads `.keras` files and Keras 2 "

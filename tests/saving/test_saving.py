@@ -363,3 +363,22 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
         os.umask(old)
     for name in ("m.keras", "w.weights.h5"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+
+
+def test_a_compile_config_numkeras_cannot_follow_loads_uncompiled_with_a_warning(tmp_path):
+    path = tmp_path / "m.keras"
+    saved = sequential()
+    saved.save(path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    config = json.loads(members["config.json"])
+    config["compile_config"]["loss"] = "no_such_loss"
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, data)
+    with pytest.warns(UserWarning, match="returned uncompiled"):
+        model = models.load_model(path)
+    assert not model.compiled
+    for a, b in zip(model.get_weights(), saved.get_weights()):  # the weights still loaded
+        np.testing.assert_array_equal(a, b)
