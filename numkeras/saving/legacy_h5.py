@@ -15,6 +15,7 @@ import json
 import numpy as np
 
 from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.saving import weights_h5
 
 KERAS_VERSION = "3.15.1"  # the Keras whose formats numkeras writes (and was checked against)
 
@@ -64,9 +65,7 @@ def read_optimizer(model, h5) -> None:
         return
     group = h5["optimizer_weights"]
     values = [group[name][()] for name in _read_attr(group, "weight_names")]
-    optimizer = model.optimizer
-    optimizer.build(model._trained_variables())
-    optimizer.load_own_variables({str(i): v for i, v in enumerate(values)})
+    weights_h5.restore_optimizer(model.optimizer, model, {str(i): v for i, v in enumerate(values)})
 
 
 def _read_attr(group, name: str) -> list[str]:

@@ -106,6 +106,12 @@ def read_optimizer(model, h5) -> None:
     group = h5.get("optimizer/vars")
     if group is None or not len(group):
         return
-    optimizer = model.optimizer
-    optimizer.build(model._trained_variables())
-    optimizer.load_own_variables({key: group[key][()] for key in group.keys()})
+    restore_optimizer(model.optimizer, model, {key: group[key][()] for key in group.keys()})
+
+
+def restore_optimizer(optimizer, model, store: dict) -> None:
+    """Load `store` into `optimizer`; a state saved before the first update holds only the
+    iteration count and learning rate, and needs no slots built."""
+    if len(store) != len(optimizer.variables):
+        optimizer.build(model._trained_variables())
+    optimizer.load_own_variables(store)

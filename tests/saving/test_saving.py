@@ -382,3 +382,17 @@ def test_a_compile_config_numkeras_cannot_follow_loads_uncompiled_with_a_warning
     assert not model.compiled
     for a, b in zip(model.get_weights(), saved.get_weights()):  # the weights still loaded
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("ext", [".keras", ".h5"])
+def test_a_compiled_untrained_model_loads_without_optimizer_warnings(tmp_path, ext):
+    import warnings
+
+    path = tmp_path / f"m{ext}"
+    sequential().save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = models.load_model(path)
+    assert model.compiled and model.optimizer.iterations == 0
+    model.train_on_batch(np.ones((4, 4)), np.zeros(4))
+    assert model.optimizer.iterations == 1
