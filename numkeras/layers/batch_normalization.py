@@ -148,8 +148,9 @@ class BatchNormalization(Layer):
     def _trained_now(self) -> bool:
         """Whether a training step trains this layer: its weights get gradients this step
         (the model's compile snapshot decides); without trainable weights, the flag."""
-        owned = [v for v in (self.gamma, self.beta) if v is not None]
-        return any(v.wants_grad for v in owned) if owned else self.trainable
+        if self.gamma is None and self.beta is None:
+            return self.trainable
+        return self._wants_any_grad()
 
     def _rows(self, x) -> bool:
         # the fused kernels' layout: 2-D (batch, features), normalized along the features

@@ -114,15 +114,11 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     _write_atomically(path, overwrite, write)
 
 
-def _compile_config(model) -> dict:
-    from numkeras.models.config import compile_config
-
-    return compile_config(model)
-
-
 def _training_config(model) -> dict | None:
     """Keras 2's `training_config`: the compile arguments, the optimizer as class + config."""
-    config = dict(_compile_config(model))
+    from numkeras.models.config import compile_config
+
+    config = dict(compile_config(model))
     if not config:
         return None
     optimizer = config.pop("optimizer")
@@ -137,10 +133,7 @@ def _write_keras(model, tmp: str) -> None:
     from numkeras import __version__
     from numkeras.models.config import serialize_layer
 
-    config = serialize_layer(model)
-    compiled = _compile_config(model)
-    if compiled:
-        config["compile_config"] = compiled
+    config = serialize_layer(model)  # a model's config carries its compile_config already
     metadata = {
         "keras_version": legacy_h5.KERAS_VERSION,
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),

@@ -95,8 +95,7 @@ def write_optimizer(model, h5) -> None:
         return
     group = h5.require_group("optimizer/vars")
     group.attrs["name"] = optimizer.name
-    for i, v in enumerate(optimizer.variables):
-        group.create_dataset(str(i), data=v.numpy())
+    optimizer.save_own_variables(group)  # `group["0"] = array` makes a dataset
 
 
 def read_optimizer(model, h5) -> None:
