@@ -496,7 +496,8 @@ class Trainer:
         save_model(self, filepath, overwrite=overwrite)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
-        """Save the weights to a `.weights.h5` file (Keras 3's layout). Needs h5py."""
+        """Save the weights to a `.weights.h5` file (Keras 3's layout), with a compiled
+        model's optimizer state as Keras does. Needs h5py."""
         from numkeras.saving import save_weights
 
         save_weights(self, filepath, overwrite=overwrite)
