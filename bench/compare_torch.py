@@ -33,16 +33,28 @@ from bench.workloads import C_DIMS, D_DIMS, G_DIMS, WORKLOADS, Config, Data
 
 
 class TorchImpl:
-    """Eager PyTorch on the CPU, with its own default thread count."""
+    """Eager PyTorch on the CPU, with its own default thread count, or on `device="cuda"`
+    (data uploaded once where the Keras API would upload it; each task ends with a
+    synchronize; TF32 stays off, PyTorch's default, so products are full float32)."""
 
     name = "torch"
 
-    def __init__(self) -> None:
+    def __init__(self, device: str = "cpu") -> None:
         import torch
 
         self.torch = torch
+        self.device = torch.device(device)
         self.version = torch.__version__
         self.notes: list[str] = []
+        if self.device.type == "cuda":
+            torch.backends.cuda.matmul.allow_tf32 = False
+
+    def _tensor(self, array: np.ndarray):
+        return self.torch.from_numpy(array).to(self.device)
+
+    def _sync(self) -> None:
+        if self.device.type == "cuda":
+            self.torch.cuda.synchronize()
 
     # -- models ---------------------------------------------------------------------------
 
@@ -59,7 +71,7 @@ class TorchImpl:
             nn.Tanh(),
         )
         nn.init.normal_(g[0].weight, std=0.02)
-        return g
+        return g.to(self.device)
 
     def _discriminator(self):
         nn = self.torch.nn
@@ -77,7 +89,7 @@ class TorchImpl:
             nn.Sigmoid(),
         )
         nn.init.normal_(d[0].weight, std=0.02)
-        return d
+        return d.to(self.device)
 
     def _adam(self, params, lr: float, beta_1: float):
         return self.torch.optim.Adam(params, lr=lr, betas=(beta_1, 0.999), eps=1e-7)
@@ -91,15 +103,16 @@ class TorchImpl:
         if workload == "W2":
             bs = kw["batch_size"]
             g = self._generator().eval()
-            x = torch.from_numpy(data.w2_x)
 
-            def predict(n: int = len(x)) -> None:
+            def predict(n: int = len(data.w2_x)) -> None:
+                x = self._tensor(data.w2_x[:n])  # predict's input, as NumPy
                 out = np.empty((n, G_DIMS[-1]), np.float32)
                 with torch.inference_mode():
                     for start in range(0, n, bs):
-                        out[start : start + bs] = g(x[start : min(n, start + bs)]).numpy()
+                        y = g(x[start : min(n, start + bs)])
+                        out[start : start + bs] = y.cpu().numpy()
 
-            predict(min(len(x), 2 * bs))  # warm up
+            predict(min(len(data.w2_x), 2 * bs))  # warm up
             return predict
         if workload == "W3":
             return self._setup_w3(data, cfg)
@@ -111,18 +124,16 @@ class TorchImpl:
         g, d = self._generator(), self._discriminator()
         opt_d = self._adam(d.parameters(), 0.0002, 0.5)
         opt_g = self._adam(g.parameters(), 0.0002, 0.5)
-        noise_a = torch.from_numpy(data.w1_noise_a)
-        noise_b = torch.from_numpy(data.w1_noise_b)
         real = data.w1_real
-        y_dis = torch.from_numpy(data.w1_y_dis)
-        y_gen = torch.from_numpy(data.w1_y_gen)
+        y_dis = self._tensor(data.w1_y_dis)
+        y_gen = self._tensor(data.w1_y_gen)
 
         def step() -> None:
-            # generator.predict
+            # generator.predict (NumPy noise in, NumPy images out, as the tutorial has it)
             g.eval()
             with torch.inference_mode():
-                generated = g(noise_a).numpy()
-            x = torch.from_numpy(np.concatenate([real, generated]))
+                generated = g(self._tensor(data.w1_noise_a)).cpu().numpy()
+            x = self._tensor(np.concatenate([real, generated]))
             # discriminator.train_on_batch
             g.train()  # (G has no dropout; kept for symmetry with the Keras training flag)
             d.requires_grad_(True)
@@ -132,8 +143,9 @@ class TorchImpl:
             # gan.train_on_batch (D frozen)
             d.requires_grad_(False)
             opt_g.zero_grad(set_to_none=True)
-            bce(d(g(noise_b)), y_gen).backward()
+            bce(d(g(self._tensor(data.w1_noise_b))), y_gen).backward()
             opt_g.step()
+            self._sync()
 
         for _ in range(cfg.w1_warmup):
             step()
@@ -148,20 +160,21 @@ class TorchImpl:
             nn.Linear(C_DIMS[1], C_DIMS[2]),
             nn.ReLU(),
             nn.Linear(C_DIMS[2], C_DIMS[3]),
-        )
+        ).to(self.device)
         opt = self._adam(model.parameters(), 0.001, 0.9)
-        x = torch.from_numpy(data.w3_x)
-        y = torch.from_numpy(data.w3_y.astype(np.int64))
         bs = cfg.w3_batch
         ce = torch.nn.functional.cross_entropy
 
-        def epoch(n: int = len(x)) -> None:
-            perm = torch.randperm(n)
+        def epoch(n: int = len(data.w3_x)) -> None:
+            x = self._tensor(data.w3_x[:n])  # fit's input, as NumPy
+            y = self._tensor(data.w3_y[:n].astype(np.int64))
+            perm = torch.randperm(n, device=self.device)
             for start in range(0, n, bs):
                 idx = perm[start : start + bs]
                 opt.zero_grad(set_to_none=True)
                 ce(model(x[idx]), y[idx]).backward()
                 opt.step()
+            self._sync()
 
-        epoch(min(len(x), 3 * bs))  # warm up
+        epoch(min(len(data.w3_x), 3 * bs))  # warm up
         return epoch

@@ -19,6 +19,12 @@ W2: the G forward products for every batch (the last product writes straight int
 (rows, 784) output). W3: the classifier's forward + backward products for every batch of
 128, including the last partial batch.
 
+On a GPU (`python -m bench --gpu`, CuPy) the same products run on the device, plus the
+copies between host and device that the public API implies (NumPy in, NumPy out): W1
+uploads the two noise batches and D's 256-row input and downloads the 128 generated rows;
+W2 uploads the input rows and downloads the (rows, 784) output; W3 uploads the epoch's
+`x` once. The task ends with a device synchronize, so its time is the GPU's.
+
 >>> floor = FloorImpl()
 >>> from bench.workloads import Config, make_data
 >>> cfg = Config.quick(w3_rows=300)
@@ -29,6 +35,7 @@ W2: the G forward products for every batch (the last product writes straight int
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -38,23 +45,25 @@ Op = tuple[np.ndarray, np.ndarray, np.ndarray]  # (a, b, out): out = a @ b
 
 
 class _Net:
-    """Preallocated buffers for a dense stack at one batch size."""
+    """Preallocated buffers for a dense stack at one batch size (in `xp`'s memory)."""
 
-    def __init__(self, dims: tuple[int, ...], batch: int, rng: np.random.Generator) -> None:
+    def __init__(
+        self, dims: tuple[int, ...], batch: int, rng: np.random.Generator, xp: Any = np
+    ) -> None:
         f32 = np.float32
         self.dims = dims
         # Weights scaled like glorot so chained products stay finite (no inf/denormal slow paths).
         self.w = [
-            (rng.standard_normal((i, o), dtype=f32) / np.float32(np.sqrt(i)))
+            xp.asarray(rng.standard_normal((i, o), dtype=f32) / np.float32(np.sqrt(i)))
             for i, o in zip(dims[:-1], dims[1:])
         ]
         # acts[0] is the input, acts[k] the output of layer k.
-        self.acts = [rng.standard_normal((batch, d), dtype=f32) for d in dims]
+        self.acts = [xp.asarray(rng.standard_normal((batch, d), dtype=f32)) for d in dims]
         # dz[k] is the gradient at layer k's output (pre-activation), shape (batch, dims[k+1]);
         # dx[k] the gradient at layer k's input, shape (batch, dims[k]).
-        self.dz = [rng.standard_normal((batch, d), dtype=f32) for d in dims[1:]]
-        self.dx = [np.empty((batch, d), f32) for d in dims[:-1]]
-        self.gw = [np.empty_like(w) for w in self.w]
+        self.dz = [xp.asarray(rng.standard_normal((batch, d), dtype=f32)) for d in dims[1:]]
+        self.dx = [xp.empty((batch, d), f32) for d in dims[:-1]]
+        self.gw = [xp.empty_like(w) for w in self.w]
 
     def forward(self, x: np.ndarray | None = None, out: np.ndarray | None = None) -> list[Op]:
         """Forward products; `x` replaces the input buffer, `out` the last output buffer."""
@@ -83,18 +92,19 @@ class _Net:
         return ops
 
 
-def _run(ops: list[Op]) -> None:
-    matmul = np.matmul
+def _run(ops: list[Op], xp: Any = np) -> None:
+    matmul = xp.matmul
     for a, b, out in ops:
         matmul(a, b, out=out)
 
 
-def w1_ops(batch: int, rng: np.random.Generator) -> list[Op]:
-    """The products of one GAN step (see the module docstring)."""
-    g_pred = _Net(G_DIMS, batch, rng)  # generator.predict on 128
-    d_train = _Net(D_DIMS, 2 * batch, rng)  # discriminator.train_on_batch on 256
-    g_gan = _Net(G_DIMS, batch, rng)  # gan.train_on_batch on 128: G part
-    d_gan = _Net(D_DIMS, batch, rng)  # ... and D part
+def w1_ops(batch: int, rng: np.random.Generator, xp: Any = np) -> tuple[list[Op], dict]:
+    """The products of one GAN step (see the module docstring), and the step's data buffers
+    by name: `noise_a`, `generated` (predict), `d_input` (D's batch), `noise_b` (GAN)."""
+    g_pred = _Net(G_DIMS, batch, rng, xp)  # generator.predict on 128
+    d_train = _Net(D_DIMS, 2 * batch, rng, xp)  # discriminator.train_on_batch on 256
+    g_gan = _Net(G_DIMS, batch, rng, xp)  # gan.train_on_batch on 128: G part
+    d_gan = _Net(D_DIMS, batch, rng, xp)  # ... and D part
     d_gan.acts[0] = g_gan.acts[-1]  # D reads G's output
     ops = g_pred.forward()
     ops += d_train.forward() + d_train.backward(weight_grads=True, first_input_grad=False)
@@ -102,7 +112,13 @@ def w1_ops(batch: int, rng: np.random.Generator) -> list[Op]:
     ops += d_gan.backward(weight_grads=False, first_input_grad=True)
     g_gan.dz[-1] = d_gan.dx[0]  # the gradient flows from D's input into G's output
     ops += g_gan.backward(weight_grads=True, first_input_grad=False)
-    return ops
+    buffers = {
+        "noise_a": g_pred.acts[0],
+        "generated": g_pred.acts[-1],
+        "d_input": d_train.acts[0],
+        "noise_b": g_gan.acts[0],
+    }
+    return ops, buffers
 
 
 def _batched(
@@ -111,52 +127,87 @@ def _batched(
     batch: int,
     rng: np.random.Generator,
     make_ops: Callable[[_Net, int, int], list[Op]],
+    xp: Any = np,
 ) -> list[Op]:
     """Ops for every batch of `rows`, full batches sharing one net, the partial one its own."""
-    full = _Net(dims, batch, rng)
+    full = _Net(dims, batch, rng, xp)
     ops: list[Op] = []
     for start in range(0, rows - rows % batch, batch):
         ops += make_ops(full, start, batch)
     rem = rows % batch
     if rem:
-        ops += make_ops(_Net(dims, rem, rng), rows - rem, rem)
+        ops += make_ops(_Net(dims, rem, rng, xp), rows - rem, rem)
     return ops
 
 
 class FloorImpl:
-    """The matmul-only floor, run in the same process as the libraries it bounds."""
+    """The matmul-only floor, run in the same process as the libraries it bounds.
+
+    `xp` is the array module: NumPy, or CuPy for the GPU floor (products plus the
+    host-device copies the API implies; see the module docstring).
+    """
 
     name = "floor"
-    version = np.__version__
     notes: list[str] = []
 
+    def __init__(self, xp: Any = np) -> None:
+        self.xp = xp
+        self.version = xp.__version__
+        self.on_device = xp is not np
+
     def setup(self, workload: str, data: Data, cfg: Config, **kw) -> Callable[[], None]:
+        xp = self.xp
         rng = np.random.default_rng(cfg.seed + 1)
+        # (host array, device buffer) uploads and (device buffer, host array) downloads
+        uploads: list[tuple[np.ndarray, Any]] = []
+        downloads: list[tuple[Any, np.ndarray]] = []
+
+        def upload(host: np.ndarray) -> Any:
+            if not self.on_device:
+                return host
+            dev = xp.empty(host.shape, host.dtype)
+            uploads.append((host, dev))
+            return dev
+
         if workload == "W1":
-            ops = w1_ops(cfg.w1_batch, rng)
+            ops, buf = w1_ops(cfg.w1_batch, rng, xp)
+            if self.on_device:
+                d_batch = np.empty(buf["d_input"].shape, np.float32)
+                uploads.append((data.w1_noise_a, buf["noise_a"]))
+                uploads.append((d_batch, buf["d_input"]))
+                uploads.append((data.w1_noise_b, buf["noise_b"]))
+                downloads.append((buf["generated"], np.empty(buf["generated"].shape, np.float32)))
         elif workload == "W2":
-            x = data.w2_x
-            out = np.empty((len(x), G_DIMS[-1]), np.float32)
+            x = upload(data.w2_x)
+            out = xp.empty((len(x), G_DIMS[-1]), np.float32)
+            if self.on_device:
+                downloads.append((out, np.empty(out.shape, np.float32)))
 
             def predict_ops(net: _Net, start: int, n: int) -> list[Op]:
                 # Read the real input rows and write straight into the output array.
                 return net.forward(x=x[start : start + n], out=out[start : start + n])
 
-            ops = _batched(G_DIMS, len(x), kw["batch_size"], rng, predict_ops)
+            ops = _batched(G_DIMS, len(x), kw["batch_size"], rng, predict_ops, xp)
         elif workload == "W3":
-            x = data.w3_x
+            x = upload(data.w3_x)
 
             def train_ops(net: _Net, start: int, n: int) -> list[Op]:
                 # The first layer reads the data batch, forward and in its weight grad.
                 xb = x[start : start + n]
                 return net.forward(x=xb) + net.backward(True, first_input_grad=False, x=xb)
 
-            ops = _batched(C_DIMS, len(x), cfg.w3_batch, rng, train_ops)
+            ops = _batched(C_DIMS, len(x), cfg.w3_batch, rng, train_ops, xp)
         else:
             raise ValueError(f"Unknown workload {workload!r}; expected one of {WORKLOADS}.")
 
         def task() -> None:
-            _run(ops)
+            for host, dev in uploads:
+                dev.set(host)
+            _run(ops, xp)
+            for dev, host in downloads:
+                dev.get(out=host)
+            if self.on_device:
+                xp.cuda.Stream.null.synchronize()
 
         task()  # warm up (page in the buffers, spin up the BLAS threads)
         return task

@@ -106,13 +106,35 @@ def machine_facts() -> dict[str, Any]:
         "fused_kernels": fused_info(),
         "env": {k: os.environ.get(k) for k in BLAS_ENV},
         "platform": platform.platform(),
+        "gpu": gpu_info(),
+    }
+
+
+def gpu_info() -> dict[str, Any] | None:
+    """The GPU numkeras runs on, when its array module is CuPy (else None)."""
+    from numkeras import backend
+
+    if backend.xp is np or not hasattr(backend.xp, "cuda"):
+        return None
+    cuda = backend.xp.cuda
+    props = cuda.runtime.getDeviceProperties(cuda.Device().id)
+    name = props["name"]
+    return {
+        "name": name.decode() if isinstance(name, bytes) else str(name),
+        "memory_gib": round(props["totalGlobalMem"] / 2**30, 1),
+        "cuda_runtime": cuda.runtime.runtimeGetVersion(),
+        "cupy": backend.xp.__version__,
+        "tf32": os.environ.get("CUPY_TF32", "0"),
     }
 
 
 def fused_info() -> str:
     """Whether numkeras's fused element-wise kernels run (numba installed and enabled)."""
+    from numkeras import backend
     from numkeras.backend import fused
 
+    if getattr(backend.xp, "__name__", "") == "cupy":
+        return "CUDA kernels on CuPy (numkeras/backend/cuda.py)" if fused._enabled else "off"
     if not fused.available():
         return "off (NumPy element-wise code; `pip install numkeras[fast]` adds numba)"
     import numba
@@ -145,6 +167,12 @@ def format_facts(facts: dict[str, Any]) -> str:
         )
     if not facts["blas"]:
         lines.append("BLAS: unknown (install threadpoolctl: pip install 'numkeras[bench]')")
+    gpu = facts.get("gpu")
+    if gpu:
+        lines.append(
+            f"GPU: {gpu['name']}, {gpu['memory_gib']} GiB, CUDA runtime {gpu['cuda_runtime']}, "
+            f"CuPy {gpu['cupy']} (numkeras's array module; CUPY_TF32={gpu['tf32']})"
+        )
     env = ", ".join(f"{k}={v}" for k, v in facts["env"].items() if v is not None)
     lines.append(f"Env: {env or '(no BLAS/XLA variables set)'}")
     return "\n".join(lines)

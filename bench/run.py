@@ -11,6 +11,7 @@ matmul-only lower bound measured in the same round (see bench/floor.py).
     python -m bench --compare          # + Keras 3 (KERAS_BACKEND, default jax) and PyTorch
     python -m bench --json > out.json  # machine-readable (the table goes to stderr)
     python -m bench --memory           # peak memory of predict, and RSS over a training loop
+    python -m bench --gpu --compare    # numkeras on CuPy, PyTorch on CUDA, the floor on the GPU
 
 >>> report = run_bench(Config.quick(w1_steps=1, w2_rows=256, w2_batch_sizes=(32,),
 ...                                 w3_rows=256, only=("W1",)), progress=False)
@@ -60,16 +61,30 @@ def _label(key: str) -> str:
     return LABELS.get(key, key)
 
 
-def _load_impls(compare: bool, log: Callable[[str], None]) -> tuple[list, dict[str, str]]:
-    """The runners that import; the rest go to `skipped` with the reason."""
-    impls: list = [FloorImpl()]
+def _load_impls(
+    compare: bool, log: Callable[[str], None], device: str = "cpu"
+) -> tuple[list, dict[str, str]]:
+    """The runners that import; the rest go to `skipped` with the reason.
+
+    `device="gpu"` puts numkeras on CuPy (`backend.set_array_module`), PyTorch on CUDA and
+    the floor's products on the GPU; Keras runs wherever its backend puts it."""
     skipped: dict[str, str] = {}
+    if device == "gpu":
+        import cupy
+
+        from numkeras import backend
+
+        backend.set_array_module(cupy)
+        impls: list = [FloorImpl(cupy)]
+    else:
+        impls = [FloorImpl()]
     factories: list[tuple[str, Callable[[], Any]]] = [("numkeras", NumkerasImpl)]
     if compare:
         from bench.compare_keras import KerasImpl
         from bench.compare_torch import TorchImpl
 
-        factories += [("keras", KerasImpl), ("torch", TorchImpl)]
+        torch_device = "cuda" if device == "gpu" else "cpu"
+        factories += [("keras", KerasImpl), ("torch", lambda: TorchImpl(torch_device))]
     for name, factory in factories:
         try:
             impls.append(factory())
@@ -113,7 +128,7 @@ def run_bench(
             print(msg, file=sys.stderr, flush=True)
 
     pinned = _prepare_threads(threads, log)
-    impls, skipped = _load_impls(compare, log)
+    impls, skipped = _load_impls(compare, log, cfg.device)
     limiter = _limit_threads(threads)
     data = make_data(cfg)
     keys = cfg.keys()
@@ -165,6 +180,7 @@ def run_bench(
             "threads": threads,
             "pinned_cpus": pinned,
             "clock": cfg.clock,
+            "device": cfg.device,
         },
         "impls": {i.name: i.version for i in impls},
         "skipped": skipped,
@@ -454,6 +470,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="wall time (default) or process CPU time; 'cpu' is steadier on a busy machine "
         "but only meaningful with --threads 1",
     )
+    p.add_argument(
+        "--gpu",
+        action="store_true",
+        help="run on the GPU: numkeras on CuPy, PyTorch on CUDA, the floor's products (and "
+        "the host-device copies the API implies) on the device",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return p
 
@@ -467,6 +489,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         "w3_rows": args.w3_rows,
         "only": args.only,
         "clock": args.clock,
+        "device": "gpu" if args.gpu else None,
     }
     overrides = {k: v for k, v in overrides.items() if v is not None}
     return Config.quick(**overrides) if args.quick else Config(**overrides)

@@ -58,6 +58,8 @@ class Config:
     # process's threads). "cpu" shrugs off other processes on a shared machine, but only
     # means "work" with one thread per pool (--threads 1): spinning BLAS threads count too.
     clock: str = "wall"
+    # "cpu", or "gpu": numkeras on CuPy, PyTorch on CUDA, the floor's products on the device
+    device: str = "cpu"
 
     @classmethod
     def quick(cls, **overrides: Any) -> Config:

@@ -3,6 +3,8 @@
 Run where CuPy and a GPU exist: `python scripts/gpu_smoke.py`. Prints what works.
 """
 
+import pathlib
+import sys
 import time
 import traceback
 import warnings
@@ -10,6 +12,7 @@ import warnings
 import numpy as np
 
 warnings.simplefilter("ignore")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))  # the repo's `bench`
 
 
 def main() -> None:

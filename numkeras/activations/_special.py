@@ -47,11 +47,25 @@ def _erf_rational(x):
     return p
 
 
+def _module_erf(xp):
+    """The array module's own exact erf (CuPy's `cupyx.scipy.special.erf`), if any."""
+    if xp is np:
+        return _scipy_erf
+    if getattr(xp, "__name__", "") == "cupy":
+        try:
+            from cupyx.scipy.special import erf as cupy_erf
+        except ImportError:  # pragma: no cover - depends on the CuPy build
+            return None
+        return cupy_erf
+    return None
+
+
 def erf(x):
     """Elementwise error function; returns the dtype of `x` (a float array)."""
     xp = backend.xp
-    if _scipy_erf is not None and xp is np:
-        return _scipy_erf(x).astype(x.dtype, copy=False)
+    exact = _module_erf(xp)
+    if exact is not None:
+        return exact(x).astype(x.dtype, copy=False)
     if x.dtype == np.float64 and xp is np:
         return np.asarray(_math_erf(x), dtype=np.float64)
     return _erf_rational(x.astype(np.float64)).astype(x.dtype)

@@ -1,6 +1,9 @@
 """The array backend: one handle (`xp`) through which every array op goes.
 
-NumPy today; a CuPy backend only needs to swap `xp` (see `set_array_module`).
+NumPy by default. `set_array_module("cupy")` (or `NUMKERAS_ARRAY_MODULE=cupy` in the
+environment, read at import) runs every layer, loss and optimizer on a GPU through CuPy.
+The public API keeps Keras's boundary either way: `fit`, `predict` and friends take NumPy
+(or CuPy) arrays; `predict`, `get_weights` and the logs give NumPy arrays and floats.
 
 >>> from numkeras import backend
 >>> backend.floatx(), backend.epsilon()
@@ -8,6 +11,9 @@ NumPy today; a CuPy backend only needs to swap `xp` (see `set_array_module`).
 """
 
 from __future__ import annotations
+
+import importlib
+import os
 
 import numpy as np
 
@@ -58,8 +64,29 @@ def clear_session() -> None:
 
 
 def set_array_module(module) -> None:
-    """Route every array op through `module` (e.g. `cupy`)."""
+    """Route every array op through `module`: `"numpy"`, `"cupy"` or the module itself.
+
+    Set it before building models: a model's weights live where the module puts them.
+
+    >>> set_array_module("no_such_module")
+    Traceback (most recent call last):
+    ImportError: Array module 'no_such_module' is not installed (...). numkeras runs on ...
+    """
     global xp
+    if isinstance(module, str):
+        try:
+            module = importlib.import_module(module)
+        except ImportError as e:
+            raise ImportError(
+                f"Array module {module!r} is not installed ({e}). numkeras runs on 'numpy', "
+                "or on a GPU with 'cupy' (pip install cupy-cuda12x, say)."
+            ) from e
+    for name in ("asarray", "empty", "matmul", "ndarray"):
+        if not hasattr(module, name):
+            raise ValueError(
+                f"{getattr(module, '__name__', module)!r} is not a NumPy-like array module "
+                f"(it has no `{name}`); use 'numpy' or 'cupy'."
+            )
     xp = module
 
 
@@ -103,8 +130,8 @@ _MEAN_DTYPES = (np.dtype("float32"), np.dtype("float64"))
 
 
 def to_numpy(x):
-    """Bring an array back to host NumPy (a no-op on the NumPy backend)."""
-    if xp is np:
+    """Bring an array back to host NumPy (a no-op for NumPy arrays)."""
+    if xp is np or isinstance(x, np.ndarray):
         return np.asarray(x)
     return xp.asnumpy(x)
 
@@ -127,3 +154,7 @@ def cast_input(x, dtype: str | None = None):
     if arr.dtype.kind in "fiub":
         return arr.astype(dtype, copy=False)
     raise TypeError(f"Inputs must be numeric; got dtype {arr.dtype}.")
+
+
+if os.environ.get("NUMKERAS_ARRAY_MODULE", "").strip():
+    set_array_module(os.environ["NUMKERAS_ARRAY_MODULE"].strip())

@@ -17,9 +17,11 @@ multiply-adds; within 4e-7 of the exact value), and sigmoid, ELU/SELU, softplus,
 and GELU use `vecmath`'s vectorizing exp / expm1 / log1p / erf (within a few ulp). They
 run for float32 only (`_F32_KERNELS`): float64 keeps NumPy's functions.
 
-The kernels are used only on the NumPy array module, for C-contiguous float arrays, and
-only while enabled: `NUMKERAS_FUSED=0` in the environment or `set_enabled(False)` turns
-them off (the NumPy code then runs). numba is imported, and each kernel compiled, on first
+The kernels are used on the NumPy array module, for C-contiguous float arrays; on CuPy,
+`run` hands the names `backend/cuda.py` implements (Adam, ReLU / LeakyReLU with their
+bias and gradients, Dropout) to its GPU kernels. Either only while enabled:
+`NUMKERAS_FUSED=0` in the environment or `set_enabled(False)` turns them off (the NumPy
+code then runs). numba is imported, and each kernel compiled, on first
 use (about a second; cached on disk afterwards), never at `import numkeras`.
 
 >>> import numpy as np
@@ -134,7 +136,13 @@ def run(name: str, *args):
     float would compile a float64 variant and change the rounding. Integer arrays go only
     to the kernels that take class labels (`_LABEL_KERNELS`).
     """
-    if not _enabled or backend.xp is not np:
+    if not _enabled:
+        return None
+    if backend.xp is not np:  # CuPy has its own kernels for the hottest of these names
+        if getattr(backend.xp, "__name__", "") == "cupy":
+            from numkeras.backend import cuda
+
+            return cuda.run(backend.xp, name, args)
         return None
     kernel = _load().get(name)
     if kernel is None:

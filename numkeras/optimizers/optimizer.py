@@ -69,8 +69,12 @@ def _data_ptr(a) -> int:
     return a.data.ptr  # CuPy
 
 
-def _root(a):
-    return a if a.base is None else a.base
+def _owner(a):
+    """What owns `a`'s memory: NumPy's base array; CuPy's allocation (a view's `.base` is
+    the array it was taken from, but every view shares its allocation's `data.mem`)."""
+    if isinstance(a, np.ndarray):
+        return a if a.base is None else a.base
+    return a.data.mem
 
 
 def flat_span(arrays):
@@ -78,21 +82,24 @@ def flat_span(arrays):
     into one C-contiguous buffer of one dtype; otherwise None."""
     xp = backend.xp
     a0 = arrays[0]
-    root = _root(a0)
+    owner = _owner(a0)
     dtype = a0.dtype
-    if not isinstance(root, xp.ndarray) or root.dtype != dtype or not root.flags.c_contiguous:
-        return None
     start = expected = _data_ptr(a0)
     for a in arrays:
         if not isinstance(a, xp.ndarray) or a.dtype != dtype or not a.flags.c_contiguous:
             return None
-        if _root(a) is not root or _data_ptr(a) != expected:
+        if _owner(a) is not owner or _data_ptr(a) != expected:
             return None
         expected += a.nbytes
-    offset, rem = divmod(start - _data_ptr(root), dtype.itemsize)
+    count = (expected - start) // dtype.itemsize
+    if not isinstance(a0, np.ndarray):  # CuPy: a view of `count` elements from a0's start
+        return xp.ndarray((count,), dtype, memptr=a0.data)
+    if not isinstance(owner, np.ndarray) or owner.dtype != dtype or not owner.flags.c_contiguous:
+        return None
+    offset, rem = divmod(start - _data_ptr(owner), dtype.itemsize)
     if rem:
         return None
-    return root.reshape(-1)[offset : offset + (expected - start) // dtype.itemsize]
+    return owner.reshape(-1)[offset : offset + count]
 
 
 class _VarState:
@@ -747,7 +754,7 @@ class Optimizer:
                 x.dtype != y.dtype
                 or not x.flags.c_contiguous
                 or not y.flags.c_contiguous
-                or _root(x) is not _root(y)
+                or _owner(x) is not _owner(y)
                 or _data_ptr(x) + x.nbytes != _data_ptr(y)
             ):
                 return False

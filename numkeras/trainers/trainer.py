@@ -603,6 +603,8 @@ class Trainer:
                     cursor = 0
                     if shuffle:
                         order = rng.permutation(n)
+                        if backend.xp is not np:  # the data live on the device (CuPy)
+                            order = backend.xp.asarray(order)
                 callback_list.on_train_batch_begin(step)
                 a, b = cursor * batch_size, min(n, (cursor + 1) * batch_size)
                 cursor += 1
@@ -787,7 +789,7 @@ class Trainer:
             outs.append(backend.to_numpy(self(part)))
         if not outs:
             raise ValueError("predict() of a subclassed model needs at least one sample.")
-        return backend.xp.concatenate(outs, axis=0)
+        return np.concatenate(outs, axis=0)
 
     def _require_graph_or_build(self, x) -> None:
         if not self._graph_ready:

@@ -8,6 +8,8 @@ array([[1., 0., 0.],
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
 from numkeras.errors import ConfigError
 
@@ -28,10 +30,13 @@ def to_categorical(x, num_classes: int | None = None):
     (Keras silently sets the *last* class), a label `>= num_classes`, or a non-integer value
     (Keras truncates 1.7 to 1) each raise `ConfigError` naming the offending value.
 
+    A NumPy array for any input but a device array (as Keras: a NumPy array unless `x`
+    is a backend tensor); on CuPy, a CuPy array of labels gives a CuPy array.
+
     >>> to_categorical([[1], [0]]).shape
     (2, 2)
     """
-    xp = backend.xp
+    xp = backend.xp if isinstance(x, backend.xp.ndarray) else np
     arr = xp.asarray(x)
     if arr.dtype.kind not in "iubf":
         raise ConfigError(f"to_categorical expects integer class labels; got dtype {arr.dtype}.")

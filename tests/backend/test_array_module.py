@@ -5,6 +5,9 @@ optimizer take the generic path (no fused kernels, host-drawn dropout bits moved
 `xp.asarray`), so a NumPy-only shortcut there would show up here, without a GPU.
 """
 
+import os
+import subprocess
+import sys
 import types
 
 import numpy as np
@@ -19,11 +22,12 @@ def stand_in_module():
     fake = types.ModuleType("stand_in_cupy")
     fake.__dict__.update({k: getattr(np, k) for k in dir(np) if not k.startswith("__")})
     fake.asnumpy = np.asarray
+    previous = backend.xp
     backend.set_array_module(fake)
     try:
         yield fake
     finally:
-        backend.set_array_module(np)
+        backend.set_array_module(previous)
 
 
 def _train_gan_discriminator():
@@ -56,3 +60,36 @@ def test_training_and_predict_run_the_generic_path_and_agree_with_numpy(stand_in
     np.testing.assert_allclose(out_generic, out_numpy, rtol=0, atol=1e-5)
     assert logs_generic.keys() == logs_numpy.keys()
     np.testing.assert_allclose(logs_generic["loss"], logs_numpy["loss"], rtol=1e-4)
+
+
+def test_set_array_module_takes_a_name_and_refuses_what_cannot_serve():
+    previous = backend.xp
+    try:
+        backend.set_array_module("numpy")
+        assert backend.xp is np
+        with pytest.raises(ImportError, match="'no_such_array_lib' is not installed.*'cupy'"):
+            backend.set_array_module("no_such_array_lib")
+        with pytest.raises(ValueError, match="not a NumPy-like array module .*no `asarray`"):
+            backend.set_array_module(types.ModuleType("not_arrays"))
+        assert backend.xp is np  # a refused module changes nothing
+    finally:
+        backend.set_array_module(previous)
+
+
+@pytest.mark.parametrize("name,ok", [("numpy", True), ("no_such_array_lib", False)])
+def test_the_environment_variable_picks_the_module_at_import(name, ok):
+    env = {**os.environ, "NUMKERAS_ARRAY_MODULE": name}
+    code = "from numkeras import backend; print(backend.xp.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if ok:
+        assert done.returncode == 0 and done.stdout.strip() == name
+    else:
+        assert done.returncode != 0 and "is not installed" in done.stderr
+
+
+def test_predict_and_weights_cross_back_to_numpy(stand_in_module):
+    # the boundary Keras users rely on: NumPy out of predict and get_weights on any module
+    model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+    out = model.predict(np.ones((4, 3), "float32"), verbose=0)
+    assert type(out) is np.ndarray and out.shape == (4, 2)
+    assert all(type(w) is np.ndarray for w in model.get_weights())

@@ -24,7 +24,11 @@ from numkeras.backend import fused
 from numkeras.utils import set_random_seed
 
 # the edge-value inputs (inf, NaN) make NumPy warn on both paths alike
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::RuntimeWarning"),
+    # the kernels serve NumPy arrays; on CuPy (NUMKERAS_ARRAY_MODULE=cupy) they stand aside
+    pytest.mark.skipif(backend.xp is not np, reason="fused kernels: NumPy backend only"),
+]
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 

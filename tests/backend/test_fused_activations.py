@@ -9,12 +9,16 @@ import importlib.util
 import numpy as np
 import pytest
 
-from numkeras import activations, layers, models
+from numkeras import activations, backend, layers, models
 from numkeras.backend import fused
 from numkeras.utils import set_random_seed
 
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # inf/NaN edge inputs
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::RuntimeWarning"),  # inf/NaN edge inputs
+    # the kernels serve NumPy arrays; on CuPy (NUMKERAS_ARRAY_MODULE=cupy) they stand aside
+    pytest.mark.skipif(backend.xp is not np, reason="fused kernels: NumPy backend only"),
+]
 
 # activation (name, kwargs) -> (forward kernel, gradient kernel)
 CASES = {

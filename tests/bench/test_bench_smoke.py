@@ -66,7 +66,7 @@ def test_w1_floor_counts_exactly_the_products_of_a_gan_step():
         + sum(g128) * 2
         - g128[0]  # G weight grads + input grads but the first
     )
-    ops = w1_ops(128, np.random.default_rng(0))
+    ops, _ = w1_ops(128, np.random.default_rng(0))
     assert flops(ops) == expected
     assert all(out.dtype == np.float32 for _, _, out in ops)
 

@@ -1,0 +1,255 @@
+"""numkeras on a GPU through CuPy (`backend.set_array_module("cupy")`), against the CPU.
+
+Skipped where CuPy or a CUDA device is missing (CI has neither); `scripts/gpu_check.sh`
+runs them on a GPU machine. Each test builds the same model twice from the same seed, once
+on NumPy and once on CuPy, runs the same public-API calls, and compares: the GPU's float32
+products and transcendental functions round differently, so values agree to ~1e-5, not bit
+for bit. The Keras boundary holds on the GPU: `predict`, `get_weights` and the logs are
+NumPy arrays and floats, and inputs may be NumPy or CuPy arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from numkeras import backend, layers, models, optimizers
+from numkeras.utils import set_random_seed
+
+cupy = pytest.importorskip("cupy")
+try:
+    _GPUS = cupy.cuda.runtime.getDeviceCount()
+except Exception:  # no driver: CuPy imports but cannot start
+    _GPUS = 0
+pytestmark = pytest.mark.skipif(_GPUS == 0, reason="needs a CUDA device")
+
+TOL = dict(rtol=2e-4, atol=2e-5)
+
+
+def on(module_name: str, fn):
+    """Run `fn()` with numkeras on `module_name`, from seed 0; restore the module after."""
+    previous = backend.xp
+    backend.set_array_module(module_name)
+    try:
+        set_random_seed(0)
+        return fn()
+    finally:
+        backend.set_array_module(previous)
+
+
+def both(fn):
+    return on("numpy", fn), on("cupy", fn)
+
+
+def assert_close_trees(cpu, gpu, **tol):
+    if isinstance(cpu, dict):
+        assert cpu.keys() == gpu.keys()
+        for k in cpu:
+            assert_close_trees(cpu[k], gpu[k], **tol)
+    elif isinstance(cpu, (list, tuple)):
+        assert len(cpu) == len(gpu)
+        for a, b in zip(cpu, gpu):
+            assert_close_trees(a, b, **tol)
+    else:
+        assert type(gpu) is type(cpu) or isinstance(gpu, (float, np.ndarray)), type(gpu)
+        np.testing.assert_allclose(gpu, cpu, **{**TOL, **tol})
+
+
+def _gan():
+    """The tutorial's GAN (shared Adam, trainable toggle, Dropout), three steps."""
+    rng = np.random.default_rng(1)
+    opt = optimizers.Adam(learning_rate=0.0002, beta_1=0.5)
+    g = models.Sequential(
+        [
+            layers.Input((16,)),
+            layers.Dense(32),
+            layers.LeakyReLU(0.2),
+            layers.Dense(24, activation="tanh"),
+        ]
+    )
+    d = models.Sequential(
+        [
+            layers.Input((24,)),
+            layers.Dense(32),
+            layers.LeakyReLU(0.2),
+            layers.Dropout(0.3),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    g.compile(loss="binary_crossentropy", optimizer=opt)
+    d.compile(loss="binary_crossentropy", optimizer=opt)
+    d.trainable = False
+    z = layers.Input((16,))
+    gan = models.Model(z, d(g(z)))
+    gan.compile(loss="binary_crossentropy", optimizer=opt)
+    losses = []
+    for _ in range(3):
+        noise = rng.standard_normal((8, 16)).astype("float32")
+        real = rng.uniform(-1, 1, (8, 24)).astype("float32")
+        fake = g.predict(noise, verbose=0)
+        assert isinstance(fake, np.ndarray)
+        x = np.concatenate([real, fake])
+        y = np.concatenate([np.full((8, 1), 0.9), np.zeros((8, 1))]).astype("float32")
+        d.trainable = True
+        losses.append(d.train_on_batch(x, y))
+        d.trainable = False
+        losses.append(gan.train_on_batch(noise, np.ones((8, 1), "float32")))
+    return losses, g.get_weights() + d.get_weights()
+
+
+def test_gan_steps_match_the_cpu():
+    (cpu_losses, cpu_w), (gpu_losses, gpu_w) = both(_gan)
+    assert all(isinstance(v, float) for v in gpu_losses)
+    assert all(isinstance(w, np.ndarray) for w in gpu_w)
+    assert_close_trees(cpu_losses, gpu_losses)
+    assert_close_trees(cpu_w, gpu_w)
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [
+        ("SGD", dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
+        ("RMSprop", dict(learning_rate=0.01, centered=True, momentum=0.5)),
+        ("Adam", dict(learning_rate=0.01, amsgrad=True)),
+        ("AdamW", dict(learning_rate=0.01, weight_decay=0.05)),
+        ("Nadam", dict(learning_rate=0.01)),
+        ("Adamax", dict(learning_rate=0.01)),
+        ("Adagrad", dict(learning_rate=0.1)),
+    ],
+    ids=lambda o: o[0],
+)
+def test_fit_with_each_optimizer_matches_the_cpu(opt):
+    name, kw = opt
+
+    def run():
+        rng = np.random.default_rng(2)
+        x = rng.standard_normal((96, 10)).astype("float32")
+        y = rng.integers(0, 3, 96)
+        model = models.Sequential(
+            [
+                layers.Input((10,)),
+                layers.Dense(16, activation="relu"),
+                layers.BatchNormalization(),
+                layers.Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(
+            optimizer=getattr(optimizers, name)(**kw),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        hist = model.fit(x, y, batch_size=32, epochs=2, validation_split=0.25, verbose=0)
+        return hist.history, model.get_weights(), model.evaluate(x, y, verbose=0)
+
+    (h_cpu, w_cpu, e_cpu), (h_gpu, w_gpu, e_gpu) = both(run)
+    assert all(isinstance(v, float) for vals in h_gpu.values() for v in vals)
+    assert_close_trees(h_cpu, h_gpu)
+    assert_close_trees(w_cpu, w_gpu)
+    assert_close_trees(e_cpu, e_gpu)
+
+
+def test_cupy_inputs_and_two_input_functional_model():
+    def run(to_device):
+        rng = np.random.default_rng(3)
+        a = rng.standard_normal((40, 5)).astype("float32")
+        b = rng.standard_normal((40, 3)).astype("float32")
+        y = rng.standard_normal((40, 2)).astype("float32")
+        ia, ib = layers.Input((5,)), layers.Input((3,))
+        h = layers.Concatenate()([layers.Dense(4, activation="elu")(ia), ib])
+        model = models.Model([ia, ib], layers.Dense(2)(h))
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        a, b, y = (to_device(v) for v in (a, b, y))
+        model.fit([a, b], y, batch_size=16, epochs=2, verbose=0)
+        out = model.predict([a, b], batch_size=7, verbose=0)
+        assert isinstance(out, np.ndarray) and out.shape == (40, 2)
+        return out, model.train_on_batch([a, b], y, return_dict=True)
+
+    cpu = on("numpy", lambda: run(np.asarray))
+    gpu = on("cupy", lambda: run(cupy.asarray))
+    assert_close_trees(cpu, gpu)
+
+
+def test_saving_round_trip_on_the_gpu(tmp_path):
+    pytest.importorskip("h5py")
+
+    def run():
+        rng = np.random.default_rng(4)
+        x = rng.standard_normal((32, 6)).astype("float32")
+        y = rng.integers(0, 2, (32, 1)).astype("float32")
+        model = models.Sequential(
+            [
+                layers.Input((6,)),
+                layers.Dense(8, activation="relu"),
+                layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+        path = str(tmp_path / f"m_{backend.xp.__name__}.keras")
+        model.save(path)
+        loaded = models.load_model(path)
+        np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+        # the optimizer state came along: both resume with the same step
+        assert loaded.train_on_batch(x, y) == model.train_on_batch(x, y)
+        return loaded.get_weights()
+
+    cpu, gpu = both(run)
+    assert_close_trees(cpu, gpu)
+
+
+def test_optimizer_updates_a_model_as_one_flat_segment():
+    def run():
+        model = models.Sequential([layers.Input((4,)), layers.Dense(8), layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        model.train_on_batch(np.ones((2, 4), "float32"), np.zeros((2, 2), "float32"))
+        variables = model.trainable_variables
+        opt = model.optimizer
+        return len(opt._plan(variables, tuple(map(id, variables))))
+
+    assert on("cupy", run) == 1  # one update over the flat buffer, not one per weight
+
+
+def test_cuda_kernels_match_the_generic_cupy_code_bit_for_bit(monkeypatch):
+    from numkeras.backend import cuda, fused
+
+    ran = set()
+    real_run = cuda.run
+
+    def spy(module, name, args):
+        result = real_run(module, name, args)
+        if result:
+            ran.add(name)
+        return result
+
+    monkeypatch.setattr(cuda, "run", spy)
+
+    def run():
+        rng = np.random.default_rng(5)
+        x = rng.standard_normal((64, 10)).astype("float32")
+        y = rng.integers(0, 3, 64)
+        model = models.Sequential(
+            [
+                layers.Input((10,)),
+                layers.LeakyReLU(0.1),  # no Dense before it: the plain leaky_relu kernel
+                layers.Dense(16, activation="relu"),
+                layers.Dropout(0.25),
+                layers.Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(
+            optimizer=optimizers.AdamW(learning_rate=0.01), loss="sparse_categorical_crossentropy"
+        )
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+        return _gan(), model.get_weights(), model.predict(x, verbose=0)
+
+    with_kernels = on("cupy", run)
+    assert ran == set(cuda.kernel_names())
+    previous = fused._enabled
+    fused.set_enabled(False)
+    try:
+        generic = on("cupy", run)
+    finally:
+        fused.set_enabled(previous)
+    (gan_k, w_k, p_k), (gan_g, w_g, p_g) = with_kernels, generic
+    for a, b in zip(gan_k[0] + gan_k[1] + w_k + [p_k], gan_g[0] + gan_g[1] + w_g + [p_g]):
+        np.testing.assert_array_equal(a, b)
