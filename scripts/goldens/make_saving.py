@@ -12,7 +12,6 @@ Writes into tests/goldens/saving/:
 import json
 import pathlib
 
-import keras
 import numpy as np
 
 import numkeras
@@ -63,6 +62,8 @@ def inputs(name):
 
 
 def main():
+    import keras  # here, not at the top: tests/saving imports this file's model builders
+
     OUT.mkdir(parents=True, exist_ok=True)
     record = {"keras_version": keras.__version__, "cases": {}}
     for name, build in CASES.items():

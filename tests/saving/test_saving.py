@@ -2,6 +2,7 @@
 numkeras, numkeras still writes the files Keras was shown to load
 (scripts/goldens/make_saving.py), round trips, atomic writes and clear errors."""
 
+import importlib.util
 import json
 import os
 import pathlib
@@ -11,6 +12,7 @@ import h5py
 import numpy as np
 import pytest
 
+import numkeras
 from numkeras import layers, models, optimizers
 from numkeras.callbacks import ModelCheckpoint
 from numkeras.errors import ConfigError, ShapeError
@@ -20,33 +22,24 @@ GOLD = pathlib.Path(__file__).parents[1] / "goldens" / "saving"
 CASES = json.loads((GOLD / "saving.json").read_text())["cases"]
 
 
+def _golden_script():
+    """scripts/goldens/make_saving.py, whose builders made the goldens (Keras not needed)."""
+    path = pathlib.Path(__file__).parents[2] / "scripts" / "goldens" / "make_saving.py"
+    spec = importlib.util.spec_from_file_location("make_saving", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_SCRIPT = _golden_script()
+
+
 def sequential():
-    L = layers
-    model = models.Sequential(
-        [
-            L.Input((4,)),
-            L.Dense(3, activation="relu"),
-            L.BatchNormalization(momentum=0.9),
-            L.Dropout(0.0),  # in the config, but no random masks: steps comparable
-            L.Dense(2, activation="softmax"),
-        ],
-        name="seq",
-    )
-    model.compile(
-        optimizer=optimizers.Adam(learning_rate=0.01),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
+    return _SCRIPT.sequential(numkeras)
 
 
 def functional():
-    L = layers
-    a, b = L.Input((3,), name="a"), L.Input((2,), name="b")
-    h = L.Concatenate()([L.Dense(4, activation="relu")(a), L.Dense(4, activation="relu")(b)])
-    model = models.Model([a, b], L.Dense(1, activation="sigmoid")(h), name="func")
-    model.compile(optimizer="sgd", loss="binary_crossentropy")
-    return model
+    return _SCRIPT.functional(numkeras)
 
 
 BUILD = {"seq": sequential, "func": functional}
