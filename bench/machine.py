@@ -114,7 +114,7 @@ def gpu_info() -> dict[str, Any] | None:
     """The GPU numkeras runs on, when its array module is CuPy (else None)."""
     from numkeras import backend
 
-    if backend.xp is np or not hasattr(backend.xp, "cuda"):
+    if not backend.on_cupy():
         return None
     cuda = backend.xp.cuda
     props = cuda.runtime.getDeviceProperties(cuda.Device().id)
@@ -133,8 +133,8 @@ def fused_info() -> str:
     from numkeras import backend
     from numkeras.backend import fused
 
-    if getattr(backend.xp, "__name__", "") == "cupy":
-        return "CUDA kernels on CuPy (numkeras/backend/cuda.py)" if fused._enabled else "off"
+    if backend.on_cupy():
+        return "CUDA kernels on CuPy (numkeras/backend/cuda.py)" if fused.is_enabled() else "off"
     if not fused.available():
         return "off (NumPy element-wise code; `pip install numkeras[fast]` adds numba)"
     import numba

@@ -47,11 +47,11 @@ def _erf_rational(x):
     return p
 
 
-def _module_erf(xp):
+def _module_erf():
     """The array module's own exact erf (CuPy's `cupyx.scipy.special.erf`), if any."""
-    if xp is np:
+    if backend.xp is np:
         return _scipy_erf
-    if getattr(xp, "__name__", "") == "cupy":
+    if backend.on_cupy():
         try:
             from cupyx.scipy.special import erf as cupy_erf
         except ImportError:  # pragma: no cover - depends on the CuPy build
@@ -63,7 +63,7 @@ def _module_erf(xp):
 def erf(x):
     """Elementwise error function; returns the dtype of `x` (a float array)."""
     xp = backend.xp
-    exact = _module_erf(xp)
+    exact = _module_erf()
     if exact is not None:
         return exact(x).astype(x.dtype, copy=False)
     if x.dtype == np.float64 and xp is np:

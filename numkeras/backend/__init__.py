@@ -90,6 +90,11 @@ def set_array_module(module) -> None:
     xp = module
 
 
+def on_cupy() -> bool:
+    """Whether the array module is CuPy (numkeras runs on a GPU)."""
+    return getattr(xp, "__name__", "") == "cupy"
+
+
 def scratch(workspace: dict | None, key: str, shape: tuple, dtype):
     """A reusable buffer from `workspace` (one per key, kept while the shape stays the same).
 

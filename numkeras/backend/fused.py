@@ -77,6 +77,11 @@ def set_enabled(enabled: bool) -> None:
     _enabled = bool(enabled)
 
 
+def is_enabled() -> bool:
+    """Whether the fused kernels are switched on (see `set_enabled`)."""
+    return _enabled
+
+
 def kernel_names() -> list[str]:
     """The names of every fused kernel, whether or not numba is installed."""
     return list(_PYTHON_KERNELS)
@@ -139,7 +144,7 @@ def run(name: str, *args):
     if not _enabled:
         return None
     if backend.xp is not np:  # CuPy has its own kernels for the hottest of these names
-        if getattr(backend.xp, "__name__", "") == "cupy":
+        if backend.on_cupy():
             from numkeras.backend import cuda
 
             return cuda.run(backend.xp, name, args)

@@ -244,7 +244,7 @@ def test_cuda_kernels_match_the_generic_cupy_code_bit_for_bit(monkeypatch):
 
     with_kernels = on("cupy", run)
     assert ran == set(cuda.kernel_names())
-    previous = fused._enabled
+    previous = fused.is_enabled()
     fused.set_enabled(False)
     try:
         generic = on("cupy", run)
