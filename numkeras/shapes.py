@@ -81,7 +81,8 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
             f"received {received[axis]}."
         )
         fix = None
-        if r == 2 and compatible(expected, received[::-1]):
+        # (a symbolic input's unknown batch axis says nothing about a transpose)
+        if r == 2 and _known(received) and compatible(expected, received[::-1]):
             fix = (
                 f"the input looks transposed (samples along axis 1); use x.T, "
                 f"shape {format_shape(received[::-1])}."

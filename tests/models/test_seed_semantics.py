@@ -47,6 +47,16 @@ def test_64_by_128_is_rejected_with_transpose_hint(generator):
     assert "x.T" in msg and "(128, 64)" in msg
 
 
+def test_symbolic_input_of_the_wrong_width_gets_no_transpose_hint(generator):
+    # (None, 100) reversed is (100, None), which "fits" (None, 64) only through the unknown
+    # batch axis: a transpose can never mend a symbolic tensor's feature size.
+    with pytest.raises(ShapeError) as e:
+        generator(Input(shape=(100,)))
+    msg = str(e.value)
+    assert "axis 1 (features) must be 64, received 100" in msg
+    assert "x.T" not in msg and "transposed" not in msg
+
+
 def test_rank3_inputs_are_rejected(generator):
     with pytest.raises(ShapeError) as e:
         generator.predict(np.zeros((64, 256, 256)), verbose=0)
