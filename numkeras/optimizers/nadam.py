@@ -74,8 +74,10 @@ class Nadam(Optimizer):
         prod = self._u_product(step, t)
         return (
             t(learning_rate),
-            t(1 - self.beta_1),
-            t(1 - self.beta_2),
+            # Keras casts beta_1 / beta_2 to the variable dtype first: 1 - float32(0.999)
+            # is 0.00099998713, not float32(0.001)
+            one - t(self.beta_1),
+            one - t(self.beta_2),
             u_next / (one - prod * u_next),
             (one - u_t) / (one - prod),
             one / (one - t(self.beta_2) ** t(step)),
