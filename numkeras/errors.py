@@ -23,6 +23,11 @@ class NotBuiltError(NumkerasError, ValueError):
     """The layer or model has no weights yet; build it or call it on data first."""
 
 
+class NotBuiltAttributeError(NotBuiltError, AttributeError):
+    """An attribute an unbuilt model does not have yet (`input_shape`, `inputs`, ...):
+    Keras raises AttributeError there, so `hasattr(model, "input_shape")` is False."""
+
+
 class NotCompiledError(NumkerasError, ValueError):
     """Training or evaluation was asked of a model that was not compiled (Keras: ValueError)."""
 

@@ -70,9 +70,8 @@ class InputLayer(Layer):
         self.optional = optional
         self.built = True
         self._build_input_shape = self.batch_shape
-        self._node = Node(self, [], self.batch_shape)
-        self.output = self._node.outputs[0]
-        self.output.name = self.name
+        self._node = Node(self, [], self.batch_shape)  # `output` (Layer) is its tensor
+        self._node.outputs[0].name = self.name
 
     def get_config(self) -> dict:
         return {

@@ -52,6 +52,10 @@ class Node:
         layer._inbound_nodes.append(self)
 
     @property
+    def inputs_structure(self):
+        return list(self.inputs) if self.is_multi_input else self.inputs[0]
+
+    @property
     def outputs_structure(self):
         return list(self.outputs) if self.is_multi_output else self.outputs[0]
 

@@ -276,6 +276,27 @@ class Layer:
         node = Node(self, inputs, out_shape, training=training)
         return node.outputs_structure
 
+    # -- the symbolic tensors of its first call (functional API) --------------------------
+    @property
+    def input(self):
+        """The symbolic input(s) of this layer's first call on `KerasTensor`s, as Keras 3's
+        `layer.input`: with `output`, it cuts a sub-model out of a graph, e.g.
+        `Model(model.input, model.get_layer("hidden").output)`."""
+        return self._first_node("input").inputs_structure
+
+    @property
+    def output(self):
+        """The symbolic output(s) of this layer's first call on `KerasTensor`s."""
+        return self._first_node("output").outputs_structure
+
+    def _first_node(self, what: str):
+        if not self._inbound_nodes:
+            # AttributeError, as Keras: `hasattr(layer, "output")` is False before a call
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined {what}."
+            )
+        return self._inbound_nodes[0]
+
     # -- config ---------------------------------------------------------------
     def get_config(self) -> dict:
         # Keras 3's keys only: a declared input shape lives in the model's InputLayer, and

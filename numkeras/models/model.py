@@ -115,18 +115,23 @@ class Model(Trainer, Layer):
         self._input_struct = inputs
         self._output_struct = outputs
         self._input_names = None
+        # dicts are flattened in sorted key order, as Keras 3's tree.flatten: that order
+        # fixes `inputs`, `outputs`, the layers' order and so `get_weights()`
         if isinstance(inputs, dict):
-            self._input_names = list(inputs.keys())
-            inputs = list(inputs.values())
+            self._input_names = sorted(inputs)
+            inputs = [inputs[k] for k in self._input_names]
         if isinstance(outputs, dict):
-            self._output_names = list(outputs.keys())
-            outputs = list(outputs.values())
+            self._output_names = sorted(outputs)
+            outputs = [outputs[k] for k in self._output_names]
         else:
             self._output_names = None
         self._inputs_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         self._outputs_list = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
         self._single_input = not isinstance(self._input_struct, (list, tuple, dict))
-        self._single_output = not isinstance(self._output_struct, (list, tuple, dict))
+        # Keras 3 unpacks a one-element output list: Model(x, [y]) returns arrays, not lists
+        self._single_output = (
+            not isinstance(self._output_struct, dict) and len(self._outputs_list) == 1
+        )
         for t in self._inputs_list + self._outputs_list:
             if not isinstance(t, KerasTensor):
                 raise ConfigError(
@@ -140,6 +145,13 @@ class Model(Trainer, Layer):
                     f"layer '{t.node.layer.name}'."
                 )
         nodes, layers = self._topological_nodes()
+        names = [la.name for la in layers]
+        for name in names:
+            if names.count(name) > 1:
+                raise ConfigError(
+                    f'The name "{name}" is used {names.count(name)} times in the model. All '
+                    "layer names should be unique: pass a unique `name=` to each layer."
+                )
         slots: dict[int, int] = {}
 
         def slot(t: KerasTensor) -> int:
@@ -294,17 +306,18 @@ class Model(Trainer, Layer):
         self._require_graph("output")
         return self._output_struct
 
+    # (one shape, not a list of one, whatever the structure: as Keras 3's unpack_singleton)
     @property
     def input_shape(self):
         self._require_graph("input_shape")
         shapes_ = [t.shape for t in self._inputs_list]
-        return shapes_[0] if self._single_input else shapes_
+        return shapes_[0] if len(shapes_) == 1 else shapes_
 
     @property
     def output_shape(self):
         self._require_graph("output_shape")
         shapes_ = [t.shape for t in self._outputs_list]
-        return shapes_[0] if self._single_output else shapes_
+        return shapes_[0] if len(shapes_) == 1 else shapes_
 
     @property
     def output_names(self) -> list[str]:
@@ -315,9 +328,9 @@ class Model(Trainer, Layer):
 
     def _require_graph(self, what: str) -> None:
         if not self._graph_ready:
-            from numkeras.errors import NotBuiltError
+            from numkeras.errors import NotBuiltAttributeError
 
-            raise NotBuiltError(
+            raise NotBuiltAttributeError(
                 f"Model '{self.name}' has no `{what}` yet: it is not built. Give its first "
                 "layer an input shape (Input(shape=...)), call model.build(input_shape), or "
                 "call it on data first."
@@ -339,7 +352,13 @@ class Model(Trainer, Layer):
                 )
             arrays = [x[k] for k in names]
         elif n == 1:
-            if isinstance(x, (list, tuple)) and len(x) == 1 and hasattr(x[0], "shape"):
+            if isinstance(x, (list, tuple)) and x and all(hasattr(a, "shape") for a in x):
+                if len(x) > 1:  # (a nested list of numbers is one array; these are several)
+                    raise ShapeError(
+                        f"Model '{self.name}' has 1 input ({self._input_layers[0].name}), but "
+                        f"received a list of {len(x)} arrays "
+                        f"{[format_shape(a.shape) for a in x]}. Pass the one array itself."
+                    )
                 arrays = [x[0]]
             else:
                 arrays = [x]
@@ -551,6 +570,9 @@ class Model(Trainer, Layer):
                 raise self._input_error(layer, i, shape)
 
     def compute_output_shape(self, input_shape):
+        if not self._graph_ready:
+            return self._deferred_output_shape(input_shape)
+        self._maybe_build(input_shape)  # a shape the model cannot take raises, as in Keras
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
         values: list = [None] * self._n_slots
         for s, sh in zip(self._input_slots, shapes_):
@@ -565,6 +587,11 @@ class Model(Trainer, Layer):
                 values[step.out_slots[0]] = tuple(out)
         outs = [values[s] for s in self._output_slots]
         return outs[0] if self._single_output else outs
+
+    def _deferred_output_shape(self, input_shape):
+        raise ConfigError(
+            f"Model '{self.name}' has no graph yet, so it cannot compute an output shape."
+        )
 
     uses_workspace = True
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from numkeras.errors import ConfigError, EmptyModelError
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor
-from numkeras.layers.layer import Layer, shape_of
+from numkeras.layers.layer import Layer, is_symbolic, shape_of
 from numkeras.models.model import Model
 
 
@@ -53,6 +53,12 @@ class Sequential(Model):
             return
         if any(layer is other for other in self._stack):
             raise ConfigError(f"Layer '{layer.name}' is already in model '{self.name}'.")
+        if any(layer.name == other.name for other in self._stack):
+            raise ConfigError(
+                "All layers added to a Sequential model should have unique names. Name "
+                f"'{layer.name}' is already the name of a layer in model '{self.name}'. Pass "
+                "a unique `name=` to the layer."
+            )
         if not self._stack and self._input_layer is None and layer._batch_input_shape is not None:
             self._input_layer = InputLayer(batch_shape=layer._batch_input_shape)
             self._declared_input_shape = layer._batch_input_shape[1:]
@@ -114,12 +120,21 @@ class Sequential(Model):
             raise
 
     def _deferred_call(self, inputs, training=None, **kwargs):
-        # First call on data: build for its shape, as Keras 3 does (batch size included).
+        # First call: build for the input's shape, as Keras 3 does (an array's batch size
+        # included; a symbolic tensor's, from Input, is None), then call.
         from numkeras.layers.layer import _convert
 
-        arrays = _convert(inputs, self.dtype)
-        self.build(shape_of(arrays))
-        return Model.__call__(self, arrays, training=training)
+        if not is_symbolic(inputs):
+            inputs = _convert(inputs, self.dtype)
+        self.build(shape_of(inputs))
+        return Model.__call__(self, inputs, training=training)
+
+    def _deferred_output_shape(self, input_shape):
+        # Keras 3 chains the layers' own shape rules when there is no graph yet
+        shape = input_shape
+        for layer in self._stack:
+            shape = layer.compute_output_shape(shape)
+        return shape
 
     # -- structure ---------------------------------------------------------------------
     @property
