@@ -102,6 +102,52 @@ def flat_span(arrays):
     return owner.reshape(-1)[offset : offset + count]
 
 
+class _StateNumber:
+    """Keras 3 returns `optimizer.learning_rate` and `optimizer.iterations` as variables;
+    numkeras returns the number itself (a float or an int, so arithmetic, formatting and
+    `float()` work as before), and these methods take Keras's variable calls on it,
+    writing through to the optimizer's attribute.
+
+    >>> from numkeras.optimizers import SGD
+    >>> opt = SGD(learning_rate=0.1)
+    >>> opt.learning_rate.assign(0.05)
+    >>> round(opt.learning_rate, 6), opt.learning_rate.numpy().dtype.name
+    (0.05, 'float32')
+    """
+
+    python_type: type
+    numpy_type: type
+
+    @classmethod
+    def of(cls, value, optimizer, attr: str):
+        number = cls(value)
+        number._optimizer, number._attr = optimizer, attr
+        return number
+
+    def assign(self, value) -> None:
+        setattr(self._optimizer, self._attr, value)
+
+    def assign_add(self, value) -> None:
+        setattr(self._optimizer, self._attr, getattr(self._optimizer, self._attr) + value)
+
+    def assign_sub(self, value) -> None:
+        setattr(self._optimizer, self._attr, getattr(self._optimizer, self._attr) - value)
+
+    def numpy(self):
+        return self.numpy_type(self)
+
+    def __reduce__(self):  # copies and pickles are the plain number, not the optimizer
+        return (self.python_type, (self.python_type(self),))
+
+
+class _LearningRate(_StateNumber, float):
+    python_type, numpy_type = float, np.float32
+
+
+class _Iterations(_StateNumber, int):
+    python_type, numpy_type = int, np.int64
+
+
 class _VarState:
     """What the optimizer keeps for one model variable."""
 
@@ -360,9 +406,11 @@ class Optimizer:
     def learning_rate(self) -> float:
         """The current learning rate (a schedule is evaluated at `iterations`, as Keras).
 
-        With Keras 2 `decay=` this is the base rate; the decayed rate is used internally.
+        A Python float that also answers the calls Keras 3 code makes on the variable
+        Keras returns: `.assign(x)`, `.numpy()`. With Keras 2 `decay=` this is the base
+        rate; the decayed rate is used internally.
         """
-        return float(self._base_learning_rate())
+        return _LearningRate.of(float(self._base_learning_rate()), self, "learning_rate")
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
@@ -385,8 +433,9 @@ class Optimizer:
     # -- iterations -----------------------------------------------------------------
     @property
     def iterations(self) -> int:
-        """How many times `apply` has run (Keras `optimizer.iterations`)."""
-        return int(self._iterations.value[()])
+        """How many times `apply` has run (Keras `optimizer.iterations`): an int that also
+        takes `.assign(n)`, `.assign_add(n)` and `.numpy()`, as Keras's variable does."""
+        return _Iterations.of(int(self._iterations.value[()]), self, "iterations")
 
     @iterations.setter
     def iterations(self, value: int) -> None:

@@ -388,6 +388,7 @@ class Trainer:
         names = self.output_names
         multi = len(names) > 1
         built = []
+        seen: dict[str, int] = {}  # label -> uses so far (Keras's unique_name_counters)
         for weighted, spec in ((False, self._metric_spec), (True, self._weighted_metric_spec)):
             if spec is None:
                 continue
@@ -400,11 +401,8 @@ class Trainer:
                         tuple(ys[i].shape) if ys[i] is not None else None,
                         tuple(outs[i].shape),
                     )
-                    label = m.name
-                    if weighted:
-                        label = "weighted_" + label
-                    if multi:
-                        label = f"{name}_{label}"
+                    prefix = f"{name}_" if multi else ""
+                    label = _unique_label(prefix, m.name, weighted, seen)
                     built.append((i, weighted, label, m))
         self._compiled_metrics = built
 
@@ -424,9 +422,10 @@ class Trainer:
     def _track_loss(self, total: float, per_output: list, rows: int) -> None:
         self._loss_sum += total * rows
         self._loss_count += rows
-        if len(per_output) > 1:
+        # per-output losses are logged when more than one output has a loss (Keras 3)
+        if sum(v is not None for v in per_output) > 1:
             if self._output_loss_sums is None:
-                self._output_loss_sums = [0.0] * len(per_output)
+                self._output_loss_sums = [None if v is None else 0.0 for v in per_output]
             for i, v in enumerate(per_output):
                 if v is not None:
                     self._output_loss_sums[i] += v * rows
@@ -437,7 +436,8 @@ class Trainer:
             logs["loss"] = self._loss_sum / self._loss_count
             if self._output_loss_sums is not None:
                 for name, s in zip(self.output_names, self._output_loss_sums):
-                    logs[f"{name}_loss"] = s / self._loss_count
+                    if s is not None:
+                        logs[f"{name}_loss"] = s / self._loss_count
         for _, _, label, m in self._compiled_metrics or []:
             logs[label] = float(m.result())
         return dict(sorted(logs.items()))
@@ -445,8 +445,9 @@ class Trainer:
     @property
     def metrics_names(self) -> list[str]:
         names = ["loss"]
-        if getattr(self, "_output_loss_sums", None) is not None:
-            names += [f"{n}_loss" for n in self.output_names]
+        sums = getattr(self, "_output_loss_sums", None)
+        if sums is not None:
+            names += [f"{n}_loss" for n, s in zip(self.output_names, sums) if s is not None]
         return names + [label for _, _, label, _ in self._compiled_metrics or []]
 
     def _ordered(self, logs: dict, return_dict: bool):
@@ -454,7 +455,8 @@ class Trainer:
             return logs
         if not self._compiled_metrics and len(self._loss_fns) == 1:
             return logs.get("loss", 0.0)
-        return [logs[k] for k in self.metrics_names if k in logs]
+        values = [logs[k] for k in self.metrics_names if k in logs]
+        return values[0] if len(values) == 1 else values  # one value alone is a scalar
 
     # -- public training API ---------------------------------------------------------------
     def train_on_batch(
@@ -598,13 +600,25 @@ class Trainer:
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs: dict = {}
+            if cursor >= batches:  # a fresh pass over the data
+                cursor = 0
+                if shuffle:
+                    order = rng.permutation(n)
+                    if backend.xp is not np:  # the data live on the device (CuPy)
+                        order = backend.xp.asarray(order)
             for step in range(steps):
                 if cursor >= batches:
-                    cursor = 0
-                    if shuffle:
-                        order = rng.permutation(n)
-                        if backend.xp is not np:  # the data live on the device (CuPy)
-                            order = backend.xp.asarray(order)
+                    # steps_per_epoch asked for more batches than the pass had left: the
+                    # epoch ends here, and the next one starts a fresh pass (as Keras 3)
+                    warnings.warn(
+                        "Your input ran out of data; interrupting the epoch after "
+                        f"{step} step(s) of steps_per_epoch={steps_per_epoch}. The data have "
+                        f"{batches} batch(es) of {batch_size}; each epoch continues where the "
+                        "previous one stopped, and a fresh pass starts once they are used up.",
+                        NumkerasWarning,
+                        stacklevel=user_stacklevel(),
+                    )
+                    break
                 callback_list.on_train_batch_begin(step)
                 a, b = cursor * batch_size, min(n, (cursor + 1) * batch_size)
                 cursor += 1
@@ -765,7 +779,8 @@ class Trainer:
                         r[a:b] = o
                 if callback_list is not None:
                     # the batch outputs live in reused buffers: user callbacks get copies
-                    logs = {"outputs": [o.copy() for o in outs]} if callbacks else {}
+                    copies = [o.copy() for o in outs]
+                    logs = {"outputs": self._structure_outputs(copies)} if callbacks else {}
                     callback_list.on_predict_batch_end(step, logs)
         finally:
             for target in targets:  # the workspace must not keep the result alive
@@ -851,6 +866,29 @@ def _flat_metric_specs(spec) -> list:
     for v in spec:
         out.extend(v if isinstance(v, (list, tuple)) else [v])
     return out
+
+
+def _unique_label(prefix: str, name: str, weighted: bool, seen: dict[str, int]) -> str:
+    """A metric's log key, made unique as Keras 3's CompileMetrics.result does: a repeated
+    name gets `_1`, `_2`, ...; a weighted metric gets `weighted_` only when its plain name
+    is taken (so `weighted_metrics=["mae"]` alone logs `mae`, as in Keras).
+
+    >>> seen = {}
+    >>> [_unique_label("", n, w, seen) for n, w in [("mae", 0), ("mae", 0), ("mae", 1), ("acc", 1)]]
+    ['mae', 'mae_1', 'weighted_mae', 'acc']
+    """
+    label = prefix + name
+    if label not in seen:
+        seen[label] = 1
+        return label
+    if weighted:
+        label = f"{prefix}weighted_{name}"
+        if label not in seen:
+            seen[label] = 1
+            return label
+    index = seen[label]
+    seen[label] += 1
+    return f"{label}_{index}"
 
 
 def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> list:

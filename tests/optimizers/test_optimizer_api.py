@@ -1,5 +1,7 @@
 """Optimizer construction, Keras 2 spellings, errors, config and state round trips."""
 
+import copy
+import pickle
 import warnings
 
 import numpy as np
@@ -58,10 +60,33 @@ def test_learning_rate_is_settable_and_used():
     w = var(shape=(1,), value=0.0)
     opt.apply([np.ones(1, np.float32)], [w])
     opt.learning_rate = 0.01  # what ReduceLROnPlateau does
-    assert opt.learning_rate == pytest.approx(0.01) and type(opt.learning_rate) is float
+    assert opt.learning_rate == pytest.approx(0.01) and isinstance(opt.learning_rate, float)
     opt.apply([np.ones(1, np.float32)], [w])
     np.testing.assert_allclose(w.numpy(), [-0.11], rtol=1e-6)
     assert opt.get_config()["learning_rate"] == float(np.float32(0.01))
+    assert type(opt.get_config()["learning_rate"]) is float
+
+
+def test_learning_rate_and_iterations_take_keras_variable_calls():
+    # Keras 3 code: model.optimizer.learning_rate.assign(1e-3), iterations.numpy(), ...
+    opt = optimizers.SGD(learning_rate=0.1)
+    w = var(shape=(1,), value=0.0)
+    opt.learning_rate.assign(0.5)
+    assert opt.learning_rate == pytest.approx(0.5)
+    assert opt.learning_rate.numpy().dtype == np.float32
+    opt.apply([np.ones(1, np.float32)], [w])
+    np.testing.assert_allclose(w.numpy(), [-0.5])
+    assert opt.iterations == 1 and opt.iterations.numpy().dtype == np.int64
+    opt.iterations.assign_add(2)
+    assert opt.iterations == 3
+    opt.iterations.assign(0)
+    assert opt.iterations == 0
+    # copies are plain numbers, not handles on the optimizer
+    assert type(copy.deepcopy(opt.learning_rate)) is float
+    assert type(pickle.loads(pickle.dumps(opt.iterations))) is int
+    scheduled = optimizers.SGD(schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5))
+    with pytest.raises(TypeError, match="not settable"):
+        scheduled.learning_rate.assign(0.1)
 
 
 def test_schedule_learning_rate():
