@@ -431,15 +431,22 @@ class Trainer:
                     self._output_loss_sums[i] += v * rows
 
     def _logs(self) -> dict:
+        # Keras's logged values are its float32 metric results: 0.699999988, not 0.7
+        # (float() first: a CuPy result converts only that way)
+        floatx = np.dtype(backend.floatx()).type
+
+        def rounded(x) -> float:
+            return float(floatx(float(x)))
+
         logs = {}
         if self._loss_count:
-            logs["loss"] = self._loss_sum / self._loss_count
+            logs["loss"] = rounded(self._loss_sum / self._loss_count)
             if self._output_loss_sums is not None:
                 for name, s in zip(self.output_names, self._output_loss_sums):
                     if s is not None:
-                        logs[f"{name}_loss"] = s / self._loss_count
+                        logs[f"{name}_loss"] = rounded(s / self._loss_count)
         for _, _, label, m in self._compiled_metrics or []:
-            logs[label] = float(m.result())
+            logs[label] = rounded(m.result())
         return dict(sorted(logs.items()))
 
     @property

@@ -98,3 +98,13 @@ def test_predict_batch_logs_hold_an_array_for_a_single_output_model():
     regressor().predict(X, batch_size=16, verbose=0, callbacks=[Outputs()])
     assert [type(o) for o in got] == [np.ndarray, np.ndarray]
     assert [o.shape for o in got] == [(16, 1), (4, 1)]
+
+
+def test_logged_values_are_float32_results_as_in_keras():
+    model = Sequential([Input(shape=(1,)), Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    model.set_weights([np.ones((1, 1), "float32"), np.zeros(1, "float32")])
+    x = np.arange(-2, 8, dtype="float32")[:, None]  # 7 of 10 rows predict > 0.5
+    logs = model.evaluate(x, np.ones((10, 1)), verbose=0, return_dict=True)
+    assert logs["accuracy"] == 0.699999988079071  # float32(0.7), Keras's value
+    assert logs["loss"] == float(np.float32(logs["loss"]))
