@@ -1,14 +1,20 @@
-"""Array data for fit / evaluate / predict: cardinality checks, splits, batches.
+"""Data for fit / evaluate / predict: cardinality checks, splits, batches.
 
-Batches of unshuffled data are views (no copies); shuffled batches gather rows.
+Arrays are cut into batches here: batches of unshuffled data are views (no copies);
+shuffled batches gather rows. A batch stream (a generator, an iterator, or a Keras
+`PyDataset` / `Sequence`-like object with `__len__` and `__getitem__`) yields whole
+batches, each `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`, as in Keras.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
+
+import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ShapeError, format_shape
+from numkeras.errors import NumkerasWarning, ShapeError, format_shape
 from numkeras.utils.checks import is_int
 
 
@@ -113,3 +119,141 @@ def class_weight_to_sample_weight(y, class_weight: dict):
     for k, w in class_weight.items():
         table[int(k)] = w
     return table[labels]
+
+
+# -- batch streams -------------------------------------------------------------------------
+def is_batch_stream(x) -> bool:
+    """A generator / iterator / PyDataset-like object of batches (not array data).
+
+    >>> is_batch_stream(iter([])), is_batch_stream([[1.0, 2.0]]), is_batch_stream(None)
+    (True, False, False)
+    """
+    if x is None or isinstance(x, (list, tuple, dict, str, bytes)) or hasattr(x, "shape"):
+        return False
+    return hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+
+
+def stream_length(x) -> int | None:
+    """Batches in one pass of a PyDataset-like stream; None for a generator (unknown)."""
+    return None if hasattr(x, "__next__") else len(x)
+
+
+def _stream_pass(x):
+    # a PyDataset is indexed afresh for each pass; a generator is consumed once
+    return x if hasattr(x, "__next__") else (x[i] for i in range(len(x)))
+
+
+def unpack_batch(batch) -> tuple:
+    """`(x, y, sample_weight)` of one yielded batch: a tuple is `(x,)`, `(x, y)` or
+    `(x, y, sample_weight)`; anything else (an array, a list of arrays, a dict) is `x`.
+
+    >>> unpack_batch(([1.0], [0.0]))
+    ([1.0], [0.0], None)
+    """
+    if not isinstance(batch, tuple):
+        return batch, None, None
+    if not 1 <= len(batch) <= 3:
+        raise ValueError(
+            "A batch stream must yield x, (x,), (x, y) or (x, y, sample_weight); received a "
+            f"tuple of {len(batch)} items."
+        )
+    return (*batch, None, None)[:3]
+
+
+def _warn_ran_out(steps_done: int, steps_per_epoch: int | None, what: str) -> None:
+    warnings.warn(
+        f"Your input ran out of data; interrupting the epoch after {steps_done} step(s)"
+        + (f" of steps_per_epoch={steps_per_epoch}" if steps_per_epoch else "")
+        + f". {what}",
+        NumkerasWarning,
+        stacklevel=4,
+    )
+
+
+class ArrayEpochs:
+    """fit's batches over arrays, epoch by epoch, as Keras 3's EpochIterator: a fresh
+    (shuffled) pass whenever the previous one is used up. With `steps_per_epoch` an epoch
+    may end mid-pass and the next one continues it; one that asks for more batches than
+    the pass has left ends early, with a warning."""
+
+    def __init__(self, groups: list, batch_size: int, shuffle: bool, steps_per_epoch, rng):
+        self.groups, self.batch_size, self.shuffle, self.rng = groups, batch_size, shuffle, rng
+        self.rows = len(groups[0][0])
+        self.batches = math.ceil(self.rows / batch_size)
+        self.steps_per_epoch = steps_per_epoch
+        self.steps = steps_per_epoch or self.batches
+        self.cursor = self.batches  # the first epoch starts a fresh pass
+        self.order = None
+
+    def epoch(self):
+        """Yield `[xs, ys, sample_weights]` for each step of one epoch."""
+        if self.cursor >= self.batches:
+            self.cursor = 0
+            if self.shuffle:
+                order = self.rng.permutation(self.rows)
+                # the data may live on the device (CuPy)
+                self.order = order if backend.xp is np else backend.xp.asarray(order)
+        for step in range(self.steps):
+            if self.cursor >= self.batches:
+                _warn_ran_out(
+                    step,
+                    self.steps_per_epoch,
+                    f"The data have {self.batches} batch(es) of {self.batch_size}; the next "
+                    "epoch starts a fresh pass.",
+                )
+                return
+            a = self.cursor * self.batch_size
+            b = min(self.rows, a + self.batch_size)
+            self.cursor += 1
+            index = slice(a, b) if self.order is None else self.order[a:b]
+            yield [take(g, index) for g in self.groups]
+
+
+class StreamEpochs:
+    """fit's batches from a batch stream, epoch by epoch: `steps_per_epoch` batches, or
+    one pass when it is None (a PyDataset starts a fresh pass each epoch; a generator is
+    used up after one). `prepare(x, y, sample_weight)` checks and converts each batch."""
+
+    def __init__(self, stream, prepare, steps_per_epoch: int | None):
+        self.stream, self.prepare, self.steps = stream, prepare, steps_per_epoch
+        self._iterator = None
+        self._peeked = None
+
+    def peek(self):
+        """The first batch's x (to build a model from), kept for the first epoch."""
+        if self._peeked is None:
+            self._iterator = iter(_stream_pass(self.stream))
+            try:
+                self._peeked = next(self._iterator)
+            except StopIteration:
+                raise ValueError("The batch stream yielded no batch.") from None
+        return unpack_batch(self._peeked)[0]
+
+    def _next(self):
+        if self._peeked is not None:
+            batch, self._peeked = self._peeked, None
+            return batch
+        if self._iterator is None:
+            self._iterator = iter(_stream_pass(self.stream))
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            self._iterator = None
+            return None
+
+    def epoch(self):
+        """Yield `[xs, ys, sample_weights]` for each step of one epoch."""
+        step = 0
+        while self.steps is None or step < self.steps:
+            batch = self._next()
+            if batch is None:
+                if step == 0 or self.steps is not None:
+                    _warn_ran_out(
+                        step,
+                        self.steps,
+                        "A generator is used up after one pass: pass steps_per_epoch (and "
+                        "make it repeat) to train for several epochs.",
+                    )
+                return
+            yield list(self.prepare(*unpack_batch(batch)))
+            step += 1

@@ -470,7 +470,7 @@ class Trainer:
         self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
     ):
         """One gradient update on one batch; returns the loss (and metrics) of that batch."""
-        self._require_graph_or_build(x)
+        self._require_graph_or_build(x, batch_size=None)  # x is the batch
         self._assert_compiled("train_on_batch")
         self._ensure_flat()
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
@@ -485,7 +485,7 @@ class Trainer:
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
         """The loss (and metrics) on one batch, without updating weights."""
-        self._require_graph_or_build(x)
+        self._require_graph_or_build(x, batch_size=None)  # x is the batch
         self._assert_compiled("test_on_batch")
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         outs = self._run(xs, training=False, workspace=self._workspace("eval"))
@@ -528,7 +528,7 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """Outputs for one batch (no batching, no callbacks)."""
-        self._require_graph_or_build(x)
+        self._require_graph_or_build(x, batch_size=None)  # x is the batch
         xs = self._standardize_inputs(x)
         outs = self._run(xs, training=False)
         return self._structure_outputs([backend.to_numpy(o) for o in outs])
@@ -564,27 +564,50 @@ class Trainer:
         validation_batch_size: int | None = None,
         validation_freq: int = 1,
     ):
-        """Train for `epochs` epochs on arrays; returns a `History`."""
+        """Train for `epochs` epochs; returns a `History`.
+
+        `x` is array data (with `y`), or a batch stream (a generator, an iterator, or a
+        PyDataset-like object) yielding `(x, y)` / `(x, y, sample_weight)` batches; a
+        stream's batches are used as they come (no `batch_size`, no shuffling).
+        """
         from numkeras.callbacks import CallbackList
 
-        self._require_graph_or_build(x)
+        stream = data_utils.is_batch_stream(x)
+        if stream:
+            if y is not None or sample_weight is not None or batch_size is not None:
+                raise ValueError(
+                    "When x is a batch stream (a generator or a PyDataset), it yields the "
+                    "targets and sample weights itself, in batches: do not pass `y`, "
+                    "`sample_weight` or `batch_size`."
+                )
+            if validation_split:
+                raise ValueError("`validation_split` needs array data, not a batch stream.")
+            source = data_utils.StreamEpochs(
+                x, lambda bx, by, bs: self._prepare(bx, by, bs, class_weight)[:3], steps_per_epoch
+            )
+            self._require_graph_or_build(source.peek(), batch_size=None)
+        else:
+            self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
         self._assert_compiled("fit")
         self._ensure_flat()
         batch_size = data_utils.check_batch_size(batch_size)
-        xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
         val = None
         if validation_data is not None:
             val = _unpack_validation(validation_data)
-        elif validation_split:
-            (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation(
-                [xs, ys, sws], validation_split
+        if not stream:
+            xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
+            if validation_split and validation_data is None:
+                (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation(
+                    [xs, ys, sws], validation_split
+                )
+                n = len(xs[0])
+                val = (vx, vy, vs, True)
+            if n == 0:
+                raise ValueError("fit() received 0 samples; there is nothing to train on.")
+            source = data_utils.ArrayEpochs(
+                [xs, ys, sws], batch_size, shuffle, steps_per_epoch, _random.global_generator()
             )
-            n = len(xs[0])
-            val = (vx, vy, vs, True)
-        if n == 0:
-            raise ValueError("fit() received 0 samples; there is nothing to train on.")
-        batches = math.ceil(n / batch_size)
-        steps = steps_per_epoch or batches
+        steps = source.steps if not stream else steps_per_epoch or data_utils.stream_length(x)
         verbose = _verbose(verbose)
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
@@ -599,50 +622,23 @@ class Trainer:
         )
         self.stop_training = False
         callback_list.on_train_begin()
-        rng = _random.global_generator()
-        order = None
-        cursor = batches  # start a fresh pass on the first step
         epoch_logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs: dict = {}
-            if cursor >= batches:  # a fresh pass over the data
-                cursor = 0
-                if shuffle:
-                    order = rng.permutation(n)
-                    if backend.xp is not np:  # the data live on the device (CuPy)
-                        order = backend.xp.asarray(order)
-            for step in range(steps):
-                if cursor >= batches:
-                    # steps_per_epoch asked for more batches than the pass had left: the
-                    # epoch ends here, and the next one starts a fresh pass (as Keras 3)
-                    warnings.warn(
-                        "Your input ran out of data; interrupting the epoch after "
-                        f"{step} step(s) of steps_per_epoch={steps_per_epoch}. The data have "
-                        f"{batches} batch(es) of {batch_size}; each epoch continues where the "
-                        "previous one stopped, and a fresh pass starts once they are used up.",
-                        NumkerasWarning,
-                        stacklevel=user_stacklevel(),
-                    )
-                    break
+            for step, (bx, by, bs) in enumerate(source.epoch()):
                 callback_list.on_train_batch_begin(step)
-                a, b = cursor * batch_size, min(n, (cursor + 1) * batch_size)
-                cursor += 1
-                index = slice(a, b) if order is None else order[a:b]
-                bx = data_utils.take(xs, index)
-                by = data_utils.take(ys, index)
-                bs = data_utils.take(sws, index)
                 total, per_output, outs = self._train_step(bx, by, bs)
                 self._ensure_metrics(by, outs)
-                self._track_loss(total, per_output, b - a)
+                self._track_loss(total, per_output, len(bx[0]))
                 self._update_metrics(by, outs, bs)
                 logs = self._logs()
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            if steps_per_epoch is None:
-                cursor = batches
+            if not logs:  # the stream had nothing left for this epoch: stop here
+                break
             epoch_logs = dict(logs)
             if val is not None and (epoch + 1) % validation_freq == 0:
                 callback_list.on_test_begin()
@@ -663,19 +659,24 @@ class Trainer:
     def _evaluate_prepared(
         self, xs, ys, sws, checked: bool, batch_size=None, steps=None, callback_list=None
     ):
-        if not checked:
-            xs, ys, sws, _ = self._prepare(xs, ys, sws)
-        n = len(xs[0])
-        batch_size = data_utils.check_batch_size(batch_size)
-        batches = math.ceil(n / batch_size)
-        if steps is not None:
-            batches = min(batches, steps)
+        """Loss and metrics over arrays (`checked`: already through `_prepare`), or over the
+        batch stream `xs` (`ys` and `sws` None)."""
+        if isinstance(xs, data_utils.StreamEpochs):
+            source = xs
+        elif data_utils.is_batch_stream(xs):
+            source = data_utils.StreamEpochs(xs, lambda *b: self._prepare(*b)[:3], steps)
+        else:
+            if not checked:
+                xs, ys, sws, _ = self._prepare(xs, ys, sws)
+            batch_size = data_utils.check_batch_size(batch_size)
+            batches = math.ceil(len(xs[0]) / batch_size)
+            source = data_utils.ArrayEpochs(
+                [xs, ys, sws], batch_size, False, min(batches, steps or batches), None
+            )
         self.reset_metrics()
-        for step in range(batches):
+        for step, (bx, by, bs) in enumerate(source.epoch()):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            index = slice(step * batch_size, min(n, (step + 1) * batch_size))
-            bx, by, bs = (data_utils.take(g, index) for g in (xs, ys, sws))
             outs = self._run(bx, training=False, workspace=self._workspace("eval"))
             total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
             self._ensure_metrics(by, outs)
@@ -696,17 +697,28 @@ class Trainer:
         callbacks=None,
         return_dict: bool = False,
     ):
-        """Loss (and metrics) over `x`, in batches of `batch_size` (default 32)."""
+        """Loss (and metrics) over `x`, in batches of `batch_size` (default 32); or over the
+        batches a stream yields (a generator or a PyDataset: `(x, y)` / `(x, y, w)`), up to
+        `steps` of them."""
         from numkeras.callbacks import CallbackList
 
-        self._require_graph_or_build(x)
+        if data_utils.is_batch_stream(x):
+            if y is not None or sample_weight is not None or batch_size is not None:
+                raise ValueError(
+                    "When x is a batch stream, it yields the targets and sample weights "
+                    "itself: do not pass `y`, `sample_weight` or `batch_size`."
+                )
+            xs = data_utils.StreamEpochs(x, lambda *b: self._prepare(*b)[:3], steps)
+            self._require_graph_or_build(xs.peek(), batch_size=None)
+            ys = sws = None
+            total_steps = steps or data_utils.stream_length(x)
+        else:
+            self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
+            xs, ys, sws, n = self._prepare(x, y, sample_weight)
+            batches = math.ceil(n / data_utils.check_batch_size(batch_size))
+            total_steps = batches if steps is None else min(steps, batches)
         self._assert_compiled("evaluate")
-        xs, ys, sws, n = self._prepare(x, y, sample_weight)
-        batch_size = data_utils.check_batch_size(batch_size)
         verbose = _verbose(verbose)
-        total_steps = (
-            math.ceil(n / batch_size) if steps is None else min(steps, math.ceil(n / batch_size))
-        )
         callback_list = CallbackList(
             callbacks,
             add_progbar=verbose != 0,
@@ -742,7 +754,9 @@ class Trainer:
 
         if self._is_subclassed():
             return self._predict_subclassed(x, batch_size, steps)
-        self._require_graph_or_build(x)
+        if data_utils.is_batch_stream(x):
+            return self._predict_stream(x, steps, verbose, callbacks)
+        self._require_graph_or_build(x, batch_size or 32)
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
         batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
@@ -797,6 +811,37 @@ class Trainer:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])
 
+    def _predict_stream(self, x, steps, verbose, callbacks):
+        """predict over a batch stream: each yielded batch (`x` or a tuple starting with
+        it) whole, up to `steps` batches; the outputs stacked."""
+        from numkeras.callbacks import CallbackList
+
+        source = data_utils.StreamEpochs(
+            x, lambda bx, by, bs: (self._standardize_inputs(bx), None, None), steps
+        )
+        self._require_graph_or_build(source.peek(), batch_size=None)
+        verbose = _verbose(verbose)
+        callback_list = CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=1,
+            steps=steps or data_utils.stream_length(x),
+        )
+        callback_list.on_predict_begin()
+        parts = []
+        for step, (bxs, _, _) in enumerate(source.epoch()):
+            callback_list.on_predict_batch_begin(step)
+            # no workspace: these outputs are kept, not overwritten by the next batch
+            outs = [backend.to_numpy(o) for o in self._run(bxs, training=False)]
+            parts.append(outs)
+            callback_list.on_predict_batch_end(step, {"outputs": self._structure_outputs(outs)})
+        callback_list.on_predict_end()
+        if not parts:
+            raise ValueError("predict() received a batch stream that yielded no batch.")
+        return self._structure_outputs([np.concatenate(col) for col in zip(*parts)])
+
     def _predict_subclassed(self, x, batch_size, steps):
         """predict for a model with its own call(): same batching rules, results stacked."""
         from numkeras.layers.layer import _convert
@@ -813,14 +858,16 @@ class Trainer:
             raise ValueError("predict() of a subclassed model needs at least one sample.")
         return np.concatenate(outs, axis=0)
 
-    def _require_graph_or_build(self, x) -> None:
+    def _require_graph_or_build(self, x, batch_size: int | None = 32) -> None:
+        """Build a deferred model for `x`, as Keras 3 does: on the shape of its first batch
+        of `batch_size` rows (None: `x` is that batch, e.g. a stream's first)."""
         if not self._graph_ready:
             from numkeras.layers.layer import _convert, shape_of
 
             arrays = _convert(x, self.dtype)
             first = shape_of(arrays)
-            if isinstance(first, tuple) and first:
-                first = (min(first[0], 32), *first[1:])  # Keras 3 builds on the first batch
+            if isinstance(first, tuple) and first and batch_size:
+                first = (min(first[0], batch_size), *first[1:])
             self.build(first)
 
 
@@ -833,6 +880,8 @@ def _verbose(verbose) -> int:
 
 
 def _unpack_validation(validation_data):
+    if data_utils.is_batch_stream(validation_data):
+        return (validation_data, None, None, False)
     if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
         raise ValueError(
             "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight)."
