@@ -11,7 +11,24 @@ from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.layer import Layer
 from numkeras.layers.leaky_relu import LeakyReLU
-from numkeras.layers.merging import Add, Average, Concatenate, Multiply, Subtract
+from numkeras.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from numkeras.layers.prelu import PReLU
 from numkeras.layers.relu import ReLU
 from numkeras.layers.reshape import Reshape
@@ -23,6 +40,9 @@ __all__ = [
     "BatchNormalization",
     "Average",
     "Concatenate",
+    "Dot",
+    "Maximum",
+    "Minimum",
     "Multiply",
     "Subtract",
     "Dense",
@@ -39,4 +59,12 @@ __all__ = [
     "ReLU",
     "Reshape",
     "Softmax",
+    "add",
+    "average",
+    "concatenate",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]

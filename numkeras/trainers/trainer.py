@@ -761,6 +761,17 @@ class Trainer:
         n = data_utils.num_samples(xs)
         batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
         rows = min(n, batches * batch_size)
+        out_shapes = self.compute_output_shape(
+            [(rows, *a.shape[1:]) for a in xs]
+            if not self._single_input
+            else (rows, *xs[0].shape[1:])
+        )
+        out_shapes = [out_shapes] if self._single_output else out_shapes
+        if any(s[0] != rows for s in out_shapes):
+            # a graph that mixes rows (Concatenate(axis=0)): batch outputs are stacked
+            cut = (lambda a, b: [t[a:b] for t in xs]) if len(xs) > 1 else (lambda a, b: xs[0][a:b])
+            stream = (cut(i * batch_size, (i + 1) * batch_size) for i in range(batches))
+            return self._predict_stream(stream, batches, verbose, callbacks)
         verbose = _verbose(verbose)
         callback_list = None
         if verbose or callbacks:
@@ -773,12 +784,6 @@ class Trainer:
                 steps=batches,
             )
             callback_list.on_predict_begin()
-        out_shapes = self.compute_output_shape(
-            [(rows, *a.shape[1:]) for a in xs]
-            if not self._single_input
-            else (rows, *xs[0].shape[1:])
-        )
-        out_shapes = [out_shapes] if self._single_output else out_shapes
         # large outputs reuse the memory of a dropped earlier result (backend/recycle.py)
         new = recycle.empty if backend.xp is np else backend.xp.empty
         results = [new(tuple(s), backend.floatx()) for s in out_shapes]

@@ -122,3 +122,13 @@ def test_dict_inputs_and_outputs_are_ordered_by_key_as_keras_flattens_them():
     assert [w.shape for w in model.get_weights()] == [(6, 3), (3,), (6, 2), (2,)]
     out = model.predict({"a": X[:, :2], "b": X}, verbose=0)
     assert sorted(out) == ["w", "z"] and out["w"].shape == (6, 3)
+
+
+def test_predict_stacks_batches_of_a_graph_that_joins_rows():
+    # Concatenate(axis=0) doubles the rows of each batch; Keras stacks the batch outputs
+    i = Input(shape=(4,))
+    model = Model(i, Concatenate(axis=0)([Dense(4)(i), i]))
+    out = model.predict(X, batch_size=4, verbose=0)
+    first, second = model(X[:4]), model(X[4:])
+    np.testing.assert_allclose(out, np.concatenate([first, second]), rtol=1e-6)
+    assert out.shape == (12, 4)
