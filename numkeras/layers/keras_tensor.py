@@ -30,6 +30,50 @@ class KerasTensor:
     def __repr__(self) -> str:
         return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
 
+    # Arithmetic between symbolic tensors, as in Keras's functional API (`x + shortcut`):
+    # numkeras records it as the merge layer that computes it (Add, Subtract, Multiply),
+    # so it shows in `model.layers` where Keras lists an operation. Other operators raise.
+    def __add__(self, other):
+        return self._merge("add", other)
+
+    def __radd__(self, other):
+        return self._merge("add", other, reflected=True)
+
+    def __sub__(self, other):
+        return self._merge("subtract", other)
+
+    def __rsub__(self, other):
+        return self._merge("subtract", other, reflected=True)
+
+    def __mul__(self, other):
+        return self._merge("multiply", other)
+
+    def __rmul__(self, other):
+        return self._merge("multiply", other, reflected=True)
+
+    def _merge(self, op: str, other, reflected: bool = False):
+        from numkeras.layers import merging
+
+        if not isinstance(other, KerasTensor):
+            raise TypeError(
+                f"numkeras cannot record `{op}` between a symbolic tensor and "
+                f"{type(other).__name__} {other!r} in a functional graph (it has no "
+                "graph operations on constants). Use a layer: e.g. Dense, or a merge layer "
+                "on two tensors."
+            )
+        pair = [other, self] if reflected else [self, other]
+        return getattr(merging, op)(pair)
+
+    def _unsupported(self, *args, **kwargs):
+        raise TypeError(
+            f"{self!r} supports only +, - and * with another symbolic tensor (recorded as "
+            "Add / Subtract / Multiply layers); numkeras has no other graph operations. Use "
+            "layers such as Reshape, Flatten, Concatenate, Dot or Activation instead."
+        )
+
+    __truediv__ = __rtruediv__ = __matmul__ = __rmatmul__ = __pow__ = _unsupported
+    __neg__ = __getitem__ = __abs__ = _unsupported
+
     def __array__(self, *args, **kwargs):
         raise TypeError(
             f"{self!r} is a symbolic placeholder (from `Input`), not data: it has no values. "

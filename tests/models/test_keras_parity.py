@@ -132,3 +132,16 @@ def test_predict_stacks_batches_of_a_graph_that_joins_rows():
     first, second = model(X[:4]), model(X[4:])
     np.testing.assert_allclose(out, np.concatenate([first, second]), rtol=1e-6)
     assert out.shape == (12, 4)
+
+
+def test_arithmetic_between_symbolic_tensors_builds_merge_layers():
+    i = Input(shape=(4,))
+    h = Dense(4, name="h")(i)
+    model = Model(i, (h + i) * h - i)  # a residual block, as Keras code writes it
+    hv = model.get_layer("h")(X)
+    np.testing.assert_allclose(model.predict(X, verbose=0), (hv + X) * hv - X, rtol=1e-5)
+    model.compile(optimizer="sgd", loss="mse")
+    assert np.isfinite(model.train_on_batch(X, X))
+    for bad in (lambda: i * 2, lambda: 1 + i, lambda: i[:, 0], lambda: -i, lambda: i / i):
+        with pytest.raises(TypeError, match="symbolic"):
+            bad()
