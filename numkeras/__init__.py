@@ -22,6 +22,7 @@ from numkeras import (
     metrics,
     models,
     optimizers,
+    saving,
     utils,
 )
 from numkeras.errors import ShapeError
@@ -48,5 +49,6 @@ __all__ = [
     "metrics",
     "models",
     "optimizers",
+    "saving",
     "utils",
 ]

@@ -24,6 +24,12 @@ from numkeras.losses.crossentropy import (
     categorical_crossentropy,
     sparse_categorical_crossentropy,
 )
+from numkeras.losses.focal import (
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+)
 from numkeras.losses.hinge import (
     CategoricalHinge,
     Hinge,
@@ -56,7 +62,7 @@ from numkeras.losses.resolve import (
     resolve,
 )
 from numkeras.losses.wrapper import LossFunctionWrapper
-from numkeras.utils.naming import unknown_name_message
+from numkeras.utils.naming import to_snake_case, unknown_name_message
 from numkeras.utils.serialization import function_config
 
 # function form -> class giving its checks and gradient
@@ -64,6 +70,8 @@ _FUNCTION_TO_CLASS = {
     binary_crossentropy: BinaryCrossentropy,
     categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    binary_focal_crossentropy: BinaryFocalCrossentropy,
+    categorical_focal_crossentropy: CategoricalFocalCrossentropy,
     mean_squared_error: MeanSquaredError,
     mean_absolute_error: MeanAbsoluteError,
     mean_absolute_percentage_error: MeanAbsolutePercentageError,
@@ -96,6 +104,9 @@ _ALIASES = {
 }
 # Keras 2 names that Keras 3 dropped: accepted with a one-line note
 _KERAS2_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
+# Keras 3 losses numkeras does not implement (snake_case of the class and function names):
+# the error says so, rather than guess at a typo
+_KERAS_ONLY = ("categorical_generalized_cross_entropy", "circle", "ctc", "dice", "tversky")
 
 
 def _valid_names() -> list[str]:
@@ -151,46 +162,63 @@ def _from_name(name: str) -> Loss:
         return _FUNCTION_TO_CLASS[fn](name=name)
     if name.lower() in ("crossentropy", "ce"):
         return ShapeDependentCrossentropy(name=name)
+    if to_snake_case(name) in _KERAS_ONLY:
+        listed = sorted(n for n in _valid_names() if n == n.lower())
+        raise ConfigError(
+            f"Loss {name!r} exists in Keras but is not implemented in numkeras. Available "
+            f"losses: {', '.join(listed)}."
+        )
     raise ConfigError(unknown_name_message("loss", name, _valid_names()))
 
 
 def serialize(loss) -> dict | str:
     """Keras's serialized form: `{"module", "class_name", "config", "registered_name"}`.
 
+    A user's class is named by its registered name (`"package>name"`, else its own name) and
+    its module (None for `__main__`); any function, as Keras 3 writes it, as
+    `{"module": "builtins", "class_name": "function", "config": <registered name>}`.
+
     >>> serialize(MeanSquaredError())["class_name"]
     'MeanSquaredError'
     >>> serialize(mean_squared_error)["config"]
     'mean_squared_error'
     """
+    from numkeras.saving import object_registration as registry
+
     if loss is None or isinstance(loss, str):
         return loss
     if isinstance(loss, ShapeDependentCrossentropy):
         return loss.name  # Keras keeps 'crossentropy' as a plain string too
     if isinstance(loss, Loss):
-        builtin = type(loss).__name__ in _CLASSES and type(loss) is _CLASSES[type(loss).__name__]
+        cls = type(loss)
+        builtin = _CLASSES.get(cls.__name__) is cls
         return {
-            "module": "keras.losses" if builtin else type(loss).__module__,
-            "class_name": type(loss).__name__,
+            "module": "keras.losses" if builtin else registry.module_of(cls),
+            "class_name": cls.__name__,
             "config": loss.get_config(),
-            "registered_name": None if builtin else type(loss).__name__,
+            "registered_name": None if builtin else registry.get_registered_name(cls),
         }
     if callable(loss):
-        name = getattr(loss, "__name__", repr(loss))
-        builtin = _FUNCTIONS.get(name) is loss
-        module = "builtins" if builtin else getattr(loss, "__module__", None)
-        return function_config(loss, module, name)
+        builtin = _FUNCTIONS.get(getattr(loss, "__name__", None)) is loss
+        return function_config(loss, name=None if builtin else registry.get_registered_name(loss))
     raise ConfigError(f"Cannot serialize loss {loss!r}: expected a Loss or a function.")
 
 
 def deserialize(config, custom_objects: dict | None = None, as_function: bool = False):
-    """Inverse of `serialize` (also accepts a name). Returns a `Loss` (or, with
-    `as_function=True`, the function a serialized function names)."""
-    custom_objects = custom_objects or {}
+    """Inverse of `serialize` (also accepts a name, and Keras 2's `{"class_name", "config"}`).
+
+    Returns a `Loss` (or, with `as_function=True`, the function a serialized function
+    names). A user's class or function is found only among `custom_objects`, an open
+    `numkeras.saving.custom_object_scope` and registered objects: nothing is imported.
+    """
+    from numkeras.saving import object_registration as registry
+
     if isinstance(config, str):
+        custom = registry.find(custom_objects, config)
+        if custom is not None:
+            return custom if as_function and not inspect.isclass(custom) else get(custom)
         if as_function and config in _FUNCTIONS:
             return _FUNCTIONS[config]
-        if config in custom_objects:
-            return get(custom_objects[config])
         return get(config)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(
@@ -199,14 +227,22 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
         )
     class_name, inner = config["class_name"], config.get("config") or {}
     if class_name == "function":
-        fn = custom_objects.get(inner) or _FUNCTIONS.get(inner) or _ALIASES.get(inner)
+        fn = (
+            registry.find(custom_objects, inner, function=True)
+            or _FUNCTIONS.get(inner)
+            or _ALIASES.get(inner)
+        )
         if fn is None:
-            raise ConfigError(unknown_name_message("loss function", str(inner), _FUNCTIONS))
+            message = unknown_name_message("loss function", str(inner), _FUNCTIONS)
+            raise ConfigError(message + registry.supply_hint(inner))
         return fn if as_function else get(fn)
-    cls = custom_objects.get(class_name) or _CLASSES.get(class_name)
+    cls = registry.find(custom_objects, config.get("registered_name"), class_name)
+    cls = cls or _CLASSES.get(class_name)
     if cls is None:
-        raise ConfigError(unknown_name_message("loss class", class_name, _CLASSES))
-    return cls.from_config(dict(inner))
+        message = unknown_name_message("loss class", class_name, _CLASSES)
+        raise ConfigError(message + registry.supply_hint(class_name))
+    with registry.supplying(custom_objects):  # e.g. a LossFunctionWrapper's own function
+        return cls.from_config(dict(inner))
 
 
 __all__ = [
@@ -216,6 +252,8 @@ __all__ = [
     "BinaryCrossentropy",
     "CategoricalCrossentropy",
     "SparseCategoricalCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalFocalCrossentropy",
     "MeanSquaredError",
     "MeanAbsoluteError",
     "MeanAbsolutePercentageError",
@@ -231,6 +269,8 @@ __all__ = [
     "binary_crossentropy",
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_focal_crossentropy",
     "mean_squared_error",
     "mean_absolute_error",
     "mean_absolute_percentage_error",

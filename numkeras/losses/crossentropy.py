@@ -104,6 +104,36 @@ class _OneHotTargets:
         return ""
 
 
+class _BinaryTargets:
+    """Mixin: the error hint for losses that expect one 0/1 target per output unit."""
+
+    def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
+        if pred_shape and pred_shape[-1] == 1 and len(true_shape) == len(pred_shape):
+            return (
+                f"y_true looks one-hot over {true_shape[-1]} classes but the model has a single "
+                f"output unit. For {true_shape[-1]} classes use a softmax output with "
+                f"{true_shape[-1]} units and loss='categorical_crossentropy'."
+            )
+        if pred_shape and (pred_shape[-1] or 0) > 1 and len(true_shape) == len(pred_shape) - 1:
+            return (
+                "binary_crossentropy expects one 0/1 target per output unit. If y holds class "
+                "indices, use a softmax output with loss='sparse_categorical_crossentropy'."
+            )
+        return super()._mismatch_hint(true_shape, pred_shape)
+
+
+def _warn_single_class(name: str, pred_shape) -> None:
+    """Keras's warning for a categorical loss on a class axis of size 1 (always 0)."""
+    if tuple(pred_shape)[-1:] == (1,):
+        warnings.warn(
+            f"In loss {name}, y_pred has a class axis of size 1, so the loss is always "
+            "0. Use loss='binary_crossentropy' for a single sigmoid output, or give the last "
+            "layer one unit per class.",
+            NumkerasWarning,
+            stacklevel=4,
+        )
+
+
 def _fused_binary_terms(x, y, lo, hi, axis: int):
     """`(pq, values)` of `BinaryCrossentropy` on probabilities by the fused kernels:
     `pq` stacks the clipped `p` and `1 - p`, `values` the per-row means. The same float
@@ -177,7 +207,7 @@ def _fused_categorical_logits(x, y, axis: int):
     return None if values is None else (logp, values)
 
 
-class BinaryCrossentropy(Loss):
+class BinaryCrossentropy(_BinaryTargets, Loss):
     """Cross-entropy for 0/1 targets: `-mean(y*log(p) + (1-y)*log(1-p), axis)`.
 
     Args:
@@ -246,20 +276,6 @@ class BinaryCrossentropy(Loss):
         # the mean as sum / n: what np.mean computes, without its Python-level wrapper
         return elem.sum(axis=axis) / n, vjp
 
-    def _mismatch_hint(self, true_shape: tuple, pred_shape: tuple) -> str:
-        if pred_shape and pred_shape[-1] == 1 and len(true_shape) == len(pred_shape):
-            return (
-                f"y_true looks one-hot over {true_shape[-1]} classes but the model has a single "
-                f"output unit. For {true_shape[-1]} classes use a softmax output with "
-                f"{true_shape[-1]} units and loss='categorical_crossentropy'."
-            )
-        if pred_shape and (pred_shape[-1] or 0) > 1 and len(true_shape) == len(pred_shape) - 1:
-            return (
-                "binary_crossentropy expects one 0/1 target per output unit. If y holds class "
-                "indices, use a softmax output with loss='sparse_categorical_crossentropy'."
-            )
-        return super()._mismatch_hint(true_shape, pred_shape)
-
     def get_config(self) -> dict:
         config = super().get_config()
         config.update(
@@ -301,14 +317,7 @@ class CategoricalCrossentropy(_OneHotTargets, Loss):
         self.axis = _check_axis(axis)
 
     def check_targets(self, y_true, y_pred_shape):
-        if tuple(y_pred_shape)[-1:] == (1,):
-            warnings.warn(
-                f"In loss {self.name}, y_pred has a class axis of size 1, so the loss is always "
-                "0. Use loss='binary_crossentropy' for a single sigmoid output, or give the last "
-                "layer one unit per class.",
-                NumkerasWarning,
-                stacklevel=3,
-            )
+        _warn_single_class(self.name, y_pred_shape)
         return super().check_targets(y_true, y_pred_shape)
 
     def forward(self, y_true, y_pred):

@@ -177,48 +177,71 @@ def get(identifier) -> Metric | None:
 
 
 def serialize(metric) -> dict | str:
-    """Keras's serialized form of a metric (`module`, `class_name`, `config`, ...)."""
+    """Keras's serialized form of a metric (`module`, `class_name`, `config`, ...); a
+    function in Keras 3's function form, a user's class under its registered name."""
+    from numkeras.saving import object_registration as registry
+
     if metric is None or isinstance(metric, str):
         return metric
     if isinstance(metric, Metric):
-        builtin = _CLASSES.get(type(metric).__name__) is type(metric)
+        cls = type(metric)
+        builtin = _CLASSES.get(cls.__name__) is cls
         return {
-            "module": "keras.metrics" if builtin else type(metric).__module__,
-            "class_name": type(metric).__name__,
+            "module": "keras.metrics" if builtin else registry.module_of(cls),
+            "class_name": cls.__name__,
             "config": metric.get_config(),
-            "registered_name": None if builtin else type(metric).__name__,
+            "registered_name": None if builtin else registry.get_registered_name(cls),
         }
     return _serialize_function(metric)
 
 
-def deserialize(config, custom_objects: dict | None = None) -> Metric:
-    """Inverse of `serialize` (also accepts a name)."""
-    custom_objects = custom_objects or {}
+def deserialize(config, custom_objects: dict | None = None, as_function: bool = False):
+    """Inverse of `serialize` (also accepts a name, and Keras 2's `{"class_name", "config"}`).
+
+    Returns a `Metric` (or, with `as_function=True`, the function a serialized function
+    names). A user's class or function is found only among `custom_objects`, an open
+    `numkeras.saving.custom_object_scope` and registered objects: nothing is imported.
+    """
+    from numkeras.saving import object_registration as registry
+
     if isinstance(config, str):
-        return get(custom_objects.get(config, config))
+        custom = registry.find(custom_objects, config)
+        if custom is not None and as_function and not inspect.isclass(custom):
+            return custom
+        return get(config if custom is None else custom)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(
             f"Cannot deserialize metric from {config!r}: expected a name or a dict with "
             "'class_name' and 'config'."
         )
     if config["class_name"] == "function":
-        return get(_function_from_config(config, custom_objects))
-    cls = custom_objects.get(config["class_name"]) or _CLASSES.get(config["class_name"])
+        fn = _function_from_config(config, custom_objects)
+        return fn if as_function else get(fn)
+    cls = registry.find(custom_objects, config.get("registered_name"), config["class_name"])
+    cls = cls or _CLASSES.get(config["class_name"])
     if cls is None:
-        raise ConfigError(unknown_name_message("metric class", config["class_name"], _CLASSES))
-    return cls.from_config(dict(config.get("config") or {}))
+        message = unknown_name_message("metric class", config["class_name"], _CLASSES)
+        raise ConfigError(message + registry.supply_hint(config["class_name"]))
+    with registry.supplying(custom_objects):  # e.g. a MeanMetricWrapper's own function
+        return cls.from_config(dict(config.get("config") or {}))
 
 
 def _function_from_config(fn_config, custom_objects: dict | None = None):
     """The function a serialized `{'class_name': 'function', 'config': name}` names."""
+    from numkeras.saving import object_registration as registry
+
     if callable(fn_config):
         return fn_config
     name = fn_config.get("config") if isinstance(fn_config, dict) else fn_config
-    custom_objects = custom_objects or {}
-    fn = custom_objects.get(name) or _METRIC_FUNCTIONS.get(name) or _LOSS_FUNCTIONS.get(name)
+    fn = (
+        registry.find(custom_objects, name, function=True)
+        or _METRIC_FUNCTIONS.get(name)
+        or _LOSS_FUNCTIONS.get(name)
+    )
     if fn is None:
         known = [*_METRIC_FUNCTIONS, *_LOSS_FUNCTIONS]
-        raise ConfigError(unknown_name_message("metric function", str(name), known))
+        message = unknown_name_message("metric function", str(name), known)
+        raise ConfigError(message + registry.supply_hint(name))
     return fn
 
 

@@ -19,6 +19,7 @@ from numkeras import backend
 from numkeras.activations import sigmoid
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.metrics.confusion import (
+    CELL_NAMES,
     _divide_no_nan,
     is_evenly_distributed,
     update_confusion_matrix,
@@ -102,20 +103,22 @@ class AUC(Metric):
         self._num_labels = num_labels if self.multi_label else None
         self._counts = None
         if not self.multi_label or num_labels:
-            self.reset_state()
+            self._build()
 
     @property
     def thresholds(self) -> list[float]:
         return [float(t) for t in self._thresholds]
 
-    def reset_state(self) -> None:
-        if self.multi_label and self._num_labels is None:
-            return  # built on the first batch, once the label count is known
+    def _build(self) -> None:
+        """The count variables; with `multi_label`, once the label count is known (as Keras).
+        `_counts` holds their arrays, which `update_confusion_matrix` adds to in place."""
         shape = (self.num_thresholds,)
         if self.multi_label:
             shape += (self._num_labels,)
-        xp = backend.xp
-        self._counts = {c: xp.zeros(shape, dtype="float64") for c in ("tp", "fp", "tn", "fn")}
+        self._counts = {
+            c: self.add_variable(shape, "zeros", dtype="float64", name=CELL_NAMES[c]).value
+            for c in ("tp", "fp", "tn", "fn")
+        }
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         y_pred = backend.cast_input(y_pred, self.dtype)
@@ -128,7 +131,7 @@ class AUC(Metric):
                 )
             if self._num_labels is None:
                 self._num_labels = y_pred.shape[1]
-                self.reset_state()
+                self._build()
         if self._from_logits:
             y_pred = sigmoid(y_pred)  # the activation's: no overflow warnings
         update_confusion_matrix(

@@ -177,6 +177,15 @@ def _update_bucketed(counts, y_true, y_pred, num_thresholds, weights, multi_labe
         counts["fn"] += xp.sum(true_w, axis=total_axis, dtype="float64") - tp
 
 
+# Keras's variable names for the confusion-matrix cells
+CELL_NAMES = {
+    "tp": "true_positives",
+    "fp": "false_positives",
+    "tn": "true_negatives",
+    "fn": "false_negatives",
+}
+
+
 def _divide_no_nan(a, b):
     xp = backend.xp
     return xp.where(b != 0, a / xp.where(b != 0, b, 1), 0.0)
@@ -195,11 +204,16 @@ class _ThresholdMetric(Metric):
         default = 0.5 if top_k is None else NEG_INF
         self.thresholds = [default] if thresholds is None else parse_thresholds(thresholds, default)
         self._evenly = is_evenly_distributed(self.thresholds)
-        self.reset_state()
+        # the counts are the variables' arrays: `update_confusion_matrix` adds in place
+        self._counts = {
+            c: self.add_variable(
+                (len(self.thresholds),), "zeros", dtype="float64", name=self._variable_name(c)
+            ).value
+            for c in self._cells
+        }
 
-    def reset_state(self) -> None:
-        xp = backend.xp
-        self._counts = {c: xp.zeros(len(self.thresholds), dtype="float64") for c in self._cells}
+    def _variable_name(self, cell: str) -> str:
+        return CELL_NAMES[cell]
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         update_confusion_matrix(
@@ -266,6 +280,9 @@ class Recall(_ThresholdMetric):
 class _CellCount(_ThresholdMetric):
     def __init__(self, thresholds=None, name=None, dtype=None):
         super().__init__(thresholds=thresholds, name=name, dtype=dtype)
+
+    def _variable_name(self, cell: str) -> str:
+        return "accumulator"  # Keras's name for a single count
 
     def result(self):
         return self._finish(self._counts[self._cells[0]])

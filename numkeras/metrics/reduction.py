@@ -57,17 +57,14 @@ class Sum(Metric):
 
     def __init__(self, name: str = "sum", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.total = 0.0
+        self.total = self.add_variable((), "zeros", dtype="float64", name="total")
 
     def update_state(self, values, sample_weight=None) -> None:
         values, _ = reduce_to_samplewise_values(values, sample_weight, backend.xp.sum, self.dtype)
-        self.total += float(values.sum(dtype="float64"))
+        self.total.assign_add(values.sum(dtype="float64"))
 
     def result(self) -> float:
-        return self.total
-
-    def reset_state(self) -> None:
-        self.total = 0.0
+        return float(self.total)
 
 
 class Mean(Metric):
@@ -81,25 +78,23 @@ class Mean(Metric):
 
     def __init__(self, name: str = "mean", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.total = 0.0
-        self.count = 0.0
+        # float64 where Keras has float32 (self.dtype): long epochs don't drift
+        self.total = self.add_variable((), "zeros", dtype="float64", name="total")
+        self.count = self.add_variable((), "zeros", dtype="float64", name="count")
 
     def update_state(self, values, sample_weight=None) -> None:
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, backend.mean, self.dtype
         )
-        self.total += float(values.sum(dtype="float64"))
+        self.total.assign_add(values.sum(dtype="float64"))
         if sample_weight is not None:
-            self.count += float(sample_weight.sum(dtype="float64"))
+            self.count.assign_add(sample_weight.sum(dtype="float64"))
         else:
-            self.count += values.shape[0] if values.ndim >= 1 else 1
+            self.count.assign_add(values.shape[0] if values.ndim >= 1 else 1)
 
     def result(self) -> float:
-        return self.total / self.count if self.count else 0.0
-
-    def reset_state(self) -> None:
-        self.total = 0.0
-        self.count = 0.0
+        total, count = float(self.total), float(self.count)
+        return total / count if count else 0.0
 
 
 class MeanMetricWrapper(Mean):

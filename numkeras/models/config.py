@@ -5,14 +5,18 @@
 functional models record each layer's `inbound_nodes` with `keras_history`
 `[layer_name, node_index, tensor_index]`, the node index counted within the model.
 Deserializing only instantiates known classes (or `custom_objects`): no code is run.
+Configs are accepted as Keras's `get_config()` returns them in memory (tuples) as well as
+read from JSON (lists).
 """
 
 from __future__ import annotations
 
 import difflib
+import inspect
 
 from numkeras.errors import ConfigError
 from numkeras.layers.layer import _dtype_policy_config
+from numkeras.saving import object_registration
 
 
 def _layer_classes() -> dict:
@@ -38,8 +42,9 @@ def serialize_layer(layer) -> dict:
         module, class_name, registered = "keras.src.models.functional", "Functional", "Functional"
     elif cls.__module__.startswith("numkeras.layers"):
         module, class_name, registered = "keras.layers", cls.__name__, None
-    else:  # a user's layer: Keras's "package>name" registration form
-        module, class_name, registered = cls.__module__, cls.__name__, f"Custom>{cls.__name__}"
+    else:  # a user's layer: "package>name" once registered, else its own name (as Keras)
+        module, class_name = object_registration.module_of(cls), cls.__name__
+        registered = object_registration.get_registered_name(cls)
     out = {
         "module": module,
         "class_name": class_name,
@@ -61,59 +66,112 @@ def serialize_layer(layer) -> dict:
 
 
 def compile_config(model) -> dict:
-    """Keras's `compile_config`: `{}` for a model that was never compiled."""
+    """Keras's `compile_config`: `{}` for a model that was never compiled.
+
+    Names stay names; loss and metric objects and functions are written in full, as Keras
+    writes them (`losses.serialize` / `metrics.serialize`), so their settings survive.
+    """
     if not getattr(model, "compiled", False):
         return {}
-    from numkeras import losses, optimizers
+    from numkeras import losses, metrics, optimizers
 
-    def nested(spec, leaf):
-        """`spec` (None, a name, or dicts / lists of them) with `leaf` applied to the rest."""
-        if spec is None or isinstance(spec, str):
-            return spec
-        if isinstance(spec, dict):
-            return {k: nested(v, leaf) for k, v in spec.items()}
-        if isinstance(spec, (list, tuple)):
-            return [nested(v, leaf) for v in spec]
-        return leaf(spec)
+    def loss_leaf(loss):
+        return losses.serialize(losses.get(loss) if inspect.isclass(loss) else loss)
 
-    def loss_cfg(spec):
-        return nested(spec, lambda loss: losses.serialize(losses.get(loss)))
-
-    def metric_cfg(spec):
-        return nested(spec, lambda metric: getattr(metric, "name", str(metric)))
+    def metric_leaf(metric):
+        return metrics.serialize(metrics.get(metric) if inspect.isclass(metric) else metric)
 
     return {
         "optimizer": optimizers.serialize(model.optimizer),
-        "loss": loss_cfg(model.loss),
+        "loss": map_leaves(model.loss, loss_leaf),
         "loss_weights": model._loss_weights_spec,
-        "metrics": metric_cfg(model._metric_spec),
-        "weighted_metrics": metric_cfg(model._weighted_metric_spec),
+        "metrics": map_leaves(model._metric_spec, metric_leaf),
+        "weighted_metrics": map_leaves(model._weighted_metric_spec, metric_leaf),
         "run_eagerly": False,
         "steps_per_execution": 1,
         "jit_compile": False,
     }
 
 
+def _is_serialized(spec) -> bool:
+    # Keras's own test (serialization_lib): a dict with both keys is one object, any other
+    # dict maps output names to losses or metrics
+    return isinstance(spec, dict) and "class_name" in spec and "config" in spec
+
+
+def map_leaves(spec, leaf, skip_names: bool = True):
+    """`spec` (None, names, objects, in per-output dicts and lists) with `leaf` applied to
+    each object, or serialized object; names are kept unless `skip_names` is False."""
+    if spec is None or (skip_names and isinstance(spec, str)):
+        return spec
+    if isinstance(spec, dict) and not _is_serialized(spec):
+        return {k: map_leaves(v, leaf, skip_names) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [map_leaves(v, leaf, skip_names) for v in spec]
+    return leaf(spec)
+
+
+def compile_args_from_config(config: dict, custom_objects: dict | None = None) -> dict:
+    """`compile`'s arguments (but the optimizer) from a saved `compile_config`, or a Keras 2
+    `training_config`: serialized losses and metrics become objects again (functions stay
+    functions, as in Keras); a bare name is kept unless `custom_objects`, a
+    `custom_object_scope` or the registry supply it."""
+    from numkeras import losses, metrics
+
+    def loss_leaf(spec):
+        if isinstance(spec, str) and object_registration.find(custom_objects, spec) is None:
+            return spec
+        return losses.deserialize(spec, custom_objects, as_function=True)
+
+    def metric_leaf(spec):
+        if isinstance(spec, str) and object_registration.find(custom_objects, spec) is None:
+            return spec
+        return metrics.deserialize(spec, custom_objects, as_function=True)
+
+    return {
+        "loss": map_leaves(config.get("loss"), loss_leaf, skip_names=False),
+        "loss_weights": config.get("loss_weights"),
+        "metrics": map_leaves(config.get("metrics"), metric_leaf, skip_names=False),
+        "weighted_metrics": map_leaves(
+            config.get("weighted_metrics"), metric_leaf, skip_names=False
+        ),
+    }
+
+
+def as_json_types(config):
+    """`config` as a JSON round trip would give it: tuples become lists (Keras's in-memory
+    `get_config()` has tuples in node args, shapes and refs; its files have lists)."""
+    if isinstance(config, dict):
+        return {k: as_json_types(v) for k, v in config.items()}
+    if isinstance(config, (list, tuple)):
+        return [as_json_types(v) for v in config]
+    return config
+
+
 def deserialize_layer(config: dict, custom_objects: dict | None = None):
     """Instantiate a layer or model from its Keras config (known classes only)."""
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(f"A layer config must be a dict with a 'class_name'; got {config!r}.")
+    config = as_json_types(config)
     table = _layer_classes()
-    table.update(custom_objects or {})
     name = config["class_name"]
-    reg = config.get("registered_name")
-    cls = table.get(name) or (table.get(reg) if reg else None)
+    # the program's own classes first (by registered name, as Keras, or by class name)
+    cls = object_registration.find(custom_objects, config.get("registered_name"), name)
+    cls = cls or table.get(name)
     if cls is None:
+        table.update(custom_objects or {})
         close = difflib.get_close_matches(name, list(table), n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ConfigError(
             f"Unknown layer class '{name}'.{hint} numkeras knows {sorted(table)}; pass your own "
-            "classes with custom_objects={'Name': cls}."
+            "classes with custom_objects={'Name': cls} (or register them with "
+            "numkeras.saving.register_keras_serializable())."
         )
     inner = config.get("config", {})
     if name in ("Sequential", "Functional", "Model"):
         return cls.from_config(inner, custom_objects=custom_objects)
-    layer = cls.from_config(inner)
+    with object_registration.supplying(custom_objects):  # for objects nested in its config
+        layer = cls.from_config(inner)
     build = config.get("build_config")
     from numkeras.layers.input_layer import InputLayer
 
@@ -147,6 +205,7 @@ def sequential_from_config(config: dict, custom_objects=None):
     from numkeras.layers.input_layer import InputLayer
     from numkeras.models.sequential import Sequential
 
+    config = as_json_types(config)
     if isinstance(config, list):  # Keras 2.0-2.1 wrote a Sequential's config as its layer list
         config = {"layers": config}
     model = Sequential(name=config.get("name"))
@@ -220,6 +279,7 @@ def functional_from_config(config: dict, custom_objects=None):
     from numkeras.layers.input_layer import InputLayer
     from numkeras.models.model import Model
 
+    config = as_json_types(config)
     created: dict = {}
     pending = []
     outputs: dict = {}

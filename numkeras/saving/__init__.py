@@ -1,6 +1,26 @@
 """Saving and loading in Keras's file formats: `.keras`, `.weights.h5` and Keras 2's `.h5`
-(`saving_api.py`). HDF5 needs h5py (`pip install "numkeras[h5]"`)."""
+(`saving_api.py`), and Keras's registry of custom objects (`object_registration.py`). HDF5
+needs h5py (`pip install "numkeras[h5]"`)."""
 
+from numkeras.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
 from numkeras.saving.saving_api import load_model, load_weights, save_model, save_weights
 
-__all__ = ["load_model", "load_weights", "save_model", "save_weights"]
+__all__ = [
+    "CustomObjectScope",
+    "custom_object_scope",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "load_model",
+    "load_weights",
+    "register_keras_serializable",
+    "save_model",
+    "save_weights",
+]

@@ -115,18 +115,32 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
 
 
 def _training_config(model) -> dict | None:
-    """Keras 2's `training_config`: the compile arguments, the optimizer as class + config."""
+    """Keras 2's `training_config`: the compile arguments, in Keras 2's forms."""
     from numkeras.models.config import compile_config
 
     config = dict(compile_config(model))
     if not config:
         return None
-    optimizer = config.pop("optimizer")
-    config["optimizer_config"] = {
-        "class_name": optimizer["class_name"],
-        "config": optimizer["config"],
-    }
+    config["optimizer_config"] = _legacy_form(config.pop("optimizer"))
+    for key in ("loss", "metrics", "weighted_metrics"):
+        config[key] = _legacy_form(config[key])
     return config
+
+
+def _legacy_form(spec):
+    """Keras 2's serialized forms, as Keras 3 writes a `.h5`: an object as `{"class_name":
+    <registered name>, "config"}` (no module), a function as its registered name."""
+    from numkeras.models.config import map_leaves
+
+    def legacy(obj: dict):
+        if obj["class_name"] == "function":
+            return obj["config"]
+        return {
+            "class_name": obj.get("registered_name") or obj["class_name"],
+            "config": obj["config"],
+        }
+
+    return map_leaves(spec, legacy)
 
 
 def _write_keras(model, tmp: str) -> None:
@@ -165,19 +179,15 @@ def _open_keras(path: str) -> tuple[dict, bytes]:
         raise ConfigError(f"{path} is not a .keras file (not a zip archive).") from e
 
 
-def _compile_from_config(model, config: dict) -> bool:
+def _compile_from_config(model, config: dict, custom_objects: dict | None = None) -> bool:
     """Compile as saved; if the saved arguments name something numkeras lacks, warn and
     leave the model uncompiled (Keras does the same). Returns whether it compiled."""
     from numkeras import optimizers
+    from numkeras.models.config import compile_args_from_config
 
     try:
-        model.compile(
-            optimizer=optimizers.get(config["optimizer"]),
-            loss=config.get("loss"),
-            loss_weights=config.get("loss_weights"),
-            metrics=config.get("metrics"),
-            weighted_metrics=config.get("weighted_metrics"),
-        )
+        args = compile_args_from_config(config, custom_objects)
+        model.compile(optimizer=optimizers.get(config["optimizer"]), **args)
     except (ValueError, TypeError, KeyError) as e:
         warnings.warn(
             f"The model loaded, but compiling it as saved failed ({type(e).__name__}: {e}); it "
@@ -204,7 +214,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         model = deserialize_layer(config, custom_objects)
         with h5py.File(io.BytesIO(weights), "r") as h5:
             weights_h5.read_model(model, h5, where=path)
-            if compile and compiled and _compile_from_config(model, compiled):
+            if compile and compiled and _compile_from_config(model, compiled, custom_objects):
                 weights_h5.read_optimizer(model, h5)
         return model
     if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
@@ -214,7 +224,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             training = legacy_h5.read_training_config(h5)
             if compile and training and training.get("optimizer_config"):
                 opt = training["optimizer_config"]
-                if _compile_from_config(model, {**training, "optimizer": opt}):
+                if _compile_from_config(model, {**training, "optimizer": opt}, custom_objects):
                     legacy_h5.read_optimizer(model, h5)
         return model
     raise ValueError(

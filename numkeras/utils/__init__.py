@@ -1,4 +1,5 @@
-"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`."""
+"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`, and (as in Keras) the custom-object
+registry of `numkeras.saving`: `register_keras_serializable`, `custom_object_scope`, ..."""
 
 from __future__ import annotations
 
@@ -28,7 +29,20 @@ def __getattr__(name):
         from numkeras.utils.progbar import Progbar
 
         return Progbar
+    if name in _SAVING_ALIASES:  # Keras has these in keras.utils too
+        from numkeras import saving
+
+        return getattr(saving, name)
     raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
 
 
-__all__ = ["set_random_seed", "to_categorical", "Progbar"]
+_SAVING_ALIASES = (
+    "register_keras_serializable",
+    "get_registered_name",
+    "get_registered_object",
+    "get_custom_objects",
+    "custom_object_scope",
+    "CustomObjectScope",
+)
+
+__all__ = ["set_random_seed", "to_categorical", "Progbar", *_SAVING_ALIASES]

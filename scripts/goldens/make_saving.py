@@ -7,14 +7,21 @@ Writes into tests/goldens/saving/:
 - `numkeras_<case>.{keras,weights.h5,h5}`: files numkeras wrote, which Keras then loaded
   (the tests check that numkeras still writes the same trees and values);
 - `saving.json`: the inputs, and the predictions Keras made from each file.
+- `keras_compiled_<case>.{keras,h5}` and `compiled.json`: models compiled with loss and metric
+  objects and functions (not names), the compile configs Keras and numkeras wrote, and what
+  each computes once loaded; `custom_layers` there: how Keras names a user's layer class.
+
+`python make_saving.py compiled` writes only the second group (`files`, only the first).
 """
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 
 import numkeras
+import numkeras.saving
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "saving"
 
@@ -51,6 +58,55 @@ def functional(lib):
 CASES = {"seq": sequential, "func": functional}
 
 
+def squared_error(y_true, y_pred):
+    """A user's loss / metric function: loads only with custom_objects={"squared_error": ...}."""
+    return ((y_true - y_pred) ** 2).mean(axis=-1)
+
+
+# compile arguments given as objects and functions, whose settings must survive a file
+COMPILED = {
+    "objects": lambda lib: dict(
+        loss=lib.losses.BinaryCrossentropy(from_logits=True),
+        metrics=[
+            lib.metrics.BinaryAccuracy(threshold=0.0),
+            lib.metrics.MeanAbsoluteError("my_mae"),
+        ],
+        weighted_metrics=[lib.metrics.MeanSquaredError(name="wmse")],
+    ),
+    "huber": lambda lib: dict(loss=lib.losses.Huber(delta=0.5), metrics=["mae"]),
+    "functions": lambda lib: dict(
+        loss=lib.losses.binary_crossentropy, metrics=[lib.metrics.binary_accuracy, "accuracy"]
+    ),
+    "custom": lambda lib: dict(loss=squared_error, metrics=[squared_error]),
+    "per_output": lambda lib: dict(
+        loss={"out": lib.losses.Huber()}, metrics={"out": [lib.metrics.MeanAbsoluteError("m")]}
+    ),
+}
+COMPILE_KEYS = ("loss", "loss_weights", "metrics", "weighted_metrics")
+
+
+def compiled(lib, case):
+    inp = lib.layers.Input((3,), name="x")
+    model = lib.models.Model(inp, lib.layers.Dense(1, name="out")(inp), name="compiled")
+    model.compile(optimizer="adam", **COMPILED[case](lib))
+    return model
+
+
+def compiled_data():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(6, 3)).round(4).astype("float32")
+    return x, np.array([[0], [1], [1], [0], [1], [0]], "float32")
+
+
+def scale_layer(base):
+    """A user's layer class, unregistered (named by its class name, as Keras does)."""
+
+    class Scale(base):
+        pass
+
+    return Scale
+
+
 def inputs(name):
     rng = np.random.default_rng(1)
     if name == "seq":
@@ -61,10 +117,96 @@ def inputs(name):
     ]
 
 
-def main():
+def main(parts=("files", "compiled")):
+    OUT.mkdir(parents=True, exist_ok=True)
+    if "files" in parts:
+        write_files()
+    if "compiled" in parts:
+        write_compiled()
+    for p in sorted(OUT.iterdir()):
+        print(p.name, p.stat().st_size)
+
+
+def _config_json(path) -> dict:
+    import zipfile
+
+    return json.loads(zipfile.ZipFile(path).read("config.json"))
+
+
+def _training_config(path) -> dict:
+    import h5py
+
+    with h5py.File(path) as h5:
+        return json.loads(h5.attrs["training_config"])
+
+
+def write_compiled():
     import keras  # here, not at the top: tests/saving imports this file's model builders
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    x, y = compiled_data()
+    custom = {"squared_error": squared_error}
+    record = {"keras_version": keras.__version__, "x": x.tolist(), "y": y.tolist(), "cases": {}}
+    for case in COMPILED:
+        km = compiled(keras, case)
+        km.set_weights([np.array([[0.5], [-1.0], [0.25]], "float32"), np.array([0.1], "float32")])
+        kfile, nfile = OUT / f"keras_compiled_{case}", OUT / f"numkeras_compiled_{case}"
+        km.save(f"{kfile}.keras")
+        km.save(f"{kfile}.h5")
+        # what a loaded model computes (Keras drops Huber's delta from its config)
+        kloaded = keras.saving.load_model(f"{kfile}.keras", custom_objects=custom)
+        entry = {
+            "keras_compile_config": {
+                k: _config_json(f"{kfile}.keras")["compile_config"][k] for k in COMPILE_KEYS
+            },
+            "keras_training_config": {k: _training_config(f"{kfile}.h5")[k] for k in COMPILE_KEYS},
+            "keras_evaluate": kloaded.evaluate(x, y, return_dict=True, verbose=0),
+        }
+        # numkeras loads Keras's files and writes its own; Keras loads those, compiled
+        for ext in (".keras", ".h5"):
+            nm = numkeras.models.load_model(f"{kfile}{ext}", custom_objects=custom)
+            assert nm.compiled, (case, ext)
+            nm.save(f"{nfile}{ext}")
+            back = keras.saving.load_model(f"{nfile}{ext}", custom_objects=custom)
+            entry[f"keras_compiled_numkeras{ext}"] = bool(back.compiled)
+            entry[f"keras_evaluates_numkeras{ext}"] = back.evaluate(
+                x, y, return_dict=True, verbose=0
+            )
+        entry["numkeras_compile_config"] = {
+            k: _config_json(f"{nfile}.keras")["compile_config"][k] for k in COMPILE_KEYS
+        }
+        entry["numkeras_training_config"] = {
+            k: _training_config(f"{nfile}.h5")[k] for k in COMPILE_KEYS
+        }
+        for ext in (".keras", ".h5"):
+            pathlib.Path(f"{nfile}{ext}").unlink()  # the configs above are what the tests need
+        record["cases"][case] = entry
+    record["custom_layers"] = _custom_layers(keras)
+    (OUT / "compiled.json").write_text(json.dumps(record, indent=1))
+
+
+def _custom_layers(keras):
+    """How Keras names a user's layer class, and whether it loads numkeras's files of one."""
+    path = OUT / "custom_layer.keras"
+    out = {}
+    for registered in (False, True):
+        kcls, ncls = scale_layer(keras.layers.Dense), scale_layer(numkeras.layers.Dense)
+        if registered:
+            kcls = keras.saving.register_keras_serializable(package="Demo")(kcls)
+            ncls = numkeras.saving.register_keras_serializable(package="Demo")(ncls)
+        keras.Sequential([keras.Input((3,)), kcls(2)]).save(path)
+        entry = {"keras_layer": _config_json(path)["config"]["layers"][1]}
+        numkeras.models.Sequential([numkeras.layers.Input((3,)), ncls(2)]).save(path)
+        entry["numkeras_layer"] = _config_json(path)["config"]["layers"][1]
+        loaded = keras.saving.load_model(path, custom_objects={} if registered else {"Scale": kcls})
+        entry["keras_loads_numkeras"] = type(loaded.layers[0]) is kcls
+        out["registered" if registered else "unregistered"] = entry
+    path.unlink()
+    return out
+
+
+def write_files():
+    import keras  # here, not at the top: tests/saving imports this file's model builders
+
     record = {"keras_version": keras.__version__, "cases": {}}
     for name, build in CASES.items():
         x = inputs(name)
@@ -127,9 +269,7 @@ def main():
             np.asarray(w, "float64").tolist() for w in from_keras_file.get_weights()
         ]
     (OUT / "saving.json").write_text(json.dumps(record))
-    for p in sorted(OUT.iterdir()):
-        print(p.name, p.stat().st_size)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ("files", "compiled"))

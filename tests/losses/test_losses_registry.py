@@ -234,3 +234,35 @@ def test_overriding_call_on_a_builtin_loss_is_respected():
             return 2 * losses.mean_squared_error(y_true, y_pred)
 
     assert float(Doubled()([[0.0]], [[1.0]])) == 2.0
+
+
+def test_users_losses_serialize_as_keras_names_them_and_load_only_when_supplied():
+    class Cubed(losses.Loss):
+        def call(self, y_true, y_pred):
+            return ((y_pred - y_true) ** 3).mean(axis=-1)
+
+    def cubed_error(y_true, y_pred):
+        return ((y_pred - y_true) ** 3).mean(axis=-1)
+
+    Cubed.__module__ = "__main__"  # a user's script: Keras writes no module for it
+    config = losses.serialize(Cubed(reduction="sum"))
+    assert [config[k] for k in ("module", "class_name", "registered_name")] == [
+        None,
+        "Cubed",
+        "Cubed",
+    ]
+    # Keras 3 writes every function so, its module included: the name is all a loader uses
+    assert losses.serialize(cubed_error) == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "cubed_error",
+        "registered_name": "function",
+    }
+    again = losses.deserialize(config, custom_objects={"Cubed": Cubed})
+    assert type(again) is Cubed and again.reduction == "sum"
+    fn_config = losses.serialize(cubed_error)
+    assert losses.deserialize(fn_config, {"cubed_error": cubed_error}, as_function=True) is (
+        cubed_error
+    )
+    with pytest.raises(ConfigError, match="custom_objects"):
+        losses.deserialize(config)

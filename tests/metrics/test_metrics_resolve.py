@@ -77,3 +77,24 @@ def test_other_identifiers():
     assert m([[1.0], [0.0]], [[0.9], [0.9]]) == 0.5
     wrapped = metrics.resolve(metrics.binary_accuracy, None, (2, 1), (2, 1))
     assert wrapped.name == "binary_accuracy"
+
+
+def test_serialize_keeps_a_metrics_settings_and_a_function_stays_a_function():
+    """As Keras's compile_config: objects in full, functions by name (Keras 3.15's output)."""
+    config = metrics.serialize(metrics.BinaryAccuracy(threshold=0.0))
+    assert config == {
+        "module": "keras.metrics",
+        "class_name": "BinaryAccuracy",
+        "config": {"name": "binary_accuracy", "dtype": "float32", "threshold": 0.0},
+        "registered_name": None,
+    }
+    assert metrics.deserialize(config).threshold == 0.0
+    fn_config = metrics.serialize(metrics.binary_accuracy)
+    assert fn_config == {
+        "module": "builtins",
+        "class_name": "function",
+        "config": "binary_accuracy",
+        "registered_name": "function",
+    }
+    assert metrics.deserialize(fn_config, as_function=True) is metrics.binary_accuracy
+    assert metrics.deserialize(fn_config).name == "binary_accuracy"  # wrapped, as before
