@@ -465,6 +465,24 @@ class Trainer:
         values = [logs[k] for k in self.metrics_names if k in logs]
         return values[0] if len(values) == 1 else values  # one value alone is a scalar
 
+    def get_metrics_result(self) -> dict:
+        """The current loss and metric values by name (Keras 3's `get_metrics_result`)."""
+        return self._logs()
+
+    def get_compile_config(self) -> dict | None:
+        """What `compile` was given, serialized as Keras saves it; None if not compiled."""
+        from numkeras.models.config import compile_config
+
+        return compile_config(self) if getattr(self, "compiled", False) else None
+
+    def compile_from_config(self, config: dict) -> None:
+        """`compile` with the arguments of a `get_compile_config()` (Keras 3's method)."""
+        from numkeras import optimizers
+        from numkeras.models.config import compile_args_from_config
+
+        args = compile_args_from_config(config)
+        self.compile(optimizer=optimizers.get(config["optimizer"]), **args)
+
     # -- public training API ---------------------------------------------------------------
     def train_on_batch(
         self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False

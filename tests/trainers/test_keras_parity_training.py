@@ -108,3 +108,23 @@ def test_logged_values_are_float32_results_as_in_keras():
     logs = model.evaluate(x, np.ones((10, 1)), verbose=0, return_dict=True)
     assert logs["accuracy"] == 0.699999988079071  # float32(0.7), Keras's value
     assert logs["loss"] == float(np.float32(logs["loss"]))
+
+
+def test_compile_config_metrics_result_and_compile_from_config():
+    from numkeras import losses, metrics
+
+    model = regressor()
+    assert model.get_compile_config() is None
+    model.compile(
+        optimizer="adam",
+        loss=losses.Huber(delta=0.5),
+        metrics=[metrics.MeanAbsoluteError(name="my_mae")],
+    )
+    config = model.get_compile_config()
+    twin = regressor()
+    twin.compile_from_config(config)
+    assert twin.get_compile_config() == config
+    twin.set_weights(model.get_weights())
+    model.evaluate(X, Y, verbose=0)
+    assert sorted(model.get_metrics_result()) == ["loss", "my_mae"]
+    assert twin.evaluate(X, Y, verbose=0, return_dict=True) == model.get_metrics_result()
