@@ -248,6 +248,14 @@ def _maximum(a, b):
     return a if a >= b or a != a else b
 
 
+def _clip_slope(v, lo, hi, grad, zero):
+    # losses/crossentropy.py _through_clip: `grad` inside (lo, hi), half at a bound (JAX's
+    # tie rule for the clip's maximum / minimum), zero outside
+    if v > lo and v < hi:
+        return grad
+    return grad * _HALF if v == lo or v == hi else zero
+
+
 def _clip(v, lo, hi):
     # np.minimum(np.maximum(v, lo), hi) (np.clip) for bounds that are not NaN: NaN stays
     v = lo if v < lo else v
@@ -614,12 +622,12 @@ def _sparse_ce_probs(x, labels, lo, hi, s, q, qc):
 
 
 def _sparse_ce_probs_grad(labels, g, s, q, qc, lo, hi, zero, one, out):
-    # losses/crossentropy.py, its vjp: dq = where(lo < q < hi, -g / qc, 0);
+    # losses/crossentropy.py, its vjp: dq = -g / qc through the clip (_clip_slope);
     # out = (dq / s) * (one_hot - q)
     rows, cols = out.shape
     for r in range(rows):
         qr = q[r]
-        dq = -g[r] / qc[r] if qr > lo and qr < hi else zero
+        dq = _clip_slope(qr, lo, hi, -g[r] / qc[r], zero)
         d = dq / s[r]
         t = labels[r]
         orow = out[r]
@@ -688,15 +696,15 @@ def _cce_values(y, logp, prod, values):
 
 
 def _cce_probs_grad(y, g, s, q, qc, lo, hi, zero, prod, out):
-    # losses/crossentropy.py, its vjp on probabilities: dq = where(lo < q < hi,
-    # -g * y / qc, 0); out = (dq - (dq * q).sum(-1)) / s
+    # losses/crossentropy.py, its vjp on probabilities: dq = -g * y / qc through the clip
+    # (_clip_slope); out = (dq - (dq * q).sum(-1)) / s
     rows, cols = out.shape
     for r in range(rows):
         neg_g = -g[r]
         yr, qr, cr, orow = y[r], q[r], qc[r], out[r]
         for c in range(cols):
             v = qr[c]
-            d = neg_g * yr[c] / cr[c] if v > lo and v < hi else zero
+            d = _clip_slope(v, lo, hi, neg_g * yr[c] / cr[c], zero)
             orow[c] = d
             prod[c] = d * v
         t = _row_sum(prod, 0, cols)
@@ -761,7 +769,7 @@ def _bce_values(y, logs, one, n, elem, values):
 
 
 def _bce_grad(x, y, pq, g, n, lo, hi, one, zero, out):
-    # ... its vjp: where(lo < x < hi, (g / n)[:, None] * ((1 - y) / (1 - p) - y / p), 0)
+    # ... its vjp: (g / n)[:, None] * ((1 - y) / (1 - p) - y / p) through the clip (_clip_slope)
     rows, cols = x.shape
     for r in range(rows):
         xr, yr, pr, nr, orow = x[r], y[r], pq[0, r], pq[1, r], out[r]
@@ -769,7 +777,7 @@ def _bce_grad(x, y, pq, g, n, lo, hi, one, zero, out):
         for c in range(cols):
             v, t = xr[c], yr[c]
             d = (one - t) / nr[c] - t / pr[c]
-            orow[c] = gn * d if v > lo and v < hi else zero
+            orow[c] = _clip_slope(v, lo, hi, gn * d, zero)
 
 
 # tanh(x) = x * P(x^2) / Q(x^2) on [-7.9053, 7.9053]: the rational approximation XLA (and
@@ -967,7 +975,7 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
 
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
 _HELPERS = (
-    *("_decayed", "_moments", "_maximum", "_clip"),
+    *("_decayed", "_moments", "_maximum", "_clip", "_clip_slope"),
     *("_block_sum", "_row_sum", "_bad_labels", "_tanh_constants", "_tanh_of"),
 )
 

@@ -1,9 +1,9 @@
 """Cross-entropy losses: binary, categorical (one-hot) and sparse categorical (labels).
 
 Formulas, clipping and label smoothing follow Keras 3 (JAX backend) exactly: probabilities
-are clipped to `[epsilon, 1 - epsilon]` (gradient 0 where clipped), categorical
-probabilities are first renormalised to sum to 1, and the `from_logits` forms use stable
-log-sigmoid / log-softmax.
+are clipped to `[epsilon, 1 - epsilon]` (gradient 0 where clipped, half at a bound, as JAX),
+categorical probabilities are first renormalised to sum to 1, and the `from_logits` forms
+use stable log-sigmoid / log-softmax.
 
 >>> import numpy as np
 >>> bce = BinaryCrossentropy()
@@ -35,6 +35,16 @@ def _clip(x, lo, hi):
     losses run once per training step, where each wrapper layer is a noticeable cost."""
     xp = backend.xp
     return xp.minimum(xp.maximum(x, lo), hi)
+
+
+def _through_clip(x, lo, hi, grad):
+    """`grad` (w.r.t. `clip(x, lo, hi)`) carried back to `x` as JAX, Keras 3's reference
+    backend, differentiates the clip: whole inside, none outside, and half at a bound (its
+    maximum / minimum split a tie), which a saturated sigmoid reaches exactly."""
+    xp = backend.xp
+    inside = (x > lo) & (x < hi)
+    half = xp.where((x == lo) | (x == hi), grad * x.dtype.type(0.5), 0)
+    return xp.where(inside, grad, half)
 
 
 def _log_softmax(x, axis: int):
@@ -266,9 +276,8 @@ class BinaryCrossentropy(_BinaryTargets, Loss):
                     args = (x, y, fast[0], g, t(n), lo[()], hi[()], t(1), t(0), out)
                     if fused.run("bce_grad", *args) is not None:
                         return out
-                inside = (x > lo) & (x < hi)  # clipped entries get no gradient, as in Keras
                 d = (1 - y) / not_p - y / p
-                grad = xp.where(inside, xp.expand_dims(g / n, axis) * d, 0)
+                grad = _through_clip(x, lo, hi, xp.expand_dims(g / n, axis) * d)
                 return grad.astype(x.dtype, copy=False)
 
             if fast is not None:
@@ -355,8 +364,7 @@ class CategoricalCrossentropy(_OneHotTargets, Loss):
                     args = (y, g, s.reshape(-1), q, qc, lo[()], hi[()], x.dtype.type(0), prod)
                     if fused.run("cce_probs_grad", *args, out) is not None:
                         return out
-                inside = (q > lo) & (q < hi)
-                dq = xp.where(inside, -xp.expand_dims(g, axis) * y / qc, 0).astype(x.dtype)
+                dq = _through_clip(q, lo, hi, -xp.expand_dims(g, axis) * y / qc).astype(x.dtype)
                 return (dq - xp.sum(dq * q, axis=axis, keepdims=True)) / s
 
         if fast is not None:
@@ -547,8 +555,7 @@ class SparseCategoricalCrossentropy(Loss):
                     args = (labels, g, *terms, lo[()], hi[()], zero, one, out)
                     if fused.run("sparse_ce_probs_grad", *args) is not None:
                         return out
-                inside = (q_t > lo) & (q_t < hi)
-                dq_t = xp.where(inside, -g[..., None] / qc_t, 0).astype(x.dtype)
+                dq_t = _through_clip(q_t, lo, hi, -g[..., None] / qc_t).astype(x.dtype)
                 # d q_t / d x_j = (onehot_j - q_t) / s
                 return (dq_t / s) * (_one_hot_like(idx, x) - q_t)
 

@@ -4,8 +4,9 @@ A focal factor `(1 - p_t) ** gamma` down-weights the examples already predicted 
 formulas follow Keras 3's `binary_focal_crossentropy` / `categorical_focal_crossentropy`
 exactly, including where they clip: probabilities (after a sigmoid or softmax for
 `from_logits=True`) are clipped to `[epsilon, 1 - epsilon]` inside the log (gradient 0
-there); the binary focal factor uses the unclipped probability, the categorical one the
-clipped. `gamma=0` with `alpha=1` gives plain cross-entropy on probabilities.
+there, half at a bound, as JAX differentiates the clip); the binary focal factor uses the
+unclipped probability, the categorical one the clipped. `gamma=0` with `alpha=1` gives
+plain cross-entropy on probabilities.
 
 >>> loss = BinaryFocalCrossentropy(gamma=2.0)
 >>> round(float(loss([[0.0, 1.0], [0.0, 0.0]], [[0.6, 0.4], [0.4, 0.6]])), 4)
@@ -28,6 +29,7 @@ from numkeras.losses.crossentropy import (
     _clip,
     _clip_bounds,
     _OneHotTargets,
+    _through_clip,
     _warn_single_class,
 )
 from numkeras.losses.loss import Loss
@@ -105,8 +107,8 @@ class BinaryFocalCrossentropy(_BinaryTargets, Loss):
         n = x.shape[axis]
 
         def vjp(g):
-            inside = (p > lo) & (p < hi)  # clipped in the log: no gradient from it
-            dbce = xp.where(inside, (1 - y) / (1 - pc) - y / pc, 0)
+            # clipped in the log: no gradient from it (half at a bound, as JAX)
+            dbce = _through_clip(p, lo, hi, (1 - y) / (1 - pc) - y / pc)
             # d(1 - p_t)/dp = 1 - 2y
             dp = focal_slope * (1 - 2 * y) * bce + focal * dbce
             if weight is not None:
@@ -190,9 +192,8 @@ class CategoricalFocalCrossentropy(_OneHotTargets, Loss):
         values = (focal * alpha * cce).sum(axis=axis)
 
         def vjp(g):
-            inside = (q > lo) & (q < hi)
             dqc = alpha * (focal * (-y / qc) - focal_slope * cce)
-            dq = xp.where(inside, xp.expand_dims(g, axis) * dqc, 0).astype(x.dtype)
+            dq = _through_clip(q, lo, hi, xp.expand_dims(g, axis) * dqc).astype(x.dtype)
             # through the renormalisation q = p / sum(p)
             dp = (dq - xp.sum(dq * q, axis=axis, keepdims=True)) / s
             if self.from_logits:  # through the softmax

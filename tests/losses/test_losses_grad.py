@@ -131,6 +131,34 @@ def test_cce_gradient_is_zero_where_normalised_probabilities_are_clipped():
     assert np.all(grad == 0)
 
 
+@pytest.mark.parametrize("fused_on", [True, False])
+def test_a_probability_exactly_on_a_clip_bound_gets_half_the_gradient_as_in_jax(fused_on):
+    # a saturated sigmoid lands exactly on 1 - 1e-7 (float32 0.99999988); JAX's clip passes
+    # half the gradient there (its maximum / minimum split a tie), Keras 3's reference
+    from numkeras.backend import fused
+
+    lo, hi = np.float32(1e-7), np.float32(1) - np.float32(1e-7)
+    state = fused.is_enabled()
+    fused.set_enabled(fused_on)
+    try:
+        y = np.array([[1.0, 0.0, 1.0]], "float32")
+        p = np.array([[hi, lo, 0.5]], "float32")
+        _, g = losses.BinaryCrossentropy().value_and_grad(y, p)
+        full = ((1 - y) / (1 - p) - y / p) / np.float32(3)
+        np.testing.assert_array_equal(g, full * np.array([[0.5, 0.5, 1.0]], "float32"))
+        # categorical and sparse: the target's normalised probability exactly at lo
+        probs = np.array([[lo, np.float32(1) - lo]], "float32")
+        _, g_cce = losses.CategoricalCrossentropy().value_and_grad(np.eye(2, dtype="f")[:1], probs)
+        _, g_sparse = losses.SparseCategoricalCrossentropy().value_and_grad(np.array([0]), probs)
+        s = probs.sum()
+        dq = np.float32(-1) / lo * np.float32(0.5)
+        want = np.array([[dq * (1 - lo) / s, -dq * lo / s]], "float32")
+        np.testing.assert_allclose(g_cce, want, rtol=1e-6)
+        np.testing.assert_allclose(g_sparse, want, rtol=1e-6)
+    finally:
+        fused.set_enabled(state)
+
+
 def test_logit_forms_are_stable_for_huge_logits():
     y = np.array([[1.0], [0.0]], "float32")
     x = np.array([[-200.0], [300.0]], "float32")
