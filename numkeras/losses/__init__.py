@@ -62,7 +62,7 @@ from numkeras.losses.resolve import (
     resolve,
 )
 from numkeras.losses.wrapper import LossFunctionWrapper
-from numkeras.utils.naming import to_snake_case, unknown_name_message
+from numkeras.utils.naming import unknown_name_message
 from numkeras.utils.serialization import function_config
 
 # function form -> class giving its checks and gradient
@@ -162,13 +162,7 @@ def _from_name(name: str) -> Loss:
         return _FUNCTION_TO_CLASS[fn](name=name)
     if name.lower() in ("crossentropy", "ce"):
         return ShapeDependentCrossentropy(name=name)
-    if to_snake_case(name) in _KERAS_ONLY:
-        listed = sorted(n for n in _valid_names() if n == n.lower())
-        raise ConfigError(
-            f"Loss {name!r} exists in Keras but is not implemented in numkeras. Available "
-            f"losses: {', '.join(listed)}."
-        )
-    raise ConfigError(unknown_name_message("loss", name, _valid_names()))
+    raise ConfigError(unknown_name_message("loss", name, _valid_names(), _KERAS_ONLY))
 
 
 def serialize(loss) -> dict | str:
@@ -239,7 +233,7 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
     cls = registry.find(custom_objects, config.get("registered_name"), class_name)
     cls = cls or _CLASSES.get(class_name)
     if cls is None:
-        message = unknown_name_message("loss class", class_name, _CLASSES)
+        message = unknown_name_message("loss class", class_name, _CLASSES, _KERAS_ONLY)
         raise ConfigError(message + registry.supply_hint(class_name))
     with registry.supplying(custom_objects):  # e.g. a LossFunctionWrapper's own function
         return cls.from_config(dict(inner))

@@ -132,6 +132,19 @@ _METRIC_FUNCTIONS = {
 }
 
 
+# Keras 3 metrics numkeras does not implement (snake_case of their names, as
+# to_snake_case spells the class names): the error says so, rather than guess at a typo
+_KERAS_ONLY = frozenset(
+    {
+        *("f1_score", "f_beta_score", "fbeta_score", "r2_score", "pearson_correlation"),
+        *("concordance_correlation", "precision_at_recall", "recall_at_precision"),
+        *("sensitivity_at_specificity", "specificity_at_sensitivity"),
+        *("io_u", "iou", "binary_io_u", "binary_iou", "mean_io_u", "mean_iou"),
+        *("one_hot_io_u", "one_hot_iou", "one_hot_mean_io_u", "one_hot_mean_iou"),
+    }
+)
+
+
 def get(identifier) -> Metric | None:
     """A `Metric` from a name, alias, class, instance, function or config dict.
 
@@ -163,7 +176,9 @@ def get(identifier) -> Metric | None:
                     "y_pred_shape))."
                 )
             valid = [n for n in _NAMES if n not in ("MeanMetricWrapper", "mean_metric_wrapper")]
-            raise ConfigError(unknown_name_message("metric", identifier, [*valid, "acc"]))
+            raise ConfigError(
+                unknown_name_message("metric", identifier, [*valid, "acc"], _KERAS_ONLY)
+            )
         return cls()
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
         return identifier()
@@ -220,7 +235,7 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
     cls = registry.find(custom_objects, config.get("registered_name"), config["class_name"])
     cls = cls or _CLASSES.get(config["class_name"])
     if cls is None:
-        message = unknown_name_message("metric class", config["class_name"], _CLASSES)
+        message = unknown_name_message("metric class", config["class_name"], _CLASSES, _KERAS_ONLY)
         raise ConfigError(message + registry.supply_hint(config["class_name"]))
     with registry.supplying(custom_objects):  # e.g. a MeanMetricWrapper's own function
         return cls.from_config(dict(config.get("config") or {}))

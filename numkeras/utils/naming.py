@@ -36,19 +36,29 @@ def reset_uids() -> None:
     _uids.clear()
 
 
-def unknown_name_message(kind: str, identifier: str, valid) -> str:
+def unknown_name_message(kind: str, identifier: str, valid, keras_only=()) -> str:
     """'Unknown loss: 'mse2'. Did you mean 'mse'? Valid names: ...'.
 
     The closest match is searched among all `valid` names; the listing shows the snake_case
-    ones (class names such as 'MeanSquaredError' also work and are mentioned once).
+    ones (class names such as 'MeanSquaredError' also work and are mentioned once). A name
+    in `keras_only` (snake_case names of what Keras has and numkeras lacks) is said to be
+    that, rather than guessed at as a typo.
+
+    >>> unknown_name_message("loss", "Dice", ["mse"], keras_only=("dice",))
+    "Loss 'Dice' exists in Keras but is not implemented in numkeras. Valid names: mse."
     """
     valid = sorted(set(valid), key=str.lower)
+    listed = [v for v in valid if v == v.lower()] or valid
+    if to_snake_case(identifier) in keras_only or identifier.lower() in keras_only:
+        return (
+            f"{kind[:1].upper()}{kind[1:]} {identifier!r} exists in Keras but is not "
+            f"implemented in numkeras. Valid names: {', '.join(listed)}."
+        )
     close = difflib.get_close_matches(identifier, valid, n=1, cutoff=0.5)
     if not close:  # case-insensitive second chance ('Mse' -> 'mse')
         lowered = {v.lower(): v for v in valid}
         close = [lowered[m] for m in difflib.get_close_matches(identifier.lower(), lowered, n=1)]
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    listed = [v for v in valid if v == v.lower()] or valid
     classes = [v for v in valid if v[:1].isupper() and not v.isupper()]
     also = f" (or a class name such as {classes[0]!r})" if classes and listed is not valid else ""
     return f"Unknown {kind}: {identifier!r}.{hint} Valid names: {', '.join(listed)}{also}."

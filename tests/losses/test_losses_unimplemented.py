@@ -13,3 +13,17 @@ def test_keras_only_loss_says_not_implemented(name):
     with pytest.raises(ConfigError, match="exists in Keras but is not implemented") as err:
         losses.get(name)
     assert "Did you mean" not in str(err.value) and "binary_crossentropy" in str(err.value)
+
+
+def test_keras_only_classes_in_a_saved_config_say_so_too():
+    from numkeras import metrics
+
+    with pytest.raises(ConfigError, match="Loss class 'Dice' exists in Keras"):
+        losses.deserialize({"class_name": "Dice", "config": {}})
+    for identifier in ("F1Score", "r2_score", "MeanIoU"):
+        with pytest.raises(ConfigError, match="exists in Keras but is not implemented"):
+            metrics.get(identifier)
+    with pytest.raises(ConfigError, match="Metric class 'R2Score' exists in Keras"):
+        metrics.deserialize({"class_name": "R2Score", "config": {}})
+    with pytest.raises(ConfigError, match="Did you mean 'mse'"):
+        metrics.get("mse2")  # a typo is still a typo
