@@ -446,7 +446,11 @@ class Trainer:
                     if s is not None:
                         logs[f"{name}_loss"] = rounded(s / self._loss_count)
         for _, _, label, m in self._compiled_metrics or []:
-            logs[label] = rounded(m.result())
+            result = m.result()
+            if isinstance(result, dict):  # a metric may report several values (Keras)
+                logs.update({k: rounded(v) for k, v in result.items()})
+            else:
+                logs[label] = rounded(result)
         return dict(sorted(logs.items()))
 
     @property
@@ -462,7 +466,9 @@ class Trainer:
             return logs
         if not self._compiled_metrics and len(self._loss_fns) == 1:
             return logs.get("loss", 0.0)
-        values = [logs[k] for k in self.metrics_names if k in logs]
+        names = self.metrics_names
+        values = [logs[k] for k in names if k in logs]
+        values += [logs[k] for k in sorted(logs) if k not in names]  # e.g. a dict result's
         return values[0] if len(values) == 1 else values  # one value alone is a scalar
 
     def get_metrics_result(self) -> dict:

@@ -128,3 +128,29 @@ def test_compile_config_metrics_result_and_compile_from_config():
     model.evaluate(X, Y, verbose=0)
     assert sorted(model.get_metrics_result()) == ["loss", "my_mae"]
     assert twin.evaluate(X, Y, verbose=0, return_dict=True) == model.get_metrics_result()
+
+
+def test_a_metric_whose_result_is_a_dict_logs_each_entry():
+    from numkeras.metrics import Metric
+
+    class Extremes(Metric):
+        def __init__(self, name="extremes", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.lo = self.add_variable(shape=(), initializer="zeros", name="lo")
+            self.hi = self.add_variable(shape=(), initializer="zeros", name="hi")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.lo.assign(np.minimum(self.lo.numpy(), np.min(y_pred)))
+            self.hi.assign(np.maximum(self.hi.numpy(), np.max(y_pred)))
+
+        def result(self):
+            return {"pred_min": self.lo.numpy(), "pred_max": self.hi.numpy()}
+
+    model = regressor()
+    model.compile(optimizer="sgd", loss="mse", metrics=[Extremes()])
+    logs = model.evaluate(X, Y, verbose=0, return_dict=True)
+    pred = model.predict(X, verbose=0)
+    assert sorted(logs) == ["loss", "pred_max", "pred_min"]
+    assert logs["pred_min"] == pytest.approx(min(0.0, pred.min()), rel=1e-6)
+    assert len(model.evaluate(X, Y, verbose=0)) == 3
+    assert sorted(model.fit(X, Y, epochs=1, verbose=0).history) == ["loss", "pred_max", "pred_min"]
