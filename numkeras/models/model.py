@@ -642,6 +642,7 @@ class Model(Trainer, Layer):
             print_fn=print_fn,
             expand_nested=expand_nested,
             show_trainable=show_trainable,
+            layer_range=layer_range,
         )
 
     def explain(self, x, print_fn=None) -> str:

@@ -35,28 +35,65 @@ def _shape_text(layer, node) -> str:
     return format_shape(outs[0]) if len(outs) == 1 else ", ".join(map(format_shape, outs))
 
 
-def _rows(model):
-    """(name-and-type, output shape, params, connected-to) for each layer."""
+def _rows(model, expand_nested: bool = False, depth: int = 0):
+    """(name-and-type, output shape, params, connected-to, trainable) for each layer; with
+    `expand_nested`, a nested model's layers follow its row, indented as Keras does."""
     from numkeras.layers.input_layer import InputLayer
+    from numkeras.models.model import Model
 
     rows = []
-    show_inputs = type(model).__name__ != "Sequential" and not hasattr(model, "_stack")
+    show_inputs = depth == 0 and not hasattr(model, "_stack")  # Sequential hides its Input
     for layer in model.layers:
         if isinstance(layer, InputLayer) and not show_inputs:
             continue
         node = _node_in(model, layer)
-        params = str(layer.count_params()) if layer.built else "0 (unbuilt)"
-        if layer.built:
-            params = f"{int(params):,}"
+        params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
         connected = ""
         if node is not None and node.inputs:
             connected = ", ".join(f"{t.node.layer.name}[0][{t.index}]" for t in node.inputs)
         elif node is not None:
             connected = "-"
-        rows.append(
-            (f"{layer.name} ({type(layer).__name__})", _shape_text(layer, node), params, connected)
-        )
+        trainable = "-" if not layer.weights else ("Y" if layer.trainable else "N")
+        name = f"{'   ' * depth}{'└ ' if depth else ''}{layer.name} ({type(layer).__name__})"
+        rows.append((name, _shape_text(layer, node), params, connected, trainable))
+        if expand_nested and isinstance(layer, Model) and layer._graph_ready:
+            rows.extend(_rows(layer, expand_nested, depth + 1))
     return rows
+
+
+def _in_range(rows: list, layer_range) -> list:
+    """Keras's `layer_range=[first, last]`: the rows from the first layer whose name matches
+    `first` to the first after it matching `last` (regular expressions, both inclusive)."""
+    import re
+
+    if layer_range is None:
+        return rows
+    if len(layer_range) != 2:
+        raise ValueError(
+            f"layer_range must be a list or tuple of 2 strings, received {layer_range!r}."
+        )
+    names = [row[0].split(" (")[0] for row in rows]
+    first = next((i for i, n in enumerate(names) if re.match(layer_range[0], n)), None)
+    if first is None:
+        raise ValueError(f"No layer name matches layer_range[0]={layer_range[0]!r}: {names}.")
+    last = next((i for i in range(first, len(names)) if re.match(layer_range[1], names[i])), None)
+    if last is None:
+        raise ValueError(f"No layer name matches layer_range[1]={layer_range[1]!r}: {names}.")
+    return rows[first : last + 1]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Rich's word wrap, as Keras's table prints cells: words fill lines of `width`; a word
+    too long for a line is cut with an ellipsis."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if len(word) > width:
+            word = word[: width - 1] + "…"
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _node_in(model, layer):
@@ -83,36 +120,66 @@ def _is_chain(model) -> bool:
     )
 
 
+# Keras's column widths as they print on an 80-column console (rich shrinks the table to
+# fit): (a plain chain of layers?, a Trainable column?) -> widths, padding included
+_WIDTHS = {
+    (True, False): [33, 24, 15],
+    (False, False): [31, 22, 13, 22],
+    (True, True): [29, 23, 12, 7],
+    (False, True): [19, 17, 11, 16, 7],
+}
+
+
 def print_summary(
-    model, line_length=None, print_fn=None, expand_nested=False, show_trainable=False
+    model,
+    line_length=None,
+    print_fn=None,
+    expand_nested=False,
+    show_trainable=False,
+    layer_range=None,
 ) -> None:
     print_fn = print_fn or print
     chain = _is_chain(model)
     headers = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
-    widths = [33, 24, 15] if chain else [31, 22, 13, 22]
+    keep = [0, 1, 2] if chain else [0, 1, 2, 3]
+    if show_trainable:
+        headers.append("Trainable")
+        keep.append(4)
+    widths = list(_WIDTHS[(chain, bool(show_trainable))])
     if line_length:
         scale = line_length / (sum(widths) + len(widths) + 1)
         widths = [max(8, int(w * scale)) for w in widths]
-    rows = _rows(model)
+    rows = [[row[k] for k in keep] for row in _in_range(_rows(model, expand_nested), layer_range)]
+    right = {2}  # Param # is right-aligned, Trainable centred
+    center = {len(headers) - 1} if show_trainable else set()
 
-    def line(left, mid, right, fill):
-        return left + mid.join(fill * w for w in widths) + right
+    def line(left, mid, right_end, fill):
+        return left + mid.join(fill * w for w in widths) + right_end
 
-    def cells(values, sep, align_right=(2,)):
+    def cells(values, sep):
+        wrapped = [_wrap(str(v), w - 2) for v, w in zip(values, widths)]
         out = []
-        for i, (v, w) in enumerate(zip(values, widths)):
-            text = f" {v} "
-            out.append(text.rjust(w) if i in align_right else text.ljust(w))
-        return sep + sep.join(out) + sep
+        for k in range(max(len(c) for c in wrapped)):
+            parts = []
+            for i, (c, w) in enumerate(zip(wrapped, widths)):
+                text = c[k] if k < len(c) else ""
+                if i in right:
+                    parts.append(f" {text} ".rjust(w))
+                elif i in center:
+                    parts.append(f" {text.center(w - 2)} ")
+                else:
+                    parts.append(f" {text} ".ljust(w))
+            out.append(sep + sep.join(parts) + sep)
+        return out
 
     lines = [
         f'Model: "{model.name}"',
         line("┏", "┳", "┓", "━"),
-        cells(headers, "┃"),
+        *cells(headers, "┃"),
         line("┡", "╇", "┩", "━"),
     ]
     for i, row in enumerate(rows):
-        lines.append(cells(row[: len(widths)], "│"))
+        lines.extend(cells(row, "│"))
         lines.append(line("├", "┼", "┤", "─") if i < len(rows) - 1 else line("└", "┴", "┘", "─"))
     if not rows:
         lines.append(line("└", "┴", "┘", "─"))

@@ -1,6 +1,8 @@
 import warnings
 
-from numkeras.layers import Dense, Dropout, Input, LeakyReLU
+import pytest
+
+from numkeras.layers import BatchNormalization, Dense, Dropout, Input, LeakyReLU
 from numkeras.models import Model, Sequential
 
 
@@ -61,3 +63,43 @@ def test_functional_summary_has_connections():
 def test_unbuilt_sequential_summary():
     out = lines(Sequential([Dense(3)], name="u"))
     assert any("?" in ln and "unbuilt" in ln for ln in out)
+
+
+def _gan():
+    g = Sequential(
+        [Input((3,)), Dense(4, name="g_dense"), BatchNormalization(name="g_bn")], name="G"
+    )
+    d = Sequential([Input((4,)), Dense(1, name="d_dense")], name="D")
+    z = Input((3,), name="z")
+    return Model(z, d(g(z)), name="gan"), d
+
+
+def test_summary_options_print_what_keras_prints():
+    # the rows and cells Keras 3.15 prints for this model (names fixed so they match)
+    gan, d = _gan()
+    out = []
+    gan.summary(print_fn=out.append, expand_nested=True, show_trainable=True)
+    assert out[2] == "┃ Layer (type)                ┃ Output Shape          ┃    Param # ┃ Trai… ┃"
+    assert "│    └ g_dense (Dense)        │ (None, 4)             │         16 │   Y   │" in out
+    assert "│    └ g_bn                   │ (None, 4)             │         16 │   Y   │" in out
+    assert "│ (BatchNormalization)        │                       │            │       │" in out
+    assert "│ z (InputLayer)              │ (None, 3)             │          0 │   -   │" in out
+    d.trainable = False
+    out = []
+    gan.summary(print_fn=out.append, show_trainable=True)
+    assert "│ D (Sequential)              │ (None, 1)             │          5 │   N   │" in out
+    assert not any("└" in line and "g_dense" in line for line in out)
+    out = []
+    gan.summary(print_fn=out.append, layer_range=["G", "D"])
+    rows = [line for line in out if line.startswith("│")]
+    assert [r.split()[1] for r in rows] == ["G", "D"]
+    with pytest.raises(ValueError, match="No layer name matches"):
+        gan.summary(print_fn=out.append, layer_range=["nothing", "D"])
+
+
+def test_long_cells_wrap_and_cut_as_rich_does():
+    out = []
+    long_name = "averyveryverylongnamedlayer_for_wrapping_test"
+    Sequential([Input((3,)), Dense(2, name=long_name)]).summary(print_fn=out.append)
+    assert any(line.startswith("│ averyveryverylongnamedlayer_fo… │") for line in out)
+    assert any(line.startswith("│ (Dense) ") for line in out)
