@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from numkeras.models.cloning import clone_model
 from numkeras.models.model import Model
 from numkeras.models.sequential import Sequential
 
@@ -32,4 +33,11 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
-__all__ = ["Model", "Sequential", "load_model", "model_from_config", "model_from_json"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_config",
+    "model_from_json",
+]

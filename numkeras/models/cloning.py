@@ -1,0 +1,121 @@
+"""`clone_model`: the same architecture with new layers (and so new, freshly initialized
+weights), as Keras's `keras.models.clone_model`.
+
+>>> from numkeras.models import Sequential
+>>> from numkeras.layers import Input, Dense
+>>> model = Sequential([Input(shape=(3,)), Dense(2, name="d")], name="m")
+>>> twin = clone_model(model)
+>>> twin.name, twin.layers[0].name, twin.layers[0] is model.layers[0]
+('m', 'd', False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from numkeras.errors import ConfigError
+
+
+def _from_config(layer):
+    return type(layer).from_config(layer.get_config())
+
+
+def clone_model(
+    model,
+    input_tensors=None,
+    clone_function: Callable | None = None,
+    call_function: Callable | None = None,
+    recursive: bool = False,
+    **kwargs,
+):
+    """A copy of `model`'s architecture: each layer replaced by `clone_function(layer)`
+    (default: a new layer from its config, keeping its name), wired as the original.
+
+    `input_tensors` (functional models and Sequential) replace the model's `Input`s;
+    `call_function(layer, inputs)` replaces `layer(inputs)` when the graph is rebuilt;
+    `recursive=True` clones nested models layer by layer (else `clone_function` clones a
+    nested model whole). The clone is not compiled, and its weights are new: copy them
+    with `clone.set_weights(model.get_weights())` if you want them.
+    """
+    from numkeras.layers.input_layer import Input
+    from numkeras.models.model import Model
+    from numkeras.models.sequential import Sequential
+
+    if kwargs:
+        raise ConfigError(f"clone_model got unexpected arguments: {sorted(kwargs)}.")
+    if not isinstance(model, Model):
+        raise ConfigError(
+            f"clone_model expects a Sequential or functional Model, received {model!r}."
+        )
+    clone_function = clone_function or _from_config
+    call = call_function or (lambda layer, inputs: layer(inputs))
+
+    def clone_layer(layer):
+        if recursive and isinstance(layer, Model) and layer._graph_ready:
+            return clone_model(layer, None, clone_function, call_function, recursive)
+        return clone_function(layer)
+
+    if model._is_subclassed():
+        raise ConfigError(
+            f"Model '{model.name}' is a subclassed model: clone it by creating a new instance "
+            "of its class; clone_model clones Sequential and functional models."
+        )
+    if isinstance(model, Sequential):
+        layers = [clone_layer(layer) for layer in model.layers]
+        if input_tensors is None and model._input_layer is not None:
+            source = model._input_layer
+            input_tensors = Input(batch_shape=source.batch_shape, name=source.name)
+        if input_tensors is None:  # an unbuilt Sequential stays unbuilt
+            return Sequential(layers, name=model.name, trainable=model.trainable)
+        x = input_tensors[0] if isinstance(input_tensors, (list, tuple)) else input_tensors
+        clone = Sequential([x], name=model.name, trainable=model.trainable)
+        for layer in layers:
+            clone.add(layer)
+        return clone
+    if not model._graph_ready:
+        raise ConfigError(f"Model '{model.name}' has no graph to clone.")
+
+    new_inputs = _replacement_inputs(model, input_tensors, Input)
+    tensors = {id(old): new for old, new in zip(model._inputs_list, new_inputs)}
+    cloned: dict[int, object] = {}  # a shared layer is cloned once and shared again
+    for node in model._nodes:
+        layer = node.layer
+        if id(layer) not in cloned:
+            cloned[id(layer)] = clone_layer(layer)
+        args = [tensors[id(t)] for t in node.inputs]
+        out = call(cloned[id(layer)], args if node.is_multi_input else args[0])
+        outs = out if node.is_multi_output else [out]
+        for old, new in zip(node.outputs, outs):
+            tensors[id(old)] = new
+    return Model(
+        _restructure(model._input_struct, model._inputs_list, tensors),
+        _restructure(model._output_struct, model._outputs_list, tensors),
+        name=model.name,
+        trainable=model.trainable,
+    )
+
+
+def _replacement_inputs(model, input_tensors, make_input) -> list:
+    """New `Input`s like the model's own, or the caller's `input_tensors`, one per input."""
+    if input_tensors is None:
+        return [
+            make_input(batch_shape=t.node.layer.batch_shape, name=t.node.layer.name)
+            for t in model._inputs_list
+        ]
+    given = list(input_tensors) if isinstance(input_tensors, (list, tuple)) else [input_tensors]
+    if len(given) != len(model._inputs_list):
+        raise ConfigError(
+            f"Model '{model.name}' has {len(model._inputs_list)} input(s), but clone_model "
+            f"received {len(given)} input tensor(s)."
+        )
+    return given
+
+
+def _restructure(struct, flat: list, tensors: dict):
+    """`struct` (a tensor, list, tuple or dict of the model's tensors) with each tensor
+    replaced by its clone."""
+    if isinstance(struct, dict):
+        return {k: tensors[id(v)] for k, v in struct.items()}
+    if isinstance(struct, (list, tuple)):
+        return [tensors[id(t)] for t in struct]
+    return tensors[id(flat[0])]
