@@ -471,6 +471,20 @@ class Trainer:
         values += [logs[k] for k in sorted(logs) if k not in names]  # e.g. a dict result's
         return values[0] if len(values) == 1 else values  # one value alone is a scalar
 
+    def _callback_list(self, callbacks, verbose: int, steps, epochs: int = 1, **kwargs):
+        """The callbacks of one fit / evaluate / predict, with a progress bar if verbose."""
+        from numkeras.callbacks import CallbackList
+
+        return CallbackList(
+            callbacks,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=steps,
+            **kwargs,
+        )
+
     def get_metrics_result(self) -> dict:
         """The current loss and metric values by name (Keras 3's `get_metrics_result`)."""
         return self._logs()
@@ -594,8 +608,6 @@ class Trainer:
         PyDataset-like object) yielding `(x, y)` / `(x, y, sample_weight)` batches; a
         stream's batches are used as they come (no `batch_size`, no shuffling).
         """
-        from numkeras.callbacks import CallbackList
-
         stream = data_utils.is_batch_stream(x)
         if stream:
             if y is not None or sample_weight is not None or batch_size is not None:
@@ -635,15 +647,7 @@ class Trainer:
         verbose = _verbose(verbose)
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
-        callback_list = CallbackList(
-            callbacks,
-            add_history=True,
-            add_progbar=verbose != 0,
-            model=self,
-            verbose=verbose,
-            epochs=epochs,
-            steps=steps,
-        )
+        callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
         self.stop_training = False
         callback_list.on_train_begin()
         epoch_logs: dict = {}
@@ -724,8 +728,6 @@ class Trainer:
         """Loss (and metrics) over `x`, in batches of `batch_size` (default 32); or over the
         batches a stream yields (a generator or a PyDataset: `(x, y)` / `(x, y, w)`), up to
         `steps` of them."""
-        from numkeras.callbacks import CallbackList
-
         if data_utils.is_batch_stream(x):
             if y is not None or sample_weight is not None or batch_size is not None:
                 raise ValueError(
@@ -743,14 +745,7 @@ class Trainer:
             total_steps = batches if steps is None else min(steps, batches)
         self._assert_compiled("evaluate")
         verbose = _verbose(verbose)
-        callback_list = CallbackList(
-            callbacks,
-            add_progbar=verbose != 0,
-            model=self,
-            verbose=verbose,
-            epochs=1,
-            steps=total_steps,
-        )
+        callback_list = self._callback_list(callbacks, verbose, total_steps)
         callback_list.on_test_begin()
         logs = self._evaluate_prepared(
             xs, ys, sws, True, batch_size=batch_size, steps=steps, callback_list=callback_list
@@ -774,8 +769,6 @@ class Trainer:
         The output is allocated once and filled batch by batch; a large one reuses the
         memory of an earlier result that is no longer referenced (`backend/recycle.py`).
         """
-        from numkeras.callbacks import CallbackList
-
         if self._is_subclassed():
             return self._predict_subclassed(x, batch_size, steps)
         if data_utils.is_batch_stream(x):
@@ -799,14 +792,7 @@ class Trainer:
         verbose = _verbose(verbose)
         callback_list = None
         if verbose or callbacks:
-            callback_list = CallbackList(
-                callbacks,
-                add_progbar=verbose != 0,
-                model=self,
-                verbose=verbose,
-                epochs=1,
-                steps=batches,
-            )
+            callback_list = self._callback_list(callbacks, verbose, batches)
             callback_list.on_predict_begin()
         # large outputs reuse the memory of a dropped earlier result (backend/recycle.py)
         new = recycle.empty if backend.xp is np else backend.xp.empty
@@ -843,20 +829,13 @@ class Trainer:
     def _predict_stream(self, x, steps, verbose, callbacks):
         """predict over a batch stream: each yielded batch (`x` or a tuple starting with
         it) whole, up to `steps` batches; the outputs stacked."""
-        from numkeras.callbacks import CallbackList
-
         source = data_utils.StreamEpochs(
             x, lambda bx, by, bs: (self._standardize_inputs(bx), None, None), steps
         )
         self._require_graph_or_build(source.peek(), batch_size=None)
         verbose = _verbose(verbose)
-        callback_list = CallbackList(
-            callbacks,
-            add_progbar=verbose != 0,
-            model=self,
-            verbose=verbose,
-            epochs=1,
-            steps=steps or data_utils.stream_length(x),
+        callback_list = self._callback_list(
+            callbacks, verbose, steps or data_utils.stream_length(x)
         )
         callback_list.on_predict_begin()
         parts = []
