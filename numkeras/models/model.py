@@ -363,6 +363,12 @@ class Model(Trainer, Layer):
             else:
                 arrays = [x]
         else:
+            if self._input_names is not None and isinstance(x, (list, tuple)):
+                # as Keras: a list would silently depend on the order of the names
+                raise ShapeError(
+                    f"Model '{self.name}' takes its inputs by name ({self._input_names}): pass "
+                    "a dict {name: array}, not a list."
+                )
             if not isinstance(x, (list, tuple)) or len(x) != n:
                 got = len(x) if isinstance(x, (list, tuple)) else 1
                 raise ShapeError(

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import NumkerasWarning, ShapeError, format_shape
+from numkeras.errors import NumkerasWarning, ShapeError, format_shape, user_stacklevel
 from numkeras.utils.checks import is_int
 
 
@@ -138,9 +138,13 @@ def stream_length(x) -> int | None:
     return None if hasattr(x, "__next__") else len(x)
 
 
-def _stream_pass(x):
-    # a PyDataset is indexed afresh for each pass; a generator is consumed once
-    return x if hasattr(x, "__next__") else (x[i] for i in range(len(x)))
+def _stream_pass(x, rng=None):
+    # a PyDataset is indexed afresh for each pass (in a shuffled batch order when given a
+    # generator, as Keras's shuffle=True does); a generator is consumed once
+    if hasattr(x, "__next__"):
+        return x
+    order = range(len(x)) if rng is None else rng.permutation(len(x)).tolist()
+    return (x[i] for i in order)
 
 
 def unpack_batch(batch) -> tuple:
@@ -160,13 +164,13 @@ def unpack_batch(batch) -> tuple:
     return (*batch, None, None)[:3]
 
 
-def _warn_ran_out(steps_done: int, steps_per_epoch: int | None, what: str) -> None:
+def _warn_ran_out(steps_done: int, steps, what: str, steps_name="steps_per_epoch") -> None:
     warnings.warn(
-        f"Your input ran out of data; interrupting the epoch after {steps_done} step(s)"
-        + (f" of steps_per_epoch={steps_per_epoch}" if steps_per_epoch else "")
+        f"Your input ran out of data; interrupting after {steps_done} step(s)"
+        + (f" of {steps_name}={steps}" if steps else "")
         + f". {what}",
         NumkerasWarning,
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
 
 
@@ -210,19 +214,21 @@ class ArrayEpochs:
 
 
 class StreamEpochs:
-    """fit's batches from a batch stream, epoch by epoch: `steps_per_epoch` batches, or
-    one pass when it is None (a PyDataset starts a fresh pass each epoch; a generator is
-    used up after one). `prepare(x, y, sample_weight)` checks and converts each batch."""
+    """Batches from a batch stream, epoch by epoch: `steps` batches (named `steps_name` in
+    messages), or one pass when it is None (a PyDataset starts a fresh pass each epoch,
+    its batch order shuffled when given an `rng`; a generator is used up after one).
+    `prepare(x, y, sample_weight)` checks and converts each batch."""
 
-    def __init__(self, stream, prepare, steps_per_epoch: int | None):
-        self.stream, self.prepare, self.steps = stream, prepare, steps_per_epoch
+    def __init__(self, stream, prepare, steps, steps_name="steps_per_epoch", rng=None):
+        self.stream, self.prepare, self.steps = stream, prepare, steps
+        self.steps_name, self.rng = steps_name, rng
         self._iterator = None
         self._peeked = None
 
     def peek(self):
         """The first batch's x (to build a model from), kept for the first epoch."""
         if self._peeked is None:
-            self._iterator = iter(_stream_pass(self.stream))
+            self._iterator = iter(_stream_pass(self.stream, self.rng))
             try:
                 self._peeked = next(self._iterator)
             except StopIteration:
@@ -234,7 +240,7 @@ class StreamEpochs:
             batch, self._peeked = self._peeked, None
             return batch
         if self._iterator is None:
-            self._iterator = iter(_stream_pass(self.stream))
+            self._iterator = iter(_stream_pass(self.stream, self.rng))
         try:
             return next(self._iterator)
         except StopIteration:
@@ -251,8 +257,9 @@ class StreamEpochs:
                     _warn_ran_out(
                         step,
                         self.steps,
-                        "A generator is used up after one pass: pass steps_per_epoch (and "
-                        "make it repeat) to train for several epochs.",
+                        f"A generator is used up after one pass: make it repeat and pass "
+                        f"{self.steps_name}, or use a PyDataset.",
+                        self.steps_name,
                     )
                 return
             yield list(self.prepare(*unpack_batch(batch)))

@@ -619,7 +619,10 @@ class Trainer:
             if validation_split:
                 raise ValueError("`validation_split` needs array data, not a batch stream.")
             source = data_utils.StreamEpochs(
-                x, lambda bx, by, bs: self._prepare(bx, by, bs, class_weight)[:3], steps_per_epoch
+                x,
+                lambda bx, by, bs: self._prepare(bx, by, bs, class_weight)[:3],
+                steps_per_epoch,
+                rng=_random.global_generator() if shuffle else None,
             )
             self._require_graph_or_build(source.peek(), batch_size=None)
         else:
@@ -691,8 +694,10 @@ class Trainer:
         batch stream `xs` (`ys` and `sws` None)."""
         if isinstance(xs, data_utils.StreamEpochs):
             source = xs
-        elif data_utils.is_batch_stream(xs):
-            source = data_utils.StreamEpochs(xs, lambda *b: self._prepare(*b)[:3], steps)
+        elif data_utils.is_batch_stream(xs):  # fit's validation_data
+            source = data_utils.StreamEpochs(
+                xs, lambda *b: self._prepare(*b)[:3], steps, "validation_steps"
+            )
         else:
             if not checked:
                 xs, ys, sws, _ = self._prepare(xs, ys, sws)
@@ -712,7 +717,8 @@ class Trainer:
             self._update_metrics(by, outs, bs)
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, self._logs())
-        return self._logs()
+        # a used-up stream gives no batch (and so no values, not a stale 0.0 accuracy)
+        return self._logs() if self._loss_count else {}
 
     def evaluate(
         self,
@@ -734,7 +740,7 @@ class Trainer:
                     "When x is a batch stream, it yields the targets and sample weights "
                     "itself: do not pass `y`, `sample_weight` or `batch_size`."
                 )
-            xs = data_utils.StreamEpochs(x, lambda *b: self._prepare(*b)[:3], steps)
+            xs = data_utils.StreamEpochs(x, lambda *b: self._prepare(*b)[:3], steps, "steps")
             self._require_graph_or_build(xs.peek(), batch_size=None)
             ys = sws = None
             total_steps = steps or data_utils.stream_length(x)
@@ -750,6 +756,8 @@ class Trainer:
         logs = self._evaluate_prepared(
             xs, ys, sws, True, batch_size=batch_size, steps=steps, callback_list=callback_list
         )
+        if not logs and ys is None:
+            raise ValueError("evaluate() received a batch stream that yielded no batch.")
         callback_list.on_test_end(logs)
         return self._ordered(logs, return_dict)
 
@@ -830,7 +838,7 @@ class Trainer:
         """predict over a batch stream: each yielded batch (`x` or a tuple starting with
         it) whole, up to `steps` batches; the outputs stacked."""
         source = data_utils.StreamEpochs(
-            x, lambda bx, by, bs: (self._standardize_inputs(bx), None, None), steps
+            x, lambda bx, by, bs: (self._standardize_inputs(bx), None, None), steps, "steps"
         )
         self._require_graph_or_build(source.peek(), batch_size=None)
         verbose = _verbose(verbose)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from numkeras.errors import ShapeError
-from numkeras.layers import Concatenate, Dense, Input
+from numkeras.layers import Concatenate, Dense, Input, Subtract
 from numkeras.models import Model, Sequential
 
 X = np.random.default_rng(0).standard_normal((6, 4)).astype("float32")
@@ -145,3 +145,11 @@ def test_arithmetic_between_symbolic_tensors_builds_merge_layers():
     for bad in (lambda: i * 2, lambda: 1 + i, lambda: i[:, 0], lambda: -i, lambda: i / i):
         with pytest.raises(TypeError, match="symbolic"):
             bad()
+
+
+def test_a_model_with_named_inputs_refuses_a_list_as_keras_does():
+    b, a = Input(shape=(4,), name="b"), Input(shape=(4,), name="a")
+    model = Model({"b": b, "a": a}, Subtract()([a, b]))
+    with pytest.raises(ShapeError, match="pass a dict"):
+        model.predict([X, X], verbose=0)
+    np.testing.assert_allclose(model.predict({"a": X, "b": X + 1}, verbose=0), -1, rtol=1e-6)

@@ -123,3 +123,31 @@ def test_an_unbuilt_model_builds_on_the_first_batch_as_keras_3():
     fresh = Sequential([Dense(2)])
     assert fresh.predict(batches(X), verbose=0).shape == (40, 2)
     assert fresh.input_shape == (16, 3)
+
+
+def test_a_used_up_validation_generator_stops_reporting_instead_of_reporting_zeros():
+    m = model()
+    val = batches(X, Y)
+    with pytest.warns(NumkerasWarning, match="validation_steps") as record:
+        hist = m.fit(X, Y, validation_data=val, epochs=2, verbose=0)
+    assert record[0].filename == __file__  # the warning points at the caller
+    assert len(hist.history["loss"]) == 2
+    assert len(hist.history["val_loss"]) == len(hist.history["val_mae"]) == 1
+
+
+def test_fit_shuffles_the_batch_order_of_a_pydataset_unless_told_not_to():
+    class Logged(Dataset):
+        seen: list = []
+
+        def __getitem__(self, i):
+            self.seen.append(i)
+            return super().__getitem__(i)
+
+    data = Logged(X, Y, size=4)  # 10 batches
+    model().fit(data, epochs=3, shuffle=False, verbose=0)
+    assert data.seen == list(range(10)) * 3
+    data.seen.clear()
+    model().fit(data, epochs=3, verbose=0)
+    passes = [data.seen[k : k + 10] for k in (0, 10, 20)]
+    assert all(sorted(p) == list(range(10)) for p in passes)
+    assert any(p != list(range(10)) for p in passes)
