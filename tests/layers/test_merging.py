@@ -12,6 +12,7 @@ from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import Dense, Input
 from numkeras.models import Model
 from numkeras.models.config import deserialize_layer, serialize_layer
+from numkeras.utils.gradcheck import numeric_gradient
 
 GOLDEN = json.loads((pathlib.Path(__file__).parents[1] / "goldens" / "merging.json").read_text())
 EAGER = {case["name"]: case for case in GOLDEN["eager"]}
@@ -24,22 +25,6 @@ def float64():
     backend.set_floatx("float32")
 
 
-def numeric(f, arr, eps=1e-6):
-    """Central differences of the scalar `f()` w.r.t. each entry of `arr` (changed in place)."""
-    g = np.zeros_like(arr)
-    it = np.nditer(arr, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = arr[i]
-        arr[i] = old + eps
-        up = f()
-        arr[i] = old - eps
-        down = f()
-        arr[i] = old
-        g[i] = (up - down) / (2 * eps)
-    return g
-
-
 def check_layer(layer, xs, eps=1e-6):
     """The layer's backward pass against finite differences of L = sum(output * r)."""
     layer(xs)  # builds (and checks the shapes)
@@ -49,7 +34,7 @@ def check_layer(layer, xs, eps=1e-6):
     assert len(grads) == len(xs)
     for x, g in zip(xs, grads):
         assert g.shape == x.shape
-        expected = numeric(lambda: float(np.sum(layer.call(xs) * r)), x, eps)
+        expected = numeric_gradient(lambda: float(np.sum(layer.call(xs) * r)), x, eps)
         np.testing.assert_allclose(g, expected, rtol=1e-6, atol=1e-8)
     return grads
 
@@ -270,7 +255,7 @@ def test_dot_normalize_of_a_zero_sample(float64):
     gx = layer.backward(cache, r.copy())[0]
     assert np.isfinite(gx).all() and np.abs(gx[0]).max() > 1e5
     # within 1e-7 of 0 the clamp holds, so tiny steps measure the derivative there
-    expected = numeric(lambda: float(np.sum(layer.call([x, y]) * r)), x, eps=1e-10)
+    expected = numeric_gradient(lambda: float(np.sum(layer.call([x, y]) * r)), x, eps=1e-10)
     np.testing.assert_allclose(gx[0], expected[0], rtol=1e-6)
 
 
@@ -300,9 +285,9 @@ def test_dot_in_a_model_trains_through_dense_layers(float64):
         return float(np.sum(model._run(xs, training=True)[0] * r))
 
     for x, g in zip(xs, gin):
-        np.testing.assert_allclose(g, numeric(loss, x), rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(g, numeric_gradient(loss, x), rtol=1e-5, atol=1e-8)
     for v, g in zip(model.weights, grads):
-        np.testing.assert_allclose(g, numeric(loss, v.value), rtol=1e-5, atol=1e-8)
+        np.testing.assert_allclose(g, numeric_gradient(loss, v.value), rtol=1e-5, atol=1e-8)
 
 
 def test_dot_refuses_bad_axes_and_inputs():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from numkeras import losses
+from numkeras.utils.gradcheck import numeric_gradient
 
 RNG = np.random.default_rng(42)
 N, C = 4, 3
@@ -88,16 +89,6 @@ REDUCTIONS = [
 ]
 
 
-def _fd_grad(f, x, h=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        up, down = x.copy(), x.copy()
-        up[i] += h
-        down[i] -= h
-        grad[i] = (f(up) - f(down)) / (2 * h)
-    return grad
-
-
 def _ids(cases):
     return [f"{n}{k or ''}{np.shape(t)}-{np.shape(p)}" for n, k, t, p in cases]
 
@@ -111,7 +102,8 @@ def test_gradient_matches_finite_differences(name, kwargs, y_true, y_pred, reduc
     value, grad = loss.value_and_grad(y_true, y_pred, sample_weight=sw)
     assert grad.dtype == np.float64 and grad.shape == y_pred.shape
     np.testing.assert_allclose(value, loss(y_true, y_pred, sample_weight=sw), rtol=1e-12)
-    expected = _fd_grad(lambda p: float(loss(y_true, p, sample_weight=sw)), y_pred)
+    p = y_pred.copy()
+    expected = numeric_gradient(lambda: float(loss(y_true, p, sample_weight=sw)), p)
     np.testing.assert_allclose(grad, expected, rtol=1e-5, atol=1e-7)
 
 

@@ -10,6 +10,7 @@ import pytest
 from numkeras import backend, layers
 from numkeras.layers import Dense, Input
 from numkeras.models import Model, Sequential
+from numkeras.utils.gradcheck import numeric_gradient
 
 
 @pytest.fixture(autouse=True)
@@ -44,21 +45,6 @@ def loss(model, xs, r):
     return sum(float(np.sum(o * ri)) for o, ri in zip(outs, rs))
 
 
-def numeric(f, arr, eps=1e-6):
-    g = np.zeros_like(arr)
-    it = np.nditer(arr, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = arr[i]
-        arr[i] = old + eps
-        up = f()
-        arr[i] = old - eps
-        down = f()
-        arr[i] = old
-        g[i] = (up - down) / (2 * eps)
-    return g
-
-
 def check(model, xs, rtol=1e-5, atol=1e-7, train_vars=None):
     rng = np.random.default_rng(0)
     outs = model._run(xs, training=True)
@@ -67,10 +53,12 @@ def check(model, xs, rtol=1e-5, atol=1e-7, train_vars=None):
     train_vars = model.weights if train_vars is None else train_vars
     gin, grads = analytic(model, xs, r, train_vars)
     for x, g in zip(xs, gin):
-        np.testing.assert_allclose(g, numeric(lambda: loss(model, xs, r), x), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(
+            g, numeric_gradient(lambda: loss(model, xs, r), x), rtol=rtol, atol=atol
+        )
     for v, g in zip(train_vars, grads):
         np.testing.assert_allclose(
-            g, numeric(lambda: loss(model, xs, r), v.value), rtol=rtol, atol=atol
+            g, numeric_gradient(lambda: loss(model, xs, r), v.value), rtol=rtol, atol=atol
         )
     return gin, grads
 
