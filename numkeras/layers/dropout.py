@@ -85,7 +85,7 @@ class Dropout(Layer):
             **super().get_config(),
             "rate": self.rate,
             "seed": self.seed,
-            "noise_shape": None if self.noise_shape is None else list(self.noise_shape),
+            "noise_shape": None if self.noise_shape is None else tuple(self.noise_shape),
         }
 
     def _repr_args(self) -> str:

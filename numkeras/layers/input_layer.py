@@ -75,7 +75,7 @@ class InputLayer(Layer):
 
     def get_config(self) -> dict:
         return {
-            "batch_shape": list(self.batch_shape),
+            "batch_shape": tuple(self.batch_shape),  # a tuple, as Keras (JSON writes a list)
             "dtype": self.dtype,
             "sparse": False,
             "ragged": False,

@@ -70,7 +70,7 @@ class Reshape(Layer):
         return grad_output.reshape(cache)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "target_shape": list(self.target_shape)}
+        return {**super().get_config(), "target_shape": tuple(self.target_shape)}  # as Keras
 
     def _repr_args(self) -> str:
         return format_shape(self.target_shape)
