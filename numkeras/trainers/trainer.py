@@ -26,6 +26,7 @@ from numkeras.errors import (
     NumkerasWarning,
     ShapeError,
     user_stacklevel,
+    warn_deprecated,
 )
 from numkeras.trainers import data as data_utils
 
@@ -563,6 +564,79 @@ class Trainer:
                 f"Model '{self.name}' has no weights yet: build it (give it an Input, or call "
                 "it on data) before loading weights."
             )
+
+    # -- Keras 2's generator methods (removed in Keras 3, where fit / evaluate / predict take
+    # generators): kept so 2017-2019 scripts run. The generator runs in this process:
+    # max_queue_size, workers and use_multiprocessing have nothing to set.
+    def fit_generator(
+        self,
+        generator,
+        steps_per_epoch: int | None = None,
+        epochs: int = 1,
+        verbose=1,
+        callbacks=None,
+        validation_data=None,
+        validation_steps: int | None = None,
+        validation_freq: int = 1,
+        class_weight=None,
+        max_queue_size: int = 10,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
+        shuffle: bool = True,
+        initial_epoch: int = 0,
+    ):
+        """Keras 2's `fit_generator`: `fit(generator, ...)`, with one deprecation note."""
+        warn_deprecated(
+            "`model.fit_generator(...)` is a Keras 2 spelling; use `model.fit(generator, ...)`, "
+            "which takes generators."
+        )
+        return self.fit(
+            generator,
+            steps_per_epoch=steps_per_epoch,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            validation_data=validation_data,
+            validation_steps=validation_steps,
+            validation_freq=validation_freq,
+            class_weight=class_weight,
+            shuffle=shuffle,
+            initial_epoch=initial_epoch,
+        )
+
+    def evaluate_generator(
+        self,
+        generator,
+        steps: int | None = None,
+        callbacks=None,
+        max_queue_size: int = 10,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
+        verbose=0,
+    ):
+        """Keras 2's `evaluate_generator`: `evaluate(generator, ...)`, with one note."""
+        warn_deprecated(
+            "`model.evaluate_generator(...)` is a Keras 2 spelling; use "
+            "`model.evaluate(generator, ...)`."
+        )
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(
+        self,
+        generator,
+        steps: int | None = None,
+        callbacks=None,
+        max_queue_size: int = 10,
+        workers: int = 1,
+        use_multiprocessing: bool = False,
+        verbose=0,
+    ):
+        """Keras 2's `predict_generator`: `predict(generator, ...)`, with one note."""
+        warn_deprecated(
+            "`model.predict_generator(...)` is a Keras 2 spelling; use "
+            "`model.predict(generator, ...)`."
+        )
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
     def predict_on_batch(self, x):
         """Outputs for one batch (no batching, no callbacks)."""

@@ -151,3 +151,18 @@ def test_fit_shuffles_the_batch_order_of_a_pydataset_unless_told_not_to():
     passes = [data.seen[k : k + 10] for k in (0, 10, 20)]
     assert all(sorted(p) == list(range(10)) for p in passes)
     assert any(p != list(range(10)) for p in passes)
+
+
+def test_keras_2_generator_methods_run_with_one_deprecation_note():
+    from numkeras.errors import DeprecatedArgumentWarning
+
+    a, b = model(), model()
+    h1 = a.fit(batches(X, Y), epochs=1, verbose=0)
+    with pytest.warns(DeprecatedArgumentWarning, match="fit_generator"):
+        h2 = b.fit_generator(batches(X, Y), epochs=1, verbose=0, workers=4)
+    assert h1.history == h2.history
+    with pytest.warns(DeprecatedArgumentWarning, match="evaluate_generator"):
+        assert b.evaluate_generator(batches(X, Y)) == b.evaluate(batches(X, Y), verbose=0)
+    with pytest.warns(DeprecatedArgumentWarning, match="predict_generator"):
+        out = b.predict_generator(batches(X), steps=2)
+    np.testing.assert_array_equal(out, b.predict(X[:32], verbose=0))
