@@ -32,7 +32,9 @@ class Softmax(Layer):
                 f"Softmax's `axis` must be an integer or a list of integers, received {axis!r}."
             )
         super().__init__(**kwargs)
-        self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
+        # kept as given (a tuple stays a tuple), as Keras's get_config reports it
+        is_seq = isinstance(axis, (list, tuple))
+        self.axis = type(axis)(int(a) for a in axis) if is_seq else int(axis)
         self._axes = tuple(int(a) for a in axes)
 
     def _check_axes(self, ndim: int, shape) -> None:
