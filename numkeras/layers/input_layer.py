@@ -10,10 +10,23 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras.errors import ConfigError, warn_deprecated
 from numkeras.layers.keras_tensor import Node
 from numkeras.layers.layer import Layer, _validate_shape
 from numkeras.utils.checks import is_int
+
+
+def _integer_dtype(dtype) -> str | None:
+    """The name of an integer or bool dtype (`"int32"`, ...), else None."""
+    if isinstance(dtype, dict):
+        dtype = dtype.get("config", {}).get("name")
+    try:
+        kind = np.dtype(getattr(dtype, "name", dtype)).kind if dtype is not None else None
+    except TypeError:
+        return None
+    return np.dtype(getattr(dtype, "name", dtype)).name if kind in ("i", "u", "b") else None
 
 
 class InputLayer(Layer):
@@ -45,7 +58,12 @@ class InputLayer(Layer):
             raise ConfigError("`sparse=True` inputs are not supported by numkeras.")
         if input_tensor is not None:
             raise ConfigError("`input_tensor=` is not supported; call the model on the tensor.")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        # integer / bool inputs are allowed, as in Keras; numkeras's layers compute in floats,
+        # so a model feeds such data to them cast to floatx (as Keras's layers autocast)
+        int_dtype = _integer_dtype(dtype)
+        super().__init__(name=name, dtype=None if int_dtype else dtype, **kwargs)
+        if int_dtype:
+            self.dtype = int_dtype
         if shape is not None and batch_shape is not None:
             raise ConfigError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_size is not None and batch_shape is not None:

@@ -379,11 +379,9 @@ class Model(Trainer, Layer):
             arrays = list(x)
         out = []
         for i, (a, layer) in enumerate(zip(arrays, self._input_layers)):
-            a = (
-                _convert(a, layer.dtype)
-                if not hasattr(a, "dtype")
-                else backend.cast_input(a, layer.dtype)
-            )
+            # an integer Input's data reach numkeras's (float) layers as floats
+            dtype = layer.dtype if layer.dtype.startswith("float") else backend.floatx()
+            a = _convert(a, dtype) if not hasattr(a, "dtype") else backend.cast_input(a, dtype)
             out.append(self._adjust_rank(a, layer, i))
         if n > 1:
             rows = {len(a) for a in out}

@@ -153,3 +153,17 @@ def test_a_model_with_named_inputs_refuses_a_list_as_keras_does():
     with pytest.raises(ShapeError, match="pass a dict"):
         model.predict([X, X], verbose=0)
     np.testing.assert_allclose(model.predict({"a": X, "b": X + 1}, verbose=0), -1, rtol=1e-6)
+
+
+def test_an_integer_input_feeds_float_layers_as_keras_autocasts():
+    i = Input(shape=(4,), dtype="int32")
+    model = Model(i, Dense(2)(i))
+    assert i.dtype == "int32" and model.get_config()["layers"][0]["config"]["dtype"] == "int32"
+    counts = np.arange(12).reshape(3, 4)
+    out = model.predict(counts, verbose=0)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, model.predict(counts.astype("float32"), verbose=0))
+    model.compile(optimizer="sgd", loss="mse")
+    assert np.isfinite(model.train_on_batch(counts, np.zeros((3, 2))))
+    twin = Model.from_config(model.get_config())
+    assert twin.inputs[0].dtype == "int32"
