@@ -19,6 +19,11 @@ class ConfigError(NumkerasError, ValueError):
     """A constructor or `compile` argument is invalid (e.g. `Dense(0)`, unknown names)."""
 
 
+class InputTypeError(NumkerasError, TypeError, ValueError):
+    """Data that are not numbers (strings, objects, None, ragged lists): Keras raises
+    ValueError there, numkeras raised TypeError before; this is both."""
+
+
 class NotBuiltError(NumkerasError, ValueError):
     """The layer or model has no weights yet; build it or call it on data first."""
 
@@ -34,6 +39,14 @@ class NotCompiledError(NumkerasError, ValueError):
 
 class EmptyModelError(NumkerasError, IndexError, ValueError):
     """`Sequential.pop()` on a model with no layers (Keras raises IndexError there)."""
+
+
+class MissingFileError(NumkerasError, FileNotFoundError, ValueError):
+    """A model or weights file that does not exist (Keras: ValueError)."""
+
+
+class LabelRangeError(ConfigError, IndexError):
+    """A class label outside `[0, num_classes)` (Keras: IndexError)."""
 
 
 class FileFormatError(NumkerasError, ValueError):

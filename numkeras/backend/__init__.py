@@ -147,18 +147,28 @@ def cast_input(x, dtype: str | None = None):
     Float and integer inputs are cast to `floatx()` (Keras casts inputs to the layer
     dtype); an array that already has the right dtype is returned without a copy.
     """
+    from numkeras.errors import InputTypeError
+
     dtype = dtype or _FLOATX
     if isinstance(x, xp.ndarray) and x.dtype == dtype:
         return x
-    arr = xp.asarray(x)
+    if x is None:
+        raise InputTypeError("Inputs must be numeric arrays; got None.")
+    try:
+        arr = xp.asarray(x)
+    except ValueError:  # NumPy refuses lists of unequal lengths
+        raise InputTypeError(
+            "Inputs must be numeric arrays (or nested lists of numbers of equal lengths); got "
+            "ragged lists: every sample must have the same shape."
+        ) from None
     if arr.dtype.kind == "O":
-        raise TypeError(
+        raise InputTypeError(
             "Inputs must be numeric arrays (or nested lists of numbers); got an object array "
             f"of shape {tuple(arr.shape)} (ragged lists?)."
         )
     if arr.dtype.kind in "fiub":
         return arr.astype(dtype, copy=False)
-    raise TypeError(f"Inputs must be numeric; got dtype {arr.dtype}.")
+    raise InputTypeError(f"Inputs must be numeric; got dtype {arr.dtype} ({arr.dtype.name}).")
 
 
 if os.environ.get("NUMKERAS_ARRAY_MODULE", "").strip():

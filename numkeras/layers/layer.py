@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras import backend, initializers
+from numkeras import backend, initializers, shapes
 from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_spec import InputSpec, check_input
 from numkeras.utils.checks import is_int
@@ -75,6 +75,8 @@ class Layer:
             original = cls.__dict__["build"]
 
             def build(self, *args, **kw):
+                if self.built and args and _already_built_for(self, args[0]):
+                    return  # already built for this shape: building again would re-initialize
                 original(self, *args, **kw)
                 if not self.built and args:
                     self._build_input_shape = args[0]
@@ -327,6 +329,26 @@ class Layer:
         args = self._repr_args()
         sep = ", " if args else ""
         return f"{type(self).__name__}({args}{sep}name='{self.name}')"
+
+
+def _already_built_for(layer, shape) -> bool:
+    """For a built layer's `build(shape)`: True when `shape` is the one it was built for
+    (nothing to do); a ShapeError when it differs, since new weights would silently
+    replace the ones its model uses (Keras refuses to add state to a built layer too)."""
+    built_for = layer._build_input_shape
+    if built_for is None or hasattr(layer, "_graph_ready"):  # models rebuild their graph
+        return False
+    pairs = (
+        list(zip(built_for, shape))
+        if isinstance(built_for, list) and isinstance(shape, list) and len(built_for) == len(shape)
+        else [(built_for, shape)]
+    )
+    if all(not isinstance(b, list) and shapes.compatible(tuple(a), tuple(b)) for a, b in pairs):
+        return True
+    raise ShapeError(
+        f"Layer '{layer.name}' is already built for input shape {built_for}; it cannot be built "
+        f"again for {shape}. Create a new layer for inputs of the new shape."
+    )
 
 
 def check_input_all(spec, shape, layer_name: str) -> None:

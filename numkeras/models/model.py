@@ -28,6 +28,7 @@ from numkeras.layers.layer import (
     is_symbolic,
 )
 from numkeras.trainers.trainer import Trainer
+from numkeras.utils.checks import is_int
 
 
 @dataclass
@@ -271,6 +272,14 @@ class Model(Trainer, Layer):
         return self.layers
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called `name`, or at position `index` of `layers` (give one of them)."""
+        if (name is None) == (index is None):
+            raise ConfigError(
+                "Provide either a layer name or a layer index, not both: "
+                f"received name={name!r}, index={index!r}."
+            )
+        if index is not None and not is_int(index):
+            raise ConfigError(f"A layer index must be an integer, received {index!r}.")
         layers = self.layers
         if index is not None:
             if not -len(layers) <= index < len(layers):

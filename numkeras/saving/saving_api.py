@@ -32,7 +32,13 @@ import uuid
 import warnings
 import zipfile
 
-from numkeras.errors import ConfigError, NumkerasWarning
+from numkeras.errors import (
+    ConfigError,
+    FileFormatError,
+    MissingFileError,
+    NotBuiltError,
+    NumkerasWarning,
+)
 from numkeras.saving import legacy_h5, weights_h5
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
@@ -104,6 +110,11 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     path = _path(filepath)
     if not path.endswith(".weights.h5"):
         raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    if not model.built:  # an empty file would only fail at load time
+        raise NotBuiltError(
+            f"Model '{model.name}' has no weights yet: build it (an Input, or a call on data) "
+            "before saving its weights."
+        )
     h5py = _h5py()
 
     def write(tmp):
@@ -206,7 +217,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
 
     path = _path(filepath)
     if not os.path.exists(path):
-        raise FileNotFoundError(f"No file or directory found at {path}")
+        raise MissingFileError(f"No file or directory found at {path}")
     h5py = _h5py()
     if path.endswith(".keras") or zipfile.is_zipfile(path):
         config, weights = _open_keras(path)
@@ -238,8 +249,13 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
     if skip_mismatch:
         raise ConfigError("load_weights(skip_mismatch=True) is not supported by numkeras yet.")
     path = _path(filepath)
+    if not path.endswith((".keras", ".weights.h5", ".h5", ".hdf5")):  # as Keras: before the disk
+        raise FileFormatError(
+            f"File format not supported: filepath={path}. numkeras loads weights from "
+            "`.weights.h5`, `.keras` and Keras 2 `.h5` files."
+        )
     if not os.path.exists(path):
-        raise FileNotFoundError(f"No file or directory found at {path}")
+        raise MissingFileError(f"No file or directory found at {path}")
     h5py = _h5py()
     if path.endswith((".keras", ".weights.h5")):
         source = io.BytesIO(_open_keras(path)[1]) if path.endswith(".keras") else path
@@ -247,11 +263,6 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
             weights_h5.read_model(model, h5, where=path)
             if getattr(model, "compiled", False):  # as Keras: the optimizer state too
                 weights_h5.read_optimizer(model, h5)
-    elif path.endswith((".h5", ".hdf5")):
+    else:  # .h5 / .hdf5
         with h5py.File(path, "r") as h5:
             legacy_h5.read_weights(model, h5, where=path)
-    else:
-        raise ValueError(
-            "File format not supported: numkeras loads weights from `.weights.h5`, `.keras` and "
-            f"Keras 2 `.h5` files. Received: filepath={path}"
-        )

@@ -63,7 +63,7 @@ class Trainer:
         from numkeras import losses, optimizers
 
         if kwargs:
-            raise ConfigError(f"Unrecognized arguments passed to compile(): {kwargs}")
+            raise TypeError(f"compile() got unexpected keyword arguments: {sorted(kwargs)}")
         # everything is resolved and checked before the model changes, so a bad argument
         # leaves an earlier compile in force
         opt = optimizers.get(optimizer)
@@ -314,6 +314,12 @@ class Trainer:
                     f"its outputs are {names}."
                 )
             ys = [y.get(k) for k in names]
+            missing = [k for k, t, fn in zip(names, ys, self._loss_fns) if t is None and fn]
+            if missing:  # (Keras: KeyError) training would silently skip those losses
+                raise ShapeError(
+                    f"Targets for output(s) {missing} of model '{self.name}' are missing, but "
+                    f"it was compiled with a loss for them; the targets given are {list(y)}."
+                )
         elif n == 1:
             ys = (
                 [y[0]]
@@ -707,6 +713,8 @@ class Trainer:
         val = None
         if validation_data is not None:
             val = _unpack_validation(validation_data)
+            if not data_utils.is_batch_stream(val[0]):  # checked now, not after an epoch
+                val = (*self._prepare(*val[:3])[:3], True)
         if not stream:
             xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
             if validation_split and validation_data is None:
@@ -816,14 +824,15 @@ class Trainer:
                 )
             xs = data_utils.StreamEpochs(x, lambda *b: self._prepare(*b)[:3], steps, "steps")
             self._require_graph_or_build(xs.peek(), batch_size=None)
+            self._assert_compiled("evaluate")  # (also resolves the losses _prepare needs)
             ys = sws = None
             total_steps = steps or data_utils.stream_length(x)
         else:
             self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
+            self._assert_compiled("evaluate")
             xs, ys, sws, n = self._prepare(x, y, sample_weight)
             batches = math.ceil(n / data_utils.check_batch_size(batch_size))
             total_steps = batches if steps is None else min(steps, batches)
-        self._assert_compiled("evaluate")
         verbose = _verbose(verbose)
         callback_list = self._callback_list(callbacks, verbose, total_steps)
         callback_list.on_test_begin()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, LabelRangeError
 
 
 def to_categorical(x, num_classes: int | None = None):
@@ -64,12 +64,12 @@ def to_categorical(x, num_classes: int | None = None):
     if labels.size:
         lo, hi = int(labels.min()), int(labels.max())
         if lo < 0:
-            raise ConfigError(
+            raise LabelRangeError(
                 f"to_categorical got a negative class label ({lo}); labels must be in "
                 f"[0, {num_classes - 1}]."
             )
         if hi >= num_classes:
-            raise ConfigError(
+            raise LabelRangeError(
                 f"to_categorical got class label {hi}, but num_classes={num_classes} allows "
                 f"labels 0..{num_classes - 1}. Pass num_classes={hi + 1} (or more), or check "
                 "that the labels are 0-based."
