@@ -48,6 +48,57 @@ def set_epsilon(value: float) -> None:
     _EPSILON = float(value)
 
 
+def backend() -> str:
+    """The backend's name, as `keras.backend.backend()`: numkeras computes with NumPy."""
+    return "numpy"
+
+
+_IMAGE_DATA_FORMAT = "channels_last"
+
+
+def image_data_format() -> str:
+    """`"channels_last"` (Keras's default; classic scripts branch on it)."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format: str) -> None:
+    """Set the value `image_data_format()` reports (`"channels_last"` / `"channels_first"`)."""
+    global _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={data_format!r}"
+        )
+    _IMAGE_DATA_FORMAT = data_format
+
+
+def int_shape(x) -> tuple:
+    """The shape of an array or symbolic tensor as a tuple (Keras 2's `K.int_shape`)."""
+    return tuple(x.shape)
+
+
+def get_value(x):
+    """Keras 2's `K.get_value`: a variable's (or `optimizer.lr`'s) value as NumPy.
+
+    >>> from numkeras.optimizers import SGD
+    >>> opt = SGD(learning_rate=0.1)
+    >>> set_value(opt.learning_rate, 0.01)
+    >>> round(float(get_value(opt.learning_rate)), 6)
+    0.01
+    """
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+
+
+def set_value(x, value) -> None:
+    """Keras 2's `K.set_value`: assign `value` to a variable, or to `optimizer.lr` /
+    `optimizer.learning_rate` (which write through to the optimizer)."""
+    if not hasattr(x, "assign"):
+        raise TypeError(
+            f"set_value needs a variable (or optimizer.learning_rate); received {type(x).__name__}."
+        )
+    x.assign(value)
+
+
 def clear_session() -> None:
     """Restart automatic names (`dense`, `dense_1`, ...) from zero, as Keras's does, and free
     the memory kept for reuse from a dropped `predict` result (`backend/recycle.py`).

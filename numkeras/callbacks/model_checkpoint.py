@@ -74,18 +74,19 @@ class ModelCheckpoint(MonitorCallback):
                 f"Unrecognized save_freq: {save_freq!r}. Expected save_freq are 'epoch' or "
                 "positive integer values (a number of batches)."
             )
+        # the names model.save / save_weights take (.h5 / .hdf5: Keras 2's formats)
         if save_weights_only:
-            if not self.filepath.endswith(".weights.h5"):
+            if not self.filepath.endswith((".weights.h5", ".h5", ".hdf5")):
                 raise ConfigError(
                     "When using `save_weights_only=True` in `ModelCheckpoint`, the filepath "
-                    "provided must end in `.weights.h5` (Keras weights format). Received: "
-                    f"filepath={self.filepath}"
+                    "provided must end in `.weights.h5` (Keras weights format), or `.h5` for "
+                    f"Keras 2's. Received: filepath={self.filepath}"
                 )
-        elif not self.filepath.endswith((".keras", ".h5")):
+        elif not self.filepath.endswith((".keras", ".h5", ".hdf5")):
             raise ConfigError(
-                "The filepath provided must end in `.keras` (Keras model format). Received: "
-                f"filepath={self.filepath}. To save only the weights, pass "
-                "`save_weights_only=True` and a filepath ending in `.weights.h5`."
+                "The filepath provided must end in `.keras` (Keras model format) or `.h5` / "
+                f"`.hdf5` (Keras 2's). Received: filepath={self.filepath}. To save only the "
+                "weights, pass `save_weights_only=True` and a filepath ending in `.weights.h5`."
             )
 
     def __repr__(self) -> str:

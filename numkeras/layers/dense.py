@@ -39,7 +39,10 @@ _FUSED = {"relu": "bias_relu", "tanh": "bias_tanh"}
 
 def _unsupported(name: str, value) -> None:
     if value is not None:
-        raise ConfigError(f"Dense(`{name}`=...) is not supported by numkeras yet; pass None.")
+        raise ConfigError(
+            f"Dense(`{name}`={value!r}) is not supported by numkeras yet (no weight penalties "
+            "or constraints); pass None."
+        )
 
 
 class Dense(Layer):

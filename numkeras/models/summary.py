@@ -187,8 +187,9 @@ def print_summary(
     trainable, trainable_b = _count(model.trainable_weights)
     non_t, non_t_b = total - trainable, total_b - trainable_b
     opt_vars = []
-    if getattr(model, "optimizer", None) is not None:
-        opt_vars = [v for v in getattr(model.optimizer, "variables", []) if hasattr(v, "size")]
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and getattr(optimizer, "built", True):  # Keras: once built
+        opt_vars = [v for v in getattr(optimizer, "variables", []) if hasattr(v, "size")]
     opt, opt_b = _count(opt_vars) if opt_vars else (0, 0)
     unbuilt = "" if model.built else " (unbuilt)"
     lines.append(f" Total params: {total + opt:,}{unbuilt} ({readable_size(total_b + opt_b)})")

@@ -416,6 +416,18 @@ class Optimizer:
     def learning_rate(self, value) -> None:
         self._set_learning_rate(value)
 
+    # Keras 2's name, which classic scripts read and write (K.set_value(opt.lr, 1e-4))
+    @property
+    def lr(self) -> float:
+        """Keras 2's name for `learning_rate` (one deprecation note)."""
+        warn_deprecated("`optimizer.lr` is a Keras 2 spelling; use `optimizer.learning_rate`.")
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value) -> None:
+        warn_deprecated("`optimizer.lr` is a Keras 2 spelling; use `optimizer.learning_rate`.")
+        self._set_learning_rate(value)
+
     def _base_learning_rate(self):
         lr = self._learning_rate
         if lr is self._lr_var:

@@ -40,23 +40,28 @@ def write_model(model, h5, training_config: dict | None) -> None:
     h5.attrs["model_config"] = json.dumps(serialize_layer(model))
     if training_config:
         h5.attrs["training_config"] = json.dumps(training_config)
-    weights = h5.create_group("model_weights")
-    layers = list(model.layers)
-    weights.attrs["layer_names"] = _names(layer.name for layer in layers)
-    weights.attrs["backend"] = "numpy"
-    weights.attrs["keras_version"] = KERAS_VERSION
-    for layer in sorted(layers, key=lambda la: la.name):
-        group = weights.create_group(layer.name)
-        variables = _legacy_weights(layer)
-        group.attrs["weight_names"] = _names(v.path for v in variables)
-        for v in variables:
-            group.create_dataset(v.path, data=v.numpy())
+    write_weights(model, h5.create_group("model_weights"))
     if training_config and model.optimizer is not None:
         state = h5.create_group("optimizer_weights")
         variables = model.optimizer.variables
         state.attrs["weight_names"] = _names(v.path for v in variables)
         for v in variables:
             state.create_dataset(v.path, data=v.numpy())
+
+
+def write_weights(model, group) -> None:
+    """Keras 2's weights layout into `group`: a full model file's `model_weights`, or the
+    root of a weights-only file (Keras 2's `save_weights("w.h5")`)."""
+    layers = list(model.layers)
+    group.attrs["layer_names"] = _names(layer.name for layer in layers)
+    group.attrs["backend"] = "numpy"
+    group.attrs["keras_version"] = KERAS_VERSION
+    for layer in sorted(layers, key=lambda la: la.name):
+        sub = group.create_group(layer.name)
+        variables = _legacy_weights(layer)
+        sub.attrs["weight_names"] = _names(v.path for v in variables)
+        for v in variables:
+            sub.create_dataset(v.path, data=v.numpy())
 
 
 def read_optimizer(model, h5) -> None:

@@ -106,10 +106,16 @@ def save_model(model, filepath, overwrite: bool = True) -> None:
 
 def save_weights(model, filepath, overwrite: bool = True) -> None:
     """Save the weights (`model.save_weights`) in Keras 3's `.weights.h5` layout; like Keras,
-    a compiled model's optimizer state too."""
+    a compiled model's optimizer state too. Another `.h5` / `.hdf5` name gets Keras 2's
+    weights-only layout (what Keras 2's `save_weights("model.h5")` wrote, which classic
+    scripts load back with `load_weights`; Keras 3 refuses that name)."""
     path = _path(filepath)
-    if not path.endswith(".weights.h5"):
-        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    legacy = path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5")
+    if not (legacy or path.endswith(".weights.h5")):
+        raise ValueError(
+            "The filename must end in `.weights.h5` (or `.h5` for Keras 2's layout). "
+            f"Received: filepath={path}"
+        )
     if not model.built:  # an empty file would only fail at load time
         raise NotBuiltError(
             f"Model '{model.name}' has no weights yet: build it (an Input, or a call on data) "
@@ -119,6 +125,9 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
 
     def write(tmp):
         with h5py.File(tmp, "w") as h5:
+            if legacy:
+                legacy_h5.write_weights(model, h5)
+                return
             weights_h5.write_model(model, h5)
             weights_h5.write_optimizer(model, h5)  # as Keras: a compiled model's state too
 

@@ -275,7 +275,7 @@ def test_overwrite_false_refuses_and_keeps_the_file(tmp_path):
 def test_file_name_and_content_errors(tmp_path):
     model = sequential()
     with pytest.raises(ValueError, match=r"must end in `\.weights\.h5`"):
-        model.save_weights(tmp_path / "w.h5")
+        model.save_weights(tmp_path / "w.pkl")
     with pytest.raises(ValueError, match="Invalid filepath extension"):
         model.save(tmp_path / "m.pkl")
     with pytest.raises(FileNotFoundError):
@@ -389,3 +389,39 @@ def test_a_compiled_untrained_model_loads_without_optimizer_warnings(tmp_path, e
     assert model.compiled and model.optimizer.iterations == 0
     model.train_on_batch(np.ones((4, 4)), np.zeros(4))
     assert model.optimizer.iterations == 1
+
+
+def test_keras_2_weights_only_h5_round_trips_as_classic_scripts_use_it(tmp_path):
+    # Keras 2's model.save_weights("model.h5") + model_from_json / load_weights idiom
+    model = sequential()
+    model.save_weights(tmp_path / "model.h5")
+    with h5py.File(tmp_path / "model.h5", "r") as h5:  # Keras 2's layout, at the root
+        assert "model_weights" not in h5 and len(h5.attrs["layer_names"]) == len(model.layers)
+    twin = models.model_from_json(model.to_json())
+    twin.load_weights(tmp_path / "model.h5")
+    for a, b in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_model_checkpoint_takes_the_names_save_takes(tmp_path):
+    from numkeras.callbacks import ModelCheckpoint
+
+    x = np.random.default_rng(0).standard_normal((8, 3)).astype("float32")
+    model = models.Sequential([layers.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    best = str(tmp_path / "weights.{epoch:02d}-{loss:.2f}.hdf5")
+    only = str(tmp_path / "best_weights.h5")
+    model.fit(
+        x,
+        x[:, :1],
+        epochs=2,
+        verbose=0,
+        callbacks=[
+            ModelCheckpoint(best, monitor="loss", save_best_only=True),
+            ModelCheckpoint(only, save_weights_only=True),
+        ],
+    )
+    assert sorted(p.name for p in tmp_path.glob("weights.*.hdf5"))[0].startswith("weights.01-")
+    twin = models.Sequential([layers.Input((3,)), layers.Dense(1)])
+    twin.load_weights(only)
+    np.testing.assert_array_equal(twin.get_weights()[0], model.get_weights()[0])
