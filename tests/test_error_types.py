@@ -89,3 +89,12 @@ def test_bad_validation_data_fail_before_the_first_epoch():
     with pytest.raises(ShapeError):
         model.fit(X, Y, validation_data=(X[:, :3], Y), epochs=1, verbose=0)
     assert model.optimizer.iterations == 0
+
+
+def test_an_unbuilt_layer_says_why_it_has_no_kernel():
+    with pytest.raises(AttributeError, match="not built yet, so it has no `kernel`"):
+        Dense(3).kernel  # noqa: B018
+    with pytest.raises(AttributeError, match="has no attribute 'kernal'"):
+        Dense(3).kernal  # noqa: B018 (a typo stays a plain AttributeError)
+    with pytest.raises(AttributeError, match="never been called"):
+        Dense(3).output  # noqa: B018 (a property's own message is kept)

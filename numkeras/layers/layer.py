@@ -25,6 +25,11 @@ from numkeras.utils.checks import is_int
 from numkeras.utils.naming import auto_name, to_snake_case
 from numkeras.variables import Variable
 
+# the weights built-in layers create in build(): asked of an unbuilt layer, they say why
+_WEIGHT_NAMES = frozenset(
+    {"kernel", "bias", "gamma", "beta", "moving_mean", "moving_variance", "alpha"}
+)
+
 
 def _validate_shape(arg: str, shape) -> tuple:
     if is_int(shape):
@@ -277,6 +282,19 @@ class Layer:
         out_shape = self.compute_output_shape(in_shape)
         node = Node(self, inputs, out_shape, training=training)
         return node.outputs_structure
+
+    def __getattr__(self, name: str):
+        # only reached for a missing attribute: a weight asked of an unbuilt layer says why
+        if name in _WEIGHT_NAMES and not self.__dict__.get("built", True):
+            raise AttributeError(
+                f"Layer '{self.__dict__.get('name', '?')}' is not built yet, so it has no "
+                f"`{name}`: you must build the layer before accessing it (call it on data or "
+                "an Input, or `layer.build(input_shape)`)."
+            )
+        if any(name in klass.__dict__ for klass in type(self).__mro__):
+            # a property that raised AttributeError (Python then tries here): its own message
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- the symbolic tensors of its first call (functional API) --------------------------
     @property
