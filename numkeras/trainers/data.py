@@ -254,13 +254,15 @@ class StreamEpochs:
             batch = self._next()
             if batch is None:
                 if step == 0 or self.steps is not None:
-                    _warn_ran_out(
-                        step,
-                        self.steps,
+                    length = stream_length(self.stream)
+                    what = (
                         f"A generator is used up after one pass: make it repeat and pass "
-                        f"{self.steps_name}, or use a PyDataset.",
-                        self.steps_name,
+                        f"{self.steps_name}, or use a PyDataset."
+                        if length is None
+                        else f"The dataset has {length} batch(es); the next epoch starts a "
+                        "fresh pass."
                     )
+                    _warn_ran_out(step, self.steps, what, self.steps_name)
                 return
             yield list(self.prepare(*unpack_batch(batch)))
             step += 1

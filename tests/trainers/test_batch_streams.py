@@ -166,3 +166,10 @@ def test_keras_2_generator_methods_run_with_one_deprecation_note():
     with pytest.warns(DeprecatedArgumentWarning, match="predict_generator"):
         out = b.predict_generator(batches(X), steps=2)
     np.testing.assert_array_equal(out, b.predict(X[:32], verbose=0))
+
+
+def test_a_pydataset_shorter_than_steps_per_epoch_ends_the_epoch_and_starts_afresh():
+    m = model()
+    with pytest.warns(NumkerasWarning, match="The dataset has 3 batch"):
+        hist = m.fit(Dataset(X, Y), steps_per_epoch=5, epochs=2, verbose=0)
+    assert m.optimizer.iterations == 6 and len(hist.history["loss"]) == 2
