@@ -1,43 +1,146 @@
-"""Keras's regularizer names (`from keras.regularizers import l2`), so a classic script's
-imports resolve; numkeras does not apply weight penalties yet, so a layer given one refuses
-it with a clear error (`Dense(kernel_regularizer=l2(0.01))` says so and suggests None).
+"""Weight penalties, as Keras's `keras.regularizers`: `L1`, `L2`, `L1L2` (and `l1`, `l2`,
+`l1_l2`). A `Dense(kernel_regularizer=l2(0.01))` adds `0.01 * sum(kernel ** 2)` to the loss
+that training minimises and reports (evaluate's too), for its trainable weights, as Keras
+does; each penalty carries its gradient (`grad`), since numkeras has no autograd.
 
->>> l2(0.01)
-L2(l2=0.01)
+>>> import numpy as np
+>>> penalty = l2(0.01)
+>>> w = np.array([1.0, -2.0], "float32")
+>>> float(penalty(w)), penalty.grad(w).tolist()
+(0.04999999701976776, [0.019999999552965164, -0.03999999910593033])
 """
 
 from __future__ import annotations
 
+from numkeras import backend
+from numkeras.errors import ConfigError
+from numkeras.utils.naming import unknown_name_message
+
 
 class Regularizer:
-    """A weight penalty's settings (`get_config`); not applied by numkeras's layers yet."""
+    """A penalty on a weight: `__call__(w)` gives it, `grad(w)` its gradient."""
 
-    def __init__(self, **config):
-        self._config = {k: float(v) for k, v in config.items()}
+    def __call__(self, x):
+        return backend.xp.zeros((), x.dtype)[()]
+
+    def grad(self, x):
+        return backend.xp.zeros_like(x)
 
     def get_config(self) -> dict:
-        return dict(self._config)
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v}" for k, v in self._config.items())
+        args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
 
-class L1(Regularizer):
-    def __init__(self, l1: float = 0.01):
-        super().__init__(l1=l1)
-
-
-class L2(Regularizer):
-    def __init__(self, l2: float = 0.01):
-        super().__init__(l2=l2)
+def _factor(value, name: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"`{name}` must be a number, received {value!r}.") from None
+    if not value >= 0:  # (NaN too)
+        raise ConfigError(f"`{name}` must be a non-negative number, received {value!r}.")
+    return value
 
 
 class L1L2(Regularizer):
+    """`l1 * sum(|w|) + l2 * sum(w ** 2)`."""
+
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        super().__init__(l1=l1, l2=l2)
+        self.l1, self.l2 = _factor(l1, "l1"), _factor(l2, "l2")
+
+    def __call__(self, x):
+        xp, t = backend.xp, x.dtype.type
+        total = xp.zeros((), x.dtype)[()]
+        if self.l1:
+            total = total + t(self.l1) * xp.sum(xp.abs(x))
+        if self.l2:
+            total = total + t(self.l2) * xp.sum(xp.square(x))
+        return total
+
+    def grad(self, x):
+        xp, t = backend.xp, x.dtype.type
+        g = xp.zeros_like(x)
+        if self.l1:  # |w|'s slope is 1 at 0, as JAX differentiates it (Keras's reference)
+            g += t(self.l1) * xp.where(x >= 0, t(1), t(-1))
+        if self.l2:
+            g += t(2 * self.l2) * x
+        return g
+
+    def get_config(self) -> dict:
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(L1L2):
+    """`l1 * sum(|w|)`."""
+
+    def __init__(self, l1: float = 0.01):
+        super().__init__(l1=l1)
+
+    def get_config(self) -> dict:
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    """`l2 * sum(w ** 2)`."""
+
+    def __init__(self, l2: float = 0.01):
+        super().__init__(l2=l2)
+
+    def get_config(self) -> dict:
+        return {"l2": self.l2}
 
 
 l1, l2, l1_l2 = L1, L2, L1L2
 
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "l1", "l1_l2", "l2"]
+_CLASSES = {"L1": L1, "L2": L2, "L1L2": L1L2}
+_NAMES = {"l1": L1, "l2": L2, "l1l2": L1L2}  # the names Keras's get() takes
+
+
+def get(identifier) -> Regularizer | None:
+    """A regularizer from None, a name (`"l2"`), a config dict or an instance.
+
+    >>> get("l2")
+    L2(l2=0.01)
+    """
+    if identifier is None or isinstance(identifier, Regularizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str) and (identifier in _NAMES or identifier in _CLASSES):
+        return {**_NAMES, **_CLASSES}[identifier]()  # each with its default factors, as Keras
+    if isinstance(identifier, str):
+        raise ConfigError(unknown_name_message("regularizer", identifier, [*_NAMES, *_CLASSES]))
+    raise ConfigError(
+        f"A regularizer must be None, a name, a config dict or a numkeras.regularizers "
+        f"instance; received {identifier!r}."
+    )
+
+
+def serialize(regularizer) -> dict | None:
+    """Keras's serialized form (`{"module", "class_name", "config", "registered_name"}`)."""
+    if regularizer is None:
+        return None
+    return {
+        "module": "keras.regularizers",
+        "class_name": type(regularizer).__name__,
+        "config": regularizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: dict) -> Regularizer:
+    cls = _CLASSES.get(config.get("class_name"))
+    if cls is None:
+        raise ConfigError(
+            unknown_name_message("regularizer class", str(config.get("class_name")), _CLASSES)
+        )
+    return cls.from_config(dict(config.get("config") or {}))
+
+
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "deserialize", "get", "l1", "l1_l2", "l2"]

@@ -21,6 +21,8 @@ from numkeras.errors import ShapeError, format_shape
 
 
 class Variable:
+    regularizer = None  # a numkeras.regularizers penalty on this weight, set by its layer
+
     def __init__(self, value, name: str, trainable: bool = True, path: str | None = None):
         self._value = backend.xp.asarray(value)
         self.name = name

@@ -41,12 +41,13 @@ def test_optimizer_lr_reads_and_writes_the_learning_rate_with_one_note():
     assert opt.learning_rate == pytest.approx(0.5)
 
 
-def test_regularizers_import_and_are_refused_by_name_where_used():
-    from numkeras.regularizers import l1_l2, l2
+def test_activity_regularizers_and_constraints_are_refused_by_name():
+    from numkeras.regularizers import l2
 
-    assert l2(0.01).get_config() == {"l2": 0.01}
-    with pytest.raises(ConfigError, match="kernel_regularizer.*not supported"):
-        Dense(3, kernel_regularizer=l1_l2(l1=0.1, l2=0.01))
+    with pytest.raises(ConfigError, match="activity_regularizer.*not supported"):
+        Dense(3, activity_regularizer=l2(0.01))
+    with pytest.raises(ConfigError, match="kernel_constraint.*not supported"):
+        Dense(3, kernel_constraint="max_norm")
 
 
 def test_summary_shows_optimizer_params_once_the_optimizer_is_built():

@@ -10,7 +10,7 @@ Input `(batch, ..., input_dim)` gives output `(batch, ..., units)`: the kernel
 
 from __future__ import annotations
 
-from numkeras import activations, backend, initializers
+from numkeras import activations, backend, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.input_spec import InputSpec
@@ -69,8 +69,6 @@ class Dense(Layer):
                 f"Received: units={units!r}"
             )
         for name, value in (
-            ("kernel_regularizer", kernel_regularizer),
-            ("bias_regularizer", bias_regularizer),
             ("activity_regularizer", activity_regularizer),
             ("kernel_constraint", kernel_constraint),
             ("bias_constraint", bias_constraint),
@@ -82,6 +80,8 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         self.input_spec = InputSpec(min_ndim=2)
 
     @property
@@ -109,11 +109,14 @@ class Dense(Layer):
         self.kernel = self.add_weight(
             (input_dim, self.units), initializer=self.kernel_initializer, name="kernel"
         )
+        self.kernel.regularizer = self.kernel_regularizer
         self.bias = (
             self.add_weight((self.units,), initializer=self.bias_initializer, name="bias")
             if self.use_bias
             else None
         )
+        if self.bias is not None:
+            self.bias.regularizer = self.bias_regularizer
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def _reset_build_state(self) -> None:
@@ -206,8 +209,8 @@ class Dense(Layer):
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": None,
-                "bias_regularizer": None,
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
                 "kernel_constraint": None,
                 "bias_constraint": None,
                 "quantization_config": None,

@@ -253,12 +253,18 @@ class Trainer:
                 if v._grad_fresh:  # not reached by backward: zero gradient
                     v.grad[...] = 0
                     v._grad_fresh = False
+            total += _penalties(train_vars, with_grads=True)
             self.optimizer.apply([v.grad for v in train_vars], train_vars)
         for v in train_vars:
             v.grad = None
         for layer in stateful:
             layer.commit_updates()
         return total, per_output, outs
+
+    def _evaluated_loss(self, total: float) -> float:
+        """The loss evaluate reports: the data loss plus the trainable weights' penalties,
+        as Keras adds `model.losses` in both training and evaluation."""
+        return total + _penalties(self.trainable_weights, with_grads=False)
 
     def _stateful_layers(self) -> list:
         """The layers (this model's, nested ones' included) with per-step state updates."""
@@ -535,6 +541,7 @@ class Trainer:
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         outs = self._run(xs, training=False, workspace=self._workspace("eval"))
         total, per_output, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
+        total = self._evaluated_loss(total)
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
         self._track_loss(total, per_output, n)
@@ -794,6 +801,7 @@ class Trainer:
                 callback_list.on_test_batch_begin(step)
             outs = self._run(bx, training=False, workspace=self._workspace("eval"))
             total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
+            total = self._evaluated_loss(total)
             self._ensure_metrics(by, outs)
             self._track_loss(total, per_output, len(bx[0]))
             self._update_metrics(by, outs, bs)
@@ -1021,6 +1029,19 @@ def _flat_metric_specs(spec) -> list:
     for v in spec:
         out.extend(v if isinstance(v, (list, tuple)) else [v])
     return out
+
+
+def _penalties(variables, with_grads: bool) -> float:
+    """The sum of the weight penalties (`numkeras.regularizers`) on `variables`; with
+    `with_grads`, each penalty's gradient is added to its variable's gradient too."""
+    total = 0.0
+    for v in variables:
+        reg = v.regularizer
+        if reg is not None:
+            total += float(reg(v.value))
+            if with_grads:
+                v.grad += reg.grad(v.value)
+    return total
 
 
 def _unique_label(prefix: str, name: str, weighted: bool, seen: dict[str, int]) -> str:
