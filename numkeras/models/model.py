@@ -586,6 +586,10 @@ class Model(Trainer, Layer):
         if not self._graph_ready:
             return self._deferred_output_shape(input_shape)
         self._maybe_build(input_shape)  # a shape the model cannot take raises, as in Keras
+        return self._output_shapes(input_shape)
+
+    def _output_shapes(self, input_shape):
+        """The graph's output shape(s) for input shapes already checked (predict's)."""
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
         values: list = [None] * self._n_slots
         for s, sh in zip(self._input_slots, shapes_):

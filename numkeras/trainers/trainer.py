@@ -261,10 +261,11 @@ class Trainer:
             layer.commit_updates()
         return total, per_output, outs
 
-    def _evaluated_loss(self, total: float) -> float:
-        """The loss evaluate reports: the data loss plus the trainable weights' penalties,
-        as Keras adds `model.losses` in both training and evaluation."""
-        return total + _penalties(self.trainable_weights, with_grads=False)
+    def _penalty(self) -> float:
+        """The trainable weights' penalties, which Keras adds to the loss evaluation reports
+        as to the one training minimises (`model.losses`); the weights do not change while
+        evaluating, so once per evaluation."""
+        return _penalties(self.trainable_weights, with_grads=False)
 
     def _stateful_layers(self) -> list:
         """The layers (this model's, nested ones' included) with per-step state updates."""
@@ -541,7 +542,7 @@ class Trainer:
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         outs = self._run(xs, training=False, workspace=self._workspace("eval"))
         total, per_output, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
-        total = self._evaluated_loss(total)
+        total += self._penalty()
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
         self._track_loss(total, per_output, n)
@@ -712,11 +713,11 @@ class Trainer:
                 rng=_random.global_generator() if shuffle else None,
             )
             self._require_graph_or_build(source.peek(), batch_size=None)
-        else:
-            self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
+        batch_size = data_utils.check_batch_size(batch_size)  # (beside a stream: validation's)
+        if not stream:
+            self._require_graph_or_build(x, batch_size)
         self._assert_compiled("fit")
         self._ensure_flat()
-        batch_size = data_utils.check_batch_size(batch_size)
         val = None
         if validation_data is not None:
             val = _unpack_validation(validation_data)
@@ -796,12 +797,13 @@ class Trainer:
                 [xs, ys, sws], batch_size, False, min(batches, steps or batches), None
             )
         self.reset_metrics()
+        penalty = self._penalty()
         for step, (bx, by, bs) in enumerate(source.epoch()):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
             outs = self._run(bx, training=False, workspace=self._workspace("eval"))
             total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
-            total = self._evaluated_loss(total)
+            total += penalty
             self._ensure_metrics(by, outs)
             self._track_loss(total, per_output, len(bx[0]))
             self._update_metrics(by, outs, bs)
@@ -836,10 +838,11 @@ class Trainer:
             ys = sws = None
             total_steps = steps or data_utils.stream_length(x)
         else:
-            self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
+            batch_size = data_utils.check_batch_size(batch_size)
+            self._require_graph_or_build(x, batch_size)
             self._assert_compiled("evaluate")
             xs, ys, sws, n = self._prepare(x, y, sample_weight)
-            batches = math.ceil(n / data_utils.check_batch_size(batch_size))
+            batches = math.ceil(n / batch_size)
             total_steps = batches if steps is None else min(steps, batches)
         verbose = _verbose(verbose)
         callback_list = self._callback_list(callbacks, verbose, total_steps)
@@ -877,7 +880,7 @@ class Trainer:
         n = data_utils.num_samples(xs)
         batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
         rows = min(n, batches * batch_size)
-        out_shapes = self.compute_output_shape(
+        out_shapes = self._output_shapes(  # (xs were checked by _standardize_inputs)
             [(rows, *a.shape[1:]) for a in xs]
             if not self._single_input
             else (rows, *xs[0].shape[1:])
