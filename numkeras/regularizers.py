@@ -12,6 +12,8 @@ does; each penalty carries its gradient (`grad`), since numkeras has no autograd
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.utils.naming import unknown_name_message
@@ -83,7 +85,8 @@ class L1(L1L2):
         super().__init__(l1=l1)
 
     def get_config(self) -> dict:
-        return {"l1": self.l1}
+        # Keras 3 keeps `l1` as a float32 tensor, so its config holds the rounded value
+        return {"l1": float(np.float32(self.l1))}
 
 
 class L2(L1L2):
@@ -97,6 +100,29 @@ class L2(L1L2):
 
 
 l1, l2, l1_l2 = L1, L2, L1L2
+
+
+def activity_penalty(regularizer: Regularizer, output, with_grad: bool):
+    """A layer's activity penalty on one output, as Keras 3: `regularizer(output)` divided
+    by the batch size (0 for an empty batch); with `with_grad`, also its gradient with
+    respect to `output` (else None).
+
+    >>> import numpy as np
+    >>> out = np.array([[1.0, -2.0], [3.0, 0.0]], "float32")
+    >>> value, grad = activity_penalty(L1(0.5), out, with_grad=True)
+    >>> float(value), grad.tolist()
+    (1.5, [[0.25, -0.25], [0.25, 0.25]])
+    """
+    t = output.dtype.type
+    value = regularizer(output)
+    grad = regularizer.grad(output) if with_grad else None
+    if output.ndim > 0:  # Keras's divide_no_nan: 0 for an empty batch
+        n = output.shape[0]
+        value = value / t(n) if n else t(0)
+        if grad is not None:
+            grad = grad / t(n) if n else grad * t(0)
+    return float(value), grad
+
 
 _CLASSES = {"L1": L1, "L2": L2, "L1L2": L1L2}
 _NAMES = {"l1": L1, "l2": L2, "l1l2": L1L2}  # the names Keras's get() takes
@@ -143,4 +169,15 @@ def deserialize(config: dict) -> Regularizer:
     return cls.from_config(dict(config.get("config") or {}))
 
 
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "deserialize", "get", "l1", "l1_l2", "l2"]
+__all__ = [
+    "L1",
+    "L1L2",
+    "L2",
+    "Regularizer",
+    "activity_penalty",
+    "deserialize",
+    "get",
+    "l1",
+    "l1_l2",
+    "l2",
+]

@@ -22,6 +22,7 @@ from numkeras.errors import ShapeError, format_shape
 
 class Variable:
     regularizer = None  # a numkeras.regularizers penalty on this weight, set by its layer
+    constraint = None  # a numkeras.constraints projection applied after each optimizer update
 
     def __init__(self, value, name: str, trainable: bool = True, path: str | None = None):
         self._value = backend.xp.asarray(value)

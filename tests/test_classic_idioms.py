@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from numkeras import backend as K
-from numkeras.errors import ConfigError, DeprecatedArgumentWarning
+from numkeras.errors import DeprecatedArgumentWarning
 from numkeras.layers import Dense, Input
 from numkeras.models import Sequential
 from numkeras.optimizers import SGD
@@ -41,13 +41,27 @@ def test_optimizer_lr_reads_and_writes_the_learning_rate_with_one_note():
     assert opt.learning_rate == pytest.approx(0.5)
 
 
-def test_activity_regularizers_and_constraints_are_refused_by_name():
-    from numkeras.regularizers import l2
+def test_the_dropout_tutorials_maxnorm_and_the_autoencoder_blogs_activity_l1():
+    # machinelearningmastery's dropout tutorial (Keras 2): kernel_constraint=maxnorm(3);
+    # the Keras blog's sparse autoencoder: activity_regularizer=regularizers.l1(10e-5)
+    from numkeras import regularizers
+    from numkeras.constraints import maxnorm
 
-    with pytest.raises(ConfigError, match="activity_regularizer.*not supported"):
-        Dense(3, activity_regularizer=l2(0.01))
-    with pytest.raises(ConfigError, match="kernel_constraint.*not supported"):
-        Dense(3, kernel_constraint="max_norm")
+    with pytest.warns(DeprecatedArgumentWarning, match="max_norm"):
+        constraint = maxnorm(3)
+    model = Sequential()
+    model.add(Dense(8, input_dim=6, activation="relu", kernel_constraint=constraint))
+    model.add(Dense(4, activation="relu", activity_regularizer=regularizers.l1(10e-5)))
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile(loss="binary_crossentropy", optimizer=SGD(learning_rate=5.0), metrics=["acc"])
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 6)), rng.integers(0, 2, size=(64, 1))
+    model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    norms = np.sqrt((model.layers[0].get_weights()[0] ** 2).sum(axis=0))
+    assert norms.max() <= 3.0 + 1e-5
+    outputs = model.layers[1](model.layers[0](x.astype("float32")))
+    penalty = 10e-5 * np.abs(outputs).sum() / len(x)
+    assert model.layers[1].losses[0] == pytest.approx(penalty, rel=1e-5)
 
 
 def test_summary_shows_optimizer_params_once_the_optimizer_is_built():

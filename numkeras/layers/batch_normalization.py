@@ -28,7 +28,7 @@ array([0.02, 0.2 ], dtype=float32)
 
 from __future__ import annotations
 
-from numkeras import backend, initializers
+from numkeras import backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
@@ -62,17 +62,11 @@ class BatchNormalization(Layer):
             raise ConfigError(
                 f"BatchNormalization's `axis` must be one integer, received {axis!r}."
             )
-        for name, value in (
-            ("beta_regularizer", beta_regularizer),
-            ("gamma_regularizer", gamma_regularizer),
-            ("beta_constraint", beta_constraint),
-            ("gamma_constraint", gamma_constraint),
-            ("renorm_clipping", renorm_clipping),
-        ):
-            if value is not None:
-                raise ConfigError(
-                    f"BatchNormalization(`{name}`=...) is not supported by numkeras yet; pass None."
-                )
+        if renorm_clipping is not None:
+            raise ConfigError(
+                "BatchNormalization(`renorm_clipping`=...) is not supported by numkeras yet; "
+                "pass None."
+            )
         if renorm:
             raise ConfigError("BatchNormalization(renorm=True) is not supported by numkeras yet.")
         if synchronized:
@@ -95,6 +89,10 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.renorm_momentum = float(renorm_momentum)
         self.gamma = self.beta = self.moving_mean = self.moving_variance = None
         self._pending: list = []  # (mean, variance) of this step's calls, applied on commit
@@ -120,9 +118,21 @@ class BatchNormalization(Layer):
                 f"known to create its weights; received shape {format_shape(input_shape)}."
             )
         if self.scale:
-            self.gamma = self.add_weight((size,), initializer=self.gamma_initializer, name="gamma")
+            self.gamma = self.add_weight(
+                (size,),
+                initializer=self.gamma_initializer,
+                name="gamma",
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
         if self.center:
-            self.beta = self.add_weight((size,), initializer=self.beta_initializer, name="beta")
+            self.beta = self.add_weight(
+                (size,),
+                initializer=self.beta_initializer,
+                name="beta",
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
         self.moving_mean = self.add_weight(
             (size,), initializer=self.moving_mean_initializer, trainable=False, name="moving_mean"
         )
@@ -282,10 +292,10 @@ class BatchNormalization(Layer):
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
-            "beta_regularizer": None,
-            "gamma_regularizer": None,
-            "beta_constraint": None,
-            "gamma_constraint": None,
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
             "synchronized": False,
             "renorm": False,
             "renorm_clipping": None,

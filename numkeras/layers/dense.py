@@ -10,7 +10,7 @@ Input `(batch, ..., input_dim)` gives output `(batch, ..., units)`: the kernel
 
 from __future__ import annotations
 
-from numkeras import activations, backend, initializers, regularizers
+from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.input_spec import InputSpec
@@ -37,14 +37,6 @@ _INPLACE = {"tanh": _tanh_inplace, "relu": _relu_inplace, "sigmoid": _sigmoid_in
 _FUSED = {"relu": "bias_relu", "tanh": "bias_tanh"}
 
 
-def _unsupported(name: str, value) -> None:
-    if value is not None:
-        raise ConfigError(
-            f"Dense(`{name}`={value!r}) is not supported by numkeras yet (no weight penalties "
-            "or constraints); pass None."
-        )
-
-
 class Dense(Layer):
     def __init__(
         self,
@@ -68,13 +60,7 @@ class Dense(Layer):
                 "Received an invalid value for `units`, expected a positive integer. "
                 f"Received: units={units!r}"
             )
-        for name, value in (
-            ("activity_regularizer", activity_regularizer),
-            ("kernel_constraint", kernel_constraint),
-            ("bias_constraint", bias_constraint),
-        ):
-            _unsupported(name, value)
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.units = int(units)
         self.activation = activations.get(activation)  # sets the flags below
         self.use_bias = bool(use_bias)
@@ -82,6 +68,8 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
 
     @property
@@ -107,16 +95,21 @@ class Dense(Layer):
                 f"known to create the kernel; received shape {tuple(input_shape)}."
             )
         self.kernel = self.add_weight(
-            (input_dim, self.units), initializer=self.kernel_initializer, name="kernel"
+            (input_dim, self.units),
+            initializer=self.kernel_initializer,
+            name="kernel",
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
-        self.kernel.regularizer = self.kernel_regularizer
-        self.bias = (
-            self.add_weight((self.units,), initializer=self.bias_initializer, name="bias")
-            if self.use_bias
-            else None
-        )
-        if self.bias is not None:
-            self.bias.regularizer = self.bias_regularizer
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                (self.units,),
+                initializer=self.bias_initializer,
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def _reset_build_state(self) -> None:
@@ -135,8 +128,9 @@ class Dense(Layer):
     @property
     def defers_bias(self) -> bool:
         """Whether the model executor may leave this layer's bias add to the activation
-        layer after it (`call(..., defer_bias=True)`): only without an activation here."""
-        return self._linear and self.use_bias
+        layer after it (`call(..., defer_bias=True)`): only without an activation here, and
+        without an activity regularizer (which must see the whole output)."""
+        return self._linear and self.use_bias and self.activity_regularizer is None
 
     def _affine(self, x, workspace=None, defer_bias: bool = False):
         """`(x @ kernel + bias, activated)`: with the fused kernels (`backend.fused`) relu
@@ -211,8 +205,8 @@ class Dense(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": None,
-                "bias_constraint": None,
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
                 "quantization_config": None,
             }
         )

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras import backend, initializers, shapes
+import numpy as np
+
+from numkeras import backend, constraints, initializers, regularizers, shapes
 from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_spec import InputSpec, check_input
 from numkeras.utils.checks import is_int
@@ -99,6 +101,7 @@ class Layer:
         trainable: bool = True,
         dtype=None,
         name: str | None = None,
+        activity_regularizer=None,
         **kwargs,
     ):
         input_dim = kwargs.pop("input_dim", None)
@@ -113,6 +116,9 @@ class Layer:
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ConfigError(f"A layer name must be a non-empty string without '/', got {name!r}.")
         self.name = name or auto_name(self._default_name())
+        # a penalty on the outputs, added to the loss in training and evaluation (Keras 3
+        # divides it by the batch size); see Model._run
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self._trainable = bool(trainable)
         self.dtype = _dtype_name(dtype)
         self.built = False
@@ -136,8 +142,13 @@ class Layer:
         dtype=None,
         trainable: bool = True,
         name: str | None = None,
+        *,
+        regularizer=None,
+        constraint=None,
     ) -> Variable:
-        """Create a weight of this layer (called from `build`)."""
+        """Create a weight of this layer (called from `build`). A `regularizer` adds its
+        penalty to the training loss; a `constraint` projects the weight after every
+        optimizer update (both as Keras's `add_weight`)."""
         shape = tuple(int(d) for d in shape)
         init = initializers.get(initializer)
         value = init(shape, dtype=dtype or self.dtype)
@@ -147,6 +158,8 @@ class Layer:
             trainable=trainable,
             path=f"{self.name}/{name}",
         )
+        var.regularizer = regularizers.get(regularizer)
+        var.constraint = constraints.get(constraint)
         self._own_variables.append(var)
         return var
 
@@ -272,7 +285,28 @@ class Layer:
         self._maybe_build(shape_of(inputs))
         if call_accepts_training(self):
             kwargs["training"] = bool(training)
-        return self.call(inputs, **kwargs)
+        outputs = self.call(inputs, **kwargs)
+        if self.activity_regularizer is not None:
+            self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
+        return outputs
+
+    def _record_activity(self, outputs: list) -> None:
+        """Keep the activity penalties of this direct call, for `losses` (as Keras)."""
+        penalty = regularizers.activity_penalty
+        self._activity_losses = [
+            np.float32(penalty(self.activity_regularizer, o, False)[0]) for o in outputs
+        ]
+
+    @property
+    def losses(self) -> list:
+        """Keras's `layer.losses`: the activity penalties of the last direct call, then the
+        penalties of the trainable weights (float32 scalars). Training and evaluation add
+        both to the loss themselves."""
+        out = list(self.__dict__.get("_activity_losses", ()))
+        for v in self.trainable_weights:
+            if v.regularizer is not None:
+                out.append(np.float32(v.regularizer(v.value)))
+        return out
 
     def _call_symbolic(self, inputs, training=None, **kwargs):
         from numkeras.layers.keras_tensor import Node
@@ -321,11 +355,14 @@ class Layer:
     def get_config(self) -> dict:
         # Keras 3's keys only: a declared input shape lives in the model's InputLayer, and
         # Keras 3 refuses `batch_input_shape` in a layer config
-        return {
+        config = {
             "name": self.name,
             "trainable": self.trainable,
             "dtype": _dtype_policy_config(self.dtype),
         }
+        if self.activity_regularizer is not None:  # as Keras 3: only when set
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config: dict):

@@ -14,7 +14,7 @@ array([[-2.,  3.]], dtype=float32)
 
 from __future__ import annotations
 
-from numkeras import backend, initializers
+from numkeras import backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
@@ -30,14 +30,6 @@ class PReLU(Layer):
         shared_axes=None,
         **kwargs,
     ):
-        for name, value in (
-            ("alpha_regularizer", alpha_regularizer),
-            ("alpha_constraint", alpha_constraint),
-        ):
-            if value is not None:
-                raise ConfigError(
-                    f"PReLU(`{name}`=...) is not supported by numkeras yet; pass None."
-                )
         if shared_axes is not None:
             shared_axes = (
                 list(shared_axes) if isinstance(shared_axes, (list, tuple)) else [shared_axes]
@@ -50,6 +42,8 @@ class PReLU(Layer):
             shared_axes = [int(a) for a in shared_axes]
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         self.shared_axes = shared_axes
 
     def build(self, input_shape) -> None:
@@ -68,7 +62,13 @@ class PReLU(Layer):
                 f"Layer '{self.name}': PReLU needs every non-shared axis of its inputs known to "
                 f"create alpha; received shape {format_shape(input_shape)}."
             )
-        self.alpha = self.add_weight(param_shape, initializer=self.alpha_initializer, name="alpha")
+        self.alpha = self.add_weight(
+            param_shape,
+            initializer=self.alpha_initializer,
+            name="alpha",
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+        )
         axes = {i: input_shape[i] for i in range(1, len(input_shape)) if i not in shared}
         self.input_spec = InputSpec(ndim=len(input_shape), axes=axes)
         # the axes alpha is broadcast over (batch first): its gradient sums over them
@@ -107,8 +107,8 @@ class PReLU(Layer):
         return {
             **super().get_config(),
             "alpha_initializer": initializers.serialize(self.alpha_initializer),
-            "alpha_regularizer": None,
-            "alpha_constraint": None,
+            "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+            "alpha_constraint": constraints.serialize(self.alpha_constraint),
             "shared_axes": self.shared_axes,
         }
 

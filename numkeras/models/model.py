@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from numkeras import backend, shapes
+import numpy as np
+
+from numkeras import backend, regularizers, shapes
 from numkeras.errors import ConfigError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
@@ -29,6 +31,15 @@ from numkeras.layers.layer import (
 )
 from numkeras.trainers.trainer import Trainer
 from numkeras.utils.checks import is_int
+
+
+class _ActivityCache:
+    """A step's cache plus the gradients of its activity penalties (one per output)."""
+
+    __slots__ = ("cache", "grads")
+
+    def __init__(self, cache, grads: list):
+        self.cache, self.grads = cache, grads
 
 
 @dataclass
@@ -432,8 +443,13 @@ class Model(Trainer, Layer):
         training: bool = False,
         caches: list | None = None,
         workspace: dict | None = None,
+        penalties: list | None = None,
     ):
         """Run the graph on checked arrays; with `caches`, record each step's cache.
+
+        With `penalties` (a list the caller owns), the layers' activity penalties are
+        appended to it (Keras adds them to the training and evaluation loss); with
+        `caches` too, their gradients are recorded for `_backward`.
 
         With a `workspace` (a dict the caller owns), built-in layers write into buffers
         reused from one call to the next, keyed by step, so a nested model or a shared
@@ -454,6 +470,8 @@ class Model(Trainer, Layer):
                 kw["defer_bias"] = True
             elif step.bias_from is not None and step.bias_from.defers_bias:
                 kw["bias"] = step.bias_from.bias.value
+            if penalties is not None and isinstance(step.layer, Model):
+                kw["penalties"] = penalties
             if caches is not None:
                 out, cache = step.layer.forward(args, training=train, **kw)
                 # multi-output steps keep output shapes, to zero-fill unused outputs' grads
@@ -464,6 +482,16 @@ class Model(Trainer, Layer):
                 out = step.layer.call(args, training=train, **kw)
             else:
                 out = step.layer.call(args)
+            regularizer = step.layer.activity_regularizer
+            if penalties is not None and regularizer is not None:
+                outs = list(out) if step.multi_out else [out]
+                act_grads = []
+                for o in outs:
+                    value, g = regularizers.activity_penalty(regularizer, o, caches is not None)
+                    penalties.append(value)
+                    act_grads.append(g)
+                if caches is not None:
+                    caches[i] = _ActivityCache(caches[i], act_grads)
             if step.multi_out:
                 for s, o in zip(step.out_slots, out):
                     values[s] = o
@@ -500,9 +528,12 @@ class Model(Trainer, Layer):
         for i in range(len(self._steps) - 1, -1, -1):
             step = self._steps[i]
             gout = [grads[s] for s in step.out_slots]
+            cache = caches[i]
+            if isinstance(cache, _ActivityCache):  # the activity penalty's gradient joins
+                cache, extra = cache.cache, cache.grads
+                gout = [e if g is None else g + e for g, e in zip(gout, extra)]
             if all(g is None for g in gout):
                 continue
-            cache = caches[i]
             if step.multi_out:
                 cache, out_shapes = cache
                 gout = [
@@ -535,9 +566,9 @@ class Model(Trainer, Layer):
                 req[s] = upstream
         return req
 
-    def _call_checked(self, inputs, training: bool = False, workspace=None):
+    def _call_checked(self, inputs, training: bool = False, workspace=None, penalties=None):
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
-        outs = self._run(ins, training=training, workspace=workspace)
+        outs = self._run(ins, training=training, workspace=workspace, penalties=penalties)
         return outs[0] if self._single_output else self._structure_outputs(outs)
 
     def _structure_outputs(self, outs: list):
@@ -554,7 +585,9 @@ class Model(Trainer, Layer):
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training)
         arrays = self._standardize_inputs(inputs)
-        outs = self._run(arrays, training=bool(training))
+        activity: list = []
+        outs = self._run(arrays, training=bool(training), penalties=activity)
+        self._activity_losses = [np.float32(v) for v in activity]
         return self._structure_outputs(outs)
 
     def _is_subclassed(self) -> bool:
@@ -615,10 +648,10 @@ class Model(Trainer, Layer):
     def call(self, inputs, training: bool = False, workspace=None):
         return self._call_checked(inputs, training, workspace)
 
-    def forward(self, inputs, training: bool = True, workspace=None):
+    def forward(self, inputs, training: bool = True, workspace=None, penalties=None):
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
         caches: list = [None] * len(self._steps)
-        outs = self._run(ins, training=training, caches=caches, workspace=workspace)
+        outs = self._run(ins, training, caches, workspace, penalties)
         return (outs[0] if self._single_output else outs), caches
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -245,8 +245,10 @@ class Trainer:
         for layer in stateful:
             layer.discard_updates()
         self._start_grads(train_vars)
-        outs, caches = self._forward_all(xs, training=True)
+        activity: list = []
+        outs, caches = self._forward_all(xs, training=True, penalties=activity)
         total, per_output, gouts = self._losses_and_grads(ys, outs, sws, with_grads=True)
+        total += sum(activity)
         if train_vars:
             self._backward(caches, gouts, need_input_grads=False)
             for v in train_vars:
@@ -273,9 +275,9 @@ class Trainer:
             self._stateful_cache = [la for la in _all_layers(self) if hasattr(la, "commit_updates")]
         return self._stateful_cache
 
-    def _forward_all(self, xs: list, training: bool):
+    def _forward_all(self, xs: list, training: bool, penalties: list | None = None):
         caches: list = [None] * len(self._steps)
-        outs = self._run(xs, training=training, caches=caches, workspace=self._workspace("train"))
+        outs = self._run(xs, training, caches, self._workspace("train"), penalties)
         return outs, caches
 
     def _workspace(self, purpose: str) -> dict:
@@ -540,9 +542,10 @@ class Trainer:
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
         self._assert_compiled("test_on_batch")
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
-        outs = self._run(xs, training=False, workspace=self._workspace("eval"))
+        activity: list = []
+        outs = self._run(xs, False, workspace=self._workspace("eval"), penalties=activity)
         total, per_output, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
-        total += self._penalty()
+        total += self._penalty() + sum(activity)
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
         self._track_loss(total, per_output, n)
@@ -801,9 +804,10 @@ class Trainer:
         for step, (bx, by, bs) in enumerate(source.epoch()):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            outs = self._run(bx, training=False, workspace=self._workspace("eval"))
+            activity: list = []
+            outs = self._run(bx, False, workspace=self._workspace("eval"), penalties=activity)
             total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
-            total += penalty
+            total += penalty + sum(activity)
             self._ensure_metrics(by, outs)
             self._track_loss(total, per_output, len(bx[0]))
             self._update_metrics(by, outs, bs)

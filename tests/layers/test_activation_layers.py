@@ -110,8 +110,8 @@ def test_prelu_alpha_shape_spec_and_errors():
         Sequential([Input((4,)), PReLU(shared_axes=[3])])
     with pytest.raises(ConfigError, match="positive axis"):
         PReLU(shared_axes=[0])
-    with pytest.raises(ConfigError, match="not supported"):
-        PReLU(alpha_constraint="non_neg")
+    with pytest.raises(ConfigError, match="Unknown constraint"):
+        PReLU(alpha_constraint="non_negative")
 
 
 def test_prelu_trains_its_alpha_inside_a_model():

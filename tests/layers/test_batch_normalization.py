@@ -209,8 +209,8 @@ def test_predict_and_evaluate_never_change_the_statistics():
 def test_errors():
     with pytest.raises(ConfigError, match="one integer"):
         BatchNormalization(axis=[1, 2])
-    with pytest.raises(ConfigError, match="not supported"):
-        BatchNormalization(gamma_constraint="non_neg")
+    with pytest.raises(ConfigError, match="renorm_clipping.*not supported"):
+        BatchNormalization(renorm_clipping={"rmax": 3.0})
     with pytest.raises(ConfigError, match="renorm"):
         BatchNormalization(renorm=True)
     with pytest.raises(ConfigError, match="one"):
