@@ -15,7 +15,7 @@ import json
 import numpy as np
 
 from numkeras.errors import ConfigError, ShapeError, format_shape
-from numkeras.saving import weights_h5
+from numkeras.saving import keras2, weights_h5
 
 KERAS_VERSION = "3.15.1"  # the Keras whose formats numkeras writes (and was checked against)
 
@@ -69,7 +69,13 @@ def read_optimizer(model, h5) -> None:
     if "optimizer_weights" not in h5:
         return
     group = h5["optimizer_weights"]
-    values = [group[name][()] for name in _read_attr(group, "weight_names")]
+    names = _read_attr(group, "weight_names")
+    values = [group[name][()] for name in names]
+    if keras2.is_keras2(h5.attrs.get("keras_version")):
+        store = keras2.optimizer_store(model.optimizer, model, values, names)
+        if store is not None:
+            model.optimizer.load_own_variables(store)
+        return
     weights_h5.restore_optimizer(model.optimizer, model, {str(i): v for i, v in enumerate(values)})
 
 
@@ -91,7 +97,10 @@ def read_config(h5) -> dict:
             "Build the model in code and call `model.load_weights(path)`."
         )
     raw = h5.attrs["model_config"]
-    return json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
+    config = json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
+    if keras2.is_keras2(h5.attrs.get("keras_version")):
+        config = keras2.model_config(config)
+    return config
 
 
 def read_training_config(h5) -> dict | None:

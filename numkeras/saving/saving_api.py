@@ -39,7 +39,7 @@ from numkeras.errors import (
     NotBuiltError,
     NumkerasWarning,
 )
-from numkeras.saving import legacy_h5, weights_h5
+from numkeras.saving import keras2, legacy_h5, weights_h5
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 
@@ -184,7 +184,8 @@ def _write_keras(model, tmp: str) -> None:
 
 
 # -- loading ------------------------------------------------------------------------------
-def _open_keras(path: str) -> tuple[dict, bytes]:
+def _open_keras(path: str) -> tuple[dict, bytes, bool]:
+    """The config, the weights file and whether Keras 2 (tf_keras) wrote it."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -194,7 +195,9 @@ def _open_keras(path: str) -> tuple[dict, bytes]:
                     f"{path} is not a complete .keras file: it lacks {missing} (found "
                     f"{sorted(names)})."
                 )
-            return json.loads(zf.read(_CONFIG)), zf.read(_WEIGHTS)
+            metadata = json.loads(zf.read(_METADATA)) if _METADATA in names else {}
+            from_keras2 = keras2.is_keras2(metadata.get("keras_version"))
+            return json.loads(zf.read(_CONFIG)), zf.read(_WEIGHTS), from_keras2
     except zipfile.BadZipFile as e:
         raise ConfigError(f"{path} is not a .keras file (not a zip archive).") from e
 
@@ -219,6 +222,13 @@ def _compile_from_config(model, config: dict, custom_objects: dict | None = None
     return True
 
 
+def _output_names(model) -> list[str] | None:
+    try:
+        return list(model.output_names)
+    except Exception:  # noqa: BLE001 - a model without a graph: no per-output names
+        return None
+
+
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode=True):
     """A model from a `.keras` or Keras 2 `.h5` file, compiled as it was saved (unless
     `compile=False`). Only known classes are built; no code in the file is run."""
@@ -229,13 +239,17 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         raise MissingFileError(f"No file or directory found at {path}")
     h5py = _h5py()
     if path.endswith(".keras") or zipfile.is_zipfile(path):
-        config, weights = _open_keras(path)
+        config, weights, from_keras2 = _open_keras(path)
         compiled = config.pop("compile_config", None)
+        if from_keras2:
+            config = keras2.model_config(config)
         model = deserialize_layer(config, custom_objects)
+        if from_keras2 and compiled:
+            compiled = keras2.compile_config(compiled, _output_names(model))
         with h5py.File(io.BytesIO(weights), "r") as h5:
             weights_h5.read_model(model, h5, where=path)
             if compile and compiled and _compile_from_config(model, compiled, custom_objects):
-                weights_h5.read_optimizer(model, h5)
+                weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2)
         return model
     if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
         with h5py.File(path, "r") as h5:
@@ -243,8 +257,11 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             legacy_h5.read_weights(model, h5, where=path)
             training = legacy_h5.read_training_config(h5)
             if compile and training and training.get("optimizer_config"):
-                opt = training["optimizer_config"]
-                if _compile_from_config(model, {**training, "optimizer": opt}, custom_objects):
+                if keras2.is_keras2(h5.attrs.get("keras_version")):
+                    config = keras2.compile_config(training, _output_names(model))
+                else:
+                    config = {**training, "optimizer": training["optimizer_config"]}
+                if _compile_from_config(model, config, custom_objects):
                     legacy_h5.read_optimizer(model, h5)
         return model
     raise ValueError(
@@ -267,11 +284,16 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
         raise MissingFileError(f"No file or directory found at {path}")
     h5py = _h5py()
     if path.endswith((".keras", ".weights.h5")):
-        source = io.BytesIO(_open_keras(path)[1]) if path.endswith(".keras") else path
+        from_keras2 = False
+        if path.endswith(".keras"):
+            _, weights, from_keras2 = _open_keras(path)
+            source = io.BytesIO(weights)
+        else:
+            source = path
         with h5py.File(source, "r") as h5:
             weights_h5.read_model(model, h5, where=path)
             if getattr(model, "compiled", False):  # as Keras: the optimizer state too
-                weights_h5.read_optimizer(model, h5)
+                weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2)
     else:  # .h5 / .hdf5
         with h5py.File(path, "r") as h5:
             legacy_h5.read_weights(model, h5, where=path)

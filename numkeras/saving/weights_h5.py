@@ -98,14 +98,23 @@ def write_optimizer(model, h5) -> None:
     optimizer.save_own_variables(group)  # `group["0"] = array` makes a dataset
 
 
-def read_optimizer(model, h5) -> None:
+def read_optimizer(model, h5, keras2_layout: bool = False) -> None:
     """Restore the optimizer state of a just-compiled model, if the file has one. A state
     for other variables (another architecture or optimizer) is skipped with a warning, as
-    Keras does."""
+    Keras does. `keras2_layout`: the file is tf_keras's (no learning-rate variable)."""
     group = h5.get("optimizer/vars")
     if group is None or not len(group):
         return
-    restore_optimizer(model.optimizer, model, {key: group[key][()] for key in group.keys()})
+    store = {key: group[key][()] for key in group.keys()}
+    if keras2_layout:
+        from numkeras.saving import keras2
+
+        values = [store[str(i)] for i in range(len(store))]
+        store = keras2.optimizer_store(model.optimizer, model, values)
+        if store is not None:
+            model.optimizer.load_own_variables(store)
+        return
+    restore_optimizer(model.optimizer, model, store)
 
 
 def restore_optimizer(optimizer, model, store: dict) -> None:

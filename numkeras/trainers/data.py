@@ -8,6 +8,7 @@ batches, each `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`, as in Keras.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -128,14 +129,22 @@ def is_batch_stream(x) -> bool:
     >>> is_batch_stream(iter([])), is_batch_stream([[1.0, 2.0]]), is_batch_stream(None)
     (True, False, False)
     """
+    from numkeras.utils.py_dataset import PyDataset
+
     if x is None or isinstance(x, (list, tuple, dict, str, bytes)) or hasattr(x, "shape"):
         return False
+    if isinstance(x, PyDataset):
+        return True
     return hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
 
 
 def stream_length(x) -> int | None:
-    """Batches in one pass of a PyDataset-like stream; None for a generator (unknown)."""
-    return None if hasattr(x, "__next__") else len(x)
+    """Batches in one pass of a PyDataset-like stream (its `num_batches`, else `len`); None
+    for a generator or an endless PyDataset (unknown)."""
+    if hasattr(x, "__next__"):
+        return None
+    n = getattr(x, "num_batches", None) if hasattr(type(x), "num_batches") else len(x)
+    return None if n is None else int(n)
 
 
 def _stream_pass(x, rng=None):
@@ -143,7 +152,10 @@ def _stream_pass(x, rng=None):
     # generator, as Keras's shuffle=True does); a generator is consumed once
     if hasattr(x, "__next__"):
         return x
-    order = range(len(x)) if rng is None else rng.permutation(len(x)).tolist()
+    n = stream_length(x)
+    if n is None:  # endless: indexed 0, 1, 2, ... until steps_per_epoch stops it
+        return (x[i] for i in itertools.count())
+    order = range(n) if rng is None else rng.permutation(n).tolist()
     return (x[i] for i in order)
 
 
@@ -224,10 +236,22 @@ class StreamEpochs:
         self.steps_name, self.rng = steps_name, rng
         self._iterator = None
         self._peeked = None
+        # a PyDataset's on_epoch_begin / on_epoch_end hooks (a generator has none)
+        self._hooks = not hasattr(stream, "__next__")
+        self._begun = False
+        warn_super = getattr(stream, "_warn_if_super_not_called", None)
+        if warn_super is not None:
+            warn_super()
+
+    def _begin_epoch(self) -> None:
+        if self._hooks and not self._begun and hasattr(self.stream, "on_epoch_begin"):
+            self.stream.on_epoch_begin()
+        self._begun = True
 
     def peek(self):
         """The first batch's x (to build a model from), kept for the first epoch."""
         if self._peeked is None:
+            self._begin_epoch()
             self._iterator = iter(_stream_pass(self.stream, self.rng))
             try:
                 self._peeked = next(self._iterator)
@@ -248,7 +272,15 @@ class StreamEpochs:
             return None
 
     def epoch(self):
-        """Yield `[xs, ys, sample_weights]` for each step of one epoch."""
+        """Yield `[xs, ys, sample_weights]` for each step of one epoch; a PyDataset's
+        `on_epoch_begin` / `on_epoch_end` run around it, as in Keras."""
+        self._begin_epoch()
+        yield from self._epoch_batches()
+        self._begun = False
+        if self._hooks and hasattr(self.stream, "on_epoch_end"):
+            self.stream.on_epoch_end()
+
+    def _epoch_batches(self):
         step = 0
         while self.steps is None or step < self.steps:
             batch = self._next()

@@ -471,6 +471,11 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list[str]:
+        """The names of what `evaluate` / `train_on_batch` return, in that order (the
+        Keras 2 meaning, so `dict(zip(model.metrics_names, scores))` works; Keras 3 says
+        `["loss", "compile_metrics"]` here). Empty before `compile`, as in Keras."""
+        if not self.compiled:
+            return []
         names = ["loss"]
         sums = getattr(self, "_output_loss_sums", None)
         if sums is not None:

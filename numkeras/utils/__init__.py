@@ -1,5 +1,6 @@
-"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`, and (as in Keras) the custom-object
-registry of `numkeras.saving`: `register_keras_serializable`, `custom_object_scope`, ..."""
+"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`, `PyDataset` / `Sequence`, and
+(as in Keras) the custom-object registry of `numkeras.saving`: `register_keras_serializable`,
+`custom_object_scope`, ..."""
 
 from __future__ import annotations
 
@@ -21,10 +22,14 @@ def set_random_seed(seed: int) -> None:
 
 def __getattr__(name):
     # imported lazily: these modules are heavier than `set_random_seed`
-    if name == "to_categorical":
-        from numkeras.utils.categorical import to_categorical
+    if name in ("to_categorical", "normalize"):
+        from numkeras.utils import categorical
 
-        return to_categorical
+        return getattr(categorical, name)
+    if name in ("PyDataset", "Sequence"):
+        from numkeras.utils import py_dataset
+
+        return getattr(py_dataset, name)
     if name == "Progbar":
         from numkeras.utils.progbar import Progbar
 
@@ -45,4 +50,12 @@ _SAVING_ALIASES = (
     "CustomObjectScope",
 )
 
-__all__ = ["set_random_seed", "to_categorical", "Progbar", *_SAVING_ALIASES]
+__all__ = [
+    "set_random_seed",
+    "to_categorical",
+    "normalize",
+    "Progbar",
+    "PyDataset",
+    "Sequence",
+    *_SAVING_ALIASES,
+]

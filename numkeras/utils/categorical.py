@@ -1,4 +1,5 @@
-"""`to_categorical`: integer class labels -> one-hot float32 matrix (Keras 3 semantics).
+"""`to_categorical`: integer class labels -> one-hot float32 matrix (Keras 3 semantics);
+`normalize`: rows scaled to unit norm.
 
 >>> to_categorical([0, 2, 1], num_classes=3)
 array([[1., 0., 0.],
@@ -77,3 +78,17 @@ def to_categorical(x, num_classes: int | None = None):
     out = xp.zeros((labels.size, num_classes), dtype=backend.floatx())
     out[xp.arange(labels.size), labels] = 1
     return out.reshape(shape + (num_classes,))
+
+
+def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
+    """A copy of `x` scaled to unit `order`-norm along `axis` (a zero norm leaves its
+    values as they are), as Keras's `keras.utils.normalize` does for NumPy arrays.
+
+    >>> normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+    array([[0.6, 0.8],
+           [0. , 0. ]])
+    """
+    x = np.asarray(x)
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis or -1)

@@ -6,6 +6,6 @@ to_categorical`), kept so classic scripts run with only their imports changed.
 (2, 3)
 """
 
-from numkeras.utils.categorical import to_categorical
+from numkeras.utils.categorical import normalize, to_categorical
 
-__all__ = ["to_categorical"]
+__all__ = ["normalize", "to_categorical"]

@@ -55,3 +55,23 @@ def test_bad_num_classes_and_empty_input():
     with pytest.raises(ConfigError, match="num_classes explicitly"):
         to_categorical([])
     assert to_categorical(np.zeros(0, "int64"), 4).shape == (0, 4)
+
+
+def test_normalize_as_keras():
+    from numkeras.utils import normalize, np_utils
+
+    x = np.array([[[1.0, -2.0], [0, 0], [3, 1]]])
+    # Keras 3.15: keras.utils.normalize(x, axis=1, order=1) and normalize(x)
+    np.testing.assert_allclose(
+        normalize(x, axis=1, order=1), [[[0.25, -2 / 3], [0.0, 0.0], [0.75, 1 / 3]]]
+    )
+    np.testing.assert_allclose(
+        np_utils.normalize(x),
+        [
+            [
+                [0.4472135954999579, -0.8944271909999159],
+                [0, 0],
+                [0.9486832980505138, 0.31622776601683794],
+            ]
+        ],
+    )
