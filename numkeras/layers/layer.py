@@ -305,7 +305,7 @@ class Layer:
         out = list(self.__dict__.get("_activity_losses", ()))
         for v in self.trainable_weights:
             if v.regularizer is not None:
-                out.append(np.float32(v.regularizer(v.value)))
+                out.append(np.float32(float(v.regularizer(v.value))))  # (a CuPy scalar too)
         return out
 
     def _call_symbolic(self, inputs, training=None, **kwargs):

@@ -148,6 +148,38 @@ def test_fit_with_each_optimizer_matches_the_cpu(opt):
     assert_close_trees(e_cpu, e_gpu)
 
 
+def test_constraints_and_penalties_match_the_cpu():
+    from numkeras import constraints, regularizers
+
+    def run():
+        rng = np.random.default_rng(3)
+        x = rng.standard_normal((64, 6)).astype("float32")
+        y = rng.standard_normal((64, 1)).astype("float32")
+        model = models.Sequential(
+            [
+                layers.Input((6,)),
+                layers.Dense(
+                    8,
+                    activation="relu",
+                    kernel_constraint=constraints.MaxNorm(0.7),
+                    activity_regularizer=regularizers.L1(0.01),
+                    kernel_regularizer=regularizers.L2(0.02),
+                ),
+                layers.BatchNormalization(gamma_constraint="non_neg", beta_regularizer="l2"),
+                layers.PReLU(alpha_constraint=constraints.UnitNorm()),
+                layers.Dense(1, bias_constraint="non_neg", activity_regularizer="l2"),
+            ]
+        )
+        model.compile(optimizer=optimizers.Adam(0.01), loss="mse")
+        hist = model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+        model(x[:5])
+        losses = [float(v) for v in model.losses]
+        return hist.history, model.get_weights(), model.evaluate(x, y, verbose=0), losses
+
+    cpu, gpu = both(run)
+    assert_close_trees(cpu, gpu)
+
+
 def test_cupy_inputs_and_two_input_functional_model():
     def run(to_device):
         rng = np.random.default_rng(3)
