@@ -14,10 +14,15 @@ import difflib
 
 from numkeras.errors import ConfigError
 from numkeras.optimizers import schedules
+from numkeras.optimizers.adadelta import Adadelta
+from numkeras.optimizers.adafactor import Adafactor
 from numkeras.optimizers.adagrad import Adagrad
 from numkeras.optimizers.adam import Adam
 from numkeras.optimizers.adamax import Adamax
 from numkeras.optimizers.adamw import AdamW
+from numkeras.optimizers.ftrl import Ftrl
+from numkeras.optimizers.lamb import Lamb
+from numkeras.optimizers.lion import Lion
 from numkeras.optimizers.nadam import Nadam
 from numkeras.optimizers.optimizer import Optimizer
 from numkeras.optimizers.rmsprop import RMSprop
@@ -32,17 +37,35 @@ __all__ = [
     "Adagrad",
     "Adamax",
     "Nadam",
+    "Adadelta",
+    "Ftrl",
+    "Lion",
+    "Lamb",
+    "Adafactor",
     "schedules",
     "get",
     "serialize",
     "deserialize",
 ]
 
-ALL_OBJECTS = (SGD, Adam, AdamW, RMSprop, Adagrad, Adamax, Nadam)
+ALL_OBJECTS = (
+    SGD,
+    Adam,
+    AdamW,
+    RMSprop,
+    Adagrad,
+    Adamax,
+    Nadam,
+    Adadelta,
+    Ftrl,
+    Lion,
+    Lamb,
+    Adafactor,
+)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 # Keras 3 optimizers numkeras does not implement (named in the error, not guessed at).
-_KERAS_ONLY = ("adadelta", "adafactor", "ftrl", "lion", "lamb", "muon", "schedulefreeadamw")
+_KERAS_ONLY = ("muon", "schedulefreeadamw")
 
 
 def _lookup(name: str, custom_objects: dict | None = None):

@@ -4,7 +4,9 @@ What a subclass writes (see `adam.py`): `slot_groups()` (slot names, in Keras cr
 order), `step_coefficients(lr, step, dtype)` (the scalars of one update, as `dtype`
 scalars) and `update_step(param, grad, slots, coeffs, scratch)`: the update on plain
 same-shape arrays, in place, with ufuncs writing into `out=`/scratch so nothing is
-allocated and nothing is upcast to float64.
+allocated and nothing is upcast to float64. An update that needs a whole variable at once
+(Lamb's norms, Adafactor's factored moments) sets `whole_variable_update = True`; slots
+not shaped like their variable come from `slot_array` (see `adafactor.py`).
 
 How an `apply` runs:
 
@@ -341,6 +343,22 @@ class Optimizer:
     def slot_initial_value(self, slot_name: str) -> float:
         return 0.0
 
+    # True for updates that need a whole variable at once (Lamb's norms, Adafactor's
+    # factored moments): then every variable gets its own unchunked `update_step`, with
+    # param, grad, slots and scratch in the variable's shape.
+    whole_variable_update: bool = False
+
+    def slot_array(self, slot_name: str, value):
+        """A new array for a slot whose shape or dtype differs from its variable's `value`
+        (Adafactor's factored moments); None (the default) for a slot shaped like the
+        variable, kept in the optimizer's flat per-name arrays."""
+        return None
+
+    def slot_variable_name(self, variable, slot_name: str) -> str:
+        """The name Keras gives the slot variable (`{variable path}_{slot name}`)."""
+        ref = getattr(variable, "path", None) or variable.name
+        return f"{ref.replace('/', '_')}_{slot_name}"
+
     def step_coefficients(self, learning_rate: float, step: int, dtype) -> tuple:
         """Scalars for one update at 1-based `step`, as `dtype` scalars."""
         return (dtype.type(learning_rate),)
@@ -491,12 +509,28 @@ class Optimizer:
             dtype = run[0].value.dtype
             sizes = [v.value.size for v in run]
             total = sum(sizes)
-            flats = {n: xp.full(total, self.slot_initial_value(n), dtype=dtype) for n in names}
+            own = [{n: self.slot_array(n, v.value) for n in names} for v in run]
+            flats = {
+                n: xp.full(
+                    sum(size for size, o in zip(sizes, own) if o[n] is None),
+                    self.slot_initial_value(n),
+                    dtype=dtype,
+                )
+                for n in names
+            }
             acc_flat = xp.zeros(total, dtype=dtype) if acc else None
             off = 0
-            for v, size in zip(run, sizes):
+            slot_off = dict.fromkeys(names, 0)
+            for v, size, o in zip(run, sizes, own):
                 shape = v.value.shape
-                slots = {n: flats[n][off : off + size].reshape(shape) for n in names}
+                slots = {}
+                for n in names:
+                    if o[n] is None:
+                        a = slot_off[n]
+                        slots[n] = flats[n][a : a + size].reshape(shape)
+                        slot_off[n] = a + size
+                    else:
+                        slots[n] = o[n]
                 acc_view = acc_flat[off : off + size].reshape(shape) if acc else None
                 st = _VarState(v, slots, acc_view)
                 st.use_wd = self._decide_weight_decay(v)
@@ -540,8 +574,7 @@ class Optimizer:
     def _slot_variable(self, st: _VarState, slot_name: str, array) -> Variable:
         sv = st.slot_vars.get(slot_name)
         if sv is None or sv.value is not array:
-            ref = getattr(st.var, "path", None) or st.var.name
-            vname = f"{ref.replace('/', '_')}_{slot_name}"
+            vname = self.slot_variable_name(st.var, slot_name)
             sv = Variable(array, name=vname, trainable=False, path=f"{self.name}/{vname}")
             st.slot_vars[slot_name] = sv
         return sv
@@ -859,11 +892,17 @@ class Optimizer:
         items = []
         pos = 0
         per_var_clip = bool(self.clipnorm and self.clipnorm > 0)
+        names = self._slot_names() if self.whole_variable_update else ()
         for seg in segments:
             n = len(seg.states)
             seg_grads = grads[pos : pos + n]
             pos += n
             counts = [st.count for st in seg.states]
+            if self.whole_variable_update:  # one N-D item per variable
+                for st, g, t in zip(seg.states, seg_grads, counts):
+                    slots = [st.slots[name] for name in names]
+                    items.append([[st], st.var.value, st.acc if use_acc else g, slots, None, t])
+                continue
             if use_acc:
                 gflat = seg.acc
             else:
@@ -931,9 +970,13 @@ class Optimizer:
         clipvalue = self.clipvalue if (self.clipvalue and self.clipvalue > 0) else None
         transform = g_scale is not None or clipvalue is not None
         n = p.size
-        if not transform and p.ndim == 1 and self.fused_step(p, g, slots, coeffs, decay):
+        whole = p.ndim != 1 or self.whole_variable_update
+        if not transform and not whole and self.fused_step(p, g, slots, coeffs, decay):
             return
-        if p.ndim != 1:  # strided N-D variable
+        if self.whole_variable_update:  # the shared scratch, in the variable's shape
+            bufs = tuple(b[:n].reshape(p.shape) for b in self._buffers(p.dtype, n))
+            chunk = max(n, 1)
+        elif p.ndim != 1:  # strided N-D variable
             bufs = self._buffers(p.dtype, n, p.shape)
             chunk = max(n, 1)
         else:
@@ -943,7 +986,7 @@ class Optimizer:
         for s in range(0, n, chunk):
             e = min(s + chunk, n)
             k = e - s
-            if p.ndim != 1:
+            if whole:
                 pc, gc, sc, scratch, gb = p, g, slots, (t1, t2), gbuf
             elif s == 0 and e == n:
                 pc, gc, sc = p, g, slots
@@ -954,7 +997,7 @@ class Optimizer:
             if transform:
                 gc = self._transformed(gc, gb, g_scale, clipvalue)
                 # the transformed chunk is in cache: the fused update (and decay) runs on it
-                if p.ndim == 1 and self.fused_step(pc, gc, sc, coeffs, decay):
+                if not whole and self.fused_step(pc, gc, sc, coeffs, decay):
                     continue
             if decay is not None:  # Keras: w - w * weight_decay * lr, same op order
                 wd_term = xp.multiply(pc, decay[0], out=scratch[0])

@@ -42,6 +42,14 @@ CONFIGS = [
     ("Adamax", {}),
     ("Nadam", dict(loss_scale_factor=2.0)),
     ("Adam", dict(gradient_accumulation_steps=2)),
+    ("Adadelta", dict(weight_decay=0.01)),
+    ("Ftrl", dict(l1_regularization_strength=0.01, l2_shrinkage_regularization_strength=0.1)),
+    ("Ftrl", dict(learning_rate_power=-0.3, beta=0.5)),
+    ("Lion", dict(clipvalue=0.5)),
+    ("Lamb", dict(weight_decay=0.01)),
+    ("Lamb", dict(clipnorm=1.0, gradient_accumulation_steps=2)),
+    ("Adafactor", {}),
+    ("Adafactor", dict(global_clipnorm=1.0, loss_scale_factor=2.0)),
 ]
 
 
@@ -135,7 +143,10 @@ def reference_per_variable(cls_name, kwargs, schedule_of_calls, init, grads):
 
 
 @pytest.mark.parametrize("flat", [False, True])
-@pytest.mark.parametrize("cls_name", ["Adam", "Nadam", "Adamax", "RMSprop"])
+@pytest.mark.parametrize(
+    "cls_name",
+    ["Adam", "Nadam", "Adamax", "RMSprop", "Adadelta", "Ftrl", "Lion", "Lamb", "Adafactor"],
+)
 def test_one_optimizer_shared_by_disjoint_and_overlapping_sets(cls_name, flat):
     shapes = [(3, 4), (4,), (4, 2), (2,)]
     init = init_values(shapes=shapes)

@@ -195,7 +195,15 @@ def test_get():
     with pytest.raises(ConfigError, match=r"Unknown optimizer: 'adm'.*Did you mean 'Adam'"):
         optimizers.get("adm")
     with pytest.raises(ConfigError, match="not implemented in numkeras.*Adam"):
-        optimizers.get("ftrl")
+        optimizers.get("muon")
+    for name, cls in [
+        ("adadelta", optimizers.Adadelta),
+        ("Ftrl", optimizers.Ftrl),
+        ("lion", optimizers.Lion),
+        ("lamb", optimizers.Lamb),
+        ("adafactor", optimizers.Adafactor),
+    ]:
+        assert isinstance(optimizers.get(name), cls)
     with pytest.raises(ConfigError, match="Could not interpret"):
         optimizers.get(3)
 
