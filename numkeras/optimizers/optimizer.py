@@ -25,10 +25,10 @@ How an `apply` runs:
 Slots are keyed per variable, so one optimizer instance can serve several models (the
 classic Keras 2 GAN compiles the generator, the discriminator and the combined model with
 one `Adam`; Keras 3 raises there). A variable seen for the first time gets fresh slots.
-`iterations` counts `apply` calls as in Keras (schedules read it), but bias corrections
-(Adam, Adamax, Nadam) use each variable's own update count. For a single model both are
-equal, so results match Keras exactly; with a shared optimizer each variable gets the
-correct bias correction for the number of updates it has actually received.
+`iterations` counts `apply` calls, and every update's step (Adam's bias corrections, the
+schedules) is `iterations + 1` (divided by `gradient_accumulation_steps` where set), as in
+Keras 2 and 3: with a shared optimizer the generator's first update is step 2, exactly as
+the classic GAN trained under Keras 2.
 
 >>> import numpy as np
 >>> from numkeras.variables import Variable
@@ -153,13 +153,12 @@ class _Iterations(_StateNumber, int):
 class _VarState:
     """What the optimizer keeps for one model variable."""
 
-    __slots__ = ("var", "slots", "acc", "count", "use_wd", "slot_vars")
+    __slots__ = ("var", "slots", "acc", "use_wd", "slot_vars")
 
     def __init__(self, var, slots: dict, acc):
         self.var = var
         self.slots = slots  # slot name -> array shaped like the variable
         self.acc = acc  # gradient accumulator (gradient_accumulation_steps) or None
-        self.count = 0  # updates this variable has received (bias corrections use it)
         self.use_wd = True
         self.slot_vars: dict = {}
 
@@ -621,7 +620,6 @@ class Optimizer:
             )
         for var, w in zip(variables, weights):
             var.assign(backend.xp.asarray(w).astype(var.dtype, copy=False))
-        self._after_state_load()
 
     def save_own_variables(self, store) -> None:
         for i, v in enumerate(self.variables):
@@ -641,16 +639,6 @@ class Optimizer:
             return
         for i, v in enumerate(variables):
             v.assign(backend.xp.asarray(store[str(i)]).astype(v.dtype, copy=False))
-        self._after_state_load()
-
-    def _after_state_load(self) -> None:
-        # Saved files carry only `iterations`; a restored single-model optimizer has
-        # updated every variable that many times.
-        n = self.iterations
-        if self.gradient_accumulation_steps:
-            n //= self.gradient_accumulation_steps
-        for st in self._order:
-            st.count = n
 
     # -- weight decay ---------------------------------------------------------------
     def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
@@ -735,14 +723,17 @@ class Optimizer:
                 return
             pre_scale = None  # the accumulator already holds the unscaled mean gradient
 
+        step = int(self._iterations.value[()])  # 0-based, as Keras's `iterations`
+        if accum is not None:
+            step //= accum
         items = self._work_items(segments, grads, accum is not None)
         self._clip(items, pre_scale)
         wd = self.weight_decay
-        coeff_cache: dict = {}  # items usually share (step, dtype): compute scalars once
-        for seg_states, p, g, slots, g_scale, t in items:
-            coeffs = coeff_cache.get((t, p.dtype))
+        coeff_cache: dict = {}  # items usually share a dtype: compute the scalars once
+        for seg_states, p, g, slots, g_scale in items:
+            coeffs = coeff_cache.get(p.dtype)
             if coeffs is None:
-                coeffs = coeff_cache[(t, p.dtype)] = self.step_coefficients(lr, t + 1, p.dtype)
+                coeffs = coeff_cache[p.dtype] = self.step_coefficients(lr, step + 1, p.dtype)
             decay = None
             if wd:
                 decay = (p.dtype.type(wd), p.dtype.type(lr))
@@ -755,7 +746,6 @@ class Optimizer:
             self._run(p, g, slots, coeffs, g_scale, decay)
         for seg in segments:
             for st in seg.states:
-                st.count += 1
                 constraint = getattr(st.var, "constraint", None)
                 if constraint is not None:
                     st.var.assign(constraint(st.var.value))
@@ -887,8 +877,8 @@ class Optimizer:
         return is_update
 
     def _work_items(self, segments, grads, use_acc: bool) -> list:
-        """(states, param, grad, slots, g_scale, step) tuples: whole segments where the
-        gradients are flat and the update counts agree, else one per variable."""
+        """(states, param, grad, slots, g_scale) items: whole segments where the gradients
+        are flat (and norms are not clipped per variable), else one per variable."""
         items = []
         pos = 0
         per_var_clip = bool(self.clipnorm and self.clipnorm > 0)
@@ -897,11 +887,10 @@ class Optimizer:
             n = len(seg.states)
             seg_grads = grads[pos : pos + n]
             pos += n
-            counts = [st.count for st in seg.states]
             if self.whole_variable_update:  # one N-D item per variable
-                for st, g, t in zip(seg.states, seg_grads, counts):
+                for st, g in zip(seg.states, seg_grads):
                     slots = [st.slots[name] for name in names]
-                    items.append([[st], st.var.value, st.acc if use_acc else g, slots, None, t])
+                    items.append([[st], st.var.value, st.acc if use_acc else g, slots, None])
                 continue
             if use_acc:
                 gflat = seg.acc
@@ -910,10 +899,10 @@ class Optimizer:
             if seg.param is None:  # lone strided variable
                 st = seg.states[0]
                 g = st.acc if use_acc else seg_grads[0]
-                items.append([seg.states, st.var.value, g, seg.slots, None, counts[0]])
+                items.append([seg.states, st.var.value, g, seg.slots, None])
                 continue
-            if gflat is not None and not per_var_clip and min(counts) == max(counts):
-                items.append([seg.states, seg.param, gflat, seg.slots, None, counts[0]])
+            if gflat is not None and not per_var_clip:
+                items.append([seg.states, seg.param, gflat, seg.slots, None])
                 continue
             for k, st in enumerate(seg.states):
                 a, b = seg.offsets[k], seg.offsets[k + 1]
@@ -923,7 +912,7 @@ class Optimizer:
                     g = seg_grads[k]
                     g = g.reshape(-1) if g.flags.c_contiguous else backend.xp.ravel(g)
                 slots = [s[a:b] for s in seg.slots]
-                items.append([[st], seg.param[a:b], g, slots, None, counts[k]])
+                items.append([[st], seg.param[a:b], g, slots, None])
         return items
 
     def _clip(self, items, pre_scale) -> None:

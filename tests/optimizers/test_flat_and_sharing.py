@@ -130,13 +130,15 @@ def test_rebinding_values_invalidates_the_cached_plan():
 
 
 def reference_per_variable(cls_name, kwargs, schedule_of_calls, init, grads):
-    """Each variable trained by its own optimizer on exactly the calls it is part of."""
+    """Each variable trained by its own optimizer on exactly the calls it is part of, at the
+    shared optimizer's step (Keras's rule: every update is step `iterations + 1`)."""
     out = {}
     for idx in range(len(init)):
         opt = getattr(optimizers, cls_name)(**kwargs)
         var = Variable(init[idx].copy(), name=f"ref{idx}")
         for call, members in enumerate(schedule_of_calls):
             if idx in members:
+                opt.iterations.assign(call)
                 opt.apply([grads[call][idx]], [var])
         out[idx] = var.numpy()
     return out
@@ -153,7 +155,7 @@ def test_one_optimizer_shared_by_disjoint_and_overlapping_sets(cls_name, flat):
     values = flat_views(init) if flat else [a.copy() for a in init]
     variables = [Variable(v, name=f"v{i}") for i, v in enumerate(values)]
     # Like a GAN loop: D alone, G alone, D again; then an overlapping set and a subset,
-    # so update counts differ inside one flat segment.
+    # so variables in one flat segment have had different numbers of updates.
     calls = [(0, 1), (2, 3), (0, 1), (1, 2), (0, 1, 2, 3), (1,), (0, 1, 2, 3)]
     rng = np.random.default_rng(3)
     grads = [[rng.standard_normal(s).astype(np.float32) for s in shapes] for _ in calls]
@@ -167,7 +169,7 @@ def test_one_optimizer_shared_by_disjoint_and_overlapping_sets(cls_name, flat):
         assert v.value.dtype == np.float32
 
 
-def test_new_variable_gets_fresh_slots_and_first_step_bias_correction():
+def test_new_variable_gets_fresh_slots_and_the_shared_step():
     opt = optimizers.Adam(learning_rate=0.1)
     a = Variable(np.zeros(3, np.float32), name="a")
     for _ in range(4):
@@ -175,8 +177,11 @@ def test_new_variable_gets_fresh_slots_and_first_step_bias_correction():
     c = Variable(np.zeros(2, np.float32), name="c")
     opt.apply([np.array([1.0, -1.0], np.float32)], [c])
     np.testing.assert_array_equal(opt.get_slot(c, "momentum"), np.float32([0.1, -0.1]))
-    # Bias-corrected first step: each weight moves by ~lr against its gradient.
-    np.testing.assert_allclose(c.numpy(), [-0.1, 0.1], rtol=1e-5)
+    # Its first update is the optimizer's 5th step, as in Keras: the bias corrections are
+    # those of step 5, so it moves by lr * sqrt(1 - 0.999**5) / (1 - 0.9**5) / sqrt(0.001)
+    # * 0.1, not by lr
+    move = 0.1 * np.sqrt(1 - 0.999**5) / (1 - 0.9**5) * 0.1 / np.sqrt(0.001)
+    np.testing.assert_allclose(c.numpy(), [-move, move], rtol=5e-5)  # (and epsilon)
     assert opt.iterations == 5
 
 
