@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 
 from numkeras.errors import ConfigError, warn_deprecated
+from numkeras.losses.circle import Circle, circle
 from numkeras.losses.crossentropy import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -39,6 +40,7 @@ from numkeras.losses.hinge import (
     squared_hinge,
 )
 from numkeras.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
+from numkeras.losses.overlap import Dice, Tversky, dice, tversky
 from numkeras.losses.probabilistic import KLDivergence, Poisson, kl_divergence, poisson
 from numkeras.losses.regression import (
     CosineSimilarity,
@@ -84,6 +86,9 @@ _FUNCTION_TO_CLASS = {
     categorical_hinge: CategoricalHinge,
     kl_divergence: KLDivergence,
     poisson: Poisson,
+    dice: Dice,
+    tversky: Tversky,
+    circle: Circle,
 }
 _CLASSES = {cls.__name__: cls for cls in (*set(_FUNCTION_TO_CLASS.values()), LossFunctionWrapper)}
 _FUNCTIONS = {fn.__name__: fn for fn in _FUNCTION_TO_CLASS}
@@ -106,7 +111,7 @@ _ALIASES = {
 _KERAS2_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
 # Keras 3 losses numkeras does not implement (snake_case of the class and function names):
 # the error says so, rather than guess at a typo
-_KERAS_ONLY = ("categorical_generalized_cross_entropy", "circle", "ctc", "dice", "tversky")
+_KERAS_ONLY = ("categorical_generalized_cross_entropy", "ctc")
 
 
 def _valid_names() -> list[str]:
@@ -260,6 +265,9 @@ __all__ = [
     "CategoricalHinge",
     "KLDivergence",
     "Poisson",
+    "Dice",
+    "Tversky",
+    "Circle",
     "binary_crossentropy",
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
@@ -277,6 +285,9 @@ __all__ = [
     "categorical_hinge",
     "kl_divergence",
     "poisson",
+    "dice",
+    "tversky",
+    "circle",
     "get",
     "serialize",
     "deserialize",

@@ -206,7 +206,8 @@ def reduce_weighted_values(
     else:
         dweighted = xp.broadcast_to(sw * dtype.type(scale), weighted.shape)
         dvalues = sum_to_shape(dweighted, values_a.shape).reshape(values.shape)
-    return loss, xp.ascontiguousarray(dvalues, dtype=dtype)
+    # (ascontiguousarray makes a 0-d array 1-d: a scalar loss value, e.g. Dice's, keeps ())
+    return loss, xp.ascontiguousarray(dvalues, dtype=dtype).reshape(values.shape)
 
 
 _FORWARD_MODE: dict[type, bool] = {}

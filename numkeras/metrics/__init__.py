@@ -38,10 +38,16 @@ from numkeras.metrics.confusion import (
     FalseNegatives,
     FalsePositives,
     Precision,
+    PrecisionAtRecall,
     Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
 )
+from numkeras.metrics.f_score import F1Score, FBetaScore
+from numkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from numkeras.metrics.metric import Metric
 from numkeras.metrics.probabilistic import (
     BinaryCrossentropy,
@@ -53,6 +59,7 @@ from numkeras.metrics.probabilistic import (
     SparseCategoricalCrossentropy,
     SquaredHinge,
 )
+from numkeras.metrics.r2 import R2Score
 from numkeras.metrics.reduction import Mean, MeanMetricWrapper, Sum
 from numkeras.metrics.regression import (
     CosineSimilarity,
@@ -78,11 +85,16 @@ _ALL_CLASSES = (
     MeanSquaredLogarithmicError,
     CosineSimilarity,
     LogCoshError,
+    R2Score,
     AUC,
     FalseNegatives,
     FalsePositives,
     Precision,
+    PrecisionAtRecall,
     Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
     Hinge,
@@ -99,6 +111,13 @@ _ALL_CLASSES = (
     SparseCategoricalAccuracy,
     TopKCategoricalAccuracy,
     SparseTopKCategoricalAccuracy,
+    F1Score,
+    FBetaScore,
+    IoU,
+    BinaryIoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
 )
 _CLASSES = {cls.__name__: cls for cls in _ALL_CLASSES}
 # Keras 3's lookup table: class names, their snake_case, and a few aliases
@@ -134,15 +153,7 @@ _METRIC_FUNCTIONS = {
 
 # Keras 3 metrics numkeras does not implement (snake_case of their names, as
 # to_snake_case spells the class names): the error says so, rather than guess at a typo
-_KERAS_ONLY = frozenset(
-    {
-        *("f1_score", "f_beta_score", "fbeta_score", "r2_score", "pearson_correlation"),
-        *("concordance_correlation", "precision_at_recall", "recall_at_precision"),
-        *("sensitivity_at_specificity", "specificity_at_sensitivity"),
-        *("io_u", "iou", "binary_io_u", "binary_iou", "mean_io_u", "mean_iou"),
-        *("one_hot_io_u", "one_hot_iou", "one_hot_mean_io_u", "one_hot_mean_iou"),
-    }
-)
+_KERAS_ONLY = frozenset({"pearson_correlation", "concordance_correlation"})
 
 
 def get(identifier) -> Metric | None:
@@ -179,9 +190,9 @@ def get(identifier) -> Metric | None:
             raise ConfigError(
                 unknown_name_message("metric", identifier, [*valid, "acc"], _KERAS_ONLY)
             )
-        return cls()
+        return _instantiate(cls, identifier)
     if inspect.isclass(identifier) and issubclass(identifier, Metric):
-        return identifier()
+        return _instantiate(identifier, identifier.__name__)
     if callable(identifier):
         name = to_snake_case(getattr(identifier, "__name__", type(identifier).__name__))
         return MeanMetricWrapper(identifier, name=name)
@@ -189,6 +200,25 @@ def get(identifier) -> Metric | None:
         f"Could not interpret metric identifier: {identifier!r}. Pass a metric name such as "
         "'accuracy' or 'mse', a Metric instance or class, or a function."
     )
+
+
+def _instantiate(cls, identifier: str) -> Metric:
+    """`cls()`, or a ConfigError naming the arguments a metric such as MeanIoU requires
+    (Keras fails with a TypeError there)."""
+    required = [
+        p.name
+        for p in inspect.signature(cls.__init__).parameters.values()
+        if p.name != "self"
+        and p.default is inspect.Parameter.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    if required and cls in _ALL_CLASSES:
+        args = ", ".join(f"{name}=..." for name in required)
+        raise ConfigError(
+            f"Metric {identifier!r} needs arguments ({', '.join(required)}), so it cannot be "
+            f"given by name; pass an instance instead, e.g. metrics=[{cls.__name__}({args})]."
+        )
+    return cls()
 
 
 def serialize(metric) -> dict | str:
@@ -293,6 +323,18 @@ __all__ = [
     "TrueNegatives",
     "FalseNegatives",
     "AUC",
+    "PrecisionAtRecall",
+    "RecallAtPrecision",
+    "SensitivityAtSpecificity",
+    "SpecificityAtSensitivity",
+    "F1Score",
+    "FBetaScore",
+    "R2Score",
+    "IoU",
+    "BinaryIoU",
+    "MeanIoU",
+    "OneHotIoU",
+    "OneHotMeanIoU",
     "accuracy",
     "binary_accuracy",
     "categorical_accuracy",

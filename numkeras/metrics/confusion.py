@@ -329,3 +329,175 @@ class FalseNegatives(_CellCount):
     """
 
     _cells = ("fn",)
+
+
+class _SensitivitySpecificityBase(Metric):
+    """The four confusion-matrix counts at `num_thresholds` evenly spaced thresholds in
+    [0, 1] (Keras's `SensitivitySpecificityBase`), and the constrained maximum over them."""
+
+    _value_name = ""  # the constraint's argument name ("recall", "precision", ...)
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if not 0 <= value <= 1:
+            raise ConfigError(
+                f"Argument `{self._value_name}` must be in the range [0, 1]. Received: "
+                f"{self._value_name}={value}"
+            )
+        if isinstance(num_thresholds, bool) or int(num_thresholds) != num_thresholds:
+            raise ConfigError(
+                f"Argument `num_thresholds` must be an integer. Received: {num_thresholds!r}"
+            )
+        if num_thresholds <= 0:
+            raise ConfigError(
+                "Argument `num_thresholds` must be an integer > 0. Received: "
+                f"num_thresholds={num_thresholds}"
+            )
+        super().__init__(name=name, dtype=dtype)
+        self.value = value
+        self.num_thresholds = int(num_thresholds)
+        self.class_id = class_id
+        n = self.num_thresholds
+        if n == 1:
+            self.thresholds = [0.5]
+            self._evenly = False
+        else:
+            inner = [(i + 1) * 1.0 / (n - 1) for i in range(n - 2)]
+            self.thresholds = [0.0] + inner + [1.0]
+            self._evenly = True
+        self._counts = {
+            c: self.add_variable(
+                (len(self.thresholds),), "zeros", dtype="float64", name=name_
+            ).value
+            for c, name_ in CELL_NAMES.items()
+        }
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        update_confusion_matrix(
+            self._counts,
+            y_true,
+            y_pred,
+            self.thresholds,
+            class_id=self.class_id,
+            sample_weight=sample_weight,
+            thresholds_distributed_evenly=self._evenly,
+        )
+
+    def _rates(self):
+        tp, fp, tn, fn = (self._counts[c] for c in ("tp", "fp", "tn", "fn"))
+        return {
+            "recall": _divide_no_nan(tp, tp + fn),  # = sensitivity
+            "precision": _divide_no_nan(tp, tp + fp),
+            "specificity": _divide_no_nan(tn, tn + fp),
+        }
+
+    def _max_under_constraint(self, constrained, dependent) -> float:
+        """The largest `dependent` over the thresholds where `constrained >= value` (0 if none)."""
+        xp = backend.xp
+        feasible = constrained.astype(self.dtype) >= xp.asarray(self.value, self.dtype)
+        best = xp.max(xp.where(feasible, dependent, 0.0)).astype(self.dtype)
+        return max(float(best), 0.0)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "class_id": self.class_id,
+            "num_thresholds": self.num_thresholds,
+            self._value_name: self.value,
+        }
+
+
+class PrecisionAtRecall(_SensitivitySpecificityBase):
+    """The best precision over the thresholds where recall is at least `recall`.
+
+    Args:
+        recall: The minimum recall, in [0, 1].
+        num_thresholds: Thresholds evenly spaced in [0, 1] (default 200; 1 gives 0.5 only).
+        class_id: Only this class (column) counts.
+        name, dtype: See `Metric`.
+
+    >>> round(PrecisionAtRecall(0.5, num_thresholds=5)([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8]), 4)
+    0.5
+    """
+
+    _value_name = "recall"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+    @property
+    def recall(self):
+        return self.value
+
+    def result(self) -> float:
+        rates = self._rates()
+        return self._max_under_constraint(rates["recall"], rates["precision"])
+
+
+class RecallAtPrecision(_SensitivitySpecificityBase):
+    """The best recall over the thresholds where precision is at least `precision`.
+
+    Args: as `PrecisionAtRecall`, with `precision` the minimum precision.
+
+    >>> RecallAtPrecision(0.8, num_thresholds=5)([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    0.5
+    """
+
+    _value_name = "precision"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+    @property
+    def precision(self):
+        return self.value
+
+    def result(self) -> float:
+        rates = self._rates()
+        return self._max_under_constraint(rates["precision"], rates["recall"])
+
+
+class SensitivityAtSpecificity(_SensitivitySpecificityBase):
+    """The best sensitivity (recall) where specificity `TN / (TN + FP)` is at least
+    `specificity`.
+
+    Args: as `PrecisionAtRecall`, with `specificity` the minimum specificity.
+
+    >>> SensitivityAtSpecificity(0.5, num_thresholds=5)([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    1.0
+    """
+
+    _value_name = "specificity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+    @property
+    def specificity(self):
+        return self.value
+
+    def result(self) -> float:
+        rates = self._rates()
+        return self._max_under_constraint(rates["specificity"], rates["recall"])
+
+
+class SpecificityAtSensitivity(_SensitivitySpecificityBase):
+    """The best specificity where sensitivity (recall) is at least `sensitivity`.
+
+    Args: as `PrecisionAtRecall`, with `sensitivity` the minimum sensitivity.
+
+    >>> SpecificityAtSensitivity(0.5, num_thresholds=5)([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    1.0
+    """
+
+    _value_name = "sensitivity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+    @property
+    def sensitivity(self):
+        return self.value
+
+    def result(self) -> float:
+        rates = self._rates()
+        return self._max_under_constraint(rates["recall"], rates["specificity"])

@@ -44,8 +44,8 @@ def unknown_name_message(kind: str, identifier: str, valid, keras_only=()) -> st
     in `keras_only` (snake_case names of what Keras has and numkeras lacks) is said to be
     that, rather than guessed at as a typo.
 
-    >>> unknown_name_message("loss", "Dice", ["mse"], keras_only=("dice",))
-    "Loss 'Dice' exists in Keras but is not implemented in numkeras. Valid names: mse."
+    >>> unknown_name_message("loss", "CTC", ["mse"], keras_only=("ctc",))
+    "Loss 'CTC' exists in Keras but is not implemented in numkeras. Valid names: mse."
     """
     valid = sorted(set(valid), key=str.lower)
     listed = [v for v in valid if v == v.lower()] or valid
