@@ -451,7 +451,9 @@ class Trainer:
         # (float() first: a CuPy result converts only that way)
         floatx = np.dtype(backend.floatx()).type
 
-        def rounded(x) -> float:
+        def rounded(x):
+            if getattr(x, "ndim", 0):  # a per-class result (F1Score(average=None)): an
+                return backend.to_numpy(x).astype(floatx)  # array, as Keras logs it
             return float(floatx(float(x)))
 
         logs = {}
