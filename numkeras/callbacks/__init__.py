@@ -16,6 +16,7 @@ from numkeras.callbacks.model_checkpoint import ModelCheckpoint
 from numkeras.callbacks.monitor_callback import MonitorCallback
 from numkeras.callbacks.progbar_logger import ProgbarLogger
 from numkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from numkeras.callbacks.swap_ema_weights import SwapEMAWeights
 from numkeras.callbacks.tensorboard import TensorBoard
 from numkeras.callbacks.terminate_on_nan import TerminateOnNaN
 
@@ -31,6 +32,7 @@ __all__ = [
     "MonitorCallback",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",
 ]

@@ -111,9 +111,7 @@ class Nadam(Optimizer):
 
     def _extra_variables(self):
         # Keras appends its running u_product after the slots; derive it from iterations.
-        n = self.iterations
-        if self.gradient_accumulation_steps:
-            n //= self.gradient_accumulation_steps
+        n = int(self.iterations)  # updates so far (accumulation steps divided out)
         if self.built:
             self._u_product_var.value[...] = self._u_product(n, self._u_product_var.dtype.type)
             return [self._u_product_var]

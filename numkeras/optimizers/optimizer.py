@@ -153,12 +153,13 @@ class _Iterations(_StateNumber, int):
 class _VarState:
     """What the optimizer keeps for one model variable."""
 
-    __slots__ = ("var", "slots", "acc", "use_wd", "slot_vars")
+    __slots__ = ("var", "slots", "acc", "average", "use_wd", "slot_vars")
 
-    def __init__(self, var, slots: dict, acc):
+    def __init__(self, var, slots: dict, acc, average=None):
         self.var = var
         self.slots = slots  # slot name -> array shaped like the variable
         self.acc = acc  # gradient accumulator (gradient_accumulation_steps) or None
+        self.average = average  # the weights' moving average (use_ema) or None
         self.use_wd = True
         self.slot_vars: dict = {}
 
@@ -190,8 +191,10 @@ class Optimizer:
         clipnorm: clip each gradient to this L2 norm (`g * c / max(||g||, c)`).
         clipvalue: clip each gradient element to `[-clipvalue, clipvalue]`.
         global_clipnorm: clip all gradients together to this global L2 norm.
-        use_ema, ema_momentum, ema_overwrite_frequency: EMA of weights; `use_ema=True` is
-            not implemented and raises `ConfigError`.
+        use_ema, ema_momentum, ema_overwrite_frequency: keep an exponential moving average
+            of the weights (`average = ema_momentum * average + (1 - ema_momentum) * w`
+            after every step), copied into the weights every `ema_overwrite_frequency`
+            steps and when `fit` ends (see `callbacks.SwapEMAWeights`).
         loss_scale_factor: gradients are divided by it before anything else.
         gradient_accumulation_steps: update only every N calls, with the mean gradient.
         name: defaults to the snake-cased class name, uniquified (`adam`, `adam_1`, ...).
@@ -277,11 +280,20 @@ class Optimizer:
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}"
             )
-        if use_ema:
-            raise ConfigError(
-                "`use_ema=True` (exponential moving average of weights) is not implemented "
-                "in numkeras. Use `use_ema=False`."
-            )
+        if use_ema:  # (checked only when used, as Keras)
+            if not _is_number(ema_momentum) or not 0 <= ema_momentum <= 1:
+                raise ConfigError(
+                    "`ema_momentum` must be in the range [0, 1]. "
+                    f"Received: ema_momentum={ema_momentum!r}"
+                )
+            if ema_overwrite_frequency and (
+                not isinstance(ema_overwrite_frequency, numbers.Integral)
+                or ema_overwrite_frequency < 1
+            ):
+                raise ConfigError(
+                    "`ema_overwrite_frequency` must be an integer >= 1 or None. Received: "
+                    f"ema_overwrite_frequency={ema_overwrite_frequency!r}"
+                )
         if gradient_accumulation_steps is not None and (
             not isinstance(gradient_accumulation_steps, numbers.Integral)
             or gradient_accumulation_steps < 2
@@ -450,25 +462,29 @@ class Optimizer:
         if lr is self._lr_var:
             return lr.value[()]
         if isinstance(lr, schedules_module.LearningRateSchedule):
-            return lr(self.iterations)
+            return lr(int(self._iterations.value[()]))  # every apply call, as Keras
         return lr()
 
     def _current_learning_rate(self) -> float:
         lr = float(self._base_learning_rate())
-        if self.decay:
-            lr = lr / (1.0 + self.decay * self.iterations)
+        if self.decay:  # (Keras 2's decay: every apply call)
+            lr = lr / (1.0 + self.decay * int(self._iterations.value[()]))
         return lr
 
     # -- iterations -----------------------------------------------------------------
     @property
     def iterations(self) -> int:
-        """How many times `apply` has run (Keras `optimizer.iterations`): an int that also
-        takes `.assign(n)`, `.assign_add(n)` and `.numpy()`, as Keras's variable does."""
-        return _Iterations.of(int(self._iterations.value[()]), self, "iterations")
+        """How many updates have run (Keras `optimizer.iterations`): the `apply` calls, or
+        with `gradient_accumulation_steps` the calls divided by it, as Keras counts; an int
+        that also takes `.assign(n)` (the calls), `.assign_add(n)` and `.numpy()`."""
+        n = int(self._iterations.value[()])
+        if self.gradient_accumulation_steps:
+            n //= self.gradient_accumulation_steps
+        return _Iterations.of(n, self, "iterations")
 
     @iterations.setter
     def iterations(self, value: int) -> None:
-        self._iterations.value[...] = int(value)
+        self._iterations.value[...] = int(value) * (self.gradient_accumulation_steps or 1)
 
     # -- variables and slots ------------------------------------------------------
     @property
@@ -518,6 +534,7 @@ class Optimizer:
                 for n in names
             }
             acc_flat = xp.zeros(total, dtype=dtype) if acc else None
+            ema_flat = xp.zeros(total, dtype=dtype) if self.use_ema else None
             off = 0
             slot_off = dict.fromkeys(names, 0)
             for v, size, o in zip(run, sizes, own):
@@ -531,7 +548,8 @@ class Optimizer:
                     else:
                         slots[n] = o[n]
                 acc_view = acc_flat[off : off + size].reshape(shape) if acc else None
-                st = _VarState(v, slots, acc_view)
+                ema_view = None if ema_flat is None else ema_flat[off : off + size].reshape(shape)
+                st = _VarState(v, slots, acc_view, ema_view)
                 st.use_wd = self._decide_weight_decay(v)
                 self._states[id(v)] = st
                 self._order.append(st)
@@ -580,7 +598,8 @@ class Optimizer:
 
     @property
     def variables(self) -> list[Variable]:
-        """State in Keras order: iteration, learning_rate (unless a schedule), then slots.
+        """State in Keras order: iteration, learning_rate (unless a schedule), the weights'
+        moving averages (`use_ema`), the gradient accumulators, then slots.
 
         Slots follow Keras: per slot group, per variable (first-seen order), per name.
         Nadam appends its `u_product` scalar, as Keras does.
@@ -588,6 +607,8 @@ class Optimizer:
         out = [self._iterations]
         if self._learning_rate is self._lr_var:
             out.append(self._lr_var)
+        if self.use_ema:
+            out.extend(self._slot_variable(st, "average", st.average) for st in self._order)
         if self.gradient_accumulation_steps is not None:
             out.extend(
                 self._slot_variable(st, "gradient_accumulator", st.acc) for st in self._order
@@ -719,6 +740,7 @@ class Optimizer:
         accum = self.gradient_accumulation_steps
         if accum is not None:
             if not self._accumulate(segments, grads, accum, pre_scale):
+                self._update_averages(segments)  # (every call, as Keras)
                 self._iterations.value[...] += 1
                 return
             pre_scale = None  # the accumulator already holds the unscaled mean gradient
@@ -744,6 +766,7 @@ class Optimizer:
                         value -= value * decay[0] * decay[1]
                 decay = None
             self._run(p, g, slots, coeffs, g_scale, decay)
+        self._update_averages(segments)
         for seg in segments:
             for st in seg.states:
                 constraint = getattr(st.var, "constraint", None)
@@ -753,6 +776,40 @@ class Optimizer:
             for seg in segments:
                 seg.acc[...] = 0
         self._iterations.value[...] += 1
+
+    # -- moving average of the weights (use_ema) ------------------------------------------
+    def _update_averages(self, segments) -> None:
+        """As Keras, after each update (before constraints): average = m * average +
+        (1 - m) * weight, with m = 0 on the optimizer's first step (the average starts as
+        the weights); every `ema_overwrite_frequency` steps the weights become it."""
+        if not self.use_ema:
+            return
+        step = int(self.iterations)  # (divided by gradient_accumulation_steps, as Keras)
+        overwrite = bool(self.ema_overwrite_frequency) and (
+            (step + 1) % self.ema_overwrite_frequency == 0
+        )
+        for seg in segments:
+            for st in seg.states:
+                value, average = st.var.value, st.average
+                m = value.dtype.type(self.ema_momentum if step else 0.0)
+                average *= m
+                average += (value.dtype.type(1) - m) * value
+                if overwrite:
+                    value[...] = average
+
+    def finalize_variable_values(self, var_list) -> None:
+        """With `use_ema`, set the variables to their moving averages (`fit` does this when
+        it ends, as Keras does); otherwise nothing."""
+        if not self.use_ema:
+            return
+        for v in var_list:
+            st = self._states.get(id(v))
+            if st is not None:
+                v.assign(st.average)
+
+    def _ema_pairs(self) -> list:
+        """`(variable, moving average array)` for every variable updated so far."""
+        return [(st.var, st.average) for st in self._order] if self.use_ema else []
 
     def _check_grads(self, grads, variables) -> None:
         """Cast gradients to their variable's dtype (in the list) and check shapes."""
@@ -864,7 +921,7 @@ class Optimizer:
         """Add this call's gradients into the accumulators; on the update call, turn the
         accumulators into the mean gradient and return True."""
         pos = 0
-        is_update = (self.iterations + 1) % steps == 0
+        is_update = (int(self._iterations.value[()]) + 1) % steps == 0  # (the calls)
         for seg in segments:
             n = len(seg.states)
             for st, g in zip(seg.states, grads[pos : pos + n]):
@@ -1016,9 +1073,6 @@ class Optimizer:
         if self.loss_scale_factor is None:
             return loss
         return loss * self.loss_scale_factor
-
-    def finalize_variable_values(self, var_list) -> None:
-        """Keras hook for EMA at the end of `fit`; nothing to do without EMA."""
 
     # -- config -----------------------------------------------------------------------
     def _learning_rate_config(self):

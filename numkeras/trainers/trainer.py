@@ -784,6 +784,8 @@ class Trainer:
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
+        if epochs > 0:  # with use_ema, the weights become their moving averages (Keras)
+            self.optimizer.finalize_variable_values(self._trained_variables())
         callback_list.on_train_end(epoch_logs)
         return self.history
 

@@ -127,7 +127,7 @@ def test_float_rate_can_be_replaced_by_a_schedule_and_callables_work():
     [
         (dict(learning_rate="fast"), "learning_rate"),
         (dict(clipnorm=1.0, clipvalue=1.0), "Only one of"),
-        (dict(use_ema=True), "use_ema"),
+        (dict(use_ema=True, ema_momentum=-0.1), "ema_momentum"),
         (dict(gradient_accumulation_steps=1), "gradient_accumulation_steps"),
         (dict(clipnorm="1"), "clipnorm"),
     ],
