@@ -1,7 +1,8 @@
 """Symbolic tensors and graph nodes for the functional API.
 
-Calling a layer on a `KerasTensor` records a `Node` (the layer, its input
-tensors, its output tensors) instead of computing; `Model(inputs, outputs)`
+Calling a layer (or a `numkeras.ops` function, or a Python operator such as `x * 2.0`) on
+a `KerasTensor` records a `Node` (the layer or operation, its input tensors, its output
+tensors) instead of computing; `Model(inputs, outputs)`
 walks those nodes back from the outputs.
 
 >>> from numkeras.layers import Input, Dense
@@ -30,49 +31,57 @@ class KerasTensor:
     def __repr__(self) -> str:
         return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
 
-    # Arithmetic between symbolic tensors, as in Keras's functional API (`x + shortcut`):
-    # numkeras records it as the merge layer that computes it (Add, Subtract, Multiply),
-    # so it shows in `model.layers` where Keras lists an operation. Other operators raise.
+    # Python operators on symbolic tensors record operations, as in Keras 3 (`x * 2.0 + 1.0`,
+    # `h + shortcut`, `x[:, 0:2]`): see numkeras.ops. NumPy defers to them (`2.0 * x`).
+    __array_ufunc__ = None
+
     def __add__(self, other):
-        return self._merge("add", other)
+        return _ops().add(self, other)
 
     def __radd__(self, other):
-        return self._merge("add", other, reflected=True)
+        return _ops().add(other, self)
 
     def __sub__(self, other):
-        return self._merge("subtract", other)
+        return _ops().subtract(self, other)
 
     def __rsub__(self, other):
-        return self._merge("subtract", other, reflected=True)
+        return _ops().subtract(other, self)
 
     def __mul__(self, other):
-        return self._merge("multiply", other)
+        return _ops().multiply(self, other)
 
     def __rmul__(self, other):
-        return self._merge("multiply", other, reflected=True)
+        return _ops().multiply(other, self)
 
-    def _merge(self, op: str, other, reflected: bool = False):
-        from numkeras.layers import merging
+    def __truediv__(self, other):
+        return _ops().true_divide(self, other)
 
-        if not isinstance(other, KerasTensor):
-            raise TypeError(
-                f"numkeras cannot record `{op}` between a symbolic tensor and "
-                f"{type(other).__name__} {other!r} in a functional graph (it has no "
-                "graph operations on constants). Use a layer: e.g. Dense, or a merge layer "
-                "on two tensors."
-            )
-        pair = [other, self] if reflected else [self, other]
-        return getattr(merging, op)(pair)
+    def __rtruediv__(self, other):
+        return _ops().true_divide(other, self)
 
-    def _unsupported(self, *args, **kwargs):
-        raise TypeError(
-            f"{self!r} supports only +, - and * with another symbolic tensor (recorded as "
-            "Add / Subtract / Multiply layers); numkeras has no other graph operations. Use "
-            "layers such as Reshape, Flatten, Concatenate, Dot or Activation instead."
-        )
+    def __pow__(self, other):
+        return _ops().power(self, other)
 
-    __truediv__ = __rtruediv__ = __matmul__ = __rmatmul__ = __pow__ = _unsupported
-    __neg__ = __getitem__ = __abs__ = _unsupported
+    def __rpow__(self, other):
+        return _ops().power(other, self)
+
+    def __matmul__(self, other):
+        return _ops().matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops().matmul(other, self)
+
+    def __neg__(self):
+        return _ops().negative(self)
+
+    def __abs__(self):
+        return _ops().absolute(self)
+
+    def __getitem__(self, key):
+        return _ops().getitem(self, key)
+
+    def __iter__(self):
+        raise TypeError(f"{self!r} is a symbolic tensor: it cannot be iterated over.")
 
     def __array__(self, *args, **kwargs):
         raise TypeError(
@@ -81,17 +90,24 @@ class KerasTensor:
         )
 
 
+def _ops():
+    from numkeras import ops
+
+    return ops
+
+
 class Node:
     """One call of `layer` on symbolic `inputs`, producing symbolic outputs."""
 
-    def __init__(self, layer, inputs, output_shape, training=None):
+    def __init__(self, layer, inputs, output_shape, training=None, dtype=None):
         self.layer = layer
         self.is_multi_input = isinstance(inputs, (list, tuple))
         self.inputs = list(inputs) if self.is_multi_input else [inputs]
         self.training = training
+        self.arguments = None  # an operation's arguments, tensors replaced by slots
         self.is_multi_output = isinstance(output_shape, list)
         shapes = output_shape if self.is_multi_output else [output_shape]
-        dtype = getattr(layer, "dtype", "float32")
+        dtype = dtype or getattr(layer, "dtype", "float32")
         self.outputs = [KerasTensor(s, dtype, node=self, index=i) for i, s in enumerate(shapes)]
         layer._inbound_nodes.append(self)
 

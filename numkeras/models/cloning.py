@@ -80,6 +80,13 @@ def clone_model(
     cloned: dict[int, object] = {}  # a shared layer is cloned once and shared again
     for node in model._nodes:
         layer = node.layer
+        if getattr(layer, "is_operation", False):  # an operation: a new one, same arguments
+            from numkeras.ops.operation import fill
+
+            op = type(layer).from_config(layer.get_config())
+            out = op(*fill(node.arguments, [tensors[id(t)] for t in node.inputs]))
+            tensors[id(node.outputs[0])] = out
+            continue
         if id(layer) not in cloned:
             cloned[id(layer)] = clone_layer(layer)
         args = [tensors[id(t)] for t in node.inputs]

@@ -31,6 +31,62 @@ def _layer_classes() -> dict:
     return table
 
 
+def _operation_class(config: dict):
+    """The numkeras operation class for a Keras operation's config (module
+    `keras.src.ops.numpy`, `.nn` or `.core`), or None for a layer."""
+    module = config.get("module")
+    if not isinstance(module, str) or not module.startswith("keras.src.ops"):
+        return None
+    from numkeras.ops import operation_classes
+
+    table = operation_classes().get(module, {})
+    cls = table.get(config["class_name"])
+    if cls is None:
+        known = sorted(n for t in operation_classes().values() for n in t)
+        raise ConfigError(
+            f"Unknown operation '{config['class_name']}' ({module}): numkeras has the "
+            f"operations {known}."
+        )
+    return cls
+
+
+def _serialize_operation(op) -> dict:
+    name = type(op).__name__
+    return {
+        "module": op.keras_module,
+        "class_name": name,
+        "config": op.get_config(),
+        "registered_name": name,
+    }
+
+
+def _node_argument(value, tensor):
+    """An operation's argument as Keras writes it in `inbound_nodes` (serialization_lib):
+    tensors as `__keras_tensor__`, slices, Ellipsis, NumPy values."""
+    import numpy as np
+
+    from numkeras.ops.operation import _Slot
+
+    if isinstance(value, _Slot):
+        return tensor(value.index)
+    if isinstance(value, (list, tuple)):
+        return [_node_argument(v, tensor) for v in value]
+    if isinstance(value, slice):
+        parts = (value.start, value.stop, value.step)
+        start, stop, step = (_node_argument(v, tensor) for v in parts)
+        return {"class_name": "__slice__", "config": {"start": start, "stop": stop, "step": step}}
+    if value is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "shape") and hasattr(value, "dtype"):  # an array constant
+        a = np.asarray(value.get() if hasattr(value, "get") else value)
+        if a.ndim == 0:
+            return a.item()
+        return {"class_name": "__numpy__", "config": {"value": a.tolist(), "dtype": str(a.dtype)}}
+    return value
+
+
 def serialize_layer(layer) -> dict:
     from numkeras.models.model import Model
     from numkeras.models.sequential import Sequential
@@ -153,6 +209,9 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(f"A layer config must be a dict with a 'class_name'; got {config!r}.")
     config = as_json_types(config)
+    op = _operation_class(config)
+    if op is not None:  # a keras.ops operation (`x * 2.0` in a functional graph)
+        return op.from_config(dict(config.get("config") or {}))
     table = _layer_classes()
     name = config["class_name"]
     # the program's own classes first (by registered name, as Keras, or by class name)
@@ -226,7 +285,7 @@ def _node_index_map(model) -> dict:
     index: dict = {}
     counters: dict = {}
     in_model = {id(n) for n in model._nodes} | {id(t.node) for t in model._inputs_list}
-    for layer in model.layers:
+    for layer in model.operations:
         for node in layer._inbound_nodes:
             if id(node) in in_model:
                 index[id(node)] = counters.get(id(layer), 0)
@@ -250,12 +309,18 @@ def functional_config(model) -> dict:
         }
 
     layers = []
-    for layer in model.layers:
-        entry = serialize_layer(layer)
+    for layer in model.operations:
+        is_op = getattr(layer, "is_operation", False)
+        entry = _serialize_operation(layer) if is_op else serialize_layer(layer)
         entry["name"] = layer.name
         nodes = []
         for node in layer._inbound_nodes:
             if id(node) not in node_index or not node.inputs:
+                continue
+            if is_op:
+                ins = node.inputs
+                args = _node_argument(list(node.arguments), lambda i, ins=ins: tensor(ins[i]))
+                nodes.append({"args": args, "kwargs": {}})
                 continue
             args = [tensor(t) for t in node.inputs]
             kwargs = {"mask": None} if isinstance(layer, Model) else {}
@@ -273,6 +338,28 @@ def functional_config(model) -> dict:
         "input_layers": refs(model._inputs_list),
         "output_layers": refs(model._outputs_list),
     }
+
+
+def _operation_argument(arg, resolve):
+    """An operation's node argument from a config: tensors, slices, Ellipsis and NumPy
+    arrays (`__numpy__`) decoded, anything else kept as it is (numbers, lists, None)."""
+    import numpy as np
+
+    if isinstance(arg, list):
+        return [_operation_argument(a, resolve) for a in arg]
+    if isinstance(arg, dict):
+        kind, inner = arg.get("class_name"), arg.get("config") or {}
+        if kind == "__keras_tensor__":
+            return resolve(arg)
+        if kind == "__slice__":
+            parts = (inner.get("start"), inner.get("stop"), inner.get("step"))
+            return slice(*(_operation_argument(p, resolve) for p in parts))
+        if kind == "__ellipsis__":
+            return Ellipsis
+        if kind == "__numpy__":
+            return np.array(inner["value"], dtype=inner["dtype"])
+        raise ConfigError(f"Unrecognized operation argument in config: {arg!r}")
+    return arg
 
 
 def functional_from_config(config: dict, custom_objects=None):
@@ -303,8 +390,14 @@ def functional_from_config(config: dict, custom_objects=None):
     def ready(arg) -> bool:
         if isinstance(arg, list):
             return all(ready(a) for a in arg)
-        lname, nidx, _ = arg["config"]["keras_history"]
-        return (lname, nidx) in outputs
+        if isinstance(arg, dict) and arg.get("class_name") == "__keras_tensor__":
+            lname, nidx, _ = arg["config"]["keras_history"]
+            return (lname, nidx) in outputs
+        if isinstance(arg, dict) and arg.get("class_name") == "__slice__":
+            return True
+        if isinstance(arg, dict):
+            return all(ready(v) for v in arg.values())
+        return True
 
     while pending:
         progress = False
@@ -312,6 +405,13 @@ def functional_from_config(config: dict, custom_objects=None):
             name, i, node = item
             args = node.get("args", [])
             if not ready(args) or (name, i) in outputs:
+                continue
+            if getattr(created[name], "is_operation", False):
+                call_args = [_operation_argument(a, resolve) for a in args]
+                out = created[name](*call_args)
+                outputs[(name, i)] = [out]
+                pending.remove(item)
+                progress = True
                 continue
             inputs = resolve(args[0]) if len(args) == 1 else resolve(args)
             out = created[name](inputs)

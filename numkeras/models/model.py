@@ -188,7 +188,10 @@ class Model(Trainer, Layer):
             )
         self._steps = steps
         self._nodes = [n for n in nodes if not isinstance(n.layer, InputLayer)]
-        self._graph_layers = layers
+        # Keras 3: operations (numkeras.ops, `x * 2.0`) are graph nodes but not layers; the
+        # summary and the config list them, `layers` and the weights do not
+        self._graph_operations = layers
+        self._graph_layers = [la for la in layers if not getattr(la, "is_operation", False)]
         self._output_slots = [slot(t) for t in self._outputs_list]
         self._n_slots = len(slots)
         _fuse_bias_adds(steps, self._output_slots)
@@ -278,6 +281,14 @@ class Model(Trainer, Layer):
                 if isinstance(item, Layer) and item is not self and item not in found:
                     found.append(item)
         return found
+
+    @property
+    def operations(self) -> list:
+        """The layers and operations of the graph, in Keras 3's order (as `layers`, plus the
+        `numkeras.ops` operations, which `layers` leaves out)."""
+        if self._graph_ready:
+            return list(self._graph_operations)
+        return self.layers
 
     def _sublayers(self) -> list[Layer]:
         return self.layers

@@ -43,7 +43,8 @@ def _rows(model, expand_nested: bool = False, depth: int = 0):
 
     rows = []
     show_inputs = depth == 0 and not hasattr(model, "_stack")  # Sequential hides its Input
-    for layer in model.layers:
+    functional = getattr(model, "_graph_ready", False) and not hasattr(model, "_stack")
+    for layer in model.operations if functional else model.layers:  # ops too, as Keras
         if isinstance(layer, InputLayer) and not show_inputs:
             continue
         node = _node_in(model, layer)
@@ -115,7 +116,11 @@ def _node_in(model, layer):
 def _is_chain(model) -> bool:
     if not model._graph_ready:
         return True
-    return all(not s.multi_in and not s.multi_out for s in model._steps) and (
+
+    def one_input(s) -> bool:  # an operation counts its tensors, as Keras
+        return len(s.in_slots) == 1 if getattr(s.layer, "is_operation", False) else not s.multi_in
+
+    return all(one_input(s) and not s.multi_out for s in model._steps) and (
         len(model._inputs_list) == 1 and len(model._outputs_list) == 1
     )
 

@@ -1,0 +1,308 @@
+"""`Operation`: one `numkeras.ops` function as a graph node, as Keras 3's `Operation`.
+
+Called on arrays, an operation computes (`ops.add(a, 2.0)`); called on symbolic tensors
+it records a `Node` whose arguments mix tensors with constants (`x * 2.0` is
+`Multiply()(x, 2.0)`). Inside a model it runs as a step of the executor, like a layer, but
+it is not one: `model.layers`, `get_layer` and the weights leave it out, while
+`model.summary()` and the config list it, as Keras does.
+
+Each operation writes its math once, on the positional arguments with tensors filled in:
+`_forward(*args) -> (output, cache)` and `_backward(cache, grad, need) -> one gradient per
+positional argument` (a list for a list argument, None where `need` is False). The
+executor's flat list of tensor values is mapped onto those arguments by the node's
+template (its arguments with each tensor replaced by a `_Slot`).
+
+>>> import numpy as np
+>>> from numkeras import ops
+>>> ops.multiply(np.ones((2, 2), "float32"), 3.0).tolist()
+[[3.0, 3.0], [3.0, 3.0]]
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.errors import ConfigError, ShapeError
+from numkeras.layers.keras_tensor import KerasTensor, Node
+from numkeras.layers.layer import Layer
+
+
+class _Slot:
+    """The place of the i-th tensor input in an operation's arguments."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+    def __eq__(self, other):
+        return isinstance(other, _Slot) and other.index == self.index
+
+    def __hash__(self):
+        return hash(("slot", self.index))
+
+    def __repr__(self) -> str:
+        return f"<tensor {self.index}>"
+
+
+class _Spec:
+    """A tensor known by its shape alone (for `compute_output_shape`)."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
+
+    def __repr__(self) -> str:
+        return f"<shape {self.shape}>"
+
+
+def extract_tensors(args, tensors: list):
+    """`args` with each KerasTensor replaced by a `_Slot`, appending it to `tensors`."""
+    if isinstance(args, KerasTensor):
+        tensors.append(args)
+        return _Slot(len(tensors) - 1)
+    if isinstance(args, (list, tuple)):
+        return type(args)(extract_tensors(a, tensors) for a in args)
+    if isinstance(args, dict):
+        return {k: extract_tensors(v, tensors) for k, v in args.items()}
+    return args
+
+
+def fill(template, values):
+    """The arguments, with `values[i]` in place of each `_Slot(i)`."""
+    if isinstance(template, _Slot):
+        return values[template.index]
+    if isinstance(template, (list, tuple)):
+        return type(template)(fill(a, values) for a in template)
+    if isinstance(template, dict):
+        return {k: fill(v, values) for k, v in template.items()}
+    return template
+
+
+def has_slot(template) -> bool:
+    if isinstance(template, _Slot):
+        return True
+    if isinstance(template, (list, tuple)):
+        return any(has_slot(a) for a in template)
+    if isinstance(template, dict):
+        return any(has_slot(v) for v in template.values())
+    return False
+
+
+def _gather(template, grads, out: list) -> None:
+    """Add the gradient found at each `_Slot(i)`'s place in `grads` to `out[i]`."""
+    if grads is None:
+        return
+    if isinstance(template, _Slot):
+        i = template.index
+        out[i] = grads if out[i] is None else out[i] + grads
+    elif isinstance(template, (list, tuple)):
+        for t, g in zip(template, grads):
+            _gather(t, g, out)
+
+
+def unbroadcast(grad, shape):
+    """`grad` summed down to `shape` (the gradient of broadcasting to `grad.shape`)."""
+    shape = tuple(shape)
+    if tuple(grad.shape) == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, d in enumerate(shape) if d == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def shape_of(x) -> tuple:
+    return tuple(getattr(x, "shape", ()))
+
+
+def arr(x):
+    """An eager tensor argument as a backend array; Python numbers stay numbers (they take
+    the dtype of the array they meet, as Keras's weak types), Python lists become arrays
+    of the default float dtype."""
+    if isinstance(x, (bool, int, float)) or x is None:
+        return x
+    xp = backend.xp
+    if isinstance(x, (list, tuple)):
+        a = xp.asarray(x)
+        return a.astype(backend.floatx()) if a.dtype.kind in "fc" else a
+    return xp.asarray(x)
+
+
+def _contains_tensor(args) -> bool:
+    if isinstance(args, KerasTensor):
+        return True
+    if isinstance(args, (list, tuple)):
+        return any(_contains_tensor(a) for a in args)
+    return False
+
+
+def broadcast_shapes(shape1, shape2) -> tuple:
+    """Keras's `broadcast_shapes` for shapes with unknown (None) axes."""
+    s1, s2 = list(shape1), list(shape2)
+    if len(s1) > len(s2):
+        s2 = [1] * (len(s1) - len(s2)) + s2
+    if len(s1) < len(s2):
+        s1 = [1] * (len(s2) - len(s1)) + s1
+    out = list(s1)
+    for i, (a, b) in enumerate(zip(s1, s2)):
+        if a == 1:
+            out[i] = b
+        elif a is None:
+            out[i] = None if b == 1 else b
+        elif b == 1 or b is None or b == a:
+            out[i] = a
+        else:
+            raise ShapeError(
+                f"Cannot broadcast shape, the failure dim has value {a}, which cannot be "
+                f"broadcasted to {b}. Input shapes are: {tuple(shape1)} and {tuple(shape2)}."
+            )
+    return tuple(out)
+
+
+def result_dtype(*args) -> str:
+    """The float dtype of an operation on `args` (tensors' and arrays' dtypes; numbers are
+    weak and follow them)."""
+    dtypes = []
+    for a in args:
+        if isinstance(a, (list, tuple)):
+            dtypes.append(result_dtype(*a))
+        elif isinstance(a, KerasTensor):
+            dtypes.append(str(a.dtype))
+        elif hasattr(a, "dtype"):
+            dtypes.append(str(a.dtype))
+    floats = [d for d in dtypes if d.startswith(("float", "bfloat"))]
+    if not floats:
+        return backend.floatx()
+    order = ["bfloat16", "float16", "float32", "float64"]
+    return max(floats, key=lambda d: order.index(d) if d in order else 2)
+
+
+class Operation(Layer):
+    """Base class of the graph operations (see the module docstring)."""
+
+    is_operation = True  # the model leaves it out of `layers`, weights and get_layer
+    keras_module = "keras.src.ops.numpy"
+
+    def __init__(self, *, name: str | None = None):
+        Layer.__init__(self, name=name)
+        self.built = True
+        self._template = None
+
+    # -- the math (subclasses) -----------------------------------------------------------
+    def _forward(self, *args):
+        raise NotImplementedError
+
+    def _backward(self, cache, grad, need):
+        raise NotImplementedError
+
+    def compute_output_spec(self, *args):
+        """The output shape for arguments whose tensors are shapes (tuples)."""
+        raise NotImplementedError
+
+    def output_dtype(self, *args) -> str:
+        return result_dtype(*args)
+
+    # -- calling -------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__} takes its settings in its constructor; its call takes "
+                f"positional arguments only, received {sorted(kwargs)}."
+            )
+        if _contains_tensor(args):
+            return self._symbolic_call(args)
+        out, _ = self._forward(*args)
+        return _array(out)
+
+    def _symbolic_call(self, args):
+        tensors: list = []
+        template = extract_tensors(tuple(args), tensors)
+        if self._template is not None and template != self._template:
+            raise ConfigError(
+                f"Operation '{self.name}' was already called on other constant arguments; "
+                "call a new operation instead (each numkeras.ops function call creates one)."
+            )
+        out_shape = self.compute_output_spec(*fill(template, tensors))
+        dtype = self.output_dtype(*fill(template, tensors))
+        self._template = template
+        node = Node(self, list(tensors), tuple(out_shape), dtype=dtype)
+        node.arguments = template
+        return node.outputs_structure
+
+    # -- the executor's protocol (flat lists of tensor values) ---------------------------
+    def compute_output_shape(self, input_shape):
+        specs = [_Spec(s) for s in input_shape]
+        return tuple(self.compute_output_spec(*fill(self._template, specs)))
+
+    def call(self, inputs):
+        out, _ = self._forward(*fill(self._template, list(inputs)))
+        return _array(out)
+
+    def forward(self, inputs, training: bool = True):
+        out, cache = self._forward(*fill(self._template, list(inputs)))
+        return _array(out), cache
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        template = self._template
+        n = _count_slots(template)
+        if not need_input_grad:
+            return None
+        need = tuple(has_slot(t) for t in template)
+        grads = self._backward(cache, grad_output, need)
+        out: list = [None] * n
+        _gather(template, grads, out)
+        # two inputs must never share one gradient array (layers may update it in place)
+        seen: set = set()
+        for i, g in enumerate(out):
+            if g is None:
+                continue
+            if id(g) in seen:
+                out[i] = g.copy()
+            seen.add(id(out[i]))
+        return out
+
+    # -- config --------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def get_build_config(self):
+        return None
+
+    def count_params(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return f"<Operation name={self.name}>"
+
+
+def _count_slots(template) -> int:
+    found: list = []
+
+    def walk(t):
+        if isinstance(t, _Slot):
+            found.append(t.index)
+        elif isinstance(t, (list, tuple)):
+            for a in t:
+                walk(a)
+        elif isinstance(t, dict):
+            for a in t.values():
+                walk(a)
+
+    walk(template)
+    return max(found) + 1 if found else 0
+
+
+def _array(out):
+    """A full reduction's NumPy scalar as a 0-d array, as every op returns arrays."""
+    xp = backend.xp
+    return out if isinstance(out, xp.ndarray) else xp.asarray(out)
+
+
+def is_operation(layer) -> bool:
+    return getattr(layer, "is_operation", False)
