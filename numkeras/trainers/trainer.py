@@ -508,6 +508,60 @@ class Trainer:
             **kwargs,
         )
 
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Keras 3's `compute_loss`: the compiled loss of `y_pred` against `y` plus
+        `model.losses` (the weight penalties, and the activity penalties of the last direct
+        call), as a float32 scalar. Without `y_pred`, the model is called on `x` first.
+        numkeras has no autograd: this reads a loss; training runs through `fit` and
+        `train_on_batch`, whose steps carry their own gradients.
+
+        >>> import numpy as np
+        >>> from numkeras.layers import Dense, Input
+        >>> from numkeras.models import Sequential
+        >>> model = Sequential([Input((2,)), Dense(1, kernel_initializer="ones")])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> float(model.compute_loss(y=np.zeros((2, 1)), y_pred=np.array([[1.0], [3.0]])))
+        5.0
+        """
+        self._assert_compiled("compute_loss")
+        if y_pred is None:
+            if x is None:
+                raise ValueError("`compute_loss` needs `y_pred`, or `x` to compute it from.")
+            y_pred = self(x, training=training)
+        outs = self._prediction_list(y_pred)
+        ys = self._standardize_targets(y, len(outs[0]))
+        sws = self._standardize_sample_weights(sample_weight, len(outs[0]))
+        total, _, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
+        return np.float32(total + sum(float(v) for v in self.losses))
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Keras 3's `compute_metrics`: update the compiled metrics with this batch and
+        return every current value by name (the loss too, once a step has tracked it)."""
+        self._assert_compiled("compute_metrics")
+        outs = self._prediction_list(y_pred)
+        ys = self._standardize_targets(y, len(outs[0]))
+        sws = self._standardize_sample_weights(sample_weight, len(outs[0]))
+        self._ensure_metrics(ys, outs)
+        self._update_metrics(ys, outs, sws)
+        return self.get_metrics_result()
+
+    def _prediction_list(self, y_pred) -> list:
+        """`y_pred` (an array, a list, or a dict by output name) as one float array per
+        output, in `output_names` order."""
+        names = self.output_names
+        if isinstance(y_pred, dict):
+            missing = [k for k in names if k not in y_pred]
+            if missing:
+                raise ShapeError(f"`y_pred` lacks output(s) {missing} of model '{self.name}'.")
+            y_pred = [y_pred[k] for k in names]
+        elif not isinstance(y_pred, (list, tuple)) or len(names) == 1:
+            y_pred = [y_pred]
+        if len(y_pred) != len(names):
+            raise ShapeError(
+                f"Model '{self.name}' has {len(names)} output(s) but `y_pred` holds {len(y_pred)}."
+            )
+        return [backend.xp.asarray(p, dtype=backend.floatx()) for p in y_pred]
+
     def get_metrics_result(self) -> dict:
         """The current loss and metric values by name (Keras 3's `get_metrics_result`)."""
         return self._logs()
