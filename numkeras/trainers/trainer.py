@@ -472,6 +472,27 @@ class Trainer:
         return dict(sorted(logs.items()))
 
     @property
+    def metrics(self) -> list:
+        """Keras 3's `model.metrics`: `[]` before `compile`, then the loss tracker, the
+        compiled metrics as one `compile_metrics` container (when there are any) and, for
+        a model with several losses, one tracker per output loss (`numkeras/trainers/
+        metric_views.py`)."""
+        if not self.compiled:
+            return []
+        from numkeras.trainers.metric_views import CompileMetrics, LossTracker
+
+        views = [LossTracker(self)]
+        if self._metric_spec is not None or self._weighted_metric_spec is not None:
+            views.append(CompileMetrics(self))
+        if sum(fn is not None for fn in self._loss_fns) > 1:
+            views += [
+                LossTracker(self, f"{name}_loss", i)
+                for i, (name, fn) in enumerate(zip(self.output_names, self._loss_fns))
+                if fn is not None
+            ]
+        return views
+
+    @property
     def metrics_names(self) -> list[str]:
         """The names of what `evaluate` / `train_on_batch` return, in that order (the
         Keras 2 meaning, so `dict(zip(model.metrics_names, scores))` works; Keras 3 says
