@@ -1,16 +1,36 @@
 """Layers: `from numkeras.layers import Dense` as `from keras.layers import Dense`."""
 
 from numkeras.layers.activation import Activation
+from numkeras.layers.activity_regularization import ActivityRegularization
+from numkeras.layers.alpha_dropout import AlphaDropout
+from numkeras.layers.average_pooling1d import AveragePooling1D, AvgPool1D
+from numkeras.layers.average_pooling2d import AveragePooling2D, AvgPool2D
 from numkeras.layers.batch_normalization import BatchNormalization
+from numkeras.layers.conv1d import Conv1D, Convolution1D
+from numkeras.layers.conv2d import Conv2D, Convolution2D
+from numkeras.layers.conv2d_transpose import Conv2DTranspose, Convolution2DTranspose
+from numkeras.layers.cropping2d import Cropping2D
 from numkeras.layers.dense import Dense
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.elu import ELU
+from numkeras.layers.embedding import Embedding
 from numkeras.layers.flatten import Flatten
+from numkeras.layers.gaussian_dropout import GaussianDropout
+from numkeras.layers.gaussian_noise import GaussianNoise
+from numkeras.layers.global_average_pooling1d import GlobalAveragePooling1D, GlobalAvgPool1D
+from numkeras.layers.global_average_pooling2d import GlobalAveragePooling2D, GlobalAvgPool2D
+from numkeras.layers.global_max_pooling1d import GlobalMaxPool1D, GlobalMaxPooling1D
+from numkeras.layers.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooling2D
+from numkeras.layers.identity import Identity
 from numkeras.layers.input_layer import Input, InputLayer
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.keras_tensor import KerasTensor
+from numkeras.layers.lambda_layer import Lambda
 from numkeras.layers.layer import Layer
+from numkeras.layers.layer_normalization import LayerNormalization
 from numkeras.layers.leaky_relu import LeakyReLU
+from numkeras.layers.max_pooling1d import MaxPool1D, MaxPooling1D
+from numkeras.layers.max_pooling2d import MaxPool2D, MaxPooling2D
 from numkeras.layers.merging import (
     Add,
     Average,
@@ -29,10 +49,17 @@ from numkeras.layers.merging import (
     multiply,
     subtract,
 )
+from numkeras.layers.permute import Permute
 from numkeras.layers.prelu import PReLU
 from numkeras.layers.relu import ReLU
+from numkeras.layers.repeat_vector import RepeatVector
+from numkeras.layers.rescaling import Rescaling
 from numkeras.layers.reshape import Reshape
 from numkeras.layers.softmax import Softmax
+from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
+from numkeras.layers.unit_normalization import UnitNormalization
+from numkeras.layers.up_sampling2d import UpSampling2D
+from numkeras.layers.zero_padding2d import ZeroPadding2D
 
 __all__ = [
     "Activation",
@@ -67,4 +94,43 @@ __all__ = [
     "minimum",
     "multiply",
     "subtract",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "Conv1D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution2DTranspose",
+    "Cropping2D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "UpSampling2D",
+    "ZeroPadding2D",
+    "ActivityRegularization",
+    "AlphaDropout",
+    "Embedding",
+    "GaussianDropout",
+    "GaussianNoise",
+    "Identity",
+    "Lambda",
+    "LayerNormalization",
+    "Permute",
+    "RepeatVector",
+    "Rescaling",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "UnitNormalization",
 ]

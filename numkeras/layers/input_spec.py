@@ -54,6 +54,10 @@ class InputSpec:
         lead = "(batch" + (", any" * max(0, (self.min_ndim or 1) - 2))
         return lead + tail + (f" (rank >= {self.min_ndim})" if self.min_ndim else "")
 
+    def diagnose_rank(self, shape) -> shapes.Diagnosis:
+        """Why an input of another rank does not fit (subclasses name their axes)."""
+        return shapes.diagnose(self.template(), shape)
+
     def __repr__(self) -> str:
         fields = {
             "shape": self.shape,
@@ -85,7 +89,7 @@ def check_input(spec: InputSpec | None, shape, layer_name: str, index: int = 0) 
 
     template = spec.template()
     if template is not None and not spec.allow_last_axis_squeeze and rank != len(template):
-        d = shapes.diagnose(template, shape)
+        d = spec.diagnose_rank(shape)
         fail(d.reason, d.fix)
     if spec.max_ndim is not None and rank > spec.max_ndim:
         fail(f"expected rank <= {spec.max_ndim}, received rank {rank}.")

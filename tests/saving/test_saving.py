@@ -296,7 +296,7 @@ def test_loading_never_builds_unknown_classes(tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         for n, data in members.items():
             zf.writestr(n, data)
-    with pytest.raises(ConfigError, match="Unknown layer class 'Lambda'"):
+    with pytest.raises(ConfigError, match="Lambda"):  # it has no function it may load
         models.load_model(path)
 
 

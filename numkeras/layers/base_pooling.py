@@ -1,0 +1,135 @@
+"""`BasePooling`: the max and average pooling behind `MaxPooling1D/2D` and
+`AveragePooling1D/2D` (Keras 3's semantics on JAX).
+
+- windows of `pool_size`, `strides` apart (`strides` defaults to `pool_size`);
+- `padding="valid"` drops the positions a window does not fit; `"same"` pads as XLA does
+  (the larger half after) and gives `ceil(size / stride)` outputs;
+- max pooling ignores the padding; its gradient goes to the first maximum of each window
+  in row-major window order (XLA's select-and-scatter, which JAX differentiates with), and
+  overlapping windows add up;
+- average pooling with "same" padding divides by the number of real inputs in each window.
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.layers import conv_utils as cu
+from numkeras.layers.layer import Layer
+
+
+class BasePooling(Layer):
+    rank = 2
+    pool_mode = "max"
+
+    def __init__(
+        self,
+        pool_size,
+        strides=None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs,
+    ):
+        rank = self.rank
+        pool_size = cu.standardize_tuple(pool_size, rank, "pool_size")
+        strides = pool_size if strides is None else strides
+        strides = cu.standardize_tuple(strides, rank, "strides")
+        padding = cu.standardize_padding(padding)
+        data_format = cu.standardize_data_format(data_format)
+        super().__init__(**kwargs)
+        self.pool_size = pool_size
+        self.strides = strides
+        self.padding = padding
+        self.data_format = data_format
+        self.input_spec = cu.SpatialInputSpec(rank, data_format)
+
+    def _geometry(self, input_shape):
+        sizes = tuple(input_shape[a] for a in cu.spatial_axes(self.rank, self.data_format))
+        ones = (1,) * self.rank
+        outs = tuple(
+            cu.out_size(n, k, 1, s, self.padding)
+            for n, k, s in zip(sizes, self.pool_size, self.strides)
+        )
+        if any(o is not None and o <= 0 for o in outs):
+            raise cu.window_too_big(
+                self, input_shape, self.pool_size, ones, self.strides, self.padding, "pool window"
+            )
+        return sizes, outs
+
+    def compute_output_shape(self, input_shape):
+        input_shape = tuple(input_shape)
+        _, outs = self._geometry(input_shape)
+        if self.data_format == "channels_last":
+            return (input_shape[0], *outs, input_shape[-1])
+        return (input_shape[0], input_shape[1], *outs)
+
+    def _forward(self, inputs, keep: bool):
+        """The pooled output, one pass per window offset over strided views of the padded
+        input (no window copy); with `keep`, what `backward` needs."""
+        xp = backend.xp
+        x = cu.to_last(inputs, self.data_format)
+        sizes, outs = self._geometry(inputs.shape)
+        ones = (1,) * self.rank
+        pads = cu.pads_for(self.padding, sizes, self.pool_size, ones, self.strides)
+        fill = -xp.inf if self.pool_mode == "max" else 0.0
+        xpad = cu.pad(x, pads, fill)
+        offsets = cu.window_slices(self.pool_size, ones, self.strides, outs)
+        geometry = (xpad.shape, pads, sizes, outs)
+        y = xp.array(xpad[offsets[0]], copy=True)
+        if self.pool_mode == "max":
+            # a strictly greater value replaces the best so far: ties keep the first maximum
+            # in row-major window order, where XLA's select-and-scatter sends the gradient
+            index = xp.zeros(y.shape, "uint8" if len(offsets) < 256 else "int32") if keep else None
+            for k, view in enumerate(offsets[1:], start=1):
+                v = xpad[view]
+                better = v > y
+                xp.copyto(y, v, where=better)
+                if keep:
+                    xp.copyto(index, k, where=better)
+            return y, (index, geometry)
+        for view in offsets[1:]:
+            y += xpad[view]
+        counts = None
+        if self.padding == "same" and any(a or b for a, b in pads):
+            counts = cu.window_counts(sizes, outs, self.pool_size, self.strides, pads, y.dtype)
+            y /= counts
+        else:
+            y /= y.dtype.type(len(offsets))
+        return y, (counts, geometry)
+
+    def call(self, inputs, training: bool = False):
+        y, _ = self._forward(inputs, keep=False)
+        return cu.from_last(y, self.data_format)
+
+    def forward(self, inputs, training: bool = True):
+        y, cache = self._forward(inputs, keep=True)
+        return cu.from_last(y, self.data_format), cache
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        if not need_input_grad:
+            return None
+        xp = backend.xp
+        dy = cu.to_last(grad_output, self.data_format)
+        extra, (padded_shape, pads, _, outs) = cache
+        offsets = cu.window_slices(self.pool_size, (1,) * self.rank, self.strides, outs)
+        dx = xp.zeros(padded_shape, dy.dtype)
+        if self.pool_mode == "max":
+            for k, view in enumerate(offsets):  # each window's gradient to its first maximum
+                dx[view] += dy * (extra == k)
+        else:
+            share = dy / extra if extra is not None else dy / dy.dtype.type(len(offsets))
+            for view in offsets:
+                dx[view] += share
+        return cu.from_last(cu.crop(dx, pads), self.data_format)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "pool_size": self.pool_size,
+            "padding": self.padding,
+            "strides": self.strides,
+            "data_format": self.data_format,
+        }
+
+    def _repr_args(self) -> str:
+        p = self.pool_size[0] if len(set(self.pool_size)) == 1 else self.pool_size
+        return f"{p}"

@@ -1,0 +1,194 @@
+"""`Embedding(input_dim, output_dim)`: integer indices -> rows of a trainable
+`(input_dim, output_dim)` table, as Keras 3: input `(batch, ...)` gives
+`(batch, ..., output_dim)`.
+
+Indices arrive as integers (a direct call on an integer array) or, inside a model, as the
+float32 values numkeras feeds an `Input(dtype="int32")` to its layers: as Keras, they are
+cast to integers (toward zero). An index outside `[0, input_dim)` raises a
+`LabelRangeError` (a ValueError and an IndexError) naming it, where Keras's JAX backend
+would silently return NaN (too large) or wrap around (negative). Float32 holds integers
+exactly only up to 2**24, so larger indices must come as an integer array (a direct call).
+
+The backward pass scatter-adds the output gradient into the table's gradient (an index
+used several times sums its gradients); indices have no gradient.
+
+`mask_zero=True` is refused: numkeras graphs do not carry masks.
+
+>>> import numpy as np
+>>> Embedding(1000, 64)(np.array([[4, 20, 7]])).shape
+(1, 3, 64)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import backend, constraints, initializers, regularizers
+from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
+from numkeras.layers.layer import Layer, is_symbolic
+from numkeras.utils.checks import is_int
+
+_EXACT_FLOAT32 = 2**24  # float32 represents every integer up to this
+
+
+class Embedding(Layer):
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        mask_zero: bool = False,
+        weights=None,
+        lora_rank=None,
+        lora_alpha=None,
+        quantization_config=None,
+        **kwargs,
+    ):
+        for name, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if not is_int(value) or value <= 0:
+                raise ConfigError(
+                    f"`{name}` must be a positive integer. Received: {name}={value!r} "
+                    f"(of type {type(value).__name__})."
+                )
+        if mask_zero:
+            raise ConfigError(
+                "Embedding(mask_zero=True) is not supported by numkeras: its graphs do not "
+                "carry masks, so no later layer could skip the padding. Use mask_zero=False "
+                "(index 0 is then an ordinary row), or weight the padded steps yourself."
+            )
+        if lora_rank:
+            raise ConfigError("Embedding(lora_rank=...) (LoRA) is not supported by numkeras.")
+        if quantization_config is not None:
+            raise ConfigError("Embedding(quantization_config=...) is not supported by numkeras.")
+        if kwargs.pop("input_length", None) is not None:
+            warn_deprecated("Embedding's argument `input_length` is deprecated. Just remove it.")
+        super().__init__(**kwargs)
+        self.input_dim = int(input_dim)
+        self.output_dim = int(output_dim)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = False
+        self._embeddings = None
+        if weights is not None:  # Keras's initial table (one array, or a list of one)
+            self.build()
+            if not (isinstance(weights, list) and len(weights) == 1):
+                weights = [weights]
+            self.set_weights(weights)
+
+    @property
+    def embeddings(self):
+        if self._embeddings is None:  # as Keras: AttributeError, so hasattr() is False
+            raise AttributeError(
+                f"Layer '{self.name}' is not built yet, so it has no `embeddings`: you must "
+                "build the layer before accessing it (call it on data or an Input, or "
+                "`layer.build(input_shape)`)."
+            )
+        return self._embeddings
+
+    def build(self, input_shape=None) -> None:
+        self._embeddings = self.add_weight(
+            (self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            name="embeddings",
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
+
+    def _reset_build_state(self) -> None:
+        self._embeddings = None
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape), self.output_dim)
+
+    def __call__(self, inputs, training=None, **kwargs):
+        # integer arrays stay integers (the base class would cast them to float32)
+        one_list = isinstance(inputs, (list, tuple)) and inputs and not hasattr(inputs[0], "shape")
+        if not is_symbolic(inputs) and (hasattr(inputs, "dtype") or one_list):
+            arr = backend.xp.asarray(inputs)
+            if arr.dtype.kind in "iub":
+                self._maybe_build(tuple(arr.shape))
+                out = self.call(arr)
+                if self.activity_regularizer is not None:
+                    self._record_activity([out])
+                return out
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def _indices(self, inputs):
+        """The inputs as int64 indices (floats truncated toward zero, as Keras's cast),
+        checked against `[0, input_dim)`."""
+        xp = backend.xp
+        if inputs.dtype.kind == "f":
+            if inputs.size and not bool(xp.isfinite(inputs).all()):
+                raise InputTypeError(
+                    f"Layer '{self.name}' (Embedding) received NaN or infinite indices."
+                )
+            if inputs.dtype.itemsize <= 4 and inputs.size:
+                big = float(xp.abs(inputs).max())
+                if big > _EXACT_FLOAT32:
+                    raise LabelRangeError(
+                        f"Layer '{self.name}' (Embedding) received index {big:.0f} as a "
+                        f"{inputs.dtype} value, which cannot hold integers above 2**24 "
+                        "exactly. Call the layer on an integer array instead."
+                    )
+        elif inputs.dtype.kind not in "iub":
+            raise InputTypeError(
+                f"Layer '{self.name}' (Embedding) needs integer indices; got dtype {inputs.dtype}."
+            )
+        idx = inputs.astype(xp.int64)
+        if idx.size:
+            low, high = int(idx.min()), int(idx.max())
+            if low < 0 or high >= self.input_dim:
+                bad = low if low < 0 else high
+                raise LabelRangeError(
+                    f"Layer '{self.name}' (Embedding) received index {bad}, outside its "
+                    f"vocabulary [0, {self.input_dim}) (input_dim={self.input_dim}). Indices "
+                    f"must be integers from 0 to {self.input_dim - 1}; enlarge input_dim or "
+                    "map unknown tokens to a reserved index."
+                )
+        return idx
+
+    def call(self, inputs, training: bool = False):
+        return backend.xp.take(self.embeddings.value, self._indices(inputs), axis=0)
+
+    def forward(self, inputs, training: bool = True):
+        idx = self._indices(inputs)
+        return backend.xp.take(self.embeddings.value, idx, axis=0), idx
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        if self.embeddings.wants_grad:
+            xp = backend.xp
+            table = xp.zeros(self.embeddings.shape, grad_output.dtype)
+            rows = grad_output.reshape(-1, self.output_dim)
+            _scatter_add(table, cache.reshape(-1), rows)
+            self.embeddings.add_grad(table)
+        return None  # indices have no gradient
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+            "mask_zero": self.mask_zero,
+            "quantization_config": None,
+        }
+
+    def _repr_args(self) -> str:
+        return f"{self.input_dim}, {self.output_dim}"
+
+
+def _scatter_add(table, index, rows) -> None:
+    """`table[index[i]] += rows[i]` for every i, repeated indices summed."""
+    xp = backend.xp
+    if xp is np:
+        np.add.at(table, index, rows)
+        return
+    import cupyx  # CuPy: its scatter_add is the same operation
+
+    cupyx.scatter_add(table, index, rows)

@@ -1,0 +1,71 @@
+"""`SpatialDropout1D` / `SpatialDropout2D`: Dropout that drops whole channels (feature
+maps) instead of single values, as Keras 3.
+
+- `SpatialDropout1D`: inputs `(batch, steps, channels)`; one keep/drop decision per
+  sample and channel, shared by all steps.
+- `SpatialDropout2D`: inputs `(batch, rows, cols, channels)` (`data_format=
+  "channels_last"`, the default from `image_data_format()`) or `(batch, channels, rows,
+  cols)` (`"channels_first"`); one decision per sample and channel.
+
+Kept channels are scaled by `1 / (1 - rate)`; at inference, the identity. The masks and
+seeds are Dropout's (`seed=`, `numkeras.utils.set_random_seed`).
+
+>>> import numpy as np
+>>> y = SpatialDropout1D(0.5, seed=1)(np.ones((2, 4, 3)), training=True)
+>>> bool(((y == 0).all(axis=1) | (y == 2).all(axis=1)).all())  # whole channels
+True
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.errors import ConfigError
+from numkeras.layers.dropout import Dropout
+from numkeras.layers.input_spec import InputSpec
+
+
+class _SpatialDropout(Dropout):
+    def __init__(self, rate: float, seed: int | None = None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        # Keras's keys only (its spatial dropouts write no `trainable`, and `dtype` as a name)
+        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype}
+
+
+class SpatialDropout1D(_SpatialDropout):
+    def __init__(self, rate: float, seed: int | None = None, name=None, dtype=None, **kwargs):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
+        self.noise_shape = (None, 1, None)  # (batch, 1, channels)
+        self.input_spec = InputSpec(ndim=3)
+
+
+class SpatialDropout2D(_SpatialDropout):
+    def __init__(
+        self,
+        rate: float,
+        data_format=None,
+        seed: int | None = None,
+        name=None,
+        dtype=None,
+        **kwargs,
+    ):
+        data_format = backend.image_data_format() if data_format is None else data_format
+        if data_format not in ("channels_last", "channels_first"):
+            raise ConfigError(
+                "The `data_format` argument must be one of {'channels_first', "
+                f"'channels_last'}}. Received: data_format={data_format!r}"
+            )
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
+        self.data_format = data_format
+        if data_format == "channels_first":
+            self.noise_shape = (None, None, 1, 1)  # (batch, channels, 1, 1)
+        else:
+            self.noise_shape = (None, 1, 1, None)  # (batch, 1, 1, channels)
+        self.input_spec = InputSpec(ndim=4)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "data_format": self.data_format}
