@@ -6,11 +6,14 @@ from numkeras.layers.alpha_dropout import AlphaDropout
 from numkeras.layers.average_pooling1d import AveragePooling1D, AvgPool1D
 from numkeras.layers.average_pooling2d import AveragePooling2D, AvgPool2D
 from numkeras.layers.batch_normalization import BatchNormalization
+from numkeras.layers.bidirectional import Bidirectional
+from numkeras.layers.category_encoding import CategoryEncoding
 from numkeras.layers.conv1d import Conv1D, Convolution1D
 from numkeras.layers.conv2d import Conv2D, Convolution2D
 from numkeras.layers.conv2d_transpose import Conv2DTranspose, Convolution2DTranspose
 from numkeras.layers.cropping2d import Cropping2D
 from numkeras.layers.dense import Dense
+from numkeras.layers.discretization import Discretization
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.elu import ELU
 from numkeras.layers.embedding import Embedding
@@ -21,6 +24,7 @@ from numkeras.layers.global_average_pooling1d import GlobalAveragePooling1D, Glo
 from numkeras.layers.global_average_pooling2d import GlobalAveragePooling2D, GlobalAvgPool2D
 from numkeras.layers.global_max_pooling1d import GlobalMaxPool1D, GlobalMaxPooling1D
 from numkeras.layers.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooling2D
+from numkeras.layers.gru import GRU, GRUCell
 from numkeras.layers.identity import Identity
 from numkeras.layers.input_layer import Input, InputLayer
 from numkeras.layers.input_spec import InputSpec
@@ -29,6 +33,7 @@ from numkeras.layers.lambda_layer import Lambda
 from numkeras.layers.layer import Layer
 from numkeras.layers.layer_normalization import LayerNormalization
 from numkeras.layers.leaky_relu import LeakyReLU
+from numkeras.layers.lstm import LSTM, LSTMCell
 from numkeras.layers.max_pooling1d import MaxPool1D, MaxPooling1D
 from numkeras.layers.max_pooling2d import MaxPool2D, MaxPooling2D
 from numkeras.layers.merging import (
@@ -51,17 +56,24 @@ from numkeras.layers.merging import (
 )
 from numkeras.layers.permute import Permute
 from numkeras.layers.prelu import PReLU
+from numkeras.layers.preprocessing_normalization import Normalization
 from numkeras.layers.relu import ReLU
 from numkeras.layers.repeat_vector import RepeatVector
 from numkeras.layers.rescaling import Rescaling
 from numkeras.layers.reshape import Reshape
+from numkeras.layers.rnn import RNN
+from numkeras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from numkeras.layers.softmax import Softmax
 from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
+from numkeras.layers.time_distributed import TimeDistributed
 from numkeras.layers.unit_normalization import UnitNormalization
 from numkeras.layers.up_sampling2d import UpSampling2D
 from numkeras.layers.zero_padding2d import ZeroPadding2D
 
 __all__ = [
+    "CategoryEncoding",
+    "Discretization",
+    "Normalization",
     "Activation",
     "Add",
     "BatchNormalization",
@@ -133,4 +145,13 @@ __all__ = [
     "SpatialDropout1D",
     "SpatialDropout2D",
     "UnitNormalization",
+    "Bidirectional",
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "TimeDistributed",
 ]

@@ -38,6 +38,10 @@ def _walk(layer, path: str, visited: set):
         return
     visited.add(id(layer))
     yield layer, path
+    named = getattr(layer, "_saved_children", None)
+    if named is not None:  # wrappers and recurrent layers: Keras saves e.g. `lstm/cell`
+        for key, child in named():
+            yield from _walk(child, f"{path}/{key}" if path else key, visited)
     counts: dict[str, int] = {}
     for child in _children(layer):
         key = to_snake_case(_class_name(child))

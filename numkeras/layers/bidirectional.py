@@ -1,0 +1,248 @@
+"""`Bidirectional(layer)`: run a recurrent layer forwards and a copy of it backwards over
+the sequence and merge the two outputs, as Keras 3.
+
+`merge_mode` is "concat" (default), "sum", "mul", "ave" or None (a list of both outputs).
+The backward copy is `layer`'s config with `go_backwards=True` (named `backward_<name>`),
+or your own `backward_layer`; with `return_sequences` its output is flipped back to the
+forward time order before merging. With `return_state`, the states of the forward layer
+follow the output(s), then those of the backward layer; `initial_state=` takes them in the
+same order. The config nests both layers' configs (`"layer"`, `"backward_layer"`).
+
+>>> import numpy as np
+>>> from numkeras.layers import LSTM
+>>> Bidirectional(LSTM(3))(np.ones((2, 4, 5))).shape
+(2, 6)
+"""
+
+from __future__ import annotations
+
+from numkeras import backend
+from numkeras.errors import ConfigError
+from numkeras.layers.layer import Layer
+from numkeras.layers.rnn import RNN
+
+_MODES = ("sum", "mul", "ave", "concat", None)
+
+
+def _renamed_copy(layer, name: str, **changes):
+    from numkeras.models.config import deserialize_layer, serialize_layer
+
+    config = serialize_layer(layer)
+    config.pop("build_config", None)
+    config["config"] = {**config["config"], "name": name, **changes}
+    return deserialize_layer(config)
+
+
+def _strip(name: str, prefix: str) -> str:
+    return name[len(prefix) :] if name.startswith(prefix) else name
+
+
+class Bidirectional(Layer):
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+        if not isinstance(layer, RNN):
+            raise ConfigError(
+                "Please initialize `Bidirectional` layer with a recurrent layer (SimpleRNN, "
+                f"LSTM, GRU or RNN). Received: {layer!r}"
+            )
+        if backward_layer is not None and not isinstance(backward_layer, RNN):
+            raise ConfigError(
+                "`backward_layer` need to be a recurrent layer instance. Received: "
+                f"{backward_layer!r}"
+            )
+        if merge_mode not in _MODES:
+            raise ConfigError(
+                f"Invalid merge mode. Received: {merge_mode}. Merge mode should be one of "
+                '{"sum", "mul", "ave", "concat", None}'
+            )
+        super().__init__(**kwargs)
+        self.forward_layer = _renamed_copy(layer, f"forward_{_strip(layer.name, 'forward_')}")
+        if backward_layer is None:
+            self.backward_layer = _renamed_copy(
+                layer, f"backward_{_strip(layer.name, 'backward_')}", go_backwards=True
+            )
+        else:
+            self.backward_layer = backward_layer
+        fwd, bwd = self.forward_layer, self.backward_layer
+        if fwd.go_backwards == bwd.go_backwards:
+            raise ConfigError(
+                "Forward layer and backward layer should have different `go_backwards` value. "
+                f"Received: forward_layer.go_backwards {fwd.go_backwards}, "
+                f"backward_layer.go_backwards={bwd.go_backwards}"
+            )
+        for a in ("stateful", "return_sequences", "return_state"):
+            if getattr(fwd, a) != getattr(bwd, a):
+                raise ConfigError(
+                    "Forward layer and backward layer are expected to have the same value for "
+                    f'attribute "{a}", got "{getattr(fwd, a)}" for forward layer and '
+                    f'"{getattr(bwd, a)}" for backward layer'
+                )
+        for sub in (fwd, bwd):  # as Keras
+            sub.zero_output_for_mask = sub.return_sequences
+        self.merge_mode = merge_mode
+        self.stateful = layer.stateful
+        self.return_sequences = layer.return_sequences
+        self.return_state = layer.return_state
+        if weights:
+            n = len(weights)
+            self.build_weights = (weights[: n // 2], weights[n // 2 :])
+        else:
+            self.build_weights = None
+
+    def _sublayers(self) -> list[Layer]:
+        return [self.forward_layer, self.backward_layer]
+
+    def _saved_children(self) -> list:
+        return [("forward_layer", self.forward_layer), ("backward_layer", self.backward_layer)]
+
+    # -- calling ----------------------------------------------------------------------------
+    def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
+        if mask is not None:
+            raise ConfigError(f"Layer '{self.name}': masking is not supported in numkeras.")
+        if initial_state is not None:
+            inputs = [inputs, *list(initial_state)]
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def _split(self, inputs):
+        """(forward inputs, backward inputs): the initial states split in halves."""
+        if not isinstance(inputs, list):
+            return inputs, inputs
+        x, states = inputs[0], list(inputs[1:])
+        half = len(states) // 2
+        if len(states) % 2 or not states:
+            raise ConfigError(
+                f"Layer '{self.name}' needs as many initial states for the backward layer as "
+                f"for the forward one; received {len(states)}."
+            )
+        return [x, *states[:half]], [x, *states[half:]]
+
+    def build(self, input_shape) -> None:
+        fshape, bshape = self._split(input_shape)
+        self.forward_layer._maybe_build(fshape)
+        self.backward_layer._maybe_build(bshape)
+        if self.build_weights is not None:
+            self.forward_layer.set_weights(self.build_weights[0])
+            self.backward_layer.set_weights(self.build_weights[1])
+            self.build_weights = None
+        for v in self.weights:  # Keras's paths: "bidirectional/forward_lstm/lstm_cell/kernel"
+            if not v.path.startswith(f"{self.name}/"):
+                v.path = f"{self.name}/{v.path}"
+
+    def compute_output_shape(self, input_shape):
+        fshape, bshape = self._split(input_shape)
+        out = self.forward_layer.compute_output_shape(fshape)
+        bout = self.backward_layer.compute_output_shape(bshape)
+        states, bstates = [], []
+        if self.return_state:
+            out, states = out[0], list(out[1:])
+            bout, bstates = bout[0], list(bout[1:])
+        out = tuple(out)
+        if self.merge_mode == "concat":
+            out = (*out[:-1], out[-1] + tuple(bout)[-1])
+        if self.merge_mode is None:
+            outs = [out, tuple(bout)]
+        else:
+            outs = [out]
+        if self.return_state or self.merge_mode is None:
+            return [*outs, *[tuple(s) for s in states + bstates]]
+        return out
+
+    def call(self, inputs, training: bool = False):
+        return self._run(inputs, training, keep=False)[0]
+
+    def forward(self, inputs, training: bool = True):
+        return self._run(inputs, training, keep=True)
+
+    def _run(self, inputs, training: bool, keep: bool):
+        xp = backend.xp
+        fin, bin_ = self._split(inputs)
+        if keep:
+            y, fcache = self.forward_layer.forward(fin, training=training)
+            y_rev, bcache = self.backward_layer.forward(bin_, training=training)
+        else:
+            y = self.forward_layer.call(fin, training=training)
+            y_rev = self.backward_layer.call(bin_, training=training)
+            fcache = bcache = None
+        states = []
+        if self.return_state:
+            states = list(y[1:]) + list(y_rev[1:])
+            y, y_rev = y[0], y_rev[0]
+        if self.return_sequences:
+            y_rev = y_rev[:, ::-1]
+        mode = self.merge_mode
+        if mode == "concat":
+            out = [xp.concatenate([y, y_rev], axis=-1)]
+        elif mode == "sum":
+            out = [y + y_rev]
+        elif mode == "ave":
+            out = [(y + y_rev) / y.dtype.type(2)]
+        elif mode == "mul":
+            out = [y * y_rev]
+        else:
+            out = [y, xp.ascontiguousarray(y_rev)]
+        result = out + states if (self.return_state or mode is None) else out[0]
+        return result, (fcache, bcache, y, y_rev, isinstance(inputs, list))
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        fcache, bcache, y, y_rev, given = cache
+        multi = self.return_state or self.merge_mode is None
+        grads = list(grad_output) if multi else [grad_output]
+        mode = self.merge_mode
+        if mode is None:
+            gy, gy_rev = grads[0], grads[1]
+            gstates = grads[2:]
+        else:
+            g = grads[0]
+            gstates = grads[1:]
+            if mode == "concat":
+                u = y.shape[-1]
+                gy, gy_rev = g[..., :u], g[..., u:]
+            elif mode == "sum":
+                gy, gy_rev = g, g
+            elif mode == "ave":
+                gy = g / g.dtype.type(2)
+                gy_rev = gy
+            else:  # mul
+                gy, gy_rev = g * y_rev, g * y
+        if self.return_sequences:
+            gy_rev = gy_rev[:, ::-1]
+        gy = backend.xp.ascontiguousarray(gy)
+        gy_rev = backend.xp.ascontiguousarray(gy_rev)
+        if self.return_state:
+            n = len(gstates) // 2
+            gf = [gy, *gstates[:n]]
+            gb = [gy_rev, *gstates[n:]]
+        else:
+            gf, gb = gy, gy_rev
+        dxf = self.forward_layer.backward(fcache, gf, need_input_grad)
+        dxb = self.backward_layer.backward(bcache, gb, need_input_grad)
+        if not need_input_grad:
+            return None
+        if not given:
+            return dxf + dxb
+        return [dxf[0] + dxb[0], *dxf[1:], *dxb[1:]]
+
+    # -- config -----------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        from numkeras.models.config import serialize_layer
+
+        return {
+            **super().get_config(),
+            "merge_mode": self.merge_mode,
+            "layer": serialize_layer(self.forward_layer),
+            "backward_layer": serialize_layer(self.backward_layer),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from numkeras.models.config import deserialize_layer
+
+        config = dict(config)
+        config["layer"] = deserialize_layer(config["layer"])
+        if config.get("backward_layer") is not None:
+            config["backward_layer"] = deserialize_layer(config["backward_layer"])
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)
+
+    def _repr_args(self) -> str:
+        return repr(self.forward_layer)

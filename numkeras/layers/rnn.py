@@ -1,0 +1,552 @@
+"""`RNN(cell)`: run a recurrent cell over the time axis of `(batch, timesteps, features)`
+inputs, as Keras 3's `keras.layers.RNN`; the base of SimpleRNN, LSTM and GRU.
+
+The cell (`SimpleRNNCell`, `LSTMCell`, `GRUCell`) owns the weights, laid out as Keras's
+(`kernel` `(features, k * units)`, `recurrent_kernel` `(units, k * units)`, `bias`), so
+`.keras` files and `set_weights` interoperate. A whole sequence is computed by the cell's
+`_sequence` (vectorized over the batch, a Python loop over time, the input projection
+`x @ kernel` of all timesteps in one matmul) and backpropagated through time by its
+`_sequence_backward`, written next to it.
+
+`return_sequences`, `return_state`, `go_backwards` (the outputs come back in the
+reversed order, as Keras), `initial_state=[...]` in the call, and `dropout` /
+`recurrent_dropout` (training only; one mask per call, fixed over the timesteps, as
+Keras) are supported. `stateful=True` and masking are not (clear errors). `unroll` is
+accepted and has no effect.
+
+>>> import numpy as np
+>>> from numkeras.layers import LSTM
+>>> LSTM(4, return_sequences=True)(np.ones((2, 5, 3))).shape
+(2, 5, 4)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import activations, backend, constraints, initializers, regularizers
+from numkeras.backend import random
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.layers.layer import Layer, _convert
+from numkeras.utils.checks import is_int
+
+
+def _rate(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"`{what}` must be a float between 0 and 1, received {value!r}.")
+    return min(1.0, max(0.0, float(value)))  # Keras clips
+
+
+def _units(units) -> int:
+    if isinstance(units, float) and units.is_integer():
+        units = int(units)
+    if not is_int(units) or units <= 0:
+        raise ConfigError(
+            "Received an invalid value for argument `units`, expected a positive integer, "
+            f"got {units!r}."
+        )
+    return int(units)
+
+
+def dropout_mask(generator, shape, rate: float, dtype):
+    """A `{0, 1 / (1 - rate)}` mask of `shape` (Keras's `random.dropout` of ones)."""
+    xp = backend.xp
+    if rate >= 1.0:
+        return xp.zeros(shape, dtype)
+    bits = random.counter_bits(shape, random.bits_key(generator), xp)
+    threshold = np.uint32(min(round(rate * 2.0**32), 2**32 - 1))
+    mask = (bits >= threshold).astype(dtype)
+    mask *= mask.dtype.type(1.0 / (1.0 - rate))
+    return mask
+
+
+class RNNCellBase(Layer):
+    """What SimpleRNNCell, LSTMCell and GRUCell share: the config of the weights, dropout,
+    and the one-step `call(inputs, states)` of Keras's cells (built on `_sequence`)."""
+
+    n_gates = 1  # blocks of `units` columns in kernel / recurrent_kernel
+    has_recurrent_activation = True
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        kwargs.pop("implementation", None)  # Keras's kernel choice: the same math here
+        units = _units(units)
+        dropout = _rate(dropout, "dropout")
+        recurrent_dropout = _rate(recurrent_dropout, "recurrent_dropout")
+        if seed is not None and not is_int(seed):
+            raise ConfigError(f"`seed` must be an integer or None, received {seed!r}.")
+        super().__init__(**kwargs)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.seed = seed
+        self._rng = random.make_generator(seed) if seed is not None else None
+        self.kernel = self.recurrent_kernel = self.bias = None
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self) -> int:
+        return self.units
+
+    def _state_sizes(self) -> list[int]:
+        s = self.state_size
+        return list(s) if isinstance(s, (list, tuple)) else [s]
+
+    # -- weights ----------------------------------------------------------------------------
+    def _bias_shape(self) -> tuple:
+        return (self.n_gates * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def build(self, input_shape) -> None:
+        input_dim = tuple(input_shape)[-1]
+        if input_dim is None:
+            raise ShapeError(
+                f"Layer '{self.name}': the last axis (features) of the inputs must be known "
+                f"to create the kernel; received shape {format_shape(tuple(input_shape))}."
+            )
+        k = self.n_gates * self.units
+        self.kernel = self.add_weight(
+            (input_dim, k),
+            initializer=self.kernel_initializer,
+            name="kernel",
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.recurrent_kernel = self.add_weight(
+            (self.units, k),
+            initializer=self.recurrent_initializer,
+            name="recurrent_kernel",
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                self._bias_shape(),
+                initializer=self._bias_initializer(),
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+
+    def _reset_build_state(self) -> None:
+        self.kernel = self.recurrent_kernel = self.bias = None
+
+    # -- dropout ----------------------------------------------------------------------------
+    def _masks(self, batch: int, input_dim: int, dtype, training: bool):
+        """`(input mask (batch, features) or None, recurrent mask (batch, units) or None)`,
+        drawn once per call and applied at every timestep (as Keras's DropoutRNNCell)."""
+        if not training:
+            return None, None
+        gen = self._rng if self._rng is not None else random.global_generator()
+        dp = dropout_mask(gen, (batch, input_dim), self.dropout, dtype) if self.dropout else None
+        rdp = None
+        if self.recurrent_dropout:
+            rdp = dropout_mask(gen, (batch, self.units), self.recurrent_dropout, dtype)
+        return dp, rdp
+
+    def _project(self, xs, dp):
+        """`(masked inputs, x @ kernel (+ input bias))` of all timesteps in one matmul."""
+        xp = backend.xp
+        T, B, F = xs.shape
+        xin = xs * dp if dp is not None else xs
+        xk = xp.matmul(xin.reshape(T * B, F), self.kernel.value).reshape(T, B, -1)
+        if self.bias is not None:
+            b = self.bias.value
+            xk += b[0] if b.ndim == 2 else b
+        return xin, xk
+
+    def _input_grads(self, xin, dX, dp, need_input_grad: bool):
+        """Kernel gradient from the stacked pre-activation gradients `dX` (T, B, k*units),
+        and the gradient of the (time-major) inputs."""
+        T, B, F = xin.shape
+        d2 = dX.reshape(T * B, -1)
+        if self.kernel.wants_grad:
+            self.kernel.add_matmul_grad(xin.reshape(T * B, F).T, d2)
+        if not need_input_grad:
+            return None
+        dxs = backend.xp.matmul(d2, self.kernel.value.T).reshape(T, B, F)
+        if dp is not None:
+            dxs *= dp
+        return dxs
+
+    # -- Keras's one-step cell API ----------------------------------------------------------
+    def __call__(self, inputs, states=None, training=None, **kwargs):
+        inputs = _convert(inputs, self.dtype)
+        self._maybe_build(tuple(inputs.shape))
+        if states is None:
+            states = [
+                backend.xp.zeros((inputs.shape[0], s), self.dtype) for s in self._state_sizes()
+            ]
+        return self.call(inputs, states, training=bool(training))
+
+    def call(self, inputs, states, training: bool = False):
+        """One step: `(output, new_states)` for inputs `(batch, features)`."""
+        xp = backend.xp
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        states = [xp.asarray(s, dtype=inputs.dtype) for s in states]
+        masks = self._masks(inputs.shape[0], inputs.shape[1], inputs.dtype, training)
+        outs, finals, _ = self._sequence(inputs[None], states, masks, keep=False)
+        return outs[0], finals
+
+    def get_initial_state(self, batch_size=None):
+        return [backend.xp.zeros((batch_size, s), self.dtype) for s in self._state_sizes()]
+
+    # subclasses: _sequence(xs, states, masks, keep) -> (outs (T,B,U), final states, cache)
+    #             _sequence_backward(cache, d_seq or None, d_states, need) -> (dxs, d_states0)
+
+    # -- config -----------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        config = {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+        }
+        if self.has_recurrent_activation:
+            config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        config.update(
+            {
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
+                "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    def _repr_args(self) -> str:
+        return str(self.units)
+
+
+def _seq_shape(input_shape):
+    return tuple(input_shape[0] if isinstance(input_shape, list) else input_shape)
+
+
+class RNN(Layer):
+    """Base recurrent layer: runs `cell` (a numkeras built-in cell) over time."""
+
+    def __init__(
+        self,
+        cell,
+        return_sequences: bool = False,
+        return_state: bool = False,
+        go_backwards: bool = False,
+        stateful: bool = False,
+        unroll: bool = False,
+        zero_output_for_mask: bool = False,
+        **kwargs,
+    ):
+        if isinstance(cell, (list, tuple)):
+            raise ConfigError(
+                "RNN with a list of cells (Keras's StackedRNNCells) is not supported in "
+                "numkeras; stack recurrent layers with return_sequences=True instead."
+            )
+        if not isinstance(cell, RNNCellBase):
+            raise ConfigError(
+                "numkeras's RNN runs its built-in cells only (SimpleRNNCell, LSTMCell, "
+                f"GRUCell): it has no autograd to train a custom cell. Received: cell={cell!r}"
+            )
+        if stateful:
+            raise ConfigError(
+                f"{type(self).__name__}(stateful=True) is not supported in numkeras: each "
+                "call starts from zero states (or the `initial_state` you pass). Carry states "
+                "between batches with `return_state=True` and `initial_state=`."
+            )
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences = bool(return_sequences)
+        self.return_state = bool(return_state)
+        self.go_backwards = bool(go_backwards)
+        self.stateful = False
+        self.unroll = bool(unroll)  # accepted for Keras's configs; no effect here
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+        self.states = None
+
+    def _sublayers(self) -> list[Layer]:
+        return [self.cell]
+
+    def _saved_children(self) -> list:
+        """`(key, layer)` of the layers whose weights Keras saves under this one."""
+        return [("cell", self.cell)]
+
+    @property
+    def state_size(self) -> list[int]:
+        return self.cell._state_sizes()
+
+    # -- calling ----------------------------------------------------------------------------
+    def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
+        if mask is not None:
+            raise ConfigError(
+                f"Layer '{self.name}': masking is not supported in numkeras (received a "
+                "`mask`); pad sequences to a common length without a mask."
+            )
+        if initial_state is not None:
+            if isinstance(inputs, (list, tuple)):
+                raise ConfigError(
+                    f"Layer '{self.name}': pass the initial states either in the inputs list "
+                    "or as `initial_state=`, not both."
+                )
+            states = (
+                list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            )
+            inputs = [inputs, *states]
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def _check(self, input_shape) -> None:
+        shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
+        seq = tuple(shapes_[0])
+        if len(seq) != 3:
+            raise ShapeError(
+                f"Input 0 of layer '{self.name}' is incompatible with the layer: expected "
+                f"ndim=3 (batch, timesteps, features), found ndim={len(seq)}. Full shape "
+                f"received: {format_shape(seq)}"
+            )
+        if len(shapes_) > 1:
+            sizes = self.state_size
+            if len(shapes_) - 1 != len(sizes):
+                raise ShapeError(
+                    f"Layer '{self.name}' expects {len(sizes)} initial state(s), received "
+                    f"{len(shapes_) - 1}."
+                )
+            for s, size in zip(shapes_[1:], sizes):
+                if len(s) != 2 or s[-1] not in (None, size):
+                    raise ShapeError(
+                        f"Layer '{self.name}': an initial state must have shape (batch, "
+                        f"{size}), received {format_shape(tuple(s))}."
+                    )
+
+    def build(self, input_shape) -> None:
+        self._check(input_shape)
+        seq = _seq_shape(input_shape)
+        if not self.cell.built:
+            self.cell.build((seq[0], *seq[2:]))
+        for v in self.cell._own_variables:  # Keras's paths: "lstm/lstm_cell/kernel"
+            v.path = f"{self.name}/{self.cell.name}/{v.name}"
+
+    def compute_output_shape(self, input_shape):
+        self._check(input_shape)
+        batch, steps = _seq_shape(input_shape)[:2]
+        units = self.cell.output_size
+        out = (batch, steps, units) if self.return_sequences else (batch, units)
+        if self.return_state:
+            return [out, *[(batch, s) for s in self.state_size]]
+        return out
+
+    def get_initial_state(self, batch_size):
+        return self.cell.get_initial_state(batch_size)
+
+    def reset_state(self) -> None:
+        """Nothing to reset: numkeras's recurrent layers are never stateful."""
+
+    reset_states = reset_state
+
+    def call(self, inputs, training: bool = False):
+        return self._forward(inputs, training, keep=False)[0]
+
+    def forward(self, inputs, training: bool = True):
+        return self._forward(inputs, training, keep=True)
+
+    def _forward(self, inputs, training: bool, keep: bool):
+        xp = backend.xp
+        if isinstance(inputs, list):
+            x, states = inputs[0], [xp.asarray(s, dtype=inputs[0].dtype) for s in inputs[1:]]
+            self._check([tuple(t.shape) for t in inputs])
+        else:
+            x, states = inputs, None
+            self._check(tuple(x.shape))
+        B = x.shape[0]
+        given = states is not None
+        if not given:
+            states = [xp.zeros((B, s), x.dtype) for s in self.state_size]
+        xs = x.transpose(1, 0, 2)
+        if self.go_backwards:
+            xs = xs[::-1]
+        cell = self.cell
+        masks = cell._masks(B, x.shape[2], x.dtype, training)
+        outs, finals, ccache = cell._sequence(xs, states, masks, keep=keep)
+        if self.return_sequences:
+            output = xp.ascontiguousarray(outs.transpose(1, 0, 2))
+        else:
+            output = outs[-1].copy() if outs.shape[0] else states[0].copy()
+        result = [output, *finals] if self.return_state else output
+        return result, (ccache, given)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        xp = backend.xp
+        ccache, given = cache
+        n = len(self.state_size)
+        if self.return_state:
+            g_out, d_states = grad_output[0], list(grad_output[1:])
+        else:
+            g_out, d_states = grad_output, [None] * n
+        d_seq = None
+        if self.return_sequences:
+            d_seq = g_out.transpose(1, 0, 2)
+        else:
+            d_states[0] = g_out if d_states[0] is None else d_states[0] + g_out
+        d_states = [
+            xp.zeros((ccache["batch"], s), ccache["dtype"]) if d is None else d
+            for d, s in zip(d_states, self.state_size)
+        ]
+        dxs, d_states0 = self.cell._sequence_backward(ccache, d_seq, d_states, need_input_grad)
+        if not need_input_grad:
+            return None
+        if self.go_backwards:
+            dxs = dxs[::-1]
+        dx = xp.ascontiguousarray(dxs.transpose(1, 0, 2))
+        return [dx, *d_states0] if given else dx
+
+    # -- config -----------------------------------------------------------------------------
+    def get_config(self) -> dict:
+        from numkeras.models.config import serialize_layer
+
+        config = {
+            **super().get_config(),
+            "return_sequences": self.return_sequences,
+            "return_state": self.return_state,
+            "go_backwards": self.go_backwards,
+            "stateful": self.stateful,
+            "unroll": self.unroll,
+            "zero_output_for_mask": self.zero_output_for_mask,
+        }
+        if type(self) is RNN:
+            config["cell"] = serialize_layer(self.cell)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        if cls is RNN:
+            from numkeras.models.config import deserialize_layer
+
+            config["cell"] = deserialize_layer(config["cell"])
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)
+
+    def _repr_args(self) -> str:
+        return f"{self.cell.units}" if type(self) is not RNN else type(self.cell).__name__
+
+
+class RecurrentLayer(RNN):
+    """SimpleRNN / LSTM / GRU: an RNN that builds its own cell from the cell's arguments
+    and exposes them (`layer.units`, `layer.activation`, ...), with Keras's flat config."""
+
+    cell_class: type = RNNCellBase
+    cell_name = "cell"
+    cell_keys: tuple = ()
+    config_omits: tuple = ()  # cell keys Keras leaves out of the layer's config
+
+    def __init__(
+        self,
+        units,
+        *,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        zero_output_for_mask=False,
+        activity_regularizer=None,
+        **kwargs,
+    ):
+        kwargs.pop("use_cudnn", None)  # Keras's kernel choice (cuDNN): no effect here
+        layer_keys = ("name", "trainable", "dtype", "input_shape", "input_dim", "batch_size")
+        layer_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in layer_keys}
+        layer_kwargs.update(
+            {k: kwargs.pop(k) for k in ("batch_input_shape", "autocast") if k in kwargs}
+        )
+        cell = self.cell_class(
+            units,
+            dtype=layer_kwargs.get("dtype"),
+            trainable=layer_kwargs.get("trainable", True),
+            name=self.cell_name,
+            **kwargs,
+        )
+        super().__init__(
+            cell,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            unroll=unroll,
+            zero_output_for_mask=zero_output_for_mask,
+            activity_regularizer=activity_regularizer,
+            **layer_kwargs,
+        )
+
+    def __getattr__(self, name: str):
+        if name in type(self).cell_keys or name in ("kernel", "recurrent_kernel", "bias"):
+            cell = self.__dict__.get("cell")
+            if cell is not None:
+                return getattr(cell, name)
+        return super().__getattr__(name)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        cell = self.cell.get_config()
+        for key in ("name", "trainable", "dtype", *self.config_omits):
+            cell.pop(key)
+        config.update(cell)
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        # Keras's key order: the cell's, with activity_regularizer after bias_regularizer
+        ordered = {}
+        for k, v in config.items():
+            if k == "activity_regularizer":
+                continue
+            ordered[k] = v
+            if k == "bias_regularizer":
+                ordered["activity_regularizer"] = config["activity_regularizer"]
+        return ordered
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        config.pop("cell", None)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)

@@ -1,0 +1,104 @@
+"""`TimeDistributed(layer)`: apply `layer` to every timestep (axis 1) of its inputs, as
+Keras 3. Inputs `(batch, timesteps, ...)`; the inner layer sees `(batch, ...)` shapes.
+
+numkeras folds the time axis into the batch (`(batch * timesteps, ...)`), runs the inner
+layer once and unfolds the result, so `TimeDistributed(Dense(8))` is one matmul. (Keras
+calls the layer once per timestep: the same result for layers that treat samples
+independently; a BatchNormalization in training normalizes over batch and time here.)
+The config nests the inner layer's config under `"layer"`, as Keras.
+
+>>> import numpy as np
+>>> from numkeras.layers import Dense
+>>> TimeDistributed(Dense(2))(np.ones((3, 4, 5))).shape
+(3, 4, 2)
+"""
+
+from __future__ import annotations
+
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.layers.layer import Layer, call_accepts_training
+
+
+class TimeDistributed(Layer):
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ConfigError(
+                "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` "
+                f"instance. Received: {layer!r}"
+            )
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def _sublayers(self) -> list[Layer]:
+        return [self.layer]
+
+    def _saved_children(self) -> list:
+        return [("layer", self.layer)]
+
+    def _child_shape(self, input_shape) -> tuple:
+        if isinstance(input_shape, list) or len(input_shape) < 3:
+            raise ShapeError(
+                "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 "
+                f"dimensions, received: {input_shape}"
+            )
+        return (input_shape[0], *tuple(input_shape)[2:])
+
+    def build(self, input_shape) -> None:
+        self.layer._maybe_build(self._child_shape(tuple(input_shape)))
+        for v in self.weights:  # Keras's paths: "time_distributed/dense/kernel"
+            if not v.path.startswith(f"{self.name}/"):
+                v.path = f"{self.name}/{v.path}"
+
+    def compute_output_shape(self, input_shape):
+        child = self.layer.compute_output_shape(self._child_shape(tuple(input_shape)))
+        if isinstance(child, list):
+            raise ShapeError("TimeDistributed supports inner layers with one output only.")
+        return (child[0], input_shape[1], *tuple(child)[1:])
+
+    def _fold(self, inputs):
+        if inputs.ndim < 3:
+            raise ShapeError(
+                f"Layer '{self.name}' expects inputs of rank >= 3 (batch, timesteps, ...), "
+                f"received shape {format_shape(inputs.shape)}."
+            )
+        B, T = inputs.shape[:2]
+        return inputs.reshape(B * T, *inputs.shape[2:]), B, T
+
+    def call(self, inputs, training: bool = False):
+        x, B, T = self._fold(inputs)
+        if call_accepts_training(self.layer):
+            out = self.layer.call(x, training=training)
+        else:
+            out = self.layer.call(x)
+        return out.reshape(B, T, *out.shape[1:])
+
+    def forward(self, inputs, training: bool = True):
+        x, B, T = self._fold(inputs)
+        out, cache = self.layer.forward(x, training=training)
+        return out.reshape(B, T, *out.shape[1:]), (cache, B, T)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        cache, B, T = cache
+        g = grad_output.reshape(B * T, *grad_output.shape[2:])
+        gin = self.layer.backward(cache, g, need_input_grad=need_input_grad)
+        if gin is None:
+            return None
+        return gin.reshape(B, T, *gin.shape[1:])
+
+    def get_config(self) -> dict:
+        from numkeras.models.config import serialize_layer
+
+        return {**super().get_config(), "layer": serialize_layer(self.layer)}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from numkeras.models.config import deserialize_layer
+
+        config = dict(config)
+        config["layer"] = deserialize_layer(config["layer"])
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name")
+        return cls(**config)
+
+    def _repr_args(self) -> str:
+        return repr(self.layer)
