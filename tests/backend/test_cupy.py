@@ -180,6 +180,41 @@ def test_constraints_and_penalties_match_the_cpu():
     assert_close_trees(cpu, gpu)
 
 
+def test_recurrent_convolution_ops_and_preprocessing_match_the_cpu():
+    from numkeras import ops
+
+    def run():
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((32, 6, 4)).astype("float32")
+        y = rng.integers(0, 2, 32)
+        i = layers.Input((6, 4))
+        h = layers.Bidirectional(layers.LSTM(5, return_sequences=True))(i)
+        h = layers.GRU(4)(h)
+        h = h * 2.0 + ops.mean(h, axis=1, keepdims=True)
+        model = models.Model(i, layers.Dense(2, activation="softmax")(h))
+        model.compile(optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+        rnn = model.fit(x, y, epochs=2, batch_size=8, verbose=0).history["loss"]
+        norm = layers.Normalization()
+        norm.adapt(x.reshape(-1, 4))
+        normalized = backend.to_numpy(norm(x.reshape(-1, 4)))
+        images = rng.standard_normal((8, 12, 12, 1)).astype("float32")
+        conv = models.Sequential(
+            [
+                layers.Input((12, 12, 1)),
+                layers.Conv2D(3, 3, activation="relu"),
+                layers.MaxPooling2D(),
+                layers.Flatten(),
+                layers.Dense(2),
+            ]
+        )
+        conv.compile("sgd", "mse")
+        conv_loss = conv.fit(images, np.zeros((8, 2)), epochs=2, verbose=0).history["loss"]
+        return rnn, normalized, conv_loss, model.predict(x, verbose=0), conv.get_weights()
+
+    cpu, gpu = both(run)
+    assert_close_trees(cpu, gpu)
+
+
 def test_cupy_inputs_and_two_input_functional_model():
     def run(to_device):
         rng = np.random.default_rng(3)
