@@ -50,13 +50,22 @@ def check_against_keras(case):
     assert y.dtype == np.float32 and dx.dtype == np.float32
     assert list(y.shape) == case["output_shape"]
     assert tuple(y.shape) == tuple(layer.compute_output_shape(x.shape))
-    np.testing.assert_allclose(y.ravel(), case["output"], **TOL)
+    close(y, case["output"])
     assert dx.shape == x.shape
-    np.testing.assert_allclose(dx.ravel(), case["grad_x"], **TOL)
+    close(dx, case["grad_x"])
     assert len(grads) == len(case["grad_weights"])
     for g, want in zip(grads, case["grad_weights"]):
         assert g.dtype == np.float32
-        np.testing.assert_allclose(g.ravel(), want, **TOL)
+        close(g, want)
+
+
+def close(got, want) -> None:
+    """float32 sums of products (a convolution, its gradients) round to about 1e-7 of their
+    largest terms, so the absolute tolerance scales with the values' size; the order of the
+    sums differs with the fused kernels on or off and between NumPy and XLA."""
+    want = np.asarray(want, "float64")
+    scale = max(1.0, float(np.abs(want).max())) if want.size else 1.0
+    np.testing.assert_allclose(np.ravel(got), want, rtol=TOL["rtol"], atol=TOL["atol"] * scale)
 
 
 def check_config(case):
