@@ -5,14 +5,22 @@ from numkeras.layers.activity_regularization import ActivityRegularization
 from numkeras.layers.alpha_dropout import AlphaDropout
 from numkeras.layers.average_pooling1d import AveragePooling1D, AvgPool1D
 from numkeras.layers.average_pooling2d import AveragePooling2D, AvgPool2D
+from numkeras.layers.average_pooling3d import AveragePooling3D, AvgPool3D
 from numkeras.layers.batch_normalization import BatchNormalization
 from numkeras.layers.bidirectional import Bidirectional
 from numkeras.layers.category_encoding import CategoryEncoding
 from numkeras.layers.conv1d import Conv1D, Convolution1D
+from numkeras.layers.conv1d_transpose import Conv1DTranspose, Convolution1DTranspose
 from numkeras.layers.conv2d import Conv2D, Convolution2D
 from numkeras.layers.conv2d_transpose import Conv2DTranspose, Convolution2DTranspose
+from numkeras.layers.conv3d import Conv3D, Convolution3D
+from numkeras.layers.conv3d_transpose import Conv3DTranspose, Convolution3DTranspose
+from numkeras.layers.cropping1d import Cropping1D
 from numkeras.layers.cropping2d import Cropping2D
+from numkeras.layers.cropping3d import Cropping3D
 from numkeras.layers.dense import Dense
+from numkeras.layers.depthwise_conv1d import DepthwiseConv1D
+from numkeras.layers.depthwise_conv2d import DepthwiseConv2D
 from numkeras.layers.discretization import Discretization
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.elu import ELU
@@ -22,8 +30,10 @@ from numkeras.layers.gaussian_dropout import GaussianDropout
 from numkeras.layers.gaussian_noise import GaussianNoise
 from numkeras.layers.global_average_pooling1d import GlobalAveragePooling1D, GlobalAvgPool1D
 from numkeras.layers.global_average_pooling2d import GlobalAveragePooling2D, GlobalAvgPool2D
+from numkeras.layers.global_average_pooling3d import GlobalAveragePooling3D, GlobalAvgPool3D
 from numkeras.layers.global_max_pooling1d import GlobalMaxPool1D, GlobalMaxPooling1D
 from numkeras.layers.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooling2D
+from numkeras.layers.global_max_pooling3d import GlobalMaxPool3D, GlobalMaxPooling3D
 from numkeras.layers.gru import GRU, GRUCell
 from numkeras.layers.identity import Identity
 from numkeras.layers.input_layer import Input, InputLayer
@@ -36,6 +46,7 @@ from numkeras.layers.leaky_relu import LeakyReLU
 from numkeras.layers.lstm import LSTM, LSTMCell
 from numkeras.layers.max_pooling1d import MaxPool1D, MaxPooling1D
 from numkeras.layers.max_pooling2d import MaxPool2D, MaxPooling2D
+from numkeras.layers.max_pooling3d import MaxPool3D, MaxPooling3D
 from numkeras.layers.merging import (
     Add,
     Average,
@@ -62,13 +73,19 @@ from numkeras.layers.repeat_vector import RepeatVector
 from numkeras.layers.rescaling import Rescaling
 from numkeras.layers.reshape import Reshape
 from numkeras.layers.rnn import RNN
+from numkeras.layers.separable_conv1d import SeparableConv1D, SeparableConvolution1D
+from numkeras.layers.separable_conv2d import SeparableConv2D, SeparableConvolution2D
 from numkeras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from numkeras.layers.softmax import Softmax
 from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
 from numkeras.layers.time_distributed import TimeDistributed
 from numkeras.layers.unit_normalization import UnitNormalization
+from numkeras.layers.up_sampling1d import UpSampling1D
 from numkeras.layers.up_sampling2d import UpSampling2D
+from numkeras.layers.up_sampling3d import UpSampling3D
+from numkeras.layers.zero_padding1d import ZeroPadding1D
 from numkeras.layers.zero_padding2d import ZeroPadding2D
+from numkeras.layers.zero_padding3d import ZeroPadding3D
 
 __all__ = [
     "CategoryEncoding",
@@ -131,6 +148,32 @@ __all__ = [
     "MaxPooling2D",
     "UpSampling2D",
     "ZeroPadding2D",
+    "AveragePooling3D",
+    "AvgPool3D",
+    "Conv1DTranspose",
+    "Convolution1DTranspose",
+    "Conv3D",
+    "Convolution3D",
+    "Conv3DTranspose",
+    "Convolution3DTranspose",
+    "Cropping1D",
+    "Cropping3D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "GlobalAveragePooling3D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool3D",
+    "GlobalMaxPooling3D",
+    "MaxPool3D",
+    "MaxPooling3D",
+    "SeparableConv1D",
+    "SeparableConvolution1D",
+    "SeparableConv2D",
+    "SeparableConvolution2D",
+    "UpSampling1D",
+    "UpSampling3D",
+    "ZeroPadding1D",
+    "ZeroPadding3D",
     "ActivityRegularization",
     "AlphaDropout",
     "Embedding",

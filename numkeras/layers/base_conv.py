@@ -1,4 +1,6 @@
-"""`BaseConv`: the N-D convolution behind `Conv1D` and `Conv2D` (Keras 3's semantics).
+"""`BaseConv`: the N-D convolution behind `Conv1D`, `Conv2D` and `Conv3D` (Keras 3's
+semantics), and the functions `conv_forward` / `conv_backward` that the depthwise and
+separable convolutions share with it.
 
 `activation(conv(inputs, kernel) + bias)`, the kernel of shape
 `(*kernel_size, input_channels // groups, filters)` as Keras's. The convolution is a
@@ -12,6 +14,72 @@ from numkeras import activations, backend, constraints, initializers, regularize
 from numkeras.errors import ConfigError
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.layer import Layer
+
+
+def _matrices(cols, kernel, groups: int):
+    """`(a, w)`: the im2col rows and a kernel `(*k, c // groups, f)` as matmul operands;
+    with groups, one stacked pair per group, `(groups, rows, k * cg)` and `(groups, k * cg, fg)`."""
+    rank = kernel.ndim - 2
+    ksize = cu.prod(kernel.shape[:rank])
+    filters = kernel.shape[-1]
+    rows = cu.prod(cols.shape[: rank + 1])
+    if groups == 1:
+        return cols.reshape(rows, -1), kernel.reshape(-1, filters)
+    g, cg, fg = groups, kernel.shape[-2], filters // groups
+    a = cols.reshape(rows, ksize, g, cg).transpose(2, 0, 1, 3).reshape(g, rows, ksize * cg)
+    w = kernel.reshape(ksize, cg, g, fg).transpose(2, 0, 1, 3).reshape(g, ksize * cg, fg)
+    return a, w
+
+
+def conv_forward(x, kernel, groups, strides, dilation, padding, outs):
+    """The N-D (grouped) cross-correlation of a channels-last `x` with a kernel
+    `(*kernel_size, channels // groups, filters)`, no bias: `z` of shape
+    `(batch * prod(outs), filters)` (output channel `g * filters // groups + j` sees input
+    group `g`) and what `conv_backward` needs."""
+    xp = backend.xp
+    rank = x.ndim - 2
+    ksize, filters = tuple(kernel.shape[:rank]), kernel.shape[-1]
+    pads = cu.pads_for(padding, x.shape[1:-1], ksize, dilation, strides)
+    xpad = cu.pad(x, pads)
+    cols = cu.windows(xpad, ksize, strides, dilation, outs)
+    a, w = _matrices(cols, kernel, groups)
+    if groups == 1:
+        z = xp.dot(a, w)  # (dot: NumPy's matmul is far slower for some of these shapes)
+    else:  # (groups, rows, f/groups) -> (rows, filters)
+        z = xp.matmul(a, w).transpose(1, 0, 2).reshape(a.shape[1], filters)
+    return z, (a, w, xpad.shape, pads, groups, ksize, strides, dilation)
+
+
+def conv_backward(cache, dz, want_kernel_grad: bool = True, want_input_grad: bool = True):
+    """The backward pass of `conv_forward` for `dz` of shape `(batch, *outs, filters)`:
+    `(d kernel, d x)`, each None when not wanted; the kernel gradient in the kernel's shape
+    `(*kernel_size, channels // groups, filters)`, the input gradient channels-last."""
+    xp = backend.xp
+    a, w, padded_shape, pads, g, kernel_size, strides, dilation = cache
+    filters = dz.shape[-1]
+    ksize, cg = cu.prod(kernel_size), padded_shape[-1] // g
+    rows = cu.prod(dz.shape[:-1])
+    dz2 = dz.reshape(rows, filters)
+    if g > 1:
+        dz2 = dz2.reshape(rows, g, filters // g).transpose(1, 0, 2)
+    dw = dx = None
+    if want_kernel_grad:
+        if g == 1:
+            dw = xp.dot(a.T, dz2)  # (k * c, f)
+        else:
+            dw = xp.matmul(a.transpose(0, 2, 1), dz2)  # (groups, k * cg, fg)
+            dw = dw.reshape(g, ksize, cg, -1).transpose(1, 2, 0, 3)
+        dw = dw.reshape(*kernel_size, cg, filters)
+    if want_input_grad:
+        if g == 1:
+            dcols = xp.dot(dz2, w.T)
+        else:
+            dcols = xp.matmul(dz2, w.transpose(0, 2, 1))  # (groups, rows, k * cg)
+            dcols = dcols.reshape(g, rows, ksize, cg).transpose(1, 2, 0, 3)
+        dcols = dcols.reshape(*dz.shape[:-1], *kernel_size, padded_shape[-1])
+        dx = cu.add_windows(dcols, padded_shape, kernel_size, strides, dilation)
+        dx = cu.crop(dx, pads)
+    return dw, dx
 
 
 class BaseConv(Layer):
@@ -43,7 +111,6 @@ class BaseConv(Layer):
                 raise ConfigError(
                     f"{type(self).__name__}({key}=...) (LoRA) is not supported by numkeras."
                 )
-        rank = self.rank
         filters = cu.positive_int(filters, "filters")
         groups = cu.positive_int(groups, "groups")
         if filters % groups:
@@ -51,33 +118,64 @@ class BaseConv(Layer):
                 "The number of filters must be evenly divisible by the number of groups. "
                 f"Received: groups={groups}, filters={filters}."
             )
+        args = self._standardize(kernel_size, strides, padding, data_format, dilation_rate)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.filters = filters
+        self.groups = groups
+        self._set_common(*args, activation, use_bias, bias_initializer, bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+
+    def _standardize(self, kernel_size, strides, padding, data_format, dilation_rate, check=True):
+        """The window arguments checked and standardized (Keras's errors)."""
+        rank = self.rank
         kernel_size = cu.standardize_tuple(kernel_size, rank, "kernel_size")
         strides = cu.standardize_tuple(strides, rank, "strides")
         dilation_rate = cu.standardize_tuple(dilation_rate, rank, "dilation_rate")
         padding = cu.standardize_padding(padding, self.paddings)
         data_format = cu.standardize_data_format(data_format)
-        if max(strides) > 1 and max(dilation_rate) > 1:
+        if check and max(strides) > 1 and max(dilation_rate) > 1:
             raise ConfigError(
                 "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
                 f"Received: strides={strides} and dilation_rate={dilation_rate}"
             )
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.filters = filters
+        return kernel_size, strides, padding, data_format, dilation_rate
+
+    def _set_common(
+        self,
+        kernel_size,
+        strides,
+        padding,
+        data_format,
+        dilation_rate,
+        activation,
+        use_bias,
+        bias_initializer,
+        bias_regularizer,
+    ) -> None:
         self.kernel_size = kernel_size
         self.strides = strides
         self.padding = padding
         self.data_format = data_format
         self.dilation_rate = dilation_rate
-        self.groups = groups
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.input_spec = cu.SpatialInputSpec(rank, data_format)
+        self.input_spec = cu.SpatialInputSpec(self.rank, data_format)
+
+    def _add_bias(self, units: int, constraint) -> None:
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                (units,),
+                initializer=self.bias_initializer,
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=constraint,
+            )
 
     # -- build / shapes ---------------------------------------------------------------------
     def build(self, input_shape) -> None:
@@ -97,15 +195,7 @@ class BaseConv(Layer):
             regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint,
         )
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                (self.filters,),
-                initializer=self.bias_initializer,
-                name="bias",
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
+        self._add_bias(self.filters, self.bias_constraint)
         self.input_spec = cu.SpatialInputSpec(self.rank, self.data_format, channels)
 
     def _reset_build_state(self) -> None:
@@ -133,44 +223,40 @@ class BaseConv(Layer):
             )
         return outs
 
+    def _out_channels(self, input_shape) -> int:
+        return self.filters
+
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         outs = self._outs(input_shape)
+        units = self._out_channels(input_shape)
         if self.data_format == "channels_last":
-            return (input_shape[0], *outs, self.filters)
-        return (input_shape[0], self.filters, *outs)
+            return (input_shape[0], *outs, units)
+        return (input_shape[0], units, *outs)
 
     # -- forward / backward -------------------------------------------------------------------
-    def _matrices(self, cols):
-        """`(a, w)`: the im2col rows and the kernel as matmul operands; with groups, one
-        stacked pair per group, `(groups, rows, k * c)` and `(groups, k * c, f)`."""
-        kernel = self.kernel.value
-        ksize = cu.prod(self.kernel_size)
-        rows = cu.prod(cols.shape[: self.rank + 1])
-        if self.groups == 1:
-            return cols.reshape(rows, -1), kernel.reshape(-1, self.filters)
-        g, cg, fg = self.groups, kernel.shape[-2], self.filters // self.groups
-        a = cols.reshape(rows, ksize, g, cg).transpose(2, 0, 1, 3).reshape(g, rows, ksize * cg)
-        w = kernel.reshape(ksize, cg, g, fg).transpose(2, 0, 1, 3).reshape(g, ksize * cg, fg)
-        return a, w
+    def _conv_kernel(self):
+        """The kernel as `conv_forward` takes it, `(*kernel_size, channels // groups, out)`."""
+        return self.kernel.value
+
+    def _conv_groups(self) -> int:
+        return self.groups
 
     def _forward(self, inputs):
-        xp = backend.xp
         x = cu.to_last(inputs, self.data_format)
-        sizes = x.shape[1:-1]
         outs = self._outs(inputs.shape)
-        pads = cu.pads_for(self.padding, sizes, self.kernel_size, self.dilation_rate, self.strides)
-        xpad = cu.pad(x, pads)
-        cols = cu.windows(xpad, self.kernel_size, self.strides, self.dilation_rate, outs)
-        a, w = self._matrices(cols)
-        if self.groups == 1:
-            z = xp.dot(a, w)  # (dot: NumPy's matmul is far slower for some of these shapes)
-        else:  # (groups, rows, f/groups) -> (rows, filters)
-            z = xp.matmul(a, w).transpose(1, 0, 2).reshape(a.shape[1], self.filters)
+        z, cache = conv_forward(
+            x,
+            self._conv_kernel(),
+            self._conv_groups(),
+            self.strides,
+            self.dilation_rate,
+            self.padding,
+            outs,
+        )
         if self.bias is not None:
             z += self.bias.value
-        z = z.reshape(x.shape[0], *outs, self.filters)
-        return z, (a, w, xpad.shape, pads)
+        return z.reshape(x.shape[0], *outs, z.shape[-1]), cache
 
     def call(self, inputs, training: bool = False):
         z, _ = self._forward(inputs)
@@ -182,37 +268,14 @@ class BaseConv(Layer):
         return cu.from_last(y, self.data_format), (cache, z, y)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        xp = backend.xp
-        (a, w, padded_shape, pads), z, y = cache
-        dy = cu.to_last(grad_output, self.data_format)
-        dz = self.activation.grad(z, y, dy)
-        rows = cu.prod(dz.shape[:-1])
-        dz2 = dz.reshape(rows, self.filters)
+        cache, z, y = cache
+        dz = self.activation.grad(z, y, cu.to_last(grad_output, self.data_format))
         if self.bias is not None and self.bias.wants_grad:
-            self.bias.add_sum_grad(dz2)
-        g = self.groups
-        if g > 1:
-            dz2 = dz2.reshape(rows, g, self.filters // g).transpose(1, 0, 2)
-        if self.kernel.wants_grad:
-            kshape = self.kernel.shape
-            if g == 1:
-                self.kernel.add_grad(xp.dot(a.T, dz2).reshape(kshape))
-            else:
-                dw = xp.matmul(a.transpose(0, 2, 1), dz2)  # (groups, k * cg, fg)
-                dw = dw.reshape(g, cu.prod(self.kernel_size), kshape[-2], -1).transpose(1, 2, 0, 3)
-                self.kernel.add_grad(dw.reshape(kshape))
-        if not need_input_grad:
-            return None
-        if g == 1:
-            dcols = xp.dot(dz2, w.T)
-        else:
-            dcols = xp.matmul(dz2, w.transpose(0, 2, 1))  # (groups, rows, k * cg)
-            ksize, cg = cu.prod(self.kernel_size), w.shape[1] // cu.prod(self.kernel_size)
-            dcols = dcols.reshape(g, rows, ksize, cg).transpose(1, 2, 0, 3)
-        outs = dz.shape[1:-1]
-        dcols = dcols.reshape(dz.shape[0], *outs, *self.kernel_size, padded_shape[-1])
-        dx = cu.add_windows(dcols, padded_shape, self.kernel_size, self.strides, self.dilation_rate)
-        return cu.from_last(cu.crop(dx, pads), self.data_format)
+            self.bias.add_sum_grad(dz.reshape(-1, dz.shape[-1]))
+        dw, dx = conv_backward(cache, dz, self.kernel.wants_grad, need_input_grad)
+        if dw is not None:
+            self.kernel.add_grad(dw.reshape(self.kernel.shape))
+        return None if dx is None else cu.from_last(dx, self.data_format)
 
     # -- config -------------------------------------------------------------------------------
     def get_config(self) -> dict:

@@ -34,7 +34,7 @@ from numkeras.layers.input_spec import InputSpec
 from numkeras.shapes import Diagnosis
 from numkeras.utils.checks import is_int
 
-_SPATIAL_NAMES = {1: ("steps",), 2: ("rows", "cols")}
+_SPATIAL_NAMES = {1: ("steps",), 2: ("rows", "cols"), 3: ("depth", "rows", "cols")}
 
 
 # -- argument checks (ConfigError, Keras's wording) ---------------------------------------
@@ -89,23 +89,32 @@ def positive_int(value, name: str) -> int:
     return int(value)
 
 
-def standardize_pairs(value, name: str) -> tuple:
-    """ZeroPadding2D's `padding` / Cropping2D's `cropping`: an int, 2 ints (symmetric) or
-    2 pairs ((top, bottom), (left, right)), all >= 0."""
+def standardize_pairs(value, name: str, n: int = 2) -> tuple:
+    """ZeroPadding2D/3D's `padding` / Cropping2D/3D's `cropping`: an int, `n` ints
+    (symmetric) or `n` pairs ((before, after) per spatial axis), all >= 0."""
     if is_int(value):
         if value < 0:
             raise ConfigError(f"`{name}` cannot be negative. Received: {name}={value!r}.")
-        return ((int(value),) * 2,) * 2
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return (
-            standardize_tuple(value[0], 2, f"1st entry of {name}", allow_zero=True),
-            standardize_tuple(value[1], 2, f"2nd entry of {name}", allow_zero=True),
+        return ((int(value),) * 2,) * n
+    if isinstance(value, (list, tuple)) and len(value) == n:
+        return tuple(
+            standardize_tuple(v, 2, f"{_ORDINALS[i]} entry of {name}", allow_zero=True)
+            for i, v in enumerate(value)
         )
-    raise ConfigError(
-        f"`{name}` should be either an int, a tuple of 2 ints (symmetric_height, "
-        "symmetric_width), or a tuple of 2 tuples of 2 ints ((top, bottom), (left, right)). "
-        f"Received: {name}={value!r}."
-    )
+    if n == 2:
+        forms = (
+            "a tuple of 2 ints (symmetric_height, symmetric_width), or a tuple of 2 tuples "
+            "of 2 ints ((top, bottom), (left, right))"
+        )
+    else:
+        forms = (
+            f"a tuple of {n} ints (symmetric padding per spatial axis), or a tuple of {n} "
+            "tuples of 2 ints ((before, after) per spatial axis)"
+        )
+    raise ConfigError(f"`{name}` should be either an int, {forms}. Received: {name}={value!r}.")
+
+
+_ORDINALS = ("1st", "2nd", "3rd")
 
 
 # -- shapes -------------------------------------------------------------------------------

@@ -1,0 +1,19 @@
+"""`GlobalMaxPooling3D`: the maximum over the spatial axes of `(batch, depth, rows, cols, channels)`
+inputs, giving `(batch, channels)` (or, with `keepdims=True`, size-1 spatial axes kept).
+
+>>> import numpy as np
+>>> GlobalMaxPooling3D()(np.zeros((2, 3, 4, 5, 6))).shape
+(2, 6)
+"""
+
+from __future__ import annotations
+
+from numkeras.layers.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling3D(BaseGlobalPooling):
+    rank = 3
+    pool_mode = "max"
+
+
+GlobalMaxPool3D = GlobalMaxPooling3D  # Keras's alias
