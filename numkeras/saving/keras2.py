@@ -265,3 +265,175 @@ def _reorder_slot_major(values: list, groups, n_vars: int) -> list:
             for n in group:
                 out.append(values[flat.index(n) * n_vars + i])
     return out
+
+
+# -- writing: Keras 3 configs in the form Keras 2 reads --------------------------------------
+# A `.h5` is Keras 2's format: numkeras writes its model config the way tf_keras 2 wrote it,
+# which Keras 3's legacy loader reads too (`legacy/saving/saving_utils.model_from_config`
+# maps `batch_input_shape`; its Functional reads list-form nodes). Keras-3-only arguments
+# that tf_keras rejects are left out when they hold their defaults; `seed` of a recurrent
+# layer (only its dropout masks' randomness) always, as tf_keras's RNNs take none.
+_K3_ONLY_DEFAULTS = {
+    "quantization_config": None,  # Dense, EinsumDense, Embedding, Conv layers (Keras 3.15)
+    "lora_rank": None,
+    "lora_alpha": None,
+    "input_axes": None,  # VarianceScaling initializers (Keras 3.15)
+    "output_axes": None,
+    "optional": False,  # InputLayer
+}
+_RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional")
+# optimizer arguments left out at their defaults: Keras 3's own, and those of tf_keras's
+# new optimizers; a config without `is_legacy_optimizer: false` (which Keras 3 rejects)
+# makes tf_keras build its legacy optimizer (`tf_keras.optimizers.legacy`), which has none
+_OPTIMIZER_DEFAULTS = {
+    "loss_scale_factor": None,
+    "gradient_accumulation_steps": None,
+    "weight_decay": None,
+    "use_ema": False,
+    "ema_momentum": 0.99,
+    "ema_overwrite_frequency": None,
+}
+# loss names Keras 3.15's legacy `.h5` loader cannot read back (`Could not deserialize
+# 'keras.metrics.mse'`): written as the functions' full names, which both Kerases read
+_LOSS_ALIASES = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+}
+
+
+def keras2_model_config(config: dict) -> dict:
+    """A model config as `serialize_layer` writes it (Keras 3's form) in Keras 2's form."""
+    return _to_k2(copy.deepcopy(config))
+
+
+def _is_object(value) -> bool:
+    return isinstance(value, dict) and "class_name" in value and "config" in value
+
+
+def _to_k2(entry: dict) -> dict:
+    """One serialized object (a layer, initializer, regularizer, ...) in Keras 2's form."""
+    name, cfg = entry["class_name"], entry["config"]
+    out = {"class_name": entry.get("registered_name") or name}
+    if isinstance(cfg, dict):
+        cfg = {k: _value(v) for k, v in cfg.items()}
+        for key, default in _K3_ONLY_DEFAULTS.items():
+            if key in cfg and cfg[key] == default:
+                del cfg[key]
+        if name == "InputLayer" and "batch_shape" in cfg:
+            cfg = {"batch_input_shape": cfg.pop("batch_shape"), **cfg}
+        elif name == "LeakyReLU" and "negative_slope" in cfg:
+            cfg["alpha"] = cfg.pop("negative_slope")
+        elif name in _RNNS:
+            cfg.pop("seed", None)
+        if name == "Sequential":
+            cfg["layers"] = [_to_k2(la) for la in cfg.get("layers") or []]
+        elif name in ("Functional", "Model"):
+            _k2_functional(cfg)
+    out["config"] = cfg
+    for key in ("name", "inbound_nodes"):  # a functional model's layer entries
+        if key in entry:
+            out[key] = entry[key]
+    return out
+
+
+def _value(value):
+    if _is_object(value):
+        if value["class_name"] in ("DTypePolicy", "FloatDTypePolicy"):
+            return value["config"].get("name", "float32")  # Keras 2: the dtype's name
+        if value["class_name"] in ("Sequential", "Functional", "Model") or "module" in value:
+            return _to_k2(value)
+        return value
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    return value
+
+
+def _k2_functional(cfg: dict) -> None:
+    layers = [_to_k2(la) for la in cfg.get("layers") or []]
+    for layer in layers:
+        if layer["class_name"] == "Sequential":
+            _deferred_sequential(layer["config"])
+    # Keras 2 counts a nested model's calls from 1: its node 0 is its own graph
+    shift = {la.get("name") for la in layers if _has_own_first_node(la)}
+    for layer in layers:
+        layer["inbound_nodes"] = [
+            _k2_node(node, shift) if isinstance(node, dict) else node
+            for node in layer.get("inbound_nodes") or []
+        ]
+    cfg["layers"] = layers
+    for key in ("input_layers", "output_layers"):
+        refs = cfg.get(key)
+        if refs and isinstance(refs[0], str):
+            refs = [refs]  # Keras 2 always wrote a list of `[layer, node, tensor]`
+        if refs:
+            cfg[key] = [_k2_ref(r, shift) for r in refs]
+
+
+def _deferred_sequential(cfg: dict) -> None:
+    """A Sequential inside a functional model, written without its `InputLayer`: tf_keras
+    numbers the calls of a Sequential that has one from 1 (`_should_skip_first_node`),
+    Keras 3.15 from 0 (it cannot load tf_keras's own file of such a model); one without an
+    input is numbered from 0 by both, and is built when the outer model calls it."""
+    layers = cfg.get("layers") or []
+    if layers and layers[0].get("class_name") == "InputLayer":
+        cfg["layers"] = layers[1:]
+        cfg.pop("build_input_shape", None)
+
+
+def _k2_ref(ref: list, shift: set) -> list:
+    name, index, tensor = ref[0], ref[1], ref[2]
+    return [name, index + 1 if name in shift else index, tensor]
+
+
+def _k2_node(node: dict, shift: set) -> list:
+    """Keras 3's `{"args": [...], "kwargs": {...}}` as Keras 2's `[[layer, node, tensor,
+    kwargs], ...]`, one entry per input tensor."""
+    tensors = []
+
+    def collect(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            tensors.append(value["config"]["keras_history"])
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                collect(v)
+
+    collect(node.get("args") or [])
+    kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if v is not None}
+    return [[*_k2_ref(t, shift), kwargs] for t in tensors]
+
+
+def keras2_training_config(config: dict) -> dict:
+    """A `training_config` (Keras 3's legacy forms) that tf_keras compiles from too: loss
+    aliases by their full names, and no Keras-3-only optimizer arguments at their defaults."""
+    config = copy.deepcopy(config)
+    optimizer = config.get("optimizer_config")
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        opt = optimizer["config"]
+        for key, default in _OPTIMIZER_DEFAULTS.items():
+            if key in opt and opt[key] == default:
+                del opt[key]
+    config["loss"] = _map(
+        config.get("loss"), lambda s: _LOSS_ALIASES.get(s, s) if isinstance(s, str) else s
+    )
+    return config
+
+
+def looks_keras2(config) -> bool:
+    """Whether a model config is in Keras 2's form (what tf_keras, and numkeras's `.h5`,
+    write): an `InputLayer` with `batch_input_shape`, or list-form functional nodes."""
+    if isinstance(config, dict):
+        if config.get("class_name") == "InputLayer" and "batch_input_shape" in (
+            config.get("config") or {}
+        ):
+            return True
+        nodes = config.get("inbound_nodes")
+        if isinstance(nodes, list) and any(isinstance(n, list) for n in nodes):
+            return True
+        return any(looks_keras2(v) for v in config.values())
+    if isinstance(config, list):
+        return any(looks_keras2(v) for v in config)
+    return False

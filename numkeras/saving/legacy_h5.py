@@ -37,9 +37,10 @@ def write_model(model, h5, training_config: dict | None) -> None:
 
     h5.attrs["keras_version"] = KERAS_VERSION
     h5.attrs["backend"] = "numpy"
-    h5.attrs["model_config"] = json.dumps(serialize_layer(model))
+    # Keras 2's config form, which tf_keras 2 and Keras 3 both read (module docstring)
+    h5.attrs["model_config"] = json.dumps(keras2.keras2_model_config(serialize_layer(model)))
     if training_config:
-        h5.attrs["training_config"] = json.dumps(training_config)
+        h5.attrs["training_config"] = json.dumps(keras2.keras2_training_config(training_config))
     write_weights(model, h5.create_group("model_weights"))
     if training_config and model.optimizer is not None:
         state = h5.create_group("optimizer_weights")
@@ -98,8 +99,8 @@ def read_config(h5) -> dict:
         )
     raw = h5.attrs["model_config"]
     config = json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
-    if keras2.is_keras2(h5.attrs.get("keras_version")):
-        config = keras2.model_config(config)
+    if keras2.is_keras2(h5.attrs.get("keras_version")) or keras2.looks_keras2(config):
+        config = keras2.model_config(config)  # tf_keras's files, and numkeras's own
     return config
 
 
