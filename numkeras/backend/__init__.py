@@ -161,15 +161,20 @@ def scratch(workspace: dict | None, key: str, shape: tuple, dtype):
     return entry
 
 
-def mean(x, axis):
+def mean(x, axis=None, keepdims=False):
     """`xp.mean(x, axis=axis)` (`axis` an int or a tuple), bit for bit, without NumPy's
     Python-level wrapper (a few µs a call, paid by every loss and metric on every batch):
     the sum, divided once by the count. float32 / float64 NumPy arrays with fewer than
-    2**24 values per mean; anything else goes to `xp.mean`.
+    2**24 values per mean; anything else goes to `xp.mean`. It is also Keras 2's `K.mean`
+    (`axis=None`, `keepdims`, symbolic tensors: `numkeras.ops.mean`).
 
     >>> float(mean(np.array([1.0, 2.0], "float32"), axis=-1))
     1.5
     """
+    if axis is None or keepdims or not isinstance(x, xp.ndarray):
+        from numkeras.backend.keras2_functions import keras2_mean
+
+        return keras2_mean(x, axis, keepdims)
     if xp is not np or x.dtype not in _MEAN_DTYPES:
         return xp.mean(x, axis=axis)
     axes = axis if isinstance(axis, tuple) else (axis,)
@@ -224,3 +229,12 @@ def cast_input(x, dtype: str | None = None):
 
 if os.environ.get("NUMKERAS_ARRAY_MODULE", "").strip():
     set_array_module(os.environ["NUMKERAS_ARRAY_MODULE"].strip())
+
+
+def __getattr__(name: str):
+    # Keras 2's backend functions (K.sqrt, K.sum, ...), loaded on first use
+    from numkeras.backend.keras2_functions import FUNCTIONS
+
+    if name in FUNCTIONS:
+        return FUNCTIONS[name]
+    raise AttributeError(f"module 'numkeras.backend' has no attribute {name!r}")

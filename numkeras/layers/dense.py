@@ -14,7 +14,7 @@ from numkeras import activations, backend, constraints, initializers, regularize
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.input_spec import InputSpec
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, keras1_arguments
 from numkeras.utils.checks import is_int
 
 
@@ -37,10 +37,22 @@ _INPLACE = {"tanh": _tanh_inplace, "relu": _relu_inplace, "sigmoid": _sigmoid_in
 _FUSED = {"relu": "bias_relu", "tanh": "bias_tanh"}
 
 
+# Keras 1's names, which Keras 2 still took (`Dense(12, init="uniform")`, 2016 tutorials)
+_KERAS1 = {
+    "output_dim": "units",
+    "init": "kernel_initializer",
+    "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint",
+    "b_constraint": "bias_constraint",
+    "bias": "use_bias",
+}
+
+
 class Dense(Layer):
     def __init__(
         self,
-        units: int,
+        units: int | None = None,
         activation=None,
         use_bias: bool = True,
         kernel_initializer="glorot_uniform",
@@ -53,6 +65,16 @@ class Dense(Layer):
         **kwargs,
     ):
         kwargs.pop("quantization_config", None)  # Keras 3 config key; always None here
+        if any(k in kwargs for k in _KERAS1):
+            legacy = keras1_arguments(type(self).__name__, kwargs, _KERAS1)
+            units = legacy.pop("units", units)
+            use_bias = legacy.pop("use_bias", use_bias)
+            kernel_initializer = legacy.pop("kernel_initializer", kernel_initializer)
+            kernel_regularizer = legacy.pop("kernel_regularizer", kernel_regularizer)
+            bias_regularizer = legacy.pop("bias_regularizer", bias_regularizer)
+            kernel_constraint = legacy.pop("kernel_constraint", kernel_constraint)
+            bias_constraint = legacy.pop("bias_constraint", bias_constraint)
+            kwargs = legacy
         if isinstance(units, float) and units.is_integer():
             units = int(units)
         if not is_int(units) or units <= 0:

@@ -16,11 +16,15 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import fused, random
 from numkeras.errors import ConfigError
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, keras1_arguments
 
 
 class Dropout(Layer):
-    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+    def __init__(self, rate: float = None, noise_shape=None, seed: int | None = None, **kwargs):
+        if "p" in kwargs:  # Keras 1's name (`Dropout(p=0.5)`), which Keras 2 still took
+            rate = keras1_arguments(type(self).__name__, {"p": kwargs.pop("p")}, {"p": "rate"})[
+                "rate"
+            ]
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
             raise ConfigError(
                 "Invalid value received for argument `rate`. Expected a float value between "

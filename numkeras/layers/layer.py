@@ -462,6 +462,26 @@ def _jsonable_shape(shape):
     return [None if d is None else int(d) for d in shape]
 
 
+def keras1_arguments(cls_name: str, kwargs: dict, renames: dict) -> dict:
+    """`kwargs` with Keras 1's argument names (`init`, `W_regularizer`, ...) renamed to
+    Keras 2/3's, each with one deprecation note, as Keras 2 still accepted them (the 2016
+    tutorials use them).
+
+    >>> keras1_arguments("Dense", {"init": "uniform"}, {"init": "kernel_initializer"})
+    {'kernel_initializer': 'uniform'}
+    """
+    out = dict(kwargs)
+    for old, new in renames.items():
+        if old not in out:
+            continue
+        value = out.pop(old)
+        if old == "bias":  # Keras 1's `bias=False` is `use_bias=False`
+            value = bool(value)
+        out[new] = value
+        warn_deprecated(f"`{cls_name}({old}=...)` is a Keras 1 spelling; use `{new}=`.")
+    return out
+
+
 def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_input_shape):
     """Turn Keras 2's input_dim / input_shape / batch_size / batch_input_shape into one
     batch shape (batch axis first), with one deprecation note naming `Input(shape=...)`."""

@@ -15,7 +15,7 @@ input shape is known, the stack is a functional graph and shapes show at once.
 
 from __future__ import annotations
 
-from numkeras.errors import ConfigError, EmptyModelError
+from numkeras.errors import ConfigError, EmptyModelError, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.layer import Layer, is_symbolic, shape_of
@@ -144,6 +144,32 @@ class Sequential(Model):
 
     def _sublayers(self) -> list[Layer]:
         return list(self._stack)
+
+    # -- Keras 2's Sequential-only prediction helpers (removed in tf.keras 2.6) -------------
+    def predict_classes(self, x, batch_size: int = 32, verbose=0):
+        """Keras 2's class predictions: the argmax of the last axis, or for one output
+        column `(probability > 0.5)` as int32 (one deprecation note).
+
+        >>> import numpy as np
+        >>> from numkeras.layers import Dense, Input
+        >>> model = Sequential([Input((2,)), Dense(1, activation="sigmoid", use_bias=False,
+        ...                                        kernel_initializer="ones")])
+        >>> model.predict_classes(np.array([[1.0, 1.0], [-1.0, -1.0]])).ravel().tolist()
+        [1, 0]
+        """
+        warn_deprecated(
+            "`model.predict_classes()` is a Keras 2 method; use `np.argmax(model.predict(x), "
+            "axis=-1)` (softmax) or `(model.predict(x) > 0.5).astype('int32')` (sigmoid)."
+        )
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size: int = 32, verbose=0):
+        """Keras 2's name for `predict` on a model with probability outputs."""
+        warn_deprecated("`model.predict_proba()` is a Keras 2 method; use `model.predict()`.")
+        return self.predict(x, batch_size=batch_size, verbose=verbose)
 
     def get_config(self) -> dict:
         from numkeras.models.config import sequential_config

@@ -774,13 +774,19 @@ class Trainer:
         validation_steps: int | None = None,
         validation_batch_size: int | None = None,
         validation_freq: int = 1,
+        *,
+        nb_epoch: int | None = None,
     ):
         """Train for `epochs` epochs; returns a `History`.
 
         `x` is array data (with `y`), or a batch stream (a generator, an iterator, or a
         PyDataset-like object) yielding `(x, y)` / `(x, y, sample_weight)` batches; a
         stream's batches are used as they come (no `batch_size`, no shuffling).
+        `nb_epoch` is Keras 1's name for `epochs` (one deprecation note).
         """
+        if nb_epoch is not None:  # the 2016 tutorials' `fit(X, Y, nb_epoch=150)`
+            epochs = nb_epoch
+            warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
         stream = data_utils.is_batch_stream(x)
         if stream:
             if y is not None or sample_weight is not None or batch_size is not None:
