@@ -26,6 +26,10 @@ def __getattr__(name):
         from numkeras.utils import categorical
 
         return getattr(categorical, name)
+    if name == "pad_sequences":
+        from numkeras.utils.sequences import pad_sequences
+
+        return pad_sequences
     if name in ("PyDataset", "Sequence"):
         from numkeras.utils import py_dataset
 
@@ -54,6 +58,7 @@ __all__ = [
     "set_random_seed",
     "to_categorical",
     "normalize",
+    "pad_sequences",
     "Progbar",
     "PyDataset",
     "Sequence",
