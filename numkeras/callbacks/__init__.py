@@ -5,6 +5,7 @@
 EarlyStopping(monitor='val_loss', patience=3, mode='auto', restore_best_weights=False)
 """
 
+from numkeras.callbacks.backup_and_restore import BackupAndRestore
 from numkeras.callbacks.callback import Callback
 from numkeras.callbacks.callback_list import CallbackList
 from numkeras.callbacks.csv_logger import CSVLogger
@@ -21,6 +22,7 @@ from numkeras.callbacks.tensorboard import TensorBoard
 from numkeras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

@@ -834,6 +834,9 @@ class Trainer:
         callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
         self.stop_training = False
         callback_list.on_train_begin()
+        # a callback that restored a backup (BackupAndRestore) says where to continue
+        restored, self._initial_epoch = getattr(self, "_initial_epoch", None), None
+        initial_epoch = restored or initial_epoch
         epoch_logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
