@@ -304,8 +304,22 @@ _LOSS_ALIASES = {
 
 
 def keras2_model_config(config: dict) -> dict:
-    """A model config as `serialize_layer` writes it (Keras 3's form) in Keras 2's form."""
+    """A model config as `serialize_layer` writes it (Keras 3's form) in Keras 2's form;
+    a model with operations (`numkeras.ops`, `x * 2.0`), which Keras 2 cannot express,
+    keeps Keras 3's form (Keras 3 and numkeras read it)."""
+    if _has_operations(config):
+        return copy.deepcopy(config)
     return _to_k2(copy.deepcopy(config))
+
+
+def _has_operations(config) -> bool:
+    if isinstance(config, dict):
+        if str(config.get("module", "")).startswith("keras.src.ops"):
+            return True
+        return any(_has_operations(v) for v in config.values())
+    if isinstance(config, list):
+        return any(_has_operations(v) for v in config)
+    return False
 
 
 def _is_object(value) -> bool:

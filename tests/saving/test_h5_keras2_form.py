@@ -119,3 +119,21 @@ def test_numkeras_reads_its_h5_back_exactly(tmp_path, case, optimizer):
         m.train_on_batch(px, py)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_a_model_with_operations_keeps_keras3s_form_and_round_trips(tmp_path):
+    # Keras 2 cannot express operations (`x * 2.0`, numkeras.ops); Keras 3 and numkeras
+    # read the Keras 3 form
+    from numkeras import layers, ops
+
+    i = layers.Input((4,))
+    h = layers.Dense(3)(i)
+    model = models.Model(i, h * 2.0 + ops.sum(h, axis=1, keepdims=True))
+    model.compile(optimizer="sgd", loss="mse")
+    model.save(tmp_path / "ops.h5")
+    with h5py.File(tmp_path / "ops.h5", "r") as f:
+        config = json.loads(f.attrs["model_config"])
+    assert config["config"]["layers"][0]["config"]["batch_shape"] == [None, 4]
+    loaded = models.load_model(tmp_path / "ops.h5")
+    x = np.ones((2, 4), "float32")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
