@@ -190,6 +190,25 @@ def mean(x, axis=None, keepdims=False):
 _MEAN_DTYPES = (np.dtype("float32"), np.dtype("float64"))
 
 
+def sum_to_shape(g, shape: tuple):
+    """Undo broadcasting: sum `g` down to `shape` (the adjoint of `broadcast_to`), the
+    gradient of any operation that broadcast an input of `shape` to `g.shape`.
+
+    >>> sum_to_shape(np.ones((2, 3)), (1, 3)).tolist()
+    [[2.0, 2.0, 2.0]]
+    """
+    shape = tuple(shape)
+    if tuple(g.shape) == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
 def to_numpy(x):
     """Bring an array back to host NumPy (a no-op for NumPy arrays)."""
     if xp is np or isinstance(x, np.ndarray):

@@ -81,7 +81,7 @@ class Rescaling(Layer):
             return None
         shape, scale = cache
         g = grad_output * scale
-        return _unbroadcast(g, shape)
+        return backend.sum_to_shape(g, shape)
 
     def get_config(self) -> dict:
         return {
@@ -96,15 +96,3 @@ class Rescaling(Layer):
 
 def _host(value):
     return value if isinstance(value, (int, float, list, tuple)) else backend.to_numpy(value)
-
-
-def _unbroadcast(g, shape):
-    """Sum `g` down to `shape` over the axes that broadcasting added or stretched."""
-    shape = tuple(shape)
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    if lead:
-        g = g.sum(axis=tuple(range(lead)))
-    stretched = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
-    return g.sum(axis=stretched, keepdims=True) if stretched else g

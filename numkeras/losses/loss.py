@@ -92,19 +92,6 @@ def adapted_shapes(true_shape: tuple, pred_shape: tuple) -> tuple[tuple, tuple]:
     return t, p
 
 
-def sum_to_shape(g, shape: tuple):
-    """Undo broadcasting: sum `g` down to `shape` (the adjoint of `broadcast_to`)."""
-    if g.shape == tuple(shape):
-        return g
-    extra = g.ndim - len(shape)
-    if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
-
-
 def _align_sample_weight(values, sample_weight):
     """Match `sample_weight` to the per-sample `values` as Keras does, never broadcasting blindly.
 
@@ -205,7 +192,7 @@ def reduce_weighted_values(
         dvalues.fill(scale)  # xp.full, without its Python-level wrapper
     else:
         dweighted = xp.broadcast_to(sw * dtype.type(scale), weighted.shape)
-        dvalues = sum_to_shape(dweighted, values_a.shape).reshape(values.shape)
+        dvalues = backend.sum_to_shape(dweighted, values_a.shape).reshape(values.shape)
     # (ascontiguousarray makes a 0-d array 1-d: a scalar loss value, e.g. Dice's, keeps ())
     return loss, xp.ascontiguousarray(dvalues, dtype=dtype).reshape(values.shape)
 

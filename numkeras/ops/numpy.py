@@ -13,8 +13,9 @@ import math
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError, ShapeError
-from numkeras.ops.operation import Operation, arr, broadcast_shapes, shape_of, unbroadcast
+from numkeras.ops.operation import Operation, arr, broadcast_shapes, shape_of
 
 
 def _xp():
@@ -63,8 +64,8 @@ class _Binary(Operation):
         x1, x2 = cache
         g1, g2 = self._grads(x1, x2, grad, need)
         return (
-            unbroadcast(g1, shape_of(x1)) if need[0] else None,
-            unbroadcast(g2, shape_of(x2)) if need[1] else None,
+            sum_to_shape(g1, shape_of(x1)) if need[0] else None,
+            sum_to_shape(g2, shape_of(x2)) if need[1] else None,
         )
 
 
@@ -103,8 +104,8 @@ class Divide(_Binary):
     def _backward(self, cache, grad, need):
         x1, x2, out = cache
         return (
-            unbroadcast(grad / x2, shape_of(x1)) if need[0] else None,
-            unbroadcast(-grad * out / x2, shape_of(x2)) if need[1] else None,
+            sum_to_shape(grad / x2, shape_of(x1)) if need[0] else None,
+            sum_to_shape(-grad * out / x2, shape_of(x2)) if need[1] else None,
         )
 
 
@@ -123,12 +124,12 @@ class Power(_Binary):
         xp = _xp()
         g1 = g2 = None
         if need[0]:
-            g1 = unbroadcast(grad * x2 * x1 ** (x2 - 1), shape_of(x1))
+            g1 = sum_to_shape(grad * x2 * x1 ** (x2 - 1), shape_of(x1))
         if need[1]:
             # JAX's rule: the exponent's gradient is 0 where the base is 0
             base = xp.asarray(x1)
             safe = xp.where(base == 0, 1, base)
-            g2 = unbroadcast(grad * xp.where(base == 0, 0, out * xp.log(safe)), shape_of(x2))
+            g2 = sum_to_shape(grad * xp.where(base == 0, 0, out * xp.log(safe)), shape_of(x2))
         return g1, g2
 
 
@@ -196,9 +197,9 @@ class Matmul(Operation):
             g = xp.expand_dims(g, -1)
         g1 = g2 = None
         if need[0]:
-            g1 = unbroadcast(xp.matmul(g, xp.swapaxes(b, -1, -2)), a.shape).reshape(x1.shape)
+            g1 = sum_to_shape(xp.matmul(g, xp.swapaxes(b, -1, -2)), a.shape).reshape(x1.shape)
         if need[1]:
-            g2 = unbroadcast(xp.matmul(xp.swapaxes(a, -1, -2), g), b.shape).reshape(x2.shape)
+            g2 = sum_to_shape(xp.matmul(xp.swapaxes(a, -1, -2), g), b.shape).reshape(x2.shape)
         return g1, g2
 
 

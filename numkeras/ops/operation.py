@@ -99,20 +99,6 @@ def _gather(template, grads, out: list) -> None:
             _gather(t, g, out)
 
 
-def unbroadcast(grad, shape):
-    """`grad` summed down to `shape` (the gradient of broadcasting to `grad.shape`)."""
-    shape = tuple(shape)
-    if tuple(grad.shape) == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, d in enumerate(shape) if d == 1 and grad.shape[i] != 1)
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    return grad.reshape(shape)
-
-
 def shape_of(x) -> tuple:
     return tuple(getattr(x, "shape", ()))
 
