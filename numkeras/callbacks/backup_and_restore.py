@@ -15,6 +15,7 @@ import shutil
 
 from numkeras.callbacks.callback import Callback
 from numkeras.errors import ConfigError
+from numkeras.saving.saving_api import write_atomically
 from numkeras.utils.checks import is_int
 
 
@@ -111,10 +112,13 @@ class BackupAndRestore(Callback):
                 if os.path.exists(path):
                     shutil.copyfile(path, path + ".bkp")
         self.model.save_weights(self._weights_path, overwrite=True)  # (atomic)
-        tmp = self._metadata_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump({"epoch": self._current_epoch, "batch": self._batches_since_save}, f)
-        os.replace(tmp, self._metadata_path)
+        metadata = {"epoch": self._current_epoch, "batch": self._batches_since_save}
+
+        def write(tmp: str) -> None:
+            with open(tmp, "w") as f:
+                json.dump(metadata, f)
+
+        write_atomically(self._metadata_path, True, write)
 
     def on_train_end(self, logs=None) -> None:
         if self.delete_checkpoint and os.path.exists(self.backup_dir):

@@ -61,7 +61,7 @@ def _path(filepath) -> str:
     return os.fspath(filepath)
 
 
-def _write_atomically(path: str, overwrite: bool, write) -> None:
+def write_atomically(path: str, overwrite: bool, write) -> None:
     """Run `write(tmp_path)`, then rename the finished file to `path`."""
     if not overwrite and os.path.exists(path):
         raise FileExistsError(
@@ -87,7 +87,7 @@ def save_model(model, filepath, overwrite: bool = True) -> None:
     """Save architecture, weights and compile arguments (`model.save`)."""
     path = _path(filepath)
     if path.endswith(".keras"):
-        _write_atomically(path, overwrite, lambda tmp: _write_keras(model, tmp))
+        write_atomically(path, overwrite, lambda tmp: _write_keras(model, tmp))
     elif path.endswith((".h5", ".hdf5")):
         h5py = _h5py()
 
@@ -95,7 +95,7 @@ def save_model(model, filepath, overwrite: bool = True) -> None:
             with h5py.File(tmp, "w") as h5:
                 legacy_h5.write_model(model, h5, _training_config(model))
 
-        _write_atomically(path, overwrite, write)
+        write_atomically(path, overwrite, write)
     else:
         raise ValueError(
             "Invalid filepath extension for saving. Please add either a `.keras` extension for "
@@ -131,7 +131,7 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
             weights_h5.write_model(model, h5)
             weights_h5.write_optimizer(model, h5)  # as Keras: a compiled model's state too
 
-    _write_atomically(path, overwrite, write)
+    write_atomically(path, overwrite, write)
 
 
 def _training_config(model) -> dict | None:
