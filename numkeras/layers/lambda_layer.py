@@ -35,8 +35,10 @@ import types
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError
 from numkeras.layers.layer import Layer
+from numkeras.layers.traced_call import layer_trace, run_trace, traced_backward
+from numkeras.ops.trace import TraceError, infer_output_shape
 from numkeras.utils.checks import is_int
 from numkeras.utils.serialization import function_config
 
@@ -177,45 +179,26 @@ class Lambda(Layer):
         return (batch, *self._output_shape)
 
     def _infer_output_shape(self, input_shape):
-        """Run the function on dummy arrays: the unknown axes of the inputs get size 2, then
-        3; an output axis that differs between the two runs is unknown (None)."""
-        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
-        results, several = [], False
-        for fill in (2, 3):
-            arrays = [
-                backend.xp.full(tuple(fill if d is None else d for d in s), 0.5, self.dtype)
-                for s in shapes
-            ]
-            try:
-                with np.errstate(all="ignore"):
-                    out = self._run(arrays if isinstance(input_shape, list) else arrays[0], False)
-                several = isinstance(out, list)
-                outs = out if several else [out]
-                results.append([tuple(o.shape) for o in outs])
-            except Exception as e:  # noqa: BLE001 - any failure: ask for output_shape
-                raise NotImplementedError(
-                    f"We could not automatically infer the shape of the Lambda's output "
-                    f"(layer '{self.name}': running its function on dummy inputs of shape(s) "
-                    f"{[tuple(a.shape) for a in arrays]} raised {type(e).__name__}: {e}). "
-                    "Please specify the `output_shape` argument for this Lambda layer."
-                ) from e
-        a, b = results
-        if len(a) != len(b) or any(len(x) != len(y) for x, y in zip(a, b)):
-            raise ShapeError(
-                f"Layer '{self.name}' (Lambda): the rank of its function's output depends on "
-                "the input sizes; specify `output_shape`."
-            )
-        merged = [tuple(x if x == y else None for x, y in zip(s, t)) for s, t in zip(a, b)]
-        return merged if several else merged[0]
+        return infer_output_shape(
+            lambda arrays: self._run(arrays, False),
+            input_shape,
+            self.dtype,
+            f"the Lambda layer '{self.name}'",
+            "Please specify the `output_shape` argument for this Lambda layer.",
+        )
 
     # -- forward --------------------------------------------------------------------------
-    def _run(self, inputs, training):
+    def _apply(self, inputs, training):
+        """The function on `inputs` (arrays, or symbolic tensors in a trace)."""
         kwargs = dict(self.arguments)
         if self._fn_expects_mask_arg:
             kwargs["mask"] = None
         if self._fn_expects_training_arg:
             kwargs["training"] = training
-        out = self.function(inputs, **kwargs)
+        return self.function(inputs, **kwargs)
+
+    def _run(self, inputs, training):
+        out = self._apply(inputs, training)
         xp = backend.xp
         if isinstance(out, (list, tuple)):
             return [xp.asarray(o) for o in out]
@@ -225,18 +208,27 @@ class Lambda(Layer):
         return self._run(inputs, training)
 
     def forward(self, inputs, training: bool = True):
-        return self._run(inputs, training), None
+        # traced into operations when it can be (then it trains through); else it runs
+        # as is, and only a Lambda that no gradient must cross can train
+        try:
+            trace = layer_trace(self, inputs, bool(training), run=Lambda._apply)
+        except TraceError as e:
+            return self._run(inputs, training), e
+        return run_trace(trace, inputs, bool(training))
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
+        if not isinstance(cache, TraceError):
+            return traced_backward(self, cache, grad_output, need_input_grad)
         if not need_input_grad:
             return None  # nothing trained lies before it: no gradient to pass back
         raise NotImplementedError(
-            f"Layer '{self.name}' (Lambda) cannot be trained through: numkeras has no autograd, "
-            "so no gradient can flow back through a Lambda's Python function to the trainable "
-            "weights before it. A Lambda trains only where no trained weight lies upstream "
-            "(e.g. preprocessing right after the Input). Replace it with built-in layers, or "
-            "write a Layer subclass with forward() and backward() (see numkeras.layers.Layer)."
-        )
+            f"Layer '{self.name}' (Lambda) cannot be trained through: numkeras differentiates "
+            "a Lambda's function by running it on symbolic tensors and recording its "
+            f"operations, and this function could not be recorded ({cache}). Write it with "
+            "numkeras.ops (the Keras 3 ops) or Keras 2's `K.*` functions, or replace it with "
+            "built-in layers. (A Lambda that no gradient must cross, e.g. preprocessing right "
+            "after the Input, trains as it is.)"
+        ) from cache
 
     # -- config ---------------------------------------------------------------------------
     def get_config(self) -> dict:

@@ -16,6 +16,7 @@ gradients to its variables), written next to each other.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
@@ -23,6 +24,7 @@ import numpy as np
 from numkeras import backend, constraints, initializers, regularizers, shapes
 from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_spec import InputSpec, check_input
+from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.utils.checks import is_int
 from numkeras.utils.naming import auto_name, to_snake_case
 from numkeras.variables import Variable
@@ -93,6 +95,8 @@ class Layer:
             build.__wrapped__ = original
             cls.build = build
         if "call" in cls.__dict__:
+            if "forward" in cls.__dict__:
+                cls.call = _inheritable_call(cls, cls.__dict__["call"])
             _own_call(cls)
 
     def __init__(
@@ -152,9 +156,10 @@ class Layer:
         shape = tuple(int(d) for d in shape)
         init = initializers.get(initializer)
         value = init(shape, dtype=dtype or self.dtype)
+        name = name or auto_name("variable")  # Keras 3: 'variable', 'variable_1', ...
         var = Variable(
             backend.xp.asarray(value, dtype=dtype or self.dtype),
-            name=name or f"variable_{len(self._own_variables)}",
+            name=name,
             trainable=trainable,
             path=f"{self.name}/{name}",
         )
@@ -164,8 +169,11 @@ class Layer:
         return var
 
     def _sublayers(self) -> list[Layer]:
-        """Layers that own weights on this layer's behalf (models override)."""
-        return []
+        """Layers that own weights on this layer's behalf (models override). A user's
+        layer tracks the layers it holds as attributes (or in lists), as Keras does."""
+        if type(self).__module__.startswith("numkeras."):
+            return []
+        return attribute_layers(self)
 
     @property
     def trainable(self) -> bool:
@@ -386,6 +394,17 @@ class Layer:
         return f"{type(self).__name__}({args}{sep}name='{self.name}')"
 
 
+def attribute_layers(owner) -> list[Layer]:
+    """The layers `owner` holds as attributes or in list attributes, in assignment order."""
+    found: list[Layer] = []
+    for value in vars(owner).values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, Layer) and item is not owner and item not in found:
+                found.append(item)
+    return found
+
+
 def _already_built_for(layer, shape) -> bool:
     """For a built layer's `build(shape)`: True when `shape` is the one it was built for
     (nothing to do); a ShapeError when it differs, since new weights would silently
@@ -527,26 +546,58 @@ def _legacy_input_shape(cls_name, input_dim, input_shape, batch_size, batch_inpu
 
 
 def _own_call(cls) -> None:
-    """A subclass that redefines `call` (e.g. `class MyDense(Dense)`).
+    """A subclass that redefines `call`.
 
-    It gets `workspace=` only if its call takes it. If it redefines neither `forward` nor
-    `backward`, the parent's training pass was written for the parent's call, so training
-    through it raises a clear error instead of silently running the parent's math
-    (numkeras has no autograd to differentiate the new call).
+    It gets `workspace=` only if its call takes it. One that redefines neither `forward`
+    nor `backward` (a layer written the Keras way) trains through its `call` by tracing
+    it (`numkeras.layers.traced_call`), as Keras differentiates it; with no
+    `compute_output_shape` of its own, the trace gives its output shape too.
     """
     cls.uses_workspace = cls.uses_workspace and accepts(cls, "workspace")
-    if "forward" in cls.__dict__ or "backward" in cls.__dict__ or cls.forward is Layer.forward:
+    if "forward" in cls.__dict__ or "backward" in cls.__dict__:
         return
+    cls.forward = _traced_forward
+    cls.backward = _traced_backward
+    if cls.compute_output_shape is Layer.compute_output_shape:
+        cls.compute_output_shape = _traced_output_shape
 
-    def forward(self, inputs, training: bool = True, **kwargs):
-        raise NotImplementedError(
-            f"Layer '{self.name}' ({type(self).__name__}) redefines call() but not forward() "
-            "and backward(), and numkeras has no autograd: it can run the new call() "
-            "(predict, model(x)) but not train through it. Define forward/backward too "
-            "(see numkeras.layers.Layer), or build the computation from built-in layers."
-        )
 
-    cls.forward = forward
+def _inheritable_call(cls, call):
+    """`call` of a class with its own backward pass, made usable from a subclass's traced
+    call: reached through `super().call(x)` on a symbolic tensor (which only a trace
+    passes to `call`), it records this class's forward and backward on the subclass's
+    layer, so `class MyDense(Dense)` with `super().call(x) * 2` trains."""
+
+    @functools.wraps(call)
+    def inheritable_call(self, inputs, *args, **kwargs):
+        if isinstance(inputs, KerasTensor) or (
+            isinstance(inputs, list) and inputs and isinstance(inputs[0], KerasTensor)
+        ):
+            from numkeras.layers.traced_call import inherited_call
+
+            return inherited_call(self, cls, inputs, kwargs.get("training"))
+        return call(self, inputs, *args, **kwargs)
+
+    return inheritable_call
+
+
+# (imported when first used: traced_call needs the layers package loaded)
+def _traced_forward(self, inputs, training: bool = True, **kwargs):
+    from numkeras.layers.traced_call import traced_forward
+
+    return traced_forward(self, inputs, training)
+
+
+def _traced_backward(self, cache, grad_output, need_input_grad: bool = True):
+    from numkeras.layers.traced_call import traced_backward
+
+    return traced_backward(self, cache, grad_output, need_input_grad)
+
+
+def _traced_output_shape(self, input_shape):
+    from numkeras.layers.traced_call import traced_output_shape
+
+    return traced_output_shape(self, input_shape)
 
 
 _accepts: dict[tuple[type, str, str], bool] = {}

@@ -25,6 +25,7 @@ import numpy as np
 
 from numkeras import backend, shapes
 from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.ops.trace import TraceError, check_same, trace_for
 from numkeras.utils.naming import config_repr, to_snake_case
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
@@ -261,10 +262,7 @@ class Loss:
         reduction and sample weighting, so it is exactly d(`self(y_true, y_pred, w)`)/d(y_pred).
         """
         if not self._has_forward():
-            raise NotImplementedError(
-                f"{type(self).__name__} defines only `call`, so it has no gradient. Implement "
-                "`forward(y_true, y_pred) -> (values, vjp)` to train with it."
-            )
+            return self._traced_value_and_grad(y_true, y_pred, sample_weight)
         xp = backend.xp
         raw = xp.asarray(y_pred)
         is_float_array = isinstance(y_pred, xp.ndarray) and y_pred.dtype.kind == "f"
@@ -277,6 +275,49 @@ class Loss:
         )
         grad = vjp(dvalues).reshape(raw.shape)
         return loss, grad.astype(out_dtype, copy=False)
+
+    def _traced_value_and_grad(self, y_true, y_pred, sample_weight=None):
+        """`value_and_grad` of a loss written as `call` (or a function): `call` is traced
+        into operations once per shapes (`numkeras.ops.trace`) and differentiated, as
+        Keras differentiates it."""
+        xp = backend.xp
+        raw = xp.asarray(y_pred)
+        out_dtype = raw.dtype if raw.dtype.kind == "f" else np.dtype(self.dtype)
+        y_true, y_pred = self._call_arguments(y_true, y_pred)
+        fn = self._traced_function()
+        try:
+            trace = trace_for(
+                self.__dict__.setdefault("_traces", {}),
+                None,
+                fn,
+                [y_true, y_pred],
+                lambda t: check_same(t.call([y_true, y_pred]), fn(y_true, y_pred), "It"),
+            )
+        except TraceError as e:
+            raise NotImplementedError(
+                f"The loss {self.name!r} cannot be trained with: numkeras differentiates a "
+                "loss written as a function (or a `call`) by running it on symbolic tensors "
+                f"and recording its operations, and this one could not be recorded ({e}). "
+                "Write it with numkeras.ops (the Keras 3 ops) or the Keras 2 `K.*` backend "
+                "functions, use a built-in loss, or implement "
+                "`forward(y_true, y_pred) -> (values, vjp)`."
+            ) from e
+        (values,), caches = trace.forward([y_true, y_pred])
+        loss, dvalues = reduce_weighted_values(
+            values, sample_weight, None, self.reduction, self.dtype, with_grad=True
+        )
+        grad = trace.backward(caches, [dvalues], need_args=[False, True])[1]
+        if grad is None:  # the loss does not depend on y_pred
+            grad = xp.zeros(y_pred.shape, out_dtype)
+        return loss, grad.reshape(raw.shape).astype(out_dtype, copy=False)
+
+    def _call_arguments(self, y_true, y_pred):
+        """The arrays `call` receives (a function wrapper also matches their ranks)."""
+        return backend.cast_input(y_true, self.dtype), backend.cast_input(y_pred, self.dtype)
+
+    def _traced_function(self) -> Callable:
+        """What is traced: `call`, on the arrays `_call_arguments` gives."""
+        return self.call
 
     def check_targets(self, y_true, y_pred_shape):
         """Convert `y_true` and check it against `y_pred`'s shape before any computation.

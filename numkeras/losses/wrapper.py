@@ -1,8 +1,10 @@
 """`LossFunctionWrapper`: a `Loss` around a plain `fn(y_true, y_pred) -> per-sample values`.
 
 Wrapping one of numkeras's own function forms (e.g. `losses.mean_squared_error`) gives the
-matching built-in class's checks and gradient. A user function works for evaluation; as
-numkeras has no autograd, training with it needs a `Loss` subclass with `forward`.
+matching built-in class's checks and gradient. A user function written with
+`numkeras.ops` (or Keras 2's `K.*` functions) trains too: it is traced into operations,
+each with its backward pass (`numkeras.ops.trace`). One written with NumPy evaluates but
+cannot train.
 
 >>> import numpy as np
 >>> from numkeras.losses import mean_squared_error
@@ -46,19 +48,15 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         if self._delegate is not None:
             return self._delegate.call(y_true, y_pred)
-        y_true = backend.cast_input(y_true, self.dtype)
-        y_pred = backend.cast_input(y_pred, self.dtype)
-        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        y_true, y_pred = self._call_arguments(y_true, y_pred)
         return backend.xp.asarray(self.fn(y_true, y_pred, **self._fn_kwargs))
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None):
-        if self._delegate is None:
-            raise NotImplementedError(
-                f"The loss function {self.name!r} has no gradient: numkeras computes gradients "
-                "by hand, not by autograd. Use a built-in loss, or subclass numkeras.losses.Loss "
-                "and implement forward(y_true, y_pred) -> (values, vjp)."
-            )
-        return super().value_and_grad(y_true, y_pred, sample_weight)
+    def _call_arguments(self, y_true, y_pred):
+        y_true, y_pred = super()._call_arguments(y_true, y_pred)
+        return squeeze_or_expand_to_same_rank(y_true, y_pred)
+
+    def _traced_function(self):
+        return lambda y_true, y_pred: self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def check_targets(self, y_true, y_pred_shape):
         if self._delegate is not None:

@@ -26,6 +26,7 @@ from numkeras.layers.layer import (
     Layer,
     _convert,
     accepts,
+    attribute_layers,
     call_accepts_training,
     is_symbolic,
 )
@@ -274,13 +275,7 @@ class Model(Trainer, Layer):
         if self._graph_ready:
             return list(self._graph_layers)
         # a subclassed model: the layers it holds as attributes (or in lists), in order
-        found: list[Layer] = []
-        for value in vars(self).values():
-            items = value if isinstance(value, (list, tuple)) else [value]
-            for item in items:
-                if isinstance(item, Layer) and item is not self and item not in found:
-                    found.append(item)
-        return found
+        return attribute_layers(self)
 
     @property
     def operations(self) -> list:
@@ -526,8 +521,10 @@ class Model(Trainer, Layer):
             targets.append(None if key is None else (workspace.setdefault(i, {}), key))
         return targets
 
-    def _backward(self, caches: list, output_grads: list, need_input_grads: bool) -> list:
+    def _backward(self, caches: list, output_grads: list, need_input_grads) -> list:
         """Backpropagate `output_grads` through the graph recorded in `caches`.
+
+        `need_input_grads` is a bool for all inputs, or a list of one per input.
 
         Layers may overwrite the gradient arrays they receive (in-place activation
         gradients), `output_grads` included: callers pass arrays they own.
@@ -564,11 +561,14 @@ class Model(Trainer, Layer):
                 grads[s] = g if grads[s] is None else grads[s] + g
         return [grads[s] for s in self._input_slots]
 
-    def _requires_grad(self, need_input_grads: bool) -> list[bool]:
+    def _requires_grad(self, need_input_grads) -> list[bool]:
         """For each value slot: does any trained weight (or a needed input) lie upstream?"""
         req = [False] * self._n_slots
-        for s in self._input_slots:
-            req[s] = need_input_grads
+        needs = need_input_grads
+        if isinstance(needs, bool):
+            needs = [needs] * len(self._input_slots)
+        for s, need in zip(self._input_slots, needs):
+            req[s] = req[s] or bool(need)
         for step in self._steps:
             upstream = any(req[s] for s in step.in_slots) or any(
                 v.grad is not None for v in step.layer.weights

@@ -24,6 +24,8 @@ from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer
+from numkeras.ops import trace
+from numkeras.variables import Variable
 
 
 class _Slot:
@@ -55,7 +57,11 @@ class _Spec:
 
 
 def extract_tensors(args, tensors: list):
-    """`args` with each KerasTensor replaced by a `_Slot`, appending it to `tensors`."""
+    """`args` with each KerasTensor replaced by a `_Slot`, appending it to `tensors`.
+    Inside a trace (`numkeras.ops.trace`) a variable is a tensor too, so its gradient
+    reaches it."""
+    if isinstance(args, Variable) and trace.tracing():
+        args = trace.variable_tensor(args)
     if isinstance(args, KerasTensor):
         tensors.append(args)
         return _Slot(len(tensors) - 1)
@@ -109,6 +115,8 @@ def arr(x):
     of the default float dtype."""
     if isinstance(x, (bool, int, float)) or x is None:
         return x
+    if isinstance(x, Variable):
+        return x.value
     xp = backend.xp
     if isinstance(x, (list, tuple)):
         a = xp.asarray(x)
@@ -119,6 +127,8 @@ def arr(x):
 def _contains_tensor(args) -> bool:
     if isinstance(args, KerasTensor):
         return True
+    if isinstance(args, Variable):
+        return trace.tracing()
     if isinstance(args, (list, tuple)):
         return any(_contains_tensor(a) for a in args)
     return False

@@ -32,22 +32,52 @@ def _children(layer) -> list:
     return list(layer.layers) if isinstance(layer, Model) else []
 
 
+def _keyed(layers) -> list:
+    """`(key, layer)`: Keras addresses layers in a list by snake_case class name with a
+    counter (`dense`, `dense_1`), not by their names."""
+    counts: dict[str, int] = {}
+    out = []
+    for child in layers:
+        key = to_snake_case(_class_name(child))
+        counts[key] = counts.get(key, -1) + 1
+        out.append((f"{key}_{counts[key]}" if counts[key] else key, child))
+    return out
+
+
+def _attribute_children(layer) -> list:
+    """`(key, layer)` for the layers a user's layer holds as attributes, as Keras's
+    `_walk_saveable` finds them: by attribute name, private ones last; the layers of a
+    list (or dict) attribute as `<attribute>/<key>`."""
+    from numkeras.layers.layer import Layer
+
+    out = []
+    for attr in sorted(vars(layer), key=lambda a: f"~{a}" if a.startswith("_") else a):
+        value = vars(layer)[attr]
+        if isinstance(value, Layer) and value is not layer:
+            out.append((attr, value))
+        elif isinstance(value, (list, tuple, dict)):
+            items = list(value.values()) if isinstance(value, dict) else list(value)
+            layers = [item for item in items if isinstance(item, Layer)]
+            out.extend((f"{attr}/{key}", child) for key, child in _keyed(layers))
+    return out
+
+
 def _walk(layer, path: str, visited: set):
     """`(layer, path)` for `layer` and every layer inside it, in Keras's saving order."""
+    from numkeras.models.model import Model
+
     if id(layer) in visited:
         return
     visited.add(id(layer))
     yield layer, path
     named = getattr(layer, "_saved_children", None)
+    if named is None and not isinstance(layer, Model):
+        if not type(layer).__module__.startswith("numkeras."):  # a user's layer
+            named = lambda: _attribute_children(layer)  # noqa: E731
     if named is not None:  # wrappers and recurrent layers: Keras saves e.g. `lstm/cell`
         for key, child in named():
             yield from _walk(child, f"{path}/{key}" if path else key, visited)
-    counts: dict[str, int] = {}
-    for child in _children(layer):
-        key = to_snake_case(_class_name(child))
-        counts[key] = counts.get(key, -1) + 1
-        if counts[key]:
-            key = f"{key}_{counts[key]}"
+    for key, child in _keyed(_children(layer)):
         yield from _walk(child, f"{path}/layers/{key}" if path else f"layers/{key}", visited)
 
 

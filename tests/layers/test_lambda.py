@@ -67,21 +67,6 @@ def test_output_shape_inference_and_forms():
         Lambda(lambda t: t.no_such_method())(x)
 
 
-def test_training_through_a_lambda_raises_and_changes_nothing():
-    model = Sequential([Input((4,)), Dense(3), Lambda(lambda t: t * 2), Dense(1)])
-    model.compile(optimizer="sgd", loss="mse")
-    before = model.get_weights()
-    with pytest.raises(NotImplementedError, match="no autograd"):
-        model.fit(np.ones((4, 4)), np.ones((4, 1)), verbose=0)
-    for a, b in zip(before, model.get_weights()):
-        np.testing.assert_array_equal(a, b)
-    model.evaluate(np.ones((4, 4)), np.ones((4, 1)), verbose=0)  # inference still works
-    model.layers[0].trainable = False  # nothing trained before the Lambda: it trains
-    model.compile(optimizer="sgd", loss="mse")
-    model.fit(np.ones((4, 4)), np.ones((4, 1)), verbose=0)
-    assert not np.array_equal(model.get_weights()[2], before[2])
-
-
 def test_an_upstream_free_lambda_trains_as_keras():
     case = next(c for c in GOLD["models"] if c["name"] == "lambda_first")
     inp = Input((4,))

@@ -103,6 +103,11 @@ class BatchRecorder(Layer):
         self.seen.append(inputs.shape[0])
         return inputs
 
+    def compute_output_shape(self, input_shape):
+        # (without it, numkeras finds the shape by running call on symbolic tensors, as
+        # Keras 3 does, and that call would be recorded too)
+        return input_shape
+
 
 def recorder_model(feature=8):
     rec = BatchRecorder()

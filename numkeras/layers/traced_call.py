@@ -1,0 +1,182 @@
+"""Training through a user layer's `call`, as Keras does: by tracing it.
+
+A layer written the Keras way defines `build` (its weights) and `call` (its math, with
+`numkeras.ops`, Python operators and other layers), and no backward pass. numkeras runs
+that `call` once on symbolic tensors (`numkeras.ops.trace`): the recorded operations and
+layers, each with its own backward pass, give the layer's training pass, and its output
+shape where it defines no `compute_output_shape` (as Keras 3's `compute_output_spec`).
+Inference (`layer(x)`, `predict`) runs `call` itself.
+
+>>> import numpy as np
+>>> from numkeras import ops
+>>> from numkeras.layers import Layer
+>>> class Scale(Layer):
+...     def build(self, input_shape):
+...         self.s = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+...     def call(self, x):
+...         return ops.square(x) * self.s
+>>> layer = Scale()
+>>> y, cache = layer.forward(np.full((1, 2), 3.0, "float32"))
+>>> layer.backward(cache, np.ones((1, 2), "float32")).tolist()
+[[6.0, 6.0]]
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+
+from numkeras.layers.layer import Layer, accepts, shape_of
+from numkeras.ops.trace import Trace, TraceError, check_same, infer_output_shape, trace_for
+from numkeras.utils.naming import to_snake_case
+
+
+def _run_call(layer, inputs, training: bool):
+    kwargs = {"training": training} if accepts(layer, "training") else {}
+    return layer.call(inputs, **kwargs)
+
+
+def _describe(layer) -> str:
+    return f"layer '{layer.name}' ({type(layer).__name__})"
+
+
+def _flat(inputs) -> tuple[list, bool]:
+    several = isinstance(inputs, (list, tuple))
+    return (list(inputs) if several else [inputs]), several
+
+
+def layer_trace(layer, inputs, training: bool, run=_run_call) -> Trace:
+    """The trace of `run(layer, inputs, training)` (the layer's `call`) for arrays like
+    `inputs` (see `trace_for`). Raises `TraceError` saying why it cannot be traced."""
+    arrays, several = _flat(inputs)
+
+    def fn(*xs):
+        return run(layer, list(xs) if several else xs[0], training)
+
+    return trace_for(
+        layer.__dict__.setdefault("_traces", {}),
+        (several, training),
+        fn,
+        arrays,
+        lambda trace: _validate(layer, trace, arrays, lambda: fn(*arrays), training),
+    )
+
+
+def untraceable(layer, error: TraceError, what: str = "call()") -> NotImplementedError:
+    return NotImplementedError(
+        f"numkeras cannot train through {_describe(layer)}: it differentiates a layer's "
+        f"{what} by running it on symbolic tensors and recording its operations, and this "
+        f"{what} could not be recorded ({error}). Compute it with numkeras.ops (the Keras 3 "
+        "ops) and layers, or write a layer with forward() and backward() "
+        "(see numkeras.layers.Layer)."
+    )
+
+
+def _validate(layer, trace: Trace, arrays: list, eager: Callable, training: bool) -> None:
+    """Compare the trace with the call itself on the first batch (skipped where layers in
+    it may be random in training, e.g. Dropout), and warn about weights it never reads."""
+    if not (training and trace.has_layers):
+        check_same(trace.call(arrays, training), eager(), "It")
+    unused = trace.unused_variables(layer.trainable_weights)
+    if unused and not layer.__dict__.get("_warned_unused"):
+        layer._warned_unused = True
+        warnings.warn(
+            f"Gradients do not exist for the weights {[v.path for v in unused]} of "
+            f"{_describe(layer)}: its call() does not compute with them through numkeras.ops "
+            "(a NumPy copy of a weight is a constant), so training leaves them unchanged.",
+            stacklevel=3,
+        )
+
+
+def run_trace(trace: Trace, inputs, training: bool):
+    """`forward` through `trace`: the outputs and the cache `traced_backward` takes."""
+    arrays, several = _flat(inputs)
+    outs, caches = trace.forward(arrays, training)
+    return (outs if trace.several else outs[0]), (trace, caches, several)
+
+
+def traced_forward(layer, inputs, training: bool = True):
+    """`Layer.forward` for a layer that defines only `call`."""
+    if not layer.built:
+        layer._maybe_build(shape_of(inputs))
+    try:
+        trace = layer_trace(layer, inputs, bool(training))
+    except TraceError as e:
+        raise untraceable(layer, e) from e
+    return run_trace(trace, inputs, bool(training))
+
+
+def traced_backward(layer, cache, grad_output, need_input_grad: bool = True):
+    """`Layer.backward` for a layer that defines only `call`."""
+    trace, caches, several = cache
+    grads = list(grad_output) if trace.several else [grad_output]
+    gins = trace.backward(caches, grads, need_input_grad)
+    if not need_input_grad:
+        return None
+    return gins if several else gins[0]
+
+
+def traced_output_shape(layer, input_shape):
+    """`compute_output_shape` for a layer that defines only `call`: traced on symbolic
+    tensors of `input_shape` as Keras 3 does, else found by running `call` on dummy
+    arrays (a call written with NumPy)."""
+    shapes = layer.__dict__.setdefault("_traced_shapes", {})
+    key = repr(input_shape)
+    if key not in shapes:
+        several = isinstance(input_shape, list)
+        in_shapes = input_shape if several else [input_shape]
+
+        def fn(*xs):
+            return _run_call(layer, list(xs) if several else xs[0], False)
+
+        try:
+            trace = Trace.of(fn, [tuple(s) for s in in_shapes], [layer.dtype] * len(in_shapes))
+            out = trace.output_shapes if trace.several else trace.output_shapes[0]
+        except TraceError:
+            out = infer_output_shape(
+                lambda a: _run_call(layer, a, False),
+                input_shape,
+                layer.dtype,
+                _describe(layer),
+                "Define compute_output_shape(input_shape) on the layer.",
+            )
+        shapes[key] = out
+    return shapes[key]
+
+
+class _InheritedPass(Layer):
+    """Inside a trace: the call of `owner` (a class with its own backward pass) on a
+    subclass's layer, reached through `super().call(x)`; it runs `owner`'s forward and
+    backward on that layer, whose weights receive the gradients."""
+
+    def __init__(self, layer, owner: type):
+        name = f"{layer.name}_{to_snake_case(owner.__name__)}_call"
+        super().__init__(name=name, dtype=layer.dtype)
+        self.layer, self.owner = layer, owner
+        self.built = True
+
+    def _sublayers(self) -> list:
+        return [self.layer]
+
+    def compute_output_shape(self, input_shape):
+        return self.owner.compute_output_shape(self.layer, input_shape)
+
+    def call(self, inputs, training: bool = False):
+        return _run_owner(self.owner.call, self.layer, inputs, training)
+
+    def forward(self, inputs, training: bool = True):
+        return _run_owner(self.owner.forward, self.layer, inputs, training)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        return self.owner.backward(self.layer, cache, grad_output, need_input_grad)
+
+
+def _run_owner(method, layer, inputs, training: bool):
+    kwargs = {"training": training} if "training" in inspect.signature(method).parameters else {}
+    return method(layer, inputs, **kwargs)
+
+
+def inherited_call(layer, owner: type, inputs, training):
+    """Record `owner`'s own pass on `layer` (see `_InheritedPass`)."""
+    return _InheritedPass(layer, owner)._call_symbolic(inputs, training=training)

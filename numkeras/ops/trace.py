@@ -1,0 +1,253 @@
+"""Traces: a Python function of tensors, run once on symbolic tensors so numkeras can train
+through it.
+
+numkeras has no general autograd: every layer and operation carries its own backward
+pass. A function that computes with `numkeras.ops` (or Keras 2's `K.*` functions, or
+Python operators on tensors) can still be differentiated: called on symbolic tensors it
+records its operations (and any layers it calls) as graph nodes, and that graph runs
+forward and backward as a functional model does. Custom loss functions, `Lambda` layers
+and layers that define only `call` train this way, as they do in Keras.
+
+Variables the function reads (a custom layer's `self.w`) become extra inputs of the
+graph, so their gradients reach them. Arrays it reads are constants, as in Keras.
+
+>>> import numpy as np
+>>> from numkeras import ops
+>>> trace = Trace.of(lambda a, b: ops.sum(ops.square(a - b), axis=-1), [(None, 2), (None, 2)])
+>>> values, caches = trace.forward([np.ones((1, 2), "float32"), np.zeros((1, 2), "float32")])
+>>> values[0].tolist(), trace.backward(caches, [np.ones(1, "float32")])[0].tolist()
+([2.0], [[2.0, 2.0]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ShapeError, format_shape
+from numkeras.layers.input_layer import InputLayer
+from numkeras.layers.keras_tensor import KerasTensor, Node
+from numkeras.layers.layer import Layer
+from numkeras.variables import Variable
+
+
+class TraceError(TypeError):
+    """A function could not be traced into operations (the message says why)."""
+
+
+class _Placeholder(InputLayer):
+    """A graph input of any shape (a variable's, which has no batch axis)."""
+
+    def __init__(self, shape: tuple, dtype: str, name: str):
+        Layer.__init__(self, dtype=dtype, name=name)
+        self.batch_shape = tuple(shape)
+        self.optional = False
+        self.built = True
+        self._build_input_shape = self.batch_shape
+        self._node = Node(self, [], self.batch_shape, dtype=dtype)
+
+
+class _Capture:
+    """The variables read during one trace, each with its placeholder tensor."""
+
+    def __init__(self):
+        self.variables: list[Variable] = []
+        self.tensors: list[KerasTensor] = []
+
+    def tensor_for(self, variable: Variable) -> KerasTensor:
+        for v, t in zip(self.variables, self.tensors):
+            if v is variable:
+                return t
+        name = f"trace_variable_{len(self.variables)}"
+        tensor = _Placeholder(variable.shape, str(variable.dtype), name).output
+        self.variables.append(variable)
+        self.tensors.append(tensor)
+        return tensor
+
+
+_captures: list[_Capture] = []
+
+
+def variable_tensor(variable: Variable) -> KerasTensor | None:
+    """Inside a trace, the symbolic tensor standing for `variable`; else None."""
+    return _captures[-1].tensor_for(variable) if _captures else None
+
+
+def tracing() -> bool:
+    return bool(_captures)
+
+
+class Trace:
+    """The graph of operations one call of a function recorded (see the module docstring).
+
+    `forward(args) -> (outputs, caches)` and `backward(caches, output_grads)` run it on
+    arrays; the variables it read receive their gradients through `Variable.add_grad`.
+    """
+
+    def __init__(self, graph, n_args: int, variables: list[Variable], several: bool):
+        self.graph = graph  # a functional Model: the arguments, then the variables, as inputs
+        self.n_args = n_args
+        self.variables = variables
+        self.several = several  # whether the function returned a list of tensors
+        self.has_layers = any(not getattr(s.layer, "is_operation", False) for s in graph._steps)
+
+    @classmethod
+    def of(cls, fn: Callable, shapes: Sequence[tuple], dtypes: Sequence[str] | None = None):
+        """Trace `fn(*tensors)` on symbolic tensors of `shapes` (batch axis included, None
+        where unknown). Raises `TraceError` saying why when it cannot be traced."""
+        from numkeras.models.model import Model
+
+        dtypes = list(dtypes or [backend.floatx()] * len(shapes))
+        capture = _Capture()
+        # (the graph's own layers are named explicitly: a user's next layer keeps its
+        # name; the operations take names as in Keras's symbolic calls)
+        args = [
+            _Placeholder(tuple(s), d, f"trace_input_{i}").output
+            for i, (s, d) in enumerate(zip(shapes, dtypes))
+        ]
+        _captures.append(capture)
+        try:
+            with np.errstate(all="ignore"):
+                out = fn(*args)
+        except TraceError:
+            raise
+        except Exception as e:  # noqa: BLE001 - any failure: not traceable, say why
+            raise TraceError(f"{type(e).__name__}: {e}") from e
+        finally:
+            _captures.pop()
+        several = isinstance(out, (list, tuple))
+        outs = list(out) if several else [out]
+        for o in outs:
+            if not isinstance(o, KerasTensor):
+                raise TraceError(
+                    f"it returned {type(o).__name__}, not a tensor computed from its inputs "
+                    "with numkeras.ops (NumPy functions and Python values carry no gradient)"
+                )
+        graph = Model(args + capture.tensors, outs, name="trace")
+        return cls(graph, len(args), capture.variables, several)
+
+    @property
+    def output_shapes(self) -> list[tuple]:
+        return [tuple(t.shape) for t in self.graph._outputs_list]
+
+    def _inputs(self, args) -> list:
+        return list(args) + [v.value for v in self.variables]
+
+    def call(self, args, training: bool = False) -> list:
+        """The outputs (a list) for `args` (arrays, one per traced argument)."""
+        return self.graph._run(self._inputs(args), training=training)
+
+    def forward(self, args, training: bool = True) -> tuple[list, list]:
+        """The outputs (a list) and the caches `backward` needs."""
+        caches: list = [None] * len(self.graph._steps)
+        outs = self.graph._run(self._inputs(args), training, caches)
+        return outs, caches
+
+    def backward(self, caches: list, output_grads: list, need_args=True) -> list:
+        """d/d(arguments) (None where not needed) for the gradients of the outputs; the
+        variables' gradients go to the variables being trained."""
+        need = [need_args] * self.n_args if isinstance(need_args, bool) else list(need_args)
+        need += [v.wants_grad for v in self.variables]
+        # (the graph's layers may write into the gradients they receive: give it copies)
+        grads = [None if g is None else backend.xp.array(g) for g in output_grads]
+        gins = self.graph._backward(caches, grads, need)
+        for v, g in zip(self.variables, gins[self.n_args :]):
+            if g is not None:
+                v.add_grad(g)
+        return gins[: self.n_args]
+
+    def unused_variables(self, variables) -> list[Variable]:
+        """Those of `variables` the traced computation never reads (it cannot train them)."""
+        reached = {id(v) for v in self.variables}
+        for step in self.graph._steps:
+            reached.update(id(v) for v in step.layer.weights)
+        return [v for v in variables if id(v) not in reached]
+
+
+def trace_for(store: dict, tag, fn: Callable, arrays: list, validate=None) -> Trace:
+    """The trace of `fn` for arrays like `arrays`, kept in `store` (the owner's dict).
+
+    It is made once per sample shapes, dtypes and `tag`, with the batch axis unknown, so
+    one trace serves every batch size; a function that needs the batch size (e.g. to
+    draw noise of that shape) is traced per batch size instead. `validate(trace)` may
+    refuse a new trace by raising `TraceError`. A failure is remembered and raised again.
+    """
+    signature = (tag, tuple((tuple(a.shape[1:]), str(a.dtype)) for a in arrays))
+    exact = (signature, tuple(len(a) for a in arrays))
+    found = store.get(signature) or store.get(exact)
+    if found is None:
+        dtypes = [str(a.dtype) for a in arrays]
+        key = signature
+        try:
+            found = Trace.of(fn, [(None, *a.shape[1:]) for a in arrays], dtypes)
+        except TraceError:
+            key = exact
+            try:
+                found = Trace.of(fn, [tuple(a.shape) for a in arrays], dtypes)
+            except TraceError as e:
+                found = e
+        if isinstance(found, Trace) and validate is not None:
+            try:
+                validate(found)
+            except TraceError as e:
+                found = e
+        store[key] = found
+    if isinstance(found, TraceError):
+        raise found
+    return found
+
+
+def check_same(traced: list, eager, what: str) -> None:
+    """Refuse a trace whose values differ from the function's own on the same arrays: the
+    function did something a trace cannot see (NumPy on values, Python branching)."""
+    xp = backend.xp
+    eager = list(eager) if isinstance(eager, (list, tuple)) else [eager]
+    ok = len(eager) == len(traced)
+    for t, e in zip(traced, eager):
+        e = xp.asarray(e)
+        if not ok or tuple(t.shape) != tuple(e.shape):
+            ok = False
+            break
+        t64, e64 = t.astype("float64"), e.astype("float64")
+        scale = float(xp.nanmax(xp.abs(e64))) if e64.size else 0.0
+        if not bool(xp.allclose(t64, e64, rtol=1e-4, atol=1e-5 * max(scale, 1.0), equal_nan=True)):
+            ok = False
+    if not ok:
+        raise TraceError(
+            f"{what} gives other values when traced into operations than when run on "
+            "arrays, so it computes something the trace cannot see (NumPy functions on "
+            "values, Python branches on values, random numbers drawn outside numkeras.ops)"
+        )
+
+
+def infer_output_shape(run: Callable, input_shape, dtype: str, who: str, hint: str):
+    """The output shape(s) of `run(arrays)`, found by running it on dummy arrays: the
+    unknown axes of the inputs get size 2, then 3; an output axis that differs between
+    the two runs is unknown (None). For functions that cannot be traced (NumPy code)."""
+    several_in = isinstance(input_shape, list)
+    shapes_in = input_shape if several_in else [input_shape]
+    results, several = [], False
+    for size in (2, 3):
+        arrays = [
+            backend.xp.full(tuple(size if d is None else d for d in s), 0.5, dtype)
+            for s in shapes_in
+        ]
+        try:
+            with np.errstate(all="ignore"):
+                out = run(arrays if several_in else arrays[0])
+        except Exception as e:  # noqa: BLE001 - any failure: ask for the output shape
+            raise NotImplementedError(
+                f"We could not automatically infer the shape of the output of {who}: running "
+                f"it on dummy inputs of shape(s) {[format_shape(a.shape) for a in arrays]} "
+                f"raised {type(e).__name__}: {e}. {hint}"
+            ) from e
+        several = isinstance(out, (list, tuple))
+        outs = out if several else [out]
+        results.append([tuple(backend.xp.asarray(o).shape) for o in outs])
+    a, b = results
+    if len(a) != len(b) or any(len(x) != len(y) for x, y in zip(a, b)):
+        raise ShapeError(f"The rank of the output of {who} depends on the input sizes. {hint}")
+    merged = [tuple(x if x == y else None for x, y in zip(s, t)) for s, t in zip(a, b)]
+    return merged if several else merged[0]

@@ -1,0 +1,244 @@
+"""Layers and Lambdas written the Keras way (only `call`) train by tracing their call:
+against Keras 3's training steps (tests/goldens/traced.json, scripts/goldens/make_traced.py),
+against finite differences, and through Keras's file layout."""
+
+import json
+import pathlib
+import warnings
+
+import numpy as np
+import pytest
+
+import numkeras
+from numkeras import layers, ops
+from numkeras.utils.gradcheck import numeric_gradient
+from tests.layers.traced_models import CASES, define, make_loss
+
+GOLD = json.loads((pathlib.Path(__file__).parents[1] / "goldens" / "traced.json").read_text())
+KERAS_FILE = pathlib.Path(__file__).parents[1] / "goldens" / "saving" / "keras_traced.keras"
+
+
+def _optimizer(name):
+    return numkeras.optimizers.Adam(0.01) if name == "adam" else numkeras.optimizers.SGD(0.05)
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{m}-{lo}" for m, lo, _ in CASES])
+def test_training_matches_keras(index):
+    case = GOLD["cases"][index]
+    numkeras.backend.clear_session()
+    defs = define(numkeras)
+    model = defs["models"][case["model"]]()
+    # (Keras prefixes the names of the model and the parent layers)
+    assert [w.path for w in model.weights] == [
+        "/".join(p.split("/")[-2:]) for p in case["weight_paths"]
+    ]
+    assert list(model.output_shape) == case["output_shape"]
+    model.set_weights([np.array(w, "float32") for w in case["weights"]])
+    x, y = np.array(case["x"], "float32"), np.array(case["y"], "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), case["prediction"], atol=1e-6)
+    model.compile(optimizer=_optimizer(case["optimizer"]), loss=make_loss(case["loss"], defs))
+    losses = [float(model.train_on_batch(x, y)) for _ in range(3)]
+    np.testing.assert_allclose(losses, case["losses"], rtol=1e-5, atol=1e-6)
+    for got, want in zip(model.get_weights(), case["trained"]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def _check_layer_gradients(layer, inputs, rng, training=True):
+    """forward/backward of `layer` against central differences of sum(out * r), float64."""
+    arrays = inputs if isinstance(inputs, list) else [inputs]
+    out = layer.call(inputs, training=training) if _takes_training(layer) else layer.call(inputs)
+    outs = out if isinstance(out, list) else [out]
+    rs = [rng.normal(size=o.shape) for o in outs]
+    for v in layer.trainable_weights:
+        v.start_grad(np.zeros(v.shape, v.dtype))
+    got, cache = layer.forward(inputs, training=training)
+    for g, o in zip(got if isinstance(got, list) else [got], outs):
+        np.testing.assert_allclose(g, o, rtol=1e-12)
+    gx = layer.backward(cache, [r.copy() for r in rs] if len(rs) > 1 else rs[0].copy())
+    gw = [v.grad.copy() for v in layer.trainable_weights]
+    for v in layer.trainable_weights:
+        v.start_grad(None)
+
+    def f():
+        o = layer.call(inputs, training=training) if _takes_training(layer) else layer.call(inputs)
+        return float(sum((a * r).sum() for a, r in zip(o if isinstance(o, list) else [o], rs)))
+
+    for a, g in zip(arrays, gx if isinstance(inputs, list) else [gx]):
+        np.testing.assert_allclose(g, numeric_gradient(f, a), rtol=1e-6, atol=1e-8)
+    assert gw, "the layer has trainable weights"
+    for v, g in zip(layer.trainable_weights, gw):
+        np.testing.assert_allclose(g, numeric_gradient(f, v.value), rtol=1e-6, atol=1e-8)
+
+
+def _takes_training(layer):
+    from numkeras.layers.layer import accepts
+
+    return accepts(layer, "training")
+
+
+@pytest.fixture
+def float64():
+    previous = numkeras.backend.floatx()
+    numkeras.backend.set_floatx("float64")  # (Block's sublayers take the default dtype)
+    yield
+    numkeras.backend.set_floatx(previous)
+
+
+@pytest.mark.parametrize("name", ["Linear", "Block", "Gate", "DoubledDense"])
+def test_finite_differences(name, float64):
+    rng = np.random.default_rng(3)
+    defs = define(numkeras)
+    layer = defs[name]() if name != "DoubledDense" else defs[name](3)
+    x = rng.normal(size=(3, 4))
+    layer(x)
+    layer.set_weights([rng.normal(0, 0.7, w.shape) for w in layer.get_weights()])
+    _check_layer_gradients(layer, x, rng)
+
+
+def test_several_inputs_and_outputs_and_the_training_flag():
+    class Mix(layers.Layer):
+        def build(self, input_shape):
+            self.k = self.add_weight(shape=(input_shape[0][-1], 2), initializer="ones")
+
+        def call(self, inputs, training=False):
+            a, b = inputs
+            h = ops.matmul(a * b, self.k)
+            if training:  # a Python branch on the flag: one trace per flag
+                h = h * 0.5
+            return [h, ops.sum(a, axis=-1, keepdims=True) * ops.max(self.k)]
+
+    rng = np.random.default_rng(4)
+    layer = Mix(dtype="float64")
+    xs = [rng.normal(size=(3, 4)), rng.normal(size=(3, 4))]
+    layer(xs)
+    layer.set_weights([rng.normal(size=(4, 2))])
+    _check_layer_gradients(layer, xs, rng, training=True)
+    _check_layer_gradients(layer, xs, rng, training=False)
+    out_train, _ = layer.forward(xs, training=True)
+    out_infer, _ = layer.forward(xs, training=False)
+    np.testing.assert_allclose(out_train[0], out_infer[0] * 0.5)
+    a, b = layers.Input((4,)), layers.Input((4,))
+    assert [t.shape for t in Mix()([a, b])] == [(None, 2), (None, 1)]
+
+
+def test_output_shape_comes_from_the_trace_unless_the_layer_defines_it():
+    defs = define(numkeras)
+    model = numkeras.Sequential([numkeras.Input((4,)), defs["Linear"](7), layers.Dense(1)])
+    assert model.layers[0].output.shape == (None, 7)  # not the input's shape
+
+    class Declared(layers.Layer):
+        def call(self, x):
+            return ops.concatenate([x, x], axis=-1)
+
+        def compute_output_shape(self, input_shape):
+            return (input_shape[0], 2 * input_shape[1])
+
+    assert Declared()(layers.Input((3,))).shape == (None, 6)
+
+
+def test_a_numpy_call_predicts_but_training_through_it_says_why():
+    class NumpyTanh(layers.Layer):
+        def call(self, x):
+            return np.tanh(x)[:, :2]
+
+    model = numkeras.Sequential([numkeras.Input((4,)), layers.Dense(3), NumpyTanh()])
+    assert model.output_shape == (None, 2)  # found by running call on dummy arrays
+    x = np.ones((5, 4), "float32")
+    assert model.predict(x, verbose=0).shape == (5, 2)
+    model.compile("sgd", "mse")
+    before = model.get_weights()
+    with pytest.raises(NotImplementedError, match="cannot train through layer 'numpy_tanh'"):
+        model.train_on_batch(x, np.zeros((5, 2)))
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_weight_read_as_a_numpy_copy_gets_a_warning():
+    class Frozen(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, x):
+            return x * self.w.numpy()
+
+    model = numkeras.Sequential([numkeras.Input((3,)), layers.Dense(3), Frozen()])
+    model.compile("sgd", "mse")
+    with pytest.warns(UserWarning, match=r"Gradients do not exist for the weights \['frozen/"):
+        model.train_on_batch(np.ones((2, 3)), np.zeros((2, 3)))
+
+
+def test_tracing_leaves_the_names_of_later_layers_alone():
+    defs = define(numkeras)
+    numkeras.backend.clear_session()
+    numkeras.Sequential([numkeras.Input((4,)), defs["Block"](), layers.Dense(1)]).compile(
+        "sgd", "mse"
+    )
+    follower = numkeras.Sequential([numkeras.Input((4,)), layers.Dense(1)])
+    assert follower.name == "sequential_1"
+    assert follower.layers[0].name == "dense_2"  # block's d1 is 'dense', the last 'dense_1'
+    assert numkeras.Input((2,)).name == "input_layer_2"
+
+
+def test_sublayers_are_tracked_as_keras_tracks_them():
+    numkeras.backend.clear_session()
+    defs = define(numkeras)
+    block = defs["Block"]()
+    block(np.ones((2, 4), "float32"))
+    assert [w.path for w in block.weights] == [
+        "dense/kernel", "dense/bias", "linear/variable", "linear/variable_1"
+    ]  # fmt: skip
+    block.trainable = False
+    assert block.trainable_weights == [] and not block.lin.trainable
+
+
+def test_the_keras_file_loads_and_saves_with_keras_layout(tmp_path):
+    case = GOLD["cases"][0]
+    defs = define(numkeras)
+    custom = {k: v for k, v in defs.items() if isinstance(v, type)}
+    model = numkeras.models.load_model(KERAS_FILE, custom_objects=custom)
+    x = np.array(case["x"], "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), case["prediction"], atol=1e-6)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    import zipfile
+
+    import h5py
+
+    with zipfile.ZipFile(path) as z, h5py.File(z.open("model.weights.h5")) as f:
+        assert "layers/block/d1/vars/0" in f and "layers/block/lin/vars/1" in f
+        assert len(f["layers/block/vars"]) == 0
+    again = numkeras.models.load_model(path, custom_objects=custom)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_lambda_of_ops_trains_through():
+    rng = np.random.default_rng(5)
+    layer = layers.Lambda(lambda t: ops.square(t) * 0.5 + ops.abs(t), dtype="float64")
+    x = rng.normal(size=(3, 4))
+    out, cache = layer.forward(x)
+    g = rng.normal(size=out.shape)
+    gx = layer.backward(cache, g.copy())
+    np.testing.assert_allclose(gx, g * (x + np.sign(x)), rtol=1e-12)
+
+
+def test_a_numpy_lambda_after_trained_layers_says_why_and_changes_nothing():
+    model = numkeras.Sequential(
+        [
+            numkeras.Input((4,)),
+            layers.Dense(3),
+            layers.Lambda(lambda t: np.tanh(t)),
+            layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_weights()
+    with pytest.raises(NotImplementedError, match="cannot be trained through.*could not be"):
+        model.fit(np.ones((4, 4)), np.ones((4, 1)), verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    model.layers[0].trainable = False  # nothing trained before the Lambda: it trains
+    model.compile(optimizer="sgd", loss="mse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.fit(np.ones((4, 4)), np.ones((4, 1)), verbose=0)
+    assert not np.array_equal(model.get_weights()[2], before[2])
