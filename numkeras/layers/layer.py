@@ -397,12 +397,44 @@ class Layer:
 def attribute_layers(owner) -> list[Layer]:
     """The layers `owner` holds as attributes or in list attributes, in assignment order."""
     found: list[Layer] = []
-    for value in vars(owner).values():
+    for value in tracked_attributes(owner).values():
         items = value if isinstance(value, (list, tuple)) else [value]
         for item in items:
-            if isinstance(item, Layer) and item is not owner and item not in found:
+            if is_tracked_layer(item, owner) and item not in found:
                 found.append(item)
     return found
+
+
+# numkeras's own attributes that hold layers (a traced model's graph, the trainer's lists)
+_INTERNAL_ATTRIBUTES = frozenset(
+    {
+        "_graph_layers",
+        "_graph_operations",
+        "_input_layer",
+        "_input_layers",
+        "_stateful_cache",
+        "_compiled_flags",
+        "_stack",
+    }
+)
+
+
+def tracked_attributes(owner) -> dict:
+    """`owner`'s attributes as Keras tracks them: the user's, in assignment order."""
+    return {k: v for k, v in vars(owner).items() if k not in _INTERNAL_ATTRIBUTES}
+
+
+def is_tracked_layer(item, owner) -> bool:
+    """Whether attribute value `item` is a layer `owner` tracks: not the operations and
+    inputs of a subclassed model's traced graph (`Model._trace_call`)."""
+    from numkeras.layers.input_layer import InputLayer
+
+    return (
+        isinstance(item, Layer)
+        and item is not owner
+        and not getattr(item, "is_operation", False)
+        and not isinstance(item, InputLayer)
+    )
 
 
 def _already_built_for(layer, shape) -> bool:

@@ -112,7 +112,10 @@ def serialize_layer(layer) -> dict:
     if isinstance(layer, Model):
         out["compile_config"] = compile_config(layer)
     if not isinstance(layer, InputLayer):
-        if isinstance(layer, Model) and not isinstance(layer, Sequential):
+        if isinstance(layer, Model) and layer._has_own_call():  # a subclassed model
+            shape = layer._build_input_shape if layer._graph_ready else None
+            out["build_config"] = {"input_shape": as_json_types(shape)}
+        elif isinstance(layer, Model) and not isinstance(layer, Sequential):
             out["build_config"] = {"input_shape": None}
         else:
             build = layer.get_build_config()
@@ -240,7 +243,12 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
             shape = [tuple(s) for s in shape]
         else:
             shape = tuple(shape)
-        layer._maybe_build(shape)
+        from numkeras.models.model import Model
+
+        if isinstance(layer, Model) and layer._is_subclassed():
+            layer.build(shape)  # its call, traced for this input shape
+        else:
+            layer._maybe_build(shape)
     return layer
 
 

@@ -85,6 +85,26 @@ def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
         consumer.bias_from = step.layer
 
 
+def _recorded(outputs) -> list:
+    """What a traced call recorded, in order: each layer, or each operation's type."""
+    flat = list(outputs.values()) if isinstance(outputs, dict) else outputs
+    seen, order = set(), []
+
+    def visit(t):
+        node = t.node
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for parent in node.inputs:
+            visit(parent)
+        layer = node.layer
+        order.append(type(layer) if getattr(layer, "is_operation", False) else id(layer))
+
+    for t in flat if isinstance(flat, (list, tuple)) else [flat]:
+        visit(t)
+    return order
+
+
 def _takes(step: _Step, argument: str) -> bool:
     """Whether the step's layer call() and forward() both take `argument` (and training)."""
     layer = step.layer
@@ -272,7 +292,7 @@ class Model(Trainer, Layer):
     # -- structure ----------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
-        if self._graph_ready:
+        if self._graph_ready and not self._has_own_call():
             return list(self._graph_layers)
         # a subclassed model: the layers it holds as attributes (or in lists), in order
         return attribute_layers(self)
@@ -601,8 +621,13 @@ class Model(Trainer, Layer):
         self._activity_losses = [np.float32(v) for v in activity]
         return self._structure_outputs(outs)
 
+    def _has_own_call(self) -> bool:
+        """A subclassed model (Keras's subclassing API): its `call` is its computation."""
+        return type(self).call is not Model.call
+
     def _is_subclassed(self) -> bool:
-        return type(self).call is not Model.call and not self._graph_ready
+        """A subclassed model not yet traced into a graph (see `_trace_call`)."""
+        return self._has_own_call() and not self._graph_ready
 
     def _deferred_call(self, inputs, training=None, **kwargs):
         if not self._is_subclassed():
@@ -676,13 +701,65 @@ class Model(Trainer, Layer):
         if self._graph_ready:
             return
         if self._is_subclassed():
-            raise ConfigError(
-                f"Model '{self.name}' is a subclassed model with its own call(): numkeras runs "
-                "it (model(x), predict) but cannot train it, because it has no autograd "
-                "(backward passes are written per layer). Build the same network with the "
-                "functional API (Model(inputs, outputs)) or Sequential to train it."
-            )
+            if input_shape is None:
+                raise ConfigError(
+                    f"Model '{self.name}' is a subclassed model: build it for an input shape "
+                    "(model.build((None, 64))) or call it on data."
+                )
+            from numkeras.ops.trace import TraceError
+
+            try:
+                self._trace_call(input_shape)
+            except TraceError as e:
+                raise NotImplementedError(
+                    f"numkeras cannot train subclassed model '{self.name}': it runs a "
+                    "subclassed model's call() once on symbolic tensors and trains the layers "
+                    f"and operations it records, and this call() could not be recorded ({e}). "
+                    "Compute it with layers and numkeras.ops (the Keras 3 ops). Calling it "
+                    "(model(x), predict) still works."
+                ) from e
+            return
         raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
+
+    def _trace_call(self, input_shape) -> None:
+        """Trace a subclassed model's `call` on symbolic inputs into its graph (Keras's
+        subclassing API): the layers it calls and the operations it runs become the steps
+        `fit`, `evaluate` and `predict` run, each with its own backward pass. `training`
+        reaches the layers at run time; a call that branches on it in Python is refused,
+        since one graph cannot hold both branches. Raises `TraceError` (nothing changed)."""
+        from numkeras.layers.input_layer import Input
+        from numkeras.ops.trace import TraceError
+
+        several = isinstance(input_shape, list)
+        shapes_ = [tuple(s) for s in (input_shape if several else [input_shape])]
+        inputs = [
+            Input(batch_shape=(None, *s[1:]), name=f"{self.name}_input_{i}")
+            for i, s in enumerate(shapes_)
+        ]
+        struct = inputs if several else inputs[0]
+
+        def traced(training):
+            kwargs = {"training": training} if call_accepts_training(self) else {}
+            try:
+                out = self.call(struct, **kwargs)
+            except Exception as e:  # noqa: BLE001 - any failure: not traceable, say why
+                raise TraceError(f"{type(e).__name__}: {e}") from e
+            flat = list(out.values()) if isinstance(out, dict) else out
+            flat = flat if isinstance(flat, (list, tuple)) else [flat]
+            if not all(isinstance(t, KerasTensor) for t in flat):
+                raise TraceError(
+                    "it did not return symbolic tensors computed from its inputs with layers "
+                    "and numkeras.ops (NumPy functions and Python values carry no gradient)"
+                )
+            return out
+
+        outputs = traced(None)  # the layers then take the flag given at run time
+        if call_accepts_training(self) and _recorded(traced(True)) != _recorded(outputs):
+            raise TraceError(
+                "its call() branches on `training` in Python, which one graph cannot hold; "
+                "pass `training=training` to the layers instead"
+            )
+        self._init_graph(struct, outputs)
 
     # -- display --------------------------------------------------------------------------
     def summary(
@@ -713,6 +790,10 @@ class Model(Trainer, Layer):
         return explain(self, x, print_fn=print_fn)
 
     def get_config(self) -> dict:
+        if self._has_own_call():  # a subclassed model: its constructor's config, as Keras
+            config = Layer.get_config(self)
+            del config["name"]  # (Keras leaves it out: a reloaded model takes a new name)
+            return config
         from numkeras.models.config import functional_config
 
         return functional_config(self)
@@ -727,6 +808,8 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
+        if cls.call is not Model.call:  # a subclassed model: its constructor takes the config
+            return Layer.from_config.__func__(cls, config)
         from numkeras.models.config import functional_from_config
 
         return functional_from_config(config, custom_objects)

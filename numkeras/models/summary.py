@@ -43,7 +43,11 @@ def _rows(model, expand_nested: bool = False, depth: int = 0):
 
     rows = []
     show_inputs = depth == 0 and not hasattr(model, "_stack")  # Sequential hides its Input
-    functional = getattr(model, "_graph_ready", False) and not hasattr(model, "_stack")
+    functional = (
+        getattr(model, "_graph_ready", False)
+        and not hasattr(model, "_stack")
+        and not model._has_own_call()  # a subclassed model lists its layers, as Keras
+    )
     for layer in model.operations if functional else model.layers:  # ops too, as Keras
         if isinstance(layer, InputLayer) and not show_inputs:
             continue
@@ -114,7 +118,7 @@ def _node_in(model, layer):
 
 
 def _is_chain(model) -> bool:
-    if not model._graph_ready:
+    if not model._graph_ready or model._has_own_call():
         return True
 
     def one_input(s) -> bool:  # an operation counts its tensors, as Keras

@@ -44,20 +44,22 @@ def _keyed(layers) -> list:
     return out
 
 
-def _attribute_children(layer) -> list:
+def _attribute_children(layer, extra: dict | None = None) -> list:
     """`(key, layer)` for the layers a user's layer holds as attributes, as Keras's
     `_walk_saveable` finds them: by attribute name, private ones last; the layers of a
-    list (or dict) attribute as `<attribute>/<key>`."""
-    from numkeras.layers.layer import Layer
+    list (or dict) attribute as `<attribute>/<key>`. `extra`: properties Keras also walks
+    (a subclassed model's `layers`)."""
+    from numkeras.layers.layer import is_tracked_layer, tracked_attributes
 
+    found = {**tracked_attributes(layer), **(extra or {})}
     out = []
-    for attr in sorted(vars(layer), key=lambda a: f"~{a}" if a.startswith("_") else a):
-        value = vars(layer)[attr]
-        if isinstance(value, Layer) and value is not layer:
+    for attr in sorted(found, key=lambda a: f"~{a}" if a.startswith("_") else a):
+        value = found[attr]
+        if is_tracked_layer(value, layer):
             out.append((attr, value))
         elif isinstance(value, (list, tuple, dict)):
             items = list(value.values()) if isinstance(value, dict) else list(value)
-            layers = [item for item in items if isinstance(item, Layer)]
+            layers = [item for item in items if is_tracked_layer(item, layer)]
             out.extend((f"{attr}/{key}", child) for key, child in _keyed(layers))
     return out
 
@@ -71,7 +73,9 @@ def _walk(layer, path: str, visited: set):
     visited.add(id(layer))
     yield layer, path
     named = getattr(layer, "_saved_children", None)
-    if named is None and not isinstance(layer, Model):
+    if isinstance(layer, Model) and layer._has_own_call():  # a subclassed model
+        named = lambda: _attribute_children(layer, {"layers": layer.layers})  # noqa: E731
+    elif named is None and not isinstance(layer, Model):
         if not type(layer).__module__.startswith("numkeras."):  # a user's layer
             named = lambda: _attribute_children(layer)  # noqa: E731
     if named is not None:  # wrappers and recurrent layers: Keras saves e.g. `lstm/cell`

@@ -968,8 +968,11 @@ class Trainer:
         The output is allocated once and filled batch by batch; a large one reuses the
         memory of an earlier result that is no longer referenced (`backend/recycle.py`).
         """
-        if self._is_subclassed():
-            return self._predict_subclassed(x, batch_size, steps)
+        if self._is_subclassed() and not data_utils.is_batch_stream(x):
+            try:  # traced into a graph, it predicts as any model; else its call runs as is
+                self._require_graph_or_build(x, batch_size or 32)
+            except NotImplementedError:
+                return self._predict_subclassed(x, batch_size, steps)
         if data_utils.is_batch_stream(x):
             return self._predict_stream(x, steps, verbose, callbacks)
         self._require_graph_or_build(x, batch_size or 32)

@@ -4,9 +4,10 @@
 Run with Keras and JAX installed:
     KERAS_BACKEND=jax python scripts/goldens/make_traced.py
 Writes tests/goldens/traced.json: per case of `tests/layers/traced_models.CASES`, the
-inputs, targets and initial weights, Keras's predictions and output shape, and the losses
-and weights over 3 `train_on_batch` steps; and tests/goldens/saving/keras_traced.keras, a
-Keras file of the custom-layer model (its sublayers saved under their attribute names).
+inputs, targets and initial weights, Keras's predictions, and the losses
+and weights over 3 `train_on_batch` steps; and Keras files of the custom-layer model and the
+subclassed model (tests/goldens/saving/keras_traced.keras, keras_subclassed.keras), their
+sublayers saved under their attribute names.
 """
 
 import json
@@ -18,7 +19,10 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "tests" / "goldens" / "traced.json"
-KERAS_FILE = ROOT / "tests" / "goldens" / "saving" / "keras_traced.keras"
+KERAS_FILES = {
+    "custom_layers": ROOT / "tests" / "goldens" / "saving" / "keras_traced.keras",
+    "subclassed": ROOT / "tests" / "goldens" / "saving" / "keras_subclassed.keras",
+}
 
 from tests.layers.traced_models import CASES, define, make_loss  # noqa: E402
 
@@ -38,8 +42,12 @@ def main():
         defs = define(keras)
         model = defs["models"][model_name]()
         x = rng.normal(0, 1, (6, 4)).round(4)
-        y = rng.normal(0, 1, (6, *model.output_shape[1:])).round(4)
+        y = rng.normal(0, 1, model.predict(x, verbose=0).shape).round(4)
         weights = [rng.normal(0, 0.5, w.shape).round(4) for w in model.get_weights()]
+        weights = [  # (a variance is positive)
+            abs(w) + 0.5 if v.path.endswith("moving_variance") else w
+            for v, w in zip(model.weights, weights)
+        ]
         model.set_weights([w.astype("float32") for w in weights])
         prediction = model.predict(x, verbose=0)
         opt = keras.optimizers.Adam(0.01) if optimizer == "adam" else keras.optimizers.SGD(0.05)
@@ -54,20 +62,20 @@ def main():
                 "y": y.tolist(),
                 "weights": [w.tolist() for w in weights],
                 "weight_paths": [w.path for w in model.weights],
-                "output_shape": list(model.output_shape),
                 "prediction": f64(prediction),
                 "losses": losses,
                 "trained": [f64(w) for w in model.get_weights()],
             }
         )
-        if model_name == "custom_layers" and not KERAS_FILE.exists():
+        if model_name in KERAS_FILES and not KERAS_FILES[model_name].exists():
             keras.utils.clear_session()
-            saved = define(keras)["models"]["custom_layers"]()
+            saved = define(keras)["models"][model_name]()
+            saved.predict(x, verbose=0)  # (builds a subclassed model's layers)
             saved.set_weights([w.astype("float32") for w in weights])
-            saved.save(KERAS_FILE)
+            saved.save(KERAS_FILES[model_name])
 
     OUT.write_text(json.dumps({"keras_version": keras.__version__, "cases": cases}) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes) and {KERAS_FILE}")
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes) and {sorted(map(str, KERAS_FILES.values()))}")
 
 
 if __name__ == "__main__":

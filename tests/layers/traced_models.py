@@ -70,6 +70,24 @@ def define(K) -> dict:
         """A loss function returning a scalar (the WGAN critic's)."""
         return ops.mean(y_true * y_pred)
 
+    class Subclassed(K.Model):
+        """Keras's subclassing API: layers as attributes, `training` passed to them."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.hidden = layers.Dense(5, activation="relu")
+            self.norm = layers.BatchNormalization()
+            self.heads = [layers.Dense(3), Linear(3)]
+
+        def call(self, x, training=False):
+            h = self.norm(self.hidden(x), training=training)
+            return self.heads[1](self.heads[0](h)) + ops.square(x[:, :3])
+
+    def model_subclassed():
+        model = Subclassed()
+        model.build((None, 4))
+        return model
+
     def model_custom_layers():
         x = K.Input((4,))
         return K.Sequential([x, Block(), Gate(), DoubledDense(2), layers.Dense(1)])
@@ -88,7 +106,12 @@ def define(K) -> dict:
         "RootMeanSquaredError": RootMeanSquaredError,
         "log_cosh_like": log_cosh_like,
         "wasserstein": wasserstein,
-        "models": {"custom_layers": model_custom_layers, "lambda": model_lambda},
+        "Subclassed": Subclassed,
+        "models": {
+            "custom_layers": model_custom_layers,
+            "lambda": model_lambda,
+            "subclassed": model_subclassed,
+        },
     }
 
 
@@ -98,6 +121,8 @@ CASES = [
     ("custom_layers", "log_cosh_like", "sgd"),
     ("lambda", "wasserstein", "adam"),
     ("lambda", "mse", "sgd"),
+    ("subclassed", "mse", "adam"),
+    ("subclassed", "log_cosh_like", "sgd"),
 ]
 
 
