@@ -1,7 +1,9 @@
 """Weight penalties, as Keras's `keras.regularizers`: `L1`, `L2`, `L1L2` (and `l1`, `l2`,
 `l1_l2`). A `Dense(kernel_regularizer=l2(0.01))` adds `0.01 * sum(kernel ** 2)` to the loss
 that training minimises and reports (evaluate's too), for its trainable weights, as Keras
-does; each penalty carries its gradient (`grad`), since numkeras has no autograd.
+does; each penalty carries its gradient (`grad`). A custom penalty written with
+`numkeras.ops` (a plain function `fn(weight) -> scalar`, as Keras takes, or a `Regularizer`
+subclass with only `__call__`) gets its gradient by tracing (`numkeras.ops.trace`).
 
 >>> import numpy as np
 >>> penalty = l2(0.01)
@@ -17,16 +19,20 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.utils.naming import unknown_name_message
+from numkeras.utils.serialization import function_config
 
 
 class Regularizer:
-    """A penalty on a weight: `__call__(w)` gives it, `grad(w)` its gradient."""
+    """A penalty on a weight: `__call__(w)` gives it, `grad(w)` its gradient (traced from
+    `__call__` for a subclass that defines only that)."""
 
     def __call__(self, x):
         return backend.xp.zeros((), x.dtype)[()]
 
     def grad(self, x):
-        return backend.xp.zeros_like(x)
+        if type(self).__call__ is Regularizer.__call__:
+            return backend.xp.zeros_like(x)
+        return _traced_grad(self, self.__call__, x)
 
     def get_config(self) -> dict:
         return {}
@@ -38,6 +44,54 @@ class Regularizer:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
+
+
+class FunctionRegularizer(Regularizer):
+    """A plain function `fn(weight) -> scalar penalty` as a regularizer (Keras takes any
+    callable); its gradient is traced, so write it with `numkeras.ops`.
+
+    >>> import numpy as np
+    >>> from numkeras import ops
+    >>> penalty = get(lambda w: 0.5 * ops.sum(ops.abs(w)))
+    >>> penalty.grad(np.array([2.0, -1.0], "float32")).tolist()
+    [0.5, -0.5]
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, x):
+        return backend.xp.asarray(self.fn(x))[()]
+
+    def grad(self, x):
+        return _traced_grad(self, self.fn, x)
+
+    def __repr__(self) -> str:
+        return f"FunctionRegularizer({getattr(self.fn, '__name__', self.fn)!r})"
+
+
+def _traced_grad(owner, fn, x):
+    from numkeras.ops.trace import TraceError, check_same, trace_for
+
+    xp = backend.xp
+    try:
+        trace = trace_for(
+            owner.__dict__.setdefault("_traces", {}),
+            None,
+            fn,
+            [x],
+            lambda t: check_same(t.call([x]), fn(x), "It"),
+        )
+    except TraceError as e:
+        raise NotImplementedError(
+            f"The regularizer {owner!r} has no gradient: numkeras differentiates a penalty "
+            "written as a function (or a `__call__`) by running it on a symbolic tensor and "
+            f"recording its operations, and this one could not be recorded ({e}). Write it "
+            "with numkeras.ops, or define `grad(x)`."
+        ) from e
+    (value,), caches = trace.forward([x])
+    (g,) = trace.backward(caches, [xp.ones_like(value)])
+    return xp.zeros_like(x) if g is None else g.astype(x.dtype, copy=False)
 
 
 def _factor(value, name: str) -> float:
@@ -142,9 +196,11 @@ def get(identifier) -> Regularizer | None:
         return {**_NAMES, **_CLASSES}[identifier]()  # each with its default factors, as Keras
     if isinstance(identifier, str):
         raise ConfigError(unknown_name_message("regularizer", identifier, [*_NAMES, *_CLASSES]))
+    if callable(identifier):
+        return FunctionRegularizer(identifier)
     raise ConfigError(
-        f"A regularizer must be None, a name, a config dict or a numkeras.regularizers "
-        f"instance; received {identifier!r}."
+        f"A regularizer must be None, a name, a config dict, a numkeras.regularizers "
+        f"instance or a function of the weight; received {identifier!r}."
     )
 
 
@@ -152,6 +208,8 @@ def serialize(regularizer) -> dict | None:
     """Keras's serialized form (`{"module", "class_name", "config", "registered_name"}`)."""
     if regularizer is None:
         return None
+    if isinstance(regularizer, FunctionRegularizer):  # as Keras writes a function
+        return function_config(regularizer.fn)
     return {
         "module": "keras.regularizers",
         "class_name": type(regularizer).__name__,
@@ -161,6 +219,16 @@ def serialize(regularizer) -> dict | None:
 
 
 def deserialize(config: dict) -> Regularizer:
+    if config.get("class_name") == "function":  # loads only where the program supplies it
+        from numkeras.saving import object_registration
+
+        fn = object_registration.find(None, config.get("config"), function=True)
+        if fn is None:
+            raise ConfigError(
+                f"The regularizer function {config.get('config')!r} is not known here: pass "
+                "it with custom_objects= or register it (numkeras never loads code from a file)."
+            )
+        return FunctionRegularizer(fn)
     cls = _CLASSES.get(config.get("class_name"))
     if cls is None:
         raise ConfigError(
@@ -173,6 +241,7 @@ __all__ = [
     "L1",
     "L1L2",
     "L2",
+    "FunctionRegularizer",
     "Regularizer",
     "activity_penalty",
     "deserialize",
