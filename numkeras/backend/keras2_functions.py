@@ -1,10 +1,10 @@
 """Keras 2's backend functions (`from keras import backend as K; K.sqrt(K.mean(...))`), as
-the 2016-2020 scripts use them in custom metrics and `Lambda` layers. Each is the
-`numkeras.ops` function (so it works on arrays and on symbolic tensors), with Keras 2's
-argument defaults, or for a few comparisons and reductions Keras 2's NumPy-style meaning on
-arrays; each gives one deprecation note naming the Keras 3 spelling (`keras.ops`). Keras 3
-dropped them. With no autograd, a custom *loss* written with them computes but cannot
-train; a custom *metric* works.
+the 2016-2020 scripts use them in custom losses, metrics and `Lambda` layers. Each is made
+of `numkeras.ops` functions (so it works on arrays and, with backward passes, on symbolic
+tensors), with Keras 2's argument defaults and numerics (`K.binary_crossentropy` adds
+`epsilon` inside its logs, `K.argmax` gives int64, `K.switch` extends a condition with
+trailing axes); each gives one deprecation note naming the Keras 3 spelling (`keras.ops`).
+Keras 3 dropped them.
 
 >>> import numpy as np
 >>> from numkeras import backend as K
@@ -14,10 +14,11 @@ train; a custom *metric* works.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from numkeras import backend
-from numkeras.errors import warn_deprecated
+from numkeras.errors import ShapeError, warn_deprecated
 
 
 def _ops():
@@ -73,46 +74,144 @@ _TABLE: dict[str, tuple[str, Callable]] = {
     "tanh": ("ops.tanh", lambda x: _ops().tanh(x)),
     "relu": ("ops.relu", lambda x: _ops().relu(x)),
     "softmax": ("ops.softmax", lambda x, axis=-1: _ops().softmax(x, axis=axis)),
-    # on arrays (custom metrics run eagerly), as Keras 2 computed them
-    "round": ("ops.round", lambda x: _xp().round(_xp().asarray(x))),
-    "sign": ("ops.sign", lambda x: _xp().sign(_xp().asarray(x))),
-    "argmax": ("ops.argmax", lambda x, axis=-1: _xp().argmax(_xp().asarray(x), axis=axis)),
-    "argmin": ("ops.argmin", lambda x, axis=-1: _xp().argmin(_xp().asarray(x), axis=axis)),
-    "equal": ("ops.equal", lambda x, y: _xp().equal(x, y)),
-    "not_equal": ("ops.not_equal", lambda x, y: _xp().not_equal(x, y)),
-    "greater": ("ops.greater", lambda x, y: _xp().greater(x, y)),
-    "greater_equal": ("ops.greater_equal", lambda x, y: _xp().greater_equal(x, y)),
-    "less": ("ops.less", lambda x, y: _xp().less(x, y)),
-    "less_equal": ("ops.less_equal", lambda x, y: _xp().less_equal(x, y)),
-    "std": (
-        "ops.std",
-        lambda x, axis=None, keepdims=False: _xp().std(_xp().asarray(x), axis, keepdims=keepdims),
+    "sin": ("ops.sin", lambda x: _ops().sin(x)),
+    "cos": ("ops.cos", lambda x: _ops().cos(x)),
+    "round": ("ops.round", lambda x: _ops().round(x)),
+    "sign": ("ops.sign", lambda x: _ops().sign(x)),
+    # Keras 2's argmax / argmin give int64 indices (Keras 3's give int32)
+    "argmax": ("ops.argmax", lambda x, axis=-1: _ops().cast(_ops().argmax(x, axis), "int64")),
+    "argmin": ("ops.argmin", lambda x, axis=-1: _ops().cast(_ops().argmin(x, axis), "int64")),
+    "equal": ("ops.equal", lambda x, y: _ops().equal(x, y)),
+    "not_equal": ("ops.not_equal", lambda x, y: _ops().not_equal(x, y)),
+    "greater": ("ops.greater", lambda x, y: _ops().greater(x, y)),
+    "greater_equal": ("ops.greater_equal", lambda x, y: _ops().greater_equal(x, y)),
+    "less": ("ops.less", lambda x, y: _ops().less(x, y)),
+    "less_equal": ("ops.less_equal", lambda x, y: _ops().less_equal(x, y)),
+    "std": ("ops.std", lambda x, axis=None, keepdims=False: _ops().std(x, axis, keepdims)),
+    "var": ("ops.var", lambda x, axis=None, keepdims=False: _ops().var(x, axis, keepdims)),
+    "prod": ("ops.prod", lambda x, axis=None, keepdims=False: _ops().prod(x, axis, keepdims)),
+    "any": ("ops.any", lambda x, axis=None, keepdims=False: _ops().any(x, axis, keepdims)),
+    "all": ("ops.all", lambda x, axis=None, keepdims=False: _ops().all(x, axis, keepdims)),
+    "logsumexp": (
+        "ops.logsumexp",
+        lambda x, axis=None, keepdims=False: _ops().logsumexp(x, axis, keepdims),
     ),
-    "var": (
-        "ops.var",
-        lambda x, axis=None, keepdims=False: _xp().var(_xp().asarray(x), axis, keepdims=keepdims),
+    "ones_like": ("ops.ones_like", lambda x, dtype=None, name=None: _ops().ones_like(x, dtype)),
+    "zeros_like": ("ops.zeros_like", lambda x, dtype=None, name=None: _ops().zeros_like(x, dtype)),
+    "flatten": ("ops.reshape(x, (-1,))", lambda x: _ops().reshape(x, (-1,))),
+    "batch_flatten": ("ops.reshape(x, (len(x), -1))", lambda x: _batch_flatten(x)),
+    "one_hot": ("ops.one_hot", lambda indices, num_classes: _ops().one_hot(indices, num_classes)),
+    "softplus": ("ops.softplus", lambda x: _ops().softplus(x)),
+    "softsign": ("ops.softsign", lambda x: _ops().softsign(x)),
+    "elu": ("ops.elu", lambda x, alpha=1.0: _ops().elu(x, alpha)),
+    "l2_normalize": ("ops.normalize", lambda x, axis=None: _l2_normalize(x, axis)),
+    "switch": (
+        "ops.where",
+        lambda condition, then_expression, else_expression: _switch(
+            condition, then_expression, else_expression
+        ),
     ),
-    "prod": (
-        "ops.prod",
-        lambda x, axis=None, keepdims=False: _xp().prod(_xp().asarray(x), axis, keepdims=keepdims),
+    "binary_crossentropy": (
+        "ops.binary_crossentropy",
+        lambda target, output, from_logits=False: _binary_crossentropy(target, output, from_logits),
     ),
-    "any": ("ops.any", lambda x, axis=None, keepdims=False: _xp().any(x, axis, keepdims=keepdims)),
-    "all": ("ops.all", lambda x, axis=None, keepdims=False: _xp().all(x, axis, keepdims=keepdims)),
-    "ones_like": ("ops.ones_like", lambda x, dtype=None: _xp().ones_like(_xp().asarray(x), dtype)),
-    "zeros_like": (
-        "ops.zeros_like",
-        lambda x, dtype=None: _xp().zeros_like(_xp().asarray(x), dtype),
+    "categorical_crossentropy": (
+        "ops.categorical_crossentropy",
+        lambda target, output, from_logits=False, axis=-1: _ops().categorical_crossentropy(
+            target, output, from_logits, axis
+        ),
     ),
-    "flatten": ("ops.reshape(x, (-1,))", lambda x: _xp().reshape(_xp().asarray(x), (-1,))),
-    "batch_flatten": (
-        "ops.reshape(x, (len(x), -1))",
-        lambda x: _xp().reshape(_xp().asarray(x), (len(x), -1)),
+    "sparse_categorical_crossentropy": (
+        "ops.sparse_categorical_crossentropy",
+        lambda target, output, from_logits=False, axis=-1, ignore_class=None: (
+            _sparse_categorical_crossentropy(target, output, from_logits, axis, ignore_class)
+        ),
     ),
     "constant": (
         "ops.convert_to_tensor",
         lambda value, dtype=None: _xp().asarray(value, dtype=dtype or backend.floatx()),
     ),
 }
+
+
+def _batch_flatten(x):
+    """Keras 2's `K.batch_flatten`: `(batch, ...)` to `(batch, prod(...))`; the axes after
+    the batch must be known."""
+    rest = tuple(x.shape[1:])
+    if None in rest:
+        raise ShapeError(
+            f"K.batch_flatten needs the axes after the batch known; received shape "
+            f"{tuple(x.shape)}. Use a Flatten layer or ops.reshape with the size spelled out."
+        )
+    return _ops().reshape(x, (-1, math.prod(rest)))
+
+
+def _l2_normalize(x, axis=None):
+    """Keras 2's `K.l2_normalize` (`tf.linalg.l2_normalize`): `x * rsqrt(max(sum(x**2),
+    1e-12))`, that is `ops.normalize` with epsilon 1e-6; `axis=None` normalises over all
+    axes."""
+    return _ops().normalize(x, axis=axis, order=2, epsilon=1e-6)
+
+
+def _ndim(x) -> int:
+    return len(getattr(x, "shape", ()))
+
+
+def _switch(condition, then_expression, else_expression):
+    """Keras 2's `K.switch`: the branches may be callables; a scalar condition picks one
+    branch; a condition of rank 2 or more is extended with trailing axes of size 1 (not
+    leading ones, as broadcasting would) to the branches' rank; then `ops.where`."""
+    from numkeras.layers.keras_tensor import KerasTensor
+
+    ops = _ops()
+    if _ndim(condition) == 0 and not isinstance(condition, KerasTensor):
+        chosen = then_expression if bool(condition) else else_expression
+        return chosen() if callable(chosen) else chosen
+    then_value = then_expression() if callable(then_expression) else then_expression
+    else_value = else_expression() if callable(else_expression) else else_expression
+    cond_ndim, expr_ndim = _ndim(condition), _ndim(then_value)
+    if cond_ndim > expr_ndim:
+        raise ValueError(
+            "Rank of `condition` should be less than or equal to rank of `then_expression` "
+            f"and `else_expression`. ndim(condition)={cond_ndim}, "
+            f"ndim(then_expression)={expr_ndim}"
+        )
+    if cond_ndim > 1:
+        for _ in range(expr_ndim - cond_ndim):
+            condition = ops.expand_dims(condition, -1)
+    return ops.where(condition, then_value, else_value)
+
+
+def _binary_crossentropy(target, output, from_logits=False):
+    """Keras 2's `K.binary_crossentropy`: probabilities clipped to `[epsilon, 1 - epsilon]`
+    and `epsilon` added inside each log (Keras 3 adds none); logits as Keras 3."""
+    ops = _ops()
+    if from_logits:
+        return ops.binary_crossentropy(target, output, from_logits=True)
+    eps = backend.epsilon()
+    output = ops.clip(output, eps, 1.0 - eps)
+    bce = target * ops.log(output + eps)
+    bce = bce + (1 - target) * ops.log(1 - output + eps)
+    return -bce
+
+
+def _sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1, ignore_class=None):
+    """Keras 2's `K.sparse_categorical_crossentropy`: probabilities are clipped to
+    `[epsilon, 1 - epsilon]` and their logs taken as logits (so the clipped values are
+    renormalised; Keras 3 renormalises first, then clips); the class axis moves last;
+    labels equal to `ignore_class` give 0."""
+    ops = _ops()
+    if not from_logits:
+        eps = backend.epsilon()
+        output = ops.log(ops.clip(output, eps, 1.0 - eps))
+    rank = _ndim(output)
+    axis = axis % rank
+    if axis != rank - 1:
+        output = ops.transpose(output, [*range(axis), *range(axis + 1, rank), axis])
+    if ignore_class is not None:
+        target = ops.where(ops.equal(target, ignore_class), -1, target)
+    return ops.sparse_categorical_crossentropy(target, output, from_logits=True)
+
 
 FUNCTIONS = {name: _noted(name, repl, fn) for name, (repl, fn) in _TABLE.items()}
 

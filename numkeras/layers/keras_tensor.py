@@ -77,6 +77,68 @@ class KerasTensor:
     def __abs__(self):
         return _ops().absolute(self)
 
+    def __floordiv__(self, other):
+        return _ops().floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops().floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops().mod(self, other)
+
+    def __rmod__(self, other):
+        return _ops().mod(other, self)
+
+    # comparisons give bool tensors (`ops.where(x > 0, x, 0.1 * x)`), as in Keras 3; `==`
+    # stays Python's identity, so tensors keep hashing and comparing as objects
+    def __lt__(self, other):
+        return _ops().less(self, other)
+
+    def __le__(self, other):
+        return _ops().less_equal(self, other)
+
+    def __gt__(self, other):
+        return _ops().greater(self, other)
+
+    def __ge__(self, other):
+        return _ops().greater_equal(self, other)
+
+    def __ne__(self, other):
+        return _ops().not_equal(self, other)
+
+    __hash__ = object.__hash__
+
+    def __and__(self, other):
+        return _ops().logical_and(self, other)
+
+    def __rand__(self, other):
+        return _ops().logical_and(other, self)
+
+    def __or__(self, other):
+        return _ops().logical_or(self, other)
+
+    def __ror__(self, other):
+        return _ops().logical_or(other, self)
+
+    def __xor__(self, other):
+        return _ops().logical_xor(self, other)
+
+    def __rxor__(self, other):
+        return _ops().logical_xor(other, self)
+
+    def __invert__(self):
+        return _ops().logical_not(self)
+
+    def __round__(self, ndigits=None):
+        return _ops().round(self, ndigits or 0)
+
+    def __bool__(self):
+        raise TypeError(
+            f"{self!r} is a symbolic tensor: it has no truth value (`if x > 0:` cannot be "
+            "decided while building a model); use `ops.where(condition, x1, x2)` for an "
+            "element-wise choice."
+        )
+
     def __getitem__(self, key):
         return _ops().getitem(self, key)
 

@@ -1,18 +1,36 @@
-"""The operations of `keras.ops.core` that numkeras has: cast (to float dtypes).
+"""The operations of `keras.ops.core` that numkeras has: cast (to any float, integer or
+bool dtype; the gradient passes between float dtypes only).
 
 >>> import numpy as np
 >>> Cast("float16")(np.ones(2, "float32")).dtype
 dtype('float16')
+>>> Cast("int32")(np.array([1.7, -1.7])).tolist()
+[1, -1]
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.ops.numpy import _Unary
 from numkeras.ops.operation import arr
 
-_FLOATS = ("float16", "float32", "float64")
+_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+)
 
 
 class Cast(_Unary):
@@ -21,9 +39,9 @@ class Cast(_Unary):
     def __init__(self, dtype, *, name=None):
         super().__init__(name=name)
         dtype = getattr(dtype, "name", None) or str(dtype)
-        if dtype not in _FLOATS:
+        if dtype not in _DTYPES:
             raise ConfigError(
-                f"numkeras's cast converts to float dtypes {list(_FLOATS)}; received {dtype!r}."
+                f"numkeras's cast converts to the dtypes {list(_DTYPES)}; received {dtype!r}."
             )
         self.dtype = dtype
 
@@ -41,6 +59,8 @@ class Cast(_Unary):
         return x.astype(self.dtype)
 
     def _grad(self, x, out, g):
+        if x.dtype.kind != "f" or np.dtype(self.dtype).kind != "f":
+            return None  # integers and bools take no gradient (JAX's float0)
         return g.astype(x.dtype)
 
 

@@ -1,14 +1,30 @@
-"""The operations of `keras.ops.nn` that numkeras has: relu, sigmoid, softmax.
+"""The operations of `keras.ops.nn` that numkeras has: the activations (relu, sigmoid,
+softmax, log_softmax, softplus, softsign, elu, selu, gelu, silu, leaky_relu, relu6,
+hard_sigmoid, log_sigmoid), one_hot, normalize, and the crossentropies as `keras.ops`
+computes them (probabilities clipped to `[epsilon, 1 - epsilon]`, categorical ones
+renormalised first; no gradient through the clip outside that range).
 
 >>> import numpy as np
 >>> Relu()(np.array([-1.0, 2.0])).tolist()
 [0.0, 2.0]
+>>> OneHot(3)(np.array([2, 0])).tolist()
+[[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+>>> BinaryCrossentropy()(np.array([1.0]), np.array([0.5])).round(6).tolist()
+[0.693147]
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
-from numkeras.ops.numpy import _float, _Unary
+from numkeras.errors import ConfigError, ShapeError
+from numkeras.ops.numpy import _axes, _float, _Unary
+from numkeras.ops.operation import Operation, arr, result_dtype, shape_of
+
+
+def _xp():
+    return backend.xp
 
 
 class _NN(_Unary):
@@ -34,14 +50,17 @@ class Sigmoid(_NN):
         return g * out * (1 - out)
 
 
+def _axis_config(axis):
+    return list(axis) if isinstance(axis, tuple) else axis
+
+
 class Softmax(_NN):
     def __init__(self, axis=-1, *, name=None):
         super().__init__(name=name)
         self.axis = tuple(axis) if isinstance(axis, list) else axis
 
     def get_config(self):
-        axis = list(self.axis) if isinstance(self.axis, tuple) else self.axis
-        return {"name": self.name, "axis": axis}
+        return {"name": self.name, "axis": _axis_config(self.axis)}
 
     def _convert(self, x):
         return _float(x)
@@ -55,4 +74,450 @@ class Softmax(_NN):
         return out * (g - (g * out).sum(axis=self.axis, keepdims=True))
 
 
-OPS = {cls.__name__: cls for cls in (Relu, Sigmoid, Softmax)}
+# -- activations from numkeras.activations (their forward and backward, JAX's kinks) -------
+class _Activation(_NN):
+    _fn = ""
+
+    def _kwargs(self) -> dict:
+        return {}
+
+    def _function(self):
+        from numkeras import activations
+
+        return getattr(activations, self._fn)
+
+    def _apply(self, x):
+        return self._function()(x, **self._kwargs())
+
+    def _grad(self, x, out, g):
+        return self._function().grad(x, out, g, **self._kwargs())
+
+
+class LogSoftmax(_Activation):
+    _fn = "log_softmax"
+
+    def __init__(self, axis=-1, *, name=None):
+        super().__init__(name=name)
+        self.axis = tuple(axis) if isinstance(axis, list) else axis
+
+    def get_config(self):
+        return {"name": self.name, "axis": _axis_config(self.axis)}
+
+    def _kwargs(self):
+        return {"axis": self.axis}
+
+
+class Softplus(_Activation):
+    _fn = "softplus"
+
+
+class Softsign(_Activation):
+    _fn = "softsign"
+
+
+class Elu(_Activation):
+    _fn = "elu"
+
+    def __init__(self, alpha=1.0, *, name=None):
+        super().__init__(name=name)
+        self.alpha = alpha
+
+    def get_config(self):
+        return {"name": self.name, "alpha": self.alpha}
+
+    def _kwargs(self):
+        return {"alpha": self.alpha}
+
+
+class Selu(_Activation):
+    _fn = "selu"
+
+
+class Gelu(_Activation):
+    _fn = "gelu"
+
+    def __init__(self, approximate=True, *, name=None):
+        super().__init__(name=name)
+        self.approximate = bool(approximate)
+
+    def get_config(self):
+        return {"name": self.name, "approximate": self.approximate}
+
+    def _kwargs(self):
+        return {"approximate": self.approximate}
+
+
+class Silu(_Activation):
+    _fn = "silu"
+
+
+class LeakyRelu(_Activation):
+    _fn = "leaky_relu"
+
+    def __init__(self, negative_slope=0.2, *, name=None):
+        super().__init__(name=name)
+        self.negative_slope = negative_slope
+
+    def get_config(self):
+        return {"name": self.name, "negative_slope": self.negative_slope}
+
+    def _kwargs(self):
+        return {"negative_slope": self.negative_slope}
+
+
+class Relu6(_Activation):
+    _fn = "relu6"
+
+
+class HardSigmoid(_Activation):
+    _fn = "hard_sigmoid"
+
+
+class LogSigmoid(_Activation):
+    _fn = "log_sigmoid"
+
+
+# -- one_hot ----------------------------------------------------------------------------------
+class OneHot(Operation):
+    """`one_hot(x, num_classes, axis=-1, dtype=None)`: integer class indices as one-hot
+    vectors along a new `axis` (indices outside `[0, num_classes)` give all zeros); no
+    gradient."""
+
+    keras_module = "keras.src.ops.nn"
+
+    def __init__(self, num_classes, axis=-1, dtype=None, sparse=False, *, name=None):
+        super().__init__(name=name)
+        if sparse:
+            raise ConfigError("numkeras's one_hot has no sparse tensors; use sparse=False.")
+        self.num_classes = int(num_classes)
+        self.axis = int(axis)
+        self.dtype = None if dtype is None else (getattr(dtype, "name", None) or str(dtype))
+        self.sparse = False
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "num_classes": self.num_classes,
+            "axis": self.axis,
+            "dtype": self.dtype,
+            "sparse": self.sparse,
+        }
+
+    def compute_output_spec(self, x):
+        shape = list(shape_of(x))
+        if self.axis == -1:
+            shape.append(self.num_classes)
+        elif 0 <= self.axis < len(shape):
+            shape.insert(self.axis, self.num_classes)
+        else:
+            raise ConfigError(
+                f"axis must be -1 or between [0, {len(shape)}), but received {self.axis}."
+            )
+        return tuple(shape)
+
+    def output_dtype(self, *args) -> str:
+        return self.dtype or backend.floatx()
+
+    def _forward(self, x):
+        xp = _xp()
+        x = xp.asarray(arr(x))
+        out = (x[..., None] == xp.arange(self.num_classes)).astype(self.output_dtype())
+        return xp.moveaxis(out, -1, self.axis), None
+
+    def _backward(self, cache, grad, need):
+        return (None,)
+
+
+# -- normalize -------------------------------------------------------------------------------
+class Normalize(_NN):
+    """`normalize(x, axis=-1, order=2, epsilon=None)`: `x / max(norm(x), epsilon)`; for
+    order 2 as Keras computes it, `x * min(rsqrt(sum(x**2)), 1 / epsilon)`. Where the norm
+    is below `epsilon` the gradient is `1 / epsilon` (JAX gives NaN for an all-zero row)."""
+
+    def __init__(self, axis=-1, order=2, epsilon=None, *, name=None):
+        super().__init__(name=name)
+        if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+            raise ConfigError(f"Argument `order` must be an int >= 1. Received: order={order}")
+        self.axis = tuple(axis) if isinstance(axis, list) else axis
+        self.order = order
+        self.epsilon = epsilon
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "axis": _axis_config(self.axis),
+            "order": self.order,
+            "epsilon": self.epsilon,
+        }
+
+    def compute_output_spec(self, x):
+        shape = shape_of(x)
+        if self.axis is not None:
+            _axes(self.axis, len(shape))
+        return shape if shape else (1,)
+
+    def _forward(self, x):
+        xp = _xp()
+        x = _float(x)
+        shape = x.shape
+        x = x.reshape(1) if x.ndim == 0 else x  # as Keras: a scalar becomes a vector
+        eps = backend.epsilon() if self.epsilon is None else self.epsilon
+        axes = _axes(self.axis, x.ndim)
+        if self.order == 2:
+            squares = xp.sum(x * x, axis=axes, keepdims=True)
+            with np.errstate(divide="ignore"):
+                inv = 1 / xp.sqrt(squares)
+            scale = xp.minimum(inv, 1.0 / eps)
+            return x * scale, (x, axes, inv, scale, eps, shape)
+        from numkeras.ops.linalg import vector_norm
+
+        if len(axes) != 1:
+            raise ConfigError(
+                f"numkeras's normalize takes order={self.order} over one axis only "
+                f"(received axis={self.axis}); order 2 takes any axes."
+            )
+        norm = vector_norm(x, float(self.order), axes)
+        denom = xp.maximum(norm, eps)
+        return x / denom, (x, axes, norm, denom, eps, shape)
+
+    def _backward(self, cache, grad, need):
+        x, axes, a, b, eps, shape = cache
+        return (self._grad_x(x, axes, a, b, eps, grad).reshape(shape),)
+
+    def _grad_x(self, x, axes, a, b, eps, grad):
+        xp = _xp()
+        if self.order == 2:
+            inv, scale = a, b
+            limit = 1.0 / eps
+            # minimum's rule: the gradient follows the smaller; a tie shares it evenly
+            w = xp.where(inv < limit, 1.0, xp.where(inv == limit, 0.5, 0.0)).astype(x.dtype)
+            safe = xp.where(w > 0, inv, 0)
+            through = (grad * x).sum(axis=axes, keepdims=True) * w * safe**3
+            return grad * scale - x * through
+        from numkeras.ops.linalg import vector_norm_grad
+
+        norm, denom = a, b
+        w = xp.where(norm > eps, 1.0, xp.where(norm == eps, 0.5, 0.0)).astype(x.dtype)
+        g_denom = -(grad * x).sum(axis=axes, keepdims=True) / (denom * denom)
+        return grad / denom + vector_norm_grad(x, norm, float(self.order), axes, g_denom * w)
+
+
+# -- crossentropies ------------------------------------------------------------------------
+def _clip_weight(p, lo, hi):
+    """The gradient factor of `jnp.clip(p, lo, hi)` (min(max(p, lo), hi): a tie at a bound
+    passes half)."""
+    xp = _xp()
+    low = xp.where(p > lo, 1.0, xp.where(p == lo, 0.5, 0.0))
+    above = xp.maximum(p, lo)
+    high = xp.where(above < hi, 1.0, xp.where(above == hi, 0.5, 0.0))
+    return (low * high).astype(p.dtype)
+
+
+def _same_shape(target, output, name):
+    t, o = shape_of(target), shape_of(output)
+    if len(t) != len(o) or any(a is not None and b is not None and a != b for a, b in zip(t, o)):
+        raise ShapeError(
+            f"Arguments `target` and `output` must have the same shape. Received: "
+            f"target.shape={t}, output.shape={o} ({name})."
+        )
+
+
+def _target(target, output):
+    t = _xp().asarray(arr(target))
+    return t if t.dtype == output.dtype else t.astype(output.dtype)
+
+
+class _Crossentropy(Operation):
+    keras_module = "keras.src.ops.nn"
+
+    def __init__(self, from_logits=False, *, name=None):
+        super().__init__(name=name)
+        self.from_logits = bool(from_logits)
+
+    def get_config(self):
+        return {"name": self.name, "from_logits": self.from_logits}
+
+    def output_dtype(self, target, output) -> str:
+        return result_dtype(output)
+
+
+class BinaryCrossentropy(_Crossentropy):
+    """`binary_crossentropy(target, output, from_logits=False)`, element-wise, as
+    `keras.ops`: probabilities clipped to `[epsilon, 1 - epsilon]`, logits through
+    `log_sigmoid`. Gradients for `output` and a float `target`."""
+
+    def compute_output_spec(self, target, output):
+        _same_shape(target, output, "binary_crossentropy")
+        return shape_of(output)
+
+    def _forward(self, target, output):
+        from numkeras import activations
+
+        xp = _xp()
+        o = _float(output)
+        t = _target(target, o)
+        _same_shape(t, o, "binary_crossentropy")
+        if self.from_logits:
+            pos, neg = activations.log_sigmoid(o), activations.log_sigmoid(-o)
+            return -1.0 * t * pos - (1.0 - t) * neg, (t, o, pos, neg)
+        eps = backend.epsilon()
+        oc = xp.clip(o, eps, 1.0 - eps)
+        with np.errstate(divide="ignore"):
+            pos, neg = xp.log(oc), xp.log(1.0 - oc)
+        return -(t * pos + (1.0 - t) * neg), (t, o, pos, neg)
+
+    def _backward(self, cache, grad, need):
+        from numkeras import activations
+
+        t, o, pos, neg = cache
+        go = gt = None
+        if need[1]:
+            if self.from_logits:
+                go = grad * ((1.0 - t) * activations.sigmoid(o) - t * activations.sigmoid(-o))
+            else:
+                eps = backend.epsilon()
+                oc = _xp().clip(o, eps, 1.0 - eps)
+                go = -grad * (t / oc - (1.0 - t) / (1.0 - oc)) * _clip_weight(o, eps, 1.0 - eps)
+        if need[0]:
+            gt = grad * (neg - pos)
+        return gt, go
+
+
+class CategoricalCrossentropy(_Crossentropy):
+    """`categorical_crossentropy(target, output, from_logits=False, axis=-1)`, as
+    `keras.ops`: probabilities renormalised to sum to 1 along `axis`, then clipped to
+    `[epsilon, 1 - epsilon]`; logits through `log_softmax`. Gradients for `output` and a
+    float `target`."""
+
+    def __init__(self, from_logits=False, axis=-1, *, name=None):
+        super().__init__(from_logits, name=name)
+        self.axis = int(axis)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+    def compute_output_spec(self, target, output):
+        _same_shape(target, output, "categorical_crossentropy")
+        shape = shape_of(output)
+        if not shape:
+            raise ShapeError(
+                "Arguments `target` and `output` must be at least rank 1. Received: "
+                f"target.shape={shape_of(target)}, output.shape={shape}"
+            )
+        (axis,) = _axes(self.axis, len(shape))
+        return tuple(d for i, d in enumerate(shape) if i != axis)
+
+    def _log_probs(self, o):
+        """(log-probabilities, what the backward pass needs)."""
+        from numkeras import activations
+
+        xp = _xp()
+        if self.from_logits:
+            lp = activations.log_softmax(o, axis=self.axis)
+            return lp, lp
+        total = xp.sum(o, axis=self.axis, keepdims=True)
+        p = o / total
+        eps = backend.epsilon()
+        pc = xp.clip(p, eps, 1.0 - eps)
+        with np.errstate(divide="ignore"):
+            return xp.log(pc), (total, p, pc)
+
+    def _forward(self, target, output):
+        o = _float(output)
+        t = _target(target, o)
+        _same_shape(t, o, "categorical_crossentropy")
+        lp, extra = self._log_probs(o)
+        return -_xp().sum(t * lp, axis=self.axis), (t, o, lp, extra)
+
+    def _output_grad(self, t, lp, extra, g):
+        """The gradient for `output` of `-sum(t * log_probs)`, `g` with the axis kept."""
+        xp = _xp()
+        if self.from_logits:
+            return g * (xp.exp(lp) * t.sum(axis=self.axis, keepdims=True) - t)
+        total, p, pc = extra
+        eps = backend.epsilon()
+        gp = -g * t / pc * _clip_weight(p, eps, 1.0 - eps)
+        return (gp - (gp * p).sum(axis=self.axis, keepdims=True)) / total
+
+    def _backward(self, cache, grad, need):
+        t, o, lp, extra = cache
+        g = _xp().expand_dims(grad, self.axis % o.ndim)
+        go = self._output_grad(t, lp, extra, g) if need[1] else None
+        gt = -g * lp if need[0] else None
+        return gt, go
+
+
+class SparseCategoricalCrossentropy(CategoricalCrossentropy):
+    """`sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1)`:
+    categorical crossentropy with integer class indices for `target` (a trailing axis of
+    size 1 is dropped; an index outside the classes gives 0). Gradient for `output`."""
+
+    def compute_output_spec(self, target, output):
+        shape = shape_of(output)
+        if not shape:
+            raise ShapeError(
+                f"Argument `output` must be at least rank 1. Received: output.shape={shape}"
+            )
+        (axis,) = _axes(self.axis, len(shape))
+        t = shape_of(target)
+        if len(t) == len(shape) and t[-1] == 1:
+            t = t[:-1]
+        rest = tuple(d for i, d in enumerate(shape) if i != axis)
+        if len(t) != len(rest) or any(
+            a is not None and b is not None and a != b for a, b in zip(t, rest)
+        ):
+            raise ShapeError(
+                "Arguments `target` and `output` must have the same shape up until the last "
+                f"dimension: target.shape={shape_of(target)}, output.shape={shape}"
+            )
+        return rest
+
+    def output_dtype(self, target, output) -> str:
+        return result_dtype(output)
+
+    def _forward(self, target, output):
+        xp = _xp()
+        o = _float(output)
+        t = xp.asarray(arr(target)).astype("int32")
+        if t.ndim == o.ndim and t.shape[-1] == 1:
+            t = t[..., 0]
+        axis = self.axis % o.ndim
+        if t.shape != o.shape[:axis] + o.shape[axis + 1 :]:
+            raise ShapeError(
+                "Arguments `target` and `output` must have the same shape up until the last "
+                f"dimension: target.shape={t.shape}, output.shape={o.shape}"
+            )
+        onehot = (t[..., None] == xp.arange(o.shape[axis])).astype(o.dtype)
+        onehot = xp.moveaxis(onehot, -1, axis)
+        lp, extra = self._log_probs(o)
+        return -xp.sum(onehot * lp, axis=self.axis), (onehot, o, lp, extra)
+
+    def _backward(self, cache, grad, need):
+        _, go = super()._backward(cache, grad, (False, need[1]))
+        return None, go
+
+
+OPS = {
+    cls.__name__: cls
+    for cls in (
+        Relu,
+        Sigmoid,
+        Softmax,
+        LogSoftmax,
+        Softplus,
+        Softsign,
+        Elu,
+        Selu,
+        Gelu,
+        Silu,
+        LeakyRelu,
+        Relu6,
+        HardSigmoid,
+        LogSigmoid,
+        OneHot,
+        Normalize,
+        BinaryCrossentropy,
+        CategoricalCrossentropy,
+        SparseCategoricalCrossentropy,
+    )
+}

@@ -15,7 +15,8 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError, ShapeError
-from numkeras.ops.operation import Operation, arr, broadcast_shapes, shape_of
+from numkeras.layers.keras_tensor import KerasTensor
+from numkeras.ops.operation import Operation, arr, broadcast_shapes, result_dtype, shape_of
 
 
 def _xp():
@@ -47,6 +48,36 @@ def _axes(axis, ndim: int) -> tuple:
     return tuple(sorted(out))
 
 
+def _dtype_of(x) -> str | None:
+    """The dtype name of a tensor or array argument; None for a Python number."""
+    if isinstance(x, KerasTensor) or hasattr(x, "dtype"):
+        return str(x.dtype)
+    return None
+
+
+def value_dtype(*args) -> str:
+    """The dtype of a result that keeps its arguments' kind (`add`, `reshape`, `where`):
+    floats promote as `result_dtype`; integer and bool tensors keep their dtype (NumPy's
+    promotion among them), unless a Python float joins them (then `floatx`). Python
+    numbers are weak and follow the tensors; lists count by their items."""
+    flat: list = []
+    for a in args:
+        flat.extend(a if isinstance(a, (list, tuple)) else [a])
+    dtypes = [d for d in (_dtype_of(a) for a in flat) if d is not None]
+    if any(d.startswith(("float", "bfloat")) for d in dtypes):
+        return result_dtype(*flat)
+    if any(isinstance(a, float) for a in flat) or not dtypes:
+        return backend.floatx()
+    return str(np.result_type(*dtypes))
+
+
+class _KeepsDtype:
+    """Mixin: the output has the arguments' dtype (integers stay integers)."""
+
+    def output_dtype(self, *args) -> str:
+        return value_dtype(*args)
+
+
 def _tuple(value):
     return tuple(value) if isinstance(value, list) else value
 
@@ -69,7 +100,7 @@ class _Binary(Operation):
         )
 
 
-class Add(_Binary):
+class Add(_KeepsDtype, _Binary):
     def _apply(self, x1, x2):
         return x1 + x2
 
@@ -77,7 +108,7 @@ class Add(_Binary):
         return g, g
 
 
-class Subtract(_Binary):
+class Subtract(_KeepsDtype, _Binary):
     def _apply(self, x1, x2):
         return x1 - x2
 
@@ -85,7 +116,7 @@ class Subtract(_Binary):
         return g, (-g if need[1] else None)
 
 
-class Multiply(_Binary):
+class Multiply(_KeepsDtype, _Binary):
     def _apply(self, x1, x2):
         return x1 * x2
 
@@ -113,7 +144,7 @@ class TrueDivide(Divide):
     pass
 
 
-class Power(_Binary):
+class Power(_KeepsDtype, _Binary):
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
         out = _as_output(x1**x2)
@@ -145,7 +176,7 @@ def _chooser_grads(x1, x2, grad, need, pick_first):
     return g1, g2
 
 
-class Maximum(_Binary):
+class Maximum(_KeepsDtype, _Binary):
     def _apply(self, x1, x2):
         return _xp().maximum(x1, x2)
 
@@ -153,7 +184,7 @@ class Maximum(_Binary):
         return _chooser_grads(x1, x2, g, need, x1 > x2)
 
 
-class Minimum(_Binary):
+class Minimum(_KeepsDtype, _Binary):
     def _apply(self, x1, x2):
         return _xp().minimum(x1, x2)
 
@@ -161,7 +192,7 @@ class Minimum(_Binary):
         return _chooser_grads(x1, x2, g, need, x1 < x2)
 
 
-class Matmul(Operation):
+class Matmul(_KeepsDtype, Operation):
     def compute_output_spec(self, x1, x2):
         s1, s2 = shape_of(x1), shape_of(x2)
         if not s1 or not s2:
@@ -221,7 +252,7 @@ class _Unary(Operation):
         return (self._grad(x, out, grad),)
 
 
-class Negative(_Unary):
+class Negative(_KeepsDtype, _Unary):
     def _convert(self, x):
         return _as_output(arr(x))
 
@@ -232,7 +263,7 @@ class Negative(_Unary):
         return -g
 
 
-class Absolute(_Unary):
+class Absolute(_KeepsDtype, _Unary):
     def _convert(self, x):
         return _as_output(arr(x))
 
@@ -243,7 +274,7 @@ class Absolute(_Unary):
         return _xp().where(x >= 0, g, -g)  # JAX's rule: the slope at 0 is 1
 
 
-class Square(_Unary):
+class Square(_KeepsDtype, _Unary):
     def _convert(self, x):
         return _as_output(arr(x))
 
@@ -286,7 +317,7 @@ class Tanh(_Unary):
         return g * (1 - out * out)
 
 
-class Clip(_Unary):
+class Clip(_KeepsDtype, _Unary):
     def __init__(self, x_min, x_max, *, name=None):
         super().__init__(name=name)
         self.x_min, self.x_max = x_min, x_max
@@ -335,7 +366,11 @@ class _Reduce(Operation):
         return grad.reshape(shape)
 
 
-class Sum(_Reduce):
+class Sum(_KeepsDtype, _Reduce):
+    def output_dtype(self, x) -> str:
+        dtype = value_dtype(x)
+        return "int32" if dtype == "bool" else dtype
+
     def _forward(self, x):
         x = _as_output(arr(x))
         axes = _axes(self.axis, x.ndim)
@@ -368,7 +403,7 @@ class Mean(_Reduce):
         return (_xp().broadcast_to(g / count, shape).copy(),)
 
 
-class _Extreme(_Reduce):
+class _Extreme(_KeepsDtype, _Reduce):
     def __init__(self, axis=None, keepdims=False, initial=None, *, name=None):
         super().__init__(axis, keepdims, name=name)
         self.initial = initial
@@ -403,7 +438,7 @@ class Min(_Extreme):
 
 
 # -- shapes ---------------------------------------------------------------------------------
-class Reshape(Operation):
+class Reshape(_KeepsDtype, Operation):
     def __init__(self, newshape, *, name=None):
         super().__init__(name=name)
         newshape = (newshape,) if isinstance(newshape, int) else tuple(newshape)
@@ -443,7 +478,7 @@ class Reshape(Operation):
         return (grad.reshape(cache),)
 
 
-class Transpose(Operation):
+class Transpose(_KeepsDtype, Operation):
     def __init__(self, axes=None, *, name=None):
         super().__init__(name=name)
         self.axes = None if axes is None else tuple(int(a) for a in axes)
@@ -471,7 +506,7 @@ class Transpose(Operation):
         return (_xp().transpose(grad, tuple(np.argsort(cache))),)
 
 
-class ExpandDims(Operation):
+class ExpandDims(_KeepsDtype, Operation):
     def __init__(self, axis, *, name=None):
         super().__init__(name=name)
         self.axis = _tuple(axis)
@@ -496,7 +531,7 @@ class ExpandDims(Operation):
         return (grad.reshape(cache),)
 
 
-class Squeeze(Operation):
+class Squeeze(_KeepsDtype, Operation):
     def __init__(self, axis=None, *, name=None):
         super().__init__(name=name)
         self.axis = _tuple(axis)
@@ -526,7 +561,7 @@ class Squeeze(Operation):
         return (grad.reshape(cache),)
 
 
-class Concatenate(Operation):
+class Concatenate(_KeepsDtype, Operation):
     def __init__(self, axis=0, *, name=None):
         super().__init__(name=name)
         self.axis = axis
@@ -576,7 +611,7 @@ class Concatenate(Operation):
         return (list(xp.split(grad, cuts, axis=axis)),)
 
 
-class Stack(Operation):
+class Stack(_KeepsDtype, Operation):
     def __init__(self, axis=0, *, name=None):
         super().__init__(name=name)
         self.axis = int(axis)
@@ -607,6 +642,9 @@ class Stack(Operation):
 
 class GetItem(Operation):
     """`x[key]` with basic indexing: slices, integers, None (newaxis) and Ellipsis."""
+
+    def output_dtype(self, x, key) -> str:
+        return value_dtype(x)
 
     def compute_output_spec(self, x, key):
         shape = list(shape_of(x))
