@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
+from numkeras import backend
 from numkeras.activations.activations import (
     celu,
     elu,
@@ -149,7 +150,9 @@ def get(identifier) -> Callable:
 
     Accepts `None` (-> `linear`), a name (`'relu'`, also the aliases `'swish'` and
     `'hard_swish'`), a Keras config dict (`{"class_name": "function", "config": "relu",
-    ...}`), or any callable, returned as is.
+    ...}`), or any callable: returned as is when it has a `grad`, else wrapped in a
+    `TracedActivation`, which computes the same and traces its gradient (Keras returns the
+    callable itself).
 
     >>> get("relu").__name__
     'relu'
@@ -176,11 +179,57 @@ def get(identifier) -> Callable:
             '{"class_name": "function", "config": "<name>"} or a plain name string.'
         )
     if callable(identifier):
-        return identifier
+        return identifier if hasattr(identifier, "grad") else TracedActivation(identifier)
     raise ConfigError(
         f"Could not interpret activation identifier {identifier!r} "
         f"(type {type(identifier).__name__}). Pass a name such as 'relu', None, or a callable."
     )
+
+
+class TracedActivation:
+    """A user's activation function (written with `numkeras.ops`, or an activation layer),
+    given the `grad` every activation carries: traced into operations once per input shape
+    (`numkeras.ops.trace`), as Keras differentiates it.
+
+    >>> import numpy as np
+    >>> from numkeras import ops
+    >>> double_relu = get(lambda x: ops.relu(x) * 2.0)
+    >>> x = np.array([[-1.0, 3.0]], "float32")
+    >>> double_relu.grad(x, double_relu(x), np.ones_like(x)).tolist()
+    [[0.0, 2.0]]
+    """
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", type(fn).__name__)
+
+    def __call__(self, x):
+        return backend.xp.asarray(self.fn(x))
+
+    def grad(self, x, y, dy):
+        from numkeras.ops.trace import TraceError, check_same, trace_for
+
+        try:
+            trace = trace_for(
+                self.__dict__.setdefault("_traces", {}),
+                None,
+                self.fn,
+                [x],
+                lambda t: check_same(t.call([x]), y, "It"),
+            )
+        except TraceError as e:
+            raise NotImplementedError(
+                f"The activation {self.__name__!r} has no gradient: numkeras differentiates an "
+                "activation function by running it on a symbolic tensor and recording its "
+                f"operations, and this one could not be recorded ({e}). Write it with "
+                "numkeras.ops, or use a built-in activation."
+            ) from e
+        _, caches = trace.forward([x])
+        (g,) = trace.backward(caches, [dy])
+        return backend.xp.zeros_like(x) if g is None else g
+
+    def __repr__(self) -> str:
+        return f"TracedActivation({self.__name__!r})"
 
 
 def serialize(activation: Callable) -> str | dict:
@@ -195,6 +244,8 @@ def serialize(activation: Callable) -> str | dict:
     >>> serialize(leaky_relu)
     'leaky_relu'
     """
+    if isinstance(activation, TracedActivation):
+        activation = activation.fn
     name = _NAME_OF.get(id(activation))
     if name is not None:
         return name

@@ -105,9 +105,9 @@ class Dense(Layer):
         self._activation = fn
         self._linear = fn is activations.get("linear")
         name = activations.serialize(fn)
-        builtin = name in _INPLACE and fn is activations.get(name)
+        builtin = isinstance(name, str) and name in _INPLACE and fn is activations.get(name)
         self._inplace = _INPLACE[name] if builtin else None
-        self._fusable = name if name in _FUSED and self._inplace is not None else None
+        self._fusable = name if builtin and name in _FUSED else None
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]

@@ -39,7 +39,11 @@ def test_get_none_callable_and_dict():
     def custom(x):
         return x
 
-    assert activations.get(custom) is custom
+    # (wrapped, to carry the gradient numkeras traces; it computes and serializes as `custom`)
+    wrapped = activations.get(custom)
+    assert wrapped.fn is custom and wrapped.__name__ == "custom"
+    assert activations.serialize(wrapped)["config"] == "custom"
+    assert activations.get(activations.relu) is activations.relu
     keras_dict = {"module": "builtins", "class_name": "function", "config": "relu"}
     assert activations.get(keras_dict) is activations.relu
     assert activations.get({"class_name": "tanh", "config": None}) is activations.tanh

@@ -310,3 +310,39 @@ def test_a_numpy_subclassed_model_predicts_but_training_says_why():
     model.compile("sgd", "mse")
     with pytest.raises(NotImplementedError, match="cannot train subclassed model"):
         model.fit(x, np.zeros((40, 2)), verbose=0)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda act: layers.Dense(3, activation=act),
+        lambda act: layers.Conv1D(2, 2, activation=act),
+        lambda act: layers.SimpleRNN(2, activation=act),
+        lambda act: layers.Activation(act),
+    ],
+    ids=["dense", "conv1d", "simple_rnn", "activation"],
+)
+def test_an_activation_function_of_ops_trains_through(make, float64):
+    rng = np.random.default_rng(6)
+    layer = make(lambda t: ops.tanh(t) * ops.sigmoid(t) + ops.square(t) * 0.1)
+    x = rng.normal(size=(3, 4, 3))
+    layer(x)
+    if layer.weights:
+        layer.set_weights([rng.normal(0, 0.7, w.shape) for w in layer.get_weights()])
+        _check_layer_gradients(layer, x, rng)
+    else:
+        out, cache = layer.forward(x)
+        g = rng.normal(size=out.shape)
+        gx = layer.backward(cache, g.copy())
+        f = lambda: float((layer.call(x) * g).sum())  # noqa: E731
+        np.testing.assert_allclose(gx, numeric_gradient(f, x), rtol=1e-6, atol=1e-9)
+
+
+def test_a_numpy_activation_predicts_but_says_why_it_cannot_train():
+    model = numkeras.Sequential(
+        [numkeras.Input((3,)), layers.Dense(2, activation=lambda t: np.maximum(t, 0))]
+    )
+    assert model.predict(np.ones((2, 3)), verbose=0).shape == (2, 2)
+    model.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="activation '<lambda>' has no gradient"):
+        model.train_on_batch(np.ones((2, 3)), np.zeros((2, 2)))

@@ -92,6 +92,11 @@ def define(K) -> dict:
         x = K.Input((4,))
         return K.Sequential([x, Block(), Gate(), DoubledDense(2), layers.Dense(1)])
 
+    def model_activations():
+        x = K.Input((4,))
+        h = layers.Dense(5, activation=lambda t: ops.tanh(t) * ops.sigmoid(t))(x)
+        return K.Model(x, layers.Dense(2, activation=layers.LeakyReLU(0.3))(h))
+
     def model_lambda():
         x = K.Input((4,))
         h = layers.Dense(3, activation="tanh")(x)
@@ -111,6 +116,7 @@ def define(K) -> dict:
             "custom_layers": model_custom_layers,
             "lambda": model_lambda,
             "subclassed": model_subclassed,
+            "activations": model_activations,
         },
     }
 
@@ -123,6 +129,7 @@ CASES = [
     ("lambda", "mse", "sgd"),
     ("subclassed", "mse", "adam"),
     ("subclassed", "log_cosh_like", "sgd"),
+    ("activations", "mse", "adam"),
 ]
 
 
