@@ -7,11 +7,11 @@ list of such shapes for several outputs, or a function of the input shape), else
 running `function` on small dummy arrays (twice, with different sizes for the unknown
 axes, so an axis that follows the batch size stays unknown).
 
-**Training.** numkeras has no autograd, so no gradient can flow back through
-`function`. A model whose trained weights all lie before nothing but the Lambda (a Lambda
-right after the `Input`, for preprocessing) trains normally; a Lambda that a gradient
-must cross raises a clear error. Write a `Layer` subclass with `forward`/`backward`, or
-use built-in layers, there.
+**Training.** A function written with `numkeras.ops` (or Python operators, or Keras 2's
+`K.*` functions) is traced into operations (`numkeras.ops.trace`), and gradients flow back
+through it as in Keras. One that computes with NumPy cannot be traced: it still trains
+where no gradient must cross it (a Lambda right after the `Input`, for preprocessing),
+and elsewhere training raises an error that says why.
 
 **Saving.** The config is Keras's: a named function is written by name, a Python
 `lambda` as its marshalled bytecode (`"__lambda__"`), so real Keras can load the file

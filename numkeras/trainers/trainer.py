@@ -533,8 +533,8 @@ class Trainer:
         """Keras 3's `compute_loss`: the compiled loss of `y_pred` against `y` plus
         `model.losses` (the weight penalties, and the activity penalties of the last direct
         call), as a float32 scalar. Without `y_pred`, the model is called on `x` first.
-        numkeras has no autograd: this reads a loss; training runs through `fit` and
-        `train_on_batch`, whose steps carry their own gradients.
+        This reads a loss; training runs through `fit` and `train_on_batch`, whose steps
+        carry their own gradients (a custom `train_step` cannot take gradients here).
 
         >>> import numpy as np
         >>> from numkeras.layers import Dense, Input

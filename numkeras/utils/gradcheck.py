@@ -1,8 +1,8 @@
 """`numeric_gradient`: finite differences, to check a backward pass written by hand.
 
-numkeras has no autograd: every layer and loss carries its own gradient, and each is
-tested against central differences in float64. A custom layer's `backward` can be
-checked the same way.
+numkeras has no general autograd: every built-in layer, loss and operation carries its
+own gradient, and each is tested against central differences in float64. A custom
+layer's `backward` (or its traced `call`) can be checked the same way.
 """
 
 from __future__ import annotations
