@@ -16,6 +16,7 @@ gradients to its variables), written next to each other.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 
@@ -293,10 +294,38 @@ class Layer:
         self._maybe_build(shape_of(inputs))
         if call_accepts_training(self):
             kwargs["training"] = bool(training)
+        self._added_losses = []  # (`add_loss` in this call; `losses` lists them, as Keras)
         outputs = self.call(inputs, **kwargs)
         if self.activity_regularizer is not None:
             self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
         return outputs
+
+    def add_loss(self, loss) -> None:
+        """Keras's `add_loss`, called in `call`: `loss` (summed to a scalar) is added to the
+        training and evaluation loss, and listed in `losses` after a direct call. Computed
+        with `numkeras.ops`, it trains: while a trace runs (see `numkeras.ops.trace`) it is
+        a symbolic tensor, recorded as an extra output whose gradient is 1.
+
+        >>> from numkeras import ops
+        >>> class Penalized(Layer):
+        ...     def call(self, x):
+        ...         self.add_loss(0.5 * ops.sum(x))
+        ...         return x
+        >>> layer = Penalized()
+        >>> _ = layer(np.ones((2, 2), "float32"))
+        >>> [float(v) for v in layer.losses]
+        [2.0]
+        """
+        if is_symbolic(loss):
+            from numkeras.ops.trace import record_loss
+
+            record_loss(self, loss)
+            return
+        value = np.float32(float(backend.xp.sum(backend.xp.asarray(loss))))
+        if _loss_sinks:  # a model's run: its loss (and its `losses`, for a direct call)
+            _loss_sinks[-1].append(value)
+        else:
+            self.__dict__.setdefault("_added_losses", []).append(value)
 
     def _record_activity(self, outputs: list) -> None:
         """Keep the activity penalties of this direct call, for `losses` (as Keras)."""
@@ -311,6 +340,7 @@ class Layer:
         penalties of the trainable weights (float32 scalars). Training and evaluation add
         both to the loss themselves."""
         out = list(self.__dict__.get("_activity_losses", ()))
+        out += self.__dict__.get("_added_losses", ())
         for v in self.trainable_weights:
             if v.regularizer is not None:
                 out.append(np.float32(float(v.regularizer(v.value))))  # (a CuPy scalar too)
@@ -392,6 +422,24 @@ class Layer:
         args = self._repr_args()
         sep = ", " if args else ""
         return f"{type(self).__name__}({args}{sep}name='{self.name}')"
+
+
+# Where `add_loss` values of a running model go: its list of penalties (Model._run).
+_loss_sinks: list[list] = []
+
+
+@contextlib.contextmanager
+def collecting_losses(sink: list | None):
+    """Inside the block, `add_loss` values (and traced layers' added losses) are appended
+    to `sink` (a model run's penalties), as Keras adds them to the loss; None: nowhere."""
+    if sink is None:
+        yield
+        return
+    _loss_sinks.append(sink)
+    try:
+        yield
+    finally:
+        _loss_sinks.pop()
 
 
 def attribute_layers(owner) -> list[Layer]:

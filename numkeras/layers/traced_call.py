@@ -76,8 +76,7 @@ def untraceable(layer, error: TraceError, what: str = "call()") -> NotImplemente
 def _validate(layer, trace: Trace, arrays: list, eager: Callable, training: bool) -> None:
     """Compare the trace with the call itself on the first batch (skipped where layers in
     it may be random in training, e.g. Dropout), and warn about weights it never reads."""
-    if not (training and trace.has_layers):
-        check_same(trace.call(arrays, training), eager(), "It")
+    check_same(trace, arrays, eager, training)
     unused = trace.unused_variables(layer.trainable_weights)
     if unused and not layer.__dict__.get("_warned_unused"):
         layer._warned_unused = True

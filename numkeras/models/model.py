@@ -25,9 +25,11 @@ from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import (
     Layer,
     _convert,
+    _loss_sinks,
     accepts,
     attribute_layers,
     call_accepts_training,
+    collecting_losses,
     is_symbolic,
 )
 from numkeras.trainers.trainer import Trainer
@@ -85,9 +87,15 @@ def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
         consumer.bias_from = step.layer
 
 
-def _recorded(outputs) -> list:
+def _loss_sinks_hold(sink: list) -> bool:
+    """Whether `sink` already collects the `add_loss` values (a nested model's run)."""
+    return bool(_loss_sinks) and _loss_sinks[-1] is sink
+
+
+def _recorded(outputs, losses=()) -> list:
     """What a traced call recorded, in order: each layer, or each operation's type."""
     flat = list(outputs.values()) if isinstance(outputs, dict) else outputs
+    flat = (list(flat) if isinstance(flat, (list, tuple)) else [flat]) + list(losses)
     seen, order = set(), []
 
     def visit(t):
@@ -100,7 +108,7 @@ def _recorded(outputs) -> list:
         layer = node.layer
         order.append(type(layer) if getattr(layer, "is_operation", False) else id(layer))
 
-    for t in flat if isinstance(flat, (list, tuple)) else [flat]:
+    for t in flat:
         visit(t)
     return order
 
@@ -144,7 +152,9 @@ class Model(Trainer, Layer):
         return "functional" if cls is Model else super()._default_name()
 
     # -- graph construction -----------------------------------------------------
-    def _init_graph(self, inputs, outputs) -> None:
+    def _init_graph(self, inputs, outputs, losses=None) -> None:
+        # `losses`: scalar tensors the training and evaluation loss include (`add_loss`)
+        self._loss_tensors = list(losses or [])
         self._input_struct = inputs
         self._output_struct = outputs
         self._input_names = None
@@ -214,6 +224,7 @@ class Model(Trainer, Layer):
         self._graph_operations = layers
         self._graph_layers = [la for la in layers if not getattr(la, "is_operation", False)]
         self._output_slots = [slot(t) for t in self._outputs_list]
+        self._loss_slots = [slot(t) for t in self._loss_tensors]
         self._n_slots = len(slots)
         _fuse_bias_adds(steps, self._output_slots)
         self.built = True
@@ -264,7 +275,7 @@ class Model(Trainer, Layer):
             in_progress.discard(id(node))
             order.append(node)
 
-        for t in self._outputs_list:
+        for t in self._outputs_list + self._loss_tensors:
             visit(t)
         node_depth: dict[int, int] = {}
         layer_depth: dict[int, int] = {}
@@ -482,6 +493,9 @@ class Model(Trainer, Layer):
         layer called twice gets separate buffers. Only callers that do not let the
         outputs escape (predict copies them; training steps consume them) pass one.
         """
+        if penalties is not None and not _loss_sinks_hold(penalties):
+            with collecting_losses(penalties):  # (layers' `add_loss` values join the loss)
+                return self._run(inputs, training, caches, workspace, penalties)
         values = [None] * self._n_slots
         for s, a in zip(self._input_slots, inputs):
             values[s] = a
@@ -523,6 +537,8 @@ class Model(Trainer, Layer):
                     values[s] = o
             else:
                 values[step.out_slots[0]] = out
+        if penalties is not None:
+            penalties.extend(np.float32(values[s]) for s in self._loss_slots)
         return [values[s] for s in self._output_slots]
 
     def _output_targets(self, workspace: dict) -> list:
@@ -552,6 +568,9 @@ class Model(Trainer, Layer):
         grads = [None] * self._n_slots
         for s, g in zip(self._output_slots, output_grads):
             grads[s] = g if grads[s] is None else grads[s] + g
+        for s, t in zip(self._loss_slots, self._loss_tensors):  # each added loss: 1
+            one = backend.xp.ones((), t.dtype)
+            grads[s] = one if grads[s] is None else grads[s] + one
         requires = self._requires_grad(need_input_grads)
         for i in range(len(self._steps) - 1, -1, -1):
             step = self._steps[i]
@@ -706,29 +725,38 @@ class Model(Trainer, Layer):
                     f"Model '{self.name}' is a subclassed model: build it for an input shape "
                     "(model.build((None, 64))) or call it on data."
                 )
-            from numkeras.ops.trace import TraceError
-
-            try:
-                self._trace_call(input_shape)
-            except TraceError as e:
-                raise NotImplementedError(
-                    f"numkeras cannot train subclassed model '{self.name}': it runs a "
-                    "subclassed model's call() once on symbolic tensors and trains the layers "
-                    f"and operations it records, and this call() could not be recorded ({e}). "
-                    "Compute it with layers and numkeras.ops (the Keras 3 ops). Calling it "
-                    "(model(x), predict) still works."
-                ) from e
+            self._build_subclassed(input_shape)
             return
         raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
 
-    def _trace_call(self, input_shape) -> None:
+    def _build_subclassed(self, input_shape, sample=None) -> None:
+        """`build` for a subclassed model: its call traced (checked on `sample`, a first
+        batch of arrays, when given); a call that cannot be traced says why."""
+        from numkeras.ops.trace import TraceError
+
+        failed = self.__dict__.get("_trace_failure")
+        try:
+            if failed is not None:
+                raise failed
+            self._trace_call(input_shape, sample)
+        except TraceError as e:
+            self._trace_failure = e
+            raise NotImplementedError(
+                f"numkeras cannot train subclassed model '{self.name}': it runs a "
+                "subclassed model's call() once on symbolic tensors and trains the layers "
+                f"and operations it records, and this call() could not be recorded ({e}). "
+                "Compute it with layers and numkeras.ops (the Keras 3 ops). Calling it "
+                "(model(x), predict) still works."
+            ) from e
+
+    def _trace_call(self, input_shape, sample=None) -> None:
         """Trace a subclassed model's `call` on symbolic inputs into its graph (Keras's
         subclassing API): the layers it calls and the operations it runs become the steps
         `fit`, `evaluate` and `predict` run, each with its own backward pass. `training`
         reaches the layers at run time; a call that branches on it in Python is refused,
         since one graph cannot hold both branches. Raises `TraceError` (nothing changed)."""
         from numkeras.layers.input_layer import Input
-        from numkeras.ops.trace import TraceError
+        from numkeras.ops.trace import TraceError, capturing_losses
 
         several = isinstance(input_shape, list)
         shapes_ = [tuple(s) for s in (input_shape if several else [input_shape])]
@@ -738,12 +766,18 @@ class Model(Trainer, Layer):
         ]
         struct = inputs if several else inputs[0]
 
+        losses: list = []
+
         def traced(training):
             kwargs = {"training": training} if call_accepts_training(self) else {}
             try:
-                out = self.call(struct, **kwargs)
+                with capturing_losses() as added:
+                    out = self.call(struct, **kwargs)
+            except TraceError:
+                raise
             except Exception as e:  # noqa: BLE001 - any failure: not traceable, say why
                 raise TraceError(f"{type(e).__name__}: {e}") from e
+            losses[:] = added
             flat = list(out.values()) if isinstance(out, dict) else out
             flat = flat if isinstance(flat, (list, tuple)) else [flat]
             if not all(isinstance(t, KerasTensor) for t in flat):
@@ -753,13 +787,56 @@ class Model(Trainer, Layer):
                 )
             return out
 
+        if call_accepts_training(self):
+            branch = _recorded(traced(True), losses)
         outputs = traced(None)  # the layers then take the flag given at run time
-        if call_accepts_training(self) and _recorded(traced(True)) != _recorded(outputs):
+        if call_accepts_training(self) and branch != _recorded(outputs, losses):
             raise TraceError(
                 "its call() branches on `training` in Python, which one graph cannot hold; "
                 "pass `training=training` to the layers instead"
             )
-        self._init_graph(struct, outputs)
+        if sample is not None:
+            self._check_trace(struct, outputs, sample)
+        self._init_graph(struct, outputs, losses)
+
+    def _check_trace(self, inputs, outputs, sample: list) -> None:
+        """Refuse a traced call whose values on the first batch differ from the call's
+        own (NumPy on values, Python branches on values): it would train something else."""
+        from numkeras.ops.trace import TraceError, values_match
+
+        probe = Model(inputs, outputs, name=f"{self.name}_trace")
+        if any(getattr(s.layer, "is_random", False) for s in probe._steps):
+            return
+        kwargs = {"training": False} if call_accepts_training(self) else {}
+        with collecting_losses([]):  # (the losses this check adds are not the model's)
+            eager = self.call(sample if isinstance(inputs, list) else sample[0], **kwargs)
+        if isinstance(eager, dict):
+            eager = [eager[k] for k in sorted(eager)]
+        if not values_match(probe._run(sample, training=False), eager):
+            raise TraceError(
+                "it gives other values when traced into layers and operations than when "
+                "run on arrays, so it computes something the trace cannot see (NumPy "
+                "functions on values, Python branches on values)"
+            )
+
+    def add_loss(self, loss) -> None:
+        """`add_loss` in a subclassed model's `call` (as any layer's); on a functional
+        model, also Keras 2's form: a symbolic tensor computed from the model's graph (the
+        2018 VAE's `vae.add_loss(vae_loss)`) joins its training and evaluation loss."""
+        from numkeras.ops.trace import tracing_losses
+
+        if not is_symbolic(loss) or tracing_losses() or not self._graph_ready:
+            Layer.add_loss(self, loss)
+            return
+        if hasattr(self, "_stack"):
+            raise ConfigError(
+                f"Sequential model '{self.name}' cannot take a symbolic loss; build a "
+                "functional Model(inputs, outputs) and add it there."
+            )
+        from numkeras import ops
+
+        loss = loss if not loss.shape else ops.sum(loss)
+        self._init_graph(self._input_struct, self._output_struct, self._loss_tensors + [loss])
 
     # -- display --------------------------------------------------------------------------
     def summary(

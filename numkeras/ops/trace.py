@@ -21,6 +21,7 @@ graph, so their gradients reach them. Arrays it reads are constants, as in Keras
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -29,7 +30,7 @@ from numkeras import backend
 from numkeras.errors import ShapeError, format_shape
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, _loss_sinks, collecting_losses
 from numkeras.variables import Variable
 
 
@@ -68,6 +69,36 @@ class _Capture:
 
 
 _captures: list[_Capture] = []
+_loss_captures: list[list] = []  # the `add_loss` tensors of the traces running
+
+
+def record_loss(layer, loss: KerasTensor) -> None:
+    """`layer.add_loss(loss)` on a symbolic tensor: recorded by the running trace (summed
+    to a scalar), which adds it to the loss and gives it the gradient 1."""
+    if not _loss_captures:
+        raise TraceError(
+            f"Layer '{layer.name}' added a symbolic loss outside a traced call: add_loss "
+            "takes the values computed in call()."
+        )
+    from numkeras import ops
+
+    _loss_captures[-1].append(loss if not loss.shape else ops.sum(loss))
+
+
+def tracing_losses() -> bool:
+    """Whether a trace is collecting `add_loss` tensors."""
+    return bool(_loss_captures)
+
+
+@contextlib.contextmanager
+def capturing_losses():
+    """Inside the block, symbolic `add_loss` tensors are appended to the list it gives."""
+    found: list = []
+    _loss_captures.append(found)
+    try:
+        yield found
+    finally:
+        _loss_captures.pop()
 
 
 def variable_tensor(variable: Variable) -> KerasTensor | None:
@@ -86,12 +117,18 @@ class Trace:
     arrays; the variables it read receive their gradients through `Variable.add_grad`.
     """
 
-    def __init__(self, graph, n_args: int, variables: list[Variable], several: bool):
-        self.graph = graph  # a functional Model: the arguments, then the variables, as inputs
+    def __init__(
+        self, graph, n_args: int, variables: list[Variable], several: bool, n_outputs: int
+    ):
+        # a functional Model: the arguments, then the variables, as inputs; the function's
+        # outputs, then the losses it added (`add_loss`), as outputs
+        self.graph = graph
         self.n_args = n_args
         self.variables = variables
         self.several = several  # whether the function returned a list of tensors
+        self.n_outputs = n_outputs
         self.has_layers = any(not getattr(s.layer, "is_operation", False) for s in graph._steps)
+        self.has_random = any(getattr(s.layer, "is_random", False) for s in graph._steps)
 
     @classmethod
     def of(cls, fn: Callable, shapes: Sequence[tuple], dtypes: Sequence[str] | None = None):
@@ -109,7 +146,7 @@ class Trace:
         ]
         _captures.append(capture)
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), capturing_losses() as losses:
                 out = fn(*args)
         except TraceError:
             raise
@@ -125,33 +162,38 @@ class Trace:
                     f"it returned {type(o).__name__}, not a tensor computed from its inputs "
                     "with numkeras.ops (NumPy functions and Python values carry no gradient)"
                 )
-        graph = Model(args + capture.tensors, outs, name="trace")
-        return cls(graph, len(args), capture.variables, several)
+        graph = Model(args + capture.tensors, outs + losses, name="trace")
+        return cls(graph, len(args), capture.variables, several, len(outs))
 
     @property
     def output_shapes(self) -> list[tuple]:
-        return [tuple(t.shape) for t in self.graph._outputs_list]
+        return [tuple(t.shape) for t in self.graph._outputs_list[: self.n_outputs]]
 
     def _inputs(self, args) -> list:
         return list(args) + [v.value for v in self.variables]
 
     def call(self, args, training: bool = False) -> list:
         """The outputs (a list) for `args` (arrays, one per traced argument)."""
-        return self.graph._run(self._inputs(args), training=training)
+        return self.graph._run(self._inputs(args), training=training)[: self.n_outputs]
 
     def forward(self, args, training: bool = True) -> tuple[list, list]:
-        """The outputs (a list) and the caches `backward` needs."""
+        """The outputs (a list) and the caches `backward` needs. The losses the function
+        added go to the running model's loss (`layers.layer.collecting_losses`)."""
         caches: list = [None] * len(self.graph._steps)
         outs = self.graph._run(self._inputs(args), training, caches)
-        return outs, caches
+        if len(outs) > self.n_outputs and _loss_sinks:
+            _loss_sinks[-1].extend(np.float32(v) for v in outs[self.n_outputs :])
+        return outs[: self.n_outputs], caches
 
     def backward(self, caches: list, output_grads: list, need_args=True) -> list:
-        """d/d(arguments) (None where not needed) for the gradients of the outputs; the
-        variables' gradients go to the variables being trained."""
+        """d/d(arguments) (None where not needed) for the gradients of the outputs (and 1
+        for each added loss); the variables' gradients go to the variables being trained."""
         need = [need_args] * self.n_args if isinstance(need_args, bool) else list(need_args)
         need += [v.wants_grad for v in self.variables]
         # (the graph's layers may write into the gradients they receive: give it copies)
         grads = [None if g is None else backend.xp.array(g) for g in output_grads]
+        dtypes = [t.dtype for t in self.graph._outputs_list[self.n_outputs :]]
+        grads += [backend.xp.ones((), d) for d in dtypes]
         gins = self.graph._backward(caches, grads, need)
         for v, g in zip(self.variables, gins[self.n_args :]):
             if g is not None:
@@ -199,27 +241,39 @@ def trace_for(store: dict, tag, fn: Callable, arrays: list, validate=None) -> Tr
     return found
 
 
-def check_same(traced: list, eager, what: str) -> None:
-    """Refuse a trace whose values differ from the function's own on the same arrays: the
-    function did something a trace cannot see (NumPy on values, Python branching)."""
-    xp = backend.xp
-    eager = list(eager) if isinstance(eager, (list, tuple)) else [eager]
-    ok = len(eager) == len(traced)
-    for t, e in zip(traced, eager):
-        e = xp.asarray(e)
-        if not ok or tuple(t.shape) != tuple(e.shape):
-            ok = False
-            break
-        t64, e64 = t.astype("float64"), e.astype("float64")
-        scale = float(xp.nanmax(xp.abs(e64))) if e64.size else 0.0
-        if not bool(xp.allclose(t64, e64, rtol=1e-4, atol=1e-5 * max(scale, 1.0), equal_nan=True)):
-            ok = False
-    if not ok:
+def check_same(trace: Trace, args: list, eager, training: bool = False) -> None:
+    """Refuse a trace whose values on `args` differ from the function's own (`eager`, its
+    result or a function giving it): the function did something a trace cannot see (NumPy
+    on values, Python branches on values). Skipped where the graph draws random numbers
+    (random ops; in training, layers such as Dropout)."""
+    if trace.has_random or (training and trace.has_layers):
+        return
+    traced = trace.call(args, training)
+    with collecting_losses([]):  # (the losses this check adds are not the model's)
+        eager = eager() if callable(eager) else eager
+    if not values_match(traced, eager):
         raise TraceError(
-            f"{what} gives other values when traced into operations than when run on "
+            "it gives other values when traced into operations than when run on "
             "arrays, so it computes something the trace cannot see (NumPy functions on "
             "values, Python branches on values, random numbers drawn outside numkeras.ops)"
         )
+
+
+def values_match(traced: list, eager) -> bool:
+    """Whether a traced graph's outputs equal the function's own (float32 rounding aside)."""
+    xp = backend.xp
+    eager = list(eager) if isinstance(eager, (list, tuple)) else [eager]
+    if len(eager) != len(traced):
+        return False
+    for t, e in zip(traced, eager):
+        e = xp.asarray(e)
+        if tuple(t.shape) != tuple(e.shape):
+            return False
+        t64, e64 = t.astype("float64"), e.astype("float64")
+        scale = float(xp.nanmax(xp.abs(e64))) if e64.size else 0.0
+        if not bool(xp.allclose(t64, e64, rtol=1e-4, atol=1e-5 * max(scale, 1.0), equal_nan=True)):
+            return False
+    return True
 
 
 def infer_output_shape(run: Callable, input_shape, dtype: str, who: str, hint: str):
@@ -235,7 +289,7 @@ def infer_output_shape(run: Callable, input_shape, dtype: str, who: str, hint: s
             for s in shapes_in
         ]
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), collecting_losses([]):
                 out = run(arrays if several_in else arrays[0])
         except Exception as e:  # noqa: BLE001 - any failure: ask for the output shape
             raise NotImplementedError(

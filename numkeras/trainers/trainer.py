@@ -1078,7 +1078,12 @@ class Trainer:
             first = shape_of(arrays)
             if isinstance(first, tuple) and first and batch_size:
                 first = (min(first[0], batch_size), *first[1:])
-            self.build(first)
+            if self._is_subclassed():  # its call, traced and checked on a first batch
+                rows = batch_size or 32
+                sample = [a[:rows] for a in (arrays if isinstance(arrays, list) else [arrays])]
+                self._build_subclassed(first, sample)
+            else:
+                self.build(first)
 
 
 def _verbose(verbose) -> int:

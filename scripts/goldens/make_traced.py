@@ -4,10 +4,10 @@
 Run with Keras and JAX installed:
     KERAS_BACKEND=jax python scripts/goldens/make_traced.py
 Writes tests/goldens/traced.json: per case of `tests/layers/traced_models.CASES`, the
-inputs, targets and initial weights, Keras's predictions, and the losses
-and weights over 3 `train_on_batch` steps; and Keras files of the custom-layer model and the
-subclassed model (tests/goldens/saving/keras_traced.keras, keras_subclassed.keras), their
-sublayers saved under their attribute names.
+inputs, targets and initial weights, Keras's predictions, the losses and weights over 3
+`train_on_batch` steps, then `evaluate`'s loss; and Keras files of the custom-layer model
+and the subclassed model (tests/goldens/saving/keras_traced.keras, keras_subclassed.keras),
+their sublayers saved under their attribute names.
 """
 
 import json
@@ -53,6 +53,7 @@ def main():
         opt = keras.optimizers.Adam(0.01) if optimizer == "adam" else keras.optimizers.SGD(0.05)
         model.compile(optimizer=opt, loss=make_loss(loss_name, defs))
         losses = [float(model.train_on_batch(x, y)) for _ in range(3)]
+        evaluated = float(model.evaluate(x, y, verbose=0))
         cases.append(
             {
                 "model": model_name,
@@ -64,6 +65,7 @@ def main():
                 "weight_paths": [w.path for w in model.weights],
                 "prediction": f64(prediction),
                 "losses": losses,
+                "evaluated": evaluated,
                 "trained": [f64(w) for w in model.get_weights()],
             }
         )

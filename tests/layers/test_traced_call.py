@@ -40,6 +40,8 @@ def test_training_matches_keras(index):
     np.testing.assert_allclose(losses, case["losses"], rtol=1e-5, atol=1e-6)
     for got, want in zip(model.get_weights(), case["trained"]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    # (the losses a layer adds count in evaluation too, as Keras)
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), case["evaluated"], rtol=1e-5)
 
 
 def _check_layer_gradients(layer, inputs, rng, training=True):
@@ -346,3 +348,61 @@ def test_a_numpy_activation_predicts_but_says_why_it_cannot_train():
     model.compile("sgd", "mse")
     with pytest.raises(NotImplementedError, match="activation '<lambda>' has no gradient"):
         model.train_on_batch(np.ones((2, 3)), np.zeros((2, 2)))
+
+
+def test_a_subclassed_model_whose_trace_differs_from_its_call_is_refused():
+    class Scaled(numkeras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(2)
+            self.calls = 0
+
+        def call(self, x):
+            self.calls += 1  # a Python value the trace bakes in as a constant
+            return self.dense(x) * float(self.calls)
+
+    model = Scaled()
+    x = np.ones((4, 3), "float32")
+    model.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="other values when traced"):
+        model.fit(x, np.zeros((4, 2)), verbose=0)
+    with pytest.raises(NotImplementedError, match="other values when traced"):
+        model.fit(x, np.zeros((4, 2)), verbose=0)  # remembered, not traced again
+
+
+def test_keras2_functional_add_loss_trains_as_the_layer_form():
+    """The 2018 VAE script's `vae.add_loss(vae_loss)` on a functional model's tensors (Keras
+    3 dropped it): it trains exactly as the same loss added by a layer in call."""
+    defs = define(numkeras)
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(6, 4)).astype("float32"), rng.normal(size=(6, 2)).astype("float32")
+    inp = numkeras.Input((4,))
+    h = layers.Dense(3)(inp)
+    functional = numkeras.Model(inp, layers.Dense(2)(h))
+    functional.add_loss(0.1 * ops.mean(ops.square(h)))
+    layered = defs["models"]["added_losses"]()
+    layered.set_weights(functional.get_weights())
+    for model in (functional, layered):
+        model.compile(optimizer=numkeras.optimizers.SGD(0.05), loss="mse")
+    for _ in range(3):
+        got, want = functional.train_on_batch(x, y), layered.train_on_batch(x, y)
+        np.testing.assert_allclose(got, want, rtol=1e-6)
+    for a, b in zip(functional.get_weights(), layered.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    np.testing.assert_allclose(
+        functional.evaluate(x, y, verbose=0), layered.evaluate(x, y, verbose=0), rtol=1e-6
+    )
+
+
+def test_a_model_with_only_an_added_loss_trains_without_targets():
+    inp = numkeras.Input((4,))
+    out = layers.Dense(4)(inp)
+    model = numkeras.Model(inp, out)
+    model.add_loss(ops.mean(ops.square(out - inp)))  # an autoencoder's loss, no `y`
+    model.compile(optimizer=numkeras.optimizers.Adam(0.05))
+    x = np.random.default_rng(9).normal(size=(32, 4)).astype("float32")
+    history = model.fit(x, epochs=30, batch_size=8, verbose=0, validation_data=(x, None))
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+    assert "val_loss" in history.history
+    model(x[:2])
+    assert len(model.losses) == 1  # the added loss of the last direct call, as Keras

@@ -70,6 +70,40 @@ def define(K) -> dict:
         """A loss function returning a scalar (the WGAN critic's)."""
         return ops.mean(y_true * y_pred)
 
+    class ActivityPenalty(layers.Layer):
+        """keras.io's add_loss example: a loss computed in call."""
+
+        def __init__(self, rate=0.1, **kwargs):
+            super().__init__(**kwargs)
+            self.rate = rate
+
+        def call(self, inputs):
+            self.add_loss(self.rate * ops.mean(ops.square(inputs)))
+            return inputs
+
+    class WithLoss(K.Model):
+        """A subclassed model adding a loss of its internals, as keras.io's VAE adds its KL
+        term (without the sampling)."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.encode = layers.Dense(3, activation="tanh")
+            self.decode = layers.Dense(2)
+
+        def call(self, x):
+            h = self.encode(x)
+            self.add_loss(0.5 * ops.mean(ops.sum(ops.square(h), axis=-1)))
+            return self.decode(h)
+
+    def model_added_losses():
+        x = K.Input((4,))
+        return K.Sequential([x, layers.Dense(3), ActivityPenalty(), layers.Dense(2)])
+
+    def model_with_loss():
+        model = WithLoss()
+        model.build((None, 4))
+        return model
+
     class Subclassed(K.Model):
         """Keras's subclassing API: layers as attributes, `training` passed to them."""
 
@@ -112,11 +146,15 @@ def define(K) -> dict:
         "log_cosh_like": log_cosh_like,
         "wasserstein": wasserstein,
         "Subclassed": Subclassed,
+        "ActivityPenalty": ActivityPenalty,
+        "WithLoss": WithLoss,
         "models": {
             "custom_layers": model_custom_layers,
             "lambda": model_lambda,
             "subclassed": model_subclassed,
             "activations": model_activations,
+            "added_losses": model_added_losses,
+            "with_loss": model_with_loss,
         },
     }
 
@@ -130,6 +168,8 @@ CASES = [
     ("subclassed", "mse", "adam"),
     ("subclassed", "log_cosh_like", "sgd"),
     ("activations", "mse", "adam"),
+    ("added_losses", "mse", "sgd"),
+    ("with_loss", "mse", "adam"),
 ]
 
 
