@@ -18,9 +18,12 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ShapeError, format_shape
+from numkeras.utils.tensor_operators import TensorOperators
 
 
-class Variable:
+class Variable(TensorOperators):
+    # (its operators, as Keras 3's variables: `numkeras.ops` on the value, so a layer's `call`
+    # can write `x @ self.w + self.b`; inside a trace the gradient reaches it)
     regularizer = None  # a numkeras.regularizers penalty on this weight, set by its layer
     constraint = None  # a numkeras.constraints projection applied after each optimizer update
 
@@ -111,58 +114,8 @@ class Variable:
     def wants_grad(self) -> bool:
         return self.grad is not None
 
-    # -- arithmetic, as Keras 3's variables: `numkeras.ops` on the value (so a layer's
-    # `call` can write `x @ self.w + self.b`; inside a trace the gradient reaches it)
-    def __add__(self, other):
-        return _ops().add(self, other)
-
-    def __radd__(self, other):
-        return _ops().add(other, self)
-
-    def __sub__(self, other):
-        return _ops().subtract(self, other)
-
-    def __rsub__(self, other):
-        return _ops().subtract(other, self)
-
-    def __mul__(self, other):
-        return _ops().multiply(self, other)
-
-    def __rmul__(self, other):
-        return _ops().multiply(other, self)
-
-    def __truediv__(self, other):
-        return _ops().true_divide(self, other)
-
-    def __rtruediv__(self, other):
-        return _ops().true_divide(other, self)
-
-    def __pow__(self, other):
-        return _ops().power(self, other)
-
-    def __matmul__(self, other):
-        return _ops().matmul(self, other)
-
-    def __rmatmul__(self, other):
-        return _ops().matmul(other, self)
-
-    def __neg__(self):
-        return _ops().negative(self)
-
-    def __abs__(self):
-        return _ops().absolute(self)
-
-    def __getitem__(self, key):
-        return _ops().getitem(self, key)
-
     def __repr__(self) -> str:
         return (
             f"<Variable path={self.path}, shape={format_shape(self.shape)}, "
             f"dtype={self.dtype}, trainable={self.trainable}>"
         )
-
-
-def _ops():
-    from numkeras import ops
-
-    return ops
