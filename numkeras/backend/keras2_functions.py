@@ -27,13 +27,20 @@ def _ops():
     return ops
 
 
+def _random():
+    from numkeras import random
+
+    return random
+
+
 def _xp():
     return backend.xp
 
 
 def _noted(name: str, replacement: str, fn: Callable) -> Callable:
     def keras2_function(*args, **kwargs):
-        here = hasattr(_ops(), replacement.split(".")[1].split("(")[0])
+        module, _, attr = replacement.partition(".")
+        here = hasattr(_random() if module == "random" else _ops(), attr.split("(")[0])
         warn_deprecated(
             f"`K.{name}` is a Keras 2 backend function; Keras 3 spells it `keras.{replacement}`"
             + (f" (`numkeras.{replacement}` here)." if here else ".")
@@ -127,11 +134,75 @@ _TABLE: dict[str, tuple[str, Callable]] = {
             _sparse_categorical_crossentropy(target, output, from_logits, axis, ignore_class)
         ),
     ),
+    "shape": ("ops.shape", lambda x: _ops().shape(x)),
+    # random draws: a size in `shape` may be `K.shape(x)[0]` (read at run time); an int
+    # seed gives a new draw each call in a sequence fixed by the seed, as TensorFlow's op
+    # seeds do in Keras 2 (Keras 3's int seed repeats the same draw)
+    "random_normal": (
+        "random.normal",
+        lambda shape, mean=0.0, stddev=1.0, dtype=None, seed=None: _random().normal(
+            shape, mean, stddev, dtype, _keras2_seed(seed)
+        ),
+    ),
+    "random_uniform": (
+        "random.uniform",
+        lambda shape, minval=0.0, maxval=1.0, dtype=None, seed=None: _random().uniform(
+            shape, minval, maxval, dtype, _keras2_seed(seed)
+        ),
+    ),
+    "truncated_normal": (
+        "random.truncated_normal",
+        lambda shape, mean=0.0, stddev=1.0, dtype=None, seed=None: _random().truncated_normal(
+            shape, mean, stddev, dtype, _keras2_seed(seed)
+        ),
+    ),
+    "random_bernoulli": (
+        "random.uniform(shape) <= p",
+        lambda shape, p=0.0, dtype=None, seed=None: _random_bernoulli(shape, p, dtype, seed),
+    ),
+    "random_binomial": (
+        "random.uniform(shape) <= p",
+        lambda shape, p=0.0, dtype=None, seed=None: _random_bernoulli(shape, p, dtype, seed),
+    ),
+    "dropout": (
+        "random.dropout",
+        lambda x, level, noise_shape=None, seed=None: _random().dropout(
+            x, level, noise_shape, _keras2_seed(seed)
+        ),
+    ),
     "constant": (
         "ops.convert_to_tensor",
         lambda value, dtype=None: _xp().asarray(value, dtype=dtype or backend.floatx()),
     ),
 }
+
+
+_keras2_generators: dict = {}
+
+
+def _keras2_seed(seed):
+    """Keras 2's int `seed` (a TensorFlow op seed): a new draw on each call, the sequence
+    fixed by the seed (and restarted by `numkeras.utils.set_random_seed`), so one
+    `SeedGenerator` per seed value. None: numkeras's global generator."""
+    if seed is None:
+        return None
+    from numkeras.backend import random as backend_random
+
+    current = backend_random.global_generator()
+    if _keras2_generators.get("global") is not current:  # set_random_seed restarts them
+        _keras2_generators.clear()
+        _keras2_generators["global"] = current
+    seed = int(seed)
+    if seed not in _keras2_generators:
+        _keras2_generators[seed] = _random().SeedGenerator(seed)
+    return _keras2_generators[seed]
+
+
+def _random_bernoulli(shape, p=0.0, dtype=None, seed=None):
+    """Keras 2's `K.random_bernoulli`: 1 where a uniform draw is `<= p`, else 0."""
+    dtype = dtype or backend.floatx()
+    draw = _random().uniform(shape, dtype=dtype, seed=_keras2_seed(seed))
+    return _ops().cast(_ops().less_equal(draw, p), dtype)
 
 
 def _batch_flatten(x):

@@ -34,7 +34,7 @@ from numkeras.ops import math as _math
 from numkeras.ops import nn as _nn
 from numkeras.ops import numpy as _np_ops
 from numkeras.ops import numpy_more as _np_more
-from numkeras.ops.core import Cast
+from numkeras.ops.core import Cast, DynamicReshape, Ones, Zeros
 from numkeras.ops.linalg import Norm
 from numkeras.ops.math import Logsumexp
 from numkeras.ops.nn import (
@@ -122,7 +122,7 @@ from numkeras.ops.numpy_more import (
     Where,
     ZerosLike,
 )
-from numkeras.ops.operation import Operation
+from numkeras.ops.operation import Operation, SymbolicDim, has_symbolic_dim
 
 Tensor = _Any  # a backend array, or a symbolic KerasTensor inside a model
 
@@ -227,7 +227,48 @@ def min(x, axis=None, keepdims=False, initial=None):  # noqa: A001 (keras.ops.mi
 
 
 def reshape(x, newshape):
+    """`x` with shape `newshape` (one entry may be -1). An entry may be a size read at run
+    time (`ops.reshape(x, (ops.shape(x)[0], -1))` of a tensor with an unknown batch)."""
+    if has_symbolic_dim(newshape):
+        return DynamicReshape()(x, _core.concrete_shape(newshape, "reshape", -1))
     return Reshape(newshape)(x)
+
+
+def shape(x) -> tuple:
+    """The shape of `x` as a tuple of ints; an unknown axis of a symbolic tensor (the
+    batch) is a `SymbolicDim`, whose size operations read when they run.
+
+    >>> import numpy as np
+    >>> shape(np.zeros((2, 3)))
+    (2, 3)
+    """
+    return _core.shape(x)
+
+
+def zeros(shape, dtype: str | None = None) -> Tensor:
+    """Zeros of `shape` (floatx unless `dtype`); a shape with a `SymbolicDim` gives a
+    symbolic tensor whose size is read at run time.
+
+    >>> zeros((2,)).tolist()
+    [0.0, 0.0]
+    """
+    shape = _core.concrete_shape(shape, "zeros")
+    if has_symbolic_dim(shape):
+        return Zeros(dtype=dtype)(shape)
+    return _backend.xp.zeros(shape, dtype=dtype or _backend.floatx())
+
+
+def ones(shape, dtype: str | None = None) -> Tensor:
+    """Ones of `shape` (floatx unless `dtype`); a shape with a `SymbolicDim` gives a
+    symbolic tensor whose size is read at run time.
+
+    >>> ones((2,)).tolist()
+    [1.0, 1.0]
+    """
+    shape = _core.concrete_shape(shape, "ones")
+    if has_symbolic_dim(shape):
+        return Ones(dtype=dtype)(shape)
+    return _backend.xp.ones(shape, dtype=dtype or _backend.floatx())
 
 
 def transpose(x, axes=None):
@@ -555,6 +596,7 @@ def operation_classes() -> dict:
 
 __all__ = [
     "Operation",
+    "SymbolicDim",
     "abs",
     "absolute",
     "add",
@@ -608,6 +650,7 @@ __all__ = [
     "normalize",
     "not_equal",
     "one_hot",
+    "ones",
     "ones_like",
     "power",
     "prod",
@@ -617,6 +660,7 @@ __all__ = [
     "reshape",
     "round",
     "selu",
+    "shape",
     "sigmoid",
     "sign",
     "silu",
@@ -638,5 +682,6 @@ __all__ = [
     "true_divide",
     "var",
     "where",
+    "zeros",
     "zeros_like",
 ]

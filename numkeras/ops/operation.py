@@ -12,6 +12,12 @@ positional argument` (a list for a list argument, None where `need` is False). T
 executor's flat list of tensor values is mapped onto those arguments by the node's
 template (its arguments with each tensor replaced by a `_Slot`).
 
+A `SymbolicDim` (what `ops.shape(x)` gives for an unknown axis of a symbolic tensor) is an
+argument too: its tensor becomes an input of the node, and its place in the template a
+`_DimSlot`, which `fill` resolves to that axis's size in the actual array at run time (so
+`random.normal(shape=(batch, dim))` draws as many rows as the batch has). It carries no
+gradient.
+
 >>> import numpy as np
 >>> from numkeras import ops
 >>> ops.multiply(np.ones((2, 2), "float32"), 3.0).tolist()
@@ -19,6 +25,8 @@ template (its arguments with each tensor replaced by a `_Slot`).
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
@@ -46,6 +54,150 @@ class _Slot:
         return f"<tensor {self.index}>"
 
 
+class SymbolicDim:
+    """The size of axis `axis` of the symbolic tensor `tensor`, known only at run time:
+    what `ops.shape(x)` gives for an unknown (None) axis, as Keras's TensorFlow backend
+    gives a scalar tensor there. Operations take it wherever they take a number or a
+    shape entry (`random.normal(shape=(batch, 3))`, `ops.reshape(x, (batch, -1))`,
+    `x / batch`): the operation reads the size from the actual array each time it runs.
+    Integer arithmetic (`batch * 2`, `batch + 1`, `batch // 2`, `2 - batch`, `-batch`)
+    gives another SymbolicDim; with a float or a tensor (`batch / 2`, `batch * 0.5`) it is
+    an operation giving a scalar tensor; `int(batch)` is refused (the size is not known
+    yet).
+
+    >>> from numkeras.layers import Input
+    >>> batch = SymbolicDim(Input(shape=(3,)), 0)
+    >>> batch * 2 + 1
+    <SymbolicDim axis 0 of input_layer... * 2 + 1>
+    >>> (batch * 2 + 1).resolve(5)
+    11
+    """
+
+    __slots__ = ("axis", "tensor", "terms")
+
+    def __init__(self, tensor, axis: int, terms: tuple = ()):
+        self.tensor = tensor
+        self.axis = int(axis)
+        self.terms = tuple(terms)  # (operator, int) pairs, applied in order
+
+    def resolve(self, size: int) -> int:
+        """The value for an axis of `size`."""
+        return _apply_terms(int(size), self.terms)
+
+    def _with(self, op: str, other, fn: str, reflected: bool = False):
+        if isinstance(other, (int, np.integer)) and not isinstance(other, bool):
+            return SymbolicDim(self.tensor, self.axis, (*self.terms, (op, int(other))))
+        if isinstance(other, float) or hasattr(other, "shape"):  # a scalar tensor (an op)
+            from numkeras import ops
+
+            return getattr(ops, fn)(other, self) if reflected else getattr(ops, fn)(self, other)
+        return NotImplemented
+
+    def __add__(self, other):
+        return self._with("+", other, "add")
+
+    def __radd__(self, other):
+        return self._with("+", other, "add", reflected=True)
+
+    def __sub__(self, other):
+        return self._with("-", other, "subtract")
+
+    def __rsub__(self, other):
+        return self._with("r-", other, "subtract", reflected=True)
+
+    def __mul__(self, other):
+        return self._with("*", other, "multiply")
+
+    def __rmul__(self, other):
+        return self._with("*", other, "multiply", reflected=True)
+
+    def __floordiv__(self, other):
+        return self._with("//", other, "floor_divide")
+
+    def __truediv__(self, other):
+        from numkeras import ops
+
+        return ops.true_divide(self, other)
+
+    def __rtruediv__(self, other):
+        from numkeras import ops
+
+        return ops.true_divide(other, self)
+
+    def __neg__(self):
+        return SymbolicDim(self.tensor, self.axis, (*self.terms, ("*", -1)))
+
+    def _refuse(self, *_):
+        raise TypeError(
+            f"{self!r} is the size of an axis that is unknown until the model runs (the "
+            "batch, usually), so it has no Python value here. Pass it to numkeras.ops / "
+            "numkeras.random functions as it is (random.normal(shape=(batch, dim)), "
+            "ops.reshape(x, (batch, -1)), x / batch): they read the size at run time."
+        )
+
+    __int__ = __index__ = __float__ = _refuse
+
+    def __repr__(self) -> str:
+        name = getattr(self.tensor, "name", None) or "a tensor"
+        text = f"axis {self.axis} of {name}"
+        for op, v in self.terms:
+            text = f"{v} - {text}" if op == "r-" else f"{text} {op} {v}"
+        return f"<SymbolicDim {text}>"
+
+
+def _apply_terms(size: int, terms) -> int:
+    for op, v in terms:
+        if op == "+":
+            size += v
+        elif op == "-":
+            size -= v
+        elif op == "r-":
+            size = v - size
+        elif op == "*":
+            size *= v
+        else:
+            size //= v
+    return size
+
+
+class _DimSlot:
+    """The place of a `SymbolicDim` in an operation's arguments: the size of axis `axis`
+    of the i-th tensor input (then `terms`), read when the operation runs."""
+
+    __slots__ = ("axis", "index", "terms")
+
+    def __init__(self, index: int, axis: int, terms: tuple = ()):
+        self.index, self.axis, self.terms = index, axis, tuple(terms)
+
+    def __eq__(self, other):
+        return isinstance(other, _DimSlot) and (other.index, other.axis, other.terms) == (
+            self.index,
+            self.axis,
+            self.terms,
+        )
+
+    def __hash__(self):
+        return hash(("dim", self.index, self.axis, self.terms))
+
+    def __repr__(self) -> str:
+        return f"<axis {self.axis} of tensor {self.index}>"
+
+
+def static_dim(d):
+    """A shape entry as an int, or None where it is only known at run time (None or a
+    `SymbolicDim`)."""
+    return None if d is None or isinstance(d, SymbolicDim) else int(d)
+
+
+def has_symbolic_dim(value) -> bool:
+    """Whether `value` (a shape, or nested arguments) holds a `SymbolicDim`."""
+    if isinstance(value, SymbolicDim):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(has_symbolic_dim(v) for v in value)
+    return False
+
+
 class _Spec:
     """A tensor known by its shape alone (for `compute_output_shape`)."""
 
@@ -65,6 +217,9 @@ def extract_tensors(args, tensors: list):
     if isinstance(args, KerasTensor):
         tensors.append(args)
         return _Slot(len(tensors) - 1)
+    if isinstance(args, SymbolicDim):
+        tensors.append(args.tensor)
+        return _DimSlot(len(tensors) - 1, args.axis, args.terms)
     if isinstance(args, (list, tuple)):
         return type(args)(extract_tensors(a, tensors) for a in args)
     if isinstance(args, dict):
@@ -73,9 +228,19 @@ def extract_tensors(args, tensors: list):
 
 
 def fill(template, values):
-    """The arguments, with `values[i]` in place of each `_Slot(i)`."""
+    """The arguments, with `values[i]` in place of each `_Slot(i)`, and the size of the
+    axis in place of each `_DimSlot` (a `SymbolicDim` where `values[i]` is a symbolic
+    tensor with that axis unknown, None for a shape alone)."""
     if isinstance(template, _Slot):
         return values[template.index]
+    if isinstance(template, _DimSlot):
+        value = values[template.index]
+        size = tuple(value.shape)[template.axis]
+        if size is None:
+            if isinstance(value, KerasTensor):
+                return SymbolicDim(value, template.axis, template.terms)
+            return None
+        return _apply_terms(int(size), template.terms)
     if isinstance(template, (list, tuple)):
         return type(template)(fill(a, values) for a in template)
     if isinstance(template, dict):
@@ -84,6 +249,8 @@ def fill(template, values):
 
 
 def has_slot(template) -> bool:
+    """Whether `template` holds a tensor that can take a gradient (a `_DimSlot`, the size
+    of an axis, takes none)."""
     if isinstance(template, _Slot):
         return True
     if isinstance(template, (list, tuple)):
@@ -94,7 +261,8 @@ def has_slot(template) -> bool:
 
 
 def _gather(template, grads, out: list) -> None:
-    """Add the gradient found at each `_Slot(i)`'s place in `grads` to `out[i]`."""
+    """Add the gradient found at each `_Slot(i)`'s place in `grads` to `out[i]` (a
+    `_DimSlot` takes none: `out[i]` stays None)."""
     if grads is None:
         return
     if isinstance(template, _Slot):
@@ -125,7 +293,7 @@ def arr(x):
 
 
 def _contains_tensor(args) -> bool:
-    if isinstance(args, KerasTensor):
+    if isinstance(args, (KerasTensor, SymbolicDim)):
         return True
     if isinstance(args, Variable):
         return trace.tracing()
@@ -281,7 +449,7 @@ def _count_slots(template) -> int:
     found: list = []
 
     def walk(t):
-        if isinstance(t, _Slot):
+        if isinstance(t, (_Slot, _DimSlot)):
             found.append(t.index)
         elif isinstance(t, (list, tuple)):
             for a in t:
