@@ -31,6 +31,7 @@ from numkeras.layers.layer import (
     call_accepts_training,
     collecting_losses,
     is_symbolic,
+    shape_of,
 )
 from numkeras.trainers.trainer import Trainer
 from numkeras.utils.checks import is_int
@@ -653,6 +654,7 @@ class Model(Trainer, Layer):
             raise ConfigError(f"Model '{self.name}' has no graph to call.")
         # a subclassed model: run the user's call() eagerly (inference; see `build`)
         inputs = _convert(inputs, self.dtype)
+        self._run_own_build(shape_of(inputs))
         self.built = True
         if call_accepts_training(self):
             kwargs["training"] = bool(training)
@@ -738,6 +740,7 @@ class Model(Trainer, Layer):
         try:
             if failed is not None:
                 raise failed
+            self._run_own_build(input_shape)
             self._trace_call(input_shape, sample)
         except TraceError as e:
             self._trace_failure = e
@@ -749,6 +752,11 @@ class Model(Trainer, Layer):
                 "(model(x), predict) still works."
             ) from e
 
+    def _run_own_build(self, input_shape) -> None:
+        """A subclassed model's own `build` (its weights), once, before its first call."""
+        if type(self).build is not Model.build and not self.built:
+            self.build(input_shape)
+
     def _trace_call(self, input_shape, sample=None) -> None:
         """Trace a subclassed model's `call` on symbolic inputs into its graph (Keras's
         subclassing API): the layers it calls and the operations it runs become the steps
@@ -756,7 +764,7 @@ class Model(Trainer, Layer):
         reaches the layers at run time; a call that branches on it in Python is refused,
         since one graph cannot hold both branches. Raises `TraceError` (nothing changed)."""
         from numkeras.layers.input_layer import Input
-        from numkeras.ops.trace import TraceError, capturing_losses
+        from numkeras.ops.trace import TraceError, capturing_losses, reading_variables
 
         several = isinstance(input_shape, list)
         shapes_ = [tuple(s) for s in (input_shape if several else [input_shape])]
@@ -771,7 +779,7 @@ class Model(Trainer, Layer):
         def traced(training):
             kwargs = {"training": training} if call_accepts_training(self) else {}
             try:
-                with capturing_losses() as added:
+                with capturing_losses() as added, reading_variables(inputs[0]):
                     out = self.call(struct, **kwargs)
             except TraceError:
                 raise
@@ -805,14 +813,17 @@ class Model(Trainer, Layer):
         from numkeras.ops.trace import TraceError, values_match
 
         probe = Model(inputs, outputs, name=f"{self.name}_trace")
-        if any(getattr(s.layer, "is_random", False) for s in probe._steps):
-            return
         kwargs = {"training": False} if call_accepts_training(self) else {}
-        with collecting_losses([]):  # (the losses this check adds are not the model's)
-            eager = self.call(sample if isinstance(inputs, list) else sample[0], **kwargs)
-        if isinstance(eager, dict):
-            eager = [eager[k] for k in sorted(eager)]
-        if not values_match(probe._run(sample, training=False), eager):
+
+        def eager():
+            with collecting_losses([]):  # (the losses this check adds are not the model's)
+                out = self.call(sample if isinstance(inputs, list) else sample[0], **kwargs)
+            return [out[k] for k in sorted(out)] if isinstance(out, dict) else out
+
+        first = eager()
+        if not values_match(eager(), first):  # it draws random numbers: nothing to compare
+            return
+        if not values_match(probe._run(sample, training=False), first):
             raise TraceError(
                 "it gives other values when traced into layers and operations than when "
                 "run on arrays, so it computes something the trace cannot see (NumPy "

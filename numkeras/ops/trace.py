@@ -50,10 +50,40 @@ class _Placeholder(InputLayer):
         self._node = Node(self, [], self.batch_shape, dtype=dtype)
 
 
-class _Capture:
-    """The variables read during one trace, each with its placeholder tensor."""
+class _VariableRead(Layer):
+    """A step that outputs a variable's current value (its input only orders it in the
+    graph) and gives the variable the gradient that reaches it: how a subclassed model's
+    graph reads the weights its own `call` uses (`self.w`)."""
 
-    def __init__(self):
+    def __init__(self, variable: Variable, name: str):
+        super().__init__(name=name, dtype=str(variable.dtype))
+        self.variable = variable
+        self.built = True
+
+    @property
+    def weights(self) -> list:
+        return [self.variable]
+
+    def compute_output_shape(self, input_shape):
+        return self.variable.shape
+
+    def call(self, inputs, training: bool = False):
+        return self.variable.value
+
+    def forward(self, inputs, training: bool = True):
+        return self.variable.value, None
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        self.variable.add_grad(grad_output)
+        return None
+
+
+class _Capture:
+    """The variables read during one trace, each with its tensor: a placeholder (an extra
+    graph input), or with an `anchor` (a graph input), a `_VariableRead` step after it."""
+
+    def __init__(self, anchor: KerasTensor | None = None):
+        self.anchor = anchor
         self.variables: list[Variable] = []
         self.tensors: list[KerasTensor] = []
 
@@ -62,7 +92,10 @@ class _Capture:
             if v is variable:
                 return t
         name = f"trace_variable_{len(self.variables)}"
-        tensor = _Placeholder(variable.shape, str(variable.dtype), name).output
+        if self.anchor is not None:
+            tensor = _VariableRead(variable, f"{self.anchor.name}_{name}")(self.anchor)
+        else:
+            tensor = _Placeholder(variable.shape, str(variable.dtype), name).output
         self.variables.append(variable)
         self.tensors.append(tensor)
         return tensor
@@ -108,6 +141,17 @@ def variable_tensor(variable: Variable) -> KerasTensor | None:
 
 def tracing() -> bool:
     return bool(_captures)
+
+
+@contextlib.contextmanager
+def reading_variables(anchor: KerasTensor):
+    """Inside the block, variables used in operations become `_VariableRead` steps after
+    `anchor` (a subclassed model's trace: its graph has no variable inputs)."""
+    _captures.append(_Capture(anchor))
+    try:
+        yield
+    finally:
+        _captures.pop()
 
 
 class Trace:
@@ -259,9 +303,11 @@ def check_same(trace: Trace, args: list, eager, training: bool = False) -> None:
         )
 
 
-def values_match(traced: list, eager) -> bool:
-    """Whether a traced graph's outputs equal the function's own (float32 rounding aside)."""
+def values_match(traced, eager) -> bool:
+    """Whether a traced graph's outputs equal the function's own (float32 rounding aside):
+    arrays, or lists of arrays."""
     xp = backend.xp
+    traced = list(traced) if isinstance(traced, (list, tuple)) else [traced]
     eager = list(eager) if isinstance(eager, (list, tuple)) else [eager]
     if len(eager) != len(traced):
         return False

@@ -99,11 +99,6 @@ def test_the_sampling_gradient_with_a_fixed_epsilon(monkeypatch):
     np.testing.assert_allclose(bm - model.get_weights()[1], g_bm, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.xfail(
-    reason="Model._check_trace compares the traced call with the eager one unless a step "
-    "is random; here the draw is inside a user layer (models/model.py, not yet aware)",
-    strict=False,
-)
 def test_a_subclassed_model_with_the_sampling_layer_trains():
     Sampling = define(numkeras)["Sampling"]
 
