@@ -65,10 +65,17 @@ def _node_argument(value, tensor):
     tensors as `__keras_tensor__`, slices, Ellipsis, NumPy values."""
     import numpy as np
 
-    from numkeras.ops.operation import _Slot
+    from numkeras.ops.operation import _DimSlot, _Slot
 
     if isinstance(value, _Slot):
         return tensor(value.index)
+    if isinstance(value, _DimSlot):  # a size read at run time: Keras's configs cannot say it
+        raise ConfigError(
+            "An operation in this model takes the size of an axis that is unknown until the "
+            "model runs (ops.shape of a symbolic tensor); Keras 3 cannot build such an "
+            "operation into a functional model, so a Keras config has no way to write it. "
+            "Put the computation in a layer's call() (a Layer subclass or a Lambda)."
+        )
     if isinstance(value, (list, tuple)):
         return [_node_argument(v, tensor) for v in value]
     if isinstance(value, slice):

@@ -13,7 +13,7 @@ import pytest
 
 import numkeras
 from numkeras import backend as K
-from numkeras import layers
+from numkeras import layers, ops
 from tests.random.sampling_models import define
 
 GOLDENS = pathlib.Path(__file__).parents[1] / "goldens"
@@ -233,3 +233,12 @@ def test_a_lambda_with_a_draw_round_trips(tmp_path, seed):
     np.testing.assert_allclose(
         back.predict(data, verbose=0), model.predict(data, verbose=0), atol=1e-6
     )
+
+
+def test_a_functional_model_reading_a_runtime_size_runs_but_has_no_keras_config(tmp_path):
+    x = numkeras.Input((3,))
+    model = numkeras.Model(x, x / ops.shape(x)[0])  # divides by the batch size
+    np.testing.assert_allclose(model.predict(np.ones((4, 3)), verbose=0), 0.25)
+    with pytest.raises(ValueError, match="unknown until the model runs"):
+        model.save(tmp_path / "m.keras")
+    assert not list(tmp_path.iterdir())  # nothing half-written
