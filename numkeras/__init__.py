@@ -17,6 +17,7 @@ from numkeras import (
     backend,
     callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,
@@ -32,6 +33,7 @@ from numkeras import (
 from numkeras.errors import ShapeError
 from numkeras.explain import explain
 from numkeras.layers import Input
+from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.models import Model, Sequential
 from numkeras.variables import Variable
 
@@ -39,6 +41,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Input",
+    "KerasTensor",
     "Model",
     "Sequential",
     "ShapeError",
@@ -47,6 +50,7 @@ __all__ = [
     "backend",
     "callbacks",
     "constraints",
+    "datasets",
     "explain",
     "initializers",
     "layers",

@@ -18,6 +18,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ShapeError, format_shape
+from numkeras.utils.naming import auto_name
 from numkeras.utils.tensor_operators import TensorOperators
 
 
@@ -27,8 +28,40 @@ class Variable(TensorOperators):
     regularizer = None  # a numkeras.regularizers penalty on this weight, set by its layer
     constraint = None  # a numkeras.constraints projection applied after each optimizer update
 
-    def __init__(self, value, name: str, trainable: bool = True, path: str | None = None):
-        self._value = backend.xp.asarray(value)
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable: bool = True,
+        name: str | None = None,
+        path: str | None = None,
+        **kwargs,
+    ):
+        """Keras 3's signature: `initializer` is the value (an array, a list, a number)
+        or an initializer (a name or a callable) with `shape`; `autocast`,
+        `aggregation` and `synchronization` are accepted and have nothing to set."""
+        for key in ("autocast", "aggregation", "synchronization"):
+            kwargs.pop(key, None)
+        if kwargs:
+            raise TypeError(f"Variable() got unexpected keyword arguments {sorted(kwargs)}.")
+        if isinstance(initializer, str) or (
+            callable(initializer) and not hasattr(initializer, "shape")
+        ):
+            from numkeras import initializers
+
+            if shape is None:
+                raise ValueError(
+                    f"A Variable made from an initializer ({initializer!r}) needs `shape`."
+                )
+            initializer = initializers.get(initializer)(
+                tuple(shape), dtype=dtype or backend.floatx()
+            )
+        value = backend.xp.asarray(initializer, dtype=dtype)
+        if dtype is None and value.dtype.kind == "f" and not hasattr(initializer, "dtype"):
+            value = value.astype(backend.floatx())  # Python numbers: floatx, as Keras
+        self._value = value
+        name = name or auto_name("variable")
         self.name = name
         self.path = path or name
         self.trainable = bool(trainable)
@@ -67,6 +100,14 @@ class Variable(TensorOperators):
                 f"'{self.path}' of shape {format_shape(self.shape)}."
             )
         self._value[...] = value
+
+    def assign_add(self, value) -> None:
+        """Add `value` in place (Keras's `assign_add`)."""
+        self.assign(self._value + backend.xp.asarray(value, self._value.dtype))
+
+    def assign_sub(self, value) -> None:
+        """Subtract `value` in place (Keras's `assign_sub`)."""
+        self.assign(self._value - backend.xp.asarray(value, self._value.dtype))
 
     def _rebind(self, view) -> None:
         """Move the storage to `view` (same shape), copying the current values there."""

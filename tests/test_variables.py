@@ -1,6 +1,7 @@
 """Gradient accumulation on `Variable`: what the layers' backward passes write into."""
 
 import numpy as np
+import pytest
 
 from numkeras.variables import Variable
 
@@ -25,3 +26,19 @@ def test_add_sum_grad_of_another_dtype_sums_in_that_dtype():
     v.start_grad(np.zeros(2))
     v.add_sum_grad(a)
     np.testing.assert_array_equal(v.grad, a.sum(axis=0).astype("float64"))
+
+
+def test_keras3_constructor_forms():
+    import numkeras
+
+    v = numkeras.Variable([1.0, 2.0])
+    assert v.dtype == np.float32 and v.name.startswith("variable") and v.trainable
+    w = numkeras.Variable("zeros", shape=(2, 3), name="w", trainable=False)
+    assert w.shape == (2, 3) and w.name == "w" and not w.trainable and not w.numpy().any()
+    ints = numkeras.Variable(np.ones(2, "int32"))
+    ints.assign_add(2)
+    ints.assign_sub(1)
+    assert ints.dtype == np.int32 and ints.numpy().tolist() == [2, 2]
+    assert (w + 1.0).tolist() == [[1.0] * 3] * 2  # Keras's arithmetic on variables
+    with pytest.raises(ValueError, match="needs `shape`"):
+        numkeras.Variable("ones")
