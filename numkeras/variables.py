@@ -93,6 +93,12 @@ class Variable(TensorOperators):
 
     def assign(self, value) -> None:
         """Overwrite the values in place (shape-checked; cast to this variable's dtype)."""
+        if hasattr(value, "node"):  # a symbolic tensor: a traced call updating state
+            raise TypeError(
+                f"Variable '{self.path}' is assigned a symbolic tensor: numkeras cannot trace "
+                "a call() that updates state (assign, assign_add), so it cannot train "
+                "through it; run it on arrays, or keep the update out of call()."
+            )
         value = backend.xp.asarray(value)
         if tuple(value.shape) != self.shape:
             raise ShapeError(
@@ -103,11 +109,11 @@ class Variable(TensorOperators):
 
     def assign_add(self, value) -> None:
         """Add `value` in place (Keras's `assign_add`)."""
-        self.assign(self._value + backend.xp.asarray(value, self._value.dtype))
+        self.assign(value if hasattr(value, "node") else self._value + backend.xp.asarray(value))
 
     def assign_sub(self, value) -> None:
         """Subtract `value` in place (Keras's `assign_sub`)."""
-        self.assign(self._value - backend.xp.asarray(value, self._value.dtype))
+        self.assign(value if hasattr(value, "node") else self._value - backend.xp.asarray(value))
 
     def _rebind(self, view) -> None:
         """Move the storage to `view` (same shape), copying the current values there."""

@@ -133,13 +133,18 @@ def traced_output_shape(layer, input_shape):
             trace = Trace.of(fn, [tuple(s) for s in in_shapes], [layer.dtype] * len(in_shapes))
             out = trace.output_shapes if trace.several else trace.output_shapes[0]
         except TraceError:
-            out = infer_output_shape(
-                lambda a: _run_call(layer, a, False),
-                input_shape,
-                layer.dtype,
-                _describe(layer),
-                "Define compute_output_shape(input_shape) on the layer.",
-            )
+            state = [v.numpy() for v in layer.weights]  # (dummy runs must not leave a trace)
+            try:
+                out = infer_output_shape(
+                    lambda a: _run_call(layer, a, False),
+                    input_shape,
+                    layer.dtype,
+                    _describe(layer),
+                    "Define compute_output_shape(input_shape) on the layer.",
+                )
+            finally:
+                for v, value in zip(layer.weights, state):
+                    v.assign(value)
         shapes[key] = out
     return shapes[key]
 

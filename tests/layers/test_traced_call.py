@@ -432,3 +432,21 @@ def test_a_subclassed_model_trains_the_weights_its_own_call_uses():
     z = x @ before[1] + before[2]
     grad = (2 * (z * before[0] - y) * z).mean(axis=0) / 2
     np.testing.assert_allclose(model.get_weights()[0], before[0] - 0.1 * grad, rtol=1e-5)
+
+
+def test_a_call_that_updates_state_runs_and_shape_inference_leaves_the_state_alone():
+    class ComputeSum(layers.Layer):  # keras.io's "non-trainable weights" example
+        def __init__(self, input_dim):
+            super().__init__()
+            self.total = self.add_weight(initializer="zeros", shape=(input_dim,), trainable=False)
+
+        def call(self, inputs):
+            self.total.assign_add(ops.sum(inputs, axis=0))
+            return self.total
+
+    layer = ComputeSum(2)
+    assert np.asarray(layer(np.ones((2, 2)))).tolist() == [2.0, 2.0]
+    assert np.asarray(layer(np.ones((2, 2)))).tolist() == [4.0, 4.0]
+    model = numkeras.Sequential([numkeras.Input((2,)), ComputeSum(2)])
+    assert model.output_shape == (2,)  # (by running call on dummy arrays, then undone)
+    assert not model.layers[0].total.numpy().any()
