@@ -23,6 +23,7 @@ Inference (`layer(x)`, `predict`) runs `call` itself.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 from collections.abc import Callable
@@ -177,8 +178,13 @@ class _InheritedPass(Layer):
 
 
 def _run_owner(method, layer, inputs, training: bool):
-    kwargs = {"training": training} if "training" in inspect.signature(method).parameters else {}
+    kwargs = {"training": training} if _takes_training(method) else {}
     return method(layer, inputs, **kwargs)
+
+
+@functools.cache
+def _takes_training(method) -> bool:
+    return "training" in inspect.signature(method).parameters
 
 
 def inherited_call(layer, owner: type, inputs, training):
