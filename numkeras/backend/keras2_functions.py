@@ -66,7 +66,10 @@ _TABLE: dict[str, tuple[str, Callable]] = {
     "maximum": ("ops.maximum", lambda x, y: _ops().maximum(x, y)),
     "minimum": ("ops.minimum", lambda x, y: _ops().minimum(x, y)),
     "clip": ("ops.clip", lambda x, lo, hi: _ops().clip(x, lo, hi)),
-    "dot": ("ops.matmul", lambda x, y: _ops().matmul(x, y)),
+    # Keras 2's K.dot is NumPy's dot for N-D tensors (x's last axis with y's second to
+    # last); K.batch_dot pairs one axis per sample
+    "dot": ("ops.dot", lambda x, y: _ops().dot(x, y)),
+    "batch_dot": ("ops.einsum", lambda x, y, axes=None: _batch_dot(x, y, axes)),
     "cast": ("ops.cast", lambda x, dtype: _ops().cast(x, dtype)),
     "concatenate": (
         "ops.concatenate",
@@ -135,6 +138,41 @@ _TABLE: dict[str, tuple[str, Callable]] = {
         ),
     ),
     "shape": ("ops.shape", lambda x: _ops().shape(x)),
+    "tile": ("ops.tile", lambda x, n: _ops().tile(x, n)),
+    "repeat_elements": (
+        "ops.repeat",
+        lambda x, rep, axis: _ops().repeat(x, rep, axis=axis),
+    ),
+    "repeat": (
+        "ops.repeat(ops.expand_dims(x, 1), n, axis=1)",
+        lambda x, n: _ops().repeat(_ops().expand_dims(x, 1), n, axis=1),
+    ),
+    # Keras 2's cumsum / cumprod run along axis 0 by default (Keras 3's flatten)
+    "cumsum": ("ops.cumsum", lambda x, axis=0: _ops().cumsum(x, axis=axis)),
+    "cumprod": ("ops.cumprod", lambda x, axis=0: _ops().cumprod(x, axis=axis)),
+    "gather": (
+        "ops.take(reference, indices, axis=0)",
+        lambda reference, indices: _ops().take(reference, indices, axis=0),
+    ),
+    "permute_dimensions": (
+        "ops.transpose",
+        lambda x, pattern: _ops().transpose(x, tuple(pattern)),
+    ),
+    "reverse": (
+        "ops.flip",
+        lambda x, axes: _ops().flip(x, axis=axes if isinstance(axes, int) else tuple(axes)),
+    ),
+    "stop_gradient": ("ops.stop_gradient", lambda variables: _stop_gradient(variables)),
+    "arange": (
+        "ops.arange",
+        lambda start, stop=None, step=1, dtype="int32": _arange(start, stop, step, dtype),
+    ),
+    "eye": (
+        "ops.eye",
+        lambda size, dtype=None, name=None: _ops().eye(size, dtype=dtype or backend.floatx()),
+    ),
+    "zeros": ("ops.zeros", lambda shape, dtype=None, name=None: _ops().zeros(shape, dtype)),
+    "ones": ("ops.ones", lambda shape, dtype=None, name=None: _ops().ones(shape, dtype)),
     # random draws: a size in `shape` may be `K.shape(x)[0]` (read at run time); an int
     # seed gives a new draw each call in a sequence fixed by the seed, as TensorFlow's op
     # seeds do in Keras 2 (Keras 3's int seed repeats the same draw)
@@ -282,6 +320,56 @@ def _sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1,
     if ignore_class is not None:
         target = ops.where(ops.equal(target, ignore_class), -1, target)
     return ops.sparse_categorical_crossentropy(target, output, from_logits=True)
+
+
+def _batch_dot(x, y, axes=None):
+    """Keras 2's `K.batch_dot`: per sample (axis 0), `x`'s axis `axes[0]` summed with
+    `y`'s axis `axes[1]` (by default x's last and y's last, or second to last when y has
+    3 or more axes); the result holds x's other axes, then y's; two 2-D tensors give
+    `(batch, 1)`."""
+    x_ndim, y_ndim = _ndim(x), _ndim(y)
+    if x_ndim < 2 or y_ndim < 2:
+        raise ValueError(
+            "Cannot do batch_dot on inputs with rank < 2. Received inputs with shapes "
+            f"{tuple(x.shape)} and {tuple(y.shape)}."
+        )
+    if isinstance(axes, int):
+        axes = [axes, axes]
+    if axes is None:
+        axes = [x_ndim - 1, y_ndim - 1] if y_ndim == 2 else [x_ndim - 1, y_ndim - 2]
+    if any(isinstance(a, (list, tuple)) for a in axes):
+        raise ValueError(
+            "Multiple target dimensions are not supported. Expected: None, int, (int, int), "
+            f"Provided: {axes}"
+        )
+    a0 = axes[0] + x_ndim if axes[0] < 0 else axes[0]
+    a1 = axes[1] + y_ndim if axes[1] < 0 else axes[1]
+    if 0 in (a0, a1):
+        raise ValueError(
+            "Cannot perform batch_dot over axis 0. If your inputs are not batched, add a "
+            "dummy batch dimension to your inputs using K.expand_dims(x, 0)"
+        )
+    xs = ["a", *"bcdefghij"[: x_ndim - 1]]
+    ys = ["a", *"klmnopqrs"[: y_ndim - 1]]
+    ys[a1] = xs[a0] = "z"
+    out = ["a"] + [c for c in xs[1:] if c != "z"] + [c for c in ys[1:] if c != "z"]
+    result = _ops().einsum(f"{''.join(xs)},{''.join(ys)}->{''.join(out)}", x, y)
+    return _ops().expand_dims(result, -1) if x_ndim == 2 and y_ndim == 2 else result
+
+
+def _stop_gradient(variables):
+    """Keras 2's `K.stop_gradient`: a tensor, or a list of them."""
+    if isinstance(variables, (list, tuple)):
+        return [_ops().stop_gradient(v) for v in variables]
+    return _ops().stop_gradient(variables)
+
+
+def _arange(start, stop=None, step=1, dtype="int32"):
+    """Keras 2's `K.arange`: int32 by default; a negative `start` without `stop` is empty,
+    as NumPy's."""
+    if stop is None and not hasattr(start, "shape") and start < 0:
+        start = 0
+    return _ops().arange(start, stop, step, dtype=dtype)
 
 
 FUNCTIONS = {name: _noted(name, repl, fn) for name, (repl, fn) in _TABLE.items()}

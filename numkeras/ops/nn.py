@@ -1,8 +1,10 @@
 """The operations of `keras.ops.nn` that numkeras has: the activations (relu, sigmoid,
 softmax, log_softmax, softplus, softsign, elu, selu, gelu, silu, leaky_relu, relu6,
-hard_sigmoid, log_sigmoid), one_hot, normalize, and the crossentropies as `keras.ops`
-computes them (probabilities clipped to `[epsilon, 1 - epsilon]`, categorical ones
-renormalised first; no gradient through the clip outside that range).
+hard_sigmoid, log_sigmoid, glu, hard_silu, sparse_plus), one_hot, multi_hot,
+normalize, the crossentropies as `keras.ops` computes them (probabilities clipped to
+`[epsilon, 1 - epsilon]`, categorical ones renormalised first; no gradient through the clip
+outside that range), `moments` (two outputs) and `dot_product_attention` (as Keras 3's JAX
+backend, masks and causal masking included).
 
 >>> import numpy as np
 >>> Relu()(np.array([-1.0, 2.0])).tolist()
@@ -11,13 +13,18 @@ renormalised first; no gradient through the clip outside that range).
 [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
 >>> BinaryCrossentropy()(np.array([1.0]), np.array([0.5])).round(6).tolist()
 [0.693147]
+>>> [m.tolist() for m in Moments(axes=[0])(np.array([1.0, 3.0]))]
+[2.0, 1.0]
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.ops.numpy import _axes, _float, _Unary
 from numkeras.ops.operation import Operation, arr, result_dtype, shape_of
@@ -521,3 +528,306 @@ OPS = {
         SparseCategoricalCrossentropy,
     )
 }
+
+
+# -- moments, gated and sparse activations, multi_hot, attention --------------------------
+class Moments(Operation):
+    """`moments(x, axes, keepdims=False, synchronized=False)`: the mean and the variance
+    over `axes` (two outputs), float16 computed in float32 as Keras; the gradient of both
+    reaches `x`. `synchronized` changes nothing (one device)."""
+
+    keras_module = "keras.src.ops.nn"
+    multi_output = True
+
+    def __init__(self, axes, keepdims=False, synchronized=False, *, name=None):
+        super().__init__(name=name)
+        self.axes = [int(a) for a in axes] if isinstance(axes, (list, tuple)) else int(axes)
+        self.keepdims = bool(keepdims)
+        self.synchronized = bool(synchronized)
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "axes": self.axes,
+            "keepdims": self.keepdims,
+            "synchronized": self.synchronized,
+        }
+
+    def output_dtype(self, x) -> str:
+        return result_dtype(x)
+
+    def compute_output_spec(self, x):
+        shape = shape_of(x)
+        axes = _axes(self.axes, len(shape))
+        if self.keepdims:
+            out = tuple(1 if i in axes else d for i, d in enumerate(shape))
+        else:
+            out = tuple(d for i, d in enumerate(shape) if i not in axes)
+        return [out, out]
+
+    def _forward(self, x):
+        xp = _xp()
+        x = _float(x)
+        dtype = x.dtype
+        if dtype == np.float16:
+            x = x.astype("float32")
+        axes = _axes(self.axes, x.ndim)
+        count = int(np.prod([x.shape[a] for a in axes]))
+        mean = x.mean(axis=axes, keepdims=True)
+        centered = x - mean
+        var = (centered * centered).mean(axis=axes, keepdims=True)
+        outs = []
+        for v in (mean, var):
+            if dtype == np.float16:
+                top = float(np.finfo(np.float16).max)
+                v = xp.clip(v, -top, top).astype(dtype)
+            outs.append(v if self.keepdims else v.reshape(self.compute_output_spec(x)[0]))
+        return outs, (x.shape, axes, count, centered, dtype)
+
+    def _backward(self, cache, grad, need):
+        shape, axes, count, centered, dtype = cache
+        g_mean, g_var = grad
+        kept = tuple(1 if i in axes else d for i, d in enumerate(shape))
+        gx = g_mean.reshape(kept) / count + g_var.reshape(kept) * centered * (2.0 / count)
+        return (gx.astype(dtype, copy=False),)
+
+
+class Glu(_Activation):
+    """`glu(x, axis=-1)`: the halves `a, b` of `x` along `axis`, `a * sigmoid(b)`."""
+
+    _fn = "glu"
+
+    def __init__(self, axis=-1, *, name=None):
+        super().__init__(name=name)
+        self.axis = int(axis)
+
+    def get_config(self):
+        return {"name": self.name, "axis": self.axis}
+
+    def _kwargs(self):
+        return {"axis": self.axis}
+
+    def compute_output_spec(self, x):
+        shape = list(shape_of(x))
+        (axis,) = _axes(self.axis, len(shape))
+        if shape[axis] is not None:
+            if shape[axis] % 2:
+                raise ShapeError(
+                    f"axis size must be divisible by 2. Received: x.shape={tuple(shape)} with "
+                    f"axis={self.axis}"
+                )
+            shape[axis] //= 2
+        return tuple(shape)
+
+
+class HardSilu(_Activation):
+    """`hard_silu(x)` (hard swish): `x * relu6(x + 3) / 6`."""
+
+    _fn = "hard_silu"
+
+
+class SparsePlus(_Activation):
+    """`sparse_plus(x)`: 0 below -1, `(x + 1)**2 / 4` between, `x` above 1."""
+
+    _fn = "sparse_plus"
+
+
+class MultiHot(Operation):
+    """`multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False)`: the one-hot
+    vectors of integer `inputs`, combined (max) over axis 1 (axis 0 for a vector); no
+    gradient."""
+
+    keras_module = "keras.src.ops.nn"
+
+    def __init__(self, num_classes=None, axis=-1, dtype=None, sparse=False, *, name=None, **kwargs):
+        if num_classes is None and "num_tokens" in kwargs:
+            num_classes = kwargs.pop("num_tokens")
+        if num_classes is None:
+            raise ConfigError("Argument `num_classes` must be specified.")
+        if kwargs:
+            raise TypeError(f"Unexpected arguments for MultiHot: {sorted(kwargs)}")
+        super().__init__(name=name)
+        if sparse:
+            raise ConfigError("numkeras's multi_hot has no sparse tensors; use sparse=False.")
+        self.num_classes = int(num_classes)
+        self.axis = int(axis)
+        self.dtype = getattr(dtype, "name", None) or (str(dtype) if dtype else backend.floatx())
+        self.sparse = False
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "num_classes": self.num_classes,
+            "axis": self.axis,
+            "dtype": self.dtype,
+            "sparse": self.sparse,
+        }
+
+    def output_dtype(self, *args) -> str:
+        return self.dtype
+
+    def compute_output_spec(self, inputs):
+        shape = list(OneHot(self.num_classes, self.axis).compute_output_spec(inputs))
+        return (shape[-1],) if len(shape) == 2 else (shape[0], *shape[2:])
+
+    def _forward(self, inputs):
+        xp = _xp()
+        x = xp.asarray(arr(inputs)).astype("int32")
+        hot, _ = OneHot(self.num_classes, self.axis, dtype=self.dtype)._forward(x)
+        return hot.max(axis=1 if x.ndim > 1 else 0), None
+
+    def _backward(self, cache, grad, need):
+        return (None,)
+
+
+class DotProductAttention(Operation):
+    """`dot_product_attention(query, key, value, bias=None, mask=None, scale=None,
+    is_causal=False)` on `(batch, time, heads, head_dim)` tensors, as JAX's XLA
+    implementation (Keras 3's JAX backend): `softmax(q k^T * scale + bias)` over the keys
+    (`scale` defaults to `1 / sqrt(head_dim)`), where `mask` is false (or, with
+    `is_causal`, a key comes after the query) the logit is replaced by -0.7 times the
+    float32 maximum, then the weights times `value`. Keys and values may have fewer heads
+    (grouped-query attention). Gradients for query, key, value and a float bias (masked
+    entries pass none). The softmax runs in float32, or float64 for float64 inputs (JAX:
+    always float32)."""
+
+    keras_module = "keras.src.ops.nn"
+
+    def __init__(
+        self, is_causal=False, flash_attention=None, attn_logits_soft_cap=None, *, name=None
+    ):
+        super().__init__(name=name)
+        if flash_attention:
+            raise ConfigError(
+                "numkeras's dot_product_attention has no flash attention; use "
+                "flash_attention=None or False."
+            )
+        if attn_logits_soft_cap is not None:
+            raise ConfigError(
+                "attn_logits_soft_cap is only supported for JAX on TPU. Set "
+                "attn_logits_soft_cap=None when not using JAX on TPU."
+            )
+        self.is_causal = bool(is_causal)
+        self.flash_attention = flash_attention
+        self.attn_logits_soft_cap = None
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "is_causal": self.is_causal,
+            "flash_attention": self.flash_attention,
+            "attn_logits_soft_cap": self.attn_logits_soft_cap,
+        }
+
+    def output_dtype(self, query, key, value, *rest) -> str:
+        return result_dtype(query, key, value)
+
+    def compute_output_spec(self, query, key, value, bias=None, mask=None, scale=None):
+        shapes = [shape_of(t) for t in (query, key, value)]
+        if any(len(s) != 4 for s in shapes):
+            raise ShapeError(
+                "`dot_product_attention` only supports 4D inputs. Received: "
+                f"query.shape={shapes[0]}, key.shape={shapes[1]}, value.shape={shapes[2]}."
+            )
+        return shapes[0]
+
+    @staticmethod
+    def _grouped(t, n_heads, k_heads):
+        """A bias or mask broadcastable to (B, N, T, S), as (B, K, G, T, S)."""
+        t = t.reshape((1,) * (4 - t.ndim) + t.shape)
+        b, n, rows, cols = t.shape
+        if n == 1:
+            return t.reshape(b, 1, 1, rows, cols)
+        if n != n_heads:
+            raise ShapeError(
+                f"A mask or bias of dot_product_attention has {n} heads; the query has "
+                f"{n_heads} (give 1 or {n_heads})."
+            )
+        return t.reshape(b, k_heads, n_heads // k_heads, rows, cols)
+
+    def _forward(self, query, key, value, bias=None, mask=None, scale=None):
+        xp = _xp()
+        dtype = result_dtype(arr(query), arr(key), arr(value))
+        q, k, v = (_float(t).astype(dtype, copy=False) for t in (query, key, value))
+        if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
+            raise ShapeError(
+                "`dot_product_attention` only supports 4D inputs. Received: "
+                f"query.shape={q.shape}, key.shape={k.shape}, value.shape={v.shape}."
+            )
+        batch, t_len, n_heads, depth = q.shape
+        s_len, k_heads = k.shape[1], k.shape[2]
+        if n_heads % k_heads or v.shape[:3] != k.shape[:3]:
+            raise ShapeError(
+                f"dot_product_attention: key {k.shape} and value {v.shape} must share their "
+                f"batch, time and heads, and their heads must divide the query's {q.shape}."
+            )
+        groups = n_heads // k_heads
+        scale = 1.0 / math.sqrt(depth) if scale is None else float(arr(scale))
+        work = np.promote_types(dtype, "float32").name
+        qg = q.reshape(batch, t_len, k_heads, groups, depth).astype(work, copy=False)
+        kw, vw = k.astype(work, copy=False), v.astype(work, copy=False)
+        logits = xp.einsum("btkgh,bskh->bkgts", qg, kw, optimize=True) * scale
+        b = None
+        if bias is not None:
+            b = _float(bias)
+            logits = logits + self._grouped(b.astype(work), n_heads, k_heads)
+        keep = None
+        if mask is not None:
+            m = xp.asarray(arr(mask)).astype(bool)
+            keep = xp.broadcast_to(self._grouped(m, n_heads, k_heads), logits.shape)
+        if self.is_causal:
+            causal = xp.tril(xp.ones((t_len, s_len), bool))
+            keep = causal if keep is None else keep & causal
+        if keep is not None:
+            low = -0.7 * float(min(np.finfo(dtype).max, np.finfo(np.float32).max))
+            logits = xp.where(keep, logits, xp.asarray(low, work))
+        logits = logits - logits.max(axis=-1, keepdims=True)
+        e = xp.exp(logits)
+        probs = e / e.sum(axis=-1, keepdims=True)
+        out = (
+            xp.einsum("bkgts,bskh->btkgh", probs, vw, optimize=True).reshape(q.shape).astype(dtype)
+        )
+        cache = (q, k, v, qg, kw, vw, probs, keep, b, scale, (query, key, value))
+        return out, cache
+
+    def _backward(self, cache, grad, need):
+        xp = _xp()
+        q, k, v, qg, kw, vw, probs, keep, b, scale, originals = cache
+        batch, t_len, n_heads, depth = q.shape
+        k_heads = k.shape[2]
+        g = grad.astype(probs.dtype).reshape(batch, t_len, k_heads, n_heads // k_heads, -1)
+        gv = xp.einsum("bkgts,btkgh->bskh", probs, g, optimize=True) if need[2] else None
+        dp = xp.einsum("btkgh,bskh->bkgts", g, vw, optimize=True)
+        dl = probs * (dp - (dp * probs).sum(axis=-1, keepdims=True))
+        if keep is not None:
+            dl = xp.where(keep, dl, 0)
+        gb = None
+        if b is not None and len(need) > 3 and need[3]:
+            full = dl.reshape(batch, n_heads, t_len, -1)
+            gb = sum_to_shape(full, (1,) * (4 - b.ndim) + b.shape).reshape(b.shape)
+            gb = gb.astype(b.dtype)
+        dl = dl * scale
+        gq = (
+            xp.einsum("bkgts,bskh->btkgh", dl, kw, optimize=True).reshape(q.shape)
+            if need[0]
+            else None
+        )
+        gk = xp.einsum("bkgts,btkgh->bskh", dl, qg, optimize=True) if need[1] else None
+        grads = [gq, gk, gv]
+        for i, (gr, orig) in enumerate(zip(grads, originals)):
+            if gr is not None:
+                grads[i] = gr.astype(arr(orig).dtype) if _is_float_array(orig) else None
+        return (*grads, gb, None, None)[: len(need)]
+
+
+def _is_float_array(x) -> bool:
+    a = arr(x)
+    return hasattr(a, "dtype") and a.dtype.kind in "fc"
+
+
+OPS.update(
+    {
+        cls.__name__: cls
+        for cls in (Moments, Glu, HardSilu, SparsePlus, MultiHot, DotProductAttention)
+    }
+)

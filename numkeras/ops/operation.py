@@ -26,6 +26,8 @@ gradient.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from numkeras import backend
@@ -348,6 +350,10 @@ class Operation(Layer):
 
     is_operation = True  # the model leaves it out of `layers`, weights and get_layer
     keras_module = "keras.src.ops.numpy"
+    # several outputs (split, top_k, moments): `compute_output_spec` gives a list of shapes,
+    # `output_dtype` a dtype or one per output, `_forward` a list of arrays, and
+    # `_backward` receives a list of gradients (zeros for an output nothing used)
+    multi_output = False
 
     def __init__(self, *, name: str | None = None):
         Layer.__init__(self, name=name)
@@ -371,14 +377,43 @@ class Operation(Layer):
     # -- calling -------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         if kwargs:
-            raise TypeError(
-                f"{type(self).__name__} takes its settings in its constructor; its call takes "
-                f"positional arguments only, received {sorted(kwargs)}."
-            )
+            args = self._positional(args, kwargs)
         if _contains_tensor(args):
             return self._symbolic_call(args)
         out, _ = self._forward(*args)
-        return _array(out)
+        return self._arrays(out)
+
+    def _positional(self, args, kwargs) -> tuple:
+        """Keyword arguments of the call (as Keras writes some in a node: `Pad`'s
+        `constant_values`, `Average`'s `weights`, attention's `mask`) in their places among
+        `_forward`'s parameters, defaults filling the gaps; an unknown one that is None
+        (a Keras default) is dropped."""
+        params = [
+            p
+            for p in inspect.signature(self._forward).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        names = [p.name for p in params]
+        unknown = sorted(k for k, v in kwargs.items() if k not in names and v is not None)
+        if unknown or any(names.index(k) < len(args) for k in kwargs if k in names):
+            raise TypeError(
+                f"{type(self).__name__} takes its settings in its constructor; its call "
+                f"takes the arguments {names}, received the keyword arguments {sorted(kwargs)} "
+                f"after {len(args)} positional ones."
+            )
+        last = max([len(args) - 1] + [names.index(k) for k in kwargs if k in names])
+        out = list(args)
+        for p in params[len(args) : last + 1]:
+            if p.name in kwargs:
+                out.append(kwargs[p.name])
+            elif p.default is not p.empty:
+                out.append(p.default)
+            else:
+                raise TypeError(f"{type(self).__name__} misses the argument {p.name!r}.")
+        return tuple(out)
+
+    def _arrays(self, out):
+        return [_array(o) for o in out] if self.multi_output else _array(out)
 
     def _symbolic_call(self, args):
         tensors: list = []
@@ -391,22 +426,30 @@ class Operation(Layer):
         out_shape = self.compute_output_spec(*fill(template, tensors))
         dtype = self.output_dtype(*fill(template, tensors))
         self._template = template
-        node = Node(self, list(tensors), tuple(out_shape), dtype=dtype)
+        if self.multi_output:
+            shapes = [tuple(s) for s in out_shape]
+            dtypes = [dtype] * len(shapes) if isinstance(dtype, str) else list(dtype)
+            node = Node(self, list(tensors), shapes, dtype=dtypes[0])
+            for t, d in zip(node.outputs, dtypes):
+                t.dtype = d
+        else:
+            node = Node(self, list(tensors), tuple(out_shape), dtype=dtype)
         node.arguments = template
         return node.outputs_structure
 
     # -- the executor's protocol (flat lists of tensor values) ---------------------------
     def compute_output_shape(self, input_shape):
         specs = [_Spec(s) for s in input_shape]
-        return tuple(self.compute_output_spec(*fill(self._template, specs)))
+        out = self.compute_output_spec(*fill(self._template, specs))
+        return [tuple(s) for s in out] if self.multi_output else tuple(out)
 
     def call(self, inputs):
         out, _ = self._forward(*fill(self._template, list(inputs)))
-        return _array(out)
+        return self._arrays(out)
 
     def forward(self, inputs, training: bool = True):
         out, cache = self._forward(*fill(self._template, list(inputs)))
-        return _array(out), cache
+        return self._arrays(out), cache
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         template = self._template
