@@ -44,6 +44,7 @@ from numkeras.layers.layer import Layer
 from numkeras.layers.layer_normalization import LayerNormalization
 from numkeras.layers.leaky_relu import LeakyReLU
 from numkeras.layers.lstm import LSTM, LSTMCell
+from numkeras.layers.masking import Masking
 from numkeras.layers.max_pooling1d import MaxPool1D, MaxPooling1D
 from numkeras.layers.max_pooling2d import MaxPool2D, MaxPooling2D
 from numkeras.layers.max_pooling3d import MaxPool3D, MaxPooling3D
@@ -111,6 +112,7 @@ __all__ = [
     "KerasTensor",
     "Layer",
     "LeakyReLU",
+    "Masking",
     "PReLU",
     "ReLU",
     "Reshape",

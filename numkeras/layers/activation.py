@@ -12,6 +12,8 @@ from numkeras.layers.layer import Layer
 
 
 class Activation(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)

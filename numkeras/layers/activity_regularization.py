@@ -19,6 +19,8 @@ from numkeras.layers.layer import Layer
 
 
 class ActivityRegularization(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):
         if "activity_regularizer" in kwargs:
             raise ConfigError(

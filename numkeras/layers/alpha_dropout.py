@@ -26,6 +26,8 @@ _SCALE = 1.0507009873554804934193349852946
 
 
 class AlphaDropout(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         rate = check_fraction("rate", rate, allow_one=False)
         if noise_shape is not None:

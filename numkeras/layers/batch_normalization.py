@@ -13,6 +13,9 @@ variance, then scale by `gamma` and shift by `beta`, as Keras 3.
   moving statistics inside the stacked GAN's steps.
 - In a training step, the moving statistics change only once the whole step has succeeded
   (with the weights), so an error never leaves them half-updated.
+- With a mask (`(batch, timesteps)` from `Embedding(mask_zero=True)` or `Masking`), the
+  batch statistics in training come from the real steps only (Keras 3's weighted moments,
+  `sum / (count + epsilon)`); every step is normalized, and the mask is passed on.
 
 The output is `x * inv + (beta - mean * inv)`, `inv = gamma / sqrt(variance + epsilon)`:
 Keras's `ops.batch_normalization`, operation for operation.
@@ -37,6 +40,8 @@ from numkeras.utils.checks import is_int
 
 
 class BatchNormalization(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(
         self,
         axis: int = -1,
@@ -196,23 +201,71 @@ class BatchNormalization(Layer):
         v = self.moving_variance.value.reshape(self._shape).astype(dtype, copy=False)
         return m, v
 
-    def call(self, inputs, training: bool = False):
+    def call(self, inputs, training: bool = False, mask=None):
         if training and self.trainable:
-            mean, variance = self._stats(inputs)
+            if mask is not None:
+                mean, variance, _ = self._masked_stats(inputs, mask)
+            else:
+                mean, variance = self._stats(inputs)
             y, _ = self._normalize(inputs, mean, variance)
             self._update_moving(mean, variance)  # a direct call: at once, as Keras
             return y
         return self._normalize(inputs, *self._moving(inputs.dtype))[0]
 
-    def forward(self, inputs, training: bool = True):
+    def forward(self, inputs, training: bool = True, mask=None):
+        weights = None
         if training and self._trained_now():
-            mean, variance = self._stats(inputs)
+            if mask is not None:
+                mean, variance, weights = self._masked_stats(inputs, mask)
+            else:
+                mean, variance = self._stats(inputs)
             self._pending.append((mean, variance))  # applied when the step succeeds
         else:
             mean, variance = self._moving(inputs.dtype)
             training = False
         y, rstd = self._normalize(inputs, mean, variance)
+        if weights is not None:
+            return y, (inputs, mean, rstd, training, weights)
         return y, (inputs, mean, rstd, training)
+
+    def _masked_stats(self, x, mask):
+        """Keras 3's masked moments: the mean and variance of the real steps, each a sum
+        over `count + epsilon`; also `(weights, count + epsilon)` for the backward pass."""
+        xp = backend.xp
+        mask = xp.asarray(mask)
+        if mask.ndim != x.ndim - 1:
+            raise ShapeError(
+                f"Layer '{self.name}': the mask must have one axis less than the inputs; "
+                f"received mask shape {format_shape(mask.shape)} for inputs of shape "
+                f"{format_shape(x.shape)}."
+            )
+        t, axes = x.dtype.type, self._reduce
+        keep = xp.broadcast_to(mask.astype(bool)[..., None], x.shape)
+        w = keep.astype(x.dtype)
+        count = w.sum(axis=axes, keepdims=True) + t(backend.epsilon())
+        mean = xp.where(keep, x, t(0)).sum(axis=axes, keepdims=True) / count
+        diff = xp.where(keep, x - mean, t(0))
+        variance = (diff * diff).sum(axis=axes, keepdims=True) / count
+        return mean, variance, (w, count)
+
+    def _masked_backward(self, cache, dy, need_input_grad: bool):
+        """The backward pass through `_masked_stats`'s weighted moments."""
+        x, mean, rstd, _, (w, count) = cache
+        axes, t = self._reduce, x.dtype.type
+        centered = x - mean
+        xhat = centered * rstd
+        if self.beta is not None and self.beta.wants_grad:
+            self.beta.add_grad(dy.sum(axis=axes))
+        if self.gamma is not None and self.gamma.wants_grad:
+            self.gamma.add_grad((dy * xhat).sum(axis=axes))
+        if not need_input_grad:
+            return None
+        g = dy * self.gamma.value.reshape(self._shape) if self.gamma is not None else dy
+        d_var = (g * centered).sum(axis=axes, keepdims=True) * (t(-0.5) * rstd**3)
+        d_mean = -(g * rstd).sum(axis=axes, keepdims=True)
+        # (the variance depends on the mean too: its epsilon keeps that term from vanishing)
+        d_mean += d_var * (t(-2) * (w * centered).sum(axis=axes, keepdims=True) / count)
+        return g * rstd + w * ((d_mean + t(2) * d_var * centered) / count)
 
     # -- moving statistics -----------------------------------------------------------------
     def _update_moving(self, mean, variance) -> None:
@@ -238,6 +291,8 @@ class BatchNormalization(Layer):
 
     # -- backward -------------------------------------------------------------------------
     def backward(self, cache, grad_output, need_input_grad: bool = True):
+        if len(cache) == 5:  # batch statistics of the real (unmasked) steps
+            return self._masked_backward(cache, grad_output, need_input_grad)
         x, mean, rstd, batch_stats = cache
         axes, dy = self._reduce, grad_output
         if batch_stats and self._rows(x) and (need_input_grad or self._wants_any_grad()):

@@ -7,6 +7,9 @@ or your own `backward_layer`; with `return_sequences` its output is flipped back
 forward time order before merging. With `return_state`, the states of the forward layer
 follow the output(s), then those of the backward layer; `initial_state=` takes them in the
 same order. The config nests both layers' configs (`"layer"`, `"backward_layer"`).
+A mask reaches both layers (each leaves the padded steps out, and with
+`return_sequences` outputs zeros there, as Keras sets `zero_output_for_mask`), and is
+passed on with `return_sequences` (once per output with `merge_mode=None`).
 
 >>> import numpy as np
 >>> from numkeras.layers import LSTM
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, is_symbolic
 from numkeras.layers.rnn import RNN
 
 _MODES = ("sum", "mul", "ave", "concat", None)
@@ -38,6 +41,8 @@ def _strip(name: str, prefix: str) -> str:
 
 
 class Bidirectional(Layer):
+    supports_masking = True
+
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, RNN):
             raise ConfigError(
@@ -97,7 +102,13 @@ class Bidirectional(Layer):
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
         if mask is not None:
-            raise ConfigError(f"Layer '{self.name}': masking is not supported in numkeras.")
+            if is_symbolic(inputs) or is_symbolic(mask):
+                raise ConfigError(
+                    f"Layer '{self.name}': numkeras does not take `mask=` in a functional "
+                    "graph; masks come from Embedding(mask_zero=True) or Masking before "
+                    "the layer."
+                )
+            kwargs["mask"] = mask
         if initial_state is not None:
             inputs = [inputs, *list(initial_state)]
         return super().__call__(inputs, training=training, **kwargs)
@@ -146,21 +157,34 @@ class Bidirectional(Layer):
             return [*outs, *[tuple(s) for s in states + bstates]]
         return out
 
-    def call(self, inputs, training: bool = False):
-        return self._run(inputs, training, keep=False)[0]
+    def compute_mask(self, inputs, previous_mask):
+        """With `return_sequences`, the input mask (per output with `merge_mode=None`);
+        None for the states."""
+        mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        if not self.return_sequences:
+            mask = None
+        out = [mask, mask] if self.merge_mode is None else [mask]
+        if self.return_state:
+            return out + [None] * (2 * len(self.forward_layer.state_size))
+        return out if self.merge_mode is None else mask
 
-    def forward(self, inputs, training: bool = True):
-        return self._run(inputs, training, keep=True)
+    def call(self, inputs, training: bool = False, mask=None):
+        return self._run(inputs, training, keep=False, mask=mask)[0]
 
-    def _run(self, inputs, training: bool, keep: bool):
+    def forward(self, inputs, training: bool = True, mask=None):
+        return self._run(inputs, training, keep=True, mask=mask)
+
+    def _run(self, inputs, training: bool, keep: bool, mask=None):
         xp = backend.xp
         fin, bin_ = self._split(inputs)
+        # (as Keras 3: with initial states, the layers do not receive the mask)
+        kw = {"mask": mask} if mask is not None and not isinstance(inputs, list) else {}
         if keep:
-            y, fcache = self.forward_layer.forward(fin, training=training)
-            y_rev, bcache = self.backward_layer.forward(bin_, training=training)
+            y, fcache = self.forward_layer.forward(fin, training=training, **kw)
+            y_rev, bcache = self.backward_layer.forward(bin_, training=training, **kw)
         else:
-            y = self.forward_layer.call(fin, training=training)
-            y_rev = self.backward_layer.call(bin_, training=training)
+            y = self.forward_layer.call(fin, training=training, **kw)
+            y_rev = self.backward_layer.call(bin_, training=training, **kw)
             fcache = bcache = None
         states = []
         if self.return_state:

@@ -1,5 +1,5 @@
 """Keras 2's `keras.layers.core` import path (2017 scripts), kept as an alias."""
 
-from numkeras.layers import Activation, Dense, Dropout, Flatten, Reshape
+from numkeras.layers import Activation, Dense, Dropout, Flatten, Masking, Reshape
 
-__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Reshape"]
+__all__ = ["Activation", "Dense", "Dropout", "Flatten", "Masking", "Reshape"]

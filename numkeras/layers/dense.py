@@ -50,6 +50,8 @@ _KERAS1 = {
 
 
 class Dense(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(
         self,
         units: int | None = None,

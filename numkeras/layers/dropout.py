@@ -20,6 +20,8 @@ from numkeras.layers.layer import Layer, keras1_arguments
 
 
 class Dropout(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, rate: float = None, noise_shape=None, seed: int | None = None, **kwargs):
         if "p" in kwargs:  # Keras 1's name (`Dropout(p=0.5)`), which Keras 2 still took
             rate = keras1_arguments(type(self).__name__, {"p": kwargs.pop("p")}, {"p": "rate"})[

@@ -13,6 +13,8 @@ from numkeras.layers.layer import Layer
 
 
 class ELU(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, alpha: float = 1.0, **kwargs):
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
             raise ConfigError(f"ELU's `alpha` must be a number, received {alpha!r}.")

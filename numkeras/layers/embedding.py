@@ -12,11 +12,15 @@ exactly only up to 2**24, so larger indices must come as an integer array (a dir
 The backward pass scatter-adds the output gradient into the table's gradient (an index
 used several times sums its gradients); indices have no gradient.
 
-`mask_zero=True` is refused: numkeras graphs do not carry masks.
+With `mask_zero=True`, index 0 is padding: the output carries the mask `ids != 0`
+(`compute_mask`), which the layers after it use or pass on (recurrent layers skip the
+padded steps; the loss and the mean metrics leave them out), as Keras 3.
 
 >>> import numpy as np
 >>> Embedding(1000, 64)(np.array([[4, 20, 7]])).shape
 (1, 3, 64)
+>>> Embedding(10, 2, mask_zero=True).compute_mask(np.array([[4, 2, 0, 0]]))
+array([[ True,  True, False, False]])
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import numpy as np
 
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
-from numkeras.layers.layer import Layer, is_symbolic
+from numkeras.layers.layer import Layer, is_symbolic, set_array_mask
 from numkeras.utils.checks import is_int
 
 _EXACT_FLOAT32 = 2**24  # float32 represents every integer up to this
@@ -52,12 +56,6 @@ class Embedding(Layer):
                     f"`{name}` must be a positive integer. Received: {name}={value!r} "
                     f"(of type {type(value).__name__})."
                 )
-        if mask_zero:
-            raise ConfigError(
-                "Embedding(mask_zero=True) is not supported by numkeras: its graphs do not "
-                "carry masks, so no later layer could skip the padding. Use mask_zero=False "
-                "(index 0 is then an ordinary row), or weight the padded steps yourself."
-            )
         if lora_rank:
             raise ConfigError("Embedding(lora_rank=...) (LoRA) is not supported by numkeras.")
         if quantization_config is not None:
@@ -70,7 +68,8 @@ class Embedding(Layer):
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
-        self.mask_zero = False
+        self.mask_zero = bool(mask_zero)
+        self.supports_masking = self.mask_zero  # (Keras: only a masking Embedding)
         self._embeddings = None
         if weights is not None:  # Keras's initial table (one array, or a list of one)
             self.build()
@@ -103,6 +102,15 @@ class Embedding(Layer):
     def compute_output_shape(self, input_shape):
         return (*tuple(input_shape), self.output_dim)
 
+    def _makes_mask(self) -> bool:
+        return self.mask_zero
+
+    def compute_mask(self, inputs, previous_mask=None):
+        """`inputs != 0` with `mask_zero=True` (index 0 is padding), else None."""
+        if not self.mask_zero:
+            return None
+        return backend.xp.asarray(inputs) != 0
+
     def __call__(self, inputs, training=None, **kwargs):
         # integer arrays stay integers (the base class would cast them to float32)
         one_list = isinstance(inputs, (list, tuple)) and inputs and not hasattr(inputs[0], "shape")
@@ -113,6 +121,8 @@ class Embedding(Layer):
                 out = self.call(arr)
                 if self.activity_regularizer is not None:
                     self._record_activity([out])
+                if self.mask_zero:  # (for the next direct call, as Keras's masks)
+                    set_array_mask(out, self.compute_mask(arr))
                 return out
         return super().__call__(inputs, training=training, **kwargs)
 

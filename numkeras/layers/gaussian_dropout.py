@@ -18,6 +18,8 @@ from numkeras.layers.layer import Layer
 
 
 class GaussianDropout(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         rate = check_fraction("rate", rate, allow_one=False)
         super().__init__(**kwargs)

@@ -38,6 +38,8 @@ def normal(generator, shape, dtype):
 
 
 class GaussianNoise(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         stddev = check_fraction("stddev", stddev)
         super().__init__(**kwargs)

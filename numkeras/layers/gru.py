@@ -67,7 +67,7 @@ class GRUCell(RNNCellBase):
     def _bias_shape(self) -> tuple:
         return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
 
-    def _sequence(self, xs, states, masks, keep: bool):
+    def _sequence(self, xs, states, masks, keep: bool, steps=None):
         xp = backend.xp
         T, B, _ = xs.shape
         U = self.units
@@ -111,12 +111,17 @@ class GRUCell(RNNCellBase):
                 hprev[t] = h
                 hms[t] = hm
                 inner[t] = ih
-            outs[t] = zg * h + (1 - zg) * hh
-            h = outs[t]
+            if steps is None:
+                outs[t] = zg * h + (1 - zg) * hh
+                h = outs[t]
+            else:  # a padded step keeps the state (its output: the state, or zeros)
+                new = zg * h + (1 - zg) * hh
+                h = steps.carry(t, new, h)
+                outs[t] = steps.output(t, new, h)
         cache = None
         if keep:
             cache = {"xin": xin, "z": z, "gates": gates, "hprev": hprev, "hms": hms}
-            cache.update(inner=inner, masks=masks, batch=B, dtype=dt)
+            cache.update(inner=inner, masks=masks, batch=B, dtype=dt, steps=steps)
         return outs, [h.copy()], cache
 
     def _sequence_backward(self, cache, d_seq, d_states, need_input_grad: bool):
@@ -130,9 +135,13 @@ class GRUCell(RNNCellBase):
         Rt, Rzr_t, Rh_t = R.T, R[:, : 2 * U].T, R[:, 2 * U :].T
         dX = xp.empty_like(z)  # gradients of the input-side pre-activations
         dM = xp.empty_like(z) if self.reset_after else None  # of m @ R (+ bias[1])
+        steps = cache["steps"]
         dh = d_states[0]
         for t in range(T - 1, -1, -1):
-            g = dh + d_seq[t] if d_seq is not None else dh
+            if steps is None:
+                g, passed = (dh + d_seq[t] if d_seq is not None else dh), None
+            else:  # a padded step's state comes straight from the previous one
+                g, passed = steps.split(t, dh, None if d_seq is None else d_seq[t])
             zt, gt = z[t], gates[t]
             zg, r, hh = gt[:, :U], gt[:, U : 2 * U], gt[:, 2 * U :]
             dh_direct = g * zg
@@ -152,6 +161,8 @@ class GRUCell(RNNCellBase):
             if rdp is not None:
                 dhm *= rdp
             dh = dh_direct + dhm
+            if passed is not None:
+                dh += passed
         n = z.shape[0] * z.shape[1]
         dX2 = dX.reshape(n, 3 * U)
         hm2 = hms.reshape(n, U)

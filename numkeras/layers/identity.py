@@ -11,6 +11,8 @@ from numkeras.layers.layer import Layer
 
 
 class Identity(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def compute_output_shape(self, input_shape):
         return input_shape
 

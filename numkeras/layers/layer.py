@@ -19,11 +19,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import warnings
+import weakref
 
 import numpy as np
 
 from numkeras import backend, constraints, initializers, regularizers, shapes
-from numkeras.errors import ConfigError, NotBuiltError, ShapeError, format_shape, warn_deprecated
+from numkeras.errors import (
+    ConfigError,
+    NotBuiltError,
+    ShapeError,
+    format_shape,
+    user_stacklevel,
+    warn_deprecated,
+)
 from numkeras.layers.input_spec import InputSpec, check_input
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.utils.checks import is_int
@@ -77,10 +86,17 @@ class Layer:
     # new array or the input itself). predict places each batch's slice of its result
     # there, so the last layer writes straight into the result instead of a copy.
     output_buffer: str | None = None
+    # Keras 3's masking: a layer that supports masking gives its outputs the mask
+    # `compute_mask` returns (by default the input's, unchanged); one that does not drops
+    # a mask it receives, with Keras's warning. A class with its own `compute_mask`
+    # supports masking (as in Keras); an instance may also set `supports_masking = True`.
+    supports_masking = False
 
     def __init_subclass__(cls, **kwargs):
         # As Keras's build_wrapper: a direct `layer.build(shape)` also marks it built.
         super().__init_subclass__(**kwargs)
+        if "compute_mask" in cls.__dict__ and "supports_masking" not in cls.__dict__:
+            cls.supports_masking = True
         if "build" in cls.__dict__:
             original = cls.__dict__["build"]
 
@@ -252,6 +268,17 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of this layer's output(s) (boolean, `(batch, timesteps)` for sequences;
+        True marks a real step), given its inputs and their mask(s): by default the input
+        mask, unchanged, as Keras 3. A model calls it only if the layer `supports_masking`.
+
+        >>> import numpy as np
+        >>> Layer().compute_mask(np.zeros((1, 2, 3)), np.array([[True, False]]))
+        array([[ True, False]])
+        """
+        return previous_mask
+
     def call(self, inputs, training: bool = False):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement call().")
 
@@ -290,6 +317,7 @@ class Layer:
     def __call__(self, inputs, training=None, **kwargs):
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training, **kwargs)
+        previous = _given_mask(self, inputs, kwargs)  # (before the inputs are converted)
         inputs = _convert(inputs, self.dtype)
         self._maybe_build(shape_of(inputs))
         if call_accepts_training(self):
@@ -298,7 +326,15 @@ class Layer:
         outputs = self.call(inputs, **kwargs)
         if self.activity_regularizer is not None:
             self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
+        if previous is not None or self._makes_mask():
+            _record_masks(self, inputs, outputs, previous)
         return outputs
+
+    def _makes_mask(self) -> bool:
+        """Whether this layer may give its outputs a mask of its own, not only pass one on
+        (`Embedding(mask_zero=True)`, `Masking`, a user layer with its own `compute_mask`)."""
+        own = type(self).compute_mask is not Layer.compute_mask
+        return own and self.supports_masking and not type(self).__module__.startswith("numkeras.")
 
     def add_loss(self, loss) -> None:
         """Keras's `add_loss`, called in `call`: `loss` (summed to a scalar) is added to the
@@ -422,6 +458,98 @@ class Layer:
         args = self._repr_args()
         sep = ", " if args else ""
         return f"{type(self).__name__}({args}{sep}name='{self.name}')"
+
+
+# Keras 3's masks on arrays (its `_keras_mask` attribute, which JAX arrays keep in a table
+# by id as these do): a direct call of a layer on arrays reads its inputs' masks and records
+# its outputs', so `lstm(embedding(ids))` skips the padding as in Keras. Each entry goes
+# with its array. (A model's own runs keep their masks beside their values: Model._run.)
+_array_masks: dict[int, object] = {}
+
+
+def get_array_mask(x):
+    """The mask a direct layer call recorded for the array `x` (None: none).
+
+    >>> import numpy as np
+    >>> from numkeras.layers import Embedding
+    >>> get_array_mask(Embedding(5, 2, mask_zero=True)(np.array([[3, 0]])))
+    array([[ True, False]])
+    """
+    if not _array_masks:
+        return None
+    return _array_masks.get(id(x))
+
+
+def set_array_mask(x, mask) -> None:
+    """Record `mask` for the array `x` (for the next direct layer call; None: no change)."""
+    if mask is None or not hasattr(x, "shape"):
+        return
+    key = id(x)
+    if key not in _array_masks:
+        try:
+            weakref.finalize(x, _array_masks.pop, key, None)
+        except TypeError:  # (not weak-referenceable: no mask)
+            return
+    _array_masks[key] = mask
+
+
+def _given_mask(layer: Layer, inputs, kwargs: dict):
+    """A direct call's previous mask: `mask=` if given, else its inputs' recorded masks
+    (a list for a list of inputs), handed to a call that takes them, as Keras 3 does."""
+    given = kwargs.get("mask")
+    if given is not None:
+        return given
+    if not _array_masks:
+        return None
+    if isinstance(inputs, (list, tuple)) and inputs and hasattr(inputs[0], "shape"):
+        previous = [get_array_mask(x) for x in inputs]
+        if all(m is None for m in previous):
+            return None
+    else:
+        previous = get_array_mask(inputs)
+        if previous is None:
+            return None
+    if accepts(layer, "mask"):
+        kwargs["mask"] = previous
+    return previous
+
+
+def _record_masks(layer: Layer, inputs, outputs, previous) -> None:
+    """Keras 3's `_set_mask_metadata` for a direct call: `compute_mask` gives the outputs'
+    masks if the layer supports masking; one that does not drops them, with the warning."""
+    if getattr(layer, "is_operation", False):
+        return
+    if not layer.supports_masking:
+        given = previous if isinstance(previous, (list, tuple)) else [previous]
+        if any(m is not None for m in given):
+            warn_mask(layer, "drops")
+        return
+    masks = layer.compute_mask(inputs, previous)
+    flat = list(masks) if isinstance(masks, (list, tuple)) else [masks]
+    outs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    for out, mask in zip(outs, flat):
+        set_array_mask(out, mask)
+
+
+def warn_mask(layer: Layer, why: str) -> None:
+    """Keras 3's warning for a layer that loses a mask (once per layer): `why` is "drops"
+    (it does not support masking) or "traced" (its traced call cannot take the mask)."""
+    if layer.__dict__.get("_mask_warned"):
+        return
+    layer.__dict__["_mask_warned"] = True
+    if why == "drops":
+        message = (
+            f"Layer '{layer.name}' (of type {type(layer).__name__}) was passed an input with "
+            "a mask attached to it. However, this layer does not support masking and will "
+            "therefore destroy the mask information. Downstream layers will not see the mask."
+        )
+    else:
+        message = (
+            f"Layer '{layer.name}' (of type {type(layer).__name__}) takes a `mask` in its "
+            "call, but numkeras trains it through a trace of that call, which cannot take "
+            "the mask: it runs as if unmasked."
+        )
+    warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 # Where `add_loss` values of a running model go: its list of penalties (Model._run).

@@ -27,6 +27,8 @@ from numkeras.utils.checks import is_int
 
 
 class LayerNormalization(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(
         self,
         axis=-1,

@@ -17,6 +17,8 @@ from numkeras.layers.layer import Layer
 
 
 class LeakyReLU(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, negative_slope: float = 0.3, **kwargs):
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")

@@ -90,7 +90,7 @@ class LSTMCell(RNNCellBase):
             return _ForgetBiasInitializer(self.bias_initializer, self.units)
         return self.bias_initializer
 
-    def _sequence(self, xs, states, masks, keep: bool):
+    def _sequence(self, xs, states, masks, keep: bool, steps=None):
         xp = backend.xp
         T, B, _ = xs.shape
         U = self.units
@@ -104,6 +104,8 @@ class LSTMCell(RNNCellBase):
             cs = xp.empty((T + 1, B, U), xs.dtype)  # c_{t-1} at t, c_T at T
             acs = xp.empty((T, B, U), xs.dtype)
             hms = xp.empty((T, B, U), xs.dtype)
+            # with padding, the new cells (the states `cs` then keep the old at a padded step)
+            cnews = xp.empty((T, B, U), xs.dtype) if steps is not None else None
         h, c = states
         if keep:
             cs[0] = c
@@ -115,10 +117,19 @@ class LSTMCell(RNNCellBase):
             f = ra(zt[:, U : 2 * U])
             g = act(zt[:, 2 * U : 3 * U])
             o = ra(zt[:, 3 * U :])
-            c = f * c + i * g
-            ac = act(c)
-            outs[t] = o * ac
-            h = outs[t]
+            cnew = f * c + i * g
+            ac = act(cnew)
+            if steps is None:
+                c = cnew
+                outs[t] = o * ac
+                h = outs[t]
+            else:  # a padded step keeps both states (its output: h, or zeros)
+                new = o * ac
+                h = steps.carry(t, new, h)
+                c = steps.carry(t, cnew, c)
+                outs[t] = steps.output(t, new, h)
+                if keep:
+                    cnews[t] = cnew
             if keep:
                 gates[t, :, :U] = i
                 gates[t, :, U : 2 * U] = f
@@ -130,7 +141,7 @@ class LSTMCell(RNNCellBase):
         cache = None
         if keep:
             cache = {"xin": xin, "z": z, "gates": gates, "cs": cs, "acs": acs, "hms": hms}
-            cache.update(masks=masks, batch=B, dtype=xs.dtype)
+            cache.update(masks=masks, batch=B, dtype=xs.dtype, steps=steps, cnews=cnews)
         return outs, [h.copy(), c.copy() if c is states[1] else c], cache
 
     def _sequence_backward(self, cache, d_seq, d_states, need_input_grad: bool):
@@ -141,14 +152,20 @@ class LSTMCell(RNNCellBase):
         T = z.shape[0]
         U = self.units
         Rt = self.recurrent_kernel.value.T
+        steps, cnews = cache["steps"], cache["cnews"]
         dZ = xp.empty_like(z)
         dh, dc = d_states
         dc = dc.copy()
         for t in range(T - 1, -1, -1):
-            gh = dh + d_seq[t] if d_seq is not None else dh
+            if steps is None:
+                gh, passed, cnew = (dh + d_seq[t] if d_seq is not None else dh), None, cs[t + 1]
+            else:  # a padded step's states come straight from the previous ones
+                gh, passed = steps.split(t, dh, None if d_seq is None else d_seq[t])
+                dc, c_passed = steps.split_state(t, dc)
+                cnew = cnews[t]
             zt, gt = z[t], gates[t]
             i, f, g, o = gt[:, :U], gt[:, U : 2 * U], gt[:, 2 * U : 3 * U], gt[:, 3 * U :]
-            dc += act.grad(cs[t + 1], acs[t], gh * o)
+            dc += act.grad(cnew, acs[t], gh * o)
             dZ[t, :, 3 * U :] = ra.grad(zt[:, 3 * U :], o, gh * acs[t])
             dZ[t, :, :U] = ra.grad(zt[:, :U], i, dc * g)
             dZ[t, :, U : 2 * U] = ra.grad(zt[:, U : 2 * U], f, dc * cs[t])
@@ -157,6 +174,9 @@ class LSTMCell(RNNCellBase):
             dh = dZ[t] @ Rt
             if rdp is not None:
                 dh *= rdp
+            if passed is not None:
+                dh += passed
+                dc += c_passed
         d2 = dZ.reshape(-1, 4 * U)
         if self.recurrent_kernel.wants_grad:
             self.recurrent_kernel.add_matmul_grad(hms.reshape(-1, U).T, d2)

@@ -5,6 +5,12 @@ plus Keras's lowercase functional forms (`add([a, b])` is `Add()([a, b])`).
 Element-wise merges follow Keras 3's `Merge`: the inputs broadcast against each other
 after the batch axis, and a lower-rank input first gains axes of size 1 at axis 1.
 
+Masks, as Keras 3: an element-wise merge's output is masked when all its inputs are (the
+masks joined with OR); `Maximum` and `Minimum` (inputs of one rank) also take, at a
+masked position of one input, the other's value. `Concatenate` joins the masks (an
+unmasked input counts as all real; along the feature axis a step is real if it is in
+any input); `Dot` drops them.
+
 >>> import numpy as np
 >>> a, b = np.ones((2, 3)), np.zeros((2, 4))
 >>> Concatenate()([a, b]).shape
@@ -99,6 +105,16 @@ class _Merge(Layer):
     two); the inputs broadcast after the batch axis, whose fixed sizes must agree."""
 
     n_inputs: int | None = None
+    supports_masking = True
+
+    def compute_mask(self, inputs, previous_mask):
+        """The inputs' masks joined with OR when every input has one, else None."""
+        if previous_mask is None or any(m is None for m in previous_mask):
+            return None
+        out = previous_mask[0]
+        for m in previous_mask[1:]:
+            out = backend.xp.logical_or(out, m)
+        return out
 
     def _check(self, input_shape) -> tuple:
         """Validate the input shapes and return the output shape."""
@@ -254,15 +270,49 @@ class _Extremum(_Merge):
             outs.append(op(outs[-1], x))
         return outs
 
-    def forward(self, inputs, training: bool = True):
+    def call(self, inputs, training: bool = False, mask=None):
+        keeps = _input_keeps(list(inputs), mask)
+        if keeps is None:
+            return self._merge(_aligned(list(inputs)))
+        return self._masked_fold(list(inputs), keeps)[0]
+
+    def forward(self, inputs, training: bool = True, mask=None):
+        keeps = _input_keeps(list(inputs), mask)
+        if keeps is not None:
+            out, record = self._masked_fold(list(inputs), keeps)
+            return out, (None, record, [x.shape for x in inputs])
         aligned = _aligned(list(inputs))
         outs = self._fold(aligned)
         return outs[-1], (aligned, outs, [x.shape for x in inputs])
+
+    def _masked_fold(self, inputs: list, keeps: list):
+        """Keras's `_apply_merge_op_and_or_mask`: at each fold, a masked position of the
+        next input takes the partial result's value, and a masked position of the partial
+        result the input's, before the maximum / minimum. Returns the result and, per
+        fold, what its gradient needs."""
+        xp = backend.xp
+        op = getattr(xp, self._op)
+        shape = np.broadcast_shapes(*(x.shape for x in inputs))
+        xs = [xp.broadcast_to(x, shape) for x in inputs]
+        ks = [None if k is None else xp.broadcast_to(k, shape) for k in keeps]
+        out, out_keep = xs[0], ks[0]
+        record = []
+        for x, keep in zip(xs[1:], ks[1:]):
+            b = x if keep is None else xp.where(keep, x, out)
+            a = out if out_keep is None else xp.where(out_keep, out, b)
+            new = op(a, b)
+            record.append((a, b, new, keep, out_keep))
+            both = keep is not None and out_keep is not None
+            out_keep = xp.logical_or(out_keep, keep) if both else None
+            out = new
+        return out, record
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         # JAX's gradient of maximum/minimum (so Keras's on JAX): a side equal to the result
         # gets the gradient, each side half of it at a tie, neither where the result is NaN
         aligned, outs, in_shapes = cache
+        if aligned is None:
+            return _masked_fold_backward(outs, in_shapes, grad_output)
         xp = backend.xp
         half, one = grad_output.dtype.type(0.5), grad_output.dtype.type(1)
         grads = [None] * len(aligned)
@@ -275,6 +325,42 @@ class _Extremum(_Merge):
             g = _sum_to(g * (a_eq * scale), a.shape)  # to the partial result's own shape
         grads[0] = g
         return _grads_to(grads, in_shapes, grad_output)
+
+
+def _input_keeps(inputs: list, mask) -> list | None:
+    """Per input of a masked `Maximum` / `Minimum`, its mask as `(..., 1)` (None where it
+    has none); None when no mask applies (no masks, or inputs of different ranks, which
+    Keras 3 reshapes and so unmasks)."""
+    if not isinstance(mask, (list, tuple)) or all(m is None for m in mask):
+        return None
+    if len({x.ndim for x in inputs}) > 1:
+        return None
+    xp = backend.xp
+    return [None if m is None else xp.asarray(m).astype(bool)[..., None] for m in mask]
+
+
+def _masked_fold_backward(record: list, in_shapes: list, grad_output) -> list:
+    """The gradients of `_Extremum._masked_fold`'s inputs (each `where` routes its side)."""
+    xp = backend.xp
+    half, one = grad_output.dtype.type(0.5), grad_output.dtype.type(1)
+    zero = grad_output.dtype.type(0)
+    grads = [None] * (len(record) + 1)
+    g = grad_output
+    for k in range(len(record), 0, -1):
+        a, b, result, keep, out_keep = record[k - 1]
+        a_eq, b_eq = a == result, b == result
+        scale = xp.where(a_eq & b_eq, half, one)
+        ga, gb = g * (a_eq * scale), g * (b_eq * scale)
+        if out_keep is not None:  # a = where(out_keep, out, b)
+            gb += xp.where(out_keep, zero, ga)
+            ga = xp.where(out_keep, ga, zero)
+        if keep is not None:  # b = where(keep, x, out)
+            ga += xp.where(keep, zero, gb)
+            gb = xp.where(keep, gb, zero)
+        grads[k] = gb
+        g = ga
+    grads[0] = g
+    return _grads_to(grads, in_shapes, grad_output)
 
 
 class Maximum(_Extremum):
@@ -308,11 +394,29 @@ class Concatenate(Layer):
     (6, 3)
     """
 
+    supports_masking = True
+
     def __init__(self, axis: int = -1, **kwargs):
         if not is_int(axis):
             raise ConfigError(f"`axis` must be an integer, received {axis!r}.")
         super().__init__(**kwargs)
         self.axis = int(axis)
+
+    def compute_mask(self, inputs, previous_mask):
+        """Keras 3's: the masks (an unmasked input: all True; a mask of lower rank spread
+        over the input's last axis) joined along `axis`, then any() over the last axis."""
+        if previous_mask is None or all(m is None for m in previous_mask):
+            return None
+        xp = backend.xp
+        masks = []
+        for x, m in zip(inputs, previous_mask):
+            if m is None:
+                masks.append(xp.ones(x.shape, bool))
+            elif m.ndim < x.ndim:
+                masks.append(xp.broadcast_to(xp.asarray(m, bool)[..., None], x.shape))
+            else:
+                masks.append(xp.asarray(m, bool))
+        return xp.concatenate(masks, axis=self.axis).any(axis=-1)
 
     def _check(self, input_shape) -> int:
         input_shape = _shape_list(self, input_shape, "joins")
@@ -385,6 +489,11 @@ class Dot(Layer):
     >>> Dot(axes=(1, 2))([np.ones((2, 3, 5)), np.ones((2, 4, 3))]).shape
     (2, 5, 4)
     """
+
+    supports_masking = True
+
+    def compute_mask(self, inputs, previous_mask):
+        return None  # (Keras 3: the dot product drops the masks)
 
     def __init__(self, axes, normalize: bool = False, **kwargs):
         if is_int(axes):

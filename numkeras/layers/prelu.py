@@ -22,6 +22,8 @@ from numkeras.utils.checks import is_int
 
 
 class PReLU(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(
         self,
         alpha_initializer="Zeros",

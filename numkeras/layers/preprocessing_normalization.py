@@ -80,6 +80,8 @@ def _stat_value(name: str, value):
 
 
 class Normalization(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         axis = _standardize_axis(axis)
         mean = _stat_value("mean", mean)

@@ -13,6 +13,8 @@ from numkeras.layers.layer import Layer
 
 
 class ReLU(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(
         self,
         max_value: float | None = None,

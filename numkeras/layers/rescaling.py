@@ -50,6 +50,8 @@ def _serialize(value):
 
 
 class Rescaling(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, scale, offset=0.0, **kwargs):
         scale = _check_number("scale", scale)
         offset = _check_number("offset", offset)

@@ -11,13 +11,27 @@ The cell (`SimpleRNNCell`, `LSTMCell`, `GRUCell`) owns the weights, laid out as 
 `return_sequences`, `return_state`, `go_backwards` (the outputs come back in the
 reversed order, as Keras), `initial_state=[...]` in the call, and `dropout` /
 `recurrent_dropout` (training only; one mask per call, fixed over the timesteps, as
-Keras) are supported. `stateful=True` and masking are not (clear errors). `unroll` is
-accepted and has no effect.
+Keras) are supported. `stateful=True` is not (a clear error). `unroll` is accepted and
+has no effect.
+
+A mask (`(batch, timesteps)`, True for real steps: from `Embedding(mask_zero=True)` or
+`Masking` before the layer, or `mask=` in a direct call) makes a padded step leave the
+states unchanged; its output is the previous output (the state), or zeros with
+`zero_output_for_mask=True` (as Keras 3's JAX backend, `Bidirectional` sets it for
+sequences). No gradient flows through a padded step's update. With `return_sequences`
+the layer passes the mask on. As in Keras 3, a layer given `initial_state` ignores the
+mask (it still passes it on).
 
 >>> import numpy as np
 >>> from numkeras.layers import LSTM
 >>> LSTM(4, return_sequences=True)(np.ones((2, 5, 3))).shape
 (2, 5, 4)
+>>> from numkeras.layers import SimpleRNN
+>>> layer = SimpleRNN(2, return_sequences=True, kernel_initializer="ones")
+>>> x = np.ones((1, 3, 1))
+>>> y = layer(x, mask=np.array([[True, False, True]]))
+>>> bool((y[0, 1] == y[0, 0]).all())  # the padded step repeats the previous output
+True
 """
 
 from __future__ import annotations
@@ -27,7 +41,7 @@ import numpy as np
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import random
 from numkeras.errors import ConfigError, ShapeError, format_shape
-from numkeras.layers.layer import Layer, _convert
+from numkeras.layers.layer import Layer, _convert, is_symbolic
 from numkeras.utils.checks import is_int
 
 
@@ -266,8 +280,46 @@ def _seq_shape(input_shape):
     return tuple(input_shape[0] if isinstance(input_shape, list) else input_shape)
 
 
+class StepMask:
+    """The padding of one recurrent pass, time-major in the order the steps run: `keep`
+    `(T, B, 1)` is True at a real step. A padded step leaves the states unchanged; its
+    output is the (unchanged) state, or zeros with `zero_output` (Keras's JAX `rnn`)."""
+
+    def __init__(self, keep, zero_output: bool):
+        self.keep = keep
+        self.zero_output = zero_output
+
+    def carry(self, t: int, new, old):
+        """A state after step `t`: `new` at real steps, `old` at padded ones."""
+        return backend.xp.where(self.keep[t], new, old)
+
+    def output(self, t: int, new, state):
+        """Step `t`'s output, given its computed value and the state after it."""
+        if self.zero_output:
+            return backend.xp.where(self.keep[t], new, new.dtype.type(0))
+        return state
+
+    def split(self, t: int, g_state, g_out):
+        """From the gradients of step `t`'s output state and output (or None): the
+        gradient of its computed value, and the gradient passed straight to the state
+        before it (at padded steps)."""
+        xp = backend.xp
+        keep, zero = self.keep[t], g_state.dtype.type(0)
+        total = g_state if g_out is None else g_state + g_out
+        passed = g_state if self.zero_output else total  # (a zero output takes none)
+        return xp.where(keep, total, zero), xp.where(keep, zero, passed)
+
+    def split_state(self, t: int, g_state):
+        """`split` for a state that is not the output (LSTM's cell)."""
+        xp = backend.xp
+        keep, zero = self.keep[t], g_state.dtype.type(0)
+        return xp.where(keep, g_state, zero), xp.where(keep, zero, g_state)
+
+
 class RNN(Layer):
     """Base recurrent layer: runs `cell` (a numkeras built-in cell) over time."""
+
+    supports_masking = True
 
     def __init__(
         self,
@@ -306,6 +358,15 @@ class RNN(Layer):
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states = None
 
+    def compute_mask(self, inputs, previous_mask):
+        """The input mask for the sequence output (`return_sequences`), else None; None for
+        the states (Keras 3's rule)."""
+        mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        out = mask if self.return_sequences else None
+        if self.return_state:
+            return [out] + [None] * len(self.state_size)
+        return out
+
     def _sublayers(self) -> list[Layer]:
         return [self.cell]
 
@@ -320,10 +381,13 @@ class RNN(Layer):
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
         if mask is not None:
-            raise ConfigError(
-                f"Layer '{self.name}': masking is not supported in numkeras (received a "
-                "`mask`); pad sequences to a common length without a mask."
-            )
+            if is_symbolic(inputs) or is_symbolic(mask):
+                raise ConfigError(
+                    f"Layer '{self.name}': numkeras does not take `mask=` in a functional "
+                    "graph; masks come from Embedding(mask_zero=True) or Masking before "
+                    "the layer."
+                )
+            kwargs["mask"] = mask
         if initial_state is not None:
             if isinstance(inputs, (list, tuple)):
                 raise ConfigError(
@@ -384,13 +448,30 @@ class RNN(Layer):
 
     reset_states = reset_state
 
-    def call(self, inputs, training: bool = False):
-        return self._forward(inputs, training, keep=False)[0]
+    def call(self, inputs, training: bool = False, mask=None):
+        return self._forward(inputs, training, keep=False, mask=mask)[0]
 
-    def forward(self, inputs, training: bool = True):
-        return self._forward(inputs, training, keep=True)
+    def forward(self, inputs, training: bool = True, mask=None):
+        return self._forward(inputs, training, keep=True, mask=mask)
 
-    def _forward(self, inputs, training: bool, keep: bool):
+    def _step_mask(self, mask, x):
+        """The `StepMask` of `mask` `(batch, timesteps)` for inputs `x`, or None."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if mask is None:
+            return None
+        keep = backend.xp.asarray(mask)
+        if tuple(keep.shape) != tuple(x.shape[:2]):
+            raise ShapeError(
+                f"Layer '{self.name}': the mask must have shape (batch, timesteps) = "
+                f"{format_shape(x.shape[:2])}, received {format_shape(keep.shape)}."
+            )
+        keep = keep.astype(bool, copy=False).T[:, :, None]
+        if self.go_backwards:
+            keep = keep[::-1]
+        return StepMask(keep, self.zero_output_for_mask)
+
+    def _forward(self, inputs, training: bool, keep: bool, mask=None):
         xp = backend.xp
         if isinstance(inputs, list):
             x, states = inputs[0], [xp.asarray(s, dtype=inputs[0].dtype) for s in inputs[1:]]
@@ -400,6 +481,8 @@ class RNN(Layer):
             self._check(tuple(x.shape))
         B = x.shape[0]
         given = states is not None
+        # as Keras 3: a layer given initial states does not receive the mask
+        steps = None if given or mask is None else self._step_mask(mask, x)
         if not given:
             states = [xp.zeros((B, s), x.dtype) for s in self.state_size]
         xs = x.transpose(1, 0, 2)
@@ -407,17 +490,23 @@ class RNN(Layer):
             xs = xs[::-1]
         cell = self.cell
         masks = cell._masks(B, x.shape[2], x.dtype, training)
-        outs, finals, ccache = cell._sequence(xs, states, masks, keep=keep)
+        if steps is None:  # (a cell of a subclass may not take `steps`)
+            outs, finals, ccache = cell._sequence(xs, states, masks, keep=keep)
+        else:
+            outs, finals, ccache = cell._sequence(xs, states, masks, keep=keep, steps=steps)
         if self.return_sequences:
             output = xp.ascontiguousarray(outs.transpose(1, 0, 2))
         else:
             output = outs[-1].copy() if outs.shape[0] else states[0].copy()
         result = [output, *finals] if self.return_state else output
-        return result, (ccache, given)
+        # (the last output is a zero, not the state, at a padded step with zero outputs)
+        last_apart = steps is not None and steps.zero_output and not self.return_sequences
+        last_apart = last_apart and x.shape[1] > 0
+        return result, (ccache, given, last_apart)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         xp = backend.xp
-        ccache, given = cache
+        ccache, given, last_apart = cache
         n = len(self.state_size)
         if self.return_state:
             g_out, d_states = grad_output[0], list(grad_output[1:])
@@ -426,6 +515,9 @@ class RNN(Layer):
         d_seq = None
         if self.return_sequences:
             d_seq = g_out.transpose(1, 0, 2)
+        elif last_apart:
+            d_seq = xp.zeros((ccache["z"].shape[0], *g_out.shape), g_out.dtype)
+            d_seq[-1] = g_out
         else:
             d_states[0] = g_out if d_states[0] is None else d_states[0] + g_out
         d_states = [

@@ -59,8 +59,9 @@ class SimpleRNNCell(RNNCellBase):
             **kwargs,
         )
 
-    def _sequence(self, xs, states, masks, keep: bool):
-        """Outputs `(T, B, units)` for time-major inputs `xs` `(T, B, features)`."""
+    def _sequence(self, xs, states, masks, keep: bool, steps=None):
+        """Outputs `(T, B, units)` for time-major inputs `xs` `(T, B, features)`; `steps`:
+        a `StepMask` (the padded steps keep the state, see `rnn.StepMask`) or None."""
         xp = backend.xp
         T, B, _ = xs.shape
         U = self.units
@@ -69,6 +70,7 @@ class SimpleRNNCell(RNNCellBase):
         R = self.recurrent_kernel.value
         outs = xp.empty((T, B, U), xs.dtype)
         hms = xp.empty((T, B, U), xs.dtype) if keep else None
+        news = xp.empty((T, B, U), xs.dtype) if keep and steps is not None else outs
         h = states[0]
         for t in range(T):
             hm = h * rdp if rdp is not None else h
@@ -76,12 +78,19 @@ class SimpleRNNCell(RNNCellBase):
                 hms[t] = hm
             zt = z[t]
             zt += hm @ R
-            outs[t] = self.activation(zt)
-            h = outs[t]
+            if steps is None:
+                outs[t] = self.activation(zt)
+                h = outs[t]
+            else:  # a padded step keeps the state (its output: the state, or zeros)
+                new = self.activation(zt)
+                if keep:
+                    news[t] = new
+                h = steps.carry(t, new, h)
+                outs[t] = steps.output(t, new, h)
         cache = None
         if keep:
-            cache = {"xin": xin, "z": z, "outs": outs, "hms": hms, "masks": masks}
-            cache.update(batch=B, dtype=xs.dtype)
+            cache = {"xin": xin, "z": z, "outs": news, "hms": hms, "masks": masks}
+            cache.update(batch=B, dtype=xs.dtype, steps=steps)
         return outs, [h.copy()], cache
 
     def _sequence_backward(self, cache, d_seq, d_states, need_input_grad: bool):
@@ -91,14 +100,20 @@ class SimpleRNNCell(RNNCellBase):
         T = z.shape[0]
         U = self.units
         Rt = self.recurrent_kernel.value.T
+        steps = cache["steps"]
         dZ = xp.empty_like(z)
         dh = d_states[0]
         for t in range(T - 1, -1, -1):
-            g = dh + d_seq[t] if d_seq is not None else dh
+            if steps is None:
+                g, passed = (dh + d_seq[t] if d_seq is not None else dh), None
+            else:
+                g, passed = steps.split(t, dh, None if d_seq is None else d_seq[t])
             dZ[t] = self.activation.grad(z[t], outs[t], g)
             dh = dZ[t] @ Rt
             if rdp is not None:
                 dh *= rdp
+            if passed is not None:
+                dh += passed
         d2 = dZ.reshape(-1, U)
         if self.recurrent_kernel.wants_grad:
             self.recurrent_kernel.add_matmul_grad(hms.reshape(-1, U).T, d2)

@@ -1,8 +1,10 @@
 """`Softmax(axis=-1)`: softmax along `axis` (an int, or a list of ints), as Keras 3.
 
-A `mask` (called on arrays: `layer(x, mask=m)`) keeps the positions where it is True (or
-> 0.5) and gives the others probability 0. One axis runs `exp(x - max) / sum(...)` (the
-`softmax` activation); several run `exp(x - logsumexp(x))`, as Keras's layer does.
+A `mask` (called on arrays: `layer(x, mask=m)`; in a model, the mask an
+`Embedding(mask_zero=True)` or `Masking` before it passes on, as Keras 3) keeps the
+positions where it is True (or > 0.5) and gives the others probability 0. One axis runs
+`exp(x - max) / sum(...)` (the `softmax` activation); several run
+`exp(x - logsumexp(x))`, as Keras's layer does.
 
 >>> import numpy as np
 >>> Softmax()(np.array([[1.0, 2.0, 1.0]])).round(4)
@@ -25,6 +27,8 @@ def _large_negative(dtype) -> float:
 
 
 class Softmax(Layer):
+    supports_masking = True
+
     def __init__(self, axis=-1, **kwargs):
         axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
         if not axes or not all(is_int(a) for a in axes):
@@ -53,9 +57,10 @@ class Softmax(Layer):
     def _call_symbolic(self, inputs, training=None, mask=None, **kwargs):
         if mask is not None:
             raise ConfigError(
-                f"Layer '{self.name}': numkeras graphs do not carry masks yet, so "
-                "`Softmax()(x, mask=m)` works on arrays but not inside a functional model. "
-                "Apply the mask to the logits yourself (e.g. add -1e9 where it is False)."
+                f"Layer '{self.name}': numkeras takes `Softmax()(x, mask=m)` on arrays, but "
+                "not a mask tensor inside a functional model (there, the mask of an "
+                "Embedding(mask_zero=True) or Masking before it reaches it). Apply the mask "
+                "to the logits yourself (e.g. add -1e9 where it is False)."
             )
         return super()._call_symbolic(inputs, training=training, **kwargs)
 
@@ -87,8 +92,9 @@ class Softmax(Layer):
         # all-masked rows would otherwise come out uniform: zero them, as Keras does
         return xp.where(mask, self._softmax(masked), inputs.dtype.type(0))
 
-    def forward(self, inputs, training: bool = True):
-        y = self.call(inputs)
+    def forward(self, inputs, training: bool = True, mask=None):
+        # (masked positions: y is 0 there, so the Jacobian below gives them no gradient)
+        y = self.call(inputs, mask)
         return y, (inputs, y)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -5,7 +5,8 @@ numkeras folds the time axis into the batch (`(batch * timesteps, ...)`), runs t
 layer once and unfolds the result, so `TimeDistributed(Dense(8))` is one matmul. (Keras
 calls the layer once per timestep: the same result for layers that treat samples
 independently; a BatchNormalization in training normalizes over batch and time here.)
-The config nests the inner layer's config under `"layer"`, as Keras.
+The config nests the inner layer's config under `"layer"`, as Keras. A mask passes through
+unchanged (and reaches an inner layer that takes one, folded as the inputs are).
 
 >>> import numpy as np
 >>> from numkeras.layers import Dense
@@ -15,11 +16,14 @@ The config nests the inner layer's config under `"layer"`, as Keras.
 
 from __future__ import annotations
 
+from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError, format_shape
-from numkeras.layers.layer import Layer, call_accepts_training
+from numkeras.layers.layer import Layer, accepts, call_accepts_training
 
 
 class TimeDistributed(Layer):
+    supports_masking = True
+
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
             raise ConfigError(
@@ -64,17 +68,31 @@ class TimeDistributed(Layer):
         B, T = inputs.shape[:2]
         return inputs.reshape(B * T, *inputs.shape[2:]), B, T
 
-    def call(self, inputs, training: bool = False):
+    def _inner_mask(self, mask, B: int, T: int) -> dict:
+        """`{"mask": the mask folded as the inputs}` for an inner layer that takes one."""
+        layer = self.layer
+        if mask is None or not (accepts(layer, "mask") and accepts(layer, "mask", "forward")):
+            return {}
+        mask = backend.xp.asarray(mask)
+        if tuple(mask.shape[:2]) != (B, T):
+            raise ShapeError(
+                f"Layer '{self.name}': the mask's first two axes must be the inputs' "
+                f"(batch, timesteps) = ({B}, {T}); received {format_shape(mask.shape)}."
+            )
+        return {"mask": mask.reshape(B * T, *mask.shape[2:])}
+
+    def call(self, inputs, training: bool = False, mask=None):
         x, B, T = self._fold(inputs)
+        kw = self._inner_mask(mask, B, T)
         if call_accepts_training(self.layer):
-            out = self.layer.call(x, training=training)
+            out = self.layer.call(x, training=training, **kw)
         else:
-            out = self.layer.call(x)
+            out = self.layer.call(x, **kw)
         return out.reshape(B, T, *out.shape[1:])
 
-    def forward(self, inputs, training: bool = True):
+    def forward(self, inputs, training: bool = True, mask=None):
         x, B, T = self._fold(inputs)
-        out, cache = self.layer.forward(x, training=training)
+        out, cache = self.layer.forward(x, training=training, **self._inner_mask(mask, B, T))
         return out.reshape(B, T, *out.shape[1:]), (cache, B, T)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -22,6 +22,8 @@ _EPSILON = 1e-12  # Keras's: the norm is at least this (the inverse norm at most
 
 
 class UnitNormalization(Layer):
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
     def __init__(self, axis=-1, **kwargs):
         if isinstance(axis, (list, tuple)):
             if not axis or not all(is_int(a) for a in axis):

@@ -116,11 +116,21 @@ def _align_sample_weight(values, sample_weight):
     return values_a, sw
 
 
-def _apply_mask(sample_weight, mask, dtype: str, reduction):
-    """Merge a mask (e.g. `ignore_class`) into the sample weights, as Keras's `apply_mask`."""
+def apply_mask(sample_weight, mask, dtype: str, reduction):
+    """Merge a mask (a model output's, `ignore_class`'s) into the sample weights, as
+    Keras's `apply_mask`: with a mean reduction, the valid entries weigh `total / valid`,
+    so the mean runs over them only. Per-sample weights `(N,)` with a per-step mask
+    `(N, T)` weigh each sample's steps (Keras 3 raises there).
+
+    >>> apply_mask(None, np.array([[True, True, False, False]]), "float32", "sum_over_batch_size")
+    array([[2., 2., 0., 0.]], dtype=float32)
+    """
     if mask is None:
         return sample_weight
     xp = backend.xp
+    mask = xp.asarray(mask)
+    if mask.dtype != bool:
+        mask = mask.astype(bool)
     if reduction in ("mean", "sum_over_batch_size"):
         # valid entries get total/valid, so the mean runs over valid entries only
         total = mask.size
@@ -132,7 +142,20 @@ def _apply_mask(sample_weight, mask, dtype: str, reduction):
     if sample_weight is None:
         return float_mask
     float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
+    sw, fm = sample_weight, float_mask
+    if 1 <= sw.ndim < fm.ndim and tuple(sw.shape) == tuple(fm.shape[: sw.ndim]):
+        sample_weight = sw.reshape(tuple(sw.shape) + (1,) * (fm.ndim - sw.ndim))
     return sample_weight * float_mask
+
+
+def join_masks(a, b):
+    """Two masks of valid values joined (`a & b`, as Keras's `Loss.__call__` joins the
+    output's mask and the loss's own); either may be None."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return backend.xp.logical_and(a, b)
 
 
 def reduce_weighted_values(
@@ -155,7 +178,7 @@ def reduce_weighted_values(
     values = values.astype(dtype, copy=False)
     if sample_weight is not None:
         sample_weight = backend.cast_input(sample_weight, dtype)
-    sample_weight = _apply_mask(sample_weight, mask, dtype, reduction)
+    sample_weight = apply_mask(sample_weight, mask, dtype, reduction)
 
     values_a, sw = values, None
     if sample_weight is not None:
@@ -233,18 +256,26 @@ class Loss:
         return self._dtype
 
     # -- public API -------------------------------------------------------------------------
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        """The reduced loss (a scalar of `self.dtype`, or per-sample values for `"none"`)."""
+    def __call__(self, y_true, y_pred, sample_weight=None, *, mask=None):
+        """The reduced loss (a scalar of `self.dtype`, or per-sample values for `"none"`).
+
+        `mask`: the output's mask (True: a valid value), which Keras 3 reads from
+        `y_pred._keras_mask`; the masked-out values are left out of the reduction.
+        """
         y_pred = backend.cast_input(y_pred, self.dtype)
         if not self._has_forward():
             values = self.call(backend.cast_input(y_true, self.dtype), y_pred)
             return reduce_weighted_values(
-                backend.xp.asarray(values), sample_weight, None, self.reduction, self.dtype
+                backend.xp.asarray(values), sample_weight, mask, self.reduction, self.dtype
             )
         y_true, y_pred_a = self._prepare(y_true, y_pred)
         values, _ = self.forward(y_true, y_pred_a)
         return reduce_weighted_values(
-            values, sample_weight, self._mask(y_true), self.reduction, self.dtype
+            values,
+            sample_weight,
+            join_masks(mask, self._mask(y_true)),
+            self.reduction,
+            self.dtype,
         )
 
     def call(self, y_true, y_pred):
@@ -255,14 +286,15 @@ class Loss:
         y_true, y_pred = self._prepare(y_true, y_pred)
         return self.forward(y_true, y_pred)[0]
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None):
+    def value_and_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
         """`(loss, dloss/dy_pred)`: the reduced loss and its gradient w.r.t. `y_pred`.
 
         The gradient has the shape and dtype of `y_pred` (float inputs) and includes the
         reduction and sample weighting, so it is exactly d(`self(y_true, y_pred, w)`)/d(y_pred).
+        `mask`: the output's mask, as in `__call__`.
         """
         if not self._has_forward():
-            return self._traced_value_and_grad(y_true, y_pred, sample_weight)
+            return self._traced_value_and_grad(y_true, y_pred, sample_weight, mask=mask)
         xp = backend.xp
         raw = xp.asarray(y_pred)
         is_float_array = isinstance(y_pred, xp.ndarray) and y_pred.dtype.kind == "f"
@@ -270,13 +302,14 @@ class Loss:
         y_pred = backend.cast_input(raw, self.dtype)
         y_true, y_pred_a = self._prepare(y_true, y_pred)
         values, vjp = self.forward(y_true, y_pred_a)
+        mask = join_masks(mask, self._mask(y_true))
         loss, dvalues = reduce_weighted_values(
-            values, sample_weight, self._mask(y_true), self.reduction, self.dtype, with_grad=True
+            values, sample_weight, mask, self.reduction, self.dtype, with_grad=True
         )
         grad = vjp(dvalues).reshape(raw.shape)
         return loss, grad.astype(out_dtype, copy=False)
 
-    def _traced_value_and_grad(self, y_true, y_pred, sample_weight=None):
+    def _traced_value_and_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
         """`value_and_grad` of a loss written as `call` (or a function): `call` is traced
         into operations once per shapes (`numkeras.ops.trace`) and differentiated, as
         Keras differentiates it."""
@@ -304,7 +337,7 @@ class Loss:
             ) from e
         (values,), caches = trace.forward([y_true, y_pred])
         loss, dvalues = reduce_weighted_values(
-            values, sample_weight, None, self.reduction, self.dtype, with_grad=True
+            values, sample_weight, mask, self.reduction, self.dtype, with_grad=True
         )
         grad = trace.backward(caches, [dvalues], need_args=[False, True])[1]
         if grad is None:  # the loss does not depend on y_pred

@@ -84,15 +84,16 @@ class ShapeDependentCrossentropy(Loss):
     def check_targets(self, y_true, y_pred_shape):
         return self._resolve(y_true, y_pred_shape).check_targets(y_true, y_pred_shape)
 
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        return self._resolve(y_true, backend_shape(y_pred))(y_true, y_pred, sample_weight)
+    def __call__(self, y_true, y_pred, sample_weight=None, *, mask=None):
+        loss = self._resolve(y_true, backend_shape(y_pred))
+        return loss(y_true, y_pred, sample_weight, mask=mask)
 
     def call(self, y_true, y_pred):
         return self._resolve(y_true, backend_shape(y_pred)).call(y_true, y_pred)
 
-    def value_and_grad(self, y_true, y_pred, sample_weight=None):
+    def value_and_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
         loss = self._resolve(y_true, backend_shape(y_pred))
-        return loss.value_and_grad(y_true, y_pred, sample_weight)
+        return loss.value_and_grad(y_true, y_pred, sample_weight, mask=mask)
 
     def forward(self, y_true, y_pred):  # pragma: no cover - only reached via the delegate
         return self.resolved.forward(y_true, y_pred)

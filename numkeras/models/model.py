@@ -30,8 +30,11 @@ from numkeras.layers.layer import (
     attribute_layers,
     call_accepts_training,
     collecting_losses,
+    get_array_mask,
     is_symbolic,
+    set_array_mask,
     shape_of,
+    warn_mask,
 )
 from numkeras.trainers.trainer import Trainer
 from numkeras.utils.checks import is_int
@@ -61,6 +64,8 @@ class _Step:
     # layer, which adds it in the same pass as the activation (see `_fuse_bias_adds`).
     defer_bias: bool = False
     bias_from: Layer | None = None
+    # (masked graphs only) whether the layer's call and forward take the input mask
+    takes_mask: bool = False
 
 
 def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
@@ -114,6 +119,48 @@ def _recorded(outputs, losses=()) -> list:
     return order
 
 
+def _step_input_masks(step: _Step, mask_of: list, kw: dict):
+    """A masked run: the step's input mask(s) (a list for a multi-input step), handed in
+    `kw` to a layer that takes them (Keras 3 fills a call's `mask` argument)."""
+    layer = step.layer
+    if step.multi_in:
+        in_mask = [mask_of[s] for s in step.in_slots]
+        has = any(m is not None for m in in_mask)
+    else:
+        in_mask = mask_of[step.in_slots[0]]
+        has = in_mask is not None
+    if isinstance(layer, Model):  # a nested model runs its own masks, and returns them
+        kw["out_masks"] = []
+        if has:
+            kw["masks"] = in_mask if step.multi_in else [in_mask]
+    elif has and step.takes_mask:
+        kw["mask"] = in_mask
+    elif has and accepts(layer, "mask") and not getattr(layer, "is_operation", False):
+        warn_mask(layer, "traced")
+    return in_mask
+
+
+def _step_output_masks(step: _Step, args, in_mask, kw: dict, mask_of: list) -> None:
+    """A masked run: the masks of the step's outputs, as Keras 3's `Layer.__call__` sets
+    them: `compute_mask` for a layer that supports masking, none for an operation, and
+    none (with Keras's warning) for a layer that does not support masking."""
+    layer = step.layer
+    if isinstance(layer, Model):
+        flat = kw["out_masks"]
+    elif getattr(layer, "is_operation", False):
+        flat = []
+    elif layer.supports_masking:
+        out = layer.compute_mask(args, in_mask)
+        flat = list(out) if isinstance(out, (list, tuple)) else [out]
+    else:
+        given = in_mask if step.multi_in else [in_mask]
+        if any(m is not None for m in given):
+            warn_mask(layer, "drops")
+        flat = []
+    for k, s in enumerate(step.out_slots):
+        mask_of[s] = flat[k] if k < len(flat) else None
+
+
 def _takes(step: _Step, argument: str) -> bool:
     """Whether the step's layer call() and forward() both take `argument` (and training)."""
     layer = step.layer
@@ -144,6 +191,7 @@ class Model(Trainer, Layer):
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
         Trainer.__init__(self)
         self._graph_ready = False
+        self._masked = False  # (see `_init_graph`)
         if inputs is not None:
             self._init_graph(inputs, outputs)
 
@@ -228,6 +276,11 @@ class Model(Trainer, Layer):
         self._loss_slots = [slot(t) for t in self._loss_tensors]
         self._n_slots = len(slots)
         _fuse_bias_adds(steps, self._output_slots)
+        # Keras 3's masks are followed only in a graph with a layer that makes one (or
+        # when masks are given): decided here, so a graph without one runs as before
+        self._masked = any(step.layer._makes_mask() for step in steps)
+        for step in steps:
+            step.takes_mask = accepts(step.layer, "mask") and accepts(step.layer, "mask", "forward")
         self.built = True
         self._graph_ready = True
         self._build_input_shape = (
@@ -482,6 +535,8 @@ class Model(Trainer, Layer):
         caches: list | None = None,
         workspace: dict | None = None,
         penalties: list | None = None,
+        masks: list | None = None,
+        out_masks: list | None = None,
     ):
         """Run the graph on checked arrays; with `caches`, record each step's cache.
 
@@ -493,13 +548,23 @@ class Model(Trainer, Layer):
         reused from one call to the next, keyed by step, so a nested model or a shared
         layer called twice gets separate buffers. Only callers that do not let the
         outputs escape (predict copies them; training steps consume them) pass one.
+
+        Masks, as Keras 3 runs them: in a graph with a layer that makes one (`_masked`) or
+        given `masks` (one per input, or None), each step's output masks are computed
+        beside its values (`_step_masks`); `out_masks` (a list the caller owns) receives
+        one per output (None: no mask).
         """
         if penalties is not None and not _loss_sinks_hold(penalties):
             with collecting_losses(penalties):  # (layers' `add_loss` values join the loss)
-                return self._run(inputs, training, caches, workspace, penalties)
+                return self._run(inputs, training, caches, workspace, penalties, masks, out_masks)
         values = [None] * self._n_slots
         for s, a in zip(self._input_slots, inputs):
             values[s] = a
+        mask_of = None  # each slot's mask, in a masked run
+        if self._masked or (masks is not None and any(m is not None for m in masks)):
+            mask_of = [None] * self._n_slots
+            for s, m in zip(self._input_slots, masks or ()):
+                mask_of[s] = m
         for i, step in enumerate(self._steps):
             args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
             train = training if step.training_override is None else bool(step.training_override)
@@ -513,6 +578,8 @@ class Model(Trainer, Layer):
                 kw["bias"] = step.bias_from.bias.value
             if penalties is not None and isinstance(step.layer, Model):
                 kw["penalties"] = penalties
+            if mask_of is not None:
+                in_mask = _step_input_masks(step, mask_of, kw)
             if caches is not None:
                 out, cache = step.layer.forward(args, training=train, **kw)
                 # multi-output steps keep output shapes, to zero-fill unused outputs' grads
@@ -521,8 +588,10 @@ class Model(Trainer, Layer):
                 out = step.layer._call_checked(args, train, **kw)
             elif step.pass_training:
                 out = step.layer.call(args, training=train, **kw)
-            else:
+            elif "mask" not in kw:
                 out = step.layer.call(args)
+            else:  # (a layer without `training` that takes the mask: Softmax)
+                out = step.layer.call(args, mask=kw["mask"])
             regularizer = step.layer.activity_regularizer
             if penalties is not None and regularizer is not None:
                 outs = list(out) if step.multi_out else [out]
@@ -538,8 +607,12 @@ class Model(Trainer, Layer):
                     values[s] = o
             else:
                 values[step.out_slots[0]] = out
+            if mask_of is not None:
+                _step_output_masks(step, args, in_mask, kw, mask_of)
         if penalties is not None:
             penalties.extend(np.float32(values[s]) for s in self._loss_slots)
+        if out_masks is not None:
+            out_masks[:] = [None if mask_of is None else mask_of[s] for s in self._output_slots]
         return [values[s] for s in self._output_slots]
 
     def _output_targets(self, workspace: dict) -> list:
@@ -617,9 +690,12 @@ class Model(Trainer, Layer):
                 req[s] = upstream
         return req
 
-    def _call_checked(self, inputs, training: bool = False, workspace=None, penalties=None):
+    def _call_checked(
+        self, inputs, training: bool = False, workspace=None, penalties=None, **masking
+    ):
+        # (`masking`: `masks` and `out_masks`, from a masked run of the model holding it)
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
-        outs = self._run(ins, training=training, workspace=workspace, penalties=penalties)
+        outs = self._run(ins, training, None, workspace, penalties, **masking)
         return outs[0] if self._single_output else self._structure_outputs(outs)
 
     def _structure_outputs(self, outs: list):
@@ -630,16 +706,42 @@ class Model(Trainer, Layer):
         return list(outs)
 
     # -- Layer protocol (a model used as a layer) ----------------------------------------
-    def __call__(self, inputs, training=None, **kwargs):
+    def __call__(self, inputs, training=None, mask=None, **kwargs):
         if not self._graph_ready:
+            if mask is not None:
+                kwargs["mask"] = mask
             return self._deferred_call(inputs, training=training, **kwargs)
+        if mask is not None and (is_symbolic(inputs) or is_symbolic(mask)):
+            raise ConfigError(
+                f"Model '{self.name}': numkeras takes `mask=` for a call on arrays, not in a "
+                "functional graph (there, masks come from Embedding(mask_zero=True) or "
+                "Masking)."
+            )
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training)
+        if mask is None and not isinstance(inputs, dict):  # the arrays' recorded masks
+            flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+            mask = (
+                [get_array_mask(x) for x in flat] if len(flat) == len(self._inputs_list) else None
+            )
+        masks = None
+        if mask is not None:  # Keras's Functional.call(mask=): one per input
+            masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+            masks = [None if m is None else backend.xp.asarray(m) for m in masks]
+            masks = masks if any(m is not None for m in masks) else None
         arrays = self._standardize_inputs(inputs)
         activity: list = []
-        outs = self._run(arrays, training=bool(training), penalties=activity)
+        out_masks = [] if self._masked or masks else None
+        outs = self._run(
+            arrays, bool(training), penalties=activity, masks=masks, out_masks=out_masks
+        )
+        for out, m in zip(outs, out_masks or ()):
+            set_array_mask(out, m)  # (for the next direct call, as Keras's masks)
         self._activity_losses = [np.float32(v) for v in activity]
         return self._structure_outputs(outs)
+
+    def _makes_mask(self) -> bool:
+        return self._masked
 
     def _has_own_call(self) -> bool:
         """A subclassed model (Keras's subclassing API): its `call` is its computation."""
@@ -705,10 +807,11 @@ class Model(Trainer, Layer):
     def call(self, inputs, training: bool = False, workspace=None):
         return self._call_checked(inputs, training, workspace)
 
-    def forward(self, inputs, training: bool = True, workspace=None, penalties=None):
+    def forward(self, inputs, training: bool = True, workspace=None, penalties=None, **masking):
+        # (`masking`: `masks` and `out_masks`, from a masked run of the model holding it)
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
         caches: list = [None] * len(self._steps)
-        outs = self._run(ins, training, caches, workspace, penalties)
+        outs = self._run(ins, training, caches, workspace, penalties, **masking)
         return (outs[0] if self._single_output else outs), caches
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -68,11 +68,12 @@ class CompileMetrics(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t = self._trainer
+        masks = t._prediction_masks(y_pred)
         outs = t._prediction_list(y_pred)
         ys = t._standardize_targets(y_true, len(outs[0]))
         sws = t._standardize_sample_weights(sample_weight, len(outs[0]))
         t._ensure_metrics(ys, outs)
-        t._update_metrics(ys, outs, sws)
+        t._update_metrics(ys, outs, sws, masks)
 
     def result(self) -> dict:
         out = {}

@@ -28,6 +28,8 @@ from numkeras.errors import (
     user_stacklevel,
     warn_deprecated,
 )
+from numkeras.losses.loss import apply_mask
+from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.trainers import data as data_utils
 
 
@@ -246,8 +248,9 @@ class Trainer:
             layer.discard_updates()
         self._start_grads(train_vars)
         activity: list = []
-        outs, caches = self._forward_all(xs, training=True, penalties=activity)
-        total, per_output, gouts = self._losses_and_grads(ys, outs, sws, with_grads=True)
+        masks = [] if self._masked else None  # the outputs' masks (Keras 3's _keras_mask)
+        outs, caches = self._forward_all(xs, training=True, penalties=activity, out_masks=masks)
+        total, per_output, gouts = self._losses_and_grads(ys, outs, sws, True, masks)
         total += sum(activity)
         if train_vars:
             self._backward(caches, gouts, need_input_grads=False)
@@ -261,7 +264,7 @@ class Trainer:
             v.grad = None
         for layer in stateful:
             layer.commit_updates()
-        return total, per_output, outs
+        return total, per_output, outs, masks
 
     def _penalty(self) -> float:
         """The trainable weights' penalties, which Keras adds to the loss evaluation reports
@@ -275,31 +278,37 @@ class Trainer:
             self._stateful_cache = [la for la in _all_layers(self) if hasattr(la, "commit_updates")]
         return self._stateful_cache
 
-    def _forward_all(self, xs: list, training: bool, penalties: list | None = None):
+    def _forward_all(self, xs: list, training: bool, penalties: list | None = None, out_masks=None):
         caches: list = [None] * len(self._steps)
-        outs = self._run(xs, training, caches, self._workspace("train"), penalties)
+        workspace = self._workspace("train")
+        outs = self._run(xs, training, caches, workspace, penalties, out_masks=out_masks)
         return outs, caches
 
     def _workspace(self, purpose: str) -> dict:
         """Reusable buffers for one purpose; the outputs of such runs never escape."""
         return self._workspaces.setdefault(purpose, {})
 
-    def _losses_and_grads(self, ys, outs, sws, with_grads: bool):
+    def _losses_and_grads(self, ys, outs, sws, with_grads: bool, masks=None):
+        """The weighted total loss, each output's loss, and (`with_grads`) each output's
+        gradient; `masks`: the outputs' masks (None: none), left out of the losses."""
         total = 0.0
         per_output = []
         gouts = []
-        for fn, w, y, out, sw in zip(self._loss_fns, self._loss_weights, ys, outs, sws):
+        for k, (fn, w, y, out, sw) in enumerate(
+            zip(self._loss_fns, self._loss_weights, ys, outs, sws)
+        ):
             if fn is None or y is None:
                 per_output.append(None)
                 gouts.append(None)
                 continue
+            masked = {"mask": masks[k]} if masks and masks[k] is not None else {}
             if with_grads:
-                value, g = fn.value_and_grad(y, out, sample_weight=sw)
+                value, g = fn.value_and_grad(y, out, sample_weight=sw, **masked)
                 if w != 1.0:
                     g = g * backend.xp.float32(w)
                 gouts.append(g)
             else:
-                value = fn(y, out, sample_weight=sw)
+                value = fn(y, out, sample_weight=sw, **masked)
             value = float(value)
             per_output.append(value)
             total += w * value
@@ -422,11 +431,15 @@ class Trainer:
                     built.append((i, weighted, label, m))
         self._compiled_metrics = built
 
-    def _update_metrics(self, ys, outs, sws) -> None:
+    def _update_metrics(self, ys, outs, sws, masks=None) -> None:
         for i, weighted, _, m in self._compiled_metrics:
             if ys[i] is None:
                 continue
-            m.update_state(ys[i], outs[i], sample_weight=sws[i] if weighted else None)
+            sw = sws[i] if weighted else None
+            if masks and masks[i] is not None and isinstance(m, MeanMetricWrapper):
+                # as Keras 3's MeanMetricWrapper: the output's mask joins the weights
+                sw = apply_mask(sw, masks[i], m.dtype, "sum")
+            m.update_state(ys[i], outs[i], sample_weight=sw)
 
     def reset_metrics(self) -> None:
         self._loss_sum = 0.0
@@ -549,22 +562,39 @@ class Trainer:
             if x is None:
                 raise ValueError("`compute_loss` needs `y_pred`, or `x` to compute it from.")
             y_pred = self(x, training=training)
+        masks = self._prediction_masks(y_pred)
         outs = self._prediction_list(y_pred)
         ys = self._standardize_targets(y, len(outs[0]))
         sws = self._standardize_sample_weights(sample_weight, len(outs[0]))
-        total, _, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
+        total, _, _ = self._losses_and_grads(ys, outs, sws, False, masks)
         return np.float32(total + sum(float(v) for v in self.losses))
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Keras 3's `compute_metrics`: update the compiled metrics with this batch and
         return every current value by name (the loss too, once a step has tracked it)."""
         self._assert_compiled("compute_metrics")
+        masks = self._prediction_masks(y_pred)
         outs = self._prediction_list(y_pred)
         ys = self._standardize_targets(y, len(outs[0]))
         sws = self._standardize_sample_weights(sample_weight, len(outs[0]))
         self._ensure_metrics(ys, outs)
-        self._update_metrics(ys, outs, sws)
+        self._update_metrics(ys, outs, sws, masks)
         return self.get_metrics_result()
+
+    def _prediction_masks(self, y_pred) -> list | None:
+        """The masks of `y_pred`'s arrays that a direct call recorded (`model(x)` of a
+        masked model), one per output, as Keras reads `y_pred._keras_mask`; None if none."""
+        from numkeras.layers.layer import get_array_mask
+
+        names = self.output_names
+        if isinstance(y_pred, dict):
+            raw = [y_pred.get(k) for k in names]
+        elif not isinstance(y_pred, (list, tuple)) or len(names) == 1:
+            raw = [y_pred]
+        else:
+            raw = list(y_pred)
+        masks = [get_array_mask(p) for p in raw]
+        return masks if any(m is not None for m in masks) else None
 
     def _prediction_list(self, y_pred) -> list:
         """`y_pred` (an array, a list, or a dict by output name) as one float array per
@@ -612,11 +642,11 @@ class Trainer:
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
-        total, per_output, outs = self._train_step(xs, ys, sws)
+        total, per_output, outs, masks = self._train_step(xs, ys, sws)
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
         self._track_loss(total, per_output, n)
-        self._update_metrics(ys, outs, sws)
+        self._update_metrics(ys, outs, sws, masks)
         return self._ordered(self._logs(), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
@@ -625,13 +655,16 @@ class Trainer:
         self._assert_compiled("test_on_batch")
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         activity: list = []
-        outs = self._run(xs, False, workspace=self._workspace("eval"), penalties=activity)
-        total, per_output, _ = self._losses_and_grads(ys, outs, sws, with_grads=False)
+        masks = [] if self._masked else None
+        outs = self._run(
+            xs, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
+        )
+        total, per_output, _ = self._losses_and_grads(ys, outs, sws, False, masks)
         total += self._penalty() + sum(activity)
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
         self._track_loss(total, per_output, n)
-        self._update_metrics(ys, outs, sws)
+        self._update_metrics(ys, outs, sws, masks)
         return self._ordered(self._logs(), return_dict)
 
     # -- saving (numkeras/saving) ----------------------------------------------------------
@@ -844,10 +877,10 @@ class Trainer:
             logs: dict = {}
             for step, (bx, by, bs) in enumerate(source.epoch()):
                 callback_list.on_train_batch_begin(step)
-                total, per_output, outs = self._train_step(bx, by, bs)
+                total, per_output, outs, masks = self._train_step(bx, by, bs)
                 self._ensure_metrics(by, outs)
                 self._track_loss(total, per_output, len(bx[0]))
-                self._update_metrics(by, outs, bs)
+                self._update_metrics(by, outs, bs, masks)
                 logs = self._logs()
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
@@ -898,12 +931,15 @@ class Trainer:
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
             activity: list = []
-            outs = self._run(bx, False, workspace=self._workspace("eval"), penalties=activity)
-            total, per_output, _ = self._losses_and_grads(by, outs, bs, with_grads=False)
+            masks = [] if self._masked else None
+            outs = self._run(
+                bx, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
+            )
+            total, per_output, _ = self._losses_and_grads(by, outs, bs, False, masks)
             total += penalty + sum(activity)
             self._ensure_metrics(by, outs)
             self._track_loss(total, per_output, len(bx[0]))
-            self._update_metrics(by, outs, bs)
+            self._update_metrics(by, outs, bs, masks)
             if callback_list is not None:
                 callback_list.on_test_batch_end(step, self._logs())
         # a used-up stream gives no batch (and so no values, not a stale 0.0 accuracy)

@@ -189,8 +189,6 @@ def test_initial_weights_regularizer_and_defaults():
 
 
 def test_unsupported_arguments():
-    with pytest.raises(ConfigError, match="mask"):
-        Embedding(10, 2, mask_zero=True)
     for kwargs in ({"input_dim": 0, "output_dim": 2}, {"input_dim": 3, "output_dim": 2.0}):
         with pytest.raises(ConfigError, match="positive integer"):
             Embedding(**kwargs)

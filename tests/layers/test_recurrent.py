@@ -155,8 +155,10 @@ def test_errors():
         layers.LSTM(0)
     with pytest.raises(ConfigError, match="stateful"):
         layers.GRU(2, stateful=True)
-    with pytest.raises(ConfigError, match="masking"):
-        layers.LSTM(2)(np.ones((1, 2, 3)), mask=np.ones((1, 2), bool))
+    with pytest.raises(ShapeError, match="mask must have shape"):
+        layers.LSTM(2)(np.ones((1, 2, 3)), mask=np.ones((1, 3), bool))
+    with pytest.raises(ConfigError, match="functional"):
+        layers.LSTM(2)(layers.Input((2, 3)), mask=np.ones((1, 2), bool))
     with pytest.raises(ShapeError, match="ndim=3"):
         layers.SimpleRNN(2)(np.ones((2, 3)))
     with pytest.raises(ShapeError, match="initial state"):
