@@ -85,12 +85,19 @@ def clone_model(
 
             op = type(layer).from_config(layer.get_config())
             out = op(*fill(node.arguments, [tensors[id(t)] for t in node.inputs]))
-            tensors[id(node.outputs[0])] = out
+            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+            for old, new in zip(node.outputs, outs):
+                tensors[id(old)] = new
             continue
         if id(layer) not in cloned:
             cloned[id(layer)] = clone_layer(layer)
         args = [tensors[id(t)] for t in node.inputs]
-        out = call(cloned[id(layer)], args if node.is_multi_input else args[0])
+        recorded = getattr(node, "call_arguments", None)
+        if recorded is not None and call_function is None:  # a call with keywords, again
+            call_args, call_kwargs = _replaced(recorded, tensors)
+            out = cloned[id(layer)](*call_args, **call_kwargs)
+        else:
+            out = call(cloned[id(layer)], args if node.is_multi_input else args[0])
         outs = out if node.is_multi_output else [out]
         for old, new in zip(node.outputs, outs):
             tensors[id(old)] = new
@@ -100,6 +107,20 @@ def clone_model(
         name=model.name,
         trainable=model.trainable,
     )
+
+
+def _replaced(value, tensors: dict):
+    """`value` (a node's recorded call arguments) with each symbolic tensor replaced by
+    its clone."""
+    from numkeras.layers.keras_tensor import KerasTensor
+
+    if isinstance(value, KerasTensor):
+        return tensors[id(value)]
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replaced(v, tensors) for v in value)
+    if isinstance(value, dict):
+        return {k: _replaced(v, tensors) for k, v in value.items()}
+    return value
 
 
 def _replacement_inputs(model, input_tensors, make_input) -> list:

@@ -337,6 +337,11 @@ def functional_config(model) -> dict:
                 args = _node_argument(list(node.arguments), lambda i, ins=ins: tensor(ins[i]))
                 nodes.append({"args": args, "kwargs": {}})
                 continue
+            recorded = getattr(node, "call_arguments", None)
+            if recorded is not None:  # the call as made, keywords too (MultiHeadAttention)
+                args, kwargs = (_call_argument(a, tensor) for a in recorded)
+                nodes.append({"args": args, "kwargs": kwargs})
+                continue
             args = [tensor(t) for t in node.inputs]
             kwargs = {"mask": None} if isinstance(layer, Model) else {}
             nodes.append({"args": [args] if node.is_multi_input else args, "kwargs": kwargs})
@@ -353,6 +358,20 @@ def functional_config(model) -> dict:
         "input_layers": refs(model._inputs_list),
         "output_layers": refs(model._outputs_list),
     }
+
+
+def _call_argument(value, tensor):
+    """A layer call's recorded argument (`Node.call_arguments`) as Keras writes it in
+    `inbound_nodes`: symbolic tensors as `__keras_tensor__`, in lists and dicts."""
+    from numkeras.layers.keras_tensor import KerasTensor
+
+    if isinstance(value, KerasTensor):
+        return tensor(value)
+    if isinstance(value, (list, tuple)):
+        return [_call_argument(v, tensor) for v in value]
+    if isinstance(value, dict):
+        return {k: _call_argument(v, tensor) for k, v in value.items()}
+    return value
 
 
 def _operation_argument(arg, resolve):
@@ -419,17 +438,28 @@ def functional_from_config(config: dict, custom_objects=None):
         for item in list(pending):
             name, i, node = item
             args = node.get("args", [])
-            if not ready(args) or (name, i) in outputs:
+            if not ready(args) or not ready(node.get("kwargs") or {}) or (name, i) in outputs:
                 continue
             if getattr(created[name], "is_operation", False):
                 call_args = [_operation_argument(a, resolve) for a in args]
-                out = created[name](*call_args)
-                outputs[(name, i)] = [out]
+                call_kwargs = {
+                    k: _operation_argument(v, resolve)
+                    for k, v in (node.get("kwargs") or {}).items()
+                }
+                out = created[name](*call_args, **call_kwargs)
+                outputs[(name, i)] = list(out) if isinstance(out, (list, tuple)) else [out]
                 pending.remove(item)
                 progress = True
                 continue
             inputs = resolve(args[0]) if len(args) == 1 else resolve(args)
-            out = created[name](inputs)
+            # the call's keywords, for a layer that takes them from a config (attention)
+            replayed = getattr(created[name], "replayed_call_kwargs", ())
+            kwargs = {
+                k: _operation_argument(v, resolve)
+                for k, v in (node.get("kwargs") or {}).items()
+                if k in replayed
+            }
+            out = created[name](inputs, **kwargs)
             outputs[(name, i)] = out if isinstance(out, list) else [out]
             pending.remove(item)
             progress = True

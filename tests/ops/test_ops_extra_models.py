@@ -21,7 +21,6 @@ from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.models import Model
 from numkeras.models.config import as_json_types
 from numkeras.utils.gradcheck import numeric_gradient
-from tests.ops.loader_probes import loader_keeps_lists, loader_passes_keywords
 
 ROOT = pathlib.Path(__file__).parents[2]
 GOLD = json.loads((ROOT / "tests" / "goldens" / "ops_extra.json").read_text())
@@ -41,20 +40,6 @@ def _script():
 SCRIPT = _script()
 # (the "shapes" model takes nan_to_num of a log of negative values, on purpose)
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered in log")
-
-
-def _needs_the_loader(name):
-    """Skip as expected failure what numkeras's loader cannot read yet: the second output
-    of split / top_k / moments, or Keras's keyword arguments of a node (average's
-    `weights`, in "shapes")."""
-    if name == "multi" and not loader_keeps_lists():
-        pytest.xfail("numkeras/models/config.py wraps an operation's list of outputs in a list")
-
-
-def _needs_keywords(name):
-    _needs_the_loader(name)
-    if name == "shapes" and not loader_passes_keywords():
-        pytest.xfail("numkeras/models/config.py drops the keyword arguments of an operation")
 
 
 def build(name):
@@ -122,7 +107,6 @@ def test_predictions_and_two_sgd_steps_match_keras(name):
 
 @pytest.mark.parametrize("name", SAVED)
 def test_keras_files_load_and_predict_like_keras(name):
-    _needs_keywords(name)
     gold = MODELS[name]
     model = numkeras.saving.load_model(SAVING / f"keras_ops_extra_{name}.keras")
     np.testing.assert_allclose(
@@ -132,7 +116,6 @@ def test_keras_files_load_and_predict_like_keras(name):
 
 @pytest.mark.parametrize("name", SAVED)
 def test_keras_config_builds_here(name):
-    _needs_keywords(name)
     gold = MODELS[name]
     model = Model.from_config(gold["config"])
     model.set_weights([np.asarray(w, "float32") for w in gold["weights"]])
@@ -153,7 +136,6 @@ def test_keras_loaded_the_numkeras_file_with_the_same_predictions(name):
 
 @pytest.mark.parametrize("name", SAVED)
 def test_save_and_load_round_trip(tmp_path, name):
-    _needs_the_loader(name)
     model, gold = build(name), MODELS[name]
     model.set_weights([np.asarray(w, "float32") for w in gold["weights"]])
     model.save(tmp_path / f"{name}.keras")
@@ -170,7 +152,6 @@ def test_a_model_with_several_output_operations_summarises(capsys):
     assert "split" in text and "top_k" in text and "moments" in text
 
 
-@pytest.mark.xfail(reason="numkeras/models/cloning.py maps only an operation's first output")
 def test_a_model_with_several_output_operations_clones():
     model = build("multi")
     clone = numkeras.models.clone_model(model)
