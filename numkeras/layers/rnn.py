@@ -320,6 +320,7 @@ class RNN(Layer):
     """Base recurrent layer: runs `cell` (a numkeras built-in cell) over time."""
 
     supports_masking = True
+    replayed_call_kwargs = ("initial_state",)  # (a Keras config's node may give them)
 
     def __init__(
         self,
@@ -397,8 +398,22 @@ class RNN(Layer):
             states = (
                 list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             )
-            inputs = [inputs, *states]
+            out = super().__call__([inputs, *states], training=training, **kwargs)
+            if is_symbolic(inputs):  # configs write the call as made, as Keras does
+                self._inbound_nodes[-1].call_arguments = ([inputs], {"initial_state": states})
+            return out
         return super().__call__(inputs, training=training, **kwargs)
+
+    def get_build_config(self) -> dict | None:
+        shape = self._build_input_shape
+        if isinstance(shape, list):  # with initial states: Keras's form of the shapes
+            return {
+                "shapes_dict": {
+                    "sequences_shape": list(shape[0]),
+                    "initial_state_shape": [list(s) for s in shape[1:]],
+                }
+            }
+        return super().get_build_config()
 
     def _check(self, input_shape) -> None:
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]

@@ -254,3 +254,24 @@ def test_keras_written_file_loads_with_identical_predictions():
         model = numkeras.saving.load_model(GOLDENS / "saving" / ref["file"])
     y = model.predict(np.asarray(ref["x"], "float32"), verbose=0)
     np.testing.assert_allclose(y, ref["y"], rtol=1e-5, atol=1e-6)
+
+
+def test_a_call_with_initial_state_is_saved_in_keras_form(tmp_path):
+    import zipfile
+
+    x, h, c = layers.Input((5, 3)), layers.Input((4,)), layers.Input((4,))
+    model = numkeras.Model([x, h, c], layers.LSTM(4)(x, initial_state=[h, c]))
+    path = tmp_path / "m.keras"
+    model.save(path)
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))["config"]
+    (lstm,) = [la for la in config["layers"] if la["class_name"] == "LSTM"]
+    # Keras 3's own form, which its loader needs (a list of shapes it refuses)
+    assert lstm["build_config"] == {
+        "shapes_dict": {"sequences_shape": [None, 5, 3], "initial_state_shape": [[None, 4]] * 2}
+    }
+    node = lstm["inbound_nodes"][0]
+    assert len(node["args"]) == 1 and len(node["kwargs"]["initial_state"]) == 2
+    rng = np.random.default_rng(0)
+    xs = [rng.random((2, 5, 3)), rng.random((2, 4)), rng.random((2, 4))]
+    again = numkeras.models.load_model(path)
+    np.testing.assert_array_equal(again.predict(xs, verbose=0), model.predict(xs, verbose=0))
