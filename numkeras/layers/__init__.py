@@ -34,6 +34,7 @@ from numkeras.layers.global_average_pooling3d import GlobalAveragePooling3D, Glo
 from numkeras.layers.global_max_pooling1d import GlobalMaxPool1D, GlobalMaxPooling1D
 from numkeras.layers.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooling2D
 from numkeras.layers.global_max_pooling3d import GlobalMaxPool3D, GlobalMaxPooling3D
+from numkeras.layers.group_normalization import GroupNormalization
 from numkeras.layers.gru import GRU, GRUCell
 from numkeras.layers.identity import Identity
 from numkeras.layers.input_layer import Input, InputLayer
@@ -183,6 +184,7 @@ __all__ = [
     "GaussianNoise",
     "Identity",
     "Lambda",
+    "GroupNormalization",
     "LayerNormalization",
     "Permute",
     "RepeatVector",

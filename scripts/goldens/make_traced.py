@@ -24,7 +24,7 @@ KERAS_FILES = {
     "subclassed": ROOT / "tests" / "goldens" / "saving" / "keras_subclassed.keras",
 }
 
-from tests.layers.traced_models import CASES, define, make_loss  # noqa: E402
+from tests.layers.traced_models import CASES, INPUTS, define, make_loss  # noqa: E402
 
 
 def main():
@@ -41,7 +41,7 @@ def main():
         keras.utils.clear_session()
         defs = define(keras)
         model = defs["models"][model_name]()
-        x = rng.normal(0, 1, (6, 4)).round(4)
+        x = rng.normal(0, 1, (6, *INPUTS.get(model_name, (4,)))).round(4)
         y = rng.normal(0, 1, model.predict(x, verbose=0).shape).round(4)
         weights = [rng.normal(0, 0.5, w.shape).round(4) for w in model.get_weights()]
         weights = [  # (a variance is positive)

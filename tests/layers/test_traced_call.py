@@ -450,3 +450,27 @@ def test_a_call_that_updates_state_runs_and_shape_inference_leaves_the_state_alo
     model = numkeras.Sequential([numkeras.Input((2,)), ComputeSum(2)])
     assert model.output_shape == (2,)  # (by running call on dummy arrays, then undone)
     assert not model.layers[0].total.numpy().any()
+
+
+@pytest.mark.parametrize("axis,shape", [(-1, (3, 5, 4)), (1, (3, 4, 5)), (-1, (3, 6))])
+def test_group_normalization_trains_through_its_traced_call(axis, shape, float64):
+    rng = np.random.default_rng(11)
+    layer = layers.GroupNormalization(groups=2, axis=axis, epsilon=1e-2)
+    x = rng.normal(size=shape)
+    layer(x)
+    layer.set_weights([rng.normal(size=w.shape) for w in layer.get_weights()])
+    _check_layer_gradients(layer, x, rng)
+
+
+def test_group_normalization_config_and_file_round_trip(tmp_path):
+    layer = layers.GroupNormalization(groups=2, epsilon=1e-2, center=False)
+    model = numkeras.Sequential([numkeras.Input((5, 4)), layer])
+    assert [w.name for w in model.weights] == ["gamma"]
+    again = layers.GroupNormalization.from_config(layer.get_config())
+    assert (again.groups, again.epsilon, again.center) == (2, 1e-2, False)
+    model.save(tmp_path / "m.keras")
+    x = np.random.default_rng(12).normal(size=(2, 5, 4))
+    loaded = numkeras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    with pytest.raises(ValueError, match="multiple of the number of channels"):
+        layers.GroupNormalization(groups=3)(np.ones((2, 4)))

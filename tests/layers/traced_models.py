@@ -131,6 +131,11 @@ def define(K) -> dict:
         h = layers.Dense(5, activation=lambda t: ops.tanh(t) * ops.sigmoid(t))(x)
         return K.Model(x, layers.Dense(2, activation=layers.LeakyReLU(0.3))(h))
 
+    def model_group_norm():
+        x = K.Input((5, 4))
+        h = layers.GroupNormalization(groups=2, epsilon=1e-2)(layers.Dense(4)(x))
+        return K.Model(x, layers.Dense(2)(layers.Flatten()(h)))
+
     def model_lambda():
         x = K.Input((4,))
         h = layers.Dense(3, activation="tanh")(x)
@@ -155,9 +160,13 @@ def define(K) -> dict:
             "activations": model_activations,
             "added_losses": model_added_losses,
             "with_loss": model_with_loss,
+            "group_norm": model_group_norm,
         },
     }
 
+
+# the sample shape of each model's input (else (4,))
+INPUTS = {"group_norm": (5, 4)}
 
 # (model, loss, optimizer) trained for the goldens
 CASES = [
@@ -170,6 +179,7 @@ CASES = [
     ("activations", "mse", "adam"),
     ("added_losses", "mse", "sgd"),
     ("with_loss", "mse", "adam"),
+    ("group_norm", "mse", "adam"),
 ]
 
 
