@@ -2,7 +2,9 @@
 
 from numkeras.layers.activation import Activation
 from numkeras.layers.activity_regularization import ActivityRegularization
+from numkeras.layers.additive_attention import AdditiveAttention
 from numkeras.layers.alpha_dropout import AlphaDropout
+from numkeras.layers.attention import Attention
 from numkeras.layers.average_pooling1d import AveragePooling1D, AvgPool1D
 from numkeras.layers.average_pooling2d import AveragePooling2D, AvgPool2D
 from numkeras.layers.average_pooling3d import AveragePooling3D, AvgPool3D
@@ -23,6 +25,7 @@ from numkeras.layers.depthwise_conv1d import DepthwiseConv1D
 from numkeras.layers.depthwise_conv2d import DepthwiseConv2D
 from numkeras.layers.discretization import Discretization
 from numkeras.layers.dropout import Dropout
+from numkeras.layers.einsum_dense import EinsumDense
 from numkeras.layers.elu import ELU
 from numkeras.layers.embedding import Embedding
 from numkeras.layers.flatten import Flatten
@@ -67,6 +70,7 @@ from numkeras.layers.merging import (
     multiply,
     subtract,
 )
+from numkeras.layers.multi_head_attention import MultiHeadAttention
 from numkeras.layers.permute import Permute
 from numkeras.layers.prelu import PReLU
 from numkeras.layers.preprocessing_normalization import Normalization
@@ -201,4 +205,8 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNCell",
     "TimeDistributed",
+    "AdditiveAttention",
+    "Attention",
+    "EinsumDense",
+    "MultiHeadAttention",
 ]

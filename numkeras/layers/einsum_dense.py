@@ -1,0 +1,321 @@
+"""`EinsumDense`: `activation(einsum(equation, inputs, kernel) + bias)`, as Keras 3.
+
+The equation names the input's, the kernel's and the output's axes (`"abc,cd->abd"`);
+`...` on the left (`"...b,bc->...c"`) or on the right (`"ab...,bc->ac..."`) stands for
+the axes the equation does not name. `output_shape` gives the output's axes after the
+batch axis (`None` where the input decides); the kernel takes its sizes from the input
+and the output (an output axis the input shares takes the input's size, where Keras's
+symbolic shape leaves it None). `bias_axes` (output letters) adds a bias over those axes. It is the
+projection MultiHeadAttention is built from: `"abc,cde->abde"` maps `(batch, seq,
+dim)` to `(batch, seq, heads, key_dim)` with a kernel `(dim, heads, key_dim)`.
+
+The backward pass is two more einsums (the input's and the kernel's gradients) and a sum
+for the bias; an input axis that appears in neither the kernel nor the output (summed
+over alone) gets the broadcast gradient.
+
+>>> import numpy as np
+>>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de")
+>>> layer(np.ones((4, 5, 6))).shape
+(4, 5, 2, 3)
+>>> [tuple(w.shape) for w in layer.weights]
+[(6, 2, 3), (2, 3)]
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from numkeras import activations, backend, constraints, initializers, regularizers
+from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.initializers.random_initializers import VarianceScaling
+from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.layer import Layer
+
+
+def _parse(equation: str) -> tuple[str, str, str, str | None]:
+    """(input spec, kernel spec, output spec, "left" / "right" / None for `...`), as
+    Keras's `_analyze_einsum_string` accepts them."""
+    if not isinstance(equation, str):
+        raise ConfigError(f"EinsumDense's `equation` must be a string, received {equation!r}.")
+    dots = equation.replace("...", "0")
+    for pattern, side in (
+        ("([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", None),
+        ("0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", "left"),
+        ("([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", "right"),
+    ):
+        match = re.fullmatch(pattern, dots)
+        if match:
+            return (*match.groups(), side)
+    raise ConfigError(
+        f"Invalid einsum equation '{equation}'. Equations must be in the form "
+        "[X],[Y]->[Z], ...[X],[Y]->...[Z], or [X]...,[Y]->[Z]...."
+    )
+
+
+def analyze(equation: str, bias_axes: str | None, input_shape, output_shape):
+    """Keras's `_analyze_split_string`: (kernel shape, bias shape or None, full output
+    shape, kernel input axes, kernel output axes) for `input_shape` (batch axis first)."""
+    input_spec, weight_spec, output_spec, side = _parse(equation)
+    input_shape = tuple(input_shape)
+    left = side == "left"
+    elided = len(input_shape) - len(input_spec)
+    if elided < 0 or (side is None and elided):
+        raise ShapeError(
+            f"The einsum equation '{equation}' names {len(input_spec)} input axes, but the "
+            f"input has shape {format_shape(input_shape)} (rank {len(input_shape)})."
+        )
+    output = [output_shape] if isinstance(output_shape, int) else list(output_shape)
+    output.insert(0, input_shape[0])
+    if elided > 0 and left:
+        for i in range(1, elided):
+            output.insert(1, input_shape[i])
+    elif elided > 0:
+        output.extend(input_shape[len(input_shape) - elided :])
+    if left:
+        in_map = {d: (i + elided) - len(input_shape) for i, d in enumerate(input_spec)}
+        out_map = {d: i + elided for i, d in enumerate(output_spec)}
+    else:
+        in_map = {d: i for i, d in enumerate(input_spec)}
+        out_map = {d: i for i, d in enumerate(output_spec)}
+    for d in input_spec:
+        if d in out_map:
+            o = output[out_map[d]]
+            if o is not None and o != input_shape[in_map[d]]:
+                raise ShapeError(
+                    f"Input shape and output shape do not match at shared dimension '{d}'. "
+                    f"Input shape is {input_shape[in_map[d]]}, and output shape is {o}."
+                )
+    for d in output_spec:
+        if d not in input_spec and d not in weight_spec:
+            raise ConfigError(
+                f"Dimension '{d}' was specified in the output '{output_spec}' but has no "
+                f"corresponding dim in the input spec '{input_spec}' or weight spec "
+                f"'{weight_spec}'"
+            )
+    kernel, input_axes, output_axes = [], [], []
+    for i, d in enumerate(weight_spec):
+        if d in out_map:
+            kernel.append(output[out_map[d]])
+            output_axes.append(i)
+        elif d in in_map:
+            kernel.append(input_shape[in_map[d]])
+            input_axes.append(i)
+        else:
+            raise ConfigError(
+                f"Weight dimension '{d}' did not have a match in either the input spec "
+                f"'{input_spec}' or the output spec '{output_spec}'. For this layer, the weight "
+                "must be fully specified."
+            )
+    bias = None
+    if bias_axes is not None:
+        lead = elided if left else 0
+        sizes = {d: output[i + lead] for i, d in enumerate(output_spec)}
+        for d in bias_axes:
+            if d not in output_spec:
+                raise ConfigError(
+                    f"Bias dimension '{d}' was requested, but is not part of the output spec "
+                    f"'{output_spec}'"
+                )
+        first = min(output_spec.find(d) for d in bias_axes)
+        bias = [sizes[d] if d in bias_axes else 1 for d in output_spec[first:]]
+        if not left:
+            bias.extend([1] * max(elided, 0))
+    return kernel, bias, output, input_axes, output_axes
+
+
+def explicit_equation(equation: str, ndim: int) -> tuple[str, str, str]:
+    """`equation` for an input of rank `ndim` with `...` replaced by unused letters:
+    (input, kernel, output) subscripts, for NumPy's einsum and the backward pass."""
+    input_spec, weight_spec, output_spec, side = _parse(equation)
+    if side is None:
+        return input_spec, weight_spec, output_spec
+    used = set(input_spec + weight_spec + output_spec)
+    free = "".join(c for c in string.ascii_letters if c not in used)
+    fill = free[: ndim - len(input_spec)]
+    if side == "left":
+        return fill + input_spec, weight_spec, fill + output_spec
+    return input_spec + fill, weight_spec, output_spec + fill
+
+
+def einsum(subscripts: str, a, b):
+    """A two-operand einsum through BLAS where it can (`optimize=True`)."""
+    return backend.xp.einsum(subscripts, a, b, optimize=True)
+
+
+class EinsumDense(Layer):
+    """A dense layer whose contraction is an einsum equation (see the module docstring).
+
+    >>> import numpy as np
+    >>> layer = EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c")
+    >>> layer(np.ones((2, 3))).shape
+    (2, 4)
+    """
+
+    supports_masking = True  # (passes the mask on, as Keras 3)
+
+    def __init__(
+        self,
+        equation: str,
+        output_shape,
+        activation=None,
+        bias_axes: str | None = None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
+        gptq_unpacked_column_size: int | None = None,
+        quantization_config=None,
+        **kwargs,
+    ):
+        if lora_rank or gptq_unpacked_column_size or quantization_config is not None:
+            raise ConfigError(
+                "numkeras's EinsumDense has no LoRA or quantization (lora_rank, "
+                "gptq_unpacked_column_size, quantization_config): use a plain EinsumDense."
+            )
+        _parse(equation)
+        if bias_axes is not None and not isinstance(bias_axes, str):
+            raise ConfigError(
+                f"EinsumDense's `bias_axes` must be a string of output letters or None, "
+                f"received {bias_axes!r}."
+            )
+        super().__init__(**kwargs)
+        self.equation = equation
+        if isinstance(output_shape, int):
+            self.partial_output_shape = (output_shape,)
+        else:
+            self.partial_output_shape = tuple(output_shape)
+        self.bias_axes = bias_axes
+        self.activation = activations.get(activation)
+        self._linear = self.activation is activations.get("linear")
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.lora_rank = None
+        self.lora_alpha = lora_alpha
+        self.kernel = self.bias = None
+
+    # -- build ------------------------------------------------------------------------
+    def build(self, input_shape) -> None:
+        input_shape = tuple(input_shape)
+        kernel_shape, bias_shape, _, input_axes, output_axes = analyze(
+            self.equation, self.bias_axes, input_shape, self.partial_output_shape
+        )
+        if any(d is None for d in kernel_shape) or (
+            bias_shape is not None and any(d is None for d in bias_shape)
+        ):
+            raise ShapeError(
+                f"Layer '{self.name}': the axes of its inputs that size its weights must be "
+                f"known; received input shape {format_shape(input_shape)}."
+            )
+        init = self.kernel_initializer
+        if isinstance(init, VarianceScaling) and (
+            init.input_axes is None or init.output_axes is None
+        ):
+            # as Keras: the fans come from the kernel's input and output axes
+            config = init.get_config()
+            config.update(input_axes=input_axes, output_axes=output_axes)
+            init = type(init).from_config(config)
+        self.kernel = self.add_weight(
+            tuple(kernel_shape),
+            initializer=init,
+            name="kernel",
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.bias = None
+        if bias_shape is not None:
+            self.bias = self.add_weight(
+                tuple(bias_shape),
+                initializer=self.bias_initializer,
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.input_spec = InputSpec(ndim=len(input_shape))
+
+    def _reset_build_state(self) -> None:
+        self.input_spec = None
+        self.kernel = self.bias = None
+
+    def compute_output_shape(self, input_shape):
+        """Keras's output shape, but an axis the input shares (Keras leaves it None when
+        `output_shape` says None) takes the input's size: `predict` needs it."""
+        input_shape = tuple(input_shape)
+        _, _, output, _, _ = analyze(
+            self.equation, self.bias_axes, input_shape, self.partial_output_shape
+        )
+        i, _, o = explicit_equation(self.equation, len(input_shape))
+        sizes = dict(zip(i, input_shape))
+        return tuple(sizes.get(c) if d is None else d for c, d in zip(o, output))
+
+    # -- forward and backward ---------------------------------------------------------
+    def _subscripts(self, ndim: int) -> tuple[str, str, str]:
+        cached = self.__dict__.get("_subscripts_cache")
+        if cached is None or cached[0] != ndim:
+            cached = (ndim, explicit_equation(self.equation, ndim))
+            self._subscripts_cache = cached
+        return cached[1]
+
+    def _compute(self, inputs):
+        i, k, o = self._subscripts(inputs.ndim)
+        kernel = self.kernel.value.astype(inputs.dtype, copy=False)
+        z = einsum(f"{i},{k}->{o}", inputs, kernel)
+        if self.bias is not None:
+            z = z + self.bias.value.astype(z.dtype, copy=False)
+        y = z if self._linear else self.activation(z)
+        return z, y
+
+    def call(self, inputs, training: bool = False):
+        return self._compute(inputs)[1]
+
+    def forward(self, inputs, training: bool = True):
+        z, y = self._compute(inputs)
+        return y, (inputs, z, y)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        x, z, y = cache
+        dz = grad_output if self._linear else self.activation.grad(z, y, grad_output)
+        i, k, o = self._subscripts(x.ndim)
+        if self.kernel.wants_grad:
+            self.kernel.add_grad(einsum(f"{o},{i}->{k}", dz, x).astype(self.kernel.dtype))
+        if self.bias is not None and self.bias.wants_grad:
+            g = backend.sum_to_shape(dz, self.bias.shape)
+            self.bias.add_grad(g.astype(self.bias.dtype, copy=False))
+        if not need_input_grad:
+            return None
+        kept = "".join(c for c in i if c in o or c in k)  # axes summed alone are broadcast
+        kernel = self.kernel.value.astype(dz.dtype, copy=False)
+        dx = einsum(f"{o},{k}->{kept}", dz, kernel)
+        if kept != i:
+            shape = [x.shape[n] if c in kept else 1 for n, c in enumerate(i)]
+            dx = backend.xp.broadcast_to(dx.reshape(shape), x.shape).copy()
+        return dx.astype(x.dtype, copy=False)
+
+    # -- config -----------------------------------------------------------------------
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "output_shape": self.partial_output_shape,
+            "equation": self.equation,
+            "activation": activations.serialize(self.activation),
+            "bias_axes": self.bias_axes,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
+        }
+
+    def _repr_args(self) -> str:
+        return repr(self.equation)

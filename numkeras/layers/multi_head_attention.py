@@ -1,0 +1,777 @@
+"""`MultiHeadAttention`, as Keras 3 computes it ("Attention is all you need").
+
+`query` `(B, T, dim)`, `value` `(B, S, dim_v)` and `key` `(B, S, dim_k)` (default: the
+value) are projected per head by `EinsumDense` sublayers named `query`, `key` and
+`value` (kernels `(dim, heads, key_dim)`, biases `(heads, key_dim)`); the scores
+`softmax(q k^T / sqrt(key_dim))` `(B, heads, T, S)` weigh the projected values, and the
+`attention_output` sublayer (kernel `(heads, value_dim, out)`) maps the heads back to
+the query's last size (or `output_shape`). Heads are one batched matmul, not a loop.
+
+Masks, as Keras 3: `attention_mask` `(B, T, S)` (True: may attend), the masks of the
+inputs in a model (from `Embedding(mask_zero=True)` or `Masking`: the query's `(B, T)`,
+the value's and the key's `(B, S)`), `use_causal_mask=True` (query i sees keys j <= i)
+and `sliding_window` are joined with AND; a masked score becomes -1e9 before the
+softmax. A query row with no key left attends uniformly to all keys, except when Keras
+takes its explicit-scores path (`return_attention_scores=True` or `dropout > 0`), which
+sets masked probabilities to 0, so such a row gives only the output bias. The output
+keeps the query's mask. `dropout` drops attention probabilities in training; the scores
+returned are those before dropout. As in Keras 3, `query_mask=` given to a call on
+arrays is ignored (Keras reads the query's own mask, which arrays do not have).
+
+Supported: inputs of rank 3 with attention over the sequence axis (`attention_axes`
+None, 1 or -2), `use_gate`, `sliding_window`, weight regularizers and constraints.
+Not: other `attention_axes` or ranks, `activity_regularizer` (Keras applies it inside
+the projections).
+
+>>> import numpy as np
+>>> mha = MultiHeadAttention(num_heads=2, key_dim=4)
+>>> x = np.ones((3, 5, 8), "float32")
+>>> out, scores = mha(x, x, return_attention_scores=True)
+>>> out.shape, scores.shape
+((3, 5, 8), (3, 2, 5, 5))
+>>> [tuple(w.shape) for w in mha.weights][:2]
+[(8, 2, 4), (2, 4)]
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from numkeras import backend, constraints, initializers, regularizers
+from numkeras.errors import ConfigError, ShapeError, format_shape, user_stacklevel
+from numkeras.layers.attention_utils import (
+    GraphOptions,
+    bool_mask,
+    causal_mask,
+    large_negative,
+    record_call,
+    softmax,
+    softmax_backward,
+)
+from numkeras.layers.dropout import Dropout
+from numkeras.layers.einsum_dense import EinsumDense
+from numkeras.layers.keras_tensor import KerasTensor, Node
+from numkeras.layers.layer import Layer, is_symbolic
+from numkeras.layers.softmax import Softmax
+from numkeras.utils.checks import is_int
+
+
+def _is_shape_list(x) -> bool:
+    """A list of shapes (the graph form), as opposed to one shape."""
+    return (
+        isinstance(x, (list, tuple)) and len(x) > 0 and all(isinstance(s, (list, tuple)) for s in x)
+    )
+
+
+def _proj_equation(free_dims: int, bound_dims: int, output_dims: int) -> tuple[str, str]:
+    """Keras's `_build_proj_equation`: (equation, bias axes)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    free = letters[:free_dims]
+    bound = letters[free_dims : free_dims + bound_dims]
+    out = letters[free_dims + bound_dims : free_dims + bound_dims + output_dims]
+    return f"{free}{bound},{bound}{out}->{free}{out}", out
+
+
+def _as_mask4(mask, ndim: int = 4):
+    """An attention mask `(B, T, S)` (or fewer leading axes) with axes added before the
+    query axis up to `(B, 1, T, S)`, as Keras's `_masked_softmax` expands it."""
+    while mask.ndim < ndim:
+        mask = backend.xp.expand_dims(mask, -3)
+    return mask
+
+
+class MultiHeadAttention(GraphOptions, Layer):
+    """Multi-head attention (see the module docstring).
+
+    >>> import numpy as np
+    >>> mha = MultiHeadAttention(num_heads=3, key_dim=2, value_dim=5, output_shape=4)
+    >>> mha(np.ones((2, 6, 8)), np.ones((2, 7, 3))).shape
+    (2, 6, 4)
+    """
+
+    _OPTIONS = {"use_causal_mask": False, "return_attention_scores": False}
+    supports_masking = True
+    # the keywords of a call that a functional config's node records (and a load replays)
+    replayed_call_kwargs = (
+        "key",
+        "value_mask",
+        "key_mask",
+        "attention_mask",
+        "return_attention_scores",
+        "training",
+        "use_causal_mask",
+    )
+
+    def __init__(
+        self,
+        num_heads: int,
+        key_dim: int,
+        value_dim: int | None = None,
+        dropout: float = 0.0,
+        use_bias: bool = True,
+        output_shape=None,
+        attention_axes=None,
+        sliding_window: int | None = None,
+        flash_attention: bool | None = None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        use_gate: bool = False,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        if not is_int(num_heads) or num_heads <= 0:
+            raise ConfigError(
+                "Received an invalid value for argument `num_heads`, expected a positive "
+                f"integer. Received: num_heads={num_heads!r}"
+            )
+        if not is_int(key_dim) or key_dim <= 0:
+            raise ConfigError(
+                "Received an invalid value for argument `key_dim`, expected a positive "
+                f"integer. Received: key_dim={key_dim!r}"
+            )
+        if value_dim is not None and (not is_int(value_dim) or value_dim <= 0):
+            raise ConfigError(
+                "Received an invalid value for argument `value_dim`, expected a positive "
+                f"integer or `None`. Received: value_dim={value_dim!r}"
+            )
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)):
+            raise ConfigError(f"`dropout` must be a number in [0, 1), received {dropout!r}.")
+        if not 0 <= dropout < 1:
+            raise ConfigError(f"`dropout` must be a number in [0, 1), received {dropout!r}.")
+        if activity_regularizer is not None:
+            raise ConfigError(
+                "numkeras's MultiHeadAttention takes no `activity_regularizer` (Keras applies "
+                "it to each projection inside the layer); put an ActivityRegularization "
+                "layer after it instead."
+            )
+        super().__init__(**kwargs)
+        self._num_heads = int(num_heads)
+        self._key_dim = int(key_dim)
+        self._value_dim = int(value_dim) if value_dim else self._key_dim
+        self._dropout = float(dropout)
+        self._use_bias = bool(use_bias)
+        self._use_gate = bool(use_gate)
+        if output_shape:
+            if is_int(output_shape):
+                output_shape = (int(output_shape),)
+            try:
+                output_shape = tuple(output_shape)
+            except TypeError:
+                raise ConfigError(
+                    f"Invalid `output_shape`: {output_shape}. When specified, the "
+                    "`output_shape` should be of type tuple, list, or int."
+                ) from None
+        self._output_shape = output_shape or None
+        self._flash_attention = bool(flash_attention)
+        if self._flash_attention and self._dropout > 0.0:
+            raise ConfigError(
+                "Dropout is not supported when flash attention is enabled. Please set "
+                "dropout to 0.0 to use flash attention."
+            )
+        self._kernel_initializer = initializers.get(kernel_initializer)
+        self._bias_initializer = initializers.get(bias_initializer)
+        self._kernel_regularizer = regularizers.get(kernel_regularizer)
+        self._bias_regularizer = regularizers.get(bias_regularizer)
+        self._kernel_constraint = constraints.get(kernel_constraint)
+        self._bias_constraint = constraints.get(bias_constraint)
+        if is_int(attention_axes):
+            attention_axes = (int(attention_axes),)
+        elif attention_axes is not None and not isinstance(attention_axes, (list, tuple)):
+            raise ConfigError(
+                "`attention_axes` must be an int, list, or tuple."
+                f"Received: attention_axes={attention_axes}"
+            )
+        if attention_axes is not None and [a if a >= 0 else 3 + a for a in attention_axes] != [1]:
+            raise ConfigError(
+                "numkeras's MultiHeadAttention attends over the sequence axis of inputs of "
+                "rank 3 (batch, sequence, features) only: attention_axes=None (or 1, or -2); "
+                f"received attention_axes={attention_axes!r}."
+            )
+        self._attention_axes = attention_axes
+        if sliding_window is not None and (not is_int(sliding_window) or sliding_window <= 0):
+            raise ConfigError(
+                "`sliding_window` must be `None` or a positive integer. "
+                f"Received: sliding_window={sliding_window!r}"
+            )
+        self._sliding_window = None if sliding_window is None else int(sliding_window)
+        self.seed = seed
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
+        self._dense_layers: list[EinsumDense] = []
+        self._extra_layers: list = []
+        self._key_given = False
+
+    # -- Keras's read-only properties -------------------------------------------------
+    num_heads = property(lambda self: self._num_heads)
+    key_dim = property(lambda self: self._key_dim)
+    value_dim = property(lambda self: self._value_dim)
+    dropout = property(lambda self: self._dropout)
+    use_bias = property(lambda self: self._use_bias)
+    attention_axes = property(lambda self: self._attention_axes)
+    query_dense = property(lambda self: self._query_dense)
+    key_dense = property(lambda self: self._key_dense)
+    value_dense = property(lambda self: self._value_dense)
+    output_dense = property(lambda self: self._output_dense)
+
+    # -- build ------------------------------------------------------------------------
+    def _common_kwargs(self) -> dict:
+        # as Keras: a fresh copy of each initializer per sublayer
+        kernel_init = type(self._kernel_initializer).from_config(
+            self._kernel_initializer.get_config()
+        )
+        bias_init = type(self._bias_initializer).from_config(self._bias_initializer.get_config())
+        return {
+            "kernel_initializer": kernel_init,
+            "bias_initializer": bias_init,
+            "kernel_regularizer": self._kernel_regularizer,
+            "bias_regularizer": self._bias_regularizer,
+            "kernel_constraint": self._kernel_constraint,
+            "bias_constraint": self._bias_constraint,
+            "dtype": self.dtype,
+        }
+
+    def _projection(self, name: str, shape, dim: int, activation=None) -> EinsumDense:
+        equation, bias_axes = _proj_equation(len(shape) - 1, 1, 2)
+        layer = EinsumDense(
+            equation,
+            output_shape=(None, self._num_heads, dim),
+            bias_axes=bias_axes if self._use_bias else None,
+            activation=activation,
+            name=name,
+            **self._common_kwargs(),
+        )
+        layer.build(shape)
+        return layer
+
+    def _split_shapes(self, query_shape, value_shape, key_shape):
+        if value_shape is None and _is_shape_list(query_shape):
+            shapes = [tuple(s) for s in query_shape]
+            if len(shapes) < 2:
+                raise ShapeError(
+                    f"Layer '{self.name}' (MultiHeadAttention) needs a query and a value; "
+                    f"received {len(shapes)} input shape(s)."
+                )
+            query_shape, value_shape = shapes[0], shapes[1]
+            key_shape = shapes[2] if len(shapes) > 2 else None
+        if value_shape is None:
+            raise ShapeError(
+                f"Layer '{self.name}' (MultiHeadAttention) needs the value's shape beside the "
+                "query's: build(query_shape, value_shape)."
+            )
+        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        if value_shape[1:-1] != key_shape[1:-1]:
+            raise ShapeError(
+                "All dimensions of `value` and `key`, except the last one, must be equal. "
+                f"Received: value_shape={value_shape} and key_shape={key_shape}"
+            )
+        for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
+            if len(shape) != 3:
+                raise ShapeError(
+                    f"Layer '{self.name}': numkeras's MultiHeadAttention takes inputs of rank "
+                    f"3 (batch, sequence, features); the {what} has shape "
+                    f"{format_shape(shape)}."
+                )
+        return query_shape, value_shape, key_shape
+
+    def build(self, query_shape, value_shape=None, key_shape=None) -> None:
+        # (a direct `build(q, v, k)`; a call says itself whether it had a key)
+        given_key = key_shape is not None
+        query_shape, value_shape, key_shape = self._split_shapes(
+            query_shape, value_shape, key_shape
+        )
+        self._key_given = self._key_given or given_key
+        self._query_dense = self._projection("query", query_shape, self._key_dim)
+        self._key_dense = self._projection("key", key_shape, self._key_dim)
+        dense = [self._query_dense, self._key_dense]
+        if self._use_gate:
+            self._gate_dense = self._projection(
+                "gate", query_shape, self._value_dim, activation="sigmoid"
+            )
+            dense.append(self._gate_dense)
+        self._value_dense = self._projection("value", value_shape, self._value_dim)
+        dense.append(self._value_dense)
+        # Keras's `_build_attention` (rank 4 after projection: the sequence axis is 1)
+        self._attention_axes = (1,)
+        self._softmax = Softmax(axis=(3,), dtype=self.dtype)
+        self._dropout_layer = Dropout(rate=self._dropout, dtype=self.dtype, seed=self.seed)
+        out_shape = list(self._output_shape) if self._output_shape else [query_shape[-1]]
+        equation, bias_axes = _proj_equation(len(query_shape) - 1, 2, len(out_shape))
+        self._output_dense = EinsumDense(
+            equation,
+            output_shape=[None] * (len(query_shape) - 2) + out_shape,
+            bias_axes=bias_axes if self._use_bias else None,
+            name="attention_output",
+            **self._common_kwargs(),
+        )
+        self._output_dense.build((*query_shape[:-1], self._num_heads, self._value_dim))
+        dense.append(self._output_dense)
+        self._dense_layers = dense
+        self._extra_layers = [self._softmax, self._dropout_layer]
+        for layer in dense:  # Keras's variable paths: `<mha>/query/kernel`
+            layer.trainable = self.trainable
+            for v in layer._own_variables:
+                v.path = f"{self.name}/{layer.name}/{v.name}"
+        self._build_input_shape = [query_shape, value_shape, key_shape]
+        self.built = True
+
+    def _reset_build_state(self) -> None:
+        self._dense_layers, self._extra_layers = [], []
+
+    def _sublayers(self) -> list:
+        return list(self._dense_layers)
+
+    def _saved_children(self) -> list:
+        """`(key, layer)` as Keras saves them: `query_dense/vars/0`, ..."""
+        if not self._dense_layers:
+            return []
+        out = [("query_dense", self._query_dense), ("key_dense", self._key_dense)]
+        if self._use_gate:
+            out.append(("_gate_dense", self._gate_dense))
+        out += [("value_dense", self._value_dense), ("output_dense", self._output_dense)]
+        return out + [("_softmax", self._softmax), ("_dropout_layer", self._dropout_layer)]
+
+    def get_build_config(self) -> dict | None:
+        shapes = self._build_input_shape
+        if not self.built or not isinstance(shapes, list):
+            return None
+
+        def as_list(shape):
+            return [None if d is None else int(d) for d in shape]
+
+        config = {"query_shape": as_list(shapes[0]), "value_shape": as_list(shapes[1])}
+        if self._key_given:
+            config["key_shape"] = as_list(shapes[2])
+        return {"shapes_dict": config}
+
+    # -- shapes -----------------------------------------------------------------------
+    def _output_shape_for(self, query_shape) -> tuple:
+        query_shape = tuple(query_shape)
+        if self._output_shape:
+            return query_shape[:-1] + tuple(self._output_shape)
+        return query_shape
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        """Keras's form `(query_shape, value_shape, key_shape=None)` gives the output's
+        shape; the graph form (one list of the input shapes) gives the scores' too when
+        the layer's graph calls return them."""
+        graph = value_shape is None and _is_shape_list(query_shape)
+        q, v, _ = self._split_shapes(query_shape, value_shape, key_shape)
+        out = self._output_shape_for(q)
+        if graph and self._graph_option("return_attention_scores"):
+            return [out, (q[0], self._num_heads, q[1], v[1])]
+        return out
+
+    def compute_mask(self, inputs, previous_mask):
+        """The output keeps the query's mask (the scores get none), as in Keras 3."""
+        if isinstance(previous_mask, (list, tuple)):
+            previous_mask = previous_mask[0] if previous_mask else None
+        return previous_mask
+
+    # -- calling ------------------------------------------------------------------------
+    def __call__(
+        self,
+        query,
+        value=None,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores: bool = False,
+        training=None,
+        use_causal_mask: bool = False,
+        **kwargs,
+    ):
+        if kwargs:
+            raise ConfigError(
+                f"MultiHeadAttention got unexpected call arguments {sorted(kwargs)}; it takes "
+                "query, value, key, query_mask, value_mask, key_mask, attention_mask, "
+                "return_attention_scores, training and use_causal_mask."
+            )
+        if value is None and isinstance(query, (list, tuple)) and 2 <= len(query) <= 4:
+            items = list(query)  # [query, value, key?, attention_mask?] (a replayed node)
+            query, value = items[0], items[1]
+            key = items[2] if len(items) > 2 and key is None else key
+            if len(items) > 3 and attention_mask is None:
+                attention_mask = items[3]
+        if value is None:
+            raise ConfigError(
+                f"Layer '{self.name}' (MultiHeadAttention) needs a query and a value: call "
+                "it as mha(query, value) (self-attention: mha(x, x))."
+            )
+        if self._flash_attention and return_attention_scores:
+            raise ConfigError(
+                "Returning attention scores is not supported when flash attention is "
+                "enabled. Please disable flash attention to access attention scores."
+            )
+        tensors = (query, value, key, attention_mask, query_mask, value_mask, key_mask)
+        if any(is_symbolic(t) for t in tensors if t is not None):
+            return self._call_symbolic_attention(
+                query,
+                value,
+                key,
+                attention_mask,
+                (query_mask, value_mask, key_mask),
+                bool(return_attention_scores),
+                bool(use_causal_mask),
+                training,
+            )
+        if query_mask is not None:
+            _warn_query_mask(self)
+        self._key_given = self._key_given or key is not None
+        query, value = (backend.cast_input(t, self.dtype) for t in (query, value))
+        inputs = [query, value, value if key is None else backend.cast_input(key, self.dtype)]
+        if attention_mask is not None:
+            inputs.append(bool_mask(attention_mask))
+        return super().__call__(
+            inputs,
+            training=training,
+            value_mask=value_mask,
+            key_mask=key_mask,
+            return_attention_scores=bool(return_attention_scores),
+            use_causal_mask=bool(use_causal_mask),
+        )
+
+    def _call_symbolic_attention(
+        self, query, value, key, attention_mask, masks, return_scores, causal, training
+    ):
+        named = {"query": query, "value": value, "key": key, "attention_mask": attention_mask}
+        for name, t in named.items():
+            if t is not None and not isinstance(t, KerasTensor):
+                raise ConfigError(
+                    f"Layer '{self.name}': in a functional model, `{name}` must be a symbolic "
+                    "tensor (from Input or a layer) like the other inputs; received "
+                    f"{type(t).__name__}."
+                )
+        if any(m is not None for m in masks):
+            raise ConfigError(
+                f"Layer '{self.name}': numkeras takes query_mask / value_mask / key_mask on "
+                "arrays, not as tensors in a functional model: there, pass "
+                "attention_mask=..., or let the masks of Embedding(mask_zero=True) or "
+                "Masking reach the layer, as Keras fills these arguments from them."
+            )
+        self._set_graph_options(
+            {"use_causal_mask": causal, "return_attention_scores": return_scores}
+        )
+        self._key_given = self._key_given or key is not None
+        inputs = [query, value, value if key is None else key]
+        if attention_mask is not None:
+            inputs.append(attention_mask)
+        in_shape = [tuple(t.shape) for t in inputs]
+        self._maybe_build(in_shape)
+        node = Node(self, inputs, self.compute_output_shape(in_shape), training=training)
+        kwargs = {}
+        if key is not None:
+            kwargs["key"] = key
+        if attention_mask is not None:
+            kwargs["attention_mask"] = attention_mask
+        if return_scores:
+            kwargs["return_attention_scores"] = True
+        if training is not None:
+            kwargs["training"] = bool(training)
+        if causal:
+            kwargs["use_causal_mask"] = True
+        record_call(node, [query, value], kwargs)
+        return node.outputs_structure
+
+    def _maybe_build(self, input_shape) -> None:
+        if not self.built:
+            try:
+                self.build(input_shape[:3])
+            except Exception:
+                self.built = False
+                self._reset_build_state()
+                raise
+            return
+        q, v, k = self._split_shapes(input_shape[:3], None, None)
+        built = self._build_input_shape
+        for what, got, want in zip(("query", "value", "key"), (q, v, k), built):
+            if len(got) != len(want) or (got[-1] != want[-1] and None not in (got[-1], want[-1])):
+                raise ShapeError(
+                    f"Layer '{self.name}' was built for a {what} of shape {format_shape(want)}; "
+                    f"it received {format_shape(got)}."
+                )
+
+    def _unpack(self, query, value, key, attention_mask, mask):
+        """(query, value, key, attention mask, query/value/key masks, number of inputs) from
+        either the graph form (one list) or separate arguments."""
+        n = None
+        if value is None and isinstance(query, (list, tuple)):
+            items = list(query)
+            n = len(items)
+            query, value = items[0], items[1]
+            key = items[2] if n > 2 else None
+            attention_mask = items[3] if n > 3 else attention_mask
+        masks = [None, None, None]
+        if mask is not None:
+            given = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+            masks[: min(3, len(given))] = given[:3]
+        return query, value, key, attention_mask, masks, n
+
+    def call(
+        self,
+        query,
+        value=None,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=None,
+        training: bool = False,
+        use_causal_mask=None,
+        mask=None,
+    ):
+        out, scores, _ = self._attend(
+            query,
+            value,
+            key,
+            value_mask,
+            key_mask,
+            attention_mask,
+            return_attention_scores,
+            bool(training),
+            use_causal_mask,
+            mask,
+            keep=False,
+        )
+        return [out, scores] if scores is not None else out
+
+    def forward(
+        self,
+        query,
+        value=None,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=None,
+        training: bool = True,
+        use_causal_mask=None,
+        mask=None,
+    ):
+        out, scores, cache = self._attend(
+            query,
+            value,
+            key,
+            value_mask,
+            key_mask,
+            attention_mask,
+            return_attention_scores,
+            bool(training),
+            use_causal_mask,
+            mask,
+            keep=True,
+        )
+        return ([out, scores] if scores is not None else out), cache
+
+    def _attention_mask(self, query, value, masks, attention_mask, causal: bool):
+        """Keras's `_compute_attention_mask`: every mask joined with AND, `(B, T, S)`
+        (or broadcastable to it), or None."""
+        xp = backend.xp
+        query_mask, value_mask, key_mask = (bool_mask(m) for m in masks)
+        auto = None
+        if query_mask is not None:
+            auto = query_mask[..., :, None]
+        for m in (value_mask, key_mask):
+            if m is not None:
+                m = m[..., None, :]
+                auto = m if auto is None else auto & m
+        t, s = query.shape[1], value.shape[1]
+        if causal:
+            m = causal_mask(t, s)
+            auto = m if auto is None else auto & m
+        if self._sliding_window is not None:
+            i, j = xp.arange(t)[:, None], xp.arange(s)[None, :]
+            m = (xp.abs(i - j) < self._sliding_window)[None]
+            auto = m if auto is None else auto & m
+        attention_mask = bool_mask(attention_mask)
+        if auto is not None:
+            attention_mask = auto if attention_mask is None else attention_mask & auto
+        return attention_mask
+
+    def _attend(
+        self,
+        query,
+        value,
+        key,
+        value_mask,
+        key_mask,
+        attention_mask,
+        return_scores,
+        training: bool,
+        causal,
+        mask,
+        keep: bool,
+    ):
+        xp = backend.xp
+        query, value, key, attention_mask, masks, n = self._unpack(
+            query, value, key, attention_mask, mask
+        )
+        # explicit value / key masks win over the inputs' own (Keras fills only missing
+        # ones); an explicit query_mask is unused, as in Keras
+        if value_mask is not None:
+            masks[1] = value_mask
+        if key_mask is not None:
+            masks[2] = key_mask
+        key_is_value = key is None
+        key = value if key is None else key
+        return_scores = self._graph_option("return_attention_scores", return_scores)
+        causal = self._graph_option("use_causal_mask", causal)
+        full_mask = self._attention_mask(query, value, masks, attention_mask, causal)
+        # Keras's explicit-scores path (else `ops.dot_product_attention`)
+        explicit = self._dropout > 0.0 or return_scores
+        caches = {}
+
+        def project(layer, x, name):
+            if keep:
+                y, caches[name] = layer.forward(x, training=training)
+                return y
+            return layer.call(x, training=training)
+
+        gate = project(self._gate_dense, query, "gate") if self._use_gate else None
+        q = project(self._query_dense, query, "query")
+        k = project(self._key_dense, key, "key")
+        v = project(self._value_dense, value, "value")
+        qh, kh, vh = (t.transpose(0, 2, 1, 3) for t in (q, k, v))  # (B, heads, seq, dim)
+        scale = qh.dtype.type(self._inverse_sqrt_key_dim)
+        if explicit:  # Keras scales the query first
+            logits = xp.matmul(qh * scale, kh.swapaxes(-1, -2))
+        else:  # dot_product_attention scales the products
+            logits = xp.matmul(qh, kh.swapaxes(-1, -2)) * scale
+        m4 = None
+        if full_mask is not None:
+            m4 = _as_mask4(full_mask)
+            logits = xp.where(m4, logits, logits.dtype.type(large_negative(logits.dtype)))
+        probs = softmax(logits)
+        scores = probs
+        if explicit and m4 is not None:
+            scores = xp.where(m4, probs, probs.dtype.type(0))
+        dropped, drop_cache = scores, None
+        if self._dropout > 0.0 and training:
+            dropped, drop_cache = self._dropout_layer.forward(scores, training=True)
+        context = xp.matmul(dropped, vh)  # (B, heads, T, value_dim)
+        heads = context.transpose(0, 2, 1, 3)  # (B, T, heads, value_dim)
+        gated = heads * gate if gate is not None else heads
+        out = project(self._output_dense, gated, "output")
+        cache = None
+        if keep:
+            cache = {
+                "dense": caches,
+                "qh": qh,
+                "kh": kh,
+                "vh": vh,
+                "scale": scale,
+                "explicit": explicit,
+                "m4": m4,
+                "probs": probs,
+                "dropped": dropped,
+                "drop": drop_cache,
+                "heads": heads,
+                "gate": gate,
+                "return_scores": return_scores,
+                "n": n,
+                "key_is_value": key_is_value,
+                "shapes": (query.shape, value.shape, key.shape),
+            }
+        return out, (scores if return_scores else None), cache
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        xp = backend.xp
+        c = cache
+        if c["return_scores"]:
+            g_out, g_scores = grad_output
+        else:
+            g_out, g_scores = grad_output, None
+        dense = c["dense"]
+        d_gated = self._output_dense.backward(dense["output"], g_out, True)
+        d_query_gate = None
+        if c["gate"] is not None:
+            d_gate = d_gated * c["heads"]
+            d_heads = d_gated * c["gate"]
+            d_query_gate = self._gate_dense.backward(dense["gate"], d_gate, need_input_grad)
+        else:
+            d_heads = d_gated
+        d_context = d_heads.transpose(0, 2, 1, 3)  # (B, heads, T, value_dim)
+        d_vh = xp.matmul(c["dropped"].swapaxes(-1, -2), d_context)
+        d_dropped = xp.matmul(d_context, c["vh"].swapaxes(-1, -2))
+        if c["drop"] is not None:
+            d_dropped = self._dropout_layer.backward(c["drop"], d_dropped)
+        d_scores = d_dropped if g_scores is None else d_dropped + g_scores
+        m4 = c["m4"]
+        if c["explicit"] and m4 is not None:
+            d_scores = xp.where(m4, d_scores, d_scores.dtype.type(0))
+        d_logits = softmax_backward(c["probs"], d_scores)
+        if m4 is not None:
+            d_logits = xp.where(m4, d_logits, d_logits.dtype.type(0))
+        qh, kh, scale = c["qh"], c["kh"], c["scale"]
+        if c["explicit"]:  # logits = (q * scale) k^T
+            d_qh = xp.matmul(d_logits, kh) * scale
+            d_kh = xp.matmul(d_logits.swapaxes(-1, -2), qh * scale)
+        else:  # logits = (q k^T) * scale
+            d_raw = d_logits * scale
+            d_qh = xp.matmul(d_raw, kh)
+            d_kh = xp.matmul(d_raw.swapaxes(-1, -2), qh)
+        d_q, d_k, d_v = (t.transpose(0, 2, 1, 3) for t in (d_qh, d_kh, d_vh))
+        d_query = self._query_dense.backward(dense["query"], d_q, need_input_grad)
+        d_key = self._key_dense.backward(dense["key"], d_k, need_input_grad)
+        d_value = self._value_dense.backward(dense["value"], d_v, need_input_grad)
+        if not need_input_grad:
+            return None
+        if d_query_gate is not None:
+            d_query = d_query + d_query_gate
+        n = c["n"]
+        if c["key_is_value"]:  # (called with the value as the key)
+            grads = [d_query, d_value + d_key]
+        else:
+            grads = [d_query, d_value, d_key]
+        if n is not None and n > 3:
+            grads.append(None)  # (the attention mask: no gradient)
+        return grads
+
+    # -- config -----------------------------------------------------------------------
+    def get_config(self) -> dict:
+        axes = self._attention_axes
+        return {
+            **super().get_config(),
+            "num_heads": self._num_heads,
+            "key_dim": self._key_dim,
+            "value_dim": self._value_dim,
+            "dropout": self._dropout,
+            "use_bias": self._use_bias,
+            "use_gate": self._use_gate,
+            "output_shape": self._output_shape,
+            "attention_axes": tuple(axes) if isinstance(axes, list) else axes,
+            "sliding_window": self._sliding_window,
+            "kernel_initializer": initializers.serialize(self._kernel_initializer),
+            "bias_initializer": initializers.serialize(self._bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self._bias_regularizer),
+            "activity_regularizer": None,
+            "kernel_constraint": constraints.serialize(self._kernel_constraint),
+            "bias_constraint": constraints.serialize(self._bias_constraint),
+            "seed": self.seed,
+        }
+
+    def _repr_args(self) -> str:
+        return f"num_heads={self._num_heads}, key_dim={self._key_dim}"
+
+
+def _warn_query_mask(layer) -> None:
+    if layer.__dict__.get("_query_mask_warned"):
+        return
+    layer._query_mask_warned = True
+    warnings.warn(
+        f"Layer '{layer.name}': Keras 3's MultiHeadAttention ignores `query_mask=` in a "
+        "call (it reads the mask attached to the query tensor, which arrays do not have), "
+        "and so does numkeras; pass `attention_mask=` (B, T, S) to mask query rows.",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
