@@ -29,7 +29,7 @@ import numpy as np
 
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
-from numkeras.layers.layer import Layer, is_symbolic, set_array_mask
+from numkeras.layers.layer import Layer, is_symbolic, set_array_mask, traced_constant
 from numkeras.utils.checks import is_int
 
 _EXACT_FLOAT32 = 2**24  # float32 represents every integer up to this
@@ -112,6 +112,9 @@ class Embedding(Layer):
         return backend.xp.asarray(inputs) != 0
 
     def __call__(self, inputs, training=None, **kwargs):
+        constant = traced_constant(inputs)
+        if constant is not None:  # ids given inside a traced call (a position embedding)
+            return super().__call__(constant, training=training, **kwargs)
         # integer arrays stay integers (the base class would cast them to float32)
         one_list = isinstance(inputs, (list, tuple)) and inputs and not hasattr(inputs[0], "shape")
         if not is_symbolic(inputs) and (hasattr(inputs, "dtype") or one_list):

@@ -317,6 +317,9 @@ class Layer:
     def __call__(self, inputs, training=None, **kwargs):
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training, **kwargs)
+        constant = traced_constant(inputs)
+        if constant is not None:  # an array given to a layer inside a traced call
+            return self._call_symbolic(constant, training=training, **kwargs)
         previous = _given_mask(self, inputs, kwargs)  # (before the inputs are converted)
         inputs = _convert(inputs, self.dtype)
         self._maybe_build(shape_of(inputs))
@@ -550,6 +553,15 @@ def warn_mask(layer: Layer, why: str) -> None:
             "the mask: it runs as if unmasked."
         )
     warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
+
+
+# Set by numkeras.ops.trace: inside a trace, an array given to a layer becomes a graph
+# tensor (a constant step), so the layer is recorded and its weights train.
+_constant_hook = None
+
+def traced_constant(inputs):
+    """Inside a traced call, an array given to a layer as a graph tensor; else None."""
+    return None if _constant_hook is None else _constant_hook(inputs)
 
 
 # Where `add_loss` values of a running model go: its list of penalties (Model._run).

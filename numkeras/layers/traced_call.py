@@ -134,7 +134,7 @@ def traced_output_shape(layer, input_shape):
             trace = Trace.of(fn, [tuple(s) for s in in_shapes], [layer.dtype] * len(in_shapes))
             out = trace.output_shapes if trace.several else trace.output_shapes[0]
         except TraceError:
-            state = [v.numpy() for v in layer.weights]  # (dummy runs must not leave a trace)
+            state = [(v, v.numpy()) for v in layer.weights]  # (dummy runs leave no trace)
             try:
                 out = infer_output_shape(
                     lambda a: _run_call(layer, a, False),
@@ -144,7 +144,7 @@ def traced_output_shape(layer, input_shape):
                     "Define compute_output_shape(input_shape) on the layer.",
                 )
             finally:
-                for v, value in zip(layer.weights, state):
+                for v, value in state:
                     v.assign(value)
         shapes[key] = out
     return shapes[key]

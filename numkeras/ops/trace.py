@@ -28,6 +28,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ShapeError, format_shape
+from numkeras.layers import layer as layer_module
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer, _loss_sinks, collecting_losses
@@ -78,21 +79,54 @@ class _VariableRead(Layer):
         return None
 
 
+class _ConstantRead(Layer):
+    """A step that outputs a fixed array (its input only orders it in the graph): an array
+    a traced call gives a layer (keras.io's `self.pos_emb(ops.arange(maxlen))`), so the
+    layer is a step of the graph and its weights train."""
+
+    def __init__(self, value, name: str):
+        super().__init__(name=name)
+        self.value = value
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return tuple(self.value.shape)
+
+    def call(self, inputs, training: bool = False):
+        return self.value
+
+    def forward(self, inputs, training: bool = True):
+        return self.value, None
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        return None
+
+
 class _Capture:
     """The variables read during one trace, each with its tensor: a placeholder (an extra
-    graph input), or with an `anchor` (a graph input), a `_VariableRead` step after it."""
+    graph input), or with `variables_after_anchor`, a `_VariableRead` step after `anchor`
+    (a graph input, which also orders the constants layers are given)."""
 
-    def __init__(self, anchor: KerasTensor | None = None):
+    def __init__(self, anchor: KerasTensor | None = None, variables_after_anchor=False):
         self.anchor = anchor
+        self.variables_after_anchor = variables_after_anchor
         self.variables: list[Variable] = []
         self.tensors: list[KerasTensor] = []
+        self.constants = 0
+
+    def constant_tensor(self, value) -> KerasTensor | None:
+        if self.anchor is None:
+            return None
+        self.constants += 1
+        name = f"{self.anchor.name}_trace_constant_{self.constants}"
+        return _ConstantRead(backend.xp.array(value), name)(self.anchor)
 
     def tensor_for(self, variable: Variable) -> KerasTensor:
         for v, t in zip(self.variables, self.tensors):
             if v is variable:
                 return t
         name = f"trace_variable_{len(self.variables)}"
-        if self.anchor is not None:
+        if self.variables_after_anchor:
             tensor = _VariableRead(variable, f"{self.anchor.name}_{name}")(self.anchor)
         else:
             tensor = _Placeholder(variable.shape, str(variable.dtype), name).output
@@ -147,11 +181,18 @@ def tracing() -> bool:
 def reading_variables(anchor: KerasTensor):
     """Inside the block, variables used in operations become `_VariableRead` steps after
     `anchor` (a subclassed model's trace: its graph has no variable inputs)."""
-    _captures.append(_Capture(anchor))
+    _captures.append(_Capture(anchor, variables_after_anchor=True))
     try:
         yield
     finally:
         _captures.pop()
+
+
+def constant_in_trace(value):
+    """Inside a trace, an array a layer is called on, as a graph tensor (else None)."""
+    if not _captures or not isinstance(value, (np.ndarray, backend.xp.ndarray)):
+        return None
+    return _captures[-1].constant_tensor(value)
 
 
 class Trace:
@@ -181,13 +222,13 @@ class Trace:
         from numkeras.models.model import Model
 
         dtypes = list(dtypes or [backend.floatx()] * len(shapes))
-        capture = _Capture()
         # (the graph's own layers are named explicitly: a user's next layer keeps its
         # name; the operations take names as in Keras's symbolic calls)
         args = [
             _Placeholder(tuple(s), d, f"trace_input_{i}").output
             for i, (s, d) in enumerate(zip(shapes, dtypes))
         ]
+        capture = _Capture(args[0] if args else None)
         _captures.append(capture)
         try:
             with np.errstate(all="ignore"), capturing_losses() as losses:
@@ -351,3 +392,6 @@ def infer_output_shape(run: Callable, input_shape, dtype: str, who: str, hint: s
         raise ShapeError(f"The rank of the output of {who} depends on the input sizes. {hint}")
     merged = [tuple(x if x == y else None for x, y in zip(s, t)) for s, t in zip(a, b)]
     return merged if several else merged[0]
+
+
+layer_module._constant_hook = constant_in_trace

@@ -474,3 +474,31 @@ def test_group_normalization_config_and_file_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     with pytest.raises(ValueError, match="multiple of the number of channels"):
         layers.GroupNormalization(groups=3)(np.ones((2, 4)))
+
+
+def test_a_layer_given_an_array_inside_a_traced_call_trains(float64):
+    class TokenAndPositionEmbedding(layers.Layer):  # keras.io's text-transformer example
+        def __init__(self, maxlen, vocab_size, embed_dim):
+            super().__init__()
+            self.token_emb = layers.Embedding(input_dim=vocab_size, output_dim=embed_dim)
+            self.pos_emb = layers.Embedding(input_dim=maxlen, output_dim=embed_dim)
+
+        def call(self, x):
+            positions = self.pos_emb(ops.arange(start=0, stop=ops.shape(x)[-1], step=1))
+            return self.token_emb(x) + positions
+
+    rng = np.random.default_rng(13)
+    layer = TokenAndPositionEmbedding(6, 20, 3)
+    ids = rng.integers(0, 20, (4, 6)).astype("float64")
+    layer(ids)
+    r = rng.normal(size=(4, 6, 3))
+    for v in layer.trainable_weights:
+        v.start_grad(np.zeros(v.shape, v.dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no "gradients do not exist" for pos_emb)
+        _, cache = layer.forward(ids)
+    layer.backward(cache, r.copy(), need_input_grad=False)
+    for v in layer.trainable_weights:
+        numeric = numeric_gradient(lambda: float((layer.call(ids) * r).sum()), v.value)
+        np.testing.assert_allclose(v.grad, numeric, rtol=1e-6, atol=1e-9)
+        v.start_grad(None)
