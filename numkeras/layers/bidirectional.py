@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError
-from numkeras.layers.layer import Layer, is_symbolic
-from numkeras.layers.rnn import RNN
+from numkeras.layers.layer import Layer
+from numkeras.layers.rnn import RNN, array_mask
 
 _MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -102,13 +102,7 @@ class Bidirectional(Layer):
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
         if mask is not None:
-            if is_symbolic(inputs) or is_symbolic(mask):
-                raise ConfigError(
-                    f"Layer '{self.name}': numkeras does not take `mask=` in a functional "
-                    "graph; masks come from Embedding(mask_zero=True) or Masking before "
-                    "the layer."
-                )
-            kwargs["mask"] = mask
+            kwargs["mask"] = array_mask(self, inputs, mask)
         if initial_state is not None:
             inputs = [inputs, *list(initial_state)]
         return super().__call__(inputs, training=training, **kwargs)

@@ -276,6 +276,17 @@ class RNNCellBase(Layer):
         return str(self.units)
 
 
+def array_mask(layer, inputs, mask):
+    """A recurrent layer's `mask=` argument: taken on arrays; in a functional graph masks
+    come from the layers before (a symbolic `mask=` is refused)."""
+    if is_symbolic(inputs) or is_symbolic(mask):
+        raise ConfigError(
+            f"Layer '{layer.name}': numkeras does not take `mask=` in a functional graph; "
+            "masks come from Embedding(mask_zero=True) or Masking before the layer."
+        )
+    return mask
+
+
 def _seq_shape(input_shape):
     return tuple(input_shape[0] if isinstance(input_shape, list) else input_shape)
 
@@ -382,13 +393,7 @@ class RNN(Layer):
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
         if mask is not None:
-            if is_symbolic(inputs) or is_symbolic(mask):
-                raise ConfigError(
-                    f"Layer '{self.name}': numkeras does not take `mask=` in a functional "
-                    "graph; masks come from Embedding(mask_zero=True) or Masking before "
-                    "the layer."
-                )
-            kwargs["mask"] = mask
+            kwargs["mask"] = array_mask(self, inputs, mask)
         if initial_state is not None:
             if isinstance(inputs, (list, tuple)):
                 raise ConfigError(
