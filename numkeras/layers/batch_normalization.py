@@ -36,6 +36,7 @@ from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
+from numkeras.layers.layer_normalization import add_scale_and_center
 from numkeras.utils.checks import is_int
 
 
@@ -122,22 +123,7 @@ class BatchNormalization(Layer):
                 f"Layer '{self.name}': the normalized axis {self.axis} of its inputs must be "
                 f"known to create its weights; received shape {format_shape(input_shape)}."
             )
-        if self.scale:
-            self.gamma = self.add_weight(
-                (size,),
-                initializer=self.gamma_initializer,
-                name="gamma",
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                (size,),
-                initializer=self.beta_initializer,
-                name="beta",
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+        add_scale_and_center(self, (size,), self.scale, self.center)
         self.moving_mean = self.add_weight(
             (size,), initializer=self.moving_mean_initializer, trainable=False, name="moving_mean"
         )

@@ -19,6 +19,7 @@ from numkeras import constraints, initializers, ops, regularizers
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
+from numkeras.layers.layer_normalization import add_scale_and_center
 from numkeras.utils.checks import is_int
 
 
@@ -81,23 +82,7 @@ class GroupNormalization(Layer):
                 f"channels ({channels})."
             )
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: channels})
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(
-                (channels,),
-                initializer=self.gamma_initializer,
-                name="gamma",
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-        if self.center:
-            self.beta = self.add_weight(
-                (channels,),
-                initializer=self.beta_initializer,
-                name="beta",
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+        add_scale_and_center(self, (channels,), self.scale, self.center)
 
     def call(self, inputs):
         # Keras 3's _apply_normalization: the channel axis split into (groups, size),

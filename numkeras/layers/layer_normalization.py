@@ -115,22 +115,9 @@ class LayerNormalization(Layer):
                 f"Layer '{self.name}': the normalized axes {self.axis} of its inputs must be "
                 f"known to create its weights; received shape {format_shape(input_shape)}."
             )
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(
-                shape,
-                initializer=self.gamma_initializer,
-                name="gamma",
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(
-                shape,
-                initializer=self.beta_initializer,
-                name="beta",
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
+        add_scale_and_center(
+            self, shape, self.scale or self.rms_scaling, self.center and not self.rms_scaling
+        )
 
     def _reset_build_state(self) -> None:
         self.gamma = self.beta = None
@@ -248,3 +235,20 @@ class LayerNormalization(Layer):
 
     def _repr_args(self) -> str:
         return "" if self.axis in (-1, [-1]) else f"axis={self.axis}"
+
+
+def add_scale_and_center(layer, shape, scale: bool, center: bool) -> None:
+    """A normalization layer's `gamma` (with `scale`) and `beta` (with `center`) of `shape`,
+    from its `gamma_*` / `beta_*` initializer, regularizer and constraint, in Keras's order
+    (else None)."""
+    layer.gamma = layer.beta = None
+    for name, wanted in (("gamma", scale), ("beta", center)):
+        if wanted:
+            weight = layer.add_weight(
+                tuple(shape),
+                initializer=getattr(layer, f"{name}_initializer"),
+                name=name,
+                regularizer=getattr(layer, f"{name}_regularizer"),
+                constraint=getattr(layer, f"{name}_constraint"),
+            )
+            setattr(layer, name, weight)
