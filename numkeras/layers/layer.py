@@ -559,6 +559,7 @@ def warn_mask(layer: Layer, why: str) -> None:
 # tensor (a constant step), so the layer is recorded and its weights train.
 _constant_hook = None
 
+
 def traced_constant(inputs):
     """Inside a traced call, an array given to a layer as a graph tensor; else None."""
     return None if _constant_hook is None else _constant_hook(inputs)
