@@ -11,7 +11,8 @@ The cell (`SimpleRNNCell`, `LSTMCell`, `GRUCell`) owns the weights, laid out as 
 `return_sequences`, `return_state`, `go_backwards` (the outputs come back in the
 reversed order, as Keras), `initial_state=[...]` in the call, and `dropout` /
 `recurrent_dropout` (training only; one mask per call, fixed over the timesteps, as
-Keras) are supported. `stateful=True` is not (a clear error). `unroll` is accepted and
+Keras) are supported, and `stateful=True` (states carried from batch to batch until
+`reset_states()`; the batch size must be fixed). `unroll` is accepted and
 has no effect.
 
 A mask (`(batch, timesteps)`, True for real steps: from `Embedding(mask_zero=True)` or
@@ -354,18 +355,16 @@ class RNN(Layer):
                 "numkeras's RNN runs its built-in cells only (SimpleRNNCell, LSTMCell, "
                 f"GRUCell): it has no autograd to train a custom cell. Received: cell={cell!r}"
             )
-        if stateful:
-            raise ConfigError(
-                f"{type(self).__name__}(stateful=True) is not supported in numkeras: each "
-                "call starts from zero states (or the `initial_state` you pass). Carry states "
-                "between batches with `return_state=True` and `initial_state=`."
-            )
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
-        self.stateful = False
+        # stateful: each batch starts from the last one's final states (`states`, arrays of
+        # the fixed batch size, not weights: Keras neither trains nor saves them) until
+        # `reset_states()`; no gradient flows back into the previous batch
+        self.stateful = bool(stateful)
+        self._pending_states = None
         self.unroll = bool(unroll)  # accepted for Keras's configs; no effect here
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states = None
@@ -446,6 +445,15 @@ class RNN(Layer):
     def build(self, input_shape) -> None:
         self._check(input_shape)
         seq = _seq_shape(input_shape)
+        if self.stateful:
+            if seq[0] is None:
+                raise ShapeError(
+                    f"Layer '{self.name}': when using `stateful=True` in a RNN, the batch size "
+                    f"must be static. Found dynamic batch size: sequence.shape={seq}. Give "
+                    "the Input a batch size: Input(batch_shape=(32, timesteps, features)) "
+                    "(Keras 2: batch_input_shape=...)."
+                )
+            self.states = [backend.xp.zeros((seq[0], s), self.dtype) for s in self.state_size]
         if not self.cell.built:
             self.cell.build((seq[0], *seq[2:]))
         for v in self.cell._own_variables:  # Keras's paths: "lstm/lstm_cell/kernel"
@@ -464,9 +472,35 @@ class RNN(Layer):
         return self.cell.get_initial_state(batch_size)
 
     def reset_state(self) -> None:
-        """Nothing to reset: numkeras's recurrent layers are never stateful."""
+        """A stateful layer's states back to zeros (Keras's `reset_state(s)`)."""
+        if self.states is not None:
+            self.states = [backend.xp.zeros_like(s) for s in self.states]
+        self._pending_states = None
 
     reset_states = reset_state
+
+    def discard_updates(self) -> None:
+        """Forget the final states of a training step that did not finish."""
+        self._pending_states = None
+
+    def commit_updates(self) -> None:
+        """A stateful layer keeps a finished training step's final states."""
+        if self._pending_states is not None:
+            self.states, self._pending_states = self._pending_states, None
+
+    def _initial_states(self, batch: int) -> list:
+        if not self.stateful:
+            return [backend.xp.zeros((batch, s), self.dtype) for s in self.state_size]
+        expected = self.states[0].shape[0]
+        if batch != expected:
+            raise ShapeError(
+                f"Layer '{self.name}': if an RNN is stateful, the batch size of the input "
+                "sequences must be the same as the batch size of its states.\n"
+                f"- Expected batch size: {expected}\n- Received batch size: {batch}\n"
+                "Feed batches of that size (fit/predict with batch_size=" + str(expected) + ", "
+                "and a sample count divisible by it)."
+            )
+        return [s.copy() for s in self.states]
 
     def call(self, inputs, training: bool = False, mask=None):
         return self._forward(inputs, training, keep=False, mask=mask)[0]
@@ -504,7 +538,7 @@ class RNN(Layer):
         # as Keras 3: a layer given initial states does not receive the mask
         steps = None if given or mask is None else self._step_mask(mask, x)
         if not given:
-            states = [xp.zeros((B, s), x.dtype) for s in self.state_size]
+            states = [s.astype(x.dtype, copy=False) for s in self._initial_states(B)]
         xs = x.transpose(1, 0, 2)
         if self.go_backwards:
             xs = xs[::-1]
@@ -518,6 +552,12 @@ class RNN(Layer):
             output = xp.ascontiguousarray(outs.transpose(1, 0, 2))
         else:
             output = outs[-1].copy() if outs.shape[0] else states[0].copy()
+        if self.stateful and not given:  # (a training step's, once it has finished)
+            carried = [xp.array(f) for f in finals]
+            if keep:
+                self._pending_states = carried
+            else:
+                self.states = carried
         result = [output, *finals] if self.return_state else output
         # (the last output is a zero, not the state, at a padded step with zero outputs)
         last_apart = steps is not None and steps.zero_output and not self.return_sequences

@@ -542,6 +542,13 @@ class Trainer:
             **kwargs,
         )
 
+    def reset_states(self) -> None:
+        """Keras 2's `model.reset_states()`: every stateful recurrent layer's states back
+        to zeros (Keras 3 spells it per layer, `layer.reset_states()`)."""
+        for layer in _all_layers(self):
+            if getattr(layer, "stateful", False):
+                layer.reset_state()
+
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Keras 3's `compute_loss`: the compiled loss of `y_pred` against `y` plus
         `model.losses` (the weight penalties, and the activity penalties of the last direct

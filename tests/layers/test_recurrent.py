@@ -153,8 +153,6 @@ def test_defaults_and_weights():
 def test_errors():
     with pytest.raises(ConfigError, match="units"):
         layers.LSTM(0)
-    with pytest.raises(ConfigError, match="stateful"):
-        layers.GRU(2, stateful=True)
     with pytest.raises(ShapeError, match="mask must have shape"):
         layers.LSTM(2)(np.ones((1, 2, 3)), mask=np.ones((1, 3), bool))
     with pytest.raises(ConfigError, match="functional"):
