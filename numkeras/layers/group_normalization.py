@@ -15,11 +15,15 @@ does: no hand-written backward pass to keep in step with the forward one.
 
 from __future__ import annotations
 
-from numkeras import constraints, initializers, ops, regularizers
+from numkeras import ops
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
-from numkeras.layers.layer_normalization import add_scale_and_center
+from numkeras.layers.layer_normalization import (
+    add_scale_and_center,
+    scale_and_center_config,
+    store_scale_and_center,
+)
 from numkeras.utils.checks import is_int
 
 
@@ -51,12 +55,15 @@ class GroupNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        store_scale_and_center(
+            self,
+            beta_initializer,
+            gamma_initializer,
+            beta_regularizer,
+            gamma_regularizer,
+            beta_constraint,
+            gamma_constraint,
+        )
 
     def build(self, input_shape) -> None:
         ndim = len(input_shape)
@@ -116,12 +123,7 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **scale_and_center_config(self),
         }
 
     def _repr_args(self) -> str:
