@@ -16,6 +16,7 @@ from numkeras import (
     activations,
     backend,
     callbacks,
+    config,
     constraints,
     datasets,
     initializers,
@@ -25,30 +26,53 @@ from numkeras import (
     models,
     ops,
     optimizers,
+    preprocessing,
     random,
     regularizers,
     saving,
+    tree,
     utils,
 )
 from numkeras.errors import ShapeError
 from numkeras.explain import explain
-from numkeras.layers import Input
+from numkeras.initializers import Initializer
+from numkeras.layers import Input, InputSpec, Layer
 from numkeras.layers.keras_tensor import KerasTensor
+from numkeras.losses import Loss
+from numkeras.metrics import Metric
 from numkeras.models import Model, Sequential
+from numkeras.ops.operation import Operation
+from numkeras.optimizers import Optimizer
+from numkeras.regularizers import Regularizer
 from numkeras.variables import Variable
 
 __version__ = "0.1.0"
 
+
+def version() -> str:
+    """numkeras's version (Keras's `keras.version()`)."""
+    return __version__
+
+
 __all__ = [
+    "Initializer",
     "Input",
+    "InputSpec",
     "KerasTensor",
+    "Layer",
+    "Loss",
+    "Metric",
     "Model",
+    "Operation",
+    "Optimizer",
+    "Regularizer",
     "Sequential",
     "ShapeError",
     "Variable",
     "activations",
     "backend",
     "callbacks",
+    "config",
     "constraints",
     "datasets",
     "explain",
@@ -59,8 +83,11 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "preprocessing",
     "random",
     "regularizers",
     "saving",
+    "tree",
     "utils",
+    "version",
 ]

@@ -114,6 +114,80 @@ def clear_session() -> None:
     recycle.release()
 
 
+def get_uid(prefix: str = "") -> int:
+    """A unique id per `prefix` (1, 2, ...), on the counter automatic layer names use."""
+    from numkeras.utils.naming import get_uid as _get_uid
+
+    return _get_uid(prefix)
+
+
+# Python types as Keras 3 names them (its NumPy and JAX backends: `int` is int32)
+_PYTHON_DTYPES = {bool: "bool", int: "int32", float: "float32", str: "string", "int": "int32"}
+_FLOAT_ORDER = ("float16", "bfloat16", "float32", "float64")
+
+
+def standardize_dtype(dtype=None) -> str:
+    """A dtype's Keras name: None is `floatx()`, Python `int` is "int32", `float` is
+    "float32", NumPy dtypes and types give their names.
+
+    >>> standardize_dtype(None), standardize_dtype(int), standardize_dtype(np.float64)
+    ('float32', 'int32', 'float64')
+    """
+    if dtype is None:
+        return floatx()
+    if dtype in _PYTHON_DTYPES:
+        return _PYTHON_DTYPES[dtype]
+    name = getattr(dtype, "name", None) if not isinstance(dtype, str) else dtype
+    if name == "bfloat16" or dtype == "string":
+        return name
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        raise ValueError(f"Invalid dtype: {dtype!r}") from None
+
+
+def is_float_dtype(dtype) -> bool:
+    """Whether `dtype` is a floating dtype (bfloat16 included)."""
+    return standardize_dtype(dtype) in _FLOAT_ORDER
+
+
+def is_int_dtype(dtype) -> bool:
+    """Whether `dtype` is a signed or unsigned integer dtype (not bool)."""
+    return standardize_dtype(dtype).startswith(("int", "uint"))
+
+
+def result_type(*dtypes) -> str:
+    """The dtype an operation on `dtypes` gives, by Keras 3's rules: a float wins over
+    integers and bools (the widest float; float16 with bfloat16 gives float32); integers
+    promote as NumPy's do; Python `int` / `float` are weak (they follow the others; a
+    Python float with only integers gives `floatx()`); no argument gives `floatx()`.
+
+    >>> result_type("int8", "uint8"), result_type("float16", "int64"), result_type("int32", float)
+    ('int16', 'float16', 'float32')
+    """
+    weak = [d for d in dtypes if d in (int, float, bool)]
+    names = [standardize_dtype(d) for d in dtypes if d not in (int, float, bool)]
+    floats = [d for d in names if d in _FLOAT_ORDER]
+    if floats:
+        if set(floats) == {"float16", "bfloat16"}:
+            return "float32"
+        return max(floats, key=_FLOAT_ORDER.index)
+    if float in weak:
+        return floatx()
+    if names:
+        return np.result_type(*[n for n in names if n != "string"]).name if names else floatx()
+    if int in weak:
+        return _PYTHON_DTYPES[int]
+    return "bool" if weak else floatx()
+
+
+def is_keras_tensor(x) -> bool:
+    """Whether `x` is a symbolic tensor (from `Input` or a layer called on one)."""
+    from numkeras.layers.keras_tensor import KerasTensor
+
+    return isinstance(x, KerasTensor)
+
+
 def set_array_module(module) -> None:
     """Route every array op through `module`: `"numpy"`, `"cupy"` or the module itself.
 

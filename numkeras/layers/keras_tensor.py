@@ -84,3 +84,30 @@ class Node:
         ins = [t.shape for t in self.inputs]
         outs = [t.shape for t in self.outputs]
         return f"<Node {self.layer.name}: {ins} -> {outs}>"
+
+
+def get_source_inputs(tensor) -> list:
+    """The `Input` tensors `tensor` (or a list of tensors) was computed from, each once, in
+    the order the graph reaches them (Keras's `keras.utils.get_source_inputs`).
+
+    >>> from numkeras.layers import Dense, Input
+    >>> x = Input(shape=(3,), name="x")
+    >>> get_source_inputs(Dense(2)(Dense(4)(x)))[0] is x
+    True
+    """
+    from numkeras.layers.input_layer import InputLayer
+
+    found: list = []
+    seen: set[int] = set()
+    stack = list(tensor) if isinstance(tensor, (list, tuple)) else [tensor]
+    stack.reverse()
+    while stack:
+        t = stack.pop()
+        if not isinstance(t, KerasTensor) or id(t) in seen:
+            continue
+        seen.add(id(t))
+        if t.node is None or isinstance(t.node.layer, InputLayer) or not t.node.inputs:
+            found.append(t)
+        else:
+            stack.extend(reversed(t.node.inputs))
+    return found

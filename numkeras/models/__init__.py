@@ -33,6 +33,12 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
+def save_model(model, filepath, overwrite: bool = True, **kwargs) -> None:
+    """`model.save(filepath)` (`numkeras.saving.save_model`); Keras 2's `include_optimizer`
+    and `save_format` keywords are accepted for the formats numkeras writes."""
+    model.save(filepath, overwrite=overwrite, **kwargs)
+
+
 __all__ = [
     "Model",
     "Sequential",
@@ -40,4 +46,5 @@ __all__ = [
     "load_model",
     "model_from_config",
     "model_from_json",
+    "save_model",
 ]

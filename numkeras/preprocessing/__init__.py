@@ -1,6 +1,9 @@
-"""Keras 2's `keras.preprocessing` import paths (`from keras.preprocessing.sequence import
-pad_sequences`), kept so classic text scripts run with only their imports changed."""
+"""`keras.preprocessing` import paths (`from keras.preprocessing.sequence import
+pad_sequences`, `keras.preprocessing.image.load_img`,
+`keras.preprocessing.timeseries_dataset_from_array`), kept so classic scripts run with
+only their imports changed."""
 
-from numkeras.preprocessing import sequence
+from numkeras.preprocessing import image, sequence
+from numkeras.utils.timeseries_dataset import timeseries_dataset_from_array
 
-__all__ = ["sequence"]
+__all__ = ["image", "sequence", "timeseries_dataset_from_array"]

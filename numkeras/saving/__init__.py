@@ -11,10 +11,12 @@ from numkeras.saving.object_registration import (
     register_keras_serializable,
 )
 from numkeras.saving.saving_api import load_model, load_weights, save_model, save_weights
+from numkeras.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
     "CustomObjectScope",
     "custom_object_scope",
+    "deserialize_keras_object",
     "get_custom_objects",
     "get_registered_name",
     "get_registered_object",
@@ -23,4 +25,5 @@ __all__ = [
     "register_keras_serializable",
     "save_model",
     "save_weights",
+    "serialize_keras_object",
 ]

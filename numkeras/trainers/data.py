@@ -49,6 +49,22 @@ def check_batch_size(batch_size) -> int:
     return int(batch_size)
 
 
+def batch_size_for(n: int, batch_size: int | None, steps: int | None) -> int:
+    """Keras 3's batch size for `n` rows of array data: `batch_size`, else `ceil(n / steps)`
+    when only `steps` is given (so that many steps cover the data once), else 32. The same
+    rule serves `fit` (`steps_per_epoch`), `evaluate` and `predict` (`steps`) and `fit`'s
+    validation (`validation_steps`).
+
+    >>> batch_size_for(320, None, 3), batch_size_for(320, None, None), batch_size_for(320, 16, 3)
+    (107, 32, 16)
+    """
+    if batch_size is None and steps is not None:
+        if not is_int(steps) or steps <= 0:
+            raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
+        return max(1, math.ceil(n / steps))
+    return check_batch_size(batch_size)
+
+
 def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[int, int]:
     """Keras 3's predict batching for `n` rows: `(batch_size, number of batches)`.
 
@@ -60,10 +76,7 @@ def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[
     """
     if steps is not None and (not is_int(steps) or steps <= 0):
         raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
-    if batch_size is None and steps is not None:
-        batch_size = max(1, math.ceil(n / steps))
-    else:
-        batch_size = check_batch_size(batch_size)
+    batch_size = batch_size_for(n, batch_size, steps)
     batches = math.ceil(n / batch_size)
     if steps is not None:
         batches = min(batches, steps)
@@ -174,6 +187,35 @@ def unpack_batch(batch) -> tuple:
             f"tuple of {len(batch)} items."
         )
     return (*batch, None, None)[:3]
+
+
+def unpack_x_y_sample_weight(data) -> tuple:
+    """Keras's `keras.utils.unpack_x_y_sample_weight`: `(x, y, sample_weight)` of `x`,
+    `(x,)`, `(x, y)` or `(x, y, sample_weight)`; a list counts as a tuple here (Keras's rule;
+    a yielded batch keeps a list as multi-input `x`, see `unpack_batch`).
+
+    >>> unpack_x_y_sample_weight([1, 2]), unpack_x_y_sample_weight(5)
+    ((1, 2, None), (5, None, None))
+    """
+    data = tuple(data) if isinstance(data, list) else data
+    if isinstance(data, tuple) and not 1 <= len(data) <= 3:
+        raise ValueError(
+            "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+            f"`(x, y, sample_weight)`, found a tuple of {len(data)} items."
+        )
+    return unpack_batch(data)
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """Keras's `keras.utils.pack_x_y_sample_weight`: the tuple `fit` takes (`x` alone stays
+    as is, unless it is a tuple or list, which becomes `(x,)`).
+
+    >>> pack_x_y_sample_weight(1), pack_x_y_sample_weight(1, 2), pack_x_y_sample_weight([1])
+    (1, (1, 2), ([1],))
+    """
+    if y is None:
+        return (x,) if isinstance(x, (tuple, list)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
 
 
 def _warn_ran_out(steps_done: int, steps, what: str, steps_name="steps_per_epoch") -> None:

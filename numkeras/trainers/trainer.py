@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from numkeras import backend
+from numkeras import backend, config
 from numkeras.backend import recycle
 from numkeras.errors import (
     ConfigError,
@@ -827,6 +827,8 @@ class Trainer:
         if nb_epoch is not None:  # the 2016 tutorials' `fit(X, Y, nb_epoch=150)`
             epochs = nb_epoch
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
+        epochs = _capped(epochs, config.max_epochs(), "epochs", none_means_all=False)
+        steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
         stream = data_utils.is_batch_stream(x)
         if stream:
             if y is not None or sample_weight is not None or batch_size is not None:
@@ -844,7 +846,8 @@ class Trainer:
                 rng=_random.global_generator() if shuffle else None,
             )
             self._require_graph_or_build(source.peek(), batch_size=None)
-        batch_size = data_utils.check_batch_size(batch_size)  # (beside a stream: validation's)
+        given_batch_size = batch_size  # None: Keras derives it from steps_per_epoch
+        batch_size = data_utils.check_batch_size(batch_size)
         if not stream:
             self._require_graph_or_build(x, batch_size)
         self._assert_compiled("fit")
@@ -865,7 +868,11 @@ class Trainer:
             if n == 0:
                 raise ValueError("fit() received 0 samples; there is nothing to train on.")
             source = data_utils.ArrayEpochs(
-                [xs, ys, sws], batch_size, shuffle, steps_per_epoch, _random.global_generator()
+                [xs, ys, sws],
+                data_utils.batch_size_for(n, given_batch_size, steps_per_epoch),
+                shuffle,
+                steps_per_epoch,
+                _random.global_generator(),
             )
         steps = source.steps if not stream else steps_per_epoch or data_utils.stream_length(x)
         verbose = _verbose(verbose)
@@ -899,7 +906,7 @@ class Trainer:
                 callback_list.on_test_begin()
                 val_logs = self._evaluate_prepared(
                     *val,
-                    batch_size=validation_batch_size or batch_size,
+                    batch_size=validation_batch_size or given_batch_size,
                     steps=validation_steps,
                     callback_list=callback_list,
                 )
@@ -927,7 +934,7 @@ class Trainer:
         else:
             if not checked:
                 xs, ys, sws, _ = self._prepare(xs, ys, sws)
-            batch_size = data_utils.check_batch_size(batch_size)
+            batch_size = data_utils.batch_size_for(len(xs[0]), batch_size, steps)
             batches = math.ceil(len(xs[0]) / batch_size)
             source = data_utils.ArrayEpochs(
                 [xs, ys, sws], batch_size, False, min(batches, steps or batches), None
@@ -966,6 +973,7 @@ class Trainer:
         """Loss (and metrics) over `x`, in batches of `batch_size` (default 32); or over the
         batches a stream yields (a generator or a PyDataset: `(x, y)` / `(x, y, w)`), up to
         `steps` of them."""
+        steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if data_utils.is_batch_stream(x):
             if y is not None or sample_weight is not None or batch_size is not None:
                 raise ValueError(
@@ -978,10 +986,10 @@ class Trainer:
             ys = sws = None
             total_steps = steps or data_utils.stream_length(x)
         else:
-            batch_size = data_utils.check_batch_size(batch_size)
-            self._require_graph_or_build(x, batch_size)
+            self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
             self._assert_compiled("evaluate")
             xs, ys, sws, n = self._prepare(x, y, sample_weight)
+            batch_size = data_utils.batch_size_for(n, batch_size, steps)
             batches = math.ceil(n / batch_size)
             total_steps = batches if steps is None else min(steps, batches)
         verbose = _verbose(verbose)
@@ -1011,6 +1019,7 @@ class Trainer:
         The output is allocated once and filled batch by batch; a large one reuses the
         memory of an earlier result that is no longer referenced (`backend/recycle.py`).
         """
+        steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._is_subclassed() and not data_utils.is_batch_stream(x):
             try:  # traced into a graph, it predicts as any model; else its call runs as is
                 self._require_graph_or_build(x, batch_size or 32)
@@ -1127,6 +1136,16 @@ class Trainer:
                 self._build_subclassed(first, sample)
             else:
                 self.build(first)
+
+
+def _capped(value, cap, what: str, none_means_all: bool = True):
+    """`value` limited by a `numkeras.config` cap (`set_max_epochs`,
+    `set_max_steps_per_epoch`), with Keras's warning when it bites. A step count of None
+    (all the data) is capped too."""
+    if cap and ((none_means_all and not value) or (value is not None and cap < value)):
+        warnings.warn(f"Limiting {what} to {cap}", stacklevel=3)
+        return cap
+    return value
 
 
 def _verbose(verbose) -> int:

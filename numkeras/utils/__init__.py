@@ -1,4 +1,7 @@
-"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`, `PyDataset` / `Sequence`, and
+"""Utilities: `set_random_seed`, `to_categorical`, `Progbar`, `PyDataset` / `Sequence`,
+`pad_sequences`, `timeseries_dataset_from_array`, the image file helpers (`load_img`,
+`img_to_array`, `array_to_img`, `save_img`), `pack_x_y_sample_weight` /
+`unpack_x_y_sample_weight`, `serialize_keras_object` / `deserialize_keras_object`, and
 (as in Keras) the custom-object registry of `numkeras.saving`: `register_keras_serializable`,
 `custom_object_scope`, ..."""
 
@@ -38,6 +41,34 @@ def __getattr__(name):
         from numkeras.utils.progbar import Progbar
 
         return Progbar
+    if name in ("pack_x_y_sample_weight", "unpack_x_y_sample_weight"):
+        from numkeras.trainers import data
+
+        return getattr(data, name)
+    if name in ("img_to_array", "array_to_img", "load_img", "save_img"):
+        from numkeras.utils import image_utils
+
+        return getattr(image_utils, name)
+    if name == "timeseries_dataset_from_array":
+        from numkeras.utils.timeseries_dataset import timeseries_dataset_from_array
+
+        return timeseries_dataset_from_array
+    if name in ("serialize_keras_object", "deserialize_keras_object"):
+        from numkeras.saving import serialization_lib
+
+        return getattr(serialization_lib, name)
+    if name in ("clear_session", "standardize_dtype", "is_keras_tensor"):
+        from numkeras import backend
+
+        return getattr(backend, name)
+    if name == "get_source_inputs":
+        from numkeras.layers.keras_tensor import get_source_inputs
+
+        return get_source_inputs
+    if name == "Config":
+        from numkeras.utils.config import Config
+
+        return Config
     if name in _SAVING_ALIASES:  # Keras has these in keras.utils too
         from numkeras import saving
 
@@ -62,5 +93,19 @@ __all__ = [
     "Progbar",
     "PyDataset",
     "Sequence",
+    "pack_x_y_sample_weight",
+    "unpack_x_y_sample_weight",
+    "img_to_array",
+    "array_to_img",
+    "load_img",
+    "save_img",
+    "timeseries_dataset_from_array",
+    "serialize_keras_object",
+    "deserialize_keras_object",
+    "clear_session",
+    "standardize_dtype",
+    "is_keras_tensor",
+    "get_source_inputs",
+    "Config",
     *_SAVING_ALIASES,
 ]

@@ -31,6 +31,16 @@ def auto_name(class_name: str) -> str:
     return prefix if count == 0 else f"{prefix}_{count}"
 
 
+def get_uid(prefix: str = "") -> int:
+    """Keras's `backend.get_uid`: 1, 2, ... per prefix, on the counter automatic names use.
+
+    >>> reset_uids(); get_uid("dense"), get_uid("dense"), auto_name("Dense")
+    (1, 2, 'dense_2')
+    """
+    _uids[prefix] += 1
+    return _uids[prefix]
+
+
 def reset_uids() -> None:
     """Restart the name counters (what `clear_session` does in Keras)."""
     _uids.clear()

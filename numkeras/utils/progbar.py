@@ -15,6 +15,7 @@ colour codes: the final line of each bar, and for long runs at most one progress
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import sys
@@ -31,6 +32,9 @@ _BOLD, _GREEN, _WHITE, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 def print_msg(message: str, line_break: bool = True) -> None:
     """Write `message` to stdout and flush, as Keras's `io_utils.print_msg` does.
 
+    With interactive logging disabled (`numkeras.config.disable_interactive_logging()`),
+    the message goes to the "numkeras" logger at level INFO instead.
+
     If stdout cannot encode the bar characters (e.g. a cp1252 console), they fall back to
     `=` (Keras 2's bar) and anything else unencodable is dropped, instead of crashing `fit`.
 
@@ -38,6 +42,11 @@ def print_msg(message: str, line_break: bool = True) -> None:
     Epoch 1/3
     """
     message = str(message)
+    from numkeras import config
+
+    if not config.is_interactive_logging_enabled():  # (keras.config.disable_interactive_logging)
+        logging.getLogger("numkeras").info(message.strip("\r\n"))
+        return
     if line_break:
         message += "\n"
     stream = sys.stdout  # looked up at call time so redirection (and pytest's capsys) works
