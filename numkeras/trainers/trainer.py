@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from numkeras import backend, config
+from numkeras import backend, config, tree
 from numkeras.backend import recycle
 from numkeras.errors import (
     ConfigError,
@@ -460,15 +460,7 @@ class Trainer:
                     self._output_loss_sums[i] += v * rows
 
     def _logs(self) -> dict:
-        # Keras's logged values are its float32 metric results: 0.699999988, not 0.7
-        # (float() first: a CuPy result converts only that way)
-        floatx = np.dtype(backend.floatx()).type
-
-        def rounded(x):
-            if getattr(x, "ndim", 0):  # a per-class result (F1Score(average=None)): an
-                return backend.to_numpy(x).astype(floatx)  # array, as Keras logs it
-            return float(floatx(float(x)))
-
+        rounded = _log_value
         logs = {}
         if self._loss_count:
             logs["loss"] = rounded(self._loss_sum / self._loss_count)
@@ -521,7 +513,7 @@ class Trainer:
     def _ordered(self, logs: dict, return_dict: bool):
         if return_dict:
             return logs
-        if not self._compiled_metrics and len(self._loss_fns) == 1:
+        if not self._compiled_metrics and len(self._loss_fns) == 1 and set(logs) <= {"loss"}:
             return logs.get("loss", 0.0)
         names = self.metrics_names
         values = [logs[k] for k in names if k in logs]
@@ -638,6 +630,69 @@ class Trainer:
         args = compile_args_from_config(config)
         self.compile(optimizer=optimizers.get(config["optimizer"]), **args)
 
+    # -- the per-batch steps a subclass may override (Keras 3's) --------------------------
+    def train_step(self, data) -> dict:
+        """One training step on one batch, as `fit` runs it: `data` is `x`, `(x, y)` or
+        `(x, y, sample_weight)`; returns the logs (the running loss and metrics).
+
+        A subclass may override it, as in Keras 3; `fit` then calls the override on each
+        batch and logs what it returns (nested dicts flattened, values as floats). An
+        override can call `super().train_step(data)`, sub-models' `train_on_batch`,
+        `self(x, training=True)`, `self.compute_loss(...)` and the `self.metrics`; the
+        gradient tapes of Keras's backends (`tf.GradientTape`, `jax.grad`, `.backward()`)
+        have no numkeras counterpart, so the built-in step is the one that takes gradients.
+        """
+        x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
+        xs, ys, sws, n = self._prepare(x, y, sample_weight)
+        total, per_output, outs, masks = self._train_step(xs, ys, sws)
+        self._ensure_metrics(ys, outs)
+        self._track_loss(total, per_output, n)
+        self._update_metrics(ys, outs, sws, masks)
+        return self._logs()
+
+    def test_step(self, data) -> dict:
+        """One evaluation step on one batch (`evaluate`, and `fit`'s validation); returns
+        the logs. Overridable as `train_step` is."""
+        x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
+        xs, ys, sws, n = self._prepare(x, y, sample_weight)
+        self._test_batch(xs, ys, sws, self._penalty())
+        return self._logs()
+
+    def predict_step(self, data):
+        """The outputs for one batch (`predict`); overridable as `train_step` is."""
+        x, _, _ = data_utils.unpack_x_y_sample_weight(data)
+        return self._structure_outputs(
+            [backend.to_numpy(o) for o in self._run(self._standardize_inputs(x), training=False)]
+        )
+
+    def _overrides(self, step: str) -> bool:
+        """Whether this model's class overrides `train_step` / `test_step` / `predict_step`."""
+        return getattr(type(self), step) is not getattr(Trainer, step)
+
+    def _user_batch(self, bx: list, by=None, bs=None):
+        """A prepared batch in the form a step receives it: one array per input (a list for
+        several), packed as `x`, `(x, y)` or `(x, y, sample_weight)`."""
+
+        def user(arrays):
+            if arrays is None or all(a is None for a in arrays):
+                return None
+            return arrays[0] if len(arrays) == 1 else list(arrays)
+
+        return data_utils.pack_x_y_sample_weight(user(bx), user(by), user(bs))
+
+    def _test_batch(self, bx, by, bs, penalty: float) -> None:
+        """Evaluate one prepared batch into the running loss and metrics."""
+        activity: list = []
+        masks = [] if self._masked else None
+        outs = self._run(
+            bx, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
+        )
+        total, per_output, _ = self._losses_and_grads(by, outs, bs, False, masks)
+        total += penalty + sum(activity)
+        self._ensure_metrics(by, outs)
+        self._track_loss(total, per_output, len(bx[0]))
+        self._update_metrics(by, outs, bs, masks)
+
     # -- public training API ---------------------------------------------------------------
     def train_on_batch(
         self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
@@ -649,6 +704,10 @@ class Trainer:
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
+        if self._overrides("train_step"):  # the subclass's own step, as Keras runs it
+            self.reset_metrics()
+            logs = _pythonify_logs(self.train_step(self._user_batch(xs, ys, sws)))
+            return self._ordered(logs, return_dict)
         total, per_output, outs, masks = self._train_step(xs, ys, sws)
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
@@ -660,18 +719,12 @@ class Trainer:
         """The loss (and metrics) on one batch, without updating weights."""
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
         self._assert_compiled("test_on_batch")
-        xs, ys, sws, n = self._prepare(x, y, sample_weight)
-        activity: list = []
-        masks = [] if self._masked else None
-        outs = self._run(
-            xs, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
-        )
-        total, per_output, _ = self._losses_and_grads(ys, outs, sws, False, masks)
-        total += self._penalty() + sum(activity)
-        self._ensure_metrics(ys, outs)
-        self.reset_metrics()
-        self._track_loss(total, per_output, n)
-        self._update_metrics(ys, outs, sws, masks)
+        xs, ys, sws, _ = self._prepare(x, y, sample_weight)
+        self.reset_metrics()  # (metrics not built yet are built fresh by the batch)
+        if self._overrides("test_step"):
+            logs = _pythonify_logs(self.test_step(self._user_batch(xs, ys, sws)))
+            return self._ordered(logs, return_dict)
+        self._test_batch(xs, ys, sws, self._penalty())
         return self._ordered(self._logs(), return_dict)
 
     # -- saving (numkeras/saving) ----------------------------------------------------------
@@ -781,6 +834,9 @@ class Trainer:
         """Outputs for one batch (no batching, no callbacks)."""
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
         xs = self._standardize_inputs(x)
+        if self._overrides("predict_step"):
+            out = self.predict_step(self._user_batch(xs))
+            return tree.map_structure(backend.to_numpy, out)
         outs = self._run(xs, training=False)
         return self._structure_outputs([backend.to_numpy(o) for o in outs])
 
@@ -885,17 +941,21 @@ class Trainer:
         restored, self._initial_epoch = getattr(self, "_initial_epoch", None), None
         initial_epoch = restored or initial_epoch
         epoch_logs: dict = {}
+        custom_step = self._overrides("train_step")
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs: dict = {}
             for step, (bx, by, bs) in enumerate(source.epoch()):
                 callback_list.on_train_batch_begin(step)
-                total, per_output, outs, masks = self._train_step(bx, by, bs)
-                self._ensure_metrics(by, outs)
-                self._track_loss(total, per_output, len(bx[0]))
-                self._update_metrics(by, outs, bs, masks)
-                logs = self._logs()
+                if custom_step:
+                    logs = _pythonify_logs(self.train_step(self._user_batch(bx, by, bs)))
+                else:
+                    total, per_output, outs, masks = self._train_step(bx, by, bs)
+                    self._ensure_metrics(by, outs)
+                    self._track_loss(total, per_output, len(bx[0]))
+                    self._update_metrics(by, outs, bs, masks)
+                    logs = self._logs()
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
@@ -941,21 +1001,19 @@ class Trainer:
             )
         self.reset_metrics()
         penalty = self._penalty()
+        custom_step = self._overrides("test_step")
+        logs = None
         for step, (bx, by, bs) in enumerate(source.epoch()):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(step)
-            activity: list = []
-            masks = [] if self._masked else None
-            outs = self._run(
-                bx, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
-            )
-            total, per_output, _ = self._losses_and_grads(by, outs, bs, False, masks)
-            total += penalty + sum(activity)
-            self._ensure_metrics(by, outs)
-            self._track_loss(total, per_output, len(bx[0]))
-            self._update_metrics(by, outs, bs, masks)
+            if custom_step:
+                logs = _pythonify_logs(self.test_step(self._user_batch(bx, by, bs)))
+            else:
+                self._test_batch(bx, by, bs, penalty)
             if callback_list is not None:
-                callback_list.on_test_batch_end(step, self._logs())
+                callback_list.on_test_batch_end(step, logs if custom_step else self._logs())
+        if custom_step:
+            return logs or {}
         # a used-up stream gives no batch (and so no values, not a stale 0.0 accuracy)
         return self._logs() if self._loss_count else {}
 
@@ -1032,6 +1090,10 @@ class Trainer:
         n = data_utils.num_samples(xs)
         batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
         rows = min(n, batches * batch_size)
+        if self._overrides("predict_step"):  # the subclass's step, batch by batch
+            cut = (lambda a, b: [t[a:b] for t in xs]) if len(xs) > 1 else (lambda a, b: xs[0][a:b])
+            stream = (cut(i * batch_size, (i + 1) * batch_size) for i in range(batches))
+            return self._predict_stream(stream, batches, verbose, callbacks)
         out_shapes = self._output_shapes(  # (xs were checked by _standardize_inputs)
             [(rows, *a.shape[1:]) for a in xs]
             if not self._single_input
@@ -1093,16 +1155,27 @@ class Trainer:
         )
         callback_list.on_predict_begin()
         parts = []
+        custom_step = self._overrides("predict_step")
+        structure = None
         for step, (bxs, _, _) in enumerate(source.epoch()):
             callback_list.on_predict_batch_begin(step)
-            # no workspace: these outputs are kept, not overwritten by the next batch
-            outs = [backend.to_numpy(o) for o in self._run(bxs, training=False)]
+            if custom_step:  # any structure of arrays, stacked leaf by leaf
+                structure = self.predict_step(self._user_batch(bxs))
+                outs = [backend.to_numpy(o) for o in tree.flatten(structure)]
+                batch_outputs = structure
+            else:
+                # no workspace: these outputs are kept, not overwritten by the next batch
+                outs = [backend.to_numpy(o) for o in self._run(bxs, training=False)]
+                batch_outputs = self._structure_outputs(outs)
             parts.append(outs)
-            callback_list.on_predict_batch_end(step, {"outputs": self._structure_outputs(outs)})
+            callback_list.on_predict_batch_end(step, {"outputs": batch_outputs})
         callback_list.on_predict_end()
         if not parts:
             raise ValueError("predict() received a batch stream that yielded no batch.")
-        return self._structure_outputs([np.concatenate(col) for col in zip(*parts)])
+        stacked = [np.concatenate(col) for col in zip(*parts)]
+        if custom_step:
+            return tree.pack_sequence_as(structure, stacked)
+        return self._structure_outputs(stacked)
 
     def _predict_subclassed(self, x, batch_size, steps):
         """predict for a model with its own call(): same batching rules, results stacked."""
@@ -1136,6 +1209,28 @@ class Trainer:
                 self._build_subclassed(first, sample)
             else:
                 self.build(first)
+
+
+def _log_value(x):
+    """A logged value as Keras logs its float32 metric results: 0.699999988, not 0.7
+    (float() first: a CuPy result converts only that way); an array result (per-class
+    F1Score) as a float array."""
+    floatx = np.dtype(backend.floatx()).type
+    if getattr(x, "ndim", 0):
+        return backend.to_numpy(x).astype(floatx)
+    return float(floatx(float(x)))
+
+
+def _pythonify_logs(logs) -> dict:
+    """A custom step's logs as Keras 3 logs them: nested dicts flattened (a
+    `compile_metrics` result), values as `_log_value` gives them."""
+    out: dict = {}
+    for key, value in (logs or {}).items():
+        if isinstance(value, dict):
+            out.update(_pythonify_logs(value))
+        else:
+            out[key] = _log_value(value)
+    return out
 
 
 def _capped(value, cap, what: str, none_means_all: bool = True):
