@@ -324,7 +324,9 @@ class Layer:
         inputs = _convert(inputs, self.dtype)
         self._maybe_build(shape_of(inputs))
         if call_accepts_training(self):
-            kwargs["training"] = bool(training)
+            # not given: the default of `call`'s own `training` argument, as Keras 3 falls
+            # back to it (the augmentation layers' is True: called directly, they augment)
+            kwargs["training"] = bool(training_default(self) if training is None else training)
         self._added_losses = []  # (`add_loss` in this call; `losses` lists them, as Keras)
         outputs = self.call(inputs, **kwargs)
         if self.activity_regularizer is not None:
@@ -837,6 +839,21 @@ def accepts(layer, argument: str, method: str = "call") -> bool:
         except (TypeError, ValueError):
             _accepts[key] = False
     return _accepts[key]
+
+
+_training_defaults: dict = {}
+
+
+def training_default(layer) -> bool:
+    """The default of `layer.call`'s `training` argument (False when it has none, or None)."""
+    fn = type(layer).call
+    if fn not in _training_defaults:
+        try:
+            default = inspect.signature(fn).parameters["training"].default
+        except (KeyError, TypeError, ValueError):
+            default = False
+        _training_defaults[fn] = default is True
+    return _training_defaults[fn]
 
 
 def call_accepts_training(layer) -> bool:

@@ -4,6 +4,16 @@ pad_sequences`, `keras.preprocessing.image.load_img`,
 only their imports changed."""
 
 from numkeras.preprocessing import image, sequence
+from numkeras.utils.directory_datasets import (
+    image_dataset_from_directory,
+    text_dataset_from_directory,
+)
 from numkeras.utils.timeseries_dataset import timeseries_dataset_from_array
 
-__all__ = ["image", "sequence", "timeseries_dataset_from_array"]
+__all__ = [
+    "image",
+    "image_dataset_from_directory",
+    "sequence",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+]

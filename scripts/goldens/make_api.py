@@ -78,7 +78,9 @@ def batch_size_cases():
     m.evaluate(x, y, steps=4, verbose=0)
     out["evaluate_steps"], seen[:] = list(seen), []
     vx, vy = np.zeros((21, 3)), np.zeros((21, 2))
-    m.fit(x, y, epochs=1, steps_per_epoch=2, validation_data=(vx, vy), validation_steps=2, verbose=0)
+    m.fit(
+        x, y, epochs=1, steps_per_epoch=2, validation_data=(vx, vy), validation_steps=2, verbose=0
+    )
     out["fit_validation_steps"], seen[:] = list(seen), []
     m.fit(x, y, epochs=1, batch_size=16, validation_data=(vx, vy), validation_steps=2, verbose=0)
     out["fit_validation_batch"], seen[:] = list(seen), []
@@ -98,7 +100,9 @@ def serialize_cases():
         "plain": [1, "a", None, {"k": 2.5}],
     }
     out = {k: s(v) for k, v in objs.items()}
-    return json.loads(json.dumps(out, default=lambda o: list(o) if isinstance(o, tuple) else str(o)))
+    return json.loads(
+        json.dumps(out, default=lambda o: list(o) if isinstance(o, tuple) else str(o))
+    )
 
 
 def dtype_cases():
@@ -106,21 +110,73 @@ def dtype_cases():
     names = [None, "float16", "int8", "uint8", "int64", "bool", "float64"]
     std = {str(n): b.standardize_dtype(n) for n in names}
     pairs = [
-        ("int8", "uint8"), ("float16", "int64"), ("float16", "bfloat16"), ("int32", "float32"),
-        ("bool", "int8"), ("int16", "int32"), ("float32", "float64"),
+        ("int8", "uint8"),
+        ("float16", "int64"),
+        ("float16", "bfloat16"),
+        ("int32", "float32"),
+        ("bool", "int8"),
+        ("int16", "int32"),
+        ("float32", "float64"),
     ]
     return {
         "standardize": std,
         "result_type": [[a, c, b.result_type(a, c)] for a, c in pairs],
         "result_type_weak": [
-            b.result_type("int32", float), b.result_type(int, "float16"), b.result_type(),
+            b.result_type("int32", float),
+            b.result_type(int, "float16"),
+            b.result_type(),
             b.result_type("int8", int),
         ],
     }
 
 
+def directory_cases():
+    import sys
+    import tempfile
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "utils"))
+    from image_tree import make_image_tree
+
+    root = tempfile.mkdtemp()
+    make_image_tree(root)
+    out = {}
+    for key, kwargs in (
+        ("plain", dict(shuffle=False, batch_size=4, image_size=(3, 4))),
+        (
+            "categorical_crop",
+            dict(
+                shuffle=False,
+                batch_size=None,
+                image_size=(4, 4),
+                label_mode="categorical",
+                crop_to_aspect_ratio=True,
+            ),
+        ),
+        (
+            "train",
+            dict(seed=3, validation_split=0.34, subset="training", batch_size=2, image_size=(2, 2)),
+        ),
+        (
+            "val",
+            dict(
+                seed=3, validation_split=0.34, subset="validation", batch_size=2, image_size=(2, 2)
+            ),
+        ),
+    ):
+        ds = keras.utils.image_dataset_from_directory(root, **kwargs)
+        files = [os.path.relpath(p, root) for p in ds.file_paths]
+        if kwargs.get("shuffle", True):
+            # tf.data reshuffles batches; the file split is what a seed fixes
+            out[key] = {"files": sorted(files), "class_names": ds.class_names}
+            continue
+        batches = [[x.numpy().round(4).tolist(), y.numpy().tolist()] for x, y in ds]
+        out[key] = {"files": files, "class_names": ds.class_names, "batches": batches}
+    return out
+
+
 def main():
     out = {
+        "directory": directory_cases(),
         "tree": tree_cases(),
         "timeseries": timeseries_cases(),
         "batch_sizes": batch_size_cases(),
