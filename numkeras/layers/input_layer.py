@@ -60,7 +60,8 @@ class InputLayer(Layer):
             raise ConfigError("`input_tensor=` is not supported; call the model on the tensor.")
         # integer / bool inputs are allowed, as in Keras; numkeras's layers compute in floats,
         # so a model feeds such data to them cast to floatx (as Keras's layers autocast)
-        int_dtype = _integer_dtype(dtype)
+        # string inputs feed the text layers (StringLookup, TextVectorization, Hashing)
+        int_dtype = "string" if dtype in ("string", "str", str) else _integer_dtype(dtype)
         super().__init__(name=name, dtype=None if int_dtype else dtype, **kwargs)
         if int_dtype:
             self.dtype = int_dtype

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from numkeras import backend, regularizers, shapes
-from numkeras.errors import ConfigError, ShapeError, format_shape, warn_deprecated
+from numkeras.errors import ConfigError, InputTypeError, ShapeError, format_shape, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import (
@@ -490,6 +490,9 @@ class Model(Trainer, Layer):
             arrays = list(x)
         out = []
         for i, (a, layer) in enumerate(zip(arrays, self._input_layers)):
+            if layer.dtype == "string":  # text, kept as NumPy strings for the text layers
+                out.append(self._adjust_rank(_string_array(a, layer, self.name), layer, i))
+                continue
             # an integer Input's data reach numkeras's (float) layers as floats
             dtype = layer.dtype if layer.dtype.startswith("float") else backend.floatx()
             a = _convert(a, dtype) if not hasattr(a, "dtype") else backend.cast_input(a, dtype)
@@ -1008,3 +1011,14 @@ class Model(Trainer, Layer):
     def __repr__(self) -> str:
         state = "" if self._graph_ready else ", unbuilt"
         return f"<{type(self).__name__} name='{self.name}', {len(self.layers)} layers{state}>"
+
+
+def _string_array(a, layer, model_name: str) -> np.ndarray:
+    """Text data for a `dtype="string"` Input: a NumPy array of str (or bytes / objects)."""
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "USO":
+        raise InputTypeError(
+            f"Model '{model_name}' input '{layer.name}' takes text (dtype='string'), received "
+            f"an array of {arr.dtype}. Pass strings, e.g. np.array(['a text', ...])."
+        )
+    return arr

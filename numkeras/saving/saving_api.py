@@ -28,6 +28,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import uuid
 import warnings
 import zipfile
@@ -42,6 +43,7 @@ from numkeras.errors import (
 from numkeras.saving import keras2, legacy_h5, weights_h5
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
+_ASSETS = "assets/"
 
 
 def _h5py():
@@ -181,6 +183,29 @@ def _write_keras(model, tmp: str) -> None:
         zf.writestr(_METADATA, json.dumps(metadata))
         zf.writestr(_CONFIG, json.dumps(config))
         zf.writestr(_WEIGHTS, buffer.getvalue())
+        with tempfile.TemporaryDirectory() as assets:  # (vocabularies, as Keras writes them)
+            weights_h5.write_assets(model, assets)
+            for folder, _, files in sorted(os.walk(assets)):
+                for name in sorted(files):
+                    full = os.path.join(folder, name)
+                    relative = os.path.relpath(full, assets).replace(os.sep, "/")
+                    zf.write(full, f"{_ASSETS}{relative}")
+
+
+def _extract_assets(zf: zipfile.ZipFile, root: str) -> None:
+    """The file's `assets/` entries under `root`; an entry whose name would leave `root`
+    (`..`, an absolute path) is refused: loading never writes outside its folder."""
+    for info in zf.infolist():
+        if not info.filename.startswith(_ASSETS) or info.is_dir():
+            continue
+        relative = info.filename[len(_ASSETS) :]
+        parts = relative.split("/")
+        if relative.startswith("/") or any(p in ("", ".", "..") for p in parts) or ":" in relative:
+            raise ConfigError(f"Refusing the asset entry {info.filename!r}: an unsafe path.")
+        target = os.path.join(root, *parts)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with zf.open(info) as src, open(target, "wb") as dst:
+            dst.write(src.read())
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -250,6 +275,9 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             weights_h5.read_model(model, h5, where=path)
             if compile and compiled and _compile_from_config(model, compiled, custom_objects):
                 weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2)
+        with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory() as assets:
+            _extract_assets(zf, assets)
+            weights_h5.read_assets(model, assets)
         return model
     if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
         with h5py.File(path, "r") as h5:

@@ -90,21 +90,31 @@ def _vars_path(path: str) -> str:
 
 
 def write_model(model, h5) -> None:
-    """Write `model`'s variables into the open h5py file or group `h5`."""
+    """Write `model`'s variables into the open h5py file or group `h5`. A layer with its
+    own `save_own_variables(store)` (the lookup layers' tf-idf weights) writes its group
+    itself, as Keras lets it."""
     for layer, path in _walk(model, "", set()):
         group = h5.require_group(_vars_path(path))
         group.attrs["name"] = layer.name
+        own = getattr(layer, "save_own_variables", None)
+        if own is not None:
+            own(group)  # (`group[key] = array` makes a dataset)
+            continue
         for i, v in enumerate(layer._own_variables):
             group.create_dataset(str(i), data=v.numpy())
 
 
 def read_model(model, h5, where: str = "the file") -> None:
     """Set `model`'s variables from the open h5py file or group `h5` (all or nothing)."""
-    updates = []
+    updates, own_loads = [], []
     for layer, path in _walk(model, "", set()):
         variables = layer._own_variables
         vars_path = _vars_path(path)
         group = h5.get(vars_path)
+        if getattr(layer, "load_own_variables", None) is not None:
+            if group is not None:  # read now: the file closes after this call
+                own_loads.append((layer, {key: group[key][()] for key in group}))
+            continue
         saved = 0 if group is None else len(group)
         if saved != len(variables):
             names = [v.name for v in variables]
@@ -124,6 +134,32 @@ def read_model(model, h5, where: str = "the file") -> None:
             updates.append((v, array))
     for v, array in updates:
         v.assign(array)
+    for layer, store in own_loads:
+        layer.load_own_variables(store)
+
+
+def write_assets(model, root: str) -> None:
+    """Each layer's `save_assets(folder)` (an adapted vocabulary) into `root/<its path>`,
+    the layout of a `.keras` file's `assets/` folder."""
+    import os
+
+    for layer, path in _walk(model, "", set()):
+        save = getattr(layer, "save_assets", None)
+        if save is not None:
+            folder = os.path.join(root, path)
+            os.makedirs(folder, exist_ok=True)
+            save(folder)
+
+
+def read_assets(model, root: str) -> None:
+    """Each layer's `load_assets(folder)` from `root/<its path>`, where the file has one."""
+    import os
+
+    for layer, path in _walk(model, "", set()):
+        load = getattr(layer, "load_assets", None)
+        folder = os.path.join(root, path)
+        if load is not None and os.path.isdir(folder):
+            load(folder)
 
 
 def write_optimizer(model, h5) -> None:
