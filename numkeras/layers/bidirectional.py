@@ -159,7 +159,7 @@ class Bidirectional(Layer):
             mask = None
         out = [mask, mask] if self.merge_mode is None else [mask]
         if self.return_state:
-            return out + [None] * (2 * len(self.forward_layer.state_size))
+            return out + [None] * (2 * len(self.forward_layer._flat_state_sizes()))
         return out if self.merge_mode is None else mask
 
     def call(self, inputs, training: bool = False, mask=None):

@@ -8,6 +8,12 @@ The cell (`SimpleRNNCell`, `LSTMCell`, `GRUCell`) owns the weights, laid out as 
 `x @ kernel` of all timesteps in one matmul) and backpropagated through time by its
 `_sequence_backward`, written next to it.
 
+The cell may also be a list of cells (wrapped in `StackedRNNCells`, as Keras: the states
+of every cell are taken and returned flat, `output, h1, c1, h2`; `initial_state=` also
+takes Keras's nested `[[h1, c1], h2]`), or a cell written the Keras way (a layer with
+`state_size` and `call(inputs, states)` returning `(output, new_states)`), which trains
+by tracing one step (`numkeras.layers.traced_cell`).
+
 `return_sequences`, `return_state`, `go_backwards` (the outputs come back in the
 reversed order, as Keras), `initial_state=[...]` in the call, and `dropout` /
 `recurrent_dropout` (training only; one mask per call, fixed over the timesteps, as
@@ -81,6 +87,7 @@ class RNNCellBase(Layer):
 
     n_gates = 1  # blocks of `units` columns in kernel / recurrent_kernel
     has_recurrent_activation = True
+    output_is_state = True  # the output is the first state (the RNN's gradient shortcut)
 
     def __init__(
         self,
@@ -139,6 +146,10 @@ class RNNCellBase(Layer):
     def _state_sizes(self) -> list[int]:
         s = self.state_size
         return list(s) if isinstance(s, (list, tuple)) else [s]
+
+    def initial_states(self, batch: int, dtype) -> list:
+        """Zeros, one array per state (what an RNN starts from)."""
+        return [backend.xp.zeros((batch, s), dtype) for s in self._state_sizes()]
 
     # -- weights ----------------------------------------------------------------------------
     def _bias_shape(self) -> tuple:
@@ -222,6 +233,13 @@ class RNNCellBase(Layer):
 
     # -- Keras's one-step cell API ----------------------------------------------------------
     def __call__(self, inputs, states=None, training=None, **kwargs):
+        if is_symbolic(inputs):  # inside a traced cell (a custom cell holding this one)
+            self._maybe_build(tuple(inputs.shape))
+            if states is None:
+                raise ConfigError(
+                    f"Cell '{self.name}' called on a symbolic tensor needs its `states`."
+                )
+            return self.call(inputs, states, training=training)
         inputs = _convert(inputs, self.dtype)
         self._maybe_build(tuple(inputs.shape))
         if states is None:
@@ -231,8 +249,14 @@ class RNNCellBase(Layer):
         return self.call(inputs, states, training=bool(training))
 
     def call(self, inputs, states, training: bool = False):
-        """One step: `(output, new_states)` for inputs `(batch, features)`."""
+        """One step: `(output, new_states)` for inputs `(batch, features)`. On symbolic
+        tensors (a subclass's traced `call` reaching `super().call`) it records the step
+        with its own backward pass, so the subclass trains."""
         xp = backend.xp
+        if is_symbolic(inputs) or is_symbolic(states):
+            states = list(states) if isinstance(states, (list, tuple)) else [states]
+            outs = _CellStep(self)._call_symbolic([inputs, *states], training=training)
+            return outs[0], list(outs[1:])
         states = list(states) if isinstance(states, (list, tuple)) else [states]
         states = [xp.asarray(s, dtype=inputs.dtype) for s in states]
         masks = self._masks(inputs.shape[0], inputs.shape[1], inputs.dtype, training)
@@ -275,6 +299,49 @@ class RNNCellBase(Layer):
 
     def _repr_args(self) -> str:
         return str(self.units)
+
+
+class _CellStep(Layer):
+    """Inside a trace: one step of a built-in cell (`[inputs, *states]` ->
+    `[output, *new_states]`), run and backpropagated by the cell's own passes; the cell's
+    weights receive the gradients."""
+
+    def __init__(self, cell: RNNCellBase):
+        super().__init__(name=f"{cell.name}_step", dtype=cell.dtype)
+        self.cell = cell
+        self.built = True
+
+    def _sublayers(self) -> list[Layer]:
+        return [self.cell]
+
+    def compute_output_shape(self, input_shape):
+        batch = input_shape[0][0]
+        sizes = self.cell._state_sizes()
+        return [(batch, self.cell.output_size), *[(batch, s) for s in sizes]]
+
+    def call(self, inputs, training: bool = False):
+        return self.forward(inputs, training)[0]
+
+    def forward(self, inputs, training: bool = True):
+        x, states = inputs[0], list(inputs[1:])
+        cell = self.cell
+        masks = cell._masks(x.shape[0], x.shape[1], x.dtype, bool(training))
+        outs, finals, cache = cell._sequence(x[None], states, masks, keep=True)
+        return [outs[0], *finals], cache
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        xp = backend.xp
+        g_out, g_states = grad_output[0], list(grad_output[1:])
+        sizes = self.cell._state_sizes()
+        batch, dtype = cache["batch"], cache["dtype"]
+        g_states = [
+            xp.zeros((batch, s), dtype) if g is None else g for g, s in zip(g_states, sizes)
+        ]
+        d_seq = None if g_out is None else g_out[None]
+        dxs, d_states = self.cell._sequence_backward(cache, d_seq, g_states, True)
+        if not need_input_grad:
+            return None
+        return [dxs[0], *d_states]
 
 
 def array_mask(layer, inputs, mask):
@@ -329,7 +396,8 @@ class StepMask:
 
 
 class RNN(Layer):
-    """Base recurrent layer: runs `cell` (a numkeras built-in cell) over time."""
+    """Base recurrent layer: runs `cell` over time (a built-in cell, a list of cells, or
+    a custom cell; see the module docstring)."""
 
     supports_masking = True
     replayed_call_kwargs = ("initial_state",)  # (a Keras config's node may give them)
@@ -345,16 +413,13 @@ class RNN(Layer):
         zero_output_for_mask: bool = False,
         **kwargs,
     ):
-        if isinstance(cell, (list, tuple)):
-            raise ConfigError(
-                "RNN with a list of cells (Keras's StackedRNNCells) is not supported in "
-                "numkeras; stack recurrent layers with return_sequences=True instead."
-            )
-        if not isinstance(cell, RNNCellBase):
-            raise ConfigError(
-                "numkeras's RNN runs its built-in cells only (SimpleRNNCell, LSTMCell, "
-                f"GRUCell): it has no autograd to train a custom cell. Received: cell={cell!r}"
-            )
+        if isinstance(cell, (list, tuple)):  # as Keras: a list of cells is one stacked cell
+            from numkeras.layers.stacked_rnn_cells import StackedRNNCells
+
+            cell = StackedRNNCells(list(cell))
+        from numkeras.layers.traced_cell import check_cell
+
+        check_cell(cell)
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences = bool(return_sequences)
@@ -375,7 +440,7 @@ class RNN(Layer):
         mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
         out = mask if self.return_sequences else None
         if self.return_state:
-            return [out] + [None] * len(self.state_size)
+            return [out] + [None] * len(self._flat_state_sizes())
         return out
 
     def _sublayers(self) -> list[Layer]:
@@ -386,8 +451,27 @@ class RNN(Layer):
         return [("cell", self.cell)]
 
     @property
-    def state_size(self) -> list[int]:
-        return self.cell._state_sizes()
+    def state_size(self) -> list:
+        """Keras's `RNN.state_size`: the cell's, as a list (nested for stacked cells:
+        `[[4, 4], 3]` for an LSTMCell(4) under a SimpleRNNCell(3))."""
+        size = self.cell.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    @property
+    def _runner(self):
+        """What runs the cell over a sequence: the built-in cell itself (its hand-written
+        pass), a stacked cell, or a `TracedCell` for a cell written the Keras way."""
+        runner = self.__dict__.get("_cell_runner")
+        if runner is None or runner.cell is not self.cell:
+            from numkeras.layers.traced_cell import runner_for
+
+            runner = _RunnerRef(self.cell, runner_for(self.cell))
+            self.__dict__["_cell_runner"] = runner
+        return runner.runner
+
+    def _flat_state_sizes(self) -> list[int]:
+        """One size per state array, in the order the layer takes and returns them."""
+        return self._runner._state_sizes()
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
@@ -399,9 +483,7 @@ class RNN(Layer):
                     f"Layer '{self.name}': pass the initial states either in the inputs list "
                     "or as `initial_state=`, not both."
                 )
-            states = (
-                list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-            )
+            states = _flatten(initial_state)  # (Keras nests a stacked cell's states)
             out = super().__call__([inputs, *states], training=training, **kwargs)
             if is_symbolic(inputs):  # configs write the call as made, as Keras does
                 self._inbound_nodes[-1].call_arguments = ([inputs], {"initial_state": states})
@@ -429,7 +511,7 @@ class RNN(Layer):
                 f"received: {format_shape(seq)}"
             )
         if len(shapes_) > 1:
-            sizes = self.state_size
+            sizes = self._flat_state_sizes()
             if len(shapes_) - 1 != len(sizes):
                 raise ShapeError(
                     f"Layer '{self.name}' expects {len(sizes)} initial state(s), received "
@@ -453,23 +535,25 @@ class RNN(Layer):
                     "the Input a batch size: Input(batch_shape=(32, timesteps, features)) "
                     "(Keras 2: batch_input_shape=...)."
                 )
-            self.states = [backend.xp.zeros((seq[0], s), self.dtype) for s in self.state_size]
-        if not self.cell.built:
+        if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build((seq[0], *seq[2:]))
-        for v in self.cell._own_variables:  # Keras's paths: "lstm/lstm_cell/kernel"
-            v.path = f"{self.name}/{self.cell.name}/{v.name}"
+            self.cell.built = True
+        if self.stateful:  # (a custom cell's get_initial_state, as Keras)
+            self.states = self._runner.initial_states(seq[0], self.dtype)
+        _set_paths(self.cell, self.name)  # Keras's paths: "lstm/lstm_cell/kernel"
 
     def compute_output_shape(self, input_shape):
         self._check(input_shape)
         batch, steps = _seq_shape(input_shape)[:2]
-        units = self.cell.output_size
+        units = self._runner.output_size
         out = (batch, steps, units) if self.return_sequences else (batch, units)
         if self.return_state:
-            return [out, *[(batch, s) for s in self.state_size]]
+            return [out, *[(batch, s) for s in self._flat_state_sizes()]]
         return out
 
     def get_initial_state(self, batch_size):
-        return self.cell.get_initial_state(batch_size)
+        """The states a call starts from (a flat list of arrays, one per state)."""
+        return self._runner.initial_states(batch_size, self.dtype)
 
     def reset_state(self) -> None:
         """A stateful layer's states back to zeros (Keras's `reset_state(s)`)."""
@@ -490,7 +574,7 @@ class RNN(Layer):
 
     def _initial_states(self, batch: int) -> list:
         if not self.stateful:
-            return [backend.xp.zeros((batch, s), self.dtype) for s in self.state_size]
+            return self._runner.initial_states(batch, self.dtype)
         expected = self.states[0].shape[0]
         if batch != expected:
             raise ShapeError(
@@ -542,12 +626,15 @@ class RNN(Layer):
         xs = x.transpose(1, 0, 2)
         if self.go_backwards:
             xs = xs[::-1]
-        cell = self.cell
+        cell = self._runner
         masks = cell._masks(B, x.shape[2], x.dtype, training)
         if steps is None:  # (a cell of a subclass may not take `steps`)
             outs, finals, ccache = cell._sequence(xs, states, masks, keep=keep)
         else:
             outs, finals, ccache = cell._sequence(xs, states, masks, keep=keep, steps=steps)
+        if not self.__dict__.get("_paths_set"):  # (a custom cell's layers build on use)
+            _set_paths(self.cell, self.name, only_new=True)
+            self._paths_set = True
         if self.return_sequences:
             output = xp.ascontiguousarray(outs.transpose(1, 0, 2))
         else:
@@ -562,12 +649,16 @@ class RNN(Layer):
         # (the last output is a zero, not the state, at a padded step with zero outputs)
         last_apart = steps is not None and steps.zero_output and not self.return_sequences
         last_apart = last_apart and x.shape[1] > 0
-        return result, (ccache, given, last_apart)
+        # (a cell whose output is not its first state takes the last output's gradient
+        # as that of the last step's output)
+        last_apart = last_apart or not getattr(cell, "output_is_state", True)
+        return result, (ccache, given, last_apart, xs.shape, x.dtype)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         xp = backend.xp
-        ccache, given, last_apart = cache
-        n = len(self.state_size)
+        ccache, given, last_apart, (T, B, _), dtype = cache
+        sizes = self._flat_state_sizes()
+        n = len(sizes)
         if self.return_state:
             g_out, d_states = grad_output[0], list(grad_output[1:])
         else:
@@ -576,15 +667,13 @@ class RNN(Layer):
         if self.return_sequences:
             d_seq = g_out.transpose(1, 0, 2)
         elif last_apart:
-            d_seq = xp.zeros((ccache["z"].shape[0], *g_out.shape), g_out.dtype)
-            d_seq[-1] = g_out
+            d_seq = xp.zeros((T, *g_out.shape), g_out.dtype)
+            if T:
+                d_seq[-1] = g_out
         else:
             d_states[0] = g_out if d_states[0] is None else d_states[0] + g_out
-        d_states = [
-            xp.zeros((ccache["batch"], s), ccache["dtype"]) if d is None else d
-            for d, s in zip(d_states, self.state_size)
-        ]
-        dxs, d_states0 = self.cell._sequence_backward(ccache, d_seq, d_states, need_input_grad)
+        d_states = [xp.zeros((B, s), dtype) if d is None else d for d, s in zip(d_states, sizes)]
+        dxs, d_states0 = self._runner._sequence_backward(ccache, d_seq, d_states, need_input_grad)
         if not need_input_grad:
             return None
         if self.go_backwards:
@@ -613,15 +702,57 @@ class RNN(Layer):
     def from_config(cls, config: dict):
         config = dict(config)
         if cls is RNN:
-            from numkeras.models.config import deserialize_layer
-
-            config["cell"] = deserialize_layer(config["cell"])
+            config["cell"] = _deserialize_cell(config["cell"])
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
         return cls(**config)
 
     def _repr_args(self) -> str:
         return f"{self.cell.units}" if type(self) is not RNN else type(self.cell).__name__
+
+
+class _RunnerRef:
+    """A layer's cell and the runner made for it (remade if the cell is replaced)."""
+
+    def __init__(self, cell, runner):
+        self.cell, self.runner = cell, runner
+
+
+def _flatten(states) -> list:
+    """A (possibly nested, as Keras's stacked cells take them) list of states, flat."""
+    if not isinstance(states, (list, tuple)):
+        return [states]
+    out = []
+    for s in states:
+        out.extend(_flatten(s))
+    return out
+
+
+def _set_paths(layer, prefix: str, only_new: bool = False) -> None:
+    """Keras's variable paths under a recurrent layer: `<prefix>/<layer>/<name>`, and the
+    same for the layers inside it (`rnn/stacked_rnn_cells/lstm_cell/kernel`). `only_new`:
+    only the variables that still have the path `add_weight` gave them (those a custom
+    cell's inner layers created on first use, after the layer's build)."""
+    if not isinstance(layer, Layer):
+        return
+    here = f"{prefix}/{layer.name}"
+    for v in layer._own_variables:
+        if not only_new or v.path == f"{layer.name}/{v.name}":
+            v.path = f"{here}/{v.name}"
+    for child in layer._sublayers():
+        _set_paths(child, here, only_new)
+
+
+def _deserialize_cell(config):
+    """A cell from its config (`StackedRNNCells` too, before numkeras.layers lists it)."""
+    from numkeras.models.config import deserialize_layer
+
+    if isinstance(config, dict) and config.get("class_name") == "StackedRNNCells":
+        from numkeras.layers.stacked_rnn_cells import StackedRNNCells
+
+        inner = dict(config.get("config") or {})
+        return StackedRNNCells.from_config(inner)
+    return deserialize_layer(config)
 
 
 class RecurrentLayer(RNN):

@@ -163,8 +163,8 @@ def test_errors():
         layers.LSTM(2)(np.ones((1, 2, 3)), initial_state=[np.zeros((1, 2))])
     with pytest.raises(ConfigError, match="built-in cells"):
         layers.RNN(layers.Dense(2))
-    with pytest.raises(ConfigError, match="list of cells"):
-        layers.RNN([layers.LSTMCell(2), layers.LSTMCell(2)])
+    with pytest.raises(ConfigError, match="state_size"):
+        layers.RNN([layers.LSTMCell(2), layers.Dense(2)])
 
 
 def test_cells_one_step():
