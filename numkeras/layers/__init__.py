@@ -11,6 +11,7 @@ from numkeras.layers.average_pooling3d import AveragePooling3D, AvgPool3D
 from numkeras.layers.batch_normalization import BatchNormalization
 from numkeras.layers.bidirectional import Bidirectional
 from numkeras.layers.category_encoding import CategoryEncoding
+from numkeras.layers.center_crop import CenterCrop
 from numkeras.layers.conv1d import Conv1D, Convolution1D
 from numkeras.layers.conv1d_transpose import Conv1DTranspose, Convolution1DTranspose
 from numkeras.layers.conv2d import Conv2D, Convolution2D
@@ -39,9 +40,12 @@ from numkeras.layers.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooli
 from numkeras.layers.global_max_pooling3d import GlobalMaxPool3D, GlobalMaxPooling3D
 from numkeras.layers.group_normalization import GroupNormalization
 from numkeras.layers.gru import GRU, GRUCell
+from numkeras.layers.hashed_crossing import HashedCrossing
+from numkeras.layers.hashing import Hashing
 from numkeras.layers.identity import Identity
 from numkeras.layers.input_layer import Input, InputLayer
 from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.integer_lookup import IntegerLookup
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.lambda_layer import Lambda
 from numkeras.layers.layer import Layer
@@ -74,16 +78,27 @@ from numkeras.layers.multi_head_attention import MultiHeadAttention
 from numkeras.layers.permute import Permute
 from numkeras.layers.prelu import PReLU
 from numkeras.layers.preprocessing_normalization import Normalization
+from numkeras.layers.random_brightness import RandomBrightness
+from numkeras.layers.random_contrast import RandomContrast
+from numkeras.layers.random_crop import RandomCrop
+from numkeras.layers.random_flip import RandomFlip
+from numkeras.layers.random_rotation import RandomRotation
+from numkeras.layers.random_translation import RandomTranslation
+from numkeras.layers.random_zoom import RandomZoom
 from numkeras.layers.relu import ReLU
 from numkeras.layers.repeat_vector import RepeatVector
 from numkeras.layers.rescaling import Rescaling
 from numkeras.layers.reshape import Reshape
+from numkeras.layers.resizing import Resizing
 from numkeras.layers.rnn import RNN
 from numkeras.layers.separable_conv1d import SeparableConv1D, SeparableConvolution1D
 from numkeras.layers.separable_conv2d import SeparableConv2D, SeparableConvolution2D
 from numkeras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from numkeras.layers.softmax import Softmax
 from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
+from numkeras.layers.stacked_rnn_cells import StackedRNNCells
+from numkeras.layers.string_lookup import StringLookup
+from numkeras.layers.text_vectorization import TextVectorization
 from numkeras.layers.time_distributed import TimeDistributed
 from numkeras.layers.unit_normalization import UnitNormalization
 from numkeras.layers.up_sampling1d import UpSampling1D
@@ -209,4 +224,37 @@ __all__ = [
     "Attention",
     "EinsumDense",
     "MultiHeadAttention",
+    "CenterCrop",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "Resizing",
+    "HashedCrossing",
+    "Hashing",
+    "IntegerLookup",
+    "StringLookup",
+    "TextVectorization",
+    "StackedRNNCells",
 ]
+
+
+def serialize(layer) -> dict:
+    """A layer's Keras config (`keras.layers.serialize`)."""
+    from numkeras.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config: dict, custom_objects: dict | None = None):
+    """The layer a Keras config describes (`keras.layers.deserialize`); known classes and
+    `custom_objects` only, no code is run."""
+    from numkeras.models.config import deserialize_layer
+
+    return deserialize_layer(config, custom_objects)
+
+
+__all__ += ["deserialize", "serialize"]
