@@ -1,6 +1,6 @@
 """Utilities: `set_random_seed`, `to_categorical`, `Progbar`, `PyDataset` / `Sequence`,
 `pad_sequences`, `timeseries_dataset_from_array`, `image_dataset_from_directory`,
-`text_dataset_from_directory`, the image file helpers (`load_img`,
+`text_dataset_from_directory`, `get_file`, the image file helpers (`load_img`,
 `img_to_array`, `array_to_img`, `save_img`), `pack_x_y_sample_weight` /
 `unpack_x_y_sample_weight`, `serialize_keras_object` / `deserialize_keras_object`, and
 (as in Keras) the custom-object registry of `numkeras.saving`: `register_keras_serializable`,
@@ -54,6 +54,10 @@ def __getattr__(name):
         from numkeras.utils import directory_datasets
 
         return getattr(directory_datasets, name)
+    if name == "get_file":
+        from numkeras.utils.file_utils import get_file
+
+        return get_file
     if name == "timeseries_dataset_from_array":
         from numkeras.utils.timeseries_dataset import timeseries_dataset_from_array
 
@@ -105,6 +109,7 @@ __all__ = [
     "load_img",
     "save_img",
     "timeseries_dataset_from_array",
+    "get_file",
     "image_dataset_from_directory",
     "text_dataset_from_directory",
     "serialize_keras_object",
