@@ -34,3 +34,10 @@ def test_engine_models():
     from numkeras.engine.training import Model
 
     assert Model is models.Model and Sequential is models.Sequential
+
+
+def test_legacy_optimizers():
+    import numkeras.optimizers as optimizers
+    from numkeras.optimizers.legacy import SGD, Adam
+
+    assert Adam is optimizers.Adam and SGD is optimizers.SGD
