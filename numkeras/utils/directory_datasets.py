@@ -24,7 +24,6 @@ is asked for. Images are decoded with Pillow and resized as `keras.ops.image.res
 
 from __future__ import annotations
 
-import math
 import os
 
 import numpy as np
@@ -32,7 +31,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.utils.progbar import print_msg
-from numkeras.utils.py_dataset import PyDataset
+from numkeras.utils.py_dataset import RowBatches
 
 IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5")
@@ -142,21 +141,15 @@ def split(files, labels, validation_split, subset):
     return files[part], None if labels is None else labels[part]
 
 
-class DirectoryDataset(PyDataset):
+class DirectoryDataset(RowBatches):
     """Batches of files read by `load(path)`, with their encoded labels."""
 
     def __init__(self, files, labels, label_mode, class_names, batch_size, load):
-        super().__init__()
+        super().__init__(len(files), batch_size)
         self.file_paths = list(files)
         self.class_names = class_names
         self.labels, self.label_mode = labels, label_mode
-        self.batch_size = batch_size
         self._load = load
-
-    def __len__(self) -> int:
-        if self.batch_size is None:
-            return len(self.file_paths)
-        return math.ceil(len(self.file_paths) / self.batch_size)
 
     def _encoded(self, rows):
         labels = self.labels[rows]
@@ -166,21 +159,9 @@ class DirectoryDataset(PyDataset):
             return labels.astype("float32").reshape(-1, 1)
         return np.eye(len(self.class_names), dtype="float32")[labels]  # "categorical"
 
-    def __getitem__(self, index: int):
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"Batch index {index} out of range for {len(self)} batches.")
-        index %= len(self)
-        size = self.batch_size or 1
-        rows = slice(index * size, (index + 1) * size)
+    def _batch(self, rows: slice):
         x = np.stack([self._load(path) for path in self.file_paths[rows]])
-        y = None if self.label_mode is None else self._encoded(rows)
-        if self.batch_size is None:
-            x, y = x[0], None if y is None else y[0]
-        return x if y is None else (x, y)
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
+        return x, None if self.label_mode is None else self._encoded(rows)
 
     def __repr__(self) -> str:
         return (

@@ -24,6 +24,7 @@ epoch (the classic place to reshuffle the rows, as in Keras's data-generator rec
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 
 from numkeras.errors import NumkerasWarning
@@ -122,6 +123,35 @@ class PyDataset:
         except NotImplementedError:
             n = "?"
         return f"<{type(self).__name__} num_batches={n}>"
+
+
+class RowBatches(PyDataset):
+    """`num_rows` samples served `batch_size` at a time (the last batch partial), or one
+    unbatched sample per item when `batch_size` is None, as Keras's datasets of that kind
+    (`timeseries_dataset_from_array`, `image_dataset_from_directory`). Subclasses give
+    `_batch(rows: slice) -> (x, y or None)`."""
+
+    def __init__(self, num_rows: int, batch_size: int | None):
+        super().__init__()
+        self.num_rows, self.batch_size = num_rows, batch_size
+
+    def __len__(self) -> int:
+        if self.batch_size is None:
+            return self.num_rows
+        return math.ceil(self.num_rows / self.batch_size)
+
+    def _batch(self, rows: slice):
+        raise NotImplementedError
+
+    def __getitem__(self, index: int):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"Batch index {index} out of range for {len(self)} batches.")
+        size = self.batch_size or 1
+        start = (index % len(self)) * size
+        x, y = self._batch(slice(start, start + size))
+        if self.batch_size is None:
+            x, y = x[0], None if y is None else y[0]
+        return x if y is None else (x, y)
 
 
 Sequence = PyDataset  # Keras 2's name, still exported by Keras 3 as an alias

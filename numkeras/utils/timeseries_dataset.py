@@ -25,40 +25,21 @@ import numpy as np
 
 from numkeras.errors import ConfigError
 from numkeras.utils.checks import is_int
-from numkeras.utils.py_dataset import PyDataset
+from numkeras.utils.py_dataset import RowBatches
 
 
-class TimeseriesDataset(PyDataset):
+class TimeseriesDataset(RowBatches):
     """Batches of windows (and their targets); see `timeseries_dataset_from_array`."""
 
     def __init__(self, data, targets, windows: np.ndarray, target_rows, batch_size):
-        super().__init__()
+        super().__init__(len(windows), batch_size)
         self.data, self.targets = data, targets
         self.windows, self.target_rows = windows, target_rows
-        self.batch_size = batch_size
 
-    def __len__(self) -> int:
-        if self.batch_size is None:
-            return len(self.windows)
-        return math.ceil(len(self.windows) / self.batch_size)
-
-    def __getitem__(self, index: int):
-        if not -len(self) <= index < len(self):
-            raise IndexError(f"Batch index {index} out of range for {len(self)} batches.")
-        index %= len(self)
-        if self.batch_size is None:  # unbatched: one window per item, as Keras's dataset
-            rows = slice(index, index + 1)
-        else:
-            rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
+    def _batch(self, rows: slice):
         x = np.asarray(self.data)[self.windows[rows]]
         y = None if self.targets is None else np.asarray(self.targets)[self.target_rows[rows]]
-        if self.batch_size is None:
-            x, y = x[0], None if y is None else y[0]
-        return x if y is None else (x, y)
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
+        return x, y
 
     def __repr__(self) -> str:
         return (
