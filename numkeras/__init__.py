@@ -19,10 +19,12 @@ from numkeras import (
     config,
     constraints,
     datasets,
+    dtype_policies,
     initializers,
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     ops,
     optimizers,
@@ -33,6 +35,7 @@ from numkeras import (
     tree,
     utils,
 )
+from numkeras.dtype_policies import DTypePolicy, FloatDTypePolicy
 from numkeras.errors import ShapeError
 from numkeras.explain import explain
 from numkeras.initializers import Initializer
@@ -55,6 +58,8 @@ def version() -> str:
 
 
 __all__ = [
+    "DTypePolicy",
+    "FloatDTypePolicy",
     "Initializer",
     "Input",
     "InputSpec",
@@ -75,11 +80,13 @@ __all__ = [
     "config",
     "constraints",
     "datasets",
+    "dtype_policies",
     "explain",
     "initializers",
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "ops",
     "optimizers",

@@ -9,7 +9,7 @@ rest are process-wide switches Keras scripts set:
   The `KERAS_MAX_EPOCHS` / `KERAS_MAX_STEPS_PER_EPOCH` environment variables set them too.
 - `disable_interactive_logging()` sends progress bars and epoch lines to Python's
   `logging` (logger `"numkeras"`, level INFO) instead of stdout.
-- `dtype_policy()` is the policy layers compute in: a float name (`"float32"`); Keras's
+- `dtype_policy()` is the policy layers compute in (`DTypePolicy("float32")`); Keras's
   mixed-precision policies (`"mixed_float16"`) are refused, because numkeras computes in
   one float type.
 - Traceback filtering and flash attention are switches numkeras keeps only so scripts
@@ -151,9 +151,11 @@ def enable_unsafe_deserialization() -> None:
     """Accepted for Keras scripts; numkeras still never runs code from a file."""
 
 
-def dtype_policy() -> str:
-    """The dtype layers compute in: `floatx()` (numkeras has no mixed precision)."""
-    return floatx()
+def dtype_policy():
+    """The global `DTypePolicy` (its name is `floatx()`: numkeras has no mixed precision)."""
+    from numkeras.dtype_policies import DTypePolicy
+
+    return DTypePolicy(floatx())
 
 
 def set_dtype_policy(policy) -> None:

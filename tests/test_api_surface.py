@@ -35,7 +35,15 @@ def test_keras3_top_level_classes_are_the_base_classes():
 
 def test_config_module():
     assert config.backend() == "numpy" and config.floatx() == "float32"
-    assert config.dtype_policy() == "float32"
+    assert config.dtype_policy() == numkeras.DTypePolicy("float32")
+    assert numkeras.mixed_precision.global_policy().name == "float32"
+    policy = numkeras.DTypePolicy("mixed_float16")
+    assert (policy.compute_dtype, policy.variable_dtype) == ("float16", "float32")
+    assert Dense(2, dtype=numkeras.DTypePolicy("float64"))(np.ones((1, 3))).dtype == np.float64
+    with pytest.raises(ValueError, match="float"):
+        Dense(2, dtype=policy)
+    with pytest.raises(ValueError, match="one float type"):
+        numkeras.mixed_precision.set_global_policy("mixed_bfloat16")
     with pytest.raises(ValueError, match="NumPy only"):
         config.set_backend("jax")
     with pytest.raises(ValueError, match="one float type"):

@@ -1,0 +1,36 @@
+"""`numkeras.mixed_precision`: Keras's `keras.mixed_precision` names. numkeras computes in
+one float type, so `set_global_policy` takes a float policy (`"float32"`, the default,
+`"float64"`, `"float16"`) and refuses `"mixed_float16"` / `"mixed_bfloat16"` with the
+reason, instead of silently training in another precision.
+
+>>> global_policy()
+<DTypePolicy "float32">
+"""
+
+from __future__ import annotations
+
+from numkeras import config
+from numkeras.dtype_policies import DTypePolicy, Policy
+
+
+def global_policy() -> DTypePolicy:
+    """The policy new layers get (`floatx()`)."""
+    return DTypePolicy(config.floatx())
+
+
+def set_global_policy(policy) -> None:
+    """Set the float type new layers compute in (see the module docstring)."""
+    config.set_dtype_policy(policy)
+
+
+dtype_policy = global_policy
+set_dtype_policy = set_global_policy
+
+__all__ = [
+    "DTypePolicy",
+    "Policy",
+    "dtype_policy",
+    "global_policy",
+    "set_dtype_policy",
+    "set_global_policy",
+]
