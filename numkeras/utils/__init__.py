@@ -54,6 +54,10 @@ def __getattr__(name):
         from numkeras.utils import directory_datasets
 
         return getattr(directory_datasets, name)
+    if name == "split_dataset":
+        from numkeras.utils.dataset_split import split_dataset
+
+        return split_dataset
     if name == "get_file":
         from numkeras.utils.file_utils import get_file
 
@@ -110,6 +114,7 @@ __all__ = [
     "save_img",
     "timeseries_dataset_from_array",
     "get_file",
+    "split_dataset",
     "image_dataset_from_directory",
     "text_dataset_from_directory",
     "serialize_keras_object",

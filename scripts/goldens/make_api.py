@@ -174,8 +174,22 @@ def directory_cases():
     return out
 
 
+def split_cases():
+    x, y = np.arange(20).reshape(10, 2), np.arange(10) * 10
+    rows = lambda ds: [np.asarray(e).tolist() for e in ds]  # noqa: E731
+    pairs = lambda ds: [[np.asarray(a).tolist(), np.asarray(b).tolist()] for a, b in ds]  # noqa: E731
+    left, right = keras.utils.split_dataset(x, left_size=0.7, shuffle=True, seed=1)
+    out = {"array_shuffled": [rows(left), rows(right)]}
+    left, right = keras.utils.split_dataset((x, y), left_size=3, right_size=0.5)
+    out["tuple"] = [pairs(left), pairs(right)]
+    left, right = keras.utils.split_dataset(x, right_size=0.25)
+    out["right_only"] = [len(list(left)), len(list(right))]
+    return out
+
+
 def main():
     out = {
+        "split": split_cases(),
         "directory": directory_cases(),
         "tree": tree_cases(),
         "timeseries": timeseries_cases(),
