@@ -2,6 +2,14 @@
 
 from numkeras.layers.activation import Activation
 from numkeras.layers.activity_regularization import ActivityRegularization
+from numkeras.layers.adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from numkeras.layers.additive_attention import AdditiveAttention
 from numkeras.layers.alpha_dropout import AlphaDropout
 from numkeras.layers.attention import Attention
@@ -90,12 +98,14 @@ from numkeras.layers.repeat_vector import RepeatVector
 from numkeras.layers.rescaling import Rescaling
 from numkeras.layers.reshape import Reshape
 from numkeras.layers.resizing import Resizing
+from numkeras.layers.rms_normalization import RMSNormalization
 from numkeras.layers.rnn import RNN
 from numkeras.layers.separable_conv1d import SeparableConv1D, SeparableConvolution1D
 from numkeras.layers.separable_conv2d import SeparableConv2D, SeparableConvolution2D
 from numkeras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from numkeras.layers.softmax import Softmax
-from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D
+from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from numkeras.layers.spectral_normalization import SpectralNormalization
 from numkeras.layers.stacked_rnn_cells import StackedRNNCells
 from numkeras.layers.string_lookup import StringLookup
 from numkeras.layers.text_vectorization import TextVectorization
@@ -239,6 +249,15 @@ __all__ = [
     "StringLookup",
     "TextVectorization",
     "StackedRNNCells",
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    "RMSNormalization",
+    "SpectralNormalization",
+    "SpatialDropout3D",
 ]
 
 

@@ -1,11 +1,13 @@
-"""`SpatialDropout1D` / `SpatialDropout2D`: Dropout that drops whole channels (feature
-maps) instead of single values, as Keras 3.
+"""`SpatialDropout1D` / `SpatialDropout2D` / `SpatialDropout3D`: Dropout that drops whole
+channels (feature maps) instead of single values, as Keras 3.
 
 - `SpatialDropout1D`: inputs `(batch, steps, channels)`; one keep/drop decision per
   sample and channel, shared by all steps.
 - `SpatialDropout2D`: inputs `(batch, rows, cols, channels)` (`data_format=
   "channels_last"`, the default from `image_data_format()`) or `(batch, channels, rows,
   cols)` (`"channels_first"`); one decision per sample and channel.
+- `SpatialDropout3D`: inputs `(batch, dim1, dim2, dim3, channels)` or, channels first,
+  `(batch, channels, dim1, dim2, dim3)`; one decision per sample and channel.
 
 Kept channels are scaled by `1 / (1 - rate)`; at inference, the identity. The masks and
 seeds are Dropout's (`seed=`, `numkeras.utils.set_random_seed`).
@@ -43,7 +45,19 @@ class SpatialDropout1D(_SpatialDropout):
         self.input_spec = InputSpec(ndim=3)
 
 
-class SpatialDropout2D(_SpatialDropout):
+def _data_format(data_format) -> str:
+    data_format = backend.image_data_format() if data_format is None else data_format
+    if data_format not in ("channels_last", "channels_first"):
+        raise ConfigError(
+            "The `data_format` argument must be one of {'channels_first', "
+            f"'channels_last'}}. Received: data_format={data_format!r}"
+        )
+    return data_format
+
+
+class _SpatialDropoutND(_SpatialDropout):
+    rank = 2
+
     def __init__(
         self,
         rate: float,
@@ -53,19 +67,31 @@ class SpatialDropout2D(_SpatialDropout):
         dtype=None,
         **kwargs,
     ):
-        data_format = backend.image_data_format() if data_format is None else data_format
-        if data_format not in ("channels_last", "channels_first"):
-            raise ConfigError(
-                "The `data_format` argument must be one of {'channels_first', "
-                f"'channels_last'}}. Received: data_format={data_format!r}"
-            )
+        data_format = _data_format(data_format)
         super().__init__(rate, seed=seed, name=name, dtype=dtype, **kwargs)
         self.data_format = data_format
+        ones = (1,) * self.rank
         if data_format == "channels_first":
-            self.noise_shape = (None, None, 1, 1)  # (batch, channels, 1, 1)
+            self.noise_shape = (None, None, *ones)  # (batch, channels, 1, ...)
         else:
-            self.noise_shape = (None, 1, 1, None)  # (batch, 1, 1, channels)
-        self.input_spec = InputSpec(ndim=4)
+            self.noise_shape = (None, *ones, None)  # (batch, 1, ..., channels)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "data_format": self.data_format}
+
+
+class SpatialDropout2D(_SpatialDropoutND):
+    rank = 2
+
+
+class SpatialDropout3D(_SpatialDropoutND):
+    """Drops whole 3D feature maps (channels), as Keras 3's `SpatialDropout3D`.
+
+    >>> import numpy as np
+    >>> y = SpatialDropout3D(0.5, seed=1)(np.ones((2, 2, 2, 2, 3)), training=True)
+    >>> bool(((y == 0).all(axis=(1, 2, 3)) | (y == 2).all(axis=(1, 2, 3))).all())
+    True
+    """
+
+    rank = 3

@@ -25,11 +25,16 @@ from numkeras.losses.crossentropy import (
     categorical_crossentropy,
     sparse_categorical_crossentropy,
 )
+from numkeras.losses.ctc import CTC, ctc
 from numkeras.losses.focal import (
     BinaryFocalCrossentropy,
     CategoricalFocalCrossentropy,
     binary_focal_crossentropy,
     categorical_focal_crossentropy,
+)
+from numkeras.losses.generalized_cross_entropy import (
+    CategoricalGeneralizedCrossEntropy,
+    categorical_generalized_cross_entropy,
 )
 from numkeras.losses.hinge import (
     CategoricalHinge,
@@ -89,6 +94,8 @@ _FUNCTION_TO_CLASS = {
     dice: Dice,
     tversky: Tversky,
     circle: Circle,
+    categorical_generalized_cross_entropy: CategoricalGeneralizedCrossEntropy,
+    ctc: CTC,
 }
 _CLASSES = {cls.__name__: cls for cls in (*set(_FUNCTION_TO_CLASS.values()), LossFunctionWrapper)}
 _FUNCTIONS = {fn.__name__: fn for fn in _FUNCTION_TO_CLASS}
@@ -110,8 +117,8 @@ _ALIASES = {
 # Keras 2 names that Keras 3 dropped: accepted with a one-line note
 _KERAS2_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
 # Keras 3 losses numkeras does not implement (snake_case of the class and function names):
-# the error says so, rather than guess at a typo
-_KERAS_ONLY = ("categorical_generalized_cross_entropy", "ctc")
+# the error says so, rather than guess at a typo (none left)
+_KERAS_ONLY: tuple = ()
 
 
 def _valid_names() -> list[str]:
@@ -268,6 +275,8 @@ __all__ = [
     "Dice",
     "Tversky",
     "Circle",
+    "CategoricalGeneralizedCrossEntropy",
+    "CTC",
     "binary_crossentropy",
     "categorical_crossentropy",
     "sparse_categorical_crossentropy",
@@ -288,6 +297,8 @@ __all__ = [
     "dice",
     "tversky",
     "circle",
+    "categorical_generalized_cross_entropy",
+    "ctc",
     "get",
     "serialize",
     "deserialize",

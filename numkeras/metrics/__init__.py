@@ -18,6 +18,26 @@ import inspect
 
 from numkeras.errors import ConfigError
 from numkeras.losses import _FUNCTIONS as _LOSS_FUNCTIONS
+
+# the loss functions Keras 3 re-exports as `keras.metrics.*` (the same objects)
+from numkeras.losses import (
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    huber,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
 from numkeras.losses import serialize as _serialize_function
 from numkeras.metrics.accuracy import (
     Accuracy,
@@ -45,6 +65,12 @@ from numkeras.metrics.confusion import (
     SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
+)
+from numkeras.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
 )
 from numkeras.metrics.f_score import F1Score, FBetaScore
 from numkeras.metrics.iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
@@ -97,6 +123,8 @@ _ALL_CLASSES = (
     SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
+    ConcordanceCorrelation,
+    PearsonCorrelation,
     Hinge,
     SquaredHinge,
     CategoricalHinge,
@@ -147,13 +175,15 @@ _METRIC_FUNCTIONS = {
         top_k_categorical_accuracy,
         sparse_top_k_categorical_accuracy,
         cosine_similarity,
+        pearson_correlation,
+        concordance_correlation,
     )
 }
 
 
 # Keras 3 metrics numkeras does not implement (snake_case of their names, as
 # to_snake_case spells the class names): the error says so, rather than guess at a typo
-_KERAS_ONLY = frozenset({"pearson_correlation", "concordance_correlation"})
+_KERAS_ONLY: frozenset = frozenset()
 
 
 def get(identifier) -> Metric | None:
@@ -330,6 +360,8 @@ __all__ = [
     "F1Score",
     "FBetaScore",
     "R2Score",
+    "PearsonCorrelation",
+    "ConcordanceCorrelation",
     "IoU",
     "BinaryIoU",
     "MeanIoU",
@@ -342,6 +374,24 @@ __all__ = [
     "top_k_categorical_accuracy",
     "sparse_top_k_categorical_accuracy",
     "cosine_similarity",
+    "pearson_correlation",
+    "concordance_correlation",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "categorical_hinge",
+    "hinge",
+    "huber",
+    "kl_divergence",
+    "log_cosh",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_error",
+    "mean_squared_logarithmic_error",
+    "poisson",
+    "sparse_categorical_crossentropy",
+    "squared_hinge",
     "get",
     "resolve",
     "serialize",

@@ -23,9 +23,11 @@ from numkeras.optimizers.adamw import AdamW
 from numkeras.optimizers.ftrl import Ftrl
 from numkeras.optimizers.lamb import Lamb
 from numkeras.optimizers.lion import Lion
+from numkeras.optimizers.muon import Muon
 from numkeras.optimizers.nadam import Nadam
 from numkeras.optimizers.optimizer import Optimizer
 from numkeras.optimizers.rmsprop import RMSprop
+from numkeras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from numkeras.optimizers.sgd import SGD
 
 __all__ = [
@@ -42,6 +44,8 @@ __all__ = [
     "Lion",
     "Lamb",
     "Adafactor",
+    "Muon",
+    "ScheduleFreeAdamW",
     "schedules",
     "get",
     "serialize",
@@ -61,11 +65,13 @@ ALL_OBJECTS = (
     Lion,
     Lamb,
     Adafactor,
+    Muon,
+    ScheduleFreeAdamW,
 )
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 # Keras 3 optimizers numkeras does not implement (named in the error, not guessed at).
-_KERAS_ONLY = ("muon", "schedulefreeadamw")
+_KERAS_ONLY: tuple = ()
 
 
 def _lookup(name: str, custom_objects: dict | None = None):

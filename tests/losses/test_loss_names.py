@@ -1,0 +1,27 @@
+"""Names numkeras knows are found; a typo gets a suggestion, not a silent default."""
+
+import pytest
+
+from numkeras import losses, metrics, optimizers
+from numkeras.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ctc", "CTC", "categorical_generalized_cross_entropy", "CategoricalGeneralizedCrossEntropy"],
+)
+def test_losses_implemented_since_are_found_by_name(name):
+    assert isinstance(losses.get(name), losses.Loss)
+
+
+def test_metrics_and_optimizers_implemented_since_are_found():
+    assert isinstance(metrics.get("PearsonCorrelation"), metrics.PearsonCorrelation)
+    assert metrics.get("concordance_correlation") is not None
+    assert isinstance(optimizers.get("muon"), optimizers.Muon)
+    with pytest.raises(ConfigError, match="Did you mean 'mse'"):
+        metrics.get("mse2")  # a typo is still a typo
+
+
+@pytest.mark.parametrize("name", ["dice", "Dice", "tversky", "Tversky", "circle", "Circle"])
+def test_losses_implemented_since_are_found(name):
+    assert isinstance(losses.get(name), losses.Loss)
