@@ -326,7 +326,7 @@ class Layer:
         if call_accepts_training(self):
             # not given: the default of `call`'s own `training` argument, as Keras 3 falls
             # back to it (the augmentation layers' is True: called directly, they augment)
-            kwargs["training"] = bool(training_default(self) if training is None else training)
+            kwargs["training"] = training_default(self) if training is None else bool(training)
         self._added_losses = []  # (`add_loss` in this call; `losses` lists them, as Keras)
         outputs = self.call(inputs, **kwargs)
         if self.activity_regularizer is not None:
@@ -844,15 +844,17 @@ def accepts(layer, argument: str, method: str = "call") -> bool:
 _training_defaults: dict = {}
 
 
-def training_default(layer) -> bool:
-    """The default of `layer.call`'s `training` argument (False when it has none, or None)."""
+def training_default(layer):
+    """The default of `layer.call`'s `training` argument (True, False or None; False when
+    it has none): what Keras 3 passes to a call given no `training` (directly, or inside
+    a model called without it)."""
     fn = type(layer).call
     if fn not in _training_defaults:
         try:
             default = inspect.signature(fn).parameters["training"].default
         except (KeyError, TypeError, ValueError):
             default = False
-        _training_defaults[fn] = default is True
+        _training_defaults[fn] = False if default is inspect.Parameter.empty else default
     return _training_defaults[fn]
 
 

@@ -34,6 +34,7 @@ from numkeras.layers.layer import (
     is_symbolic,
     set_array_mask,
     shape_of,
+    training_default,
     warn_mask,
 )
 from numkeras.trainers.trainer import Trainer
@@ -571,6 +572,8 @@ class Model(Trainer, Layer):
         for i, step in enumerate(self._steps):
             args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
             train = training if step.training_override is None else bool(step.training_override)
+            if train is None:  # a direct call without `training`: each layer's own default
+                train = training_default(step.layer)
             kw = {}
             if workspace is not None and step.layer.uses_workspace:
                 kw["workspace"] = workspace.setdefault(i, {})
@@ -735,8 +738,12 @@ class Model(Trainer, Layer):
         arrays = self._standardize_inputs(inputs)
         activity: list = []
         out_masks = [] if self._masked or masks else None
-        outs = self._run(
-            arrays, bool(training), penalties=activity, masks=masks, out_masks=out_masks
+        outs = self._run(  # (training None: each layer's default, as Keras's direct call)
+            arrays,
+            None if training is None else bool(training),
+            penalties=activity,
+            masks=masks,
+            out_masks=out_masks,
         )
         for out, m in zip(outs, out_masks or ()):
             set_array_mask(out, m)  # (for the next direct call, as Keras's masks)
@@ -762,7 +769,7 @@ class Model(Trainer, Layer):
         self._run_own_build(shape_of(inputs))
         self.built = True
         if call_accepts_training(self):
-            kwargs["training"] = bool(training)
+            kwargs["training"] = training_default(self) if training is None else bool(training)
         return self.call(inputs, **kwargs)
 
     def _maybe_build(self, input_shape) -> None:
