@@ -27,6 +27,10 @@ class Variable(TensorOperators):
     # can write `x @ self.w + self.b`; inside a trace the gradient reaches it)
     regularizer = None  # a numkeras.regularizers penalty on this weight, set by its layer
     constraint = None  # a numkeras.constraints projection applied after each optimizer update
+    # (Keras's distribution settings: kept, with nothing to do on one device)
+    aggregation = "none"
+    synchronization = "auto"
+    overwrite_with_gradient = False
 
     def __init__(
         self,
@@ -39,10 +43,13 @@ class Variable(TensorOperators):
         **kwargs,
     ):
         """Keras 3's signature: `initializer` is the value (an array, a list, a number)
-        or an initializer (a name or a callable) with `shape`; `autocast`,
-        `aggregation` and `synchronization` are accepted and have nothing to set."""
-        for key in ("autocast", "aggregation", "synchronization"):
-            kwargs.pop(key, None)
+        or an initializer (a name or a callable) with `shape`; `autocast`, `aggregation`,
+        `synchronization` and `overwrite_with_gradient` are kept as Keras keeps them (they
+        change nothing in a single-device NumPy run)."""
+        for key in ("aggregation", "synchronization", "overwrite_with_gradient"):
+            if key in kwargs:
+                setattr(self, key, kwargs.pop(key))
+        kwargs.pop("autocast", None)
         if kwargs:
             raise TypeError(f"Variable() got unexpected keyword arguments {sorted(kwargs)}.")
         if isinstance(initializer, str) or (
@@ -79,6 +86,10 @@ class Variable(TensorOperators):
     @property
     def dtype(self):
         return self._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
 
     @property
     def size(self) -> int:

@@ -42,3 +42,13 @@ def test_keras3_constructor_forms():
     assert (w + 1.0).tolist() == [[1.0] * 3] * 2  # Keras's arithmetic on variables
     with pytest.raises(ValueError, match="needs `shape`"):
         numkeras.Variable("ones")
+
+
+def test_keras3_variable_attributes():
+    v = Variable([[1.0, 2.0]], aggregation="mean")
+    assert (v.ndim, v.aggregation, v.synchronization, v.overwrite_with_gradient) == (
+        2,
+        "mean",
+        "auto",
+        False,
+    )
