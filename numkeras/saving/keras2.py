@@ -27,7 +27,7 @@ from __future__ import annotations
 import copy
 import warnings
 
-from numkeras.errors import NumkerasWarning
+from numkeras.errors import ConfigError, NumkerasWarning
 
 _MODELS = ("Sequential", "Functional", "Model")
 
@@ -55,6 +55,16 @@ def _layer(entry: dict) -> None:
         cfg = entry["config"] = {"layers": cfg}
     if not isinstance(cfg, dict):
         return
+    if "time_major" in cfg:  # Keras 2's recurrent layers; Keras 3 has batch-major inputs only
+        if cfg.pop("time_major"):
+            raise ConfigError(
+                f"Layer '{cfg.get('name')}' ({name}) was saved with time_major=True (inputs "
+                "(timesteps, batch, features)); numkeras, as Keras 3, takes batch-major inputs "
+                "only. Re-save it with time_major=False (and transpose your data)."
+            )
+    if name in ("Bidirectional", "TimeDistributed"):  # the wrapped layers' configs too
+        _layer(cfg.get("layer"))
+        _layer(cfg.get("backward_layer"))
     if name == "Sequential":
         layers = cfg.get("layers") or []
         for layer in layers:
