@@ -13,6 +13,8 @@ from numkeras.layers.adaptive_pooling import (
 from numkeras.layers.additive_attention import AdditiveAttention
 from numkeras.layers.alpha_dropout import AlphaDropout
 from numkeras.layers.attention import Attention
+from numkeras.layers.aug_mix import AugMix
+from numkeras.layers.auto_contrast import AutoContrast
 from numkeras.layers.average_pooling1d import AveragePooling1D, AvgPool1D
 from numkeras.layers.average_pooling2d import AveragePooling2D, AvgPool2D
 from numkeras.layers.average_pooling3d import AveragePooling3D, AvgPool3D
@@ -26,9 +28,13 @@ from numkeras.layers.conv2d import Conv2D, Convolution2D
 from numkeras.layers.conv2d_transpose import Conv2DTranspose, Convolution2DTranspose
 from numkeras.layers.conv3d import Conv3D, Convolution3D
 from numkeras.layers.conv3d_transpose import Conv3DTranspose, Convolution3DTranspose
+from numkeras.layers.conv_lstm1d import ConvLSTM1D
+from numkeras.layers.conv_lstm2d import ConvLSTM2D
+from numkeras.layers.conv_lstm3d import ConvLSTM3D
 from numkeras.layers.cropping1d import Cropping1D
 from numkeras.layers.cropping2d import Cropping2D
 from numkeras.layers.cropping3d import Cropping3D
+from numkeras.layers.cut_mix import CutMix
 from numkeras.layers.dense import Dense
 from numkeras.layers.depthwise_conv1d import DepthwiseConv1D
 from numkeras.layers.depthwise_conv2d import DepthwiseConv2D
@@ -37,6 +43,7 @@ from numkeras.layers.dropout import Dropout
 from numkeras.layers.einsum_dense import EinsumDense
 from numkeras.layers.elu import ELU
 from numkeras.layers.embedding import Embedding
+from numkeras.layers.equalization import Equalization
 from numkeras.layers.flatten import Flatten
 from numkeras.layers.gaussian_dropout import GaussianDropout
 from numkeras.layers.gaussian_noise import GaussianNoise
@@ -82,15 +89,29 @@ from numkeras.layers.merging import (
     multiply,
     subtract,
 )
+from numkeras.layers.mix_up import MixUp
 from numkeras.layers.multi_head_attention import MultiHeadAttention
 from numkeras.layers.permute import Permute
+from numkeras.layers.pipeline import Pipeline
 from numkeras.layers.prelu import PReLU
 from numkeras.layers.preprocessing_normalization import Normalization
+from numkeras.layers.rand_augment import RandAugment
 from numkeras.layers.random_brightness import RandomBrightness
+from numkeras.layers.random_color_degeneration import RandomColorDegeneration
+from numkeras.layers.random_color_jitter import RandomColorJitter
 from numkeras.layers.random_contrast import RandomContrast
 from numkeras.layers.random_crop import RandomCrop
+from numkeras.layers.random_erasing import RandomErasing
 from numkeras.layers.random_flip import RandomFlip
+from numkeras.layers.random_gaussian_blur import RandomGaussianBlur
+from numkeras.layers.random_grayscale import RandomGrayscale
+from numkeras.layers.random_hue import RandomHue
+from numkeras.layers.random_invert import RandomInvert
+from numkeras.layers.random_posterization import RandomPosterization
 from numkeras.layers.random_rotation import RandomRotation
+from numkeras.layers.random_saturation import RandomSaturation
+from numkeras.layers.random_sharpness import RandomSharpness
+from numkeras.layers.random_shear import RandomShear
 from numkeras.layers.random_translation import RandomTranslation
 from numkeras.layers.random_zoom import RandomZoom
 from numkeras.layers.relu import ReLU
@@ -104,6 +125,7 @@ from numkeras.layers.separable_conv1d import SeparableConv1D, SeparableConvoluti
 from numkeras.layers.separable_conv2d import SeparableConv2D, SeparableConvolution2D
 from numkeras.layers.simple_rnn import SimpleRNN, SimpleRNNCell
 from numkeras.layers.softmax import Softmax
+from numkeras.layers.solarization import Solarization
 from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from numkeras.layers.spectral_normalization import SpectralNormalization
 from numkeras.layers.stacked_rnn_cells import StackedRNNCells
@@ -258,6 +280,28 @@ __all__ = [
     "RMSNormalization",
     "SpectralNormalization",
     "SpatialDropout3D",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+    "AugMix",
+    "AutoContrast",
+    "CutMix",
+    "Equalization",
+    "MixUp",
+    "Pipeline",
+    "RandAugment",
+    "RandomColorDegeneration",
+    "RandomColorJitter",
+    "RandomErasing",
+    "RandomGaussianBlur",
+    "RandomGrayscale",
+    "RandomHue",
+    "RandomInvert",
+    "RandomPosterization",
+    "RandomSaturation",
+    "RandomSharpness",
+    "RandomShear",
+    "Solarization",
 ]
 
 

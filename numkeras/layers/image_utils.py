@@ -638,3 +638,151 @@ def rotation_matrices(degrees, height: int, width: int):
     a2 = cx - cx * cos + cy * sin
     b2 = cy - cx * sin - cy * cos
     return np.stack([cos, -sin, a2, sin, cos, b2, zero, zero], axis=-1).astype(_F32)
+
+
+# -- shared by the augmentation layers of keras/layers/preprocessing/image_preprocessing
+# (RandomGrayscale, Solarization, AutoContrast, RandomInvert, RandomPosterization,
+# RandomSharpness, RandomShear, RandomErasing, RandomGaussianBlur) ---------------------
+along = _along  # `matrix` (out, in) applied along one axis
+
+
+def check_value_range(layer: str, value_range) -> tuple | list:
+    """`value_range` if it is a pair of numbers (kept as given), else a ConfigError."""
+    if (
+        not isinstance(value_range, (tuple, list))
+        or len(value_range) != 2
+        or not all(is_number(v) for v in value_range)
+    ):
+        raise ConfigError(
+            f"{layer}: the `value_range` argument should be a list of two numbers, e.g. "
+            f"(0, 255) or (0, 1). Received: value_range={value_range!r}"
+        )
+    return value_range
+
+
+def unit_pair(layer: str, name: str, factor, bounds=(0, 1), symmetric=False) -> tuple:
+    """A factor whose numbers must each lie in `bounds` (Solarization, RandomShear): a
+    number `f` gives `(0, f)` (`(-|f|, |f|)` when `symmetric`), a pair is sorted."""
+    error = (
+        f"{layer}: the `{name}` argument should be a number (or a list of two numbers) in "
+        f"the range [{bounds[0]}, {bounds[1]}]. Received: {name}={factor!r}"
+    )
+
+    def check(v):
+        if not is_number(v) or v < bounds[0] or v > bounds[1]:
+            raise ConfigError(error)
+
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2:
+            raise ConfigError(error)
+        check(factor[0])
+        check(factor[1])
+        lower, upper = sorted(factor)
+        return lower, upper
+    check(factor)
+    return (-abs(factor), abs(factor)) if symmetric else (0, factor)
+
+
+def to_value_range(x, original, target):
+    """Keras's `_transform_value_range`: map `original` linearly onto `target` (in
+    `x`'s dtype; the identity when the ranges are equal)."""
+    if original[0] == target[0] and original[1] == target[1]:
+        return x
+    t = x.dtype.type
+    x = (x - t(original[0])) / (t(original[1]) - t(original[0]))
+    return x * (t(target[1]) - t(target[0])) + t(target[0])
+
+
+def batch_mask(flags, ndim: int = 4):
+    """Per-image booleans `(B,)` shaped `(B, 1, 1, 1)` for broadcasting."""
+    return backend.xp.asarray(flags, dtype=bool).reshape((-1,) + (1,) * (ndim - 1))
+
+
+class MaskPlan:
+    """Backward pass of an elementwise `where`/clip: `g * factor` (a broadcastable array)."""
+
+    def __init__(self, factor):
+        self.factor = factor
+
+    def transpose(self, g, data_format: str):
+        return g * backend.xp.asarray(self.factor, dtype=g.dtype)
+
+
+class NoGradient:
+    """Backward pass of a transform that is not differentiated (posterization, auto
+    contrast, ...): a zero gradient, so such a layer may sit anywhere in a trained model
+    (normally at its input, where no input gradient is asked for)."""
+
+    def transpose(self, g, data_format: str):
+        return backend.xp.zeros_like(g)
+
+
+class DrawLayer(AugmentationLayer):
+    """Base of the random layers that draw a `transformation` dict per batch (named as
+    Keras's): `get_random_transformation(x4)` draws it (numkeras generators), and
+    `_apply(x4, transformation) -> (outputs, plan)` is the deterministic transform.
+    `transform_images(images, transformation)` runs that transform on a 3-D image or a
+    4-D batch, as Keras's method of that name (for a fixed draw)."""
+
+    def get_random_transformation(self, x) -> dict:
+        raise NotImplementedError
+
+    def _apply(self, x, transformation: dict):
+        raise NotImplementedError
+
+    def _transform(self, x, training: bool):
+        if not training:
+            return x, None
+        return self._apply(x, self.get_random_transformation(x))
+
+    def transform_images(self, images, transformation: dict):
+        x = backend.cast_input(images, self.dtype)
+        if x.ndim not in (3, 4):
+            raise ShapeError(
+                f"{type(self).__name__}.transform_images expects a 3-D image or a 4-D batch, "
+                f"received shape {format_shape(x.shape)}."
+            )
+        single = x.ndim == 3
+        out, _ = self._apply(x[None] if single else x, transformation)
+        return out[0] if single else out
+
+
+def rgb_to_hsv(x, channel_axis: int):
+    """Keras's `ops.image.rgb_to_hsv` on JAX (dm_pix's formulas), in `x`'s dtype: hue in
+    [0, 1), saturation `range / max`, value `max` (any scale)."""
+    xp = backend.xp
+    t = x.dtype.type
+    x = xp.where(xp.abs(x) < np.finfo(x.dtype).eps, t(0), x)
+    r, g, b = (xp.take(x, i, axis=channel_axis) for i in range(3))
+    value = xp.maximum(xp.maximum(r, g), b)
+    range_ = value - xp.minimum(xp.minimum(r, g), b)
+    safe_value = xp.where(value > 0, value, t(1))
+    safe_range = xp.where(range_ > 0, range_, t(1))
+    saturation = xp.where(value > 0, range_ / safe_value, t(0))
+    norm = t(1) / (t(6) * safe_range)
+    hue = xp.where(value == g, norm * (b - r) + t(2.0 / 6.0), norm * (r - g) + t(4.0 / 6.0))
+    hue = xp.where(value == r, norm * (g - b), hue)
+    hue = xp.where(range_ > 0, hue, t(0)) + (hue < 0).astype(x.dtype)
+    return xp.stack([hue, saturation, value], axis=channel_axis)
+
+
+def hsv_to_rgb(x, channel_axis: int):
+    """Keras's `ops.image.hsv_to_rgb` on JAX, in `x`'s dtype."""
+    xp = backend.xp
+    t = x.dtype.type
+    hue, saturation, value = (xp.take(x, i, axis=channel_axis) for i in range(3))
+    dh = xp.mod(hue, t(1)) * t(6)
+    dr = xp.clip(xp.abs(dh - t(3)) - t(1), t(0), t(1))
+    dg = xp.clip(t(2) - xp.abs(dh - t(2)), t(0), t(1))
+    db = xp.clip(t(2) - xp.abs(dh - t(4)), t(0), t(1))
+    one_minus_s = t(1) - saturation
+    planes = [value * (one_minus_s + saturation * d) for d in (dr, dg, db)]
+    return xp.stack(planes, axis=channel_axis)
+
+
+def check_rgb(layer, x, channel_axis: int) -> None:
+    if x.shape[channel_axis] != 3:
+        raise ShapeError(
+            f"Layer '{layer.name}' ({type(layer).__name__}) works on RGB images: it expects 3 "
+            f"channels, received input of shape {format_shape(x.shape)}."
+        )
