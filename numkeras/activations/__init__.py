@@ -26,6 +26,7 @@ from numkeras.activations.activations import (
     glu,
     hard_shrink,
     hard_sigmoid,
+    hard_sigmoid_keras2,
     hard_silu,
     hard_swish,
     hard_tanh,
@@ -133,6 +134,9 @@ ALL_ACTIVATIONS["swish"] = silu
 ALL_ACTIVATIONS["hard_swish"] = hard_silu
 
 _NAME_OF = {id(fn): fn.__name__ for fn in _CANONICAL}
+# numkeras's own names, beside Keras's registry: Keras 2's formula that Keras 3 dropped
+_NUMKERAS_ONLY = {"hard_sigmoid_keras2": hard_sigmoid_keras2}
+_NAME_OF[id(hard_sigmoid_keras2)] = "hard_sigmoid_keras2"
 
 
 def _unknown(name: str) -> ConfigError:
@@ -162,7 +166,7 @@ def get(identifier) -> Callable:
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        fn = ALL_ACTIVATIONS.get(identifier)
+        fn = ALL_ACTIVATIONS.get(identifier) or _NUMKERAS_ONLY.get(identifier)
         if fn is None:
             raise _unknown(identifier)
         return fn

@@ -374,6 +374,34 @@ def sigmoid(x):
     return _sigmoid_into(x, _new(x))
 
 
+def _hard_sigmoid_keras2_grad(x, y, dy):
+    dx = _mask_mul(dy, (x > -2.5) & (x < 2.5))
+    dx *= 0.2
+    return dx
+
+
+@_with_grad(_hard_sigmoid_keras2_grad)
+def hard_sigmoid_keras2(x):
+    """Keras 2's hard sigmoid, `clip(0.2 * x + 0.5, 0, 1)`: what `"hard_sigmoid"` means in
+    a file Keras 2 wrote (the default `recurrent_activation` of its ConvLSTM2D, and of
+    LSTM / GRU before Keras 2.3). Keras 3 renamed the formula away (its `hard_sigmoid` is
+    `relu6(x + 3) / 6`), so numkeras reads Keras 2's files with this one, keeping their
+    predictions. It is saved under its own name, `"hard_sigmoid_keras2"`, which Keras 3 and
+    tf_keras do not know: loading such a file there fails with an unknown-activation error
+    rather than predicting with the other formula.
+
+    >>> import numpy as np
+    >>> hard_sigmoid_keras2(np.array([-3.0, 0.0, 1.0, 3.0], dtype="float32"))
+    array([0. , 0.5, 0.7, 1. ], dtype=float32)
+    """
+    xp = backend.xp
+    x = _float(x)
+    y = xp.multiply(x, x.dtype.type(0.2), out=_new(x))
+    y += x.dtype.type(0.5)
+    xp.clip(y, 0, 1, out=y)
+    return y
+
+
 def _hard_sigmoid_grad(x, y, dy):
     dx = _mask_mul(dy, (x > -3) & (x < 3))
     dx *= 1.0 / 6.0

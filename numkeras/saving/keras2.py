@@ -40,11 +40,29 @@ def is_keras2(version) -> bool:
 
 
 # -- configs -----------------------------------------------------------------------------
-def model_config(config: dict) -> dict:
-    """A Keras 2 model (or layer) config in the Keras 3 form numkeras reads."""
+def model_config(config: dict, written_by_keras2: bool = True) -> dict:
+    """A Keras 2 model (or layer) config in the Keras 3 form numkeras reads. In a file
+    Keras 2 wrote (not numkeras's own `.h5`, which has Keras 2's form but Keras 3's
+    meanings), `"hard_sigmoid"` is Keras 2's formula: it becomes `"hard_sigmoid_keras2"`."""
     config = copy.deepcopy(config)
     _layer(config)
+    if written_by_keras2:
+        _keras2_activations(config)
     return config
+
+
+def _keras2_activations(value) -> None:
+    """Every `activation` / `recurrent_activation` "hard_sigmoid" in `value` (nested
+    configs included) made Keras 2's formula, which a Keras 2 file means."""
+    if isinstance(value, dict):
+        for key in ("activation", "recurrent_activation"):
+            if value.get(key) == "hard_sigmoid":
+                value[key] = "hard_sigmoid_keras2"
+        for v in value.values():
+            _keras2_activations(v)
+    elif isinstance(value, list):
+        for v in value:
+            _keras2_activations(v)
 
 
 def _layer(entry: dict) -> None:

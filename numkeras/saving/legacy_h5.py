@@ -99,8 +99,10 @@ def read_config(h5) -> dict:
         )
     raw = h5.attrs["model_config"]
     config = json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
-    if keras2.is_keras2(h5.attrs.get("keras_version")) or keras2.looks_keras2(config):
-        config = keras2.model_config(config)  # tf_keras's files, and numkeras's own
+    written_by_keras2 = keras2.is_keras2(h5.attrs.get("keras_version"))
+    if written_by_keras2 or keras2.looks_keras2(config):
+        # tf_keras's files, and numkeras's own (Keras 2's form, Keras 3's meanings)
+        config = keras2.model_config(config, written_by_keras2)
     return config
 
 
