@@ -35,6 +35,7 @@ from numkeras import (
     tree,
     utils,
 )
+from numkeras.autodiff.tape import GradientTape
 from numkeras.dtype_policies import DTypePolicy, FloatDTypePolicy
 from numkeras.errors import ShapeError
 from numkeras.explain import explain
@@ -60,6 +61,7 @@ def version() -> str:
 __all__ = [
     "DTypePolicy",
     "FloatDTypePolicy",
+    "GradientTape",
     "Initializer",
     "Input",
     "InputSpec",

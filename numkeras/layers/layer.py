@@ -111,6 +111,8 @@ class Layer:
             build.__doc__ = original.__doc__
             build.__wrapped__ = original
             cls.build = build
+        if "__call__" in cls.__dict__ and not getattr(cls, "is_operation", False):
+            cls.__call__ = _tape_aware_call(cls.__dict__["__call__"])  # (GradientTape hook)
         if "call" in cls.__dict__:
             if "forward" in cls.__dict__:
                 cls.call = _inheritable_call(cls, cls.__dict__["call"])
@@ -315,6 +317,10 @@ class Layer:
         """Forget what a failed `build` set up (layers with a tightened spec override)."""
 
     def __call__(self, inputs, training=None, **kwargs):
+        if _tape_hook is not None:  # a GradientTape records this call (numkeras.autodiff)
+            recorded = _tape_hook(self, (inputs,), dict(kwargs, training=training), True)
+            if recorded is not NotImplemented:
+                return recorded
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training, **kwargs)
         constant = traced_constant(inputs)
@@ -555,6 +561,27 @@ def warn_mask(layer: Layer, why: str) -> None:
             "the mask: it runs as if unmasked."
         )
     warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
+
+
+# Set by numkeras.autodiff while a GradientTape records (else None: one check per call):
+# `_tape_hook(layer, args, kwargs, base)` records the call, or returns NotImplemented to let it
+# run (`base`: from `Layer.__call__` itself, with the arguments a subclass's own call made).
+_tape_hook = None
+
+
+def _tape_aware_call(call):
+    """A subclass's own `__call__` (Model's, Embedding's, ...) with `Layer.__call__`'s
+    GradientTape hook in front (numkeras.autodiff)."""
+
+    @functools.wraps(call)
+    def tape_aware_call(self, *args, **kwargs):
+        if _tape_hook is not None:
+            recorded = _tape_hook(self, args, kwargs, False)
+            if recorded is not NotImplemented:
+                return recorded
+        return call(self, *args, **kwargs)
+
+    return tape_aware_call
 
 
 # Set by numkeras.ops.trace: inside a trace, an array given to a layer becomes a graph

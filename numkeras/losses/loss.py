@@ -28,6 +28,9 @@ from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.ops.trace import TraceError, check_same, trace_for
 from numkeras.utils.naming import config_repr, to_snake_case
 
+# Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
+_tape_hook = None
+
 REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 
 
@@ -262,6 +265,10 @@ class Loss:
         `mask`: the output's mask (True: a valid value), which Keras 3 reads from
         `y_pred._keras_mask`; the masked-out values are left out of the reduction.
         """
+        if _tape_hook is not None:  # a GradientTape records the loss (numkeras.autodiff)
+            recorded = _tape_hook(self, "__call__", y_true, y_pred, sample_weight, mask)
+            if recorded is not NotImplemented:
+                return recorded
         y_pred = backend.cast_input(y_pred, self.dtype)
         if not self._has_forward():
             values = self.call(backend.cast_input(y_true, self.dtype), y_pred)
@@ -282,6 +289,10 @@ class Loss:
         """Per-sample loss values, unreduced and unweighted (Keras's function form)."""
         if not self._has_forward():
             raise NotImplementedError(f"{type(self).__name__} must implement `forward` or `call`.")
+        if _tape_hook is not None:  # a GradientTape records the loss (numkeras.autodiff)
+            recorded = _tape_hook(self, "call", y_true, y_pred)
+            if recorded is not NotImplemented:
+                return recorded
         y_pred = backend.cast_input(y_pred, self.dtype)
         y_true, y_pred = self._prepare(y_true, y_pred)
         return self.forward(y_true, y_pred)[0]

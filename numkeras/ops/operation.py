@@ -37,6 +37,9 @@ from numkeras.layers.layer import Layer
 from numkeras.ops import trace
 from numkeras.variables import Variable
 
+# Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
+_tape_hook = None
+
 
 class _Slot:
     """The place of the i-th tensor input in an operation's arguments."""
@@ -378,6 +381,10 @@ class Operation(Layer):
     def __call__(self, *args, **kwargs):
         if kwargs:
             args = self._positional(args, kwargs)
+        if _tape_hook is not None:  # a GradientTape records eager calls (numkeras.autodiff)
+            recorded = _tape_hook(self, args)
+            if recorded is not NotImplemented:
+                return recorded
         if _contains_tensor(args):
             return self._symbolic_call(args)
         out, _ = self._forward(*args)

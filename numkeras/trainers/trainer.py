@@ -32,6 +32,9 @@ from numkeras.losses.loss import apply_mask
 from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.trainers import data as data_utils
 
+# Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
+_tape_hook = None
+
 
 class Trainer:
     def __init__(self):
@@ -447,6 +450,9 @@ class Trainer:
         self._output_loss_sums = None
         for _, _, _, m in self._compiled_metrics or []:
             m.reset_state()
+        if type(self).metrics is not Trainer.metrics:  # a subclass lists its own (keras.io)
+            for m in self.metrics:
+                m.reset_state()
 
     def _track_loss(self, total: float, per_output: list, rows: int) -> None:
         self._loss_sum += total * rows
@@ -513,9 +519,12 @@ class Trainer:
     def _ordered(self, logs: dict, return_dict: bool):
         if return_dict:
             return logs
-        if not self._compiled_metrics and len(self._loss_fns) == 1 and set(logs) <= {"loss"}:
+        if not self._compiled_metrics and len(self._loss_fns or ()) == 1 and set(logs) <= {"loss"}:
             return logs.get("loss", 0.0)
-        names = self.metrics_names
+        if type(self).metrics is not Trainer.metrics:  # a subclass's own list (keras.io)
+            names = [m.name for m in self.metrics]
+        else:
+            names = self.metrics_names
         values = [logs[k] for k in names if k in logs]
         values += [logs[k] for k in sorted(logs) if k not in names]  # e.g. a dict result's
         return values[0] if len(values) == 1 else values  # one value alone is a scalar
@@ -545,8 +554,8 @@ class Trainer:
         """Keras 3's `compute_loss`: the compiled loss of `y_pred` against `y` plus
         `model.losses` (the weight penalties, and the activity penalties of the last direct
         call), as a float32 scalar. Without `y_pred`, the model is called on `x` first.
-        This reads a loss; training runs through `fit` and `train_on_batch`, whose steps
-        carry their own gradients (a custom `train_step` cannot take gradients here).
+        Inside a `numkeras.GradientTape` it is recorded, so a custom `train_step` can take
+        its gradient (`tape.gradient(loss, self.trainable_variables)`), as in Keras.
 
         >>> import numpy as np
         >>> from numkeras.layers import Dense, Input
@@ -556,6 +565,10 @@ class Trainer:
         >>> float(model.compute_loss(y=np.zeros((2, 1)), y_pred=np.array([[1.0], [3.0]])))
         5.0
         """
+        if _tape_hook is not None:  # a GradientTape records the loss (numkeras.autodiff)
+            recorded = _tape_hook(self, x, y, y_pred, sample_weight, training)
+            if recorded is not NotImplemented:
+                return recorded
         self._assert_compiled("compute_loss")
         if y_pred is None:
             if x is None:
@@ -638,9 +651,11 @@ class Trainer:
         A subclass may override it, as in Keras 3; `fit` then calls the override on each
         batch and logs what it returns (nested dicts flattened, values as floats). An
         override can call `super().train_step(data)`, sub-models' `train_on_batch`,
-        `self(x, training=True)`, `self.compute_loss(...)` and the `self.metrics`; the
-        gradient tapes of Keras's backends (`tf.GradientTape`, `jax.grad`, `.backward()`)
-        have no numkeras counterpart, so the built-in step is the one that takes gradients.
+        `self(x, training=True)`, `self.compute_loss(...)` and the `self.metrics`, and take
+        gradients with `numkeras.GradientTape` where Keras's backends use `tf.GradientTape`,
+        `jax.grad` or `loss.backward()`: `grads = tape.gradient(loss, weights)`, then
+        `self.optimizer.apply_gradients(zip(grads, weights))`. A model with such a step and
+        no `call` (keras.io's GAN) needs no graph: `fit` hands it the batches as given.
         """
         x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
@@ -664,6 +679,115 @@ class Trainer:
         return self._structure_outputs(
             [backend.to_numpy(o) for o in self._run(self._standardize_inputs(x), training=False)]
         )
+
+    def _step_driven(self) -> bool:
+        """A model whose own `train_step` drives `fit` and that has nothing to build: no
+        graph and no `call` (keras.io's GAN, holding its sub-models as attributes)."""
+        return self._overrides("train_step") and not self._graph_ready and not self._has_own_call()
+
+    def _raw_epochs(self, x, y, sample_weight, batch_size, shuffle, steps):
+        """`(source, steps, pack)`: batches of `x` / `y` / `sample_weight` as given (any
+        nesting of arrays, or a batch stream), for a step-driven model, whose data nothing
+        checks; `pack(batch)` gives what `train_step` receives."""
+        if data_utils.is_batch_stream(x):
+            if y is not None or sample_weight is not None:
+                raise ValueError("A batch stream yields its own targets: do not pass `y`.")
+            rng = _random.global_generator() if shuffle else None
+            source = data_utils.StreamEpochs(x, lambda *b: b, steps, rng=rng)
+            count = steps or data_utils.stream_length(x)
+            return source, count, lambda b: data_utils.pack_x_y_sample_weight(*b)
+        structures = [x, y, sample_weight]
+        parts = [[] if s is None else [np.asarray(a) for a in tree.flatten(s)] for s in structures]
+        flat = [a for part in parts for a in part]
+        rows = data_utils.num_samples(flat)
+        if rows == 0:
+            raise ValueError("fit() received 0 samples; there is nothing to train on.")
+        size = data_utils.batch_size_for(rows, batch_size, steps)
+        source = data_utils.ArrayEpochs([flat], size, shuffle, steps, _random.global_generator())
+
+        def pack(batch):
+            (arrays,) = batch
+            packed, start = [], 0
+            for structure, part in zip(structures, parts):
+                chunk = arrays[start : start + len(part)]
+                packed.append(
+                    None if structure is None else tree.pack_sequence_as(structure, chunk)
+                )
+                start += len(part)
+            return data_utils.pack_x_y_sample_weight(*packed)
+
+        return source, source.steps, pack
+
+    def _fit_step_driven(
+        self,
+        x,
+        y,
+        sample_weight,
+        batch_size,
+        epochs,
+        verbose,
+        callbacks,
+        shuffle,
+        initial_epoch,
+        steps_per_epoch,
+        validation_data,
+        validation_freq,
+    ):
+        """`fit` for a step-driven model: its `train_step` on each raw batch, the logs it
+        returns logged; validation through its own `test_step`."""
+        if not self.compiled:
+            raise NotCompiledError(
+                f"You must call `compile()` before using model '{self.name}' in `fit()`."
+            )
+        source, steps, pack = self._raw_epochs(
+            x, y, sample_weight, batch_size, shuffle, steps_per_epoch
+        )
+        callback_list = self._callback_list(
+            callbacks, _verbose(verbose), steps, epochs, add_history=True
+        )
+        self.stop_training = False
+        callback_list.on_train_begin()
+        epoch_logs: dict = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            logs: dict = {}
+            for step, batch in enumerate(source.epoch()):
+                callback_list.on_train_batch_begin(step)
+                logs = _pythonify_logs(self.train_step(pack(batch)))
+                callback_list.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            if not logs:
+                break
+            epoch_logs = dict(logs)
+            if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                vx, vy, vs = _unpack_validation(validation_data)[:3]
+                val_logs = self._evaluate_step_driven(vx, vy, vs, batch_size, callback_list)
+                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callback_list.on_train_end(epoch_logs)
+        return self.history
+
+    def _evaluate_step_driven(self, x, y, sample_weight, batch_size, callback_list, steps=None):
+        """Evaluation of a step-driven model: its own `test_step` on each raw batch."""
+        if not self._overrides("test_step"):
+            raise NotImplementedError(
+                f"Model '{self.name}' has no `call` to evaluate with: override `test_step` "
+                "(as its `train_step`) to evaluate it."
+            )
+        source, _, pack = self._raw_epochs(x, y, sample_weight, batch_size, False, steps)
+        self.reset_metrics()
+        logs: dict = {}
+        callback_list.on_test_begin()
+        for step, batch in enumerate(source.epoch()):
+            callback_list.on_test_batch_begin(step)
+            logs = _pythonify_logs(self.test_step(pack(batch)))
+            callback_list.on_test_batch_end(step, logs)
+        callback_list.on_test_end(logs)
+        return logs
 
     def _overrides(self, step: str) -> bool:
         """Whether this model's class overrides `train_step` / `test_step` / `predict_step`."""
@@ -884,6 +1008,21 @@ class Trainer:
             epochs = nb_epoch
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
         epochs = _capped(epochs, config.max_epochs(), "epochs", none_means_all=False)
+        if self._step_driven():
+            return self._fit_step_driven(
+                x,
+                y,
+                sample_weight,
+                batch_size,
+                epochs,
+                verbose,
+                callbacks,
+                shuffle,
+                initial_epoch,
+                steps_per_epoch,
+                validation_data,
+                validation_freq,
+            )
         steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
         stream = data_utils.is_batch_stream(x)
         if stream:
@@ -1032,6 +1171,10 @@ class Trainer:
         batches a stream yields (a generator or a PyDataset: `(x, y)` / `(x, y, w)`), up to
         `steps` of them."""
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
+        if self._step_driven():
+            callback_list = self._callback_list(callbacks, _verbose(verbose), steps)
+            logs = self._evaluate_step_driven(x, y, sample_weight, batch_size, callback_list, steps)
+            return logs if return_dict else self._ordered(logs, False)
         if data_utils.is_batch_stream(x):
             if y is not None or sample_weight is not None or batch_size is not None:
                 raise ValueError(
