@@ -168,12 +168,17 @@ class Layer:
         *,
         regularizer=None,
         constraint=None,
+        autocast: bool = True,
+        aggregation: str = "none",
+        overwrite_with_gradient: bool = False,
     ) -> Variable:
         """Create a weight of this layer (called from `build`). A `regularizer` adds its
         penalty to the training loss; a `constraint` projects the weight after every
-        optimizer update (both as Keras's `add_weight`)."""
+        optimizer update (both as Keras's `add_weight`). `initializer=None` is Keras's
+        default, "glorot_uniform"; `autocast`, `aggregation` and `overwrite_with_gradient`
+        are kept as Keras keeps them."""
         shape = tuple(int(d) for d in shape)
-        init = initializers.get(initializer)
+        init = initializers.get("glorot_uniform" if initializer is None else initializer)
         value = init(shape, dtype=dtype or self.dtype)
         name = name or auto_name("variable")  # Keras 3: 'variable', 'variable_1', ...
         var = Variable(
@@ -181,11 +186,105 @@ class Layer:
             name=name,
             trainable=trainable,
             path=f"{self.name}/{name}",
+            aggregation=aggregation,
+            overwrite_with_gradient=overwrite_with_gradient,
         )
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
         self._own_variables.append(var)
         return var
+
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable: bool = True,
+        autocast: bool = True,
+        regularizer=None,
+        constraint=None,
+        name: str | None = None,
+    ) -> Variable:
+        """Keras 3's `add_variable`: `add_weight` with its own argument order."""
+        return self.add_weight(
+            shape,
+            initializer,
+            dtype,
+            trainable,
+            name,
+            regularizer=regularizer,
+            constraint=constraint,
+            autocast=autocast,
+        )
+
+    # -- Keras 3's dtype and path attributes (one float type per layer here) ---------------
+    @property
+    def dtype_policy(self):
+        from numkeras.dtype_policies import DTypePolicy
+
+        return DTypePolicy(self.dtype)
+
+    @property
+    def compute_dtype(self) -> str:
+        return self.dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self.dtype
+
+    @property
+    def input_dtype(self) -> str:
+        return self.dtype
+
+    @property
+    def autocast(self) -> bool:
+        return True
+
+    @property
+    def path(self) -> str:
+        """The layer's path (its name: numkeras's paths have no model prefix)."""
+        return self.name
+
+    def compute_output_spec(self, *args, **kwargs):
+        """A symbolic tensor with the output's shape and dtype (Keras 3's method)."""
+        from numkeras.layers.keras_tensor import KerasTensor
+
+        shape = self.compute_output_shape(shape_of(args[0]) if args else None)
+        if isinstance(shape, list):
+            return [KerasTensor(s, self.dtype) for s in shape]
+        return KerasTensor(shape, self.dtype)
+
+    def build_from_config(self, config: dict) -> None:
+        """Build from `get_build_config()`'s `{"input_shape": ...}`, as Keras loads it."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None:
+            multi = shape and isinstance(shape[0], (list, tuple))
+            self._maybe_build([tuple(s) for s in shape] if multi else tuple(shape))
+
+    def save_own_variables(self, store) -> None:
+        """Write this layer's own variables into `store` under "0", "1", ... (Keras's
+        layout; a layer may override it, as Keras lets it)."""
+        for i, v in enumerate(self._own_variables):
+            store[str(i)] = v.numpy()
+
+    def load_own_variables(self, store) -> None:
+        """Set this layer's own variables from `store` (the inverse of
+        `save_own_variables`); every count and shape is checked before any assignment."""
+        variables = self._own_variables
+        if len(store) != len(variables):
+            raise ShapeError(
+                f"Layer '{self.name}' expected {len(variables)} variables, but received "
+                f"{len(store)} variables during loading."
+            )
+        arrays = [backend.xp.asarray(store[str(i)]) for i in range(len(variables))]
+        for v, a in zip(variables, arrays):
+            if tuple(a.shape) != v.shape:
+                raise ShapeError(
+                    f"Layer '{self.name}' weight '{v.name}' has shape {format_shape(v.shape)}, "
+                    f"but received shape {format_shape(a.shape)}."
+                )
+        for v, a in zip(variables, arrays):
+            v.assign(a)
 
     def _sublayers(self) -> list[Layer]:
         """Layers that own weights on this layer's behalf (models override). A user's

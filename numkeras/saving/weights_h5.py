@@ -85,6 +85,14 @@ def _walk(layer, path: str, visited: set):
         yield from _walk(child, f"{path}/layers/{key}" if path else f"layers/{key}", visited)
 
 
+def _overrides(layer, method: str) -> bool:
+    """Whether `layer` has its own `save_own_variables` / `load_own_variables` (the lookup
+    layers' tf-idf weights, a user's layer); the others are read all or nothing here."""
+    from numkeras.layers.layer import Layer
+
+    return getattr(type(layer), method, None) not in (None, getattr(Layer, method))
+
+
 def _vars_path(path: str) -> str:
     return f"{path}/vars" if path else "vars"
 
@@ -96,9 +104,8 @@ def write_model(model, h5) -> None:
     for layer, path in _walk(model, "", set()):
         group = h5.require_group(_vars_path(path))
         group.attrs["name"] = layer.name
-        own = getattr(layer, "save_own_variables", None)
-        if own is not None:
-            own(group)  # (`group[key] = array` makes a dataset)
+        if _overrides(layer, "save_own_variables"):
+            layer.save_own_variables(group)  # (`group[key] = array` makes a dataset)
             continue
         for i, v in enumerate(layer._own_variables):
             group.create_dataset(str(i), data=v.numpy())
@@ -111,7 +118,7 @@ def read_model(model, h5, where: str = "the file") -> None:
         variables = layer._own_variables
         vars_path = _vars_path(path)
         group = h5.get(vars_path)
-        if getattr(layer, "load_own_variables", None) is not None:
+        if _overrides(layer, "load_own_variables"):
             if group is not None:  # read now: the file closes after this call
                 own_loads.append((layer, {key: group[key][()] for key in group}))
             continue
