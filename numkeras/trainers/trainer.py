@@ -1008,6 +1008,7 @@ class Trainer:
             epochs = nb_epoch
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
         epochs = _capped(epochs, config.max_epochs(), "epochs", none_means_all=False)
+        steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._step_driven():
             return self._fit_step_driven(
                 x,
@@ -1023,7 +1024,6 @@ class Trainer:
                 validation_data,
                 validation_freq,
             )
-        steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
         stream = data_utils.is_batch_stream(x)
         if stream:
             if y is not None or sample_weight is not None or batch_size is not None:
