@@ -74,9 +74,13 @@ ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 _KERAS_ONLY: tuple = ()
 
 
-def _lookup(name: str, custom_objects: dict | None = None):
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
+def _lookup(name: str, custom_objects: dict | None = None, registered_name=None):
+    from numkeras.saving import object_registration
+
+    # the program's own classes first (custom_objects, a scope, the registry), as Keras
+    own = object_registration.find(custom_objects, registered_name, name)
+    if own is not None:
+        return own
     cls = ALL_OBJECTS_DICT.get(str(name).lower())
     if cls is not None:
         return cls
@@ -101,11 +105,19 @@ def serialize(optimizer: Optimizer) -> dict:
         raise ConfigError(
             f"`serialize` expects an Optimizer instance; received {type(optimizer).__name__}."
         )
+    cls = type(optimizer)
+    if cls.__module__.startswith("numkeras.optimizers"):
+        module, registered = "keras.optimizers", None
+    else:  # a user's class: its module and registered name, as Keras writes them
+        from numkeras.saving import object_registration
+
+        module = object_registration.module_of(cls)
+        registered = object_registration.get_registered_name(cls)
     return {
-        "module": "keras.optimizers",
-        "class_name": type(optimizer).__name__,
+        "module": module,
+        "class_name": cls.__name__,
         "config": optimizer.get_config(),
-        "registered_name": None,
+        "registered_name": registered,
     }
 
 
@@ -116,7 +128,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
             "A serialized optimizer must be a dict with 'class_name' and 'config' keys, e.g. "
             f"{{'class_name': 'Adam', 'config': {{'learning_rate': 0.001}}}}; received {config!r}."
         )
-    cls = _lookup(config["class_name"], custom_objects)
+    cls = _lookup(config["class_name"], custom_objects, config.get("registered_name"))
     return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
 
 

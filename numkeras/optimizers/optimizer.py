@@ -30,6 +30,11 @@ schedules) is `iterations + 1` (divided by `gradient_accumulation_steps` where s
 Keras 2 and 3: with a shared optimizer the generator's first update is step 2, exactly as
 the classic GAN trained under Keras 2.
 
+A subclass may instead follow Keras 3's documented protocol (`build` with
+`add_variable_from_reference`, `update_step(gradient, variable, learning_rate)`); the
+`update_step` signature tells them apart, and such a class runs per variable through
+`keras3_protocol.py`, with numkeras's fast path untouched.
+
 >>> import numpy as np
 >>> from numkeras.variables import Variable
 >>> from numkeras.optimizers import SGD
@@ -54,6 +59,7 @@ from numkeras import backend
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape, warn_deprecated
 from numkeras.optimizers import schedules as schedules_module
+from numkeras.optimizers.keras3_protocol import KERAS3, NUMKERAS, Keras3Protocol, protocol_of
 from numkeras.utils.naming import auto_name as _auto_name  # `RMSprop` -> `rm_sprop`, as Keras
 from numkeras.variables import Variable
 
@@ -180,7 +186,7 @@ class _Segment:
         self.gflat = None
 
 
-class Optimizer:
+class Optimizer(Keras3Protocol):
     """Base class of numkeras optimizers; the Keras 3 constructor arguments and behaviour.
 
     Args:
@@ -206,6 +212,9 @@ class Optimizer:
     Deviations from Keras 3, on purpose: one instance may update any variables (slots are
     per variable; see the module docstring); `learning_rate` may be an int; the
     `learning_rate` property returns a Python float, not a variable.
+
+    Subclass it with numkeras's fast protocol (see `adam.py`) or Keras 3's documented one
+    (`build` + `update_step(gradient, variable, learning_rate)`; see `keras3_protocol.py`).
 
     >>> from numkeras.optimizers import Adam
     >>> opt = Adam(learning_rate=1e-3)
@@ -341,6 +350,13 @@ class Optimizer:
         self._checked: tuple = ((), ())  # (variable ids, gradient arrays) last validated
         self._wd_exclude_ids: set[int] = set()
         self._wd_exclude_pattern = None
+        # Which protocol the subclass writes (see keras3_protocol.py), and Keras 3's state
+        # for it: `add_variable` results, the built variables and their indices.
+        self._protocol = protocol_of(type(self), Optimizer.update_step)
+        self._keras3 = self._protocol != NUMKERAS
+        self._k3_vars: list[Variable] = []
+        self._trainable_variables: list = []
+        self._trainable_variables_indices: dict[int, int] = {}
 
     # -- subclass interface -------------------------------------------------------
     def slot_groups(self) -> tuple[tuple[str, ...], ...]:
@@ -491,8 +507,22 @@ class Optimizer:
     def built(self) -> bool:
         return bool(self._order)
 
+    @built.setter
+    def built(self, value) -> None:
+        pass  # (Keras code sets it after `build`; here it follows the state itself)
+
+    def __getattr__(self, name: str):
+        # Only reached for missing attributes: the state `__init__` makes is missing when a
+        # subclass forgot `super().__init__()`; say so instead of an AttributeError.
+        if name in _INIT_STATE and "_iterations" not in self.__dict__:
+            self._check_super_called()
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def build(self, variables) -> None:
         """Create slots for `variables` (one flat array per slot name), as Keras `build`."""
+        if self._protocol == KERAS3:
+            self._k3_build(variables)
+            return
         variables = list(variables)
         self._ensure_states(variables)
         if self._built_vars is None:
@@ -604,6 +634,8 @@ class Optimizer:
         Slots follow Keras: per slot group, per variable (first-seen order), per name.
         Nadam appends its `u_product` scalar, as Keras does.
         """
+        if self._protocol == KERAS3:
+            return self._k3_variable_list()
         out = [self._iterations]
         if self._learning_rate is self._lr_var:
             out.append(self._lr_var)
@@ -617,7 +649,7 @@ class Optimizer:
             for st in self._order:
                 for n in group:
                     out.append(self._slot_variable(st, n, st.slots[n]))
-        return out + self._extra_variables()
+        return out + self._extra_variables() + self._k3_vars
 
     def _extra_variables(self) -> list[Variable]:
         return []
@@ -691,6 +723,9 @@ class Optimizer:
 
         Without `variables`, the variables of the first `build`/`apply` are used.
         """
+        if self._keras3:  # a Keras-3-style subclass (keras3_protocol.py)
+            self._k3_apply(grads, variables)
+            return
         grads = list(grads)
         if variables is None:
             if self._built_vars is None:
@@ -1134,6 +1169,10 @@ class Optimizer:
         parts.append(f"iterations={self.iterations}")
         return f"<{type(self).__name__} {', '.join(parts)}>"
 
+
+_INIT_STATE = frozenset(
+    {"_order", "_states", "_protocol", "_keras3", "_k3_vars", "_learning_rate", "_lr_var"}
+)
 
 _BASE_KEYS = {
     "name",

@@ -235,7 +235,13 @@ def _compile_from_config(model, config: dict, custom_objects: dict | None = None
 
     try:
         args = compile_args_from_config(config, custom_objects)
-        model.compile(optimizer=optimizers.get(config["optimizer"]), **args)
+        spec = config["optimizer"]
+        optimizer = (
+            optimizers.deserialize(spec, custom_objects)
+            if isinstance(spec, dict)
+            else optimizers.get(spec)
+        )
+        model.compile(optimizer=optimizer, **args)
     except (ValueError, TypeError, KeyError) as e:
         warnings.warn(
             f"The model loaded, but compiling it as saved failed ({type(e).__name__}: {e}); it "
