@@ -262,6 +262,10 @@ class Trainer:
                     v.grad[...] = 0
                     v._grad_fresh = False
             total += _penalties(train_vars, with_grads=True)
+            scale = self.optimizer.loss_scale_factor
+            if scale is not None:  # Keras's step scales the loss, which `apply` undoes
+                for v in train_vars:
+                    v.grad *= v.grad.dtype.type(scale)
             self.optimizer.apply([v.grad for v in train_vars], train_vars)
         for v in train_vars:
             v.grad = None
