@@ -28,17 +28,52 @@ from collections.abc import Sequence
 from typing import Any as _Any
 
 from numkeras import backend as _backend
+from numkeras.ops import control_flow as _control_flow
 from numkeras.ops import core as _core
 from numkeras.ops import core_extra as _core_extra
 from numkeras.ops import linalg as _linalg
 from numkeras.ops import math as _math
 from numkeras.ops import nn as _nn
+from numkeras.ops import nn_rest as _nn_rest
 from numkeras.ops import numpy as _np_ops
 from numkeras.ops import numpy_extra as _np_extra
 from numkeras.ops import numpy_more as _np_more
+from numkeras.ops import numpy_rest as _np_rest
+from numkeras.ops.control_flow import (
+    Scatter,
+    ScatterUpdate,
+    SliceUpdate,
+    Unstack,
+    associative_scan,
+    cond,
+    fori_loop,
+    map,
+    scan,
+    switch,
+    vectorized_map,
+    while_loop,
+)
 from numkeras.ops.core import Cast, DynamicReshape, Ones, Zeros
 from numkeras.ops.core_extra import ConvertToTensor, Erf, Slice, StopGradient, TopK
-from numkeras.ops.linalg import Norm
+from numkeras.ops.linalg import (
+    Cholesky,
+    Det,
+    Inv,
+    Logdet,
+    Norm,
+    Slogdet,
+    Solve,
+    SolveTriangular,
+    cholesky_inverse,
+    eig,
+    eigh,
+    lstsq,
+    lu_factor,
+    matrix_rank,
+    pinv,
+    qr,
+    svd,
+)
 from numkeras.ops.math import Logsumexp
 from numkeras.ops.nn import (
     BinaryCrossentropy,
@@ -1044,26 +1079,939 @@ def dot_product_attention(
     return op(query, key, value, bias, mask, scale)
 
 
+# == the remaining keras.ops (numpy_rest, nn_rest, control_flow, linalg) ==================
+_R = _np_rest
+_N = _nn_rest
+
+
+# -- element-wise ------------------------------------------------------------------------------
+def rsqrt(x) -> Tensor:
+    """`1 / sqrt(x)`, element-wise."""
+    return _N.Rsqrt()(x)
+
+
+def cbrt(x) -> Tensor:
+    """The cube root, element-wise."""
+    return _R.Cbrt()(x)
+
+
+def trunc(x) -> Tensor:
+    """Rounds toward zero (its gradient is zero)."""
+    return _R.Trunc()(x)
+
+
+def fabs(x) -> Tensor:
+    """The absolute value, as a float tensor."""
+    return _R.Fabs()(x)
+
+
+def deg2rad(x) -> Tensor:
+    """Degrees to radians."""
+    return _R.Deg2rad()(x)
+
+
+def rad2deg(x) -> Tensor:
+    """Radians to degrees."""
+    return _R.Rad2deg()(x)
+
+
+def sinc(x) -> Tensor:
+    """`sin(pi x) / (pi x)`, 1 at 0."""
+    return _R.Sinc()(x)
+
+
+def signbit(x) -> Tensor:
+    """Is the sign bit set (a bool tensor)."""
+    return _R.Signbit()(x)
+
+
+def isneginf(x) -> Tensor:
+    """Is each entry -inf (a bool tensor)."""
+    return _R.Isneginf()(x)
+
+
+def isposinf(x) -> Tensor:
+    """Is each entry +inf (a bool tensor)."""
+    return _R.Isposinf()(x)
+
+
+def erfc(x) -> Tensor:
+    """`1 - erf(x)`."""
+    return _N.Erfc()(x)
+
+
+def erfinv(x) -> Tensor:
+    """The inverse of `erf`."""
+    return _N.Erfinv()(x)
+
+
+def copy(x) -> Tensor:
+    """A copy of `x`."""
+    return _R.Copy()(x)
+
+
+def array(x, dtype: str | None = None) -> Tensor:
+    """`x` as a new tensor (of `dtype`).
+
+    >>> array([1, 2]).tolist()
+    [1, 2]
+    """
+    if not _contains_tensor((x,)) and isinstance(x, (list, tuple, int, float, bool)):
+        return _core_extra.to_tensor(x, dtype)
+    return _R.Array(dtype=dtype)(x)
+
+
+def logaddexp(x1, x2) -> Tensor:
+    """`log(exp(x1) + exp(x2))`, without overflow."""
+    return _R.Logaddexp()(x1, x2)
+
+
+def logaddexp2(x1, x2) -> Tensor:
+    """`log2(2**x1 + 2**x2)`, without overflow."""
+    return _R.Logaddexp2()(x1, x2)
+
+
+def hypot(x1, x2) -> Tensor:
+    """`sqrt(x1**2 + x2**2)`."""
+    return _R.Hypot()(x1, x2)
+
+
+def fmod(x1, x2) -> Tensor:
+    """The remainder of `x1 / x2` with the sign of `x1`."""
+    return _R.Fmod()(x1, x2)
+
+
+def divide_no_nan(x1, x2) -> Tensor:
+    """`x1 / x2`, 0 where `x2` is 0.
+
+    >>> import numpy as np
+    >>> divide_no_nan(np.array([1.0, 2.0]), np.array([2.0, 0.0])).tolist()
+    [0.5, 0.0]
+    """
+    return _R.DivideNoNan()(x1, x2)
+
+
+def fmax(x1, x2) -> Tensor:
+    """The larger entry, ignoring NaN."""
+    return _R.Fmax()(x1, x2)
+
+
+def fmin(x1, x2) -> Tensor:
+    """The smaller entry, ignoring NaN."""
+    return _R.Fmin()(x1, x2)
+
+
+def heaviside(x1, x2) -> Tensor:
+    """0 below 0, `x2` at 0, 1 above."""
+    return _R.Heaviside()(x1, x2)
+
+
+def ldexp(x1, x2) -> Tensor:
+    """`x1 * 2**x2` (`x2` integers)."""
+    return _R.Ldexp()(x1, x2)
+
+
+def nextafter(x1, x2) -> Tensor:
+    """The next float after `x1` toward `x2`."""
+    return _R.Nextafter()(x1, x2)
+
+
+def isclose(x1, x2, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    """`|x1 - x2| <= atol + rtol * |x2|`, element-wise (a bool tensor)."""
+    return _R.Isclose(equal_nan=equal_nan)(x1, x2, rtol, atol)
+
+
+def allclose(x1, x2, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    """Are all entries close (a bool scalar).
+
+    >>> import numpy as np
+    >>> bool(allclose(np.ones(2), np.ones(2) + 1e-9))
+    True
+    """
+    return all(isclose(x1, x2, rtol, atol, equal_nan))
+
+
+# -- reductions --------------------------------------------------------------------------------
+def amax(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The maximum over `axis`."""
+    return _R.Amax(axis=axis, keepdims=keepdims)(x)
+
+
+def amin(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The minimum over `axis`."""
+    return _R.Amin(axis=axis, keepdims=keepdims)(x)
+
+
+def ptp(x, axis=None, keepdims: bool = False) -> Tensor:
+    """`max - min` over `axis`."""
+    return _R.Ptp(axis=axis, keepdims=keepdims)(x)
+
+
+def median(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The median over `axis` (all entries when None)."""
+    return _R.Median(axis=axis, keepdims=keepdims)(x)
+
+
+def quantile(x, q, axis=None, method: str = "linear", keepdims: bool = False) -> Tensor:
+    """The `q`-th quantiles (q in [0, 1]) over `axis`; a vector `q` gives a leading axis.
+
+    >>> import numpy as np
+    >>> quantile(np.arange(5.0), 0.25).tolist()
+    1.0
+    """
+    return _R.Quantile(axis=axis, method=method, keepdims=keepdims)(x, q)
+
+
+def percentile(x, q, axis=None, method: str = "linear", keepdims: bool = False) -> Tensor:
+    """The `q`-th percentiles (q in [0, 100]) over `axis`."""
+    return _R.Percentile(axis=axis, method=method, keepdims=keepdims)(x, q)
+
+
+def nanmedian(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The median over `axis`, ignoring NaN."""
+    return _R.Nanmedian(axis=axis, keepdims=keepdims)(x)
+
+
+def nanquantile(x, q, axis=None, method: str = "linear", keepdims: bool = False) -> Tensor:
+    """`quantile`, ignoring NaN."""
+    return _R.Nanquantile(axis=axis, method=method, keepdims=keepdims)(x, q)
+
+
+def nanpercentile(x, q, axis=None, method: str = "linear", keepdims: bool = False) -> Tensor:
+    """`percentile`, ignoring NaN."""
+    return _R.Nanpercentile(axis=axis, method=method, keepdims=keepdims)(x, q)
+
+
+def nansum(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The sum over `axis`, NaN counting as 0."""
+    return _R.Nansum(axis=axis, keepdims=keepdims)(x)
+
+
+def nanmean(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The mean of the non-NaN entries over `axis`."""
+    return _R.Nanmean(axis=axis, keepdims=keepdims)(x)
+
+
+def nanvar(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The variance of the non-NaN entries over `axis`."""
+    return _R.Nanvar(axis=axis, keepdims=keepdims)(x)
+
+
+def nanstd(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The standard deviation of the non-NaN entries over `axis`."""
+    return _R.Nanstd(axis=axis, keepdims=keepdims)(x)
+
+
+def nanprod(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The product over `axis`, NaN counting as 1."""
+    return _R.Nanprod(axis=axis, keepdims=keepdims)(x)
+
+
+def nanmax(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The maximum over `axis`, ignoring NaN."""
+    return _R.Nanmax(axis=axis, keepdims=keepdims)(x)
+
+
+def nanmin(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The minimum over `axis`, ignoring NaN."""
+    return _R.Nanmin(axis=axis, keepdims=keepdims)(x)
+
+
+def nancumsum(x, axis=None, dtype: str | None = None) -> Tensor:
+    """Running sums along `axis`, NaN counting as 0."""
+    return _R.Nancumsum(axis=axis, dtype=dtype)(x)
+
+
+def nancumprod(x, axis=None, dtype: str | None = None) -> Tensor:
+    """Running products along `axis`, NaN counting as 1."""
+    return _R.Nancumprod(axis=axis, dtype=dtype)(x)
+
+
+# -- rearrangements ----------------------------------------------------------------------------
+def roll(x, shift, axis=None) -> Tensor:
+    """`x` shifted circularly by `shift` along `axis` (flattened when None)."""
+    return _R.Roll(shift, axis=axis)(x)
+
+
+def unstack(x, num: int | None = None, axis: int = 0) -> list:
+    """The slices of `x` along `axis`, as a list."""
+    return list(Unstack(num=num, axis=axis)(x))
+
+
+def diff(a, n: int = 1, axis: int = -1) -> Tensor:
+    """The `n`-th discrete difference along `axis`."""
+    return _R.Diff(n=n, axis=axis)(a)
+
+
+def cross(x1, x2, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis=None) -> Tensor:
+    """The cross product of 3-vectors (or 2-vectors)."""
+    return _R.Cross(axisa, axisb, axisc, axis)(x1, x2)
+
+
+def kron(x1, x2) -> Tensor:
+    """The Kronecker product."""
+    return _R.Kron()(x1, x2)
+
+
+def inner(x1, x2) -> Tensor:
+    """The sum of products over the last axes."""
+    return _R.Inner()(x1, x2)
+
+
+def vdot(x1, x2) -> Tensor:
+    """The dot product of the flattened tensors."""
+    return _R.Vdot()(x1, x2)
+
+
+def meshgrid(*x, indexing: str = "xy") -> list:
+    """Coordinate grids from 1-D tensors."""
+    return list(_R.Meshgrid(indexing=indexing)(*x))
+
+
+def select(condlist, choicelist, default=0) -> Tensor:
+    """Per entry, the choice of the first true condition, else `default`."""
+    return _R.Select()(list(condlist), list(choicelist), default)
+
+
+def rot90(array, k: int = 1, axes=(0, 1)) -> Tensor:
+    """`array` rotated by 90 degrees `k` times in the plane `axes`."""
+    return _R.Rot90(k=k, axes=axes)(array)
+
+
+def fliplr(x) -> Tensor:
+    """`x` reversed along axis 1."""
+    return _R.Fliplr()(x)
+
+
+def flipud(x) -> Tensor:
+    """`x` reversed along axis 0."""
+    return _R.Flipud()(x)
+
+
+def dstack(xs) -> Tensor:
+    """The tensors joined along axis 2 (as depth)."""
+    return _R.Dstack()(list(xs))
+
+
+def append(x1, x2, axis=None) -> Tensor:
+    """`x2` after `x1` along `axis` (both flattened when None)."""
+    return _R.Append(axis=axis)(x1, x2)
+
+
+def array_split(x, indices_or_sections, axis: int = 0) -> list:
+    """`x` in nearly equal pieces (or cut at indices) along `axis`."""
+    return list(_R.ArraySplit(indices_or_sections, axis=axis)(x))
+
+
+def hsplit(x, indices_or_sections) -> list:
+    """`split` along axis 1 (axis 0 for vectors)."""
+    return list(_R.Hsplit(indices_or_sections)(x))
+
+
+def vsplit(x, indices_or_sections) -> list:
+    """`split` along axis 0."""
+    return list(_R.Vsplit(indices_or_sections)(x))
+
+
+def dsplit(x, indices_or_sections) -> list:
+    """`split` along axis 2."""
+    return list(_R.Dsplit(indices_or_sections)(x))
+
+
+def diagflat(x, k: int = 0) -> Tensor:
+    """The flattened `x` as diagonal `k` of a square matrix."""
+    return _R.Diagflat(k=k)(x)
+
+
+def trapezoid(y, x=None, dx: float = 1.0, axis: int = -1) -> Tensor:
+    """The integral of `y` along `axis` by the trapezoid rule."""
+    return _R.Trapezoid(x=x, dx=dx, axis=axis)(y)
+
+
+def get_item(x, key) -> Tensor:
+    """`x[key]`."""
+    return getitem(x, key)
+
+
+# -- core ----------------------------------------------------------------------------------------
+def scatter(indices, values, shape) -> Tensor:
+    """Zeros of `shape` with `values` added at `indices` (`(..., rank)` coordinates)."""
+    return Scatter(shape)(indices, values)
+
+
+def scatter_update(inputs, indices, updates, reduction=None) -> Tensor:
+    """`inputs` with `updates` written at `indices` (or combined by `reduction`)."""
+    return ScatterUpdate(reduction=reduction)(inputs, indices, updates)
+
+
+def slice_update(inputs, start_indices, updates) -> Tensor:
+    """`inputs` with the block `updates` written at `start_indices`."""
+    return SliceUpdate()(inputs, start_indices, updates)
+
+
+def saturate_cast(x, dtype) -> Tensor:
+    """`x` clipped to the range of `dtype`, then cast (no wrap-around)."""
+    import numpy as _numpy
+
+    info = _numpy.iinfo(dtype) if _numpy.dtype(dtype).kind in "iu" else _numpy.finfo(dtype)
+    return cast(clip(x, info.min, info.max), dtype)
+
+
+def convert_to_numpy(x):
+    """`x` as a NumPy array (a CuPy array is copied to the host)."""
+    from numkeras.ops.numpy_rest import eager_only
+
+    eager_only("convert_to_numpy", x)
+    x = x.value if hasattr(x, "value") and hasattr(x, "assign") else x
+    return (
+        x.get() if hasattr(x, "get") and not isinstance(x, dict) else __import__("numpy").asarray(x)
+    )
+
+
+def is_tensor(x) -> bool:
+    """Is `x` a backend array (or a symbolic tensor)?"""
+    from numkeras.layers.keras_tensor import KerasTensor
+
+    return isinstance(x, (_backend.xp.ndarray, KerasTensor))
+
+
+def dtype(x) -> str:
+    """The dtype name of `x` (Python floats give floatx, ints int32)."""
+    if hasattr(x, "dtype"):
+        return str(x.dtype)
+    return _core_extra.python_dtype(x)
+
+
+def size(x):
+    """The number of entries of `x` (an int, as JAX; a `SymbolicDim` where a symbolic
+    tensor's axis is unknown)."""
+    n = 1
+    for d in shape(x):
+        n = d * n
+    return n
+
+
+def ndim(x) -> int:
+    """The rank of `x`."""
+    return len(shape(x))
+
+
+def empty(shape, dtype: str | None = None) -> Tensor:
+    """A tensor of `shape` (zeros, floatx unless `dtype`)."""
+    return zeros(shape, dtype=dtype)
+
+
+def empty_like(x, dtype: str | None = None) -> Tensor:
+    """A tensor shaped like `x` (zeros)."""
+    return zeros_like(x, dtype=dtype)
+
+
+def tri(N: int, M: int | None = None, k: int = 0, dtype: str | None = None) -> Tensor:  # noqa: N803
+    """Ones on and below diagonal `k`, zeros above (floatx unless `dtype`)."""
+    dtype = dtype or _backend.floatx()
+    return _backend.xp.tri(int(N), None if M is None else int(M), int(k), dtype=dtype)
+
+
+# -- nn --------------------------------------------------------------------------------------------
+def celu(x, alpha: float = 1.0) -> Tensor:
+    """`max(x, 0) + alpha * expm1(min(x, 0) / alpha)`."""
+    return _N.Celu(alpha=alpha)(x)
+
+
+def hard_tanh(x) -> Tensor:
+    """`x` clipped to [-1, 1]."""
+    return _N.HardTanh()(x)
+
+
+def hard_shrink(x, threshold: float = 0.5) -> Tensor:
+    """`x` where `|x| > threshold`, else 0."""
+    return _N.HardShrink(threshold=threshold)(x)
+
+
+def soft_shrink(x, threshold: float = 0.5) -> Tensor:
+    """`x` moved `threshold` toward 0, 0 within it."""
+    return _N.SoftShrink(threshold=threshold)(x)
+
+
+def tanh_shrink(x) -> Tensor:
+    """`x - tanh(x)`."""
+    return _N.TanhShrink()(x)
+
+
+def threshold(x, threshold, default_value) -> Tensor:
+    """`x` where `x > threshold`, else `default_value`."""
+    return _N.Threshold(threshold, default_value)(x)
+
+
+def squareplus(x, b: float = 4) -> Tensor:
+    """`(x + sqrt(x**2 + b)) / 2`."""
+    return _N.Squareplus(b=b)(x)
+
+
+def sparse_sigmoid(x) -> Tensor:
+    """`clip((x + 1) / 2, 0, 1)`."""
+    return _N.SparseSigmoid()(x)
+
+
+def sparsemax(x, axis: int = -1) -> Tensor:
+    """The projection of `x` onto the probability simplex along `axis`."""
+    return _N.Sparsemax(axis=axis)(x)
+
+
+def rms_normalization(x, scale=None, axis: int = -1, epsilon: float | None = None) -> Tensor:
+    """`x / sqrt(mean(x**2 over axis) + epsilon) * scale`."""
+    return _N.RMSNorm(axis=axis, epsilon=epsilon)(x, scale)
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs) -> Tensor:
+    """`(x - mean) / sqrt(var + epsilon) * gamma + beta` over `axis` (`rms_scaling=True`,
+    deprecated in Keras, scales by the variance)."""
+    rms_scaling = kwargs.pop("rms_scaling", False)
+    if kwargs:
+        raise TypeError(f"layer_normalization got unexpected arguments {sorted(kwargs)}.")
+    if rms_scaling:
+        import warnings
+
+        warnings.warn(
+            "You passed `rms_scaling=True`, which is deprecated. This argument incorrectly "
+            "scales the input by the variance, not the root mean square. Use "
+            "`ops.rms_normalization` instead.",
+            stacklevel=2,
+        )
+    return _N.LayerNorm(axis=axis, epsilon=epsilon, rms_scaling=rms_scaling)(x, gamma, beta)
+
+
+def batch_normalization(
+    x, mean, variance, axis: int, offset=None, scale=None, epsilon: float = 1e-3
+) -> Tensor:
+    """`(x - mean) / sqrt(variance + epsilon) * scale + offset`, statistics along `axis`."""
+    return _N.BatchNorm(axis=axis, epsilon=epsilon)(x, mean, variance, offset, scale)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """The N-D convolution of `inputs` with `kernel` `(*size, in // groups, out)`."""
+    return _N.Conv(strides, padding, data_format, dilation_rate)(inputs, kernel)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Each channel convolved with its own filters, kernel `(*size, in, multiplier)`."""
+    return _N.DepthwiseConv(strides, padding, data_format, dilation_rate)(inputs, kernel)
+
+
+def separable_conv(
+    inputs,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=1,
+    padding="valid",
+    data_format=None,
+    dilation_rate=1,
+) -> Tensor:
+    """A depthwise convolution, then a 1x1 convolution."""
+    op = _N.SeparableConv(strides, padding, data_format, dilation_rate)
+    return op(inputs, depthwise_kernel, pointwise_kernel)
+
+
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+) -> Tensor:
+    """The transposed convolution, kernel `(*size, out_channels, in_channels)`."""
+    op = _N.ConvTranspose(strides, padding, output_padding, data_format, dilation_rate)
+    return op(inputs, kernel)
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None) -> Tensor:
+    """Average pooling to the spatial size `output_size`."""
+    return _N.AdaptiveAveragePool(output_size, data_format)(inputs)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None) -> Tensor:
+    """Max pooling to the spatial size `output_size`."""
+    return _N.AdaptiveMaxPool(output_size, data_format)(inputs)
+
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """The sliding blocks of `(N, C, H, W)` as `(N, C * kH * kW, L)` (im2col)."""
+    return _N.Unfold(kernel_size, dilation, padding, stride)(x)
+
+
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Blocks `(N, C * kH * kW, L)` added into `(N, C, *output_size)` (col2im)."""
+    return _N.Fold(output_size, kernel_size, dilation, padding, stride)(x)
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index: int = 0) -> Tensor:
+    """The CTC loss of each sample (`output` logits `(batch, time, classes)`)."""
+    return _N.CTCLoss(mask_index)(target, output, target_length, output_length)
+
+
+ctc_decode = _N.ctc_decode
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None) -> Tensor:
+    """Max pooling over windows of `pool_size`."""
+    return _N.MaxPool(pool_size, strides, padding, data_format)(inputs)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None) -> Tensor:
+    """Average pooling over windows of `pool_size`."""
+    return _N.AveragePool(pool_size, strides, padding, data_format)(inputs)
+
+
+def depth_to_space(x, block_size: int, data_format: str = "channels_last") -> Tensor:
+    """Channels moved into `block_size` x `block_size` spatial blocks."""
+    return _N.DepthToSpace(block_size, data_format)(x)
+
+
+def space_to_depth(x, block_size: int, data_format: str = "channels_last") -> Tensor:
+    """Spatial `block_size` x `block_size` blocks moved into channels."""
+    return _N.SpaceToDepth(block_size, data_format)(x)
+
+
+def psnr(x1, x2, max_val) -> Tensor:
+    """The peak signal-to-noise ratio, in dB."""
+    return _N.PSNR(max_val)(x1, x2)
+
+
+# -- math ----------------------------------------------------------------------------------------
+def segment_sum(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
+    """The sum of `data`'s rows per segment."""
+    return _N.SegmentSum(num_segments, sorted)(data, segment_ids)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
+    """The maximum of `data`'s rows per segment (-inf for an empty one)."""
+    return _N.SegmentMax(num_segments, sorted)(data, segment_ids)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
+    """The minimum of `data`'s rows per segment (inf for an empty one)."""
+    return _N.SegmentMin(num_segments, sorted)(data, segment_ids)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
+    """The product of `data`'s rows per segment (1 for an empty one)."""
+    return _N.SegmentProd(num_segments, sorted)(data, segment_ids)
+
+
+def extract_sequences(x, sequence_length: int, sequence_stride: int) -> Tensor:
+    """Frames of the last axis: `(..., num_frames, sequence_length)`."""
+    return _N.ExtractSequences(sequence_length, sequence_stride)(x)
+
+
+def in_top_k(targets, predictions, k: int) -> Tensor:
+    """Is each target among its row's `k` largest predictions (a bool tensor)."""
+    return _N.InTopK(k)(targets, predictions)
+
+
+# -- linalg --------------------------------------------------------------------------------------
+def inv(x) -> Tensor:
+    """The inverse of each matrix."""
+    return Inv()(x)
+
+
+def det(x) -> Tensor:
+    """The determinant of each matrix."""
+    return Det()(x)
+
+
+def logdet(x) -> Tensor:
+    """`log(det(x))`."""
+    return Logdet()(x)
+
+
+def slogdet(x) -> tuple:
+    """`(sign, log|det|)` of each matrix."""
+    return tuple(Slogdet()(x))
+
+
+def solve(a, b) -> Tensor:
+    """`x` with `a x = b`."""
+    return Solve()(a, b)
+
+
+def solve_triangular(a, b, lower: bool = False) -> Tensor:
+    """`x` with `a x = b` for a triangular `a`."""
+    return SolveTriangular(lower=lower)(a, b)
+
+
+def cholesky(x, upper: bool = False) -> Tensor:
+    """The Cholesky factor of each matrix (lower, or upper with `upper`)."""
+    return Cholesky(upper=upper)(x)
+
+
+# -- eager only: integers, bits, sets, counting, windows, spectra --------------------------------
+rearrange = _R.rearrange
+
+
+def bitwise_and(x, y) -> Tensor:
+    """Bitwise and of integer tensors (eager only)."""
+    return _R.bitwise("bitwise_and", "bitwise_and", x, y)
+
+
+def bitwise_or(x, y) -> Tensor:
+    """Bitwise or of integer tensors (eager only)."""
+    return _R.bitwise("bitwise_or", "bitwise_or", x, y)
+
+
+def bitwise_xor(x, y) -> Tensor:
+    """Bitwise exclusive or of integer tensors (eager only)."""
+    return _R.bitwise("bitwise_xor", "bitwise_xor", x, y)
+
+
+def bitwise_invert(x) -> Tensor:
+    """Bitwise not of an integer tensor (eager only)."""
+    return _R.bitwise("bitwise_invert", "invert", x)
+
+
+bitwise_not = bitwise_invert  # keras.ops.bitwise_not
+
+
+def bitwise_left_shift(x, y) -> Tensor:
+    """`x << y` for integer tensors (eager only)."""
+    return _R.bitwise("bitwise_left_shift", "left_shift", x, y)
+
+
+def bitwise_right_shift(x, y) -> Tensor:
+    """`x >> y` for integer tensors (eager only)."""
+    return _R.bitwise("bitwise_right_shift", "right_shift", x, y)
+
+
+left_shift = bitwise_left_shift  # keras.ops.left_shift
+right_shift = bitwise_right_shift  # keras.ops.right_shift
+
+
+def gcd(x1, x2) -> Tensor:
+    """The greatest common divisor (eager only)."""
+    return _R.bitwise("gcd", "gcd", x1, x2)
+
+
+def lcm(x1, x2) -> Tensor:
+    """The least common multiple (eager only)."""
+    return _R.bitwise("lcm", "lcm", x1, x2)
+
+
+bincount = _R.bincount
+digitize = _R.digitize
+searchsorted = _R.searchsorted
+isin = _R.isin
+unravel_index = _R.unravel_index
+nonzero = _R.nonzero
+argpartition = _R.argpartition
+unique = _R.unique
+histogram = _R.histogram
+corrcoef = _R.corrcoef
+correlate = _R.correlate
+vander = _R.vander
+cdist = _R.cdist
+i0 = _R.i0
+rfft = _R.rfft
+irfft = _R.irfft
+stft = _R.stft
+istft = _R.istft
+
+
+def nanargmax(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The int32 index of the largest non-NaN entry (eager only)."""
+    return _R.nanarg("nanargmax", x, axis, keepdims)
+
+
+def nanargmin(x, axis=None, keepdims: bool = False) -> Tensor:
+    """The int32 index of the smallest non-NaN entry (eager only)."""
+    return _R.nanarg("nanargmin", x, axis, keepdims)
+
+
+def hanning(x: int) -> Tensor:
+    """The Hann window of `x` points (floatx)."""
+    return _R.window("hanning", x)
+
+
+def hamming(x: int) -> Tensor:
+    """The Hamming window of `x` points (floatx)."""
+    return _R.window("hamming", x)
+
+
+def bartlett(x: int) -> Tensor:
+    """The Bartlett window of `x` points (floatx)."""
+    return _R.window("bartlett", x)
+
+
+def blackman(x: int) -> Tensor:
+    """The Blackman window of `x` points (floatx)."""
+    return _R.window("blackman", x)
+
+
+def kaiser(x: int, beta: float) -> Tensor:
+    """The Kaiser window of `x` points (floatx)."""
+    return _R.window("kaiser", x, beta)
+
+
+def geomspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None, axis: int = 0):
+    """`num` numbers spaced evenly on a log scale from `start` to `stop` (eager only)."""
+    return _R.spaced("geomspace", start, stop, num, endpoint, dtype=dtype, axis=axis)
+
+
+def logspace(start, stop, num: int = 50, endpoint: bool = True, base=10, dtype=None, axis=0):
+    """`base ** linspace(start, stop, num)` (eager only)."""
+    return _R.spaced("logspace", start, stop, num, endpoint, base, dtype, axis)
+
+
+def real(x) -> Tensor:
+    """The real part (eager only)."""
+    a = _R.complex_parts("real", x)
+    return a.real.copy() if a.dtype.kind == "c" else a.copy()
+
+
+def imag(x) -> Tensor:
+    """The imaginary part (eager only)."""
+    a = _R.complex_parts("imag", x)
+    return a.imag.copy() if a.dtype.kind == "c" else _backend.xp.zeros_like(a)
+
+
+def conj(x) -> Tensor:
+    """The complex conjugate (eager only)."""
+    return _backend.xp.conj(_R.complex_parts("conj", x))
+
+
+conjugate = conj  # keras.ops.conjugate
+
+
+def angle(x) -> Tensor:
+    """The argument of each complex entry (eager only)."""
+    a = _R.complex_parts("angle", x)
+    out = _backend.xp.angle(a)
+    return out.astype(a.real.dtype if a.dtype.kind in "fc" else _backend.floatx())
+
+
+def isreal(x) -> Tensor:
+    """Is each entry real (a bool tensor; eager only)."""
+    return _backend.xp.isreal(_R.complex_parts("isreal", x))
+
+
+def view_as_complex(x) -> Tensor:
+    """A `(..., 2)` real tensor as complex numbers (eager only)."""
+    a = _R.complex_parts("view_as_complex", x)
+    if a.shape[-1:] != (2,):
+        raise ValueError(f"Last dimension of input must be size 2; received shape {a.shape}.")
+    return a[..., 0] + 1j * a[..., 1]
+
+
+def view_as_real(x) -> Tensor:
+    """Complex numbers as a `(..., 2)` real tensor (eager only)."""
+    a = _R.complex_parts("view_as_real", x)
+    return _backend.xp.stack([a.real, a.imag], axis=-1)
+
+
+def polar(abs_, angle) -> Tensor:
+    """`abs_ * exp(1j * angle)` (eager only)."""
+    r = _R.complex_parts("polar", abs_)
+    t = _R.complex_parts("polar", angle)
+    return r * _backend.xp.exp(1j * t)
+
+
+def view(x, dtype=None) -> Tensor:
+    """`x`'s bytes read as `dtype` (eager only)."""
+    a = _R.complex_parts("view", x)
+    return a if dtype is None else a.view(dtype)
+
+
+def fft(x) -> tuple:
+    """The FFT of the last axis of `(real, imag)` (eager only)."""
+    return _R.fft("fft", x, "fft")
+
+
+def fft2(x) -> tuple:
+    """The 2-D FFT of the last two axes of `(real, imag)` (eager only)."""
+    return _R.fft("fft2", x, "fft2", axes=(-2, -1))
+
+
+def ifft2(x) -> tuple:
+    """The inverse 2-D FFT of the last two axes of `(real, imag)` (eager only)."""
+    return _R.fft("ifft2", x, "ifft2", axes=(-2, -1))
+
+
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """`pyfunc` mapped over arrays, as `numpy.vectorize` (eager only)."""
+    import numpy as _numpy
+
+    return _numpy.vectorize(pyfunc, excluded=excluded, signature=signature)
+
+
+def custom_gradient(f):
+    """Keras's decorator for a function returning `(output, grad_fn)`. numkeras computes
+    the output; the gradient of a custom layer is written in its `backward` instead (see
+    numkeras.layers.Layer), so `grad_fn` is not used."""
+
+    def wrapped(*args, **kwargs):
+        out = f(*args, **kwargs)
+        return out[0] if isinstance(out, tuple) and len(out) == 2 and callable(out[1]) else out
+
+    return wrapped
+
+
 def operation_classes() -> dict:
     """Class name -> class, per Keras module (`keras.src.ops.numpy`, `.nn`, `.core`,
     `.math`, `.linalg`)."""
-    return {
-        "keras.src.ops.numpy": {**_np_ops.OPS, **_np_more.OPS, **_np_extra.OPS},
-        "keras.src.ops.nn": dict(_nn.OPS),
-        "keras.src.ops.core": {**_core.OPS, **_core_extra.CORE_OPS},
-        "keras.src.ops.math": {**_math.OPS, **_core_extra.MATH_OPS},
-        "keras.src.ops.linalg": dict(_linalg.OPS),
+    table = {
+        "keras.src.ops.numpy": {
+            **_np_ops.OPS,
+            **_np_more.OPS,
+            **_np_extra.OPS,
+            **_np_rest.OPS,
+            **_linalg.NUMPY_OPS,
+        },
+        "keras.src.ops.nn": {**_nn.OPS, **_nn_rest.NN_OPS},
+        "keras.src.ops.core": {
+            **_core.OPS,
+            **_core_extra.CORE_OPS,
+            **_control_flow.CORE_OPS,
+        },
+        "keras.src.ops.math": {
+            **_math.OPS,
+            **_core_extra.MATH_OPS,
+            **_nn_rest.MATH_OPS,
+            **_linalg.MATH_OPS,
+        },
+        "keras.src.ops.linalg": {**_linalg.OPS, **_linalg.MATRIX_OPS},
     }
+    try:  # `keras.ops.image` (numkeras/ops/image.py), when present
+        from numkeras.ops import image as _image
+    except ImportError:  # pragma: no cover - the module is optional
+        return table
+    table["keras.src.ops.image"] = dict(getattr(_image, "OPS", {}))
+    return table
+
+
+def __getattr__(name: str):
+    """`ops.image` on first use (imported lazily: it is a namespace of its own)."""
+    if name == "image":
+        import importlib
+
+        return importlib.import_module("numkeras.ops.image")
+    raise AttributeError(f"module 'numkeras.ops' has no attribute {name!r}")
 
 
 __all__ = [
+    "adaptive_average_pool",
+    "adaptive_max_pool",
     "Operation",
     "SymbolicDim",
     "abs",
     "absolute",
     "add",
     "all",
+    "allclose",
+    "amax",
+    "amin",
+    "angle",
     "any",
+    "append",
     "arange",
     "arccos",
     "arccosh",
@@ -1074,54 +2022,147 @@ __all__ = [
     "arctanh",
     "argmax",
     "argmin",
+    "argpartition",
     "argsort",
+    "array",
+    "array_split",
+    "associative_scan",
     "average",
+    "average_pool",
+    "bartlett",
+    "batch_normalization",
     "binary_crossentropy",
+    "bincount",
+    "bitwise_and",
+    "bitwise_invert",
+    "bitwise_left_shift",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "blackman",
     "broadcast_to",
     "cast",
     "categorical_crossentropy",
+    "cbrt",
+    "cdist",
     "ceil",
+    "celu",
+    "cholesky",
+    "cholesky_inverse",
     "clip",
     "concatenate",
+    "cond",
+    "conj",
+    "conjugate",
+    "conv",
+    "conv_transpose",
+    "convert_to_numpy",
     "convert_to_tensor",
+    "copy",
+    "corrcoef",
+    "correlate",
     "cos",
     "cosh",
     "count_nonzero",
+    "cross",
+    "ctc_decode",
+    "ctc_loss",
     "cumprod",
     "cumsum",
+    "custom_gradient",
+    "deg2rad",
+    "depth_to_space",
+    "depthwise_conv",
+    "det",
     "diag",
+    "diagflat",
     "diagonal",
+    "diff",
+    "digitize",
     "divide",
+    "divide_no_nan",
     "dot",
     "dot_product_attention",
+    "dsplit",
+    "dstack",
+    "dtype",
+    "eig",
+    "eigh",
     "einsum",
     "elu",
+    "empty",
+    "empty_like",
     "equal",
     "erf",
+    "erfc",
+    "erfinv",
     "exp",
     "exp2",
     "expand_dims",
     "expm1",
+    "extract_sequences",
     "eye",
+    "fabs",
+    "fft",
+    "fft2",
     "flip",
+    "fold",
+    "fliplr",
+    "flipud",
     "floor",
     "floor_divide",
+    "fmax",
+    "fmin",
+    "fmod",
+    "fori_loop",
     "full",
     "full_like",
+    "gcd",
     "gelu",
+    "geomspace",
+    "get_item",
     "getitem",
     "glu",
     "greater",
     "greater_equal",
+    "hamming",
+    "hanning",
+    "hard_shrink",
     "hard_sigmoid",
     "hard_silu",
     "hard_swish",
+    "hard_tanh",
+    "heaviside",
+    "histogram",
+    "hsplit",
     "hstack",
+    "hypot",
+    "i0",
     "identity",
+    "ifft2",
+    "imag",
+    "in_top_k",
+    "inner",
+    "inv",
+    "irfft",
+    "is_tensor",
+    "isclose",
     "isfinite",
+    "isin",
     "isinf",
     "isnan",
+    "isneginf",
+    "isposinf",
+    "isreal",
+    "istft",
+    "kaiser",
+    "kron",
+    "layer_normalization",
+    "lcm",
+    "ldexp",
     "leaky_relu",
+    "left_shift",
     "less",
     "less_equal",
     "linspace",
@@ -1131,15 +2172,26 @@ __all__ = [
     "log2",
     "log_sigmoid",
     "log_softmax",
+    "logaddexp",
+    "logaddexp2",
+    "logdet",
     "logical_and",
     "logical_not",
     "logical_or",
     "logical_xor",
+    "logspace",
     "logsumexp",
+    "lstsq",
+    "lu_factor",
+    "map",
     "matmul",
+    "matrix_rank",
     "max",
+    "max_pool",
     "maximum",
     "mean",
+    "median",
+    "meshgrid",
     "min",
     "minimum",
     "mod",
@@ -1148,7 +2200,24 @@ __all__ = [
     "multi_hot",
     "multiply",
     "nan_to_num",
+    "nanargmax",
+    "nanargmin",
+    "nancumprod",
+    "nancumsum",
+    "nanmax",
+    "nanmean",
+    "nanmedian",
+    "nanmin",
+    "nanpercentile",
+    "nanprod",
+    "nanquantile",
+    "nanstd",
+    "nansum",
+    "nanvar",
+    "ndim",
     "negative",
+    "nextafter",
+    "nonzero",
     "norm",
     "normalize",
     "not_equal",
@@ -1157,54 +2226,114 @@ __all__ = [
     "ones_like",
     "outer",
     "pad",
+    "percentile",
+    "pinv",
+    "polar",
     "power",
     "prod",
+    "psnr",
+    "ptp",
+    "qr",
+    "quantile",
+    "rad2deg",
     "ravel",
+    "real",
+    "rearrange",
     "reciprocal",
     "relu",
     "relu6",
     "repeat",
     "reshape",
+    "rfft",
+    "right_shift",
+    "rms_normalization",
+    "roll",
+    "rot90",
     "round",
+    "rsqrt",
+    "saturate_cast",
+    "scan",
+    "scatter",
+    "scatter_update",
+    "searchsorted",
+    "segment_max",
+    "segment_min",
+    "segment_prod",
+    "segment_sum",
+    "select",
     "selu",
+    "separable_conv",
     "shape",
     "sigmoid",
     "sign",
+    "signbit",
     "silu",
     "sin",
+    "sinc",
     "sinh",
+    "size",
     "slice",
+    "slice_update",
+    "slogdet",
+    "soft_shrink",
     "softmax",
     "softplus",
     "softsign",
+    "solve",
+    "solve_triangular",
     "sort",
+    "space_to_depth",
     "sparse_categorical_crossentropy",
     "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
     "split",
     "sqrt",
     "square",
+    "squareplus",
     "squeeze",
     "stack",
     "std",
+    "stft",
     "stop_gradient",
     "subtract",
     "sum",
+    "svd",
     "swapaxes",
     "swish",
+    "switch",
     "take",
     "take_along_axis",
     "tan",
     "tanh",
+    "tanh_shrink",
     "tensordot",
+    "threshold",
     "tile",
     "top_k",
     "transpose",
+    "trapezoid",
+    "tri",
     "tril",
     "triu",
     "true_divide",
+    "trunc",
+    "unique",
+    "unravel_index",
+    "unfold",
+    "unstack",
+    "vander",
     "var",
+    "vdot",
+    "vectorize",
+    "vectorized_map",
+    "view",
+    "view_as_complex",
+    "view_as_real",
+    "vsplit",
     "vstack",
     "where",
+    "while_loop",
     "zeros",
     "zeros_like",
 ]

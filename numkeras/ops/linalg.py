@@ -1,5 +1,9 @@
 """The operations of `keras.ops.linalg` that numkeras has: norm (vector norms of any order
-and the Frobenius norm), with its backward pass; shared with `normalize`.
+and the Frobenius norm), shared with `normalize`; `inv`, `det`, `solve`,
+`solve_triangular`, `cholesky`, `logdet` / `slogdet` as graph operations with their
+backward passes (the standard matrix-calculus rules, as JAX's); and `svd`, `qr`, `eig`,
+`eigh`, `lstsq`, `lu_factor`, `pinv`, `matrix_rank`, `cholesky_inverse` on arrays (eager).
+All work on batches of matrices (the last two axes).
 
 >>> import numpy as np
 >>> Norm(axis=-1)(np.array([[3.0, 4.0]])).tolist()
@@ -13,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, ShapeError
 from numkeras.ops.numpy import _axes, _float
 from numkeras.ops.numpy_more import _expanded
 from numkeras.ops.operation import Operation, shape_of
@@ -137,4 +141,319 @@ class Norm(Operation):
         return (vector_norm_grad(x, norm, p, axes, g),)
 
 
+# -- matrices ---------------------------------------------------------------------------------
+def _mT(a):  # noqa: N802 (the matrix transpose, as NumPy's name)
+    return backend.xp.swapaxes(a, -1, -2)
+
+
+def _square(shape, who):
+    if len(shape) < 2 or (None not in shape[-2:] and shape[-1] != shape[-2]):
+        raise ShapeError(
+            f"{who} takes square matrices (the last two axes equal); received shape {tuple(shape)}."
+        )
+
+
+def _floats(*xs):
+    arrays = [_float(x) for x in xs]
+    dtype = np.result_type(*[a.dtype for a in arrays])
+    return [a.astype(dtype, copy=False) for a in arrays]
+
+
+class _Linalg(Operation):
+    keras_module = "keras.src.ops.linalg"
+
+    def compute_output_spec(self, x):
+        _square(shape_of(x), type(self).__name__.lower())
+        return shape_of(x)
+
+
+class Inv(_Linalg):
+    """The inverse; gradient `-inv(a)^T g inv(a)^T`."""
+
+    def _forward(self, x):
+        (a,) = _floats(x)
+        y = backend.xp.linalg.inv(a)
+        return y, y
+
+    def _backward(self, cache, grad, need):
+        yt = _mT(cache)
+        return (-(yt @ grad @ yt),)
+
+
+class Det(_Linalg):
+    """The determinant; gradient `g det(a) inv(a)^T`."""
+
+    def compute_output_spec(self, x):
+        super().compute_output_spec(x)
+        return shape_of(x)[:-2]
+
+    def _forward(self, x):
+        (a,) = _floats(x)
+        d = backend.xp.linalg.det(a)
+        return backend.xp.asarray(d, a.dtype), (a, d)
+
+    def _backward(self, cache, grad, need):
+        a, d = cache
+        return ((grad * d)[..., None, None] * _mT(backend.xp.linalg.inv(a)),)
+
+
+class Logdet(Det):
+    """`log(det(x))` (computed by slogdet, as Keras's JAX backend); gradient
+    `g inv(x)^T`."""
+
+    keras_module = "keras.src.ops.math"
+
+    def _forward(self, x):
+        (a,) = _floats(x)
+        _, logabs = backend.xp.linalg.slogdet(a)
+        return backend.xp.asarray(logabs, a.dtype), (a, None)
+
+    def _backward(self, cache, grad, need):
+        a, _ = cache
+        return (grad[..., None, None] * _mT(backend.xp.linalg.inv(a)),)
+
+
+class Slogdet(Det):
+    """`(sign, log|det|)`; the gradient reaches `x` through the log."""
+
+    keras_module = "keras.src.ops.numpy"
+    multi_output = True
+
+    def compute_output_spec(self, x):
+        out = super().compute_output_spec(x)
+        return [out, out]
+
+    def _forward(self, x):
+        (a,) = _floats(x)
+        sign, logabs = backend.xp.linalg.slogdet(a)
+        return [backend.xp.asarray(sign, a.dtype), backend.xp.asarray(logabs, a.dtype)], a
+
+    def _backward(self, cache, grad, need):
+        return (grad[1][..., None, None] * _mT(backend.xp.linalg.inv(cache)),)
+
+
+def _as_matrix(b, a):
+    """`b` as a stack of column matrices (a vector `b` of `a`'s rank minus one becomes one
+    column), and whether it was a vector."""
+    vector = b.ndim == a.ndim - 1 or b.ndim == 1
+    return (b[..., None] if vector else b), vector
+
+
+class Solve(_Linalg):
+    """`solve(a, b)`: `x` with `a x = b` (`b` a matrix or a vector); gradients
+    `gb = solve(a^T, g)`, `ga = -gb x^T`."""
+
+    def compute_output_spec(self, a, b):
+        _square(shape_of(a), "solve")
+        return shape_of(b)
+
+    def output_dtype(self, a, b) -> str:
+        from numkeras.ops.operation import result_dtype
+
+        return result_dtype(a, b)
+
+    def _solve(self, a, b):
+        return backend.xp.linalg.solve(a, b)
+
+    def _forward(self, a, b):
+        a, b = _floats(a, b)
+        bm, vector = _as_matrix(b, a)
+        x = self._solve(a, bm)
+        return (x[..., 0] if vector else x), (a, x, vector, b.shape)
+
+    def _backward(self, cache, grad, need):
+        a, x, vector, bshape = cache
+        g = grad[..., None] if vector else grad
+        gb = self._solve_t(a, g)
+        ga = -(gb @ _mT(x))
+        ga = self._mask(ga)
+        from numkeras.backend import sum_to_shape
+
+        return sum_to_shape(ga, a.shape), sum_to_shape(gb[..., 0] if vector else gb, bshape)
+
+    def _solve_t(self, a, g):
+        return backend.xp.linalg.solve(_mT(a), g)
+
+    def _mask(self, ga):
+        return ga
+
+
+class SolveTriangular(Solve):
+    """`solve_triangular(a, b, lower=False)`: `solve` reading only the lower (or upper)
+    triangle of `a`; its gradient is confined to that triangle."""
+
+    def __init__(self, lower=False, *, name=None):
+        super().__init__(name=name)
+        self.lower = bool(lower)
+
+    def get_config(self):
+        return {"name": self.name, "lower": self.lower}
+
+    def _tri(self, a):
+        xp = backend.xp
+        return xp.tril(a) if self.lower else xp.triu(a)
+
+    def _solve(self, a, b):
+        return backend.xp.linalg.solve(self._tri(a), b)
+
+    def _solve_t(self, a, g):
+        return backend.xp.linalg.solve(_mT(self._tri(a)), g)
+
+    def _mask(self, ga):
+        return self._tri(ga)
+
+
+class Cholesky(_Linalg):
+    """`cholesky(x, upper=False)`: lower `L` with `L L^T = (x + x^T) / 2` (JAX
+    symmetrizes its input), or `L^T` with `upper`; a matrix that is not positive definite
+    raises. Gradient: Murray's rule, symmetric."""
+
+    def __init__(self, upper=False, *, name=None):
+        super().__init__(name=name)
+        self.upper = bool(upper)
+
+    def get_config(self):
+        return {"name": self.name, "upper": self.upper}
+
+    def _forward(self, x):
+        xp = backend.xp
+        (a,) = _floats(x)
+        try:
+            low = xp.linalg.cholesky((a + _mT(a)) / 2)
+        except np.linalg.LinAlgError:
+            raise ValueError(
+                "Cholesky decomposition failed. The input might not be a valid positive "
+                "definite matrix."
+            ) from None
+        return (_mT(low) if self.upper else low), low
+
+    def _backward(self, cache, grad, need):
+        xp = backend.xp
+        low = cache
+        g = _mT(grad) if self.upper else grad
+        n = low.shape[-1]
+        p = _mT(low) @ g
+        phi = xp.tril(p) - 0.5 * xp.eye(n, dtype=p.dtype) * p  # the lower triangle, half diagonal
+        inv = xp.linalg.inv(low)
+        s = _mT(inv) @ phi @ inv
+        return ((s + _mT(s)) / 2,)
+
+
 OPS = {"Norm": Norm}
+# the matrix operations (kept apart from `OPS`, which lists the norm alone)
+MATRIX_OPS = {cls.__name__: cls for cls in (Inv, Det, Solve, SolveTriangular, Cholesky)}
+MATH_OPS = {"Logdet": Logdet}
+NUMPY_OPS = {"Slogdet": Slogdet}
+
+
+# -- eager-only decompositions ----------------------------------------------------------------
+def _eager(name, *xs):
+    from numkeras.ops.numpy_rest import eager_only
+
+    eager_only(name, *xs)
+    return _floats(*xs)
+
+
+def _rank2(x, who):
+    if x.ndim < 2:
+        raise ShapeError(
+            f"Expected input to have rank >= 2. Received input with shape {tuple(x.shape)} ({who})."
+        )
+
+
+def svd(x, full_matrices: bool = True, compute_uv: bool = True):
+    """`(u, s, vh)` with `x = u diag(s) vh` (or `s` alone); eager only."""
+    (a,) = _eager("svd", x)
+    return backend.xp.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+
+
+def qr(x, mode: str = "reduced"):
+    """`(q, r)` with `x = q r`; eager only."""
+    if mode not in {"reduced", "complete"}:
+        raise ConfigError(
+            "`mode` argument value not supported. Expected one of {'reduced', 'complete'}. "
+            f"Received: mode={mode}"
+        )
+    (a,) = _eager("qr", x)
+    return backend.xp.linalg.qr(a, mode=mode)
+
+
+def eig(x):
+    """Eigenvalues and eigenvectors of a general matrix (complex); eager only."""
+    (a,) = _eager("eig", x)
+    w, v = np.linalg.eig(a)
+    c = np.result_type(a.dtype, np.complex64)
+    return w.astype(c), v.astype(c)
+
+
+def eigh(x):
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix; eager only."""
+    (a,) = _eager("eigh", x)
+    return backend.xp.linalg.eigh(a)
+
+
+def lstsq(a, b, rcond=None):
+    """The least-squares solution `x` of `a x = b`; eager only."""
+    a, b = _eager("lstsq", a, b)
+    return np.linalg.lstsq(a, b, rcond=rcond)[0].astype(a.dtype)
+
+
+def pinv(x, rcond=None):
+    """The Moore-Penrose pseudo-inverse; eager only."""
+    (a,) = _eager("pinv", x)
+    _rank2(a, "pinv")
+    if rcond is None:  # JAX's default: 10 * max(M, N) * eps
+        rcond = 10 * max(a.shape[-2:]) * np.finfo(a.dtype).eps
+    return backend.xp.linalg.pinv(a, rcond=rcond).astype(a.dtype)
+
+
+def matrix_rank(x, tol=None):
+    """The int32 rank of each matrix (singular values above `tol`); eager only."""
+    (a,) = _eager("matrix_rank", x)
+    _rank2(a, "matrix_rank")
+    return backend.xp.asarray(np.linalg.matrix_rank(a, tol=tol)).astype("int32")
+
+
+def lu_factor(x):
+    """`(lu, pivots)` of the LU factorization with partial pivoting, as
+    `jax.scipy.linalg.lu_factor` (int32 pivots, 0-based row swaps); eager only."""
+    (a,) = _eager("lu_factor", x)
+    _rank2(a, "lu_factor")
+    batch = a.shape[:-2]
+    flat = a.reshape(-1, *a.shape[-2:])
+    lus, pivs = [], []
+    for m in flat:
+        lu = np.array(m, dtype=a.dtype)
+        n, k = lu.shape[0], min(lu.shape)
+        piv = np.zeros(k, "int32")
+        for j in range(k):
+            p = j + int(np.argmax(np.abs(lu[j:, j])))
+            piv[j] = p
+            if p != j:
+                lu[[j, p]] = lu[[p, j]]
+            if lu[j, j] != 0:
+                lu[j + 1 :, j] /= lu[j, j]
+                lu[j + 1 :, j + 1 :] -= np.outer(lu[j + 1 :, j], lu[j, j + 1 :])
+        lus.append(lu)
+        pivs.append(piv)
+        del n
+    return (
+        np.stack(lus).reshape(*batch, *a.shape[-2:]),
+        np.stack(pivs).reshape(*batch, min(a.shape[-2:])),
+    )
+
+
+def cholesky_inverse(x, upper: bool = False):
+    """The inverse of `L L^T` from its Cholesky factor `x` (`L^T` with `upper`; only that
+    triangle of `x` is read)."""
+    from numkeras import ops
+
+    swap = _swap_last(len(ops.shape(x)))
+    low = ops.transpose(ops.triu(x), swap) if upper else ops.tril(x)
+    return ops.inv(ops.matmul(low, ops.transpose(low, _swap_last(len(ops.shape(low))))))
+
+
+def _swap_last(n):
+    axes = list(range(n))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return axes

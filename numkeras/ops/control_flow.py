@@ -1,0 +1,446 @@
+"""The operations of `keras.ops.core` beyond casting and slicing: `unstack`, `scatter`,
+`scatter_update`, `slice_update` (graph operations with backward passes), `cond` and
+`switch` (on a symbolic predicate both branches are traced and the result chosen per
+model call, so gradients flow through the branch taken), and the loops `fori_loop`,
+`while_loop`, `scan`, `map`, `vectorized_map`, `associative_scan`, which run eagerly as
+Python loops (as Keras's NumPy backend does): on symbolic tensors `fori_loop` with
+integer bounds, `map` and `scan` over an axis of known length unroll into the graph; the
+others refuse them with a clear error.
+
+>>> import numpy as np
+>>> Scatter((3,))(np.array([[0], [2]]), np.array([1.0, 5.0])).tolist()
+[1.0, 0.0, 5.0]
+>>> float(fori_loop(0, 3, lambda i, v: v + i, 0.0))
+3.0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ShapeError
+from numkeras.layers.keras_tensor import KerasTensor
+from numkeras.ops.numpy import _as_output, value_dtype
+from numkeras.ops.numpy_extra import scatter_add
+from numkeras.ops.numpy_more import _is_float
+from numkeras.ops.operation import Operation, _contains_tensor, arr, shape_of
+
+
+def _xp():
+    return backend.xp
+
+
+class _Core(Operation):
+    keras_module = "keras.src.ops.core"
+
+
+class Unstack(_Core):
+    """`unstack(x, num=None, axis=0)`: the slices of `x` along `axis` (one output each);
+    the gradient stacks them back."""
+
+    multi_output = True
+
+    def __init__(self, num=None, axis=0, *, name=None):
+        super().__init__(name=name)
+        self.num, self.axis = num, int(axis)
+
+    def get_config(self):
+        return {"name": self.name, "num": self.num, "axis": self.axis}
+
+    def output_dtype(self, x) -> str:
+        return value_dtype(x)
+
+    def compute_output_spec(self, x):
+        s = list(shape_of(x))
+        axis = self.axis % len(s)
+        n = s[axis] if s[axis] is not None else self.num
+        if n is None:
+            raise ShapeError(
+                f"Cannot unstack axis {self.axis} of a tensor of shape {tuple(s)}: its size is "
+                "unknown; pass `num`."
+            )
+        del s[axis]
+        return [tuple(s)] * n
+
+    def _forward(self, x):
+        x = _as_output(arr(x))
+        axis = self.axis % x.ndim
+        return [_xp().take(x, i, axis=axis) for i in range(x.shape[axis])], axis
+
+    def _backward(self, cache, grad, need):
+        return (_xp().stack(list(grad), axis=cache),)
+
+
+def _index_tuple(indices):
+    idx = _xp().asarray(indices).astype("int64")
+    return tuple(_xp().moveaxis(idx, -1, 0))
+
+
+class Scatter(_Core):
+    """`scatter(indices, values, shape)`: zeros of `shape` with `values` added at
+    `indices` (`(..., rank)` integer coordinates; repeats add up, as JAX)."""
+
+    def __init__(self, shape, *, name=None):
+        super().__init__(name=name)
+        self.shape = tuple(int(d) for d in shape)
+
+    def get_config(self):
+        return {"name": self.name, "shape": list(self.shape)}
+
+    def compute_output_spec(self, indices, values):
+        return self.shape
+
+    def output_dtype(self, indices, values) -> str:
+        return value_dtype(values)
+
+    def _forward(self, indices, values):
+        v = _as_output(arr(values))
+        key = _index_tuple(arr(indices))
+        out = _xp().zeros(self.shape, v.dtype)
+        scatter_add(out, key, v)
+        return out, (key, v)
+
+    def _backward(self, cache, grad, need):
+        key, v = cache
+        return None, (grad[key] if _is_float(v) else None)
+
+
+class ScatterUpdate(_Core):
+    """`scatter_update(inputs, indices, updates, reduction=None)`: `inputs` with
+    `updates` written at `indices` (`(n, rank)` coordinates), or combined by `reduction`
+    ("add", "max", "min", "mul"). Gradients: the overwritten entries of `inputs` get none,
+    the updates get the gradient at their place (for "add"; "max"/"min" send it to the
+    winner, "mul" by the product rule)."""
+
+    _REDUCTIONS = (None, "add", "max", "min", "mul")
+
+    def __init__(self, reduction=None, *, name=None):
+        super().__init__(name=name)
+        if reduction not in self._REDUCTIONS:
+            raise ValueError(
+                f"Unsupported reduction: {reduction!r}; expected one of {self._REDUCTIONS}."
+            )
+        self.reduction = reduction
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    def compute_output_spec(self, inputs, indices, updates):
+        return shape_of(inputs)
+
+    def output_dtype(self, inputs, indices, updates) -> str:
+        return value_dtype(inputs)
+
+    def _forward(self, inputs, indices, updates):
+        xp = _xp()
+        x = _as_output(arr(inputs))
+        u = xp.asarray(arr(updates)).astype(x.dtype)
+        key = _index_tuple(arr(indices))
+        out = x.copy()
+        if self.reduction is None:
+            out[key] = u
+        else:
+            ufunc = {"add": np.add, "max": np.maximum, "min": np.minimum, "mul": np.multiply}
+            ufunc[self.reduction].at(out, key, u)
+        return out, (x, u, key, out)
+
+    def _backward(self, cache, grad, need):
+        xp = _xp()
+        x, u, key, out = cache
+        if not _is_float(x):
+            return None, None, None
+        r = self.reduction
+        if r is None:
+            gx = grad.copy()
+            gx[key] = 0
+            return gx, None, grad[key]
+        if r == "add":
+            return grad, None, grad[key]
+        if r == "mul":
+            gx = grad * xp.where(x == 0, 0, out / xp.where(x == 0, 1, x))
+            return gx, None, grad[key] * out[key] / xp.where(u == 0, 1, u)
+        won = (x == out).astype(grad.dtype)  # max / min: ties shared with the input
+        return grad * won, None, grad[key] * (u == out[key])
+
+
+class SliceUpdate(_Core):
+    """`slice_update(inputs, start_indices, updates)`: `inputs` with the block `updates`
+    written at `start_indices` (clamped so it fits, as JAX); the gradient of the
+    overwritten block goes to `updates`."""
+
+    def compute_output_spec(self, inputs, start_indices, updates):
+        return shape_of(inputs)
+
+    def output_dtype(self, inputs, start_indices, updates) -> str:
+        return value_dtype(inputs)
+
+    def _forward(self, inputs, start_indices, updates):
+        x = _as_output(arr(inputs))
+        u = _as_output(arr(updates)).astype(x.dtype, copy=False)
+        starts = [int(s) for s in np.asarray(arr(start_indices)).reshape(-1)]
+        if len(starts) != x.ndim or u.ndim != x.ndim:
+            raise ShapeError(
+                f"slice_update: `start_indices` ({len(starts)}) and `updates` (rank {u.ndim}) "
+                f"must match the rank of `inputs` {tuple(x.shape)}."
+            )
+        index = tuple(
+            slice(min(max(s, 0), n - k), min(max(s, 0), n - k) + k)
+            for s, n, k in zip(starts, x.shape, u.shape)
+        )
+        out = x.copy()
+        out[index] = u
+        return out, (index, _is_float(u))
+
+    def _backward(self, cache, grad, need):
+        index, float_update = cache
+        gx = grad.copy()
+        gx[index] = 0
+        return gx, None, (grad[index].copy() if float_update else None)
+
+
+# -- branches ----------------------------------------------------------------------------------
+def _flat(tree):
+    if isinstance(tree, (list, tuple)):
+        out = []
+        for t in tree:
+            out.extend(_flat(t))
+        return out
+    if isinstance(tree, dict):
+        out = []
+        for k in sorted(tree):
+            out.extend(_flat(tree[k]))
+        return out
+    return [tree]
+
+
+def _rebuild(tree, flat):
+    if isinstance(tree, (list, tuple)):
+        items = []
+        for t in tree:
+            piece, flat = _rebuild(t, flat)
+            items.append(piece)
+        return type(tree)(items), flat
+    if isinstance(tree, dict):
+        out = {}
+        for k in sorted(tree):
+            out[k], flat = _rebuild(tree[k], flat)
+        return out, flat
+    return flat[0], flat[1:]
+
+
+def _choose(masks, branches_out):
+    """Per output leaf, the branch output where its mask holds (`select` of the leaves),
+    so the gradient reaches the branch taken."""
+    from numkeras import ops
+
+    structure = branches_out[0]
+    leaves = [_flat(b) for b in branches_out]
+    if any(len(v) != len(leaves[0]) for v in leaves):
+        raise ShapeError(
+            "The branches of cond / switch must return the same structure of tensors; "
+            f"received {[len(v) for v in leaves]} leaves."
+        )
+    chosen = []
+    for parts in zip(*leaves):
+        if len(parts) == 2:
+            chosen.append(ops.where(masks[0], parts[0], parts[1]))
+        else:
+            chosen.append(ops.select(masks, list(parts)))
+    return _rebuild(structure, chosen)[0]
+
+
+def cond(pred, true_fn, false_fn):
+    """`true_fn()` if `pred` else `false_fn()`. On a symbolic (model-input) `pred` both
+    branches are traced and the output follows `pred` at each call (`ops.where` of the two
+    results, whose gradient reaches the branch taken); both must give tensors of the same
+    shapes.
+
+    >>> cond(True, lambda: 1.0, lambda: 2.0)
+    1.0
+    """
+    if isinstance(pred, KerasTensor):
+        if tuple(pred.shape) not in ((), (None,), (1,)):
+            raise ShapeError(
+                f"The `pred` of cond must be a scalar; received shape {tuple(pred.shape)}."
+            )
+        return _choose([pred], [true_fn(), false_fn()])
+    return true_fn() if bool(np.asarray(arr(pred))) else false_fn()
+
+
+def switch(index, branches, *operands):
+    """`branches[index](*operands)` (`index` clamped to the branches, as JAX). A symbolic
+    `index` traces every branch and selects per call.
+
+    >>> switch(1, [lambda x: x + 1, lambda x: x * 10], 2.0)
+    20.0
+    """
+    branches = list(branches)
+    if not branches:
+        raise ValueError("switch needs at least one branch.")
+    if isinstance(index, KerasTensor):
+        from numkeras import ops
+
+        n = len(branches)
+        clamped = ops.clip(index, 0, n - 1)
+        masks = [ops.equal(clamped, i) for i in range(n)]
+        return _choose(masks, [b(*operands) for b in branches])
+    i = int(np.clip(int(np.asarray(arr(index))), 0, len(branches) - 1))
+    return branches[i](*operands)
+
+
+# -- loops (eager Python loops) ---------------------------------------------------------------
+def _refuse(name: str, *values) -> None:
+    if _contains_tensor(list(values)):
+        raise TypeError(
+            f"numkeras.ops.{name} runs eagerly (a Python loop over arrays): its loop "
+            "condition or length cannot depend on a symbolic tensor of a functional model. "
+            "Call it on arrays, or use an unrolled form (fori_loop with integer bounds, map "
+            "or scan over an axis of known length)."
+        )
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """`for i in range(lower, upper): val = body_fun(i, val)`; with integer bounds it also
+    unrolls on symbolic tensors.
+
+    >>> int(fori_loop(0, 4, lambda i, x: x * 2, 1))
+    16
+    """
+    _refuse("fori_loop", lower, upper)
+    val = init_val
+    for i in range(int(np.asarray(arr(lower))), int(np.asarray(arr(upper)))):
+        val = body_fun(i, val)
+    return _as_tensor(val)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """While `cond(*loop_vars)`, `loop_vars = body(*loop_vars)` (at most
+    `maximum_iterations` times); a tuple in, a tuple out (a single value stays single).
+
+    >>> int(while_loop(lambda i: i < 5, lambda i: i + 2, 0))
+    6
+    """
+    single = not isinstance(loop_vars, (list, tuple))
+    state = (loop_vars,) if single else tuple(loop_vars)
+    _refuse("while_loop", *_flat(state))
+    count = 0
+    while (maximum_iterations is None or count < maximum_iterations) and bool(
+        np.asarray(arr(cond(*state)))
+    ):
+        out = body(*state)
+        state = (out,) if single else tuple(out) if isinstance(out, (list, tuple)) else (out,)
+        count += 1
+    state = tuple(_as_tensor(v) for v in state)
+    return state[0] if single else type(loop_vars)(state)
+
+
+def _as_tensor(v):
+    """A Python number in the loop state as an array (int32 / floatx), as Keras's loops
+    return tensors."""
+    from numkeras.ops.core_extra import to_tensor
+
+    return to_tensor(v) if isinstance(v, (bool, int, float)) else v
+
+
+def _stack_tree(items):
+    from numkeras import ops
+
+    leaves = [_flat(t) for t in items]
+    stacked = [ops.stack(list(parts), axis=0) for parts in zip(*leaves)]
+    return _rebuild(items[0], stacked)[0]
+
+
+def _slices(xs, length):
+    from numkeras import ops
+
+    leaves = _flat(xs)
+    if not leaves:
+        return [None] * length
+    if any(isinstance(v, KerasTensor) for v in leaves):
+        cols = [ops.unstack(v, num=length, axis=0) for v in leaves]
+    else:
+        cols = [[_xp().asarray(arr(v))[i] for i in range(length)] for v in leaves]
+    return [_rebuild(xs, [c[i] for c in cols])[0] for i in range(length)]
+
+
+def _length(xs, length, name):
+    leaves = _flat(xs) if xs is not None else []
+    sizes = {tuple(shape_of(v))[0] if len(shape_of(v)) else None for v in leaves}
+    if leaves and (None in sizes or len(sizes) != 1):
+        raise ShapeError(
+            f"{name}: the leading axes of `xs` must have one known size; received "
+            f"{sorted(str(s) for s in sizes)}."
+        )
+    return int(next(iter(sizes))) if leaves else length
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """`carry, y = f(carry, x)` for each slice `x` of `xs` along axis 0 (or `length`
+    times with `x` None); returns the last carry and the stacked `y`s, as `jax.lax.scan`.
+
+    >>> import numpy as np
+    >>> carry, ys = scan(lambda c, x: (c + x, c), 0.0, np.array([1.0, 2.0, 3.0]))
+    >>> float(carry), ys.tolist()
+    (6.0, [0.0, 1.0, 3.0])
+    """
+    n = _length(xs, length, "scan")
+    if n is None:
+        raise ValueError("scan needs `xs` or `length`.")
+    steps = _slices(xs, n) if xs is not None else [None] * n
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    carry, ys = init, [None] * n
+    for i in order:
+        carry, ys[i] = f(carry, steps[i])
+    if n == 0 or ys[0] is None:
+        return carry, None
+    return carry, _stack_tree(ys)
+
+
+def map(f, xs):  # noqa: A001 (keras.ops.map)
+    """`f` on each slice of `xs` along axis 0, the results stacked.
+
+    >>> import numpy as np
+    >>> map(lambda x: x * 2, np.array([1.0, 2.0])).tolist()
+    [2.0, 4.0]
+    """
+    n = _length(xs, None, "map")
+    return _stack_tree([f(x) for x in _slices(xs, n)])
+
+
+def vectorized_map(function, elements):
+    """`function` on each slice of `elements` along axis 0, stacked (a Python loop).
+
+    >>> import numpy as np
+    >>> vectorized_map(lambda x: x.sum(), np.ones((2, 3))).tolist()
+    [3.0, 3.0]
+    """
+    return map(function, elements)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    """The inclusive scan of `elems` along `axis` with the associative `f` (running
+    `f(acc, x)`), as `jax.lax.associative_scan`; eager only.
+
+    >>> import numpy as np
+    >>> associative_scan(lambda a, b: a + b, np.array([1.0, 2.0, 3.0])).tolist()
+    [1.0, 3.0, 6.0]
+    """
+    xp = _xp()
+    leaves = _flat(elems)
+    _refuse("associative_scan", *leaves)
+    arrays = [xp.moveaxis(xp.asarray(arr(v)), axis, 0) for v in leaves]
+    n = arrays[0].shape[0]
+    order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
+    out = [[None] * n for _ in arrays]
+    acc = None
+    for i in order:
+        cur = _rebuild(elems, [a[i] for a in arrays])[0]
+        acc = cur if acc is None else (f(cur, acc) if reverse else f(acc, cur))
+        for j, v in enumerate(_flat(acc)):
+            out[j][i] = xp.asarray(v)
+    stacked = [xp.moveaxis(xp.stack(col, 0), 0, axis) for col in out]
+    return _rebuild(elems, stacked)[0]
+
+
+CORE_OPS = {cls.__name__: cls for cls in (Unstack, Scatter, ScatterUpdate, SliceUpdate)}
