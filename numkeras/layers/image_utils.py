@@ -379,6 +379,14 @@ def affine_plan(
     # (float32, as JAX computes them: row = y*b1 + x*b0 + b2, column = y*a1 + x*a0 + a2)
     row = (ys * b1 + xs * b0) + b2
     col = (ys * a1 + xs * a0) + a2
+    return sample_plan(row, col, (h, w), order, fill_mode, fill_value)
+
+
+def sample_plan(row, col, hw, order: int, fill_mode="constant", fill_value=0.0) -> Affine:
+    """The `Affine` gather that samples each image of a batch at the points `(row, col)`
+    (each `(B, H*W)`, in input pixels) as `jax.scipy.ndimage.map_coordinates` does (order 0:
+    nearest, 1: linear), for an output of the input's spatial size `hw`."""
+    h, w = (int(d) for d in hw)
     indices, weights, fills = [], [], []
     for ri, rw, rv in _axis_nodes(row, h, order, fill_mode):
         for ci, cw, cv in _axis_nodes(col, w, order, fill_mode):
