@@ -514,13 +514,7 @@ def record_compute_loss(model, x, y, y_pred, sample_weight, training):
         model._assert_compiled("compute_loss")
         y_pred = model(x, training=training)
     model._assert_compiled("compute_loss")
-    names = model.output_names
-    if isinstance(y_pred, dict):
-        raw = [y_pred.get(k) for k in names]
-    elif not isinstance(y_pred, (list, tuple)) or len(names) == 1:
-        raw = [y_pred]
-    else:
-        raw = list(y_pred)
+    raw = model._per_output(y_pred)
     keys = [key_of(p) for p in raw]
     reg_vars = [v for v in model.trainable_weights if v.regularizer is not None]
     if all(k is None for k in keys) and not reg_vars:

@@ -50,12 +50,11 @@ own optimizers) such an optimizer updates only the variables it was built with.
 from __future__ import annotations
 
 import inspect
-import warnings
 
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.variables import Variable
 
 KERAS3 = "keras3"
@@ -289,19 +288,10 @@ class Keras3Protocol:
         for v in variables:
             self._get_variable_index(v)  # (unknown variables raise)
 
-        missing = [getattr(v, "path", "?") for g, v in zip(grads, variables) if g is None]
-        if missing:
-            pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
-            if not pairs:
-                raise ConfigError("No gradients provided for any variable.")
-            warnings.warn(
-                f"Gradients do not exist for variables {missing} when minimizing the loss. "
-                "If using `model.compile()`, did you forget to provide a `loss` argument?",
-                NumkerasWarning,
-                stacklevel=3,
-            )
-            grads = [g for g, _ in pairs]
-            variables = [v for _, v in pairs]
+        if any(g is None for g in grads):
+            from numkeras.optimizers.optimizer import drop_missing_gradients
+
+            grads, variables = drop_missing_gradients(grads, variables, stacklevel=4)
         grads = self._k3_checked_grads(grads, variables)
         grads, variables = self._k3_overwrite_with_gradient(grads, variables)
 

@@ -186,6 +186,23 @@ class _Segment:
         self.gflat = None
 
 
+def drop_missing_gradients(grads: list, variables: list, stacklevel: int = 3):
+    """`(grads, variables)` without the pairs whose gradient is None, with Keras's warning
+    naming those variables; no gradient at all is an error, as in Keras."""
+    missing = [getattr(v, "path", "?") for g, v in zip(grads, variables) if g is None]
+    pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+    if not pairs:
+        raise ConfigError("No gradients provided for any variable.")
+    if missing:
+        warnings.warn(
+            f"Gradients do not exist for variables {missing} when minimizing the loss. "
+            "If using `model.compile()`, did you forget to provide a `loss` argument?",
+            NumkerasWarning,
+            stacklevel=stacklevel,
+        )
+    return [g for g, _ in pairs], [v for _, v in pairs]
+
+
 class Optimizer(Keras3Protocol):
     """Base class of numkeras optimizers; the Keras 3 constructor arguments and behaviour.
 
@@ -744,18 +761,7 @@ class Optimizer(Keras3Protocol):
         if not grads:
             return
         if any(g is None for g in grads):
-            missing = [getattr(v, "path", "?") for g, v in zip(grads, variables) if g is None]
-            pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
-            if not pairs:
-                raise ConfigError("No gradients provided for any variable.")
-            warnings.warn(
-                f"Gradients do not exist for variables {missing} when minimizing the loss. "
-                "If using `model.compile()`, did you forget to provide a `loss` argument?",
-                NumkerasWarning,
-                stacklevel=2,
-            )
-            grads = [g for g, _ in pairs]
-            variables = [v for _, v in pairs]
+            grads, variables = drop_missing_gradients(grads, variables)
         key = tuple(map(id, variables))
         last_key, last_grads = self._checked
         if not (

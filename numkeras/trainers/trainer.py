@@ -602,15 +602,18 @@ class Trainer:
         masked model), one per output, as Keras reads `y_pred._keras_mask`; None if none."""
         from numkeras.layers.layer import get_array_mask
 
+        masks = [get_array_mask(p) for p in self._per_output(y_pred)]
+        return masks if any(m is not None for m in masks) else None
+
+    def _per_output(self, y_pred) -> list:
+        """`y_pred` (an array, a list, or a dict by output name) as one entry per output,
+        in `output_names` order (None for an output a dict lacks)."""
         names = self.output_names
         if isinstance(y_pred, dict):
-            raw = [y_pred.get(k) for k in names]
-        elif not isinstance(y_pred, (list, tuple)) or len(names) == 1:
-            raw = [y_pred]
-        else:
-            raw = list(y_pred)
-        masks = [get_array_mask(p) for p in raw]
-        return masks if any(m is not None for m in masks) else None
+            return [y_pred.get(k) for k in names]
+        if not isinstance(y_pred, (list, tuple)) or len(names) == 1:
+            return [y_pred]
+        return list(y_pred)
 
     def _prediction_list(self, y_pred) -> list:
         """`y_pred` (an array, a list, or a dict by output name) as one float array per
