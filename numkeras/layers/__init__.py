@@ -54,6 +54,7 @@ from numkeras.layers.global_max_pooling1d import GlobalMaxPool1D, GlobalMaxPooli
 from numkeras.layers.global_max_pooling2d import GlobalMaxPool2D, GlobalMaxPooling2D
 from numkeras.layers.global_max_pooling3d import GlobalMaxPool3D, GlobalMaxPooling3D
 from numkeras.layers.group_normalization import GroupNormalization
+from numkeras.layers.grouped_query_attention import GroupedQueryAttention, GroupQueryAttention
 from numkeras.layers.gru import GRU, GRUCell
 from numkeras.layers.hashed_crossing import HashedCrossing
 from numkeras.layers.hashing import Hashing
@@ -302,6 +303,8 @@ __all__ = [
     "RandomSharpness",
     "RandomShear",
     "Solarization",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
 ]
 
 

@@ -104,7 +104,9 @@ def serialize_layer(layer) -> dict:
     elif isinstance(layer, Model) and cls is Model:
         module, class_name, registered = "keras.src.models.functional", "Functional", "Functional"
     elif cls.__module__.startswith("numkeras.layers"):
-        module, class_name, registered = "keras.layers", cls.__name__, None
+        # (Keras exports some classes under another name: GroupedQueryAttention)
+        module, registered = "keras.layers", None
+        class_name = getattr(cls, "keras_class_name", cls.__name__)
     else:  # a user's layer: "package>name" once registered, else its own name (as Keras)
         module, class_name = object_registration.module_of(cls), cls.__name__
         registered = object_registration.get_registered_name(cls)
