@@ -102,12 +102,14 @@ from numkeras.layers.random_color_degeneration import RandomColorDegeneration
 from numkeras.layers.random_color_jitter import RandomColorJitter
 from numkeras.layers.random_contrast import RandomContrast
 from numkeras.layers.random_crop import RandomCrop
+from numkeras.layers.random_elastic_transform import RandomElasticTransform
 from numkeras.layers.random_erasing import RandomErasing
 from numkeras.layers.random_flip import RandomFlip
 from numkeras.layers.random_gaussian_blur import RandomGaussianBlur
 from numkeras.layers.random_grayscale import RandomGrayscale
 from numkeras.layers.random_hue import RandomHue
 from numkeras.layers.random_invert import RandomInvert
+from numkeras.layers.random_perspective import RandomPerspective
 from numkeras.layers.random_posterization import RandomPosterization
 from numkeras.layers.random_rotation import RandomRotation
 from numkeras.layers.random_saturation import RandomSaturation
@@ -305,6 +307,8 @@ __all__ = [
     "Solarization",
     "GroupQueryAttention",
     "GroupedQueryAttention",
+    "RandomElasticTransform",
+    "RandomPerspective",
 ]
 
 
