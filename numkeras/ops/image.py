@@ -844,10 +844,11 @@ def rgb_to_grayscale(images, data_format=None):
 _RGB_ONLY = "Input images must have 3 channels."
 
 
-class RGBToHSV(_ImageOp):
-    """`rgb_to_hsv(images)` (dm_pix's formulas, as Keras on JAX). The gradient is exact
-    where the channels differ (at ties, where the formulas switch cases, it takes one
-    side); near-zero inputs (below float eps, zeroed first as Keras does) take none."""
+class _ColorSpace(_ImageOp):
+    """Base of `RGBToHSV` / `HSVToRGB`: float images with 3 channels, converted plane by
+    plane by `_convert(x, channel_axis)` to the same shape; the cache is the input."""
+
+    _convert = None
 
     def _check(self, shape, dtype):
         _check_rank(shape)
@@ -862,7 +863,15 @@ class RGBToHSV(_ImageOp):
     def _forward(self, images):
         x = _images(images)
         self._check(x.shape, x.dtype)
-        return iu.rgb_to_hsv(x, _channel_axis(x.ndim, self.data_format)), x
+        return self._convert(x, _channel_axis(x.ndim, self.data_format)), x
+
+
+class RGBToHSV(_ColorSpace):
+    """`rgb_to_hsv(images)` (dm_pix's formulas, as Keras on JAX). The gradient is exact
+    where the channels differ (at ties, where the formulas switch cases, it takes one
+    side); near-zero inputs (below float eps, zeroed first as Keras does) take none."""
+
+    _convert = staticmethod(iu.rgb_to_hsv)
 
     def _backward(self, cache, grad, need):
         xp = backend.xp
@@ -914,24 +923,11 @@ def rgb_to_hsv(images, data_format=None):
     return RGBToHSV(data_format)(images)
 
 
-class HSVToRGB(_ImageOp):
+class HSVToRGB(_ColorSpace):
     """`hsv_to_rgb(images)` (dm_pix's formulas, as Keras on JAX); piecewise linear in hue,
     so the gradient is exact away from the kinks (where it takes JAX's one-sided values)."""
 
-    def _check(self, shape, dtype):
-        _check_rank(shape)
-        _check_float(dtype)
-        _check_channels(shape, self.data_format, (3,), _RGB_ONLY)
-
-    def compute_output_spec(self, images):
-        shape = shape_of(images)
-        self._check(shape, getattr(images, "dtype", backend.floatx()))
-        return shape
-
-    def _forward(self, images):
-        x = _images(images)
-        self._check(x.shape, x.dtype)
-        return iu.hsv_to_rgb(x, _channel_axis(x.ndim, self.data_format)), x
+    _convert = staticmethod(iu.hsv_to_rgb)
 
     def _backward(self, cache, grad, need):
         xp = backend.xp
