@@ -541,25 +541,7 @@ def base_factor(layer: str, factor, bounds=(-1, 1)) -> tuple:
 def range_factor(layer: str, name: str, factor, open_low: bool = False) -> tuple:
     """`RandomTranslation`/`RandomZoom`'s factors: a number `f` gives `(-|f|, |f|)`, a pair
     is sorted; every number lies in [-1, 1] (in (-1, 1] for zoom: `open_low`)."""
-    interval = "(-1.0, 1.0]" if open_low else "[-1.0, 1.0]"
-    error = (
-        f"{layer}: the `{name}` argument should be a number (or a list of two numbers) in "
-        f"the range {interval}. Received: {name}={factor!r}"
-    )
-
-    def check(v):
-        if not is_number(v) or v > 1.0 or v < -1.0 or (open_low and v == -1.0):
-            raise ConfigError(error)
-
-    if isinstance(factor, (tuple, list)):
-        if len(factor) != 2:
-            raise ConfigError(error)
-        check(factor[0])
-        check(factor[1])
-        lower, upper = sorted(factor)
-        return lower, upper
-    check(factor)
-    return -abs(factor), abs(factor)
+    return unit_pair(layer, name, factor, (-1.0, 1.0), symmetric=True, open_low=open_low)
 
 
 def config_value(value):
@@ -668,16 +650,20 @@ def check_value_range(layer: str, value_range) -> tuple | list:
     return value_range
 
 
-def unit_pair(layer: str, name: str, factor, bounds=(0, 1), symmetric=False) -> tuple:
-    """A factor whose numbers must each lie in `bounds` (Solarization, RandomShear): a
-    number `f` gives `(0, f)` (`(-|f|, |f|)` when `symmetric`), a pair is sorted."""
+def unit_pair(
+    layer: str, name: str, factor, bounds=(0, 1), symmetric=False, open_low: bool = False
+) -> tuple:
+    """A factor whose numbers must each lie in `bounds` (Solarization, RandomShear; with
+    `open_low`, above the lower bound): a number `f` gives `(0, f)` (`(-|f|, |f|)` when
+    `symmetric`), a pair is sorted."""
+    interval = f"{'(' if open_low else '['}{bounds[0]}, {bounds[1]}]"
     error = (
         f"{layer}: the `{name}` argument should be a number (or a list of two numbers) in "
-        f"the range [{bounds[0]}, {bounds[1]}]. Received: {name}={factor!r}"
+        f"the range {interval}. Received: {name}={factor!r}"
     )
 
     def check(v):
-        if not is_number(v) or v < bounds[0] or v > bounds[1]:
+        if not is_number(v) or v < bounds[0] or v > bounds[1] or (open_low and v == bounds[0]):
             raise ConfigError(error)
 
     if isinstance(factor, (tuple, list)):

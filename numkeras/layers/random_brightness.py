@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.layers import image_utils as iu
-from numkeras.layers.random_contrast import check_value_range
 
 
 class _Clip:
@@ -36,7 +35,7 @@ class RandomBrightness(iu.AugmentationLayer):
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
         name = type(self).__name__
         factor = iu.base_factor(name, factor, bounds=(-1, 1))
-        value_range = sorted(check_value_range(name, value_range))
+        value_range = sorted(iu.check_value_range(name, value_range))
         super().__init__(**kwargs)
         self.factor = factor
         self.value_range = value_range

@@ -20,21 +20,7 @@ array([  0., 125.], dtype=float32)
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError
 from numkeras.layers import image_utils as iu
-
-
-def check_value_range(layer: str, value_range) -> tuple:
-    if (
-        not isinstance(value_range, (tuple, list))
-        or len(value_range) != 2
-        or not all(iu.is_number(v) for v in value_range)
-    ):
-        raise ConfigError(
-            f"{layer}: the `value_range` argument should be a list of two numbers, e.g. "
-            f"(0, 255) or (0, 1). Received: value_range={value_range!r}"
-        )
-    return value_range
 
 
 class _Contrast:
@@ -54,7 +40,7 @@ class RandomContrast(iu.AugmentationLayer):
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
         name = type(self).__name__
         factor = iu.base_factor(name, factor, bounds=(0, 1))
-        value_range = check_value_range(name, value_range)
+        value_range = iu.check_value_range(name, value_range)
         super().__init__(**kwargs)
         self.factor = factor
         self.value_range = value_range
