@@ -82,22 +82,12 @@ class _AdaptivePooling(Layer):
         return self.forward(inputs, training)[0]
 
     def forward(self, inputs, training: bool = True):
-        x = inputs
-        caches = []
-        for axis, bins in zip(self._spatial_axes(), self.output_size):
-            edges = bin_edges(x.shape[axis], bins)
-            y, cache = self._pool_axis(x, axis, edges)
-            caches.append((axis, edges, cache))
-            x = y
-        return x, caches
+        return adaptive_pool(inputs, self.output_size, self._spatial_axes(), self._mode)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         if not need_input_grad:
             return None
-        g = grad_output
-        for axis, edges, c in reversed(cache):
-            g = self._pool_axis_grad(g, axis, edges, c)
-        return g
+        return adaptive_pool_grad(grad_output, cache, self._mode)
 
     def get_config(self) -> dict:
         return {
@@ -123,41 +113,63 @@ def _mean_matrix(length: int, edges, dtype):
     return m
 
 
-class _AdaptiveAveragePooling(_AdaptivePooling):
-    def _pool_axis(self, x, axis, edges):
-        xp = backend.xp
-        m = _mean_matrix(x.shape[axis], edges, x.dtype)
-        y = xp.moveaxis(xp.tensordot(x, m, axes=([axis], [1])), -1, axis)
-        return y, m
-
-    def _pool_axis_grad(self, g, axis, edges, m):
-        xp = backend.xp
-        return xp.moveaxis(xp.tensordot(g, m, axes=([axis], [0])), -1, axis)
-
-
 def _take(x, axis: int, start: int, end: int):
     index = [slice(None)] * x.ndim
     index[axis] = slice(start, end)
     return tuple(index)
 
 
-class _AdaptiveMaxPooling(_AdaptivePooling):
-    def _pool_axis(self, x, axis, edges):
-        xp = backend.xp
-        out = [x[_take(x, axis, s, e)].max(axis=axis) for s, e in edges]
-        return xp.stack(out, axis=axis), x
+def _pool_axis(x, axis: int, edges, mode: str):
+    """`x` pooled along `axis` into the bins `edges`, and the backward pass's cache."""
+    xp = backend.xp
+    if mode == "average":
+        m = _mean_matrix(x.shape[axis], edges, x.dtype)
+        return xp.moveaxis(xp.tensordot(x, m, axes=([axis], [1])), -1, axis), m
+    out = [x[_take(x, axis, s, e)].max(axis=axis) for s, e in edges]
+    return xp.stack(out, axis=axis), x
 
-    def _pool_axis_grad(self, g, axis, edges, x):
-        xp = backend.xp
-        dx = xp.zeros_like(x, dtype=g.dtype)
-        for i, (s, e) in enumerate(edges):
-            window = x[_take(x, axis, s, e)]
-            first = xp.expand_dims(window.argmax(axis=axis), axis)  # the first maximum
-            part = xp.zeros_like(window, dtype=g.dtype)
-            gi = xp.expand_dims(xp.take(g, i, axis=axis), axis)
-            xp.put_along_axis(part, first, gi, axis=axis)
-            dx[_take(x, axis, s, e)] += part
-        return dx
+
+def _pool_axis_grad(g, axis: int, edges, cache, mode: str):
+    xp = backend.xp
+    if mode == "average":
+        return xp.moveaxis(xp.tensordot(g, cache, axes=([axis], [0])), -1, axis)
+    x = cache
+    dx = xp.zeros_like(x, dtype=g.dtype)
+    for i, (s, e) in enumerate(edges):
+        window = x[_take(x, axis, s, e)]
+        first = xp.expand_dims(window.argmax(axis=axis), axis)  # the first maximum
+        part = xp.zeros_like(window, dtype=g.dtype)
+        gi = xp.expand_dims(xp.take(g, i, axis=axis), axis)
+        xp.put_along_axis(part, first, gi, axis=axis)
+        dx[_take(x, axis, s, e)] += part
+    return dx
+
+
+def adaptive_pool(x, output_size, axes, mode: str):
+    """`x` pooled ("average" or "max") to `output_size` bins along `axes`, one axis after
+    another; returns the output and the cache `adaptive_pool_grad` takes. Shared by the
+    layers and `numkeras.ops.adaptive_average_pool` / `adaptive_max_pool`."""
+    caches = []
+    for axis, bins in zip(axes, output_size):
+        edges = bin_edges(x.shape[axis], bins)
+        x, cache = _pool_axis(x, axis, edges, mode)
+        caches.append((axis, edges, cache))
+    return x, caches
+
+
+def adaptive_pool_grad(g, caches, mode: str):
+    """The input gradient of `adaptive_pool` given the output gradient `g`."""
+    for axis, edges, cache in reversed(caches):
+        g = _pool_axis_grad(g, axis, edges, cache, mode)
+    return g
+
+
+class _AdaptiveAveragePooling(_AdaptivePooling):
+    _mode = "average"
+
+
+class _AdaptiveMaxPooling(_AdaptivePooling):
+    _mode = "max"
 
 
 class AdaptiveAveragePooling1D(_AdaptiveAveragePooling):

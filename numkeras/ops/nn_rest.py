@@ -728,9 +728,10 @@ class AveragePool(_Pool):
 
 class _AdaptivePool(Operation):
     """Pooling to a fixed `output_size`: output bin `i` of an axis of length `n` covers
-    `[floor(i n / out), ceil((i + 1) n / out))` (PyTorch's bins, as Keras). The axes are
-    reduced one after another (the same result for max and average); the gradient goes
-    back through each step (max: to the first maximum of each bin)."""
+    `[floor(i n / out), ceil((i + 1) n / out))` (PyTorch's bins, as Keras). The
+    computation is the adaptive pooling layers' (`layers.adaptive_pooling.adaptive_pool`):
+    the axes reduced one after another, the gradient back through each step (max: to the
+    first maximum of each bin)."""
 
     keras_module = "keras.src.ops.nn"
     _mode = "average"
@@ -762,41 +763,17 @@ class _AdaptivePool(Operation):
         return value_dtype(inputs)
 
     def _forward(self, inputs):
-        xp = _xp()
-        x = cu.to_last(_float(inputs), self.data_format)
+        from numkeras.layers.adaptive_pooling import adaptive_pool
+
+        x = _float(inputs)
         rank = x.ndim - 2
-        steps = []
-        for axis, out in zip(range(1, rank + 1), self._sizes(rank)):
-            n = x.shape[axis]
-            bins = [(i * n // out, -(-(i + 1) * n // out)) for i in range(out)]
-            parts, picks = [], []
-            for a, b in bins:
-                window = xp.take(x, np.arange(a, b), axis=axis)
-                if self._mode == "max":
-                    idx = window.argmax(axis=axis)
-                    parts.append(window.max(axis=axis))
-                    picks.append(idx + a)
-                else:
-                    parts.append(window.mean(axis=axis))
-            steps.append((axis, x.shape, bins, picks))
-            x = xp.stack(parts, axis=axis)
-        return cu.from_last(x, self.data_format), steps
+        start = 1 if self.data_format == "channels_last" else 2
+        return adaptive_pool(x, self._sizes(rank), range(start, start + rank), self._mode)
 
     def _backward(self, cache, grad, need):
-        xp = _xp()
-        g = cu.to_last(grad, self.data_format)
-        for axis, shape, bins, picks in reversed(cache):
-            out = xp.zeros(shape, g.dtype)
-            moved = xp.moveaxis(out, axis, -1)
-            for i, (a, b) in enumerate(bins):
-                gi = xp.take(g, i, axis=axis)
-                if self._mode == "max":
-                    onehot = picks[i][..., None] == np.arange(shape[axis])
-                    moved += onehot * gi[..., None]
-                else:
-                    moved[..., a:b] += (gi / (b - a))[..., None]
-            g = out
-        return (cu.from_last(g, self.data_format),)
+        from numkeras.layers.adaptive_pooling import adaptive_pool_grad
+
+        return (adaptive_pool_grad(grad, cache, self._mode),)
 
 
 class AdaptiveAveragePool(_AdaptivePool):
