@@ -24,6 +24,7 @@ from numkeras import backend
 from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import conv_utils as cu
+from numkeras.ops.nn import _Activation
 from numkeras.ops.numpy import _as_output, _axes, _dtype_of, _float, _Unary, value_dtype
 from numkeras.ops.numpy_more import _is_float
 from numkeras.ops.operation import Operation, arr, shape_of
@@ -33,17 +34,11 @@ def _xp():
     return backend.xp
 
 
-class _NN(_Unary):
-    keras_module = "keras.src.ops.nn"
-
-
-def _where(cond, g):
-    return _xp().where(cond, g, 0).astype(g.dtype, copy=False)
-
-
-# -- activations ------------------------------------------------------------------------------
-class Celu(_NN):
+# -- activations: numkeras.activations' functions with their own gradients ------------------
+class Celu(_Activation):
     """`max(x, 0) + alpha * expm1(min(x, 0) / alpha)`."""
+
+    _fn = "celu"
 
     def __init__(self, alpha=1.0, *, name=None):
         super().__init__(name=name)
@@ -52,28 +47,20 @@ class Celu(_NN):
     def get_config(self):
         return {"name": self.name, "alpha": self.alpha}
 
-    def _apply(self, x):
-        xp = _xp()
-        a = x.dtype.type(self.alpha)
-        return xp.maximum(x, 0) + a * xp.expm1(xp.minimum(x, 0) / a)
-
-    def _grad(self, x, out, g):
-        xp = _xp()
-        return g * xp.where(x > 0, 1, xp.exp(xp.minimum(x, 0) / x.dtype.type(self.alpha)))
+    def _kwargs(self):
+        return {"alpha": self.alpha}
 
 
-class HardTanh(_NN):
+class HardTanh(_Activation):
     """-1 below -1, 1 above 1, `x` between."""
 
-    def _apply(self, x):
-        return _xp().clip(x, -1, 1)
-
-    def _grad(self, x, out, g):
-        return _where((x >= -1) & (x <= 1), g)
+    _fn = "hard_tanh"
 
 
-class HardShrink(_NN):
+class HardShrink(_Activation):
     """`x` where `|x| > threshold`, else 0."""
+
+    _fn = "hard_shrink"
 
     def __init__(self, threshold=0.5, *, name=None):
         super().__init__(name=name)
@@ -82,35 +69,26 @@ class HardShrink(_NN):
     def get_config(self):
         return {"name": self.name, "threshold": self.threshold}
 
-    def _apply(self, x):
-        return _xp().where(_xp().abs(x) > self.threshold, x, 0).astype(x.dtype)
-
-    def _grad(self, x, out, g):
-        return _where(_xp().abs(x) > self.threshold, g)
+    def _kwargs(self):
+        return {"threshold": self.threshold}
 
 
 class SoftShrink(HardShrink):
     """`x - threshold` above `threshold`, `x + threshold` below `-threshold`, else 0."""
 
-    def _apply(self, x):
-        xp = _xp()
-        t = x.dtype.type(self.threshold)
-        return xp.where(x > t, x - t, xp.where(x < -t, x + t, 0)).astype(x.dtype)
+    _fn = "soft_shrink"
 
 
-class TanhShrink(_NN):
+class TanhShrink(_Activation):
     """`x - tanh(x)`."""
 
-    def _apply(self, x):
-        return x - _xp().tanh(x)
-
-    def _grad(self, x, out, g):
-        t = _xp().tanh(x)
-        return g * t * t
+    _fn = "tanh_shrink"
 
 
-class Threshold(_NN):
+class Threshold(_Activation):
     """`x` where `x > threshold`, else `default_value`."""
+
+    _fn = "threshold"
 
     def __init__(self, threshold, default_value, *, name=None):
         super().__init__(name=name)
@@ -123,15 +101,14 @@ class Threshold(_NN):
             "default_value": self.default_value,
         }
 
-    def _apply(self, x):
-        return _xp().where(x > self.threshold, x, self.default_value).astype(x.dtype)
-
-    def _grad(self, x, out, g):
-        return _where(x > self.threshold, g)
+    def _kwargs(self):
+        return {"threshold": self.threshold, "default_value": self.default_value}
 
 
-class Squareplus(_NN):
+class Squareplus(_Activation):
     """`(x + sqrt(x**2 + b)) / 2`."""
+
+    _fn = "squareplus"
 
     def __init__(self, b=4, *, name=None):
         super().__init__(name=name)
@@ -142,26 +119,17 @@ class Squareplus(_NN):
     def get_config(self):
         return {"name": self.name, "b": self.b}
 
-    def _apply(self, x):
-        return (x + _xp().sqrt(x * x + x.dtype.type(self.b))) / 2
-
-    def _grad(self, x, out, g):
-        root = _xp().sqrt(x * x + x.dtype.type(self.b))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return g * (1 + _xp().where(root == 0, 0, x / root)) / 2
+    def _kwargs(self):
+        return {"b": self.b}
 
 
-class SparseSigmoid(_NN):
+class SparseSigmoid(_Activation):
     """`0.5 * clip(x + 1, 0, 2)`: 0 below -1, 1 above 1, linear between."""
 
-    def _apply(self, x):
-        return (_xp().clip(x + 1, 0, 2) / 2).astype(x.dtype)
-
-    def _grad(self, x, out, g):
-        return _where((x >= -1) & (x <= 1), g) / 2
+    _fn = "sparse_sigmoid"
 
 
-class Sparsemax(_NN):
+class Sparsemax(_Activation):
     """The Euclidean projection of `x` onto the simplex along `axis` (Martins & Astudillo,
     2016); its gradient on the support is `g - mean(g over the support)`.
 
@@ -171,6 +139,8 @@ class Sparsemax(_NN):
     1 (`sparsemax([1.0, 0.9, -1.0])` gives `[0.05, 0, 0]`); numkeras computes the real
     sparsemax (`[0.55, 0.45, 0]`)."""
 
+    _fn = "sparsemax"
+
     def __init__(self, axis=-1, *, name=None):
         super().__init__(name=name)
         self.axis = int(axis)
@@ -178,25 +148,8 @@ class Sparsemax(_NN):
     def get_config(self):
         return {"name": self.name, "axis": self.axis}
 
-    def _apply(self, x):
-        xp = _xp()
-        axis = self.axis
-        srt = -xp.sort(-x, axis=axis)
-        cum = xp.cumsum(srt, axis=axis)
-        shape = [1] * x.ndim
-        shape[axis] = -1
-        r = xp.arange(1, x.shape[axis] + 1, dtype=x.dtype).reshape(shape)
-        support = srt - (cum - 1) / r > 0
-        k = support.sum(axis=axis, keepdims=True).astype(x.dtype)
-        last = xp.take_along_axis(cum, k.astype("int64") - 1, axis=axis)
-        tau = (last - 1) / k
-        return xp.maximum(x - tau, 0)
-
-    def _grad(self, x, out, g):
-        s = (out > 0).astype(g.dtype)
-        k = s.sum(axis=self.axis, keepdims=True)
-        mean = (g * s).sum(axis=self.axis, keepdims=True) / _xp().where(k == 0, 1, k)
-        return s * (g - mean)
+    def _kwargs(self):
+        return {"axis": self.axis}
 
 
 # -- normalizations ---------------------------------------------------------------------------
