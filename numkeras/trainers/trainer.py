@@ -752,29 +752,17 @@ class Trainer:
         callback_list = self._callback_list(
             callbacks, _verbose(verbose), steps, epochs, add_history=True
         )
-        self.stop_training = False
-        callback_list.on_train_begin()
-        epoch_logs: dict = {}
-        for epoch in range(initial_epoch, epochs):
-            self.reset_metrics()
-            callback_list.on_epoch_begin(epoch)
-            logs: dict = {}
-            for step, batch in enumerate(source.epoch()):
-                callback_list.on_train_batch_begin(step)
-                logs = _pythonify_logs(self.train_step(pack(batch)))
-                callback_list.on_train_batch_end(step, logs)
-                if self.stop_training:
-                    break
-            if not logs:
-                break
-            epoch_logs = dict(logs)
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                vx, vy, vs = _unpack_validation(validation_data)[:3]
-                val_logs = self._evaluate_step_driven(vx, vy, vs, batch_size, callback_list)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            callback_list.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                break
+
+        def validate() -> dict:
+            vx, vy, vs = _unpack_validation(validation_data)[:3]
+            return self._evaluate_step_driven(vx, vy, vs, batch_size, callback_list)
+
+        epoch_logs = self._run_epochs(
+            source,
+            lambda batch: _pythonify_logs(self.train_step(pack(batch))),
+            callback_list, initial_epoch, epochs, validation_freq,
+            None if validation_data is None else validate,
+        )  # fmt: skip
         callback_list.on_train_end(epoch_logs)
         return self.history
 
@@ -1081,50 +1069,70 @@ class Trainer:
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
         callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
+        custom_step = self._overrides("train_step")
+
+        def train_batch(batch) -> dict:
+            bx, by, bs = batch
+            if custom_step:
+                return _pythonify_logs(self.train_step(self._user_batch(bx, by, bs)))
+            total, per_output, outs, masks = self._train_step(bx, by, bs)
+            self._ensure_metrics(by, outs)
+            self._track_loss(total, per_output, len(bx[0]))
+            self._update_metrics(by, outs, bs, masks)
+            return self._logs()
+
+        def validate() -> dict:
+            callback_list.on_test_begin()
+            val_logs = self._evaluate_prepared(
+                *val,
+                batch_size=validation_batch_size or given_batch_size,
+                steps=validation_steps,
+                callback_list=callback_list,
+            )
+            callback_list.on_test_end(val_logs)
+            return val_logs
+
+        epoch_logs = self._run_epochs(
+            source, train_batch, callback_list, initial_epoch, epochs, validation_freq,
+            None if val is None else validate,
+        )  # fmt: skip
+        if epochs > 0:  # with use_ema, the weights become their moving averages (Keras)
+            self.optimizer.finalize_variable_values(self._trained_variables())
+        callback_list.on_train_end(epoch_logs)
+        return self.history
+
+    def _run_epochs(
+        self, source, train_batch, callback_list, initial_epoch, epochs, validation_freq,
+        validate=None,
+    ) -> dict:  # fmt: skip
+        """`fit`'s epochs: `train_batch(batch) -> logs` on each batch of `source.epoch()`,
+        the callbacks around them, and `validate() -> logs` every `validation_freq`
+        epochs; returns the last epoch's logs (`on_train_end` is the caller's)."""
         self.stop_training = False
         callback_list.on_train_begin()
         # a callback that restored a backup (BackupAndRestore) says where to continue
         restored, self._initial_epoch = getattr(self, "_initial_epoch", None), None
         initial_epoch = restored or initial_epoch
         epoch_logs: dict = {}
-        custom_step = self._overrides("train_step")
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs: dict = {}
-            for step, (bx, by, bs) in enumerate(source.epoch()):
+            for step, batch in enumerate(source.epoch()):
                 callback_list.on_train_batch_begin(step)
-                if custom_step:
-                    logs = _pythonify_logs(self.train_step(self._user_batch(bx, by, bs)))
-                else:
-                    total, per_output, outs, masks = self._train_step(bx, by, bs)
-                    self._ensure_metrics(by, outs)
-                    self._track_loss(total, per_output, len(bx[0]))
-                    self._update_metrics(by, outs, bs, masks)
-                    logs = self._logs()
+                logs = train_batch(batch)
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
             if not logs:  # the stream had nothing left for this epoch: stop here
                 break
             epoch_logs = dict(logs)
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                callback_list.on_test_begin()
-                val_logs = self._evaluate_prepared(
-                    *val,
-                    batch_size=validation_batch_size or given_batch_size,
-                    steps=validation_steps,
-                    callback_list=callback_list,
-                )
-                callback_list.on_test_end(val_logs)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+            if validate is not None and (epoch + 1) % validation_freq == 0:
+                epoch_logs.update({"val_" + k: v for k, v in validate().items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
-        if epochs > 0:  # with use_ema, the weights become their moving averages (Keras)
-            self.optimizer.finalize_variable_values(self._trained_variables())
-        callback_list.on_train_end(epoch_logs)
-        return self.history
+        return epoch_logs
 
     def _evaluate_prepared(
         self, xs, ys, sws, checked: bool, batch_size=None, steps=None, callback_list=None
