@@ -82,22 +82,14 @@ def serialize_keras_object(obj):
         from numkeras.models.config import serialize_layer
 
         return serialize_layer(obj)
-    for module, serialize in (
-        (losses, losses.serialize),
-        (metrics, metrics.serialize),
-        (optimizers, optimizers.serialize),
-        (initializers, initializers.serialize),
-        (regularizers, regularizers.serialize),
-        (constraints, constraints.serialize),
+    for base, serialize in (
+        (losses.Loss, losses.serialize),
+        (metrics.Metric, metrics.serialize),
+        (optimizers.Optimizer, optimizers.serialize),
+        (initializers.Initializer, initializers.serialize),
+        (regularizers.Regularizer, regularizers.serialize),
+        (constraints.Constraint, constraints.serialize),
     ):
-        base = {
-            losses: losses.Loss,
-            metrics: metrics.Metric,
-            optimizers: optimizers.Optimizer,
-            initializers: initializers.Initializer,
-            regularizers: regularizers.Regularizer,
-            constraints: constraints.Constraint,
-        }[module]
         if isinstance(obj, base):
             return serialize(obj)
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
@@ -169,6 +161,7 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
     'mse'
     """
     from numkeras import constraints, initializers, losses, metrics, optimizers, regularizers
+    from numkeras.layers.layer import Layer
     from numkeras.models.config import deserialize_layer
 
     if config is None or isinstance(config, (bool, int, float, str)):
@@ -196,7 +189,7 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
     # the program's own classes first, by registered name, as Keras looks them up
     own = object_registration.find(custom_objects, config.get("registered_name"), class_name)
     family = _module_family(config.get("module"))
-    if family == "layers" or (own is not None and issubclass_safe(own, "Layer")):
+    if family == "layers" or (inspect.isclass(own) and issubclass(own, Layer)):
         return deserialize_layer(config, custom_objects)
     if own is not None:
         with object_registration.supplying(custom_objects):
@@ -220,11 +213,4 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
         f"Could not locate class {class_name!r} (module {config.get('module')!r}). Pass it in "
         f"custom_objects={{{class_name!r}: cls}} or decorate it with "
         "@numkeras.saving.register_keras_serializable()."
-    )
-
-
-def issubclass_safe(obj, base_name: str) -> bool:
-    """Whether `obj` is a class with a base class named `base_name` (numkeras's `Layer`)."""
-    return inspect.isclass(obj) and any(
-        c.__name__ == base_name and c.__module__.startswith("numkeras.") for c in obj.__mro__
     )
