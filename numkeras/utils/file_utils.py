@@ -65,12 +65,13 @@ def validate_file(path: str, file_hash: str, algorithm: str = "auto") -> bool:
 
 
 def _download(origin: str, target: str, file_hash, algorithm) -> None:
+    from numkeras.saving.saving_api import write_atomically
     from numkeras.utils.progbar import Progbar
 
     print_msg(f"Downloading data from {origin}")
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(origin, timeout=60) as response:  # noqa: S310
+
+    def fetch(tmp: str) -> None:
+        with open(tmp, "wb") as out, urllib.request.urlopen(origin, timeout=60) as response:  # noqa: S310
             total = response.headers.get("Content-Length")
             bar = Progbar(int(total)) if total else None
             done = 0
@@ -84,11 +85,8 @@ def _download(origin: str, target: str, file_hash, algorithm) -> None:
                 f"Incomplete or corrupted file detected. The {_hasher(algorithm, file_hash)[0]} "
                 f"file hash does not match the provided value of {file_hash}."
             )
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+
+    write_atomically(target, True, fetch)
 
 
 def _safe_member(root: str, name: str) -> str:

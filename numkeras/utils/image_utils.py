@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import os
 import pathlib
-import tempfile
 import warnings
 
 import numpy as np
@@ -112,16 +111,11 @@ def save_img(path, x, data_format=None, file_format=None, scale: bool = True, **
     if not isinstance(path, (str, pathlib.Path)):  # a file object
         img.save(path, format=file_format, **kwargs)
         return
-    path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            img.save(f, format=file_format or None, **kwargs)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    from numkeras.saving.saving_api import write_atomically
+
+    write_atomically(
+        os.fspath(path), True, lambda tmp: img.save(tmp, format=file_format or None, **kwargs)
+    )
 
 
 def load_img(
