@@ -42,6 +42,9 @@ from __future__ import annotations
 from typing import Any
 
 from numkeras.random.draws import (
+    Beta,
+    Binomial,
+    Gamma,
     Categorical,
     Dropout,
     Normal,
@@ -164,11 +167,48 @@ def categorical(logits, num_samples: int, dtype: str = "int32", seed=None) -> Te
     return Categorical(num_samples, dtype=dtype, seed=seed)(logits)
 
 
+def gamma(shape, alpha, dtype: str | None = None, seed=None) -> Tensor:
+    """Values from a Gamma distribution of shape parameter `alpha` (scale 1), floatx
+    unless `dtype`. `alpha` is a number or an array broadcastable to `shape`.
+
+    >>> x = gamma((20000,), alpha=3.0, seed=1)
+    >>> x.dtype, round(float(x.mean()), 1)
+    (dtype('float32'), 3.0)
+    """
+    return Gamma({"alpha": alpha}, dtype=dtype, seed=seed)(_shape(shape, "gamma"))
+
+
+def beta(shape, alpha, beta, dtype: str | None = None, seed=None) -> Tensor:
+    """Values from a Beta(`alpha`, `beta`) distribution, in [0, 1] (floatx unless
+    `dtype`); `alpha` and `beta` are numbers or arrays broadcastable to `shape`.
+
+    >>> x = beta((20000,), alpha=2.0, beta=6.0, seed=1)
+    >>> round(float(x.mean()), 2)
+    0.25
+    """
+    return Beta({"alpha": alpha, "beta": beta}, dtype=dtype, seed=seed)(_shape(shape, "beta"))
+
+
+def binomial(shape, counts, probabilities, dtype: str | None = None, seed=None) -> Tensor:
+    """Success counts of `counts` trials each succeeding with probability
+    `probabilities` (numbers or arrays broadcastable to `shape`); a float dtype
+    (floatx unless `dtype`), as Keras returns them.
+
+    >>> binomial((3,), counts=5, probabilities=1.0).tolist()
+    [5.0, 5.0, 5.0]
+    """
+    params = {"counts": counts, "probabilities": probabilities}
+    return Binomial(params, dtype=dtype, seed=seed)(_shape(shape, "binomial"))
+
+
 __all__ = [
     "RandomOperation",
     "SeedGenerator",
+    "beta",
+    "binomial",
     "categorical",
     "dropout",
+    "gamma",
     "normal",
     "randint",
     "shuffle",

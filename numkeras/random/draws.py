@@ -150,6 +150,50 @@ class TruncatedNormal(Normal):
         return out * np.asarray(self.stddev, work) + np.asarray(self.mean, work)
 
 
+class _ParamDraw(_Draw):
+    """A draw whose distribution parameters are numbers or arrays, broadcast against
+    `shape` (as NumPy's generators broadcast them)."""
+
+    def __init__(self, params: dict, dtype=None, seed=None, *, name=None):
+        super().__init__(dtype, seed, name=name)
+        for key, value in params.items():
+            if _contains_tensor((value,)):
+                raise TypeError(
+                    f"random.{self._who}: `{key}` must be a number or an array, not a "
+                    f"symbolic tensor; draw inside a layer's call to use a tensor there."
+                )
+        self.params = {k: np.asarray(arr(v), "float64") for k, v in params.items()}
+
+
+class Gamma(_ParamDraw):
+    _who = "gamma"
+
+    def _sample(self, rng, shape, work):
+        return rng.standard_gamma(self.params["alpha"], shape)
+
+
+class Beta(_ParamDraw):
+    _who = "beta"
+
+    def _sample(self, rng, shape, work):
+        return rng.beta(self.params["alpha"], self.params["beta"], shape)
+
+
+class Binomial(_ParamDraw):
+    _who = "binomial"
+
+    def _sample(self, rng, shape, work):
+        counts = self.params["counts"]
+        if (counts < 0).any() or (counts != np.floor(counts)).any():
+            raise ValueError(f"random.binomial: `counts` must be whole numbers >= 0, got {counts}")
+        probabilities = self.params["probabilities"]
+        if ((probabilities < 0) | (probabilities > 1)).any():
+            raise ValueError(
+                f"random.binomial: `probabilities` must lie in [0, 1], got {probabilities}"
+            )
+        return rng.binomial(counts.astype(np.int64), probabilities, shape)
+
+
 class Randint(RandomOperation):
     """Integers in `[minval, maxval)`; no gradient."""
 

@@ -82,6 +82,10 @@ def __getattr__(name):
         from numkeras.utils.config import Config
 
         return Config
+    if name in _LOGGING_ALIASES:  # keras.utils has keras.config's logging switches too
+        from numkeras import config
+
+        return getattr(config, name)
     if name in _SAVING_ALIASES:  # Keras has these in keras.utils too
         from numkeras import saving
 
@@ -89,6 +93,11 @@ def __getattr__(name):
     raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
 
 
+_LOGGING_ALIASES = (
+    "disable_interactive_logging",
+    "enable_interactive_logging",
+    "is_interactive_logging_enabled",
+)
 _SAVING_ALIASES = (
     "register_keras_serializable",
     "get_registered_name",
@@ -124,5 +133,6 @@ __all__ = [
     "is_keras_tensor",
     "get_source_inputs",
     "Config",
+    *_LOGGING_ALIASES,
     *_SAVING_ALIASES,
 ]
