@@ -62,6 +62,8 @@ _F32_KERNELS = frozenset(
 )
 _LABEL_KERNELS = frozenset(
     {
+        "max_pool2d",  # (its window-index array)
+        "max_pool2d_grad",
         "sparse_ce_probs",
         "sparse_ce_probs_grad",
         "sparse_ce_logits",
@@ -973,6 +975,102 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
         of[i] = (t + _ONE + du) * _HALF * df[i]
 
 
+# Window kernels on channels-last 4-D arrays `(batch, rows, cols, channels)` (1-D layers
+# pass a view with one row). Each reads or writes the windows in the order of
+# layers/conv_utils.py's NumPy code: kernel offsets in row-major order, outermost.
+
+
+def _max_pool2d(x, y, index, ph, pw, sh, sw, keep):
+    # layers/base_pooling.py: y = the window's first element; then for each later offset k
+    # (row-major), a strictly greater value replaces it (and index = k, with `keep`)
+    B, OH, OW, C = y.shape
+    for b in range(B):
+        for oh in range(OH):
+            for ow in range(OW):
+                r0, c0 = oh * sh, ow * sw
+                yr = y[b, oh, ow]
+                ir = index[b, oh, ow] if keep else index[0, 0, 0]
+                first = x[b, r0, c0]
+                for c in range(C):
+                    yr[c] = first[c]
+                if keep:
+                    for c in range(C):
+                        ir[c] = 0
+                k = 0
+                for i in range(ph):
+                    for j in range(pw):
+                        if k > 0:
+                            row = x[b, r0 + i, c0 + j]
+                            for c in range(C):
+                                v = row[c]
+                                better = v > yr[c]
+                                yr[c] = v if better else yr[c]
+                                if keep:
+                                    ir[c] = k if better else ir[c]
+                        k += 1
+
+
+def _max_pool2d_grad(dy, index, ph, pw, sh, sw, dx):
+    # layers/base_pooling.py: for each offset k in turn, dx[window k] += dy where index == k.
+    # Windows that do not overlap give each dx element one term at most, so the order of
+    # the loops does not matter there; overlapping ones keep the offsets outermost.
+    B, OH, OW, C = dy.shape
+    if sh >= ph and sw >= pw:
+        for b in range(B):
+            for oh in range(OH):
+                for ow in range(OW):
+                    d, ir = dy[b, oh, ow], index[b, oh, ow]
+                    k = 0
+                    for i in range(ph):
+                        for j in range(pw):
+                            out = dx[b, oh * sh + i, ow * sw + j]
+                            for c in range(C):
+                                if ir[c] == k:
+                                    out[c] += d[c]
+                            k += 1
+        return
+    k = 0
+    for i in range(ph):
+        for j in range(pw):
+            for b in range(B):
+                for oh in range(OH):
+                    for ow in range(OW):
+                        d, ir = dy[b, oh, ow], index[b, oh, ow]
+                        out = dx[b, oh * sh + i, ow * sw + j]
+                        for c in range(C):
+                            if ir[c] == k:
+                                out[c] += d[c]
+            k += 1
+
+
+def _im2col2d(x, sh, sw, dh, dw, cols):
+    # layers/conv_utils.py windows: cols[n, oh, ow, i, j, c] = x[n, oh*sh + i*dh, ow*sw + j*dw, c]
+    B, OH, OW, KH, KW, C = cols.shape
+    for b in range(B):
+        for oh in range(OH):
+            for ow in range(OW):
+                for i in range(KH):
+                    for j in range(KW):
+                        r, q = oh * sh + i * dh, ow * sw + j * dw
+                        for c in range(C):
+                            cols[b, oh, ow, i, j, c] = x[b, r, q, c]
+
+
+def _col2im2d(cols, sh, sw, dh, dw, out):
+    # layers/conv_utils.py add_windows: for each kernel offset (i, j) in turn,
+    # out[n, oh*sh + i*dh, ow*sw + j*dw, c] += cols[n, oh, ow, i, j, c]
+    B, OH, OW, KH, KW, C = cols.shape
+    for i in range(KH):
+        for j in range(KW):
+            for b in range(B):
+                for oh in range(OH):
+                    r = oh * sh + i * dh
+                    for ow in range(OW):
+                        q = ow * sw + j * dw
+                        for c in range(C):
+                            out[b, r, q, c] += cols[b, oh, ow, i, j, c]
+
+
 # Functions the kernels call, compiled (and bound to these names) before any kernel.
 _HELPERS = (
     *("_decayed", "_moments", "_maximum", "_clip", "_clip_slope"),
@@ -980,6 +1078,10 @@ _HELPERS = (
 )
 
 _PYTHON_KERNELS = {
+    "max_pool2d": _max_pool2d,
+    "max_pool2d_grad": _max_pool2d_grad,
+    "im2col2d": _im2col2d,
+    "col2im2d": _col2im2d,
     "bn_stats": _bn_stats,
     "bn_apply": _bn_apply,
     "bn_grad": _bn_grad,

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.layer import Layer
 
@@ -74,11 +75,17 @@ class BasePooling(Layer):
         xpad = cu.pad(x, pads, fill)
         offsets = cu.window_slices(self.pool_size, ones, self.strides, outs)
         geometry = (xpad.shape, pads, sizes, outs)
+        if self.pool_mode == "max":
+            index_dtype = "uint8" if len(offsets) < 256 else "int32"
+            y = xp.empty((x.shape[0], *outs, x.shape[-1]), x.dtype)
+            index = xp.empty(y.shape if keep else (1,) * y.ndim, index_dtype)
+            if self.rank <= 2 and fused.run("max_pool2d", *self._as_2d(xpad, y, index), keep):
+                return y, ((index if keep else None), geometry)
         y = xp.array(xpad[offsets[0]], copy=True)
         if self.pool_mode == "max":
             # a strictly greater value replaces the best so far: ties keep the first maximum
             # in row-major window order, where XLA's select-and-scatter sends the gradient
-            index = xp.zeros(y.shape, "uint8" if len(offsets) < 256 else "int32") if keep else None
+            index = xp.zeros(y.shape, index_dtype) if keep else None
             for k, view in enumerate(offsets[1:], start=1):
                 v = xpad[view]
                 better = v > y
@@ -95,6 +102,16 @@ class BasePooling(Layer):
         else:
             y /= y.dtype.type(len(offsets))
         return y, (counts, geometry)
+
+    def _as_2d(self, x, y, index) -> tuple:
+        """The arguments of the 2-D max-pooling kernels (`backend.fused`): `(x, y, index,
+        ph, pw, sh, sw)`, a 1-D layer's arrays as views with one row."""
+        pool, strides = self.pool_size, self.strides
+        if self.rank == 1:
+            x, y = x[:, None], y[:, None]
+            index = index[:, None] if index.ndim == 3 else index.reshape(1, 1, 1, 1)
+            pool, strides = (1, *pool), (1, *strides)
+        return (x, y, index, *pool, *strides)
 
     def call(self, inputs, training: bool = False):
         y, _ = self._forward(inputs, keep=False)
@@ -113,8 +130,12 @@ class BasePooling(Layer):
         offsets = cu.window_slices(self.pool_size, (1,) * self.rank, self.strides, outs)
         dx = xp.zeros(padded_shape, dy.dtype)
         if self.pool_mode == "max":
+            if self.rank <= 2:
+                dx2, y2, index2, ph, pw, sh, sw = self._as_2d(dx, dy, extra)
+                if fused.run("max_pool2d_grad", y2, index2, ph, pw, sh, sw, dx2) is not None:
+                    return cu.from_last(cu.crop(dx, pads), self.data_format)
             for k, view in enumerate(offsets):  # each window's gradient to its first maximum
-                dx[view] += dy * (extra == k)
+                dx[view] += xp.where(extra == k, dy, 0)  # (not dy * mask: inf * 0 is NaN)
         else:
             share = dy / extra if extra is not None else dy / dy.dtype.type(len(offsets))
             for view in offsets:

@@ -29,6 +29,7 @@ import itertools
 import math
 
 from numkeras import backend
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.shapes import Diagnosis
@@ -287,10 +288,21 @@ def windows(x, kernel, strides, dilation, outs):
     (already padded) `x`: shape `(batch, *outs, *kernel, channels)`, a new array."""
     rank = len(kernel)
     cols = backend.xp.empty((x.shape[0], *outs, *kernel, x.shape[-1]), x.dtype)
+    if rank <= 2 and fused.run("im2col2d", *as_2d(x, cols, strides, dilation)) is not None:
+        return cols  # one pass (the slice copies below write 64-128 byte pieces)
     lead = (slice(None),) * (rank + 1)
     for offs, index in _offsets(kernel, dilation, strides, outs):
         cols[(*lead, *offs)] = x[index]
     return cols
+
+
+def as_2d(x, cols, strides, dilation) -> tuple:
+    """The arguments of the 2-D window kernels (`backend.fused`) for a 1-D or 2-D layer:
+    `(x, sh, sw, dh, dw, cols)`, a 1-D layer's arrays as views with one row."""
+    if len(strides) == 1:
+        x, cols = x[:, None], cols.reshape(cols.shape[0], 1, cols.shape[1], 1, *cols.shape[2:])
+        strides, dilation = (1, *strides), (1, *dilation)
+    return (x, *strides, *dilation, cols)
 
 
 def add_windows(cols, shape, kernel, strides, dilation):
@@ -299,6 +311,10 @@ def add_windows(cols, shape, kernel, strides, dilation):
     rank = len(kernel)
     outs = cols.shape[1 : rank + 1]
     out = backend.xp.zeros(shape, cols.dtype)
+    if rank <= 2:
+        x, sh, sw, dh, dw, cols2 = as_2d(out, cols, strides, dilation)
+        if fused.run("col2im2d", cols2, sh, sw, dh, dw, x) is not None:
+            return out
     lead = (slice(None),) * (rank + 1)
     for offs, index in _offsets(kernel, dilation, strides, outs):
         out[index] += cols[(*lead, *offs)]

@@ -1,0 +1,92 @@
+"""The window kernels (max pooling, im2col / col2im) give bit for bit what the NumPy code
+of the pooling and convolution layers gives: outputs, input gradients, kernel gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from numkeras import GradientTape, backend, layers
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::RuntimeWarning"),  # NaN inputs warn on both paths
+    pytest.mark.skipif(backend.xp is not np, reason="fused kernels: NumPy only"),
+]
+
+
+def _identical(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    assert a.tobytes() == b.tobytes()  # equal bits, NaNs included
+
+
+def _inputs(shape, seed=0, special=True):
+    x = np.random.default_rng(seed).standard_normal(shape).astype("float32")
+    if special:
+        x.reshape(-1)[:8] = [np.nan, 1.0, np.inf, -np.inf, -0.0, 0.0, 2.0, 2.0]
+    x.reshape(-1)[-6:] = 3.0  # ties: the first maximum gets the gradient
+    return x
+
+
+def _forward_and_grads(layer, x, dy):
+    with GradientTape() as tape:
+        tape.watch(x)
+        y = layer(x, training=True)
+        loss = (y * dy).sum()
+    weights = layer.trainable_weights
+    grads = tape.gradient(loss, [x, *weights])
+    return [y, *grads]
+
+
+POOLS = [
+    (layers.MaxPooling2D, dict(pool_size=2), (2, 6, 6, 3)),
+    (layers.MaxPooling2D, dict(pool_size=3, strides=1, padding="same"), (2, 5, 7, 4)),
+    (layers.MaxPooling2D, dict(pool_size=(3, 2), strides=(2, 1)), (1, 7, 6, 2)),
+    (layers.MaxPooling1D, dict(pool_size=3, strides=2, padding="same"), (3, 9, 5)),
+    (layers.MaxPooling1D, dict(pool_size=2), (2, 8, 3)),
+    (layers.MaxPooling2D, dict(pool_size=2, data_format="channels_first"), (2, 3, 6, 6)),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, shape", POOLS)
+def test_max_pooling_forward_and_gradient(both_ways, cls, kwargs, shape):
+    x = _inputs(shape)
+    layer = cls(**kwargs)
+    dy = np.random.default_rng(1).standard_normal(layer.compute_output_shape(shape))
+    dy = dy.astype("float32")
+    expect = ("max_pool2d", "max_pool2d_grad") if kwargs.get("data_format") is None else ()
+    on, off = both_ways(lambda: [layer(x)] + _forward_and_grads(layer, x, dy), expect)
+    for a, b in zip(on, off):
+        _identical(a, b)
+
+
+def test_max_pooling_inf_upstream_gradient_reaches_only_the_maximum(both_ways):
+    x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    dy = np.full((1, 2, 2, 1), np.inf, "float32")
+    on, off = both_ways(lambda: _forward_and_grads(layers.MaxPooling2D(), x, dy)[1])
+    _identical(on, off)
+    assert np.isnan(on).sum() == 0 and np.isinf(on).sum() == 4  # no inf * 0 = NaN elsewhere
+
+
+CONVS = [
+    (layers.Conv2D, dict(filters=4, kernel_size=3), (2, 7, 6, 3)),
+    (layers.Conv2D, dict(filters=2, kernel_size=(2, 3), strides=2, padding="same"), (2, 7, 8, 3)),
+    (layers.Conv2D, dict(filters=3, kernel_size=3, dilation_rate=2), (1, 9, 9, 2)),
+    (layers.Conv2D, dict(filters=4, kernel_size=3, groups=2), (2, 6, 6, 4)),
+    (layers.Conv1D, dict(filters=5, kernel_size=4, strides=2), (3, 12, 3)),
+    (layers.Conv1D, dict(filters=2, kernel_size=3, padding="causal", dilation_rate=2), (2, 9, 2)),
+    (layers.Conv2DTranspose, dict(filters=2, kernel_size=3, strides=2), (2, 4, 5, 3)),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, shape", CONVS)
+def test_convolution_forward_and_gradients(both_ways, cls, kwargs, shape):
+    x = _inputs(shape, special=False)
+    layer = cls(**kwargs)
+    layer.build(shape)
+    dy = np.random.default_rng(2).standard_normal(layer.compute_output_shape(shape))
+    dy = dy.astype("float32")
+    on, off = both_ways(lambda: _forward_and_grads(layer, x, dy), ("im2col2d",))
+    assert len(on) == 4  # output, input gradient, kernel gradient, bias gradient
+    for a, b in zip(on, off):
+        _identical(a, b)
