@@ -34,6 +34,7 @@ from numkeras import (
     saving,
     tree,
     utils,
+    wrappers,
 )
 from numkeras.autodiff.tape import GradientTape
 from numkeras.dtype_policies import DTypePolicy, FloatDTypePolicy
@@ -98,5 +99,6 @@ __all__ = [
     "saving",
     "tree",
     "utils",
+    "wrappers",
     "version",
 ]
