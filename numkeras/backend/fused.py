@@ -62,6 +62,7 @@ _F32_KERNELS = frozenset(
 )
 _LABEL_KERNELS = frozenset(
     {
+        "scatter_add_rows",  # (its row indices)
         "max_pool2d",  # (its window-index array)
         "max_pool2d_grad",
         "sparse_ce_probs",
@@ -975,6 +976,24 @@ def _gelu_tanh_grad(x, dy, a, a3, c, coef, out):
         of[i] = (t + _ONE + du) * _HALF * df[i]
 
 
+def _scatter_add_rows(table, index, rows):
+    # layers/embedding.py: np.add.at(table, index, rows), i.e. table[index[i]] += rows[i]
+    # for i in order. Returns the number of indices outside the table (then nothing is
+    # added: the caller's NumPy code raises NumPy's IndexError).
+    n = table.shape[0]
+    bad = 0
+    for i in range(index.shape[0]):
+        if index[i] < 0 or index[i] >= n:
+            bad += 1
+    if bad:
+        return bad
+    for i in range(index.shape[0]):
+        dst, src = table[index[i]], rows[i]
+        for c in range(dst.shape[0]):
+            dst[c] += src[c]
+    return 0
+
+
 # Window kernels on channels-last 4-D arrays `(batch, rows, cols, channels)` (1-D layers
 # pass a view with one row). Each reads or writes the windows in the order of
 # layers/conv_utils.py's NumPy code: kernel offsets in row-major order, outermost.
@@ -1078,6 +1097,7 @@ _HELPERS = (
 )
 
 _PYTHON_KERNELS = {
+    "scatter_add_rows": _scatter_add_rows,
     "max_pool2d": _max_pool2d,
     "max_pool2d_grad": _max_pool2d_grad,
     "im2col2d": _im2col2d,

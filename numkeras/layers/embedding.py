@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend, constraints, initializers, regularizers
+from numkeras.backend import fused
 from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
 from numkeras.layers.layer import Layer, is_symbolic, set_array_mask, traced_constant
 from numkeras.utils.checks import is_int
@@ -200,7 +201,8 @@ def _scatter_add(table, index, rows) -> None:
     """`table[index[i]] += rows[i]` for every i, repeated indices summed."""
     xp = backend.xp
     if xp is np:
-        np.add.at(table, index, rows)
+        if fused.run("scatter_add_rows", table, index, rows) != 0:  # (0: all added)
+            np.add.at(table, index, rows)
         return
     import cupyx  # CuPy: its scatter_add is the same operation
 

@@ -102,6 +102,7 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "bn_stats",
         "bn_apply",
         "bn_grad",
+        "scatter_add_rows",
         "max_pool2d",
         "max_pool2d_grad",
         "im2col2d",

@@ -1,5 +1,6 @@
-"""The window kernels (max pooling, im2col / col2im) give bit for bit what the NumPy code
-of the pooling and convolution layers gives: outputs, input gradients, kernel gradients."""
+"""The layer kernels (max pooling, im2col / col2im, Embedding's scatter-add) give bit for
+bit what the NumPy code of the pooling, convolution and embedding layers gives: outputs,
+input gradients, weight gradients."""
 
 from __future__ import annotations
 
@@ -90,3 +91,19 @@ def test_convolution_forward_and_gradients(both_ways, cls, kwargs, shape):
     assert len(on) == 4  # output, input gradient, kernel gradient, bias gradient
     for a, b in zip(on, off):
         _identical(a, b)
+
+
+def test_embedding_gradient_sums_repeated_indices_in_order(both_ways):
+    layer = layers.Embedding(7, 5)
+    ids = np.array([[1, 1, 6, 0], [1, 3, 3, 1]])
+    dy = np.random.default_rng(3).standard_normal((2, 4, 5)).astype("float32") * 1e4
+    dy[0, 0] = 1e-4  # order-sensitive sums: a different order would round differently
+
+    def grad():
+        with GradientTape() as tape:
+            loss = (layer(ids) * dy).sum()
+        return tape.gradient(loss, layer.embeddings)
+
+    on, off = both_ways(grad, ("scatter_add_rows",))
+    _identical(on, off)
+    np.testing.assert_allclose(on[2], 0.0)  # an index never used: no gradient
