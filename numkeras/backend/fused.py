@@ -58,6 +58,7 @@ _F32_KERNELS = frozenset(
     {
         *("sigmoid", "elu", "softplus", "softplus_grad", "silu", "silu_grad"),
         *("gelu", "gelu_grad", "tanh", "bias_tanh", "gelu_tanh", "gelu_tanh_grad"),
+        "lstm_step",
     }
 )
 _LABEL_KERNELS = frozenset(
@@ -994,6 +995,56 @@ def _scatter_add_rows(table, index, rows):
     return 0
 
 
+def _lstm_step(z, c, coef, gates, c_new, ac, h):
+    # layers/lstm.py, one step with the default activations: i, f, o = sigmoid(z's
+    # quarters), g = tanh(z's third quarter); c_new = f * c + i * g; ac = tanh(c_new);
+    # h = o * ac. (sigmoid and tanh as the fused activation kernels compute them.) Short
+    # loops over one row each: with few arrays in a loop, LLVM vectorizes it.
+    k = _tanh_constants(coef)
+    U = c.shape[1]
+    for b in range(c.shape[0]):
+        zr, gr, cr, nr, ar, hr = z[b], gates[b], c[b], c_new[b], ac[b], h[b]
+        for j in range(2 * U):
+            gr[j] = _logistic(zr[j])
+        for j in range(2 * U, 3 * U):
+            gr[j] = _tanh_of(zr[j], k)
+        for j in range(3 * U, 4 * U):
+            gr[j] = _logistic(zr[j])
+        for u in range(U):
+            nr[u] = gr[U + u] * cr[u] + gr[u] * gr[2 * U + u]
+        for u in range(U):
+            ar[u] = _tanh_of(nr[u], k)
+        for u in range(U):
+            hr[u] = gr[3 * U + u] * ar[u]
+
+
+def _lstm_step_grad(gates, c_prev, ac, gh, dc, one, dz):
+    # layers/lstm.py _sequence_backward, one step, sigmoid / tanh gradients in the NumPy
+    # code's order: dz_o = (1-o) * o * (gh*ac); dc += (1 - ac*ac) * (gh*o);
+    # dz_i = (1-i) * i * (dc*g); dz_f = (1-f) * f * (dc*c_prev); dz_g = (1 - g*g) * (dc*i);
+    # then dc *= f (in place in dc)
+    U = dc.shape[1]
+    for b in range(dc.shape[0]):
+        gr, zr, ar, hr, dr, pr = gates[b], dz[b], ac[b], gh[b], dc[b], c_prev[b]
+        for u in range(U):
+            o = gr[3 * U + u]
+            zr[3 * U + u] = (one - o) * o * (hr[u] * ar[u])
+        for u in range(U):
+            a = ar[u]
+            dr[u] = dr[u] + (one - a * a) * (hr[u] * gr[3 * U + u])
+        for u in range(U):
+            i = gr[u]
+            zr[u] = (one - i) * i * (dr[u] * gr[2 * U + u])
+        for u in range(U):
+            f = gr[U + u]
+            zr[U + u] = (one - f) * f * (dr[u] * pr[u])
+        for u in range(U):
+            g = gr[2 * U + u]
+            zr[2 * U + u] = (one - g * g) * (dr[u] * gr[u])
+        for u in range(U):
+            dr[u] = dr[u] * gr[U + u]
+
+
 # Window kernels on channels-last 4-D arrays `(batch, rows, cols, channels)` (1-D layers
 # pass a view with one row). Each reads or writes the windows in the order of
 # layers/conv_utils.py's NumPy code: kernel offsets in row-major order, outermost.
@@ -1097,6 +1148,8 @@ _HELPERS = (
 )
 
 _PYTHON_KERNELS = {
+    "lstm_step": _lstm_step,
+    "lstm_step_grad": _lstm_step_grad,
     "scatter_add_rows": _scatter_add_rows,
     "max_pool2d": _max_pool2d,
     "max_pool2d_grad": _max_pool2d_grad,

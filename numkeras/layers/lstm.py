@@ -15,7 +15,8 @@ split into four blocks of `units`; `i = ra(z_i)`, `f = ra(z_f)`,
 
 from __future__ import annotations
 
-from numkeras import backend, initializers
+from numkeras import activations, backend, initializers
+from numkeras.backend import fused
 from numkeras.layers.rnn import RecurrentLayer, RNNCellBase
 
 
@@ -109,6 +110,8 @@ class LSTMCell(RNNCellBase):
         h, c = states
         if keep:
             cs[0] = c
+        if steps is None and self._fused_steps(xs):
+            return self._fused_sequence(z, xin, states, masks, keep, outs)
         for t in range(T):
             hm = h * rdp if rdp is not None else h
             zt = z[t]
@@ -144,6 +147,53 @@ class LSTMCell(RNNCellBase):
             cache.update(masks=masks, batch=B, dtype=xs.dtype, steps=steps, cnews=cnews)
         return outs, [h.copy(), c.copy() if c is states[1] else c], cache
 
+    def _fused_steps(self, xs) -> bool:
+        """Whether the steps can run as `backend.fused`'s LSTM kernels: the default
+        activations (sigmoid, tanh) on float32, and the kernels available."""
+        return (
+            xs.dtype == "float32"
+            and self.recurrent_activation is activations.sigmoid
+            and self.activation is activations.tanh
+            and fused.available()
+        )
+
+    def _fused_sequence(self, z, xin, states, masks, keep: bool, outs):
+        """`_sequence` without padding, each step's gates and states in one fused pass
+        (`backend.fused`'s lstm_step): the same results up to the activations' last bits
+        (the fused sigmoid and tanh, as everywhere else)."""
+        xp = backend.xp
+        T, B, U4 = z.shape
+        U = U4 // 4
+        R = self.recurrent_kernel.value
+        coef = fused.tanh_coefficients(z.dtype)
+        rdp = masks[1]
+        h, c = states
+        c = xp.ascontiguousarray(c)
+        if keep:
+            gates, acs = xp.empty_like(z), xp.empty((T, B, U), z.dtype)
+            cs, hms = xp.empty((T + 1, B, U), z.dtype), xp.empty((T, B, U), z.dtype)
+            cs[0] = c
+        else:  # one step's scratch, and two cell buffers taking turns
+            gate, a_t = xp.empty((B, U4), z.dtype), xp.empty((B, U), z.dtype)
+            cells = (xp.empty((B, U), z.dtype), xp.empty((B, U), z.dtype))
+        for t in range(T):
+            hm = h * rdp if rdp is not None else h
+            zt = z[t]
+            zt += hm @ R
+            c_new = cs[t + 1] if keep else cells[t % 2]
+            fused.run(
+                "lstm_step", zt, c, coef, gates[t] if keep else gate, c_new,
+                acs[t] if keep else a_t, outs[t],
+            )  # fmt: skip
+            if keep:
+                hms[t] = hm
+            h, c = outs[t], c_new
+        cache = None
+        if keep:
+            cache = {"xin": xin, "z": z, "gates": gates, "cs": cs, "acs": acs, "hms": hms}
+            cache.update(masks=masks, batch=B, dtype=z.dtype, steps=None, cnews=None)
+        return outs, [h.copy(), c.copy()], cache
+
     def _sequence_backward(self, cache, d_seq, d_states, need_input_grad: bool):
         xp = backend.xp
         z, gates, cs, acs, hms = (cache[k] for k in ("z", "gates", "cs", "acs", "hms"))
@@ -155,7 +205,11 @@ class LSTMCell(RNNCellBase):
         steps, cnews = cache["steps"], cache["cnews"]
         dZ = xp.empty_like(z)
         dh, dc = d_states
-        dc = dc.copy()
+        dc = xp.array(dc, copy=True, order="C")
+        # the fused step needs exactly the sigmoid / tanh gradients (any float dtype: the
+        # backward pass calls no transcendental function)
+        fused_grads = ra is activations.sigmoid and act is activations.tanh and fused.available()
+        one = z.dtype.type(1)
         for t in range(T - 1, -1, -1):
             if steps is None:
                 gh, passed, cnew = (dh + d_seq[t] if d_seq is not None else dh), None, cs[t + 1]
@@ -164,6 +218,13 @@ class LSTMCell(RNNCellBase):
                 dc, c_passed = steps.split_state(t, dc)
                 cnew = cnews[t]
             zt, gt = z[t], gates[t]
+            if steps is None and fused_grads:
+                gh = xp.ascontiguousarray(gh)
+                fused.run("lstm_step_grad", gt, cs[t], acs[t], gh, dc, one, dZ[t])
+                dh = dZ[t] @ Rt
+                if rdp is not None:
+                    dh *= rdp
+                continue
             i, f, g, o = gt[:, :U], gt[:, U : 2 * U], gt[:, 2 * U : 3 * U], gt[:, 3 * U :]
             dc += act.grad(cnew, acs[t], gh * o)
             dZ[t, :, 3 * U :] = ra.grad(zt[:, 3 * U :], o, gh * acs[t])

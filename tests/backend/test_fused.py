@@ -103,6 +103,8 @@ def test_kernels_compile_when_numba_is_installed(monkeypatch):
         "bn_apply",
         "bn_grad",
         "scatter_add_rows",
+        "lstm_step",
+        "lstm_step_grad",
         "max_pool2d",
         "max_pool2d_grad",
         "im2col2d",
