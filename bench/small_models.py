@@ -67,6 +67,41 @@ def _fit(y, batch_size):
     return lambda m: m.fit(X, y, batch_size=batch_size, epochs=1, verbose=0)
 
 
+# Keras's classic examples, smaller: an MNIST CNN (mnist_cnn.py) and an IMDB LSTM
+# (imdb_lstm.py), on random data of their shapes.
+IMAGES = _rng.random((1024, 28, 28, 1), dtype=np.float32)
+Y_IMAGES = _rng.integers(0, 10, 1024)
+TOKENS = _rng.integers(1, 2000, (1024, 80))
+Y_TOKENS = _rng.integers(0, 2, (1024, 1)).astype(np.float32)
+
+
+def _cnn(lib):
+    L = lib.layers
+    model = lib.models.Sequential(
+        [
+            L.Input((28, 28, 1)),
+            L.Conv2D(32, 3, activation="relu"),
+            L.MaxPooling2D(),
+            L.Conv2D(64, 3, activation="relu"),
+            L.MaxPooling2D(),
+            L.Flatten(),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _lstm(lib):
+    L = lib.layers
+    model = lib.models.Sequential(
+        [L.Input((80,)), L.Embedding(2000, 64), L.LSTM(64), L.Dense(1, activation="sigmoid")]
+    )
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
 # name -> (build(lib) -> model, run(model), calls per timing)
 CASES: dict[str, tuple[Callable, Callable, int]] = {
     "predict 1 row": (_mlp, lambda m: m.predict(X[:1], verbose=0), 30),
@@ -86,6 +121,18 @@ CASES: dict[str, tuple[Callable, Callable, int]] = {
         lambda m: m.fit([X[:, :32], X[:, 32:]], Y01, batch_size=32, epochs=1, verbose=0),
         1,
     ),
+    "cnn fit bs128 (1k images)": (
+        _cnn,
+        lambda m: m.fit(IMAGES, Y_IMAGES, batch_size=128, epochs=1, verbose=0),
+        1,
+    ),
+    "cnn predict (1k images)": (_cnn, lambda m: m.predict(IMAGES, verbose=0), 1),
+    "lstm fit bs128 (1k sequences)": (
+        _lstm,
+        lambda m: m.fit(TOKENS, Y_TOKENS, batch_size=128, epochs=1, verbose=0),
+        1,
+    ),
+    "lstm predict (1k sequences)": (_lstm, lambda m: m.predict(TOKENS, verbose=0), 1),
 }
 for _act in ("sigmoid", "tanh", "elu", "selu", "softplus", "swish", "gelu"):
     CASES[f"fit bs128 {_act}"] = (_compiled(_act), _fit(Y10, 128), 1)
