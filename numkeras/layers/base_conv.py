@@ -11,6 +11,7 @@ matmul over the groups); the backward pass is two matmuls and col2im.
 from __future__ import annotations
 
 from numkeras import activations, backend, constraints, initializers, regularizers
+from numkeras.backend import fused
 from numkeras.errors import ConfigError
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.layer import Layer
@@ -242,7 +243,7 @@ class BaseConv(Layer):
     def _conv_groups(self) -> int:
         return self.groups
 
-    def _forward(self, inputs):
+    def _forward(self, inputs, add_bias: bool = True):
         x = cu.to_last(inputs, self.data_format)
         outs = self._outs(inputs.shape)
         z, cache = conv_forward(
@@ -254,17 +255,35 @@ class BaseConv(Layer):
             self.padding,
             outs,
         )
-        if self.bias is not None:
+        if self.bias is not None and add_bias:
             z += self.bias.value
         return z.reshape(x.shape[0], *outs, z.shape[-1]), cache
 
+    def _activated(self, inputs) -> tuple:
+        """`(y, z, cache)`: the activation of `_forward`'s pre-activation z. With a bias and
+        the default relu, the bias add and relu run in place as one fused pass
+        (`backend.fused` bias_relu, bit for bit NumPy's), so z is y: relu's gradient reads
+        only `z > 0`, the same test as `y > 0`."""
+        if (
+            self.bias is not None
+            and self.activation is activations.relu
+            and type(self)._forward is BaseConv._forward  # (subclasses add their own bias)
+        ):
+            z, cache = self._forward(inputs, add_bias=False)
+            rows = z.reshape(-1, z.shape[-1])
+            if fused.run("bias_relu", rows, self.bias.value, z.dtype.type(0)) is not None:
+                return z, z, cache
+            z += self.bias.value
+        else:
+            z, cache = self._forward(inputs)
+        return self.activation(z), z, cache
+
     def call(self, inputs, training: bool = False):
-        z, _ = self._forward(inputs)
-        return cu.from_last(self.activation(z), self.data_format)
+        y, _, _ = self._activated(inputs)
+        return cu.from_last(y, self.data_format)
 
     def forward(self, inputs, training: bool = True):
-        z, cache = self._forward(inputs)
-        y = self.activation(z)
+        y, z, cache = self._activated(inputs)
         return cu.from_last(y, self.data_format), (cache, z, y)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -77,6 +77,8 @@ CONVS = [
     (layers.Conv1D, dict(filters=5, kernel_size=4, strides=2), (3, 12, 3)),
     (layers.Conv1D, dict(filters=2, kernel_size=3, padding="causal", dilation_rate=2), (2, 9, 2)),
     (layers.Conv2DTranspose, dict(filters=2, kernel_size=3, strides=2), (2, 4, 5, 3)),
+    (layers.Conv2D, dict(filters=4, kernel_size=3, activation="relu"), (2, 6, 5, 2)),
+    (layers.Conv1D, dict(filters=6, kernel_size=2, activation="relu", groups=3), (2, 6, 3)),
 ]
 
 
@@ -87,8 +89,9 @@ def test_convolution_forward_and_gradients(both_ways, cls, kwargs, shape):
     layer.build(shape)
     dy = np.random.default_rng(2).standard_normal(layer.compute_output_shape(shape))
     dy = dy.astype("float32")
-    on, off = both_ways(lambda: _forward_and_grads(layer, x, dy), ("im2col2d",))
-    assert len(on) == 4  # output, input gradient, kernel gradient, bias gradient
+    expect = ("im2col2d", "bias_relu") if kwargs.get("activation") else ("im2col2d",)
+    on, off = both_ways(lambda: [layer(x)] + _forward_and_grads(layer, x, dy), expect)
+    assert len(on) == 5  # inference output, output, input, kernel and bias gradients
     for a, b in zip(on, off):
         _identical(a, b)
 
