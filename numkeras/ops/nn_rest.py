@@ -647,7 +647,7 @@ class _Pool(Operation):
             padding=cu.standardize_padding(str(self.padding).lower()),
             data_format=self.data_format,
         )
-        for method in ("_geometry", "_forward", "backward", "compute_output_shape"):
+        for method in ("_geometry", "_forward", "_as_2d", "backward", "compute_output_shape"):
             setattr(ns, method, types.MethodType(getattr(BasePooling, method), ns))
         return ns
 
