@@ -26,8 +26,18 @@ def set_global_policy(policy) -> None:
 dtype_policy = global_policy
 set_dtype_policy = set_global_policy
 
+
+def __getattr__(name):
+    # Keras exports the optimizer here too; imported lazily (optimizers import config)
+    if name == "LossScaleOptimizer":
+        from numkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+
+        return LossScaleOptimizer
+    raise AttributeError(f"module 'numkeras.mixed_precision' has no attribute {name!r}")
+
 __all__ = [
     "DTypePolicy",
+    "LossScaleOptimizer",
     "Policy",
     "dtype_policy",
     "global_policy",

@@ -99,8 +99,8 @@ def _factor(value, name: str) -> float:
         value = float(value)
     except (TypeError, ValueError):
         raise ConfigError(f"`{name}` must be a number, received {value!r}.") from None
-    if not value >= 0:  # (NaN too)
-        raise ConfigError(f"`{name}` must be a non-negative number, received {value!r}.")
+    if not 0 <= value < float("inf"):  # (NaN too)
+        raise ConfigError(f"`{name}` must be a finite non-negative number, received {value!r}.")
     return value
 
 
@@ -108,6 +108,8 @@ class L1L2(Regularizer):
     """`l1 * sum(|w|) + l2 * sum(w ** 2)`."""
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        # None means "no penalty of that kind", as in Keras (`L1L2(l1=None, l2=0.1)`)
+        l1, l2 = 0.0 if l1 is None else l1, 0.0 if l2 is None else l2
         self.l1, self.l2 = _factor(l1, "l1"), _factor(l2, "l2")
 
     def __call__(self, x):
@@ -136,7 +138,7 @@ class L1(L1L2):
     """`l1 * sum(|w|)`."""
 
     def __init__(self, l1: float = 0.01):
-        super().__init__(l1=l1)
+        super().__init__(l1=0.01 if l1 is None else l1)  # None: the default, as Keras
 
     def get_config(self) -> dict:
         # Keras 3 keeps `l1` as a float32 tensor, so its config holds the rounded value
@@ -147,7 +149,7 @@ class L2(L1L2):
     """`l2 * sum(w ** 2)`."""
 
     def __init__(self, l2: float = 0.01):
-        super().__init__(l2=l2)
+        super().__init__(l2=0.01 if l2 is None else l2)  # None: the default, as Keras
 
     def get_config(self) -> dict:
         return {"l2": self.l2}

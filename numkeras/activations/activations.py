@@ -633,6 +633,11 @@ def _sparsemax_grad(x, y, dy, axis=-1):
 def sparsemax(x, axis=-1):
     """Sparsemax along `axis`: the Euclidean projection of `x` onto the simplex.
 
+    Keras 3.15 (JAX and TensorFlow backends) computes the threshold from the sum of every
+    supported cumulative sum instead of the one at the support's size, so its rows do not
+    sum to 1 (`[0.5, 2.5, -1.0, 2.4]` gives all zeros there); this is the published
+    algorithm (Martins & Astudillo, 2016), which gives `[0, 0.55, 0, 0.45]`.
+
     >>> import numpy as np
     >>> sparsemax(np.array([2.0, 1.0, -1.0], dtype="float32"))
     array([1., 0., 0.], dtype=float32)
@@ -1006,7 +1011,8 @@ def hard_shrink(x, threshold=0.5):
     xp = backend.xp
     x = _float(x)
     threshold = _scalar(threshold, "threshold")
-    return xp.multiply(x, xp.abs(x) > threshold, out=_new(x))
+    # `where`, not `x * mask`: NaN fails the test and gives 0, as in Keras (both backends)
+    return xp.where(xp.abs(x) > threshold, x, xp.zeros((), x.dtype))
 
 
 def _soft_shrink_grad(x, y, dy, threshold=0.5):
@@ -1030,6 +1036,8 @@ def soft_shrink(x, threshold=0.5):
     y -= threshold
     xp.maximum(y, 0, out=y)
     y *= xp.sign(x)
+    # NaN gives 0, as Keras's where(x > t, x - t, where(x < -t, x + t, 0)) does
+    y[xp.isnan(x)] = 0
     return y
 
 

@@ -35,6 +35,7 @@ from numkeras.initializers.random_initializers import (
     VarianceScaling,
     compute_fans,
 )
+from numkeras.initializers.stft_initializer import STFT
 from numkeras.utils.serialization import function_config
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "RandomInitializer",
     "RandomNormal",
     "RandomUniform",
+    "STFT",
     "TruncatedNormal",
     "VarianceScaling",
     "Zeros",
@@ -79,6 +81,7 @@ _CLASSES = (
     RandomUniform,
     TruncatedNormal,
     VarianceScaling,
+    STFT,
 )
 
 
@@ -89,13 +92,14 @@ def _snake_case(name: str) -> str:
 
 
 #: Every name `get` accepts -> its class: class names, snake_case names and Keras's
-#: aliases (the keys of Keras 3's `initializers.ALL_OBJECTS_DICT`, minus STFT).
+#: aliases (the keys of Keras 3's `initializers.ALL_OBJECTS_DICT`).
 ALL_INITIALIZERS: dict[str, type] = {cls.__name__: cls for cls in _CLASSES}
 ALL_INITIALIZERS.update({_snake_case(cls.__name__): cls for cls in _CLASSES})
 ALL_INITIALIZERS.update(
     {
         "IdentityInitializer": Identity,
         "OrthogonalInitializer": Orthogonal,
+        "STFTInitializer": STFT,
         "normal": RandomNormal,
         "uniform": RandomUniform,
         "one": Ones,
@@ -105,6 +109,11 @@ ALL_INITIALIZERS.update(
 
 # Keras's lowercase exports (`keras.initializers.glorot_uniform` is the class itself).
 constant = Constant
+stft = STFT
+# Keras's compatibility aliases, exported as attributes too
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+STFTInitializer = STFT
 identity = Identity
 ones = Ones
 zeros = Zeros
@@ -120,17 +129,11 @@ random_uniform = RandomUniform
 truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
 
-_UNSUPPORTED = {"STFT", "stft", "STFTInitializer"}
-
 
 def _lookup(name: str) -> type:
     cls = ALL_INITIALIZERS.get(name)
     if cls is not None:
         return cls
-    if name in _UNSUPPORTED:
-        raise ConfigError(
-            "The STFT initializer (for Keras's STFTSpectrogram layer) is not supported by numkeras."
-        )
     close = difflib.get_close_matches(name, ALL_INITIALIZERS, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     valid = ", ".join(repr(n) for n in sorted(ALL_INITIALIZERS))

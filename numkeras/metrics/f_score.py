@@ -43,8 +43,11 @@ class FBetaScore(Metric):
 
     Inputs are `(batch_size, num_classes)` arrays (one-hot or multi-label targets); a
     `(batch_size,)` target for a `(batch_size, 1)` output is expanded (Keras requires 2-D
-    targets). Sample weights are one per sample. The state variables are made on the first
-    batch, once the class count is known, as in Keras.
+    targets). Sample weights are one per sample, shape `(batch_size,)` or `(batch_size, 1)`.
+    (Keras 3.15 broadcasts a `(batch_size, 1)` weight against every sample's values: its
+    "micro" average then weights each value by the sum of all weights, and the other
+    averages fail; numkeras weights each sample by its own weight.) The state variables
+    are made on the first batch, once the class count is known, as in Keras.
 
     >>> import numpy as np
     >>> m = FBetaScore(beta=2.0, threshold=0.5, average="macro")

@@ -115,13 +115,17 @@ class R2Score(Metric):
                     f"does not match y_true with shape {format_shape(y_true.shape)}; pass one "
                     "weight per sample."
                 ) from None
-        weighted = y_true * w
+        # The products in float64 too (a float32 product's rounding would make a constant
+        # column's `squared_sum - sum * mean` a tiny nonzero instead of exactly 0, the case
+        # whose -inf score Keras maps to 0)
         f64 = "float64"
-        self.sum.assign_add(xp.sum(weighted, axis=0, dtype=f64))
-        self.squared_sum.assign_add(xp.sum(y_true * weighted, axis=0, dtype=f64))
-        diff = y_true - y_pred
-        self.total_mse.assign_add(xp.sum(diff * diff * w, axis=0, dtype=f64))
-        self.count.assign_add(xp.sum(w, axis=0, dtype=f64))
+        y_true, w = y_true.astype(f64), w.astype(f64)
+        weighted = y_true * w
+        self.sum.assign_add(xp.sum(weighted, axis=0))
+        self.squared_sum.assign_add(xp.sum(y_true * weighted, axis=0))
+        diff = y_true - y_pred.astype(f64)
+        self.total_mse.assign_add(xp.sum(diff * diff * w, axis=0))
+        self.count.assign_add(xp.sum(w, axis=0))
         self.num_samples.assign_add(float(y_true.size))
 
     def result(self):

@@ -23,6 +23,7 @@ from numkeras.optimizers.adamw import AdamW
 from numkeras.optimizers.ftrl import Ftrl
 from numkeras.optimizers.lamb import Lamb
 from numkeras.optimizers.lion import Lion
+from numkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from numkeras.optimizers.muon import Muon
 from numkeras.optimizers.nadam import Nadam
 from numkeras.optimizers.optimizer import Optimizer
@@ -46,6 +47,7 @@ __all__ = [
     "Adafactor",
     "Muon",
     "ScheduleFreeAdamW",
+    "LossScaleOptimizer",
     "schedules",
     "get",
     "serialize",
@@ -67,6 +69,7 @@ ALL_OBJECTS = (
     Adafactor,
     Muon,
     ScheduleFreeAdamW,
+    LossScaleOptimizer,
 )
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 

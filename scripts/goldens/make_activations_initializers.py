@@ -201,8 +201,6 @@ def initializer_goldens() -> dict:
 
     names = {}
     for name in sorted(KERAS_INITIALIZERS):
-        if "stft" in name.lower():
-            continue  # needs SciPy windows; numkeras does not implement STFT
         # Keras's own get("constant") fails (Constant.from_config needs "value"),
         # so record the registry's class rather than calling get().
         names[name] = KERAS_INITIALIZERS[name].__name__
