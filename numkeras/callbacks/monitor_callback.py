@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import operator
+
+import numpy as np
 
 from numkeras.callbacks.callback import Callback
 from numkeras.errors import ConfigError
@@ -74,27 +75,29 @@ class MonitorCallback(Callback):
         self.monitor_op = None
 
     def _set_monitor_op(self) -> None:
+        # np.less / np.greater: the functions Keras 2 uses (Keras 3's ops.less / ops.greater
+        # have the same names), so `cb.monitor_op == np.greater` reads as it does there
         if self.mode == "min":
-            self.monitor_op = operator.lt
+            self.monitor_op = np.less
         elif self.mode == "max":
-            self.monitor_op = operator.gt
+            self.monitor_op = np.greater
         else:
             self.monitor_op = self._infer_monitor_op()
-        if self.monitor_op is operator.lt:
+        if self.monitor_op is np.less:
             self.min_delta *= -1
 
     def _infer_monitor_op(self):
         metric_name = self.monitor.removeprefix("val_")
         if metric_name == "loss":
-            return operator.lt
+            return np.less
         for m in _iter_metrics(self.model):
             if getattr(m, "name", None) == metric_name and hasattr(m, "_direction"):
-                return operator.gt if m._direction == "up" else operator.lt
+                return np.greater if m._direction == "up" else np.less
         lowered = metric_name.lower()
         if any(h in lowered for h in _MAX_HINTS):
-            return operator.gt
+            return np.greater
         if lowered in _MIN_NAMES or any(h in lowered for h in _MIN_HINTS):
-            return operator.lt
+            return np.less
         raise ConfigError(
             f"{type(self).__name__} callback received monitor={self.monitor}, but numkeras "
             "isn't able to automatically determine whether that metric should be maximized "

@@ -95,13 +95,13 @@ def _node_argument(value, tensor):
 
 
 def serialize_layer(layer) -> dict:
-    from numkeras.models.model import Model
+    from numkeras.models.model import Functional, Model
     from numkeras.models.sequential import Sequential
 
     cls = type(layer)
     if isinstance(layer, Sequential):
         module, class_name, registered = "keras", "Sequential", None
-    elif isinstance(layer, Model) and cls is Model:
+    elif isinstance(layer, Model) and cls in (Model, Functional):
         module, class_name, registered = "keras.src.models.functional", "Functional", "Functional"
     elif cls.__module__.startswith("numkeras.layers"):
         # (Keras exports some classes under another name: GroupedQueryAttention)
@@ -118,9 +118,7 @@ def serialize_layer(layer) -> dict:
     }
     from numkeras.layers.input_layer import InputLayer
 
-    if isinstance(layer, Model):
-        out["compile_config"] = compile_config(layer)
-    if not isinstance(layer, InputLayer):
+    if not isinstance(layer, InputLayer):  # (build_config, then compile_config: Keras's order)
         if isinstance(layer, Model) and layer._has_own_call():  # a subclassed model
             shape = layer._build_input_shape if layer._graph_ready else None
             out["build_config"] = {"input_shape": as_json_types(shape)}
@@ -130,6 +128,8 @@ def serialize_layer(layer) -> dict:
             build = layer.get_build_config()
             if build is not None:
                 out["build_config"] = build
+    if isinstance(layer, Model):
+        out["compile_config"] = compile_config(layer)
     return out
 
 
@@ -156,7 +156,7 @@ def compile_config(model) -> dict:
         "metrics": map_leaves(model._metric_spec, metric_leaf),
         "weighted_metrics": map_leaves(model._weighted_metric_spec, metric_leaf),
         "run_eagerly": False,
-        "steps_per_execution": 1,
+        "steps_per_execution": model._execution_steps(),
         "jit_compile": False,
     }
 
@@ -203,6 +203,7 @@ def compile_args_from_config(config: dict, custom_objects: dict | None = None) -
         "weighted_metrics": map_leaves(
             config.get("weighted_metrics"), metric_leaf, skip_names=False
         ),
+        "steps_per_execution": config.get("steps_per_execution") or 1,
     }
 
 
@@ -350,15 +351,21 @@ def functional_config(model) -> dict:
         entry["inbound_nodes"] = nodes
         layers.append(entry)
 
-    def refs(tensors):
-        return [[t.node.layer.name, node_index[id(t.node)], t.index] for t in tensors]
+    def refs(struct):
+        # the structure the model was built with, as Keras's `tree.map_structure`: one
+        # tensor's reference alone, a list (or tuple) of them, a dict in the user's order
+        if isinstance(struct, dict):
+            return {k: refs(v) for k, v in struct.items()}
+        if isinstance(struct, (list, tuple)):
+            return type(struct)(refs(t) for t in struct)
+        return [struct.node.layer.name, node_index[id(struct.node)], struct.index]
 
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layers,
-        "input_layers": refs(model._inputs_list),
-        "output_layers": refs(model._outputs_list),
+        "input_layers": refs(model._input_struct),
+        "output_layers": refs(model._output_struct),
     }
 
 
@@ -472,13 +479,21 @@ def functional_from_config(config: dict, custom_objects=None):
             )
 
     def pick(refs):
-        if refs and isinstance(refs[0], str):  # Keras writes one input / output unwrapped
-            refs = [refs]
-        return [outputs[(n, i)][t] for n, i, t in refs]
+        # Keras's `map_tensors`: a reference [name, node, tensor] is one tensor; dicts and
+        # lists keep their structure (a JSON config has lists where Keras had tuples)
+        if isinstance(refs, (list, tuple)) and len(refs) == 3 and isinstance(refs[0], str):
+            n, i, t = refs
+            return outputs[(n, i)][t]
+        if isinstance(refs, dict):
+            return {k: pick(v) for k, v in refs.items()}
+        return (
+            type(refs)(pick(r) for r in refs)
+            if isinstance(refs, tuple)
+            else [pick(r) for r in refs]
+        )
 
-    ins, outs = pick(config["input_layers"]), pick(config["output_layers"])
     model = Model(
-        ins if len(ins) > 1 else ins[0], outs if len(outs) > 1 else outs[0], name=config.get("name")
+        pick(config["input_layers"]), pick(config["output_layers"]), name=config.get("name")
     )
     if not config.get("trainable", True):  # True would unfreeze layers frozen in their configs
         model.trainable = False

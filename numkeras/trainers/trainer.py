@@ -72,6 +72,7 @@ class Trainer:
         # everything is resolved and checked before the model changes, so a bad argument
         # leaves an earlier compile in force
         opt = optimizers.get(optimizer)
+        spe = _check_steps_per_execution(steps_per_execution)
         if loss is not None:
             # resolve names now so an unknown loss fails at compile, not mid-fit
             if isinstance(loss, dict):
@@ -100,6 +101,7 @@ class Trainer:
         self._metric_spec = metrics
         self._weighted_metric_spec = weighted_metrics
         self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
+        self._steps_per_execution = spe
         self._compiled_flags = {
             id(layer): (layer, layer.trainable) for layer in [self, *_all_layers(self)]
         }
@@ -151,6 +153,9 @@ class Trainer:
             fns = [resolved] * n
         if lw is None:
             weights = [1.0] * n
+        elif isinstance(lw, (int, float, np.number)) and not isinstance(lw, bool):
+            # one number weighs every output's loss (Keras 3 takes a float; an int too here)
+            weights = [float(lw)] * n
         elif isinstance(lw, dict):
             weights = [float(lw.get(k, 1.0)) for k in names]
         else:
@@ -514,11 +519,30 @@ class Trainer:
         `["loss", "compile_metrics"]` here). Empty before `compile`, as in Keras."""
         if not self.compiled:
             return []
-        names = ["loss"]
         sums = getattr(self, "_output_loss_sums", None)
+        keys = ["loss"]
         if sums is not None:
-            names += [f"{n}_loss" for n, s in zip(self.output_names, sums) if s is not None]
-        return names + [label for _, _, label, _ in self._compiled_metrics or []]
+            keys += [f"{n}_loss" for n, s in zip(self.output_names, sums) if s is not None]
+        keys += [label for _, _, label, _ in self._compiled_metrics or []]
+        return self._keras_order(keys)
+
+    def _keras_order(self, keys) -> list[str]:
+        """`keys` (log names) in the order of Keras 3's `_flatten_metrics_in_order`: the
+        loss, each compiled metric whose own name is its log key (a single output's
+        metrics, in compile order), the per-output losses, then the rest sorted (so a
+        multi-output model's `a_mae`, `b_AUC`, `b_accuracy` come sorted, after the
+        losses). Keras lists a name twice when two metrics share it (`["mae", "mae"]`
+        returns `mae`'s value twice and `mae_1` last); numkeras lists each key once."""
+        keys = set(keys)
+        order = ["loss"]
+        order += [m.name for _, _, _, m in self._compiled_metrics or []]
+        if len(self.output_names) > 1:
+            order += [f"{n}_loss" for n in self.output_names]
+        names = []
+        for k in order:
+            if k in keys and k not in names:
+                names.append(k)
+        return names + sorted(k for k in keys if k not in names)
 
     def _ordered(self, logs: dict, return_dict: bool):
         if return_dict:
@@ -527,10 +551,10 @@ class Trainer:
             return logs.get("loss", 0.0)
         if type(self).metrics is not Trainer.metrics:  # a subclass's own list (keras.io)
             names = [m.name for m in self.metrics]
+            values = [logs[k] for k in names if k in logs]
+            values += [logs[k] for k in sorted(logs) if k not in names]  # e.g. a dict result's
         else:
-            names = self.metrics_names
-        values = [logs[k] for k in names if k in logs]
-        values += [logs[k] for k in sorted(logs) if k not in names]  # e.g. a dict result's
+            values = [logs[k] for k in self._keras_order(logs)]
         return values[0] if len(values) == 1 else values  # one value alone is a scalar
 
     def _callback_list(self, callbacks, verbose: int, steps, epochs: int = 1, **kwargs):
@@ -633,8 +657,18 @@ class Trainer:
         return [backend.xp.asarray(p, dtype=backend.floatx()) for p in y_pred]
 
     def get_metrics_result(self) -> dict:
-        """The current loss and metric values by name (Keras 3's `get_metrics_result`)."""
-        return self._logs()
+        """The current loss and metric values by name (Keras 3's `get_metrics_result`), in
+        the order of `model.metrics`: the loss, the compiled metrics as compiled, then the
+        per-output losses (fit's and evaluate's logs come sorted by name instead)."""
+        logs = self._logs()
+        order = ["loss"]
+        for _, _, label, m in self._compiled_metrics or []:
+            result = m.result()
+            order += list(result) if isinstance(result, dict) else [label]
+        order += [f"{n}_loss" for n in self.output_names]
+        ordered = {k: logs[k] for k in order if k in logs}
+        ordered.update((k, v) for k, v in logs.items() if k not in ordered)
+        return ordered
 
     def get_compile_config(self) -> dict | None:
         """What `compile` was given, serialized as Keras saves it; None if not compiled."""
@@ -686,6 +720,11 @@ class Trainer:
         return self._structure_outputs(
             [backend.to_numpy(o) for o in self._run(self._standardize_inputs(x), training=False)]
         )
+
+    def _execution_steps(self) -> int:
+        """compile's `steps_per_execution`: the batch callbacks of fit and evaluate see one
+        call per that many batches, as in Keras (the batches still train one by one)."""
+        return getattr(self, "_steps_per_execution", 1)
 
     def _step_driven(self) -> bool:
         """A model whose own `train_step` drives `fit` and that has nothing to build: no
@@ -862,12 +901,14 @@ class Trainer:
         save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs) -> None:
-        """Load weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file; all or nothing:
-        a file that does not fit the model raises before any weight changes."""
+        """Load weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file; all or nothing
+        (a file that does not fit the model raises before any weight changes) unless
+        `skip_mismatch=True`; `by_name=True` for Keras 2 `.h5` files (see
+        `numkeras.saving.load_weights`)."""
         from numkeras.saving import load_weights
 
         self._ensure_built_for_loading()
-        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     def _ensure_built_for_loading(self) -> None:
         if not self._graph_ready:
@@ -888,7 +929,7 @@ class Trainer:
         callbacks=None,
         validation_data=None,
         validation_steps: int | None = None,
-        validation_freq: int = 1,
+        validation_freq: int | list[int] = 1,
         class_weight=None,
         max_queue_size: int = 10,
         workers: int = 1,
@@ -988,7 +1029,7 @@ class Trainer:
         steps_per_epoch: int | None = None,
         validation_steps: int | None = None,
         validation_batch_size: int | None = None,
-        validation_freq: int = 1,
+        validation_freq: int | list[int] = 1,
         *,
         nb_epoch: int | None = None,
     ):
@@ -1053,6 +1094,8 @@ class Trainer:
                 (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation(
                     [xs, ys, sws], validation_split
                 )
+                if class_weight is not None:  # as Keras: class weights weigh training only
+                    vs = [None] * len(vs)
                 n = len(xs[0])
                 val = (vx, vy, vs, True)
             if n == 0:
@@ -1118,16 +1161,18 @@ class Trainer:
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs: dict = {}
-            for step, batch in enumerate(source.epoch()):
-                callback_list.on_train_batch_begin(step)
-                logs = train_batch(batch)
-                callback_list.on_train_batch_end(step, logs)
+            for begin, batches in _executions(source.epoch(), self._execution_steps()):
+                callback_list.on_train_batch_begin(begin)
+                for batch in batches:
+                    with _quiet_float_errors():  # a NaN/inf loss is TerminateOnNaN's job
+                        logs = train_batch(batch)
+                callback_list.on_train_batch_end(begin + self._execution_steps() - 1, logs)
                 if self.stop_training:
                     break
             if not logs:  # the stream had nothing left for this epoch: stop here
                 break
             epoch_logs = dict(logs)
-            if validate is not None and (epoch + 1) % validation_freq == 0:
+            if validate is not None and _should_eval(epoch, validation_freq):
                 epoch_logs.update({"val_" + k: v for k, v in validate().items()})
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
@@ -1157,15 +1202,20 @@ class Trainer:
         penalty = self._penalty()
         custom_step = self._overrides("test_step")
         logs = None
-        for step, (bx, by, bs) in enumerate(source.epoch()):
+        spe = self._execution_steps()
+        for begin, batches in _executions(source.epoch(), spe):
             if callback_list is not None:
-                callback_list.on_test_batch_begin(step)
-            if custom_step:
-                logs = _pythonify_logs(self.test_step(self._user_batch(bx, by, bs)))
-            else:
-                self._test_batch(bx, by, bs, penalty)
+                callback_list.on_test_batch_begin(begin)
+            for bx, by, bs in batches:
+                with _quiet_float_errors():
+                    if custom_step:
+                        logs = _pythonify_logs(self.test_step(self._user_batch(bx, by, bs)))
+                    else:
+                        self._test_batch(bx, by, bs, penalty)
             if callback_list is not None:
-                callback_list.on_test_batch_end(step, logs if custom_step else self._logs())
+                callback_list.on_test_batch_end(
+                    begin + spe - 1, logs if custom_step else self._logs()
+                )
         if custom_step:
             return logs or {}
         # a used-up stream gives no batch (and so no values, not a stale 0.0 accuracy)
@@ -1273,10 +1323,12 @@ class Trainer:
         results = [new(tuple(s), backend.floatx()) for s in out_shapes]
         workspace = self._workspace("predict")
         targets = self._output_targets(workspace)
+        spe = self._execution_steps()
         try:
             for step in range(batches):
                 a, b = step * batch_size, min(rows, (step + 1) * batch_size)
-                if callback_list is not None:
+                begin = step - step % spe  # the first step of this execution (Keras)
+                if callback_list is not None and step == begin:
                     callback_list.on_predict_batch_begin(step)
                 # each output's last layer writes into its slice of the result, where it can
                 views = [r[a:b] for r in results]
@@ -1287,11 +1339,14 @@ class Trainer:
                 for r, o, view in zip(results, outs, views):
                     if o is not view:
                         r[a:b] = o
-                if callback_list is not None:
+                if callback_list is not None and (step - begin == spe - 1 or step == batches - 1):
                     # the batch outputs live in reused buffers: user callbacks get copies
-                    copies = [o.copy() for o in outs]
+                    if spe == 1:
+                        copies = [o.copy() for o in outs]
+                    else:  # the rows of the whole execution, as Keras passes them
+                        copies = [r[begin * batch_size : b].copy() for r in results]
                     logs = {"outputs": self._structure_outputs(copies)} if callbacks else {}
-                    callback_list.on_predict_batch_end(step, logs)
+                    callback_list.on_predict_batch_end(begin + spe - 1, logs)
         finally:
             for target in targets:  # the workspace must not keep the result alive
                 if target is not None:
@@ -1315,18 +1370,29 @@ class Trainer:
         parts = []
         custom_step = self._overrides("predict_step")
         structure = None
-        for step, (bxs, _, _) in enumerate(source.epoch()):
-            callback_list.on_predict_batch_begin(step)
-            if custom_step:  # any structure of arrays, stacked leaf by leaf
-                structure = self.predict_step(self._user_batch(bxs))
-                outs = [backend.to_numpy(o) for o in tree.flatten(structure)]
-                batch_outputs = structure
-            else:
-                # no workspace: these outputs are kept, not overwritten by the next batch
-                outs = [backend.to_numpy(o) for o in self._run(bxs, training=False)]
-                batch_outputs = self._structure_outputs(outs)
-            parts.append(outs)
-            callback_list.on_predict_batch_end(step, {"outputs": batch_outputs})
+        spe = self._execution_steps()
+        for begin, batches in _executions(source.epoch(), spe):
+            callback_list.on_predict_batch_begin(begin)
+            group = []
+            for bxs, _, _ in batches:
+                if custom_step:  # any structure of arrays, stacked leaf by leaf
+                    structure = self.predict_step(self._user_batch(bxs))
+                    outs = [backend.to_numpy(o) for o in tree.flatten(structure)]
+                    batch_outputs = structure
+                else:
+                    # no workspace: these outputs are kept, not overwritten by the next batch
+                    outs = [backend.to_numpy(o) for o in self._run(bxs, training=False)]
+                    batch_outputs = self._structure_outputs(outs)
+                parts.append(outs)
+                group.append(outs)
+            if len(group) > 1:  # one execution's batches together, as Keras passes them
+                joined = [np.concatenate(col) for col in zip(*group)]
+                batch_outputs = (
+                    tree.pack_sequence_as(structure, joined)
+                    if custom_step
+                    else self._structure_outputs(joined)
+                )
+            callback_list.on_predict_batch_end(begin + spe - 1, {"outputs": batch_outputs})
         callback_list.on_predict_end()
         if not parts:
             raise ValueError("predict() received a batch stream that yielded no batch.")
@@ -1490,12 +1556,75 @@ def _unique_label(prefix: str, name: str, weighted: bool, seen: dict[str, int]) 
     return f"{label}_{index}"
 
 
+# NumPy's "invalid value encountered in matmul" and kin, off around each batch of fit /
+# evaluate: Keras (XLA) computes NaN and inf silently and leaves them to the logs
+# (TerminateOnNaN), and a warning per batch would flood a diverging run.
+def _quiet_float_errors():
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
+def _check_steps_per_execution(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ConfigError(
+            f"`steps_per_execution` must be a positive integer, received {value!r}; e.g. "
+            "steps_per_execution=1 (the default)."
+        )
+    return int(value)
+
+
+def _executions(batches, size: int):
+    """`(first step index, batches)` for each run of `size` batches, as Keras 3 calls the
+    batch callbacks around each execution of `steps_per_execution` steps. Batches are
+    drawn only as they are trained, so stopping early leaves a generator where it was."""
+    it = iter(batches)
+    step = 0
+    for first in it:
+        begin = step
+
+        def run(first=first, begin=begin):
+            nonlocal step
+            yield first
+            step += 1
+            while step - begin < size:
+                nxt = next(it, _END)
+                if nxt is _END:
+                    return
+                yield nxt
+                step += 1
+
+        yield begin, run()
+
+
+_END = object()
+
+
+def _should_eval(epoch: int, validation_freq) -> bool:
+    """Keras 3's rule: an int validates every `validation_freq` epochs; a list names the
+    (1-based) epochs to validate on (a tuple or set too, which Keras 3 refuses)."""
+    if isinstance(validation_freq, (bool, np.bool_)) or not isinstance(
+        validation_freq, (int, np.integer, list, tuple, set, frozenset, range)
+    ):
+        raise ValueError(
+            "Expected `validation_freq` to be a list or int. Received: "
+            f"validation_freq={validation_freq!r} of the type {type(validation_freq)}."
+        )
+    if isinstance(validation_freq, (int, np.integer)):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
+
+
 def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> list:
     if isinstance(spec, dict):
         v = spec.get(name, [])
         return list(v) if isinstance(v, (list, tuple)) else [v]
-    if n_outputs > 1 and spec and all(isinstance(v, (list, tuple)) for v in spec):
-        return list(spec[index])
+    if n_outputs > 1 and len(spec) == n_outputs:
+        # Keras 3: a list with one entry per output maps entry i to output i
+        v = spec[index]
+        if v is None:
+            return []
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+    # Any other list applies to every output, as in Keras 2 (Keras 3 raises "tuple arity
+    # mismatch" when its length is not the number of outputs).
     return list(spec)
 
 
