@@ -89,8 +89,14 @@ class InputLayer(Layer):
         self.optional = optional
         self.built = True
         self._build_input_shape = self.batch_shape
-        self._node = Node(self, [], self.batch_shape)  # `output` (Layer) is its tensor
-        self._node.outputs[0].name = self.name
+        # `output` (Layer) is its tensor, named as Keras 3 names it: the `name` given, else
+        # an automatic 'keras_tensor_N' (the layer itself is 'input_layer_N')
+        self._node = Node(self, [], self.batch_shape, name=name)
+
+    @property
+    def path(self) -> None:
+        """None, as Keras 3's (an InputLayer is built without a build step)."""
+        return None
 
     def get_config(self) -> dict:
         return {

@@ -8,12 +8,16 @@ walks those nodes back from the outputs.
 >>> from numkeras.layers import Input, Dense
 >>> x = Input(shape=(64,))
 >>> Dense(8)(x)
-<KerasTensor shape=(None, 8), name=dense...>
+<KerasTensor shape=(None, 8), dtype=float32, sparse=False, ragged=False, name=keras_tensor...>
+
+Tensors are named as Keras 3 names them: `keras_tensor`, `keras_tensor_1`, ... (one counter,
+reset by `clear_session`), except an `Input(name="x")`, whose tensor is called `x`.
 """
 
 from __future__ import annotations
 
 from numkeras.errors import format_shape
+from numkeras.utils.naming import auto_name
 from numkeras.utils.tensor_operators import TensorOperators
 
 
@@ -23,14 +27,25 @@ class KerasTensor(TensorOperators):
         self.dtype = dtype
         self.node = node  # the Node that produced this tensor
         self.index = index  # which output of that node
-        self.name = name or (node.layer.name if node is not None else "keras_tensor")
+        self.name = name or auto_name("keras_tensor")
 
     @property
     def ndim(self) -> int:
         return len(self.shape)
 
+    @property
+    def sparse(self) -> bool:
+        return False
+
+    @property
+    def ragged(self) -> bool:
+        return False
+
     def __repr__(self) -> str:
-        return f"<KerasTensor shape={format_shape(self.shape)}, name={self.name}>"
+        return (
+            f"<KerasTensor shape={format_shape(self.shape)}, dtype={self.dtype}, sparse=False, "
+            f"ragged=False, name={self.name}>"
+        )
 
     # Python operators on symbolic tensors record operations, as in Keras 3 (`x * 2.0 + 1.0`,
     # `h + shortcut`, `x[:, 0:2]`): see TensorOperators. NumPy defers to them (`2.0 * x`).
@@ -56,7 +71,7 @@ class KerasTensor(TensorOperators):
 class Node:
     """One call of `layer` on symbolic `inputs`, producing symbolic outputs."""
 
-    def __init__(self, layer, inputs, output_shape, training=None, dtype=None):
+    def __init__(self, layer, inputs, output_shape, training=None, dtype=None, name=None):
         self.layer = layer
         self.is_multi_input = isinstance(inputs, (list, tuple))
         self.inputs = list(inputs) if self.is_multi_input else [inputs]
@@ -65,7 +80,10 @@ class Node:
         self.is_multi_output = isinstance(output_shape, list)
         shapes = output_shape if self.is_multi_output else [output_shape]
         dtype = dtype or getattr(layer, "dtype", "float32")
-        self.outputs = [KerasTensor(s, dtype, node=self, index=i) for i, s in enumerate(shapes)]
+        # (`name`: an Input's own name for its tensor, as Keras; else automatic names)
+        self.outputs = [
+            KerasTensor(s, dtype, node=self, index=i, name=name) for i, s in enumerate(shapes)
+        ]
         layer._inbound_nodes.append(self)
 
     @property

@@ -118,6 +118,12 @@ class Layer:
                 cls.call = _inheritable_call(cls, cls.__dict__["call"])
             _own_call(cls)
 
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        if not cls.__module__.startswith("numkeras."):  # (built-in layers write their own)
+            obj.__dict__["_auto_config"] = _auto_config(cls, args, kwargs)
+        return obj
+
     def __init__(
         self,
         *,
@@ -241,9 +247,13 @@ class Layer:
         return True
 
     @property
-    def path(self) -> str:
-        """The layer's path (its name: numkeras's paths have no model prefix)."""
-        return self.name
+    def path(self) -> str | None:
+        """The layer's path, as Keras 3's: None until built; then its name, after the names
+        of the models (and user layers) it was built inside, e.g. `'sequential/dense'`. Its
+        variables' paths continue it (`'sequential/dense/kernel'`); see `path_scope`."""
+        if not self.built:
+            return None
+        return self.__dict__.get("_path") or self.name
 
     def compute_output_spec(self, *args, **kwargs):
         """A symbolic tensor with the output's shape and dtype (Keras 3's method)."""
@@ -420,6 +430,13 @@ class Layer:
             recorded = _tape_hook(self, (inputs,), dict(kwargs, training=training), True)
             if recorded is not NotImplemented:
                 return recorded
+        if not self.built and not type(self).__module__.startswith("numkeras."):
+            # a user layer's first call builds the layers it holds: inside its name scope
+            with path_scope(self):
+                return self._call_unscoped(inputs, training, **kwargs)
+        return self._call_unscoped(inputs, training, **kwargs)
+
+    def _call_unscoped(self, inputs, training=None, **kwargs):
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training, **kwargs)
         constant = traced_constant(inputs)
@@ -537,13 +554,36 @@ class Layer:
 
     # -- config ---------------------------------------------------------------
     def get_config(self) -> dict:
+        """Keras 3's config. A user's class that does not write its own `get_config` gets
+        Keras's automatic one: the arguments its constructor was given (defaults filled in,
+        `name` left out), when they are all plain values (str, numbers, bool, None, and
+        lists / dicts of them), so `from_config` rebuilds it with them. (A subclassed Model's
+        automatic config in Keras 3.15 holds the constructor's defaults, not the values it
+        was given, which a reload then silently uses; numkeras records the values given.)
+
+        >>> class Scale(Layer):
+        ...     __module__ = "__main__"  # (a user's class: doctests run in numkeras's module)
+        ...     def __init__(self, k=2.0, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...         self.k = k
+        >>> Scale(k=3.0).get_config()["k"]
+        3.0
+        """
         # Keras 3's keys only: a declared input shape lives in the model's InputLayer, and
         # Keras 3 refuses `batch_input_shape` in a layer config
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": _dtype_policy_config(self.dtype),
-        }
+        auto = self.__dict__.get("_auto_config")
+        if auto is not None and _uses_default_get_config(type(self)):
+            config = dict(auto)
+            if "name" in config:
+                config["name"] = self.name
+            config["trainable"] = self.trainable
+            config["dtype"] = _dtype_policy_config(self.dtype)
+        else:
+            config = {
+                "name": self.name,
+                "trainable": self.trainable,
+                "dtype": _dtype_policy_config(self.dtype),
+            }
         if self.activity_regularizer is not None:  # as Keras 3: only when set
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
@@ -709,6 +749,103 @@ def collecting_losses(sink: list | None):
         yield
     finally:
         _loss_sinks.pop()
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return isinstance(value, _PLAIN) and not (
+        hasattr(value, "dtype") and not isinstance(value, (bool, int, float))
+    )
+
+
+def _auto_config(cls, args, kwargs) -> dict | None:
+    """Keras 3's automatic config of a user's class: the constructor's arguments (defaults
+    filled in, `**kwargs` spread, `name` first or left out, as Keras) when all are plain
+    values; else None (numkeras then writes name / trainable / dtype, where Keras raises
+    NotImplementedError from get_config)."""
+    try:
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return None
+    bound.apply_defaults()
+    config: dict = {}
+    for i, (key, value) in enumerate(bound.arguments.items()):
+        kind = signature.parameters[key].kind
+        if i == 0:  # self
+            continue
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            if value:
+                return None
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            config.update(value)
+        else:
+            config[key] = value
+    config.pop("name", None)
+    # Keras keeps `name` (first) when the constructor can take it back: a `name` argument,
+    # or variadic keywords spelled `**kwargs` (Keras checks that spelling)
+    takes_kwargs = any(
+        p.kind is inspect.Parameter.VAR_KEYWORD and p.name == "kwargs"
+        for p in signature.parameters.values()
+    )
+    if "name" in signature.parameters or takes_kwargs:
+        config = {"name": None, **config}
+    dtype = config.get("dtype")
+    if dtype is not None and not isinstance(dtype, (str, dict)):  # np.float32, a policy
+        config["dtype"] = str(getattr(dtype, "name", dtype))
+    return config if _plain(config) else None
+
+
+def _uses_default_get_config(cls) -> bool:
+    """Whether `cls` (a user's class) leaves `get_config` to Layer / Model."""
+    defaults = {Layer.get_config}
+    from numkeras.models.model import Model
+
+    defaults.add(Model.get_config)
+    return cls.get_config in defaults and not cls.__module__.startswith("numkeras.")
+
+
+def _layer_tree(layer: Layer) -> list[Layer]:
+    """`layer` and the layers it holds, recursively (each once)."""
+    found: list[Layer] = []
+    seen: set[int] = set()
+    stack = [layer]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        found.append(item)
+        stack.extend(reversed(item._sublayers()))
+    return found
+
+
+@contextlib.contextmanager
+def path_scope(layer: Layer):
+    """Keras 3's name scope of a model (or user layer) while it builds the layers it holds:
+    the variables created inside get `layer.name` in front of their path, and the layers
+    built inside in front of theirs, so a Sequential's Dense weights are
+    `'sequential/dense/kernel'` while a Dense built on an `Input` outside any model keeps
+    `'dense/kernel'` (Keras fixes a path when the variable is created, as here)."""
+    tree_before = _layer_tree(layer)
+    built_before = {id(la) for la in tree_before if la.built}
+    vars_before = {id(v) for v in layer.weights}
+    try:
+        yield
+    finally:
+        prefix = f"{layer.name}/"
+        for v in layer.weights:
+            if id(v) not in vars_before and not v.path.startswith(prefix):
+                v.path = prefix + v.path
+        for item in _layer_tree(layer)[1:]:
+            if item.built and id(item) not in built_before:
+                item._path = prefix + (item.__dict__.get("_path") or item.name)
 
 
 def attribute_layers(owner) -> list[Layer]:

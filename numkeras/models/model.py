@@ -32,6 +32,7 @@ from numkeras.layers.layer import (
     collecting_losses,
     get_array_mask,
     is_symbolic,
+    path_scope,
     set_array_mask,
     shape_of,
     training_default,
@@ -171,6 +172,13 @@ def _takes(step: _Step, argument: str) -> bool:
 class Model(Trainer, Layer):
     """A functional model; subclass `Sequential` for a plain stack of layers."""
 
+    def __new__(cls, *args, **kwargs):
+        # As Keras 3: `Model(inputs, outputs)` makes a `Functional` (its type name shows in
+        # `summary()` rows and configs); subclasses stay what they are
+        if cls is Model and (args or {"inputs", "outputs", "input", "output"} & set(kwargs)):
+            cls = Functional
+        return super().__new__(cls, *args, **kwargs)
+
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         trainable = kwargs.pop("trainable", True)
         if "input" in kwargs or "output" in kwargs:  # Keras 1's spelling (2017 scripts)
@@ -183,7 +191,7 @@ class Model(Trainer, Layer):
         if inputs is None or outputs is None:
             if inputs is not None or outputs is not None:
                 raise ConfigError("Model(...) needs both `inputs` and `outputs`.")
-            if type(self) is Model:
+            if type(self) in (Model, Functional):
                 raise ConfigError(
                     "Model() needs `inputs` and `outputs` (functional API), e.g. "
                     "Model(inputs=x, outputs=y) with x = Input(shape=(64,)); or subclass "
@@ -199,7 +207,7 @@ class Model(Trainer, Layer):
     @classmethod
     def _default_name(cls) -> str:
         # Keras 3 names functional models 'functional', 'functional_1', ...
-        return "functional" if cls is Model else super()._default_name()
+        return "functional" if cls in (Model, Functional) else super()._default_name()
 
     # -- graph construction -----------------------------------------------------
     def _init_graph(self, inputs, outputs, losses=None) -> None:
@@ -382,7 +390,8 @@ class Model(Trainer, Layer):
                 f"received name={name!r}, index={index!r}."
             )
         if index is not None and not is_int(index):
-            raise ConfigError(f"A layer index must be an integer, received {index!r}.")
+            # a TypeError, as Keras's `self.layers[index]` (also a ValueError, as before)
+            raise InputTypeError(f"A layer index must be an integer, received {index!r}.")
         layers = self.layers
         if index is not None:
             if not -len(layers) <= index < len(layers):
@@ -704,12 +713,17 @@ class Model(Trainer, Layer):
         outs = self._run(ins, training, None, workspace, penalties, **masking)
         return outs[0] if self._single_output else self._structure_outputs(outs)
 
-    def _structure_outputs(self, outs: list):
+    def _structure_outputs(self, outs: list, user_order: bool = False):
+        """The outputs in the structure the model was built with, as Keras 3 packs them: a
+        tuple stays a tuple; a dict comes back in sorted key order from `predict`, and in
+        the order the user wrote it from a direct call (`user_order`)."""
         if self._single_output:
             return outs[0]
         if self._output_names is not None:
-            return dict(zip(self._output_names, outs))
-        return list(outs)
+            by_name = dict(zip(self._output_names, outs))
+            keys = list(self._output_struct) if user_order else self._output_names
+            return {k: by_name[k] for k in keys}
+        return tuple(outs) if isinstance(self._output_struct, tuple) else list(outs)
 
     # -- Layer protocol (a model used as a layer) ----------------------------------------
     def __call__(self, inputs, training=None, mask=None, **kwargs):
@@ -748,7 +762,17 @@ class Model(Trainer, Layer):
         for out, m in zip(outs, out_masks or ()):
             set_array_mask(out, m)  # (for the next direct call, as Keras's masks)
         self._activity_losses = [np.float32(v) for v in activity]
-        return self._structure_outputs(outs)
+        return self._structure_outputs(outs, user_order=True)
+
+    def _call_symbolic(self, inputs, training=None, **kwargs):
+        # the outputs in the structure the model was built with (a tuple, a dict in the
+        # user's key order), as Keras 3 packs a functional model's symbolic outputs
+        out = Layer._call_symbolic(self, inputs, training=training, **kwargs)
+        if self._single_output:
+            return out
+        if self._output_names is not None:
+            return self._structure_outputs(list(out), user_order=True)
+        return tuple(out) if isinstance(self._output_struct, tuple) else out
 
     def _makes_mask(self) -> bool:
         return self._masked
@@ -766,11 +790,14 @@ class Model(Trainer, Layer):
             raise ConfigError(f"Model '{self.name}' has no graph to call.")
         # a subclassed model: run the user's call() eagerly (inference; see `build`)
         inputs = _convert(inputs, self.dtype)
-        self._run_own_build(shape_of(inputs))
-        self.built = True
         if call_accepts_training(self):
             kwargs["training"] = training_default(self) if training is None else bool(training)
-        return self.call(inputs, **kwargs)
+        if self.built:
+            return self.call(inputs, **kwargs)
+        with path_scope(self):  # its layers' weights: 'my_model/dense/kernel', as Keras
+            self._run_own_build(shape_of(inputs))
+            self.built = True
+            return self.call(inputs, **kwargs)
 
     def _maybe_build(self, input_shape) -> None:
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
@@ -853,8 +880,9 @@ class Model(Trainer, Layer):
         try:
             if failed is not None:
                 raise failed
-            self._run_own_build(input_shape)
-            self._trace_call(input_shape, sample)
+            with path_scope(self):  # (as a first call: the layers' paths start with its name)
+                self._run_own_build(input_shape)
+                self._trace_call(input_shape, sample)
         except TraceError as e:
             self._trace_failure = e
             raise NotImplementedError(
@@ -978,6 +1006,7 @@ class Model(Trainer, Layer):
         print_summary(
             self,
             line_length=line_length,
+            positions=positions,
             print_fn=print_fn,
             expand_nested=expand_nested,
             show_trainable=show_trainable,
@@ -992,9 +1021,9 @@ class Model(Trainer, Layer):
 
     def get_config(self) -> dict:
         if self._has_own_call():  # a subclassed model: its constructor's config, as Keras
-            config = Layer.get_config(self)
-            del config["name"]  # (Keras leaves it out: a reloaded model takes a new name)
-            return config
+            # (with `name` when the class writes its own get_config; the automatic config
+            # leaves it out, as Keras's, so a reloaded model takes a new name)
+            return Layer.get_config(self)
         from numkeras.models.config import functional_config
 
         return functional_config(self)
@@ -1018,6 +1047,17 @@ class Model(Trainer, Layer):
     def __repr__(self) -> str:
         state = "" if self._graph_ready else ", unbuilt"
         return f"<{type(self).__name__} name='{self.name}', {len(self.layers)} layers{state}>"
+
+
+class Functional(Model):
+    """What `Model(inputs, outputs)` returns, as in Keras 3 (`type(model).__name__` is
+    'Functional'); it is a `Model` in every other respect.
+
+    >>> from numkeras.layers import Dense, Input
+    >>> x = Input(shape=(3,))
+    >>> type(Model(x, Dense(2)(x))).__name__
+    'Functional'
+    """
 
 
 def _string_array(a, layer, model_name: str) -> np.ndarray:

@@ -18,8 +18,9 @@ from __future__ import annotations
 from numkeras.errors import ConfigError, EmptyModelError, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor
-from numkeras.layers.layer import Layer, is_symbolic, shape_of
+from numkeras.layers.layer import Layer, is_symbolic, path_scope, shape_of
 from numkeras.models.model import Model
+from numkeras.utils.naming import auto_name
 
 
 class Sequential(Model):
@@ -29,7 +30,9 @@ class Sequential(Model):
         self._input_layer: InputLayer | None = None
         self._declared_input_shape = None
         for layer in layers or []:
-            self.add(layer)
+            self.add(layer, rebuild=False)
+        if self._input_layer is not None and self._stack:
+            self._rebuild()  # once, as Keras's `_maybe_rebuild` after adding them all
 
     # -- building the stack ----------------------------------------------------------
     def add(self, layer, rebuild: bool = True) -> None:
@@ -63,6 +66,7 @@ class Sequential(Model):
             self._input_layer = InputLayer(batch_shape=layer._batch_input_shape)
             self._declared_input_shape = layer._batch_input_shape[1:]
         self._stack.append(layer)
+        self._adopt_first_model_input()
         if rebuild and self._input_layer is not None:
             try:
                 self._rebuild()
@@ -73,6 +77,17 @@ class Sequential(Model):
         else:
             self._graph_ready = False
             self.built = False
+
+    def _adopt_first_model_input(self) -> None:
+        """As Keras 3: a stack that starts with a built one-input model, followed by another
+        layer, takes that model's input shape (Keras's `_maybe_rebuild`)."""
+        if self._input_layer is not None or len(self._stack) < 2:
+            return
+        first = self._stack[0]
+        if isinstance(first, Model) and first._graph_ready and len(first._inputs_list) == 1:
+            shape = tuple(first._inputs_list[0].shape)
+            self._input_layer = InputLayer(batch_shape=shape)
+            self._declared_input_shape = shape[1:]
 
     def pop(self) -> Layer:
         """Remove and return the last layer."""
@@ -90,14 +105,20 @@ class Sequential(Model):
             self.built = False
 
     def _rebuild(self) -> None:
-        x = self._input_layer.output
-        for layer in self._stack:
-            x = layer(x)
+        # Keras 3 builds a Sequential by making a Functional model of its stack, which takes
+        # the next 'functional' name: a later Model(...) is 'functional_1', as there
+        auto_name("functional")
+        with path_scope(self):  # the layers built here: 'sequential/dense/kernel', as Keras
+            x = self._input_layer.output
+            for layer in self._stack:
+                x = layer(x)
         self._init_graph(self._input_layer.output, x)
 
     def build(self, input_shape=None) -> None:
         """Build for `input_shape` (batch axis included, e.g. `(None, 64)`)."""
         if self._graph_ready:
+            if input_shape is not None and self._input_layer is not None:
+                self._check_build_shape(input_shape)
             return
         if input_shape is None:
             if self._input_layer is None:
@@ -118,6 +139,19 @@ class Sequential(Model):
             if input_shape is not None:
                 self._input_layer = None
             raise
+
+    def _check_build_shape(self, input_shape) -> None:
+        """A built model asked to build for another shape: Keras 3 refuses, as here (a
+        shape that only fills in a None, e.g. the batch size, is the same shape)."""
+        from numkeras import shapes
+
+        shape = tuple(input_shape)
+        ref = self._input_layer.batch_shape
+        if len(shape) != len(ref) or not shapes.compatible(ref, shape):
+            raise ConfigError(
+                f"Sequential model '{self.name}' has already been configured to use input "
+                f"shape {ref}. You cannot build it with input_shape {shape}."
+            )
 
     def _deferred_call(self, inputs, training=None, **kwargs):
         # First call: build for the input's shape, as Keras 3 does (an array's batch size

@@ -28,40 +28,88 @@ def _count(variables) -> tuple[int, int]:
     return params, size
 
 
-def _shape_text(layer, node) -> str:
-    if node is None:
+def _shape_text(layer) -> str:
+    """Keras's `format_layer_shape`: the output shape(s) of the layer's last call on symbolic
+    tensors; without one, of its build shape (a layer a subclassed model called on arrays);
+    else '?'."""
+    nodes = layer._inbound_nodes
+    if nodes:
+        outs = [t.shape for t in nodes[-1].outputs]
+    elif layer.built and layer._build_input_shape is not None:
+        try:
+            out = layer.compute_output_shape(layer._build_input_shape)
+        except Exception:  # noqa: BLE001 - no shape rule: Keras prints '?' too
+            return "?"
+        outs = out if isinstance(out, list) else [out]
+    else:
         return "?"
-    outs = [t.shape for t in node.outputs]
-    return format_shape(outs[0]) if len(outs) == 1 else ", ".join(map(format_shape, outs))
+    if len(outs) == 1:
+        return format_shape(outs[0])
+    return "[" + ", ".join(format_shape(o) for o in outs) + "]"
 
 
-def _rows(model, expand_nested: bool = False, depth: int = 0):
-    """(name-and-type, output shape, params, connected-to, trainable) for each layer; with
-    `expand_nested`, a nested model's layers follow its row, indented as Keras does."""
-    from numkeras.layers.input_layer import InputLayer
-    from numkeras.models.model import Model
+def _graph_nodes(model) -> list:
+    """The nodes of a functional model's graph, its Inputs' included (Keras's
+    `_nodes_by_depth`), with their depth (0: an output's)."""
+    depth: dict[int, int] = {}
+    node_of: dict[int, object] = {}
+    order = [t.node for t in model._inputs_list] + list(model._nodes)
+    for node in order:
+        node_of[id(node)] = node
+    for node in reversed(order):
+        d = depth.setdefault(id(node), 0)
+        for t in node.inputs:
+            if id(t.node) in node_of:
+                depth[id(t.node)] = max(depth.get(id(t.node), 0), d + 1)
+    return [(node, depth.get(id(node), 0)) for node in order]
 
-    rows = []
-    show_inputs = depth == 0 and not hasattr(model, "_stack")  # Sequential hides its Input
-    functional = (
-        getattr(model, "_graph_ready", False)
-        and not hasattr(model, "_stack")
-        and not model._has_own_call()  # a subclassed model lists its layers, as Keras
-    )
-    for layer in model.operations if functional else model.layers:  # ops too, as Keras
-        if isinstance(layer, InputLayer) and not show_inputs:
+
+def _sequential_like(model, nodes) -> bool:
+    """Keras's test for the three-column table: each depth of the graph holds one node with
+    at most one input tensor, and no layer is called twice in it."""
+    by_depth: dict[int, list] = {}
+    for node, d in nodes:
+        by_depth.setdefault(d, []).append(node)
+    if any(len(v) > 1 or len(v[0].inputs) > 1 for v in by_depth.values()):
+        return False
+    layers = [node.layer for node, _ in nodes]
+    return len({id(la) for la in layers}) == len(layers)
+
+
+def _connections(layer, relevant: set) -> str:
+    """Keras's 'Connected to': `name[node_index][tensor_index]` for each input of each call of
+    `layer` in the model (a shared layer lists all of its calls)."""
+    parts = []
+    for node in layer._inbound_nodes:
+        if relevant and id(node) not in relevant:
             continue
-        node = _node_in(model, layer)
-        params = f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
-        connected = ""
-        if node is not None and node.inputs:
-            connected = ", ".join(f"{t.node.layer.name}[0][{t.index}]" for t in node.inputs)
-        elif node is not None:
-            connected = "-"
-        trainable = "-" if not layer.weights else ("Y" if layer.trainable else "N")
+        for t in node.inputs:
+            source = t.node.layer
+            index = next((i for i, n in enumerate(source._inbound_nodes) if n is t.node), 0)
+            parts.append(f"{source.name}[{index}][{t.index}]")
+    return ", ".join(parts) or "-"
+
+
+def _params_text(layer) -> str:
+    if getattr(layer, "is_operation", False):
+        return "0"
+    return f"{layer.count_params():,}" if layer.built else "0 (unbuilt)"
+
+
+def _rows(model, expand_nested: bool = False, depth: int = 0, relevant=None, top=None):
+    """(name-and-type, output shape, params, connected-to, trainable) for each layer of
+    Keras's listing (a functional model's operations, Inputs included; otherwise `layers`);
+    with `expand_nested`, a layer's own `layers` follow its row, indented as Keras does."""
+    rows = []
+    listed = top if top is not None else model.layers
+    for layer in listed:
         name = f"{'   ' * depth}{'└ ' if depth else ''}{layer.name} ({type(layer).__name__})"
-        rows.append((name, _shape_text(layer, node), params, connected, trainable))
-        if expand_nested and isinstance(layer, Model) and layer._graph_ready:
+        connected = _connections(layer, relevant or set()) if depth == 0 else ""
+        weights = layer.weights if not getattr(layer, "is_operation", False) else []
+        trainable = "-" if not weights else ("Y" if layer.trainable else "N")
+        rows.append((name, _shape_text(layer), _params_text(layer), connected, trainable))
+        sub = getattr(layer, "layers", None) if expand_nested else None
+        if sub and not getattr(layer, "is_operation", False):
             rows.extend(_rows(layer, expand_nested, depth + 1))
     return rows
 
@@ -101,64 +149,87 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _node_in(model, layer):
-    """The node of `layer` in `model`'s graph (a shared layer has several; the first)."""
-    if not model._graph_ready:
-        return None
-    seen, stack = set(), [t.node for t in model._outputs_list]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.layer is layer:
-            return node
-        stack.extend(t.node for t in node.inputs)
-    return None
+def _ratio_reduce(total: int, ratios: list, maximums: list, values: list) -> list:
+    """rich's `ratio_reduce`: take `total` from `values`, shared by `ratios`."""
+    ratios = [r if m else 0 for r, m in zip(ratios, maximums)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return list(values)
+    out = []
+    for ratio, maximum, value in zip(ratios, maximums, values):
+        if ratio and total_ratio > 0:
+            cut = min(maximum, round(ratio * total / total_ratio))
+            out.append(value - cut)
+            total -= cut
+            total_ratio -= ratio
+        else:
+            out.append(value)
+    return out
 
 
-def _is_chain(model) -> bool:
-    if not model._graph_ready or model._has_own_call():
-        return True
-
-    def one_input(s) -> bool:  # an operation counts its tensors, as Keras
-        return len(s.in_slots) == 1 if getattr(s.layer, "is_operation", False) else not s.multi_in
-
-    return all(one_input(s) and not s.multi_out for s in model._steps) and (
-        len(model._inputs_list) == 1 and len(model._outputs_list) == 1
-    )
-
-
-# Keras's column widths as they print on an 80-column console (rich shrinks the table to
-# fit): (a plain chain of layers?, a Trainable column?) -> widths, padding included
-_WIDTHS = {
-    (True, False): [33, 24, 15],
-    (False, False): [31, 22, 13, 22],
-    (True, True): [29, 23, 12, 7],
-    (False, True): [19, 17, 11, 16, 7],
-}
+def _column_widths(line_length: int, positions) -> list[int]:
+    """The widths (padding included, borders not) Keras's rich table prints: Keras asks for
+    columns of `int(pos * line_length)` characters in a table `line_length` wide, and rich
+    shrinks the padded columns evenly until the table fits."""
+    widths, current = [], 0
+    for pos in positions:
+        width = int(pos * line_length) - current
+        if width < 4:
+            raise ValueError("Insufficient console width to print summary.")
+        widths.append(width)
+        current += width
+    padded = [w + 2 for w in widths]
+    room = line_length - (len(widths) + 1)
+    if sum(padded) > room:
+        padded = _ratio_reduce(sum(padded) - room, [1] * len(padded), padded, padded)
+    return padded
 
 
 def print_summary(
     model,
     line_length=None,
+    positions=None,
     print_fn=None,
     expand_nested=False,
     show_trainable=False,
     layer_range=None,
 ) -> None:
-    print_fn = print_fn or print
-    chain = _is_chain(model)
-    headers = ["Layer (type)", "Output Shape", "Param #"] + ([] if chain else ["Connected to"])
-    keep = [0, 1, 2] if chain else [0, 1, 2, 3]
+    """Keras 3's `print_summary`, as its rich table prints on a console of
+    `shutil.get_terminal_size()` columns (80 when not a terminal). As Keras 3, a given
+    `print_fn` is called once, with the whole text (ending in a newline)."""
+    import shutil
+
+    functional = (
+        getattr(model, "_graph_ready", False)
+        and not hasattr(model, "_stack")
+        and not model._has_own_call()
+    )
+    relevant: set = set()
+    if functional:
+        nodes = _graph_nodes(model)
+        relevant = {id(node) for node, _ in nodes}
+        chain = _sequential_like(model, nodes)
+        listed = model.operations  # Inputs and operations too, as Keras's `_operations`
+    else:
+        chain = True
+        listed = model.layers
+    if chain:
+        default_length, positions = 88, positions or [0.45, 0.80, 1.0]
+        headers = ["Layer (type)", "Output Shape", "Param #"]
+        keep = [0, 1, 2]
+    else:
+        default_length, positions = 108, positions or [0.3, 0.56, 0.74, 1.0]
+        headers = ["Layer (type)", "Output Shape", "Param #", "Connected to"]
+        keep = [0, 1, 2, 3]
     if show_trainable:
+        default_length += 12
+        positions = [p * 0.90 for p in positions] + [1.0]
         headers.append("Trainable")
         keep.append(4)
-    widths = list(_WIDTHS[(chain, bool(show_trainable))])
-    if line_length:
-        scale = line_length / (sum(widths) + len(widths) + 1)
-        widths = [max(8, int(w * scale)) for w in widths]
-    rows = [[row[k] for k in keep] for row in _in_range(_rows(model, expand_nested), layer_range)]
+    default_length = min(default_length, shutil.get_terminal_size().columns - 4)
+    widths = _column_widths(line_length or default_length, positions)
+    rows = _rows(model, expand_nested, relevant=relevant, top=listed)
+    rows = [[row[k] for k in keep] for row in _in_range(rows, layer_range)]
     right = {2}  # Param # is right-aligned, Trainable centred
     center = {len(headers) - 1} if show_trainable else set()
 
@@ -174,8 +245,9 @@ def print_summary(
                 text = c[k] if k < len(c) else ""
                 if i in right:
                     parts.append(f" {text} ".rjust(w))
-                elif i in center:
-                    parts.append(f" {text.center(w - 2)} ")
+                elif i in center:  # (rich puts the odd space on the right)
+                    left = (w - 2 - len(text)) // 2
+                    parts.append(" " + " " * left + text.ljust(w - 2 - left) + " ")
                 else:
                     parts.append(f" {text} ".ljust(w))
             out.append(sep + sep.join(parts) + sep)
@@ -200,11 +272,15 @@ def print_summary(
     if optimizer is not None and getattr(optimizer, "built", True):  # Keras: once built
         opt_vars = [v for v in getattr(optimizer, "variables", []) if hasattr(v, "size")]
     opt, opt_b = _count(opt_vars) if opt_vars else (0, 0)
-    unbuilt = "" if model.built else " (unbuilt)"
-    lines.append(f" Total params: {total + opt:,}{unbuilt} ({readable_size(total_b + opt_b)})")
+    lines.append(f" Total params: {total + opt:,} ({readable_size(total_b + opt_b)})")
     lines.append(f" Trainable params: {trainable:,} ({readable_size(trainable_b)})")
     lines.append(f" Non-trainable params: {non_t:,} ({readable_size(non_t_b)})")
     if opt_vars:
         lines.append(f" Optimizer params: {opt:,} ({readable_size(opt_b)})")
-    for ln in lines:
-        print_fn(ln)
+    text = "\n".join(lines) + "\n"
+    if print_fn is None:
+        import sys
+
+        sys.stdout.write(text)
+    else:
+        print_fn(text)

@@ -16,10 +16,10 @@ tensors) call these functions; `==` stays Python's identity, as in Keras (use
 [3.0, 12.0]
 >>> from numkeras.layers import Input
 >>> ops.softmax(Input(shape=(4,)) * 2.0, axis=-1)
-<KerasTensor shape=(None, 4), name=softmax...>
+<KerasTensor shape=(None, 4), dtype=float32, sparse=False, ragged=False, name=keras_tensor...>
 >>> x = Input(shape=(3,))
 >>> ops.where(x > 0, x, 0.1 * x)
-<KerasTensor shape=(None, 3), name=where...>
+<KerasTensor shape=(None, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor...>
 """
 
 from __future__ import annotations

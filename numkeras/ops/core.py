@@ -10,7 +10,7 @@ dtype('float16')
 [1, -1]
 >>> from numkeras.layers import Input
 >>> shape(Input(shape=(3,)))
-(<SymbolicDim axis 0 of input_layer...>, 3)
+(<SymbolicDim axis 0 of keras_tensor...>, 3)
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ array([[0.815, 3.815],
        [6.814, 9.814]], dtype=float32)
 >>> from numkeras.layers import Input
 >>> resize(Input(shape=(5, 7, 3)), (4, 4))
-<KerasTensor shape=(None, 4, 4, 3), name=resize...>
+<KerasTensor shape=(None, 4, 4, 3), dtype=float32, sparse=False, ragged=False, name=keras_tensor...>
 """
 
 from __future__ import annotations

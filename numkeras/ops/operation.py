@@ -73,7 +73,7 @@ class SymbolicDim:
     >>> from numkeras.layers import Input
     >>> batch = SymbolicDim(Input(shape=(3,)), 0)
     >>> batch * 2 + 1
-    <SymbolicDim axis 0 of input_layer... * 2 + 1>
+    <SymbolicDim axis 0 of keras_tensor... * 2 + 1>
     >>> (batch * 2 + 1).resolve(5)
     11
     """

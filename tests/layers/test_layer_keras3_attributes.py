@@ -16,7 +16,7 @@ def test_add_variable_and_dtype_attributes():
     assert layer.add_weight(shape=(1,), initializer=None).shape == (1,)  # glorot, as Keras
     assert layer.dtype_policy == keras.DTypePolicy("float32")
     assert (layer.compute_dtype, layer.variable_dtype, layer.input_dtype) == ("float32",) * 3
-    assert layer.path == "d" and layer.autocast is True
+    assert layer.path is None and layer.autocast is True  # None until built, as in Keras
 
 
 def test_compute_output_spec_and_build_from_config():

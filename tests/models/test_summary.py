@@ -8,7 +8,7 @@ from numkeras.models import Model, Sequential
 
 def lines(model):
     out = []
-    model.summary(print_fn=out.append)
+    model.summary(print_fn=lambda text: out.extend(text.rstrip("\n").split("\n")))
     return out
 
 
@@ -78,7 +78,11 @@ def test_summary_options_print_what_keras_prints():
     # the rows and cells Keras 3.15 prints for this model (names fixed so they match)
     gan, d = _gan()
     out = []
-    gan.summary(print_fn=out.append, expand_nested=True, show_trainable=True)
+    gan.summary(
+        print_fn=lambda text: out.extend(text.rstrip("\n").split("\n")),
+        expand_nested=True,
+        show_trainable=True,
+    )
     assert out[2] == "┃ Layer (type)                ┃ Output Shape          ┃    Param # ┃ Trai… ┃"
     assert "│    └ g_dense (Dense)        │ (None, 4)             │         16 │   Y   │" in out
     assert "│    └ g_bn                   │ (None, 4)             │         16 │   Y   │" in out
@@ -86,20 +90,29 @@ def test_summary_options_print_what_keras_prints():
     assert "│ z (InputLayer)              │ (None, 3)             │          0 │   -   │" in out
     d.trainable = False
     out = []
-    gan.summary(print_fn=out.append, show_trainable=True)
+    gan.summary(
+        print_fn=lambda text: out.extend(text.rstrip("\n").split("\n")), show_trainable=True
+    )
     assert "│ D (Sequential)              │ (None, 1)             │          5 │   N   │" in out
     assert not any("└" in line and "g_dense" in line for line in out)
     out = []
-    gan.summary(print_fn=out.append, layer_range=["G", "D"])
+    gan.summary(
+        print_fn=lambda text: out.extend(text.rstrip("\n").split("\n")), layer_range=["G", "D"]
+    )
     rows = [line for line in out if line.startswith("│")]
     assert [r.split()[1] for r in rows] == ["G", "D"]
     with pytest.raises(ValueError, match="No layer name matches"):
-        gan.summary(print_fn=out.append, layer_range=["nothing", "D"])
+        gan.summary(
+            print_fn=lambda text: out.extend(text.rstrip("\n").split("\n")),
+            layer_range=["nothing", "D"],
+        )
 
 
 def test_long_cells_wrap_and_cut_as_rich_does():
     out = []
     long_name = "averyveryverylongnamedlayer_for_wrapping_test"
-    Sequential([Input((3,)), Dense(2, name=long_name)]).summary(print_fn=out.append)
+    Sequential([Input((3,)), Dense(2, name=long_name)]).summary(
+        print_fn=lambda text: out.extend(text.rstrip("\n").split("\n"))
+    )
     assert any(line.startswith("│ averyveryverylongnamedlayer_fo… │") for line in out)
     assert any(line.startswith("│ (Dense) ") for line in out)

@@ -143,10 +143,9 @@ def train(model, case, x, y):
 
 
 def keras_name(name: str) -> str:
-    """Keras's optimizer-variable name or path, without the model's scope: Keras 3 paths a
-    Sequential's weights `seq/d1/kernel` (so the slot is `seq_d1_kernel_momentum`), numkeras
-    `d1/kernel` (a model-wide naming choice; the optimizer names from the path, as Keras)."""
-    return name.replace("/seq_", "/").removeprefix("seq_")
+    """Keras's optimizer-variable name or path: Keras 3 paths a Sequential's weights
+    `seq/d1/kernel` (so the slot is `seq_d1_kernel_momentum`), and so does numkeras."""
+    return name
 
 
 def assert_state(opt, golden_state, rtol=1e-6, atol=1e-7):
