@@ -133,16 +133,24 @@ def _functional(cfg: dict) -> None:
             _node(node, shift) if isinstance(node, list) else node for node in nodes
         ]
     for key in ("input_layers", "output_layers"):
-        refs_key = cfg.get(key)
-        if refs_key and isinstance(refs_key[0], str):
-            cfg[key] = _ref(refs_key, shift)
-        elif refs_key:
-            cfg[key] = [_ref(r, shift) for r in refs_key]
+        if cfg.get(key):
+            cfg[key] = _map_refs(cfg[key], lambda r: _ref(r, shift))
+
+
+def _map_refs(refs, fn):
+    """`fn` over each `[layer, node, tensor]` of `input_layers` / `output_layers`: one
+    reference, a list of them, or a dict of them (a model with dict inputs / outputs)."""
+    if isinstance(refs, dict):
+        return {k: _map_refs(v, fn) for k, v in refs.items()}
+    if refs and isinstance(refs[0], str):
+        return fn(refs)
+    return [_map_refs(r, fn) for r in refs]
 
 
 def _refs(cfg: dict, key: str) -> list:
-    refs = cfg.get(key) or []
-    return [refs] if refs and isinstance(refs[0], str) else refs
+    found: list = []
+    _map_refs(cfg.get(key) or [], found.append)
+    return found
 
 
 def _ref(ref: list, shift: set) -> list:
@@ -263,7 +271,7 @@ def optimizer_store(optimizer, model, values: list, names: list[str] | None = No
             stacklevel=4,
         )
         return None
-    if slot_values and names and _slot_major(names):
+    if slot_values and names and slot_major(names):
         slot_values = _reorder_slot_major(slot_values, groups, len(states))
     store = [values[0]]
     if optimizer._learning_rate is optimizer._lr_var:
@@ -277,10 +285,53 @@ def optimizer_store(optimizer, model, values: list, names: list[str] | None = No
     return {str(i): v for i, v in enumerate(store)}
 
 
-def _slot_major(names: list[str]) -> bool:
+def slot_major(names: list[str]) -> bool:
     # Keras 2.3-2.10 (OptimizerV2): `Adam/iter:0`, `Adam/dense/kernel/m:0`; tf_keras 2.11+:
     # `iteration:0`, `Adam/m/dense/kernel:0`
     return names[0].split("/")[-1].startswith("iter:")
+
+
+# numkeras optimizers whose state tf_keras's legacy optimizer of the same name holds in the
+# same slots (`iterations`, then each slot name's variables together; no learning rate),
+# checked by resuming in tf_keras 2.21 (its Ftrl and Nadam keep other state: not listed)
+_LEGACY_STATE = ("SGD", "Adam", "RMSprop", "Adagrad", "Adamax", "Adadelta")
+
+
+def legacy_optimizer_state(optimizer) -> tuple[list[str], list] | None:
+    """A built numkeras optimizer's state in Keras 2.3-2.10's layout (`Adam/iter:0`, then
+    per slot name, per variable), which tf_keras builds from a `.h5`'s `training_config`
+    (its legacy optimizers) and loads; numkeras reads it back (`optimizer_store`). Keras 3
+    builds the optimizer of a loaded `.h5` on no variables and cannot resume from any
+    layout (`Argument optimizer_variables must be a list of tensors ...` on the next
+    step, with its own files too). None where the layouts differ (other classes, EMA,
+    gradient accumulation, extra variables): then Keras 3's layout is written."""
+    name = type(optimizer).__name__
+    if (
+        name not in _LEGACY_STATE
+        or not type(optimizer).__module__.startswith("numkeras.")
+        or not optimizer.built
+        or optimizer.use_ema
+        or optimizer.gradient_accumulation_steps is not None
+        or optimizer._extra_variables()
+    ):
+        return None
+    variables = optimizer.variables
+    has_lr = optimizer._learning_rate is optimizer._lr_var
+    slots = variables[2 if has_lr else 1 :]
+    groups = optimizer.slot_groups()
+    states = list(optimizer._order)
+    flat = [n for group in groups for n in group]
+    if len(slots) != len(flat) * len(states):
+        return None
+    # Keras 3's position p holds slot-major entry order[p] (the inverse of the reading order)
+    order = _reorder_slot_major(list(range(len(slots))), groups, len(states))
+    values: list = [None] * len(slots)
+    for p, v in enumerate(slots):
+        values[order[p]] = v.numpy()
+    names = [f"{name}/iter:0"] + [
+        f"{name}/{st.var.path}/{slot}:0" for slot in flat for st in states
+    ]
+    return names, [variables[0].numpy()] + values
 
 
 def _reorder_slot_major(values: list, groups, n_vars: int) -> list:
@@ -309,7 +360,21 @@ _K3_ONLY_DEFAULTS = {
     "output_axes": None,
     "optional": False,  # InputLayer
 }
-_RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional")
+# Keras-3-only arguments of single classes, left out at their defaults (tf_keras rejects them)
+_K3_ONLY_CLASS_DEFAULTS = {
+    "LayerNormalization": {"rms_scaling": False},
+    "ZeroPadding1D": {"data_format": "channels_last"},
+}
+_RNNS = (
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "RNN",
+    "Bidirectional",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+)
 # optimizer arguments left out at their defaults: Keras 3's own, and those of tf_keras's
 # new optimizers; a config without `is_legacy_optimizer: false` (which Keras 3 rejects)
 # makes tf_keras build its legacy optimizer (`tf_keras.optimizers.legacy`), which has none
@@ -333,9 +398,11 @@ _LOSS_ALIASES = {
 
 def keras2_model_config(config: dict) -> dict:
     """A model config as `serialize_layer` writes it (Keras 3's form) in Keras 2's form;
-    a model with operations (`numkeras.ops`, `x * 2.0`), which Keras 2 cannot express,
+    a model with operations (`numkeras.ops`, `x * 2.0`), which Keras 2 cannot express, or
+    with a layer called on several tensor arguments (`MultiHeadAttention()(q, v)`), which
+    Keras 3 cannot read back from Keras 2's form (its list nodes call `layer([q, v])`),
     keeps Keras 3's form (Keras 3 and numkeras read it)."""
-    if _has_operations(config):
+    if _has_operations(config) or _has_multi_argument_call(config):
         return copy.deepcopy(config)
     return _to_k2(copy.deepcopy(config))
 
@@ -350,6 +417,31 @@ def _has_operations(config) -> bool:
     return False
 
 
+def _has_multi_argument_call(config) -> bool:
+    """Whether a functional node calls a layer with more than one positional argument, or
+    with a tensor among its keywords."""
+
+    def has_tensor(value) -> bool:
+        if isinstance(value, dict):
+            return value.get("class_name") == "__keras_tensor__" or any(
+                has_tensor(v) for v in value.values()
+            )
+        return isinstance(value, list) and any(has_tensor(v) for v in value)
+
+    if isinstance(config, dict):
+        nodes = config.get("inbound_nodes")
+        if isinstance(nodes, list):
+            for node in nodes:
+                if isinstance(node, dict) and (
+                    len(node.get("args") or []) > 1 or has_tensor(node.get("kwargs") or {})
+                ):
+                    return True
+        return any(_has_multi_argument_call(v) for v in config.values())
+    if isinstance(config, list):
+        return any(_has_multi_argument_call(v) for v in config)
+    return False
+
+
 def _is_object(value) -> bool:
     return isinstance(value, dict) and "class_name" in value and "config" in value
 
@@ -360,7 +452,7 @@ def _to_k2(entry: dict) -> dict:
     out = {"class_name": entry.get("registered_name") or name}
     if isinstance(cfg, dict):
         cfg = {k: _value(v) for k, v in cfg.items()}
-        for key, default in _K3_ONLY_DEFAULTS.items():
+        for key, default in {**_K3_ONLY_DEFAULTS, **_K3_ONLY_CLASS_DEFAULTS.get(name, {})}.items():
             if key in cfg and cfg[key] == default:
                 del cfg[key]
         if name == "InputLayer" and "batch_shape" in cfg:
@@ -369,6 +461,10 @@ def _to_k2(entry: dict) -> dict:
             cfg["alpha"] = cfg.pop("negative_slope")
         elif name in _RNNS:
             cfg.pop("seed", None)
+        if name in _WRAPPERS:
+            for key in ("layer", "backward_layer"):
+                if _is_object(entry["config"].get(key)):
+                    cfg[key] = _wrapped(entry["config"][key])
         if name == "Sequential":
             cfg["layers"] = [_to_k2(la) for la in cfg.get("layers") or []]
         elif name in ("Functional", "Model"):
@@ -378,6 +474,16 @@ def _to_k2(entry: dict) -> dict:
         if key in entry:
             out[key] = entry[key]
     return out
+
+
+_WRAPPERS = ("Bidirectional", "TimeDistributed")
+
+
+def _wrapped(entry: dict) -> dict:
+    """A wrapped layer in Keras 2's form, with its `module` kept (as tf_keras 2.13+ wrote
+    it): Keras 3's wrappers find the class by `module` (`Could not locate class 'LSTM'`)."""
+    out = _to_k2(entry)
+    return {"module": entry.get("module"), **out, "registered_name": entry.get("registered_name")}
 
 
 def _value(value):
@@ -409,10 +515,10 @@ def _k2_functional(cfg: dict) -> None:
     cfg["layers"] = layers
     for key in ("input_layers", "output_layers"):
         refs = cfg.get(key)
-        if refs and isinstance(refs[0], str):
-            refs = [refs]  # Keras 2 always wrote a list of `[layer, node, tensor]`
+        if refs and isinstance(refs, list) and isinstance(refs[0], str):
+            refs = [refs]  # Keras 2 wrote a list of `[layer, node, tensor]` (or a dict)
         if refs:
-            cfg[key] = [_k2_ref(r, shift) for r in refs]
+            cfg[key] = _map_refs(refs, lambda r: _k2_ref(r, shift))
 
 
 def _deferred_sequential(cfg: dict) -> None:

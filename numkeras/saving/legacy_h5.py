@@ -11,10 +11,11 @@ saved layers that have weights.
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
 from numkeras.saving import keras2, weights_h5
 
 KERAS_VERSION = "3.15.1"  # the Keras whose formats numkeras writes (and was checked against)
@@ -44,10 +45,15 @@ def write_model(model, h5, training_config: dict | None) -> None:
     write_weights(model, h5.create_group("model_weights"))
     if training_config and model.optimizer is not None:
         state = h5.create_group("optimizer_weights")
-        variables = model.optimizer.variables
-        state.attrs["weight_names"] = _names(v.path for v in variables)
-        for v in variables:
-            state.create_dataset(v.path, data=v.numpy())
+        legacy = keras2.legacy_optimizer_state(model.optimizer)
+        if legacy is not None:  # what tf_keras's optimizer (built from this file) loads
+            names, values = legacy
+        else:
+            variables = model.optimizer.variables
+            names, values = [v.path for v in variables], [v.numpy() for v in variables]
+        state.attrs["weight_names"] = _names(names)
+        for name, value in zip(names, values):
+            state.create_dataset(name, data=value)
 
 
 def write_weights(model, group) -> None:
@@ -72,7 +78,7 @@ def read_optimizer(model, h5) -> None:
     group = h5["optimizer_weights"]
     names = _read_attr(group, "weight_names")
     values = [group[name][()] for name in names]
-    if keras2.is_keras2(h5.attrs.get("keras_version")):
+    if keras2.is_keras2(h5.attrs.get("keras_version")) or keras2.slot_major(names):
         store = keras2.optimizer_store(model.optimizer, model, values, names)
         if store is not None:
             model.optimizer.load_own_variables(store)
@@ -113,36 +119,61 @@ def read_training_config(h5) -> dict | None:
     return json.loads(raw.decode("utf8") if isinstance(raw, bytes) else raw)
 
 
-def read_weights(model, h5, where: str = "the file") -> None:
-    """Set `model`'s weights from a legacy file by position (all or nothing)."""
+def read_weights(
+    model, h5, where: str = "the file", skip_mismatch: bool = False, by_name: bool = False
+) -> None:
+    """Set `model`'s weights from a legacy file (all or nothing): by position, as Keras does,
+    or with `by_name=True` each model layer from the saved layer of its name (the others
+    keep their values). `skip_mismatch=True`: a layer whose saved weight count differs, or a
+    weight whose shape differs, keeps its values, with a warning, as in Keras (a different
+    number of layers stays an error, as in Keras)."""
     group = h5["model_weights"] if "model_weights" in h5 else h5
     saved = []
     for name in _read_attr(group, "layer_names"):
         weight_names = _read_attr(group[name], "weight_names")
-        if weight_names:
+        if weight_names or by_name:
             saved.append((name, [group[name][w][()] for w in weight_names]))
-    layers = [la for la in model.layers if _legacy_weights(la)]
-    if len(layers) != len(saved):
-        raise ShapeError(
-            "Layer count mismatch when loading weights from file. Model expected "
-            f"{len(layers)} layers with weights, found {len(saved)} saved layers with weights "
-            f"in {where}."
-        )
+    if by_name:
+        by_layer = dict(saved)
+        pairs = [
+            (k, layer, layer.name, by_layer[layer.name])
+            for k, layer in enumerate(model.layers)
+            if layer.name in by_layer
+        ]
+    else:
+        layers = [la for la in model.layers if _legacy_weights(la)]
+        if len(layers) != len(saved):  # (Keras raises this one even with skip_mismatch)
+            raise ShapeError(
+                "Layer count mismatch when loading weights from file. Model expected "
+                f"{len(layers)} layers with weights, found {len(saved)} saved layers with "
+                f"weights in {where}."
+            )
+        pairs = [(k, la, name, arrays) for k, (la, (name, arrays)) in enumerate(zip(layers, saved))]
     updates = []
-    for k, (layer, (name, arrays)) in enumerate(zip(layers, saved)):
+    for k, layer, name, arrays in pairs:
         variables = _legacy_weights(layer)
         if len(variables) != len(arrays):
-            raise ShapeError(
+            message = (
                 f"Weight count mismatch for layer #{k} (named {layer.name} in the current "
                 f"model, {name} in the save file). Layer expects {len(variables)} weight(s). "
                 f"Received {len(arrays)} saved weight(s)."
             )
+            if not skip_mismatch:
+                raise ShapeError(message)
+            warnings.warn(f"Skipping loading of weights: {message}", NumkerasWarning, stacklevel=4)
+            continue
         for v, a in zip(variables, arrays):
             if tuple(a.shape) != v.shape:
-                raise ShapeError(
+                message = (
                     f"Layer #{k} ('{layer.name}'), weight '{v.path}': the model has shape "
                     f"{format_shape(v.shape)}, the file ('{name}') {format_shape(a.shape)}."
                 )
+                if not skip_mismatch:
+                    raise ShapeError(message)
+                warnings.warn(
+                    f"Skipping loading this weight: {message}", NumkerasWarning, stacklevel=4
+                )
+                continue
             updates.append((v, a))
     for v, a in updates:
         v.assign(a)

@@ -304,15 +304,31 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     )
 
 
-def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
-    """Set `model`'s weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file."""
-    if skip_mismatch:
-        raise ConfigError("load_weights(skip_mismatch=True) is not supported by numkeras yet.")
+def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None:
+    """Set `model`'s weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file.
+
+    `skip_mismatch=True`: a layer whose saved weights do not fit keeps its values (with a
+    warning) and the others load. `by_name=True` (Keras 2 `.h5` files only, as in Keras):
+    each layer loads from the saved layer of the same name, by position otherwise.
+    """
+    by_name = kwargs.pop("by_name", None)
+    objects_to_skip = kwargs.pop("objects_to_skip", None)
+    if kwargs:
+        raise ValueError(f"Invalid keyword arguments: {kwargs}")
     path = _path(filepath)
     if not path.endswith((".keras", ".weights.h5", ".h5", ".hdf5")):  # as Keras: before the disk
         raise FileFormatError(
             f"File format not supported: filepath={path}. numkeras loads weights from "
             "`.weights.h5`, `.keras` and Keras 2 `.h5` files."
+        )
+    if by_name is not None and path.endswith((".keras", ".weights.h5")):
+        raise ValueError(
+            f"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {path}"
+        )
+    if objects_to_skip is not None:
+        raise ValueError(
+            "`objects_to_skip` is not supported by numkeras (Keras takes it for "
+            f"'.weights.h5' files only). Received: {path}"
         )
     if not os.path.exists(path):
         raise MissingFileError(f"No file or directory found at {path}")
@@ -325,9 +341,11 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
         else:
             source = path
         with h5py.File(source, "r") as h5:
-            weights_h5.read_model(model, h5, where=path)
+            weights_h5.read_model(model, h5, where=path, skip_mismatch=skip_mismatch)
             if getattr(model, "compiled", False):  # as Keras: the optimizer state too
                 weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2)
     else:  # .h5 / .hdf5
         with h5py.File(path, "r") as h5:
-            legacy_h5.read_weights(model, h5, where=path)
+            legacy_h5.read_weights(
+                model, h5, where=path, skip_mismatch=skip_mismatch, by_name=bool(by_name)
+            )

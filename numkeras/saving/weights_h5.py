@@ -15,7 +15,9 @@ not fit leaves the model as it was.
 
 from __future__ import annotations
 
-from numkeras.errors import ShapeError, format_shape
+import warnings
+
+from numkeras.errors import NumkerasWarning, ShapeError, format_shape
 from numkeras.utils.naming import to_snake_case
 
 
@@ -111,8 +113,10 @@ def write_model(model, h5) -> None:
             group.create_dataset(str(i), data=v.numpy())
 
 
-def read_model(model, h5, where: str = "the file") -> None:
-    """Set `model`'s variables from the open h5py file or group `h5` (all or nothing)."""
+def read_model(model, h5, where: str = "the file", skip_mismatch: bool = False) -> None:
+    """Set `model`'s variables from the open h5py file or group `h5` (all or nothing).
+    `skip_mismatch=True`: a layer whose saved variables do not fit (count or shapes) keeps
+    its values, with a warning, and the other layers load (Keras's `skip_mismatch`)."""
     updates, own_loads = [], []
     for layer, path in _walk(model, "", set()):
         variables = layer._own_variables
@@ -122,27 +126,45 @@ def read_model(model, h5, where: str = "the file") -> None:
             if group is not None:  # read now: the file closes after this call
                 own_loads.append((layer, {key: group[key][()] for key in group}))
             continue
-        saved = 0 if group is None else len(group)
-        if saved != len(variables):
-            names = [v.name for v in variables]
-            raise ShapeError(
-                f"Layer '{layer.name}' expected {len(variables)} variables {names}, but "
-                f"received {saved} variables during loading from {where} (at '{vars_path}'). "
-                "The file was saved from a model with a different architecture."
+        try:
+            arrays = _layer_arrays(layer, variables, group, vars_path, where)
+        except ShapeError as e:
+            if not skip_mismatch:
+                raise
+            warnings.warn(
+                f"Skipping variable loading for layer '{layer.name}': {e}",
+                NumkerasWarning,
+                stacklevel=4,
             )
-        for i, v in enumerate(variables):
-            array = group[str(i)][()]
-            if tuple(array.shape) != v.shape:
-                raise ShapeError(
-                    f"Layer '{layer.name}' weight '{v.name}' has shape {format_shape(v.shape)}, "
-                    f"but {where} holds shape {format_shape(array.shape)} for it (at "
-                    f"'{vars_path}/{i}')."
-                )
-            updates.append((v, array))
+            continue
+        updates.extend(zip(variables, arrays))
     for v, array in updates:
         v.assign(array)
     for layer, store in own_loads:
         layer.load_own_variables(store)
+
+
+def _layer_arrays(layer, variables, group, vars_path: str, where: str) -> list:
+    """The saved arrays of one layer, checked against its variables (count and shapes)."""
+    saved = 0 if group is None else len(group)
+    if saved != len(variables):
+        names = [v.name for v in variables]
+        raise ShapeError(
+            f"Layer '{layer.name}' expected {len(variables)} variables {names}, but "
+            f"received {saved} variables during loading from {where} (at '{vars_path}'). "
+            "The file was saved from a model with a different architecture."
+        )
+    arrays = []
+    for i, v in enumerate(variables):
+        array = group[str(i)][()]
+        if tuple(array.shape) != v.shape:
+            raise ShapeError(
+                f"Layer '{layer.name}' weight '{v.name}' has shape {format_shape(v.shape)}, "
+                f"but {where} holds shape {format_shape(array.shape)} for it (at "
+                f"'{vars_path}/{i}')."
+            )
+        arrays.append(array)
+    return arrays
 
 
 def write_assets(model, root: str) -> None:
