@@ -1,6 +1,7 @@
 """`GroupNormalization(groups=32, axis=-1)`: normalize each sample over groups of channels,
 as Keras 3 (Wu & He, 2018); `groups=1` is LayerNormalization over all features, `groups`
-equal to the channels is InstanceNormalization.
+equal to the channels (or `groups=-1`, resolved to the channel count at `build`) is
+InstanceNormalization.
 
 Its `call` is written with `numkeras.ops`, Keras's own formula step by step, and it trains
 through that call traced into operations (`numkeras.layers.traced_call`), as a user's layer
@@ -45,8 +46,11 @@ class GroupNormalization(Layer):
         gamma_constraint=None,
         **kwargs,
     ):
-        if not is_int(groups) or groups <= 0:
-            raise ConfigError(f"`groups` must be a positive integer, received {groups!r}.")
+        if not is_int(groups) or (groups <= 0 and groups != -1):
+            raise ConfigError(
+                "`groups` must be a positive integer or -1 (one group per channel, i.e. "
+                f"instance normalization), received {groups!r}."
+            )
         if not is_int(axis):
             raise ConfigError(f"`axis` must be an integer, received {axis!r}.")
         super().__init__(**kwargs)
@@ -78,6 +82,8 @@ class GroupNormalization(Layer):
                 f"Axis {self.axis} of input tensor should have a defined dimension but the "
                 f"layer received an input with shape {format_shape(input_shape)}."
             )
+        if self.groups == -1:  # instance normalization: Keras resolves it here, for good
+            self.groups = channels
         if channels < self.groups:
             raise ConfigError(
                 f"Number of groups ({self.groups}) cannot be more than the number of channels "

@@ -81,6 +81,11 @@ def _as_mask4(mask, ndim: int = 4):
     return mask
 
 
+class MissingValueError(ConfigError, TypeError):
+    """A call without `value`: a TypeError as in Keras 3 (whose `call` lacks the required
+    argument), and a ConfigError (ValueError) as numkeras's other call mistakes."""
+
+
 class MultiHeadAttention(GraphOptions, Layer):
     """Multi-head attention (see the module docstring).
 
@@ -401,7 +406,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             if len(items) > 3 and attention_mask is None:
                 attention_mask = items[3]
         if value is None:
-            raise ConfigError(
+            raise MissingValueError(
                 f"Layer '{self.name}' (MultiHeadAttention) needs a query and a value: call "
                 "it as mha(query, value) (self-attention: mha(x, x))."
             )

@@ -1,6 +1,8 @@
 """`UpSampling2D`: repeat each row `size[0]` times and each column `size[1]` times
 (`interpolation="nearest"`), or interpolate linearly (`"bilinear"`, with half-pixel centers
-and clamped edges, as Keras's `ops.image.resize` on JAX).
+and clamped edges, as Keras's `ops.image.resize` on JAX), or with `"bicubic"`, `"lanczos3"`
+or `"lanczos5"` kernels (jax.image.resize's weights, `image_utils.resize_matrix`). Keras
+also lists `"area"`, which its JAX resize rejects when called; numkeras rejects it at once.
 
 >>> import numpy as np
 >>> UpSampling2D()(np.array([[[[1.0], [2.0]]]]))[0, :, :, 0]
@@ -15,9 +17,11 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.layers import conv_utils as cu
+from numkeras.layers import image_utils
 from numkeras.layers.layer import Layer
 
-_KERAS_ONLY = ("bicubic", "lanczos3", "lanczos5", "area")
+_KERAS_ONLY = ("area",)
+_INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5")
 
 
 def _linear_weights(size: int, factor: int, dtype):
@@ -44,12 +48,13 @@ class UpSampling2D(Layer):
         if interpolation in _KERAS_ONLY:
             raise ConfigError(
                 f"UpSampling2D(interpolation={interpolation!r}) is not supported by numkeras "
-                "yet; use 'nearest' or 'bilinear'."
+                "(Keras's JAX resize rejects it too when called); use one of "
+                f"{', '.join(map(repr, _INTERPOLATIONS))}."
             )
-        if interpolation not in ("nearest", "bilinear"):
+        if interpolation not in _INTERPOLATIONS:
             raise ConfigError(
-                "`interpolation` must be one of 'nearest', 'bilinear' (Keras also has "
-                f"{', '.join(repr(k) for k in _KERAS_ONLY)}). Received: {interpolation!r}"
+                f"`interpolation` must be one of {', '.join(map(repr, _INTERPOLATIONS))}. "
+                f"Received: {interpolation!r}"
             )
         super().__init__(**kwargs)
         self.size = size
@@ -69,10 +74,18 @@ class UpSampling2D(Layer):
         if self.interpolation == "nearest":
             return xp.repeat(xp.repeat(inputs, f1, axis=a1), f2, axis=a2)
         x = cu.to_last(inputs, self.data_format)
-        w1 = _linear_weights(x.shape[1], f1, x.dtype)
-        w2 = _linear_weights(x.shape[2], f2, x.dtype)
+        w1 = self._weights(x.shape[1], f1, x.dtype)
+        w2 = self._weights(x.shape[2], f2, x.dtype)
         y = xp.einsum("oh,nhwc->nowc", w1, x)
         return cu.from_last(xp.einsum("pw,nowc->nopc", w2, y), self.data_format)
+
+    def _weights(self, size: int, factor: int, dtype):
+        """The `(size * factor, size)` interpolation matrix of one axis."""
+        if self.interpolation == "bilinear":
+            return _linear_weights(size, factor, dtype)
+        m = image_utils.resize_matrix(size, size * factor, self.interpolation)
+        m = np.eye(size) if m is None else m  # (factor 1: the axis is left as it is)
+        return backend.xp.asarray(m.astype(dtype))
 
     def forward(self, inputs, training: bool = True):
         return self.call(inputs), inputs.shape
@@ -91,8 +104,8 @@ class UpSampling2D(Layer):
             return grad_output.reshape(n, c, h, f1, w, f2).sum(axis=(3, 5))
         dy = cu.to_last(grad_output, self.data_format)
         h, w = (shape[1], shape[2]) if self.data_format == "channels_last" else shape[2:]
-        w1 = _linear_weights(h, f1, dy.dtype)
-        w2 = _linear_weights(w, f2, dy.dtype)
+        w1 = self._weights(h, f1, dy.dtype)
+        w2 = self._weights(w, f2, dy.dtype)
         g = xp.einsum("pw,nopc->nowc", w2, dy)
         return cu.from_last(xp.einsum("oh,nowc->nhwc", w1, g), self.data_format)
 
