@@ -34,9 +34,24 @@ def clone_model(
     `input_tensors` (functional models and Sequential) replace the model's `Input`s;
     `call_function(layer, inputs)` replaces `layer(inputs)` when the graph is rebuilt;
     `recursive=True` clones nested models layer by layer (else `clone_function` clones a
-    nested model whole). The clone is not compiled, and its weights are new: copy them
-    with `clone.set_weights(model.get_weights())` if you want them.
+    nested model whole). A compiled model's clone is compiled from its compile config (a
+    new optimizer of the same config, as Keras 3 does); the clone's weights are new: copy
+    them with `clone.set_weights(model.get_weights())` if you want them.
+
+    >>> from numkeras import Input, Sequential, layers
+    >>> model = Sequential([Input((3,)), layers.Dense(2, name="out")])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> twin = clone_model(model)
+    >>> twin.compiled, twin.optimizer is model.optimizer, twin.layers[0].name
+    (True, False, 'out')
     """
+    clone = _clone(model, input_tensors, clone_function, call_function, recursive, **kwargs)
+    if getattr(model, "compiled", False):
+        clone.compile_from_config(model.get_compile_config())
+    return clone
+
+
+def _clone(model, input_tensors, clone_function, call_function, recursive, **kwargs):
     from numkeras.layers.input_layer import Input
     from numkeras.models.model import Model
     from numkeras.models.sequential import Sequential
