@@ -35,9 +35,9 @@ def __getattr__(name):
         return LossScaleOptimizer
     raise AttributeError(f"module 'numkeras.mixed_precision' has no attribute {name!r}")
 
+
 __all__ = [
     "DTypePolicy",
-    "LossScaleOptimizer",
     "Policy",
     "dtype_policy",
     "global_policy",

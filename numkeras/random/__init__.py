@@ -44,9 +44,9 @@ from typing import Any
 from numkeras.random.draws import (
     Beta,
     Binomial,
-    Gamma,
     Categorical,
     Dropout,
+    Gamma,
     Normal,
     Randint,
     RandomOperation,
