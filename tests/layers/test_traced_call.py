@@ -153,6 +153,7 @@ def test_a_numpy_call_predicts_but_training_through_it_says_why():
 
 def test_a_weight_read_as_a_numpy_copy_gets_a_warning():
     numkeras.backend.clear_session()  # (the model's name is in the weights' paths)
+
     class Frozen(layers.Layer):
         def build(self, input_shape):
             self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
