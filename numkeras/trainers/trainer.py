@@ -1046,6 +1046,19 @@ class Trainer:
         epochs = _capped(epochs, config.max_epochs(), "epochs", none_means_all=False)
         steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._step_driven():
+            unused = {
+                "class_weight": class_weight,
+                "validation_split": validation_split or None,
+                "validation_steps": validation_steps,
+                "validation_batch_size": validation_batch_size,
+            }
+            given = sorted(k for k, v in unused.items() if v is not None)
+            if given:  # (refused rather than silently ignored)
+                raise ConfigError(
+                    f"Model '{self.name}' trains through its own `train_step` on the batches "
+                    f"as given, so fit() cannot apply {', '.join(given)} to them. Weigh or "
+                    "split the data yourself (e.g. pass `validation_data=`)."
+                )
             return self._fit_step_driven(
                 x,
                 y,

@@ -194,3 +194,20 @@ def test_a_step_driven_model_resets_its_own_metrics_and_evaluates_with_its_test_
     assert model.evaluate(x, y, batch_size=4, verbose=0) == pytest.approx(3.5)
     history = model.fit(x, y, batch_size=4, epochs=1, verbose=0, validation_data=(x, y))
     assert history.history["val_score"] == [pytest.approx(3.5)]
+
+
+@pytest.mark.parametrize(
+    "argument",
+    [
+        {"class_weight": {0: 1.0}},
+        {"validation_split": 0.25},
+        {"validation_steps": 1},
+        {"validation_batch_size": 2},
+    ],
+)
+def test_a_step_driven_fit_refuses_what_it_cannot_apply(argument):
+    model = MeanTracking(_regressor())
+    model.compile()
+    x, y = np.ones((8, 3), "float32"), np.zeros((8, 1), "float32")
+    with pytest.raises(ValueError, match=next(iter(argument))):
+        model.fit(x, y, batch_size=4, verbose=0, **argument)
