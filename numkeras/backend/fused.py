@@ -128,6 +128,20 @@ def row_labels(y_true, scores):
     return y_true.reshape(-1)
 
 
+def kernel(name: str):
+    """The compiled kernel `name`, to call directly in a hot loop, or None (kernels off or
+    unavailable, or not on NumPy). Unlike `run`, a direct call checks nothing: the caller
+    passes C-contiguous arrays of one float dtype (those `run` would take).
+
+    >>> k = kernel("leaky_relu")
+    >>> k is None or callable(k)
+    True
+    """
+    if not _enabled or backend.xp is not np:
+        return None
+    return _load().get(name)
+
+
 def available() -> bool:
     """Whether fused kernels will run: enabled, numba importable, NumPy array module."""
     return _enabled and backend.xp is np and bool(_load())
@@ -995,15 +1009,19 @@ def _scatter_add_rows(table, index, rows):
     return 0
 
 
-def _lstm_step(z, c, coef, gates, c_new, ac, h):
-    # layers/lstm.py, one step with the default activations: i, f, o = sigmoid(z's
-    # quarters), g = tanh(z's third quarter); c_new = f * c + i * g; ac = tanh(c_new);
-    # h = o * ac. (sigmoid and tanh as the fused activation kernels compute them.) Short
-    # loops over one row each: with few arrays in a loop, LLVM vectorizes it.
+def _lstm_step(z, hr_product, c, coef, gates, c_new, ac, h):
+    # layers/lstm.py, one step with the default activations: z += h_prev @ R (given as
+    # `hr_product`); i, f, o = sigmoid(z's quarters), g = tanh(z's third quarter);
+    # c_new = f * c + i * g; ac = tanh(c_new); h = o * ac. (sigmoid and tanh as the fused
+    # activation kernels compute them.) Short loops over one row each: with few arrays in a
+    # loop, LLVM vectorizes it.
     k = _tanh_constants(coef)
     U = c.shape[1]
     for b in range(c.shape[0]):
         zr, gr, cr, nr, ar, hr = z[b], gates[b], c[b], c_new[b], ac[b], h[b]
+        pr = hr_product[b]
+        for j in range(4 * U):
+            zr[j] = zr[j] + pr[j]
         for j in range(2 * U):
             gr[j] = _logistic(zr[j])
         for j in range(2 * U, 3 * U):

@@ -111,7 +111,9 @@ class LSTMCell(RNNCellBase):
         if keep:
             cs[0] = c
         if steps is None and self._fused_steps(xs):
-            return self._fused_sequence(z, xin, states, masks, keep, outs)
+            result = self._fused_sequence(z, xin, states, masks, keep, outs)
+            if result is not None:
+                return result
         for t in range(T):
             hm = h * rdp if rdp is not None else h
             zt = z[t]
@@ -176,15 +178,22 @@ class LSTMCell(RNNCellBase):
         else:  # one step's scratch, and two cell buffers taking turns
             gate, a_t = xp.empty((B, U4), z.dtype), xp.empty((B, U), z.dtype)
             cells = (xp.empty((B, U), z.dtype), xp.empty((B, U), z.dtype))
+        product = xp.empty((B, U4), z.dtype)
+        # every array is this method's own, C-contiguous float32: checked once, here (by
+        # `run` on the first step), then the kernel is called directly (`run`'s checks cost
+        # as much as a small step)
+        step = None
         for t in range(T):
             hm = h * rdp if rdp is not None else h
-            zt = z[t]
-            zt += hm @ R
+            xp.matmul(hm, R, out=product)
             c_new = cs[t + 1] if keep else cells[t % 2]
-            fused.run(
-                "lstm_step", zt, c, coef, gates[t] if keep else gate, c_new,
-                acs[t] if keep else a_t, outs[t],
-            )  # fmt: skip
+            args = (z[t], product, c, coef, gates[t] if keep else gate, c_new)
+            if step is None:
+                if fused.run("lstm_step", *args, acs[t] if keep else a_t, outs[t]) is None:
+                    return None  # (failed to compile: nothing written) the NumPy steps run
+                step = fused.kernel("lstm_step")
+            else:
+                step(*args, acs[t] if keep else a_t, outs[t])
             if keep:
                 hms[t] = hm
             h, c = outs[t], c_new
@@ -210,6 +219,7 @@ class LSTMCell(RNNCellBase):
         # backward pass calls no transcendental function)
         fused_grads = ra is activations.sigmoid and act is activations.tanh and fused.available()
         one = z.dtype.type(1)
+        grad_step = None  # the kernel, called directly once `run` has checked the arrays
         for t in range(T - 1, -1, -1):
             if steps is None:
                 gh, passed, cnew = (dh + d_seq[t] if d_seq is not None else dh), None, cs[t + 1]
@@ -219,12 +229,18 @@ class LSTMCell(RNNCellBase):
                 cnew = cnews[t]
             zt, gt = z[t], gates[t]
             if steps is None and fused_grads:
-                gh = xp.ascontiguousarray(gh)
-                fused.run("lstm_step_grad", gt, cs[t], acs[t], gh, dc, one, dZ[t])
-                dh = dZ[t] @ Rt
-                if rdp is not None:
-                    dh *= rdp
-                continue
+                args = (gt, cs[t], acs[t], xp.ascontiguousarray(gh), dc, one, dZ[t])
+                if grad_step is not None:
+                    grad_step(*args)
+                elif fused.run("lstm_step_grad", *args) is not None:
+                    grad_step = fused.kernel("lstm_step_grad")
+                else:  # (failed to compile: nothing written) the NumPy steps run
+                    fused_grads = False
+                if fused_grads:
+                    dh = dZ[t] @ Rt
+                    if rdp is not None:
+                        dh *= rdp
+                    continue
             i, f, g, o = gt[:, :U], gt[:, U : 2 * U], gt[:, 2 * U : 3 * U], gt[:, 3 * U :]
             dc += act.grad(cnew, acs[t], gh * o)
             dZ[t, :, 3 * U :] = ra.grad(zt[:, 3 * U :], o, gh * acs[t])

@@ -159,3 +159,31 @@ def test_lstm_fused_steps_agree_with_the_numpy_steps(both_ways, kwargs):
     on, off = both_ways(run, ("lstm_step", "lstm_step_grad"))
     for a, b in zip(on, off):  # the fused sigmoid / tanh differ in the last bits only
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=2e-5, atol=2e-6)
+
+
+def test_lstm_falls_back_to_the_numpy_steps_when_its_kernels_fail(monkeypatch):
+    from numkeras.backend import fused
+
+    if not fused.available():
+        pytest.skip("numba not installed")
+    layer = layers.LSTM(4, return_sequences=True)
+    x = _inputs((2, 5, 3), special=False)
+    layer.build(x.shape)
+    monkeypatch.setattr(fused, "_enabled", False)
+    expect = np.asarray(layer(x))
+    monkeypatch.setattr(fused, "_enabled", True)
+
+    def broken(*args):
+        raise TypeError("cannot compile")
+
+    kernels = dict(fused._load())
+    kernels["lstm_step"] = kernels["lstm_step_grad"] = broken
+    monkeypatch.setattr(fused, "_kernels", kernels)
+    with pytest.warns(RuntimeWarning, match="lstm_step"):
+        with GradientTape() as tape:
+            tape.watch(x)
+            out = layer(x)
+            loss = (out * out).sum()
+        grads = tape.gradient(loss, [x, *layer.trainable_weights])
+    np.testing.assert_allclose(np.asarray(out), expect, rtol=1e-6, atol=1e-7)
+    assert all(np.isfinite(np.asarray(g)).all() for g in grads)
