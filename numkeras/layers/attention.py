@@ -34,7 +34,7 @@ from numkeras.layers.attention_utils import (
     softmax_backward,
 )
 from numkeras.layers.keras_tensor import KerasTensor, Node
-from numkeras.layers.layer import Layer, is_symbolic
+from numkeras.layers.layer import Layer, as_call_result, is_symbolic
 
 
 class Attention(GraphOptions, Layer):
@@ -48,6 +48,8 @@ class Attention(GraphOptions, Layer):
     >>> out.shape, weights.shape, [w.name for w in layer.weights]
     ((1, 2, 3), (1, 2, 4), ['scale', 'concat_score_weight'])
     """
+
+    tuple_outputs = True  # several outputs come back as a tuple, as in Keras
 
     _OPTIONS = {"use_causal_mask": False, "return_attention_scores": False}
     supports_masking = True
@@ -206,7 +208,7 @@ class Attention(GraphOptions, Layer):
         if causal:
             kwargs["use_causal_mask"] = True
         record_call(node, [inputs], kwargs)
-        return node.outputs_structure
+        return as_call_result(self, node.outputs_structure)
 
     def call(
         self,

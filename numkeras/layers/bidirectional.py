@@ -42,6 +42,7 @@ def _strip(name: str, prefix: str) -> str:
 
 class Bidirectional(Layer):
     supports_masking = True
+    tuple_outputs = True  # several outputs come back as a tuple, as in Keras
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, RNN):

@@ -450,7 +450,7 @@ class Layer:
             # back to it (the augmentation layers' is True: called directly, they augment)
             kwargs["training"] = training_default(self) if training is None else bool(training)
         self._added_losses = []  # (`add_loss` in this call; `losses` lists them, as Keras)
-        outputs = self.call(inputs, **kwargs)
+        outputs = as_call_result(self, self.call(inputs, **kwargs))
         if self.activity_regularizer is not None:
             self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
         if previous is not None or self._makes_mask():
@@ -516,7 +516,7 @@ class Layer:
         self._maybe_build(in_shape)
         out_shape = self.compute_output_shape(in_shape)
         node = Node(self, inputs, out_shape, training=training)
-        return node.outputs_structure
+        return as_call_result(self, node.outputs_structure)
 
     def __getattr__(self, name: str):
         # only reached for a missing attribute: a weight asked of an unbuilt layer says why
@@ -1124,3 +1124,12 @@ def training_default(layer):
 def call_accepts_training(layer) -> bool:
     """Whether `layer.call` takes `training` (user layers may not)."""
     return accepts(layer, "training")
+
+
+def as_call_result(layer, outputs):
+    """A layer call's result: the several outputs of a built-in layer that returns a tuple
+    in Keras (`tuple_outputs`: the recurrent layers' `return_state`, Bidirectional, the
+    attention layers' scores) as a tuple, arrays and symbolic tensors alike."""
+    if type(outputs) is list and getattr(layer, "tuple_outputs", False):
+        return tuple(outputs)
+    return outputs

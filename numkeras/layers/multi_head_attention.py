@@ -52,7 +52,7 @@ from numkeras.layers.attention_utils import (
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.einsum_dense import EinsumDense
 from numkeras.layers.keras_tensor import KerasTensor, Node
-from numkeras.layers.layer import Layer, is_symbolic
+from numkeras.layers.layer import Layer, as_call_result, is_symbolic
 from numkeras.layers.softmax import Softmax
 from numkeras.utils.checks import is_int
 
@@ -94,6 +94,8 @@ class MultiHeadAttention(GraphOptions, Layer):
     >>> mha(np.ones((2, 6, 8)), np.ones((2, 7, 3))).shape
     (2, 6, 4)
     """
+
+    tuple_outputs = True  # several outputs come back as a tuple, as in Keras
 
     _OPTIONS = {"use_causal_mask": False, "return_attention_scores": False}
     supports_masking = True
@@ -483,7 +485,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         if causal:
             kwargs["use_causal_mask"] = True
         record_call(node, [query, value], kwargs)
-        return node.outputs_structure
+        return as_call_result(self, node.outputs_structure)
 
     def _maybe_build(self, input_shape) -> None:
         if not self.built:

@@ -399,6 +399,8 @@ class RNN(Layer):
     """Base recurrent layer: runs `cell` over time (a built-in cell, a list of cells, or
     a custom cell; see the module docstring)."""
 
+    tuple_outputs = True  # several outputs come back as a tuple, as in Keras
+
     supports_masking = True
     replayed_call_kwargs = ("initial_state",)  # (a Keras config's node may give them)
 

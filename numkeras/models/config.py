@@ -469,7 +469,7 @@ def functional_from_config(config: dict, custom_objects=None):
                 if k in replayed
             }
             out = created[name](inputs, **kwargs)
-            outputs[(name, i)] = out if isinstance(out, list) else [out]
+            outputs[(name, i)] = list(out) if isinstance(out, (list, tuple)) else [out]
             pending.remove(item)
             progress = True
         if not progress:

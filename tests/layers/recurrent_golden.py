@@ -30,7 +30,7 @@ def grads(layer, inputs, rs, need_x=True):
     for v in layer.trainable_weights:
         v.start_grad(np.zeros(v.shape, v.dtype))
     out, cache = layer.forward(inputs, training=True)
-    g = [r.copy() for r in rs] if isinstance(out, list) else rs[0].copy()
+    g = [r.copy() for r in rs] if isinstance(out, (list, tuple)) else rs[0].copy()
     gx = layer.backward(cache, g, need_input_grad=need_x)
     gw = [v.grad.copy() for v in layer.trainable_weights]
     for v in layer.trainable_weights:
@@ -40,5 +40,5 @@ def grads(layer, inputs, rs, need_x=True):
 
 def loss(layer, inputs, rs) -> float:
     out = layer.call(inputs, training=False)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     return float(sum((o * r).sum() for o, r in zip(outs, rs)))

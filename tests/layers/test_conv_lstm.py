@@ -36,7 +36,7 @@ def _grads(layer, inputs, rs, mask=None, training=True):
     for v in layer.trainable_weights:
         v.start_grad(np.zeros(v.shape, v.dtype))
     out, cache = layer.forward(inputs, training=training, mask=mask)
-    g = [r.copy() for r in rs] if isinstance(out, list) else rs[0].copy()
+    g = [r.copy() for r in rs] if isinstance(out, (list, tuple)) else rs[0].copy()
     gx = layer.backward(cache, g)
     gw = [v.grad.copy() for v in layer.trainable_weights]
     for v in layer.trainable_weights:
@@ -88,8 +88,8 @@ def test_matches_keras(name, exported):
     if training:
         _fix_masks(layer, case["dropout_masks"])
     out = layer(inputs, training=training)
-    outs = out if isinstance(out, list) else [out]
-    assert isinstance(out, list) == case["multi_output"]
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    assert isinstance(out, tuple) == case["multi_output"]
     for o, ref in zip(outs, case["outputs"], strict=True):
         _close(o, ref, 1e-6)
     rs = [np.asarray(r, "float32") for r in case["r"]]
@@ -122,7 +122,7 @@ def test_masks_match_keras_tensorflow(name):
     layer, x = _build(case)
     mask = np.asarray(case["mask"])
     out = layer(x, mask=mask)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     for o, ref in zip(outs, case["outputs"], strict=True):
         _close(o, ref, 1e-6)
     rs = [np.asarray(r, "float32") for r in case["r"]]
@@ -199,7 +199,7 @@ def test_finite_differences_float64(cls, kwargs, shape, extra):
 
     cell._masks = fixed_masks
     out = layer.call(inputs, training=True, mask=mask)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     assert all(o.dtype == np.float64 for o in outs)
     rs = [rng.normal(0, 1, o.shape) for o in outs]
     _, gx, gw = _grads(layer, inputs, rs, mask=mask)

@@ -102,7 +102,7 @@ def check_forward(name):
     x, states = (inputs[0], inputs[1:]) if isinstance(inputs, list) else (inputs, None)
     kw = {"mask": mask} if mask is not None else {}
     out = layer(x, initial_state=states, **kw)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     assert len(outs) == len(case["outputs"])
     for o, ref in zip(outs, case["outputs"]):
         assert o.dtype == np.float32
@@ -129,7 +129,7 @@ def check_gradients(name, seed=0):
     layer.set_weights([rng.normal(0, 0.5, w.shape) for w in layer.get_weights()])
     kw = {"mask": mask} if mask is not None else {}
     out = layer.call(inputs, training=True, **kw)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     rs = [rng.normal(0, 1, o.shape) for o in outs]
     weights = layer.trainable_weights
     for v in weights:

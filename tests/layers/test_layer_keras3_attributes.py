@@ -72,3 +72,23 @@ def test_a_layers_own_save_and_load_are_used_by_weight_files(tmp_path):
     again = keras.Sequential([keras.Input((2,)), Scaled()])
     again.load_weights(path)
     assert float(again.layers[0].scale.numpy()) == 3.0
+
+
+def test_several_outputs_of_a_built_in_layer_come_back_as_a_tuple_as_in_keras():
+    x = np.ones((2, 3, 4), "float32")
+    symbolic = keras.Input((3, 4))
+    for make, call in [
+        (lambda: layers.LSTM(2, return_state=True), lambda layer, t: layer(t)),
+        (lambda: layers.GRU(2, return_state=True), lambda layer, t: layer(t)),
+        (lambda: layers.Bidirectional(layers.LSTM(2), merge_mode=None), lambda la, t: la(t)),
+        (
+            lambda: layers.MultiHeadAttention(2, 2),
+            lambda la, t: la(t, t, return_attention_scores=True),
+        ),
+        (lambda: layers.Attention(), lambda la, t: la([t, t], return_attention_scores=True)),
+    ]:
+        assert type(call(make(), x)) is tuple
+        assert type(call(make(), symbolic)) is tuple
+    assert type(layers.LSTM(2)(x)) is np.ndarray  # one output: the array itself
+    joined = layers.Lambda(lambda t: [t, t])(x)  # a user function's list stays a list
+    assert type(joined) is list

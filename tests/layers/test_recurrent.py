@@ -22,8 +22,8 @@ def _check_case(name):
     case = CASES[name]
     layer, inputs = build_case(case)
     out = layer(inputs)
-    outs = out if isinstance(out, list) else [out]
-    assert isinstance(out, list) == case["multi_output"]
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    assert isinstance(out, tuple) == case["multi_output"]
     assert len(outs) == len(case["outputs"])
     for o, ref in zip(outs, case["outputs"]):
         assert o.dtype == np.float32
@@ -104,7 +104,7 @@ def test_finite_differences_float64(cls, kwargs, with_states):
 
     cell._masks = fixed_masks
     out = layer.call(inputs, training=True)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     rs = [rng.normal(0, 1, o.shape) for o in outs]
     _, gx, gw = grads(layer, inputs, rs)
 

@@ -21,7 +21,7 @@ def test_matches_keras(name):
 
 def _fd(layer, inputs, rng):
     out = layer.call(inputs)
-    outs = out if isinstance(out, list) else [out]
+    outs = out if isinstance(out, (list, tuple)) else [out]
     rs = [rng.normal(0, 1, o.shape) for o in outs]
     _, gx, gw = grads(layer, inputs, rs)
 
