@@ -110,39 +110,42 @@ class LSTMCell(RNNCellBase):
         h, c = states
         if keep:
             cs[0] = c
+        fused_states = None
         if steps is None and self._fused_steps(xs):
-            result = self._fused_sequence(z, xin, states, masks, keep, outs)
-            if result is not None:
-                return result
-        for t in range(T):
-            hm = h * rdp if rdp is not None else h
-            zt = z[t]
-            zt += hm @ R
-            i = ra(zt[:, :U])
-            f = ra(zt[:, U : 2 * U])
-            g = act(zt[:, 2 * U : 3 * U])
-            o = ra(zt[:, 3 * U :])
-            cnew = f * c + i * g
-            ac = act(cnew)
-            if steps is None:
-                c = cnew
-                outs[t] = o * ac
-                h = outs[t]
-            else:  # a padded step keeps both states (its output: h, or zeros)
-                new = o * ac
-                h = steps.carry(t, new, h)
-                c = steps.carry(t, cnew, c)
-                outs[t] = steps.output(t, new, h)
+            kept = (gates, cs, acs, hms) if keep else None
+            fused_states = self._fused_steps_loop(z, h, c, rdp, outs, kept)
+        if fused_states is not None:
+            h, c = fused_states
+        else:
+            for t in range(T):
+                hm = h * rdp if rdp is not None else h
+                zt = z[t]
+                zt += hm @ R
+                i = ra(zt[:, :U])
+                f = ra(zt[:, U : 2 * U])
+                g = act(zt[:, 2 * U : 3 * U])
+                o = ra(zt[:, 3 * U :])
+                cnew = f * c + i * g
+                ac = act(cnew)
+                if steps is None:
+                    c = cnew
+                    outs[t] = o * ac
+                    h = outs[t]
+                else:  # a padded step keeps both states (its output: h, or zeros)
+                    new = o * ac
+                    h = steps.carry(t, new, h)
+                    c = steps.carry(t, cnew, c)
+                    outs[t] = steps.output(t, new, h)
+                    if keep:
+                        cnews[t] = cnew
                 if keep:
-                    cnews[t] = cnew
-            if keep:
-                gates[t, :, :U] = i
-                gates[t, :, U : 2 * U] = f
-                gates[t, :, 2 * U : 3 * U] = g
-                gates[t, :, 3 * U :] = o
-                cs[t + 1] = c
-                acs[t] = ac
-                hms[t] = hm
+                    gates[t, :, :U] = i
+                    gates[t, :, U : 2 * U] = f
+                    gates[t, :, 2 * U : 3 * U] = g
+                    gates[t, :, 3 * U :] = o
+                    cs[t + 1] = c
+                    acs[t] = ac
+                    hms[t] = hm
         cache = None
         if keep:
             cache = {"xin": xin, "z": z, "gates": gates, "cs": cs, "acs": acs, "hms": hms}
@@ -159,25 +162,22 @@ class LSTMCell(RNNCellBase):
             and fused.available()
         )
 
-    def _fused_sequence(self, z, xin, states, masks, keep: bool, outs):
-        """`_sequence` without padding, each step's gates and states in one fused pass
-        (`backend.fused`'s lstm_step): the same results up to the activations' last bits
-        (the fused sigmoid and tanh, as everywhere else)."""
+    def _fused_steps_loop(self, z, h, c, rdp, outs, kept):
+        """`_sequence`'s steps without padding, each step's gates and states in one fused
+        pass (`backend.fused`'s lstm_step), writing `outs` and, in training, the buffers
+        `kept` = (gates, cs, acs, hms); returns the final `(h, c)`, or None when the kernel
+        does not run (then nothing is written). The same results as the NumPy steps up to
+        the activations' last bits (the fused sigmoid and tanh, as everywhere else)."""
         xp = backend.xp
         T, B, U4 = z.shape
-        U = U4 // 4
         R = self.recurrent_kernel.value
         coef = fused.tanh_coefficients(z.dtype)
-        rdp = masks[1]
-        h, c = states
         c = xp.ascontiguousarray(c)
-        if keep:
-            gates, acs = xp.empty_like(z), xp.empty((T, B, U), z.dtype)
-            cs, hms = xp.empty((T + 1, B, U), z.dtype), xp.empty((T, B, U), z.dtype)
-            cs[0] = c
-        else:  # one step's scratch, and two cell buffers taking turns
-            gate, a_t = xp.empty((B, U4), z.dtype), xp.empty((B, U), z.dtype)
-            cells = (xp.empty((B, U), z.dtype), xp.empty((B, U), z.dtype))
+        if kept is None:  # one step's scratch, and two cell buffers taking turns
+            gate, a_t = xp.empty((B, U4), z.dtype), xp.empty((B, U4 // 4), z.dtype)
+            cells = (xp.empty_like(a_t), xp.empty_like(a_t))
+        else:
+            gates, cs, acs, hms = kept
         product = xp.empty((B, U4), z.dtype)
         # every array is this method's own, C-contiguous float32: checked once, here (by
         # `run` on the first step), then the kernel is called directly (`run`'s checks cost
@@ -186,22 +186,20 @@ class LSTMCell(RNNCellBase):
         for t in range(T):
             hm = h * rdp if rdp is not None else h
             xp.matmul(hm, R, out=product)
-            c_new = cs[t + 1] if keep else cells[t % 2]
-            args = (z[t], product, c, coef, gates[t] if keep else gate, c_new)
-            if step is None:
-                if fused.run("lstm_step", *args, acs[t] if keep else a_t, outs[t]) is None:
-                    return None  # (failed to compile: nothing written) the NumPy steps run
+            if kept is None:
+                args = (z[t], product, c, coef, gate, cells[t % 2], a_t, outs[t])
+            else:
+                args = (z[t], product, c, coef, gates[t], cs[t + 1], acs[t], outs[t])
+            if step is not None:
+                step(*args)
+            elif fused.run("lstm_step", *args) is not None:
                 step = fused.kernel("lstm_step")
             else:
-                step(*args, acs[t] if keep else a_t, outs[t])
-            if keep:
+                return None  # (failed to compile: nothing written) the NumPy steps run
+            if kept is not None:
                 hms[t] = hm
-            h, c = outs[t], c_new
-        cache = None
-        if keep:
-            cache = {"xin": xin, "z": z, "gates": gates, "cs": cs, "acs": acs, "hms": hms}
-            cache.update(masks=masks, batch=B, dtype=z.dtype, steps=None, cnews=None)
-        return outs, [h.copy(), c.copy()], cache
+            h, c = outs[t], args[5]
+        return h, c.copy()
 
     def _sequence_backward(self, cache, d_seq, d_states, need_input_grad: bool):
         xp = backend.xp
