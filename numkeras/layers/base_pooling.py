@@ -75,11 +75,11 @@ class BasePooling(Layer):
         xpad = cu.pad(x, pads, fill)
         offsets = cu.window_slices(self.pool_size, ones, self.strides, outs)
         geometry = (xpad.shape, pads, sizes, outs)
-        if self.pool_mode == "max":
-            index_dtype = "uint8" if len(offsets) < 256 else "int32"
+        index_dtype = "uint8" if len(offsets) < 256 else "int32"
+        if self.pool_mode == "max" and self.rank <= 2 and fused.available():
             y = xp.empty((x.shape[0], *outs, x.shape[-1]), x.dtype)
             index = xp.empty(y.shape if keep else (1,) * y.ndim, index_dtype)
-            if self.rank <= 2 and fused.run("max_pool2d", *self._as_2d(xpad, y, index), keep):
+            if fused.run("max_pool2d", *self._as_2d(xpad, y, index), keep):
                 return y, ((index if keep else None), geometry)
         y = xp.array(xpad[offsets[0]], copy=True)
         if self.pool_mode == "max":
