@@ -86,7 +86,8 @@ class _Activation(_NN):
     _fn = ""
 
     def _kwargs(self) -> dict:
-        return {}
+        """The activation function's keyword arguments: the op's config but its name."""
+        return {k: v for k, v in self.get_config().items() if k != "name"}
 
     def _function(self):
         from numkeras import activations
@@ -132,9 +133,6 @@ class Elu(_Activation):
     def get_config(self):
         return {"name": self.name, "alpha": self.alpha}
 
-    def _kwargs(self):
-        return {"alpha": self.alpha}
-
 
 class Selu(_Activation):
     _fn = "selu"
@@ -150,9 +148,6 @@ class Gelu(_Activation):
     def get_config(self):
         return {"name": self.name, "approximate": self.approximate}
 
-    def _kwargs(self):
-        return {"approximate": self.approximate}
-
 
 class Silu(_Activation):
     _fn = "silu"
@@ -167,9 +162,6 @@ class LeakyRelu(_Activation):
 
     def get_config(self):
         return {"name": self.name, "negative_slope": self.negative_slope}
-
-    def _kwargs(self):
-        return {"negative_slope": self.negative_slope}
 
 
 class Relu6(_Activation):
@@ -603,9 +595,6 @@ class Glu(_Activation):
 
     def get_config(self):
         return {"name": self.name, "axis": self.axis}
-
-    def _kwargs(self):
-        return {"axis": self.axis}
 
     def compute_output_spec(self, x):
         shape = list(shape_of(x))

@@ -47,9 +47,6 @@ class Celu(_Activation):
     def get_config(self):
         return {"name": self.name, "alpha": self.alpha}
 
-    def _kwargs(self):
-        return {"alpha": self.alpha}
-
 
 class HardTanh(_Activation):
     """-1 below -1, 1 above 1, `x` between."""
@@ -68,9 +65,6 @@ class HardShrink(_Activation):
 
     def get_config(self):
         return {"name": self.name, "threshold": self.threshold}
-
-    def _kwargs(self):
-        return {"threshold": self.threshold}
 
 
 class SoftShrink(HardShrink):
@@ -101,9 +95,6 @@ class Threshold(_Activation):
             "default_value": self.default_value,
         }
 
-    def _kwargs(self):
-        return {"threshold": self.threshold, "default_value": self.default_value}
-
 
 class Squareplus(_Activation):
     """`(x + sqrt(x**2 + b)) / 2`."""
@@ -118,9 +109,6 @@ class Squareplus(_Activation):
 
     def get_config(self):
         return {"name": self.name, "b": self.b}
-
-    def _kwargs(self):
-        return {"b": self.b}
 
 
 class SparseSigmoid(_Activation):
@@ -147,9 +135,6 @@ class Sparsemax(_Activation):
 
     def get_config(self):
         return {"name": self.name, "axis": self.axis}
-
-    def _kwargs(self):
-        return {"axis": self.axis}
 
 
 # -- normalizations ---------------------------------------------------------------------------
