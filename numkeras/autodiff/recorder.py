@@ -447,9 +447,9 @@ def _accepts_training(layer) -> bool:
 
 
 def _stateful(layer) -> list:
-    from numkeras.trainers.trainer import _all_layers
+    from numkeras.layers.layer import layer_tree
 
-    found = [la for la in [layer, *_all_layers(layer)] if hasattr(la, "commit_updates")]
+    found = [la for la in layer_tree(layer) if hasattr(la, "commit_updates")]
     return found
 
 

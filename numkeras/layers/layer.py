@@ -811,8 +811,9 @@ def _uses_default_get_config(cls) -> bool:
     return cls.get_config in defaults and not cls.__module__.startswith("numkeras.")
 
 
-def _layer_tree(layer: Layer) -> list[Layer]:
-    """`layer` and the layers it holds, recursively (each once)."""
+def layer_tree(layer: Layer) -> list[Layer]:
+    """`layer` and the layers it holds, recursively (each once, depth first in the order
+    they are held)."""
     found: list[Layer] = []
     seen: set[int] = set()
     stack = [layer]
@@ -833,7 +834,7 @@ def path_scope(layer: Layer):
     built inside in front of theirs, so a Sequential's Dense weights are
     `'sequential/dense/kernel'` while a Dense built on an `Input` outside any model keeps
     `'dense/kernel'` (Keras fixes a path when the variable is created, as here)."""
-    tree_before = _layer_tree(layer)
+    tree_before = layer_tree(layer)
     built_before = {id(la) for la in tree_before if la.built}
     vars_before = {id(v) for v in layer.weights}
     try:
@@ -843,7 +844,7 @@ def path_scope(layer: Layer):
         for v in layer.weights:
             if id(v) not in vars_before and not v.path.startswith(prefix):
                 v.path = prefix + v.path
-        for item in _layer_tree(layer)[1:]:
+        for item in layer_tree(layer)[1:]:
             if item.built and id(item) not in built_before:
                 item._path = prefix + (item.__dict__.get("_path") or item.name)
 

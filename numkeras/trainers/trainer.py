@@ -28,6 +28,7 @@ from numkeras.errors import (
     user_stacklevel,
     warn_deprecated,
 )
+from numkeras.layers.layer import layer_tree
 from numkeras.losses.loss import apply_mask
 from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.trainers import data as data_utils
@@ -102,9 +103,7 @@ class Trainer:
         self._weighted_metric_spec = weighted_metrics
         self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
         self._steps_per_execution = spe
-        self._compiled_flags = {
-            id(layer): (layer, layer.trainable) for layer in [self, *_all_layers(self)]
-        }
+        self._compiled_flags = {id(layer): (layer, layer.trainable) for layer in layer_tree(self)}
         self._train_vars_cache = None
         self._warned_drift = set()
         self._warned_nothing = False
@@ -287,7 +286,8 @@ class Trainer:
     def _stateful_layers(self) -> list:
         """The layers (this model's, nested ones' included) with per-step state updates."""
         if self._stateful_cache is None:
-            self._stateful_cache = [la for la in _all_layers(self) if hasattr(la, "commit_updates")]
+            held = layer_tree(self)[1:]
+            self._stateful_cache = [la for la in held if hasattr(la, "commit_updates")]
         return self._stateful_cache
 
     def _forward_all(self, xs: list, training: bool, penalties: list | None = None, out_masks=None):
@@ -574,7 +574,7 @@ class Trainer:
     def reset_states(self) -> None:
         """Keras 2's `model.reset_states()`: every stateful recurrent layer's states back
         to zeros (Keras 3 spells it per layer, `layer.reset_states()`)."""
-        for layer in _all_layers(self):
+        for layer in layer_tree(self)[1:]:
             if getattr(layer, "stateful", False):
                 layer.reset_state()
 
@@ -1500,23 +1500,9 @@ def _unpack_validation(validation_data):
     return (vx, vy, vs, False)
 
 
-def _all_layers(model) -> list:
-    out, seen = [], set()
-
-    def walk(layer):
-        for sub in layer._sublayers():
-            if id(sub) not in seen:
-                seen.add(id(sub))
-                out.append(sub)
-                walk(sub)
-
-    walk(model)
-    return out
-
-
 def _has_changed_ancestor(layer, changed) -> bool:
     """True if `layer` sits inside another changed layer (report the outermost only)."""
-    return any(layer is not other and layer in _all_layers(other) for other, _ in changed)
+    return any(layer is not other and layer in layer_tree(other) for other, _ in changed)
 
 
 def _flat_metric_specs(spec) -> list:
