@@ -1170,16 +1170,17 @@ class Trainer:
         restored, self._initial_epoch = getattr(self, "_initial_epoch", None), None
         initial_epoch = restored or initial_epoch
         epoch_logs: dict = {}
+        spe = self._execution_steps()
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             logs: dict = {}
-            for begin, batches in _executions(source.epoch(), self._execution_steps()):
+            for begin, batches in _executions(source.epoch(), spe):
                 callback_list.on_train_batch_begin(begin)
                 for batch in batches:
                     with _quiet_float_errors():  # a NaN/inf loss is TerminateOnNaN's job
                         logs = train_batch(batch)
-                callback_list.on_train_batch_end(begin + self._execution_steps() - 1, logs)
+                callback_list.on_train_batch_end(begin + spe - 1, logs)
                 if self.stop_training:
                     break
             if not logs:  # the stream had nothing left for this epoch: stop here
