@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
+from numkeras.errors import ConfigError
 from numkeras.ops import trace
 from numkeras.ops.core import runtime_config_error
 from numkeras.ops.operation import (
@@ -182,16 +183,23 @@ class Beta(_ParamDraw):
 class Binomial(_ParamDraw):
     _who = "binomial"
 
-    def _sample(self, rng, shape, work):
-        counts = self.params["counts"]
-        if (counts < 0).any() or (counts != np.floor(counts)).any():
-            raise ValueError(f"random.binomial: `counts` must be whole numbers >= 0, got {counts}")
-        probabilities = self.params["probabilities"]
-        if ((probabilities < 0) | (probabilities > 1)).any():
-            raise ValueError(
-                f"random.binomial: `probabilities` must lie in [0, 1], got {probabilities}"
+    def __init__(self, params: dict, dtype=None, seed=None, *, name=None):
+        super().__init__(params, dtype, seed, name=name)
+        counts, probabilities = self.params["counts"], self.params["probabilities"]
+        bad = counts[(counts < 0) | (counts != np.floor(counts))]
+        if bad.size:
+            raise ConfigError(
+                f"random.binomial: `counts` must be whole numbers >= 0, got {float(bad[0])}"
             )
-        return rng.binomial(counts.astype(np.int64), probabilities, shape)
+        bad = probabilities[(probabilities < 0) | (probabilities > 1)]
+        if bad.size:
+            raise ConfigError(
+                f"random.binomial: `probabilities` must lie in [0, 1], got {float(bad[0])}"
+            )
+
+    def _sample(self, rng, shape, work):
+        counts = self.params["counts"].astype(np.int64)
+        return rng.binomial(counts, self.params["probabilities"], shape)
 
 
 class Randint(RandomOperation):
