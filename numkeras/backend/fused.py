@@ -137,9 +137,7 @@ def kernel(name: str):
     >>> k is None or callable(k)
     True
     """
-    if not _enabled or backend.xp is not np:
-        return None
-    return _load().get(name)
+    return _load().get(name) if available() else None
 
 
 def available() -> bool:
