@@ -57,6 +57,34 @@ def check_kwargs(kwargs: dict, num_words, valid=_ARGS):
     return num_words
 
 
+def shuffled(rng: np.random.RandomState, xs, labels) -> tuple:
+    """`xs` and `labels` in the order of one `rng.shuffle` of their indices (Keras's)."""
+    indices = np.arange(len(xs))
+    rng.shuffle(indices)
+    return xs[indices], labels[indices]
+
+
+def marked(xs, start_char: int | None, index_from: int) -> list[list[int]]:
+    """Each sequence as a list, its indices shifted by `index_from`, after `start_char`."""
+    if start_char is not None:
+        return [[start_char] + [w + index_from for w in x] for x in xs]
+    if index_from:
+        return [[w + index_from for w in x] for x in xs]
+    return [list(x) for x in xs]
+
+
+def cut(xs, num_words: int | None, skip_top: int, oov_char: int | None) -> list[list[int]]:
+    """The indices outside `[skip_top, num_words)` replaced by `oov_char`, or dropped when
+    it is None; `num_words` None or 0: the largest index present (Keras's quirk: that index
+    itself is then cut too)."""
+    if not num_words:
+        num_words = max(max(x) for x in xs)
+    # by convention 0 is padding, 1 the start and 2 out-of-vocabulary (index_from=3)
+    if oov_char is not None:
+        return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
+    return [[w for w in x if skip_top <= w < num_words] for x in xs]
+
+
 def load_data(
     path: str | os.PathLike = "imdb.npz",
     num_words: int | None = None,
@@ -127,25 +155,10 @@ def load_data(
     x_test, labels_test = f["x_test"], f["y_test"]
 
     rng = np.random.RandomState(seed)
-    indices = np.arange(len(x_train))
-    rng.shuffle(indices)
-    x_train = x_train[indices]
-    labels_train = labels_train[indices]
-
-    indices = np.arange(len(x_test))
-    rng.shuffle(indices)
-    x_test = x_test[indices]
-    labels_test = labels_test[indices]
-
-    if start_char is not None:
-        x_train = [[start_char] + [w + index_from for w in x] for x in x_train]
-        x_test = [[start_char] + [w + index_from for w in x] for x in x_test]
-    elif index_from:
-        x_train = [[w + index_from for w in x] for x in x_train]
-        x_test = [[w + index_from for w in x] for x in x_test]
-    else:
-        x_train = [list(x) for x in x_train]
-        x_test = [list(x) for x in x_test]
+    x_train, labels_train = shuffled(rng, x_train, labels_train)
+    x_test, labels_test = shuffled(rng, x_test, labels_test)
+    x_train = marked(x_train, start_char, index_from)
+    x_test = marked(x_test, start_char, index_from)
 
     if maxlen:
         x_train, labels_train = remove_long_seq(maxlen, x_train, labels_train)
@@ -159,15 +172,7 @@ def load_data(
     xs = x_train + x_test
     labels = np.concatenate([labels_train, labels_test])
 
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-
-    # by convention 0 is padding, 1 the start and 2 out-of-vocabulary (index_from=3)
-    if oov_char is not None:
-        xs = [[w if (skip_top <= w < num_words) else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
-
+    xs = cut(xs, num_words, skip_top, oov_char)
     idx = len(x_train)
     x_train, y_train = np.array(xs[:idx], dtype="object"), labels[:idx]
     x_test, y_test = np.array(xs[idx:], dtype="object"), labels[idx:]

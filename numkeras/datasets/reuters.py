@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from numkeras.datasets.cifar import load_npz
-from numkeras.datasets.imdb import check_kwargs, remove_long_seq
+from numkeras.datasets.imdb import check_kwargs, cut, marked, remove_long_seq, shuffled
 from numkeras.utils.file_utils import get_file
 
 ORIGIN_FOLDER = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -143,28 +143,11 @@ def load_data(
     f = load_npz(path)
     xs, labels = f["x"], f["y"]
 
-    rng = np.random.RandomState(seed)
-    indices = np.arange(len(xs))
-    rng.shuffle(indices)
-    xs = xs[indices]
-    labels = labels[indices]
-
-    if start_char is not None:
-        xs = [[start_char] + [w + index_from for w in x] for x in xs]
-    elif index_from:
-        xs = [[w + index_from for w in x] for x in xs]
-
+    xs, labels = shuffled(np.random.RandomState(seed), xs, labels)
+    xs = marked(xs, start_char, index_from)
     if maxlen:
         xs, labels = remove_long_seq(maxlen, xs, labels)
-
-    if not num_words:
-        num_words = max(max(x) for x in xs)
-
-    # by convention 0 is padding, 1 the start and 2 out-of-vocabulary (index_from=3)
-    if oov_char is not None:
-        xs = [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
-    else:
-        xs = [[w for w in x if skip_top <= w < num_words] for x in xs]
+    xs = cut(xs, num_words, skip_top, oov_char)
 
     idx = int(len(xs) * (1 - test_split))
     x_train, y_train = np.array(xs[:idx], dtype="object"), np.array(labels[:idx])
