@@ -14,10 +14,8 @@ callable `w -> projected w`, so a user's subclass only writes `__call__` with ar
 
 from __future__ import annotations
 
-import difflib
-
 from numkeras import backend
-from numkeras.errors import ConfigError, warn_deprecated
+from numkeras.errors import ConfigError, did_you_mean, warn_deprecated
 
 
 class Constraint:
@@ -154,8 +152,7 @@ def _lookup(name: str) -> type:
     custom = object_registration.find(None, name)
     if isinstance(custom, type):
         return custom
-    close = difflib.get_close_matches(name, table, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, table)
     raise ConfigError(f"Unknown constraint: {name!r}.{hint} Valid names: {sorted(table)}.")
 
 

@@ -95,3 +95,18 @@ def format_shape(shape) -> str:
     """Render a shape as a plain Python tuple, `None` for unknown dims: `(None, 64)`."""
     shape = tuple(None if d is None else int(d) for d in shape)
     return str(shape)
+
+
+def did_you_mean(value, choices, cutoff: float = 0.6) -> str:
+    """The hint an unknown-name error ends with: `" Did you mean 'x'?"` for the choice
+    closest to `value` (difflib's ratio above `cutoff`), or `""` when none is close.
+
+    >>> did_you_mean("relux", ["relu", "selu", "tanh"])
+    " Did you mean 'relu'?"
+    >>> did_you_mean("zzz", ["relu"])
+    ''
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return f" Did you mean {close[0]!r}?" if close else ""

@@ -14,7 +14,6 @@ dtype('float32')
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from numkeras import backend
@@ -53,7 +52,7 @@ from numkeras.activations.activations import (
     tanh_shrink,
     threshold,
 )
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 from numkeras.utils.serialization import function_config
 
 __all__ = [
@@ -140,8 +139,7 @@ _NAME_OF[id(hard_sigmoid_keras2)] = "hard_sigmoid_keras2"
 
 
 def _unknown(name: str) -> ConfigError:
-    close = difflib.get_close_matches(name, ALL_ACTIVATIONS, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, ALL_ACTIVATIONS)
     valid = ", ".join(repr(n) for n in sorted(ALL_ACTIVATIONS))
     return ConfigError(
         f"Unknown activation: {name!r}.{hint} Valid names: {valid}. "

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from numkeras.callbacks.callback import Callback
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 
 _HOOKS = tuple(sorted(name for name in vars(Callback) if name.startswith("on_")))
 
@@ -43,8 +42,7 @@ class LambdaCallback(Callback):
         super().__init__()
         for name in kwargs:
             if name not in _HOOKS:
-                close = difflib.get_close_matches(name, _HOOKS, n=1)
-                hint = f" Did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(name, _HOOKS)
                 raise ConfigError(
                     f"LambdaCallback got an unknown hook {name!r}.{hint} "
                     f"Valid hooks: {', '.join(_HOOKS)}."

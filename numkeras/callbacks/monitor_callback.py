@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 
 from numkeras.callbacks.callback import Callback
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 
 _MODES = ("auto", "min", "max")
 
@@ -21,8 +19,7 @@ _MIN_NAMES = ("mse", "mae", "mape", "msle", "rmse")
 def _check_mode(owner: str, mode: str) -> str:
     if mode in _MODES:
         return mode
-    close = difflib.get_close_matches(str(mode), _MODES, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(mode, _MODES)
     raise ConfigError(
         f"{owner} received an unknown mode={mode!r}; expected one of "
         f"{', '.join(repr(m) for m in _MODES)}.{hint}"

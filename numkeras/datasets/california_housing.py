@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 
 import numpy as np
 
 from numkeras.datasets.boston_housing import check_test_split, shuffle_split
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 from numkeras.utils.file_utils import get_file
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/california_housing.npz"
@@ -59,8 +58,7 @@ def load_data(
     """
     check_test_split(test_split)
     if version not in _VERSIONS:
-        close = difflib.get_close_matches(str(version), _VERSIONS, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(version, _VERSIONS)
         raise ConfigError(
             "Argument `version` must be one of 'small', 'large'. "
             f"Received: version={version}.{hint}"

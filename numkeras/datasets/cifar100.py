@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 
 import numpy as np
 
 from numkeras import backend
 from numkeras.datasets.cifar import load_batch
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 from numkeras.utils.file_utils import get_file
 
 ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
@@ -52,8 +51,7 @@ def load_data(label_mode: str = "fine", cache_dir: str | None = None):
     numkeras.errors.ConfigError: `label_mode` must be one of `"fine"`, `"coarse"`. Received: ...
     """
     if label_mode not in _LABEL_MODES:
-        close = difflib.get_close_matches(str(label_mode), _LABEL_MODES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(label_mode, _LABEL_MODES)
         raise ConfigError(
             '`label_mode` must be one of `"fine"`, `"coarse"`. '
             f"Received: label_mode={label_mode}.{hint}"

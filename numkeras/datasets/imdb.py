@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 
 import numpy as np
 
 from numkeras.datasets.cifar import load_npz
-from numkeras.errors import warn_deprecated
+from numkeras.errors import did_you_mean, warn_deprecated
 from numkeras.utils.file_utils import get_file
 
 ORIGIN_FOLDER = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -49,8 +48,7 @@ def check_kwargs(kwargs: dict, num_words, valid=_ARGS):
         num_words = kwargs.pop("nb_words")
     if kwargs:
         bad = sorted(kwargs)
-        close = difflib.get_close_matches(bad[0], valid, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(bad[0], valid)
         raise TypeError(
             f"Unrecognized keyword arguments: {bad}. Valid arguments: {', '.join(valid)}.{hint}"
         )

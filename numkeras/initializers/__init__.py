@@ -10,14 +10,13 @@ GlorotUniform(seed=None)
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from numkeras.initializers.initializer import Initializer, standardize_dtype, standardize_shape
 from numkeras.initializers.random_initializers import (
@@ -134,8 +133,7 @@ def _lookup(name: str) -> type:
     cls = ALL_INITIALIZERS.get(name)
     if cls is not None:
         return cls
-    close = difflib.get_close_matches(name, ALL_INITIALIZERS, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, ALL_INITIALIZERS)
     valid = ", ".join(repr(n) for n in sorted(ALL_INITIALIZERS))
     raise ConfigError(f"Unknown initializer: {name!r}.{hint} Valid names: {valid}.")
 

@@ -17,13 +17,12 @@ Seeds:
 
 from __future__ import annotations
 
-import difflib
 import math
 
 import numpy as np
 
 from numkeras.backend import random as nk_random
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.initializers.initializer import (
     Initializer,
     python_number,
@@ -214,8 +213,7 @@ _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
 
 
 def _choice_error(arg: str, value, allowed) -> ConfigError:
-    close = difflib.get_close_matches(str(value), allowed, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(value, allowed)
     return ConfigError(
         f"Invalid `{arg}` argument: {value!r}.{hint} Use one of {', '.join(map(repr, allowed))}."
     )

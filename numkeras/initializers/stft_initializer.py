@@ -7,11 +7,9 @@ array([ 1., -1.,  1., -1.], dtype=float32)
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.initializers.initializer import (
     Initializer,
     standardize_dtype,
@@ -66,8 +64,7 @@ def get_window(name: str, n: int, periodic: bool):
             return np.asarray(scipy.signal.get_window(name, n, fftbins=periodic), "float64")
         except ValueError as e:
             raise ConfigError(f"Unknown STFT window {name!r}: {e}") from None
-    close = difflib.get_close_matches(name, [*_WINDOWS, *_ALIASES], n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, [*_WINDOWS, *_ALIASES])
     raise ConfigError(
         f"Unknown STFT window {name!r} (SciPy, which has more windows, is not installed). "
         f"Built-in windows: {sorted(_WINDOWS)}, an array of `frame_length` values, or None." + hint

@@ -25,7 +25,6 @@ array([[1.  , 0.  ],
 
 from __future__ import annotations
 
-import difflib
 import functools
 import numbers
 
@@ -33,7 +32,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import random
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
@@ -51,8 +50,7 @@ def check_choice(layer: str, arg: str, value, allowed) -> str:
     """`value` if it is one of `allowed`, else a ConfigError listing them (and the closest)."""
     if isinstance(value, str) and value in allowed:
         return value
-    close = difflib.get_close_matches(str(value), allowed, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(value, allowed)
     raise ConfigError(
         f"{layer}: invalid `{arg}` {value!r}; expected one of {tuple(allowed)}.{hint}"
     )

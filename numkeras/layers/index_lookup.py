@@ -29,13 +29,18 @@ The layers pass no gradient: they are input preprocessing.
 from __future__ import annotations
 
 import collections
-import difflib
 import os
 
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, NotBuiltError
+from numkeras.errors import (
+    ConfigError,
+    InputTypeError,
+    LabelRangeError,
+    NotBuiltError,
+    did_you_mean,
+)
 from numkeras.layers.category_encoding import no_input_gradient
 from numkeras.layers.farmhash import hash_bucket_fast, hash_bucket_strong
 from numkeras.layers.layer import Layer, is_symbolic, shape_of
@@ -50,8 +55,7 @@ def check_choice(value, allowed, arg: str, caller: str) -> None:
     """Raise ConfigError naming the valid choices (and the closest one) for a bad string."""
     if value in allowed:
         return
-    close = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(value, [str(a) for a in allowed])
     raise ConfigError(
         f"{caller}: unknown `{arg}`={value!r}. Expected one of {list(allowed)}.{hint}"
     )

@@ -11,10 +11,9 @@ read from JSON (lists).
 
 from __future__ import annotations
 
-import difflib
 import inspect
 
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 from numkeras.layers.layer import _dtype_policy_config
 from numkeras.saving import object_registration
 
@@ -232,8 +231,7 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
     cls = cls or table.get(name)
     if cls is None:
         table.update(custom_objects or {})
-        close = difflib.get_close_matches(name, list(table), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(name, list(table))
         raise ConfigError(
             f"Unknown layer class '{name}'.{hint} numkeras knows {sorted(table)}; pass your own "
             "classes with custom_objects={'Name': cls} (or register them with "

@@ -35,13 +35,12 @@ array([[0.815, 3.815],
 
 from __future__ import annotations
 
-import difflib
 import itertools
 
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.layers import conv_utils as cu
 from numkeras.layers import image_utils as iu
 from numkeras.layers.random_gaussian_blur import gaussian_matrix
@@ -58,8 +57,7 @@ def _choice(arg: str, value, allowed) -> str:
     listing them, with the closest name."""
     if isinstance(value, str) and value in allowed:
         return value
-    close = difflib.get_close_matches(str(value), list(allowed), n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(value, list(allowed))
     raise ConfigError(
         f"Invalid value for argument `{arg}`. Expected one of {tuple(allowed)}. "
         f"Received: {arg}={value!r}.{hint}"

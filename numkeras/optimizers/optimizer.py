@@ -57,7 +57,14 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import fused
-from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape, warn_deprecated
+from numkeras.errors import (
+    ConfigError,
+    NumkerasWarning,
+    ShapeError,
+    did_you_mean,
+    format_shape,
+    warn_deprecated,
+)
 from numkeras.optimizers import schedules as schedules_module
 from numkeras.optimizers.keras3_protocol import KERAS3, NUMKERAS, Keras3Protocol, protocol_of
 from numkeras.utils.naming import auto_name as _auto_name  # `RMSprop` -> `rm_sprop`, as Keras
@@ -623,8 +630,7 @@ class Optimizer(Keras3Protocol):
             )
         if slot_name not in st.slots:
             valid = list(st.slots)
-            close = difflib.get_close_matches(slot_name, valid, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(slot_name, valid)
             raise ConfigError(
                 f"{type(self).__name__} has no slot '{slot_name}'. Its slots: "
                 f"{valid or 'none'}.{hint}"

@@ -12,12 +12,11 @@ np.float32(0.05)
 
 from __future__ import annotations
 
-import difflib
 import math
 
 import numpy as np
 
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, did_you_mean
 
 _f32 = np.float32
 
@@ -379,8 +378,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRat
     known = dict(ALL_SCHEDULES)
     known.update(custom_objects or {})
     if name not in known:
-        close = difflib.get_close_matches(name, list(known), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(name, list(known))
         raise ConfigError(
             f"Unknown learning rate schedule: '{name}'. Known schedules: "
             f"{', '.join(sorted(known))}.{hint} Pass custom classes via `custom_objects`."

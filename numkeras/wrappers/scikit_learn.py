@@ -56,7 +56,6 @@ Where this differs from Keras 2.11, on purpose (each a Keras 2 bug or trap):
 from __future__ import annotations
 
 import copy
-import difflib
 import inspect
 import types
 from collections.abc import Callable
@@ -64,7 +63,7 @@ from typing import Any
 
 import numpy as np
 
-from numkeras.errors import ConfigError, NotBuiltAttributeError, ShapeError
+from numkeras.errors import ConfigError, NotBuiltAttributeError, ShapeError, did_you_mean
 
 __all__ = ["BaseWrapper", "KerasClassifier", "KerasRegressor"]
 
@@ -194,8 +193,7 @@ class BaseWrapper:
                 continue
             model_args = _named_args(target)
             call_args = sorted({a for fn in fns[:3] for a in _named_args(fn)})
-            close = difflib.get_close_matches(name, model_args + call_args, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(name, model_args + call_args)
             raise ConfigError(
                 f"{name} is not a legal parameter: it is not an argument of build_fn "
                 f"({', '.join(model_args) or 'none'}) nor of fit / predict / evaluate "
