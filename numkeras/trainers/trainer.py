@@ -31,6 +31,7 @@ from numkeras.errors import (
 from numkeras.layers.layer import layer_tree
 from numkeras.losses.loss import apply_mask
 from numkeras.metrics.reduction import MeanMetricWrapper
+from numkeras.models import row_chunks
 from numkeras.trainers import data as data_utils
 
 # Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
@@ -1338,12 +1339,17 @@ class Trainer:
         workspace = self._workspace("predict")
         targets = self._output_targets(workspace)
         spe = self._execution_steps()
+        # Nothing watches the batches' outputs: a model that computes each row on its own
+        # runs several batches per call (models/row_chunks.py), the same values faster
+        chunk = batch_size if callbacks else row_chunks.chunk_rows(self, batch_size)
         try:
-            for step in range(batches):
-                a, b = step * batch_size, min(rows, (step + 1) * batch_size)
-                begin = step - step % spe  # the first step of this execution (Keras)
-                if callback_list is not None and step == begin:
-                    callback_list.on_predict_batch_begin(step)
+            for a in range(0, rows, chunk):
+                b = min(rows, a + chunk)
+                steps_here = range(a // batch_size, (b - 1) // batch_size + 1)
+                if callback_list is not None and chunk == batch_size:
+                    step = steps_here[0]
+                    if step % spe == 0:  # the first step of an execution (Keras)
+                        callback_list.on_predict_batch_begin(step)
                 # each output's last layer writes into its slice of the result, where it can
                 views = [r[a:b] for r in results]
                 for target, view in zip(targets, views):
@@ -1353,14 +1359,23 @@ class Trainer:
                 for r, o, view in zip(results, outs, views):
                     if o is not view:
                         r[a:b] = o
-                if callback_list is not None and (step - begin == spe - 1 or step == batches - 1):
-                    # the batch outputs live in reused buffers: user callbacks get copies
-                    if spe == 1:
-                        copies = [o.copy() for o in outs]
-                    else:  # the rows of the whole execution, as Keras passes them
-                        copies = [r[begin * batch_size : b].copy() for r in results]
-                    logs = {"outputs": self._structure_outputs(copies)} if callbacks else {}
-                    callback_list.on_predict_batch_end(begin + spe - 1, logs)
+                if callback_list is None:
+                    continue
+                for step in steps_here:
+                    begin = step - step % spe  # the first step of this execution (Keras)
+                    if chunk != batch_size and step == begin:
+                        callback_list.on_predict_batch_begin(step)
+                    if step - begin == spe - 1 or step == batches - 1:
+                        logs = {}
+                        if callbacks:  # the batch outputs live in reused buffers: copies
+                            end = min(rows, (step + 1) * batch_size)
+                            copies = (
+                                [o.copy() for o in outs]
+                                if spe == 1  # the rows of the whole execution, as Keras
+                                else [r[begin * batch_size : end].copy() for r in results]
+                            )
+                            logs = {"outputs": self._structure_outputs(copies)}
+                        callback_list.on_predict_batch_end(begin + spe - 1, logs)
         finally:
             for target in targets:  # the workspace must not keep the result alive
                 if target is not None:
