@@ -15,7 +15,7 @@ callable `w -> projected w`, so a user's subclass only writes `__call__` with ar
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError, did_you_mean, warn_deprecated
+from numkeras.errors import ConfigError, UnknownNameError, did_you_mean, warn_deprecated
 
 
 class Constraint:
@@ -153,7 +153,7 @@ def _lookup(name: str) -> type:
     if isinstance(custom, type):
         return custom
     hint = did_you_mean(name, table)
-    raise ConfigError(f"Unknown constraint: {name!r}.{hint} Valid names: {sorted(table)}.")
+    raise UnknownNameError(f"Unknown constraint: {name!r}.{hint} Valid names: {sorted(table)}.")
 
 
 def get(identifier):

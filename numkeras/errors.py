@@ -19,6 +19,17 @@ class ConfigError(NumkerasError, ValueError):
     """A constructor or `compile` argument is invalid (e.g. `Dense(0)`, unknown names)."""
 
 
+class UnknownNameError(ConfigError, TypeError):
+    """A name that resolves to nothing numkeras knows: a layer class in a config, a loss,
+    an activation... A ValueError, as Keras's `get()` functions and Keras 2's loaders
+    raise, and a TypeError, as Keras 3 raises when a config names an unknown class."""
+
+
+class UnknownObjectError(UnknownNameError):
+    """A saved config (a dict) names a class or function nothing supplies: a custom
+    object not passed in `custom_objects` nor registered (Keras 3 raises TypeError)."""
+
+
 class InputTypeError(NumkerasError, TypeError, ValueError):
     """Data that are not numbers (strings, objects, None, ragged lists): Keras raises
     ValueError there, numkeras raised TypeError before; this is both."""

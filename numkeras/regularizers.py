@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError
 from numkeras.utils.naming import unknown_name_message
 from numkeras.utils.serialization import function_config
 
@@ -280,7 +280,9 @@ def get(identifier) -> Regularizer | None:
     if isinstance(identifier, str) and (identifier in _NAMES or identifier in _CLASSES):
         return {**_NAMES, **_CLASSES}[identifier]()  # each with its default factors, as Keras
     if isinstance(identifier, str):
-        raise ConfigError(unknown_name_message("regularizer", identifier, [*_NAMES, *_CLASSES]))
+        raise UnknownNameError(
+            unknown_name_message("regularizer", identifier, [*_NAMES, *_CLASSES])
+        )
     if callable(identifier):
         return FunctionRegularizer(identifier)
     raise ConfigError(
@@ -309,14 +311,14 @@ def deserialize(config: dict) -> Regularizer:
 
         fn = object_registration.find(None, config.get("config"), function=True)
         if fn is None:
-            raise ConfigError(
+            raise UnknownObjectError(
                 f"The regularizer function {config.get('config')!r} is not known here: pass "
                 "it with custom_objects= or register it (numkeras never loads code from a file)."
             )
         return FunctionRegularizer(fn)
     cls = _CLASSES.get(config.get("class_name"))
     if cls is None:
-        raise ConfigError(
+        raise UnknownObjectError(
             unknown_name_message("regularizer class", str(config.get("class_name")), _CLASSES)
         )
     return cls.from_config(dict(config.get("config") or {}))

@@ -52,7 +52,7 @@ from numkeras.activations.activations import (
     tanh_shrink,
     threshold,
 )
-from numkeras.errors import ConfigError, did_you_mean
+from numkeras.errors import ConfigError, UnknownNameError, did_you_mean
 from numkeras.utils.serialization import function_config
 
 __all__ = [
@@ -138,10 +138,10 @@ _NUMKERAS_ONLY = {"hard_sigmoid_keras2": hard_sigmoid_keras2}
 _NAME_OF[id(hard_sigmoid_keras2)] = "hard_sigmoid_keras2"
 
 
-def _unknown(name: str) -> ConfigError:
+def _unknown(name: str) -> UnknownNameError:
     hint = did_you_mean(name, ALL_ACTIVATIONS)
     valid = ", ".join(repr(n) for n in sorted(ALL_ACTIVATIONS))
-    return ConfigError(
+    return UnknownNameError(
         f"Unknown activation: {name!r}.{hint} Valid names: {valid}. "
         "For a custom activation, pass the function itself."
     )

@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
+from numkeras.errors import ConfigError, ShapeError, UnknownNameError, did_you_mean, format_shape
 from numkeras.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from numkeras.initializers.initializer import Initializer, standardize_dtype, standardize_shape
 from numkeras.initializers.random_initializers import (
@@ -135,7 +135,7 @@ def _lookup(name: str) -> type:
         return cls
     hint = did_you_mean(name, ALL_INITIALIZERS)
     valid = ", ".join(repr(n) for n in sorted(ALL_INITIALIZERS))
-    raise ConfigError(f"Unknown initializer: {name!r}.{hint} Valid names: {valid}.")
+    raise UnknownNameError(f"Unknown initializer: {name!r}.{hint} Valid names: {valid}.")
 
 
 def serialize(initializer) -> dict | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras.errors import ConfigError, warn_deprecated
+from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError, warn_deprecated
 from numkeras.losses.circle import Circle, circle
 from numkeras.losses.crossentropy import (
     BinaryCrossentropy,
@@ -174,7 +174,7 @@ def _from_name(name: str) -> Loss:
         return _FUNCTION_TO_CLASS[fn](name=name)
     if name.lower() in ("crossentropy", "ce"):
         return ShapeDependentCrossentropy(name=name)
-    raise ConfigError(unknown_name_message("loss", name, _valid_names(), _KERAS_ONLY))
+    raise UnknownNameError(unknown_name_message("loss", name, _valid_names(), _KERAS_ONLY))
 
 
 def serialize(loss) -> dict | str:
@@ -240,13 +240,13 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
         )
         if fn is None:
             message = unknown_name_message("loss function", str(inner), _FUNCTIONS)
-            raise ConfigError(message + registry.supply_hint(inner))
+            raise UnknownObjectError(message + registry.supply_hint(inner))
         return fn if as_function else get(fn)
     cls = registry.find(custom_objects, config.get("registered_name"), class_name)
     cls = cls or _CLASSES.get(class_name)
     if cls is None:
         message = unknown_name_message("loss class", class_name, _CLASSES, _KERAS_ONLY)
-        raise ConfigError(message + registry.supply_hint(class_name))
+        raise UnknownObjectError(message + registry.supply_hint(class_name))
     with registry.supplying(custom_objects):  # e.g. a LossFunctionWrapper's own function
         return cls.from_config(dict(inner))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError
 from numkeras.losses import _FUNCTIONS as _LOSS_FUNCTIONS
 
 # the loss functions Keras 3 re-exports as `keras.metrics.*` (the same objects)
@@ -217,7 +217,7 @@ def get(identifier) -> Metric | None:
                     "y_pred_shape))."
                 )
             valid = [n for n in _NAMES if n not in ("MeanMetricWrapper", "mean_metric_wrapper")]
-            raise ConfigError(
+            raise UnknownNameError(
                 unknown_name_message("metric", identifier, [*valid, "acc"], _KERAS_ONLY)
             )
         return _instantiate(cls, identifier)
@@ -296,7 +296,7 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
     cls = cls or _CLASSES.get(config["class_name"])
     if cls is None:
         message = unknown_name_message("metric class", config["class_name"], _CLASSES, _KERAS_ONLY)
-        raise ConfigError(message + registry.supply_hint(config["class_name"]))
+        raise UnknownObjectError(message + registry.supply_hint(config["class_name"]))
     with registry.supplying(custom_objects):  # e.g. a MeanMetricWrapper's own function
         return cls.from_config(dict(config.get("config") or {}))
 
@@ -316,7 +316,7 @@ def _function_from_config(fn_config, custom_objects: dict | None = None):
     if fn is None:
         known = [*_METRIC_FUNCTIONS, *_LOSS_FUNCTIONS]
         message = unknown_name_message("metric function", str(name), known)
-        raise ConfigError(message + registry.supply_hint(name))
+        raise UnknownObjectError(message + registry.supply_hint(name))
     return fn
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras.errors import ConfigError, did_you_mean
+from numkeras.errors import ConfigError, UnknownObjectError, did_you_mean
 from numkeras.layers.layer import _dtype_policy_config
 from numkeras.saving import object_registration
 
@@ -42,7 +42,7 @@ def _operation_class(config: dict):
     cls = table.get(config["class_name"])
     if cls is None:
         known = sorted(n for t in operation_classes().values() for n in t)
-        raise ConfigError(
+        raise UnknownObjectError(
             f"Unknown operation '{config['class_name']}' ({module}): numkeras has the "
             f"operations {known}."
         )
@@ -232,7 +232,7 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
     if cls is None:
         table.update(custom_objects or {})
         hint = did_you_mean(name, list(table))
-        raise ConfigError(
+        raise UnknownObjectError(
             f"Unknown layer class '{name}'.{hint} numkeras knows {sorted(table)}; pass your own "
             "classes with custom_objects={'Name': cls} (or register them with "
             "numkeras.saving.register_keras_serializable())."

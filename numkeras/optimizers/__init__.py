@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, UnknownNameError
 from numkeras.optimizers import schedules
 from numkeras.optimizers.adadelta import Adadelta
 from numkeras.optimizers.adafactor import Adafactor
@@ -96,7 +96,7 @@ def _lookup(name: str, custom_objects: dict | None = None, registered_name=None)
     candidates = list(ALL_OBJECTS_DICT) + valid
     close = difflib.get_close_matches(str(name).lower(), candidates, n=1, cutoff=0.5)
     hint = f" Did you mean '{ALL_OBJECTS_DICT[close[0].lower()].__name__}'?" if close else ""
-    raise ConfigError(
+    raise UnknownNameError(
         f"Unknown optimizer: '{name}'. Available optimizers (names are case-insensitive): "
         f"{', '.join(valid)}.{hint}"
     )

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from numkeras.errors import ConfigError, did_you_mean
+from numkeras.errors import ConfigError, UnknownNameError, did_you_mean
 
 _f32 = np.float32
 
@@ -379,7 +379,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRat
     known.update(custom_objects or {})
     if name not in known:
         hint = did_you_mean(name, list(known))
-        raise ConfigError(
+        raise UnknownNameError(
             f"Unknown learning rate schedule: '{name}'. Known schedules: "
             f"{', '.join(sorted(known))}.{hint} Pass custom classes via `custom_objects`."
         )

@@ -39,6 +39,7 @@ from numkeras.errors import (
     MissingFileError,
     NotBuiltError,
     NumkerasWarning,
+    UnknownObjectError,
 )
 from numkeras.saving import keras2, legacy_h5, weights_h5
 
@@ -228,8 +229,11 @@ def _open_keras(path: str) -> tuple[dict, bytes, bool]:
 
 
 def _compile_from_config(model, config: dict, custom_objects: dict | None = None) -> bool:
-    """Compile as saved; if the saved arguments name something numkeras lacks, warn and
-    leave the model uncompiled (Keras does the same). Returns whether it compiled."""
+    """Compile as saved. A custom object nothing supplies (a loss or metric function not
+    passed in `custom_objects`) raises, as in Keras 3 (TypeError) and Keras 2
+    (ValueError): the error is both. Any other failure (a Keras name numkeras lacks)
+    warns and leaves the model uncompiled, where Keras would load it. Returns whether it
+    compiled."""
     from numkeras import optimizers
     from numkeras.models.config import compile_args_from_config
 
@@ -242,6 +246,11 @@ def _compile_from_config(model, config: dict, custom_objects: dict | None = None
             else optimizers.get(spec)
         )
         model.compile(optimizer=optimizer, **args)
+    except UnknownObjectError as e:
+        raise type(e)(
+            f"{e} (The model's saved compile() arguments name it; or load it with "
+            "compile=False and compile it yourself.)"
+        ) from None
     except (ValueError, TypeError, KeyError) as e:
         warnings.warn(
             f"The model loaded, but compiling it as saved failed ({type(e).__name__}: {e}); it "

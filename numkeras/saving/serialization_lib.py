@@ -23,12 +23,8 @@ import types
 
 import numpy as np
 
-from numkeras.errors import ConfigError, NumkerasError
+from numkeras.errors import ConfigError, UnknownObjectError
 from numkeras.saving import object_registration
-
-
-class UnknownObjectError(NumkerasError, TypeError):
-    """A config names a class or function numkeras cannot find (Keras raises TypeError)."""
 
 
 def _module_family(module: str | None) -> str | None:
