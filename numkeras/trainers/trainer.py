@@ -25,6 +25,7 @@ from numkeras.errors import (
     NotCompiledError,
     NumkerasWarning,
     ShapeError,
+    UnknownNameError,
     user_stacklevel,
     warn_deprecated,
 )
@@ -389,6 +390,12 @@ class Trainer:
             sws = [sample_weight.get(k) for k in self.output_names]
         elif isinstance(sample_weight, (list, tuple)) and n > 1:
             sws = list(sample_weight)
+        elif (
+            isinstance(sample_weight, (list, tuple))
+            and len(sample_weight) == 1
+            and np.ndim(sample_weight[0]) >= 1
+        ):  # one output's weights in a list, unwrapped as Keras unwraps `y=[y]`
+            sws = [sample_weight[0]]
         else:
             sws = [sample_weight] * n
         out = []
@@ -397,6 +404,12 @@ class Trainer:
                 out.append(None)
                 continue
             sw = backend.xp.asarray(sw, dtype="float32")
+            if sw.ndim == 0:  # (Keras refuses a scalar too)
+                raise ShapeError(
+                    f"sample_weight needs one weight per sample, shape ({n_rows},); received "
+                    f"the scalar {float(sw)!r}. For one weight everywhere, pass "
+                    f"np.full({n_rows}, {float(sw)!r}), or scale the loss instead."
+                )
             data_utils.check_same_length(n_rows, len(sw), "sample_weight")
             out.append(sw)
         return out
@@ -748,7 +761,7 @@ class Trainer:
         flat = [a for part in parts for a in part]
         rows = data_utils.num_samples(flat)
         if rows == 0:
-            raise ValueError("fit() received 0 samples; there is nothing to train on.")
+            raise ShapeError("fit() received 0 samples; there is nothing to train on.")
         size = data_utils.batch_size_for(rows, batch_size, steps)
         source = data_utils.ArrayEpochs([flat], size, shuffle, steps, _random.global_generator())
 
@@ -1076,12 +1089,8 @@ class Trainer:
             )
         stream = data_utils.is_batch_stream(x)
         if stream:
-            if y is not None or sample_weight is not None or batch_size is not None:
-                raise ValueError(
-                    "When x is a batch stream (a generator or a PyDataset), it yields the "
-                    "targets and sample weights itself, in batches: do not pass `y`, "
-                    "`sample_weight` or `batch_size`."
-                )
+            _refuse_beside_stream(y, sample_weight, batch_size)
+            batch_size = None
             if validation_split:
                 raise ValueError("`validation_split` needs array data, not a batch stream.")
             source = data_utils.StreamEpochs(
@@ -1113,7 +1122,7 @@ class Trainer:
                 n = len(xs[0])
                 val = (vx, vy, vs, True)
             if n == 0:
-                raise ValueError("fit() received 0 samples; there is nothing to train on.")
+                raise ShapeError("fit() received 0 samples; there is nothing to train on.")
             source = data_utils.ArrayEpochs(
                 [xs, ys, sws],
                 data_utils.batch_size_for(n, given_batch_size, steps_per_epoch),
@@ -1246,21 +1255,24 @@ class Trainer:
         steps: int | None = None,
         callbacks=None,
         return_dict: bool = False,
+        **kwargs,
     ):
         """Loss (and metrics) over `x`, in batches of `batch_size` (default 32); or over the
         batches a stream yields (a generator or a PyDataset: `(x, y)` / `(x, y, w)`), up to
         `steps` of them."""
+        if kwargs:  # Keras 3 takes **kwargs here and refuses unknown ones (ValueError)
+            raise UnknownNameError(
+                f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}; it takes x, "
+                "y, batch_size, verbose, sample_weight, steps, callbacks and return_dict."
+            )
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._step_driven():
             callback_list = self._callback_list(callbacks, _verbose(verbose), steps)
             logs = self._evaluate_step_driven(x, y, sample_weight, batch_size, callback_list, steps)
             return logs if return_dict else self._ordered(logs, False)
         if data_utils.is_batch_stream(x):
-            if y is not None or sample_weight is not None or batch_size is not None:
-                raise ValueError(
-                    "When x is a batch stream, it yields the targets and sample weights "
-                    "itself: do not pass `y`, `sample_weight` or `batch_size`."
-                )
+            _refuse_beside_stream(y, sample_weight, batch_size)
+            batch_size = None
             xs = data_utils.StreamEpochs(x, lambda *b: self._prepare(*b)[:3], steps, "steps")
             self._require_graph_or_build(xs.peek(), batch_size=None)
             self._assert_compiled("evaluate")  # (also resolves the losses _prepare needs)
@@ -1270,6 +1282,8 @@ class Trainer:
             self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
             self._assert_compiled("evaluate")
             xs, ys, sws, n = self._prepare(x, y, sample_weight)
+            if n == 0:  # (Keras crashes; a loss of 0.0 over no data would be a wrong number)
+                raise ShapeError("evaluate() received 0 samples; there is nothing to evaluate.")
             batch_size = data_utils.batch_size_for(n, batch_size, steps)
             batches = math.ceil(n / batch_size)
             total_steps = batches if steps is None else min(steps, batches)
@@ -1484,6 +1498,24 @@ def _pythonify_logs(logs) -> dict:
         else:
             out[key] = _log_value(value)
     return out
+
+
+def _refuse_beside_stream(y, sample_weight, batch_size) -> None:
+    """A batch stream yields its own targets and weights, in its own batches: `y` or
+    `sample_weight` beside it is an error (as in Keras); `batch_size` is ignored with a
+    warning (Keras 3 and Keras 2 ignore it silently; classic scripts pass it)."""
+    if y is not None or sample_weight is not None:
+        raise ValueError(
+            "When x is a batch stream (a generator or a PyDataset), it yields the targets "
+            "and sample weights itself, in batches: do not pass `y` or `sample_weight`."
+        )
+    if batch_size is not None:
+        warnings.warn(
+            f"batch_size={batch_size!r} is ignored: a batch stream (a generator or a "
+            "PyDataset) yields whole batches of its own size.",
+            NumkerasWarning,
+            stacklevel=user_stacklevel(),
+        )
 
 
 def _capped(value, cap, what: str, none_means_all: bool = True):
