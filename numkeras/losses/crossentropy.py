@@ -20,7 +20,7 @@ import warnings
 
 from numkeras import backend, shapes
 from numkeras.backend import fused
-from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
+from numkeras.errors import ConfigError, InputTypeError, NumkerasWarning, ShapeError, format_shape
 from numkeras.losses.loss import Loss
 
 
@@ -416,7 +416,7 @@ class SparseCategoricalCrossentropy(Loss):
         xp = backend.xp
         y = xp.asarray(y_true)
         if y.dtype.kind not in "fiub":
-            raise TypeError(f"y_true must be numeric class labels; got dtype {y.dtype}.")
+            raise InputTypeError(f"y_true must be numeric class labels; got dtype {y.dtype}.")
         pred_shape = tuple(y_pred_shape)
         if not pred_shape:
             raise ShapeError(f"Loss '{self.name}' needs y_pred with a class axis; got shape ().")

@@ -907,13 +907,18 @@ class Model(Trainer, Layer):
         from numkeras.layers.input_layer import Input
         from numkeras.ops.trace import TraceError, capturing_losses, reading_variables
 
-        several = isinstance(input_shape, list)
-        shapes_ = [tuple(s) for s in (input_shape if several else [input_shape])]
-        inputs = [
-            Input(batch_shape=(None, *s[1:]), name=f"{self.name}_input_{i}")
-            for i, s in enumerate(shapes_)
-        ]
-        struct = inputs if several else inputs[0]
+        if isinstance(input_shape, dict):  # named inputs: call() receives a dict
+            names = sorted(input_shape)
+            inputs = [Input(batch_shape=(None, *input_shape[k][1:]), name=k) for k in names]
+            struct = dict(zip(names, inputs))
+        else:
+            several = isinstance(input_shape, list)
+            shapes_ = [tuple(s) for s in (input_shape if several else [input_shape])]
+            inputs = [
+                Input(batch_shape=(None, *s[1:]), name=f"{self.name}_input_{i}")
+                for i, s in enumerate(shapes_)
+            ]
+            struct = inputs if several else inputs[0]
 
         losses: list = []
 
@@ -948,23 +953,28 @@ class Model(Trainer, Layer):
             self._check_trace(struct, outputs, sample)
         self._init_graph(struct, outputs, losses)
 
-    def _check_trace(self, inputs, outputs, sample: list) -> None:
+    def _check_trace(self, inputs, outputs, sample) -> None:
         """Refuse a traced call whose values on the first batch differ from the call's
-        own (NumPy on values, Python branches on values): it would train something else."""
+        own (NumPy on values, Python branches on values): it would train something else.
+        `sample`: a list of arrays, or a dict of them when `inputs` is a dict."""
         from numkeras.ops.trace import TraceError, values_match
 
         probe = Model(inputs, outputs, name=f"{self.name}_trace")
         kwargs = {"training": False} if call_accepts_training(self) else {}
+        if isinstance(inputs, dict):
+            given, ordered = sample, [sample[k] for k in sorted(sample)]
+        else:
+            given, ordered = (sample if isinstance(inputs, list) else sample[0]), sample
 
         def eager():
             with collecting_losses([]):  # (the losses this check adds are not the model's)
-                out = self.call(sample if isinstance(inputs, list) else sample[0], **kwargs)
+                out = self.call(given, **kwargs)
             return [out[k] for k in sorted(out)] if isinstance(out, dict) else out
 
         first = eager()
         if not values_match(eager(), first):  # it draws random numbers: nothing to compare
             return
-        if not values_match(probe._run(sample, training=False), first):
+        if not values_match(probe._run(ordered, training=False), first):
             raise TraceError(
                 "it gives other values when traced into layers and operations than when "
                 "run on arrays, so it computes something the trace cannot see (NumPy "

@@ -1446,15 +1446,14 @@ class Trainer:
 
     def _predict_subclassed(self, x, batch_size, steps):
         """predict for a model with its own call(): same batching rules, results stacked."""
-        from numkeras.layers.layer import _convert
 
-        arrays = _convert(x, self.dtype)
-        n = len(arrays[0] if isinstance(arrays, list) else arrays)
+        arrays = _convert_structure(x, self.dtype)
+        n = len(tree.flatten(arrays)[0])
         batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
         outs = []
         for step in range(batches):
             index = slice(step * batch_size, (step + 1) * batch_size)
-            part = [a[index] for a in arrays] if isinstance(arrays, list) else arrays[index]
+            part = tree.map_structure(lambda a, i=index: a[i], arrays)
             outs.append(backend.to_numpy(self(part)))
         if not outs:
             raise ValueError("predict() of a subclassed model needs at least one sample.")
@@ -1464,18 +1463,33 @@ class Trainer:
         """Build a deferred model for `x`, as Keras 3 does: on the shape of its first batch
         of `batch_size` rows (None: `x` is that batch, e.g. a stream's first)."""
         if not self._graph_ready:
-            from numkeras.layers.layer import _convert, shape_of
+            from numkeras.layers.layer import shape_of
 
-            arrays = _convert(x, self.dtype)
-            first = shape_of(arrays)
+            arrays = _convert_structure(x, self.dtype)
+            if isinstance(arrays, dict):  # named inputs (a subclassed model's call takes them)
+                first = {k: tuple(a.shape) for k, a in arrays.items()}
+            else:
+                first = shape_of(arrays)
             if isinstance(first, tuple) and first and batch_size:
                 first = (min(first[0], batch_size), *first[1:])
             if self._is_subclassed():  # its call, traced and checked on a first batch
                 rows = batch_size or 32
-                sample = [a[:rows] for a in (arrays if isinstance(arrays, list) else [arrays])]
+                if isinstance(arrays, dict):
+                    sample = {k: a[:rows] for k, a in arrays.items()}
+                else:
+                    sample = [a[:rows] for a in (arrays if isinstance(arrays, list) else [arrays])]
                 self._build_subclassed(first, sample)
             else:
                 self.build(first)
+
+
+def _convert_structure(x, dtype):
+    """`x` as arrays of `dtype`: one array, a list of them, or a dict of them by name."""
+    from numkeras.layers.layer import _convert
+
+    if isinstance(x, dict):
+        return {k: _convert(v, dtype) for k, v in x.items()}
+    return _convert(x, dtype)
 
 
 def _log_value(x):

@@ -54,3 +54,11 @@ def test_a_one_element_sample_weight_list_is_unwrapped_for_a_single_output():
     b.fit(X, Y, sample_weight=w, batch_size=4, shuffle=False, verbose=0)
     for wa, wb in zip(a.get_weights(), b.get_weights()):
         np.testing.assert_array_equal(wa, wb)
+
+
+def test_string_class_labels_are_a_value_error_as_in_keras():
+    clf = models.Sequential([layers.Input((4,)), layers.Dense(3, activation="softmax")])
+    clf.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match="numeric class labels") as info:
+        clf.evaluate(X[:5], np.array(["a", "b", "a", "b", "a"]), verbose=0)
+    assert isinstance(info.value, TypeError)  # (what numkeras raised before)
