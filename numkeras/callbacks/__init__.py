@@ -15,8 +15,10 @@ from numkeras.callbacks.lambda_callback import LambdaCallback
 from numkeras.callbacks.learning_rate_scheduler import LearningRateScheduler
 from numkeras.callbacks.model_checkpoint import ModelCheckpoint
 from numkeras.callbacks.monitor_callback import MonitorCallback
+from numkeras.callbacks.orbax_checkpoint import OrbaxCheckpoint
 from numkeras.callbacks.progbar_logger import ProgbarLogger
 from numkeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from numkeras.callbacks.remote_monitor import RemoteMonitor
 from numkeras.callbacks.swap_ema_weights import SwapEMAWeights
 from numkeras.callbacks.tensorboard import TensorBoard
 from numkeras.callbacks.terminate_on_nan import TerminateOnNaN
@@ -32,8 +34,10 @@ __all__ = [
     "LearningRateScheduler",
     "ModelCheckpoint",
     "MonitorCallback",
+    "OrbaxCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
     "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",

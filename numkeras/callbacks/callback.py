@@ -27,6 +27,8 @@ class Callback:
     Attributes:
         params: Dict of training parameters: `verbose`, `epochs`, `steps`.
         model: The model being trained (set by `fit` through `set_model`).
+        validation_data: Always `None`, as in tf.keras 2 (Keras 3 dropped the attribute);
+            kept so that Keras 2 callbacks testing `if self.validation_data:` still run.
 
     >>> class Recorder(Callback):
     ...     def on_epoch_end(self, epoch, logs=None):
@@ -34,6 +36,8 @@ class Callback:
     >>> Recorder().on_epoch_end(0, {"loss": 0.5})
     epoch 0: loss=0.50
     """
+
+    validation_data = None  # (class attribute: also there when __init__ is not called)
 
     def __init__(self) -> None:
         self.params: dict[str, Any] | None = None

@@ -235,10 +235,21 @@ class CallbackList(Callback):
         self._on_end()
 
 
+# What a callback must have: duck-typed objects with all of it work, as in Keras (e.g. a
+# callback subclassing another library's `Callback` class).
+_REQUIRED = ("set_model", "set_params") + tuple(
+    name for name in vars(Callback) if name.startswith("on_")
+)
+
+
 def _check_callback(cb, index: int) -> None:
-    if not isinstance(cb, Callback):
+    if isinstance(cb, Callback):
+        return
+    missing = [name for name in _REQUIRED if not callable(getattr(cb, name, None))]
+    if missing:
         raise TypeError(
             f"Expected `keras.callbacks.Callback` instances in `callbacks`; item {index} is a "
-            f"{type(cb).__name__} ({cb!r}). Subclass `numkeras.callbacks.Callback`, or wrap "
-            "functions in `numkeras.callbacks.LambdaCallback`."
+            f"{type(cb).__name__} ({cb!r}) without {', '.join(missing[:3])}"
+            f"{', ...' if len(missing) > 3 else ''}. Subclass `numkeras.callbacks.Callback`, "
+            "or wrap functions in `numkeras.callbacks.LambdaCallback`."
         )

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from numkeras.callbacks.monitor_callback import MonitorCallback
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, warn_deprecated
 from numkeras.utils.progbar import print_msg
 
 
@@ -32,6 +32,10 @@ class ModelCheckpoint(MonitorCallback):
             training batches (counted across epochs).
         initial_value_threshold: Initial "best" value; with `save_best_only`, nothing is
             saved until the monitored value beats it.
+        options: Keras 2's `tf.train.CheckpointOptions`; accepted and ignored.
+        period: Keras 2's spelling (deprecated): with `save_freq="epoch"`, save every
+            `period` epochs (epochs `period`, `2 * period`, ...), as tf.keras does.
+            Keras 3 has neither `options` nor `period` (a `TypeError` there).
 
     >>> from types import SimpleNamespace
     >>> saved = []
@@ -56,13 +60,33 @@ class ModelCheckpoint(MonitorCallback):
         mode: str = "auto",
         save_freq: str | int = "epoch",
         initial_value_threshold: float | None = None,
+        options=None,
+        **kwargs,
     ) -> None:
+        period = kwargs.pop("period", 1)
+        if kwargs:
+            raise TypeError(
+                "ModelCheckpoint.__init__() got an unexpected keyword argument "
+                f"{next(iter(kwargs))!r}"
+            )
+        if period != 1:
+            warn_deprecated(
+                "ModelCheckpoint(period=...) is the Keras 2 spelling: the model is saved every "
+                "`period` epochs. Keras 3 has no `period`; use `save_freq` (a number of "
+                "batches) instead."
+            )
+        if isinstance(period, bool) or not isinstance(period, int) or period < 1:
+            raise ConfigError(
+                f"`period` must be a positive number of epochs; received period={period!r}."
+            )
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
         self.filepath = os.fspath(filepath)
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq
+        self.period = period
+        self.epochs_since_last_save = 0
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen: int | None = None
         self._current_epoch = 0
@@ -107,7 +131,10 @@ class ModelCheckpoint(MonitorCallback):
         if self.monitor_op is None:
             self._set_monitor_op()  # delayed until the model's metrics exist
         if self.save_freq == "epoch":
-            self._save_model(epoch=epoch, batch=None, logs=logs)
+            self.epochs_since_last_save += 1
+            if self.epochs_since_last_save >= self.period:
+                self.epochs_since_last_save = 0
+                self._save_model(epoch=epoch, batch=None, logs=logs)
 
     def _should_save_on_batch(self, batch: int) -> bool:
         if self.save_freq == "epoch":

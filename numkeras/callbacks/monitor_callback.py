@@ -34,6 +34,23 @@ def _iter_metrics(model):
         yield m
 
 
+def _direction(metric) -> str | None:
+    """`"up"`/`"down"` from the metric's `_direction`; a `MeanMetricWrapper` around a loss
+    (function or instance, e.g. `MeanMetricWrapper(losses.mean_squared_error)`) is "down",
+    as Keras 3 marks it."""
+    direction = getattr(metric, "_direction", None)
+    if direction is not None:
+        return direction
+    fn = getattr(metric, "_fn", None)
+    if fn is not None:
+        module = getattr(fn, "__module__", None) or ""
+        if module.startswith("numkeras.losses") or type(fn).__module__.startswith(
+            "numkeras.losses"
+        ):
+            return "down"
+    return None
+
+
 class MonitorCallback(Callback):
     """Base class for callbacks that watch one logged quantity (Keras 3's `MonitorCallback`).
 
@@ -43,7 +60,10 @@ class MonitorCallback(Callback):
             names follow the direction of the model's metric of that name (its `_direction`,
             `"up"` or `"down"`). If the model does not say, numkeras (unlike Keras 3, which
             raises) infers it from the name: accuracy/AUC/precision/recall/F-score/IoU/R²
-            are maximized; names with loss/error/crossentropy/hinge/divergence are minimized.
+            are maximized; names with loss/error/crossentropy/hinge/divergence, and
+            mse/mae/mape/msle/rmse (alone or as a suffix, e.g. a multi-output model's
+            `"val_out_mae"`), are minimized. A metric that wraps a loss function is
+            minimized, as in Keras.
         baseline: Initial "best" value (`None`: the first value seen).
         min_delta: Smallest change that counts as an improvement (its sign is ignored).
 
@@ -88,12 +108,17 @@ class MonitorCallback(Callback):
         if metric_name == "loss":
             return np.less
         for m in _iter_metrics(self.model):
-            if getattr(m, "name", None) == metric_name and hasattr(m, "_direction"):
-                return np.greater if m._direction == "up" else np.less
+            if getattr(m, "name", None) == metric_name:
+                direction = _direction(m)
+                if direction is not None:
+                    return np.greater if direction == "up" else np.less
         lowered = metric_name.lower()
         if any(h in lowered for h in _MAX_HINTS):
             return np.greater
-        if lowered in _MIN_NAMES or any(h in lowered for h in _MIN_HINTS):
+        if (
+            any(lowered == n or lowered.endswith("_" + n) for n in _MIN_NAMES)  # "out_mae"
+            or any(h in lowered for h in _MIN_HINTS)
+        ):
             return np.less
         raise ConfigError(
             f"{type(self).__name__} callback received monitor={self.monitor}, but numkeras "

@@ -15,6 +15,10 @@ class ProgbarLogger(Callback):
     logs (validation metrics included); validation itself shows no bar. The logged values
     are running averages already, so the bar shows them as they are (nothing is stateless).
 
+    Keras 2's arguments are accepted for old scripts (Keras 3 takes none): `count_mode`
+    (`"steps"` or `"samples"`; the bar counts steps either way) and `stateful_metrics`
+    (every value is shown as-is already).
+
     >>> logger = ProgbarLogger()
     >>> logger.set_params({"verbose": 2, "epochs": 2, "steps": 4})
     >>> logger.on_train_begin()
@@ -26,8 +30,12 @@ class ProgbarLogger(Callback):
     4/4 - 0s - ...s/step - loss: 0.5000
     """
 
-    def __init__(self) -> None:
+    def __init__(self, count_mode: str | None = None, stateful_metrics=None) -> None:
         super().__init__()
+        if count_mode not in (None, "steps", "samples"):
+            raise ValueError(
+                f'Unknown `count_mode`: {count_mode}. Expected values are ["samples", "steps"]'
+            )
         self.seen = 0
         self.progbar: Progbar | None = None
         self.target: int | None = None

@@ -12,7 +12,10 @@ class SwapEMAWeights(Callback):
     """Swap the model's weights with the optimizer's moving averages before evaluation and
     prediction, and back after (in place). With `swap_on_epoch=True` the averages are also
     in the model between epochs, so callbacks after this one (e.g. `ModelCheckpoint`) see
-    them.
+    them. With a `LossScaleOptimizer`, the averages of the optimizer it wraps are used.
+
+    Keras 3's `on_predict_end` tests the wrong flag and leaves the averages in the model
+    after `predict`; here they are swapped back, as after `evaluate`.
 
     >>> import numpy as np
     >>> from numkeras.layers import Dense, Input
@@ -36,6 +39,18 @@ class SwapEMAWeights(Callback):
 
     def _pairs(self) -> list:
         optimizer = getattr(self.model, "optimizer", None)
+        # A LossScaleOptimizer keeps the averages in the optimizer it wraps (as Keras).
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+        inner = getattr(optimizer, "optimizers", None)
+        if isinstance(inner, (list, tuple)):  # one optimizer per group of variables
+            with_ema = [opt for opt in inner if getattr(opt, "use_ema", False)]
+            if not with_ema:
+                raise ConfigError(
+                    "SwapEMAWeights must be used when at least one inner optimizer has "
+                    "`use_ema=True` set. Received a MultiOptimizer with all inner optimizers "
+                    "having `use_ema=False`."
+                )
+            return [pair for opt in with_ema for pair in opt._ema_pairs()]
         if not getattr(optimizer, "use_ema", False):
             raise ConfigError(
                 "SwapEMAWeights must be used when `use_ema=True` is set on the optimizer. "

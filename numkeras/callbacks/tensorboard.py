@@ -23,6 +23,7 @@ training batches' logs are written as `batch_<name>` too.
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 
@@ -30,8 +31,13 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.callbacks.callback import Callback
-from numkeras.errors import ConfigError
+from numkeras.errors import ConfigError, warn_deprecated
 from numkeras.utils.checks import is_int
+
+_WRITER_COUNT = itertools.count()
+
+# Keras 2 (tf.keras) arguments that TF 2 already ignored
+_KERAS2_IGNORED = ("write_grads", "batch_size", "embeddings_layer_names", "embeddings_data")
 
 
 def _tensorboardx():
@@ -94,6 +100,10 @@ class TensorBoard(Callback):
         embeddings_freq: Every how many epochs to save the weights for the projector
             (as Keras: `train/keras_embedding.ckpt-<epoch>.weights.h5`; 0: never).
         embeddings_metadata: Accepted for Keras compatibility (the projector's labels).
+
+    Keras 2's `write_grads`, `batch_size`, `embeddings_layer_names` and `embeddings_data`
+    are accepted for old scripts and ignored with a note, as tf.keras does (Keras 3
+    raises `TypeError`).
     """
 
     def __init__(
@@ -107,8 +117,15 @@ class TensorBoard(Callback):
         profile_batch=0,
         embeddings_freq: int = 0,
         embeddings_metadata=None,
+        **kwargs,
     ):
         super().__init__()
+        for name in kwargs:
+            if name not in _KERAS2_IGNORED:
+                raise TypeError(
+                    f"TensorBoard.__init__() got an unexpected keyword argument {name!r}"
+                )
+            warn_deprecated(f"TensorBoard({name}=...) is a Keras 2 argument; it is ignored.")
         if update_freq not in ("epoch", "batch") and not (is_int(update_freq) and update_freq > 0):
             raise ConfigError(
                 "`update_freq` must be 'epoch', 'batch' or a positive number of batches; "
@@ -152,7 +169,14 @@ class TensorBoard(Callback):
     def _writer(self, which: str):
         if which not in self._writers:
             subdir = "train" if which == "train" else "validation"
-            writer = _tensorboardx().SummaryWriter(os.path.join(self.log_dir, subdir))
+            # tensorboardX names a file by the second and the host only, so a writer
+            # reopened within the same second (`evaluate` after `fit`) would overwrite the
+            # first file; a process-wide counter keeps the names apart, as TensorFlow's
+            # `.<pid>.<n>.v2` suffix does.
+            writer = _tensorboardx().SummaryWriter(
+                os.path.join(self.log_dir, subdir),
+                filename_suffix=f".{os.getpid()}.{next(_WRITER_COUNT)}.v2",
+            )
             self._writers[which] = writer
         return self._writers[which]
 

@@ -250,7 +250,8 @@ class Progbar:
         if self.target is not None and self.target > 0:
             numdigits = int(math.log10(self.target)) + 1
             count = f"%{numdigits}d/%d" % (current, self.target)
-            done = min(max(int(self.width * current / self.target), 0), self.width)
+            # Not clamped, as Keras: past the target the bar grows longer than `width`.
+            done = int(self.width * current / self.target)
             filled, empty = "━" * done, "━" * (self.width - done)
             plain_bar = f"{count} {filled}{empty}"
             if color:
