@@ -571,13 +571,14 @@ class Trainer:
             values = [logs[k] for k in self._keras_order(logs)]
         return values[0] if len(values) == 1 else values  # one value alone is a scalar
 
-    def _callback_list(self, callbacks, verbose: int, steps, epochs: int = 1, **kwargs):
-        """The callbacks of one fit / evaluate / predict, with a progress bar if verbose."""
+    def _callback_list(self, callbacks, verbose, steps, epochs: int = 1, **kwargs):
+        """The callbacks of one fit / evaluate / predict, with a progress bar if verbose;
+        their `params["verbose"]` is `verbose` as given ("auto" stays "auto", as in Keras)."""
         from numkeras.callbacks import CallbackList
 
         return CallbackList(
             callbacks,
-            add_progbar=verbose != 0,
+            add_progbar=_verbose(verbose) != 0,
             model=self,
             verbose=verbose,
             epochs=epochs,
@@ -802,9 +803,7 @@ class Trainer:
         source, steps, pack = self._raw_epochs(
             x, y, sample_weight, batch_size, shuffle, steps_per_epoch
         )
-        callback_list = self._callback_list(
-            callbacks, _verbose(verbose), steps, epochs, add_history=True
-        )
+        callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
 
         def validate() -> dict:
             vx, vy, vs = _unpack_validation(validation_data)[:3]
@@ -1131,7 +1130,6 @@ class Trainer:
                 _random.global_generator(),
             )
         steps = source.steps if not stream else steps_per_epoch or data_utils.stream_length(x)
-        verbose = _verbose(verbose)
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
         callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
@@ -1267,7 +1265,7 @@ class Trainer:
             )
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._step_driven():
-            callback_list = self._callback_list(callbacks, _verbose(verbose), steps)
+            callback_list = self._callback_list(callbacks, verbose, steps)
             logs = self._evaluate_step_driven(x, y, sample_weight, batch_size, callback_list, steps)
             return logs if return_dict else self._ordered(logs, False)
         if data_utils.is_batch_stream(x):
@@ -1287,7 +1285,6 @@ class Trainer:
             batch_size = data_utils.batch_size_for(n, batch_size, steps)
             batches = math.ceil(n / batch_size)
             total_steps = batches if steps is None else min(steps, batches)
-        verbose = _verbose(verbose)
         callback_list = self._callback_list(callbacks, verbose, total_steps)
         callback_list.on_test_begin()
         logs = self._evaluate_prepared(
@@ -1342,7 +1339,6 @@ class Trainer:
             cut = (lambda a, b: [t[a:b] for t in xs]) if len(xs) > 1 else (lambda a, b: xs[0][a:b])
             stream = (cut(i * batch_size, (i + 1) * batch_size) for i in range(batches))
             return self._predict_stream(stream, batches, verbose, callbacks)
-        verbose = _verbose(verbose)
         callback_list = None
         if verbose or callbacks:
             callback_list = self._callback_list(callbacks, verbose, batches)
@@ -1405,7 +1401,6 @@ class Trainer:
             x, lambda bx, by, bs: (self._standardize_inputs(bx), None, None), steps, "steps"
         )
         self._require_graph_or_build(source.peek(), batch_size=None)
-        verbose = _verbose(verbose)
         callback_list = self._callback_list(
             callbacks, verbose, steps or data_utils.stream_length(x)
         )

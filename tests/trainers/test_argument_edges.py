@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from numkeras import layers, models, optimizers
+from numkeras import callbacks, layers, models, optimizers
 from numkeras.errors import NumkerasWarning, ShapeError
 
 rng = np.random.default_rng(1)
@@ -62,3 +62,14 @@ def test_string_class_labels_are_a_value_error_as_in_keras():
     with pytest.raises(ValueError, match="numeric class labels") as info:
         clf.evaluate(X[:5], np.array(["a", "b", "a", "b", "a"]), verbose=0)
     assert isinstance(info.value, TypeError)  # (what numkeras raised before)
+
+
+def test_callbacks_see_verbose_as_given_auto_included():
+    cb = callbacks.Callback()
+    m = model()
+    m.predict(X, callbacks=[cb])
+    assert cb.params == {"verbose": "auto", "epochs": 1, "steps": 1}  # as Keras 3
+    m.fit(X, Y, epochs=2, verbose=2, callbacks=[cb])
+    assert cb.params == {"verbose": 2, "epochs": 2, "steps": 1}
+    with pytest.raises(ValueError, match="verbose"):
+        m.predict(X, verbose=3)
