@@ -139,6 +139,7 @@ from numkeras.layers.unit_normalization import UnitNormalization
 from numkeras.layers.up_sampling1d import UpSampling1D
 from numkeras.layers.up_sampling2d import UpSampling2D
 from numkeras.layers.up_sampling3d import UpSampling3D
+from numkeras.layers.wrapper import Wrapper
 from numkeras.layers.zero_padding1d import ZeroPadding1D
 from numkeras.layers.zero_padding2d import ZeroPadding2D
 from numkeras.layers.zero_padding3d import ZeroPadding3D
@@ -255,6 +256,7 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNCell",
     "TimeDistributed",
+    "Wrapper",
     "AdditiveAttention",
     "Attention",
     "EinsumDense",

@@ -14,6 +14,7 @@ from numkeras import activations, backend, constraints, initializers, regularize
 from numkeras.backend import fused
 from numkeras.errors import ConfigError
 from numkeras.layers import conv_utils as cu
+from numkeras.layers.input_spec import check_input
 from numkeras.layers.layer import Layer
 
 
@@ -229,6 +230,8 @@ class BaseConv(Layer):
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
+        # the rank first (as Keras): another rank would give a meaningless shape
+        check_input(cu.SpatialInputSpec(self.rank, self.data_format), input_shape, self.name)
         outs = self._outs(input_shape)
         units = self._out_channels(input_shape)
         if self.data_format == "channels_last":

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError
+from numkeras.layers.argument_errors import ArgumentTypeError
 from numkeras.layers.layer import Layer
 from numkeras.layers.rnn import RNN, array_mask
 
@@ -46,12 +47,12 @@ class Bidirectional(Layer):
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, RNN):
-            raise ConfigError(
+            raise ArgumentTypeError(
                 "Please initialize `Bidirectional` layer with a recurrent layer (SimpleRNN, "
                 f"LSTM, GRU or RNN). Received: {layer!r}"
             )
         if backward_layer is not None and not isinstance(backward_layer, RNN):
-            raise ConfigError(
+            raise ArgumentTypeError(
                 "`backward_layer` need to be a recurrent layer instance. Received: "
                 f"{backward_layer!r}"
             )
@@ -256,12 +257,20 @@ class Bidirectional(Layer):
         from numkeras.models.config import deserialize_layer
 
         config = dict(config)
+        built_for = (config["layer"].get("build_config") or {}).get("input_shape")
         config["layer"] = deserialize_layer(config["layer"])
         if config.get("backward_layer") is not None:
             config["backward_layer"] = deserialize_layer(config["backward_layer"])
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
-        return cls(**config)
+        layer = cls(**config)
+        if built_for is not None:
+            # as Keras, whose deserialized inner layers come built from their build_config
+            # (so the config reads back as it was written)
+            for sub in (layer.forward_layer, layer.backward_layer):
+                if not sub.built:
+                    sub._maybe_build(tuple(built_for))
+        return layer
 
     def _repr_args(self) -> str:
         return repr(self.forward_layer)

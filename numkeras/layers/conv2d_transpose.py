@@ -22,6 +22,7 @@ from __future__ import annotations
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers import conv_utils as cu
+from numkeras.layers.input_spec import check_input
 from numkeras.layers.layer import Layer
 
 
@@ -149,6 +150,8 @@ class BaseConvTranspose(Layer):
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
+        # the rank first (as Keras): another rank would give a meaningless shape
+        check_input(cu.SpatialInputSpec(self.rank, self.data_format), input_shape, self.name)
         outs = self._outs(input_shape)
         if self.data_format == "channels_last":
             return (input_shape[0], *outs, self.filters)

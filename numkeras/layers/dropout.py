@@ -16,6 +16,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import fused, random
 from numkeras.errors import ConfigError
+from numkeras.layers.argument_errors import ArgumentTypeError
 from numkeras.layers.layer import Layer, keras1_arguments
 
 
@@ -27,7 +28,13 @@ class Dropout(Layer):
             rate = keras1_arguments(type(self).__name__, {"p": kwargs.pop("p")}, {"p": "rate"})[
                 "rate"
             ]
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+            # a TypeError, as Keras's comparison with a non-number raises (and a ValueError)
+            raise ArgumentTypeError(
+                "Invalid value received for argument `rate`. Expected a float value between "
+                f"0 and 1. Received: rate={rate!r}"
+            )
+        if not 0 <= rate <= 1:
             raise ConfigError(
                 "Invalid value received for argument `rate`. Expected a float value between "
                 f"0 and 1. Received: rate={rate!r}"
@@ -38,7 +45,14 @@ class Dropout(Layer):
             )
         super().__init__(**kwargs)
         self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        if noise_shape is not None:
+            try:
+                noise_shape = tuple(noise_shape)
+            except TypeError:  # (a ValueError, as Keras raises)
+                raise ConfigError(
+                    f"`noise_shape` must be a tuple of integers or None, received {noise_shape!r}."
+                ) from None
+        self.noise_shape = noise_shape
         self.seed = seed
         self._rng = random.make_generator(seed) if seed is not None else None
 

@@ -14,12 +14,19 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.backend import random
 from numkeras.errors import ConfigError
+from numkeras.layers.argument_errors import ArgumentTypeError
 from numkeras.layers.layer import Layer
 
 
 def check_fraction(name: str, value, allow_one: bool = True) -> float:
-    """`value` as a float in [0, 1] (or [0, 1) without `allow_one`), else a ConfigError."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+    """`value` as a float in [0, 1] (or [0, 1) without `allow_one`), else a ConfigError
+    (an ArgumentTypeError, also a TypeError as Keras raises, for a value that is no number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ArgumentTypeError(
+            f"Invalid value received for argument `{name}`. Expected a float value between 0 "
+            f"and 1. Received: {name}={value!r}"
+        )
+    if not 0 <= value <= 1:
         raise ConfigError(
             f"Invalid value received for argument `{name}`. Expected a float value between 0 "
             f"and 1. Received: {name}={value!r}"

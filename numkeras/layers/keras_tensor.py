@@ -85,6 +85,7 @@ class Node:
             KerasTensor(s, dtype, node=self, index=i, name=name) for i, s in enumerate(shapes)
         ]
         layer._inbound_nodes.append(self)
+        _attach_masks(self)
 
     @property
     def inputs_structure(self):
@@ -102,6 +103,48 @@ class Node:
         ins = [t.shape for t in self.inputs]
         outs = [t.shape for t in self.outputs]
         return f"<Node {self.layer.name}: {ins} -> {outs}>"
+
+
+def _attach_masks(node: Node) -> None:
+    """Keras 3's `_keras_mask` on symbolic outputs: a boolean KerasTensor when the layer
+    supports masking and its `compute_mask` gives one (Embedding(mask_zero=True), Masking,
+    or a mask passed on from its inputs, then the very same tensor, as in Keras). Tensors
+    without a mask have no such attribute (Keras: AttributeError). Only the presence and
+    shape matter here: the masks themselves are computed when the model runs."""
+    layer = node.layer
+    if getattr(layer, "is_operation", False) or not getattr(layer, "supports_masking", False):
+        return
+    import numpy as np
+
+    in_masks = [t.__dict__.get("_keras_mask") for t in node.inputs]
+    own = type(layer).compute_mask is not _base_compute_mask()
+    if not own and all(m is None for m in in_masks):
+        return  # the default compute_mask passes on no mask
+    # stand-ins of size 1 on every axis (only the ranks matter to compute_mask)
+    dummies = [np.zeros((1,) * len(t.shape), t.dtype) for t in node.inputs]
+    given = [None if m is None else np.ones((1,) * len(m.shape), bool) for m in in_masks]
+    args = dummies if node.is_multi_input else dummies[0]
+    previous = given if node.is_multi_input else given[0]
+    try:
+        result = layer.compute_mask(args, previous)
+    except Exception:  # noqa: BLE001 (a layer that cannot say: no symbolic mask)
+        return
+    results = list(result) if isinstance(result, (list, tuple)) else [result]
+    if len(results) == 1 and len(node.outputs) > 1:
+        results = results * len(node.outputs)
+    for out, mask in zip(node.outputs, results):
+        if mask is None:
+            continue
+        same = next((m for g, m in zip(given, in_masks) if g is not None and mask is g), None)
+        if same is None:
+            same = KerasTensor(out.shape[: np.ndim(mask)], "bool")
+        out._keras_mask = same
+
+
+def _base_compute_mask():
+    from numkeras.layers.layer import Layer
+
+    return Layer.compute_mask
 
 
 def get_source_inputs(tensor) -> list:

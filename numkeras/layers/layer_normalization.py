@@ -137,6 +137,15 @@ class LayerNormalization(Layer):
         shape = [1] * ndim
         for a in self.axis:
             shape[a] = x.shape[a]
+        weight = self.gamma if self.gamma is not None else self.beta
+        got = tuple(x.shape[a] for a in self.axis)
+        if weight is not None and got != tuple(weight.shape):
+            # a clear error, not NumPy's reshape message (Keras's JAX backend: TypeError)
+            raise ShapeError(
+                f"Layer '{self.name}' was built for normalized axes {self.axis} of sizes "
+                f"{format_shape(weight.shape)}; it received input shape "
+                f"{format_shape(x.shape)}."
+            )
         # Keras's `_broadcast`: reshape unless gamma has the input's rank or the only axis
         # is the last (written as a non-negative index)
         reshape = ndim != len(self.axis) and list(self.axis) != [ndim - 1]

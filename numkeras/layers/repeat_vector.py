@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError
+from numkeras.layers.argument_errors import ArgumentTypeError
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
@@ -19,7 +20,7 @@ from numkeras.utils.checks import is_int
 class RepeatVector(Layer):
     def __init__(self, n: int, **kwargs):
         if not is_int(n):
-            raise ConfigError(f"Expected an integer value for `n`, got {type(n)}.")
+            raise ArgumentTypeError(f"Expected an integer value for `n`, got {type(n)}.")  # (Keras)
         if n <= 0:
             raise ConfigError(f"Argument `n` should be a positive integer. Received: n={n}")
         super().__init__(**kwargs)

@@ -86,6 +86,13 @@ class RMSNormalization(Layer):
         dtype = xp.result_type(x.dtype, xp.float32)  # at least float32, as Keras
         x = x.astype(dtype, copy=False)
         axes = self._axes(x.shape)
+        got = tuple(x.shape[a] for a in axes)
+        if got != tuple(self.scale.shape):  # (a clear error, not NumPy's broadcast message)
+            raise ShapeError(
+                f"Layer '{self.name}' was built for normalized axes {self.axis} of sizes "
+                f"{format_shape(self.scale.shape)}; it received input shape "
+                f"{format_shape(x.shape)}."
+            )
         t = x.dtype.type
         mean_sq = xp.mean(xp.square(x), axis=axes, keepdims=True)
         rrms = t(1) / xp.sqrt(mean_sq + t(self.epsilon))

@@ -48,13 +48,15 @@ import numpy as np
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import random
 from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.layers.argument_errors import ArgumentTypeError
 from numkeras.layers.layer import Layer, _convert, is_symbolic
 from numkeras.utils.checks import is_int
 
 
 def _rate(value, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigError(f"`{what}` must be a float between 0 and 1, received {value!r}.")
+        # (a TypeError too, as Keras's comparison with a non-number raises)
+        raise ArgumentTypeError(f"`{what}` must be a float between 0 and 1, received {value!r}.")
     return min(1.0, max(0.0, float(value)))  # Keras clips
 
 
@@ -512,6 +514,17 @@ class RNN(Layer):
                 f"ndim=3 (batch, timesteps, features), found ndim={len(seq)}. Full shape "
                 f"received: {format_shape(seq)}"
             )
+        built_for = self._build_input_shape
+        if self.built and built_for is not None:
+            # a built layer on another feature size: a clear ShapeError (not NumPy's matmul
+            # message; Keras's JAX backend fails in its dot_general)
+            features = tuple(_seq_shape(built_for))[-1]
+            if None not in (features, seq[-1]) and features != seq[-1]:
+                raise ShapeError(
+                    f"Layer '{self.name}' was built for inputs of shape (batch, timesteps, "
+                    f"{features}); it received {format_shape(seq)}. Create a new layer for "
+                    "inputs with another number of features."
+                )
         if len(shapes_) > 1:
             sizes = self._flat_state_sizes()
             if len(shapes_) - 1 != len(sizes):
@@ -753,7 +766,11 @@ def _deserialize_cell(config):
         from numkeras.layers.stacked_rnn_cells import StackedRNNCells
 
         inner = dict(config.get("config") or {})
-        return StackedRNNCells.from_config(inner)
+        cells = StackedRNNCells.from_config(inner)
+        built_for = (config.get("build_config") or {}).get("input_shape")
+        if built_for is not None:  # built from its build_config, as Keras deserializes it
+            cells._maybe_build(tuple(built_for))
+        return cells
     return deserialize_layer(config)
 
 
@@ -780,6 +797,13 @@ class RecurrentLayer(RNN):
         **kwargs,
     ):
         kwargs.pop("use_cudnn", None)  # Keras's kernel choice (cuDNN): no effect here
+        if "input_shape" not in kwargs and ("input_dim" in kwargs or "input_length" in kwargs):
+            # Keras 2's recurrent spelling (`LSTM(32, input_dim=8, input_length=10)`):
+            # input_shape=(input_length, input_dim), either may be None
+            kwargs["input_shape"] = (
+                kwargs.pop("input_length", None),
+                kwargs.pop("input_dim", None),
+            )
         layer_keys = ("name", "trainable", "dtype", "input_shape", "input_dim", "batch_size")
         layer_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in layer_keys}
         layer_kwargs.update(

@@ -38,6 +38,7 @@ from numkeras import backend, initializers
 from numkeras.errors import ConfigError
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer, call_accepts_training
+from numkeras.layers.wrapper import Wrapper
 
 _EPSILON = 1e-7  # Keras's normalize(): the inverse norm is at most 1 / backend.epsilon()
 
@@ -52,7 +53,7 @@ def _normalize(x):
     return x * xp.minimum(inv, t(1.0 / _EPSILON))
 
 
-class SpectralNormalization(Layer):
+class SpectralNormalization(Wrapper):
     def __init__(self, layer, power_iterations: int = 1, **kwargs):
         if not isinstance(layer, Layer):
             raise ConfigError(
@@ -68,8 +69,7 @@ class SpectralNormalization(Layer):
                 "`power_iterations` should be greater than zero. Received: "
                 f"`power_iterations={power_iterations}`"
             )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.power_iterations = power_iterations
 
     def _sublayers(self) -> list[Layer]:

@@ -85,6 +85,9 @@ class StackedRNNCells(Layer):
                 cell.build(shape)
                 cell.built = True
             shape = (shape[0], _output_size(cell))
+        for v in self.weights:  # Keras's paths: "stacked_rnn_cells/lstm_cell/kernel"
+            if not v.path.startswith(f"{self.name}/"):
+                v.path = f"{self.name}/{v.path}"
 
     def get_initial_state(self, batch_size=None) -> list:
         """Keras's nested initial states: one entry per cell (a list for several states)."""

@@ -19,9 +19,10 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer, accepts, call_accepts_training
+from numkeras.layers.wrapper import Wrapper
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     supports_masking = True
 
     def __init__(self, layer, **kwargs):
@@ -30,8 +31,7 @@ class TimeDistributed(Layer):
                 "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` "
                 f"instance. Received: {layer!r}"
             )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
 
     def _sublayers(self) -> list[Layer]:
         return [self.layer]
