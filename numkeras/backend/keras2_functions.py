@@ -3,8 +3,16 @@ the 2016-2020 scripts use them in custom losses, metrics and `Lambda` layers. Ea
 of `numkeras.ops` functions (so it works on arrays and, with backward passes, on symbolic
 tensors), with Keras 2's argument defaults and numerics (`K.binary_crossentropy` adds
 `epsilon` inside its logs, `K.argmax` gives int64, `K.switch` extends a condition with
-trailing axes); each gives one deprecation note naming the Keras 3 spelling (`keras.ops`).
-Keras 3 dropped them.
+trailing axes, `K.sqrt` clips negatives to 0, `K.relu` takes `alpha` / `max_value` /
+`threshold`, `K.clip` takes None bounds); each gives one deprecation note naming the
+Keras 3 spelling (`keras.ops`). Keras 3 dropped them.
+
+Also Keras 2's variables and graph helpers: `K.variable`, `K.eval`, `K.count_params`,
+`K.function(inputs, outputs)` (with `K.learning_phase()` among the inputs, its fed value
+is the `training` flag, as in Keras 2's graph mode), `K.in_train_phase`,
+`K.batch_set_value`, `K.update_add`, `K.conv2d`, `K.pool2d`, `K.ctc_batch_cost` /
+`K.ctc_decode` (the last class is the blank, as TensorFlow's), ... `K.gradients` raises
+RuntimeError, as Keras 2 does under eager TensorFlow: use a `GradientTape`.
 
 >>> import numpy as np
 >>> from numkeras import backend as K
@@ -41,10 +49,13 @@ def _noted(name: str, replacement: str, fn: Callable) -> Callable:
     def keras2_function(*args, **kwargs):
         module, _, attr = replacement.partition(".")
         here = hasattr(_random() if module == "random" else _ops(), attr.split("(")[0])
-        warn_deprecated(
-            f"`K.{name}` is a Keras 2 backend function; Keras 3 spells it `keras.{replacement}`"
-            + (f" (`numkeras.{replacement}` here)." if here else ".")
-        )
+        if module in ("ops", "random", "layers", "backend"):
+            spelled = f"Keras 3 spells it `keras.{replacement}`" + (
+                f" (`numkeras.{replacement}` here)." if here else "."
+            )
+        else:  # no one-to-one function in Keras 3
+            spelled = f"in Keras 3 use {replacement}."
+        warn_deprecated(f"`K.{name}` is a Keras 2 backend function; {spelled}")
         return fn(*args, **kwargs)
 
     keras2_function.__name__ = name
@@ -54,7 +65,8 @@ def _noted(name: str, replacement: str, fn: Callable) -> Callable:
 
 # name -> (the Keras 3 spelling to name in the note, the function with Keras 2's defaults)
 _TABLE: dict[str, tuple[str, Callable]] = {
-    "sqrt": ("ops.sqrt", lambda x: _ops().sqrt(x)),
+    # Keras 2's K.sqrt clips negatives to 0 first (sqrt(-1) is 0, not NaN)
+    "sqrt": ("ops.sqrt", lambda x: _ops().sqrt(_ops().maximum(x, 0.0))),
     "square": ("ops.square", lambda x: _ops().square(x)),
     "abs": ("ops.absolute", lambda x: _ops().absolute(x)),
     "exp": ("ops.exp", lambda x: _ops().exp(x)),
@@ -65,7 +77,10 @@ _TABLE: dict[str, tuple[str, Callable]] = {
     "min": ("ops.min", lambda x, axis=None, keepdims=False: _ops().min(x, axis, keepdims)),
     "maximum": ("ops.maximum", lambda x, y: _ops().maximum(x, y)),
     "minimum": ("ops.minimum", lambda x, y: _ops().minimum(x, y)),
-    "clip": ("ops.clip", lambda x, lo, hi: _ops().clip(x, lo, hi)),
+    "clip": (
+        "ops.clip",
+        lambda x, min_value, max_value: _clip(x, min_value, max_value),
+    ),
     # Keras 2's K.dot is NumPy's dot for N-D tensors (x's last axis with y's second to
     # last); K.batch_dot pairs one axis per sample
     "dot": ("ops.dot", lambda x, y: _ops().dot(x, y)),
@@ -82,7 +97,10 @@ _TABLE: dict[str, tuple[str, Callable]] = {
     "stack": ("ops.stack", lambda x, axis=0: _ops().stack(list(x), axis=axis)),
     "sigmoid": ("ops.sigmoid", lambda x: _ops().sigmoid(x)),
     "tanh": ("ops.tanh", lambda x: _ops().tanh(x)),
-    "relu": ("ops.relu", lambda x: _ops().relu(x)),
+    "relu": (
+        "ops.relu",
+        lambda x, alpha=0.0, max_value=None, threshold=0.0: _relu(x, alpha, max_value, threshold),
+    ),
     "softmax": ("ops.softmax", lambda x, axis=-1: _ops().softmax(x, axis=axis)),
     "sin": ("ops.sin", lambda x: _ops().sin(x)),
     "cos": ("ops.cos", lambda x: _ops().cos(x)),
@@ -243,6 +261,37 @@ def _random_bernoulli(shape, p=0.0, dtype=None, seed=None):
     return _ops().cast(_ops().less_equal(draw, p), dtype)
 
 
+def _relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    """Keras 2's `K.relu`: `x` above `threshold` (else `alpha * (x - threshold)`), capped
+    at `max_value`."""
+    ops = _ops()
+    if alpha != 0.0:
+        negative_part = ops.relu(ops.subtract(threshold, x) if threshold != 0 else ops.negative(x))
+    if threshold != 0:
+        x = ops.multiply(x, ops.cast(ops.greater(x, threshold), backend.floatx()))
+    else:
+        x = ops.relu(x)
+    if max_value is not None:
+        x = ops.clip(x, 0.0, max_value)
+    if alpha != 0.0:
+        x = ops.subtract(x, ops.multiply(negative_part, alpha))
+    return x
+
+
+def _clip(x, min_value, max_value):
+    """Keras 2's `K.clip`: a None bound is open (`max_value=None` is +inf), and a
+    `max_value` below `min_value` is raised to it."""
+    if min_value is None and max_value is None:
+        return x
+    if max_value is None:
+        max_value = math.inf
+    if min_value is None:
+        min_value = -math.inf
+    if not hasattr(max_value, "shape") and not hasattr(min_value, "shape"):
+        max_value = max(max_value, min_value)
+    return _ops().clip(x, min_value, max_value)
+
+
 def _batch_flatten(x):
     """Keras 2's `K.batch_flatten`: `(batch, ...)` to `(batch, prod(...))`; the axes after
     the batch must be known."""
@@ -372,7 +421,462 @@ def _arange(start, stop=None, step=1, dtype="int32"):
     return _ops().arange(start, stop, step, dtype=dtype)
 
 
-FUNCTIONS = {name: _noted(name, repl, fn) for name, (repl, fn) in _TABLE.items()}
+# Keras 2's variables, graph helpers and phase switches (Keras 3 has no `backend` module of
+# functions): name -> (the Keras 3 spelling to name in the note, the function)
+_TABLE_MORE: dict[str, tuple[str, Callable]] = {
+    "variable": (
+        "`keras.Variable(value)`",
+        lambda value, dtype=None, name=None, constraint=None: _variable(
+            value, dtype, name, constraint
+        ),
+    ),
+    "eval": ("ops.convert_to_numpy", lambda x: _eval(x)),
+    "ndim": ("ops.ndim", lambda x: _ndim(x)),
+    "dtype": ("`x.dtype`", lambda x: _dtype_name(x)),
+    "count_params": ("ops.size", lambda x: _xp().int64(math.prod(_int_shape(x)))),
+    "cast_to_floatx": (
+        "ops.convert_to_tensor",
+        lambda x: _xp().asarray(x, dtype=backend.floatx()),
+    ),
+    "hard_sigmoid": (
+        "`ops.clip(0.2 * x + 0.5, 0, 1)`",
+        # Keras 2's slope 0.2 (Keras 3's hard_sigmoid uses 1/6)
+        lambda x: _ops().clip(_ops().add(_ops().multiply(x, 0.2), 0.5), 0.0, 1.0),
+    ),
+    "in_top_k": (
+        "ops.in_top_k",
+        lambda predictions, targets, k: _ops().in_top_k(targets, predictions, k),
+    ),
+    "function": (
+        "`keras.Model(inputs, outputs)` and call it",
+        lambda inputs, outputs, updates=None, name=None, **kwargs: _function(inputs, outputs),
+    ),
+    "learning_phase": ("the `training` argument of calls", lambda: _learning_phase()),
+    "set_learning_phase": (
+        "the `training` argument of calls",
+        lambda value: _set_learning_phase(value),
+    ),
+    "in_train_phase": (
+        "the `training` argument of `call`",
+        lambda x, alt, training=None: _in_train_phase(x, alt, training),
+    ),
+    "in_test_phase": (
+        "the `training` argument of `call`",
+        lambda x, alt, training=None: _in_train_phase(alt, x, training),
+    ),
+    "batch_get_value": (
+        "`[v.numpy() for v in variables]`",
+        lambda tensors: [_eval(t) for t in tensors],
+    ),
+    "batch_set_value": (
+        "`variable.assign(value)`",
+        lambda tuples: _batch_set_value(tuples),
+    ),
+    "update": ("`variable.assign`", lambda x, new_x: _update(x, new_x, "assign")),
+    "update_add": (
+        "`variable.assign_add`",
+        lambda x, increment: _update(x, increment, "assign_add"),
+    ),
+    "update_sub": (
+        "`variable.assign_sub`",
+        lambda x, decrement: _update(x, decrement, "assign_sub"),
+    ),
+    "moving_average_update": (
+        "`variable.assign`",
+        lambda x, value, momentum: _update(
+            x,
+            _ops().add(_ops().multiply(x, momentum), _ops().multiply(value, 1 - momentum)),
+            "assign",
+        ),
+    ),
+    "print_tensor": ("`print`", lambda x, message="", summarize=3: _print_tensor(x, message)),
+    "bias_add": (
+        "`x + bias`",
+        lambda x, bias, data_format=None: _bias_add(x, bias, data_format),
+    ),
+    "placeholder": (
+        "`keras.Input(batch_shape=...)`",
+        lambda shape=None, ndim=None, dtype=None, sparse=False, name=None, ragged=False: (
+            _placeholder(shape, ndim, dtype, name)
+        ),
+    ),
+    "random_normal_variable": (
+        "`keras.Variable(keras.random.normal(...))`",
+        lambda shape, mean, scale, dtype=None, name=None, seed=None: _variable(
+            _random().normal(shape, mean, scale, dtype, _keras2_seed(seed)), dtype, name
+        ),
+    ),
+    "random_uniform_variable": (
+        "`keras.Variable(keras.random.uniform(...))`",
+        lambda shape, low, high, dtype=None, name=None, seed=None: _variable(
+            _random().uniform(shape, low, high, dtype, _keras2_seed(seed)), dtype, name
+        ),
+    ),
+    "batch_normalization": (
+        "ops.batch_normalization",
+        lambda x, mean, var, beta, gamma, axis=-1, epsilon=0.001: _batch_normalization(
+            x, mean, var, beta, gamma, epsilon
+        ),
+    ),
+    "resize_images": (
+        "layers.UpSampling2D",
+        lambda x, height_factor, width_factor, data_format, interpolation="nearest": _resize_images(
+            x, height_factor, width_factor, data_format, interpolation
+        ),
+    ),
+    "map_fn": ("ops.vectorized_map", lambda fn, elems, name=None, dtype=None: _map_fn(fn, elems)),
+    "foldl": (
+        "a Python loop",
+        lambda fn, elems, initializer=None, name=None: _fold(fn, elems, initializer, False),
+    ),
+    "foldr": (
+        "a Python loop",
+        lambda fn, elems, initializer=None, name=None: _fold(fn, elems, initializer, True),
+    ),
+    "is_sparse": ("`False` (numkeras has no sparse tensors)", lambda tensor: False),
+    "to_dense": ("ops.convert_to_tensor", lambda tensor: tensor),
+    "name_scope": ("`keras.name_scope`", lambda name, *args, **kwargs: _NameScope(name)),
+    "reset_uids": ("`keras.backend.clear_session()`", lambda: _reset_uids()),
+    "gradients": ("a `GradientTape`", lambda loss, variables: _gradients()),
+    "conv1d": (
+        "ops.conv",
+        lambda x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1: _conv(
+            x, kernel, strides, padding, data_format, dilation_rate, 1
+        ),
+    ),
+    "conv2d": (
+        "ops.conv",
+        lambda x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1): (
+            _conv(x, kernel, strides, padding, data_format, dilation_rate, 2)
+        ),
+    ),
+    "pool2d": (
+        "ops.max_pool",
+        lambda x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max": (
+            _pool(x, pool_size, strides, padding, data_format, pool_mode)
+        ),
+    ),
+    "temporal_padding": (
+        "ops.pad",
+        lambda x, padding=(1, 1): _ops().pad(x, [(0, 0), tuple(padding), (0, 0)]),
+    ),
+    "spatial_2d_padding": (
+        "ops.pad",
+        lambda x, padding=((1, 1), (1, 1)), data_format=None: _spatial_2d_padding(
+            x, padding, data_format
+        ),
+    ),
+    "ctc_batch_cost": (
+        "ops.ctc_loss",
+        lambda y_true, y_pred, input_length, label_length: _ctc_batch_cost(
+            y_true, y_pred, input_length, label_length
+        ),
+    ),
+    "ctc_decode": (
+        "ops.ctc_decode",
+        lambda y_pred, input_length, greedy=True, beam_width=100, top_paths=1: _ctc_decode(
+            y_pred, input_length, greedy, beam_width, top_paths
+        ),
+    ),
+}
+
+
+def _data_format(data_format) -> str:
+    data_format = data_format or backend.image_data_format()
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(f"Unknown data_format: {data_format}")
+    return data_format
+
+
+def _conv(x, kernel, strides, padding, data_format, dilation_rate, rank: int):
+    """Keras 2's `K.conv1d` / `K.conv2d`: the kernel is `(*size, in, out)` for either data
+    format; `padding="causal"` (1-D) pads the start with `dilation * (size - 1)` steps."""
+    data_format = _data_format(data_format)
+    ops = _ops()
+    if padding == "causal":
+        if rank != 1:
+            raise ValueError("padding='causal' is for K.conv1d only.")
+        dilation = dilation_rate if isinstance(dilation_rate, int) else dilation_rate[0]
+        left = dilation * (kernel.shape[0] - 1)
+        axis = 2 if data_format == "channels_first" else 1
+        widths = [(0, 0)] * _ndim(x)
+        widths[axis] = (left, 0)
+        x, padding = ops.pad(x, widths), "valid"
+    if padding not in ("valid", "same"):
+        raise ValueError(f"Unknown padding: {padding!r}; use 'valid' or 'same'.")
+    return ops.conv(x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def _pool(x, pool_size, strides, padding, data_format, pool_mode):
+    """Keras 2's `K.pool2d`: strides default to 1 (not the pool size)."""
+    data_format = _data_format(data_format)
+    if pool_mode == "max":
+        return _ops().max_pool(x, pool_size, strides, padding, data_format)
+    if pool_mode == "avg":
+        return _ops().average_pool(x, pool_size, strides, padding, data_format)
+    raise ValueError(f"Invalid pool_mode: {pool_mode}")
+
+
+def _spatial_2d_padding(x, padding, data_format):
+    """Keras 2's `K.spatial_2d_padding`: zeros around the rows and columns."""
+    data_format = _data_format(data_format)
+    rows, cols = tuple(padding[0]), tuple(padding[1])
+    if data_format == "channels_first":
+        widths = [(0, 0), (0, 0), rows, cols]
+    else:
+        widths = [(0, 0), rows, cols, (0, 0)]
+    return _ops().pad(x, widths)
+
+
+def _ctc_batch_cost(y_true, y_pred, input_length, label_length):
+    """Keras 2's `K.ctc_batch_cost`: the CTC loss per sample, `(batch, 1)`, of softmax
+    outputs `y_pred` `(batch, time, classes)` whose last class is the blank (TensorFlow's
+    convention); `input_length` and `label_length` are `(batch, 1)`."""
+    ops = _ops()
+    label_length = ops.cast(ops.reshape(label_length, (-1,)), "int32")
+    input_length = ops.cast(ops.reshape(input_length, (-1,)), "int32")
+    logits = ops.log(ops.add(y_pred, backend.epsilon()))
+    loss = ops.ctc_loss(
+        ops.cast(y_true, "int32"),
+        logits,
+        label_length,
+        input_length,
+        mask_index=int(y_pred.shape[-1]) - 1,
+    )
+    return ops.expand_dims(loss, 1)
+
+
+def _ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
+    """Keras 2's `K.ctc_decode`: `([decoded], log_prob)`, the decoded labels `(batch,
+    time)` (int64) padded with -1, the blank being the last class; greedy decoding only."""
+    if not greedy:
+        raise NotImplementedError(
+            "K.ctc_decode(greedy=False) (beam search) is not available in numkeras; use "
+            "greedy=True."
+        )
+    ops = _ops()
+    xp = _xp()
+    logits = ops.log(ops.add(y_pred, backend.epsilon()))
+    decoded, scores = ops.ctc_decode(
+        logits,
+        ops.cast(ops.reshape(input_length, (-1,)), "int32"),
+        strategy="greedy",
+        mask_index=int(y_pred.shape[-1]) - 1,
+    )
+    decoded = backend.to_numpy(decoded)[0]  # (batch, time), -1 after the labels
+    return [xp.asarray(decoded.astype("int64"))], scores
+
+
+def _int_shape(x) -> tuple:
+    return tuple(x.shape)
+
+
+def _eval(x):
+    """Keras 2's `K.eval` / `K.get_value`: a NumPy array (a NumPy scalar for 0-d values,
+    as TensorFlow's `.numpy()` gives)."""
+    value = x.numpy() if hasattr(x, "numpy") else backend.to_numpy(_xp().asarray(x))
+    return value[()] if getattr(value, "ndim", 1) == 0 else value
+
+
+def _dtype_name(x) -> str:
+    return backend.standardize_dtype(x.dtype)
+
+
+def _variable(value, dtype=None, name=None, constraint=None):
+    """Keras 2's `K.variable`: a trainable variable holding `value` as `dtype` (floatx by
+    default, integers included, as Keras 2 casts them)."""
+    from numkeras.variables import Variable
+
+    value = _eval(value) if hasattr(value, "numpy") else value
+    variable = Variable(_xp().asarray(value, dtype=dtype or backend.floatx()), name=name)
+    if constraint is not None:
+        variable.constraint = constraint
+    return variable
+
+
+def _batch_set_value(tuples) -> None:
+    """Keras 2's `K.batch_set_value`: `K.set_value(x, value)` for each `(x, value)` pair."""
+    for x, value in tuples:
+        backend.set_value(x, value)
+
+
+def _update(x, value, method: str):
+    """Keras 2's `K.update` / `update_add` / `update_sub`: change variable `x` in place and
+    return it."""
+    if not hasattr(x, method):
+        raise TypeError(
+            f"K.{method.replace('assign', 'update')} needs a variable (from K.variable or a "
+            f"layer's weights); received {type(x).__name__}."
+        )
+    getattr(x, method)(_eval(value) if hasattr(value, "numpy") else value)
+    return x
+
+
+class _LearningPhase(int):
+    """What `K.learning_phase()` gives: 0 or 1 (an int, as tf_keras gives in eager mode);
+    listed in `K.function`'s inputs, its fed value is the `training` flag (as in Keras 2's
+    graph mode)."""
+
+    def __repr__(self) -> str:
+        return repr(int(self))
+
+    __str__ = __repr__
+
+
+_phase = {"value": None}
+
+
+def _learning_phase():
+    return _LearningPhase(_phase["value"] or 0)
+
+
+def _set_learning_phase(value) -> None:
+    if value not in (0, 1):
+        raise ValueError(f"Expected learning phase to be 0 or 1; received {value!r}.")
+    _phase["value"] = int(value)
+
+
+def _in_train_phase(x, alt, training=None):
+    """Keras 2's `K.in_train_phase`: `x` when training, else `alt` (either may be a
+    callable); `training=None` reads `K.learning_phase()`."""
+    if training is None:
+        training = _learning_phase()
+    chosen = x if bool(training) else alt
+    return chosen() if callable(chosen) else chosen
+
+
+def _function(inputs, outputs):
+    """Keras 2's `K.function(inputs, outputs)`: a callable running the graph from `inputs`
+    to `outputs` on arrays (a list of arrays in, a list out when the arguments were lists).
+    `K.learning_phase()` may be among the inputs: its fed value (0 or 1) is `training`."""
+    from numkeras.models import Model
+
+    wrap_inputs = isinstance(inputs, (list, tuple))
+    inputs = list(inputs) if wrap_inputs else [inputs]
+    phase_at = [i for i, t in enumerate(inputs) if isinstance(t, _LearningPhase)]
+    tensors = [t for i, t in enumerate(inputs) if i not in phase_at]
+    wrap_outputs = isinstance(outputs, (list, tuple))
+    model = Model(tensors, list(outputs) if wrap_outputs else outputs)
+
+    def keras2_function(values):
+        values = list(values) if wrap_inputs else [values]
+        if len(values) != len(inputs):
+            raise ValueError(
+                f"This function takes {len(inputs)} input(s) (as listed in K.function); "
+                f"received {len(values)}."
+            )
+        training = bool(values[phase_at[0]]) if phase_at else bool(_phase["value"])
+        arrays = [v for i, v in enumerate(values) if i not in phase_at]
+        result = model(arrays if len(arrays) > 1 else arrays[0], training=training)
+        if wrap_outputs:
+            result = result if isinstance(result, (list, tuple)) else [result]
+            return [backend.to_numpy(r) for r in result]
+        return backend.to_numpy(result)
+
+    return keras2_function
+
+
+def _print_tensor(x, message=""):
+    """Keras 2's `K.print_tensor`: print `message` and the values, return `x` unchanged."""
+    print(message, _eval(x))
+    return x
+
+
+def _bias_add(x, bias, data_format=None):
+    """Keras 2's `K.bias_add`: `bias` (one value per channel) added along the channel axis
+    (the last one, or axis 1 for `data_format="channels_first"`)."""
+    data_format = data_format or backend.image_data_format()
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(f"Unknown data_format: {data_format!r}")
+    if data_format == "channels_first" and _ndim(x) > 2 and _ndim(bias) == 1:
+        bias = _ops().reshape(bias, (1, -1) + (1,) * (_ndim(x) - 2))
+    return _ops().add(x, bias)
+
+
+def _placeholder(shape=None, ndim=None, dtype=None, name=None):
+    """Keras 2's `K.placeholder`: a symbolic input of exactly `shape` (batch axis included)."""
+    from numkeras.layers import Input
+
+    if shape is None:
+        if ndim is None:
+            raise ValueError("K.placeholder needs `shape` or `ndim`.")
+        shape = (None,) * ndim
+    return Input(batch_shape=tuple(shape), dtype=dtype or backend.floatx(), name=name)
+
+
+def _batch_normalization(x, mean, var, beta, gamma, epsilon=0.001):
+    """Keras 2's `K.batch_normalization`: `(x - mean) / sqrt(var + epsilon) * gamma + beta`
+    (None `beta` / `gamma`: 0 / 1)."""
+    ops = _ops()
+    y = ops.divide(ops.subtract(x, mean), ops.sqrt(ops.add(var, epsilon)))
+    if gamma is not None:
+        y = ops.multiply(y, gamma)
+    return y if beta is None else ops.add(y, beta)
+
+
+def _resize_images(x, height_factor, width_factor, data_format, interpolation="nearest"):
+    """Keras 2's `K.resize_images` by whole factors, nearest neighbour (each pixel repeated),
+    as `UpSampling2D` does."""
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(f"Invalid `data_format` argument: {data_format}")
+    if interpolation != "nearest":
+        raise ValueError(
+            f"K.resize_images supports interpolation='nearest' here; received "
+            f"{interpolation!r}. Use layers.UpSampling2D(interpolation=...) or layers.Resizing."
+        )
+    rows, cols = (2, 3) if data_format == "channels_first" else (1, 2)
+    x = _ops().repeat(x, int(height_factor), axis=rows)
+    return _ops().repeat(x, int(width_factor), axis=cols)
+
+
+def _map_fn(fn, elems):
+    """Keras 2's `K.map_fn`: `fn` on each slice along axis 0, the results stacked."""
+    return _ops().stack([fn(elems[i]) for i in range(elems.shape[0])], axis=0)
+
+
+def _fold(fn, elems, initializer, reverse: bool):
+    """Keras 2's `K.foldl` / `K.foldr`: `acc = fn(acc, x)` over the slices along axis 0."""
+    items = [elems[i] for i in range(elems.shape[0])]
+    if reverse:
+        items = items[::-1]
+    if initializer is None:
+        acc, items = items[0], items[1:]
+    else:
+        acc = initializer
+    for item in items:
+        acc = fn(acc, item)
+    return acc
+
+
+class _NameScope:
+    """Keras 2's `K.name_scope(name)`: a context manager (names are not scoped here)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        return self.name
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _reset_uids() -> None:
+    from numkeras.utils.naming import reset_uids
+
+    reset_uids()
+
+
+def _gradients():
+    # tf_keras 2.x (eager TensorFlow) raises this RuntimeError too
+    raise RuntimeError(
+        "K.gradients is the Keras 2 graph-mode gradient (tf.gradients), which Keras 2 itself "
+        "no longer supports under eager execution. Use numkeras.GradientTape: `with "
+        "GradientTape() as tape: loss = ...; grads = tape.gradient(loss, variables)`."
+    )
+
+
+FUNCTIONS = {name: _noted(name, repl, fn) for name, (repl, fn) in {**_TABLE, **_TABLE_MORE}.items()}
 
 
 def keras2_mean(x, axis=None, keepdims=False):

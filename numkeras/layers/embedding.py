@@ -61,8 +61,15 @@ class Embedding(Layer):
             raise ConfigError("Embedding(lora_rank=...) (LoRA) is not supported by numkeras.")
         if quantization_config is not None:
             raise ConfigError("Embedding(quantization_config=...) is not supported by numkeras.")
-        if kwargs.pop("input_length", None) is not None:
+        input_length = kwargs.pop("input_length", None)
+        if input_length is not None:
             warn_deprecated("Embedding's argument `input_length` is deprecated. Just remove it.")
+            # Keras 2 made it the input shape of a first layer (`Sequential([Embedding(
+            # 1000, 32, input_length=80), Flatten(), ...])` is built at once); Keras 3
+            # ignores it, leaving such a model unbuilt
+            if not {"input_shape", "batch_input_shape", "input_dim"} & set(kwargs):
+                length = input_length if isinstance(input_length, (list, tuple)) else [input_length]
+                kwargs["input_shape"] = tuple(length)
         super().__init__(**kwargs)
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
