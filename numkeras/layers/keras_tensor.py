@@ -77,6 +77,7 @@ class Node:
         self.inputs = list(inputs) if self.is_multi_input else [inputs]
         self.training = training
         self.arguments = None  # an operation's arguments, tensors replaced by slots
+        self.call_kwargs: dict = {}  # a user layer's own call keywords (constants)
         self.is_multi_output = isinstance(output_shape, list)
         shapes = output_shape if self.is_multi_output else [output_shape]
         dtype = dtype or getattr(layer, "dtype", "float32")

@@ -512,10 +512,19 @@ class Layer:
     def _call_symbolic(self, inputs, training=None, **kwargs):
         from numkeras.layers.keras_tensor import Node
 
+        extra = _own_call_keywords(self, kwargs)
         in_shape = shape_of(inputs)
         self._maybe_build(in_shape)
-        out_shape = self.compute_output_shape(in_shape)
+        if extra and type(self).compute_output_shape is _traced_output_shape:
+            from numkeras.layers.traced_call import traced_output_shape
+
+            out_shape = traced_output_shape(self, in_shape, extra)
+        else:
+            out_shape = self.compute_output_shape(in_shape)
         node = Node(self, inputs, out_shape, training=training)
+        if extra:  # run with the call (`_Step.call_kwargs`), written in configs, cloned
+            node.call_kwargs = extra
+            node.call_arguments = ([inputs], dict(extra))
         return as_call_result(self, node.outputs_structure)
 
     def __getattr__(self, name: str):
@@ -1068,11 +1077,43 @@ def _inheritable_call(cls, call):
     return inheritable_call
 
 
+def _own_call_keywords(layer, kwargs: dict) -> dict:
+    """The keywords of a user layer's call in a graph beyond `mask` (`MyLayer()(x,
+    reverse=True)`): constants, kept with the call as Keras keeps them. A symbolic tensor
+    there would be an input the graph cannot see: refused, with the way to pass it."""
+    if type(layer).__module__.startswith("numkeras."):
+        return {}
+    extra = {k: v for k, v in kwargs.items() if k != "mask"}
+    for key, value in extra.items():
+        if is_symbolic(value):
+            raise NotImplementedError(
+                f"Layer '{layer.name}' was called with the tensor `{key}=` as a keyword: "
+                "numkeras takes tensors as the call's inputs only. Pass them together, "
+                f"e.g. layer([x, {key}]), and unpack the list in call()."
+            )
+        if not accepts(layer, key) and not _takes_var_keywords(type(layer).call):
+            raise TypeError(f"{type(layer).__name__}.call() got an unexpected keyword '{key}'.")
+    return extra
+
+
+def _takes_var_keywords(fn) -> bool:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+
+
+# The model passes these to `forward` itself; any other keyword is the call's own.
+_RUN_KEYWORDS = frozenset({"mask", "workspace", "defer_bias", "bias", "penalties"})
+
+
 # (imported when first used: traced_call needs the layers package loaded)
 def _traced_forward(self, inputs, training: bool = True, **kwargs):
     from numkeras.layers.traced_call import traced_forward
 
-    return traced_forward(self, inputs, training)
+    call_kwargs = {k: v for k, v in kwargs.items() if k not in _RUN_KEYWORDS}
+    return traced_forward(self, inputs, training, call_kwargs or None)
 
 
 def _traced_backward(self, cache, grad_output, need_input_grad: bool = True):

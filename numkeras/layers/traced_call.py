@@ -33,9 +33,13 @@ from numkeras.ops.trace import Trace, TraceError, check_same, infer_output_shape
 from numkeras.utils.naming import to_snake_case
 
 
-def _run_call(layer, inputs, training: bool):
+def _run_call(layer, inputs, training: bool, call_kwargs: dict | None = None):
     kwargs = {"training": training} if accepts(layer, "training") else {}
-    return layer.call(inputs, **kwargs)
+    return layer.call(inputs, **kwargs, **(call_kwargs or {}))
+
+
+def _kwargs_key(call_kwargs: dict | None) -> str:
+    return repr(sorted((call_kwargs or {}).items()))
 
 
 def _describe(layer) -> str:
@@ -47,17 +51,19 @@ def _flat(inputs) -> tuple[list, bool]:
     return (list(inputs) if several else [inputs]), several
 
 
-def layer_trace(layer, inputs, training: bool, run=_run_call) -> Trace:
-    """The trace of `run(layer, inputs, training)` (the layer's `call`) for arrays like
-    `inputs` (see `trace_for`). Raises `TraceError` saying why it cannot be traced."""
+def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None) -> Trace:
+    """The trace of `run(layer, inputs, training)` (the layer's `call`, with the constant
+    keywords `call_kwargs` of its call in a graph) for arrays like `inputs` (see
+    `trace_for`). Raises `TraceError` saying why it cannot be traced."""
     arrays, several = _flat(inputs)
 
     def fn(*xs):
-        return run(layer, list(xs) if several else xs[0], training)
+        xs = list(xs) if several else xs[0]
+        return run(layer, xs, training, call_kwargs) if call_kwargs else run(layer, xs, training)
 
     return trace_for(
         layer.__dict__.setdefault("_traces", {}),
-        (several, training),
+        (several, training, _kwargs_key(call_kwargs)),
         fn,
         arrays,
         lambda trace: _validate(layer, trace, arrays, lambda: fn(*arrays), training),
@@ -96,12 +102,13 @@ def run_trace(trace: Trace, inputs, training: bool):
     return (outs if trace.several else outs[0]), (trace, caches, several)
 
 
-def traced_forward(layer, inputs, training: bool = True):
-    """`Layer.forward` for a layer that defines only `call`."""
+def traced_forward(layer, inputs, training: bool = True, call_kwargs: dict | None = None):
+    """`Layer.forward` for a layer that defines only `call` (`call_kwargs`: the constant
+    keywords of its call in a graph, e.g. `MyLayer()(x, reverse=True)`)."""
     if not layer.built:
         layer._maybe_build(shape_of(inputs))
     try:
-        trace = layer_trace(layer, inputs, bool(training))
+        trace = layer_trace(layer, inputs, bool(training), call_kwargs=call_kwargs)
     except TraceError as e:
         raise untraceable(layer, e) from e
     return run_trace(trace, inputs, bool(training))
@@ -117,18 +124,18 @@ def traced_backward(layer, cache, grad_output, need_input_grad: bool = True):
     return gins if several else gins[0]
 
 
-def traced_output_shape(layer, input_shape):
-    """`compute_output_shape` for a layer that defines only `call`: traced on symbolic
-    tensors of `input_shape` as Keras 3 does, else found by running `call` on dummy
-    arrays (a call written with NumPy)."""
+def traced_output_shape(layer, input_shape, call_kwargs: dict | None = None):
+    """`compute_output_shape` for a layer that defines only `call` (with the constant
+    keywords `call_kwargs`): traced on symbolic tensors of `input_shape` as Keras 3 does,
+    else found by running `call` on dummy arrays (a call written with NumPy)."""
     shapes = layer.__dict__.setdefault("_traced_shapes", {})
-    key = repr(input_shape)
+    key = repr(input_shape) + _kwargs_key(call_kwargs)
     if key not in shapes:
         several = isinstance(input_shape, list)
         in_shapes = input_shape if several else [input_shape]
 
         def fn(*xs):
-            return _run_call(layer, list(xs) if several else xs[0], False)
+            return _run_call(layer, list(xs) if several else xs[0], False, call_kwargs)
 
         try:
             trace = Trace.of(fn, [tuple(s) for s in in_shapes], [layer.dtype] * len(in_shapes))
@@ -137,7 +144,7 @@ def traced_output_shape(layer, input_shape):
             state = [(v, v.numpy()) for v in layer.weights]  # (dummy runs leave no trace)
             try:
                 out = infer_output_shape(
-                    lambda a: _run_call(layer, a, False),
+                    lambda a: _run_call(layer, a, False, call_kwargs),
                     input_shape,
                     layer.dtype,
                     _describe(layer),

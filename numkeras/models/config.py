@@ -461,10 +461,11 @@ def functional_from_config(config: dict, custom_objects=None):
             inputs = resolve(args[0]) if len(args) == 1 else resolve(args)
             # the call's keywords, for a layer that takes them from a config (attention)
             replayed = getattr(created[name], "replayed_call_kwargs", ())
+            own = not type(created[name]).__module__.startswith("numkeras.")  # a user layer
             kwargs = {
                 k: _operation_argument(v, resolve)
                 for k, v in (node.get("kwargs") or {}).items()
-                if k in replayed
+                if k in replayed or (own and k != "mask")
             }
             out = created[name](inputs, **kwargs)
             outputs[(name, i)] = list(out) if isinstance(out, (list, tuple)) else [out]

@@ -14,7 +14,7 @@ another model (`x = generator(gan_input)`). Training lives in `Trainer`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,6 +68,8 @@ class _Step:
     bias_from: Layer | None = None
     # (masked graphs only) whether the layer's call and forward take the input mask
     takes_mask: bool = False
+    # a user layer's own call keywords in the graph (`MyLayer()(x, reverse=True)`)
+    call_kwargs: dict = field(default_factory=dict)
 
 
 def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
@@ -273,6 +275,7 @@ class Model(Trainer, Layer):
                     multi_out=node.is_multi_output,
                     training_override=node.training,
                     pass_training=call_accepts_training(node.layer),
+                    call_kwargs=node.call_kwargs,
                 )
             )
         self._steps = steps
@@ -595,18 +598,19 @@ class Model(Trainer, Layer):
                 kw["penalties"] = penalties
             if mask_of is not None:
                 in_mask = _step_input_masks(step, mask_of, kw)
+            extra = step.call_kwargs
             if caches is not None:
-                out, cache = step.layer.forward(args, training=train, **kw)
+                out, cache = step.layer.forward(args, training=train, **kw, **extra)
                 # multi-output steps keep output shapes, to zero-fill unused outputs' grads
                 caches[i] = (cache, [o.shape for o in out]) if step.multi_out else cache
             elif isinstance(step.layer, Model):
                 out = step.layer._call_checked(args, train, **kw)
             elif step.pass_training:
-                out = step.layer.call(args, training=train, **kw)
+                out = step.layer.call(args, training=train, **kw, **extra)
             elif "mask" not in kw:
-                out = step.layer.call(args)
+                out = step.layer.call(args, **extra)
             else:  # (a layer without `training` that takes the mask: Softmax)
-                out = step.layer.call(args, mask=kw["mask"])
+                out = step.layer.call(args, mask=kw["mask"], **extra)
             regularizer = step.layer.activity_regularizer
             if penalties is not None and regularizer is not None:
                 outs = list(out) if step.multi_out else [out]
