@@ -75,7 +75,20 @@ def _trace_layers(model, shapes_in):
 def explain(
     model, x, batch_size: int | None = None, steps: int | None = None, print_fn=None
 ) -> str:
-    """Print and return how `model` treats input `x` (an array, a shape, or a list of them)."""
+    """Print and return how `model` treats input `x` (an array, a shape, a list of them, or
+    a dict of them by input name, as `predict` takes it)."""
+    if isinstance(x, dict) and model._graph_ready:
+        # by name, in the model's input order, as predict reads a dict (extra keys unused)
+        names = model._input_names or [layer.name for layer in model._input_layers]
+        missing = [k for k in names if k not in x]
+        if missing:
+            text = (
+                f"Model '{model.name}' takes inputs named {names}; the dict has no {missing} "
+                f"(its keys: {list(x)}), so predict() would fail before any layer runs."
+            )
+            (print_fn or print)(text)
+            return text
+        x = [x[k] for k in names]
     shapes_in = _as_shapes(x)
     lines = [
         f"Shape trace for model '{model.name}' on input "

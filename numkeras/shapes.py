@@ -7,6 +7,9 @@ Shapes here always include the batch axis first, as Keras's `batch_shape`;
 '(batch, 64)'
 >>> print(diagnose((None, 64), (64, 128)).fix)
 the input looks transposed (samples along axis 1); use x.T, shape (128, 64).
+>>> print(diagnose((None, 64), (64, 256, 256)).fix)  # doctest: +NORMALIZE_WHITESPACE
+axis 0 has the 64 features, not the last axis: to make every 64-vector a sample, move that
+axis last and flatten the others: np.moveaxis(x, 0, -1).reshape(-1, 64), shape (65536, 64).
 """
 
 from __future__ import annotations
@@ -139,6 +142,17 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
             fix = (
                 f"each sample holds the right number of values; reshape with "
                 f"x.reshape(len(x), {', '.join(map(str, sample))})."
+            )
+    if fix is None and r == 2 and q > 2 and expected[1] is not None and _known(received):
+        # the features sit on another axis, e.g. (64, 256, 256) for (batch, 64)
+        axes = [i for i, d in enumerate(received[:-1]) if d == expected[1]]
+        if axes:
+            rows = math.prod(received) // expected[1]
+            fix = (
+                f"axis {axes[0]} has the {expected[1]} features, not the last axis: to make "
+                f"every {expected[1]}-vector a sample, move that axis last and flatten the "
+                f"others: np.moveaxis(x, {axes[0]}, -1).reshape(-1, {expected[1]}), "
+                f"shape {format_shape((rows, expected[1]))}."
             )
     if fix is None and q < r:
         dims = ", ".join(["-1"] + [str(d or 1) for d in sample])

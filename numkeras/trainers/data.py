@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 import warnings
 
 import numpy as np
 
 from numkeras import backend
 from numkeras.errors import NumkerasWarning, ShapeError, format_shape, user_stacklevel
+
+# (a TypeError, as Keras raises for a float batch_size, and a ValueError, as numkeras's
+# other argument checks)
+from numkeras.layers.argument_errors import ArgumentTypeError
 from numkeras.utils.checks import is_int
 
 
@@ -39,17 +44,41 @@ def check_same_length(x_rows: int, other_rows: int, other: str) -> None:
         )
 
 
-def check_batch_size(batch_size) -> int:
+def check_count(value, name: str) -> int:
+    """`value` as a positive int, named `name` in the error: a non-integer (a float, a str,
+    a bool) raises `ArgumentTypeError` (a TypeError, as Keras's), zero or a negative
+    ValueError. (Keras reads 0 as "not given", so `batch_size=0` becomes 32 and `steps=0`
+    a whole pass, and crashes on a negative one; numkeras refuses both.)
+
+    >>> check_count(3, "steps")
+    3
+    """
+    if not is_int(value):
+        raise ArgumentTypeError(
+            f"`{name}` must be a positive integer, received {value!r} "
+            f"(of type {type(value).__name__})."
+            + (
+                f" Use {name}={int(value)}."
+                if isinstance(value, float) and value.is_integer() and value > 0
+                else ""
+            )
+        )
+    if value <= 0:
+        raise ValueError(f"`{name}` must be a positive integer, received {value!r}.")
+    return int(value)
+
+
+def check_batch_size(batch_size, name: str = "batch_size") -> int:
     """`batch_size` as an int, 32 when None (Keras's default); anything but a positive
-    integer raises ValueError."""
+    integer raises (see `check_count`)."""
     if batch_size is None:
         return 32
-    if not is_int(batch_size) or batch_size <= 0:
-        raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
-    return int(batch_size)
+    return check_count(batch_size, name)
 
 
-def batch_size_for(n: int, batch_size: int | None, steps: int | None) -> int:
+def batch_size_for(
+    n: int, batch_size: int | None, steps: int | None, steps_name: str = "steps"
+) -> int:
     """Keras 3's batch size for `n` rows of array data: `batch_size`, else `ceil(n / steps)`
     when only `steps` is given (so that many steps cover the data once), else 32. The same
     rule serves `fit` (`steps_per_epoch`), `evaluate` and `predict` (`steps`) and `fit`'s
@@ -59,27 +88,28 @@ def batch_size_for(n: int, batch_size: int | None, steps: int | None) -> int:
     (107, 32, 16)
     """
     if batch_size is None and steps is not None:
-        if not is_int(steps) or steps <= 0:
-            raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
-        return max(1, math.ceil(n / steps))
+        return max(1, math.ceil(n / check_count(steps, steps_name)))
     return check_batch_size(batch_size)
 
 
-def predict_batches(n: int, batch_size: int | None, steps: int | None) -> tuple[int, int]:
+def predict_batches(
+    n: int, batch_size: int | None, steps: int | None, steps_per_execution: int = 1
+) -> tuple[int, int]:
     """Keras 3's predict batching for `n` rows: `(batch_size, number of batches)`.
 
     The batch size is `batch_size`, else `ceil(n / steps)` when only `steps` is given, else
-    32; the last partial batch is kept; `steps` caps the number of batches.
+    32; the last partial batch is kept; `steps` (rounded up to whole executions of
+    `steps_per_execution`, as Keras 3 runs them) caps the number of batches.
 
     >>> predict_batches(100, None, None), predict_batches(100, None, 2), predict_batches(100, 10, 3)
     ((32, 4), (50, 2), (10, 3))
     """
-    if steps is not None and (not is_int(steps) or steps <= 0):
-        raise ValueError(f"`steps` must be a positive integer, received {steps!r}.")
+    if steps is not None:
+        steps = check_count(steps, "steps")
     batch_size = batch_size_for(n, batch_size, steps)
     batches = math.ceil(n / batch_size)
     if steps is not None:
-        batches = min(batches, steps)
+        batches = min(batches, executed_steps(steps, steps_per_execution))
     return batch_size, batches
 
 
@@ -119,9 +149,20 @@ def split_validation(arrays_groups: list[list], fraction: float):
 def class_weight_to_sample_weight(y, class_weight: dict):
     """Per-sample weights from a {class: weight} dict (labels or one-hot targets)."""
     xp = backend.xp
+    bad = [
+        k
+        for k in class_weight
+        if not (is_int(k) or (isinstance(k, (float, np.floating)) and float(k).is_integer()))
+    ]
+    if bad:  # (Keras looks classes up by int, so a "0" key silently weighs nothing)
+        raise ArgumentTypeError(
+            f"class_weight keys must be integer class indices; received {bad[0]!r} (of type "
+            f"{type(bad[0]).__name__}). Use {{int(k): w for k, w in class_weight.items()}}."
+        )
     y = xp.asarray(y)
     labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
-    labels = xp.rint(labels).astype("int64") if labels.dtype.kind == "f" else labels
+    # (rounded as Keras's; bool labels too become indices, not a mask)
+    labels = (xp.rint(labels) if labels.dtype.kind == "f" else labels).astype("int64")
     present = set(int(c) for c in xp.unique(labels).tolist())
     missing = sorted(present - set(int(k) for k in class_weight))
     if missing:
@@ -167,9 +208,23 @@ def _stream_pass(x, rng=None):
         return x
     n = stream_length(x)
     if n is None:  # endless: indexed 0, 1, 2, ... until steps_per_epoch stops it
-        return (x[i] for i in itertools.count())
-    order = range(n) if rng is None else rng.permutation(n).tolist()
-    return (x[i] for i in order)
+        return (_indexed_batch(x[i]) for i in itertools.count())
+    return (_indexed_batch(x[i]) for i in _pass_order(n, rng is not None))
+
+
+def _pass_order(n: int, shuffle: bool):
+    # Keras's PyDatasetAdapter shuffles with Python's `random.shuffle` (seeded by
+    # set_random_seed), when the pass starts
+    order = list(range(n))
+    if shuffle:
+        random.shuffle(order)
+    yield from order
+
+
+def _indexed_batch(batch):
+    # a PyDataset's `[x, y]` is `(x, y)`, as Keras's PyDataset adapter reads it (a
+    # generator's list stays one multi-input `x`: Keras wants a tuple there)
+    return tuple(batch) if isinstance(batch, list) else batch
 
 
 def unpack_batch(batch) -> tuple:
@@ -218,6 +273,23 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
     return (x, y) if sample_weight is None else (x, y, sample_weight)
 
 
+def executed_steps(steps: int, steps_per_execution: int = 1) -> int:
+    """The batches Keras 3 draws for `steps` steps: whole executions of
+    `steps_per_execution` (its epoch loop is `range(0, steps, steps_per_execution)`), so
+    `steps` rounded up to a multiple of it.
+
+    >>> executed_steps(4, 3), executed_steps(6, 3), executed_steps(4)
+    (6, 6, 4)
+    """
+    return math.ceil(steps / steps_per_execution) * steps_per_execution
+
+
+def _execution_left(step: int, limit: int, steps_per_execution: int) -> bool:
+    # Keras 3 notices the data ran out (and warns) only when one more execution would
+    # start: an execution cut short at the end of the epoch ends silently
+    return math.ceil(step / steps_per_execution) * steps_per_execution < limit
+
+
 def _warn_ran_out(steps_done: int, steps, what: str, steps_name="steps_per_epoch") -> None:
     warnings.warn(
         f"Your input ran out of data; interrupting after {steps_done} step(s)"
@@ -232,55 +304,122 @@ class ArrayEpochs:
     """fit's batches over arrays, epoch by epoch, as Keras 3's EpochIterator: a fresh
     (shuffled) pass whenever the previous one is used up. With `steps_per_epoch` an epoch
     may end mid-pass and the next one continues it; one that asks for more batches than
-    the pass has left ends early, with a warning."""
+    the pass has left ends early, with a warning.
 
-    def __init__(self, groups: list, batch_size: int, shuffle: bool, steps_per_epoch, rng):
-        self.groups, self.batch_size, self.shuffle, self.rng = groups, batch_size, shuffle, rng
+    `shuffle=True` shuffles all the rows each pass; `shuffle="batch"` (Keras's other
+    setting) keeps the batches' row ranges and shuffles the rows within each batch.
+
+    The shuffles draw from NumPy's global generator, as Keras 3's do, so after
+    `set_random_seed(s)` the batches come in Keras's order (`rng` is not used; it is kept
+    for callers). `peeked=True` first draws the permutation that Keras's build-time peek
+    uses up: Keras 3 takes one batch of a fresh pass before the first epoch of a `fit`
+    that follows `compile()` with no fit / evaluate / train_on_batch / test_on_batch in
+    between, then starts the first epoch on a new pass.
+
+    With `steps_per_execution` (compile's), an epoch runs whole executions, as Keras 3's:
+    `steps_per_epoch` rounded up to a multiple of it (an execution stops early, silently,
+    when the pass runs out inside it).
+
+    >>> x = np.arange(10.0)[:, None]
+    >>> epochs = ArrayEpochs([[x]], 2, False, 4, None, steps_per_execution=3)
+    >>> [len(list(epochs.epoch())) for _ in range(3)]  # 5 batches a pass
+    [5, 5, 5]
+    """
+
+    def __init__(
+        self,
+        groups: list,
+        batch_size: int,
+        shuffle,
+        steps_per_epoch,
+        rng=None,
+        steps_per_execution: int = 1,
+        peeked: bool = False,
+    ):
+        self.groups, self.batch_size, self.shuffle = groups, batch_size, shuffle
         self.rows = len(groups[0][0])
         self.batches = math.ceil(self.rows / batch_size)
         self.steps_per_epoch = steps_per_epoch
         self.steps = steps_per_epoch or self.batches
+        self.limit = executed_steps(self.steps, steps_per_execution)
+        self.steps_per_execution = steps_per_execution
         self.cursor = self.batches  # the first epoch starts a fresh pass
         self.order = None
+        if peeked and self.shuffle and self.rows:  # the permutation of Keras's peek
+            np.random.permutation(min(self.rows, batch_size) if shuffle == "batch" else self.rows)
+
+    @staticmethod
+    def _device(index):
+        # the data may live on the device (CuPy)
+        return index if backend.xp is np else backend.xp.asarray(index)
 
     def epoch(self):
         """Yield `[xs, ys, sample_weights]` for each step of one epoch."""
         if self.cursor >= self.batches:
             self.cursor = 0
-            if self.shuffle:
-                order = self.rng.permutation(self.rows)
-                # the data may live on the device (CuPy)
-                self.order = order if backend.xp is np else backend.xp.asarray(order)
-        for step in range(self.steps):
+            if self.shuffle and self.shuffle != "batch":
+                self.order = self._device(np.random.permutation(self.rows))
+        for step in range(self.limit):
             if self.cursor >= self.batches:
-                _warn_ran_out(
-                    step,
-                    self.steps_per_epoch,
-                    f"The data have {self.batches} batch(es) of {self.batch_size}; the next "
-                    "epoch starts a fresh pass.",
-                )
+                if _execution_left(step, self.limit, self.steps_per_execution):
+                    _warn_ran_out(
+                        step,
+                        self.steps_per_epoch,
+                        f"The data have {self.batches} batch(es) of {self.batch_size}; the "
+                        "next epoch starts a fresh pass.",
+                    )
                 return
             a = self.cursor * self.batch_size
             b = min(self.rows, a + self.batch_size)
             self.cursor += 1
-            index = slice(a, b) if self.order is None else self.order[a:b]
+            if self.shuffle == "batch":
+                index = self._device(a + np.random.permutation(b - a))
+            else:
+                index = slice(a, b) if self.order is None else self.order[a:b]
             yield [take(g, index) for g in self.groups]
 
 
 class StreamEpochs:
     """Batches from a batch stream, epoch by epoch: `steps` batches (named `steps_name` in
     messages), or one pass when it is None (a PyDataset starts a fresh pass each epoch,
-    its batch order shuffled when given an `rng`; a generator is used up after one).
-    `prepare(x, y, sample_weight)` checks and converts each batch."""
+    its batch order shuffled when given an `rng`, by Python's `random.shuffle` as Keras's;
+    a generator is used up after one). `prepare(x, y, sample_weight)` checks and converts
+    each batch.
 
-    def __init__(self, stream, prepare, steps, steps_name="steps_per_epoch", rng=None):
+    As Keras 3's EpochIterator: a PyDataset whose pass ends exactly with an epoch starts
+    the next epoch afresh, and with `steps_per_execution` an epoch runs whole executions
+    (`steps` rounded up to a multiple of it; see `ArrayEpochs`). A PyDataset's hooks run
+    where Keras 3 runs them, since user code often reshuffles in `on_epoch_end`:
+    `on_epoch_begin` / `on_epoch_end` around each epoch, and before the first epoch
+    `reset_first=True` (fit and evaluate: Keras resets its iterator) calls `on_epoch_end`
+    once, while `peeked=True` (Keras's build-time peek, see `ArrayEpochs`) runs a peek
+    pass instead: `on_epoch_begin`, one batch of a fresh (shuffled) pass, `on_epoch_end`,
+    and the first epoch starts another pass. (A generator's peeked batch is kept, as
+    Keras restores it.)"""
+
+    def __init__(
+        self,
+        stream,
+        prepare,
+        steps,
+        steps_name="steps_per_epoch",
+        rng=None,
+        steps_per_execution: int = 1,
+        reset_first: bool = False,
+        peeked: bool = False,
+    ):
         self.stream, self.prepare, self.steps = stream, prepare, steps
         self.steps_name, self.rng = steps_name, rng
+        self.steps_per_execution = steps_per_execution
+        self.limit = None if steps is None else executed_steps(steps, steps_per_execution)
         self._iterator = None
+        self._seen = 0  # batches drawn from the current pass
         self._peeked = None
         # a PyDataset's on_epoch_begin / on_epoch_end hooks (a generator has none)
         self._hooks = not hasattr(stream, "__next__")
         self._begun = False
+        self._reset_first, self._peek_pass = reset_first, peeked
+        self._before_first = True  # Keras's steps before the first epoch are still to run
         warn_super = getattr(stream, "_warn_if_super_not_called", None)
         if warn_super is not None:
             warn_super()
@@ -290,11 +429,24 @@ class StreamEpochs:
             self.stream.on_epoch_begin()
         self._begun = True
 
+    def _end_epoch(self) -> None:
+        self._begun = False
+        if self._hooks and hasattr(self.stream, "on_epoch_end"):
+            self.stream.on_epoch_end()
+
+    def _fresh_pass(self) -> None:
+        self._iterator = iter(_stream_pass(self.stream, self.rng))
+        self._seen = 0
+
     def peek(self):
-        """The first batch's x (to build a model from), kept for the first epoch."""
+        """The first batch's x (to build a model from), kept for the first epoch (unless
+        `peeked`: then it is Keras's peek pass)."""
         if self._peeked is None:
+            if self._reset_first and not self._peek_pass and self._before_first:
+                self._end_epoch()  # Keras's reset, before anything is read
+                self._before_first = False
             self._begin_epoch()
-            self._iterator = iter(_stream_pass(self.stream, self.rng))
+            self._fresh_pass()
             try:
                 self._peeked = next(self._iterator)
             except StopIteration:
@@ -304,30 +456,45 @@ class StreamEpochs:
     def _next(self):
         if self._peeked is not None:
             batch, self._peeked = self._peeked, None
-            return batch
-        if self._iterator is None:
-            self._iterator = iter(_stream_pass(self.stream, self.rng))
-        try:
-            return next(self._iterator)
-        except StopIteration:
-            self._iterator = None
-            return None
+        else:
+            if self._iterator is None:
+                self._fresh_pass()
+            try:
+                batch = next(self._iterator)
+            except StopIteration:
+                self._iterator = None
+                return None
+        self._seen += 1
+        return batch
+
+    def _run_before_first(self) -> None:
+        self._before_first = False
+        if self._peek_pass and self._hooks:
+            if self._peeked is None:  # the peek pass, not yet run by `peek`
+                self.peek()
+            self._end_epoch()
+            self._peeked = self._iterator = None  # the first epoch starts another pass
+        elif self._reset_first:
+            self._end_epoch()
 
     def epoch(self):
         """Yield `[xs, ys, sample_weights]` for each step of one epoch; a PyDataset's
         `on_epoch_begin` / `on_epoch_end` run around it, as in Keras."""
+        if self._before_first:
+            self._run_before_first()
         self._begin_epoch()
         yield from self._epoch_batches()
-        self._begun = False
-        if self._hooks and hasattr(self.stream, "on_epoch_end"):
-            self.stream.on_epoch_end()
+        self._end_epoch()
 
     def _epoch_batches(self):
         step = 0
-        while self.steps is None or step < self.steps:
+        while self.limit is None or step < self.limit:
             batch = self._next()
             if batch is None:
-                if step == 0 or self.steps is not None:
+                if (step == 0 and self.limit is None) or (
+                    self.limit is not None
+                    and _execution_left(step, self.limit, self.steps_per_execution)
+                ):
                     length = stream_length(self.stream)
                     what = (
                         f"A generator is used up after one pass: make it repeat and pass "
@@ -340,3 +507,6 @@ class StreamEpochs:
                 return
             yield list(self.prepare(*unpack_batch(batch)))
             step += 1
+        length = stream_length(self.stream)
+        if length is not None and self._seen >= length:  # the pass ended with the epoch
+            self._iterator = None

@@ -82,6 +82,10 @@ def __getattr__(name):
         from numkeras.utils.config import Config
 
         return Config
+    if name in ("plot_model", "model_to_dot"):
+        from numkeras.utils import model_visualization
+
+        return getattr(model_visualization, name)
     if name in _LOGGING_ALIASES:  # keras.utils has keras.config's logging switches too
         from numkeras import config
 
@@ -133,6 +137,8 @@ __all__ = [
     "is_keras_tensor",
     "get_source_inputs",
     "Config",
+    "plot_model",
+    "model_to_dot",
     *_LOGGING_ALIASES,
     *_SAVING_ALIASES,
 ]

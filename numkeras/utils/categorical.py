@@ -82,13 +82,18 @@ def to_categorical(x, num_classes: int | None = None):
 
 def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
     """A copy of `x` scaled to unit `order`-norm along `axis` (a zero norm leaves its
-    values as they are), as Keras's `keras.utils.normalize` does for NumPy arrays.
+    values as they are), as Keras's `keras.utils.normalize` does for NumPy arrays: a
+    NumPy array keeps NumPy's result dtype (float64 for ints); anything else (a list, as
+    Keras's tensor path) becomes float32 first.
 
     >>> normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
     array([[0.6, 0.8],
            [0. , 0. ]])
+    >>> normalize([[3, 4]]).dtype
+    dtype('float32')
     """
-    x = np.asarray(x)
+    if not isinstance(x, np.ndarray):
+        x = np.asarray(x, dtype=backend.floatx())
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis or -1)
