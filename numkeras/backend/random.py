@@ -1,7 +1,9 @@
 """Random state: one global generator, reseeded by `numkeras.utils.set_random_seed`.
 
-Initializers, Dropout and `fit(shuffle=True)` draw from here unless given their own
-`seed`, so one call to `set_random_seed(s)` makes a whole run reproducible.
+Initializers and Dropout draw from here unless given their own `seed`. `fit(shuffle=True)`
+draws its orders from NumPy's global generator (a PyDataset's from Python's `random`), as
+Keras 3 does (trainers/data.py); `set_random_seed(s)` seeds all three, so one call makes a
+whole run reproducible, and a shuffled fit follows Keras's order.
 """
 
 from __future__ import annotations

@@ -105,6 +105,7 @@ class Trainer:
         self._weighted_metric_spec = weighted_metrics
         self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
         self._steps_per_execution = spe
+        self._keras_peeks = True  # Keras 3 peeks at a batch before the next fit / evaluate
         self._compiled_flags = {id(layer): (layer, layer.trainable) for layer in layer_tree(self)}
         self._train_vars_cache = None
         self._warned_drift = set()
@@ -112,6 +113,15 @@ class Trainer:
         self.compiled = True
         if per_output is not None:
             self._loss_fns, self._loss_weights = per_output
+
+    def _take_peek(self) -> bool:
+        """Whether this fit / evaluate is the first since compile() (or since a batch
+        method): Keras 3 then takes one batch of a fresh pass to build its step, which uses
+        up one shuffle (and runs a PyDataset's epoch hooks); the data sources repeat that
+        (`data.ArrayEpochs` / `StreamEpochs` `peeked=`), so shuffled runs match Keras's."""
+        peek = getattr(self, "_keras_peeks", True)
+        self._keras_peeks = False
+        return peek
 
     def _assert_compiled(self, method: str) -> None:
         if not self.compiled:
@@ -873,6 +883,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         self._ensure_flat()
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
+        self._keras_peeks = False
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
         if self._overrides("train_step"):  # the subclass's own step, as Keras runs it
@@ -891,6 +902,7 @@ class Trainer:
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
         self._assert_compiled("test_on_batch")
         xs, ys, sws, _ = self._prepare(x, y, sample_weight)
+        self._keras_peeks = False
         self.reset_metrics()  # (metrics not built yet are built fresh by the batch)
         if self._overrides("test_step"):
             logs = _pythonify_logs(self.test_step(self._user_batch(xs, ys, sws)))
@@ -1097,6 +1109,9 @@ class Trainer:
                 lambda bx, by, bs: self._prepare(bx, by, bs, class_weight)[:3],
                 steps_per_epoch,
                 rng=_random.global_generator() if shuffle else None,
+                steps_per_execution=self._execution_steps(),
+                reset_first=True,
+                peeked=self._take_peek(),
             )
             self._require_graph_or_build(source.peek(), batch_size=None)
         given_batch_size = batch_size  # None: Keras derives it from steps_per_epoch
@@ -1124,10 +1139,12 @@ class Trainer:
                 raise ShapeError("fit() received 0 samples; there is nothing to train on.")
             source = data_utils.ArrayEpochs(
                 [xs, ys, sws],
-                data_utils.batch_size_for(n, given_batch_size, steps_per_epoch),
+                data_utils.batch_size_for(n, given_batch_size, steps_per_epoch, "steps_per_epoch"),
                 shuffle,
                 steps_per_epoch,
                 _random.global_generator(),
+                steps_per_execution=self._execution_steps(),
+                peeked=self._take_peek(),
             )
         steps = source.steps if not stream else steps_per_epoch or data_utils.stream_length(x)
         self._check_trainable_drift()
@@ -1210,7 +1227,12 @@ class Trainer:
             source = xs
         elif data_utils.is_batch_stream(xs):  # fit's validation_data
             source = data_utils.StreamEpochs(
-                xs, lambda *b: self._prepare(*b)[:3], steps, "validation_steps"
+                xs,
+                lambda *b: self._prepare(*b)[:3],
+                steps,
+                "validation_steps",
+                steps_per_execution=self._execution_steps(),
+                reset_first=True,
             )
         else:
             if not checked:
@@ -1218,7 +1240,12 @@ class Trainer:
             batch_size = data_utils.batch_size_for(len(xs[0]), batch_size, steps)
             batches = math.ceil(len(xs[0]) / batch_size)
             source = data_utils.ArrayEpochs(
-                [xs, ys, sws], batch_size, False, min(batches, steps or batches), None
+                [xs, ys, sws],
+                batch_size,
+                False,
+                min(batches, steps or batches),
+                None,
+                steps_per_execution=self._execution_steps(),
             )
         self.reset_metrics()
         penalty = self._penalty()
@@ -1271,7 +1298,15 @@ class Trainer:
         if data_utils.is_batch_stream(x):
             _refuse_beside_stream(y, sample_weight, batch_size)
             batch_size = None
-            xs = data_utils.StreamEpochs(x, lambda *b: self._prepare(*b)[:3], steps, "steps")
+            xs = data_utils.StreamEpochs(
+                x,
+                lambda *b: self._prepare(*b)[:3],
+                steps,
+                "steps",
+                steps_per_execution=self._execution_steps(),
+                reset_first=True,
+                peeked=self._take_peek(),
+            )
             self._require_graph_or_build(xs.peek(), batch_size=None)
             self._assert_compiled("evaluate")  # (also resolves the losses _prepare needs)
             ys = sws = None
@@ -1280,6 +1315,7 @@ class Trainer:
             self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
             self._assert_compiled("evaluate")
             xs, ys, sws, n = self._prepare(x, y, sample_weight)
+            self._keras_peeks = False
             if n == 0:  # (Keras crashes; a loss of 0.0 over no data would be a wrong number)
                 raise ShapeError("evaluate() received 0 samples; there is nothing to evaluate.")
             batch_size = data_utils.batch_size_for(n, batch_size, steps)
@@ -1322,7 +1358,9 @@ class Trainer:
         self._require_graph_or_build(x, batch_size or 32)
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
-        batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
+        batch_size, batches = data_utils.predict_batches(
+            n, batch_size, steps, self._execution_steps()
+        )
         rows = min(n, batches * batch_size)
         if self._overrides("predict_step"):  # the subclass's step, batch by batch
             cut = (lambda a, b: [t[a:b] for t in xs]) if len(xs) > 1 else (lambda a, b: xs[0][a:b])
@@ -1398,7 +1436,11 @@ class Trainer:
         """predict over a batch stream: each yielded batch (`x` or a tuple starting with
         it) whole, up to `steps` batches; the outputs stacked."""
         source = data_utils.StreamEpochs(
-            x, lambda bx, by, bs: (self._standardize_inputs(bx), None, None), steps, "steps"
+            x,
+            lambda bx, by, bs: (self._standardize_inputs(bx), None, None),
+            steps,
+            "steps",
+            steps_per_execution=self._execution_steps(),
         )
         self._require_graph_or_build(source.peek(), batch_size=None)
         callback_list = self._callback_list(
@@ -1444,7 +1486,9 @@ class Trainer:
 
         arrays = _convert_structure(x, self.dtype)
         n = len(tree.flatten(arrays)[0])
-        batch_size, batches = data_utils.predict_batches(n, batch_size, steps)
+        batch_size, batches = data_utils.predict_batches(
+            n, batch_size, steps, self._execution_steps()
+        )
         outs = []
         for step in range(batches):
             index = slice(step * batch_size, (step + 1) * batch_size)

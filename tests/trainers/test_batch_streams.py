@@ -145,11 +145,12 @@ def test_fit_shuffles_the_batch_order_of_a_pydataset_unless_told_not_to():
             return super().__getitem__(i)
 
     data = Logged(X, Y, size=4)  # 10 batches
+    # (the first fit after compile peeks at one batch first, as Keras 3 does to build)
     model().fit(data, epochs=3, shuffle=False, verbose=0)
-    assert data.seen == list(range(10)) * 3
+    assert data.seen == [0] + list(range(10)) * 3
     data.seen.clear()
     model().fit(data, epochs=3, verbose=0)
-    passes = [data.seen[k : k + 10] for k in (0, 10, 20)]
+    passes = [data.seen[k : k + 10] for k in (1, 11, 21)]
     assert all(sorted(p) == list(range(10)) for p in passes)
     assert any(p != list(range(10)) for p in passes)
 

@@ -55,14 +55,7 @@ def assert_same(got, want, where="result"):
 # batch before the first fit after compile; data.py does both, but the trainer must pass
 # the compiled value and say when Keras peeks (/work/notes/repros_data.md #11, #12).
 # Delete these names once it does.
-PENDING_TRAINER_WIRING = {
-    "steps_per_execution_fit_arrays",
-    "steps_per_execution_evaluate_predict",
-    "steps_per_execution_streams",
-    # and Keras's build-time peek / PyDataset hooks (repros_data.md #12)
-    "shuffle_first_fit_then_more",
-    "pydataset_shuffle_order_and_hooks",
-}
+PENDING_TRAINER_WIRING: set = set()  # (all wired in trainer.py)
 
 
 @pytest.mark.parametrize(
