@@ -192,10 +192,19 @@ def is_batch_stream(x) -> bool:
     return hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
 
 
+def _is_generator(x) -> bool:
+    """A stream consumed once (a generator, an iterator), not indexed afresh each pass: a
+    PyDataset that also has `__next__` (Keras 2's ImageDataGenerator iterators) is indexed,
+    as Keras runs `len(it)` batches of it each epoch."""
+    from numkeras.utils.py_dataset import PyDataset
+
+    return hasattr(x, "__next__") and not isinstance(x, PyDataset)
+
+
 def stream_length(x) -> int | None:
     """Batches in one pass of a PyDataset-like stream (its `num_batches`, else `len`); None
     for a generator or an endless PyDataset (unknown)."""
-    if hasattr(x, "__next__"):
+    if _is_generator(x):
         return None
     n = getattr(x, "num_batches", None) if hasattr(type(x), "num_batches") else len(x)
     return None if n is None else int(n)
@@ -204,7 +213,7 @@ def stream_length(x) -> int | None:
 def _stream_pass(x, rng=None):
     # a PyDataset is indexed afresh for each pass (in a shuffled batch order when given a
     # generator, as Keras's shuffle=True does); a generator is consumed once
-    if hasattr(x, "__next__"):
+    if _is_generator(x):
         return x
     n = stream_length(x)
     if n is None:  # endless: indexed 0, 1, 2, ... until steps_per_epoch stops it
@@ -416,7 +425,7 @@ class StreamEpochs:
         self._seen = 0  # batches drawn from the current pass
         self._peeked = None
         # a PyDataset's on_epoch_begin / on_epoch_end hooks (a generator has none)
-        self._hooks = not hasattr(stream, "__next__")
+        self._hooks = not _is_generator(stream)
         self._begun = False
         self._reset_first, self._peek_pass = reset_first, peeked
         self._before_first = True  # Keras's steps before the first epoch are still to run

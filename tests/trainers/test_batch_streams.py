@@ -175,3 +175,28 @@ def test_a_pydataset_shorter_than_steps_per_epoch_ends_the_epoch_and_starts_afre
     with pytest.warns(NumkerasWarning, match="The dataset has 3 batch"):
         hist = m.fit(Dataset(X, Y), steps_per_epoch=5, epochs=2, verbose=0)
     assert m.optimizer.iterations == 6 and len(hist.history["loss"]) == 2
+
+
+def test_a_pydataset_that_is_also_an_iterator_runs_its_length_each_epoch():
+    # Keras 2's ImageDataGenerator iterators have __next__ too: Keras runs len(it) batches
+    # of them each epoch (it used to be read as an endless generator: fit never returned)
+    from numkeras.utils import PyDataset
+
+    class Iterating(Dataset, PyDataset):
+        calls: list = []
+
+        def __init__(self, *arrays, size=16):
+            PyDataset.__init__(self)
+            Dataset.__init__(self, *arrays, size=size)
+
+        def __getitem__(self, i):
+            self.calls.append(i)
+            return super().__getitem__(i)
+
+        def __next__(self):
+            raise AssertionError("indexed, not iterated")
+
+    data = Iterating(X, Y, size=10)
+    history = model().fit(data, epochs=2, shuffle=False, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert data.calls == [0] + list(range(len(data))) * 2  # (the peek, then two passes)
