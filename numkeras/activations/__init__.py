@@ -165,8 +165,13 @@ def get(identifier) -> Callable:
         return linear
     if isinstance(identifier, str):
         fn = ALL_ACTIVATIONS.get(identifier) or _NUMKERAS_ONLY.get(identifier)
-        if fn is None:
-            raise _unknown(identifier)
+        if fn is None:  # a user's function by name: custom_objects, a scope, the registry
+            from numkeras.saving import object_registration
+
+            custom = object_registration.find(None, identifier, function=True)
+            if custom is None:
+                raise _unknown(identifier)
+            return get(custom)
         return fn
     if isinstance(identifier, dict):
         # `.keras` files store built-ins as plain strings; a dict shows up for

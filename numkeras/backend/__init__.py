@@ -245,6 +245,8 @@ def mean(x, axis=None, keepdims=False):
     >>> float(mean(np.array([1.0, 2.0], "float32"), axis=-1))
     1.5
     """
+    if isinstance(axis, list):  # (Keras 2 losses write K.mean(x, axis=[1, 2]))
+        axis = tuple(axis)
     if axis is None or keepdims or not isinstance(x, xp.ndarray):
         from numkeras.backend.keras2_functions import keras2_mean
 

@@ -157,3 +157,8 @@ def get(identifier) -> Optimizer | None:
         f"Could not interpret optimizer identifier: {identifier!r}. Pass an optimizer name "
         "('adam', 'sgd', 'rmsprop', ...), a config dict, or an Optimizer instance."
     )
+
+
+# Keras 2's `keras.optimizers.legacy` namespace, reachable as an attribute after
+# `import numkeras` (tf_keras exposes it the same way); imported last: it uses the above
+from numkeras.optimizers import legacy  # noqa: E402, F401

@@ -3,6 +3,7 @@ Keras 3 raises and the ValueError Keras 2 (and Keras 3's `get()` functions) rais
 
 import json
 
+import numpy as np
 import pytest
 
 import numkeras
@@ -77,3 +78,31 @@ def test_load_model_raises_for_a_missing_custom_loss_as_keras_does(tmp_path):
         models.load_model(tmp_path / "m.keras")
     again = models.load_model(tmp_path / "m.keras", custom_objects={"my_loss": my_loss})
     assert again.compiled and again.loss is my_loss
+
+
+def test_a_custom_activation_loads_from_custom_objects_or_a_scope(tmp_path):
+    def my_act(x):
+        return numkeras.ops.relu(x) * 2.0
+
+    m = models.Sequential([layers.Input((3,)), layers.Dense(2, activation=my_act)])
+    m.save(tmp_path / "m.keras")
+    x = np.array([[1.0, -2.0, 0.5]], "float32")
+    again = models.load_model(tmp_path / "m.keras", custom_objects={"my_act": my_act})
+    np.testing.assert_allclose(again.predict(x, verbose=0), m.predict(x, verbose=0))
+    with numkeras.saving.custom_object_scope({"my_act": my_act}):
+        np.testing.assert_allclose(
+            models.load_model(tmp_path / "m.keras").predict(x, verbose=0), m.predict(x, verbose=0)
+        )
+    with pytest.raises(UnknownNameError, match="my_act"):
+        models.load_model(tmp_path / "m.keras")
+
+
+def test_keras_2_k_mean_takes_a_list_of_axes():
+    from numkeras import backend as K
+
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)
+    np.testing.assert_allclose(K.mean(x, axis=[1, 2]), x.mean(axis=(1, 2)))
+
+
+def test_optimizers_legacy_is_reachable_after_importing_numkeras():
+    assert numkeras.optimizers.legacy.Adam is not None
