@@ -74,9 +74,21 @@ class Variable(TensorOperators):
         name = name or auto_name("variable")
         self.name = name
         self.path = path or name
-        self.trainable = bool(trainable)
+        self._trainable = bool(trainable)  # its own flag (False: BN's moving statistics)
+        self._layer_frozen = False  # its layer's `trainable = False`, mirrored (Keras 3)
         self.grad = None  # set by the model for the current training step
         self._grad_fresh = False  # True until the first write of this step
+
+    @property
+    def trainable(self) -> bool:
+        """Keras 3's flag: False for a non-trainable variable, and while its layer is
+        frozen (`layer.trainable = False` switches its variables off, True back on)."""
+        return self._trainable and not self._layer_frozen
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+        self._layer_frozen = False
 
     @property
     def value(self):

@@ -52,3 +52,33 @@ def test_keras3_variable_attributes():
         "auto",
         False,
     )
+
+
+def test_a_layers_trainable_flag_is_mirrored_on_its_variables_as_in_keras_3():
+    from numkeras import layers
+
+    d = layers.Dense(2, trainable=False)
+    d.build((None, 3))
+    assert [v.trainable for v in d.weights] == [False, False]
+    d.trainable = True
+    assert [v.trainable for v in d.weights] == [True, True]
+    bn = layers.BatchNormalization()
+    bn.build((None, 3))
+    bn.trainable = False
+    assert [v.trainable for v in bn.weights] == [False] * 4
+    bn.trainable = True  # the moving statistics stay non-trainable
+    assert [v.trainable for v in bn.weights] == [True, True, False, False]
+
+
+def test_a_variable_frozen_by_itself_is_not_trained():
+    import numpy as np
+
+    from numkeras import layers, models
+
+    m = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+    m.layers[0].kernel.trainable = False
+    m.compile("sgd", "mse")
+    kernel, bias = (v.numpy() for v in m.layers[0].weights)
+    m.fit(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"), verbose=0)
+    np.testing.assert_array_equal(m.layers[0].kernel.numpy(), kernel)
+    assert not np.array_equal(m.layers[0].bias.numpy(), bias)

@@ -197,6 +197,7 @@ class Layer:
         )
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
+        var._layer_frozen = not self.trainable
         self._own_variables.append(var)
         return var
 
@@ -310,6 +311,8 @@ class Layer:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         self._trainable = bool(value)
+        for v in self.__dict__.get("_own_variables", ()):  # (Keras 3 mirrors it on them)
+            v._layer_frozen = not value
         for layer in self._sublayers():
             layer.trainable = value
 

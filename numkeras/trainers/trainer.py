@@ -187,7 +187,9 @@ class Trainer:
             def walk(layer, on: bool):
                 on = on and (flags[id(layer)][1] if id(layer) in flags else layer.trainable)
                 for v in layer._own_variables:
-                    if on and v.trainable and id(v) not in seen:
+                    # (the variable's own flag: its layer's, mirrored on it, may have
+                    # changed since compile, which the snapshot's `on` already decides)
+                    if on and v._trainable and id(v) not in seen:
                         seen.add(id(v))
                         out.append(v)
                 for sub in layer._sublayers():

@@ -96,12 +96,6 @@ DEVIATIONS = {
         # numkeras fills it from the input (4), as the output of a call has
         (26, "symbolic", 0, 0): [None, 4, 5],
     },
-    "config_dense_every_argument": {
-        # numkeras/layers/layer.py (reported): Keras creates the variables of a layer made
-        # with trainable=False with `variable.trainable == False`
-        ("weights", 0, 3): True,
-        ("weights", 1, 3): True,
-    },
     "dtype_arguments": {
         # numkeras/layers/layer.py (reported): Keras leaves integer inputs of a layer that
         # does not compute with weights (Dropout) integer; numkeras casts them to its dtype
