@@ -29,6 +29,7 @@ from numkeras.errors import (
     ConfigError,
     NotBuiltError,
     ShapeError,
+    UnknownNameError,
     format_shape,
     user_stacklevel,
     warn_deprecated,
@@ -138,8 +139,8 @@ class Layer:
         batch_size = kwargs.pop("batch_size", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         kwargs.pop("autocast", None)
-        if kwargs:
-            raise ConfigError(
+        if kwargs:  # (also a TypeError: Keras's from_config raises one for these)
+            raise UnknownNameError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
             )
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
@@ -367,6 +368,8 @@ class Layer:
             v.assign(a)
 
     def count_params(self) -> int:
+        if not self.built and not self._sublayers() and not _builds_weights(type(self)):
+            return 0  # a layer without weights of any kind (Dropout): 0, as Keras counts
         if not self.built:
             raise NotBuiltError(
                 f"You called `count_params` on layer '{self.name}', but the layer isn't built. "
@@ -1078,6 +1081,11 @@ def _inheritable_call(cls, call):
         return call(self, inputs, *args, **kwargs)
 
     return inheritable_call
+
+
+def _builds_weights(cls) -> bool:
+    """Whether a layer class has a `build` of its own (so may create weights)."""
+    return any("build" in k.__dict__ for k in cls.__mro__ if k is not Layer and k is not object)
 
 
 def _own_call_keywords(layer, kwargs: dict) -> dict:
