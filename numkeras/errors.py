@@ -19,6 +19,11 @@ class ConfigError(NumkerasError, ValueError):
     """A constructor or `compile` argument is invalid (e.g. `Dense(0)`, unknown names)."""
 
 
+class ArgumentTypeError(TypeError, ConfigError):
+    """An argument of the wrong type (`Dropout("a")`, `batch_size=2.0`): a TypeError, as
+    Keras 3 raises there, and a ConfigError (a ValueError), as numkeras raised before."""
+
+
 class UnknownNameError(ConfigError, TypeError):
     """A name that resolves to nothing numkeras knows: a layer class in a config, a loss,
     an activation... A ValueError, as Keras's `get()` functions and Keras 2's loaders

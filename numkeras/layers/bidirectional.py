@@ -20,8 +20,7 @@ passed on with `return_sequences` (once per output with `merge_mode=None`).
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError
-from numkeras.layers.argument_errors import ArgumentTypeError
+from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.layer import Layer
 from numkeras.layers.rnn import RNN, array_mask
 

@@ -15,8 +15,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import fused, random
-from numkeras.errors import ConfigError
-from numkeras.layers.argument_errors import ArgumentTypeError
+from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.layer import Layer, keras1_arguments
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.backend import random
-from numkeras.errors import ConfigError
-from numkeras.layers.argument_errors import ArgumentTypeError
+from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.layer import Layer
 
 

@@ -10,8 +10,7 @@ array([[[1., 2.],
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError
-from numkeras.layers.argument_errors import ArgumentTypeError
+from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int

@@ -47,8 +47,7 @@ import numpy as np
 
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import random
-from numkeras.errors import ConfigError, ShapeError, format_shape
-from numkeras.layers.argument_errors import ArgumentTypeError
+from numkeras.errors import ArgumentTypeError, ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer, _convert, is_symbolic
 from numkeras.utils.checks import is_int
 

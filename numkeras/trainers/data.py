@@ -16,11 +16,16 @@ import warnings
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import NumkerasWarning, ShapeError, format_shape, user_stacklevel
 
 # (a TypeError, as Keras raises for a float batch_size, and a ValueError, as numkeras's
 # other argument checks)
-from numkeras.layers.argument_errors import ArgumentTypeError
+from numkeras.errors import (
+    ArgumentTypeError,
+    NumkerasWarning,
+    ShapeError,
+    format_shape,
+    user_stacklevel,
+)
 from numkeras.utils.checks import is_int
 
 
