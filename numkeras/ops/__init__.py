@@ -391,7 +391,21 @@ def cast(x, dtype):
 
 
 def getitem(x, key):
-    """`x[key]` (slices, integers, None and Ellipsis)."""
+    """`x[key]` (slices, integers, None and Ellipsis). On arrays (not symbolic tensors) a
+    key may also hold index or bool-mask arrays, as Keras's eager `get_item`.
+
+    >>> import numpy as np
+    >>> getitem(np.arange(4.0), np.array([True, False, True, False])).tolist()
+    [0.0, 2.0]
+    """
+    parts = key if isinstance(key, tuple) else (key,)
+    # (`any` here is ops.any: test the parts one by one)
+    arrays = [k for k in parts if hasattr(k, "dtype") and getattr(k, "ndim", 0) > 0]
+    if arrays and not _contains_tensor((x, key)):
+        from numkeras.ops.operation import arr as _arr
+
+        out = _backend.xp.asarray(_arr(x))[key]  # advanced indexing: eager only
+        return out if out.shape else _backend.xp.asarray(out)
     return GetItem()(x, key)
 
 
@@ -448,13 +462,33 @@ def logical_not(x) -> Tensor:
 
 def where(condition, x1=None, x2=None) -> Tensor:
     """`x1` where `condition` is true, else `x2` (broadcast together); the gradient goes to
-    the argument chosen."""
-    if x1 is None or x2 is None:
+    the argument chosen. Without `x1` and `x2` it is `nonzero(condition)` (eager only: the
+    number of indices has no fixed shape), as Keras.
+
+    >>> import numpy as np
+    >>> where(np.array([True, False, True]))[0].tolist()
+    [0, 2]
+    """
+    if (x1 is None) != (x2 is None):
         raise ValueError(
-            "numkeras's where takes both `x1` and `x2` (the one-argument form, nonzero "
-            "indices, has no fixed shape)."
+            "`x1` and `x2` either both should be `None` or both should have non-None value. "
+            f"Received: x1={'None' if x1 is None else 'a tensor'}, "
+            f"x2={'None' if x2 is None else 'a tensor'}"
         )
+    if x1 is None:
+        return _np_rest.nonzero(condition)
     return Where()(condition, x1, x2)
+
+
+def trace(x, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    """The sum of the diagonal of the matrices on `axis1`, `axis2` (`keras.ops.trace`):
+    bool, int8 and int16 sum in int32, uint8 and uint16 in uint32, as Keras.
+
+    >>> import numpy as np
+    >>> trace(np.arange(9.0).reshape(3, 3)).tolist()
+    12.0
+    """
+    return sum(diagonal(x, offset=offset, axis1=axis1, axis2=axis2), axis=-1)
 
 
 def floor_divide(x1, x2) -> Tensor:
@@ -681,14 +715,12 @@ def sparse_categorical_crossentropy(
 def convert_to_tensor(x, dtype: str | None = None, sparse=None, ragged=None) -> Tensor:
     """`x` as a backend array (Python floats floatx, ints int32, arrays keep their dtype,
     unless `dtype`); a symbolic tensor records a `ConvertToTensor` operation, as Keras.
+    `sparse` and `ragged` say whether to keep sparse / ragged tensors as they are: numkeras
+    has none, so they change nothing (as Keras with a dense input).
 
     >>> convert_to_tensor([1.0, 2.0]).dtype
     dtype('float32')
     """
-    if sparse:
-        raise ValueError("`sparse=True` is not supported: numkeras has no sparse tensors.")
-    if ragged:
-        raise ValueError("`ragged=True` is not supported: numkeras has no ragged tensors.")
     dtype = None if dtype is None else _np_more.check_dtype(dtype)
     if _contains_tensor((x,)):
         return ConvertToTensor(dtype=dtype, sparse=sparse, ragged=ragged)(x)
@@ -918,7 +950,9 @@ def argsort(x, axis: int | None = -1) -> Tensor:
 
 
 def top_k(x, k: int, sorted: bool = True) -> tuple:  # noqa: A002 (Keras's name)
-    """The `k` largest entries along the last axis and their int32 indices."""
+    """The `k` largest entries along the last axis and their int32 indices, a tuple (as
+    Keras's TensorFlow, torch and NumPy backends; JAX's gives a list). NaN counts as the
+    largest, as in Keras."""
     return tuple(TopK(k, sorted=sorted)(x))
 
 
@@ -1450,11 +1484,48 @@ def slice_update(inputs, start_indices, updates) -> Tensor:
 
 
 def saturate_cast(x, dtype) -> Tensor:
-    """`x` clipped to the range of `dtype`, then cast (no wrap-around)."""
+    """`x` clipped to the range of `dtype`, then cast (no wrap-around), as Keras on JAX:
+    `inf` and out-of-range floats saturate at the integer limits (float32 to int32 gives
+    2147483647, where a plain cast would overflow), NaN gives 0 to integers, and to bool
+    the values are clipped to [0, 1] first (so negatives are False).
+
+    >>> import numpy as np
+    >>> saturate_cast(np.array([-3.7, 300.0, np.nan, np.inf], "float32"), "int16").tolist()
+    [-3, 300, 0, 32767]
+    """
+    from fractions import Fraction
+
     import numpy as _numpy
 
-    info = _numpy.iinfo(dtype) if _numpy.dtype(dtype).kind in "iu" else _numpy.finfo(dtype)
-    return cast(clip(x, info.min, info.max), dtype)
+    from numkeras.ops.operation import dtype_name
+
+    dtype = dtype_name(dtype)
+    in_dtype = dtype_name(getattr(x, "dtype", None) or _core_extra.python_dtype(x))
+    kind, in_kind = _numpy.dtype(dtype).kind, _numpy.dtype(in_dtype).kind
+    if in_kind == "b":
+        return cast(x, dtype)
+    if kind == "b":
+        return cast(clip(x, 0, 1), dtype)
+
+    def limits(d):  # exact Python numbers
+        if _numpy.dtype(d).kind in "iu":
+            return int(_numpy.iinfo(d).min), int(_numpy.iinfo(d).max)
+        return float(_numpy.finfo(d).min), float(_numpy.finfo(d).max)
+
+    (in_min, in_max), (out_min, out_max) = limits(in_dtype), limits(dtype)
+    # limits the input dtype holds inside the output range (float32 holds no 2**31 - 1)
+    low = _numpy.asarray(in_min if in_min > out_min else out_min).astype(in_dtype)
+    if Fraction(low.item()) < Fraction(out_min):
+        low = _numpy.nextafter(low, 0, dtype=in_dtype)
+    high = _numpy.asarray(in_max if in_max < out_max else out_max).astype(in_dtype)
+    if Fraction(high.item()) > Fraction(out_max):
+        high = _numpy.nextafter(high, 0, dtype=in_dtype)
+    out = cast(clip(x, low.item(), high.item()), dtype)
+    if kind in "iu" and in_kind == "f":  # saturate beyond them; NaN gives 0
+        out = where(greater(x, high.item()), out_max, out)
+        out = where(less(x, low.item()), out_min, out)
+        out = where(isnan(x), 0, out)
+    return out
 
 
 def convert_to_numpy(x):

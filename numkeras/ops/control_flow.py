@@ -254,9 +254,9 @@ def cond(pred, true_fn, false_fn):
     """`true_fn()` if `pred` else `false_fn()`. On a symbolic (model-input) `pred` both
     branches are traced and the output follows `pred` at each call (`ops.where` of the two
     results, whose gradient reaches the branch taken); both must give tensors of the same
-    shapes.
+    shapes. Python numbers in the result become arrays (int32 / floatx), as Keras.
 
-    >>> cond(True, lambda: 1.0, lambda: 2.0)
+    >>> float(cond(True, lambda: 1.0, lambda: 2.0))
     1.0
     """
     if isinstance(pred, KerasTensor):
@@ -265,7 +265,7 @@ def cond(pred, true_fn, false_fn):
                 f"The `pred` of cond must be a scalar; received shape {tuple(pred.shape)}."
             )
         return _choose([pred], [true_fn(), false_fn()])
-    return true_fn() if bool(np.asarray(arr(pred))) else false_fn()
+    return _tensor_tree(true_fn() if bool(np.asarray(arr(pred))) else false_fn())
 
 
 def switch(index, branches, *operands):
@@ -311,7 +311,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     val = init_val
     for i in range(int(np.asarray(arr(lower))), int(np.asarray(arr(upper)))):
         val = body_fun(i, val)
-    return _as_tensor(val)
+    return _tensor_tree(val)
 
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
@@ -341,6 +341,17 @@ def _as_tensor(v):
     from numkeras.ops.core_extra import to_tensor
 
     return to_tensor(v) if isinstance(v, (bool, int, float)) else v
+
+
+def _tensor_tree(value):
+    """`value` with each Python number in its (nested) tuples, lists and dicts as an array,
+    as Keras's control flow returns tensors."""
+    if isinstance(value, (list, tuple)):
+        items = [_tensor_tree(v) for v in value]
+        return type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    if isinstance(value, dict):
+        return {k: _tensor_tree(v) for k, v in value.items()}
+    return _as_tensor(value)
 
 
 def _stack_tree(items):
@@ -393,8 +404,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     for i in order:
         carry, ys[i] = f(carry, steps[i])
     if n == 0 or ys[0] is None:
-        return carry, None
-    return carry, _stack_tree(ys)
+        return _tensor_tree(carry), None
+    return _tensor_tree(carry), _stack_tree(ys)
 
 
 def map(f, xs):  # noqa: A001 (keras.ops.map)

@@ -23,7 +23,14 @@ from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.numpy import _KeepsDtype, _Unary
-from numkeras.ops.operation import Operation, SymbolicDim, arr, shape_of, static_dim
+from numkeras.ops.operation import (
+    Operation,
+    SymbolicDim,
+    arr,
+    dtype_name,
+    shape_of,
+    static_dim,
+)
 
 _DTYPES = (
     "bool",
@@ -46,7 +53,7 @@ class Cast(_Unary):
 
     def __init__(self, dtype, *, name=None):
         super().__init__(name=name)
-        dtype = getattr(dtype, "name", None) or str(dtype)
+        dtype = dtype_name(dtype)
         if dtype not in _DTYPES:
             raise ConfigError(
                 f"numkeras's cast converts to the dtypes {list(_DTYPES)}; received {dtype!r}."
@@ -64,7 +71,8 @@ class Cast(_Unary):
         return a if hasattr(a, "dtype") else backend.xp.asarray(a, backend.floatx())
 
     def _apply(self, x):
-        return x.astype(self.dtype)
+        with np.errstate(invalid="ignore"):  # NaN / inf to integers: no warning, as Keras
+            return x.astype(self.dtype)
 
     def _grad(self, x, out, g):
         if x.dtype.kind != "f" or np.dtype(self.dtype).kind != "f":

@@ -67,6 +67,8 @@ def to_tensor(x, dtype: str | None = None):
     """`x` as a backend array, as Keras's `convert_to_tensor` (Python floats become floatx,
     ints int32; arrays keep their dtype unless `dtype`)."""
     xp = _xp()
+    if x is None:
+        raise ValueError("convert_to_tensor received None; expected a tensor, array or number.")
     if isinstance(x, Variable):
         x = x.value
     if hasattr(x, "dtype") and hasattr(x, "shape"):
@@ -83,10 +85,7 @@ class ConvertToTensor(_Unary):
 
     def __init__(self, dtype=None, sparse=None, ragged=None, *, name=None):
         super().__init__(name=name)
-        if sparse:
-            raise ConfigError("numkeras has no sparse tensors: `sparse=True` is not supported.")
-        if ragged:
-            raise ConfigError("numkeras has no ragged tensors: `ragged=True` is not supported.")
+        # `sparse` / `ragged`: whether to keep sparse / ragged tensors; numkeras has none
         self.dtype = None if dtype is None else check_dtype(dtype)
         self.sparse, self.ragged = sparse, ragged
 
@@ -184,6 +183,7 @@ class Slice(Operation):
 
     def _forward(self, inputs, start_indices):
         x = _as_output(arr(inputs))
+        self.compute_output_spec(x, start_indices)  # the ranks must match, as Keras
         index = self._block(x.shape, start_indices)
         return x[index], (x.shape, x.dtype, index)
 
@@ -221,6 +221,8 @@ class TopK(Operation):
     def __init__(self, k, sorted=True, *, name=None):  # noqa: A002 (Keras's name)
         super().__init__(name=name)
         self.k = int(k)
+        if self.k < 0:
+            raise ConfigError(f"k argument to top_k must be nonnegative, got {self.k}")
         self.sorted = bool(sorted)
 
     def get_config(self):
@@ -244,7 +246,10 @@ class TopK(Operation):
         if x.shape[-1] < self.k:
             raise ShapeError(f"top_k: k={self.k} is more than the last axis's {x.shape[-1]}.")
         key = x.astype("int64") if x.dtype.kind in "bu" else x
-        order = xp.argsort(-key, axis=-1, kind="stable")
+        key = -key
+        if x.dtype.kind == "f":  # NaN is the largest, as Keras (lax.top_k)
+            key = xp.where(xp.isnan(key), -np.inf, key)
+        order = xp.argsort(key, axis=-1, kind="stable")
         top = order[..., : self.k]
         values = xp.take_along_axis(x, top, axis=-1)
         return [values, top.astype("int32")], (order, x.dtype)

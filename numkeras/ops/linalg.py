@@ -77,7 +77,13 @@ class Norm(Operation):
     """`norm(x, ord=None, axis=None, keepdims=False)`, as `jnp.linalg.norm`: with `axis`
     None and `ord` None the 2-norm of all entries; over one axis a vector norm of order
     `ord` (2 for None, any number, `inf`, `-inf`, 0); over two axes the Frobenius norm
-    (`ord` None or "fro"). The other matrix norms are refused."""
+    (`ord` None or "fro"), the nuclear norm ("nuc"), the largest / smallest column sum
+    of magnitudes (1 / -1), row sum (`inf` / `-inf`) or singular value (2 / -2).
+
+    >>> import numpy as np
+    >>> Norm(ord=1, axis=(0, 1))(np.array([[1.0, -2.0], [3.0, 4.0]], "float32")).tolist()
+    6.0
+    """
 
     keras_module = "keras.src.ops.linalg"
 
@@ -107,10 +113,7 @@ class Norm(Operation):
             if self.ord in (None, "fro"):
                 return axes, 2.0
             if self.ord in _MATRIX_ORDS:
-                raise ConfigError(
-                    f"numkeras's norm computes vector norms and the Frobenius norm; the matrix "
-                    f"norm ord={self.ord!r} is not supported."
-                )
+                return axes, self.ord
             raise ConfigError(f"Invalid `ord` argument for matrix norm. Received: ord={self.ord}")
         raise ConfigError(
             f"Improper number of axes for norm: axis={self.axis} on a tensor of rank {ndim}; "
@@ -127,6 +130,11 @@ class Norm(Operation):
     def _forward(self, x):
         x = _float(x)
         axes, p = self._plan(x.ndim)
+        if len(axes) == 2 and self.ord in _MATRIX_ORDS:
+            if self.axis is not None:  # in the given order: (1, 0) swaps rows and columns
+                axes = tuple(int(a) % x.ndim for a in self.axis)
+            out, cache = _matrix_norm(x, self.ord, axes, self.keepdims)
+            return out, (x, axes, ("matrix", self.ord), cache)
         norm = vector_norm(x, p, axes)
         out = (
             norm
@@ -138,7 +146,56 @@ class Norm(Operation):
     def _backward(self, cache, grad, need):
         x, axes, p, norm = cache
         g = _expanded(grad, x.shape, axes, self.keepdims)
+        if isinstance(p, tuple):  # ("matrix", ord): a matrix norm other than Frobenius
+            return (_matrix_norm_grad(x, p[1], axes, norm, g),)
         return (vector_norm_grad(x, norm, p, axes, g),)
+
+
+def _matrix_norm(x, ord_, axes, keepdims):
+    """A matrix norm other than Frobenius over `axes` (as `jnp.linalg.norm`), and what its
+    gradient needs."""
+    xp = backend.xp
+    a0, a1 = axes
+    if ord_ in (1, -1, float("inf"), float("-inf")):
+        # 1: the largest column sum (summed over a0, chosen over a1); inf: the row sum
+        over, pick = (a0, a1) if ord_ in (1, -1) else (a1, a0)
+        sums = xp.abs(x).sum(axis=over, keepdims=True)
+        chosen = (sums.max if ord_ > 0 else sums.min)(axis=pick, keepdims=True)
+        cache = ("sum", sums, chosen, pick)
+        out = chosen
+    else:
+        m = xp.moveaxis(x, (a0, a1), (-2, -1))
+        u, s, vt = xp.linalg.svd(m, full_matrices=False)
+        if ord_ == "nuc":
+            out = s.sum(axis=-1)
+        else:
+            out = s[..., 0] if ord_ == 2 else s[..., -1]
+        cache = ("svd", u, vt)
+        out = xp.expand_dims(out, (-2, -1))
+        out = xp.moveaxis(out, (-2, -1), (a0, a1))
+    if not keepdims:
+        out = out.reshape([d for i, d in enumerate(out.shape) if i not in axes])
+    return xp.asarray(out, x.dtype), cache
+
+
+def _matrix_norm_grad(x, ord_, axes, cache, g):
+    """The gradient of `_matrix_norm`; `g` has the reduced axes as 1s. Ties for the
+    largest (smallest) sum share the gradient evenly, as JAX's max."""
+    xp = backend.xp
+    a0, a1 = axes
+    if cache[0] == "sum":
+        _, sums, chosen, pick = cache
+        hits = (sums == chosen).astype(x.dtype)
+        hits = hits / hits.sum(axis=pick, keepdims=True)
+        return (g * hits * xp.sign(x)).astype(x.dtype)
+    _, u, vt = cache
+    if ord_ == "nuc":
+        dm = u @ vt
+    else:
+        i = 0 if ord_ == 2 else -1
+        dm = u[..., :, i : i + 1 if i == 0 else None] @ vt[..., i : i + 1 if i == 0 else None, :]
+    gm = xp.moveaxis(g, (a0, a1), (-2, -1))
+    return xp.moveaxis(gm * dm, (-2, -1), (a0, a1)).astype(x.dtype)
 
 
 # -- matrices ---------------------------------------------------------------------------------
@@ -457,3 +514,11 @@ def _swap_last(n):
     axes = list(range(n))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return axes
+
+
+def __getattr__(name: str):
+    """`keras.ops.linalg.<name>` spellings (`ops.linalg.solve`): the public `numkeras.ops`
+    function of that name (this module holds their implementations)."""
+    from numkeras.ops.operation import public_op
+
+    return public_op(__name__, name)

@@ -39,6 +39,16 @@ class _NN(_Unary):
 
 
 class Relu(_NN):
+    def output_dtype(self, x) -> str:
+        dtype = str(getattr(x, "dtype", ""))
+        return dtype if dtype.startswith(("int", "uint")) else result_dtype(x)  # as Keras
+
+    def _convert(self, x):
+        x = arr(x)
+        if isinstance(x, (bool, int, float)) or x.dtype.kind not in "iu":
+            return _float(x)
+        return x
+
     def _apply(self, x):
         return backend.xp.maximum(x, 0)
 
@@ -820,3 +830,11 @@ OPS.update(
         for cls in (Moments, Glu, HardSilu, SparsePlus, MultiHot, DotProductAttention)
     }
 )
+
+
+def __getattr__(name: str):
+    """`keras.ops.nn.<name>` spellings (`ops.nn.softmax`): the public `numkeras.ops`
+    function of that name (this module holds their implementations)."""
+    from numkeras.ops.operation import public_op
+
+    return public_op(__name__, name)

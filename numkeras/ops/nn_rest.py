@@ -1124,6 +1124,11 @@ class _Segment(Operation):
         xp = _xp()
         x = _as_output(arr(data))
         ids = xp.asarray(arr(segment_ids)).astype("int64")
+        if ids.shape[:1] != x.shape[:1]:
+            raise ShapeError(
+                "Argument `segment_ids` and `data` should have same leading dimension. "
+                f"Got {tuple(ids.shape)} v.s. {tuple(x.shape)}."
+            )
         n = self.num_segments if self.num_segments is not None else int(ids.max()) + 1
         valid = (ids >= 0) & (ids < n)
         out = xp.full((n, *x.shape[1:]), self._identity(x.dtype), x.dtype)
@@ -1320,10 +1325,12 @@ def ctc_decode(
     merge_repeated: bool = True,
     mask_index: int = 0,
 ):
-    """Greedy CTC decoding, as Keras's JAX backend: per sample the best class at each step
-    (repeats merged, blanks `mask_index` dropped), left-aligned and padded with -1, shape
-    `(1, batch, time)`, and the scores `-sum(max over classes)`, shape `(batch, 1)`. Eager
-    only; `strategy="beam_search"` is not supported.
+    """CTC decoding, as Keras's JAX backend. "greedy": per sample the best class at each
+    step (repeats merged, blanks `mask_index` dropped), left-aligned and padded with -1,
+    shape `(1, batch, time)`, and the scores `-sum(max over classes)`, shape `(batch, 1)`.
+    "beam_search": the `top_paths` best label sequences of a prefix beam search of
+    `beam_width` beams over the log-softmax of `inputs` (`(top_paths, batch, time)`, -1
+    padded) and their log-probabilities (`(batch, top_paths)`). Eager only.
 
     >>> import numpy as np
     >>> x = np.log(np.array([[[0.1, 0.9], [0.1, 0.9], [0.9, 0.1]]], "float32"))
@@ -1333,9 +1340,11 @@ def ctc_decode(
     from numkeras.ops.numpy_rest import eager_only
 
     eager_only("ctc_decode", inputs, sequence_lengths)
+    if strategy == "beam_search":
+        return _ctc_beam_search(inputs, sequence_lengths, beam_width, top_paths, mask_index)
     if strategy != "greedy":
         raise ValueError(
-            f"numkeras's ctc_decode supports strategy='greedy' only; received {strategy!r}."
+            f"Invalid strategy {strategy}. Supported values are 'greedy' and 'beam_search'."
         )
     xp = _xp()
     x = _float(inputs)
@@ -1354,3 +1363,84 @@ def ctc_decode(
     order = xp.argsort(xp.where(invalid, steps, xp.arange(steps)[None, :]), axis=-1, kind="stable")
     indices = xp.take_along_axis(indices, order, axis=-1).astype("int32")
     return indices[None], (-scores.sum(axis=1))[:, None].astype(x.dtype)
+
+
+def _ctc_merge(inverse, scores):
+    """Log-sum-exp of `scores` per unique path (`inverse` maps each row to its path); the
+    slots of no path stay -inf."""
+    xp = _xp()
+    top = scores.max()
+    merged = xp.zeros_like(scores)
+    with np.errstate(invalid="ignore"):
+        np.add.at(merged, inverse, xp.exp(scores - top))
+    with np.errstate(divide="ignore"):
+        return xp.log(merged) + top
+
+
+def _ctc_unique(paths):
+    """The unique rows of `paths`, sorted, padded with -1 rows to the same count (as
+    `jnp.unique(..., size=len(paths), fill_value=-1)`), and each row's index there."""
+    xp = _xp()
+    rows, inverse = xp.unique(paths, axis=0, return_inverse=True)
+    pad = xp.full((len(paths) - len(rows), paths.shape[1]), -1, paths.dtype)
+    return xp.concatenate([rows, pad]), inverse.reshape(-1)
+
+
+def _ctc_beam_search(inputs, sequence_lengths, beam_width, top_paths, mask_index):
+    """Keras's JAX prefix beam search (keras/src/backend/jax/nn.py), step for step, so the
+    paths, their order and ties match."""
+    xp = _xp()
+    x = _float(inputs)
+    lengths = xp.asarray(arr(sequence_lengths)).reshape(-1)
+    batch, steps, classes = x.shape
+    beam_width, top_paths = int(beam_width), int(top_paths)
+    logp = x - x.max(axis=-1, keepdims=True)
+    logp = logp - xp.log(xp.exp(logp).sum(axis=-1, keepdims=True))
+    # classes reversed, so that the stable sorts break ties as TensorFlow's decoder
+    logp = xp.flip(logp, axis=2)
+    blank = classes - (classes - 1 if mask_index is None else int(mask_index)) - 1
+    n = 2 * beam_width
+    cls = xp.arange(classes)
+    cls[blank] = -1
+    cls = xp.tile(cls, n)
+    rows = xp.arange(n * classes)
+    all_paths, all_scores = [], []
+    for b in range(batch):
+        lp = logp[b]
+        first = min(classes, beam_width)
+        best = xp.argsort(lp[0], kind="stable")[-first:]
+        paths = xp.full((n, steps), -1, "int32")
+        paths[:first, 0] = xp.where(best == blank, -1, best)
+        scores = xp.full((n,), -np.inf, lp.dtype)
+        scores[:first] = lp[0][best]
+        masked = paths[:, 0] == -1
+        for t in range(1, steps):
+            if t >= lengths[b]:
+                continue
+            # extend every beam by every class
+            ext = xp.repeat(paths, classes, axis=0)
+            sc = xp.repeat(scores, classes) + xp.tile(lp[t], n)
+            prev_masked = xp.repeat(masked, classes)
+            tail_at = xp.argmax(ext == -1, axis=1)
+            tails = xp.where(tail_at == 0, -1, ext[rows, tail_at - 1])
+            new_masked = cls == -1
+            put = xp.where(~prev_masked & (tails == cls), -1, cls)
+            ext[rows, tail_at] = put
+            # merge equal paths, keep the best `beam_width`
+            uniq, inverse = _ctc_unique(ext)
+            emit = _ctc_merge(inverse, xp.where(new_masked, -np.inf, sc))
+            mask = _ctc_merge(inverse, xp.where(new_masked, sc, -np.inf))
+            total = xp.logaddexp(emit, mask)
+            keep = xp.argsort(total, kind="stable")[-beam_width:]
+            paths = xp.tile(uniq[keep], (2, 1))
+            scores = xp.concatenate([emit[keep], mask[keep]])
+            masked = xp.concatenate([xp.zeros(beam_width, bool), xp.ones(beam_width, bool)])
+        uniq, inverse = _ctc_unique(paths)
+        merged = _ctc_merge(inverse, scores)
+        best = xp.argsort(merged, kind="stable")[-top_paths:][::-1]
+        all_paths.append(uniq[best])
+        all_scores.append(merged[best])
+    paths = xp.stack(all_paths)
+    paths = xp.where(paths == -1, -1, classes - paths - 1).astype("int32")
+    scores = xp.stack(all_scores).astype(x.dtype)
+    return xp.transpose(paths, (1, 0, 2)), scores

@@ -16,7 +16,13 @@ from numkeras import backend
 from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
-from numkeras.ops.operation import Operation, arr, broadcast_shapes, result_dtype, shape_of
+from numkeras.ops.operation import (
+    Operation,
+    arr,
+    broadcast_shapes,
+    keras_result_type,
+    shape_of,
+)
 
 
 def _xp():
@@ -57,18 +63,30 @@ def _dtype_of(x) -> str | None:
 
 def value_dtype(*args) -> str:
     """The dtype of a result that keeps its arguments' kind (`add`, `reshape`, `where`):
-    floats promote as `result_dtype`; integer and bool tensors keep their dtype (NumPy's
-    promotion among them), unless a Python float joins them (then `floatx`). Python
-    numbers are weak and follow the tensors; lists count by their items."""
+    Keras's promotion (`keras_result_type`: `int32` with `float32` gives `float32`, `bool`
+    with a Python int `int32`, Python numbers are weak and follow the tensors); lists of
+    tensors count by their items."""
     flat: list = []
     for a in args:
-        flat.extend(a if isinstance(a, (list, tuple)) else [a])
-    dtypes = [d for d in (_dtype_of(a) for a in flat) if d is not None]
-    if any(d.startswith(("float", "bfloat")) for d in dtypes):
-        return result_dtype(*flat)
-    if any(isinstance(a, float) for a in flat) or not dtypes:
-        return backend.floatx()
-    return str(np.result_type(*dtypes))
+        if isinstance(a, (list, tuple)) and any(hasattr(v, "dtype") for v in a):
+            flat.extend(a)
+        else:
+            flat.append(a)
+    return keras_result_type(*flat)
+
+
+def reduced_int_dtype(dtype: str) -> str:
+    """The dtype of Keras's `sum` / `prod` / `trace` of a `dtype` tensor: bool, int8 and
+    int16 count in int32, uint8 and uint16 in uint32, the others keep theirs."""
+    if dtype in ("bool", "int8", "int16"):
+        return "int32"
+    return "uint32" if dtype in ("uint8", "uint16") else dtype
+
+
+def cast_to(out, dtype: str):
+    """`out` as `dtype` (a copy only where the dtype differs)."""
+    out = _as_output(out)
+    return out if out.dtype == dtype else out.astype(dtype)
 
 
 class _KeepsDtype:
@@ -78,8 +96,39 @@ class _KeepsDtype:
         return value_dtype(*args)
 
 
+class _BoolAsInt:
+    """Mixin for arithmetic that Keras does not do in bool (`power`, `mod`,
+    `floor_divide`, `fmod` of two bools): bool gives int32."""
+
+    def output_dtype(self, *args) -> str:
+        dtype = value_dtype(*args)
+        return "int32" if dtype == "bool" else dtype
+
+
 def _tuple(value):
     return tuple(value) if isinstance(value, list) else value
+
+
+class ShapeTypeError(ShapeError, TypeError):
+    """A shape mismatch found while computing `reshape`, `matmul`, `concatenate` or
+    `transpose` on arrays: Keras (on JAX) raises TypeError there and ValueError on
+    symbolic tensors, so this is both."""
+
+
+def _shape_type_errors(forward):
+    """`forward` raising `ShapeTypeError` for a ValueError (a shape mismatch)."""
+
+    def wrapped(self, *args):
+        try:
+            return forward(self, *args)
+        except ValueError as e:
+            if isinstance(e, ShapeTypeError):
+                raise
+            raise ShapeTypeError(str(e)) from e
+
+    wrapped.__wrapped__ = forward
+    wrapped.__name__ = forward.__name__
+    return wrapped
 
 
 # -- elementwise: two arguments ---------------------------------------------------------
@@ -89,7 +138,8 @@ class _Binary(Operation):
 
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
-        return _as_output(self._apply(x1, x2)), (x1, x2)
+        # Keras's promotion, not NumPy's (int32 with float32 is float32, not float64)
+        return cast_to(self._apply(x1, x2), self.output_dtype(x1, x2)), (x1, x2)
 
     def _backward(self, cache, grad, need):
         x1, x2 = cache
@@ -125,11 +175,15 @@ class Multiply(_KeepsDtype, _Binary):
 
 
 class Divide(_Binary):
+    def output_dtype(self, x1, x2) -> str:
+        return keras_result_type(x1, x2, float)  # integers divide to floats, as Keras
+
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
+        dtype = self.output_dtype(x1, x2)
         if not any(hasattr(x, "dtype") and x.dtype.kind in "fc" for x in (x1, x2)):
-            x1 = _float(x1)  # integers divide to floats, as Keras
-        out = _as_output(x1 / x2)
+            x1 = _float(x1)
+        out = cast_to(x1 / x2, dtype)
         return out, (x1, x2, out)
 
     def _backward(self, cache, grad, need):
@@ -144,10 +198,10 @@ class TrueDivide(Divide):
     pass
 
 
-class Power(_KeepsDtype, _Binary):
+class Power(_BoolAsInt, _Binary):
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
-        out = _as_output(x1**x2)
+        out = cast_to(x1**x2, self.output_dtype(x1, x2))
         return out, (x1, x2, out)
 
     def _backward(self, cache, grad, need):
@@ -193,6 +247,10 @@ class Minimum(_KeepsDtype, _Binary):
 
 
 class Matmul(_KeepsDtype, Operation):
+    def output_dtype(self, x1, x2) -> str:
+        dtype = value_dtype(x1, x2)
+        return "int32" if dtype == "int8" else dtype  # int8 products accumulate in int32
+
     def compute_output_spec(self, x1, x2):
         s1, s2 = shape_of(x1), shape_of(x2)
         if not s1 or not s2:
@@ -212,9 +270,18 @@ class Matmul(_KeepsDtype, Operation):
             del out[-1]
         return tuple(out)
 
+    @_shape_type_errors
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
-        return _xp().matmul(x1, x2), (x1, x2)
+        dtype = self.output_dtype(x1, x2)
+        if dtype == "int32" and value_dtype(x1, x2) == "int8":  # no int8 overflow
+            x1, x2 = x1.astype("int32"), x2.astype("int32")
+        try:
+            out = _xp().matmul(x1, x2)
+        except ValueError:
+            self.compute_output_spec(x1, x2)  # the message with both shapes
+            raise
+        return cast_to(out, dtype), (x1, x2)
 
     def _backward(self, cache, grad, need):
         xp = _xp()
@@ -275,8 +342,13 @@ class Absolute(_KeepsDtype, _Unary):
 
 
 class Square(_KeepsDtype, _Unary):
+    def output_dtype(self, x) -> str:
+        dtype = value_dtype(x)
+        return "int32" if dtype == "bool" else dtype  # as Keras
+
     def _convert(self, x):
-        return _as_output(arr(x))
+        x = _as_output(arr(x))
+        return x.astype("int32") if x.dtype == bool else x
 
     def _apply(self, x):
         return x * x
@@ -325,11 +397,17 @@ class Clip(_KeepsDtype, _Unary):
     def get_config(self):
         return {"name": self.name, "x_min": self.x_min, "x_max": self.x_max}
 
+    def output_dtype(self, x) -> str:
+        # Keras clips bool as int32; the bounds promote as Python numbers (weakly)
+        dtype = value_dtype(x)
+        return value_dtype("int32" if dtype == "bool" else dtype, self.x_min, self.x_max)
+
     def _convert(self, x):
-        return _as_output(arr(x))
+        x = _as_output(arr(x))
+        return x.astype("int32") if x.dtype == bool else x
 
     def _apply(self, x):
-        return _xp().clip(x, self.x_min, self.x_max)
+        return cast_to(_xp().clip(x, self.x_min, self.x_max), self.output_dtype(x))
 
     def _grad(self, x, out, g):
         # jnp.clip is minimum(maximum(x, lo), hi): a tie at either bound passes half
@@ -368,13 +446,15 @@ class _Reduce(Operation):
 
 class Sum(_KeepsDtype, _Reduce):
     def output_dtype(self, x) -> str:
-        dtype = value_dtype(x)
-        return "int32" if dtype == "bool" else dtype
+        return reduced_int_dtype(value_dtype(x))
 
     def _forward(self, x):
         x = _as_output(arr(x))
         axes = _axes(self.axis, x.ndim)
-        return _xp().sum(x, axis=axes, keepdims=self.keepdims), (x.shape, axes, x.ndim)
+        # NumPy sums int32 in int64; Keras keeps int32 (and counts narrower ones in int32)
+        dtype = reduced_int_dtype(str(x.dtype))
+        out = _xp().sum(x, axis=axes, keepdims=self.keepdims, dtype=dtype)
+        return out, (x.shape, axes, x.ndim)
 
     def _backward(self, cache, grad, need):
         shape, axes, _ = cache
@@ -470,6 +550,7 @@ class Reshape(_KeepsDtype, Operation):
             )
         return tuple(size // known if d == -1 else d for d in new)
 
+    @_shape_type_errors
     def _forward(self, x):
         x = _as_output(arr(x))
         return x.reshape(self.newshape), x.shape
@@ -497,6 +578,7 @@ class Transpose(_KeepsDtype, Operation):
         shape = shape_of(x)
         return tuple(shape[a] for a in self._perm(len(shape)))
 
+    @_shape_type_errors
     def _forward(self, x):
         x = _as_output(arr(x))
         perm = self._perm(x.ndim)
@@ -592,12 +674,14 @@ class Concatenate(_KeepsDtype, Operation):
                     )
         return tuple(out)
 
+    @_shape_type_errors
     def _forward(self, xs):
+        dtype = value_dtype(*[arr(x) for x in xs])  # Keras's promotion, not NumPy's
         xs = [_as_output(arr(x)) for x in xs]
         if self.axis is None:
             flat = [x.reshape(-1) for x in xs]
-            return _xp().concatenate(flat), [x.shape for x in xs]
-        return _xp().concatenate(xs, axis=self.axis), [x.shape for x in xs]
+            return cast_to(_xp().concatenate(flat), dtype), [x.shape for x in xs]
+        return cast_to(_xp().concatenate(xs, axis=self.axis), dtype), [x.shape for x in xs]
 
     def _backward(self, cache, grad, need):
         shapes = cache
@@ -621,6 +705,8 @@ class Stack(_KeepsDtype, Operation):
 
     def compute_output_spec(self, xs):
         shapes = [shape_of(x) for x in xs]
+        if not shapes:
+            raise ShapeError("Need at least one array to stack.")
         out = list(shapes[0])
         for s in shapes[1:]:
             if len(s) != len(out):
@@ -631,9 +717,12 @@ class Stack(_KeepsDtype, Operation):
         return tuple(out)
 
     def _forward(self, xs):
+        if not xs:
+            raise ShapeError("Need at least one array to stack.")
+        dtype = value_dtype(*[arr(x) for x in xs])  # Keras's promotion, not NumPy's
         xs = [_as_output(arr(x)) for x in xs]
         axis = self.axis % (xs[0].ndim + 1)
-        return _xp().stack(xs, axis=axis), (axis, len(xs))
+        return cast_to(_xp().stack(xs, axis=axis), dtype), (axis, len(xs))
 
     def _backward(self, cache, grad, need):
         axis, n = cache
@@ -737,3 +826,11 @@ OPS = {
         GetItem,
     )
 }
+
+
+def __getattr__(name: str):
+    """`keras.ops.numpy.<name>` spellings (`ops.numpy.add`): the public `numkeras.ops`
+    function of that name (this module holds their implementations)."""
+    from numkeras.ops.operation import public_op
+
+    return public_op(__name__, name)

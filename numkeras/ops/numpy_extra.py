@@ -36,6 +36,7 @@ from numkeras.ops.numpy import (
     _Binary,
     _dtype_of,
     _KeepsDtype,
+    _shape_type_errors,
     _Unary,
     value_dtype,
 )
@@ -249,15 +250,11 @@ class Split(_KeepsDtype, Operation):
 
 # -- scans ------------------------------------------------------------------------------------
 def _scan_dtype(dtype: str, requested: str | None) -> str:
-    """cumsum / cumprod's dtype, as JAX: bool and integers narrower than 32 bits count in
-    int32 (uint32 for unsigned)."""
+    """cumsum / cumprod's dtype, as Keras on JAX: bool counts in int32, every other dtype
+    keeps its own (an int8 or uint8 running sum wraps around, as there)."""
     if requested is not None:
         return requested
-    if dtype == "bool" or dtype in ("int8", "int16"):
-        return "int32"
-    if dtype in ("uint8", "uint16"):
-        return "uint32"
-    return dtype
+    return "int32" if dtype == "bool" else dtype
 
 
 class _Scan(Operation):
@@ -555,6 +552,9 @@ def _letters(n: int, start: int) -> str:
 class Dot(_Contraction):
     """`dot(x1, x2)`, NumPy's: the product summing the last axis of `x1` with the
     second-to-last of `x2` (the only one of a vector); a scalar multiplies."""
+
+    # a shape mismatch on arrays is a TypeError too, as Keras's (JAX's)
+    _forward = _shape_type_errors(_Contraction._forward)
 
     def _plan(self, s1, s2):
         n1, n2 = len(s1), len(s2)

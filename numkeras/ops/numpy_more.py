@@ -26,13 +26,15 @@ from numkeras.ops.numpy import (
     _as_output,
     _axes,
     _Binary,
+    _BoolAsInt,
     _dtype_of,
     _float,
     _Reduce,
     _Unary,
+    reduced_int_dtype,
     value_dtype,
 )
-from numkeras.ops.operation import Operation, arr, broadcast_shapes, shape_of
+from numkeras.ops.operation import Operation, arr, broadcast_shapes, dtype_name, shape_of
 
 
 def _xp():
@@ -153,11 +155,8 @@ class Where(Operation):
 
 
 # -- floor_divide and mod --------------------------------------------------------------------
-class FloorDivide(_Binary):
+class FloorDivide(_BoolAsInt, _Binary):
     """`x1 // x2`: its gradient is zero for both arguments (as JAX)."""
-
-    def output_dtype(self, *args) -> str:
-        return value_dtype(*args)
 
     def _apply(self, x1, x2):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -171,12 +170,9 @@ class FloorDivide(_Binary):
         )
 
 
-class Mod(_Binary):
+class Mod(_BoolAsInt, _Binary):
     """`x1 % x2` with the sign of `x2` (Python's and NumPy's); the gradients are `1` for
     `x1` and `-floor_divide(x1, x2)` for `x2` (as JAX)."""
-
-    def output_dtype(self, *args) -> str:
-        return value_dtype(*args)
 
     def _apply(self, x1, x2):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -447,13 +443,13 @@ class Prod(_Reduce):
     def output_dtype(self, x) -> str:
         if self.dtype is not None:
             return self.dtype
-        dtype = _dtype_of(x) or backend.floatx()
-        return "int32" if dtype in ("bool", "int8", "int16") else dtype
+        return reduced_int_dtype(_dtype_of(x) or backend.floatx())
 
     def _forward(self, x):
         x = _as_output(arr(x))
         axes = _axes(self.axis, x.ndim)
-        out = _xp().prod(x, axis=axes, keepdims=self.keepdims, dtype=self.dtype)
+        dtype = self.output_dtype(x)
+        out = _xp().prod(x, axis=axes, keepdims=self.keepdims, dtype=dtype)
         return _as_output(out), (x, axes)
 
     def _backward(self, cache, grad, need):
@@ -500,7 +496,7 @@ class All(_Logical):
 
 def check_dtype(dtype) -> str:
     """A dtype argument as its name (refusing what NumPy does not know)."""
-    name = getattr(dtype, "name", None) or str(dtype)
+    name = dtype_name(dtype)
     try:
         np.dtype(name)
     except TypeError:

@@ -28,12 +28,14 @@ from numkeras.ops.numpy import (
     _as_output,
     _axes,
     _Binary,
+    _BoolAsInt,
     _dtype_of,
     _Extreme,
     _float,
     _KeepsDtype,
     _Reduce,
     _Unary,
+    reduced_int_dtype,
     value_dtype,
 )
 from numkeras.ops.numpy_extra import Cumprod, Cumsum, _array_of, _listed
@@ -43,6 +45,7 @@ from numkeras.ops.operation import (
     _contains_tensor,
     arr,
     broadcast_shapes,
+    result_dtype,
     shape_of,
 )
 
@@ -189,8 +192,9 @@ class Array(_Unary):
 # -- element-wise, two arguments --------------------------------------------------------------
 class Logaddexp(_Binary):
     def _forward(self, x1, x2):
+        dtype = result_dtype(x1, x2)  # float16 with int32 stays float16, as Keras
         x1, x2 = _float(x1), _float(x2)
-        out = _xp().logaddexp(x1, x2)
+        out = _xp().logaddexp(x1, x2).astype(dtype, copy=False)
         return out, (x1, x2, out)
 
     def _backward(self, cache, grad, need):
@@ -205,8 +209,9 @@ class Logaddexp(_Binary):
 
 class Logaddexp2(Logaddexp):
     def _forward(self, x1, x2):
+        dtype = result_dtype(x1, x2)  # float16 with int32 stays float16, as Keras
         x1, x2 = _float(x1), _float(x2)
-        out = _xp().logaddexp2(x1, x2)
+        out = _xp().logaddexp2(x1, x2).astype(dtype, copy=False)
         return out, (x1, x2, out)
 
     def _backward(self, cache, grad, need):
@@ -222,8 +227,9 @@ class Hypot(_Binary):
     """`sqrt(x1**2 + x2**2)`; the gradient is 0 where both are 0."""
 
     def _forward(self, x1, x2):
+        dtype = result_dtype(x1, x2)  # float16 with int32 stays float16, as Keras
         x1, x2 = _float(x1), _float(x2)
-        out = _xp().hypot(x1, x2)
+        out = _xp().hypot(x1, x2).astype(dtype, copy=False)
         return out, (x1, x2, out)
 
     def _backward(self, cache, grad, need):
@@ -236,7 +242,7 @@ class Hypot(_Binary):
         )
 
 
-class Fmod(_KeepsDtype, _Binary):
+class Fmod(_BoolAsInt, _Binary):
     """The remainder of `x1 / x2` with the sign of `x1` (C's fmod)."""
 
     def _apply(self, x1, x2):
@@ -261,11 +267,12 @@ class DivideNoNan(_Binary):
 
     def _forward(self, x1, x2):
         xp = _xp()
+        dtype = result_dtype(x1, x2)
         x1, x2 = _float(x1), _float(x2)
         zero = x2 == 0
         safe = xp.where(zero, xp.ones((), x2.dtype), x2)
         out = xp.where(zero, xp.zeros((), x1.dtype), x1 / safe)
-        return out.astype(value_dtype(x1, x2), copy=False), (x1, x2, zero, safe)
+        return out.astype(dtype, copy=False), (x1, x2, zero, safe)
 
     def _backward(self, cache, grad, need):
         x1, x2, zero, safe = cache
@@ -301,11 +308,14 @@ class Heaviside(_Binary):
     """0 below 0, `x2` at 0, 1 above; its gradient is zero."""
 
     def output_dtype(self, x1, x2) -> str:
-        return value_dtype(x1, x2)
+        dtype = value_dtype(x1, x2)  # integers give floats, as Keras
+        if dtype in ("int8", "int16", "int32", "uint8", "uint16", "uint32", "bool"):
+            return backend.floatx()
+        return "float64" if dtype in ("int64", "uint64") else dtype
 
     def _apply(self, x1, x2):
         out = _xp().heaviside(x1, x2)
-        return out.astype(value_dtype(x1, x2), copy=False)
+        return out.astype(self.output_dtype(x1, x2), copy=False)
 
     def _grads(self, x1, x2, g, need):
         return _xp().zeros_like(g), _xp().zeros_like(g)
@@ -413,9 +423,29 @@ class Ptp(_KeepsDtype, _Reduce):
 
 
 class _NanReduce(_Reduce):
-    """A reduction that skips NaN entries (their gradient is 0)."""
+    """A reduction that skips NaN entries (their gradient is 0). Integer and bool inputs
+    (no NaNs) reduce as integers where the class has `_int_reduce`, as Keras."""
+
+    _int_reduce = None  # (array, axes, keepdims) -> the integer result
+
+    def output_dtype(self, x) -> str:
+        dtype = _dtype_of(x) or backend.floatx()
+        if self._int_reduce is not None and dtype[:1] in "biu" and dtype != "bfloat16":
+            return self._int_dtype(dtype)
+        return super().output_dtype(x)
+
+    def _int_dtype(self, dtype: str) -> str:
+        return reduced_int_dtype(dtype)
 
     def _forward(self, x):
+        a = arr(x)
+        if self._int_reduce is not None and hasattr(a, "dtype") and a.dtype.kind in "biu":
+            axes = _axes(self.axis, a.ndim)
+            out = self._int_reduce(a, axes, self.keepdims)
+            return out.astype(self._int_dtype(str(a.dtype)), copy=False), (a, axes, None, None)
+        return self._float_forward(x)
+
+    def _float_forward(self, x):
         x = _float(x)
         axes = _axes(self.axis, x.ndim)
         nan = _xp().isnan(x)
@@ -427,6 +457,8 @@ class _NanReduce(_Reduce):
 
     def _backward(self, cache, grad, need):
         x, axes, nan, out = cache
+        if nan is None:  # an integer input (Nansum): no gradient
+            return (None,)
         g = _expanded(grad, x.shape, axes, self.keepdims)
         return (_xp().where(nan, 0, self._grad(x, nan, axes, out, g)),)
 
@@ -440,6 +472,10 @@ def _count(nan, axes, dtype):
 
 
 class Nansum(_NanReduce):
+    @staticmethod
+    def _int_reduce(a, axes, keepdims):
+        return _xp().sum(a, axis=axes, keepdims=keepdims, dtype=reduced_int_dtype(str(a.dtype)))
+
     def _reduce(self, x, nan, axes):
         return _xp().where(nan, 0, x).sum(axis=axes, keepdims=True)
 
@@ -482,6 +518,10 @@ class Nanstd(Nanvar):
 
 
 class Nanprod(_NanReduce):
+    @staticmethod
+    def _int_reduce(a, axes, keepdims):
+        return _xp().prod(a, axis=axes, keepdims=keepdims, dtype=reduced_int_dtype(str(a.dtype)))
+
     def _reduce(self, x, nan, axes):
         return _xp().where(nan, 1, x).prod(axis=axes, keepdims=True)
 
@@ -505,6 +545,12 @@ def _rest(shape, axes):
 
 class Nanmax(_NanReduce):
     _fn = "nanmax"
+
+    def _int_reduce(self, a, axes, keepdims):
+        return getattr(_xp(), self._fn[3:])(a, axis=axes, keepdims=keepdims)
+
+    def _int_dtype(self, dtype: str) -> str:
+        return dtype  # the largest (smallest) entry keeps its dtype
 
     def _reduce(self, x, nan, axes):
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
@@ -626,6 +672,8 @@ class Quantile(Operation):
         out = a * (1 - frac) + b * frac
         if self._nan:
             out = xp.where(count == 0, xp.asarray(np.nan, x.dtype), out)
+        elif x.dtype.kind == "f":  # a NaN in a lane makes its quantiles NaN, as Keras
+            out = xp.where(xp.isnan(lanes).any(axis=-1, keepdims=True), np.nan, out)
         out = out[..., 0]
         if self.keepdims:
             out = out.reshape(*qv.shape, *[1 if i in axes else d for i, d in enumerate(x.shape)])
@@ -775,8 +823,9 @@ class Cross(_KeepsDtype, Operation):
 
     def _forward(self, x1, x2):
         xp = _xp()
-        a = xp.moveaxis(_as_output(arr(x1)), self.axisa, -1)
-        b = xp.moveaxis(_as_output(arr(x2)), self.axisb, -1)
+        dtype = value_dtype(arr(x1), arr(x2))  # Keras's promotion (int32, float32: float32)
+        a = xp.moveaxis(_as_output(arr(x1)).astype(dtype, copy=False), self.axisa, -1)
+        b = xp.moveaxis(_as_output(arr(x2)).astype(dtype, copy=False), self.axisb, -1)
         two = a.shape[-1] == 2 and b.shape[-1] == 2
         a3, b3 = _to3(a), _to3(b)
         out = _cross3(a3, b3)
@@ -819,7 +868,8 @@ class Kron(_KeepsDtype, Operation):
         return tuple(None if p is None or q is None else p * q for p, q in zip(a, b))
 
     def _forward(self, x1, x2):
-        a, b = _as_output(arr(x1)), _as_output(arr(x2))
+        dtype = value_dtype(arr(x1), arr(x2))  # Keras's promotion (int32, float32: float32)
+        a, b = _as_output(arr(x1)).astype(dtype), _as_output(arr(x2)).astype(dtype)
         return _xp().kron(a, b), (a, b)
 
     def _backward(self, cache, grad, need):
@@ -851,7 +901,8 @@ class Inner(_KeepsDtype, Operation):
         return (*a[:-1], *b[:-1])
 
     def _forward(self, x1, x2):
-        a, b = _as_output(arr(x1)), _as_output(arr(x2))
+        dtype = value_dtype(arr(x1), arr(x2))  # Keras's promotion (int32, float32: float32)
+        a, b = _as_output(arr(x1)).astype(dtype), _as_output(arr(x2)).astype(dtype)
         return _xp().inner(a, b), (a, b)
 
     def _backward(self, cache, grad, need):
@@ -870,7 +921,8 @@ class Vdot(_KeepsDtype, Operation):
         return ()
 
     def _forward(self, x1, x2):
-        a, b = _as_output(arr(x1)), _as_output(arr(x2))
+        dtype = value_dtype(x1, x2)  # Keras's promotion (int32 with float32: float32)
+        a, b = _as_output(arr(x1)).astype(dtype), _as_output(arr(x2)).astype(dtype)
         return _xp().vdot(a, b), (a, b)
 
     def _backward(self, cache, grad, need):
@@ -1074,8 +1126,8 @@ class Append(Operation):
         return tuple(out)
 
     def _forward(self, x1, x2):
+        dtype = value_dtype(arr(x1), arr(x2))  # a Python number is weak (follows x1)
         a, b = _as_output(arr(x1)), _as_output(arr(x2))
-        dtype = value_dtype(a, b)
         out = _xp().append(a, b, axis=self.axis).astype(dtype, copy=False)
         return out, (a, b)
 

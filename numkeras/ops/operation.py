@@ -26,6 +26,8 @@ gradient.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import inspect
 
 import numpy as np
@@ -34,8 +36,10 @@ from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer
-from numkeras.ops import trace
 from numkeras.variables import Variable
+
+# the module itself (the package's attribute `trace` is `ops.trace`, the matrix trace)
+trace = importlib.import_module("numkeras.ops.trace")
 
 # Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
 _tape_hook = None
@@ -285,7 +289,8 @@ def shape_of(x) -> tuple:
 def arr(x):
     """An eager tensor argument as a backend array; Python numbers stay numbers (they take
     the dtype of the array they meet, as Keras's weak types), Python lists become arrays
-    of the default float dtype."""
+    as `convert_to_tensor` makes them (floats in the default float dtype, integers in
+    int32)."""
     if isinstance(x, (bool, int, float)) or x is None:
         return x
     if isinstance(x, Variable):
@@ -293,8 +298,15 @@ def arr(x):
     xp = backend.xp
     if isinstance(x, (list, tuple)):
         a = xp.asarray(x)
-        return a.astype(backend.floatx()) if a.dtype.kind in "fc" else a
+        if a.dtype.kind == "f":
+            return a.astype(backend.floatx())
+        return a.astype("int32") if a.dtype == np.int64 and not _has_arrays(x) else a
     return xp.asarray(x)
+
+
+def _has_arrays(x) -> bool:
+    """Whether a list holds arrays (their dtype counts) rather than only Python numbers."""
+    return any(hasattr(v, "dtype") or (isinstance(v, (list, tuple)) and _has_arrays(v)) for v in x)
 
 
 def _contains_tensor(args) -> bool:
@@ -346,6 +358,152 @@ def result_dtype(*args) -> str:
         return backend.floatx()
     order = ["bfloat16", "float16", "float32", "float64"]
     return max(floats, key=lambda d: order.index(d) if d in order else 2)
+
+
+# Keras 3's type promotion lattice (keras.src.backend.common.dtypes, adapted from JAX): each
+# dtype and its next higher ones; "int" and "float" are the weak types of Python numbers.
+_LATTICE = {
+    "bool": ["int"],
+    "uint8": ["int16", "uint16"],
+    "uint16": ["int32", "uint32"],
+    "uint32": ["int64", "uint64"],
+    "uint64": ["float"],
+    "int": ["uint8", "int8", "complex64"],
+    "int8": ["int16"],
+    "int16": ["int32"],
+    "int32": ["int64"],
+    "int64": ["float"],
+    "float": ["bfloat16", "float16"],
+    "bfloat16": ["float32"],
+    "float16": ["float32"],
+    "float32": ["float64", "complex64"],
+    "float64": ["complex128"],
+    "complex64": ["complex128"],
+    "complex128": [],
+}
+
+
+def _upper_bounds() -> dict:
+    bounds = {n: {n} for n in _LATTICE}
+    for n in _LATTICE:
+        while True:
+            more = set().union(*(_LATTICE[b] for b in bounds[n]))
+            if more <= bounds[n]:
+                break
+            bounds[n] |= more
+    return bounds
+
+
+_BOUNDS = _upper_bounds()
+
+
+def _least_upper_bound(nodes) -> str:
+    common = set.intersection(*(_BOUNDS[n] for n in nodes))
+    # the least bound is the one every other common bound lies above
+    return next(c for c in common if all(d in _BOUNDS[c] for d in common))
+
+
+_NAMES: dict = {}  # NumPy dtype -> its name (`dtype.name` is slow in NumPy 2)
+
+
+def _name(dtype) -> str:
+    name = _NAMES.get(dtype)
+    if name is None:
+        name = _NAMES[dtype] = np.dtype(dtype).name
+    return name
+
+
+def _dtype_and_weak(value):
+    """(dtype name, weak) of one argument: Python numbers are weak ("int", "float"),
+    Python lists count as the tensor `convert_to_tensor` makes of them (None: floatx)."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and not isinstance(value, type):  # arrays, tensors, variables
+        return (dtype if isinstance(dtype, str) else _name(dtype)), False
+    if value is None:
+        return backend.floatx(), False
+    if isinstance(value, bool):
+        return "bool", False
+    if isinstance(value, int):
+        return "int", True
+    if isinstance(value, float):
+        return "float", True
+    if isinstance(value, type) and value in (int, float):
+        return value.__name__, True
+    if isinstance(value, str):
+        return value, False
+    if isinstance(value, (list, tuple)):
+        kinds = {k for k, _ in (_dtype_and_weak(v) for v in value)}
+        if not kinds:
+            return backend.floatx(), False
+        if len(kinds) == 1 and kinds <= {"bool", "int", "float"}:
+            return {"bool": "bool", "int": "int32", "float": backend.floatx()}[kinds.pop()], False
+        return keras_result_type(*value), False
+    return backend.floatx(), False
+
+
+def dtype_name(dtype) -> str:
+    """A dtype argument as Keras's `standardize_dtype` names it: None is floatx, the
+    Python types `int` / `float` / `bool` are int32 / float32 / bool, NumPy dtypes and
+    scalar types (`np.int32`, `np.dtype("float16")`) their names; a string stays itself.
+
+    >>> import numpy as np
+    >>> dtype_name(np.int32), dtype_name(float), dtype_name(None)
+    ('int32', 'float32', 'float32')
+    """
+    if dtype is None:
+        return backend.floatx()
+    if dtype is bool:
+        return "bool"
+    if dtype is int or dtype == "int":
+        return "int32"
+    if dtype is float:
+        return "float32"
+    if isinstance(dtype, str):
+        return dtype
+    name = getattr(dtype, "name", None)
+    if isinstance(name, str):
+        return name
+    try:
+        return np.dtype(dtype).name
+    except TypeError:
+        return str(dtype)
+
+
+def keras_result_type(*args) -> str:
+    """Keras 3's `backend.result_type` of arguments (arrays, symbolic tensors, dtype names,
+    Python numbers, which are weak and follow the tensors, or the types `int` / `float`):
+    `int8` with `float16` gives `float16`, `int32` with `float32` gives `float32` (NumPy
+    gives float64), `uint8` with `int8` gives `int16`, `bool` with a Python int gives
+    `int32`, two Python ints `int32`. Unlike Keras on JAX (which runs without 64-bit
+    types), 64-bit types stay 64-bit, as on Keras's TensorFlow backend.
+
+    >>> import numpy as np
+    >>> keras_result_type(np.zeros(2, "int32"), np.zeros(2, "float32"))
+    'float32'
+    >>> keras_result_type(np.zeros(2, "bool"), 1)
+    'int32'
+    """
+    if not args:
+        return backend.floatx()
+    return _promote(tuple(_dtype_and_weak(a) for a in args), backend.floatx())
+
+
+@functools.lru_cache(maxsize=512)
+def _promote(pairs: tuple, floatx: str) -> str:
+    dtypes = [d for d, _ in pairs]
+    weak = [w for _, w in pairs]
+    if len(set(dtypes)) == 1 and not all(weak):
+        return dtypes[0]
+    if any(d not in _BOUNDS for d in dtypes):  # strings, float8: no implicit promotion
+        return next(d for d, w in pairs if not w)
+    if len(pairs) == 1 or all(weak):
+        out, out_weak = _least_upper_bound(set(dtypes)), True
+    else:
+        out = _least_upper_bound(set(dtypes))
+        out_weak = out in ("int", "float")
+    if out_weak and out != "bool":
+        out = {"int": "int32", "float": floatx}.get(out, out)
+    return out
 
 
 class Operation(Layer):
@@ -520,3 +678,16 @@ def _array(out):
 
 def is_operation(layer) -> bool:
     return getattr(layer, "is_operation", False)
+
+
+def public_op(module: str, name: str):
+    """The public `numkeras.ops` function `name`, for the module `module` (numkeras.ops.nn,
+    .numpy, .linalg) that Keras also names as a namespace (`keras.ops.nn.relu`); an
+    AttributeError for a private or unknown name."""
+    import sys
+
+    ops = sys.modules.get("numkeras.ops")
+    value = None if name.startswith("_") or ops is None else ops.__dict__.get(name)
+    if value is None or not callable(value) or isinstance(value, type):
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    return value

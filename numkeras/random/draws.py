@@ -20,11 +20,12 @@ says `is_random = True` (traces skip their check against the eager call for such
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError
-from numkeras.ops import trace
 from numkeras.ops.core import runtime_config_error
 from numkeras.ops.operation import (
     Operation,
@@ -36,6 +37,9 @@ from numkeras.ops.operation import (
 )
 from numkeras.random.seed_generator import check_seed, generator_for
 from numkeras.variables import Variable
+
+# the module itself (the package's attribute `trace` is `ops.trace`, the matrix trace)
+trace = importlib.import_module("numkeras.ops.trace")
 
 _ANCHOR: list[Variable] = []
 

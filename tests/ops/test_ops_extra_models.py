@@ -281,8 +281,8 @@ def test_convert_to_tensor_of_symbolic_tensors_variables_and_arrays():
     v = numkeras.Variable(np.ones(2, "float32"))
     assert ops.convert_to_tensor(v).dtype == np.float32
     assert ops.convert_to_tensor(np.zeros(2, "float64")).dtype == np.float64  # (as NumPy's)
-    with pytest.raises(ValueError, match="sparse"):
-        ops.convert_to_tensor(np.zeros(2), sparse=True)
+    # sparse=True keeps sparse tensors; a dense one stays dense, as Keras
+    assert ops.convert_to_tensor(np.zeros(2, "float32"), sparse=True).shape == (2,)
 
 
 def test_arange_and_full_take_a_size_read_at_run_time():
