@@ -45,7 +45,14 @@ class Adagrad(Optimizer):
         t = dtype.type
         return (t(learning_rate), t(self.epsilon))
 
+    def _epsilon_outside_sqrt(self) -> bool:
+        """Keras 3 divides by `sqrt(accumulator + epsilon)`; Keras 2's legacy Adagrad by
+        `sqrt(accumulator) + epsilon` (optimizers/legacy.py)."""
+        return False
+
     def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        if self._epsilon_outside_sqrt():
+            return False  # the compiled kernel runs Keras 3's formula
         return self._fused("adagrad", param, grad, slots, coeffs, decay)
 
     def update_step(self, param, grad, slots, coeffs, scratch):
@@ -55,8 +62,12 @@ class Adagrad(Optimizer):
         acc = slots[0]
         xp.square(grad, out=t1)
         acc += t1
-        xp.add(acc, eps, out=t1)
-        xp.sqrt(t1, out=t1)
+        if self._epsilon_outside_sqrt():
+            xp.sqrt(acc, out=t1)
+            t1 += eps
+        else:
+            xp.add(acc, eps, out=t1)
+            xp.sqrt(t1, out=t1)
         xp.multiply(grad, lr, out=t2)
         t2 /= t1
         param -= t2

@@ -25,7 +25,6 @@ array([-0.00667], dtype=float32)
 
 from __future__ import annotations
 
-from numkeras import backend
 from numkeras import optimizers as _optimizers
 from numkeras.optimizers import SGD, Adadelta, Adam, Adamax, Ftrl, Optimizer
 
@@ -35,56 +34,15 @@ class RMSprop(_optimizers.RMSprop):
     momentum (centered: `sqrt(velocity - average_gradient**2) + epsilon`); with momentum,
     TensorFlow's `ApplyRMSProp` op, the same as Keras 3's."""
 
-    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
-        if self.momentum > 0:
-            return super().fused_step(param, grad, slots, coeffs, decay)
-        return False  # the compiled kernel runs Keras 3's formula
-
-    def update_step(self, param, grad, slots, coeffs, scratch):
-        if self.momentum > 0:
-            return super().update_step(param, grad, slots, coeffs, scratch)
-        xp = backend.xp
-        lr, rho, one_minus_rho, eps, _ = coeffs
-        t1, t2 = scratch
-        velocity = slots[0]
-        velocity *= rho
-        xp.square(grad, out=t1)
-        t1 *= one_minus_rho
-        velocity += t1
-        if self.centered:
-            avg = slots[-1]
-            avg *= rho
-            xp.multiply(grad, one_minus_rho, out=t1)
-            avg += t1
-            xp.square(avg, out=t1)
-            xp.subtract(velocity, t1, out=t1)
-            xp.sqrt(t1, out=t1)
-        else:
-            xp.sqrt(velocity, out=t1)
-        t1 += eps
-        xp.multiply(grad, lr, out=t2)
-        t2 /= t1
-        param -= t2
+    def _epsilon_outside_sqrt(self) -> bool:
+        return self.momentum == 0
 
 
 class Adagrad(_optimizers.Adagrad):
     """Keras 2's legacy Adagrad: `w -= lr * g / (sqrt(accumulator) + epsilon)`."""
 
-    def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
-        return False  # the compiled kernel runs Keras 3's formula
-
-    def update_step(self, param, grad, slots, coeffs, scratch):
-        xp = backend.xp
-        lr, eps = coeffs
-        t1, t2 = scratch
-        acc = slots[0]
-        xp.square(grad, out=t1)
-        acc += t1
-        xp.sqrt(acc, out=t1)
-        t1 += eps
-        xp.multiply(grad, lr, out=t2)
-        t2 /= t1
-        param -= t2
+    def _epsilon_outside_sqrt(self) -> bool:
+        return True
 
 
 class Nadam(_optimizers.Nadam):

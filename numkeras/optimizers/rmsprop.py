@@ -56,7 +56,14 @@ class RMSprop(Optimizer):
         t = dtype.type
         return (t(learning_rate), t(self.rho), t(1 - self.rho), t(self.epsilon), t(self.momentum))
 
+    def _epsilon_outside_sqrt(self) -> bool:
+        """Keras 3 divides by `sqrt(velocity + epsilon)`; Keras 2's legacy RMSprop
+        without momentum by `sqrt(velocity) + epsilon` (optimizers/legacy.py)."""
+        return False
+
     def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
+        if self._epsilon_outside_sqrt():
+            return False  # the compiled kernel runs Keras 3's formula
         velocity = slots[0]
         # the kernel takes all three arrays; one it does not use is passed as `velocity`
         momentum = slots[1] if self.momentum > 0 else velocity
@@ -81,10 +88,15 @@ class RMSprop(Optimizer):
             avg += t1
             xp.square(avg, out=t1)
             xp.subtract(velocity, t1, out=t1)
+            variance = t1
+        else:
+            variance = velocity
+        if self._epsilon_outside_sqrt():
+            xp.sqrt(variance, out=t1)
             t1 += eps
         else:
-            xp.add(velocity, eps, out=t1)
-        xp.sqrt(t1, out=t1)
+            xp.add(variance, eps, out=t1)
+            xp.sqrt(t1, out=t1)
         xp.multiply(grad, lr, out=t2)
         t2 /= t1  # the increment
         if self.momentum > 0:
