@@ -215,7 +215,7 @@ def stream_length(x) -> int | None:
     return None if n is None else int(n)
 
 
-def _stream_pass(x, rng=None):
+def _stream_pass(x, shuffle: bool = False):
     # a PyDataset is indexed afresh for each pass (in a shuffled batch order when given a
     # generator, as Keras's shuffle=True does); a generator is consumed once
     if _is_generator(x):
@@ -223,7 +223,7 @@ def _stream_pass(x, rng=None):
     n = stream_length(x)
     if n is None:  # endless: indexed 0, 1, 2, ... until steps_per_epoch stops it
         return (_indexed_batch(x[i]) for i in itertools.count())
-    return (_indexed_batch(x[i]) for i in _pass_order(n, rng is not None))
+    return (_indexed_batch(x[i]) for i in _pass_order(n, shuffle))
 
 
 def _pass_order(n: int, shuffle: bool):
@@ -324,18 +324,17 @@ class ArrayEpochs:
     setting) keeps the batches' row ranges and shuffles the rows within each batch.
 
     The shuffles draw from NumPy's global generator, as Keras 3's do, so after
-    `set_random_seed(s)` the batches come in Keras's order (`rng` is not used; it is kept
-    for callers). `peeked=True` first draws the permutation that Keras's build-time peek
-    uses up: Keras 3 takes one batch of a fresh pass before the first epoch of a `fit`
-    that follows `compile()` with no fit / evaluate / train_on_batch / test_on_batch in
-    between, then starts the first epoch on a new pass.
+    `set_random_seed(s)` the batches come in Keras's order. `peeked=True` first draws the
+    permutation that Keras's build-time peek uses up: Keras 3 takes one batch of a fresh
+    pass before the first epoch of a `fit` that follows `compile()` with no fit / evaluate
+    / train_on_batch / test_on_batch in between, then starts the first epoch on a new pass.
 
     With `steps_per_execution` (compile's), an epoch runs whole executions, as Keras 3's:
     `steps_per_epoch` rounded up to a multiple of it (an execution stops early, silently,
     when the pass runs out inside it).
 
     >>> x = np.arange(10.0)[:, None]
-    >>> epochs = ArrayEpochs([[x]], 2, False, 4, None, steps_per_execution=3)
+    >>> epochs = ArrayEpochs([[x]], 2, False, 4, steps_per_execution=3)
     >>> [len(list(epochs.epoch())) for _ in range(3)]  # 5 batches a pass
     [5, 5, 5]
     """
@@ -346,7 +345,6 @@ class ArrayEpochs:
         batch_size: int,
         shuffle,
         steps_per_epoch,
-        rng=None,
         steps_per_execution: int = 1,
         peeked: bool = False,
     ):
@@ -396,7 +394,7 @@ class ArrayEpochs:
 class StreamEpochs:
     """Batches from a batch stream, epoch by epoch: `steps` batches (named `steps_name` in
     messages), or one pass when it is None (a PyDataset starts a fresh pass each epoch,
-    its batch order shuffled when given an `rng`, by Python's `random.shuffle` as Keras's;
+    its batch order shuffled with `shuffle=True`, by Python's `random.shuffle` as Keras's;
     a generator is used up after one). `prepare(x, y, sample_weight)` checks and converts
     each batch.
 
@@ -417,13 +415,13 @@ class StreamEpochs:
         prepare,
         steps,
         steps_name="steps_per_epoch",
-        rng=None,
+        shuffle: bool = False,
         steps_per_execution: int = 1,
         reset_first: bool = False,
         peeked: bool = False,
     ):
         self.stream, self.prepare, self.steps = stream, prepare, steps
-        self.steps_name, self.rng = steps_name, rng
+        self.steps_name, self.shuffle = steps_name, bool(shuffle)
         self.steps_per_execution = steps_per_execution
         self.limit = None if steps is None else executed_steps(steps, steps_per_execution)
         self._iterator = None
@@ -449,7 +447,7 @@ class StreamEpochs:
             self.stream.on_epoch_end()
 
     def _fresh_pass(self) -> None:
-        self._iterator = iter(_stream_pass(self.stream, self.rng))
+        self._iterator = iter(_stream_pass(self.stream, self.shuffle))
         self._seen = 0
 
     def peek(self):

@@ -765,8 +765,7 @@ class Trainer:
         if data_utils.is_batch_stream(x):
             if y is not None or sample_weight is not None:
                 raise ValueError("A batch stream yields its own targets: do not pass `y`.")
-            rng = _random.global_generator() if shuffle else None
-            source = data_utils.StreamEpochs(x, lambda *b: b, steps, rng=rng)
+            source = data_utils.StreamEpochs(x, lambda *b: b, steps, shuffle=bool(shuffle))
             count = steps or data_utils.stream_length(x)
             return source, count, lambda b: data_utils.pack_x_y_sample_weight(*b)
         structures = [x, y, sample_weight]
@@ -776,7 +775,7 @@ class Trainer:
         if rows == 0:
             raise ShapeError("fit() received 0 samples; there is nothing to train on.")
         size = data_utils.batch_size_for(rows, batch_size, steps)
-        source = data_utils.ArrayEpochs([flat], size, shuffle, steps, _random.global_generator())
+        source = data_utils.ArrayEpochs([flat], size, shuffle, steps)
 
         def pack(batch):
             (arrays,) = batch
@@ -1110,7 +1109,7 @@ class Trainer:
                 x,
                 lambda bx, by, bs: self._prepare(bx, by, bs, class_weight)[:3],
                 steps_per_epoch,
-                rng=_random.global_generator() if shuffle else None,
+                shuffle=bool(shuffle),
                 steps_per_execution=self._execution_steps(),
                 reset_first=True,
                 peeked=self._take_peek(),
@@ -1144,7 +1143,6 @@ class Trainer:
                 data_utils.batch_size_for(n, given_batch_size, steps_per_epoch, "steps_per_epoch"),
                 shuffle,
                 steps_per_epoch,
-                _random.global_generator(),
                 steps_per_execution=self._execution_steps(),
                 peeked=self._take_peek(),
             )
@@ -1246,7 +1244,6 @@ class Trainer:
                 batch_size,
                 False,
                 min(batches, steps or batches),
-                None,
                 steps_per_execution=self._execution_steps(),
             )
         self.reset_metrics()
@@ -1729,5 +1726,3 @@ def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> lis
     # mismatch" when its length is not the number of outputs).
     return list(spec)
 
-
-from numkeras.backend import random as _random  # noqa: E402

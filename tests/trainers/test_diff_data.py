@@ -114,9 +114,8 @@ def test_zero_or_negative_batch_size_and_steps_are_value_errors(bad):
 
 
 def test_shuffle_batch_permutes_rows_only_within_each_batch():
-    rng = np.random.default_rng(0)
     x = np.arange(10, dtype="float32")[:, None]
-    epochs = data_utils.ArrayEpochs([[x]], 4, "batch", None, rng)
+    epochs = data_utils.ArrayEpochs([[x]], 4, "batch", None)
     seen = [sorted(b[0][0].ravel().tolist()) for _ in range(3) for b in epochs.epoch()]
     assert seen == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]] * 3
     order = [b[0][0].ravel().tolist() for _ in range(5) for b in epochs.epoch()]
@@ -227,7 +226,7 @@ def test_stream_epochs_run_whole_executions_as_keras_3(steps, execution, epochs,
 
 def test_array_epochs_and_predict_batches_run_whole_executions_as_keras_3():
     x = np.arange(20.0)[:, None]
-    epochs = data_utils.ArrayEpochs([[x]], 2, False, 4, None, steps_per_execution=3)
+    epochs = data_utils.ArrayEpochs([[x]], 2, False, 4, steps_per_execution=3)
     sizes = [len(list(epochs.epoch())) for _ in range(3)]
     assert sizes == [6, 4, 6]  # 10 batches a pass: 6, the 4 left, a fresh pass
     assert data_utils.predict_batches(20, 2, 4, 3) == (2, 6)
@@ -238,7 +237,7 @@ def test_array_shuffles_draw_numpy_s_global_generator_after_keras_s_peek():
     x = np.arange(10.0)[:, None]
     for peeked, skip in ((False, 0), (True, 1)):
         numkeras.utils.set_random_seed(0)
-        epochs = data_utils.ArrayEpochs([[x]], 4, True, None, None, peeked=peeked)
+        epochs = data_utils.ArrayEpochs([[x]], 4, True, None, peeked=peeked)
         got = [np.concatenate([b[0][0] for b in epochs.epoch()]).ravel() for _ in range(2)]
         np.random.seed(0)
         want = [np.random.permutation(10) for _ in range(skip + 2)][skip:]
@@ -288,7 +287,7 @@ def test_pydataset_shuffles_with_python_s_random_after_keras_s_peek():
 
     log = []
     numkeras.utils.set_random_seed(0)
-    source = data_utils.StreamEpochs(_Hooked(log), lambda *b: b, None, rng=True, peeked=True)
+    source = data_utils.StreamEpochs(_Hooked(log), lambda *b: b, None, shuffle=True, peeked=True)
     source.peek()
     order = [[int(b[0][0, 0]) for b in source.epoch()] for _ in range(2)]
     random.seed(0)
