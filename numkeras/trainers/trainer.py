@@ -1725,4 +1725,3 @@ def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> lis
     # Any other list applies to every output, as in Keras 2 (Keras 3 raises "tuple arity
     # mismatch" when its length is not the number of outputs).
     return list(spec)
-
