@@ -68,26 +68,8 @@ class Nadam(_optimizers.Nadam):
         power = t(0.96) ** (t(self.schedule_decay) * t(step))
         return t(self.beta_1) * (t(1.0) - t(0.5) * power)
 
-    def _u_product(self, step: int, t):
-        products = self._u_products.setdefault(t, [t(1.0)])
-        while len(products) <= step:
-            products.append(products[-1] * self._u(len(products), t))
-        return products[step]
-
-    def step_coefficients(self, learning_rate, step, dtype):
-        t = dtype.type
-        one = t(1)
-        u_t, u_next = self._u(step, t), self._u(step + 1, t)
-        prod = self._u_product(step, t)
-        return (
-            t(learning_rate),
-            one - t(self.beta_1),
-            one - t(self.beta_2),
-            u_next / (one - prod * u_next),
-            (one - u_t) / (one - prod),
-            one / (one - t(self.beta_2) ** t(step)),
-            t(self.epsilon),
-        )
+    def _next_u_product(self, previous, k: int, t):
+        return previous * self._u(k, t)  # (TensorFlow's order: the u first)
 
     def fused_step(self, param, grad, slots, coeffs, decay) -> bool:
         return False  # (the coefficients carry the schedule; the numpy step is short)

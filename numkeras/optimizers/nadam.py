@@ -9,11 +9,6 @@ from numkeras.optimizers.optimizer import Optimizer
 from numkeras.variables import Variable
 
 
-def _u(beta_1, step, t):
-    # float32 arithmetic in Keras's op order, so the values match Keras's.
-    return t(beta_1) * (t(1.0) - t(0.5) * t(0.96) ** t(step))
-
-
 class Nadam(Optimizer):
     """Nadam (Dozat), Keras 3 formulas, with `t` the variable's 1-based update count:
     `u_t = beta_1 * (1 - 0.5 * 0.96**t)`, `U_t = u_1 * ... * u_t`,
@@ -59,18 +54,26 @@ class Nadam(Optimizer):
     def slot_groups(self):
         return (("momentum", "velocity"),)
 
+    def _u(self, step: int, t):
+        """The momentum schedule u_step = beta_1 * (1 - 0.5 * 0.96**step), in float32 in
+        Keras's op order, so the values match Keras's (the legacy Nadam overrides it)."""
+        return t(self.beta_1) * (t(1.0) - t(0.5) * t(0.96) ** t(step))
+
+    def _next_u_product(self, previous, k: int, t):
+        # Keras 3 multiplies in this order: `U = U * beta_1 * (1 - 0.5 * 0.96**k)`
+        return previous * t(self.beta_1) * (t(1.0) - t(0.5) * t(0.96) ** t(k))
+
     def _u_product(self, step: int, t):
-        """U_step, accumulated as Keras does: `U = U * beta_1 * (1 - 0.5 * 0.96**k)`."""
+        """U_step = u_1 * ... * u_step, accumulated once per dtype."""
         products = self._u_products.setdefault(t, [t(1.0)])
         while len(products) <= step:
-            k = len(products)
-            products.append(products[-1] * t(self.beta_1) * (t(1.0) - t(0.5) * t(0.96) ** t(k)))
+            products.append(self._next_u_product(products[-1], len(products), t))
         return products[step]
 
     def step_coefficients(self, learning_rate, step, dtype):
         t = dtype.type
         one = t(1)
-        u_t, u_next = _u(self.beta_1, step, t), _u(self.beta_1, step + 1, t)
+        u_t, u_next = self._u(step, t), self._u(step + 1, t)
         prod = self._u_product(step, t)
         return (
             t(learning_rate),
