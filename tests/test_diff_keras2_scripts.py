@@ -6,10 +6,7 @@ ZCA, the random_* helpers), `keras.preprocessing.sequence` (`TimeseriesGenerator
 `skipgrams`) and the `optimizers.legacy` formulas that differ from Keras 3's."""
 
 import contextlib
-import importlib.util
 import io
-import json
-import pathlib
 
 import numpy as np
 import pytest
@@ -20,26 +17,19 @@ from numkeras import layers
 from numkeras.errors import DeprecatedArgumentWarning
 from numkeras.models import Sequential
 
+from .differential import goldens, scenario_script
+
 pytest.importorskip("scipy")  # Keras 2's image transformations need SciPy, as here
 pytest.importorskip("PIL")
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-GOLDEN = json.loads((ROOT / "tests" / "goldens" / "diff_keras2.json").read_text())
-
-
-def _load_scenarios():
-    path = ROOT / "scripts" / "goldens" / "make_diff_keras2.py"
-    spec = importlib.util.spec_from_file_location("make_diff_keras2", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+GOLDEN = goldens("diff_keras2")
 
 
 @pytest.fixture(scope="module")
 def ours():
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
         mp.setattr("warnings.simplefilter", lambda *a, **k: None)  # keep pytest's filters
-        return _load_scenarios().scenarios(numkeras)
+        return scenario_script("make_diff_keras2").scenarios(numkeras)
 
 
 def _close(got, want, where: str) -> None:

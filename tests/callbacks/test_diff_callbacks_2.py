@@ -2,10 +2,7 @@
 scripts/goldens/make_diff_callbacks_2.py runs here on numkeras and must give Keras's
 numbers, files and payloads (goldens in tests/goldens/diff_callbacks_2.json)."""
 
-import importlib.util
-import json
 import os
-import pathlib
 
 import numpy as np
 import pytest
@@ -14,14 +11,10 @@ import numkeras
 from numkeras.callbacks import BackupAndRestore, RemoteMonitor, SwapEMAWeights
 from numkeras.errors import ConfigError
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-GOLD = json.loads((ROOT / "tests" / "goldens" / "diff_callbacks_2.json").read_text())["cases"]
+from ..differential import goldens, scenario_script
 
-_spec = importlib.util.spec_from_file_location(
-    "make_diff_callbacks_2", ROOT / "scripts" / "goldens" / "make_diff_callbacks_2.py"
-)
-SCEN = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(SCEN)
+GOLD = goldens("diff_callbacks_2")["cases"]
+SCEN = scenario_script("make_diff_callbacks_2")
 
 
 def assert_same(got, want, where="result"):

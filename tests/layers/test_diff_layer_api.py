@@ -9,9 +9,7 @@ is in a file this test does not cover), with the value numkeras gives there.
 """
 
 import copy
-import importlib.util
 import json
-import pathlib
 import warnings
 
 import numpy as np
@@ -20,13 +18,10 @@ import pytest
 import numkeras
 from numkeras import layers
 
-ROOT = pathlib.Path(__file__).parents[2]
-GOLD = json.loads((ROOT / "tests" / "goldens" / "diff_layer_api.json").read_text())
-_spec = importlib.util.spec_from_file_location(
-    "make_diff_layer_api", ROOT / "scripts" / "goldens" / "make_diff_layer_api.py"
-)
-SCRIPT = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(SCRIPT)
+from ..differential import goldens, scenario_script
+
+GOLD = goldens("diff_layer_api")
+SCRIPT = scenario_script("make_diff_layer_api")
 
 _STRICTER = ["error", "ValueError"]  # numkeras refuses at construction what Keras takes
 DEVIATIONS = {

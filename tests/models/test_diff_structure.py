@@ -5,22 +5,17 @@ The scenarios live in scripts/goldens/make_diff_structure.py (functions of the `
 module); the goldens (tests/goldens/diff_structure.json) are what real Keras 3.15 returned.
 """
 
-import importlib.util
 import json
-import pathlib
 import warnings
 
 import pytest
 
 import numkeras
 
-ROOT = pathlib.Path(__file__).parents[2]
-GOLD = json.loads((ROOT / "tests" / "goldens" / "diff_structure.json").read_text())
-_spec = importlib.util.spec_from_file_location(
-    "make_diff_structure", ROOT / "scripts" / "goldens" / "make_diff_structure.py"
-)
-SCRIPT = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(SCRIPT)
+from ..differential import goldens, scenario_script
+
+GOLD = goldens("diff_structure")
+SCRIPT = scenario_script("make_diff_structure")
 
 
 def _run(name):

@@ -1,7 +1,6 @@
 """Differential interop checks against Keras 3 and tf_keras 2 (goldens from
 scripts/goldens/make_diff_interop.py, which ran real Keras 3 and tf_keras on these files)."""
 
-import importlib.util
 import json
 import pathlib
 import warnings
@@ -14,6 +13,8 @@ from numkeras.errors import NumkerasWarning
 from numkeras.models.config import serialize_layer
 from numkeras.saving import keras2, load_model, load_weights
 
+from ..differential import scenario_script
+
 pytest.importorskip("h5py")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -22,16 +23,7 @@ WRITTEN = json.loads((GOLDENS / "h5_written.json").read_text())
 KERAS_FILES = json.loads((GOLDENS / "keras_files.json").read_text())
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location(
-        "make_diff_interop", ROOT / "scripts" / "goldens" / "make_diff_interop.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-SCRIPT = _script()
+SCRIPT = scenario_script("make_diff_interop")
 
 
 @pytest.mark.parametrize("name", sorted(WRITTEN))

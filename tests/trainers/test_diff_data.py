@@ -4,9 +4,6 @@ give Keras's values, dtypes, shapes and container types (list / tuple / dict, in
 raise an exception of the built-in class Keras raised (goldens in tests/goldens/diff_data.json).
 """
 
-import importlib.util
-import json
-import pathlib
 import warnings
 
 import numpy as np
@@ -15,14 +12,10 @@ import pytest
 import numkeras
 from numkeras.trainers import data as data_utils
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-GOLD = json.loads((ROOT / "tests" / "goldens" / "diff_data.json").read_text())["cases"]
+from ..differential import goldens, scenario_script
 
-_spec = importlib.util.spec_from_file_location(
-    "make_diff_data", ROOT / "scripts" / "goldens" / "make_diff_data.py"
-)
-SCEN = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(SCEN)
+GOLD = goldens("diff_data")["cases"]
+SCEN = scenario_script("make_diff_data")
 
 
 def assert_same(got, want, where="result"):

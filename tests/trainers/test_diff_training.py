@@ -2,9 +2,6 @@
 scripts/goldens/make_diff_training.py runs here on numkeras and must give Keras's
 numbers, key names and key order (goldens in tests/goldens/diff_training.json)."""
 
-import importlib.util
-import json
-import pathlib
 import warnings
 
 import numpy as np
@@ -12,14 +9,10 @@ import pytest
 
 import numkeras
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-GOLD = json.loads((ROOT / "tests" / "goldens" / "diff_training.json").read_text())["cases"]
+from ..differential import goldens, scenario_script
 
-_spec = importlib.util.spec_from_file_location(
-    "make_diff_training", ROOT / "scripts" / "goldens" / "make_diff_training.py"
-)
-SCEN = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(SCEN)
+GOLD = goldens("diff_training")["cases"]
+SCEN = scenario_script("make_diff_training")
 
 
 def assert_same(got, want, where="result"):
