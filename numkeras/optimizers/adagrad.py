@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.optimizers.optimizer import Optimizer
+from numkeras.optimizers.optimizer import Optimizer, root_with_epsilon
 
 
 class Adagrad(Optimizer):
@@ -62,12 +62,7 @@ class Adagrad(Optimizer):
         acc = slots[0]
         xp.square(grad, out=t1)
         acc += t1
-        if self._epsilon_outside_sqrt():
-            xp.sqrt(acc, out=t1)
-            t1 += eps
-        else:
-            xp.add(acc, eps, out=t1)
-            xp.sqrt(t1, out=t1)
+        root_with_epsilon(acc, eps, t1, self._epsilon_outside_sqrt())
         xp.multiply(grad, lr, out=t2)
         t2 /= t1
         param -= t2

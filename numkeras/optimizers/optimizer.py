@@ -193,6 +193,19 @@ class _Segment:
         self.gflat = None
 
 
+def root_with_epsilon(value, eps, out, epsilon_outside: bool = False):
+    """`sqrt(value + eps)` into `out` (Keras 3's RMSprop / Adagrad denominator), or with
+    `epsilon_outside`, `sqrt(value) + eps` (Keras 2's legacy ones); returns `out`."""
+    xp = backend.xp
+    if epsilon_outside:
+        xp.sqrt(value, out=out)
+        out += eps
+    else:
+        xp.add(value, eps, out=out)
+        xp.sqrt(out, out=out)
+    return out
+
+
 def drop_missing_gradients(grads: list, variables: list, stacklevel: int = 3):
     """`(grads, variables)` without the pairs whose gradient is None, with Keras's warning
     naming those variables; no gradient at all is an error, as in Keras."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.optimizers.optimizer import Optimizer
+from numkeras.optimizers.optimizer import Optimizer, root_with_epsilon
 
 
 class RMSprop(Optimizer):
@@ -91,12 +91,7 @@ class RMSprop(Optimizer):
             variance = t1
         else:
             variance = velocity
-        if self._epsilon_outside_sqrt():
-            xp.sqrt(variance, out=t1)
-            t1 += eps
-        else:
-            xp.add(variance, eps, out=t1)
-            xp.sqrt(t1, out=t1)
+        root_with_epsilon(variance, eps, t1, self._epsilon_outside_sqrt())
         xp.multiply(grad, lr, out=t2)
         t2 /= t1  # the increment
         if self.momentum > 0:
