@@ -187,9 +187,12 @@ def plot_model(
         show_trainable=show_trainable,
         splines=splines,
     )
+    from numkeras.saving.saving_api import write_atomically
+
     to_file = os.fspath(to_file)
     extension = os.path.splitext(to_file)[1][1:] or "png"
-    dot.write(to_file, format=extension)
+    # (as every file numkeras writes: a failed render leaves no half-written image)
+    write_atomically(to_file, True, lambda tmp: dot.write(tmp, format=extension))
     if extension != "pdf":  # an inline image in a notebook, as Keras
         try:
             from IPython import display

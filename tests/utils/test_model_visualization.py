@@ -1,6 +1,8 @@
 """plot_model / model_to_dot: Keras's checks and errors without pydot / Graphviz, and the
 graph they build (checked with a stand-in pydot that records what it is given)."""
 
+import os
+import sys
 import types
 
 import pytest
@@ -57,6 +59,27 @@ class _Graph:
 
     def add_edge(self, edge):
         self.edges.append(edge)
+
+
+def test_plot_model_writes_the_image_atomically(monkeypatch, tmp_path):
+    written = []
+
+    class Written(_Graph):
+        def write(self, path, format):
+            written.append((os.path.dirname(path), os.path.basename(path), format))
+            with open(path, "w") as f:
+                f.write("image")
+
+    monkeypatch.setattr(
+        mv, "pydot", types.SimpleNamespace(**{**vars(_fake_pydot()), "Dot": Written})
+    )
+    monkeypatch.setattr(mv, "check_graphviz", lambda: True)
+    monkeypatch.setitem(sys.modules, "IPython", None)  # (no notebook display here)
+    mv.plot_model(two_inputs(), to_file=tmp_path / "model.png")
+    # rendered into another file beside the target, then renamed onto it
+    [(folder, name, fmt)] = written
+    assert folder == str(tmp_path) and name != "model.png" and fmt == "png"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.png"]
 
 
 def _fake_pydot():
