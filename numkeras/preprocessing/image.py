@@ -408,6 +408,15 @@ class Iterator(PyDataset):
         )
 
 
+def _save_batch(iterator, batch_x, index_array, high) -> None:
+    """Keras 2's `save_to_dir`: each augmented image as `{prefix}_{index}_{random}.{format}`
+    (the random part drawn as Keras 2 draws it: below 1e4 from `flow`, 1e7 from
+    `flow_from_directory`), written atomically by `save_img`."""
+    for i, j in enumerate(index_array):
+        name = f"{iterator.save_prefix}_{j}_{np.random.randint(high)}.{iterator.save_format}"
+        save_img(os.path.join(iterator.save_to_dir, name), batch_x[i], iterator.data_format)
+
+
 class NumpyArrayIterator(Iterator):
     """Batches of `ImageDataGenerator.flow(x, y)`: `(x, y)` (or `(x, y, sample_weight)`,
     or `x` alone without `y`); `x` may be `[images, other_array, ...]`."""
@@ -506,10 +515,7 @@ class NumpyArrayIterator(Iterator):
             x = self.image_data_generator.apply_transform(x.astype(self.dtype), params)
             batch_x[i] = self.image_data_generator.standardize(x)
         if self.save_to_dir:
-            for i, j in enumerate(index_array):
-                img = array_to_img(batch_x[i], self.data_format, scale=True)
-                fname = f"{self.save_prefix}_{j}_{np.random.randint(1e4)}.{self.save_format}"
-                img.save(os.path.join(self.save_to_dir, fname))
+            _save_batch(self, batch_x, index_array, 1e4)
         misc = [xx[index_array] for xx in self.x_misc]
         output = (batch_x if not misc else [batch_x, *misc],)
         if self.y is None:
@@ -663,10 +669,7 @@ class DirectoryIterator(Iterator):
                 x = self.image_data_generator.standardize(x)
             batch_x[i] = x
         if self.save_to_dir:
-            for i, j in enumerate(index_array):
-                img = array_to_img(batch_x[i], self.data_format, scale=True)
-                fname = f"{self.save_prefix}_{j}_{np.random.randint(1e7)}.{self.save_format}"
-                img.save(os.path.join(self.save_to_dir, fname))
+            _save_batch(self, batch_x, index_array, 1e7)
         if self.class_mode == "input":
             batch_y = batch_x.copy()
         elif self.class_mode in {"binary", "sparse"}:
