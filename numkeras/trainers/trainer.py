@@ -1387,8 +1387,10 @@ class Trainer:
         targets = self._output_targets(workspace)
         spe = self._execution_steps()
         # Nothing watches the batches' outputs: a model that computes each row on its own
-        # runs several batches per call (models/row_chunks.py), the same values faster
-        chunk = batch_size if callbacks else row_chunks.chunk_rows(self, batch_size)
+        # runs several batches per call (models/row_chunks.py), the same values faster;
+        # (one batch: nothing to merge, and the ~50 us graph walk stays off small calls)
+        merge = not callbacks and rows > batch_size
+        chunk = row_chunks.chunk_rows(self, batch_size) if merge else batch_size
         try:
             for a in range(0, rows, chunk):
                 b = min(rows, a + chunk)
