@@ -27,9 +27,10 @@ class Variable(TensorOperators):
     # can write `x @ self.w + self.b`; inside a trace the gradient reaches it)
     regularizer = None  # a numkeras.regularizers penalty on this weight, set by its layer
     constraint = None  # a numkeras.constraints projection applied after each optimizer update
-    # `array @ variable`, `array * variable`: NumPy defers to the variable's reflected
-    # operators (numkeras.ops), so a GradientTape records them, as TF's variables do
-    __array_priority__ = 100
+    # `array @ variable`, `array * variable`: NumPy and CuPy defer to the variable's
+    # reflected operators (numkeras.ops), so a GradientTape records them, as TF's variables
+    # do. Above CuPy's own 100: at a tie CuPy would convert the variable, and cannot.
+    __array_priority__ = 1000
     # (Keras's distribution settings: kept, with nothing to do on one device)
     aggregation = "none"
     synchronization = "auto"
