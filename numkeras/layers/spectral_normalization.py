@@ -34,6 +34,8 @@ Weights are `[kernel, vector_u, *other weights of the layer]`, saved as Keras sa
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend, initializers
 from numkeras.errors import ConfigError
 from numkeras.layers.input_spec import InputSpec
@@ -48,7 +50,7 @@ def _normalize(x):
     xp = backend.xp
     t = x.dtype.type
     square_sum = xp.sum(xp.square(x))
-    with backend.xp.errstate(divide="ignore"):
+    with np.errstate(divide="ignore"):
         inv = t(1) / xp.sqrt(square_sum)
     return x * xp.minimum(inv, t(1.0 / _EPSILON))
 
@@ -178,12 +180,11 @@ class SpectralNormalization(Wrapper):
             g = kernel.grad
             kernel.grad, kernel._grad_fresh = buffer, fresh
         if buffer is not None:
-            t = g.dtype.type
             w = raw.reshape(-1, raw.shape[-1])
             g2 = g.reshape(w.shape)
-            sigma = t(sigma)
+            sigma = backend.xp.asarray(sigma, dtype=g.dtype)  # (0-d: a CuPy value stays there)
             d_sigma = (v.T @ u).astype(g.dtype, copy=False)  # u, v: stop_gradient
-            grad = g2 / sigma - (t((g2 * w).sum()) / (sigma * sigma)) * d_sigma
+            grad = g2 / sigma - ((g2 * w).sum().astype(g.dtype) / (sigma * sigma)) * d_sigma
             kernel.add_grad(grad.reshape(kernel.shape))
         return grad_in
 

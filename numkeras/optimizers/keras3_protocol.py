@@ -391,7 +391,7 @@ class Keras3Protocol:
             with np.errstate(divide="ignore", invalid="ignore"):
                 scale = c * xp.minimum(t(1) / norm, t(1) / c)
                 scale = scale + (norm - norm)  # NaN for an inf / NaN norm, as Keras
-            return [g * g.dtype.type(scale) for g in grads]
+            return [g * scale.astype(g.dtype) for g in grads]
         if self.clipvalue and self.clipvalue > 0:
             return [
                 xp.clip(g, -g.dtype.type(self.clipvalue), g.dtype.type(self.clipvalue))

@@ -162,7 +162,7 @@ class LossScaleOptimizer(Optimizer):
             self.dynamic_scale.value[...] *= np.float32(0.5)
             return
         scale = self.dynamic_scale.value[()]
-        unscaled = [None if g is None else g / g.dtype.type(scale) for g in grads]
+        unscaled = [None if g is None else g / scale.astype(g.dtype) for g in grads]
         self.inner_optimizer.apply(unscaled, variables)
         if int(self.step_counter.value[()]) == self.dynamic_growth_steps - 1:
             self.step_counter.value[...] = 0
