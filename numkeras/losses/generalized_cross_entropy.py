@@ -16,6 +16,8 @@ scores them `1 / q`).
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.losses.crossentropy import SparseCategoricalCrossentropy
@@ -63,7 +65,7 @@ class CategoricalGeneralizedCrossEntropy(Loss):
 
         def vjp(g):
             grad = xp.zeros_like(y_pred)
-            with xp.errstate(divide="ignore", invalid="ignore"):  # p = 0: as jax, -inf
+            with np.errstate(divide="ignore", invalid="ignore"):  # p = 0: as jax, -inf
                 dp = -g * (pq / p)  # d/dp (1 - p^q) / q = -p^(q - 1)
             xp.put_along_axis(grad, idx, dp[..., None].astype(grad.dtype), axis=-1)
             return grad

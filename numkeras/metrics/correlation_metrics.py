@@ -20,6 +20,8 @@ not a correlation over the whole data set.
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.reduction import MeanMetricWrapper
@@ -45,7 +47,7 @@ def pearson_correlation(y_true, y_pred, axis: int = -1):
     y_true, y_pred = _pair(y_true, y_pred)
     t = y_true - xp.mean(y_true, axis=axis, keepdims=True)
     p = y_pred - xp.mean(y_pred, axis=axis, keepdims=True)
-    with xp.errstate(divide="ignore", invalid="ignore"):  # a constant row: NaN, as Keras
+    with np.errstate(divide="ignore", invalid="ignore"):  # a constant row: NaN, as Keras
         t = t / xp.std(t, axis=axis, keepdims=True)
         p = p / xp.std(p, axis=axis, keepdims=True)
     return xp.mean(t * p, axis=axis)
