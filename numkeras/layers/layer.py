@@ -500,7 +500,7 @@ class Layer:
         """Keep the activity penalties of this direct call, for `losses` (as Keras)."""
         penalty = regularizers.activity_penalty
         self._activity_losses = [
-            np.float32(penalty(self.activity_regularizer, o, False)[0]) for o in outputs
+            np.float32(float(penalty(self.activity_regularizer, o, False)[0])) for o in outputs
         ]
 
     @property

@@ -629,7 +629,7 @@ class Model(Trainer, Layer):
             if mask_of is not None:
                 _step_output_masks(step, args, in_mask, kw, mask_of)
         if penalties is not None:
-            penalties.extend(np.float32(values[s]) for s in self._loss_slots)
+            penalties.extend(np.float32(float(values[s])) for s in self._loss_slots)
         if out_masks is not None:
             out_masks[:] = [None if mask_of is None else mask_of[s] for s in self._output_slots]
         return [values[s] for s in self._output_slots]
@@ -765,7 +765,7 @@ class Model(Trainer, Layer):
         )
         for out, m in zip(outs, out_masks or ()):
             set_array_mask(out, m)  # (for the next direct call, as Keras's masks)
-        self._activity_losses = [np.float32(v) for v in activity]
+        self._activity_losses = [np.float32(float(v)) for v in activity]
         return self._structure_outputs(outs, user_order=True)
 
     def _call_symbolic(self, inputs, training=None, **kwargs):

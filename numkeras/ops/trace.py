@@ -267,7 +267,7 @@ class Trace:
         caches: list = [None] * len(self.graph._steps)
         outs = self.graph._run(self._inputs(args), training, caches)
         if len(outs) > self.n_outputs and _loss_sinks:
-            _loss_sinks[-1].extend(np.float32(v) for v in outs[self.n_outputs :])
+            _loss_sinks[-1].extend(np.float32(float(v)) for v in outs[self.n_outputs :])
         return outs[: self.n_outputs], caches
 
     def backward(self, caches: list, output_grads: list, need_args=True) -> list:
