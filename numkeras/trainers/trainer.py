@@ -769,7 +769,11 @@ class Trainer:
             count = steps or data_utils.stream_length(x)
             return source, count, lambda b: data_utils.pack_x_y_sample_weight(*b)
         structures = [x, y, sample_weight]
-        parts = [[] if s is None else [np.asarray(a) for a in tree.flatten(s)] for s in structures]
+
+        def array(a):  # (arrays already on the GPU, CuPy's, stay there)
+            return a if isinstance(a, backend.xp.ndarray) else np.asarray(a)
+
+        parts = [[] if s is None else [array(a) for a in tree.flatten(s)] for s in structures]
         flat = [a for part in parts for a in part]
         rows = data_utils.num_samples(flat)
         if rows == 0:
