@@ -305,8 +305,11 @@ def cast_input(x, dtype: str | None = None):
         return x
     if x is None:
         raise InputTypeError("Inputs must be numeric arrays; got None.")
+    # host data for a GPU run are checked and cast on the host, then uploaded (CuPy would
+    # refuse text with its own error, and a float64 upload moves twice the bytes)
+    upload = xp is not np and not isinstance(x, xp.ndarray)
     try:
-        arr = xp.asarray(x)
+        arr = np.asarray(x) if upload else xp.asarray(x)
     except ValueError:  # NumPy refuses lists of unequal lengths
         raise InputTypeError(
             "Inputs must be numeric arrays (or nested lists of numbers of equal lengths); got "
@@ -318,7 +321,8 @@ def cast_input(x, dtype: str | None = None):
             f"of shape {tuple(arr.shape)} (ragged lists?)."
         )
     if arr.dtype.kind in "fiub":
-        return arr.astype(dtype, copy=False)
+        arr = arr.astype(dtype, copy=False)
+        return xp.asarray(arr) if upload else arr
     raise InputTypeError(f"Inputs must be numeric; got dtype {arr.dtype} ({arr.dtype.name}).")
 
 

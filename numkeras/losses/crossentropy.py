@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from numkeras import backend, shapes
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, InputTypeError, NumkerasWarning, ShapeError, format_shape
@@ -414,9 +416,11 @@ class SparseCategoricalCrossentropy(Loss):
 
     def check_targets(self, y_true, y_pred_shape):
         xp = backend.xp
+        # (the dtype read before any upload: CuPy refuses text arrays with its own error)
+        dtype = y_true.dtype if hasattr(y_true, "dtype") else np.asarray(y_true).dtype
+        if dtype.kind not in "fiub":
+            raise InputTypeError(f"y_true must be numeric class labels; got dtype {dtype}.")
         y = xp.asarray(y_true)
-        if y.dtype.kind not in "fiub":
-            raise InputTypeError(f"y_true must be numeric class labels; got dtype {y.dtype}.")
         pred_shape = tuple(y_pred_shape)
         if not pred_shape:
             raise ShapeError(f"Loss '{self.name}' needs y_pred with a class axis; got shape ().")
