@@ -29,6 +29,7 @@ hand-written backward passes instead of recording primitive operations:
 - `watch(x)` returns the watched value (a `TapeTensor` for an array): Python operators
   on a plain NumPy array are NumPy's, so use what `watch` returns (TF returns None).
 - A loss's `y_true` is a constant (labels): no gradient flows into it.
+- It records on NumPy only: on CuPy (a GPU) entering a tape raises a `TapeError`.
 - Every variable a recorded computation reads is watched (trainable or not) unless
   `watch_accessed_variables=False`.
 - Activity-regularizer penalties and `add_loss` values inside recorded models are not
@@ -42,7 +43,7 @@ import contextlib
 
 import numpy as np
 
-from numkeras import tree
+from numkeras import backend, tree
 from numkeras.autodiff import recorder
 from numkeras.autodiff.recorder import TapeError
 from numkeras.autodiff.tensor import TapeTensor
@@ -84,6 +85,13 @@ class GradientTape:
     def __enter__(self) -> GradientTape:
         if self._recording:
             raise TapeError("This GradientTape is already recording; enter it once.")
+        if backend.on_cupy():
+            raise TapeError(
+                "GradientTape records NumPy arrays only (its values are a NumPy array "
+                "subclass), and numkeras runs on CuPy here. On the GPU, train with fit / "
+                "train_on_batch; or run this loop on the CPU: "
+                "numkeras.backend.set_array_module('numpy') before building the models."
+            )
         self._recording = True
         recorder.start(self)
         return self

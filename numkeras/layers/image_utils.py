@@ -188,7 +188,7 @@ def _along(x, matrix, axis: int):
     """`matrix` (out, in) applied along `axis` of `x` (one BLAS product; None: identity)."""
     if matrix is None:
         return x
-    xp = backend.xp
+    xp = np if isinstance(x, np.ndarray) else backend.xp  # (a plan drawn on the host)
     y = xp.tensordot(x, xp.asarray(matrix, dtype=x.dtype), axes=([axis], [1]))
     return xp.moveaxis(y, -1, axis)
 

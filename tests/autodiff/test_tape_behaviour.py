@@ -158,3 +158,13 @@ def test_loss_objects_with_recorded_targets_and_repr():
     np.testing.assert_allclose(float(value), np.log(2.0), rtol=1e-6)
     with pytest.raises(TapeError, match="jacobian"):
         tape.jacobian(value, [])
+
+
+def test_a_tape_on_cupy_is_refused_with_the_way_out(monkeypatch):
+    from numkeras import backend
+
+    monkeypatch.setattr(backend, "on_cupy", lambda: True)
+    tape = GradientTape()
+    with pytest.raises(TapeError, match="NumPy arrays only.*set_array_module"):
+        tape.__enter__()
+    assert _hooks() == [None] * 4  # nothing started recording
