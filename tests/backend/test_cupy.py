@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numkeras import backend, layers, models, optimizers
+from numkeras import backend, layers, models, ops, optimizers
 from numkeras.utils import set_random_seed
 
 cupy = pytest.importorskip("cupy")
@@ -181,8 +181,6 @@ def test_constraints_and_penalties_match_the_cpu():
 
 
 def test_recurrent_convolution_ops_and_preprocessing_match_the_cpu():
-    from numkeras import ops
-
     def run():
         rng = np.random.default_rng(0)
         x = rng.standard_normal((32, 6, 4)).astype("float32")
@@ -320,3 +318,87 @@ def test_cuda_kernels_match_the_generic_cupy_code_bit_for_bit(monkeypatch):
     (gan_k, w_k, p_k), (gan_g, w_g, p_g) = with_kernels, generic
     for a, b in zip(gan_k[0] + gan_k[1] + w_k + [p_k], gan_g[0] + gan_g[1] + w_g + [p_g]):
         np.testing.assert_array_equal(a, b)
+
+
+class _Scaled(layers.Layer):
+    """A user layer as keras.io writes one: operators between its input and its weights."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+        self.b = self.add_weight(shape=(input_shape[-1],), initializer="zeros")
+
+    def call(self, x, scale=1.0):
+        self.add_loss(0.01 * ops.sum(ops.square(x)))
+        return x * self.w * scale + self.b  # CuPy array * Variable: the variable's operators
+
+
+class _Momentum(optimizers.Optimizer):
+    """A custom optimizer in Keras 3's documented style (its clipping is numkeras's)."""
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(m, m * 0.9 - learning_rate * gradient)
+        self.assign_add(variable, m)
+
+
+def test_user_layers_and_less_common_training_paths_match_the_cpu():
+    """Each of these crashed on CuPy: a CuPy array times a Variable in a user layer,
+    add_loss in a traced call, LossScaleOptimizer, a custom optimizer's global_clipnorm
+    with gradient accumulation, PearsonCorrelation, SpectralNormalization, shuffled CuPy inputs."""
+    from numkeras import metrics
+
+    def run(to_device):
+        rng = np.random.default_rng(6)
+        x = to_device(rng.standard_normal((48, 5)).astype("float32"))
+        y = to_device(rng.standard_normal((48, 2)).astype("float32"))
+        i = layers.Input((5,))
+        h = _Scaled()(i, scale=2.0)
+        h = layers.Dense(6, activation="tanh", activity_regularizer="l2")(h)
+        h = layers.SpectralNormalization(layers.Dense(4))(h)
+        model = models.Model(i, layers.Dense(2)(h))
+        results = {}
+        custom = _Momentum(0.01, global_clipnorm=0.5, gradient_accumulation_steps=2)
+        adam = optimizers.LossScaleOptimizer(optimizers.Adam(0.01))
+        for name, opt in [("loss_scale", adam), ("custom_clip_accum", custom)]:
+            model.compile(optimizer=opt, loss="mse", metrics=[metrics.PearsonCorrelation()])
+            hist = model.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=True)
+            results[name] = hist.history
+        model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle="batch")
+        model(x[:4])
+        results["losses"] = [float(v) for v in model.losses]
+        results["predict"] = model.predict(x, batch_size=5, verbose=0)  # row chunks on the GPU
+        results["weights"] = model.get_weights()
+        return results
+
+    cpu = on("numpy", lambda: run(np.asarray))
+    gpu = on("cupy", lambda: run(cupy.asarray))
+    assert_close_trees(cpu, gpu, rtol=1e-3, atol=1e-4)
+
+
+def test_text_labels_get_numkeras_error_on_the_gpu():
+    def run():
+        model = models.Sequential([layers.Input((4,)), layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        with pytest.raises(ValueError, match="numeric class labels"):
+            model.fit(np.ones((5, 4), "float32"), np.array(list("abaab")), verbose=0)
+        with pytest.raises(TypeError, match="numeric"):
+            backend.cast_input(np.array(["a", "b"]))
+
+    on("cupy", run)
+
+
+def test_gradient_tape_is_refused_clearly_on_the_gpu():
+    from numkeras.autodiff.tape import GradientTape, TapeError
+
+    def run():
+        with pytest.raises(TapeError, match="NumPy arrays only"):
+            with GradientTape():
+                pass
+
+    on("cupy", run)
