@@ -178,7 +178,7 @@ class SliceUpdate(_Core):
     def _forward(self, inputs, start_indices, updates):
         x = _as_output(arr(inputs))
         u = _as_output(arr(updates)).astype(x.dtype, copy=False)
-        starts = [int(s) for s in np.asarray(arr(start_indices)).reshape(-1)]
+        starts = [int(s) for s in backend.to_numpy(arr(start_indices)).reshape(-1)]
         if len(starts) != x.ndim or u.ndim != x.ndim:
             raise ShapeError(
                 f"slice_update: `start_indices` ({len(starts)}) and `updates` (rank {u.ndim}) "
@@ -265,7 +265,7 @@ def cond(pred, true_fn, false_fn):
                 f"The `pred` of cond must be a scalar; received shape {tuple(pred.shape)}."
             )
         return _choose([pred], [true_fn(), false_fn()])
-    return _tensor_tree(true_fn() if bool(np.asarray(arr(pred))) else false_fn())
+    return _tensor_tree(true_fn() if bool(backend.to_numpy(arr(pred))) else false_fn())
 
 
 def switch(index, branches, *operands):
@@ -285,7 +285,7 @@ def switch(index, branches, *operands):
         clamped = ops.clip(index, 0, n - 1)
         masks = [ops.equal(clamped, i) for i in range(n)]
         return _choose(masks, [b(*operands) for b in branches])
-    i = int(np.clip(int(np.asarray(arr(index))), 0, len(branches) - 1))
+    i = int(np.clip(int(backend.to_numpy(arr(index))), 0, len(branches) - 1))
     return branches[i](*operands)
 
 
@@ -309,7 +309,7 @@ def fori_loop(lower, upper, body_fun, init_val):
     """
     _refuse("fori_loop", lower, upper)
     val = init_val
-    for i in range(int(np.asarray(arr(lower))), int(np.asarray(arr(upper)))):
+    for i in range(int(backend.to_numpy(arr(lower))), int(backend.to_numpy(arr(upper)))):
         val = body_fun(i, val)
     return _tensor_tree(val)
 
@@ -326,7 +326,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     _refuse("while_loop", *_flat(state))
     count = 0
     while (maximum_iterations is None or count < maximum_iterations) and bool(
-        np.asarray(arr(cond(*state)))
+        backend.to_numpy(arr(cond(*state)))
     ):
         out = body(*state)
         state = (out,) if single else tuple(out) if isinstance(out, (list, tuple)) else (out,)

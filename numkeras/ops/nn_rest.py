@@ -859,19 +859,19 @@ class CTCLoss(Operation):
 
     def _forward(self, target, output, target_length, output_length):
         y = _float(output)
-        z = np.asarray(y, "float64")
+        z = backend.to_numpy(y).astype("float64")  # (on the host: a loop over time steps)
         z = z - z.max(axis=-1, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
         soft = np.exp(logp)
-        tgt = np.asarray(arr(target)).astype("int64")
-        tls = np.asarray(arr(target_length)).reshape(-1).astype("int64")
-        ols = np.asarray(arr(output_length)).reshape(-1).astype("int64")
+        tgt = backend.to_numpy(arr(target)).astype("int64")
+        tls = backend.to_numpy(arr(target_length)).reshape(-1).astype("int64")
+        ols = backend.to_numpy(arr(output_length)).reshape(-1).astype("int64")
         losses = np.zeros(y.shape[0])
         grads = np.zeros(y.shape)
         for b in range(y.shape[0]):
             losses[b], g = self._one(logp[b, : ols[b]], soft[b, : ols[b]], tgt[b, : tls[b]])
             grads[b, : ols[b]] = g
-        return _xp().asarray(losses.astype(y.dtype)), grads.astype(y.dtype)
+        return _xp().asarray(losses.astype(y.dtype)), _xp().asarray(grads.astype(y.dtype))
 
     def _one(self, lp, soft, labels):
         blank = self.mask_index

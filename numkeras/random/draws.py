@@ -167,7 +167,7 @@ class _ParamDraw(_Draw):
                     f"random.{self._who}: `{key}` must be a number or an array, not a "
                     f"symbolic tensor; draw inside a layer's call to use a tensor there."
                 )
-        self.params = {k: np.asarray(arr(v), "float64") for k, v in params.items()}
+        self.params = {k: backend.to_numpy(arr(v)).astype("float64") for k, v in params.items()}
 
 
 class Gamma(_ParamDraw):
