@@ -21,6 +21,7 @@ from numkeras import backend
 # other argument checks)
 from numkeras.errors import (
     ArgumentTypeError,
+    IncompatibleShapesError,
     NumkerasWarning,
     ShapeError,
     format_shape,
@@ -41,8 +42,10 @@ def num_samples(arrays: list, what: str = "x") -> int:
 
 
 def check_same_length(x_rows: int, other_rows: int, other: str) -> None:
+    """x and `other` (y, a sample_weight) have the same number of rows. (Keras's fit
+    raises ValueError here, its `train_on_batch` JAX's TypeError, so the error is both.)"""
     if x_rows != other_rows:
-        raise ShapeError(
+        raise IncompatibleShapesError(
             f"Data cardinality is ambiguous: x has {x_rows} samples but {other} has "
             f"{other_rows} (axis 0 is the batch axis of both). Make sure they contain the "
             "same number of samples."

@@ -22,8 +22,10 @@ from numkeras import backend, config, tree
 from numkeras.backend import recycle
 from numkeras.errors import (
     ConfigError,
+    IncompatibleShapesError,
     NotCompiledError,
     NumkerasWarning,
+    OutputKeyError,
     ShapeError,
     UnknownNameError,
     user_stacklevel,
@@ -68,41 +70,57 @@ class Trainer:
         **kwargs,
     ) -> None:
         """Configure training; snapshot which layers are trainable (Keras 2's rule)."""
-        from numkeras import losses, optimizers
+        from numkeras import optimizers
 
         if kwargs:
             raise TypeError(f"compile() got unexpected keyword arguments: {sorted(kwargs)}")
-        # everything is resolved and checked before the model changes, so a bad argument
-        # leaves an earlier compile in force
+        # the optimizer and the form of `metrics` are checked now, as Keras 3 does; a bad
+        # loss or metric name, or a loss for an output the model lacks, is found when
+        # training or evaluation starts (Keras 3 looks them up then), with the same error
+        if isinstance(optimizer, type):
+            raise ConfigError(
+                f"`optimizer` must be an optimizer instance or name, received the class "
+                f"{optimizer.__name__}; pass an instance, e.g. optimizer={optimizer.__name__}()."
+            )
         opt = optimizers.get(optimizer)
         spe = _check_steps_per_execution(steps_per_execution)
-        if loss is not None:
-            # resolve names now so an unknown loss fails at compile, not mid-fit
-            if isinstance(loss, dict):
-                resolved = {k: (None if v is None else losses.get(v)) for k, v in loss.items()}
-            elif isinstance(loss, (list, tuple)):
-                resolved = [None if v is None else losses.get(v) for v in loss]
-            else:
-                resolved = losses.get(loss)
-        else:
-            resolved = None
         if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
             raise ConfigError(
                 f"`metrics` must be a list (or a dict by output), received {metrics!r}; e.g. "
                 "metrics=['accuracy']."
             )
-        from numkeras import metrics as metrics_module
-
-        for spec in _flat_metric_specs(metrics) + _flat_metric_specs(weighted_metrics):
-            if isinstance(spec, str) and spec not in ("accuracy", "acc", "crossentropy", "ce"):
-                metrics_module.get(spec)  # raises ConfigError for unknown names
-        per_output = self._resolve_losses(resolved, loss_weights) if self._graph_ready else None
+        if not (
+            loss_weights is None
+            or isinstance(loss_weights, (list, tuple, dict))
+            or (
+                isinstance(loss_weights, (int, float, np.number))
+                and not isinstance(loss_weights, bool)
+            )
+        ):
+            raise ConfigError(
+                "`loss_weights` must be a number, a list with one weight per output or a dict "
+                f"by output name, received {loss_weights!r}."
+            )
+        deferred = None
+        try:
+            resolved = _resolve_loss_names(loss)
+            _check_metric_names(metrics, weighted_metrics)
+        except ConfigError as err:
+            resolved, deferred = None, err
+        per_output = None
+        if self._graph_ready and deferred is None:
+            try:
+                per_output = self._resolve_losses(resolved, loss_weights)
+                self._check_metric_outputs(metrics, weighted_metrics)
+            except ConfigError:
+                per_output = None  # raised again when training starts, as in Keras
         self.optimizer = opt
         self.loss = loss
         self._resolved_loss = resolved
         self._loss_weights_spec = loss_weights
         self._metric_spec = metrics
         self._weighted_metric_spec = weighted_metrics
+        self._compile_error = deferred
         self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
         self._steps_per_execution = spe
         self._keras_peeks = True  # Keras 3 peeks at a batch before the next fit / evaluate
@@ -111,8 +129,7 @@ class Trainer:
         self._warned_drift = set()
         self._warned_nothing = False
         self.compiled = True
-        if per_output is not None:
-            self._loss_fns, self._loss_weights = per_output
+        self._loss_fns, self._loss_weights = per_output or (None, None)
 
     def _take_peek(self) -> bool:
         """Whether this fit / evaluate is the first since compile() (or since a batch
@@ -131,6 +148,8 @@ class Trainer:
             )
         if not self._graph_ready:
             raise NotCompiledError(f"Model '{self.name}' is not built yet; call it on data first.")
+        if getattr(self, "_compile_error", None) is not None:  # (found at compile)
+            raise self._compile_error.with_traceback(None)
         if getattr(self, "_loss_fns", None) is None:
             self._setup_losses()
 
@@ -138,6 +157,20 @@ class Trainer:
         self._loss_fns, self._loss_weights = self._resolve_losses(
             self._resolved_loss, self._loss_weights_spec
         )
+        self._check_metric_outputs(self._metric_spec, self._weighted_metric_spec)
+
+    def _check_metric_outputs(self, *specs) -> None:
+        """compile's metric dicts name only outputs the model has (Keras 3: ValueError
+        when training starts; numkeras would silently compute nothing for them)."""
+        for spec in specs:
+            unknown = (
+                [k for k in spec if k not in self.output_names] if isinstance(spec, dict) else []
+            )
+            if unknown:
+                raise ConfigError(
+                    f"compile(metrics={{...}}) names output(s) {unknown} that model "
+                    f"'{self.name}' does not have; its outputs are {self.output_names}."
+                )
 
     def _resolve_losses(self, resolved, lw) -> tuple[list, list]:
         """One loss (or None) and one weight per output, from compile's arguments."""
@@ -148,16 +181,22 @@ class Trainer:
         elif isinstance(resolved, dict):
             unknown = [k for k in resolved if k not in names]
             if unknown:
-                raise ConfigError(
+                # (Keras 3: KeyError for a model with dict outputs, ValueError otherwise)
+                error = OutputKeyError if self._output_names is not None else ConfigError
+                raise error(
                     f"compile(loss=...) names output(s) {unknown} that model '{self.name}' "
                     f"does not have; its outputs are {names}."
                 )
             fns = [resolved.get(k) for k in names]
         elif isinstance(resolved, list):
             if len(resolved) != n:
-                raise ConfigError(
+                # (Keras 3: KeyError for a list too long; one too short trains only the
+                # first outputs, silently, where numkeras refuses)
+                error = OutputKeyError if len(resolved) > n else ConfigError
+                raise error(
                     f"compile(loss=[...]) has {len(resolved)} entries, but model '{self.name}' "
-                    f"has {n} output(s): {names}."
+                    f"has {n} output(s): {names}. Pass one loss per output (None for an "
+                    "output that should not train), or a dict by output name."
                 )
             fns = list(resolved)
         else:
@@ -359,7 +398,7 @@ class Trainer:
                 )
             ys = [y.get(k) for k in names]
             missing = [k for k, t, fn in zip(names, ys, self._loss_fns) if t is None and fn]
-            if missing:  # (Keras: KeyError) training would silently skip those losses
+            if missing:  # (Keras: ValueError) training would silently skip those losses
                 raise ShapeError(
                     f"Targets for output(s) {missing} of model '{self.name}' are missing, but "
                     f"it was compiled with a loss for them; the targets given are {list(y)}."
@@ -372,7 +411,9 @@ class Trainer:
             )
         else:
             if not isinstance(y, (list, tuple)) or len(y) != n:
-                raise ShapeError(
+                # (Keras 3: KeyError for a list too short, ValueError otherwise)
+                short = isinstance(y, (list, tuple)) and len(y) < n
+                raise (OutputKeyError if short else ShapeError)(
                     f"Model '{self.name}' has {n} outputs ({names}); pass one target array per "
                     "output, as a list in that order or a dict by output name."
                 )
@@ -390,7 +431,10 @@ class Trainer:
                 rows = len(yy) if hasattr(yy, "__len__") else None
                 if rows is not None:
                     data_utils.check_same_length(n_rows, rows, "y" if n == 1 else f"y['{name}']")
-            yy = fn.check_targets(yy, (n_rows, *shape[1:]))
+            try:
+                yy = fn.check_targets(yy, (n_rows, *shape[1:]))
+            except ShapeError as err:
+                raise _same_rank_mismatch(err, yy, shape) from None
             checked.append(yy)
         return checked
 
@@ -1609,6 +1653,41 @@ def _unpack_validation(validation_data):
 def _has_changed_ancestor(layer, changed) -> bool:
     """True if `layer` sits inside another changed layer (report the outermost only)."""
     return any(layer is not other and layer in layer_tree(other) for other, _ in changed)
+
+
+def _same_rank_mismatch(err: ShapeError, y_true, pred_shape) -> ShapeError:
+    """`err` as an `IncompatibleShapesError` (also a TypeError, as JAX raises) when the
+    target and the output have the same rank once Keras squeezes or expands a trailing
+    axis of 1, so that Keras would compute with them and fail to broadcast; as it was
+    otherwise (a rank mismatch: Keras 3 raises ValueError)."""
+    from numkeras.losses.loss import adapted_shapes
+
+    true_a, pred_a = adapted_shapes(np.shape(y_true), tuple(pred_shape))
+    if len(true_a) == len(pred_a) and not isinstance(err, IncompatibleShapesError):
+        return IncompatibleShapesError(str(err))
+    return err
+
+
+def _resolve_loss_names(loss):
+    """compile's `loss` with each name or config resolved to a loss (None stays None)."""
+    from numkeras import losses
+
+    if loss is None:
+        return None
+    if isinstance(loss, dict):
+        return {k: (None if v is None else losses.get(v)) for k, v in loss.items()}
+    if isinstance(loss, (list, tuple)):
+        return [None if v is None else losses.get(v) for v in loss]
+    return losses.get(loss)
+
+
+def _check_metric_names(metrics, weighted_metrics) -> None:
+    """Look every metric name up (an unknown one raises ConfigError)."""
+    from numkeras import metrics as metrics_module
+
+    for spec in _flat_metric_specs(metrics) + _flat_metric_specs(weighted_metrics):
+        if isinstance(spec, str) and spec not in ("accuracy", "acc", "crossentropy", "ce"):
+            metrics_module.get(spec)
 
 
 def _flat_metric_specs(spec) -> list:

@@ -376,7 +376,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
 
 
-def test_a_compile_config_numkeras_cannot_follow_loads_uncompiled_with_a_warning(tmp_path):
+def test_a_compile_config_with_an_unknown_loss_loads_and_fails_at_fit_as_in_keras(tmp_path):
     path = tmp_path / "m.keras"
     saved = sequential()
     saved.save(path)
@@ -388,11 +388,12 @@ def test_a_compile_config_numkeras_cannot_follow_loads_uncompiled_with_a_warning
     with zipfile.ZipFile(path, "w") as zf:
         for n, data in members.items():
             zf.writestr(n, data)
-    with pytest.warns(UserWarning, match="returned uncompiled"):
-        model = models.load_model(path)
-    assert not model.compiled
-    for a, b in zip(model.get_weights(), saved.get_weights()):  # the weights still loaded
+    model = models.load_model(path)  # Keras 3 looks the loss up when training starts
+    assert model.compiled and model.loss == "no_such_loss"
+    for a, b in zip(model.get_weights(), saved.get_weights()):  # the weights loaded
         np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="no_such_loss"):
+        model.fit(np.zeros((2, 4)), np.zeros((2, 3)), verbose=0)
 
 
 @pytest.mark.parametrize("ext", [".keras", ".h5"])
