@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numkeras import backend, regularizers, shapes
-from numkeras.errors import ConfigError, InputTypeError, ShapeError, format_shape, warn_deprecated
+from numkeras.errors import (
+    ConfigError,
+    InputTypeError,
+    MissingCallError,
+    ShapeError,
+    format_shape,
+    warn_deprecated,
+)
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import (
@@ -49,6 +56,72 @@ class _ActivityCache:
 
     def __init__(self, cache, grads: list):
         self.cache, self.grads = cache, grads
+
+
+def _from_intermediate_inputs(inputs, outputs, losses):
+    """`(inputs, outputs, losses)`, where an input that is a layer's output (not an
+    `Input`) is replaced by a new `Input` of its shape and dtype, and the layers between
+    it and the outputs are called again on that (the same layers, so the weights are
+    shared), as Keras 3 does: `Model(encoder_output, decoder_output)` is the model from
+    that tensor on. Inputs that are all `Input`s (or not tensors) come back as given."""
+    from numkeras import tree
+    from numkeras.layers.input_layer import Input
+    from numkeras.models.cloning import _replaced
+
+    flat = tree.flatten(inputs)
+    if not all(isinstance(t, KerasTensor) for t in flat) or all(
+        isinstance(t.node.layer, InputLayer) for t in flat
+    ):
+        return inputs, outputs, losses  # (the checks in `_init_graph` say what is wrong)
+    tensors = {
+        id(t): t
+        if isinstance(t.node.layer, InputLayer)
+        else Input(batch_shape=t.shape, dtype=t.dtype)
+        for t in flat
+    }
+    order, seen = [], set()
+
+    def visit(t: KerasTensor) -> None:
+        if id(t) in tensors or id(t.node) in seen:
+            return
+        seen.add(id(t.node))
+        for parent in t.node.inputs:
+            visit(parent)
+        order.append(t.node)
+
+    ends = [t for t in tree.flatten(outputs) + list(losses or []) if isinstance(t, KerasTensor)]
+    for t in ends:
+        visit(t)
+    for node in order:
+        layer = node.layer
+        args = [tensors[id(t)] for t in node.inputs]
+        if isinstance(layer, InputLayer):  # an Input the model does not take: the graph
+            outs = node.outputs  # check in `_topological_nodes` says so
+        elif getattr(layer, "is_operation", False):
+            from numkeras.ops.operation import fill
+
+            op = type(layer).from_config(layer.get_config())
+            out = op(*fill(node.arguments, args))
+            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        else:
+            recorded = getattr(node, "call_arguments", None)
+            if recorded is not None:  # a call with keywords, again
+                call_args, call_kwargs = _replaced(recorded, tensors)
+                out = layer(*call_args, **call_kwargs)
+            else:
+                out = layer(args if node.is_multi_input else args[0])
+            outs = out if node.is_multi_output else [out]
+        for old, new in zip(node.outputs, outs):
+            tensors[id(old)] = new
+
+    def swap(t):
+        return tensors.get(id(t), t)
+
+    return (
+        tree.map_structure(swap, inputs),
+        tree.map_structure(swap, outputs),
+        None if losses is None else [swap(t) for t in losses],
+    )
 
 
 @dataclass
@@ -214,6 +287,7 @@ class Model(Trainer, Layer):
     # -- graph construction -----------------------------------------------------
     def _init_graph(self, inputs, outputs, losses=None) -> None:
         # `losses`: scalar tensors the training and evaluation loss include (`add_loss`)
+        inputs, outputs, losses = _from_intermediate_inputs(inputs, outputs, losses)
         self._loss_tensors = list(losses or [])
         self._input_struct = inputs
         self._output_struct = outputs
@@ -240,12 +314,6 @@ class Model(Trainer, Layer):
                 raise ConfigError(
                     f"Model inputs and outputs must be symbolic tensors (from Input(...) and "
                     f"layer calls), received {type(t).__name__}."
-                )
-        for t in self._inputs_list:
-            if not isinstance(t.node.layer, InputLayer):
-                raise ConfigError(
-                    f"Model inputs must come from Input(...); tensor {t!r} is the output of "
-                    f"layer '{t.node.layer.name}'."
                 )
         nodes, layers = self._topological_nodes()
         names = [la.name for la in layers]
@@ -791,7 +859,11 @@ class Model(Trainer, Layer):
 
     def _deferred_call(self, inputs, training=None, **kwargs):
         if not self._is_subclassed():
-            raise ConfigError(f"Model '{self.name}' has no graph to call.")
+            raise MissingCallError(
+                f"Model '{self.name}' has no graph to call: a subclass of Model computes with "
+                "its `call(self, inputs)` method, which this one does not define (or build "
+                "a functional model, Model(inputs, outputs))."
+            )
         # a subclassed model: run the user's call() eagerly (inference; see `build`)
         inputs = _convert(inputs, self.dtype)
         if call_accepts_training(self):
@@ -873,7 +945,10 @@ class Model(Trainer, Layer):
                 )
             self._build_subclassed(input_shape)
             return
-        raise ConfigError(f"Model '{self.name}' cannot be built without a graph.")
+        raise MissingCallError(
+            f"Model '{self.name}' cannot be built without a graph: a subclass of Model "
+            "computes with its `call(self, inputs)` method, which this one does not define."
+        )
 
     def _build_subclassed(self, input_shape, sample=None) -> None:
         """`build` for a subclassed model: its call traced (checked on `sample`, a first
