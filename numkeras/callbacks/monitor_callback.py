@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from numkeras.callbacks.callback import Callback
-from numkeras.errors import ConfigError, did_you_mean
+from numkeras.errors import ConfigError, did_you_mean, user_stacklevel
 
 _MODES = ("auto", "min", "max")
 
@@ -17,13 +19,16 @@ _MIN_NAMES = ("mse", "mae", "mape", "msle", "rmse")
 
 
 def _check_mode(owner: str, mode: str) -> str:
+    """`mode`, or "auto" with a warning for an unknown one, as Keras 3 does."""
     if mode in _MODES:
         return mode
     hint = did_you_mean(mode, _MODES)
-    raise ConfigError(
-        f"{owner} received an unknown mode={mode!r}; expected one of "
-        f"{', '.join(repr(m) for m in _MODES)}.{hint}"
+    warnings.warn(
+        f"{owner} mode {mode!r} is unknown, fallback to auto mode (expected one of "
+        f"{', '.join(repr(m) for m in _MODES)}).{hint}",
+        stacklevel=user_stacklevel(),
     )
+    return "auto"
 
 
 def _iter_metrics(model):
@@ -67,7 +72,7 @@ class MonitorCallback(Callback):
         baseline: Initial "best" value (`None`: the first value seen).
         min_delta: Smallest change that counts as an improvement (its sign is ignored).
 
-    An unknown `mode` raises `ConfigError` (Keras 3 warns and silently uses `"auto"`).
+    An unknown `mode` warns and uses `"auto"`, as in Keras 3.
 
     >>> class Watch(MonitorCallback):
     ...     pass

@@ -16,7 +16,7 @@ reset by `clear_session`), except an `Input(name="x")`, whose tensor is called `
 
 from __future__ import annotations
 
-from numkeras.errors import format_shape
+from numkeras.errors import InputTypeError, format_shape
 from numkeras.utils.naming import auto_name
 from numkeras.utils.tensor_operators import TensorOperators
 
@@ -62,7 +62,8 @@ class KerasTensor(TensorOperators):
         raise TypeError(f"{self!r} is a symbolic tensor: it cannot be iterated over.")
 
     def __array__(self, *args, **kwargs):
-        raise TypeError(
+        # (Keras 3 raises ValueError here; numkeras raised TypeError before: it is both)
+        raise InputTypeError(
             f"{self!r} is a symbolic placeholder (from `Input`), not data: it has no values. "
             "Build a Model(inputs, outputs) and call or predict it on arrays."
         )

@@ -35,7 +35,7 @@ import types
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError
+from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.layer import Layer
 from numkeras.layers.traced_call import layer_trace, run_trace, traced_backward
 from numkeras.ops.trace import TraceError, infer_output_shape
@@ -125,7 +125,7 @@ def _deserialize_function(spec, layer_name: str, what: str):
 class Lambda(Layer):
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         if not callable(function):
-            raise ConfigError(
+            raise ArgumentTypeError(  # (a TypeError, as Keras 3 raises)
                 f"Lambda's `function` must be callable, received {function!r} "
                 f"(of type {type(function).__name__})."
             )

@@ -122,10 +122,7 @@ class Sequential(Model):
             return
         if input_shape is None:
             if self._input_layer is None:
-                raise ConfigError(
-                    f"Sequential model '{self.name}' cannot be built without an input shape: "
-                    "pass model.build((None, 64)) or start with Input(shape=(64,))."
-                )
+                return  # nothing to build from yet: Keras 3 returns too (it builds on data)
         else:
             shape = tuple(input_shape)
             if not shape:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, LabelRangeError
+from numkeras.errors import ArgumentTypeError, ConfigError, LabelRangeError
 
 
 def to_categorical(x, num_classes: int | None = None):
@@ -37,6 +37,8 @@ def to_categorical(x, num_classes: int | None = None):
     >>> to_categorical([[1], [0]]).shape
     (2, 2)
     """
+    if x is None:  # (a TypeError, as Keras's int(None))
+        raise ArgumentTypeError("to_categorical expects class labels, received None.")
     xp = backend.xp if isinstance(x, backend.xp.ndarray) else np
     arr = xp.asarray(x)
     if arr.dtype.kind not in "iubf":

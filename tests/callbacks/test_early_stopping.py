@@ -86,9 +86,9 @@ def test_auto_mode_name_fallback_and_error(model):
         cb.on_epoch_end(0, {"val_weird": 1.0})
 
 
-def test_unknown_mode_raises_with_suggestion():
-    with pytest.raises(ConfigError, match="Did you mean 'max'"):
-        EarlyStopping(mode="maxx")
+def test_unknown_mode_warns_with_suggestion_and_uses_auto_as_in_keras():
+    with pytest.warns(UserWarning, match="Did you mean 'max'"):
+        assert EarlyStopping(mode="maxx").mode == "auto"
 
 
 def test_missing_monitor_warns_and_does_nothing(model):

@@ -63,12 +63,16 @@ def test_batch_level_best_only_sets_up_direction_itself(model, tmp_path):
         ({"filepath": "m.keras", "save_weights_only": True}, "must end in `.weights.h5`"),
         ({"filepath": "m.keras", "save_freq": "batch"}, "Unrecognized save_freq"),
         ({"filepath": "m.keras", "save_freq": 0}, "Unrecognized save_freq"),
-        ({"filepath": "m.keras", "mode": "best"}, "unknown mode"),
     ],
 )
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ConfigError, match=match):
         ModelCheckpoint(**kwargs)
+
+
+def test_an_unknown_mode_warns_and_falls_back_to_auto_as_in_keras():
+    with pytest.warns(UserWarning, match="mode 'best' is unknown, fallback to auto mode"):
+        assert ModelCheckpoint("m.keras", mode="best").mode == "auto"
 
 
 def test_legacy_h5_full_model_is_accepted():
