@@ -15,6 +15,14 @@ class ShapeError(NumkerasError, ValueError):
     """An array's shape does not match what a layer, model or loss expects."""
 
 
+class IncompatibleShapesError(ShapeError, TypeError):
+    """Two arrays Keras computes with directly whose sizes do not line up: a target
+    against the model's output (`y` of shape `(N, 2)` for an output `(N, 3)`), `x`
+    against `y` in `train_on_batch`, the operands of an element-wise op, `reshape`,
+    `matmul` or `concatenate`. JAX raises TypeError there ("incompatible shapes for
+    broadcasting"), Keras's own checks and symbolic tensors ValueError; this is both."""
+
+
 class ConfigError(NumkerasError, ValueError):
     """A constructor or `compile` argument is invalid (e.g. `Dense(0)`, unknown names)."""
 
@@ -28,6 +36,17 @@ class UnknownNameError(ConfigError, TypeError):
     """A name that resolves to nothing numkeras knows: a layer class in a config, a loss,
     an activation... A ValueError, as Keras's `get()` functions and Keras 2's loaders
     raise, and a TypeError, as Keras 3 raises when a config names an unknown class."""
+
+
+class OutputKeyError(ConfigError, KeyError):
+    """Losses or targets that do not line up with the model's outputs where Keras 3 looks
+    them up by key: compile's `loss` naming an output the model lacks (a key of a model
+    with dict outputs, a list entry past its last output), or a list of targets shorter
+    than the outputs. Keras 3 raises KeyError when training starts, so this is a KeyError
+    too (printed as its message, unquoted)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class UnknownObjectError(UnknownNameError):
@@ -47,6 +66,11 @@ class NotBuiltError(NumkerasError, ValueError):
 class NotBuiltAttributeError(NotBuiltError, AttributeError):
     """An attribute an unbuilt model does not have yet (`input_shape`, `inputs`, ...):
     Keras raises AttributeError there, so `hasattr(model, "input_shape")` is False."""
+
+
+class MissingCallError(ConfigError, NotImplementedError):
+    """A model with nothing to compute: a subclass of `Model` that defines no `call` (and
+    was given no inputs and outputs). Keras 3 raises NotImplementedError."""
 
 
 class NotCompiledError(NumkerasError, ValueError):

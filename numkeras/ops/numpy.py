@@ -14,7 +14,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.operation import (
     Operation,
@@ -109,10 +109,7 @@ def _tuple(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-class ShapeTypeError(ShapeError, TypeError):
-    """A shape mismatch found while computing `reshape`, `matmul`, `concatenate` or
-    `transpose` on arrays: Keras (on JAX) raises TypeError there and ValueError on
-    symbolic tensors, so this is both."""
+ShapeTypeError = IncompatibleShapesError  # (this module's name for it)
 
 
 def _shape_type_errors(forward):
@@ -136,6 +133,7 @@ class _Binary(Operation):
     def compute_output_spec(self, x1, x2):
         return broadcast_shapes(shape_of(x1), shape_of(x2))
 
+    @_shape_type_errors  # (operands that do not broadcast)
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
         # Keras's promotion, not NumPy's (int32 with float32 is float32, not float64)

@@ -23,7 +23,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, InputTypeError, ShapeError
 from numkeras.ops.numpy import (
     _as_output,
     _axes,
@@ -56,8 +56,8 @@ def _xp():
 
 def eager_only(name: str, *args) -> None:
     """Refuse symbolic tensors for an operation numkeras computes on arrays only."""
-    if _contains_tensor(args):
-        raise TypeError(
+    if _contains_tensor(args):  # (Keras raises TypeError or ValueError: this is both)
+        raise InputTypeError(
             f"numkeras.ops.{name} runs on arrays only (eager): it has no symbolic version "
             "(its result is integer, complex or data-dependent, and carries no gradient), so "
             "it cannot be a node of a functional model. Call it on arrays, e.g. on the "
