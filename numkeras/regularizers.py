@@ -185,7 +185,8 @@ class OrthogonalRegularizer(Regularizer):
     towards orthogonality, as Keras 3: with the rows (or columns) L2-normalized to `U`
     (`n` of them; the inverse norm capped at 1e7, Keras's `normalize`), the penalty is
     `factor * 0.5 * sum(|U @ U.T| off the diagonal) / (n * (n - 1) / 2)`, the mean
-    absolute cosine between pairs. The gradient is `|.|`'s sign (0 at 0, as JAX).
+    absolute cosine between pairs. The gradient takes `|.|`'s slope at 0 as 1, as JAX does
+    (an all-zero row or column gets a zero gradient, where Keras's is NaN).
 
     As Keras, `factor` is kept as a float32 number (`get_config()["factor"]` of 0.01 is
     0.009999999776482582).
@@ -247,7 +248,11 @@ class OrthogonalRegularizer(Regularizer):
         w, inv, u = self._normalized(x)
         t = u.dtype.type
         n = u.shape[0]
-        s = xp.sign(u @ u.T) * (t(1) - xp.eye(n, dtype=u.dtype))
+        # |.|'s slope is 1 at 0, as JAX's (an identity start has exact zeros off the
+        # diagonal); an all-zero row gets no gradient (Keras's is NaN there)
+        live = (inv < t(1e7)).astype(u.dtype)
+        s = xp.where(u @ u.T >= 0, t(1), t(-1)) * (t(1) - xp.eye(n, dtype=u.dtype))
+        s = s * live * live.T
         with np.errstate(invalid="ignore"):
             du = t(2) * self._scale(n, t) * (s @ u)  # d/dU of sum|U U^T| (symmetric)
         # through U = W * inv, inv = min(rsqrt(sum W^2), 1e7) per row
