@@ -801,6 +801,8 @@ class Optimizer(Keras3Protocol):
         if accum is not None:
             if not self._accumulate(segments, grads, accum, pre_scale):
                 self._update_averages(segments)  # (every call, as Keras)
+                # constraints too, as Keras: weights set outside one are projected at once
+                self._apply_constraints(segments)
                 self._iterations.value[...] += 1
                 return
             pre_scale = None  # the accumulator already holds the unscaled mean gradient
@@ -827,15 +829,20 @@ class Optimizer(Keras3Protocol):
                 decay = None
             self._run(p, g, slots, coeffs, g_scale, decay)
         self._update_averages(segments)
+        self._apply_constraints(segments)
+        if accum is not None:
+            for seg in segments:
+                seg.acc[...] = 0
+        self._iterations.value[...] += 1
+
+    @staticmethod
+    def _apply_constraints(segments) -> None:
+        """As Keras, after each call: each variable's `constraint` projects it."""
         for seg in segments:
             for st in seg.states:
                 constraint = getattr(st.var, "constraint", None)
                 if constraint is not None:
                     st.var.assign(constraint(st.var.value))
-        if accum is not None:
-            for seg in segments:
-                seg.acc[...] = 0
-        self._iterations.value[...] += 1
 
     # -- moving average of the weights (use_ema) ------------------------------------------
     def _update_averages(self, segments) -> None:
