@@ -1,18 +1,64 @@
 """Differential fuzzing of whole training runs: random small models trained in Keras 3 and
-in numkeras from the same weights, their loss histories and predictions compared.
+in numkeras from the same weights, their loss histories, `evaluate` dicts, predictions and
+final weights compared (an exception is compared by its built-in class).
 
-Each run writes one JSON of results; `--compare` lines two of them up. For example:
+Each run writes one JSON of results; `compare` lines two of them up. For example (run
+Keras from a directory other than the repository):
 
     KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz_training.py run keras dense 1 60 k.json
     python scripts/fuzz_training.py run numkeras dense 1 60 n.json
     python scripts/fuzz_training.py compare k.json n.json
 
-Families: `dense` (1-3 Dense layers, BatchNormalization / LayerNormalization, ten
-activations, five losses, ten optimizers with clipping, sample weights) and `convrnn`
-(Conv1D / Conv2D with pooling, LSTM / GRU / SimpleRNN, Embedding with masks,
-Bidirectional). A run's models draw from a seed, so both libraries build the same ones.
-Known noise: a Dense bias that feeds BatchNormalization gets a gradient of rounding noise,
-which Adam turns into steps of +-lr, so such predictions may differ by ~1e-3.
+A run's models draw from a seed, so both libraries build the same ones. Families:
+
+- `dense`: 1-3 Dense layers, BatchNormalization / LayerNormalization, nine activations,
+  five losses, ten optimizers with clipping, sample weights.
+- `convrnn`: Conv1D / Conv2D with pooling, LSTM / GRU / SimpleRNN, Embedding with masks,
+  Bidirectional. (These two: ~330 models agree.)
+- `multiio`: functional models with 2-3 inputs (a list or a dict) and 2 outputs (a list or
+  a dict), a shared layer, a nested Sequential and a nested functional model, six merge
+  layers, losses / loss_weights / metrics / weighted_metrics as lists (in the outputs'
+  order, or deliberately not) or dicts by output name, one or per-output sample weights,
+  class_weight on a one-output classifier, validation_split / validation_data (with
+  weights), then evaluate(return_dict=True). Seed 7 (80 models, without the nested
+  functional model and weighted_metrics), seeds 8 (60) and 9 (30): all agree, some by
+  raising ValueError in both (a list of losses that does not follow the outputs' order).
+- `attnnorm`: Embedding(mask_zero) / Masking / float sequences, MultiHeadAttention (self
+  with causal and explicit boolean attention masks, cross), Attention (dot / concat) and
+  AdditiveAttention with keys and causal masks, LayerNormalization (rms_scaling too) /
+  GroupNormalization / UnitNormalization / RMSNormalization, TimeDistributed(Dense),
+  causal dilated Conv1D, masked GlobalAveragePooling1D. Seed 7 (80, the first version:
+  no Masking, no attention_mask, residual Adds of masked inputs) and seed 8 (60): all
+  agree but for final weights of biases that get no gradient (MultiHeadAttention's key
+  bias, a key Dense's bias under dot-product scores, a bias before GroupNormalization of
+  one channel per group), where Adam turns rounding noise into steps of ~lr, and one
+  seed-7 model with the Keras behaviour that follows. Not drawn any more:
+  a residual `Add()([x, MultiHeadAttention()(x, x)])` of a masked `x`: Keras's
+  MultiHeadAttention takes the Keras masks off its input tensors as it runs, so the Add
+  (and all after it) loses the padding mask in Keras, not in numkeras.
+- `regcons`: kernel / bias / activity regularizers (l1, l2, l1_l2, OrthogonalRegularizer
+  by rows and columns), constraints (MaxNorm, NonNeg, UnitNorm, MinMaxNorm, PReLU's
+  alpha's), constant and identity initializers, Dense without bias, PReLU / LeakyReLU /
+  ELU / ReLU layers, thirteen optimizers with weight_decay, clipnorm / clipvalue /
+  global_clipnorm, EMA (with overwrites), amsgrad, centered RMSprop, Nesterov,
+  gradient_accumulation_steps, five learning-rate schedules, steps_per_execution 1-3.
+  Seeds 8 (60) and 9 (40): all agree (after two fixes: OrthogonalRegularizer's slope at an exact 0,
+  and constraints applied on accumulating calls). Keras gives NaN where NonNeg or an
+  identity kernel leaves an all-zero row / column under OrthogonalRegularizer (the norm's
+  derivative at 0); numkeras gives it no gradient. (Seed 7, 80 models of the first
+  version, before the fixes: 8 differed, all OrthogonalRegularizer's.) With
+  KERAS_BACKEND=torch, |x| has slope 0 at 0 (JAX: 1), so models whose weights hold exact
+  zeros under l1 (identity, NonNeg) differ there, and steps_per_execution > 1 raises.
+- `conv2`: Conv2DTranspose (output_padding) / Conv1DTranspose, SeparableConv1D / 2D,
+  DepthwiseConv2D, grouped Conv2D, UpSampling1D / 2D (nearest, bilinear, uneven sizes),
+  ZeroPadding2D, Cropping2D, Average / MaxPooling, global pooling, strides / dilation /
+  padding, channels_first, BatchNormalization after convolutions. Seed 7 (80, without
+  output_padding, groups, MaxPooling, uneven up-sampling) and seed 8 (60): all agree but
+  for the known noise below (4 models), one of it a BatchNormalization of a dead (all
+  zero) channel, whose gamma's gradient is rounding noise too.
+
+Known noise: a bias that feeds BatchNormalization gets a gradient of rounding noise, which
+Adam turns into steps of +-lr, so such predictions may differ by ~1e-3.
 """
 
 from __future__ import annotations
@@ -146,15 +192,576 @@ def convrnn_case(K, rng):
     return K.Sequential(layers), x, y, None, "sparse_categorical_crossentropy", "-".join(desc)
 
 
-def run(library: str, family: str, seed: int, cases: int, out: str) -> None:
-    K = importlib.import_module("keras" if library == "keras" else "numkeras")
-    make = dense_case if family == "dense" else convrnn_case
-    seeds = np.random.default_rng(seed).integers(1 << 30, size=cases)
-    results = []
-    for case, case_seed in enumerate(seeds):
-        rng = np.random.default_rng(case_seed)
+def init_weights(model, rng, keep=()) -> None:
+    """Random starting weights, layer by layer (the same in both libraries); a layer named
+    in `keep` keeps what its initializer gave (constant, identity: the same in both), and
+    ones stay ones (scales, variances)."""
+    for layer in model.layers:
+        if layer.name in keep or not layer.weights:
+            continue
+        layer.set_weights(
+            [
+                w
+                if w.ndim == 1 and np.all(w == 1)
+                else (rng.normal(size=w.shape) * 0.4).astype(w.dtype)
+                for w in layer.get_weights()
+            ]
+        )
+
+
+def pick(rng, options):
+    """One of `options` (any objects), drawn from `rng`."""
+    return options[int(rng.integers(len(options)))]
+
+
+def multiio_case(K, rng):
+    """A functional model with 2-3 inputs and 2 outputs (or one classifier with
+    class_weight): a shared layer, a nested Sequential, losses / loss_weights / metrics /
+    sample weights as lists or dicts by output name, validation, then evaluate."""
+    L = K.layers
+    n_inputs, d = int(rng.integers(2, 4)), int(rng.integers(2, 6))
+    dims = [d, d, int(rng.integers(2, 6))][:n_inputs]
+    names = ["in_a", "in_b", "in_c"][:n_inputs]
+    inputs = [K.Input((k,), name=nm) for k, nm in zip(dims, names)]
+    act = str(rng.choice(ACTIVATIONS))
+    shared = L.Dense(int(rng.integers(2, 6)), activation=act, name="shared")
+    merge = str(rng.choice(["Concatenate", "Add", "Multiply", "Average", "Maximum", "Subtract"]))
+    first = ha = shared(inputs[0])
+    if rng.random() < 0.4:  # a nested functional model on one branch
+        inner_in = K.Input((dims[0],))
+        inner = K.Model(inner_in, L.Dense(shared.units, activation="tanh")(inner_in), name="inner")
+        first = inner(inputs[0])
+    h = getattr(L, merge)()([first, shared(inputs[1])])
+    if n_inputs == 3:
+        h = L.Concatenate()([h, inputs[2]])
+    units = int(rng.integers(2, 8))
+    sub_layers = [L.Dense(units, activation=act), L.Dense(units, activation="tanh")]
+    if rng.random() < 0.5:
+        sub_layers.insert(0, K.Input((h.shape[-1],)))
+    if rng.random() < 0.4:
+        sub_layers.append(L.BatchNormalization() if rng.random() < 0.5 else L.LayerNormalization())
+    h2 = K.Sequential(sub_layers, name="sub")(h)
+    desc = [f"{n_inputs}in", merge, act, f"sub{len(sub_layers)}", f"inner={first is not ha}"]
+    n = int(rng.integers(24, 48))
+    xs = [rng.normal(size=(n, k)).astype("float32") for k in dims]
+    x = xs if rng.random() < 0.5 else dict(zip(names, xs))
+    n_cls = int(rng.integers(2, 5))
+    labels = rng.integers(0, n_cls, n)
+    fit, evaluate = {"batch_size": int(rng.choice([5, 8])), "epochs": 3}, {}
+    if rng.random() < 0.25:  # one classifier output, weighted by class
+        out = L.Dense(n_cls, activation="softmax", name="cls")(h2)
+        model = K.Model(inputs, out)
+        class_weight = {i: float(rng.uniform(0.2, 3)) for i in range(n_cls)}
+        loss = str(rng.choice(["sparse_categorical_crossentropy", "categorical_crossentropy"]))
+        y = labels if loss.startswith("sparse") else np.eye(n_cls, dtype="float32")[labels]
+        compile_kw = {"loss": loss, "metrics": ["accuracy"]}
+        fit.update(class_weight=class_weight, y=y)
+        evaluate["y"] = y
+        desc.append(f"class_weight|{loss}")
+    else:
+        n_reg = int(rng.integers(1, 4))
+        reg = L.Dense(n_reg, name="reg")(h2)
+        cls_kind = str(rng.choice(["sparse", "categorical", "binary"]))
+        if cls_kind == "binary":
+            cls = L.Dense(1, activation="sigmoid", name="cls")(L.Concatenate()([h2, h]))
+            y_cls, cls_loss, cls_metric = (labels % 2)[:, None].astype("float32"), "bce", "AUC"
+        else:
+            cls = L.Dense(n_cls, activation="softmax", name="cls")(L.Concatenate()([h2, h]))
+            y_cls = labels if cls_kind == "sparse" else np.eye(n_cls, dtype="float32")[labels]
+            cls_loss = (
+                "sparse_categorical_crossentropy"
+                if cls_kind == "sparse"
+                else "categorical_crossentropy"
+            )
+            cls_metric = "accuracy"
+        y_reg = rng.normal(size=(n, n_reg)).astype("float32")
+        out_form = str(rng.choice(["list", "dict"]))
+        model = K.Model(inputs, [reg, cls] if out_form == "list" else {"reg": reg, "cls": cls})
+        reg_loss = str(rng.choice(["mse", "mae", "huber"]))
+        form = str(rng.choice(["list", "dict"]))
+
+        # a list for a dict-output model follows its outputs (sorted names), but not always
+        swap = out_form == "dict" and rng.random() < 0.7
+
+        def shaped(a, b):
+            return ([b, a] if swap else [a, b]) if form == "list" else {"reg": a, "cls": b}
+
+        compile_kw = {"loss": shaped(reg_loss, cls_loss)}
+        if rng.random() < 0.6:
+            compile_kw["loss_weights"] = shaped(
+                float(rng.uniform(0.2, 2)), float(rng.uniform(0.2, 2))
+            )
+        if rng.random() < 0.7:
+            compile_kw["metrics"] = shaped(["mae", "mse"], [cls_metric])
+        if rng.random() < 0.3:
+            compile_kw["weighted_metrics"] = shaped(["mse"], ["mae"])
+        y = [y_reg, y_cls] if out_form == "list" else {"reg": y_reg, "cls": y_cls}
+        fit["y"] = evaluate["y"] = y
+        weighting = str(rng.choice(["none", "one", "per_output"]))
+        if weighting == "one":
+            fit["sample_weight"] = rng.random(n).astype("float32")
+        elif weighting == "per_output":
+            a, b = rng.random(n).astype("float32"), rng.random(n).astype("float32")
+            fit["sample_weight"] = [a, b] if out_form == "list" else {"reg": a, "cls": b}
+        if "sample_weight" in fit and rng.random() < 0.5:
+            evaluate["sample_weight"] = fit["sample_weight"]
+        desc.append(
+            f"out={out_form}|{form}(swap={swap})|{reg_loss}+{cls_loss}|{sorted(compile_kw)}"
+            f"|sw={weighting}"
+        )
+    validation = str(rng.choice(["none", "split", "data"]))
+    if validation == "split":
+        fit["validation_split"] = float(rng.choice([0.2, 0.25]))
+    elif validation == "data":
+        fit["validation_data"] = (x, fit["y"])
+        if "sample_weight" in fit and rng.random() < 0.5:
+            fit["validation_data"] = (x, fit["y"], fit["sample_weight"])
+    desc.append(f"val={validation}")
+    init_weights(model, rng)
+    name, rate = str(rng.choice(["SGD", "Adam", "RMSprop", "Nadam"])), 0.02
+    compile_kw["optimizer"] = getattr(K.optimizers, name)(learning_rate=rate)
+    desc.append(name)
+    fit["x"] = evaluate["x"] = x
+    predict = [a[:5] for a in xs] if isinstance(x, list) else {k: v[:5] for k, v in x.items()}
+    return {
+        "model": model,
+        "compile": compile_kw,
+        "fit": fit,
+        "evaluate": evaluate,
+        "predict": predict,
+        "desc": "-".join(desc),
+    }
+
+
+def attnnorm_case(K, rng):
+    """Attention and normalization on sequences: Embedding(mask_zero) or float inputs,
+    MultiHeadAttention (self / cross, causal, masks), Attention / AdditiveAttention, four
+    normalizations, TimeDistributed(Dense), causal dilated Conv1D, masked pooling."""
+    L = K.layers
+    steps, d = int(rng.integers(4, 8)), int(rng.choice([4, 6, 8]))
+    n = 24
+    tokens = str(rng.choice(["embedding", "floats", "masking"]))
+    mask_zero = tokens == "embedding" and bool(rng.random() < 0.7)
+    desc = [f"{tokens}(mask_zero={mask_zero})"]
+    if tokens == "embedding":
+        inp = K.Input((steps,), dtype="int32")
+        h = L.Embedding(10, d, mask_zero=mask_zero)(inp)
+        x = rng.integers(1, 10, (n, steps))
+        lengths = rng.integers(1, steps + 1, n)  # padding at the end of each row
+        x[np.arange(steps)[None, :] >= lengths[:, None]] = 0
+    else:
+        inp = K.Input((steps, d))
+        h = inp
+        x = rng.normal(size=(n, steps, d)).astype("float32")
+        if tokens == "masking":  # rows of zeros at the end, masked by Masking
+            lengths = rng.integers(1, steps + 1, n)
+            x[np.arange(steps)[None, :] >= lengths[:, None]] = 0
+            h = L.Masking(0.0)(inp)
+    masked = mask_zero or tokens == "masking"
+    inputs, xs = [inp], [x]
+    for _ in range(int(rng.integers(1, 4))):
+        block = str(
+            rng.choice(
+                ["mha_self", "mha_cross", "attention", "additive", "norm", "td_dense", "conv"]
+            )
+        )
+        if block == "mha_self":
+            heads, causal = int(rng.integers(1, 4)), bool(rng.integers(2))
+            mha = L.MultiHeadAttention(
+                heads, int(rng.integers(2, 5)), use_bias=bool(rng.integers(2))
+            )
+            kw = {"use_causal_mask": causal}
+            if rng.random() < 0.3:  # an explicit attention mask, a boolean model input
+                kw["attention_mask"] = K.Input((steps, steps), dtype="bool")
+                inputs.append(kw["attention_mask"])
+                xs.append(rng.random((n, steps, steps)) < 0.7)
+                xs[-1][:, :, 0] = True
+            a = mha(h, h, **kw)
+            # (Keras's MHA takes the masks off its inputs as it runs, so a residual Add of
+            # a masked input loses the mask in Keras only: not drawn with masks)
+            h = L.Add()([h, a]) if rng.random() < 0.5 and not masked else a
+            desc.append(f"MHA(self, {heads}, {sorted(kw)}, causal={causal})")
+        elif block == "mha_cross":
+            s2 = int(rng.integers(2, 6))
+            ctx = K.Input((s2, int(rng.integers(2, 5))))
+            inputs.append(ctx)
+            xs.append(rng.normal(size=(n, s2, ctx.shape[-1])).astype("float32"))
+            heads = int(rng.integers(1, 3))
+            mha = L.MultiHeadAttention(heads, int(rng.integers(2, 5)), output_shape=d)
+            h = mha(h, ctx)
+            desc.append(f"MHA(cross, {heads})")
+        elif block in ("attention", "additive"):
+            if block == "attention":
+                mode = str(rng.choice(["dot", "concat"]))
+                att = L.Attention(use_scale=bool(rng.integers(2)), score_mode=mode)
+            else:
+                mode = "additive"
+                att = L.AdditiveAttention(use_scale=bool(rng.integers(2)))
+            causal = bool(rng.integers(2))
+            key = L.Dense(d)(h) if rng.random() < 0.5 else None
+            h = att([h, h] if key is None else [h, h, key], use_causal_mask=causal)
+            desc.append(f"{type(att).__name__}({mode}, causal={causal}, key={key is not None})")
+        elif block == "norm":
+            kind = str(
+                rng.choice(
+                    [
+                        "LayerNormalization",
+                        "GroupNormalization",
+                        "UnitNormalization",
+                        "RMSNormalization",
+                    ]
+                )
+            )
+            if kind == "GroupNormalization":
+                norm = L.GroupNormalization(groups=int(rng.choice([1, 2, d])))
+            elif kind == "LayerNormalization":
+                norm = L.LayerNormalization(
+                    center=bool(rng.integers(2)),
+                    scale=bool(rng.integers(2)),
+                    rms_scaling=bool(rng.random() < 0.3),
+                )
+            else:
+                norm = getattr(L, kind)()
+            h = norm(h)
+            desc.append(kind)
+        elif block == "td_dense":
+            h = L.TimeDistributed(L.Dense(d, activation=str(rng.choice(ACTIVATIONS[:4]))))(h)
+            desc.append("TimeDistributed(Dense)")
+        else:
+            k, rate = int(rng.choice([2, 3])), int(rng.choice([1, 2]))
+            h = L.Conv1D(d, k, padding="causal", dilation_rate=rate, activation="relu")(h)
+            desc.append(f"Conv1D(causal, {k}, {rate})")
+    pool = str(rng.choice(["gap", "gmp", "flatten"]))
+    h = {"gap": L.GlobalAveragePooling1D, "gmp": L.GlobalMaxPooling1D, "flatten": L.Flatten}[
+        pool
+    ]()(h)
+    desc.append(pool)
+    out = L.Dense(3, activation="softmax")(h)
+    model = K.Model(inputs, out)
+    init_weights(model, rng)
+    y = rng.integers(0, 3, n)
+    name = str(rng.choice(["SGD", "Adam", "RMSprop", "AdamW"]))
+    desc.append(name)
+    data = xs if len(xs) > 1 else x
+    return {
+        "model": model,
+        "compile": {
+            "optimizer": getattr(K.optimizers, name)(learning_rate=0.02),
+            "loss": "sparse_categorical_crossentropy",
+            "metrics": ["accuracy"],
+        },
+        "fit": {"x": data, "y": y, "batch_size": 8, "epochs": 2},
+        "evaluate": {"x": data, "y": y},
+        "predict": [a[:5] for a in xs] if len(xs) > 1 else x[:5],
+        "desc": "-".join(desc),
+    }
+
+
+def _regularizer(K, rng):
+    kind = str(rng.choice(["none", "l1", "l2", "l1_l2", "orthogonal"]))
+    if kind == "none":
+        return None, kind
+    if kind == "orthogonal":
+        mode = str(rng.choice(["rows", "columns"]))
+        return K.regularizers.OrthogonalRegularizer(0.05, mode=mode), f"orth({mode})"
+    if kind == "l1_l2":
+        return K.regularizers.L1L2(l1=0.01, l2=0.02), kind
+    return getattr(K.regularizers, kind.upper())(0.02), kind
+
+
+def _constraint(K, rng):
+    kind = str(rng.choice(["none", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm"]))
+    if kind == "none":
+        return None, kind
+    if kind == "MaxNorm":
+        return K.constraints.MaxNorm(0.8), kind
+    if kind == "MinMaxNorm":
+        return K.constraints.MinMaxNorm(0.3, 0.9, rate=0.7), kind
+    return getattr(K.constraints, kind)(), kind
+
+
+def _schedule(K, rng):
+    kind = str(rng.choice(["constant", "exp", "cosine", "piecewise", "restarts", "inverse"]))
+    S = K.optimizers.schedules
+    if kind == "exp":
+        return S.ExponentialDecay(0.05, 3, 0.7, staircase=bool(rng.integers(2))), kind
+    if kind == "cosine":
+        return S.CosineDecay(0.05, 10, alpha=0.1), kind
+    if kind == "piecewise":
+        return S.PiecewiseConstantDecay([3, 7], [0.05, 0.02, 0.01]), kind
+    if kind == "restarts":
+        return S.CosineDecayRestarts(0.05, 4, t_mul=2.0, m_mul=0.8), kind
+    if kind == "inverse":
+        return S.InverseTimeDecay(0.05, 4, 0.5), kind
+    return 0.03, kind
+
+
+def regcons_case(K, rng):
+    """Regularizers (kernel / bias / activity), constraints, constant and identity
+    initializers, Dense without bias, PReLU / LeakyReLU / ELU layers, optimizers with
+    weight_decay / clipping / EMA, learning-rate schedules, steps_per_execution."""
+    L = K.layers
+    n_in = int(rng.integers(2, 7))
+    layers, desc, keep = [K.Input((n_in,))], [], []
+    width = n_in
+    for i in range(int(rng.integers(1, 4))):
+        units = int(rng.integers(2, 9))
+        kreg, kreg_d = _regularizer(K, rng)
+        breg, breg_d = _regularizer(K, rng) if rng.random() < 0.3 else (None, "none")
+        areg = str(rng.choice(["l1", "l2"])) if rng.random() < 0.3 else None
+        kcon, kcon_d = _constraint(K, rng)
+        bcon, bcon_d = _constraint(K, rng) if rng.random() < 0.3 else (None, "none")
+        use_bias = bool(rng.random() < 0.75)
+        init = str(rng.choice(["random", "random", "constant", "identity"]))
+        kw = {}
+        if init == "constant":
+            kw = {"kernel_initializer": K.initializers.Constant(0.1), "bias_initializer": "ones"}
+            keep.append(f"dense{i}")
+        elif init == "identity":
+            units = width
+            kw = {"kernel_initializer": K.initializers.Identity(gain=0.9)}
+            keep.append(f"dense{i}")
+        layers.append(
+            L.Dense(
+                units,
+                use_bias=use_bias,
+                kernel_regularizer=kreg,
+                bias_regularizer=breg,
+                activity_regularizer=areg,
+                kernel_constraint=kcon,
+                bias_constraint=bcon,
+                name=f"dense{i}",
+                **kw,
+            )
+        )
+        desc.append(
+            f"Dense({units}, bias={use_bias}, {kreg_d}/{breg_d}/{areg}, {kcon_d}/{bcon_d}, {init})"
+        )
+        width = units
+        act = str(rng.choice(["PReLU", "LeakyReLU", "ELU", "ReLU", "none"]))
+        if act == "PReLU":
+            shared = [1] if rng.random() < 0.3 else None
+            extra = {}
+            if rng.random() < 0.3:
+                extra = {"alpha_regularizer": "l2", "alpha_constraint": K.constraints.NonNeg()}
+            layers.append(L.PReLU(shared_axes=shared, **extra))
+            act += "(reg, NonNeg)" if extra else ""
+        elif act == "LeakyReLU":
+            layers.append(L.LeakyReLU(negative_slope=float(rng.choice([0.1, 0.3]))))
+        elif act == "ELU":
+            layers.append(L.ELU(alpha=float(rng.choice([0.5, 1.0]))))
+        elif act == "ReLU":
+            layers.append(L.ReLU(max_value=2.0, negative_slope=0.05, threshold=0.1))
+        desc.append(act)
+    n = int(rng.integers(20, 50))
+    x = rng.normal(size=(n, n_in)).astype("float32")
+    task = str(rng.choice(["regression", "sparse"]))
+    if task == "regression":
+        layers.append(L.Dense(2, name="head"))
+        y, loss, metrics = rng.normal(size=(n, 2)).astype("float32"), "mse", ["mae"]
+    else:
+        layers.append(L.Dense(3, activation="softmax", name="head"))
+        y, loss, metrics = rng.integers(0, 3, n), "sparse_categorical_crossentropy", ["accuracy"]
+    model = K.Sequential(layers)
+    init_weights(model, rng, keep)
+    name = str(
+        rng.choice(
+            ["SGD", "Adam", "AdamW", "RMSprop", "Nadam", "Lion", "Adagrad", "Adamax"]
+            + ["Adafactor", "Lamb", "Ftrl", "Adadelta", "Muon"]
+        )
+    )
+    rate, rate_d = _schedule(K, rng)
+    opt_kw = {}
+    if rng.random() < 0.5:
+        opt_kw["weight_decay"] = float(rng.choice([0.01, 0.1]))
+    clip = str(rng.choice(["none", "clipnorm", "clipvalue", "global_clipnorm"]))
+    if clip != "none":
+        opt_kw[clip] = float(rng.choice([0.1, 0.5]))
+    if rng.random() < 0.4:
+        opt_kw.update(use_ema=True, ema_momentum=0.9)
+        if rng.random() < 0.5:
+            opt_kw["ema_overwrite_frequency"] = 3
+    if name == "SGD" and rng.random() < 0.5:
+        opt_kw.update(momentum=0.9, nesterov=bool(rng.integers(2)))
+    if name in ("Adam", "AdamW") and rng.random() < 0.4:
+        opt_kw["amsgrad"] = True
+    if name == "RMSprop" and rng.random() < 0.5:
+        opt_kw.update(centered=True, momentum=0.5)
+    if rng.random() < 0.2:
+        opt_kw["gradient_accumulation_steps"] = 2
+    spe = int(rng.choice([1, 1, 2, 3]))
+    desc.append(f"{name}({rate_d}, {opt_kw})|spe={spe}|{loss}")
+    return {
+        "model": model,
+        "compile": {
+            "optimizer": getattr(K.optimizers, name)(learning_rate=rate, **opt_kw),
+            "loss": loss,
+            "metrics": metrics,
+            "steps_per_execution": spe,
+        },
+        "fit": {"x": x, "y": y, "batch_size": 8, "epochs": 3},
+        "evaluate": {"x": x, "y": y},
+        "predict": x[:5],
+        "desc": "-".join(desc),
+    }
+
+
+def conv2_case(K, rng):
+    """Transposed, separable and depthwise convolutions, up-sampling, padding, cropping,
+    pooling, strides / dilation / padding, channels_first, BatchNormalization."""
+    L = K.layers
+    rank = int(rng.choice([1, 2, 2]))
+    fmt = "channels_first" if rank == 2 and rng.random() < 0.3 else "channels_last"
+    ch = int(rng.integers(1, 4))
+    if rank == 1:
+        shape = (int(rng.integers(6, 12)), ch)
+    else:
+        size = (int(rng.integers(5, 9)), int(rng.integers(5, 9)))
+        shape = (ch, *size) if fmt == "channels_first" else (*size, ch)
+    layers, desc = [K.Input(shape)], [f"{rank}d-{fmt}"]
+    df = {"data_format": fmt}
+    for _ in range(int(rng.integers(1, 4))):
+        f, k = int(rng.integers(2, 5)), int(rng.choice([1, 2, 3]))
+        s, dil = int(rng.choice([1, 2])), int(rng.choice([1, 1, 2]))
+        pad = str(rng.choice(["valid", "same"]))
+        act = str(rng.choice(["relu", "tanh", "linear"]))
+        if dil > 1:
+            s = 1
+        if rank == 1:
+            kind = str(
+                rng.choice(
+                    ["Conv1DTranspose", "SeparableConv1D", "AveragePooling1D", "UpSampling1D"]
+                )
+            )
+            if kind == "Conv1DTranspose":
+                layer = L.Conv1DTranspose(
+                    f, k, strides=s, padding=pad, dilation_rate=dil, activation=act
+                )
+            elif kind == "SeparableConv1D":
+                layer = L.SeparableConv1D(
+                    f,
+                    k,
+                    strides=s,
+                    padding=pad,
+                    dilation_rate=dil,
+                    depth_multiplier=int(rng.choice([1, 2])),
+                    activation=act,
+                )
+            elif kind == "AveragePooling1D":
+                layer = L.AveragePooling1D(2, padding=pad)
+            else:
+                layer = L.UpSampling1D(2)
+        else:
+            kind = str(
+                rng.choice(
+                    [
+                        "Conv2DTranspose",
+                        "SeparableConv2D",
+                        "DepthwiseConv2D",
+                        "UpSampling2D",
+                        "ZeroPadding2D",
+                        "Cropping2D",
+                        "AveragePooling2D",
+                        "MaxPooling2D",
+                        "Conv2D",
+                    ]
+                )
+            )
+            if kind == "Conv2DTranspose":
+                extra = {}
+                if s == 2 and k > 1 and rng.random() < 0.5:
+                    extra["output_padding"] = 1
+                    kind += "(output_padding=1)"
+                layer = L.Conv2DTranspose(
+                    f, k, strides=s, padding=pad, dilation_rate=dil, activation=act, **df, **extra
+                )
+            elif kind == "SeparableConv2D":
+                layer = L.SeparableConv2D(
+                    f,
+                    k,
+                    strides=s,
+                    padding=pad,
+                    dilation_rate=dil,
+                    depth_multiplier=int(rng.choice([1, 2])),
+                    activation=act,
+                    **df,
+                )
+            elif kind == "DepthwiseConv2D":
+                layer = L.DepthwiseConv2D(
+                    k,
+                    strides=s,
+                    padding=pad,
+                    dilation_rate=dil,
+                    depth_multiplier=int(rng.choice([1, 2])),
+                    activation=act,
+                    **df,
+                )
+            elif kind == "UpSampling2D":
+                interp = str(rng.choice(["nearest", "bilinear"]))
+                size = pick(rng, [2, 3, (2, 1), (1, 3)])
+                layer = L.UpSampling2D(size, interpolation=interp, **df)
+                kind += f"({interp})"
+            elif kind == "ZeroPadding2D":
+                layer = L.ZeroPadding2D(((1, 0), (2, 1)) if rng.random() < 0.5 else 1, **df)
+            elif kind == "Cropping2D":
+                layer = L.Cropping2D(((1, 0), (0, 1)), **df)
+            elif kind == "AveragePooling2D":
+                layer = L.AveragePooling2D(2, strides=int(rng.choice([1, 2])), padding=pad, **df)
+            elif kind == "MaxPooling2D":
+                layer = L.MaxPooling2D(pick(rng, [2, (2, 1)]), padding=pad, **df)
+            else:
+                groups = int(rng.choice([1, ch])) if layers[-1] is layers[0] else 1
+                layer = L.Conv2D(
+                    f * groups,
+                    k,
+                    strides=s,
+                    padding=pad,
+                    dilation_rate=dil,
+                    activation=act,
+                    groups=groups,
+                    **df,
+                )
+                kind += f"(groups={groups})"
+        layers.append(layer)
+        desc.append(f"{kind}({f}, {k}, s={s}, d={dil}, {pad}, {act})")
+        if rng.random() < 0.3:
+            layers.append(L.BatchNormalization(axis=1 if fmt == "channels_first" else -1))
+            desc.append("BN")
+    head = str(rng.choice(["global_max", "global_avg", "flatten"]))
+    if rank == 1:
+        pools = {"global_max": L.GlobalMaxPooling1D, "global_avg": L.GlobalAveragePooling1D}
+    else:
+        pools = {"global_max": L.GlobalMaxPooling2D, "global_avg": L.GlobalAveragePooling2D}
+    layers.append(L.Flatten(**df) if head == "flatten" else pools[head](**df))
+    desc.append(head)
+    layers.append(L.Dense(3, activation="softmax"))
+    n = 24
+    x = rng.normal(size=(n, *shape)).astype("float32")
+    y = rng.integers(0, 3, n)
+    model = K.Sequential(layers)
+    init_weights(model, rng)
+    name = str(rng.choice(["SGD", "Adam", "RMSprop"]))
+    desc.append(name)
+    return {
+        "model": model,
+        "compile": {
+            "optimizer": getattr(K.optimizers, name)(learning_rate=0.01),
+            "loss": "sparse_categorical_crossentropy",
+            "metrics": ["accuracy"],
+        },
+        "fit": {"x": x, "y": y, "batch_size": 8, "epochs": 2},
+        "evaluate": {"x": x, "y": y},
+        "predict": x[:5],
+        "desc": "-".join(desc),
+    }
+
+
+def classic(make):
+    """`dense_case` / `convrnn_case` as a case dict: Sequential weights drawn in one go,
+    then one of ten optimizers with clipping (the draws of the first version)."""
+
+    def case(K, rng):
         model, x, y, sample_weight, loss, desc = make(K, rng)
-        # the same starting weights in both libraries (ones stay ones: scales, variances)
         model.set_weights(
             [
                 w
@@ -167,28 +774,84 @@ def run(library: str, family: str, seed: int, cases: int, out: str) -> None:
         rate = float(rng.choice([0.01, 0.05]))
         clip = str(rng.choice(["none", "clipnorm", "clipvalue", "global_clipnorm"]))
         kwargs = {} if clip == "none" else {clip: 0.5}
-        model.compile(
-            optimizer=getattr(K.optimizers, name)(learning_rate=rate, **kwargs),
-            loss=loss,
-            metrics=["mae"] if loss in ("mse", "mae", "huber", "log_cosh") else ["accuracy"],
-        )
-        desc += f"|{loss}|{name}({rate}, {kwargs})"
+        metric = "mae" if loss in ("mse", "mae", "huber", "log_cosh") else "accuracy"
+        return {
+            "model": model,
+            "compile": {
+                "optimizer": getattr(K.optimizers, name)(learning_rate=rate, **kwargs),
+                "loss": loss,
+                "metrics": [metric],
+            },
+            "fit": {"x": x, "y": y, "batch_size": 8, "epochs": 3, "sample_weight": sample_weight},
+            "predict": x[:5],
+            "desc": desc + f"|{loss}|{name}({rate}, {kwargs})",
+        }
+
+    return case
+
+
+FAMILIES = {
+    "dense": classic(dense_case),
+    "convrnn": classic(convrnn_case),
+    "multiio": multiio_case,
+    "attnnorm": attnnorm_case,
+    "regcons": regcons_case,
+    "conv2": conv2_case,
+}
+
+
+def _arrays(value) -> list:
+    """predict's result (an array, a list, a dict by output name) as lists of numbers."""
+    if isinstance(value, dict):
+        return [np.asarray(value[k]).tolist() for k in sorted(value)]
+    if isinstance(value, (list, tuple)):
+        return [np.asarray(v).tolist() for v in value]
+    return [np.asarray(value).tolist()]
+
+
+def _builtin_error(e: Exception) -> str:
+    """The built-in exception class `e` is (numkeras's errors subclass Keras's)."""
+    return next(c.__name__ for c in type(e).__mro__ if c.__module__ == "builtins")
+
+
+def run_case(K, spec: dict) -> dict:
+    """compile, fit, evaluate, predict; the first error is the result from there on."""
+    model, result = spec["model"], {"desc": spec["desc"]}
+    try:
+        model.compile(**spec["compile"])
+        history = model.fit(shuffle=False, verbose=0, **spec["fit"])
+        result["history"] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+        if spec.get("evaluate"):
+            scores = model.evaluate(verbose=0, return_dict=True, **spec["evaluate"])
+            result["evaluate"] = {k: float(v) for k, v in scores.items()}
+        result["predict"] = _arrays(model.predict(spec["predict"], verbose=0))
+        result["weights"] = [w.tolist() for w in model.get_weights()]
+    except Exception as e:  # noqa: BLE001 - an error is a result to compare too
+        result["error"] = _builtin_error(e)
+        result["message"] = f"{type(e).__name__}: {str(e)[:300]}"
+    return result
+
+
+def run(library: str, family: str, seed: int, cases: int, out: str) -> None:
+    K = importlib.import_module("keras" if library == "keras" else "numkeras")
+    seeds = np.random.default_rng(seed).integers(1 << 30, size=cases)
+    results = []
+    for case, case_seed in enumerate(seeds):
+        rng = np.random.default_rng(case_seed)
         try:
-            history = model.fit(
-                x, y, batch_size=8, epochs=3, shuffle=False, verbose=0, sample_weight=sample_weight
-            )
-            results.append(
-                {
-                    "case": case,
-                    "desc": desc,
-                    "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-                    "predict": model.predict(x[:5], verbose=0).tolist(),
-                }
-            )
-        except Exception as e:  # noqa: BLE001 - an error is a result to compare too
-            results.append({"case": case, "desc": desc, "error": type(e).__name__})
+            spec = FAMILIES[family](K, rng)
+        except Exception as e:  # noqa: BLE001 - building the model failed: compare that too
+            error = {"error": _builtin_error(e), "message": f"{type(e).__name__}: {str(e)[:300]}"}
+            results.append({"case": case, "desc": "build", **error})
+            continue
+        results.append({"case": case, **run_case(K, spec)})
     with open(out, "w") as f:
         json.dump(results, f)
+
+
+def _close(a, b, rtol, atol) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
 
 
 def compare(keras_json: str, numkeras_json: str, rtol: float = 2e-3, atol: float = 2e-4) -> int:
@@ -202,15 +865,32 @@ def compare(keras_json: str, numkeras_json: str, rtol: float = 2e-3, atol: float
         if "error" in want or "error" in have:
             if want.get("error") != have.get("error"):
                 problems.append(f"error: {want.get('error')} vs {have.get('error')}")
+                problems.append(
+                    f"  keras: {want.get('message')}\n    numkeras: {have.get('message')}"
+                )
         else:
-            if list(want["history"]) != list(have["history"]):
-                problems.append(f"history keys {list(want['history'])} vs {list(have['history'])}")
-            for key, values in want["history"].items():
-                if not np.allclose(values, have["history"].get(key, []), rtol=rtol, atol=atol):
-                    problems.append(f"{key}: {values} vs {have['history'].get(key)}")
-            a, b = np.array(want["predict"]), np.array(have["predict"])
-            if a.shape != b.shape or not np.allclose(a, b, rtol=rtol, atol=atol):
-                problems.append(f"predict differs (max {np.abs(a - b).max():.3g})")
+            for part in ("history", "evaluate"):
+                w, h = want.get(part, {}), have.get(part, {})
+                if list(w) != list(h):
+                    problems.append(f"{part} keys {list(w)} vs {list(h)}")
+                for key, values in w.items():
+                    if not _close(values, h.get(key, []), rtol, atol):
+                        problems.append(f"{part} {key}: {values} vs {h.get(key)}")
+            for part in ("predict", "weights"):
+                w, h = want.get(part, []), have.get(part, [])
+                if len(w) != len(h):
+                    problems.append(f"{part}: {len(w)} arrays vs {len(h)}")
+                for i, (a, b) in enumerate(zip(w, h)):
+                    if not _close(a, b, rtol, atol):
+                        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+                        diff = (
+                            np.abs(a - b).max() if a.shape == b.shape else f"{a.shape} vs {b.shape}"
+                        )
+                        problems.append(
+                            f"{part}[{i}] differs (max {diff:.3g})"
+                            if a.shape == b.shape
+                            else f"{part}[{i}] {diff}"
+                        )
         if problems:
             bad += 1
             print(f"case {want['case']}: {want['desc']}")
