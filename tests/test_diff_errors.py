@@ -88,15 +88,7 @@ NUMKERAS_RULES = {
 }
 
 # Keras behaviours numkeras does not have yet (reported to the lead)
-PENDING = {
-    "optimizer_apply_gradients_mismatch": "a gradient of another shape: ShapeError, JAX's "
-    "TypeError",
-    "normalization_adapt_then_other_width": "Normalization on another width: ShapeError, "
-    "JAX's TypeError",
-    "mse_loss_shape_mismatch_direct": "a loss called on (2, 3) and (2, 4): ShapeError, JAX's "
-    "TypeError",
-    "accuracy_metric_shape_mismatch": "Accuracy on (2, 3) and (2, 4): ShapeError, JAX's TypeError",
-}
+PENDING: dict[str, str] = {}  # scenario -> why numkeras does not match Keras yet
 
 
 def assert_matches(got, want, name):

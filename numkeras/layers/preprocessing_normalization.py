@@ -40,7 +40,14 @@ import math
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, InputTypeError, NotBuiltError, ShapeError, format_shape
+from numkeras.errors import (
+    ConfigError,
+    IncompatibleShapesError,
+    InputTypeError,
+    NotBuiltError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
@@ -200,8 +207,8 @@ class Normalization(Layer):
             ok = np.broadcast_shapes(shape, mean.shape) == shape
         except ValueError:
             ok = False
-        if not ok:
-            raise ShapeError(
+        if not ok:  # (JAX: TypeError; TF: ValueError)
+            raise IncompatibleShapesError(
                 f"Layer '{self.name}' normalizes with statistics of shape "
                 f"{format_shape(mean.shape)} (axis={self.axis}), which do not fit its input of "
                 f"shape {format_shape(shape)}."

@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from numkeras import backend, shapes
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError, format_shape
 from numkeras.ops.trace import TraceError, check_same, trace_for
 from numkeras.utils.naming import config_repr, to_snake_case
 
@@ -94,6 +94,15 @@ def adapted_shapes(true_shape: tuple, pred_shape: tuple) -> tuple[tuple, tuple]:
         else:
             p = p[:-1]
     return t, p
+
+
+def target_mismatch(message: str, true_shape: tuple, pred_shape: tuple) -> ShapeError:
+    """The error for targets that do not fit the predictions: an `IncompatibleShapesError`
+    (also the TypeError JAX raises when Keras computes with them) where their ranks agree
+    once a trailing axis of 1 is squeezed or added, a `ShapeError` (Keras's ValueError)
+    where they do not."""
+    true_a, pred_a = adapted_shapes(true_shape, pred_shape)
+    return (IncompatibleShapesError if len(true_a) == len(pred_a) else ShapeError)(message)
 
 
 def _align_sample_weight(values, sample_weight):
@@ -379,7 +388,8 @@ class Loss:
             )
         true_a, pred_a = adapted_shapes(y_true.shape, pred_shape)
         if not shapes.compatible(true_a, pred_a):
-            raise ShapeError(self._mismatch_message(tuple(y_true.shape), pred_shape))
+            message = self._mismatch_message(tuple(y_true.shape), pred_shape)
+            raise target_mismatch(message, tuple(y_true.shape), pred_shape)
         if true_a != tuple(y_true.shape) and len(pred_a) == len(pred_shape):
             y_true = y_true.reshape(true_a)  # only reshape y_true when y_pred keeps its rank
         return y_true

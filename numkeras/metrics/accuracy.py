@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.backend import fused
-from numkeras.errors import ShapeError, format_shape
+from numkeras.errors import IncompatibleShapesError, ShapeError, format_shape
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.reduction import MeanMetricWrapper
 
@@ -27,7 +27,9 @@ def _floatx_equal(a, b):
 
 def _same_shape(metric: str, y_true, y_pred, hint: str = "") -> None:
     if y_true.shape != y_pred.shape:
-        raise ShapeError(
+        # (the same rank: JAX's TypeError when Keras computes with them, else ValueError)
+        error = IncompatibleShapesError if y_true.ndim == y_pred.ndim else ShapeError
+        raise error(
             f"Metric '{metric}' got y_true with shape {format_shape(y_true.shape)} and y_pred "
             f"with shape {format_shape(y_pred.shape)}; it needs the same shape (a trailing "
             f"axis of size 1 may differ). {hint}".rstrip()

@@ -59,8 +59,8 @@ from numkeras import backend
 from numkeras.backend import fused
 from numkeras.errors import (
     ConfigError,
+    IncompatibleShapesError,
     NumkerasWarning,
-    ShapeError,
     did_you_mean,
     format_shape,
     warn_deprecated,
@@ -887,8 +887,8 @@ class Optimizer(Keras3Protocol):
                 self._check_var(v)
             if not isinstance(g, xp.ndarray) or g.dtype != value.dtype:
                 g = grads[i] = xp.asarray(g, dtype=value.dtype)
-            if g.shape != value.shape:
-                raise ShapeError(
+            if g.shape != value.shape:  # (JAX: TypeError; TF: ValueError)
+                raise IncompatibleShapesError(
                     f"Gradient {i} has shape {format_shape(g.shape)} but variable "
                     f"'{getattr(v, 'path', '?')}' has shape {format_shape(value.shape)}."
                 )

@@ -1656,16 +1656,13 @@ def _has_changed_ancestor(layer, changed) -> bool:
 
 
 def _same_rank_mismatch(err: ShapeError, y_true, pred_shape) -> ShapeError:
-    """`err` as an `IncompatibleShapesError` (also a TypeError, as JAX raises) when the
-    target and the output have the same rank once Keras squeezes or expands a trailing
-    axis of 1, so that Keras would compute with them and fail to broadcast; as it was
-    otherwise (a rank mismatch: Keras 3 raises ValueError)."""
-    from numkeras.losses.loss import adapted_shapes
+    """`err` (from a loss's `check_targets`) as `losses.loss.target_mismatch` classes it."""
+    from numkeras.losses.loss import target_mismatch
 
-    true_a, pred_a = adapted_shapes(np.shape(y_true), tuple(pred_shape))
-    if len(true_a) == len(pred_a) and not isinstance(err, IncompatibleShapesError):
-        return IncompatibleShapesError(str(err))
-    return err
+    if isinstance(err, IncompatibleShapesError):
+        return err
+    mismatch = target_mismatch(str(err), np.shape(y_true), tuple(pred_shape))
+    return mismatch if isinstance(mismatch, IncompatibleShapesError) else err
 
 
 def _resolve_loss_names(loss):
