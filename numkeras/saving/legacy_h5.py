@@ -46,6 +46,8 @@ def write_model(model, h5, training_config: dict | None) -> None:
     if training_config and model.optimizer is not None:
         state = h5.create_group("optimizer_weights")
         legacy = keras2.legacy_optimizer_state(model.optimizer)
+        if legacy is not None and _keras3_would_misread(model.optimizer, legacy[1]):
+            legacy = None
         if legacy is not None:  # what tf_keras's optimizer (built from this file) loads
             names, values = legacy
         else:
@@ -54,6 +56,16 @@ def write_model(model, h5, training_config: dict | None) -> None:
         state.attrs["weight_names"] = _names(names)
         for name, value in zip(names, values):
             state.create_dataset(name, data=value)
+
+
+def _keras3_would_misread(optimizer, values: list) -> bool:
+    """Keras 3 loads a `.h5`'s optimizer state into its optimizer built on no variables
+    (iterations, learning rate), assigning the saved values in order while the shapes
+    agree: in Keras 2's layout a scalar first slot (an `Attention` scale's momentum)
+    would silently become its learning rate. Keras 3's layout is written then (tf_keras
+    refuses its length and starts a fresh optimizer)."""
+    has_lr = optimizer._learning_rate is optimizer._lr_var
+    return has_lr and len(values) > 1 and np.shape(values[1]) == ()
 
 
 def write_weights(model, group) -> None:
@@ -109,6 +121,91 @@ def read_config(h5) -> dict:
     if written_by_keras2 or keras2.looks_keras2(config):
         # tf_keras's files, and numkeras's own (Keras 2's form, Keras 3's meanings)
         config = keras2.model_config(config, written_by_keras2)
+    return config
+
+
+# What Keras 3's `.h5` loader (`compile_args_from_training_config`) makes of a saved name:
+# a loss function's or class's name becomes that function or a default instance; a metric's
+# name, a default instance of its class (so `metrics=["mae"]` reports
+# `mean_absolute_error` once loaded). Keras 3.15's tables; the aliases it cannot load as
+# losses (`mse`, `mae`, ...: a ValueError in Keras) stay names here.
+_LOSS_FUNCTIONS = frozenset(
+    "binary_crossentropy binary_focal_crossentropy categorical_crossentropy "
+    "categorical_focal_crossentropy categorical_generalized_cross_entropy categorical_hinge "
+    "circle cosine_similarity ctc dice hinge huber kl_divergence log_cosh mean_absolute_error "
+    "mean_absolute_percentage_error mean_squared_error mean_squared_logarithmic_error poisson "
+    "sparse_categorical_crossentropy squared_hinge tversky".split()
+)
+_LOSS_CLASSES = frozenset(
+    "BinaryCrossentropy BinaryFocalCrossentropy CTC CategoricalCrossentropy "
+    "CategoricalFocalCrossentropy CategoricalGeneralizedCrossEntropy CategoricalHinge Circle "
+    "CosineSimilarity Dice Hinge Huber KLDivergence LogCosh MeanAbsoluteError "
+    "MeanAbsolutePercentageError MeanSquaredError MeanSquaredLogarithmicError Poisson "
+    "SparseCategoricalCrossentropy SquaredHinge Tversky".split()
+)
+_METRIC_CLASSES = frozenset(
+    "AUC Accuracy BinaryAccuracy BinaryCrossentropy BinaryIoU CategoricalAccuracy "
+    "CategoricalCrossentropy CategoricalHinge ConcordanceCorrelation CosineSimilarity F1Score "
+    "FBetaScore FalseNegatives FalsePositives Hinge IoU KLDivergence LogCoshError Mean "
+    "MeanAbsoluteError MeanAbsolutePercentageError MeanIoU MeanSquaredError "
+    "MeanSquaredLogarithmicError OneHotIoU OneHotMeanIoU PearsonCorrelation Poisson Precision "
+    "PrecisionAtRecall R2Score Recall RecallAtPrecision RootMeanSquaredError "
+    "SensitivityAtSpecificity SparseCategoricalAccuracy SparseCategoricalCrossentropy "
+    "SparseTopKCategoricalAccuracy SpecificityAtSensitivity SquaredHinge Sum "
+    "TopKCategoricalAccuracy TrueNegatives TruePositives".split()
+)
+_METRIC_ALIASES = {
+    "bce": "BinaryCrossentropy",
+    "mse": "MeanSquaredError",
+    "mae": "MeanAbsoluteError",
+    "mape": "MeanAbsolutePercentageError",
+    "msle": "MeanSquaredLogarithmicError",
+}
+# names Keras's compile resolves by the model's outputs: left alone
+_METRIC_KEPT = frozenset(("accuracy", "acc", "crossentropy", "ce"))
+
+
+def _class_form(module: str, class_name: str) -> dict:
+    return {"module": module, "class_name": class_name, "config": {}, "registered_name": None}
+
+
+def _metric_classes() -> dict:
+    from numkeras.utils.naming import to_snake_case
+
+    table = {name: name for name in _METRIC_CLASSES}
+    table.update({to_snake_case(name): name for name in _METRIC_CLASSES})
+    table.update(_METRIC_ALIASES)
+    table.update({alias.upper(): name for alias, name in _METRIC_ALIASES.items()})
+    return table
+
+
+def keras3_compile_forms(config: dict) -> dict:
+    """A Keras 3 `.h5`'s compile arguments as Keras 3's loader resolves their names."""
+    from numkeras.models.config import map_leaves
+
+    def loss(spec):
+        if isinstance(spec, str) and spec in _LOSS_FUNCTIONS:
+            return {
+                "module": "builtins",
+                "class_name": "function",
+                "config": spec,
+                "registered_name": "function",
+            }
+        if isinstance(spec, str) and spec in _LOSS_CLASSES:
+            return _class_form("keras.losses", spec)
+        return spec
+
+    classes = _metric_classes()
+
+    def metric(spec):
+        if isinstance(spec, str) and spec not in _METRIC_KEPT and spec in classes:
+            return _class_form("keras.metrics", classes[spec])
+        return spec
+
+    config = dict(config)
+    config["loss"] = map_leaves(config.get("loss"), loss, skip_names=False)
+    for key in ("metrics", "weighted_metrics"):
+        config[key] = map_leaves(config.get(key), metric, skip_names=False)
     return config
 
 

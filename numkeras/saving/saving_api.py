@@ -304,6 +304,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
                     config = keras2.compile_config(training, _output_names(model))
                 else:
                     config = {**training, "optimizer": training["optimizer_config"]}
+                    config = legacy_h5.keras3_compile_forms(config)
                 if _compile_from_config(model, config, custom_objects):
                     legacy_h5.read_optimizer(model, h5)
         return model

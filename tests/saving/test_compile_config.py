@@ -69,7 +69,12 @@ def _assert_same_results(got: dict, want: dict):
 def test_keras_files_compiled_with_objects_and_functions_load_compiled(case, ext):
     model = models.load_model(GOLD / f"keras_compiled_{case}{ext}", custom_objects=CUSTOM)
     assert model.compiled
-    _assert_same_results(_evaluate(model), RECORD["cases"][case]["keras_evaluate"])
+    # Keras 3's `.h5` loader makes a metric name a metric object (`"mae"` is then reported
+    # as `mean_absolute_error`): what Keras said of the same training config, loaded
+    want = RECORD["cases"][case][
+        "keras_evaluate" if ext == ".keras" else f"keras_evaluates_numkeras{ext}"
+    ]
+    _assert_same_results(_evaluate(model), want)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -96,8 +101,12 @@ def test_numkeras_still_writes_what_keras_loaded_compiled(case, ext, tmp_path):
     # as the script: numkeras loads Keras's file and writes its own, which Keras then loaded
     model = models.load_model(GOLD / f"keras_compiled_{case}{ext}", custom_objects=CUSTOM)
     model.save(tmp_path / f"m{ext}")
-    key = "numkeras_compile_config" if ext == ".keras" else "numkeras_training_config"
-    assert _saved_compile_config(tmp_path / f"m{ext}") == want[key]
+    if ext == ".keras":
+        assert _saved_compile_config(tmp_path / f"m{ext}") == want["numkeras_compile_config"]
+    else:  # metric names come back from a `.h5` as objects, in Keras 3 as here: the
+        # re-saved file says so (test_diff_interop_2.py), and evaluates as Keras's did
+        again = models.load_model(tmp_path / f"m{ext}", custom_objects=CUSTOM)
+        _assert_same_results(_evaluate(again), keras_said)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -110,9 +119,15 @@ def test_round_trip_keeps_compile_settings(case, ext, tmp_path):
     assert again.compiled
     if ext == ".keras":
         assert compile_config(again) == compile_config(model)
-    else:  # Keras 2's form names a function by its name alone: it reloads as that name
-        assert saving_api._training_config(again) == saving_api._training_config(model)
-    assert _evaluate(again) == _evaluate(model)
+        assert _evaluate(again) == _evaluate(model)
+    else:  # Keras 2's form names a function by its name alone; Keras 3's `.h5` loader makes
+        # a loss name that function and a metric name an object (`mae` reports as
+        # `mean_absolute_error`), as numkeras does
+        ours, theirs = saving_api._training_config(again), saving_api._training_config(model)
+        assert {k: v for k, v in ours.items() if k != "metrics"} == {
+            k: v for k, v in theirs.items() if k != "metrics"
+        }
+        assert list(_evaluate(again).values()) == list(_evaluate(model).values())
 
 
 def test_loaded_loss_objects_keep_their_settings(tmp_path):
