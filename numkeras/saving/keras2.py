@@ -364,6 +364,10 @@ _K3_ONLY_DEFAULTS = {
 _K3_ONLY_CLASS_DEFAULTS = {
     "LayerNormalization": {"rms_scaling": False},
     "ZeroPadding1D": {"data_format": "channels_last"},
+    # not Keras 3 only, but Keras 3's legacy loader turns a string that names a function of
+    # `keras.layers` (`dot`) into that function (`Invalid value for argument score_mode`);
+    # left out, both Kerases take the default
+    "Attention": {"score_mode": "dot"},
 }
 _RNNS = (
     "LSTM",
@@ -401,10 +405,49 @@ def keras2_model_config(config: dict) -> dict:
     a model with operations (`numkeras.ops`, `x * 2.0`), which Keras 2 cannot express, or
     with a layer called on several tensor arguments (`MultiHeadAttention()(q, v)`), which
     Keras 3 cannot read back from Keras 2's form (its list nodes call `layer([q, v])`),
-    keeps Keras 3's form (Keras 3 and numkeras read it)."""
-    if _has_operations(config) or _has_multi_argument_call(config):
+    keeps Keras 3's form (Keras 3 and numkeras read it). So does a model whose graph feeds a
+    nested functional model's output to another layer: Keras 2's form numbers that call
+    from 1 (the nested model's own graph is its node 0), which tf_keras needs and Keras 3
+    cannot read (its list nodes index the calls from 0)."""
+    if (
+        _has_operations(config)
+        or _has_multi_argument_call(config)
+        or _feeds_nested_functional(config)
+    ):
         return copy.deepcopy(config)
     return _to_k2(copy.deepcopy(config))
+
+
+def _feeds_nested_functional(config) -> bool:
+    """Whether a functional config (at any depth) has a layer whose input is the output of
+    a nested functional model."""
+    if isinstance(config, list):
+        return any(_feeds_nested_functional(v) for v in config)
+    if not isinstance(config, dict):
+        return False
+    inner = config.get("config")
+    layers = inner.get("layers") if isinstance(inner, dict) else None
+    if config.get("class_name") in ("Functional", "Model") and isinstance(layers, list):
+        nested = {
+            la.get("name") for la in layers if la.get("class_name") in ("Functional", "Model")
+        }
+        fed = set()
+
+        def collect(value):
+            if isinstance(value, dict):
+                if value.get("class_name") == "__keras_tensor__":
+                    fed.add(value["config"]["keras_history"][0])
+                for v in value.values():
+                    collect(v)
+            elif isinstance(value, list):
+                for v in value:
+                    collect(v)
+
+        for layer in layers:
+            collect(layer.get("inbound_nodes") or [])
+        if nested & fed:
+            return True
+    return any(_feeds_nested_functional(v) for v in config.values())
 
 
 def _has_operations(config) -> bool:
