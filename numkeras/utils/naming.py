@@ -64,7 +64,7 @@ def unknown_name_message(kind: str, identifier: str, valid, keras_only=()) -> st
             f"{kind[:1].upper()}{kind[1:]} {identifier!r} exists in Keras but is not "
             f"implemented in numkeras. Valid names: {', '.join(listed)}."
         )
-    close = difflib.get_close_matches(identifier, valid, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(identifier, valid, n=1, cutoff=0.6)
     if not close:  # case-insensitive second chance ('Mse' -> 'mse')
         lowered = {v.lower(): v for v in valid}
         close = [lowered[m] for m in difflib.get_close_matches(identifier.lower(), lowered, n=1)]
