@@ -25,3 +25,11 @@ def test_metrics_and_optimizers_implemented_since_are_found():
 @pytest.mark.parametrize("name", ["dice", "Dice", "tversky", "Tversky", "circle", "Circle"])
 def test_losses_implemented_since_are_found(name):
     assert isinstance(losses.get(name), losses.Loss)
+
+
+def test_a_name_far_from_every_loss_gets_no_far_fetched_suggestion():
+    with pytest.raises(ConfigError) as info:
+        losses.get("bogus")
+    assert "Did you mean" not in str(info.value)  # (it suggested 'LogCosh')
+    with pytest.raises(ConfigError, match="Did you mean 'mse'"):
+        losses.get("mse2")
