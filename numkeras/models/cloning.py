@@ -63,7 +63,6 @@ def _clone(model, input_tensors, clone_function, call_function, recursive, **kwa
             f"clone_model expects a Sequential or functional Model, received {model!r}."
         )
     clone_function = clone_function or _from_config
-    call = call_function or (lambda layer, inputs: layer(inputs))
 
     def clone_layer(layer):
         if recursive and isinstance(layer, Model) and layer._graph_ready:
@@ -95,33 +94,43 @@ def _clone(model, input_tensors, clone_function, call_function, recursive, **kwa
     cloned: dict[int, object] = {}  # a shared layer is cloned once and shared again
     for node in model._nodes:
         layer = node.layer
-        if getattr(layer, "is_operation", False):  # an operation: a new one, same arguments
-            from numkeras.ops.operation import fill
-
-            op = type(layer).from_config(layer.get_config())
-            out = op(*fill(node.arguments, [tensors[id(t)] for t in node.inputs]))
-            outs = list(out) if isinstance(out, (list, tuple)) else [out]
-            for old, new in zip(node.outputs, outs):
-                tensors[id(old)] = new
-            continue
-        if id(layer) not in cloned:
+        if not getattr(layer, "is_operation", False) and id(layer) not in cloned:
             cloned[id(layer)] = clone_layer(layer)
-        args = [tensors[id(t)] for t in node.inputs]
-        recorded = getattr(node, "call_arguments", None)
-        if recorded is not None and call_function is None:  # a call with keywords, again
-            call_args, call_kwargs = _replaced(recorded, tensors)
-            out = cloned[id(layer)](*call_args, **call_kwargs)
-        else:
-            out = call(cloned[id(layer)], args if node.is_multi_input else args[0])
-        outs = out if node.is_multi_output else [out]
-        for old, new in zip(node.outputs, outs):
-            tensors[id(old)] = new
+        replay_node(node, tensors, cloned.get(id(layer)), call_function)
     return Model(
         _restructure(model._input_struct, model._inputs_list, tensors),
         _restructure(model._output_struct, model._outputs_list, tensors),
         name=model.name,
         trainable=model.trainable,
     )
+
+
+def replay_node(node, tensors: dict, layer=None, call_function=None) -> None:
+    """Call `node`'s layer again (or `layer`, a stand-in for it) on the tensors that
+    replace the node's inputs in `tensors` (by `id`), and enter its outputs there as the
+    replacements of the node's. An operation is made anew from its config with the same
+    arguments; a call made with keywords repeats them, unless `call_function(layer,
+    inputs)` (clone_model's) makes the call."""
+    source = node.layer
+    if getattr(source, "is_operation", False):
+        from numkeras.ops.operation import fill
+
+        op = type(source).from_config(source.get_config())
+        out = op(*fill(node.arguments, [tensors[id(t)] for t in node.inputs]))
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+    else:
+        layer = layer or source
+        args = [tensors[id(t)] for t in node.inputs]
+        recorded = getattr(node, "call_arguments", None)
+        if recorded is not None and call_function is None:
+            call_args, call_kwargs = _replaced(recorded, tensors)
+            out = layer(*call_args, **call_kwargs)
+        else:
+            inputs = args if node.is_multi_input else args[0]
+            out = call_function(layer, inputs) if call_function else layer(inputs)
+        outs = out if node.is_multi_output else [out]
+    for old, new in zip(node.outputs, outs):
+        tensors[id(old)] = new
 
 
 def _replaced(value, tensors: dict):

@@ -66,7 +66,7 @@ def _from_intermediate_inputs(inputs, outputs, losses):
     that tensor on. Inputs that are all `Input`s (or not tensors) come back as given."""
     from numkeras import tree
     from numkeras.layers.input_layer import Input
-    from numkeras.models.cloning import _replaced
+    from numkeras.models.cloning import replay_node
 
     flat = tree.flatten(inputs)
     if not all(isinstance(t, KerasTensor) for t in flat) or all(
@@ -93,26 +93,11 @@ def _from_intermediate_inputs(inputs, outputs, losses):
     for t in ends:
         visit(t)
     for node in order:
-        layer = node.layer
-        args = [tensors[id(t)] for t in node.inputs]
-        if isinstance(layer, InputLayer):  # an Input the model does not take: the graph
-            outs = node.outputs  # check in `_topological_nodes` says so
-        elif getattr(layer, "is_operation", False):
-            from numkeras.ops.operation import fill
-
-            op = type(layer).from_config(layer.get_config())
-            out = op(*fill(node.arguments, args))
-            outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        # an Input the model does not take stays (the graph check in `_init_graph` says so)
+        if isinstance(node.layer, InputLayer):
+            tensors.update((id(t), t) for t in node.outputs)
         else:
-            recorded = getattr(node, "call_arguments", None)
-            if recorded is not None:  # a call with keywords, again
-                call_args, call_kwargs = _replaced(recorded, tensors)
-                out = layer(*call_args, **call_kwargs)
-            else:
-                out = layer(args if node.is_multi_input else args[0])
-            outs = out if node.is_multi_output else [out]
-        for old, new in zip(node.outputs, outs):
-            tensors[id(old)] = new
+            replay_node(node, tensors)
 
     def swap(t):
         return tensors.get(id(t), t)
