@@ -698,7 +698,8 @@ def _record_masks(layer: Layer, inputs, outputs, previous) -> None:
 
 def warn_mask(layer: Layer, why: str) -> None:
     """Keras 3's warning for a layer that loses a mask (once per layer): `why` is "drops"
-    (it does not support masking) or "traced" (its traced call cannot take the mask)."""
+    (it does not support masking) or "forward" (its call takes the mask, its forward pass,
+    which a model runs, does not)."""
     if layer.__dict__.get("_mask_warned"):
         return
     layer.__dict__["_mask_warned"] = True
@@ -711,8 +712,8 @@ def warn_mask(layer: Layer, why: str) -> None:
     else:
         message = (
             f"Layer '{layer.name}' (of type {type(layer).__name__}) takes a `mask` in its "
-            "call, but numkeras trains it through a trace of that call, which cannot take "
-            "the mask: it runs as if unmasked."
+            "call, but its forward(), which a model runs, does not: it runs as if unmasked. "
+            "Give forward() a `mask` argument too."
         )
     warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
@@ -1120,11 +1121,12 @@ _RUN_KEYWORDS = frozenset({"mask", "workspace", "defer_bias", "bias", "penalties
 
 
 # (imported when first used: traced_call needs the layers package loaded)
-def _traced_forward(self, inputs, training: bool = True, **kwargs):
+def _traced_forward(self, inputs, training: bool = True, mask=None, **kwargs):
     from numkeras.layers.traced_call import traced_forward
 
     call_kwargs = {k: v for k, v in kwargs.items() if k not in _RUN_KEYWORDS}
-    return traced_forward(self, inputs, training, call_kwargs or None)
+    mask = mask if accepts(self, "mask") else None  # (Keras fills only a call's own `mask`)
+    return traced_forward(self, inputs, training, call_kwargs or None, mask)
 
 
 def _traced_backward(self, cache, grad_output, need_input_grad: bool = True):

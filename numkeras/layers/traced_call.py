@@ -51,19 +51,46 @@ def _flat(inputs) -> tuple[list, bool]:
     return (list(inputs) if several else [inputs]), several
 
 
-def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None) -> Trace:
+def _mask_arrays(mask) -> tuple[list, object]:
+    """The arrays of a call's `mask` and its layout: None (no mask), "one" (one array), or
+    which entries of a list (one per input) are arrays, the others None."""
+    if isinstance(mask, (list, tuple)):
+        if all(m is None for m in mask):
+            return [], None
+        return [m for m in mask if m is not None], tuple(m is not None for m in mask)
+    return ([], None) if mask is None else ([mask], "one")
+
+
+def _mask_of(layout, arrays: list):
+    """The `mask` argument `_mask_arrays` took apart, rebuilt from (symbolic) `arrays`."""
+    if layout == "one":
+        return arrays[0]
+    found = iter(arrays)
+    return [next(found) if present else None for present in layout]
+
+
+def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None, mask=None) -> Trace:
     """The trace of `run(layer, inputs, training)` (the layer's `call`, with the constant
     keywords `call_kwargs` of its call in a graph) for arrays like `inputs` (see
-    `trace_for`). Raises `TraceError` saying why it cannot be traced."""
+    `trace_for`). A `mask` (the inputs' masks, as Keras 3 fills a call's `mask`
+    argument) is traced as further arguments, after the inputs: it changes from batch
+    to batch, and takes no gradient. Raises `TraceError` saying why it cannot be traced."""
     arrays, several = _flat(inputs)
+    mask_arrays, layout = _mask_arrays(mask)
+    n_in = len(arrays)
+    arrays += mask_arrays
 
     def fn(*xs):
-        xs = list(xs) if several else xs[0]
-        return run(layer, xs, training, call_kwargs) if call_kwargs else run(layer, xs, training)
+        xs, masks = list(xs[:n_in]), xs[n_in:]
+        kwargs = dict(call_kwargs or {})
+        if layout is not None:
+            kwargs["mask"] = _mask_of(layout, list(masks))
+        xs = xs if several else xs[0]
+        return run(layer, xs, training, kwargs) if kwargs else run(layer, xs, training)
 
     return trace_for(
         layer.__dict__.setdefault("_traces", {}),
-        (several, training, _kwargs_key(call_kwargs)),
+        (several, training, _kwargs_key(call_kwargs), layout),
         fn,
         arrays,
         lambda trace: _validate(layer, trace, arrays, lambda: fn(*arrays), training),
@@ -95,30 +122,37 @@ def _validate(layer, trace: Trace, arrays: list, eager: Callable, training: bool
         )
 
 
-def run_trace(trace: Trace, inputs, training: bool):
-    """`forward` through `trace`: the outputs and the cache `traced_backward` takes."""
+def run_trace(trace: Trace, inputs, training: bool, mask=None):
+    """`forward` through `trace` (with the `mask` it was traced with): the outputs and
+    the cache `traced_backward` takes."""
     arrays, several = _flat(inputs)
-    outs, caches = trace.forward(arrays, training)
-    return (outs if trace.several else outs[0]), (trace, caches, several)
+    n_in = len(arrays)
+    outs, caches = trace.forward(arrays + _mask_arrays(mask)[0], training)
+    return (outs if trace.several else outs[0]), (trace, caches, several, n_in)
 
 
-def traced_forward(layer, inputs, training: bool = True, call_kwargs: dict | None = None):
+def traced_forward(
+    layer, inputs, training: bool = True, call_kwargs: dict | None = None, mask=None
+):
     """`Layer.forward` for a layer that defines only `call` (`call_kwargs`: the constant
-    keywords of its call in a graph, e.g. `MyLayer()(x, reverse=True)`)."""
+    keywords of its call in a graph, e.g. `MyLayer()(x, reverse=True)`; `mask`: the
+    inputs' masks, for a call that takes one)."""
     if not layer.built:
         layer._maybe_build(shape_of(inputs))
     try:
-        trace = layer_trace(layer, inputs, bool(training), call_kwargs=call_kwargs)
+        trace = layer_trace(layer, inputs, bool(training), call_kwargs=call_kwargs, mask=mask)
     except TraceError as e:
         raise untraceable(layer, e) from e
-    return run_trace(trace, inputs, bool(training))
+    return run_trace(trace, inputs, bool(training), mask)
 
 
 def traced_backward(layer, cache, grad_output, need_input_grad: bool = True):
     """`Layer.backward` for a layer that defines only `call`."""
-    trace, caches, several = cache
+    trace, caches, several, n_in = cache
     grads = list(grad_output) if trace.several else [grad_output]
-    gins = trace.backward(caches, grads, need_input_grad)
+    # (the masks traced after the inputs take no gradient)
+    need = [need_input_grad] * n_in + [False] * (trace.n_args - n_in)
+    gins = trace.backward(caches, grads, need)[:n_in]
     if not need_input_grad:
         return None
     return gins if several else gins[0]

@@ -198,7 +198,7 @@ def _step_input_masks(step: _Step, mask_of: list, kw: dict):
     elif has and step.takes_mask:
         kw["mask"] = in_mask
     elif has and accepts(layer, "mask") and not getattr(layer, "is_operation", False):
-        warn_mask(layer, "traced")
+        warn_mask(layer, "forward")
     return in_mask
 
 

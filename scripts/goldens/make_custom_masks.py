@@ -1,0 +1,240 @@
+"""Goldens for tests/layers/test_custom_masks.py: user layers whose `call` takes a `mask`,
+inside models, as Keras 3 runs them (it fills the argument with the inputs' masks, in
+prediction and in training).
+
+Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
+returning JSON-able values: predictions, losses over a few epochs, trained weights, and
+what the call saw (`mask` None, one mask, or a list with None for an unmasked input).
+
+Run with Keras 3 and JAX installed (writes tests/goldens/custom_masks.json):
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/goldens/make_custom_masks.py
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+
+import numpy as np
+
+OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "custom_masks.json"
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+def _layers(keras):
+    """The user layers of the scenarios, written as keras.io writes masked layers."""
+    ops, Layer = keras.ops, keras.layers.Layer
+
+    class MaskedMean(Layer):
+        """Mean over the real steps; the mask ends here."""
+
+        def call(self, x, mask=None):
+            if mask is None:
+                return ops.mean(x, axis=1)
+            m = ops.expand_dims(ops.cast(mask, x.dtype), -1)
+            return ops.sum(x * m, axis=1) / ops.maximum(ops.sum(m, axis=1), 1.0)
+
+        def compute_mask(self, inputs, mask=None):
+            return None
+
+    class ZeroMasked(Layer):
+        """Scales the features and zeroes the padded steps; passes the mask on."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, x, mask=None):
+            y = x * self.w
+            if mask is not None:
+                y = ops.where(ops.expand_dims(mask, -1), y, ops.zeros_like(y))
+            return y
+
+    class SawMask(Layer):
+        """Records what its call was given as `mask` (in Python: None, "one", or a list
+        of those) and adds its second input to the first, masked by the first's mask."""
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.saw = []
+
+        def call(self, inputs, mask=None):
+            a, b = inputs
+            if isinstance(mask, (list, tuple)):
+                self.saw.append([None if m is None else "one" for m in mask])
+            else:
+                self.saw.append(None if mask is None else "one")
+            y = a + b
+            if isinstance(mask, (list, tuple)) and mask[0] is not None:
+                y = y * ops.expand_dims(ops.cast(mask[0], y.dtype), -1)
+            return y
+
+        def compute_mask(self, inputs, mask=None):
+            return mask[0] if isinstance(mask, (list, tuple)) else mask
+
+    class CallOnlyMask(Layer):
+        """Takes the mask in its call but defines no compute_mask: Keras 3 says it does
+        not support masking, so the mask stops here (with Keras's warning)."""
+
+        def build(self, input_shape):
+            self.b = self.add_weight(shape=(input_shape[-1],), initializer="zeros")
+
+        def call(self, x, mask=None):
+            if mask is not None:
+                x = x * ops.expand_dims(ops.cast(mask, x.dtype), -1)
+            return x + self.b
+
+    return MaskedMean, ZeroMasked, SawMask, CallOnlyMask
+
+
+def _set_weights(model):
+    """Deterministic weights (the same in both libraries)."""
+    model.set_weights(
+        [
+            np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") * 0.7
+            for w in model.get_weights()
+        ]
+    )
+
+
+def _ids(rng, batch=8, steps=5):
+    ids = rng.integers(1, 10, (batch, steps))
+    ids[:, 3:] = 0
+    ids[0, 1:] = 0
+    ids[1, 4:] = 0
+    return ids
+
+
+def _train(keras, model, x, y, optimizer, loss="mse", epochs=3, batch_size=4):
+    model.compile(optimizer=optimizer, loss=loss)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, shuffle=False)
+    return {
+        "losses": [float(v) for v in history.history["loss"]],
+        "weights": [np.asarray(w, "float64").ravel().tolist() for w in model.get_weights()],
+        "evaluated": float(model.evaluate(x, y, verbose=0)),
+    }
+
+
+@scenario
+def functional_embedding_mask(keras):
+    """Embedding(mask_zero) -> a masking user layer with a weight -> a masked mean -> Dense,
+    predicted, then trained with SGD."""
+    MaskedMean, ZeroMasked, _, _ = _layers(keras)
+    ids = _ids(np.random.default_rng(1))
+    inp = keras.Input((5,), dtype="int32")
+    h = ZeroMasked()(keras.layers.Embedding(10, 4, mask_zero=True)(inp))
+    model = keras.Model(inp, keras.layers.Dense(1)(MaskedMean()(h)))
+    _set_weights(model)
+    y = np.linspace(0, 1, 8).astype("float32")[:, None]
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    out.update(_train(keras, model, ids, y, keras.optimizers.SGD(0.1)))
+    out["prediction_after"] = model.predict(ids, batch_size=3, verbose=0).ravel().tolist()
+    return out
+
+
+@scenario
+def sequential_masking_lstm(keras):
+    """Sequential: Masking -> the masking user layer -> LSTM (which takes the mask on)
+    -> Dense, trained with Adam; the padded steps' values change nothing."""
+    _, ZeroMasked, _, _ = _layers(keras)
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(6, 5, 3)).astype("float32")
+    x[0, 2:] = 0.0
+    x[3, 4:] = 0.0
+    model = keras.Sequential(
+        [
+            keras.Input((5, 3)),
+            keras.layers.Masking(0.0),
+            ZeroMasked(),
+            keras.layers.LSTM(4),
+            keras.layers.Dense(2),
+        ]
+    )
+    _set_weights(model)
+    y = rng.normal(size=(6, 2)).astype("float32")
+    out = {"prediction": model.predict(x, verbose=0).ravel().tolist()}
+    out.update(_train(keras, model, x, y, keras.optimizers.Adam(0.01), batch_size=3))
+    return out
+
+
+@scenario
+def list_inputs_one_masked(keras):
+    """A user layer on [masked, unmasked] inputs gets `mask=[mask, None]`; its output mask
+    (its compute_mask) feeds GlobalAveragePooling1D."""
+    _, _, SawMask, _ = _layers(keras)
+    rng = np.random.default_rng(3)
+    ids = _ids(rng)
+    feats = rng.normal(size=(8, 5, 4)).astype("float32")
+    a_in = keras.Input((5,), dtype="int32")
+    b_in = keras.Input((5, 4))
+    saw = SawMask()
+    h = saw([keras.layers.Embedding(10, 4, mask_zero=True)(a_in), b_in])
+    out_t = keras.layers.Dense(1)(keras.layers.GlobalAveragePooling1D()(h))
+    model = keras.Model([a_in, b_in], out_t)
+    _set_weights(model)
+    y = np.linspace(-1, 1, 8).astype("float32")[:, None]
+    out = {"prediction": model.predict([ids, feats], verbose=0).ravel().tolist()}
+    out.update(_train(keras, model, [ids, feats], y, keras.optimizers.SGD(0.05), epochs=2))
+    out["saw"] = [s for s in saw.saw if s is not None][-1]
+    return out
+
+
+@scenario
+def call_mask_without_compute_mask(keras):
+    """A call that takes the mask but no compute_mask: it uses the mask, then drops it
+    (the LSTM after it runs every step)."""
+    _, _, _, CallOnlyMask = _layers(keras)
+    ids = _ids(np.random.default_rng(4))
+    inp = keras.Input((5,), dtype="int32")
+    h = CallOnlyMask()(keras.layers.Embedding(10, 3, mask_zero=True)(inp))
+    model = keras.Model(inp, keras.layers.Dense(1)(keras.layers.SimpleRNN(3)(h)))
+    _set_weights(model)
+    y = np.linspace(0, 2, 8).astype("float32")[:, None]
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    out.update(_train(keras, model, ids, y, keras.optimizers.Adam(0.02), epochs=2))
+    return out
+
+
+@scenario
+def masked_custom_layer_in_nested_model(keras):
+    """The masking user layers inside an inner functional model, called on an outer
+    model's Embedding output: the mask crosses into the inner model."""
+    MaskedMean, ZeroMasked, _, _ = _layers(keras)
+    ids = _ids(np.random.default_rng(5))
+    inner_in = keras.Input((5, 4))
+    inner = keras.Model(inner_in, MaskedMean()(ZeroMasked()(inner_in)))
+    inp = keras.Input((5,), dtype="int32")
+    out_t = keras.layers.Dense(1)(inner(keras.layers.Embedding(10, 4, mask_zero=True)(inp)))
+    model = keras.Model(inp, out_t)
+    _set_weights(model)
+    y = np.linspace(1, 0, 8).astype("float32")[:, None]
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    out.update(_train(keras, model, ids, y, keras.optimizers.SGD(0.1), epochs=2))
+    return out
+
+
+def main():
+    import keras
+
+    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
+    names = sys.argv[1:] or list(SCENARIOS)
+    results = json.loads(OUT.read_text()) if OUT.exists() else {}
+    for name in names:
+        keras.utils.clear_session()
+        results[name] = json.loads(json.dumps(SCENARIOS[name](keras)))
+    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
+    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
