@@ -37,6 +37,7 @@ from numkeras import (
     wrappers,
 )
 from numkeras.autodiff.tape import GradientTape
+from numkeras.backend.scopes import device, name_scope
 from numkeras.dtype_policies import DTypePolicy, FloatDTypePolicy
 from numkeras.errors import ShapeError
 from numkeras.explain import explain
@@ -83,6 +84,7 @@ __all__ = [
     "config",
     "constraints",
     "datasets",
+    "device",
     "dtype_policies",
     "explain",
     "initializers",
@@ -91,6 +93,7 @@ __all__ = [
     "metrics",
     "mixed_precision",
     "models",
+    "name_scope",
     "ops",
     "optimizers",
     "preprocessing",

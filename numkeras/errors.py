@@ -89,6 +89,11 @@ class LabelRangeError(ConfigError, IndexError):
     """A class label outside `[0, num_classes)` (Keras: IndexError)."""
 
 
+class DeviceError(NumkerasError, RuntimeError):
+    """A device numkeras does not compute on (`keras.device("gpu:0")` without CuPy):
+    Keras's JAX backend raises a RuntimeError there."""
+
+
 class FileFormatError(NumkerasError, ValueError):
     """A saved file is malformed or does not match the model."""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
+from numkeras.backend import scopes
 from numkeras.errors import ShapeError, format_shape
 from numkeras.utils.naming import auto_name
 from numkeras.utils.tensor_operators import TensorOperators
@@ -74,7 +75,10 @@ class Variable(TensorOperators):
         self._value = value
         name = name or auto_name("variable")
         self.name = name
-        self.path = path or name
+        # Keras 3: the open name scopes (`keras.name_scope`) go in front of the path
+        scope = scopes.current_path()
+        self._scope_path = f"{scope}/" if scope else ""
+        self.path = self._scope_path + (path or name)
         self._trainable = bool(trainable)  # its own flag (False: BN's moving statistics)
         self._layer_frozen = False  # its layer's `trainable = False`, mirrored (Keras 3)
         self.grad = None  # set by the model for the current training step

@@ -858,8 +858,10 @@ def path_scope(layer: Layer):
     finally:
         prefix = f"{layer.name}/"
         for v in layer.weights:
-            if id(v) not in vars_before and not v.path.startswith(prefix):
-                v.path = prefix + v.path
+            scope = v.__dict__.get("_scope_path", "")  # (a user's name scope stays in front)
+            rest = v.path[len(scope) :]
+            if id(v) not in vars_before and not rest.startswith(prefix):
+                v.path = scope + prefix + rest
         for item in layer_tree(layer)[1:]:
             if item.built and id(item) not in built_before:
                 item._path = prefix + (item.__dict__.get("_path") or item.name)

@@ -56,7 +56,7 @@ import warnings
 import numpy as np
 
 from numkeras import backend
-from numkeras.backend import fused
+from numkeras.backend import fused, scopes
 from numkeras.errors import (
     ConfigError,
     IncompatibleShapesError,
@@ -166,7 +166,7 @@ class _Iterations(_StateNumber, int):
 class _VarState:
     """What the optimizer keeps for one model variable."""
 
-    __slots__ = ("var", "slots", "acc", "average", "use_wd", "slot_vars")
+    __slots__ = ("var", "slots", "acc", "average", "use_wd", "slot_vars", "scope")
 
     def __init__(self, var, slots: dict, acc, average=None):
         self.var = var
@@ -175,6 +175,9 @@ class _VarState:
         self.average = average  # the weights' moving average (use_ema) or None
         self.use_wd = True
         self.slot_vars: dict = {}
+        # the name scope open when the slots were made: their variables' paths start with
+        # it, as Keras creates them then (numkeras wraps the arrays in variables on demand)
+        self.scope = scopes.current_path()
 
 
 class _Segment:
@@ -658,7 +661,9 @@ class Optimizer(Keras3Protocol):
         sv = st.slot_vars.get(slot_name)
         if sv is None or sv.value is not array:
             vname = self.slot_variable_name(st.var, slot_name)
-            sv = Variable(array, name=vname, trainable=False, path=f"{self.name}/{vname}")
+            sv = Variable(array, name=vname, trainable=False)
+            sv._scope_path = f"{st.scope}/" if st.scope else ""
+            sv.path = f"{sv._scope_path}{self.name}/{vname}"
             st.slot_vars[slot_name] = sv
         return sv
 
