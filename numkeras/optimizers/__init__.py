@@ -24,6 +24,7 @@ from numkeras.optimizers.ftrl import Ftrl
 from numkeras.optimizers.lamb import Lamb
 from numkeras.optimizers.lion import Lion
 from numkeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from numkeras.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from numkeras.optimizers.muon import Muon
 from numkeras.optimizers.nadam import Nadam
 from numkeras.optimizers.optimizer import Optimizer
@@ -48,6 +49,8 @@ __all__ = [
     "Muon",
     "ScheduleFreeAdamW",
     "LossScaleOptimizer",
+    "MultiOptimizer",
+    "OptimizerMap",
     "schedules",
     "get",
     "serialize",
@@ -70,6 +73,7 @@ ALL_OBJECTS = (
     Muon,
     ScheduleFreeAdamW,
     LossScaleOptimizer,
+    MultiOptimizer,
 )
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 

@@ -178,6 +178,9 @@ class LossScaleOptimizer(Optimizer):
     def finalize_variable_values(self, var_list) -> None:
         self.inner_optimizer.finalize_variable_values(var_list)
 
+    def _sub_optimizers(self) -> list:
+        return [("inner_optimizer", self.inner_optimizer)]
+
     def get_config(self) -> dict:
         from numkeras.optimizers import serialize
 

@@ -695,6 +695,11 @@ class Optimizer(Keras3Protocol):
     def _extra_variables(self) -> list[Variable]:
         return []
 
+    def _sub_optimizers(self) -> list[tuple[str, Optimizer]]:
+        """`(attribute path, optimizer)` of the optimizers this one wraps, which Keras's
+        files also hold in groups of their own (none for a plain optimizer)."""
+        return []
+
     def get_weights(self) -> list:
         return [v.numpy() for v in self.variables]
 

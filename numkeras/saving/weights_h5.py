@@ -199,6 +199,17 @@ def write_optimizer(model, h5) -> None:
     group = h5.require_group("optimizer/vars")
     group.attrs["name"] = optimizer.name
     optimizer.save_own_variables(group)  # `group["0"] = array` makes a dataset
+    _write_sub_optimizers(optimizer, h5, "optimizer")
+
+
+def _write_sub_optimizers(optimizer, h5, path: str) -> None:
+    """As Keras: a wrapper's optimizers (LossScaleOptimizer's `inner_optimizer`, a
+    MultiOptimizer's `optimizers`) also under its group, each with its own variables (the
+    wrapper's `vars` already hold them all: loading reads those)."""
+    for sub, inner in optimizer._sub_optimizers():
+        inner_path = f"{path}/{sub}"
+        inner.save_own_variables(h5.require_group(f"{inner_path}/vars"))
+        _write_sub_optimizers(inner, h5, inner_path)
 
 
 def read_optimizer(model, h5, keras2_layout: bool = False) -> None:
