@@ -521,12 +521,7 @@ class Layer:
         extra = _own_call_keywords(self, kwargs)
         in_shape = shape_of(inputs)
         self._maybe_build(in_shape)
-        if extra and type(self).compute_output_shape is _traced_output_shape:
-            from numkeras.layers.traced_call import traced_output_shape
-
-            out_shape = traced_output_shape(self, in_shape, extra)
-        else:
-            out_shape = self.compute_output_shape(in_shape)
+        out_shape = call_output_shape(self, in_shape, extra, symbolic_masks(self, inputs))
         node = Node(self, inputs, out_shape, training=training)
         if extra:  # run with the call (`_Step.call_kwargs`), written in configs, cloned
             node.call_kwargs = extra
@@ -1108,6 +1103,31 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
         if not accepts(layer, key) and not _takes_var_keywords(type(layer).call):
             raise TypeError(f"{type(layer).__name__}.call() got an unexpected keyword '{key}'.")
     return extra
+
+
+def call_output_shape(layer, input_shape, call_kwargs=None, masks=None):
+    """The output shape of a call of `layer` with the constant keywords `call_kwargs` and
+    the inputs' symbolic `masks` (see `symbolic_masks`): a user layer's call is traced with
+    them; any other layer gives its `compute_output_shape`."""
+    if (call_kwargs or masks is not None) and type(
+        layer
+    ).compute_output_shape is _traced_output_shape:
+        from numkeras.layers.traced_call import traced_output_shape
+
+        return traced_output_shape(layer, input_shape, call_kwargs, masks)
+    return layer.compute_output_shape(input_shape)
+
+
+def symbolic_masks(layer, inputs):
+    """The masks of symbolic `inputs` that a user layer's call takes (as Keras 3 fills its
+    `mask` argument in a symbolic call): one, or a list with None for an unmasked input;
+    None when the call takes no mask or no input has one."""
+    if not accepts(layer, "mask") or type(layer).__module__.startswith("numkeras."):
+        return None
+    if isinstance(inputs, (list, tuple)):
+        masks = [t.__dict__.get("_keras_mask") for t in inputs]
+        return masks if any(m is not None for m in masks) else None
+    return inputs.__dict__.get("_keras_mask")
 
 
 def _takes_var_keywords(fn) -> bool:

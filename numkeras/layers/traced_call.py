@@ -28,6 +28,7 @@ import inspect
 import warnings
 from collections.abc import Callable
 
+from numkeras import backend
 from numkeras.layers.layer import Layer, accepts, shape_of
 from numkeras.ops.trace import Trace, TraceError, check_same, infer_output_shape, trace_for
 from numkeras.utils.naming import to_snake_case
@@ -158,27 +159,47 @@ def traced_backward(layer, cache, grad_output, need_input_grad: bool = True):
     return gins if several else gins[0]
 
 
-def traced_output_shape(layer, input_shape, call_kwargs: dict | None = None):
+def traced_output_shape(layer, input_shape, call_kwargs: dict | None = None, masks=None):
     """`compute_output_shape` for a layer that defines only `call` (with the constant
-    keywords `call_kwargs`): traced on symbolic tensors of `input_shape` as Keras 3 does,
-    else found by running `call` on dummy arrays (a call written with NumPy)."""
+    keywords `call_kwargs`, and `masks`: the symbolic masks of its inputs, for a call that
+    takes one, as Keras 3 hands them to a symbolic call): traced on symbolic tensors of
+    `input_shape` as Keras 3 does, else found by running `call` on dummy arrays (a call
+    written with NumPy)."""
     shapes = layer.__dict__.setdefault("_traced_shapes", {})
-    key = repr(input_shape) + _kwargs_key(call_kwargs)
+    mask_tensors, layout = _mask_arrays(masks)
+    mask_shapes = [tuple(m.shape) for m in mask_tensors]
+    key = repr(input_shape) + _kwargs_key(call_kwargs) + repr((layout, mask_shapes))
     if key not in shapes:
         several = isinstance(input_shape, list)
         in_shapes = input_shape if several else [input_shape]
+        n_in = len(in_shapes)
 
-        def fn(*xs):
-            return _run_call(layer, list(xs) if several else xs[0], False, call_kwargs)
+        def run(xs: list, mask_values: list):
+            kwargs = dict(call_kwargs or {})
+            if layout is not None:
+                kwargs["mask"] = _mask_of(layout, mask_values)
+            return _run_call(layer, xs if several else xs[0], False, kwargs)
+
+        def dummy_masks(arrays: list) -> list:
+            # all-true masks shaped like the leading axes of the inputs they belong to
+            owners = [0] if layout == "one" else [i for i, m in enumerate(layout or ()) if m]
+            return [
+                backend.xp.ones(arrays[i].shape[: len(s)], bool)
+                for i, s in zip(owners, mask_shapes)
+            ]
 
         try:
-            trace = Trace.of(fn, [tuple(s) for s in in_shapes], [layer.dtype] * len(in_shapes))
+            trace = Trace.of(
+                lambda *xs: run(list(xs[:n_in]), list(xs[n_in:])),
+                [tuple(s) for s in in_shapes] + mask_shapes,
+                [layer.dtype] * n_in + ["bool"] * len(mask_shapes),
+            )
             out = trace.output_shapes if trace.several else trace.output_shapes[0]
         except TraceError:
             state = [(v, v.numpy()) for v in layer.weights]  # (dummy runs leave no trace)
             try:
                 out = infer_output_shape(
-                    lambda a: _run_call(layer, a, False, call_kwargs),
+                    lambda a: run(a if several else [a], dummy_masks(a if several else [a])),
                     input_shape,
                     layer.dtype,
                     _describe(layer),

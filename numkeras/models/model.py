@@ -36,12 +36,14 @@ from numkeras.layers.layer import (
     accepts,
     attribute_layers,
     call_accepts_training,
+    call_output_shape,
     collecting_losses,
     get_array_mask,
     is_symbolic,
     path_scope,
     set_array_mask,
     shape_of,
+    symbolic_masks,
     training_default,
     warn_mask,
 )
@@ -128,6 +130,8 @@ class _Step:
     takes_mask: bool = False
     # a user layer's own call keywords in the graph (`MyLayer()(x, reverse=True)`)
     call_kwargs: dict = field(default_factory=dict)
+    # a user layer's call that takes a mask: its inputs' symbolic masks (for its shapes)
+    symbolic_masks: object = None
 
 
 def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
@@ -329,6 +333,9 @@ class Model(Trainer, Layer):
                     training_override=node.training,
                     pass_training=call_accepts_training(node.layer),
                     call_kwargs=node.call_kwargs,
+                    symbolic_masks=symbolic_masks(
+                        node.layer, node.inputs if node.is_multi_input else node.inputs[0]
+                    ),
                 )
             )
         self._steps = steps
@@ -886,7 +893,7 @@ class Model(Trainer, Layer):
             values[s] = tuple(sh)
         for step in self._steps:
             args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
-            out = step.layer.compute_output_shape(args)
+            out = call_output_shape(step.layer, args, step.call_kwargs, step.symbolic_masks)
             if step.multi_out:
                 for s, o in zip(step.out_slots, out):
                     values[s] = tuple(o)

@@ -222,6 +222,65 @@ def masked_custom_layer_in_nested_model(keras):
     return out
 
 
+def _needs_mask_layer(keras):
+    ops = keras.ops
+
+    class MeanOfReal(keras.layers.Layer):
+        """The mean over the real steps: its call needs the mask (Keras gives one to the
+        symbolic call too, so the model's shapes come from it)."""
+
+        def call(self, x, mask=None):
+            m = ops.expand_dims(ops.cast(mask, x.dtype), -1)
+            return ops.sum(x * m, axis=1) / ops.maximum(ops.sum(m, axis=1), 1.0)
+
+        def compute_mask(self, inputs, mask=None):
+            return None
+
+    return MeanOfReal
+
+
+@scenario
+def functional_call_needs_the_mask(keras):
+    MeanOfReal = _needs_mask_layer(keras)
+    ids = _ids(np.random.default_rng(6))
+    inp = keras.Input((5,), dtype="int32")
+    h = MeanOfReal()(keras.layers.Embedding(10, 3, mask_zero=True)(inp))
+    model = keras.Model(inp, keras.layers.Dense(2)(h))
+    _set_weights(model)
+    y = np.linspace(-1, 1, 16).astype("float32").reshape(8, 2)
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    out.update(_train(keras, model, ids, y, keras.optimizers.SGD(0.1), epochs=2))
+    return out
+
+
+@scenario
+def subclassed_model_with_masked_layer(keras):
+    """A subclassed model whose call chains Embedding(mask_zero) into the user layer:
+    the mask reaches it in prediction and in training."""
+    MeanOfReal = _needs_mask_layer(keras)
+
+    class Classifier(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.embed = keras.layers.Embedding(10, 4, mask_zero=True)
+            self.pool = MeanOfReal()
+            self.head = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.head(self.pool(self.embed(x)))
+
+    ids = _ids(np.random.default_rng(7))
+    model = Classifier()
+    model(ids)
+    _set_weights(model)
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    y = np.ones((8, 1), "float32")
+    out["losses"] = [float(model.train_on_batch(ids, y)) for _ in range(3)]
+    out["weights"] = [np.asarray(w, "float64").ravel().tolist() for w in model.get_weights()]
+    return out
+
+
 def main():
     import keras
 
