@@ -122,6 +122,7 @@ from numkeras.layers.repeat_vector import RepeatVector
 from numkeras.layers.rescaling import Rescaling
 from numkeras.layers.reshape import Reshape
 from numkeras.layers.resizing import Resizing
+from numkeras.layers.reversible_embedding import ReversibleEmbedding
 from numkeras.layers.rms_normalization import RMSNormalization
 from numkeras.layers.rnn import RNN
 from numkeras.layers.separable_conv1d import SeparableConv1D, SeparableConvolution1D
@@ -235,6 +236,7 @@ __all__ = [
     "ActivityRegularization",
     "AlphaDropout",
     "Embedding",
+    "ReversibleEmbedding",
     "GaussianDropout",
     "GaussianNoise",
     "Identity",

@@ -87,6 +87,10 @@ class Layer:
     # new array or the input itself). predict places each batch's slice of its result
     # there, so the last layer writes straight into the result instead of a copy.
     output_buffer: str | None = None
+    # The keywords of a built-in layer's call that a graph keeps with the call, passes to
+    # its forward / call and writes in configs (`ReversibleEmbedding()(h, reverse=True)`);
+    # a user layer's graph keeps all of its own.
+    graph_call_keywords: tuple[str, ...] = ()
     # Keras 3's masking: a layer that supports masking gives its outputs the mask
     # `compute_mask` returns (by default the input's, unchanged); one that does not drops
     # a mask it receives, with Keras's warning. A class with its own `compute_mask`
@@ -1090,8 +1094,8 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
     """The keywords of a user layer's call in a graph beyond `mask` (`MyLayer()(x,
     reverse=True)`): constants, kept with the call as Keras keeps them. A symbolic tensor
     there would be an input the graph cannot see: refused, with the way to pass it."""
-    if type(layer).__module__.startswith("numkeras."):
-        return {}
+    if type(layer).__module__.startswith("numkeras."):  # a built-in: the keywords it names
+        return {k: v for k, v in kwargs.items() if k in layer.graph_call_keywords}
     extra = {k: v for k, v in kwargs.items() if k != "mask"}
     for key, value in extra.items():
         if is_symbolic(value):
@@ -1115,6 +1119,8 @@ def call_output_shape(layer, input_shape, call_kwargs=None, masks=None):
         from numkeras.layers.traced_call import traced_output_shape
 
         return traced_output_shape(layer, input_shape, call_kwargs, masks)
+    if call_kwargs and layer.graph_call_keywords:  # a built-in's own (`reverse=True`)
+        return layer.compute_output_shape(input_shape, **call_kwargs)
     return layer.compute_output_shape(input_shape)
 
 

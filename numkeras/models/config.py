@@ -460,7 +460,9 @@ def functional_from_config(config: dict, custom_objects=None):
                 continue
             inputs = resolve(args[0]) if len(args) == 1 else resolve(args)
             # the call's keywords, for a layer that takes them from a config (attention)
-            replayed = getattr(created[name], "replayed_call_kwargs", ())
+            # or keeps them with the call (ReversibleEmbedding's `reverse`)
+            layer = created[name]
+            replayed = (*getattr(layer, "replayed_call_kwargs", ()), *layer.graph_call_keywords)
             own = not type(created[name]).__module__.startswith("numkeras.")  # a user layer
             kwargs = {
                 k: _operation_argument(v, resolve)

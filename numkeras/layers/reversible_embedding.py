@@ -1,0 +1,151 @@
+"""`ReversibleEmbedding`: an Embedding that can also project back to the vocabulary, as
+Keras 3's (`layer(hidden, reverse=True)`: the logits `hidden @ embeddings.T`), so a
+language model's input and output layers share one table ("tied weights").
+
+With `tie_weights=False` the reverse projection has its own `(output_dim, input_dim)`
+weight `reverse_embeddings`. With `logit_soft_cap=c` the logits become
+`tanh(logits / c) * c`. As in Keras, the embedding call gives a direct call's output the
+`ids != 0` mask (`mask_zero=True`), but `compute_mask` gives none, so in a model the
+mask does not pass on.
+
+>>> import numpy as np
+>>> layer = ReversibleEmbedding(100, 8)
+>>> hidden = layer(np.array([[4, 20, 7]]))
+>>> hidden.shape, layer(hidden, reverse=True).shape
+((1, 3, 8), (1, 3, 100))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import backend
+from numkeras.errors import ConfigError
+from numkeras.layers.embedding import Embedding
+from numkeras.layers.layer import set_array_mask
+
+
+class ReversibleEmbedding(Embedding):
+    """Keras 3's `ReversibleEmbedding(input_dim, output_dim, tie_weights=True, ...,
+    reverse_dtype=None, logit_soft_cap=None)`; the other arguments are `Embedding`'s.
+    Call it with `reverse=True` (a keyword a graph keeps with the call, as Keras) to
+    project `(batch, ..., output_dim)` back to `(batch, ..., input_dim)`."""
+
+    graph_call_keywords = ("reverse",)
+
+    def __init__(
+        self,
+        input_dim: int,
+        output_dim: int,
+        tie_weights: bool = True,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        mask_zero: bool = False,
+        reverse_dtype=None,
+        logit_soft_cap=None,
+        **kwargs,
+    ):
+        super().__init__(
+            input_dim,
+            output_dim,
+            embeddings_initializer=embeddings_initializer,
+            embeddings_regularizer=embeddings_regularizer,
+            embeddings_constraint=embeddings_constraint,
+            mask_zero=mask_zero,
+            **kwargs,
+        )
+        if reverse_dtype is not None and np.dtype(reverse_dtype).kind != "f":
+            raise ConfigError(f"`reverse_dtype` must be a float dtype; received {reverse_dtype!r}.")
+        self.tie_weights = bool(tie_weights)
+        self.reverse_dtype = None if reverse_dtype is None else np.dtype(reverse_dtype).name
+        self.logit_soft_cap = logit_soft_cap
+        self.supports_masking = False  # (compute_mask gives none: Keras masks in call)
+        self.reverse_embeddings = None
+
+    def build(self, input_shape=None) -> None:
+        super().build(input_shape)
+        if not self.tie_weights:
+            self.reverse_embeddings = self.add_weight(
+                (self.output_dim, self.input_dim),
+                initializer=self.embeddings_initializer,
+                name="reverse_embeddings",
+            )
+
+    def _reset_build_state(self) -> None:
+        super()._reset_build_state()
+        self.reverse_embeddings = None
+
+    def compute_output_shape(self, input_shape, reverse: bool = False):
+        if reverse:
+            return (*tuple(input_shape)[:-1], self.input_dim)
+        return super().compute_output_shape(input_shape)
+
+    def _makes_mask(self) -> bool:
+        return False
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return None
+
+    def __call__(self, inputs, training=None, reverse: bool = False, **kwargs):
+        if reverse:  # hidden states, not ids: the base Layer's call
+            return super(Embedding, self).__call__(inputs, training=training, reverse=True)
+        out = super().__call__(inputs, training=training, **kwargs)
+        if self.mask_zero and not hasattr(out, "node"):  # a direct call, as Keras's call
+            set_array_mask(out, backend.xp.asarray(inputs) != 0)
+        return out
+
+    # -- the reverse projection ------------------------------------------------------
+    def _kernel(self):
+        """The `(output_dim, input_dim)` projection: the table transposed, or its own."""
+        return self.embeddings.value.T if self.tie_weights else self.reverse_embeddings.value
+
+    def _project(self, hidden):
+        """Logits (soft-capped) and what the backward pass needs."""
+        kernel = self._kernel()
+        if self.reverse_dtype is not None:
+            hidden, kernel = hidden.astype(self.reverse_dtype), kernel.astype(self.reverse_dtype)
+        logits = hidden @ kernel
+        capped = None
+        if self.logit_soft_cap is not None:
+            cap = logits.dtype.type(self.logit_soft_cap)
+            capped = backend.xp.tanh(logits / cap)
+            logits = capped * cap
+        return logits, (hidden, kernel, capped)
+
+    def call(self, inputs, training: bool = False, reverse: bool = False):
+        if not reverse:
+            return super().call(inputs, training)
+        return self._project(backend.xp.asarray(inputs))[0]
+
+    def forward(self, inputs, training: bool = True, reverse: bool = False):
+        if not reverse:
+            out, idx = super().forward(inputs, training)
+            return out, ("ids", idx)
+        logits, saved = self._project(backend.xp.asarray(inputs))
+        return logits, ("reverse", saved, inputs.dtype)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        if cache[0] == "ids":
+            return super().backward(cache[1], grad_output, need_input_grad)
+        _, (hidden, kernel, capped), in_dtype = cache
+        g = grad_output.astype(kernel.dtype, copy=False)
+        if capped is not None:  # d(tanh(l / c) * c) / dl = 1 - tanh(l / c)**2
+            g = g * (1 - capped * capped)
+        flat_h = hidden.reshape(-1, hidden.shape[-1])
+        flat_g = g.reshape(-1, g.shape[-1])
+        weight = self.embeddings if self.tie_weights else self.reverse_embeddings
+        if weight.wants_grad:
+            grad = flat_g.T @ flat_h if self.tie_weights else flat_h.T @ flat_g
+            weight.add_grad(grad.astype(weight.dtype, copy=False))
+        if not need_input_grad:
+            return None
+        return (g @ kernel.T).astype(in_dtype, copy=False)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "tie_weights": self.tie_weights,
+            "reverse_dtype": self.reverse_dtype,
+            "logit_soft_cap": self.logit_soft_cap,
+        }
