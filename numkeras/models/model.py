@@ -227,6 +227,17 @@ def _step_output_masks(step: _Step, args, in_mask, kw: dict, mask_of: list) -> N
         mask_of[s] = flat[k] if k < len(flat) else None
 
 
+def _paths_of(tree: dict, prefix: str = "") -> dict:
+    """`{"a/b/c": value}` for the leaves of a nested dict (a state tree's group)."""
+    flat: dict = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_paths_of(value, f"{prefix}{key}/"))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def _takes(step: _Step, argument: str) -> bool:
     """Whether the step's layer call() and forward() both take `argument` (and training)."""
     layer = step.layer
@@ -925,6 +936,84 @@ class Model(Trainer, Layer):
         if not need_input_grad:
             return None
         return gins[0] if self._single_input else gins
+
+    # -- the state as one tree (Keras 3's get_state_tree / set_state_tree) -------------
+    @property
+    def metrics_variables(self) -> list:
+        """The variables of `metrics` (the loss tracker's `total` and `count`, then the
+        compiled metrics'), as Keras 3 lists them."""
+        return [v for m in self.metrics for v in m.variables]
+
+    def get_state_tree(self, value_format: str = "backend_tensor") -> dict:
+        """Every variable's value, nested by its path under `"trainable_variables"`,
+        `"non_trainable_variables"`, `"optimizer_variables"` and `"metrics_variables"`,
+        as Keras 3 gives them (`value_format="numpy_array"`: copies; the default, the
+        arrays themselves). An uncompiled model has empty optimizer and metrics trees
+        (Keras raises an AttributeError there).
+
+        >>> import numkeras
+        >>> layers = [numkeras.Input((2,)), numkeras.layers.Dense(1, name="out")]
+        >>> tree = numkeras.Sequential(layers, name="net").get_state_tree()
+        >>> sorted(tree["trainable_variables"]["net"]["out"])
+        ['bias', 'kernel']
+        """
+        if value_format not in ("backend_tensor", "numpy_array"):
+            raise ConfigError(
+                "Invalid `value_format` argument. Expected one of {'numpy_array', "
+                f"'backend_tensor'}}. Received: value_format={value_format}"
+            )
+        optimizer = getattr(self, "optimizer", None)
+        groups = {
+            "trainable_variables": self.trainable_variables,
+            "non_trainable_variables": self.non_trainable_variables,
+            "optimizer_variables": optimizer.variables if optimizer is not None else [],
+            "metrics_variables": self.metrics_variables,
+        }
+        tree: dict = {}
+        for group, variables in groups.items():
+            nested = tree[group] = {}
+            seen = set()
+            for v in variables:
+                if v.path in seen:
+                    raise ConfigError(
+                        f"The following variable path is found twice in the model: '{v.path}'. "
+                        "`get_state_tree()` can only be called when all variable paths are "
+                        "unique. Make sure to give unique names to your layers (and other "
+                        "objects)."
+                    )
+                seen.add(v.path)
+                *parents, leaf = v.path.split("/")
+                node = nested
+                for part in parents:
+                    node = node.setdefault(part, {})
+                node[leaf] = v.numpy() if value_format == "numpy_array" else v.value
+        return tree
+
+    def set_state_tree(self, state_tree: dict) -> None:
+        """Assign the values of a `get_state_tree()` tree (or part of one) to the variables
+        with those paths, as Keras 3 does."""
+        optimizer = getattr(self, "optimizer", None)
+        groups = {
+            "trainable_variables": lambda: self.trainable_variables,
+            "non_trainable_variables": lambda: self.non_trainable_variables,
+            "optimizer_variables": lambda: optimizer.variables if optimizer is not None else [],
+            "metrics_variables": lambda: self.metrics_variables,
+        }
+        for group, nested in state_tree.items():
+            if group not in groups:
+                raise ConfigError(f"Unknown variable name: {group}")
+            flat = _paths_of(nested)
+            for v in groups[group]():
+                if v.path in flat:
+                    v.assign(flat[v.path])
+
+    def build_from_config(self, config: dict) -> None:
+        """Build from `get_build_config()`'s `{"input_shape": ...}` through `build`, as
+        Keras does (a Sequential without an Input, a subclassed model)."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self._graph_ready:
+            multi = shape and isinstance(shape[0], (list, tuple))
+            self.build([tuple(s) for s in shape] if multi else tuple(shape))
 
     def build(self, input_shape=None) -> None:
         if self._graph_ready:

@@ -19,7 +19,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from numkeras.metrics.metric import Metric
+from numkeras.metrics.metric import Metric, MetricVariable
+
+
+class _RunningSum(MetricVariable):
+    """A loss tracker's `total` or `count` (Keras's Mean variables), read from and written
+    to the model's running sums, so `metrics_variables` and `set_state_tree` reach them."""
+
+    def __init__(self, tracker: LossTracker, which: str):
+        self._tracker, self._which = tracker, which
+        # (an output's tracker lives in Keras's `compile_loss`, as its path says)
+        scope = "" if tracker._index is None else "compile_loss/"
+        path = f"{scope}{tracker.name}/{which}"
+        super().__init__(np.zeros((), "float32"), name=which, path=path)
+
+    @property
+    def _value(self):
+        return np.asarray(self._tracker._read(self._which), "float32")
+
+    @_value.setter
+    def _value(self, value) -> None:
+        pass  # (the state lives in the model)
+
+    def assign(self, value) -> None:
+        self._tracker._write(self._which, float(np.asarray(value)))
 
 
 class LossTracker(Metric):
@@ -28,6 +51,29 @@ class LossTracker(Metric):
     def __init__(self, trainer, name: str = "loss", index: int | None = None):
         super().__init__(name=name)
         self._trainer, self._index = trainer, index
+        self._state_variables = [_RunningSum(self, "total"), _RunningSum(self, "count")]
+
+    @property
+    def variables(self) -> list:
+        return list(self._state_variables)
+
+    def _read(self, which: str) -> float:
+        t = self._trainer
+        if which == "count":
+            return t._loss_count
+        if self._index is None:
+            return t._loss_sum
+        sums = t._output_loss_sums
+        return 0.0 if sums is None else sums[self._index]
+
+    def _write(self, which: str, value: float) -> None:
+        t = self._trainer
+        if which == "count":
+            t._loss_count = value
+        elif self._index is None:
+            t._loss_sum = value
+        elif t._output_loss_sums is not None:
+            t._output_loss_sums[self._index] = value
 
     def update_state(self, values, sample_weight=None) -> None:
         """Add `mean(values)` with weight `sample_weight` (1 by default), as Keras's Mean."""
@@ -65,6 +111,10 @@ class CompileMetrics(Metric):
     @property
     def metrics(self) -> list:
         return [m for _, _, _, m in self._trainer._compiled_metrics or []]
+
+    @property
+    def variables(self) -> list:
+        return [v for m in self.metrics for v in m.variables]
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t = self._trainer
