@@ -1072,7 +1072,11 @@ class Trainer:
             out = self.predict_step(self._user_batch(xs))
             return tree.map_structure(backend.to_numpy, out)
         outs = self._run(xs, training=False)
-        return self._structure_outputs([backend.to_numpy(o) for o in outs])
+        outs = [backend.to_numpy(o) for o in outs]
+        exact = self._integer_output_dtypes(len(outs))
+        return self._structure_outputs(
+            [o if d is None else o.astype(d, copy=False) for o, d in zip(outs, exact)]
+        )
 
     def _warn_if_nothing_to_train(self) -> None:
         if self._trained_variables() or self._warned_nothing:
@@ -1430,7 +1434,8 @@ class Trainer:
             callback_list.on_predict_begin()
         # large outputs reuse the memory of a dropped earlier result (backend/recycle.py)
         new = recycle.empty if backend.xp is np else backend.xp.empty
-        results = [new(tuple(s), backend.floatx()) for s in out_shapes]
+        exact = self._integer_output_dtypes(len(out_shapes))
+        results = [new(tuple(s), d or backend.floatx()) for s, d in zip(out_shapes, exact)]
         workspace = self._workspace("predict")
         targets = self._output_targets(workspace)
         spe = self._execution_steps()
@@ -1480,6 +1485,14 @@ class Trainer:
         if callback_list is not None:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])
+
+    def _integer_output_dtypes(self, n: int) -> list:
+        """For each of the `n` outputs, the integer or bool dtype the graph declares for it
+        (`ops.argmax`, a cast, an integer Input passed through), which predictions keep,
+        as Keras returns them; None for a float output."""
+        outputs = getattr(self, "_outputs_list", None) or [None] * n
+        dtypes = [None if t is None else np.dtype(t.dtype) for t in outputs]
+        return [d if d is not None and d.kind in "iub" else None for d in dtypes]
 
     def _predict_stream(self, x, steps, verbose, callbacks):
         """predict over a batch stream: each yielded batch (`x` or a tuple starting with

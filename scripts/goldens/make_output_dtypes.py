@@ -1,0 +1,85 @@
+"""Goldens for tests/trainers/test_output_dtypes.py: the dtypes `predict`, `predict_on_batch`
+and a direct call return for models whose outputs are integer (`ops.argmax`, a cast, an
+integer Input passed through), as Keras 3 returns them.
+
+Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
+returning JSON-able values.
+
+Run with Keras 3 and JAX installed (writes tests/goldens/output_dtypes.json):
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/goldens/make_output_dtypes.py
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+
+OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "output_dtypes.json"
+X = np.linspace(-1, 1, 120).reshape(40, 3).astype("float32")  # (more rows than a batch)
+SCENARIOS = {}
+
+
+def scenario(fn):
+    SCENARIOS[fn.__name__] = fn
+    return fn
+
+
+def _classifier(keras):
+    inp = keras.Input((3,))
+    probs = keras.layers.Dense(5, activation="softmax")(inp)
+    return inp, probs
+
+
+def _report(model, x):
+    pred = model.predict(x, verbose=0)
+    preds = pred if isinstance(pred, list) else [pred]
+    return {
+        "predict": [str(p.dtype) for p in preds],
+        "values": [np.asarray(p, "float64").ravel()[:12].round(5).tolist() for p in preds],
+        "predict_on_batch": [
+            str(np.asarray(p).dtype)
+            for p in (lambda r: r if isinstance(r, list) else [r])(model.predict_on_batch(x))
+        ],
+    }
+
+
+@scenario
+def argmax_classes(keras):
+    inp, probs = _classifier(keras)
+    model = keras.Model(inp, keras.ops.argmax(probs, axis=-1))
+    model.set_weights([np.linspace(-2, 2, w.size).reshape(w.shape) for w in model.get_weights()])
+    return _report(model, X)
+
+
+@scenario
+def cast_and_float_outputs(keras):
+    inp, probs = _classifier(keras)
+    model = keras.Model(inp, [probs, keras.ops.cast(probs > 0.2, "int32")])
+    model.set_weights([np.linspace(-2, 2, w.size).reshape(w.shape) for w in model.get_weights()])
+    return _report(model, X)
+
+
+@scenario
+def integer_input_passed_through(keras):
+    ids = keras.Input((3,), dtype="int32")
+    model = keras.Model(ids, ids)
+    return _report(model, np.arange(120).reshape(40, 3))
+
+
+def main():
+    import keras
+
+    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
+    results = {}
+    for name, fn in SCENARIOS.items():
+        keras.utils.clear_session()
+        results[name] = json.loads(json.dumps(fn(keras)))
+    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
+    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
+    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
