@@ -241,21 +241,9 @@ class MultiOptimizer(Optimizer):
 
     def apply(self, grads, variables=None) -> None:
         grads = list(grads)
-        if not grads:
+        if not grads:  # (before any check, as Keras)
             return
-        if variables is None:
-            if self._built_vars is None:
-                raise ConfigError(
-                    "When passing `grads` without `variables`, the optimizer must already be "
-                    "built on a list of variables. Call `optimizer.build(variables)` first."
-                )
-            variables = self._built_vars
-        variables = list(variables)
-        if len(grads) != len(variables):
-            raise ConfigError(
-                f"Received {len(grads)} gradients for {len(variables)} variables; pass one "
-                "gradient per variable, in the same order."
-            )
+        grads, variables = self._paired(grads, variables)
         if self._built_vars is None:
             self.build(variables)
         for opt, group, group_grads in self._groups(variables, grads):

@@ -772,21 +772,7 @@ class Optimizer(Keras3Protocol):
         if self._keras3:  # a Keras-3-style subclass (keras3_protocol.py)
             self._k3_apply(grads, variables)
             return
-        grads = list(grads)
-        if variables is None:
-            if self._built_vars is None:
-                raise ConfigError(
-                    "When passing `grads` without `variables`, the optimizer must already be "
-                    "built on a list of variables. Call `optimizer.build(variables)` first."
-                )
-            variables = self._built_vars
-        else:
-            variables = list(variables)
-        if len(grads) != len(variables):
-            raise ConfigError(
-                f"Received {len(grads)} gradients for {len(variables)} variables; pass one "
-                "gradient per variable, in the same order."
-            )
+        grads, variables = self._paired(grads, variables)
         if not grads:
             return
         if any(g is None for g in grads):
@@ -844,6 +830,25 @@ class Optimizer(Keras3Protocol):
             for seg in segments:
                 seg.acc[...] = 0
         self._iterations.value[...] += 1
+
+    def _paired(self, grads, variables) -> tuple[list, list]:
+        """`apply`'s gradients and variables as lists of one length (`variables` None: the
+        ones the optimizer was built on)."""
+        grads = list(grads)
+        if variables is None:
+            if self._built_vars is None:
+                raise ConfigError(
+                    "When passing `grads` without `variables`, the optimizer must already be "
+                    "built on a list of variables. Call `optimizer.build(variables)` first."
+                )
+            variables = self._built_vars
+        variables = list(variables)
+        if len(grads) != len(variables):
+            raise ConfigError(
+                f"Received {len(grads)} gradients for {len(variables)} variables; pass one "
+                "gradient per variable, in the same order."
+            )
+        return grads, variables
 
     @staticmethod
     def _apply_constraints(segments) -> None:
