@@ -24,3 +24,54 @@ def scenario_script(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class Scenarios(dict):
+    """A goldens script's scenarios: name -> function of the Keras-like module returning
+    JSON-able values. `@SCENARIOS.scenario` registers one; `SCENARIOS.write(path)` runs
+    them all with real Keras 3 (JAX backend) and writes the JSON, one scenario a line."""
+
+    def scenario(self, fn):
+        self[fn.__name__] = fn
+        return fn
+
+    def write(self, out: pathlib.Path) -> None:
+        import keras
+
+        assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
+        results = {}
+        for name, fn in self.items():
+            keras.utils.clear_session()
+            results[name] = json.loads(json.dumps(fn(keras)))
+        lines = [
+            f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)
+        ]
+        out.write_text("{\n" + ",\n".join(lines) + "\n}\n")
+        print(f"wrote {out} ({out.stat().st_size} bytes)")
+
+
+def builtin_error(fn) -> str:
+    """'ok', or the first built-in type in the MRO of the exception `fn()` raised (the type
+    a Keras user's `except` clause would name)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the type is the result
+        return next(t for t in type(e).__mro__ if t.__module__ == "builtins").__name__
+    return "ok"
+
+
+def assert_json_close(got, want, rtol: float = 2e-5, atol: float = 2e-6) -> None:
+    """`got` equals the goldens' `want` (JSON values: dicts, lists, strings, ...), floats
+    within float32 rounding."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and sorted(got) == sorted(want)
+        for key in want:
+            assert_json_close(got[key], want[key], rtol, atol)
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want)
+        for g, w in zip(got, want):
+            assert_json_close(g, w, rtol, atol)
+    elif isinstance(want, float):
+        assert isinstance(got, (int, float)) and abs(got - want) <= atol + rtol * abs(want)
+    else:
+        assert got == want

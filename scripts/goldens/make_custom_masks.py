@@ -12,19 +12,18 @@ Run with Keras 3 and JAX installed (writes tests/goldens/custom_masks.json):
 
 from __future__ import annotations
 
-import json
 import pathlib
 import sys
 
 import numpy as np
 
-OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "custom_masks.json"
-SCENARIOS = {}
+ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios  # noqa: E402
 
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+OUT = ROOT / "tests" / "goldens" / "custom_masks.json"
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _layers(keras):
@@ -282,17 +281,7 @@ def subclassed_model_with_masked_layer(keras):
 
 
 def main():
-    import keras
-
-    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-    names = sys.argv[1:] or list(SCENARIOS)
-    results = json.loads(OUT.read_text()) if OUT.exists() else {}
-    for name in names:
-        keras.utils.clear_session()
-        results[name] = json.loads(json.dumps(SCENARIOS[name](keras)))
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    SCENARIOS.write(OUT)
 
 
 if __name__ == "__main__":

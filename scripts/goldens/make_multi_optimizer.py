@@ -15,27 +15,18 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios, builtin_error  # noqa: E402
+
 OUT = ROOT / "tests" / "goldens" / "multi_optimizer.json"
 KERAS_FILE = ROOT / "tests" / "goldens" / "saving" / "keras_multi_optimizer.keras"
-SCENARIOS = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _error(fn) -> str:
-    """'ok', or the built-in type of the exception `fn()` raised."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the type is the result
-        return [t for t in type(e).__mro__ if t.__module__ == "builtins"][0].__name__
-    return "ok"
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def data():
@@ -78,7 +69,7 @@ def map_by_pattern(keras):
     out = {"loss": history.history["loss"], **_state(opt)}
     out["weights"] = [w.ravel().tolist() for w in model.get_weights()]
     out["config"] = json.loads(json.dumps(keras.saving.serialize_keras_object(opt)))
-    out["learning_rate"] = _error(lambda: opt.learning_rate)
+    out["learning_rate"] = builtin_error(lambda: opt.learning_rate)
     if keras.__name__ == "keras":
         model.save(KERAS_FILE)
     out["continued"] = float(model.train_on_batch(x, y))
@@ -165,26 +156,18 @@ def errors(keras):
         model.train_on_batch(*data())
 
     return {
-        "default_not_optimizer": _error(lambda: optimizers.OptimizerMap("sgd")),
-        "map_not_dict": _error(lambda: optimizers.OptimizerMap(optimizers.SGD(), [1])),
-        "duplicate_key": _error(duplicate),
-        "value_not_optimizer": _error(lambda: omap.__setitem__("c", "adam")),
-        "loss_scale_inside": _error(loss_scale_inside),
-        "two_patterns_match": _error(two_patterns),
+        "default_not_optimizer": builtin_error(lambda: optimizers.OptimizerMap("sgd")),
+        "map_not_dict": builtin_error(lambda: optimizers.OptimizerMap(optimizers.SGD(), [1])),
+        "duplicate_key": builtin_error(duplicate),
+        "value_not_optimizer": builtin_error(lambda: omap.__setitem__("c", "adam")),
+        "loss_scale_inside": builtin_error(loss_scale_inside),
+        "two_patterns_match": builtin_error(two_patterns),
     }
 
 
 def main():
-    import keras
-
-    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-    results = {}
-    for name, fn in SCENARIOS.items():
-        keras.utils.clear_session()
-        results[name] = json.loads(json.dumps(fn(keras)))
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes), {KERAS_FILE}")
+    SCENARIOS.write(OUT)
+    print(f"and {KERAS_FILE}")
 
 
 if __name__ == "__main__":

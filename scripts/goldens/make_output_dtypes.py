@@ -11,19 +11,19 @@ Run with Keras 3 and JAX installed (writes tests/goldens/output_dtypes.json):
 
 from __future__ import annotations
 
-import json
 import pathlib
+import sys
 
 import numpy as np
 
-OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "output_dtypes.json"
+ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios  # noqa: E402
+
+OUT = ROOT / "tests" / "goldens" / "output_dtypes.json"
 X = np.linspace(-1, 1, 120).reshape(40, 3).astype("float32")  # (more rows than a batch)
-SCENARIOS = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _classifier(keras):
@@ -69,16 +69,7 @@ def integer_input_passed_through(keras):
 
 
 def main():
-    import keras
-
-    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-    results = {}
-    for name, fn in SCENARIOS.items():
-        keras.utils.clear_session()
-        results[name] = json.loads(json.dumps(fn(keras)))
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    SCENARIOS.write(OUT)
 
 
 if __name__ == "__main__":

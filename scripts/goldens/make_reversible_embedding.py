@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios  # noqa: E402
+
 OUT = ROOT / "tests" / "goldens" / "reversible_embedding.json"
 KERAS_FILE = ROOT / "tests" / "goldens" / "saving" / "keras_reversible_embedding.keras"
 IDS = np.array([[1, 2, 0], [3, 4, 5], [9, 0, 0], [7, 7, 1]])
 TARGETS = np.array([[2, 0, 0], [4, 5, 6], [1, 0, 0], [7, 1, 2]])
-SCENARIOS = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def tied_model(keras, tie_weights=True, logit_soft_cap=None):
@@ -101,16 +101,8 @@ def direct_calls(keras):
 
 
 def main():
-    import keras
-
-    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-    results = {}
-    for name, fn in SCENARIOS.items():
-        keras.utils.clear_session()
-        results[name] = json.loads(json.dumps(fn(keras)))
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes), {KERAS_FILE}")
+    SCENARIOS.write(OUT)
+    print(f"and {KERAS_FILE}")
 
 
 if __name__ == "__main__":

@@ -11,28 +11,18 @@ Run with Keras 3 and JAX installed (CPU only; writes tests/goldens/scopes.json):
 
 from __future__ import annotations
 
-import json
 import pathlib
+import sys
 
 import numpy as np
 
-OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "scopes.json"
-SCENARIOS = {}
+ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios, builtin_error  # noqa: E402
 
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _error(fn) -> str:
-    """'ok', or the built-in type of the exception `fn()` raised."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the type is the result
-        builtin = [t for t in type(e).__mro__ if t.__module__ == "builtins"]
-        return builtin[0].__name__
-    return "ok"
+OUT = ROOT / "tests" / "goldens" / "scopes.json"
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 @scenario
@@ -60,7 +50,7 @@ def nesting(keras):
             out["override"] = keras.Variable(1.0, name="w").path
         out["after"] = keras.Variable(1.0, name="w").path
     out["outside"] = keras.Variable(1.0, name="w").path
-    out["bad_names"] = [_error(lambda n=n: keras.name_scope(n)) for n in ("a/b", 3)]
+    out["bad_names"] = [builtin_error(lambda n=n: keras.name_scope(n)) for n in ("a/b", 3)]
     return out
 
 
@@ -79,20 +69,12 @@ def devices(keras):
         with keras.device(name):
             keras.ops.ones((2,))
 
-    return {name: _error(lambda n=name: run(n)) for name in ("cpu", "cpu:0", "CPU:0", "gpu:0")}
+    names = ("cpu", "cpu:0", "CPU:0", "gpu:0")
+    return {name: builtin_error(lambda n=name: run(n)) for name in names}
 
 
 def main():
-    import keras
-
-    assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-    results = {}
-    for name, fn in SCENARIOS.items():
-        keras.utils.clear_session()
-        results[name] = json.loads(json.dumps(fn(keras)))
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    SCENARIOS.write(OUT)
 
 
 if __name__ == "__main__":

@@ -8,31 +8,16 @@ import pytest
 
 import numkeras
 
-from ..differential import goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_script
 
 GOLD = goldens("state_tree")
 SCRIPT = scenario_script("make_state_tree")
 
 
-def _close(got, want):
-    if isinstance(want, dict):
-        assert sorted(got) == sorted(want)
-        for key in want:
-            _close(got[key], want[key])
-    elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want)
-        for g, w in zip(got, want):
-            _close(g, w)
-    elif isinstance(want, float):
-        assert got == pytest.approx(want, rel=1e-5, abs=2e-6)
-    else:
-        assert got == want
-
-
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
     numkeras.backend.clear_session()
-    _close(json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras))), GOLD[name])
+    assert_json_close(json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras))), GOLD[name])
 
 
 def test_the_default_format_gives_the_variables_own_arrays():

@@ -12,33 +12,17 @@ import pytest
 import numkeras
 from numkeras import optimizers
 
-from ..differential import ROOT, goldens, scenario_script
+from ..differential import ROOT, assert_json_close, goldens, scenario_script
 
 GOLD = goldens("multi_optimizer")
 SCRIPT = scenario_script("make_multi_optimizer")
 KERAS_FILE = ROOT / "tests" / "goldens" / "saving" / "keras_multi_optimizer.keras"
 
 
-def _close(got, want):
-    """JSON values equal, floats to float32 rounding."""
-    if isinstance(want, dict):
-        assert sorted(got) == sorted(want)
-        for key in want:
-            _close(got[key], want[key])
-    elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want)
-        for g, w in zip(got, want):
-            _close(g, w)
-    elif isinstance(want, float):
-        assert got == pytest.approx(want, rel=2e-5, abs=1e-6)
-    else:
-        assert got == want
-
-
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
     numkeras.backend.clear_session()
-    _close(json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras))), GOLD[name])
+    assert_json_close(json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras))), GOLD[name])
 
 
 def test_the_keras_file_loads_and_trains_on_as_in_keras():
