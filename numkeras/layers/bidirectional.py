@@ -22,7 +22,7 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.layer import Layer
-from numkeras.layers.rnn import RNN, array_mask
+from numkeras.layers.rnn import RNN
 
 _MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -103,7 +103,7 @@ class Bidirectional(Layer):
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
         if mask is not None:
-            kwargs["mask"] = array_mask(self, inputs, mask)
+            kwargs["mask"] = mask  # (symbolic: the graph keeps it as the call's mask)
         if initial_state is not None:
             inputs = [inputs, *list(initial_state)]
         return super().__call__(inputs, training=training, **kwargs)

@@ -72,7 +72,9 @@ class KerasTensor(TensorOperators):
 class Node:
     """One call of `layer` on symbolic `inputs`, producing symbolic outputs."""
 
-    def __init__(self, layer, inputs, output_shape, training=None, dtype=None, name=None):
+    def __init__(
+        self, layer, inputs, output_shape, training=None, dtype=None, name=None, mask=None
+    ):
         self.layer = layer
         self.is_multi_input = isinstance(inputs, (list, tuple))
         self.inputs = list(inputs) if self.is_multi_input else [inputs]
@@ -87,11 +89,23 @@ class Node:
             KerasTensor(s, dtype, node=self, index=i, name=name) for i, s in enumerate(shapes)
         ]
         layer._inbound_nodes.append(self)
-        _attach_masks(self)
+        _attach_masks(self, mask)
+        # A symbolic `mask=` of the call (`lstm(x, mask=m)`, in a user layer's call): the
+        # last input, so the graph computes it first; the model hands it to the call as
+        # its `mask` (it takes no gradient).
+        self.has_mask_input = mask is not None
+        if self.has_mask_input:
+            self.inputs.append(mask)
+
+    @property
+    def layer_inputs(self) -> list:
+        """The inputs of the layer's call (without a symbolic `mask=` of the call)."""
+        return self.inputs[:-1] if self.has_mask_input else self.inputs
 
     @property
     def inputs_structure(self):
-        return list(self.inputs) if self.is_multi_input else self.inputs[0]
+        ins = self.layer_inputs
+        return list(ins) if self.is_multi_input else ins[0]
 
     @property
     def outputs_structure(self):
@@ -107,7 +121,7 @@ class Node:
         return f"<Node {self.layer.name}: {ins} -> {outs}>"
 
 
-def _attach_masks(node: Node) -> None:
+def _attach_masks(node: Node, explicit=None) -> None:
     """Keras 3's `_keras_mask` on symbolic outputs: a boolean KerasTensor when the layer
     supports masking and its `compute_mask` gives one (Embedding(mask_zero=True), Masking,
     or a mask passed on from its inputs, then the very same tensor, as in Keras). Tensors
@@ -119,6 +133,8 @@ def _attach_masks(node: Node) -> None:
     import numpy as np
 
     in_masks = [t.__dict__.get("_keras_mask") for t in node.inputs]
+    if explicit is not None:  # the call's own `mask=` (one input)
+        in_masks = [explicit]
     own = type(layer).compute_mask is not _base_compute_mask()
     if not own and all(m is None for m in in_masks):
         return  # the default compute_mask passes on no mask

@@ -523,13 +523,16 @@ class Layer:
         from numkeras.layers.keras_tensor import Node
 
         extra = _own_call_keywords(self, kwargs)
+        mask = _explicit_mask(self, inputs, kwargs.get("mask"))
         in_shape = shape_of(inputs)
         self._maybe_build(in_shape)
-        out_shape = call_output_shape(self, in_shape, extra, symbolic_masks(self, inputs))
-        node = Node(self, inputs, out_shape, training=training)
+        masks = symbolic_masks(self, inputs) if mask is None else mask
+        out_shape = call_output_shape(self, in_shape, extra, masks)
+        node = Node(self, inputs, out_shape, training=training, mask=mask)
         if extra:  # run with the call (`_Step.call_kwargs`), written in configs, cloned
             node.call_kwargs = extra
-            node.call_arguments = ([inputs], dict(extra))
+        if extra or mask is not None:
+            node.call_arguments = ([inputs], {**extra, **({} if mask is None else {"mask": mask})})
         return as_call_result(self, node.outputs_structure)
 
     def __getattr__(self, name: str):
@@ -1107,6 +1110,28 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
         if not accepts(layer, key) and not _takes_var_keywords(type(layer).call):
             raise TypeError(f"{type(layer).__name__}.call() got an unexpected keyword '{key}'.")
     return extra
+
+
+def _explicit_mask(layer, inputs, mask):
+    """A symbolic `mask=` given to a call on one symbolic tensor (`lstm(x, mask=m)`, as a
+    user layer's call hands its mask on): the graph keeps it as the call's mask. None when
+    none is given; an array there is refused (it would be a constant of the graph)."""
+    if mask is None:
+        return None
+    if not is_symbolic(mask):
+        raise ConfigError(
+            f"Layer '{layer.name}': a call on symbolic tensors (a functional graph, or a "
+            "traced call) takes a symbolic `mask=`, not an array; compute the mask from the "
+            "inputs (e.g. ops.not_equal(ids, 0)), or let Embedding(mask_zero=True) or "
+            "Masking give it."
+        )
+    if isinstance(inputs, (list, tuple)) or isinstance(mask, (list, tuple)):
+        raise NotImplementedError(
+            f"Layer '{layer.name}': numkeras takes a symbolic `mask=` for a call on one "
+            "tensor; for several inputs, let the inputs' own masks (Embedding(mask_zero=True), "
+            "Masking) reach the layer."
+        )
+    return mask
 
 
 def call_output_shape(layer, input_shape, call_kwargs=None, masks=None):

@@ -345,17 +345,6 @@ class _CellStep(Layer):
         return [dxs[0], *d_states]
 
 
-def array_mask(layer, inputs, mask):
-    """A recurrent layer's `mask=` argument: taken on arrays; in a functional graph masks
-    come from the layers before (a symbolic `mask=` is refused)."""
-    if is_symbolic(inputs) or is_symbolic(mask):
-        raise ConfigError(
-            f"Layer '{layer.name}': numkeras does not take `mask=` in a functional graph; "
-            "masks come from Embedding(mask_zero=True) or Masking before the layer."
-        )
-    return mask
-
-
 def _seq_shape(input_shape):
     return tuple(input_shape[0] if isinstance(input_shape, list) else input_shape)
 
@@ -478,8 +467,8 @@ class RNN(Layer):
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
-        if mask is not None:
-            kwargs["mask"] = array_mask(self, inputs, mask)
+        if mask is not None:  # (on arrays, or symbolic: the graph keeps it as the call's)
+            kwargs["mask"] = mask
         if initial_state is not None:
             if isinstance(inputs, (list, tuple)):
                 raise ConfigError(

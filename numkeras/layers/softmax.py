@@ -54,16 +54,6 @@ class Softmax(Layer):
         self._check_axes(len(input_shape), input_shape)
         return input_shape
 
-    def _call_symbolic(self, inputs, training=None, mask=None, **kwargs):
-        if mask is not None:
-            raise ConfigError(
-                f"Layer '{self.name}': numkeras takes `Softmax()(x, mask=m)` on arrays, but "
-                "not a mask tensor inside a functional model (there, the mask of an "
-                "Embedding(mask_zero=True) or Masking before it reaches it). Apply the mask "
-                "to the logits yourself (e.g. add -1e9 where it is False)."
-            )
-        return super()._call_symbolic(inputs, training=training, **kwargs)
-
     def _softmax(self, x):
         if len(self._axes) == 1:
             return activations.softmax(x, axis=self._axes[0])

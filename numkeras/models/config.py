@@ -467,7 +467,8 @@ def functional_from_config(config: dict, custom_objects=None):
             kwargs = {
                 k: _operation_argument(v, resolve)
                 for k, v in (node.get("kwargs") or {}).items()
-                if k in replayed or (own and k != "mask")
+                # (a `mask` given as a tensor is the call's own: kept, as Keras keeps it)
+                if k in replayed or (own and k != "mask") or (k == "mask" and v is not None)
             }
             out = created[name](inputs, **kwargs)
             outputs[(name, i)] = list(out) if isinstance(out, (list, tuple)) else [out]

@@ -132,6 +132,8 @@ class _Step:
     call_kwargs: dict = field(default_factory=dict)
     # a user layer's call that takes a mask: its inputs' symbolic masks (for its shapes)
     symbolic_masks: object = None
+    # the slot of a symbolic `mask=` given to the call (the call's mask, not propagated)
+    mask_slot: int | None = None
 
 
 def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
@@ -185,11 +187,14 @@ def _recorded(outputs, losses=()) -> list:
     return order
 
 
-def _step_input_masks(step: _Step, mask_of: list, kw: dict):
-    """A masked run: the step's input mask(s) (a list for a multi-input step), handed in
-    `kw` to a layer that takes them (Keras 3 fills a call's `mask` argument)."""
+def _step_input_masks(step: _Step, mask_of: list, kw: dict, explicit=None):
+    """A masked run: the step's input mask(s) (a list for a multi-input step; `explicit`,
+    the call's own symbolic `mask=`, when given), handed in `kw` to a layer that takes
+    them (Keras 3 fills a call's `mask` argument)."""
     layer = step.layer
-    if step.multi_in:
+    if explicit is not None:
+        in_mask, has = explicit, True
+    elif step.multi_in:
         in_mask = [mask_of[s] for s in step.in_slots]
         has = any(m is not None for m in in_mask)
     else:
@@ -337,16 +342,17 @@ class Model(Trainer, Layer):
             steps.append(
                 _Step(
                     layer=node.layer,
-                    in_slots=[slot(t) for t in node.inputs],
+                    in_slots=[slot(t) for t in node.layer_inputs],
+                    mask_slot=slot(node.inputs[-1]) if node.has_mask_input else None,
                     out_slots=[slot(t) for t in node.outputs],
                     multi_in=node.is_multi_input,
                     multi_out=node.is_multi_output,
                     training_override=node.training,
                     pass_training=call_accepts_training(node.layer),
                     call_kwargs=node.call_kwargs,
-                    symbolic_masks=symbolic_masks(
-                        node.layer, node.inputs if node.is_multi_input else node.inputs[0]
-                    ),
+                    symbolic_masks=node.inputs[-1]
+                    if node.has_mask_input
+                    else symbolic_masks(node.layer, node.inputs_structure),
                 )
             )
         self._steps = steps
@@ -667,8 +673,11 @@ class Model(Trainer, Layer):
                 kw["bias"] = step.bias_from.bias.value
             if penalties is not None and isinstance(step.layer, Model):
                 kw["penalties"] = penalties
+            explicit = None if step.mask_slot is None else values[step.mask_slot]
             if mask_of is not None:
-                in_mask = _step_input_masks(step, mask_of, kw)
+                in_mask = _step_input_masks(step, mask_of, kw, explicit)
+            elif explicit is not None and step.takes_mask:
+                kw["mask"] = explicit
             extra = step.call_kwargs
             if caches is not None:
                 out, cache = step.layer.forward(args, training=train, **kw, **extra)

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from tests.differential import Scenarios  # noqa: E402
 
 OUT = ROOT / "tests" / "goldens" / "custom_masks.json"
+KERAS_FILE = ROOT / "tests" / "goldens" / "saving" / "keras_explicit_mask.keras"
 SCENARIOS = Scenarios()
 scenario = SCENARIOS.scenario
 
@@ -280,8 +281,79 @@ def subclassed_model_with_masked_layer(keras):
     return out
 
 
+@scenario
+def explicit_masks_in_a_graph(keras):
+    """`mask=` given symbolically in a functional graph (a mask computed with ops): to an
+    LSTM, a Bidirectional GRU and a Softmax; predicted, trained, and the config's nodes."""
+    layers, ops = keras.layers, keras.ops
+    ids = _ids(np.random.default_rng(8))
+    inp = keras.Input((5,), dtype="int32")
+    mask = ops.not_equal(inp, 0)
+    h = layers.Embedding(10, 3, name="emb")(inp)
+    seq = layers.Bidirectional(layers.GRU(2, return_sequences=True), name="bi")(h, mask=mask)
+    scores = layers.Softmax(name="soft")(layers.Dense(1, name="score")(seq)[..., 0], mask=mask)
+    last = layers.LSTM(2, name="lstm")(h, mask=mask)
+    out = layers.Concatenate()([scores, last])
+    model = keras.Model(inp, out)
+    _set_weights(model)
+    result = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    y = np.linspace(0, 1, 56).astype("float32").reshape(8, 7)
+    result.update(_train(keras, model, ids, y, keras.optimizers.SGD(0.1), epochs=2))
+    config = model.get_config()
+    result["lstm_node_kwargs"] = sorted(
+        [layer for layer in config["layers"] if layer["name"] == "lstm"][0]["inbound_nodes"][0][
+            "kwargs"
+        ]
+    )
+    return result
+
+
+@scenario
+def composite_layer_hands_its_mask_on(keras):
+    """A user layer whose call hands its mask to a GRU and to another user layer (as
+    keras.io's encoders do), inside a functional model: predicted and trained."""
+    MeanOfReal = _needs_mask_layer(keras)
+
+    class Encoder(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.rnn = keras.layers.GRU(3, return_sequences=True)
+            self.pool = MeanOfReal()
+
+        def call(self, x, mask=None):
+            return self.pool(self.rnn(x, mask=mask), mask=mask)
+
+        def compute_mask(self, x, mask=None):
+            return None
+
+    ids = _ids(np.random.default_rng(9))
+    inp = keras.Input((5,), dtype="int32")
+    h = Encoder()(keras.layers.Embedding(10, 3, mask_zero=True)(inp))
+    model = keras.Model(inp, keras.layers.Dense(1)(h))
+    _set_weights(model)
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    y = np.linspace(-1, 1, 8).astype("float32")[:, None]
+    out.update(_train(keras, model, ids, y, keras.optimizers.Adam(0.05), epochs=2))
+    return out
+
+
+@scenario
+def explicit_mask_file(keras):
+    """An LSTM given `mask=ops.not_equal(ids, 0)` in a functional model: the file Keras
+    writes (the node keeps the mask keyword) and its predictions."""
+    ids = _ids(np.random.default_rng(8))
+    inp = keras.Input((5,), dtype="int32")
+    h = keras.layers.Embedding(10, 3, name="emb")(inp)
+    model = keras.Model(inp, keras.layers.LSTM(2, name="lstm")(h, mask=keras.ops.not_equal(inp, 0)))
+    _set_weights(model)
+    if keras.__name__ == "keras":
+        model.save(KERAS_FILE)
+    return {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+
+
 def main():
     SCENARIOS.write(OUT)
+    print(f"and {KERAS_FILE}")
 
 
 if __name__ == "__main__":

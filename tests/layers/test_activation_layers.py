@@ -93,10 +93,12 @@ def test_softmax_mask_errors():
         Softmax()(np.ones((2, 4)), mask=np.ones((2, 3), bool))
     with pytest.raises(ShapeError, match="must broadcast"):
         Softmax()(np.ones((2, 4)), mask=np.ones((1, 2, 4), bool))
-    a, m = Input((4,)), Input((4,))
-    with pytest.raises(ConfigError, match="not a mask tensor inside a functional model"):
-        Softmax()(a, mask=m)
-    assert isinstance(Model(a, Softmax()(a)), Model)  # without a mask the graph is fine
+    a, m = Input((4,)), Input((4,), dtype="bool")
+    model = Model([a, m], Softmax()(a, mask=m))  # a mask tensor: the call's mask, as Keras
+    got = model.predict([np.zeros((1, 4)), np.array([[True, False, True, False]])], verbose=0)
+    np.testing.assert_allclose(got, [[0.5, 0.0, 0.5, 0.0]])
+    with pytest.raises(ConfigError, match="symbolic `mask=`, not an array"):
+        Softmax()(a, mask=np.ones((1, 4), bool))
 
 
 def test_prelu_alpha_shape_spec_and_errors():

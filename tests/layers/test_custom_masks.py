@@ -124,3 +124,21 @@ def test_a_forward_without_mask_warns_that_it_runs_unmasked():
     model.compile(optimizer="sgd", loss="mse")
     with pytest.warns(UserWarning, match="its forward\\(\\), which a model runs, does not"):
         model.fit(np.array([[1, 2, 0]]), np.ones((1, 1)), verbose=0)
+
+
+def test_a_keras_file_with_an_explicit_mask_loads_with_the_mask(tmp_path):
+    """Keras keeps a call's `mask=` tensor in the node's keywords; loading (and saving,
+    and cloning) keeps it too, so the predictions are Keras's."""
+    from ..differential import ROOT
+
+    path = ROOT / "tests" / "goldens" / "saving" / "keras_explicit_mask.keras"
+    ids = SCRIPT._ids(np.random.default_rng(8))
+    want = GOLD["explicit_mask_file"]["prediction"]
+    model = numkeras.models.load_model(path)
+    np.testing.assert_allclose(model.predict(ids, verbose=0).ravel(), want, rtol=1e-5)
+    model.save(tmp_path / "again.keras")
+    again = numkeras.models.load_model(tmp_path / "again.keras")
+    np.testing.assert_allclose(again.predict(ids, verbose=0).ravel(), want, rtol=1e-5)
+    clone = numkeras.models.clone_model(model)
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(clone.predict(ids, verbose=0).ravel(), want, rtol=1e-5)

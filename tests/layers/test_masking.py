@@ -235,12 +235,22 @@ def test_graph_without_masks_is_not_masked():
     assert _output_masks(model, np.ones((2, 4))) == [None]
 
 
-def test_explicit_mask_in_a_graph_is_refused():
+def test_an_explicit_mask_in_a_graph_is_the_calls_mask():
+    """A symbolic `mask=` replaces the propagated one for that call (as Keras); a list of
+    inputs with one, or an array where a tensor is needed, says why not."""
     x, e = _masked_input()
-    with pytest.raises(ConfigError, match="functional"):
-        layers.LSTM(2)(e, mask=layers.Input((4,), dtype="bool"))
-    with pytest.raises(ConfigError, match="not a mask tensor"):
-        layers.Softmax()(e, mask=layers.Input((4,), dtype="bool"))
+    keep = layers.Input((4,), dtype="bool")
+    model = Model([x, keep], layers.SimpleRNN(2, return_sequences=True)(e, mask=keep))
+    ids = np.array([[1, 2, 3, 4]])
+    last_two_off = model.predict([ids, np.array([[True, True, False, False]])], verbose=0)
+    short = Model(x, layers.SimpleRNN(2, return_sequences=True)(e))
+    short.set_weights(model.get_weights())
+    np.testing.assert_allclose(last_two_off[0, 2:], last_two_off[:, 1].repeat(2, axis=0))
+    np.testing.assert_allclose(
+        last_two_off[0, :2], short.predict(np.array([[1, 2, 0, 0]]), verbose=0)[0, :2]
+    )
+    with pytest.raises(NotImplementedError, match="one tensor"):
+        layers.Add()([e, e], mask=keep)
 
 
 def test_model_call_with_mask():
