@@ -338,6 +338,64 @@ def composite_layer_hands_its_mask_on(keras):
 
 
 @scenario
+def keras_io_transformer_encoder(keras):
+    """keras.io's English-to-Spanish TransformerEncoder (its call turns the mask into
+    MultiHeadAttention's `attention_mask`) after a PositionalEmbedding whose
+    `compute_mask` gives `ids != 0`; predicted and trained."""
+    layers, ops = keras.layers, keras.ops
+
+    class TransformerEncoder(layers.Layer):
+        def __init__(self, embed_dim, dense_dim, num_heads, **kwargs):
+            super().__init__(**kwargs)
+            self.attention = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)
+            self.dense_proj = keras.Sequential(
+                [layers.Dense(dense_dim, activation="relu"), layers.Dense(embed_dim)]
+            )
+            self.layernorm_1 = layers.LayerNormalization()
+            self.layernorm_2 = layers.LayerNormalization()
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            padding_mask = None
+            if mask is not None:
+                padding_mask = ops.cast(mask[:, None, :], dtype="int32")
+            attention_output = self.attention(
+                query=inputs, value=inputs, key=inputs, attention_mask=padding_mask
+            )
+            proj_input = self.layernorm_1(inputs + attention_output)
+            return self.layernorm_2(proj_input + self.dense_proj(proj_input))
+
+    class PositionalEmbedding(layers.Layer):
+        def __init__(self, sequence_length, vocab_size, embed_dim, **kwargs):
+            super().__init__(**kwargs)
+            self.token_embeddings = layers.Embedding(vocab_size, embed_dim)
+            self.position_embeddings = layers.Embedding(sequence_length, embed_dim)
+
+        def call(self, inputs):
+            positions = ops.arange(0, ops.shape(inputs)[-1], 1)
+            return self.token_embeddings(inputs) + self.position_embeddings(positions)
+
+        def compute_mask(self, inputs, mask=None):
+            return ops.not_equal(inputs, 0)
+
+    inp = keras.Input((6,), dtype="int64")
+    x = TransformerEncoder(8, 16, 2)(PositionalEmbedding(6, 20, 8)(inp))
+    model = keras.Model(inp, layers.Dense(1)(layers.GlobalAveragePooling1D()(x)))
+    model.set_weights(
+        [
+            np.linspace(-0.5, 0.5, w.size).reshape(w.shape).astype("float32") + 0.3 * (w.ndim == 1)
+            for w in model.get_weights()
+        ]
+    )
+    ids = np.array([[1, 2, 3, 0, 0, 0], [4, 5, 6, 7, 8, 9], [3, 3, 0, 0, 0, 0], [9, 8, 7, 6, 0, 0]])
+    out = {"prediction": model.predict(ids, verbose=0).ravel().tolist()}
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    y = np.linspace(0, 1, 4).astype("float32")[:, None]
+    out["losses"] = [float(model.train_on_batch(ids, y)) for _ in range(3)]
+    return out
+
+
+@scenario
 def explicit_mask_file(keras):
     """An LSTM given `mask=ops.not_equal(ids, 0)` in a functional model: the file Keras
     writes (the node keeps the mask keyword) and its predictions."""
