@@ -456,7 +456,9 @@ def _stateful(layer) -> list:
 # -- losses ------------------------------------------------------------------------------
 def record_loss_call(loss, method, y_true, y_pred, sample_weight=None, mask=None):
     """`Loss.__call__` / `Loss.call`'s hook: record a loss of a recorded `y_pred` through
-    its fused value-and-gradient (`y_true` is a constant, as a label)."""
+    its fused value-and-gradient. `y_true` is a constant (a label), unless it was recorded
+    too and the loss gives its targets a gradient (`Loss.target_grad`: KLDivergence of a
+    teacher's softened predictions), as Keras's backends differentiate both."""
     key = key_of(y_pred)
     if key is None:
         return NotImplemented
@@ -464,12 +466,23 @@ def record_loss_call(loss, method, y_true, y_pred, sample_weight=None, mask=None
     sw = plain_of(sample_weight)
     raw_shape, raw_dtype = tuple(np.shape(yp)), np.asarray(yp).dtype
     reduced = method == "__call__" and loss.reduction not in (None, "none")
+    keys, metas = [key], [(raw_shape, raw_dtype)]
     with paused():
         if reduced:
             value, grad = loss.value_and_grad(yt, yp, sample_weight=sw, mask=mask)
+            key_true = key_of(y_true)
+            grad_true = None
+            if key_true is not None:
+                grad_true = loss.target_grad(yt, yp, sample_weight=sw, mask=mask)
+            if grad_true is not None:
+                keys.append(key_true)
+                metas.append((tuple(np.shape(yt)), np.asarray(yt).dtype))
 
             def backward(gouts, need):
-                return [grad * gouts[0].astype(grad.dtype, copy=False)]
+                found = [grad * gouts[0].astype(grad.dtype, copy=False)]
+                if grad_true is not None:
+                    found.append(grad_true * gouts[0].astype(grad_true.dtype, copy=False))
+                return found
 
         else:
             if not loss._has_forward() or sample_weight is not None or mask is not None:
@@ -494,13 +507,28 @@ def record_loss_call(loss, method, y_true, y_pred, sample_weight=None, mask=None
     out = wrap(np.asarray(value))
     node = Node(
         f"loss {loss.name}",
-        [key],
-        [(raw_shape, raw_dtype)],
+        keys,
+        metas,
         [out._tid],
         backward,
         second_order=_is_grad_result(y_pred),
     )
     _add(node)
+    return out
+
+
+def record_weight_penalty(v):
+    """A trainable weight's regularization penalty (an entry of `layer.losses`, a float32
+    scalar) read while a tape records: a recorded value with the regularizer's gradient,
+    as Keras's backends differentiate `self.losses` in a custom `compute_loss`."""
+    with paused():
+        value = np.float32(float(v.regularizer(v.value)))
+    out = wrap(np.asarray(value))
+
+    def backward(gs, need):
+        return [v.regularizer.grad(v.value) * gs[0].astype(v.dtype)]
+
+    _add(Node(f"{v.path} penalty", [variable_key(v)], [(v.shape, v.dtype)], [out._tid], backward))
     return out
 
 

@@ -28,7 +28,9 @@ hand-written backward passes instead of recording primitive operations:
   `batch_jacobian` are not implemented.
 - `watch(x)` returns the watched value (a `TapeTensor` for an array): Python operators
   on a plain NumPy array are NumPy's, so use what `watch` returns (TF returns None).
-- A loss's `y_true` is a constant (labels): no gradient flows into it.
+- A loss's `y_true` is a constant (labels), except for KLDivergence, MeanSquaredError
+  and MeanAbsoluteError (`Loss.target_vjp`), whose recorded targets get their
+  gradient (keras.io's knowledge distillation trains its teacher through it, as Keras).
 - It records on NumPy only: on CuPy (a GPU) entering a tape raises a `TapeError`.
 - Every variable a recorded computation reads is watched (trainable or not) unless
   `watch_accessed_variables=False`.

@@ -7,8 +7,10 @@ NumPy functions on it are routed through `numkeras.ops` (`t * 2`, `t - y`, `np.m
 (`.view(np.ndarray)`), so nothing recurses. When no tape records, it computes as a plain
 array and gives plain arrays.
 
-What a tape cannot see is refused with a `TapeError` instead of giving a silently wrong
-gradient: writing into a recorded tensor (`t += 1`, `t[0] = 0`), a NumPy function that
+`t += 1` (and the other augmented assignments) on a recorded value gives a new recorded
+value, as a TensorFlow or JAX tensor does (`loss += ops.sum(self.losses)`). What a tape
+cannot see is refused with a `TapeError` instead of giving a silently wrong gradient:
+writing into a recorded tensor (`t[0] = 0`, `np.add(t, 1, out=t)`), a NumPy function that
 has no `numkeras.ops` counterpart, or a float view made by an ndarray method the tape
 does not route (`np.lib.stride_tricks...`) used in a recorded operation.
 
@@ -139,6 +141,25 @@ class TapeTensor(np.ndarray):
             )
         return result
 
+    # -- augmented assignment: a new recorded value, as a TensorFlow or JAX tensor gives --
+    def __iadd__(self, other):
+        return self + other if _rebinds(self) else np.ndarray.__iadd__(self, other)
+
+    def __isub__(self, other):
+        return self - other if _rebinds(self) else np.ndarray.__isub__(self, other)
+
+    def __imul__(self, other):
+        return self * other if _rebinds(self) else np.ndarray.__imul__(self, other)
+
+    def __itruediv__(self, other):
+        return self / other if _rebinds(self) else np.ndarray.__itruediv__(self, other)
+
+    def __ipow__(self, other):
+        return self**other if _rebinds(self) else np.ndarray.__ipow__(self, other)
+
+    def __imatmul__(self, other):
+        return self @ other if _rebinds(self) else np.ndarray.__imatmul__(self, other)
+
     # -- ndarray methods that make new values: routed through numkeras.ops --------------
     def __getitem__(self, key):
         if not recorder.RECORDING:
@@ -229,6 +250,14 @@ class TapeTensor(np.ndarray):
         if not recorder.RECORDING:
             return self.view(np.ndarray).dot(plain(b), out)
         return _ops().dot(self, b)
+
+
+def _rebinds(t: TapeTensor) -> bool:
+    """Whether `t op= x` makes a new recorded value (`loss += penalty` in a custom step,
+    as Keras's backends allow): `t` is a recorded value and a tape records. Elsewhere it
+    writes in place, as NumPy does (and a write into a recorded value's own memory, an
+    `out=` or an item assignment, is still refused)."""
+    return recorder.RECORDING and t._tid > 0
 
 
 def _carries_gradient(result) -> bool:

@@ -511,11 +511,18 @@ class Layer:
     def losses(self) -> list:
         """Keras's `layer.losses`: the activity penalties of the last direct call, then the
         penalties of the trainable weights (float32 scalars). Training and evaluation add
-        both to the loss themselves."""
+        both to the loss themselves; read while a GradientTape records, the weights'
+        penalties are recorded (their gradients reach the weights)."""
+        from numkeras.autodiff import recorder
+
         out = list(self.__dict__.get("_activity_losses", ()))
         out += self.__dict__.get("_added_losses", ())
         for v in self.trainable_weights:
-            if v.regularizer is not None:
+            if v.regularizer is None:
+                continue
+            if recorder.RECORDING:  # a GradientTape differentiates the weight penalties
+                out.append(recorder.record_weight_penalty(v))
+            else:
                 out.append(np.float32(float(v.regularizer(v.value))))  # (a CuPy scalar too)
         return out
 

@@ -52,7 +52,7 @@ from numkeras.layers.attention_utils import (
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.einsum_dense import EinsumDense
 from numkeras.layers.keras_tensor import KerasTensor, Node
-from numkeras.layers.layer import Layer, as_call_result, is_symbolic
+from numkeras.layers.layer import Layer, as_call_result, is_symbolic, traced_constant
 from numkeras.layers.softmax import Softmax
 from numkeras.utils.checks import is_int
 
@@ -451,11 +451,18 @@ class MultiHeadAttention(GraphOptions, Layer):
         named = {"query": query, "value": value, "key": key, "attention_mask": attention_mask}
         for name, t in named.items():
             if t is not None and not isinstance(t, KerasTensor):
+                # an array computed inside a traced call (keras.io's causal mask, built
+                # with ops from the inputs' shape): a constant of the graph
+                constant = traced_constant(t)
+                if constant is not None:
+                    named[name] = constant
+                    continue
                 raise ConfigError(
                     f"Layer '{self.name}': in a functional model, `{name}` must be a symbolic "
                     "tensor (from Input or a layer) like the other inputs; received "
                     f"{type(t).__name__}."
                 )
+        query, value, key, attention_mask = named.values()
         if any(m is not None for m in masks):
             raise ConfigError(
                 f"Layer '{self.name}': numkeras takes query_mask / value_mask / key_mask on "

@@ -329,6 +329,29 @@ class Loss:
         grad = vjp(dvalues).reshape(raw.shape)
         return loss, grad.astype(out_dtype, copy=False)
 
+    def target_vjp(self, y_true, y_pred):
+        """`fn(dvalues) -> d(values)/d(y_true)` for the prepared arrays: the gradient a loss
+        passes to computed targets (a distillation's softened teacher predictions). None
+        here: targets are labels, constants; KLDivergence, MeanSquaredError and
+        MeanAbsoluteError define it."""
+        return None
+
+    def target_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
+        """d(`self(y_true, y_pred, w)`)/d(`y_true`), shaped as `y_true`, as Keras's backends
+        differentiate a loss in its targets too; None for a loss without `target_vjp`."""
+        if type(self).target_vjp is Loss.target_vjp:
+            return None
+        xp = backend.xp
+        raw = xp.asarray(y_true)
+        y_true, y_pred = self._prepare(y_true, backend.cast_input(xp.asarray(y_pred), self.dtype))
+        values, _ = self.forward(y_true, y_pred)
+        mask = join_masks(mask, self._mask(y_true))
+        _, dvalues = reduce_weighted_values(
+            values, sample_weight, mask, self.reduction, self.dtype, with_grad=True
+        )
+        grad = self.target_vjp(y_true, y_pred)(dvalues)
+        return grad.reshape(raw.shape).astype(raw.dtype if raw.dtype.kind == "f" else self.dtype)
+
     def _traced_value_and_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
         """`value_and_grad` of a loss written as `call` (or a function): `call` is traced
         into operations once per shapes (`numkeras.ops.trace`) and differentiated, as

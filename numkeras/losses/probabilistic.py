@@ -36,6 +36,19 @@ class KLDivergence(Loss):
 
         return xp.sum(t * xp.log(t / p), axis=-1), vjp
 
+    def target_vjp(self, y_true, y_pred):
+        xp = backend.xp
+        eps = xp.asarray(backend.epsilon(), self.dtype)
+        one = xp.asarray(1, self.dtype)
+        t = xp.clip(y_true, eps, one)
+        p = xp.clip(y_pred, eps, one)
+
+        def vjp(g):  # d(t * log(t / p))/dt = log(t / p) + 1, 0 where y_true is clipped
+            inside = (y_true > eps) & (y_true <= one)
+            return xp.where(inside, xp.expand_dims(g, -1) * (xp.log(t / p) + 1), 0).astype(t.dtype)
+
+        return vjp
+
 
 class Poisson(Loss):
     """`mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)`.

@@ -45,6 +45,10 @@ class MeanSquaredError(Loss):
         d = y_pred - y_true
         return _mean_last(d * d, lambda: 2 * d)
 
+    def target_vjp(self, y_true, y_pred):
+        _, vjp = self.forward(y_true, y_pred)  # (symmetric: the prediction's, negated)
+        return lambda g: -vjp(g)
+
 
 class MeanAbsoluteError(Loss):
     """`mean(abs(y_true - y_pred), axis=-1)`.
@@ -60,6 +64,10 @@ class MeanAbsoluteError(Loss):
         xp = backend.xp
         d = y_pred - y_true
         return _mean_last(xp.abs(d), lambda: xp.sign(d))
+
+    def target_vjp(self, y_true, y_pred):
+        _, vjp = self.forward(y_true, y_pred)  # (symmetric: the prediction's, negated)
+        return lambda g: -vjp(g)
 
 
 class MeanAbsolutePercentageError(Loss):

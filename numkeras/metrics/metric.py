@@ -21,11 +21,13 @@ Mean()
 
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
 
 from numkeras import backend, initializers
+from numkeras.autodiff import recorder
 from numkeras.errors import ConfigError
 from numkeras.losses.loss import standardize_dtype
 from numkeras.utils.naming import auto_name, config_repr
@@ -129,6 +131,22 @@ for _name in ("neg", "pos", "abs"):
     setattr(MetricVariable, f"__{_name}__", _unary(getattr(operator, _name)))
 
 
+def _unrecorded(update_state):
+    """`update_state` run with any GradientTape paused: a metric's update carries no
+    gradient (a subclass's own `compute_loss` updating a `Mean` tracker with its loss, as
+    Keras's `compute_loss` docs do, inside the step's tape)."""
+
+    @functools.wraps(update_state)
+    def wrapped(self, *args, **kwargs):
+        if not recorder.RECORDING:
+            return update_state(self, *args, **kwargs)
+        with recorder.paused():
+            return update_state(self, *args, **kwargs)
+
+    wrapped._unrecorded = True
+    return wrapped
+
+
 class Metric:
     """Base class: subclasses make their state with `add_variable` in `__init__`, and
     implement `update_state` (assigning to the variables) and `result`.
@@ -163,6 +181,12 @@ class Metric:
         self.name = name or auto_name(type(self).__name__)
         self._dtype = standardize_dtype(dtype)
         self._variables: list[MetricVariable] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("update_state")
+        if own is not None and not getattr(own, "_unrecorded", False):
+            cls.update_state = _unrecorded(own)
 
     @property
     def dtype(self) -> str:

@@ -28,11 +28,11 @@ def _count(variables) -> tuple[int, int]:
     return params, size
 
 
-def _shape_text(layer) -> str:
+def _shape_text(layer, skip: frozenset = frozenset()) -> str:
     """Keras's `format_layer_shape`: the output shape(s) of the layer's last call on symbolic
     tensors; without one, of its build shape (a layer a subclassed model called on arrays);
-    else '?'."""
-    nodes = layer._inbound_nodes
+    else '?'. `skip`: the ids of the nodes of a subclassed model's traced call."""
+    nodes = [n for n in layer._inbound_nodes if id(n) not in skip and not _in_trace(n)]
     if nodes:
         outs = [t.shape for t in nodes[-1].outputs]
     elif layer.built and layer._build_input_shape is not None:
@@ -46,6 +46,48 @@ def _shape_text(layer) -> str:
     if len(outs) == 1:
         return format_shape(outs[0])
     return "[" + ", ".join(format_shape(o) for o in outs) + "]"
+
+
+def _in_trace(node, seen=None) -> bool:
+    """Whether `node` belongs to a trace numkeras made of a subclassed model's or layer's
+    `call` (numkeras.ops.trace): Keras runs such calls on arrays and records no node, so
+    its summary shows the layer's build shape there."""
+    from numkeras.ops.trace import _Placeholder
+
+    seen = set() if seen is None else seen
+    if isinstance(node.layer, _Placeholder):
+        return True
+    seen.add(id(node))
+    return any(
+        _in_trace(t.node, seen)
+        for t in node.inputs
+        if t.node is not None and id(t.node) not in seen
+    )
+
+
+def _call_tensors(node) -> list:
+    """The symbolic tensors the call passed, in Keras's order (the positional arguments,
+    then the keyword ones sorted by name, flattened), where the call was recorded (a
+    layer called with keywords: MultiHeadAttention's node holds the value as its key
+    when none was given, Keras lists only what was passed); else the node's inputs."""
+    recorded = getattr(node, "call_arguments", None)
+    if recorded is None:
+        return node.inputs
+    inputs = {id(t) for t in node.inputs}
+    found: list = []
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for key in sorted(value):
+                walk(value[key])
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif id(value) in inputs:
+            found.append(value)
+
+    walk(list(recorded))
+    return found
 
 
 def _graph_nodes(model) -> list:
@@ -83,7 +125,7 @@ def _connections(layer, relevant: set) -> str:
     for node in layer._inbound_nodes:
         if relevant and id(node) not in relevant:
             continue
-        for t in node.inputs:
+        for t in _call_tensors(node):
             source = t.node.layer
             index = next((i for i, n in enumerate(source._inbound_nodes) if n is t.node), 0)
             parts.append(f"{source.name}[{index}][{t.index}]")
@@ -102,12 +144,15 @@ def _rows(model, expand_nested: bool = False, depth: int = 0, relevant=None, top
     with `expand_nested`, a layer's own `layers` follow its row, indented as Keras does."""
     rows = []
     listed = top if top is not None else model.layers
+    # (numkeras traces a subclassed model's call into nodes; Keras runs it on arrays)
+    own_call = getattr(model, "_has_own_call", lambda: False)()
+    skip = frozenset(id(n) for n in getattr(model, "_nodes", ())) if own_call else frozenset()
     for layer in listed:
         name = f"{'   ' * depth}{'└ ' if depth else ''}{layer.name} ({type(layer).__name__})"
         connected = _connections(layer, relevant or set()) if depth == 0 else ""
         weights = layer.weights if not getattr(layer, "is_operation", False) else []
         trainable = "-" if not weights else ("Y" if layer.trainable else "N")
-        rows.append((name, _shape_text(layer), _params_text(layer), connected, trainable))
+        rows.append((name, _shape_text(layer, skip), _params_text(layer), connected, trainable))
         sub = getattr(layer, "layers", None) if expand_nested else None
         if sub and not getattr(layer, "is_operation", False):
             rows.extend(_rows(layer, expand_nested, depth + 1))

@@ -575,10 +575,11 @@ class Trainer:
         if self._metric_spec is not None or self._weighted_metric_spec is not None:
             views.append(CompileMetrics(self))
         if sum(fn is not None for fn in self._loss_fns) > 1:
+            index = {name: i for i, name in enumerate(self.output_names)}
             views += [
-                LossTracker(self, f"{name}_loss", i)
-                for i, (name, fn) in enumerate(zip(self.output_names, self._loss_fns))
-                if fn is not None
+                LossTracker(self, f"{name}_loss", index[name])
+                for name in self._loss_output_order()
+                if self._loss_fns[index[name]] is not None
             ]
         return views
 
@@ -596,6 +597,14 @@ class Trainer:
         keys += [label for _, _, label, _ in self._compiled_metrics or []]
         return self._keras_order(keys)
 
+    def _loss_output_order(self) -> list[str]:
+        """The outputs in the order Keras 3 tracks their losses: a `loss` dict's own key
+        order (`compile(loss={"c": ..., "a": ...})` logs `c_loss` before `a_loss` in
+        `evaluate`'s list), else the outputs' order."""
+        names = list(self.output_names)
+        given = [k for k in self.loss if k in names] if isinstance(self.loss, dict) else []
+        return given + [n for n in names if n not in given]
+
     def _keras_order(self, keys) -> list[str]:
         """`keys` (log names) in the order of Keras 3's `_flatten_metrics_in_order`: the
         loss, each compiled metric whose own name is its log key (a single output's
@@ -607,7 +616,7 @@ class Trainer:
         order = ["loss"]
         order += [m.name for _, _, _, m in self._compiled_metrics or []]
         if len(self.output_names) > 1:
-            order += [f"{n}_loss" for n in self.output_names]
+            order += [f"{n}_loss" for n in self._loss_output_order()]
         names = []
         for k in order:
             if k in keys and k not in names:
@@ -730,13 +739,20 @@ class Trainer:
     def get_metrics_result(self) -> dict:
         """The current loss and metric values by name (Keras 3's `get_metrics_result`), in
         the order of `model.metrics`: the loss, the compiled metrics as compiled, then the
-        per-output losses (fit's and evaluate's logs come sorted by name instead)."""
+        per-output losses (fit's and evaluate's logs come sorted by name instead). A
+        subclass with its own `metrics` list gets those metrics' results, as in Keras."""
+        if type(self).metrics is not Trainer.metrics:
+            found: dict = {}
+            for m in self.metrics:
+                result = m.result()
+                found.update(result if isinstance(result, dict) else {m.name: result})
+            return found
         logs = self._logs()
         order = ["loss"]
         for _, _, label, m in self._compiled_metrics or []:
             result = m.result()
             order += list(result) if isinstance(result, dict) else [label]
-        order += [f"{n}_loss" for n in self.output_names]
+        order += [f"{n}_loss" for n in self._loss_output_order()]
         ordered = {k: logs[k] for k in order if k in logs}
         ordered.update((k, v) for k, v in logs.items() if k not in ordered)
         return ordered
@@ -748,12 +764,16 @@ class Trainer:
         return compile_config(self) if getattr(self, "compiled", False) else None
 
     def compile_from_config(self, config: dict) -> None:
-        """`compile` with the arguments of a `get_compile_config()` (Keras 3's method)."""
+        """`compile` with the arguments of a `get_compile_config()` (Keras 3's method); a
+        built model's optimizer variables are created at once, as Keras does (a compiled
+        model's `clone_model` shows them in its summary)."""
         from numkeras import optimizers
         from numkeras.models.config import compile_args_from_config
 
         args = compile_args_from_config(config)
         self.compile(optimizer=optimizers.get(config["optimizer"]), **args)
+        if self.built and self.optimizer is not None:
+            self.optimizer.build(self.trainable_weights)
 
     # -- the per-batch steps a subclass may override (Keras 3's) --------------------------
     def train_step(self, data) -> dict:
@@ -769,6 +789,8 @@ class Trainer:
         `self.optimizer.apply_gradients(zip(grads, weights))`. A model with such a step and
         no `call` (keras.io's GAN) needs no graph: `fit` hands it the batches as given.
         """
+        if self._overrides_compute_loss():
+            return self._own_loss_step(data, training=True)
         x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         total, per_output, outs, masks = self._train_step(xs, ys, sws)
@@ -780,6 +802,8 @@ class Trainer:
     def test_step(self, data) -> dict:
         """One evaluation step on one batch (`evaluate`, and `fit`'s validation); returns
         the logs. Overridable as `train_step` is."""
+        if self._overrides_compute_loss():
+            return self._own_loss_step(data, training=False)
         x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         self._test_batch(xs, ys, sws, self._penalty())
@@ -896,8 +920,43 @@ class Trainer:
         return logs
 
     def _overrides(self, step: str) -> bool:
-        """Whether this model's class overrides `train_step` / `test_step` / `predict_step`."""
+        """Whether this model's class overrides `train_step` / `test_step` / `predict_step`
+        (an own `compute_loss` counts for the first two: the built-in steps must call it)."""
+        if step != "predict_step" and self._overrides_compute_loss():
+            return True
         return getattr(type(self), step) is not getattr(Trainer, step)
+
+    def _overrides_compute_loss(self) -> bool:
+        return type(self).compute_loss is not Trainer.compute_loss
+
+    def _own_loss_step(self, data, training: bool) -> dict:
+        """Keras 3's built-in train / test step around a subclass's own `compute_loss`
+        (keras.io's knowledge distillation): the loss it returns is differentiated with
+        respect to every trainable weight (a `GradientTape`), then tracked as `loss`, and
+        the compiled metrics see `y_pred`."""
+        import inspect
+
+        from numkeras.autodiff.tape import GradientTape
+
+        x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
+        # (as Keras, `training` is passed only to an override that takes it)
+        takes_training = "training" in inspect.signature(self.compute_loss).parameters
+        extra = {"training": training} if takes_training else {}
+        if training:
+            weights = self.trainable_weights
+            with GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(x, y, y_pred, sample_weight, **extra)
+            grads = tape.gradient(loss, weights)
+            pairs = [(g, w) for g, w in zip(grads, weights) if g is not None]
+            if pairs:
+                self.optimizer.apply_gradients(pairs)
+        else:
+            y_pred = self(x, training=False)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, **extra)
+        rows = data_utils.num_samples([np.asarray(a) for a in tree.flatten(x)])
+        self._track_loss(float(np.asarray(loss)), [], rows)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def _user_batch(self, bx: list, by=None, bs=None):
         """A prepared batch in the form a step receives it: one array per input (a list for

@@ -73,10 +73,28 @@ def test_in_place_writes_on_recorded_tensors_are_refused():
     with GradientTape() as tape:
         t = tape.watch(x) * 2.0
         with pytest.raises(TapeError, match="In-place"):
-            t += 1.0
+            np.add(t, 1.0, out=t)
         with pytest.raises(TapeError, match="Item assignment"):
             t[0, 0] = 3.0
     t[0, 0] = 3.0  # (once the tape stops, it is an array again)
+
+
+def test_augmented_assignment_on_a_recorded_tensor_makes_a_new_value():
+    # `loss += ops.sum(self.losses)` (Keras's compute_loss docs): a new recorded value, as
+    # a TensorFlow or JAX tensor gives; the value it was computed from is unchanged
+    x = np.array([1.0, 2.0], "float32")
+    with GradientTape() as tape:
+        xs = tape.watch(x)
+        t = xs * 2.0
+        before = t
+        t += xs * xs
+        t *= 3.0
+        total = ops.sum(t)
+    assert t is not before and before.tolist() == [2.0, 4.0]
+    np.testing.assert_allclose(tape.gradient(total, xs), 3.0 * (2.0 + 2.0 * x))
+    plain = np.ones(2, "float32").view(TapeTensor)
+    plain += 1.0  # no tape recording: in place, as NumPy
+    assert plain.tolist() == [2.0, 2.0]
 
 
 def test_numpy_without_ops_counterpart_and_unrouted_views_are_refused():
