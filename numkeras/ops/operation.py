@@ -36,6 +36,7 @@ from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer
+from numkeras.utils.naming import operation_name
 from numkeras.variables import Variable
 
 # the module itself (the package's attribute `trace` is `ops.trace`, the matrix trace)
@@ -517,7 +518,7 @@ class Operation(Layer):
     multi_output = False
 
     def __init__(self, *, name: str | None = None):
-        Layer.__init__(self, name=name)
+        Layer.__init__(self, name=name or operation_name(self._default_name()))
         self.built = True
         self._template = None
 

@@ -32,6 +32,7 @@ from numkeras.layers import layer as layer_module
 from numkeras.layers.input_layer import InputLayer, _integer_dtype
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer, _loss_sinks, collecting_losses
+from numkeras.utils.naming import traced_operations
 from numkeras.variables import Variable
 
 
@@ -233,8 +234,8 @@ class Trace:
         ]
         capture = _Capture(args[0] if args else None)
         _captures.append(capture)
-        try:
-            with np.errstate(all="ignore"), capturing_losses() as losses:
+        try:  # (its operations take no names from the program's: see traced_operations)
+            with np.errstate(all="ignore"), capturing_losses() as losses, traced_operations():
                 out = fn(*args)
         except TraceError:
             raise

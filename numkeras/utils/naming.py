@@ -5,11 +5,14 @@ layers, models, losses, metrics and optimizers, as Keras's `object_name_uid`), a
 from __future__ import annotations
 
 import collections
+import contextlib
 import difflib
 import inspect
 import re
 
 _uids: collections.defaultdict[str, int] = collections.defaultdict(int)
+# While a user's call is traced: the operations' own counters (see `traced_operations`)
+_operation_uids: list[collections.defaultdict[str, int]] = []
 
 
 def to_snake_case(name: str) -> str:
@@ -29,6 +32,38 @@ def auto_name(class_name: str) -> str:
     count = _uids[prefix]
     _uids[prefix] += 1
     return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def operation_name(class_name: str) -> str:
+    """An operation's automatic name: `auto_name`'s, except while a user's call is traced
+    (`traced_operations`), where the operations it records count on their own, as Keras's
+    symbolic run of a call makes none (`ops.add` there leaves the next `Add()` its 'add').
+
+    >>> reset_uids()
+    >>> with traced_operations():
+    ...     inner = operation_name("Add")
+    >>> inner, auto_name("Add")
+    ('add', 'add')
+    """
+    if not _operation_uids:
+        return auto_name(class_name)
+    uids = _operation_uids[-1]
+    prefix = to_snake_case(class_name)
+    count = uids[prefix]
+    uids[prefix] += 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+@contextlib.contextmanager
+def traced_operations():
+    """Name the operations made inside on counters of their own, starting from the global
+    ones (so they stay unique beside the layers already named), which they leave as they
+    were."""
+    _operation_uids.append(collections.defaultdict(int, _uids))
+    try:
+        yield
+    finally:
+        _operation_uids.pop()
 
 
 def get_uid(prefix: str = "") -> int:

@@ -34,10 +34,6 @@ SLOW: set = set()  # each scenario takes under 5 s here (the convolutional ones 
 
 # What numkeras gives otherwise, left out of the comparison:
 UNCOMPARED = {
-    # numkeras's traced Layer.call (PatchEncoder's `+`) takes the name "add" for an
-    # operation, so the model's Add layers are add_1... where Keras's are add...
-    # (numkeras/ops/trace.py, reported)
-    "vision_transformer": ["summary"],
     # Keras 3 overrides the `training=False` of `base_model(x, training=False)` with the
     # outer model's training=True once the base is unfrozen (keras-team/keras#20285), so
     # its BatchNormalization uses batch statistics and updates its moving ones while

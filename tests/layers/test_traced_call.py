@@ -504,3 +504,21 @@ def test_a_layer_given_an_array_inside_a_traced_call_trains(float64):
         numeric = numeric_gradient(lambda: float((layer.call(ids) * r).sum()), v.value)
         np.testing.assert_allclose(v.grad, numeric, rtol=1e-6, atol=1e-9)
         v.start_grad(None)
+
+
+def test_operations_recorded_in_a_traced_call_take_no_names_from_the_program():
+    """Keras runs a call symbolically without naming its ops: a user layer whose call adds
+    and reshapes leaves the names 'add' and 'reshape' to the layers made after it."""
+    numkeras.backend.clear_session()
+
+    class P(layers.Layer):
+        def call(self, x):
+            return ops.reshape(x + 1.0, (-1, 3))
+
+    i = numkeras.Input((3,))
+    h = P()(i)
+    model = numkeras.Model(i, layers.Reshape((3,))(layers.Add()([h, h])))
+    model.compile(optimizer="sgd", loss="mse")
+    model.train_on_batch(np.ones((2, 3)), np.ones((2, 3)))  # (traces the call again)
+    assert [la.name for la in model.layers] == ["input_layer", "p", "add", "reshape"]
+    assert layers.Add().name == "add_1"
