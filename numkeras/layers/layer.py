@@ -96,6 +96,10 @@ class Layer:
     # a mask it receives, with Keras's warning. A class with its own `compute_mask`
     # supports masking (as in Keras); an instance may also set `supports_masking = True`.
     supports_masking = False
+    # How many tensors a user call takes positionally (`call(self, targets, logits)`: 2);
+    # a call on several is packed into a list the call gets back as its arguments.
+    _positional_inputs = 1
+    _positional_names: list[str] = []
 
     def __init_subclass__(cls, **kwargs):
         # As Keras's build_wrapper: a direct `layer.build(shape)` also marks it built.
@@ -272,7 +276,10 @@ class Layer:
 
     def build_from_config(self, config: dict) -> None:
         """Build from `get_build_config()`'s `{"input_shape": ...}`, as Keras loads it."""
-        shape = (config or {}).get("input_shape")
+        config = config or {}
+        shape = config.get("input_shape")
+        if shape is None and config.get("shapes_dict"):  # a call on several tensors
+            shape = [config["shapes_dict"][f"{n}_shape"] for n in self._positional_names]
         if shape is not None:
             multi = shape and isinstance(shape[0], (list, tuple))
             self._maybe_build([tuple(s) for s in shape] if multi else tuple(shape))
@@ -422,7 +429,12 @@ class Layer:
             return
         before = list(self._own_variables)
         try:
-            self.build(input_shape)
+            if self._positional_inputs > 1 and isinstance(input_shape, list):
+                # Keras 3: `build(a_shape=..., b_shape=...)`, a shape per call argument
+                names = self._positional_names
+                self.build(**{f"{n}_shape": sh for n, sh in zip(names, input_shape)})
+            else:
+                self.build(input_shape)
             self.built = True
             check_input_all(self.input_spec, input_shape, self.name)
         except Exception:
@@ -435,7 +447,17 @@ class Layer:
     def _reset_build_state(self) -> None:
         """Forget what a failed `build` set up (layers with a tightened spec override)."""
 
-    def __call__(self, inputs, training=None, **kwargs):
+    def __call__(self, inputs, *more, training=None, **kwargs):
+        if more:  # several positional tensors: a user call(self, a, b) takes each (Keras 3)
+            if type(self)._positional_inputs > 1:
+                inputs = [inputs, *more]
+            elif len(more) == 1 and training is None:
+                training = more[0]  # (Keras 2's `layer(x, True)`)
+            else:
+                raise TypeError(
+                    f"{type(self).__name__} was called with {1 + len(more)} positional "
+                    "arguments, but its call() takes one input (pass several as a list)."
+                )
         if _tape_hook is not None:  # a GradientTape records this call (numkeras.autodiff)
             recorded = _tape_hook(self, (inputs,), dict(kwargs, training=training), True)
             if recorded is not NotImplemented:
@@ -538,8 +560,10 @@ class Layer:
         node = Node(self, inputs, out_shape, training=training, mask=mask)
         if extra:  # run with the call (`_Step.call_kwargs`), written in configs, cloned
             node.call_kwargs = extra
-        if extra or mask is not None:
-            node.call_arguments = ([inputs], {**extra, **({} if mask is None else {"mask": mask})})
+        if extra or mask is not None or self._positional_inputs > 1:
+            # (a call on several positional tensors is written with each as an argument)
+            args = list(inputs) if self._positional_inputs > 1 else [inputs]
+            node.call_arguments = (args, {**extra, **({} if mask is None else {"mask": mask})})
         return as_call_result(self, node.outputs_structure)
 
     def __getattr__(self, name: str):
@@ -623,7 +647,11 @@ class Layer:
         # as Keras: only layers with their own `build` record a build config
         if self._build_input_shape is None or type(self).build is Layer.build:
             return None
-        return {"input_shape": _jsonable_shape(self._build_input_shape)}
+        shape = self._build_input_shape
+        if self._positional_inputs > 1 and isinstance(shape, list):
+            names = self._positional_names
+            return {"shapes_dict": {f"{n}_shape": _jsonable_shape(s) for n, s in zip(names, shape)}}
+        return {"input_shape": _jsonable_shape(shape)}
 
     def _repr_args(self) -> str:
         return ""
@@ -1068,12 +1096,46 @@ def _own_call(cls) -> None:
     `compute_output_shape` of its own, the trace gives its output shape too.
     """
     cls.uses_workspace = cls.uses_workspace and accepts(cls, "workspace")
+    names = _required_positional(cls.__dict__["call"])
+    if len(names) > 1 and not cls.__module__.startswith("numkeras."):
+        cls._positional_inputs = len(names)
+        cls._positional_names = names
+        cls.call = _unpacking_call(cls.__dict__["call"], len(names))
     if "forward" in cls.__dict__ or "backward" in cls.__dict__:
         return
     cls.forward = _traced_forward
     cls.backward = _traced_backward
     if cls.compute_output_shape is Layer.compute_output_shape:
         cls.compute_output_shape = _traced_output_shape
+
+
+def _required_positional(fn) -> list[str]:
+    """The inputs `call(self, a, b, ...)` requires positionally (not `training`, `mask`
+    or parameters with defaults)."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in params
+        if p.kind is p.POSITIONAL_OR_KEYWORD
+        and p.default is p.empty
+        and p.name not in ("training", "mask")
+    ]
+
+
+def _unpacking_call(call, required: int):
+    """A user call on several positional tensors, given them as one list (the packed
+    inputs every model, trace and graph passes around), or as separate arguments."""
+
+    @functools.wraps(call)
+    def unpacking_call(self, inputs, *args, **kwargs):
+        if not args and isinstance(inputs, (list, tuple)) and len(inputs) >= required:
+            return call(self, *inputs, **kwargs)
+        return call(self, inputs, *args, **kwargs)
+
+    return unpacking_call
 
 
 def _inheritable_call(cls, call):
