@@ -8,13 +8,17 @@ Configs:
 - a functional model's `inbound_nodes` are lists `[[layer, node, tensor, kwargs], ...]`
   (Keras 3: `{"args": [...__keras_tensor__...], "kwargs": {}}`); a nested model's node 0
   was its own graph, so Keras 2 counts its calls from 1 (`_should_skip_first_node`);
-- `InputLayer(batch_input_shape=)`, `LeakyReLU(alpha=)`, `BatchNormalization(axis=[1])`;
-- a Sequential's first layer repeats the `InputLayer`'s `batch_input_shape`.
+- `InputLayer(batch_input_shape=)`, `LeakyReLU(alpha=)`, `BatchNormalization(axis=[1])`,
+  `Embedding(input_length=)`, a transposed convolution's `groups=1`;
+- a Sequential's first layer repeats the `InputLayer`'s `batch_input_shape`, and so does a
+  functional model's layer that was given an input shape;
+- a nested functional model's one input / output is a list of one reference.
 
 Compile arguments (`training_config` in a `.h5`, `compile_config` in a `.keras`):
 - the optimizer is `Custom>Adam` (tf_keras 2.11+ in a `.h5`);
 - losses have `reduction="auto"` and a `fn` entry;
-- metrics are per-output lists of `MeanMetricWrapper(name="out_accuracy", fn=...)`.
+- metrics are per-output lists of `MeanMetricWrapper(name="out_accuracy", fn=...)` (or
+  metric objects, `out_auc`), a weighted twin of a metric named `weighted_...`.
 
 Optimizer state: Keras 2 keeps no learning-rate variable (`iteration, slots...`). tf_keras
 2.11+'s optimizers order the slots as Keras 3 does; the older ones (Keras 2.3-2.10, and
@@ -26,6 +30,8 @@ from __future__ import annotations
 
 import copy
 import warnings
+
+import numpy as np
 
 from numkeras.errors import ConfigError, NumkerasWarning
 
@@ -103,6 +109,13 @@ def _layer(entry: dict) -> None:
         axis = cfg.get("axis")
         if isinstance(axis, list) and len(axis) == 1:
             cfg["axis"] = axis[0]
+    elif name == "Embedding":
+        cfg.pop("input_length", None)  # deprecated in Keras 3 (the input's shape says it)
+    elif name in _TRANSPOSED and cfg.get("groups") == 1:
+        del cfg["groups"]  # tf_keras's transposed convolutions inherit Conv's `groups`
+
+
+_TRANSPOSED = ("Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose")
 
 
 def _has_own_first_node(entry: dict) -> bool:
@@ -128,6 +141,11 @@ def _functional(cfg: dict) -> None:
     shift -= {name for name, index in refs if index == 0}
     for layer in layers:
         _layer(layer)
+        if layer.get("class_name") != "InputLayer" and isinstance(layer.get("config"), dict):
+            # tf_keras repeats an input shape given to a layer; the `Input`s say it here
+            layer["config"].pop("batch_input_shape", None)
+        if layer.get("class_name") in ("Functional", "Model"):
+            _single_refs(layer.get("config") or {})
         nodes = layer.get("inbound_nodes") or []
         layer["inbound_nodes"] = [
             _node(node, shift) if isinstance(node, list) else node for node in nodes
@@ -135,6 +153,16 @@ def _functional(cfg: dict) -> None:
     for key in ("input_layers", "output_layers"):
         if cfg.get(key):
             cfg[key] = _map_refs(cfg[key], lambda r: _ref(r, shift))
+
+
+def _single_refs(cfg: dict) -> None:
+    """A nested functional model's one input / output, which Keras 2 wrote as a list of one
+    reference, as one tensor (tf_keras's Functional unwraps such a list): a list of one
+    output would reach the next layer, or the outer model's loss, as a list."""
+    for key in ("input_layers", "output_layers"):
+        refs = cfg.get(key)
+        if isinstance(refs, list) and len(refs) == 1 and isinstance(refs[0], list):
+            cfg[key] = refs[0]
 
 
 def _map_refs(refs, fn):
@@ -179,9 +207,16 @@ def compile_config(config: dict, output_names: list[str] | None) -> dict:
     config["optimizer"] = optimizer
     config["loss"] = _map(config.get("loss"), _loss)
     outputs = output_names or []
-    for key in ("metrics", "weighted_metrics"):
-        config[key] = _metrics(config.get(key), outputs)
+    config["metrics"] = _metrics(config.get("metrics"), outputs)
+    taken = set()  # the unweighted metrics' names: Keras 2 told a weighted twin by `weighted_`
+    _map(config["metrics"], lambda m: taken.add(m if isinstance(m, str) else _name_of(m)))
+    config["weighted_metrics"] = _metrics(config.get("weighted_metrics"), outputs, taken)
     return config
+
+
+def _name_of(spec) -> str | None:
+    inner = spec.get("config") if isinstance(spec, dict) else None
+    return inner.get("name") if isinstance(inner, dict) else None
 
 
 def _map(spec, leaf):
@@ -203,33 +238,49 @@ def _loss(spec):
     return {**spec, "config": inner}
 
 
-def _metrics(spec, outputs: list[str]):
+def _metrics(spec, outputs: list[str], weighted: set | None = None):
     """Keras 2's per-output metric lists (`[[m1], [m2]]`, one list per output, even for one
     output) as Keras 3's list (one output) or dict (by output name)."""
     if not isinstance(spec, list) or not spec or not all(isinstance(s, list) for s in spec):
-        return _map(spec, lambda m: _metric(m, None))
+        return _map(spec, lambda m: _metric(m, None, weighted))
     if len(spec) == 1:
-        return [_metric(m, outputs[0] if len(outputs) == 1 else None) for m in spec[0]]
+        output = outputs[0] if len(outputs) == 1 else None
+        return [_metric(m, output, weighted) for m in spec[0]]
     if len(spec) == len(outputs):
-        return {out: [_metric(m, out) for m in ms] for out, ms in zip(outputs, spec)}
-    return _map(spec, lambda m: _metric(m, None))
+        return {out: [_metric(m, out, weighted) for m in ms] for out, ms in zip(outputs, spec)}
+    return _map(spec, lambda m: _metric(m, None, weighted))
 
 
-def _metric(spec, output: str | None):
-    """A `MeanMetricWrapper` over a built-in function as the name it was compiled with."""
-    if not (isinstance(spec, dict) and spec.get("class_name") == "MeanMetricWrapper"):
+def _own_name(name: str, output: str | None, weighted: set | None) -> str:
+    """A Keras 2 metric's name as compiled: without the output's prefix (`out_a_acc`), and
+    a weighted metric (`weighted` holds the unweighted ones' names) without the `weighted_`
+    Keras 2 added to tell it from its unweighted twin (Keras 3, and numkeras, add it again)."""
+    if output and name.startswith(f"{output}_"):
+        name = name[len(output) + 1 :]
+    if weighted and name.startswith("weighted_") and name[len("weighted_") :] in weighted:
+        name = name[len("weighted_") :]
+    return name
+
+
+def _metric(spec, output: str | None, weighted: set | None = None):
+    """A `MeanMetricWrapper` over a built-in function as the name it was compiled with; a
+    metric object under its own name."""
+    if not isinstance(spec, dict):
+        return spec
+    inner = spec.get("config") or {}
+    if spec.get("class_name") != "MeanMetricWrapper":
+        if isinstance(inner, dict) and isinstance(inner.get("name"), str):
+            name = _own_name(inner["name"], output, weighted)
+            return {**spec, "config": {**inner, "name": name}}
         return spec
     from numkeras import metrics
 
-    inner = spec.get("config") or {}
-    name, fn = str(inner.get("name", "")), inner.get("fn")
-    if output and name.startswith(f"{output}_"):  # Keras 2 prefixed the output's name
-        name = name[len(output) + 1 :]
+    name, fn = _own_name(str(inner.get("name", "")), output, weighted), inner.get("fn")
     for candidate in (name, fn):
         if not isinstance(candidate, str):
             continue
         if candidate in ("accuracy", "acc"):
-            return "accuracy"
+            return candidate  # the spelling it was compiled with (`metrics=["acc"]`)
         try:
             metrics.get(candidate)
         except Exception:  # noqa: BLE001 - not a name numkeras knows: try the next
@@ -260,8 +311,14 @@ def optimizer_store(optimizer, model, values: list, names: list[str] | None = No
     ):
         slot_values = slot_values[:n_slots]  # Keras 2.0-2.2's Adam: placeholder `vhats`
     extra = optimizer._extra_variables() if slot_values else []
+    # tf_keras 2.11+'s Nadam saves no `u_product` (numkeras's, as Keras 3's, follows from
+    # the iteration count): derived below
+    derived = type(optimizer).__name__ == "Nadam" and len(extra) == 1
+    derived = derived and not (names and slot_major(names))
     if slot_values and (
-        len(slot_values) != n_slots or extra or optimizer.gradient_accumulation_steps
+        len(slot_values) != n_slots
+        or (extra and not derived)
+        or optimizer.gradient_accumulation_steps
     ):
         warnings.warn(
             f"Skipping variable loading for optimizer '{optimizer.name}': the Keras 2 state in "
@@ -278,6 +335,9 @@ def optimizer_store(optimizer, model, values: list, names: list[str] | None = No
         store.append(optimizer._lr_var.numpy())  # Keras 2 kept it in the config only
     if slot_values:
         store += slot_values
+    if extra and derived:
+        step = int(np.asarray(values[0]))
+        store.append(np.asarray(optimizer._u_product(step, extra[0].dtype.type)))
     if len(store) != len(optimizer.variables):  # not built: iterations (and lr) only
         optimizer.build(model._trained_variables())
         if len(store) != len(optimizer.variables):
@@ -597,10 +657,14 @@ def _k2_node(node: dict, shift: set) -> list:
     return [[*_k2_ref(t, shift), kwargs] for t in tensors]
 
 
-def keras2_training_config(config: dict) -> dict:
+def keras2_training_config(config: dict, model=None) -> dict:
     """A `training_config` (Keras 3's legacy forms) that tf_keras compiles from too: loss
-    aliases by their full names, and no Keras-3-only optimizer arguments at their defaults."""
+    aliases by their full names, no Keras-3-only optimizer arguments at their defaults, and
+    (`model` given) the metrics tf_keras would misread as they resolved (`_resolved_metrics`)."""
     config = copy.deepcopy(config)
+    if model is not None:
+        for key in ("metrics", "weighted_metrics"):
+            config[key] = _resolved_metrics(config.get(key), model, key == "weighted_metrics")
     optimizer = config.get("optimizer_config")
     if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
         opt = optimizer["config"]
@@ -611,6 +675,89 @@ def keras2_training_config(config: dict) -> dict:
         config.get("loss"), lambda s: _LOSS_ALIASES.get(s, s) if isinstance(s, str) else s
     )
     return config
+
+
+_SHAPE_RESOLVED = ("accuracy", "acc", "crossentropy", "ce")
+
+
+def _resolved_metrics(spec, model, weighted: bool):
+    """Metric names written as the metric objects they resolved to where tf_keras would read
+    the name otherwise, in a form Keras 3 and numkeras read as the same metric:
+
+    - `"accuracy"` (`"acc"`, `"crossentropy"`, `"ce"`) that resolved to its sparse
+      categorical metric: tf_keras resolves a loaded model's names against its outputs
+      (`try_build_compiled_arguments`), so it took sparse labels for one-hot ones;
+    - a weighted metric named as an unweighted one (`"weighted_accuracy"`): tf_keras keeps
+      a loaded model's names as written (`from_serialized`) and drops the second one.
+
+    Checked against tf_keras 2.21 and Keras 3.15 (scripts/goldens/make_diff_keras2_files.py).
+    Per-output names cannot be written so that both agree (tf_keras wants `out_accuracy`,
+    Keras 3 prefixes the output again): they stay Keras 3's."""
+    built = getattr(model, "_compiled_metrics", None)
+    if spec is None:
+        return spec
+    try:
+        names = list(model.output_names)
+        sparse_outputs = _sparse_outputs(model, names)
+    except Exception:  # noqa: BLE001 - no graph: nothing to resolve against
+        return spec
+
+    def leaf(value, index):
+        if not isinstance(value, str):
+            return value
+        if not built:  # not trained or evaluated yet: as its output's loss says
+            if value in ("accuracy", "acc") and index in sparse_outputs:
+                config = {"name": value, "dtype": "float32"}
+                return {"class_name": "SparseCategoricalAccuracy", "config": config}
+            return value
+        found = [
+            (i, label, m)
+            for i, w, label, m in built
+            if w == weighted and (index is None or i == index) and m.name == value
+        ]
+        if not found or len({type(m).__name__ for *_, m in found}) != 1:
+            return value
+        i, label, metric = found[0]
+        cls = type(metric).__name__
+        prefix = f"{names[i]}_" if len(names) > 1 else ""
+        own = label[len(prefix) :] if label.startswith(prefix) else label
+        sparse = value in _SHAPE_RESOLVED and cls.startswith("SparseCategorical")
+        renamed = weighted and own != value
+        if not (sparse or renamed) or cls == "MeanMetricWrapper" or (renamed and len(found) > 1):
+            return value
+        return {"class_name": cls, "config": {**metric.get_config(), "name": own}}
+
+    if isinstance(spec, dict):
+        index = {k: names.index(k) if k in names else None for k in spec}
+        return {
+            k: [leaf(v, index[k]) for v in vs] if isinstance(vs, list) else leaf(vs, index[k])
+            for k, vs in spec.items()
+        }
+    if isinstance(spec, list) and len(names) > 1 and all(isinstance(v, list) for v in spec):
+        return [[leaf(v, i) for v in vs] for i, vs in enumerate(spec)]
+    if isinstance(spec, list):
+        return [leaf(v, None if len(names) > 1 else 0) for v in spec]
+    return spec
+
+
+def _sparse_outputs(model, names: list[str]) -> set[int]:
+    """The outputs (by index) of more than one class whose loss is the sparse categorical
+    crossentropy: Keras 3 resolves their `"accuracy"` to the sparse one (their targets are
+    class indices)."""
+    spec = getattr(model, "loss", None)
+    if isinstance(spec, dict):
+        per_output = [spec.get(name) for name in names]
+    elif isinstance(spec, (list, tuple)):
+        per_output = list(spec)
+    else:
+        per_output = [spec] * len(names)
+    out = set()
+    for i, (loss, tensor) in enumerate(zip(per_output, model.outputs)):
+        name = loss if isinstance(loss, str) else type(loss).__name__
+        if name in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
+            if (tensor.shape[-1] or 0) > 1:
+                out.add(i)
+    return out
 
 
 def looks_keras2(config) -> bool:

@@ -41,7 +41,9 @@ def write_model(model, h5, training_config: dict | None) -> None:
     # Keras 2's config form, which tf_keras 2 and Keras 3 both read (module docstring)
     h5.attrs["model_config"] = json.dumps(keras2.keras2_model_config(serialize_layer(model)))
     if training_config:
-        h5.attrs["training_config"] = json.dumps(keras2.keras2_training_config(training_config))
+        h5.attrs["training_config"] = json.dumps(
+            keras2.keras2_training_config(training_config, model)
+        )
     write_weights(model, h5.create_group("model_weights"))
     if training_config and model.optimizer is not None:
         state = h5.create_group("optimizer_weights")
