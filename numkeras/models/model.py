@@ -766,6 +766,8 @@ class Model(Trainer, Layer):
             gin = step.layer.backward(cache, gout, need_input_grad=need)
             if not need or gin is None:
                 continue
+            if not step.multi_in and isinstance(gin, list):
+                gin = gin[0]  # (a nested Model([x], ...) called on one tensor: one input)
             gins = gin if step.multi_in else [gin]
             for s, g in zip(step.in_slots, gins):
                 if g is None or not requires[s]:

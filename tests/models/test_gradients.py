@@ -160,3 +160,26 @@ def test_merge_layers_in_a_two_input_graph(merge):
     check(model, [rand(3, 3), rand(3, 3, seed=2)])
     expected = (None, 8) if merge == "Concatenate" else (None, 4)
     assert model.layers[-2].compute_output_shape([(None, 4), (None, 4)]) == expected
+
+
+def test_a_nested_model_with_one_listed_input_trains_through_it():
+    """`Model([x], [y])` nested and called on one tensor: its input gradient reaches the
+    layer before it (it came back as a one-item list), against finite differences."""
+    i = Input((4,))
+    inner = Model([i], [Dense(2)(i)])
+    a = Input((5,))
+    first = Dense(4)
+    model = Model(a, inner(first(a)))
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.linspace(-1, 1, 10).reshape(2, 5).astype("float32")
+    y = np.ones((2, 2), "float32")
+    kernel = first.kernel.value
+    before = kernel.copy()
+
+    def loss():
+        return float(np.mean((model.predict(x, verbose=0).astype("float64") - y) ** 2))
+
+    want = numeric_gradient(loss, kernel, eps=1e-2)
+    model.train_on_batch(x, y)  # (SGD, learning rate 0.01)
+    after = first.kernel.numpy()
+    np.testing.assert_allclose((before - after) / 0.01, want, rtol=2e-2, atol=1e-3)
