@@ -10,13 +10,21 @@ from numkeras.models.sequential import Sequential
 
 
 def model_from_json(json_string: str, custom_objects: dict | None = None):
-    """Rebuild a model (architecture only) from `model.to_json()` or a Keras config.json.
+    """Rebuild a model (architecture only) from `model.to_json()` (Keras 3's, or Keras 2's,
+    read as its `.h5` configs are) or a Keras config.json.
 
     Only known layer classes (and `custom_objects`) are instantiated; no code is run.
     """
     from numkeras.models.config import deserialize_layer
+    from numkeras.saving import keras2
 
-    return deserialize_layer(json.loads(json_string), custom_objects)
+    config = json.loads(json_string)
+    written_by_keras2 = (
+        keras2.is_keras2(config.get("keras_version")) if "keras_version" in config else False
+    )
+    if written_by_keras2 or keras2.looks_keras2(config):  # Keras 2's `to_json()` (tf_keras)
+        config = keras2.model_config(config, written_by_keras2)
+    return deserialize_layer(config, custom_objects)
 
 
 def model_from_config(config: dict, custom_objects: dict | None = None):
