@@ -422,6 +422,11 @@ class Layer:
         layer's variables (`Variable.add_grad`) and return dL/d(inputs)."""
         raise NotImplementedError(f"Layer '{self.name}' has no backward pass.")
 
+    def _backward_for_added_losses(self, cache) -> bool:
+        """Whether this call's backward pass must run even when nothing uses its outputs:
+        the losses it added (`add_loss` in a traced call) have gradients of their own."""
+        return False
+
     def _maybe_build(self, input_shape) -> None:
         """Check the spec, build on first use, and undo a failed build completely."""
         check_input_all(self.input_spec, input_shape, self.name)
@@ -430,9 +435,13 @@ class Layer:
         before = list(self._own_variables)
         try:
             if self._positional_inputs > 1 and isinstance(input_shape, list):
-                # Keras 3: `build(a_shape=..., b_shape=...)`, a shape per call argument
-                names = self._positional_names
-                self.build(**{f"{n}_shape": sh for n, sh in zip(names, input_shape)})
+                # Keras 3: `build(a_shape=..., b_shape=...)`, a shape per call argument;
+                # a build of one parameter gets the first argument's shape
+                if len(inspect.signature(self.build).parameters) > 1:
+                    names = self._positional_names
+                    self.build(**{f"{n}_shape": sh for n, sh in zip(names, input_shape)})
+                else:
+                    self.build(input_shape[0])
             else:
                 self.build(input_shape)
             self.built = True
@@ -1105,6 +1114,7 @@ def _own_call(cls) -> None:
         return
     cls.forward = _traced_forward
     cls.backward = _traced_backward
+    cls._backward_for_added_losses = _traced_adds_losses
     if cls.compute_output_shape is Layer.compute_output_shape:
         cls.compute_output_shape = _traced_output_shape
 
@@ -1249,6 +1259,12 @@ def _traced_forward(self, inputs, training: bool = True, mask=None, **kwargs):
     call_kwargs = {k: v for k, v in kwargs.items() if k not in _RUN_KEYWORDS}
     mask = mask if accepts(self, "mask") else None  # (Keras fills only a call's own `mask`)
     return traced_forward(self, inputs, training, call_kwargs or None, mask)
+
+
+def _traced_adds_losses(self, cache) -> bool:
+    from numkeras.layers.traced_call import adds_losses
+
+    return adds_losses(cache)
 
 
 def _traced_backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -147,6 +147,14 @@ def traced_forward(
     return run_trace(trace, inputs, bool(training), mask)
 
 
+def adds_losses(cache) -> bool:
+    """Whether the traced call whose `run_trace` cache this is added losses (`add_loss`):
+    then its backward pass runs even when its outputs have no gradient (keras.io's
+    endpoint layer, whose output only feeds predictions)."""
+    trace = cache[0]
+    return len(trace.graph._outputs_list) > trace.n_outputs
+
+
 def traced_backward(layer, cache, grad_output, need_input_grad: bool = True):
     """`Layer.backward` for a layer that defines only `call`."""
     trace, caches, several, n_in = cache

@@ -278,6 +278,11 @@ class Loss:
             recorded = _tape_hook(self, "__call__", y_true, y_pred, sample_weight, mask)
             if recorded is not NotImplemented:
                 return recorded
+        if any(hasattr(t, "node") for t in (y_true, y_pred, sample_weight)):
+            # symbolic tensors (a traced call's, a functional graph's): a graph step
+            from numkeras.losses.symbolic import symbolic_loss
+
+            return symbolic_loss(self, y_true, y_pred, sample_weight)
         y_pred = backend.cast_input(y_pred, self.dtype)
         if not self._has_forward():
             values = self.call(backend.cast_input(y_true, self.dtype), y_pred)

@@ -752,7 +752,8 @@ class Model(Trainer, Layer):
             if isinstance(cache, _ActivityCache):  # the activity penalty's gradient joins
                 cache, extra = cache.cache, cache.grads
                 gout = [e if g is None else g + e for g, e in zip(gout, extra)]
-            if all(g is None for g in gout):
+            own = cache[0] if step.multi_out else cache  # (multi-output: with the shapes)
+            if all(g is None for g in gout) and not step.layer._backward_for_added_losses(own):
                 continue
             if step.multi_out:
                 cache, out_shapes = cache

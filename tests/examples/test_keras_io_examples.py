@@ -70,15 +70,11 @@ def _close(got, want, where, rtol=2e-3, atol=2e-4):
         assert got == want, where
 
 
-# The training guide's `LogisticEndpoint()(targets, logits)` calls a loss object on its
-# symbolic inputs inside `call` (`self.add_loss(self.loss_fn(targets, logits))`): numkeras
-# traces a call into operations and layers, and a Loss object is neither (reported)
 # keras.io's translation Transformer: its TransformerDecoder holds a Sequential without an
 # Input (built by numkeras's output-shape inference on dummy lengths, then refusing the
 # next length) and passes symbolic query_mask / key_mask to MultiHeadAttention inside its
 # traced call (reported)
 MISSING = {
-    "training_guide_endpoint_layer": "a Loss object called inside a traced call",
     "translation_transformer": "a Sequential without Input in a traced call; MHA masks",
 }
 
