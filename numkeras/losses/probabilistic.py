@@ -22,12 +22,16 @@ class KLDivergence(Loss):
     def __init__(self, reduction="sum_over_batch_size", name="kl_divergence", dtype=None):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
 
-    def forward(self, y_true, y_pred):
+    def _clipped(self, y_true, y_pred):
+        """Both distributions clipped to `[epsilon, 1]`, and the two bounds."""
         xp = backend.xp
         eps = xp.asarray(backend.epsilon(), self.dtype)
         one = xp.asarray(1, self.dtype)
-        t = xp.clip(y_true, eps, one)
-        p = xp.clip(y_pred, eps, one)
+        return xp.clip(y_true, eps, one), xp.clip(y_pred, eps, one), eps, one
+
+    def forward(self, y_true, y_pred):
+        xp = backend.xp
+        t, p, eps, one = self._clipped(y_true, y_pred)
 
         def vjp(g):
             # p == 1 is a probability's natural maximum, not a clip: keep its gradient
@@ -38,10 +42,7 @@ class KLDivergence(Loss):
 
     def target_vjp(self, y_true, y_pred):
         xp = backend.xp
-        eps = xp.asarray(backend.epsilon(), self.dtype)
-        one = xp.asarray(1, self.dtype)
-        t = xp.clip(y_true, eps, one)
-        p = xp.clip(y_pred, eps, one)
+        t, p, eps, one = self._clipped(y_true, y_pred)
 
         def vjp(g):  # d(t * log(t / p))/dt = log(t / p) + 1, 0 where y_true is clipped
             inside = (y_true > eps) & (y_true <= one)
