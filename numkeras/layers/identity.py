@@ -11,6 +11,7 @@ from numkeras.layers.layer import Layer
 
 
 class Identity(Layer):
+    keeps_input_dtype = True  # (only moves values: an integer input stays integer)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def compute_output_shape(self, input_shape):

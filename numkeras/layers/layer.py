@@ -91,6 +91,9 @@ class Layer:
     # its forward / call and writes in configs (`ReversibleEmbedding()(h, reverse=True)`);
     # a user layer's graph keeps all of its own.
     graph_call_keywords: tuple[str, ...] = ()
+    # Keras 3's dtype for a layer that only moves values (Identity, Reshape, Flatten,
+    # Permute): its output keeps the input's integer or bool dtype, as Keras's does
+    keeps_input_dtype = False
     # Keras 3's masking: a layer that supports masking gives its outputs the mask
     # `compute_mask` returns (by default the input's, unchanged); one that does not drops
     # a mask it receives, with Keras's warning. A class with its own `compute_mask`
@@ -566,7 +569,10 @@ class Layer:
         self._maybe_build(in_shape)
         masks = symbolic_masks(self, inputs) if mask is None else mask
         out_shape = call_output_shape(self, in_shape, extra, masks)
-        node = Node(self, inputs, out_shape, training=training, mask=mask)
+        dtype = None
+        if self.keeps_input_dtype and np.dtype(getattr(inputs, "dtype", "float32")).kind in "iub":
+            dtype = inputs.dtype
+        node = Node(self, inputs, out_shape, training=training, dtype=dtype, mask=mask)
         if extra:  # run with the call (`_Step.call_kwargs`), written in configs, cloned
             node.call_kwargs = extra
         if extra or mask is not None or self._positional_inputs > 1:

@@ -15,6 +15,8 @@ from numkeras.utils.checks import is_int
 
 
 class Permute(Layer):
+    keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+
     def __init__(self, dims, **kwargs):
         try:
             dims = tuple(dims)

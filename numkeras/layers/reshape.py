@@ -15,6 +15,8 @@ from numkeras.layers.layer import Layer
 
 
 class Reshape(Layer):
+    keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+
     def __init__(self, target_shape, **kwargs):
         try:
             target = tuple(int(d) for d in target_shape)

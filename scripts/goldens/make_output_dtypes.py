@@ -68,6 +68,28 @@ def integer_input_passed_through(keras):
     return _report(model, np.arange(120).reshape(40, 3))
 
 
+@scenario
+def layers_that_only_move_values(keras):
+    """Identity, Reshape, Flatten and Permute keep an integer input's dtype (their symbolic
+    outputs and predict's result); RepeatVector and Dropout give floats."""
+    layers = keras.layers
+    made = {
+        "identity": (layers.Identity(), (4,)),
+        "reshape": (layers.Reshape((2, 2)), (4,)),
+        "flatten": (layers.Flatten(), (2, 2)),
+        "permute": (layers.Permute((2, 1)), (2, 3)),
+        "repeat_vector": (layers.RepeatVector(2), (3,)),
+        "dropout": (layers.Dropout(0.5), (4,)),
+    }
+    out = {}
+    for name, (layer, shape) in made.items():
+        ids = keras.Input(shape, dtype="int32")
+        model = keras.Model(ids, layer(ids))
+        data = np.arange(2 * int(np.prod(shape))).reshape((2, *shape))
+        out[name] = [str(model.output.dtype), str(model.predict(data, verbose=0).dtype)]
+    return out
+
+
 def main():
     SCENARIOS.write(OUT)
 
