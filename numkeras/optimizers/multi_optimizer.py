@@ -131,7 +131,8 @@ class MultiOptimizer(Optimizer):
 
     Args:
         optimizer_map: an `OptimizerMap`, or a function of a variable returning its
-            optimizer (e.g. `lambda v: adam if "encoder" in v.path else sgd`).
+            optimizer (a `def`, registered with `register_keras_serializable` for the
+            model to be saved: files name functions, and hold no lambdas).
         loss_scale_factor: set on every sub-optimizer (gradients are divided by it).
         name: the optimizer's name.
 
