@@ -1,5 +1,5 @@
 """Goldens for tests/trainers/test_output_dtypes.py: the dtypes `predict`, `predict_on_batch`
-and a direct call return for models whose outputs are integer (`ops.argmax`, a cast, an
+and a direct call (`model(x)`) return for models whose outputs are integer (`ops.argmax`, a cast, an
 integer Input passed through), as Keras 3 returns them.
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
@@ -41,6 +41,10 @@ def _report(model, x):
         "predict_on_batch": [
             str(np.asarray(p).dtype)
             for p in (lambda r: r if isinstance(r, list) else [r])(model.predict_on_batch(x))
+        ],
+        "call": [
+            str(np.asarray(p).dtype)
+            for p in (lambda r: list(r) if isinstance(r, (list, tuple)) else [r])(model(x))
         ],
     }
 
