@@ -12,6 +12,7 @@ from numkeras.layers.layer import Layer
 
 
 class Activation(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(self, activation, **kwargs):

@@ -19,6 +19,7 @@ from numkeras.layers.layer import Layer
 
 
 class ActivityRegularization(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):

@@ -26,6 +26,7 @@ _SCALE = 1.0507009873554804934193349852946
 
 
 class AlphaDropout(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):

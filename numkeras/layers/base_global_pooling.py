@@ -13,6 +13,7 @@ from numkeras.layers.layer import Layer
 
 
 class BaseGlobalPooling(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     rank = 2
     pool_mode = "max"
 

@@ -19,6 +19,7 @@ from numkeras.layers.layer import Layer
 
 
 class BasePooling(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     rank = 2
     pool_mode = "max"
 

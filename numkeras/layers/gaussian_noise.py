@@ -44,6 +44,7 @@ def normal(generator, shape, dtype):
 
 
 class GaussianNoise(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):

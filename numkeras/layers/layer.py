@@ -94,6 +94,9 @@ class Layer:
     # Keras 3's dtype for a layer that only moves values (Identity, Reshape, Flatten,
     # Permute): its output keeps the input's integer or bool dtype, as Keras's does
     keeps_input_dtype = False
+    # Keras 3 marks a layer without weights built when it is made (ReLU, Dropout, the
+    # pooling layers, Reshape, ...): `layer.built` is True before any call
+    built_at_init = False
     # Keras 3's masking: a layer that supports masking gives its outputs the mask
     # `compute_mask` returns (by default the input's, unchanged); one that does not drops
     # a mask it receives, with Keras's warning. A class with its own `compute_mask`
@@ -162,7 +165,7 @@ class Layer:
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._trainable = bool(trainable)
         self.dtype = _dtype_name(dtype)
-        self.built = False
+        self.built = type(self).built_at_init
         self.input_spec: InputSpec | list | None = None
         self._own_variables: list[Variable] = []
         self._build_input_shape = None

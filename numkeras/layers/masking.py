@@ -27,6 +27,7 @@ from numkeras.layers.layer import Layer
 
 
 class Masking(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True
 
     def __init__(self, mask_value=0.0, **kwargs):

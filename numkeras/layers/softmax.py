@@ -27,6 +27,7 @@ def _large_negative(dtype) -> float:
 
 
 class Softmax(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True
 
     def __init__(self, axis=-1, **kwargs):

@@ -22,6 +22,7 @@ _EPSILON = 1e-12  # Keras's: the norm is at least this (the inverse norm at most
 
 
 class UnitNormalization(Layer):
+    built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(self, axis=-1, **kwargs):

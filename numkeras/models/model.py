@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from numkeras import backend, regularizers, shapes
+from numkeras import backend, regularizers, shapes, tree
 from numkeras.errors import (
     ConfigError,
     InputTypeError,
@@ -241,6 +241,20 @@ def _paths_of(tree: dict, prefix: str = "") -> dict:
         else:
             flat[f"{prefix}{key}"] = value
     return flat
+
+
+def _forget_nodes(outputs) -> None:
+    """Take the nodes that led to `outputs` (a discarded trace's) off their layers' calls,
+    so `summary` and `layer.output` see only the graph kept."""
+    stack = [t for t in tree.flatten(outputs) if isinstance(t, KerasTensor)]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop().node
+        if node is None or id(node) in seen or isinstance(node.layer, InputLayer):
+            continue
+        seen.add(id(node))
+        node.layer._inbound_nodes[:] = [n for n in node.layer._inbound_nodes if n is not node]
+        stack.extend(node.inputs)
 
 
 def _takes(step: _Step, argument: str) -> bool:
@@ -1117,7 +1131,9 @@ class Model(Trainer, Layer):
             return out
 
         if call_accepts_training(self):
-            branch = _recorded(traced(True), losses)
+            probe = traced(True)
+            branch = _recorded(probe, losses)
+            _forget_nodes([probe, list(losses)])  # (only compared: its layers keep no trace of it)
         outputs = traced(None)  # the layers then take the flag given at run time
         if call_accepts_training(self) and branch != _recorded(outputs, losses):
             raise TraceError(
