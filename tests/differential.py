@@ -28,21 +28,35 @@ def scenario_script(name: str) -> ModuleType:
 
 class Scenarios(dict):
     """A goldens script's scenarios: name -> function of the Keras-like module returning
-    JSON-able values. `@SCENARIOS.scenario` registers one; `SCENARIOS.write(path)` runs
-    them all with real Keras 3 (JAX backend) and writes the JSON, one scenario a line."""
+    JSON-able values. `@SCENARIOS.scenario` registers one (`scenario_on("torch")`: one whose
+    goldens come from that Keras backend, where JAX cannot run it); `SCENARIOS.write(path)`
+    runs those of the running backend (or the ones named) with real Keras 3 and writes them
+    into the JSON, one scenario a line, keeping the others."""
 
     def scenario(self, fn):
         self[fn.__name__] = fn
         return fn
 
-    def write(self, out: pathlib.Path) -> None:
+    def scenario_on(self, backend: str):
+        def register(fn):
+            fn.backend = backend
+            return self.scenario(fn)
+
+        return register
+
+    def write(self, out: pathlib.Path, names=None) -> None:
+        import time
+
         import keras
 
-        assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-        results = {}
-        for name, fn in self.items():
+        backend = keras.backend.backend()
+        names = [n for n in (names or self) if getattr(self[n], "backend", "jax") == backend]
+        results = json.loads(out.read_text()) if out.exists() else {}
+        for name in names:
             keras.utils.clear_session()
-            results[name] = json.loads(json.dumps(fn(keras)))
+            start = time.perf_counter()
+            results[name] = json.loads(json.dumps(self[name](keras)))
+            print(f"{name}: {time.perf_counter() - start:.1f} s")
         lines = [
             f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)
         ]

@@ -17,28 +17,22 @@ the scenarios named):
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 import sys
 import tempfile
-import time
 
 import numpy as np
 
-OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "keras_io_examples.json"
-SCENARIOS = {}
+ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios  # noqa: E402
 
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def torch_scenario(fn):
-    """A scenario whose goldens come from Keras's torch backend (JAX cannot run it)."""
-    fn.backend = "torch"
-    return scenario(fn)
+OUT = ROOT / "tests" / "goldens" / "keras_io_examples.json"
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
+# (its goldens come from Keras's torch backend: JAX cannot run it)
+torch_scenario = SCENARIOS.scenario_on("torch")
 
 
 def _summary(model):
@@ -2385,20 +2379,7 @@ def image_segmentation_unet(keras):
 
 
 def main():
-    import keras
-
-    backend = keras.backend.backend()
-    names = sys.argv[1:] or list(SCENARIOS)
-    names = [n for n in names if getattr(SCENARIOS[n], "backend", "jax") == backend]
-    results = json.loads(OUT.read_text()) if OUT.exists() else {}
-    for name in names:
-        keras.utils.clear_session()
-        start = time.perf_counter()
-        results[name] = json.loads(json.dumps(SCENARIOS[name](keras)))
-        print(f"{name}: {time.perf_counter() - start:.1f} s")
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    SCENARIOS.write(OUT, sys.argv[1:])
 
 
 if __name__ == "__main__":
