@@ -61,10 +61,7 @@ class InputLayer(Layer):
         # integer / bool inputs are allowed, as in Keras; numkeras's layers compute in floats,
         # so a model feeds such data to them cast to floatx (as Keras's layers autocast)
         # string inputs feed the text layers (StringLookup, TextVectorization, Hashing)
-        int_dtype = "string" if dtype in ("string", "str", str) else _integer_dtype(dtype)
-        super().__init__(name=name, dtype=None if int_dtype else dtype, **kwargs)
-        if int_dtype:
-            self.dtype = int_dtype
+        self._init_with_dtype(dtype, name=name, **kwargs)
         if shape is not None and batch_shape is not None:
             raise ConfigError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_size is not None and batch_shape is not None:
@@ -92,6 +89,14 @@ class InputLayer(Layer):
         # `output` (Layer) is its tensor, named as Keras 3 names it: the `name` given, else
         # an automatic 'keras_tensor_N' (the layer itself is 'input_layer_N')
         self._node = Node(self, [], self.batch_shape, name=name)
+
+    def _init_with_dtype(self, dtype, **kwargs) -> None:
+        """`Layer.__init__`, keeping an integer, bool or string `dtype` as given (a layer's
+        own dtype is a float one): an input's data, or a traced argument's (a mask)."""
+        exact = "string" if dtype in ("string", "str", str) else _integer_dtype(dtype)
+        Layer.__init__(self, dtype=None if exact else dtype, **kwargs)
+        if exact:
+            self.dtype = exact
 
     @property
     def path(self) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import ShapeError, format_shape
 from numkeras.layers import layer as layer_module
-from numkeras.layers.input_layer import InputLayer, _integer_dtype
+from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer, _loss_sinks, collecting_losses
 from numkeras.utils.naming import traced_operations
@@ -44,10 +44,7 @@ class _Placeholder(InputLayer):
     """A graph input of any shape (a variable's, which has no batch axis)."""
 
     def __init__(self, shape: tuple, dtype: str, name: str):
-        exact = _integer_dtype(dtype)  # (a mask's bool, ids' ints: a layer's dtype is a float)
-        Layer.__init__(self, dtype=None if exact else dtype, name=name)
-        if exact:
-            self.dtype = exact
+        self._init_with_dtype(dtype, name=name)  # (a mask's bool stays bool)
         self.batch_shape = tuple(shape)
         self.optional = False
         self.built = True
