@@ -70,6 +70,15 @@ def _mask_of(layout, arrays: list):
     return [next(found) if present else None for present in layout]
 
 
+def _call_keywords(call_kwargs: dict | None, layout, masks: list) -> dict:
+    """The keywords of a traced call: its constant ones, and `mask` rebuilt from `masks`
+    (the trace's arguments after the inputs) when the call was given one."""
+    kwargs = dict(call_kwargs or {})
+    if layout is not None:
+        kwargs["mask"] = _mask_of(layout, masks)
+    return kwargs
+
+
 def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None, mask=None) -> Trace:
     """The trace of `run(layer, inputs, training)` (the layer's `call`, with the constant
     keywords `call_kwargs` of its call in a graph) for arrays like `inputs` (see
@@ -82,11 +91,8 @@ def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None, 
     arrays += mask_arrays
 
     def fn(*xs):
-        xs, masks = list(xs[:n_in]), xs[n_in:]
-        kwargs = dict(call_kwargs or {})
-        if layout is not None:
-            kwargs["mask"] = _mask_of(layout, list(masks))
-        xs = xs if several else xs[0]
+        kwargs = _call_keywords(call_kwargs, layout, list(xs[n_in:]))
+        xs = list(xs[:n_in]) if several else xs[0]
         return run(layer, xs, training, kwargs) if kwargs else run(layer, xs, training)
 
     return trace_for(
@@ -183,9 +189,7 @@ def traced_output_shape(layer, input_shape, call_kwargs: dict | None = None, mas
         n_in = len(in_shapes)
 
         def run(xs: list, mask_values: list):
-            kwargs = dict(call_kwargs or {})
-            if layout is not None:
-                kwargs["mask"] = _mask_of(layout, mask_values)
+            kwargs = _call_keywords(call_kwargs, layout, mask_values)
             return _run_call(layer, xs if several else xs[0], False, kwargs)
 
         def dummy_masks(arrays: list) -> list:
