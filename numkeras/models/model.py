@@ -860,9 +860,7 @@ class Model(Trainer, Layer):
             masks=masks,
             out_masks=out_masks,
         )
-        # an output the graph declares integer comes back so, as from predict (and Keras)
-        exact = self._integer_output_dtypes(len(outs))
-        outs = [o if d is None else o.astype(d, copy=False) for o, d in zip(outs, exact)]
+        outs = self._as_declared(outs)  # (an integer output comes back so, as from predict)
         for out, m in zip(outs, out_masks or ()):
             set_array_mask(out, m)  # (for the next direct call, as Keras's masks)
         self._activity_losses = [np.float32(float(v)) for v in activity]

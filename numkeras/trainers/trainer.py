@@ -1131,11 +1131,7 @@ class Trainer:
             out = self.predict_step(self._user_batch(xs))
             return tree.map_structure(backend.to_numpy, out)
         outs = self._run(xs, training=False)
-        outs = [backend.to_numpy(o) for o in outs]
-        exact = self._integer_output_dtypes(len(outs))
-        return self._structure_outputs(
-            [o if d is None else o.astype(d, copy=False) for o, d in zip(outs, exact)]
-        )
+        return self._structure_outputs(self._as_declared([backend.to_numpy(o) for o in outs]))
 
     def _warn_if_nothing_to_train(self) -> None:
         if self._trained_variables() or self._warned_nothing:
@@ -1544,6 +1540,12 @@ class Trainer:
         if callback_list is not None:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])
+
+    def _as_declared(self, outs: list) -> list:
+        """`outs`, each output the graph declares integer or bool cast to that dtype (the
+        layers compute in floats; predictions keep the declared dtype, as Keras's do)."""
+        exact = self._integer_output_dtypes(len(outs))
+        return [o if d is None else o.astype(d, copy=False) for o, d in zip(outs, exact)]
 
     def _integer_output_dtypes(self, n: int) -> list:
         """For each of the `n` outputs, the integer or bool dtype the graph declares for it
