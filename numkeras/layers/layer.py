@@ -282,13 +282,22 @@ class Layer:
 
     def build_from_config(self, config: dict) -> None:
         """Build from `get_build_config()`'s `{"input_shape": ...}`, as Keras loads it."""
+        shape = self._build_config_shape(config)
+        if shape is not None:
+            self._maybe_build(shape)
+
+    def _build_config_shape(self, config: dict | None):
+        """The input shape a build config holds (JSON lists as tuples; a list of them for
+        several inputs, a call on several tensors' `shapes_dict` included), or None."""
         config = config or {}
         shape = config.get("input_shape")
-        if shape is None and config.get("shapes_dict"):  # a call on several tensors
+        if shape is None and config.get("shapes_dict") and self._positional_inputs > 1:
+            # a user call on several tensors (built-in layers read their own shapes dict)
             shape = [config["shapes_dict"][f"{n}_shape"] for n in self._positional_names]
-        if shape is not None:
-            multi = shape and isinstance(shape[0], (list, tuple))
-            self._maybe_build([tuple(s) for s in shape] if multi else tuple(shape))
+        if shape is None:
+            return None
+        multi = shape and isinstance(shape[0], (list, tuple))
+        return [tuple(s) for s in shape] if multi else tuple(shape)
 
     def save_own_variables(self, store) -> None:
         """Write this layer's own variables into `store` under "0", "1", ... (Keras's

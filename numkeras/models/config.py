@@ -245,18 +245,8 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
     build = config.get("build_config")
     from numkeras.layers.input_layer import InputLayer
 
-    if build and build.get("input_shape") is not None and not isinstance(layer, InputLayer):
-        shape = build["input_shape"]
-        if shape and isinstance(shape[0], list):
-            shape = [tuple(s) for s in shape]
-        else:
-            shape = tuple(shape)
-        from numkeras.models.model import Model
-
-        if isinstance(layer, Model) and layer._is_subclassed():
-            layer.build(shape)  # its call, traced for this input shape
-        else:
-            layer._maybe_build(shape)
+    if build and not isinstance(layer, InputLayer):
+        layer.build_from_config(build)  # (a subclassed model: its call traced for the shape)
     return layer
 
 

@@ -1036,11 +1036,15 @@ class Model(Trainer, Layer):
 
     def build_from_config(self, config: dict) -> None:
         """Build from `get_build_config()`'s `{"input_shape": ...}` through `build`, as
-        Keras does (a Sequential without an Input, a subclassed model)."""
-        shape = (config or {}).get("input_shape")
-        if shape is not None and not self._graph_ready:
-            multi = shape and isinstance(shape[0], (list, tuple))
-            self.build([tuple(s) for s in shape] if multi else tuple(shape))
+        Keras does (a Sequential without an Input, a subclassed model); a model with its
+        graph checks that it takes that shape."""
+        shape = self._build_config_shape(config)
+        if shape is None:
+            return
+        if self._graph_ready:
+            self._maybe_build(shape)
+        else:
+            self.build(shape)
 
     def build(self, input_shape=None) -> None:
         if self._graph_ready:
