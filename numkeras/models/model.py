@@ -66,7 +66,6 @@ def _from_intermediate_inputs(inputs, outputs, losses):
     it and the outputs are called again on that (the same layers, so the weights are
     shared), as Keras 3 does: `Model(encoder_output, decoder_output)` is the model from
     that tensor on. Inputs that are all `Input`s (or not tensors) come back as given."""
-    from numkeras import tree
     from numkeras.layers.input_layer import Input
     from numkeras.models.cloning import replay_node
 
@@ -232,10 +231,10 @@ def _step_output_masks(step: _Step, args, in_mask, kw: dict, mask_of: list) -> N
         mask_of[s] = flat[k] if k < len(flat) else None
 
 
-def _paths_of(tree: dict, prefix: str = "") -> dict:
+def _paths_of(nested: dict, prefix: str = "") -> dict:
     """`{"a/b/c": value}` for the leaves of a nested dict (a state tree's group)."""
     flat: dict = {}
-    for key, value in tree.items():
+    for key, value in nested.items():
         if isinstance(value, dict):
             flat.update(_paths_of(value, f"{prefix}{key}/"))
         else:
@@ -989,16 +988,9 @@ class Model(Trainer, Layer):
                 "Invalid `value_format` argument. Expected one of {'numpy_array', "
                 f"'backend_tensor'}}. Received: value_format={value_format}"
             )
-        optimizer = getattr(self, "optimizer", None)
-        groups = {
-            "trainable_variables": self.trainable_variables,
-            "non_trainable_variables": self.non_trainable_variables,
-            "optimizer_variables": optimizer.variables if optimizer is not None else [],
-            "metrics_variables": self.metrics_variables,
-        }
-        tree: dict = {}
-        for group, variables in groups.items():
-            nested = tree[group] = {}
+        state: dict = {}
+        for group, variables in self._state_groups().items():
+            nested = state[group] = {}
             seen = set()
             for v in variables:
                 if v.path in seen:
@@ -1014,25 +1006,30 @@ class Model(Trainer, Layer):
                 for part in parents:
                     node = node.setdefault(part, {})
                 node[leaf] = v.numpy() if value_format == "numpy_array" else v.value
-        return tree
+        return state
 
     def set_state_tree(self, state_tree: dict) -> None:
         """Assign the values of a `get_state_tree()` tree (or part of one) to the variables
         with those paths, as Keras 3 does."""
-        optimizer = getattr(self, "optimizer", None)
-        groups = {
-            "trainable_variables": lambda: self.trainable_variables,
-            "non_trainable_variables": lambda: self.non_trainable_variables,
-            "optimizer_variables": lambda: optimizer.variables if optimizer is not None else [],
-            "metrics_variables": lambda: self.metrics_variables,
-        }
+        groups = self._state_groups()
         for group, nested in state_tree.items():
             if group not in groups:
                 raise ConfigError(f"Unknown variable name: {group}")
             flat = _paths_of(nested)
-            for v in groups[group]():
+            for v in groups[group]:
                 if v.path in flat:
                     v.assign(flat[v.path])
+
+    def _state_groups(self) -> dict:
+        """The variables of each group of a state tree (an uncompiled model has no
+        optimizer variables)."""
+        optimizer = getattr(self, "optimizer", None)
+        return {
+            "trainable_variables": self.trainable_variables,
+            "non_trainable_variables": self.non_trainable_variables,
+            "optimizer_variables": optimizer.variables if optimizer is not None else [],
+            "metrics_variables": self.metrics_variables,
+        }
 
     def build_from_config(self, config: dict) -> None:
         """Build from `get_build_config()`'s `{"input_shape": ...}` through `build`, as
