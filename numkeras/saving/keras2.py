@@ -491,20 +491,11 @@ def _feeds_nested_functional(config) -> bool:
         nested = {
             la.get("name") for la in layers if la.get("class_name") in ("Functional", "Model")
         }
-        fed = set()
-
-        def collect(value):
-            if isinstance(value, dict):
-                if value.get("class_name") == "__keras_tensor__":
-                    fed.add(value["config"]["keras_history"][0])
-                for v in value.values():
-                    collect(v)
-            elif isinstance(value, list):
-                for v in value:
-                    collect(v)
-
-        for layer in layers:
-            collect(layer.get("inbound_nodes") or [])
+        fed = {
+            history[0]
+            for layer in layers
+            for history in _tensor_refs(layer.get("inbound_nodes") or [])
+        }
         if nested & fed:
             return True
     return any(_feeds_nested_functional(v) for v in config.values())
@@ -520,23 +511,30 @@ def _has_operations(config) -> bool:
     return False
 
 
+def _tensor_refs(value):
+    """The `keras_history` of each symbolic tensor reference (`__keras_tensor__`) in a
+    config value, at any depth."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            yield value["config"]["keras_history"]
+            return
+        for v in value.values():
+            yield from _tensor_refs(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _tensor_refs(v)
+
+
 def _has_multi_argument_call(config) -> bool:
     """Whether a functional node calls a layer with more than one positional argument, or
     with a tensor among its keywords."""
-
-    def has_tensor(value) -> bool:
-        if isinstance(value, dict):
-            return value.get("class_name") == "__keras_tensor__" or any(
-                has_tensor(v) for v in value.values()
-            )
-        return isinstance(value, list) and any(has_tensor(v) for v in value)
-
     if isinstance(config, dict):
         nodes = config.get("inbound_nodes")
         if isinstance(nodes, list):
             for node in nodes:
                 if isinstance(node, dict) and (
-                    len(node.get("args") or []) > 1 or has_tensor(node.get("kwargs") or {})
+                    len(node.get("args") or []) > 1
+                    or next(_tensor_refs(node.get("kwargs") or {}), None) is not None
                 ):
                     return True
         return any(_has_multi_argument_call(v) for v in config.values())
