@@ -20,6 +20,9 @@ import inspect
 from numkeras.losses.resolve import is_binary_or_sparse_categorical
 from numkeras.utils.naming import to_snake_case
 
+# The metric names compile resolves by the model's outputs and targets (Keras 3's rule)
+SHAPE_RESOLVED_NAMES = frozenset(("accuracy", "acc", "crossentropy", "ce"))
+
 
 def _loss_from_logits(loss) -> bool:
     if loss is None or isinstance(loss, str):
@@ -41,12 +44,7 @@ def resolve(identifier, loss=None, y_true_shape=None, y_pred_shape=None):
     """
     from numkeras import metrics
 
-    if isinstance(identifier, str) and identifier.lower() in (
-        "accuracy",
-        "acc",
-        "crossentropy",
-        "ce",
-    ):
+    if isinstance(identifier, str) and identifier.lower() in SHAPE_RESOLVED_NAMES:
         pred = tuple(y_pred_shape) if y_pred_shape is not None else (None, 1)
         true = tuple(y_true_shape) if y_true_shape is not None else pred
         is_binary, is_sparse = is_binary_or_sparse_categorical(true, pred)

@@ -34,6 +34,7 @@ import warnings
 import numpy as np
 
 from numkeras.errors import ConfigError, NumkerasWarning
+from numkeras.metrics.resolve import SHAPE_RESOLVED_NAMES
 
 _MODELS = ("Sequential", "Functional", "Model")
 
@@ -675,9 +676,6 @@ def keras2_training_config(config: dict, model=None) -> dict:
     return config
 
 
-_SHAPE_RESOLVED = ("accuracy", "acc", "crossentropy", "ce")
-
-
 def _resolved_metrics(spec, model, weighted: bool):
     """Metric names written as the metric objects they resolved to where tf_keras would read
     the name otherwise, in a form Keras 3 and numkeras read as the same metric:
@@ -719,7 +717,7 @@ def _resolved_metrics(spec, model, weighted: bool):
         cls = type(metric).__name__
         prefix = f"{names[i]}_" if len(names) > 1 else ""
         own = label[len(prefix) :] if label.startswith(prefix) else label
-        sparse = value in _SHAPE_RESOLVED and cls.startswith("SparseCategorical")
+        sparse = value in SHAPE_RESOLVED_NAMES and cls.startswith("SparseCategorical")
         renamed = weighted and own != value
         if not (sparse or renamed) or cls == "MeanMetricWrapper" or (renamed and len(found) > 1):
             return value

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 
 from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
+from numkeras.metrics.resolve import SHAPE_RESOLVED_NAMES
 from numkeras.saving import keras2, weights_h5
 
 KERAS_VERSION = "3.15.1"  # the Keras whose formats numkeras writes (and was checked against)
@@ -163,8 +164,6 @@ _METRIC_ALIASES = {
     "mape": "MeanAbsolutePercentageError",
     "msle": "MeanSquaredLogarithmicError",
 }
-# names Keras's compile resolves by the model's outputs: left alone
-_METRIC_KEPT = frozenset(("accuracy", "acc", "crossentropy", "ce"))
 
 
 def _class_form(module: str, class_name: str) -> dict:
@@ -200,7 +199,7 @@ def keras3_compile_forms(config: dict) -> dict:
     classes = _metric_classes()
 
     def metric(spec):
-        if isinstance(spec, str) and spec not in _METRIC_KEPT and spec in classes:
+        if isinstance(spec, str) and spec not in SHAPE_RESOLVED_NAMES and spec in classes:
             return _class_form("keras.metrics", classes[spec])
         return spec
 

@@ -1755,9 +1755,10 @@ def _resolve_loss_names(loss):
 def _check_metric_names(metrics, weighted_metrics) -> None:
     """Look every metric name up (an unknown one raises ConfigError)."""
     from numkeras import metrics as metrics_module
+    from numkeras.metrics.resolve import SHAPE_RESOLVED_NAMES
 
     for spec in _flat_metric_specs(metrics) + _flat_metric_specs(weighted_metrics):
-        if isinstance(spec, str) and spec not in ("accuracy", "acc", "crossentropy", "ce"):
+        if isinstance(spec, str) and spec not in SHAPE_RESOLVED_NAMES:
             metrics_module.get(spec)
 
 
