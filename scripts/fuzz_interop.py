@@ -853,6 +853,26 @@ def _keras_config(path):
 IGNORED = ("name", "shared_object_id", "jit_compile")
 
 
+def _compiled_differences(model, configs, want: dict, file: str) -> list[str]:
+    """How `model`'s compile and optimizer configs (`configs`, from `_configs(model)`) and
+    its optimizer's iterations differ from the record `want` (nothing for a model recorded
+    uncompiled)."""
+    if want["compile_config"] is None:
+        return []
+    found = []
+    comp, opt = configs
+    for label, a, b in (
+        ("compile_config", want["compile_config"], comp),
+        ("optimizer_config", want["optimizer_config"], opt),
+    ):
+        dd = diff(a, b)
+        if dd:
+            found.append(f"{file} {label}: {dd[:4]}")
+    if _opt_state(model) != want["iterations"]:
+        found.append(f"iterations {_opt_state(model)} vs {want['iterations']}")
+    return found
+
+
 def diff(a, b, path="", out=None, ignore=IGNORED):
     """Paths where two JSON values differ."""
     out = [] if out is None else out
@@ -1003,16 +1023,7 @@ def numkeras_phase(family, seed, count, outdir):
                     f"{[np.shape(a) for a in want['weights']]}"
                 )
             comp, opt = _configs(loaded)
-            if want["compile_config"] is not None:
-                for label, a, b2 in (
-                    ("compile_config", want["compile_config"], comp),
-                    ("optimizer_config", want["optimizer_config"], opt),
-                ):
-                    dd = diff(a, b2)
-                    if dd:
-                        problems.append(f"k.keras {label}: {dd[:4]}")
-                if _opt_state(loaded) != want["iterations"]:
-                    problems.append(f"iterations {_opt_state(loaded)} vs {want['iterations']}")
+            problems += _compiled_differences(loaded, (comp, opt), want, "k.keras")
             # 4. numkeras writes (before any training step)
             for name in ("n.keras", "n.weights.h5", "n.h5"):
                 target = os.path.join(d, name)
@@ -1143,17 +1154,7 @@ def keras_read(family, seed, count, outdir):
             if name == "n.keras":
                 if not close_list(_tolist(model.get_weights()), want["weights"]):
                     problems.append("n.keras weights differ")
-                comp, opt = _configs(model)
-                if want["compile_config"] is not None:
-                    for label, a, b2 in (
-                        ("compile_config", want["compile_config"], comp),
-                        ("optimizer_config", want["optimizer_config"], opt),
-                    ):
-                        dd = diff(a, b2)
-                        if dd:
-                            problems.append(f"n.keras {label}: {dd[:4]}")
-                    if _opt_state(model) != want["iterations"]:
-                        problems.append(f"iterations {_opt_state(model)} vs {want['iterations']}")
+                problems += _compiled_differences(model, _configs(model), want, "n.keras")
                 if k["compiled"] and "weights_after_step" in want:
                     after, err = _outcome(lambda model=model: _tolist(_train_step(model, x, y)))
                     if err or not close_list(
