@@ -9,9 +9,9 @@ rest are process-wide switches Keras scripts set:
   The `KERAS_MAX_EPOCHS` / `KERAS_MAX_STEPS_PER_EPOCH` environment variables set them too.
 - `disable_interactive_logging()` sends progress bars and epoch lines to Python's
   `logging` (logger `"numkeras"`, level INFO) instead of stdout.
-- `dtype_policy()` is the policy layers compute in (`DTypePolicy("float32")`); Keras's
-  mixed-precision policies (`"mixed_float16"`) are refused, because numkeras computes in
-  one float type.
+- `dtype_policy()` is the policy new layers get (`DTypePolicy("float32")`); with
+  `set_dtype_policy("mixed_float16")` they compute in float16 and keep float32 weights
+  (see `numkeras.mixed_precision`).
 - Traceback filtering and flash attention are switches numkeras keeps only so scripts
   that set them run: numkeras's tracebacks are never filtered, and its attention has one
   implementation.
@@ -152,31 +152,33 @@ def enable_unsafe_deserialization() -> None:
 
 
 def dtype_policy():
-    """The global `DTypePolicy` (its name is `floatx()`: numkeras has no mixed precision)."""
+    """The global `DTypePolicy`: `"mixed_float16"` once set, else named `floatx()`."""
     from numkeras.dtype_policies import DTypePolicy
 
-    return DTypePolicy(floatx())
+    return DTypePolicy(_MIXED_POLICY or floatx())
 
 
 def set_dtype_policy(policy) -> None:
-    """Set the compute dtype: a float name (`"float32"`, `"float64"`, `"float16"`), which
-    sets `floatx()`. Mixed policies (`"mixed_float16"`) are refused."""
+    """Set the policy new layers get: a float name (`"float32"`, `"float64"`,
+    `"float16"`), which sets `floatx()`, or `"mixed_float16"` (float16 compute, float32
+    weights; see `numkeras.mixed_precision`), which leaves `floatx()` at float32.
+    `"mixed_bfloat16"` is refused: NumPy has no bfloat16."""
+    global _MIXED_POLICY
     name = getattr(policy, "name", policy)
-    if (
-        not isinstance(name, str)
-        or name.startswith("mixed_")
-        or name
-        not in (
-            "float16",
-            "float32",
-            "float64",
-        )
-    ):
+    if name == "mixed_float16":
+        _MIXED_POLICY = name
+        return
+    if not isinstance(name, str) or name not in ("float16", "float32", "float64"):
+        hint = " (NumPy has no bfloat16)" if name == "mixed_bfloat16" else ""
         raise ConfigError(
-            f"numkeras computes in one float type; received dtype policy {name!r}. Use "
-            "'float32' (the default), 'float64' or 'float16'."
+            f"Unsupported dtype policy {name!r}{hint}. Use 'float32' (the default), "
+            "'float64', 'float16' or 'mixed_float16'."
         )
+    _MIXED_POLICY = None
     set_floatx(name)
+
+
+_MIXED_POLICY: str | None = None  # "mixed_float16" while that is the global policy
 
 
 __all__ = [

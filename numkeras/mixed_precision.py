@@ -14,12 +14,12 @@ from numkeras.dtype_policies import DTypePolicy, Policy
 
 
 def global_policy() -> DTypePolicy:
-    """The policy new layers get (`floatx()`)."""
-    return DTypePolicy(config.floatx())
+    """The policy new layers get (see the module docstring)."""
+    return config.dtype_policy()
 
 
 def set_global_policy(policy) -> None:
-    """Set the float type new layers compute in (see the module docstring)."""
+    """Set the policy new layers get (see the module docstring)."""
     config.set_dtype_policy(policy)
 
 

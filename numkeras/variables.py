@@ -36,6 +36,10 @@ class Variable(TensorOperators):
     aggregation = "none"
     synchronization = "auto"
     overwrite_with_gradient = False
+    # Keras's `autocast`: read as float16 inside a mixed_float16 layer's call (see
+    # layers/autocast.py, which sets `_cast_value` to that reading for the call's duration)
+    _autocast = True
+    _cast_value = None
 
     def __init__(
         self,
@@ -49,12 +53,12 @@ class Variable(TensorOperators):
     ):
         """Keras 3's signature: `initializer` is the value (an array, a list, a number)
         or an initializer (a name or a callable) with `shape`; `autocast`, `aggregation`,
-        `synchronization` and `overwrite_with_gradient` are kept as Keras keeps them (they
-        change nothing in a single-device NumPy run)."""
+        `synchronization` and `overwrite_with_gradient` are kept as Keras keeps them (the
+        last three change nothing in a single-device NumPy run)."""
         for key in ("aggregation", "synchronization", "overwrite_with_gradient"):
             if key in kwargs:
                 setattr(self, key, kwargs.pop(key))
-        kwargs.pop("autocast", None)
+        self._autocast = bool(kwargs.pop("autocast", True))
         if kwargs:
             raise TypeError(f"Variable() got unexpected keyword arguments {sorted(kwargs)}.")
         if isinstance(initializer, str) or (
@@ -97,7 +101,7 @@ class Variable(TensorOperators):
 
     @property
     def value(self):
-        return self._value
+        return self._value if self._cast_value is None else self._cast_value
 
     @property
     def shape(self) -> tuple:

@@ -30,6 +30,7 @@ import numpy as np
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
+from numkeras.layers import autocast
 from numkeras.layers.layer import Layer, is_symbolic, set_array_mask, traced_constant
 from numkeras.utils.checks import is_int
 
@@ -129,7 +130,10 @@ class Embedding(Layer):
             arr = backend.xp.asarray(inputs)
             if arr.dtype.kind in "iub":
                 self._maybe_build(tuple(arr.shape))
-                out = self.call(arr)
+                with autocast.half_weights(self):
+                    out = self.call(arr)
+                if self._mixed:
+                    out = autocast.to_half(out)
                 if self.activity_regularizer is not None:
                     self._record_activity([out])
                 if self.mask_zero:  # (for the next direct call, as Keras's masks)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from numkeras import config
 from numkeras.errors import ConfigError, warn_deprecated
 from numkeras.layers.keras_tensor import Node
 from numkeras.layers.layer import Layer, _validate_shape
@@ -94,7 +95,8 @@ class InputLayer(Layer):
         """`Layer.__init__`, keeping an integer, bool or string `dtype` as given (a layer's
         own dtype is a float one): an input's data, or a traced argument's (a mask)."""
         exact = "string" if dtype in ("string", "str", str) else _integer_dtype(dtype)
-        Layer.__init__(self, dtype=None if exact else dtype, **kwargs)
+        # (an Input's dtype is floatx(), not the dtype policy's: Keras's too)
+        Layer.__init__(self, dtype=None if exact else (dtype or config.floatx()), **kwargs)
         if exact:
             self.dtype = exact
 

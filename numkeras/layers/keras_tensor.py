@@ -83,7 +83,9 @@ class Node:
         self.call_kwargs: dict = {}  # a user layer's own call keywords (constants)
         self.is_multi_output = isinstance(output_shape, list)
         shapes = output_shape if self.is_multi_output else [output_shape]
-        dtype = dtype or getattr(layer, "dtype", "float32")
+        if dtype is None:  # (a mixed_float16 layer's outputs are float16)
+            mixed = getattr(layer, "_mixed", False)
+            dtype = "float16" if mixed else getattr(layer, "dtype", "float32")
         # (`name`: an Input's own name for its tensor, as Keras; else automatic names)
         self.outputs = [
             KerasTensor(s, dtype, node=self, index=i, name=name) for i, s in enumerate(shapes)

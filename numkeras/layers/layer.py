@@ -34,6 +34,7 @@ from numkeras.errors import (
     user_stacklevel,
     warn_deprecated,
 )
+from numkeras.layers import autocast
 from numkeras.layers.input_spec import InputSpec, check_input
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.utils.checks import is_int
@@ -152,7 +153,7 @@ class Layer:
         input_shape = kwargs.pop("input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
-        kwargs.pop("autocast", None)
+        self._autocast_inputs = bool(kwargs.pop("autocast", True))
         if kwargs:  # (also a TypeError: Keras's from_config raises one for these)
             raise UnknownNameError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
@@ -164,7 +165,10 @@ class Layer:
         # divides it by the batch size); see Model._run
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._trainable = bool(trainable)
+        self._policy = _policy_name(dtype)
         self.dtype = _dtype_name(dtype)
+        # (models do not autocast: their layers do, each by its own policy)
+        self._mixed = self._policy == "mixed_float16" and type(self)._autocasts_calls
         self.built = type(self).built_at_init
         self.input_spec: InputSpec | list | None = None
         self._own_variables: list[Variable] = []
@@ -196,8 +200,9 @@ class Layer:
         """Create a weight of this layer (called from `build`). A `regularizer` adds its
         penalty to the training loss; a `constraint` projects the weight after every
         optimizer update (both as Keras's `add_weight`). `initializer=None` is Keras's
-        default, "glorot_uniform"; `autocast`, `aggregation` and `overwrite_with_gradient`
-        are kept as Keras keeps them."""
+        default, "glorot_uniform". `autocast=False` keeps the weight in float32 inside a
+        `mixed_float16` layer's call (`layers/autocast.py`); `aggregation` and
+        `overwrite_with_gradient` are kept as Keras keeps them."""
         shape = tuple(int(d) for d in shape)
         init = initializers.get("glorot_uniform" if initializer is None else initializer)
         value = init(shape, dtype=dtype or self.dtype)
@@ -207,6 +212,7 @@ class Layer:
             name=name,
             trainable=trainable,
             path=f"{self.name}/{name}",
+            autocast=autocast,
             aggregation=aggregation,
             overwrite_with_gradient=overwrite_with_gradient,
         )
@@ -239,16 +245,26 @@ class Layer:
             autocast=autocast,
         )
 
-    # -- Keras 3's dtype and path attributes (one float type per layer here) ---------------
+    # -- Keras 3's dtype and path attributes ----------------------------------------------
+    # (`dtype` is the weights' float type; a "mixed_float16" layer computes in float16)
+    _mixed = False  # this layer's calls autocast (see layers/autocast.py)
+    _autocasts_calls = True
+
     @property
     def dtype_policy(self):
         from numkeras.dtype_policies import DTypePolicy
 
-        return DTypePolicy(self.dtype)
+        return DTypePolicy(self._policy_name)
+
+    @property
+    def _policy_name(self) -> str:
+        # (`dtype` otherwise: some layers set it after init, e.g. Hashing's "int64")
+        mixed = self.__dict__.get("_policy") == "mixed_float16"
+        return "mixed_float16" if mixed else self.dtype
 
     @property
     def compute_dtype(self) -> str:
-        return self.dtype
+        return "float16" if self._policy_name == "mixed_float16" else self.dtype
 
     @property
     def variable_dtype(self) -> str:
@@ -256,11 +272,11 @@ class Layer:
 
     @property
     def input_dtype(self) -> str:
-        return self.dtype
+        return self.compute_dtype
 
     @property
     def autocast(self) -> bool:
-        return True
+        return self.__dict__.get("_autocast_inputs", True)
 
     @property
     def path(self) -> str | None:
@@ -500,13 +516,18 @@ class Layer:
             return self._call_symbolic(constant, training=training, **kwargs)
         previous = _given_mask(self, inputs, kwargs)  # (before the inputs are converted)
         inputs = _convert(inputs, self.dtype)
+        if self._mixed:
+            inputs = autocast.each(autocast.round_half, inputs)
         self._maybe_build(shape_of(inputs))
         if call_accepts_training(self):
             # not given: the default of `call`'s own `training` argument, as Keras 3 falls
             # back to it (the augmentation layers' is True: called directly, they augment)
             kwargs["training"] = training_default(self) if training is None else bool(training)
         self._added_losses = []  # (`add_loss` in this call; `losses` lists them, as Keras)
-        outputs = as_call_result(self, self.call(inputs, **kwargs))
+        with autocast.half_weights(self):
+            outputs = as_call_result(self, self.call(inputs, **kwargs))
+        if self._mixed:
+            outputs = autocast.each(autocast.to_half, outputs)
         if self.activity_regularizer is not None:
             self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
         if previous is not None or self._makes_mask():
@@ -652,12 +673,12 @@ class Layer:
             if "name" in config:
                 config["name"] = self.name
             config["trainable"] = self.trainable
-            config["dtype"] = _dtype_policy_config(self.dtype)
+            config["dtype"] = _dtype_policy_config(self._policy_name)
         else:
             config = {
                 "name": self.name,
                 "trainable": self.trainable,
-                "dtype": _dtype_policy_config(self.dtype),
+                "dtype": _dtype_policy_config(self._policy_name),
             }
         if self.activity_regularizer is not None:  # as Keras 3: only when set
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
@@ -1024,14 +1045,28 @@ def _is_array_like_list(x) -> bool:
     return not hasattr(first, "shape")
 
 
-def _dtype_name(dtype) -> str:
+def _policy_name(dtype) -> str:
+    """The policy name a layer's `dtype` argument gives (None: the global policy's)."""
     if dtype is None:
-        return backend.floatx()
+        from numkeras import config
+
+        return config.dtype_policy().name
     if isinstance(dtype, dict):
         dtype = dtype.get("config", {}).get("name", backend.floatx())
-    name = str(getattr(dtype, "name", dtype))
+    return str(getattr(dtype, "name", dtype))
+
+
+def _dtype_name(dtype) -> str:
+    """The float type of the weights a layer's `dtype` argument gives."""
+    name = _policy_name(dtype)
+    if name == "mixed_float16":
+        return "float32"
     if name not in ("float16", "float32", "float64"):
-        raise ConfigError(f"Unsupported layer dtype {dtype!r}; use 'float32' (or float16/float64).")
+        hint = " (NumPy has no bfloat16)" if name == "mixed_bfloat16" else ""
+        raise ConfigError(
+            f"Unsupported layer dtype {dtype!r}{hint}; use 'float32', 'float16', 'float64' "
+            "or 'mixed_float16'."
+        )
     return name
 
 

@@ -27,6 +27,7 @@ from numkeras.errors import (
     format_shape,
     warn_deprecated,
 )
+from numkeras.layers import autocast
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import (
@@ -133,6 +134,21 @@ class _Step:
     symbolic_masks: object = None
     # the slot of a symbolic `mask=` given to the call (the call's mask, not propagated)
     mask_slot: int | None = None
+    # a mixed_float16 graph only (`Model._autocasting`): the layer computes in float16
+    # (`layers/autocast.py`), or, a float32 layer, takes its float16 inputs as float32
+    half: bool = False
+    upcasts: bool = False
+
+
+def _autocast_inputs(step: _Step, args):
+    """A step's inputs as Keras's call autocasts them, in a mixed_float16 graph: rounded
+    to float16 values for a float16 layer; float16 arrays made float32 for a float32 one."""
+    if step.half:
+        return autocast.each(autocast.round_half, args)
+    if step.upcasts:
+        dtype = step.layer.dtype
+        return autocast.each(lambda a: a.astype(dtype) if autocast.is_half(a) else a, args)
+    return args
 
 
 def _fuse_bias_adds(steps: list[_Step], output_slots: list[int]) -> None:
@@ -265,6 +281,9 @@ def _takes(step: _Step, argument: str) -> bool:
 class Model(Trainer, Layer):
     """A functional model; subclass `Sequential` for a plain stack of layers."""
 
+    _autocasts_calls = False  # (under a mixed policy its layers autocast, each its own)
+    _autocasting = False  # a layer of its graph computes in float16 (see `_init_graph`)
+
     def __new__(cls, *args, **kwargs):
         # As Keras 3: `Model(inputs, outputs)` makes a `Functional` (its type name shows in
         # `summary()` rows and configs); subclasses stay what they are
@@ -377,7 +396,16 @@ class Model(Trainer, Layer):
         self._output_slots = [slot(t) for t in self._outputs_list]
         self._loss_slots = [slot(t) for t in self._loss_tensors]
         self._n_slots = len(slots)
-        _fuse_bias_adds(steps, self._output_slots)
+        # Under a mixed_float16 policy the layers autocast their inputs as Keras's calls do
+        for step in steps:
+            layer = step.layer
+            step.half = layer._mixed
+            step.upcasts = type(layer)._autocasts_calls and layer.dtype in ("float32", "float64")
+        self._autocasting = any(
+            step.half or getattr(step.layer, "_autocasting", False) for step in steps
+        )
+        if not self._autocasting:
+            _fuse_bias_adds(steps, self._output_slots)
         # Keras 3's masks are followed only in a graph with a layer that makes one (or
         # when masks are given): decided here, so a graph without one runs as before
         self._masked = any(step.layer._makes_mask() for step in steps)
@@ -691,19 +719,12 @@ class Model(Trainer, Layer):
                 in_mask = _step_input_masks(step, mask_of, kw, explicit)
             elif explicit is not None and step.takes_mask:
                 kw["mask"] = explicit
-            extra = step.call_kwargs
-            if caches is not None:
-                out, cache = step.layer.forward(args, training=train, **kw, **extra)
-                # multi-output steps keep output shapes, to zero-fill unused outputs' grads
-                caches[i] = (cache, [o.shape for o in out]) if step.multi_out else cache
-            elif isinstance(step.layer, Model):
-                out = step.layer._call_checked(args, train, **kw)
-            elif step.pass_training:
-                out = step.layer.call(args, training=train, **kw, **extra)
-            elif "mask" not in kw:
-                out = step.layer.call(args, **extra)
-            else:  # (a layer without `training` that takes the mask: Softmax)
-                out = step.layer.call(args, mask=kw["mask"], **extra)
+            if self._autocasting:
+                args = _autocast_inputs(step, args)
+            with autocast.half_weights(step.layer):
+                out = self._run_step(step, i, args, train, kw, caches)
+            if step.half:
+                out = autocast.each(autocast.to_half, out)
             regularizer = step.layer.activity_regularizer
             if penalties is not None and regularizer is not None:
                 outs = list(out) if step.multi_out else [out]
@@ -726,6 +747,24 @@ class Model(Trainer, Layer):
         if out_masks is not None:
             out_masks[:] = [None if mask_of is None else mask_of[s] for s in self._output_slots]
         return [values[s] for s in self._output_slots]
+
+    @staticmethod
+    def _run_step(step: _Step, i: int, args, train: bool, kw: dict, caches: list | None):
+        """One step's outputs (recording its cache in `caches`, when given)."""
+        extra = step.call_kwargs
+        if caches is not None:
+            out, cache = step.layer.forward(args, training=train, **kw, **extra)
+            # multi-output steps keep output shapes, to zero-fill unused outputs' grads
+            caches[i] = (cache, [o.shape for o in out]) if step.multi_out else cache
+            return out
+        if isinstance(step.layer, Model):
+            return step.layer._call_checked(args, train, **kw)
+        if step.pass_training:
+            return step.layer.call(args, training=train, **kw, **extra)
+        if "mask" not in kw:
+            return step.layer.call(args, **extra)
+        # (a layer without `training` that takes the mask: Softmax)
+        return step.layer.call(args, mask=kw["mask"], **extra)
 
     def _output_targets(self, workspace: dict) -> list:
         """Per model output, `(step workspace, key)` of the buffer its last layer returns
@@ -777,7 +816,13 @@ class Model(Trainer, Layer):
             else:
                 gout = gout[0]
             need = any(requires[s] for s in step.in_slots)
-            gin = step.layer.backward(cache, gout, need_input_grad=need)
+            if step.half:  # (as float16: a scaled gradient beyond its range is inf)
+                gout = autocast.each(autocast.round_half, gout)
+            with autocast.half_weights(step.layer):
+                gin = step.layer.backward(cache, gout, need_input_grad=need)
+            if step.half:
+                autocast.round_weight_grads(step.layer)
+                gin = autocast.each(autocast.round_half, gin)
             if not need or gin is None:
                 continue
             if not step.multi_in and isinstance(gin, list):

@@ -517,6 +517,8 @@ class Operation(Layer):
     # `_backward` receives a list of gradients (zeros for an output nothing used)
     multi_output = False
 
+    _autocasts_calls = False  # (an operation computes in its inputs' dtype, as Keras's)
+
     def __init__(self, *, name: str | None = None):
         Layer.__init__(self, name=name or operation_name(self._default_name()))
         self.built = True

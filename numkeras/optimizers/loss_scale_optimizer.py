@@ -89,11 +89,14 @@ class LossScaleOptimizer(Optimizer):
         self.dynamic_growth_steps = dynamic_growth_steps
         self.inner_optimizer.loss_scale_factor = None
         # (MetricVariable: a non-trainable Variable that also takes float() and assign_add)
+        # (paths under the optimizer's name, and an int32 counter, as Keras 3 makes them)
         self.step_counter = MetricVariable(
-            np.zeros((), "int64"), name="step_counter", path="step_counter"
+            np.zeros((), "int32"), name="step_counter", path=f"{self.name}/step_counter"
         )
         self.dynamic_scale = MetricVariable(
-            np.asarray(initial_scale, "float32"), name="dynamic_scale", path="dynamic_scale"
+            np.asarray(initial_scale, "float32"),
+            name="dynamic_scale",
+            path=f"{self.name}/dynamic_scale",
         )
         self._dynamic_scale_on = True
 

@@ -31,6 +31,7 @@ from numkeras.errors import (
     user_stacklevel,
     warn_deprecated,
 )
+from numkeras.layers import autocast
 from numkeras.layers.layer import layer_tree
 from numkeras.losses.loss import apply_mask
 from numkeras.metrics.reduction import MeanMetricWrapper
@@ -114,6 +115,9 @@ class Trainer:
                 self._check_metric_outputs(metrics, weighted_metrics)
             except ConfigError:
                 per_output = None  # raised again when training starts, as in Keras
+        if auto_scale_loss and self._policy_name == "mixed_float16" and opt is not None:
+            if not isinstance(opt, optimizers.LossScaleOptimizer):  # (as Keras 3)
+                opt = optimizers.LossScaleOptimizer(opt, name="loss_scale_optimizer")
         self.optimizer = opt
         self.loss = loss
         self._resolved_loss = resolved
@@ -313,14 +317,20 @@ class Trainer:
         total, per_output, gouts = self._losses_and_grads(ys, outs, sws, True, masks)
         total += sum(activity)
         if train_vars:
+            scale = self.optimizer.loss_scale_factor
+            # Keras's step scales the loss, which `apply` undoes. Scaled after the backward
+            # pass (the same products), except where float16 gradients must see the scale
+            # to overflow as Keras's do (a mixed_float16 graph)
+            scale_first = scale is not None and self._autocasting
+            if scale_first:
+                gouts = [None if g is None else g * g.dtype.type(scale) for g in gouts]
             self._backward(caches, gouts, need_input_grads=False)
             for v in train_vars:
                 if v._grad_fresh:  # not reached by backward: zero gradient
                     v.grad[...] = 0
                     v._grad_fresh = False
-            total += _penalties(train_vars, with_grads=True)
-            scale = self.optimizer.loss_scale_factor
-            if scale is not None:  # Keras's step scales the loss, which `apply` undoes
+            total += _penalties(train_vars, with_grads=True, scale=scale if scale_first else 1)
+            if scale is not None and not scale_first:
                 for v in train_vars:
                     v.grad *= v.grad.dtype.type(scale)
             self.optimizer.apply([v.grad for v in train_vars], train_vars)
@@ -347,7 +357,14 @@ class Trainer:
         caches: list = [None] * len(self._steps)
         workspace = self._workspace("train")
         outs = self._run(xs, training, caches, workspace, penalties, out_masks=out_masks)
-        return outs, caches
+        return self._for_losses(outs), caches
+
+    def _for_losses(self, outs: list) -> list:
+        """The outputs as the losses and metrics take them: float16 ones (a mixed_float16
+        model's) as float32, as Keras's losses cast them."""
+        if not self._autocasting:
+            return outs
+        return [o.astype(np.float32) if autocast.is_half(o) else o for o in outs]
 
     def _workspace(self, purpose: str) -> dict:
         """Reusable buffers for one purpose; the outputs of such runs never escape."""
@@ -976,6 +993,7 @@ class Trainer:
         outs = self._run(
             bx, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
         )
+        outs = self._for_losses(outs)
         total, per_output, _ = self._losses_and_grads(by, outs, bs, False, masks)
         total += penalty + sum(activity)
         self._ensure_metrics(by, outs)
@@ -1489,7 +1507,7 @@ class Trainer:
             callback_list.on_predict_begin()
         # large outputs reuse the memory of a dropped earlier result (backend/recycle.py)
         new = recycle.empty if backend.xp is np else backend.xp.empty
-        exact = self._integer_output_dtypes(len(out_shapes))
+        exact = self._declared_output_dtypes(len(out_shapes))
         results = [new(tuple(s), d or backend.floatx()) for s, d in zip(out_shapes, exact)]
         workspace = self._workspace("predict")
         targets = self._output_targets(workspace)
@@ -1542,18 +1560,20 @@ class Trainer:
         return self._structure_outputs([backend.to_numpy(r) for r in results])
 
     def _as_declared(self, outs: list) -> list:
-        """`outs`, each output the graph declares integer or bool cast to that dtype (the
-        layers compute in floats; predictions keep the declared dtype, as Keras's do)."""
-        exact = self._integer_output_dtypes(len(outs))
+        """`outs`, each output the graph declares integer, bool or float16 cast to that
+        dtype (the layers compute in floats; predictions keep the declared dtype, as
+        Keras's do)."""
+        exact = self._declared_output_dtypes(len(outs))
         return [o if d is None else o.astype(d, copy=False) for o, d in zip(outs, exact)]
 
-    def _integer_output_dtypes(self, n: int) -> list:
-        """For each of the `n` outputs, the integer or bool dtype the graph declares for it
-        (`ops.argmax`, a cast, an integer Input passed through), which predictions keep,
-        as Keras returns them; None for a float output."""
+    def _declared_output_dtypes(self, n: int) -> list:
+        """For each of the `n` outputs, the integer, bool or float16 dtype the graph
+        declares for it (`ops.argmax`, a cast, an integer Input passed through, a
+        mixed_float16 layer), which predictions keep, as Keras returns them; None for a
+        float output of the layers' float type."""
         outputs = getattr(self, "_outputs_list", None) or [None] * n
         dtypes = [None if t is None else np.dtype(t.dtype) for t in outputs]
-        return [d if d is not None and d.kind in "iub" else None for d in dtypes]
+        return [d if d is not None and (d.kind in "iub" or d == _HALF) else None for d in dtypes]
 
     def _predict_stream(self, x, steps, verbose, callbacks):
         """predict over a batch stream: each yielded batch (`x` or a tuple starting with
@@ -1643,6 +1663,9 @@ class Trainer:
                 self._build_subclassed(first, sample)
             else:
                 self.build(first)
+
+
+_HALF = np.dtype("float16")
 
 
 def _convert_structure(x, dtype):
@@ -1776,16 +1799,18 @@ def _flat_metric_specs(spec) -> list:
     return out
 
 
-def _penalties(variables, with_grads: bool) -> float:
+def _penalties(variables, with_grads: bool, scale=1) -> float:
     """The sum of the weight penalties (`numkeras.regularizers`) on `variables`; with
-    `with_grads`, each penalty's gradient is added to its variable's gradient too."""
+    `with_grads`, each penalty's gradient (times the loss `scale`) is added to its
+    variable's gradient too."""
     total = 0.0
     for v in variables:
         reg = v.regularizer
         if reg is not None:
             total += float(reg(v.value))
             if with_grads:
-                v.grad += reg.grad(v.value)
+                g = reg.grad(v.value)
+                v.grad += g if scale == 1 else g * g.dtype.type(scale)
     return total
 
 
