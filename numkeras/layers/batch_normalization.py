@@ -125,13 +125,18 @@ class BatchNormalization(Layer):
             )
         add_scale_and_center(self, (size,), self.scale, self.center)
         self.moving_mean = self.add_weight(
-            (size,), initializer=self.moving_mean_initializer, trainable=False, name="moving_mean"
+            (size,),
+            initializer=self.moving_mean_initializer,
+            trainable=False,
+            name="moving_mean",
+            autocast=False,
         )
         self.moving_variance = self.add_weight(
             (size,),
             initializer=self.moving_variance_initializer,
             trainable=False,
             name="moving_variance",
+            autocast=False,
         )
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: size})
         self._reduce = tuple(i for i in range(len(input_shape)) if i != axis)

@@ -247,7 +247,8 @@ class LayerNormalization(Layer):
 def add_scale_and_center(layer, shape, scale: bool, center: bool) -> None:
     """A normalization layer's `gamma` (with `scale`) and `beta` (with `center`) of `shape`,
     from its `gamma_*` / `beta_*` initializer, regularizer and constraint, in Keras's order
-    (else None)."""
+    (else None). They stay float32 in a mixed_float16 call (`autocast=False`, as Keras's
+    normalization layers, which compute in float32)."""
     layer.gamma = layer.beta = None
     for name, wanted in (("gamma", scale), ("beta", center)):
         if wanted:
@@ -257,6 +258,7 @@ def add_scale_and_center(layer, shape, scale: bool, center: bool) -> None:
                 name=name,
                 regularizer=getattr(layer, f"{name}_regularizer"),
                 constraint=getattr(layer, f"{name}_constraint"),
+                autocast=False,
             )
             setattr(layer, name, weight)
 
