@@ -1,7 +1,9 @@
-"""`numkeras.mixed_precision`: Keras's `keras.mixed_precision` names. numkeras computes in
-one float type, so `set_global_policy` takes a float policy (`"float32"`, the default,
-`"float64"`, `"float16"`) and refuses `"mixed_float16"` / `"mixed_bfloat16"` with the
-reason, instead of silently training in another precision.
+"""`numkeras.mixed_precision`: Keras's `keras.mixed_precision` names. `set_global_policy`
+takes a float policy (`"float32"`, the default, `"float64"`, `"float16"`) or
+`"mixed_float16"`: layers made afterwards compute in float16 from float32 weights, as
+Keras 3's (see `numkeras/layers/autocast.py` for how, on NumPy). `"mixed_bfloat16"` is
+refused with the reason (NumPy has no bfloat16), instead of silently training in another
+precision.
 
 >>> global_policy()
 <DTypePolicy "float32">
