@@ -26,6 +26,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import NumkerasError
+from numkeras.layers import autocast
 
 
 class TapeError(NumkerasError, RuntimeError):
@@ -386,11 +387,13 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
             train = bool(training)
         else:
             layer._maybe_build(shape_of(arrays))
-            fin = arrays
+            # (a mixed_float16 layer computes from float16 values: layers/autocast.py)
+            fin = autocast.each(autocast.round_half, arrays) if layer._mixed else arrays
             train = bool(training_default(layer) if training is None else training)
         weights = layer.weights
         if not weights and all(k is None for k in keys):  # nothing to differentiate
-            return layer.call(fin, **({"training": train} if _accepts_training(layer) else {}))
+            out = layer.call(fin, **({"training": train} if _accepts_training(layer) else {}))
+            return autocast.each(autocast.to_half, out) if layer._mixed else out
         saved = [(v, v.grad, v._grad_fresh) for v in layer.trainable_weights]
         try:
             for v, g, _ in saved:  # (forward passes ask `wants_grad`, as in a training step)
@@ -399,12 +402,15 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
             stateful = _stateful(layer) if train else []
             for s in stateful:
                 s.discard_updates()
-            out, cache = layer.forward(fin, training=train, **extra)
+            with autocast.half_weights(layer):
+                out, cache = layer.forward(fin, training=train, **extra)
             for s in stateful:  # a direct call updates the moving statistics at once (Keras)
                 s.commit_updates()
         finally:
             for v, g, fresh in saved:
                 v.grad, v._grad_fresh = g, fresh
+    if layer._mixed:
+        out = autocast.each(autocast.to_half, out)
     multi_out = isinstance(out, (list, tuple))
     outs = list(out) if multi_out else [out]
     wrapped = [wrap(o) for o in outs]
@@ -418,7 +424,12 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
             for g, (s, d) in zip(gouts, out_meta)
         ]  # (copies: layers may write into the gradients they receive)
         wanted = any(need)
-        gin = layer.backward(cache, gs if multi_out else gs[0], need_input_grad=wanted)
+        if layer._mixed:  # (float16 gradients, as the forward pass's values)
+            gs = [autocast.round_half(g) for g in gs]
+        with autocast.half_weights(layer):
+            gin = layer.backward(cache, gs if multi_out else gs[0], need_input_grad=wanted)
+        if layer._mixed:
+            gin = autocast.each(autocast.round_half, gin)
         if not wanted or gin is None:
             return [None] * len(keys)
         return list(gin) if multi_in else [gin]
