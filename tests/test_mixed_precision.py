@@ -50,6 +50,8 @@ def test_exact_scenarios_match_keras(name):
         "conv_bn_fit",
         "embedding_lstm",
         "keras_file",
+        "zoo",
+        "zoo_attention",
     ],
 )
 def test_numeric_scenarios_match_keras_to_float16_precision(name):

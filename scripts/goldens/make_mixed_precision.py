@@ -377,5 +377,82 @@ def keras_file(keras):
     }
 
 
+def _zoo_models(keras):
+    """Small models of the layer kinds users train under mixed precision."""
+    L = keras.layers
+
+    class Scale(L.Layer):  # a user layer with its own weight
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+        def call(self, x):
+            return x * self.w + 0.5
+
+    seq_in = keras.Input((6, 4))
+    att = L.MultiHeadAttention(num_heads=2, key_dim=3, name="mha")(seq_in, seq_in)
+    att = L.GlobalAveragePooling1D()(att)
+    a = keras.Input((4,))
+    b = keras.Input((4,))
+    merged = L.Concatenate()([L.Dense(3)(a), L.Add()([a, b])])
+    return {
+        "attention": keras.Model(seq_in, L.Dense(2, dtype="float32")(att)),
+        "conv1d_gru": keras.Sequential(
+            [
+                keras.Input((8, 3)),
+                L.Conv1D(4, 3, activation="relu"),
+                L.Bidirectional(L.GRU(3)),
+                L.Dropout(0.0),
+                L.Dense(2, dtype="float32"),
+            ]
+        ),
+        "time_distributed": keras.Sequential(
+            [
+                keras.Input((5, 4)),
+                L.TimeDistributed(L.Dense(3, activation="tanh")),
+                L.SimpleRNN(2),
+                L.Dense(2, dtype="float32"),
+            ]
+        ),
+        "user_layer": keras.Sequential(
+            [keras.Input((4,)), L.Dense(4), Scale(), L.LayerNormalization(), L.Dense(2)]
+        ),
+        "two_inputs": keras.Model([a, b], L.Dense(2, activation="sigmoid")(merged)),
+    }
+
+
+@scenario
+def zoo(keras):
+    """Each small model: predictions, then two epochs of Adam with its history."""
+    return _zoo(keras, lambda name: name != "attention")
+
+
+@SCENARIOS.scenario_on("torch")
+def zoo_attention(keras):
+    """MultiHeadAttention under the mixed policy (its goldens from Keras's torch backend:
+    JAX on a CPU has no float16 x float16 -> float32 product)."""
+    return _zoo(keras, lambda name: name == "attention")
+
+
+def _zoo(keras, wanted):
+    results = {}
+    _mixed(keras)
+    try:
+        for name, model in _zoo_models(keras).items():
+            if not wanted(name):
+                continue
+            _fill(model, scale=0.4)
+            shape = [tuple(t.shape[1:]) for t in model.inputs]
+            xs = [_x(8, *s, seed=3 + i) for i, s in enumerate(shape)]
+            x = xs if len(xs) > 1 else xs[0]
+            y = np.linspace(0, 1, 16).reshape(8, 2).astype("float32")
+            before = model.predict(x, verbose=0)
+            model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+            history = model.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0)
+            results[name] = {"before": _values(before, 3), "history": _history(history, 4)}
+    finally:
+        _restore(keras)
+    return results
+
+
 if __name__ == "__main__":
     SCENARIOS.write(OUT, sys.argv[1:] or None)
