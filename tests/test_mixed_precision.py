@@ -114,3 +114,29 @@ def test_mixed_training_keeps_float32_weights_and_matches_a_float32_run_roughly(
 def test_mixed_bfloat16_is_refused_with_the_reason():
     with pytest.raises(ValueError, match="bfloat16"):
         numkeras.mixed_precision.set_global_policy("mixed_bfloat16")
+
+
+def test_a_saved_mixed_model_writes_the_optimizer_compile_was_given_as_keras_does(tmp_path):
+    """Keras's compile config keeps the optimizer given to compile (not its loss-scale
+    wrapper): loaded under the mixed policy the model is wrapped again, with its state;
+    loaded under float32 it gets a plain Adam, which skips the wrapper's variables with
+    Keras's warning (as the Keras-made file in `test_numeric_scenarios...[keras_file]`)."""
+    numkeras.mixed_precision.set_global_policy("mixed_float16")
+    model = SCRIPT._mlp(numkeras)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(np.ones((8, 6), "float32"), np.arange(8) % 3, verbose=0)
+    assert model.get_compile_config()["optimizer"]["class_name"] == "Adam"
+    path = tmp_path / "mixed.keras"
+    model.save(path)
+    again = numkeras.saving.load_model(path)
+    assert type(again.optimizer).__name__ == "LossScaleOptimizer"
+    assert int(again.optimizer.iterations) == 1
+    numkeras.mixed_precision.set_global_policy("float32")
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer 'adam'"):
+        plain = numkeras.saving.load_model(path)
+    assert type(plain.optimizer).__name__ == "Adam" and int(plain.optimizer.iterations) == 0
+    assert [la.dtype_policy.name for la in plain.layers[1:]] == [
+        "mixed_float16",
+        "mixed_float16",
+        "float32",
+    ]

@@ -148,8 +148,11 @@ def compile_config(model) -> dict:
     def metric_leaf(metric):
         return metrics.serialize(metrics.get(metric) if inspect.isclass(metric) else metric)
 
+    optimizer = model.optimizer
+    if getattr(model, "_scaled_by_compile", False):  # Keras writes the one compile was given
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)
     return {
-        "optimizer": optimizers.serialize(model.optimizer),
+        "optimizer": optimizers.serialize(optimizer),
         "loss": map_leaves(model.loss, loss_leaf),
         "loss_weights": model._loss_weights_spec,
         "metrics": map_leaves(model._metric_spec, metric_leaf),

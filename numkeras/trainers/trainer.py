@@ -115,9 +115,15 @@ class Trainer:
                 self._check_metric_outputs(metrics, weighted_metrics)
             except ConfigError:
                 per_output = None  # raised again when training starts, as in Keras
-        if auto_scale_loss and self._policy_name == "mixed_float16" and opt is not None:
-            if not isinstance(opt, optimizers.LossScaleOptimizer):  # (as Keras 3)
-                opt = optimizers.LossScaleOptimizer(opt, name="loss_scale_optimizer")
+        # (as Keras 3; its compile config keeps the optimizer given: `_scaled_by_compile`)
+        self._scaled_by_compile = (
+            auto_scale_loss
+            and self._policy_name == "mixed_float16"
+            and opt is not None
+            and not isinstance(opt, optimizers.LossScaleOptimizer)
+        )
+        if self._scaled_by_compile:
+            opt = optimizers.LossScaleOptimizer(opt, name="loss_scale_optimizer")
         self.optimizer = opt
         self.loss = loss
         self._resolved_loss = resolved
