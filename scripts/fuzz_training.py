@@ -2,8 +2,10 @@
 in numkeras from the same weights, their loss histories, `evaluate` dicts, predictions and
 final weights compared (an exception is compared by its built-in class).
 
-Each run writes one JSON of results; `compare` lines two of them up. For example (run
-Keras from a directory other than the repository):
+Each run writes one JSON of results; `compare` lines two of them up. A run may name a
+global dtype policy after its output (`mixed_float16`), and `compare` tolerances after
+its two files (float16 runs: `3e-2 3e-3`). For example (run Keras from a directory other
+than the repository):
 
     KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz_training.py run keras dense 1 60 k.json
     python scripts/fuzz_training.py run numkeras dense 1 60 n.json
@@ -832,8 +834,10 @@ def run_case(K, spec: dict) -> dict:
     return result
 
 
-def run(library: str, family: str, seed: int, cases: int, out: str) -> None:
+def run(library: str, family: str, seed: int, cases: int, out: str, policy=None) -> None:
     K = importlib.import_module("keras" if library == "keras" else "numkeras")
+    if policy:  # e.g. "mixed_float16": the models are built under that global policy
+        K.mixed_precision.set_global_policy(policy)
     seeds = np.random.default_rng(seed).integers(1 << 30, size=cases)
     results = []
     for case, case_seed in enumerate(seeds):
@@ -901,7 +905,8 @@ def compare(keras_json: str, numkeras_json: str, rtol: float = 2e-3, atol: float
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "run":
-        run(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
-    else:
-        sys.exit(1 if compare(sys.argv[2], sys.argv[3]) else 0)
+    if sys.argv[1] == "run":  # ... OUT [POLICY]
+        run(*sys.argv[2:4], int(sys.argv[4]), int(sys.argv[5]), *sys.argv[6:8])
+    else:  # compare K N [RTOL ATOL] (float16 runs: 3e-2 3e-3)
+        tolerances = [float(t) for t in sys.argv[4:6]]
+        sys.exit(1 if compare(sys.argv[2], sys.argv[3], *tolerances) else 0)
