@@ -188,19 +188,24 @@ class Attention(GraphOptions, Layer):
                 f"Layer '{self.name}': in a functional model, the query, value and key must "
                 "all be symbolic tensors (from Input or a layer)."
             )
-        if mask is not None:
-            raise ConfigError(
-                f"Layer '{self.name}': numkeras takes `mask=` on arrays, not as tensors in a "
-                "functional model; there, the masks of Embedding(mask_zero=True) or Masking "
-                "reach the layer (as Keras fills `mask` from them)."
-            )
+        if mask is not None:  # [query_mask, value_mask(, key_mask)]: symbolic or None
+            mask = list(mask)
+            if not all(m is None or isinstance(m, KerasTensor) for m in mask):
+                raise ConfigError(
+                    f"Layer '{self.name}': in a functional model, `mask=` takes symbolic "
+                    "tensors (or None), not arrays; compute the masks from the inputs, or "
+                    "let Embedding(mask_zero=True) or Masking give them."
+                )
+            if all(m is None for m in mask):
+                mask = None
         self._set_graph_options(
             {"use_causal_mask": causal, "return_attention_scores": return_scores}
         )
         in_shape = [tuple(t.shape) for t in inputs]
         self._maybe_build(in_shape)
-        node = Node(self, inputs, self.compute_output_shape(in_shape), training=training)
-        kwargs = {}
+        out_shape = self.compute_output_shape(in_shape)
+        node = Node(self, inputs, out_shape, training=training, mask=mask)
+        kwargs = {} if mask is None else {"mask": mask}
         if return_scores:
             kwargs["return_attention_scores"] = True
         if training is not None:

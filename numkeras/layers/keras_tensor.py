@@ -92,17 +92,38 @@ class Node:
         ]
         layer._inbound_nodes.append(self)
         _attach_masks(self, mask)
-        # A symbolic `mask=` of the call (`lstm(x, mask=m)`, in a user layer's call): the
-        # last input, so the graph computes it first; the model hands it to the call as
-        # its `mask` (it takes no gradient).
+        # A symbolic `mask=` of the call (`lstm(x, mask=m)`, in a user layer's call; a
+        # list with None for unmasked inputs, `Attention()([q, v], mask=[None, vm])`): the
+        # last inputs, so the graph computes them first; the model hands them to the call
+        # as its `mask` (they take no gradient).
         self.has_mask_input = mask is not None
-        if self.has_mask_input:
-            self.inputs.append(mask)
+        self._mask_layout = None  # None: one tensor; else, per list item, whether given
+        given = [mask] if self.has_mask_input else []
+        if isinstance(mask, (list, tuple)):
+            self._mask_layout = tuple(m is not None for m in mask)
+            given = [m for m in mask if m is not None]
+        self._n_mask_inputs = len(given)
+        self.inputs.extend(given)
 
     @property
     def layer_inputs(self) -> list:
         """The inputs of the layer's call (without a symbolic `mask=` of the call)."""
-        return self.inputs[:-1] if self.has_mask_input else self.inputs
+        return self.inputs[: len(self.inputs) - self._n_mask_inputs]
+
+    @property
+    def mask_inputs(self) -> list:
+        """The tensors of the call's symbolic `mask=` (see `call_mask`)."""
+        return self.inputs[len(self.inputs) - self._n_mask_inputs :]
+
+    def call_mask(self, values: list):
+        """The call's `mask=` rebuilt from `values`, one per `mask_inputs` (None if none
+        was given): one mask, or a list with None for the unmasked inputs."""
+        if not self.has_mask_input:
+            return None
+        if self._mask_layout is None:
+            return values[0]
+        given = iter(values)
+        return [next(given) if present else None for present in self._mask_layout]
 
     @property
     def inputs_structure(self):
@@ -135,8 +156,8 @@ def _attach_masks(node: Node, explicit=None) -> None:
     import numpy as np
 
     in_masks = [t.__dict__.get("_keras_mask") for t in node.inputs]
-    if explicit is not None:  # the call's own `mask=` (one input)
-        in_masks = [explicit]
+    if explicit is not None:  # the call's own `mask=` (one, or one per input)
+        in_masks = list(explicit) if isinstance(explicit, (list, tuple)) else [explicit]
     own = type(layer).compute_mask is not _base_compute_mask()
     if not own and all(m is None for m in in_masks):
         return  # the default compute_mask passes on no mask

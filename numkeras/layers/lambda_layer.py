@@ -123,6 +123,8 @@ def _deserialize_function(spec, layer_name: str, what: str):
 
 
 class Lambda(Layer):
+    keras_call_takes_mask = True  # (Keras's call has `mask`; a given one is not used)
+
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         if not callable(function):
             raise ArgumentTypeError(  # (a TypeError, as Keras 3 raises)

@@ -26,6 +26,7 @@ import numpy as np
 
 from numkeras import backend, constraints, initializers, regularizers, shapes
 from numkeras.errors import (
+    ArgumentTypeError,
     ConfigError,
     NotBuiltError,
     ShapeError,
@@ -92,6 +93,8 @@ class Layer:
     # its forward / call and writes in configs (`ReversibleEmbedding()(h, reverse=True)`);
     # a user layer's graph keeps all of its own.
     graph_call_keywords: tuple[str, ...] = ()
+    # a layer whose Keras `call` takes `mask` though numkeras's does not (it passes on none)
+    keras_call_takes_mask = False
     # Keras 3's dtype for a layer that only moves values (Identity, Reshape, Flatten,
     # Permute): its output keeps the input's integer or bool dtype, as Keras's does
     keeps_input_dtype = False
@@ -597,7 +600,7 @@ class Layer:
         from numkeras.layers.keras_tensor import Node
 
         extra = _own_call_keywords(self, kwargs)
-        mask = _explicit_mask(self, inputs, kwargs.get("mask"))
+        mask = explicit_mask(self, inputs, kwargs.get("mask"))
         in_shape = shape_of(inputs)
         self._maybe_build(in_shape)
         masks = symbolic_masks(self, inputs) if mask is None else mask
@@ -1244,26 +1247,46 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
     return extra
 
 
-def _explicit_mask(layer, inputs, mask):
-    """A symbolic `mask=` given to a call on one symbolic tensor (`lstm(x, mask=m)`, as a
-    user layer's call hands its mask on): the graph keeps it as the call's mask. None when
-    none is given; an array there is refused (it would be a constant of the graph)."""
+def explicit_mask(layer, inputs, mask):
+    """A symbolic `mask=` given to a call on symbolic tensors (`lstm(x, mask=m)`, as a user
+    layer's call hands its mask on; for a list of inputs, a list with one mask or None per
+    input): the graph keeps it as the call's mask. None when none is given; an array there
+    is refused (it would be a constant of the graph)."""
     if mask is None:
         return None
-    if not is_symbolic(mask):
+    takes = accepts(layer, "mask") or _takes_var_keywords(type(layer).call)
+    if not (takes or type(layer).keras_call_takes_mask):
+        raise ArgumentTypeError(  # (Keras's TypeError: its call has no `mask`)
+            f"{type(layer).__name__}.call() got an unexpected keyword argument 'mask': "
+            f"layer '{layer.name}' takes no mask."
+        )
+    several = isinstance(inputs, (list, tuple))
+    if isinstance(mask, (list, tuple)) != several or (several and len(mask) != len(inputs)):
+        raise ConfigError(
+            f"Layer '{layer.name}': `mask=` must match the inputs: one mask for one input, "
+            f"a list with one mask (or None) per input for a list of {len(inputs)} inputs; "
+            f"received {_mask_text(mask)}."
+            if several
+            else f"Layer '{layer.name}': a call on one tensor takes one mask, received "
+            f"{_mask_text(mask)}."
+        )
+    given = [m for m in (mask if several else [mask]) if m is not None]
+    if not given:
+        return None  # (mask=[None, None]: no mask)
+    if not all(is_symbolic(m) for m in given):
         raise ConfigError(
             f"Layer '{layer.name}': a call on symbolic tensors (a functional graph, or a "
             "traced call) takes a symbolic `mask=`, not an array; compute the mask from the "
             "inputs (e.g. ops.not_equal(ids, 0)), or let Embedding(mask_zero=True) or "
             "Masking give it."
         )
-    if isinstance(inputs, (list, tuple)) or isinstance(mask, (list, tuple)):
-        raise NotImplementedError(
-            f"Layer '{layer.name}': numkeras takes a symbolic `mask=` for a call on one "
-            "tensor; for several inputs, let the inputs' own masks (Embedding(mask_zero=True), "
-            "Masking) reach the layer."
-        )
-    return mask
+    return list(mask) if several else mask
+
+
+def _mask_text(mask) -> str:
+    if isinstance(mask, (list, tuple)):
+        return f"a list of {len(mask)}"
+    return type(mask).__name__
 
 
 def call_output_shape(layer, input_shape, call_kwargs=None, masks=None):

@@ -463,28 +463,35 @@ class MultiHeadAttention(GraphOptions, Layer):
                     f"{type(t).__name__}."
                 )
         query, value, key, attention_mask = named.values()
-        if any(m is not None for m in masks):
-            raise ConfigError(
-                f"Layer '{self.name}': numkeras takes query_mask / value_mask / key_mask on "
-                "arrays, not as tensors in a functional model: there, pass "
-                "attention_mask=..., or let the masks of Embedding(mask_zero=True) or "
-                "Masking reach the layer, as Keras fills these arguments from them."
-            )
+        # the masks given are further inputs of the node, after [query, value, key], in
+        # the order `_EXTRA_INPUTS` names them (the graph's calls keep one such layout)
+        given = dict(zip(_EXTRA_INPUTS, (attention_mask, *masks)))
+        extras = {name: t for name, t in given.items() if t is not None}
+        for name, t in extras.items():
+            if name != "attention_mask" and not isinstance(t, KerasTensor):
+                raise ConfigError(
+                    f"Layer '{self.name}': in a functional model, `{name}` must be a "
+                    f"symbolic tensor like the inputs; received {type(t).__name__}."
+                )
         self._set_graph_options(
             {"use_causal_mask": causal, "return_attention_scores": return_scores}
         )
+        layout = tuple(extras)
+        if self.__dict__.setdefault("_extra_inputs", layout) != layout:
+            raise ConfigError(
+                f"Layer '{self.name}' was already called on symbolic tensors with "
+                f"{list(self._extra_inputs) or 'no masks'}; this call gives {list(layout)}. "
+                "numkeras runs every graph call of one attention layer with the same masks."
+            )
         self._key_given = self._key_given or key is not None
-        inputs = [query, value, value if key is None else key]
-        if attention_mask is not None:
-            inputs.append(attention_mask)
+        inputs = [query, value, value if key is None else key, *extras.values()]
         in_shape = [tuple(t.shape) for t in inputs]
         self._maybe_build(in_shape)
         node = Node(self, inputs, self.compute_output_shape(in_shape), training=training)
         kwargs = {}
         if key is not None:
             kwargs["key"] = key
-        if attention_mask is not None:
-            kwargs["attention_mask"] = attention_mask
+        kwargs.update(extras)
         if return_scores:
             kwargs["return_attention_scores"] = True
         if training is not None:
@@ -513,20 +520,25 @@ class MultiHeadAttention(GraphOptions, Layer):
                 )
 
     def _unpack(self, query, value, key, attention_mask, mask):
-        """(query, value, key, attention mask, query/value/key masks, number of inputs) from
-        either the graph form (one list) or separate arguments."""
+        """(query, value, key, attention mask, query/value/key masks, number of inputs,
+        the masks given as inputs) from either the graph form (one list: the query, value
+        and key, then the masks the symbolic call gave, `_extra_inputs`) or separate
+        arguments."""
         n = None
+        given = {}
         if value is None and isinstance(query, (list, tuple)):
             items = list(query)
             n = len(items)
             query, value = items[0], items[1]
             key = items[2] if n > 2 else None
-            attention_mask = items[3] if n > 3 else attention_mask
+            layout = self.__dict__.get("_extra_inputs", ("attention_mask",))
+            given = dict(zip(layout, items[3:]))
+            attention_mask = given.pop("attention_mask", attention_mask)
         masks = [None, None, None]
         if mask is not None:
-            given = list(mask) if isinstance(mask, (list, tuple)) else [mask]
-            masks[: min(3, len(given))] = given[:3]
-        return query, value, key, attention_mask, masks, n
+            inherited = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+            masks[: min(3, len(inherited))] = inherited[:3]
+        return query, value, key, attention_mask, masks, n, given
 
     def call(
         self,
@@ -626,11 +638,13 @@ class MultiHeadAttention(GraphOptions, Layer):
         keep: bool,
     ):
         xp = backend.xp
-        query, value, key, attention_mask, masks, n = self._unpack(
+        query, value, key, attention_mask, masks, n, given = self._unpack(
             query, value, key, attention_mask, mask
         )
         # explicit value / key masks win over the inputs' own (Keras fills only missing
         # ones); an explicit query_mask is unused, as in Keras
+        value_mask = given.get("value_mask", value_mask)
+        key_mask = given.get("key_mask", key_mask)
         if value_mask is not None:
             masks[1] = value_mask
         if key_mask is not None:
@@ -747,7 +761,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         else:
             grads = [d_query, d_value, d_key]
         if n is not None and n > 3:
-            grads.append(None)  # (the attention mask: no gradient)
+            grads += [None] * (n - 3)  # (the masks: no gradient)
         return grads
 
     # -- config -----------------------------------------------------------------------
@@ -776,6 +790,10 @@ class MultiHeadAttention(GraphOptions, Layer):
 
     def _repr_args(self) -> str:
         return f"num_heads={self._num_heads}, key_dim={self._key_dim}"
+
+
+# the masks a symbolic call may give, in the order they follow [query, value, key]
+_EXTRA_INPUTS = ("attention_mask", "query_mask", "value_mask", "key_mask")
 
 
 def _warn_query_mask(layer) -> None:

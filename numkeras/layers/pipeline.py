@@ -24,6 +24,8 @@ from numkeras.layers.layer import Layer, call_accepts_training
 
 
 class Pipeline(Layer):
+    keras_call_takes_mask = True  # (Keras's call has `mask`; a given one is not used)
+
     def __init__(self, layers, name: str | None = None, **kwargs):
         if not isinstance(layers, (list, tuple)) or not all(isinstance(x, Layer) for x in layers):
             raise ConfigError(

@@ -132,8 +132,10 @@ class _Step:
     call_kwargs: dict = field(default_factory=dict)
     # a user layer's call that takes a mask: its inputs' symbolic masks (for its shapes)
     symbolic_masks: object = None
-    # the slot of a symbolic `mask=` given to the call (the call's mask, not propagated)
-    mask_slot: int | None = None
+    # the slots of a symbolic `mask=` given to the call (the call's mask, not propagated:
+    # one tensor, or a list with None for unmasked inputs, rebuilt by `node.call_mask`)
+    mask_slots: list = field(default_factory=list)
+    node: Node | None = None
     # a mixed_float16 graph only (`Model._autocasting`): the layer computes in float16
     # (`layers/autocast.py`), or, a float32 layer, takes its float16 inputs as float32
     half: bool = False
@@ -375,14 +377,15 @@ class Model(Trainer, Layer):
                 _Step(
                     layer=node.layer,
                     in_slots=[slot(t) for t in node.layer_inputs],
-                    mask_slot=slot(node.inputs[-1]) if node.has_mask_input else None,
+                    mask_slots=[slot(t) for t in node.mask_inputs],
+                    node=node,
                     out_slots=[slot(t) for t in node.outputs],
                     multi_in=node.is_multi_input,
                     multi_out=node.is_multi_output,
                     training_override=node.training,
                     pass_training=call_accepts_training(node.layer),
                     call_kwargs=node.call_kwargs,
-                    symbolic_masks=node.inputs[-1]
+                    symbolic_masks=node.call_mask(node.mask_inputs)
                     if node.has_mask_input
                     else symbolic_masks(node.layer, node.inputs_structure),
                 )
@@ -406,9 +409,10 @@ class Model(Trainer, Layer):
         )
         if not self._autocasting:
             _fuse_bias_adds(steps, self._output_slots)
-        # Keras 3's masks are followed only in a graph with a layer that makes one (or
-        # when masks are given): decided here, so a graph without one runs as before
-        self._masked = any(step.layer._makes_mask() for step in steps)
+        # Keras 3's masks are followed only in a graph with a layer that makes one, or a
+        # call given a symbolic `mask=` (or when masks are given): decided here, so a graph
+        # without one runs as before
+        self._masked = any(step.layer._makes_mask() or step.mask_slots for step in steps)
         for step in steps:
             step.takes_mask = accepts(step.layer, "mask") and accepts(step.layer, "mask", "forward")
         self.built = True
@@ -714,7 +718,9 @@ class Model(Trainer, Layer):
                 kw["bias"] = step.bias_from.bias.value
             if penalties is not None and isinstance(step.layer, Model):
                 kw["penalties"] = penalties
-            explicit = None if step.mask_slot is None else values[step.mask_slot]
+            explicit = None
+            if step.mask_slots:
+                explicit = step.node.call_mask([values[s] for s in step.mask_slots])
             if mask_of is not None:
                 in_mask = _step_input_masks(step, mask_of, kw, explicit)
             elif explicit is not None and step.takes_mask:
