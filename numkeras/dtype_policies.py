@@ -1,11 +1,11 @@
 """`DTypePolicy`: Keras 3's dtype policy objects (`keras.DTypePolicy`,
 `keras.dtype_policies`, `keras.mixed_precision`), as far as numkeras computes: one float
-type per layer, or Keras's mixed float16. A policy names a float dtype (`"float32"`, `"float64"`, `"float16"`),
-and a layer given one (`Dense(4, dtype=DTypePolicy("float64"))`) computes and keeps its
-weights in that type. Keras's mixed policies have Keras's `compute_dtype` /
-`variable_dtype`; `"mixed_float16"` (float16 compute, float32 weights) works as a
-layer's or the global policy (see `numkeras/layers/autocast.py`), `"mixed_bfloat16"` is
-refused there with the reason: NumPy has no bfloat16.
+type per layer, or Keras's mixed float16. A policy names a float dtype (`"float32"`,
+`"float64"`, `"float16"`), and a layer given one (`Dense(4, dtype=DTypePolicy("float64"))`)
+computes and keeps its weights in that type. Keras's mixed policies have Keras's
+`compute_dtype` / `variable_dtype`; `"mixed_float16"` (float16 compute, float32 weights)
+works as a layer's or the global policy (see `numkeras/layers/autocast.py`),
+`"mixed_bfloat16"` is refused there with the reason: NumPy has no bfloat16.
 
 >>> policy = DTypePolicy("mixed_float16")
 >>> policy.compute_dtype, policy.variable_dtype
