@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable
 
 from numkeras import backend
-from numkeras.errors import ShapeError, warn_deprecated
+from numkeras.errors import ConfigError, ShapeError, warn_deprecated
 
 
 def _ops():
@@ -398,6 +398,13 @@ def _batch_dot(x, y, axes=None):
             "Cannot perform batch_dot over axis 0. If your inputs are not batched, add a "
             "dummy batch dimension to your inputs using K.expand_dims(x, 0)"
         )
+    d1, d2 = tuple(x.shape)[a0], tuple(y.shape)[a1]
+    if d1 is not None and d2 is not None and d1 != d2:  # on symbolic tensors too, as Keras 2
+        raise ShapeError(
+            f"Cannot do batch_dot on inputs with shapes {tuple(x.shape)} and "
+            f"{tuple(y.shape)} with axes={[a0, a1]}. x.shape[{a0}] != y.shape[{a1}] "
+            f"({d1} != {d2})."
+        )
     xs = ["a", *"bcdefghij"[: x_ndim - 1]]
     ys = ["a", *"klmnopqrs"[: y_ndim - 1]]
     ys[a1] = xs[a0] = "z"
@@ -755,6 +762,13 @@ def _function(inputs, outputs):
     inputs = list(inputs) if wrap_inputs else [inputs]
     phase_at = [i for i, t in enumerate(inputs) if isinstance(t, _LearningPhase)]
     tensors = [t for i, t in enumerate(inputs) if i not in phase_at]
+    if any(isinstance(t, (list, tuple)) and not t for t in tensors):
+        # class_activation_maps.py's K.function([model.layers[0].input], ...)
+        raise ConfigError(
+            "K.function received [] as an input: an InputLayer's `input` is [] in Keras 3 "
+            "(Keras 2 gave its tensor). Pass `model.input` (or `model.inputs[i]`, or the "
+            "InputLayer's `output`)."
+        )
     wrap_outputs = isinstance(outputs, (list, tuple))
     model = Model(tensors, list(outputs) if wrap_outputs else outputs)
 

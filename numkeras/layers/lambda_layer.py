@@ -35,7 +35,7 @@ import types
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ArgumentTypeError, ConfigError
+from numkeras.errors import ArgumentTypeError, ConfigError, UnknownObjectError
 from numkeras.layers.layer import Layer
 from numkeras.layers.traced_call import layer_trace, run_trace, traced_backward
 from numkeras.ops.trace import TraceError, infer_output_shape
@@ -114,7 +114,7 @@ def _deserialize_function(spec, layer_name: str, what: str):
     found = object_registration.find(None, *names, function=True)
     if found is None:
         name = names[0] if names else spec
-        raise ConfigError(
+        raise UnknownObjectError(  # a TypeError, as Keras 3's
             f"Could not locate function {name!r} (the `{what}` of Lambda layer{layer_name}). "
             "numkeras loads no code from files: the program must supply it."
             + object_registration.supply_hint(name)

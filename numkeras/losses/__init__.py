@@ -119,6 +119,27 @@ _KERAS2_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log
 # Keras 3 losses numkeras does not implement (snake_case of the class and function names):
 # the error says so, rather than guess at a typo (none left)
 _KERAS_ONLY: tuple = ()
+# Keras 2's module attributes that Keras 3 dropped (`from keras.losses import mse`, in
+# the VAE example), also `keras.metrics.<name>` there
+KERAS2_ATTRIBUTES = {
+    **{name: fn for name, fn in _ALIASES.items() if name.lower() != "bce"},
+    "kullback_leibler_divergence": kl_divergence,
+    "logcosh": log_cosh,
+}
+
+
+def keras2_attribute(module: str, name: str):
+    """The loss function Keras 2 named `<module>.<name>`, with one note naming Keras 3's
+    spelling; AttributeError for any other name."""
+    fn = KERAS2_ATTRIBUTES.get(name)
+    if fn is None:
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    warn_deprecated(f"`{module}.{name}` is Keras 2's name; Keras 3's is `{fn.__name__}`.")
+    return fn
+
+
+def __getattr__(name: str):
+    return keras2_attribute(__name__, name)
 
 
 def _valid_names() -> list[str]:

@@ -24,6 +24,7 @@ from numkeras import backend, shapes
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, InputTypeError, NumkerasWarning, ShapeError, format_shape
 from numkeras.losses.loss import Loss
+from numkeras.losses.symbolic_forms import symbolic_form
 
 
 def _clip_bounds(dtype: str):
@@ -613,6 +614,7 @@ class SparseCategoricalCrossentropy(Loss):
         return config
 
 
+@symbolic_form
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample binary cross-entropy (Keras's function form).
 
@@ -623,6 +625,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     return loss.call(y_true, y_pred)
 
 
+@symbolic_form
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Per-sample categorical cross-entropy (Keras's function form).
 
@@ -635,6 +638,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return loss.call(y_true, y_pred)
 
 
+@symbolic_form
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Per-sample sparse categorical cross-entropy (Keras's function form).
 

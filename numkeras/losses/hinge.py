@@ -12,6 +12,7 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.losses.crossentropy import _OneHotTargets
 from numkeras.losses.loss import Loss
+from numkeras.losses.symbolic_forms import symbolic_form
 
 
 def _to_plus_minus_one(y):
@@ -94,6 +95,7 @@ class CategoricalHinge(_OneHotTargets, Loss):
         return xp.maximum(margin, 0), vjp
 
 
+@symbolic_form
 def hinge(y_true, y_pred):
     """Per-sample hinge loss (Keras's function form).
 
@@ -103,6 +105,7 @@ def hinge(y_true, y_pred):
     return Hinge().call(y_true, y_pred)
 
 
+@symbolic_form
 def squared_hinge(y_true, y_pred):
     """Per-sample squared hinge loss (Keras's function form).
 

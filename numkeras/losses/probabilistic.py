@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.losses.loss import Loss
+from numkeras.losses.symbolic_forms import symbolic_form
 
 
 class KLDivergence(Loss):
@@ -72,6 +73,7 @@ class Poisson(Loss):
         return backend.mean(y_pred - y_true * xp.log(shifted), axis=-1), vjp
 
 
+@symbolic_form
 def kl_divergence(y_true, y_pred):
     """Per-sample KL divergence (Keras's function form).
 
@@ -81,6 +83,7 @@ def kl_divergence(y_true, y_pred):
     return KLDivergence().call(y_true, y_pred)
 
 
+@symbolic_form
 def poisson(y_true, y_pred):
     """Per-sample Poisson loss (Keras's function form).
 

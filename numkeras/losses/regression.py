@@ -18,6 +18,7 @@ import math
 
 from numkeras import backend
 from numkeras.losses.loss import Loss
+from numkeras.losses.symbolic_forms import symbolic_form
 
 
 def _mean_last(elem, delem_fn):
@@ -202,6 +203,7 @@ class CosineSimilarity(Loss):
         return {**super().get_config(), "axis": self.axis}
 
 
+@symbolic_form
 def mean_squared_error(y_true, y_pred):
     """Per-sample MSE (Keras's function form).
 
@@ -211,6 +213,7 @@ def mean_squared_error(y_true, y_pred):
     return MeanSquaredError().call(y_true, y_pred)
 
 
+@symbolic_form
 def mean_absolute_error(y_true, y_pred):
     """Per-sample MAE (Keras's function form).
 
@@ -220,6 +223,7 @@ def mean_absolute_error(y_true, y_pred):
     return MeanAbsoluteError().call(y_true, y_pred)
 
 
+@symbolic_form
 def mean_absolute_percentage_error(y_true, y_pred):
     """Per-sample MAPE (Keras's function form).
 
@@ -229,6 +233,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return MeanAbsolutePercentageError().call(y_true, y_pred)
 
 
+@symbolic_form
 def mean_squared_logarithmic_error(y_true, y_pred):
     """Per-sample MSLE (Keras's function form).
 

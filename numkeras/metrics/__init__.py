@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError
+from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError, warn_deprecated
 from numkeras.losses import _FUNCTIONS as _LOSS_FUNCTIONS
 
 # the loss functions Keras 3 re-exports as `keras.metrics.*` (the same objects)
@@ -181,9 +181,20 @@ _METRIC_FUNCTIONS = {
 }
 
 
+# Keras 2 metric names that Keras 3 dropped (tf_keras 2.21 takes them, as numkeras takes
+# them as loss names): accepted with a one-line note
+_KERAS2_NAMES = {"logcosh": "log_cosh_error", "kullback_leibler_divergence": "kl_divergence"}
+
 # Keras 3 metrics numkeras does not implement (snake_case of their names, as
 # to_snake_case spells the class names): the error says so, rather than guess at a typo
 _KERAS_ONLY: frozenset = frozenset()
+
+
+def __getattr__(name: str):
+    # Keras 2's `keras.metrics.mse` and the other loss functions it listed there
+    from numkeras.losses import keras2_attribute
+
+    return keras2_attribute(__name__, name)
 
 
 def get(identifier) -> Metric | None:
@@ -208,6 +219,12 @@ def get(identifier) -> Metric | None:
     if isinstance(identifier, str):
         if identifier == "acc":
             return Accuracy(name="acc")
+        if identifier in _KERAS2_NAMES:
+            new = _KERAS2_NAMES[identifier]
+            warn_deprecated(
+                f"Metric name {identifier!r} is from Keras 2; Keras 3 calls it {new!r}."
+            )
+            return _instantiate(_NAMES[new], identifier)
         cls = _NAMES.get(identifier)
         if cls is None or identifier in ("MeanMetricWrapper", "mean_metric_wrapper"):
             if identifier.lower() in ("crossentropy", "ce"):
