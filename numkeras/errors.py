@@ -98,6 +98,11 @@ class FileFormatError(NumkerasError, ValueError):
     """A saved file is malformed or does not match the model."""
 
 
+class MissingEntryError(FileFormatError, KeyError):
+    """A key a layer's `load_own_variables` asks of its store is not in the file: a
+    ValueError, as Keras's h5 store raises, and a KeyError, as a dict would."""
+
+
 class NumkerasWarning(UserWarning):
     """Warnings about deprecated spellings or surprising-but-allowed behaviour."""
 

@@ -267,8 +267,10 @@ def serialize(activation: Callable) -> str | dict:
             "config": activation.get_config(),
             "registered_name": None,
         }
-    if callable(activation):
-        return function_config(activation)
+    if callable(activation):  # (a registered one under its "package>name", as Keras)
+        from numkeras.saving.object_registration import get_registered_name
+
+        return function_config(activation, name=get_registered_name(activation))
     raise ConfigError(
         f"Cannot serialize activation {activation!r}: it is not callable. Use a name such "
         "as 'relu' or a function."

@@ -349,6 +349,7 @@ def _eager_call(layer, inputs, training):
     kwargs = {}
     if call_accepts_training(layer):
         kwargs["training"] = bool(training_default(layer) if training is None else training)
+    layer._added_losses = []  # (`losses` lists this call's `add_loss` values, as Keras)
     return layer.call(inputs, **kwargs)
 
 

@@ -88,6 +88,27 @@ class BaseConv(Layer):
     rank = 2
     paddings = ("valid", "same")
 
+    def __init_subclass__(cls, **kwargs):
+        if "convolution_op" in cls.__dict__ and "call" not in cls.__dict__:
+            # Keras's call computes `self.convolution_op(inputs, self.kernel)`: a subclass
+            # that overrides it (keras.io's standardized convolution) gets that call,
+            # differentiated by tracing it as any user layer's
+            cls.call = _call_through_convolution_op
+        super().__init_subclass__(**kwargs)
+
+    def convolution_op(self, inputs, kernel):
+        """Keras's: the convolution of `inputs` with `kernel` (no bias, no activation)."""
+        from numkeras import ops
+
+        return ops.conv(
+            inputs,
+            kernel,
+            strides=list(self.strides),
+            padding=self.padding,
+            dilation_rate=list(self.dilation_rate),
+            data_format=self.data_format,
+        )
+
     def __init__(
         self,
         filters: int,
@@ -178,6 +199,10 @@ class BaseConv(Layer):
                 regularizer=self.bias_regularizer,
                 constraint=constraint,
             )
+
+    def _saved_variables(self) -> list:
+        # (Keras's layer saves these by name: a subclass's extra variables are its own)
+        return self._named_variables("kernel", "bias")
 
     # -- build / shapes ---------------------------------------------------------------------
     def build(self, input_shape) -> None:
@@ -328,3 +353,27 @@ class BaseConv(Layer):
         k = self.kernel_size[0] if len(set(self.kernel_size)) == 1 else self.kernel_size
         act = activations.serialize(self.activation)
         return f"{self.filters}, {k}" + ("" if act == "linear" else f", activation='{act}'")
+
+
+def _call_through_convolution_op(self, inputs):
+    """Keras 3's `BaseConv.call`, for a subclass with its own `convolution_op`."""
+    from numkeras import ops
+    from numkeras.activations import activations as builtin
+
+    outputs = self.convolution_op(inputs, self.kernel)
+    if self.use_bias:
+        shape = [1] * (self.rank + 2)
+        shape[-1 if self.data_format == "channels_last" else 1] = self.filters
+        outputs = outputs + ops.reshape(self.bias, shape)
+    name = activations.serialize(self.activation)
+    if getattr(self.activation, "__module__", None) != builtin.__name__:
+        return self.activation(outputs)  # (a user's function, traced)
+    if name == "linear":
+        return outputs
+    fn = getattr(ops, name, None)
+    if fn is None:
+        raise ConfigError(
+            f"{type(self).__name__}: numkeras cannot apply the activation {name!r} after an "
+            "overridden convolution_op; use activation=None and a separate Activation layer."
+        )
+    return fn(outputs)

@@ -21,6 +21,9 @@ from numkeras.layers.layer import Layer
 
 
 class BaseDepthwiseConv(BaseConv):
+    # (Keras's depthwise and separable convolutions save all their own variables)
+    _saved_variables = Layer._saved_variables
+
     def __init__(
         self,
         kernel_size,

@@ -111,6 +111,10 @@ class Dense(Layer):
         self._inplace = _INPLACE[name] if builtin else None
         self._fusable = name if builtin and name in _FUSED else None
 
+    def _saved_variables(self) -> list:
+        # (Keras's layer saves these by name: a subclass's extra variables are its own)
+        return self._named_variables("kernel", "bias")
+
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
         if input_dim is None:

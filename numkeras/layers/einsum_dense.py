@@ -203,6 +203,10 @@ class EinsumDense(Layer):
         self.kernel = self.bias = None
 
     # -- build ------------------------------------------------------------------------
+    def _saved_variables(self) -> list:
+        # (Keras's layer saves these by name: a subclass's extra variables are its own)
+        return self._named_variables("kernel", "bias")
+
     def build(self, input_shape) -> None:
         input_shape = tuple(input_shape)
         kernel_shape, bias_shape, _, input_axes, output_axes = analyze(

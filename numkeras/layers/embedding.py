@@ -96,6 +96,10 @@ class Embedding(Layer):
             )
         return self._embeddings
 
+    def _saved_variables(self) -> list:
+        # (Keras's layer saves these by name: a subclass's extra variables are its own)
+        return self._named_variables("_embeddings")
+
     def build(self, input_shape=None) -> None:
         self._embeddings = self.add_weight(
             (self.input_dim, self.output_dim),

@@ -150,13 +150,17 @@ class Layer:
         dtype=None,
         name: str | None = None,
         activity_regularizer=None,
+        autocast: bool = True,
         **kwargs,
     ):
         input_dim = kwargs.pop("input_dim", None)
         input_shape = kwargs.pop("input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
-        self._autocast_inputs = bool(kwargs.pop("autocast", True))
+        # Keras 2's initial values (`Dense(4, weights=[w, b])`), set once built; Keras 3
+        # refuses the argument (Embedding's own is Keras 3's too)
+        initial_weights = kwargs.pop("weights", None)
+        self._autocast_inputs = bool(autocast)
         if kwargs:  # (also a TypeError: Keras's from_config raises one for these)
             raise UnknownNameError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}"
@@ -180,6 +184,13 @@ class Layer:
         self._batch_input_shape = _legacy_input_shape(
             type(self).__name__, input_dim, input_shape, batch_size, batch_input_shape
         )
+        if initial_weights is not None:
+            warn_deprecated(
+                f"`{type(self).__name__}(weights=...)` is a Keras 2 argument (Keras 3 refuses "
+                "it); numkeras sets the weights when the layer is built. Use "
+                "`layer.set_weights(...)` after building it."
+            )
+            self._initial_weights = list(initial_weights)
 
     @classmethod
     def _default_name(cls) -> str:
@@ -221,9 +232,31 @@ class Layer:
         )
         var.regularizer = regularizers.get(regularizer)
         var.constraint = constraints.get(constraint)
-        var._layer_frozen = not self.trainable
-        self._own_variables.append(var)
+        self._track_variable(var)
         return var
+
+    def _track_variable(self, var: Variable) -> None:
+        """Make `var` one of this layer's own weights, in Keras's order: the trainable ones
+        (in creation order), then the others; `weights`, `get_weights` and the files
+        list them so."""
+        var._layer_frozen = not self.trainable
+        own = self._own_variables
+        at = len(own)
+        if var._trainable:
+            at = next((i for i, v in enumerate(own) if not v._trainable), len(own))
+        own.insert(at, var)
+
+    def __setattr__(self, name: str, value) -> None:
+        # Keras tracks a Variable a user layer holds as an attribute as one of its weights
+        # (`self.v = keras.Variable(...)` in `__init__`)
+        if (
+            isinstance(value, Variable)
+            and "_own_variables" in self.__dict__
+            and not type(self).__module__.startswith("numkeras.")
+            and all(value is not v for v in self._own_variables)
+        ):
+            self._track_variable(value)
+        object.__setattr__(self, name, value)
 
     def add_variable(
         self,
@@ -318,16 +351,28 @@ class Layer:
         multi = shape and isinstance(shape[0], (list, tuple))
         return [tuple(s) for s in shape] if multi else tuple(shape)
 
+    def _saved_variables(self) -> list[Variable]:
+        """The variables `save_own_variables` writes, in order: all this layer's own (a
+        few built-in layers name theirs, as Keras's do: a subclass's extra variables are
+        then its own to save)."""
+        return self._own_variables
+
+    def _named_variables(self, *names: str) -> list[Variable]:
+        """This layer's variables held in the attributes `names` (None or unset: left out),
+        for a `_saved_variables` that names them as Keras's layer does."""
+        found = (self.__dict__.get(n) for n in names)
+        return [v for v in found if isinstance(v, Variable)]
+
     def save_own_variables(self, store) -> None:
         """Write this layer's own variables into `store` under "0", "1", ... (Keras's
         layout; a layer may override it, as Keras lets it)."""
-        for i, v in enumerate(self._own_variables):
+        for i, v in enumerate(self._saved_variables()):
             store[str(i)] = v.numpy()
 
     def load_own_variables(self, store) -> None:
         """Set this layer's own variables from `store` (the inverse of
         `save_own_variables`); every count and shape is checked before any assignment."""
-        variables = self._own_variables
+        variables = self._saved_variables()
         if len(store) != len(variables):
             raise ShapeError(
                 f"Layer '{self.name}' expected {len(variables)} variables, but received "
@@ -480,6 +525,10 @@ class Layer:
                 self.build(input_shape)
             self.built = True
             check_input_all(self.input_spec, input_shape, self.name)
+            initial = self.__dict__.get("_initial_weights")
+            if initial is not None:  # (Keras 2's `weights=`: a mismatch undoes the build)
+                self.set_weights(initial)
+                del self._initial_weights
         except Exception:
             self._own_variables[:] = before
             self.built = False
@@ -564,7 +613,14 @@ class Layer:
 
             record_loss(self, loss)
             return
-        value = np.float32(float(backend.xp.sum(backend.xp.asarray(loss))))
+        from numkeras.autodiff import recorder
+
+        if recorder.RECORDING and _is_tape_tensor(loss):  # a GradientTape's: it keeps the
+            from numkeras import ops  # loss's gradient (`tape.gradient(sum(model.losses))`)
+
+            value = ops.sum(loss)
+        else:
+            value = np.float32(float(backend.xp.sum(backend.xp.asarray(loss))))
         if _loss_sinks:  # a model's run: its loss (and its `losses`, for a direct call)
             _loss_sinks[-1].append(value)
         else:
@@ -577,16 +633,30 @@ class Layer:
             np.float32(float(penalty(self.activity_regularizer, o, False)[0])) for o in outputs
         ]
 
+    def _sublayer_losses_are_own(self) -> bool:
+        """Whether `losses` lists the sublayers' losses of the last call, as Keras's: a
+        layer's sublayers ran in its call (a model's run collects them itself)."""
+        return True
+
+    def _own_losses(self) -> list:
+        """The activity penalties and `add_loss` values of this layer's last direct call."""
+        return list(self.__dict__.get("_activity_losses", ())) + list(
+            self.__dict__.get("_added_losses", ())
+        )
+
     @property
     def losses(self) -> list:
-        """Keras's `layer.losses`: the activity penalties of the last direct call, then the
-        penalties of the trainable weights (float32 scalars). Training and evaluation add
+        """Keras's `layer.losses`: the activity penalties and `add_loss` values of the last
+        direct call (this layer's, then its sublayers'), then the penalties of the
+        trainable weights (float32 scalars). Training and evaluation add
         both to the loss themselves; read while a GradientTape records, the weights'
         penalties are recorded (their gradients reach the weights)."""
         from numkeras.autodiff import recorder
 
-        out = list(self.__dict__.get("_activity_losses", ()))
-        out += self.__dict__.get("_added_losses", ())
+        out = self._own_losses()
+        if self._sublayer_losses_are_own():
+            for layer in _nested_layers(self):
+                out += layer._own_losses()
         for v in self.trainable_weights:
             if v.regularizer is None:
                 continue
@@ -695,8 +765,11 @@ class Layer:
         return cls(**config)
 
     def get_build_config(self) -> dict | None:
-        # as Keras: only layers with their own `build` record a build config
-        if self._build_input_shape is None or type(self).build is Layer.build:
+        # as Keras: a layer built by its first call records that call's shape (a user
+        # layer without a `build` too); numkeras's layers without one are built at init
+        # in Keras, or never record one
+        default_build = type(self).build is Layer.build
+        if self._build_input_shape is None or (default_build and _is_builtin(self)):
             return None
         shape = self._build_input_shape
         if self._positional_inputs > 1 and isinstance(shape, list):
@@ -953,6 +1026,26 @@ def path_scope(layer: Layer):
         for item in layer_tree(layer)[1:]:
             if item.built and id(item) not in built_before:
                 item._path = prefix + (item.__dict__.get("_path") or item.name)
+
+
+def _is_builtin(layer) -> bool:
+    return type(layer).__module__.startswith("numkeras.")
+
+
+def _is_tape_tensor(x) -> bool:
+    from numkeras.autodiff.tensor import TapeTensor
+
+    return isinstance(x, TapeTensor)
+
+
+def _nested_layers(layer) -> list[Layer]:
+    """`layer`'s sublayers, theirs after each, depth first, each once."""
+    found: list[Layer] = []
+    for sub in layer._sublayers():
+        if all(sub is not f for f in found):
+            found.append(sub)
+            found += [n for n in _nested_layers(sub) if all(n is not f for f in found)]
+    return found
 
 
 def attribute_layers(owner) -> list[Layer]:

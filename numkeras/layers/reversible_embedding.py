@@ -63,6 +63,9 @@ class ReversibleEmbedding(Embedding):
         self.supports_masking = False  # (compute_mask gives none: Keras masks in call)
         self.reverse_embeddings = None
 
+    def _saved_variables(self) -> list:
+        return self._named_variables("_embeddings", "reverse_embeddings")
+
     def build(self, input_shape=None) -> None:
         super().build(input_shape)
         if not self.tie_weights:

@@ -100,8 +100,14 @@ def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None, 
         (several, training, _kwargs_key(call_kwargs), layout),
         fn,
         arrays,
-        lambda trace: _validate(layer, trace, arrays, lambda: fn(*arrays), training),
+        # (the call checked runs on copies: one that updates its inputs in place, as
+        # keras.io's Antirectifier's `inputs -= ...`, must not change the batch)
+        lambda trace: _validate(layer, trace, arrays, lambda: fn(*_copies(arrays)), training),
     )
+
+
+def _copies(arrays: list) -> list:
+    return [a.copy() if hasattr(a, "copy") else a for a in arrays]
 
 
 def untraceable(layer, error: TraceError, what: str = "call()") -> NotImplementedError:

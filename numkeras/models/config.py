@@ -109,17 +109,26 @@ def serialize_layer(layer) -> dict:
     else:  # a user's layer: "package>name" once registered, else its own name (as Keras)
         module, class_name = object_registration.module_of(cls), cls.__name__
         registered = object_registration.get_registered_name(cls)
+    config = layer.get_config()
+    if registered is not None:  # a user's get_config may hold objects (a nested layer, a
+        # regularizer): Keras serializes each value (`serialize_dict`)
+        from numkeras.saving.serialization_lib import serialize_keras_object
+
+        config = serialize_keras_object(config)
     out = {
         "module": module,
         "class_name": class_name,
-        "config": layer.get_config(),
+        "config": config,
         "registered_name": registered,
     }
     from numkeras.layers.input_layer import InputLayer
 
     if not isinstance(layer, InputLayer):  # (build_config, then compile_config: Keras's order)
         if isinstance(layer, Model) and layer._has_own_call():  # a subclassed model
-            shape = layer._build_input_shape if layer._graph_ready else None
+            shape = layer.__dict__.get("_first_call_shape")  # (built by a call on
+            # arrays: that call's shape, as Keras writes it)
+            if shape is None and layer._graph_ready:
+                shape = layer._build_input_shape
             out["build_config"] = {"input_shape": as_json_types(shape)}
         elif isinstance(layer, Model) and not isinstance(layer, Sequential):
             out["build_config"] = {"input_shape": None}
@@ -128,8 +137,23 @@ def serialize_layer(layer) -> dict:
             if build is not None:
                 out["build_config"] = build
     if isinstance(layer, Model):
-        out["compile_config"] = compile_config(layer)
+        out["compile_config"] = _own_compile_config(layer) or compile_config(layer)
     return out
+
+
+def _own_compile_config(model) -> dict | None:
+    """A model's own `get_compile_config()` (an override, as keras.io's saving guide
+    writes one), serialized as Keras serializes it (each value); None otherwise."""
+    from numkeras.trainers.trainer import Trainer
+
+    if type(model).get_compile_config is Trainer.get_compile_config:
+        return None
+    own = model.get_compile_config()
+    if own is None:
+        return None
+    from numkeras.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(dict(own))
 
 
 def compile_config(model) -> dict:

@@ -183,6 +183,15 @@ def _loss_sinks_hold(sink: list) -> bool:
     return bool(_loss_sinks) and _loss_sinks[-1] is sink
 
 
+def _copied(x):
+    """`x` (arrays, in lists, tuples or dicts) with each array copied."""
+    if isinstance(x, dict):
+        return {k: _copied(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_copied(v) for v in x)
+    return x.copy() if hasattr(x, "copy") else x
+
+
 def _recorded(outputs, losses=()) -> list:
     """What a traced call recorded, in order: each layer, or each operation's type."""
     flat = list(outputs.values()) if isinstance(outputs, dict) else outputs
@@ -890,6 +899,9 @@ class Model(Trainer, Layer):
             )
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training=training)
+        # (the `add_loss` values of an earlier call run eagerly, before the graph was
+        # traced: `losses` lists this call's only, as Keras resets them each call)
+        self._added_losses = []
         if mask is None and not isinstance(inputs, dict):  # the arrays' recorded masks
             flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
             mask = (
@@ -929,6 +941,11 @@ class Model(Trainer, Layer):
     def _makes_mask(self) -> bool:
         return self._masked
 
+    def _sublayer_losses_are_own(self) -> bool:
+        # (a graph run collects its layers' `add_loss` values as the model's own; a
+        # subclassed model's direct call leaves them on its layers, as Keras's)
+        return self._is_subclassed()
+
     def _has_own_call(self) -> bool:
         """A subclassed model (Keras's subclassing API): its `call` is its computation."""
         return type(self).call is not Model.call
@@ -936,6 +953,12 @@ class Model(Trainer, Layer):
     def _is_subclassed(self) -> bool:
         """A subclassed model not yet traced into a graph (see `_trace_call`)."""
         return self._has_own_call() and not self._graph_ready
+
+    def _ensure_built_for_loading(self) -> None:
+        # a subclassed model called on arrays has its weights (not yet a graph): Keras's
+        # serialization guide loads weights into one built so
+        if not (self._is_subclassed() and self.built):
+            super()._ensure_built_for_loading()
 
     def _deferred_call(self, inputs, training=None, **kwargs):
         if not self._is_subclassed():
@@ -946,6 +969,7 @@ class Model(Trainer, Layer):
             )
         # a subclassed model: run the user's call() eagerly (inference; see `build`)
         inputs = _convert(inputs, self.dtype)
+        self._added_losses = []  # (`losses` lists this call's `add_loss` values, as Keras)
         if call_accepts_training(self):
             kwargs["training"] = training_default(self) if training is None else bool(training)
         if self.built:
@@ -953,6 +977,8 @@ class Model(Trainer, Layer):
         with path_scope(self):  # its layers' weights: 'my_model/dense/kernel', as Keras
             self._run_own_build(shape_of(inputs))
             self.built = True
+            # (Keras writes the shape of this first call as the model's build_config)
+            self._first_call_shape = shape_of(inputs)
             return self.call(inputs, **kwargs)
 
     def _maybe_build(self, input_shape) -> None:
@@ -1209,7 +1235,8 @@ class Model(Trainer, Layer):
 
         def eager():
             with collecting_losses([]):  # (the losses this check adds are not the model's)
-                out = self.call(given, **kwargs)
+                # (on copies: a call updating its inputs in place must not change the data)
+                out = self.call(_copied(given), **kwargs)
             return [out[k] for k in sorted(out)] if isinstance(out, dict) else out
 
         first = eager()

@@ -36,6 +36,8 @@ def _shape_text(layer, skip: frozenset = frozenset()) -> str:
     if nodes:
         outs = [t.shape for t in nodes[-1].outputs]
     elif layer.built and layer._build_input_shape is not None:
+        if _no_shape_rule(layer):  # Keras's default compute_output_shape raises there
+            return "?"
         try:
             out = layer.compute_output_shape(layer._build_input_shape)
         except Exception:  # noqa: BLE001 - no shape rule: Keras prints '?' too
@@ -46,6 +48,14 @@ def _shape_text(layer, skip: frozenset = frozenset()) -> str:
     if len(outs) == 1:
         return format_shape(outs[0])
     return "[" + ", ".join(format_shape(o) for o in outs) + "]"
+
+
+def _no_shape_rule(layer) -> bool:
+    """A user layer without a `compute_output_shape` of its own (numkeras traces its call
+    for the shape; Keras's summary prints '?' for it when it has no node)."""
+    from numkeras.layers.layer import _traced_output_shape
+
+    return type(layer).compute_output_shape is _traced_output_shape
 
 
 def _in_trace(node, seen=None) -> bool:

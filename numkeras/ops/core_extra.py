@@ -74,6 +74,8 @@ def to_tensor(x, dtype: str | None = None):
     if hasattr(x, "dtype") and hasattr(x, "shape"):
         a = xp.asarray(x)
         return a if dtype is None or str(a.dtype) == dtype else a.astype(dtype)
+    if dtype is None and any(isinstance(v, (str, bytes)) for v in _flat(x)):
+        return np.asarray(x)  # strings (a string tensor in Keras's TensorFlow backend)
     return xp.asarray(x, dtype=dtype or python_dtype(x))
 
 

@@ -236,7 +236,16 @@ def _compile_from_config(model, config: dict, custom_objects: dict | None = None
     compiled."""
     from numkeras import optimizers
     from numkeras.models.config import compile_args_from_config
+    from numkeras.trainers.trainer import Trainer
 
+    if type(model).compile_from_config is not Trainer.compile_from_config:
+        # the model's own (keras.io's saving guide): it reads what its own
+        # `get_compile_config` wrote, as Keras calls it
+        from numkeras.saving.object_registration import supplying
+
+        with supplying(custom_objects):
+            model.compile_from_config(config)
+        return True
     try:
         args = compile_args_from_config(config, custom_objects)
         spec = config["optimizer"]

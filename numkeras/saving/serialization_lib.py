@@ -96,9 +96,8 @@ def serialize_keras_object(obj):
             )
         registered = object_registration.GLOBAL_CUSTOM_NAMES.get(obj)
         config = function_config(obj)
-        if registered is not None:
-            config.update(config=registered.split(">")[-1], registered_name=registered)
-            config["module"] = obj.__module__ if obj.__module__ != "__main__" else None
+        if registered is not None:  # Keras 3.15: `function`, its registered name as config
+            config["config"] = registered
         return config
     if hasattr(obj, "get_config"):
         cls = type(obj)

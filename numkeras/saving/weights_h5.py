@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import warnings
 
-from numkeras.errors import NumkerasWarning, ShapeError, format_shape
+from numkeras.errors import MissingEntryError, NumkerasWarning, ShapeError, format_shape
 from numkeras.utils.naming import to_snake_case
 
 
@@ -68,12 +68,35 @@ def _attribute_children(layer, extra: dict | None = None) -> list:
 
 def _walk(layer, path: str, visited: set):
     """`(layer, path)` for `layer` and every layer inside it, in Keras's saving order."""
-    from numkeras.models.model import Model
-
     if id(layer) in visited:
         return
     visited.add(id(layer))
     yield layer, path
+    for child, child_path in _named_children(layer, path):
+        yield from _walk(child, child_path, visited)
+
+
+def _paths_by_layer(model) -> dict:
+    """id(layer) -> every path Keras's loading walk reaches the layer by, in its order (a
+    subclassed model's layer: its attribute, then `layers/<key>`)."""
+    out: dict = {}
+
+    def walk(layer, path, ancestors):
+        if id(layer) in ancestors:
+            return
+        out.setdefault(id(layer), []).append(path)
+        for child, child_path in _named_children(layer, path):
+            walk(child, child_path, ancestors | {id(layer)})
+
+    walk(model, "", frozenset())
+    return out
+
+
+def _named_children(layer, path: str) -> list:
+    """`(child, path)` for the layers `layer` holds, in Keras's saving order."""
+    from numkeras.models.model import Model
+
+    out = []
     named = getattr(layer, "_saved_children", None)
     if isinstance(layer, Model) and layer._has_own_call():  # a subclassed model
         named = lambda: _attribute_children(layer, {"layers": layer.layers})  # noqa: E731
@@ -81,10 +104,10 @@ def _walk(layer, path: str, visited: set):
         if not type(layer).__module__.startswith("numkeras."):  # a user's layer
             named = lambda: _attribute_children(layer)  # noqa: E731
     if named is not None:  # wrappers and recurrent layers: Keras saves e.g. `lstm/cell`
-        for key, child in named():
-            yield from _walk(child, f"{path}/{key}" if path else key, visited)
+        out += [(child, f"{path}/{key}" if path else key) for key, child in named()]
     for key, child in _keyed(_children(layer)):
-        yield from _walk(child, f"{path}/layers/{key}" if path else f"layers/{key}", visited)
+        out.append((child, f"{path}/layers/{key}" if path else f"layers/{key}"))
+    return out
 
 
 def _overrides(layer, method: str) -> bool:
@@ -99,6 +122,13 @@ def _vars_path(path: str) -> str:
     return f"{path}/vars" if path else "vars"
 
 
+class _Store(dict):
+    """A layer's saved variables, as its own `load_own_variables` reads them."""
+
+    def __missing__(self, key):
+        raise MissingEntryError(f"Key {key!r} is not among the saved variables {list(self)}.")
+
+
 def write_model(model, h5) -> None:
     """Write `model`'s variables into the open h5py file or group `h5`. A layer with its
     own `save_own_variables(store)` (the lookup layers' tf-idf weights) writes its group
@@ -109,7 +139,7 @@ def write_model(model, h5) -> None:
         if _overrides(layer, "save_own_variables"):
             layer.save_own_variables(group)  # (`group[key] = array` makes a dataset)
             continue
-        for i, v in enumerate(layer._own_variables):
+        for i, v in enumerate(layer._saved_variables()):
             group.create_dataset(str(i), data=v.numpy())
 
 
@@ -117,14 +147,24 @@ def read_model(model, h5, where: str = "the file", skip_mismatch: bool = False) 
     """Set `model`'s variables from the open h5py file or group `h5` (all or nothing).
     `skip_mismatch=True`: a layer whose saved variables do not fit (count or shapes) keeps
     its values, with a warning, and the other layers load (Keras's `skip_mismatch`)."""
-    updates, own_loads = [], []
+    updates, own_loads, paths = [], [], None
     for layer, path in _walk(model, "", set()):
-        variables = layer._own_variables
+        variables = layer._saved_variables()
         vars_path = _vars_path(path)
         group = h5.get(vars_path)
+        if group is None and variables:
+            # Keras's loading tries each path that reaches the layer: a Sequential's or
+            # functional model's file (`layers/dense`) loads into a subclassed model
+            # holding the same layers as attributes (`dense_1`)
+            paths = _paths_by_layer(model) if paths is None else paths
+            for other in paths[id(layer)][1:]:
+                found = h5.get(_vars_path(other))
+                if found is not None and len(found) == len(variables):
+                    group, vars_path = found, _vars_path(other)
+                    break
         if _overrides(layer, "load_own_variables"):
             if group is not None:  # read now: the file closes after this call
-                own_loads.append((layer, {key: group[key][()] for key in group}))
+                own_loads.append((layer, _Store({key: group[key][()] for key in group})))
             continue
         try:
             arrays = _layer_arrays(layer, variables, group, vars_path, where)

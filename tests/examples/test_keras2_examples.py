@@ -151,13 +151,7 @@ def test_k_batch_dot_checks_the_summed_axes_on_symbolic_tensors_as_keras2():
     assert K.int_shape(K.batch_dot(o, hat, [3, 3])) == (None, 10, 10, 10, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Keras 2's `weights=` argument of any layer (mnist_net2net's net2deeper "
-    "student: Conv2D(64, 3, padding='same', weights=new_weights)) is refused as in "
-    "Keras 3 (only Embedding takes it there); Layer.__init__ is in "
-    "numkeras/layers/layer.py (reported)",
-)
+@pytest.mark.filterwarnings("ignore::numkeras.errors.DeprecatedArgumentWarning")
 def test_a_layers_weights_argument_sets_its_initial_weights_as_keras2():
     # tf_keras 2.21: the layer is built with these values
     layers = numkeras.layers

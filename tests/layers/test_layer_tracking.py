@@ -1,0 +1,18 @@
+"""What a user layer owns, against Keras 3 (goldens from
+scripts/goldens/make_layer_tracking.py): its weights' order, `keras.Variable` attributes
+as weights, the sublayers' losses, what Dense saves of a subclass, build and automatic
+configs."""
+
+import pytest
+
+import numkeras
+from tests.differential import assert_json_close, goldens, scenario_script
+
+GOLDENS = goldens("layer_tracking")
+SCRIPT = scenario_script("make_layer_tracking")
+
+
+@pytest.mark.parametrize("name", sorted(GOLDENS))
+def test_matches_keras(name):
+    numkeras.utils.clear_session()  # (automatic names count from zero, as the goldens')
+    assert_json_close(SCRIPT.SCENARIOS[name](numkeras), GOLDENS[name])
