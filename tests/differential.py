@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import pathlib
 from types import ModuleType
 
@@ -74,18 +75,22 @@ def builtin_error(fn) -> str:
     return "ok"
 
 
-def assert_json_close(got, want, rtol: float = 2e-5, atol: float = 2e-6) -> None:
+def assert_json_close(got, want, rtol: float = 2e-5, atol: float = 2e-6, where: str = "") -> None:
     """`got` equals the goldens' `want` (JSON values: dicts, lists, strings, ...), floats
-    within float32 rounding."""
+    within float32 rounding (or the tolerances given); NaN equals NaN (Keras's 0 / 0 at
+    fully masked steps). `where` names the place in a failure's message."""
     if isinstance(want, dict):
-        assert isinstance(got, dict) and sorted(got) == sorted(want)
+        assert isinstance(got, dict) and sorted(got) == sorted(want), where
         for key in want:
-            assert_json_close(got[key], want[key], rtol, atol)
+            assert_json_close(got[key], want[key], rtol, atol, f"{where}[{key!r}]")
     elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want)
-        for g, w in zip(got, want):
-            assert_json_close(g, w, rtol, atol)
+        assert isinstance(got, list) and len(got) == len(want), where
+        for i, (g, w) in enumerate(zip(got, want)):
+            assert_json_close(g, w, rtol, atol, f"{where}[{i}]")
+    elif isinstance(want, float) and math.isnan(want):
+        assert isinstance(got, float) and math.isnan(got), where
     elif isinstance(want, float):
-        assert isinstance(got, (int, float)) and abs(got - want) <= atol + rtol * abs(want)
+        close = isinstance(got, (int, float)) and abs(got - want) <= atol + rtol * abs(want)
+        assert close, f"{where}: {got!r} != {want!r}"
     else:
-        assert got == want
+        assert got == want, where

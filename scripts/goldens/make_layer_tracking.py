@@ -34,6 +34,18 @@ def _names(variables):
     return [v.name for v in variables]
 
 
+def _saved_layer_keys(model) -> list[str]:
+    """The `layers/...` groups and datasets of the model's `.weights.h5` file."""
+    import h5py
+
+    path = os.path.join(tempfile.mkdtemp(), "m.weights.h5")
+    model.save_weights(path)
+    with h5py.File(path) as f:
+        keys: list[str] = []
+        f.visit(keys.append)
+    return sorted(k for k in keys if k.startswith("layers"))
+
+
 @scenario
 def weight_order(keras):
     """A non-trainable weight made before a trainable one, and a sublayer."""
@@ -77,19 +89,12 @@ def variable_attributes(keras):
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
     x = np.linspace(-1, 1, 12).reshape(4, 3).astype("float32")
     history = model.fit(x, np.zeros((4, 3), "float32"), epochs=2, verbose=0, shuffle=False)
-    path = os.path.join(tempfile.mkdtemp(), "m.weights.h5")
-    model.save_weights(path)
-    import h5py
-
-    with h5py.File(path) as f:
-        keys = []
-        f.visit(keys.append)
     return {
         "weights": _names(layer.weights),
         "trainable": _names(layer.trainable_weights),
         "loss": [round(v, 6) for v in history.history["loss"]],
         "values": [np.round(np.asarray(w, "float64"), 6).tolist() for w in model.get_weights()],
-        "h5": sorted(k for k in keys if k.startswith("layers")),
+        "h5": _saved_layer_keys(model),
     }
 
 
@@ -107,17 +112,7 @@ def dense_subclass_extra_variable(keras):
             return super().call(x) + self.shift
 
     model = keras.Sequential([keras.Input((3,)), Shifted(2, name="shifted")])
-    path = os.path.join(tempfile.mkdtemp(), "m.weights.h5")
-    model.save_weights(path)
-    import h5py
-
-    with h5py.File(path) as f:
-        keys = []
-        f.visit(keys.append)
-    return {
-        "weights": _names(model.layers[0].weights),
-        "h5": sorted(k for k in keys if k.startswith("layers")),
-    }
+    return {"weights": _names(model.layers[0].weights), "h5": _saved_layer_keys(model)}
 
 
 @scenario

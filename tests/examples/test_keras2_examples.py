@@ -28,7 +28,7 @@ import pytest
 
 import numkeras
 
-from ..differential import goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_script
 
 GOLD = goldens("keras2_examples")
 SCRIPT = scenario_script("make_keras2_examples")
@@ -88,21 +88,6 @@ def _run(name):
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
 
 
-def _close(got, want, where, rtol=2e-3, atol=2e-4):
-    if isinstance(want, dict):
-        assert isinstance(got, dict) and sorted(got) == sorted(want), where
-        for key in want:
-            _close(got[key], want[key], f"{where}[{key!r}]", rtol, atol)
-    elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want), where
-        for i, (g, w) in enumerate(zip(got, want)):
-            _close(g, w, f"{where}[{i}]", rtol, atol)
-    elif isinstance(want, float) and not isinstance(want, bool):
-        assert got == pytest.approx(want, rel=rtol, abs=atol), where
-    else:
-        assert got == want, where
-
-
 def _param(name):
     return pytest.param(name, marks=[pytest.mark.slow] if name in SLOW else [])
 
@@ -121,7 +106,7 @@ def test_keras2_example_matches_keras2(name):
         for part in parents:
             node = node[part]
         node[ours] = node.pop(key)
-    _close(got, want, name)
+    assert_json_close(got, want, rtol=2e-3, atol=2e-4, where=name)
 
 
 @pytest.mark.filterwarnings("ignore::numkeras.errors.DeprecatedArgumentWarning")

@@ -25,7 +25,7 @@ import pytest
 
 import numkeras
 
-from ..differential import goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_script
 
 GOLD = goldens("keras_io_examples")
 SCRIPT = scenario_script("make_keras_io_examples")
@@ -55,21 +55,6 @@ def _run(name):
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
 
 
-def _close(got, want, where, rtol=2e-3, atol=2e-4):
-    if isinstance(want, dict):
-        assert sorted(got) == sorted(want), where
-        for key in want:
-            _close(got[key], want[key], f"{where}[{key!r}]", rtol, atol)
-    elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want), where
-        for i, (g, w) in enumerate(zip(got, want)):
-            _close(g, w, f"{where}[{i}]", rtol, atol)
-    elif isinstance(want, float) and not isinstance(want, bool):
-        assert got == pytest.approx(want, rel=rtol, abs=atol), where
-    else:
-        assert got == want, where
-
-
 # keras.io's translation Transformer: its TransformerDecoder holds a Sequential without an
 # Input (built by numkeras's output-shape inference on dummy lengths, then refusing the
 # next length) and passes symbolic query_mask / key_mask to MultiHeadAttention inside its
@@ -95,7 +80,7 @@ def test_keras_io_example_matches_keras(name):
         got.pop(key), want.pop(key)
     if name == "transfer_learning":  # the moving statistics stay put in numkeras
         assert got_moving == [0.1] * 4
-    _close(got, want, name)
+    assert_json_close(got, want, rtol=2e-3, atol=2e-4, where=name)
 
 
 def test_subclassed_model_summary_shows_build_shapes_after_fit():

@@ -20,7 +20,6 @@ torch for the custom steps (numkeras.GradientTape where Keras's torch version ca
 """
 
 import json
-import math
 import warnings
 import zipfile
 
@@ -29,7 +28,7 @@ import pytest
 
 import numkeras
 
-from ..differential import goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_script
 
 GOLD = goldens("keras_io_guides")
 SCRIPT = scenario_script("make_keras_io_guides")
@@ -74,23 +73,6 @@ def _no_sizes(lines: list) -> list:
     return [line.split(" (")[0] if "params:" in line else line for line in lines]
 
 
-def _close(got, want, where, rtol=2e-3, atol=2e-4):
-    if isinstance(want, dict):
-        assert sorted(got) == sorted(want), where
-        for key in want:
-            _close(got[key], want[key], f"{where}[{key!r}]", rtol, atol)
-    elif isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want), where
-        for i, (g, w) in enumerate(zip(got, want)):
-            _close(g, w, f"{where}[{i}]", rtol, atol)
-    elif isinstance(want, float) and math.isnan(want):  # (0 / 0 at masked steps, as Keras)
-        assert isinstance(got, float) and math.isnan(got), where
-    elif isinstance(want, float) and not isinstance(want, bool):
-        assert got == pytest.approx(want, rel=rtol, abs=atol), where
-    else:
-        assert got == want, where
-
-
 # Differences in numkeras's locked files (numkeras/layers/layer.py), reported:
 MISSING: dict[str, str] = {}
 
@@ -111,7 +93,7 @@ def test_keras_io_guide_matches_keras(name):
         for key in TF_SUMMARY_KEYS:
             if key in want:
                 got[key], want[key] = _no_sizes(got[key]), _no_sizes(want[key])
-    _close(got, want, name)
+    assert_json_close(got, want, rtol=2e-3, atol=2e-4, where=name)
 
 
 def test_recompiling_without_a_loss_trains_on_the_added_losses_alone():
