@@ -50,6 +50,7 @@ from numkeras.backend import random
 from numkeras.errors import ArgumentTypeError, ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer, _convert, is_symbolic
 from numkeras.utils.checks import is_int
+from numkeras.variables import Variable
 
 
 def _rate(value, what: str) -> float:
@@ -417,9 +418,10 @@ class RNN(Layer):
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
-        # stateful: each batch starts from the last one's final states (`states`, arrays of
-        # the fixed batch size, not weights: Keras neither trains nor saves them) until
-        # `reset_states()`; no gradient flows back into the previous batch
+        # stateful: each batch starts from the last one's final states (`states`, Keras's
+        # non-trainable Variables of the fixed batch size, not weights: Keras neither
+        # trains nor saves them) until `reset_states()`; no gradient flows back into the
+        # previous batch
         self.stateful = bool(stateful)
         self._pending_states = None
         self.unroll = bool(unroll)  # accepted for Keras's configs; no effect here
@@ -542,7 +544,11 @@ class RNN(Layer):
             self.cell.build((seq[0], *seq[2:]))
             self.cell.built = True
         if self.stateful:  # (a custom cell's get_initial_state, as Keras)
-            self.states = self._runner.initial_states(seq[0], self.dtype)
+            initial = self._runner.initial_states(seq[0], self.dtype)
+            self.states = [
+                Variable(s, trainable=False, name="rnn_state", path=f"{self.name}/rnn_state")
+                for s in initial
+            ]
         _set_paths(self.cell, self.name)  # Keras's paths: "lstm/lstm_cell/kernel"
 
     def compute_output_shape(self, input_shape):
@@ -559,9 +565,9 @@ class RNN(Layer):
         return self._runner.initial_states(batch_size, self.dtype)
 
     def reset_state(self) -> None:
-        """A stateful layer's states back to zeros (Keras's `reset_state(s)`)."""
-        if self.states is not None:
-            self.states = [backend.xp.zeros_like(s) for s in self.states]
+        """A stateful layer's states back to zeros, in place (Keras's `reset_state(s)`)."""
+        for state in self.states or ():
+            state.assign(backend.xp.zeros(state.shape, state.dtype))
         self._pending_states = None
 
     reset_states = reset_state
@@ -573,7 +579,12 @@ class RNN(Layer):
     def commit_updates(self) -> None:
         """A stateful layer keeps a finished training step's final states."""
         if self._pending_states is not None:
-            self.states, self._pending_states = self._pending_states, None
+            self._carry(self._pending_states)
+            self._pending_states = None
+
+    def _carry(self, finals: list) -> None:
+        for state, final in zip(self.states, finals):
+            state.assign(final)
 
     def _initial_states(self, batch: int) -> list:
         if not self.stateful:
@@ -587,7 +598,7 @@ class RNN(Layer):
                 "Feed batches of that size (fit/predict with batch_size=" + str(expected) + ", "
                 "and a sample count divisible by it)."
             )
-        return [s.copy() for s in self.states]
+        return [s.value.copy() for s in self.states]
 
     def call(self, inputs, training: bool = False, mask=None):
         return self._forward(inputs, training, keep=False, mask=mask)[0]
@@ -647,7 +658,7 @@ class RNN(Layer):
             if keep:
                 self._pending_states = carried
             else:
-                self.states = carried
+                self._carry(carried)
         result = [output, *finals] if self.return_state else output
         # (the last output is a zero, not the state, at a padded step with zero outputs)
         last_apart = steps is not None and steps.zero_output and not self.return_sequences
