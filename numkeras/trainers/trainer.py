@@ -573,9 +573,9 @@ class Trainer:
         if self._loss_count:
             logs["loss"] = rounded(self._loss_sum / self._loss_count)
             if self._output_loss_sums is not None:
-                for name, s in zip(self.output_names, self._output_loss_sums):
+                for key, s in zip(self._output_loss_keys(), self._output_loss_sums):
                     if s is not None:
-                        logs[f"{name}_loss"] = rounded(s / self._loss_count)
+                        logs[key] = rounded(s / self._loss_count)
         for _, _, label, m in self._compiled_metrics or []:
             result = m.result()
             if isinstance(result, dict):  # a metric may report several values (Keras)
@@ -598,11 +598,11 @@ class Trainer:
         if self._metric_spec is not None or self._weighted_metric_spec is not None:
             views.append(CompileMetrics(self))
         if sum(fn is not None for fn in self._loss_fns) > 1:
-            index = {name: i for i, name in enumerate(self.output_names)}
+            keys = self._output_loss_keys()
             views += [
-                LossTracker(self, f"{name}_loss", index[name])
-                for name in self._loss_output_order()
-                if self._loss_fns[index[name]] is not None
+                LossTracker(self, keys[i], i)
+                for i in self._loss_output_order()
+                if self._loss_fns[i] is not None
             ]
         return views
 
@@ -616,17 +616,31 @@ class Trainer:
         sums = getattr(self, "_output_loss_sums", None)
         keys = ["loss"]
         if sums is not None:
-            keys += [f"{n}_loss" for n, s in zip(self.output_names, sums) if s is not None]
+            keys += [k for k, s in zip(self._output_loss_keys(), sums) if s is not None]
         keys += [label for _, _, label, _ in self._compiled_metrics or []]
         return self._keras_order(keys)
 
-    def _loss_output_order(self) -> list[str]:
-        """The outputs in the order Keras 3 tracks their losses: a `loss` dict's own key
-        order (`compile(loss={"c": ..., "a": ...})` logs `c_loss` before `a_loss` in
-        `evaluate`'s list), else the outputs' order."""
+    def _loss_output_order(self) -> list[int]:
+        """The outputs' indices in the order Keras 3 tracks their losses: a `loss` dict's
+        own key order (`compile(loss={"c": ..., "a": ...})` logs `c_loss` before `a_loss`
+        in `evaluate`'s list), else the outputs' order."""
         names = list(self.output_names)
-        given = [k for k in self.loss if k in names] if isinstance(self.loss, dict) else []
-        return given + [n for n in names if n not in given]
+        given = (
+            [names.index(k) for k in self.loss if k in names] if isinstance(self.loss, dict) else []
+        )
+        return given + [i for i in range(len(names)) if i not in given]
+
+    def _output_loss_keys(self) -> list[str]:
+        """Each output's loss log key, `<output name>_loss`. Two outputs of one nested
+        model share its name: the second is `<name>_1_loss` (Keras 3 logs one
+        `<name>_loss` for both, whose value appears twice in `evaluate`'s list; Keras 2
+        named them apart), so each output's loss is logged and returned."""
+        counts: dict[str, int] = {}
+        keys = []
+        for name in self.output_names:
+            n = counts[name] = counts.get(name, -1) + 1
+            keys.append(f"{name}_loss" if n == 0 else f"{name}_{n}_loss")
+        return keys
 
     def _keras_order(self, keys) -> list[str]:
         """`keys` (log names) in the order of Keras 3's `_flatten_metrics_in_order`: the
@@ -639,7 +653,8 @@ class Trainer:
         order = ["loss"]
         order += [m.name for _, _, _, m in self._compiled_metrics or []]
         if len(self.output_names) > 1:
-            order += [f"{n}_loss" for n in self._loss_output_order()]
+            loss_keys = self._output_loss_keys()
+            order += [loss_keys[i] for i in self._loss_output_order()]
         names = []
         for k in order:
             if k in keys and k not in names:
@@ -775,7 +790,8 @@ class Trainer:
         for _, _, label, m in self._compiled_metrics or []:
             result = m.result()
             order += list(result) if isinstance(result, dict) else [label]
-        order += [f"{n}_loss" for n in self._loss_output_order()]
+        keys = self._output_loss_keys()
+        order += [keys[i] for i in self._loss_output_order()]
         ordered = {k: logs[k] for k in order if k in logs}
         ordered.update((k, v) for k, v in logs.items() if k not in ordered)
         return ordered

@@ -115,3 +115,24 @@ def test_metrics_after_fit_are_listed_as_model_metrics():
     model.compile(optimizer="sgd", loss="mse", metrics=["mse", "accuracy"])
     model.fit(x, y, epochs=1, verbose=0)
     assert list(model.get_metrics_result()) == ["loss", "mse", "accuracy"]
+
+
+def test_two_outputs_of_one_nested_model_log_a_loss_each():
+    """The 2017 ACGAN's combined model: both outputs come from the discriminator, so both
+    are named after it. Keras 3 logs one `<name>_loss` (its list repeats one value);
+    Keras 2 named them apart. numkeras logs each: `<name>_loss`, `<name>_1_loss`."""
+    layers = numkeras.layers
+    i = numkeras.Input((4,))
+    f = layers.Dense(3)(i)
+    outs = [layers.Dense(1)(f), layers.Dense(4, activation="softmax")(f)]
+    d = numkeras.Model(i, outs, name="discriminator")
+    z = numkeras.Input((2,))
+    fake, aux = d(layers.Dense(4)(z))
+    combined = numkeras.Model(z, [fake, aux])
+    combined.compile("sgd", loss=["mse", "sparse_categorical_crossentropy"])
+    x, y1, y2 = np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), np.arange(4)
+    total, first, second = combined.train_on_batch(x, [y1, y2])
+    assert combined.metrics_names == ["loss", "discriminator_loss", "discriminator_1_loss"]
+    assert total == pytest.approx(first + second) and first != second
+    logs = combined.evaluate(x, [y1, y2], verbose=0, return_dict=True)
+    assert sorted(logs) == ["discriminator_1_loss", "discriminator_loss", "loss"]
