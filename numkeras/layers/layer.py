@@ -252,7 +252,7 @@ class Layer:
         if (
             isinstance(value, Variable)
             and "_own_variables" in self.__dict__
-            and not type(self).__module__.startswith("numkeras.")
+            and not _is_builtin(self)
             and all(value is not v for v in self._own_variables)
         ):
             self._track_variable(value)
@@ -391,7 +391,7 @@ class Layer:
     def _sublayers(self) -> list[Layer]:
         """Layers that own weights on this layer's behalf (models override). A user's
         layer tracks the layers it holds as attributes (or in lists), as Keras does."""
-        if type(self).__module__.startswith("numkeras."):
+        if _is_builtin(self):
             return []
         return attribute_layers(self)
 
@@ -554,7 +554,7 @@ class Layer:
             recorded = _tape_hook(self, (inputs,), dict(kwargs, training=training), True)
             if recorded is not NotImplemented:
                 return recorded
-        if not self.built and not type(self).__module__.startswith("numkeras."):
+        if not self.built and not _is_builtin(self):
             # a user layer's first call builds the layers it holds: inside its name scope
             with path_scope(self):
                 return self._call_unscoped(inputs, training, **kwargs)
@@ -590,7 +590,7 @@ class Layer:
         """Whether this layer may give its outputs a mask of its own, not only pass one on
         (`Embedding(mask_zero=True)`, `Masking`, a user layer with its own `compute_mask`)."""
         own = type(self).compute_mask is not Layer.compute_mask
-        return own and self.supports_masking and not type(self).__module__.startswith("numkeras.")
+        return own and self.supports_masking and not _is_builtin(self)
 
     def add_loss(self, loss) -> None:
         """Keras's `add_loss`, called in `call`: `loss` (summed to a scalar) is added to the
@@ -1029,6 +1029,7 @@ def path_scope(layer: Layer):
 
 
 def _is_builtin(layer) -> bool:
+    """A numkeras layer (not a user's class, nor a user's subclass of one)."""
     return type(layer).__module__.startswith("numkeras.")
 
 
@@ -1325,7 +1326,7 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
     """The keywords of a user layer's call in a graph beyond `mask` (`MyLayer()(x,
     reverse=True)`): constants, kept with the call as Keras keeps them. A symbolic tensor
     there would be an input the graph cannot see: refused, with the way to pass it."""
-    if type(layer).__module__.startswith("numkeras."):  # a built-in: the keywords it names
+    if _is_builtin(layer):  # a built-in: the keywords it names
         return {k: v for k, v in kwargs.items() if k in layer.graph_call_keywords}
     extra = {k: v for k, v in kwargs.items() if k != "mask"}
     for key, value in extra.items():
@@ -1401,7 +1402,7 @@ def symbolic_masks(layer, inputs):
     """The masks of symbolic `inputs` that a user layer's call takes (as Keras 3 fills its
     `mask` argument in a symbolic call): one, or a list with None for an unmasked input;
     None when the call takes no mask or no input has one."""
-    if not accepts(layer, "mask") or type(layer).__module__.startswith("numkeras."):
+    if not accepts(layer, "mask") or _is_builtin(layer):
         return None
     if isinstance(inputs, (list, tuple)):
         masks = [t.__dict__.get("_keras_mask") for t in inputs]
