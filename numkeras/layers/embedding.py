@@ -141,7 +141,7 @@ class Embedding(Layer):
                 if self.activity_regularizer is not None:
                     self._record_activity([out])
                 if self.mask_zero:  # (for the next direct call, as Keras's masks)
-                    set_array_mask(out, self.compute_mask(arr))
+                    out = set_array_mask(out, self.compute_mask(arr))
                 return out
         return super().__call__(inputs, training=training, **kwargs)
 

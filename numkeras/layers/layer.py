@@ -583,7 +583,7 @@ class Layer:
         if self.activity_regularizer is not None:
             self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
         if previous is not None or self._makes_mask():
-            _record_masks(self, inputs, outputs, previous)
+            outputs = _record_masks(self, inputs, outputs, previous)
         return outputs
 
     def _makes_mask(self) -> bool:
@@ -806,17 +806,38 @@ def get_array_mask(x):
     return _array_masks.get(id(x))
 
 
-def set_array_mask(x, mask) -> None:
-    """Record `mask` for the array `x` (for the next direct layer call; None: no change)."""
+class MaskedOutput(np.ndarray):
+    """A direct call's output with a mask: a NumPy array whose `_keras_mask` is that mask,
+    as Keras 3's arrays carry theirs (`embedding(ids)._keras_mask`, in keras.io's masking
+    guide). Arrays computed from it have no mask (AttributeError, as Keras's)."""
+
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))  # (it prints as the array it is)
+
+    @property
+    def _keras_mask(self):
+        mask = get_array_mask(self)
+        if mask is None:
+            raise AttributeError("This array has no `_keras_mask`: no layer call gave it one.")
+        return mask
+
+
+def set_array_mask(x, mask):
+    """`x` with `mask` recorded for it (for the next direct layer call, and as its
+    `_keras_mask`): a `MaskedOutput` view of a NumPy array; `x` itself when `mask` is None
+    or `x` cannot hold one."""
     if mask is None or not hasattr(x, "shape"):
-        return
+        return x
+    if type(x) is np.ndarray:
+        x = x.view(MaskedOutput)
     key = id(x)
     if key not in _array_masks:
         try:
             weakref.finalize(x, _array_masks.pop, key, None)
         except TypeError:  # (not weak-referenceable: no mask)
-            return
+            return x
     _array_masks[key] = mask
+    return x
 
 
 def _given_mask(layer: Layer, inputs, kwargs: dict):
@@ -840,21 +861,23 @@ def _given_mask(layer: Layer, inputs, kwargs: dict):
     return previous
 
 
-def _record_masks(layer: Layer, inputs, outputs, previous) -> None:
+def _record_masks(layer: Layer, inputs, outputs, previous):
     """Keras 3's `_set_mask_metadata` for a direct call: `compute_mask` gives the outputs'
-    masks if the layer supports masking; one that does not drops them, with the warning."""
+    masks if the layer supports masking; one that does not drops them, with the warning.
+    Returns the outputs, those with a mask as `MaskedOutput`s (`set_array_mask`)."""
     if getattr(layer, "is_operation", False):
-        return
+        return outputs
     if not layer.supports_masking:
         given = previous if isinstance(previous, (list, tuple)) else [previous]
         if any(m is not None for m in given):
             warn_mask(layer, "drops")
-        return
+        return outputs
     masks = layer.compute_mask(inputs, previous)
     flat = list(masks) if isinstance(masks, (list, tuple)) else [masks]
-    outs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-    for out, mask in zip(outs, flat):
-        set_array_mask(out, mask)
+    if not isinstance(outputs, (list, tuple)):
+        return set_array_mask(outputs, flat[0])
+    marked = [set_array_mask(out, mask) for out, mask in zip(outputs, flat)]
+    return type(outputs)(marked + list(outputs[len(marked) :]))
 
 
 def warn_mask(layer: Layer, why: str) -> None:

@@ -95,7 +95,7 @@ class ReversibleEmbedding(Embedding):
             return super(Embedding, self).__call__(inputs, training=training, reverse=True)
         out = super().__call__(inputs, training=training, **kwargs)
         if self.mask_zero and not hasattr(out, "node"):  # a direct call, as Keras's call
-            set_array_mask(out, backend.xp.asarray(inputs) != 0)
+            out = set_array_mask(out, backend.xp.asarray(inputs) != 0)
         return out
 
     # -- the reverse projection ------------------------------------------------------

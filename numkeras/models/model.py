@@ -923,8 +923,8 @@ class Model(Trainer, Layer):
             out_masks=out_masks,
         )
         outs = self._as_declared(outs)  # (an integer output comes back so, as from predict)
-        for out, m in zip(outs, out_masks or ()):
-            set_array_mask(out, m)  # (for the next direct call, as Keras's masks)
+        for k, m in enumerate(out_masks or ()):
+            outs[k] = set_array_mask(outs[k], m)  # (for the next direct call, as Keras's)
         self._activity_losses = [np.float32(float(v)) for v in activity]
         return self._structure_outputs(outs, user_order=True)
 

@@ -153,6 +153,23 @@ def lstm_sequences_explicit_mask(keras):
 
 
 @scenario
+def eager_keras_mask(keras):
+    """keras.io's masking guide prints `output._keras_mask` of direct calls."""
+    ids = np.array([[711, 632, 71, 0, 0], [73, 8, 3215, 55, 927]])
+    embedded = keras.layers.Embedding(input_dim=5000, output_dim=4, mask_zero=True)(ids)
+    x = np.array([[[1.0, 2.0], [0.0, 0.0], [3.0, 0.0]]], "float32")
+    masked = keras.layers.Masking(mask_value=0.0)(x)
+    sequences = keras.layers.LSTM(2, return_sequences=True)(embedded)
+    return {
+        "embedding": np.asarray(embedded._keras_mask).tolist(),
+        "masking": np.asarray(masked._keras_mask).tolist(),
+        "lstm_sequences": np.asarray(sequences._keras_mask).tolist(),
+        "computed_from_it": builtin_error(lambda: (embedded * 2)._keras_mask),
+        "unmasked_output": builtin_error(lambda: keras.layers.Dense(2)(x)._keras_mask),
+    }
+
+
+@scenario
 def mask_for_a_layer_without_one(keras):
     """A call that takes no mask refuses `mask=` (TypeError), in a functional model."""
     x = keras.Input((7, 8))
