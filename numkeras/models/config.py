@@ -125,11 +125,7 @@ def serialize_layer(layer) -> dict:
 
     if not isinstance(layer, InputLayer):  # (build_config, then compile_config: Keras's order)
         if isinstance(layer, Model) and layer._has_own_call():  # a subclassed model
-            shape = layer.__dict__.get("_first_call_shape")  # (built by a call on
-            # arrays: that call's shape, as Keras writes it)
-            if shape is None and layer._graph_ready:
-                shape = layer._build_input_shape
-            out["build_config"] = {"input_shape": as_json_types(shape)}
+            out["build_config"] = layer.get_build_config() or {"input_shape": None}
         elif isinstance(layer, Model) and not isinstance(layer, Sequential):
             out["build_config"] = {"input_shape": None}
         else:

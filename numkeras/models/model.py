@@ -1108,6 +1108,18 @@ class Model(Trainer, Layer):
             "metrics_variables": self.metrics_variables,
         }
 
+    def get_build_config(self) -> dict | None:
+        if not self._has_own_call():
+            return super().get_build_config()
+        # a subclassed model: the shape it was first built on, as Keras writes it (a
+        # direct call's, or fit / predict's first batch; `build(shape)`'s own)
+        from numkeras.models.config import as_json_types
+
+        shape = self.__dict__.get("_first_call_shape")
+        if shape is None and self._graph_ready:
+            shape = self._build_input_shape
+        return None if shape is None else {"input_shape": as_json_types(shape)}
+
     def build_from_config(self, config: dict) -> None:
         """Build from `get_build_config()`'s `{"input_shape": ...}` through `build`, as
         Keras does (a Sequential without an Input, a subclassed model); a model with its

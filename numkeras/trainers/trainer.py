@@ -1677,6 +1677,7 @@ class Trainer:
             if isinstance(first, tuple) and first and batch_size:
                 first = (min(first[0], batch_size), *first[1:])
             if self._is_subclassed():  # its call, traced and checked on a first batch
+                self.__dict__.setdefault("_first_call_shape", first)  # (its build config)
                 rows = batch_size or 32
                 if isinstance(arrays, dict):
                     sample = {k: a[:rows] for k, a in arrays.items()}

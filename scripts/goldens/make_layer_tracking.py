@@ -161,5 +161,36 @@ def build_and_auto_config(keras):
     }
 
 
+@scenario
+def subclassed_model_build_config(keras):
+    """A subclassed model's build config: the shape it was first built on (fit's,
+    predict's, train_on_batch's first batch; build's own)."""
+
+    class Mapped(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    def built(how):
+        model = Mapped()
+        model.compile(optimizer="sgd", loss="mse")
+        x, y = np.ones((10, 3), "float32"), np.ones((10, 2), "float32")
+        if how == "fit":
+            model.fit(x, y, batch_size=4, verbose=0)
+        elif how == "predict":
+            model.predict(x[:5], batch_size=2, verbose=0)
+        elif how == "train_on_batch":
+            model.train_on_batch(x[:6], y[:6])
+        else:
+            model(x[:3])
+        config = model.get_build_config()
+        return {"input_shape": list(config["input_shape"])}
+
+    return {how: built(how) for how in ("fit", "predict", "train_on_batch", "call")}
+
+
 if __name__ == "__main__":
     SCENARIOS.write(OUT, sys.argv[1:] or None)
