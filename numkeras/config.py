@@ -11,7 +11,7 @@ rest are process-wide switches Keras scripts set:
   `logging` (logger `"numkeras"`, level INFO) instead of stdout.
 - `dtype_policy()` is the policy new layers get (`DTypePolicy("float32")`); with
   `set_dtype_policy("mixed_float16")` they compute in float16 and keep float32 weights
-  (see `numkeras.mixed_precision`).
+  (see `numkeras.mixed_precision`). Setting it leaves `floatx()` alone, as in Keras 3.
 - Traceback filtering and flash attention are switches numkeras keeps only so scripts
   that set them run: numkeras's tracebacks are never filtered, and its attention has one
   implementation.
@@ -152,33 +152,29 @@ def enable_unsafe_deserialization() -> None:
 
 
 def dtype_policy():
-    """The global `DTypePolicy`: `"mixed_float16"` once set, else named `floatx()`."""
+    """The global `DTypePolicy`: the one `set_dtype_policy` set, else named `floatx()`."""
     from numkeras.dtype_policies import DTypePolicy
 
-    return DTypePolicy(_MIXED_POLICY or floatx())
+    return DTypePolicy(_POLICY or floatx())
 
 
 def set_dtype_policy(policy) -> None:
-    """Set the policy new layers get: a float name (`"float32"`, `"float64"`,
-    `"float16"`), which sets `floatx()`, or `"mixed_float16"` (float16 compute, float32
-    weights; see `numkeras.mixed_precision`), which leaves `floatx()` at float32.
-    `"mixed_bfloat16"` is refused: NumPy has no bfloat16."""
-    global _MIXED_POLICY
+    """Set the policy new layers get, as Keras 3's: a float name (`"float32"`,
+    `"float64"`, `"float16"`) or `"mixed_float16"` (float16 compute, float32 weights; see
+    `numkeras.mixed_precision`). `floatx()` stays as it is (an `Input`, a `Variable` and
+    the ops keep it), as in Keras. `"mixed_bfloat16"` is refused: NumPy has no bfloat16."""
+    global _POLICY
     name = getattr(policy, "name", policy)
-    if name == "mixed_float16":
-        _MIXED_POLICY = name
-        return
-    if not isinstance(name, str) or name not in ("float16", "float32", "float64"):
+    if not isinstance(name, str) or name not in ("float16", "float32", "float64", "mixed_float16"):
         hint = " (NumPy has no bfloat16)" if name == "mixed_bfloat16" else ""
         raise ConfigError(
             f"Unsupported dtype policy {name!r}{hint}. Use 'float32' (the default), "
             "'float64', 'float16' or 'mixed_float16'."
         )
-    _MIXED_POLICY = None
-    set_floatx(name)
+    _POLICY = name
 
 
-_MIXED_POLICY: str | None = None  # "mixed_float16" while that is the global policy
+_POLICY: str | None = None  # the global policy's name, once set
 
 
 __all__ = [

@@ -1,7 +1,8 @@
 """`numkeras.mixed_precision`: Keras's `keras.mixed_precision` names. `set_global_policy`
-takes a float policy (`"float32"`, the default, `"float64"`, `"float16"`) or
-`"mixed_float16"`: layers made afterwards compute in float16 from float32 weights, as
-Keras 3's (see `numkeras/layers/autocast.py` for how, on NumPy). `"mixed_bfloat16"` is
+takes a float policy (`"float32"`, the default, `"float64"`, `"float16"`: the layers made
+afterwards compute and keep their weights in it; `floatx()` does not change, as in
+Keras 3) or `"mixed_float16"`: layers made afterwards compute in float16 from float32
+weights, as Keras 3's (see `numkeras/layers/autocast.py` for how, on NumPy). `"mixed_bfloat16"` is
 refused with the reason (NumPy has no bfloat16), instead of silently training in another
 precision.
 

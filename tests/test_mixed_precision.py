@@ -35,7 +35,8 @@ def run(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["attributes", "output_dtypes", "no_auto_scaling", "configs", "summary"]
+    "name",
+    ["attributes", "output_dtypes", "no_auto_scaling", "configs", "summary", "float64_policy"],
 )
 def test_exact_scenarios_match_keras(name):
     assert run(name) == GOLDENS[name]
@@ -140,3 +141,17 @@ def test_a_saved_mixed_model_writes_the_optimizer_compile_was_given_as_keras_doe
         "mixed_float16",
         "float32",
     ]
+
+
+def test_predictions_keep_a_float64_or_string_output_dtype():
+    """predict returns the dtype the graph declares (Keras on JAX truncates float64 to
+    float32, its torch backend keeps it); text outputs come back as Python strings."""
+    numkeras.mixed_precision.set_global_policy("float64")
+    inp = numkeras.Input((3,))
+    model = numkeras.Model(inp, numkeras.layers.Dense(2)(inp))
+    numkeras.mixed_precision.set_global_policy("float32")
+    assert model.predict(np.ones((2, 3), "float32"), verbose=0).dtype == np.float64
+    ids = numkeras.Input((3,), dtype="int64")
+    words = numkeras.layers.StringLookup(vocabulary=["a", "b"], invert=True)(ids)
+    text = numkeras.Model(ids, words).predict(np.array([[1, 2, 0]]), verbose=0)
+    assert text.tolist() == [["a", "b", "[UNK]"]]

@@ -1530,7 +1530,10 @@ class Trainer:
         # large outputs reuse the memory of a dropped earlier result (backend/recycle.py)
         new = recycle.empty if backend.xp is np else backend.xp.empty
         exact = self._declared_output_dtypes(len(out_shapes))
-        results = [new(tuple(s), d or backend.floatx()) for s, d in zip(out_shapes, exact)]
+        results = [
+            np.empty(tuple(s), d) if d is _OBJECT else new(tuple(s), d or backend.floatx())
+            for s, d in zip(out_shapes, exact)
+        ]
         workspace = self._workspace("predict")
         targets = self._output_targets(workspace)
         spe = self._execution_steps()
@@ -1589,13 +1592,14 @@ class Trainer:
         return [o if d is None else o.astype(d, copy=False) for o, d in zip(outs, exact)]
 
     def _declared_output_dtypes(self, n: int) -> list:
-        """For each of the `n` outputs, the integer, bool or float16 dtype the graph
-        declares for it (`ops.argmax`, a cast, an integer Input passed through, a
-        mixed_float16 layer), which predictions keep, as Keras returns them; None for a
-        float output of the layers' float type."""
+        """For each of the `n` outputs, the dtype the graph declares for it where that is
+        not `floatx()` (`ops.argmax`, a cast, an integer Input passed through, a
+        mixed_float16 or float64 layer), which predictions keep, as Keras returns them;
+        None for a float output of `floatx()`."""
         outputs = getattr(self, "_outputs_list", None) or [None] * n
-        dtypes = [None if t is None else np.dtype(t.dtype) for t in outputs]
-        return [d if d is not None and (d.kind in "iub" or d == _HALF) else None for d in dtypes]
+        floatx = np.dtype(backend.floatx())
+        dtypes = [None if t is None else _numpy_dtype(t.dtype) for t in outputs]
+        return [d if d is not None and d != floatx else None for d in dtypes]
 
     def _predict_stream(self, x, steps, verbose, callbacks):
         """predict over a batch stream: each yielded batch (`x` or a tuple starting with
@@ -1688,7 +1692,12 @@ class Trainer:
                 self.build(first)
 
 
-_HALF = np.dtype("float16")
+_OBJECT = np.dtype(object)
+
+
+def _numpy_dtype(dtype) -> np.dtype:
+    """A symbolic tensor's dtype as NumPy's (Keras's "string": Python strings, object)."""
+    return _OBJECT if dtype == "string" else np.dtype(dtype)
 
 
 def _convert_structure(x, dtype):

@@ -377,6 +377,28 @@ def keras_file(keras):
     }
 
 
+@scenario
+def float64_policy(keras):
+    """A float policy sets the layers' dtype, not floatx: Inputs, Variables and ops keep
+    float32, as Keras 3's."""
+    keras.config.set_dtype_policy("float64")
+    try:
+        inp = keras.Input((3,))
+        dense = keras.layers.Dense(2)
+        out = dense(inp)
+        return {
+            "floatx": keras.config.floatx(),
+            "policy": keras.config.dtype_policy().name,
+            "input": str(inp.dtype),
+            "dense": [dense.dtype, dense.compute_dtype, str(dense.kernel.dtype)],
+            "output": str(out.dtype),
+            "variable": str(keras.Variable(1.5).dtype),
+            "ops": str(keras.ops.ones((2,)).dtype),
+        }
+    finally:
+        keras.config.set_dtype_policy("float32")
+
+
 def _zoo_models(keras):
     """Small models of the layer kinds users train under mixed precision."""
     L = keras.layers
