@@ -94,3 +94,18 @@ def assert_json_close(got, want, rtol: float = 2e-5, atol: float = 2e-6, where: 
         assert close, f"{where}: {got!r} != {want!r}"
     else:
         assert got == want, where
+
+
+def scenario_params(names, slow=(), missing=None) -> list:
+    """pytest parameters for scenario `names`: those in `slow` marked slow, those in
+    `missing` (name -> what numkeras lacks) strict expected failures."""
+    import pytest
+
+    missing = missing or {}
+    params = []
+    for name in names:
+        marks = [pytest.mark.slow] if name in slow else []
+        if name in missing:
+            marks.append(pytest.mark.xfail(reason=missing[name], strict=True))
+        params.append(pytest.param(name, marks=marks))
+    return params

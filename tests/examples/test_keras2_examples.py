@@ -28,7 +28,7 @@ import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_params, scenario_script
 
 GOLD = goldens("keras2_examples")
 SCRIPT = scenario_script("make_keras2_examples")
@@ -88,11 +88,7 @@ def _run(name):
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
 
 
-def _param(name):
-    return pytest.param(name, marks=[pytest.mark.slow] if name in SLOW else [])
-
-
-@pytest.mark.parametrize("name", [_param(n) for n in sorted(SCRIPT.SCENARIOS)])
+@pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW))
 def test_keras2_example_matches_keras2(name):
     got, want = _run(name), json.loads(json.dumps(GOLD[name]))
     for tree in (got, want):

@@ -25,7 +25,7 @@ import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_params, scenario_script
 
 GOLD = goldens("keras_io_examples")
 SCRIPT = scenario_script("make_keras_io_examples")
@@ -64,14 +64,7 @@ MISSING = {
 }
 
 
-def _param(name):
-    marks = [pytest.mark.slow] if name in SLOW else []
-    if name in MISSING:
-        marks.append(pytest.mark.xfail(reason=MISSING[name], strict=True))
-    return pytest.param(name, marks=marks)
-
-
-@pytest.mark.parametrize("name", [_param(n) for n in sorted(SCRIPT.SCENARIOS)])
+@pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW, MISSING))
 def test_keras_io_example_matches_keras(name):
     got, want = _run(name), dict(GOLD[name])
     got_moving = got.get("moving_mean")

@@ -28,7 +28,7 @@ import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_script
+from ..differential import assert_json_close, goldens, scenario_params, scenario_script
 
 GOLD = goldens("keras_io_guides")
 SCRIPT = scenario_script("make_keras_io_guides")
@@ -73,18 +73,7 @@ def _no_sizes(lines: list) -> list:
     return [line.split(" (")[0] if "params:" in line else line for line in lines]
 
 
-# Differences in numkeras's locked files (numkeras/layers/layer.py), reported:
-MISSING: dict[str, str] = {}
-
-
-def _param(name):
-    marks = [pytest.mark.slow] if name in SLOW else []
-    if name in MISSING:
-        marks.append(pytest.mark.xfail(reason=MISSING[name], strict=True))
-    return pytest.param(name, marks=marks)
-
-
-@pytest.mark.parametrize("name", [_param(n) for n in sorted(SCRIPT.SCENARIOS)])
+@pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW))
 def test_keras_io_guide_matches_keras(name):
     got, want = _run(name), json.loads(json.dumps(GOLD[name]))
     for path in UNCOMPARED.get(name, []):
