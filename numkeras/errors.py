@@ -18,9 +18,10 @@ class ShapeError(NumkerasError, ValueError):
 class IncompatibleShapesError(ShapeError, TypeError):
     """Two arrays Keras computes with directly whose sizes do not line up: a target
     against the model's output (`y` of shape `(N, 2)` for an output `(N, 3)`), `x`
-    against `y` in `train_on_batch`, the operands of an element-wise op, `reshape`,
-    `matmul` or `concatenate`. JAX raises TypeError there ("incompatible shapes for
-    broadcasting"), Keras's own checks and symbolic tensors ValueError; this is both."""
+    against `y` in `train_on_batch`, data against a model's input, the operands of an
+    element-wise op, `reshape`, `matmul` or `concatenate`. JAX raises TypeError there
+    ("incompatible shapes for broadcasting"), Keras's own checks and symbolic tensors
+    ValueError; this is both."""
 
 
 class ConfigError(NumkerasError, ValueError):

@@ -98,3 +98,14 @@ def test_an_unbuilt_layer_says_why_it_has_no_kernel():
         Dense(3).kernal  # noqa: B018 (a typo stays a plain AttributeError)
     with pytest.raises(AttributeError, match="never been called"):
         Dense(3).output  # noqa: B018 (a property's own message is kept)
+
+
+@pytest.mark.parametrize("shape", [(64, 128), (64, 256, 256), (256, 256, 64), (64,)])
+def test_the_seed_generators_shape_errors_are_both_value_and_type_errors(shape):
+    # Keras 3 raises ValueError for (64, 128) (its input check) and TypeError for the
+    # others (the arrays reach its computation): numkeras's error is both, so either
+    # `except` clause catches it
+    generator = Sequential([Input((64,)), Dense(256)])
+    with pytest.raises(ShapeError) as caught:
+        generator.predict(np.zeros(shape, "float32"), verbose=0)
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, TypeError)

@@ -21,6 +21,7 @@ import numpy as np
 from numkeras import backend, regularizers, shapes, tree
 from numkeras.errors import (
     ConfigError,
+    IncompatibleShapesError,
     InputTypeError,
     MissingCallError,
     ShapeError,
@@ -672,7 +673,9 @@ class Model(Trainer, Layer):
             f"Model '{self.name}' cannot take an input of shape {format_shape(shape)}: "
             f"{which}{by} expects {shapes.template(ref)}.\n  " + "\n  ".join(d.lines())
         )
-        return ShapeError(msg)
+        # (both types: Keras raises ValueError from its input checks, and TypeError when
+        # the arrays reach its computation, as the seed's (256, 256, 64) does)
+        return IncompatibleShapesError(msg)
 
     # -- execution --------------------------------------------------------------------
     def _run(
