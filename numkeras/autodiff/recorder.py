@@ -24,7 +24,7 @@ import itertools
 
 import numpy as np
 
-from numkeras import backend
+from numkeras import backend, tree
 from numkeras.errors import NumkerasError
 from numkeras.layers import autocast
 
@@ -389,12 +389,12 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         else:
             layer._maybe_build(shape_of(arrays))
             # (a mixed_float16 layer computes from float16 values: layers/autocast.py)
-            fin = autocast.each(autocast.round_half, arrays) if layer._mixed else arrays
+            fin = tree.map_structure(autocast.round_half, arrays) if layer._mixed else arrays
             train = bool(training_default(layer) if training is None else training)
         weights = layer.weights
         if not weights and all(k is None for k in keys):  # nothing to differentiate
             out = layer.call(fin, **({"training": train} if _accepts_training(layer) else {}))
-            return autocast.each(autocast.to_half, out) if layer._mixed else out
+            return tree.map_structure(autocast.to_half, out) if layer._mixed else out
         saved = [(v, v.grad, v._grad_fresh) for v in layer.trainable_weights]
         try:
             for v, g, _ in saved:  # (forward passes ask `wants_grad`, as in a training step)
@@ -411,7 +411,7 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
             for v, g, fresh in saved:
                 v.grad, v._grad_fresh = g, fresh
     if layer._mixed:
-        out = autocast.each(autocast.to_half, out)
+        out = tree.map_structure(autocast.to_half, out)
     multi_out = isinstance(out, (list, tuple))
     outs = list(out) if multi_out else [out]
     wrapped = [wrap(o) for o in outs]
@@ -430,7 +430,7 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         with autocast.half_weights(layer):
             gin = layer.backward(cache, gs if multi_out else gs[0], need_input_grad=wanted)
         if layer._mixed:
-            gin = autocast.each(autocast.round_half, gin)
+            gin = tree.map_structure(autocast.round_half, gin)
         if not wanted or gin is None:
             return [None] * len(keys)
         return list(gin) if multi_in else [gin]

@@ -50,16 +50,6 @@ def to_half(x):
         return x.astype(_HALF)
 
 
-def each(fn, values):
-    """`fn` on each array of a layer's inputs or outputs (an array, or a list, tuple or
-    dict of them)."""
-    if isinstance(values, (list, tuple)):
-        return type(values)(each(fn, v) for v in values)
-    if isinstance(values, dict):
-        return {k: each(fn, v) for k, v in values.items()}
-    return fn(values)
-
-
 @contextlib.contextmanager
 def _rounded_weights(variables: list):
     for v in variables:

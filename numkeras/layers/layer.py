@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from numkeras import backend, constraints, initializers, regularizers, shapes
+from numkeras import backend, constraints, initializers, regularizers, shapes, tree
 from numkeras.errors import (
     ArgumentTypeError,
     ConfigError,
@@ -569,7 +569,7 @@ class Layer:
         previous = _given_mask(self, inputs, kwargs)  # (before the inputs are converted)
         inputs = _convert(inputs, self.dtype)
         if self._mixed:
-            inputs = autocast.each(autocast.round_half, inputs)
+            inputs = tree.map_structure(autocast.round_half, inputs)
         self._maybe_build(shape_of(inputs))
         if call_accepts_training(self):
             # not given: the default of `call`'s own `training` argument, as Keras 3 falls
@@ -579,7 +579,7 @@ class Layer:
         with autocast.half_weights(self):
             outputs = as_call_result(self, self.call(inputs, **kwargs))
         if self._mixed:
-            outputs = autocast.each(autocast.to_half, outputs)
+            outputs = tree.map_structure(autocast.to_half, outputs)
         if self.activity_regularizer is not None:
             self._record_activity(outputs if isinstance(outputs, (list, tuple)) else [outputs])
         if previous is not None or self._makes_mask():

@@ -147,10 +147,10 @@ def _autocast_inputs(step: _Step, args):
     """A step's inputs as Keras's call autocasts them, in a mixed_float16 graph: rounded
     to float16 values for a float16 layer; float16 arrays made float32 for a float32 one."""
     if step.half:
-        return autocast.each(autocast.round_half, args)
+        return tree.map_structure(autocast.round_half, args)
     if step.upcasts:
         dtype = step.layer.dtype
-        return autocast.each(lambda a: a.astype(dtype) if autocast.is_half(a) else a, args)
+        return tree.map_structure(lambda a: a.astype(dtype) if autocast.is_half(a) else a, args)
     return args
 
 
@@ -184,12 +184,7 @@ def _loss_sinks_hold(sink: list) -> bool:
     return bool(_loss_sinks) and _loss_sinks[-1] is sink
 
 
-def _copied(x):
-    """`x` (arrays, in lists, tuples or dicts) with each array copied."""
-    if isinstance(x, dict):
-        return {k: _copied(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return type(x)(_copied(v) for v in x)
+def _copy(x):
     return x.copy() if hasattr(x, "copy") else x
 
 
@@ -742,7 +737,7 @@ class Model(Trainer, Layer):
             with autocast.half_weights(step.layer):
                 out = self._run_step(step, i, args, train, kw, caches)
             if step.half:
-                out = autocast.each(autocast.to_half, out)
+                out = tree.map_structure(autocast.to_half, out)
             regularizer = step.layer.activity_regularizer
             if penalties is not None and regularizer is not None:
                 outs = list(out) if step.multi_out else [out]
@@ -835,12 +830,12 @@ class Model(Trainer, Layer):
                 gout = gout[0]
             need = any(requires[s] for s in step.in_slots)
             if step.half:  # (as float16: a scaled gradient beyond its range is inf)
-                gout = autocast.each(autocast.round_half, gout)
+                gout = tree.map_structure(autocast.round_half, gout)
             with autocast.half_weights(step.layer):
                 gin = step.layer.backward(cache, gout, need_input_grad=need)
             if step.half:
                 autocast.round_weight_grads(step.layer)
-                gin = autocast.each(autocast.round_half, gin)
+                gin = tree.map_structure(autocast.round_half, gin)
             if not need or gin is None:
                 continue
             if not step.multi_in and isinstance(gin, list):
@@ -1251,7 +1246,7 @@ class Model(Trainer, Layer):
         def eager():
             with collecting_losses([]):  # (the losses this check adds are not the model's)
                 # (on copies: a call updating its inputs in place must not change the data)
-                out = self.call(_copied(given), **kwargs)
+                out = self.call(tree.map_structure(_copy, given), **kwargs)
             return [out[k] for k in sorted(out)] if isinstance(out, dict) else out
 
         first = eager()
