@@ -28,7 +28,7 @@ import inspect
 import warnings
 from collections.abc import Callable
 
-from numkeras import backend
+from numkeras import backend, tree
 from numkeras.layers.layer import Layer, accepts, shape_of
 from numkeras.ops.trace import Trace, TraceError, check_same, infer_output_shape, trace_for
 from numkeras.utils.naming import to_snake_case
@@ -102,12 +102,14 @@ def layer_trace(layer, inputs, training: bool, run=_run_call, call_kwargs=None, 
         arrays,
         # (the call checked runs on copies: one that updates its inputs in place, as
         # keras.io's Antirectifier's `inputs -= ...`, must not change the batch)
-        lambda trace: _validate(layer, trace, arrays, lambda: fn(*_copies(arrays)), training),
+        lambda trace: _validate(layer, trace, arrays, lambda: fn(*copies(arrays)), training),
     )
 
 
-def _copies(arrays: list) -> list:
-    return [a.copy() if hasattr(a, "copy") else a for a in arrays]
+def copies(arrays):
+    """`arrays` (in lists, tuples or dicts) with each array copied: what a call checked
+    against its trace runs on, so a call that updates its inputs in place changes no data."""
+    return tree.map_structure(lambda a: a.copy() if hasattr(a, "copy") else a, arrays)
 
 
 def untraceable(layer, error: TraceError, what: str = "call()") -> NotImplementedError:

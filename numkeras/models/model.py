@@ -184,10 +184,6 @@ def _loss_sinks_hold(sink: list) -> bool:
     return bool(_loss_sinks) and _loss_sinks[-1] is sink
 
 
-def _copy(x):
-    return x.copy() if hasattr(x, "copy") else x
-
-
 def _recorded(outputs, losses=()) -> list:
     """What a traced call recorded, in order: each layer, or each operation's type."""
     flat = list(outputs.values()) if isinstance(outputs, dict) else outputs
@@ -1234,6 +1230,7 @@ class Model(Trainer, Layer):
         """Refuse a traced call whose values on the first batch differ from the call's
         own (NumPy on values, Python branches on values): it would train something else.
         `sample`: a list of arrays, or a dict of them when `inputs` is a dict."""
+        from numkeras.layers.traced_call import copies
         from numkeras.ops.trace import TraceError, values_match
 
         probe = Model(inputs, outputs, name=f"{self.name}_trace")
@@ -1246,7 +1243,7 @@ class Model(Trainer, Layer):
         def eager():
             with collecting_losses([]):  # (the losses this check adds are not the model's)
                 # (on copies: a call updating its inputs in place must not change the data)
-                out = self.call(tree.map_structure(_copy, given), **kwargs)
+                out = self.call(copies(given), **kwargs)
             return [out[k] for k in sorted(out)] if isinstance(out, dict) else out
 
         first = eager()
