@@ -86,6 +86,10 @@ class MissingValueError(ConfigError, TypeError):
     argument), and a ConfigError (ValueError) as numkeras's other call mistakes."""
 
 
+# the masks a symbolic call may give, in the order they follow [query, value, key]
+_EXTRA_INPUTS = ("attention_mask", "query_mask", "value_mask", "key_mask")
+
+
 class MultiHeadAttention(GraphOptions, Layer):
     """Multi-head attention (see the module docstring).
 
@@ -476,18 +480,14 @@ class MultiHeadAttention(GraphOptions, Layer):
         self._set_graph_options(
             {"use_causal_mask": causal, "return_attention_scores": return_scores}
         )
-        layout = tuple(extras)
-        if self.__dict__.setdefault("_extra_inputs", layout) != layout:
-            raise ConfigError(
-                f"Layer '{self.name}' was already called on symbolic tensors with "
-                f"{list(self._extra_inputs) or 'no masks'}; this call gives {list(layout)}. "
-                "numkeras runs every graph call of one attention layer with the same masks."
-            )
         self._key_given = self._key_given or key is not None
         inputs = [query, value, value if key is None else key, *extras.values()]
         in_shape = [tuple(t.shape) for t in inputs]
         self._maybe_build(in_shape)
         node = Node(self, inputs, self.compute_output_shape(in_shape), training=training)
+        if tuple(extras) not in ((), _EXTRA_INPUTS[:1]):
+            # (each call's own layout of mask inputs, which the model's run hands back)
+            node.call_kwargs = {"mask_inputs": tuple(extras)}
         kwargs = {}
         if key is not None:
             kwargs["key"] = key
@@ -519,11 +519,11 @@ class MultiHeadAttention(GraphOptions, Layer):
                     f"it received {format_shape(got)}."
                 )
 
-    def _unpack(self, query, value, key, attention_mask, mask):
+    def _unpack(self, query, value, key, attention_mask, mask, mask_inputs):
         """(query, value, key, attention mask, query/value/key masks, number of inputs,
         the masks given as inputs) from either the graph form (one list: the query, value
-        and key, then the masks the symbolic call gave, `_extra_inputs`) or separate
-        arguments."""
+        and key, then the masks the symbolic call gave, named by `mask_inputs`) or
+        separate arguments."""
         n = None
         given = {}
         if value is None and isinstance(query, (list, tuple)):
@@ -531,8 +531,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             n = len(items)
             query, value = items[0], items[1]
             key = items[2] if n > 2 else None
-            layout = self.__dict__.get("_extra_inputs", ("attention_mask",))
-            given = dict(zip(layout, items[3:]))
+            given = dict(zip(mask_inputs, items[3:]))
             attention_mask = given.pop("attention_mask", attention_mask)
         masks = [None, None, None]
         if mask is not None:
@@ -553,6 +552,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         training: bool = False,
         use_causal_mask=None,
         mask=None,
+        mask_inputs=_EXTRA_INPUTS[:1],
     ):
         out, scores, _ = self._attend(
             query,
@@ -565,6 +565,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             bool(training),
             use_causal_mask,
             mask,
+            mask_inputs,
             keep=False,
         )
         return [out, scores] if scores is not None else out
@@ -582,6 +583,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         training: bool = True,
         use_causal_mask=None,
         mask=None,
+        mask_inputs=_EXTRA_INPUTS[:1],
     ):
         out, scores, cache = self._attend(
             query,
@@ -594,6 +596,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             bool(training),
             use_causal_mask,
             mask,
+            mask_inputs,
             keep=True,
         )
         return ([out, scores] if scores is not None else out), cache
@@ -635,11 +638,12 @@ class MultiHeadAttention(GraphOptions, Layer):
         training: bool,
         causal,
         mask,
+        mask_inputs,
         keep: bool,
     ):
         xp = backend.xp
         query, value, key, attention_mask, masks, n, given = self._unpack(
-            query, value, key, attention_mask, mask
+            query, value, key, attention_mask, mask, mask_inputs
         )
         # explicit value / key masks win over the inputs' own (Keras fills only missing
         # ones); an explicit query_mask is unused, as in Keras
@@ -790,10 +794,6 @@ class MultiHeadAttention(GraphOptions, Layer):
 
     def _repr_args(self) -> str:
         return f"num_heads={self._num_heads}, key_dim={self._key_dim}"
-
-
-# the masks a symbolic call may give, in the order they follow [query, value, key]
-_EXTRA_INPUTS = ("attention_mask", "query_mask", "value_mask", "key_mask")
 
 
 def _warn_query_mask(layer) -> None:

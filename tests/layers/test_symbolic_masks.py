@@ -42,3 +42,19 @@ def test_a_mask_list_must_match_the_inputs():
         numkeras.layers.GlobalAveragePooling1D()(v, mask=[vm])
     with pytest.raises(ValueError, match="symbolic"):
         numkeras.layers.Attention()([q, v], mask=[None, np.ones((1, 7), bool)])
+
+
+def test_one_attention_layer_takes_other_masks_in_each_symbolic_call():
+    """Each call keeps its own masks (a layer shared by calls with and without them)."""
+    q, v = numkeras.Input((5, 8)), numkeras.Input((7, 8))
+    vm = numkeras.Input((7,), dtype="bool")
+    am = numkeras.Input((5, 7), dtype="bool")
+    mha = numkeras.layers.MultiHeadAttention(2, 4)
+    outs = [mha(q, v), mha(q, v, value_mask=vm), mha(q, v, attention_mask=am)]
+    model = numkeras.Model([q, v, vm, am], outs)
+    qd, vd, _, vmd = SCRIPT._data()
+    plain, by_value, by_attention = model.predict(
+        [qd, vd, vmd, np.broadcast_to(vmd[:, None, :], (4, 5, 7))], verbose=0
+    )
+    np.testing.assert_allclose(by_value, by_attention, rtol=1e-6)  # the same mask, twice
+    assert not np.allclose(plain, by_value)
