@@ -112,10 +112,14 @@ def explain(
                 note = f"axis of size 1 added to match {shapes.template(ref)}"
                 sh = (*sh, 1)
             else:
-                failed = model._input_error(layer, i, sh)
-                lines.append(f"  {'input ' + layer.name:<32} {format_shape(sh):<20} FAILS here")
-                lines.extend("    " + ln for ln in str(failed).splitlines())
-                break
+                try:  # (a Sequential model takes the sizes its layers take, as Keras 3's)
+                    sh = model._accepted_shape(sh, layer, i)
+                    note = f"other sizes than {shapes.template(ref)}, which its layers take"
+                except ShapeError as e:
+                    failed = e
+                    lines.append(f"  {'input ' + layer.name:<32} {format_shape(sh):<20} FAILS here")
+                    lines.extend("    " + ln for ln in str(failed).splitlines())
+                    break
             if layer.batch_shape[0] is not None and sh[0] != layer.batch_shape[0]:
                 note += (
                     f" (the declared batch size {layer.batch_shape[0]} is not enforced, "

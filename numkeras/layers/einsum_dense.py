@@ -243,7 +243,11 @@ class EinsumDense(Layer):
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
             )
-        self.input_spec = InputSpec(ndim=len(input_shape))
+        # the input axes the kernel shares keep their size (a Sequential model asks its
+        # layers about other input sizes: this one says which axes are fixed)
+        i, k, _ = explicit_equation(self.equation, len(input_shape))
+        pinned = {a: kernel_shape[k.index(c)] for a, c in enumerate(i) if c in k}
+        self.input_spec = InputSpec(ndim=len(input_shape), axes=pinned)
 
     def _reset_build_state(self) -> None:
         self.input_spec = None

@@ -674,7 +674,7 @@ class Layer:
         in_shape = shape_of(inputs)
         self._maybe_build(in_shape)
         masks = symbolic_masks(self, inputs) if mask is None else mask
-        out_shape = call_output_shape(self, in_shape, extra, masks)
+        out_shape = self._symbolic_output_shape(in_shape, extra, masks)
         dtype = None
         if self.keeps_input_dtype and np.dtype(getattr(inputs, "dtype", "float32")).kind in "iub":
             dtype = inputs.dtype
@@ -686,6 +686,10 @@ class Layer:
             args = list(inputs) if self._positional_inputs > 1 else [inputs]
             node.call_arguments = (args, {**extra, **({} if mask is None else {"mask": mask})})
         return as_call_result(self, node.outputs_structure)
+
+    def _symbolic_output_shape(self, input_shape, call_kwargs, masks):
+        """The output shape of a symbolic call, its input shape checked by `_maybe_build`."""
+        return call_output_shape(self, input_shape, call_kwargs, masks)
 
     def __getattr__(self, name: str):
         # only reached for a missing attribute: a weight asked of an unbuilt layer says why

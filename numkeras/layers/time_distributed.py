@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError, format_shape
-from numkeras.layers.layer import Layer, accepts, call_accepts_training
+from numkeras.layers.layer import Layer, accepts, call_accepts_training, check_input_all
 from numkeras.layers.wrapper import Wrapper
 
 
@@ -54,7 +54,9 @@ class TimeDistributed(Wrapper):
                 v.path = f"{self.name}/{v.path}"
 
     def compute_output_shape(self, input_shape):
-        child = self.layer.compute_output_shape(self._child_shape(tuple(input_shape)))
+        child_shape = self._child_shape(tuple(input_shape))
+        check_input_all(self.layer.input_spec, child_shape, self.layer.name)
+        child = self.layer.compute_output_shape(child_shape)
         if isinstance(child, list):
             raise ShapeError("TimeDistributed supports inner layers with one output only.")
         return (child[0], input_shape[1], *tuple(child)[1:])

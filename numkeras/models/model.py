@@ -38,7 +38,7 @@ from numkeras.layers.layer import (
     accepts,
     attribute_layers,
     call_accepts_training,
-    call_output_shape,
+    check_input_all,
     collecting_losses,
     get_array_mask,
     is_symbolic,
@@ -651,18 +651,34 @@ class Model(Trainer, Layer):
             return a.reshape(shape[:-1])
         if len(shape) == len(ref) - 1 and ref[-1] == 1 and shapes.compatible(ref[:-1], shape):
             return a.reshape(*shape, 1)
+        return self._other_input_shape(a, layer, index)
+
+    def _other_input_shape(self, a, layer: InputLayer, index: int):
+        return a.reshape(self._accepted_shape(tuple(a.shape), layer, index))
+
+    def _accepted_shape(self, shape: tuple, layer: InputLayer, index: int) -> tuple:
+        """For an input shape other than the declared one: the shape the model takes it
+        as (made the declared rank), or its shape error. A functional model takes none, as
+        Keras 3's input spec (`Sequential` asks its layers)."""
         raise self._input_error(layer, index, shape)
 
-    def _input_error(self, layer: InputLayer, index: int, shape) -> ShapeError:
-        ref = (None, *layer.batch_shape[1:])
+    def _input_error(
+        self, layer: InputLayer, index: int, shape, ref=None, refusal: Exception | None = None
+    ) -> ShapeError:
+        """The model-level shape error; `ref` (default: the declared batch shape) is what
+        the model needs, `refusal` the error of the layer that refused the input."""
+        ref = (None, *layer.batch_shape[1:]) if ref is None else ref
         consumers = [s.layer.name for s in self._steps if self._input_slots[index] in s.in_slots]
         declared = getattr(self, "_declared_input_shape", None)
         d = shapes.diagnose(ref, shape, declared)
         which = f"input '{layer.name}'" if len(self._inputs_list) > 1 else "its input"
         by = f" (first used by layer '{consumers[0]}')" if consumers else ""
+        lines = d.lines()
+        if refusal is not None:
+            lines.insert(1, f"(The layers refuse it: {str(refusal).splitlines()[0]})")
         msg = (
             f"Model '{self.name}' cannot take an input of shape {format_shape(shape)}: "
-            f"{which}{by} expects {shapes.template(ref)}.\n  " + "\n  ".join(d.lines())
+            f"{which}{by} expects {shapes.template(ref)}.\n  " + "\n  ".join(lines)
         )
         # (both types: Keras raises ValueError from its input checks, and TypeError when
         # the arrays reach its computation, as the seed's (256, 256, 64) does)
@@ -976,6 +992,11 @@ class Model(Trainer, Layer):
             return self.call(inputs, **kwargs)
 
     def _maybe_build(self, input_shape) -> None:
+        # (a symbolic call's check; `Sequential` lets its layers judge other sizes)
+        self._check_input_shapes(input_shape)
+
+    def _check_input_shapes(self, input_shape) -> None:
+        """Refuse input shapes other than the declared ones, as Keras 3's input spec."""
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
         if len(shapes_) != len(self._inputs_list):
             raise ShapeError(
@@ -990,18 +1011,23 @@ class Model(Trainer, Layer):
     def compute_output_shape(self, input_shape):
         if not self._graph_ready:
             return self._deferred_output_shape(input_shape)
-        self._maybe_build(input_shape)  # a shape the model cannot take raises, as in Keras
+        self._check_input_shapes(input_shape)  # other sizes raise, as in Keras 3
         return self._output_shapes(input_shape)
 
-    def _output_shapes(self, input_shape):
-        """The graph's output shape(s) for input shapes already checked (predict's)."""
+    def _output_shapes(self, input_shape, check_layers: bool = False):
+        """The graph's output shape(s) for input shapes already checked (predict's); with
+        `check_layers`, each layer's input spec checks the shape it gets, and the first
+        layer to refuse raises (`Sequential` asks them about shapes it was not built on)."""
         shapes_ = input_shape if isinstance(input_shape, list) else [input_shape]
         values: list = [None] * self._n_slots
         for s, sh in zip(self._input_slots, shapes_):
             values[s] = tuple(sh)
         for step in self._steps:
             args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
-            out = call_output_shape(step.layer, args, step.call_kwargs, step.symbolic_masks)
+            if check_layers:
+                check_input_all(step.layer.input_spec, args, step.layer.name)
+            # (as in a symbolic call: a nested Sequential model takes other sizes)
+            out = step.layer._symbolic_output_shape(args, step.call_kwargs, step.symbolic_masks)
             if step.multi_out:
                 for s, o in zip(step.out_slots, out):
                     values[s] = tuple(o)

@@ -15,6 +15,7 @@ input shape is known, the stack is a functional graph and shapes show at once.
 
 from __future__ import annotations
 
+from numkeras import shapes
 from numkeras.errors import ConfigError, EmptyModelError, warn_deprecated
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor
@@ -108,6 +109,7 @@ class Sequential(Model):
         # Keras 3 builds a Sequential by making a Functional model of its stack, which takes
         # the next 'functional' name: a later Model(...) is 'functional_1', as there
         auto_name("functional")
+        self._shape_verdicts: dict = {}  # (see `_other_input_shape`)
         with path_scope(self):  # the layers built here: 'sequential/dense/kernel', as Keras
             x = self._input_layer.output
             for layer in self._stack:
@@ -140,8 +142,6 @@ class Sequential(Model):
     def _check_build_shape(self, input_shape) -> None:
         """A built model asked to build for another shape: Keras 3 refuses, as here (a
         shape that only fills in a None, e.g. the batch size, is the same shape)."""
-        from numkeras import shapes
-
         shape = tuple(input_shape)
         ref = self._input_layer.batch_shape
         if len(shape) != len(ref) or not shapes.compatible(ref, shape):
@@ -149,6 +149,73 @@ class Sequential(Model):
                 f"Sequential model '{self.name}' has already been configured to use input "
                 f"shape {ref}. You cannot build it with input_shape {shape}."
             )
+
+    # -- inputs of other shapes ----------------------------------------------------------
+    def _accepted_shape(self, shape: tuple, layer: InputLayer, index: int) -> tuple:
+        """Keras 3 checks only the rank of a Sequential model's input (squeezing or adding a
+        last axis of 1, as for any model): its layers decide the sizes, so an LSTM stack
+        built on 10 steps runs on 20, and a Dense stack on any middle axis. numkeras asks
+        the layers' shape rules once per shape; an input they refuse gets the model's
+        error, which names only the axes the layers pin."""
+        rank = len(layer.batch_shape)
+        if len(shape) == rank + 1 and shape[-1] == 1:
+            adjusted = shape[:-1]
+        elif len(shape) == rank - 1 and layer.batch_shape[-1] == 1:
+            adjusted = (*shape, 1)
+        elif len(shape) == rank:
+            adjusted = shape
+        else:
+            raise self._input_error(layer, index, shape)
+        self._check_sizes(shape, adjusted)
+        return adjusted
+
+    def _maybe_build(self, input_shape) -> None:
+        # a symbolic call on other sizes: the layers decide, as for arrays (Keras 3 runs
+        # a Sequential model's symbolic call through its layers' own shape rules); only
+        # `compute_output_shape` holds the declared sizes, as Keras's
+        if not self._graph_ready or isinstance(input_shape, list):
+            return super()._maybe_build(input_shape)
+        shape = tuple(input_shape)
+        if len(shape) != len(self._input_layer.batch_shape):
+            return super()._maybe_build(input_shape)
+        self._check_sizes(shape, shape)
+
+    def _symbolic_output_shape(self, input_shape, call_kwargs, masks):
+        if not self._graph_ready:
+            return super()._symbolic_output_shape(input_shape, call_kwargs, masks)
+        self._maybe_build(input_shape)  # (checked once per shape)
+        return self._output_shapes(tuple(input_shape))
+
+    def _check_sizes(self, shape: tuple, adjusted: tuple) -> None:
+        """Raise the model's shape error if its layers refuse inputs of shape `adjusted`
+        (`shape` made the declared rank); `shape` is what the user passed."""
+        sample = adjusted[1:]
+        refusal = self._refusal(sample)
+        if refusal is None:
+            return
+        layer = self._input_layer
+        if len(shape) != len(adjusted):
+            raise self._input_error(layer, 0, shape, refusal=refusal)
+        # the axes that alone make the layers refuse; the others may take any size
+        declared = layer.batch_shape[1:]
+        pinned = [None] * len(shape)
+        for i, (want, got) in enumerate(zip(declared, sample), start=1):
+            alone = (*declared[: i - 1], got, *declared[i:])
+            if want is not None and (want == got or self._refusal(alone) is not None):
+                pinned[i] = want
+        ref = tuple(pinned) if not shapes.compatible(pinned, shape) else None
+        raise self._input_error(layer, 0, shape, ref=ref, refusal=refusal)
+
+    def _refusal(self, sample_shape: tuple):
+        """None if the layers take inputs of this sample shape, else the first refusal."""
+        verdicts = self.__dict__.setdefault("_shape_verdicts", {})
+        if sample_shape not in verdicts:
+            try:
+                self._output_shapes((None, *sample_shape), check_layers=True)
+                verdicts[sample_shape] = None
+            except (ValueError, TypeError) as e:  # (a layer's shape rule or input spec)
+                verdicts[sample_shape] = e
+        return verdicts[sample_shape]
 
     def _deferred_call(self, inputs, training=None, **kwargs):
         # First call: build for the input's shape, as Keras 3 does (an array's batch size

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from numkeras import backend, config, tree
+from numkeras import backend, config, shapes, tree
 from numkeras.backend import recycle
 from numkeras.errors import (
     ConfigError,
@@ -403,7 +403,9 @@ class Trainer:
         return total, per_output, gouts
 
     # -- standardizing data -------------------------------------------------------------
-    def _standardize_targets(self, y, n_rows: int | None) -> list:
+    def _standardize_targets(self, y, n_rows: int | None, out_shapes: list | None = None) -> list:
+        """`y` as a list with one checked target array per output (None: no target),
+        checked against `out_shapes` (default: the graph's output shapes)."""
         names = self.output_names
         n = len(names)
         if y is None:
@@ -441,7 +443,8 @@ class Trainer:
                     "output, as a list in that order or a dict by output name."
                 )
             ys = list(y)
-        out_shapes = [t.shape for t in self._outputs_list]
+        if out_shapes is None:
+            out_shapes = [t.shape for t in self._outputs_list]
         checked = []
         for fn, yy, shape, name in zip(self._loss_fns, ys, out_shapes, names):
             if yy is None:
@@ -460,6 +463,15 @@ class Trainer:
                 raise _same_rank_mismatch(err, yy, shape) from None
             checked.append(yy)
         return checked
+
+    def _output_shapes_for(self, xs: list) -> list | None:
+        """The outputs' shapes for the checked inputs `xs` when their sizes differ from the
+        declared ones (a `Sequential` model runs on other sizes), else None."""
+        declared = [(None, *t.shape[1:]) for t in self._inputs_list]
+        if all(shapes.compatible(d, a.shape) for d, a in zip(declared, xs)):
+            return None
+        out = self._output_shapes([tuple(a.shape) for a in xs])
+        return out if isinstance(out, list) else [out]
 
     def _standardize_sample_weights(self, sample_weight, n_rows: int) -> list:
         n = len(self._outputs_list)
@@ -496,7 +508,7 @@ class Trainer:
     def _prepare(self, x, y, sample_weight=None, class_weight=None):
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
-        ys = self._standardize_targets(y, n)
+        ys = self._standardize_targets(y, n, self._output_shapes_for(xs))
         if class_weight is not None:
             if sample_weight is not None:
                 raise ValueError(
