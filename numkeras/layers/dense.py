@@ -220,6 +220,8 @@ class Dense(Layer):
         if not need_input_grad:
             return None
         out = None if workspace is None else backend.scratch(workspace, "dx", x.shape, dz.dtype)
+        if self.units == 1:  # an outer product: BLAS takes 4x as long for the same products
+            return backend.xp.multiply(dz, self.kernel.value.reshape(-1), out=out)
         return backend.xp.matmul(dz, self.kernel.value.T, out=out)
 
     def get_config(self) -> dict:
