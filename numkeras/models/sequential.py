@@ -109,7 +109,7 @@ class Sequential(Model):
         # Keras 3 builds a Sequential by making a Functional model of its stack, which takes
         # the next 'functional' name: a later Model(...) is 'functional_1', as there
         auto_name("functional")
-        self._shape_verdicts: dict = {}  # (see `_other_input_shape`)
+        self._shape_verdicts: dict = {}  # (the layers' verdicts on other sizes: `_refusal`)
         with path_scope(self):  # the layers built here: 'sequential/dense/kernel', as Keras
             x = self._input_layer.output
             for layer in self._stack:
@@ -213,7 +213,7 @@ class Sequential(Model):
             try:
                 self._output_shapes((None, *sample_shape), check_layers=True)
                 verdicts[sample_shape] = None
-            except (ValueError, TypeError) as e:  # (a layer's shape rule or input spec)
+            except Exception as e:  # (a layer's input spec or shape rule refuses it)
                 verdicts[sample_shape] = e
         return verdicts[sample_shape]
 
