@@ -94,7 +94,7 @@ def lstm_declared_10_steps(keras):
 
 @scenario
 def lstm_built_on_first_data(keras):
-    # no Input: built by the first fit, on 10 steps; later calls take other lengths
+    # no Input: built for 10 steps by build(), then fit, evaluated and called on others
     L = keras.layers
     model = keras.Sequential([L.LSTM(4, return_sequences=True), L.Dense(2)])
     model.build((None, 10, 3))
