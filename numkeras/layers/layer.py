@@ -769,11 +769,9 @@ class Layer:
         return cls(**config)
 
     def get_build_config(self) -> dict | None:
-        # as Keras: a layer built by its first call records that call's shape (a user
-        # layer without a `build` too); numkeras's layers without one are built at init
-        # in Keras, or never record one
-        default_build = type(self).build is Layer.build
-        if self._build_input_shape is None or (default_build and _is_builtin(self)):
+        # as Keras: a layer built by its first call records that call's shape, with or
+        # without a `build` of its own (a layer built at init, `built_at_init`, never does)
+        if self._build_input_shape is None:
             return None
         shape = self._build_input_shape
         if self._positional_inputs > 1 and isinstance(shape, list):
@@ -1204,9 +1202,12 @@ def _dtype_policy_config(name: str) -> dict:
 
 
 def _jsonable_shape(shape):
-    if isinstance(shape, list):
+    """A build shape with plain ints, in the container it came in (Keras keeps a tuple a
+    tuple and a list a list); a list of shapes (several inputs) shape by shape."""
+    if isinstance(shape, list) and any(isinstance(s, (list, tuple)) for s in shape):
         return [_jsonable_shape(s) for s in shape]
-    return [None if d is None else int(d) for d in shape]
+    dims = [None if d is None else int(d) for d in shape]
+    return dims if isinstance(shape, list) else tuple(dims)
 
 
 def keras1_arguments(cls_name: str, kwargs: dict, renames: dict) -> dict:
