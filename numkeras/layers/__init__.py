@@ -22,6 +22,7 @@ from numkeras.layers.batch_normalization import BatchNormalization
 from numkeras.layers.bidirectional import Bidirectional
 from numkeras.layers.category_encoding import CategoryEncoding
 from numkeras.layers.center_crop import CenterCrop
+from numkeras.layers.clahe import ContrastLimitedAdaptiveHistogramEqualization
 from numkeras.layers.conv1d import Conv1D, Convolution1D
 from numkeras.layers.conv1d_transpose import Conv1DTranspose, Convolution1DTranspose
 from numkeras.layers.conv2d import Conv2D, Convolution2D
@@ -69,9 +70,11 @@ from numkeras.layers.layer_normalization import LayerNormalization
 from numkeras.layers.leaky_relu import LeakyReLU
 from numkeras.layers.lstm import LSTM, LSTMCell
 from numkeras.layers.masking import Masking
+from numkeras.layers.max_num_bounding_boxes import MaxNumBoundingBoxes
 from numkeras.layers.max_pooling1d import MaxPool1D, MaxPooling1D
 from numkeras.layers.max_pooling2d import MaxPool2D, MaxPooling2D
 from numkeras.layers.max_pooling3d import MaxPool3D, MaxPooling3D
+from numkeras.layers.mel_spectrogram import MelSpectrogram
 from numkeras.layers.merging import (
     Add,
     Average,
@@ -133,6 +136,7 @@ from numkeras.layers.solarization import Solarization
 from numkeras.layers.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
 from numkeras.layers.spectral_normalization import SpectralNormalization
 from numkeras.layers.stacked_rnn_cells import StackedRNNCells
+from numkeras.layers.stft_spectrogram import STFTSpectrogram
 from numkeras.layers.string_lookup import StringLookup
 from numkeras.layers.text_vectorization import TextVectorization
 from numkeras.layers.time_distributed import TimeDistributed
@@ -170,6 +174,10 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "Masking",
+    "ContrastLimitedAdaptiveHistogramEqualization",
+    "MaxNumBoundingBoxes",
+    "MelSpectrogram",
+    "STFTSpectrogram",
     "PReLU",
     "ReLU",
     "Reshape",

@@ -28,6 +28,8 @@ from numkeras.layers import image_utils as iu
 
 
 class AutoContrast(iu.ImageLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(self, value_range=(0, 255), **kwargs):
         value_range = sorted(iu.check_value_range(type(self).__name__, value_range))
         super().__init__(**kwargs)

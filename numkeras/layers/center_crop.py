@@ -20,6 +20,8 @@ from numkeras.layers import image_utils as iu
 
 
 class CenterCrop(iu.ImageLayer):
+    masks_follow = "images"  # (a dict's segmentation masks are moved with the images, as Keras's)
+
     def __init__(self, height: int, width: int, data_format: str | None = None, **kwargs):
         name = type(self).__name__
         height = iu.check_size(name, "height", height)

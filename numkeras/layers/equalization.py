@@ -58,6 +58,8 @@ def equalize_channel(channel, bins: int):
 
 
 class Equalization(iu.AugmentationLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(self, value_range=(0, 255), bins: int = 256, data_format=None, **kwargs):
         name = type(self).__name__
         value_range = sorted(iu.check_value_range(name, value_range))

@@ -488,6 +488,77 @@ class ImageLayer(Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
+    # How a dict input's "segmentation_masks" follow its "images" (Keras's
+    # `transform_segmentation_masks`): "keep" (colour layers: unchanged), "images" (moved
+    # pixel for pixel with the images, as extra channels: flips and crops), "nearest"
+    # (resampled as the images, with nearest interpolation), or None (not supported).
+    masks_follow: str | None = None
+
+    def __call__(self, inputs, *more, training=None, **kwargs):
+        if isinstance(inputs, dict) and not more and not kwargs:
+            return self._call_dict(inputs, training)
+        return super().__call__(inputs, *more, training=training, **kwargs)
+
+    def _call_dict(self, data: dict, training):
+        """Keras's dict input: `{"images": ..., "labels": ..., "segmentation_masks": ...}`
+        (other keys pass through). The images are transformed as a plain call would; the
+        labels are unchanged; the masks follow `masks_follow`."""
+        name = type(self).__name__
+        if "images" not in data:
+            raise ConfigError(
+                f"{name}: a dict input needs an 'images' entry; received keys {sorted(data)}."
+            )
+        if "bounding_boxes" in data:
+            raise ConfigError(
+                "You passed an input with a 'bounding_boxes' key, but you didn't specify a "
+                f"bounding box format. numkeras's {name} does not transform bounding boxes."
+            )
+        out = {k: self._passed_through(v) for k, v in data.items()}
+        masks = data.get("segmentation_masks")
+        if masks is None or self.masks_follow == "keep":
+            out["images"] = super().__call__(data["images"], training=training)
+            return out
+        if self.masks_follow == "nearest":
+            return self._call_dict_nearest_masks(data, out, training)
+        if self.masks_follow != "images":
+            raise ConfigError(f"numkeras's {name} does not transform 'segmentation_masks'.")
+        images = backend.cast_input(data["images"], self.dtype)
+        masks = backend.cast_input(masks, self.dtype)
+        axis = -1 if self.data_format == "channels_last" else -3
+        both = super().__call__(
+            backend.xp.concatenate([images, masks], axis=axis), training=training
+        )
+        out["images"], out["segmentation_masks"] = backend.xp.split(
+            both, [images.shape[axis]], axis=axis
+        )
+        return out
+
+    def _call_dict_nearest_masks(self, data: dict, out: dict, training):
+        """The masks resampled as the images, with "nearest" interpolation (as Keras's):
+        the layer's random draws are replayed for them from the generator's state."""
+        generator = self._generator()
+        before = generator.bit_generator.state
+        out["images"] = super().__call__(data["images"], training=training)
+        after = generator.bit_generator.state
+        masks = backend.xp.asarray(data["segmentation_masks"])
+        interpolation = self.interpolation
+        generator.bit_generator.state = before
+        try:
+            self.interpolation = "nearest"
+            moved = self.forward(masks.astype(self.dtype), training=training is not False)[0]
+        finally:
+            self.interpolation = interpolation
+            generator.bit_generator.state = after
+        out["segmentation_masks"] = moved.astype(masks.dtype)
+        return out
+
+    def _passed_through(self, value):
+        """An entry Keras converts to a tensor: floats in the layer's dtype, others as is."""
+        if isinstance(value, dict):
+            return {k: self._passed_through(v) for k, v in value.items()}
+        array = backend.xp.asarray(value)
+        return array.astype(self.dtype) if array.dtype.kind == "f" else array
+
     def _transform(self, x, training: bool):
         raise NotImplementedError
 
@@ -588,6 +659,8 @@ class AffineLayer(AugmentationLayer):
     """Base of `RandomRotation`, `RandomTranslation` and `RandomZoom`: in training, one
     random affine transform per image (`_matrices(generator, batch, height, width)` gives
     them as `(batch, 8)`), sampled by `affine_plan`; at inference, the identity."""
+
+    masks_follow = "nearest"  # (a dict's segmentation masks: the same transforms, nearest)
 
     def _check_sampling(self, fill_mode, interpolation, fill_value) -> None:
         name = type(self).__name__

@@ -59,15 +59,33 @@ class InputSpec:
         return shapes.diagnose(self.template(), shape)
 
     def __repr__(self) -> str:
+        # (Keras's: the fields that are set, in this order; ndim too when a shape gives it)
         fields = {
+            "dtype": self.dtype,
             "shape": self.shape,
-            "ndim": self.ndim if self.shape is None else None,
+            "ndim": self.ndim,
             "max_ndim": self.max_ndim,
             "min_ndim": self.min_ndim,
-            "axes": self.axes or None,
+            "axes": self.axes,
         }
-        body = ", ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
+        body = ", ".join(f"{k}={v}" for k, v in fields.items() if v)
         return f"InputSpec({body})"
+
+    def get_config(self) -> dict:
+        """Keras's keys (not `allow_last_axis_squeeze` nor `name`, as Keras)."""
+        return {
+            "dtype": self.dtype,
+            "shape": self.shape,
+            "ndim": self.ndim,
+            "max_ndim": self.max_ndim,
+            "min_ndim": self.min_ndim,
+            "axes": self.axes,
+            "optional": self.optional,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict) -> InputSpec:
+        return cls(**config)
 
 
 def check_input(spec: InputSpec | None, shape, layer_name: str, index: int = 0) -> None:

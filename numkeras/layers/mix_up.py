@@ -64,6 +64,7 @@ class MixingLayer(iu.DrawLayer):
                 out["labels"] = self.transform_labels(inputs["labels"], t)
         else:
             out["images"] = images
+        self.built = True  # (as Keras's, built by its first call, a dict one too)
         return out
 
     def transform_labels(self, labels, transformation: dict):

@@ -32,6 +32,8 @@ class _Clip:
 
 
 class RandomBrightness(iu.AugmentationLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
         name = type(self).__name__
         factor = iu.base_factor(name, factor, bounds=(-1, 1))

@@ -38,6 +38,8 @@ class _Degenerate:
 
 
 class RandomColorDegeneration(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         factor,

@@ -40,6 +40,8 @@ class _Chain:
 
 
 class RandomColorJitter(iu.AugmentationLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         value_range=(0, 255),

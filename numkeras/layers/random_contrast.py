@@ -37,6 +37,8 @@ class _Contrast:
 
 
 class RandomContrast(iu.AugmentationLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
         name = type(self).__name__
         factor = iu.base_factor(name, factor, bounds=(0, 1))

@@ -29,6 +29,8 @@ from numkeras.layers import image_utils as iu
 
 
 class RandomCrop(iu.AugmentationLayer):
+    masks_follow = "images"  # (a dict's segmentation masks are moved with the images, as Keras's)
+
     def __init__(
         self,
         height: int,

@@ -51,6 +51,8 @@ def _check_fill_value(fill_value):
 
 
 class RandomErasing(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         factor=1.0,

@@ -44,6 +44,8 @@ class _Flip:
 
 
 class RandomFlip(iu.AugmentationLayer):
+    masks_follow = "images"  # (a dict's segmentation masks are moved with the images, as Keras's)
+
     def __init__(
         self,
         mode: str = "horizontal_and_vertical",

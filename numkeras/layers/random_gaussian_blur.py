@@ -79,6 +79,8 @@ class _Blur:
 
 
 class RandomGaussianBlur(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         factor=1.0,

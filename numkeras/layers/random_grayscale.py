@@ -43,6 +43,8 @@ def _weights(dtype, channel_axis: int):
 
 
 class RandomGrayscale(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(self, factor=0.5, data_format=None, seed: int | None = None, **kwargs):
         if not iu.is_number(factor) or not 0 <= factor <= 1:
             raise ConfigError(

@@ -48,6 +48,8 @@ def _bits_factor(factor) -> tuple:
 
 
 class RandomPosterization(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         factor,

@@ -30,6 +30,8 @@ from numkeras.layers import image_utils as iu
 
 
 class RandomSaturation(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         factor,

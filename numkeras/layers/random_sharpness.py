@@ -54,6 +54,8 @@ class _Sharpness:
 
 
 class RandomSharpness(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         factor,

@@ -27,6 +27,8 @@ from numkeras.layers import image_utils as iu
 
 
 class Resizing(iu.ImageLayer):
+    masks_follow = "nearest"  # (a dict's segmentation masks: resized with "nearest", as Keras)
+
     def __init__(
         self,
         height: int,

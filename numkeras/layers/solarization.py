@@ -28,6 +28,8 @@ from numkeras.layers import image_utils as iu
 
 
 class Solarization(iu.DrawLayer):
+    masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
+
     def __init__(
         self,
         addition_factor=0.0,
