@@ -302,18 +302,26 @@ def serialize(regularizer) -> dict | None:
         return None
     if isinstance(regularizer, FunctionRegularizer):  # as Keras writes a function
         return function_config(regularizer.fn)
+    cls = type(regularizer)
+    if _CLASSES.get(cls.__name__) is cls:
+        module, registered = "keras.regularizers", None
+    else:  # a user's subclass: its module and registered name, as Keras writes them
+        from numkeras.saving import object_registration
+
+        module = object_registration.module_of(cls)
+        registered = object_registration.get_registered_name(cls)
     return {
-        "module": "keras.regularizers",
-        "class_name": type(regularizer).__name__,
+        "module": module,
+        "class_name": cls.__name__,
         "config": regularizer.get_config(),
-        "registered_name": None,
+        "registered_name": registered,
     }
 
 
 def deserialize(config: dict) -> Regularizer:
-    if config.get("class_name") == "function":  # loads only where the program supplies it
-        from numkeras.saving import object_registration
+    from numkeras.saving import object_registration
 
+    if config.get("class_name") == "function":  # loads only where the program supplies it
         fn = object_registration.find(None, config.get("config"), function=True)
         if fn is None:
             raise UnknownObjectError(
@@ -321,7 +329,10 @@ def deserialize(config: dict) -> Regularizer:
                 "it with custom_objects= or register it (numkeras never loads code from a file)."
             )
         return FunctionRegularizer(fn)
-    cls = _CLASSES.get(config.get("class_name"))
+    # a user's class, registered or supplied (custom_objects, a scope), by its saved name
+    registered = config.get("registered_name")
+    cls = object_registration.find(None, registered) if registered else None
+    cls = cls if isinstance(cls, type) else _CLASSES.get(config.get("class_name"))
     if cls is None:
         raise UnknownObjectError(
             unknown_name_message("regularizer class", str(config.get("class_name")), _CLASSES)

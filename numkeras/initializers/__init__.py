@@ -159,8 +159,11 @@ def serialize(initializer) -> dict | None:
     cls = type(initializer)
     if ALL_INITIALIZERS.get(cls.__name__) is cls:
         module, registered_name = "keras.initializers", None
-    else:  # a user subclass
-        module, registered_name = cls.__module__, cls.__name__
+    else:  # a user subclass: its module and registered name, as Keras writes them
+        from numkeras.saving import object_registration
+
+        module = object_registration.module_of(cls)
+        registered_name = object_registration.get_registered_name(cls)
     return {
         "module": module,
         "class_name": cls.__name__,
@@ -188,7 +191,12 @@ def deserialize(config) -> Initializer:
             f"The initializer was saved as the custom function {config.get('config')!r}; "
             "pass that function again (e.g. kernel_initializer=my_init)."
         )
-    cls = _lookup(config["class_name"])
+    from numkeras.saving import object_registration
+
+    # a user's class, registered or supplied (custom_objects, a scope), by its saved name
+    registered = config.get("registered_name")
+    cls = object_registration.find(None, registered) if registered else None
+    cls = cls if isinstance(cls, type) else _lookup(config["class_name"])
     return cls.from_config(config.get("config") or {})
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ShapeError, format_shape
+from numkeras.errors import IncompatibleShapesError, ShapeError, format_shape
 from numkeras.losses.loss import Loss
 
 
@@ -85,7 +85,8 @@ def circle_forward(
             f"{format_shape(ref.shape)}."
         )
     if query.shape[0] != emb.shape[0] or keys.shape[0] != ref.shape[0]:
-        raise ShapeError(
+        # (Keras computes with them and JAX raises a TypeError; numkeras's is both types)
+        raise IncompatibleShapesError(
             f"Circle loss got {query.shape[0]} labels for {emb.shape[0]} embeddings (and "
             f"{keys.shape[0]} reference labels for {ref.shape[0]} references); they must match."
         )
@@ -172,7 +173,7 @@ class Circle(Loss):
                 f"(batch_size,) or (batch_size, 1); got shape {format_shape(y_true.shape)}."
             )
         if pred_shape[0] is not None and y_true.shape[0] != pred_shape[0]:
-            raise ShapeError(
+            raise IncompatibleShapesError(  # (Keras: JAX's TypeError; this is also a ValueError)
                 f"Loss '{self.name}' got {y_true.shape[0]} labels for {pred_shape[0]} "
                 "embeddings: x and y must hold the same number of samples."
             )

@@ -16,7 +16,13 @@ from __future__ import annotations
 
 import inspect
 
-from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError, warn_deprecated
+from numkeras.errors import (
+    ArgumentTypeError,
+    ConfigError,
+    UnknownNameError,
+    UnknownObjectError,
+    warn_deprecated,
+)
 from numkeras.losses import _FUNCTIONS as _LOSS_FUNCTIONS
 
 # the loss functions Keras 3 re-exports as `keras.metrics.*` (the same objects)
@@ -250,8 +256,8 @@ def get(identifier) -> Metric | None:
 
 
 def _instantiate(cls, identifier: str) -> Metric:
-    """`cls()`, or a ConfigError naming the arguments a metric such as MeanIoU requires
-    (Keras fails with a TypeError there)."""
+    """`cls()`, or an error naming the arguments a metric such as MeanIoU requires (a
+    TypeError, as Keras's missing-argument failure there, and a ConfigError)."""
     required = [
         p.name
         for p in inspect.signature(cls.__init__).parameters.values()
@@ -261,7 +267,7 @@ def _instantiate(cls, identifier: str) -> Metric:
     ]
     if required and cls in _ALL_CLASSES:
         args = ", ".join(f"{name}=..." for name in required)
-        raise ConfigError(
+        raise ArgumentTypeError(
             f"Metric {identifier!r} needs arguments ({', '.join(required)}), so it cannot be "
             f"given by name; pass an instance instead, e.g. metrics=[{cls.__name__}({args})]."
         )

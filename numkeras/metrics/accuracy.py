@@ -56,7 +56,9 @@ def _sparse_labels(metric: str, y_true, y_pred_shape: tuple):
                 " y_true has the same shape as y_pred, so it looks one-hot encoded: use the "
                 "categorical_ version of this metric, or pass y.argmax(axis=-1)."
             )
-        raise ShapeError(
+        # (another batch size: Keras computes with them and JAX raises a TypeError)
+        batch_differs = y_true.ndim >= 1 and len(expected) >= 1 and y_true.shape[0] != expected[0]
+        raise (IncompatibleShapesError if batch_differs else ShapeError)(
             f"Metric '{metric}' got y_true with shape {format_shape(y_true.shape)} and y_pred "
             f"with shape {format_shape(y_pred_shape)}; it needs integer class labels of shape "
             f"{format_shape(expected)}.{hint}"
@@ -164,6 +166,12 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5, from_sorted_id
         labels = raw.astype(y_pred.dtype)
         if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
             labels = xp.squeeze(labels, -1)
+        if labels.shape != tuple(y_pred.shape[:-1]):
+            raise IncompatibleShapesError(
+                "Metric 'sparse_top_k_categorical_accuracy' got y_true with shape "
+                f"{format_shape(raw.shape)} and sorted class ids with shape "
+                f"{format_shape(y_pred.shape)}; it needs one label per row of ids."
+            )
         matches = xp.any(labels[..., None] == y_pred[..., :k], axis=-1)
     else:
         labels = _sparse_labels("sparse_top_k_categorical_accuracy", raw, y_pred.shape)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError, format_shape
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.metric import Metric
 
@@ -72,7 +72,9 @@ def update_confusion_matrix(
     y_pred = backend.cast_input(y_pred, dtype)
     y_pred, y_true = squeeze_or_expand_to_same_rank(y_pred, y_true)
     if y_true.shape != y_pred.shape:
-        raise ShapeError(
+        # (the same rank: Keras computes with them and JAX raises a TypeError, else ValueError)
+        error = IncompatibleShapesError if y_true.ndim == y_pred.ndim else ShapeError
+        raise error(
             f"y_true with shape {format_shape(y_true.shape)} does not match y_pred with shape "
             f"{format_shape(y_pred.shape)}; confusion-matrix metrics compare them elementwise."
         )

@@ -22,7 +22,7 @@ weighted by support, and `"micro"` the score of the counts summed over classes.
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError, format_shape
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.metric import Metric
 
@@ -109,7 +109,8 @@ class FBetaScore(Metric):
                 f"y_true.shape={format_shape(y_true.shape)}."
             )
         if y_true.shape != y_pred.shape:
-            raise ShapeError(
+            # (Keras computes with them and JAX raises a TypeError; numkeras's is both types)
+            raise IncompatibleShapesError(
                 f"{type(self).__name__} got y_true with shape {format_shape(y_true.shape)} and "
                 f"y_pred with shape {format_shape(y_pred.shape)}; they must match."
             )

@@ -23,7 +23,13 @@ import warnings
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
+from numkeras.errors import (
+    ConfigError,
+    IncompatibleShapesError,
+    NumkerasWarning,
+    ShapeError,
+    format_shape,
+)
 from numkeras.metrics.metric import Metric
 
 _DTYPES = ("int8", "int16", "int32", "int64", "float16", "float32", "float64")
@@ -80,7 +86,8 @@ class _IoUBase(Metric):
         y_true = y_true.astype(dtype).reshape(-1)
         y_pred = y_pred.astype(dtype).reshape(-1)
         if y_true.shape != y_pred.shape:
-            raise ShapeError(
+            # (Keras computes with them and JAX raises a TypeError; numkeras's is both types)
+            raise IncompatibleShapesError(
                 f"{type(self).__name__} compares targets and predictions element by element, "
                 f"but got {y_true.size} labels and {y_pred.size} predictions (after the "
                 "argmax of one-hot inputs)."

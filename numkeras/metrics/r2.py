@@ -23,7 +23,13 @@ import warnings
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, NumkerasWarning, ShapeError, format_shape
+from numkeras.errors import (
+    ConfigError,
+    IncompatibleShapesError,
+    NumkerasWarning,
+    ShapeError,
+    format_shape,
+)
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.metric import Metric
 
@@ -90,7 +96,8 @@ class R2Score(Metric):
                 f"y_true.shape={format_shape(y_true.shape)}."
             )
         if y_true.shape != y_pred.shape:
-            raise ShapeError(
+            # (Keras computes with them and JAX raises a TypeError; numkeras's is both types)
+            raise IncompatibleShapesError(
                 f"R2Score got y_true with shape {format_shape(y_true.shape)} and y_pred with "
                 f"shape {format_shape(y_pred.shape)}; they must match."
             )

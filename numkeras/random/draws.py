@@ -213,6 +213,10 @@ class Randint(RandomOperation):
         super().__init__(seed, name=name)
         self.minval, self.maxval = int(minval), int(maxval)
         self.dtype = str(np.dtype(dtype))
+        if np.dtype(self.dtype).kind not in "iu":  # (as Keras: integers only)
+            raise ConfigError(
+                f"dtype argument to `randint` must be an integer dtype, got {self.dtype}"
+            )
 
     def output_dtype(self, *args):
         return self.dtype

@@ -93,9 +93,19 @@ def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
            [0. , 0. ]])
     >>> normalize([[3, 4]]).dtype
     dtype('float32')
+
+    A list is normalised along `axis` as Keras's tensor path does; a NumPy array as
+    Keras's NumPy path does, which reads `axis or -1` when it divides (so `axis=0`
+    crashes on a non-square matrix and divides the wrong way on a square one: kept, as
+    Keras's users get it).
+
+    >>> normalize([[3.0, 4.0], [4.0, 0.0], [0.0, 0.0]], axis=0, order=1).tolist()
+    [[0.4285714328289032, 1.0], [0.5714285969734192, 0.0], [0.0, 0.0]]
     """
+    divide_axis = axis or -1  # (Keras's NumPy path)
     if not isinstance(x, np.ndarray):
         x = np.asarray(x, dtype=backend.floatx())
+        divide_axis = -1 if axis is None else axis
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
-    return x / np.expand_dims(norm, axis or -1)
+    return x / np.expand_dims(norm, divide_axis)
