@@ -126,6 +126,24 @@ class Variable(TensorOperators):
         a = backend.to_numpy(self._value)
         return a.astype(dtype) if dtype is not None else a
 
+    # Python scalars of a 0-d variable, as Keras 3's; its truth value is refused there
+    def __float__(self) -> float:
+        return float(self._scalar())
+
+    def __int__(self) -> int:
+        return int(self._scalar())
+
+    def __bool__(self) -> bool:
+        raise TypeError("A Keras Variable cannot be used as a boolean.")
+
+    def _scalar(self):
+        if self._value.ndim:
+            raise TypeError(
+                "Only scalar arrays can be converted to Python scalars. Got: "
+                f"shape={tuple(self.shape)}"
+            )
+        return backend.to_numpy(self._value)[()]
+
     def assign(self, value) -> None:
         """Overwrite the values in place (shape-checked; cast to this variable's dtype)."""
         if hasattr(value, "node"):  # a symbolic tensor: a traced call updating state

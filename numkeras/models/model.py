@@ -1130,7 +1130,8 @@ class Model(Trainer, Layer):
 
     def get_build_config(self) -> dict | None:
         if not self._has_own_call():
-            return super().get_build_config()
+            # a functional model: Keras 3 builds it with `build(None)` when it is made
+            return {"input_shape": None} if self._graph_ready else None
         # a subclassed model: the shape it was first built on, as Keras writes it (a
         # direct call's, or fit / predict's first batch; `build(shape)`'s own)
         from numkeras.models.config import as_json_types

@@ -234,6 +234,11 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         return shape
 
+    def get_build_config(self) -> dict | None:
+        # the shape the stack was built for (its Input's, or build()'s), as Keras 3 writes
+        # it; a functional model writes none
+        return Layer.get_build_config(self)
+
     # -- structure ---------------------------------------------------------------------
     @property
     def layers(self) -> list[Layer]:
