@@ -5,10 +5,12 @@ Every `Loss` has `__call__` (reduced value), `call` (per-sample values), `value_
 actionable errors).
 
 >>> from numkeras import losses
->>> losses.get("mse")
+>>> losses.to_loss("mse")
 MeanSquaredError(name='mse')
->>> round(float(losses.get("binary_crossentropy")([[1.0]], [[0.5]])), 4)
+>>> round(float(losses.to_loss("binary_crossentropy")([[1.0]], [[0.5]])), 4)
 0.6931
+>>> losses.get("mse")([[1.0, 2.0]], [[1.0, 0.0]])  # Keras's `get`: the function, per sample
+array([2.], dtype=float32)
 """
 
 from __future__ import annotations
@@ -147,18 +149,51 @@ def _valid_names() -> list[str]:
     return [*classes, *_FUNCTIONS, *_ALIASES, "crossentropy", "ce"]
 
 
-def get(identifier) -> Loss | None:
-    """A `Loss` instance from a name, alias, class, instance, function or config dict.
+def get(identifier):
+    """Keras 3's `losses.get`: a function name or alias gives the loss function (per-sample
+    values), a class name or class an instance, a config dict what it describes; a loss
+    instance or any other callable comes back as it is.
 
-    Unlike Keras (which returns plain functions for function names), this always returns a
-    `Loss`, because training needs its `value_and_grad`. A function name or alias keeps the
-    user's spelling as the loss name (`get("mse").name == "mse"`), as Keras's `compile` does.
+    >>> get("bce").__name__
+    'binary_crossentropy'
+    >>> get("Huber")
+    Huber()
+    """
+    if identifier is None or isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier, as_function=True)
+    if isinstance(identifier, str):
+        name = identifier
+        if name in _KERAS2_NAMES:
+            return _from_name(name)
+        fn = _FUNCTIONS.get(name) or _ALIASES.get(name)
+        if fn is not None:
+            return fn
+        if name in _CLASSES and name != "LossFunctionWrapper":
+            return _CLASSES[name]()
+        raise UnknownNameError(unknown_name_message("loss", name, _valid_names(), _KERAS_ONLY))
+    if inspect.isclass(identifier) and issubclass(identifier, Loss):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ConfigError(
+        f"Could not interpret loss identifier: {identifier!r}. Pass a loss name such as "
+        "'binary_crossentropy', a Loss instance or class, or a function."
+    )
+
+
+def to_loss(identifier) -> Loss | None:
+    """A `Loss` instance from a name, alias, class, instance, function or config dict: what
+    `compile` trains with (`get` gives Keras's plain functions for function names; training
+    needs a `Loss`'s `value_and_grad`). A function name or alias keeps the user's spelling
+    as the loss name (`to_loss("mse").name == "mse"`), as Keras's `compile` does.
     `"crossentropy"`/`"ce"` give a `ShapeDependentCrossentropy` that picks binary, categorical
     or sparse categorical cross-entropy from the shapes on first use (see `resolve`).
 
-    >>> get("bce")
+    >>> to_loss("bce")
     BinaryCrossentropy(name='bce')
-    >>> get({"class_name": "Huber", "config": {"delta": 2.0}}).delta
+    >>> to_loss({"class_name": "Huber", "config": {"delta": 2.0}}).delta
     2.0
     """
     if identifier is None:
@@ -243,10 +278,10 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
     if isinstance(config, str):
         custom = registry.find(custom_objects, config)
         if custom is not None:
-            return custom if as_function and not inspect.isclass(custom) else get(custom)
+            return custom if as_function and not inspect.isclass(custom) else to_loss(custom)
         if as_function and config in _FUNCTIONS:
             return _FUNCTIONS[config]
-        return get(config)
+        return to_loss(config)
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(
             f"Cannot deserialize loss from {config!r}: expected a name or a dict with "
@@ -262,7 +297,7 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
         if fn is None:
             message = unknown_name_message("loss function", str(inner), _FUNCTIONS)
             raise UnknownObjectError(message + registry.supply_hint(inner))
-        return fn if as_function else get(fn)
+        return fn if as_function else to_loss(fn)
     cls = registry.find(custom_objects, config.get("registered_name"), class_name)
     cls = cls or _CLASSES.get(class_name)
     if cls is None:

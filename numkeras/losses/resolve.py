@@ -28,7 +28,7 @@ def is_binary_or_sparse_categorical(y_true_shape, y_pred_shape) -> tuple[bool, b
 
 
 def resolve(identifier, y_true_shape, y_pred_shape):
-    """Like `losses.get`, but also resolves `'crossentropy'`/`'ce'` from the data shapes.
+    """Like `losses.to_loss`, but also resolves `'crossentropy'`/`'ce'` from the data shapes.
 
     Binary output -> BinaryCrossentropy; sparse targets -> SparseCategoricalCrossentropy;
     otherwise CategoricalCrossentropy. The loss keeps the user's spelling as its name.
@@ -38,7 +38,7 @@ def resolve(identifier, y_true_shape, y_pred_shape):
     if isinstance(identifier, ShapeDependentCrossentropy):
         identifier = identifier.name
     if not (isinstance(identifier, str) and identifier.lower() in ("crossentropy", "ce")):
-        return losses.get(identifier)
+        return losses.to_loss(identifier)
     is_binary, is_sparse = is_binary_or_sparse_categorical(y_true_shape, y_pred_shape)
     if is_binary:
         return losses.BinaryCrossentropy(name=identifier)
@@ -50,7 +50,7 @@ def resolve(identifier, y_true_shape, y_pred_shape):
 class ShapeDependentCrossentropy(Loss):
     """`loss="crossentropy"` before the data is seen: resolves itself on first use.
 
-    `losses.get("crossentropy")` returns this; the first `check_targets`, `__call__` or
+    `losses.to_loss("crossentropy")` returns this; the first `check_targets`, `__call__` or
     `value_and_grad` picks binary, categorical or sparse categorical cross-entropy from the
     shapes (Keras 3 does the same when `compile`'s loss is built on the first batch) and
     every later call delegates to that loss.

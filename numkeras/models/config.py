@@ -163,7 +163,7 @@ def compile_config(model) -> dict:
     from numkeras import losses, metrics, optimizers
 
     def loss_leaf(loss):
-        return losses.serialize(losses.get(loss) if inspect.isclass(loss) else loss)
+        return losses.serialize(losses.to_loss(loss) if inspect.isclass(loss) else loss)
 
     def metric_leaf(metric):
         return metrics.serialize(metrics.get(metric) if inspect.isclass(metric) else metric)

@@ -1813,10 +1813,10 @@ def _resolve_loss_names(loss):
     if loss is None:
         return None
     if isinstance(loss, dict):
-        return {k: (None if v is None else losses.get(v)) for k, v in loss.items()}
+        return {k: (None if v is None else losses.to_loss(v)) for k, v in loss.items()}
     if isinstance(loss, (list, tuple)):
-        return [None if v is None else losses.get(v) for v in loss]
-    return losses.get(loss)
+        return [None if v is None else losses.to_loss(v) for v in loss]
+    return losses.to_loss(loss)
 
 
 def _check_metric_names(metrics, weighted_metrics) -> None:

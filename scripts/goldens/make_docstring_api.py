@@ -2860,6 +2860,26 @@ def random_seed_generator(keras):
     return out
 
 
+@scenario
+def losses_get(keras):
+    """`losses.get`: a function name or alias gives the function (per-sample values), a
+    class name an instance, a config dict what it names."""
+    y_true, y_pred = [[0.0, 1.0], [1.0, 1.0]], [[0.5, 0.5], [1.0, 0.0]]
+    out = {}
+    for ident in ("mse", "mean_absolute_error", "bce", "MeanSquaredError", "Huber"):
+        obj = keras.losses.get(ident)
+        value = np.asarray(obj(y_true, y_pred), dtype="float64")
+        out[ident] = {
+            "is_class_instance": isinstance(obj, keras.losses.Loss),
+            "shape": list(value.shape),
+            "value": np.round(value, 5).ravel().tolist(),
+        }
+    huber = keras.losses.get(keras.losses.serialize(keras.losses.Huber(delta=2.0)))
+    out["config_dict"] = type(huber).__name__
+    out["class_object"] = type(keras.losses.get(keras.losses.Poisson)).__name__
+    return out
+
+
 def main():
     SCENARIOS.write(OUT, sys.argv[1:] or None)
 

@@ -11,7 +11,7 @@ from numkeras.errors import ConfigError
     ["ctc", "CTC", "categorical_generalized_cross_entropy", "CategoricalGeneralizedCrossEntropy"],
 )
 def test_losses_implemented_since_are_found_by_name(name):
-    assert isinstance(losses.get(name), losses.Loss)
+    assert isinstance(losses.to_loss(name), losses.Loss)
 
 
 def test_metrics_and_optimizers_implemented_since_are_found():
@@ -24,12 +24,12 @@ def test_metrics_and_optimizers_implemented_since_are_found():
 
 @pytest.mark.parametrize("name", ["dice", "Dice", "tversky", "Tversky", "circle", "Circle"])
 def test_losses_implemented_since_are_found(name):
-    assert isinstance(losses.get(name), losses.Loss)
+    assert isinstance(losses.to_loss(name), losses.Loss)
 
 
 def test_a_name_far_from_every_loss_gets_no_far_fetched_suggestion():
     with pytest.raises(ConfigError) as info:
-        losses.get("bogus")
+        losses.to_loss("bogus")
     assert "Did you mean" not in str(info.value)  # (it suggested 'LogCosh')
     with pytest.raises(ConfigError, match="Did you mean 'mse'"):
-        losses.get("mse2")
+        losses.to_loss("mse2")

@@ -134,12 +134,12 @@ def test_function_forms_match_the_classes():
     ],
 )
 def test_registered_by_name(name, cls):
-    loss = losses.get(name)
+    loss = losses.to_loss(name)
     assert type(loss) is cls and loss.name == cls().name  # snake_case, as Keras
 
 
 def test_function_form_has_a_gradient_through_get():
-    loss = losses.get(losses.binary_focal_crossentropy)
+    loss = losses.to_loss(losses.binary_focal_crossentropy)
     assert isinstance(loss, losses.BinaryFocalCrossentropy)
     _, grad = loss.value_and_grad(bin_true, probs)
     assert grad.shape == probs.shape

@@ -177,12 +177,12 @@ def test_circle_leaves_samples_without_positives_out_of_the_mean():
     ],
 )
 def test_registered_by_name(name, cls):
-    loss = losses.get(name)
+    loss = losses.to_loss(name)
     assert type(loss) is cls and loss.name == cls().name
 
 
 def test_function_form_and_wrapper_have_a_gradient():
-    loss = losses.get(losses.tversky)
+    loss = losses.to_loss(losses.tversky)
     assert isinstance(loss, losses.Tversky)
     wrapped = losses.LossFunctionWrapper(losses.dice, axis=-1)
     value, grad = wrapped.value_and_grad(seg_true, seg_pred)

@@ -43,7 +43,7 @@ RESOLVE = json.loads(
     ],
 )
 def test_get_by_name(name, cls):
-    loss = losses.get(name)
+    loss = losses.to_loss(name)
     assert type(loss) is cls
     # a function name keeps the user's spelling (Keras's compile does the same)
     assert loss.name == (name if name[0].islower() or name.isupper() else cls().name)
@@ -51,36 +51,36 @@ def test_get_by_name(name, cls):
 
 def test_get_keras2_names_with_a_note():
     with pytest.warns(DeprecatedArgumentWarning, match="kl_divergence"):
-        assert type(losses.get("kullback_leibler_divergence")) is losses.KLDivergence
+        assert type(losses.to_loss("kullback_leibler_divergence")) is losses.KLDivergence
     with pytest.warns(DeprecatedArgumentWarning, match="log_cosh"):
-        assert type(losses.get("logcosh")) is losses.LogCosh
+        assert type(losses.to_loss("logcosh")) is losses.LogCosh
 
 
 def test_get_other_identifiers():
     bce = losses.BinaryCrossentropy(from_logits=True)
-    assert losses.get(bce) is bce
-    assert losses.get(None) is None
-    assert type(losses.get(losses.Poisson)) is losses.Poisson
-    from_fn = losses.get(losses.mean_squared_error)
+    assert losses.to_loss(bce) is bce
+    assert losses.to_loss(None) is None
+    assert type(losses.to_loss(losses.Poisson)) is losses.Poisson
+    from_fn = losses.to_loss(losses.mean_squared_error)
     assert type(from_fn) is losses.MeanSquaredError and from_fn.name == "mean_squared_error"
-    from_dict = losses.get({"class_name": "Huber", "config": {"delta": 2.0, "name": "h"}})
+    from_dict = losses.to_loss({"class_name": "Huber", "config": {"delta": 2.0, "name": "h"}})
     assert from_dict.delta == 2.0 and from_dict.name == "h"
 
 
 def test_unknown_name_lists_names_and_closest():
     with pytest.raises(ConfigError) as info:
-        losses.get("binary_crosentropy")
+        losses.to_loss("binary_crosentropy")
     msg = str(info.value)
     assert "Did you mean 'binary_crossentropy'?" in msg and "mse" in msg
     with pytest.raises(ConfigError, match="Could not interpret loss identifier"):
-        losses.get(42)
+        losses.to_loss(42)
 
 
 def test_custom_function_evaluates_but_has_no_gradient():
     def my_loss(y_true, y_pred):
         return np.abs(y_true - y_pred).sum(axis=-1)
 
-    loss = losses.get(my_loss)
+    loss = losses.to_loss(my_loss)
     assert isinstance(loss, losses.LossFunctionWrapper) and loss.name == "my_loss"
     assert not loss.differentiable
     assert float(loss([[1.0, 2.0]], [[0.0, 0.0]])) == 3.0
@@ -162,7 +162,7 @@ def test_serialize_matches_keras_format_and_round_trips():
 
 def test_repr_shows_non_default_arguments():
     assert repr(losses.BinaryCrossentropy()) == "BinaryCrossentropy()"
-    assert repr(losses.get("bce")) == "BinaryCrossentropy(name='bce')"
+    assert repr(losses.to_loss("bce")) == "BinaryCrossentropy(name='bce')"
     assert (
         repr(losses.CategoricalCrossentropy(from_logits=True, reduction="sum"))
         == "CategoricalCrossentropy(reduction='sum', from_logits=True)"
@@ -193,14 +193,14 @@ def test_crossentropy_resolution_matches_keras(row):
     loss = losses.resolve(row["identifier"], row["y_true_shape"], row["y_pred_shape"])
     assert type(loss) is _loss_class(row["function"]) and loss.name == row["name"]
     # the compile-time placeholder resolves to the same loss on first use
-    deferred = losses.get(row["identifier"])
+    deferred = losses.to_loss(row["identifier"])
     assert isinstance(deferred, losses.ShapeDependentCrossentropy)
     deferred.check_targets(np.zeros(row["y_true_shape"]), tuple(row["y_pred_shape"]))
     assert type(deferred.resolved) is _loss_class(row["function"])
 
 
 def test_deferred_crossentropy_trains():
-    loss = losses.get("crossentropy")
+    loss = losses.to_loss("crossentropy")
     value, grad = loss.value_and_grad(np.array([[1.0], [0.0]]), np.array([[0.8], [0.3]], "f4"))
     expected = losses.BinaryCrossentropy().value_and_grad([[1.0], [0.0]], [[0.8], [0.3]])
     assert float(value) == float(expected[0])
@@ -208,7 +208,7 @@ def test_deferred_crossentropy_trains():
 
 
 def test_one_crossentropy_instance_serves_outputs_of_different_kinds():
-    loss = losses.get("ce")
+    loss = losses.to_loss("ce")
     loss(np.array([[1.0], [0.0]]), np.array([[0.8], [0.3]]))
     assert type(loss.resolved) is losses.BinaryCrossentropy
     loss(np.array([1, 0]), np.array([[0.2, 0.8], [0.6, 0.4]]))

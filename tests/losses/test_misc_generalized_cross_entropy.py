@@ -48,8 +48,8 @@ def test_config_names_and_labels():
     assert loss.get_config() == GOLD["configs"]["CategoricalGeneralizedCrossEntropy"]
     clone = losses.deserialize(losses.serialize(loss))
     assert isinstance(clone, losses.CategoricalGeneralizedCrossEntropy) and clone.q == 0.3
-    assert isinstance(losses.get("CategoricalGeneralizedCrossEntropy"), type(loss))
-    assert isinstance(losses.get("categorical_generalized_cross_entropy"), type(loss))
+    assert isinstance(losses.to_loss("CategoricalGeneralizedCrossEntropy"), type(loss))
+    assert isinstance(losses.to_loss("categorical_generalized_cross_entropy"), type(loss))
     # (N, 1) labels are squeezed (Keras would broadcast them to an (N, N) result)
     np.testing.assert_allclose(loss.call(Y[:, None], P), loss.call(Y, P))
     with pytest.raises(ConfigError, match="interval"):

@@ -19,7 +19,7 @@ METRIC_ROWS = [r for r in RESOLVE["rows"] if r["kind"] == "metric"]
 def test_resolution_table_matches_keras(row, loss):
     """Keras 3 decides from the shapes only, whatever the loss; so do we."""
     m = metrics.resolve(
-        row["identifier"], losses.get(loss), row["y_true_shape"], row["y_pred_shape"]
+        row["identifier"], losses.to_loss(loss), row["y_true_shape"], row["y_pred_shape"]
     )
     assert type(m).__name__ == row["class_name"]
     assert m.name == row["name"]  # History key: 'accuracy', 'acc', 'mse', 'AUC' as written
@@ -44,7 +44,7 @@ def test_from_logits_loss_moves_the_binary_threshold_to_zero():
     m = metrics.resolve("accuracy", loss, (4, 1), (4, 1))
     assert isinstance(m, metrics.BinaryAccuracy) and m.threshold == 0.0
     assert m([[1], [0], [1], [0]], [[0.3], [-0.2], [-1.0], [2.0]]) == 0.5
-    assert metrics.resolve("accuracy", losses.get("bce"), (4, 1), (4, 1)).threshold == 0.5
+    assert metrics.resolve("accuracy", losses.to_loss("bce"), (4, 1), (4, 1)).threshold == 0.5
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_from_logits_loss_moves_the_binary_threshold_to_zero():
     ],
 )
 def test_crossentropy_metric(true_shape, pred_shape, cls):
-    m = metrics.resolve("ce", losses.get("crossentropy"), true_shape, pred_shape)
+    m = metrics.resolve("ce", losses.to_loss("crossentropy"), true_shape, pred_shape)
     assert type(m) is cls and m.name == "ce"
     logits = metrics.resolve(
         "crossentropy", losses.BinaryCrossentropy(from_logits=True), (2, 1), (2, 1)

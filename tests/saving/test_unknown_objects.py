@@ -41,7 +41,7 @@ def test_an_unknown_class_in_a_config_is_a_type_error_and_a_value_error(load):
 @pytest.mark.parametrize(
     "get",
     [
-        lambda: losses.get("nope"),
+        lambda: losses.to_loss("nope"),
         lambda: metrics.get("nope"),
         lambda: optimizers.get("nope"),
         lambda: numkeras.activations.get("nope"),
