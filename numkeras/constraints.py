@@ -187,23 +187,12 @@ def serialize(constraint) -> dict | None:
 
     if constraint is None:
         return None
-    cls = type(constraint)
-    if _CLASSES.get(cls.__name__) is cls:
-        module, registered = "keras.constraints", None
-    elif isinstance(constraint, Constraint):  # a user's subclass
-        module = object_registration.module_of(cls)
-        registered = object_registration.get_registered_name(cls)
-    else:
+    if not isinstance(constraint, Constraint):
         raise ConfigError(
             f"Cannot serialize the constraint {constraint!r}: only Constraint instances "
             "(numkeras.constraints, or a subclass with get_config) can be saved."
         )
-    return {
-        "module": module,
-        "class_name": cls.__name__,
-        "config": constraint.get_config(),
-        "registered_name": registered,
-    }
+    return object_registration.class_config(constraint, _CLASSES, "keras.constraints")
 
 
 def deserialize(config) -> Constraint:

@@ -302,20 +302,9 @@ def serialize(regularizer) -> dict | None:
         return None
     if isinstance(regularizer, FunctionRegularizer):  # as Keras writes a function
         return function_config(regularizer.fn)
-    cls = type(regularizer)
-    if _CLASSES.get(cls.__name__) is cls:
-        module, registered = "keras.regularizers", None
-    else:  # a user's subclass: its module and registered name, as Keras writes them
-        from numkeras.saving import object_registration
+    from numkeras.saving import object_registration
 
-        module = object_registration.module_of(cls)
-        registered = object_registration.get_registered_name(cls)
-    return {
-        "module": module,
-        "class_name": cls.__name__,
-        "config": regularizer.get_config(),
-        "registered_name": registered,
-    }
+    return object_registration.class_config(regularizer, _CLASSES, "keras.regularizers")
 
 
 def deserialize(config: dict) -> Regularizer:
@@ -330,9 +319,7 @@ def deserialize(config: dict) -> Regularizer:
             )
         return FunctionRegularizer(fn)
     # a user's class, registered or supplied (custom_objects, a scope), by its saved name
-    registered = config.get("registered_name")
-    cls = object_registration.find(None, registered) if registered else None
-    cls = cls if isinstance(cls, type) else _CLASSES.get(config.get("class_name"))
+    cls = object_registration.saved_class(config) or _CLASSES.get(config.get("class_name"))
     if cls is None:
         raise UnknownObjectError(
             unknown_name_message("regularizer class", str(config.get("class_name")), _CLASSES)

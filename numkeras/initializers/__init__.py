@@ -156,20 +156,9 @@ def serialize(initializer) -> dict | None:
             f"Cannot serialize initializer {initializer!r}: expected an Initializer or a "
             "function fn(shape, dtype=None)."
         )
-    cls = type(initializer)
-    if ALL_INITIALIZERS.get(cls.__name__) is cls:
-        module, registered_name = "keras.initializers", None
-    else:  # a user subclass: its module and registered name, as Keras writes them
-        from numkeras.saving import object_registration
+    from numkeras.saving import object_registration
 
-        module = object_registration.module_of(cls)
-        registered_name = object_registration.get_registered_name(cls)
-    return {
-        "module": module,
-        "class_name": cls.__name__,
-        "config": initializer.get_config(),
-        "registered_name": registered_name,
-    }
+    return object_registration.class_config(initializer, ALL_INITIALIZERS, "keras.initializers")
 
 
 def deserialize(config) -> Initializer:
@@ -194,9 +183,7 @@ def deserialize(config) -> Initializer:
     from numkeras.saving import object_registration
 
     # a user's class, registered or supplied (custom_objects, a scope), by its saved name
-    registered = config.get("registered_name")
-    cls = object_registration.find(None, registered) if registered else None
-    cls = cls if isinstance(cls, type) else _lookup(config["class_name"])
+    cls = object_registration.saved_class(config) or _lookup(config["class_name"])
     return cls.from_config(config.get("config") or {})
 
 

@@ -59,15 +59,10 @@ class InputSpec:
         return shapes.diagnose(self.template(), shape)
 
     def __repr__(self) -> str:
-        # (Keras's: the fields that are set, in this order; ndim too when a shape gives it)
-        fields = {
-            "dtype": self.dtype,
-            "shape": self.shape,
-            "ndim": self.ndim,
-            "max_ndim": self.max_ndim,
-            "min_ndim": self.min_ndim,
-            "axes": self.axes,
-        }
+        # (Keras's: the fields that are set, in get_config's order, without `optional`;
+        # ndim too when a shape gives it)
+        fields = self.get_config()
+        del fields["optional"]
         body = ", ".join(f"{k}={v}" for k, v in fields.items() if v)
         return f"InputSpec({body})"
 

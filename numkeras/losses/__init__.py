@@ -252,14 +252,7 @@ def serialize(loss) -> dict | str:
     if isinstance(loss, ShapeDependentCrossentropy):
         return loss.name  # Keras keeps 'crossentropy' as a plain string too
     if isinstance(loss, Loss):
-        cls = type(loss)
-        builtin = _CLASSES.get(cls.__name__) is cls
-        return {
-            "module": "keras.losses" if builtin else registry.module_of(cls),
-            "class_name": cls.__name__,
-            "config": loss.get_config(),
-            "registered_name": None if builtin else registry.get_registered_name(cls),
-        }
+        return registry.class_config(loss, _CLASSES, "keras.losses")
     if callable(loss):
         builtin = _FUNCTIONS.get(getattr(loss, "__name__", None)) is loss
         return function_config(loss, name=None if builtin else registry.get_registered_name(loss))

@@ -282,14 +282,7 @@ def serialize(metric) -> dict | str:
     if metric is None or isinstance(metric, str):
         return metric
     if isinstance(metric, Metric):
-        cls = type(metric)
-        builtin = _CLASSES.get(cls.__name__) is cls
-        return {
-            "module": "keras.metrics" if builtin else registry.module_of(cls),
-            "class_name": cls.__name__,
-            "config": metric.get_config(),
-            "registered_name": None if builtin else registry.get_registered_name(cls),
-        }
+        return registry.class_config(metric, _CLASSES, "keras.metrics")
     return _serialize_function(metric)
 
 

@@ -353,20 +353,9 @@ def serialize(schedule: LearningRateSchedule) -> dict:
     >>> serialize(ExponentialDecay(0.1, 10, 0.9))["class_name"]
     'ExponentialDecay'
     """
-    cls = type(schedule)
-    if ALL_SCHEDULES.get(cls.__name__) is cls:
-        module, registered = "keras.optimizers.schedules", None
-    else:  # a user's subclass: its module and registered name, as Keras writes them
-        from numkeras.saving import object_registration
+    from numkeras.saving import object_registration
 
-        module = object_registration.module_of(cls)
-        registered = object_registration.get_registered_name(cls)
-    return {
-        "module": module,
-        "class_name": cls.__name__,
-        "config": schedule.get_config(),
-        "registered_name": registered,
-    }
+    return object_registration.class_config(schedule, ALL_SCHEDULES, "keras.optimizers.schedules")
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
@@ -388,9 +377,8 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRat
     known = dict(ALL_SCHEDULES)
     known.update(custom_objects or {})
     # a user's class, registered or supplied (custom_objects, a scope), by its saved name
-    registered = config.get("registered_name")
-    found = object_registration.find(custom_objects, registered) if registered else None
-    if isinstance(found, type):
+    found = object_registration.saved_class(config, custom_objects)
+    if found is not None:
         known[name] = found
     if name not in known:
         hint = did_you_mean(name, list(known))

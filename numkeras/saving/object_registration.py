@@ -140,3 +140,26 @@ def module_of(cls) -> str | None:
     """The `module` Keras writes for a user's class: None for `__main__` (it names nothing
     another program could find)."""
     return None if cls.__module__ == "__main__" else cls.__module__
+
+
+def class_config(obj, builtins: dict, builtin_module: str) -> dict:
+    """Keras's serialized form of `obj`, an instance of a built-in class (one of `builtins`,
+    by name, written under `builtin_module`) or of a user's class (its own module and
+    registered name, as Keras writes them):
+    `{"module", "class_name", "config", "registered_name"}`."""
+    cls = type(obj)
+    builtin = builtins.get(cls.__name__) is cls
+    return {
+        "module": builtin_module if builtin else module_of(cls),
+        "class_name": cls.__name__,
+        "config": obj.get_config(),
+        "registered_name": None if builtin else get_registered_name(cls),
+    }
+
+
+def saved_class(config: dict, custom_objects: dict | None = None):
+    """The user's class a serialized `config` names by its registered name, where the
+    program supplies it (`custom_objects`, a scope, the registry); else None."""
+    registered = config.get("registered_name")
+    found = find(custom_objects, registered) if registered else None
+    return found if isinstance(found, type) else None
