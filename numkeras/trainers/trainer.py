@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from numkeras import backend, config, shapes, tree
-from numkeras.backend import recycle
+from numkeras.backend import heap, recycle
 from numkeras.errors import (
     ConfigError,
     IncompatibleShapesError,
@@ -1042,6 +1042,7 @@ class Trainer:
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
         self._assert_compiled("train_on_batch")
         self._ensure_flat()
+        heap.keep_freed_memory()  # (steps free and reallocate their temporaries)
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
         self._keras_peeks = False
         self._check_trainable_drift()
@@ -1280,6 +1281,7 @@ class Trainer:
             self._require_graph_or_build(x, batch_size)
         self._assert_compiled("fit")
         self._ensure_flat()
+        heap.keep_freed_memory()  # (steps free and reallocate their temporaries)
         val = None
         if validation_data is not None:
             val = _unpack_validation(validation_data)
