@@ -377,8 +377,9 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         else:
             given = flat_plain if several else flat_plain[0]
             ints = any(getattr(a, "dtype", np.dtype("f")).kind in "iub" for a in flat_plain)
-            # (a layer with its own __call__, as Embedding, keeps integer ids as they are)
-            arrays = given if ints and not base else _convert(given, layer.dtype)
+            # (a layer with its own __call__, as Embedding, keeps integer ids as they are;
+            # the others cast them, or not, by their `integer_inputs`)
+            arrays = given if ints and not base else _convert(given, layer.dtype, layer)
         if is_model:
             if not layer._graph_ready:
                 layer.build(shape_of(arrays))

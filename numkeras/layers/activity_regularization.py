@@ -19,6 +19,7 @@ from numkeras.layers.layer import Layer
 
 
 class ActivityRegularization(Layer):
+    integer_inputs = "keep"  # (passes its input on)
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 

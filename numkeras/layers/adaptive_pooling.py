@@ -169,6 +169,7 @@ class _AdaptiveAveragePooling(_AdaptivePooling):
 
 
 class _AdaptiveMaxPooling(_AdaptivePooling):
+    integer_inputs = "keep"  # (selects values: integers stay integers)
     _mode = "max"
 
 

@@ -19,6 +19,7 @@ from numkeras import backend
 from numkeras.backend import random
 from numkeras.errors import ConfigError
 from numkeras.layers.gaussian_noise import check_fraction
+from numkeras.layers.integer_inputs import as_float
 from numkeras.layers.layer import Layer
 
 _ALPHA = 1.6732632423543772848170429916717
@@ -28,6 +29,7 @@ _SCALE = 1.0507009873554804934193349852946
 class AlphaDropout(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
+    integer_inputs = "keep"  # (in inference it passes its input on)
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         rate = check_fraction("rate", rate, allow_one=False)
@@ -66,6 +68,7 @@ class AlphaDropout(Layer):
     def forward(self, inputs, training: bool = True):
         if not training or self.rate == 0:
             return inputs, None
+        inputs = as_float(inputs, self.dtype)  # (noise makes floats)
         xp = backend.xp
         t = inputs.dtype.type
         shape = self._mask_shape(inputs.shape)

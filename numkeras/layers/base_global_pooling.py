@@ -17,6 +17,11 @@ class BaseGlobalPooling(Layer):
     rank = 2
     pool_mode = "max"
 
+    @property
+    def integer_inputs(self) -> str:
+        # (max selects values, so integers stay integers; a mean is a float)
+        return "keep" if self.pool_mode == "max" else "float"
+
     def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs):
         data_format = cu.standardize_data_format(data_format)
         super().__init__(**kwargs)

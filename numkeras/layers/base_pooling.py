@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras import backend
 from numkeras.backend import fused
 from numkeras.layers import conv_utils as cu
@@ -22,6 +24,11 @@ class BasePooling(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     rank = 2
     pool_mode = "max"
+
+    @property
+    def integer_inputs(self) -> str:
+        # (max selects values, so integers stay integers; a mean is a float)
+        return "keep" if self.pool_mode == "max" else "float"
 
     def __init__(
         self,
@@ -73,13 +80,16 @@ class BasePooling(Layer):
         ones = (1,) * self.rank
         pads = cu.pads_for(self.padding, sizes, self.pool_size, ones, self.strides)
         fill = -xp.inf if self.pool_mode == "max" else 0.0
+        exact = x.dtype.kind != "f"  # (integers: NumPy only, the fused kernels take floats)
+        if exact:
+            fill = np.iinfo(x.dtype).min if x.dtype.kind != "b" else False
         xpad = cu.pad(x, pads, fill)
         offsets = cu.window_slices(self.pool_size, ones, self.strides, outs)
         geometry = (xpad.shape, pads, sizes, outs)
         # (int32, the width of float32: the fused kernel's compare-and-select then runs
         # vectorized, 4.5x as fast as with uint8 indices)
         index_dtype = "int32"
-        if self.pool_mode == "max" and self.rank <= 2 and fused.available():
+        if self.pool_mode == "max" and self.rank <= 2 and not exact and fused.available():
             y = xp.empty((x.shape[0], *outs, x.shape[-1]), x.dtype)
             index = xp.empty(y.shape if keep else (1,) * y.ndim, index_dtype)
             if fused.run("max_pool2d", *self._as_2d(xpad, y, index), keep):

@@ -42,6 +42,7 @@ class _Spatial(Layer):
 
 
 class BaseUpSampling(_Spatial):
+    integer_inputs = "keep"  # (moves values: integers stay integers)
     size: tuple
 
     def compute_output_shape(self, input_shape):
@@ -82,6 +83,8 @@ class _Widths(_Spatial):
 
 
 class BaseZeroPadding(_Widths):
+    integer_inputs = "keep"  # (moves values: integers stay integers)
+
     def compute_output_shape(self, input_shape):
         return tuple(
             None if d is None else d + a + b for d, (a, b) in zip(input_shape, self._widths())
@@ -101,6 +104,8 @@ class BaseZeroPadding(_Widths):
 
 
 class BaseCropping(_Widths):
+    integer_inputs = "keep"  # (moves values: integers stay integers)
+
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         out = []

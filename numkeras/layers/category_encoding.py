@@ -101,6 +101,8 @@ def no_input_gradient(layer) -> None:
 
 
 class CategoryEncoding(Layer):
+    integer_inputs = "own"  # (reads integer ids itself)
+
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
         if output_mode == "binary":
             output_mode = "multi_hot"

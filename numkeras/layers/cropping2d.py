@@ -15,6 +15,8 @@ from numkeras.layers.layer import Layer
 
 
 class Cropping2D(Layer):
+    integer_inputs = "keep"  # (moves values: integers stay integers)
+
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         cropping = cu.standardize_pairs(cropping, "cropping")
         data_format = cu.standardize_data_format(data_format)

@@ -16,10 +16,12 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import fused, random
 from numkeras.errors import ArgumentTypeError, ConfigError
+from numkeras.layers.integer_inputs import as_float
 from numkeras.layers.layer import Layer, keras1_arguments
 
 
 class Dropout(Layer):
+    integer_inputs = "keep"  # (in inference it passes its input on)
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
 
@@ -67,6 +69,7 @@ class Dropout(Layer):
 
     def _drop(self, inputs, workspace):
         xp = backend.xp
+        inputs = as_float(inputs, self.dtype)  # (the fused kernel takes floats)
         shape = inputs.shape
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))

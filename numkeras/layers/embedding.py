@@ -38,6 +38,8 @@ _EXACT_FLOAT32 = 2**24  # float32 represents every integer up to this
 
 
 class Embedding(Layer):
+    integer_inputs = "own"  # (reads integer ids itself)
+
     def __init__(
         self,
         input_dim: int,

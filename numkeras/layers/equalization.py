@@ -58,6 +58,8 @@ def equalize_channel(channel, bins: int):
 
 
 class Equalization(iu.AugmentationLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(self, value_range=(0, 255), bins: int = 256, data_format=None, **kwargs):

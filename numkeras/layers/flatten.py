@@ -16,6 +16,7 @@ from numkeras.layers.layer import Layer
 
 class Flatten(Layer):
     keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+    integer_inputs = "keep"
 
     def __init__(self, data_format: str | None = None, **kwargs):
         if data_format not in (None, "channels_last", "channels_first"):

@@ -14,12 +14,14 @@ import math
 
 from numkeras.backend import random
 from numkeras.layers.gaussian_noise import check_fraction, normal
+from numkeras.layers.integer_inputs import as_float
 from numkeras.layers.layer import Layer
 
 
 class GaussianDropout(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
+    integer_inputs = "keep"  # (in inference it passes its input on)
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         rate = check_fraction("rate", rate, allow_one=False)
@@ -40,6 +42,7 @@ class GaussianDropout(Layer):
     def forward(self, inputs, training: bool = True):
         if not training or self.rate == 0:
             return inputs, None
+        inputs = as_float(inputs, self.dtype)  # (noise makes floats)
         dtype = inputs.dtype if inputs.dtype.itemsize >= 4 else "float32"
         noise = normal(self._generator(), inputs.shape, dtype)
         t = noise.dtype.type

@@ -14,6 +14,7 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.backend import random
 from numkeras.errors import ArgumentTypeError, ConfigError
+from numkeras.layers.integer_inputs import as_float
 from numkeras.layers.layer import Layer
 
 
@@ -46,6 +47,7 @@ def normal(generator, shape, dtype):
 class GaussianNoise(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
+    integer_inputs = "keep"  # (in inference it passes its input on)
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         stddev = check_fraction("stddev", stddev)
@@ -66,6 +68,7 @@ class GaussianNoise(Layer):
     def forward(self, inputs, training: bool = True):
         if not training or self.stddev == 0:
             return inputs, None
+        inputs = as_float(inputs, self.dtype)  # (noise makes floats)
         dtype = inputs.dtype if inputs.dtype.itemsize >= 4 else "float32"
         noise = normal(self._generator(), inputs.shape, dtype)
         noise *= noise.dtype.type(self.stddev)

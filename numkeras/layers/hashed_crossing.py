@@ -54,6 +54,8 @@ def _feature_hash(value) -> int:
 
 
 class HashedCrossing(Layer):
+    integer_inputs = "own"  # (reads integer ids itself)
+
     def __init__(
         self,
         num_bins: int,

@@ -68,6 +68,8 @@ def as_hashable(inputs, caller: str) -> np.ndarray:
 
 
 class Hashing(Layer):
+    integer_inputs = "own"  # (reads integer ids itself)
+
     def __init__(
         self,
         num_bins: int,

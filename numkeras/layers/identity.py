@@ -13,6 +13,7 @@ from numkeras.layers.layer import Layer
 class Identity(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+    integer_inputs = "keep"
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def compute_output_shape(self, input_shape):

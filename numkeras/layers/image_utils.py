@@ -451,6 +451,15 @@ class ImageLayer(Layer):
     # random layers store `seed` and draw from `self._generator()`
     seed = None
     _rng = None
+    # Integer images (layers/integer_inputs.py): the layer transforms them in floats and
+    # gives float32, as Keras's; with `identity_keeps_integers`, a call that leaves them
+    # as they are (the identity at inference) gives them back in their own dtype, as
+    # Keras's layers that cast only the images they transform
+    identity_keeps_integers = False
+
+    @property
+    def integer_inputs(self) -> str:
+        return "keep" if self.identity_keeps_integers else "float"
 
     def __init__(self, data_format=None, **kwargs):
         data_format = cu.standardize_data_format(data_format)
@@ -568,8 +577,10 @@ class ImageLayer(Layer):
     def forward(self, inputs, training: bool = True):
         single = inputs.ndim == 3
         x = inputs[None] if single else inputs
+        if x.dtype.kind != "f":  # (kept integers: `identity_keeps_integers`)
+            x = x.astype(self.dtype)
         out, plan = self._transform(x, bool(training))
-        if out is x:
+        if out is x:  # (the identity: integer images keep their dtype)
             return inputs, None
         return (out[0] if single else out), (plan, single)
 

@@ -93,6 +93,8 @@ class IndexLookup(Layer):
     array([2, 0, 1])
     """
 
+    integer_inputs = "own"  # (reads integer ids itself)
+
     _string_tokens = True  # StringLookup: str tokens; IntegerLookup: int tokens
 
     def __init__(

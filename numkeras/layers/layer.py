@@ -37,6 +37,8 @@ from numkeras.errors import (
 )
 from numkeras.layers import autocast
 from numkeras.layers.input_spec import InputSpec, check_input
+from numkeras.layers.integer_inputs import convert as _convert_integers
+from numkeras.layers.integer_inputs import value_dtype as integer_value_dtype
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.utils.checks import is_int
 from numkeras.utils.naming import auto_name, to_snake_case
@@ -98,6 +100,12 @@ class Layer:
     # Keras 3's dtype for a layer that only moves values (Identity, Reshape, Flatten,
     # Permute): its output keeps the input's integer or bool dtype, as Keras's does
     keeps_input_dtype = False
+    # What the call does with integer and bool inputs (layers/integer_inputs.py):
+    # "float" casts them to the layer's dtype (it computes in floats), "keep" passes them
+    # on (it only moves, selects or compares values), "own" leaves them to the layer
+    integer_inputs = "float"
+    # with "keep": what a bool input becomes ("bool", "int32" or "float"), as Keras's ops
+    bool_inputs = "bool"
     # Keras 3 marks a layer without weights built when it is made (ReLU, Dropout, the
     # pooling layers, Reshape, ...): `layer.built` is True before any call
     built_at_init = False
@@ -567,7 +575,7 @@ class Layer:
         if constant is not None:  # an array given to a layer inside a traced call
             return self._call_symbolic(constant, training=training, **kwargs)
         previous = _given_mask(self, inputs, kwargs)  # (before the inputs are converted)
-        inputs = _convert(inputs, self.dtype)
+        inputs = _convert(inputs, self.dtype, self)
         if self._mixed:
             inputs = tree.map_structure(autocast.round_half, inputs)
         self._maybe_build(shape_of(inputs))
@@ -679,6 +687,10 @@ class Layer:
         if self.keeps_input_dtype and np.dtype(getattr(inputs, "dtype", "float32")).kind in "iub":
             dtype = inputs.dtype
         node = Node(self, inputs, out_shape, training=training, dtype=dtype, mask=mask)
+        kept = integer_value_dtype(self, inputs)
+        if kept is not None:  # (integer arrays under a float symbolic dtype, as Keras's)
+            for t in node.outputs:
+                t.value_dtype = kept
         if extra:  # run with the call (`_Step.call_kwargs`), written in configs, cloned
             node.call_kwargs = extra
         if extra or mask is not None or self._positional_inputs > 1:
@@ -1155,7 +1167,11 @@ def check_input_all(spec, shape, layer_name: str) -> None:
         check_input(spec, shape, layer_name)
 
 
-def _convert(inputs, dtype):
+def _convert(inputs, dtype, layer: Layer | None = None):
+    """The inputs of a call as arrays: floats cast to `dtype`; integers and bools too,
+    or as `layer.integer_inputs` says (layers/integer_inputs.py)."""
+    if layer is not None and layer.integer_inputs != "float":
+        return _convert_integers(inputs, dtype, layer)
     if isinstance(inputs, (list, tuple)) and inputs and _is_array_like_list(inputs) is False:
         return [backend.cast_input(t, dtype) for t in inputs]
     return backend.cast_input(inputs, dtype)

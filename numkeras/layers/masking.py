@@ -29,6 +29,8 @@ from numkeras.layers.layer import Layer
 class Masking(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True
+    integer_inputs = "keep"  # (zeroes masked steps: integers stay integers)
+    bool_inputs = "int32"  # (as Keras's ops give them)
 
     def __init__(self, mask_value=0.0, **kwargs):
         if isinstance(mask_value, bool) or not isinstance(mask_value, Real):
@@ -43,7 +45,9 @@ class Masking(Layer):
 
     def _keep(self, inputs):
         """`(batch, ..., 1)`: True where a step has a feature other than `mask_value`."""
-        return (inputs != inputs.dtype.type(self.mask_value)).any(axis=-1, keepdims=True)
+        kind = inputs.dtype.kind  # (an integer input is compared with the value itself)
+        value = inputs.dtype.type(self.mask_value) if kind == "f" else self.mask_value
+        return (inputs != value).any(axis=-1, keepdims=True)
 
     def compute_mask(self, inputs, previous_mask=None):
         return self._keep(inputs)[..., 0]

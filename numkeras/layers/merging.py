@@ -184,6 +184,8 @@ class Add(_Merge):
     (2, 3)
     """
 
+    integer_inputs = "keep"  # (integer sums, as Keras's ops)
+
     def _merge(self, inputs: list):
         return _sum(inputs)
 
@@ -200,6 +202,8 @@ class Subtract(_Merge):
     """
 
     n_inputs = 2
+    integer_inputs = "keep"  # (integer differences, as Keras's ops)
+    bool_inputs = "float"  # (Keras's subtract refuses bools; numkeras subtracts floats)
 
     def _merge(self, inputs: list):
         return inputs[0] - inputs[1]
@@ -215,6 +219,8 @@ class Multiply(_Merge):
     >>> Multiply()([np.full((1, 2), 3.0), np.full((1, 2), 2.0)])
     array([[6., 6.]], dtype=float32)
     """
+
+    integer_inputs = "keep"  # (integer products, as Keras's ops)
 
     def _merge(self, inputs: list):
         out = inputs[0]
@@ -257,6 +263,8 @@ class Average(_Merge):
 
 class _Extremum(_Merge):
     """Maximum / Minimum: Keras folds the inputs pairwise, `op(op(x0, x1), x2)`."""
+
+    integer_inputs = "keep"  # (compares values: integers stay integers)
 
     _op = "maximum"
 
@@ -394,6 +402,8 @@ class Concatenate(Layer):
     (6, 3)
     """
 
+    integer_inputs = "keep"  # (moves values: integers stay integers)
+
     supports_masking = True
 
     def __init__(self, axis: int = -1, **kwargs):
@@ -489,6 +499,8 @@ class Dot(Layer):
     >>> Dot(axes=(1, 2))([np.ones((2, 3, 5)), np.ones((2, 4, 3))]).shape
     (2, 5, 4)
     """
+
+    integer_inputs = "keep"  # (an integer dot product, as Keras's ops)
 
     supports_masking = True
 

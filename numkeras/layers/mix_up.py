@@ -81,6 +81,8 @@ class MixingLayer(iu.DrawLayer):
 
 
 class MixUp(MixingLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     def __init__(self, alpha: float = 0.2, data_format=None, seed: int | None = None, **kwargs):
         if not iu.is_number(alpha) or alpha <= 0:
             raise ConfigError(

@@ -16,6 +16,7 @@ from numkeras.utils.checks import is_int
 
 class Permute(Layer):
     keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+    integer_inputs = "keep"
 
     def __init__(self, dims, **kwargs):
         try:

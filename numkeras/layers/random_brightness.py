@@ -32,6 +32,8 @@ class _Clip:
 
 
 class RandomBrightness(iu.AugmentationLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):

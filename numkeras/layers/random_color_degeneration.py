@@ -38,6 +38,8 @@ class _Degenerate:
 
 
 class RandomColorDegeneration(iu.DrawLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(

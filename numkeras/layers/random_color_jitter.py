@@ -40,6 +40,8 @@ class _Chain:
 
 
 class RandomColorJitter(iu.AugmentationLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(

@@ -43,6 +43,8 @@ def _weights(dtype, channel_axis: int):
 
 
 class RandomGrayscale(iu.DrawLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(self, factor=0.5, data_format=None, seed: int | None = None, **kwargs):

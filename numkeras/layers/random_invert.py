@@ -22,6 +22,8 @@ from numkeras.layers import image_utils as iu
 
 
 class RandomInvert(iu.DrawLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(

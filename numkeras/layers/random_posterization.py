@@ -48,6 +48,8 @@ def _bits_factor(factor) -> tuple:
 
 
 class RandomPosterization(iu.DrawLayer):
+    identity_keeps_integers = True  # (at inference: integer images as they are)
+
     masks_follow = "keep"  # (a dict's segmentation masks pass unchanged, as Keras's)
 
     def __init__(

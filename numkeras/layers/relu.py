@@ -7,14 +7,30 @@ array([[0. , 0.5, 1. ]], dtype=float32)
 
 from __future__ import annotations
 
-from numkeras import activations
+from numkeras import activations, backend
 from numkeras.errors import ConfigError
 from numkeras.layers.layer import Layer
+
+
+def integer_relu(x, threshold: float = 0.0, max_value: float | None = None):
+    """ReLU of an integer array, in its dtype (as Keras's ops keep it): values above the
+    threshold, capped at `max_value` (truncated to an integer, as Keras's cast)."""
+    xp = backend.xp
+    y = xp.where(x > threshold, x, x.dtype.type(0))
+    if max_value is not None:
+        y = xp.minimum(y, max_value).astype(x.dtype)
+    return y
 
 
 class ReLU(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
     supports_masking = True  # (passes the mask on, as Keras 3)
+    bool_inputs = "int32"  # (as Keras's relu gives them)
+
+    @property
+    def integer_inputs(self) -> str:
+        # (without a negative slope it selects values: integers stay integers)
+        return "keep" if self.negative_slope == 0 else "float"
 
     def __init__(
         self,
@@ -45,14 +61,18 @@ class ReLU(Layer):
         )
 
     def call(self, inputs, training: bool = False):
+        if inputs.dtype.kind != "f":  # (NumPy: the activation would cast them to floats)
+            return integer_relu(inputs, self.threshold, self.max_value)
         return activations.relu(inputs, **self._kw)
 
     def forward(self, inputs, training: bool = True):
-        y = activations.relu(inputs, **self._kw)
+        y = self.call(inputs)
         return y, (inputs, y)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         x, y = cache
+        if x.dtype.kind != "f":
+            x, y = x.astype(grad_output.dtype), y.astype(grad_output.dtype)
         return activations.relu.grad(x, y, grad_output, **self._kw)
 
     def get_config(self) -> dict:

@@ -17,6 +17,8 @@ from numkeras.utils.checks import is_int
 
 
 class RepeatVector(Layer):
+    integer_inputs = "keep"  # (moves values: integers stay integers)
+
     def __init__(self, n: int, **kwargs):
         if not is_int(n):
             raise ArgumentTypeError(f"Expected an integer value for `n`, got {type(n)}.")  # (Keras)

@@ -6,13 +6,13 @@ the target aspect ratio; `pad_to_aspect_ratio=True` first pads the short side wi
 `fill_value` (Keras pads the same number of rows, or columns, on both sides).
 
 Inputs are a 3-D image or a 4-D batch, `"channels_last"` (default) or
-`"channels_first"`; outputs are float32. Resizing is linear in the image: the forward pass
-multiplies by one interpolation matrix per spatial axis and the backward pass by their
-transposes, so models train through it.
+`"channels_first"`; outputs are float32, or, from integer images, the images' dtype
+(rounded half to even and clipped to its range, as Keras's). Resizing is linear in the
+image: the forward pass multiplies by one interpolation matrix per spatial axis and the
+backward pass by their transposes, so models train through it.
 
 Differences from Keras: arguments are checked in the constructor (Keras accepts
-`Resizing(0, 5)` or an unknown interpolation and fails at the first call); integer images
-give float32 outputs (Keras rounds back to the input's integer dtype).
+`Resizing(0, 5)` or an unknown interpolation and fails at the first call).
 
 >>> import numpy as np
 >>> Resizing(2, 4)(np.arange(4.0).reshape(1, 2, 2, 1))[0, ..., 0]
@@ -24,10 +24,12 @@ from __future__ import annotations
 
 from numkeras.errors import ConfigError
 from numkeras.layers import image_utils as iu
+from numkeras.layers.integer_inputs import as_float, rounded_to
 
 
 class Resizing(iu.ImageLayer):
     masks_follow = "nearest"  # (a dict's segmentation masks: resized with "nearest", as Keras)
+    integer_inputs = "keep"  # (resized in floats, then rounded back: `forward`)
 
     def __init__(
         self,
@@ -68,6 +70,12 @@ class Resizing(iu.ImageLayer):
 
     def compute_output_shape(self, input_shape):
         return self._with_hw(input_shape, self.height, self.width)
+
+    def forward(self, inputs, training: bool = True):
+        if inputs.dtype.kind == "f":
+            return super().forward(inputs, training)
+        out, cache = super().forward(as_float(inputs, self.dtype), training)
+        return rounded_to(out, inputs.dtype), cache
 
     def _transform(self, x, training: bool):
         plan = iu.resize_plan(

@@ -18,6 +18,7 @@ from numkeras import backend
 from numkeras.errors import ConfigError
 from numkeras.layers import conv_utils as cu
 from numkeras.layers import image_utils
+from numkeras.layers.integer_inputs import as_float, rounded_to
 from numkeras.layers.layer import Layer
 
 _KERAS_ONLY = ("area",)
@@ -39,6 +40,10 @@ def _linear_weights(size: int, factor: int, dtype):
 
 
 class UpSampling2D(Layer):
+    # (nearest repeats values; the others interpolate in floats and round back to the
+    # integer dtype, as Keras's resize)
+    integer_inputs = "keep"
+
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         size = cu.standardize_tuple(size, 2, "size")
         data_format = cu.standardize_data_format(data_format)
@@ -73,6 +78,8 @@ class UpSampling2D(Layer):
         (a1, a2), (f1, f2) = cu.spatial_axes(2, self.data_format), self.size
         if self.interpolation == "nearest":
             return xp.repeat(xp.repeat(inputs, f1, axis=a1), f2, axis=a2)
+        if inputs.dtype.kind != "f":
+            return rounded_to(self.call(as_float(inputs, self.dtype)), inputs.dtype)
         x = cu.to_last(inputs, self.data_format)
         w1 = self._weights(x.shape[1], f1, x.dtype)
         w2 = self._weights(x.shape[2], f2, x.dtype)

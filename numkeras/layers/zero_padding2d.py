@@ -14,6 +14,8 @@ from numkeras.layers.layer import Layer
 
 
 class ZeroPadding2D(Layer):
+    integer_inputs = "keep"  # (moves values: integers stay integers)
+
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         padding = cu.standardize_pairs(padding, "padding")
         data_format = cu.standardize_data_format(data_format)

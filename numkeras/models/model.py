@@ -30,6 +30,7 @@ from numkeras.errors import (
 )
 from numkeras.layers import autocast
 from numkeras.layers.input_layer import InputLayer
+from numkeras.layers.integer_inputs import has_integers
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import (
     Layer,
@@ -141,6 +142,28 @@ class _Step:
     # (`layers/autocast.py`), or, a float32 layer, takes its float16 inputs as float32
     half: bool = False
     upcasts: bool = False
+    # a layer that casts (or narrows) integer and bool inputs by its `integer_inputs`
+    # (not a model or an operation, which take them as they are)
+    converts_integers: bool = True
+    # a model called as a layer: it takes each input as its Input's dtype (as Keras's)
+    nested: bool = False
+
+
+def _as_input_dtypes(model, args):
+    """A nested model's inputs, each as its Input's dtype where an integer or bool is
+    involved, as Keras's Functional converts them (floats pass as they are)."""
+    several = isinstance(args, list)
+    out = []
+    for a, layer in zip(args if several else [args], getattr(model, "_input_layers", ())):
+        want = layer.dtype
+        kind = getattr(a, "dtype", np.dtype("O")).kind
+        if want != "string" and kind in "fiub" and a.dtype != want:
+            if kind in "iub" or np.dtype(want).kind in "iub":
+                a = a.astype(want)
+        out.append(a)
+    if not out:  # (a model without a graph yet: its call converts)
+        return args
+    return out if several else out[0]
 
 
 def _autocast_inputs(step: _Step, args):
@@ -285,6 +308,7 @@ class Model(Trainer, Layer):
     """A functional model; subclass `Sequential` for a plain stack of layers."""
 
     _autocasts_calls = False  # (under a mixed policy its layers autocast, each its own)
+    integer_inputs = "own"  # (each input is cast to its Input's dtype: _standardize_inputs)
     _autocasting = False  # a layer of its graph computes in float16 (see `_init_graph`)
 
     def __new__(cls, *args, **kwargs):
@@ -385,6 +409,9 @@ class Model(Trainer, Layer):
                     multi_out=node.is_multi_output,
                     training_override=node.training,
                     pass_training=call_accepts_training(node.layer),
+                    converts_integers=not getattr(node.layer, "is_operation", False)
+                    and node.layer.integer_inputs != "own",
+                    nested=isinstance(node.layer, Model),
                     call_kwargs=node.call_kwargs,
                     symbolic_masks=node.call_mask(node.mask_inputs)
                     if node.has_mask_input
@@ -629,8 +656,9 @@ class Model(Trainer, Layer):
             if layer.dtype == "string":  # text, kept as NumPy strings for the text layers
                 out.append(self._adjust_rank(_string_array(a, layer, self.name), layer, i))
                 continue
-            # an integer Input's data reach numkeras's (float) layers as floats
-            dtype = layer.dtype if layer.dtype.startswith("float") else backend.floatx()
+            # each input as its Input's dtype, as Keras's Functional converts it (integer
+            # data stay integers: each layer casts them, or not, by its `integer_inputs`)
+            dtype = layer.dtype
             a = _convert(a, dtype) if not hasattr(a, "dtype") else backend.cast_input(a, dtype)
             out.append(self._adjust_rank(a, layer, i))
         if n > 1:
@@ -724,6 +752,10 @@ class Model(Trainer, Layer):
                 mask_of[s] = m
         for i, step in enumerate(self._steps):
             args = [values[s] for s in step.in_slots] if step.multi_in else values[step.in_slots[0]]
+            if step.converts_integers and has_integers(args):  # (layers/integer_inputs.py)
+                args = _convert(args, step.layer.dtype, step.layer)
+            elif step.nested:
+                args = _as_input_dtypes(step.layer, args)
             train = training if step.training_override is None else bool(step.training_override)
             if train is None:  # a direct call without `training`: each layer's own default
                 train = training_default(step.layer)
@@ -883,6 +915,26 @@ class Model(Trainer, Layer):
         outs = self._run(ins, training, None, workspace, penalties, **masking)
         return outs[0] if self._single_output else self._structure_outputs(outs)
 
+    def _declared_output_dtypes(self, n: int) -> list:
+        # the dtypes the outputs' arrays have: an integer input through a layer that keeps
+        # it (Dropout, Cropping1D) stays integer under a float32 symbolic dtype, as in
+        # Keras (layers/integer_inputs.py)
+        declared = super()._declared_output_dtypes(n)
+        floatx = np.dtype(backend.floatx())
+        for i, t in enumerate(getattr(self, "_outputs_list", None) or ()):
+            kept = getattr(t, "value_dtype", None)
+            if kept is not None:
+                declared[i] = None if np.dtype(kept) == floatx else np.dtype(kept)
+        return declared
+
+    def _as_declared(self, outs: list) -> list:
+        # (an output that keeps an integer input's dtype holds it already, or, where its
+        # layers computed in training (an augmentation layer's default), their floats)
+        cast = super()._as_declared(outs)
+        outputs = getattr(self, "_outputs_list", None) or [None] * len(outs)
+        kept = [getattr(t, "value_dtype", None) is not None for t in outputs]
+        return [o if k else c for o, c, k in zip(outs, cast, kept)]
+
     def _structure_outputs(self, outs: list, user_order: bool = False):
         """The outputs in the structure the model was built with, as Keras 3 packs them: a
         tuple stays a tuple; a dict comes back in sorted key order from `predict`, and in
@@ -942,6 +994,10 @@ class Model(Trainer, Layer):
         # the outputs in the structure the model was built with (a tuple, a dict in the
         # user's key order), as Keras 3 packs a functional model's symbolic outputs
         out = Layer._call_symbolic(self, inputs, training=training, **kwargs)
+        for t, inner in zip([out] if self._single_output else out, self._outputs_list):
+            kept = getattr(inner, "value_dtype", None)  # (layers/integer_inputs.py)
+            if kept is not None:
+                t.value_dtype = kept
         if self._single_output:
             return out
         if self._output_names is not None:

@@ -91,11 +91,6 @@ DEVIATIONS = {
         # numkeras fills it from the input (4), as the output of a call has
         (26, "symbolic", 0, 0): [None, 4, 5],
     },
-    "dtype_arguments": {
-        # numkeras/layers/layer.py (reported): Keras leaves integer inputs of a layer that
-        # does not compute with weights (Dropout) integer; numkeras casts them to its dtype
-        (7, 6): "float64",
-    },
 }
 
 

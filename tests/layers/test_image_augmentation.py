@@ -416,9 +416,12 @@ def test_compute_output_shape_and_symbolic_calls(cls):
     "make_layer", [*RANDOM_LAYERS, lambda: AutoContrast(), lambda: Equalization()]
 )
 def test_integer_images_give_float32_outputs(make_layer):
+    # (at inference, a layer that Keras leaves integer images in gives them back as they
+    # are: `identity_keeps_integers`, tests/layers/test_int_dtypes.py)
     x = image_input((2, 5, 7, 3)).astype("uint8")
-    for training in (False, True):
-        assert make_layer()(x, training=training).dtype == np.float32
+    assert make_layer()(x, training=True).dtype == np.float32
+    kept = make_layer().identity_keeps_integers
+    assert make_layer()(x, training=False).dtype == (np.uint8 if kept else np.float32)
 
 
 @pytest.mark.parametrize(
