@@ -59,8 +59,6 @@ def as_token_ids(layer_name: str, x, depth: int):
 def encode_categorical(ids, output_mode: str, depth: int, dtype="float32", count_weights=None):
     """Keras's `numerical_utils.encode_categorical_inputs` (dense) for checked int ids."""
     xp = backend.xp
-    if output_mode == "int":
-        return ids.astype(dtype)  # numkeras graphs carry floats (Keras: int32)
     if ids.ndim == 0:
         ids = ids.reshape(1)
     if output_mode == "one_hot" and ids.ndim > 1 and ids.shape[-1] == 1:

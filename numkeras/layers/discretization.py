@@ -9,15 +9,14 @@ then interpolated at `1/n, 2/n, ...` (so the boundaries are approximate quantile
 identical to Keras's for the same batches). The boundaries live in the config (the layer
 has no weights), so they are saved with the model.
 
-`output_mode`: `"int"` (the bin indices: float32 here, since numkeras graphs carry float
-arrays and a Dense or Embedding after it takes them as they are; Keras gives int32), or
+`output_mode`: `"int"` (the bin indices, int32 as Keras's), or
 `"one_hot"`, `"multi_hot"`, `"count"` (float32 vectors of length
 `len(bin_boundaries) + 1`, shaped as `CategoryEncoding`'s).
 The layer passes no gradient: layers before it cannot be trained through it.
 
 >>> import numpy as np
 >>> Discretization(bin_boundaries=[0.0, 1.0, 2.0])(np.array([[-1.5, 1.0, 0.5, 9.0]]))
-array([[0., 2., 1., 3.]], dtype=float32)
+array([[0, 2, 1, 3]], dtype=int32)
 """
 
 from __future__ import annotations
@@ -129,7 +128,15 @@ class Discretization(Layer):
         xp = backend.xp
         bins = xp.asarray(np.asarray(self.bin_boundaries, "float32"))
         ids = xp.digitize(xp.asarray(inputs, "float32"), bins)
+        if self.output_mode == "int":
+            return ids.astype("int32")
         return encode_categorical(ids, self.output_mode, len(self.bin_boundaries) + 1, self.dtype)
+
+    def _call_symbolic(self, inputs, training=None, **kwargs):
+        outputs = super()._call_symbolic(inputs, training=training, **kwargs)
+        if self.output_mode == "int":  # (the bin indices are int32, as Keras's)
+            outputs.dtype = "int32"
+        return outputs
 
     def forward(self, inputs, training: bool = True):
         return self.call(inputs), None

@@ -1570,6 +1570,9 @@ class Trainer:
                     if target is not None:
                         target[0][target[1]] = view
                 outs = self._run([t[a:b] for t in xs], training=False, workspace=workspace)
+                if a == 0:  # the symbolic shapes and dtypes are Keras's, the arrays may differ
+                    results = [_refit(r, o, new) for r, o in zip(results, outs)]
+                    views = [r[a:b] for r in results]
                 for r, o, view in zip(results, outs, views):
                     if o is not view:
                         r[a:b] = o
@@ -1731,6 +1734,17 @@ def _log_value(x):
     if getattr(x, "ndim", 0):
         return backend.to_numpy(x).astype(floatx)
     return float(floatx(float(x)))
+
+
+def _refit(result, first, new):
+    """`predict`'s preallocated `result`, or a new one shaped and typed as the first
+    batch's output `first` where that differs: a layer whose symbolic shape is Keras's
+    rather than its output's (`Activation("glu")` halves the last axis), or integers kept
+    through layers whose symbolic dtype says float (as Keras's arrays keep them)."""
+    same_shape = first.shape[1:] == result.shape[1:]
+    if same_shape and not (first.dtype.kind in "iub" and result.dtype.kind == "f"):
+        return result
+    return new((result.shape[0], *first.shape[1:]), first.dtype)
 
 
 def _pythonify_logs(logs) -> dict:

@@ -94,6 +94,31 @@ def layers_that_only_move_values(keras):
     return out
 
 
+@scenario
+def operation_after_a_kept_integer(keras):
+    """Dropout and Cropping1D pass int32 arrays on under a float32 symbolic dtype; an
+    operation on them keeps the arrays' int32 in predict, as in the direct call."""
+    ids = keras.Input((3, 4), dtype="int32")
+    kept = keras.layers.Dropout(0.5)(keras.layers.Cropping1D(1)(ids))
+    model = keras.Model(ids, kept + 1)
+    return _report(model, np.arange(40 * 12).reshape(40, 3, 4).astype("int32"))
+
+
+@scenario
+def output_shaped_unlike_its_symbolic_shape(keras):
+    """Keras's Activation("glu") says its input's shape symbolically and halves the last
+    axis in its arrays: predict returns the arrays' shape, over several batches."""
+    inp = keras.Input((3, 4))
+    model = keras.Model(inp, keras.layers.Activation("glu")(inp))
+    data = np.linspace(-2, 2, 40 * 12).reshape(40, 3, 4).astype("float32")
+    out = _report(model, data)
+    out["shapes"] = [
+        list(model.predict(data, verbose=0).shape),
+        list(model.predict(data, batch_size=7, verbose=0).shape),
+    ]
+    return out
+
+
 def main():
     SCENARIOS.write(OUT)
 

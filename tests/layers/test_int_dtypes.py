@@ -24,12 +24,11 @@ COMPUTES_IN_FLOATS = {"RMSNormalization", "SpectralNormalization", "Lambda"}
 # Keras's normalizations give float32 arrays of truncated values on integers
 VALUES_DIFFER = {"LayerNormalization", "GroupNormalization"}
 # Where numkeras gives float32 and Keras integers, by field (0: direct call, 1: symbolic,
-# 2: predict, 3: the model's call): Discretization's ids are float32 by design (its
-# docstring); Keras 3.15's RandomCrop returns its input unchanged at inference (numkeras
-# crops it); in training Keras's RandomBrightness adds truncated integer deltas and its
-# RandomGrayscale truncates back to the input's dtype (numkeras computes them in floats).
+# 2: predict, 3: the model's call): Keras 3.15's RandomCrop returns its input unchanged
+# at inference (numkeras crops it); in training Keras's RandomBrightness adds truncated
+# integer deltas and its RandomGrayscale truncates back to the input's dtype (numkeras
+# computes them in floats).
 FLOAT_WHERE_KERAS_KEEPS = {
-    "Discretization": (0, 1, 2, 3),
     "RandomCrop": (2,),
     "RandomBrightness": (0, 3),
     "RandomGrayscale": (0, 1, 3),
@@ -51,15 +50,7 @@ def _expected(name: str, dtype: str) -> str:
     return " ".join(want).replace("TypeError", "float32")
 
 
-# Activation("glu")'s symbolic shape is its input's (as Keras's), so predict's
-# preallocated result does not fit the halved output (numkeras/trainers, reported)
-GLU = pytest.mark.xfail(reason="predict of Activation('glu'): symbolic shape", strict=True)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=GLU) if n == "Activation_glu" else n for n in sorted(SCRIPT.CASES)],
-)
+@pytest.mark.parametrize("name", sorted(SCRIPT.CASES))
 def test_output_dtypes_and_values_match_keras(name):
     numkeras.backend.clear_session()
     got = SCRIPT.run_case(numkeras, name)

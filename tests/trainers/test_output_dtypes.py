@@ -32,6 +32,7 @@ def test_scenario_matches_keras(name):
     assert got["predict"] == want["predict"]
     assert got["predict_on_batch"] == want["predict_on_batch"]
     assert got["call"] == want["call"]
+    assert got.get("shapes") == want.get("shapes")
     for g, w in zip(got["values"], want["values"]):
         np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
 
