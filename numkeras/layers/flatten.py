@@ -15,7 +15,7 @@ from numkeras.layers.layer import Layer
 
 
 class Flatten(Layer):
-    keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+    symbolic_keeps_input_dtype = True  # (only moves values: its output says int, as Keras's)
     integer_inputs = "keep"
 
     def __init__(self, data_format: str | None = None, **kwargs):

@@ -12,7 +12,7 @@ from numkeras.layers.layer import Layer
 
 class Identity(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
-    keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+    symbolic_keeps_input_dtype = True  # (only moves values: its output says int, as Keras's)
     integer_inputs = "keep"
     supports_masking = True  # (passes the mask on, as Keras 3)
 

@@ -97,9 +97,10 @@ class Layer:
     graph_call_keywords: tuple[str, ...] = ()
     # a layer whose Keras `call` takes `mask` though numkeras's does not (it passes on none)
     keras_call_takes_mask = False
-    # Keras 3's dtype for a layer that only moves values (Identity, Reshape, Flatten,
-    # Permute): its output keeps the input's integer or bool dtype, as Keras's does
-    keeps_input_dtype = False
+    # Keras 3's symbolic output dtype for Identity, Reshape, Flatten and Permute: the
+    # input's integer or bool dtype (other layers that keep integers in their arrays,
+    # `integer_inputs = "keep"`, say their float dtype symbolically, as Keras's do)
+    symbolic_keeps_input_dtype = False
     # What the call does with integer and bool inputs (layers/integer_inputs.py):
     # "float" casts them to the layer's dtype (it computes in floats), "keep" passes them
     # on (it only moves, selects or compares values), "own" leaves them to the layer
@@ -684,7 +685,8 @@ class Layer:
         masks = symbolic_masks(self, inputs) if mask is None else mask
         out_shape = self._symbolic_output_shape(in_shape, extra, masks)
         dtype = None
-        if self.keeps_input_dtype and np.dtype(getattr(inputs, "dtype", "float32")).kind in "iub":
+        in_dtype = np.dtype(getattr(inputs, "dtype", "float32"))
+        if self.symbolic_keeps_input_dtype and in_dtype.kind in "iub":
             dtype = inputs.dtype
         node = Node(self, inputs, out_shape, training=training, dtype=dtype, mask=mask)
         kept = integer_value_dtype(self, inputs)

@@ -16,7 +16,7 @@ from numkeras.layers.layer import Layer
 
 class Reshape(Layer):
     built_at_init = True  # (no weights: built when made, as in Keras 3)
-    keeps_input_dtype = True  # (only moves values: an integer input stays integer)
+    symbolic_keeps_input_dtype = True  # (only moves values: its output says int, as Keras's)
     integer_inputs = "keep"
 
     def __init__(self, target_shape, **kwargs):
