@@ -49,6 +49,7 @@ from numkeras import backend, tree
 from numkeras.autodiff import recorder
 from numkeras.autodiff.recorder import TapeError
 from numkeras.autodiff.tensor import TapeTensor
+from numkeras.backend import heap
 from numkeras.variables import Variable
 
 __all__ = ["GradientTape", "TapeError", "TapeTensor"]
@@ -94,6 +95,7 @@ class GradientTape:
                 "train_on_batch; or run this loop on the CPU: "
                 "numkeras.backend.set_array_module('numpy') before building the models."
             )
+        heap.keep_freed_memory()  # (a custom loop's steps free and reallocate, as fit's)
         self._recording = True
         recorder.start(self)
         return self

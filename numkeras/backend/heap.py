@@ -13,9 +13,10 @@ not notice.
 above which blocks get their own mapping at `MMAP_BYTES` (glibc's own largest dynamic
 value), so freed blocks stay in the heap for the next step, as a framework's caching
 allocator keeps them: the process keeps up to `TRIM_BYTES` of free memory instead of
-returning it. `fit` and `train_on_batch` call it, once per process. It changes nothing
-where the C library is not glibc (macOS, Windows, musl), where the user has tuned malloc
-already (`MALLOC_TRIM_THRESHOLD_`, `MALLOC_MMAP_THRESHOLD_`, `GLIBC_TUNABLES`), or with
+returning it. `fit`, `train_on_batch` and `GradientTape` (a custom training loop) call
+it; it acts once per process. It changes nothing where the C library is not glibc
+(macOS, Windows, musl), where the user has tuned malloc already
+(`MALLOC_TRIM_THRESHOLD_`, `MALLOC_MMAP_THRESHOLD_`, `GLIBC_TUNABLES`), or with
 `NUMKERAS_KEEP_FREED_MEMORY=0` in the environment.
 
 >>> TRIM_BYTES // 2**20, MMAP_BYTES // 2**20
