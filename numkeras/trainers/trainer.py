@@ -13,13 +13,14 @@ is a few large vector operations.
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
 import numpy as np
 
 from numkeras import backend, config, shapes, tree
-from numkeras.backend import heap, recycle
+from numkeras.backend import heap, recycle, threads
 from numkeras.errors import (
     ConfigError,
     IncompatibleShapesError,
@@ -1548,55 +1549,70 @@ class Trainer:
             np.empty(tuple(s), d) if d is _OBJECT else new(tuple(s), d or backend.floatx())
             for s, d in zip(out_shapes, exact)
         ]
-        workspace = self._workspace("predict")
-        targets = self._output_targets(workspace)
         spe = self._execution_steps()
         # Nothing watches the batches' outputs: a model that computes each row on its own
         # runs several batches per call (models/row_chunks.py), the same values faster;
         # (one batch: nothing to merge, and the ~50 us graph walk stays off small calls)
         merge = not callbacks and rows > batch_size
         chunk = row_chunks.chunk_rows(self, batch_size) if merge else batch_size
-        try:
-            for a in range(0, rows, chunk):
-                b = min(rows, a + chunk)
-                steps_here = range(a // batch_size, (b - 1) // batch_size + 1)
-                if callback_list is not None and chunk == batch_size:
-                    step = steps_here[0]
-                    if step % spe == 0:  # the first step of an execution (Keras)
-                        callback_list.on_predict_batch_begin(step)
-                # each output's last layer writes into its slice of the result, where it can
-                views = [r[a:b] for r in results]
+        # and its chunks may run on several threads at once (backend/threads.py)
+        parallel = merge and threads.threads() > 1 and row_chunks.rows_independent(self)
+
+        def run_chunk(a: int) -> list:
+            """Compute rows a .. a + chunk into `results` (on this thread's buffers)."""
+            b = min(rows, a + chunk)
+            workspace = self._workspace(_thread_purpose("predict"))
+            targets = self._output_targets(workspace)
+            # each output's last layer writes into its slice of the result, where it can
+            views = [r[a:b] for r in results]
+            try:
                 for target, view in zip(targets, views):
                     if target is not None:
                         target[0][target[1]] = view
                 outs = self._run([t[a:b] for t in xs], training=False, workspace=workspace)
-                if a == 0:  # the symbolic shapes and dtypes are Keras's, the arrays may differ
-                    results = [_refit(r, o, new) for r, o in zip(results, outs)]
-                    views = [r[a:b] for r in results]
-                for r, o, view in zip(results, outs, views):
-                    if o is not view:
-                        r[a:b] = o
-                if callback_list is None:
-                    continue
-                for step in steps_here:
-                    begin = step - step % spe  # the first step of this execution (Keras)
-                    if chunk != batch_size and step == begin:
-                        callback_list.on_predict_batch_begin(step)
-                    if step - begin == spe - 1 or step == batches - 1:
-                        logs = {}
-                        if callbacks:  # the batch outputs live in reused buffers: copies
-                            end = min(rows, (step + 1) * batch_size)
-                            copies = (
-                                [o.copy() for o in outs]
-                                if spe == 1  # the rows of the whole execution, as Keras
-                                else [r[begin * batch_size : end].copy() for r in results]
-                            )
-                            logs = {"outputs": self._structure_outputs(copies)}
-                        callback_list.on_predict_batch_end(begin + spe - 1, logs)
-        finally:
-            for target in targets:  # the workspace must not keep the result alive
-                if target is not None:
-                    target[0].pop(target[1], None)
+            finally:
+                for target in targets:  # the workspace must not keep the result alive
+                    if target is not None:
+                        target[0].pop(target[1], None)
+            if a == 0:  # the symbolic shapes and dtypes are Keras's, the arrays may differ
+                results[:] = [_refit(r, o, new) for r, o in zip(results, outs)]
+                views = [r[a:b] for r in results]
+            for r, o, view in zip(results, outs, views):
+                if o is not view:
+                    r[a:b] = o
+            return outs
+
+        def before(a: int) -> int:
+            if callback_list is not None and chunk == batch_size and not parallel:
+                step = a // batch_size
+                if step % spe == 0:  # the first step of an execution (Keras)
+                    callback_list.on_predict_batch_begin(step)
+            return a
+
+        starts = range(0, rows, chunk)
+        # (the first chunk fixes the results' shapes and types, before any other writes)
+        done = [(0, run_chunk(before(0)))]
+        rest = threads.ordered_map if parallel else map
+        done = itertools.chain(done, zip(starts[1:], rest(run_chunk, map(before, starts[1:]))))
+        for a, outs in done:
+            if callback_list is None:
+                continue
+            b = min(rows, a + chunk)
+            for step in range(a // batch_size, (b - 1) // batch_size + 1):
+                begin = step - step % spe  # the first step of this execution (Keras)
+                if (chunk != batch_size or parallel) and step == begin:
+                    callback_list.on_predict_batch_begin(step)
+                if step - begin == spe - 1 or step == batches - 1:
+                    logs = {}
+                    if callbacks:  # the batch outputs live in reused buffers: copies
+                        end = min(rows, (step + 1) * batch_size)
+                        copies = (
+                            [o.copy() for o in outs]
+                            if spe == 1  # the rows of the whole execution, as Keras
+                            else [r[begin * batch_size : end].copy() for r in results]
+                        )
+                        logs = {"outputs": self._structure_outputs(copies)}
+                    callback_list.on_predict_batch_end(begin + spe - 1, logs)
         if callback_list is not None:
             callback_list.on_predict_end()
         return self._structure_outputs([backend.to_numpy(r) for r in results])
@@ -1734,6 +1750,13 @@ def _log_value(x):
     if getattr(x, "ndim", 0):
         return backend.to_numpy(x).astype(floatx)
     return float(floatx(float(x)))
+
+
+def _thread_purpose(purpose: str) -> str:
+    """A workspace name of this thread's own (`_workspace`): `purpose`, or
+    `purpose@<worker>` on a worker thread of backend/threads.py."""
+    worker = threads.worker_name()
+    return purpose if worker is None else f"{purpose}@{worker}"
 
 
 def _refit(result, first, new):

@@ -1,0 +1,87 @@
+"""backend/threads.py and predict's chunks on several threads: results in order, errors
+where they belong, the same predictions to float32 rounding, progress reported per batch,
+and the switches that keep everything on one thread."""
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from numkeras import layers, models
+from numkeras.backend import threads
+
+SEVERAL = pytest.mark.skipif(threads.threads() < 2, reason="one CPU or one BLAS thread here")
+
+
+def test_ordered_map_keeps_the_order_and_runs_in_place_when_nested():
+    def square_and_nested(v):
+        inner = list(threads.ordered_map(lambda u: (u, threads.worker_name()), [v, v]))
+        return v * v, inner[0][1] == threads.worker_name()
+
+    got = list(threads.ordered_map(square_and_nested, range(20)))
+    assert [g[0] for g in got] == [v * v for v in range(20)]
+    assert all(g[1] for g in got)  # (a map inside a worker ran on that worker)
+
+
+def test_ordered_map_raises_where_the_failing_item_is():
+    def fail_on_three(v):
+        if v == 3:
+            raise KeyError(v)
+        return v
+
+    got = []
+    with pytest.raises(KeyError):
+        for value in threads.ordered_map(fail_on_three, range(8)):
+            got.append(value)
+    assert got == [0, 1, 2]
+
+
+def _cnn():
+    model = models.Sequential(
+        [
+            layers.Input((12, 12, 1)),
+            layers.Conv2D(4, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    return model
+
+
+@SEVERAL
+def test_predict_runs_chunks_on_worker_threads_with_the_same_values(monkeypatch):
+    model = _cnn()
+    x = np.random.default_rng(0).random((3000, 12, 12, 1), dtype=np.float32)
+    whole = np.concatenate([model(x[i : i + 32]) for i in range(0, len(x), 32)])
+    seen = set()
+    run = model._run
+
+    def spy(*args, **kwargs):
+        seen.add(threading.current_thread().name)
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(model, "_run", spy)
+    got = model.predict(x, verbose=0)
+    assert got.shape == whole.shape and got.dtype == whole.dtype
+    np.testing.assert_allclose(got, whole, rtol=1e-5, atol=1e-7)
+    assert any(name.startswith("numkeras-worker") for name in seen)
+    assert model.predict(x[:5], verbose=0).shape == (5, 3)  # (one chunk: this thread)
+
+
+@SEVERAL
+def test_progress_counts_every_batch_when_chunks_run_in_parallel(capsys):
+    model = _cnn()
+    x = np.zeros((2100, 12, 12, 1), "float32")
+    model.predict(x, batch_size=100, verbose=1)
+    assert "21/21" in capsys.readouterr().out
+
+
+def test_numkeras_threads_1_keeps_predict_on_one_thread():
+    code = "from numkeras.backend import threads; print(threads.threads())"
+    env = {**os.environ, "NUMKERAS_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "1"
