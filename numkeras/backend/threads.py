@@ -24,6 +24,8 @@ thread); `NUMKERAS_THREADS=1` turns it off.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -35,35 +37,51 @@ from numkeras import backend
 
 _PREFIX = "numkeras-worker"
 _lock = threading.Lock()
-_state: tuple | None = None  # (threads, executor or None, threadpoolctl controller or None)
+_pool: tuple | None = None  # (executor, threadpoolctl controller), or () where unavailable
 
 
 def threads() -> int:
-    """How many threads `ordered_map` runs on (1: the caller's thread alone)."""
-    return _setup()[0]
+    """How many threads `ordered_map` runs on now (1: the caller's thread alone): the
+    CPUs this process may use, capped by the BLAS's current thread count (a user's
+    `threadpool_limits(1)` or `OPENBLAS_NUM_THREADS=1` keeps predict on one thread) and
+    by `NUMKERAS_THREADS`."""
+    pool = _setup()
+    if not pool:
+        return 1
+    blas = [lib.num_threads for lib in pool[1].lib_controllers if lib.user_api == "blas"]
+    count = min(_cpus(), max(blas, default=1))
+    wanted = os.environ.get("NUMKERAS_THREADS", "").strip()
+    return min(count, int(wanted)) if wanted.isdigit() else count
 
 
 def ordered_map(fn: Callable, items: Iterable) -> Iterator:
     """`map(fn, items)`, on `threads()` threads with a one-thread BLAS when there are
     several, yielding the results in the order of `items` (an exception in `fn` comes out
     where its result would)."""
-    count, executor, controller = _setup()
     items = list(items)
     nested = worker_name() is not None  # (a map inside a worker's item runs in place)
-    if count < 2 or len(items) < 2 or nested or backend.xp is not np:
+    count = 1 if nested or len(items) < 2 or backend.xp is not np else threads()
+    if count < 2:
         yield from map(fn, items)
         return
+    executor, controller = _setup()
+    pending = iter(items)
+    window = collections.deque()  # (`count` items in flight, taken in order)
     with controller.limit(limits=1, user_api="blas"):
-        futures = [executor.submit(fn, item) for item in items]
         try:
-            for future in futures:
-                yield future.result()
-        finally:  # (an error, or a caller that stops early: the rest must not run on)
-            for future in futures:
+            for item in itertools.islice(pending, count):
+                window.append(executor.submit(fn, item))
+            while window:
+                result = window.popleft().result()
+                for item in itertools.islice(pending, 1):
+                    window.append(executor.submit(fn, item))
+                yield result
+        finally:  # (an error, or a caller that stops early: wait for those in flight, as
+            for future in window:  # nothing may write after we return)
                 future.cancel()
-            for future in futures:
+            for future in window:
                 if not future.cancelled():
-                    future.exception()  # wait: nothing may write after we return
+                    future.exception()
 
 
 def worker_name() -> str | None:
@@ -72,27 +90,22 @@ def worker_name() -> str | None:
     return name if name.startswith(_PREFIX) else None
 
 
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _setup() -> tuple:
-    global _state
-    if _state is None:
+    global _pool
+    if _pool is None:
         with _lock:
-            if _state is None:
-                _state = _make_state()
-    return _state
-
-
-def _make_state() -> tuple:
-    wanted = os.environ.get("NUMKERAS_THREADS", "").strip()
-    try:
-        import threadpoolctl
-    except ImportError:
-        return (1, None, None)
-    controller = threadpoolctl.ThreadpoolController()
-    blas = [lib.num_threads for lib in controller.lib_controllers if lib.user_api == "blas"]
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    count = min(cpus or 1, max(blas, default=1))
-    if wanted.isdigit():
-        count = min(count, int(wanted))
-    if count < 2:
-        return (1, None, None)
-    return (count, ThreadPoolExecutor(count, thread_name_prefix=_PREFIX), controller)
+            if _pool is None:
+                try:
+                    import threadpoolctl
+                except ImportError:
+                    _pool = ()
+                else:
+                    executor = ThreadPoolExecutor(_cpus(), thread_name_prefix=_PREFIX)
+                    _pool = (executor, threadpoolctl.ThreadpoolController())
+    return _pool
