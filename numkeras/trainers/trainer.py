@@ -1591,9 +1591,9 @@ class Trainer:
 
         starts = range(0, rows, chunk)
         # (the first chunk fixes the results' shapes and types, before any other writes)
-        done = [(0, run_chunk(before(0)))]
+        first = [(0, run_chunk(before(0)))] if rows else []
         rest = threads.ordered_map if parallel else map
-        done = itertools.chain(done, zip(starts[1:], rest(run_chunk, map(before, starts[1:]))))
+        done = itertools.chain(first, zip(starts[1:], rest(run_chunk, map(before, starts[1:]))))
         for a, outs in done:
             if callback_list is None:
                 continue
