@@ -4,12 +4,14 @@ sizes and the functional API, timed side by side with Keras 3 (when installed).
 Each case builds the same model through the Keras API (`lib` is numkeras or keras), warms
 it up, then times it in interleaved rounds (numkeras, then Keras, in each round) and
 prints medians and the median of same-round speedups: on a noisy machine only same-round
-ratios mean much. `--no-fused` adds numkeras with its fused kernels off, to show what they
-buy per case.
+ratios mean much. `--no-fused` adds numkeras with its fused kernels off, and
+`--one-thread` numkeras with `predict`'s chunks kept on one thread (`NUMKERAS_THREADS=1`),
+to show what each buys per case.
 
     python -m bench.small_models                  # every case
     python -m bench.small_models gelu elu --rounds 9
     python -m bench.small_models --no-fused fit
+    python -m bench.small_models --one-thread --no-keras predict
 
 >>> [name for name in CASES if "gelu" in name]
 ['fit bs128 gelu']
@@ -144,7 +146,7 @@ for _opt in ("adamw", "nadam", "adamax", "adagrad"):
     )
 
 
-def _libraries(with_keras: bool, no_fused: bool) -> dict[str, tuple]:
+def _libraries(with_keras: bool, no_fused: bool, one_thread: bool = False) -> dict[str, tuple]:
     """name -> (module namespace, context manager factory around each timing)."""
     import numkeras
     from numkeras.backend import fused
@@ -152,9 +154,23 @@ def _libraries(with_keras: bool, no_fused: bool) -> dict[str, tuple]:
     def fused_off():
         return fused.without(*fused.kernel_names())
 
+    @contextlib.contextmanager
+    def one_predict_thread():
+        previous = os.environ.get("NUMKERAS_THREADS")
+        os.environ["NUMKERAS_THREADS"] = "1"
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ["NUMKERAS_THREADS"]
+            else:
+                os.environ["NUMKERAS_THREADS"] = previous
+
     libs = {"numkeras": (numkeras, contextlib.nullcontext)}
     if no_fused:
         libs["numkeras, fused off"] = (numkeras, fused_off)
+    if one_thread:
+        libs["numkeras, one thread"] = (numkeras, one_predict_thread)
     if with_keras:
         os.environ.setdefault("KERAS_BACKEND", "jax")
         try:
@@ -193,8 +209,11 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-keras", action="store_true", help="numkeras alone")
     parser.add_argument("--no-fused", action="store_true", help="also numkeras, kernels off")
+    parser.add_argument(
+        "--one-thread", action="store_true", help="also numkeras, predict's chunks on one thread"
+    )
     args = parser.parse_args(argv)
-    libs = _libraries(not args.no_keras, args.no_fused)
+    libs = _libraries(not args.no_keras, args.no_fused, args.one_thread)
     names = [n for n in CASES if not args.only or any(o in n for o in args.only)]
     base = "numkeras"
     print(f"{'case':32s}" + "".join(f"{k:>24s}" for k in libs))
