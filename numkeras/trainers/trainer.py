@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 import warnings
 
 import numpy as np
@@ -1590,8 +1591,11 @@ class Trainer:
             return a
 
         starts = range(0, rows, chunk)
-        # (the first chunk fixes the results' shapes and types, before any other writes)
+        # (the first chunk fixes the results' shapes and types, before any other writes,
+        # and says whether the others are worth threads: backend/threads.py)
+        start = time.perf_counter()
         first = [(0, run_chunk(before(0)))] if rows else []
+        parallel = parallel and time.perf_counter() - start >= threads.MIN_CHUNK_SECONDS
         rest = threads.ordered_map if parallel else map
         done = itertools.chain(first, zip(starts[1:], rest(run_chunk, map(before, starts[1:]))))
         for a, outs in done:

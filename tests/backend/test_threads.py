@@ -52,11 +52,7 @@ def _cnn():
     return model
 
 
-@SEVERAL
-def test_predict_runs_chunks_on_worker_threads_with_the_same_values(monkeypatch):
-    model = _cnn()
-    x = np.random.default_rng(0).random((3000, 12, 12, 1), dtype=np.float32)
-    whole = np.concatenate([model(x[i : i + 32]) for i in range(0, len(x), 32)])
+def _threads_seen(model, monkeypatch) -> set:
     seen = set()
     run = model._run
 
@@ -65,6 +61,16 @@ def test_predict_runs_chunks_on_worker_threads_with_the_same_values(monkeypatch)
         return run(*args, **kwargs)
 
     monkeypatch.setattr(model, "_run", spy)
+    return seen
+
+
+@SEVERAL
+def test_predict_runs_chunks_on_worker_threads_with_the_same_values(monkeypatch):
+    monkeypatch.setattr(threads, "MIN_CHUNK_SECONDS", 0.0)  # (however fast the chunks)
+    model = _cnn()
+    x = np.random.default_rng(0).random((3000, 12, 12, 1), dtype=np.float32)
+    whole = np.concatenate([model(x[i : i + 32]) for i in range(0, len(x), 32)])
+    seen = _threads_seen(model, monkeypatch)
     got = model.predict(x, verbose=0)
     assert got.shape == whole.shape and got.dtype == whole.dtype
     np.testing.assert_allclose(got, whole, rtol=1e-5, atol=1e-7)
@@ -72,8 +78,17 @@ def test_predict_runs_chunks_on_worker_threads_with_the_same_values(monkeypatch)
     assert model.predict(x[:5], verbose=0).shape == (5, 3)  # (one chunk: this thread)
 
 
+def test_chunks_faster_than_the_threads_hand_over_stay_on_this_thread(monkeypatch):
+    monkeypatch.setattr(threads, "MIN_CHUNK_SECONDS", 3600.0)
+    model = _cnn()
+    seen = _threads_seen(model, monkeypatch)
+    model.predict(np.zeros((3000, 12, 12, 1), "float32"), verbose=0)
+    assert seen == {threading.current_thread().name}
+
+
 @SEVERAL
-def test_progress_counts_every_batch_when_chunks_run_in_parallel(capsys):
+def test_progress_counts_every_batch_when_chunks_run_in_parallel(capsys, monkeypatch):
+    monkeypatch.setattr(threads, "MIN_CHUNK_SECONDS", 0.0)
     model = _cnn()
     x = np.zeros((2100, 12, 12, 1), "float32")
     model.predict(x, batch_size=100, verbose=1)
