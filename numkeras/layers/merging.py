@@ -7,7 +7,8 @@ after the batch axis, and a lower-rank input first gains axes of size 1 at axis 
 
 Masks, as Keras 3: an element-wise merge's output is masked when all its inputs are (the
 masks joined with OR); `Maximum` and `Minimum` (inputs of one rank) also take, at a
-masked position of one input, the other's value. `Concatenate` joins the masks (an
+masked position of one input, the other's value, and `Multiply` 1 (and gives 0 where
+every input has a mask and none keeps the position). `Concatenate` joins the masks (an
 unmasked input counts as all real; along the feature axis a step is real if it is in
 any input); `Dot` drops them.
 
@@ -228,12 +229,40 @@ class Multiply(_Merge):
             out = out * x
         return out
 
-    def forward(self, inputs, training: bool = True):
+    def call(self, inputs, training: bool = False, mask=None):
+        keeps = _input_keeps(list(inputs), mask)
+        if keeps is None:
+            return self._merge(_aligned(list(inputs)))
+        return self._masked_product(list(inputs), keeps)[0]
+
+    def _masked_product(self, inputs: list, keeps: list):
+        """Keras 3's masked product: a masked position of an input counts as 1, and when
+        every input has a mask, a position none of them keeps gives 0. Returns the result,
+        the inputs as multiplied, and the joined mask (None unless every input has one)."""
+        xp = backend.xp
+        xs = [x if k is None else xp.where(k, x, x.dtype.type(1)) for x, k in zip(inputs, keeps)]
+        out, out_keep = self._merge(xs), None
+        if all(k is not None for k in keeps):
+            out_keep = keeps[0]
+            for k in keeps[1:]:
+                out_keep = xp.logical_or(out_keep, k)
+            out = xp.where(out_keep, out, out.dtype.type(0))
+        return out, xs, out_keep
+
+    def forward(self, inputs, training: bool = True, mask=None):
+        keeps = _input_keeps(list(inputs), mask)
+        shapes_in = [x.shape for x in inputs]
+        if keeps is not None:
+            out, xs, out_keep = self._masked_product(list(inputs), keeps)
+            return out, (xs, shapes_in, keeps, out_keep)
         aligned = _aligned(list(inputs))
-        return self._merge(aligned), (aligned, [x.shape for x in inputs])
+        return self._merge(aligned), (aligned, shapes_in, None, None)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        aligned, in_shapes = cache
+        aligned, in_shapes, keeps, out_keep = cache
+        xp = backend.xp
+        if out_keep is not None:  # no gradient through the zeros of positions all masked
+            grad_output = xp.where(out_keep, grad_output, grad_output.dtype.type(0))
         grads = []
         for i in range(len(aligned)):
             g = grad_output
@@ -241,6 +270,8 @@ class Multiply(_Merge):
                 if j != i:
                     # (the first product is a new array of the output's shape; then in place)
                     g = g * x if g is grad_output else backend.xp.multiply(g, x, out=g)
+            if keeps is not None and keeps[i] is not None:  # a masked position was a 1
+                g = xp.where(keeps[i], g, g.dtype.type(0))
             grads.append(g)
         return _grads_to(grads, in_shapes, grad_output)
 
@@ -336,9 +367,9 @@ class _Extremum(_Merge):
 
 
 def _input_keeps(inputs: list, mask) -> list | None:
-    """Per input of a masked `Maximum` / `Minimum`, its mask as `(..., 1)` (None where it
-    has none); None when no mask applies (no masks, or inputs of different ranks, which
-    Keras 3 reshapes and so unmasks)."""
+    """Per input of a masked `Maximum` / `Minimum` / `Multiply`, its mask as `(..., 1)`
+    (None where it has none); None when no mask applies (no masks, or inputs of different
+    ranks, which Keras 3 reshapes and so unmasks)."""
     if not isinstance(mask, (list, tuple)) or all(m is None for m in mask):
         return None
     if len({x.ndim for x in inputs}) > 1:

@@ -1,0 +1,599 @@
+"""Differential fuzzing of random models: a seed draws a small Keras program (a JSON: the
+inputs, the layers with their configs and what each is called on, the data), which runs in
+real Keras 3 and in numkeras, in separate processes, and the two records are compared.
+
+A record holds whether the model builds (else the built-in exception class), each layer's
+output shape, count_params() and get_config(), the summary text, then, with Keras's weights
+(numkeras loads the ones Keras saved): predict (values and dtypes; plain, with batch_size,
+with steps; a from_config copy's), evaluate after
+compile(SGD(0.01), mse or sparse categorical cross-entropy), the losses of 2 epochs of
+fit(shuffle=False) and the weights after. About one program in eight feeds the model data
+of a wrong shape (transposed, no batch axis, an extra axis) or another dtype.
+
+    cd /tmp && KERAS_BACKEND=jax /work/kenv/bin/python /work/main/scripts/fuzz/fuzz_models.py \
+        run keras 0 200 /tmp/fuzz            # writes /tmp/fuzz/keras.json and weights/
+    python scripts/fuzz/fuzz_models.py run numkeras 0 200 /tmp/fuzz
+    python scripts/fuzz/fuzz_models.py compare /tmp/fuzz 0   # one block per divergence
+    python scripts/fuzz/fuzz_models.py show 0 17             # program 17 of seed 0, as JSON
+
+Models with a layer that is random in training (Dropout, noise) compare no fit results.
+Known differences, not drawn or not compared: Keras-JAX's sparsemax (rows do not sum to 1),
+MultiHeadAttention with value_dim != key_dim (crashes) and unrolled RNNs in Bidirectional
+with a mask (ignore zero_output_for_mask); its trainer skips a model's input check (torch's
+does not); after a failed predict its next calls crash; and in a functional model, a mask
+made by Masking / Embedding(mask_zero) shows its ops (NotEqual, Any) as summary rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import random
+import sys
+
+import numpy as np
+
+ACTIVATIONS = "celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish \
+hard_tanh leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu \
+soft_shrink softmax softplus softsign sparse_plus sparse_sigmoid squareplus swish tanh \
+tanh_shrink threshold".split()  # not sparsemax: Keras's (JAX) rows do not sum to 1
+# Keras bugs, not compared: after a failed predict, its next calls raise these
+# (and Keras-JAX's glu of an odd axis asserts: its other backends raise ValueError, as we do)
+KERAS_CRASHES = (
+    "'NoneType' object is not callable",
+    "Unable to automatically build",
+    "axis size must be divisible by 2",
+)
+RANDOM_IN_TRAINING = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
+                      "GaussianDropout", "AlphaDropout"}  # fmt: skip
+
+
+# -- the menu: each entry takes (rng, shape without the batch axis) and gives
+#    (class name, config, output shape), or None where it does not fit that shape ----------
+def _conv_len(n, k, s, padding, transpose=False, dilation=1):
+    k = dilation * (k - 1) + 1
+    if transpose:
+        return n * s if padding == "same" else n * s + max(k - s, 0)
+    return -(-n // s) if padding in ("same", "causal") else (n - k) // s + 1
+
+
+def _channels(r, cfg, s):
+    """(spatial dims, channels, how to put them back) for channels_last or _first."""
+    if r.random() < 0.15:
+        cfg["data_format"] = "channels_first"
+        return s[1:], s[0], lambda dims, c: (c,) + dims
+    return s[:-1], s[-1], lambda dims, c: dims + (c,)
+
+
+def dense(r, s):
+    u = r.choice([1, 2, 3, 5, 8])
+    cfg = {"units": u, "activation": r.choice([None, "relu", "tanh", r.choice(ACTIVATIONS)])}
+    if r.random() < 0.15:
+        cfg[r.choice(["kernel_regularizer", "bias_regularizer", "activity_regularizer"])] = "l2"
+    return "Dense", {**cfg, "use_bias": r.random() < 0.8}, s[:-1] + (u,)
+
+
+def other(r, s):
+    kind = r.choice(["UnitNormalization", "Identity", "ActivityRegularization", "Rescaling"])
+    cfg = {
+        "ActivityRegularization": {"l1": 0.01, "l2": 0.01},
+        "Rescaling": {"scale": 0.5, "offset": 1.0},
+    }
+    return kind, cfg.get(kind, {}), s
+
+
+def conv(r, s):
+    if len(s) not in (2, 3):
+        return None
+    rank, f, k = len(s) - 1, r.choice([1, 2, 4]), r.choice([1, 2, 3])
+    pad = r.choice(["valid", "same"] + ["causal"] * (rank == 1))
+    strides, dilation = r.choice([(1, 1), (2, 1), (1, 2)])
+    kind = r.choice(["Conv", "Conv", "ConvTranspose", "Separable", "Depthwise"])
+    if kind != "Conv" and pad == "causal":
+        pad = "same"
+    cfg = {"kernel_size": k, "strides": strides, "padding": pad, "dilation_rate": dilation}
+    if kind == "ConvTranspose":
+        cfg.pop("dilation_rate")
+    if kind == "Conv" and r.random() < 0.2 and s[-1] % 2 == 0 and f % 2 == 0:
+        cfg["groups"] = 2
+    if r.random() < 0.15:
+        cfg["kernel_regularizer"] = r.choice(["l1", "l2"])
+    spatial, c, put = _channels(r, cfg, s)
+    if kind == "Depthwise":
+        m = r.choice([1, 2])
+        cfg["depth_multiplier"], f = m, c * m
+    else:
+        cfg["filters"] = f
+    cfg["activation"] = r.choice([None, "relu"])
+    cfg["use_bias"] = r.random() < 0.8
+    name = {"Conv": f"Conv{rank}D", "ConvTranspose": f"Conv{rank}DTranspose"}.get(kind)
+    name = name or f"{kind}Conv{rank}D"
+    dims = tuple(_conv_len(n, k, strides, pad, kind == "ConvTranspose", dilation) for n in spatial)
+    return name, cfg, put(dims, f)
+
+
+def pool(r, s):
+    if len(s) not in (2, 3):
+        return None
+    rank, p, pad = len(s) - 1, r.choice([1, 2, 3]), r.choice(["valid", "same"])
+    cfg = {}
+    spatial, c, put = _channels(r, cfg, s)
+    if r.random() < 0.3:
+        cfg["keepdims"] = r.random() < 0.3
+        kind = f"Global{r.choice(['Max', 'Average'])}Pooling{rank}D"
+        return kind, cfg, put((1,) * rank, c) if cfg["keepdims"] else (c,)
+    strides = r.choice([None, 1, 2])
+    dims = tuple(_conv_len(n, p, strides or p, pad) for n in spatial)
+    kind = f"{r.choice(['Max', 'Average'])}Pooling{rank}D"
+    return kind, {**cfg, "pool_size": p, "strides": strides, "padding": pad}, put(dims, c)
+
+
+def reshape(r, s):
+    size = math.prod(s)
+    if len(s) >= 2 and r.random() < 0.4:
+        return "Flatten", {}, (size,)
+    if r.random() < 0.5 and len(s) >= 2:
+        perm = list(range(1, len(s) + 1))
+        r.shuffle(perm)
+        return "Permute", {"dims": perm}, tuple(s[p - 1] for p in perm)
+    target = r.choice([(size,), (-1, s[-1]), (size, 1)] + [(2, -1)] * (size % 2 == 0))
+    out = tuple(size // math.prod(t for t in target if t != -1) if t == -1 else t for t in target)
+    return "Reshape", {"target_shape": list(target)}, out
+
+
+def repeat(r, s):
+    n = r.choice([2, 3])
+    return ("RepeatVector", {"n": n}, (n,) + s) if len(s) == 1 else None
+
+
+def noise(r, s):
+    kind = r.choice(["Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout", "Spatial"])
+    if kind == "Spatial":
+        return (f"SpatialDropout{len(s) - 1}D", {"rate": 0.3}, s) if len(s) in (2, 3) else None
+    return kind, {"stddev": 0.1} if kind == "GaussianNoise" else {"rate": 0.2}, s
+
+
+def norm(r, s):
+    kind = r.choice(["BatchNormalization", "LayerNormalization", "GroupNormalization"])
+    cfg = {"center": r.random() < 0.8, "scale": r.random() < 0.8, "epsilon": r.choice([1e-3, 0.1])}
+    if kind == "BatchNormalization":
+        cfg["momentum"] = r.choice([0.0, 0.5, 0.99])
+        cfg["axis"] = r.choice([-1, -1, 1])
+    if kind == "LayerNormalization" and r.random() < 0.2:
+        cfg["rms_scaling"] = True
+    if kind == "LayerNormalization" and len(s) > 1 and r.random() < 0.3:
+        cfg["axis"] = [-2, -1]
+    if kind == "BatchNormalization" and r.random() < 0.2:
+        cfg.update(synchronized=False, beta_regularizer="l2")
+    if kind == "GroupNormalization":
+        cfg["groups"] = r.choice([g for g in (1, 2, 4) if s[-1] % g == 0] + [-1])
+    return kind, cfg, s
+
+
+def rnn(r, s):
+    if len(s) != 2:
+        return None
+    u, seq = r.choice([2, 3, 4]), r.random() < 0.5
+    kind = r.choice(["LSTM", "GRU", "SimpleRNN"])
+    cfg = {"units": u, "return_sequences": seq, "go_backwards": r.random() < 0.3}
+    cfg.update(activation=r.choice(["tanh", "relu", "sigmoid"]), use_bias=r.random() < 0.8)
+    cfg["unroll"] = r.random() < 0.2  # (not in Bidirectional: see the notes above)
+    if kind != "SimpleRNN" and r.random() < 0.3:
+        cfg["recurrent_activation"] = r.choice(["sigmoid", "hard_sigmoid", "tanh"])
+    if kind == "LSTM":
+        cfg["unit_forget_bias"] = r.random() < 0.7
+    if kind == "GRU":
+        cfg["reset_after"] = r.random() < 0.7
+    out = (s[0], u) if seq else (u,)
+    if r.random() < 0.3 and not cfg["unroll"]:
+        mode = r.choice(["concat", "sum", "mul", "ave"])
+        inner = {"class_name": kind, "config": cfg}
+        return (
+            "Bidirectional",
+            {"layer": inner, "merge_mode": mode},
+            out[:-1] + (u * (1 + (mode == "concat")),),
+        )
+    return kind, cfg, out
+
+
+def time_distributed(r, s):
+    if len(s) < 2:
+        return None
+    u = r.choice([2, 3])
+    inner = {"class_name": "Dense", "config": {"units": u}}
+    return "TimeDistributed", {"layer": inner}, s[:-1] + (u,)
+
+
+def masking(r, s):
+    return ("Masking", {"mask_value": 0.0}, s) if len(s) == 2 else None
+
+
+def pad_crop(r, s):
+    if len(s) not in (2, 3):
+        return None
+    rank, kind = len(s) - 1, r.choice(["ZeroPadding", "Cropping", "UpSampling"])
+    n = r.choice([1, 2])
+    a, b = r.choice([(1, 0), (0, 2), (1, 1)])  # uneven sides: (before, after)
+    uneven = [a, b] if rank == 1 else [[a, b], [b, a]]
+    if kind == "ZeroPadding":
+        if r.random() < 0.4:
+            return f"ZeroPadding{rank}D", {"padding": uneven}, (s[0] + a + b,) + (
+                (s[1] + a + b,) if rank == 2 else ()) + s[-1:]  # fmt: skip
+        return f"ZeroPadding{rank}D", {"padding": n}, tuple(d + 2 * n for d in s[:-1]) + s[-1:]
+    if kind == "Cropping":
+        if r.random() < 0.4:
+            return f"Cropping{rank}D", {"cropping": uneven}, (s[0] - a - b,) + (
+                (s[1] - a - b,) if rank == 2 else ()) + s[-1:]  # fmt: skip
+        cfg = {"cropping": n}
+        return f"Cropping{rank}D", cfg, tuple(d - 2 * n for d in s[:-1]) + s[-1:]
+    cfg = (
+        {"size": n}
+        if rank == 1
+        else {"size": n, "interpolation": r.choice(["nearest", "bilinear"])}
+    )
+    return f"UpSampling{rank}D", cfg, tuple(d * n for d in s[:-1]) + s[-1:]
+
+
+def activation(r, s):
+    kind = r.choice(["Activation", "LeakyReLU", "PReLU", "ELU", "ReLU", "Softmax"])
+    cfg = {
+        "Activation": {"activation": r.choice(ACTIVATIONS)},
+        "LeakyReLU": {"negative_slope": r.choice([0.01, 0.3])},
+        "PReLU": {"shared_axes": [1] if len(s) > 1 and r.random() < 0.5 else None},
+        "ELU": {"alpha": r.choice([0.5, 1.0])},
+        "ReLU": {"max_value": r.choice([None, 1.0]), "negative_slope": r.choice([0.0, 0.1])},
+        "Softmax": {"axis": r.choice([-1, 1]) if len(s) > 1 else -1},
+    }[kind]
+    return kind, cfg, s
+
+
+def attention(r, s):
+    if len(s) != 2:
+        return None
+    if r.random() < 0.5:
+        cfg = {"use_scale": r.random() < 0.5, "score_mode": r.choice(["dot", "concat"])}
+        return "Attention", cfg, s
+    cfg = {"num_heads": r.choice([1, 2]), "key_dim": r.choice([2, 3]), "use_bias": r.random() < 0.8}
+    if r.random() < 0.3:
+        cfg["output_shape"] = [r.choice([2, 5])]
+    return "MultiHeadAttention", cfg, s[:-1] + tuple(cfg.get("output_shape", s[-1:]))
+
+
+MENU = [dense, dense, conv, conv, pool, reshape, repeat, noise, norm, rnn, rnn,
+        time_distributed, masking, pad_crop, activation, activation, attention, other]  # fmt: skip
+
+
+# -- a program -------------------------------------------------------------------------
+def program(seed: int) -> dict:
+    """The JSON program of `seed`: `inputs` (shape, dtype), `nodes` (layer class, config or
+    the index of the node whose layer it shares, the tensors it is called on: inputs first,
+    then nodes), `outputs`, `sequential`, `loss` and `data`."""
+    r = random.Random(seed)
+    rank = r.choice([1, 2, 2, 3])
+    shape = tuple(r.choice([2, 3, 4, 5, 6]) for _ in range(rank))
+    inputs, nodes, shapes = [], [], []
+    integer = rank == 1 and r.random() < 0.5  # token ids into an Embedding
+    dtype = "int32" if integer else r.choice(["float32"] * 9 + ["float64"])
+    inputs.append({"shape": list(shape), "dtype": dtype})
+    shapes.append(shape)
+    sequential = r.random() < 0.4
+    two_inputs = not sequential and not integer and r.random() < 0.25
+
+    def add(cls, cfg, args, out, share=None):
+        nodes.append({"class": cls, "config": cfg, "args": args, "share": share})
+        shapes.append(out)
+        return len(shapes) - 1
+
+    x = 0
+    if integer:
+        cfg = {"input_dim": 10, "output_dim": r.choice([2, 4]), "mask_zero": r.random() < 0.4}
+        x = add("Embedding", cfg, [0], shape + (cfg["output_dim"],))
+    if two_inputs:
+        other = shape[:-1] + (r.choice([1, 3]),)
+        inputs.append({"shape": list(other), "dtype": "float32"})
+        shapes.append(other)
+        if r.random() < 0.5:
+            x = add("Concatenate", {}, [x, 1], shape[:-1] + (shape[-1] + other[-1],))
+        else:  # project the second input, then add
+            x = add("Add", {}, [x, add("Dense", {"units": shape[-1]}, [1], shape)], shape)
+    for _ in range(r.randint(1, 5)):
+        if not sequential and r.random() < 0.25:  # two branches, merged
+            u = r.choice([2, 4])
+            a = add("Dense", {"units": u, "activation": "relu"}, [x], shapes[x][:-1] + (u,))
+            b = add("Dense", {"units": u}, [x], shapes[x][:-1] + (u,))
+            if r.random() < 0.3:  # a shared layer, called on both branches
+                a = add("Dense", {"units": u}, [a], shapes[a])
+                b = add(None, None, [b], shapes[b], share=len(nodes) - 1)
+            merge = r.choice(["Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum"])
+            out, cfg = shapes[a], {}
+            if r.random() < 0.3:
+                merge, cfg["axis"] = "Concatenate", r.choice([-1, *range(1, len(out) + 1)])
+                axis = cfg["axis"] - 1 if cfg["axis"] > 0 else len(out) - 1
+                out = out[:axis] + (2 * out[axis],) + out[axis + 1 :]
+            elif len(out) == 1 and r.random() < 0.15:
+                merge, cfg, out = "Dot", {"axes": 1, "normalize": r.random() < 0.5}, (1,)
+            x = add(merge, cfg, [a, b], out)
+            continue
+        step = r.choice(MENU)(r, shapes[x])
+        if (
+            not sequential
+            and r.random() < 0.15
+            and step
+            and step[0] not in ("Attention", "MultiHeadAttention")
+        ):
+            second = r.choice(MENU)(r, step[2])  # a nested Sequential of two layers
+            if second and second[0] not in ("Attention", "MultiHeadAttention"):
+                inner = [{"class_name": c, "config": cfg} for c, cfg, _ in (step, second)]
+                step = ("Sequential", {"layers": inner}, second[2])
+        if step and min(step[2], default=1) >= 1:
+            cls, cfg, out = step
+            args = [x, x] if cls in ("Attention", "MultiHeadAttention") else [x]
+            x = add(cls, cfg, args, out)
+            if len(args) == 2 and r.random() < 0.4:
+                nodes[-1]["kwargs"] = {"use_causal_mask": True}
+    outputs, loss = [x], "mse"
+    if r.random() < 0.4:  # a classifier head
+        if len(shapes[x]) > 1:
+            x = add("Flatten", {}, [x], (math.prod(shapes[x]),))
+        outputs, loss = [add("Dense", {"units": 3, "activation": "softmax"}, [x], (3,))], "sparse"
+    elif not sequential and x > len(inputs) + 1 and r.random() < 0.3:  # a second output
+        outputs.append(add("Dense", {"units": 2}, [r.randrange(len(inputs), x)], None))
+    wrong = r.random() < 0.12
+    data = {
+        "n": r.choice([4, 5, 8]),
+        "batch_size": r.choice([1, 2, 3, 4]),
+        "steps": r.choice([1, 2]),
+        "mutate": r.choice(["transpose", "no_batch", "extra_axis", "float64", "int"])
+        if wrong
+        else None,
+    }
+    return {"seed": seed, "inputs": inputs, "nodes": nodes, "outputs": outputs,
+            "sequential": sequential, "loss": loss, "data": data}  # fmt: skip
+
+
+def _layer(K, cls: str, config: dict):
+    if cls == "Sequential":  # a nested model
+        return K.Sequential([_layer(K, c["class_name"], c["config"]) for c in config["layers"]])
+    cfg = dict(config)
+    if "layer" in cfg:  # a wrapper: build the wrapped layer first
+        cfg["layer"] = _layer(K, cfg["layer"]["class_name"], cfg["layer"]["config"])
+    return getattr(K.layers, cls)(**cfg)
+
+
+def build(K, prog: dict):
+    """The model of `prog`, built with the Keras-like module `K`."""
+    layers = []
+    for node in prog["nodes"]:
+        if node["share"] is not None:
+            layers.append(layers[node["share"]])
+            continue
+        layers.append(_layer(K, node["class"], node["config"]))
+    if prog["sequential"]:
+        (inp,) = prog["inputs"]
+        return K.Sequential([K.Input(tuple(inp["shape"]), dtype=inp["dtype"]), *layers])
+    tensors = [K.Input(tuple(i["shape"]), dtype=i["dtype"]) for i in prog["inputs"]]
+    merges = {"Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
+    for node, layer in zip(prog["nodes"], layers):
+        args = [tensors[a] for a in node["args"]]
+        cls = node["class"] or prog["nodes"][node["share"]]["class"]
+        kwargs = node.get("kwargs", {})
+        call = layer(args, **kwargs) if cls in merges | {"Attention"} else layer(*args, **kwargs)
+        tensors.append(call)
+    outs = [tensors[o] for o in prog["outputs"]]
+    ins = tensors[: len(prog["inputs"])]
+    return K.Model(ins if len(ins) > 1 else ins[0], outs if len(outs) > 1 else outs[0])
+
+
+def data(prog: dict, output_shapes) -> tuple:
+    """x (mutated as the program says) and y for its outputs' shapes."""
+    rng, d = np.random.default_rng(prog["seed"]), prog["data"]
+    xs = []
+    for inp in prog["inputs"]:
+        shape = (d["n"], *inp["shape"])
+        x = rng.integers(0, 10, shape) if inp["dtype"] == "int32" else rng.normal(size=shape)
+        xs.append(x.astype(inp["dtype"]))
+    if xs[0].ndim == 3 and xs[0].dtype.kind == "f":  # whole zero steps, for Masking
+        xs[0][rng.random(xs[0].shape[:2]) < 0.25] = 0
+    m = d["mutate"]
+    if m == "transpose":
+        xs[0] = np.swapaxes(xs[0], -1, -2) if xs[0].ndim > 2 else xs[0].T
+    elif m == "no_batch":
+        xs[0] = xs[0][0]
+    elif m == "extra_axis":
+        xs[0] = xs[0][..., None]
+    elif m == "float64":
+        xs[0] = xs[0].astype("float64")
+    elif m == "int":  # (token ids stay in the vocabulary: Keras-JAX gives NaN past it)
+        xs[0] = (xs[0] if xs[0].dtype.kind == "i" else np.round(xs[0] * 3)).astype("int64")
+    ys = []
+    for shape in output_shapes:
+        if prog["loss"] == "sparse":
+            ys.append(rng.integers(0, 3, d["n"]))
+        else:
+            ys.append(rng.normal(size=(d["n"], *shape[1:])).astype("float32"))
+    return (xs if len(xs) > 1 else xs[0]), (ys if len(ys) > 1 else ys[0])
+
+
+def _error(e: Exception) -> str:
+    """The built-in classes of `e` (numkeras's errors subclass Keras's), then its message."""
+    builtins = "|".join(c.__name__ for c in type(e).__mro__[:-2] if c.__module__ == "builtins")
+    return f"{builtins}: {type(e).__name__}: {str(e)[:200]}"
+
+
+def _same_error(want: str, got: str) -> bool:
+    """Whether `got` is of the built-in class Keras raised (`except` catches both)."""
+    return want.split("|")[0].split(":")[0] in got.split(":")[0].split("|")
+
+
+def _arrays(value, with_dtypes: bool = False) -> list:
+    value = value if isinstance(value, (list, tuple)) else [value]
+    arrays = [np.asarray(v, dtype="float64").round(6).tolist() for v in value]
+    return arrays + [str(np.asarray(v).dtype) for v in value] * with_dtypes
+
+
+def attempt(record: dict, key: str, fn) -> None:
+    try:
+        record[key] = fn()
+    except Exception as e:  # noqa: BLE001 - an error is a result to compare too
+        record[key] = {"error": _error(e)}
+
+
+def run_program(K, prog: dict, weights_file: str, keras: bool) -> dict:
+    rec = {}
+    K.utils.clear_session()
+    try:
+        model = build(K, prog)
+    except Exception as e:  # noqa: BLE001
+        return {"build": _error(e)}
+    rec["build"] = "ok"
+    rec["layers"] = []
+    for layer in model.layers:
+        row = {"name": layer.name, "class": type(layer).__name__}
+        attempt(row, "shape", lambda layer=layer: list(layer.output.shape))
+        attempt(row, "params", layer.count_params)
+        config = lambda layer=layer: json.loads(json.dumps(layer.get_config(), default=repr))  # noqa: E731
+        attempt(row, "config", config)
+        rec["layers"].append(row)
+    attempt(rec, "params", model.count_params)
+    lines = []
+    attempt(rec, "summary", lambda: model.summary(print_fn=lambda s, **k: lines.append(s)))
+    rec["summary"] = "\n".join(lines)
+    if keras:  # Keras's initial weights, nudged so that biases and BN statistics are not 0 / 1
+        rng = np.random.default_rng(prog["seed"])
+        weights = [w + 0.1 * rng.normal(size=w.shape).astype(w.dtype) for w in model.get_weights()]
+        model.set_weights(weights)
+        np.savez(weights_file, *weights)
+    else:
+        with np.load(weights_file) as f:
+            weights = [f[f"arr_{i}"] for i in range(len(f.files))]
+        attempt(rec, "set_weights", lambda: model.set_weights(weights))
+    attempt(rec, "outputs", lambda: [list(o.shape) for o in model.outputs])
+    if "error" in rec["outputs"]:  # a Sequential whose layers did not build
+        return rec
+    x, y = data(prog, rec["outputs"])
+    d = prog["data"]
+    attempt(rec, "predict", lambda: _arrays(model.predict(x, verbose=0), with_dtypes=True))
+
+    def clone():  # from its config, with its weights
+        copy = type(model).from_config(model.get_config())
+        copy.set_weights(model.get_weights())
+        return _arrays(copy.predict(x, verbose=0))
+
+    attempt(rec, "from_config", clone)
+    attempt(
+        rec, "predict_bs", lambda: _arrays(model.predict(x, batch_size=d["batch_size"], verbose=0))
+    )
+    attempt(rec, "predict_steps", lambda: _arrays(
+        model.predict(x, batch_size=d["batch_size"], steps=d["steps"], verbose=0)))  # fmt: skip
+    loss = "mse" if prog["loss"] == "mse" else "sparse_categorical_crossentropy"
+    attempt(rec, "compile", lambda: model.compile(optimizer=K.optimizers.SGD(0.01), loss=loss))
+    attempt(rec, "evaluate", lambda: _arrays(model.evaluate(x, y, verbose=0)))
+    fit = lambda: model.fit(x, y, epochs=2, batch_size=d["batch_size"], shuffle=False, verbose=0)  # noqa: E731
+    attempt(rec, "history", lambda: {k: _arrays(v) for k, v in fit().history.items()})
+    attempt(rec, "weights_after", lambda: _arrays(model.get_weights()))
+    return rec
+
+
+def run(library: str, seed: int, count: int, out_dir: str) -> None:
+    K = importlib.import_module(library)
+    os.makedirs(f"{out_dir}/weights", exist_ok=True)
+    records = {}
+    for i in range(count):
+        prog = program(seed * 100_000 + i)
+        records[i] = run_program(K, prog, f"{out_dir}/weights/{i}.npz", library == "keras")
+        print(i, records[i]["build"][:60], flush=True)
+    with open(f"{out_dir}/{library}.json", "w") as f:
+        json.dump(records, f)
+
+
+def _diff(want, got, rtol=1e-3, atol=1e-4) -> str | None:
+    """Where `got` differs from `want` (nested JSON, numbers compared with tolerances)."""
+    if isinstance(want, dict) and any(c in want.get("error", "") for c in KERAS_CRASHES):
+        return None
+    if isinstance(want, list) and isinstance(got, list):
+        try:
+            a, b = np.asarray(want, dtype=float), np.asarray(got, dtype=float)
+        except (ValueError, TypeError):  # ragged or mixed: compare item by item
+            a = b = None
+        if a is not None:
+            if a.shape != b.shape:
+                return f"shape {a.shape} vs {b.shape}"
+            if not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+                return f"max diff {np.nanmax(np.abs(a - b)):.3g}"
+            return None
+        if len(want) != len(got):
+            return f"{len(want)} items vs {len(got)}"
+        for i, (w, g) in enumerate(zip(want, got)):
+            if (d := _diff(w, g, rtol, atol)) is not None:
+                return f"[{i}] {d}"
+        return None
+    if isinstance(want, dict) and isinstance(got, dict):
+        if sorted(want) != sorted(got):
+            return f"keys {sorted(want)} vs {sorted(got)}"
+        if "error" in want:  # the built-in class must match; messages may differ
+            return (
+                None
+                if _same_error(want["error"], got["error"])
+                else f"{want['error']}\n      vs {got['error']}"
+            )
+        for k in want:
+            if (d := _diff(want[k], got[k], rtol, atol)) is not None:
+                return f"{k}: {d}"
+        return None
+    if isinstance(want, float) and isinstance(got, (int, float)):
+        return None if math.isclose(want, got, rel_tol=rtol, abs_tol=atol) else f"{want} vs {got}"
+    if isinstance(want, str) and isinstance(got, str) and ":" in want and ":" in got:
+        return None if _same_error(want, got) else f"{want}\n      vs {got}"
+    return None if want == got else f"{want!r}\n      vs {got!r}"
+
+
+def compare(out_dir: str, seed: int = 0) -> int:
+    with open(f"{out_dir}/keras.json") as f:
+        keras = json.load(f)
+    with open(f"{out_dir}/numkeras.json") as f:
+        ours = json.load(f)
+    bad = 0
+    for i, want in keras.items():
+        got = ours.get(i, {})
+        prog = program(seed * 100_000 + int(i))
+        nodes = json.dumps(prog["nodes"])  # (nested models' layers too)
+        random_fit = any(f'"{c}"' in nodes for c in RANDOM_IN_TRAINING)
+        unchecked = prog["data"]["mutate"] in ("transpose", "no_batch", "extra_axis")
+        problems = []
+        for key in want:
+            if random_fit and key in ("history", "weights_after"):
+                continue
+            if unchecked and "error" not in str(want[key]) and "ValueError" in str(got.get(key)):
+                continue  # Keras-JAX's trainer skips the model's input check (torch's does not)
+            if key == "summary" and "(NotEqual)" in want[key]:
+                continue  # Keras lists a mask's ops as rows: see the notes above
+            if key == "summary" and isinstance(want[key], str):
+                diff = [
+                    f"{a}\n      vs {b}"
+                    for a, b in zip(want[key].split("\n"), got.get(key, "").split("\n"))
+                    if a != b
+                ]
+                problems += diff[:1]
+            elif key == "layers" and len(want[key]) == len(got.get(key, [])):
+                for w, g in zip(want[key], got[key]):  # one problem per layer
+                    if (d := _diff(w, g)) is not None:
+                        problems.append(f"layer {w['name']}: {d}")
+            elif (d := _diff(want[key], got.get(key))) is not None:
+                problems.append(f"{key}: {d}")
+        if problems:
+            bad += 1
+            print(f"program {i} (seed {prog['seed']}):", *problems, sep="\n    ")
+    print(f"{len(keras)} programs, {bad} differ")
+    return bad
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "run":  # run LIBRARY SEED COUNT OUT_DIR
+        run(args[0], int(args[1]), int(args[2]), args[3])
+    elif command == "compare":  # compare OUT_DIR [SEED]
+        sys.exit(1 if compare(args[0], int(args[1]) if len(args) > 1 else 0) else 0)
+    else:  # show SEED INDEX
+        print(json.dumps(program(int(args[0]) * 100_000 + int(args[1])), indent=1))
