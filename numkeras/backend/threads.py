@@ -5,10 +5,10 @@ chunks of rows in any order: `ordered_map` runs them on a small thread pool, one
 thread at a time, while BLAS is limited to one thread, and hands the results back in
 order. NumPy, BLAS and the fused kernels (numba, `nogil`) release the GIL, so the whole
 chunk, products and element-wise passes alike, runs in parallel, not only the products
-that a multithreaded BLAS splits. That beats a two-thread BLAS on its own ground, because
-its threads wait for each other at every product and spin between products: on the
-2-core VMs of this project, Keras's MNIST CNN predicted 1.8x as fast, and on a busy
-machine (where BLAS's threads wait for CPU time) far more.
+that a multithreaded BLAS splits, and no thread waits for another at every product as a
+two-thread BLAS's do. On the idle 2-core VMs of this project that is about even (Keras's
+MNIST CNN predicted 1.05-1.2x as fast, an LSTM 0.93x); with another process busy on one
+core, where a two-thread BLAS waits for its thread that gets no CPU time, 1.6-4x.
 
 The values are the same to float32 rounding: a one-thread BLAS may round a product's
 elements differently from a two-thread one (as between any two thread counts).
