@@ -35,6 +35,7 @@ from numkeras.backend import random
 from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.input_spec import InputSpec
+from numkeras.layers.integer_inputs import as_float
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
@@ -577,8 +578,7 @@ class ImageLayer(Layer):
     def forward(self, inputs, training: bool = True):
         single = inputs.ndim == 3
         x = inputs[None] if single else inputs
-        if x.dtype.kind != "f":  # (kept integers: `identity_keeps_integers`)
-            x = x.astype(self.dtype)
+        x = as_float(x, self.dtype)  # (kept integers: `identity_keeps_integers`)
         out, plan = self._transform(x, bool(training))
         if out is x:  # (the identity: integer images keep their dtype)
             return inputs, None
