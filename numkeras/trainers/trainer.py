@@ -965,10 +965,13 @@ class Trainer:
         self.reset_metrics()
         logs: dict = {}
         callback_list.on_test_begin()
+        self.stop_evaluating = False
         for step, batch in enumerate(source.epoch()):
             callback_list.on_test_batch_begin(step)
             logs = _pythonify_logs(self.test_step(pack(batch)))
             callback_list.on_test_batch_end(step, logs)
+            if self.stop_evaluating:
+                break
         callback_list.on_test_end(logs)
         return logs
 
@@ -1414,6 +1417,7 @@ class Trainer:
         custom_step = self._overrides("test_step")
         logs = None
         spe = self._execution_steps()
+        self.stop_evaluating = False  # (a callback sets it to end evaluation, as in Keras 3)
         for begin, batches in _executions(source.epoch(), spe):
             if callback_list is not None:
                 callback_list.on_test_batch_begin(begin)
@@ -1427,6 +1431,8 @@ class Trainer:
                 callback_list.on_test_batch_end(
                     begin + spe - 1, logs if custom_step else self._logs()
                 )
+            if self.stop_evaluating:
+                break
         if custom_step:
             return logs or {}
         # a used-up stream gives no batch (and so no values, not a stale 0.0 accuracy)
@@ -1514,7 +1520,7 @@ class Trainer:
             try:  # traced into a graph, it predicts as any model; else its call runs as is
                 self._require_graph_or_build(x, batch_size or 32)
             except NotImplementedError:
-                return self._predict_subclassed(x, batch_size, steps)
+                return self._predict_subclassed(x, batch_size, steps, verbose, callbacks)
         if data_utils.is_batch_stream(x):
             return self._predict_stream(x, steps, verbose, callbacks)
         self._require_graph_or_build(x, batch_size or 32)
@@ -1598,6 +1604,8 @@ class Trainer:
         parallel = parallel and time.perf_counter() - start >= threads.MIN_CHUNK_SECONDS
         rest = threads.ordered_map if parallel else map
         done = itertools.chain(first, zip(starts[1:], rest(run_chunk, map(before, starts[1:]))))
+        self.stop_predicting = False  # (a callback sets it to end prediction, as in Keras 3)
+        kept = rows  # (the rows of the batches run, when a callback stopped them)
         for a, outs in done:
             if callback_list is None:
                 continue
@@ -1617,8 +1625,15 @@ class Trainer:
                         )
                         logs = {"outputs": self._structure_outputs(copies)}
                     callback_list.on_predict_batch_end(begin + spe - 1, logs)
+                    if self.stop_predicting:
+                        kept = min(rows, (step + 1) * batch_size)
+                        break
+            if kept < rows:  # (before the next chunk runs: a stateful layer would see it)
+                break
         if callback_list is not None:
             callback_list.on_predict_end()
+        if kept < rows:
+            results = [r[:kept].copy() for r in results]
         return self._structure_outputs([backend.to_numpy(r) for r in results])
 
     def _as_declared(self, outs: list) -> list:
@@ -1653,6 +1668,7 @@ class Trainer:
             callbacks, verbose, steps or data_utils.stream_length(x)
         )
         callback_list.on_predict_begin()
+        self.stop_predicting = False
         parts = []
         custom_step = self._overrides("predict_step")
         structure = None
@@ -1679,6 +1695,8 @@ class Trainer:
                     else self._structure_outputs(joined)
                 )
             callback_list.on_predict_batch_end(begin + spe - 1, {"outputs": batch_outputs})
+            if self.stop_predicting:
+                break
         callback_list.on_predict_end()
         if not parts:
             raise ValueError("predict() received a batch stream that yielded no batch.")
@@ -1687,22 +1705,33 @@ class Trainer:
             return tree.pack_sequence_as(structure, stacked)
         return self._structure_outputs(stacked)
 
-    def _predict_subclassed(self, x, batch_size, steps):
-        """predict for a model with its own call(): same batching rules, results stacked."""
-
+    def _predict_subclassed(self, x, batch_size, steps, verbose, callbacks):
+        """predict for a model with its own call() that cannot be traced: the same batching
+        rules and callbacks, `call` run on each batch, the outputs (any structure of
+        arrays) stacked leaf by leaf."""
         arrays = _convert_structure(x, self.dtype)
         n = len(tree.flatten(arrays)[0])
         batch_size, batches = data_utils.predict_batches(
             n, batch_size, steps, self._execution_steps()
         )
-        outs = []
-        for step in range(batches):
-            index = slice(step * batch_size, (step + 1) * batch_size)
-            part = tree.map_structure(lambda a, i=index: a[i], arrays)
-            outs.append(backend.to_numpy(self(part)))
-        if not outs:
+        if not batches:
             raise ValueError("predict() of a subclassed model needs at least one sample.")
-        return np.concatenate(outs, axis=0)
+        callback_list = self._callback_list(callbacks, verbose, batches)
+        callback_list.on_predict_begin()
+        self.stop_predicting = False
+        parts = []
+        for step in range(batches):
+            callback_list.on_predict_batch_begin(step)
+            index = slice(step * batch_size, (step + 1) * batch_size)
+            structure = self(tree.map_structure(lambda a, i=index: a[i], arrays), training=False)
+            outs = [backend.to_numpy(o) for o in tree.flatten(structure)]
+            parts.append(outs)
+            batch_outputs = tree.pack_sequence_as(structure, outs)
+            callback_list.on_predict_batch_end(step, {"outputs": batch_outputs})
+            if self.stop_predicting:
+                break
+        callback_list.on_predict_end()
+        return tree.pack_sequence_as(structure, [np.concatenate(col) for col in zip(*parts)])
 
     def _require_graph_or_build(self, x, batch_size: int | None = 32) -> None:
         """Build a deferred model for `x`, as Keras 3 does: on the shape of its first batch
