@@ -265,6 +265,9 @@ class Layer:
             and all(value is not v for v in self._own_variables)
         ):
             self._track_variable(value)
+        elif not _METRICS_HELD and isinstance(value, (list, tuple, _metric_class())):
+            if isinstance(value, _metric_class()) or not _is_builtin(self):
+                _note_held_metrics()  # (until then, no model needs to look for them)
         object.__setattr__(self, name, value)
 
     def add_variable(
@@ -674,6 +677,100 @@ class Layer:
             else:
                 out.append(np.float32(float(v.regularizer(v.value))))  # (a CuPy scalar too)
         return out
+
+    # -- metrics a user's layer holds (Keras 3 tracks them as it tracks variables) -----------
+    @property
+    def metrics(self) -> list:
+        """The `Metric`s this layer holds as attributes (or in list attributes), in
+        assignment order, then its sublayers' (Keras 3's `layer.metrics`).
+
+        >>> import numkeras
+        >>> class Counted(numkeras.layers.Layer):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.seen = numkeras.metrics.Sum(name="seen")
+        >>> [m.name for m in Counted().metrics]
+        ['seen']
+        """
+        if not _METRICS_HELD:
+            return []
+        return held_metrics(self) + [m for layer in self._sublayers() for m in layer.metrics]
+
+    @property
+    def metrics_variables(self) -> list:
+        """The state variables of `metrics` (not in `weights` or `variables`, as Keras's)."""
+        return [v for m in self.metrics for v in m.variables]
+
+    def add_metric(self, *args, **kwargs):
+        """Keras 3 removed it (as here): make the metric in `__init__` or `build` and
+        update it in `call`, or pass it to `compile(metrics=...)`."""
+        raise NotImplementedError(
+            "Layer `add_metric()` method is deprecated. Add your metric in "
+            "`Model.compile(metrics=[...])`, or create metric trackers in init() or build() "
+            "when subclassing the layer or model, then call `metric.update_state()` "
+            "whenever necessary."
+        )
+
+    # -- calls with other variable values, and on specs (Keras 3's API) ---------------------
+    def stateless_call(
+        self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs
+    ):
+        """Call the layer with these values for its `trainable_variables` and
+        `non_trainable_variables` (in those lists' order), leaving its own unchanged:
+        returns `(outputs, non_trainable_variables)`, the second the values the call left
+        (a training-mode BatchNormalization's moving statistics), and with
+        `return_losses=True` also the call's `losses`. Assign the returned values to keep
+        them, as Keras 3's JAX-style loops do.
+
+        >>> import numpy as np
+        >>> from numkeras import layers
+        >>> layer = layers.Dense(2, kernel_initializer="ones")
+        >>> _ = layer(np.ones((1, 3)))
+        >>> out, _ = layer.stateless_call([np.zeros((3, 2)), np.ones(2)], [], np.ones((1, 3)))
+        >>> out, layer(np.ones((1, 3)))
+        (array([[1., 1.]], dtype=float32), array([[3., 3.]], dtype=float32))
+        """
+        name = type(self).__name__
+        if not self.built:
+            raise ConfigError(
+                f"To call stateless_call, {name} must be built (i.e. its variables must have "
+                "been already created). You can build it by calling it on some data."
+            )
+        variables = []
+        for given, own, label in (
+            (trainable_variables, self.trainable_variables, "trainable_variables"),
+            (non_trainable_variables, self.non_trainable_variables, "non_trainable_variables"),
+        ):
+            if len(given) != len(own):
+                raise ConfigError(
+                    f"Argument `{label}` must be a list of tensors corresponding 1:1 to "
+                    f"{name}().{label}. Received list with length {len(given)}, but expected "
+                    f"{len(own)} variables."
+                )
+            variables += zip(own, given)
+        kept = [v.value.copy() for v, _ in variables]
+        try:
+            for v, value in variables:
+                v.assign(value)
+            outputs = self(*args, **kwargs)
+            losses = self.losses if return_losses else None
+            updated = [v.value.copy() for v in self.non_trainable_variables]
+        finally:  # (the layer's own values back, whatever the call did)
+            for (v, _), value in zip(variables, kept):
+                v.assign(value)
+        return (outputs, updated, losses) if return_losses else (outputs, updated)
+
+    def symbolic_call(self, *args, **kwargs):
+        """The output spec (`KerasTensor`s: shape and dtype) of a call on these
+        arguments, without running it or recording a node (Keras 3's)."""
+        return self.compute_output_spec(*args, **kwargs)
+
+    @property
+    def call_signature_parameters(self) -> list[str]:
+        """The names of `call`'s parameters (Keras 3's), e.g. `['inputs', 'training']`
+        (not the ones numkeras's executor passes its own layers)."""
+        names = inspect.signature(self.call).parameters
+        return [p for p in names if p not in ("self", "workspace", "defer_bias", "penalties")]
 
     def _call_symbolic(self, inputs, training=None, **kwargs):
         from numkeras.layers.keras_tensor import Node
@@ -1111,6 +1208,39 @@ _INTERNAL_ATTRIBUTES = frozenset(
         "_stack",
     }
 )
+
+
+# Whether a user's layer or model ever held a Metric (or a list, which may hold some) as
+# an attribute: until one does, `model.metrics` and each training call skip the search.
+_METRICS_HELD = False
+
+
+def _note_held_metrics() -> None:
+    global _METRICS_HELD
+    _METRICS_HELD = True
+
+
+def metrics_may_be_held() -> bool:
+    return _METRICS_HELD
+
+
+@functools.cache
+def _metric_class() -> type:
+    from numkeras.metrics.metric import Metric
+
+    return Metric
+
+
+def held_metrics(owner) -> list:
+    """The `Metric`s `owner` holds as attributes or in list attributes, in assignment
+    order (each once)."""
+    from numkeras.metrics.metric import Metric
+
+    found: list = []
+    for value in tracked_attributes(owner).values():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        found += [m for m in items if isinstance(m, Metric) and all(m is not f for f in found)]
+    return found
 
 
 def tracked_attributes(owner) -> dict:
