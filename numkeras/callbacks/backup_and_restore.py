@@ -99,6 +99,9 @@ class BackupAndRestore(Callback):
                 "call it on a batch of data."
             )
         if os.path.exists(self._weights_path):
+            optimizer = getattr(self.model, "optimizer", None)
+            if optimizer is not None and not optimizer.built:  # as Keras: its state loads too
+                optimizer.build(self.model._trained_variables())
             self.model.load_weights(self._weights_path)
         if os.path.exists(self._training_metadata_path):
             with open(self._training_metadata_path) as f:

@@ -11,6 +11,7 @@ read from JSON (lists).
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 
 from numkeras.errors import ConfigError, UnknownObjectError, did_you_mean
@@ -322,9 +323,65 @@ def _node_index_map(model) -> dict:
     return index
 
 
-def functional_config(model) -> dict:
-    from numkeras.models.model import Model
+# Keras layers whose `call` takes `mask`, and those whose `training` defaults to a value
+_CALL_TAKES_MASK = frozenset(
+    "AdditiveAttention Attention BatchNormalization Bidirectional ConvLSTM1D ConvLSTM2D "
+    "ConvLSTM3D GRU GlobalAveragePooling1D LSTM Lambda Pipeline RNN SimpleRNN Softmax "
+    "TimeDistributed Sequential Functional Model".split()
+)
+_CALL_TRAINING = {
+    **dict.fromkeys(
+        "AdditiveAttention AlphaDropout Attention ConvLSTM1D ConvLSTM2D ConvLSTM3D Dropout "
+        "GRU GaussianDropout GaussianNoise LSTM RNN SimpleRNN SpatialDropout1D "
+        "SpatialDropout2D SpatialDropout3D SpectralNormalization".split(),
+        False,
+    ),
+    **dict.fromkeys(
+        "AugMix AutoContrast CenterCrop ContrastLimitedAdaptiveHistogramEqualization CutMix "
+        "Equalization MaxNumBoundingBoxes MixUp Pipeline RandAugment RandomBrightness "
+        "RandomColorDegeneration RandomColorJitter RandomContrast RandomCrop "
+        "RandomElasticTransform RandomErasing RandomFlip RandomGaussianBlur RandomGrayscale "
+        "RandomHue RandomInvert RandomPerspective RandomPosterization RandomRotation "
+        "RandomSaturation RandomSharpness RandomShear RandomTranslation RandomZoom Resizing "
+        "Solarization".split(),
+        True,
+    ),
+}
 
+
+# Off while writing Keras 2's form (`legacy_h5`): tf_keras writes no such keywords, and
+# would replay a `training` found in a node on every call
+IMPLIED_KWARGS = contextvars.ContextVar("implied_call_kwargs", default=True)
+
+
+def _implied_call_kwargs(layer, node) -> dict:
+    """The keywords Keras 3 records for a call made with one tensor and no keywords: it
+    fills `training` from the call's default (when not None) and `mask` (the input's:
+    None here) into the call's own keywords, which its node keeps, unless it converted the
+    input (another dtype, or a list of tensors) and so filled a copy."""
+    if getattr(node, "training", None) is not None:  # given to the call: Keras keeps it alone
+        return {"training": node.training}
+    if not IMPLIED_KWARGS.get():
+        return {}
+    if node.is_multi_input or len(node.inputs) != 1:
+        return {}
+    if node.inputs[0].dtype != layer.input_dtype and type(layer).__name__ != "Pipeline":
+        return {}
+    if not type(layer).__module__.startswith("numkeras."):  # a user layer: its own `call`
+        params = inspect.signature(layer.call).parameters
+        training = params["training"].default if "training" in params else None
+        takes_mask = "mask" in params
+    else:
+        names = [c.__name__ for c in type(layer).__mro__]
+        name = next((n for n in names if n in _CALL_TAKES_MASK or n in _CALL_TRAINING), None)
+        training, takes_mask = _CALL_TRAINING.get(name), name in _CALL_TAKES_MASK
+    kwargs = {} if training in (None, inspect.Parameter.empty) else {"training": training}
+    if takes_mask:
+        kwargs["mask"] = None
+    return kwargs
+
+
+def functional_config(model) -> dict:
     node_index = _node_index_map(model)
 
     def tensor(t) -> dict:
@@ -354,10 +411,12 @@ def functional_config(model) -> dict:
             recorded = getattr(node, "call_arguments", None)
             if recorded is not None:  # the call as made, keywords too (MultiHeadAttention)
                 args, kwargs = (_call_argument(a, tensor) for a in recorded)
+                if getattr(node, "training", None) is not None:  # given to the call
+                    kwargs = {"training": node.training, **kwargs}
                 nodes.append({"args": args, "kwargs": kwargs})
                 continue
             args = [tensor(t) for t in node.inputs]
-            kwargs = {"mask": None} if isinstance(layer, Model) else {}
+            kwargs = _implied_call_kwargs(layer, node)
             nodes.append({"args": [args] if node.is_multi_input else args, "kwargs": kwargs})
         entry["inbound_nodes"] = nodes
         layers.append(entry)
@@ -480,8 +539,12 @@ def functional_from_config(config: dict, custom_objects=None):
             kwargs = {
                 k: _operation_argument(v, resolve)
                 for k, v in (node.get("kwargs") or {}).items()
-                # (a `mask` given as a tensor is the call's own: kept, as Keras keeps it)
-                if k in replayed or (own and k != "mask") or (k == "mask" and v is not None)
+                # (a `mask` given as a tensor is the call's own: kept, as Keras keeps it;
+                # so is a tensor given as a keyword, as Keras 2's `mha(q, value=v)`)
+                if k in replayed
+                or (own and k != "mask")
+                or (k == "mask" and v is not None)
+                or (isinstance(v, dict) and v.get("class_name") == "__keras_tensor__")
             }
             out = created[name](inputs, **kwargs)
             outputs[(name, i)] = list(out) if isinstance(out, (list, tuple)) else [out]

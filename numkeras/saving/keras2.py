@@ -9,7 +9,9 @@ Configs:
   (Keras 3: `{"args": [...__keras_tensor__...], "kwargs": {}}`); a nested model's node 0
   was its own graph, so Keras 2 counts its calls from 1 (`_should_skip_first_node`);
 - `InputLayer(batch_input_shape=)`, `LeakyReLU(alpha=)`, `BatchNormalization(axis=[1])`,
-  `Embedding(input_length=)`, a transposed convolution's `groups=1`;
+  `Embedding(input_length=)`, a transposed convolution's `groups=1`, a separable
+  convolution's `groups=1` and unused `kernel_*`, MultiHeadAttention's build shapes and
+  `softmax_robust_masking=False`;
 - a Sequential's first layer repeats the `InputLayer`'s `batch_input_shape`, and so does a
   functional model's layer that was given an input shape;
 - a nested functional model's one input / output is a list of one reference.
@@ -114,6 +116,17 @@ def _layer(entry: dict) -> None:
         cfg.pop("input_length", None)  # deprecated in Keras 3 (the input's shape says it)
     elif name in _TRANSPOSED and cfg.get("groups") == 1:
         del cfg["groups"]  # tf_keras's transposed convolutions inherit Conv's `groups`
+    elif name in ("SeparableConv1D", "SeparableConv2D"):
+        if cfg.get("groups") == 1:  # tf_keras's inherit Conv's `groups` and unused kernel_*
+            del cfg["groups"]
+            for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+                cfg.pop(key, None)
+    elif name == "MultiHeadAttention":
+        for key in ("query_shape", "key_shape", "value_shape"):  # built by its first call
+            cfg.pop(key, None)
+        entry.pop("build_config", None)  # (tf_keras's has the query's shape alone)
+        if cfg.get("softmax_robust_masking") is False:  # (True: another mask formula)
+            del cfg["softmax_robust_masking"]
 
 
 _TRANSPOSED = ("Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose")
@@ -193,7 +206,22 @@ def _node(node: list, shift: set) -> dict:
         for r in node
     ]
     kwargs = node[0][3] if node and len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
+    kwargs = {k: _keyword_tensor(v, shift) for k, v in kwargs.items()}
     return {"args": [tensors] if len(tensors) > 1 else tensors, "kwargs": kwargs}
+
+
+def _keyword_tensor(value, shift: set):
+    """A tensor given as a keyword (`mha(q, value=v)`), which Keras 2 writes as its bare
+    `[layer, node, tensor]`, as Keras 3's tensor reference; other values as they are."""
+    is_ref = (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(isinstance(i, int) and not isinstance(i, bool) for i in value[1:])
+    )
+    if not is_ref:
+        return value
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": _ref(value, shift)}}
 
 
 # -- compile arguments ---------------------------------------------------------------------
@@ -461,7 +489,7 @@ _LOSS_ALIASES = {
 }
 
 
-def keras2_model_config(config: dict) -> dict:
+def keras2_model_config(config: dict, keras2_source: dict | None = None) -> dict:
     """A model config as `serialize_layer` writes it (Keras 3's form) in Keras 2's form;
     a model with operations (`numkeras.ops`, `x * 2.0`), which Keras 2 cannot express, or
     with a layer called on several tensor arguments (`MultiHeadAttention()(q, v)`), which
@@ -469,14 +497,15 @@ def keras2_model_config(config: dict) -> dict:
     keeps Keras 3's form (Keras 3 and numkeras read it). So does a model whose graph feeds a
     nested functional model's output to another layer: Keras 2's form numbers that call
     from 1 (the nested model's own graph is its node 0), which tf_keras needs and Keras 3
-    cannot read (its list nodes index the calls from 0)."""
+    cannot read (its list nodes index the calls from 0). `keras2_source`: the config to
+    convert when Keras 2's form is written (one without the keywords only Keras 3 records)."""
     if (
         _has_operations(config)
         or _has_multi_argument_call(config)
         or _feeds_nested_functional(config)
     ):
         return copy.deepcopy(config)
-    return _to_k2(copy.deepcopy(config))
+    return _to_k2(copy.deepcopy(config if keras2_source is None else keras2_source))
 
 
 def _feeds_nested_functional(config) -> bool:

@@ -35,12 +35,18 @@ def _decode(values) -> list[str]:
 
 
 def write_model(model, h5, training_config: dict | None) -> None:
-    from numkeras.models.config import serialize_layer
+    from numkeras.models.config import IMPLIED_KWARGS, serialize_layer
 
     h5.attrs["keras_version"] = KERAS_VERSION
     h5.attrs["backend"] = "numpy"
     # Keras 2's config form, which tf_keras 2 and Keras 3 both read (module docstring)
-    h5.attrs["model_config"] = json.dumps(keras2.keras2_model_config(serialize_layer(model)))
+    token = IMPLIED_KWARGS.set(False)
+    try:
+        plain = serialize_layer(model)
+    finally:
+        IMPLIED_KWARGS.reset(token)
+    config = keras2.keras2_model_config(serialize_layer(model), keras2_source=plain)
+    h5.attrs["model_config"] = json.dumps(config)
     if training_config:
         h5.attrs["training_config"] = json.dumps(
             keras2.keras2_training_config(training_config, model)

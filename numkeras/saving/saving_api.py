@@ -362,7 +362,7 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
         with h5py.File(source, "r") as h5:
             weights_h5.read_model(model, h5, where=path, skip_mismatch=skip_mismatch)
             if getattr(model, "compiled", False):  # as Keras: the optimizer state too
-                weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2)
+                weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2, build=False)
     else:  # .h5 / .hdf5
         with h5py.File(path, "r") as h5:
             legacy_h5.read_weights(

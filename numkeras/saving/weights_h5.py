@@ -252,10 +252,12 @@ def _write_sub_optimizers(optimizer, h5, path: str) -> None:
         _write_sub_optimizers(inner, h5, inner_path)
 
 
-def read_optimizer(model, h5, keras2_layout: bool = False) -> None:
+def read_optimizer(model, h5, keras2_layout: bool = False, build: bool = True) -> None:
     """Restore the optimizer state of a just-compiled model, if the file has one. A state
     for other variables (another architecture or optimizer) is skipped with a warning, as
-    Keras does. `keras2_layout`: the file is tf_keras's (no learning-rate variable)."""
+    Keras does. `keras2_layout`: the file is tf_keras's (no learning-rate variable).
+    `build=False` (`load_weights`): as Keras, an optimizer not built yet is not built for the
+    state, which is then skipped with that warning (the next `fit` starts afresh)."""
     group = h5.get("optimizer/vars")
     if group is None or not len(group):
         return
@@ -267,6 +269,9 @@ def read_optimizer(model, h5, keras2_layout: bool = False) -> None:
         store = keras2.optimizer_store(model.optimizer, model, values)
         if store is not None:
             model.optimizer.load_own_variables(store)
+        return
+    if not build:
+        model.optimizer.load_own_variables(store)
         return
     restore_optimizer(model.optimizer, model, store)
 

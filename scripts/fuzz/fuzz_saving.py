@@ -1,0 +1,435 @@
+"""Differential fuzzing of saving and file interop: the random programs of fuzz_models.py
+(valid data only), compiled (Adam, SGD with momentum or RMSprop; a fitting loss and some
+metrics, names or objects), fitted one epoch, saved by one library and loaded by another.
+
+Each library writes its files (Keras 3: `k.keras`, `k.weights.h5`, `k.h5`; Keras 2 /
+tf_keras: `k2.h5`, `k2.json` + `k2_weights.h5`; numkeras: `n.keras`, `n.weights.h5`,
+`n.h5`) and records what it makes of its own files; a reader records the same for another
+library's files, and `compare` checks the two records (a writer's own reading is the
+reference, so a file its writer cannot reload is judged by errors alone). A read record holds
+predictions, weights, get_config, the summary text, the optimizer's variables (names and
+values) and iterations, the compile config, one more train_on_batch (its logs and the
+weights after) and the metrics' names; for Keras 2's files and Keras 2's reads, only
+whether it loads, the weights and the predictions. A `.weights.h5` loads into a twin the
+reader builds from the program (compiled like the writer's: `.weights.h5` holds the
+optimizer's variables too). Keras 2 runs the programs whose layers it has (the others are
+skipped when tf_keras cannot build them).
+
+    D=/tmp/fs; S=0; N=40
+    cd /tmp && KERAS_BACKEND=torch /work/kenv/bin/python /work/main/scripts/fuzz/fuzz_saving.py \
+        run keras $S $N $D                    # writes $D/keras.json, $D/files/<i>/k.*
+    cd /tmp && TF_USE_LEGACY_KERAS=1 /work/tfenv/bin/python \
+        /work/main/scripts/fuzz/fuzz_saving.py run tf_keras $S $N $D      # k2.*
+    python scripts/fuzz/fuzz_saving.py run numkeras $S $N $D   # reads k.*, k2.*; writes n.*
+    cd /tmp && KERAS_BACKEND=torch /work/kenv/bin/python /work/main/scripts/fuzz/fuzz_saving.py \
+        read keras $S $N $D                   # Keras 3 reads n.*
+    cd /tmp && TF_USE_LEGACY_KERAS=1 /work/tfenv/bin/python \
+        /work/main/scripts/fuzz/fuzz_saving.py read tf_keras $S $N $D     # Keras 2 reads n.h5
+    python scripts/fuzz/fuzz_saving.py compare $D $S   # one block per divergence
+    python scripts/fuzz/fuzz_saving.py show $S 17      # program 17, with its compile draws
+
+(Keras 3 runs on torch: JAX compiles every step, ~10 s a program here. ~1 s a program:
+100 programs keep each phase to a few minutes.) Known differences, not compared:
+- programs with a layer random in training (Dropout, noise): the step after loading;
+- a resumed step moves a weight whose gradient is rounding noise by +-lr under Adam /
+  RMSprop, so a step compares with a loose tolerance;
+- Keras 2's files and Keras 2 reading numkeras's `.h5`: only whether it loads, the
+  weights and the predictions (Keras 2 behaves otherwise in places);
+- `model.metrics_names` (numkeras lists each logged value: README); Keras 3's `.h5`
+  optimizer state (it restores only the iteration count and learning rate, and cannot step
+  after: README), so a `.h5` compares no optimizer, step or summary's parameter counts;
+- `Huber().get_config()`: Keras 3 leaves out `delta` (so a reload resets it), numkeras
+  keeps it;
+- Keras 3 on torch: its optimizers' compile config names `keras.src.backend.torch...`.
+Known, not fixed (they show): a loaded model's TimeDistributed / Bidirectional inner
+variables lose the wrapper's prefix in Keras (`dense_kernel_momentum`, not
+`time_distributed_dense_kernel_momentum`); a model Keras 3 loads from Keras 2's `.h5`
+form records no `mask` in an RNN call's config.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import random
+import sys
+import warnings
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fuzz_models as fm  # noqa: E402
+
+PREDICT_TOL = (1e-3, 1e-4)
+STEP_TOL = (5e-3, 5e-4)
+OURS = ("n.keras", "n.weights.h5", "n.h5")
+KERAS3 = ("k.keras", "k.weights.h5", "k.h5")
+KERAS2 = ("k2.h5", "k2.json", "k2_weights.h5")  # (Keras 3 reads only a .weights.h5 in its form)
+
+
+def program(seed: int) -> dict:
+    """fuzz_models's program with valid data, and its compile draws."""
+    prog = fm.program(seed)
+    prog["data"]["mutate"] = None
+    r = random.Random(seed * 7 + 1)
+    sparse = prog["loss"] == "sparse"
+    prog["compile"] = {
+        "optimizer": r.choice(["Adam", "SGD", "RMSprop"]),
+        "lr": r.choice([0.01, 0.001]),
+        "loss": r.choice(
+            ["sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"]
+            if sparse
+            else ["mse", "mean_squared_error", "mae", "huber", "MeanSquaredError", "Huber"]
+        ),
+        "metrics": r.choice(
+            [["accuracy"], ["sparse_categorical_accuracy"], ["SparseCategoricalAccuracy"], []]
+            if sparse
+            else [["mae"], ["mse", "mae"], ["RootMeanSquaredError"], ["MeanAbsoluteError"], []]
+        ),
+    }
+    return prog
+
+
+def compile_model(K, model, prog: dict, keras2: bool = False) -> None:
+    c = prog["compile"]
+    opt = getattr(K.optimizers, c["optimizer"])
+    optimizer = opt(c["lr"], momentum=0.9) if c["optimizer"] == "SGD" else opt(c["lr"])
+
+    def obj(name, module):  # a class name gives an object, a lower-case name stays a string
+        return getattr(module, name)() if name[0].isupper() else name
+
+    loss = obj(c["loss"], K.losses)
+    metrics = [obj(m, K.metrics) for m in c["metrics"]]
+    if len(model.outputs) > 1:  # one list per output
+        metrics = [[obj(m, K.metrics) for m in c["metrics"]] for _ in model.outputs]
+    # (Keras-JAX's eager mode compiles each op: slower than one jit of each step)
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics, run_eagerly=keras2)
+
+
+def _json(value):
+    return json.loads(json.dumps(value, default=repr))
+
+
+def _optimizer(model) -> dict | None:
+    opt = getattr(model, "optimizer", None)
+    if opt is None:
+        return None
+    return {
+        "class": type(opt).__name__,
+        "iterations": int(np.asarray(opt.iterations)),
+        "names": [v.name for v in opt.variables],
+        "values": fm._arrays([np.asarray(v) for v in opt.variables]),
+    }
+
+
+def _summary(model) -> str:
+    lines = []
+    model.summary(print_fn=lambda s, **k: lines.append(s))
+    return "\n".join(lines)
+
+
+def read_record(model, x, y, full: bool, random_fit: bool) -> dict:
+    """What a loaded (or twin) model shows: everything for Keras 3 and numkeras, the
+    predictions and weights for Keras 2."""
+    rec = {"load": "ok"}
+    fm.attempt(rec, "predict", lambda: fm._arrays(model.predict(x, verbose=0)))
+    fm.attempt(rec, "weights", lambda: fm._arrays(model.get_weights()))
+    if not full:
+        return rec
+    fm.attempt(rec, "config", lambda: _json(model.get_config()))
+    fm.attempt(rec, "summary", lambda: _summary(model))
+    fm.attempt(rec, "optimizer", lambda: _optimizer(model))
+    fm.attempt(rec, "compile_config", lambda: _json(model.get_compile_config()))
+    if getattr(model, "optimizer", None) is None or random_fit:
+        return rec
+
+    def step():
+        logs = model.train_on_batch(x, y, return_dict=True)
+        return {k: float(v) for k, v in logs.items()}
+
+    fm.attempt(rec, "step", step)
+    fm.attempt(rec, "weights_after", lambda: fm._arrays(model.get_weights()))
+    fm.attempt(rec, "optimizer_after", lambda: _optimizer(model))
+    fm.attempt(rec, "metrics_names", lambda: list(model.metrics_names))
+    return rec
+
+
+def _random_fit(prog: dict) -> bool:
+    nodes = json.dumps(prog["nodes"])
+    return any(f'"{c}"' in nodes for c in fm.RANDOM_IN_TRAINING)
+
+
+def _nudge(model, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    model.set_weights(
+        [w + 0.1 * rng.normal(size=w.shape).astype(w.dtype) for w in model.get_weights()]
+    )
+
+
+def _clear(K) -> None:
+    (getattr(K.utils, "clear_session", None) or K.backend.clear_session)()
+
+
+def _twin(K, prog, keras2):
+    _clear(K)  # the writer's layer names
+    model = fm.build(K, prog)
+    compile_model(K, model, prog, keras2)
+    return model
+
+
+def read_files(K, library: str, prog: dict, d: str, names, x, y) -> dict:
+    """`library`'s reading of the files `names` in `d`."""
+    keras2 = library == "tf_keras"
+    full = not keras2 and not any(n.startswith("k2") for n in names)
+    random_fit = _random_fit(prog)
+    out = {}
+    for name in names:
+        path = os.path.join(d, name)
+        if name == "k2.json":  # with k2.weights.h5
+            weights = os.path.join(d, "k2_weights.h5")
+
+            def load(path=path, weights=weights):
+                with open(path) as f:
+                    model = K.models.model_from_json(f.read())
+                model.load_weights(weights)
+                return model
+        elif name.endswith("weights.h5"):
+
+            def load(path=path):
+                model = _twin(K, prog, keras2)
+                model.load_weights(path)
+                return model
+        else:
+
+            def load(path=path):
+                return K.models.load_model(path)
+
+        if not os.path.exists(path):
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = load()
+        except Exception as e:  # noqa: BLE001 - an error is a result to compare too
+            out[name] = {"load": fm._error(e)}
+            continue
+        out[name] = read_record(model, x, y, full, random_fit)
+    return out
+
+
+def write_files(K, library: str, prog: dict, d: str) -> tuple[dict, tuple]:
+    """Build, compile, fit and save `prog` with `library`; its record and (x, y)."""
+    keras2 = library == "tf_keras"
+    rec = {}
+    _clear(K)
+    try:
+        model = fm.build(K, prog)
+    except Exception as e:  # noqa: BLE001
+        return {"build": fm._error(e)}, None
+    rec["build"] = "ok"
+    if library != "numkeras":  # Keras's weights, which numkeras's twin takes
+        _nudge(model, prog["seed"])
+        np.savez(os.path.join(d, f"{library}_weights.npz"), *model.get_weights())
+    else:
+        path = os.path.join(d, "keras_weights.npz")
+        if os.path.exists(path):
+            with np.load(path) as f:
+                model.set_weights([f[f"arr_{i}"] for i in range(len(f.files))])
+        else:
+            _nudge(model, prog["seed"])
+    x, y = fm.data(prog, [list(o.shape) for o in model.outputs])
+    try:
+        compile_model(K, model, prog, keras2)
+        history = model.fit(
+            x, y, epochs=1, batch_size=prog["data"]["batch_size"], shuffle=False, verbose=0
+        )
+    except Exception as e:  # noqa: BLE001
+        rec["fit"] = fm._error(e)
+        return rec, (x, y)
+    rec["fit"] = {k: fm._arrays(v) for k, v in history.history.items()}
+    rec["state"] = {"predict": fm._arrays(model.predict(x, verbose=0))}
+    fm.attempt(rec["state"], "weights", lambda: fm._arrays(model.get_weights()))
+    if not keras2:
+        fm.attempt(rec["state"], "optimizer", lambda: _optimizer(model))
+        fm.attempt(rec["state"], "config", lambda: _json(model.get_config()))
+    prefix = {"keras": "k", "tf_keras": "k2", "numkeras": "n"}[library]
+    saves = {
+        f"{prefix}.keras": lambda p: model.save(p),
+        f"{prefix}.weights.h5": lambda p: model.save_weights(p),
+        f"{prefix}.h5": lambda p: model.save(p),
+    }
+    if keras2:
+        saves = {
+            "k2.h5": lambda p: model.save(p),
+            "k2_weights.h5": lambda p: model.save_weights(p),
+            "k2.json": lambda p: open(p, "w").write(model.to_json()),
+        }
+    rec["save"] = {}
+    for name, save in saves.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fm.attempt(rec["save"], name, lambda save=save, name=name: save(os.path.join(d, name)))
+    return rec, (x, y)
+
+
+def run(library: str, seed: int, count: int, out_dir: str, read_only: bool = False) -> None:
+    K = importlib.import_module(library)
+    names = {"keras": KERAS3, "tf_keras": KERAS2, "numkeras": OURS}[library]
+    records = {}
+    for i in range(count):
+        prog = program(seed * 100_000 + i)
+        d = os.path.join(out_dir, "files", str(i))
+        os.makedirs(d, exist_ok=True)
+        if read_only:  # the other library's files (numkeras's)
+            _clear(K)
+            try:
+                x, y = fm.data(prog, [list(o.shape) for o in fm.build(K, prog).outputs])
+            except Exception as e:  # noqa: BLE001
+                records[i] = {"build": fm._error(e)}
+                continue
+            records[i] = {"read": read_files(K, library, prog, d, OURS, x, y)}
+        else:
+            rec, xy = write_files(K, library, prog, d)
+            if xy is not None and "state" in rec:  # its own files
+                rec["read"] = read_files(K, library, prog, d, names, *xy)
+            if library == "numkeras" and xy is not None:  # Keras 3's and Keras 2's files
+                rec["read"].update(read_files(K, library, prog, d, KERAS3, *xy))
+                rec["read"].update(read_files(K, library, prog, d, KERAS2, *xy))
+            records[i] = rec
+        print(i, str(records[i].get("build", "read"))[:60], flush=True)
+    suffix = "_read" if read_only else ""
+    with open(os.path.join(out_dir, f"{library}{suffix}.json"), "w") as f:
+        json.dump(records, f)
+
+
+# -- compare ---------------------------------------------------------------------------
+def _normal(key: str, value):
+    """`value` without what differs by Keras's backend or by documented choice."""
+    if key == "compile_config" and isinstance(value, dict):
+        opt = value.get("optimizer")
+        if isinstance(opt, dict) and str(opt.get("module", "")).startswith("keras.src.backend"):
+            opt = {**opt, "module": "keras.optimizers", "registered_name": None}  # (torch's)
+            value = {**value, "optimizer": opt}
+        loss = value.get("loss")
+        if isinstance(loss, dict) and loss.get("class_name") == "Huber":  # (Keras drops delta)
+            config = {k: v for k, v in loss["config"].items() if k != "delta"}
+            value = {**value, "loss": {**loss, "config": config}}
+    if key == "summary" and isinstance(value, str):  # (an unbuilt optimizer's are not counted)
+        lines = value.split("\n")
+        value = "\n".join(s for s in lines if "params:" not in s or "Non-trainable" in s)
+    return value
+
+
+def _diff_read(want: dict, got: dict, keys) -> list[str]:
+    """The differences of a reader's record `got` from the writer's own reading `want`."""
+    if want.get("load") != "ok" or got.get("load") != "ok":
+        w, g = want.get("load"), got.get("load")
+        if w == "ok":
+            return [f"load: {g}"]
+        if g == "ok":  # the writer cannot reload its own file: not counted
+            return []
+        return [] if fm._same_error(w, g) else [f"load: {w}\n      vs {g}"]
+    problems = []
+    for key in keys:
+        if key not in want:
+            continue
+        w, g = _normal(key, want[key]), _normal(key, got.get(key))
+        if isinstance(w, dict) and "error" in w and not (isinstance(g, dict) and "error" in g):
+            continue  # Keras fails on its own file (e.g. no step after loading a .h5)
+        tol = STEP_TOL if key in ("step", "weights_after", "optimizer_after") else PREDICT_TOL
+        if key == "summary" and isinstance(w, str) and isinstance(g, str):
+            lines = [f"{a}\n      vs {b}" for a, b in zip(w.split("\n"), g.split("\n")) if a != b]
+            problems += [f"summary: {line}" for line in lines[:1]]
+            continue
+        if (d := fm._diff(w, g, *tol)) is not None:
+            problems.append(f"{key}: {d}")
+    return problems
+
+
+# (not metrics_names: numkeras lists each logged value, as the README says)
+FULL = ("predict", "weights", "config", "summary", "optimizer", "compile_config", "step",
+        "weights_after", "optimizer_after")  # fmt: skip
+# a `.h5`: Keras 3 restores only the iteration count and learning rate (its optimizer stays
+# unbuilt and cannot step: README), numkeras the whole state
+H5 = ("predict", "weights", "config", "summary", "compile_config")
+SMALL = ("predict", "weights")
+
+
+def _load(out_dir, name):
+    path = os.path.join(out_dir, f"{name}.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def compare(out_dir: str, seed: int = 0) -> int:
+    keras, ours = _load(out_dir, "keras"), _load(out_dir, "numkeras")
+    keras2, keras_read = _load(out_dir, "tf_keras"), _load(out_dir, "keras_read")
+    keras2_read = _load(out_dir, "tf_keras_read")
+    bad = 0
+    for i in sorted(ours, key=int):
+        mine, problems = ours[i], []
+        mine_read = mine.get("read", {})
+        k = keras.get(i, {})
+        if k.get("build") == "ok" and mine.get("build") != "ok":
+            problems.append(f"build: {mine.get('build')}")
+        if isinstance(k.get("fit"), dict) and not isinstance(mine.get("fit"), dict):
+            problems.append(f"fit: {mine.get('fit')}")
+        for name in KERAS3:  # Keras 3 -> numkeras
+            if name in k.get("read", {}):
+                keys = H5 if name.endswith(".h5") and "weights" not in name else FULL
+                for p in _diff_read(k["read"][name], mine_read.get(name, {"load": "?"}), keys):
+                    problems.append(f"{name} -> numkeras: {p}")
+        k2 = keras2.get(i, {})
+        for name in KERAS2:  # Keras 2 -> numkeras
+            if name in k2.get("read", {}):
+                for p in _diff_read(k2["read"][name], mine_read.get(name, {"load": "?"}), SMALL):
+                    problems.append(f"{name} -> numkeras: {p}")
+        for name in OURS:  # numkeras -> Keras 3 (Keras's own round trip decides)
+            if name not in mine_read or name not in keras_read.get(i, {}).get("read", {}):
+                continue
+            theirs = keras_read[i]["read"][name]
+            own = k.get("read", {}).get("k" + name[1:], {})
+            if theirs.get("load") != "ok" and own.get("load", "ok") != "ok":
+                continue  # Keras cannot reload its own file of this model either
+            keys = H5 if name == "n.h5" else FULL
+            for p in _diff_read(mine_read[name], theirs, keys):
+                problems.append(f"numkeras -> {name} Keras 3: {p}")
+        if "n.h5" in keras2_read.get(i, {}).get("read", {}) and k2.get("build") == "ok":
+            theirs = keras2_read[i]["read"]["n.h5"]
+            own = k2.get("read", {}).get("k2.h5", {})
+            if not (theirs.get("load") != "ok" and own.get("load", "ok") != "ok"):
+                for p in _diff_read(mine_read["n.h5"], theirs, SMALL):
+                    problems.append(f"numkeras -> n.h5 Keras 2: {p}")
+        # numkeras's own round trips against its state before saving
+        state = mine.get("state", {})
+        for name in ("n.keras", "n.h5"):
+            got = mine_read.get(name, {})
+            if got.get("load") == "ok":
+                # (not the optimizer's variable names: a loaded Sequential's drop its
+                # name, in Keras too)
+                keys = ("predict", "weights", "optimizer")
+                want = {"load": "ok", **state}
+                for rec in (want, got := dict(got)):
+                    if isinstance(rec.get("optimizer"), dict):
+                        rec["optimizer"] = {**rec["optimizer"], "names": None}
+                for p in _diff_read(want, got, keys):
+                    problems.append(f"numkeras own {name}: {p}")
+        if problems:
+            bad += 1
+            prog = program(seed * 100_000 + int(i))
+            print(f"program {i} (seed {prog['seed']}):", *problems, sep="\n    ")
+    print(f"{len(ours)} programs, {bad} differ")
+    return bad
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command in ("run", "read"):  # run|read LIBRARY SEED COUNT OUT_DIR
+        run(args[0], int(args[1]), int(args[2]), args[3], read_only=command == "read")
+    elif command == "compare":  # compare OUT_DIR [SEED]
+        sys.exit(1 if compare(args[0], int(args[1]) if len(args) > 1 else 0) else 0)
+    else:  # show SEED INDEX
+        print(json.dumps(program(int(args[0]) * 100_000 + int(args[1])), indent=1))
