@@ -39,6 +39,10 @@ def __getattr__(name):
     raise AttributeError(f"module 'numkeras.mixed_precision' has no attribute {name!r}")
 
 
+def __dir__():  # (the lazy name too: tab completion lists it)
+    return sorted({*globals(), "LossScaleOptimizer"})
+
+
 __all__ = [
     "DTypePolicy",
     "Policy",

@@ -164,3 +164,16 @@ def test_config_object():
         c.a = 3
     with pytest.raises(AttributeError, match="zz"):
         _ = c.zz
+
+
+def test_lazy_names_are_listed_by_dir():
+    """`keras.utils.<tab>` lists its helpers; numkeras imports them on first use, and its
+    modules' `dir()` still lists them, each one importable."""
+    for module, names in [
+        (utils, ("to_categorical", "PyDataset", "get_file", "custom_object_scope")),
+        (numkeras.mixed_precision, ("LossScaleOptimizer",)),
+    ]:
+        listed = dir(module)
+        for name in names:
+            assert name in listed and getattr(module, name) is not None
+    assert all(hasattr(utils, name) for name in utils.__all__)

@@ -178,9 +178,7 @@ def compile_config(model) -> dict:
         "loss_weights": model._loss_weights_spec,
         "metrics": map_leaves(model._metric_spec, metric_leaf),
         "weighted_metrics": map_leaves(model._weighted_metric_spec, metric_leaf),
-        "run_eagerly": False,
-        "steps_per_execution": model._execution_steps(),
-        "jit_compile": False,
+        **model._compiled_run_flags,  # run_eagerly, steps_per_execution, jit_compile
     }
 
 
@@ -227,6 +225,8 @@ def compile_args_from_config(config: dict, custom_objects: dict | None = None) -
             config.get("weighted_metrics"), metric_leaf, skip_names=False
         ),
         "steps_per_execution": config.get("steps_per_execution") or 1,
+        "run_eagerly": bool(config.get("run_eagerly", False)),
+        "jit_compile": config.get("jit_compile", "auto"),
     }
 
 

@@ -13,6 +13,7 @@ is a few large vector operations.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import time
@@ -47,9 +48,15 @@ _tape_hook = None
 class Trainer:
     def __init__(self):
         self.optimizer = None
+        self.loss = None  # (compile's `loss`, as given)
         self.compiled = False
         self.stop_training = False
         self.history = None
+        self._run_eagerly = False
+        self._jit_compile = False
+        self._steps_per_execution = 1
+        # Keras 3's compiled step functions; here `make_*_function` sets them (one batch each)
+        self.train_function = self.test_function = self.predict_function = None
         self._flat_ready = False
         self._train_vars_cache = None
         self._stateful_cache = None
@@ -57,6 +64,58 @@ class Trainer:
         self._compiled_metrics = None
         self._loss_sum, self._loss_count, self._output_loss_sums = 0.0, 0, None
         self._workspaces: dict = {}
+
+    # -- how compile runs the steps (Keras 3's attributes) -----------------------------------
+    @property
+    def run_eagerly(self) -> bool:
+        """compile's `run_eagerly` (numkeras always runs eagerly; Keras's flag is kept as
+        set, for code and configs that read it)."""
+        return self._run_eagerly
+
+    @run_eagerly.setter
+    def run_eagerly(self, value: bool) -> None:
+        self._run_eagerly = bool(value)
+
+    @property
+    def jit_compile(self) -> bool:
+        """compile's `jit_compile`: False for `"auto"` (numkeras compiles nothing, as Keras
+        resolves "auto" on torch or a CPU-only TensorFlow), else as given; always False with
+        `run_eagerly`, as in Keras."""
+        return self._jit_compile
+
+    @jit_compile.setter
+    def jit_compile(self, value) -> None:
+        self._jit_compile = value is True or (value != "auto" and bool(value))
+
+    @property
+    def steps_per_execution(self) -> int:
+        """compile's `steps_per_execution`: the batch callbacks see one call per that many
+        batches; settable between calls, as in Keras."""
+        return self._steps_per_execution
+
+    @steps_per_execution.setter
+    def steps_per_execution(self, value: int) -> None:
+        self._steps_per_execution = _check_steps_per_execution(value)
+
+    def make_train_function(self, force: bool = False):
+        """`train_function`: one `train_step` on one batch `data` (`x`, `(x, y)` or
+        `(x, y, sample_weight)`), returning its logs. Keras 3 compiles its step here;
+        numkeras has nothing to compile, so this only sets and returns the function."""
+        if self.train_function is None or force:
+            self.train_function = self.train_step
+        return self.train_function
+
+    def make_test_function(self, force: bool = False):
+        """`test_function`: one `test_step` on one batch (see `make_train_function`)."""
+        if self.test_function is None or force:
+            self.test_function = self.test_step
+        return self.test_function
+
+    def make_predict_function(self, force: bool = False):
+        """`predict_function`: one `predict_step` on one batch (see `make_train_function`)."""
+        if self.predict_function is None or force:
+            self.predict_function = self.predict_step
+        return self.predict_function
 
     # -- compile ------------------------------------------------------------------
     def compile(
@@ -135,6 +194,21 @@ class Trainer:
         self._compile_error = deferred
         self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
         self._steps_per_execution = spe
+        if run_eagerly and jit_compile is True:
+            warnings.warn(
+                "If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                "Disabling `jit_compile`.",
+                stacklevel=2,
+            )
+        self.jit_compile = False if run_eagerly else jit_compile
+        self.run_eagerly = run_eagerly
+        # (the compile config records these as compiled, whatever is set later, as Keras's)
+        self._compiled_run_flags = {
+            "run_eagerly": self.run_eagerly,
+            "steps_per_execution": spe,
+            "jit_compile": self.jit_compile,
+        }
+        self.train_function = self.test_function = self.predict_function = None
         self._keras_peeks = True  # Keras 3 peeks at a batch before the next fit / evaluate
         self._compiled_flags = {id(layer): (layer, layer.trainable) for layer in layer_tree(self)}
         self._train_vars_cache = None
@@ -550,6 +624,17 @@ class Trainer:
                     built.append((i, weighted, label, m))
         self._compiled_metrics = built
 
+    def _record_metrics(self, xs, ys, sws, outs, masks=None) -> None:
+        """Update the metrics with one batch: the compiled ones, or through a subclass's
+        own `compute_metrics` (keras.io's pattern), whose returned logs `_logs` reports,
+        as Keras 3's built-in steps return them."""
+        if type(self).compute_metrics is Trainer.compute_metrics:
+            self._update_metrics(ys, outs, sws, masks)
+            return
+        x, y, sw = data_utils.unpack_x_y_sample_weight(self._user_batch(xs, ys, sws))
+        y_pred = self._structure_outputs(list(outs))
+        self._custom_logs = _pythonify_logs(self.compute_metrics(x, y, y_pred, sw))
+
     def _update_metrics(self, ys, outs, sws, masks=None) -> None:
         for i, weighted, _, m in self._compiled_metrics:
             if ys[i] is None:
@@ -564,7 +649,12 @@ class Trainer:
         self._loss_sum = 0.0
         self._loss_count = 0
         self._output_loss_sums = None
+        self._custom_logs = None
         for _, _, _, m in self._compiled_metrics or []:
+            m.reset_state()
+        # (the metrics it holds as attributes, found once per fit / evaluate / batch call)
+        self._held_metrics_found = self._held_metrics()
+        for m in self._held_metrics_found:
             m.reset_state()
         if type(self).metrics is not Trainer.metrics:  # a subclass lists its own (keras.io)
             for m in self.metrics:
@@ -582,6 +672,12 @@ class Trainer:
                     self._output_loss_sums[i] += v * rows
 
     def _logs(self) -> dict:
+        """The logs of the batches so far, sorted by name (as Keras 3's): what a subclass's
+        own `compute_metrics` last returned, else the loss and every metric's value."""
+        custom = self.__dict__.get("_custom_logs")
+        return dict(sorted(custom.items())) if custom is not None else self._metric_logs()
+
+    def _metric_logs(self) -> dict:
         rounded = _log_value
         logs = {}
         if self._loss_count:
@@ -596,6 +692,12 @@ class Trainer:
                 logs.update({k: rounded(v) for k, v in result.items()})
             else:
                 logs[label] = rounded(result)
+        for m in self.__dict__.get("_held_metrics_found", ()):
+            result = m.result()
+            if isinstance(result, dict):
+                logs.update({k: rounded(v) for k, v in result.items()})
+            else:
+                logs[m.name] = rounded(result)
         return dict(sorted(logs.items()))
 
     @property
@@ -603,9 +705,10 @@ class Trainer:
         """Keras 3's `model.metrics`: `[]` before `compile`, then the loss tracker, the
         compiled metrics as one `compile_metrics` container (when there are any) and, for
         a model with several losses, one tracker per output loss (`numkeras/trainers/
-        metric_views.py`)."""
+        metric_views.py`); then, compiled or not, the metrics the model and its layers hold
+        as attributes (not those of nested models, which are trainers of their own)."""
         if not self.compiled:
-            return []
+            return self._held_metrics()
         from numkeras.trainers.metric_views import CompileMetrics, LossTracker
 
         views = [LossTracker(self)]
@@ -618,7 +721,29 @@ class Trainer:
                 for i in self._loss_output_order()
                 if self._loss_fns[i] is not None
             ]
-        return views
+        return views + self._held_metrics()
+
+    def _held_metrics(self) -> list:
+        """The metrics this model holds as attributes, then, for each layer nested in it
+        (not nested models), in Keras 3's order, that layer's `metrics`, less the compiled
+        ones. As in Keras, a layer inside a layer lists its metrics twice, once through its
+        holder's `metrics` (the logs show each once)."""
+        from numkeras.layers.layer import held_metrics, metrics_may_be_held
+
+        if not metrics_may_be_held():
+            return []
+        found = [] if type(self).__module__.startswith("numkeras.") else held_metrics(self)
+        queue, seen = collections.deque(self._sublayers()), set()
+        while queue:  # (Keras's `_flatten_layers`: each layer's sublayers next, reversed)
+            layer = queue.popleft()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            if not isinstance(layer, Trainer):
+                found += layer.metrics
+            queue.extendleft(layer._sublayers())
+        compiled = {id(m) for _, _, _, m in self.__dict__.get("_compiled_metrics") or ()}
+        return [m for m in found if id(m) not in compiled]
 
     @property
     def metrics_names(self) -> list[str]:
@@ -632,6 +757,7 @@ class Trainer:
         if sums is not None:
             keys += [k for k, s in zip(self._output_loss_keys(), sums) if s is not None]
         keys += [label for _, _, label, _ in self._compiled_metrics or []]
+        keys += [m.name for m in self._held_metrics()]
         return self._keras_order(keys)
 
     def _loss_output_order(self) -> list[int]:
@@ -669,6 +795,7 @@ class Trainer:
         if len(self.output_names) > 1:
             loss_keys = self._output_loss_keys()
             order += [loss_keys[i] for i in self._loss_output_order()]
+        order += [m.name for m in self._held_metrics()]
         names = []
         for k in order:
             if k in keys and k not in names:
@@ -799,7 +926,7 @@ class Trainer:
                 result = m.result()
                 found.update(result if isinstance(result, dict) else {m.name: result})
             return found
-        logs = self._logs()
+        logs = self._metric_logs()
         order = ["loss"]
         for _, _, label, m in self._compiled_metrics or []:
             result = m.result()
@@ -846,10 +973,11 @@ class Trainer:
             return self._own_loss_step(data, training=True)
         x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
+        self._ensure_flat()  # (fit has; a direct call, or `train_function`'s, may not have)
         total, per_output, outs, masks = self._train_step(xs, ys, sws)
         self._ensure_metrics(ys, outs)
         self._track_loss(total, per_output, n)
-        self._update_metrics(ys, outs, sws, masks)
+        self._record_metrics(xs, ys, sws, outs, masks)
         return self._logs()
 
     def test_step(self, data) -> dict:
@@ -1037,7 +1165,7 @@ class Trainer:
         total += penalty + sum(activity)
         self._ensure_metrics(by, outs)
         self._track_loss(total, per_output, len(bx[0]))
-        self._update_metrics(by, outs, bs, masks)
+        self._record_metrics(bx, by, bs, outs, masks)
 
     # -- public training API ---------------------------------------------------------------
     def train_on_batch(
@@ -1060,7 +1188,7 @@ class Trainer:
         self._ensure_metrics(ys, outs)
         self.reset_metrics()
         self._track_loss(total, per_output, n)
-        self._update_metrics(ys, outs, sws, masks)
+        self._record_metrics(xs, ys, sws, outs, masks)
         return self._ordered(self._logs(), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
@@ -1325,7 +1453,7 @@ class Trainer:
             total, per_output, outs, masks = self._train_step(bx, by, bs)
             self._ensure_metrics(by, outs)
             self._track_loss(total, per_output, len(bx[0]))
-            self._update_metrics(by, outs, bs, masks)
+            self._record_metrics(bx, by, bs, outs, masks)
             return self._logs()
 
         def validate() -> dict:

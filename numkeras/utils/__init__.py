@@ -24,121 +24,65 @@ def set_random_seed(seed: int) -> None:
     _random.set_seed(int(seed))
 
 
+# imported lazily: these modules are heavier than `set_random_seed`. Name -> the module
+# that defines it (Keras has the logging switches and the saving registry here too).
+_LAZY = {
+    **dict.fromkeys(("to_categorical", "normalize"), "numkeras.utils.categorical"),
+    "pad_sequences": "numkeras.utils.sequences",
+    **dict.fromkeys(("PyDataset", "Sequence"), "numkeras.utils.py_dataset"),
+    "Progbar": "numkeras.utils.progbar",
+    **dict.fromkeys(
+        ("pack_x_y_sample_weight", "unpack_x_y_sample_weight"), "numkeras.trainers.data"
+    ),
+    **dict.fromkeys(
+        ("img_to_array", "array_to_img", "load_img", "save_img"), "numkeras.utils.image_utils"
+    ),
+    **dict.fromkeys(
+        ("image_dataset_from_directory", "text_dataset_from_directory"),
+        "numkeras.utils.directory_datasets",
+    ),
+    "split_dataset": "numkeras.utils.dataset_split",
+    "get_file": "numkeras.utils.file_utils",
+    "timeseries_dataset_from_array": "numkeras.utils.timeseries_dataset",
+    **dict.fromkeys(
+        ("serialize_keras_object", "deserialize_keras_object"), "numkeras.saving.serialization_lib"
+    ),
+    **dict.fromkeys(("clear_session", "standardize_dtype", "is_keras_tensor"), "numkeras.backend"),
+    "get_source_inputs": "numkeras.layers.keras_tensor",
+    "Config": "numkeras.utils.config",
+    **dict.fromkeys(("plot_model", "model_to_dot"), "numkeras.utils.model_visualization"),
+    **dict.fromkeys(
+        (
+            "disable_interactive_logging",
+            "enable_interactive_logging",
+            "is_interactive_logging_enabled",
+        ),
+        "numkeras.config",
+    ),
+    **dict.fromkeys(
+        (
+            "register_keras_serializable",
+            "get_registered_name",
+            "get_registered_object",
+            "get_custom_objects",
+            "custom_object_scope",
+            "CustomObjectScope",
+        ),
+        "numkeras.saving",
+    ),
+}
+
+
 def __getattr__(name):
-    # imported lazily: these modules are heavier than `set_random_seed`
-    if name in ("to_categorical", "normalize"):
-        from numkeras.utils import categorical
+    if name not in _LAZY:
+        raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
+    import importlib
 
-        return getattr(categorical, name)
-    if name == "pad_sequences":
-        from numkeras.utils.sequences import pad_sequences
-
-        return pad_sequences
-    if name in ("PyDataset", "Sequence"):
-        from numkeras.utils import py_dataset
-
-        return getattr(py_dataset, name)
-    if name == "Progbar":
-        from numkeras.utils.progbar import Progbar
-
-        return Progbar
-    if name in ("pack_x_y_sample_weight", "unpack_x_y_sample_weight"):
-        from numkeras.trainers import data
-
-        return getattr(data, name)
-    if name in ("img_to_array", "array_to_img", "load_img", "save_img"):
-        from numkeras.utils import image_utils
-
-        return getattr(image_utils, name)
-    if name in ("image_dataset_from_directory", "text_dataset_from_directory"):
-        from numkeras.utils import directory_datasets
-
-        return getattr(directory_datasets, name)
-    if name == "split_dataset":
-        from numkeras.utils.dataset_split import split_dataset
-
-        return split_dataset
-    if name == "get_file":
-        from numkeras.utils.file_utils import get_file
-
-        return get_file
-    if name == "timeseries_dataset_from_array":
-        from numkeras.utils.timeseries_dataset import timeseries_dataset_from_array
-
-        return timeseries_dataset_from_array
-    if name in ("serialize_keras_object", "deserialize_keras_object"):
-        from numkeras.saving import serialization_lib
-
-        return getattr(serialization_lib, name)
-    if name in ("clear_session", "standardize_dtype", "is_keras_tensor"):
-        from numkeras import backend
-
-        return getattr(backend, name)
-    if name == "get_source_inputs":
-        from numkeras.layers.keras_tensor import get_source_inputs
-
-        return get_source_inputs
-    if name == "Config":
-        from numkeras.utils.config import Config
-
-        return Config
-    if name in ("plot_model", "model_to_dot"):
-        from numkeras.utils import model_visualization
-
-        return getattr(model_visualization, name)
-    if name in _LOGGING_ALIASES:  # keras.utils has keras.config's logging switches too
-        from numkeras import config
-
-        return getattr(config, name)
-    if name in _SAVING_ALIASES:  # Keras has these in keras.utils too
-        from numkeras import saving
-
-        return getattr(saving, name)
-    raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
-_LOGGING_ALIASES = (
-    "disable_interactive_logging",
-    "enable_interactive_logging",
-    "is_interactive_logging_enabled",
-)
-_SAVING_ALIASES = (
-    "register_keras_serializable",
-    "get_registered_name",
-    "get_registered_object",
-    "get_custom_objects",
-    "custom_object_scope",
-    "CustomObjectScope",
-)
+def __dir__():  # (the lazy names too: tab completion lists them)
+    return sorted({*globals(), *_LAZY})
 
-__all__ = [
-    "set_random_seed",
-    "to_categorical",
-    "normalize",
-    "pad_sequences",
-    "Progbar",
-    "PyDataset",
-    "Sequence",
-    "pack_x_y_sample_weight",
-    "unpack_x_y_sample_weight",
-    "img_to_array",
-    "array_to_img",
-    "load_img",
-    "save_img",
-    "timeseries_dataset_from_array",
-    "get_file",
-    "split_dataset",
-    "image_dataset_from_directory",
-    "text_dataset_from_directory",
-    "serialize_keras_object",
-    "deserialize_keras_object",
-    "clear_session",
-    "standardize_dtype",
-    "is_keras_tensor",
-    "get_source_inputs",
-    "Config",
-    "plot_model",
-    "model_to_dot",
-    *_LOGGING_ALIASES,
-    *_SAVING_ALIASES,
-]
+
+__all__ = ["set_random_seed", *_LAZY]
