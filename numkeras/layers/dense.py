@@ -3,6 +3,12 @@
 Input `(batch, ..., input_dim)` gives output `(batch, ..., units)`: the kernel
 `(input_dim, units)` contracts the last axis only (Keras 3; never a flatten).
 
+LoRA, as Keras 3's: `enable_lora(rank)` (or `lora_rank=` at construction) freezes the
+kernel and adds two trainable factors, `lora_kernel_a` `(input_dim, rank)` and
+`lora_kernel_b` `(rank, units)`; the layer then computes with
+`kernel + (lora_alpha / rank) * lora_kernel_a @ lora_kernel_b`, which `layer.kernel`
+returns, and which is what saving writes as the kernel.
+
 >>> import numpy as np
 >>> Dense(8)(np.ones((2, 256, 64))).shape
 (2, 256, 8)
@@ -64,6 +70,8 @@ class Dense(Layer):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
         **kwargs,
     ):
         kwargs.pop("quantization_config", None)  # Keras 3 config key; always None here
@@ -95,6 +103,11 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
+        if lora_rank is not None and (not is_int(lora_rank) or lora_rank <= 0):
+            raise ConfigError(f"`lora_rank` must be a positive integer, received {lora_rank!r}.")
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
 
     @property
     def activation(self):
@@ -111,9 +124,82 @@ class Dense(Layer):
         self._inplace = _INPLACE[name] if builtin else None
         self._fusable = name if builtin and name in _FUSED else None
 
+    @property
+    def kernel(self):
+        """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
+        (an array: the frozen kernel plus the scaled product of the LoRA factors)."""
+        kernel = self.__dict__.get("_kernel")
+        if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
+            raise AttributeError("kernel")
+        return self._kernel_value() if self.lora_enabled else kernel
+
+    @kernel.setter
+    def kernel(self, value) -> None:
+        self._kernel = value
+
+    def _kernel_value(self):
+        """The kernel's values as the layer uses them (LoRA's update merged in)."""
+        kernel = self._kernel.value
+        if not self.lora_enabled:
+            return kernel
+        xp = backend.xp
+        product = xp.matmul(self.lora_kernel_a.value, self.lora_kernel_b.value)
+        scale = product.dtype.type(self.lora_alpha / self.lora_rank)
+        return (kernel + scale * product).astype(kernel.dtype, copy=False)
+
+    def enable_lora(
+        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
+        b_initializer="zeros",
+    ) -> None:  # fmt: skip
+        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
+        factors `lora_kernel_a` (drawn from `a_initializer`) and `lora_kernel_b` (zeros,
+        so the layer starts unchanged), scaled by `lora_alpha / rank` (`lora_alpha`
+        defaults to `rank`). Compile the model again before training it, as keras.io's
+        LoRA guide does, so that the new weights are trained.
+
+        >>> import numpy as np
+        >>> layer = Dense(3)
+        >>> layer.build((None, 4))
+        >>> layer.enable_lora(2)
+        >>> [w.name for w in layer.trainable_weights]
+        ['bias', 'lora_kernel_a', 'lora_kernel_b']
+        """
+        if self.kernel_constraint:
+            raise ConfigError(
+                "Lora is incompatible with kernel constraints. In order to enable lora on "
+                "this layer, remove the `kernel_constraint` argument."
+            )
+        if not self.built:
+            raise ConfigError("Cannot enable lora on a layer that isn't yet built.")
+        if self.lora_enabled:
+            raise ConfigError("lora is already enabled. This can only be done once per layer.")
+        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
+
+    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
+        if not is_int(rank) or rank <= 0:
+            raise ConfigError(f"`rank` must be a positive integer, received {rank!r}.")
+        input_dim, units = self._kernel.shape
+        # (float32 for a float16 layer, as Keras: small updates must not underflow; float64
+        # stays float64, where Keras would round the update to float32)
+        dtype = "float64" if self.dtype == "float64" else "float32"
+        self.lora_kernel_a = self.add_weight(
+            (input_dim, rank), initializer=initializers.get(a_initializer),
+            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        self.lora_kernel_b = self.add_weight(
+            (rank, units), initializer=initializers.get(b_initializer),
+            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        self._kernel.trainable = False
+        self.lora_enabled = True
+        self.lora_rank = int(rank)
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
     def _saved_variables(self) -> list:
-        # (Keras's layer saves these by name: a subclass's extra variables are its own)
-        return self._named_variables("kernel", "bias")
+        # (Keras's layer saves these by name: a subclass's extra variables are its own;
+        # with LoRA, Keras saves the merged kernel and no factors)
+        kernel = _MergedKernel(self) if self.lora_enabled else self.__dict__.get("_kernel")
+        return [v for v in (kernel, self.__dict__.get("bias")) if v is not None]
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
@@ -139,6 +225,10 @@ class Dense(Layer):
                 constraint=self.bias_constraint,
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        if self.lora_rank:  # (with the given alpha: Keras's build passes the rank only)
+            if self.kernel_constraint:
+                raise ConfigError("Lora is incompatible with kernel constraints.")
+            self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
 
     def _reset_build_state(self) -> None:
         self.input_spec = InputSpec(min_ndim=2)
@@ -165,11 +255,12 @@ class Dense(Layer):
         and tanh are applied together with the bias, in one pass, and `activated` is True.
         With `defer_bias` the bias is left out: the next layer adds it."""
         xp = backend.xp
+        kernel = self._kernel_value() if self.lora_enabled else self._kernel.value
         if workspace is None:
-            z = xp.matmul(x, self.kernel.value)
+            z = xp.matmul(x, kernel)
         else:
             shape = (*x.shape[:-1], self.units)
-            z = xp.matmul(x, self.kernel.value, out=backend.scratch(workspace, "z", shape, x.dtype))
+            z = xp.matmul(x, kernel, out=backend.scratch(workspace, "z", shape, x.dtype))
         if self.bias is None or defer_bias:
             return z, False
         if self._fusable:
@@ -214,15 +305,32 @@ class Dense(Layer):
             dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)
-        self.kernel.add_matmul_grad(x2.T, dz2)
+        if self.lora_enabled:
+            self._lora_grads(x2, dz2)
+        else:
+            self._kernel.add_matmul_grad(x2.T, dz2)
         if self.bias is not None:
             self.bias.add_sum_grad(dz2)
         if not need_input_grad:
             return None
+        kernel = self._kernel_value() if self.lora_enabled else self._kernel.value
         out = None if workspace is None else backend.scratch(workspace, "dx", x.shape, dz.dtype)
         if self.units == 1:  # an outer product: BLAS takes 4x as long for the same products
-            return backend.xp.multiply(dz, self.kernel.value.reshape(-1), out=out)
-        return backend.xp.matmul(dz, self.kernel.value.T, out=out)
+            return backend.xp.multiply(dz, kernel.reshape(-1), out=out)
+        return backend.xp.matmul(dz, kernel.T, out=out)
+
+    def _lora_grads(self, x2, dz2) -> None:
+        """The LoRA factors' gradients from the merged kernel's, `G = x.T @ dz`:
+        `s * G @ b.T` for `a` and `s * a.T @ G` for `b`, with `s = lora_alpha / rank`
+        (the frozen kernel gets none)."""
+        a, b = self.lora_kernel_a, self.lora_kernel_b
+        if a.grad is None and b.grad is None:
+            return
+        xp = backend.xp
+        scale = a.value.dtype.type(self.lora_alpha / self.lora_rank)
+        merged_grad = xp.matmul(x2.T, dz2).astype(a.value.dtype, copy=False) * scale
+        a.add_grad(xp.matmul(merged_grad, b.value.T))
+        b.add_grad(xp.matmul(a.value.T, merged_grad))
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -240,8 +348,33 @@ class Dense(Layer):
                 "quantization_config": None,
             }
         )
+        if self.lora_rank:
+            config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)
         return config
 
     def _repr_args(self) -> str:
         act = activations.serialize(self.activation)
         return f"{self.units}" + ("" if act == "linear" else f", activation='{act}'")
+
+
+class _MergedKernel:
+    """A LoRA layer's kernel as saving sees it: written with the update merged in; read
+    back into the frozen kernel, the factors restarting from zeros (as Keras loads it)."""
+
+    def __init__(self, layer: Dense):
+        self.layer = layer
+        kernel = layer._kernel
+        self.name, self.path, self.shape, self.dtype = (
+            kernel.name,
+            kernel.path,
+            kernel.shape,
+            kernel.dtype,
+        )
+
+    def numpy(self):
+        return backend.to_numpy(self.layer._kernel_value())
+
+    def assign(self, value) -> None:
+        self.layer._kernel.assign(value)
+        for factor in (self.layer.lora_kernel_a, self.layer.lora_kernel_b):
+            factor.assign(backend.xp.zeros(factor.shape, factor.dtype))

@@ -234,7 +234,9 @@ class Layer:
             backend.xp.asarray(value, dtype=dtype or self.dtype),
             name=name,
             trainable=trainable,
-            path=f"{self.name}/{name}",
+            # (a path scope puts the models' names in front later; a built layer's new
+            # weight, LoRA's factors, takes the path the layer has now, as in Keras)
+            path=f"{self.path if self.built else self.name}/{name}",
             autocast=autocast,
             aggregation=aggregation,
             overwrite_with_gradient=overwrite_with_gradient,
@@ -248,6 +250,8 @@ class Layer:
         """Make `var` one of this layer's own weights, in Keras's order: the trainable ones
         (in creation order), then the others; `weights`, `get_weights` and the files
         list them so."""
+        global _WEIGHTS_ADDED
+        _WEIGHTS_ADDED += 1
         var._layer_frozen = not self.trainable
         own = self._own_variables
         at = len(own)
@@ -1208,6 +1212,15 @@ _INTERNAL_ATTRIBUTES = frozenset(
         "_stack",
     }
 )
+
+
+# How many weights layers have created: a model compiled before a layer added one (LoRA's
+# factors) sees the count change, and gives the new weights their buffers.
+_WEIGHTS_ADDED = 0
+
+
+def weights_added() -> int:
+    return _WEIGHTS_ADDED
 
 
 # Whether a user's layer or model ever held a Metric (or a list, which may hold some) as

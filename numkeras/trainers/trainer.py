@@ -35,7 +35,7 @@ from numkeras.errors import (
     warn_deprecated,
 )
 from numkeras.layers import autocast
-from numkeras.layers.layer import layer_tree
+from numkeras.layers.layer import layer_tree, weights_added
 from numkeras.losses.loss import apply_mask
 from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.models import row_chunks
@@ -352,9 +352,14 @@ class Trainer:
     # -- flat weight and gradient buffers -------------------------------------------------
     def _ensure_flat(self) -> None:
         """Move this model's weights into one flat buffer (views), once; weights already
-        in another model's buffer (a shared sub-model) stay where they are."""
-        if self._flat_ready:
+        in another model's buffer (a shared sub-model) stay where they are. Weights a
+        layer added since (LoRA's factors) get buffers of their own, and are trained."""
+        added = weights_added()
+        if self._flat_ready and self.__dict__.get("_weights_seen") == added:
             return
+        if self._flat_ready:  # (a new weight: which ones train is worked out again)
+            self._train_vars_cache = None
+        self._weights_seen = added
         xp = backend.xp
         for layer in self._sublayers():  # nested models first: one buffer each
             if isinstance(layer, Trainer) and layer._graph_ready:
