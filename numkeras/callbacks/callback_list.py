@@ -158,6 +158,16 @@ class CallbackList(Callback):
         }
         return self._dispatch
 
+    def watches_test_batches(self) -> bool:
+        """Whether a callback other than the progress bar and History acts on each
+        evaluation batch (`on_test_batch_begin` / `_end`): one that might change the model
+        between batches, so evaluation must run them one at a time."""
+        return any(
+            not isinstance(cb, (ProgbarLogger, History))
+            and not (is_default(cb.on_test_batch_begin) and is_default(cb.on_test_batch_end))
+            for cb in self.callbacks
+        )
+
     def _batch_hook(self, hook: str, batch: int, logs) -> None:
         dispatch = self._dispatch if self._dispatch is not None else self._rebuild_dispatch()
         methods = dispatch[hook]

@@ -1158,13 +1158,15 @@ class Trainer:
 
         return data_utils.pack_x_y_sample_weight(user(bx), user(by), user(bs))
 
-    def _test_batch(self, bx, by, bs, penalty: float) -> None:
-        """Evaluate one prepared batch into the running loss and metrics."""
+    def _test_batch(self, bx, by, bs, penalty: float, outs=None) -> None:
+        """Evaluate one prepared batch into the running loss and metrics; `outs`: its
+        outputs, already computed (`_ahead_outputs`), else the model runs on `bx`."""
         activity: list = []
         masks = [] if self._masked else None
-        outs = self._run(
-            bx, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
-        )
+        if outs is None:
+            outs = self._run(
+                bx, False, workspace=self._workspace("eval"), penalties=activity, out_masks=masks
+            )
         outs = self._for_losses(outs)
         total, per_output, _ = self._losses_and_grads(by, outs, bs, False, masks)
         total += penalty + sum(activity)
@@ -1548,6 +1550,9 @@ class Trainer:
         self.reset_metrics()
         penalty = self._penalty()
         custom_step = self._overrides("test_step")
+        ahead = None
+        if isinstance(source, data_utils.ArrayEpochs) and not custom_step:
+            ahead = self._ahead_outputs(xs, batch_size, callback_list)
         logs = None
         spe = self._execution_steps()
         self.stop_evaluating = False  # (a callback sets it to end evaluation, as in Keras 3)
@@ -1559,7 +1564,7 @@ class Trainer:
                     if custom_step:
                         logs = _pythonify_logs(self.test_step(self._user_batch(bx, by, bs)))
                     else:
-                        self._test_batch(bx, by, bs, penalty)
+                        self._test_batch(bx, by, bs, penalty, ahead and ahead(len(bx[0])))
             if callback_list is not None:
                 callback_list.on_test_batch_end(
                     begin + spe - 1, logs if custom_step else self._logs()
@@ -1570,6 +1575,35 @@ class Trainer:
             return logs or {}
         # a used-up stream gives no batch (and so no values, not a stale 0.0 accuracy)
         return self._logs() if self._loss_count else {}
+
+    def _ahead_outputs(self, xs: list, batch_size: int, callback_list):
+        """For an evaluation of arrays in order: `next_outputs(rows)`, the outputs of the
+        next `rows` rows, computed several batches per call, as `predict` does
+        (`models/row_chunks.py`: a model that computes each row on its own, in inference,
+        gives the same values to float32 rounding, faster); None where that does not hold,
+        where a layer's activity penalty (a batch sum) or a mask must see each batch, or
+        where a callback acts between batches."""
+        chunk = row_chunks.chunk_rows(self, batch_size)
+        if chunk <= batch_size or self._masked:
+            return None
+        if any(getattr(la, "activity_regularizer", None) is not None for la in layer_tree(self)):
+            return None
+        if callback_list is not None and callback_list.watches_test_batches():
+            return None
+        workspace = self._workspace("eval_ahead")
+        state = {"pos": 0, "first": 0, "end": 0, "outs": []}
+
+        def next_outputs(rows: int) -> list:
+            a = state["pos"]
+            if a + rows > state["end"]:  # past the rows computed: the next chunk from here
+                b = min(len(xs[0]), a + max(chunk, rows))
+                state["outs"] = self._run([t[a:b] for t in xs], False, workspace=workspace)
+                state["first"], state["end"] = a, b
+            state["pos"] = a + rows
+            at = a - state["first"]
+            return [o[at : at + rows] for o in state["outs"]]
+
+        return next_outputs
 
     def evaluate(
         self,

@@ -201,3 +201,58 @@ def test_predict_reuses_a_dropped_result_s_memory_and_never_a_live_one():
     assert again.ctypes.data == pointer
     np.testing.assert_allclose(again, expected[0], rtol=1e-5, atol=1e-6)
     recycle.release()
+
+
+def _evaluations(model, x, y, **kwargs):
+    """`evaluate` as it runs (several batches per product), and batch by batch (a callback
+    that acts on each batch keeps it so)."""
+
+    class Watching(__import__("numkeras").callbacks.Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            self.last = batch
+
+    runs = []
+    run = model._run
+    model._run = lambda inputs, *a, **k: runs.append(len(inputs[0])) or run(inputs, *a, **k)
+    merged = model.evaluate(x, y, verbose=0, return_dict=True, **kwargs)
+    watching = Watching()
+    watching.runs = runs[:]  # (the model's runs in the first evaluation: their rows)
+    one_by_one = model.evaluate(x, y, verbose=0, return_dict=True, callbacks=[watching], **kwargs)
+    del model._run
+    return merged, one_by_one, watching
+
+
+@pytest.mark.parametrize("kind", ["mlp", "conv", "weighted"])
+def test_evaluate_over_chunks_gives_the_batch_by_batch_values(kind):
+    """`evaluate` runs a row-independent model several batches per product, as `predict`
+    does; its loss and metrics are still summed batch by batch, as Keras sums them."""
+    rng = np.random.default_rng(0)
+    if kind == "conv":
+        model = Sequential([Input((8, 8, 1)), layers.Conv2D(4, 3, activation="relu"),
+                            layers.Flatten(), Dense(3, activation="softmax")])  # fmt: skip
+        x = rng.normal(size=(203, 8, 8, 1)).astype("float32")
+    else:
+        model = Sequential([Input((6,)), Dense(16, activation="relu"),
+                            Dense(3, activation="softmax")])  # fmt: skip
+        x = rng.normal(size=(203, 6)).astype("float32")
+    y = rng.integers(0, 3, len(x))
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    extra = {"sample_weight": rng.uniform(0, 2, len(x))} if kind == "weighted" else {}
+    merged, one_by_one, watching = _evaluations(model, x, y, batch_size=16, **extra)
+    assert watching.last == 12  # (13 batches, the last of 11 rows)
+    assert watching.runs == [203]  # (one product for them all)
+    assert merged.keys() == one_by_one.keys()
+    for key in merged:
+        np.testing.assert_allclose(merged[key], one_by_one[key], rtol=1e-6)
+
+
+def test_evaluate_keeps_batches_for_activity_penalties_and_masks():
+    """An activity penalty sums over each batch, and a mask follows each batch's rows:
+    such models evaluate batch by batch (the same values either way)."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(50, 4)).astype("float32")
+    y = rng.normal(size=(50, 2)).astype("float32")
+    model = Sequential([Input((4,)), Dense(2, activity_regularizer="l2")])
+    model.compile("sgd", "mse")
+    merged, one_by_one, watching = _evaluations(model, x, y, batch_size=8)
+    assert merged == one_by_one and max(watching.runs) == 8  # (batch by batch)

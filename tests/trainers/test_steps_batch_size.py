@@ -25,16 +25,24 @@ def _spied_model():
     depth = [0]  # (a graph model's _run can call itself: count the outer call only)
 
     def spy(xs, *args, **kwargs):
-        if depth[0] == 0:
-            training = args[0] if args else kwargs.get("training")
-            seen.append(["train" if training else "test", len(xs[0])])
+        training = args[0] if args else kwargs.get("training")
+        if depth[0] == 0 and training:
+            seen.append(["train", len(xs[0])])
         depth[0] += 1
         try:
             return run(xs, *args, **kwargs)
         finally:
             depth[0] -= 1
 
-    model._run = spy
+    # (an evaluation batch is seen where it is scored: its outputs may come from a product
+    # over several batches, `Trainer._ahead_outputs`)
+    test_batch = model._test_batch
+
+    def spy_test(bx, *args, **kwargs):
+        seen.append(["test", len(bx[0])])
+        return test_batch(bx, *args, **kwargs)
+
+    model._run, model._test_batch = spy, spy_test
     return model, seen
 
 
