@@ -24,7 +24,13 @@ from collections.abc import Callable
 import numpy as np
 
 from numkeras import backend, shapes
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError, format_shape
+from numkeras.errors import (
+    ArgumentTypeError,
+    ConfigError,
+    IncompatibleShapesError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.ops.trace import TraceError, check_same, trace_for
 from numkeras.utils.naming import config_repr, to_snake_case
 
@@ -219,7 +225,7 @@ def reduce_weighted_values(
     if not with_grad:
         return loss
     if reduction in (None, "none") and weighted.ndim > 0:
-        raise ConfigError(
+        raise ArgumentTypeError(  # (Keras on JAX: a TypeError, "Gradient only defined ...")
             "value_and_grad needs a scalar loss, but this loss has reduction="
             f"{reduction!r}. Use 'sum_over_batch_size' (the default), 'sum' or 'mean'."
         )

@@ -82,6 +82,13 @@ class Adafactor(Optimizer):
             return super().slot_variable_name(variable, slot_name)
         return variable.name  # Keras names r and c after the variable
 
+    def _slot_variable(self, st, slot_name, array):
+        sv = super()._slot_variable(st, slot_name, array)
+        if slot_name != "velocity" and len(st.var.shape) < 2:
+            # Keras's placeholder is a bare `Variable(0, name=var.name)`, outside its scope
+            sv.path = f"{sv._scope_path}{sv.name}"
+        return sv
+
     def step_coefficients(self, learning_rate, step, dtype):
         t = dtype.type
         local_step = t(step)

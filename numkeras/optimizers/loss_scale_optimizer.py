@@ -154,7 +154,10 @@ class LossScaleOptimizer(Optimizer):
         own = [self._iterations]
         if self._learning_rate is self._lr_var:
             own.append(self._lr_var)
-        return own + [self.step_counter, self.dynamic_scale] + self.inner_optimizer.variables
+        # (Keras leaves an inner Nadam's untracked u_product out of this list, and its files)
+        u_product = getattr(self.inner_optimizer, "_u_product_var", None)
+        inner = [v for v in self.inner_optimizer.variables if v is not u_product]
+        return own + [self.step_counter, self.dynamic_scale] + inner
 
     def apply(self, grads, variables=None) -> None:
         xp = backend.xp

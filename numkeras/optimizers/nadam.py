@@ -44,11 +44,9 @@ class Nadam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self._u_products: dict = {}  # dtype -> [U_0, U_1, ...]
+        # (Keras makes it a bare `backend.Variable(1.0)`: named and pathed "variable")
         self._u_product_var = Variable(
-            np.ones((), dtype=backend.floatx()),
-            name="u_product",
-            trainable=False,
-            path=f"{self.name}/u_product",
+            np.ones((), dtype=backend.floatx()), name="variable", trainable=False, path="variable"
         )
 
     def slot_groups(self):

@@ -238,6 +238,10 @@ class Trainer:
             raise self._compile_error.with_traceback(None)
         if getattr(self, "_loss_fns", None) is None:
             self._setup_losses()
+        if self.optimizer is not None and not self.optimizer.built:
+            # Keras 3 builds the optimizer before the first fit / evaluate / *_on_batch
+            # (its slots exist after an evaluate, and are saved with the model)
+            self.optimizer.build(self._trained_variables())
 
     def _setup_losses(self) -> None:
         self._loss_fns, self._loss_weights = self._resolve_losses(
@@ -478,6 +482,8 @@ class Trainer:
                 gouts.append(g)
             else:
                 value = fn(y, out, sample_weight=sw, **masked)
+                if getattr(value, "ndim", 0):  # reduction=None: Keras's loss tracker averages
+                    value = value.mean(dtype=np.float64)
             value = float(value)
             per_output.append(value)
             total += w * value
@@ -2187,6 +2193,8 @@ def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> lis
         if v is None:
             return []
         return list(v) if isinstance(v, (list, tuple)) else [v]
+    if n_outputs == 1 and len(spec) == 1 and isinstance(spec[0], (list, tuple)):
+        return list(spec[0])  # Keras 3 takes a one-output model's metrics as [[...]] too
     # Any other list applies to every output, as in Keras 2 (Keras 3 raises "tuple arity
     # mismatch" when its length is not the number of outputs).
     return list(spec)

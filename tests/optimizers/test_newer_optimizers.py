@@ -38,7 +38,7 @@ def test_rank3_and_scalar_variables_match_keras(case, flat):
             for v, want in zip(variables, shaped(spec["after"][str(step)], shapes)):
                 np.testing.assert_allclose(v.numpy(), want, rtol=1e-5, atol=1e-7)
     prefix = opt.name + "/"
-    assert [v.path[len(prefix) :] for v in opt.variables] == spec["variable_paths"]
+    assert [v.path.removeprefix(prefix) for v in opt.variables] == spec["variable_paths"]
 
 
 def fit_model(spec):

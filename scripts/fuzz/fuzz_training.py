@@ -1,0 +1,814 @@
+"""Differential fuzzing of training configuration: a seed draws a JSON program (a small
+deterministic model, an optimizer with random kwargs and learning-rate schedule, losses,
+metrics and a sequence of fit / evaluate / train_on_batch / test_on_batch calls with random
+arguments), which runs in real Keras 3 and in numkeras, in separate processes; the two
+records are compared.
+
+The models are small and deterministic (Dense or Conv1D stacks, sometimes a
+BatchNormalization, one or two outputs, no dropout). Keras builds each, nudges its initial
+weights (so that biases and BatchNormalization statistics are not 0 / 1) and saves them to
+`weights/<i>.weights.h5`, which numkeras loads. Drawn: every Keras 3 optimizer (SGD with
+momentum / nesterov, Adam / AdamW with amsgrad, Adamax, Adagrad, Adadelta, RMSprop with
+momentum / centered, Nadam, Ftrl, Lion, Lamb, Adafactor, Muon, ScheduleFreeAdamW, sometimes
+inside a LossScaleOptimizer) with clipnorm / clipvalue / global_clipnorm, weight_decay,
+use_ema, gradient_accumulation_steps, loss_scale_factor and the six learning-rate
+schedules; every loss but CTC (a name or an object with from_logits, label_smoothing,
+reduction, delta, ...), loss_weights, list / dict losses; metric names and objects, and
+weighted_metrics; fit's batch_size, epochs, initial_epoch, validation_split /
+validation_data (with sample weights), sample_weight, class_weight, steps_per_epoch.
+
+A record holds each call's result (history.history, evaluate's list or dict, the
+*_on_batch values) or its error (the built-in exception class, compared), then the weights,
+optimizer.iterations, the optimizer's variables (paths, shapes, values) and its
+get_config().
+
+    cd /tmp && KERAS_BACKEND=jax /work/kenv/bin/python \
+        /work/main/scripts/fuzz/fuzz_training.py run keras 0 100 /tmp/fuzzt  # + weights/
+    python scripts/fuzz/fuzz_training.py run numkeras 0 100 /tmp/fuzzt
+    python scripts/fuzz/fuzz_training.py compare /tmp/fuzzt 0   # one block per divergence
+    python scripts/fuzz/fuzz_training.py show 0 17              # program 17 of seed 0
+
+Known differences, not compared (or not drawn):
+- `model.metrics_names` (numkeras lists each logged value; README) is recorded, not
+  compared.
+- "accuracy" / "acc" with a binary loss from logits: numkeras thresholds the logits at 0,
+  Keras at 0.5 (README).
+- Two metrics of one name: Keras's lists (evaluate, *_on_batch) give the first's value
+  twice and the second's (`name_1`) last; numkeras lists each key once (its
+  `Trainer._keras_order`). Compared as sets of values.
+- Keras bugs (KERAS_CRASHES: the op, and all after it, not compared): one sample-weight
+  array, or a dict of them, for dict targets of a list-output model (KeyError 0: not
+  drawn); a dict of losses for a Sequential model (TypeError: not drawn); after a failed
+  first fit its optimizer is left half-built; EMA on JAX sometimes donates a buffer twice
+  or reads a deleted one; its BinaryCrossentropy metrics refuse (n,) targets for (n, 1)
+  outputs, which its losses take (numkeras computes them).
+- Keras is silently wrong, numkeras is not: CategoricalGeneralizedCrossEntropy with
+  (n, 1) labels broadcasts them against (n, classes) (not drawn); the Hinge,
+  SquaredHinge, KLDivergence and Poisson metrics broadcast (n,) targets against (n, 1)
+  outputs (not compared).
+- Adam-like optimizers and Lion turn a gradient of rounding noise (the bias before
+  BatchNormalization) into steps of +-lr: models with BatchNormalization compare that
+  bias and its slots' shapes only, the rest with a loose tolerance.
+- Keras numbers unnamed variables per session (Nadam's u_product is "variable",
+  "variable_1", ...); numkeras's is always "variable" (each program clears the session).
+- A loss with reduction=None in `evaluate` over batches of unequal sizes: Keras's loss
+  tracker weighs each batch by rows squared, numkeras by rows (single batches agree).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import random
+import sys
+import traceback
+
+import numpy as np
+
+LOSSES = {  # task -> [(name or class, draw kwargs)]
+    "regression": [
+        "mse", "mae", "mape", "msle", "huber", "log_cosh", "mean_squared_error",
+        "cosine_similarity", "poisson", "MeanSquaredError", "MeanAbsoluteError",
+        "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "Huber", "LogCosh",
+        "CosineSimilarity", "Poisson",
+    ],
+    "binary": [
+        "binary_crossentropy", "hinge", "squared_hinge", "binary_focal_crossentropy",
+        "BinaryCrossentropy", "BinaryFocalCrossentropy", "Hinge", "SquaredHinge", "Dice",
+        "Tversky",
+    ],
+    "categorical": [
+        "categorical_crossentropy", "categorical_hinge", "kl_divergence", "kld",
+        "categorical_focal_crossentropy", "CategoricalCrossentropy",
+        "CategoricalFocalCrossentropy", "CategoricalHinge", "KLDivergence",
+    ],
+    "sparse": [
+        "sparse_categorical_crossentropy", "SparseCategoricalCrossentropy",
+        "SparseCategoricalCrossentropy", "CategoricalGeneralizedCrossEntropy", "Circle",
+    ],
+}  # fmt: skip
+METRICS = {
+    "regression": [
+        "mae", "mse", "mape", "msle", "mean_absolute_error", "cosine_similarity",
+        "log_cosh", "RootMeanSquaredError", "MeanAbsoluteError", "LogCoshError",
+        "CosineSimilarity", "R2Score", "PearsonCorrelation", "ConcordanceCorrelation",
+        "MeanSquaredLogarithmicError", "Poisson",
+    ],
+    "binary": [
+        "accuracy", "acc", "binary_accuracy", "binary_crossentropy", "mae", "AUC",
+        "Precision", "Recall", "TruePositives", "FalseNegatives", "BinaryAccuracy",
+        "BinaryIoU", "F1Score", "FBetaScore", "PrecisionAtRecall", "SensitivityAtSpecificity",
+        "BinaryCrossentropy", "Hinge", "SquaredHinge",
+    ],
+    "categorical": [
+        "accuracy", "acc", "categorical_accuracy", "top_k_categorical_accuracy",
+        "categorical_crossentropy", "kl_divergence", "mse", "TopKCategoricalAccuracy",
+        "CategoricalAccuracy", "CategoricalCrossentropy", "OneHotIoU", "OneHotMeanIoU",
+        "F1Score", "Precision", "Recall", "AUC", "CategoricalHinge",
+    ],
+    "sparse": [
+        "accuracy", "acc", "sparse_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+        "sparse_categorical_crossentropy", "SparseTopKCategoricalAccuracy",
+        "SparseCategoricalAccuracy", "SparseCategoricalCrossentropy", "MeanIoU", "IoU",
+    ],
+}  # fmt: skip
+OPTIMIZERS = "SGD Adam AdamW Adamax Adagrad Adadelta RMSprop Nadam Ftrl Lion Lamb Adafactor \
+Muon ScheduleFreeAdamW".split()
+SCHEDULES = "ExponentialDecay PiecewiseConstantDecay CosineDecay InverseTimeDecay \
+PolynomialDecay CosineDecayRestarts".split()
+# Keras bugs, not compared (nor anything after them): after a failed first fit its
+# optimizer is left half-built; a dict of losses for a Sequential model; EMA on JAX
+# (buffers donated twice or deleted); its BinaryCrossentropy metrics refuse (n,) targets
+# for (n, 1) outputs, which its losses take (numkeras takes them: see the docstring)
+KERAS_CRASHES = (
+    "'NoneType' object is not callable",
+    "'NoneType' object is not iterable",
+    "Array has been deleted",
+    "donate the same buffer twice",
+    "`target` and `output` must have the same shape",
+)
+REDUCTIONS = ["sum", "sum_over_batch_size", "mean", None, "none", "mean_with_sample_weight"]
+
+
+# -- drawing ----------------------------------------------------------------------------
+def _obj(cls: str, config: dict) -> dict:
+    return {"class": cls, "config": config}
+
+
+def draw_loss(r: random.Random, task: str, units: int) -> tuple:
+    """(loss spec, whether the head gives logits)."""
+    name = r.choice(LOSSES[task])
+    if name[0].islower():
+        return name, False
+    cfg, logits = {}, False
+    if "from_logits" in _LOSS_KWARGS.get(name, ()) and r.random() < 0.4:
+        cfg["from_logits"] = logits = True
+    if "label_smoothing" in _LOSS_KWARGS.get(name, ()) and r.random() < 0.3:
+        cfg["label_smoothing"] = r.choice([0.1, 0.2])
+    if name == "Huber":
+        cfg["delta"] = r.choice([0.1, 0.5, 2.0])
+    if name in ("BinaryFocalCrossentropy", "CategoricalFocalCrossentropy"):
+        cfg.update(alpha=r.choice([0.25, 0.5]), gamma=r.choice([0.0, 1.0, 2.0]))
+        if name == "BinaryFocalCrossentropy" and r.random() < 0.5:
+            cfg["apply_class_balancing"] = True
+    if name == "Tversky":
+        cfg.update(alpha=r.choice([0.3, 0.7]), beta=r.choice([0.3, 0.7]))
+    if name in ("Dice", "Tversky") and r.random() < 0.3:
+        cfg["axis"] = r.choice([-1, [0, 1]])
+    if name == "CosineSimilarity" and r.random() < 0.3:
+        cfg["axis"] = r.choice([-1, 0])
+    if name == "CategoricalGeneralizedCrossEntropy":
+        cfg["q"] = r.choice([0.3, 0.7])
+    if name == "SparseCategoricalCrossentropy" and r.random() < 0.2:
+        cfg["ignore_class"] = r.choice([0, 2])
+    if name == "Circle":
+        cfg.update(gamma=r.choice([2.0, 80.0]), margin=r.choice([0.25, 0.4]))
+        cfg["remove_diagonal"] = r.random() < 0.7
+    if r.random() < 0.4:
+        cfg["reduction"] = r.choice(REDUCTIONS)
+    return _obj(name, cfg), logits
+
+
+_LOSS_KWARGS = {
+    "BinaryCrossentropy": ("from_logits", "label_smoothing"),
+    "BinaryFocalCrossentropy": ("from_logits", "label_smoothing"),
+    "CategoricalCrossentropy": ("from_logits", "label_smoothing"),
+    "CategoricalFocalCrossentropy": ("from_logits", "label_smoothing"),
+    "SparseCategoricalCrossentropy": ("from_logits",),
+}
+
+
+def draw_metric(r: random.Random, task: str, units: int, logits: bool):
+    name = r.choice(METRICS[task])
+    if name[0].islower():
+        return name
+    cfg = {}
+    if name == "AUC":
+        cfg.update(num_thresholds=r.choice([3, 7, 50]), curve=r.choice(["ROC", "PR"]))
+        cfg["summation_method"] = r.choice(["interpolation", "minoring", "majoring"])
+        cfg["from_logits"] = logits
+        if units > 1 and r.random() < 0.5:
+            cfg["multi_label"] = True
+    if name in ("Precision", "Recall"):
+        choice = r.choice(["thresholds", "top_k", "class_id", None])
+        if choice == "thresholds":
+            cfg["thresholds"] = r.choice([0.3, [0.2, 0.6]])
+        elif choice == "top_k" and units > 1:
+            cfg["top_k"] = r.choice([1, 2])
+        elif choice == "class_id" and units > 1:
+            cfg["class_id"] = r.randrange(units)
+    if name in ("BinaryAccuracy",):
+        cfg["threshold"] = r.choice([0.3, 0.5, 0.7])
+    if name == "BinaryIoU":
+        cfg.update(target_class_ids=r.choice([[0, 1], [1]]), threshold=r.choice([0.3, 0.5]))
+    if name in ("F1Score", "FBetaScore"):
+        cfg["average"] = r.choice([None, "micro", "macro", "weighted"])
+        cfg["threshold"] = r.choice([None, 0.4])
+        if name == "FBetaScore":
+            cfg["beta"] = r.choice([0.5, 2.0])
+    if name == "PrecisionAtRecall":
+        cfg.update(recall=r.choice([0.5, 0.8]), num_thresholds=r.choice([5, 50]))
+    if name == "SensitivityAtSpecificity":
+        cfg.update(specificity=r.choice([0.5, 0.8]), num_thresholds=r.choice([5, 50]))
+    if name in ("TopKCategoricalAccuracy", "SparseTopKCategoricalAccuracy"):
+        cfg["k"] = r.choice([1, 2])
+    if name in ("OneHotIoU", "IoU"):
+        cfg.update(num_classes=units, target_class_ids=r.choice([[0], [0, 2], [1, 2]]))
+    if name in ("OneHotMeanIoU", "MeanIoU"):
+        cfg["num_classes"] = units
+    if name in ("IoU", "MeanIoU"):
+        cfg["sparse_y_pred"] = False
+    if name in ("BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy"):
+        cfg["from_logits"] = logits
+        if name != "SparseCategoricalCrossentropy" and r.random() < 0.3:
+            cfg["label_smoothing"] = 0.1
+    if name == "R2Score":
+        cfg["class_aggregation"] = r.choice(["uniform_average", "variance_weighted_average"])
+    if name == "CosineSimilarity":
+        cfg["axis"] = r.choice([-1, 0])
+    if r.random() < 0.2:
+        cfg["name"] = f"m_{name.lower()}"
+    return _obj(name, cfg)
+
+
+def draw_schedule(r: random.Random):
+    name, lr = r.choice(SCHEDULES), r.choice([0.01, 0.05, 0.1])
+    cfg = {
+        "ExponentialDecay": lambda: {"initial_learning_rate": lr, "decay_steps": r.choice([1, 3]),
+                                     "decay_rate": r.choice([0.5, 0.9]),
+                                     "staircase": r.random() < 0.5},
+        "PiecewiseConstantDecay": lambda: {"boundaries": r.choice([[2], [1, 4]])},
+        "CosineDecay": lambda: {"initial_learning_rate": lr, "decay_steps": r.choice([3, 10]),
+                                "alpha": r.choice([0.0, 0.1]),
+                                **({"warmup_target": lr * 2, "warmup_steps": r.choice([1, 3])}
+                                   if r.random() < 0.5 else {})},
+        "InverseTimeDecay": lambda: {"initial_learning_rate": lr, "decay_steps": r.choice([1, 4]),
+                                     "decay_rate": r.choice([0.5, 1.0]),
+                                     "staircase": r.random() < 0.5},
+        "PolynomialDecay": lambda: {"initial_learning_rate": lr, "decay_steps": r.choice([3, 6]),
+                                    "end_learning_rate": lr / 10, "power": r.choice([1.0, 2.0]),
+                                    "cycle": r.random() < 0.5},
+        "CosineDecayRestarts": lambda: {"initial_learning_rate": lr,
+                                        "first_decay_steps": r.choice([2, 3]),
+                                        "t_mul": r.choice([1.0, 2.0]),
+                                        "m_mul": r.choice([0.5, 1.0]),
+                                        "alpha": r.choice([0.0, 0.1])},
+    }[name]()  # fmt: skip
+    if name == "PiecewiseConstantDecay":
+        cfg["values"] = [lr, lr / 2, lr / 5][: len(cfg["boundaries"]) + 1]
+    return _obj(name, cfg)
+
+
+def draw_optimizer(r: random.Random) -> dict:
+    name = r.choice(OPTIMIZERS)
+    cfg = {}
+    if r.random() < 0.25:
+        cfg["learning_rate"] = draw_schedule(r)
+    elif r.random() < 0.8:
+        cfg["learning_rate"] = r.choice([0.001, 0.01, 0.05, 0.1])
+    if name == "SGD":
+        cfg["momentum"] = r.choice([0.0, 0.5, 0.9])
+        cfg["nesterov"] = r.random() < 0.4
+    if name in ("Adam", "AdamW") and r.random() < 0.3:
+        cfg["amsgrad"] = True
+    if name in ("Adam", "AdamW", "Adamax", "Nadam", "Lamb", "Lion") and r.random() < 0.4:
+        cfg["beta_1"] = r.choice([0.5, 0.8])
+        cfg["beta_2"] = r.choice([0.9, 0.99])
+    if name in ("Adam", "Adamax", "Adagrad", "Adadelta", "RMSprop", "Nadam") and r.random() < 0.3:
+        cfg["epsilon"] = r.choice([1e-3, 1e-7])
+    if name == "RMSprop":
+        cfg.update(rho=r.choice([0.5, 0.9]), momentum=r.choice([0.0, 0.5]))
+        cfg["centered"] = r.random() < 0.4
+    if name == "Adadelta":
+        cfg["rho"] = r.choice([0.5, 0.95])
+    if name in ("Adagrad", "Ftrl") and r.random() < 0.5:
+        cfg["initial_accumulator_value"] = r.choice([0.01, 0.5])
+    if name == "Ftrl":
+        cfg["learning_rate_power"] = r.choice([-0.5, -0.2, 0.0])
+        cfg["l1_regularization_strength"] = r.choice([0.0, 0.01])
+        cfg["l2_regularization_strength"] = r.choice([0.0, 0.01])
+        cfg["l2_shrinkage_regularization_strength"] = r.choice([0.0, 0.01])
+        cfg["beta"] = r.choice([0.0, 0.5])
+    if name == "Adafactor":
+        cfg.update(beta_2_decay=r.choice([-0.8, -0.5]), clip_threshold=r.choice([0.5, 1.0]))
+        cfg["relative_step"] = r.random() < 0.6
+    if name == "Muon":
+        cfg.update(momentum=r.choice([0.9, 0.95]), nesterov=r.random() < 0.6)
+        cfg.update(ns_steps=r.choice([1, 5]), adam_lr_ratio=r.choice([0.5, 1.0]))
+        cfg["adam_weight_decay"] = r.choice([0.0, 0.004])
+    if name == "ScheduleFreeAdamW":
+        cfg["warmup_steps"] = r.choice([0, 2])
+    # the base Optimizer's kwargs
+    clip = r.choice([None, None, "clipnorm", "clipvalue", "global_clipnorm", "two"])
+    if clip == "two":  # Keras refuses clipnorm with global_clipnorm
+        cfg.update(clipnorm=1.0, global_clipnorm=1.0)
+    elif clip:
+        cfg[clip] = r.choice([0.05, 0.5, 1.0])
+    if r.random() < 0.25:
+        cfg["weight_decay"] = r.choice([0.0, 0.01, 0.1])
+    if r.random() < 0.2:
+        cfg["use_ema"] = True
+        cfg["ema_momentum"] = r.choice([0.5, 0.9, 0.99])
+        cfg["ema_overwrite_frequency"] = r.choice([None, 1, 2, 3])
+    if r.random() < 0.2:
+        cfg["gradient_accumulation_steps"] = r.choice([2, 3])
+    if r.random() < 0.1:
+        cfg["loss_scale_factor"] = r.choice([0.5, 128.0])
+    opt = _obj(name, cfg)
+    if r.random() < 0.1:  # (float32 models: the scale only cancels out)
+        scale = r.choice([2.0, 32768.0])
+        inner = {"initial_scale": scale, "dynamic_growth_steps": r.choice([1, 2])}
+        opt = _obj("LossScaleOptimizer", {"inner_optimizer": opt, **inner})
+    return opt
+
+
+def draw_head(r: random.Random, task: str, name: str) -> dict:
+    units = {"regression": r.choice([1, 2, 3]), "binary": r.choice([1, 1, 3])}.get(task, 3)
+    loss, logits = draw_loss(r, task, units)
+    if isinstance(loss, dict) and loss["class"] == "Circle":
+        act = None  # embeddings
+    elif task == "regression":
+        act = "softplus" if "oisson" in json.dumps(loss) or r.random() < 0.3 else None
+    else:
+        act = None if logits else {"binary": "sigmoid"}.get(task, "softmax")
+    metrics = [draw_metric(r, task, units, logits) for _ in range(r.choice([0, 1, 1, 2, 3]))]
+    return {"name": name, "task": task, "units": units, "activation": act, "loss": loss,
+            "logits": logits, "metrics": metrics,
+            "rank1_y": units == 1 and task in ("binary", "regression") and r.random() < 0.3,
+            "sparse_2d": task == "sparse" and r.random() < 0.3}  # fmt: skip
+
+
+TASKS = ["regression", "binary", "categorical", "sparse"]
+
+
+def draw_fit(r: random.Random, n: int, heads: list) -> dict:
+    kw = {"epochs": r.choice([1, 2, 3]), "shuffle": False}
+    if r.random() < 0.8:
+        kw["batch_size"] = r.choice([2, 3, 4, 5, 16])
+    if kw["epochs"] > 1 and r.random() < 0.25:
+        kw["initial_epoch"] = 1
+    val = r.choice([None, None, "split", "data", "data_sw"])
+    if val == "split":
+        kw["validation_split"] = r.choice([0.2, 0.25, 0.5])
+    elif val:
+        kw["validation_data"] = val
+        if r.random() < 0.3:
+            kw["validation_batch_size"] = r.choice([2, 3])
+    if val and kw["epochs"] > 1 and r.random() < 0.2:
+        kw["validation_freq"] = 2
+    if r.random() < 0.3:
+        kw["sample_weight"] = True
+    classes = len(heads) == 1 and heads[0]["task"] in ("sparse", "categorical", "binary")
+    if classes and r.random() < 0.3:
+        k = 2 if heads[0]["task"] == "binary" else 3
+        kw["class_weight"] = {str(c): r.choice([0.5, 1.0, 2.0]) for c in range(k)}
+    if r.random() < 0.2:
+        batches = math.ceil(n * (1 - kw.get("validation_split", 0)) / kw.get("batch_size", 32))
+        kw["steps_per_epoch"] = r.randint(1, max(1, batches))
+    return kw
+
+
+def program(seed: int) -> dict:
+    """The JSON program of `seed`: `model` (arch, hidden units, BatchNormalization, heads
+    with their task, units, activation, loss and metrics), `compile` (optimizer,
+    loss_weights, weighted_metrics, how losses / metrics are given), `ops` (the calls, in
+    order) and `n` (rows)."""
+    r = random.Random(seed)
+    two = r.random() < 0.25
+    tasks = [r.choice(TASKS) for _ in range(1 + two)]
+    heads = [draw_head(r, t, f"out_{i}" if two else "out") for i, t in enumerate(tasks)]
+    model = {
+        "arch": r.choice(["mlp", "mlp", "conv"]),
+        "hidden": r.choice([2, 4]),
+        "activation": r.choice(["relu", "tanh", None]),
+        "bn": r.random() < 0.2,
+        "sequential": not two and r.random() < 0.5,
+        "heads": heads,
+    }
+    comp = {"optimizer": draw_optimizer(r), "form": r.choice(["list", "dict", "one"])}
+    comp["nested_metrics"] = not two and r.random() < 0.1
+    if two and r.random() < 0.4:
+        lw_form = r.choice(["list", "dict"])
+        comp["loss_weights"] = lw_form, [r.choice([0.5, 1.0, 2.0]) for _ in heads]
+    if r.random() < 0.25:
+        comp["weighted_metrics"] = [
+            draw_metric(r, heads[0]["task"], heads[0]["units"], heads[0]["logits"])
+        ]
+    if r.random() < 0.15:
+        comp["steps_per_execution"] = r.choice([2, 3])
+    n = r.choice([6, 8, 10, 12])
+    ops = []
+    for _ in range(r.choice([1, 2, 2, 3])):
+        kind = r.choice(["fit", "fit", "fit", "evaluate", "train_on_batch", "test_on_batch"])
+        if kind == "fit":
+            ops.append({"op": "fit", "kw": draw_fit(r, n, heads)})
+        elif kind == "evaluate":
+            kw = {"return_dict": r.random() < 0.5, "sample_weight": r.random() < 0.3}
+            if r.random() < 0.5:
+                kw["batch_size"] = r.choice([2, 3, 5])
+            ops.append({"op": "evaluate", "kw": kw})
+        else:
+            kw = {"rows": r.choice([1, 3, 4]), "sample_weight": r.random() < 0.3}
+            kw["return_dict"] = r.random() < 0.4
+            if kind == "train_on_batch" and len(heads) == 1 and r.random() < 0.2:
+                kw["class_weight"] = heads[0]["task"] in ("sparse", "categorical", "binary")
+            ops.append({"op": kind, "kw": kw})
+    if model["sequential"] and comp["form"] == "dict":  # (Keras crashes: KERAS_CRASHES)
+        comp["form"] = "one"
+    for h in heads:  # (Keras's CGCE broadcasts (n, 1) labels against (n, classes))
+        if "GeneralizedCrossEntropy" in json.dumps(h["loss"]):
+            h["sparse_2d"] = False
+    # a dict of losses for two outputs: a model with dict outputs (or list outputs, which
+    # Keras's sample weights crash on: see the docstring)
+    model["dict_outputs"] = two and comp["form"] == "dict" and r.random() < 0.5
+    if two and comp["form"] == "dict" and not model["dict_outputs"]:
+        for op in ops:
+            op["kw"]["sample_weight"] = False
+            if op["kw"].get("validation_data") == "data_sw":
+                op["kw"]["validation_data"] = "data"
+    return {"seed": seed, "model": model, "compile": comp, "ops": ops, "n": n}
+
+
+# -- building and running ---------------------------------------------------------------
+def make(K, spec, module):
+    """A Keras object of `module` (K.losses, ...) from a spec: a name, or class and config,
+    whose learning_rate / inner_optimizer may be specs too."""
+    if not isinstance(spec, dict):
+        return spec
+    cfg = dict(spec["config"])
+    if isinstance(cfg.get("learning_rate"), dict):
+        cfg["learning_rate"] = make(K, cfg["learning_rate"], K.optimizers.schedules)
+    if "inner_optimizer" in cfg:
+        cfg["inner_optimizer"] = make(K, cfg["inner_optimizer"], K.optimizers)
+    return getattr(module, spec["class"])(**cfg)
+
+
+def build(K, prog: dict):
+    m = prog["model"]
+    L = K.layers
+    shape = (5, 2) if m["arch"] == "conv" else (4,)
+    inp = K.Input(shape, name="x")
+    body = []
+    if m["arch"] == "conv":
+        body.append(L.Conv1D(m["hidden"], 2, activation=m["activation"], name="conv"))
+    else:
+        body.append(L.Dense(m["hidden"], activation=m["activation"], name="hidden"))
+    if m["bn"]:
+        body.append(L.BatchNormalization(name="bn"))
+    if m["arch"] == "conv":
+        body.append(L.Flatten(name="flatten"))
+    heads = [L.Dense(h["units"], activation=h["activation"], name=h["name"]) for h in m["heads"]]
+    if m["sequential"]:
+        return K.Sequential([inp, *body, *heads], name="model")
+    x = inp
+    for layer in body:
+        x = layer(x)
+    outs = [h(x) for h in heads]
+    if m["dict_outputs"]:
+        return K.Model(inp, {h["name"]: o for h, o in zip(m["heads"], outs)}, name="model")
+    return K.Model(inp, outs if len(outs) > 1 else outs[0], name="model")
+
+
+def _per_head(spec, heads, form):
+    """A per-output setting as the program's form says: a list, a dict by output name,
+    or (one output) the value itself."""
+    if len(heads) == 1 and form != "dict":
+        return spec[0] if form == "one" else spec
+    if form == "dict":
+        return {h["name"]: s for h, s in zip(heads, spec)}
+    return list(spec)
+
+
+def compile_model(K, model, prog: dict) -> None:
+    heads, comp = prog["model"]["heads"], prog["compile"]
+    form = comp["form"]
+    losses = [make(K, h["loss"], K.losses) for h in heads]
+    metrics = [[make(K, m, K.metrics) for m in h["metrics"]] for h in heads]
+    kw = {
+        "optimizer": make(K, comp["optimizer"], K.optimizers),
+        "loss": _per_head(losses, heads, form),
+        "metrics": _per_head(metrics, heads, "one" if form == "list" else form),
+    }
+    if comp.get("nested_metrics"):  # a one-output model's metrics as a list of lists
+        kw["metrics"] = metrics
+    if "loss_weights" in comp:
+        lw_form, weights = comp["loss_weights"]
+        kw["loss_weights"] = _per_head(weights, heads, lw_form)
+    if "weighted_metrics" in comp:
+        wm = [make(K, m, K.metrics) for m in comp["weighted_metrics"]]
+        kw["weighted_metrics"] = wm if len(heads) == 1 else {heads[0]["name"]: wm}
+    if "steps_per_execution" in comp:
+        kw["steps_per_execution"] = comp["steps_per_execution"]
+    model.compile(**kw)
+
+
+def data(prog: dict, rows: int | None = None, offset: int = 0) -> tuple:
+    """(x, y, sample_weight) of the program: `rows` rows (all by default), a stream
+    `offset` apart for validation data."""
+    m, n = prog["model"], rows or prog["n"]
+    rng = np.random.default_rng(prog["seed"] * 7 + offset)
+    shape = (5, 2) if m["arch"] == "conv" else (4,)
+    x = rng.normal(size=(n, *shape)).astype("float32")
+    ys = []
+    for h in m["heads"]:
+        u = h["units"]
+        if h["task"] == "regression":
+            y = rng.uniform(0.2, 2.0, (n, u)).astype("float32")
+        elif h["task"] == "binary":
+            y = rng.integers(0, 2, (n, u)).astype("float32")
+        elif h["task"] == "categorical":
+            y = np.eye(u, dtype="float32")[rng.integers(0, u, n)]
+        else:
+            y = rng.integers(0, u, (n, 1) if h["sparse_2d"] else n)
+        ys.append(y[:, 0] if h["rank1_y"] else y)
+    sw = rng.uniform(0.2, 2.0, n).astype("float32")
+    if len(ys) == 1:
+        return x, ys[0], sw
+    if prog["compile"]["form"] != "dict":
+        return x, ys, sw
+    # (Keras crashes on one weight array for dict targets: KeyError 0, see the docstring)
+    names = [h["name"] for h in m["heads"]]
+    return x, dict(zip(names, ys)), dict(zip(names, [sw, sw[::-1].copy()]))
+
+
+def _jsonable(value):
+    """Plain JSON of a result: numbers rounded, arrays as lists."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    try:
+        a = np.asarray(value, dtype="float64")
+    except (TypeError, ValueError):
+        return repr(value)
+    return a.round(7).tolist()
+
+
+def _error(e: Exception) -> dict:
+    """The built-in classes of `e` (numkeras's errors subclass Keras's), then its message."""
+    builtins = "|".join(c.__name__ for c in type(e).__mro__[:-2] if c.__module__ == "builtins")
+    return {"error": f"{builtins}: {type(e).__name__}: {str(e)[:300]}"}
+
+
+def attempt(record: dict, key: str, fn) -> bool:
+    try:
+        record[key] = _jsonable(fn())
+        return True
+    except Exception as e:  # noqa: BLE001 - an error is a result to compare too
+        record[key] = _error(e)
+        if os.environ.get("FUZZ_TRACE"):  # (for triage)
+            traceback.print_exc()
+        return False
+
+
+def _fit(model, prog: dict, kw: dict):
+    kw = dict(kw)
+    x, y, sw = data(prog)
+    if kw.get("sample_weight"):
+        kw["sample_weight"] = sw
+    else:
+        kw.pop("sample_weight", None)
+    if "class_weight" in kw:
+        kw["class_weight"] = {int(k): v for k, v in kw["class_weight"].items()}
+    val = kw.get("validation_data")
+    if val:
+        xv, yv, swv = data(prog, 5, offset=1)
+        kw["validation_data"] = (xv, yv, swv) if val == "data_sw" else (xv, yv)
+    return model.fit(x, y, verbose=0, **kw).history
+
+
+def run_op(model, prog: dict, op: dict):
+    kw = dict(op["kw"])
+    x, y, sw = data(prog)
+    if op["op"] == "fit":
+        return _fit(model, prog, kw)
+    if op["op"] == "evaluate":
+        if kw.pop("sample_weight"):
+            kw["sample_weight"] = sw
+        return model.evaluate(x, y, verbose=0, **kw)
+    rows = kw.pop("rows")
+    sl = lambda v: {k: a[:rows] for k, a in v.items()} if isinstance(v, dict) else (  # noqa: E731
+        [a[:rows] for a in v] if isinstance(v, list) else v[:rows])  # fmt: skip
+    if kw.pop("sample_weight"):
+        kw["sample_weight"] = sl(sw)
+    if kw.pop("class_weight", False):
+        kw["class_weight"] = {0: 2.0, 1: 0.5, 2: 1.0}
+    fn = model.train_on_batch if op["op"] == "train_on_batch" else model.test_on_batch
+    return fn(x[:rows], sl(y), **kw)
+
+
+def _optimizer_state(opt) -> list:
+    return [
+        [v.path, list(v.shape), np.asarray(v, dtype="float64").round(6).tolist()]
+        for v in opt.variables
+    ]
+
+
+def run_program(K, prog: dict, weights_file: str, keras: bool) -> dict:
+    rec = {}
+    K.utils.clear_session()
+    try:
+        model = build(K, prog)
+    except Exception as e:  # noqa: BLE001
+        return {"build": _error(e)}
+    rec["build"] = "ok"
+    if keras:  # Keras's initial weights, nudged so that biases and BN statistics are not 0 / 1
+        rng = np.random.default_rng(prog["seed"])
+        weights = [w + 0.3 * rng.normal(size=w.shape).astype(w.dtype) for w in model.get_weights()]
+        if prog["model"]["bn"]:  # (a positive moving variance)
+            weights[-2 * len(prog["model"]["heads"]) - 1] = np.abs(
+                weights[-2 * len(prog["model"]["heads"]) - 1]
+            )
+        model.set_weights(weights)
+        model.save_weights(weights_file)
+    else:
+        attempt(rec, "load_weights", lambda: model.load_weights(weights_file))
+    if not attempt(rec, "compile", lambda: compile_model(K, model, prog)):
+        return rec
+    rec["ops"] = []
+    for op in prog["ops"]:
+        row = {}
+        attempt(row, "result", lambda op=op: run_op(model, prog, op))
+        rec["ops"].append(row)
+    attempt(rec, "weights", model.get_weights)
+    opt = model.optimizer
+    attempt(rec, "iterations", lambda: int(opt.iterations))
+    attempt(rec, "optimizer_variables", lambda: _optimizer_state(opt))
+    attempt(rec, "optimizer_config", opt.get_config)
+    attempt(rec, "metrics_names", lambda: list(model.metrics_names))
+    return rec
+
+
+def run(library: str, seed: int, count: int, out_dir: str) -> None:
+    K = importlib.import_module(library)
+    os.makedirs(f"{out_dir}/weights", exist_ok=True)
+    records = {}
+    for i in range(count):
+        prog = program(seed * 100_000 + i)
+        records[i] = run_program(K, prog, f"{out_dir}/weights/{i}.weights.h5", library == "keras")
+        results = [o["result"] for o in records[i].get("ops", [])]
+        errors = [o["error"][:70] for o in results if isinstance(o, dict) and "error" in o]
+        print(i, records[i].get("compile", records[i]["build"]), errors, flush=True)
+    with open(f"{out_dir}/{library}.json", "w") as f:
+        json.dump(records, f)
+
+
+# -- comparing --------------------------------------------------------------------------
+def _same_error(want: str, got: str) -> bool:
+    """Whether `got` is of the built-in class Keras raised (`except` catches both)."""
+    return want.split("|")[0].split(":")[0] in got.split(":")[0].split("|")
+
+
+def _diff(want, got, rtol, atol) -> str | None:
+    """Where `got` differs from `want` (nested JSON, numbers compared with tolerances)."""
+    if isinstance(want, dict) and any(c in want.get("error", "") for c in KERAS_CRASHES):
+        return None
+    if isinstance(want, dict) and "error" in want:
+        if not isinstance(got, dict) or "error" not in got:
+            return f"{want['error']}\n      vs {str(got)[:300]}"
+        ok = _same_error(want["error"], got["error"])
+        return None if ok else f"{want['error']}\n      vs {got['error']}"
+    if isinstance(got, dict) and "error" in got:
+        return f"{str(want)[:200]}\n      vs {got['error']}"
+    if isinstance(want, list) and isinstance(got, list):
+        try:
+            a, b = np.asarray(want, dtype=float), np.asarray(got, dtype=float)
+        except (ValueError, TypeError):
+            a = b = None
+        if a is not None:
+            if a.shape != b.shape:
+                return f"shape {a.shape} vs {b.shape}"
+            if not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+                diff = np.nanmax(np.abs(a - b))
+                return f"max diff {diff:.3g}: {str(want)[:150]} vs {str(got)[:150]}"
+            return None
+        if len(want) != len(got):
+            return f"{len(want)} items vs {len(got)}"
+        for i, (w, g) in enumerate(zip(want, got)):
+            if (d := _diff(w, g, rtol, atol)) is not None:
+                return f"[{i}] {d}"
+        return None
+    if isinstance(want, dict) and isinstance(got, dict):
+        if sorted(want) != sorted(got):
+            return f"keys {sorted(want)} vs {sorted(got)}"
+        for k in want:
+            if (d := _diff(want[k], got[k], rtol, atol)) is not None:
+                return f"{k}: {d}"
+        return None
+    if isinstance(want, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+        if math.isnan(want) and math.isnan(got):
+            return None
+        return None if math.isclose(want, got, rel_tol=rtol, abs_tol=atol) else f"{want} vs {got}"
+    return None if want == got else f"{want!r}\n      vs {got!r}"
+
+
+BROADCASTING = ("hinge", "kl", "poisson")  # Keras's metrics that broadcast (n,) by (n, 1)
+
+
+def _skip_keys(prog: dict) -> set:
+    """Logged names not compared (documented differences, Keras bugs: see the docstring),
+    and "*lists*" where evaluate's or *_on_batch's lists are not compared at all."""
+    skip = set()
+    for h in prog["model"]["heads"]:
+        if h["task"] == "binary" and h["logits"]:
+            for m in ("accuracy", "acc"):
+                skip |= {m, f"{h['name']}_{m}"}
+        specs = [json.dumps(m).lower() for m in h["metrics"]]
+        if h["rank1_y"] and any(b in m for m in specs for b in BROADCASTING):
+            skip.add("*broadcast*")
+        if len(set(specs)) < len(specs):  # Keras lists a shared name's value twice
+            skip.add("*lists*")
+    if "*broadcast*" in skip:
+        skip.add("*lists*")
+    return skip | {f"val_{k}" for k in skip}
+
+
+def _drop(value, skip: set):
+    if isinstance(value, dict):
+        broadcast = "*broadcast*" in skip
+        return {
+            k: v
+            for k, v in value.items()
+            if k not in skip and not (broadcast and any(b in k for b in BROADCASTING))
+        }
+    if isinstance(value, list) and "*lists*" in skip:
+        return None
+    return value
+
+
+def _drop_noise(key: str, value):
+    """`weights` or `optimizer_variables` without the hidden layer's bias (the one before
+    BatchNormalization) and its slots."""
+    if not isinstance(value, list):
+        return value
+    if key == "weights":
+        return [w for i, w in enumerate(value) if i != 1]
+    return [v[:2] if "bias" in v[0] and ("hidden" in v[0] or "conv" in v[0]) else v for v in value]
+
+
+def compare(out_dir: str, seed: int = 0) -> int:
+    with open(f"{out_dir}/keras.json") as f:
+        keras = json.load(f)
+    with open(f"{out_dir}/numkeras.json") as f:
+        ours = json.load(f)
+    bad = 0
+    for i, want in keras.items():
+        got = ours.get(i, {})
+        prog = program(seed * 100_000 + int(i))
+        skip = _skip_keys(prog)
+        loose = prog["model"]["bn"]  # (rounding noise through Adam: see the docstring)
+        tol = (5e-2, 5e-3) if loose else (2e-3, 2e-4)
+        problems, crashed = [], False
+        for key in want:
+            if key == "metrics_names":
+                continue
+            if crashed:
+                break
+            if key == "ops":
+                for j, (w, g) in enumerate(zip(want["ops"], got.get("ops", []))):
+                    w, g = _drop(w["result"], skip), _drop(g["result"], skip)
+                    if any(c in str(w) for c in KERAS_CRASHES):
+                        crashed = True  # (Keras's state after it is not numkeras's)
+                        break
+                    if isinstance(w, list) and isinstance(g, list) and len(w) > len(g):
+                        # two metrics of one name: Keras lists the first's value twice
+                        w, g = sorted(set(w)), sorted(set(g))
+                    if (d := _diff(w, g, *tol)) is not None:
+                        problems.append(f"op {j} {prog['ops'][j]['op']}: {d}")
+                if len(want["ops"]) != len(got.get("ops", [])):
+                    problems.append("ops: not all ran")
+            elif key in ("weights", "optimizer_variables") and loose:
+                # the bias before BatchNormalization and its slots: rounding noise
+                w = _drop_noise(key, want[key])
+                if (d := _diff(w, _drop_noise(key, got.get(key)), *tol)) is not None:
+                    problems.append(f"{key}: {d}")
+            elif key == "optimizer_config":
+                if (d := _diff(want[key], got.get(key), 1e-6, 1e-9)) is not None:
+                    problems.append(f"{key}: {d}")
+            elif (d := _diff(want[key], got.get(key), *tol)) is not None:
+                problems.append(f"{key}: {d}")
+        if problems:
+            bad += 1
+            print(f"program {i} (seed {prog['seed']}):", *problems, sep="\n    ")
+    print(f"{len(keras)} programs, {bad} differ")
+    return bad
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "run":  # run LIBRARY SEED COUNT OUT_DIR
+        run(args[0], int(args[1]), int(args[2]), args[3])
+    elif command == "one":  # one LIBRARY SEED INDEX OUT_DIR: its record, with tracebacks
+        os.environ["FUZZ_TRACE"] = "1"
+        K, i = importlib.import_module(args[0]), int(args[2])
+        prog = program(int(args[1]) * 100_000 + i)
+        path = f"{args[3]}/weights/{i}.weights.h5"
+        print(json.dumps(run_program(K, prog, path, args[0] == "keras"))[:3000])
+    elif command == "compare":  # compare OUT_DIR [SEED]
+        sys.exit(1 if compare(args[0], int(args[1]) if len(args) > 1 else 0) else 0)
+    else:  # show SEED INDEX
+        print(json.dumps(program(int(args[0]) * 100_000 + int(args[1])), indent=1))
