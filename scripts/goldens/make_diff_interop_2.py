@@ -1,4 +1,4 @@
-"""Goldens for the bugs scripts/fuzz_interop.py found in Keras file interop: small models
+"""Goldens for the bugs scripts/fuzz/fuzz_interop.py found in Keras file interop: small models
 Keras 3 saved (`tests/goldens/diff_interop_2/*`), and what Keras 3 made of those files once
 loaded (`expected.json`); tests/saving/test_diff_interop_2.py loads the same files with
 numkeras and compares.

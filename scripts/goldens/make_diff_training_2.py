@@ -1,6 +1,7 @@
-"""Golden values for whole training runs of the kinds `scripts/fuzz_training.py` draws in its
-families `multiio`, `attnnorm`, `regcons` and `conv2`, produced by real Keras 3 (JAX): the
-loss history, `evaluate(return_dict=True)`, predictions and final weights of small models
+"""Golden values for whole training runs of the kinds `scripts/fuzz/fuzz_model_training.py`
+draws in its families `multiio`, `attnnorm`, `regcons` and `conv2`, produced by real
+Keras 3 (JAX): the loss history, `evaluate(return_dict=True)`, predictions and final
+weights of small models
 trained from fixed weights; an OrthogonalRegularizer on an identity kernel (whose exact
 zeros off the diagonal take `|.|`'s slope at 0 as 1, as JAX does); constraints applied
 after every optimizer call with `gradient_accumulation_steps`.

@@ -1,4 +1,4 @@
-"""Keras file interop bugs found by scripts/fuzz_interop.py, checked against files Keras 3
+"""Keras file interop bugs found by scripts/fuzz/fuzz_interop.py, checked against files Keras 3
 wrote and what Keras 3 made of them (scripts/goldens/make_diff_interop_2.py wrote both into
 tests/goldens/diff_interop_2/)."""
 

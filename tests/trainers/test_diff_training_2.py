@@ -1,5 +1,5 @@
-"""Whole training runs against real Keras 3, of the kinds scripts/fuzz_training.py draws in
-its families multiio / attnnorm / regcons / conv2: each scenario of
+"""Whole training runs against real Keras 3, of the kinds scripts/fuzz/fuzz_model_training.py
+draws in its families multiio / attnnorm / regcons / conv2: each scenario of
 scripts/goldens/make_diff_training_2.py runs here on numkeras and must give Keras's loss
 history, evaluate dict (keys in order), predictions and final weights (goldens in
 tests/goldens/diff_training_2.json)."""

@@ -6,9 +6,9 @@ training step compared.
 Three phases share a folder (the seed draws the same models in both libraries):
 
     D=/tmp/fz; F=seq   # or func
-    KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz_interop.py keras-write $F 1 80 $D
-    python scripts/fuzz_interop.py numkeras $F 1 80 $D
-    KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz_interop.py keras-read $F 1 80 $D
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz/fuzz_interop.py keras-write $F 1 80 $D
+    python scripts/fuzz/fuzz_interop.py numkeras $F 1 80 $D
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz/fuzz_interop.py keras-read $F 1 80 $D
 
 (run Keras from outside /work/main, or with the repository not first on sys.path).
 

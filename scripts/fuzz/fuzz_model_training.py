@@ -7,9 +7,10 @@ global dtype policy after its output (`mixed_float16`), and `compare` tolerances
 its two files (float16 runs: `3e-2 3e-3`). For example (run Keras from a directory other
 than the repository):
 
-    KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz_training.py run keras dense 1 60 k.json
-    python scripts/fuzz_training.py run numkeras dense 1 60 n.json
-    python scripts/fuzz_training.py compare k.json n.json
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/fuzz/fuzz_model_training.py \
+        run keras dense 1 60 k.json
+    python scripts/fuzz/fuzz_model_training.py run numkeras dense 1 60 n.json
+    python scripts/fuzz/fuzz_model_training.py compare k.json n.json
 
 A run's models draw from a seed, so both libraries build the same ones. Families:
 
