@@ -67,6 +67,10 @@ import traceback
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz_models import _error as error_text  # noqa: E402
+from fuzz_models import _same_error  # noqa: E402
+
 LOSSES = {  # task -> [(name or class, draw kwargs)]
     "regression": [
         "mse", "mae", "mape", "msle", "huber", "log_cosh", "mean_squared_error",
@@ -550,8 +554,7 @@ def _jsonable(value):
 
 def _error(e: Exception) -> dict:
     """The built-in classes of `e` (numkeras's errors subclass Keras's), then its message."""
-    builtins = "|".join(c.__name__ for c in type(e).__mro__[:-2] if c.__module__ == "builtins")
-    return {"error": f"{builtins}: {type(e).__name__}: {str(e)[:300]}"}
+    return {"error": error_text(e)}
 
 
 def attempt(record: dict, key: str, fn) -> bool:
@@ -658,11 +661,6 @@ def run(library: str, seed: int, count: int, out_dir: str) -> None:
 
 
 # -- comparing --------------------------------------------------------------------------
-def _same_error(want: str, got: str) -> bool:
-    """Whether `got` is of the built-in class Keras raised (`except` catches both)."""
-    return want.split("|")[0].split(":")[0] in got.split(":")[0].split("|")
-
-
 def _diff(want, got, rtol, atol) -> str | None:
     """Where `got` differs from `want` (nested JSON, numbers compared with tolerances)."""
     if isinstance(want, dict) and any(c in want.get("error", "") for c in KERAS_CRASHES):
