@@ -713,11 +713,11 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
-        """Keras 3's `model.metrics`: `[]` before `compile`, then the loss tracker, the
-        compiled metrics as one `compile_metrics` container (when there are any) and, for
-        a model with several losses, one tracker per output loss (`numkeras/trainers/
-        metric_views.py`); then, compiled or not, the metrics the model and its layers hold
-        as attributes (not those of nested models, which are trainers of their own)."""
+        """Keras 3's `model.metrics`: once compiled, the loss tracker, the compiled metrics
+        as one `compile_metrics` container (when there are any) and, for a model with
+        several losses, one tracker per output loss (`numkeras/trainers/metric_views.py`);
+        then, compiled or not, the metrics the model and its layers hold as attributes
+        (not those of nested models, which are trainers of their own)."""
         if not self.compiled:
             return self._held_metrics()
         from numkeras.trainers.metric_views import CompileMetrics, LossTracker
