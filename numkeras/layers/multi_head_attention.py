@@ -13,9 +13,12 @@ the value's and the key's `(B, S)`), `use_causal_mask=True` (query i sees keys j
 and `sliding_window` are joined with AND; a masked score becomes -1e9 before the
 softmax. A query row with no key left attends uniformly to all keys, except when Keras
 takes its explicit-scores path (`return_attention_scores=True` or `dropout > 0`), which
-sets masked probabilities to 0, so such a row gives only the output bias. The output
-keeps the query's mask. `dropout` drops attention probabilities in training; the scores
-returned are those before dropout. As in Keras 3, `query_mask=` given to a call on
+sets masked probabilities to 0, so such a row gives only the output bias. A masked
+score is a constant: it passes no gradient (a row with no key left passes none to the
+query and key), as in Keras on JAX; Keras on torch's CPU kernels differs there, its
+backward not being the derivative of its forward (tests/layers/test_mha_masked_grads.py).
+The output keeps the query's mask. `dropout` drops attention probabilities in training;
+the scores returned are those before dropout. As in Keras 3, `query_mask=` given to a call on
 arrays is ignored (Keras reads the query's own mask, which arrays do not have).
 
 Supported: inputs of rank 3 with attention over the sequence axis (`attention_axes`

@@ -41,7 +41,10 @@ skipped when tf_keras cannot build them).
 - `Huber().get_config()`: Keras 3 leaves out `delta` (so a reload resets it), numkeras
   keeps it;
 - Keras 3 on torch: its optimizers' compile config names `keras.src.backend.torch...`.
-Known, not fixed (they show): a loaded model's TimeDistributed / Bidirectional inner
+Known, not fixed (they show): a MultiHeadAttention with a fully masked query row (Masking
+or padding before it) steps otherwise after loading, because Keras-torch's CPU attention
+kernel gets that row's gradient wrong (tests/layers/test_mha_masked_grads.py: numkeras
+matches Keras on JAX and finite differences); a loaded model's TimeDistributed / Bidirectional inner
 variables lose the wrapper's prefix in Keras (`dense_kernel_momentum`, not
 `time_distributed_dense_kernel_momentum`); a model Keras 3 loads from Keras 2's `.h5`
 form records no `mask` in an RNN call's config.
