@@ -6,6 +6,11 @@ separable convolutions share with it.
 `(*kernel_size, input_channels // groups, filters)` as Keras's. The convolution is a
 cross-correlation computed as im2col (`conv_utils.windows`) and one matmul (one batched
 matmul over the groups); the backward pass is two matmuls and col2im.
+
+LoRA, as Keras 3's `Conv1D/2D/3D` (`enable_lora(rank)` or `lora_rank=`,
+`layers/lora.py`): the kernel frozen, factors `lora_kernel_a`
+`(*kernel_size, channels // groups, rank)` and `lora_kernel_b` `(rank, filters)` trained;
+`layer.kernel` and the files hold the merged kernel.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from numkeras import activations, backend, constraints, initializers, regularize
 from numkeras.backend import fused
 from numkeras.errors import ConfigError
 from numkeras.layers import conv_utils as cu
+from numkeras.layers import lora
 from numkeras.layers.input_spec import check_input
 from numkeras.layers.layer import Layer
 
@@ -87,6 +93,7 @@ def conv_backward(cache, dz, want_kernel_grad: bool = True, want_input_grad: boo
 class BaseConv(Layer):
     rank = 2
     paddings = ("valid", "same")
+    lora_enabled = False  # (the depthwise and separable subclasses have no LoRA)
 
     def __init_subclass__(cls, **kwargs):
         if "convolution_op" in cls.__dict__ and "call" not in cls.__dict__:
@@ -127,13 +134,11 @@ class BaseConv(Layer):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        lora_rank: int | None = None,
+        lora_alpha: float | None = None,
         **kwargs,
     ):
-        for key in ("lora_rank", "lora_alpha"):
-            if kwargs.pop(key, None) is not None:
-                raise ConfigError(
-                    f"{type(self).__name__}({key}=...) (LoRA) is not supported by numkeras."
-                )
+        lora.check_rank(lora_rank)
         filters = cu.positive_int(filters, "filters")
         groups = cu.positive_int(groups, "groups")
         if filters % groups:
@@ -150,6 +155,69 @@ class BaseConv(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+
+    # -- the kernel and LoRA ----------------------------------------------------------------
+    @property
+    def kernel(self):
+        """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
+        (an array in the compute dtype: the frozen kernel plus the scaled product of the
+        LoRA factors)."""
+        kernel = self.__dict__.get("_kernel")
+        if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
+            raise AttributeError("kernel")
+        if not self.lora_enabled:
+            return kernel
+        a, b = self.lora_kernel_a, self.lora_kernel_b
+        return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
+
+    @kernel.setter
+    def kernel(self, value) -> None:
+        self._kernel = value
+
+    def _kernel_value(self):
+        """The kernel's values as the layer uses them (LoRA's update merged in)."""
+        kernel = self._kernel.value
+        if not self.lora_enabled:
+            return kernel
+        a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
+        return lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
+
+    def enable_lora(
+        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
+        b_initializer="zeros",
+    ) -> None:  # fmt: skip
+        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
+        factors `lora_kernel_a` `(*kernel_size, channels // groups, rank)` (drawn from
+        `a_initializer`) and `lora_kernel_b` `(rank, filters)` (zeros, so the layer starts
+        unchanged), scaled by `lora_alpha / rank` (`lora_alpha` defaults to `rank`).
+
+        >>> from numkeras.layers import Conv2D
+        >>> layer = Conv2D(4, 3)
+        >>> layer.build((None, 8, 8, 3))
+        >>> layer.enable_lora(2)
+        >>> [tuple(w.shape) for w in layer.trainable_weights]
+        [(4,), (3, 3, 3, 2), (2, 4)]
+        """
+        if "kernel_constraint" not in self.__dict__:  # (Keras's depthwise and separable
+            # convolutions have no `enable_lora`)
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'enable_lora'")
+        lora.check_enable(self, self.kernel_constraint)
+        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
+
+    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
+        lora.check_rank(rank, "rank")
+        shape, dtype = self._kernel.shape, lora.factor_dtype(self)
+        self.lora_kernel_a = self.add_weight(
+            (*shape[:-1], rank), initializer=initializers.get(a_initializer),
+            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        self.lora_kernel_b = self.add_weight(
+            (rank, self.filters), initializer=initializers.get(b_initializer),
+            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        lora.freeze(self, self._kernel, rank, lora_alpha)
 
     def _standardize(self, kernel_size, strides, padding, data_format, dilation_rate, check=True):
         """The window arguments checked and standardized (Keras's errors)."""
@@ -201,8 +269,13 @@ class BaseConv(Layer):
             )
 
     def _saved_variables(self) -> list:
-        # (Keras's layer saves these by name: a subclass's extra variables are its own)
-        return self._named_variables("kernel", "bias")
+        # (Keras's layer saves these by name: a subclass's extra variables are its own;
+        # with LoRA, Keras saves the merged kernel and no factors)
+        variables = self._named_variables("_kernel", "bias")
+        if self.lora_enabled and variables:
+            factors = (self.lora_kernel_a, self.lora_kernel_b)
+            variables[0] = lora.MergedWeight(self._kernel, self._kernel_value, factors)
+        return variables
 
     # -- build / shapes ---------------------------------------------------------------------
     def build(self, input_shape) -> None:
@@ -224,9 +297,13 @@ class BaseConv(Layer):
         )
         self._add_bias(self.filters, self.bias_constraint)
         self.input_spec = cu.SpatialInputSpec(self.rank, self.data_format, channels)
+        if self.lora_rank:  # (Keras's build enables it with the rank and alpha given)
+            lora.check_enable(self, self.kernel_constraint, built=True)
+            self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
 
     def _reset_build_state(self) -> None:
         self.input_spec = cu.SpatialInputSpec(self.rank, self.data_format)
+        self.__dict__.pop("lora_enabled", None)
 
     def _spatial(self, input_shape) -> tuple:
         return tuple(input_shape[a] for a in cu.spatial_axes(self.rank, self.data_format))
@@ -266,7 +343,7 @@ class BaseConv(Layer):
     # -- forward / backward -------------------------------------------------------------------
     def _conv_kernel(self):
         """The kernel as `conv_forward` takes it, `(*kernel_size, channels // groups, out)`."""
-        return self.kernel.value
+        return self._kernel_value()
 
     def _conv_groups(self) -> int:
         return self.groups
@@ -319,9 +396,15 @@ class BaseConv(Layer):
         dz = self.activation.grad(z, y, cu.to_last(grad_output, self.data_format))
         if self.bias is not None and self.bias.wants_grad:
             self.bias.add_sum_grad(dz.reshape(-1, dz.shape[-1]))
-        dw, dx = conv_backward(cache, dz, self.kernel.wants_grad, need_input_grad)
+        if self.lora_enabled:  # (the frozen kernel gets no gradient)
+            a, b = self.lora_kernel_a, self.lora_kernel_b
+            dw, dx = conv_backward(cache, dz, a.wants_grad or b.wants_grad, need_input_grad)
+            if dw is not None:
+                lora.add_factor_grads(a, b, dw, self.lora_alpha, self.lora_rank)
+            return None if dx is None else cu.from_last(dx, self.data_format)
+        dw, dx = conv_backward(cache, dz, self._kernel.wants_grad, need_input_grad)
         if dw is not None:
-            self.kernel.add_grad(dw.reshape(self.kernel.shape))
+            self._kernel.add_grad(dw.reshape(self._kernel.shape))
         return None if dx is None else cu.from_last(dx, self.data_format)
 
     # -- config -------------------------------------------------------------------------------
@@ -347,6 +430,8 @@ class BaseConv(Layer):
                 "bias_constraint": constraints.serialize(self.bias_constraint),
             }
         )
+        if self.lora_rank:
+            config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)
         return config
 
     def _repr_args(self) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError
+from numkeras.layers import lora
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer, keras1_arguments
 from numkeras.utils.checks import is_int
@@ -103,8 +104,7 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
-        if lora_rank is not None and (not is_int(lora_rank) or lora_rank <= 0):
-            raise ConfigError(f"`lora_rank` must be a positive integer, received {lora_rank!r}.")
+        lora.check_rank(lora_rank)
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
@@ -127,11 +127,15 @@ class Dense(Layer):
     @property
     def kernel(self):
         """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
-        (an array: the frozen kernel plus the scaled product of the LoRA factors)."""
+        (the frozen kernel plus the scaled product of the LoRA factors, in the compute
+        dtype, through `numkeras.ops`: a subclass's traced `call` reading it trains them)."""
         kernel = self.__dict__.get("_kernel")
         if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
             raise AttributeError("kernel")
-        return self._kernel_value() if self.lora_enabled else kernel
+        if not self.lora_enabled:
+            return kernel
+        a, b = self.lora_kernel_a, self.lora_kernel_b
+        return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
 
     @kernel.setter
     def kernel(self, value) -> None:
@@ -142,10 +146,8 @@ class Dense(Layer):
         kernel = self._kernel.value
         if not self.lora_enabled:
             return kernel
-        xp = backend.xp
-        product = xp.matmul(self.lora_kernel_a.value, self.lora_kernel_b.value)
-        scale = product.dtype.type(self.lora_alpha / self.lora_rank)
-        return (kernel + scale * product).astype(kernel.dtype, copy=False)
+        a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
+        return lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
 
     def enable_lora(
         self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
@@ -164,24 +166,12 @@ class Dense(Layer):
         >>> [w.name for w in layer.trainable_weights]
         ['bias', 'lora_kernel_a', 'lora_kernel_b']
         """
-        if self.kernel_constraint:
-            raise ConfigError(
-                "Lora is incompatible with kernel constraints. In order to enable lora on "
-                "this layer, remove the `kernel_constraint` argument."
-            )
-        if not self.built:
-            raise ConfigError("Cannot enable lora on a layer that isn't yet built.")
-        if self.lora_enabled:
-            raise ConfigError("lora is already enabled. This can only be done once per layer.")
+        lora.check_enable(self, self.kernel_constraint)
         self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
 
     def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
-        if not is_int(rank) or rank <= 0:
-            raise ConfigError(f"`rank` must be a positive integer, received {rank!r}.")
-        input_dim, units = self._kernel.shape
-        # (float32 for a float16 layer, as Keras: small updates must not underflow; float64
-        # stays float64, where Keras would round the update to float32)
-        dtype = "float64" if self.dtype == "float64" else "float32"
+        lora.check_rank(rank, "rank")
+        (input_dim, units), dtype = self._kernel.shape, lora.factor_dtype(self)
         self.lora_kernel_a = self.add_weight(
             (input_dim, rank), initializer=initializers.get(a_initializer),
             name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
@@ -190,15 +180,15 @@ class Dense(Layer):
             (rank, units), initializer=initializers.get(b_initializer),
             name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
         )  # fmt: skip
-        self._kernel.trainable = False
-        self.lora_enabled = True
-        self.lora_rank = int(rank)
-        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+        lora.freeze(self, self._kernel, rank, lora_alpha)
 
     def _saved_variables(self) -> list:
         # (Keras's layer saves these by name: a subclass's extra variables are its own;
         # with LoRA, Keras saves the merged kernel and no factors)
-        kernel = _MergedKernel(self) if self.lora_enabled else self.__dict__.get("_kernel")
+        kernel = self.__dict__.get("_kernel")
+        if self.lora_enabled:
+            factors = (self.lora_kernel_a, self.lora_kernel_b)
+            kernel = lora.MergedWeight(kernel, self._kernel_value, factors)
         return [v for v in (kernel, self.__dict__.get("bias")) if v is not None]
 
     def build(self, input_shape) -> None:
@@ -226,8 +216,7 @@ class Dense(Layer):
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         if self.lora_rank:  # (with the given alpha: Keras's build passes the rank only)
-            if self.kernel_constraint:
-                raise ConfigError("Lora is incompatible with kernel constraints.")
+            lora.check_enable(self, self.kernel_constraint, built=True)
             self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
 
     def _reset_build_state(self) -> None:
@@ -305,8 +294,11 @@ class Dense(Layer):
             dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)
-        if self.lora_enabled:
-            self._lora_grads(x2, dz2)
+        if self.lora_enabled:  # (the frozen kernel gets no gradient)
+            a, b = self.lora_kernel_a, self.lora_kernel_b
+            if a.wants_grad or b.wants_grad:
+                merged_grad = backend.xp.matmul(x2.T, dz2)
+                lora.add_factor_grads(a, b, merged_grad, self.lora_alpha, self.lora_rank)
         else:
             self._kernel.add_matmul_grad(x2.T, dz2)
         if self.bias is not None:
@@ -318,19 +310,6 @@ class Dense(Layer):
         if self.units == 1:  # an outer product: BLAS takes 4x as long for the same products
             return backend.xp.multiply(dz, kernel.reshape(-1), out=out)
         return backend.xp.matmul(dz, kernel.T, out=out)
-
-    def _lora_grads(self, x2, dz2) -> None:
-        """The LoRA factors' gradients from the merged kernel's, `G = x.T @ dz`:
-        `s * G @ b.T` for `a` and `s * a.T @ G` for `b`, with `s = lora_alpha / rank`
-        (the frozen kernel gets none)."""
-        a, b = self.lora_kernel_a, self.lora_kernel_b
-        if a.grad is None and b.grad is None:
-            return
-        xp = backend.xp
-        scale = a.value.dtype.type(self.lora_alpha / self.lora_rank)
-        merged_grad = xp.matmul(x2.T, dz2).astype(a.value.dtype, copy=False) * scale
-        a.add_grad(xp.matmul(merged_grad, b.value.T))
-        b.add_grad(xp.matmul(a.value.T, merged_grad))
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -355,26 +334,3 @@ class Dense(Layer):
     def _repr_args(self) -> str:
         act = activations.serialize(self.activation)
         return f"{self.units}" + ("" if act == "linear" else f", activation='{act}'")
-
-
-class _MergedKernel:
-    """A LoRA layer's kernel as saving sees it: written with the update merged in; read
-    back into the frozen kernel, the factors restarting from zeros (as Keras loads it)."""
-
-    def __init__(self, layer: Dense):
-        self.layer = layer
-        kernel = layer._kernel
-        self.name, self.path, self.shape, self.dtype = (
-            kernel.name,
-            kernel.path,
-            kernel.shape,
-            kernel.dtype,
-        )
-
-    def numpy(self):
-        return backend.to_numpy(self.layer._kernel_value())
-
-    def assign(self, value) -> None:
-        self.layer._kernel.assign(value)
-        for factor in (self.layer.lora_kernel_a, self.layer.lora_kernel_b):
-            factor.assign(backend.xp.zeros(factor.shape, factor.dtype))

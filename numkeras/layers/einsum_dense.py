@@ -13,6 +13,10 @@ The backward pass is two more einsums (the input's and the kernel's gradients) a
 for the bias; an input axis that appears in neither the kernel nor the output (summed
 over alone) gets the broadcast gradient.
 
+LoRA, as Keras 3's (`enable_lora(rank)` or `lora_rank=`, `layers/lora.py`): the kernel
+frozen, factors `lora_kernel_a` `(*kernel.shape[:-1], rank)` and `lora_kernel_b`
+`(rank, kernel.shape[-1])` trained; `layer.kernel` and the files hold the merged kernel.
+
 >>> import numpy as np
 >>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de")
 >>> layer(np.ones((4, 5, 6))).shape
@@ -29,6 +33,7 @@ import string
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.initializers.random_initializers import VarianceScaling
+from numkeras.layers import lora
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 
@@ -172,11 +177,12 @@ class EinsumDense(Layer):
         quantization_config=None,
         **kwargs,
     ):
-        if lora_rank or gptq_unpacked_column_size or quantization_config is not None:
+        if gptq_unpacked_column_size or quantization_config is not None:
             raise ConfigError(
-                "numkeras's EinsumDense has no LoRA or quantization (lora_rank, "
-                "gptq_unpacked_column_size, quantization_config): use a plain EinsumDense."
+                "numkeras's EinsumDense has no quantization (gptq_unpacked_column_size, "
+                "quantization_config): use a plain EinsumDense."
             )
+        lora.check_rank(lora_rank)
         _parse(equation)
         if bias_axes is not None and not isinstance(bias_axes, str):
             raise ConfigError(
@@ -198,14 +204,77 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank = None
-        self.lora_alpha = lora_alpha
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
         self.kernel = self.bias = None
+
+    # -- the kernel and LoRA ----------------------------------------------------------
+    @property
+    def kernel(self):
+        """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
+        (an array in the compute dtype: the frozen kernel plus the scaled product of the
+        LoRA factors)."""
+        kernel = self.__dict__.get("_kernel")
+        if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
+            raise AttributeError("kernel")
+        if not self.lora_enabled:
+            return kernel
+        a, b = self.lora_kernel_a, self.lora_kernel_b
+        return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
+
+    @kernel.setter
+    def kernel(self, value) -> None:
+        self._kernel = value
+
+    def _kernel_value(self):
+        """The kernel's values as the layer uses them (LoRA's update merged in)."""
+        kernel = self._kernel.value
+        if not self.lora_enabled:
+            return kernel
+        a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
+        return lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
+
+    def enable_lora(
+        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
+        b_initializer="zeros",
+    ) -> None:  # fmt: skip
+        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
+        factors `lora_kernel_a` `(*kernel.shape[:-1], rank)` (drawn from `a_initializer`)
+        and `lora_kernel_b` `(rank, kernel.shape[-1])` (zeros, so the layer starts
+        unchanged), scaled by `lora_alpha / rank` (`lora_alpha` defaults to `rank`).
+
+        >>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 2, 3))
+        >>> layer.build((None, 5, 4))
+        >>> layer.enable_lora(2)
+        >>> [tuple(w.shape) for w in layer.trainable_weights]
+        [(4, 2, 2), (2, 3)]
+        """
+        lora.check_enable(self, self.kernel_constraint)
+        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
+
+    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
+        lora.check_rank(rank, "rank")
+        shape, dtype = self._kernel.shape, lora.factor_dtype(self)
+        self.lora_kernel_a = self.add_weight(
+            (*shape[:-1], rank), initializer=initializers.get(a_initializer),
+            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        self.lora_kernel_b = self.add_weight(
+            (rank, shape[-1]), initializer=initializers.get(b_initializer),
+            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        lora.freeze(self, self._kernel, rank, lora_alpha)
 
     # -- build ------------------------------------------------------------------------
     def _saved_variables(self) -> list:
-        # (Keras's layer saves these by name: a subclass's extra variables are its own)
-        return self._named_variables("kernel", "bias")
+        # (Keras's layer saves these by name: a subclass's extra variables are its own;
+        # with LoRA, Keras saves the merged kernel and no factors)
+        variables = self._named_variables("_kernel", "bias")
+        if self.lora_enabled and variables:
+            factors = (self.lora_kernel_a, self.lora_kernel_b)
+            variables[0] = lora.MergedWeight(self._kernel, self._kernel_value, factors)
+        return variables
 
     def build(self, input_shape) -> None:
         input_shape = tuple(input_shape)
@@ -248,10 +317,14 @@ class EinsumDense(Layer):
         i, k, _ = explicit_equation(self.equation, len(input_shape))
         pinned = {a: kernel_shape[k.index(c)] for a, c in enumerate(i) if c in k}
         self.input_spec = InputSpec(ndim=len(input_shape), axes=pinned)
+        if self.lora_rank:  # (Keras's build enables it with the rank and alpha given)
+            lora.check_enable(self, self.kernel_constraint, built=True)
+            self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
 
     def _reset_build_state(self) -> None:
         self.input_spec = None
         self.kernel = self.bias = None
+        self.lora_enabled = False
 
     def compute_output_shape(self, input_shape):
         """Keras's output shape, but an axis the input shares (Keras leaves it None when
@@ -274,7 +347,7 @@ class EinsumDense(Layer):
 
     def _compute(self, inputs):
         i, k, o = self._subscripts(inputs.ndim)
-        kernel = self.kernel.value.astype(inputs.dtype, copy=False)
+        kernel = self._kernel_value().astype(inputs.dtype, copy=False)
         z = einsum(f"{i},{k}->{o}", inputs, kernel)
         if self.bias is not None:
             z = z + self.bias.value.astype(z.dtype, copy=False)
@@ -292,15 +365,20 @@ class EinsumDense(Layer):
         x, z, y = cache
         dz = grad_output if self._linear else self.activation.grad(z, y, grad_output)
         i, k, o = self._subscripts(x.ndim)
-        if self.kernel.wants_grad:
-            self.kernel.add_grad(einsum(f"{o},{i}->{k}", dz, x).astype(self.kernel.dtype))
+        if self.lora_enabled:  # (the frozen kernel gets no gradient)
+            a, b = self.lora_kernel_a, self.lora_kernel_b
+            if a.wants_grad or b.wants_grad:
+                grad = einsum(f"{o},{i}->{k}", dz, x)
+                lora.add_factor_grads(a, b, grad, self.lora_alpha, self.lora_rank)
+        elif self._kernel.wants_grad:
+            self._kernel.add_grad(einsum(f"{o},{i}->{k}", dz, x).astype(self._kernel.dtype))
         if self.bias is not None and self.bias.wants_grad:
             g = backend.sum_to_shape(dz, self.bias.shape)
             self.bias.add_grad(g.astype(self.bias.dtype, copy=False))
         if not need_input_grad:
             return None
         kept = "".join(c for c in i if c in o or c in k)  # axes summed alone are broadcast
-        kernel = self.kernel.value.astype(dz.dtype, copy=False)
+        kernel = self._kernel_value().astype(dz.dtype, copy=False)
         dx = einsum(f"{o},{k}->{kept}", dz, kernel)
         if kept != i:
             shape = [x.shape[n] if c in kept else 1 for n, c in enumerate(i)]
@@ -309,7 +387,7 @@ class EinsumDense(Layer):
 
     # -- config -----------------------------------------------------------------------
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "output_shape": self.partial_output_shape,
             "equation": self.equation,
@@ -324,6 +402,9 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         }
+        if self.lora_rank:
+            config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)
+        return config
 
     def _repr_args(self) -> str:
         return repr(self.equation)

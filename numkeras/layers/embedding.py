@@ -16,6 +16,10 @@ With `mask_zero=True`, index 0 is padding: the output carries the mask `ids != 0
 (`compute_mask`), which the layers after it use or pass on (recurrent layers skip the
 padded steps; the loss and the mean metrics leave them out), as Keras 3.
 
+LoRA, as Keras 3's (`enable_lora(rank)` or `lora_rank=`, `layers/lora.py`): the table
+frozen, factors `lora_embeddings_a` `(input_dim, rank)` and `lora_embeddings_b`
+`(rank, output_dim)` trained; `layer.embeddings` and the files hold the merged table.
+
 >>> import numpy as np
 >>> Embedding(1000, 64)(np.array([[4, 20, 7]])).shape
 (1, 3, 64)
@@ -30,7 +34,7 @@ import numpy as np
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
-from numkeras.layers import autocast
+from numkeras.layers import autocast, lora
 from numkeras.layers.layer import Layer, is_symbolic, set_array_mask, traced_constant
 from numkeras.utils.checks import is_int
 
@@ -60,8 +64,9 @@ class Embedding(Layer):
                     f"`{name}` must be a positive integer. Received: {name}={value!r} "
                     f"(of type {type(value).__name__})."
                 )
+        lora.check_rank(lora_rank)
         if lora_rank:
-            raise ConfigError("Embedding(lora_rank=...) (LoRA) is not supported by numkeras.")
+            self._check_lora_supported()
         if quantization_config is not None:
             raise ConfigError("Embedding(quantization_config=...) is not supported by numkeras.")
         input_length = kwargs.pop("input_length", None)
@@ -82,6 +87,9 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero  # (Keras: only a masking Embedding)
         self._embeddings = None
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
         if weights is not None:  # Keras's initial table (one array, or a list of one)
             self.build()
             if not (isinstance(weights, list) and len(weights) == 1):
@@ -90,17 +98,75 @@ class Embedding(Layer):
 
     @property
     def embeddings(self):
+        """The table `Variable`; with LoRA enabled, the table the layer computes with (an
+        array in the compute dtype: the frozen table plus the scaled factors' product)."""
         if self._embeddings is None:  # as Keras: AttributeError, so hasattr() is False
             raise AttributeError(
                 f"Layer '{self.name}' is not built yet, so it has no `embeddings`: you must "
                 "build the layer before accessing it (call it on data or an Input, or "
                 "`layer.build(input_shape)`)."
             )
-        return self._embeddings
+        if not self.lora_enabled:
+            return self._embeddings
+        a, b = self.lora_embeddings_a, self.lora_embeddings_b
+        return lora.merged_tensor(
+            self._embeddings, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype
+        )
+
+    def _embeddings_value(self):
+        """The table's values as the layer uses them (LoRA's update merged in)."""
+        table = self._embeddings.value
+        if not self.lora_enabled:
+            return table
+        a, b = self.lora_embeddings_a.value, self.lora_embeddings_b.value
+        return lora.merged(table, a, b, self.lora_alpha, self.lora_rank)
+
+    def enable_lora(
+        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
+        b_initializer="zeros",
+    ) -> None:  # fmt: skip
+        """Freeze the table and train a rank-`rank` update of it instead (LoRA): the
+        factors `lora_embeddings_a` `(input_dim, rank)` (drawn from `a_initializer`) and
+        `lora_embeddings_b` `(rank, output_dim)` (zeros, so the layer starts unchanged),
+        scaled by `lora_alpha / rank` (`lora_alpha` defaults to `rank`).
+
+        >>> layer = Embedding(10, 3)
+        >>> layer.build()
+        >>> layer.enable_lora(2)
+        >>> [w.name for w in layer.trainable_weights]
+        ['lora_embeddings_a', 'lora_embeddings_b']
+        """
+        self._check_lora_supported()
+        lora.check_enable(self, self.embeddings_constraint, "embeddings")
+        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
+
+    def _check_lora_supported(self) -> None:
+        # a subclass with gradients of its own (ReversibleEmbedding's reverse projection)
+        # would leave the factors out of them: no LoRA there
+        if type(self).backward is not Embedding.backward:
+            raise ConfigError(f"numkeras's {type(self).__name__} has no LoRA (lora_rank).")
+
+    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
+        lora.check_rank(rank, "rank")
+        dtype = lora.factor_dtype(self)
+        self.lora_embeddings_a = self.add_weight(
+            (self.input_dim, rank), initializer=initializers.get(a_initializer),
+            name="lora_embeddings_a", dtype=dtype, regularizer=self.embeddings_regularizer,
+        )  # fmt: skip
+        self.lora_embeddings_b = self.add_weight(
+            (rank, self.output_dim), initializer=initializers.get(b_initializer),
+            name="lora_embeddings_b", dtype=dtype, regularizer=self.embeddings_regularizer,
+        )  # fmt: skip
+        lora.freeze(self, self._embeddings, rank, lora_alpha)
 
     def _saved_variables(self) -> list:
-        # (Keras's layer saves these by name: a subclass's extra variables are its own)
-        return self._named_variables("_embeddings")
+        # (Keras's layer saves these by name: a subclass's extra variables are its own;
+        # with LoRA, Keras saves the merged table and no factors)
+        variables = self._named_variables("_embeddings")
+        if self.lora_enabled and variables:
+            factors = (self.lora_embeddings_a, self.lora_embeddings_b)
+            variables[0] = lora.MergedWeight(self._embeddings, self._embeddings_value, factors)
+        return variables
 
     def build(self, input_shape=None) -> None:
         self._embeddings = self.add_weight(
@@ -110,9 +176,13 @@ class Embedding(Layer):
             regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint,
         )
+        if self.lora_rank:  # (Keras's build enables it with the rank only: see README)
+            lora.check_enable(self, self.embeddings_constraint, "embeddings", built=True)
+            self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
 
     def _reset_build_state(self) -> None:
         self._embeddings = None
+        self.lora_enabled = False
 
     def compute_output_shape(self, input_shape):
         return (*tuple(input_shape), self.output_dim)
@@ -182,23 +252,30 @@ class Embedding(Layer):
         return idx
 
     def call(self, inputs, training: bool = False):
-        return backend.xp.take(self.embeddings.value, self._indices(inputs), axis=0)
+        return backend.xp.take(self._embeddings_value(), self._indices(inputs), axis=0)
 
     def forward(self, inputs, training: bool = True):
         idx = self._indices(inputs)
-        return backend.xp.take(self.embeddings.value, idx, axis=0), idx
+        return backend.xp.take(self._embeddings_value(), idx, axis=0), idx
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        if self.embeddings.wants_grad:
-            xp = backend.xp
-            table = xp.zeros(self.embeddings.shape, grad_output.dtype)
-            rows = grad_output.reshape(-1, self.output_dim)
-            _scatter_add(table, cache.reshape(-1), rows)
-            self.embeddings.add_grad(table)
+        if self.lora_enabled:  # (the frozen table gets no gradient: the factors do)
+            a, b = self.lora_embeddings_a, self.lora_embeddings_b
+            if a.wants_grad or b.wants_grad:
+                table = self._table_grad(cache, grad_output)
+                lora.add_factor_grads(a, b, table, self.lora_alpha, self.lora_rank)
+        elif self._embeddings.wants_grad:
+            self._embeddings.add_grad(self._table_grad(cache, grad_output))
         return None  # indices have no gradient
 
+    def _table_grad(self, idx, grad_output):
+        """The table's gradient: each output row's gradient added into its index's row."""
+        table = backend.xp.zeros(self._embeddings.shape, grad_output.dtype)
+        _scatter_add(table, idx.reshape(-1), grad_output.reshape(-1, self.output_dim))
+        return table
+
     def get_config(self) -> dict:
-        return {
+        config = {
             **super().get_config(),
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
@@ -209,6 +286,9 @@ class Embedding(Layer):
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         }
+        if self.lora_rank:
+            config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)
+        return config
 
     def _repr_args(self) -> str:
         return f"{self.input_dim}, {self.output_dim}"

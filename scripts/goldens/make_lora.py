@@ -38,7 +38,8 @@ B = RNG.normal(size=(2, 3)).astype("float32") * 0.1
 
 
 def _round(a):
-    return np.asarray(a).round(5).tolist()
+    # (as float64: the JSON then holds 5 decimals, not float32's long expansions)
+    return np.asarray(a, dtype="float64").round(5).tolist()
 
 
 def _model(keras, alpha=None):
@@ -138,6 +139,258 @@ def lora_errors(keras):
         "twice": builtin_error(lambda: built.enable_lora(2)),
         "constraint": builtin_error(lambda: constrained.enable_lora(2)),
     }
+
+
+# -- EinsumDense, Embedding and Conv1D/2D/3D ---------------------------------------------
+# name -> (the layer with its keyword arguments, input shape, whether the inputs are ids)
+LAYERS = {
+    "einsum": (lambda keras, **kw: keras.layers.EinsumDense(
+        "abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de", name="l", **kw), (3, 4), 0),
+    "einsum_in_last": (lambda keras, **kw: keras.layers.EinsumDense(
+        "abc,dc->abd", output_shape=(None, 3), name="l", **kw), (2, 5), 0),
+    "embedding": (lambda keras, **kw: keras.layers.Embedding(6, 3, name="l", **kw), (5,), 1),
+    "conv1d": (lambda keras, **kw: keras.layers.Conv1D(
+        4, 3, groups=2, activation="tanh", name="l", **kw), (6, 4), 0),
+    "conv2d": (lambda keras, **kw: keras.layers.Conv2D(
+        3, 2, padding="same", name="l", **kw), (3, 3, 2), 0),
+    "conv2d_first": (lambda keras, **kw: keras.layers.Conv2D(
+        3, 2, strides=2, data_format="channels_first", name="l", **kw), (2, 5, 5), 0),
+    "conv3d": (lambda keras, **kw: keras.layers.Conv3D(2, 2, name="l", **kw), (3, 3, 3, 2), 0),
+}  # fmt: skip
+
+
+def _data(kind, seed=11, n=4):
+    _, shape, ids = LAYERS[kind]
+    rng = np.random.default_rng(seed)
+    if ids:
+        return rng.integers(0, 6, size=(n, *shape)).astype("int32")
+    return rng.normal(size=(n, *shape)).astype("float32")
+
+
+def _fill(variables, seed, scale=1.0):
+    rng = np.random.default_rng(seed)
+    for v in variables:
+        v.assign((rng.normal(size=tuple(v.shape)) * scale).astype("float32"))
+
+
+def _layer_model(keras, kind, alpha=None, enable=True):
+    make, shape, ids = LAYERS[kind]
+    inputs = keras.Input(shape, dtype="int32" if ids else "float32")
+    model = keras.Sequential([inputs, make(keras)])
+    layer = model.layers[0]
+    _fill(layer.weights, 1, 0.5)
+    if enable:
+        layer.enable_lora(2, lora_alpha=alpha)
+        a, b = (layer.lora_embeddings_a, layer.lora_embeddings_b) if ids else (
+            layer.lora_kernel_a, layer.lora_kernel_b)  # fmt: skip
+        _fill([a], 2)
+        _fill([b], 3, 0.1)
+    return model, layer
+
+
+def _merged(layer):
+    return layer.embeddings if hasattr(layer, "input_dim") else layer.kernel
+
+
+def _frozen(layer):
+    return layer._embeddings if hasattr(layer, "input_dim") else layer._kernel
+
+
+def _enable(kind):
+    def run(keras):
+        model, layer = _layer_model(keras, kind, enable=False)
+        x = _data(kind)
+        before = model.predict(x, verbose=0)
+        layer.enable_lora(2)
+        fresh = model.predict(x, verbose=0)  # (b is zeros: nothing changes yet)
+        model, layer = _layer_model(keras, kind)
+        return {
+            "weights": [[w.name, list(w.shape), str(w.dtype)] for w in layer.weights],
+            "trainable": [w.name for w in layer.trainable_weights],
+            "non_trainable": [w.name for w in layer.non_trainable_weights],
+            "unchanged": bool(np.allclose(before, fresh)),
+            "merged": _round(_merged(layer)),
+            "predict": _round(model.predict(x, verbose=0)),
+            "config": {k: layer.get_config().get(k) for k in ("lora_rank", "lora_alpha")},
+            "count": model.count_params(),
+        }
+
+    return run
+
+
+def _alpha(kind):
+    def run(keras):
+        model, layer = _layer_model(keras, kind, alpha=6.0)
+        return {"merged": _round(_merged(layer)), "alpha": layer.lora_alpha,
+                "predict": _round(model.predict(_data(kind), verbose=0))}  # fmt: skip
+
+    return run
+
+
+def _train(kind):
+    def run(keras):
+        model, layer = _layer_model(keras, kind, alpha=3.0)
+        x = _data(kind)
+        y = np.random.default_rng(5).normal(size=model.predict(x, verbose=0).shape)
+        model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+        history = model.fit(x, y, epochs=3, batch_size=2, shuffle=False, verbose=0)
+        return {
+            "loss": [round(v, 5) for v in history.history["loss"]],
+            "frozen": _round(_frozen(layer)),
+            "trained": [_round(w) for w in layer.trainable_weights],
+            "predict": _round(model.predict(x, verbose=0)),
+        }
+
+    return run
+
+
+def _save(kind):
+    def run(keras):
+        model, layer = _layer_model(keras, kind)
+        x = _data(kind)[:1]  # (one sample: the four predictions are the same model's)
+        with tempfile.TemporaryDirectory() as tmp:
+            model.save_weights(f"{tmp}/m.weights.h5")
+            plain, _ = _layer_model(keras, kind, enable=False)
+            plain.load_weights(f"{tmp}/m.weights.h5")
+            again, again_layer = _layer_model(keras, kind)
+            again.load_weights(f"{tmp}/m.weights.h5")  # (the factors restart from zeros)
+            model.save(f"{tmp}/m.keras")
+            loaded = keras.saving.load_model(f"{tmp}/m.keras")
+            plain.save_weights(f"{tmp}/p.weights.h5")  # a plain file into a LoRA model
+            model.load_weights(f"{tmp}/p.weights.h5")
+            return {
+                "plain_merged": _round(_merged(plain.layers[0])),
+                "plain_predict": _round(plain.predict(x, verbose=0)),
+                "again_factors": [_round(w) for w in again_layer.trainable_weights[-2:]],
+                "again_predict": _round(again.predict(x, verbose=0)),
+                "loaded_weights": [w.name for w in loaded.layers[0].weights],
+                "loaded_enabled": loaded.layers[0].lora_enabled,
+                "loaded_predict": _round(loaded.predict(x, verbose=0)),
+                "reloaded_predict": _round(model.predict(x, verbose=0)),
+            }
+
+    return run
+
+
+def _config(kind):
+    def run(keras):
+        make, shape, ids = LAYERS[kind]
+        # (Embedding's build drops the alpha given (README): only its default compared)
+        layer = make(keras, lora_rank=2, **({} if ids else {"lora_alpha": 4.0}))
+        layer.build((None, *shape))
+        copy = type(layer).from_config(layer.get_config())
+        copy.build((None, *shape))
+        config = copy.get_config()
+        return {
+            "enabled": [layer.lora_enabled, copy.lora_enabled],
+            "weights": [[w.name, w.trainable] for w in copy.weights],
+            "config": {k: config.get(k) for k in ("lora_rank", "lora_alpha")},
+            "factor_b": _round(copy.weights[-1]),
+        }
+
+    return run
+
+
+def _errors(kind):
+    def run(keras):
+        make, shape, ids = LAYERS[kind]
+        built = make(keras)
+        built.build((None, *shape))
+        built.enable_lora(2)
+        key = "embeddings_constraint" if ids else "kernel_constraint"
+        constrained = make(keras, **{key: "non_neg"})
+        constrained.build((None, *shape))
+        return {
+            "unbuilt": _error(lambda: make(keras).enable_lora(2)),
+            "twice": _error(lambda: built.enable_lora(2)),
+            "constraint": _error(lambda: constrained.enable_lora(2)),
+            "built_constraint": _error(
+                lambda: make(keras, lora_rank=2, **{key: "non_neg"}).build((None, *shape))
+            ),
+        }
+
+    return run
+
+
+def _error(fn):
+    """[the built-in type a user's `except` names, the message], or "ok"."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the type and message are the result
+        return [next(t for t in type(e).__mro__ if t.__module__ == "builtins").__name__, str(e)]
+    return "ok"
+
+
+for _kind in LAYERS:
+    for _make in (_enable, _alpha, _train, _save, _config, _errors):
+        SCENARIOS[f"{_kind}{_make.__name__}"] = _make(_kind)
+
+
+@scenario
+def lora_regularizers(keras):
+    """The weight's regularizer goes to the factors; the frozen weight's is no loss."""
+    rng = np.random.default_rng(0)
+    out = {}
+    for kind in ("conv", "embedding"):
+        keras.utils.clear_session()
+        l2 = keras.regularizers.L2(0.1)
+        if kind == "conv":
+            inputs, layer = keras.Input((5, 2)), keras.layers.Conv1D(2, 2, kernel_regularizer=l2)
+            x = rng.normal(size=(4, 5, 2)).astype("float32")
+        else:
+            inputs = keras.Input((3,), dtype="int32")
+            layer = keras.layers.Embedding(5, 2, embeddings_regularizer=l2)
+            x = rng.integers(0, 5, size=(4, 3)).astype("int32")
+        model = keras.Sequential([inputs, layer])
+        _fill(layer.weights, 4, 0.5)
+        layer.enable_lora(1)
+        _fill(layer.trainable_weights, 5, 0.3)
+        model(x)
+        model.compile(keras.optimizers.SGD(0.1), "mse")
+        y = np.zeros(model.predict(x, verbose=0).shape)
+        history = model.fit(x, y, epochs=2, verbose=0)
+        out[kind] = {"losses": [round(float(v), 5) for v in model.losses],
+                     "loss": [round(v, 5) for v in history.history["loss"]]}  # fmt: skip
+    return out
+
+
+@scenario
+def einsum_lora_on_a_vector_kernel(keras):
+    """`"ab,b->a"`: a 1-D kernel `(4,)`, factors `(rank,)` and `(rank, 4)`."""
+    rng = np.random.default_rng(0)
+    layer = keras.layers.EinsumDense("ab,b->a", output_shape=())
+    layer.build((None, 4))
+    _fill(layer.weights, 6)
+    layer.enable_lora(2)
+    _fill(layer.trainable_weights, 7)
+    x = rng.normal(size=(3, 4)).astype("float32")
+    return {"shapes": [list(w.shape) for w in layer.weights], "out": _round(layer(x)),
+            "kernel": _round(layer.kernel)}  # fmt: skip
+
+
+@scenario
+def mha_lora_on_its_projections(keras):
+    """Keras's own test: LoRA on a MultiHeadAttention's query/key/value projections."""
+    q = np.random.default_rng(8).normal(size=(4, 2, 2)).astype("float32")
+    inputs = keras.Input((2, 2))
+    layer = keras.layers.MultiHeadAttention(num_heads=3, key_dim=4, use_bias=False, name="m")
+    model = keras.Model(inputs, layer(inputs, inputs))
+    _fill(model.weights, 9, 0.5)
+    for dense in (layer.query_dense, layer.key_dense, layer.value_dense):
+        dense.enable_lora(2)
+        _fill(dense.trainable_weights[:1], 4)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    history = model.fit(q, q[..., :2] * 0.5, epochs=2, batch_size=2, shuffle=False, verbose=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save(f"{tmp}/m.keras")
+        loaded = keras.saving.load_model(f"{tmp}/m.keras")
+        return {
+            "trainable": len(layer.trainable_variables),
+            "non_trainable": len(layer.non_trainable_variables),
+            "loss": [round(v, 5) for v in history.history["loss"]],
+            "predict": _round(model.predict(q, verbose=0)),
+            "loaded": _round(loaded.predict(q, verbose=0)),
+        }
 
 
 def main():

@@ -787,8 +787,8 @@ def test_attention_errors():
         Attention()([np.ones((1, 2, 3)), np.ones((1, 4, 5))])
     with pytest.raises(ConfigError, match="einsum equation"):
         EinsumDense("ab->b", output_shape=2)
-    with pytest.raises(ConfigError, match="LoRA"):
-        EinsumDense("ab,bc->ac", output_shape=2, lora_rank=2)
+    with pytest.raises(ConfigError, match="lora_rank"):
+        EinsumDense("ab,bc->ac", output_shape=2, lora_rank=-2)
 
 
 def test_value_dim_other_than_key_dim_without_scores():

@@ -301,7 +301,7 @@ def test_keras_aliases():
         (lambda: Conv2D(4, 3, activation="nope"), "nope"),
         (lambda: Conv2DTranspose(4, 3, strides=2, output_padding=2), "output_padding"),
         (lambda: Conv2DTranspose(4, 3, padding="causal"), "padding"),
-        (lambda: Conv2D(4, 3, lora_rank=2), "LoRA"),
+        (lambda: Conv2D(4, 3, lora_rank=-2), "lora_rank"),
     ],
 )
 def test_bad_arguments_raise_config_errors(make, match):

@@ -192,7 +192,7 @@ def test_unsupported_arguments():
     for kwargs in ({"input_dim": 0, "output_dim": 2}, {"input_dim": 3, "output_dim": 2.0}):
         with pytest.raises(ConfigError, match="positive integer"):
             Embedding(**kwargs)
-    with pytest.raises(ConfigError, match="LoRA"):
-        Embedding(10, 2, lora_rank=4)
+    with pytest.raises(ConfigError, match="lora_rank"):
+        Embedding(10, 2, lora_rank=-4)
     with pytest.warns(UserWarning, match="input_length"):
         Embedding(10, 2, input_length=5)
