@@ -47,6 +47,7 @@ from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.losses import Loss
 from numkeras.metrics import Metric
 from numkeras.models import Model, Sequential
+from numkeras.ops.function import Function
 from numkeras.ops.operation import Operation
 from numkeras.optimizers import Optimizer
 from numkeras.regularizers import Regularizer
@@ -63,6 +64,7 @@ def version() -> str:
 __all__ = [
     "DTypePolicy",
     "FloatDTypePolicy",
+    "Function",
     "GradientTape",
     "Initializer",
     "Input",

@@ -73,16 +73,14 @@ def _from_intermediate_inputs(inputs, outputs, losses):
     from numkeras.models.cloning import replay_node
 
     flat = tree.flatten(inputs)
-    if not all(isinstance(t, KerasTensor) for t in flat) or all(
-        isinstance(t.node.layer, InputLayer) for t in flat
-    ):
+
+    def is_input(t) -> bool:  # (a bare `KerasTensor(shape)` has no node: it gets an Input
+        # too, as `keras.Function` takes it; Keras's Model crashes on one)
+        return t.node is not None and isinstance(t.node.layer, InputLayer)
+
+    if not all(isinstance(t, KerasTensor) for t in flat) or all(is_input(t) for t in flat):
         return inputs, outputs, losses  # (the checks in `_init_graph` say what is wrong)
-    tensors = {
-        id(t): t
-        if isinstance(t.node.layer, InputLayer)
-        else Input(batch_shape=t.shape, dtype=t.dtype)
-        for t in flat
-    }
+    tensors = {id(t): t if is_input(t) else Input(batch_shape=t.shape, dtype=t.dtype) for t in flat}
     order, seen = [], set()
 
     def visit(t: KerasTensor) -> None:
