@@ -161,3 +161,14 @@ def did_you_mean(value, choices, cutoff: float = 0.6) -> str:
 
     close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)
     return f" Did you mean {close[0]!r}?" if close else ""
+
+
+class UnsupportedQuantizationError(ConfigError):
+    """A Keras 3 quantization mode numkeras does not compute ("int4", "float8", "gptq",
+    "awq"; numkeras has "int8"): Keras raises a ValueError for a mode it does not know."""
+
+
+class NotQuantizableError(NumkerasError, NotImplementedError):
+    """`quantize()` on a layer without int8 quantization (a subclass of `Dense` under
+    `type_check`): Keras raises a NotImplementedError, which `Model.quantize` turns into a
+    warning."""

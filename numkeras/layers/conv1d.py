@@ -13,10 +13,10 @@ The kernel has shape `(kernel_size, channels // groups, filters)`.
 
 from __future__ import annotations
 
-from numkeras.layers.base_conv import BaseConv
+from numkeras.layers.base_conv import BaseConv, ConvLora
 
 
-class Conv1D(BaseConv):
+class Conv1D(ConvLora, BaseConv):
     rank = 1
     paddings = ("valid", "same", "causal")
 

@@ -13,10 +13,10 @@ The kernel has shape `(kernel_rows, kernel_cols, channels // groups, filters)`.
 
 from __future__ import annotations
 
-from numkeras.layers.base_conv import BaseConv
+from numkeras.layers.base_conv import BaseConv, ConvLora
 
 
-class Conv2D(BaseConv):
+class Conv2D(ConvLora, BaseConv):
     rank = 2
 
 

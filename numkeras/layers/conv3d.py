@@ -8,10 +8,10 @@ channels-first), as Keras 3's; the kernel `(*kernel_size, channels // groups, fi
 
 from __future__ import annotations
 
-from numkeras.layers.base_conv import BaseConv
+from numkeras.layers.base_conv import BaseConv, ConvLora
 
 
-class Conv3D(BaseConv):
+class Conv3D(ConvLora, BaseConv):
     rank = 3
 
 

@@ -9,6 +9,11 @@ kernel and adds two trainable factors, `lora_kernel_a` `(input_dim, rank)` and
 `kernel + (lora_alpha / rank) * lora_kernel_a @ lora_kernel_b`, which `layer.kernel`
 returns, and which is what saving writes as the kernel.
 
+int8 quantization, as Keras 3's (`quantize("int8")`, `layers/quantization.py`): the kernel
+becomes a frozen int8 `kernel` and a per-unit `kernel_scale`; the inputs are quantized per
+row at call time. LoRA on top trains its factors over the int8 kernel; saving writes the
+merged kernel quantized again.
+
 >>> import numpy as np
 >>> Dense(8)(np.ones((2, 256, 64))).shape
 (2, 256, 8)
@@ -19,7 +24,7 @@ from __future__ import annotations
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, ShapeError
-from numkeras.layers import lora
+from numkeras.layers import lora, quantization
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer, keras1_arguments
 from numkeras.utils.checks import is_int
@@ -56,7 +61,7 @@ _KERAS1 = {
 }
 
 
-class Dense(Layer):
+class Dense(quantization.Quantizable, Layer):
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(
@@ -75,7 +80,9 @@ class Dense(Layer):
         lora_alpha: float | None = None,
         **kwargs,
     ):
-        kwargs.pop("quantization_config", None)  # Keras 3 config key; always None here
+        quantization.check_config(kwargs.pop("quantization_config", None))
+        # (a quantized policy, from a quantized layer's config: build makes int8 weights)
+        quantization_mode, kwargs["dtype"] = quantization.split_dtype(kwargs.get("dtype"))
         if any(k in kwargs for k in _KERAS1):
             legacy = keras1_arguments(type(self).__name__, kwargs, _KERAS1)
             units = legacy.pop("units", units)
@@ -108,6 +115,7 @@ class Dense(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
+        self._quantization_mode = quantization_mode  # ("int8" once quantized)
 
     @property
     def activation(self):
@@ -135,6 +143,8 @@ class Dense(Layer):
         if not self.lora_enabled:
             return kernel
         a, b = self.lora_kernel_a, self.lora_kernel_b
+        if self.quantization_mode is not None:  # (Keras's: the int8 values plus the update)
+            kernel = kernel.value.astype(self.compute_dtype)
         return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
 
     @kernel.setter
@@ -142,8 +152,11 @@ class Dense(Layer):
         self._kernel = value
 
     def _kernel_value(self):
-        """The kernel's values as the layer uses them (LoRA's update merged in)."""
+        """The kernel's values as the layer uses them (LoRA's update merged in; int8: the
+        dequantized kernel, which the inputs' gradient goes through)."""
         kernel = self._kernel.value
+        if self.quantization_mode is not None:
+            kernel = quantization.dequantized(kernel, self.kernel_scale.value, self.compute_dtype)
         if not self.lora_enabled:
             return kernel
         a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
@@ -186,10 +199,53 @@ class Dense(Layer):
         # (Keras's layer saves these by name: a subclass's extra variables are its own;
         # with LoRA, Keras saves the merged kernel and no factors)
         kernel = self.__dict__.get("_kernel")
+        scale = self.__dict__.get("kernel_scale")
         if self.lora_enabled:
             factors = (self.lora_kernel_a, self.lora_kernel_b)
-            kernel = lora.MergedWeight(kernel, self._kernel_value, factors)
-        return [v for v in (kernel, self.__dict__.get("bias")) if v is not None]
+            if scale is None:
+                kernel = lora.MergedWeight(kernel, self._kernel_value, factors)
+            else:  # (int8: Keras saves the merged kernel quantized again, with its scale)
+                kernel = lora.MergedWeight(kernel, lambda: self._requantized()[0], factors)
+                scale = lora.MergedWeight(scale, lambda: self._requantized()[1], factors)
+        # (int8: Keras's order is kernel, bias, kernel_scale)
+        return [v for v in (kernel, self.__dict__.get("bias"), scale) if v is not None]
+
+    def _requantized(self):
+        """An int8 LoRA layer's merged kernel (dequantized kernel plus the update),
+        quantized again: `(int8 kernel, scale)`, as Keras saves them."""
+        kernel_q, scale = quantization.abs_max_quantize(self._kernel_value(), axis=0)
+        return kernel_q, scale[0]
+
+    def quantize(self, mode: str | None = None, type_check: bool = True, config=None) -> None:
+        """Quantize the kernel to int8, Keras 3's post-training quantization: `kernel`
+        becomes a frozen int8 weight and `kernel_scale` its frozen per-unit scale; the
+        policy becomes `"int8_from_<policy>"`. Only "int8" is computed here.
+
+        >>> import numpy as np
+        >>> layer = Dense(2)
+        >>> layer.build((None, 3))
+        >>> layer.quantize("int8")
+        >>> [(w.name, str(w.dtype)) for w in layer.weights]
+        [('bias', 'float32'), ('kernel', 'int8'), ('kernel_scale', 'float32')]
+        >>> layer.dtype_policy.name
+        'int8_from_float32'
+        """
+        quantization.check_quantize(self, mode, type_check, Dense, config)
+        # (with LoRA, as Keras: the frozen kernel is quantized, the factors stay)
+        kernel_q, scale = quantization.abs_max_quantize(self._kernel.value, axis=0)
+        quantization.untrack(self, self._kernel)
+        self._int8_build(self._kernel.shape)
+        self._kernel.assign(kernel_q)
+        self.kernel_scale.assign(scale[0])
+        self._quantization_mode = mode
+
+    def _int8_build(self, kernel_shape) -> None:
+        self.kernel = self.add_weight(
+            kernel_shape, initializer="zeros", dtype="int8", trainable=False, name="kernel"
+        )
+        self.kernel_scale = self.add_weight(
+            (self.units,), initializer="ones", trainable=False, name="kernel_scale"
+        )
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
@@ -198,13 +254,16 @@ class Dense(Layer):
                 f"Layer '{self.name}': the last axis of the inputs to a Dense layer must be "
                 f"known to create the kernel; received shape {tuple(input_shape)}."
             )
-        self.kernel = self.add_weight(
-            (input_dim, self.units),
-            initializer=self.kernel_initializer,
-            name="kernel",
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
+        if self.quantization_mode is not None:
+            self._int8_build((input_dim, self.units))
+        else:
+            self.kernel = self.add_weight(
+                (input_dim, self.units),
+                initializer=self.kernel_initializer,
+                name="kernel",
+                regularizer=self.kernel_regularizer,
+                constraint=self.kernel_constraint,
+            )
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight(
@@ -245,7 +304,17 @@ class Dense(Layer):
         With `defer_bias` the bias is left out: the next layer adds it."""
         xp = backend.xp
         kernel = self._kernel_value() if self.lora_enabled else self._kernel.value
-        if workspace is None:
+        if self.quantization_mode is not None:
+            kernel, out = self._kernel.value, None
+            if workspace is not None:  # (the executor may read the output from "z")
+                shape = (*x.shape[:-1], self.units)
+                out = backend.scratch(workspace, "z", shape, x.dtype)
+            z = quantization.int8_matmul(x, kernel, self.kernel_scale.value, out=out)
+            if self.lora_enabled:  # (Keras: the update's product added to the int8 one)
+                a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
+                update = xp.matmul(xp.matmul(x, a), b) * (self.lora_alpha / self.lora_rank)
+                z += update.astype(z.dtype, copy=False)
+        elif workspace is None:
             z = xp.matmul(x, kernel)
         else:
             shape = (*x.shape[:-1], self.units)
@@ -294,18 +363,20 @@ class Dense(Layer):
             dz = self.activation.grad(z, y, grad_output)
         x2 = x.reshape(-1, x.shape[-1])
         dz2 = dz.reshape(-1, self.units)
-        if self.lora_enabled:  # (the frozen kernel gets no gradient)
+        if self.lora_enabled:  # (the frozen kernel, or the int8 one, gets no gradient)
             a, b = self.lora_kernel_a, self.lora_kernel_b
             if a.wants_grad or b.wants_grad:
                 merged_grad = backend.xp.matmul(x2.T, dz2)
                 lora.add_factor_grads(a, b, merged_grad, self.lora_alpha, self.lora_rank)
-        else:
+        elif self.quantization_mode is None:  # (int8: kernel and scale frozen)
             self._kernel.add_matmul_grad(x2.T, dz2)
         if self.bias is not None:
             self.bias.add_sum_grad(dz2)
         if not need_input_grad:
             return None
-        kernel = self._kernel_value() if self.lora_enabled else self._kernel.value
+        # (int8: Keras's custom gradient, through the dequantized kernel)
+        merged = self.lora_enabled or self.quantization_mode is not None
+        kernel = self._kernel_value() if merged else self._kernel.value
         out = None if workspace is None else backend.scratch(workspace, "dx", x.shape, dz.dtype)
         if self.units == 1:  # an outer product: BLAS takes 4x as long for the same products
             return backend.xp.multiply(dz, kernel.reshape(-1), out=out)
@@ -324,7 +395,7 @@ class Dense(Layer):
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
                 "kernel_constraint": constraints.serialize(self.kernel_constraint),
                 "bias_constraint": constraints.serialize(self.bias_constraint),
-                "quantization_config": None,
+                "quantization_config": self._quantization_config(),
             }
         )
         if self.lora_rank:

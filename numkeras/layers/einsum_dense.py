@@ -17,6 +17,10 @@ LoRA, as Keras 3's (`enable_lora(rank)` or `lora_rank=`, `layers/lora.py`): the 
 frozen, factors `lora_kernel_a` `(*kernel.shape[:-1], rank)` and `lora_kernel_b`
 `(rank, kernel.shape[-1])` trained; `layer.kernel` and the files hold the merged kernel.
 
+int8 quantization, as Keras 3's (`quantize("int8")`, `layers/quantization.py`): abs-max
+over the contracted axes of the kernel (a frozen int8 `kernel` and its `kernel_scale`)
+and, at call time, of the inputs.
+
 >>> import numpy as np
 >>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de")
 >>> layer(np.ones((4, 5, 6))).shape
@@ -33,7 +37,7 @@ import string
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, ShapeError, format_shape
 from numkeras.initializers.random_initializers import VarianceScaling
-from numkeras.layers import lora
+from numkeras.layers import lora, quantization
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 
@@ -148,7 +152,7 @@ def einsum(subscripts: str, a, b):
     return backend.xp.einsum(subscripts, a, b, optimize=True)
 
 
-class EinsumDense(Layer):
+class EinsumDense(quantization.Quantizable, Layer):
     """A dense layer whose contraction is an einsum equation (see the module docstring).
 
     >>> import numpy as np
@@ -177,11 +181,14 @@ class EinsumDense(Layer):
         quantization_config=None,
         **kwargs,
     ):
-        if gptq_unpacked_column_size or quantization_config is not None:
+        if gptq_unpacked_column_size:
             raise ConfigError(
-                "numkeras's EinsumDense has no quantization (gptq_unpacked_column_size, "
-                "quantization_config): use a plain EinsumDense."
+                "numkeras's EinsumDense has no GPTQ quantization (gptq_unpacked_column_size): "
+                "use a plain or an int8 EinsumDense."
             )
+        quantization.check_config(quantization_config)
+        # (a quantized policy, from a quantized layer's config: build makes int8 weights)
+        quantization_mode, kwargs["dtype"] = quantization.split_dtype(kwargs.get("dtype"))
         lora.check_rank(lora_rank)
         _parse(equation)
         if bias_axes is not None and not isinstance(bias_axes, str):
@@ -208,6 +215,7 @@ class EinsumDense(Layer):
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
         self.kernel = self.bias = None
+        self._quantization_mode = quantization_mode  # ("int8" once quantized)
 
     # -- the kernel and LoRA ----------------------------------------------------------
     @property
@@ -221,6 +229,8 @@ class EinsumDense(Layer):
         if not self.lora_enabled:
             return kernel
         a, b = self.lora_kernel_a, self.lora_kernel_b
+        if self.quantization_mode is not None:  # (Keras's: the int8 values plus the update)
+            kernel = kernel.value.astype(self.compute_dtype)
         return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
 
     @kernel.setter
@@ -270,11 +280,78 @@ class EinsumDense(Layer):
     def _saved_variables(self) -> list:
         # (Keras's layer saves these by name: a subclass's extra variables are its own;
         # with LoRA, Keras saves the merged kernel and no factors)
-        variables = self._named_variables("_kernel", "bias")
+        # (int8: Keras's order is kernel, bias, kernel_scale)
+        variables = self._named_variables("_kernel", "bias", "kernel_scale")
         if self.lora_enabled and variables:
             factors = (self.lora_kernel_a, self.lora_kernel_b)
-            variables[0] = lora.MergedWeight(self._kernel, self._kernel_value, factors)
+            if self.quantization_mode is None:
+                variables[0] = lora.MergedWeight(self._kernel, self._kernel_value, factors)
+            else:  # (int8: Keras saves the merged kernel quantized again, with its scale)
+                variables[0] = lora.MergedWeight(
+                    variables[0], lambda: self._requantized()[0], factors
+                )
+                variables[-1] = lora.MergedWeight(
+                    variables[-1], lambda: self._requantized()[1], factors
+                )
         return variables
+
+    def _requantized(self):
+        """An int8 LoRA layer's merged kernel (dequantized kernel plus the update),
+        quantized again: `(int8 kernel, scale)`, as Keras saves them."""
+        info = self._quantization_info(self.input_spec.ndim)["kernel"]
+        merged = self._float_kernel(self.compute_dtype)
+        kernel_q, scale = quantization.abs_max_quantize(merged, axis=tuple(info["reduced"]))
+        return kernel_q, quantization.adjust_scale(scale, info)
+
+    # -- int8 quantization (layers/quantization.py) -----------------------------------
+    def quantize(self, mode: str | None = None, type_check: bool = True, config=None) -> None:
+        """Quantize the kernel to int8, Keras 3's post-training quantization: abs-max
+        over the kernel's contracted axes, `kernel` a frozen int8 weight and
+        `kernel_scale` its frozen scale (laid out to broadcast against the output); the
+        policy becomes `"int8_from_<policy>"`. Only "int8" is computed here."""
+        quantization.check_quantize(self, mode, type_check, EinsumDense, config)
+        # (with LoRA, as Keras: the frozen kernel is quantized, the factors stay)
+        ndim = self.input_spec.ndim
+        info = self._quantization_info(ndim)["kernel"]
+        kernel_q, scale = quantization.abs_max_quantize(
+            self._kernel.value, axis=tuple(info["reduced"])
+        )
+        quantization.untrack(self, self._kernel)
+        self._int8_build(self._kernel.shape, ndim)
+        self._kernel.assign(kernel_q)
+        self.kernel_scale.assign(quantization.adjust_scale(scale, info))
+        self._quantization_mode = mode
+
+    def _quantization_info(self, ndim: int) -> dict:
+        cached = self.__dict__.get("_quantization_cache")
+        if cached is None or cached[0] != ndim:
+            cached = (ndim, quantization.einsum_info(*self._subscripts(ndim)))
+            self._quantization_cache = cached
+        return cached[1]
+
+    def _int8_build(self, kernel_shape, ndim: int) -> None:
+        info = self._quantization_info(ndim)["kernel"]
+        reduced = [1 if n in info["reduced"] else d for n, d in enumerate(kernel_shape)]
+        scale_shape = quantization.adjust_scale(backend.xp.ones(reduced), info).shape
+        self.kernel = self.add_weight(
+            kernel_shape, initializer="zeros", dtype="int8", trainable=False, name="kernel"
+        )
+        self.kernel_scale = self.add_weight(
+            scale_shape, initializer="ones", trainable=False, name="kernel_scale"
+        )
+
+    def _float_kernel(self, dtype):
+        """The kernel as the inputs' gradient uses it (int8: dequantized, as Keras; LoRA's
+        update merged in)."""
+        if self.quantization_mode is None:
+            return self._kernel_value().astype(dtype, copy=False)
+        info = self._quantization_info(self.input_spec.ndim)["kernel"]
+        scale = quantization.unadjust_scale(self.kernel_scale.value, info)
+        kernel = quantization.dequantized(self._kernel.value, scale, dtype)
+        if self.lora_enabled:
+            a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
+            kernel = lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
+        return kernel
 
     def build(self, input_shape) -> None:
         input_shape = tuple(input_shape)
@@ -296,13 +373,16 @@ class EinsumDense(Layer):
             config = init.get_config()
             config.update(input_axes=input_axes, output_axes=output_axes)
             init = type(init).from_config(config)
-        self.kernel = self.add_weight(
-            tuple(kernel_shape),
-            initializer=init,
-            name="kernel",
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
+        if self.quantization_mode is not None:
+            self._int8_build(tuple(kernel_shape), len(input_shape))
+        else:
+            self.kernel = self.add_weight(
+                tuple(kernel_shape),
+                initializer=init,
+                name="kernel",
+                regularizer=self.kernel_regularizer,
+                constraint=self.kernel_constraint,
+            )
         self.bias = None
         if bias_shape is not None:
             self.bias = self.add_weight(
@@ -347,12 +427,29 @@ class EinsumDense(Layer):
 
     def _compute(self, inputs):
         i, k, o = self._subscripts(inputs.ndim)
-        kernel = self._kernel_value().astype(inputs.dtype, copy=False)
-        z = einsum(f"{i},{k}->{o}", inputs, kernel)
+        if self.quantization_mode is not None:
+            z = self._int8_einsum(inputs, f"{i},{k}->{o}")
+            if self.lora_enabled:  # (Keras: the update's einsum added to the int8 one)
+                a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
+                update = backend.xp.matmul(a, b) * (self.lora_alpha / self.lora_rank)
+                z = z + einsum(f"{i},{k}->{o}", inputs, update.astype(inputs.dtype, copy=False))
+        else:
+            kernel = self._kernel_value().astype(inputs.dtype, copy=False)
+            z = einsum(f"{i},{k}->{o}", inputs, kernel)
         if self.bias is not None:
             z = z + self.bias.value.astype(z.dtype, copy=False)
         y = z if self._linear else self.activation(z)
         return z, y
+
+    def _int8_einsum(self, inputs, subscripts: str):
+        """Keras's int8 einsum: the inputs quantized over their contracted axes, the
+        integer einsum exact (in float64), divided by both scales."""
+        info = self._quantization_info(inputs.ndim)["input"]
+        x_q, x_scale = quantization.abs_max_quantize(inputs, axis=tuple(info["reduced"]))
+        x_scale = quantization.adjust_scale(x_scale, info)
+        product = einsum(subscripts, x_q.astype("float64"), self._kernel.value.astype("float64"))
+        kernel_scale = self.kernel_scale.value.astype(inputs.dtype, copy=False)
+        return product.astype(inputs.dtype) / (x_scale * kernel_scale)
 
     def call(self, inputs, training: bool = False):
         return self._compute(inputs)[1]
@@ -365,12 +462,12 @@ class EinsumDense(Layer):
         x, z, y = cache
         dz = grad_output if self._linear else self.activation.grad(z, y, grad_output)
         i, k, o = self._subscripts(x.ndim)
-        if self.lora_enabled:  # (the frozen kernel gets no gradient)
+        if self.lora_enabled:  # (the frozen kernel, or the int8 one, gets no gradient)
             a, b = self.lora_kernel_a, self.lora_kernel_b
             if a.wants_grad or b.wants_grad:
                 grad = einsum(f"{o},{i}->{k}", dz, x)
                 lora.add_factor_grads(a, b, grad, self.lora_alpha, self.lora_rank)
-        elif self._kernel.wants_grad:
+        elif self.quantization_mode is None and self._kernel.wants_grad:  # (int8: frozen)
             self._kernel.add_grad(einsum(f"{o},{i}->{k}", dz, x).astype(self._kernel.dtype))
         if self.bias is not None and self.bias.wants_grad:
             g = backend.sum_to_shape(dz, self.bias.shape)
@@ -378,8 +475,7 @@ class EinsumDense(Layer):
         if not need_input_grad:
             return None
         kept = "".join(c for c in i if c in o or c in k)  # axes summed alone are broadcast
-        kernel = self._kernel_value().astype(dz.dtype, copy=False)
-        dx = einsum(f"{o},{k}->{kept}", dz, kernel)
+        dx = einsum(f"{o},{k}->{kept}", dz, self._float_kernel(dz.dtype))
         if kept != i:
             shape = [x.shape[n] if c in kept else 1 for n, c in enumerate(i)]
             dx = backend.xp.broadcast_to(dx.reshape(shape), x.shape).copy()
@@ -400,7 +496,7 @@ class EinsumDense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            "quantization_config": self._quantization_config(),
         }
         if self.lora_rank:
             config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)

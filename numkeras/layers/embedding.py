@@ -20,6 +20,9 @@ LoRA, as Keras 3's (`enable_lora(rank)` or `lora_rank=`, `layers/lora.py`): the 
 frozen, factors `lora_embeddings_a` `(input_dim, rank)` and `lora_embeddings_b`
 `(rank, output_dim)` trained; `layer.embeddings` and the files hold the merged table.
 
+int8 quantization, as Keras 3's (`quantize("int8")`, `layers/quantization.py`): the
+table becomes a frozen int8 `embeddings` and a per-row `embeddings_scale`.
+
 >>> import numpy as np
 >>> Embedding(1000, 64)(np.array([[4, 20, 7]])).shape
 (1, 3, 64)
@@ -34,14 +37,20 @@ import numpy as np
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.backend import fused
 from numkeras.errors import ConfigError, InputTypeError, LabelRangeError, warn_deprecated
-from numkeras.layers import autocast, lora
-from numkeras.layers.layer import Layer, is_symbolic, set_array_mask, traced_constant
+from numkeras.layers import autocast, lora, quantization
+from numkeras.layers.layer import (
+    Layer,
+    _traced_backward,
+    is_symbolic,
+    set_array_mask,
+    traced_constant,
+)
 from numkeras.utils.checks import is_int
 
 _EXACT_FLOAT32 = 2**24  # float32 represents every integer up to this
 
 
-class Embedding(Layer):
+class Embedding(quantization.Quantizable, Layer):
     integer_inputs = "own"  # (reads integer ids itself)
 
     def __init__(
@@ -67,8 +76,9 @@ class Embedding(Layer):
         lora.check_rank(lora_rank)
         if lora_rank:
             self._check_lora_supported()
-        if quantization_config is not None:
-            raise ConfigError("Embedding(quantization_config=...) is not supported by numkeras.")
+        quantization.check_config(quantization_config)
+        # (a quantized policy, from a quantized layer's config: build makes int8 weights)
+        quantization_mode, kwargs["dtype"] = quantization.split_dtype(kwargs.get("dtype"))
         input_length = kwargs.pop("input_length", None)
         if input_length is not None:
             warn_deprecated("Embedding's argument `input_length` is deprecated. Just remove it.")
@@ -90,6 +100,7 @@ class Embedding(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
+        self._quantization_mode = quantization_mode  # ("int8" once quantized)
         if weights is not None:  # Keras's initial table (one array, or a list of one)
             self.build()
             if not (isinstance(weights, list) and len(weights) == 1):
@@ -109,13 +120,17 @@ class Embedding(Layer):
         if not self.lora_enabled:
             return self._embeddings
         a, b = self.lora_embeddings_a, self.lora_embeddings_b
-        return lora.merged_tensor(
-            self._embeddings, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype
-        )
+        table = self._embeddings
+        if self.quantization_mode is not None:  # (Keras's: the int8 values plus the update)
+            table = table.value.astype(self.compute_dtype)
+        return lora.merged_tensor(table, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
 
     def _embeddings_value(self):
         """The table's values as the layer uses them (LoRA's update merged in)."""
         table = self._embeddings.value
+        if self.quantization_mode is not None:  # (taking rows, then dividing: the same)
+            scale = self.embeddings_scale.value[:, None]
+            table = quantization.dequantized(table, scale, self.embeddings_scale.dtype)
         if not self.lora_enabled:
             return table
         a, b = self.lora_embeddings_a.value, self.lora_embeddings_b.value
@@ -141,9 +156,11 @@ class Embedding(Layer):
         self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
 
     def _check_lora_supported(self) -> None:
-        # a subclass with gradients of its own (ReversibleEmbedding's reverse projection)
-        # would leave the factors out of them: no LoRA there
-        if type(self).backward is not Embedding.backward:
+        # a subclass with gradients of its own would leave the factors out of them: no
+        # LoRA there, unless its backward feeds them (names itself `_lora_backward`) or
+        # traces its `call` (which reads the merged `embeddings` through numkeras.ops)
+        backward = type(self).backward
+        if backward is not type(self)._lora_backward and backward is not _traced_backward:
             raise ConfigError(f"numkeras's {type(self).__name__} has no LoRA (lora_rank).")
 
     def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
@@ -162,13 +179,36 @@ class Embedding(Layer):
     def _saved_variables(self) -> list:
         # (Keras's layer saves these by name: a subclass's extra variables are its own;
         # with LoRA, Keras saves the merged table and no factors)
-        variables = self._named_variables("_embeddings")
+        variables = self._named_variables("_embeddings", "embeddings_scale")
         if self.lora_enabled and variables:
             factors = (self.lora_embeddings_a, self.lora_embeddings_b)
-            variables[0] = lora.MergedWeight(self._embeddings, self._embeddings_value, factors)
+            if self.quantization_mode is None:
+                value = self._embeddings_value
+                variables[0] = lora.MergedWeight(self._embeddings, value, factors)
+            else:  # (int8: Keras saves the merged table quantized again, with its scale)
+                table = lora.MergedWeight(variables[0], lambda: self._requantized()[0], factors)
+                scale = lora.MergedWeight(variables[1], lambda: self._requantized()[1], factors)
+                variables[:2] = [table, scale]
         return variables
 
+    def _requantized(self):
+        """An int8 LoRA layer's merged table (dequantized table plus the update),
+        quantized again per row: `(int8 table, scale)`, as Keras saves them."""
+        table_q, scale = quantization.abs_max_quantize(self._embeddings_value(), axis=-1)
+        return table_q, scale[:, 0]
+
     def build(self, input_shape=None) -> None:
+        self._add_weights()
+        if self.lora_rank:  # (Keras's build enables it with the rank only: see README)
+            lora.check_enable(self, self.embeddings_constraint, "embeddings", built=True)
+            self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
+
+    def _add_weights(self) -> None:
+        """The layer's own weights (a subclass adds its own after the table, so that
+        LoRA's factors come last, as `enable_lora` on the built layer adds them)."""
+        if self.quantization_mode is not None:
+            self._int8_build()
+            return
         self._embeddings = self.add_weight(
             (self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
@@ -176,9 +216,36 @@ class Embedding(Layer):
             regularizer=self.embeddings_regularizer,
             constraint=self.embeddings_constraint,
         )
-        if self.lora_rank:  # (Keras's build enables it with the rank only: see README)
-            lora.check_enable(self, self.embeddings_constraint, "embeddings", built=True)
-            self._add_lora_factors(self.lora_rank, self.lora_alpha, "he_uniform", "zeros")
+
+    def quantize(self, mode: str | None = None, type_check: bool = True, config=None) -> None:
+        """Quantize the table to int8, Keras 3's post-training quantization: abs-max per
+        row (over `output_dim`), `embeddings` a frozen int8 weight and `embeddings_scale`
+        its frozen per-row scale; the policy becomes `"int8_from_<policy>"`. Only "int8"
+        is computed here.
+
+        >>> layer = Embedding(10, 3)
+        >>> layer.build()
+        >>> layer.quantize("int8")
+        >>> [(w.name, str(w.dtype), w.trainable) for w in layer.weights]
+        [('embeddings', 'int8', False), ('embeddings_scale', 'float32', False)]
+        """
+        quantization.check_quantize(self, mode, type_check, Embedding, config)
+        # (with LoRA, as Keras: the frozen table is quantized, the factors stay)
+        table_q, scale = quantization.abs_max_quantize(self._embeddings.value, axis=-1)
+        quantization.untrack(self, self._embeddings)
+        self._int8_build()
+        self._embeddings.assign(table_q)
+        self.embeddings_scale.assign(scale[:, 0])
+        self._quantization_mode = mode
+
+    def _int8_build(self) -> None:
+        self._embeddings = self.add_weight(
+            (self.input_dim, self.output_dim), initializer="zeros", dtype="int8",
+            trainable=False, name="embeddings",
+        )  # fmt: skip
+        self.embeddings_scale = self.add_weight(
+            (self.input_dim,), initializer="ones", trainable=False, name="embeddings_scale"
+        )
 
     def _reset_build_state(self) -> None:
         self._embeddings = None
@@ -268,6 +335,8 @@ class Embedding(Layer):
             self._embeddings.add_grad(self._table_grad(cache, grad_output))
         return None  # indices have no gradient
 
+    _lora_backward = backward  # (this backward feeds LoRA's factors)
+
     def _table_grad(self, idx, grad_output):
         """The table's gradient: each output row's gradient added into its index's row."""
         table = backend.xp.zeros(self._embeddings.shape, grad_output.dtype)
@@ -284,7 +353,7 @@ class Embedding(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "quantization_config": None,
+            "quantization_config": self._quantization_config(),
         }
         if self.lora_rank:
             config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)

@@ -1,8 +1,9 @@
-"""LoRA (low-rank adaptation) as Keras 3's `Dense`, `EinsumDense`, `Embedding` and
-`Conv1D/2D/3D` have it: the layer's weight `w` (last axis `units`) is frozen and two
-trainable factors, `a` `(*w.shape[:-1], rank)` and `b` `(rank, units)`, learn an update;
-the layer computes with `w + (lora_alpha / rank) * a @ b` (the matmul over `a`'s last
-axis), which `layer.kernel` (`layer.embeddings`) returns and saving writes as the weight.
+"""LoRA (low-rank adaptation) as Keras 3's `Dense`, `EinsumDense`, `Embedding` (and
+`ReversibleEmbedding`) and `Conv1D/2D/3D` have it: the layer's weight `w` (last axis
+`units`) is frozen and two trainable factors, `a` `(*w.shape[:-1], rank)` and `b`
+`(rank, units)`, learn an update; the layer computes with `w + (lora_alpha / rank) * a @ b`
+(the matmul over `a`'s last axis), which `layer.kernel` (`layer.embeddings`) returns and
+saving writes as the weight.
 
 The helpers here are what the layers share: the checks `enable_lora` makes, the factors'
 dtype, the merged value, the factors' gradients from the merged weight's, and the stand-in

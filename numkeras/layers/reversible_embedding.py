@@ -8,6 +8,11 @@ weight `reverse_embeddings`. With `logit_soft_cap=c` the logits become
 `ids != 0` mask (`mask_zero=True`), but `compute_mask` gives none, so in a model the
 mask does not pass on.
 
+LoRA, as Keras 3's (Embedding's: `enable_lora(rank)`; `layers/lora.py`): the table
+frozen, its factors `lora_embeddings_a` / `lora_embeddings_b` trained through both calls
+(tied, the reverse projection uses the merged table transposed); an untied
+`reverse_embeddings` has no LoRA and stays trainable. Files hold the merged table.
+
 >>> import numpy as np
 >>> layer = ReversibleEmbedding(100, 8)
 >>> hidden = layer(np.array([[4, 20, 7]]))
@@ -21,6 +26,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError
+from numkeras.layers import lora
 from numkeras.layers.embedding import Embedding
 from numkeras.layers.layer import set_array_mask
 
@@ -64,10 +70,13 @@ class ReversibleEmbedding(Embedding):
         self.reverse_embeddings = None
 
     def _saved_variables(self) -> list:
-        return self._named_variables("_embeddings", "reverse_embeddings")
+        # (the table, merged with LoRA, then Keras's "reverse_embeddings")
+        return super()._saved_variables() + self._named_variables("reverse_embeddings")
 
-    def build(self, input_shape=None) -> None:
-        super().build(input_shape)
+    def _add_weights(self) -> None:
+        # (before LoRA's factors: Keras's `build` with `lora_rank` and untied weights
+        # fails adding this weight after them; `enable_lora` afterwards gives this order)
+        super()._add_weights()
         if not self.tie_weights:
             self.reverse_embeddings = self.add_weight(
                 (self.output_dim, self.input_dim),
@@ -100,8 +109,9 @@ class ReversibleEmbedding(Embedding):
 
     # -- the reverse projection ------------------------------------------------------
     def _kernel(self):
-        """The `(output_dim, input_dim)` projection: the table transposed, or its own."""
-        return self.embeddings.value.T if self.tie_weights else self.reverse_embeddings.value
+        """The `(output_dim, input_dim)` projection: the table (LoRA's update merged in)
+        transposed, or its own."""
+        return self._embeddings_value().T if self.tie_weights else self.reverse_embeddings.value
 
     def _project(self, hidden):
         """Logits (soft-capped) and what the backward pass needs."""
@@ -137,13 +147,26 @@ class ReversibleEmbedding(Embedding):
             g = g * (1 - capped * capped)
         flat_h = hidden.reshape(-1, hidden.shape[-1])
         flat_g = g.reshape(-1, g.shape[-1])
-        weight = self.embeddings if self.tie_weights else self.reverse_embeddings
-        if weight.wants_grad:
-            grad = flat_g.T @ flat_h if self.tie_weights else flat_h.T @ flat_g
-            weight.add_grad(grad.astype(weight.dtype, copy=False))
+        if self.tie_weights:
+            self._add_table_grad(lambda: flat_g.T @ flat_h)
+        elif self.reverse_embeddings.wants_grad:
+            grad = flat_h.T @ flat_g
+            self.reverse_embeddings.add_grad(grad.astype(self.reverse_embeddings.dtype, copy=False))
         if not need_input_grad:
             return None
         return (g @ kernel.T).astype(in_dtype, copy=False)
+
+    _lora_backward = backward  # (the tied gradient reaches LoRA's factors)
+
+    def _add_table_grad(self, grad) -> None:
+        """Add the table's gradient `grad()` (computed only if wanted): to LoRA's factors
+        when enabled (the frozen table gets none), else to the table."""
+        if self.lora_enabled:
+            a, b = self.lora_embeddings_a, self.lora_embeddings_b
+            if a.wants_grad or b.wants_grad:
+                lora.add_factor_grads(a, b, grad(), self.lora_alpha, self.lora_rank)
+        elif self._embeddings.wants_grad:
+            self._embeddings.add_grad(grad().astype(self._embeddings.dtype, copy=False))
 
     def get_config(self) -> dict:
         return {

@@ -533,6 +533,14 @@ class Model(Trainer, Layer):
     def _sublayers(self) -> list[Layer]:
         return self.layers
 
+    def quantize(self, mode: str | None = None, config=None, filters=None, **kwargs) -> None:
+        """Quantize the model's layers' weights, Keras 3's post-training quantization: each
+        `Dense` (matching `filters`, a name regex, a list of them, or a predicate of the
+        layer) gets an int8 kernel. Only `mode="int8"` is computed in numkeras."""
+        from numkeras.layers import quantization
+
+        quantization.quantize_model(self, mode, config, filters, **kwargs)
+
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """The layer called `name`, or at position `index` of `layers` (give one of them)."""
         if (name is None) == (index is None):

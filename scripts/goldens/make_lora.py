@@ -4,7 +4,9 @@ factors, the merged kernel as `layer.kernel`, what training changes, what saving
 the config keys, and the errors.
 
 Not compared: `Dense(lora_rank=r, lora_alpha=a)` keeps `a` in numkeras; Keras's `build`
-calls `enable_lora(r)` without it, so its layer ends with `lora_alpha = r` (README).
+calls `enable_lora(r)` without it, so its layer ends with `lora_alpha = r` (README). Nor
+`ReversibleEmbedding(tie_weights=False, lora_rank=r)`, which Keras 3.15 fails to build
+(tests/layers/test_lora.py checks numkeras's).
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
@@ -391,6 +393,179 @@ def mha_lora_on_its_projections(keras):
             "predict": _round(model.predict(q, verbose=0)),
             "loaded": _round(loaded.predict(q, verbose=0)),
         }
+
+
+# -- ReversibleEmbedding: LoRA on the table, used by both calls ---------------------------
+RE_IDS = np.random.default_rng(12).integers(0, 6, size=(6, 3)).astype("int32")
+RE_TARGETS = np.random.default_rng(13).integers(0, 6, size=(6, 3)).astype("int32")
+
+
+def _reversible_model(keras, tie, cap=None, enable=True, alpha=None):
+    """ids -> ReversibleEmbedding -> Dense -> the same layer with reverse=True (logits),
+    LoRA enabled on the built layer with set factors."""
+    layer = keras.layers.ReversibleEmbedding(6, 3, tie_weights=tie, logit_soft_cap=cap, name="re")
+    inputs = keras.Input((3,), dtype="int32")
+    logits = layer(keras.layers.Dense(3, name="mid")(layer(inputs)), reverse=True)
+    model = keras.Model(inputs, logits)
+    _fill(model.weights, 1, 0.5)
+    if enable:
+        layer.enable_lora(2, lora_alpha=alpha)
+        _fill([layer.lora_embeddings_a], 2)
+        _fill([layer.lora_embeddings_b], 3, 0.3)
+    return model, layer
+
+
+def _reversible_enable(tie):
+    def run(keras):
+        model, layer = _reversible_model(keras, tie)
+        return {
+            "weights": [[w.name, w.path, list(w.shape), w.trainable] for w in layer.weights],
+            "trainable": [w.path for w in model.trainable_weights],
+            "merged": _round(layer.embeddings),
+            "hidden": _round(layer(RE_IDS)),
+            "reverse": _round(layer(np.ones((2, 3), "float32"), reverse=True)),
+            "predict": _round(model.predict(RE_IDS, verbose=0)),
+            "config": {k: layer.get_config().get(k) for k in ("lora_rank", "lora_alpha")},
+            "count": model.count_params(),
+        }
+
+    return run
+
+
+def _reversible_train(tie, cap):
+    def run(keras):
+        model, layer = _reversible_model(keras, tie, cap, alpha=3.0)
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss)
+        history = model.fit(RE_IDS, RE_TARGETS, epochs=3, batch_size=2, shuffle=False, verbose=0)
+        return {
+            "loss": [round(v, 5) for v in history.history["loss"]],
+            "frozen": _round(layer._embeddings),
+            "trained": {w.path: _round(w) for w in model.trainable_weights},
+            "predict": _round(model.predict(RE_IDS, verbose=0)),
+        }
+
+    return run
+
+
+def _reversible_save(tie):
+    def run(keras):
+        model, layer = _reversible_model(keras, tie)
+        ids = RE_IDS[:2]
+        out = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            model.save_weights(f"{tmp}/m.weights.h5")
+            plain, plain_layer = _reversible_model(keras, tie, enable=False)
+            plain.load_weights(f"{tmp}/m.weights.h5")
+            again, again_layer = _reversible_model(keras, tie)
+            again.load_weights(f"{tmp}/m.weights.h5")  # (the factors restart from zeros)
+            out.update(
+                plain_weights=[_round(w) for w in plain_layer.weights],
+                plain_predict=_round(plain.predict(ids, verbose=0)),
+                again_factors=[_round(w) for w in again_layer.trainable_weights[-2:]],
+                again_predict=_round(again.predict(ids, verbose=0)),
+            )
+            if tie:  # (untied, Keras cannot build a layer with `lora_rank`: README)
+                model.save(f"{tmp}/m.keras")
+                loaded = keras.saving.load_model(f"{tmp}/m.keras")
+                re = loaded.get_layer("re")
+                out.update(
+                    loaded_weights=[[w.name, w.trainable] for w in re.weights],
+                    loaded_enabled=re.lora_enabled,
+                    loaded_predict=_round(loaded.predict(ids, verbose=0)),
+                )
+            plain.save_weights(f"{tmp}/p.weights.h5")  # a plain file into a LoRA model
+            model.load_weights(f"{tmp}/p.weights.h5")
+            out["reloaded_predict"] = _round(model.predict(ids, verbose=0))
+        return out
+
+    return run
+
+
+for _tie in (True, False):
+    _kind = "tied" if _tie else "untied"
+    SCENARIOS[f"reversible_{_kind}_enable"] = _reversible_enable(_tie)
+    SCENARIOS[f"reversible_{_kind}_save"] = _reversible_save(_tie)
+    for _cap in (None, 2.0):
+        _name = f"reversible_{_kind}_train" + ("_capped" if _cap else "")
+        SCENARIOS[_name] = _reversible_train(_tie, _cap)
+
+
+@scenario
+def reversible_config_and_errors(keras):
+    layer = keras.layers.ReversibleEmbedding(6, 3, lora_rank=2, logit_soft_cap=3.0, name="re")
+    layer.build()
+    copy = keras.layers.ReversibleEmbedding.from_config(layer.get_config())
+    copy.build()
+    built = keras.layers.ReversibleEmbedding(6, 3, tie_weights=False)
+    built.build()
+    built.enable_lora(2)
+    constrained = keras.layers.ReversibleEmbedding(6, 3, embeddings_constraint="non_neg")
+    constrained.build()
+    config = copy.get_config()
+    return {
+        "enabled": [layer.lora_enabled, copy.lora_enabled],
+        "weights": [[w.name, w.trainable] for w in copy.weights],
+        "config": {k: config.get(k) for k in ("lora_rank", "lora_alpha", "logit_soft_cap")},
+        "factor_b": _round(copy.weights[-1]),
+        "unbuilt": _error(lambda: keras.layers.ReversibleEmbedding(6, 3).enable_lora(2)),
+        "twice": _error(lambda: built.enable_lora(2)),
+        "constraint": _error(lambda: constrained.enable_lora(2)),
+    }
+
+
+@scenario
+def reversible_subclass_traced_call(keras):
+    """User subclasses computing with `self.embeddings` in their own `call` (numkeras
+    traces it): the factors train through it, as in Keras."""
+    ops = keras.ops
+
+    class Scaled(keras.layers.ReversibleEmbedding):
+        def call(self, inputs, reverse=False):
+            if reverse:
+                return ops.matmul(inputs, ops.transpose(self.embeddings)) * 2.0
+            return super().call(inputs)
+
+    class Taking(keras.layers.Embedding):
+        def call(self, inputs):
+            return ops.take(self.embeddings, ops.cast(inputs, "int32"), axis=0) * 0.5
+
+    layer, taking = Scaled(6, 3, name="re"), Taking(6, 3, name="take")
+    inputs = keras.Input((3,), dtype="int32")
+    hidden = keras.layers.Dense(3, name="mid")(layer(inputs))
+    model = keras.Model(inputs, layer(hidden + taking(inputs), reverse=True))
+    _fill(model.weights, 1, 0.5)
+    for lay in (layer, taking):
+        lay.enable_lora(2)
+        _fill(lay.trainable_weights, 2, 0.3)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss)
+    history = model.fit(RE_IDS, RE_TARGETS, epochs=2, batch_size=3, shuffle=False, verbose=0)
+    return {
+        "loss": [round(v, 5) for v in history.history["loss"]],
+        "trained": {w.path: _round(w) for w in model.trainable_weights},
+    }
+
+
+@scenario
+def reversible_lora_mixed_precision(keras):
+    """Under mixed_float16: float32 factors, both calls in float16 with the merged table."""
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        layer = keras.layers.ReversibleEmbedding(6, 3, name="re")
+        layer.build()
+        _fill(layer.weights, 1, 0.5)
+        layer.enable_lora(2)
+        _fill(layer.trainable_weights, 2, 0.5)
+        hidden = layer(RE_IDS)
+        logits = layer(hidden, reverse=True)
+        return {
+            "weights": [[w.name, str(w.dtype)] for w in layer.weights],
+            "dtypes": [str(layer.embeddings.dtype), str(hidden.dtype), str(logits.dtype)],
+            "logits": np.asarray(logits, "float64").round(2).tolist(),
+        }
+    finally:
+        keras.config.set_dtype_policy("float32")
 
 
 def main():

@@ -1,5 +1,5 @@
-"""LoRA in `Dense`, `EinsumDense`, `Embedding` and `Conv1D/2D/3D` (`enable_lora`,
-`lora_rank=`), as in Keras 3 (goldens from scripts/goldens/make_lora.py)."""
+"""LoRA in `Dense`, `EinsumDense`, `Embedding`, `ReversibleEmbedding` and `Conv1D/2D/3D`
+(`enable_lora`, `lora_rank=`), as in Keras 3 (goldens from scripts/goldens/make_lora.py)."""
 
 import json
 
@@ -178,12 +178,18 @@ def test_fit_with_lora_leaves_the_frozen_weight(kind):
 
 
 def test_depthwise_and_separable_convolutions_have_no_lora():
-    """Keras's depthwise and separable convolutions have no `enable_lora`."""
+    """Keras's depthwise and separable convolutions have no `enable_lora` (`hasattr` is
+    False, on the class and on a built layer); Conv1D/2D/3D have it."""
     layer = numkeras.layers.DepthwiseConv2D(3)
     layer.build((None, 5, 5, 2))
     with pytest.raises(AttributeError):
         layer.enable_lora(2)
     assert [w.name for w in layer.trainable_weights] == ["kernel", "bias"]
+    assert not hasattr(layer, "enable_lora")
+    for name in ("DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"):
+        assert not hasattr(getattr(numkeras.layers, name), "enable_lora"), name
+    for name in ("Conv1D", "Conv2D", "Conv3D"):
+        assert hasattr(getattr(numkeras.layers, name)(2, 1), "enable_lora"), name
 
 
 def test_lora_trains_through_an_overridden_convolution_op():
@@ -249,12 +255,114 @@ def test_merged_weight_is_in_the_compute_dtype():
     assert conv.kernel.dtype == "float16" and table.embeddings.dtype == "float16"
 
 
-def test_reversible_embedding_refuses_lora():
-    """numkeras's ReversibleEmbedding has no LoRA (its reverse projection's gradient
-    would miss the factors): a clear error rather than a wrong model."""
+class _ScaledReverse(numkeras.layers.ReversibleEmbedding):
+    """Its own `call` reading `self.embeddings` (traced): LoRA trains through the trace."""
+
+    def call(self, inputs, reverse=False):
+        if reverse:
+            ops = numkeras.ops
+            return ops.tanh(ops.matmul(inputs, ops.transpose(self.embeddings)) * 2.0)
+        return super().call(inputs)
+
+
+def _reversible_model(tie, cap=None, rank=None):
+    """ids -> ReversibleEmbedding -> Dense(tanh) -> the same layer reversed (logits);
+    `tie="subclass"`: `_ScaledReverse`."""
+    make = _ScaledReverse if tie == "subclass" else numkeras.layers.ReversibleEmbedding
+    layer = make(6, 3, tie_weights=bool(tie), logit_soft_cap=cap, lora_rank=rank, name="re")
+    inputs = numkeras.Input((4,), dtype="int32")
+    hidden = numkeras.layers.Dense(3, activation="tanh", name="mid")(layer(inputs))
+    return numkeras.Model(inputs, layer(hidden, reverse=True)), layer
+
+
+@pytest.mark.parametrize("tie", [True, False, "subclass"])
+@pytest.mark.parametrize("cap", [None, 2.0])
+def test_reversible_embedding_lora_gradients_match_finite_differences(tie, cap):
+    """The factors' gradients from both calls (tied: the reverse projection's too, through
+    the merged table; a subclass's: through its traced call), the untied reverse weight's
+    and the Dense's, against central differences in float64."""
+    import numpy as np
+
+    from numkeras import GradientTape
+    from numkeras.utils.gradcheck import numeric_gradient
+
+    numkeras.config.set_floatx("float64")
+    try:
+        rng = np.random.default_rng(6)
+        model, layer = _reversible_model(tie, cap)
+        layer.enable_lora(2, lora_alpha=3.0)
+        for w in model.weights:
+            w.assign(rng.normal(size=w.shape))
+        x = rng.integers(0, 6, size=(3, 4))
+        target = rng.normal(size=(3, 4, 6))
+
+        def loss() -> float:
+            return float(((model.predict(x, verbose=0) - target) ** 2).sum())
+
+        with GradientTape() as tape:
+            total = numkeras.ops.sum((model(x, training=True) - target) ** 2)
+        grads = tape.gradient(total, model.trainable_weights)
+        names = {w.name for w in model.trainable_weights}
+        assert ("reverse_embeddings" in names) != bool(tie) and "embeddings" not in names
+        for w, g in zip(model.trainable_weights, grads):
+            want = numeric_gradient(loss, w.value)
+            np.testing.assert_allclose(g, want, rtol=1e-5, atol=1e-7, err_msg=w.name)
+    finally:
+        numkeras.config.set_floatx("float32")
+
+
+def test_reversible_embedding_fit_after_compile_trains_the_factors():
+    """`enable_lora` on a compiled, trained model: `fit` trains the factors through the
+    tied reverse projection and leaves the table as it was."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    model, layer = _reversible_model(True)
+    x, y = rng.integers(0, 6, size=(8, 4)), rng.integers(0, 6, size=(8, 4))
+    loss = numkeras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(numkeras.optimizers.Adam(0.01), loss)
+    model.fit(x, y, epochs=1, verbose=0)
+    layer.enable_lora(2)
+    frozen = layer._embeddings.numpy().copy()
+    model.fit(x, y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(layer._embeddings.numpy(), frozen)
+    assert np.abs(layer.lora_embeddings_b.numpy()).max() > 0
+    merged = frozen + layer.lora_embeddings_a.numpy() @ layer.lora_embeddings_b.numpy()
+    np.testing.assert_allclose(layer.embeddings, merged, rtol=1e-6)
+
+
+def test_untied_reversible_embedding_with_lora_rank_builds(tmp_path):
+    """Keras 3.15's `ReversibleEmbedding(tie_weights=False, lora_rank=r)` fails to build
+    (its `build` adds `reverse_embeddings` after `enable_lora` locked the layer: ValueError
+    None); numkeras builds it with the weights in `enable_lora`'s order, and a `.keras`
+    file of it loads back."""
+    import numpy as np
+
+    model, layer = _reversible_model(False, rank=2)
+    assert [(w.name, w.trainable) for w in layer.weights] == [
+        ("embeddings", False),
+        ("reverse_embeddings", True),
+        ("lora_embeddings_a", True),
+        ("lora_embeddings_b", True),
+    ]
+    layer.lora_embeddings_b.assign(np.ones((2, 3)))
+    x = np.array([[1, 2, 3, 0]])
+    model.save(tmp_path / "m.keras")
+    loaded = numkeras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), 1e-6)
+    assert not np.any(loaded.get_layer("re").lora_embeddings_b.numpy())  # (merged in the file)
+
+
+def test_reversible_embedding_with_its_own_backward_refuses_lora():
+    """A subclass with a backward of its own would leave the factors out of it."""
+
+    class Mine(numkeras.layers.ReversibleEmbedding):
+        def backward(self, cache, grad_output, need_input_grad=True):
+            return super().backward(cache, grad_output, need_input_grad)
+
     with pytest.raises(ValueError, match="no LoRA"):
-        numkeras.layers.ReversibleEmbedding(6, 3, lora_rank=2)
-    layer = numkeras.layers.ReversibleEmbedding(6, 3)
+        Mine(6, 3, lora_rank=2)
+    layer = Mine(6, 3)
     layer.build()
     with pytest.raises(ValueError, match="no LoRA"):
         layer.enable_lora(2)
