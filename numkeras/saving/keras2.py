@@ -617,10 +617,17 @@ def _wrapped(entry: dict) -> dict:
     return {"module": entry.get("module"), **out, "registered_name": entry.get("registered_name")}
 
 
+# Keras 3's quantization objects: Keras 2 has none, so they keep Keras 3's form (`module`
+# included), which Keras 3 needs to find their classes in a legacy `.h5`
+_KERAS3_ONLY = ("Int8QuantizationConfig", "QuantizedDTypePolicy")
+
+
 def _value(value):
     if _is_object(value):
         if value["class_name"] in ("DTypePolicy", "FloatDTypePolicy"):
             return value["config"].get("name", "float32")  # Keras 2: the dtype's name
+        if value["class_name"] in _KERAS3_ONLY:
+            return value
         if value["class_name"] in ("Sequential", "Functional", "Model") or "module" in value:
             return _to_k2(value)
         return value

@@ -265,3 +265,25 @@ def test_int8_einsum_lora_gradients_match_finite_differences():
     assert [w.name for w in weights] == ["bias", "lora_kernel_a", "lora_kernel_b"]
     for w, g in zip(weights, tape.gradient(total, weights)):
         np.testing.assert_allclose(g, numeric_gradient(loss, w.value), rtol=1e-5, atol=1e-7)
+
+
+def test_legacy_h5_keeps_keras_3_form_for_quantization_objects(tmp_path):
+    """Keras 2 has no quantization: a quantized model's legacy `.h5` config keeps Keras 3's
+    form (with `module`) for its quantization config and policy, which Keras 3 needs to find
+    their classes (it raised "Could not locate class 'Int8QuantizationConfig'")."""
+    import json
+
+    import h5py
+    import numpy as np
+
+    model = numkeras.Sequential([numkeras.Input((4,)), numkeras.layers.Dense(3)])
+    model.quantize("int8")
+    model.save(tmp_path / "q.h5")
+    with h5py.File(tmp_path / "q.h5") as f:
+        config = json.loads(f.attrs["model_config"])
+    dense = config["config"]["layers"][-1]["config"]
+    assert dense["quantization_config"]["module"] == "keras.quantizers"
+    assert dense["dtype"]["class_name"] == "QuantizedDTypePolicy" and "module" in dense["dtype"]
+    x = np.linspace(-1, 1, 8, dtype="float32").reshape(2, 4)
+    again = numkeras.saving.load_model(tmp_path / "q.h5")
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
