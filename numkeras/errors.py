@@ -90,6 +90,11 @@ class LabelRangeError(ConfigError, IndexError):
     """A class label outside `[0, num_classes)` (Keras: IndexError)."""
 
 
+class AxisError(ConfigError, IndexError):
+    """An axis outside a tensor's rank (Keras: ValueError, or IndexError on JAX arrays for
+    some ops, as NumPy's AxisError is both)."""
+
+
 class DeviceError(NumkerasError, RuntimeError):
     """A device numkeras does not compute on (`keras.device("gpu:0")` without CuPy):
     Keras's JAX backend raises a RuntimeError there."""

@@ -20,6 +20,7 @@ array([0., 1., 1.], dtype=float32)
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -45,6 +46,24 @@ def _float(x):
     return backend.cast_input(x)
 
 
+def _symbolic(x) -> bool:
+    from numkeras.ops.operation import _contains_tensor
+
+    return _contains_tensor(x)
+
+
+def _int_array(x):
+    """`x` when it is an integer array (bool as int32), else None: `relu` and `hard_tanh`
+    keep integers, as Keras's."""
+    if not isinstance(x, backend.xp.ndarray):  # Python numbers and lists: Keras's tensor
+        from numkeras.ops import convert_to_tensor
+
+        x = convert_to_tensor(x)
+    if x.dtype.kind in "iub":
+        return x.astype("int32") if x.dtype.kind == "b" else x
+    return None
+
+
 def _new(x):
     # A fresh C-contiguous output buffer; ufuncs with `out=` then return arrays even
     # for 0-d input (they would return scalars otherwise).
@@ -60,13 +79,24 @@ def _scalar(v, what: str) -> float:
 
 
 def _with_grad(grad):
-    """Attach `grad` to the decorated forward function as `.grad`."""
+    """Attach `grad` to the decorated forward function as `.grad`; on a symbolic tensor
+    (an `Input`, or a layer's call being traced) the function records its `numkeras.ops`
+    operation instead, as Keras's activations call `keras.ops`."""
 
     def attach(fn):
         grad.__name__ = f"{fn.__name__}_grad"
         grad.__qualname__ = grad.__name__
-        fn.grad = grad
-        return fn
+
+        @functools.wraps(fn)
+        def call(x, *args, **kwargs):
+            if not isinstance(x, backend.xp.ndarray) and _symbolic(x):
+                from numkeras.ops.activation_ops import symbolic_activation
+
+                return symbolic_activation(fn, x, *args, **kwargs)
+            return fn(x, *args, **kwargs)
+
+        call.grad = grad
+        return call
 
     return attach
 
@@ -143,7 +173,7 @@ def linear(x):
     >>> linear(np.array([-1.0, 2.0], dtype="float32"))
     array([-1.,  2.], dtype=float32)
     """
-    return _float(x)
+    return x if isinstance(x, backend.xp.ndarray) else _float(x)  # (integers stay, as Keras)
 
 
 # ----------------------------------------------------------------------------- relu family
@@ -184,9 +214,16 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     array([0., 0., 0., 5., 5.], dtype=float32)
     """
     xp = backend.xp
-    x = _float(x)
     negative_slope = _scalar(negative_slope, "negative_slope")
     threshold = _scalar(threshold, "threshold")
+    ints = _int_array(x) if negative_slope == 0.0 else None
+    if ints is not None:  # integers stay integers, the limits cast to them (as Keras)
+        limit = xp.asarray(threshold).astype(ints.dtype)
+        y = xp.where(ints > limit, ints, 0) if threshold != 0.0 else xp.maximum(ints, 0)
+        if max_value is not None:
+            y = xp.minimum(y, xp.asarray(_scalar(max_value, "max_value")).astype(ints.dtype))
+        return y.astype(ints.dtype, copy=False)
+    x = _float(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return xp.maximum(x, 0, out=_new(x))
     if negative_slope != 0.0 and max_value is None and threshold == 0.0:
@@ -510,6 +547,9 @@ def hard_tanh(x):
     array([-1. ,  0.5,  1. ], dtype=float32)
     """
     xp = backend.xp
+    ints = _int_array(x)
+    if ints is not None:  # integers stay integers, as Keras
+        return xp.minimum(ints, 1) if ints.dtype.kind == "u" else xp.clip(ints, -1, 1)
     x = _float(x)
     y = xp.maximum(x, -1, out=_new(x))
     return xp.minimum(y, 1, out=y)
@@ -541,6 +581,14 @@ def tanh_shrink(x):
 
 
 # ----------------------------------------------------------------------------- softmax family
+def _softmax_input(x, axis):
+    """`x` as floats; a ValueError for a 0-d `x` (no axis to normalize, as Keras)."""
+    x = _float(x)
+    if x.ndim == 0 and axis is not None:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension 0")
+    return x
+
+
 def _rows(x, axis):
     """`x` as C-contiguous 2-D rows when `axis` is its last one and holds values (the
     fused kernels' layout: a view, no copy), else None."""
@@ -576,7 +624,9 @@ def softmax(x, axis=-1):
     array([[0.5, 0.5]], dtype=float32)
     """
     xp = backend.xp
-    x = _float(x)
+    x = _softmax_input(x, axis)
+    if x.size == 0:
+        return _new(x)
     rows = _rows(x, axis)
     if rows is not None:  # fused: two reductions and a pass saved; np.exp stays NumPy's
         y = _new(x)
@@ -609,7 +659,9 @@ def log_softmax(x, axis=-1):
     array([-0.6931472, -0.6931472], dtype=float32)
     """
     xp = backend.xp
-    x = _float(x)
+    x = _softmax_input(x, axis)
+    if x.size == 0:
+        return _new(x)
     y = xp.subtract(x, x.max(axis=axis, keepdims=True), out=_new(x))
     lse = xp.exp(y).sum(axis=axis, keepdims=True)
     xp.log(lse, out=lse)
@@ -1055,6 +1107,13 @@ def threshold(x, threshold, default_value):
     array([-5.,  2.], dtype=float32)
     """
     xp = backend.xp
+    ints = _int_array(x)
+    if ints is not None:  # integers stay integers unless `default_value` is a float (Keras)
+        from numkeras.ops.operation import keras_result_type
+
+        dtype = keras_result_type(ints, default_value)
+        y = xp.where(ints > _scalar(threshold, "threshold"), ints, default_value)
+        return y.astype(dtype, copy=False)
     x = _float(x)
     threshold_ = _scalar(threshold, "threshold")
     y = xp.full_like(x, _scalar(default_value, "default_value"))

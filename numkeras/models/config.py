@@ -35,7 +35,9 @@ def _operation_class(config: dict):
     """The numkeras operation class for a Keras operation's config (module
     `keras.src.ops.numpy`, `.nn` or `.core`), or None for a layer."""
     module = config.get("module")
-    if not isinstance(module, str) or not module.startswith("keras.src.ops"):
+    # (`keras.src.activations.activations` holds Keras's ReLU and Mish operations)
+    prefixes = ("keras.src.ops", "keras.src.activations")
+    if not isinstance(module, str) or not module.startswith(prefixes):
         return None
     from numkeras.ops import operation_classes
 

@@ -27,7 +27,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any as _Any
 
+import numpy as _np
+
 from numkeras import backend as _backend
+from numkeras.ops import activation_ops as _activation_ops
 from numkeras.ops import control_flow as _control_flow
 from numkeras.ops import core as _core
 from numkeras.ops import core_extra as _core_extra
@@ -751,6 +754,7 @@ def full(shape, fill_value, dtype: str | None = None) -> Tensor:
         return Full(shape, dtype=dtype)(fill_value)
     dtype = _np_more.check_dtype(dtype) if dtype is not None else _backend.floatx()
     fill = fill_value.value if hasattr(fill_value, "value") else fill_value
+    fill = _backend.xp.asarray(fill).astype(dtype)  # (wraps out-of-range ints, as Keras)
     return _backend.xp.full(shape, fill, dtype=dtype)
 
 
@@ -795,7 +799,9 @@ def linspace(
         return out
     div = (num - 1) if endpoint else num
     step = (_backend.xp.asarray(stop) - _backend.xp.asarray(start)) / div if div > 0 else None
-    return out, _backend.xp.asarray(step, out.dtype) if step is not None else float("nan")
+    step = _backend.xp.asarray(float("nan") if step is None else step)
+    # the step of integer samples stays a float (floatx), as Keras's
+    return out, step.astype(out.dtype if out.dtype.kind == "f" else _backend.floatx())
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: str | None = None) -> Tensor:  # noqa: N803 (Keras's names)
@@ -1368,7 +1374,10 @@ def roll(x, shift, axis=None) -> Tensor:
 
 
 def unstack(x, num: int | None = None, axis: int = 0) -> list:
-    """The slices of `x` along `axis`, as a list."""
+    """The slices of `x` along `axis`, as a list (empty for an axis of size 0)."""
+    shape = tuple(getattr(x, "shape", ()))
+    if isinstance(axis, int) and -len(shape) <= axis < len(shape) and shape[axis] == 0:
+        return []  # (an operation with no outputs cannot be a node)
     return list(Unstack(num=num, axis=axis)(x))
 
 
@@ -1433,7 +1442,13 @@ def append(x1, x2, axis=None) -> Tensor:
 
 
 def array_split(x, indices_or_sections, axis: int = 0) -> list:
-    """`x` in nearly equal pieces (or cut at indices) along `axis`."""
+    """`x` in `indices_or_sections` nearly equal pieces along `axis` (an int: Keras 3
+    refuses a list of indices here, unlike `split`)."""
+    if not isinstance(indices_or_sections, (int, _np.integer)):
+        raise TypeError(
+            "Argument `indices_or_sections` must be of type `int`. Received: "
+            f"indices_or_sections={indices_or_sections}"
+        )
     return list(_R.ArraySplit(indices_or_sections, axis=axis)(x))
 
 
@@ -1947,7 +1962,8 @@ def imag(x) -> Tensor:
 
 def conj(x) -> Tensor:
     """The complex conjugate (eager only)."""
-    return _backend.xp.conj(_R.complex_parts("conj", x))
+    a = _R.complex_parts("conj", x)
+    return _backend.xp.conj(a) if a.dtype.kind == "c" else a.copy()  # (bool stays bool)
 
 
 conjugate = conj  # keras.ops.conjugate
@@ -1956,8 +1972,9 @@ conjugate = conj  # keras.ops.conjugate
 def angle(x) -> Tensor:
     """The argument of each complex entry (eager only)."""
     a = _R.complex_parts("angle", x)
-    out = _backend.xp.angle(a)
-    return out.astype(a.real.dtype if a.dtype.kind in "fc" else _backend.floatx())
+    dtype = a.real.dtype if a.dtype.kind in "fc" else _backend.floatx()
+    # (integers computed in floatx: NumPy's angle of int8 is float16)
+    return _backend.xp.angle(a if a.dtype.kind in "fc" else a.astype(dtype)).astype(dtype)
 
 
 def isreal(x) -> Tensor:
@@ -2050,6 +2067,7 @@ def operation_classes() -> dict:
             **_linalg.MATH_OPS,
         },
         "keras.src.ops.linalg": {**_linalg.OPS, **_linalg.MATRIX_OPS},
+        "keras.src.activations.activations": dict(_activation_ops.OPS),
     }
     try:  # `keras.ops.image` (numkeras/ops/image.py), when present
         from numkeras.ops import image as _image

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ShapeError
+from numkeras.errors import AxisError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.numpy import _as_output, value_dtype
 from numkeras.ops.numpy_extra import scatter_add
@@ -51,9 +51,16 @@ class Unstack(_Core):
     def output_dtype(self, x) -> str:
         return value_dtype(x)
 
+    def _axis(self, ndim: int) -> int:
+        if not -ndim <= self.axis < ndim:
+            raise AxisError(
+                f"axis {self.axis} is out of bounds for an array with dimension {ndim}."
+            )
+        return self.axis % ndim
+
     def compute_output_spec(self, x):
         s = list(shape_of(x))
-        axis = self.axis % len(s)
+        axis = self._axis(len(s))
         n = s[axis] if s[axis] is not None else self.num
         if n is None:
             raise ShapeError(
@@ -65,7 +72,7 @@ class Unstack(_Core):
 
     def _forward(self, x):
         x = _as_output(arr(x))
-        axis = self.axis % x.ndim
+        axis = self._axis(x.ndim)
         return [_xp().take(x, i, axis=axis) for i in range(x.shape[axis])], axis
 
     def _backward(self, cache, grad, need):
@@ -431,7 +438,8 @@ def vectorized_map(function, elements):
 
 def associative_scan(f, elems, reverse=False, axis=0):
     """The inclusive scan of `elems` along `axis` with the associative `f` (running
-    `f(acc, x)`), as `jax.lax.associative_scan`; eager only.
+    `f(acc, x)`), as `jax.lax.associative_scan`; on symbolic tensors with `axis` of a
+    known size it unrolls into the graph.
 
     >>> import numpy as np
     >>> associative_scan(lambda a, b: a + b, np.array([1.0, 2.0, 3.0])).tolist()
@@ -439,7 +447,8 @@ def associative_scan(f, elems, reverse=False, axis=0):
     """
     xp = _xp()
     leaves = _flat(elems)
-    _refuse("associative_scan", *leaves)
+    if any(isinstance(v, KerasTensor) for v in leaves):
+        return _symbolic_associative_scan(f, elems, leaves, reverse, axis)
     arrays = [xp.moveaxis(xp.asarray(arr(v)), axis, 0) for v in leaves]
     n = arrays[0].shape[0]
     order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
@@ -451,6 +460,24 @@ def associative_scan(f, elems, reverse=False, axis=0):
         for j, v in enumerate(_flat(acc)):
             out[j][i] = xp.asarray(v)
     stacked = [xp.moveaxis(xp.stack(col, 0), 0, axis) for col in out]
+    return _rebuild(elems, stacked)[0]
+
+
+def _symbolic_associative_scan(f, elems, leaves, reverse, axis):
+    """`associative_scan` unrolled on symbolic tensors: the slices along `axis`, `f`
+    applied in turn, the results stacked back."""
+    from numkeras import ops
+
+    moved = [ops.moveaxis(v, axis, 0) for v in leaves]
+    n = _length(moved, None, "associative_scan")
+    steps = _slices(_rebuild(elems, moved)[0], n)
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    acc, outs = None, [None] * n
+    for i in order:
+        acc = steps[i] if acc is None else (f(steps[i], acc) if reverse else f(acc, steps[i]))
+        outs[i] = acc
+    columns = zip(*[_flat(out) for out in outs])  # (this module's `map` is keras.ops.map)
+    stacked = [ops.moveaxis(ops.stack(list(col), axis=0), 0, axis) for col in columns]
     return _rebuild(elems, stacked)[0]
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
-from numkeras.ops.numpy import _as_output, _KeepsDtype, _Unary, value_dtype
+from numkeras.ops.numpy import _as_output, _as_tensor, _KeepsDtype, _Unary, value_dtype
 from numkeras.ops.numpy_more import _is_float, _zeros_grad, check_dtype
 from numkeras.ops.operation import Operation, arr, shape_of
 from numkeras.variables import Variable
@@ -120,7 +120,7 @@ class StopGradient(_KeepsDtype, _Unary):
     keras_module = "keras.src.ops.core"
 
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return x

@@ -978,6 +978,20 @@ def _band(n: int, taps, dtype) -> np.ndarray:
     return m
 
 
+def _correlate(x, taps, axis: int):
+    """`x` correlated with `taps` along `axis`, zero padding ("same"), as `_band`'s matrix
+    would: `out[i] = sum_t taps[t] x[i + t - len(taps) // 2]`."""
+    xp = backend.xp
+    half, n = len(taps) // 2, x.shape[axis]
+    pad = [(0, 0)] * x.ndim
+    pad[axis] = (half, half)
+    padded = xp.pad(x, pad)
+    out = xp.zeros_like(x)
+    for t, tap in enumerate(taps):
+        out += x.dtype.type(tap) * xp.take(padded, range(t, t + n), axis=axis)
+    return out
+
+
 class GaussianBlur(_ImageOp):
     """`gaussian_blur(images, kernel_size, sigma)`: separable and linear; the gradient
     applies the transposed matrices."""
@@ -1059,14 +1073,15 @@ class SobelEdges(_ImageOp):
         self.compute_output_spec(x)
         x = _float(x)
         h, w = _spatial(4, self.data_format)
-        sh, dh = _band(x.shape[h], _SOBEL_SMOOTH, x.dtype), _band(x.shape[h], _SOBEL_DIFF, x.dtype)
-        sw, dw = _band(x.shape[w], _SOBEL_SMOOTH, x.dtype), _band(x.shape[w], _SOBEL_DIFF, x.dtype)
-        dy = _matrix_along(_matrix_along(x, dh, h), sw, w)
-        dx = _matrix_along(_matrix_along(x, sh, h), dw, w)
-        return backend.xp.stack([dy, dx], axis=-1), (h, w, sh, dh, sw, dw)
+        # (shifted sums, not band matrices: a NaN reaches only its 3x3 neighbours)
+        dy = _correlate(_correlate(x, _SOBEL_DIFF, h), _SOBEL_SMOOTH, w)
+        dx = _correlate(_correlate(x, _SOBEL_SMOOTH, h), _SOBEL_DIFF, w)
+        return backend.xp.stack([dy, dx], axis=-1), (h, w, x.shape[h], x.shape[w], x.dtype)
 
     def _backward(self, cache, grad, need):
-        h, w, sh, dh, sw, dw = cache
+        h, w, n_h, n_w, dtype = cache
+        sh, dh = _band(n_h, _SOBEL_SMOOTH, dtype), _band(n_h, _SOBEL_DIFF, dtype)
+        sw, dw = _band(n_w, _SOBEL_SMOOTH, dtype), _band(n_w, _SOBEL_DIFF, dtype)
         gy, gx = grad[..., 0], grad[..., 1]
         out = _matrix_along(_matrix_along(gy, sw.T, w), dh.T, h)
         out = out + _matrix_along(_matrix_along(gx, dw.T, w), sh.T, h)
@@ -1546,6 +1561,12 @@ class SSIM(Operation):
         a, b = a.astype(dtype), b.astype(dtype)
         if a.ndim == 3:
             a, b = a[None], b[None]
+        spatial = a.shape[2:] if self.data_format == "channels_first" else a.shape[1:3]
+        if min(spatial) < self.filter_size:  # ("valid" filtering leaves nothing, as Keras)
+            raise ShapeError(
+                "The convolution operation resulted in an empty output: the images "
+                f"({format_shape(a.shape)}) are smaller than `filter_size={self.filter_size}`."
+            )
         if self.data_format == "channels_first":
             a, b = xp.moveaxis(a, 1, -1), xp.moveaxis(b, 1, -1)
         n = self.filter_size

@@ -130,6 +130,12 @@ class Norm(Operation):
     def _forward(self, x):
         x = _float(x)
         axes, p = self._plan(x.ndim)
+        empty = any(d == 0 for i, d in enumerate(x.shape) if i not in axes)
+        if empty:  # an empty result (max and min over an empty axis have no identity)
+            p = 2.0  # (its gradient: empty too)
+            norm = backend.xp.zeros([1 if i in axes else d for i, d in enumerate(x.shape)], x.dtype)
+            out = norm if self.keepdims else norm.reshape(self.compute_output_spec(x))
+            return out, (x, axes, p, norm)
         if len(axes) == 2 and self.ord in _MATRIX_ORDS:
             if self.axis is not None:  # in the given order: (1, 0) swaps rows and columns
                 axes = tuple(int(a) % x.ndim for a in self.axis)

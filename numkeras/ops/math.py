@@ -24,7 +24,10 @@ class Logsumexp(_Reduce):
         xp = backend.xp
         x = _float(x)
         axes = _axes(self.axis, x.ndim)
-        top = xp.max(x, axis=axes, keepdims=True)
+        if x.size == 0:  # (an empty sum: -inf)
+            top = xp.zeros([1 if i in axes else d for i, d in enumerate(x.shape)], x.dtype)
+        else:
+            top = xp.max(x, axis=axes, keepdims=True)
         top = xp.where(xp.isfinite(top), top, 0)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             out = xp.log(xp.sum(xp.exp(x - top), axis=axes, keepdims=True)) + top

@@ -38,17 +38,26 @@ class _NN(_Unary):
     keras_module = "keras.src.ops.nn"
 
 
-class Relu(_NN):
+class _KeepsInts:
+    """Mixin: integer tensors keep their dtype, bool becomes int32 (Keras's relu and
+    hard_tanh); others become floats."""
+
     def output_dtype(self, x) -> str:
         dtype = str(getattr(x, "dtype", ""))
+        if dtype == "bool":
+            return "int32"  # as Keras
         return dtype if dtype.startswith(("int", "uint")) else result_dtype(x)  # as Keras
 
     def _convert(self, x):
         x = arr(x)
-        if isinstance(x, (bool, int, float)) or x.dtype.kind not in "iu":
+        if isinstance(x, (bool, int)):  # Python ints and bools: int32 (Keras's tensor)
+            return backend.xp.asarray(x, "int32")
+        if isinstance(x, float) or x.dtype.kind not in "iub":
             return _float(x)
-        return x
+        return x.astype("int32") if x.dtype.kind == "b" else x
 
+
+class Relu(_KeepsInts, _NN):
     def _apply(self, x):
         return backend.xp.maximum(x, 0)
 
@@ -71,6 +80,16 @@ def _axis_config(axis):
     return list(axis) if isinstance(axis, tuple) else axis
 
 
+def _softmax_shape(x, axis) -> tuple:
+    """The shape of `x`; a ValueError for a 0-d `x` (no axis to normalize, as Keras)."""
+    shape = tuple(shape_of(x))
+    if not shape and axis is not None:
+        raise ShapeError(f"axis {axis} is out of bounds for an array with dimension 0.")
+    if axis is not None:
+        _axes(axis, len(shape))  # (an axis out of range raises)
+    return shape
+
+
 class Softmax(_NN):
     def __init__(self, axis=-1, *, name=None):
         super().__init__(name=name)
@@ -79,11 +98,17 @@ class Softmax(_NN):
     def get_config(self):
         return {"name": self.name, "axis": _axis_config(self.axis)}
 
+    def compute_output_spec(self, x):
+        return _softmax_shape(x, self.axis)
+
     def _convert(self, x):
         return _float(x)
 
     def _apply(self, x):
         xp = backend.xp
+        _softmax_shape(x, self.axis)
+        if x.size == 0:
+            return x.copy()
         e = xp.exp(x - xp.max(x, axis=self.axis, keepdims=True))
         return e / e.sum(axis=self.axis, keepdims=True)
 
@@ -120,6 +145,9 @@ class LogSoftmax(_Activation):
 
     def get_config(self):
         return {"name": self.name, "axis": _axis_config(self.axis)}
+
+    def compute_output_spec(self, x):
+        return _softmax_shape(x, self.axis)
 
     def _kwargs(self):
         return {"axis": self.axis}

@@ -24,10 +24,10 @@ from numkeras import backend
 from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import conv_utils as cu
-from numkeras.ops.nn import _Activation
+from numkeras.ops.nn import _Activation, _KeepsInts
 from numkeras.ops.numpy import _as_output, _axes, _dtype_of, _float, _Unary, value_dtype
 from numkeras.ops.numpy_more import _is_float
-from numkeras.ops.operation import Operation, arr, shape_of
+from numkeras.ops.operation import Operation, arr, keras_result_type, shape_of
 
 
 def _xp():
@@ -48,7 +48,7 @@ class Celu(_Activation):
         return {"name": self.name, "alpha": self.alpha}
 
 
-class HardTanh(_Activation):
+class HardTanh(_KeepsInts, _Activation):
     """-1 below -1, 1 above 1, `x` between."""
 
     _fn = "hard_tanh"
@@ -87,6 +87,18 @@ class Threshold(_Activation):
     def __init__(self, threshold, default_value, *, name=None):
         super().__init__(name=name)
         self.threshold, self.default_value = threshold, default_value
+
+    def output_dtype(self, x) -> str:
+        dtype = "int32" if isinstance(x, int) else str(getattr(x, "dtype", ""))
+        if dtype == "bool" or dtype.startswith(("int", "uint")):  # (as the array function)
+            return keras_result_type("int32" if dtype == "bool" else dtype, self.default_value)
+        return super().output_dtype(x)
+
+    def _convert(self, x):
+        x = arr(x)
+        if isinstance(x, int):  # Python ints and bools: int32 (Keras's tensor)
+            return backend.xp.asarray(x, "int32")
+        return x if hasattr(x, "dtype") and x.dtype.kind in "iub" else _float(x)
 
     def get_config(self):
         return {
@@ -291,11 +303,12 @@ class BatchNorm(Operation):
         return shape
 
     def output_dtype(self, x, *args) -> str:
-        return RMSNorm.output_dtype(self, x)
+        # every argument promotes, as Keras's (int32 x with float16 statistics: float16)
+        return keras_result_type(x, *[a for a in args if a is not None], float)
 
     def _forward(self, x, mean, variance, offset=None, scale=None):
         xp = _xp()
-        x = _float(x)
+        x = _float(x).astype(self.output_dtype(x, mean, variance, offset, scale), copy=False)
         shape = [1] * x.ndim
         shape[self.axis] = x.shape[self.axis]
 
@@ -372,7 +385,13 @@ class _ConvBase(Operation):
         )
 
     def _out_shape(self, x_shape, k_shape, channels):
-        rank, _, _, _, fmt, outs = self._geo(x_shape, k_shape)
+        rank, strides, dilation, _, fmt, outs = self._geo(x_shape, k_shape)
+        if any(o is not None and o <= 0 for o in outs):  # (as Keras's symbolic check)
+            raise ShapeError(
+                "Computed output size would be zero or negative. Received `inputs shape="
+                f"{tuple(x_shape)}`, `kernel shape={tuple(k_shape)}`, `dilation_rate="
+                f"{list(dilation)}`, `strides={tuple(strides)}`."
+            )
         if fmt == "channels_last":
             return (x_shape[0], *outs, channels)
         return (x_shape[0], channels, *outs)
@@ -383,6 +402,9 @@ class _ConvBase(Operation):
 
         rank, strides, dilation, padding, fmt, outs = self._geo(x.shape, kernel.shape)
         xl = cu.to_last(x, fmt)
+        if min(outs) <= 0:  # a kernel wider than the input: an empty output, as Keras's
+            y = backend.xp.zeros((xl.shape[0], *[max(o, 0) for o in outs], kernel.shape[-1]))
+            return cu.from_last(y.astype(x.dtype), fmt), (None, (x.shape, kernel.shape))
         z, cache = conv_forward(xl, kernel, groups, strides, dilation, padding, outs)
         y = z.reshape(xl.shape[0], *outs, z.shape[-1])
         return cu.from_last(y, fmt), (cache, fmt)
@@ -392,6 +414,10 @@ class _ConvBase(Operation):
         from numkeras.layers.base_conv import conv_backward
 
         cache, fmt = cache
+        if cache is None:  # (an empty output: zero gradients)
+            x_shape, k_shape = fmt
+            xp = backend.xp
+            return xp.zeros(k_shape, grad.dtype), xp.zeros(x_shape, grad.dtype)
         dw, dx = conv_backward(cache, cu.to_last(grad, fmt), want_w, want_x)
         return dw, None if dx is None else cu.from_last(dx, fmt)
 
@@ -855,10 +881,12 @@ class CTCLoss(Operation):
         return (shape_of(output)[0],)
 
     def output_dtype(self, target, output, *args) -> str:
-        return RMSNorm.output_dtype(self, output)
+        # at least float32, as Keras (float16 logits give a float32 loss, as tf.nn.ctc_loss)
+        return keras_result_type(RMSNorm.output_dtype(self, output), "float32")
 
     def _forward(self, target, output, target_length, output_length):
         y = _float(output)
+        y = y.astype(self.output_dtype(target, y), copy=False)
         z = backend.to_numpy(y).astype("float64")  # (on the host: a loop over time steps)
         z = z - z.max(axis=-1, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
@@ -1041,7 +1069,8 @@ class Erfc(_Math):
         from numkeras.activations._special import erf
 
         if x.dtype == np.float64 and _xp() is np:
-            return np.frompyfunc(math.erfc, 1, 1)(x).astype(np.float64)
+            # (asarray: on a 0-d array the ufunc gives a Python float)
+            return np.asarray(np.frompyfunc(math.erfc, 1, 1)(x), np.float64)
         return (1 - erf(x.astype(np.float64))).astype(x.dtype)
 
     def _grad(self, x, out, g):

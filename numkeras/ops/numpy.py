@@ -14,7 +14,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import AxisError, ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.operation import (
     Operation,
@@ -37,6 +37,17 @@ def _float(x):
     return a if a.dtype.kind in "fc" else a.astype(backend.floatx())
 
 
+def _as_tensor(x):
+    """`x` as an array; Python numbers as Keras's `convert_to_tensor` makes them (a bool
+    stays bool, an int is int32, a float floatx), so integer ops keep them integers."""
+    x = arr(x)
+    if hasattr(x, "shape"):
+        return x
+    if isinstance(x, (bool, int)):
+        return _xp().asarray(x, "bool" if isinstance(x, bool) else "int32")
+    return _xp().asarray(x, backend.floatx())
+
+
 def _as_output(out):
     """Two Python numbers give a number: make every output an array."""
     return out if hasattr(out, "shape") else _xp().asarray(out, backend.floatx())
@@ -49,7 +60,7 @@ def _axes(axis, ndim: int) -> tuple:
     out = []
     for a in axis:
         if not -ndim <= int(a) < ndim:
-            raise ConfigError(f"axis {a} is out of bounds for a tensor of rank {ndim}.")
+            raise AxisError(f"axis {a} is out of bounds for a tensor of rank {ndim}.")
         out.append(int(a) % ndim)
     return tuple(sorted(out))
 
@@ -319,7 +330,7 @@ class _Unary(Operation):
 
 class Negative(_KeepsDtype, _Unary):
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return -x
@@ -330,7 +341,7 @@ class Negative(_KeepsDtype, _Unary):
 
 class Absolute(_KeepsDtype, _Unary):
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return _xp().abs(x)
@@ -345,7 +356,7 @@ class Square(_KeepsDtype, _Unary):
         return "int32" if dtype == "bool" else dtype  # as Keras
 
     def _convert(self, x):
-        x = _as_output(arr(x))
+        x = _as_tensor(x)
         return x.astype("int32") if x.dtype == bool else x
 
     def _apply(self, x):
@@ -398,10 +409,11 @@ class Clip(_KeepsDtype, _Unary):
     def output_dtype(self, x) -> str:
         # Keras clips bool as int32; the bounds promote as Python numbers (weakly)
         dtype = value_dtype(x)
-        return value_dtype("int32" if dtype == "bool" else dtype, self.x_min, self.x_max)
+        bounds = [b for b in (self.x_min, self.x_max) if b is not None]  # (None: no bound)
+        return value_dtype("int32" if dtype == "bool" else dtype, *bounds)
 
     def _convert(self, x):
-        x = _as_output(arr(x))
+        x = _as_tensor(x)
         return x.astype("int32") if x.dtype == bool else x
 
     def _apply(self, x):
@@ -599,6 +611,9 @@ class ExpandDims(_KeepsDtype, Operation):
         shape = list(shape_of(x))
         axes = self.axis if isinstance(self.axis, tuple) else (self.axis,)
         ndim = len(shape) + len(axes)
+        for a in axes:
+            if not -ndim <= int(a) < ndim:
+                raise AxisError(f"axis {a} is out of bounds for a tensor of rank {ndim}.")
         for a in sorted(int(a) % ndim for a in axes):
             shape.insert(a, 1)
         return tuple(shape)

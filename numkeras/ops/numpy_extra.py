@@ -28,10 +28,11 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.ops.core import _RuntimeShaped
 from numkeras.ops.numpy import (
     _as_output,
+    _as_tensor,
     _axes,
     _Binary,
     _dtype_of,
@@ -46,6 +47,7 @@ from numkeras.ops.operation import (
     SymbolicDim,
     arr,
     broadcast_shapes,
+    keras_result_type,
     result_dtype,
     shape_of,
     static_dim,
@@ -66,8 +68,12 @@ def _listed(value):
 
 
 def _array_of(x, dtype: str | None = None):
-    """An eager argument as a backend array (of `dtype` when given)."""
-    a = _as_output(arr(x)) if not isinstance(x, (bool, int, float)) else _xp().asarray(x)
+    """An eager argument as a backend array (of `dtype` when given; a Python number as
+    Keras's tensor of it: int32, floatx or bool)."""
+    if isinstance(x, (bool, int, float)):
+        a = _as_tensor(x) if dtype is None else _xp().asarray(x)
+    else:
+        a = _as_output(arr(x))
     if dtype is not None and str(a.dtype) != dtype:
         a = a.astype(dtype)
     return a
@@ -485,8 +491,12 @@ class _Contraction(_KeepsDtype, Operation):
         dtype = value_dtype(*xs)
         return [_array_of(x, dtype) for x in xs]
 
+    def _check_sizes(self, *shapes) -> None:
+        """A ShapeError where summed axes differ (einsum broadcasts a size-1 one)."""
+
     def _forward(self, *xs):
         operands = self._operands(xs)
+        self._check_sizes(*[o.shape for o in operands])
         ins, out = self._plan(*[o.shape for o in operands])
         result = _einsum(f"{','.join(ins)}->{out}", *operands)
         shapes = [shape_of(arr(x)) if not isinstance(x, (int, float)) else () for x in xs]
@@ -555,6 +565,11 @@ class Dot(_Contraction):
 
     # a shape mismatch on arrays is a TypeError too, as Keras's (JAX's)
     _forward = _shape_type_errors(_Contraction._forward)
+
+    def _check_sizes(self, s1, s2):
+        from numkeras.ops.operation import _Spec
+
+        self.compute_output_spec(_Spec(s1), _Spec(s2))
 
     def _plan(self, s1, s2):
         n1, n2 = len(s1), len(s2)
@@ -625,6 +640,14 @@ class Tensordot(_Contraction):
             c for j, c in enumerate(x2) if j not in a2
         ]
         return ["".join(x1), "".join(x2)], "".join(out)
+
+    def _check_sizes(self, s1, s2):
+        a1, a2 = _tensordot_axes(self.axes, len(s1), len(s2))
+        if [s1[i] for i in a1] != [s2[j] for j in a2]:  # (also a TypeError, as JAX's)
+            raise IncompatibleShapesError(
+                f"Shape mismatch on `x1[axes[0]]` and `x2[axes[1]]`, received "
+                f"{[s1[i] for i in a1]} and {[s2[j] for j in a2]}."
+            )
 
     def compute_output_spec(self, x1, x2):
         s1, s2 = list(shape_of(x1)), list(shape_of(x2))
@@ -1465,7 +1488,7 @@ class NanToNum(_KeepsDtype, Operation):
         return shape_of(x)
 
     def _forward(self, x):
-        x = _array_of(x)
+        x = _as_tensor(x)  # (a Python int as int32, as Keras)
         out = _xp().nan_to_num(x, nan=self.nan, posinf=self.posinf, neginf=self.neginf)
         return out, x
 
@@ -1594,8 +1617,13 @@ class Arctanh(_Unary):
 class Arctan2(_Binary):
     """`arctan2(x1, x2)`: the angle of the point `(x2, x1)`, in floats."""
 
+    def output_dtype(self, x1, x2) -> str:
+        # Keras converts a Python number to a tensor first (float32, int32): not weak here
+        strong = [_as_tensor(v) if isinstance(v, (int, float)) else v for v in (x1, x2)]
+        return keras_result_type(*strong, float)
+
     def _forward(self, x1, x2):
-        dtype = result_dtype(arr(x1), arr(x2))
+        dtype = self.output_dtype(arr(x1), arr(x2))
         a = x1 if isinstance(x1, (int, float)) else _array_of(x1, dtype)
         b = x2 if isinstance(x2, (int, float)) else _array_of(x2, dtype)
         out = _xp().arctan2(a, b)

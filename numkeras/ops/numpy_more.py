@@ -24,6 +24,7 @@ from numkeras.backend import sum_to_shape
 from numkeras.errors import ConfigError
 from numkeras.ops.numpy import (
     _as_output,
+    _as_tensor,
     _axes,
     _Binary,
     _BoolAsInt,
@@ -248,7 +249,7 @@ class Sign(_Stepwise):
         return value_dtype(x)
 
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return _xp().sign(x)
@@ -268,7 +269,7 @@ class Round(_Stepwise):
         return value_dtype(x)
 
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         xp = _xp()

@@ -23,9 +23,10 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, InputTypeError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, InputTypeError, ShapeError
 from numkeras.ops.numpy import (
     _as_output,
+    _as_tensor,
     _axes,
     _Binary,
     _BoolAsInt,
@@ -45,6 +46,7 @@ from numkeras.ops.operation import (
     _contains_tensor,
     arr,
     broadcast_shapes,
+    keras_result_type,
     result_dtype,
     shape_of,
 )
@@ -83,7 +85,7 @@ class Trunc(_KeepsDtype, _Unary):
     """Rounds toward zero; integers stay integers; its gradient is zero (as JAX)."""
 
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return _xp().trunc(x) if x.dtype.kind in "fc" else x.copy()
@@ -157,7 +159,7 @@ class Isposinf(Signbit):
 
 class Copy(_KeepsDtype, _Unary):
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return x.copy()
@@ -180,7 +182,7 @@ class Array(_Unary):
         return self.dtype or value_dtype(x)
 
     def _convert(self, x):
-        return _as_output(arr(x))
+        return _as_tensor(x)
 
     def _apply(self, x):
         return _xp().array(x, dtype=self.dtype, copy=True)
@@ -325,12 +327,12 @@ class Ldexp(_Binary):
     """`x1 * 2**x2` (`x2` integers); the gradient reaches `x1`."""
 
     def output_dtype(self, x1, x2) -> str:
-        return value_dtype(x1) if _dtype_of(x1) != "int32" else backend.floatx()
+        return keras_result_type(x1, x2, float)  # (integers give floats, as on arrays)
 
     def _forward(self, x1, x2):
         x1 = _float(x1)
         x2 = _xp().asarray(arr(x2))
-        if x2.dtype.kind not in "iub":
+        if x2.dtype.kind not in "iu":  # (bool too, as Keras)
             raise TypeError(f"ldexp's `x2` must hold integers; received dtype {x2.dtype}.")
         scale = _xp().ldexp(_xp().ones((), x1.dtype), x2)
         return x1 * scale, (x1, x2, scale)
@@ -669,14 +671,15 @@ class Quantile(Operation):
         full = xp.broadcast_to(srt, qv.shape + srt.shape)
         a = xp.take_along_axis(full, xp.broadcast_to(lo_i, qv.shape + (*keep, 1)), axis=-1)
         b = xp.take_along_axis(full, xp.broadcast_to(hi_i, qv.shape + (*keep, 1)), axis=-1)
-        out = a * (1 - frac) + b * frac
+        with np.errstate(invalid="ignore"):  # (an infinite end: inf * 0)
+            out = xp.where((frac == 0) | (a == b), a, a * (1 - frac) + b * frac)
         if self._nan:
             out = xp.where(count == 0, xp.asarray(np.nan, x.dtype), out)
         elif x.dtype.kind == "f":  # a NaN in a lane makes its quantiles NaN, as Keras
             out = xp.where(xp.isnan(lanes).any(axis=-1, keepdims=True), np.nan, out)
         out = out[..., 0]
         if self.keepdims:
-            out = out.reshape(*qv.shape, *[1 if i in axes else d for i, d in enumerate(x.shape)])
+            out = out.reshape((*qv.shape, *[1 if i in axes else d for i, d in enumerate(x.shape)]))
         cache = (x.shape, axes, keep, order, lo_i, hi_i, frac, qv.shape, n)
         return out.astype(x.dtype, copy=False), cache
 
@@ -826,6 +829,7 @@ class Cross(_KeepsDtype, Operation):
         dtype = value_dtype(arr(x1), arr(x2))  # Keras's promotion (int32, float32: float32)
         a = xp.moveaxis(_as_output(arr(x1)).astype(dtype, copy=False), self.axisa, -1)
         b = xp.moveaxis(_as_output(arr(x2)).astype(dtype, copy=False), self.axisb, -1)
+        self.compute_output_spec(a, b)  # (vectors of 2 or 3 entries)
         two = a.shape[-1] == 2 and b.shape[-1] == 2
         a3, b3 = _to3(a), _to3(b)
         out = _cross3(a3, b3)
@@ -898,6 +902,11 @@ class Inner(_KeepsDtype, Operation):
         a, b = shape_of(x1), shape_of(x2)
         if not a or not b:
             return broadcast_shapes(a, b)
+        if None not in (a[-1], b[-1]) and a[-1] != b[-1]:
+            raise ShapeError(
+                "`inner` requires the last dimension of `x1` and `x2` to match. "
+                f"Received: x1.shape={tuple(a)}, x2.shape={tuple(b)}."
+            )
         return (*a[:-1], *b[:-1])
 
     def _forward(self, x1, x2):
@@ -951,6 +960,9 @@ class Meshgrid(_KeepsDtype, Operation):
             sizes[0], sizes[1] = sizes[1], sizes[0]
         return [tuple(sizes)] * len(x)
 
+    def output_dtype(self, *x) -> list:
+        return [value_dtype(v) for v in x]  # each grid keeps its vector's dtype
+
     def _forward(self, *x):
         vs = [_as_output(arr(v)).reshape(-1) for v in x]
         return list(_xp().meshgrid(*vs, indexing=self.indexing)), [v.size for v in vs]
@@ -977,7 +989,7 @@ class Select(Operation):
         return shape
 
     def output_dtype(self, condlist, choicelist, default=0) -> str:
-        return value_dtype(*choicelist)
+        return value_dtype(*choicelist, default)  # (a float default makes floats, as Keras)
 
     def _forward(self, condlist, choicelist, default=0):
         xp = _xp()
@@ -989,7 +1001,7 @@ class Select(Operation):
                 f"{len(conds)} and {len(choices)}."
             )
         d = arr(default)
-        dtype = value_dtype(*choices)
+        dtype = value_dtype(*choices, d)
         out = xp.select(conds, choices, d).astype(dtype, copy=False)
         return out, (conds, choices, d)
 
@@ -1065,6 +1077,14 @@ class _Join(_KeepsDtype, Operation):
     def compute_output_spec(self, xs):
         shapes = [self._shape(shape_of(x)) for x in xs]
         axis = self._join_axis(len(shapes[0]))
+        for s in shapes[1:]:  # (as Keras's symbolic check)
+            others = zip(s[:axis] + s[axis + 1 :], shapes[0][:axis] + shapes[0][axis + 1 :])
+            if len(s) != len(shapes[0]) or any(None not in (a, b) and a != b for a, b in others):
+                raise ShapeError(
+                    "Every value in `xs` must have the same shape except on the `axis` dim. "
+                    f"But found element of shape {list(s)}, which is different from the "
+                    f"first element's shape {list(shapes[0])}."
+                )
         out = list(shapes[0])
         out[axis] = None if any(s[axis] is None for s in shapes) else sum(s[axis] for s in shapes)
         return tuple(out)
@@ -1073,7 +1093,8 @@ class _Join(_KeepsDtype, Operation):
         arrays = [_as_output(arr(x)) for x in xs]
         parts = [a.reshape(self._shape(a.shape)) for a in arrays]
         axis = self._join_axis(parts[0].ndim)
-        out = _xp().concatenate(parts, axis=axis)
+        # Keras's promotion, not NumPy's (float32 with int32 is float32)
+        out = _xp().concatenate(parts, axis=axis).astype(value_dtype(*arrays), copy=False)
         return out, ([a.shape for a in arrays], [p.shape[axis] for p in parts], axis, arrays)
 
     def _backward(self, cache, grad, need):
@@ -1160,7 +1181,8 @@ class ArraySplit(_KeepsDtype, Operation):
         return config
 
     def _axis_for(self, ndim):
-        return 0 if self._fixed_axis == 1 and ndim == 1 else self.axis
+        axis = 0 if self._fixed_axis == 1 and ndim == 1 else self.axis
+        return _axes(axis, ndim)[0]  # (an axis out of range raises)
 
     def _sizes(self, n):
         ios = self.indices_or_sections
@@ -1257,6 +1279,8 @@ class Trapezoid(Operation):
     def _forward(self, y):
         xp = _xp()
         y = _float(y)
+        if not -y.ndim <= self.axis < y.ndim:
+            raise ShapeError(f"axis {self.axis} is out of bounds for array of dimension {y.ndim}")
         n = y.shape[self.axis]
         if self.x is None:
             d = xp.full((max(n - 1, 0),), self.dx, y.dtype)
@@ -1360,9 +1384,12 @@ def bitwise(name: str, fn: str, *xs):
     for a in arrays:
         if a.dtype.kind not in "iub":
             raise TypeError(f"{name} takes integer or bool tensors; received dtype {a.dtype}.")
-    out = getattr(_xp(), fn)(*arrays)
-    dtypes = [str(a.dtype) for a in arrays if a.ndim or a.dtype != np.int64]
-    return out.astype(np.result_type(*dtypes) if dtypes else "int32", copy=False)
+    try:
+        out = getattr(_xp(), fn)(*arrays)
+    except ValueError as e:  # (operands that do not broadcast: also a TypeError, as JAX's)
+        raise IncompatibleShapesError(str(e)) from e
+    # Keras's promotion: Python ints are weak (bool with a Python int gives int32)
+    return out.astype(keras_result_type(*xs), copy=False)
 
 
 def bincount(x, weights=None, minlength: int = 0, sparse: bool = False):
@@ -1467,11 +1494,23 @@ def unique(
 
 
 def histogram(x, bins: int = 10, range=None):  # noqa: A002
-    """`(counts, bin_edges)` of the entries (int32 counts)."""
+    """`(counts, bin_edges)` of the entries, as `jnp.histogram`: float counts, the edges
+    computed in the entries' float dtype (an entry on an edge goes where JAX puts it)."""
     (a,) = _ints("histogram", x)
-    counts, edges = np.histogram(a, bins=bins, range=range)
-    dtype = a.dtype if a.dtype.kind == "f" else backend.floatx()
-    return counts.astype(dtype), edges.astype(dtype)  # float counts, as JAX
+    if range is None and a.size and not (np.isfinite(a.min()) and np.isfinite(a.max())):
+        np.histogram(a, bins=bins)  # (NumPy's error for an infinite range)
+    dtype = np.dtype(a.dtype if a.dtype.kind == "f" else backend.floatx())
+    a = np.asarray(backend.to_numpy(a), dtype).ravel()
+    lo, hi = (a.min(), a.max()) if range is None and a.size else (range or (0.0, 1.0))
+    lo, hi = dtype.type(lo), dtype.type(hi)
+    if lo == hi:
+        lo, hi = lo - dtype.type(0.5), hi + dtype.type(0.5)
+    t = np.arange(bins + 1, dtype=dtype) / dtype.type(bins)
+    edges = lo * (1 - t) + hi * t
+    edges[0], edges[-1] = lo, hi
+    idx = np.where(a == hi, bins, np.searchsorted(edges, a, side="right"))
+    counts = np.bincount(idx, minlength=bins + 2)[1 : bins + 1]  # (outside: dropped)
+    return _xp().asarray(counts.astype(dtype)), _xp().asarray(edges)
 
 
 def corrcoef(x):
@@ -1498,13 +1537,15 @@ def vander(x, N=None, increasing: bool = False):  # noqa: N803
 def cdist(x, y):
     """The Euclidean distance between each row of `x` and each row of `y`."""
     a, b = _ints("cdist", x, y)
+    dtype = keras_result_type(a, b, float)  # (int16 and bool: float32, as Keras)
+    a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
     d = a[..., :, None, :] - b[..., None, :, :]
     return _xp().sqrt((d * d).sum(axis=-1))
 
 
 def i0(x):
     """The modified Bessel function of the first kind, order 0."""
-    (a,) = _ints("i0", x)
+    (a,) = _ints("i0", x) if not isinstance(x, (bool, int, float)) else (_as_tensor(x),)
     a = a if a.dtype.kind == "f" else a.astype(backend.floatx())
     return np.i0(a).astype(a.dtype)
 
@@ -1525,6 +1566,8 @@ def spaced(fn: str, start, stop, num=50, endpoint=True, base=10.0, dtype=None, a
 
 # -- complex numbers and spectra (pairs `(real, imag)`, as Keras) ----------------------------
 def complex_parts(name: str, x):
+    if isinstance(x, (bool, int, float)):  # (Python numbers as Keras's tensors: int32, ...)
+        return _as_tensor(x)
     (a,) = _ints(name, x)
     return a
 

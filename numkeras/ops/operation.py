@@ -548,7 +548,12 @@ class Operation(Layer):
                 return recorded
         if _contains_tensor(args):
             return self._symbolic_call(args)
-        out, _ = self._forward(*args)
+        try:
+            out, _ = self._forward(*args)
+        except ValueError as e:
+            raise _shape_error(e) from e
+        except OverflowError:  # a Python int out of an integer array's range (NumPy 2)
+            out, _ = self._forward(*_wrapped_ints(args))
         return self._arrays(out)
 
     def _positional(self, args, kwargs) -> tuple:
@@ -654,6 +659,39 @@ class Operation(Layer):
 
     def __repr__(self) -> str:
         return f"<Operation name={self.name}>"
+
+
+# NumPy's messages for arrays whose shapes do not fit together, where JAX raises TypeError
+_SHAPE_MESSAGES = (
+    "could not be broadcast",
+    "except for the concatenation axis must match",
+    "cannot reshape array",
+    "not aligned",
+    "Cannot broadcast shape",
+)
+
+
+def _wrapped_ints(args) -> tuple:
+    """`args` with each Python int as an array of the integer arrays' dtype, wrapped into
+    its range as Keras's (JAX's) weak ints are: `add(uint8 array, -2)` adds 254."""
+    arrays = [a for a in args if hasattr(a, "dtype") and np.dtype(a.dtype).kind in "iu"]
+    if not arrays:
+        raise OverflowError("a Python int out of the range of the arguments' dtype")
+    dtype = keras_result_type(*arrays)
+    return tuple(
+        np.asarray(a).astype(dtype) if isinstance(a, int) and not isinstance(a, bool) else a
+        for a in args
+    )
+
+
+def _shape_error(e: ValueError) -> ValueError:
+    """NumPy's ValueError for shapes that do not fit together as an
+    `IncompatibleShapesError` (also a TypeError, as Keras's on JAX); others unchanged."""
+    from numkeras.errors import IncompatibleShapesError
+
+    if isinstance(e, TypeError) or not any(m in str(e) for m in _SHAPE_MESSAGES):
+        return e
+    return IncompatibleShapesError(str(e))
 
 
 def _count_slots(template) -> int:

@@ -91,11 +91,20 @@ def test_float32_not_upcast_by_numpy_scalar_kwargs():
     assert activations.elu(x, alpha=np.float64(0.5)).dtype == np.float32
 
 
-@pytest.mark.parametrize("value", [[-1, 0, 2], np.array([-1, 0, 2]), 3])
+@pytest.mark.parametrize("value", [[-1, 0, 2], 3, [-1.0, 2.0]])
 def test_non_float_input_becomes_float32(value):
-    y = activations.relu(value)
+    y = activations.sigmoid(value)
     assert y.dtype == np.float32
-    np.testing.assert_array_equal(y, np.maximum(np.asarray(value, dtype=np.float32), 0))
+    y = activations.relu(value)  # Keras's relu keeps integers: a Python int list is int32
+    assert y.dtype == ("float32" if isinstance(np.asarray(value).flat[0], float) else "int32")
+    np.testing.assert_array_equal(y, np.maximum(np.asarray(value), 0))
+
+
+def test_relu_keeps_integer_arrays_as_keras():
+    x = np.array([-1, 0, 2])
+    assert activations.relu(x).dtype == x.dtype  # (int64 stays 64-bit, as ops do)
+    assert activations.relu(np.array([True, False])).dtype == "int32"
+    assert activations.relu(x.astype("int32"), negative_slope=0.1).dtype == "float32"
 
 
 def test_zero_dim_input():

@@ -1,0 +1,1313 @@
+"""Differential fuzzing of `keras.ops` and `keras.activations`: a seed draws a list of
+random calls (an op both libraries export, arrays of random shapes, broadcasting, 0-size
+and 0-d ones, every dtype but bfloat16, Python scalars mixed in, and keyword arguments
+drawn from the op's signature), which run in real Keras 3 (JAX) and in numkeras, in
+separate processes, and the two records are compared.
+
+A record holds, per call, the result (dtype, shape and values of each array; a Python
+number; or the built-in class of the exception it raised) and the same call on symbolic
+tensors of the arrays' shapes and dtypes (`KerasTensor`: the output's shape and dtype),
+then with axis 0 unknown (None) where it has the first array's size ("batch").
+
+    cd /tmp && KERAS_BACKEND=jax /work/kenv/bin/python /work/main/scripts/fuzz/fuzz_ops.py \
+        run keras 0 500 /tmp/fuzz_ops       # writes /tmp/fuzz_ops/keras.json
+    python scripts/fuzz/fuzz_ops.py run numkeras 0 500 /tmp/fuzz_ops
+    python scripts/fuzz/fuzz_ops.py compare /tmp/fuzz_ops 0   # one line per divergence
+    python scripts/fuzz/fuzz_ops.py show 0 17                 # call 17 of seed 0, as JSON
+    python scripts/fuzz/fuzz_ops.py graph 0 500   # numkeras alone: each call built into a
+                                                  # functional model, against the eager call
+
+Values compare with tolerances of the result's dtype (float16's where an input is
+float16), NaN equal to NaN; exceptions by their built-in class (numkeras's errors subclass
+Keras's). A symbolic result may follow Keras's eager one where Keras's two disagree (its
+compute_output_spec keeps integers in activations whose arrays become floats), and may
+raise where Keras's symbolic call does not but its eager one does. Known Keras
+differences, not drawn or not compared (`_keras_quirk`, `_compare_values`):
+- JAX runs without x64: Keras-JAX computes float64 / int64 in 32 bits; numkeras keeps 64
+  bits (README), so with a 64-bit input its 64-bit dtype stands for Keras's 32-bit one.
+- Where Keras's eager dtype is not its symbolic one (Python floats made strong float32
+  tensors: `logaddexp2(0.85, float16)`), numkeras may give the symbolic (weak) one.
+- Keras-JAX does not check values: integer division by 0, `take` / `one_hot` /
+  `bincount` / `segment_*` of an index out of range, casts of NaN, negative or
+  out-of-range floats to integers, integer overflow, `int ** negative int`, comparisons
+  of uint8 with negative Python ints (JAX wraps them): values not compared (or numkeras
+  refuses, as NumPy and torch). Nor are `empty*`, `argpartition` and `quantile(method=
+  "nearest")` (JAX rounds ties down) values.
+- JAX refuses what NumPy computes (integer sigmoid / erf / silu, bool `round(decimals)`,
+  `argmax` of a 0-d tensor, quantiles of 0-d or empty tensors, decreasing `split`
+  indices, `slice_update` of another dtype, `glu` of an odd axis (asserts), a `trapezoid`
+  of an empty axis), or computes what NumPy refuses (`pad` of a 0-d tensor, `geomspace`
+  from 0, `histogram` of inf without `range`, singular matrices into inf).
+- Keras-JAX is wrong: `sparsemax` rows do not sum to 1 (not drawn); `layer_normalization`
+  / `rms_normalization` of integers give integers (0s); `hard_tanh` / `threshold` of
+  uint8 wrap -1 to 255; `softmax` / `log_softmax` of uint8 subtract the maximum in
+  uint8; `quantile` between two equal infinities is NaN; `softmax(2)`,
+  `max_pool(strides=None)` and `hard_silu` / `hard_swish` / `mish` of an `Input` crash;
+  `is_tensor` of a NumPy array (numkeras's backend tensor) is False; `stop_gradient(2.2)`
+  returns the Python number. FFTs, folds, solves and normalizations of inf compare no
+  values (which entries become NaN depends on the order of operations).
+- numkeras's pooling drops NaN (`max_pool`), its adaptive pools, `image.resize` and
+  `image.gaussian_blur` (weight matrices) spread NaN and inf along rows and columns:
+  reported, not compared for non-finite inputs; nor are the resamplings' (affine,
+  perspective, map_coordinates: where inf * 0 becomes NaN differs). Keras-JAX's eager
+  `gaussian_blur` reads `data_format=None` as channels_first (drawn with a data_format);
+  Keras keeps integer images' dtype in `ssim` / `sobel_edges` (numkeras: floats).
+- Ops numkeras runs on arrays only (integer, spectral and decomposition ones: its error
+  says so) compare no symbolic results. With axis 0 unknown ("batch"), numkeras's loops
+  (`map`, `scan`, `vectorized_map`, `associative_scan` unroll) need its length, `shape` /
+  `size` give a `SymbolicDim`, and the `cross` of a vector of unknown length (2 or 3
+  entries) is not compared; numkeras's shapes may be better known than Keras's (`hstack`
+  of (None, 4) and (2, 4)) or right where Keras's are not (`kron`, `slogdet`,
+  adaptive pools): they must fit the arrays' shapes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import random
+import sys
+
+import numpy as np
+
+FLOATS = ["float16", "float32", "float32", "float32", "float64"]
+INTS = ["int8", "int16", "int32", "int32", "int64", "uint8"]
+DTYPES = FLOATS * 2 + INTS + ["bool"]
+
+UNARY = """abs absolute negative square sign ceil floor round trunc copy isfinite isinf isnan
+isneginf isposinf isreal signbit real imag conj conjugate angle logical_not ravel size ndim
+shape stop_gradient cbrt exp exp2 expm1 log log10 log1p log2 sqrt rsqrt reciprocal sin cos tan
+arcsin arccos arctan sinh cosh tanh arcsinh arccosh arctanh deg2rad rad2deg erf erfc erfinv
+i0 sinc fabs nan_to_num bitwise_invert bitwise_not relu relu6 sigmoid softplus softsign silu
+swish log_sigmoid hard_sigmoid hard_silu hard_swish hard_tanh selu elu celu gelu leaky_relu
+sparse_plus sparse_sigmoid squareplus tanh_shrink hard_shrink soft_shrink softmax log_softmax
+glu threshold zeros_like ones_like empty_like full_like cast saturate_cast convert_to_tensor
+array nonzero""".split()
+ACTIVATIONS = """celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish
+hard_tanh leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu
+soft_shrink softmax softplus softsign sparse_plus sparse_sigmoid squareplus swish tanh
+tanh_shrink threshold""".split()
+BINARY = """add subtract multiply divide true_divide floor_divide mod fmod power maximum
+minimum fmax fmin arctan2 hypot logaddexp logaddexp2 nextafter heaviside equal not_equal
+greater greater_equal less less_equal logical_and logical_or logical_xor divide_no_nan
+isclose allclose ldexp bitwise_and bitwise_or bitwise_xor left_shift right_shift
+bitwise_left_shift bitwise_right_shift gcd lcm""".split()
+REDUCE = """sum mean max min amax amin prod std var all any argmax argmin logsumexp median
+ptp nanmax nanmean nanmin nanprod nansum nanstd nanvar nanmedian nanargmax nanargmin
+count_nonzero""".split()
+CUMULATIVE = "cumsum cumprod nancumsum nancumprod".split()
+MATMUL = "dot matmul inner outer kron vdot tensordot cross correlate cdist einsum".split()
+JOIN = "concatenate stack hstack vstack dstack append".split()
+SPLIT = "split array_split hsplit vsplit dsplit unstack".split()
+CREATE = """zeros ones full empty eye identity tri arange linspace logspace geomspace
+bartlett blackman hamming hanning kaiser""".split()
+SHAPE = """reshape transpose expand_dims squeeze flip roll tile repeat swapaxes moveaxis
+broadcast_to flipud fliplr rot90 diagonal trace diag diagflat tril triu pad diff sort argsort
+top_k where clip take take_along_axis quantile percentile nanquantile nanpercentile norm
+average trapezoid vander isin digitize searchsorted unique bincount one_hot multi_hot
+meshgrid get_item slice slice_update unravel_index argpartition histogram select""".split()
+NN = """softmax_axes batch_normalization layer_normalization rms_normalization normalize
+moments binary_crossentropy categorical_crossentropy sparse_categorical_crossentropy
+average_pool max_pool adaptive_average_pool adaptive_max_pool conv depthwise_conv
+depth_to_space space_to_depth in_top_k psnr dot_product_attention extract_sequences
+segment_sum segment_max segment_min segment_prod attention_options ctc_loss ctc_decode
+one_hot_sparse_categorical""".split()
+LINALG = "det inv cholesky solve solve_triangular slogdet logdet matrix_rank pinv".split()
+IMAGE = """resize affine_transform crop_images pad_images extract_patches gaussian_blur
+hsv_to_rgb rgb_to_hsv rgb_to_grayscale map_coordinates perspective_transform sobel_edges ssim
+scale_and_translate extract_patches_3d""".split()
+MORE = """cholesky_inverse conv_transpose separable_conv convert_to_numpy corrcoef dtype is_tensor
+eigh fft fft2 ifft2 rfft irfft stft fold unfold lstsq lu_factor polar qr rearrange scatter
+scatter_update svd view map fori_loop associative_scan scan vectorized_map cond switch
+while_loop""".split()
+# the values of these depend on memory or ties, or on indices / divisors Keras-JAX does not
+# check: their values are not compared (see the notes above)
+NO_VALUES = {"empty", "empty_like", "argpartition"}  # (argpartition: only `kth` is fixed)
+INDEXED = {"take", "take_along_axis", "one_hot", "multi_hot", "bincount", "segment_sum",
+           "segment_max", "segment_min", "segment_prod"}  # fmt: skip
+SPECTRAL = {"fft", "fft2", "ifft2", "rfft", "irfft", "stft", "fold", "unfold", "lstsq",
+            "solve", "solve_triangular", "batch_normalization", "conv", "depthwise_conv",
+            "separable_conv", "conv_transpose", "extract_sequences", "trapezoid",
+            "ctc_loss"}  # fmt: skip
+# (float64 inputs: Keras-JAX's float32 numbers may round the other way)
+ROUNDING = {"floor_divide", "mod", "fmod", "floor", "ceil", "round", "trunc", "histogram"}
+INT_DIVISION = {"floor_divide", "mod", "fmod", "divide_no_nan", "gcd", "lcm"}
+SHIFTS = {"left_shift", "right_shift", "bitwise_left_shift", "bitwise_right_shift", "ldexp"}
+
+
+# -- drawing arguments: an array is {"a": values, "dtype", "shape"} in the JSON -----------
+def _shape(r, lo=0, hi=3, zero=True) -> list:
+    return [r.choice([0] * zero + [1, 2, 3, 3, 4]) for _ in range(r.randint(lo, hi))]
+
+
+def array(r, dtype=None, shape=None, kind="any", **shape_kw) -> dict:
+    dtype = dtype or r.choice(DTYPES)
+    shape = _shape(r, **shape_kw) if shape is None else list(shape)
+    rng = np.random.default_rng(r.randrange(2**32))
+    size = math.prod(shape)
+    if dtype == "bool":
+        v = rng.random(size) < 0.5
+    elif dtype.startswith(("int", "uint")):
+        lo, hi = {"any": (-5, 6), "pos": (1, 6), "small": (0, 4)}.get(kind, (-5, 6))
+        v = rng.integers(max(lo, 0) if dtype == "uint8" else lo, hi, size)
+        if kind == "wellcond":
+            v = (rng.integers(-1, 2, shape) + 3 * np.eye(shape[-1], dtype=int)).ravel()
+    else:
+        v = {
+            "pos": lambda: rng.uniform(0.1, 4, size),
+            "unit": lambda: rng.uniform(-1, 1, size),
+            "distinct": lambda: rng.permutation(size) * 0.37 - 2,
+            "wellcond": lambda: (rng.normal(0, 1, shape) + 3 * np.eye(shape[-1])).ravel(),
+        }
+        v = v.get(kind, lambda: rng.normal(0, 2, size))().round(2)
+        if kind == "any" and size and r.random() < 0.1:  # a few special values
+            v[rng.integers(0, size, 2)] = r.choice([np.nan, np.inf, -np.inf, 0.0])
+    v = np.asarray(v).astype(dtype)
+    return {"a": [None if isinstance(x, float) and math.isnan(x) else x for x in v.tolist()],
+            "dtype": dtype, "shape": shape}  # fmt: skip
+
+
+def scalar(r):
+    return r.choice([r.randint(-3, 5), round(r.uniform(-3, 3), 2), r.random() < 0.5, 2, 0.5])
+
+
+def operand(r, shape=None, dtype=None, kind="any"):
+    """An array, or (sometimes) a Python scalar."""
+    return scalar(r) if r.random() < 0.15 else array(r, dtype, shape, kind)
+
+
+def broadcastable(r, shape) -> list:
+    """A shape that broadcasts with `shape`: the same, a suffix, 1s in places, or (rarely)
+    one that does not."""
+    s = list(shape[r.randint(0, len(shape)) :]) if r.random() < 0.4 else list(shape)
+    s = [1 if r.random() < 0.3 else d for d in s]
+    if r.random() < 0.2:
+        s = [r.choice([1, 2])] + s
+    if r.random() < 0.05 and s:
+        s[0] += 1
+    return s
+
+
+def axis(r, rank, multi=True, none=True):
+    choices = [None] * none + list(range(-rank, rank))
+    if r.random() < 0.03:
+        return rank  # out of range
+    if multi and rank > 1 and r.random() < 0.25:
+        return tuple(sorted(r.sample(range(rank), r.randint(1, rank))))
+    return r.choice(choices) if choices else None
+
+
+def rank_of(a) -> int:
+    return len(a["shape"]) if isinstance(a, dict) else 0
+
+
+def draw_call(r) -> dict:
+    group = r.choice(
+        [UNARY] * 5 + [BINARY] * 5 + [REDUCE] * 3 + [CUMULATIVE, MATMUL, JOIN, SPLIT, CREATE]
+        + [SHAPE] * 4 + [NN] * 2 + [LINALG, ACTIVATIONS, MORE, MORE, IMAGE, IMAGE]
+    )  # fmt: skip
+    name = r.choice(group)
+    args, kw = (_default(group) or DRAWERS[name])(r, name)
+    if group is ACTIVATIONS:
+        name = "activations." + name
+    if group is IMAGE:
+        name = "image." + name
+    return {"op": name, "args": args, "kwargs": kw}
+
+
+def _default(group):
+    return {id(UNARY): d_unary, id(BINARY): d_binary, id(REDUCE): d_reduce,
+            id(ACTIVATIONS): d_activation}.get(id(group))  # fmt: skip
+
+
+def d_unary(r, name):
+    x = operand(r)
+    kw = {}
+    extra = {
+        "round": lambda: {"decimals": r.choice([0, 1, -1])},
+        "celu": lambda: {"alpha": r.choice([0.5, 2.0])},
+        "elu": lambda: {"alpha": r.choice([0.5, 2.0])},
+        "gelu": lambda: {"approximate": r.random() < 0.5},
+        "leaky_relu": lambda: {"negative_slope": r.choice([0.1, 0.3])},
+        "hard_shrink": lambda: {"threshold": r.choice([0.5, 1.0])},
+        "soft_shrink": lambda: {"threshold": r.choice([0.5, 1.0])},
+        "squareplus": lambda: {"b": r.choice([1, 4, 0.5])},
+        "softmax": lambda: {"axis": axis(r, rank_of(x), none=False) if rank_of(x) else -1},
+        "log_softmax": lambda: {"axis": axis(r, rank_of(x), none=False) if rank_of(x) else -1},
+        "glu": lambda: {"axis": r.choice([-1, 0])},
+        "nan_to_num": lambda: {
+            "nan": r.choice([0.0, 1.5]),
+            "posinf": r.choice([None, 9.0]),
+            "neginf": r.choice([None, -9]),
+        },  # fmt: skip
+        "zeros_like": lambda: {"dtype": r.choice([None] + DTYPES)},
+        "ones_like": lambda: {"dtype": r.choice([None] + DTYPES)},
+        "empty_like": lambda: {"dtype": r.choice([None] + DTYPES)},
+        "convert_to_tensor": lambda: {"dtype": r.choice([None] + DTYPES)},
+        "array": lambda: {"dtype": r.choice([None] + DTYPES)},
+    }
+    kw = extra.get(name, dict)()
+    if name == "glu" and isinstance(x, dict) and r.random() < 0.8:
+        x = array(r, shape=_shape(r, 1, 3, zero=False)[:-1] + [r.choice([2, 4])])
+    args = [x]
+    if name == "threshold":
+        args += [r.choice([0.0, 0.5, 1]), r.choice([0.0, -1.0, 2])]
+    if name == "full_like":
+        args.append(scalar(r))
+        kw = {"dtype": r.choice([None] + DTYPES)}
+    if name in ("cast", "saturate_cast"):
+        args.append(r.choice(DTYPES))
+    return args, kw
+
+
+def d_activation(r, name):
+    x = array(r, dtype=r.choice(FLOATS + ["int32"]))
+    extra = {
+        "relu": lambda: {
+            "negative_slope": r.choice([0.0, 0.1]),
+            "max_value": r.choice([None, 2.0]),
+            "threshold": r.choice([0.0, 0.5]),
+        },  # fmt: skip
+        "elu": lambda: {"alpha": r.choice([0.5, 1.0])},
+        "celu": lambda: {"alpha": r.choice([0.5, 1.0])},
+        "leaky_relu": lambda: {"negative_slope": r.choice([0.1, 0.3])},
+        "gelu": lambda: {"approximate": r.random() < 0.5},
+        "softmax": lambda: {"axis": r.choice([-1, 0]) if rank_of(x) else -1},
+        "log_softmax": lambda: {"axis": r.choice([-1, 0]) if rank_of(x) else -1},
+        "threshold": lambda: {"threshold": 0.5, "default_value": -1.0},
+        "hard_shrink": lambda: {"threshold": 1.0},
+        "soft_shrink": lambda: {"threshold": 1.0},
+        "squareplus": lambda: {"b": 2},
+    }
+    if name == "glu":
+        x = array(r, dtype=r.choice(FLOATS), shape=_shape(r, 0, 2, zero=False) + [4])
+    return [x], extra.get(name, dict)()
+
+
+def d_binary(r, name):
+    integer = name.startswith(("bitwise", "left", "right")) or name in ("gcd", "lcm")
+    dtypes = INTS + ["bool"] * (not name.endswith("shift") and name not in ("gcd", "lcm"))
+    a = operand(r, dtype=r.choice(dtypes) if integer else None)
+    if isinstance(a, dict):
+        shape = broadcastable(r, a["shape"])
+    else:
+        shape = _shape(r)
+    dt = r.choice(dtypes) if integer else None
+    kind = "small" if name in SHIFTS else "any"
+    b = operand(r, shape, dt, kind)
+    if integer and isinstance(b, float):
+        b = int(b)
+    if name in SHIFTS and not isinstance(b, dict):
+        b = abs(int(b)) % 4
+    kw = {}
+    if name in ("isclose", "allclose") and r.random() < 0.5:
+        kw = {"rtol": 0.1, "atol": 0.5, "equal_nan": r.random() < 0.5}
+    return [a, b], kw
+
+
+def d_reduce(r, name):
+    x = array(r)
+    if name == "count_nonzero":
+        return [x], {"axis": axis(r, rank_of(x))}
+    multi = not name.startswith(("arg", "nanarg"))
+    kw = {"axis": axis(r, rank_of(x), multi=multi), "keepdims": r.random() < 0.3}
+    if name in ("max", "min") and r.random() < 0.2:
+        kw["initial"] = r.choice([0, 1.5])
+    return [x], kw
+
+
+def d_cumulative(r, name):
+    x = array(r)
+    return [x], {"axis": axis(r, rank_of(x), multi=False), "dtype": r.choice([None] * 3 + DTYPES)}
+
+
+def d_matmul(r, name):
+    n = r.choice([1, 2, 3])
+    if name == "einsum":
+        a, b = array(r, shape=[2, n]), array(r, shape=[n, 3])
+        return [r.choice(["ij,jk->ik", "ij,jk", "ij,jk->i"]), a, b], {}
+    if name == "cross":
+        shape = _shape(r, 0, 2, zero=False) + [r.choice([3, 3, 2])]
+        return [array(r, shape=shape), array(r, shape=broadcastable(r, shape))], {}
+    if name in ("correlate",):
+        return [array(r, shape=[r.randint(1, 5)]), array(r, shape=[r.randint(1, 4)])], {
+            "mode": r.choice(["valid", "same", "full"])}  # fmt: skip
+    if name == "cdist":
+        return [array(r, shape=[2, n]), array(r, shape=[3, n])], {}
+    if name == "tensordot":
+        a, b = array(r, shape=[2, n]), array(r, shape=[n, 3])
+        return [a, b], {"axes": r.choice([1, [[1], [0]], 0])}
+    a = array(r, shape=_shape(r, 0, 3))
+    if name in ("matmul", "dot", "inner") and a["shape"] and r.random() < 0.85:
+        last = a["shape"][-1]
+        if name == "inner":
+            b = array(r, shape=_shape(r, 0, 2) + [last])
+        else:
+            b = array(r, shape=_shape(r, 0, 1) + [last] + _shape(r, 0, 1))
+        if name == "matmul" and len(a["shape"]) >= 2 and r.random() < 0.5:
+            b = array(r, shape=a["shape"][:-2] + [last, r.choice([1, 2])])
+        return [a, b], {}
+    return [a, operand(r)], {}
+
+
+def d_join(r, name):
+    base = _shape(r, 1, 3)
+    n = r.choice([1, 2, 3])
+    ax = r.randrange(len(base)) if name in ("concatenate", "append") else 0
+    xs = []
+    for _ in range(n):
+        s = list(base)
+        if name != "stack" and r.random() < 0.5:
+            s[ax] = r.choice([0, 1, 2])
+        xs.append(array(r, shape=s))
+    if name == "append":
+        return xs[:1] + [xs[-1]], {"axis": r.choice([None, ax])}
+    if name == "concatenate":
+        return [xs], {"axis": r.choice([ax, ax - len(base)])}
+    if name == "stack":
+        return [xs], {"axis": r.randint(-len(base) - 1, len(base))}
+    return [xs], {}
+
+
+def d_split(r, name):
+    x = array(r, shape=_shape(r, 1 + (name in ("vsplit", "hsplit")) + 2 * (name == "dsplit"), 3))
+    if name == "unstack":
+        return [x], {"axis": axis(r, rank_of(x), multi=False, none=False)}
+    sec = r.choice([1, 2, 3, [1], [1, 2], [2, 1]])
+    kw = {"axis": axis(r, rank_of(x), multi=False, none=False)} if "array" in name else {}
+    if name == "split" and r.random() < 0.5:
+        kw = {"axis": axis(r, rank_of(x), multi=False, none=False)}
+    return [x, sec], kw
+
+
+def d_create(r, name):
+    dt = r.choice([None] * 3 + DTYPES)
+    if name in ("zeros", "ones", "empty"):
+        return [tuple(_shape(r))], {"dtype": dt}
+    if name == "full":
+        return [tuple(_shape(r)), r.choice([scalar(r), array(r, shape=[])])], {"dtype": dt}
+    if name in ("eye", "tri"):
+        return [r.randint(0, 4)], {"M": r.choice([None, 2, 3]), "k": r.choice([0, 1, -1]),
+                                   "dtype": dt}  # fmt: skip
+    if name == "identity":
+        return [r.randint(0, 4)], {"dtype": dt}
+    if name == "arange":
+        start = r.choice([r.randint(-3, 3), round(r.uniform(-3, 3), 1)])
+        stop = r.choice([None, r.randint(-2, 8), 4.5])
+        step = r.choice([None, 1, 2, 0.5, -1])
+        return [start], {"stop": stop, "step": step, "dtype": dt}
+    if name in ("linspace", "logspace", "geomspace"):
+        start = r.choice([0, 1, 2.5, array(r, shape=[2], dtype="float32", kind="pos")])
+        kw = {"num": r.choice([0, 1, 5]), "endpoint": r.random() < 0.7, "dtype": dt}
+        if name == "linspace" and r.random() < 0.3:
+            kw["retstep"] = True
+        return [start, r.choice([3, 4.0, 10])], kw
+    if name == "kaiser":
+        return [r.randint(0, 6), r.choice([0.0, 5.0])], {}
+    return [r.randint(0, 6)], {}
+
+
+def d_shape(r, name):
+    x = array(r)
+    rk = rank_of(x)
+    s = x["shape"]
+
+    def some_axis(none=False):
+        return axis(r, rk, multi=False, none=none)
+
+    if name == "reshape":
+        n = math.prod(s)
+        return [x, r.choice([(n,), (-1,), (1, n), (n, -1), (-1, 1)] if n else [(0, 3), (-1,)])], {}
+    if name == "transpose":
+        perm = list(range(rk))
+        r.shuffle(perm)
+        return [x], {"axes": r.choice([None, tuple(perm)])}
+    if name == "expand_dims":
+        return [x, r.randint(-rk - 1, rk)], {}
+    if name == "squeeze":
+        ones = [i for i, d in enumerate(s) if d == 1]
+        return [x], {"axis": r.choice([None] + ones + [some_axis()] * (rk > 0))}
+    if name == "flip":
+        return [x], {"axis": axis(r, rk)}
+    if name == "roll":
+        return [x, r.choice([1, -2, 3])], {"axis": some_axis(none=True) if rk else None}
+    if name == "tile":
+        return [x, r.choice([2, (2, 1), (1, 2, 2), (0,)])], {}
+    if name == "repeat":
+        return [x, r.choice([2, 0, 1])], {"axis": some_axis(none=True) if rk else None}
+    if name in ("swapaxes", "moveaxis"):
+        if not rk:
+            x, rk = array(r, shape=[2, 3]), 2
+        return [x, r.randrange(rk), r.randint(-rk, rk - 1)], {}
+    if name == "broadcast_to":
+        return [x, tuple(([2] if r.random() < 0.5 else []) + [d for d in s])], {}
+    if name in ("flipud", "fliplr", "rot90", "diagonal", "trace", "tril", "triu"):
+        x = array(r, shape=_shape(r, 2, 3))
+        kw = {}
+        if name == "rot90":
+            kw = {"k": r.choice([1, 2, -1])}
+        if name in ("diagonal", "trace"):
+            kw = {"offset": r.choice([0, 1, -1])}
+        if name in ("tril", "triu"):
+            kw = {"k": r.choice([0, 1, -1])}
+        return [x], kw
+    if name in ("diag", "diagflat"):
+        return [array(r, shape=_shape(r, 1, 2))], {"k": r.choice([0, 1, -1])}
+    if name == "pad":
+        width = r.choice([1, (1, 2), [(0, 1)] * rk, ((1, 1),)])
+        mode = r.choice(["constant", "constant", "reflect", "symmetric", "edge"])
+        kw = {"mode": mode}
+        if mode == "constant" and r.random() < 0.5:
+            kw["constant_values"] = r.choice([1, 2.5])
+        return [x, width], kw
+    if name == "diff":
+        return [x], {"n": r.choice([1, 2]), "axis": some_axis() if rk else -1}
+    if name in ("sort", "argsort"):
+        x = array(r, kind="distinct") if name == "argsort" else x
+        return [x], {"axis": some_axis(none=name == "argsort") if rank_of(x) else -1}
+    if name == "argpartition":
+        x = array(r, shape=_shape(r, 1, 2, zero=False), kind="unit", dtype="float32")
+        return [x, 0], {"axis": -1}
+    if name == "top_k":
+        x = array(r, shape=_shape(r, 1, 3, zero=False), kind="unit", dtype=r.choice(FLOATS))
+        return [x, r.choice([1, 2])], {"sorted": True}
+    if name == "where":
+        cond = array(r, dtype=r.choice(["bool", "bool", "int32", "float32"]))
+        if r.random() < 0.15:
+            return [cond], {}
+        return [cond, operand(r, broadcastable(r, cond["shape"])), operand(r)], {}
+    if name == "clip":
+        return [x, r.choice([-1, 0.5, 0, None]), r.choice([1, 2.5, 3])], {}
+    if name == "take":
+        return [x, r.choice([0, [0, 1], [[0], [1]], -1])], {"axis": some_axis(True) if rk else None}
+    if name == "take_along_axis":
+        if not rk:
+            x, rk = array(r, shape=[3, 2]), 2
+        idx = array(r, dtype="int32", kind="small", shape=[min(d, 1) for d in x["shape"]])
+        return [x, idx], {"axis": r.randrange(rk)}
+    if name in ("quantile", "percentile", "nanquantile", "nanpercentile"):
+        q = r.choice([0.5, [0.25, 0.75], 0.0, 1.0])
+        q = [v * 100 for v in q] if isinstance(q, list) and "perc" in name else q
+        q = q * 100 if isinstance(q, float) and "perc" in name else q
+        x = array(r, dtype=r.choice(FLOATS + ["int32"]))
+        method = r.choice(["linear", "lower", "higher", "midpoint", "nearest"])
+        return [x, q], {"axis": axis(r, rank_of(x)), "method": method,
+                        "keepdims": r.random() < 0.3}  # fmt: skip
+    if name == "norm":
+        x = array(r, dtype=r.choice(FLOATS + ["int32"]), shape=_shape(r, 1, 3))
+        rk = rank_of(x)
+        ax = r.choice([None, -1, 0] + ([(0, 1)] if rk >= 2 else []))
+        ords = [None, 1, 2, np.inf] if not isinstance(ax, tuple) and (rk == 1 or ax is not None) \
+            else [None, "fro", 1, 2, -1, "nuc", np.inf]  # fmt: skip
+        o = r.choice(ords)
+        return [x], {"ord": "inf" if o is np.inf else o, "axis": ax, "keepdims": r.random() < 0.3}
+    if name == "average":
+        ax = some_axis(True) if rk else None
+        w = None
+        if r.random() < 0.5 and ax is not None:
+            w = array(r, shape=[s[ax]], dtype="float32", kind="pos")
+        return [x], {"axis": ax, "weights": w}
+    if name == "trapezoid":
+        return [x], {"dx": r.choice([1.0, 0.5]), "axis": some_axis() if rk else -1}
+    if name == "vander":
+        return [array(r, shape=[r.randint(0, 4)])], {
+            "N": r.choice([None, 2]),
+            "increasing": r.random() < 0.5,
+        }
+    if name == "isin":
+        return [x, array(r, shape=[r.randint(0, 4)])], {"invert": r.random() < 0.3}
+    if name in ("digitize", "searchsorted"):
+        bins = array(r, shape=[r.randint(1, 4)], dtype="float32", kind="distinct")
+        bins["a"] = sorted(bins["a"])
+        if name == "digitize":
+            return [x, bins], {}
+        return [bins, array(r, shape=_shape(r, 0, 1))], {"side": r.choice(["left", "right"])}
+    if name == "unique":
+        return [x], {"return_counts": r.random() < 0.3, "return_inverse": r.random() < 0.3}
+    if name == "bincount":
+        x = array(r, shape=[r.randint(0, 6)], dtype=r.choice(["int32", "int64", "uint8"]),
+                  kind="small")  # fmt: skip
+        w = (
+            array(r, shape=x["shape"], dtype=r.choice(FLOATS + ["int32"]))
+            if r.random() < 0.4
+            else None
+        )
+        return [x], {"weights": w, "minlength": r.choice([0, 5])}
+    if name in ("one_hot", "multi_hot"):
+        x = array(r, dtype=r.choice(["int32", "int64", "uint8", "int8"]), kind="small",
+                  shape=_shape(r, 1 if name == "multi_hot" else 0, 2))  # fmt: skip
+        return [x, r.choice([3, 4])], {
+            "dtype": r.choice([None] + DTYPES),
+            "axis": r.choice([-1, 0]) if name == "one_hot" else -1,
+        }
+    if name == "meshgrid":
+        xs = [array(r, shape=[r.randint(0, 3)]) for _ in range(r.choice([1, 2, 3]))]
+        return xs, {"indexing": r.choice(["xy", "ij"])}
+    if name == "get_item":
+        if not rk:
+            x = array(r, shape=[3, 2])
+        return [x, r.choice([0, -1, 1])], {}
+    if name in ("slice", "slice_update"):
+        x = array(r, shape=_shape(r, 1, 3, zero=False))
+        start = [r.randrange(d) for d in x["shape"]]
+        size = [r.randint(1, d - st) if d - st else 0 for d, st in zip(x["shape"], start)]
+        if name == "slice":
+            return [x, start, size], {}
+        return [x, start, array(r, shape=size, dtype=r.choice([x["dtype"], "float32"]))], {}
+    if name == "unravel_index":
+        return [array(r, shape=_shape(r, 0, 1), dtype="int32", kind="small"), (2, 3)], {}
+    if name == "histogram":
+        x = array(r, shape=[r.randint(1, 6)], dtype=r.choice(["float32", "float64", "int32"]))
+        return [x], {"bins": r.choice([2, 5]), "range": r.choice([None, (-1, 1)])}
+    if name == "select":
+        c = [array(r, shape=[3], dtype="bool") for _ in range(2)]
+        return [c, [array(r, shape=[3]) for _ in range(2)]], {"default": r.choice([0, 1.5])}
+    raise KeyError(name)
+
+
+def d_nn(r, name):
+    f = r.choice(FLOATS)
+    if name == "softmax_axes":  # softmax over several axes
+        x = array(r, dtype=f, shape=_shape(r, 2, 3, zero=False))
+        return [x], {"axis": (0, 1)}
+    if name in ("batch_normalization", "layer_normalization", "rms_normalization", "normalize"):
+        x = array(r, dtype=r.choice(FLOATS + ["int32"]), shape=_shape(r, 1, 3, zero=False))
+        c = x["shape"][-1]
+        if name == "batch_normalization":
+            mean, var = array(r, dtype=f, shape=[c]), array(r, dtype=f, shape=[c], kind="pos")
+            kw = {"offset": r.choice([None, array(r, dtype=f, shape=[c])]),
+                  "scale": r.choice([None, array(r, dtype=f, shape=[c])])}  # fmt: skip
+            return [x, mean, var, -1], kw
+        if name == "layer_normalization":
+            return [x], {"gamma": r.choice([None, array(r, dtype=f, shape=[c])]),
+                         "beta": r.choice([None, array(r, dtype=f, shape=[c])]),
+                         "epsilon": r.choice([None, 1e-3])}  # fmt: skip
+        if name == "rms_normalization":
+            return [x], {"scale": r.choice([None, 2.0, array(r, dtype=f, shape=[c])]),
+                         "epsilon": r.choice([None, 1e-3])}  # fmt: skip
+        return [x], {"axis": -1, "order": r.choice([1, 2])}
+    if name == "moments":
+        x = array(r, dtype=r.choice(FLOATS + ["int32"]), shape=_shape(r, 1, 3))
+        return [x, r.choice([[0], [-1], list(range(rank_of(x)))])], {"keepdims": r.random() < 0.4}
+    if name in ("binary_crossentropy", "categorical_crossentropy",
+                "sparse_categorical_crossentropy"):  # fmt: skip
+        shape = _shape(r, 1, 3, zero=False)
+        logits = r.random() < 0.5
+        out = array(r, dtype=f, shape=shape, kind="any" if logits else "unit")
+        if not logits:
+            out["a"] = [abs(v) if v is not None else v for v in out["a"]]
+        if name == "sparse_categorical_crossentropy":
+            t = array(r, dtype=r.choice(["int32", "int64"]), shape=shape[:-1], kind="small")
+            t["a"] = [min(v, shape[-1] - 1) for v in t["a"]]
+        else:
+            t = array(r, dtype=r.choice(FLOATS), shape=shape, kind="unit")
+            t["a"] = [abs(v) for v in t["a"]]
+        return [t, out], {"from_logits": logits}
+    if name in ("average_pool", "max_pool", "adaptive_average_pool", "adaptive_max_pool"):
+        x = array(r, dtype=f, shape=[r.choice([1, 2]), r.randint(3, 6), r.randint(3, 5), 2])
+        if name.startswith("adaptive"):
+            return [x, r.choice([1, 2, (2, 3)])], {}
+        return [x, r.choice([2, 3, (2, 1)])], {
+            "strides": r.choice([1, 2]),
+            "padding": r.choice(["valid", "same"]),
+        }
+    if name in ("conv", "depthwise_conv"):
+        c = r.choice([1, 2])
+        x = array(r, dtype=f, shape=[r.choice([1, 2]), r.randint(3, 6), c])
+        k = r.choice([1, 2, 3])
+        kernel = array(r, dtype=f, shape=[k, c, r.choice([1, 2])])
+        return [x, kernel], {"strides": r.choice([1, 2]), "padding": r.choice(["valid", "same"]),
+                             "dilation_rate": r.choice([1, 1, 2])}  # fmt: skip
+    if name in ("depth_to_space", "space_to_depth"):
+        x = array(r, dtype=r.choice(DTYPES), shape=[1, 2, 2, 4])
+        return [x, 2], {}
+    if name == "in_top_k":
+        p = array(r, dtype="float32", shape=[3, 4], kind="distinct")
+        t = array(r, dtype="int32", shape=[3], kind="small")
+        return [t, p, r.choice([1, 2])], {}
+    if name == "psnr":
+        a = array(r, dtype=f, shape=[2, 3], kind="unit")
+        return [a, array(r, dtype=f, shape=[2, 3], kind="unit"), 1.0], {}
+    if name == "dot_product_attention":
+        q = array(r, dtype=f, shape=[1, 3, 2, 4])
+        k = array(r, dtype=f, shape=[1, 2, 2, 4])
+        return [q, k, array(r, dtype=f, shape=[1, 2, 2, 4])], {"scale": r.choice([None, 0.5])}
+    if name == "attention_options":  # (dot_product_attention with its options)
+        q = array(r, dtype=f, shape=[1, 3, 2, 4])
+        k = array(r, dtype=f, shape=[1, 3, 2, 4])
+        kw = {"is_causal": r.random() < 0.5, "scale": r.choice([None, 0.5])}
+        if r.random() < 0.4:
+            kw["mask"] = array(r, dtype="bool", shape=[1, 2, 3, 3])
+        if r.random() < 0.3:
+            kw["bias"] = array(r, dtype=f, shape=[1, 2, 3, 3])
+        if r.random() < 0.3:
+            kw["attn_logits_soft_cap"] = 2.0
+        return [q, k, array(r, dtype=f, shape=[1, 3, 2, 4])], kw
+    if name == "ctc_loss":
+        labels = array(r, dtype="int32", shape=[2, 3], kind="pos")
+        labels["a"] = [min(v, 4) for v in labels["a"]]
+        logits = array(r, dtype=f, shape=[2, 6, 5])
+        lengths = array(r, dtype="int32", shape=[2], kind="small")
+        lengths["a"] = [v % 3 + 1 for v in lengths["a"]]
+        out_len = {**lengths, "a": [6, 5]}
+        return [labels, logits, lengths, out_len], {}
+    if name == "ctc_decode":
+        logits = array(r, dtype="float32", shape=[2, 5, 4])
+        lengths = array(r, dtype="int32", shape=[2], kind="small")
+        lengths["a"] = [5, 3]
+        return [logits, lengths], {"merge_repeated": r.random() < 0.5}
+    if name == "one_hot_sparse_categorical":
+        x = array(r, dtype=r.choice(["int32", "int8", "uint8"]), shape=[3], kind="small")
+        return [x, 4], {"dtype": r.choice(["float32", "int32", "bool", "float16"])}
+    if name == "extract_sequences":
+        return [array(r, dtype=f, shape=[2, r.randint(3, 7)]), 2, r.choice([1, 2])], {}
+    if name.startswith("segment_"):
+        data = array(r, dtype=r.choice(FLOATS + ["int32"]), shape=[5] + _shape(r, 0, 1, False))
+        ids = array(r, dtype="int32", shape=[5], kind="small")
+        ids["a"] = sorted(ids["a"])
+        return [data, ids], {"num_segments": 4, "sorted": r.random() < 0.5}
+    raise KeyError(name)
+
+
+def d_linalg(r, name):
+    n = r.choice([1, 2, 3])
+    shape = _shape(r, 0, 1, zero=False) + [n, n]
+    a = array(r, dtype=r.choice(FLOATS[1:] + ["int32"]), shape=shape, kind="wellcond")
+    if name == "cholesky":
+        return [a], {}
+    if name in ("solve", "solve_triangular"):
+        b = array(r, dtype=r.choice(FLOATS[1:]), shape=shape[:-1] + [r.choice([1, 2])])
+        return [a, b], {"lower": r.random() < 0.5} if name == "solve_triangular" else {}
+    return [a], {}
+
+
+def d_more(r, name):
+    f = r.choice(FLOATS[1:])
+    n = r.choice([2, 3])
+    if name in ("cholesky_inverse",):
+        return [array(r, dtype=f, shape=[n, n], kind="wellcond")], {"upper": r.random() < 0.5}
+    if name == "eigh":  # (symmetric: JAX averages a with a.T, NumPy reads one triangle)
+        a = array(r, dtype=f, shape=[n, n], kind="wellcond")
+        m = np.asarray(a["a"]).reshape(n, n)
+        a["a"] = ((m + m.T) / 2).ravel().tolist()
+        return [a], {}
+    if name in ("lstsq", "lu_factor", "qr", "svd"):
+        a = array(r, dtype=f, shape=[n + 1, n], kind="unit")
+        if name == "lstsq":
+            return [a, array(r, dtype=f, shape=[n + 1])], {}
+        if name == "svd":
+            return [a], {"compute_uv": False}
+        if name == "qr":
+            return [a], {"mode": r.choice(["reduced", "complete"])}
+        return [array(r, dtype=f, shape=[n, n], kind="wellcond")], {}
+    if name in ("conv_transpose", "separable_conv"):
+        c = r.choice([1, 2])
+        x = array(r, dtype=f, shape=[1, r.randint(3, 5), c])
+        k = r.choice([1, 2, 3])
+        kw = {"strides": r.choice([1, 2]), "padding": r.choice(["valid", "same"])}
+        if name == "conv_transpose":
+            return [x, array(r, dtype=f, shape=[k, 2, c])], kw
+        dw, pw = array(r, dtype=f, shape=[k, c, 1]), array(r, dtype=f, shape=[1, c, 2])
+        return [x, dw, pw], kw
+    if name in ("convert_to_numpy", "dtype", "is_tensor", "corrcoef", "view"):
+        x = array(r, shape=_shape(r, 1 + (name == "corrcoef"), 2))
+        if name == "view":
+            return [x], {"dtype": r.choice(["int8", "uint8", x["dtype"]])}
+        return [x], {}
+    if name in ("fft", "fft2", "ifft2"):
+        shape = _shape(r, 2 if name != "fft" else 1, 3, zero=False)
+        return [[array(r, dtype=f, shape=shape), array(r, dtype=f, shape=shape)]], {}
+    if name == "rfft":
+        return [array(r, dtype=f, shape=_shape(r, 1, 2, zero=False))], {
+            "fft_length": r.choice([None, 4])}  # fmt: skip
+    if name == "irfft":
+        shape = _shape(r, 1, 2, zero=False)
+        return [[array(r, dtype=f, shape=shape), array(r, dtype=f, shape=shape)]], {
+            "fft_length": r.choice([None, 4])}  # fmt: skip
+    if name == "stft":
+        return [array(r, dtype=f, shape=[2, r.randint(6, 10)]), 4, 2, 4], {
+            "window": r.choice(["hann", None]), "center": r.random() < 0.5}  # fmt: skip
+    if name == "unfold":
+        return [array(r, dtype=f, shape=[1, 2, 4, 4]), 2], {"stride": r.choice([1, 2])}
+    if name == "fold":
+        return [array(r, dtype=f, shape=[1, 8, 9]), (4, 4), 2], {}
+    if name == "polar":
+        return [array(r, dtype=f, kind="pos", shape=[3]), array(r, dtype=f, shape=[3])], {}
+    if name == "rearrange":
+        x = array(r, shape=[2, 3, 4])
+        return [x, r.choice(["a b c -> c a b", "a b c -> a (b c)", "a b c -> (a b) c"])], {}
+    if name == "scatter":
+        idx = array(r, dtype="int32", shape=[2, 1], kind="small")
+        return [idx, array(r, shape=[2]), (4,)], {}
+    if name == "scatter_update":
+        idx = array(r, dtype="int32", shape=[2, 1], kind="small")
+        x = array(r, shape=[4, 2])
+        return [x, idx, array(r, dtype=x["dtype"], shape=[2, 2])], {}
+    xs = array(r, dtype=r.choice(FLOATS + ["int32"]), shape=[r.randint(1, 4), 2])
+    if name == "map":
+        return [{"fn": "double"}, xs], {}
+    if name == "fori_loop":
+        return [0, r.randint(0, 3), {"fn": "add_index"}, xs], {}
+    if name == "associative_scan":
+        return [{"fn": r.choice(["add", "maximum"])}, xs], {"reverse": r.random() < 0.5}
+    if name == "scan":
+        return [{"fn": "scan_step"}, array(r, dtype=xs["dtype"], shape=[2]), xs], {
+            "reverse": r.random() < 0.5}  # fmt: skip
+    if name == "vectorized_map":
+        return [{"fn": "row_sum"}, xs], {}
+    if name == "cond":
+        return [r.random() < 0.5, {"fn": "ones"}, {"fn": "zeros"}], {}
+    if name == "switch":
+        return [r.randint(0, 2), [{"fn": "double"}, {"fn": "negative"}], xs], {}
+    if name == "while_loop":
+        return [{"fn": "below_ten"}, {"fn": "plus_one"}, (xs,)], {"maximum_iterations": 5}
+    raise KeyError(name)
+
+
+def d_image(r, name):
+    f = r.choice(FLOATS[1:] + ["uint8", "int32"])
+    h, w, c = r.randint(2, 6), r.randint(2, 6), r.choice([1, 3])
+    batch = [r.choice([1, 2])] if r.random() < 0.8 else []
+    kind = "pos" if name in ("hsv_to_rgb", "rgb_to_hsv") else "any"
+    images = array(r, dtype=f, shape=batch + [h, w, 3 if "hsv" in name else c], kind=kind)
+    images = {**images, "a": [abs(v) if isinstance(v, float) else v for v in images["a"]]}
+    interp = r.choice(["bilinear", "nearest"])
+    if name == "resize":
+        kw = {"interpolation": r.choice(["bilinear", "nearest", "bicubic", "lanczos3", "area"]),
+              "antialias": r.random() < 0.3}  # fmt: skip
+        if r.random() < 0.2:
+            kw[r.choice(["crop_to_aspect_ratio", "pad_to_aspect_ratio"])] = True
+        return [images, (r.randint(1, 7), r.randint(1, 7))], kw
+    if name == "affine_transform":
+        t = array(r, dtype="float32", shape=batch + [8], kind="unit")
+        # (no projective terms: Keras-JAX ignores them, numkeras refuses them)
+        t["a"] = [0.0 if i % 8 >= 6 else v for i, v in enumerate(t["a"])]
+        return [images, t], {
+            "interpolation": interp,
+            "fill_mode": r.choice(["constant", "nearest", "reflect", "wrap"]),
+        }
+    if name in ("crop_images", "pad_images"):
+        a, b = r.randint(0, 1), r.randint(0, 1)
+        if name == "crop_images":
+            return [images], {"top_cropping": a, "left_cropping": b,
+                              "target_height": h - a, "target_width": w - b}  # fmt: skip
+        return [images], {"top_padding": a, "left_padding": b, "bottom_padding": 1,
+                          "right_padding": 0}  # fmt: skip
+    if name == "extract_patches":
+        return [images, r.choice([1, 2, (2, 1)])], {
+            "strides": r.choice([None, 1]),
+            "padding": r.choice(["valid", "same"]),
+        }
+    if name == "extract_patches_3d":
+        return [array(r, dtype=f, shape=batch + [3, 3, 3, 1]), 2], {}
+    if name == "gaussian_blur":  # (data_format given: see _keras_quirk)
+        return [images], {"kernel_size": r.choice([(3, 3), (3, 1)]), "sigma": (1.0, 0.5),
+                          "data_format": "channels_last"}  # fmt: skip
+    if name == "map_coordinates":
+        x = array(r, dtype=f, shape=[h, w])
+        coords = array(r, dtype="float32", shape=[2, 3], kind="pos")
+        return [x, coords, r.choice([0, 1])], {"fill_mode": r.choice(["constant", "nearest"])}
+    if name == "perspective_transform":
+        start = array(r, dtype="float32", shape=batch + [4, 2], kind="pos")
+        end = array(r, dtype="float32", shape=batch + [4, 2], kind="pos")
+        return [images, start, end], {"interpolation": interp}
+    if name == "ssim":
+        b = array(r, dtype=images["dtype"], shape=images["shape"], kind="pos")
+        return [images, b], {"max_val": 4.0, "filter_size": 3}
+    if name == "scale_and_translate":
+        x = array(r, dtype="float32", shape=[h, w, 1])
+        method = r.choice(["linear", "cubic"])
+        return [x, (h + 1, w, 1), [1.2, 1.0], [0.5, 0.0], (0, 1), method], {}
+    return [images], {}
+
+
+DRAWERS = {name: d_image for name in IMAGE}
+DRAWERS.update({name: d_more for name in MORE})
+DRAWERS.update({name: d_cumulative for name in CUMULATIVE})
+DRAWERS.update({name: d_matmul for name in MATMUL})
+DRAWERS.update({name: d_join for name in JOIN})
+DRAWERS.update({name: d_split for name in SPLIT})
+DRAWERS.update({name: d_create for name in CREATE})
+DRAWERS.update({name: d_shape for name in SHAPE})
+DRAWERS.update({name: d_nn for name in NN})
+DRAWERS.update({name: d_linalg for name in LINALG})
+
+
+def calls(seed: int, count: int) -> list:
+    r = random.Random(seed)
+    return [draw_call(r) for _ in range(count)]
+
+
+# -- running -------------------------------------------------------------------------------
+def _is_array(v) -> bool:
+    return isinstance(v, dict) and "a" in v
+
+
+def _callables(K) -> dict:
+    """The functions calls pass to control flow, written with `K.ops`."""
+    o = K.ops
+    return {
+        "double": lambda x: o.multiply(x, 2),
+        "negative": lambda x: o.negative(x),
+        "add": lambda a, b: o.add(a, b),
+        "maximum": lambda a, b: o.maximum(a, b),
+        "add_index": lambda i, v: o.add(v, 1),
+        "scan_step": lambda c, x: (o.add(c, x), o.multiply(c, x)),
+        "row_sum": lambda x: o.sum(x),
+        "ones": lambda: o.ones((2,)),
+        "zeros": lambda: o.zeros((2,)),
+        "below_ten": lambda v: o.less(o.sum(v), 10),
+        "plus_one": lambda v: (o.add(v, 1),),
+    }
+
+
+CALLABLES: dict = {}
+
+
+def decode(v, symbolic=None):
+    """The value of a JSON argument: arrays become NumPy arrays, or symbolic tensors made
+    by `symbolic(shape, dtype)`; `{"fn"}` one of `CALLABLES`."""
+    if isinstance(v, dict) and "fn" in v:
+        return CALLABLES[v["fn"]]
+    if isinstance(v, tuple):
+        return tuple(decode(x, symbolic) for x in v)
+    if _is_array(v):
+        if symbolic is not None:
+            return symbolic(tuple(v["shape"]), v["dtype"])
+        a = np.asarray([np.nan if x is None else x for x in v["a"]], dtype="float64")
+        a = a if v["dtype"].startswith("float") else np.asarray(v["a"])
+        return a.astype(v["dtype"]).reshape(v["shape"])
+    if isinstance(v, list):
+        return [decode(x, symbolic) for x in v]
+    if v == "inf":
+        return np.inf
+    return v
+
+
+def _fn(K, op: str):
+    if op.startswith("activations."):
+        return getattr(K.activations, op.split(".")[1])
+    if op == "softmax_axes":
+        return K.ops.softmax
+    if op == "attention_options":
+        return K.ops.dot_product_attention
+    if op == "one_hot_sparse_categorical":
+        return K.ops.one_hot
+    if op.startswith("image."):
+        return getattr(K.ops.image, op.split(".")[1])
+    return getattr(K.ops, op)
+
+
+def _encode(out):
+    """A result as JSON: arrays as dtype, shape and values."""
+    if isinstance(out, (tuple, list)):
+        return {"items": [_encode(o) for o in out]}
+    if isinstance(out, (bool, int, float)) and not hasattr(out, "dtype"):
+        return {"py": type(out).__name__, "value": float(out)}
+    if isinstance(out, str):  # (ops.dtype)
+        return {"py": "str", "value": out}
+    a = np.asarray(out)
+    rec = {"dtype": str(a.dtype), "shape": list(a.shape)}
+    flat = a.ravel()
+    if a.dtype.kind == "c":
+        flat = np.concatenate([flat.real, flat.imag])
+    v = flat.astype("float64")
+    rec["values"] = [None if math.isnan(x) else x for x in v.tolist()]
+    return rec
+
+
+def _symbolic_out(out):
+    if isinstance(out, (tuple, list)):
+        return {"items": [_symbolic_out(o) for o in out]}
+    if hasattr(out, "shape") and hasattr(out, "dtype"):
+        return {"dtype": str(out.dtype), "shape": list(out.shape)}
+    return {"py": type(out).__name__}
+
+
+def _error(e: Exception) -> dict:
+    builtins = [c.__name__ for c in type(e).__mro__[:-2] if c.__module__ == "builtins"]
+    return {"error": builtins, "message": f"{type(e).__name__}: {str(e)[:160]}"}
+
+
+def run_call(K, call: dict) -> dict:
+    fn = _fn(K, call["op"])
+    rec = {}
+    try:
+        args = [decode(a) for a in call["args"]]
+        kwargs = {k: decode(v) for k, v in call["kwargs"].items()}
+        rec["eager"] = _encode(fn(*args, **kwargs))
+    except Exception as e:  # noqa: BLE001 - an error is a result to compare too
+        rec["eager"] = _error(e)
+    if any(_is_array(a) or (isinstance(a, list) and any(map(_is_array, a))) for a in call["args"]):
+        first = _first_size(call["args"])
+        # the arrays' shapes, then with axis 0 unknown where it has the first array's size
+        for key, unknown in (("symbolic", False), ("batch", True)):
+            if unknown and first is None:
+                continue
+
+            def tensor(shape, dtype, unknown=unknown):
+                if unknown and shape and shape[0] == first:
+                    shape = (None, *shape[1:])
+                return K.KerasTensor(shape, dtype=dtype)
+
+            try:
+                sym = lambda v: decode(v, tensor)  # noqa: E731
+                args = [sym(a) for a in call["args"]]
+                out = fn(*args, **{k: sym(v) for k, v in call["kwargs"].items()})
+                rec[key] = _symbolic_out(out)
+            except Exception as e:  # noqa: BLE001
+                rec[key] = _error(e)
+    return rec
+
+
+def _first_size(args):
+    """The size of axis 0 of the first array among `args` (None for none or a 0-d one)."""
+    for a in args:
+        for v in a if isinstance(a, list) else [a]:
+            if _is_array(v):
+                return v["shape"][0] if v["shape"] else None
+    return None
+
+
+def run(library: str, seed: int, count: int, out_dir: str) -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    np.seterr(all="ignore")
+    K = importlib.import_module(library)
+    CALLABLES.update(_callables(K))
+    os.makedirs(out_dir, exist_ok=True)
+    records = {i: run_call(K, c) for i, c in enumerate(calls(seed, count))}
+    with open(f"{out_dir}/{library}.json", "w") as f:
+        json.dump(records, f)
+
+
+# -- comparing -----------------------------------------------------------------------------
+TOL = {"float16": (2e-2, 2e-2), "float32": (2e-4, 2e-5), "float64": (1e-9, 1e-12)}
+WIDER = {"float32": "float64", "int32": "int64", "uint32": "uint64", "complex64": "complex128"}
+
+
+def _values_differ(w: dict, g: dict, dtype: str, half: bool = False) -> str | None:
+    a = np.asarray([np.nan if v is None else v for v in w["values"]], dtype="float64")
+    b = np.asarray([np.nan if v is None else v for v in g["values"]], dtype="float64")
+    if a.shape != b.shape:
+        return f"values {a.shape} vs {b.shape}"
+    if dtype.startswith("complex"):
+        dtype = "float32" if dtype == "complex64" else "float64"
+    rtol, atol = TOL.get(dtype, (0, 0))
+    if dtype == "float64":  # (numkeras's float64 against Keras-JAX's float32 numbers)
+        rtol, atol = TOL["float32"]
+    if half and dtype.startswith("float"):  # float16 inputs: float16 rounding
+        rtol, atol = TOL["float16"]
+    if not np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+        bad = ~np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+        i = int(np.argmax(bad))
+        return f"values differ at {i}/{a.size}: {a[i]} vs {b[i]}"
+    return None
+
+
+def _diff(want, got, wide=False, values=True, half=False) -> str | None:
+    """Where `got` differs from `want`; with `wide` (a 64-bit input), numkeras's 64-bit
+    dtype for Keras-JAX's 32-bit one."""
+    if "error" in want or "error" in got:
+        if "error" in want and "error" in got:
+            return None if want["error"][0] in got["error"] else (
+                f"{want['message']}  vs  {got['message']}")  # fmt: skip
+        return f"{want.get('message', 'ok')}  vs  {got.get('message', 'ok')}"
+    if "items" in want:
+        if "items" not in got or len(want["items"]) != len(got["items"]):
+            return f"{len(want['items'])} items vs {got}"
+        for i, (w, g) in enumerate(zip(want["items"], got["items"])):
+            if (d := _diff(w, g, wide, values, half)) is not None:
+                return f"[{i}] {d}"
+        return None
+    if "py" in want:
+        if "value" not in want or ("py" in got and "value" not in got):  # (symbolic)  # (symbolic)
+            return None if got.get("py") == want["py"] else f"py {want} vs {got}"
+        if "py" in got and isinstance(want["value"], str):
+            return None if want["value"] == got["value"] else f"{want['value']} vs {got['value']}"
+        if "py" in got:
+            return None if math.isclose(want["value"], got["value"], rel_tol=1e-5) else (
+                f"{want['value']} vs {got['value']}")  # fmt: skip
+        if got.get("shape") == [] and math.isclose(want["value"], got["values"][0], rel_tol=1e-5):
+            return None  # (a 0-d array for a Python number)
+        return f"py {want} vs {got}"
+    if "py" in got:
+        return f"{want['dtype']} {want['shape']} vs py {got['py']}"
+    dtype = want["dtype"]
+    if got["dtype"] != dtype and not (wide and WIDER.get(dtype) == got["dtype"]):
+        return f"dtype {dtype} vs {got['dtype']}"
+    if want["shape"] != got["shape"]:
+        return f"shape {want['shape']} vs {got['shape']}"
+    return _values_differ(want, got, dtype, half) if values else None
+
+
+def _compare_values(call: dict) -> bool:
+    op = call["op"]
+    args = call["args"]
+    if op in NO_VALUES or op in INDEXED:
+        return False
+    ints = [a for a in args if _is_array(a) and a["dtype"][0] in "iub"]
+    if op in INT_DIVISION and ints:
+        return False
+    if op == "saturate_cast" and "64" in str(args[1:]):
+        return False  # (Keras-JAX clips to the 64-bit limits in 32 bits)
+    if op in ("logspace", "geomspace", "linspace", "arange") and call["kwargs"].get("dtype"):
+        return False  # (floats past an integer dtype's range: JAX saturates, NumPy wraps)
+    if call["kwargs"].get("method") == "nearest":
+        return False  # JAX rounds a tie down, NumPy and torch to even
+    unsigned = any(_is_array(a) and a["dtype"] == "uint8" for a in args)
+    if unsigned and any(isinstance(a, int) and a < 0 for a in args):
+        return False  # JAX wraps a negative Python int into uint8 (2 > -3 is False)
+    if op in ("cast", "saturate_cast", "array", "convert_to_tensor", "full_like",
+              "ones_like", "zeros_like") or call["kwargs"].get("dtype"):  # fmt: skip
+        return not any(_is_array(a) and a["dtype"].startswith("float") for a in args)
+    if op in ("multiply", "power", "prod", "cumprod", "nancumprod", "nanprod", "square",
+              "left_shift", "bitwise_left_shift", "ldexp", "lcm") and ints:  # fmt: skip
+        return False  # (overflow)
+    return True
+
+
+def values_nonfinite(x) -> bool:
+    return bool(x) and any(v is None or not math.isfinite(v) for v in x["a"])
+
+
+def _keras_quirk(call: dict, want: dict, got: dict) -> bool:
+    """Whether an eager difference is one of Keras-JAX's (see the notes above)."""
+    op, args = call["op"], call["args"]
+    message = want.get("message", "")
+    if "does not accept dtype" in message and "error" not in got:
+        return True  # JAX refuses integers in sigmoid, erf, ... (Keras's torch backend does not)
+    if "divisible by 2" in message or "jax.numpy" in message:
+        return True  # glu of an odd axis asserts; gcd / lcm of floats: JAX's own error class
+    if "numkeras refuses it" in got.get("message", ""):
+        return True  # take / one_hot of an index out of range: JAX fills NaN
+    x = args[0] if args and _is_array(args[0]) else None
+    if op in ("quantile", "percentile", "nanquantile", "nanpercentile", "median", "nanmedian"):
+        if x and (not x["shape"] or 0 in x["shape"]):
+            return True  # JAX: a 0-d input keeps an axis; an empty axis is a gather error
+    if op in ("split", "hsplit", "vsplit", "dsplit") and "must be nonnegative" in message:
+        return True  # decreasing indices: JAX refuses the negative sizes NumPy gives as empty
+    if op == "layer_normalization" and x and x["dtype"][0] in "iub":
+        return True  # Keras-JAX normalizes integers into integers (truncated to 0, -1, 1)
+    if op == "rms_normalization" and x and x["dtype"][0] in "iub":
+        return True  # Keras-JAX's integer results are 0 (numkeras computes in float32)
+    if "Singular matrix" in got.get("message", ""):
+        return True  # JAX solves a singular matrix into inf; NumPy (and torch) raise
+    if op == "geomspace" and "cannot include zero" in got.get("message", ""):
+        return True  # JAX gives 0s for a start of 0; NumPy refuses
+    if "requires arguments to have the same dtypes" in message:
+        return True  # slice_update / gaussian_blur of another dtype: JAX refuses, numkeras casts
+    if op == "image.gaussian_blur" and "data_format" not in call["kwargs"]:
+        return True  # Keras-JAX's eager blur reads data_format=None as channels_first
+    if op in ("image.ssim", "image.sobel_edges") and x and x["dtype"][0] in "iu":
+        return True  # Keras keeps integer images' dtype (ssim, sobel_edges); numkeras: floats
+    if op.endswith("softmax") and x and x["dtype"] == "uint8":
+        return True  # Keras-JAX subtracts the maximum in uint8 (wrapping)
+    if op in ("argmax", "argmin", "nanargmax", "nanargmin") and x and not x["shape"]:
+        return True  # axis 0 of a 0-d tensor: NumPy allows it, JAX does not
+    if op == "view" and x and "64" in x["dtype"]:
+        return True  # (int64 is int32 on JAX)
+    if "negative integer powers" in got.get("message", ""):
+        return True  # int ** negative int: JAX computes garbage, NumPy and torch refuse
+    if op == "histogram" and "not finite" in got.get("message", ""):
+        return True  # an infinite value and no `range`: JAX bins it, NumPy refuses
+    if op == "round" and "not inexact" in message:
+        return True  # JAX refuses to round bool to decimals
+    if op == "trapezoid" and "out of bounds for axis" in message:
+        return True  # JAX's gather fails on an empty axis; NumPy gives 0
+    if op == "irfft" and "Invalid number of FFT data points" in got.get("message", ""):
+        return True  # one entry and no fft_length: JAX returns an empty signal
+    if op in ("cast", "saturate_cast") and "out of bounds for" in message:
+        return True  # Keras-JAX refuses a negative Python float cast to uint8
+    if op == "stop_gradient" and not x:
+        return True  # Keras-JAX returns a Python number as it is
+    if op == "full_like" and call["kwargs"].get("dtype") == "uint8":
+        return True  # a negative float into uint8 (undefined; JAX clamps, NumPy wraps)
+    if "float16 is unsupported in linalg" in got.get("message", ""):
+        return True  # float16 SVD norms: Keras-JAX refuses them too, unless the matrix is empty
+    if op == "is_tensor":
+        return True  # a NumPy array is no JAX tensor, but is numkeras's backend tensor
+    if "has no attribute" in message:
+        return True  # Keras crashes (softmax of a Python int)
+    pools = ("max_pool", "adaptive_average_pool", "adaptive_max_pool", "image.resize",
+             "image.gaussian_blur", "image.affine_transform", "image.perspective_transform",
+             "image.map_coordinates", "image.scale_and_translate",
+             "image.extract_patches")  # fmt: skip
+    if op in pools and values_nonfinite(x):
+        return True  # numkeras's pooling drops NaN, its adaptive pools and resize spread NaN
+        # and inf along rows and columns (reported, not fixed here)
+    given = list(args) + list(call["kwargs"].values())
+    arrays = [a for a in given if _is_array(a)] + [
+        a for a in given if isinstance(a, list) for a in a
+    ]
+    if op in SPECTRAL and any(values_nonfinite(a) for a in arrays if _is_array(a)):
+        return True  # inf in an FFT, a fold, a solve, a convolution: where NaN appears differs
+    if op == "pad" and x and not x["shape"]:
+        return True  # JAX returns a 0-d tensor as it is; NumPy refuses to pad it
+    return False
+
+
+def _fits(shape, eager) -> bool:
+    """Whether a symbolic `shape` (None for unknown) fits the eager shape."""
+    return len(shape) == len(eager) and all(s is None or s == e for s, e in zip(shape, eager))
+
+
+def _batch_ok(want, got, eager) -> bool:
+    """Whether numkeras's shapes with an unknown axis 0 are right where Keras's differ:
+    they fit the arrays' shapes, and Keras's do not or are less known (a size numkeras
+    infers from another input: `hstack` of (None, 4) and (2, 4))."""
+    if "items" in want:
+        if "items" not in got or "items" not in eager:
+            return False
+        triples = zip(want["items"], got["items"], eager["items"])
+        return all(_batch_ok(w, g, e) for w, g, e in triples)
+    if "shape" not in got or "shape" not in want or "shape" not in eager:
+        return False
+    if not _fits(got["shape"], eager["shape"]):
+        return False
+    unknown = sum(s is None for s in want["shape"]) >= sum(s is None for s in got["shape"])
+    return not _fits(want["shape"], eager["shape"]) or unknown
+
+
+def compare(out_dir: str, seed: int = 0, verbose: bool = True) -> int:
+    with open(f"{out_dir}/keras.json") as f:
+        keras = json.load(f)
+    with open(f"{out_dir}/numkeras.json") as f:
+        ours = json.load(f)
+    program = calls(seed, len(keras))
+    bad = 0
+    for i, want in keras.items():
+        got, call = ours[i], program[int(i)]
+        problems = []
+        sym, wide = want.get("symbolic"), "64" in json.dumps(call)
+        quirk = _keras_quirk(call, want["eager"], got["eager"])
+        half = "float16" in json.dumps(call)
+        values = _compare_values(call) and not (wide and call["op"] in ROUNDING)
+        d = _diff(want["eager"], got["eager"], wide, values, half)
+        # where Keras's eager dtype is not its symbolic one (the one its promotion rules
+        # give: Python floats stay weak), numkeras's may be either
+        if d and sym and _diff(sym, got["eager"], wide, False) is None:
+            d = _diff(want["eager"], {**got["eager"], "dtype": want["eager"].get("dtype")},
+                      wide, values, half)  # fmt: skip
+        if d is not None and not quirk:
+            problems.append(f"eager: {d}")
+        if sym is not None and "symbolic" in got and not quirk:
+            got_sym = got["symbolic"]
+            d = _diff(sym, got_sym, wide, values=False)
+            # where Keras's symbolic dtype is not its eager one, numkeras's follows eager
+            if d and _diff(want["eager"], got_sym, wide, values=False) is None:
+                d = None
+            # Keras's symbolic checks miss some errors its arrays raise; numkeras's do not
+            if d and "error" in got_sym and "error" in want["eager"]:
+                d = None
+            # where both raise on arrays, Keras's symbolic dtype is unchecked (cholesky and
+            # multi_hot of integers: the input's; numkeras's: the float the values would be)
+            if d and d.startswith("dtype") and "error" in want["eager"] and "error" in got["eager"]:
+                d = None
+            if d is not None and "arrays only" not in got_sym.get("message", ""):
+                problems.append(f"symbolic: {d}")
+        batch = want.get("batch")
+        if batch is not None and "batch" in got and not quirk and sym is not None:
+            # (only where the known shapes agree and Keras's arrays do not raise)
+            if "error" not in batch and "error" not in want["eager"] and not problems:
+                d = _diff(batch, got["batch"], wide, values=False)
+                if d and ("dtype" in d or _batch_ok(batch, got["batch"], want["eager"])):
+                    d = None  # (dtypes: compared above)
+                message = got["batch"].get("message", "")
+                if d and ("arrays only" in message or "one known size" in message):
+                    d = None  # (numkeras's loops unroll: they need the length)
+                # (cross of a vector of unknown length: 2 or 3 entries, Keras guesses 2)
+                if d is not None and call["op"] not in ("size", "shape", "ndim", "cross"):
+                    # (numkeras's unknown size is a SymbolicDim, read at run time)
+                    problems.append(f"batch: {d}")
+        if problems:
+            bad += 1
+            if verbose:
+                print(f"{i} {_show(call)}", *problems, sep="\n    ")
+    print(f"{len(keras)} calls, {bad} differ")
+    return bad
+
+
+def _leaves(v) -> list:
+    """The arrays of a JSON argument, in the order `decode` meets them."""
+    if _is_array(v):
+        return [v]
+    if isinstance(v, (list, tuple)):
+        return [a for x in v for a in _leaves(x)]
+    return []
+
+
+def graph(seed: int, count: int) -> int:
+    """numkeras alone: each call whose arguments are arrays of rank 1 or more, built into a
+    functional model on `Input`s of their shapes and dtypes, called on the arrays, against
+    the eager call (the graph's forward against the eager code). Prints each mismatch."""
+    import warnings
+
+    import numkeras as K
+
+    warnings.filterwarnings("ignore")
+    np.seterr(all="ignore")
+    CALLABLES.update(_callables(K))
+    bad = checked = 0
+    for i, call in enumerate(calls(seed, count)):
+        leaves = _leaves([call["args"], list(call["kwargs"].values())])
+        if not leaves or len({a["shape"][0] if a["shape"] else None for a in leaves}) != 1:
+            continue  # (a model's inputs share axis 0)
+        if not leaves[0]["shape"]:
+            continue
+        fn = _fn(K, call["op"])
+        try:
+            want = _encode(fn(*[decode(a) for a in call["args"]],
+                              **{k: decode(v) for k, v in call["kwargs"].items()}))  # fmt: skip
+            inputs = []
+
+            def tensor(shape, dtype, inputs=inputs):
+                inputs.append(K.Input(batch_shape=shape, dtype=dtype))
+                return inputs[-1]
+
+            args = [decode(a, tensor) for a in call["args"]]
+            kwargs = {k: decode(v, tensor) for k, v in call["kwargs"].items()}
+            out = fn(*args, **kwargs)
+            arrays = [decode(a) for a in _leaves([call["args"], list(call["kwargs"].values())])]
+            model = K.Model(inputs, out)
+            if isinstance(out, (list, tuple)) and len(out) == 1:
+                want = want["items"][0]  # (a model of one output gives it alone, as Keras)
+        except Exception:  # noqa: BLE001 - (eager or symbolic refusals: compared elsewhere)
+            continue
+        checked += 1
+        try:
+            got = _encode(model(arrays if len(arrays) > 1 else arrays[0]))
+        except Exception as e:  # noqa: BLE001
+            got = _error(e)
+        if (d := _diff(want, got, False, True, "float16" in json.dumps(call))) is not None:
+            bad += 1
+            print(f"{i} {_show(call)}\n    graph: {d}")
+    print(f"{checked} calls built into models, {bad} differ")
+    return bad
+
+
+def _show(call: dict) -> str:
+    def short(v):
+        if _is_array(v):
+            return f"{v['dtype']}{v['shape']}"
+        if isinstance(v, list):
+            return "[" + ", ".join(map(short, v)) + "]"
+        return repr(v)
+
+    args = [short(a) for a in call["args"]] + [f"{k}={short(v)}" for k, v in call["kwargs"].items()]
+    return f"{call['op']}({', '.join(args)})"
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "run":  # run LIBRARY SEED COUNT OUT_DIR
+        run(args[0], int(args[1]), int(args[2]), args[3])
+    elif command == "graph":  # graph SEED COUNT (numkeras only)
+        sys.exit(1 if graph(int(args[0]), int(args[1])) else 0)
+    elif command == "compare":  # compare OUT_DIR [SEED]
+        sys.exit(1 if compare(args[0], int(args[1]) if len(args) > 1 else 0) else 0)
+    else:  # show SEED INDEX
+        print(json.dumps(calls(int(args[0]), int(args[1]) + 1)[int(args[1])], indent=1))
