@@ -1068,7 +1068,8 @@ def _lstm_step_grad(gates, c_prev, ac, gh, dc, one, dz):
 
 def _max_pool2d(x, y, index, ph, pw, sh, sw, keep):
     # layers/base_pooling.py: y = the window's first element; then for each later offset k
-    # (row-major), a strictly greater value replaces it (and index = k, with `keep`)
+    # (row-major), a strictly greater value, or a NaN, replaces it (and index = k, with
+    # `keep`): a NaN in a window gives NaN, as XLA's max does
     B, OH, OW, C = y.shape
     for b in range(B):
         for oh in range(OH):
@@ -1089,7 +1090,7 @@ def _max_pool2d(x, y, index, ph, pw, sh, sw, keep):
                             row = x[b, r0 + i, c0 + j]
                             for c in range(C):
                                 v = row[c]
-                                better = v > yr[c]
+                                better = (v > yr[c]) | (v != v)
                                 yr[c] = v if better else yr[c]
                                 if keep:
                                     ir[c] = k if better else ir[c]

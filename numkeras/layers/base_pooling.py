@@ -97,11 +97,14 @@ class BasePooling(Layer):
         y = xp.array(xpad[offsets[0]], copy=True)
         if self.pool_mode == "max":
             # a strictly greater value replaces the best so far: ties keep the first maximum
-            # in row-major window order, where XLA's select-and-scatter sends the gradient
+            # in row-major window order, where XLA's select-and-scatter sends the gradient;
+            # a NaN replaces it too, so a window with one gives NaN, as XLA's max does
             index = xp.zeros(y.shape, index_dtype) if keep else None
             for k, view in enumerate(offsets[1:], start=1):
                 v = xpad[view]
                 better = v > y
+                if not exact:
+                    better |= xp.isnan(v)
                 xp.copyto(y, v, where=better)
                 if keep:
                     xp.copyto(index, k, where=better)

@@ -174,3 +174,24 @@ def test_wrong_rank_and_small_inputs_are_explained():
         Sequential([Input((2, 2, 1)), MaxPooling2D(3)])
     assert "padding='same'" in str(e.value)
     assert MaxPooling2D(3, padding="same")(np.zeros((1, 2, 2, 1))).shape == (1, 1, 1, 1)
+
+
+@pytest.mark.parametrize("fused_on", [True, False])
+def test_max_pooling_propagates_nan(fused_on):
+    """A NaN in a window gives NaN, wherever it is in the window, as Keras's (XLA's) max
+    pooling gives it (Keras 3 on JAX: `[nan, 3]` for both inputs below)."""
+    from numkeras import ops
+    from numkeras.backend import fused
+
+    was = fused._enabled
+    fused.set_enabled(fused_on)
+    try:
+        for values in ([1.0, np.nan, 3.0, 0.0], [np.nan, 1.0, 3.0, 0.0]):
+            x = np.array(values, "float32").reshape(1, 4, 1)
+            np.testing.assert_array_equal(ops.max_pool(x, 2, strides=2).ravel(), [np.nan, 3.0])
+        image = np.random.default_rng(0).random((2, 6, 6, 3)).astype("float32")
+        image[0, 1, 1, 0] = np.nan
+        pooled = np.asarray(layers.MaxPooling2D(2)(image))
+        assert np.isnan(pooled[0, 0, 0, 0]) and np.isnan(pooled).sum() == 1
+    finally:
+        fused.set_enabled(was)
