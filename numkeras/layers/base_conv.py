@@ -90,48 +90,10 @@ def conv_backward(cache, dz, want_kernel_grad: bool = True, want_input_grad: boo
     return dw, dx
 
 
-class ConvLora:
-    """`enable_lora` for `Conv1D/2D/3D` (`class Conv2D(ConvLora, BaseConv)`), a mixin:
-    Keras's depthwise and separable convolutions (built on `BaseConv` here too) have no
-    `enable_lora`, so `hasattr` must be False for them."""
-
-    def enable_lora(
-        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
-        b_initializer="zeros",
-    ) -> None:  # fmt: skip
-        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
-        factors `lora_kernel_a` `(*kernel_size, channels // groups, rank)` (drawn from
-        `a_initializer`) and `lora_kernel_b` `(rank, filters)` (zeros, so the layer starts
-        unchanged), scaled by `lora_alpha / rank` (`lora_alpha` defaults to `rank`).
-
-        >>> from numkeras.layers import Conv2D
-        >>> layer = Conv2D(4, 3)
-        >>> layer.build((None, 8, 8, 3))
-        >>> layer.enable_lora(2)
-        >>> [tuple(w.shape) for w in layer.trainable_weights]
-        [(4,), (3, 3, 3, 2), (2, 4)]
-        """
-        lora.check_enable(self, self.kernel_constraint)
-        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
-
-    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
-        lora.check_rank(rank, "rank")
-        shape, dtype = self._kernel.shape, lora.factor_dtype(self)
-        self.lora_kernel_a = self.add_weight(
-            (*shape[:-1], rank), initializer=initializers.get(a_initializer),
-            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
-        )  # fmt: skip
-        self.lora_kernel_b = self.add_weight(
-            (rank, self.filters), initializer=initializers.get(b_initializer),
-            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
-        )  # fmt: skip
-        lora.freeze(self, self._kernel, rank, lora_alpha)
-
-
 class BaseConv(Layer):
     rank = 2
     paddings = ("valid", "same")
-    lora_enabled = False  # (a LoRA convolution's is its own: `ConvLora`)
+    lora_enabled = False  # (a LoRA convolution's is its own: `lora.LoraFactors`)
 
     def __init_subclass__(cls, **kwargs):
         if "convolution_op" in cls.__dict__ and "call" not in cls.__dict__:
@@ -197,30 +159,8 @@ class BaseConv(Layer):
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
 
     # -- the kernel and LoRA ----------------------------------------------------------------
-    @property
-    def kernel(self):
-        """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
-        (an array in the compute dtype: the frozen kernel plus the scaled product of the
-        LoRA factors)."""
-        kernel = self.__dict__.get("_kernel")
-        if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
-            raise AttributeError("kernel")
-        if not self.lora_enabled:
-            return kernel
-        a, b = self.lora_kernel_a, self.lora_kernel_b
-        return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
-
-    @kernel.setter
-    def kernel(self, value) -> None:
-        self._kernel = value
-
-    def _kernel_value(self):
-        """The kernel's values as the layer uses them (LoRA's update merged in)."""
-        kernel = self._kernel.value
-        if not self.lora_enabled:
-            return kernel
-        a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
-        return lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
+    kernel = lora.kernel_property
+    _kernel_value = lora.kernel_value
 
     def _standardize(self, kernel_size, strides, padding, data_format, dilation_rate, check=True):
         """The window arguments checked and standardized (Keras's errors)."""

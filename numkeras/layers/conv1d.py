@@ -13,10 +13,11 @@ The kernel has shape `(kernel_size, channels // groups, filters)`.
 
 from __future__ import annotations
 
-from numkeras.layers.base_conv import BaseConv, ConvLora
+from numkeras.layers import lora
+from numkeras.layers.base_conv import BaseConv
 
 
-class Conv1D(ConvLora, BaseConv):
+class Conv1D(lora.LoraFactors, BaseConv):
     rank = 1
     paddings = ("valid", "same", "causal")
 

@@ -13,10 +13,11 @@ The kernel has shape `(kernel_rows, kernel_cols, channels // groups, filters)`.
 
 from __future__ import annotations
 
-from numkeras.layers.base_conv import BaseConv, ConvLora
+from numkeras.layers import lora
+from numkeras.layers.base_conv import BaseConv
 
 
-class Conv2D(ConvLora, BaseConv):
+class Conv2D(lora.LoraFactors, BaseConv):
     rank = 2
 
 

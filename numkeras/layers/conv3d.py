@@ -8,10 +8,11 @@ channels-first), as Keras 3's; the kernel `(*kernel_size, channels // groups, fi
 
 from __future__ import annotations
 
-from numkeras.layers.base_conv import BaseConv, ConvLora
+from numkeras.layers import lora
+from numkeras.layers.base_conv import BaseConv
 
 
-class Conv3D(ConvLora, BaseConv):
+class Conv3D(lora.LoraFactors, BaseConv):
     rank = 3
 
 

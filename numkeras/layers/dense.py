@@ -61,7 +61,7 @@ _KERAS1 = {
 }
 
 
-class Dense(quantization.Quantizable, Layer):
+class Dense(lora.LoraFactors, quantization.Quantizable, Layer):
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(
@@ -132,24 +132,7 @@ class Dense(quantization.Quantizable, Layer):
         self._inplace = _INPLACE[name] if builtin else None
         self._fusable = name if builtin and name in _FUSED else None
 
-    @property
-    def kernel(self):
-        """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
-        (the frozen kernel plus the scaled product of the LoRA factors, in the compute
-        dtype, through `numkeras.ops`: a subclass's traced `call` reading it trains them)."""
-        kernel = self.__dict__.get("_kernel")
-        if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
-            raise AttributeError("kernel")
-        if not self.lora_enabled:
-            return kernel
-        a, b = self.lora_kernel_a, self.lora_kernel_b
-        if self.quantization_mode is not None:  # (Keras's: the int8 values plus the update)
-            kernel = kernel.value.astype(self.compute_dtype)
-        return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
-
-    @kernel.setter
-    def kernel(self, value) -> None:
-        self._kernel = value
+    kernel = lora.kernel_property
 
     def _kernel_value(self):
         """The kernel's values as the layer uses them (LoRA's update merged in; int8: the
@@ -161,39 +144,6 @@ class Dense(quantization.Quantizable, Layer):
             return kernel
         a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
         return lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
-
-    def enable_lora(
-        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
-        b_initializer="zeros",
-    ) -> None:  # fmt: skip
-        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
-        factors `lora_kernel_a` (drawn from `a_initializer`) and `lora_kernel_b` (zeros,
-        so the layer starts unchanged), scaled by `lora_alpha / rank` (`lora_alpha`
-        defaults to `rank`). Compile the model again before training it, as keras.io's
-        LoRA guide does, so that the new weights are trained.
-
-        >>> import numpy as np
-        >>> layer = Dense(3)
-        >>> layer.build((None, 4))
-        >>> layer.enable_lora(2)
-        >>> [w.name for w in layer.trainable_weights]
-        ['bias', 'lora_kernel_a', 'lora_kernel_b']
-        """
-        lora.check_enable(self, self.kernel_constraint)
-        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
-
-    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
-        lora.check_rank(rank, "rank")
-        (input_dim, units), dtype = self._kernel.shape, lora.factor_dtype(self)
-        self.lora_kernel_a = self.add_weight(
-            (input_dim, rank), initializer=initializers.get(a_initializer),
-            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
-        )  # fmt: skip
-        self.lora_kernel_b = self.add_weight(
-            (rank, units), initializer=initializers.get(b_initializer),
-            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
-        )  # fmt: skip
-        lora.freeze(self, self._kernel, rank, lora_alpha)
 
     def _saved_variables(self) -> list:
         # (Keras's layer saves these by name: a subclass's extra variables are its own;

@@ -152,7 +152,7 @@ def einsum(subscripts: str, a, b):
     return backend.xp.einsum(subscripts, a, b, optimize=True)
 
 
-class EinsumDense(quantization.Quantizable, Layer):
+class EinsumDense(lora.LoraFactors, quantization.Quantizable, Layer):
     """A dense layer whose contraction is an einsum equation (see the module docstring).
 
     >>> import numpy as np
@@ -218,65 +218,9 @@ class EinsumDense(quantization.Quantizable, Layer):
         self._quantization_mode = quantization_mode  # ("int8" once quantized)
 
     # -- the kernel and LoRA ----------------------------------------------------------
-    @property
-    def kernel(self):
-        """The kernel `Variable`; with LoRA enabled, the kernel the layer computes with
-        (an array in the compute dtype: the frozen kernel plus the scaled product of the
-        LoRA factors)."""
-        kernel = self.__dict__.get("_kernel")
-        if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
-            raise AttributeError("kernel")
-        if not self.lora_enabled:
-            return kernel
-        a, b = self.lora_kernel_a, self.lora_kernel_b
-        if self.quantization_mode is not None:  # (Keras's: the int8 values plus the update)
-            kernel = kernel.value.astype(self.compute_dtype)
-        return lora.merged_tensor(kernel, a, b, self.lora_alpha, self.lora_rank, self.compute_dtype)
+    kernel = lora.kernel_property
+    _kernel_value = lora.kernel_value
 
-    @kernel.setter
-    def kernel(self, value) -> None:
-        self._kernel = value
-
-    def _kernel_value(self):
-        """The kernel's values as the layer uses them (LoRA's update merged in)."""
-        kernel = self._kernel.value
-        if not self.lora_enabled:
-            return kernel
-        a, b = self.lora_kernel_a.value, self.lora_kernel_b.value
-        return lora.merged(kernel, a, b, self.lora_alpha, self.lora_rank)
-
-    def enable_lora(
-        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
-        b_initializer="zeros",
-    ) -> None:  # fmt: skip
-        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
-        factors `lora_kernel_a` `(*kernel.shape[:-1], rank)` (drawn from `a_initializer`)
-        and `lora_kernel_b` `(rank, kernel.shape[-1])` (zeros, so the layer starts
-        unchanged), scaled by `lora_alpha / rank` (`lora_alpha` defaults to `rank`).
-
-        >>> layer = EinsumDense("abc,cde->abde", output_shape=(None, 2, 3))
-        >>> layer.build((None, 5, 4))
-        >>> layer.enable_lora(2)
-        >>> [tuple(w.shape) for w in layer.trainable_weights]
-        [(4, 2, 2), (2, 3)]
-        """
-        lora.check_enable(self, self.kernel_constraint)
-        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
-
-    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
-        lora.check_rank(rank, "rank")
-        shape, dtype = self._kernel.shape, lora.factor_dtype(self)
-        self.lora_kernel_a = self.add_weight(
-            (*shape[:-1], rank), initializer=initializers.get(a_initializer),
-            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
-        )  # fmt: skip
-        self.lora_kernel_b = self.add_weight(
-            (rank, shape[-1]), initializer=initializers.get(b_initializer),
-            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
-        )  # fmt: skip
-        lora.freeze(self, self._kernel, rank, lora_alpha)
-
-    # -- build ------------------------------------------------------------------------
     def _saved_variables(self) -> list:
         # (Keras's layer saves these by name: a subclass's extra variables are its own;
         # with LoRA, Keras saves the merged kernel and no factors)

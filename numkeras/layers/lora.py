@@ -12,7 +12,7 @@ saving sees for the weight.
 
 from __future__ import annotations
 
-from numkeras import backend
+from numkeras import backend, initializers
 from numkeras.errors import ConfigError
 from numkeras.utils.checks import is_int
 
@@ -107,3 +107,82 @@ class MergedWeight:
         self.variable.assign(value)
         for factor in self.factors:
             factor.assign(backend.xp.zeros(factor.shape, factor.dtype))
+
+
+# -- what Dense, EinsumDense and Conv1D/2D/3D share: their kernel is a `_kernel` Variable ---
+def _get_kernel(layer):
+    kernel = layer.__dict__.get("_kernel")
+    if kernel is None:  # (unbuilt: Layer.__getattr__ says so)
+        raise AttributeError("kernel")
+    if not layer.lora_enabled:
+        return kernel
+    if getattr(layer, "quantization_mode", None) is not None:  # (Keras's: int8 plus update)
+        kernel = kernel.value.astype(layer.compute_dtype)
+    a, b = layer.lora_kernel_a, layer.lora_kernel_b
+    return merged_tensor(kernel, a, b, layer.lora_alpha, layer.lora_rank, layer.compute_dtype)
+
+
+def _set_kernel(layer, value) -> None:
+    layer._kernel = value
+
+
+kernel_property = property(
+    _get_kernel,
+    _set_kernel,
+    doc="""The kernel `Variable`; with LoRA enabled, the kernel the layer computes with (the
+    frozen kernel plus the scaled product of the factors, in the compute dtype, through
+    `numkeras.ops`: a subclass's traced `call` reading it trains them).""",
+)
+
+
+def kernel_value(layer):
+    """The kernel's values as `layer` uses them (LoRA's update merged in)."""
+    kernel = layer._kernel.value
+    if not layer.lora_enabled:
+        return kernel
+    a, b = layer.lora_kernel_a.value, layer.lora_kernel_b.value
+    return merged(kernel, a, b, layer.lora_alpha, layer.lora_rank)
+
+
+class LoraFactors:
+    """`enable_lora` for a layer whose kernel is `_kernel` (Dense, EinsumDense, Conv1D/2D/3D:
+    `class Dense(LoraFactors, ..., Layer)`), a mixin: Keras's depthwise and separable
+    convolutions have no `enable_lora`, so `hasattr` is False for them."""
+
+    def enable_lora(
+        self, rank: int, lora_alpha: float | None = None, a_initializer="he_uniform",
+        b_initializer="zeros",
+    ) -> None:  # fmt: skip
+        """Freeze the kernel and train a rank-`rank` update of it instead (LoRA): the
+        factors `lora_kernel_a` `(*kernel.shape[:-1], rank)` (drawn from `a_initializer`)
+        and `lora_kernel_b` `(rank, kernel.shape[-1])` (zeros, so the layer starts
+        unchanged), scaled by `lora_alpha / rank` (`lora_alpha` defaults to `rank`). A
+        model compiled before trains them in its next `fit`.
+
+        >>> from numkeras.layers import Conv2D, Dense
+        >>> layer = Dense(3)
+        >>> layer.build((None, 4))
+        >>> layer.enable_lora(2)
+        >>> [w.name for w in layer.trainable_weights]
+        ['bias', 'lora_kernel_a', 'lora_kernel_b']
+        >>> conv = Conv2D(4, 3)
+        >>> conv.build((None, 8, 8, 3))
+        >>> conv.enable_lora(2)
+        >>> [tuple(w.shape) for w in conv.trainable_weights]
+        [(4,), (3, 3, 3, 2), (2, 4)]
+        """
+        check_enable(self, self.kernel_constraint)
+        self._add_lora_factors(rank, lora_alpha, a_initializer, b_initializer)
+
+    def _add_lora_factors(self, rank, lora_alpha, a_initializer, b_initializer) -> None:
+        check_rank(rank, "rank")
+        shape, dtype = self._kernel.shape, factor_dtype(self)
+        self.lora_kernel_a = self.add_weight(
+            (*shape[:-1], rank), initializer=initializers.get(a_initializer),
+            name="lora_kernel_a", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        self.lora_kernel_b = self.add_weight(
+            (rank, shape[-1]), initializer=initializers.get(b_initializer),
+            name="lora_kernel_b", dtype=dtype, regularizer=self.kernel_regularizer,
+        )  # fmt: skip
+        freeze(self, self._kernel, rank, lora_alpha)
