@@ -65,6 +65,24 @@ def _weights(model):
     return [[w.name, list(w.shape), str(w.dtype), bool(w.trainable)] for w in model.weights]
 
 
+def _input_grad(keras, model, x, power: int = 2):
+    """The gradient of `sum(model(x) ** power)` with respect to `x` (through the dequantized
+    kernels): `jax.grad` on Keras-JAX, a GradientTape elsewhere (numkeras)."""
+    x = keras.ops.convert_to_tensor(x)
+
+    def total(t):
+        return keras.ops.sum(model(t) ** power)
+
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.grad(total)(x)
+    with keras.GradientTape() as tape:
+        tape.watch(x)
+        value = total(x)
+    return tape.gradient(value, x)
+
+
 def _error(fn):
     """[the built-in type a user's `except` names, the message], or "ok"."""
     try:
@@ -133,17 +151,7 @@ def dense_int8_training(keras):
 def dense_int8_input_gradient(keras):
     # the gradient of the outputs' sum wrt the inputs: through the dequantized kernels
     model = _model(keras)
-    x = keras.ops.convert_to_tensor(X)
-    if keras.backend.backend() == "jax":
-        import jax
-
-        grad = jax.grad(lambda t: keras.ops.sum(model(t)))(x)
-    else:
-        with keras.GradientTape() as tape:
-            tape.watch(x)
-            total = keras.ops.sum(model(x))
-        grad = tape.gradient(total, x)
-    return _round(grad, 4)
+    return _round(_input_grad(keras, model, X, power=1), 4)
 
 
 @scenario
@@ -283,16 +291,7 @@ def _einsum_int8(kind):
     def run(keras):
         model, layer, x = _einsum(keras, kind)
         model.quantize("int8")
-        xt = keras.ops.convert_to_tensor(x)
-        if keras.backend.backend() == "jax":
-            import jax
-
-            grad = jax.grad(lambda t: keras.ops.sum(model(t) ** 2))(xt)
-        else:
-            with keras.GradientTape() as tape:
-                tape.watch(xt)
-                total = keras.ops.sum(model(xt) ** 2)
-            grad = tape.gradient(total, xt)
+        grad = _input_grad(keras, model, x)
         with tempfile.TemporaryDirectory() as tmp:
             model.save(f"{tmp}/m.keras")
             loaded = keras.saving.load_model(f"{tmp}/m.keras")
@@ -480,16 +479,7 @@ def _lora_int8(keras, lora_first=False):
 def dense_int8_lora(keras):
     model, d1 = _lora_int8(keras)
     predict = model.predict(X, verbose=0)
-    xt = keras.ops.convert_to_tensor(X)
-    if keras.backend.backend() == "jax":
-        import jax
-
-        grad = jax.grad(lambda t: keras.ops.sum(model(t) ** 2))(xt)
-    else:
-        with keras.GradientTape() as tape:
-            tape.watch(xt)
-            total = keras.ops.sum(model(xt) ** 2)
-        grad = tape.gradient(total, xt)
+    grad = _input_grad(keras, model, X)
     with tempfile.TemporaryDirectory() as tmp:
         model.save(f"{tmp}/m.keras")
         loaded = keras.saving.load_model(f"{tmp}/m.keras")
@@ -574,16 +564,7 @@ def einsum_int8_lora(keras):
     layer.lora_kernel_a.assign(rng.normal(size=(4, 2, 2)).astype("float32"))
     layer.lora_kernel_b.assign(rng.normal(size=(2, 3)).astype("float32") * 0.2)
     predict = model.predict(x, verbose=0)
-    xt = keras.ops.convert_to_tensor(x)
-    if keras.backend.backend() == "jax":
-        import jax
-
-        grad = jax.grad(lambda t: keras.ops.sum(model(t) ** 2))(xt)
-    else:
-        with keras.GradientTape() as tape:
-            tape.watch(xt)
-            total = keras.ops.sum(model(xt) ** 2)
-        grad = tape.gradient(total, xt)
+    grad = _input_grad(keras, model, x)
     with tempfile.TemporaryDirectory() as tmp:
         model.save(f"{tmp}/m.keras")
         loaded = keras.saving.load_model(f"{tmp}/m.keras")
