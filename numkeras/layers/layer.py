@@ -1191,11 +1191,16 @@ def _nested_layers(layer) -> list[Layer]:
 
 def attribute_layers(owner) -> list[Layer]:
     """The layers `owner` holds as attributes or in list attributes, in assignment order."""
-    found: list[Layer] = []
+    return _held_items(owner, lambda item: is_tracked_layer(item, owner))
+
+
+def _held_items(owner, wanted) -> list:
+    """The values `owner` holds as attributes or in list attributes for which
+    `wanted(value)`, in assignment order, each once."""
+    found: list = []
     for value in tracked_attributes(owner).values():
-        items = value if isinstance(value, (list, tuple)) else [value]
-        for item in items:
-            if is_tracked_layer(item, owner) and item not in found:
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if wanted(item) and all(item is not f for f in found):
                 found.append(item)
     return found
 
@@ -1247,13 +1252,7 @@ def _metric_class() -> type:
 def held_metrics(owner) -> list:
     """The `Metric`s `owner` holds as attributes or in list attributes, in assignment
     order (each once)."""
-    from numkeras.metrics.metric import Metric
-
-    found: list = []
-    for value in tracked_attributes(owner).values():
-        items = value if isinstance(value, (list, tuple)) else [value]
-        found += [m for m in items if isinstance(m, Metric) and all(m is not f for f in found)]
-    return found
+    return _held_items(owner, lambda item: isinstance(item, _metric_class()))
 
 
 def tracked_attributes(owner) -> dict:
