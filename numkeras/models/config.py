@@ -20,7 +20,7 @@ from numkeras.saving import object_registration
 
 
 def _layer_classes() -> dict:
-    from numkeras import layers, models
+    from numkeras import distillation, layers, models
 
     table = {
         name: obj
@@ -28,6 +28,7 @@ def _layer_classes() -> dict:
         if isinstance(obj, type) and issubclass(obj, layers.Layer)
     }
     table.update(Sequential=models.Sequential, Functional=models.Model, Model=models.Model)
+    table.update(Distiller=distillation.Distiller)
     return table
 
 
@@ -99,12 +100,15 @@ def _node_argument(value, tensor):
 def serialize_layer(layer) -> dict:
     from numkeras.models.model import Functional, Model
     from numkeras.models.sequential import Sequential
+    from numkeras.saving.serialization_lib import exported_module
 
     cls = type(layer)
     if isinstance(layer, Sequential):
         module, class_name, registered = "keras", "Sequential", None
     elif isinstance(layer, Model) and cls in (Model, Functional):
         module, class_name, registered = "keras.src.models.functional", "Functional", "Functional"
+    elif exported_module(cls) is not None:  # (the Distiller)
+        module, class_name, registered = exported_module(cls), cls.__name__, None
     elif cls.__module__.startswith("numkeras.layers"):
         # (Keras exports some classes under another name: GroupedQueryAttention)
         module, registered = "keras.layers", None

@@ -40,6 +40,18 @@ def _module_family(module: str | None) -> str | None:
             return family
     if module == "keras.constraints" or module.startswith("keras.src.constraints"):
         return "constraints"
+    if module == "keras.distillation" or module.startswith("keras.src.distillation"):
+        return "distillation"
+    return None
+
+
+def exported_module(cls) -> str | None:
+    """The Keras module numkeras's own class `cls` is written under, where it is not one of
+    the families with their own serializers (`keras.distillation`); else None."""
+    from numkeras import distillation
+
+    if getattr(distillation, cls.__name__, None) is cls:
+        return "keras.distillation"
     return None
 
 
@@ -101,11 +113,12 @@ def serialize_keras_object(obj):
         return config
     if hasattr(obj, "get_config"):
         cls = type(obj)
+        module = exported_module(cls)
         return {
-            "module": object_registration.module_of(cls),
+            "module": module or object_registration.module_of(cls),
             "class_name": cls.__name__,
             "config": obj.get_config(),
-            "registered_name": object_registration.get_registered_name(cls),
+            "registered_name": None if module else object_registration.get_registered_name(cls),
         }
     raise ConfigError(
         f"Cannot serialize {obj!r} ({type(obj).__name__}): it is not a Keras object (no "
@@ -200,6 +213,13 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
     if family in tables:
         with object_registration.supplying(custom_objects):
             return tables[family](config)
+    if family == "distillation":
+        from numkeras import distillation
+
+        cls = getattr(distillation, class_name, None)
+        if isinstance(cls, type) and class_name in distillation.__all__:
+            with object_registration.supplying(custom_objects):
+                return cls.from_config(inner)
     try:  # no module (Keras 2 style): a layer of that name
         return deserialize_layer(config, custom_objects)
     except ConfigError:

@@ -743,7 +743,9 @@ class Trainer:
 
         if not metrics_may_be_held():
             return []
-        found = [] if type(self).__module__.startswith("numkeras.") else held_metrics(self)
+        # (numkeras's own models hold none, but for the Distiller's loss trackers)
+        own = type(self).__module__.startswith("numkeras.models")
+        found = [] if own else held_metrics(self)
         queue, seen = collections.deque(self._sublayers()), set()
         while queue:  # (Keras's `_flatten_layers`: each layer's sublayers next, reversed)
             layer = queue.popleft()
@@ -1977,10 +1979,11 @@ def _refit(result, first, new):
 
 
 def _pythonify_logs(logs) -> dict:
-    """A custom step's logs as Keras 3 logs them: nested dicts flattened (a
-    `compile_metrics` result), values as `_log_value` gives them."""
+    """A custom step's logs as Keras 3 logs them: keys sorted at each level, nested dicts
+    flattened in their place (a `compile_metrics` result), values as `_log_value` gives
+    them."""
     out: dict = {}
-    for key, value in (logs or {}).items():
+    for key, value in sorted((logs or {}).items()):
         if isinstance(value, dict):
             out.update(_pythonify_logs(value))
         else:
