@@ -104,6 +104,7 @@ def test_outputs_grids_history_and_generator(tmp_path):
     history = train(ROWS, out, _settings(2, grid_every=1), verbose=0)
     assert os.path.exists(os.path.join(out, "grid_epoch_001.png"))
     assert os.path.exists(os.path.join(out, "grid_epoch_002.png"))
+    assert os.path.exists(os.path.join(out, "losses.png"))
     with open(os.path.join(out, "history.csv")) as f:
         rows = list(csv.DictReader(f))
     assert [int(r["epoch"]) for r in rows] == [1, 2]
@@ -181,6 +182,35 @@ def test_progress_lines_and_messages(tmp_path, capsys):
     assert "Epoch 1/1" in out and "d_loss:" in out and "g_loss:" in out
     assert "image grid:" in out
     assert "Continuing the run" in out and "nothing to do" in out
+
+
+def _small_mnist(path=None):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (300, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, 300).astype(np.uint8)
+    return (images[:200], labels[:200]), (images[200:], labels[200:])
+
+
+def test_command_line_runs_scores_and_stops_cleanly(tmp_path, monkeypatch, capsys):
+    from numkeras.datasets import mnist
+
+    monkeypatch.setattr(mnist, "load_data", _small_mnist)
+    out = str(tmp_path / "run")
+    args = ["--epochs", "1", "--batch-size", "16", "--score-samples", "64", "--out", out]
+    assert cli.main(args) == 0
+    text = capsys.readouterr().out
+    assert "Quality classifier:" in text and "classifier score" in text and "Done: epoch 1" in text
+    with open(os.path.join(out, "history.csv")) as f:
+        (row,) = list(csv.DictReader(f))
+    assert int(row["epoch"]) == 1 and 1.0 <= float(row["classifier_score"]) <= 10.0
+
+    def interrupted(self, x_train):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(training._Run, "step", interrupted)
+    assert cli.main(["--epochs", "2", *args[2:]]) == 130
+    assert "Run the same command again" in capsys.readouterr().out
+    assert checkpoint.load(out)[0]["history"][-1]["epoch"] == 1  # the last whole epoch
 
 
 @pytest.mark.slow

@@ -78,9 +78,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"images score {real['classifier_score']:.3f}, Fréchet distance "
                 f"{real['frechet_distance']:.3f} (the targets)."
             )
-    history = train(
-        x_train, args.out, settings, scorer, resume=not args.fresh, verbose=args.verbose
-    )
+    try:
+        history = train(
+            x_train, args.out, settings, scorer, resume=not args.fresh, verbose=args.verbose
+        )
+    except KeyboardInterrupt:
+        print("\nStopped. Run the same command again to continue from the last checkpoint.")
+        return 130
     if args.verbose and history:
         last = history[-1]
         print(

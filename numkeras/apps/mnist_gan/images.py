@@ -1,5 +1,6 @@
 """Image grids of generated digits: PNG through Pillow (`numkeras[image]`), else binary PGM,
-which any image viewer opens and which needs nothing beyond NumPy.
+which any image viewer opens and which needs nothing beyond NumPy. With matplotlib, a
+plot of the losses by epoch too (the tutorial's `gan_loss_epoch_N.png`).
 
 >>> grid = image_grid(np.zeros((6, 784), "float32"), columns=3)
 >>> grid.shape, grid.dtype
@@ -45,3 +46,27 @@ def save_grid(path_stem: str, grid: np.ndarray) -> str:
         Image.fromarray(np.ascontiguousarray(grid, np.uint8)).save(tmp, format="PNG")
     os.replace(tmp, path)
     return path
+
+
+def save_loss_plot(path: str, history: list[dict]) -> bool:
+    """Plot the epochs' mean discriminator and generator losses to `path` (a PNG); False,
+    with nothing written, when matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # (no display needed)
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    epochs = [r["epoch"] for r in history]
+    figure, axes = plt.subplots(figsize=(8, 5))
+    axes.plot(epochs, [r["d_loss"] for r in history], label="Discriminator loss")
+    axes.plot(epochs, [r["g_loss"] for r in history], label="Generator loss")
+    axes.set_xlabel("Epoch")
+    axes.set_ylabel("Loss")
+    axes.legend()
+    tmp = f"{path}.tmp"
+    figure.savefig(tmp, format="png")
+    plt.close(figure)
+    os.replace(tmp, path)
+    return True

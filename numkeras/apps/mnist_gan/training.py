@@ -28,7 +28,7 @@ import numpy as np
 
 from numkeras import utils
 from numkeras.apps.mnist_gan import checkpoint
-from numkeras.apps.mnist_gan.images import image_grid, save_grid
+from numkeras.apps.mnist_gan.images import image_grid, save_grid, save_loss_plot
 from numkeras.apps.mnist_gan.models import build, build_generator
 from numkeras.backend import random as nk_random
 from numkeras.errors import ConfigError
@@ -153,9 +153,9 @@ def train(
 ) -> list[dict]:
     """Train the GAN on `x_train` (`(rows, 784)` float32 in [-1, 1]) up to
     `settings.epochs`, continuing the checkpoint in `out_dir` when there is one (and
-    `resume`). Writes there: `checkpoint/`, `history.csv`, `grid_epoch_NNN.png` and, with
-    h5py installed, `generator.keras`. `scorer`: a `quality.Scorer`, or None for no
-    scores. Returns the history, one dict per epoch."""
+    `resume`). Writes there: `checkpoint/`, `history.csv`, `grid_epoch_NNN.png`, with
+    matplotlib `losses.png`, and with h5py `generator.keras`. `scorer`: a
+    `quality.Scorer`, or None for no scores. Returns the history, one dict per epoch."""
     settings = settings or Settings()
     settings.check()
     x_train = np.asarray(x_train, np.float32).reshape(len(x_train), -1)
@@ -203,6 +203,8 @@ def train(
                     f"predicted classes {record['class_counts']}"
                 )
         run.history.append(record)
+        if _due(settings.grid_every, epoch, settings.epochs, first=True):
+            save_loss_plot(os.path.join(out_dir, "losses.png"), run.history)
         run.save()
         _save_generator(run.generator, settings.latent_dim, out_dir)
     return run.history
