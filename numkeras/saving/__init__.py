@@ -2,6 +2,7 @@
 (`saving_api.py`), and Keras's registry of custom objects (`object_registration.py`). HDF5
 needs h5py (`pip install "numkeras[h5]"`)."""
 
+from numkeras.saving.file_editor import KerasFileEditor
 from numkeras.saving.object_registration import (
     CustomObjectScope,
     custom_object_scope,
@@ -15,6 +16,7 @@ from numkeras.saving.serialization_lib import deserialize_keras_object, serializ
 
 __all__ = [
     "CustomObjectScope",
+    "KerasFileEditor",
     "custom_object_scope",
     "deserialize_keras_object",
     "get_custom_objects",
