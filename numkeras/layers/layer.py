@@ -853,42 +853,6 @@ class Layer:
         ...     __module__ = "__main__"  # (a user's class: doctests run in numkeras's module)
         ...     def __init__(self, k=2.0, **kwargs):
         ...         super().__init__(**kwargs)
-    @property
-    def input_shape(self):
-        """Keras 2's `layer.input_shape` (gone from Keras 3 layers; numkeras keeps it for
-        classic scripts): the shape of the input of its calls on `KerasTensor`s, batch axis
-        included (a list of shapes for several inputs). AttributeError before a call, or
-        when its calls had inputs of different shapes.
-
-        >>> from numkeras import Input, Sequential, layers
-        >>> Sequential([Input((3,)), layers.Dense(2)]).layers[0].input_shape
-        (None, 3)
-        """
-        return self._node_shapes("input", lambda node: node.inputs)
-
-    @property
-    def output_shape(self):
-        """Keras 2's `layer.output_shape`: the shape of the output of its calls on
-        `KerasTensor`s (a list for several outputs), as `input_shape`.
-
-        >>> from numkeras import Input, Sequential, layers
-        >>> Sequential([Input((3,)), layers.Dense(2)]).layers[0].output_shape
-        (None, 2)
-        """
-        return self._node_shapes("output", lambda node: node.outputs)
-
-    def _node_shapes(self, what: str, tensors):
-        self._first_node(f"{what} shape")
-        found = {tuple(tuple(t.shape) for t in tensors(node)) for node in self._inbound_nodes}
-        if len(found) > 1:
-            raise AttributeError(
-                f'The layer "{self.name}" has multiple inbound nodes, with different {what} '
-                f'shapes. Hence the notion of "{what} shape" is ill-defined for the layer. '
-                f"Use `layer.{what}.shape` (its first call's) or each call's tensors instead."
-            )
-        (shapes,) = found
-        return shapes[0] if len(shapes) == 1 else list(shapes)
-
         ...         self.k = k
         >>> Scale(k=3.0).get_config()["k"]
         3.0
