@@ -30,6 +30,7 @@ from numkeras import (
     ops,
     optimizers,
     preprocessing,
+    quantizers,
     random,
     regularizers,
     saving,
@@ -51,6 +52,7 @@ from numkeras.models import Model, Sequential
 from numkeras.ops.function import Function
 from numkeras.ops.operation import Operation
 from numkeras.optimizers import Optimizer
+from numkeras.quantizers import Quantizer
 from numkeras.regularizers import Regularizer
 from numkeras.variables import Variable
 
@@ -77,6 +79,7 @@ __all__ = [
     "Model",
     "Operation",
     "Optimizer",
+    "Quantizer",
     "Regularizer",
     "Sequential",
     "ShapeError",
@@ -101,6 +104,7 @@ __all__ = [
     "ops",
     "optimizers",
     "preprocessing",
+    "quantizers",
     "random",
     "regularizers",
     "saving",

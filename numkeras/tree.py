@@ -84,6 +84,18 @@ def flatten(structure) -> list:
     return out
 
 
+def flatten_sequences(structure) -> list:
+    """The leaves of nested lists and tuples, in order; anything else (a dict included) is
+    one leaf. (A layer's call outputs: a stacked RNN's `out, [h1, c1], h2`.)
+
+    >>> flatten_sequences([1, [2, (3,)], {"a": 4}])
+    [1, 2, 3, {'a': 4}]
+    """
+    if not isinstance(structure, (list, tuple)):
+        return [structure]
+    return [leaf for item in structure for leaf in flatten_sequences(item)]
+
+
 def flatten_with_path(structure) -> list:
     """`(path, leaf)` pairs; a path is the tuple of indices and keys leading to the leaf.
 

@@ -101,12 +101,46 @@ class Bidirectional(Layer):
         return [("forward_layer", self.forward_layer), ("backward_layer", self.backward_layer)]
 
     # -- calling ----------------------------------------------------------------------------
-    def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
+    def __call__(
+        self, inputs=None, initial_state=None, mask=None, training=None, sequences=None, **kwargs
+    ):
+        if inputs is None:  # (Keras 3's name for it; numkeras also takes `inputs=`)
+            if sequences is None:
+                raise TypeError("missing a required argument: 'sequences'")
+            inputs = sequences
         if mask is not None:
             kwargs["mask"] = mask  # (symbolic: the graph keeps it as the call's mask)
         if initial_state is not None:
-            inputs = [inputs, *list(initial_state)]
-        return super().__call__(inputs, training=training, **kwargs)
+            from numkeras.layers.rnn import _flatten
+
+            inputs = [inputs, *_flatten(initial_state)]  # (a stacked RNN's, nested or flat)
+        return self._nested_result(super().__call__(inputs, training=training, **kwargs))
+
+    @property
+    def call_signature_parameters(self) -> list[str]:
+        """Keras 3's names of the call's parameters (those of the RNN it wraps)."""
+        if type(self).call is not Bidirectional.call:  # (a subclass's own call: its parameters)
+            return super().call_signature_parameters
+        return ["sequences", "initial_state", "mask", "training"]
+
+    def _nested_result(self, out):
+        """Each direction's states nested as its RNN's (`out, [h1, c1], h2, [h1, c1], h2`
+        for stacked cells), as Keras."""
+        if not self.return_state or not isinstance(out, (list, tuple)):
+            return out
+        n = 2 if self.merge_mode is None else 1
+        states = list(out[n:])
+        half = len(states) // 2
+        fwd = self.forward_layer._nest_states(states[:half])
+        bwd = self.backward_layer._nest_states(states[half:])
+        return (*out[:n], *fwd, *bwd)
+
+    def _symbolic_output_shape(self, input_shape, call_kwargs, masks):
+        # (a node's outputs are flat; the call nests them, see `_nested_result`)
+        shape = self.compute_output_shape(input_shape)
+        if not self.return_state:
+            return list(shape) if self.merge_mode is None else shape
+        return [tuple(t) for s in shape for t in (s if isinstance(s, list) else [s])]
 
     def _split(self, inputs):
         """(forward inputs, backward inputs): the initial states split in halves."""
@@ -135,8 +169,8 @@ class Bidirectional(Layer):
 
     def compute_output_shape(self, input_shape):
         fshape, bshape = self._split(input_shape)
-        out = self.forward_layer.compute_output_shape(fshape)
-        bout = self.backward_layer.compute_output_shape(bshape)
+        out = self.forward_layer._flat_output_shape(fshape)  # (the states flat)
+        bout = self.backward_layer._flat_output_shape(bshape)
         states, bstates = [], []
         if self.return_state:
             out, states = out[0], list(out[1:])
@@ -148,8 +182,12 @@ class Bidirectional(Layer):
             outs = [out, tuple(bout)]
         else:
             outs = [out]
-        if self.return_state or self.merge_mode is None:
-            return [*outs, *[tuple(s) for s in states + bstates]]
+        if self.return_state:  # a tuple, each direction's states nested as its RNN's
+            fwd = self.forward_layer._nest_states([tuple(s) for s in states])
+            bwd = self.backward_layer._nest_states([tuple(s) for s in bstates])
+            return (*outs, *fwd, *bwd)
+        if self.merge_mode is None:
+            return tuple(outs)
         return out
 
     def compute_mask(self, inputs, previous_mask):

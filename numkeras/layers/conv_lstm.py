@@ -601,8 +601,8 @@ class ConvLSTM(RecurrentLayer):
         batch, steps = seq[:2]
         state = self.cell.output_step_shape(seq[2:])
         out = (batch, steps, *state) if self.return_sequences else (batch, *state)
-        if self.return_state:
-            return [out, (batch, *state), (batch, *state)]
+        if self.return_state:  # (a tuple, as Keras's)
+            return (out, (batch, *state), (batch, *state))
         return out
 
     # -- forward / backward: RNN's, on frames flattened to vectors ---------------------------

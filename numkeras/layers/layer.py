@@ -29,6 +29,7 @@ from numkeras.errors import (
     ArgumentTypeError,
     ConfigError,
     NotBuiltError,
+    NotQuantizableError,
     ShapeError,
     UnknownNameError,
     format_shape,
@@ -307,6 +308,26 @@ class Layer:
         from numkeras.dtype_policies import DTypePolicy
 
         return DTypePolicy(self._policy_name)
+
+    @dtype_policy.setter
+    def dtype_policy(self, value) -> None:
+        """Keras 3's setter: a policy, its name (None: the global one) or config. The
+        layer's existing weights keep their dtype; its calls take the new policy's. A
+        quantized policy (`"int8_from_float32"`) quantizes a built quantizable layer (see
+        `numkeras.layers.quantization.Quantizable`)."""
+        from numkeras import dtype_policies
+
+        self._set_dtype_policy(dtype_policies.get(value))
+
+    def _set_dtype_policy(self, policy) -> None:
+        if policy.quantization_mode is not None:  # (Keras: the layer's quantize() raises)
+            raise NotQuantizableError(
+                f"Layer {type(self).__name__} does not have a `quantize` method implemented."
+            )
+        name = policy.name
+        dtype = _dtype_name(name)  # (before any change: an unsupported dtype raises)
+        self._policy, self.dtype = name, dtype
+        self._mixed = name == "mixed_float16" and type(self)._autocasts_calls
 
     @property
     def _policy_name(self) -> str:

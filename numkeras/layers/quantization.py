@@ -33,14 +33,10 @@ _EPSILON = 1e-7
 
 def abs_max_quantize(x, axis, epsilon: float = _EPSILON):
     """`(int8 values, scale)` as Keras's `abs_max_quantize`, the scale (kept dims) in
-    `x`'s dtype."""
-    xp = backend.xp
-    dtype = x.dtype
-    scale = (127 / (xp.max(xp.abs(x), axis=axis, keepdims=True) + epsilon)).astype(
-        dtype, copy=False
-    )
-    q = xp.clip(xp.round(x * scale), -127, 127).astype("int8")
-    return q, scale
+    `x`'s dtype (`numkeras.quantizers.abs_max_quantize` over [-127, 127])."""
+    from numkeras import quantizers
+
+    return quantizers.abs_max_quantize(x, axis, epsilon=epsilon)
 
 
 def int8_matmul(x, kernel_q, kernel_scale, out=None):
@@ -114,6 +110,12 @@ def untrack(layer, variable) -> None:
     replaces; Keras deletes it)."""
     own = layer._own_variables
     own[:] = [v for v in own if v is not variable]
+
+
+def dtype_policies_get(identifier):
+    from numkeras import dtype_policies
+
+    return dtype_policies.get(identifier)
 
 
 def serialize_policy(policy) -> dict:
@@ -304,6 +306,35 @@ class Quantizable:
         if mode is None:
             return super().dtype_policy
         return QuantizedDTypePolicy(mode, self._policy_name)
+
+    @dtype_policy.setter
+    def dtype_policy(self, value) -> None:
+        from numkeras import dtype_policies
+
+        self._set_dtype_policy(dtype_policies.get(value))
+
+    def _set_dtype_policy(self, policy) -> None:
+        """Keras's setter: a quantized policy quantizes a built layer now (once), and an
+        unbuilt one when it builds; a float policy is the layer's policy."""
+        mode = policy.quantization_mode
+        current = self.quantization_mode
+        if mode is None:
+            if current is not None:  # (Keras then computes with the int8 weights as floats)
+                raise ConfigError(
+                    f"Layer '{self.name}' is quantized ({current}): numkeras cannot give it a "
+                    f"float dtype policy ({policy.name!r}) again; rebuild the layer instead."
+                )
+            super()._set_dtype_policy(policy)
+            return
+        check_quantization_mode(mode, policy.compute_dtype)
+        if current is not None:  # (already quantized: Keras does not quantize it again)
+            return
+        if self.built:  # (checks first: a subclass under type_check refuses, as Keras's)
+            super()._set_dtype_policy(dtype_policies_get(policy._source_name))
+            self.quantize(mode)
+        else:  # (build then makes the int8 weights, as for a quantized `dtype=`)
+            super()._set_dtype_policy(dtype_policies_get(policy._source_name))
+            self._quantization_mode = mode
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -8,6 +8,10 @@ weight `reverse_embeddings`. With `logit_soft_cap=c` the logits become
 `ids != 0` mask (`mask_zero=True`), but `compute_mask` gives none, so in a model the
 mask does not pass on.
 
+int8 quantization, as Keras 3.15's (`quantize("int8")`, `model.quantize("int8")`): the
+table per row as Embedding's, an untied `reverse_embeddings` per vocabulary column with
+its `reverse_embeddings_scale`; see `quantize`.
+
 LoRA, as Keras 3's (Embedding's: `enable_lora(rank)`; `layers/lora.py`): the table
 frozen, its factors `lora_embeddings_a` / `lora_embeddings_b` trained through both calls
 (tied, the reverse projection uses the merged table transposed); an untied
@@ -26,7 +30,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError
-from numkeras.layers import lora
+from numkeras.layers import lora, quantization
 from numkeras.layers.embedding import Embedding
 from numkeras.layers.layer import set_array_mask
 
@@ -70,14 +74,15 @@ class ReversibleEmbedding(Embedding):
         self.reverse_embeddings = None
 
     def _saved_variables(self) -> list:
-        # (the table, merged with LoRA, then Keras's "reverse_embeddings")
-        return super()._saved_variables() + self._named_variables("reverse_embeddings")
+        # (the table, merged with LoRA, then Keras's "reverse_embeddings" (and int8 scale))
+        own = self._named_variables("reverse_embeddings", "reverse_embeddings_scale")
+        return super()._saved_variables() + own
 
     def _add_weights(self) -> None:
         # (before LoRA's factors: Keras's `build` with `lora_rank` and untied weights
         # fails adding this weight after them; `enable_lora` afterwards gives this order)
         super()._add_weights()
-        if not self.tie_weights:
+        if not self.tie_weights and self.quantization_mode is None:  # (int8: _int8_build)
             self.reverse_embeddings = self.add_weight(
                 (self.output_dim, self.input_dim),
                 initializer=self.embeddings_initializer,
@@ -87,6 +92,52 @@ class ReversibleEmbedding(Embedding):
     def _reset_build_state(self) -> None:
         super()._reset_build_state()
         self.reverse_embeddings = None
+
+    # -- int8 (Keras 3's: the table per row, an untied reverse table per column) -------
+    def quantize(self, mode: str | None = None, type_check: bool = True, config=None) -> None:
+        """Embedding's int8 quantization of the table, and an untied `reverse_embeddings`
+        quantized per vocabulary column (`reverse_embeddings_scale` `(input_dim,)`), as
+        Keras 3.15. The reverse call then quantizes its inputs per row and divides the
+        exact int8 product by both scales.
+
+        >>> layer = ReversibleEmbedding(10, 3, tie_weights=False)
+        >>> layer.build()
+        >>> layer.quantize("int8")
+        >>> [(w.name, str(w.dtype)) for w in layer.weights][2:]
+        [('reverse_embeddings', 'int8'), ('reverse_embeddings_scale', 'float32')]
+        """
+        quantization.check_quantize(self, mode, type_check, ReversibleEmbedding, config)
+        if not self.tie_weights:
+            reverse_q, reverse_scale = quantization.abs_max_quantize(
+                self.reverse_embeddings.value, axis=0
+            )
+            quantization.untrack(self, self.reverse_embeddings)
+        super().quantize(mode, type_check=False)  # (its `_int8_build` adds the reverse's)
+        if not self.tie_weights:
+            self.reverse_embeddings.assign(reverse_q)
+            self.reverse_embeddings_scale.assign(reverse_scale[0])
+
+    def _int8_build(self) -> None:
+        super()._int8_build()
+        if not self.tie_weights:
+            self.reverse_embeddings = self.add_weight(
+                (self.output_dim, self.input_dim), initializer="zeros", dtype="int8",
+                trainable=False, name="reverse_embeddings",
+            )  # fmt: skip
+            self.reverse_embeddings_scale = self.add_weight(
+                (self.input_dim,), initializer="ones", trainable=False,
+                name="reverse_embeddings_scale",
+            )  # fmt: skip
+
+    def _int8_project(self, hidden):
+        """Keras's int8 reverse call: the int8 table (LoRA's update and `reverse_dtype`
+        not applied, as Keras's), the inputs quantized per row."""
+        if self.tie_weights:
+            kernel, scale = self._embeddings.value.T, self.embeddings_scale.value
+        else:
+            kernel, scale = self.reverse_embeddings.value, self.reverse_embeddings_scale.value
+        dtype = np.dtype(self.compute_dtype)
+        return quantization.int8_matmul(hidden.astype(dtype, copy=False), kernel, scale)
 
     def compute_output_shape(self, input_shape, reverse: bool = False):
         if reverse:
@@ -114,11 +165,16 @@ class ReversibleEmbedding(Embedding):
         return self._embeddings_value().T if self.tie_weights else self.reverse_embeddings.value
 
     def _project(self, hidden):
-        """Logits (soft-capped) and what the backward pass needs."""
-        kernel = self._kernel()
-        if self.reverse_dtype is not None:
-            hidden, kernel = hidden.astype(self.reverse_dtype), kernel.astype(self.reverse_dtype)
-        logits = hidden @ kernel
+        """Logits (soft-capped) and what the backward pass needs (int8: the logits
+        before the cap, in place of the kernel)."""
+        if self.quantization_mode is not None:
+            kernel = logits = self._int8_project(hidden)
+        else:
+            kernel = self._kernel()
+            if self.reverse_dtype is not None:
+                hidden = hidden.astype(self.reverse_dtype)
+                kernel = kernel.astype(self.reverse_dtype)
+            logits = hidden @ kernel
         capped = None
         if self.logit_soft_cap is not None:
             cap = logits.dtype.type(self.logit_soft_cap)
@@ -145,6 +201,10 @@ class ReversibleEmbedding(Embedding):
         g = grad_output.astype(kernel.dtype, copy=False)
         if capped is not None:  # d(tanh(l / c) * c) / dl = 1 - tanh(l / c)**2
             g = g * (1 - capped * capped)
+        if self.quantization_mode is not None:
+            if not need_input_grad:
+                return None
+            return _int8_input_grad(hidden, kernel, g).astype(in_dtype, copy=False)
         flat_h = hidden.reshape(-1, hidden.shape[-1])
         flat_g = g.reshape(-1, g.shape[-1])
         if self.tie_weights:
@@ -175,3 +235,15 @@ class ReversibleEmbedding(Embedding):
             "reverse_dtype": self.reverse_dtype,
             "logit_soft_cap": self.logit_soft_cap,
         }
+
+
+def _int8_input_grad(hidden, logits, g):
+    """The inputs' gradient of Keras's int8 reverse call: its rounding passes none, so
+    only the inputs' scale `127 / (max|x| + eps)` does: `logits` is proportional to
+    `max|x| + eps`, whose gradient goes to the row's largest `|x|` (shared among ties)."""
+    xp = backend.xp
+    big = xp.max(xp.abs(hidden), axis=-1, keepdims=True)
+    d_big = xp.sum(g * logits, axis=-1, keepdims=True) / (big + hidden.dtype.type(1e-7))
+    at_max = (xp.abs(hidden) == big).astype(hidden.dtype)
+    ties = xp.sum(at_max, axis=-1, keepdims=True)
+    return d_big * xp.sign(hidden) * at_max / ties

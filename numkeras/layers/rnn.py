@@ -9,10 +9,11 @@ The cell (`SimpleRNNCell`, `LSTMCell`, `GRUCell`) owns the weights, laid out as 
 `_sequence_backward`, written next to it.
 
 The cell may also be a list of cells (wrapped in `StackedRNNCells`, as Keras: the states
-of every cell are taken and returned flat, `output, h1, c1, h2`; `initial_state=` also
-takes Keras's nested `[[h1, c1], h2]`), or a cell written the Keras way (a layer with
-`state_size` and `call(inputs, states)` returning `(output, new_states)`), which trains
-by tracing one step (`numkeras.layers.traced_cell`).
+come back nested per cell as Keras's symbolic call gives them, `output, [h1, c1], h2`;
+`initial_state=` takes that form or the states flat), or a cell written the Keras way (a
+layer with `state_size` and `call(inputs, states)` returning `(output, new_states)`),
+which trains by tracing one step (`numkeras.layers.traced_cell`). The call's sequence
+argument is Keras 3's `sequences=` (numkeras also takes `inputs=`).
 
 `return_sequences`, `return_state`, `go_backwards` (the outputs come back in the
 reversed order, as Keras), `initial_state=[...]` in the call, and `dropout` /
@@ -468,7 +469,16 @@ class RNN(Layer):
         return self._runner._state_sizes()
 
     # -- calling ----------------------------------------------------------------------------
-    def __call__(self, inputs, initial_state=None, mask=None, training=None, **kwargs):
+    def __call__(
+        self, inputs=None, initial_state=None, mask=None, training=None, sequences=None, **kwargs
+    ):
+        # Keras 3 names the sequence argument `sequences`; numkeras also takes `inputs=`
+        if inputs is None:
+            if sequences is None:
+                raise TypeError("missing a required argument: 'sequences'")
+            inputs = sequences
+        elif sequences is not None:
+            raise TypeError("multiple values for argument 'sequences'")
         if mask is not None:  # (on arrays, or symbolic: the graph keeps it as the call's)
             kwargs["mask"] = mask
         if initial_state is not None:
@@ -480,9 +490,55 @@ class RNN(Layer):
             states = _flatten(initial_state)  # (Keras nests a stacked cell's states)
             out = super().__call__([inputs, *states], training=training, **kwargs)
             if is_symbolic(inputs):  # configs write the call as made, as Keras does
-                self._inbound_nodes[-1].call_arguments = ([inputs], {"initial_state": states})
+                given = initial_state if isinstance(initial_state, (list, tuple)) else states
+                self._inbound_nodes[-1].call_arguments = ([inputs], {"initial_state": given})
+            return self._nested_result(out)
+        return self._nested_result(super().__call__(inputs, training=training, **kwargs))
+
+    @property
+    def call_signature_parameters(self) -> list[str]:
+        """Keras 3's names of the call's parameters."""
+        if type(self).call is not RNN.call:  # (a subclass's own call: its parameters)
+            return super().call_signature_parameters
+        return ["sequences", "initial_state", "mask", "training"]
+
+    def _nest_states(self, flat: list) -> list:
+        """The states (or their shapes) in Keras's structure: per entry of `state_size`,
+        the state itself for a size, a list of states for a list of sizes (a stacked
+        LSTMCell's `[h, c]`): `out, [h1, c1], h2` for `RNN([LSTMCell, GRUCell])`."""
+        sizes = self.state_size
+        if not any(isinstance(s, (list, tuple)) for s in sizes):
+            return list(flat)
+        out, i = [], 0
+        for size in sizes:
+            if isinstance(size, (list, tuple)):
+                out.append(list(flat[i : i + len(size)]))
+                i += len(size)
+            else:
+                out.append(flat[i])
+                i += 1
+        return out if i == len(flat) else list(flat)
+
+    def _nested_result(self, out):
+        """A call's flat outputs (the graph's node holds them so) in Keras's structure: as
+        Keras's symbolic call (an eager Keras call also lists a one-state cell's state)."""
+        if not self.return_state or not isinstance(out, (list, tuple)):
             return out
-        return super().__call__(inputs, training=training, **kwargs)
+        return (out[0], *self._nest_states(list(out[1:])))
+
+    def _symbolic_output_shape(self, input_shape, call_kwargs, masks):
+        # (a node's outputs are flat; the call nests them, see `_nested_result`)
+        return self._flat_output_shape(input_shape)
+
+    def _flat_output_shape(self, input_shape):
+        """`compute_output_shape` with the states' shapes flat, in a list."""
+        shape = self.compute_output_shape(input_shape)
+        if not self.return_state:
+            return shape
+        flat = [tuple(shape[0])]
+        for s in shape[1:]:
+            flat.extend([tuple(t) for t in s] if isinstance(s, list) else [tuple(s)])
+        return flat
 
     def get_build_config(self) -> dict | None:
         shape = self._build_input_shape
@@ -490,7 +546,9 @@ class RNN(Layer):
             return {
                 "shapes_dict": {
                     "sequences_shape": list(shape[0]),
-                    "initial_state_shape": [list(s) for s in shape[1:]],
+                    "initial_state_shape": self._nest_states(  # (nested as Keras's)
+                        [list(s) for s in shape[1:]]
+                    ),
                 }
             }
         return super().get_build_config()
@@ -556,12 +614,17 @@ class RNN(Layer):
         batch, steps = _seq_shape(input_shape)[:2]
         units = self._runner.output_size
         out = (batch, steps, units) if self.return_sequences else (batch, units)
-        if self.return_state:
-            return [out, *[(batch, s) for s in self._flat_state_sizes()]]
+        if self.return_state:  # a tuple, the states nested as Keras's (`_nest_states`)
+            return (out, *self._nest_states([(batch, s) for s in self._flat_state_sizes()]))
         return out
 
     def get_initial_state(self, batch_size):
-        """The states a call starts from (a flat list of arrays, one per state)."""
+        """The states a call starts from: a list of arrays, one per state, nested per cell
+        for stacked cells (each cell's list, as Keras's `StackedRNNCells`)."""
+        from numkeras.layers.stacked_rnn_cells import StackedRNNCells
+
+        if isinstance(self.cell, StackedRNNCells):
+            return self.cell.get_initial_state(batch_size)
         return self._runner.initial_states(batch_size, self.dtype)
 
     def reset_state(self) -> None:

@@ -4,8 +4,9 @@
 At each step the first cell reads the inputs, each next cell reads the output of the one
 below, and the output is the last cell's. `state_size` is the list of the cells' state
 sizes (`[[4, 4], 3]` for an `LSTMCell(4)` under a `SimpleRNNCell(3)`). An `RNN` of it
-takes and returns the states of every cell flat, in order (`h1, c1, h2`); `initial_state=`
-also takes Keras's nested form (`[[h1, c1], h2]`).
+returns the states nested as that list, as Keras's symbolic call (`out, [h1, c1], h2`);
+`initial_state=` takes that form, the cells' own lists (`[[h1, c1], [h2]]`) or the states
+flat (`[h1, c1, h2]`).
 
 Over a sequence the cells run one after another, each over all the timesteps (the same
 values as Keras's step-by-step interleaving: a cell's step depends only on its own
@@ -17,7 +18,7 @@ every cell's states unchanged at a padded step. Weights and saved files follow K
 
 >>> import numpy as np
 >>> from numkeras.layers import RNN, LSTMCell, SimpleRNNCell
->>> out, h1, c1, h2 = RNN([LSTMCell(4), SimpleRNNCell(3)], return_state=True)(np.ones((2, 5, 3)))
+>>> out, [h1, c1], h2 = RNN([LSTMCell(4), SimpleRNNCell(3)], return_state=True)(np.ones((2, 5, 3)))
 >>> out.shape, h1.shape, c1.shape, h2.shape
 ((2, 3), (2, 4), (2, 4), (2, 3))
 """
@@ -90,9 +91,15 @@ class StackedRNNCells(Layer):
                 v.path = f"{self.name}/{v.path}"
 
     def get_initial_state(self, batch_size=None) -> list:
-        """Keras's nested initial states: one entry per cell (a list for several states)."""
+        """Keras's nested initial states, one entry per cell: the cell's own
+        `get_initial_state` (a list, for the built-in cells), else one array for a size,
+        a list for a list of sizes."""
         out = []
         for cell, runner in zip(self.cells, self._runners()):
+            own = getattr(cell, "get_initial_state", None)
+            if own is not None:
+                out.append(own(batch_size=batch_size))
+                continue
             states = runner.initial_states(batch_size, self.dtype)
             nested = isinstance(cell.state_size, (list, tuple))
             out.append(states if nested else states[0])

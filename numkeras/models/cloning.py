@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from numkeras import tree
 from numkeras.errors import ConfigError
 
 
@@ -128,7 +129,8 @@ def replay_node(node, tensors: dict, layer=None, call_function=None) -> None:
         else:
             inputs = args if node.is_multi_input else args[0]
             out = call_function(layer, inputs) if call_function else layer(inputs)
-        outs = out if node.is_multi_output else [out]
+        # (a stacked RNN nests its states: `out, [h1, c1], h2`)
+        outs = tree.flatten_sequences(out) if node.is_multi_output else [out]
     for old, new in zip(node.outputs, outs):
         tensors[id(old)] = new
 
@@ -168,6 +170,9 @@ def _restructure(struct, flat: list, tensors: dict):
     replaced by its clone."""
     if isinstance(struct, dict):
         return {k: tensors[id(v)] for k, v in struct.items()}
-    if isinstance(struct, (list, tuple)):
-        return [tensors[id(t)] for t in struct]
+    if isinstance(struct, (list, tuple)):  # (nested lists too: a stacked RNN's states)
+        return [
+            _restructure(t, [t], tensors) if isinstance(t, (list, tuple)) else tensors[id(t)]
+            for t in struct
+        ]
     return tensors[id(flat[0])]

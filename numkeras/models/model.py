@@ -351,6 +351,11 @@ class Model(Trainer, Layer):
         # `losses`: scalar tensors the training and evaluation loss include (`add_loss`)
         inputs, outputs, losses = _from_intermediate_inputs(inputs, outputs, losses)
         self._loss_tensors = list(losses or [])
+        # nested lists (a stacked RNN's states, `out, [h1, c1], h2`): the graph takes
+        # them flat, the outputs come back in the structure (as Keras packs them)
+        self._output_nested = isinstance(outputs, (list, tuple)) and any(
+            isinstance(o, (list, tuple)) for o in outputs
+        )
         self._input_struct = inputs
         self._output_struct = outputs
         self._input_names = None
@@ -366,6 +371,8 @@ class Model(Trainer, Layer):
             self._output_names = None
         self._inputs_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         self._outputs_list = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        if self._output_nested:
+            self._outputs_list = tree.flatten_sequences(outputs)
         self._single_input = not isinstance(self._input_struct, (list, tuple, dict))
         # Keras 3 unpacks a one-element output list: Model(x, [y]) returns arrays, not lists
         self._single_output = (
@@ -951,6 +958,8 @@ class Model(Trainer, Layer):
             by_name = dict(zip(self._output_names, outs))
             keys = list(self._output_struct) if user_order else self._output_names
             return {k: by_name[k] for k in keys}
+        if self.__dict__.get("_output_nested"):
+            return _packed(self._output_struct, iter(outs))
         return tuple(outs) if isinstance(self._output_struct, tuple) else list(outs)
 
     # -- Layer protocol (a model used as a layer) ----------------------------------------
@@ -1006,7 +1015,7 @@ class Model(Trainer, Layer):
                 t.value_dtype = kept
         if self._single_output:
             return out
-        if self._output_names is not None:
+        if self._output_names is not None or self.__dict__.get("_output_nested"):
             return self._structure_outputs(list(out), user_order=True)
         return tuple(out) if isinstance(self._output_struct, tuple) else out
 
@@ -1443,3 +1452,10 @@ def _string_array(a, layer, model_name: str) -> np.ndarray:
             f"an array of {arr.dtype}. Pass strings, e.g. np.array(['a text', ...])."
         )
     return arr
+
+
+def _packed(struct, values):
+    """The next items of the iterator `values` in the nesting of `struct`."""
+    if not isinstance(struct, (list, tuple)):
+        return next(values)
+    return type(struct)(_packed(s, values) for s in struct)

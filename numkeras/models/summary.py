@@ -11,6 +11,8 @@ Model: "m"
 
 from __future__ import annotations
 
+import numpy as np
+
 from numkeras.errors import format_shape
 
 
@@ -42,12 +44,27 @@ def _shape_text(layer, skip: frozenset = frozenset()) -> str:
             out = layer.compute_output_shape(layer._build_input_shape)
         except Exception:  # noqa: BLE001 - no shape rule: Keras prints '?' too
             return "?"
-        outs = out if isinstance(out, list) else [out]
+        # (several shapes: as Keras writes their structure, `((2, 4), [(2, 4)], (2, 3))`)
+        return format_shape(out) if _is_shape(out) else _structure_text(out)
     else:
         return "?"
     if len(outs) == 1:
         return format_shape(outs[0])
     return "[" + ", ".join(format_shape(o) for o in outs) + "]"
+
+
+def _is_shape(value) -> bool:
+    return isinstance(value, (list, tuple)) and all(
+        d is None or isinstance(d, (int, np.integer)) for d in value
+    )
+
+
+def _structure_text(value) -> str:
+    """Shapes nested in lists and tuples, written as Keras's summary writes them."""
+    if _is_shape(value):
+        return format_shape(value)
+    inner = ", ".join(_structure_text(v) for v in value)
+    return f"[{inner}]" if isinstance(value, list) else f"({inner})"
 
 
 def _no_shape_rule(layer) -> bool:

@@ -107,7 +107,7 @@ def test_matches_keras(name, exported):
     x_shape = np.shape(case["x"])
     in_shape = [x_shape, *[np.shape(s) for s in case["states"]]] if case["states"] else x_shape
     shapes = layer.compute_output_shape(in_shape)
-    shapes = shapes if isinstance(shapes, list) else [shapes]
+    shapes = list(shapes) if isinstance(shapes[0], (list, tuple)) else [shapes]  # (a tuple)
     assert [list(s) for s in shapes] == case["output_shapes"]
     ours = json.loads(json.dumps(serialize_layer(layer)))
     assert ours["class_name"] == case["config"]["class_name"]

@@ -102,7 +102,7 @@ def check_forward(name):
     x, states = (inputs[0], inputs[1:]) if isinstance(inputs, list) else (inputs, None)
     kw = {"mask": mask} if mask is not None else {}
     out = layer(x, initial_state=states, **kw)
-    outs = out if isinstance(out, (list, tuple)) else [out]
+    outs = _flat(out)  # (a stacked cell's states come back nested per cell, as Keras's)
     assert len(outs) == len(case["outputs"])
     for o, ref in zip(outs, case["outputs"]):
         assert o.dtype == np.float32
@@ -115,9 +115,16 @@ def check_forward(name):
     shapes = layer.compute_output_shape(
         [tuple(t.shape) for t in inputs] if isinstance(inputs, list) else x.shape
     )
-    shapes = shapes if isinstance(shapes, list) else [shapes]
+    shapes = _flat(shapes) if isinstance(shapes[0], tuple) else [shapes]
     assert [tuple(s) for s in shapes] == [np.shape(o) for o in case["outputs"]]
     return layer
+
+
+def _flat(out) -> list:
+    """A call's outputs (or their shapes), with nested lists of states flattened."""
+    if not isinstance(out, (list, tuple)) or not isinstance(out[0], (list, tuple, np.ndarray)):
+        return [out]
+    return [o for item in out for o in (item if isinstance(item, list) else [item])]
 
 
 def check_gradients(name, seed=0):

@@ -68,23 +68,15 @@ DEVIATIONS = {
         # that is no sequence; numkeras says the rank is wrong
         (12,): ["error", "ValueError"],
     },
-    "recurrent_cells_directly": {
-        # StackedRNNCells.get_initial_state: Keras gives a one-state cell's entry as a list
-        # ([h]); numkeras the array itself (tests/layers/test_stacked_rnn_cells.py asserts
-        # that form; reported to the lead)
-        (4, "initial_state", "list", 1): [2, 3],
-        (4, "states", "list", 1): [2, 3],
-    },
     "inputs_and_input_layers": {
         # Input(3): Keras 3 wants a tuple; numkeras takes the int as Keras 2 did
         (4,): ["ok", [[None, 3], "float32"]],
     },
     "recurrent_output_structures": {
-        # RNN([LSTMCell, GRUCell], return_state=True): Keras nests the states per cell
-        # ((y, [h1, c1], [h2]) on arrays, (y, [h1, c1], h2) on Inputs); numkeras returns
-        # them flat, (y, h1, c1, h2), as tests/layers/test_stacked_rnn_cells.py asserts
-        (5, 0): {"tuple": [[2, 3], [2, 2], [2, 2], [2, 3]]},
-        (5, 1): {"tuple": [[None, 3], [None, 2], [None, 2], [None, 3]]},
+        # RNN([LSTMCell, GRUCell], return_state=True) on arrays: Keras's eager call lists a
+        # one-state cell's state ((y, [h1, c1], [h2])); numkeras nests the states as
+        # Keras's symbolic call does, (y, [h1, c1], h2), on arrays and Inputs alike
+        (5, 0): {"tuple": [[2, 3], {"list": [[2, 2], [2, 2]]}, [2, 3]]},
     },
     "config_misc_layers": {
         # EinsumDense("abc,cd->abd", (None, 5)): Keras keeps the None of `output_shape`,

@@ -46,7 +46,7 @@ def _check_case(name):
     x_shape = np.shape(case["x"])
     in_shape = [x_shape, *[np.shape(s) for s in case["states"]]] if case["states"] else x_shape
     shapes = layer.compute_output_shape(in_shape)
-    shapes = shapes if isinstance(shapes, list) else [shapes]
+    shapes = list(shapes) if isinstance(shapes[0], (list, tuple)) else [shapes]  # (a tuple)
     if name != "bidirectional_backward_layer":  # Keras doubles the forward layer's units
         assert [list(s) for s in shapes] == case["output_shapes"]
     else:

@@ -1,5 +1,5 @@
 """`RNN([cells])` / `StackedRNNCells` against real Keras 3 (tests/goldens/rnn_cells.json,
-from scripts/goldens/make_rnn_cells.py): outputs and flattened states, initial states
+from scripts/goldens/make_rnn_cells.py): outputs and states (nested per cell), initial states
 (Keras's nested form), masks, go_backwards, configs, weight paths, a Keras-written
 `.weights.h5` layout, `fit`; gradients by finite differences in float64."""
 
@@ -40,6 +40,7 @@ def test_keras_nested_initial_state_and_flat_form_agree():
     x, (h1, h2, c2) = inputs[0], inputs[1:]
     nested = layer(x, initial_state=[[h1], [h2, c2]])
     flat = layer(x, initial_state=[h1, h2, c2])
+    nested, flat = cc._flat(nested), cc._flat(flat)
     for a, b, ref in zip(nested, flat, case["outputs"]):
         np.testing.assert_allclose(a, ref, rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(a, b)
@@ -57,7 +58,7 @@ def test_config_round_trip_and_keras_file(tmp_path):
     x = np.asarray(case["x"], "float32")
     layer(x)
     layer.set_weights([np.asarray(w, "float32") for w in case["weights"]])
-    for o, ref in zip(layer(x), case["outputs"]):
+    for o, ref in zip(cc._flat(layer(x)), case["outputs"]):
         np.testing.assert_allclose(o, ref, rtol=1e-5, atol=1e-5)
     model = numkeras.Sequential([layers.Input((4, 3)), layer])
     model.save(tmp_path / "s.keras")
@@ -100,13 +101,14 @@ def test_one_step_cell_api_nests_states_as_keras():
     assert cell.state_size == [[3, 3], 2] and cell.output_size == 2
     x = np.ones((2, 4), "float32")
     init = cell.get_initial_state(batch_size=2)
-    assert [np.shape(s) for s in init[0]] == [(2, 3), (2, 3)] and init[1].shape == (2, 2)
+    # (each built-in cell's own list, as Keras's: [[h1, c1], [h2]])
+    assert [np.shape(s) for s in init[0]] == [(2, 3), (2, 3)] and init[1][0].shape == (2, 2)
     out, states = cell(x, init)
     assert out.shape == (2, 2) and len(states) == 2 and len(states[0]) == 2
-    np.testing.assert_allclose(out, states[1])
+    np.testing.assert_allclose(out, states[1][0])
     # the same step as one timestep of RNN(cell)
     rnn = layers.RNN(cell, return_state=True)
-    y, h1, c1, h2 = rnn(x[:, None])
+    y, (h1, c1), h2 = rnn(x[:, None])  # (nested as Keras's symbolic call)
     np.testing.assert_allclose(y, out, rtol=1e-6)
     np.testing.assert_allclose(c1, states[0][1], rtol=1e-6)
     assert rnn.state_size == [[3, 3], 2]
