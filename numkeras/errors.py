@@ -60,6 +60,11 @@ class InputTypeError(NumkerasError, TypeError, ValueError):
     ValueError there, numkeras raised TypeError before; this is both."""
 
 
+class NegativePowerError(NumkerasError, TypeError, ValueError):
+    """An integer raised to a negative integer power (`ops.power`): JAX raises TypeError
+    for an exponent it knows, NumPy ValueError; this is both."""
+
+
 class NotBuiltError(NumkerasError, ValueError):
     """The layer or model has no weights yet; build it or call it on data first."""
 
@@ -67,6 +72,12 @@ class NotBuiltError(NumkerasError, ValueError):
 class NotBuiltAttributeError(NotBuiltError, AttributeError):
     """An attribute an unbuilt model does not have yet (`input_shape`, `inputs`, ...):
     Keras raises AttributeError there, so `hasattr(model, "input_shape")` is False."""
+
+
+class ScheduledRateError(NumkerasError, AttributeError, TypeError):
+    """`optimizer.learning_rate.assign(x)` where the rate is a `LearningRateSchedule`:
+    Keras 3 returns the schedule's value there, a tensor without `assign`
+    (AttributeError); numkeras raised TypeError (as setting the rate does); this is both."""
 
 
 class MissingCallError(ConfigError, NotImplementedError):

@@ -123,8 +123,11 @@ def _pool_axis(x, axis: int, edges, mode: str):
     """`x` pooled along `axis` into the bins `edges`, and the backward pass's cache."""
     xp = backend.xp
     if mode == "average":
+        # each bin's own sum (as Keras's windowed sums), not a product with the mean
+        # matrix, whose zeros would turn an inf or NaN into NaN in every bin
+        out = [x[_take(x, axis, s, e)].sum(axis=axis) / (e - s) for s, e in edges]
         m = _mean_matrix(x.shape[axis], edges, x.dtype)
-        return xp.moveaxis(xp.tensordot(x, m, axes=([axis], [1])), -1, axis), m
+        return xp.stack(out, axis=axis).astype(x.dtype, copy=False), m
     out = [x[_take(x, axis, s, e)].max(axis=axis) for s, e in edges]
     return xp.stack(out, axis=axis), x
 

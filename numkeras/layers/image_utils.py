@@ -146,8 +146,12 @@ class Resample:
     channel, where `R` and `C` are interpolation matrices (None: identity) and `constant`
     (None: zero) is what padding adds. Backward: `R.T @ g @ C`, placed back in the window."""
 
-    def __init__(self, in_hw, window, row_matrix=None, col_matrix=None, constant=None):
+    def __init__(
+        self, in_hw, window, row_matrix=None, col_matrix=None, constant=None, gather=False
+    ):
         self.in_hw = tuple(in_hw)
+        # (nearest: the matrices select one pixel each, applied as a gather, as JAX's)
+        self.gather = gather
         self.window = tuple(window)  # (top, left, rows, cols)
         self.row_matrix = row_matrix
         self.col_matrix = col_matrix
@@ -161,8 +165,8 @@ class Resample:
         index[h_axis] = slice(top, top + rows)
         index[w_axis] = slice(left, left + cols)
         y = x[tuple(index)]
-        y = _along(y, self.row_matrix, h_axis)
-        y = _along(y, self.col_matrix, w_axis)
+        y = _along(y, self.row_matrix, h_axis, self.gather)
+        y = _along(y, self.col_matrix, w_axis, self.gather)
         if self.constant is not None:
             const = backend.xp.asarray(self.constant, dtype=x.dtype)
             y = y + (const if data_format == "channels_first" else const[:, :, None])
@@ -185,11 +189,22 @@ class Resample:
         return out
 
 
-def _along(x, matrix, axis: int):
-    """`matrix` (out, in) applied along `axis` of `x` (one BLAS product; None: identity)."""
+def _along(x, matrix, axis: int, gather: bool = False):
+    """`matrix` (out, in) applied along `axis` of `x` (one BLAS product; None: identity).
+    `gather`: each row of `matrix` selects one entry (a 1) or none (0s)."""
     if matrix is None:
         return x
     xp = np if isinstance(x, np.ndarray) else backend.xp  # (a plan drawn on the host)
+    if gather:
+        # as JAX's nearest resizing: a product's 0 * inf would put NaN in every row the
+        # matrix's zeros touch
+        picked = xp.take(x, xp.asarray(matrix.argmax(axis=1)), axis=axis)
+        hit = (matrix != 0).any(axis=1)
+        if hit.all():
+            return picked
+        shape = [1] * x.ndim
+        shape[axis] = -1
+        return xp.where(xp.asarray(hit.reshape(shape)), picked, x.dtype.type(0))
     y = xp.tensordot(x, xp.asarray(matrix, dtype=x.dtype), axes=([axis], [1]))
     return xp.moveaxis(y, -1, axis)
 
@@ -230,7 +245,7 @@ def resize_plan(
             constant = _F32(fill_value) * (
                 np.outer(row_sums, col_sums) - np.outer(row_kept, col_kept)
             ).astype(_F32)
-    return Resample((height, width), window, rows, cols, constant)
+    return Resample((height, width), window, rows, cols, constant, interpolation == "nearest")
 
 
 def _padded_axis(size: int, start: int, target: int, interpolation: str, antialias: bool):

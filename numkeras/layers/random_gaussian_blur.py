@@ -52,13 +52,19 @@ def _sigma(value) -> tuple:
         ) from None
 
 
+def gaussian_kernel(size: int, sigma: float, dtype=np.float32) -> np.ndarray:
+    """Keras's normalised 1-D Gaussian of `size` taps."""
+    t = np.dtype(dtype).type
+    taps = np.arange(size, dtype=dtype) - t((size - 1) / 2)
+    kernel = np.exp(t(-0.5) * (taps / t(sigma)) ** 2)
+    return kernel / np.sum(kernel)
+
+
 def gaussian_matrix(n: int, size: int, sigma: float, dtype=np.float32):
     """The `(n, n)` matrix of a 1-D "same" correlation with Keras's normalised Gaussian of
     `size` taps (zero padding)."""
     t = np.dtype(dtype).type
-    taps = np.arange(size, dtype=dtype) - t((size - 1) / 2)
-    kernel = np.exp(t(-0.5) * (taps / t(sigma)) ** 2)
-    kernel = kernel / np.sum(kernel)
+    kernel = gaussian_kernel(size, sigma, dtype)
     i = np.arange(n)
     offset = i[None, :] - i[:, None] + (size - 1) // 2  # out row i reads input column j
     inside = (offset >= 0) & (offset < size)

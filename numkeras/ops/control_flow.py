@@ -4,8 +4,10 @@
 model call, so gradients flow through the branch taken), and the loops `fori_loop`,
 `while_loop`, `scan`, `map`, `vectorized_map`, `associative_scan`, which run eagerly as
 Python loops (as Keras's NumPy backend does): on symbolic tensors `fori_loop` with
-integer bounds, `map` and `scan` over an axis of known length unroll into the graph; the
-others refuse them with a clear error.
+integer bounds, `map`, `scan` and `associative_scan` over an axis of known length unroll
+into the graph; over an axis of unknown length (a model's batch axis) the last three run
+as one operation that loops a traced step (`_TracedLoop`); the others refuse symbolic
+bounds with a clear error.
 
 >>> import numpy as np
 >>> Scatter((3,))(np.array([[0], [2]]), np.array([1.0, 5.0])).tolist()
@@ -388,7 +390,9 @@ def _length(xs, length, name):
     if leaves and (None in sizes or len(sizes) != 1):
         raise ShapeError(
             f"{name}: the leading axes of `xs` must have one known size; received "
-            f"{sorted(str(s) for s in sizes)}."
+            f"{sorted(str(s) for s in sizes)}. (On symbolic tensors numkeras unrolls the "
+            "loop into the model: give the `Input` a fixed `batch_size` for a loop over the "
+            "batch axis.)"
         )
     return int(next(iter(sizes))) if leaves else length
 
@@ -402,6 +406,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     >>> float(carry), ys.tolist()
     (6.0, [0.0, 1.0, 3.0])
     """
+    if xs is not None and _unknown_length(xs):
+        return _traced_scan(f, init, xs, reverse)
     n = _length(xs, length, "scan")
     if n is None:
         raise ValueError("scan needs `xs` or `length`.")
@@ -422,7 +428,13 @@ def map(f, xs):  # noqa: A001 (keras.ops.map)
     >>> map(lambda x: x * 2, np.array([1.0, 2.0])).tolist()
     [2.0, 4.0]
     """
-    n = _length(xs, None, "map")
+    return _map(f, xs, "map")
+
+
+def _map(f, xs, name: str):
+    if _unknown_length(xs):
+        return _traced_map(f, xs)
+    n = _length(xs, None, name)
     return _stack_tree([f(x) for x in _slices(xs, n)])
 
 
@@ -433,7 +445,116 @@ def vectorized_map(function, elements):
     >>> vectorized_map(lambda x: x.sum(), np.ones((2, 3))).tolist()
     [3.0, 3.0]
     """
-    return map(function, elements)
+    return _map(function, elements, "vectorized_map")
+
+
+# -- loops over an axis of unknown length (a model's batch axis) ----------------------------
+def _unknown_length(xs) -> bool:
+    """Whether `xs` holds symbolic tensors whose leading axes are all of unknown size."""
+    leaves = _flat(xs)
+    return bool(leaves) and all(
+        isinstance(v, KerasTensor) and len(v.shape) and v.shape[0] is None for v in leaves
+    )
+
+
+class _TracedLoop(_Core):
+    """`map` / `scan` over an axis of unknown length: the step function is traced once on
+    symbolic slices (`Trace`), and the operation runs it on each slice at call time, and
+    its backward pass slice by slice (in reverse for `scan`, passing the carry's gradient
+    back). Its arguments are the carry's leaves (`n_carry`, scan only), then the leaves
+    of `xs`; its outputs the final carry's leaves, then the stacked outputs'. A Python
+    function: such a model does not serialize (nor does Keras's)."""
+
+    multi_output = True
+
+    def __init__(self, trace, n_carry: int, reverse: bool, *, name=None):
+        super().__init__(name=name)
+        self.trace, self.n_carry, self.reverse = trace, n_carry, reverse
+
+    def get_config(self):
+        # (the traced step itself: `clone_model` remakes the operation from it; a saved
+        # file cannot hold it)
+        return {"name": self.name, "trace": self.trace, "n_carry": self.n_carry,
+                "reverse": self.reverse}  # fmt: skip
+
+    def compute_output_spec(self, *leaves):
+        n = shape_of(leaves[self.n_carry])[0]
+        shapes = self.trace.output_shapes
+        return shapes[: self.n_carry] + [(n, *s) for s in shapes[self.n_carry :]]
+
+    def output_dtype(self, *leaves) -> list:
+        return [str(t.dtype) for t in self.trace.graph._outputs_list[: self.trace.n_outputs]]
+
+    def _forward(self, *leaves):
+        xp = _xp()
+        carry = [xp.asarray(arr(v)) for v in leaves[: self.n_carry]]
+        xs = [xp.asarray(arr(v)) for v in leaves[self.n_carry :]]
+        n = xs[0].shape[0]
+        order = range(n - 1, -1, -1) if self.reverse else range(n)
+        ys, caches = [None] * n, [None] * n
+        for i in order:
+            outs, caches[i] = self.trace.forward(carry + [x[i] for x in xs])
+            carry, ys[i] = outs[: self.n_carry], outs[self.n_carry :]
+        specs = self.trace.graph._outputs_list[self.n_carry : self.trace.n_outputs]
+        stacked = [
+            xp.stack([y[j] for y in ys]) if n else xp.zeros((0, *t.shape), t.dtype)
+            for j, t in enumerate(specs)
+        ]
+        return carry + stacked, (caches, order)
+
+    def _backward(self, cache, grad, need):
+        xp = _xp()
+        caches, order = cache
+        g_carry, g_ys = list(grad[: self.n_carry]), grad[self.n_carry :]
+        g_xs: list = [None] * len(caches)
+        wanted = [True] * self.n_carry + list(need[self.n_carry :])  # (the carry's chain)
+        for i in reversed(order):
+            gs = self.trace.backward(caches[i], g_carry + [g[i] for g in g_ys], wanted)
+            g_carry, g_xs[i] = list(gs[: self.n_carry]), gs[self.n_carry :]
+        out = g_carry
+        for j, wanted in enumerate(need[self.n_carry :]):
+            parts = [g[j] for g in g_xs]
+            whole = wanted and parts and all(g is not None for g in parts)
+            out.append(xp.stack(parts) if whole else None)
+        return out
+
+
+def _trace_step(step, leaves, slice_leaves):
+    from numkeras.ops.trace import Trace
+
+    shapes = [shape_of(v) for v in leaves] + [tuple(v.shape[1:]) for v in slice_leaves]
+    dtypes = [value_dtype(v) for v in leaves + slice_leaves]
+    return Trace.of(step, shapes, dtypes)
+
+
+def _traced_map(f, xs):
+    leaves, structure = _flat(xs), []
+
+    def step(*slices):
+        structure[:] = [f(_rebuild(xs, list(slices))[0])]
+        return _flat(structure[0])
+
+    out = _TracedLoop(_trace_step(step, [], leaves), 0, False)(*leaves)
+    return _rebuild(structure[0], out)[0]
+
+
+def _traced_scan(f, init, xs, reverse):
+    init = _tensor_tree(init)
+    carry, leaves = _flat(init), _flat(xs)
+    structure = []
+
+    def step(*args):
+        c = _rebuild(init, list(args[: len(carry)]))[0]
+        new, y = f(c, _rebuild(xs, list(args[len(carry) :]))[0])
+        structure[:] = [y]
+        return _flat(new) + ([] if y is None else _flat(y))
+
+    trace = _trace_step(step, carry, leaves)
+    out = _TracedLoop(trace, len(carry), reverse)(*carry, *leaves)
+    final = _rebuild(init, out[: len(carry)])[0]
+    if structure[0] is None:
+        return final, None
+    return final, _rebuild(structure[0], out[len(carry) :])[0]
 
 
 def associative_scan(f, elems, reverse=False, axis=0):
@@ -469,6 +590,8 @@ def _symbolic_associative_scan(f, elems, leaves, reverse, axis):
     from numkeras import ops
 
     moved = [ops.moveaxis(v, axis, 0) for v in leaves]
+    if _unknown_length(moved):
+        return _traced_associative_scan(f, elems, moved, reverse, axis)
     n = _length(moved, None, "associative_scan")
     steps = _slices(_rebuild(elems, moved)[0], n)
     order = range(n - 1, -1, -1) if reverse else range(n)
@@ -479,6 +602,26 @@ def _symbolic_associative_scan(f, elems, leaves, reverse, axis):
     columns = zip(*[_flat(out) for out in outs])  # (this module's `map` is keras.ops.map)
     stacked = [ops.moveaxis(ops.stack(list(col), axis=0), 0, axis) for col in columns]
     return _rebuild(elems, stacked)[0]
+
+
+def _traced_associative_scan(f, elems, moved, reverse, axis):
+    """`associative_scan` over an axis of unknown length: a traced `scan` whose carry
+    starts at the first slice (the last, in reverse) and runs over the others."""
+    from numkeras import ops
+
+    first = [v[-1] if reverse else v[0] for v in moved]
+    rest = [v[:-1] if reverse else v[1:] for v in moved]
+
+    def step(acc, x):
+        new = f(x, acc) if reverse else f(acc, x)
+        return new, new
+
+    _, ys = _traced_scan(step, _rebuild(elems, first)[0], _rebuild(elems, rest)[0], reverse)
+    columns = []
+    for a, y in zip(first, _flat(ys)):
+        parts = [y, ops.expand_dims(a, 0)] if reverse else [ops.expand_dims(a, 0), y]
+        columns.append(ops.moveaxis(ops.concatenate(parts, axis=0), 0, axis))
+    return _rebuild(elems, columns)[0]
 
 
 CORE_OPS = {cls.__name__: cls for cls in (Unstack, Scatter, ScatterUpdate, SliceUpdate)}

@@ -43,7 +43,7 @@ from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
 from numkeras.layers import conv_utils as cu
 from numkeras.layers import image_utils as iu
-from numkeras.layers.random_gaussian_blur import gaussian_matrix
+from numkeras.layers.random_gaussian_blur import gaussian_kernel, gaussian_matrix
 from numkeras.layers.random_grayscale import RGB_WEIGHTS
 from numkeras.ops.operation import Operation, arr, shape_of
 from numkeras.utils.checks import is_int
@@ -978,13 +978,15 @@ def _band(n: int, taps, dtype) -> np.ndarray:
     return m
 
 
-def _correlate(x, taps, axis: int):
+def _correlate(x, taps, axis: int, half: int | None = None):
     """`x` correlated with `taps` along `axis`, zero padding ("same"), as `_band`'s matrix
-    would: `out[i] = sum_t taps[t] x[i + t - len(taps) // 2]`."""
+    would: `out[i] = sum_t taps[t] x[i + t - half]` (`half`: `len(taps) // 2` unless
+    given)."""
     xp = backend.xp
-    half, n = len(taps) // 2, x.shape[axis]
+    n = x.shape[axis]
+    half = len(taps) // 2 if half is None else half
     pad = [(0, 0)] * x.ndim
-    pad[axis] = (half, half)
+    pad[axis] = (half, len(taps) - 1 - half)
     padded = xp.pad(x, pad)
     out = xp.zeros_like(x)
     for t, tap in enumerate(taps):
@@ -1012,24 +1014,25 @@ class GaussianBlur(_ImageOp):
         _check_rank(shape)
         return shape
 
-    def _matrices(self, x):
-        h, w = _spatial(x.ndim, self.data_format)
-        # (kernel_size and sigma are (x, y): columns first, as Keras's code reads them)
-        rows = gaussian_matrix(x.shape[h], self.kernel_size[1], self.sigma[1], x.dtype)
-        cols = gaussian_matrix(x.shape[w], self.kernel_size[0], self.sigma[0], x.dtype)
-        return h, w, rows, cols
-
     def _forward(self, images):
         x = _images(images)
         _check_rank(x.shape)
         x = _float(x)
-        h, w, rows, cols = self._matrices(x)
-        out = _matrix_along(_matrix_along(x, rows, h), cols, w)
-        return backend.xp.ascontiguousarray(out), (h, w, rows, cols)
+        h, w = _spatial(x.ndim, self.data_format)
+        # (kernel_size and sigma are (x, y): columns first, as Keras's code reads them)
+        plan = ((h, self.kernel_size[1], self.sigma[1]), (w, self.kernel_size[0], self.sigma[0]))
+        # shifted sums, not band matrices: a NaN or inf reaches its window only (as in
+        # Keras's convolution), where a product's 0 * inf would spread NaN along the axis
+        out = x
+        for axis, size, sigma in plan:
+            out = _correlate(out, gaussian_kernel(size, sigma, x.dtype), axis, (size - 1) // 2)
+        return backend.xp.ascontiguousarray(out), (plan, x.shape, x.dtype)
 
     def _backward(self, cache, grad, need):
-        h, w, rows, cols = cache
-        return (_matrix_along(_matrix_along(grad, cols.T, w), rows.T, h),)
+        plan, shape, dtype = cache
+        for axis, size, sigma in reversed(plan):
+            grad = _matrix_along(grad, gaussian_matrix(shape[axis], size, sigma, dtype).T, axis)
+        return (grad,)
 
 
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):

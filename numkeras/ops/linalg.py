@@ -166,7 +166,10 @@ def _matrix_norm(x, ord_, axes, keepdims):
         # 1: the largest column sum (summed over a0, chosen over a1); inf: the row sum
         over, pick = (a0, a1) if ord_ in (1, -1) else (a1, a0)
         sums = xp.abs(x).sum(axis=over, keepdims=True)
-        chosen = (sums.max if ord_ > 0 else sums.min)(axis=pick, keepdims=True)
+        if ord_ > 0 and sums.shape[pick] == 0:  # (no columns, or rows: 0, as JAX's max)
+            chosen = xp.zeros(sums.shape[:pick] + (1,) + sums.shape[pick + 1 :], sums.dtype)
+        else:
+            chosen = (sums.max if ord_ > 0 else sums.min)(axis=pick, keepdims=True)
         cache = ("sum", sums, chosen, pick)
         out = chosen
     else:
@@ -174,6 +177,13 @@ def _matrix_norm(x, ord_, axes, keepdims):
         u, s, vt = xp.linalg.svd(m, full_matrices=False)
         if ord_ == "nuc":
             out = s.sum(axis=-1)
+        elif s.shape[-1] == 0 and ord_ == 2:
+            out = s.sum(axis=-1)  # (a matrix with no rows or columns: 0, as JAX's max)
+        elif s.shape[-1] == 0:
+            raise ShapeError(
+                "zero-size array to reduction operation min which has no identity: the "
+                "smallest singular value of an empty matrix (ord=-2)."
+            )
         else:
             out = s[..., 0] if ord_ == 2 else s[..., -1]
         cache = ("svd", u, vt)

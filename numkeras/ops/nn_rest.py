@@ -402,7 +402,8 @@ class _ConvBase(Operation):
 
         rank, strides, dilation, padding, fmt, outs = self._geo(x.shape, kernel.shape)
         xl = cu.to_last(x, fmt)
-        if min(outs) <= 0:  # a kernel wider than the input: an empty output, as Keras's
+        if min(outs) <= 0 or xl.size == 0:  # a kernel wider than the input, no inputs:
+            # an empty output, as Keras's
             y = backend.xp.zeros((xl.shape[0], *[max(o, 0) for o in outs], kernel.shape[-1]))
             return cu.from_last(y.astype(x.dtype), fmt), (None, (x.shape, kernel.shape))
         z, cache = conv_forward(xl, kernel, groups, strides, dilation, padding, outs)
@@ -452,6 +453,12 @@ class Conv(_ConvBase):
         x, k = _float(inputs), _float(kernel)
         groups = _check_channels(x, k, k.shape[-2], self.data_format, "conv")
         y, cache = self._conv(x, k.astype(x.dtype, copy=False), groups)
+        if y.size == 0 and x.size != 0:  # (Keras's conv checks this; depthwise_conv not)
+            raise ShapeError(
+                "The convolution operation resulted in an empty output. This can happen if "
+                "the input is too small for the given kernel size, strides, dilation rate, "
+                f"and padding. Received inputs {tuple(x.shape)}, kernel {tuple(k.shape)}."
+            )
         return y, cache
 
     def _backward(self, cache, grad, need):
@@ -671,6 +678,8 @@ class _Pool(Operation):
 
     def _forward(self, inputs):
         x = _as_output(arr(inputs))
+        if self._mode == "average":
+            x = _float(x)  # (the mean of integers is a float, as Keras's arrays)
         layer = self._layer(x.ndim)
         y, cache = layer._forward(x, keep=True)
         return cu.from_last(y, self.data_format), (layer, cache)
@@ -688,6 +697,10 @@ class AveragePool(_Pool):
     """`average_pool(...)`: "same" padding divides by the real inputs in each window."""
 
     _mode = "average"
+
+    def output_dtype(self, inputs) -> str:
+        # (integers give floats: Keras's arrays do, though its symbolic dtype says int)
+        return keras_result_type(inputs, float)
 
 
 class _AdaptivePool(Operation):
@@ -729,19 +742,28 @@ class _AdaptivePool(Operation):
     def _forward(self, inputs):
         from numkeras.layers.adaptive_pooling import adaptive_pool
 
-        x = _float(inputs)
+        x = arr(inputs)
+        # (the max of integers stays integer, as Keras's; the mean is a float)
+        if self._mode != "max" or getattr(x, "dtype", np.dtype("f")).kind not in "iu":
+            x = _float(inputs)
         rank = x.ndim - 2
         start = 1 if self.data_format == "channels_last" else 2
-        return adaptive_pool(x, self._sizes(rank), range(start, start + rank), self._mode)
+        out, caches = adaptive_pool(x, self._sizes(rank), range(start, start + rank), self._mode)
+        return out, (caches, x.dtype.kind == "f")
 
     def _backward(self, cache, grad, need):
         from numkeras.layers.adaptive_pooling import adaptive_pool_grad
 
-        return (adaptive_pool_grad(grad, cache, self._mode),)
+        caches, floats = cache
+        return (adaptive_pool_grad(grad, caches, self._mode) if floats else None,)
 
 
 class AdaptiveAveragePool(_AdaptivePool):
     """`adaptive_average_pool(inputs, output_size, data_format=None)`."""
+
+    def output_dtype(self, inputs) -> str:
+        # (integers give floats: Keras's arrays do, though its symbolic dtype says int)
+        return keras_result_type(inputs, float)
 
 
 class AdaptiveMaxPool(_AdaptivePool):

@@ -14,7 +14,13 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import AxisError, ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import (
+    AxisError,
+    ConfigError,
+    IncompatibleShapesError,
+    NegativePowerError,
+    ShapeError,
+)
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.operation import (
     Operation,
@@ -207,10 +213,23 @@ class TrueDivide(Divide):
     pass
 
 
+def _negative_power(dtype: str) -> NegativePowerError:
+    return NegativePowerError(f"Integers cannot be raised to negative integer powers ({dtype}).")
+
+
 class Power(_BoolAsInt, _Binary):
     def _forward(self, x1, x2):
+        dtype = self.output_dtype(x1, x2)
+        # (a negative Python int is checked first: `arr` may wrap it into uint8)
+        if dtype.startswith(("int", "uint")) and isinstance(x2, int) and x2 < 0:
+            raise _negative_power(dtype)
         x1, x2 = arr(x1), arr(x2)
-        out = cast_to(x1**x2, self.output_dtype(x1, x2))
+        try:
+            out = cast_to(x1**x2, dtype)
+        except ValueError as e:
+            if "negative integer powers" not in str(e):
+                raise
+            raise _negative_power(dtype) from None
         return out, (x1, x2, out)
 
     def _backward(self, cache, grad, need):

@@ -749,6 +749,8 @@ class Roll(_KeepsDtype, Operation):
         return {"name": self.name, "shift": self.shift, "axis": self.axis}
 
     def compute_output_spec(self, x):
+        if self.axis is not None:
+            _axes(self.axis, len(shape_of(x)))  # (an axis out of range, as Keras's)
         return shape_of(x)
 
     def _forward(self, x):

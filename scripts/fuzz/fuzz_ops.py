@@ -44,21 +44,26 @@ differences, not drawn or not compared (`_keras_quirk`, `_compare_values`):
   uint8; `quantile` between two equal infinities is NaN; `softmax(2)`,
   `max_pool(strides=None)` and `hard_silu` / `hard_swish` / `mish` of an `Input` crash;
   `is_tensor` of a NumPy array (numkeras's backend tensor) is False; `stop_gradient(2.2)`
-  returns the Python number. FFTs, folds, solves and normalizations of inf compare no
-  values (which entries become NaN depends on the order of operations).
-- numkeras's pooling drops NaN (`max_pool`), its adaptive pools, `image.resize` and
-  `image.gaussian_blur` (weight matrices) spread NaN and inf along rows and columns:
-  reported, not compared for non-finite inputs; nor are the resamplings' (affine,
-  perspective, map_coordinates: where inf * 0 becomes NaN differs). Keras-JAX's eager
-  `gaussian_blur` reads `data_format=None` as channels_first (drawn with a data_format);
-  Keras keeps integer images' dtype in `ssim` / `sobel_edges` (numkeras: floats).
+  returns the Python number; XLA multiplies by a bool as a select (`multiply(inf,
+  False)`, `cross` of a float and a bool vector: 0, not IEEE's NaN; torch and NumPy give
+  NaN): bool operands with non-finite floats compare no values. FFTs, folds, solves and
+  normalizations of inf (in the data or in `gamma` / `beta`) compare no values (which
+  entries become NaN depends on the order of operations).
+- The resamplings of non-finite inputs compare no values (affine, perspective and
+  map_coordinates outside "constant" mode: where inf * 0 becomes NaN differs;
+  `extract_patches` and `extract_patches_3d`: Keras-JAX's are convolutions with a 0/1
+  kernel, which spread NaN over whole patches, numkeras's copies); pools, `resize`,
+  `gaussian_blur` and `scale_and_translate` do. Keras-JAX's eager `gaussian_blur` reads
+  `data_format=None` as channels_first (drawn with a data_format); Keras keeps integer
+  images' dtype in `ssim` / `sobel_edges` (numkeras: floats).
 - Ops numkeras runs on arrays only (integer, spectral and decomposition ones: its error
   says so) compare no symbolic results. With axis 0 unknown ("batch"), numkeras's loops
-  (`map`, `scan`, `vectorized_map`, `associative_scan` unroll) need its length, `shape` /
-  `size` give a `SymbolicDim`, and the `cross` of a vector of unknown length (2 or 3
-  entries) is not compared; numkeras's shapes may be better known than Keras's (`hstack`
-  of (None, 4) and (2, 4)) or right where Keras's are not (`kron`, `slogdet`,
-  adaptive pools): they must fit the arrays' shapes.
+  over an axis of known size next to it (`scan` of an unknown `init` over known `xs`:
+  numkeras unrolls it, Keras refuses) and `shape` / `size` (a `SymbolicDim`) are not
+  compared, nor the `cross` of a vector of unknown length (2 or 3 entries); numkeras's
+  shapes may be better known than Keras's (`hstack` of (None, 4) and (2, 4)) or right
+  where Keras's are not (`kron`, `slogdet`, adaptive pools): they must fit the arrays'
+  shapes.
 """
 
 from __future__ import annotations
@@ -130,7 +135,7 @@ INDEXED = {"take", "take_along_axis", "one_hot", "multi_hot", "bincount", "segme
 SPECTRAL = {"fft", "fft2", "ifft2", "rfft", "irfft", "stft", "fold", "unfold", "lstsq",
             "solve", "solve_triangular", "batch_normalization", "conv", "depthwise_conv",
             "separable_conv", "conv_transpose", "extract_sequences", "trapezoid",
-            "ctc_loss"}  # fmt: skip
+            "ctc_loss", "layer_normalization", "rms_normalization"}  # fmt: skip
 # (float64 inputs: Keras-JAX's float32 numbers may round the other way)
 ROUNDING = {"floor_divide", "mod", "fmod", "floor", "ceil", "round", "trunc", "histogram"}
 INT_DIVISION = {"floor_divide", "mod", "fmod", "divide_no_nan", "gcd", "lcm"}
@@ -606,7 +611,8 @@ def d_nn(r, name):
             t["a"] = [abs(v) for v in t["a"]]
         return [t, out], {"from_logits": logits}
     if name in ("average_pool", "max_pool", "adaptive_average_pool", "adaptive_max_pool"):
-        x = array(r, dtype=f, shape=[r.choice([1, 2]), r.randint(3, 6), r.randint(3, 5), 2])
+        dtype = r.choice([f, f, f, r.choice(INTS)])  # (the max keeps integers, the mean not)
+        x = array(r, dtype=dtype, shape=[r.choice([1, 2]), r.randint(3, 6), r.randint(3, 5), 2])
         if name.startswith("adaptive"):
             return [x, r.choice([1, 2, (2, 3)])], {}
         return [x, r.choice([2, 3, (2, 1)])], {
@@ -1124,7 +1130,7 @@ def _keras_quirk(call: dict, want: dict, got: dict) -> bool:
         return True  # Keras-JAX refuses a negative Python float cast to uint8
     if op == "stop_gradient" and not x:
         return True  # Keras-JAX returns a Python number as it is
-    if op == "full_like" and call["kwargs"].get("dtype") == "uint8":
+    if op in ("full", "full_like") and call["kwargs"].get("dtype") == "uint8":
         return True  # a negative float into uint8 (undefined; JAX clamps, NumPy wraps)
     if "float16 is unsupported in linalg" in got.get("message", ""):
         return True  # float16 SVD norms: Keras-JAX refuses them too, unless the matrix is empty
@@ -1132,17 +1138,19 @@ def _keras_quirk(call: dict, want: dict, got: dict) -> bool:
         return True  # a NumPy array is no JAX tensor, but is numkeras's backend tensor
     if "has no attribute" in message:
         return True  # Keras crashes (softmax of a Python int)
-    pools = ("max_pool", "adaptive_average_pool", "adaptive_max_pool", "image.resize",
-             "image.gaussian_blur", "image.affine_transform", "image.perspective_transform",
-             "image.map_coordinates", "image.scale_and_translate",
-             "image.extract_patches")  # fmt: skip
-    if op in pools and values_nonfinite(x):
-        return True  # numkeras's pooling drops NaN, its adaptive pools and resize spread NaN
-        # and inf along rows and columns (reported, not fixed here)
+    resamplings = ("image.affine_transform", "image.perspective_transform",
+                   "image.map_coordinates", "image.extract_patches",
+                   "image.extract_patches_3d")  # fmt: skip
+    if op in resamplings and values_nonfinite(x):
+        return True  # where inf * 0 becomes NaN differs (Keras's patches: a convolution)
     given = list(args) + list(call["kwargs"].values())
     arrays = [a for a in given if _is_array(a)] + [
         a for a in given if isinstance(a, list) for a in a
     ]
+    if any(a["dtype"] == "bool" for a in arrays if _is_array(a)) and any(
+        values_nonfinite(a) for a in arrays if _is_array(a) and a["dtype"][0] == "f"
+    ):
+        return True  # XLA multiplies by a bool as a select: inf * False is 0, not NaN
     if op in SPECTRAL and any(values_nonfinite(a) for a in arrays if _is_array(a)):
         return True  # inf in an FFT, a fold, a solve, a convolution: where NaN appears differs
     if op == "pad" and x and not x["shape"]:
@@ -1242,8 +1250,9 @@ def _leaves(v) -> list:
 
 def graph(seed: int, count: int) -> int:
     """numkeras alone: each call whose arguments are arrays of rank 1 or more, built into a
-    functional model on `Input`s of their shapes and dtypes, called on the arrays, against
-    the eager call (the graph's forward against the eager code). Prints each mismatch."""
+    functional model on `Input`s of their shapes and dtypes (then again with axis 0
+    unknown), called on the arrays, against the eager call (the graph's forward against
+    the eager code). Prints each mismatch."""
     import warnings
 
     import numkeras as K
@@ -1258,35 +1267,46 @@ def graph(seed: int, count: int) -> int:
             continue  # (a model's inputs share axis 0)
         if not leaves[0]["shape"]:
             continue
-        fn = _fn(K, call["op"])
-        try:
-            want = _encode(fn(*[decode(a) for a in call["args"]],
-                              **{k: decode(v) for k, v in call["kwargs"].items()}))  # fmt: skip
-            inputs = []
-
-            def tensor(shape, dtype, inputs=inputs):
-                inputs.append(K.Input(batch_shape=shape, dtype=dtype))
-                return inputs[-1]
-
-            args = [decode(a, tensor) for a in call["args"]]
-            kwargs = {k: decode(v, tensor) for k, v in call["kwargs"].items()}
-            out = fn(*args, **kwargs)
-            arrays = [decode(a) for a in _leaves([call["args"], list(call["kwargs"].values())])]
-            model = K.Model(inputs, out)
-            if isinstance(out, (list, tuple)) and len(out) == 1:
-                want = want["items"][0]  # (a model of one output gives it alone, as Keras)
-        except Exception:  # noqa: BLE001 - (eager or symbolic refusals: compared elsewhere)
-            continue
-        checked += 1
-        try:
-            got = _encode(model(arrays if len(arrays) > 1 else arrays[0]))
-        except Exception as e:  # noqa: BLE001
-            got = _error(e)
-        if (d := _diff(want, got, False, True, "float16" in json.dumps(call))) is not None:
-            bad += 1
-            print(f"{i} {_show(call)}\n    graph: {d}")
-    print(f"{checked} calls built into models, {bad} differ")
+        for batch in (False, True):
+            d = _graph_call(K, call, batch)
+            if d is None:
+                continue
+            checked += 1
+            if d:
+                bad += 1
+                print(f"{i} {_show(call)}\n    graph{' (batch None)' * batch}: {d}")
+    print(f"{checked} models built, {bad} differ")
     return bad
+
+
+def _graph_call(K, call: dict, batch: bool):
+    """'' where `call` built into a model (axis 0 unknown if `batch`) gives its eager
+    result, else the difference; None where the eager or symbolic call raises."""
+    fn = _fn(K, call["op"])
+    try:
+        want = _encode(fn(*[decode(a) for a in call["args"]],
+                          **{k: decode(v) for k, v in call["kwargs"].items()}))  # fmt: skip
+        inputs = []
+
+        def tensor(shape, dtype, inputs=inputs):
+            shape = (None, *shape[1:]) if batch else shape
+            inputs.append(K.Input(batch_shape=shape, dtype=dtype))
+            return inputs[-1]
+
+        args = [decode(a, tensor) for a in call["args"]]
+        kwargs = {k: decode(v, tensor) for k, v in call["kwargs"].items()}
+        out = fn(*args, **kwargs)
+        arrays = [decode(a) for a in _leaves([call["args"], list(call["kwargs"].values())])]
+        model = K.Model(inputs, out)
+        if isinstance(out, (list, tuple)) and len(out) == 1:
+            want = want["items"][0]  # (a model of one output gives it alone, as Keras)
+    except Exception:  # noqa: BLE001 - (eager or symbolic refusals: compared elsewhere)
+        return None
+    try:
+        got = _encode(model(arrays if len(arrays) > 1 else arrays[0]))
+    except Exception as e:  # noqa: BLE001
+        got = _error(e)
+    return _diff(want, got, False, True, "float16" in json.dumps(call)) or ""
 
 
 def _show(call: dict) -> str:
