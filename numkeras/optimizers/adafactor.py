@@ -78,16 +78,25 @@ class Adafactor(Optimizer):
         return xp.zeros(shape[:-2] + shape[-1:], dtype=value.dtype)
 
     def slot_variable_name(self, variable, slot_name):
-        if slot_name == "velocity":
+        if slot_name not in ("r", "c"):  # (velocity, gradient_accumulator, average)
             return super().slot_variable_name(variable, slot_name)
         return variable.name  # Keras names r and c after the variable
 
     def _slot_variable(self, st, slot_name, array):
         sv = super()._slot_variable(st, slot_name, array)
-        if slot_name != "velocity" and len(st.var.shape) < 2:
+        if slot_name in ("r", "c") and len(st.var.shape) < 2:
             # Keras's placeholder is a bare `Variable(0, name=var.name)`, outside its scope
             sv.path = f"{sv._scope_path}{sv.name}"
+            sv._bare = True
         return sv
+
+    @property
+    def variables(self) -> list:
+        # inside a LossScaleOptimizer, Keras leaves the bare placeholders untracked
+        out = super().variables
+        if getattr(self, "_untracked_bare", False):
+            out = [v for v in out if not getattr(v, "_bare", False)]
+        return out
 
     def step_coefficients(self, learning_rate, step, dtype):
         t = dtype.type

@@ -85,6 +85,9 @@ class LossScaleOptimizer(Optimizer):
         self._dynamic_scale_on = False  # the base sets `loss_scale_factor` first
         super().__init__(learning_rate=0.0, name=name)
         self.inner_optimizer = inner_optimizer
+        # Keras builds it inside this wrapper, where its bare variables (Nadam's u_product,
+        # Adafactor's placeholders) go untracked: its `variables` (and files) lack them
+        inner_optimizer._untracked_bare = True
         self.initial_scale = initial_scale
         self.dynamic_growth_steps = dynamic_growth_steps
         self.inner_optimizer.loss_scale_factor = None
@@ -154,10 +157,8 @@ class LossScaleOptimizer(Optimizer):
         own = [self._iterations]
         if self._learning_rate is self._lr_var:
             own.append(self._lr_var)
-        # (Keras leaves an inner Nadam's untracked u_product out of this list, and its files)
-        u_product = getattr(self.inner_optimizer, "_u_product_var", None)
-        inner = [v for v in self.inner_optimizer.variables if v is not u_product]
-        return own + [self.step_counter, self.dynamic_scale] + inner
+        # (the inner optimizer's, without its bare variables: see `_untracked_bare`)
+        return own + [self.step_counter, self.dynamic_scale] + self.inner_optimizer.variables
 
     def apply(self, grads, variables=None) -> None:
         xp = backend.xp

@@ -113,7 +113,7 @@ class Nadam(Optimizer):
     def _extra_variables(self):
         # Keras appends its running u_product after the slots; derive it from iterations.
         n = int(self.iterations)  # updates so far (accumulation steps divided out)
-        if self.built:
+        if self.built and not getattr(self, "_untracked_bare", False):  # (LossScaleOptimizer)
             self._u_product_var.value[...] = self._u_product(n, self._u_product_var.dtype.type)
             return [self._u_product_var]
         return []

@@ -61,6 +61,7 @@ from numkeras.errors import (
     ConfigError,
     IncompatibleShapesError,
     NumkerasWarning,
+    ScheduledRateError,
     did_you_mean,
     format_shape,
     warn_deprecated,
@@ -157,6 +158,19 @@ class _StateNumber:
 
 class _LearningRate(_StateNumber, float):
     python_type, numpy_type = float, np.float32
+
+
+class _ScheduledLearningRate(_LearningRate):
+    """A schedule's current rate: Keras 3 gives a tensor without `assign` there."""
+
+    def assign(self, value) -> None:
+        raise ScheduledRateError(
+            "This optimizer was created with a `LearningRateSchedule` (or callable) as its "
+            "`learning_rate`: its `learning_rate` is the schedule's current value, which "
+            "cannot be assigned. Create the optimizer with a float `learning_rate`."
+        )
+
+    assign_add = assign_sub = assign
 
 
 class _Iterations(_StateNumber, int):
@@ -495,7 +509,9 @@ class Optimizer(Keras3Protocol):
         Keras returns: `.assign(x)`, `.numpy()`. With Keras 2 `decay=` this is the base
         rate; the decayed rate is used internally.
         """
-        return _LearningRate.of(float(self._base_learning_rate()), self, "learning_rate")
+        scheduled = self._learning_rate is not self._lr_var
+        cls = _ScheduledLearningRate if scheduled else _LearningRate
+        return cls.of(float(self._base_learning_rate()), self, "learning_rate")
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:

@@ -175,17 +175,17 @@ def class_weight_to_sample_weight(y, class_weight: dict):
     labels = y.argmax(axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
     # (rounded as Keras's; bool labels too become indices, not a mask)
     labels = (xp.rint(labels) if labels.dtype.kind == "f" else labels).astype("int64")
-    present = set(int(c) for c in xp.unique(labels).tolist())
-    missing = sorted(present - set(int(k) for k in class_weight))
-    if missing:
-        raise ValueError(
-            f"class_weight has no weight for class(es) {missing} present in y; give every "
-            "class a weight."
-        )
-    table = xp.ones(max(max(present, default=0), max(class_weight, default=0)) + 1, "float32")
+    # a class the dict does not name weighs 1.0, as in Keras 3 (`class_weight.get(c, 1.0)`)
+    top = int(labels.max()) if labels.size else 0
+    size = max(top, int(max(class_weight, default=0))) + 1
+    table = xp.ones(size, "float32")
     for k, w in class_weight.items():
-        table[int(k)] = w
-    return table[labels]
+        if int(k) >= 0:
+            table[int(k)] = w
+    out = table[xp.clip(labels, 0, None)]
+    if class_weight and (labels < 0).any():  # (a negative label: a key of its own)
+        out[labels < 0] = [class_weight.get(int(c), 1.0) for c in labels[labels < 0]]
+    return out
 
 
 # -- batch streams -------------------------------------------------------------------------

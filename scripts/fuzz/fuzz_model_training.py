@@ -60,6 +60,30 @@ A run's models draw from a seed, so both libraries build the same ones. Families
   for the known noise below (4 models), one of it a BatchNormalization of a dead (all
   zero) channel, whose gamma's gradient is rounding noise too.
 
+- `callbacks`: a Dense model fitted with callbacks drawn from EarlyStopping (patience,
+  min_delta, mode, baseline, restore_best_weights, start_from_epoch), ReduceLROnPlateau,
+  LearningRateScheduler (epoch / epoch-and-rate functions), TerminateOnNaN (with a rate
+  that blows up), ModelCheckpoint (save_best_only, a formatted path: the files written),
+  CSVLogger (append: the rows), a LambdaCallback assigning `optimizer.learning_rate`,
+  SwapEMAWeights, and a recorder of every hook with its logs (batch logs, params); a
+  float rate or a LearningRateSchedule (ExponentialDecay / CosineDecay /
+  PiecewiseConstantDecay: the rate-setting callbacks then raise TypeError, as Keras),
+  gradient_accumulation_steps, use_ema, validation_split / validation_data,
+  validation_freq, initial_epoch, steps_per_epoch, class_weight, sample_weight,
+  run_eagerly / jit_compile, a second fit resumed from the last epoch, evaluate and
+  predict with the recorder. Compared besides: History's epoch and params, the
+  callbacks' state, stop_training, iterations, the final rate (`extra`). Seeds 100 (50
+  models, the first version), 101 (30), 102 (30), 103 (30) and 104 (25): all agree,
+  after one fix (a schedule's rate has no `assign`: AttributeError). A Keras crash (EMA
+  on JAX donating a buffer twice in the resumed fit: fuzz_training's KERAS_CRASHES) is
+  not compared.
+
+Second pass (seed 100): dense (50), convrnn (30), multiio (30), attnnorm (30), regcons
+(25), conv2 (25) agree but for the known noise below (dense: 9 models, all with
+BatchNormalization after a bias, under Adam-like optimizers or Lion; convrnn: one Nadam
+model, one recurrent-kernel entry off by 2.5e-4; conv2: one BatchNormalization's beta
+that feeds MaxPooling and a second BatchNormalization, which takes the shift away).
+
 Known noise: a bias that feeds BatchNormalization gets a gradient of rounding noise, which
 Adam turns into steps of +-lr, so such predictions may differ by ~1e-3.
 """
@@ -68,9 +92,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fuzz_training import KERAS_CRASHES, _diff, _jsonable  # noqa: E402
 
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu", "selu", "softplus", "gelu", "swish", "linear"]
 OPTIMIZERS = [
@@ -759,6 +787,251 @@ def conv2_case(K, rng):
     }
 
 
+def _recorder(K, events: list):
+    """A callback logging each hook it gets (with the batch / epoch and the logs)."""
+
+    def logged(logs):
+        return {k: float(v) for k, v in sorted((logs or {}).items())}
+
+    class Recorder(K.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            events.append(["train_begin", dict(sorted(self.params.items()))])
+
+        def on_epoch_begin(self, epoch, logs=None):
+            events.append(["epoch_begin", epoch])
+
+        def on_train_batch_end(self, batch, logs=None):
+            events.append(["batch_end", batch, logged(logs)])
+
+        def on_test_begin(self, logs=None):
+            events.append(["test_begin"])
+
+        def on_test_batch_end(self, batch, logs=None):
+            events.append(["test_batch_end", batch, logged(logs)])
+
+        def on_epoch_end(self, epoch, logs=None):
+            events.append(["epoch_end", epoch, logged(logs)])
+
+        def on_test_end(self, logs=None):
+            events.append(["test_end", logged(logs)])
+
+        def on_predict_batch_end(self, batch, logs=None):
+            events.append(["predict_batch_end", batch, sorted(logs or {})])
+
+        def on_predict_end(self, logs=None):
+            events.append(["predict_end", logged(logs)])
+
+        def on_train_end(self, logs=None):
+            events.append(["train_end", logged(logs), bool(self.model.stop_training)])
+
+    return Recorder()
+
+
+def _lr_schedule(K, rng):
+    """A LearningRateSchedule object (or None: a float rate)."""
+    S = K.optimizers.schedules
+    kind = str(rng.choice(["none", "none", "exp", "cosine", "piecewise"]))
+    if kind == "exp":
+        return S.ExponentialDecay(
+            0.05, decay_steps=3, decay_rate=0.5, staircase=bool(rng.integers(2))
+        )
+    if kind == "cosine":
+        return S.CosineDecay(0.05, decay_steps=10, alpha=0.1)
+    if kind == "piecewise":
+        return S.PiecewiseConstantDecay([4, 8], [0.05, 0.02, 0.005])
+    return None
+
+
+def callbacks_case(K, rng):
+    """A Dense model fitted with callbacks (EarlyStopping, ReduceLROnPlateau,
+    LearningRateScheduler, TerminateOnNaN, ModelCheckpoint, CSVLogger, a hook recorder),
+    a schedule or float learning rate, validation (freq), initial_epoch, class_weight."""
+    import os
+    import tempfile
+
+    L, C = K.layers, K.callbacks
+    n_in, task = int(rng.integers(2, 6)), str(rng.choice(["regression", "sparse", "binary"]))
+    n_cls = int(rng.integers(2, 5))
+    n = int(rng.integers(24, 48))
+    x = rng.normal(size=(n, n_in)).astype("float32")
+    layers = [L.Input((n_in,)), L.Dense(int(rng.integers(2, 8)), activation="tanh")]
+    if task == "regression":
+        layers.append(L.Dense(1))
+        y, loss, metric = rng.normal(size=(n, 1)).astype("float32"), "mse", "mae"
+    elif task == "binary":
+        layers.append(L.Dense(1, activation="sigmoid"))
+        y, loss, metric = (
+            rng.integers(0, 2, (n, 1)).astype("float32"),
+            "binary_crossentropy",
+            "accuracy",
+        )
+    else:
+        layers.append(L.Dense(n_cls, activation="softmax"))
+        y, loss, metric = rng.integers(0, n_cls, n), "sparse_categorical_crossentropy", "accuracy"
+    model = K.Sequential(layers)
+    init_weights(model, rng)
+    desc = [task]
+    schedule = _lr_schedule(K, rng)
+    rate = schedule if schedule is not None else float(rng.choice([0.01, 0.05, 0.2]))
+    name = str(rng.choice(["SGD", "Adam", "RMSprop"]))
+    opt_kw = {}
+    if rng.random() < 0.15:
+        opt_kw["gradient_accumulation_steps"] = 2
+    if rng.random() < 0.15:
+        opt_kw["use_ema"] = True
+        opt_kw["ema_momentum"] = 0.5
+    if task == "regression" and rng.random() < 0.25:  # the loss blows up (TerminateOnNaN)
+        rate, name, y = 1e6, "SGD", y * 1e3
+    optimizer = getattr(K.optimizers, name)(learning_rate=rate, **opt_kw)
+    desc.append(f"{name}({type(rate).__name__}, {opt_kw})")
+    fit = {
+        "x": x,
+        "y": y,
+        "batch_size": int(rng.choice([4, 8, 16])),
+        "epochs": int(rng.integers(2, 7)),
+    }
+    validation = str(rng.choice(["none", "split", "data", "data"]))
+    if validation == "split":
+        fit["validation_split"] = 0.25
+    elif validation == "data":
+        xv = rng.normal(size=(10, n_in)).astype("float32")
+        fit["validation_data"] = (xv, y[:10])
+    if validation != "none" and rng.random() < 0.3:
+        fit["validation_freq"] = int(rng.choice([1, 2]))
+    if rng.random() < 0.2:
+        fit["initial_epoch"] = 1
+    if task != "regression" and rng.random() < 0.3:
+        k = 2 if task == "binary" else n_cls
+        fit["class_weight"] = {i: float(rng.choice([0.5, 1.0, 2.0, 3.0])) for i in range(k)}
+    if rng.random() < 0.2:
+        fit["sample_weight"] = rng.random(n).astype("float32")
+    if rng.random() < 0.15:
+        fit["steps_per_epoch"] = int(rng.integers(1, 3))
+    desc.append(f"val={validation}|{sorted(k for k in fit if k not in ('x', 'y'))}")
+    monitors = ["loss", f"{metric}"] + (
+        ["val_loss", f"val_{metric}"] if validation != "none" else []
+    )
+    events, callbacks = [], []
+    callbacks.append(_recorder(K, events))
+    tmp = tempfile.mkdtemp()
+    state = {}
+    kinds = ["early", "plateau", "scheduler", "nan", "checkpoint", "csv", "assign"]
+    for kind in rng.permutation(kinds):
+        if rng.random() < 0.5:
+            continue
+        if (
+            schedule is not None
+            and kind in ("plateau", "scheduler", "assign")
+            and rng.random() < 0.7
+        ):
+            continue  # (these raise TypeError on a schedule's rate: drawn less)
+        if kind == "early":
+            kw = {"monitor": pick(rng, monitors), "patience": int(rng.integers(0, 3))}
+            kw["min_delta"] = float(rng.choice([0.0, 0.001, 0.05]))
+            kw["mode"] = str(rng.choice(["auto", "auto", "min", "max"]))
+            kw["restore_best_weights"] = bool(rng.random() < 0.6)
+            if rng.random() < 0.2:
+                kw["start_from_epoch"] = int(rng.integers(1, 3))
+            if rng.random() < 0.15:
+                kw["baseline"] = float(rng.choice([0.1, 1.0]))
+            cb = C.EarlyStopping(**kw)
+            state["early"] = lambda cb=cb: [
+                cb.stopped_epoch,
+                float(cb.best),
+                cb.wait,
+                cb.best_epoch,
+            ]
+        elif kind == "plateau":
+            kw = {"monitor": pick(rng, monitors), "patience": int(rng.integers(0, 2))}
+            kw["factor"] = float(rng.choice([0.5, 0.1]))
+            kw["min_lr"] = float(rng.choice([0.0, 0.004]))
+            kw["cooldown"] = int(rng.integers(0, 2))
+            kw["min_delta"] = float(rng.choice([0.0001, 0.05]))
+            kw["mode"] = str(rng.choice(["auto", "min", "max"]))
+            cb = C.ReduceLROnPlateau(**kw)
+            state["plateau"] = lambda cb=cb: [float(cb.best), cb.wait, cb.cooldown_counter]
+        elif kind == "scheduler":
+            which = int(rng.integers(3))
+            fns = [
+                lambda epoch, lr: lr * 0.5,
+                lambda epoch: 0.1 / (epoch + 1),
+                lambda epoch, lr: lr if epoch < 2 else lr * 0.9,
+            ]
+            kw = {"schedule": fns[which]}
+            cb = C.LearningRateScheduler(**kw)
+            kw = {"schedule": which}
+        elif kind == "nan":
+            cb, kw = C.TerminateOnNaN(), {}
+        elif kind == "assign":  # the rate set by hand each epoch (a variable's assign)
+
+            def assign(epoch, logs, model=model):
+                model.optimizer.learning_rate.assign(0.05 * 0.5**epoch)
+
+            cb, kw = K.callbacks.LambdaCallback(on_epoch_begin=assign), {}
+        elif kind == "checkpoint":
+            kw = {"monitor": pick(rng, monitors), "save_best_only": bool(rng.integers(2))}
+            kw["save_weights_only"] = True
+            kw["mode"] = str(rng.choice(["auto", "min", "max"]))
+            path = os.path.join(tmp, "w-{epoch:02d}.weights.h5")
+            cb = C.ModelCheckpoint(path, **kw)
+            state["checkpoint"] = lambda: sorted(os.listdir(tmp))
+        else:
+            path = os.path.join(tmp, "log.csv")
+            cb, kw = C.CSVLogger(path, append=bool(rng.integers(2))), {}
+            state["csv"] = lambda path=path: _csv_rows(path)
+        callbacks.append(cb)
+        desc.append(f"{kind}{kw}")
+    fit["callbacks"] = callbacks
+    compile_kw = {"optimizer": optimizer, "loss": loss, "metrics": [metric]}
+    if rng.random() < 0.2:
+        compile_kw["run_eagerly"] = True
+    elif rng.random() < 0.2:
+        compile_kw["jit_compile"] = bool(rng.integers(2))
+
+    resume = rng.random() < 0.3  # a second fit going on from the last epoch
+    desc.append("resume" if resume else "once")
+    hooks = rng.random() < 0.4  # evaluate and predict with a hook recorder too
+    if "use_ema" in opt_kw and rng.random() < 0.7:  # (drawn last: earlier seeds stay)
+        swap = bool(rng.integers(2))
+        callbacks.append(C.SwapEMAWeights(swap_on_epoch=swap))
+        desc.append(f"SwapEMAWeights({swap})")
+
+    def extra(model, history):
+        out = {"epoch": list(history.epoch), "params": dict(sorted(history.params.items()))}
+        if resume:
+            more = dict(fit, epochs=fit["epochs"] + 2, initial_epoch=fit["epochs"])
+            again = model.fit(shuffle=False, verbose=0, **more)
+            out["resumed"] = [again.epoch, again.history]
+        out["events"] = events
+        if hooks:
+            more = []
+            logs = model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[_recorder(K, more)])
+            model.predict(x[:10], batch_size=4, verbose=0, callbacks=[_recorder(K, more)])
+            out["hooks"] = [logs, more]
+        out["stop_training"] = bool(model.stop_training)
+        out["iterations"] = int(model.optimizer.iterations)
+        out["learning_rate"] = float(np.asarray(model.optimizer.learning_rate))
+        out.update({k: get() for k, get in state.items()})
+        return out
+
+    return {
+        "model": model,
+        "compile": compile_kw,
+        "fit": fit,
+        "evaluate": {"x": x, "y": y},
+        "predict": x[:5],
+        "extra": extra,
+        "desc": "-".join(desc),
+    }
+
+
+def _csv_rows(path: str) -> list:
+    """A CSVLogger file as its header and rows of numbers."""
+    with open(path) as f:
+        lines = [line.strip().split(",") for line in f if line.strip()]
+    return [lines[0]] + [[v if v == "NA" else float(v) for v in row] for row in lines[1:]]
+
+
 def classic(make):
     """`dense_case` / `convrnn_case` as a case dict: Sequential weights drawn in one go,
     then one of ten optimizers with clipping (the draws of the first version)."""
@@ -800,6 +1073,7 @@ FAMILIES = {
     "attnnorm": attnnorm_case,
     "regcons": regcons_case,
     "conv2": conv2_case,
+    "callbacks": callbacks_case,
 }
 
 
@@ -824,6 +1098,8 @@ def run_case(K, spec: dict) -> dict:
         model.compile(**spec["compile"])
         history = model.fit(shuffle=False, verbose=0, **spec["fit"])
         result["history"] = {k: [float(v) for v in vs] for k, vs in history.history.items()}
+        if spec.get("extra"):  # what else the case reads off the model / its callbacks
+            result["extra"] = _jsonable(spec["extra"](model, history))
         if spec.get("evaluate"):
             scores = model.evaluate(verbose=0, return_dict=True, **spec["evaluate"])
             result["evaluate"] = {k: float(v) for k, v in scores.items()}
@@ -867,6 +1143,8 @@ def compare(keras_json: str, numkeras_json: str, rtol: float = 2e-3, atol: float
     bad = 0
     for want, have in zip(expected, got):
         problems = []
+        if any(c in want.get("message", "") for c in KERAS_CRASHES):
+            continue  # a Keras bug (see fuzz_training's docstring): nothing to compare
         if "error" in want or "error" in have:
             if want.get("error") != have.get("error"):
                 problems.append(f"error: {want.get('error')} vs {have.get('error')}")
@@ -881,6 +1159,8 @@ def compare(keras_json: str, numkeras_json: str, rtol: float = 2e-3, atol: float
                 for key, values in w.items():
                     if not _close(values, h.get(key, []), rtol, atol):
                         problems.append(f"{part} {key}: {values} vs {h.get(key)}")
+            if (d := _diff(want.get("extra"), have.get("extra"), rtol, atol)) is not None:
+                problems.append(f"extra: {d}")
             for part in ("predict", "weights"):
                 w, h = want.get(part, []), have.get(part, [])
                 if len(w) != len(h):

@@ -28,6 +28,12 @@ get_config().
     python scripts/fuzz/fuzz_training.py compare /tmp/fuzzt 0   # one block per divergence
     python scripts/fuzz/fuzz_training.py show 0 17              # program 17 of seed 0
 
+Seeds 100-103 (40 programs each, the second pass) agree after three fixes (class_weight
+naming only some classes: the others weigh 1.0; a LossScaleOptimizer's inner Adafactor
+lists no bare placeholders; Adafactor's gradient accumulators' names), the
+half-built-optimizer skip, F1Score's rank-1 targets and the one-unit cosine draw below
+(tests/trainers/test_fuzz_training_2.py).
+
 Known differences, not compared (or not drawn):
 - `model.metrics_names` (numkeras lists each logged value; README) is recorded, not
   compared.
@@ -39,9 +45,12 @@ Known differences, not compared (or not drawn):
 - Keras bugs (KERAS_CRASHES: the op, and all after it, not compared): one sample-weight
   array, or a dict of them, for dict targets of a list-output model (KeyError 0: not
   drawn); a dict of losses for a Sequential model (TypeError: not drawn); after a failed
-  first fit its optimizer is left half-built; EMA on JAX sometimes donates a buffer twice
+  first fit its optimizer is left half-built (later fits may train as numkeras does, but
+  its `iterations` stays 0 and its `variables` fail: those two are then not compared);
+  EMA on JAX sometimes donates a buffer twice
   or reads a deleted one; its BinaryCrossentropy metrics refuse (n,) targets for (n, 1)
-  outputs, which its losses take (numkeras computes them).
+  outputs, which its losses take (numkeras computes them); so do its F1Score and
+  FBetaScore (ValueError "expects 2D inputs"; numkeras computes them too).
 - Keras is silently wrong, numkeras is not: CategoricalGeneralizedCrossEntropy with
   (n, 1) labels broadcasts them against (n, classes) (not drawn); the Hinge,
   SquaredHinge, KLDivergence and Poisson metrics broadcast (n,) targets against (n, 1)
@@ -51,6 +60,9 @@ Known differences, not compared (or not drawn):
   bias and its slots' shapes only, the rest with a loose tolerance.
 - Keras numbers unnamed variables per session (Nadam's u_product is "variable",
   "variable_1", ...); numkeras's is always "variable" (each program clears the session).
+- A cosine-similarity loss on a one-unit output: the normalized scalar is its sign, so
+  the gradient is rounding noise, which Adam-like optimizers, Lamb and Lion turn into
+  full steps (not drawn: such heads get two units).
 - A loss with reduction=None in `evaluate` over batches of unequal sizes: Keras's loss
   tracker weighs each batch by rows squared, numkeras by rows (single batches agree).
 """
@@ -132,6 +144,7 @@ KERAS_CRASHES = (
     "Array has been deleted",
     "donate the same buffer twice",
     "`target` and `output` must have the same shape",
+    "FBetaScore expects 2D inputs",
 )
 REDUCTIONS = ["sum", "sum_over_batch_size", "mean", None, "none", "mean_with_sample_weight"]
 
@@ -424,6 +437,9 @@ def program(seed: int) -> dict:
     for h in heads:  # (Keras's CGCE broadcasts (n, 1) labels against (n, classes))
         if "GeneralizedCrossEntropy" in json.dumps(h["loss"]):
             h["sparse_2d"] = False
+        # (a one-unit cosine similarity has a gradient of rounding noise: see the docstring)
+        if "osine" in json.dumps(h["loss"]) and h["units"] == 1:
+            h["units"], h["rank1_y"] = 2, False
     # a dict of losses for two outputs: a model with dict outputs (or list outputs, which
     # Keras's sample weights crash on: see the docstring)
     model["dict_outputs"] = two and comp["form"] == "dict" and r.random() < 0.5
@@ -748,6 +764,17 @@ def _drop_noise(key: str, value):
     return [v[:2] if "bias" in v[0] and ("hidden" in v[0] or "conv" in v[0]) else v for v in value]
 
 
+HALF_BUILT = ("iterations", "optimizer_variables")
+
+
+def _failed_first_training(prog: dict, record: dict) -> bool:
+    """Whether the program's first fit / train_on_batch failed in `record`."""
+    for op, row in zip(prog["ops"], record.get("ops", [])):
+        if op["op"] in ("fit", "train_on_batch"):
+            return isinstance(row["result"], dict) and "error" in row["result"]
+    return False
+
+
 def compare(out_dir: str, seed: int = 0) -> int:
     with open(f"{out_dir}/keras.json") as f:
         keras = json.load(f)
@@ -761,8 +788,10 @@ def compare(out_dir: str, seed: int = 0) -> int:
         loose = prog["model"]["bn"]  # (rounding noise through Adam: see the docstring)
         tol = (5e-2, 5e-3) if loose else (2e-3, 2e-4)
         problems, crashed = [], False
+        # (Keras's optimizer after a failed first fit / train_on_batch: see the docstring)
+        half_built = _failed_first_training(prog, want)
         for key in want:
-            if key == "metrics_names":
+            if key == "metrics_names" or (half_built and key in HALF_BUILT):
                 continue
             if crashed:
                 break

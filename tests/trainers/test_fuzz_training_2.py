@@ -1,0 +1,21 @@
+"""What the second pass of the training fuzzers (scripts/fuzz/fuzz_model_training.py,
+scripts/fuzz/fuzz_training.py) found numkeras doing differently from Keras 3, as minimal
+scenarios (goldens from scripts/goldens/make_fuzz_training_2.py)."""
+
+import json
+
+import pytest
+
+import numkeras
+
+from ..differential import assert_json_close, goldens, scenario_script
+
+GOLD = goldens("fuzz_training_2")
+SCRIPT = scenario_script("make_fuzz_training_2")
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
+def test_fuzz_training_2_matches_keras(name):
+    numkeras.utils.clear_session()
+    got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))  # (as the goldens)
+    assert_json_close(got, GOLD[name], rtol=1e-4, atol=1e-5, where=name)
