@@ -189,7 +189,11 @@ _METRIC_FUNCTIONS = {
 
 # Keras 2 metric names that Keras 3 dropped (tf_keras 2.21 takes them, as numkeras takes
 # them as loss names): accepted with a one-line note
-_KERAS2_NAMES = {"logcosh": "log_cosh_error", "kullback_leibler_divergence": "kl_divergence"}
+_KERAS2_NAMES = {
+    "logcosh": "log_cosh_error",
+    "kullback_leibler_divergence": "kl_divergence",
+    "cosine_proximity": "cosine_similarity",  # (tf_keras 2.21's: +1 = same direction)
+}
 
 # Keras 3 metrics numkeras does not implement (snake_case of their names, as
 # to_snake_case spells the class names): the error says so, rather than guess at a typo

@@ -9,8 +9,8 @@ Configs:
   (Keras 3: `{"args": [...__keras_tensor__...], "kwargs": {}}`); a nested model's node 0
   was its own graph, so Keras 2 counts its calls from 1 (`_should_skip_first_node`);
 - `InputLayer(batch_input_shape=)`, `LeakyReLU(alpha=)`, `BatchNormalization(axis=[1])`,
-  `Embedding(input_length=)`, a transposed convolution's `groups=1`, a separable
-  convolution's `groups=1` and unused `kernel_*`, MultiHeadAttention's build shapes and
+  `Embedding(input_length=)`, a transposed convolution's `groups=1`, a separable or
+  depthwise convolution's `groups=1` and unused `kernel_*`, MultiHeadAttention's build shapes and
   `softmax_robust_masking=False`;
 - a Sequential's first layer repeats the `InputLayer`'s `batch_input_shape`, and so does a
   functional model's layer that was given an input shape;
@@ -116,7 +116,7 @@ def _layer(entry: dict) -> None:
         cfg.pop("input_length", None)  # deprecated in Keras 3 (the input's shape says it)
     elif name in _TRANSPOSED and cfg.get("groups") == 1:
         del cfg["groups"]  # tf_keras's transposed convolutions inherit Conv's `groups`
-    elif name in ("SeparableConv1D", "SeparableConv2D"):
+    elif name in ("SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D", "DepthwiseConv2D"):
         if cfg.get("groups") == 1:  # tf_keras's inherit Conv's `groups` and unused kernel_*
             del cfg["groups"]
             for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
@@ -231,8 +231,14 @@ def compile_config(config: dict, output_names: list[str] | None) -> dict:
     config = copy.deepcopy(config)
     optimizer = config.pop("optimizer_config", None) or config.get("optimizer")
     if isinstance(optimizer, dict):
-        name = str(optimizer.get("class_name", ""))
-        optimizer = {"class_name": name.split(">")[-1], "config": optimizer.get("config") or {}}
+        name = str(optimizer.get("class_name", "")).split(">")[-1]
+        optimizer = {"class_name": name, "config": optimizer.get("config") or {}}
+        if name in _LEGACY_FORMULAS and "is_legacy_optimizer" not in optimizer["config"]:
+            # written by Keras 2.0-2.10 or tf_keras's `optimizers.legacy` (its new ones
+            # write `is_legacy_optimizer: false`): resumed with those formulas, as tf_keras
+            from numkeras.optimizers import legacy
+
+            optimizer = getattr(legacy, name).from_config(optimizer["config"])
     config["optimizer"] = optimizer
     config["loss"] = _map(config.get("loss"), _loss)
     outputs = output_names or []
@@ -325,11 +331,16 @@ def optimizer_store(optimizer, model, values: list, names: list[str] | None = No
     when it does not fit this optimizer."""
     if not values:
         return None
+    # Keras 2's legacy Nadam keeps its schedule's running product after the iteration
+    # count (`momentum_cache`, Keras 2.0-2.3's `m_schedule`): numkeras derives it from the
+    # iteration count, as below for tf_keras 2.11+'s Nadam, which saves none
+    cache = bool(names) and len(names) == len(values) > 1
+    cache = cache and str(names[1]).split("/")[-1].startswith(("momentum_cache", "m_schedule"))
     if len(values) == 1:  # saved before any update: the iteration count alone
         slot_values: list = []
     else:
         optimizer.build(model._trained_variables())
-        slot_values = list(values[1:])
+        slot_values = list(values[2:] if cache else values[1:])
     groups = optimizer.slot_groups()
     states = list(optimizer._order)
     n_slots = sum(len(g) for g in groups) * len(states)
@@ -343,7 +354,7 @@ def optimizer_store(optimizer, model, values: list, names: list[str] | None = No
     # tf_keras 2.11+'s Nadam saves no `u_product` (numkeras's, as Keras 3's, follows from
     # the iteration count): derived below
     derived = type(optimizer).__name__ == "Nadam" and len(extra) == 1
-    derived = derived and not (names and slot_major(names))
+    derived = derived and (cache or not (names and slot_major(names)))
     if slot_values and (
         len(slot_values) != n_slots
         or (extra and not derived)
@@ -479,6 +490,8 @@ _OPTIMIZER_DEFAULTS = {
     "ema_momentum": 0.99,
     "ema_overwrite_frequency": None,
 }
+# optimizers whose Keras 2 (legacy) formulas differ from Keras 3's: numkeras.optimizers.legacy
+_LEGACY_FORMULAS = ("RMSprop", "Adagrad", "Nadam")
 # loss names Keras 3.15's legacy `.h5` loader cannot read back (`Could not deserialize
 # 'keras.metrics.mse'`): written as the functions' full names, which both Kerases read
 _LOSS_ALIASES = {
