@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextvars
 import inspect
 
+from numkeras import tree
 from numkeras.errors import ConfigError, UnknownObjectError, did_you_mean
 from numkeras.layers.layer import _dtype_policy_config
 from numkeras.saving import object_registration
@@ -360,6 +361,13 @@ _CALL_TRAINING = {
 IMPLIED_KWARGS = contextvars.ContextVar("implied_call_kwargs", default=True)
 
 
+def _builtin_call_defaults(layer) -> tuple[bool | None, bool]:
+    """A built-in layer's call: the `training` it defaults to, and whether it takes `mask`."""
+    names = [c.__name__ for c in type(layer).__mro__]
+    name = next((n for n in names if n in _CALL_TAKES_MASK or n in _CALL_TRAINING), None)
+    return _CALL_TRAINING.get(name), name in _CALL_TAKES_MASK
+
+
 def _implied_call_kwargs(layer, node) -> dict:
     """The keywords Keras 3 records for a call made with one tensor and no keywords: it
     fills `training` from the call's default (when not None) and `mask` (the input's:
@@ -378,9 +386,7 @@ def _implied_call_kwargs(layer, node) -> dict:
         training = params["training"].default if "training" in params else None
         takes_mask = "mask" in params
     else:
-        names = [c.__name__ for c in type(layer).__mro__]
-        name = next((n for n in names if n in _CALL_TAKES_MASK or n in _CALL_TRAINING), None)
-        training, takes_mask = _CALL_TRAINING.get(name), name in _CALL_TAKES_MASK
+        training, takes_mask = _builtin_call_defaults(layer)
     kwargs = {} if training in (None, inspect.Parameter.empty) else {"training": training}
     if takes_mask:
         kwargs["mask"] = None
@@ -419,6 +425,9 @@ def functional_config(model) -> dict:
                 args, kwargs = (_call_argument(a, tensor) for a in recorded)
                 if getattr(node, "training", None) is not None:  # given to the call
                     kwargs = {"training": node.training, **kwargs}
+                elif getattr(node, "written_training", None) is not None and IMPLIED_KWARGS.get():
+                    # (the default `training` a loaded Keras file wrote next to a mask tensor)
+                    kwargs = {"training": node.written_training, **kwargs}
                 nodes.append({"args": args, "kwargs": kwargs})
                 continue
             args = [tensor(t) for t in node.inputs]
@@ -542,6 +551,10 @@ def functional_from_config(config: dict, custom_objects=None):
             layer = created[name]
             replayed = (*getattr(layer, "replayed_call_kwargs", ()), *layer.graph_call_keywords)
             own = not type(created[name]).__module__.startswith("numkeras.")  # a user layer
+            written = (node.get("kwargs") or {}).get("training")
+            # (a `training` other than the call's default was given to the call: kept, so
+            # `Dropout(...)(x, training=True)` and `base(x, training=False)` stay so)
+            forced = written is not None and written != _builtin_call_defaults(layer)[0]
             kwargs = {
                 k: _operation_argument(v, resolve)
                 for k, v in (node.get("kwargs") or {}).items()
@@ -549,11 +562,18 @@ def functional_from_config(config: dict, custom_objects=None):
                 # so is a tensor given as a keyword, as Keras 2's `mha(q, value=v)`)
                 if k in replayed
                 or (own and k != "mask")
+                or (k == "training" and forced)
                 or (k == "mask" and v is not None)
                 or (isinstance(v, dict) and v.get("class_name") == "__keras_tensor__")
             }
-            out = created[name](inputs, **kwargs)
-            outputs[(name, i)] = list(out) if isinstance(out, (list, tuple)) else [out]
+            if args:
+                out = created[name](inputs, **kwargs)
+            else:  # (the tensors given by keyword only: Keras's `lstm(sequences=x)`)
+                out = created[name](**kwargs)
+            # (flat, as Keras's tensor indices count them: a stacked RNN nests its states)
+            outputs[(name, i)] = tree.flatten_sequences(out)
+            if written is not None and "training" not in kwargs:  # the default, written
+                outputs[(name, i)][0].node.written_training = written
             pending.remove(item)
             progress = True
         if not progress:

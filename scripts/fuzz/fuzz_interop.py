@@ -26,9 +26,16 @@ Each phase prints one line per disagreement and a count. Families: `seq` (Sequen
 `func` (functional: several inputs / outputs, shared layers, nested models, attention).
 Not run by CI. Known noise: a weight whose gradient is rounding noise (self-attention over
 identical rows) moves by +-lr under Adam-like optimizers, so a resumed step may differ by
-~1e-3 there. Where Keras cannot reload its own file (a `.h5` with a `NotEqual` mask op or
+~1e-3 there; a LayerNormalization of nearly equal features (after `Rescaling(1/255, -1)`)
+rounds at ~1e-4 of the output's scale in both libraries (compared at that scale).
+Where Keras cannot reload its own file (a `.h5` with a `NotEqual` mask op or
 a loss named `mse` / `mae`; a `.keras` with a frozen MultiHeadAttention's optimizer state),
-numkeras may read it: only its error type is compared when both refuse. Changing the model
+numkeras may read it: only its error type is compared when both refuse (and where Keras
+restarts its own `.keras`'s optimizer, warning, the iteration count it reads from
+numkeras's is not compared). numkeras's `.h5`
+names a metric tf_keras would misread by the object it resolved to (`accuracy` as
+`SparseCategoricalAccuracy(name="accuracy")`), so Keras 3's reading of it is compared by
+the metrics' names. Changing the model
 generator changes the models a seed draws: rerun all three phases after an edit.
 """
 
@@ -746,7 +753,12 @@ def close(a, b, rtol=RTOL, atol=ATOL):
         if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
             return all(close(u, v, rtol, atol) for u, v in zip(a, b))
         return False
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+    if a.shape != b.shape:
+        return False
+    # (the rounding of an ill-conditioned layer, a LayerNormalization of nearly equal
+    # features, reaches the small entries of an output at the scale of its large ones)
+    scale = float(np.nanmax(np.abs(a))) if a.size else 0.0
+    return bool(np.allclose(a, b, rtol=rtol, atol=max(atol, rtol * scale)))
 
 
 def close_list(a, b, rtol=RTOL, atol=ATOL):
@@ -898,6 +910,23 @@ def diff(a, b, path="", out=None, ignore=IGNORED):
     elif a != b:
         out.append(f"{path}: {str(a)[:80]} vs {str(b)[:80]}")
     return out
+
+
+def _metrics_by_name(config: dict) -> dict:
+    """A compile config with each metric object as its name: numkeras's `.h5` holds the
+    metrics tf_keras would misread as the objects they resolve to (`accuracy` as
+    `SparseCategoricalAccuracy(name="accuracy")`: saving/keras2.py), which Keras 3 reads."""
+
+    def name(m):
+        if isinstance(m, list):
+            return [name(v) for v in m]
+        if isinstance(m, dict) and "class_name" in m:
+            return (m.get("config") or {}).get("name", m)
+        if isinstance(m, dict):
+            return {k: name(v) for k, v in m.items()}
+        return m
+
+    return {k: name(v) if "metrics" in k else v for k, v in config.items()}
 
 
 # -- phases --------------------------------------------------------------------------------
@@ -1154,7 +1183,14 @@ def keras_read(family, seed, count, outdir):
             if name == "n.keras":
                 if not close_list(_tolist(model.get_weights()), want["weights"]):
                     problems.append("n.keras weights differ")
-                problems += _compiled_differences(model, _configs(model), want, "n.keras")
+                found = _compiled_differences(model, _configs(model), want, "n.keras")
+                if any(p.startswith("iterations") for p in found):
+                    own, _ = _outcome(
+                        lambda: _opt_state(keras.models.load_model(os.path.join(d, "k.keras")))
+                    )
+                    if own != k["iterations"]:  # nor does Keras restore its own file's
+                        found = [p for p in found if not p.startswith("iterations")]
+                problems += found
                 if k["compiled"] and "weights_after_step" in want:
                     after, err = _outcome(lambda model=model: _tolist(_train_step(model, x, y)))
                     if err or not close_list(
@@ -1163,7 +1199,8 @@ def keras_read(family, seed, count, outdir):
                         problems.append(f"keras resumed step from n.keras differs {err or ''}")
             elif k["compiled"] and k.get("h5_compile_config"):
                 comp, _ = _configs(model)
-                dd = diff(k["h5_compile_config"], comp) if comp else ["not compiled"]
+                want_h5 = _metrics_by_name(k["h5_compile_config"])
+                dd = diff(want_h5, _metrics_by_name(comp)) if comp else ["not compiled"]
                 if dd:
                     problems.append(f"n.h5 compile_config: {dd[:4]}")
 
