@@ -176,13 +176,14 @@ def train(
     for epoch in range(run.epoch + 1, settings.epochs + 1):
         if verbose:
             log(f"Epoch {epoch}/{settings.epochs}")
-        bar = Progbar(steps, verbose=verbose)
+        # (the running means, shown as they are: a bar's last update shows its values as is)
+        bar = Progbar(steps, verbose=verbose, stateful_metrics=["d_loss", "g_loss"])
         start = time.perf_counter()
         d_sum = g_sum = 0.0
         for i in range(steps):
             d_loss, g_loss = run.step(x_train)
             d_sum, g_sum = d_sum + d_loss, g_sum + g_loss
-            bar.update(i + 1, [("d_loss", d_loss), ("g_loss", g_loss)])
+            bar.update(i + 1, [("d_loss", d_sum / (i + 1)), ("g_loss", g_sum / (i + 1))])
         record = {
             "epoch": epoch,
             "d_loss": d_sum / steps,
