@@ -32,6 +32,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
+from scripts.goldens.make_fuzz_ops import enc  # noqa: E402 (an array as JSON, NaN kept)
 from tests.differential import Scenarios  # noqa: E402
 
 OUT = ROOT / "tests" / "goldens" / "ops_fixes_2.json"
@@ -45,16 +46,6 @@ def image(*bad) -> np.ndarray:
     for (i, j), v in zip([(2, 1), (0, 3), (4, 0)], bad):
         x[0, i, j, 0] = v
     return x
-
-
-def enc(x) -> dict:
-    """An array as its dtype, shape and values (floats; NaN stays NaN, infinities are
-    "inf" / "-inf")."""
-    a = np.asarray(x)
-    values = [
-        float(v) if np.isnan(v) or np.isfinite(v) else str(v) for v in a.astype("float64").ravel()
-    ]
-    return {"dtype": str(a.dtype), "shape": list(a.shape), "values": values}
 
 
 def outcome(fn):
