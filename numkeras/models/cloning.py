@@ -171,8 +171,8 @@ def _restructure(struct, flat: list, tensors: dict):
     if isinstance(struct, dict):
         return {k: tensors[id(v)] for k, v in struct.items()}
     if isinstance(struct, (list, tuple)):  # (nested lists too: a stacked RNN's states)
-        return [
+        return type(struct)(
             _restructure(t, [t], tensors) if isinstance(t, (list, tuple)) else tensors[id(t)]
             for t in struct
-        ]
+        )
     return tensors[id(flat[0])]

@@ -251,6 +251,7 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
     """Instantiate a layer or model from its Keras config (known classes only)."""
     if not isinstance(config, dict) or "class_name" not in config:
         raise ConfigError(f"A layer config must be a dict with a 'class_name'; got {config!r}.")
+    raw = config.get("config", {})  # (a model's own from_config reads its tuples first)
     config = as_json_types(config)
     op = _operation_class(config)
     if op is not None:  # a keras.ops operation (`x * 2.0` in a functional graph)
@@ -270,7 +271,7 @@ def deserialize_layer(config: dict, custom_objects: dict | None = None):
         )
     inner = config.get("config", {})
     if name in ("Sequential", "Functional", "Model"):
-        return cls.from_config(inner, custom_objects=custom_objects)
+        return cls.from_config(raw, custom_objects=custom_objects)
     with object_registration.supplying(custom_objects):  # for objects nested in its config
         layer = cls.from_config(inner)
     build = config.get("build_config")
@@ -494,6 +495,8 @@ def functional_from_config(config: dict, custom_objects=None):
     from numkeras.layers.input_layer import InputLayer
     from numkeras.models.model import Model
 
+    # (an in-memory config keeps a tuple of outputs as a tuple, as Keras's from_config does)
+    tuples = {k: _is_tuple_of_refs(config.get(k)) for k in ("input_layers", "output_layers")}
     config = as_json_types(config)
     created: dict = {}
     pending = []
@@ -596,9 +599,18 @@ def functional_from_config(config: dict, custom_objects=None):
             else [pick(r) for r in refs]
         )
 
-    model = Model(
-        pick(config["input_layers"]), pick(config["output_layers"]), name=config.get("name")
-    )
+    ends = {}
+    for key, as_tuple in tuples.items():
+        ends[key] = pick(config[key])
+        if as_tuple:
+            ends[key] = tuple(ends[key])
+    model = Model(ends["input_layers"], ends["output_layers"], name=config.get("name"))
     if not config.get("trainable", True):  # True would unfreeze layers frozen in their configs
         model.trainable = False
     return model
+
+
+def _is_tuple_of_refs(refs) -> bool:
+    """Whether a config's `input_layers` / `output_layers` is a tuple of tensor references
+    (a model built on a tuple), not one reference."""
+    return isinstance(refs, tuple) and not (len(refs) == 3 and isinstance(refs[0], str))

@@ -156,6 +156,29 @@ def output_structures(keras):
 
 
 @scenario
+def output_structures_of_copies(keras):
+    """A model built on a tuple of outputs: its clone and its in-memory from_config copy
+    keep the tuple; a .keras file or JSON (lists only) gives a list."""
+    import os
+    import tempfile
+
+    L = keras.layers
+    x = keras.Input((3,))
+    model = keras.Model(x, (L.Dense(2)(x), L.Dense(1)(x)))
+    data = np.ones((2, 3), "float32")
+    copies = [
+        keras.models.clone_model(model),
+        keras.Model.from_config(model.get_config()),
+        keras.models.model_from_json(model.to_json()),
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "m.keras")
+        model.save(path)
+        copies.append(keras.saving.load_model(path))
+    return [[_structure(c(data)), _structure(c.predict(data, verbose=0))] for c in copies]
+
+
+@scenario
 def get_layer_errors(keras):
     L = keras.layers
     m = keras.Sequential([keras.Input((3,)), L.Dense(2, name="d1"), L.Dense(1, name="d2")])
