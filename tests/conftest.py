@@ -18,3 +18,15 @@ def _seed_and_quiet(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
+
+
+@pytest.fixture
+def float64():
+    """Layers built during the test default to float64 (finite differences need its
+    precision); the previous default comes back after."""
+    from numkeras import backend
+
+    previous = backend.floatx()
+    backend.set_floatx("float64")
+    yield
+    backend.set_floatx(previous)

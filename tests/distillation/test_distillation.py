@@ -38,48 +38,44 @@ def _pair():
     return mlp(5), mlp(3)
 
 
-def test_distiller_gradient_matches_finite_differences():
+def test_distiller_gradient_matches_finite_differences(float64):
     """The combined loss's gradient with respect to a student weight, as `fit` applies it
     (SGD, one step), against a central difference of `compute_loss`."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((6, 3)).astype("float64")
     y = rng.integers(0, 2, 6)
-    numkeras.config.set_floatx("float64")
-    try:
-        teacher, student = _pair()
-        distiller = distillation.Distiller(
-            teacher,
-            student,
-            [
-                distillation.LogitsDistillation(2.0, loss=numkeras.losses.KLDivergence()),
-                distillation.FeatureDistillation("mse"),
-            ],
-            [1.0, 0.5],
-            student_loss_weight=0.4,
-        )
-        distiller.compile(
-            optimizer=numkeras.optimizers.SGD(1.0),
-            loss=numkeras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        )
-        kernel = student.layers[0].kernel
-        before = kernel.numpy().copy()
+    teacher, student = _pair()
+    distiller = distillation.Distiller(
+        teacher,
+        student,
+        [
+            distillation.LogitsDistillation(2.0, loss=numkeras.losses.KLDivergence()),
+            distillation.FeatureDistillation("mse"),
+        ],
+        [1.0, 0.5],
+        student_loss_weight=0.4,
+    )
+    distiller.compile(
+        optimizer=numkeras.optimizers.SGD(1.0),
+        loss=numkeras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    kernel = student.layers[0].kernel
+    before = kernel.numpy().copy()
 
-        def loss_at(value):
-            kernel.assign(value)
-            return float(distiller.compute_loss(x, y, student(x)))
+    def loss_at(value):
+        kernel.assign(value)
+        return float(distiller.compute_loss(x, y, student(x)))
 
-        h = 1e-6
-        numeric = np.zeros_like(before)
-        for i in np.ndindex(before.shape):
-            up, down = before.copy(), before.copy()
-            up[i] += h
-            down[i] -= h
-            numeric[i] = (loss_at(up) - loss_at(down)) / (2 * h)
-        kernel.assign(before)
-        distiller.train_on_batch(x, y)
-        np.testing.assert_allclose(before - kernel.numpy(), numeric, rtol=1e-6, atol=1e-9)
-    finally:
-        numkeras.config.set_floatx("float32")
+    h = 1e-6
+    numeric = np.zeros_like(before)
+    for i in np.ndindex(before.shape):
+        up, down = before.copy(), before.copy()
+        up[i] += h
+        down[i] -= h
+        numeric[i] = (loss_at(up) - loss_at(down)) / (2 * h)
+    kernel.assign(before)
+    distiller.train_on_batch(x, y)
+    np.testing.assert_allclose(before - kernel.numpy(), numeric, rtol=1e-6, atol=1e-9)
 
 
 def test_keras_written_distiller_config_loads():

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import numkeras
-from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import (
     Add,
@@ -48,15 +47,6 @@ def _f32(a):
 
 def _cases(cls):
     return [c for c in GOLD["eager"] if c["class"] == cls]
-
-
-@pytest.fixture
-def float64():
-    """Layers (and their sublayers) in float64, for finite differences; restored after."""
-    before = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(before)
 
 
 def _start_grads(layer):

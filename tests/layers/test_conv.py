@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from numkeras import backend, regularizers
+from numkeras import regularizers
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import (
     Conv1D,
@@ -61,13 +61,6 @@ def test_symbolic_output_shapes_match_keras(case):
 
 
 # -- finite differences (float64) ------------------------------------------------------------
-@pytest.fixture
-def float64():
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx("float32")
-
-
 @pytest.mark.parametrize(
     "make, shape",
     [

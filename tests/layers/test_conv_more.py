@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
-from numkeras import backend, layers
+from numkeras import layers
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import (
     AveragePooling3D,
@@ -75,13 +75,6 @@ def test_symbolic_output_shapes_match_keras(case):
 
 
 # -- finite differences (float64) ------------------------------------------------------------
-@pytest.fixture
-def float64():
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx("float32")
-
-
 FD = {
     "conv1d_transpose_same": (lambda: Conv1DTranspose(2, 3, strides=2, padding="same"), (2, 4, 3)),
     "conv1d_transpose_output_padding_cf": (

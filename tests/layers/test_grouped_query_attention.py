@@ -10,7 +10,6 @@ import h5py
 import numpy as np
 import pytest
 
-from numkeras import backend
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import Input
 from numkeras.layers.grouped_query_attention import GroupedQueryAttention, GroupQueryAttention
@@ -156,14 +155,6 @@ def test_weights_h5_layout_and_keras_round_trip(tmp_path):
 
 
 # -- finite differences in float64 -------------------------------------------------------------
-@pytest.fixture
-def float64():
-    before = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(before)
-
-
 def _fd_check(layer, inputs, kw, rng, training=False, reset=None):
     """Every gradient of `sum(out * r) (+ sum(scores * r2))` against central differences."""
     out = layer.call(inputs, training=training, **kw)

@@ -7,7 +7,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from numkeras import backend, layers
+from numkeras import layers
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import Dense, Input
 from numkeras.models import Model
@@ -16,13 +16,6 @@ from numkeras.utils.gradcheck import numeric_gradient
 
 GOLDEN = json.loads((pathlib.Path(__file__).parents[1] / "goldens" / "merging.json").read_text())
 EAGER = {case["name"]: case for case in GOLDEN["eager"]}
-
-
-@pytest.fixture
-def float64():
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx("float32")
 
 
 def check_layer(layer, xs, eps=1e-6):

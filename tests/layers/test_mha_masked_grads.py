@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import numkeras
-from numkeras import backend, ops
+from numkeras import ops
 from numkeras.utils.gradcheck import numeric_gradient
 
 from ..differential import assert_json_close, goldens, scenario_script
@@ -36,14 +36,6 @@ def test_sgd_step_matches_keras(name):
     numkeras.utils.clear_session()
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
     assert_json_close(got, GOLD[name], rtol=1e-4, atol=2e-5, where=name)
-
-
-@pytest.fixture
-def float64():
-    before = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(before)
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.VARIANTS))

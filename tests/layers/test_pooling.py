@@ -10,7 +10,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from numkeras import backend, layers
+from numkeras import layers
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers import (
     AveragePooling1D,
@@ -92,13 +92,6 @@ def test_global_max_ties_share_the_gradient():
 
 
 # -- finite differences (float64) ------------------------------------------------------------
-@pytest.fixture
-def float64():
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx("float32")
-
-
 @pytest.mark.parametrize(
     "make, shape",
     [

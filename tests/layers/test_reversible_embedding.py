@@ -40,12 +40,6 @@ def test_the_keras_file_loads_and_trains_on_as_in_keras(tmp_path):
     assert clone.output.shape == (None, 3, 10)
 
 
-@pytest.fixture
-def float64(monkeypatch):
-    monkeypatch.setattr(numkeras.backend, "_FLOATX", numkeras.backend.floatx())
-    numkeras.backend.set_floatx("float64")
-
-
 @pytest.mark.parametrize("tie_weights", [True, False])
 @pytest.mark.parametrize("cap", [None, 3.0])
 def test_reverse_gradients_match_finite_differences(tie_weights, cap, float64):

@@ -74,14 +74,6 @@ def _takes_training(layer):
     return accepts(layer, "training")
 
 
-@pytest.fixture
-def float64():
-    previous = numkeras.backend.floatx()
-    numkeras.backend.set_floatx("float64")  # (Block's sublayers take the default dtype)
-    yield
-    numkeras.backend.set_floatx(previous)
-
-
 @pytest.mark.parametrize("name", ["Linear", "Block", "Gate", "DoubledDense"])
 def test_finite_differences(name, float64):
     rng = np.random.default_rng(3)

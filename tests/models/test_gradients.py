@@ -7,17 +7,12 @@ import pathlib
 import numpy as np
 import pytest
 
-from numkeras import backend, layers
+from numkeras import layers
 from numkeras.layers import Dense, Input
 from numkeras.models import Model, Sequential
 from numkeras.utils.gradcheck import numeric_gradient
 
-
-@pytest.fixture(autouse=True)
-def float64():
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx("float32")
+pytestmark = pytest.mark.usefixtures("float64")  # (tests/conftest.py)
 
 
 def analytic(model, xs, r, train_vars):

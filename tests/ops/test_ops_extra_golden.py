@@ -170,14 +170,6 @@ def _fd_inputs(case, rng):
     return xs
 
 
-@pytest.fixture
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")  # (`full` and `linspace` compute in floatx)
-    yield
-    backend.set_floatx(previous)
-
-
 # stop_gradient passes zeros (checked against JAX); a float16 result has no precision
 # for differences
 FD_CASES = sorted(

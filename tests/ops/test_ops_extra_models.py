@@ -161,14 +161,6 @@ def test_a_model_with_several_output_operations_clones():
 
 
 # -- layers and Lambdas written with these ops train (finite differences) -------------------
-@pytest.fixture
-def float64():
-    previous = backend.floatx()
-    backend.set_floatx("float64")
-    yield
-    backend.set_floatx(previous)
-
-
 def _fit_one_step_matches_finite_differences(model, x, y, rng):
     model.set_weights([rng.normal(0, 0.5, w.shape) for w in model.get_weights()])
     start = [w.copy() for w in model.get_weights()]
