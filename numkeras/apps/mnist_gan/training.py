@@ -76,6 +76,10 @@ class _Run:
     def __init__(self, settings: Settings, out_dir: str, resume: bool) -> None:
         self.settings = settings
         self.out_dir = out_dir
+        # the generator alone, uncompiled, for `generator.keras` (the compiled one would
+        # carry the shared optimizer's state for both models); built before seeding, so its
+        # initializers move none of the training's random streams
+        self.export = build_generator(settings.latent_dim) if _has_h5py() else None
         utils.set_random_seed(settings.seed)  # the initial weights and the Dropout masks
         self.generator, self.discriminator, self.gan, self.optimizer = build(
             settings.latent_dim, settings.learning_rate, settings.beta_1
@@ -125,6 +129,12 @@ class _Run:
         }
         checkpoint.save(self.out_dir, state, arrays)
         _write_history_csv(os.path.join(self.out_dir, "history.csv"), self.history)
+
+    def save_generator(self) -> None:
+        """Write `generator.keras` (Keras 3 loads it too), when h5py is installed."""
+        if self.export is not None:
+            self.export.set_weights(self.generator.get_weights())
+            self.export.save(os.path.join(self.out_dir, "generator.keras"))
 
     def step(self, x_train: np.ndarray) -> tuple[float, float]:
         """One tutorial step; returns the discriminator's and the combined model's loss."""
@@ -207,7 +217,7 @@ def train(
         if _due(settings.grid_every, epoch, settings.epochs, first=True):
             save_loss_plot(os.path.join(out_dir, "losses.png"), run.history)
         run.save()
-        _save_generator(run.generator, settings.latent_dim, out_dir)
+        run.save_generator()
     return run.history
 
 
@@ -219,19 +229,12 @@ def _scores(run: _Run, scorer) -> dict:
     return scorer.score(run.generator.predict(noise, batch_size=1024, verbose=0))
 
 
-def _save_generator(generator, latent_dim: int, out_dir: str) -> None:
-    """The generator alone, uncompiled, as `generator.keras` (Keras 3 loads it too): the
-    compiled one would also carry the shared optimizer's state for both models."""
+def _has_h5py() -> bool:
     try:
         import h5py  # noqa: F401 (the .keras format's weights are HDF5)
     except ImportError:
-        return
-    rng = nk_random.global_generator().bit_generator
-    state = rng.state
-    alone = build_generator(latent_dim)
-    rng.state = state  # (the copy's initializers must not move the training's Dropout masks)
-    alone.set_weights(generator.get_weights())
-    alone.save(os.path.join(out_dir, "generator.keras"))
+        return False
+    return True
 
 
 def _write_history_csv(path: str, history: list[dict]) -> None:
