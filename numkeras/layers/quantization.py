@@ -112,12 +112,6 @@ def untrack(layer, variable) -> None:
     own[:] = [v for v in own if v is not variable]
 
 
-def dtype_policies_get(identifier):
-    from numkeras import dtype_policies
-
-    return dtype_policies.get(identifier)
-
-
 def serialize_policy(policy) -> dict:
     from numkeras import dtype_policies
 
@@ -329,11 +323,12 @@ class Quantizable:
         check_quantization_mode(mode, policy.compute_dtype)
         if current is not None:  # (already quantized: Keras does not quantize it again)
             return
+        from numkeras import dtype_policies
+
+        super()._set_dtype_policy(dtype_policies.get(policy._source_name))
         if self.built:  # (checks first: a subclass under type_check refuses, as Keras's)
-            super()._set_dtype_policy(dtype_policies_get(policy._source_name))
             self.quantize(mode)
         else:  # (build then makes the int8 weights, as for a quantized `dtype=`)
-            super()._set_dtype_policy(dtype_policies_get(policy._source_name))
             self._quantization_mode = mode
 
     def get_config(self) -> dict:
