@@ -54,7 +54,7 @@ def _trace_layers(model, shapes_in):
         try:
             if not model._graph_ready or layer.built:
                 check_input_all(layer.input_spec, arg, layer.name)
-            out = layer.compute_output_shape(arg)
+            out = layer._symbolic_output_shape(arg, None, None)  # (flat, as the graph's)
         except ShapeError as e:
             rows.append((label, None, str(e)))
             return rows, None

@@ -1326,8 +1326,10 @@ def check_input_all(spec, shape, layer_name: str) -> None:
             check_input(s, sh, layer_name, i)
     elif spec is not None:
         if isinstance(shape, list):
+            fix = " Pass the tensor itself: `x[0]`." if len(shape) == 1 else ""
             raise ShapeError(
-                f"Layer '{layer_name}' expects 1 input, but it received {len(shape)} input tensors."
+                f"Layer '{layer_name}' expects 1 input, but it received a list of "
+                f"{len(shape)} input tensor(s).{fix}"
             )
         check_input(spec, shape, layer_name)
 

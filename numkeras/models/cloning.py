@@ -99,8 +99,8 @@ def _clone(model, input_tensors, clone_function, call_function, recursive, **kwa
             cloned[id(layer)] = clone_layer(layer)
         replay_node(node, tensors, cloned.get(id(layer)), call_function)
     return Model(
-        _restructure(model._input_struct, model._inputs_list, tensors),
-        _restructure(model._output_struct, model._outputs_list, tensors),
+        _restructure(model._input_struct, tensors),
+        _restructure(model._output_struct, tensors),
         name=model.name,
         trainable=model.trainable,
     )
@@ -165,14 +165,11 @@ def _replacement_inputs(model, input_tensors, make_input) -> list:
     return given
 
 
-def _restructure(struct, flat: list, tensors: dict):
-    """`struct` (a tensor, list, tuple or dict of the model's tensors) with each tensor
-    replaced by its clone."""
+def _restructure(struct, tensors: dict):
+    """`struct` (a tensor, or lists, tuples and dicts of the model's tensors, nested as a
+    stacked RNN's states) with each tensor replaced by its clone."""
     if isinstance(struct, dict):
-        return {k: tensors[id(v)] for k, v in struct.items()}
-    if isinstance(struct, (list, tuple)):  # (nested lists too: a stacked RNN's states)
-        return type(struct)(
-            _restructure(t, [t], tensors) if isinstance(t, (list, tuple)) else tensors[id(t)]
-            for t in struct
-        )
-    return tensors[id(flat[0])]
+        return {k: _restructure(v, tensors) for k, v in struct.items()}
+    if isinstance(struct, (list, tuple)):
+        return type(struct)(_restructure(t, tensors) for t in struct)
+    return tensors[id(struct)]

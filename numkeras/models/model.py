@@ -353,8 +353,9 @@ class Model(Trainer, Layer):
         self._loss_tensors = list(losses or [])
         # nested lists (a stacked RNN's states, `out, [h1, c1], h2`): the graph takes
         # them flat, the outputs come back in the structure (as Keras packs them)
-        self._output_nested = isinstance(outputs, (list, tuple)) and any(
-            isinstance(o, (list, tuple)) for o in outputs
+        self._output_nested = isinstance(outputs, (list, tuple, dict)) and any(
+            isinstance(o, (list, tuple, dict))
+            for o in (outputs.values() if isinstance(outputs, dict) else outputs)
         )
         self._input_struct = inputs
         self._output_struct = outputs
@@ -364,15 +365,15 @@ class Model(Trainer, Layer):
         if isinstance(inputs, dict):
             self._input_names = sorted(inputs)
             inputs = [inputs[k] for k in self._input_names]
-        if isinstance(outputs, dict):
+        if isinstance(outputs, dict) and not self._output_nested:
             self._output_names = sorted(outputs)
             outputs = [outputs[k] for k in self._output_names]
         else:
             self._output_names = None
         self._inputs_list = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         self._outputs_list = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-        if self._output_nested:
-            self._outputs_list = tree.flatten_sequences(outputs)
+        if self._output_nested:  # (dicts in it flatten in sorted key order, as Keras's)
+            self._outputs_list = tree.flatten(outputs)
         self._single_input = not isinstance(self._input_struct, (list, tuple, dict))
         # Keras 3 unpacks a one-element output list: Model(x, [y]) returns arrays, not lists
         self._single_output = (
@@ -608,10 +609,60 @@ class Model(Trainer, Layer):
 
     @property
     def output_names(self) -> list[str]:
+        """The names of the layers that make the outputs, in `outputs`' order (Keras 3's;
+        a dict of outputs is addressed by its keys: `_output_keys`)."""
+        self._require_graph("output_names")
+        return [t.node.layer.name for t in self._outputs_list]
+
+    def _output_keys(self) -> list[str]:
+        """How compile, targets and logs address each output: a dict's keys (sorted), else
+        the output layers' names."""
         self._require_graph("output_names")
         if self._output_names is not None:
             return list(self._output_names)
-        return [t.node.layer.name for t in self._outputs_list]
+        return self.output_names
+
+    def _flat_in_output_nesting(self, value):
+        """`value` (targets, losses, loss weights, sample weights) written in the nesting
+        of nested outputs (`Model(x, [y1, {"q": y2}])`) as one entry per output, in
+        `outputs`' order (dicts by sorted key, as Keras flattens them); else as given."""
+        if not self.__dict__.get("_output_nested") or not isinstance(value, (list, tuple, dict)):
+            return value
+        items = value.values() if isinstance(value, dict) else value
+        if not any(isinstance(v, (list, tuple, dict)) for v in items):
+            return value  # already flat
+        try:
+            return _flat_up_to(self._output_struct, value)
+        except ValueError:
+            return value  # (the caller's own check says what does not fit)
+
+    def _output_user_order(self, value) -> list[int] | None:
+        """The outputs' indices in the order `value` (written in the nesting of nested
+        outputs) lists them, its dicts in their own key order; None when it is not so
+        written. (Keras 3 tracks a nested `loss`'s outputs in that order.)"""
+        if self._flat_in_output_nesting(value) is value:
+            return None
+        sorted_paths = [path for path, _ in tree.flatten_with_path(self._output_struct)]
+
+        def walk(node, path):
+            if isinstance(node, dict):
+                return [p for k, v in node.items() for p in walk(v, (*path, k))]
+            if isinstance(node, (list, tuple)):
+                return [p for k, v in enumerate(node) for p in walk(v, (*path, k))]
+            return [path]
+
+        return [sorted_paths.index(p) for p in walk(value, ())]
+
+    def _output_log_names(self) -> list[str]:
+        """Each output's name in the logs (`<name>_loss`). An output nested in a list or
+        dict of the outputs is named by its path, as Keras 3 names it: `[y1, {"q": y2}]`
+        logs `a_loss` and `1/q_loss`, `{"k": y1, "n": [y2, y3]}` logs `k_loss` and
+        `n/b_loss` (a list's place is named by its output layer)."""
+        names = self._output_keys()
+        if not self.__dict__.get("_output_nested"):
+            return names
+        paths = [path for path, _ in tree.flatten_with_path(self._output_struct)]
+        return [_path_name(path, name) for path, name in zip(paths, names)]
 
     def _require_graph(self, what: str) -> None:
         if not self._graph_ready:
@@ -828,7 +879,7 @@ class Model(Trainer, Layer):
             caches[i] = (cache, [o.shape for o in out]) if step.multi_out else cache
             return out
         if isinstance(step.layer, Model):
-            return step.layer._call_checked(args, train, **kw)
+            return step.layer._call_flat(args, train, **kw)
         if step.pass_training:
             return step.layer.call(args, training=train, **kw, **extra)
         if "mask" not in kw:
@@ -923,10 +974,16 @@ class Model(Trainer, Layer):
     def _call_checked(
         self, inputs, training: bool = False, workspace=None, penalties=None, **masking
     ):
+        out = self._call_flat(inputs, training, workspace, penalties, **masking)
+        return out if self._single_output else self._structure_outputs(out)
+
+    def _call_flat(self, inputs, training: bool = False, workspace=None, penalties=None, **masking):
+        """The output, or the flat list of them in `outputs`' order (the form the graph of
+        a model holding this one takes, as from `forward`)."""
         # (`masking`: `masks` and `out_masks`, from a masked run of the model holding it)
         ins = inputs if isinstance(inputs, list) and not self._single_input else [inputs]
         outs = self._run(ins, training, None, workspace, penalties, **masking)
-        return outs[0] if self._single_output else self._structure_outputs(outs)
+        return outs[0] if self._single_output else outs
 
     def _declared_output_dtypes(self, n: int) -> list:
         # the dtypes the outputs' arrays have: an integer input through a layer that keeps
@@ -948,18 +1005,20 @@ class Model(Trainer, Layer):
         kept = [getattr(t, "value_dtype", None) is not None for t in outputs]
         return [o if k else c for o, c, k in zip(outs, cast, kept)]
 
-    def _structure_outputs(self, outs: list, user_order: bool = False):
+    def _structure_outputs(self, outs: list, user_order: bool = False, nest: bool = False):
         """The outputs in the structure the model was built with, as Keras 3 packs them: a
         tuple stays a tuple; a dict comes back in sorted key order from `predict`, and in
-        the order the user wrote it from a direct call (`user_order`)."""
-        if self._single_output:
+        the order the user wrote it from a direct call (`user_order`). `nest`: exactly the
+        structure, as Keras's shape rules give it (`Model(x, [y])` -> `[shape]`; its calls
+        unpack the one output) and a dict in the user's order."""
+        if self._single_output and not (nest and isinstance(self._output_struct, (list, tuple))):
             return outs[0]
         if self._output_names is not None:
             by_name = dict(zip(self._output_names, outs))
-            keys = list(self._output_struct) if user_order else self._output_names
+            keys = list(self._output_struct) if user_order or nest else self._output_names
             return {k: by_name[k] for k in keys}
         if self.__dict__.get("_output_nested"):
-            return _packed(self._output_struct, iter(outs))
+            return _packed(self._output_struct, iter(outs), user_order or nest)
         return tuple(outs) if isinstance(self._output_struct, tuple) else list(outs)
 
     # -- Layer protocol (a model used as a layer) ----------------------------------------
@@ -1013,11 +1072,8 @@ class Model(Trainer, Layer):
             kept = getattr(inner, "value_dtype", None)  # (layers/integer_inputs.py)
             if kept is not None:
                 t.value_dtype = kept
-        if self._single_output:
-            return out
-        if self._output_names is not None or self.__dict__.get("_output_nested"):
-            return self._structure_outputs(list(out), user_order=True)
-        return tuple(out) if isinstance(self._output_struct, tuple) else out
+        # (`Model(x, [y])` gives `[tensor]`, as Keras's; its calls on arrays unpack it)
+        return self._structure_outputs([out] if self._single_output else list(out), nest=True)
 
     def _makes_mask(self) -> bool:
         return self._masked
@@ -1080,10 +1136,62 @@ class Model(Trainer, Layer):
                 raise self._input_error(layer, i, shape)
 
     def compute_output_shape(self, input_shape):
+        """The output shape(s) for `input_shape`, in the structure of the model's outputs as
+        Keras 3 gives them: a dict (in the order it was written), a tuple, nested lists, a
+        one-element list for `Model(x, [y])`, a bare shape for `Model(x, y)`. A dict of
+        input shapes is read by input name.
+
+        >>> from numkeras import Input, layers
+        >>> x = Input((4,))
+        >>> Model(x, {"b": layers.Dense(3)(x), "a": layers.Dense(2)(x)}).compute_output_shape(
+        ...     (None, 4))
+        {'b': (None, 3), 'a': (None, 2)}
+        """
         if not self._graph_ready:
             return self._deferred_output_shape(input_shape)
+        flat = self._flat_output_shapes(self._input_shapes_by_position(input_shape))
+        return self._structure_outputs(flat if isinstance(flat, list) else [flat], nest=True)
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        """Symbolic tensors with the outputs' shapes and dtypes, structured as
+        `compute_output_shape`'s (Keras 3's method)."""
+        from numkeras.layers.keras_tensor import KerasTensor
+
+        if isinstance(inputs, dict):
+            shape = {k: tuple(v.shape) for k, v in inputs.items()}
+        else:
+            shape = shape_of(inputs)
+        if not self._graph_ready:
+            return super().compute_output_spec(inputs)
+        flat = self._flat_output_shapes(self._input_shapes_by_position(shape))
+        flat = flat if isinstance(flat, list) else [flat]
+        specs = [KerasTensor(s, t.dtype) for s, t in zip(flat, self._outputs_list)]
+        return self._structure_outputs(specs, nest=True)
+
+    def _input_shapes_by_position(self, input_shape):
+        """Input shapes given by input name (a dict) as the positional list."""
+        if not isinstance(input_shape, dict):
+            return input_shape
+        names = self._input_names or [la.name for la in self._input_layers]
+        missing = [n for n in names if n not in input_shape]
+        if missing:
+            raise ShapeError(
+                f"Model '{self.name}' takes the inputs {names}; the input shapes given by "
+                f"name lack {missing}."
+            )
+        shapes_ = [tuple(input_shape[n]) for n in names]
+        return shapes_[0] if self._single_input else shapes_
+
+    def _flat_output_shapes(self, input_shape):
+        """The output shape (one output) or the flat list of them (several): the form the
+        graph and the summary read."""
         self._check_input_shapes(input_shape)  # other sizes raise, as in Keras 3
         return self._output_shapes(input_shape)
+
+    def _symbolic_output_shape(self, input_shape, call_kwargs, masks):
+        if not self._graph_ready:
+            return super()._symbolic_output_shape(input_shape, call_kwargs, masks)
+        return self._flat_output_shapes(input_shape)
 
     def _output_shapes(self, input_shape, check_layers: bool = False):
         """The graph's output shape(s) for input shapes already checked (predict's); with
@@ -1454,8 +1562,33 @@ def _string_array(a, layer, model_name: str) -> np.ndarray:
     return arr
 
 
-def _packed(struct, values):
-    """The next items of the iterator `values` in the nesting of `struct`."""
-    if not isinstance(struct, (list, tuple)):
-        return next(values)
-    return type(struct)(_packed(s, values) for s in struct)
+def _flat_up_to(struct, value) -> list:
+    """The parts of `value` at the leaves of `struct` (a leaf of `struct` takes whatever
+    `value` holds there: an array, a list of metrics), dicts in sorted key order; raise
+    ValueError where `value` is not nested as `struct`."""
+    if isinstance(struct, dict):
+        if not isinstance(value, dict) or set(value) != set(struct):
+            raise ValueError("not nested as the outputs")
+        return [leaf for k in sorted(struct) for leaf in _flat_up_to(struct[k], value[k])]
+    if isinstance(struct, (list, tuple)):
+        if not isinstance(value, (list, tuple)) or len(value) != len(struct):
+            raise ValueError("not nested as the outputs")
+        return [leaf for s, v in zip(struct, value) for leaf in _flat_up_to(s, v)]
+    return [value]
+
+
+def _path_name(path: tuple, name: str) -> str:
+    last = name if isinstance(path[-1], int) else str(path[-1])
+    return "/".join([*map(str, path[:-1]), last])
+
+
+def _packed(struct, values, user_order: bool = True):
+    """The next items of the iterator `values` in the nesting of `struct`. A dict takes
+    them in sorted key order and keeps its own order, or the sorted one (`user_order`
+    False: `predict`'s, as Keras's)."""
+    if isinstance(struct, dict):
+        packed = {k: _packed(struct[k], values, user_order) for k in sorted(struct)}
+        return {k: packed[k] for k in struct} if user_order else packed
+    if isinstance(struct, (list, tuple)):
+        return type(struct)(_packed(s, values, user_order) for s in struct)
+    return next(values)

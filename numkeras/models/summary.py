@@ -63,6 +63,8 @@ def _structure_text(value) -> str:
     """Shapes nested in lists and tuples, written as Keras's summary writes them."""
     if _is_shape(value):
         return format_shape(value)
+    if isinstance(value, dict):
+        value = list(value.values())
     inner = ", ".join(_structure_text(v) for v in value)
     return f"[{inner}]" if isinstance(value, list) else f"({inner})"
 

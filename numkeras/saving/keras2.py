@@ -742,7 +742,7 @@ def _resolved_metrics(spec, model, weighted: bool):
     if spec is None:
         return spec
     try:
-        names = list(model.output_names)
+        names = list(model._output_keys())
         sparse_outputs = _sparse_outputs(model, names)
     except Exception:  # noqa: BLE001 - no graph: nothing to resolve against
         return spec

@@ -273,7 +273,7 @@ def _compile_from_config(model, config: dict, custom_objects: dict | None = None
 
 def _output_names(model) -> list[str] | None:
     try:
-        return list(model.output_names)
+        return list(model._output_keys())
     except Exception:  # noqa: BLE001 - a model without a graph: no per-output names
         return None
 

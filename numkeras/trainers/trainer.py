@@ -252,20 +252,20 @@ class Trainer:
     def _check_metric_outputs(self, *specs) -> None:
         """compile's metric dicts name only outputs the model has (Keras 3: ValueError
         when training starts; numkeras would silently compute nothing for them)."""
-        for spec in specs:
-            unknown = (
-                [k for k in spec if k not in self.output_names] if isinstance(spec, dict) else []
-            )
+        for spec in map(self._flat_in_output_nesting, specs):
+            keys = self._output_keys()
+            unknown = [k for k in spec if k not in keys] if isinstance(spec, dict) else []
             if unknown:
                 raise ConfigError(
                     f"compile(metrics={{...}}) names output(s) {unknown} that model "
-                    f"'{self.name}' does not have; its outputs are {self.output_names}."
+                    f"'{self.name}' does not have; its outputs are {self._output_keys()}."
                 )
 
     def _resolve_losses(self, resolved, lw) -> tuple[list, list]:
         """One loss (or None) and one weight per output, from compile's arguments."""
-        names = self.output_names
+        names = self._output_keys()
         n = len(names)
+        resolved, lw = self._flat_in_output_nesting(resolved), self._flat_in_output_nesting(lw)
         if resolved is None:
             fns = [None] * n
         elif isinstance(resolved, dict):
@@ -291,6 +291,12 @@ class Trainer:
             fns = list(resolved)
         else:
             fns = [resolved] * n
+        nested = [f for f in fns if isinstance(f, (list, tuple, dict))]
+        if nested:
+            raise ConfigError(
+                f"compile(loss=...) nests {nested[0]!r} where model '{self.name}' has one "
+                f"output; its outputs are {names}."
+            )
         if lw is None:
             weights = [1.0] * n
         elif isinstance(lw, (int, float, np.number)) and not isinstance(lw, bool):
@@ -493,8 +499,9 @@ class Trainer:
     def _standardize_targets(self, y, n_rows: int | None, out_shapes: list | None = None) -> list:
         """`y` as a list with one checked target array per output (None: no target),
         checked against `out_shapes` (default: the graph's output shapes)."""
-        names = self.output_names
+        names = self._output_keys()
         n = len(names)
+        y = self._flat_in_output_nesting(y)
         if y is None:
             if any(fn is not None for fn in self._loss_fns):
                 raise ValueError(
@@ -562,10 +569,11 @@ class Trainer:
 
     def _standardize_sample_weights(self, sample_weight, n_rows: int) -> list:
         n = len(self._outputs_list)
+        sample_weight = self._flat_in_output_nesting(sample_weight)
         if sample_weight is None:
             return [None] * n
         if isinstance(sample_weight, dict):
-            sws = [sample_weight.get(k) for k in self.output_names]
+            sws = [sample_weight.get(k) for k in self._output_keys()]
         elif isinstance(sample_weight, (list, tuple)) and n > 1:
             sws = list(sample_weight)
         elif (
@@ -614,13 +622,14 @@ class Trainer:
             return
         from numkeras import metrics as metrics_module
 
-        names = self.output_names
+        names = self._output_keys()
         multi = len(names) > 1
         built = []
         seen: dict[str, int] = {}  # label -> uses so far (Keras's unique_name_counters)
         for weighted, spec in ((False, self._metric_spec), (True, self._weighted_metric_spec)):
             if spec is None:
                 continue
+            spec = self._flat_in_output_nesting(spec)
             for i, name in enumerate(names):
                 specs = _metric_specs_for_output(spec, name, i, len(names))
                 for s in specs:
@@ -777,10 +786,11 @@ class Trainer:
         """The outputs' indices in the order Keras 3 tracks their losses: a `loss` dict's
         own key order (`compile(loss={"c": ..., "a": ...})` logs `c_loss` before `a_loss`
         in `evaluate`'s list), else the outputs' order."""
-        names = list(self.output_names)
+        names = list(self._output_keys())
         given = (
             [names.index(k) for k in self.loss if k in names] if isinstance(self.loss, dict) else []
         )
+        given = self._output_user_order(self.loss) or given
         return given + [i for i in range(len(names)) if i not in given]
 
     def _output_loss_keys(self) -> list[str]:
@@ -790,7 +800,7 @@ class Trainer:
         named them apart), so each output's loss is logged and returned."""
         counts: dict[str, int] = {}
         keys = []
-        for name in self.output_names:
+        for name in self._output_log_names():
             n = counts[name] = counts.get(name, -1) + 1
             keys.append(f"{name}_loss" if n == 0 else f"{name}_{n}_loss")
         return keys
@@ -805,7 +815,7 @@ class Trainer:
         keys = set(keys)
         order = ["loss"]
         order += [m.name for _, _, _, m in self._compiled_metrics or []]
-        if len(self.output_names) > 1:
+        if len(self._output_keys()) > 1:
             loss_keys = self._output_loss_keys()
             order += [loss_keys[i] for i in self._loss_output_order()]
         order += [m.name for m in self._held_metrics()]
@@ -904,7 +914,7 @@ class Trainer:
     def _per_output(self, y_pred) -> list:
         """`y_pred` (an array, a list, or a dict by output name) as one entry per output,
         in `output_names` order (None for an output a dict lacks)."""
-        names = self.output_names
+        names = self._output_keys()
         if isinstance(y_pred, dict):
             return [y_pred.get(k) for k in names]
         if not isinstance(y_pred, (list, tuple)) or len(names) == 1:
@@ -914,7 +924,7 @@ class Trainer:
     def _prediction_list(self, y_pred) -> list:
         """`y_pred` (an array, a list, or a dict by output name) as one float array per
         output, in `output_names` order."""
-        names = self.output_names
+        names = self._output_keys()
         if isinstance(y_pred, dict):
             missing = [k for k in names if k not in y_pred]
             if missing:
@@ -2060,10 +2070,10 @@ def _resolve_loss_names(loss):
 
     if loss is None:
         return None
-    if isinstance(loss, dict):
-        return {k: (None if v is None else losses.to_loss(v)) for k, v in loss.items()}
+    if isinstance(loss, dict):  # (nested in a list: a model's nested outputs)
+        return {k: _resolve_loss_names(v) for k, v in loss.items()}
     if isinstance(loss, (list, tuple)):
-        return [None if v is None else losses.to_loss(v) for v in loss]
+        return [_resolve_loss_names(v) for v in loss]
     return losses.to_loss(loss)
 
 
@@ -2078,17 +2088,12 @@ def _check_metric_names(metrics, weighted_metrics) -> None:
 
 
 def _flat_metric_specs(spec) -> list:
-    if spec is None:
-        return []
+    """Every metric in compile's `metrics` (lists and dicts, nested as the outputs may be)."""
     if isinstance(spec, dict):
-        out = []
-        for v in spec.values():
-            out.extend(v if isinstance(v, (list, tuple)) else [v])
-        return out
-    out = []
-    for v in spec:
-        out.extend(v if isinstance(v, (list, tuple)) else [v])
-    return out
+        spec = list(spec.values())
+    if not isinstance(spec, (list, tuple)):
+        return [] if spec is None else [spec]
+    return [m for v in spec for m in _flat_metric_specs(v)]
 
 
 def _penalties(variables, with_grads: bool, scale=1) -> float:
