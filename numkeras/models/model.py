@@ -14,6 +14,7 @@ another model (`x = generator(gan_input)`). Training lives in `Trainer`.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -351,18 +352,17 @@ class Model(Trainer, Layer):
         # `losses`: scalar tensors the training and evaluation loss include (`add_loss`)
         inputs, outputs, losses = _from_intermediate_inputs(inputs, outputs, losses)
         self._loss_tensors = list(losses or [])
-        # nested lists (a stacked RNN's states, `out, [h1, c1], h2`): the graph takes
-        # them flat, the outputs come back in the structure (as Keras packs them)
-        self._output_nested = isinstance(outputs, (list, tuple, dict)) and any(
-            isinstance(o, (list, tuple, dict))
-            for o in (outputs.values() if isinstance(outputs, dict) else outputs)
-        )
+        # nested lists and dicts (a stacked RNN's states, `out, [h1, c1], h2`; inputs
+        # `[a, [b, c]]`): the graph takes them flat, outputs come back in the structure
+        # and inputs are read in it (as Keras packs and flattens them)
+        self._output_nested = _nests(outputs)
+        self._input_nested = _nests(inputs)
         self._input_struct = inputs
         self._output_struct = outputs
         self._input_names = None
         # dicts are flattened in sorted key order, as Keras 3's tree.flatten: that order
         # fixes `inputs`, `outputs`, the layers' order and so `get_weights()`
-        if isinstance(inputs, dict):
+        if isinstance(inputs, dict) and not self._input_nested:
             self._input_names = sorted(inputs)
             inputs = [inputs[k] for k in self._input_names]
         if isinstance(outputs, dict) and not self._output_nested:
@@ -374,6 +374,8 @@ class Model(Trainer, Layer):
         self._outputs_list = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
         if self._output_nested:  # (dicts in it flatten in sorted key order, as Keras's)
             self._outputs_list = tree.flatten(outputs)
+        if self._input_nested:
+            self._inputs_list = tree.flatten(inputs)
         self._single_input = not isinstance(self._input_struct, (list, tuple, dict))
         # Keras 3 unpacks a one-element output list: Model(x, [y]) returns arrays, not lists
         self._single_output = (
@@ -628,8 +630,7 @@ class Model(Trainer, Layer):
         `outputs`' order (dicts by sorted key, as Keras flattens them); else as given."""
         if not self.__dict__.get("_output_nested") or not isinstance(value, (list, tuple, dict)):
             return value
-        items = value.values() if isinstance(value, dict) else value
-        if not any(isinstance(v, (list, tuple, dict)) for v in items):
+        if not _nests(value):
             return value  # already flat
         try:
             return _flat_up_to(self._output_struct, value)
@@ -680,6 +681,8 @@ class Model(Trainer, Layer):
         Keras 3's Functional does (batch size free; trailing-1 squeeze/expand only).
         Raises a ShapeError that names the model and layer; changes nothing."""
         n = len(self._inputs_list)
+        if self.__dict__.get("_input_nested"):  # (read in its nesting: `[a, [b, c]]`)
+            x = self._flat_inputs(x)
         if isinstance(x, dict):
             names = self._input_names or [la.name for la in self._input_layers]
             missing = [k for k in names if k not in x]
@@ -733,6 +736,29 @@ class Model(Trainer, Layer):
                     f"(axis 0); received shapes {[format_shape(a.shape) for a in out]}."
                 )
         return out
+
+    def _flat_inputs(self, x) -> list:
+        """Inputs given in the nesting of the model's (`[a, [b, c]]`) as the flat list;
+        a flat list of as many is taken as it is, with Keras 3's warning."""
+        try:
+            return _flat_up_to(self._input_struct, x)
+        except ValueError:
+            if isinstance(x, (list, tuple)) and len(x) == len(self._inputs_list):
+                if not _nests(x):
+                    warnings.warn(
+                        f"Model '{self.name}': the structure of `inputs` does not match the "
+                        f"expected structure {self._input_structure_names()}; taking them "
+                        "in order.",
+                        stacklevel=3,
+                    )
+                    return list(x)
+            raise ShapeError(
+                f"Model '{self.name}' takes its inputs nested as "
+                f"{self._input_structure_names()}; pass the arrays in that nesting."
+            ) from None
+
+    def _input_structure_names(self):
+        return tree.map_structure(lambda t: t.name, self._input_struct)
 
     def _adjust_rank(self, a, layer: InputLayer, index: int):
         ref = (None, *layer.batch_shape[1:])
@@ -1065,6 +1091,8 @@ class Model(Trainer, Layer):
         return self._structure_outputs(outs, user_order=True)
 
     def _call_symbolic(self, inputs, training=None, **kwargs):
+        if self.__dict__.get("_input_nested"):
+            inputs = self._flat_inputs(inputs)
         # the outputs in the structure the model was built with (a tuple, a dict in the
         # user's key order), as Keras 3 packs a functional model's symbolic outputs
         out = Layer._call_symbolic(self, inputs, training=training, **kwargs)
@@ -1170,6 +1198,11 @@ class Model(Trainer, Layer):
 
     def _input_shapes_by_position(self, input_shape):
         """Input shapes given by input name (a dict) as the positional list."""
+        if self.__dict__.get("_input_nested"):
+            try:
+                return _flat_up_to(self._input_struct, input_shape)
+            except ValueError:
+                return input_shape  # (the shape check says what does not fit)
         if not isinstance(input_shape, dict):
             return input_shape
         names = self._input_names or [la.name for la in self._input_layers]
@@ -1560,6 +1593,14 @@ def _string_array(a, layer, model_name: str) -> np.ndarray:
             f"an array of {arr.dtype}. Pass strings, e.g. np.array(['a text', ...])."
         )
     return arr
+
+
+def _nests(struct) -> bool:
+    """Whether a model's inputs or outputs nest lists or dicts in a list or dict."""
+    if not isinstance(struct, (list, tuple, dict)):
+        return False
+    items = struct.values() if isinstance(struct, dict) else struct
+    return any(isinstance(v, (list, tuple, dict)) for v in items)
 
 
 def _flat_up_to(struct, value) -> list:

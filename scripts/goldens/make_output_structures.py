@@ -1,5 +1,5 @@
-"""Goldens for tests/models/test_output_structures.py: a functional model's outputs in the
-structure they were written in, as Keras 3 gives them.
+"""Goldens for tests/models/test_output_structures.py: a functional model's inputs and
+outputs in the structure they were written in, as Keras 3 takes and gives them.
 
 - `compute_output_shape` / `compute_output_spec` return that structure (a dict in the
   user's key order, a tuple, `[shape]` for `Model(x, [y])`, nested lists and dicts) and
@@ -11,6 +11,9 @@ structure they were written in, as Keras 3 gives them.
   `train_on_batch` take losses, loss weights, targets and sample weights in that nesting
   (or flat), logging the nested outputs' losses by path (`1/q_loss`, `n/b_loss`); metrics
   may be nested so too; the model saves and loads compiled.
+- Inputs nested in lists and dicts (`Model([a, [b, c]], y)`, `Model({"x": a, "y": [b,
+  c]}, y)`) take data in that nesting (or a flat list, with a warning) in predict, calls,
+  fit with a validation split, shape rules, configs and saved files.
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
@@ -172,6 +175,46 @@ def nested_metrics(keras):
     for spec in ([["mae"], {"q": ["mse"], "r": ["mae"]}], ["mae", {"q": "mse", "r": None}]):
         m.compile("sgd", loss="mse", metrics=spec)
         out.append(m.evaluate(data, _targets(), verbose=0, return_dict=True))
+    return out
+
+
+@scenario
+def nested_inputs(keras):
+    import warnings
+
+    L = keras.layers
+    rng = np.random.default_rng(0)
+    x = [rng.random((8, 2)), [rng.random((8, 3)), rng.random((8, 1))]]
+    y = rng.random((8, 1))
+    out = {}
+    for name in ("list", "dict"):
+        a, b, c = (keras.Input((n,), name=k) for k, n in (("a", 2), ("b", 3), ("c", 1)))
+        h = L.Concatenate()([a, b, c])
+        pred = L.Dense(1, kernel_initializer="ones", name="d")(h)
+        if name == "list":
+            m, data = keras.Model([a, [b, c]], pred), x
+            shapes = [(None, 2), [(None, 3), (None, 1)]]
+        else:
+            m, data = keras.Model({"x": a, "y": [b, c]}, pred), {"x": x[0], "y": x[1]}
+            shapes = {"x": (None, 2), "y": [(None, 3), (None, 1)]}
+        rec = {
+            "inputs": [t.name for t in m.inputs],
+            "input_layers": m.get_config()["input_layers"],
+            "predict": m.predict(data, verbose=0).tolist(),
+            "call": np.asarray(m(data)).tolist(),
+            "shape": list(m.compute_output_shape(shapes)),
+        }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (both warn that the structure differs)
+            rec["flat"] = m.predict([x[0], *x[1]], verbose=0).tolist()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "nested_inputs.keras")
+            m.save(path)
+            rec["loaded"] = keras.models.load_model(path).predict(data, verbose=0).tolist()
+        m.compile("sgd", "mse")
+        history = m.fit(data, y, validation_split=0.25, shuffle=False, epochs=2, verbose=0)
+        rec["fit"] = history.history
+        out[name] = rec
     return out
 
 

@@ -47,3 +47,17 @@ def test_loss_nested_where_the_model_has_one_output_is_refused():
     model.compile("sgd", loss=["mse", ["mae"]])
     with pytest.raises(ValueError, match="nests"):
         model.train_on_batch(np.ones((2, 4)), [np.ones((2, 2)), np.ones((2, 1))])
+
+
+def test_model_of_nested_inputs_called_in_another_graph():
+    L = numkeras.layers
+    a, b, c = numkeras.Input((2,)), numkeras.Input((3,)), numkeras.Input((1,))
+    inner = numkeras.Model([a, [b, c]], L.Dense(1)(L.Concatenate()([a, b, c])))
+    p, q, r = numkeras.Input((2,)), numkeras.Input((3,)), numkeras.Input((1,))
+    outer = numkeras.Model([p, q, r], inner([p, [q, r]]))
+    rng = np.random.default_rng(0)
+    x = [rng.random((4, 2)), rng.random((4, 3)), rng.random((4, 1))]
+    want = inner.predict([x[0], x[1:]], verbose=0)
+    np.testing.assert_array_equal(outer.predict(x, verbose=0), want)
+    with pytest.raises(ValueError, match="nested as"):
+        inner.predict([x[0], x[1:], x[2]], verbose=0)
