@@ -684,14 +684,7 @@ class Model(Trainer, Layer):
         if self.__dict__.get("_input_nested"):  # (read in its nesting: `[a, [b, c]]`)
             x = self._flat_inputs(x)
         if isinstance(x, dict):
-            names = self._input_names or [la.name for la in self._input_layers]
-            missing = [k for k in names if k not in x]
-            if missing:
-                raise ShapeError(
-                    f"Model '{self.name}' expects inputs named {names}; missing {missing} "
-                    f"(received keys {list(x)})."
-                )
-            arrays = [x[k] for k in names]
+            arrays = self._by_input_name(x, "inputs")
         elif n == 1:
             if isinstance(x, (list, tuple)) and x and all(hasattr(a, "shape") for a in x):
                 if len(x) > 1:  # (a nested list of numbers is one array; these are several)
@@ -1205,15 +1198,19 @@ class Model(Trainer, Layer):
                 return input_shape  # (the shape check says what does not fit)
         if not isinstance(input_shape, dict):
             return input_shape
+        shapes_ = [tuple(s) for s in self._by_input_name(input_shape, "input shapes")]
+        return shapes_[0] if self._single_input else shapes_
+
+    def _by_input_name(self, values: dict, what: str) -> list:
+        """`values` given by input name, in the inputs' order; ShapeError if one lacks."""
         names = self._input_names or [la.name for la in self._input_layers]
-        missing = [n for n in names if n not in input_shape]
+        missing = [k for k in names if k not in values]
         if missing:
             raise ShapeError(
-                f"Model '{self.name}' takes the inputs {names}; the input shapes given by "
-                f"name lack {missing}."
+                f"Model '{self.name}' expects {what} named {names}; missing {missing} "
+                f"(received keys {list(values)})."
             )
-        shapes_ = [tuple(input_shape[n]) for n in names]
-        return shapes_[0] if self._single_input else shapes_
+        return [values[k] for k in names]
 
     def _flat_output_shapes(self, input_shape):
         """The output shape (one output) or the flat list of them (several): the form the
