@@ -178,7 +178,8 @@ def _rows(model, expand_nested: bool = False, depth: int = 0, relevant=None, top
     skip = frozenset(id(n) for n in getattr(model, "_nodes", ())) if own_call else frozenset()
     for layer in listed:
         name = f"{'   ' * depth}{'└ ' if depth else ''}{layer.name} ({type(layer).__name__})"
-        connected = _connections(layer, relevant or set()) if depth == 0 else ""
+        # (a nested model's layers have no call in this graph: Keras writes "-")
+        connected = _connections(layer, relevant or set()) if depth == 0 else "-"
         weights = layer.weights if not getattr(layer, "is_operation", False) else []
         trainable = "-" if not weights else ("Y" if layer.trainable else "N")
         rows.append((name, _shape_text(layer, skip), _params_text(layer), connected, trainable))

@@ -218,6 +218,20 @@ def nested_inputs(keras):
     return out
 
 
+@scenario
+def expanded_summary(keras):
+    """A nested model's layers, expanded in a graph's summary: "-" as their connections."""
+    L = keras.layers
+    p, q = keras.Input((2,), name="p"), keras.Input((3,), name="q")
+    a = keras.Input((2,), name="a")
+    inner = keras.Model(a, L.Dense(1, name="d")(L.Dense(3, name="d0")(a)), name="inner")
+    stack = keras.Sequential([L.Dense(3, name="t1")], name="stack")
+    outer = keras.Model([p, q], [inner(p), L.Dense(2, name="e")(q), stack(q)], name="outer")
+    lines = []
+    outer.summary(expand_nested=True, print_fn=lambda text, **kw: lines.append(text))
+    return lines
+
+
 def main():
     SCENARIOS.write(OUT, sys.argv[1:])
 
