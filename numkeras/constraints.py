@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError, UnknownNameError, did_you_mean, warn_deprecated
+from numkeras.utils.serialization import takes_custom_objects
 
 
 class Constraint:
@@ -195,6 +196,7 @@ def serialize(constraint) -> dict | None:
     return object_registration.class_config(constraint, _CLASSES, "keras.constraints")
 
 
+@takes_custom_objects
 def deserialize(config) -> Constraint:
     """A constraint from a name or a config dict, as Keras 3 and Keras 2 write them."""
     from numkeras.saving import object_registration

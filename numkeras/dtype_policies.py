@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ConfigError
+from numkeras.utils.serialization import takes_custom_objects
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 
@@ -148,6 +149,7 @@ def serialize(policy: DTypePolicy) -> dict:
     }
 
 
+@takes_custom_objects
 def deserialize(config) -> DTypePolicy:
     if isinstance(config, dict):
         if config.get("class_name") == "QuantizedDTypePolicy":

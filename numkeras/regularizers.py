@@ -19,7 +19,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError
 from numkeras.utils.naming import unknown_name_message
-from numkeras.utils.serialization import function_config
+from numkeras.utils.serialization import function_config, takes_custom_objects
 
 
 class Regularizer:
@@ -307,6 +307,7 @@ def serialize(regularizer) -> dict | None:
     return object_registration.class_config(regularizer, _CLASSES, "keras.regularizers")
 
 
+@takes_custom_objects
 def deserialize(config: dict) -> Regularizer:
     from numkeras.saving import object_registration
 

@@ -89,7 +89,8 @@ def test_disabled_interactive_logging_goes_to_the_logger(caplog, capsys):
 
 
 def test_serialize_keras_object_matches_keras():
-    backend.clear_session()  # (automatic names count from zero, as in the fresh golden run)
+    # (automatic names count from zero, as in the fresh golden run)
+    backend.clear_session(free_memory=False)
     objs = {
         "mse": numkeras.losses.MeanSquaredError(),
         "adam": numkeras.optimizers.Adam(0.01),
@@ -150,7 +151,7 @@ def test_pack_and_unpack_match_keras():
 
 
 def test_get_uid_shares_the_automatic_name_counter():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     assert (backend.get_uid("dense"), backend.get_uid("dense")) == (1, 2)
     assert Dense(1).name == "dense_2"
 

@@ -67,7 +67,7 @@ def assert_like_keras(got, want, where="", **tolerance):
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))

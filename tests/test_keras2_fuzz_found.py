@@ -21,7 +21,7 @@ def test_a_keras2_h5_with_a_legacy_optimizer_resumes_with_its_formulas(name):
     # saved by tf_keras with optimizers.legacy.X (no `is_legacy_optimizer` in the file):
     # tf_keras resumes with the legacy formulas (RMSprop / Adagrad: epsilon outside the
     # square root; Nadam: Keras 2's momentum schedule), and so does numkeras
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     case = GOLD[f"legacy_resume_{name}"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -31,7 +31,7 @@ def test_a_keras2_h5_with_a_legacy_optimizer_resumes_with_its_formulas(name):
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_matches_keras2(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = SCRIPT.SCENARIOS[name](numkeras)

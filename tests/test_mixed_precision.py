@@ -28,7 +28,8 @@ def _float32_policy_after():
 
 
 def run(name):
-    numkeras.utils.clear_session()  # (automatic names count from zero, as the goldens')
+    # (automatic names count from zero, as the goldens')
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return SCRIPT.SCENARIOS[name](numkeras)

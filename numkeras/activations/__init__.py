@@ -53,7 +53,7 @@ from numkeras.activations.activations import (
     threshold,
 )
 from numkeras.errors import ConfigError, UnknownNameError, did_you_mean
-from numkeras.utils.serialization import function_config
+from numkeras.utils.serialization import function_config, takes_custom_objects
 
 __all__ = [
     "ALL_ACTIVATIONS",
@@ -277,6 +277,7 @@ def serialize(activation: Callable) -> str | dict:
     )
 
 
+@takes_custom_objects
 def deserialize(config) -> Callable:
     """The activation function for a serialized name (or Keras config dict).
 

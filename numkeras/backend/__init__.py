@@ -12,6 +12,7 @@ The public API keeps Keras's boundary either way: `fit`, `predict` and friends t
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 
@@ -99,9 +100,10 @@ def set_value(x, value) -> None:
     x.assign(value)
 
 
-def clear_session() -> None:
+def clear_session(free_memory: bool = True) -> None:
     """Restart automatic names (`dense`, `dense_1`, ...) from zero, as Keras's does, and free
-    the memory kept for reuse from a dropped `predict` result (`backend/recycle.py`).
+    the memory kept for reuse from a dropped `predict` result (`backend/recycle.py`); with
+    `free_memory`, run Python's garbage collector too (as Keras).
 
     >>> from numkeras.layers import Dense
     >>> clear_session(); Dense(1).name
@@ -112,6 +114,8 @@ def clear_session() -> None:
 
     reset_uids()
     recycle.release()
+    if free_memory:
+        gc.collect()
 
 
 def get_uid(prefix: str = "") -> int:

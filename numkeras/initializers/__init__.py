@@ -35,7 +35,7 @@ from numkeras.initializers.random_initializers import (
     compute_fans,
 )
 from numkeras.initializers.stft_initializer import STFT
-from numkeras.utils.serialization import function_config
+from numkeras.utils.serialization import function_config, takes_custom_objects
 
 __all__ = [
     "ALL_INITIALIZERS",
@@ -161,6 +161,7 @@ def serialize(initializer) -> dict | None:
     return object_registration.class_config(initializer, ALL_INITIALIZERS, "keras.initializers")
 
 
+@takes_custom_objects
 def deserialize(config) -> Initializer:
     """An initializer from a name or a config dict (`{"class_name", "config"}`,
     optionally with `"module"`/`"registered_name"`, as Keras 3 and Keras 2 write them).

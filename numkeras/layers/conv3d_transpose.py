@@ -14,5 +14,21 @@ from numkeras.layers.conv2d_transpose import BaseConvTranspose
 class Conv3DTranspose(BaseConvTranspose):
     rank = 3
 
+    def __init__(
+        self,
+        filters: int,
+        kernel_size,
+        strides=1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        output_padding=None,
+        *args,
+        **kwargs,
+    ):
+        # (Keras 3 orders `data_format` before `output_padding` here, unlike 1D and 2D)
+        super().__init__(
+            filters, kernel_size, strides, padding, output_padding, data_format, *args, **kwargs
+        )
+
 
 Convolution3DTranspose = Conv3DTranspose  # Keras's alias

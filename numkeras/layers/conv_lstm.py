@@ -542,9 +542,19 @@ class ConvLSTM(RecurrentLayer):
         "seed",
     )
 
-    def __init__(self, rank: int, filters: int, kernel_size, **kwargs):
+    positional_keys = (  # (after `filters, kernel_size`, as Keras orders them)
+        *("strides", "padding", "data_format", "dilation_rate", "activation"),
+        *("recurrent_activation", "use_bias", "kernel_initializer", "recurrent_initializer"),
+        *("bias_initializer", "unit_forget_bias", "kernel_regularizer"),
+        *("recurrent_regularizer", "bias_regularizer", "activity_regularizer"),
+        *("kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout"),
+        *("recurrent_dropout", "seed", "return_sequences", "return_state", "go_backwards"),
+        "stateful",
+    )
+
+    def __init__(self, rank: int, filters: int, kernel_size, *args, **kwargs):
         self._rank = rank  # (read by `cell_class`, called from RecurrentLayer.__init__)
-        super().__init__(filters, kernel_size=kernel_size, **kwargs)
+        super().__init__(filters, *args, kernel_size=kernel_size, **kwargs)
 
     def cell_class(self, filters, **kwargs) -> ConvLSTMCell:
         """The cell RecurrentLayer makes from this layer's cell arguments."""

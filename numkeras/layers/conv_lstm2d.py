@@ -21,5 +21,5 @@ from numkeras.layers.conv_lstm import ConvLSTM
 
 
 class ConvLSTM2D(ConvLSTM):
-    def __init__(self, filters: int, kernel_size, **kwargs):
-        super().__init__(2, filters, kernel_size, **kwargs)
+    def __init__(self, filters: int, kernel_size, *args, **kwargs):
+        super().__init__(2, filters, kernel_size, *args, **kwargs)

@@ -194,6 +194,14 @@ class GRUCell(RNNCellBase):
 class GRU(RecurrentLayer):
     cell_class = GRUCell
     cell_name = "gru_cell"
+    positional_keys = (  # (after `units`, as Keras orders them)
+        *("activation", "recurrent_activation", "use_bias", "kernel_initializer"),
+        *("recurrent_initializer", "bias_initializer", "kernel_regularizer"),
+        *("recurrent_regularizer", "bias_regularizer", "activity_regularizer"),
+        *("kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout"),
+        *("recurrent_dropout", "seed", "return_sequences", "return_state", "go_backwards"),
+        *("stateful", "unroll", "reset_after", "use_cudnn"),
+    )
     cell_keys = (
         "units",
         "activation",

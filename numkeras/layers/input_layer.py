@@ -37,6 +37,7 @@ class InputLayer(Layer):
         batch_size: int | None = None,
         dtype=None,
         sparse=None,
+        ragged=None,
         batch_shape=None,
         input_tensor=None,
         optional: bool = False,
@@ -52,11 +53,9 @@ class InputLayer(Layer):
         if "batch_input_shape" in kwargs:
             batch_shape = kwargs.pop("batch_input_shape")
             warn_deprecated("`batch_input_shape=` is a Keras 2 spelling; use `batch_shape=`.")
-        for flag in ("ragged",):
-            if kwargs.pop(flag, None):
+        for flag, value in (("sparse", sparse), ("ragged", ragged)):
+            if value:  # (Keras 3 too refuses them off TensorFlow: ValueError)
                 raise ConfigError(f"`{flag}=True` inputs are not supported by numkeras.")
-        if sparse:
-            raise ConfigError("`sparse=True` inputs are not supported by numkeras.")
         if input_tensor is not None:
             raise ConfigError("`input_tensor=` is not supported; call the model on the tensor.")
         # integer / bool inputs are allowed, as in Keras; numkeras's layers compute in floats,
@@ -142,6 +141,7 @@ def Input(
     batch_size: int | None = None,
     dtype=None,
     sparse=None,
+    ragged=None,
     batch_shape=None,
     name: str | None = None,
     tensor=None,
@@ -160,6 +160,7 @@ def Input(
         batch_size=batch_size,
         dtype=dtype,
         sparse=sparse,
+        ragged=ragged,
         batch_shape=batch_shape,
         input_tensor=tensor,
         optional=optional,

@@ -273,6 +273,14 @@ class LSTMCell(RNNCellBase):
 class LSTM(RecurrentLayer):
     cell_class = LSTMCell
     cell_name = "lstm_cell"
+    positional_keys = (  # (after `units`, as Keras orders them)
+        *("activation", "recurrent_activation", "use_bias", "kernel_initializer"),
+        *("recurrent_initializer", "bias_initializer", "unit_forget_bias"),
+        *("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
+        *("activity_regularizer", "kernel_constraint", "recurrent_constraint"),
+        *("bias_constraint", "dropout", "recurrent_dropout", "seed", "return_sequences"),
+        *("return_state", "go_backwards", "stateful", "unroll", "use_cudnn"),
+    )
     cell_keys = (
         "units",
         "activation",

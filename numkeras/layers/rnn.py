@@ -50,7 +50,7 @@ from numkeras import activations, backend, constraints, initializers, regularize
 from numkeras.backend import random
 from numkeras.errors import ArgumentTypeError, ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer, _convert, is_symbolic
-from numkeras.utils.checks import is_int
+from numkeras.utils.checks import is_int, named_positionals
 from numkeras.variables import Variable
 
 
@@ -844,11 +844,12 @@ class RecurrentLayer(RNN):
     cell_name = "cell"
     cell_keys: tuple = ()
     config_omits: tuple = ()  # cell keys Keras leaves out of the layer's config
+    positional_keys: tuple = ()  # Keras's order of the arguments after `units`
 
     def __init__(
         self,
         units,
-        *,
+        *args,
         return_sequences=False,
         return_state=False,
         go_backwards=False,
@@ -858,6 +859,14 @@ class RecurrentLayer(RNN):
         activity_regularizer=None,
         **kwargs,
     ):
+        if args:  # (positional, in Keras's order: `LSTM(32, "relu")`)
+            kwargs = named_positionals(type(self).__name__, self.positional_keys, args, kwargs)
+            return_sequences = kwargs.pop("return_sequences", return_sequences)
+            return_state = kwargs.pop("return_state", return_state)
+            go_backwards = kwargs.pop("go_backwards", go_backwards)
+            stateful = kwargs.pop("stateful", stateful)
+            unroll = kwargs.pop("unroll", unroll)
+            activity_regularizer = kwargs.pop("activity_regularizer", activity_regularizer)
         kwargs.pop("use_cudnn", None)  # Keras's kernel choice (cuDNN): no effect here
         if "input_shape" not in kwargs and ("input_dim" in kwargs or "input_length" in kwargs):
             # Keras 2's recurrent spelling (`LSTM(32, input_dim=8, input_length=10)`):

@@ -126,6 +126,13 @@ class SimpleRNNCell(RNNCellBase):
 class SimpleRNN(RecurrentLayer):
     cell_class = SimpleRNNCell
     cell_name = "simple_rnn_cell"
+    positional_keys = (  # (after `units`, as Keras orders them)
+        *("activation", "use_bias", "kernel_initializer", "recurrent_initializer"),
+        *("bias_initializer", "kernel_regularizer", "recurrent_regularizer"),
+        *("bias_regularizer", "activity_regularizer", "kernel_constraint"),
+        *("recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout"),
+        *("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "seed"),
+    )
     config_omits = ("seed",)  # as Keras 3.15's SimpleRNN.get_config
     cell_keys = (
         "units",

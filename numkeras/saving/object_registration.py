@@ -160,6 +160,7 @@ def class_config(obj, builtins: dict, builtin_module: str) -> dict:
 def saved_class(config: dict, custom_objects: dict | None = None):
     """The user's class a serialized `config` names by its registered name, where the
     program supplies it (`custom_objects`, a scope, the registry); else None."""
-    registered = config.get("registered_name")
-    found = find(custom_objects, registered) if registered else None
+    # (no registered name, as Keras 2 and hand-written configs: the class name, as Keras)
+    registered = config.get("registered_name") or config.get("class_name")
+    found = find(custom_objects, registered) if isinstance(registered, str) else None
     return found if isinstance(found, type) else None

@@ -17,7 +17,7 @@ SCRIPT = scenario_script("make_distillation")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_distillation_matches_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))  # (as the goldens)
     assert_json_close(got, GOLD[name], rtol=1e-4, atol=1e-5, where=name)
     for key in ("evaluate", "history", "first", "test"):  # (Keras sorts a step's logs)

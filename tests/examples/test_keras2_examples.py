@@ -80,7 +80,7 @@ RENAMED = {
 
 
 def _run(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     np.random.seed(0)
     random.seed(0)
     with warnings.catch_warnings(), redirect_stdout(io.StringIO()):
@@ -109,7 +109,7 @@ def test_keras2_example_matches_keras2(name):
 def test_k_function_on_an_input_layers_input_says_to_pass_model_input():
     # class_activation_maps.py: K.function([model.layers[0].input], ...); Keras 3 (as
     # numkeras) gives an InputLayer's `input` as [], Keras 2 gave its tensor
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     layers, K = numkeras.layers, numkeras.backend
     inputs = layers.Input((4,))
     model = numkeras.Model(inputs, layers.Dense(2, name="W")(layers.Dense(3)(inputs)))
@@ -148,7 +148,7 @@ def test_a_lambdas_function_missing_on_load_is_a_type_error_as_keras3(tmp_path):
     # mnist_siamese.py's model saved to .h5 (Keras 2 stored the function's bytecode and
     # ran it on load); Keras 3 raises TypeError "Could not locate function", as numkeras
     # does (still a ValueError for older `except` clauses) until the program supplies it
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     layers, K = numkeras.layers, numkeras.backend
 
     def euclidean_distance(vects):

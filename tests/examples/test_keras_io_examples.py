@@ -54,7 +54,7 @@ UNCOMPARED = {
 
 
 def _run(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
@@ -78,7 +78,7 @@ def test_keras_io_example_matches_keras(name):
 def test_subclassed_model_summary_shows_build_shapes_after_fit():
     # Keras runs a subclassed model's call on arrays (no nodes): its summary shows each
     # layer's output for the shape it was built on, before and after fit
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
 
     class Net(numkeras.Model):
         def __init__(self):
@@ -101,7 +101,7 @@ def test_subclassed_model_summary_shows_build_shapes_after_fit():
 def test_summary_connections_list_the_call_arguments():
     # MultiHeadAttention(x, x): Keras lists the two tensors passed (no key); with key=,
     # three
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     layers = numkeras.layers
     x = numkeras.Input((3, 4), name="x")
     a = layers.MultiHeadAttention(2, 2, name="self_att")(x, x)
@@ -117,7 +117,7 @@ def test_summary_connections_list_the_call_arguments():
 def test_evaluate_lists_per_output_losses_in_the_loss_dict_order():
     # Keras 3.15 (JAX): a `loss` dict's key order, not the outputs' (sorted) order, gives
     # the order of the per-output losses in evaluate's list; the metrics come after
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     layers = numkeras.layers
     i = numkeras.Input((3,))
     outs = {"b": layers.Dense(1, name="b")(i), "a": layers.Dense(2, name="a")(i)}
@@ -137,7 +137,7 @@ def test_a_causal_mask_built_with_ops_inside_a_layer_call_reaches_attention():
     # keras.io's decoders build the causal mask from the inputs' shape with ops inside
     # call(); numkeras traces that call, where the mask is a constant of the graph (it
     # refused it as "not a symbolic tensor"). Values from Keras 3.15 (JAX).
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     layers, ops = numkeras.layers, numkeras.ops
 
     class CausalSelfAttention(layers.Layer):

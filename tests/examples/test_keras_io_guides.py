@@ -56,7 +56,7 @@ TF_SUMMARY_KEYS = ("summary",)
 
 
 def _run(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
@@ -103,7 +103,7 @@ def test_a_layer_updating_its_inputs_in_place_trains_as_keras():
     # keras.io's Antirectifier writes `inputs -= ops.mean(...)`: numkeras's first-batch
     # check of the traced call ran it on the batch itself, changing the previous layer's
     # output under it. Values from Keras 3.15 (JAX).
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     ops = numkeras.ops
 
     class Centre(numkeras.layers.Layer):
@@ -129,7 +129,7 @@ def test_a_layer_updating_its_inputs_in_place_trains_as_keras():
 def test_fit_leaves_the_data_alone_when_call_updates_its_inputs_in_place():
     # a subclassed model's call is checked against its trace on the first batch: that
     # check ran it on the user's own array, which `inputs -= ...` then changed
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     ops = numkeras.ops
 
     class Centred(numkeras.Model):
@@ -153,7 +153,7 @@ def test_a_subclassed_model_built_by_a_call_saves_that_shape_and_loads(tmp_path)
     # Keras writes the first call's shape as the model's build_config ({"input_shape":
     # [4, 3]} here) and builds from it when loading; numkeras wrote None, so neither
     # library could load its weights
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
 
     @numkeras.saving.register_keras_serializable(package="guides_test")
     class Net(numkeras.Model):
@@ -178,7 +178,7 @@ def test_a_subclassed_model_built_by_a_call_saves_that_shape_and_loads(tmp_path)
 def test_losses_in_a_gradient_tape_are_those_of_the_last_call():
     # the subclassing guide's loop reads `sum(vae.losses)` in the tape: numkeras listed
     # the earlier direct call's add_loss value beside this call's (Keras: this call's)
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     ops = numkeras.ops
 
     class Penalized(numkeras.Model):

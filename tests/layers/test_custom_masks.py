@@ -24,7 +24,7 @@ SCRIPT = scenario_script("make_custom_masks")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (the mask-dropping warning has its own test)
         got = SCRIPT.SCENARIOS[name](numkeras)

@@ -85,7 +85,7 @@ def make_cell(spec, dtype="float32"):
 
 def build_case(case, dtype="float32"):
     """(layer with Keras's weights, inputs, mask) for a golden case."""
-    numkeras.backend.clear_session()  # (automatic names as Keras's, from zero)
+    numkeras.backend.clear_session(free_memory=False)  # (automatic names as Keras's, from zero)
     cells = [make_cell(s, dtype) for s in case["cells"]]
     layer = layers.RNN(cells if case["stacked"] else cells[0], dtype=dtype, **case["kwargs"])
     x = np.asarray(case["x"], dtype)
@@ -334,7 +334,7 @@ def test_custom_cell_holding_a_built_in_cell_trains_it():
             out, new = self.inner(inputs, states, training=training)
             return ops.relu(out), new
 
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     layer = layers.RNN(Wrapped(dtype="float64"), dtype="float64", return_state=True)
     rng = np.random.default_rng(4)
     x = rng.normal(size=(2, 3, 2))

@@ -97,7 +97,7 @@ def _expected(name):
 
 
 def _run(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))

@@ -25,7 +25,7 @@ def test_every_scenario_has_goldens():
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = SCRIPT.SCENARIOS[name](numkeras)

@@ -52,7 +52,7 @@ def _expected(name: str, dtype: str) -> str:
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.CASES))
 def test_output_dtypes_and_values_match_keras(name):
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     got = SCRIPT.run_case(numkeras, name)
     for dtype in SCRIPT.DTYPES:
         assert got[dtype] == _expected(name, dtype), dtype

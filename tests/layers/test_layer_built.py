@@ -18,7 +18,7 @@ def test_a_subclassed_models_summary_after_fit():
     """'?' for the layers built when made, as Keras: the trace numkeras made only to see
     whether the call branches on `training` leaves no nodes on the layers. (Keras builds
     the Dense layers on the first batch, (4, 4); numkeras on the traced graph, (None, 4).)"""
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     got = SCRIPT.SCENARIOS["subclassed_summary_after_fit"](numkeras)
     want = dict(GOLD["subclassed_summary_after_fit"])
     want.update({"dense (Dense)": "(None, 4)", "dense_1 (Dense)": "(None, 1)"})

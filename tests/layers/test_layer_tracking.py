@@ -16,7 +16,8 @@ SCRIPT = scenario_script("make_layer_tracking")
 
 @pytest.mark.parametrize("name", sorted(GOLDENS))
 def test_matches_keras(name):
-    numkeras.utils.clear_session()  # (automatic names count from zero, as the goldens')
+    # (automatic names count from zero, as the goldens')
+    numkeras.utils.clear_session(free_memory=False)
     # (through JSON, as the goldens: a build config keeps Keras's tuples)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
     assert_json_close(got, GOLDENS[name])

@@ -32,7 +32,7 @@ MULTI_INPUT = ("maximum", "minimum_partial", "seq2seq")
 def _case(name):
     golden = GOLDEN[name]
     build, loss, metrics, (opt, lr) = CASES[name]
-    numkeras.backend.clear_session()  # (layer names as the golden's)
+    numkeras.backend.clear_session(free_memory=False)  # (layer names as the golden's)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # (nested: Keras's mask warnings are not the point)
         model = build(numkeras)

@@ -33,7 +33,7 @@ def test_goldens_cover_every_scenario():
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_sgd_step_matches_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
     assert_json_close(got, GOLD[name], rtol=1e-4, atol=2e-5, where=name)
 

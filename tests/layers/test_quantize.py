@@ -15,7 +15,7 @@ SCRIPT = scenario_script("make_quantize")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_quantize_match_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))  # (as the goldens)
     # (atol: the goldens are rounded to 4 or 5 decimals)
     assert_json_close(got, GOLD[name], rtol=1e-5, atol=2e-4, where=name)

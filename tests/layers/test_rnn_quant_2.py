@@ -23,7 +23,7 @@ OWN_TESTS = {"sequences_keyword_model"}
 
 @pytest.mark.parametrize("name", sorted(set(SCRIPT.SCENARIOS) - OWN_TESTS))
 def test_matches_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))  # (as the goldens)

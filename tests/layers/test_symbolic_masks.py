@@ -15,7 +15,8 @@ SCRIPT = scenario_script("make_symbolic_masks")
 
 @pytest.mark.parametrize("name", sorted(GOLDENS))
 def test_matches_keras(name):
-    numkeras.utils.clear_session()  # (automatic names count from zero, as the goldens')
+    # (automatic names count from zero, as the goldens')
+    numkeras.utils.clear_session(free_memory=False)
     assert_json_close(SCRIPT.SCENARIOS[name](numkeras), GOLDENS[name], rtol=1e-4, atol=1e-5)
 
 

@@ -25,7 +25,7 @@ def _optimizer(name):
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{m}-{lo}" for m, lo, _ in CASES])
 def test_training_matches_keras(index):
     case = GOLD["cases"][index]
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     defs = define(numkeras)
     model = defs["models"][case["model"]]()
     assert [w.path for w in model.weights] == case["weight_paths"]
@@ -144,7 +144,7 @@ def test_a_numpy_call_predicts_but_training_through_it_says_why():
 
 
 def test_a_weight_read_as_a_numpy_copy_gets_a_warning():
-    numkeras.backend.clear_session()  # (the model's name is in the weights' paths)
+    numkeras.backend.clear_session(free_memory=False)  # (the model's name is in the weights' paths)
 
     class Frozen(layers.Layer):
         def build(self, input_shape):
@@ -163,7 +163,7 @@ def test_a_weight_read_as_a_numpy_copy_gets_a_warning():
 
 def test_tracing_leaves_the_names_of_later_layers_alone():
     defs = define(numkeras)
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     numkeras.Sequential([numkeras.Input((4,)), defs["Block"](), layers.Dense(1)]).compile(
         "sgd", "mse"
     )
@@ -174,7 +174,7 @@ def test_tracing_leaves_the_names_of_later_layers_alone():
 
 
 def test_sublayers_are_tracked_as_keras_tracks_them():
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     defs = define(numkeras)
     block = defs["Block"]()
     block(np.ones((2, 4), "float32"))
@@ -501,7 +501,7 @@ def test_a_layer_given_an_array_inside_a_traced_call_trains(float64):
 def test_operations_recorded_in_a_traced_call_take_no_names_from_the_program():
     """Keras runs a call symbolically without naming its ops: a user layer whose call adds
     and reshapes leaves the names 'add' and 'reshape' to the layers made after it."""
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
 
     class P(layers.Layer):
         def call(self, x):

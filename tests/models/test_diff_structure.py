@@ -19,7 +19,7 @@ SCRIPT = scenario_script("make_diff_structure")
 
 
 def _run(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))

@@ -34,7 +34,7 @@ SCRIPT = _script()
 
 
 def build(name):
-    backend.clear_session()  # Keras's automatic names, as the goldens were made
+    backend.clear_session(free_memory=False)  # Keras's automatic names, as the goldens were made
     return SCRIPT.MODELS[name](numkeras)
 
 
@@ -108,7 +108,7 @@ def test_save_and_load_round_trip(tmp_path, name):
 
 
 def test_operations_are_nodes_not_layers_as_in_keras():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     x = Input(shape=(4,), name="x")
     h = Dense(4, name="h")(x)
     y = (h + x) * 2.0

@@ -19,7 +19,7 @@ SCRIPT = scenario_script("make_output_structures")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_output_structures_match_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))

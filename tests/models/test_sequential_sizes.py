@@ -32,7 +32,7 @@ def _numkeras_rules(want):
 @pytest.mark.filterwarnings("ignore:invalid value encountered")  # (a filled negative variance)
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_sequential_sizes_match_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     got = SCRIPT.SCENARIOS[name](numkeras)
     assert_json_close(got, _numkeras_rules(GOLD[name]), rtol=1e-4, atol=1e-5, where=name)
 

@@ -16,7 +16,7 @@ SCRIPT = scenario_script("make_state_tree")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     assert_json_close(json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras))), GOLD[name])
 
 

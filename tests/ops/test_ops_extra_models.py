@@ -43,7 +43,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered in log
 
 
 def build(name):
-    backend.clear_session()  # Keras's automatic names, as the goldens were made
+    backend.clear_session(free_memory=False)  # Keras's automatic names, as the goldens were made
     return SCRIPT.MODELS[name](numkeras)
 
 
@@ -179,7 +179,7 @@ def _fit_one_step_matches_finite_differences(model, x, y, rng):
 
 
 def test_custom_layers_with_einsum_tile_pad_and_attention_fit_one_step(float64):
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     model = SCRIPT.model_custom(numkeras)
     rng = np.random.default_rng(3)
     x, y = rng.normal(0, 1, (4, 4, 5)), rng.normal(0, 1, (4, 2))
@@ -198,7 +198,7 @@ def test_a_lambda_of_the_new_ops_fits_one_step(float64):
         mean, var = ops.moments(s, axes=[1], keepdims=True)
         return ops.concatenate([first * second, mean, var, ops.cumsum(s, axis=-1)], axis=-1)
 
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     x_in = Input(shape=(12,))
     h = layers.Dense(12, name="h")(x_in)
     out = layers.Dense(2, name="out")(layers.Lambda(block)(h))

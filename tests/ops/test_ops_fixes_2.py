@@ -31,7 +31,7 @@ def _caught(got, want):
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_ops_fixes_2_match_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))  # (as the goldens)
     assert_json_close(_caught(got, GOLD[name]), GOLD[name], rtol=1e-5, atol=1e-6, where=name)
 

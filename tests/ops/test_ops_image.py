@@ -321,7 +321,7 @@ def wired(monkeypatch):
 
 
 def _chain_model():
-    backend.clear_session()  # Keras's automatic names, as the goldens were made
+    backend.clear_session(free_memory=False)  # Keras's automatic names, as the goldens were made
     lib = types.SimpleNamespace(ops=types.SimpleNamespace(image=image))
     x, t = Input(shape=SCRIPT.MODEL_INPUT), Input(shape=(8,))
     return Model([x, t], SCRIPT.model_outputs(lib, x, t))

@@ -36,7 +36,7 @@ SCRIPT = _script()
 
 
 def build(name):
-    backend.clear_session()  # Keras's automatic names, as the goldens were made
+    backend.clear_session(free_memory=False)  # Keras's automatic names, as the goldens were made
     return SCRIPT.MODELS[name](numkeras)
 
 
@@ -117,7 +117,7 @@ def _gated_model():
 def test_a_where_gated_model_trains_one_step_with_the_finite_difference_gradient():
     backend.set_floatx("float64")
     try:
-        backend.clear_session()
+        backend.clear_session(free_memory=False)
         model = _gated_model()
         rng = np.random.default_rng(7)
         model.set_weights([rng.normal(0, 1, w.shape) for w in model.get_weights()])

@@ -32,7 +32,7 @@ SCRIPT = _script()
 
 
 def build(name):
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     return SCRIPT.MODELS[name](numkeras)
 
 
@@ -107,7 +107,7 @@ def _grads_by_fd(model, x, y):
 
 
 def test_symbolic_cond_and_switch_train_through_the_branch_taken():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     x = Input(shape=(3,))
     h = Dense(3, name="h")(x)
     flag = ops.sum(x) > 0.0
@@ -150,7 +150,7 @@ def test_eager_cond_switch_and_loops():
 
 
 def test_map_and_fori_loop_unroll_on_symbolic_tensors():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     x = Input(shape=(3, 2))
     y = ops.map(lambda r: r * 2.0, ops.transpose(x, (1, 0, 2)))
     z = ops.fori_loop(0, 2, lambda i, v: v + 1.0, x)
@@ -224,7 +224,7 @@ def test_errors_are_clear():
 
 
 def test_rearrange_on_symbolic_tensors_with_an_unknown_batch():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     x = Input(shape=(6, 2))
     y = ops.rearrange(x, "b (h w) c -> b c w h", h=3)
     assert tuple(y.shape) == (None, 2, 2, 3)
@@ -235,7 +235,7 @@ def test_rearrange_on_symbolic_tensors_with_an_unknown_batch():
 
 
 def test_ctc_loss_trains_a_dense_layer():
-    backend.clear_session()
+    backend.clear_session(free_memory=False)
     x = Input(shape=(5, 3))
     logits = Dense(4, name="logits")(x)
     labels = np.array([[1, 2], [3, 3]])

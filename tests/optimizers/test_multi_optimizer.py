@@ -21,7 +21,7 @@ KERAS_FILE = ROOT / "tests" / "goldens" / "saving" / "keras_multi_optimizer.kera
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_scenario_matches_keras(name):
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     assert_json_close(json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras))), GOLD[name])
 
 
@@ -41,7 +41,8 @@ def test_the_keras_file_loads_and_trains_on_as_in_keras():
 def test_our_file_holds_each_sub_optimizer_as_keras_writes_it(tmp_path):
     """The wrapper's `vars`, and each sub-optimizer's own group (Keras loads those too, and
     warns when they are missing)."""
-    numkeras.backend.clear_session()  # (the optimizers' names, as in the Keras run)
+    # (the optimizers' names, as in the Keras run)
+    numkeras.backend.clear_session(free_memory=False)
     model = SCRIPT.model_of(numkeras)
     omap = optimizers.OptimizerMap(optimizers.SGD(0.1), {"enc/.*": optimizers.Adam(0.01)})
     model.compile(optimizer=optimizers.MultiOptimizer(omap), loss="mse")

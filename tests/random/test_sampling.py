@@ -203,7 +203,7 @@ def test_numkeras_writes_the_sampling_layer_as_keras_does(tmp_path):
     assert GOLD["numkeras_file_variables"] == GOLD["keras_file_variables"]
     np.testing.assert_allclose(GOLD["keras_from_numkeras"], GOLD["numkeras_prediction"], atol=1e-5)
     assert np.isfinite(GOLD["keras_trains_numkeras"])
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     defs = define(numkeras)
     model = defs["sampling_model"]()
     model.set_weights([np.array(w, "float32") for w in GOLD["weights"]])

@@ -18,7 +18,7 @@ SCRIPT = scenario_script("make_diff_saving_fuzz")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_matches_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))

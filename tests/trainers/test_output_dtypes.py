@@ -17,7 +17,7 @@ SCRIPT = scenario_script("make_output_dtypes")
 
 def test_layers_that_only_move_values_keep_integer_dtypes():
     # (RepeatVector's and Dropout's symbolic outputs say float32, their arrays int32)
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     got = SCRIPT.SCENARIOS["layers_that_only_move_values"](numkeras)
     assert got == GOLD["layers_that_only_move_values"]
 
@@ -26,7 +26,7 @@ def test_layers_that_only_move_values_keep_integer_dtypes():
     "name", sorted(n for n in SCRIPT.SCENARIOS if n != "layers_that_only_move_values")
 )
 def test_scenario_matches_keras(name):
-    numkeras.backend.clear_session()
+    numkeras.backend.clear_session(free_memory=False)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
     want = GOLD[name]
     assert got["predict"] == want["predict"]

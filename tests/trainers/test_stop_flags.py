@@ -15,6 +15,6 @@ SCRIPT = scenario_script("make_stop_flags")
 
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_stop_flags_match_keras(name):
-    numkeras.utils.clear_session()
+    numkeras.utils.clear_session(free_memory=False)
     got = json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))  # (as the goldens)
     assert_json_close(got, GOLD[name], rtol=1e-5, atol=1e-6, where=name)

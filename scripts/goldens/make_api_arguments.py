@@ -1,0 +1,129 @@
+"""Goldens for tests/test_api_arguments.py: arguments as Keras 3's signatures take them.
+
+- Recurrent layers take their arguments positionally in Keras's order (`LSTM(32, "relu")`,
+  `ConvLSTM2D(4, 3, 1, "same")`), and Conv3DTranspose takes `data_format` before
+  `output_padding` (Keras 3 orders its 1D and 2D the other way).
+- The registries' `deserialize(config, custom_objects=...)` finds a user's class or
+  function there, by its class name when the config has no registered name.
+- `clear_session(free_memory=False)` and `Input(..., ragged=False)` are taken;
+  `Input(ragged=True)` raises ValueError off TensorFlow.
+
+Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
+returning JSON-able values. Run with Keras 3 and JAX installed (writes
+tests/goldens/api_arguments.json):
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/goldens/make_api_arguments.py
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.differential import Scenarios, builtin_error  # noqa: E402
+
+OUT = ROOT / "tests" / "goldens" / "api_arguments.json"
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
+
+_KEYS = (
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "unit_forget_bias",
+    "kernel_initializer",
+    "dropout",
+    "recurrent_dropout",
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "output_padding",
+)
+
+
+def _config(layer) -> dict:
+    config = layer.get_config()
+    return {k: config[k] for k in _KEYS if k in config}
+
+
+@scenario
+def positional_constructors(keras):
+    L = keras.layers
+    layers = {
+        "lstm": L.LSTM(4, "relu", "hard_sigmoid", False, "ones", "zeros", "zeros", False),
+        "gru": L.GRU(3, "relu", "sigmoid", True, "zeros"),
+        "simple_rnn": L.SimpleRNN(2, "relu", False),
+        "lstm_all": L.LSTM(
+            *(2, "tanh", "sigmoid", True, "glorot_uniform", "orthogonal", "zeros", True),
+            *(None, None, None, None, None, None, None, 0.25, 0.5, None, True, True, True),
+        ),
+        "conv_lstm2d": L.ConvLSTM2D(4, 3, 2, "same", "channels_last", 1, "relu"),
+        "conv3d_transpose": L.Conv3DTranspose(2, 2, 2, "valid", "channels_last", 1),
+    }
+    out = {name: _config(layer) for name, layer in layers.items()}
+    out["twice"] = builtin_error(lambda: L.LSTM(4, "relu", activation="tanh"))
+    return out
+
+
+@scenario
+def deserialize_custom_objects(keras):
+    class Halves(keras.initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            return keras.ops.full(shape, 0.5)
+
+    class NonNeg(keras.constraints.Constraint):
+        def __call__(self, w):
+            return keras.ops.relu(w)
+
+    class Tiny(keras.regularizers.Regularizer):
+        def __call__(self, w):
+            return 0.01 * keras.ops.sum(w)
+
+        def get_config(self):
+            return {}
+
+    def scaled_relu(x):
+        return 2.0 * keras.ops.relu(x)
+
+    init = keras.initializers.deserialize(
+        {"class_name": "Halves", "config": {}}, custom_objects={"Halves": Halves}
+    )
+    constraint = keras.constraints.deserialize(
+        {"class_name": "NonNeg", "config": {}}, custom_objects={"NonNeg": NonNeg}
+    )
+    regularizer = keras.regularizers.deserialize(
+        {"class_name": "Tiny", "config": {}}, custom_objects={"Tiny": Tiny}
+    )
+    act = keras.activations.deserialize("scaled_relu", custom_objects={"scaled_relu": scaled_relu})
+    x = keras.ops.convert_to_tensor([[-1.0, 2.0]])
+    numpy = keras.ops.convert_to_numpy
+    return {
+        "init": [type(init).__name__, numpy(init((2,))).tolist()],
+        "constraint": [type(constraint).__name__, numpy(constraint(x)).tolist()],
+        "regularizer": [type(regularizer).__name__, float(regularizer(x))],
+        "activation": numpy(act(x)).tolist(),
+    }
+
+
+@scenario
+def session_and_input_flags(keras):
+    keras.utils.clear_session(free_memory=False)
+    keras.backend.clear_session(free_memory=True)
+    return {
+        "name_after_clear": keras.layers.Dense(1).name,
+        "ragged_false": list(keras.Input((3,), ragged=False).shape),
+        "ragged_true": builtin_error(lambda: keras.Input((3,), ragged=True)),
+    }
+
+
+def main():
+    SCENARIOS.write(OUT, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
