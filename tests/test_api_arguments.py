@@ -1,6 +1,7 @@
 """Arguments as Keras 3's signatures take them: positional recurrent-layer arguments,
-`deserialize(..., custom_objects=)`, `clear_session(free_memory=)`, `Input(ragged=)`
-(goldens from scripts/goldens/make_api_arguments.py)."""
+`deserialize(..., custom_objects=)`, `clear_session(free_memory=)`, `Input(ragged=)`,
+symbolic tensors' `reshape` / `squeeze`, `Sequential.pop(rebuild=)`,
+`optimizer.apply(trainable_variables=)` (goldens from scripts/goldens/make_api_arguments.py)."""
 
 import json
 

@@ -41,6 +41,19 @@ class KerasTensor(TensorOperators):
     def ragged(self) -> bool:
         return False
 
+    def reshape(self, newshape) -> KerasTensor:
+        """`ops.reshape(self, newshape)`, as Keras 3's symbolic tensors have it (the batch
+        axis included: `x.reshape((-1, 8, 8))`)."""
+        from numkeras import ops
+
+        return ops.reshape(self, newshape)
+
+    def squeeze(self, axis=None) -> KerasTensor:
+        """`ops.squeeze(self, axis)`, as Keras 3's symbolic tensors have it."""
+        from numkeras import ops
+
+        return ops.squeeze(self, axis)
+
     def __repr__(self) -> str:
         return (
             f"<KerasTensor shape={format_shape(self.shape)}, dtype={self.dtype}, sparse=False, "

@@ -90,12 +90,17 @@ class Sequential(Model):
             self._input_layer = InputLayer(batch_shape=shape)
             self._declared_input_shape = shape[1:]
 
-    def pop(self) -> Layer:
-        """Remove and return the last layer."""
+    def pop(self, rebuild: bool = True) -> Layer:
+        """Remove and return the last layer; the model is rebuilt on the remaining layers
+        now, or (`rebuild=False`) when next used, as Keras 3's."""
         if not self._stack:
             raise EmptyModelError(f"There are no layers in model '{self.name}' to pop.")
         layer = self._stack.pop()
-        self._rebuild_or_reset()
+        if rebuild:
+            self._rebuild_or_reset()
+        else:
+            self._graph_ready = False
+            self.built = False
         return layer
 
     def _rebuild_or_reset(self) -> None:
@@ -129,13 +134,16 @@ class Sequential(Model):
             shape = tuple(input_shape)
             if not shape:
                 raise ConfigError("build() needs the batch axis first, e.g. (None, 64).")
+        # (a declared Input, after `pop(rebuild=False)`, stays: the data are checked on it)
+        created = input_shape is not None and self._input_layer is None
+        if created:
             self._input_layer = InputLayer(batch_shape=shape)
         if not self._stack:
             raise ConfigError(f"Sequential model '{self.name}' has no layers to build.")
         try:
             self._rebuild()
         except Exception:
-            if input_shape is not None:
+            if created:
                 self._input_layer = None
             raise
 

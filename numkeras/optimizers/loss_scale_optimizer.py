@@ -160,7 +160,8 @@ class LossScaleOptimizer(Optimizer):
         # (the inner optimizer's, without its bare variables: see `_untracked_bare`)
         return own + [self.step_counter, self.dynamic_scale] + self.inner_optimizer.variables
 
-    def apply(self, grads, variables=None) -> None:
+    def apply(self, grads, trainable_variables=None) -> None:
+        variables = trainable_variables  # (Keras's name for them)
         xp = backend.xp
         grads = list(grads)
         finite = all(bool(xp.isfinite(g).all()) for g in grads if g is not None)

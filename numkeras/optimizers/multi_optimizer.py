@@ -240,7 +240,8 @@ class MultiOptimizer(Optimizer):
         own = [self._iterations, self._lr_var]
         return own + [v for opt in self._inner for v in opt.variables]
 
-    def apply(self, grads, variables=None) -> None:
+    def apply(self, grads, trainable_variables=None) -> None:
+        variables = trainable_variables  # (Keras's name for them)
         grads = list(grads)
         if not grads:  # (before any check, as Keras)
             return

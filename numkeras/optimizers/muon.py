@@ -109,7 +109,8 @@ class Muon(Optimizer):
         return [v for v in out if id(v) not in skip]
 
     # the weight decay depends on the variable: done in update_step, not by the base class
-    def apply(self, grads, variables=None) -> None:
+    def apply(self, grads, trainable_variables=None) -> None:
+        variables = trainable_variables  # (Keras's name for them)
         self._muon_weight_decay = self.weight_decay
         self.weight_decay = None
         try:

@@ -780,11 +780,11 @@ class Optimizer(Keras3Protocol):
         self.apply(list(grads), list(variables))
         return self.iterations
 
-    def apply(self, grads, variables=None) -> None:
-        """Update `variables` in place from `grads` (one array per variable, same shapes).
-
-        Without `variables`, the variables of the first `build`/`apply` are used.
+    def apply(self, grads, trainable_variables=None) -> None:
+        """Update `trainable_variables` in place from `grads` (one array per variable, same
+        shapes). Without them, the variables of the first `build`/`apply` are used.
         """
+        variables = trainable_variables
         if self._keras3:  # a Keras-3-style subclass (keras3_protocol.py)
             self._k3_apply(grads, variables)
             return

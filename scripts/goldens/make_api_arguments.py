@@ -7,6 +7,8 @@
   function there, by its class name when the config has no registered name.
 - `clear_session(free_memory=False)` and `Input(..., ragged=False)` are taken;
   `Input(ragged=True)` raises ValueError off TensorFlow.
+- Symbolic tensors' `reshape` / `squeeze` methods, `Sequential.pop(rebuild=False)`, and
+  `optimizer.apply(grads, trainable_variables=...)`.
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import pathlib
 import sys
+
+import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
@@ -119,6 +123,43 @@ def session_and_input_flags(keras):
         "ragged_false": list(keras.Input((3,), ragged=False).shape),
         "ragged_true": builtin_error(lambda: keras.Input((3,), ragged=True)),
     }
+
+
+@scenario
+def keras_tensor_methods(keras):
+    x = keras.Input((4, 1))
+    y = x.squeeze(-1)
+    z = y.reshape((-1, 2, 2))
+    model = keras.Model(x, z)
+    data = np.arange(8.0).reshape(2, 4, 1)
+    return {
+        "shapes": [list(y.shape), list(z.shape)],
+        "predict": model.predict(data, verbose=0).tolist(),
+        "layers": [la["class_name"] for la in model.get_config()["layers"]],
+    }
+
+
+@scenario
+def pop_without_rebuild(keras):
+    L = keras.layers
+    model = keras.Sequential([keras.Input((3,)), L.Dense(4), L.Dense(2)])
+    popped = model.pop(rebuild=False)
+    built_after_pop = model.built
+    model.add(L.Dense(5))
+    return {
+        "popped_units": popped.units,
+        "built_after_pop": built_after_pop,
+        "call": list(model(np.ones((1, 3), "float32")).shape),
+        "layers": len(model.layers),
+    }
+
+
+@scenario
+def optimizer_apply_keywords(keras):
+    v = keras.Variable(np.ones(2, "float32"))
+    opt = keras.optimizers.SGD(0.5)
+    opt.apply([np.ones(2, "float32")], trainable_variables=[v])
+    return keras.ops.convert_to_numpy(v).tolist()
 
 
 def main():
