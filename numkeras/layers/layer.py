@@ -494,6 +494,14 @@ class Layer:
         for v, a in zip(params, arrays):
             v.assign(a)
 
+    def quantize(self, mode: str | None = None, type_check: bool = True, config=None) -> None:
+        """Quantize the layer's weights (`"int8"`): Dense, EinsumDense, Embedding and
+        ReversibleEmbedding implement it; other layers raise NotImplementedError, as Keras
+        3's (`model.quantize` warns and skips them)."""
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `quantize` method implemented."
+        )
+
     def count_params(self) -> int:
         if not self.built and not self._sublayers() and not _builds_weights(type(self)):
             return 0  # a layer without weights of any kind (Dropout): 0, as Keras counts

@@ -146,10 +146,12 @@ def quantize_model(model, mode, config=None, filters=None, **kwargs) -> None:
     if mode is None:
         raise ConfigError("Expected a quantization `mode` ('int8'); received mode=None.")
     _check_compute_dtype(mode, model.compute_dtype)
+    from numkeras.layers.layer import Layer
+
     for layer in _leaf_layers(model):
         if not _selected(layer, filters):
             continue
-        if getattr(type(layer), "quantize", None) is None:
+        if type(layer).quantize is Layer.quantize:  # (Keras 3 warns and skips it too)
             message = f"Layer {type(layer).__name__} does not have a `quantize` method implemented."
             warnings.warn(message, stacklevel=3)
             continue

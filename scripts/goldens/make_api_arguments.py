@@ -7,8 +7,9 @@
   function there, by its class name when the config has no registered name.
 - `clear_session(free_memory=False)` and `Input(..., ragged=False)` are taken;
   `Input(ragged=True)` raises ValueError off TensorFlow.
-- Symbolic tensors' `reshape` / `squeeze` methods, `Sequential.pop(rebuild=False)`, and
-  `optimizer.apply(grads, trainable_variables=...)`.
+- Symbolic tensors' `reshape` / `squeeze` methods, `Sequential.pop(rebuild=False)`,
+  `optimizer.apply(grads, trainable_variables=...)`, and a layer without weights to
+  quantize refusing `quantize("int8")` with NotImplementedError.
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
@@ -160,6 +161,13 @@ def optimizer_apply_keywords(keras):
     opt = keras.optimizers.SGD(0.5)
     opt.apply([np.ones(2, "float32")], trainable_variables=[v])
     return keras.ops.convert_to_numpy(v).tolist()
+
+
+@scenario
+def quantize_unsupported_layer(keras):
+    layer = keras.layers.Dropout(0.5)
+    layer.build((None, 3))
+    return builtin_error(lambda: layer.quantize("int8"))
 
 
 def main():
