@@ -209,8 +209,8 @@ class Layer:
     # -- weights ------------------------------------------------------------
     def add_weight(
         self,
-        shape,
-        initializer="glorot_uniform",
+        shape=None,
+        initializer=None,
         dtype=None,
         trainable: bool = True,
         name: str | None = None,
@@ -223,12 +223,16 @@ class Layer:
     ) -> Variable:
         """Create a weight of this layer (called from `build`). A `regularizer` adds its
         penalty to the training loss; a `constraint` projects the weight after every
-        optimizer update (both as Keras's `add_weight`). `initializer=None` is Keras's
-        default, "glorot_uniform". `autocast=False` keeps the weight in float32 inside a
-        `mixed_float16` layer's call (`layers/autocast.py`); `aggregation` and
+        optimizer update (both as Keras's `add_weight`). Without a `shape` the weight is a
+        scalar; without an `initializer`, Keras's default: "glorot_uniform" for a float
+        dtype, "zeros" for another (int, bool). `autocast=False` keeps the weight in float32
+        inside a `mixed_float16` layer's call (`layers/autocast.py`); `aggregation` and
         `overwrite_with_gradient` are kept as Keras keeps them."""
-        shape = tuple(int(d) for d in shape)
-        init = initializers.get("glorot_uniform" if initializer is None else initializer)
+        shape = () if shape is None else tuple(int(d) for d in shape)
+        if initializer is None:
+            floating = np.dtype(backend.standardize_dtype(dtype or self.dtype)).kind == "f"
+            initializer = "glorot_uniform" if floating else "zeros"
+        init = initializers.get(initializer)
         value = init(shape, dtype=dtype or self.dtype)
         name = name or auto_name("variable")  # Keras 3: 'variable', 'variable_1', ...
         var = Variable(

@@ -10,6 +10,7 @@
 - Symbolic tensors' `reshape` / `squeeze` methods, `Sequential.pop(rebuild=False)`,
   `optimizer.apply(grads, trainable_variables=...)`, and a layer without weights to
   quantize refusing `quantize("int8")` with NotImplementedError.
+- `add_weight()` without a shape (a scalar) or an initializer ("zeros" for int and bool).
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
@@ -168,6 +169,20 @@ def quantize_unsupported_layer(keras):
     layer = keras.layers.Dropout(0.5)
     layer.build((None, 3))
     return builtin_error(lambda: layer.quantize("int8"))
+
+
+@scenario
+def add_weight_defaults(keras):
+    layer = keras.layers.Layer()
+    counts = layer.add_weight(shape=(3,), dtype="int32", trainable=False)
+    flags = layer.add_weight(shape=(2,), dtype="bool", trainable=False)
+    scalar = layer.add_weight()
+    numpy = keras.ops.convert_to_numpy
+    return {
+        "int": [numpy(counts).tolist(), str(counts.dtype)],
+        "bool": numpy(flags).tolist(),
+        "scalar": [list(scalar.shape), str(scalar.dtype)],
+    }
 
 
 def main():
