@@ -139,6 +139,7 @@ from numkeras.layers.stacked_rnn_cells import StackedRNNCells
 from numkeras.layers.stft_spectrogram import STFTSpectrogram
 from numkeras.layers.string_lookup import StringLookup
 from numkeras.layers.text_vectorization import TextVectorization
+from numkeras.layers.thresholded_relu import ThresholdedReLU
 from numkeras.layers.time_distributed import TimeDistributed
 from numkeras.layers.unit_normalization import UnitNormalization
 from numkeras.layers.up_sampling1d import UpSampling1D
@@ -173,6 +174,7 @@ __all__ = [
     "KerasTensor",
     "Layer",
     "LeakyReLU",
+    "ThresholdedReLU",
     "Masking",
     "ContrastLimitedAdaptiveHistogramEqualization",
     "MaxNumBoundingBoxes",
