@@ -46,7 +46,12 @@ from numkeras.losses.hinge import (
     hinge,
     squared_hinge,
 )
-from numkeras.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
+from numkeras.losses.loss import (
+    Loss,
+    Reduction,
+    reduce_weighted_values,
+    squeeze_or_expand_to_same_rank,
+)
 from numkeras.losses.overlap import Dice, Tversky, dice, tversky
 from numkeras.losses.probabilistic import KLDivergence, Poisson, kl_divergence, poisson
 from numkeras.losses.regression import (
@@ -302,6 +307,7 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
 
 __all__ = [
     "Loss",
+    "Reduction",
     "LossFunctionWrapper",
     "ShapeDependentCrossentropy",
     "BinaryCrossentropy",

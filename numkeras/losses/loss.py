@@ -30,6 +30,7 @@ from numkeras.errors import (
     IncompatibleShapesError,
     ShapeError,
     format_shape,
+    warn_deprecated,
 )
 from numkeras.ops.trace import TraceError, check_same, trace_for
 from numkeras.utils.naming import config_repr, to_snake_case
@@ -40,8 +41,38 @@ _tape_hook = None
 REDUCTIONS = ("sum_over_batch_size", "sum", "none", None, "mean", "mean_with_sample_weight")
 
 
+class Reduction:
+    """Keras 2's names for the reductions (`losses.Reduction.NONE`, ...), for classic
+    scripts: the strings Keras 3 takes, and Keras 2's default "auto" (taken as
+    "sum_over_batch_size", what it meant outside a distribution strategy).
+
+    >>> from numkeras.losses import MeanSquaredError
+    >>> MeanSquaredError(reduction=Reduction.NONE).reduction
+    'none'
+    """
+
+    AUTO = "auto"
+    NONE = "none"
+    SUM = "sum"
+    SUM_OVER_BATCH_SIZE = "sum_over_batch_size"
+
+    @classmethod
+    def all(cls) -> tuple[str, ...]:
+        return (cls.AUTO, cls.NONE, cls.SUM, cls.SUM_OVER_BATCH_SIZE)
+
+    @classmethod
+    def validate(cls, key) -> None:
+        if key not in cls.all():
+            raise ConfigError(f'Invalid Reduction Key: {key}. Expected keys are "{cls.all()}"')
+
+
 def standardize_reduction(reduction):
-    """Validate `reduction` against Keras 3's allowed values."""
+    """Validate `reduction` against Keras 3's allowed values (and Keras 2's "auto")."""
+    if reduction == Reduction.AUTO:
+        warn_deprecated(
+            "`reduction='auto'` is a Keras 2 spelling; Keras 3 names it 'sum_over_batch_size'."
+        )
+        return "sum_over_batch_size"
     if reduction not in REDUCTIONS:
         names = ", ".join(repr(r) for r in REDUCTIONS)
         raise ConfigError(

@@ -1,14 +1,17 @@
-"""Keras 2 layers that Keras 3 dropped and classic scripts still use (ThresholdedReLU),
-against tf_keras 2.21 (goldens from scripts/goldens/make_keras2_removed_layers.py)."""
+"""Keras 2 API that Keras 3 dropped and classic scripts still use (ThresholdedReLU,
+`losses.Reduction`), against tf_keras 2.21 (goldens from
+scripts/goldens/make_keras2_removed_api.py)."""
+
+import warnings
 
 import numpy as np
 import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens
+from .differential import assert_json_close, goldens
 
-GOLD = goldens("keras2_removed_layers")
+GOLD = goldens("keras2_removed_api")
 X = np.array([[-1.0, 0.0, 0.5, 1.0, 1.5], [2.0, 0.99, 1.01, -0.5, 3.0]], "float32")
 
 
@@ -54,3 +57,24 @@ def test_keras2_model_with_thresholded_relu_loads_and_predicts():
 def test_negative_theta_is_refused():
     with pytest.raises(ValueError, match="theta"):
         numkeras.layers.ThresholdedReLU(theta=-0.1)
+
+
+@pytest.mark.parametrize("key", ["AUTO", "NONE", "SUM", "SUM_OVER_BATCH_SIZE"])
+def test_reduction_names_give_keras2s_losses(key):
+    want = GOLD["reductions"]
+    y_true = np.array([[0.0, 1.0], [1.0, 1.0], [0.5, 0.0]], "float32")
+    y_pred = np.array([[0.2, 0.7], [0.9, 0.1], [0.5, 0.4]], "float32")
+    weights = np.array([1.0, 0.5, 2.0], "float32")
+    reduction = getattr(numkeras.losses.Reduction, key)
+    assert reduction == want["names"][key]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ("auto": the one note naming Keras 3's spelling)
+        loss = numkeras.losses.MeanSquaredError(reduction=reduction)
+    got = np.asarray(loss(y_true, y_pred, sample_weight=weights)).tolist()
+    assert_json_close(got, want[key])
+
+
+def test_reduction_validate():
+    numkeras.losses.Reduction.validate("sum")
+    with pytest.raises(ValueError, match="Invalid Reduction Key"):
+        numkeras.losses.Reduction.validate("mean")
