@@ -28,6 +28,7 @@ import datetime
 import io
 import json
 import os
+import shutil
 import tempfile
 import uuid
 import warnings
@@ -78,19 +79,40 @@ def write_atomically(path: str, overwrite: bool, write) -> None:
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
     try:
         write(tmp)
-        os.replace(tmp, path)
+        if os.path.isdir(tmp) and os.path.exists(path):
+            # (a folder cannot replace another in one rename: the old one steps aside
+            # first and goes only once the new one is in place)
+            aside = f"{tmp}.old"
+            os.replace(path, aside)
+            os.replace(tmp, path)
+            _remove(aside)
+        else:
+            os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        _remove(tmp)
         raise
 
 
+def _remove(path: str) -> None:
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    elif os.path.exists(path):
+        os.remove(path)
+
+
 # -- saving ------------------------------------------------------------------------------
-def save_model(model, filepath, overwrite: bool = True) -> None:
-    """Save architecture, weights and compile arguments (`model.save`)."""
+def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = None) -> None:
+    """Save architecture, weights and compile arguments (`model.save`): a `.keras` file,
+    or with `zipped=False` the same entries in a folder (its name without `.keras`, as
+    Keras 3 requires; `load_model` reads it), or a Keras 2 `.h5` file."""
     path = _path(filepath)
-    if path.endswith(".keras"):
-        write_atomically(path, overwrite, lambda tmp: _write_keras(model, tmp))
+    if zipped is False and path.endswith(".keras"):
+        raise ValueError(
+            "When using `zipped=False`, the `filepath` argument should not end in `.keras`. "
+            f"Received: filepath={path}"
+        )
+    if path.endswith(".keras") or (zipped is False and not path.endswith((".h5", ".hdf5"))):
+        write_atomically(path, overwrite, lambda tmp: _write_keras(model, tmp, zipped is not False))
     elif path.endswith((".h5", ".hdf5")):
         h5py = _h5py()
 
@@ -166,7 +188,8 @@ def _legacy_form(spec):
     return map_leaves(spec, legacy)
 
 
-def _write_keras(model, tmp: str) -> None:
+def _write_keras(model, tmp: str, zipped: bool = True) -> None:
+    """A `.keras` archive at `tmp`, or (not `zipped`) a folder of the same entries."""
     from numkeras import __version__
     from numkeras.models.config import serialize_layer
 
@@ -180,12 +203,23 @@ def _write_keras(model, tmp: str) -> None:
     with _h5py().File(buffer, "w") as h5:
         weights_h5.write_model(model, h5)
         weights_h5.write_optimizer(model, h5)
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-        zf.writestr(_METADATA, json.dumps(metadata))
-        zf.writestr(_CONFIG, json.dumps(config))
-        zf.writestr(_WEIGHTS, buffer.getvalue())
-        with tempfile.TemporaryDirectory() as assets:  # (vocabularies, as Keras writes them)
-            weights_h5.write_assets(model, assets)
+    entries = {
+        _METADATA: json.dumps(metadata).encode(),
+        _CONFIG: json.dumps(config).encode(),
+        _WEIGHTS: buffer.getvalue(),
+    }
+    with tempfile.TemporaryDirectory() as assets:  # (vocabularies, as Keras writes them)
+        weights_h5.write_assets(model, assets)
+        if not zipped:
+            os.makedirs(tmp)
+            for name, data in entries.items():
+                with open(os.path.join(tmp, name), "wb") as f:
+                    f.write(data)
+            shutil.copytree(assets, os.path.join(tmp, _ASSETS))
+            return
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            for name, data in entries.items():
+                zf.writestr(name, data)
             for folder, _, files in sorted(os.walk(assets)):
                 for name in sorted(files):
                     full = os.path.join(folder, name)
@@ -210,8 +244,27 @@ def _extract_assets(zf: zipfile.ZipFile, root: str) -> None:
 
 
 # -- loading ------------------------------------------------------------------------------
+def _is_keras_folder(path: str) -> bool:
+    """A model saved with `zipped=False`: a folder of a `.keras` file's entries."""
+    return os.path.isdir(path) and os.path.isfile(os.path.join(path, _CONFIG))
+
+
 def _open_keras(path: str) -> tuple[dict, bytes, bool]:
     """The config, the weights file and whether Keras 2 (tf_keras) wrote it."""
+    if _is_keras_folder(path):
+
+        def read(name: str, default: bytes | None = None) -> bytes:
+            entry = os.path.join(path, name)
+            if not os.path.isfile(entry):
+                if default is not None:
+                    return default
+                raise ConfigError(f"{path} is not a complete saved model: it lacks {name}.")
+            with open(entry, "rb") as f:
+                return f.read()
+
+        metadata = json.loads(read(_METADATA, b"{}"))
+        from_keras2 = keras2.is_keras2(metadata.get("keras_version"))
+        return json.loads(read(_CONFIG)), read(_WEIGHTS), from_keras2
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -287,7 +340,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     if not os.path.exists(path):
         raise MissingFileError(f"No file or directory found at {path}")
     h5py = _h5py()
-    if path.endswith(".keras") or zipfile.is_zipfile(path):
+    if path.endswith(".keras") or _is_keras_folder(path) or zipfile.is_zipfile(path):
         config, weights, from_keras2 = _open_keras(path)
         compiled = config.pop("compile_config", None)
         if from_keras2:
@@ -299,6 +352,9 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             weights_h5.read_model(model, h5, where=path)
             if compile and compiled and _compile_from_config(model, compiled, custom_objects):
                 weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2)
+        if _is_keras_folder(path):
+            weights_h5.read_assets(model, os.path.join(path, _ASSETS))
+            return model
         with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory() as assets:
             _extract_assets(zf, assets)
             weights_h5.read_assets(model, assets)

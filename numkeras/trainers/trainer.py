@@ -1230,12 +1230,13 @@ class Trainer:
         return self._ordered(self._logs(), return_dict)
 
     # -- saving (numkeras/saving) ----------------------------------------------------------
-    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
-        """Save the architecture, weights and compile arguments: `.keras` (Keras 3's format)
-        or `.h5` (Keras 2's). Written atomically. Needs h5py."""
+    def save(self, filepath, overwrite: bool = True, zipped: bool | None = None, **kwargs) -> None:
+        """Save the architecture, weights and compile arguments: `.keras` (Keras 3's format;
+        `zipped=False`: its entries in a folder) or `.h5` (Keras 2's). Written atomically.
+        Needs h5py."""
         from numkeras.saving import save_model
 
-        save_model(self, filepath, overwrite=overwrite)
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
         """Save the weights to a `.weights.h5` file (Keras 3's layout), with a compiled

@@ -11,17 +11,23 @@
   `optimizer.apply(grads, trainable_variables=...)`, and a layer without weights to
   quantize refusing `quantize("int8")` with NotImplementedError.
 - `add_weight()` without a shape (a scalar) or an initializer ("zeros" for int and bool).
+- `model.save(folder, zipped=False)`: the `.keras` entries in a folder, which
+  `load_model` reads (and a name ending in `.keras` refused).
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
 tests/goldens/api_arguments.json):
     KERAS_BACKEND=jax /work/kenv/bin/python scripts/goldens/make_api_arguments.py
+and the Keras-saved folder (tests/goldens/saving/keras_unzipped_model):
+    KERAS_BACKEND=jax /work/kenv/bin/python scripts/goldens/make_api_arguments.py folder
 """
 
 from __future__ import annotations
 
+import os
 import pathlib
 import sys
+import tempfile
 
 import numpy as np
 
@@ -30,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from tests.differential import Scenarios, builtin_error  # noqa: E402
 
 OUT = ROOT / "tests" / "goldens" / "api_arguments.json"
+KERAS_FOLDER = ROOT / "tests" / "goldens" / "saving" / "keras_unzipped_model"
 SCENARIOS = Scenarios()
 scenario = SCENARIOS.scenario
 
@@ -185,7 +192,40 @@ def add_weight_defaults(keras):
     }
 
 
+def _folder_model(keras):
+    x = keras.Input((3,), name="x")
+    model = keras.Model(x, keras.layers.Dense(2, kernel_initializer="ones", name="d")(x))
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 3)), np.zeros((4, 2)), verbose=0)
+    return model
+
+
+@scenario
+def save_unzipped(keras):
+    model = _folder_model(keras)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "saved_model")
+        model.save(path, zipped=False)
+        entries = sorted(os.listdir(path))
+        loaded = keras.models.load_model(path)
+        refused = builtin_error(lambda: model.save(os.path.join(tmp, "m.keras"), zipped=False))
+    return {
+        "entries": entries,
+        "predict": loaded.predict(np.ones((1, 3)), verbose=0).tolist(),
+        "iterations": int(keras.ops.convert_to_numpy(loaded.optimizer.iterations)),
+        "keras_name": refused,
+    }
+
+
 def main():
+    if sys.argv[1:] == ["folder"]:  # a Keras-saved folder (zipped=False) the test loads
+        import shutil
+
+        import keras
+
+        shutil.rmtree(KERAS_FOLDER, ignore_errors=True)
+        _folder_model(keras).save(str(KERAS_FOLDER), zipped=False)
+        return
     SCENARIOS.write(OUT, sys.argv[1:])
 
 
