@@ -569,6 +569,10 @@ def functional_from_config(config: dict, custom_objects=None):
                 or (k == "mask" and v is not None)
                 or (isinstance(v, dict) and v.get("class_name") == "__keras_tensor__")
             }
+            if isinstance(layer, Model):  # a nested model: Keras wrote the mask its input
+                # carried (auto-filled from the Embedding / Masking before it), which numkeras
+                # propagates into the nested model itself
+                kwargs.pop("mask", None)
             if args:
                 out = created[name](inputs, **kwargs)
             else:  # (the tensors given by keyword only: Keras's `lstm(sequences=x)`)

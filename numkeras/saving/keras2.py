@@ -464,6 +464,14 @@ _K3_ONLY_DEFAULTS = {
 _K3_ONLY_CLASS_DEFAULTS = {
     "LayerNormalization": {"rms_scaling": False},
     "ZeroPadding1D": {"data_format": "channels_last"},
+    "Resizing": {
+        "pad_to_aspect_ratio": False,
+        "fill_mode": "constant",
+        "fill_value": 0.0,
+        "antialias": False,
+        "data_format": "channels_last",
+    },
+    "CenterCrop": {"data_format": "channels_last"},
     # not Keras 3 only, but Keras 3's legacy loader turns a string that names a function of
     # `keras.layers` (`dot`) into that function (`Invalid value for argument score_mode`);
     # left out, both Kerases take the default
@@ -605,10 +613,12 @@ def _to_k2(entry: dict) -> dict:
             cfg["alpha"] = cfg.pop("negative_slope")
         elif name in _RNNS:
             cfg.pop("seed", None)
-        if name in _WRAPPERS:
-            for key in ("layer", "backward_layer"):
-                if _is_object(entry["config"].get(key)):
-                    cfg[key] = _wrapped(entry["config"][key])
+        for key in _NESTED_LAYERS.get(name, ()):
+            value = entry["config"].get(key)
+            if _is_object(value):
+                cfg[key] = _wrapped(value)
+            elif isinstance(value, list):  # (StackedRNNCells's cells)
+                cfg[key] = [_wrapped(v) if _is_object(v) else _value(v) for v in value]
         if name == "Sequential":
             cfg["layers"] = [_to_k2(la) for la in cfg.get("layers") or []]
         elif name in ("Functional", "Model"):
@@ -620,12 +630,21 @@ def _to_k2(entry: dict) -> dict:
     return out
 
 
-_WRAPPERS = ("Bidirectional", "TimeDistributed")
+# the config keys holding layers (wrapped layers, RNN cells) that Keras 3 rebuilds by
+# their `module`
+_NESTED_LAYERS = {
+    "Bidirectional": ("layer", "backward_layer"),
+    "TimeDistributed": ("layer",),
+    "SpectralNormalization": ("layer",),
+    "RNN": ("cell",),
+    "StackedRNNCells": ("cells",),
+}
 
 
 def _wrapped(entry: dict) -> dict:
-    """A wrapped layer in Keras 2's form, with its `module` kept (as tf_keras 2.13+ wrote
-    it): Keras 3's wrappers find the class by `module` (`Could not locate class 'LSTM'`)."""
+    """A wrapped layer or RNN cell in Keras 2's form, with its `module` kept (as tf_keras
+    2.13+ wrote it): Keras 3's wrappers, RNN and StackedRNNCells find the class by `module`
+    (`Could not locate class 'LSTM'`, `'LSTMCell'`)."""
     out = _to_k2(entry)
     return {"module": entry.get("module"), **out, "registered_name": entry.get("registered_name")}
 

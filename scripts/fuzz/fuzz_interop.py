@@ -22,6 +22,11 @@ Three phases share a folder (the seed draws the same models in both libraries):
   `n.weights.h5`, `n.h5` and its record; also checks that re-saving keeps Keras's config.
 - `keras-read`: Keras loads numkeras's files and compares with numkeras's record.
 
+Phase seeds from 1000 on also draw EinsumDense, Dense with LoRA, SpectralNormalization,
+RMSNormalization, UnitNormalization, RNN over cells, ConvLSTM1D, Resizing, CenterCrop,
+adaptive pooling and GroupQueryAttention (Builder.extra); lower seeds draw the models
+they always drew.
+
 Each phase prints one line per disagreement and a count. Families: `seq` (Sequential) and
 `func` (functional: several inputs / outputs, shared layers, nested models, attention).
 Not run by CI. Known noise: a weight whose gradient is rounding noise (self-attention over
@@ -55,6 +60,10 @@ RTOL, ATOL = 1e-4, 1e-5  # loaded predictions
 TRAIN_RTOL, TRAIN_ATOL = 2e-3, 1e-4  # one resumed step, JAX vs NumPy rounding
 
 ACTS = ["relu", "tanh", "sigmoid", "linear", "elu", "gelu", "swish", "softplus"]
+# phase seeds from EXTENDED_FROM on also draw the layers of `Builder.extra` (lower seeds keep
+# the models earlier reports name)
+EXTENDED_FROM = 1000
+EXTENDED = False  # (set from the phase's seed)
 
 
 class Builder:
@@ -120,6 +129,10 @@ class Builder:
     def layer(self, shape, masked=False):
         """A constructor and its description; called twice (shape probe, real model)."""
         rank = len(shape)
+        if EXTENDED and self.coin(0.3):
+            drawn = self.extra(shape)
+            if drawn is not None:
+                return drawn
         opts = {
             1: self.rank1,
             2: self.rank2,
@@ -127,6 +140,56 @@ class Builder:
             4: self.rank4,
         }[rank]
         return opts(shape, masked)
+
+    def extra(self, shape):
+        """The extended draws: layers with weights of their own layout in the files."""
+        L, rank = self.L, len(shape)
+        k = self.pick(["einsum", "lora", "spectral", "rms", "unit", "cells", "convlstm", "image",
+                       "adaptive"])  # fmt: skip
+        if k == "einsum" and rank <= 2:
+            u = self.i(2, 5)
+            if rank == 1:
+                return f"EinsumDense(ab,bc->ac,{u})", lambda: L.EinsumDense(
+                    "ab,bc->ac", output_shape=u, bias_axes="c", activation="relu"
+                )
+            return f"EinsumDense(abc,cde->abde,{u})", lambda: L.EinsumDense(
+                "abc,cde->abde", output_shape=(shape[0], 2, u), bias_axes="de"
+            )
+        if k == "lora":
+            u, rank_ = self.i(2, 5), self.i(1, 3)
+            return f"Dense({u},lora_rank={rank_})", lambda: L.Dense(u, lora_rank=rank_)
+        if k == "spectral":
+            u = self.i(2, 5)
+            return f"SpectralNormalization(Dense({u}))", lambda: L.SpectralNormalization(
+                L.Dense(u), power_iterations=1
+            )
+        if k == "rms":
+            return "RMSNormalization", lambda: L.RMSNormalization(epsilon=1e-3)
+        if k == "unit":
+            return "UnitNormalization", lambda: L.UnitNormalization()
+        if k == "cells" and rank == 2:
+            units = [self.i(2, 4) for _ in range(self.i(1, 3))]
+            seq = self.coin()
+
+            def cells():  # (not a list of one cell: Keras-JAX's scan crashes on it)
+                made = [L.GRUCell(u) if j % 2 else L.LSTMCell(u) for j, u in enumerate(units)]
+                return made if len(made) > 1 else made[0]
+
+            return f"RNN(cells {units},{seq})", lambda: L.RNN(cells(), return_sequences=seq)
+        if k == "convlstm" and rank == 3:
+            f = self.i(1, 3)
+            return f"ConvLSTM1D({f})", lambda: L.ConvLSTM1D(f, 2, padding="same")
+        if k == "image" and rank == 3:
+            h, w = self.i(2, 5), self.i(2, 5)
+            if self.coin():
+                return f"Resizing({h},{w})", lambda: L.Resizing(h, w)
+            return f"CenterCrop({h},{w})", lambda: L.CenterCrop(h, w)
+        if k == "adaptive" and rank in (2, 3):
+            kind = self.pick(["Average", "Max"])
+            size = [2] * (rank - 1)
+            cls = f"Adaptive{kind}Pooling{rank - 1}D"
+            return f"{cls}({size})", lambda: getattr(L, cls)(size)
+        return None
 
     def generic(self, shape):
         L = self.L
@@ -671,6 +734,11 @@ def _leaf_layers(model):
 
 def _attention(b: Builder, t):
     L = b.L
+    if EXTENDED and b.coin(0.3):
+        kv = b.i(1, 3)
+        b.note(f"GQA(2,{2 * kv},{kv})")
+        gqa = L.GroupQueryAttention(head_dim=2, num_query_heads=2 * kv, num_key_value_heads=kv)
+        return gqa(t, t)
     if b.coin():
         heads, key_dim = b.i(1, 3), b.i(2, 4)
         b.note(f"MHA({heads},{key_dim})")
@@ -1223,6 +1291,7 @@ def keras_read(family, seed, count, outdir):
 
 if __name__ == "__main__":
     phase, family, seed, count, outdir = sys.argv[1:6]
+    EXTENDED = int(seed) >= EXTENDED_FROM
     {"keras-write": keras_write, "numkeras": numkeras_phase, "keras-read": keras_read}[phase](
         family, int(seed), int(count), outdir
     )

@@ -16,12 +16,22 @@ of a wrong shape (transposed, no batch axis, an extra axis) or another dtype.
     python scripts/fuzz/fuzz_models.py compare /tmp/fuzz 0   # one block per divergence
     python scripts/fuzz/fuzz_models.py show 0 17             # program 17 of seed 0, as JSON
 
+Seeds from 1000 on (EXTENDED_FROM) also draw EinsumDense, AdditiveAttention,
+GroupQueryAttention, RNN over a cell or a stack of cells, ConvLSTM1D, RMSNormalization,
+UnitNormalization over two axes, SpectralNormalization, Dense with weight constraints or
+LoRA, strided transposed convolutions with output_padding, Resizing, CenterCrop, adaptive
+pooling, 3D layers on volume inputs, CategoryEncoding of token ids, batched Dot products,
+an Input of any length on its first axis, float64 layers and BatchNormalization called
+with a fixed `training`; lower seeds draw the programs they always drew.
+
 Models with a layer that is random in training (Dropout, noise) compare no fit results.
 Known differences, not drawn or not compared: Keras-JAX's sparsemax (rows do not sum to 1),
 MultiHeadAttention with value_dim != key_dim (crashes) and unrolled RNNs in Bidirectional
 with a mask (ignore zero_output_for_mask); its trainer skips a model's input check (torch's
 does not); after a failed predict its next calls crash; and in a functional model, a mask
 made by Masking / Embedding(mask_zero) shows its ops (NotEqual, Any) as summary rows.
+Keras-JAX computes a layer of dtype float64 in float32 (JAX runs without x64): the dtype
+of such a layer's predictions is not compared.
 Keras's symbolic shape of a Dense(activation="glu") keeps the units its output halves, so
 the drawn targets fit only by broadcasting, which Keras's losses do and numkeras refuses
 (README): evaluate and fit are not compared where numkeras raises IncompatibleShapesError.
@@ -48,9 +58,10 @@ KERAS_CRASHES = (
     "'NoneType' object is not callable",
     "Unable to automatically build",
     "axis size must be divisible by 2",
-)
-RANDOM_IN_TRAINING = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
-                      "GaussianDropout", "AlphaDropout"}  # fmt: skip
+    "unsupported operand type(s) for *: 'int' and 'NoneType'",  # (a None axis: numkeras's
+)  # layers refuse it with a ValueError)
+RANDOM_IN_TRAINING = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+                      "GaussianNoise", "GaussianDropout", "AlphaDropout"}  # fmt: skip
 
 
 # -- the menu: each entry takes (rng, shape without the batch axis) and gives
@@ -268,18 +279,173 @@ MENU = [dense, dense, conv, conv, pool, reshape, repeat, noise, norm, rnn, rnn,
         time_distributed, masking, pad_crop, activation, activation, attention, other]  # fmt: skip
 
 
+# -- the extended menu: drawn only by programs of seeds >= EXTENDED_FROM, so that the
+#    programs of lower seeds (which earlier reports name) stay as they were ---------------
+EXTENDED_FROM = 1000 * 100_000
+
+
+def einsum(r, s):
+    u, cfg = r.choice([2, 3]), {"activation": r.choice([None, "relu"])}
+    if len(s) == 1:
+        cfg.update(equation="ab,bc->ac", output_shape=u, bias_axes=r.choice([None, "c"]))
+        return "EinsumDense", cfg, (u,)
+    if len(s) != 2:
+        return None
+    kind = r.choice(["last", "both", "split"])
+    if kind == "last":  # a Dense over the last axis (not `None` for the other: numkeras
+        # fills in the input's size where Keras's symbolic shape leaves None, on purpose)
+        cfg.update(equation="abc,cd->abd", output_shape=[s[0], u], bias_axes="d")
+        return "EinsumDense", cfg, (s[0], u)
+    if kind == "both":  # over both axes at once
+        cfg.update(equation="abc,bcd->ad", output_shape=[u], bias_axes=r.choice([None, "d"]))
+        return "EinsumDense", cfg, (u,)
+    cfg.update(equation="abc,cde->abde", output_shape=[s[0], 2, u], bias_axes="de")
+    return "EinsumDense", cfg, (s[0], 2, u)
+
+
+def attention_more(r, s):
+    if len(s) != 2:
+        return None
+    if r.random() < 0.5:
+        return "AdditiveAttention", {"use_scale": r.random() < 0.5}, s
+    kv = r.choice([1, 2])
+    cfg = {"head_dim": r.choice([2, 3]), "num_query_heads": kv * r.choice([1, 2]),
+           "num_key_value_heads": kv, "use_bias": r.random() < 0.8}  # fmt: skip
+    return "GroupQueryAttention", cfg, s
+
+
+def rnn_cell(r, s):
+    """RNN over a cell, or over a stack of two cells (StackedRNNCells)."""
+    if len(s) != 2:
+        return None
+    cells = []
+    for _ in range(r.choice([1, 1, 2])):
+        kind, u = r.choice(["LSTMCell", "GRUCell", "SimpleRNNCell"]), r.choice([2, 3])
+        cfg = {"units": u, "use_bias": r.random() < 0.8}
+        if kind == "GRUCell":
+            cfg["reset_after"] = r.random() < 0.7
+        cells.append({"class_name": kind, "config": cfg})
+    seq = r.random() < 0.5
+    cfg = {"cell": cells if len(cells) > 1 else cells[0], "return_sequences": seq,
+           "go_backwards": r.random() < 0.3, "unroll": r.random() < 0.2}  # fmt: skip
+    u = cells[-1]["config"]["units"]
+    return "RNN", cfg, (s[0], u) if seq else (u,)
+
+
+def conv_rnn(r, s):
+    if len(s) != 3:  # (time, steps, channels)
+        return None
+    f, k, pad = r.choice([1, 2, 3]), r.choice([1, 2]), r.choice(["valid", "same"])
+    seq = r.random() < 0.5
+    cfg = {"filters": f, "kernel_size": k, "padding": pad, "return_sequences": seq,
+           "go_backwards": r.random() < 0.2, "use_bias": r.random() < 0.8}  # fmt: skip
+    n = _conv_len(s[1], k, 1, pad)
+    return "ConvLSTM1D", cfg, (s[0], n, f) if seq else (n, f)
+
+
+def norm_more(r, s):
+    kind = r.choice(["RMSNormalization", "UnitNormalization", "SpectralNormalization"])
+    if kind == "RMSNormalization":
+        return kind, {"axis": -1, "epsilon": r.choice([1e-6, 0.1])}, s
+    if kind == "UnitNormalization":
+        return kind, {"axis": [-2, -1] if len(s) > 1 and r.random() < 0.4 else -1}, s
+    u = r.choice([2, 3])
+    inner = {"class_name": "Dense", "config": {"units": u}}
+    return kind, {"layer": inner, "power_iterations": r.choice([1, 2])}, s[:-1] + (u,)
+
+
+def dense_more(r, s):
+    """Dense with weight constraints (applied after each step) or LoRA."""
+    u = r.choice([2, 3, 5])
+    cfg = {"units": u, "activation": r.choice([None, "relu"])}
+    if r.random() < 0.6:
+        cfg["kernel_constraint"] = r.choice(["max_norm", "non_neg", "unit_norm", "min_max_norm"])
+        if r.random() < 0.3:
+            cfg["bias_constraint"] = "non_neg"
+    else:  # (not lora_alpha: Keras's build resets it to the rank, numkeras keeps it: README)
+        cfg["lora_rank"] = r.choice([1, 2])
+    return "Dense", cfg, s[:-1] + (u,)
+
+
+def transpose_padded(r, s):
+    """A strided transposed convolution with output_padding."""
+    if len(s) not in (2, 3):
+        return None
+    rank, f, k, pad = len(s) - 1, r.choice([1, 2, 3]), r.choice([2, 3]), r.choice(["valid", "same"])
+    op = r.choice([0, 1])
+    cfg = {"filters": f, "kernel_size": k, "strides": 2, "padding": pad, "output_padding": op}
+    half = k // 2 if pad == "same" else 0
+    dims = tuple((n - 1) * 2 + k - 2 * half + op for n in s[:-1])
+    return f"Conv{rank}DTranspose", cfg, dims + (f,)
+
+
+def image(r, s):
+    if len(s) != 3:
+        return None
+    kind = r.choice(["Resizing", "CenterCrop", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling2D"])
+    h, w = r.choice([1, 2, 3, 4]), r.choice([2, 3, 5])
+    if kind == "Resizing":
+        cfg = {"height": h, "width": w, "interpolation": r.choice(["bilinear", "nearest"]),
+               "crop_to_aspect_ratio": r.random() < 0.3}  # fmt: skip
+        return kind, cfg, (h, w, s[-1])
+    if kind == "CenterCrop":  # (larger than the image: Keras resizes instead)
+        return kind, {"height": h, "width": w}, (h, w, s[-1])
+    return kind, {"output_size": [min(h, s[0]), min(w, s[1])]}, (min(h, s[0]), min(w, s[1]), s[-1])
+
+
+def volume(r, s):
+    """3D layers for a (depth, height, width, channels) input."""
+    if len(s) != 4:
+        return None
+    kind = r.choice(["Conv3D", "Conv3DTranspose", "Pool", "Global", "ZeroPadding3D",
+                     "Cropping3D", "UpSampling3D", "SpatialDropout3D"])  # fmt: skip
+    if kind.startswith("Conv"):
+        f, k, pad = r.choice([1, 2]), r.choice([1, 2]), r.choice(["valid", "same"])
+        cfg = {"filters": f, "kernel_size": k, "padding": pad}
+        cfg["activation"] = r.choice([None, "relu"])
+        dims = tuple(_conv_len(n, k, 1, pad, kind == "Conv3DTranspose") for n in s[:-1])
+        return kind, cfg, dims + (f,)
+    if kind == "Pool":
+        p, pad = r.choice([1, 2]), r.choice(["valid", "same"])
+        dims = tuple(_conv_len(n, p, p, pad) for n in s[:-1])
+        kind = f"{r.choice(['Max', 'Average'])}Pooling3D"
+        return kind, {"pool_size": p, "padding": pad}, dims + s[-1:]
+    if kind == "Global":
+        return f"Global{r.choice(['Max', 'Average'])}Pooling3D", {}, s[-1:]
+    if kind == "ZeroPadding3D":
+        return kind, {"padding": [[1, 0], [0, 1], [1, 1]]}, (s[0] + 1, s[1] + 1, s[2] + 2, s[3])
+    if kind == "Cropping3D":
+        return kind, {"cropping": [[1, 0], [0, 1], [0, 0]]}, (s[0] - 1, s[1] - 1, s[2], s[3])
+    if kind == "UpSampling3D":
+        return kind, {"size": [1, 2, 1]}, (s[0], 2 * s[1], s[2], s[3])
+    return kind, {"rate": 0.3}, s
+
+
+EXTRA = [einsum, attention_more, rnn_cell, conv_rnn, norm_more, dense_more, transpose_padded,
+         image, volume]  # fmt: skip
+ATTENTIONS = ("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupQueryAttention")
+LIST_CALLS = {"Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Concatenate",
+              "Dot", "Attention", "AdditiveAttention"}  # fmt: skip
+
+
 # -- a program -------------------------------------------------------------------------
 def program(seed: int) -> dict:
     """The JSON program of `seed`: `inputs` (shape, dtype), `nodes` (layer class, config or
     the index of the node whose layer it shares, the tensors it is called on: inputs first,
     then nodes), `outputs`, `sequential`, `loss` and `data`."""
     r = random.Random(seed)
+    extended = seed >= EXTENDED_FROM
+    menu = MENU + EXTRA * extended
     rank = r.choice([1, 2, 2, 3])
-    shape = tuple(r.choice([2, 3, 4, 5, 6]) for _ in range(rank))
+    if extended and r.random() < 0.1:  # a volume, for the 3D layers
+        rank = 4
+    shape = tuple(r.choice([2, 3, 4] if rank == 4 else [2, 3, 4, 5, 6]) for _ in range(rank))
     inputs, nodes, shapes = [], [], []
     integer = rank == 1 and r.random() < 0.5  # token ids into an Embedding
     dtype = "int32" if integer else r.choice(["float32"] * 9 + ["float64"])
     inputs.append({"shape": list(shape), "dtype": dtype})
+    if extended and rank >= 2 and r.random() < 0.15:  # declared of any length (the data's is
+        inputs[0]["declared"] = [None, *shape[1:]]  # still `shape`)
     shapes.append(shape)
     sequential = r.random() < 0.4
     two_inputs = not sequential and not integer and r.random() < 0.25
@@ -290,7 +456,11 @@ def program(seed: int) -> dict:
         return len(shapes) - 1
 
     x = 0
-    if integer:
+    if integer and extended and r.random() < 0.3:  # token ids as counts or one-hot rows
+        mode = r.choice(["multi_hot", "count", "one_hot"])
+        out = shape + (10,) if mode == "one_hot" else (10,)
+        x = add("CategoryEncoding", {"num_tokens": 10, "output_mode": mode}, [0], out)
+    elif integer:
         cfg = {"input_dim": 10, "output_dim": r.choice([2, 4]), "mask_zero": r.random() < 0.4}
         x = add("Embedding", cfg, [0], shape + (cfg["output_dim"],))
     if two_inputs:
@@ -317,25 +487,28 @@ def program(seed: int) -> dict:
                 out = out[:axis] + (2 * out[axis],) + out[axis + 1 :]
             elif len(out) == 1 and r.random() < 0.15:
                 merge, cfg, out = "Dot", {"axes": 1, "normalize": r.random() < 0.5}, (1,)
+            elif extended and len(out) == 2 and r.random() < 0.3:  # a batched matrix product
+                axes = r.choice([1, 2])
+                cfg = {"axes": axes, "normalize": r.random() < 0.3}
+                merge, out = "Dot", (out[1], out[1]) if axes == 1 else (out[0], out[0])
             x = add(merge, cfg, [a, b], out)
             continue
-        step = r.choice(MENU)(r, shapes[x])
-        if (
-            not sequential
-            and r.random() < 0.15
-            and step
-            and step[0] not in ("Attention", "MultiHeadAttention")
-        ):
-            second = r.choice(MENU)(r, step[2])  # a nested Sequential of two layers
-            if second and second[0] not in ("Attention", "MultiHeadAttention"):
+        step = r.choice(menu)(r, shapes[x])
+        if not sequential and r.random() < 0.15 and step and step[0] not in ATTENTIONS:
+            second = r.choice(menu)(r, step[2])  # a nested Sequential of two layers
+            if second and second[0] not in ATTENTIONS:
                 inner = [{"class_name": c, "config": cfg} for c, cfg, _ in (step, second)]
                 step = ("Sequential", {"layers": inner}, second[2])
         if step and min(step[2], default=1) >= 1:
             cls, cfg, out = step
-            args = [x, x] if cls in ("Attention", "MultiHeadAttention") else [x]
+            if extended and r.random() < 0.06 and cls != "Sequential":  # a float64 layer
+                cfg = {**cfg, "dtype": "float64"}
+            args = [x, x] if cls in ATTENTIONS else [x]
             x = add(cls, cfg, args, out)
             if len(args) == 2 and r.random() < 0.4:
                 nodes[-1]["kwargs"] = {"use_causal_mask": True}
+            if extended and not sequential and cls == "BatchNormalization" and r.random() < 0.4:
+                nodes[-1]["kwargs"] = {"training": r.random() < 0.5}  # fixed in the graph
     outputs, loss = [x], "mse"
     if r.random() < 0.4:  # a classifier head
         if len(shapes[x]) > 1:
@@ -356,13 +529,24 @@ def program(seed: int) -> dict:
             "sequential": sequential, "loss": loss, "data": data}  # fmt: skip
 
 
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
 def _layer(K, cls: str, config: dict):
     if cls == "Sequential":  # a nested model
         return K.Sequential([_layer(K, c["class_name"], c["config"]) for c in config["layers"]])
     cfg = dict(config)
     if "layer" in cfg:  # a wrapper: build the wrapped layer first
         cfg["layer"] = _layer(K, cfg["layer"]["class_name"], cfg["layer"]["config"])
+    if "cell" in cfg:  # an RNN of a cell, or of a list of cells (a stack)
+        cells = [_layer(K, c["class_name"], c["config"]) for c in _as_list(cfg["cell"])]
+        cfg["cell"] = cells if isinstance(cfg["cell"], list) else cells[0]
     return getattr(K.layers, cls)(**cfg)
+
+
+def _declared(inp: dict) -> tuple:
+    return tuple(inp.get("declared", inp["shape"]))
 
 
 def build(K, prog: dict):
@@ -375,14 +559,13 @@ def build(K, prog: dict):
         layers.append(_layer(K, node["class"], node["config"]))
     if prog["sequential"]:
         (inp,) = prog["inputs"]
-        return K.Sequential([K.Input(tuple(inp["shape"]), dtype=inp["dtype"]), *layers])
-    tensors = [K.Input(tuple(i["shape"]), dtype=i["dtype"]) for i in prog["inputs"]]
-    merges = {"Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Concatenate", "Dot"}
+        return K.Sequential([K.Input(_declared(inp), dtype=inp["dtype"]), *layers])
+    tensors = [K.Input(_declared(i), dtype=i["dtype"]) for i in prog["inputs"]]
     for node, layer in zip(prog["nodes"], layers):
         args = [tensors[a] for a in node["args"]]
         cls = node["class"] or prog["nodes"][node["share"]]["class"]
         kwargs = node.get("kwargs", {})
-        call = layer(args, **kwargs) if cls in merges | {"Attention"} else layer(*args, **kwargs)
+        call = layer(args, **kwargs) if cls in LIST_CALLS else layer(*args, **kwargs)
         tensors.append(call)
     outs = [tensors[o] for o in prog["outputs"]]
     ins = tensors[: len(prog["inputs"])]
@@ -411,11 +594,13 @@ def data(prog: dict, output_shapes) -> tuple:
     elif m == "int":  # (token ids stay in the vocabulary: Keras-JAX gives NaN past it)
         xs[0] = (xs[0] if xs[0].dtype.kind == "i" else np.round(xs[0] * 3)).astype("int64")
     ys = []
+    length = prog["inputs"][0]["shape"][0]  # (for an axis of any length: the data's)
     for shape in output_shapes:
         if prog["loss"] == "sparse":
             ys.append(rng.integers(0, 3, d["n"]))
         else:
-            ys.append(rng.normal(size=(d["n"], *shape[1:])).astype("float32"))
+            shape = [length if s is None else s for s in shape[1:]]
+            ys.append(rng.normal(size=(d["n"], *shape)).astype("float32"))
     return (xs if len(xs) > 1 else xs[0]), (ys if len(ys) > 1 else ys[0])
 
 
@@ -468,6 +653,8 @@ def run_program(K, prog: dict, weights_file: str, keras: bool) -> dict:
         weights = [w + 0.1 * rng.normal(size=w.shape).astype(w.dtype) for w in model.get_weights()]
         model.set_weights(weights)
         np.savez(weights_file, *weights)
+    elif not os.path.exists(weights_file):  # Keras did not build it: compare the builds
+        return rec
     else:
         with np.load(weights_file) as f:
             weights = [f[f"arr_{i}"] for i in range(len(f.files))]
@@ -514,6 +701,8 @@ def run(library: str, seed: int, count: int, out_dir: str) -> None:
 def _diff(want, got, rtol=1e-3, atol=1e-4) -> str | None:
     """Where `got` differs from `want` (nested JSON, numbers compared with tolerances)."""
     if isinstance(want, dict) and any(c in want.get("error", "") for c in KERAS_CRASHES):
+        return None
+    if isinstance(want, str) and any(c in want for c in KERAS_CRASHES):  # (a build's)
         return None
     if isinstance(want, list) and isinstance(got, list):
         try:
@@ -578,6 +767,12 @@ def compare(out_dir: str, seed: int = 0) -> int:
                 continue
             if unchecked and "error" not in str(want[key]) and "ValueError" in str(got.get(key)):
                 continue  # Keras-JAX's trainer skips the model's input check (torch's does not)
+            if unchecked and key == "weights_after" and "ValueError" in str(got.get("history")):
+                continue  # (so Keras trained where numkeras refused)
+            if key == "predict" and '"dtype": "float64"' in nodes and isinstance(want[key], list):
+                # (Keras-JAX computes a float64 layer in float32: JAX runs without x64)
+                got = {**got, key: [v.replace("float64", "float32") if isinstance(v, str) else v
+                                    for v in got.get(key, [])]}  # fmt: skip
             if key == "summary" and "(NotEqual)" in want[key]:
                 continue  # Keras lists a mask's ops as rows: see the notes above
             if key == "summary" and isinstance(want[key], str):
