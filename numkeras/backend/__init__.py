@@ -251,7 +251,9 @@ def mean(x, axis=None, keepdims=False):
     """
     if isinstance(axis, list):  # (Keras 2 losses write K.mean(x, axis=[1, 2]))
         axis = tuple(axis)
-    if axis is None or keepdims or not isinstance(x, xp.ndarray):
+    # (booleans and integers: ops.mean's float32, as Keras 2's `K.mean(K.equal(...))`;
+    # NumPy's mean would give float64)
+    if axis is None or keepdims or not isinstance(x, xp.ndarray) or x.dtype.kind in "biu":
         from numkeras.backend.keras2_functions import keras2_mean
 
         return keras2_mean(x, axis, keepdims)
