@@ -73,7 +73,8 @@ class Variable(TensorOperators):
             initializer = initializers.get(initializer)(
                 tuple(shape), dtype=dtype or backend.floatx()
             )
-        value = backend.xp.asarray(initializer, dtype=dtype)
+        # a copy, as Keras's: assigning to the variable leaves the caller's array alone
+        value = backend.xp.array(initializer, dtype=dtype)
         if dtype is None and value.dtype.kind == "f" and not hasattr(initializer, "dtype"):
             value = value.astype(backend.floatx())  # Python numbers: floatx, as Keras
         self._value = value

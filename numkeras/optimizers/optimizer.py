@@ -678,6 +678,7 @@ class Optimizer(Keras3Protocol):
         if sv is None or sv.value is not array:
             vname = self.slot_variable_name(st.var, slot_name)
             sv = Variable(array, name=vname, trainable=False)
+            sv._value = array  # (the slot itself, which the updates write in place)
             sv._scope_path = f"{st.scope}/" if st.scope else ""
             sv.path = f"{sv._scope_path}{self.name}/{vname}"
             st.slot_vars[slot_name] = sv

@@ -13,6 +13,7 @@
 - `add_weight()` without a shape (a scalar) or an initializer ("zeros" for int and bool).
 - `model.save(folder, zipped=False)`: the `.keras` entries in a folder, which
   `load_model` reads (and a name ending in `.keras` refused).
+- `Variable(array)` holds a copy: assigning to it leaves the array alone.
 
 Each scenario is a function of the `keras` module (real Keras 3 here, numkeras in the test)
 returning JSON-able values. Run with Keras 3 and JAX installed (writes
@@ -190,6 +191,15 @@ def add_weight_defaults(keras):
         "bool": numpy(flags).tolist(),
         "scalar": [list(scalar.shape), str(scalar.dtype)],
     }
+
+
+@scenario
+def variable_copies_its_value(keras):
+    a = np.array([1.0, 2.0], "float32")
+    v = keras.Variable(a)
+    v.assign([7.0, 7.0])
+    v.assign_add([1.0, 1.0])
+    return {"array": a.tolist(), "variable": keras.ops.convert_to_numpy(v).tolist()}
 
 
 def _folder_model(keras):

@@ -9,6 +9,14 @@ from numkeras.variables import Variable
 SHAPES = [(300, 257), (257,), (257, 10), (10,), (), (4, 5)]  # 77k+ elements: several chunks
 
 
+def viewing(array, name: str) -> Variable:
+    """A variable over `array` itself (a view into a flat buffer), as a model binds its
+    weights (`Variable` copies what it is given, as Keras's)."""
+    var = Variable(array, name=name)
+    var._rebind(array)
+    return var
+
+
 def flat_views(values):
     buf = np.zeros(sum(v.size for v in values), np.float32)
     views, off = [], 0
@@ -59,7 +67,7 @@ def train(cls_name, kwargs, flat, steps=3):
     if flat:
         values = flat_views(values)
         gbufs = flat_views([np.zeros(s, np.float32) for s in SHAPES])
-    variables = [Variable(v, name=f"v{i}") for i, v in enumerate(values)]
+    variables = [viewing(v, f"v{i}") for i, v in enumerate(values)]
     for grads in grads_seq(steps):
         if flat:
             for b, g in zip(gbufs, grads):
@@ -105,7 +113,7 @@ def test_noncontiguous_gradients_fall_back_per_variable():
     opt_a, va = train("Adam", {}, flat=True)
     opt = optimizers.Adam(learning_rate=0.01)
     values = flat_views(init_values())
-    variables = [Variable(v, name=f"v{i}") for i, v in enumerate(values)]
+    variables = [viewing(v, f"v{i}") for i, v in enumerate(values)]
     for grads in grads_seq():
         opt.apply([g.copy() for g in grads], variables)  # separate arrays, not views
     for a, b in zip(va, variables):
@@ -115,7 +123,7 @@ def test_noncontiguous_gradients_fall_back_per_variable():
 def test_rebinding_values_invalidates_the_cached_plan():
     opt = optimizers.SGD(learning_rate=0.1)
     values = flat_views(init_values())
-    variables = [Variable(v, name=f"v{i}") for i, v in enumerate(values)]
+    variables = [viewing(v, f"v{i}") for i, v in enumerate(values)]
     grads = grads_seq(2)
     opt.apply(grads[0], variables)
     # A model rebuilds its flat buffer: every value moves to a new buffer.
@@ -153,7 +161,7 @@ def test_one_optimizer_shared_by_disjoint_and_overlapping_sets(cls_name, flat):
     shapes = [(3, 4), (4,), (4, 2), (2,)]
     init = init_values(shapes=shapes)
     values = flat_views(init) if flat else [a.copy() for a in init]
-    variables = [Variable(v, name=f"v{i}") for i, v in enumerate(values)]
+    variables = [viewing(v, f"v{i}") for i, v in enumerate(values)]
     # Like a GAN loop: D alone, G alone, D again; then an overlapping set and a subset,
     # so variables in one flat segment have had different numbers of updates.
     calls = [(0, 1), (2, 3), (0, 1), (1, 2), (0, 1, 2, 3), (1,), (0, 1, 2, 3)]
