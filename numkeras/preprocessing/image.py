@@ -10,6 +10,9 @@ from NumPy's global random state (`np.random`, seeded by `flow(seed=...)` as
 which Keras 2 needed too: install SciPy for rotations, shifts, shears and zooms), the
 same batches (float32, `(x, y)` tuples, reshuffled each pass). Its iterators are
 `PyDataset`s (Keras 2's were `Sequence`s): index them, `len()` them, or call `next()`.
+Inside `fit` the order of a shuffled flow differs from tf_keras's: `fit` calls a
+PyDataset's `on_epoch_end` before the first epoch too, as Keras 3 does, and tf_keras
+reads batch 0 once more before each fit (which moves the flips' draws).
 
 >>> import numpy as np
 >>> datagen = ImageDataGenerator(rescale=1.0 / 255, horizontal_flip=True)
