@@ -63,6 +63,21 @@ class Diagnosis:
         return out
 
 
+def _axis_order(received, sample) -> tuple | None:
+    """The axes order `np.transpose` needs to turn `received` (batch first) into samples
+    of shape `sample`, when its sample axes are `sample`'s in another order."""
+    import itertools
+
+    if len(sample) < 2 or not _known(received) or not _known(sample):
+        return None
+    if sorted(received[1:]) != sorted(sample) or tuple(received[1:]) == tuple(sample):
+        return None
+    for order in itertools.permutations(range(1, len(received))):
+        if tuple(received[i] for i in order) == tuple(sample):
+            return (0, *order)
+    return None
+
+
 def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
     """Why `received` does not fit `expected`, and the likely fix.
 
@@ -89,6 +104,12 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
             fix = (
                 f"the input looks transposed (samples along axis 1); use x.T, "
                 f"shape {format_shape(received[::-1])}."
+            )
+        elif (order := _axis_order(received, sample)) is not None:
+            # swapped sample axes (timesteps and features): a reshape would mix values up
+            fix = (
+                f"the sample axes look swapped; use np.transpose(x, {order}), "
+                f"shape {format_shape((received[0], *sample))}."
             )
         elif r >= 2 and _known(sample) and math.prod(received[1:]) == math.prod(sample):
             target = (received[0], *sample)

@@ -35,7 +35,8 @@ class Flatten(Layer):
     def call(self, inputs, training: bool = False):
         if self.data_format == "channels_first" and inputs.ndim > 2:
             inputs = inputs.transpose(0, *range(2, inputs.ndim), 1)
-        return inputs.reshape(inputs.shape[0], -1)
+        # (the size, not -1: NumPy cannot infer -1 for a batch of 0 rows)
+        return inputs.reshape(inputs.shape[0], math.prod(inputs.shape[1:]))
 
     def forward(self, inputs, training: bool = True):
         return self.call(inputs), inputs.shape

@@ -48,7 +48,13 @@ import numpy as np
 
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import random
-from numkeras.errors import ArgumentTypeError, ConfigError, ShapeError, format_shape
+from numkeras.errors import (
+    ArgumentTypeError,
+    ConfigError,
+    IncompatibleShapesError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.layers.layer import Layer, _convert, is_symbolic
 from numkeras.utils.checks import is_int, named_positionals
 from numkeras.variables import Variable
@@ -214,7 +220,8 @@ class RNNCellBase(Layer):
         xp = backend.xp
         T, B, F = xs.shape
         xin = xs * dp if dp is not None else xs
-        xk = xp.matmul(xin.reshape(T * B, F), self.kernel.value).reshape(T, B, -1)
+        kernel = self.kernel.value  # (its width, not -1: a batch of 0 rows has no size)
+        xk = xp.matmul(xin.reshape(T * B, F), kernel).reshape(T, B, kernel.shape[-1])
         if self.bias is not None:
             b = self.bias.value
             xk += b[0] if b.ndim == 2 else b
@@ -568,7 +575,7 @@ class RNN(Layer):
             # message; Keras's JAX backend fails in its dot_general)
             features = tuple(_seq_shape(built_for))[-1]
             if None not in (features, seq[-1]) and features != seq[-1]:
-                raise ShapeError(
+                raise IncompatibleShapesError(  # (a TypeError too, as JAX's)
                     f"Layer '{self.name}' was built for inputs of shape (batch, timesteps, "
                     f"{features}); it received {format_shape(seq)}. Create a new layer for "
                     "inputs with another number of features."

@@ -157,7 +157,8 @@ def _align_sample_weight(values, sample_weight):
     except ValueError:
         out_shape = None
     if out_shape is None or (values_a.ndim > 0 and out_shape != values_a.shape):
-        raise ShapeError(
+        # (JAX raises TypeError where Keras multiplies them, Keras's checks ValueError)
+        raise IncompatibleShapesError(
             f"sample_weight has shape {format_shape(sample_weight.shape)}, which does not match "
             f"the per-sample loss values of shape {format_shape(values.shape)}. Pass one weight "
             "per sample (shape (batch_size,)) or a scalar."
@@ -522,6 +523,16 @@ class Loss:
                 f"y_true has {true_shape[-1]} values per sample but the model outputs "
                 f"{pred_shape[-1]}; check the last layer's units."
             )
+        sample, target = true_shape[1:], pred_shape[1:]
+        if (
+            len(true_shape) > len(pred_shape)
+            and None not in sample + target
+            and int(np.prod(sample)) == int(np.prod(target))
+        ):  # extra axes of size 1 (or the values in another shape)
+            dims = ", ".join(map(str, (-1, *target)))
+            return f"y_true holds the right number of values per sample: use y.reshape({dims})."
+        if not true_shape:
+            return "y_true is a single number: pass one target per sample (axis 0 is the batch)."
         return ""
 
     # -- config -----------------------------------------------------------------------------

@@ -179,12 +179,18 @@ def compile_config(model) -> dict:
     optimizer = model.optimizer
     if getattr(model, "_scaled_by_compile", False):  # Keras writes the one compile was given
         optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    given = getattr(model, "_compile_args", None) or {  # (compile's arguments, as given)
+        "loss": model.loss,
+        "loss_weights": model._loss_weights_spec,
+        "metrics": model._metric_spec,
+        "weighted_metrics": model._weighted_metric_spec,
+    }
     return {
         "optimizer": optimizers.serialize(optimizer),
-        "loss": map_leaves(model.loss, loss_leaf),
-        "loss_weights": model._loss_weights_spec,
-        "metrics": map_leaves(model._metric_spec, metric_leaf),
-        "weighted_metrics": map_leaves(model._weighted_metric_spec, metric_leaf),
+        "loss": map_leaves(given["loss"], loss_leaf),
+        "loss_weights": given["loss_weights"],
+        "metrics": map_leaves(given["metrics"], metric_leaf),
+        "weighted_metrics": map_leaves(given["weighted_metrics"], metric_leaf),
         **model._compiled_run_flags,  # run_eagerly, steps_per_execution, jit_compile
     }
 

@@ -723,8 +723,8 @@ class Model(Trainer, Layer):
             out.append(self._adjust_rank(a, layer, i))
         if n > 1:
             rows = {len(a) for a in out}
-            if len(rows) > 1:
-                raise ShapeError(
+            if len(rows) > 1:  # (Keras: ValueError from fit's data, TypeError from a call)
+                raise IncompatibleShapesError(
                     f"Model '{self.name}': all inputs must have the same number of samples "
                     f"(axis 0); received shapes {[format_shape(a.shape) for a in out]}."
                 )

@@ -16,7 +16,13 @@ input shape is known, the stack is a functional graph and shapes show at once.
 from __future__ import annotations
 
 from numkeras import shapes
-from numkeras.errors import ConfigError, EmptyModelError, warn_deprecated
+from numkeras.errors import (
+    ConfigError,
+    EmptyModelError,
+    ShapeError,
+    format_shape,
+    warn_deprecated,
+)
 from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.layers.layer import Layer, is_symbolic, path_scope, shape_of
@@ -134,6 +140,12 @@ class Sequential(Model):
             shape = tuple(input_shape)
             if not shape:
                 raise ConfigError("build() needs the batch axis first, e.g. (None, 64).")
+            if any(isinstance(d, (tuple, list)) for d in shape):  # (data: a list of arrays)
+                raise ShapeError(
+                    f"Sequential model '{self.name}' takes one input, received a list of "
+                    f"{len(shape)} (shapes {', '.join(map(format_shape, shape))}): pass the "
+                    "array itself (x, not [x]), or use a functional Model for several inputs."
+                )
         # (a declared Input, after `pop(rebuild=False)`, stays: the data are checked on it)
         created = input_shape is not None and self._input_layer is None
         if created:

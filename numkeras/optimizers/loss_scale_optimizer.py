@@ -157,8 +157,10 @@ class LossScaleOptimizer(Optimizer):
         own = [self._iterations]
         if self._learning_rate is self._lr_var:
             own.append(self._lr_var)
+        if self.inner_optimizer.built:  # (Keras 3 creates these two when it builds)
+            own += [self.step_counter, self.dynamic_scale]
         # (the inner optimizer's, without its bare variables: see `_untracked_bare`)
-        return own + [self.step_counter, self.dynamic_scale] + self.inner_optimizer.variables
+        return own + self.inner_optimizer.variables
 
     def apply(self, grads, trainable_variables=None) -> None:
         variables = trainable_variables  # (Keras's name for them)

@@ -61,6 +61,12 @@ def check_count(value, name: str) -> int:
     >>> check_count(3, "steps")
     3
     """
+    if getattr(value, "ndim", 0):  # (an array's repr would print all its values)
+        raise ArgumentTypeError(
+            f"`{name}` must be a positive integer, received an array of shape "
+            f"{format_shape(value.shape)}."
+            + " Was an array passed by position? Pass arrays such as sample_weight by name."
+        )
     if not is_int(value):
         raise ArgumentTypeError(
             f"`{name}` must be a positive integer, received {value!r} "

@@ -17,6 +17,7 @@ import collections
 import itertools
 import math
 import time
+import types
 import warnings
 
 import numpy as np
@@ -24,13 +25,16 @@ import numpy as np
 from numkeras import backend, config, shapes, tree
 from numkeras.backend import heap, recycle, threads
 from numkeras.errors import (
+    ArgumentTypeError,
     ConfigError,
     IncompatibleShapesError,
+    InputTypeError,
     NotCompiledError,
     NumkerasWarning,
     OutputKeyError,
     ShapeError,
     UnknownNameError,
+    format_shape,
     user_stacklevel,
     warn_deprecated,
 )
@@ -146,6 +150,15 @@ class Trainer:
             )
         opt = optimizers.get(optimizer)
         spe = _check_steps_per_execution(steps_per_execution)
+        # Keras 3 keeps an earlier compile's metrics when neither metrics nor
+        # weighted_metrics are given (the compile config records the arguments as given).
+        # It keeps its loss too when no loss is given; numkeras does not: a second
+        # compile(optimizer=...) trains on the added losses alone, as the keras.io
+        # subclassing guide says (tests/examples/test_keras_io_guides.py)
+        given = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        given["weighted_metrics"] = weighted_metrics
+        if getattr(self, "compiled", False) and metrics is None and weighted_metrics is None:
+            metrics, weighted_metrics = self._metric_spec, self._weighted_metric_spec
         if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
             raise ConfigError(
                 f"`metrics` must be a list (or a dict by output), received {metrics!r}; e.g. "
@@ -187,6 +200,7 @@ class Trainer:
             opt = optimizers.LossScaleOptimizer(opt, name="loss_scale_optimizer")
         self.optimizer = opt
         self.loss = loss
+        self._compile_args = given
         self._resolved_loss = resolved
         self._loss_weights_spec = loss_weights
         self._metric_spec = metrics
@@ -226,18 +240,53 @@ class Trainer:
         self._keras_peeks = False
         return peek
 
-    def _assert_compiled(self, method: str) -> None:
+    def _refuse_uncompiled(self, method: str) -> None:
+        """Raise NotCompiledError unless compiled: before a deferred model is built for
+        the data, so that the failed call leaves it unbuilt (as Keras 3 checks first)."""
         if not self.compiled:
             raise NotCompiledError(
                 f"You must call `compile()` before using the model in `{method}()`, e.g. "
                 "model.compile(optimizer='adam', loss='mse')."
             )
+
+    def _assert_compiled(self, method: str, build_optimizer: bool = True) -> None:
+        """Raise unless compiled and built; set up the losses, and (`build_optimizer`)
+        the optimizer. fit / evaluate / *_on_batch build it only once their data are
+        checked (`_build_optimizer`), so that a refused call leaves it unbuilt, as Keras."""
+        self._refuse_uncompiled(method)
         if not self._graph_ready:
             raise NotCompiledError(f"Model '{self.name}' is not built yet; call it on data first.")
         if getattr(self, "_compile_error", None) is not None:  # (found at compile)
             raise self._compile_error.with_traceback(None)
         if getattr(self, "_loss_fns", None) is None:
             self._setup_losses()
+        if build_optimizer:
+            self._build_optimizer()
+
+    def _check_before_build(
+        self, x, y=None, sample_weight=None, batch_size=None, steps=None, name="steps"
+    ) -> None:
+        """The checks a deferred model needs no graph for, made before it is built on `x`
+        (as Keras's data adapter makes them first), so that a refused call leaves it
+        unbuilt: the batch size and steps, the dtypes of y and sample_weight, and the rows
+        of x, y and sample_weight."""
+        if self._graph_ready:
+            return
+        data_utils.batch_size_for(1, batch_size, steps, name)
+
+        def rows(v) -> list:
+            return [len(a) for a in tree.flatten(v) if getattr(a, "ndim", 0) >= 1]
+
+        for a in tree.flatten([y, sample_weight]):  # (text targets: InputTypeError)
+            if getattr(a, "dtype", None) is not None and a.dtype.kind not in "fiub":
+                backend.cast_input(a)
+        x_rows = rows(x)
+        if len(set(x_rows)) == 1:
+            for other, v in (("y", y), ("sample_weight", sample_weight)):
+                for n in rows(v):
+                    data_utils.check_same_length(x_rows[0], n, other)
+
+    def _build_optimizer(self) -> None:
         if self.optimizer is not None and not self.optimizer.built:
             # Keras 3 builds the optimizer before the first fit / evaluate / *_on_batch
             # (its slots exist after an evaluate, and are saved with the model)
@@ -573,7 +622,14 @@ class Trainer:
         if sample_weight is None:
             return [None] * n
         if isinstance(sample_weight, dict):
-            sws = [sample_weight.get(k) for k in self._output_keys()]
+            keys = list(self._output_keys())
+            unknown = [k for k in sample_weight if k not in keys]
+            if unknown:  # (their weights would be ignored silently)
+                raise OutputKeyError(
+                    f"sample_weight names output(s) {unknown} that model '{self.name}' does "
+                    f"not have; its outputs are {keys}."
+                )
+            sws = [sample_weight.get(k) for k in keys]
         elif isinstance(sample_weight, (list, tuple)) and n > 1:
             sws = list(sample_weight)
         elif (
@@ -589,6 +645,9 @@ class Trainer:
             if sw is None:
                 out.append(None)
                 continue
+            dtype = sw.dtype if hasattr(sw, "dtype") else np.asarray(sw).dtype
+            if dtype.kind not in "fiub":  # (NumPy would parse '0.5' text)
+                raise InputTypeError(f"sample_weight must be numbers; got dtype {dtype}.")
             sw = backend.xp.asarray(sw, dtype="float32")
             if sw.ndim == 0:  # (Keras refuses a scalar too)
                 raise ShapeError(
@@ -685,6 +744,7 @@ class Trainer:
         self._loss_count += rows
         # per-output losses are logged when more than one output has a loss (Keras 3)
         if sum(v is not None for v in per_output) > 1:
+            self._output_losses_built = True  # (their trackers exist from now on: Keras's)
             if self._output_loss_sums is None:
                 self._output_loss_sums = [None if v is None else 0.0 for v in per_output]
             for i, v in enumerate(per_output):
@@ -956,6 +1016,12 @@ class Trainer:
             order += list(result) if isinstance(result, dict) else [label]
         keys = self._output_loss_keys()
         order += [keys[i] for i in self._loss_output_order()]
+        if self.compiled:  # reset trackers read 0.0, as Keras's Mean metrics do
+            logs.setdefault("loss", 0.0)
+            if self.__dict__.get("_output_losses_built"):
+                for i in self._loss_output_order():
+                    if self._loss_fns[i] is not None:
+                        logs.setdefault(keys[i], 0.0)
         ordered = {k: logs[k] for k in order if k in logs}
         ordered.update((k, v) for k, v in logs.items() if k not in ordered)
         return ordered
@@ -1197,11 +1263,15 @@ class Trainer:
         self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
     ):
         """One gradient update on one batch; returns the loss (and metrics) of that batch."""
+        self._refuse_uncompiled("train_on_batch")
+        sample_weight = _weight_per_row(x, sample_weight)
+        self._check_before_build(x, y, sample_weight)
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
-        self._assert_compiled("train_on_batch")
+        self._assert_compiled("train_on_batch", build_optimizer=False)
         self._ensure_flat()
         heap.keep_freed_memory()  # (steps free and reallocate their temporaries)
         xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
+        self._build_optimizer()
         self._keras_peeks = False
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
@@ -1218,9 +1288,13 @@ class Trainer:
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
         """The loss (and metrics) on one batch, without updating weights."""
+        self._refuse_uncompiled("test_on_batch")
+        sample_weight = _weight_per_row(x, sample_weight)
+        self._check_before_build(x, y, sample_weight)
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
-        self._assert_compiled("test_on_batch")
+        self._assert_compiled("test_on_batch", build_optimizer=False)
         xs, ys, sws, _ = self._prepare(x, y, sample_weight)
+        self._build_optimizer()
         self._keras_peeks = False
         self.reset_metrics()  # (metrics not built yet are built fresh by the batch)
         if self._overrides("test_step"):
@@ -1418,9 +1492,15 @@ class Trainer:
                 validation_data,
                 validation_freq,
             )
+        self._refuse_uncompiled("fit")
         stream = data_utils.is_batch_stream(x)
         if stream:
             _refuse_beside_stream(y, sample_weight, batch_size)
+            if class_weight is not None and isinstance(x, types.GeneratorType):
+                raise ConfigError(  # (as Keras 3; a PyDataset's batches take class weights)
+                    "Argument `class_weight` is not supported for Python generator inputs. "
+                    f"Received: class_weight={class_weight}"
+                )
             batch_size = None
             if validation_split:
                 raise ValueError("`validation_split` needs array data, not a batch stream.")
@@ -1437,8 +1517,10 @@ class Trainer:
         given_batch_size = batch_size  # None: Keras derives it from steps_per_epoch
         batch_size = data_utils.check_batch_size(batch_size)
         if not stream:
+            self._check_before_build(x, y, sample_weight, given_batch_size, steps_per_epoch,
+                                     "steps_per_epoch")  # fmt: skip
             self._require_graph_or_build(x, batch_size)
-        self._assert_compiled("fit")
+        self._assert_compiled("fit", build_optimizer=False)
         self._ensure_flat()
         heap.keep_freed_memory()  # (steps free and reallocate their temporaries)
         val = None
@@ -1466,6 +1548,7 @@ class Trainer:
                 steps_per_execution=self._execution_steps(),
                 peeked=self._take_peek(),
             )
+        self._build_optimizer()  # (the data checked: a refused fit leaves it unbuilt)
         steps = source.steps if not stream else steps_per_epoch or data_utils.stream_length(x)
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
@@ -1482,10 +1565,25 @@ class Trainer:
             self._record_metrics(bx, by, bs, outs, masks)
             return self._logs()
 
+        peeked: dict = {}  # a validation generator's first batches and the rest of it
+
+        def rest(generator):
+            yield from generator
+            peeked["used_up"] = True
+
         def validate() -> dict:
+            data = val
+            if isinstance(val[0], types.GeneratorType):
+                # Keras 3 peeks at a validation generator's first two batches when it first
+                # validates, and yields them again at the start of every validation run
+                # (once it is used up, numkeras warns and stops instead: README)
+                if not peeked:
+                    peeked.update(first=list(itertools.islice(val[0], 2)), rest=rest(val[0]))
+                stream = itertools.chain(peeked["first"], peeked["rest"])
+                data = (iter(()) if peeked.get("used_up") else stream, *val[1:])
             callback_list.on_test_begin()
             val_logs = self._evaluate_prepared(
-                *val,
+                *data,
                 batch_size=validation_batch_size or given_batch_size,
                 steps=validation_steps,
                 callback_list=callback_list,
@@ -1661,18 +1759,22 @@ class Trainer:
                 reset_first=True,
                 peeked=self._take_peek(),
             )
+            self._refuse_uncompiled("evaluate")
             self._require_graph_or_build(xs.peek(), batch_size=None)
             self._assert_compiled("evaluate")  # (also resolves the losses _prepare needs)
             ys = sws = None
             total_steps = steps or data_utils.stream_length(x)
         else:
+            self._refuse_uncompiled("evaluate")
+            self._check_before_build(x, y, sample_weight, batch_size, steps)
             self._require_graph_or_build(x, data_utils.check_batch_size(batch_size))
-            self._assert_compiled("evaluate")
+            self._assert_compiled("evaluate", build_optimizer=False)
             xs, ys, sws, n = self._prepare(x, y, sample_weight)
             self._keras_peeks = False
             if n == 0:  # (Keras crashes; a loss of 0.0 over no data would be a wrong number)
                 raise ShapeError("evaluate() received 0 samples; there is nothing to evaluate.")
             batch_size = data_utils.batch_size_for(n, batch_size, steps)
+            self._build_optimizer()
             batches = math.ceil(n / batch_size)
             total_steps = batches if steps is None else min(steps, batches)
         callback_list = self._callback_list(callbacks, verbose, total_steps)
@@ -1702,6 +1804,14 @@ class Trainer:
         memory of an earlier result that is no longer referenced (`backend/recycle.py`).
         """
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
+        if getattr(batch_size, "ndim", 0):  # predict(x, y): y lands in batch_size
+            raise ArgumentTypeError(
+                f"`batch_size` must be a positive integer, received an array of shape "
+                f"{format_shape(batch_size.shape)}. predict() takes no targets: its second "
+                "argument is batch_size; call predict(x)."
+            )
+        if batch_size is not None:  # (before `batch_size or 32`)
+            data_utils.check_batch_size(batch_size)
         if self._is_subclassed() and not data_utils.is_batch_stream(x):
             try:  # traced into a graph, it predicts as any model; else its call runs as is
                 self._require_graph_or_build(x, batch_size or 32)
@@ -1709,6 +1819,8 @@ class Trainer:
                 return self._predict_subclassed(x, batch_size, steps, verbose, callbacks)
         if data_utils.is_batch_stream(x):
             return self._predict_stream(x, steps, verbose, callbacks)
+        if not self._graph_ready:  # (a refused call leaves a deferred model unbuilt)
+            data_utils.predict_batches(1, batch_size, steps)
         self._require_graph_or_build(x, batch_size or 32)
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
@@ -1945,6 +2057,19 @@ class Trainer:
 
 
 _OBJECT = np.dtype(object)
+
+
+def _weight_per_row(x, sample_weight):
+    """A number given as `sample_weight` to `train_on_batch` / `test_on_batch` as that
+    weight for every row of the batch `x`, as Keras 3 broadcasts it there (its fit and
+    evaluate refuse one, as numkeras's do)."""
+    scalar = isinstance(sample_weight, (int, float, np.number)) and not isinstance(
+        sample_weight, bool
+    )
+    if not scalar and not (isinstance(sample_weight, np.ndarray) and sample_weight.ndim == 0):
+        return sample_weight
+    rows = [len(a) for a in tree.flatten(x) if getattr(a, "ndim", 0) >= 1]
+    return np.full(rows[0], float(sample_weight), "float32") if rows else sample_weight
 
 
 def _numpy_dtype(dtype) -> np.dtype:
