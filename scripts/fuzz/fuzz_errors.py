@@ -659,10 +659,7 @@ def known_difference(prog: dict, want: dict, got: dict) -> bool:
 
 
 def compare(out_dir: str, seed: int = 0) -> int:
-    with open(f"{out_dir}/keras.json") as f:
-        keras = json.load(f)
-    with open(f"{out_dir}/numkeras.json") as f:
-        ours = json.load(f)
+    keras, ours = fuzz_models.load_records(out_dir)
     bad = 0
     for i, want in keras.items():
         got = ours.get(i, {})

@@ -113,7 +113,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fuzz_training import KERAS_CRASHES, _diff, _jsonable  # noqa: E402
+from fuzz_training import KERAS_CRASHES, _batches, _diff, _jsonable, _stream  # noqa: E402
 
 ACTIVATIONS = ["relu", "tanh", "sigmoid", "elu", "selu", "softplus", "gelu", "swish", "linear"]
 OPTIMIZERS = [
@@ -1045,16 +1045,7 @@ def callbacks_case(K, rng, feeds: bool = False):
 
 def _batches_of(K, arrays: list, size: int):
     """A PyDataset of `size`-row batches of `arrays` ((x, y[, sample_weight]))."""
-    batches = [tuple(a[i : i + size] for a in arrays) for i in range(0, len(arrays[0]), size)]
-
-    class Batches(K.utils.PyDataset):
-        def __len__(self):
-            return len(batches)
-
-        def __getitem__(self, i):
-            return batches[i]
-
-    return Batches()
+    return _stream(K, "pydataset", _batches(tuple(arrays), size))
 
 
 def _more_feeds(K, rng, fit: dict, callbacks: list, tmp: str, state: dict) -> str:

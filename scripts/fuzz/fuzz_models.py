@@ -741,11 +741,16 @@ def _diff(want, got, rtol=1e-3, atol=1e-4) -> str | None:
     return None if want == got else f"{want!r}\n      vs {got!r}"
 
 
-def compare(out_dir: str, seed: int = 0) -> int:
+def load_records(out_dir: str) -> tuple[dict, dict]:
+    """The records a `run` of Keras and of numkeras wrote in `out_dir`."""
     with open(f"{out_dir}/keras.json") as f:
         keras = json.load(f)
     with open(f"{out_dir}/numkeras.json") as f:
-        ours = json.load(f)
+        return keras, json.load(f)
+
+
+def compare(out_dir: str, seed: int = 0) -> int:
+    keras, ours = load_records(out_dir)
     bad = 0
     for i, want in keras.items():
         got = ours.get(i, {})

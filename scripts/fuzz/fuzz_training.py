@@ -99,7 +99,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fuzz_models import _error as error_text  # noqa: E402
-from fuzz_models import _same_error  # noqa: E402
+from fuzz_models import _same_error, load_records  # noqa: E402
 
 LOSSES = {  # task -> [(name or class, draw kwargs)]
     "regression": [
@@ -980,10 +980,7 @@ def _failed_first_training(prog: dict, record: dict) -> bool:
 
 
 def compare(out_dir: str, seed: int = 0) -> int:
-    with open(f"{out_dir}/keras.json") as f:
-        keras = json.load(f)
-    with open(f"{out_dir}/numkeras.json") as f:
-        ours = json.load(f)
+    keras, ours = load_records(out_dir)
     bad = 0
     for i, want in keras.items():
         got = ours.get(i, {})
