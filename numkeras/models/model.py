@@ -1190,7 +1190,8 @@ class Model(Trainer, Layer):
         return self._structure_outputs(specs, nest=True)
 
     def _input_shapes_by_position(self, input_shape):
-        """Input shapes given by input name (a dict) as the positional list."""
+        """Input shapes given by input name (a dict), or nested as the inputs, as the
+        positional list."""
         if self.__dict__.get("_input_nested"):
             try:
                 return _flat_up_to(self._input_struct, input_shape)
@@ -1606,11 +1607,11 @@ def _flat_up_to(struct, value) -> list:
     ValueError where `value` is not nested as `struct`."""
     if isinstance(struct, dict):
         if not isinstance(value, dict) or set(value) != set(struct):
-            raise ValueError("not nested as the outputs")
+            raise ValueError("not nested as the model's inputs or outputs")
         return [leaf for k in sorted(struct) for leaf in _flat_up_to(struct[k], value[k])]
     if isinstance(struct, (list, tuple)):
         if not isinstance(value, (list, tuple)) or len(value) != len(struct):
-            raise ValueError("not nested as the outputs")
+            raise ValueError("not nested as the model's inputs or outputs")
         return [leaf for s, v in zip(struct, value) for leaf in _flat_up_to(s, v)]
     return [value]
 
