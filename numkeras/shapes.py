@@ -14,6 +14,7 @@ axis last and flatten the others: np.moveaxis(x, 0, -1).reshape(-1, 64), shape (
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -66,8 +67,6 @@ class Diagnosis:
 def _axis_order(received, sample) -> tuple | None:
     """The axes order `np.transpose` needs to turn `received` (batch first) into samples
     of shape `sample`, when its sample axes are `sample`'s in another order."""
-    import itertools
-
     if len(sample) < 2 or not _known(received) or not _known(sample):
         return None
     if sorted(received[1:]) != sorted(sample) or tuple(received[1:]) == tuple(sample):
