@@ -77,6 +77,18 @@ def _axis_order(received, sample) -> tuple | None:
     return None
 
 
+def _swapped_axes(received, *samples) -> tuple | None:
+    """`(order, sample)` for the first of `samples` (sample shapes, None skipped) whose axes
+    `received` holds in another order: the expected one, then the declared one (a
+    Sequential model's template leaves the sizes its layers take free)."""
+    for sample in samples:
+        if sample is not None and len(sample) == len(received) - 1:
+            order = _axis_order(received, tuple(sample))
+            if order is not None:
+                return order, tuple(sample)
+    return None
+
+
 def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
     """Why `received` does not fit `expected`, and the likely fix.
 
@@ -104,11 +116,12 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
                 f"the input looks transposed (samples along axis 1); use x.T, "
                 f"shape {format_shape(received[::-1])}."
             )
-        elif (order := _axis_order(received, sample)) is not None:
+        elif (swap := _swapped_axes(received, sample, declared_input_shape)) is not None:
             # swapped sample axes (timesteps and features): a reshape would mix values up
+            order, target = swap
             fix = (
                 f"the sample axes look swapped; use np.transpose(x, {order}), "
-                f"shape {format_shape((received[0], *sample))}."
+                f"shape {format_shape((received[0], *target))}."
             )
         elif r >= 2 and _known(sample) and math.prod(received[1:]) == math.prod(sample):
             target = (received[0], *sample)

@@ -65,10 +65,8 @@ Known differences, not compared (README, tests/test_diff_errors.py's NUMKERAS_RU
 - Keras crashes inside itself (KERAS_CRASHES below); numkeras raises its own error.
 - A class_weight for several outputs: Keras's fit raises ValueError, its train_on_batch a
   broadcasting TypeError; numkeras's ValueError in both.
-- Keras's compile() without `metrics` keeps the metrics of the compile before; numkeras
-  drops them (as Keras 2): re-compiles here pass the metrics again.
-- A Sequential model's `(batch, any, 4)` template gets no transpose fix (see
-  check_message).
+- Re-compiles here pass the metrics again (both libraries keep the earlier compile's
+  metrics when none are given).
 """
 
 from __future__ import annotations
@@ -534,10 +532,7 @@ def check_message(e: Exception, prog: dict, bad_x) -> list:
     if "(batch" not in text:
         problems.append("shows no expected template with a batch axis")
     fix = {"transpose": ("x.T", "transpos", "swapaxes"), "no_batch": ("x[None]", "batch axis")}
-    # (a Sequential's `(batch, any, 4)` template does not show which axes swapped: its
-    # declared sample shape is not passed to shapes.diagnose, so no transpose is offered)
-    swapped_any = mis["mutate"] == "transpose" and ", any" in text
-    if mis["mutate"] in fix and not swapped_any and not any(f in text for f in fix[mis["mutate"]]):
+    if mis["mutate"] in fix and not any(f in text for f in fix[mis["mutate"]]):
         problems.append(f"offers no fix for a {mis['mutate']} input")
     return problems
 

@@ -69,6 +69,17 @@ def test_swapped_sample_axes_get_a_transpose_not_a_reshape():
     assert "reshape" not in text
 
 
+def test_swapped_sample_axes_of_a_sequential_model_get_a_transpose():
+    # a Sequential model's template leaves the timesteps free, `(batch, any, 3)`: the fix
+    # comes from its declared Input
+    model = numkeras.Sequential([numkeras.Input((5, 3)), numkeras.layers.LSTM(2)])
+    with pytest.raises(ValueError) as err:
+        model.predict(np.zeros((7, 3, 5), "float32"), verbose=0)
+    text = str(err.value)
+    assert "(batch, any, 3)" in text
+    assert "np.transpose(x, (0, 2, 1)), shape (7, 5, 3)" in text
+
+
 def test_predict_x_y_says_that_y_landed_in_batch_size():
     model = numkeras.Sequential([numkeras.Input((4,)), numkeras.layers.Dense(3)])
     model.compile(optimizer="sgd", loss="mse")
