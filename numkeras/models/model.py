@@ -1178,10 +1178,9 @@ class Model(Trainer, Layer):
         `compute_output_shape`'s (Keras 3's method)."""
         from numkeras.layers.keras_tensor import KerasTensor
 
-        if isinstance(inputs, dict):
-            shape = {k: tuple(v.shape) for k, v in inputs.items()}
-        else:
-            shape = shape_of(inputs)
+        shape = tree.map_structure(lambda t: tuple(t.shape), inputs)  # (nested as given)
+        if isinstance(inputs, tuple):
+            shape = list(shape)  # (several inputs, as `shape_of` gives them)
         if not self._graph_ready:
             return super().compute_output_spec(inputs)
         flat = self._flat_output_shapes(self._input_shapes_by_position(shape))

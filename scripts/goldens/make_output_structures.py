@@ -203,6 +203,11 @@ def nested_inputs(keras):
             "predict": m.predict(data, verbose=0).tolist(),
             "call": np.asarray(m(data)).tolist(),
             "shape": list(m.compute_output_shape(shapes)),
+            "spec": list(
+                m.compute_output_spec(
+                    keras.tree.map_shape_structure(keras.KerasTensor, shapes)
+                ).shape
+            ),
         }
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # (both warn that the structure differs)
