@@ -695,9 +695,8 @@ def _variable(value, dtype=None, name=None, constraint=None):
     from numkeras.variables import Variable
 
     value = _eval(value) if hasattr(value, "numpy") else value
-    # a copy (Variable keeps the array it is given): K.set_value / K.update_add on the
-    # variable must leave the caller's array as it was, as in Keras 2
-    variable = Variable(_xp().array(value, dtype=dtype or backend.floatx()), name=name)
+    # (Variable copies it: K.set_value / K.update_add leave the caller's array alone)
+    variable = Variable(_xp().asarray(value, dtype=dtype or backend.floatx()), name=name)
     if constraint is not None:
         variable.constraint = constraint
     return variable
