@@ -321,6 +321,8 @@ def cast_input(x, dtype: str | None = None):
             "Inputs must be numeric arrays (or nested lists of numbers of equal lengths); got "
             "ragged lists: every sample must have the same shape."
         ) from None
+    if arr.dtype.kind == "O" and _is_pandas(x):
+        arr = _pandas_numbers(x, arr, dtype)
     if arr.dtype.kind == "O":
         raise InputTypeError(
             "Inputs must be numeric arrays (or nested lists of numbers); got an object array "
@@ -330,6 +332,32 @@ def cast_input(x, dtype: str | None = None):
         arr = arr.astype(dtype, copy=False)
         return xp.asarray(arr) if upload else arr
     raise InputTypeError(f"Inputs must be numeric; got dtype {arr.dtype} ({arr.dtype.name}).")
+
+
+def _is_pandas(x) -> bool:
+    return type(x).__module__.partition(".")[0] == "pandas"
+
+
+def _pandas_numbers(frame, arr, dtype: str):
+    """A DataFrame of mixed column types (floats beside `pd.get_dummies`' bools) gives an
+    object array: Keras converts it as numbers, and so do we, or name the columns that are
+    not numbers."""
+    try:
+        return arr.astype(dtype)
+    except (TypeError, ValueError):
+        from numkeras.errors import InputTypeError
+
+        dtypes = getattr(frame, "dtypes", None)
+        columns = (
+            []
+            if dtypes is None or not hasattr(dtypes, "items")
+            else [str(name) for name, t in dtypes.items() if getattr(t, "kind", "O") not in "fiub"]
+        )
+        which = f" in columns {columns}" if columns else " (missing values?)"
+        raise InputTypeError(
+            f"Inputs must be numbers; this DataFrame holds other values{which}. Encode "
+            "them first, e.g. with `pd.get_dummies` or `.astype('category').cat.codes`."
+        ) from None
 
 
 if os.environ.get("NUMKERAS_ARRAY_MODULE", "").strip():
