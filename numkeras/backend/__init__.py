@@ -314,6 +314,8 @@ def cast_input(x, dtype: str | None = None):
     # host data for a GPU run are checked and cast on the host, then uploaded (CuPy would
     # refuse text with its own error, and a float64 upload moves twice the bytes)
     upload = xp is not np and not isinstance(x, xp.ndarray)
+    if type(x).__module__.startswith("scipy.sparse"):  # (TF-IDF features, one-hot codes)
+        x = x.toarray(order="C")  # densified whole; Keras 3 on JAX densifies per batch
     try:
         arr = np.asarray(x) if upload else xp.asarray(x)
     except ValueError:  # NumPy refuses lists of unequal lengths

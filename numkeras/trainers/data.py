@@ -207,7 +207,23 @@ def is_batch_stream(x) -> bool:
         return False
     if isinstance(x, PyDataset):
         return True
-    return hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+    return (
+        hasattr(x, "__next__")
+        or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+        or _is_reiterable(x)
+    )
+
+
+def _is_reiterable(x) -> bool:
+    """An iterable that starts afresh at each `iter()` and is not indexed (a torch
+    DataLoader, which Keras 3 takes on every backend): each pass iterates it anew, and
+    `len` (where it has one) counts its batches."""
+    return (
+        hasattr(x, "__iter__")
+        and not hasattr(x, "__next__")
+        and not hasattr(x, "__getitem__")
+        and not isinstance(x, (set, frozenset))
+    )
 
 
 def _is_generator(x) -> bool:
@@ -222,7 +238,7 @@ def _is_generator(x) -> bool:
 def stream_length(x) -> int | None:
     """Batches in one pass of a PyDataset-like stream (its `num_batches`, else `len`); None
     for a generator or an endless PyDataset (unknown)."""
-    if _is_generator(x):
+    if _is_generator(x) or (_is_reiterable(x) and not hasattr(x, "__len__")):
         return None
     n = getattr(x, "num_batches", None) if hasattr(type(x), "num_batches") else len(x)
     return None if n is None else int(n)
@@ -233,6 +249,8 @@ def _stream_pass(x, shuffle: bool = False):
     # generator, as Keras's shuffle=True does); a generator is consumed once
     if _is_generator(x):
         return x
+    if _is_reiterable(x):  # (its own order: a DataLoader shuffles itself)
+        return (_indexed_batch(batch) for batch in x)
     n = stream_length(x)
     if n is None:  # endless: indexed 0, 1, 2, ... until steps_per_epoch stops it
         return (_indexed_batch(x[i]) for i in itertools.count())
@@ -445,6 +463,13 @@ class StreamEpochs:
         self._begun = False
         self._reset_first, self._peek_pass = reset_first, peeked
         self._before_first = True  # Keras's steps before the first epoch are still to run
+        if self.shuffle and _is_reiterable(stream):
+            warnings.warn(  # (as Keras 3 warns for a torch DataLoader)
+                f"`shuffle=True` is ignored for a {type(stream).__name__}: it yields its "
+                "batches in its own order (a torch DataLoader shuffles with "
+                "`DataLoader(..., shuffle=True)`).",
+                stacklevel=4,
+            )
         warn_super = getattr(stream, "_warn_if_super_not_called", None)
         if warn_super is not None:
             warn_super()
