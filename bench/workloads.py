@@ -8,7 +8,8 @@ user code runs on both.
   `generator.predict` on 128 noise rows, one `discriminator.train_on_batch` on 256 rows
   (128 real, 128 generated) and one `gan.train_on_batch` on 128 noise rows. As in the
   tutorial, `predict` gets no batch_size, so Keras semantics run it as 4 batches of 32
-  (the floor counts one 128-row forward: batching at 32 is part of the overhead measured).
+  (the floor counts one 128-row forward; numkeras runs the 4 batches of this row-independent
+  model as one product, `numkeras/models/row_chunks.py`, where Keras runs 4).
 - W2, predict throughput: the generator's `predict` on many noise rows, at batch sizes
   32 and 1024.
 - W3, classifier fit: Dense 784-512-512-10, one epoch of `fit`, batch 128.
