@@ -33,12 +33,20 @@ def template(shape, batch_name: str = "batch") -> str:
     return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
-def axis_name(axis: int, rank: int) -> str:
+def axis_label(axis: int, rank: int, written: int | None = None) -> str:
+    """How an error names `axis` of a rank-`rank` shape: 'axis 0 (batch)', 'axis 2
+    (features)', a middle one plainly ('axis 1'); `written` is the axis as the layer gave
+    it, when negative ('axis -2 (axis 1)').
+
+    >>> axis_label(0, 3), axis_label(2, 3), axis_label(1, 3), axis_label(1, 3, written=-2)
+    ('axis 0 (batch)', 'axis 2 (features)', 'axis 1', 'axis -2 (axis 1)')
+    """
+    label = f"axis {axis if written is None else written}"
     if axis == 0:
-        return "batch"
+        return f"{label} (batch)"
     if axis == rank - 1:
-        return "features"
-    return f"axis {axis}"
+        return f"{label} (features)"
+    return label if written in (None, axis) else f"{label} (axis {axis})"
 
 
 def compatible(expected, received) -> bool:
@@ -105,10 +113,7 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
             for i in range(r)
             if expected[i] is not None and received[i] is not None and expected[i] != received[i]
         )
-        reason = (
-            f"axis {axis} ({axis_name(axis, r)}) must be {expected[axis]}, "
-            f"received {received[axis]}."
-        )
+        reason = f"{axis_label(axis, r)} must be {expected[axis]}, received {received[axis]}."
         fix = None
         # (a symbolic input's unknown batch axis says nothing about a transpose)
         if r == 2 and _known(received) and compatible(expected, received[::-1]):

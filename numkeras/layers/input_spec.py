@@ -124,7 +124,7 @@ def check_input(spec: InputSpec | None, shape, layer_name: str, index: int = 0) 
             if rank == 2 and shape[0] == value:
                 fix = f"the input looks transposed; use x.T, shape {format_shape(shape[::-1])}."
             fail(
-                f"axis {axis} ({shapes.axis_name(a, rank)}) must be {value}, received {received}.",
+                f"{shapes.axis_label(a, rank, axis)} must be {value}, received {received}.",
                 fix,
             )
     if spec.shape is not None:

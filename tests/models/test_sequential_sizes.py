@@ -53,7 +53,7 @@ def test_a_size_refused_downstream_names_the_layer_that_refuses_it():
     with pytest.raises(IncompatibleShapesError) as err:
         model.predict(np.ones((2, 16, 3), "float32"), verbose=0)
     text = str(err.value)
-    assert "axis 1 (axis 1) must be 10, received 16" in text
+    assert "axis 1 must be 10, received 16" in text
     assert "Layer 'head'" in text and "(None, 56)" in text
 
 
