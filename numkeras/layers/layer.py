@@ -28,6 +28,7 @@ from numkeras import backend, constraints, initializers, regularizers, shapes, t
 from numkeras.errors import (
     ArgumentTypeError,
     ConfigError,
+    InputTypeError,
     NotBuiltError,
     NotQuantizableError,
     ShapeError,
@@ -488,6 +489,12 @@ class Layer:
                 f"({', '.join(v.name for v in params) or 'none'}), but set_weights received "
                 f"a list of {len(weights)} array(s)."
             )
+        for v, w in zip(params, weights):
+            if w is None:  # (Keras 3 crashes on it with an AttributeError)
+                raise InputTypeError(
+                    f"Layer '{self.name}' weight '{v.name}' (shape {format_shape(v.shape)}) "
+                    "got None from set_weights: pass an array for every weight."
+                )
         arrays = [backend.xp.asarray(w) for w in weights]
         for v, a in zip(params, arrays):
             if tuple(a.shape) != v.shape:

@@ -18,3 +18,16 @@ def test_a_layer_without_weights_counts_zero_parameters_unbuilt():
     assert layers.ReLU().count_params() == 0
     with pytest.raises(NotBuiltError):  # a layer that builds weights must be built first
         layers.Dense(2).count_params()
+
+
+def test_set_weights_with_a_none_names_the_weight_and_changes_nothing():
+    import numpy as np
+
+    dense = layers.Dense(2)
+    dense.build((None, 3))
+    before = dense.get_weights()
+    # (Keras 3 crashes with AttributeError: 'NoneType' object has no attribute 'shape')
+    with pytest.raises((TypeError, ValueError), match=r"'bias' \(shape \(2,\)\) got None"):
+        dense.set_weights([np.ones((3, 2)), None])
+    for a, b in zip(dense.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
