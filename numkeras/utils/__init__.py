@@ -1,7 +1,7 @@
 """Utilities: `set_random_seed`, `to_categorical`, `Progbar`, `PyDataset` / `Sequence`,
 `pad_sequences`, `timeseries_dataset_from_array`, `image_dataset_from_directory`,
-`text_dataset_from_directory`, `get_file`, the image file helpers (`load_img`,
-`img_to_array`, `array_to_img`, `save_img`), `pack_x_y_sample_weight` /
+`text_dataset_from_directory`, `audio_dataset_from_directory`, `get_file`, the image file
+helpers (`load_img`, `img_to_array`, `array_to_img`, `save_img`), `pack_x_y_sample_weight` /
 `unpack_x_y_sample_weight`, `serialize_keras_object` / `deserialize_keras_object`, and
 (as in Keras) the custom-object registry of `numkeras.saving`: `register_keras_serializable`,
 `custom_object_scope`, ..."""
@@ -38,7 +38,11 @@ _LAZY = {
         ("img_to_array", "array_to_img", "load_img", "save_img"), "numkeras.utils.image_utils"
     ),
     **dict.fromkeys(
-        ("image_dataset_from_directory", "text_dataset_from_directory"),
+        (
+            "image_dataset_from_directory",
+            "text_dataset_from_directory",
+            "audio_dataset_from_directory",
+        ),
         "numkeras.utils.directory_datasets",
     ),
     "split_dataset": "numkeras.utils.dataset_split",
@@ -73,16 +77,22 @@ _LAZY = {
 }
 
 
+# submodules, as Keras's `keras.utils.bounding_boxes` and `keras.utils.legacy`
+_SUBMODULES = ("bounding_boxes", "legacy")
+
+
 def __getattr__(name):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
     import importlib
 
+    if name in _SUBMODULES:
+        return importlib.import_module(f"numkeras.utils.{name}")
+    if name not in _LAZY:
+        raise AttributeError(f"module 'numkeras.utils' has no attribute {name!r}")
     return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def __dir__():  # (the lazy names too: tab completion lists them)
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})
 
 
-__all__ = ["set_random_seed", *_LAZY]
+__all__ = ["set_random_seed", *_LAZY, *_SUBMODULES]

@@ -1,5 +1,6 @@
-"""`image_dataset_from_directory` and `text_dataset_from_directory`: a folder of files, one
-subfolder per class, as a dataset of `(inputs, labels)` batches, as Keras's.
+"""`image_dataset_from_directory`, `text_dataset_from_directory` and
+`audio_dataset_from_directory`: a folder of files, one subfolder per class, as a dataset of
+`(inputs, labels)` batches, as Keras's.
 
 Keras returns a `tf.data.Dataset`; numkeras returns a `PyDataset` that `fit`, `evaluate`
 and `predict` take directly, with Keras's `class_names` and `file_paths` attributes.
@@ -9,7 +10,9 @@ before `validation_split` takes the last fraction for validation, so a seed give
 training and validation files. (Keras also shuffles batches through tf.data's random
 buffer; numkeras keeps the seeded file order.) Files are read batch by batch, when a batch
 is asked for. Images are decoded with Pillow and resized as `keras.ops.image.resize`
-(`numkeras.layers.Resizing`'s interpolation), to float32.
+(`numkeras.layers.Resizing`'s interpolation), to float32. WAV files are read with Python's
+`wave` module, as `tf.audio.decode_wav` decodes them: samples scaled to [-1, 1), shape
+`(time, channels)`.
 
 >>> import os, tempfile
 >>> root = tempfile.mkdtemp()
@@ -144,12 +147,12 @@ def split(files, labels, validation_split, subset):
 class DirectoryDataset(RowBatches):
     """Batches of files read by `load(path)`, with their encoded labels."""
 
-    def __init__(self, files, labels, label_mode, class_names, batch_size, load):
+    def __init__(self, files, labels, label_mode, class_names, batch_size, load, stack=np.stack):
         super().__init__(len(files), batch_size)
         self.file_paths = list(files)
         self.class_names = class_names
         self.labels, self.label_mode = labels, label_mode
-        self._load = load
+        self._load, self._stack = load, stack
 
     def _encoded(self, rows):
         labels = self.labels[rows]
@@ -160,7 +163,7 @@ class DirectoryDataset(RowBatches):
         return np.eye(len(self.class_names), dtype="float32")[labels]  # "categorical"
 
     def _batch(self, rows: slice):
-        x = np.stack([self._load(path) for path in self.file_paths[rows]])
+        x = self._stack([self._load(path) for path in self.file_paths[rows]])
         return x, None if self.label_mode is None else self._encoded(rows)
 
     def __repr__(self) -> str:
@@ -205,6 +208,7 @@ def _datasets(
     formats,
     load,
     what,
+    stack=np.stack,
 ):
     check_validation_split(validation_split, subset, shuffle, seed)
     if seed is None:
@@ -225,7 +229,9 @@ def _datasets(
             raise ConfigError(
                 f"No {what} found in directory {directory}. Allowed formats: {formats}"
             )
-        out.append(DirectoryDataset(part_files, part_labels, label_mode, names, batch_size, load))
+        out.append(
+            DirectoryDataset(part_files, part_labels, label_mode, names, batch_size, load, stack)
+        )
     return out if subset == "both" else out[0]
 
 
@@ -345,4 +351,105 @@ def text_dataset_from_directory(
     )
 
 
-__all__ = ["DirectoryDataset", "image_dataset_from_directory", "text_dataset_from_directory"]
+def audio_dataset_from_directory(
+    directory,
+    labels="inferred",
+    label_mode: str | None = "int",
+    class_names=None,
+    batch_size: int | None = 32,
+    sampling_rate: int | None = None,
+    output_sequence_length: int | None = None,
+    ragged: bool = False,
+    shuffle: bool = True,
+    seed: int | None = None,
+    validation_split: float | None = None,
+    subset: str | None = None,
+    follow_links: bool = False,
+    verbose: bool = True,
+):
+    """`.wav` files in `directory` (one subfolder per class) as batches of float32 audio
+    `(batch, time, channels)` with their labels. Each file is cut or zero-padded to
+    `output_sequence_length` samples; without it a batch is zero-padded to its longest
+    file (Keras's `padded_batch`), or with `ragged=True` is a list of `(time, channels)`
+    arrays (Keras: a RaggedTensor). `sampling_rate` (resampling) needs tensorflow-io in
+    Keras; numkeras does not resample and refuses it the same way."""
+    labels, label_mode = _check_labels(labels, label_mode, class_names)
+    if ragged and output_sequence_length is not None:
+        raise ConfigError("Cannot set both `ragged` and `output_sequence_length`")
+    if sampling_rate is not None:
+        if not isinstance(sampling_rate, int):
+            raise ConfigError(
+                f"`sampling_rate` should have an integer value. Received: {sampling_rate!r}"
+            )
+        if sampling_rate <= 0:
+            raise ConfigError(f"`sampling_rate` should be higher than 0. Received: {sampling_rate}")
+        raise ImportError(  # (Keras without tensorflow-io raises the same)
+            "To use the argument `sampling_rate`, Keras needs tensorflow-io to resample; "
+            "numkeras does not resample. Resample the files beforehand (e.g. with "
+            "scipy.signal.resample_poly) and leave `sampling_rate=None`."
+        )
+
+    def load(path):
+        audio = read_wav(path)
+        if output_sequence_length is None:
+            return audio
+        out = np.zeros((output_sequence_length, audio.shape[1]), "float32")
+        n = min(output_sequence_length, len(audio))
+        out[:n] = audio[:n]
+        return out
+
+    stack = list if ragged else (_pad_stack if output_sequence_length is None else np.stack)
+    return _datasets(
+        directory,
+        labels,
+        label_mode,
+        class_names,
+        batch_size,
+        shuffle,
+        seed,
+        validation_split,
+        subset,
+        follow_links,
+        verbose,
+        (".wav",),
+        load,
+        "audio files",
+        stack,
+    )
+
+
+def read_wav(path) -> np.ndarray:
+    """A PCM WAV file as float32 `(time, channels)` in [-1, 1): 16-bit samples divided by
+    32768, as `tf.audio.decode_wav`; 8-bit (unsigned), 24- and 32-bit by the same rule."""
+    import wave
+
+    with wave.open(os.fspath(path), "rb") as f:
+        width, channels = f.getsampwidth(), f.getnchannels()
+        frames = f.readframes(f.getnframes())
+    if width == 1:
+        samples = (np.frombuffer(frames, np.uint8).astype("float32") - 128.0) / 128.0
+    else:
+        raw = np.frombuffer(frames, np.uint8).reshape(-1, width)
+        if width == 3:  # (little-endian 24-bit: sign-extended into int32's top bytes)
+            raw = np.concatenate([np.zeros((len(raw), 1), np.uint8), raw], axis=1)
+        ints = raw.copy().view("<i2" if width == 2 else "<i4").reshape(-1)
+        scale = 32768.0 if width == 2 else 2.0**31
+        samples = ints.astype("float64") / scale
+    return samples.astype("float32").reshape(-1, channels)
+
+
+def _pad_stack(arrays):
+    # Keras's padded_batch: zeros after each clip, to the batch's longest
+    longest = max(len(a) for a in arrays)
+    out = np.zeros((len(arrays), longest, arrays[0].shape[1]), "float32")
+    for row, a in zip(out, arrays):
+        row[: len(a)] = a
+    return out
+
+
+__all__ = [
+    "DirectoryDataset",
+    "audio_dataset_from_directory",
+    "image_dataset_from_directory",
+    "text_dataset_from_directory",
+]
