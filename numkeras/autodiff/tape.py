@@ -24,8 +24,9 @@ Deviations from `tf.GradientTape`, each because numkeras differentiates with
 hand-written backward passes instead of recording primitive operations:
 
 - Higher-order gradients (a tape differentiating another tape's gradient, as WGAN-GP's
-  gradient penalty does) are refused with a `TapeError`; `jacobian` and
-  `batch_jacobian` are not implemented.
+  gradient penalty does) are refused with a `TapeError`. `jacobian` and `batch_jacobian`
+  run one backward pass per target element (TF vectorizes them): exact, and slow for
+  large targets.
 - `watch(x)` returns the watched value (a `TapeTensor` for an array): Python operators
   on a plain NumPy array are NumPy's, so use what `watch` returns (TF returns None).
 - A loss's `y_true` is a constant (labels), except for KLDivergence, MeanSquaredError
@@ -42,6 +43,7 @@ hand-written backward passes instead of recording primitive operations:
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import numpy as np
 
@@ -186,16 +188,7 @@ class GradientTape:
         structure of them): plain NumPy arrays of each source's dtype, None where a source
         does not affect the target (zeros with `unconnected_gradients="zero"`). Several
         targets are summed; `output_gradients` weight them (default: ones)."""
-        mode = getattr(unconnected_gradients, "value", unconnected_gradients)
-        if mode not in ("none", "zero"):
-            raise TapeError(
-                f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}."
-            )
-        if self._nodes is None:
-            raise TapeError(
-                "A non-persistent GradientTape can only be used to compute one set of "
-                "gradients; use GradientTape(persistent=True) to call gradient() again."
-            )
+        zero = self._zero_unconnected(unconnected_gradients)
         flat_sources = tree.flatten(sources)
         targets = tree.flatten(target)
         grads_out = [None] * len(targets) if output_gradients is None else output_gradients
@@ -204,9 +197,107 @@ class GradientTape:
             raise TapeError(
                 f"output_gradients holds {len(grads_out)} value(s) for {len(targets)} target(s)."
             )
+        return self._differentiate(
+            sources, lambda: self._gradient(targets, grads_out, flat_sources, zero)
+        )
+
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients="none",
+        parallel_iterations=None,
+        experimental_use_pfor: bool = True,
+    ):
+        """d(target)/d(sources) element by element, as TF's `jacobian`: for each source an
+        array of shape `target.shape + source.shape` (None where the source does not affect
+        the target, zeros with `unconnected_gradients="zero"`). One backward pass per
+        element of `target` (TF's pfor vectorizes them; the values are the same).
+
+        >>> import numpy as np
+        >>> x = np.array([1.0, 2.0], "float32")
+        >>> with GradientTape() as tape:
+        ...     x = tape.watch(x)
+        ...     y = x * x
+        >>> tape.jacobian(y, x).tolist()
+        [[2.0, 0.0], [0.0, 4.0]]
+        """
+        zero = self._zero_unconnected(unconnected_gradients)
+        flat_sources = tree.flatten(sources)
+        value = target.value if isinstance(target, Variable) else target
+        rows = functools.partial(self._gradient, [target], sources=flat_sources, zero=False)
+
+        def stacked():
+            per_row = [rows([seed]) for seed in _one_hots(np.shape(value), value.dtype)]
+            return [
+                _stack_rows([r[i] for r in per_row], np.shape(value), s, zero)
+                for i, s in enumerate(flat_sources)
+            ]
+
+        return self._differentiate(sources, stacked)
+
+    def batch_jacobian(
+        self,
+        target,
+        source,
+        unconnected_gradients="none",
+        parallel_iterations=None,
+        experimental_use_pfor: bool = True,
+    ):
+        """TF's `batch_jacobian`: for `target` `(b, y...)` computed row by row from `source`
+        `(b, x...)`, the `(b, y..., x...)` array of each row's Jacobian. One backward pass
+        per element of a target row (every row at once: rows must not mix, as TF assumes).
+
+        >>> import numpy as np
+        >>> x = np.array([[1.0, 2.0], [3.0, 4.0]], "float32")
+        >>> with GradientTape() as tape:
+        ...     x = tape.watch(x)
+        ...     y = x * x
+        >>> tape.batch_jacobian(y, x).tolist()
+        [[[2.0, 0.0], [0.0, 4.0]], [[6.0, 0.0], [0.0, 8.0]]]
+        """
+        zero = self._zero_unconnected(unconnected_gradients)
+        value = target.value if isinstance(target, Variable) else target
+        shape, src_shape = np.shape(value), np.shape(source)
+        if not shape or not src_shape or shape[0] != src_shape[0]:
+            raise TapeError(
+                f"batch_jacobian needs the first axis of target {shape} and source "
+                f"{src_shape} to match (the batch)."
+            )
+
+        def stacked():
+            per_row = []
+            for seed in _one_hots(shape[1:], value.dtype):  # (every batch row at once)
+                seeds = np.broadcast_to(seed, shape).astype(value.dtype)
+                per_row.append(self._gradient([target], [seeds], [source], zero=False)[0])
+            if all(g is None for g in per_row):
+                return [np.zeros((*shape, *src_shape[1:]), source.dtype) if zero else None]
+            rows = [np.zeros(src_shape, source.dtype) if g is None else g for g in per_row]
+            out = np.stack(rows, axis=1)  # (b, y elements, x...)
+            return [out.reshape(*shape, *src_shape[1:])]
+
+        return self._differentiate(source, stacked)
+
+    @staticmethod
+    def _zero_unconnected(unconnected_gradients) -> bool:
+        mode = getattr(unconnected_gradients, "value", unconnected_gradients)
+        if mode not in ("none", "zero"):
+            raise TapeError(
+                f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}."
+            )
+        return mode == "zero"
+
+    def _differentiate(self, sources, compute):
+        """Run `compute()` (the flat results, one per source) on this tape's record, shaped
+        as `sources`; a non-persistent tape is spent after it."""
+        if self._nodes is None:
+            raise TapeError(
+                "A non-persistent GradientTape can only be used to compute one set of "
+                "gradients; use GradientTape(persistent=True) to call gradient() again."
+            )
         nested = bool(recorder.recording_tapes())
         with recorder.paused():
-            result = self._gradient(targets, grads_out, flat_sources, mode == "zero")
+            result = compute()
         if not self._persistent:
             self._nodes = None
         if nested:  # a gradient taken while a tape records: marked (see `_check_second`)
@@ -322,16 +413,6 @@ class GradientTape:
                 v.grad, v._grad_fresh = g, fresh
         return result
 
-    # -- not supported -------------------------------------------------------------------
-    def jacobian(self, *args, **kwargs):
-        raise TapeError(
-            "GradientTape.jacobian is not implemented in numkeras (it differentiates with "
-            "hand-written backward passes, one vector at a time): call gradient() once per "
-            "output with output_gradients set to a one-hot array (persistent=True)."
-        )
-
-    batch_jacobian = jacobian
-
     def __repr__(self) -> str:
         n = 0 if self._nodes is None else len(self._nodes)
         state = "recording" if self._recording else "stopped"
@@ -347,6 +428,25 @@ def _like(g, meta):
     if tuple(g.shape) != tuple(shape) and g.size == int(np.prod(shape)):
         g = g.reshape(shape)
     return g
+
+
+def _one_hots(shape, dtype):
+    """One array of `shape` per element, 1 there and 0 elsewhere, in C order."""
+    for i in range(int(np.prod(shape))):
+        seed = np.zeros(shape, dtype)
+        seed.flat[i] = 1
+        yield seed
+
+
+def _stack_rows(rows: list, target_shape, source, zero: bool):
+    """A source's Jacobian, `target_shape + source.shape`, from its gradient per target
+    element (None where unconnected; all None: None, or zeros with `zero`)."""
+    value = source.value if isinstance(source, Variable) else source
+    shape = (*target_shape, *np.shape(value))
+    if all(g is None for g in rows):
+        return np.zeros(shape, value.dtype) if zero else None
+    filled = [np.zeros(np.shape(value), value.dtype) if g is None else g for g in rows]
+    return np.stack(filled).reshape(shape) if filled else np.zeros(shape, value.dtype)
 
 
 def _grad_result(g):

@@ -419,6 +419,21 @@ MATH_OPS = {"Logdet": Logdet}
 NUMPY_OPS = {"Slogdet": Slogdet}
 
 
+def jvp(fun, primals, tangents, has_aux: bool = False):
+    """`keras.ops.jvp` (also `keras.ops.linalg.jvp`): `(fun(*primals), J @ tangents)`, as
+    `jax.jvp`, from reverse-mode passes (numkeras/autodiff/jvp.py); eager only."""
+    from numkeras.autodiff.jvp import jvp as _jvp
+    from numkeras.errors import InputTypeError
+    from numkeras.ops.numpy_rest import _contains_tensor
+
+    if _contains_tensor((primals, tangents)):
+        raise InputTypeError(
+            "numkeras.ops.jvp runs on arrays only (eager), through a GradientTape: call it "
+            "on arrays, not on a functional model's symbolic tensors."
+        )
+    return _jvp(fun, primals, tangents, has_aux)
+
+
 # -- eager-only decompositions ----------------------------------------------------------------
 def _eager(name, *xs):
     from numkeras.ops.numpy_rest import eager_only

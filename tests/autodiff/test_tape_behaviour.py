@@ -174,8 +174,7 @@ def test_loss_objects_with_recorded_targets_and_repr():
         value = losses.BinaryCrossentropy()(np.ones((2, 1)), p)
     assert isinstance(value, TapeTensor) and value.shape == ()
     np.testing.assert_allclose(float(value), np.log(2.0), rtol=1e-6)
-    with pytest.raises(TapeError, match="jacobian"):
-        tape.jacobian(value, [])
+    assert tape.jacobian(value, []) == []  # (tests/autodiff/test_jacobians.py: the values)
 
 
 def test_a_tape_on_cupy_is_refused_with_the_way_out(monkeypatch):
