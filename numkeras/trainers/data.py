@@ -240,7 +240,15 @@ def stream_length(x) -> int | None:
     for a generator or an endless PyDataset (unknown)."""
     if _is_generator(x) or (_is_reiterable(x) and not hasattr(x, "__len__")):
         return None
-    n = getattr(x, "num_batches", None) if hasattr(type(x), "num_batches") else len(x)
+    if hasattr(type(x), "num_batches"):
+        n = x.num_batches
+    elif _is_reiterable(x):
+        try:
+            n = len(x)
+        except TypeError:  # (a tf.data.Dataset repeated forever, or of unknown length)
+            return None
+    else:
+        n = len(x)
     return None if n is None else int(n)
 
 
@@ -466,8 +474,8 @@ class StreamEpochs:
         if self.shuffle and _is_reiterable(stream):
             warnings.warn(  # (as Keras 3 warns for a torch DataLoader)
                 f"`shuffle=True` is ignored for a {type(stream).__name__}: it yields its "
-                "batches in its own order (a torch DataLoader shuffles with "
-                "`DataLoader(..., shuffle=True)`).",
+                "batches in its own order. Shuffle at the source: `DataLoader(..., "
+                "shuffle=True)`, `dataset.shuffle(n)`.",
                 stacklevel=4,
             )
         warn_super = getattr(stream, "_warn_if_super_not_called", None)

@@ -88,3 +88,28 @@ def test_torch_dataloader_fits_like_its_arrays():
     model.fit(loader, epochs=2, shuffle=False, verbose=0)
     reference.fit(X, Y, batch_size=2, epochs=2, shuffle=False, verbose=0)
     _assert_same_weights(model, reference)
+
+
+def test_endless_reiterable_continues_across_epochs_with_steps_per_epoch():
+    class Endless:  # (a tf.data.Dataset after .repeat(): len() raises TypeError)
+        def __init__(self):
+            self.drawn = 0
+
+        def __len__(self):
+            raise TypeError("The dataset is infinite.")
+
+        def __iter__(self):
+            while True:
+                start = 2 * (self.drawn % 2)
+                self.drawn += 1
+                yield X[start : start + 2], Y[start : start + 2]
+
+    source = Endless()
+    model, reference = _model(), _model()
+    model.fit(source, epochs=3, steps_per_epoch=3, shuffle=False, verbose=0)
+    # nine steps after the build-time peek's batch (rows 0-1); one pass serves all epochs
+    assert source.drawn == 1 + 9
+    for step in range(1, 10):
+        start = 2 * (step % 2)
+        reference.train_on_batch(X[start : start + 2], Y[start : start + 2])
+    _assert_same_weights(model, reference)
