@@ -78,9 +78,10 @@ class Dense(lora.LoraFactors, quantization.Quantizable, Layer):
         bias_constraint=None,
         lora_rank: int | None = None,
         lora_alpha: float | None = None,
+        quantization_config=None,
         **kwargs,
     ):
-        quantization.check_config(kwargs.pop("quantization_config", None))
+        quantization.check_config(quantization_config)
         # (a quantized policy, from a quantized layer's config: build makes int8 weights)
         quantization_mode, kwargs["dtype"] = quantization.split_dtype(kwargs.get("dtype"))
         if any(k in kwargs for k in _KERAS1):

@@ -149,8 +149,8 @@ class LossScaleOptimizer(Optimizer):
     def built(self, value) -> None:
         pass
 
-    def build(self, variables) -> None:
-        self.inner_optimizer.build(variables)
+    def build(self, var_list) -> None:
+        self.inner_optimizer.build(var_list)
 
     @property
     def variables(self) -> list:

@@ -228,8 +228,8 @@ class MultiOptimizer(Optimizer):
                 groups.append((opt, [variables[i] for i in picked], [grads[i] for i in picked]))
         return groups
 
-    def build(self, variables) -> None:
-        variables = list(variables)
+    def build(self, var_list) -> None:
+        variables = list(var_list)
         for opt, group, _ in self._groups(variables):
             opt.build(group)
         if self._built_vars is None:

@@ -58,6 +58,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import fused, scopes
 from numkeras.errors import (
+    ArgumentTypeError,
     ConfigError,
     IncompatibleShapesError,
     NumkerasWarning,
@@ -574,8 +575,13 @@ class Optimizer(Keras3Protocol):
             self._check_super_called()
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def build(self, variables) -> None:
-        """Create slots for `variables` (one flat array per slot name), as Keras `build`."""
+    def build(self, variables=None, *, var_list=None) -> None:
+        """Create slots for `variables` (one flat array per slot name), as Keras `build`
+        (`var_list=`: the name Keras's Adam, AdamW, RMSprop, ... give the argument)."""
+        if variables is None:
+            variables = var_list
+        if variables is None:
+            raise ArgumentTypeError("Optimizer.build() needs the variables to build slots for.")
         if self._protocol == KERAS3:
             self._k3_build(variables)
             return
