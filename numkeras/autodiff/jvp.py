@@ -74,7 +74,9 @@ def _directional(tape, output, sources, tangents):
             grads = tape.gradient(output, sources, seed, unconnected_gradients="zero")
         except TapeError:  # (an output the tape did not record: a constant, no slope)
             return np.zeros(value.shape, flat.dtype)
-        flat[i] = sum(np.vdot(g, t) for g, t in zip(grads, tangents))
+        # (inputs with a zero slope add nothing: a NaN or inf tangent reaches only the
+        # outputs that depend on it, as in JAX's forward mode, not 0 * NaN everywhere)
+        flat[i] = sum(np.sum(np.where(g == 0, 0, g * t)) for g, t in zip(grads, tangents))
     return flat.reshape(value.shape)
 
 

@@ -30,6 +30,8 @@ from typing import Any as _Any
 import numpy as _np
 
 from numkeras import backend as _backend
+from numkeras.errors import ArgumentTypeError as _ArgumentTypeError
+from numkeras.errors import ConfigError as _ConfigError
 from numkeras.ops import activation_ops as _activation_ops
 from numkeras.ops import control_flow as _control_flow
 from numkeras.ops import core as _core
@@ -1450,6 +1452,11 @@ def array_split(x, indices_or_sections, axis: int = 0) -> list:
             "Argument `indices_or_sections` must be of type `int`. Received: "
             f"indices_or_sections={indices_or_sections}"
         )
+    if indices_or_sections <= 0:  # (as Keras: no ZeroDivisionError for 0)
+        raise _ConfigError(
+            "Argument `indices_or_sections` must be a positive integer. Received: "
+            f"indices_or_sections={indices_or_sections}"
+        )
     return list(_R.ArraySplit(indices_or_sections, axis=axis)(x))
 
 
@@ -1545,13 +1552,14 @@ def saturate_cast(x, dtype) -> Tensor:
 
 
 def convert_to_numpy(x):
-    """`x` as a NumPy array (a CuPy array is copied to the host)."""
+    """`x` as a new NumPy array (a CuPy array is copied to the host), never a view of a
+    variable's storage: Keras's backends copy, and a later `assign` must not change it."""
     from numkeras.ops.numpy_rest import eager_only
 
     eager_only("convert_to_numpy", x)
     x = x.value if hasattr(x, "value") and hasattr(x, "assign") else x
     return (
-        x.get() if hasattr(x, "get") and not isinstance(x, dict) else __import__("numpy").asarray(x)
+        x.get() if hasattr(x, "get") and not isinstance(x, dict) else __import__("numpy").array(x)
     )
 
 
@@ -1595,6 +1603,8 @@ def empty_like(x, dtype: str | None = None) -> Tensor:
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype: str | None = None) -> Tensor:  # noqa: N803
     """Ones on and below diagonal `k`, zeros above (floatx unless `dtype`)."""
+    if int(N) < 0 or (M is not None and int(M) < 0):  # (JAX's TypeError; NumPy gives [])
+        raise _ArgumentTypeError(f"tri takes non-negative sizes; received N={N}, M={M}.")
     dtype = dtype or _backend.floatx()
     return _backend.xp.tri(int(N), None if M is None else int(M), int(k), dtype=dtype)
 

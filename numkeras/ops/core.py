@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.numpy import _KeepsDtype, _Unary
 from numkeras.ops.operation import (
@@ -133,8 +133,8 @@ def concrete_shape(shape, who: str, lowest: int = 0) -> tuple:
         ok = isinstance(d, SymbolicDim) or (
             isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= lowest
         )
-        if not ok:
-            raise ShapeError(
+        if not ok:  # (JAX's TypeError, and a ShapeError)
+            raise IncompatibleShapesError(
                 f"Shapes must be 1D sequences of concrete values of integer type, got "
                 f"{dims!r} ({who}). For an axis unknown until the model runs (the batch), "
                 "pass ops.shape(x)[axis] of a symbolic tensor x: it is read at run time."

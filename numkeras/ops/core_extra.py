@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.ops.numpy import _as_output, _as_tensor, _KeepsDtype, _Unary, value_dtype
 from numkeras.ops.numpy_more import _is_float, _zeros_grad, check_dtype
 from numkeras.ops.operation import Operation, arr, shape_of
@@ -178,7 +178,9 @@ class Slice(Operation):
         for d, s, size in zip(shape, starts, self.shape):
             size = d - s if size == -1 else size
             if size > d:
-                raise ShapeError(f"slice of size {self.shape} does not fit in shape {shape}.")
+                raise IncompatibleShapesError(  # (JAX's TypeError, and a ShapeError)
+                    f"slice of size {self.shape} does not fit in shape {shape}."
+                )
             s = min(max(s, 0), d - size)
             index.append(slice(s, s + size))
         return tuple(index)

@@ -25,7 +25,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ArgumentTypeError, ConfigError, ShapeError
 from numkeras.ops.numpy import _axes, _float, _Unary
 from numkeras.ops.operation import Operation, arr, result_dtype, shape_of
 
@@ -226,6 +226,14 @@ class OneHot(Operation):
         super().__init__(name=name)
         if sparse:
             raise ConfigError("numkeras's one_hot has no sparse tensors; use sparse=False.")
+        if (
+            isinstance(num_classes, bool)
+            or not isinstance(num_classes, (int, np.integer))
+            or (num_classes < 0)
+        ):  # (JAX's TypeError on arrays, Keras's ValueError on symbolic tensors: both)
+            raise ArgumentTypeError(
+                f"num_classes must be a non-negative integer; received {num_classes!r}."
+            )
         self.num_classes = int(num_classes)
         self.axis = int(axis)
         self.dtype = None if dtype is None else (getattr(dtype, "name", None) or str(dtype))

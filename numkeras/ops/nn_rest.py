@@ -295,7 +295,10 @@ class BatchNorm(Operation):
             ("offset", offset),
             ("scale", scale),
         ):
-            if t is not None and len(shape_of(t)) != 1:
+            if t is None:
+                continue
+            n = shape_of(t)
+            if len(n) != 1 or None not in (c, n[0]) and n[0] != c:  # (as Keras's check)
                 raise ShapeError(
                     f"batch_normalization: `{label}` must be a vector of shape ({c},); "
                     f"received {shape_of(t)}."
@@ -427,6 +430,14 @@ def _listed(v):
     return list(v) if isinstance(v, tuple) else v
 
 
+def _check_kernel_rank(x_shape, k_shape) -> None:
+    if len(k_shape) != len(x_shape):
+        raise ShapeError(
+            "Kernel shape must have the same length as input, but received kernel of shape "
+            f"{tuple(k_shape)} and input of shape {tuple(x_shape)}."
+        )
+
+
 def _check_channels(x, kernel, per_group, fmt, who):
     c = x.shape[cu.channel_axis(fmt)]
     if c % per_group:
@@ -444,6 +455,7 @@ class Conv(_ConvBase):
     groups, out_channels)`."""
 
     def compute_output_spec(self, inputs, kernel):
+        _check_kernel_rank(shape_of(inputs), shape_of(kernel))
         return self._out_shape(shape_of(inputs), shape_of(kernel), shape_of(kernel)[-1])
 
     def output_dtype(self, inputs, kernel) -> str:
@@ -472,7 +484,14 @@ class DepthwiseConv(_ConvBase):
 
     def compute_output_spec(self, inputs, kernel):
         k = shape_of(kernel)
+        _check_kernel_rank(shape_of(inputs), k)
         c = shape_of(inputs)[cu.channel_axis(self.data_format)]
+        if c is not None and k[-2] is not None and c != k[-2]:  # (as Keras's symbolic check)
+            raise ShapeError(
+                "The number of input channels must match the kernel's input channels. "
+                f"Received: input channels={c}, kernel input channels={k[-2]}, "
+                f"data_format='{self.data_format}'."
+            )
         return self._out_shape(shape_of(inputs), k, None if c is None else c * k[-1])
 
     def output_dtype(self, inputs, kernel) -> str:
@@ -1166,6 +1185,12 @@ class _Segment(Operation):
         return {"name": self.name, "num_segments": self.num_segments, "sorted": self.sorted}
 
     def compute_output_spec(self, data, segment_ids):
+        rows, ids = shape_of(data)[:1], shape_of(segment_ids)[:1]
+        if None not in rows + ids and rows != ids:  # (as the arrays: checked now)
+            raise ShapeError(
+                "Argument `segment_ids` and `data` should have same leading dimension. "
+                f"Got {shape_of(segment_ids)} v.s. {shape_of(data)}."
+            )
         return (self.num_segments, *shape_of(data)[1:])
 
     def output_dtype(self, data, segment_ids) -> str:

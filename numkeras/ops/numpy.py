@@ -15,6 +15,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import sum_to_shape
 from numkeras.errors import (
+    ArgumentTypeError,
     AxisError,
     ConfigError,
     IncompatibleShapesError,
@@ -65,6 +66,8 @@ def _axes(axis, ndim: int) -> tuple:
     axis = axis if isinstance(axis, (list, tuple)) else (axis,)
     out = []
     for a in axis:
+        if not isinstance(a, (int, np.integer)):  # (int(1.5) would cut it silently)
+            raise ArgumentTypeError(f"axis must be an integer or a tuple of them; got {a!r}.")
         if not -ndim <= int(a) < ndim:
             raise AxisError(f"axis {a} is out of bounds for a tensor of rank {ndim}.")
         out.append(int(a) % ndim)
@@ -551,6 +554,11 @@ class Reshape(_KeepsDtype, Operation):
     def __init__(self, newshape, *, name=None):
         super().__init__(name=name)
         newshape = (newshape,) if isinstance(newshape, int) else tuple(newshape)
+        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in newshape):
+            raise IncompatibleShapesError(  # (JAX's TypeError)
+                f"Shapes must be 1D sequences of concrete values of integer type, got "
+                f"{newshape!r} (reshape)."
+            )
         if sum(1 for d in newshape if d == -1) > 1:
             raise ConfigError(f"reshape's newshape can have at most one -1, got {newshape}.")
         self.newshape = tuple(int(d) for d in newshape)
@@ -601,7 +609,13 @@ class Transpose(_KeepsDtype, Operation):
             return tuple(range(ndim - 1, -1, -1))
         if len(self.axes) != ndim:
             raise ShapeError(f"transpose axes {self.axes} do not match a tensor of rank {ndim}.")
-        return tuple(a % ndim for a in self.axes)
+        perm = tuple(a % ndim for a in self.axes)
+        if len(set(perm)) != ndim:  # (NumPy refuses it too; a symbolic shape would not)
+            raise ShapeError(
+                f"`axes` must be a valid permutation of the input dimensions (no duplicates). "
+                f"Received: axes={list(self.axes)} for input of rank {ndim}."
+            )
+        return perm
 
     def compute_output_spec(self, x):
         shape = shape_of(x)

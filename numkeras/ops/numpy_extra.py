@@ -28,7 +28,14 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import (
+    ArgumentTypeError,
+    AxisError,
+    ConfigError,
+    IncompatibleShapesError,
+    InputTypeError,
+    ShapeError,
+)
 from numkeras.ops.core import _RuntimeShaped
 from numkeras.ops.numpy import (
     _as_output,
@@ -145,6 +152,8 @@ class Repeat(_KeepsDtype, Operation):
         self.repeats = (
             int(repeats) if isinstance(repeats, (int, np.integer)) else [int(r) for r in repeats]
         )
+        if min(np.ravel(self.repeats), default=0) < 0:  # (JAX's TypeError; Keras's ValueError)
+            raise ArgumentTypeError(f"repeat counts must be non-negative; received {repeats!r}.")
         self.axis = None if axis is None else int(axis)
 
     def get_config(self):
@@ -695,7 +704,7 @@ def _indices(indices, size: int, who: str):
         if idx.dtype.kind == "f" and bool(xp.all(idx == xp.round(idx))):
             idx = idx.astype("int64")
         else:
-            raise TypeError(f"{who} takes integer indices; received dtype {idx.dtype}.")
+            raise InputTypeError(f"{who} takes integer indices; received dtype {idx.dtype}.")
     if idx.size and (bool(xp.any(idx >= size)) or bool(xp.any(idx < -size))):
         bad = int(idx[(idx >= size) | (idx < -size)].reshape(-1)[0])
         raise IndexError(
@@ -1050,6 +1059,9 @@ class Moveaxis(_KeepsDtype, Operation):
 
 def _move_order(ndim: int, source, destination) -> tuple:
     """The axis order of `moveaxis` (output axis i is input axis order[i])."""
+    for a in (*source, *destination):
+        if not -ndim <= int(a) < ndim:
+            raise AxisError(f"axis {a} is out of bounds for an array with dimension {ndim}.")
     src = [int(a) % ndim for a in source]
     dst = [int(a) % ndim for a in destination]
     order = [a for a in range(ndim) if a not in src]
@@ -1766,6 +1778,8 @@ class Linspace(Operation):
         a, b = _array_of(start, dtype), _array_of(stop, dtype)
         out = xp.linspace(a, b, self.num, endpoint=self.endpoint, axis=self.axis)
         shape = np.broadcast_shapes(a.shape, b.shape)
+        if self.num == 1:  # (the start itself, as JAX's: NumPy's 0 * an infinite step is NaN)
+            out = xp.expand_dims(xp.broadcast_to(a, shape), self.axis)
         return out.astype(dtype), (a, b, len(shape))
 
     def _backward(self, cache, grad, need):

@@ -1486,11 +1486,24 @@ def unique(
         axis=axis,
     )
     res = list(res) if isinstance(res, tuple) else [res]
-    if size is not None:
-        vals = res[0]
-        fill = vals.min() if fill_value is None and vals.size else (fill_value or 0)
+    if size is not None:  # (along `axis`, as JAX: the first unique slice fills by default)
+        ax = 0 if axis is None else axis
+        vals = np.moveaxis(res[0], ax, 0)
+        if not len(vals) and size and fill_value is None:
+            raise ConfigError(
+                "unique: for an empty input with a nonzero `size`, `fill_value` must be "
+                "specified (there is no first value to pad with)."
+            )
         pad = max(size - vals.shape[0], 0)
-        res[0] = np.concatenate([vals[:size], np.full((pad, *vals.shape[1:]), fill, vals.dtype)])
+        fill = vals[:1] if fill_value is None else None
+        if fill is None:
+            fill = np.full((1, *vals.shape[1:]), fill_value, vals.dtype)
+        res[0] = np.moveaxis(np.concatenate([vals[:size], np.repeat(fill, pad, 0)]), 0, ax)
+        pad = pad if len(vals) else 0  # (JAX leaves an empty input's indices and counts)
+        if return_index:  # (padded with the first slice's index, as its fill)
+            res[1] = np.concatenate([res[1][:size], np.repeat(res[1][:1], pad)])
+        if return_counts:
+            res[-1] = np.concatenate([res[-1][:size], np.zeros(pad, res[-1].dtype)])
     res = [r if i == 0 else r.astype("int32") for i, r in enumerate(res)]
     return res[0] if len(res) == 1 else tuple(res)
 
