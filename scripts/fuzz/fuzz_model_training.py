@@ -83,6 +83,25 @@ A run's models draw from a seed, so both libraries build the same ones. Families
   validation_steps / validation_batch_size, a callback stopping training at a batch, a
   ModelCheckpoint saving every few batches.
 
+- `callbacks3`: the `callbacks2` family with more draws (`_more_training`):
+  validation_freq as a list, a ModelCheckpoint keeping the best epochs below an
+  initial_value_threshold, a LambdaCallback's batch logs, BackupAndRestore (save_freq
+  per epoch or every few batches, delete_checkpoint) resuming a fit interrupted at an
+  epoch's end, the first layer frozen and the model compiled again, train_on_batch /
+  test_on_batch (sample weights, return_dict), predict_on_batch, get_metrics_result,
+  `model.history`, evaluate with sample weights. Not drawn: ModelCheckpoint with
+  save_best_only and an int save_freq, which Keras 3.15 crashes on (TypeError: it sets
+  its comparison at the first epoch's end, after the first batch save); numkeras saves.
+  Seeds 500, 501 and 502 (25 models each): all agree (one float32-noise model: 501's
+  case 15, blown up to weights ~1e3), after one fix (get_metrics_result before the
+  metrics are built, and after a second compile: tests/trainers/test_fuzz_training_4.py)
+  and one Keras bug normalized: Keras 3 keeps the epoch BackupAndRestore restored in
+  `model._initial_epoch` forever, so every later fit of the model starts there (the
+  fuzzer clears it; numkeras clears it after the fit).
+
+Fourth pass (seeds 500-502): callbacks3 (25 + 25 + 25, above), multiio (20), regcons
+(20) and callbacks2 (20) agree.
+
 Third pass (seeds 300-302): dense (20 + 15), convrnn (15 + 20), multiio (15 + 15),
 attnnorm (15 + 15), regcons (15 + 15), conv2 (15 + 15), callbacks (15 + 20), callbacks2
 (20 + 20 + 20) agree but for the known noise below, the known Keras NaN of
@@ -1096,6 +1115,113 @@ def _more_feeds(K, rng, fit: dict, callbacks: list, tmp: str, state: dict) -> st
     return ",".join(desc)
 
 
+def _more_training(K, rng, spec: dict) -> dict:
+    """The `callbacks3` draws, after `callbacks2`'s: validation_freq as a list, a
+    ModelCheckpoint keeping the best epochs (initial_value_threshold), a
+    LambdaCallback's batch logs, BackupAndRestore resuming an interrupted fit, a layer
+    frozen and the model compiled again, *_on_batch calls (sample weights,
+    return_dict), predict_on_batch, get_metrics_result and evaluate with sample weights."""
+    import os
+    import tempfile
+
+    fit, desc = spec["fit"], []
+    callbacks = fit["callbacks"]
+    validated = "validation_data" in fit or "validation_split" in fit
+    if validated and rng.random() < 0.4:
+        fit["validation_freq"] = pick(rng, [[1], [2], [1, 3], [2, 3, 4]])
+        desc.append(f"validation_freq={fit['validation_freq']}")
+    tmp, state = tempfile.mkdtemp(), {}
+    if rng.random() < 0.4:  # the best epochs, better than a threshold
+        # (not every few batches: Keras 3.15 sets its comparison at the first epoch's end,
+        # so save_best_only with an int save_freq crashes before: TypeError)
+        kw = {"save_best_only": True, "monitor": "loss"}
+        if rng.random() < 0.5:
+            kw["initial_value_threshold"] = float(rng.choice([0.5, 5.0]))
+        kw["save_weights_only"] = True
+        path = os.path.join(tmp, "best", "w-{epoch:02d}.weights.h5")
+        callbacks.append(K.callbacks.ModelCheckpoint(path, **kw))
+        state["best"] = lambda: sorted(os.listdir(os.path.dirname(path)))
+        desc.append(f"best{kw}")
+    batch_logs = []
+    if rng.random() < 0.3:
+        callbacks.append(
+            K.callbacks.LambdaCallback(
+                on_train_batch_end=lambda b, logs: batch_logs.append([b, sorted(logs)])
+            )
+        )
+        state["batch_logs"] = lambda: batch_logs
+        desc.append("lambda")
+    backup = rng.random() < 0.3 and "steps_per_epoch" not in fit
+    stop_at = int(rng.integers(0, 2))
+    backup_kw = {"delete_checkpoint": bool(rng.integers(2))}
+    if rng.random() < 0.4:
+        backup_kw["save_freq"] = int(rng.integers(1, 4))
+    freeze = rng.random() < 0.4
+    calls = [str(c) for c in rng.choice(["tob", "tob_sw", "teb", "pob", "result"], 3)]
+    weights = rng.random() < 0.4
+    desc += [f"backup{backup_kw}@{stop_at}" if backup else "", f"freeze={freeze}", f"{calls}"]
+    extra = spec["extra"]
+
+    def more(model, history):
+        out = extra(model, history)
+        x, y = spec["evaluate"]["x"], spec["evaluate"]["y"]
+        out["history_attr"] = list(model.history.epoch)
+        if backup:
+            folder = os.path.join(tmp, "backup")
+
+            class Interrupt(K.callbacks.Callback):
+                def on_epoch_end(self, epoch, logs=None):
+                    if epoch == stop_at:
+                        raise RuntimeError("interrupted")
+
+            kw = {"x": x, "y": y, "batch_size": 8, "epochs": 3, "shuffle": False, "verbose": 0}
+            first = K.callbacks.BackupAndRestore(folder, **backup_kw)
+            try:
+                model.fit(callbacks=[first, Interrupt()], **kw)
+            except RuntimeError:
+                pass
+            listed = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+            again = model.fit(callbacks=[K.callbacks.BackupAndRestore(folder, **backup_kw)], **kw)
+            gone = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+            out["backup"] = [listed, again.epoch, again.history, gone]
+            # (Keras 3 never clears the restored epoch: every later fit of the model,
+            # without BackupAndRestore too, starts there; numkeras clears it)
+            model._initial_epoch = None
+        if freeze:
+            model.layers[0].trainable = False
+            model.compile(
+                optimizer=K.optimizers.SGD(0.05),
+                loss=spec["compile"]["loss"],
+                metrics=spec["compile"]["metrics"],
+            )
+            again = model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+            out["frozen"] = [again.history, len(model.trainable_weights)]
+            out["frozen_weights"] = [w.tolist() for w in model.layers[0].get_weights()]
+        sw = np.linspace(0.2, 2.0, len(x)).astype("float32") if weights else None
+        rows = []
+        for call in calls:
+            if call in ("tob", "tob_sw"):  # (Keras 3 dropped reset_metrics: it always resets)
+                kw = {"return_dict": bool(len(rows) % 2)}
+                if call == "tob_sw":
+                    kw["sample_weight"] = np.linspace(1.5, 0.5, 6).astype("float32")
+                rows.append(model.train_on_batch(x[:6], y[:6], **kw))
+            elif call == "teb":
+                w = None if sw is None else sw[:6]
+                rows.append(model.test_on_batch(x[:6], y[:6], sample_weight=w, return_dict=True))
+            elif call == "pob":
+                rows.append(model.predict_on_batch(x[:3]))
+            else:
+                rows.append(model.get_metrics_result())
+        out["calls"] = rows
+        out["evaluate_sw"] = model.evaluate(
+            x, y, sample_weight=sw, batch_size=8, verbose=0, return_dict=True
+        )
+        return out
+
+    spec.update(extra=more, desc=spec["desc"] + "|" + ",".join(d for d in desc if d))
+    return spec
+
+
 def _csv_rows(path: str) -> list:
     """A CSVLogger file as its header and rows of numbers."""
     with open(path) as f:
@@ -1146,6 +1272,7 @@ FAMILIES = {
     "conv2": conv2_case,
     "callbacks": callbacks_case,
     "callbacks2": lambda K, rng: callbacks_case(K, rng, feeds=True),
+    "callbacks3": lambda K, rng: _more_training(K, rng, callbacks_case(K, rng, feeds=True)),
 }
 
 
