@@ -557,6 +557,9 @@ _TABLE_MORE: dict[str, tuple[str, Callable]] = {
             _conv(x, kernel, strides, padding, data_format, dilation_rate, 2)
         ),
     ),
+    "separable_conv2d": ("ops.separable_conv", lambda *a, **k: _separable_conv2d(*a, **k)),
+    "depthwise_conv2d": ("ops.depthwise_conv", lambda *a, **k: _depthwise_conv2d(*a, **k)),
+    "conv2d_transpose": ("ops.conv_transpose", lambda *a, **k: _conv2d_transpose(*a, **k)),
     "pool2d": (
         "ops.max_pool",
         lambda x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max": (
@@ -612,6 +615,72 @@ def _conv(x, kernel, strides, padding, data_format, dilation_rate, rank: int):
     if padding not in ("valid", "same"):
         raise ValueError(f"Unknown padding: {padding!r}; use 'valid' or 'same'.")
     return ops.conv(x, kernel, strides, padding, data_format, dilation_rate)
+
+
+def _separable_conv2d(
+    x,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=(1, 1),
+    padding="valid",
+    data_format=None,
+    dilation_rate=(1, 1),
+):
+    """Keras 2's `K.separable_conv2d` (the data format defaulting to the global one)."""
+    data_format = _data_format(data_format)
+    return _ops().separable_conv(
+        x, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate
+    )
+
+
+def _depthwise_conv2d(
+    x, depthwise_kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)
+):
+    """Keras 2's `K.depthwise_conv2d` (the data format defaulting to the global one)."""
+    data_format = _data_format(data_format)
+    return _ops().depthwise_conv(x, depthwise_kernel, strides, padding, data_format, dilation_rate)
+
+
+def _conv2d_transpose(
+    x,
+    kernel,
+    output_shape,
+    strides=(1, 1),
+    padding="valid",
+    data_format=None,
+    dilation_rate=(1, 1),
+):
+    """Keras 2's `K.conv2d_transpose`: the kernel is `(rows, cols, out, in)` and
+    `output_shape` the full output shape (batch first), any of the sizes TensorFlow's
+    `conv2d_transpose` allows; Keras 3 takes an output padding instead, found here from
+    the sizes it gives without one."""
+    data_format = _data_format(data_format)
+    ops = _ops()
+    axes = (2, 3) if data_format == "channels_first" else (1, 2)
+    want = [int(output_shape[a]) for a in axes]
+    strides = (strides, strides) if isinstance(strides, int) else tuple(strides)
+    default = ops.conv_transpose(x, kernel, strides, padding, None, data_format, dilation_rate)
+    if [int(default.shape[a]) for a in axes] == want:
+        return default
+    # TensorFlow's rule: the output is a size whose forward convolution gives the input's
+    dilation = (dilation_rate,) * 2 if isinstance(dilation_rate, int) else tuple(dilation_rate)
+    sizes = [int(x.shape[a]) for a in axes]
+    reach = [d * (int(kernel.shape[k]) - 1) for k, d in zip((0, 1), dilation)]
+    fits = [
+        -(-w // s) == n if padding == "same" else w >= r + 1 and -(-(w - r) // s) == n
+        for w, s, n, r in zip(want, strides, sizes, reach)
+    ]
+    least = ops.conv_transpose(x, kernel, strides, padding, (0, 0), data_format, dilation_rate)
+    extra = [w - int(least.shape[a]) for w, a in zip(want, axes)]
+    if not all(fits) or any(not 0 <= e < s for e, s in zip(extra, strides)):
+        raise ValueError(
+            f"K.conv2d_transpose: output_shape {tuple(output_shape)} does not fit the input "
+            f"{tuple(x.shape)}, strides {strides} and padding {padding!r}: its forward "
+            f"convolution would not give {sizes} rows and columns."
+        )
+    if not any(extra):
+        return least
+    return ops.conv_transpose(x, kernel, strides, padding, extra, data_format, dilation_rate)
 
 
 def _pool(x, pool_size, strides, padding, data_format, pool_mode):

@@ -55,7 +55,20 @@ flow is drawn without shuffling or flips, and one epoch is one pass. Not drawn e
 `metrics=["accuracy"]` with `sparse_categorical_crossentropy` when a generator or
 Sequence trains first: tf_keras then picks `categorical_accuracy` (it compares argmaxes
 of the (batch, 1) labels and logs 0.0 or 1.0), silently wrong;
-`sparse_categorical_accuracy` is drawn there instead.
+`sparse_categorical_accuracy` is drawn there instead. The moving variance of a
+BatchNormalization on 4-D inputs (DCGAN models) is not compared after training (TensorFlow's
+fused layer moves it by the unbiased batch variance, 4/3 of Keras 3's for batches of 4).
+
+Seeds from 500 on draw more (see `_more_idioms`). `flow_from_directory` is drawn with
+`rescale=` always: on raw 0-255 pixels the model's last softmax / sigmoid saturates, and
+there tf_keras computes the cross-entropy from the logits it finds under the softmax
+(unclipped, with gradients), while Keras 3 (JAX), as numkeras, clips the probabilities
+(`-log(1e-7)` at most, no gradient); the losses then differ by design. The metrics
+logged on `class_mode="binary"`'s `(batch,)` labels are not compared (the loss is): when
+tf_keras retraces its train / test function (for the last, partial batch, or for a
+generator after array data) it no longer expands those labels to `(batch, 1)`, so a
+metric compares each label with every prediction of the batch (`accuracy` 0.5 where a
+fresh tf_keras, Keras 3 and numkeras count 0.333; a custom `rmse` 0.4176 for 0.4126).
 """
 
 from __future__ import annotations
@@ -78,6 +91,7 @@ from fuzz_keras2 import (  # noqa: E402
     _lazy_momentum,
     _m,
     _make_optimizer,
+    _regularizer_or_constraint,
     _weights,
 )
 from fuzz_models import _arrays, _diff, _error, attempt  # noqa: E402
@@ -187,17 +201,27 @@ def _text(r, seed: int) -> dict:
             "layers": layers, "loss": loss, "metrics": metrics}  # fmt: skip
 
 
-def _model(K, layers: list):
+def _model(K, layers: list, legacy_paths: bool = False):
     """fuzz_keras2's Sequential, with wrappers' inner layers (`Bidirectional(LSTM(2))`)
-    built first."""
+    built first; with `legacy_paths`, numkeras's classes come from Keras 2's modules."""
     L = _m(K, "layers")
+
+    def cls_of(name: str):
+        if legacy_paths and K.__name__ != "tf_keras":
+            for module, names in LEGACY_MODULES.items():
+                if name in names:
+                    return getattr(_m(K, f"layers.{module}"), name)
+        return getattr(L, name)
+
     made = []
     for cls, kw in layers:
-        kw = {k: tuple(v) if isinstance(v, list) and k != "layer" else v for k, v in kw.items()}
+        kw = {k: _regularizer_or_constraint(K, k, v) if k.endswith(("_regularizer", "_constraint"))
+              else tuple(v) if isinstance(v, list) and k != "layer" else v
+              for k, v in kw.items()}  # fmt: skip
         if "layer" in kw:
             inner, inner_kw = kw["layer"]
-            kw["layer"] = getattr(L, inner)(**inner_kw)
-        made.append(getattr(L, cls)(**kw))
+            kw["layer"] = cls_of(inner)(**inner_kw)
+        made.append(cls_of(cls)(**kw))
     return _m(K, "models").Sequential(made)
 
 
@@ -215,6 +239,10 @@ BACKEND_CALLS = [
     "pool2d", "temporal_padding", "resize_images", "dtype", "shape", "cast_to_floatx",
     "conv2d", "sqrt_neg", "batch_dot_2d", "max_neg_axis", "square_diff", "gather_2d",
 ]  # fmt: skip
+
+
+MORE_BACKEND_CALLS = ["conv2d_transpose", "conv2d_transpose_smaller", "separable_conv2d",
+                      "depthwise_conv2d", "conv2d_strided"]  # fmt: skip
 
 
 DATAGENS = [  # ImageDataGenerator arguments of the image tutorials (no random flips: below)
@@ -341,7 +369,62 @@ def program(seed: int) -> dict:
     prog["datagen"] = None
     if prog["kind"] in ("cnn", "dcgan_d") and r.random() < 0.6:  # ImageDataGenerator.flow
         prog["datagen"] = r.choice(DATAGENS)
+    if seed >= NEW_SEEDS:
+        _more_idioms(r, prog, task)
     return prog
+
+
+# seeds from 500 on draw these too (older seeds draw the programs they always drew)
+NEW_SEEDS = 500 * 100_000
+# Keras 2's module of each layer class (`from keras.layers.core import Dense`), which
+# numkeras keeps (tf_keras has none of them: it imports from `layers`)
+LEGACY_MODULES = {
+    "core": ["Dense", "Dropout", "Flatten", "Reshape", "Activation"],
+    "convolutional": ["Conv2D", "Conv1D", "UpSampling2D", "ZeroPadding2D"],
+    "pooling": ["MaxPooling2D", "GlobalMaxPooling1D", "GlobalAveragePooling1D"],
+    "advanced_activations": ["LeakyReLU"],
+    "normalization": ["BatchNormalization"],
+    "recurrent": ["LSTM"],
+    "embeddings": ["Embedding"],
+    "wrappers": ["Bidirectional"],
+}
+
+
+def _more_idioms(r, prog: dict, task: str) -> None:
+    """What 2016-2020 scripts also did around the model (some from later seeds on, as
+    marked): the Keras 2 import paths
+    (`keras.layers.core`, `keras.utils.np_utils`), a Callback of their own that halves the
+    rate by `K.set_value(self.model.optimizer.lr, ...)` and reads `logs`, every layer's
+    output through one `K.function`, `K.int_shape` of layer outputs and weights, the
+    optimizer's `iterations`, `flow_from_directory` on a folder of PNG files, and
+    `predict_classes` after; `fit(sequence, workers=, use_multiprocessing=)` and
+    `compile(sample_weight_mode=None, target_tensors=None)`; from seed 506 on, `compile`'s
+    metrics third by position (Keras 2's order)."""
+    prog["legacy_paths"] = r.random() < 0.4
+    prog["lr_callback"] = r.random() < 0.4
+    prog["all_outputs"] = r.random() < 0.4
+    prog["int_shapes"] = r.random() < 0.4
+    prog["flow_dir"] = None
+    if prog["kind"] in ("cnn", "dcgan_d") and task != "regression" and r.random() < 0.7:
+        prog["flow_dir"] = {
+            "color_mode": "rgb" if prog["shape"][-1] == 3 else "grayscale",
+            "size": r.choice([list(prog["shape"][:2]), [10, 12], [5, 9]]),
+            "rescale": r.choice([1 / 255, 2 / 255]),  # (without: see the docstring)
+            "interpolation": r.choice([None, "nearest", "bilinear"]),
+            "per_class": r.choice([2, 3]),
+        }
+    if prog["seed"] >= 504 * 100_000:  # (seeds 500-503 ran without these)
+        prog["sequence_via_fit"] = prog["mode"] == "sequence" and r.random() < 0.6
+        prog["compile_keras2"] = r.random() < 0.3
+    if prog["seed"] >= 506 * 100_000:
+        prog["metrics_by_position"] = r.random() < 0.4
+    if prog["seed"] >= 507 * 100_000:  # the K.* convolutions of 2017 custom layers
+        prog["backend_calls"] += r.sample(MORE_BACKEND_CALLS, 2)
+    if prog["flow_dir"]:
+        if prog["seed"] >= 502 * 100_000:  # (seeds 500 and 501 ran without these)
+            # ImageDataGenerator(validation_split=) with flow_from_directory(subset=), and
+            # a class_mode=None flow for predict_generator
+            prog["flow_dir"]["subset"] = r.choice([None, None, "training", "validation"])
 
 
 def _optimizer_for_idioms(r) -> dict:
@@ -468,6 +551,20 @@ def _backend_call(K, name: str, A: dict):  # noqa: C901 - one table of small cas
         "shape": lambda: [int(d) for d in K.shape(a)],  # (a tensor in Keras 2, a tuple in 3)
         "cast_to_floatx": lambda: K.cast_to_floatx(A["yi"]),
         "conv2d": lambda: K.conv2d(A["img"], A["kernel"], padding="same"),
+        "conv2d_strided": lambda: K.conv2d(A["img"], A["kernel"], strides=(2, 2), padding="valid"),
+        # (kernel (rows, cols, out, in); output_shape as TensorFlow takes it)
+        "conv2d_transpose": lambda: K.conv2d_transpose(
+            A["img"], K.permute_dimensions(A["kernel"], (0, 1, 3, 2)), (1, 8, 8, 3), (2, 2), "same"
+        ),
+        "conv2d_transpose_smaller": lambda: K.conv2d_transpose(
+            A["img"], K.permute_dimensions(A["kernel"], (0, 1, 3, 2)), (1, 7, 7, 3), (2, 2), "same"
+        ),
+        "separable_conv2d": lambda: K.separable_conv2d(
+            A["img"], A["kernel"][..., :1], K.ones((1, 1, 2, 3)), padding="same"
+        ),
+        "depthwise_conv2d": lambda: K.depthwise_conv2d(
+            A["img"], A["kernel"][..., :2], strides=(2, 2), padding="valid"
+        ),
         "sqrt_neg": lambda: K.sqrt(a),
         "max_neg_axis": lambda: K.max(c3, axis=-2),
         "square_diff": lambda: K.mean(K.square(p - t), axis=-1),
@@ -610,7 +707,7 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
     for name in prog.get("utils_calls", []):
         attempt(rec["utils"], name, lambda name=name: _value(_utils_call(K, name)))
     try:
-        model = _model(K, prog["layers"])
+        model = _model(K, prog["layers"], prog.get("legacy_paths", False))
     except Exception as e:  # noqa: BLE001 - an error is a result to compare too
         rec["build"] = _error(e)
         return rec
@@ -621,7 +718,9 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
     if prog["to_categorical"]:  # labels as integers, then keras.utils.to_categorical
         labels = np.argmax(y, axis=-1)
         attempt(rec, "to_categorical", lambda: _arrays(_m(K, "utils").to_categorical(labels, 3)))
-        y = np.asarray(_m(K, "utils").to_categorical(labels, num_classes=3))
+        np_utils = prog.get("legacy_paths") and K.__name__ != "tf_keras"
+        utils = _m(K, "utils.np_utils" if np_utils else "utils")  # (tf_keras has no np_utils)
+        y = np.asarray(utils.to_categorical(labels, num_classes=3))
     if prog["k_function"]:
         j = int(prog["k_function_layer"] * len(model.layers))
 
@@ -630,6 +729,18 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
             return _arrays(B.function(inputs, [model.layers[j].output])([x])[0])
 
         attempt(rec, "k_function", features)
+    if prog.get("all_outputs"):  # every layer's output for one batch, the 2017 way
+
+        def all_outputs():
+            fn = B.function([model.input], [layer.output for layer in model.layers])
+            return [_arrays(v) for v in fn([x[:3]])]
+
+        attempt(rec, "all_outputs", all_outputs)
+    if prog.get("int_shapes"):
+        attempt(rec, "int_shapes", lambda: [
+            [B.int_shape(layer.output) for layer in model.layers], B.int_shape(model.input),
+            [B.int_shape(w) for w in model.trainable_weights],
+            int(sum(B.count_params(w) for w in model.trainable_weights))])  # fmt: skip
     metrics = list(prog["metrics"])
     custom_objects = {}
     if prog["custom_metric"]:
@@ -641,7 +752,13 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
         loss = _custom_loss(B, loss)
         custom_objects[loss.__name__] = loss
     opt = _make_optimizer(K, prog["optimizer"])
-    attempt(rec, "compile", lambda: model.compile(optimizer=opt, loss=loss, metrics=metrics))
+    # (the full Keras 2 signature, as some scripts spell it out)
+    keras2 = {"sample_weight_mode": None, "target_tensors": None}
+    keras2 = keras2 if prog.get("compile_keras2") else {}
+    if prog.get("metrics_by_position") and metrics:  # (Keras 2's order: metrics third)
+        attempt(rec, "compile", lambda: model.compile(opt, loss, metrics, **keras2))
+    else:
+        attempt(rec, "compile", lambda: model.compile(opt, loss, metrics=metrics, **keras2))
     ck_dir = f"{out_dir}/ck/{i}{'' if tf else '_nk'}"
     shutil.rmtree(ck_dir, ignore_errors=True)  # (a rerun starts without the last run's files)
     os.makedirs(ck_dir)
@@ -652,6 +769,8 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
 
     def fitted():
         cbs = _make_callbacks(K, prog["callbacks"], ck_dir, seen)
+        if prog.get("lr_callback"):
+            cbs.append(_halving_callback(K, seen))
         common = {"epochs": prog["epochs"], "verbose": 0, "callbacks": cbs,
                   "initial_epoch": prog["initial_epoch"]}  # fmt: skip
         if prog["mode"] == "fit":
@@ -667,8 +786,9 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
                 common.update(max_queue_size=10, workers=1, use_multiprocessing=False)
             if prog["mode"] == "sequence":
                 data = _sequence(K, xt, yt, bs)
-                history = model.fit_generator(data, shuffle=False, **common)
-
+                # (TF 2.1+ scripts: fit(sequence, workers=, ...) once fit_generator went)
+                fit = model.fit if prog.get("sequence_via_fit") else model.fit_generator
+                history = fit(data, shuffle=False, **common)
             else:
                 steps = prog["steps_per_epoch"] or math.ceil(cut / bs)
                 history = model.fit_generator(
@@ -681,6 +801,8 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
     attempt(rec, "history", fitted)
     rec["epochs_seen"] = seen
     attempt(rec, "lr_after", lambda: round(float(B.get_value(model.optimizer.lr)), 7))
+    if seed_is_new := prog["seed"] >= NEW_SEEDS:
+        attempt(rec, "lr_after_iterations", lambda: int(B.get_value(model.optimizer.iterations)))
     attempt(rec, "weights_after", lambda: _arrays(model.get_weights()))
     if prog["mode"] != "fit":
         attempt(rec, "generator_evaluate", lambda: _arrays(
@@ -747,7 +869,83 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
                     _arrays(model.predict_generator(images, steps=2))]  # fmt: skip
 
         attempt(rec, "h5_then_datagen", datagen)
+    if prog.get("flow_dir"):
+        attempt(rec, "h5_then_flow_dir", lambda: _flow_dir(K, model, prog, f"{ck_dir}/img"))
+    if seed_is_new and prog["loss"] != "mse":  # (numkeras's Keras 2 methods; see fuzz_keras2)
+        attempt(rec, "h5_then_classes", lambda: _arrays(_classes(model, x, tf)))
     return rec
+
+
+def _halving_callback(K, seen: list):
+    """A 2017 script's own rate decay: halve `self.model.optimizer.lr` every epoch after
+    the first, with `K.set_value`, and note the rate and the logs each epoch."""
+    B = _m(K, "backend")
+
+    class Halve(_m(K, "callbacks").Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch > 0:
+                lr = float(B.get_value(self.model.optimizer.lr))
+                B.set_value(self.model.optimizer.lr, lr * 0.5)
+
+        def on_epoch_end(self, epoch, logs=None):
+            lr = round(float(B.get_value(self.model.optimizer.lr)), 7)
+            seen.append(["halve", epoch, lr, sorted(RENAMED.get(k, k) for k in logs or {})])
+
+    return Halve()
+
+
+def _classes(model, x, tf: bool):
+    """`model.predict_classes(x)` (Keras 2.5's definition where tf_keras 2.6+ lacks it)."""
+    if not tf:
+        return model.predict_classes(x, verbose=0)
+    proba = model.predict(x, verbose=0)
+    return proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")
+
+
+def _flow_dir(K, model, prog: dict, folder: str) -> list:
+    """`ImageDataGenerator(rescale=).flow_from_directory(folder, target_size=, color_mode=,
+    class_mode=)` over PNG files in class subfolders (written here, of another size than
+    the model's), then an epoch of `fit_generator` and a `predict_generator`."""
+    from PIL import Image
+
+    spec = prog["flow_dir"]
+    rng = np.random.default_rng(prog["seed"])
+    classes = ["cats", "dogs"] if prog["loss"] == "binary_crossentropy" else ["a", "b", "c"]
+    h, w = spec["size"]
+    for c in classes:
+        os.makedirs(f"{folder}/{c}", exist_ok=True)
+        for k in range(spec["per_class"]):
+            rgb = spec["color_mode"] == "rgb"
+            pixels = rng.integers(0, 256, (h, w, 3) if rgb else (h, w), dtype=np.uint8)
+            Image.fromarray(pixels, "RGB" if rgb else "L").save(f"{folder}/{c}/img_{k}.png")
+    kw = {"rescale": spec["rescale"]} if spec["rescale"] else {}
+    if spec.get("subset"):
+        kw["validation_split"] = 0.34
+    gen = _m(K, "preprocessing.image").ImageDataGenerator(**kw)
+    mode = {"binary_crossentropy": "binary", "categorical_crossentropy": "categorical",
+            "sparse_categorical_crossentropy": "sparse"}[prog["loss"]]  # fmt: skip
+    flow_kw = {"interpolation": spec["interpolation"]} if spec["interpolation"] else {}
+    if spec.get("subset"):
+        flow_kw["subset"] = spec["subset"]
+    flow = gen.flow_from_directory(
+        folder, target_size=tuple(prog["shape"][:2]), color_mode=spec["color_mode"],
+        class_mode=mode, batch_size=prog["batch_size"], shuffle=False, **flow_kw)  # fmt: skip
+    bx, by = flow[0]
+    out = [flow.class_indices, sorted(flow.filenames), flow.classes.tolist(), flow.samples,
+           len(flow), _arrays(bx), _arrays(by), str(bx.dtype)]  # fmt: skip
+    history = model.fit_generator(flow, steps_per_epoch=len(flow), epochs=1, verbose=0)
+    # (the metrics of class_mode="binary"'s (batch,) labels: tf_keras's quirk, see the docstring)
+    logged = {k: _arrays(v) for k, v in history.history.items()}
+    out.append({"loss": logged["loss"]} if mode == "binary" else logged)
+    out.append(_arrays(model.predict_generator(flow, steps=len(flow))))
+    if "subset" not in spec:
+        return out
+    # the bottleneck-features script: class_mode=None, shuffle=False, predict_generator
+    images = gen.flow_from_directory(
+        folder, target_size=tuple(prog["shape"][:2]), color_mode=spec["color_mode"],
+        class_mode=None, batch_size=3, shuffle=False, **flow_kw)  # fmt: skip
+    out.append([len(images), _arrays(model.predict_generator(images, steps=len(images)))])
+    return out
 
 
 def run(library: str, seed: int, count: int, out_dir: str) -> None:
@@ -774,8 +972,9 @@ def _keras3_names(rec: dict) -> dict:
     rec = dict(rec)
     if isinstance(rec.get("history"), dict) and "error" not in rec["history"]:
         rec["history"] = {RENAMED.get(k, k): v for k, v in rec["history"].items()}
-    rec["epochs_seen"] = [
-        [e, sorted(RENAMED.get(k, k) for k in names)] for e, names in rec.get("epochs_seen", [])
+    rec["epochs_seen"] = [  # (a LambdaCallback's [epoch, names]; the halving one's own)
+        [seen[0], sorted(RENAMED.get(k, k) for k in seen[1])] if len(seen) == 2 else seen
+        for seen in rec.get("epochs_seen", [])
     ]
     if isinstance(rec.get("csv"), list):
         head, rows = rec["csv"]
@@ -783,6 +982,29 @@ def _keras3_names(rec: dict) -> dict:
         order = [0] + sorted(range(1, len(names)), key=lambda c: names[c])
         rec["csv"] = [[names[c] for c in order], [[row[c] for c in order] for row in rows]]
     return rec
+
+
+# how many weights each drawn layer has, in get_weights()'s order
+WEIGHT_COUNTS = {"Conv2D": 2, "Convolution2D": 2, "Conv2DTranspose": 2, "Conv1D": 2,
+                 "Convolution2DTranspose": 2, "Dense": 2, "BatchNormalization": 4,
+                 "Embedding": 1, "LSTM": 3, "GRU": 3, "SimpleRNN": 3,
+                 "Bidirectional": 6}  # fmt: skip
+
+
+def _without_moving_variance(prog: dict, rec: dict) -> dict:
+    """`rec` with the moving variances of the BatchNormalization layers left out of
+    `weights_after`: on 4-D inputs tf_keras's fused layer moves them by the unbiased batch
+    variance (`n / (n - 1)` times the biased one Keras 3 and numkeras use: 4/3 for
+    batches of 4), so they drift apart by design (see fuzz_keras2.py)."""
+    weights = rec.get("weights_after")
+    if not isinstance(weights, list):
+        return rec
+    drop, k = set(), 0
+    for cls, _ in prog["layers"]:
+        if cls == "BatchNormalization":
+            drop.add(k + 3)
+        k += WEIGHT_COUNTS.get(cls, 0)
+    return {**rec, "weights_after": [w for j, w in enumerate(weights) if j not in drop]}
 
 
 def compare(out_dir: str, seed: int) -> int:
@@ -800,6 +1022,8 @@ def compare(out_dir: str, seed: int) -> int:
         lazy = _lazy_momentum(prog)
         problems = []
         want = _keras3_names(want)
+        if prog["kind"] in ("dcgan_d", "dcgan_g", "upconv"):  # (a BatchNormalization on 4-D)
+            want, got = _without_moving_variance(prog, want), _without_moving_variance(prog, got)
         for key in want:
             if key in SKIP or (lazy and key.startswith(LOOSE)):
                 continue
