@@ -140,8 +140,8 @@ class CategoryEncoding(Layer):
         return self.call(inputs), None
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        if need_input_grad:
-            no_input_gradient(self)
+        # (no gradient crosses the integer bins: layers before it train on the other losses
+        # alone, as in Keras, where the gradient there is zero)
         return None
 
     def get_config(self) -> dict:

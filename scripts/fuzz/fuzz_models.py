@@ -22,7 +22,14 @@ UnitNormalization over two axes, SpectralNormalization, Dense with weight constr
 LoRA, strided transposed convolutions with output_padding, Resizing, CenterCrop, adaptive
 pooling, 3D layers on volume inputs, CategoryEncoding of token ids, batched Dot products,
 an Input of any length on its first axis, float64 layers and BatchNormalization called
-with a fixed `training`; lower seeds draw the programs they always drew.
+with a fixed `training`. Seeds 500-999 and from 2000 on (NEWER) draw those and also
+convolutions with activity regularizers, constraints and initializers given as configs
+(causal dilated, grouped channels_first), RNNs with constraints and a Bidirectional with
+its own backward_layer, RNNs returning their states and Bidirectional(merge_mode=None)
+taken apart (`Item` nodes), TimeDistributed over convolutions, pooling and Flatten,
+ConvLSTM2D, Discretization, augmentation layers (the identity in inference), named inputs
+and layers (some with an explicit dtype), Embedding regularizers and constraints, and nested
+functional models; lower seeds draw the programs they always drew.
 
 Models with a layer that is random in training (Dropout, noise) compare no fit results.
 Known differences, not drawn or not compared: Keras-JAX's sparsemax (rows do not sum to 1),
@@ -35,6 +42,14 @@ of such a layer's predictions is not compared.
 Keras's symbolic shape of a Dense(activation="glu") keeps the units its output halves, so
 the drawn targets fit only by broadcasting, which Keras's losses do and numkeras refuses
 (README): evaluate and fit are not compared where numkeras raises IncompatibleShapesError.
+A call's fixed `training` wins in numkeras (README; Keras 2), while Keras 3's predict and
+evaluate pass False over a recorded True and its fit True over a recorded False: those
+results are not compared there. Nor are: the summary's byte counts of a float64 LoRA layer
+(numkeras's factors are float64: README); fit where Keras's turns NaN through a
+UnitNormalization of zero rows (its norm's gradient at 0 is NaN, numkeras's 0). Keras 3's
+SimpleRNN drops `activity_regularizer` (no penalty, None in its config), so the newer draws
+give it none; a Bidirectional's symbolic shape with a backward layer of other units is
+Keras's forward one doubled (wrong: the draws keep the units equal).
 """
 
 from __future__ import annotations
@@ -423,6 +438,150 @@ def volume(r, s):
 
 EXTRA = [einsum, attention_more, rnn_cell, conv_rnn, norm_more, dense_more, transpose_padded,
          image, volume]  # fmt: skip
+
+
+# -- the newer menu: drawn only by programs of seeds 500-999 and 2000 on (NEWER), which also
+#    draw the extended menu; seeds below 500 and 1000-1999 draw what they always drew ------
+NEWER = ((500 * 100_000, 1000 * 100_000), (2000 * 100_000, math.inf))
+RANDOM_IN_TRAINING |= {"RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast",
+                       "RandomTranslation", "RandomBrightness"}  # fmt: skip
+
+
+def _newer(seed: int) -> bool:
+    return any(lo <= seed < hi for lo, hi in NEWER)
+
+
+def _weight_args(r, prefix: str = "kernel") -> dict:
+    """Regularizers, constraints and initializers given by name, object config or dict."""
+    cfg = {}
+    if r.random() < 0.3:
+        cfg["activity_regularizer"] = r.choice(["l1", {"class_name": "L2", "config": {"l2": 0.02}}])
+    if r.random() < 0.3:
+        cfg[f"{prefix}_constraint"] = r.choice(
+            ["non_neg", {"class_name": "MaxNorm", "config": {"max_value": 1.5, "axis": 0}}]
+        )
+    if r.random() < 0.2:
+        cfg["bias_constraint"] = "non_neg"
+    if r.random() < 0.3:
+        cfg[f"{prefix}_regularizer"] = {"class_name": "L1L2", "config": {"l1": 0.01, "l2": 0.02}}
+    if r.random() < 0.2:
+        cfg[f"{prefix}_initializer"] = {"class_name": "GlorotNormal", "config": {"seed": 3}}
+    if r.random() < 0.2:
+        cfg["bias_initializer"] = r.choice(
+            ["ones", {"class_name": "Constant", "config": {"value": 0.5}}]
+        )
+    return cfg
+
+
+def conv_args(r, s):
+    """Convolutions with the arguments the older draws leave alone: activity regularizers,
+    constraints, initializers as configs, causal dilated Conv1D, channels_first groups."""
+    if len(s) not in (2, 3):
+        return None
+    rank, k = len(s) - 1, r.choice([1, 2, 3])
+    cfg = {"kernel_size": k, "use_bias": r.random() < 0.7, **_weight_args(r)}
+    spatial, c, put = _channels(r, cfg, s)
+    pad = r.choice(["valid", "same"] + ["causal"] * (rank == 1 and "data_format" not in cfg))
+    cfg["padding"], d = pad, r.choice([1, 2])
+    cfg["dilation_rate"] = d
+    f = r.choice([2, 4])
+    if c % 2 == 0 and r.random() < 0.4:
+        cfg["groups"] = 2
+    cfg["filters"] = f
+    dims = tuple(_conv_len(n, k, 1, pad, dilation=d) for n in spatial)
+    return f"Conv{rank}D", cfg, put(dims, f)
+
+
+def rnn_more(r, s):
+    """LSTM / GRU / SimpleRNN with regularizers and constraints, or a Bidirectional with its
+    own backward layer."""
+    if len(s) != 2:
+        return None
+    u, seq, kind = r.choice([2, 3]), r.random() < 0.5, r.choice(["LSTM", "GRU", "SimpleRNN"])
+    cfg = {"units": u, "return_sequences": seq, "stateful": False, **_weight_args(r)}
+    if kind == "SimpleRNN":  # (Keras 3's SimpleRNN drops it: no penalty, None in its config)
+        cfg.pop("activity_regularizer", None)
+    if r.random() < 0.3:
+        cfg["recurrent_regularizer"] = "l2"
+    if r.random() < 0.3:
+        cfg["recurrent_constraint"] = {"class_name": "MaxNorm", "config": {"max_value": 2.0}}
+    out = (s[0], u) if seq else (u,)
+    if r.random() < 0.4:
+        mode = r.choice(["concat", "sum", "ave", "mul"])
+        back = {**cfg, "go_backwards": True}
+        if r.random() < 0.3:  # a backward layer of another kind
+            back = {"units": u, "return_sequences": seq, "go_backwards": True}
+            kind_b = r.choice(["LSTM", "GRU", "SimpleRNN"])
+        else:
+            kind_b = kind
+        layers = {"layer": {"class_name": kind, "config": cfg},
+                  "backward_layer": {"class_name": kind_b, "config": back}}  # fmt: skip
+        return "Bidirectional", {**layers, "merge_mode": mode}, out[:-1] + (
+            u * (1 + (mode == "concat")),)  # fmt: skip
+    return kind, cfg, out
+
+
+def wrapped(r, s):
+    """TimeDistributed over a convolution, a pooling, a Flatten or a Dense with arguments."""
+    if len(s) < 2:
+        return None
+    kinds = ["Dense", "Flatten"] + ["Conv1D", "GlobalAveragePooling1D"] * (len(s) == 3)
+    kinds += ["Conv2D", "MaxPooling2D"] * (len(s) == 4)
+    kind = r.choice(kinds)
+    inner = s[1:]
+    if kind == "Dense":
+        u = r.choice([2, 3])
+        cfg = {"units": u, "activation": r.choice(["relu", None]), **_weight_args(r)}
+        out = inner[:-1] + (u,)
+    elif kind == "Flatten":
+        cfg, out = {}, (math.prod(inner),)
+    elif kind == "Conv1D":
+        cfg, out = {"filters": 2, "kernel_size": 1}, (inner[0], 2)
+    elif kind == "GlobalAveragePooling1D":
+        cfg, out = {}, inner[-1:]
+    elif kind == "Conv2D":
+        cfg, out = {"filters": 2, "kernel_size": 1, "padding": "same"}, inner[:-1] + (2,)
+    else:
+        cfg, out = {"pool_size": 1}, inner
+    return "TimeDistributed", {"layer": {"class_name": kind, "config": cfg}}, s[:1] + out
+
+
+def conv_lstm2d(r, s):
+    if len(s) != 4:  # (time, height, width, channels)
+        return None
+    f, k, pad, seq = (
+        r.choice([1, 2]),
+        r.choice([1, 2]),
+        r.choice(["valid", "same"]),
+        r.random() < 0.5,
+    )
+    cfg = {"filters": f, "kernel_size": k, "padding": pad, "return_sequences": seq}
+    dims = tuple(_conv_len(n, k, 1, pad) for n in s[1:3])
+    return "ConvLSTM2D", cfg, ((s[0],) if seq else ()) + dims + (f,)
+
+
+def preprocess(r, s):
+    """Discretization, and image augmentation layers (the identity in inference)."""
+    if len(s) == 3 and r.random() < 0.6:
+        kind = r.choice(["RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast",
+                         "RandomTranslation", "RandomBrightness"])  # fmt: skip
+        cfg = {
+            "RandomFlip": {"mode": r.choice(["horizontal", "vertical", "horizontal_and_vertical"])},
+            "RandomRotation": {"factor": 0.1, "fill_mode": r.choice(["reflect", "constant"])},
+            "RandomZoom": {"height_factor": 0.1},
+            "RandomContrast": {"factor": 0.2},
+            "RandomTranslation": {"height_factor": 0.1, "width_factor": 0.1},
+            "RandomBrightness": {"factor": 0.1, "value_range": [0, 1]},
+        }[kind]
+        return kind, {**cfg, "seed": 7}, s
+    if r.random() < 0.5 and len(s) == 1:
+        mode = r.choice(["multi_hot", "count"])
+        cfg = {"bin_boundaries": [-0.5, 0.0, 0.5], "output_mode": mode}
+        return "Discretization", cfg, (4,)
+    return "Discretization", {"bin_boundaries": [-0.5, 0.0, 0.5]}, s
+
+
+NEWER_MENU = [conv_args, rnn_more, rnn_more, wrapped, conv_lstm2d, preprocess]
 ATTENTIONS = ("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupQueryAttention")
 LIST_CALLS = {"Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Concatenate",
               "Dot", "Attention", "AdditiveAttention"}  # fmt: skip
@@ -434,8 +593,9 @@ def program(seed: int) -> dict:
     the index of the node whose layer it shares, the tensors it is called on: inputs first,
     then nodes), `outputs`, `sequential`, `loss` and `data`."""
     r = random.Random(seed)
-    extended = seed >= EXTENDED_FROM
-    menu = MENU + EXTRA * extended
+    newer = _newer(seed)
+    extended = seed >= EXTENDED_FROM or newer
+    menu = MENU + EXTRA * extended + NEWER_MENU * newer
     rank = r.choice([1, 2, 2, 3])
     if extended and r.random() < 0.1:  # a volume, for the 3D layers
         rank = 4
@@ -444,6 +604,8 @@ def program(seed: int) -> dict:
     integer = rank == 1 and r.random() < 0.5  # token ids into an Embedding
     dtype = "int32" if integer else r.choice(["float32"] * 9 + ["float64"])
     inputs.append({"shape": list(shape), "dtype": dtype})
+    if newer and r.random() < 0.3:  # a named Input
+        inputs[0]["name"] = "tokens" if integer else "features"
     if extended and rank >= 2 and r.random() < 0.15:  # declared of any length (the data's is
         inputs[0]["declared"] = [None, *shape[1:]]  # still `shape`)
     shapes.append(shape)
@@ -462,6 +624,9 @@ def program(seed: int) -> dict:
         x = add("CategoryEncoding", {"num_tokens": 10, "output_mode": mode}, [0], out)
     elif integer:
         cfg = {"input_dim": 10, "output_dim": r.choice([2, 4]), "mask_zero": r.random() < 0.4}
+        if newer and r.random() < 0.4:
+            cfg["embeddings_regularizer"] = r.choice(["l2", {"class_name": "L1", "config": {}}])
+            cfg["embeddings_constraint"] = r.choice([None, "unit_norm", "non_neg"])
         x = add("Embedding", cfg, [0], shape + (cfg["output_dim"],))
     if two_inputs:
         other = shape[:-1] + (r.choice([1, 3]),)
@@ -493,16 +658,26 @@ def program(seed: int) -> dict:
                 merge, out = "Dot", (out[1], out[1]) if axes == 1 else (out[0], out[0])
             x = add(merge, cfg, [a, b], out)
             continue
+        if newer and not sequential and len(shapes[x]) == 2 and r.random() < 0.15:
+            x = states(r, add, shapes[x], x)  # an RNN's states, or both directions
+            continue
         step = r.choice(menu)(r, shapes[x])
         if not sequential and r.random() < 0.15 and step and step[0] not in ATTENTIONS:
             second = r.choice(menu)(r, step[2])  # a nested Sequential of two layers
             if second and second[0] not in ATTENTIONS:
                 inner = [{"class_name": c, "config": cfg} for c, cfg, _ in (step, second)]
                 step = ("Sequential", {"layers": inner}, second[2])
+                if newer and r.random() < 0.5:  # a nested functional model instead
+                    step = ("Functional", {"layers": inner, "shape": list(shapes[x])}, step[2])
         if step and min(step[2], default=1) >= 1:
             cls, cfg, out = step
             if extended and r.random() < 0.06 and cls != "Sequential":  # a float64 layer
                 cfg = {**cfg, "dtype": "float64"}
+            if newer and r.random() < 0.2 and cls not in ("Sequential", "Functional"):
+                cfg = {**cfg, "name": f"my_{cls.lower()}_{len(nodes)}"}  # a named layer
+                if r.random() < 0.5 and "dtype" not in cfg:
+                    cfg["dtype"] = r.choice(["float32", {"class_name": "DTypePolicy",
+                                             "config": {"name": "float32"}}])  # fmt: skip
             args = [x, x] if cls in ATTENTIONS else [x]
             x = add(cls, cfg, args, out)
             if len(args) == 2 and r.random() < 0.4:
@@ -515,7 +690,10 @@ def program(seed: int) -> dict:
             x = add("Flatten", {}, [x], (math.prod(shapes[x]),))
         outputs, loss = [add("Dense", {"units": 3, "activation": "softmax"}, [x], (3,))], "sparse"
     elif not sequential and x > len(inputs) + 1 and r.random() < 0.3:  # a second output
-        outputs.append(add("Dense", {"units": 2}, [r.randrange(len(inputs), x)], None))
+        second = r.randrange(len(inputs), x)
+        if newer and shapes[second] is None:  # (a list: one of its items instead)
+            second = next(i for i in range(second + 1, x + 1) if shapes[i] is not None)
+        outputs.append(add("Dense", {"units": 2}, [second], None))
     wrong = r.random() < 0.12
     data = {
         "n": r.choice([4, 5, 8]),
@@ -529,6 +707,25 @@ def program(seed: int) -> dict:
             "sequential": sequential, "loss": loss, "data": data}  # fmt: skip
 
 
+def states(r, add, s, x) -> int:
+    """An RNN with return_state=True, or a Bidirectional with merge_mode=None (lists of
+    tensors, taken apart by `Item` nodes); one part goes on, another becomes an output
+    through a Dense."""
+    u, seq, kind = r.choice([2, 3]), r.random() < 0.5, r.choice(["LSTM", "GRU", "SimpleRNN"])
+    out = (s[0], u) if seq else (u,)
+    cfg = {"units": u, "return_sequences": seq, "go_backwards": r.random() < 0.3}
+    if r.random() < 0.5:
+        parts = [out] + [(u,)] * (2 if kind == "LSTM" else 1)
+        node = add(kind, {**cfg, "return_state": True}, [x], None)
+    else:
+        cfg.pop("go_backwards")
+        parts = [out, out]
+        node = add("Bidirectional", {"layer": {"class_name": kind, "config": cfg},
+                                     "merge_mode": None}, [x], None)  # fmt: skip
+    items = [add("Item", {"index": j}, [node], part) for j, part in enumerate(parts)]
+    return r.choice(items)
+
+
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
@@ -536,7 +733,17 @@ def _as_list(value) -> list:
 def _layer(K, cls: str, config: dict):
     if cls == "Sequential":  # a nested model
         return K.Sequential([_layer(K, c["class_name"], c["config"]) for c in config["layers"]])
+    if cls == "Functional":  # a nested functional model
+        x = inp = K.Input(tuple(config["shape"]))
+        for c in config["layers"]:
+            x = _layer(K, c["class_name"], c["config"])(x)
+        return K.Model(inp, x)
+    if cls == "Item":  # (no layer: an item of the list a layer returned)
+        return None
     cfg = dict(config)
+    if "backward_layer" in cfg:
+        back = cfg["backward_layer"]
+        cfg["backward_layer"] = _layer(K, back["class_name"], back["config"])
     if "layer" in cfg:  # a wrapper: build the wrapped layer first
         cfg["layer"] = _layer(K, cfg["layer"]["class_name"], cfg["layer"]["config"])
     if "cell" in cfg:  # an RNN of a cell, or of a list of cells (a stack)
@@ -549,6 +756,11 @@ def _declared(inp: dict) -> tuple:
     return tuple(inp.get("declared", inp["shape"]))
 
 
+def _input(K, inp: dict):
+    name = {"name": inp["name"]} if "name" in inp else {}
+    return K.Input(_declared(inp), dtype=inp["dtype"], **name)
+
+
 def build(K, prog: dict):
     """The model of `prog`, built with the Keras-like module `K`."""
     layers = []
@@ -559,11 +771,14 @@ def build(K, prog: dict):
         layers.append(_layer(K, node["class"], node["config"]))
     if prog["sequential"]:
         (inp,) = prog["inputs"]
-        return K.Sequential([K.Input(_declared(inp), dtype=inp["dtype"]), *layers])
-    tensors = [K.Input(_declared(i), dtype=i["dtype"]) for i in prog["inputs"]]
+        return K.Sequential([_input(K, inp), *layers])
+    tensors = [_input(K, i) for i in prog["inputs"]]
     for node, layer in zip(prog["nodes"], layers):
         args = [tensors[a] for a in node["args"]]
         cls = node["class"] or prog["nodes"][node["share"]]["class"]
+        if cls == "Item":
+            tensors.append(args[0][node["config"]["index"]])
+            continue
         kwargs = node.get("kwargs", {})
         call = layer(args, **kwargs) if cls in LIST_CALLS else layer(*args, **kwargs)
         tensors.append(call)
@@ -735,6 +950,8 @@ def _diff(want, got, rtol=1e-3, atol=1e-4) -> str | None:
                 return f"{k}: {d}"
         return None
     if isinstance(want, float) and isinstance(got, (int, float)):
+        if math.isnan(want) and math.isnan(got):
+            return None
         return None if math.isclose(want, got, rel_tol=rtol, abs_tol=atol) else f"{want} vs {got}"
     if isinstance(want, str) and isinstance(got, str) and ":" in want and ":" in got:
         return None if _same_error(want, got) else f"{want}\n      vs {got}"
@@ -757,6 +974,22 @@ def compare(out_dir: str, seed: int = 0) -> int:
         prog = program(seed * 100_000 + int(i))
         nodes = json.dumps(prog["nodes"])  # (nested models' layers too)
         random_fit = any(f'"{c}"' in nodes for c in RANDOM_IN_TRAINING)
+        # a call's fixed `training` wins in numkeras (README, Keras 2); Keras 3's predict and
+        # evaluate pass False over a recorded True, its fit True over a recorded False
+        fixed = {n.get("kwargs", {}).get("training") for n in prog["nodes"]}
+        skipped = {"history", "weights_after"} if False in fixed else set()
+        if True in fixed:
+            skipped |= {"predict", "from_config", "predict_bs", "predict_steps", "evaluate"}
+            skipped |= {"weights_after"}  # (numkeras's predict moves its moving statistics)
+        if any(
+            "lora_rank" in (n["config"] or {}) and (n["config"] or {}).get("dtype") == "float64"
+            for n in prog["nodes"]
+        ):  # (a float64 layer's LoRA factors: float64 in numkeras, float32 in Keras: README)
+            skipped.add("summary")
+        if '"UnitNormalization"' in nodes and "NaN" in json.dumps(want.get("history")):
+            # (Keras's gradient of the norm of a zero row is NaN: its fit turns NaN where
+            # the data has zero steps; numkeras's is 0, as the norm's subgradient there)
+            skipped |= {"history", "weights_after"}
         unchecked = prog["data"]["mutate"] in ("transpose", "no_batch", "extra_axis")
         problems = []
         # (targets that line up with the outputs only by broadcasting, as a Dense(glu)'s
@@ -766,7 +999,7 @@ def compare(out_dir: str, seed: int = 0) -> int:
             for k in want
         )
         for key in want:
-            if random_fit and key in ("history", "weights_after"):
+            if random_fit and key in ("history", "weights_after") or key in skipped:
                 continue
             if broadcast and key in ("evaluate", "history", "weights_after"):
                 continue
