@@ -146,13 +146,13 @@ class Attention(GraphOptions, Layer):
             return [out, (*q[:-1], k[-2])]
         return out
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         """The query's mask (Keras's `compute_mask`: `mask[0]`)."""
-        if previous_mask is None:
+        if mask is None:
             return None
-        if isinstance(previous_mask, (list, tuple)):
-            return previous_mask[0] if previous_mask else None
-        return previous_mask
+        if isinstance(mask, (list, tuple)):
+            return mask[0] if mask else None
+        return mask
 
     # -- calling ----------------------------------------------------------------------------
     def __call__(

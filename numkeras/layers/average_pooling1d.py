@@ -15,8 +15,10 @@ class AveragePooling1D(BasePooling):
     rank = 1
     pool_mode = "average"
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    def __init__(
+        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 AvgPool1D = AveragePooling1D  # Keras's alias

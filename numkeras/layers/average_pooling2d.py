@@ -17,8 +17,10 @@ class AveragePooling2D(BasePooling):
     rank = 2
     pool_mode = "average"
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    def __init__(
+        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 AvgPool2D = AveragePooling2D  # Keras's alias

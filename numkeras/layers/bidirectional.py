@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from numkeras import backend
 from numkeras.errors import ArgumentTypeError, ConfigError
+from numkeras.layers.inner_activity import inner_activity, plus_activity
 from numkeras.layers.layer import Layer
 from numkeras.layers.rnn import RNN
 
@@ -34,6 +35,11 @@ def _renamed_copy(layer, name: str, **changes):
     config.pop("build_config", None)
     config["config"] = {**config["config"], "name": name, **changes}
     return deserialize_layer(config)
+
+
+def _outputs(out) -> list:
+    """A recurrent layer's outputs as a list (with `return_state`, the states too)."""
+    return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
 def _strip(name: str, prefix: str) -> str:
@@ -190,10 +196,10 @@ class Bidirectional(Layer):
             return tuple(outs)
         return out
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         """With `return_sequences`, the input mask (per output with `merge_mode=None`);
         None for the states."""
-        mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        mask = mask[0] if isinstance(mask, (list, tuple)) else mask
         if not self.return_sequences:
             mask = None
         out = [mask, mask] if self.merge_mode is None else [mask]
@@ -219,6 +225,10 @@ class Bidirectional(Layer):
             y = self.forward_layer.call(fin, training=training, **kw)
             y_rev = self.backward_layer.call(bin_, training=training, **kw)
             fcache = bcache = None
+        # (as Keras, which calls both layers through __call__: their activity penalties,
+        # the backward layer's first, as Keras's `losses` lists them)
+        bact = inner_activity(self.backward_layer, _outputs(y_rev), keep)
+        fact = inner_activity(self.forward_layer, _outputs(y), keep)
         states = []
         if self.return_state:
             states = list(y[1:]) + list(y_rev[1:])
@@ -237,10 +247,10 @@ class Bidirectional(Layer):
         else:
             out = [y, xp.ascontiguousarray(y_rev)]
         result = out + states if (self.return_state or mode is None) else out[0]
-        return result, (fcache, bcache, y, y_rev, isinstance(inputs, list))
+        return result, (fcache, bcache, y, y_rev, isinstance(inputs, list), fact, bact)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        fcache, bcache, y, y_rev, given = cache
+        fcache, bcache, y, y_rev, given, fact, bact = cache
         multi = self.return_state or self.merge_mode is None
         grads = list(grad_output) if multi else [grad_output]
         mode = self.merge_mode
@@ -270,6 +280,7 @@ class Bidirectional(Layer):
             gb = [gy_rev, *gstates[n:]]
         else:
             gf, gb = gy, gy_rev
+        gf, gb = plus_activity(gf, fact), plus_activity(gb, bact)
         dxf = self.forward_layer.backward(fcache, gf, need_input_grad)
         dxb = self.backward_layer.backward(bcache, gb, need_input_grad)
         if not need_input_grad:
@@ -290,14 +301,14 @@ class Bidirectional(Layer):
         }
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
         from numkeras.models.config import deserialize_layer
 
         config = dict(config)
         built_for = (config["layer"].get("build_config") or {}).get("input_shape")
-        config["layer"] = deserialize_layer(config["layer"])
+        config["layer"] = deserialize_layer(config["layer"], custom_objects)
         if config.get("backward_layer") is not None:
-            config["backward_layer"] = deserialize_layer(config["backward_layer"])
+            config["backward_layer"] = deserialize_layer(config["backward_layer"], custom_objects)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
         layer = cls(**config)

@@ -24,8 +24,16 @@ class DepthwiseConv2D(BaseDepthwiseConv):
         depth_multiplier=1,
         data_format=None,
         dilation_rate=(1, 1),
+        *args,  # (activation, use_bias, ...: positional in Keras too)
         **kwargs,
     ):
         super().__init__(
-            kernel_size, strides, padding, depth_multiplier, data_format, dilation_rate, **kwargs
+            kernel_size,
+            strides,
+            padding,
+            depth_multiplier,
+            data_format,
+            dilation_rate,
+            *args,
+            **kwargs,
         )

@@ -25,11 +25,22 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.errors import ConfigError, InputTypeError, NotBuiltError
-from numkeras.layers.category_encoding import encode_categorical, encoded_shape, no_input_gradient
+from numkeras.layers.category_encoding import encode_categorical, encoded_shape
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
 OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count")
+
+
+def _integer_name(dtype) -> str | None:
+    """The name of an integer `dtype` argument (a name, a policy or its config), else None."""
+    if isinstance(dtype, dict):
+        dtype = dtype.get("config", {}).get("name")
+    name = str(getattr(dtype, "name", dtype))
+    try:
+        return name if dtype is not None and np.dtype(name).kind in "iu" else None
+    except TypeError:  # (a policy name: "mixed_float16")
+        return None
 
 
 class Discretization(Layer):
@@ -66,7 +77,10 @@ class Discretization(Layer):
             raise ConfigError(f"`epsilon` must be a positive number, received {epsilon!r}.")
         if bin_boundaries is not None:
             bin_boundaries = _check_boundaries(bin_boundaries)
-        super().__init__(dtype=dtype, name=name, **kwargs)
+        # (Keras takes an integer dtype, tf_keras's files say "int64": on JAX, without x64,
+        # its outputs are int32 then; the layer computes in float32 all the same)
+        self._integer_dtype = _integer_name(dtype)
+        super().__init__(dtype=None if self._integer_dtype else dtype, name=name, **kwargs)
         self.bin_boundaries = bin_boundaries
         self.num_bins = None if num_bins is None else int(num_bins)
         self.epsilon = epsilon
@@ -130,20 +144,23 @@ class Discretization(Layer):
         ids = xp.digitize(xp.asarray(inputs, "float32"), bins)
         if self.output_mode == "int":
             return ids.astype("int32")
-        return encode_categorical(ids, self.output_mode, len(self.bin_boundaries) + 1, self.dtype)
+        dtype = "int32" if self._integer_dtype else self.dtype
+        return encode_categorical(ids, self.output_mode, len(self.bin_boundaries) + 1, dtype)
 
     def _call_symbolic(self, inputs, training=None, **kwargs):
         outputs = super()._call_symbolic(inputs, training=training, **kwargs)
         if self.output_mode == "int":  # (the bin indices are int32, as Keras's)
             outputs.dtype = "int32"
+        elif self._integer_dtype:  # (Keras's symbolic dtype; its JAX computes int32)
+            outputs.dtype = self._integer_dtype
         return outputs
 
     def forward(self, inputs, training: bool = True):
         return self.call(inputs), None
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        if need_input_grad:
-            no_input_gradient(self)
+        # (no gradient crosses the integer bins: layers before it train on the other losses
+        # alone, as in Keras, where the gradient there is zero)
         return None
 
     # -- config ---------------------------------------------------------------------------
@@ -155,11 +172,12 @@ class Discretization(Layer):
             "output_mode": self.output_mode,
             "sparse": self.sparse,
             "name": self.name,
-            "dtype": self.dtype,
+            "dtype": self._integer_dtype or self.dtype,
         }
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        # (`custom_objects`: Keras's signature; a discretization's config holds none)
         config = dict(config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")

@@ -257,7 +257,7 @@ class Embedding(quantization.Quantizable, Layer):
     def _makes_mask(self) -> bool:
         return self.mask_zero
 
-    def compute_mask(self, inputs, previous_mask=None):
+    def compute_mask(self, inputs, mask=None):
         """`inputs != 0` with `mask_zero=True` (index 0 is padding), else None."""
         if not self.mask_zero:
             return None

@@ -28,7 +28,7 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
     pool_mode = "average"
     supports_masking = True
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         return None
 
     def _keep(self, mask):
@@ -36,7 +36,8 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
         keep = backend.xp.asarray(mask).astype(bool)
         return keep[:, :, None] if self.data_format == "channels_last" else keep[:, None, :]
 
-    def call(self, inputs, training: bool = False, mask=None):
+    def call(self, inputs, mask=None, training: bool = False):
+        # (`mask` second, as Keras's `call(inputs, mask=None)` takes it)
         if mask is None:
             return super().call(inputs)
         return self._masked_mean(inputs, self._keep(mask))[0]

@@ -49,7 +49,7 @@ class Masking(Layer):
         value = inputs.dtype.type(self.mask_value) if kind == "f" else self.mask_value
         return (inputs != value).any(axis=-1, keepdims=True)
 
-    def compute_mask(self, inputs, previous_mask=None):
+    def compute_mask(self, inputs, mask=None):
         return self._keep(inputs)[..., 0]
 
     def call(self, inputs, training: bool = False):

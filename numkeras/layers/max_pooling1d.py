@@ -15,8 +15,10 @@ class MaxPooling1D(BasePooling):
     rank = 1
     pool_mode = "max"
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    def __init__(
+        self, pool_size=2, strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 MaxPool1D = MaxPooling1D  # Keras's alias

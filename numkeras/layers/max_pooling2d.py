@@ -19,8 +19,10 @@ class MaxPooling2D(BasePooling):
     rank = 2
     pool_mode = "max"
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+    def __init__(
+        self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs
+    ):
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 MaxPool2D = MaxPooling2D  # Keras's alias

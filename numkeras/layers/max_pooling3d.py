@@ -16,9 +16,15 @@ class MaxPooling3D(BasePooling):
     pool_mode = "max"
 
     def __init__(
-        self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs
+        self,
+        pool_size=(2, 2, 2),
+        strides=None,
+        padding="valid",
+        data_format=None,
+        name=None,
+        **kwargs,
     ):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+        super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 
 
 MaxPool3D = MaxPooling3D  # Keras's alias

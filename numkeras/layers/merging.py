@@ -108,12 +108,12 @@ class _Merge(Layer):
     n_inputs: int | None = None
     supports_masking = True
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         """The inputs' masks joined with OR when every input has one, else None."""
-        if previous_mask is None or any(m is None for m in previous_mask):
+        if mask is None or any(m is None for m in mask):
             return None
-        out = previous_mask[0]
-        for m in previous_mask[1:]:
+        out = mask[0]
+        for m in mask[1:]:
             out = backend.xp.logical_or(out, m)
         return out
 
@@ -443,14 +443,14 @@ class Concatenate(Layer):
         super().__init__(**kwargs)
         self.axis = int(axis)
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         """Keras 3's: the masks (an unmasked input: all True; a mask of lower rank spread
         over the input's last axis) joined along `axis`, then any() over the last axis."""
-        if previous_mask is None or all(m is None for m in previous_mask):
+        if mask is None or all(m is None for m in mask):
             return None
         xp = backend.xp
         masks = []
-        for x, m in zip(inputs, previous_mask):
+        for x, m in zip(inputs, mask):
             if m is None:
                 masks.append(xp.ones(x.shape, bool))
             elif m.ndim < x.ndim:
@@ -535,7 +535,7 @@ class Dot(Layer):
 
     supports_masking = True
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         return None  # (Keras 3: the dot product drops the masks)
 
     def __init__(self, axes, normalize: bool = False, **kwargs):

@@ -37,12 +37,13 @@ class RandomCrop(iu.AugmentationLayer):
         width: int,
         seed: int | None = None,
         data_format: str | None = None,
+        name: str | None = None,
         **kwargs,
     ):
-        name = type(self).__name__
-        height = iu.check_size(name, "height", height)
-        width = iu.check_size(name, "width", width)
-        super().__init__(data_format=data_format, **kwargs)
+        cls = type(self).__name__
+        height = iu.check_size(cls, "height", height)
+        width = iu.check_size(cls, "width", width)
+        super().__init__(data_format=data_format, name=name, **kwargs)
         self.height = height
         self.width = width
         self._set_seed(seed)

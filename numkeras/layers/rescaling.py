@@ -95,6 +95,11 @@ class Rescaling(Layer):
     def _repr_args(self) -> str:
         return f"scale={self.scale!r}, offset={self.offset!r}"
 
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
+        # (`custom_objects`: Keras's signature; a scale or offset is a number or an array)
+        return super().from_config(config)
+
 
 def _host(value):
     return value if isinstance(value, (int, float, list, tuple)) else backend.to_numpy(value)

@@ -147,7 +147,7 @@ class ReversibleEmbedding(Embedding):
     def _makes_mask(self) -> bool:
         return False
 
-    def compute_mask(self, inputs, previous_mask=None):
+    def compute_mask(self, inputs, mask=None):
         return None
 
     def __call__(self, inputs, training=None, reverse: bool = False, **kwargs):
@@ -182,7 +182,8 @@ class ReversibleEmbedding(Embedding):
             logits = capped * cap
         return logits, (hidden, kernel, capped)
 
-    def call(self, inputs, training: bool = False, reverse: bool = False):
+    def call(self, inputs, reverse: bool = False, training: bool = False):
+        # (`reverse` second, as Keras's `call(inputs, reverse=False)` takes it)
         if not reverse:
             return super().call(inputs, training)
         return self._project(backend.xp.asarray(inputs))[0]

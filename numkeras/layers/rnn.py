@@ -436,10 +436,10 @@ class RNN(Layer):
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states = None
 
-    def compute_mask(self, inputs, previous_mask):
+    def compute_mask(self, inputs, mask=None):
         """The input mask for the sequence output (`return_sequences`), else None; None for
         the states (Keras 3's rule)."""
-        mask = previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        mask = mask[0] if isinstance(mask, (list, tuple)) else mask
         out = mask if self.return_sequences else None
         if self.return_state:
             return [out] + [None] * len(self._flat_state_sizes())
@@ -783,10 +783,10 @@ class RNN(Layer):
         return config
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
         config = dict(config)
         if cls is RNN:
-            config["cell"] = _deserialize_cell(config["cell"])
+            config["cell"] = _deserialize_cell(config["cell"], custom_objects)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
         return cls(**config)
@@ -827,7 +827,7 @@ def _set_paths(layer, prefix: str, only_new: bool = False) -> None:
         _set_paths(child, here, only_new)
 
 
-def _deserialize_cell(config):
+def _deserialize_cell(config, custom_objects: dict | None = None):
     """A cell from its config (`StackedRNNCells` too, before numkeras.layers lists it)."""
     from numkeras.models.config import deserialize_layer
 
@@ -835,12 +835,12 @@ def _deserialize_cell(config):
         from numkeras.layers.stacked_rnn_cells import StackedRNNCells
 
         inner = dict(config.get("config") or {})
-        cells = StackedRNNCells.from_config(inner)
+        cells = StackedRNNCells.from_config(inner, custom_objects)
         built_for = (config.get("build_config") or {}).get("input_shape")
         if built_for is not None:  # built from its build_config, as Keras deserializes it
             cells._maybe_build(tuple(built_for))
         return cells
-    return deserialize_layer(config)
+    return deserialize_layer(config, custom_objects)
 
 
 class RecurrentLayer(RNN):

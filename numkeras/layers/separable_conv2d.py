@@ -26,6 +26,7 @@ class SeparableConv2D(BaseSeparableConv):
         data_format=None,
         dilation_rate=(1, 1),
         depth_multiplier=1,
+        *args,  # (activation, use_bias, ...: positional in Keras too)
         **kwargs,
     ):
         super().__init__(
@@ -36,6 +37,7 @@ class SeparableConv2D(BaseSeparableConv):
             data_format,
             dilation_rate,
             depth_multiplier,
+            *args,
             **kwargs,
         )
 

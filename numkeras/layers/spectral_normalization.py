@@ -38,6 +38,7 @@ import numpy as np
 
 from numkeras import backend, initializers
 from numkeras.errors import ConfigError
+from numkeras.layers.inner_activity import inner_activity, plus_activity
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer, call_accepts_training
 from numkeras.layers.wrapper import Wrapper
@@ -53,6 +54,12 @@ def _normalize(x):
     with np.errstate(divide="ignore"):
         inv = t(1) / xp.sqrt(square_sum)
     return x * xp.minimum(inv, t(1.0 / _EPSILON))
+
+
+def _with(cache, spectral, activity) -> tuple:
+    """The cache: the layer's, the step's spectral values, and the inner layer's activity
+    penalties' gradients where it has a regularizer."""
+    return (cache, spectral) if activity is None else (cache, spectral, activity)
 
 
 class SpectralNormalization(Wrapper):
@@ -136,8 +143,11 @@ class SpectralNormalization(Wrapper):
     # -- calls ----------------------------------------------------------------------------
     def _inner_call(self, inputs, training):
         if call_accepts_training(self.layer):
-            return self.layer.call(inputs, training=training)
-        return self.layer.call(inputs)
+            out = self.layer.call(inputs, training=training)
+        else:
+            out = self.layer.call(inputs)
+        inner_activity(self.layer, [out], False)  # (as Keras, which calls it by __call__)
+        return out
 
     def call(self, inputs, training: bool = False):
         if training:  # as Keras: store the new u and the normalized kernel
@@ -150,7 +160,7 @@ class SpectralNormalization(Wrapper):
         found = self._power_iteration() if training else None
         if found is None:
             out, cache = self.layer.forward(inputs, training=training)
-            return out, (cache, None)
+            return out, _with(cache, None, inner_activity(self.layer, [out], True))
         u, v, sigma = found
         self.vector_u.value[...] = u
         raw = self.kernel.value.copy()
@@ -160,10 +170,13 @@ class SpectralNormalization(Wrapper):
             out, cache = self.layer.forward(inputs, training=training)
         finally:
             self.kernel.value[...] = raw  # ...and the variable keeps its raw value
-        return out, (cache, (u, v, sigma, normalized))
+        activity = inner_activity(self.layer, [out], True)  # (as Keras: by __call__)
+        return out, _with(cache, (u, v, sigma, normalized), activity)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
-        cache, spectral = cache
+        cache, spectral, *activity = cache
+        activity = activity[0] if activity else None
+        grad_output = plus_activity(grad_output, activity)
         if spectral is None:
             return self.layer.backward(cache, grad_output, need_input_grad=need_input_grad)
         u, v, sigma, normalized = spectral
@@ -198,11 +211,11 @@ class SpectralNormalization(Wrapper):
         }
 
     @classmethod
-    def from_config(cls, config: dict):
+    def from_config(cls, config: dict, custom_objects: dict | None = None):
         from numkeras.models.config import deserialize_layer
 
         config = dict(config)
-        config["layer"] = deserialize_layer(config["layer"])
+        config["layer"] = deserialize_layer(config["layer"], custom_objects)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
         return cls(**config)

@@ -197,7 +197,7 @@ class StackedRNNCells(Layer):
         from numkeras.layers.rnn import _deserialize_cell
 
         config = dict(config)
-        cells = [_deserialize_cell(c) for c in config.pop("cells")]
+        cells = [_deserialize_cell(c, custom_objects) for c in config.pop("cells")]
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name")
         return cls(cells, **config)

@@ -264,8 +264,9 @@ def serialize(loss) -> dict | str:
     raise ConfigError(f"Cannot serialize loss {loss!r}: expected a Loss or a function.")
 
 
-def deserialize(config, custom_objects: dict | None = None, as_function: bool = False):
-    """Inverse of `serialize` (also accepts a name, and Keras 2's `{"class_name", "config"}`).
+def deserialize(name, custom_objects: dict | None = None, as_function: bool = False):
+    """Inverse of `serialize`: `name` is a config (Keras's parameter name), a loss name, or
+    Keras 2's `{"class_name", "config"}`.
 
     Returns a `Loss` (or, with `as_function=True`, the function a serialized function
     names). A user's class or function is found only among `custom_objects`, an open
@@ -273,19 +274,19 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
     """
     from numkeras.saving import object_registration as registry
 
-    if isinstance(config, str):
-        custom = registry.find(custom_objects, config)
+    if isinstance(name, str):
+        custom = registry.find(custom_objects, name)
         if custom is not None:
             return custom if as_function and not inspect.isclass(custom) else to_loss(custom)
-        if as_function and config in _FUNCTIONS:
-            return _FUNCTIONS[config]
-        return to_loss(config)
-    if not isinstance(config, dict) or "class_name" not in config:
+        if as_function and name in _FUNCTIONS:
+            return _FUNCTIONS[name]
+        return to_loss(name)
+    if not isinstance(name, dict) or "class_name" not in name:
         raise ConfigError(
-            f"Cannot deserialize loss from {config!r}: expected a name or a dict with "
+            f"Cannot deserialize loss from {name!r}: expected a name or a dict with "
             "'class_name' and 'config'."
         )
-    class_name, inner = config["class_name"], config.get("config") or {}
+    class_name, inner = name["class_name"], name.get("config") or {}
     if class_name == "function":
         fn = (
             registry.find(custom_objects, inner, function=True)
@@ -296,7 +297,7 @@ def deserialize(config, custom_objects: dict | None = None, as_function: bool = 
             message = unknown_name_message("loss function", str(inner), _FUNCTIONS)
             raise UnknownObjectError(message + registry.supply_hint(inner))
         return fn if as_function else to_loss(fn)
-    cls = registry.find(custom_objects, config.get("registered_name"), class_name)
+    cls = registry.find(custom_objects, name.get("registered_name"), class_name)
     cls = cls or _CLASSES.get(class_name)
     if cls is None:
         message = unknown_name_message("loss class", class_name, _CLASSES, _KERAS_ONLY)

@@ -19,6 +19,7 @@ d(reduced loss)/d(y_pred). `__call__`, `call` and `value_and_grad` are built on 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -274,6 +275,14 @@ def reduce_weighted_values(
 _FORWARD_MODE: dict[type, bool] = {}
 
 
+def builtin_function(cls: type) -> Callable | None:
+    """The function form of the built-in loss class `cls` is (or derives from), if any."""
+    from numkeras.losses import _FUNCTION_TO_CLASS
+
+    functions = {c: f for f, c in _FUNCTION_TO_CLASS.items()}
+    return next((functions[c] for c in cls.__mro__ if c in functions), None)
+
+
 class Loss:
     """Base class of every loss. Subclass it and implement `forward` (or Keras-style `call`).
 
@@ -304,6 +313,51 @@ class Loss:
     @property
     def dtype(self) -> str:
         return self._dtype
+
+    # -- Keras's `LossFunctionWrapper` attributes, which its built-in losses have ------------
+    @property
+    def fn(self) -> Callable:
+        """The function form of a built-in loss (`MeanSquaredError().fn is
+        losses.mean_squared_error`), or the function assigned to it, which the loss then
+        computes with (Keras's `LossFunctionWrapper.fn`). A loss with neither (a `Loss`
+        subclass of your own) has no `fn`, as in Keras: AttributeError."""
+        fn = self.__dict__.get("_fn")
+        if fn is None:
+            fn = builtin_function(type(self))
+        if fn is None:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'fn'")
+        return fn
+
+    @fn.setter
+    def fn(self, value) -> None:
+        self.__dict__["_fn"] = value
+
+    @property
+    def _fn_kwargs(self) -> dict:
+        """The keyword arguments `fn` is called with: a built-in loss's settings named as
+        its function's parameters (`{"delta": 1.0}` for Huber), as Keras keeps them."""
+        kwargs = self.__dict__.get("_fn_kwargs_given")
+        if kwargs is not None:
+            return kwargs
+        fn = builtin_function(type(self))
+        if fn is None:
+            return {}
+        names = list(inspect.signature(fn).parameters)[2:]
+        return {name: getattr(self, name) for name in names if hasattr(self, name)}
+
+    @_fn_kwargs.setter
+    def _fn_kwargs(self, value: dict) -> None:
+        self.__dict__["_fn_kwargs_given"] = value
+
+    def _assigned_fn(self):
+        """A function assigned to a built-in loss's `fn` in place of its own (then computed
+        with as Keras computes a `LossFunctionWrapper`), else None; a subclass's own `call`
+        computes as it says."""
+        fn = self.__dict__.get("_fn")
+        if fn is None or type(self).call is not Loss.call:
+            return None
+        builtin = builtin_function(type(self))
+        return fn if builtin is not None and fn is not builtin else None
 
     # -- public API -------------------------------------------------------------------------
     def __call__(self, y_true, y_pred, sample_weight=None, *, mask=None):
@@ -339,6 +393,10 @@ class Loss:
 
     def call(self, y_true, y_pred):
         """Per-sample loss values, unreduced and unweighted (Keras's function form)."""
+        assigned = self._assigned_fn()
+        if assigned is not None:  # (Keras's LossFunctionWrapper.call)
+            y_true, y_pred = self._call_arguments(y_true, y_pred)
+            return backend.xp.asarray(assigned(y_true, y_pred, **self._fn_kwargs))
         if not self._has_forward():
             raise NotImplementedError(f"{type(self).__name__} must implement `forward` or `call`.")
         if _tape_hook is not None:  # a GradientTape records the loss (numkeras.autodiff)
@@ -432,10 +490,17 @@ class Loss:
 
     def _call_arguments(self, y_true, y_pred):
         """The arrays `call` receives (a function wrapper also matches their ranks)."""
-        return backend.cast_input(y_true, self.dtype), backend.cast_input(y_pred, self.dtype)
+        args = backend.cast_input(y_true, self.dtype), backend.cast_input(y_pred, self.dtype)
+        if self._assigned_fn() is not None:  # (computed as a LossFunctionWrapper)
+            return squeeze_or_expand_to_same_rank(*args)
+        return args
 
     def _traced_function(self) -> Callable:
-        """What is traced: `call`, on the arrays `_call_arguments` gives."""
+        """What is traced: `call` (or a function assigned to `fn`), on the arrays
+        `_call_arguments` gives."""
+        assigned = self._assigned_fn()
+        if assigned is not None:
+            return lambda y_true, y_pred: assigned(y_true, y_pred, **self._fn_kwargs)
         return self.call
 
     def check_targets(self, y_true, y_pred_shape):
@@ -467,7 +532,10 @@ class Loss:
 
     def _has_forward(self) -> bool:
         """True when `forward` is the computation: defined below `Loss` and not shadowed by a
-        more derived Keras-style `call` (e.g. a subclass of MeanSquaredError overriding call)."""
+        more derived Keras-style `call` (e.g. a subclass of MeanSquaredError overriding call),
+        nor replaced by a function assigned to `fn`."""
+        if "_fn" in self.__dict__ and self._assigned_fn() is not None:
+            return False
         cls = type(self)
         found = _FORWARD_MODE.get(cls)
         if found is None:

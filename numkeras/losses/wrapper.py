@@ -26,17 +26,27 @@ class LossFunctionWrapper(Loss):
     """Wrap `fn(y_true, y_pred, **kwargs)` (per-sample values) as a reducible `Loss`."""
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
-        from numkeras.losses import _FUNCTION_TO_CLASS
-
         super().__init__(
             name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype
         )
         self.fn = fn
         self._fn_kwargs = kwargs
-        cls = _FUNCTION_TO_CLASS.get(fn)
-        self._delegate = (
-            cls(reduction=reduction, name=self.name, dtype=dtype, **kwargs) if cls else None
-        )
+
+    @property
+    def _delegate(self):
+        """The built-in loss computing `fn` with its checks and gradient, when `fn` is one
+        of numkeras's function forms (made again when `fn` is reassigned, as Keras then
+        computes with the new one)."""
+        from numkeras.losses import _FUNCTION_TO_CLASS
+
+        fn = self.fn
+        cached = self.__dict__.get("_delegate_for")
+        if cached is None or cached[0] is not fn:
+            cls = _FUNCTION_TO_CLASS.get(fn)
+            settings = dict(reduction=self.reduction, name=self.name, dtype=self.dtype)
+            made = cls(**settings, **self._fn_kwargs) if cls else None
+            cached = self.__dict__["_delegate_for"] = (fn, made)
+        return cached[1]
 
     @property
     def differentiable(self) -> bool:

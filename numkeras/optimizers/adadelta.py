@@ -26,8 +26,10 @@ class Adadelta(Optimizer):
     array([-0.9487], dtype=float32)
     """
 
-    def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+    def __init__(
+        self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7, *args, **kwargs
+    ):
+        super().__init__(learning_rate, *args, **kwargs)
         self.rho = rho
         self.epsilon = epsilon
 

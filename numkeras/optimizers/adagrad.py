@@ -29,9 +29,10 @@ class Adagrad(Optimizer):
         learning_rate=0.001,
         initial_accumulator_value: float = 0.1,
         epsilon: float = 1e-7,
+        *args,  # (weight_decay, clipnorm, ...: by position too, as in Keras)
         **kwargs,
     ):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+        super().__init__(learning_rate, *args, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 

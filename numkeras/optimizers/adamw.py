@@ -5,6 +5,19 @@ from __future__ import annotations
 from numkeras.errors import ConfigError
 from numkeras.optimizers.adam import Adam
 
+# Keras's AdamW parameters after `amsgrad`, in order (the base optimizer's)
+_BASE_ARGUMENTS = (
+    "clipnorm",
+    "clipvalue",
+    "global_clipnorm",
+    "use_ema",
+    "ema_momentum",
+    "ema_overwrite_frequency",
+    "loss_scale_factor",
+    "gradient_accumulation_steps",
+    "name",
+)
+
 
 class AdamW(Adam):
     """Adam plus decoupled weight decay, applied before each update as
@@ -34,8 +47,18 @@ class AdamW(Adam):
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
         amsgrad: bool = False,
+        *args,  # (clipnorm, clipvalue, ...: by position too, as in Keras)
         **kwargs,
     ):
+        if len(args) > len(_BASE_ARGUMENTS):
+            raise TypeError(
+                f"AdamW() takes at most {7 + len(_BASE_ARGUMENTS)} positional arguments, but "
+                f"{6 + len(args)} were given"
+            )
+        for key, value in zip(_BASE_ARGUMENTS, args):
+            if key in kwargs:
+                raise TypeError(f"AdamW() got multiple values for argument '{key}'")
+            kwargs[key] = value
         super().__init__(
             learning_rate=learning_rate,
             beta_1=beta_1,

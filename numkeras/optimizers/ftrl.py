@@ -54,9 +54,10 @@ class Ftrl(Optimizer):
         l2_regularization_strength: float = 0.0,
         l2_shrinkage_regularization_strength: float = 0.0,
         beta: float = 0.0,
+        *args,  # (weight_decay, clipnorm, ...: by position too, as in Keras)
         **kwargs,
     ):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+        super().__init__(learning_rate, *args, **kwargs)
         if learning_rate_power > 0.0:
             raise ConfigError(
                 "`learning_rate_power` needs to be negative or zero. Received: "

@@ -27,8 +27,10 @@ class Lion(Optimizer):
     array([-0.1,  0.1], dtype=float32)
     """
 
-    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.99, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+    def __init__(
+        self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.99, *args, **kwargs
+    ):
+        super().__init__(learning_rate, *args, **kwargs)
         if beta_1 <= 0 or beta_1 > 1:
             raise ConfigError(
                 "Argument `beta_1` must be in the [0, 1] range. Otherwise, the optimizer "

@@ -37,9 +37,10 @@ class SGD(Optimizer):
         learning_rate=0.01,
         momentum: float = 0.0,
         nesterov: bool = False,
+        *args,  # (weight_decay, clipnorm, ...: by position too, as in Keras)
         **kwargs,
     ):
-        super().__init__(learning_rate=learning_rate, **kwargs)
+        super().__init__(learning_rate, *args, **kwargs)
         if not _is_number(momentum) or momentum < 0 or momentum > 1:
             raise ConfigError(f"`momentum` must be a float between [0, 1]; received {momentum!r}.")
         self.momentum = float(momentum)

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import datetime
+import errno
 import io
 import json
 import os
@@ -42,7 +43,7 @@ from numkeras.errors import (
     NumkerasWarning,
     UnknownObjectError,
 )
-from numkeras.saving import keras2, legacy_h5, weights_h5
+from numkeras.saving import keras2, legacy_h5, sharded_h5, weights_h5
 
 _CONFIG, _METADATA, _WEIGHTS = "config.json", "metadata.json", "model.weights.h5"
 _ASSETS = "assets/"
@@ -65,6 +66,13 @@ def _path(filepath) -> str:
     return os.fspath(filepath)
 
 
+def _file_on_the_way(folder: str) -> bool:
+    """Whether a file (not a folder) stands where a folder of the path should be."""
+    while folder and not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    return bool(folder) and not os.path.isdir(folder)
+
+
 def write_atomically(path: str, overwrite: bool, write) -> None:
     """Run `write(tmp_path)`, then rename the finished file to `path`."""
     if not overwrite and os.path.exists(path):
@@ -73,7 +81,12 @@ def write_atomically(path: str, overwrite: bool, write) -> None:
             "interactively, as Keras does)."
         )
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
+    # (no folder is created, as in Keras 3: a mistyped folder is an error, not a new one)
+    if not os.path.isdir(folder):
+        code = errno.ENOTDIR if _file_on_the_way(folder) else errno.ENOENT
+        raise (NotADirectoryError if code == errno.ENOTDIR else FileNotFoundError)(
+            code, os.strerror(code), path
+        )
     # a fresh name beside the target, created by the writer itself: the file gets the usual
     # permissions (mkstemp's would be owner-only), and the rename stays on one file system
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
@@ -129,23 +142,45 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = No
         )
 
 
-def save_weights(model, filepath, overwrite: bool = True) -> None:
+def save_weights(
+    model, filepath, overwrite: bool = True, max_shard_size=None, objects_to_skip=None
+) -> None:
     """Save the weights (`model.save_weights`) in Keras 3's `.weights.h5` layout; like Keras,
     a compiled model's optimizer state too. Another `.h5` / `.hdf5` name gets Keras 2's
     weights-only layout (what Keras 2's `save_weights("model.h5")` wrote, which classic
-    scripts load back with `load_weights`; Keras 3 refuses that name)."""
+    scripts load back with `load_weights`; Keras 3 refuses that name).
+
+    `max_shard_size` (gigabytes): the weights go into shard files of at most that size
+    plus a `.weights.json` index naming them, as Keras 3 writes them (`sharded_h5.py`);
+    `load_weights` reads them back from the index. `objects_to_skip`: layers (or the
+    optimizer) left out of the file, with what they hold, as Keras's."""
     path = _path(filepath)
+    skip = _skipped(objects_to_skip)
+    if max_shard_size is not None:
+        if not path.endswith(("weights.h5", "weights.json")):
+            raise ValueError(
+                "The filename must end in `.weights.json` when `max_shard_size` is "
+                f"specified. Received: filepath={path}"
+            )
+        _check_built(model)
+        _h5py()
+
+        def write_shards(writer):
+            _write_weights(model, writer, skip)
+
+        sharded_h5.write_sharded(path, max_shard_size, overwrite, write_shards)
+        return
     legacy = path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5")
     if not (legacy or path.endswith(".weights.h5")):
         raise ValueError(
             "The filename must end in `.weights.h5` (or `.h5` for Keras 2's layout). "
             f"Received: filepath={path}"
         )
-    if not model.built:  # an empty file would only fail at load time
-        raise NotBuiltError(
-            f"Model '{model.name}' has no weights yet: build it (an Input, or a call on data) "
-            "before saving its weights."
+    if legacy and objects_to_skip is not None:
+        raise ValueError(
+            f"`objects_to_skip` only supports '.weights.h5' files. Received: filepath={path}"
         )
+    _check_built(model)
     h5py = _h5py()
 
     def write(tmp):
@@ -153,10 +188,28 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
             if legacy:
                 legacy_h5.write_weights(model, h5)
                 return
-            weights_h5.write_model(model, h5)
-            weights_h5.write_optimizer(model, h5)  # as Keras: a compiled model's state too
+            _write_weights(model, h5, skip)
 
     write_atomically(path, overwrite, write)
+
+
+def _skipped(objects) -> frozenset:
+    """The ids of Keras's `objects_to_skip` (None: none)."""
+    return frozenset(id(o) for o in objects) if objects is not None else frozenset()
+
+
+def _write_weights(model, h5, skip: frozenset) -> None:
+    weights_h5.write_model(model, h5, skip)
+    if id(getattr(model, "optimizer", None)) not in skip:
+        weights_h5.write_optimizer(model, h5)  # as Keras: a compiled model's state too
+
+
+def _check_built(model) -> None:
+    if not model.built:  # an empty file would only fail at load time
+        raise NotBuiltError(
+            f"Model '{model.name}' has no weights yet: build it (an Input, or a call on data) "
+            "before saving its weights."
+        )
 
 
 def _training_config(model) -> dict | None:
@@ -391,23 +444,33 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
     if kwargs:
         raise ValueError(f"Invalid keyword arguments: {kwargs}")
     path = _path(filepath)
-    if not path.endswith((".keras", ".weights.h5", ".h5", ".hdf5")):  # as Keras: before the disk
+    keras3 = (".keras", ".weights.h5", ".weights.json")
+    if not path.endswith((*keras3, ".h5", ".hdf5")):  # as Keras: before the disk
         raise FileFormatError(
             f"File format not supported: filepath={path}. numkeras loads weights from "
-            "`.weights.h5`, `.keras` and Keras 2 `.h5` files."
+            "`.weights.h5`, `.weights.json` (sharded), `.keras` and Keras 2 `.h5` files."
         )
-    if by_name is not None and path.endswith((".keras", ".weights.h5")):
+    if by_name is not None and path.endswith(keras3):
         raise ValueError(
             f"`by_name` only supports loading legacy '.h5' or '.hdf5' files. Received: {path}"
         )
-    if objects_to_skip is not None:
+    if objects_to_skip is not None and not path.endswith((".weights.h5", ".weights.json")):
         raise ValueError(
-            "`objects_to_skip` is not supported by numkeras (Keras takes it for "
-            f"'.weights.h5' files only). Received: {path}"
+            f"`objects_to_skip` only supports loading '.weights.h5' files. Received: {path}"
         )
     if not os.path.exists(path):
         raise MissingFileError(f"No file or directory found at {path}")
     h5py = _h5py()
+    skip = _skipped(objects_to_skip)
+    with_optimizer = getattr(model, "compiled", False) and (
+        id(getattr(model, "optimizer", None)) not in skip
+    )  # (as Keras: the optimizer state too, unless skipped)
+    if path.endswith(".weights.json"):  # an index of shards (sharded_h5.py)
+        with sharded_h5.ShardedReader(path) as h5:
+            weights_h5.read_model(model, h5, path, skip_mismatch, skip)
+            if with_optimizer:
+                weights_h5.read_optimizer(model, h5, build=False)
+        return
     if path.endswith((".keras", ".weights.h5")):
         from_keras2 = False
         if path.endswith(".keras"):
@@ -416,8 +479,8 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
         else:
             source = path
         with h5py.File(source, "r") as h5:
-            weights_h5.read_model(model, h5, where=path, skip_mismatch=skip_mismatch)
-            if getattr(model, "compiled", False):  # as Keras: the optimizer state too
+            weights_h5.read_model(model, h5, path, skip_mismatch, skip)
+            if with_optimizer:
                 weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2, build=False)
     else:  # .h5 / .hdf5
         with h5py.File(path, "r") as h5:

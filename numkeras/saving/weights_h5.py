@@ -129,11 +129,12 @@ class _Store(dict):
         raise MissingEntryError(f"Key {key!r} is not among the saved variables {list(self)}.")
 
 
-def write_model(model, h5) -> None:
+def write_model(model, h5, skip: frozenset = frozenset()) -> None:
     """Write `model`'s variables into the open h5py file or group `h5`. A layer with its
     own `save_own_variables(store)` (the lookup layers' tf-idf weights) writes its group
-    itself, as Keras lets it."""
-    for layer, path in _walk(model, "", set()):
+    itself, as Keras lets it. `skip`: ids of layers left out, with the layers inside them
+    (Keras's `objects_to_skip`)."""
+    for layer, path in _walk(model, "", set(skip)):
         group = h5.require_group(_vars_path(path))
         group.attrs["name"] = layer.name
         if _overrides(layer, "save_own_variables"):
@@ -143,12 +144,16 @@ def write_model(model, h5) -> None:
             group.create_dataset(str(i), data=v.numpy())
 
 
-def read_model(model, h5, where: str = "the file", skip_mismatch: bool = False) -> None:
+def read_model(
+    model, h5, where: str = "the file", skip_mismatch: bool = False, skip: frozenset = frozenset()
+) -> None:
     """Set `model`'s variables from the open h5py file or group `h5` (all or nothing).
     `skip_mismatch=True`: a layer whose saved variables do not fit (count or shapes) keeps
-    its values, with a warning, and the other layers load (Keras's `skip_mismatch`)."""
+    its values, with a warning, and the other layers load (Keras's `skip_mismatch`).
+    `skip`: ids of layers that keep their values, with the layers inside them (Keras's
+    `objects_to_skip`)."""
     updates, own_loads, paths = [], [], None
-    for layer, path in _walk(model, "", set()):
+    for layer, path in _walk(model, "", set(skip)):
         variables = layer._saved_variables()
         vars_path = _vars_path(path)
         group = h5.get(vars_path)
@@ -248,7 +253,9 @@ def _write_sub_optimizers(optimizer, h5, path: str) -> None:
     wrapper's `vars` already hold them all: loading reads those)."""
     for sub, inner in optimizer._sub_optimizers():
         inner_path = f"{path}/{sub}"
-        inner.save_own_variables(h5.require_group(f"{inner_path}/vars"))
+        group = h5.require_group(f"{inner_path}/vars")
+        group.attrs["name"] = inner.name  # (as Keras names every saved object's group)
+        inner.save_own_variables(group)
         _write_sub_optimizers(inner, h5, inner_path)
 
 

@@ -51,8 +51,8 @@ class Config:
     def items(self):
         return self._config.items()
 
-    def get(self, key, default=None):
-        return self._config.get(key, default)
+    def get(self, keyname, value=None):  # (Keras's parameter names)
+        return self._config.get(keyname, value)
 
     def pop(self, *args):
         self._raise_if_frozen()
