@@ -23,6 +23,7 @@ from numkeras import (
     dtype_policies,
     initializers,
     layers,
+    legacy,
     losses,
     metrics,
     mixed_precision,
@@ -39,7 +40,10 @@ from numkeras import (
     wrappers,
 )
 from numkeras.autodiff.tape import GradientTape
+from numkeras.backend.remat import RematScope, remat
 from numkeras.backend.scopes import device, name_scope
+from numkeras.backend.stateless_scope import StatelessScope
+from numkeras.backend.symbolic_scope import SymbolicScope
 from numkeras.dtype_policies import DTypePolicy, FloatDTypePolicy
 from numkeras.errors import ShapeError
 from numkeras.explain import explain
@@ -81,8 +85,11 @@ __all__ = [
     "Optimizer",
     "Quantizer",
     "Regularizer",
+    "RematScope",
     "Sequential",
     "ShapeError",
+    "StatelessScope",
+    "SymbolicScope",
     "Variable",
     "activations",
     "backend",
@@ -96,6 +103,7 @@ __all__ = [
     "explain",
     "initializers",
     "layers",
+    "legacy",
     "losses",
     "metrics",
     "mixed_precision",
@@ -107,6 +115,7 @@ __all__ = [
     "quantizers",
     "random",
     "regularizers",
+    "remat",
     "saving",
     "tree",
     "utils",

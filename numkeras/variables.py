@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.backend import scopes
+from numkeras.backend import scopes, stateless_scope
 from numkeras.errors import ShapeError, format_shape
 from numkeras.utils.naming import auto_name
 from numkeras.utils.tensor_operators import TensorOperators
@@ -88,6 +88,7 @@ class Variable(TensorOperators):
         self._layer_frozen = False  # its layer's `trainable = False`, mirrored (Keras 3)
         self.grad = None  # set by the model for the current training step
         self._grad_fresh = False  # True until the first write of this step
+        stateless_scope.track(self)  # (a StatelessScope copies and restores live variables)
 
     @property
     def trainable(self) -> bool:
@@ -159,6 +160,8 @@ class Variable(TensorOperators):
                 f"Cannot assign a value of shape {format_shape(value.shape)} to variable "
                 f"'{self.path}' of shape {format_shape(self.shape)}."
             )
+        if stateless_scope.active is not None:  # recorded there, undone on its exit
+            stateless_scope.active.touch(self)
         self._value[...] = value
 
     def assign_add(self, value) -> None:

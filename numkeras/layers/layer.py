@@ -25,6 +25,7 @@ import weakref
 import numpy as np
 
 from numkeras import backend, constraints, initializers, regularizers, shapes, tree
+from numkeras.backend import stateless_scope
 from numkeras.errors import (
     ArgumentTypeError,
     ConfigError,
@@ -324,6 +325,12 @@ class Layer:
 
         self._set_dtype_policy(dtype_policies.get(value))
 
+    @property
+    def quantization_mode(self) -> str | None:
+        """Keras's `Layer.quantization_mode`: the mode of the layer's dtype policy, None
+        unless the layer is quantized (a model's is its own policy's: None)."""
+        return self.dtype_policy.quantization_mode
+
     def _set_dtype_policy(self, policy) -> None:
         if policy.quantization_mode is not None:  # (Keras: the layer's quantize() raises)
             raise NotQuantizableError(
@@ -599,6 +606,12 @@ class Layer:
         if more:  # several positional tensors: a user call(self, a, b) takes each (Keras 3)
             if type(self)._positional_inputs > 1:
                 inputs = [inputs, *more]
+            elif len(more) == 1 and _is_mask_argument(self, more[0]):
+                if "mask" in kwargs:
+                    raise TypeError(
+                        f"{type(self).__name__}.call() got multiple values for argument 'mask'"
+                    )
+                kwargs["mask"] = more[0]  # (Keras 3's `GlobalAveragePooling1D()(x, mask)`)
             elif len(more) == 1 and training is None:
                 training = more[0]  # (Keras 2's `layer(x, True)`)
             else:
@@ -677,6 +690,11 @@ class Layer:
             value = ops.sum(loss)
         else:
             value = np.float32(float(backend.xp.sum(backend.xp.asarray(loss))))
+        scope = stateless_scope.active
+        if scope is not None:  # (Keras: the scope's to collect, or dropped; not the layer's)
+            if scope.collect_losses:
+                scope.add_loss(value, self)
+            return
         if _loss_sinks:  # a model's run: its loss (and its `losses`, for a direct call)
             _loss_sinks[-1].append(value)
         else:
@@ -688,6 +706,10 @@ class Layer:
         self._activity_losses = [
             np.float32(float(penalty(self.activity_regularizer, o, False)[0])) for o in outputs
         ]
+        if stateless_scope.active is not None:  # (added as `add_loss` values, as Keras 3's)
+            losses, self._activity_losses = self._activity_losses, []
+            for value in losses:
+                self.add_loss(value)
 
     def _sublayer_losses_are_own(self) -> bool:
         """Whether `losses` lists the sublayers' losses of the last call, as Keras's: a
@@ -709,10 +731,13 @@ class Layer:
         penalties are recorded (their gradients reach the weights)."""
         from numkeras.autodiff import recorder
 
-        out = self._own_losses()
-        if self._sublayer_losses_are_own():
-            for layer in _nested_layers(self):
-                out += layer._own_losses()
+        if stateless_scope.active is not None:  # inside one: the losses it collected
+            out = stateless_scope.active.losses_of([self, *_nested_layers(self)])
+        else:
+            out = self._own_losses()
+            if self._sublayer_losses_are_own():
+                for layer in _nested_layers(self):
+                    out += layer._own_losses()
         for v in self.trainable_weights:
             if v.regularizer is None:
                 continue
@@ -793,6 +818,8 @@ class Layer:
                 )
             variables += zip(own, given)
         kept = [v.value.copy() for v, _ in variables]
+        # (an open StatelessScope sees none of this, as Keras's call runs in its own scope)
+        outer, stateless_scope.active = stateless_scope.active, None
         try:
             for v, value in variables:
                 v.assign(value)
@@ -802,6 +829,7 @@ class Layer:
         finally:  # (the layer's own values back, whatever the call did)
             for (v, _), value in zip(variables, kept):
                 v.assign(value)
+            stateless_scope.active = outer
         return (outputs, updated, losses) if return_losses else (outputs, updated)
 
     def symbolic_call(self, *args, **kwargs):
@@ -1680,6 +1708,13 @@ def _traced_output_shape(self, input_shape):
 
 
 _accepts: dict[tuple[type, str, str], bool] = {}
+
+
+def _is_mask_argument(layer, value) -> bool:
+    """Whether a second positional argument is a mask: an array (not a flag) for a layer
+    whose Keras `call(inputs, mask=None)` takes the mask second (pooling over steps)."""
+    is_array = getattr(value, "ndim", 0) > 0 or isinstance(value, (list, tuple))
+    return is_array and accepts(layer, "mask")
 
 
 def accepts(layer, argument: str, method: str = "call") -> bool:

@@ -28,8 +28,10 @@ import numpy as np
 
 from numkeras import backend, initializers
 from numkeras.autodiff import recorder
+from numkeras.backend import stateless_scope
 from numkeras.errors import ConfigError
 from numkeras.losses.loss import standardize_dtype
+from numkeras.metrics.stateless import StatelessMetricMethods
 from numkeras.utils.naming import auto_name, config_repr
 from numkeras.variables import Variable
 
@@ -147,7 +149,7 @@ def _unrecorded(update_state):
     return wrapped
 
 
-class Metric:
+class Metric(StatelessMetricMethods):
     """Base class: subclasses make their state with `add_variable` in `__init__`, and
     implement `update_state` (assigning to the variables) and `result`.
 
@@ -259,6 +261,8 @@ class Metric:
     def reset_state(self) -> None:
         """Set every variable to zeros (Keras's default, whatever their initializers)."""
         for variable in self.variables:
+            if stateless_scope.active is not None:  # (recorded there, as Keras's assign is)
+                stateless_scope.active.touch(variable)
             variable.value[...] = 0  # in place, as `assign` (a model may hold a view)
 
     def __call__(self, *args, **kwargs):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numkeras import backend, regularizers, shapes, tree
+from numkeras.backend import stateless_scope
 from numkeras.errors import (
     ConfigError,
     IncompatibleShapesError,
@@ -1081,6 +1082,10 @@ class Model(Trainer, Layer):
         for k, m in enumerate(out_masks or ()):
             outs[k] = set_array_mask(outs[k], m)  # (for the next direct call, as Keras's)
         self._activity_losses = [np.float32(float(v)) for v in activity]
+        if stateless_scope.active is not None:  # (`add_loss` values there, as Keras 3's)
+            penalties, self._activity_losses = self._activity_losses, []
+            for value in penalties:
+                self.add_loss(value)
         return self._structure_outputs(outs, user_order=True)
 
     def _call_symbolic(self, inputs, training=None, **kwargs):
@@ -1252,7 +1257,9 @@ class Model(Trainer, Layer):
 
     uses_workspace = True
 
-    def call(self, inputs, training: bool = False, workspace=None):
+    def call(self, inputs, training: bool = False, mask=None, workspace=None):
+        if mask is not None:  # (Keras 3's `call(inputs, training, mask)`: one per input)
+            return self(inputs, training=training, mask=mask)
         return self._call_checked(inputs, training, workspace)
 
     def forward(self, inputs, training: bool = True, workspace=None, penalties=None, **masking):

@@ -56,7 +56,7 @@ import warnings
 import numpy as np
 
 from numkeras import backend
-from numkeras.backend import fused, scopes
+from numkeras.backend import fused, scopes, stateless_scope
 from numkeras.errors import (
     ArgumentTypeError,
     ConfigError,
@@ -813,6 +813,10 @@ class Optimizer(Keras3Protocol):
         segments = self._plan(variables, key)
         if self._built_vars is None:
             self._built_vars = variables
+        scope = stateless_scope.active
+        if scope is not None:  # (the slots, as Variables from here on, are undone on its exit)
+            for v in self.variables:
+                scope.keep(v)
         lr = self._current_learning_rate()
         pre_scale = None if self.loss_scale_factor is None else 1.0 / self.loss_scale_factor
 
@@ -853,6 +857,54 @@ class Optimizer(Keras3Protocol):
             for seg in segments:
                 seg.acc[...] = 0
         self._iterations.value[...] += 1
+
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables) -> tuple:
+        """Keras 3's `apply` on values, for a JAX-style loop: `optimizer_variables` (one per
+        `variables`) and `trainable_variables` (one per variable the optimizer was built
+        on) are values; returns `(new trainable values, new optimizer values)` and changes
+        no variable.
+
+        >>> import numpy as np
+        >>> from numkeras.optimizers import SGD
+        >>> from numkeras.variables import Variable
+        >>> w = Variable(np.zeros(2, "float32"))
+        >>> sgd = SGD(0.5)
+        >>> sgd.build([w])
+        >>> new_w, _ = sgd.stateless_apply(
+        ...     [v.numpy() for v in sgd.variables], [np.ones(2, "float32")], [w.numpy()]
+        ... )
+        >>> new_w[0].tolist(), w.numpy().tolist()
+        ([-0.5, -0.5], [0.0, 0.0])
+        """
+        from numkeras.backend.stateless_scope import StatelessScope
+
+        name = type(self).__name__
+        if self._built_vars is None:
+            raise ConfigError(
+                f"To call `stateless_apply`, {name} must be built (i.e. its variables must "
+                "have been created). You can build it via `optimizer.build(trainable_variables)`."
+            )
+        own = self.variables
+        if len(optimizer_variables) != len(own):
+            raise ConfigError(
+                "Argument `optimizer_variables` must be a list of tensors corresponding 1:1 to "
+                f"{name}().variables. Received list with length {len(optimizer_variables)}, "
+                f"but expected {len(own)} variables."
+            )
+        if len(trainable_variables) != len(self._built_vars):
+            raise ConfigError(
+                "Argument `trainable_variables` must be a list of tensors corresponding 1:1 "
+                "to the trainable variables list that the optimizer was built with. Received "
+                f"{len(trainable_variables)} whereas the optimizer was built with "
+                f"{len(self._built_vars)} variables."
+            )
+        mapping = [*zip(self._built_vars, trainable_variables), *zip(own, optimizer_variables)]
+        with StatelessScope(state_mapping=mapping) as scope:
+            self.apply(grads)
+        return (
+            [scope.get_current_value(v) for v in self._built_vars],
+            [scope.get_current_value(v) for v in own],
+        )
 
     def _paired(self, grads, variables) -> tuple[list, list]:
         """`apply`'s gradients and variables as lists of one length (`variables` None: the

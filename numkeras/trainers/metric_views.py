@@ -44,6 +44,10 @@ class _RunningSum(MetricVariable):
     def assign(self, value) -> None:
         self._tracker._write(self._which, float(np.asarray(value)))
 
+    def write_storage(self, value) -> None:
+        """What a StatelessScope writes (and puts back): the running sum itself."""
+        self._tracker._write(self._which, float(np.asarray(value)))
+
 
 class LossTracker(Metric):
     """The running mean of the loss (`index` None) or of one output's loss."""

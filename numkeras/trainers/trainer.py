@@ -29,6 +29,7 @@ from numkeras.errors import (
     ConfigError,
     IncompatibleShapesError,
     InputTypeError,
+    NotBuiltError,
     NotCompiledError,
     NumkerasWarning,
     OutputKeyError,
@@ -138,6 +139,15 @@ class Trainer:
         """Configure training; snapshot which layers are trainable (Keras 2's rule)."""
         from numkeras import optimizers
 
+        _keras2_compile_arguments(kwargs)
+        if metrics is None and _metrics_like(loss_weights):
+            # Keras 2's third positional argument is `metrics` (`compile("adam", "mse",
+            # ["mae"])`, as tf_keras takes it); Keras 3's is `loss_weights`, numbers only
+            metrics, loss_weights = loss_weights, None
+            warn_deprecated(
+                "`compile(optimizer, loss, [metrics])`: the third positional argument is "
+                "`loss_weights` in Keras 3; pass `metrics=` by keyword."
+            )
         if kwargs:
             raise TypeError(f"compile() got unexpected keyword arguments: {sorted(kwargs)}")
         # the optimizer and the form of `metrics` are checked now, as Keras 3 does; a bad
@@ -157,7 +167,8 @@ class Trainer:
         # subclassing guide says (tests/examples/test_keras_io_guides.py)
         given = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
         given["weighted_metrics"] = weighted_metrics
-        if getattr(self, "compiled", False) and metrics is None and weighted_metrics is None:
+        keep = getattr(self, "compiled", False) and metrics is None and weighted_metrics is None
+        if keep:
             metrics, weighted_metrics = self._metric_spec, self._weighted_metric_spec
         if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
             raise ConfigError(
@@ -206,7 +217,11 @@ class Trainer:
         self._metric_spec = metrics
         self._weighted_metric_spec = weighted_metrics
         self._compile_error = deferred
-        self._compiled_metrics = None  # resolved on the first batch (needs y's shape)
+        if not keep:  # (kept ones keep their state; new ones resolve on the first batch)
+            self._compiled_metrics = None
+        # a fresh loss tracker, per-output trackers built by the next step (as Keras 3's)
+        self._loss_sum, self._loss_count, self._output_loss_sums = 0.0, 0, None
+        self._output_losses_built = False
         self._steps_per_execution = spe
         if run_eagerly and jit_compile is True:
             warnings.warn(
@@ -216,6 +231,7 @@ class Trainer:
             )
         self.jit_compile = False if run_eagerly else jit_compile
         self.run_eagerly = run_eagerly
+        self.stop_training = False  # (as Keras 3's compile)
         # (the compile config records these as compiled, whatever is set later, as Keras's)
         self._compiled_run_flags = {
             "run_eagerly": self.run_eagerly,
@@ -352,14 +368,15 @@ class Trainer:
             # one number weighs every output's loss (Keras 3 takes a float; an int too here)
             weights = [float(lw)] * n
         elif isinstance(lw, dict):
-            weights = [float(lw.get(k, 1.0)) for k in names]
+            weights = [lw.get(k, 1.0) for k in names]
         else:
             if len(lw) != n:
                 raise ConfigError(
                     f"loss_weights has {len(lw)} entries but the model has {n} output(s)."
                 )
-            weights = [float(w) for w in lw]
-        return fns, weights
+            weights = list(lw)
+        # (a None weight counts as 1.0, as in Keras 3)
+        return fns, [1.0 if w is None else float(w) for w in weights]
 
     # -- the trainable snapshot ------------------------------------------------------------
     def _trained_variables(self) -> list:
@@ -951,6 +968,37 @@ class Trainer:
         total, _, _ = self._losses_and_grads(ys, outs, sws, False, masks)
         return np.float32(total + sum(float(v) for v in self.losses))
 
+    def stateless_compute_loss(
+        self,
+        trainable_variables,
+        non_trainable_variables,
+        metrics_variables,
+        x=None,
+        y=None,
+        y_pred=None,
+        sample_weight=None,
+        training=True,
+    ) -> tuple:
+        """Keras 3's `compute_loss` on values, for a JAX-style loop: the model's variables
+        read as the values given (one per `trainable_variables`, `non_trainable_variables`,
+        `metrics_variables`); returns `(loss, (trainable, non_trainable, metrics values))`,
+        the last two as the computation left them, and changes no variable."""
+        from numkeras.backend.stateless_scope import StatelessScope
+
+        own_metrics = self.metrics_variables  # (read once: the loss tracker's are views)
+        mapping = [
+            *zip(self.trainable_variables, trainable_variables),
+            *zip(self.non_trainable_variables, non_trainable_variables),
+            *zip(own_metrics, metrics_variables),
+        ]
+        with StatelessScope(state_mapping=mapping) as scope:
+            loss = self.compute_loss(x, y, y_pred, sample_weight=sample_weight, training=training)
+        return loss, (
+            trainable_variables,
+            [scope.get_current_value(v) for v in self.non_trainable_variables],
+            [scope.get_current_value(v) for v in own_metrics],
+        )
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
         """Keras 3's `compute_metrics`: update the compiled metrics with this batch and
         return every current value by name (the loss too, once a step has tracked it)."""
@@ -1009,6 +1057,12 @@ class Trainer:
                 result = m.result()
                 found.update(result if isinstance(result, dict) else {m.name: result})
             return found
+        if (
+            self.compiled
+            and self._compiled_metrics is None
+            and (self._metric_spec is not None or self._weighted_metric_spec is not None)
+        ):  # (Keras 3's compiled metrics are built by the first step that runs them)
+            raise NotBuiltError("Cannot get result() since the metric has not yet been built.")
         logs = self._metric_logs()
         order = ["loss"]
         for _, _, label, m in self._compiled_metrics or []:
@@ -1260,9 +1314,18 @@ class Trainer:
 
     # -- public training API ---------------------------------------------------------------
     def train_on_batch(
-        self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        class_weight=None,
+        return_dict: bool = False,
+        *,
+        reset_metrics: bool = True,
     ):
-        """One gradient update on one batch; returns the loss (and metrics) of that batch."""
+        """One gradient update on one batch; returns the loss (and metrics) of that batch,
+        or, with Keras 2's `reset_metrics=False`, of it and the batches since the last
+        reset (tf_keras's running values)."""
         self._refuse_uncompiled("train_on_batch")
         sample_weight = _weight_per_row(x, sample_weight)
         self._check_before_build(x, y, sample_weight)
@@ -1276,18 +1339,29 @@ class Trainer:
         self._check_trainable_drift()
         self._warn_if_nothing_to_train()
         if self._overrides("train_step"):  # the subclass's own step, as Keras runs it
-            self.reset_metrics()
+            if reset_metrics:
+                self.reset_metrics()
             logs = _pythonify_logs(self.train_step(self._user_batch(xs, ys, sws)))
             return self._ordered(logs, return_dict)
         total, per_output, outs, masks = self._train_step(xs, ys, sws)
         self._ensure_metrics(ys, outs)
-        self.reset_metrics()
+        if reset_metrics:
+            self.reset_metrics()
         self._track_loss(total, per_output, n)
         self._record_metrics(xs, ys, sws, outs, masks)
         return self._ordered(self._logs(), return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
-        """The loss (and metrics) on one batch, without updating weights."""
+    def test_on_batch(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        return_dict: bool = False,
+        *,
+        reset_metrics: bool = True,
+    ):
+        """The loss (and metrics) on one batch, without updating weights (with Keras 2's
+        `reset_metrics=False`, running on from the batches before, as tf_keras)."""
         self._refuse_uncompiled("test_on_batch")
         sample_weight = _weight_per_row(x, sample_weight)
         self._check_before_build(x, y, sample_weight)
@@ -1296,7 +1370,8 @@ class Trainer:
         xs, ys, sws, _ = self._prepare(x, y, sample_weight)
         self._build_optimizer()
         self._keras_peeks = False
-        self.reset_metrics()  # (metrics not built yet are built fresh by the batch)
+        if reset_metrics:  # (metrics not built yet are built fresh by the batch)
+            self.reset_metrics()
         if self._overrides("test_step"):
             logs = _pythonify_logs(self.test_step(self._user_batch(xs, ys, sws)))
             return self._ordered(logs, return_dict)
@@ -1312,17 +1387,18 @@ class Trainer:
 
         save_model(self, filepath, overwrite=overwrite, zipped=zipped)
 
-    def save_weights(self, filepath, overwrite: bool = True) -> None:
+    def save_weights(self, filepath, overwrite: bool = True, max_shard_size=None) -> None:
         """Save the weights to a `.weights.h5` file (Keras 3's layout), with a compiled
-        model's optimizer state as Keras does. Needs h5py."""
+        model's optimizer state as Keras does; with `max_shard_size` (gigabytes), into
+        shard files indexed by a `.weights.json` file, as Keras 3. Needs h5py."""
         from numkeras.saving import save_weights
 
-        save_weights(self, filepath, overwrite=overwrite)
+        save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
 
     def load_weights(self, filepath, skip_mismatch: bool = False, **kwargs) -> None:
-        """Load weights from a `.weights.h5`, `.keras` or Keras 2 `.h5` file; all or nothing
-        (a file that does not fit the model raises before any weight changes) unless
-        `skip_mismatch=True`; `by_name=True` for Keras 2 `.h5` files (see
+        """Load weights from a `.weights.h5`, `.weights.json` (sharded), `.keras` or Keras 2
+        `.h5` file; all or nothing (a file that does not fit the model raises before any
+        weight changes) unless `skip_mismatch=True`; `by_name=True` for Keras 2 `.h5` files (see
         `numkeras.saving.load_weights`)."""
         from numkeras.saving import load_weights
 
@@ -1451,14 +1527,17 @@ class Trainer:
         validation_freq: int | list[int] = 1,
         *,
         nb_epoch: int | None = None,
+        **loader,
     ):
         """Train for `epochs` epochs; returns a `History`.
 
         `x` is array data (with `y`), or a batch stream (a generator, an iterator, or a
         PyDataset-like object) yielding `(x, y)` / `(x, y, sample_weight)` batches; a
         stream's batches are used as they come (no `batch_size`, no shuffling).
-        `nb_epoch` is Keras 1's name for `epochs` (one deprecation note).
+        `nb_epoch` is Keras 1's name for `epochs` (one deprecation note); Keras 2's
+        `max_queue_size`, `workers` and `use_multiprocessing` are taken (one note).
         """
+        _keras2_loader_arguments("fit", loader)
         if nb_epoch is not None:  # the 2016 tutorials' `fit(X, Y, nb_epoch=150)`
             epochs = nb_epoch
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
@@ -1737,6 +1816,7 @@ class Trainer:
         """Loss (and metrics) over `x`, in batches of `batch_size` (default 32); or over the
         batches a stream yields (a generator or a PyDataset: `(x, y)` / `(x, y, w)`), up to
         `steps` of them."""
+        _keras2_loader_arguments("evaluate", kwargs)
         if kwargs:  # Keras 3 takes **kwargs here and refuses unknown ones (ValueError)
             raise UnknownNameError(
                 f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}; it takes x, "
@@ -1794,6 +1874,7 @@ class Trainer:
         verbose="auto",
         steps: int | None = None,
         callbacks=None,
+        **loader,
     ):
         """Outputs for `x`, computed in batches.
 
@@ -1802,7 +1883,9 @@ class Trainer:
         number of batches. 0 rows give an empty `(0, ...)` result (Keras crashes there).
         The output is allocated once and filled batch by batch; a large one reuses the
         memory of an earlier result that is no longer referenced (`backend/recycle.py`).
+        Keras 2's `max_queue_size`, `workers` and `use_multiprocessing` are taken (one note).
         """
+        _keras2_loader_arguments("predict", loader)
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if getattr(batch_size, "ndim", 0):  # predict(x, y): y lands in batch_size
             raise ArgumentTypeError(
@@ -2125,6 +2208,64 @@ def _pythonify_logs(logs) -> dict:
         else:
             out[key] = _log_value(value)
     return out
+
+
+def _metrics_like(value) -> bool:
+    """Whether a `loss_weights` value is a metrics list (names, functions, lists of them)
+    rather than numbers: Keras 2 scripts pass metrics third, by position."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(isinstance(v, (str, list, tuple)) or callable(v) for v in value)
+
+
+def _keras2_compile_arguments(kwargs: dict) -> None:
+    """Take Keras 2's `compile` arguments out of `kwargs`, as tf_keras takes them, with one
+    note: `sample_weight_mode` (the seq2seq scripts' "temporal"; the mode follows the
+    weights' shape, as in tf_keras and Keras 3), TF 2.0-2.2's `experimental_run_tf_function`
+    and `cloning` (no effect there either), and `target_tensors` / `distribute` when None
+    (tf_keras refuses any other value with a ValueError, as numkeras does)."""
+    given = [k for k in ("sample_weight_mode", "experimental_run_tf_function", "cloning",
+                         "target_tensors", "distribute") if k in kwargs]  # fmt: skip
+    for name in ("target_tensors", "distribute"):
+        if kwargs.get(name) is not None:
+            raise ConfigError(
+                f"`compile({name}=...)` was Keras 2's graph-mode argument, which tf_keras "
+                f"refuses too when executing eagerly; received {kwargs[name]!r}. Pass the "
+                "targets to fit() / train_on_batch() instead."
+                if name == "target_tensors"
+                else f"`compile(distribute=...)` is not available (received "
+                f"{kwargs[name]!r}); numkeras runs on one device."
+            )
+    for name in given:
+        kwargs.pop(name)
+    if given:
+        warn_deprecated(
+            f"`compile({'=..., '.join(given)}=...)`: Keras 2 arguments that change nothing "
+            "here (Keras 3 drops them; per-timestep sample weights `(batch, timesteps)` "
+            "are taken as they are)."
+        )
+
+
+_LOADER_ARGUMENTS = ("max_queue_size", "workers", "use_multiprocessing")
+
+
+def _keras2_loader_arguments(method: str, kwargs: dict) -> None:
+    """Take Keras 2's data-loading arguments out of `kwargs` (`fit(seq, workers=4,
+    use_multiprocessing=True)`, as 2019-2020 scripts wrote; tf_keras takes them) with one
+    note: numkeras reads the batches in this process. Anything else is left to the caller
+    (fit and predict refuse it with a TypeError, as Keras 3 does)."""
+    given = [k for k in _LOADER_ARGUMENTS if k in kwargs]
+    for k in given:
+        kwargs.pop(k)
+    if given:
+        warn_deprecated(
+            f"`{method}({'=..., '.join(given)}=...)`: Keras 2's data-loading arguments; "
+            "numkeras reads the batches in this process (Keras 3 sets them on a `PyDataset`)."
+        )
+    if kwargs and method != "evaluate":
+        raise TypeError(f"{method}() got unexpected keyword arguments: {sorted(kwargs)}")
 
 
 def _refuse_beside_stream(y, sample_weight, batch_size) -> None:
