@@ -58,10 +58,7 @@ def compute_iou(
                 f"Expected either len({name}.shape)=2 AND or len({name}.shape)=3."
             )
     if "rel" in bounding_box_format and image_shape is None:
-        raise ConfigError(
-            "When using relative bounding box formats (e.g. `rel_yxyx`) the `image_shape` "
-            f"argument must be provided. Received `image_shape`: {image_shape}"
-        )
+        raise _relative_format_error(image_shape)
     height, width = _image_size(image_shape)
     boxes1 = convert_format(boxes1, bounding_box_format, "yxyx", height, width)
     boxes2 = convert_format(boxes2, bounding_box_format, "yxyx", height, width)
@@ -86,10 +83,7 @@ def compute_ciou(boxes1, boxes2, bounding_box_format: str, image_shape=None) -> 
     array([1.], dtype=float32)
     """
     if "rel" in bounding_box_format:
-        raise ConfigError(
-            "When using relative bounding box formats (e.g. `rel_yxyx`) the `image_shape` "
-            f"argument must be provided. Received `image_shape`: {image_shape}"
-        )
+        raise _relative_format_error(image_shape)
     height, width = _image_size(image_shape)
     boxes1 = convert_format(boxes1, bounding_box_format, "xyxy", height, width)
     boxes2 = convert_format(boxes2, bounding_box_format, "xyxy", height, width)
@@ -116,3 +110,11 @@ def compute_ciou(boxes1, boxes2, bounding_box_format: str, image_shape=None) -> 
     )
     alpha = v / (v - iou + (1 + eps))
     return iou - (centers / diagonal + v * alpha)
+
+
+def _relative_format_error(image_shape) -> ConfigError:
+    # (Keras's words, for compute_iou without an image shape and compute_ciou always)
+    return ConfigError(
+        "When using relative bounding box formats (e.g. `rel_yxyx`) the `image_shape` "
+        f"argument must be provided. Received `image_shape`: {image_shape}"
+    )
