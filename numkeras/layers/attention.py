@@ -160,10 +160,19 @@ class Attention(GraphOptions, Layer):
         inputs,
         mask=None,
         training=None,
-        return_attention_scores: bool = False,
-        use_causal_mask: bool = False,
+        return_attention_scores: bool | None = None,
+        use_causal_mask: bool | None = None,
         **kwargs,
     ):
+        # (None: not given; a symbolic call records what was given, False too, as Keras)
+        given = {
+            k: bool(v)
+            for k, v in (
+                ("return_attention_scores", return_attention_scores),
+                ("use_causal_mask", use_causal_mask),
+            )
+            if v is not None
+        }
         if kwargs:
             raise ConfigError(
                 f"{type(self).__name__} got unexpected call arguments {sorted(kwargs)}; it "
@@ -171,9 +180,7 @@ class Attention(GraphOptions, Layer):
             )
         self._validate_inputs(inputs, mask)
         if is_symbolic(list(inputs)) or (mask is not None and is_symbolic(list(mask))):
-            return self._call_symbolic_attention(
-                list(inputs), mask, training, bool(return_attention_scores), bool(use_causal_mask)
-            )
+            return self._call_symbolic_attention(list(inputs), mask, training, given)
         return super().__call__(
             list(inputs),
             training=training,
@@ -182,7 +189,9 @@ class Attention(GraphOptions, Layer):
             use_causal_mask=bool(use_causal_mask),
         )
 
-    def _call_symbolic_attention(self, inputs, mask, training, return_scores, causal):
+    def _call_symbolic_attention(self, inputs, mask, training, given: dict):
+        return_scores = given.get("return_attention_scores", False)
+        causal = given.get("use_causal_mask", False)
         if not all(isinstance(t, KerasTensor) for t in inputs):
             raise ConfigError(
                 f"Layer '{self.name}': in a functional model, the query, value and key must "
@@ -206,12 +215,9 @@ class Attention(GraphOptions, Layer):
         out_shape = self.compute_output_shape(in_shape)
         node = Node(self, inputs, out_shape, training=training, mask=mask)
         kwargs = {} if mask is None else {"mask": mask}
-        if return_scores:
-            kwargs["return_attention_scores"] = True
         if training is not None:
             kwargs["training"] = bool(training)
-        if causal:
-            kwargs["use_causal_mask"] = True
+        kwargs.update(given)
         record_call(node, [inputs], kwargs)
         return as_call_result(self, node.outputs_structure)
 

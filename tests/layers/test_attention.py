@@ -816,3 +816,33 @@ def test_regularizers_and_constraints_reach_the_projections():
     biases = [v.numpy() for v in layer.weights if v.name == "bias"]
     assert len(biases) == 4 and all((b >= 0).all() for b in biases)
     assert any((b > 0).any() for b in biases)
+
+
+def test_a_symbolic_call_records_the_options_given_false_too():
+    # Keras 3.15 writes what the call was given into the node's kwargs, False included:
+    # {}, {"use_causal_mask": false}, {"return_attention_scores": false, "use_causal_mask":
+    # true}, and the same for AdditiveAttention
+    import numkeras
+
+    q, v = numkeras.Input((3, 4)), numkeras.Input((5, 4))
+    L = numkeras.layers
+    outs = [
+        L.Attention(name="a1")([q, v]),
+        L.Attention(name="a2")([q, v], use_causal_mask=False),
+        L.Attention(name="a3")([q, v], return_attention_scores=False, use_causal_mask=True),
+        L.AdditiveAttention(name="a4")([q, v], use_causal_mask=False),
+    ]
+    model = numkeras.Model([q, v], outs)
+    kwargs = {
+        layer["name"]: layer["inbound_nodes"][0]["kwargs"]
+        for layer in model.get_config()["layers"]
+        if layer["name"].startswith("a")
+    }
+    assert kwargs == {
+        "a1": {},
+        "a2": {"use_causal_mask": False},
+        "a3": {"return_attention_scores": False, "use_causal_mask": True},
+        "a4": {"use_causal_mask": False},
+    }
+    clone = numkeras.Model.from_config(model.get_config())
+    assert clone.get_config() == model.get_config()
