@@ -18,6 +18,7 @@ import numpy as np
 
 from numkeras import tree
 from numkeras.autodiff.recorder import TapeError
+from numkeras.autodiff.tape import GradientTape, one_hots
 from numkeras.errors import ArgumentTypeError, ShapeError
 
 
@@ -26,7 +27,6 @@ def jvp(fun, primals, tangents, has_aux: bool = False):
     returns `(output, aux)`), as `jax.jvp`: `primals` and `tangents` are tuples or lists
     of the same structure, shapes and dtypes; the tangents out have the outputs' structure."""
     from numkeras import ops
-    from numkeras.autodiff.tape import GradientTape
 
     for name, value in (("primals", primals), ("tangents", tangents)):
         if not isinstance(value, (tuple, list)):
@@ -67,9 +67,8 @@ def _directional(tape, output, sources, tangents):
     """`J t` for one output: one backward pass per element."""
     value = np.asarray(output)
     flat = np.zeros(value.size, value.dtype if value.dtype.kind == "f" else np.float32)
-    for i in range(value.size):
-        seed = np.zeros(value.shape, flat.dtype)
-        seed.flat[i] = 1
+    # (row by row, not through `tape.jacobian`: that would hold every row at once)
+    for i, seed in enumerate(one_hots(value.shape, flat.dtype)):
         try:
             grads = tape.gradient(output, sources, seed, unconnected_gradients="zero")
         except TapeError:  # (an output the tape did not record: a constant, no slope)

@@ -228,7 +228,7 @@ class GradientTape:
         rows = functools.partial(self._gradient, [target], sources=flat_sources, zero=False)
 
         def stacked():
-            per_row = [rows([seed]) for seed in _one_hots(np.shape(value), value.dtype)]
+            per_row = [rows([seed]) for seed in one_hots(np.shape(value), value.dtype)]
             return [
                 _stack_rows([r[i] for r in per_row], np.shape(value), s, zero)
                 for i, s in enumerate(flat_sources)
@@ -267,14 +267,13 @@ class GradientTape:
 
         def stacked():
             per_row = []
-            for seed in _one_hots(shape[1:], value.dtype):  # (every batch row at once)
+            for seed in one_hots(shape[1:], value.dtype):  # (every batch row at once)
                 seeds = np.broadcast_to(seed, shape).astype(value.dtype)
                 per_row.append(self._gradient([target], [seeds], [source], zero=False)[0])
-            if all(g is None for g in per_row):
-                return [np.zeros((*shape, *src_shape[1:]), source.dtype) if zero else None]
-            rows = [np.zeros(src_shape, source.dtype) if g is None else g for g in per_row]
-            out = np.stack(rows, axis=1)  # (b, y elements, x...)
-            return [out.reshape(*shape, *src_shape[1:])]
+            jac = _stack_rows(per_row, shape[1:], source, zero)  # (y..., b, x...)
+            if jac is None:
+                return [None]
+            return [np.ascontiguousarray(np.moveaxis(jac, len(shape) - 1, 0))]
 
         return self._differentiate(source, stacked)
 
@@ -430,8 +429,9 @@ def _like(g, meta):
     return g
 
 
-def _one_hots(shape, dtype):
-    """One array of `shape` per element, 1 there and 0 elsewhere, in C order."""
+def one_hots(shape, dtype):
+    """One array of `shape` per element, 1 there and 0 elsewhere, in C order (the seeds
+    of a Jacobian's rows, here and in `jvp`)."""
     for i in range(int(np.prod(shape))):
         seed = np.zeros(shape, dtype)
         seed.flat[i] = 1
@@ -446,7 +446,7 @@ def _stack_rows(rows: list, target_shape, source, zero: bool):
     if all(g is None for g in rows):
         return np.zeros(shape, value.dtype) if zero else None
     filled = [np.zeros(np.shape(value), value.dtype) if g is None else g for g in rows]
-    return np.stack(filled).reshape(shape) if filled else np.zeros(shape, value.dtype)
+    return np.stack(filled).reshape(shape)
 
 
 def _grad_result(g):
