@@ -238,14 +238,14 @@ def _is_generator(x) -> bool:
 def stream_length(x) -> int | None:
     """Batches in one pass of a PyDataset-like stream (its `num_batches`, else `len`); None
     for a generator or an endless PyDataset (unknown)."""
-    if _is_generator(x) or (_is_reiterable(x) and not hasattr(x, "__len__")):
+    if _is_generator(x):
         return None
     if hasattr(type(x), "num_batches"):
         n = x.num_batches
     elif _is_reiterable(x):
         try:
             n = len(x)
-        except TypeError:  # (a tf.data.Dataset repeated forever, or of unknown length)
+        except TypeError:  # (no len, or a tf.data.Dataset repeated forever / of unknown length)
             return None
     else:
         n = len(x)
