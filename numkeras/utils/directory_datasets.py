@@ -27,6 +27,7 @@ is asked for. Images are decoded with Pillow and resized as `keras.ops.image.res
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -389,16 +390,7 @@ def audio_dataset_from_directory(
             "scipy.signal.resample_poly) and leave `sampling_rate=None`."
         )
 
-    def load(path):
-        audio = read_wav(path)
-        if output_sequence_length is None:
-            return audio
-        out = np.zeros((output_sequence_length, audio.shape[1]), "float32")
-        n = min(output_sequence_length, len(audio))
-        out[:n] = audio[:n]
-        return out
-
-    stack = list if ragged else (_pad_stack if output_sequence_length is None else np.stack)
+    stack = list if ragged else functools.partial(_pad_stack, length=output_sequence_length)
     return _datasets(
         directory,
         labels,
@@ -412,7 +404,7 @@ def audio_dataset_from_directory(
         follow_links,
         verbose,
         (".wav",),
-        load,
+        read_wav,
         "audio files",
         stack,
     )
@@ -438,12 +430,13 @@ def read_wav(path) -> np.ndarray:
     return samples.astype("float32").reshape(-1, channels)
 
 
-def _pad_stack(arrays):
-    # Keras's padded_batch: zeros after each clip, to the batch's longest
-    longest = max(len(a) for a in arrays)
+def _pad_stack(arrays, length: int | None = None):
+    # each clip cut to `length` or zero-padded after, to `length` or (Keras's
+    # padded_batch) the batch's longest
+    longest = max(len(a) for a in arrays) if length is None else length
     out = np.zeros((len(arrays), longest, arrays[0].shape[1]), "float32")
     for row, a in zip(out, arrays):
-        row[: len(a)] = a
+        row[: len(a)] = a[:longest]
     return out
 
 
