@@ -87,7 +87,13 @@ def get_value(x):
     >>> round(float(get_value(opt.learning_rate)), 6)
     0.01
     """
-    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+    if hasattr(x, "numpy"):
+        return x.numpy()
+    if isinstance(x, float) and not isinstance(x, np.floating):
+        # an optimizer's `decay` / `momentum` / `beta_1`: Keras 2 kept them in float32
+        # variables, so K.get_value gave NumPy float32 scalars
+        return np.float32(x)
+    return np.asarray(x)
 
 
 def set_value(x, value) -> None:

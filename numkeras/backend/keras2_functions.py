@@ -11,7 +11,8 @@ Also Keras 2's variables and graph helpers: `K.variable`, `K.eval`, `K.count_par
 `K.function(inputs, outputs)` (with `K.learning_phase()` among the inputs, its fed value
 is the `training` flag, as in Keras 2's graph mode), `K.in_train_phase`,
 `K.batch_set_value`, `K.update_add`, `K.conv2d`, `K.pool2d`, `K.ctc_batch_cost` /
-`K.ctc_decode` (the last class is the blank, as TensorFlow's), ... `K.gradients` raises
+`K.ctc_decode` (the last class is the blank, as TensorFlow's), `K.rnn` and
+`K.normalize_batch_in_training` (`keras2_rnn.py`), ... `K.gradients` raises
 RuntimeError, as Keras 2 does under eager TensorFlow: use a `GradientTape`.
 
 >>> import numpy as np
@@ -43,6 +44,12 @@ def _random():
 
 def _xp():
     return backend.xp
+
+
+def _keras2_rnn():
+    from numkeras.backend import keras2_rnn
+
+    return keras2_rnn
 
 
 def _noted(name: str, replacement: str, fn: Callable) -> Callable:
@@ -574,6 +581,13 @@ _TABLE_MORE: dict[str, tuple[str, Callable]] = {
         "ops.pad",
         lambda x, padding=((1, 1), (1, 1)), data_format=None: _spatial_2d_padding(
             x, padding, data_format
+        ),
+    ),
+    "rnn": ("`keras.layers.RNN` with a cell", lambda *a, **k: _keras2_rnn().rnn(*a, **k)),
+    "normalize_batch_in_training": (
+        "ops.moments and ops.batch_normalization",
+        lambda x, gamma, beta, reduction_axes, epsilon=1e-3: (
+            _keras2_rnn().normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon)
         ),
     ),
     "ctc_batch_cost": (

@@ -6,6 +6,7 @@ EarlyStopping(monitor='val_loss', patience=3, mode='auto', restore_best_weights=
 """
 
 from numkeras.callbacks.backup_and_restore import BackupAndRestore
+from numkeras.callbacks.base_logger import BaseLogger  # (Keras 2's)
 from numkeras.callbacks.callback import Callback
 from numkeras.callbacks.callback_list import CallbackList
 from numkeras.callbacks.csv_logger import CSVLogger
@@ -25,6 +26,7 @@ from numkeras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "BackupAndRestore",
+    "BaseLogger",
     "CSVLogger",
     "Callback",
     "CallbackList",

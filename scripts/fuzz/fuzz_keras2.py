@@ -97,6 +97,23 @@ training blows up (its last fit loss over 3 times its first evaluate loss: `mape
 `SGD(lr=0.05, momentum=0.9)`) compares no training results: each library's rounding
 grows there.
 
+From seed 521 on, about half the programs are functional models (`_functional`): one or
+two `Input`s, Dense branches joined by Keras 2's merge functions or layers (`add`,
+`concatenate(axis=-1)`, `multiply`, `average`, `maximum`, `subtract`, `dot(axes=1)`,
+`Add()`, `Concatenate()`), a residual `add`, a custom `Scale` layer saved in `.h5` and
+loaded with `custom_objects=` (and without: an error), `Model(inputs=, outputs=)` or
+positional, numkeras's `model_from_json` of tf_keras's JSON, `summary` counts, evaluate,
+train_on_batch, `metrics_names`, fit, and `fit_generator` / `evaluate_generator` /
+`predict_generator` with `workers=` / `use_multiprocessing=` / `max_queue_size=` (a
+generator of input lists yields `(tuple(inputs),)` for predict: tf_keras, as Keras 3,
+reads a yielded list of two as `(x, y)`, while numkeras takes a list matching the model's
+inputs as inputs; and tf_keras fails on `([x1, x2],)`, "expects 2 input(s), but it
+received 1"), and `K.get_value(optimizer.decay)` (a float32 in Keras 2). Not compared
+(Keras 2 and Keras 3 differ; numkeras is Keras 3's): training results of a kernel under
+an l1 penalty and a `non_neg` constraint (TensorFlow's slope of |w| at 0 is 0, JAX's 1),
+and losses where the first layer, frozen before compile, has a regularizer (Keras 2 adds
+its penalty, Keras 3 only those of trainable weights).
+
 What classic scripts do around the model (`keras.backend` functions, callbacks with
 Keras 2 arguments, `fit_generator`, `ImageDataGenerator`, custom metrics in `.h5` files)
 is fuzzed by fuzz_keras2_idioms.py.
@@ -106,6 +123,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import sys
 import tempfile
@@ -121,6 +139,8 @@ SKIP = {
     "metrics_names_before": "Keras 2 lists no names before the first train/evaluate call",
     "layer_output_shape": "Keras 3 layers have no `output_shape`",
 }
+# the other keys whose values hold a loss
+PENALIZED = ("evaluate", "test_on_batch", "fit_callback", "h5_k2")
 TRAINING = ("train", "fit", "weights_after", "metrics_names", "evaluate_after", "h5",
             "gan", "predict_after", "weights_h5")  # fmt: skip
 
@@ -401,7 +421,43 @@ def program(seed: int) -> dict:
     import random
 
     r = random.Random(seed)
+    if seed >= FUNCTIONAL_SEEDS and r.random() < 0.45:
+        return _functional(r, seed)
     return _gan(r, seed) if r.random() < 0.3 else _classic(r, seed)
+
+
+# seeds from 521 on also draw functional models (`_functional`)
+FUNCTIONAL_SEEDS = 521 * 100_000
+MERGES = ["add", "concatenate", "multiply", "average", "maximum", "subtract", "Add",
+          "Concatenate", "dot"]  # fmt: skip
+
+
+def _functional(r, seed: int) -> dict:
+    """A 2017-2019 functional model: one or two `Input`s, Dense branches joined by
+    Keras 2's merge functions (`add([a, b])`, `concatenate([a, b], axis=-1)`, `dot(axes=1)`,
+    ...) or layers (`Add()([a, b])`), a residual `add([x, Dense(u)(x)])`, sometimes a
+    custom layer of its own (`Scale`, with `get_config`) saved in `.h5` and loaded with
+    `custom_objects=`; `Model(inputs=, outputs=)` compiled with a Keras 2 optimizer,
+    trained by fit / train_on_batch and by `fit_generator` / `evaluate_generator` /
+    `predict_generator` with `workers=`, `use_multiprocessing=`, `max_queue_size=`."""
+    task = r.choice(["binary", "categorical", "regression"])
+    d = r.choice([3, 4, 6])
+    two = r.random() < 0.5
+    units = r.choice([4, 6])
+    merge = r.choice(MERGES)
+    if merge == "subtract" and not two and r.random() < 0.5:
+        merge = "add"
+    head: list = []
+    loss, metrics = _head(r, head, task)
+    return {
+        "seed": seed, "kind": "functional", "shape": [d], "two_inputs": two,
+        "units": units, "merge": merge, "acts": [r.choice([None, "relu", "tanh"]) for _ in "ab"],
+        "residual": r.random() < 0.4, "scale": r.random() < 0.4,
+        "model_kwargs": r.choice(["inputs", "positional"]),
+        "head": head, "loss": loss, "metrics": metrics, "optimizer": _optimizer(r),
+        "n": r.choice([8, 10]), "batch_size": r.choice([3, 4]),
+        "generator_kw": r.random() < 0.6, "validation": r.choice([None, "split", "data"]),
+    }  # fmt: skip
 
 
 # -- running one ------------------------------------------------------------------------
@@ -797,12 +853,164 @@ def _run_gan(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:
     return rec
 
 
+def _scale_layer(K):
+    """A 2018 script's custom layer: one trainable weight per feature, a `get_config`."""
+
+    class Scale(_m(K, "layers").Layer):
+        def __init__(self, init_value=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.init_value = init_value
+
+        def build(self, input_shape):
+            init = _m(K, "initializers").Constant(self.init_value)
+            self.gamma = self.add_weight(name="gamma", shape=(int(input_shape[-1]),),
+                                         initializer=init, trainable=True)  # fmt: skip
+            super().build(input_shape)
+
+        def call(self, x):
+            return x * self.gamma
+
+        def get_config(self):
+            return {**super().get_config(), "init_value": self.init_value}
+
+    return Scale
+
+
+def _functional_model(K, prog: dict):
+    L, models = _m(K, "layers"), _m(K, "models")
+    d, u = prog["shape"][0], prog["units"]
+    inputs = [L.Input(shape=(d,), name=f"in_{k}") for k in range(1 + prog["two_inputs"])]
+    a = L.Dense(u, activation=prog["acts"][0])(inputs[0])
+    b = L.Dense(u, activation=prog["acts"][1])(inputs[-1])
+    merge = prog["merge"]
+    if merge == "dot":
+        merged = L.dot([a, b], axes=1)
+    elif merge in ("Add", "Concatenate"):
+        merged = getattr(L, merge)()([a, b])
+    elif merge == "concatenate":
+        merged = L.concatenate([a, b], axis=-1)
+    else:
+        merged = getattr(L, merge)([a, b])
+    if prog["residual"]:
+        width = int(merged.shape[-1])
+        merged = L.add([merged, L.Dense(width, activation="relu")(merged)])
+    if prog["scale"]:
+        merged = _scale_layer(K)(0.5, name="scale")(merged)
+    x = merged
+    for cls, kw in prog["head"]:
+        x = getattr(L, cls)(**kw)(x)
+    ins = inputs if prog["two_inputs"] else inputs[0]
+    if prog["model_kwargs"] == "inputs":
+        return models.Model(inputs=ins, outputs=x)
+    return models.Model(ins, x)
+
+
+def _functional_data(prog: dict):
+    rng = np.random.default_rng(prog["seed"])
+    n, d = prog["n"], prog["shape"][0]
+    xs = [rng.normal(size=(n, d)).astype("float32") for _ in range(1 + prog["two_inputs"])]
+    _, y = _data({**prog, "kind": "mlp", "layers": prog["head"]})
+    return (xs if prog["two_inputs"] else xs[0]), y
+
+
+def _batches(x, y, bs: int, with_y: bool = True):
+    """The 2017 endless generator, of lists of inputs too (without targets, the inputs
+    are yielded as `(tuple(inputs),)`: tf_keras, as Keras 3, reads a yielded list of two
+    as `(x, y)`, and tf_keras fails on `([x1, x2],)`)."""
+    n = len(y)
+    while True:
+        for k in range(0, n, bs):
+            xb = [v[k : k + bs] for v in x] if isinstance(x, list) else x[k : k + bs]
+            yield (xb, y[k : k + bs]) if with_y else (tuple(xb),) if isinstance(x, list) else xb
+
+
+def _run_functional(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:
+    rec: dict = {}
+    try:
+        model = _functional_model(K, prog)
+    except Exception as e:  # noqa: BLE001 - an error is a result to compare too
+        return {"build": _error(e)}
+    rec["build"] = "ok"
+    rec["layers"] = [[type(la).__name__, list(la.output.shape)] for la in model.layers]
+    rec["params"] = model.count_params()
+    _weights(model, prog, f"{out_dir}/w/{i}.npz", tf)
+    models, backend = _m(K, "models"), _m(K, "backend")
+    x, y = _functional_data(prog)
+    bs = prog["batch_size"]
+    custom = {"Scale": _scale_layer(K)} if prog["scale"] else {}
+    attempt(rec, "predict", lambda: _arrays(model.predict(x, verbose=0)))
+    if tf:
+        with open(f"{out_dir}/json/{i}.json", "w") as f:
+            f.write(model.to_json())
+    else:
+
+        def from_json():
+            with open(f"{out_dir}/json/{i}.json") as f:
+                copy = models.model_from_json(f.read(), custom_objects=custom)
+            copy.set_weights(model.get_weights())
+            return _arrays(copy.predict(x, verbose=0))
+
+        attempt(rec, "json_k2", from_json)
+    attempt(rec, "summary", lambda: _summary_counts(model))
+    opt = _make_optimizer(K, prog["optimizer"])
+    attempt(rec, "compile", lambda: model.compile(opt, prog["loss"], metrics=prog["metrics"]))
+    attempt(rec, "lr", lambda: float(backend.get_value(model.optimizer.lr)))
+    if "decay" in prog["optimizer"].get("kwargs", {}):  # (a float32 variable in Keras 2)
+        attempt(rec, "decay", lambda: _arrays(backend.get_value(model.optimizer.decay), True))
+    ev = lambda: model.evaluate(x, y, batch_size=bs, verbose=0)  # noqa: E731
+    attempt(rec, "evaluate", lambda: [_kind(v := ev()), _arrays(v)])
+    attempt(rec, "train", lambda: [_arrays(model.train_on_batch(x, y)) for _ in range(2)])
+    attempt(rec, "metrics_names", lambda: list(model.metrics_names))
+    kw = {}
+    if prog["validation"] == "split":
+        kw["validation_split"] = 0.25
+    elif prog["validation"] == "data":
+        xv = [v[:3] for v in x] if isinstance(x, list) else x[:3]
+        kw["validation_data"] = (xv, y[:3])
+
+    def fitted():
+        history = model.fit(x, y, batch_size=bs, epochs=2, shuffle=False, verbose=0, **kw)
+        return {k: _arrays(v) for k, v in history.history.items()}
+
+    attempt(rec, "fit", fitted)
+    gen_kw = {"workers": 1, "use_multiprocessing": False, "max_queue_size": 4}
+    gen_kw = gen_kw if prog["generator_kw"] else {}
+    steps = math.ceil(len(y) / bs)
+
+    def generators():
+        history = model.fit_generator(_batches(x, y, bs), steps_per_epoch=steps, epochs=2,
+                                      verbose=0, **gen_kw)  # fmt: skip
+        ev = model.evaluate_generator(_batches(x, y, bs), steps=steps, **gen_kw)
+        pred = model.predict_generator(_batches(x, y, bs, False), steps=steps, **gen_kw)
+        return [{k: _arrays(v) for k, v in history.history.items()}, _arrays(ev), _arrays(pred)]
+
+    attempt(rec, "fit_generator", generators)
+    attempt(rec, "weights_after", lambda: _arrays(model.get_weights()))
+    path = f"{out_dir}/h5/{i}{'' if tf else '_nk'}.h5"
+
+    def h5(path=path, save=True):
+        if save:
+            model.save(path)
+        loaded = models.load_model(path, custom_objects=custom)
+        return [_arrays(loaded.predict(x, verbose=0)), _arrays(loaded.evaluate(x, y, verbose=0)),
+                [type(la).__name__ for la in loaded.layers]]  # fmt: skip
+
+    attempt(rec, "h5", h5)
+    if not tf:  # numkeras reads tf_keras's file: the same as tf_keras's own reload
+        attempt(rec, "h5_k2", lambda: h5(path=f"{out_dir}/h5/{i}.h5", save=False))
+    if custom:  # without the custom object: an error in both
+        attempt(rec, "h5_no_custom", lambda: type(models.load_model(path)).__name__)
+    return rec
+
+
 def run_program(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:
     K.backend.clear_session()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if prog["kind"] == "gan":
             return _run_gan(K, prog, out_dir, i, tf)
+        if prog["kind"] == "functional":
+            return _run_functional(K, prog, out_dir, i, tf)
         return _run_classic(K, prog, out_dir, i, tf)
 
 
@@ -837,6 +1045,25 @@ def _lazy_momentum(prog: dict) -> bool:
     )
 
 
+def _frozen_penalty(prog: dict) -> bool:
+    """A first layer with a regularizer, frozen before compile: Keras 2 adds its penalty
+    to the loss, Keras 3 (and numkeras) only those of trainable weights, so the losses
+    differ by that constant (and so does training)."""
+    layers = prog.get("layers") or [[None, {}]]
+    return bool(prog.get("freeze_first")) and any(k.endswith("_regularizer") for k in layers[0][1])
+
+
+def _l1_at_zero(layers: list) -> bool:
+    """A kernel under an l1 penalty and a `non_neg` constraint: the constraint holds
+    weights at exactly 0, where TensorFlow's slope of |w| is 0 (Keras 2) and JAX's 1
+    (Keras 3, and numkeras), so training drifts apart by design."""
+    return any(
+        str(kw.get("kernel_regularizer", [""])[0]).startswith("l1")
+        and kw.get("kernel_constraint") == ["non_neg"]
+        for _, kw in layers
+    )
+
+
 def _diverged(rec: dict) -> bool:
     """Whether tf_keras's training blew up (its last fit loss 3 times its first evaluate
     loss, as `mape` under `SGD(lr=0.05, momentum=0.9)` can): the rounding of either library
@@ -859,6 +1086,7 @@ def compare(out_dir: str, seed: int = 0) -> int:
         prog = program(seed * 100_000 + int(i))
         layers = prog.get("layers", []) + prog.get("g", []) + prog.get("d", [])
         random_fit = _random_training(layers) or _lazy_momentum(prog) or _diverged(want)
+        random_fit = random_fit or _l1_at_zero(layers)
         # a bias just before BatchNormalization has a gradient of 0 but for rounding, which
         # Adam / RMSprop scale up to steps of the learning rate: weights and the moving
         # statistics after training differ at the rounding's whim (losses agree)
@@ -872,6 +1100,8 @@ def compare(out_dir: str, seed: int = 0) -> int:
         for key in want:
             if key in SKIP or (random_fit and key.startswith(TRAINING)):
                 continue
+            if _frozen_penalty(prog) and key.startswith(TRAINING + PENALIZED):
+                continue  # (Keras 2 and 3 differ: see _frozen_penalty)
             if key == "h5" and _legacy_formula(prog):
                 continue  # numkeras's own file: see above
             if key == "wrong" and prog["wrong"] == "extra_axis":

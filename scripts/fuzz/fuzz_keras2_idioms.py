@@ -88,6 +88,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fuzz_keras2 import (  # noqa: E402
     _classic,
     _data,
+    _l1_at_zero,
     _lazy_momentum,
     _m,
     _make_optimizer,
@@ -245,6 +246,10 @@ MORE_BACKEND_CALLS = ["conv2d_transpose", "conv2d_transpose_smaller", "separable
                       "depthwise_conv2d", "conv2d_strided"]  # fmt: skip
 
 
+RNN_BACKEND_CALLS = ["rnn", "rnn_masked_backwards", "rnn_unrolled_constants",
+                     "normalize_batch", "normalize_batch_4d"]  # fmt: skip
+
+
 DATAGENS = [  # ImageDataGenerator arguments of the image tutorials (no random flips: below)
     {"rescale": 0.5},
     {"samplewise_center": True},
@@ -399,7 +404,11 @@ def _more_idioms(r, prog: dict, task: str) -> None:
     optimizer's `iterations`, `flow_from_directory` on a folder of PNG files, and
     `predict_classes` after; `fit(sequence, workers=, use_multiprocessing=)` and
     `compile(sample_weight_mode=None, target_tensors=None)`; from seed 506 on, `compile`'s
-    metrics third by position (Keras 2's order)."""
+    metrics third by position (Keras 2's order); from seed 521 on, `K.rnn` (masked,
+    backwards, unrolled with constants) and `K.normalize_batch_in_training`,
+    `fit_generator(class_weight=)`, a float `steps_per_epoch` (`len(x) / bs`),
+    `validation_data=` a generator with `validation_steps=`, and `evaluate_generator` /
+    `predict_generator` with `workers=` / `use_multiprocessing=` / `max_queue_size=`."""
     prog["legacy_paths"] = r.random() < 0.4
     prog["lr_callback"] = r.random() < 0.4
     prog["all_outputs"] = r.random() < 0.4
@@ -420,6 +429,16 @@ def _more_idioms(r, prog: dict, task: str) -> None:
         prog["metrics_by_position"] = r.random() < 0.4
     if prog["seed"] >= 507 * 100_000:  # the K.* convolutions of 2017 custom layers
         prog["backend_calls"] += r.sample(MORE_BACKEND_CALLS, 2)
+    if prog["seed"] >= 521 * 100_000:
+        # the K.rnn loop and batch statistics of 2017 custom layers; fit_generator's
+        # class_weight=, a float steps_per_epoch (`len(x) / bs` in Python 3), validation
+        # from a generator with validation_steps=; the *_generator calls with workers=
+        prog["backend_calls"] += r.sample(RNN_BACKEND_CALLS, 2)
+        generator = prog["mode"] == "fit_generator"
+        prog["generator_class_weight"] = generator and task != "regression" and r.random() < 0.4
+        prog["generator_class_weight"] &= not prog["loss"].startswith("sparse")
+        prog["float_steps"] = generator and r.random() < 0.4
+        prog["validation_generator"] = generator and bool(prog["validation"]) and r.random() < 0.5
     if prog["flow_dir"]:
         if prog["seed"] >= 502 * 100_000:  # (seeds 500 and 501 ran without these)
             # ImageDataGenerator(validation_split=) with flow_from_directory(subset=), and
@@ -565,11 +584,42 @@ def _backend_call(K, name: str, A: dict):  # noqa: C901 - one table of small cas
         "depthwise_conv2d": lambda: K.depthwise_conv2d(
             A["img"], A["kernel"][..., :2], strides=(2, 2), padding="valid"
         ),
+        "rnn": lambda: _rnn(K, A, {}),
+        "rnn_masked_backwards": lambda: _rnn(K, A, {"go_backwards": True, "mask": A["t"]}),
+        "rnn_unrolled_constants": lambda: _rnn(K, A, {"unroll": True, "constants": [A["b"]]}),
+        "normalize_batch": lambda: _flat_concat(
+            K, K.normalize_batch_in_training(c3, K.ones((4,)), K.zeros((4,)), [0, 1])
+        ),
+        "normalize_batch_4d": lambda: _flat_concat(
+            K, K.normalize_batch_in_training(A["img"], None, K.ones((2,)) * 0.5, [0, 1, 2], 1e-5)
+        ),
         "sqrt_neg": lambda: K.sqrt(a),
         "max_neg_axis": lambda: K.max(c3, axis=-2),
         "square_diff": lambda: K.mean(K.square(p - t), axis=-1),
     }
     return table[name]()
+
+
+def _rnn(K, A: dict, kw: dict):
+    """`K.rnn` over (2, 3, 4) sequences with a tanh step (a constant, when given, adds
+    its first row to the state): the last output, the outputs, the last state and the
+    number of states, flattened into one array."""
+    kernel = K.transpose(A["c3"][0, :2, :])  # (4, 2)
+
+    def step(x, states):
+        h = K.tanh(K.dot(x, kernel) + states[0] * 0.5)
+        if len(states) > 1:
+            h = h + K.reshape(states[1][0], (1, 2))
+        return h, [h]
+
+    last, outputs, states = K.rnn(step, A["c3"], [K.zeros_like(A["a"][:, :2])], **kw)
+    count = K.ones((1,)) * len(states)
+    return K.concatenate([K.flatten(last), K.flatten(outputs), K.flatten(states[0]), count])
+
+
+def _flat_concat(K, tensors):
+    """Several results as one flat array (`_value` takes one)."""
+    return K.concatenate([K.flatten(t) for t in tensors])
 
 
 def _set_get(K, a, p):
@@ -791,6 +841,14 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
                 history = fit(data, shuffle=False, **common)
             else:
                 steps = prog["steps_per_epoch"] or math.ceil(cut / bs)
+                if prog.get("float_steps"):  # steps_per_epoch=len(x_train) / batch_size
+                    steps = cut / bs
+                if prog.get("generator_class_weight"):  # (Keras 2 refuses keys past the classes)
+                    binary = prog["loss"] == "binary_crossentropy"
+                    common["class_weight"] = {0: 1.0, 1: 2.5, **({} if binary else {2: 0.5})}
+                if prog.get("validation_generator"):  # validation from a generator too
+                    common["validation_data"] = _generator(xv, yv, 2)
+                    common["validation_steps"] = math.ceil(len(xv) / 2)
                 history = model.fit_generator(
                     _generator(xt, yt, bs), steps_per_epoch=steps, **common
                 )
@@ -805,11 +863,14 @@ def _run(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:  # noqa: C901
         attempt(rec, "lr_after_iterations", lambda: int(B.get_value(model.optimizer.iterations)))
     attempt(rec, "weights_after", lambda: _arrays(model.get_weights()))
     if prog["mode"] != "fit":
+        gen_kw: dict = {}
+        if prog["seed"] >= 521 * 100_000 and prog["generator_kwargs"]:
+            gen_kw = {"max_queue_size": 10, "workers": 1, "use_multiprocessing": False}
         attempt(rec, "generator_evaluate", lambda: _arrays(
-            model.evaluate_generator(_generator(x, y, bs), steps=2)))  # fmt: skip
+            model.evaluate_generator(_generator(x, y, bs), steps=2, **gen_kw)))  # fmt: skip
         with_y = prog["seed"] % 2 == 0
         attempt(rec, "generator_predict", lambda: _arrays(
-            model.predict_generator(_generator(x, y, bs, with_y), steps=2)))  # fmt: skip
+            model.predict_generator(_generator(x, y, bs, with_y), steps=2, **gen_kw)))  # fmt: skip
     files = sorted(f for f in os.listdir(ck_dir) if f != "log.csv")
     rec["checkpoint_files"] = files
     checkpoint = [c for c in prog["callbacks"] if c[0] == "ModelCheckpoint"]
@@ -1019,7 +1080,7 @@ def compare(out_dir: str, seed: int) -> int:
         # BatchNormalization: see fuzz_keras2.py (TensorFlow's fused one on 4-D inputs, and
         # biases just before it that Adam moves by rounding noise)
         loose = any(cls == "BatchNormalization" for cls, _ in prog["layers"])
-        lazy = _lazy_momentum(prog)
+        lazy = _lazy_momentum(prog) or _l1_at_zero(prog["layers"])  # (see fuzz_keras2.py)
         problems = []
         want = _keras3_names(want)
         if prog["kind"] in ("dcgan_d", "dcgan_g", "upconv"):  # (a BatchNormalization on 4-D)
