@@ -54,6 +54,8 @@ def _flatten(callbacks) -> list:
         for c in callbacks:
             out.extend(_flatten(c))
         return out
+    if isinstance(callbacks, dict):  # (Keras flattens any structure: a dict's values by key)
+        return _flatten([callbacks[k] for k in sorted(callbacks)])
     return [callbacks]
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.layers import conv_utils as cu
 from numkeras.ops.nn import _Activation, _KeepsInts
 from numkeras.ops.numpy import _as_output, _axes, _dtype_of, _float, _Unary, value_dtype
@@ -274,8 +274,9 @@ class LayerNorm(Operation):
 
 
 class BatchNorm(Operation):
-    """`(x - mean) / sqrt(variance + epsilon) * scale + offset`, the statistics of shape
-    `(x.shape[axis],)`; gradients reach every tensor argument."""
+    """`(x - mean) / sqrt(variance + epsilon) * scale + offset`, the statistics vectors of
+    length `x.shape[axis]`, or all of length 1 (broadcast over the axis, as Keras's arrays
+    compute it); gradients reach every tensor argument."""
 
     keras_module = "keras.src.ops.nn"
 
@@ -287,23 +288,26 @@ class BatchNorm(Operation):
         return {"name": self.name, "axis": self.axis, "epsilon": self.epsilon}
 
     def compute_output_spec(self, x, mean, variance, offset=None, scale=None):
-        shape = shape_of(x)
+        self._check(shape_of(x), mean, variance, offset, scale)
+        return shape_of(x)
+
+    def _check(self, shape, mean, variance, offset, scale) -> None:
         c = shape[self.axis]
-        for label, t in (
-            ("mean", mean),
-            ("variance", variance),
-            ("offset", offset),
-            ("scale", scale),
-        ):
-            if t is None:
-                continue
-            n = shape_of(t)
-            if len(n) != 1 or None not in (c, n[0]) and n[0] != c:  # (as Keras's check)
-                raise ShapeError(
-                    f"batch_normalization: `{label}` must be a vector of shape ({c},); "
-                    f"received {shape_of(t)}."
-                )
-        return shape
+        stats = {"mean": mean, "variance": variance, "offset": offset, "scale": scale}
+        shapes = {k: tuple(np.shape(t)) for k, t in stats.items() if t is not None}
+        n = shapes["mean"][0] if len(shapes["mean"]) == 1 else -1
+        for label, got in shapes.items():
+            # (Keras reshapes every statistic to mean's length, which broadcasts over x)
+            if len(got) == 1 and (got[0] == n or None in (got[0], n)):
+                if n in (1, c) or None in (n, c):
+                    continue
+            raise IncompatibleShapesError(
+                f"batch_normalization: `mean`, `variance`, `offset` and `scale` must be "
+                f"vectors of length x.shape[axis] (axis={self.axis}: {c} channels), or all "
+                f"of length 1; received `{label}` of shape {got} with `mean` of shape "
+                f"{shapes['mean']}, for x of shape {tuple(shape)}. Fix: give one value per "
+                f"channel, or pass the channels' axis as `axis`."
+            )
 
     def output_dtype(self, x, *args) -> str:
         # every argument promotes, as Keras's (int32 x with float16 statistics: float16)
@@ -311,9 +315,10 @@ class BatchNorm(Operation):
 
     def _forward(self, x, mean, variance, offset=None, scale=None):
         xp = _xp()
+        self._check(np.shape(x), mean, variance, offset, scale)
         x = _float(x).astype(self.output_dtype(x, mean, variance, offset, scale), copy=False)
         shape = [1] * x.ndim
-        shape[self.axis] = x.shape[self.axis]
+        shape[self.axis] = int(np.shape(mean)[0])  # (1 broadcasts over the axis)
 
         def b(v):
             return None if v is None else _float(v).astype(x.dtype, copy=False).reshape(shape)
@@ -328,13 +333,16 @@ class BatchNorm(Operation):
 
     def _backward(self, cache, grad, need):
         x, xc, inv, s, o = cache
-        axes = tuple(i for i in range(x.ndim) if i != self.axis % x.ndim)
         scale = 1 if s is None else s
+
+        def total(g):  # (summed to the statistics' (1, ..., n, ..., 1) shape, as a vector)
+            return sum_to_shape(g, inv.shape).reshape(-1)
+
         dx = grad * inv * scale
-        dm = -dx.sum(axis=axes).reshape(-1)
-        dv = (grad * xc * scale * (-0.5) * inv**3).sum(axis=axes).reshape(-1)
-        do = None if o is None else grad.sum(axis=axes).reshape(-1)
-        ds = None if s is None else (grad * xc * inv).sum(axis=axes).reshape(-1)
+        dm = -total(dx)
+        dv = total(grad * xc * scale * (-0.5) * inv**3)
+        do = None if o is None else total(grad)
+        ds = None if s is None else total(grad * xc * inv)
         return dx, dm, dv, do, ds
 
 
@@ -966,11 +974,12 @@ class CTCLoss(Operation):
                 alpha[t] = np.logaddexp(np.logaddexp(a, shift(a, 1)), two) + e[t]
             beta = np.full((t_len, n), ninf)
             beta[-1, -2:] = e[-1, -2:] if n > 1 else e[-1, -1:]
-            skip_from = np.concatenate([skip[2:], [False, False]])
+            # ([:n]: an empty label leaves the blank alone, n = 1)
+            skip_from = np.concatenate([skip[2:], [False, False]])[:n]
             for t in range(t_len - 2, -1, -1):
                 b = beta[t + 1]
                 one = np.concatenate([b[1:], [ninf]])
-                two = np.where(skip_from, np.concatenate([b[2:], [ninf, ninf]]), ninf)
+                two = np.where(skip_from, np.concatenate([b[2:], [ninf, ninf]])[:n], ninf)
                 beta[t] = np.logaddexp(np.logaddexp(b, one), two) + e[t]
             total = np.logaddexp(alpha[-1, -1], alpha[-1, -2]) if n > 1 else alpha[-1, -1]
             occ = np.exp(alpha + beta - e - total)
@@ -1416,6 +1425,9 @@ def ctc_decode(
     from numkeras.ops.numpy_rest import eager_only
 
     eager_only("ctc_decode", inputs, sequence_lengths)
+    # (Keras decodes in the inputs' dtype promoted with float32: float16 scores are float32)
+    inputs = _float(inputs)
+    inputs = inputs.astype(np.promote_types(inputs.dtype, "float32"), copy=False)
     if strategy == "beam_search":
         return _ctc_beam_search(inputs, sequence_lengths, beam_width, top_paths, mask_index)
     if strategy != "greedy":
@@ -1426,6 +1438,8 @@ def ctc_decode(
     x = _float(inputs)
     lengths = xp.asarray(arr(sequence_lengths)).reshape(-1)
     batch, steps, classes = x.shape
+    if mask_index is None:  # (Keras: the last class is the blank)
+        mask_index = classes - 1
     indices = x.argmax(axis=-1)
     scores = x.max(axis=-1)
     beyond = xp.arange(steps)[None, :] >= lengths[:, None]

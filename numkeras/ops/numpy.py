@@ -279,8 +279,13 @@ class Minimum(_KeepsDtype, _Binary):
 
 class Matmul(_KeepsDtype, Operation):
     def output_dtype(self, x1, x2) -> str:
-        dtype = value_dtype(x1, x2)
-        return "int32" if dtype == "int8" else dtype  # int8 products accumulate in int32
+        if self._int8_pair(x1, x2):
+            return "int32"  # int8 products accumulate in int32 (only two int8 tensors: Keras)
+        return value_dtype(x1, x2)
+
+    @staticmethod
+    def _int8_pair(x1, x2) -> bool:
+        return all(hasattr(x, "dtype") and str(x.dtype) == "int8" for x in (x1, x2))
 
     def compute_output_spec(self, x1, x2):
         s1, s2 = shape_of(x1), shape_of(x2)
@@ -305,7 +310,7 @@ class Matmul(_KeepsDtype, Operation):
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
         dtype = self.output_dtype(x1, x2)
-        if dtype == "int32" and value_dtype(x1, x2) == "int8":  # no int8 overflow
+        if self._int8_pair(x1, x2):  # no int8 overflow
             x1, x2 = x1.astype("int32"), x2.astype("int32")
         try:
             out = _xp().matmul(x1, x2)

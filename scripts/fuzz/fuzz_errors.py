@@ -67,6 +67,18 @@ weights do not fit the losses' shape ((n, 7) for per-sample losses) fail after t
 epoch trained, in both libraries (numkeras checks their rows before training, not their
 shape against the losses), so that fit leaves the model trained one epoch.
 
+The fourth menu's seeds-25-on kinds (FOURTH_MORE) never ran before seed 29: do_misuse sent
+them to the bad-validation branch (a KeyError in both libraries). From seed 35 on a fifth
+menu draws half the misuses: an optimizer another model built, loss / optimizer /
+metric / callback classes where instances go, fit / evaluate without targets or inputs,
+get_layer of an index out of range, a Model whose outputs do not come from its inputs,
+the same layer added twice, a generator or PyDataset whose first batch is wrong. Seeds
+29-40 (25-30 programs each) agree after the fixes in tests/trainers/test_fuzz_errors_3.py
+(goldens: scripts/goldens/make_fuzz_errors_3.py), but for two left to files others edit:
+training a model with an optimizer another model built (Keras: ValueError; numkeras
+trains it, adding slots), and a metric that fails on the targets (a metric class, or
+"mae" on sparse labels): numkeras raises after applying the step (Keras: before).
+
 Known differences, not compared (README, tests/test_diff_errors.py's NUMKERAS_RULES):
 - Keras-JAX's trainer checks only the rank of a functional model's inputs, so it runs a
   model on inputs of other declared sizes when its layers take them; numkeras checks
@@ -127,6 +139,7 @@ KERAS_CRASHES = (
     "only 0-dimensional arrays can be converted",  # (class_weight of regression targets)
     "float() argument must be a string or a real number, not 'dict'",
     "object has no attribute 'shape'",  # (a tuple of inputs to a layer's call)
+    "object has no attribute 'set_model'",  # (a string in callbacks=: README)
 )
 SHAPE_MUTATIONS = ("transpose", "no_batch", "extra_axis", "feature", "drop_axis")
 X_MUTATIONS = SHAPE_MUTATIONS + (
@@ -410,6 +423,125 @@ def fourth_misuse(K, model, prog: dict, x, y, out_dir: str, library: str):
     raise AssertionError(kind)
 
 
+# (seeds 35 on: the fifth menu) wrong call orders and wrong argument types: an optimizer
+# another model built, loss / optimizer / callback classes where instances go, fit without
+# targets or inputs, get_layer of an index out of range, a Model whose outputs do not
+# come from its inputs, a layer added twice, a generator or PyDataset whose first batch
+# has the wrong shape (or no targets, or sample weights of another length)
+FIFTH = ["optimizer_shared", "class_not_instance", "callbacks_bad", "fit_no_y", "fit_x_none",
+         "get_layer_index", "model_bad_outputs", "add_same_layer", "generator_bad",
+         "pydataset_bad"]  # fmt: skip
+FIFTH_NEEDS_COMPILED = {"optimizer_shared", "callbacks_bad", "fit_no_y", "fit_x_none",
+                        "generator_bad", "pydataset_bad"}  # fmt: skip
+
+
+def draw_fifth_misuse(r: random.Random, model: dict, compiled: bool, deferred: bool) -> dict:
+    kinds = [k for k in FIFTH if (compiled or k not in FIFTH_NEEDS_COMPILED)
+             and (not deferred or k != "optimizer_shared")]  # fmt: skip
+    kind = r.choice(kinds)
+    return {"kind": kind, "op": kind, "variant": r.randrange(6)}
+
+
+def _bad_batches(x, y, v: int):
+    """The (x, y[, sw]) batches of a generator whose first batch is wrong."""
+    xs, ys = _as_list(x), _as_list(y)
+    n = len(xs[0])
+    good = (_one_or_list([a[:2] for a in xs]), _one_or_list([a[:2] for a in ys]))
+    bad = [
+        (_one_or_list([np.concatenate([a[:2], a[:2, ..., :1]], -1) if a.ndim > 1 else
+                       np.stack([a[:2], a[:2]], 1) for a in xs]), good[1]),
+        (good[0],),  # (no targets)
+        (*good, np.ones(3, "float32")),  # (sample weights of another length)
+        (good[0], _one_or_list([a[:1] for a in ys])),  # (a row short)
+        (_one_or_list([a[:2, None] for a in xs]), good[1]),  # (an extra axis)
+        (_one_or_list([a[:2].astype(str) for a in xs]), good[1]),  # (text)
+    ][v]  # fmt: skip
+    return [bad] + [good] * max(n // 2, 1)
+
+
+def compile_class(K, model, prog: dict) -> str:
+    """compile() given a loss, optimizer or metric class where an instance goes: 'ok' or
+    the error."""
+    comp = prog["compile"] or {"optimizer": "sgd", "loss": "mse", "metrics": []}
+    bad = [{"loss": K.losses.MeanSquaredError}, {"optimizer": K.optimizers.Adam},
+           {"metrics": [K.metrics.MeanAbsoluteError]}, {"loss": K.losses.MeanSquaredError},
+           {"optimizer": K.optimizers.SGD}, {"metrics": [K.metrics.Mean]}][
+        prog["misuse"]["variant"]]  # fmt: skip
+    try:
+        model.compile(**{**comp, **bad})
+    except Exception as e:  # noqa: BLE001 - the error is the result
+        return error_text(e)
+    return "ok"
+
+
+def fifth_misuse(K, model, prog: dict, x, y, out_dir: str, library: str):
+    mis = prog["misuse"]
+    kind, v = mis["kind"], mis["variant"]
+    if kind == "optimizer_shared":  # (another model trained by this model's optimizer,
+        # which run_program built on this model)
+        other_prog = fuzz_models.program(prog["seed"] + 1)
+        other_prog["nodes"] = json.loads(json.dumps(other_prog["nodes"]).replace('"glu"', '"relu"'))
+        other = fuzz_models.build(K, other_prog)
+        loss = "mse" if other_prog["loss"] == "mse" else "sparse_categorical_crossentropy"
+        other.compile(optimizer=model.optimizer, loss=loss)
+        ox, oy = fuzz_models.data(other_prog, [list(o.shape) for o in other.outputs])
+        return other.train_on_batch(ox, oy) if v % 2 else other.fit(ox, oy, verbose=0)
+    if kind == "class_not_instance":  # (compiled in run_program: the call meets the class)
+        return model.fit(x, y, verbose=0) if v < 3 else model.evaluate(x, y, verbose=0)
+    if kind == "callbacks_bad":
+        cb = ["early_stopping", 3, K.callbacks.EarlyStopping, K.callbacks.History(),
+              [None], {"cb": K.callbacks.History()}][v]  # fmt: skip
+        return model.fit(x, y, verbose=0, callbacks=cb)
+    if kind == "fit_no_y":
+        return [lambda: model.fit(x, verbose=0), lambda: model.train_on_batch(x),
+                lambda: model.evaluate(x, verbose=0), lambda: model.test_on_batch(x),
+                lambda: model.fit(x, None, verbose=0, batch_size=2),
+                lambda: model.evaluate(x, None, verbose=0)][v]()  # fmt: skip
+    if kind == "fit_x_none":
+        return [
+            lambda: model.fit(None, y, verbose=0),
+            lambda: model.train_on_batch(None, y),
+            lambda: model.evaluate(None, y, verbose=0),
+            lambda: model.predict(None, verbose=0),
+            lambda: model.test_on_batch(None, y),
+            lambda: model.predict_on_batch(None),
+        ][v]()
+    if kind == "get_layer_index":
+        return [lambda: model.get_layer(index=99), lambda: model.get_layer(index=-99),
+                lambda: model.get_layer(name=model.layers[0].name, index=0),
+                lambda: model.get_layer(), lambda: model.get_layer(index=1.5),
+                lambda: model.get_layer(name=3)][v]()  # fmt: skip
+    if kind == "model_bad_outputs":
+        if not model.built or not hasattr(model, "inputs") or not model.inputs:
+            return K.Model(K.Input((3,)), K.Input((3,)))
+        stray = K.Input((3,))
+        return [lambda: K.Model(model.inputs, stray),
+                lambda: K.Model(model.inputs, K.layers.Dense(2)(stray)),
+                lambda: K.Model(stray, model.outputs),
+                lambda: K.Model(model.inputs, None), lambda: K.Model(model.inputs, [1.0]),
+                lambda: K.Model(model.inputs, "out")][v]()  # fmt: skip
+    if kind == "add_same_layer":
+        if not hasattr(model, "add"):
+            return model.add(model.layers[-1])
+        return model.add(model.layers[-1 if v % 2 else 0])
+    if kind == "generator_bad":
+        batches = _bad_batches(x, y, v)
+        return model.fit((b for b in batches), steps_per_epoch=len(batches), verbose=0)
+    # a PyDataset whose first batch is wrong
+    batches = _bad_batches(x, y, v)
+
+    class Data(K.utils.PyDataset):
+        def __len__(self):
+            return len(batches)
+
+        def __getitem__(self, i):
+            return batches[i]
+
+    if v % 2:
+        return model.evaluate(Data(), verbose=0)
+    return model.fit(Data(), verbose=0, shuffle=False)  # (the wrong batch first)
+
+
 def draw_extra_misuse(r: random.Random, model: dict, compiled: bool) -> dict:
     """The second menu (seeds 2 on): predict(x, y), a class_weight for several outputs, a
     sample_weight dict naming no output, compile(loss=None), a tuple of inputs, a dict
@@ -451,6 +583,9 @@ def program(seed: int) -> dict:
     fourth = random.Random(seed * 13 + 3)  # (seeds 20 on: the fourth menu)
     if seed >= 2_000_000 and fourth.random() < 0.6:
         misuse = draw_fourth_misuse(fourth, model, comp is not None, deferred, seed >= 2_500_000)
+    fifth = random.Random(seed * 17 + 4)  # (seeds 35 on: the fifth menu)
+    if seed >= 3_500_000 and fifth.random() < 0.5:
+        misuse = draw_fifth_misuse(fifth, model, comp is not None, deferred)
     return {"seed": seed, "model": model, "deferred": deferred, "compile": comp,
             "warm": warm, "misuse": misuse}  # fmt: skip
 
@@ -608,8 +743,10 @@ def do_misuse(K, model, prog: dict, x, y, out_dir: str, library: str):
         return _run(model, op, x, {"nope": _as_list(y)[0]})
     if kind in THIRD:
         return third_misuse(K, model, mis)
-    if kind in FOURTH:
+    if kind in FOURTH or kind in FOURTH_MORE:
         return fourth_misuse(K, model, prog, x, y, out_dir, library)
+    if kind in FIFTH:
+        return fifth_misuse(K, model, prog, x, y, out_dir, library)
     if kind == "set_weights_strings":
         return model.set_weights([np.asarray(w).astype(str) for w in model.get_weights()])
     if kind == "set_weights":
@@ -787,6 +924,12 @@ def run_program(K, prog: dict, out_dir: str, library: str) -> dict:
             ref = {}
             for _ in range(len(model.layers) if hasattr(model, "pop") else 0):
                 model.pop()
+        elif mis["kind"] == "class_not_instance":
+            rec["compile"] = compile_class(K, model, prog)
+        elif mis["kind"] == "optimizer_shared":  # (its optimizer built on this model first)
+            model.train_on_batch(x, y)
+            ref = {"predict": model.predict(x, verbose=0),
+                   "evaluate": model.evaluate(x, y, verbose=0)}  # fmt: skip
         elif comp and not prog["deferred"]:
             ref["evaluate"] = model.evaluate(x, y, verbose=0)
     except Exception as e:  # noqa: BLE001
@@ -890,6 +1033,8 @@ def known_difference(prog: dict, want: dict, got: dict) -> bool:
     mis, w, g = prog["misuse"], want.get("misuse", {}), got.get("misuse", {})
     if "error" in w and any(c in w["error"] for c in KERAS_CRASHES):
         return True
+    if mis["kind"] == "get_layer_index" and "list index out of range" in str(w.get("error")):
+        return True  # Keras crashes on a negative index past the layers (README)
     if mis["kind"] == "compile_bad" and mis["variant"] == 3:
         return True  # steps_per_execution=0: Keras crashes at fit ("range() arg 3 ...")
     if mis["kind"] == "class_weight_multi" and mis["op"] == "train_on_batch":
@@ -917,6 +1062,10 @@ def known_difference(prog: dict, want: dict, got: dict) -> bool:
             return True  # Keras ignores the extra losses, and a metrics key naming no output
         if mis["kind"] == "add_misfit" and mis["variant"] == 4:
             return True  # Keras appends an Input after the layers of a model without one
+        if mis["kind"] == "add_same_layer":
+            return True  # Keras shares a layer added twice; numkeras refuses it (README)
+        if mis["kind"] in ("generator_bad", "pydataset_bad") and mis["variant"] == 3:
+            return True  # Keras broadcasts a batch's targets of one row over its two
         if mis["kind"] == "class_weight_partial" and mis["variant"] == 4:
             return True  # Keras ignores class_weight keys of text ({"0": 2.0}) without a word
     return False
