@@ -71,7 +71,7 @@ def encode_categorical(ids, output_mode: str, depth: int, dtype="float32", count
         return hot.max(axis=axis)
     if count_weights is not None:
         hot = hot * count_weights[..., None]
-    return hot.sum(axis=axis)
+    return hot.sum(axis=axis, dtype=hot.dtype)  # (NumPy would widen int32 sums to int64)
 
 
 def encoded_shape(input_shape, output_mode: str, depth: int):
@@ -117,7 +117,16 @@ class CategoryEncoding(Layer):
             raise ConfigError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens!r}.")
         if sparse:
             raise ConfigError("CategoryEncoding(sparse=True) is not supported by numkeras.")
+        from numkeras.layers.discretization import _integer_name
+
+        # an integer dtype: Keras's `dtype` and symbolic dtype; the arrays are int32, as
+        # Keras-JAX's (x64 off)
+        self._integer_dtype = _integer_name(kwargs.get("dtype"))
+        if self._integer_dtype:
+            kwargs["dtype"] = None
         super().__init__(**kwargs)
+        if self._integer_dtype:
+            self.dtype = self._integer_dtype
         self.num_tokens = int(num_tokens)
         self.output_mode = output_mode
         self.sparse = False
@@ -132,9 +141,17 @@ class CategoryEncoding(Layer):
                     "`count_weights` is not used when `output_mode` is not `'count'`. "
                     f"Received `count_weights={count_weights}`."
                 )
-            count_weights = backend.xp.asarray(count_weights, dtype=self.dtype)
+        dtype = "int32" if self._integer_dtype else self.dtype
+        if count_weights is not None:
+            count_weights = backend.xp.asarray(count_weights, dtype=dtype)
         ids = as_token_ids(self.name, inputs, self.num_tokens)
-        return encode_categorical(ids, self.output_mode, self.num_tokens, self.dtype, count_weights)
+        return encode_categorical(ids, self.output_mode, self.num_tokens, dtype, count_weights)
+
+    def _call_symbolic(self, inputs, training=None, **kwargs):
+        outputs = super()._call_symbolic(inputs, training=training, **kwargs)
+        if self._integer_dtype:
+            outputs.value_dtype = "int32"
+        return outputs
 
     def forward(self, inputs, training: bool = True):
         return self.call(inputs), None

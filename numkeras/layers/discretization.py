@@ -81,12 +81,24 @@ class Discretization(Layer):
         # its outputs are int32 then; the layer computes in float32 all the same)
         self._integer_dtype = _integer_name(dtype)
         super().__init__(dtype=None if self._integer_dtype else dtype, name=name, **kwargs)
+        if self._integer_dtype:  # (Keras's `dtype`, `compute_dtype` and `variable_dtype`)
+            self.dtype = self._integer_dtype
         self.bin_boundaries = bin_boundaries
         self.num_bins = None if num_bins is None else int(num_bins)
         self.epsilon = epsilon
         self.output_mode = output_mode
         self.sparse = False
         self.summary = None if bin_boundaries else np.array([[], []], dtype="float32")
+
+    @property
+    def input_dtype(self) -> str:
+        """Keras's: the inputs are floats whatever the layer's dtype."""
+        return backend.floatx()
+
+    @property
+    def output_dtype(self) -> str:
+        """Keras's: the bin indices' int32, else the compute dtype (the symbolic dtype)."""
+        return self.compute_dtype if self.output_mode != "int" else "int32"
 
     # -- adapt ----------------------------------------------------------------------------
     def adapt(self, data, steps=None, batch_size=None) -> None:
@@ -153,6 +165,7 @@ class Discretization(Layer):
             outputs.dtype = "int32"
         elif self._integer_dtype:  # (Keras's symbolic dtype; its JAX computes int32)
             outputs.dtype = self._integer_dtype
+            outputs.value_dtype = "int32"
         return outputs
 
     def forward(self, inputs, training: bool = True):

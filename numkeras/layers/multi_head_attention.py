@@ -21,10 +21,20 @@ The output keeps the query's mask. `dropout` drops attention probabilities in tr
 the scores returned are those before dropout. As in Keras 3, `query_mask=` given to a call on
 arrays is ignored (Keras reads the query's own mask, which arrays do not have).
 
-Supported: inputs of rank 3 with attention over the sequence axis (`attention_axes`
-None, 1 or -2), `use_gate`, `sliding_window`, weight regularizers and constraints.
-Not: other `attention_axes` or ranks, `activity_regularizer` (Keras applies it inside
-the projections).
+Inputs of rank 4 or more (images `(B, H, W, C)`, ...) attend over `attention_axes` (default:
+every axis between the batch and the features; negative ones count from the end), as
+Keras's einsums do: the scores are `(B, other axes, heads, query attention axes, key
+attention axes)` with one softmax over all the key attention axes, and the other axes of
+the query, value and key must agree. There Keras always takes the explicit-scores path, and
+masks follow its rules: an attention mask (or the `(1, T, S)` causal and sliding-window
+masks, built from axis 1 whatever the attention axes) gets axes added before the query's
+attention axes up to the scores' rank and must then broadcast to them (else a ValueError,
+as in Keras). Axes outside the inner ones are refused (Keras attends over the heads or the
+batch there, or crashes). Keras's symbolic scores say `(B, heads, T, T)` whatever the rank
+and the value's length; numkeras's give the shape the call returns.
+
+Also supported: `use_gate`, `sliding_window`, weight regularizers and constraints. Not:
+`activity_regularizer` (Keras applies it inside the projections).
 
 >>> import numpy as np
 >>> mha = MultiHeadAttention(num_heads=2, key_dim=4)
@@ -76,14 +86,6 @@ def _proj_equation(free_dims: int, bound_dims: int, output_dims: int) -> tuple[s
     return f"{free}{bound},{bound}{out}->{free}{out}", out
 
 
-def _as_mask4(mask, ndim: int = 4):
-    """An attention mask `(B, T, S)` (or fewer leading axes) with axes added before the
-    query axis up to `(B, 1, T, S)`, as Keras's `_masked_softmax` expands it."""
-    while mask.ndim < ndim:
-        mask = backend.xp.expand_dims(mask, -3)
-    return mask
-
-
 class MissingValueError(ConfigError, TypeError):
     """A call without `value`: a TypeError as in Keras 3 (whose `call` lacks the required
     argument), and a ConfigError (ValueError) as numkeras's other call mistakes."""
@@ -105,6 +107,10 @@ class MultiHeadAttention(GraphOptions, Layer):
     tuple_outputs = True  # several outputs come back as a tuple, as in Keras
 
     _OPTIONS = {"use_causal_mask": False, "return_attention_scores": False}
+    # the attention axes as `build` resolves them, and the transpose of the projections to
+    # Keras's scores layout and back (these: rank 3, as GroupedQueryAttention's build keeps)
+    _resolved_axes = (1,)
+    _perm = _inverse_perm = (0, 2, 1, 3)
     supports_masking = True
     # the keywords of a call that a functional config's node records (and a load replays)
     replayed_call_kwargs = (
@@ -201,12 +207,12 @@ class MultiHeadAttention(GraphOptions, Layer):
                 "`attention_axes` must be an int, list, or tuple."
                 f"Received: attention_axes={attention_axes}"
             )
-        if attention_axes is not None and [a if a >= 0 else 3 + a for a in attention_axes] != [1]:
+        if attention_axes is not None and not all(is_int(a) for a in attention_axes):
             raise ConfigError(
-                "numkeras's MultiHeadAttention attends over the sequence axis of inputs of "
-                "rank 3 (batch, sequence, features) only: attention_axes=None (or 1, or -2); "
-                f"received attention_axes={attention_axes!r}."
+                "`attention_axes` must be integers (axes of the inputs). "
+                f"Received: attention_axes={attention_axes}"
             )
+        # (checked against the inputs' rank at build, where Keras resolves them)
         self._attention_axes = attention_axes
         if sliding_window is not None and (not is_int(sliding_window) or sliding_window <= 0):
             raise ConfigError(
@@ -253,7 +259,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         equation, bias_axes = _proj_equation(len(shape) - 1, 1, 2)
         layer = EinsumDense(
             equation,
-            output_shape=(None, self._num_heads, dim),
+            output_shape=(*[None] * (len(shape) - 2), self._num_heads, dim),
             bias_axes=bias_axes if self._use_bias else None,
             activation=activation,
             name=name,
@@ -285,13 +291,44 @@ class MultiHeadAttention(GraphOptions, Layer):
                 f"Received: value_shape={value_shape} and key_shape={key_shape}"
             )
         for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
-            if len(shape) != 3:
+            if len(shape) < 3 or len(shape) != len(query_shape):
                 raise ShapeError(
-                    f"Layer '{self.name}': numkeras's MultiHeadAttention takes inputs of rank "
-                    f"3 (batch, sequence, features); the {what} has shape "
-                    f"{format_shape(shape)}."
+                    f"Layer '{self.name}': MultiHeadAttention takes a query, value and key of "
+                    "one rank, at least 3 (batch, attention axes..., features); the query has "
+                    f"shape {format_shape(query_shape)} and the {what} {format_shape(shape)}."
                 )
         return query_shape, value_shape, key_shape
+
+    def _resolve_axes(self, query_shape, value_shape) -> tuple:
+        """Keras's `_build_attention`: the attention axes of inputs of this rank (None: all
+        but the batch and feature axes; negative ones count from the end), refused where
+        they are not between the batch and feature axes (Keras then attends over the heads
+        or the batch, or crashes), or where the query and value differ on another axis."""
+        rank = len(query_shape)
+        axes = self._attention_axes
+        if axes is None:
+            resolved = tuple(range(1, rank - 1))
+        else:
+            resolved = tuple(int(a) + rank if a < 0 else int(a) for a in axes)
+        if (
+            not resolved
+            or len(set(resolved)) != len(resolved)
+            or not all(1 <= a <= rank - 2 for a in resolved)
+        ):
+            raise ConfigError(
+                f"Layer '{self.name}': `attention_axes` must name distinct axes between the "
+                f"batch and feature axes of the inputs (1 to {rank - 2} for rank {rank}); "
+                f"received attention_axes={axes!r}."
+            )
+        for i in range(1, rank - 1):
+            q, v = query_shape[i], value_shape[i]
+            if i not in resolved and None not in (q, v) and q != v:
+                raise ShapeError(
+                    f"Layer '{self.name}': the query and value must have the same size on "
+                    f"axis {i}, which is not an attention axis; received query shape "
+                    f"{format_shape(query_shape)} and value shape {format_shape(value_shape)}."
+                )
+        return resolved
 
     def build(self, query_shape, value_shape=None, key_shape=None) -> None:
         # (a direct `build(q, v, k)`; a call says itself whether it had a key)
@@ -310,9 +347,18 @@ class MultiHeadAttention(GraphOptions, Layer):
             dense.append(self._gate_dense)
         self._value_dense = self._projection("value", value_shape, self._value_dim)
         dense.append(self._value_dense)
-        # Keras's `_build_attention` (rank 4 after projection: the sequence axis is 1)
-        self._attention_axes = (1,)
-        self._softmax = Softmax(axis=(3,), dtype=self.dtype)
+        axes = self._resolve_axes(query_shape, value_shape)
+        self._attention_axes = self._resolved_axes = axes
+        # the projections (B, ..., heads, dim) are transposed to (B, other axes, heads,
+        # attention axes, dim): Keras's einsum layout of the scores
+        rank = len(query_shape) + 1
+        batch = tuple(i for i in range(rank - 1) if i not in axes)
+        self._perm = (*batch, *axes, rank - 1)
+        self._inverse_perm = tuple(sorted(range(rank), key=self._perm.__getitem__))
+        scores_rank = len(batch) + 2 * len(axes)
+        self._softmax = Softmax(
+            axis=tuple(range(scores_rank - len(axes), scores_rank)), dtype=self.dtype
+        )
         self._dropout_layer = Dropout(rate=self._dropout, dtype=self.dtype, seed=self.seed)
         out_shape = list(self._output_shape) if self._output_shape else [query_shape[-1]]
         equation, bias_axes = _proj_equation(len(query_shape) - 1, 2, len(out_shape))
@@ -363,6 +409,13 @@ class MultiHeadAttention(GraphOptions, Layer):
             config["key_shape"] = as_list(shapes[2])
         return {"shapes_dict": config}
 
+    def build_from_config(self, config: dict) -> None:
+        """Keras's: `build(**shapes_dict)` (`query_shape`, `value_shape`, `key_shape`)."""
+        shapes = (config or {}).get("shapes_dict")
+        if not shapes:
+            return super().build_from_config(config)
+        self.build(**{k: tuple(v) for k, v in shapes.items()})
+
     # -- shapes -----------------------------------------------------------------------
     def _output_shape_for(self, query_shape) -> tuple:
         query_shape = tuple(query_shape)
@@ -378,8 +431,16 @@ class MultiHeadAttention(GraphOptions, Layer):
         q, v, _ = self._split_shapes(query_shape, value_shape, key_shape)
         out = self._output_shape_for(q)
         if graph and self._graph_option("return_attention_scores"):
-            return [out, (q[0], self._num_heads, q[1], v[1])]
+            return [out, self._scores_shape(q, v)]
         return out
+
+    def _scores_shape(self, query_shape, value_shape) -> tuple:
+        """`(B, other axes, heads, query attention axes, key attention axes)` (Keras's
+        symbolic scores say `(B, heads, T, T)` whatever the rank and the value's length)."""
+        axes = self._resolved_axes if self.built else self._resolve_axes(query_shape, value_shape)
+        projected = (*query_shape[:-1], self._num_heads)
+        batch = [projected[i] for i in range(len(projected)) if i not in axes]
+        return (*batch, *(query_shape[a] for a in axes), *(value_shape[a] for a in axes))
 
     def compute_mask(self, inputs, previous_mask):
         """The output keeps the query's mask (the scores get none), as in Keras 3."""
@@ -675,7 +736,14 @@ class MultiHeadAttention(GraphOptions, Layer):
         q = project(self._query_dense, query, "query")
         k = project(self._key_dense, key, "key")
         v = project(self._value_dense, value, "value")
-        qh, kh, vh = (t.transpose(0, 2, 1, 3) for t in (q, k, v))  # (B, heads, seq, dim)
+        # Keras's einsum layout: (B, other axes, heads, attention axes, dim), the attention
+        # axes flattened into one for the matmuls (rank 3: (B, heads, T, dim))
+        qt, kt, vt = (t.transpose(self._perm) for t in (q, k, v))
+        nb = qt.ndim - 1 - len(self._resolved_axes)
+        scores_shape = qt.shape[:-1] + kt.shape[nb:-1]
+        qh, kh, vh = (t.reshape(t.shape[:nb] + (-1, t.shape[-1])) for t in (qt, kt, vt))
+        # only rank 3 takes Keras's `dot_product_attention` path
+        explicit = explicit or q.ndim != 4
         scale = qh.dtype.type(self._inverse_sqrt_key_dim)
         if explicit:  # Keras scales the query first
             logits = xp.matmul(qh * scale, kh.swapaxes(-1, -2))
@@ -683,7 +751,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             logits = xp.matmul(qh, kh.swapaxes(-1, -2)) * scale
         m4 = None
         if full_mask is not None:
-            m4 = _as_mask4(full_mask)
+            m4 = self._scores_mask(full_mask, scores_shape, nb)
             logits = xp.where(m4, logits, logits.dtype.type(large_negative(logits.dtype)))
         probs = softmax(logits)
         scores = probs
@@ -692,8 +760,8 @@ class MultiHeadAttention(GraphOptions, Layer):
         dropped, drop_cache = scores, None
         if self._dropout > 0.0 and training:
             dropped, drop_cache = self._dropout_layer.forward(scores, training=True)
-        context = xp.matmul(dropped, vh)  # (B, heads, T, value_dim)
-        heads = context.transpose(0, 2, 1, 3)  # (B, T, heads, value_dim)
+        context = xp.matmul(dropped, vh)  # (B, other axes, heads, T, value_dim)
+        heads = context.reshape(qt.shape[:-1] + context.shape[-1:]).transpose(self._inverse_perm)
         gated = heads * gate if gate is not None else heads
         out = project(self._output_dense, gated, "output")
         cache = None
@@ -703,6 +771,7 @@ class MultiHeadAttention(GraphOptions, Layer):
                 "qh": qh,
                 "kh": kh,
                 "vh": vh,
+                "shapes_t": (qt.shape, kt.shape, vt.shape, scores_shape),
                 "scale": scale,
                 "explicit": explicit,
                 "m4": m4,
@@ -716,7 +785,34 @@ class MultiHeadAttention(GraphOptions, Layer):
                 "key_is_value": key_is_value,
                 "shapes": (query.shape, value.shape, key.shape),
             }
-        return out, (scores if return_scores else None), cache
+        return out, (scores.reshape(scores_shape) if return_scores else None), cache
+
+    def _scores_mask(self, mask, scores_shape: tuple, nb: int):
+        """The attention mask as Keras's `_masked_softmax` and `Softmax` take it: axes added
+        before the query's attention axes up to the scores' rank, then each axis 1 or the
+        scores' size; flattened over the attention axes as the scores are."""
+        xp = backend.xp
+        k = len(self._resolved_axes)
+        while mask.ndim < len(scores_shape):
+            if mask.ndim + 1 < 2 * k + 1:  # (Keras's expand_dims at an axis out of range)
+                raise ShapeError(
+                    f"Layer '{self.name}': the attention mask of shape {format_shape(mask.shape)}"
+                    f" has too few axes for {k} attention axes: give at least {2 * k} "
+                    "(query attention axes, key attention axes)."
+                )
+            mask = xp.expand_dims(mask, -2 * k - 1)
+        if mask.ndim > len(scores_shape) or any(
+            m not in (1, i) for m, i in zip(mask.shape[::-1], scores_shape[::-1])
+        ):
+            raise ShapeError(
+                "The `mask` must be broadcastable to `inputs`. Each mask dimension must be 1 "
+                f"or match the corresponding input dimension. Received: inputs.shape="
+                f"{scores_shape}, mask.shape={tuple(mask.shape)}"
+            )
+        if k == 1:
+            return mask
+        mask = xp.broadcast_to(mask, mask.shape[:nb] + scores_shape[nb:])
+        return mask.reshape(mask.shape[:nb] + (-1, int(math.prod(mask.shape[nb + k :]))))
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         xp = backend.xp
@@ -734,12 +830,16 @@ class MultiHeadAttention(GraphOptions, Layer):
             d_query_gate = self._gate_dense.backward(dense["gate"], d_gate, need_input_grad)
         else:
             d_heads = d_gated
-        d_context = d_heads.transpose(0, 2, 1, 3)  # (B, heads, T, value_dim)
+        qt_shape, kt_shape, vt_shape, scores_shape = c["shapes_t"]
+        d_context = d_heads.transpose(self._perm).reshape(c["dropped"].shape[:-1] + (-1,))
         d_vh = xp.matmul(c["dropped"].swapaxes(-1, -2), d_context)
         d_dropped = xp.matmul(d_context, c["vh"].swapaxes(-1, -2))
         if c["drop"] is not None:
             d_dropped = self._dropout_layer.backward(c["drop"], d_dropped)
-        d_scores = d_dropped if g_scores is None else d_dropped + g_scores
+        if g_scores is not None:
+            d_scores = d_dropped + g_scores.reshape(d_dropped.shape)
+        else:
+            d_scores = d_dropped
         m4 = c["m4"]
         if c["explicit"] and m4 is not None:
             d_scores = xp.where(m4, d_scores, d_scores.dtype.type(0))
@@ -754,7 +854,10 @@ class MultiHeadAttention(GraphOptions, Layer):
             d_raw = d_logits * scale
             d_qh = xp.matmul(d_raw, kh)
             d_kh = xp.matmul(d_raw.swapaxes(-1, -2), qh)
-        d_q, d_k, d_v = (t.transpose(0, 2, 1, 3) for t in (d_qh, d_kh, d_vh))
+        d_q, d_k, d_v = (
+            t.reshape(shape).transpose(self._inverse_perm)
+            for t, shape in ((d_qh, qt_shape), (d_kh, kt_shape), (d_vh, vt_shape))
+        )
         d_query = self._query_dense.backward(dense["query"], d_q, need_input_grad)
         d_key = self._key_dense.backward(dense["key"], d_k, need_input_grad)
         d_value = self._value_dense.backward(dense["value"], d_v, need_input_grad)

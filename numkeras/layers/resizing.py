@@ -53,10 +53,6 @@ class Resizing(iu.ImageLayer):
                 f"{name}: only fill_mode='constant' is supported (it fills the padding of "
                 f"pad_to_aspect_ratio=True with fill_value), received fill_mode={fill_mode!r}."
             )
-        if crop_to_aspect_ratio and pad_to_aspect_ratio:
-            raise ConfigError(
-                f"{name}: only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True."
-            )
         iu.check_number(name, "fill_value", fill_value)
         super().__init__(data_format=data_format, **kwargs)
         self.height = height
@@ -78,6 +74,11 @@ class Resizing(iu.ImageLayer):
         return rounded_to(out, inputs.dtype), cache
 
     def _transform(self, x, training: bool):
+        if self.crop_to_aspect_ratio and self.pad_to_aspect_ratio:
+            # (Keras refuses them in the call: the layer builds, configs and saves)
+            raise ConfigError(
+                "Only one of `pad_to_aspect_ratio` & `crop_to_aspect_ratio` can be `True`."
+            )
         plan = iu.resize_plan(
             self._hw(x.shape),
             (self.height, self.width),

@@ -739,7 +739,7 @@ def test_eager_calls_take_their_own_options():
     [
         ({"num_heads": 0, "key_dim": 2}, "num_heads"),
         ({"num_heads": 2, "key_dim": 2.5}, "key_dim"),
-        ({"num_heads": 2, "key_dim": 2, "attention_axes": (1, 2)}, "rank 3"),
+        ({"num_heads": 2, "key_dim": 2, "attention_axes": "1"}, "attention_axes"),
         ({"num_heads": 2, "key_dim": 2, "activity_regularizer": "l2"}, "activity_regularizer"),
         ({"num_heads": 2, "key_dim": 2, "dropout": 0.1, "flash_attention": True}, "flash"),
         ({"num_heads": 2, "key_dim": 2, "sliding_window": 0}, "sliding_window"),
@@ -752,8 +752,10 @@ def test_multi_head_attention_config_errors(kwargs, match):
 
 def test_multi_head_attention_shape_errors():
     layer = MultiHeadAttention(2, 2)
-    with pytest.raises(ShapeError, match="rank 3"):
-        layer(np.ones((1, 2, 3, 4)), np.ones((1, 2, 3, 4)))
+    with pytest.raises(ShapeError, match="of one rank"):
+        layer(np.ones((1, 2, 3, 4)), np.ones((1, 2, 4)))
+    with pytest.raises(ConfigError, match="between the batch and feature"):
+        MultiHeadAttention(2, 2, attention_axes=(1, 2))(np.ones((1, 2, 3)), np.ones((1, 2, 3)))
     with pytest.raises(ShapeError, match="except the last one"):
         layer(np.ones((1, 2, 3)), np.ones((1, 4, 3)), key=np.ones((1, 5, 3)))
     layer(np.ones((1, 2, 3)), np.ones((1, 4, 3)))

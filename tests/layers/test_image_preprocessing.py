@@ -439,7 +439,13 @@ def test_integer_images_give_float32_outputs(make_layer):
         (lambda: Resizing(0, 4), "positive integer"),
         (lambda: Resizing(3, 4.5), "positive integer"),
         (lambda: Resizing(3, 4, interpolation="bilinera"), "Did you mean 'bilinear'"),
-        (lambda: Resizing(3, 4, crop_to_aspect_ratio=True, pad_to_aspect_ratio=True), "only one"),
+        # (as Keras: the call refuses it, the layer itself builds)
+        (
+            lambda: Resizing(3, 4, crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)(
+                np.ones((1, 4, 4, 1))
+            ),
+            "Only one",
+        ),
         (lambda: Resizing(3, 4, fill_mode="reflect"), "constant"),
         (lambda: Resizing(3, 4, data_format="nhwc"), "channels_last"),
         (lambda: CenterCrop(-1, 4), "positive integer"),
