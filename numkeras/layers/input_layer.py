@@ -62,6 +62,8 @@ class InputLayer(Layer):
         # so a model feeds such data to them cast to floatx (as Keras's layers autocast)
         # string inputs feed the text layers (StringLookup, TextVectorization, Hashing)
         self._init_with_dtype(dtype, name=name, **kwargs)
+        # (Keras 3's InputLayer takes the global dtype policy, whatever its data's dtype)
+        self._global_policy = config.dtype_policy().name
         if shape is not None and batch_shape is not None:
             raise ConfigError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_size is not None and batch_shape is not None:
@@ -98,6 +100,19 @@ class InputLayer(Layer):
         Layer.__init__(self, dtype=None if exact else (dtype or config.floatx()), **kwargs)
         if exact:
             self.dtype = exact
+
+    @property
+    def _policy_name(self) -> str:
+        return self.__dict__.get("_global_policy") or super()._policy_name
+
+    @property
+    def compute_dtype(self) -> str:  # (the policy's, not its data's dtype)
+        name = self._policy_name
+        return "float16" if name == "mixed_float16" else name
+
+    def _set_dtype_policy(self, policy) -> None:
+        super()._set_dtype_policy(policy)
+        self._global_policy = policy.name
 
     @property
     def path(self) -> None:

@@ -472,6 +472,8 @@ _K3_ONLY_CLASS_DEFAULTS = {
         "data_format": "channels_last",
     },
     "CenterCrop": {"data_format": "channels_last"},
+    "IntegerLookup": {"oov_method": "floormod", "salt": None},
+    "StringLookup": {"oov_method": "floormod", "salt": None},
     # not Keras 3 only, but Keras 3's legacy loader turns a string that names a function of
     # `keras.layers` (`dot`) into that function (`Invalid value for argument score_mode`);
     # left out, both Kerases take the default

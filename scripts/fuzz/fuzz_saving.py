@@ -31,6 +31,8 @@ skipped when tf_keras cannot build them).
 (Keras 3 runs on torch: JAX compiles every step, ~10 s a program here. ~1 s a program:
 100 programs keep each phase to a few minutes.) Known differences, not compared:
 - programs with a layer random in training (Dropout, noise): the step after loading;
+- programs with a float16 layer (fuzz_models's newest draws): the step after loading (its
+  gradients round at ~1e-3, which moves an Adam / RMSprop step by +-lr);
 - a resumed step moves a weight whose gradient is rounding noise by +-lr under Adam /
   RMSprop, so a step compares with a loose tolerance;
 - Keras 2's files and Keras 2 reading numkeras's `.h5`: only whether it loads, the
@@ -179,6 +181,9 @@ def _random_fit(prog: dict) -> bool:
         # is 1 on JAX, as numkeras takes it, and 0 on torch, where Keras runs here)
     if '"UnitNormalization"' in nodes:
         return True  # (Keras's gradient of a zero row's norm is NaN: fuzz_models's notes)
+    if "float16" in nodes:
+        return True  # (a float16 layer's gradients round at ~1e-3: a resumed Adam / RMSprop
+        # step moves a weight whose gradient is that rounding by +-lr)
     if re.search(r'"AveragePooling\dD", "config": \{[^}]*"padding": "same"', nodes):
         return True  # (Keras-torch averages a window over the padding otherwise than its JAX,
         # which numkeras matches: tests/layers's pooling goldens)
