@@ -17,7 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, UnknownNameError, UnknownObjectError
+from numkeras.errors import (
+    ConfigError,
+    RegularizerConfigError,
+    UnknownNameError,
+    UnknownObjectError,
+)
 from numkeras.utils.naming import unknown_name_message
 from numkeras.utils.serialization import function_config, takes_custom_objects
 
@@ -35,13 +40,17 @@ class Regularizer:
         return _traced_grad(self, self.__call__, x)
 
     def get_config(self) -> dict:
-        return {}
+        # as Keras 3: a subclass that defines no get_config cannot be serialized, so a
+        # layer's get_config, to_json and save raise with it
+        raise RegularizerConfigError(f"{object.__repr__(self)} does not implement get_config()")
 
     @classmethod
     def from_config(cls, config: dict):
         return cls(**config)
 
     def __repr__(self) -> str:
+        if type(self).get_config is Regularizer.get_config:
+            return object.__repr__(self)
         args = ", ".join(f"{k}={v}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 

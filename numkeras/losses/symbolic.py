@@ -55,15 +55,55 @@ class LossCall(Operation):
         )
 
 
+class UnreducedLossCall(Operation):
+    """One call of `loss` with reduction=None on symbolic `(y_true, y_pred)`: its
+    per-sample values (keras.io's NER loss multiplies them by a padding mask before it
+    reduces them), with the loss's own vector-Jacobian product as gradient."""
+
+    def __init__(self, loss, *, name: str | None = None):
+        super().__init__(name=name or f"{loss.name}_call")
+        self.loss = loss
+
+    def compute_output_spec(self, y_true, y_pred):
+        return tuple(y_pred.shape)[:-1]  # (each Keras loss reduces the last axis)
+
+    def output_dtype(self, *args) -> str:
+        return self.loss.dtype
+
+    def _forward(self, y_true, y_pred):
+        loss, xp = self.loss, backend.xp
+        raw = xp.asarray(y_pred)
+        y_true, y_pred = loss._prepare(y_true, backend.cast_input(raw, loss.dtype))
+        values, vjp = loss.forward(y_true, y_pred)
+        mask = loss._mask(y_true)  # (ignore_class: those values are 0, as Keras's)
+        if mask is not None:
+            values = values * mask
+        out_dtype = raw.dtype if raw.dtype.kind == "f" else loss.dtype
+        return xp.asarray(values, loss.dtype), (vjp, mask, raw.shape, out_dtype)
+
+    def _backward(self, cache, grad, need):
+        vjp, mask, shape, dtype = cache
+        dvalues = grad if mask is None else grad * mask
+        return (None, vjp(dvalues).reshape(shape).astype(dtype))[: len(need)]
+
+    def get_config(self) -> dict:
+        return LossCall.get_config(self)
+
+
 def symbolic_loss(loss, y_true, y_pred, sample_weight=None):
     """`loss(y_true, y_pred, sample_weight)` on symbolic tensors: a `LossCall` step for a
-    loss with its own value and gradient; a loss written as `call` (with ops) runs that
-    call on the tensors and is reduced with ops, as Keras reduces it."""
+    loss with its own value and gradient (an `UnreducedLossCall` for reduction=None); a
+    loss written as `call` (with ops) runs that call on the tensors and is reduced with
+    ops, as Keras reduces it."""
+    if loss.reduction in (None, "none") and sample_weight is None:
+        if loss._has_forward():
+            return UnreducedLossCall(loss)(y_true, y_pred)
+        return ops.cast(loss.call(y_true, y_pred), loss.dtype)
     if loss.reduction in (None, "none"):
         raise NotImplementedError(
-            f"numkeras computes loss '{loss.name}' on symbolic tensors reduced only; "
-            f"reduction={loss.reduction!r} gives per-sample values. Reduce them with ops, "
-            "or call the loss on arrays."
+            f"numkeras computes loss '{loss.name}' on symbolic tensors with reduction="
+            f"{loss.reduction!r} without sample weights; multiply its values by them with "
+            "ops instead."
         )
     if loss._has_forward():
         args = (y_true, y_pred) if sample_weight is None else (y_true, y_pred, sample_weight)

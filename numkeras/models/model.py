@@ -113,6 +113,15 @@ def _from_intermediate_inputs(inputs, outputs, losses):
     )
 
 
+def _shapes_of(inputs):
+    """The shape, list of shapes or dict of shapes of symbolic `inputs` (as `build` takes)."""
+    if isinstance(inputs, dict):
+        return {k: tuple(t.shape) for k, t in inputs.items()}
+    if isinstance(inputs, (list, tuple)):
+        return [tuple(t.shape) for t in inputs]
+    return tuple(inputs.shape)
+
+
 @dataclass
 class _Step:
     """One node of the graph, in execution order, with the value slots it reads and writes."""
@@ -1130,6 +1139,12 @@ class Model(Trainer, Layer):
                 "its `call(self, inputs)` method, which this one does not define (or build "
                 "a functional model, Model(inputs, outputs))."
             )
+        if is_symbolic(inputs) and not kwargs:
+            # a layer of a functional model (keras.io's neural decision forest): its call
+            # traced into its graph, which the outer graph then calls
+            self._build_subclassed(_shapes_of(inputs))
+            self.built = True
+            return self._call_symbolic(inputs, training=training)
         # a subclassed model: run the user's call() eagerly (inference; see `build`)
         inputs = _convert(inputs, self.dtype)
         self._added_losses = []  # (`losses` lists this call's `add_loss` values, as Keras)

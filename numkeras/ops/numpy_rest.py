@@ -1587,25 +1587,75 @@ def complex_parts(name: str, x):
     return a
 
 
-def _pair(name, x):
+def _check_pair(name, x) -> None:
     if not isinstance(x, (tuple, list)) or len(x) != 2:
         raise ValueError(
             f"Input `x` of {name} should be a tuple of two tensors - real and imaginary. "
             f"Received: x={type(x).__name__}"
         )
-    re, im = _ints(name, *x)
-    if re.shape != im.shape:
+    if shape_of(x[0]) != shape_of(x[1]):
         raise ValueError(
             f"Input `x` of {name} should be a tuple of two tensors of the same shape. "
-            f"Received: real.shape={re.shape}, imag.shape={im.shape}"
+            f"Received: real.shape={shape_of(x[0])}, imag.shape={shape_of(x[1])}"
         )
+
+
+def _pair(name, x):
+    _check_pair(name, x)
+    re, im = _ints(name, *x)
     return re + 1j * im, re.dtype
 
 
+class _Fourier(Operation):
+    """`fft` / `fft2` / `ifft2` of `(real, imag)`, two outputs. The transform is linear
+    with a symmetric matrix A, so the gradient of `(real, imag)` is conj(A(conj(g))) of
+    the outputs' gradients g (FNet's `fft2` inside a trained layer)."""
+
+    multi_output = True
+    keras_module = "keras.src.ops.math"
+    fn, inverse, axes = "fft", False, (-1,)
+
+    @classmethod
+    def _default_name(cls) -> str:
+        return cls.fn
+
+    def compute_output_spec(self, x):
+        _check_pair(self.fn, x)
+        return [shape_of(x[0])] * 2
+
+    def output_dtype(self, x) -> str:
+        return value_dtype(x[0])
+
+    def _transform(self, z):
+        fft = _xp().fft
+        return (fft.ifftn if self.inverse else fft.fftn)(z, axes=self.axes)
+
+    def _forward(self, x):
+        _check_pair(self.fn, x)
+        re, im = (_xp().asarray(arr(v)) for v in x)
+        out = self._transform(re + 1j * im)
+        return [out.real.astype(re.dtype), out.imag.astype(re.dtype)], re.dtype
+
+    def _backward(self, cache, grad, need):
+        c = self._transform(grad[0] - 1j * grad[1])
+        return ([c.real.astype(cache), (-c.imag).astype(cache)],)
+
+
+class FFT(_Fourier):
+    fn = "fft"
+
+
+class FFT2(_Fourier):
+    fn, axes = "fft2", (-2, -1)
+
+
+class IFFT2(_Fourier):
+    fn, inverse, axes = "ifft2", True, (-2, -1)
+
+
 def fft(name: str, x, fn: str, axes=None):
-    z, dtype = _pair(name, x)
-    out = getattr(_xp().fft, fn)(z) if axes is None else getattr(_xp().fft, fn)(z, axes=axes)
-    return out.real.astype(dtype), out.imag.astype(dtype)
+    op = {"fft": FFT, "fft2": FFT2, "ifft2": IFFT2}[fn]()
+    return tuple(op(x))
 
 
 def rfft(x, fft_length=None):

@@ -30,7 +30,22 @@ def test_a_loss_written_as_call_is_reduced_with_ops():
     assert float(value) == pytest.approx(2.0)
 
 
-def test_unreduced_losses_on_symbolic_tensors_say_how_to_do_it():
+def test_unreduced_losses_on_symbolic_tensors_give_per_sample_values_and_gradients():
+    # keras.io's NER example: SparseCategoricalCrossentropy(reduction=None) inside a
+    # custom loss's call, its values masked and reduced with ops
     y_true, y_pred = Input((2,)), Input((2,))
-    with pytest.raises(NotImplementedError, match="reduced only"):
-        losses.MeanSquaredError(reduction="none")(y_true, y_pred)
+    values = losses.MeanSquaredError(reduction="none")(y_true, y_pred)
+    assert tuple(values.shape) == (None,)
+    model = Model([y_true, y_pred], values)
+    t = np.zeros((2, 2), "float32")
+    p = np.array([[1, 3], [2, 2]], "float32")
+    np.testing.assert_allclose(model([t, p]), [5.0, 4.0])
+    out, cache = model.forward([t, p])
+    g_true, g_pred = model.backward(cache, np.array([1.0, 2.0], "float32"))
+    np.testing.assert_allclose(g_pred, [[1, 3], [4, 4]])
+
+    labels, scores = Input((3,), dtype="int32"), Input((3, 4))
+    sparse = losses.SparseCategoricalCrossentropy(reduction=None)(labels, scores)
+    assert tuple(sparse.shape) == (None, 3)
+    with pytest.raises(NotImplementedError, match="sample weights"):
+        losses.MeanSquaredError(reduction="none")(y_true, y_pred, Input(()))
