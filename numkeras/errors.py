@@ -188,3 +188,13 @@ class NotQuantizableError(NumkerasError, NotImplementedError):
     """`quantize()` on a layer without int8 quantization (a subclass of `Dense` under
     `type_check`): Keras raises a NotImplementedError, which `Model.quantize` turns into a
     warning."""
+
+
+class ValidationFreqError(ZeroDivisionError, ConfigError):
+    """`fit(validation_freq=0)`: Keras 3 divides by it after the first epoch has trained
+    (ZeroDivisionError); numkeras refuses it before training, as a ZeroDivisionError too."""
+
+
+class RegularizerConfigError(NumkerasError, NotImplementedError):
+    """`get_config()` of a `Regularizer` subclass that does not define it (and so a layer's
+    `get_config`, `to_json` or `save` with it): Keras 3 raises NotImplementedError."""

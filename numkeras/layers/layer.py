@@ -360,6 +360,13 @@ class Layer:
         return self.compute_dtype
 
     @property
+    def _float_input_dtype(self) -> str:
+        """What an eager call casts float inputs to (a mixed_float16 layer then rounds them
+        to float16 values): the layer's dtype, or floatx for a layer whose dtype is an
+        integer one (Discretization(dtype="int64") buckets its float inputs)."""
+        return backend.floatx() if self.dtype.startswith(("int", "uint")) else self.dtype
+
+    @property
     def autocast(self) -> bool:
         return self.__dict__.get("_autocast_inputs", True)
 
@@ -636,7 +643,7 @@ class Layer:
         if constant is not None:  # an array given to a layer inside a traced call
             return self._call_symbolic(constant, training=training, **kwargs)
         previous = _given_mask(self, inputs, kwargs)  # (before the inputs are converted)
-        inputs = _convert(inputs, self.dtype, self)
+        inputs = _convert(inputs, self._float_input_dtype, self)
         if self._mixed:
             inputs = tree.map_structure(autocast.round_half, inputs)
         self._maybe_build(shape_of(inputs))
@@ -858,6 +865,10 @@ class Layer:
         if self.symbolic_keeps_input_dtype and in_dtype.kind in "iub":
             dtype = inputs.dtype
         node = Node(self, inputs, out_shape, training=training, dtype=dtype, mask=mask)
+        own = self.__dict__.get("_outputs_list") or ()  # (a nested model's outputs: their
+        if len(own) == len(node.outputs):  # own dtypes, a mixed layer's float16 say, as Keras)
+            for t, inner in zip(node.outputs, own):
+                t.dtype = inner.dtype
         kept = integer_value_dtype(self, inputs)
         if kept is not None:  # (integer arrays under a float symbolic dtype, as Keras's)
             for t in node.outputs:

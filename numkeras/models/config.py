@@ -299,7 +299,8 @@ def sequential_config(model) -> dict:
         "dtype": _dtype_policy_config(model.dtype),
         "layers": layers,
     }
-    if model._input_layer is not None:
+    if model._input_layer is not None and model._stack:  # (Keras: only once built, which
+        # a Sequential of only an Input never is)
         config["build_input_shape"] = list(model._input_layer.batch_shape)
     return config
 
@@ -322,6 +323,20 @@ def sequential_from_config(config: dict, custom_objects=None):
     if not config.get("trainable", True):  # True would unfreeze layers frozen in their configs
         model.trainable = False
     return model
+
+
+def _is_nested_functional(layer) -> bool:
+    """A functional model (not a Sequential) inside another: Keras 3's `input_layers` and
+    `output_layers` count its calls from 1 (its `get_config` reserves node 0 for the
+    model's own graph, its `from_config` takes 1 off), its `inbound_nodes` from 0."""
+    from numkeras.models.model import Model
+    from numkeras.models.sequential import Sequential
+
+    return (
+        isinstance(layer, Model)
+        and not isinstance(layer, Sequential)
+        and bool(getattr(layer, "_input_layers", None))
+    )
 
 
 def _node_index_map(model) -> dict:
@@ -375,6 +390,18 @@ def _builtin_call_defaults(layer) -> tuple[bool | None, bool]:
     return _CALL_TRAINING.get(name), name in _CALL_TAKES_MASK
 
 
+def _converts(layer, dtype) -> bool:
+    """Whether Keras's call converts an input of `dtype` (to the layer's input dtype; a
+    Sequential's is its Input's). A nested functional model's and a Pipeline's do not (their
+    own calls convert, on a copy: the call's keywords stay Keras's)."""
+    from numkeras.models.model import Model
+
+    if _is_nested_functional(layer) or type(layer).__name__ == "Pipeline":
+        return False
+    inputs = getattr(layer, "_input_layers", None) if isinstance(layer, Model) else None
+    return dtype != (inputs[0].dtype if inputs else layer.input_dtype)
+
+
 def _implied_call_kwargs(layer, node) -> dict:
     """The keywords Keras 3 records for a call made with one tensor and no keywords: it
     fills `training` from the call's default (when not None) and `mask` (the input's:
@@ -386,7 +413,7 @@ def _implied_call_kwargs(layer, node) -> dict:
         return {}
     if node.is_multi_input or len(node.inputs) != 1:
         return {}
-    if node.inputs[0].dtype != layer.input_dtype and type(layer).__name__ != "Pipeline":
+    if _converts(layer, node.inputs[0].dtype):
         return {}
     if not type(layer).__module__.startswith("numkeras."):  # a user layer: its own `call`
         params = inspect.signature(layer.call).parameters
@@ -450,7 +477,9 @@ def functional_config(model) -> dict:
             return {k: refs(v) for k, v in struct.items()}
         if isinstance(struct, (list, tuple)):
             return type(struct)(refs(t) for t in struct)
-        return [struct.node.layer.name, node_index[id(struct.node)], struct.index]
+        layer = struct.node.layer
+        index = node_index[id(struct.node)] + _is_nested_functional(layer)
+        return [layer.name, index, struct.index]
 
     return {
         "name": model.name,
@@ -600,6 +629,8 @@ def functional_from_config(config: dict, custom_objects=None):
         # lists keep their structure (a JSON config has lists where Keras had tuples)
         if isinstance(refs, (list, tuple)) and len(refs) == 3 and isinstance(refs[0], str):
             n, i, t = refs
+            if i > 0 and _is_nested_functional(created.get(n)):
+                i -= 1  # (Keras counts a functional model's calls from 1 there)
             return outputs[(n, i)][t]
         if isinstance(refs, dict):
             return {k: pick(v) for k, v in refs.items()}

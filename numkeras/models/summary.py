@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from numkeras.errors import format_shape
+
+def format_shape(shape) -> str:
+    """A shape as Keras's summary writes it: `(None, 64)`, and `(None)` for one axis (no
+    tuple comma)."""
+    return "(" + ", ".join(str(None if d is None else int(d)) for d in shape) + ")"
 
 
 def readable_size(n_bytes: float) -> str:
@@ -178,14 +182,15 @@ def _rows(model, expand_nested: bool = False, depth: int = 0, relevant=None, top
     skip = frozenset(id(n) for n in getattr(model, "_nodes", ())) if own_call else frozenset()
     for layer in listed:
         name = f"{'   ' * depth}{'└ ' if depth else ''}{layer.name} ({type(layer).__name__})"
-        # (a nested model's layers have no call in this graph: Keras writes "-")
-        connected = _connections(layer, relevant or set()) if depth == 0 else "-"
+        # (a nested model's layers have no call in this graph, so Keras writes "-", but for
+        # a layer shared with the outer graph, whose calls there it lists)
+        connected = _connections(layer, relevant or set()) if depth == 0 or relevant else "-"
         weights = layer.weights if not getattr(layer, "is_operation", False) else []
         trainable = "-" if not weights else ("Y" if layer.trainable else "N")
         rows.append((name, _shape_text(layer, skip), _params_text(layer), connected, trainable))
         sub = getattr(layer, "layers", None) if expand_nested else None
         if sub and not getattr(layer, "is_operation", False):
-            rows.extend(_rows(layer, expand_nested, depth + 1))
+            rows.extend(_rows(layer, expand_nested, depth + 1, relevant))
     return rows
 
 

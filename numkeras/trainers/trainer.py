@@ -45,6 +45,7 @@ from numkeras.losses.loss import apply_mask
 from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.models import row_chunks
 from numkeras.trainers import data as data_utils
+from numkeras.trainers import validation_checks
 
 # Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
 _tape_hook = None
@@ -594,6 +595,8 @@ class Trainer:
                 if isinstance(y, (list, tuple)) and len(y) == 1 and hasattr(y[0], "shape")
                 else [y]
             )
+        elif (only_with_losses := self._targets_of_losses(y, n)) is not None:
+            ys = only_with_losses
         else:
             if not isinstance(y, (list, tuple)) or len(y) != n:
                 # (Keras 3: KeyError for a list too short, ValueError otherwise)
@@ -624,6 +627,19 @@ class Trainer:
             checked.append(yy)
         return checked
 
+    def _targets_of_losses(self, y, n: int) -> list | None:
+        """Keras 3's targets for only the outputs compiled with a loss (`loss=[fn, None]`
+        and one `y` array, keras.io's miniature GPT), in order, as one target per output
+        (None for the others); None where `y` is not that."""
+        given = list(y) if isinstance(y, (list, tuple)) else [y]
+        with_loss = [i for i, fn in enumerate((self._loss_fns or [])[:n]) if fn is not None]
+        if len(given) == n or not 0 < len(with_loss) == len(given):
+            return None
+        ys = [None] * n
+        for i, target in zip(with_loss, given):
+            ys[i] = target
+        return ys
+
     def _output_shapes_for(self, xs: list) -> list | None:
         """The outputs' shapes for the checked inputs `xs` when their sizes differ from the
         declared ones (a `Sequential` model runs on other sizes), else None."""
@@ -649,6 +665,11 @@ class Trainer:
             sws = [sample_weight.get(k) for k in keys]
         elif isinstance(sample_weight, (list, tuple)) and n > 1:
             sws = list(sample_weight)
+            if len(sws) != n:  # (zip would drop the extra ones silently; Keras: ValueError)
+                raise ShapeError(
+                    f"Model '{self.name}' has {n} outputs ({self._output_keys()}); pass one "
+                    f"`sample_weight` array per output, not a list of {len(sws)}."
+                )
         elif (
             isinstance(sample_weight, (list, tuple))
             and len(sample_weight) == 1
@@ -1210,6 +1231,14 @@ class Trainer:
         source, steps, pack = self._raw_epochs(
             x, y, sample_weight, batch_size, shuffle, steps_per_epoch
         )
+        if validation_data is not None:  # (before the first step: a refused fit changes nothing)
+            _unpack_validation(validation_data)
+            validation_checks.check_validation_freq(validation_freq)
+            if not self._overrides("test_step"):
+                raise NotImplementedError(
+                    f"Model '{self.name}' has no `call` to validate with: override `test_step` "
+                    "(as its `train_step`) to pass `validation_data`."
+                )
         callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
 
         def validate() -> dict:
@@ -1437,6 +1466,10 @@ class Trainer:
             "`model.fit_generator(...)` is a Keras 2 spelling; use `model.fit(generator, ...)`, "
             "which takes generators."
         )
+        if class_weight is not None and isinstance(generator, types.GeneratorType):
+            # Keras 2 weighed a generator's batches by class (Keras 3's fit refuses a
+            # generator with class_weight): an iterator of its batches is weighed
+            generator = iter(generator.__next__, object())
         return self.fit(
             generator,
             steps_per_epoch=steps_per_epoch,
@@ -1572,6 +1605,10 @@ class Trainer:
                 validation_freq,
             )
         self._refuse_uncompiled("fit")
+        if class_weight is not None and sample_weight is not None:  # (before any building)
+            raise ConfigError(
+                "Arguments `sample_weight` and `class_weight` cannot be specified at the same time."
+            )
         stream = data_utils.is_batch_stream(x)
         if stream:
             _refuse_beside_stream(y, sample_weight, batch_size)
@@ -1626,6 +1663,15 @@ class Trainer:
                 steps_per_epoch,
                 steps_per_execution=self._execution_steps(),
                 peeked=self._take_peek(),
+            )
+        if val is not None:  # (before the first step: a refused fit changes nothing)
+            validation_checks.check_before_fit(
+                self,
+                val,
+                validation_freq,
+                validation_steps,
+                validation_batch_size,
+                batch_size=given_batch_size,
             )
         self._build_optimizer()  # (the data checked: a refused fit leaves it unbuilt)
         steps = source.steps if not stream else steps_per_epoch or data_utils.stream_length(x)

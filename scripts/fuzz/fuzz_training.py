@@ -62,6 +62,18 @@ tests/trainers/test_fuzz_training_4.py, with two fixes the probes around it foun
 the normalizations below (R2Score with num_regressors, a metrics result after a failed
 step, Keras's half-built optimizer).
 
+Programs of seeds from 521 on (EXTRA_FROM) also draw, from a fourth stream
+(`draw_extra`): a recorder of the logs each train batch and epoch end hands callbacks,
+validation_split beside shuffle=True (over one batch), callbacks monitoring one output's
+loss (EarlyStopping, ReduceLROnPlateau; ModelCheckpoint(save_best_only) with the files it
+writes), class_weight keyed by NumPy ints, compile's run_eagerly / jit_compile, one of two
+outputs without a loss, the optimizer's learning_rate read and set between calls (a
+schedule's cannot be set: TypeError in both) and a fit of no epochs. Seed 521 (30
+programs, without them) and seeds 522-529 (12 programs each, fifth pass) agree; the
+one difference, a "mode" of "auto" for an output's loss (Keras 3 cannot infer its
+direction and raises; numkeras infers it: MonitorCallback's docstring), is no longer
+drawn ("min" there).
+
 Known differences, not compared (or not drawn):
 - `model.metrics_names` (numkeras lists each logged value; README) is recorded, not
   compared.
@@ -115,6 +127,7 @@ import math
 import os
 import random
 import sys
+import tempfile
 import traceback
 
 import numpy as np
@@ -495,11 +508,14 @@ def program(seed: int) -> dict:
         draw_functions(random.Random(f"functions-{seed}"), heads)
     if seed >= MORE_FROM:
         draw_more(random.Random(f"more-{seed}"), model, comp, ops)
+    if seed >= EXTRA_FROM:
+        draw_extra(random.Random(f"extra-{seed}"), model, comp, ops)
     return {"seed": seed, "model": model, "compile": comp, "ops": ops, "n": n}
 
 
 FEEDS_FROM = 300 * 100_000  # programs of seeds from 300 on draw `draw_feeds` too
 MORE_FROM = 500 * 100_000  # programs of seeds from 500 on draw `draw_more` too
+EXTRA_FROM = 521 * 100_000  # programs of seeds from 521 on draw `draw_extra` too
 STREAMS = ("pydataset", "generator", "generator_once")
 
 
@@ -697,6 +713,63 @@ def draw_more(r: random.Random, model: dict, comp: dict, ops: list) -> None:
         comp["exclude_from_weight_decay"] = r.choice([["bias"], ["out"], ["hidden", "conv"]])
 
 
+def _monitors(heads: list, validated: bool) -> list:
+    """What a callback may monitor: the loss, each output's loss (two outputs), and their
+    validation values."""
+    names = ["loss"] + ([f"{h['name']}_loss" for h in heads] if len(heads) > 1 else [])
+    return names + ([f"val_{m}" for m in names] if validated else [])
+
+
+def draw_extra(r: random.Random, model: dict, comp: dict, ops: list) -> None:
+    """The draws of seeds from 521 on (a fourth stream): a recorder of the logs callbacks
+    get (each batch's and epoch's), validation_split beside shuffle (over one batch),
+    callbacks monitoring one output's loss (EarlyStopping, ReduceLROnPlateau with a mode)
+    and ModelCheckpoint(save_best_only) with the files it writes, class_weight keyed by
+    NumPy ints, compile's run_eagerly / jit_compile, one output without a loss, the
+    optimizer's learning_rate read and set between calls, and a fit of no epochs."""
+    heads = model["heads"]
+    for op in ops:
+        kw = op["kw"]
+        if op["op"] != "fit":
+            continue
+        kw["logs"] = r.random() < 0.6
+        arrays = kw.get("data", "arrays") not in STREAMS
+        if arrays and r.random() < 0.3:  # the split is taken before the shuffle (one batch)
+            kw.update(validation_split=r.choice([0.25, 0.5]), shuffle=True, batch_size=16)
+            kw.pop("validation_data", None)
+            kw.pop("steps_per_epoch", None)
+        validated = bool(kw.get("validation_data") or kw.get("validation_split"))
+        if r.random() < 0.4:
+            monitor = r.choice(_monitors(heads, validated))
+            name = r.choice(["EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint"])
+            cfg = {"monitor": monitor, "mode": r.choice(["auto", "min"])}
+            if monitor not in ("loss", "val_loss"):  # (Keras 3's "auto" raises: MonitorCallback)
+                cfg["mode"] = "min"
+            if name == "EarlyStopping":
+                cfg.update(patience=r.choice([0, 1]), restore_best_weights=r.random() < 0.6)
+            elif name == "ReduceLROnPlateau":
+                cfg.update(patience=0, factor=r.choice([0.5, 0.2]), min_delta=r.choice([0, 0.01]))
+            else:
+                cfg.update(save_best_only=r.random() < 0.7, save_weights_only=True)
+            kw.setdefault("callbacks", []).append(_obj(name, cfg))
+        if "class_weight" in kw and r.random() < 0.5:
+            kw["class_weight_numpy"] = True
+    if r.random() < 0.3:
+        comp["run"] = r.choice([{"run_eagerly": True}, {"jit_compile": False},
+                                {"jit_compile": True}, {"run_eagerly": False}])  # fmt: skip
+    if len(heads) == 2 and r.random() < 0.2:
+        comp["no_loss"] = r.randrange(2)  # (None in a list, left out of a dict)
+    for _ in range(r.choice([0, 1, 1, 2])):
+        if r.random() < 0.5:
+            op = {"op": "learning_rate", "kw": {}}
+        else:
+            op = {"op": "set_learning_rate", "kw": {"value": r.choice([0.02, 0.2])}}
+        ops.insert(r.randint(0, len(ops)), op)
+    if r.random() < 0.15:
+        kw = {"epochs": r.choice([0, 2]), "initial_epoch": 2, "shuffle": False}
+        ops.insert(r.randint(0, len(ops)), {"op": "fit", "kw": {**kw, "params": True}})
+
+
 # -- building and running ---------------------------------------------------------------
 def make(K, spec, module):
     """A Keras object of `module` (K.losses, ...) from a spec: a name, or class and config,
@@ -816,6 +889,13 @@ def compile_model(K, model, prog: dict, drop=()) -> None:
         kw["weighted_metrics"] = wm if len(heads) == 1 else {heads[0]["name"]: wm}
     if "steps_per_execution" in comp:
         kw["steps_per_execution"] = comp["steps_per_execution"]
+    if "no_loss" in comp:  # one output trained by no loss (its metrics still tracked)
+        i = comp["no_loss"]
+        if isinstance(kw["loss"], dict):
+            del kw["loss"][heads[i]["name"]]
+        else:
+            kw["loss"][i] = None
+    kw.update(comp.get("run", {}))
     if "exclude_from_weight_decay" in comp:
         kw["optimizer"].exclude_from_weight_decay(var_names=comp["exclude_from_weight_decay"])
     model.compile(**{k: v for k, v in kw.items() if k not in drop})
@@ -936,8 +1016,14 @@ def _fit(K, model, prog: dict, kw: dict):
     size = kw.pop("batch_size", 32) if form in STREAMS else kw.get("batch_size", 32)
     if form == "generator" and "steps_per_epoch" not in kw:
         kw["steps_per_epoch"] = math.ceil(len(x) / size)
+    if kw.pop("class_weight_numpy", False):
+        kw["class_weight"] = {np.int64(k): np.float32(v) for k, v in kw["class_weight"].items()}
+    folder = tempfile.mkdtemp()  # (ModelCheckpoint's files)
     if "callbacks" in kw:
-        kw["callbacks"] = [_callback(K, c) for c in kw["callbacks"]]
+        kw["callbacks"] = [_callback(K, c, folder) for c in kw["callbacks"]]
+    events = []
+    if kw.pop("logs", False):
+        kw.setdefault("callbacks", []).append(_logs_recorder(K, events))
     val, vform = kw.get("validation_data"), kw.pop("validation_form", "tuple")
     if val:
         xv, yv, swv = data(prog, 5, offset=1)
@@ -953,18 +1039,41 @@ def _fit(K, model, prog: dict, kw: dict):
     params = kw.pop("params", False)
     history = model.fit(verbose=0, **_feed(K, form, x, y, sw, size), **kw)
     if params:
-        return {"history": history.history, "epoch": history.epoch, "params": history.params}
+        out = {"history": history.history, "epoch": history.epoch, "params": history.params}
+        if events:
+            out["logs"] = events
+        if os.listdir(folder):
+            out["files"] = sorted(os.listdir(folder))
+        return out
     return history.history
+
+
+def _logs_recorder(K, events: list):
+    """A callback keeping the logs each train batch and epoch end gets."""
+
+    def logged(logs):
+        return {k: float(np.asarray(v)) for k, v in sorted((logs or {}).items())}
+
+    class Logs(K.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            events.append(["batch", batch, logged(logs)])
+
+        def on_epoch_end(self, epoch, logs=None):
+            events.append(["epoch", epoch, logged(logs)])
+
+    return Logs()
 
 
 def form_of(kw: dict) -> str:
     return kw.get("data", "arrays")
 
 
-def _callback(K, spec: dict):
+def _callback(K, spec: dict, folder: str = ""):
     cfg = dict(spec["config"])
     if spec["class"] == "LearningRateScheduler":
         cfg["schedule"] = _SCHEDULE_FNS[cfg["schedule"]]
+    if spec["class"] == "ModelCheckpoint":
+        cfg["filepath"] = os.path.join(folder, "w-{epoch:02d}.weights.h5")
     return getattr(K.callbacks, spec["class"])(**cfg)
 
 
@@ -980,6 +1089,11 @@ def run_op(K, model, prog: dict, op: dict):
         layer.trainable = kw.get("trainable", False)
         compile_model(K, model, prog)
         return [len(model.trainable_weights), len(model.non_trainable_weights)]
+    if op["op"] == "learning_rate":
+        return float(np.asarray(model.optimizer.learning_rate))
+    if op["op"] == "set_learning_rate":  # (a schedule's rate cannot be set: TypeError)
+        model.optimizer.learning_rate = kw["value"]
+        return float(np.asarray(model.optimizer.learning_rate))
     if op["op"] == "metrics_result":
         return model.get_metrics_result()
     if op["op"] == "predict_on_batch":
@@ -1128,7 +1242,12 @@ def _skip_keys(prog: dict) -> set:
 
 def _drop(value, skip: set):
     if isinstance(value, dict) and "params" in value and "history" in value:  # fit's
-        return {**value, "history": _drop(value["history"], skip)}
+        logs = [[*e[:2], _drop(e[2], skip)] for e in value.get("logs", [])]
+        return {
+            **value,
+            "history": _drop(value["history"], skip),
+            **({"logs": logs} if logs else {}),
+        }
     if isinstance(value, dict):
         broadcast = "*broadcast*" in skip
         return {
