@@ -466,10 +466,13 @@ class Trainer:
             v.start_grad(v._grad_view)
 
     # -- one training step ---------------------------------------------------------------
-    def _train_step(self, xs: list, ys: list, sws: list):
+    def _train_step(self, xs: list, ys: list, sws: list, record=None):
         """Forward, loss, backward, update. Inputs are already checked. Layer state that
         a step changes besides the weights (BatchNormalization's moving statistics) is
-        committed only once the update is done, so a failed step changes nothing."""
+        committed only once the update is done, so a failed step changes nothing.
+        `record(total, per_output, outs, masks)` (the loss tracker and the metrics) runs
+        before the update: a metric that fails on the batch fails it with the weights
+        unchanged, as in Keras (its predictions are the same before the update)."""
         train_vars = self._trained_variables()
         stateful = self._stateful_layers()
         for layer in stateful:
@@ -497,12 +500,29 @@ class Trainer:
             if scale is not None and not scale_first:
                 for v in train_vars:
                     v.grad *= v.grad.dtype.type(scale)
+        if record is not None:
+            record(total, per_output, outs, masks)
+        if train_vars:
             self.optimizer.apply([v.grad for v in train_vars], train_vars)
         for v in train_vars:
             v.grad = None
         for layer in stateful:
             layer.commit_updates()
         return total, per_output, outs, masks
+
+    def _recorder(self, xs: list, ys: list, sws: list, rows: int, reset: bool = False):
+        """The `record` of `_train_step` for one batch: the metrics built for its outputs
+        (first batch), reset with `reset` (train_on_batch's `reset_metrics`), then the loss
+        tracker and the metrics updated."""
+
+        def record(total, per_output, outs, masks) -> None:
+            self._ensure_metrics(ys, outs)
+            if reset:
+                self.reset_metrics()
+            self._track_loss(total, per_output, rows)
+            self._record_metrics(xs, ys, sws, outs, masks)
+
+        return record
 
     def _penalty(self) -> float:
         """The trainable weights' penalties, which Keras adds to the loss evaluation reports
@@ -1138,10 +1158,7 @@ class Trainer:
         x, y, sample_weight = data_utils.unpack_x_y_sample_weight(data)
         xs, ys, sws, n = self._prepare(x, y, sample_weight)
         self._ensure_flat()  # (fit has; a direct call, or `train_function`'s, may not have)
-        total, per_output, outs, masks = self._train_step(xs, ys, sws)
-        self._ensure_metrics(ys, outs)
-        self._track_loss(total, per_output, n)
-        self._record_metrics(xs, ys, sws, outs, masks)
+        self._train_step(xs, ys, sws, self._recorder(xs, ys, sws, n))
         return self._logs()
 
     def test_step(self, data) -> dict:
@@ -1372,12 +1389,7 @@ class Trainer:
                 self.reset_metrics()
             logs = _pythonify_logs(self.train_step(self._user_batch(xs, ys, sws)))
             return self._ordered(logs, return_dict)
-        total, per_output, outs, masks = self._train_step(xs, ys, sws)
-        self._ensure_metrics(ys, outs)
-        if reset_metrics:
-            self.reset_metrics()
-        self._track_loss(total, per_output, n)
-        self._record_metrics(xs, ys, sws, outs, masks)
+        self._train_step(xs, ys, sws, self._recorder(xs, ys, sws, n, reset_metrics))
         return self._ordered(self._logs(), return_dict)
 
     def test_on_batch(
@@ -1684,10 +1696,7 @@ class Trainer:
             bx, by, bs = batch
             if custom_step:
                 return _pythonify_logs(self.train_step(self._user_batch(bx, by, bs)))
-            total, per_output, outs, masks = self._train_step(bx, by, bs)
-            self._ensure_metrics(by, outs)
-            self._track_loss(total, per_output, len(bx[0]))
-            self._record_metrics(bx, by, bs, outs, masks)
+            self._train_step(bx, by, bs, self._recorder(bx, by, bs, len(bx[0])))
             return self._logs()
 
         peeked: dict = {}  # a validation generator's first batches and the rest of it
