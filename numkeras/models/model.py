@@ -117,9 +117,7 @@ def _shapes_of(inputs):
     """The shape, list of shapes or dict of shapes of symbolic `inputs` (as `build` takes)."""
     if isinstance(inputs, dict):
         return {k: tuple(t.shape) for k, t in inputs.items()}
-    if isinstance(inputs, (list, tuple)):
-        return [tuple(t.shape) for t in inputs]
-    return tuple(inputs.shape)
+    return shape_of(inputs)
 
 
 @dataclass

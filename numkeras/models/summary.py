@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from numkeras import errors
+
 
 def format_shape(shape) -> str:
     """A shape as Keras's summary writes it: `(None, 64)`, and `(None)` for one axis (no
     tuple comma)."""
-    return "(" + ", ".join(str(None if d is None else int(d)) for d in shape) + ")"
+    return errors.format_shape(shape).replace(",)", ")")
 
 
 def readable_size(n_bytes: float) -> str:

@@ -466,7 +466,7 @@ class Trainer:
             v.start_grad(v._grad_view)
 
     # -- one training step ---------------------------------------------------------------
-    def _train_step(self, xs: list, ys: list, sws: list, record=None):
+    def _train_step(self, xs: list, ys: list, sws: list, record) -> None:
         """Forward, loss, backward, update. Inputs are already checked. Layer state that
         a step changes besides the weights (BatchNormalization's moving statistics) is
         committed only once the update is done, so a failed step changes nothing.
@@ -500,15 +500,13 @@ class Trainer:
             if scale is not None and not scale_first:
                 for v in train_vars:
                     v.grad *= v.grad.dtype.type(scale)
-        if record is not None:
-            record(total, per_output, outs, masks)
+        record(total, per_output, outs, masks)
         if train_vars:
             self.optimizer.apply([v.grad for v in train_vars], train_vars)
         for v in train_vars:
             v.grad = None
         for layer in stateful:
             layer.commit_updates()
-        return total, per_output, outs, masks
 
     def _recorder(self, xs: list, ys: list, sws: list, rows: int, reset: bool = False):
         """The `record` of `_train_step` for one batch: the metrics built for its outputs
@@ -1249,17 +1247,12 @@ class Trainer:
             x, y, sample_weight, batch_size, shuffle, steps_per_epoch
         )
         if validation_data is not None:  # (before the first step: a refused fit changes nothing)
-            _unpack_validation(validation_data)
+            vx, vy, vs = _unpack_validation(validation_data)[:3]
             validation_checks.check_validation_freq(validation_freq)
-            if not self._overrides("test_step"):
-                raise NotImplementedError(
-                    f"Model '{self.name}' has no `call` to validate with: override `test_step` "
-                    "(as its `train_step`) to pass `validation_data`."
-                )
+            self._refuse_without_test_step("validate", "pass `validation_data`")
         callback_list = self._callback_list(callbacks, verbose, steps, epochs, add_history=True)
 
         def validate() -> dict:
-            vx, vy, vs = _unpack_validation(validation_data)[:3]
             return self._evaluate_step_driven(vx, vy, vs, batch_size, callback_list)
 
         epoch_logs = self._run_epochs(
@@ -1271,13 +1264,17 @@ class Trainer:
         callback_list.on_train_end(epoch_logs)
         return self.history
 
-    def _evaluate_step_driven(self, x, y, sample_weight, batch_size, callback_list, steps=None):
-        """Evaluation of a step-driven model: its own `test_step` on each raw batch."""
+    def _refuse_without_test_step(self, purpose: str, fix: str) -> None:
+        """A step-driven model (no `call`) evaluates only through its own `test_step`."""
         if not self._overrides("test_step"):
             raise NotImplementedError(
-                f"Model '{self.name}' has no `call` to evaluate with: override `test_step` "
-                "(as its `train_step`) to evaluate it."
+                f"Model '{self.name}' has no `call` to {purpose} with: override `test_step` "
+                f"(as its `train_step`) to {fix}."
             )
+
+    def _evaluate_step_driven(self, x, y, sample_weight, batch_size, callback_list, steps=None):
+        """Evaluation of a step-driven model: its own `test_step` on each raw batch."""
+        self._refuse_without_test_step("evaluate", "evaluate it")
         source, _, pack = self._raw_epochs(x, y, sample_weight, batch_size, False, steps)
         self.reset_metrics()
         logs: dict = {}
