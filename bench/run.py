@@ -9,6 +9,7 @@ matmul-only lower bound measured in the same round (see bench/floor.py).
     python -m bench --quick            # small sizes, 1 round: a fast check
     python -m bench --only W1,W3 --rounds 5
     python -m bench --compare          # + Keras 3 (KERAS_BACKEND, default jax) and PyTorch
+    python -m bench --handwritten      # + the workloads hand-written in NumPy, no framework
     python -m bench --json > out.json  # machine-readable (the table goes to stderr)
     python -m bench --memory           # peak memory of predict, and RSS over a training loop
     python -m bench --gpu --compare    # numkeras on CuPy, PyTorch on CUDA, the floor on the GPU
@@ -62,9 +63,11 @@ def _label(key: str) -> str:
 
 
 def _load_impls(
-    compare: bool, log: Callable[[str], None], device: str = "cpu"
+    compare: bool, log: Callable[[str], None], device: str = "cpu", handwritten: bool = False
 ) -> tuple[list, dict[str, str]]:
     """The runners that import; the rest go to `skipped` with the reason.
+
+    `handwritten` adds the workloads as one NumPy program without a framework (CPU only).
 
     `device="gpu"` puts numkeras on CuPy (`backend.set_array_module`), PyTorch on CUDA and
     the floor's products on the GPU; Keras runs wherever its backend puts it."""
@@ -79,6 +82,10 @@ def _load_impls(
     else:
         impls = [FloorImpl()]
     factories: list[tuple[str, Callable[[], Any]]] = [("numkeras", NumkerasImpl)]
+    if handwritten and device != "gpu":
+        from bench.handwritten import HandwrittenImpl
+
+        factories.append(("numpy", HandwrittenImpl))
     if compare:
         from bench.compare_keras import KerasImpl
         from bench.compare_torch import TorchImpl
@@ -119,7 +126,11 @@ def _setup_kwargs(key: str) -> tuple[str, dict[str, Any]]:
 
 
 def run_bench(
-    cfg: Config, compare: bool = False, progress: bool = True, threads: int | None = None
+    cfg: Config,
+    compare: bool = False,
+    progress: bool = True,
+    threads: int | None = None,
+    handwritten: bool = False,
 ) -> dict[str, Any]:
     """Set up every (workload, runner), time them in interleaved rounds, and summarize."""
 
@@ -128,7 +139,7 @@ def run_bench(
             print(msg, file=sys.stderr, flush=True)
 
     pinned = _prepare_threads(threads, log)
-    impls, skipped = _load_impls(compare, log, cfg.device)
+    impls, skipped = _load_impls(compare, log, cfg.device, handwritten)
     limiter = _limit_threads(threads)
     data = make_data(cfg)
     keys = cfg.keys()
@@ -450,6 +461,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer steps/rows: a fast check")
     p.add_argument("--only", type=_parse_only, help="workloads to run, e.g. W1,W3")
     p.add_argument("--compare", action="store_true", help="also run Keras 3 and PyTorch")
+    p.add_argument(
+        "--handwritten",
+        action="store_true",
+        help="also run the workloads hand-written in NumPy, no framework (bench/handwritten.py)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON to stdout (table to stderr)")
     p.add_argument("--memory", action="store_true", help="memory report instead of timings")
     p.add_argument("--steps", type=_positive, help="--memory: training-loop steps (10000)")
@@ -508,7 +524,13 @@ def main(argv: list[str] | None = None) -> int:
             "included; use it with --threads 1",
             file=sys.stderr,
         )
-    report = run_bench(cfg, compare=args.compare, progress=not args.quiet, threads=args.threads)
+    report = run_bench(
+        cfg,
+        compare=args.compare,
+        progress=not args.quiet,
+        threads=args.threads,
+        handwritten=args.handwritten,
+    )
     table = format_table(report)
     if args.json:
         print(table, file=sys.stderr)
