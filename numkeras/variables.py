@@ -163,6 +163,10 @@ class Variable(TensorOperators):
         if stateless_scope.active is not None:  # recorded there, undone on its exit
             stateless_scope.active.touch(self)
         self._value[...] = value
+        if self._cast_value is not None:  # inside a mixed_float16 call: it reads the new value
+            from numkeras.layers.autocast import round_half
+
+            self._cast_value = round_half(self._value)
 
     def assign_add(self, value) -> None:
         """Add `value` in place (Keras's `assign_add`)."""

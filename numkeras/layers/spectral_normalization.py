@@ -56,6 +56,16 @@ def _normalize(x):
     return x * xp.minimum(inv, t(1.0 / _EPSILON))
 
 
+def _like(out, inputs):
+    """The inner layer's output in its float inputs' dtype, as Keras casts it (a float16
+    wrapper over a float32 layer returns float16). Keras casts to any input dtype, so its
+    wrapped Embedding returns integers: numkeras keeps those floats."""
+    dtype = getattr(inputs, "dtype", None)
+    if dtype is None or dtype.kind != "f" or out.dtype.kind != "f" or out.dtype == dtype:
+        return out
+    return out.astype(dtype)
+
+
 def _with(cache, spectral, activity) -> tuple:
     """The cache: the layer's, the step's spectral values, and the inner layer's activity
     penalties' gradients where it has a regularizer."""
@@ -147,13 +157,13 @@ class SpectralNormalization(Wrapper):
         else:
             out = self.layer.call(inputs)
         inner_activity(self.layer, [out], False)  # (as Keras, which calls it by __call__)
-        return out
+        return _like(out, inputs)
 
     def call(self, inputs, training: bool = False):
         if training:  # as Keras: store the new u and the normalized kernel
             u, kernel = self.normalized_weights()
-            self.vector_u.value[...] = u
-            self.kernel.value[...] = kernel
+            self.vector_u.assign(u)  # (not `.value`: a mixed_float16 call reads a copy)
+            self.kernel.assign(kernel)
         return self._inner_call(inputs, training)
 
     def forward(self, inputs, training: bool = True):
@@ -162,7 +172,7 @@ class SpectralNormalization(Wrapper):
             out, cache = self.layer.forward(inputs, training=training)
             return out, _with(cache, None, inner_activity(self.layer, [out], True))
         u, v, sigma = found
-        self.vector_u.value[...] = u
+        self.vector_u.assign(u)  # (not `.value`: a mixed_float16 call reads a copy)
         raw = self.kernel.value.copy()
         normalized = (raw / sigma).astype(raw.dtype, copy=False)
         self.kernel.value[...] = normalized  # the layer runs with kernel / sigma...

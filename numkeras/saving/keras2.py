@@ -615,6 +615,9 @@ def _to_k2(entry: dict) -> dict:
             cfg["alpha"] = cfg.pop("negative_slope")
         elif name in _RNNS:
             cfg.pop("seed", None)
+        elif name in ("IntegerLookup", "StringLookup") and cfg.get("output_mode") == "int":
+            # tf_keras's own config: token ids as int64 (its loader refuses a float dtype)
+            cfg["dtype"] = "int64"
         for key in _NESTED_LAYERS.get(name, ()):
             value = entry["config"].get(key)
             if _is_object(value):

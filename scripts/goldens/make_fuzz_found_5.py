@@ -23,7 +23,8 @@ Each scenario takes the Keras-like module. Run with Keras 3 and JAX installed (w
 tests/goldens/fuzz_found_5.json):
     cd /tmp && KERAS_BACKEND=jax /work/kenv/bin/python \\
         /work/main/scripts/goldens/make_fuzz_found_5.py
-and for the Keras 2 goldens (adds `keras2_lookup_config_keys` to the same JSON):
+and for the Keras 2 goldens (adds `keras2_lookup_config_keys` and `keras2_lookup_dtypes` to
+the same JSON):
     cd /tmp && TF_USE_LEGACY_KERAS=1 /work/tfenv/bin/python \
         /work/main/scripts/goldens/make_fuzz_found_5.py --keras2
 """
@@ -155,12 +156,21 @@ def keras2_lookup_config_keys() -> dict:
     return {type(la).__name__: sorted(la.get_config()) for la in lookup_layers(tf_keras)}
 
 
+def keras2_lookup_dtypes() -> dict:
+    """The `dtype` tf_keras writes in the lookup layers' configs, by class (int64 token ids
+    for `output_mode="int"`; its loader refuses a float dtype there)."""
+    import tf_keras
+
+    return {type(la).__name__: la.get_config()["dtype"] for la in lookup_layers(tf_keras)}
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--keras2"]:
         import json
 
         results = json.loads(OUT.read_text()) if OUT.exists() else {}
         results["keras2_lookup_config_keys"] = keras2_lookup_config_keys()
+        results["keras2_lookup_dtypes"] = keras2_lookup_dtypes()
         lines = [
             f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)
         ]

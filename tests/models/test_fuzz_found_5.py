@@ -23,7 +23,8 @@ def test_fuzz_found_5_matches_keras(name):
 
 def test_legacy_h5_lookup_configs_are_keras2s(tmp_path):
     """A legacy `.h5` holds the lookup layers' configs with only the keys tf_keras writes
-    (Keras 3.15's `oov_method` / `salt` at their defaults left out: tf_keras refuses them)."""
+    (Keras 3.15's `oov_method` / `salt` at their defaults left out: tf_keras refuses them),
+    and tf_keras's dtypes."""
     import h5py
 
     K = numkeras
@@ -37,3 +38,8 @@ def test_legacy_h5_lookup_configs_are_keras2s(tmp_path):
     want = GOLD["keras2_lookup_config_keys"]
     got = {la["class_name"]: sorted(la["config"]) for la in layers if la["class_name"] in want}
     assert got == want
+    # (and tf_keras's dtypes: int64 token ids for output_mode="int", which its loader needs)
+    dtypes = {la["class_name"]: la["config"]["dtype"] for la in layers if la["class_name"] in want}
+    assert dtypes == GOLD["keras2_lookup_dtypes"]
+    loaded = K.models.load_model(tmp_path / "m.h5")  # (numkeras reads its file back)
+    assert [type(la).__name__ for la in loaded.layers[2:]] == ["IntegerLookup", "StringLookup"]
