@@ -40,20 +40,10 @@ def _iter_metrics(model):
 
 
 def _direction(metric) -> str | None:
-    """`"up"`/`"down"` from the metric's `_direction`; a `MeanMetricWrapper` around a loss
-    (function or instance, e.g. `MeanMetricWrapper(losses.mean_squared_error)`) is "down",
-    as Keras 3 marks it."""
+    """`"up"`/`"down"`: the metric's `_direction` (each built-in metric's class says; a
+    `MeanMetricWrapper` around a loss says "down", as Keras 3's)."""
     direction = getattr(metric, "_direction", None)
-    if direction is not None:
-        return direction
-    fn = getattr(metric, "_fn", None)
-    if fn is not None:
-        module = getattr(fn, "__module__", None) or ""
-        if module.startswith("numkeras.losses") or type(fn).__module__.startswith(
-            "numkeras.losses"
-        ):
-            return "down"
-    return None
+    return direction if direction in ("up", "down") else None
 
 
 class MonitorCallback(Callback):

@@ -186,6 +186,8 @@ class Accuracy(MeanMetricWrapper):
     0.75
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "accuracy", dtype=None):
         super().__init__(accuracy, name=name, dtype=dtype)
 
@@ -199,6 +201,8 @@ class BinaryAccuracy(MeanMetricWrapper):
     >>> BinaryAccuracy()([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])
     0.75
     """
+
+    _direction = "up"
 
     def __init__(self, name: str = "binary_accuracy", dtype=None, threshold: float = 0.5):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
@@ -215,6 +219,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
@@ -228,6 +234,8 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     >>> SparseCategoricalAccuracy()([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]])
     0.5
     """
+
+    _direction = "up"
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
@@ -264,6 +272,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype=None):
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
@@ -278,6 +288,8 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     >>> SparseTopKCategoricalAccuracy(k=1)([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
     0.5
     """
+
+    _direction = "up"
 
     def __init__(
         self,

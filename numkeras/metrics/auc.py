@@ -49,6 +49,8 @@ class AUC(Metric):
     0.7973
     """
 
+    _direction = "up"
+
     def __init__(
         self,
         num_thresholds: int = 200,

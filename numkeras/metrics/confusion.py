@@ -16,7 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError, format_shape
+from numkeras.errors import (
+    ConfigError,
+    IncompatibleShapesError,
+    LabelRangeError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.losses.loss import squeeze_or_expand_to_same_rank
 from numkeras.metrics.metric import Metric
 
@@ -88,13 +94,24 @@ def update_confusion_matrix(
                 f"sample_weight with shape {format_shape(sample_weight.shape)} cannot be matched "
                 f"to y_pred with shape {format_shape(y_pred.shape)}; pass one weight per sample."
             ) from None
+    classes = y_pred.shape[-1] if y_pred.ndim else 1
     if top_k is not None:
+        if top_k > classes:  # (Keras's top_k raises ValueError there)
+            raise ShapeError(
+                f"top_k={top_k} asks for more classes than y_pred has: its shape is "
+                f"{format_shape(y_pred.shape)}, {classes} per sample. Use top_k <= {classes}."
+            )
         y_pred = _filter_top_k(y_pred, top_k)
     if class_id is not None:
         if y_pred.ndim == 1:
             raise ShapeError(
                 "When class_id is provided, y_pred must be a 2D array with shape "
                 f"(num_samples, num_classes); found shape {format_shape(y_pred.shape)}."
+            )
+        if not -classes <= class_id < classes:  # (Keras on JAX silently reads the last one)
+            raise LabelRangeError(
+                f"class_id={class_id} is out of range for y_pred with shape "
+                f"{format_shape(y_pred.shape)} ({classes} classes: ids 0 to {classes - 1})."
             )
         y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
         if sample_weight is not None:
@@ -256,6 +273,8 @@ class Precision(_ThresholdMetric):
     [0.75, 1.0]
     """
 
+    _direction = "up"
+
     _cells = ("tp", "fp")
 
     def result(self):
@@ -271,6 +290,8 @@ class Recall(_ThresholdMetric):
     >>> round(Recall()([0, 1, 1, 1], [1, 0, 1, 1]), 4)
     0.6667
     """
+
+    _direction = "up"
 
     _cells = ("tp", "fn")
 
@@ -336,6 +357,8 @@ class FalseNegatives(_CellCount):
 class _SensitivitySpecificityBase(Metric):
     """The four confusion-matrix counts at `num_thresholds` evenly spaced thresholds in
     [0, 1] (Keras's `SensitivitySpecificityBase`), and the constrained maximum over them."""
+
+    _direction = "up"
 
     _value_name = ""  # the constraint's argument name ("recall", "precision", ...)
 

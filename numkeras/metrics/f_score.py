@@ -57,6 +57,8 @@ class FBetaScore(Metric):
     0.709
     """
 
+    _direction = "up"
+
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if average not in _AVERAGES:

@@ -49,6 +49,8 @@ def _iou_dtype(dtype) -> str:
 class _IoUBase(Metric):
     """The confusion-matrix state shared by the IoU metrics."""
 
+    _direction = "up"
+
     def __init__(
         self,
         num_classes,

@@ -179,6 +179,10 @@ class Metric(StatelessMetricMethods):
     0.0
     """
 
+    # which way is better, "up" or "down" (None: not said); callbacks with mode="auto"
+    # read it from the model's metric of the monitored name, as Keras 3's do
+    _direction: str | None = None
+
     def __init__(self, dtype=None, name: str | None = None):
         self.name = name or auto_name(type(self).__name__)
         self._dtype = standardize_dtype(dtype)

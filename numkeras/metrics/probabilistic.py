@@ -27,6 +27,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
     0.6931
     """
 
+    _direction = "down"
+
     def __init__(
         self,
         name: str = "binary_crossentropy",
@@ -59,6 +61,8 @@ class CategoricalCrossentropy(MeanMetricWrapper):
     >>> round(CategoricalCrossentropy()([[0, 1, 0]], [[0.05, 0.95, 0.0]]), 4)
     0.0513
     """
+
+    _direction = "down"
 
     def __init__(
         self,
@@ -97,6 +101,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
     0.0513
     """
 
+    _direction = "down"
+
     def __init__(
         self,
         name: str = "sparse_categorical_crossentropy",
@@ -129,6 +135,8 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
 class _Simple(MeanMetricWrapper):
     """A metric averaging `_function` with no options; config is just name and dtype."""
+
+    _direction = "down"
 
     def __init__(self, name: str, dtype=None):
         super().__init__(type(self)._function, name=name, dtype=dtype)

@@ -97,6 +97,13 @@ class Mean(Metric):
         return total / count if count else 0.0
 
 
+def _is_loss(fn) -> bool:
+    """Whether `fn` is one of numkeras's losses (a function, or a `Loss` instance)."""
+    return any(
+        (getattr(f, "__module__", None) or "").startswith("numkeras.losses") for f in (fn, type(fn))
+    )
+
+
 class MeanMetricWrapper(Mean):
     """The mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
 
@@ -115,6 +122,8 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
+        if self._direction is None and _is_loss(fn):  # (a loss is minimized, as in Keras)
+            self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         # arrays, as a Keras metric function receives tensors from the trainer

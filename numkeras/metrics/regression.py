@@ -42,6 +42,8 @@ class MeanSquaredError(_NameDtypeConfig, MeanMetricWrapper):
     0.25
     """
 
+    _direction = "down"
+
     def __init__(self, name: str = "mean_squared_error", dtype=None):
         super().__init__(mean_squared_error, name=name, dtype=dtype)
 
@@ -52,6 +54,8 @@ class MeanAbsoluteError(_NameDtypeConfig, MeanMetricWrapper):
     >>> MeanAbsoluteError()([[0, 1], [0, 0]], [[1, 1], [0, 0]])
     0.25
     """
+
+    _direction = "down"
 
     def __init__(self, name: str = "mean_absolute_error", dtype=None):
         super().__init__(mean_absolute_error, name=name, dtype=dtype)
@@ -64,6 +68,8 @@ class MeanAbsolutePercentageError(_NameDtypeConfig, MeanMetricWrapper):
     37.5
     """
 
+    _direction = "down"
+
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
         super().__init__(mean_absolute_percentage_error, name=name, dtype=dtype)
 
@@ -75,6 +81,8 @@ class MeanSquaredLogarithmicError(_NameDtypeConfig, MeanMetricWrapper):
     0.4805
     """
 
+    _direction = "down"
+
     def __init__(self, name: str = "mean_squared_logarithmic_error", dtype=None):
         super().__init__(mean_squared_logarithmic_error, name=name, dtype=dtype)
 
@@ -85,6 +93,8 @@ class LogCoshError(_NameDtypeConfig, MeanMetricWrapper):
     >>> round(LogCoshError()([[0.0]], [[1.0]]), 4)
     0.4338
     """
+
+    _direction = "down"
 
     def __init__(self, name: str = "logcosh", dtype=None):
         super().__init__(log_cosh, name=name, dtype=dtype)
@@ -106,6 +116,8 @@ class CosineSimilarity(_NameDtypeConfig, MeanMetricWrapper):
     0.5
     """
 
+    _direction = "up"
+
     def __init__(self, name: str = "cosine_similarity", dtype=None, axis: int = -1):
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
@@ -116,6 +128,8 @@ class RootMeanSquaredError(_NameDtypeConfig, Mean):
     >>> RootMeanSquaredError()([[0, 1], [0, 0]], [[1, 1], [0, 0]])
     0.5
     """
+
+    _direction = "down"
 
     def __init__(self, name: str = "root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)

@@ -113,6 +113,15 @@ A run's models draw from a seed, so both libraries build the same ones. Families
   for list outputs (Keras's KeyError 0, fuzz_training's docstring). Seeds 530, 531 and
   532 (10 each, fifth pass) agree; seed 529 (the first version) differed only by those two.
 
+Sixth pass (seeds 539-548): callbacks4 (539, 8), callbacks3 (540, 8), multiio (541, 10),
+regcons (542, 10), attnnorm (543, 8), conv2 (544, 8), convrnn (545, 8), dense (546, 10),
+callbacks2 (547, 8) and callbacks (548, 8) agree but for the known noise below (conv2: one
+model, the biases before its two BatchNormalizations; dense: one model, a bias and a
+BatchNormalization's beta before a linear Dense and a second BatchNormalization, under
+Adamax, and the moving mean after them) and two blown-up callbacks3 models
+(SGD on targets x1e3, losses ~1e6: float32 rounding, amplified; numkeras in float64
+differs from its own float32 run by as much as Keras does).
+
 Fifth pass (seeds 529-535): callbacks4 (above), multiio (533, 10), regcons (534, 8) and
 callbacks3 (535, 6) agree.
 

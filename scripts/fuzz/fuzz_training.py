@@ -72,7 +72,16 @@ schedule's cannot be set: TypeError in both) and a fit of no epochs. Seed 521 (3
 programs, without them) and seeds 522-529 (12 programs each, fifth pass) agree; the
 one difference, a "mode" of "auto" for an output's loss (Keras 3 cannot infer its
 direction and raises; numkeras infers it: MonitorCallback's docstring), is no longer
-drawn ("min" there).
+drawn ("min" there). Seeds 536-538 (15 programs each, sixth pass) agree.
+
+Programs of seeds from 539 on (SIXTH_FROM) also draw, from a fifth stream
+(`draw_sixth`): callbacks monitoring a metric (a built-in metric object named "watched",
+mode "auto" for one output, else the right or the wrong direction), a CSVLogger (its
+header and rows), evaluate and predict with a recorder of their batch and end logs, and
+reset_metrics before get_metrics_result. Seeds 539-541 (15 programs each) and 542
+(12), sixth pass, agree after one fix (mode "auto" read no direction from numkeras's
+metric classes: a metric named by its user raised, or was maximized by its name:
+tests/trainers/test_fuzz_training_6.py).
 
 Known differences, not compared (or not drawn):
 - `model.metrics_names` (numkeras lists each logged value; README) is recorded, not
@@ -121,6 +130,7 @@ Known differences, not compared (or not drawn):
 
 from __future__ import annotations
 
+import csv
 import importlib
 import json
 import math
@@ -510,12 +520,15 @@ def program(seed: int) -> dict:
         draw_more(random.Random(f"more-{seed}"), model, comp, ops)
     if seed >= EXTRA_FROM:
         draw_extra(random.Random(f"extra-{seed}"), model, comp, ops)
+    if seed >= SIXTH_FROM:
+        draw_sixth(random.Random(f"sixth-{seed}"), model, ops)
     return {"seed": seed, "model": model, "compile": comp, "ops": ops, "n": n}
 
 
 FEEDS_FROM = 300 * 100_000  # programs of seeds from 300 on draw `draw_feeds` too
 MORE_FROM = 500 * 100_000  # programs of seeds from 500 on draw `draw_more` too
 EXTRA_FROM = 521 * 100_000  # programs of seeds from 521 on draw `draw_extra` too
+SIXTH_FROM = 539 * 100_000  # programs of seeds from 539 on draw `draw_sixth` too
 STREAMS = ("pydataset", "generator", "generator_once")
 
 
@@ -770,6 +783,53 @@ def draw_extra(r: random.Random, model: dict, comp: dict, ops: list) -> None:
         ops.insert(r.randint(0, len(ops)), {"op": "fit", "kw": {**kw, "params": True}})
 
 
+# a built-in metric per task (its direction known to Keras's mode "auto"), named "watched"
+WATCHED = {"regression": "MeanAbsoluteError", "binary": "BinaryAccuracy",
+           "categorical": "CategoricalAccuracy", "sparse": "SparseCategoricalAccuracy"}  # fmt: skip
+
+
+def draw_sixth(r: random.Random, model: dict, ops: list) -> None:
+    """The draws of seeds from 539 on (a fifth stream): callbacks monitoring a metric (a
+    built-in metric object named "watched"; mode "auto" reads its direction, for one
+    output: Keras 3 raises for a prefixed name), a CSVLogger (its header and rows),
+    evaluate and predict with a recorder of their batch and end logs, and reset_metrics
+    followed by get_metrics_result."""
+    heads = model["heads"]
+    watched = None
+    if r.random() < 0.6:
+        head = r.choice(heads)
+        head["metrics"].append(_obj(WATCHED[head["task"]], {"name": "watched"}))
+        watched = "watched" if len(heads) == 1 else f"{head['name']}_watched"
+        up = head["task"] != "regression"
+    for op in ops:
+        kw = op["kw"]
+        if op["op"] in ("evaluate", "predict") and r.random() < 0.5:
+            kw["batch_logs"] = True
+        if op["op"] != "fit":
+            continue
+        kw["params"] = True
+        if r.random() < 0.3:
+            kw["csv"] = True
+        validated = bool(kw.get("validation_data") or kw.get("validation_split"))
+        if watched and r.random() < 0.6:
+            monitor = r.choice([watched, f"val_{watched}"] if validated else [watched])
+            mode = r.choice(["auto", "auto", "right", "wrong"]) if len(heads) == 1 else "right"
+            if mode != "auto":  # (the wrong direction: both should follow it)
+                mode = "max" if up == (mode == "right") else "min"
+            name = r.choice(["EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint"])
+            cfg = {"monitor": monitor, "mode": mode}
+            if name == "EarlyStopping":
+                cfg.update(patience=r.choice([0, 1]), restore_best_weights=r.random() < 0.6)
+                cfg["min_delta"] = r.choice([0, 0.05])
+            elif name == "ReduceLROnPlateau":
+                cfg.update(patience=0, factor=r.choice([0.5, 0.2]), min_delta=r.choice([0, 0.01]))
+            else:
+                cfg.update(save_best_only=r.random() < 0.7, save_weights_only=True)
+            kw.setdefault("callbacks", []).append(_obj(name, cfg))
+    for _ in range(r.choice([0, 0, 1])):
+        ops.insert(r.randint(0, len(ops)), {"op": "reset_metrics", "kw": {}})
+
+
 # -- building and running ---------------------------------------------------------------
 def make(K, spec, module):
     """A Keras object of `module` (K.losses, ...) from a spec: a name, or class and config,
@@ -1021,7 +1081,9 @@ def _fit(K, model, prog: dict, kw: dict):
     folder = tempfile.mkdtemp()  # (ModelCheckpoint's files)
     if "callbacks" in kw:
         kw["callbacks"] = [_callback(K, c, folder) for c in kw["callbacks"]]
-    events = []
+    events, csv = [], kw.pop("csv", False)
+    if csv:
+        kw.setdefault("callbacks", []).append(K.callbacks.CSVLogger(f"{folder}/log.csv"))
     if kw.pop("logs", False):
         kw.setdefault("callbacks", []).append(_logs_recorder(K, events))
     val, vform = kw.get("validation_data"), kw.pop("validation_form", "tuple")
@@ -1042,6 +1104,9 @@ def _fit(K, model, prog: dict, kw: dict):
         out = {"history": history.history, "epoch": history.epoch, "params": history.params}
         if events:
             out["logs"] = events
+        if csv:
+            out["csv"] = _csv_rows(f"{folder}/log.csv")
+            os.remove(f"{folder}/log.csv")
         if os.listdir(folder):
             out["files"] = sorted(os.listdir(folder))
         return out
@@ -1060,6 +1125,49 @@ def _logs_recorder(K, events: list):
 
         def on_epoch_end(self, epoch, logs=None):
             events.append(["epoch", epoch, logged(logs)])
+
+    return Logs()
+
+
+def _csv_rows(path: str) -> list:
+    """A CSVLogger file as its header and rows of numbers."""
+
+    def number(v: str):
+        if v in ("", "NA"):  # (a value an epoch did not log)
+            return None
+        try:
+            return float(v)
+        except ValueError:  # (an array's values, "[0.5, 0.25]")
+            return [float(a) for a in v.strip("[]").replace(",", " ").split()]
+
+    with open(path, newline="") as f:
+        rows = [row for row in csv.reader(f) if row]
+    return [rows[0], *([number(v) for v in row] for row in rows[1:])]
+
+
+def _eval_recorder(K, events: list):
+    """A callback keeping the logs each evaluate / predict batch and end gets (predict's
+    outputs as their shapes)."""
+
+    def logged(logs):
+        out = {}
+        for k, v in sorted((logs or {}).items()):
+            shapes = [list(np.shape(a)) for a in K.tree.flatten(v)] if k == "outputs" else None
+            out[k] = shapes if shapes is not None else float(np.asarray(v))
+        return out
+
+    class Logs(K.callbacks.Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            events.append(["test_batch", batch, logged(logs)])
+
+        def on_test_end(self, logs=None):
+            events.append(["test_end", logged(logs)])
+
+        def on_predict_batch_end(self, batch, logs=None):
+            events.append(["predict_batch", batch, logged(logs)])
+
+        def on_predict_end(self, logs=None):
+            events.append(["predict_end", logged(logs)])
 
     return Logs()
 
@@ -1096,10 +1204,18 @@ def run_op(K, model, prog: dict, op: dict):
         return float(np.asarray(model.optimizer.learning_rate))
     if op["op"] == "metrics_result":
         return model.get_metrics_result()
+    if op["op"] == "reset_metrics":
+        model.reset_metrics()
+        return model.get_metrics_result()
     if op["op"] == "predict_on_batch":
         rows = kw["rows"]
         return model.predict_on_batch({"x": x[:rows]} if form_of(kw) == "dict_x" else x[:rows])
     form = kw.pop("data", "arrays")
+    if op["op"] in ("evaluate", "predict") and kw.pop("batch_logs", False):
+        events = []
+        kw["callbacks"] = [_eval_recorder(K, events)]
+        result = run_op(K, model, prog, {"op": op["op"], "kw": {**kw, "data": form}})
+        return {"result": result, "logs": events}
     if op["op"] in ("evaluate", "predict"):
         sw = sw if kw.pop("sample_weight", False) else None
         size = kw.pop("batch_size", 32) if form in STREAMS else kw.get("batch_size", 32)
@@ -1243,11 +1359,18 @@ def _skip_keys(prog: dict) -> set:
 def _drop(value, skip: set):
     if isinstance(value, dict) and "params" in value and "history" in value:  # fit's
         logs = [[*e[:2], _drop(e[2], skip)] for e in value.get("logs", [])]
-        return {
+        out = {
             **value,
             "history": _drop(value["history"], skip),
             **({"logs": logs} if logs else {}),
         }
+        if "csv" in value:  # (the columns of names not compared)
+            keep = [j for j, k in enumerate(value["csv"][0]) if _drop({k: 0}, skip)]
+            out["csv"] = [[row[j] for j in keep] for row in value["csv"]]
+        return out
+    if isinstance(value, dict) and set(value) == {"result", "logs"}:  # evaluate's, recorded
+        logs = [[*e[:-1], _drop(e[-1], skip)] for e in value["logs"]]
+        return {"result": _drop(value["result"], skip), "logs": logs}
     if isinstance(value, dict):
         broadcast = "*broadcast*" in skip
         return {
