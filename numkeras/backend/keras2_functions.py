@@ -10,7 +10,11 @@ Keras 3 spelling (`keras.ops`). Keras 3 dropped them.
 Also Keras 2's variables and graph helpers: `K.variable`, `K.eval`, `K.count_params`,
 `K.function(inputs, outputs)` (with `K.learning_phase()` among the inputs, its fed value
 is the `training` flag, as in Keras 2's graph mode), `K.in_train_phase`,
-`K.batch_set_value`, `K.update_add`, `K.conv2d`, `K.pool2d`, `K.ctc_batch_cost` /
+`K.batch_set_value`, `K.update_add`, `K.learning_phase_scope`, `K.conv2d`, `K.pool2d`,
+`K.conv3d` / `K.pool3d` / `K.spatial_3d_padding` / `K.resize_volumes`,
+`K.resize_images(interpolation=)` (TensorFlow's resize; its "area", "gaussian" and
+"mitchellcubic" are refused, and "bicubic" takes exact weights where TensorFlow rounds
+them to a 1/1024 table, so it differs by up to ~1e-3), `K.ctc_batch_cost` /
 `K.ctc_decode` (the last class is the blank, as TensorFlow's), `K.rnn` and
 `K.normalize_batch_in_training` (`keras2_rnn.py`), ... `K.gradients` raises
 RuntimeError, as Keras 2 does under eager TensorFlow: use a `GradientTape`.
@@ -548,6 +552,11 @@ _TABLE_MORE: dict[str, tuple[str, Callable]] = {
         lambda fn, elems, initializer=None, name=None: _fold(fn, elems, initializer, True),
     ),
     "is_sparse": ("`False` (numkeras has no sparse tensors)", lambda tensor: False),
+    # (Keras 2's graph-mode switch; eager variables, as here, hold their values at once)
+    "manual_variable_initialization": (
+        "nothing (variables are initialized when created)",
+        lambda value: None,
+    ),
     "to_dense": ("ops.convert_to_tensor", lambda tensor: tensor),
     "name_scope": ("`keras.name_scope`", lambda name, *args, **kwargs: _NameScope(name)),
     "reset_uids": ("`keras.backend.clear_session()`", lambda: _reset_uids()),
@@ -582,6 +591,24 @@ _TABLE_MORE: dict[str, tuple[str, Callable]] = {
         lambda x, padding=((1, 1), (1, 1)), data_format=None: _spatial_2d_padding(
             x, padding, data_format
         ),
+    ),
+    "conv3d": ("ops.conv", lambda *a, **k: _conv3d(*a, **k)),
+    "pool3d": ("ops.max_pool", lambda *a, **k: _pool3d(*a, **k)),
+    "spatial_3d_padding": (
+        "ops.pad",
+        lambda x, padding=((1, 1), (1, 1), (1, 1)), data_format=None: _spatial_padding(
+            x, padding, data_format
+        ),
+    ),
+    "resize_volumes": (
+        "layers.UpSampling3D",
+        lambda x, depth_factor, height_factor, width_factor, data_format: _repeat_spatial(
+            x, (depth_factor, height_factor, width_factor), data_format
+        ),
+    ),
+    "learning_phase_scope": (
+        "the `training` argument of calls",
+        lambda value: _LearningPhaseScope(value),
     ),
     "rnn": ("`keras.layers.RNN` with a cell", lambda *a, **k: _keras2_rnn().rnn(*a, **k)),
     "normalize_batch_in_training": (
@@ -697,6 +724,18 @@ def _conv2d_transpose(
     return ops.conv_transpose(x, kernel, strides, padding, extra, data_format, dilation_rate)
 
 
+def _conv3d(
+    x, kernel, strides=(1, 1, 1), padding="valid", data_format=None, dilation_rate=(1, 1, 1)
+):
+    """Keras 2's `K.conv3d`: the kernel is `(depth, rows, cols, in, out)`."""
+    return _conv(x, kernel, strides, padding, data_format, dilation_rate, 3)
+
+
+def _pool3d(x, pool_size, strides=(1, 1, 1), padding="valid", data_format=None, pool_mode="max"):
+    """Keras 2's `K.pool3d`: strides default to 1 (not the pool size)."""
+    return _pool(x, pool_size, strides, padding, data_format, pool_mode)
+
+
 def _pool(x, pool_size, strides, padding, data_format, pool_mode):
     """Keras 2's `K.pool2d`: strides default to 1 (not the pool size)."""
     data_format = _data_format(data_format)
@@ -709,13 +748,35 @@ def _pool(x, pool_size, strides, padding, data_format, pool_mode):
 
 def _spatial_2d_padding(x, padding, data_format):
     """Keras 2's `K.spatial_2d_padding`: zeros around the rows and columns."""
+    return _spatial_padding(x, padding, data_format)
+
+
+def _spatial_padding(x, padding, data_format):
+    """Keras 2's `K.spatial_2d_padding` / `K.spatial_3d_padding`: zeros around each
+    spatial axis, `padding` holding a `(before, after)` pair per axis."""
     data_format = _data_format(data_format)
-    rows, cols = tuple(padding[0]), tuple(padding[1])
+    pairs = [tuple(int(n) for n in pair) for pair in padding]
+    if len(pairs) != _ndim(x) - 2 or any(len(pair) != 2 for pair in pairs):
+        raise ValueError(
+            f"Expected one (before, after) pair per spatial axis of the {_ndim(x)}-D input; "
+            f"received padding={padding!r}."
+        )
     if data_format == "channels_first":
-        widths = [(0, 0), (0, 0), rows, cols]
+        widths = [(0, 0), (0, 0), *pairs]
     else:
-        widths = [(0, 0), rows, cols, (0, 0)]
+        widths = [(0, 0), *pairs, (0, 0)]
     return _ops().pad(x, widths)
+
+
+def _repeat_spatial(x, factors, data_format):
+    """Keras 2's `K.resize_volumes` (and `K.resize_images`' nearest neighbour): each
+    spatial axis repeated by its whole factor."""
+    if data_format not in ("channels_first", "channels_last"):
+        raise ValueError(f"Invalid `data_format` argument: {data_format}")
+    first = 2 if data_format == "channels_first" else 1
+    for axis, factor in enumerate(factors, start=first):
+        x = _ops().repeat(x, int(factor), axis=axis)
+    return x
 
 
 def _ctc_batch_cost(y_true, y_pred, input_length, label_length):
@@ -913,18 +974,27 @@ def _batch_normalization(x, mean, var, beta, gamma, epsilon=0.001):
 
 
 def _resize_images(x, height_factor, width_factor, data_format, interpolation="nearest"):
-    """Keras 2's `K.resize_images` by whole factors, nearest neighbour (each pixel repeated),
-    as `UpSampling2D` does."""
+    """Keras 2's `K.resize_images` by whole factors: nearest neighbour repeats each pixel
+    (as `UpSampling2D`); the others resize as TensorFlow's `tf.image.resize` (half-pixel
+    centres, no antialiasing), which `ops.image.resize` matches."""
     if data_format not in ("channels_first", "channels_last"):
         raise ValueError(f"Invalid `data_format` argument: {data_format}")
-    if interpolation != "nearest":
+    if interpolation == "nearest":
+        return _repeat_spatial(x, (height_factor, width_factor), data_format)
+    from numkeras.layers.image_utils import RESIZE_INTERPOLATIONS
+
+    if interpolation not in RESIZE_INTERPOLATIONS:
+        # (TensorFlow's "area", "gaussian" and "mitchellcubic" have no Keras 3 equivalent)
+        choices = ", ".join(repr(name) for name in RESIZE_INTERPOLATIONS)
         raise ValueError(
-            f"K.resize_images supports interpolation='nearest' here; received "
-            f"{interpolation!r}. Use layers.UpSampling2D(interpolation=...) or layers.Resizing."
+            f"K.resize_images: `interpolation` should be one of {choices} here; received "
+            f"{interpolation!r}."
         )
     rows, cols = (2, 3) if data_format == "channels_first" else (1, 2)
-    x = _ops().repeat(x, int(height_factor), axis=rows)
-    return _ops().repeat(x, int(width_factor), axis=cols)
+    size = (int(x.shape[rows]) * int(height_factor), int(x.shape[cols]) * int(width_factor))
+    return _ops().image.resize(
+        x, size, interpolation=interpolation, antialias=False, data_format=data_format
+    )
 
 
 def _map_fn(fn, elems):
@@ -944,6 +1014,25 @@ def _fold(fn, elems, initializer, reverse: bool):
     for item in items:
         acc = fn(acc, item)
     return acc
+
+
+class _LearningPhaseScope:
+    """Keras 2's `with K.learning_phase_scope(1):`: `K.learning_phase()` reads `value`
+    inside the block, and what it read before after it."""
+
+    def __init__(self, value):
+        if value not in (0, 1):
+            raise ValueError(f"Expected learning phase to be 0 or 1; received {value!r}.")
+        self.value = int(value)
+        self._before = None
+
+    def __enter__(self):
+        self._before = _phase["value"]
+        _phase["value"] = self.value
+        return self.value
+
+    def __exit__(self, *exc) -> None:
+        _phase["value"] = self._before
 
 
 class _NameScope:

@@ -15,17 +15,20 @@ from numkeras import backend
 from numkeras.errors import ArgumentTypeError, ConfigError, LabelRangeError
 
 
-def to_categorical(x, num_classes: int | None = None):
+def to_categorical(x, num_classes: int | None = None, dtype: str | None = None):
     """One-hot encode integer labels; the class axis goes last.
 
     Args:
         x: Array-like of class indices in `[0, num_classes)`. A trailing axis of size 1 is
             dropped first, so `(N, 1)` labels give `(N, num_classes)`, as in Keras.
         num_classes: Number of classes; `None` means `max(x) + 1`.
+        dtype: The result's dtype, as Keras 2.3+ took it (`to_categorical(y, 10,
+            dtype="int32")`); Keras 3 dropped the argument. `None` is `floatx()`.
 
     Returns:
-        A float32 array of shape `x.shape + (num_classes,)` (Keras returns float64 for
-        NumPy input; float32 is what every loss computes in).
+        An array of shape `x.shape + (num_classes,)`, float32 by default (Keras 3 returns
+        float64 for NumPy input; float32 is what every loss computes in, and Keras 2's
+        default).
 
     Unlike Keras, bad labels raise instead of corrupting the output: a negative label
     (Keras silently sets the *last* class), a label `>= num_classes`, or a non-integer value
@@ -77,7 +80,7 @@ def to_categorical(x, num_classes: int | None = None):
                 f"labels 0..{num_classes - 1}. Pass num_classes={hi + 1} (or more), or check "
                 "that the labels are 0-based."
             )
-    out = xp.zeros((labels.size, num_classes), dtype=backend.floatx())
+    out = xp.zeros((labels.size, num_classes), dtype=dtype or backend.floatx())
     out[xp.arange(labels.size), labels] = 1
     return out.reshape(shape + (num_classes,))
 
