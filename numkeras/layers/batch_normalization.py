@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.backend import fused
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import AxisBoundsError, ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 from numkeras.layers.layer_normalization import add_scale_and_center
@@ -107,10 +107,11 @@ class BatchNormalization(Layer):
     def _axis_of(self, input_shape) -> int:
         ndim = len(input_shape)
         if not -ndim <= self.axis < ndim:
-            raise ShapeError(
+            raise AxisBoundsError(
                 f"Layer '{self.name}' (BatchNormalization over axis {self.axis}) received an "
                 f"input of shape {format_shape(tuple(input_shape))}, which has no axis "
-                f"{self.axis} (rank {ndim}; axis 0 is the batch)."
+                f"{self.axis} (rank {ndim}; axis 0 is the batch). Use an axis in "
+                f"[{-ndim}, {ndim})."
             )
         return self.axis % ndim
 

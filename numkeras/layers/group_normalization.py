@@ -17,7 +17,7 @@ does: no hand-written backward pass to keep in step with the forward one.
 from __future__ import annotations
 
 from numkeras import ops
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import AxisBoundsError, ConfigError, ShapeError, format_shape
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 from numkeras.layers.layer_normalization import (
@@ -71,7 +71,13 @@ class GroupNormalization(Layer):
 
     def build(self, input_shape) -> None:
         ndim = len(input_shape)
-        if not -ndim < self.axis < ndim or self.axis % ndim == 0:
+        if not -ndim <= self.axis < ndim:
+            raise AxisBoundsError(
+                f"Layer '{self.name}': axis {self.axis} is outside inputs of shape "
+                f"{format_shape(input_shape)} (rank {ndim}; axis 0 is the batch). Use an axis "
+                f"in [1, {ndim}) or [{-ndim + 1}, -1]."
+            )
+        if self.axis % ndim == 0:
             raise ShapeError(
                 f"Layer '{self.name}': axis {self.axis} is not a feature axis of inputs of "
                 f"shape {format_shape(input_shape)} (axis 0 is the batch)."

@@ -21,7 +21,7 @@ from __future__ import annotations
 import warnings
 
 from numkeras import backend, constraints, initializers, regularizers
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import AxisBoundsError, ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
@@ -96,9 +96,10 @@ class LayerNormalization(Layer):
         ndim = len(input_shape)
         for a in self._axes():
             if not -ndim <= a < ndim:
-                raise ShapeError(
+                raise AxisBoundsError(
                     f"Axis {a} is out of bounds for input shape {format_shape(input_shape)}. "
-                    f"Received: axis={self.axis} (layer '{self.name}'; axis 0 is the batch)."
+                    f"Received: axis={self.axis} (layer '{self.name}'; axis 0 is the batch). "
+                    f"Use axes in [{-ndim}, {ndim})."
                 )
         axes = [a % ndim for a in self._axes()]
         if len(set(axes)) != len(axes):

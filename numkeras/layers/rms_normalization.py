@@ -18,7 +18,7 @@ array([[0.8485, 1.1314]], dtype=float32)
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import AxisBoundsError, ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
@@ -52,9 +52,10 @@ class RMSNormalization(Layer):
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
         for a in axes:
             if not -ndim <= a < ndim:
-                raise ShapeError(
+                raise AxisBoundsError(
                     f"Axis {a} is out of bounds for input shape {format_shape(shape)} "
-                    f"(layer '{self.name}', axis={self.axis}; axis 0 is the batch)."
+                    f"(layer '{self.name}', axis={self.axis}; axis 0 is the batch). Use "
+                    f"axes in [{-ndim}, {ndim})."
                 )
         out = tuple(sorted(a % ndim for a in axes))
         if len(set(out)) != len(out):

@@ -16,11 +16,50 @@ get_config, compute_output_shape and a functional model's symbolic output.
 
 prints one block per divergence and a count. Known differences, not compared: layers of
 dtype float64 (Keras-JAX computes them in float32: their values and dtypes); float16 values
-within float16's rounding; EinsumDense's output shape (numkeras gives an axis the input
-shares the input's size where Keras keeps `output_shape`'s None). Not drawn: float16 RNNs
-(Keras-JAX crashes: "Unsupported dtype float16"), Hashing and IntegerLookup (Keras needs
-TensorFlow for them). A pooling window larger than its input (padding="valid"): Keras's
-eager call gives an empty output, its symbolic call and numkeras refuse it.
+within float16's rounding; spectrogram values within 1e-3 (Keras-JAX's float32 FFTs of 2048
+points are off by 2.5e-4 relative, numkeras's by 5e-5); EinsumDense's output shape (numkeras
+gives an axis the input shares the input's size where Keras keeps `output_shape`'s None);
+MultiHeadAttention with `value_dim != key_dim` (Keras-JAX's fused attention crashes, "cannot
+reshape array"; Keras on torch computes it, as numkeras: tests/layers/test_layer_args_2.py);
+RandomCrop's shape and values at inference (Keras 3.15 returns the input: README);
+`reset_states()` of a stateful RNN of several cells (Keras crashes, "'list' object has no
+attribute 'assign'": the fuzzer zeroes Keras's states itself); a masked RNN's values with
+`unroll=True` and `zero_output_for_mask=True` (Keras's unrolled loop ignores the latter:
+README); RMSNormalization over an axis other than the last ones (Keras broadcasts `scale`
+along the last axes: a shape error, or wrong values; numkeras/layers/rms_normalization.py);
+SimpleRNN's `activity_regularizer` (Keras's SimpleRNN drops it, unlike LSTM and GRU: its
+config says None and it adds no loss; README); the nesting of an RNN's states over a list of
+cells (outputs flattened: Keras's eager call gives a one-tensor state as `[h]`, its symbolic
+call and numkeras as `h`); a functional model of a layer whose config Keras cannot load back
+(RandomShear's `x_factor=(-f, f)`: numkeras/layers/random_shear.py); a seed Keras or
+numkeras draws when none is given (popped from the configs). Equalization runs on one image
+(Keras pools the histograms of a batch: numkeras/layers/equalization.py). The augmentation
+layers are called with `training=False` (Keras's default there is True: random values). Not
+drawn: float16 RNNs (Keras-JAX crashes: "Unsupported dtype float16"), Hashing,
+IntegerLookup, StringLookup, TextVectorization and HashedCrossing (Keras needs TensorFlow
+for them); BatchNormalization's `renorm` (not in numkeras: README); LoRA's `lora_alpha`
+(README: Keras drops it); `quantization_config`; `sparse=True` (numkeras has no sparse
+arrays: README); Discretization's `num_bins` / `epsilon` (they need `adapt`); CutMix, MixUp,
+AugMix, RandAugment, the Keras 2 `weights=` argument. A pooling window larger than its input
+(padding="valid"): Keras's eager call gives an empty output, its symbolic call and numkeras
+refuse it.
+
+Session 25 added draws for the documented arguments not drawn before: the initializers of
+Dense, EinsumDense, Embedding (and its required `input_dim`), the depthwise / separable
+kernels and the normalizations; `lora_rank`; the RNNs' `bias_initializer`,
+`activity_regularizer`, `bias_constraint`, `dropout`, `recurrent_dropout`, `seed`,
+`recurrent_activation` and `use_cudnn`; ConvLSTM1D/2D's remaining arguments (strides,
+activations, initializers, regularizers, constraints, dropouts, `stateful`) and ConvLSTM3D;
+BatchNormalization's moving-statistics initializers, `beta_constraint` and `synchronized`;
+GroupNormalization's `epsilon`; MultiHeadAttention's `dropout`, `seed`, `attention_axes`,
+`flash_attention`, `use_gate`, `sliding_window` and bias arguments; GroupedQueryAttention's;
+Attention / AdditiveAttention's `dropout`; Resizing's `fill_mode`, `fill_value` and
+`antialias`; ZeroPadding1D's `data_format`; SpatialDropout's `seed` and `dtype`; and the
+classes AdaptiveAveragePooling1D/3D, AdaptiveMaxPooling2D/3D, GlobalMaxPooling3D, Add,
+Average, Maximum, Minimum, Multiply, AlphaDropout, GaussianDropout, SpatialDropout3D, RNN
+(cells and lists of cells), ReversibleEmbedding, STFTSpectrogram, MelSpectrogram,
+AutoContrast, Equalization, Solarization, ContrastLimitedAdaptiveHistogramEqualization and
+the Random* image layers. Seeds used: up to 3030 (session 25: 3000-3030).
 """
 
 from __future__ import annotations
@@ -58,6 +97,7 @@ def _conv(rank: int, transpose: bool = False, separable: bool = False, depthwise
     if depthwise:
         args.update(
             depth_multiplier=[1, 2],
+            depthwise_initializer=INIT,
             depthwise_regularizer=REG,
             depthwise_constraint=CON,
         )
@@ -65,6 +105,8 @@ def _conv(rank: int, transpose: bool = False, separable: bool = False, depthwise
         args.update(
             filters=[4, 2],
             depth_multiplier=[1, 2],
+            depthwise_initializer=INIT,
+            pointwise_initializer=INIT,
             depthwise_regularizer=REG,
             pointwise_regularizer=REG,
             depthwise_constraint=CON,
@@ -96,13 +138,55 @@ def _rnn():
         "go_backwards": [False, True],
         "stateful": [False, True],
         "unroll": [False, True],
+        "bias_initializer": [None, "ones", "random_normal"],
         "kernel_regularizer": REG,
         "recurrent_regularizer": REG,
         "bias_regularizer": REG,
+        "activity_regularizer": REG,
         "kernel_constraint": CON,
         "recurrent_constraint": CON,
+        "bias_constraint": CON,
+        "dropout": [0.0, 0.3],
+        "recurrent_dropout": [0.0, 0.2],
+        "seed": [None, 7],
         "dtype": [None, "float64", "mixed_float16", "policy:mixed_float16"],
     }
+
+
+def _conv_lstm(rank: int):
+    return {
+        "filters": [2, 3],
+        "kernel_size": [2, 3] if rank == 1 else [2, (1, 2) + (1,) * (rank - 2)],
+        "strides": [1, 2],
+        "padding": ["valid", "same"],
+        "data_format": ["channels_last", "channels_first"],
+        "dilation_rate": [1, 2],
+        "activation": ["tanh", "relu"],
+        "recurrent_activation": ["sigmoid", "hard_sigmoid", "tanh"],
+        "use_bias": [True, False],
+        "kernel_initializer": INIT,
+        "recurrent_initializer": [None, "orthogonal", "glorot_uniform"],
+        "bias_initializer": [None, "ones"],
+        "unit_forget_bias": [True, False],
+        "kernel_regularizer": REG,
+        "recurrent_regularizer": REG,
+        "bias_regularizer": REG,
+        "activity_regularizer": REG,
+        "kernel_constraint": CON,
+        "recurrent_constraint": CON,
+        "bias_constraint": CON,
+        "dropout": [0.0, 0.3],
+        "recurrent_dropout": [0.0, 0.2],
+        "seed": [None, 7],
+        "return_sequences": [False, True],
+        "return_state": [False, True],
+        "go_backwards": [False, True],
+        "stateful": [False, True],
+    }
+
+
+def _cell(name: str, units: int, **config) -> dict:
+    return {"class_name": name, "config": {"units": units, **config}}
 
 
 def _pool(rank: int, global_: bool = False):
@@ -124,6 +208,9 @@ SPECS = {
             "units": [4, 1],
             "activation": [None, "relu", "softmax"],
             "use_bias": [True, False],
+            "kernel_initializer": INIT,
+            "bias_initializer": [None, "ones", "random_normal"],
+            "lora_rank": [None, 2],
             "kernel_regularizer": REG,
             "bias_regularizer": REG,
             "activity_regularizer": REG,
@@ -154,23 +241,27 @@ SPECS = {
     "GlobalAveragePooling2D": ([4], _pool(2, True)),
     "GlobalAveragePooling3D": ([5], _pool(3, True)),
     "SimpleRNN": ([3], _rnn()),
-    "GRU": ([3], {**_rnn(), "reset_after": [True, False]}),
-    "LSTM": ([3], {**_rnn(), "unit_forget_bias": [True, False]}),
-    "ConvLSTM1D": (
-        [4],
+    "GRU": (
+        [3],
         {
-            "filters": [2, 3],
-            "kernel_size": [2, 3],
-            "padding": ["valid", "same"],
-            "data_format": ["channels_last", "channels_first"],
-            "dilation_rate": [1, 2],
-            "return_sequences": [False, True],
-            "return_state": [False, True],
-            "go_backwards": [False, True],
-            "use_bias": [True, False],
-            "kernel_regularizer": REG,
+            **_rnn(),
+            "recurrent_activation": ["sigmoid", "hard_sigmoid", "tanh"],
+            "reset_after": [True, False],
+            "use_cudnn": ["auto", False],
         },
     ),
+    "LSTM": (
+        [3],
+        {
+            **_rnn(),
+            "recurrent_activation": ["sigmoid", "hard_sigmoid", "tanh"],
+            "unit_forget_bias": [True, False],
+            "use_cudnn": ["auto", False],
+        },
+    ),
+    "ConvLSTM1D": ([4], _conv_lstm(1)),
+    "ConvLSTM2D": ([5], _conv_lstm(2)),
+    "ConvLSTM3D": ([6], _conv_lstm(3)),
     "BatchNormalization": (
         [2, 3, 4],
         {
@@ -179,9 +270,15 @@ SPECS = {
             "epsilon": [0.001, 0.1],
             "center": [True, False],
             "scale": [True, False],
+            "beta_initializer": [None, "ones", "random_normal"],
+            "gamma_initializer": [None, "zeros", "random_uniform"],
+            "moving_mean_initializer": [None, "ones", "random_normal"],
+            "moving_variance_initializer": [None, "zeros", "random_uniform"],
             "beta_regularizer": REG,
             "gamma_regularizer": REG,
+            "beta_constraint": CON,
             "gamma_constraint": CON,
+            "synchronized": [False, True],
             "dtype": DTYPES,
         },
     ),
@@ -193,7 +290,11 @@ SPECS = {
             "center": [True, False],
             "scale": [True, False],
             "rms_scaling": [False, True],
+            "beta_initializer": [None, "ones", "random_normal"],
+            "gamma_initializer": [None, "zeros", "random_uniform"],
             "beta_regularizer": REG,
+            "gamma_regularizer": REG,
+            "beta_constraint": CON,
             "gamma_constraint": CON,
             "dtype": DTYPES,
         },
@@ -203,10 +304,15 @@ SPECS = {
         {
             "groups": [2, 1, -1],
             "axis": [-1, 1],
+            "epsilon": [1e-3, 0.5],
             "center": [True, False],
             "scale": [True, False],
+            "beta_initializer": [None, "ones", "random_normal"],
+            "gamma_initializer": [None, "zeros", "random_uniform"],
+            "beta_regularizer": REG,
             "gamma_regularizer": REG,
             "beta_constraint": CON,
+            "gamma_constraint": CON,
         },
     ),
     "UnitNormalization": ([2, 3], {"axis": [-1, 1, (1, 2)]}),
@@ -214,8 +320,11 @@ SPECS = {
     "Embedding": (
         ["ids"],
         {
+            "input_dim": [6, 9],
             "output_dim": [3, 5],
+            "embeddings_initializer": [None, "ones", "glorot_uniform"],
             "mask_zero": [False, True],
+            "lora_rank": [None, 2],
             "embeddings_regularizer": REG,
             "embeddings_constraint": CON,
             "activity_regularizer": REG,
@@ -223,8 +332,30 @@ SPECS = {
         },
     ),
     "Dropout": ([2, 3], {"rate": [0.5, 0.0], "noise_shape": [None, (None, 1)], "seed": [None, 3]}),
-    "SpatialDropout1D": ([3], {"rate": [0.5]}),
-    "SpatialDropout2D": ([4], {"rate": [0.5], "data_format": [None, "channels_first"]}),
+    "SpatialDropout1D": ([3], {"rate": [0.5], "seed": [None, 3], "dtype": DTYPES}),
+    "SpatialDropout2D": (
+        [4],
+        {
+            "rate": [0.5],
+            "data_format": [None, "channels_first"],
+            "seed": [None, 3],
+            "dtype": DTYPES,
+        },
+    ),
+    "SpatialDropout3D": (
+        [5],
+        {
+            "rate": [0.5],
+            "data_format": [None, "channels_first"],
+            "seed": [None, 3],
+            "dtype": DTYPES,
+        },
+    ),
+    "AlphaDropout": (
+        [2, 3],
+        {"rate": [0.5, 0.0], "noise_shape": [None, (None, 1)], "seed": [None, 3], "dtype": DTYPES},
+    ),
+    "GaussianDropout": ([2, 3], {"rate": [0.5, 0.0], "seed": [None, 3], "dtype": DTYPES}),
     "Flatten": ([2, 3, 4], {"data_format": [None, "channels_first"], "dtype": DTYPES}),
     "Permute": ([3], {"dims": [(2, 1)]}),
     "RepeatVector": ([2], {"n": [3, 1]}),
@@ -236,7 +367,7 @@ SPECS = {
             "data_format": [None, "channels_first"],
         },
     ),
-    "ZeroPadding1D": ([3], {"padding": [1, (2, 0)]}),
+    "ZeroPadding1D": ([3], {"padding": [1, (2, 0)], "data_format": [None, "channels_first"]}),
     "ZeroPadding2D": (
         [4],
         {"padding": [1, (1, 2), ((0, 1), (2, 0))], "data_format": [None, "channels_first"]},
@@ -281,6 +412,9 @@ SPECS = {
             "interpolation": ["bilinear", "nearest", "bicubic"],
             "crop_to_aspect_ratio": [False, True],
             "pad_to_aspect_ratio": [False, True],
+            "fill_mode": ["constant"],
+            "fill_value": [0.0, 2.5],
+            "antialias": [False, True],
             "data_format": [None, "channels_first"],
         },
     ),
@@ -307,8 +441,13 @@ SPECS = {
             "output_shape": [(None, 4)],
             "bias_axes": [None, "d"],
             "activation": [None, "relu"],
+            "kernel_initializer": INIT,
+            "bias_initializer": [None, "ones"],
             "kernel_regularizer": REG,
+            "bias_regularizer": REG,
             "kernel_constraint": CON,
+            "bias_constraint": CON,
+            "lora_rank": [None, 2],
             "dtype": DTYPES,
         },
     ),
@@ -317,11 +456,15 @@ SPECS = {
         {
             "use_scale": [False, True],
             "score_mode": ["dot", "concat"],
-            "dropout": [0.0],
+            "dropout": [0.0, 0.3],
+            "seed": [None, 3],
             "dtype": DTYPES,
         },
     ),
-    "AdditiveAttention": (["pair"], {"use_scale": [True, False], "dtype": DTYPES}),
+    "AdditiveAttention": (
+        ["pair"],
+        {"use_scale": [True, False], "dropout": [0.0, 0.3], "dtype": DTYPES},
+    ),
     "MultiHeadAttention": (
         ["pair", "pair4"],
         {
@@ -330,8 +473,18 @@ SPECS = {
             "value_dim": [None, 2],
             "use_bias": [True, False],
             "output_shape": [None, 5, (2, 2)],
+            "dropout": [0.0, 0.3],
+            "seed": [None, 3],
+            "attention_axes": [None, 1, -2],
+            "flash_attention": [None, False],
+            "use_gate": [False, True],
+            "sliding_window": [None, 2],
+            "kernel_initializer": INIT,
+            "bias_initializer": [None, "ones", "random_normal"],
             "kernel_regularizer": REG,
+            "bias_regularizer": REG,
             "kernel_constraint": CON,
+            "bias_constraint": CON,
             "dtype": DTYPES,
         },
     ),
@@ -342,7 +495,15 @@ SPECS = {
             "num_query_heads": [2, 4],
             "num_key_value_heads": [2, 1],
             "use_bias": [True, False],
+            "dropout": [0.0, 0.3],
+            "seed": [None, 3],
+            "kernel_initializer": INIT,
+            "bias_initializer": [None, "ones"],
             "kernel_regularizer": REG,
+            "bias_regularizer": REG,
+            "kernel_constraint": CON,
+            "bias_constraint": CON,
+            "dtype": DTYPES,
         },
     ),
     "Bidirectional": (
@@ -373,20 +534,6 @@ SPECS = {
                 {"class_name": "Flatten", "config": {}},
                 {"class_name": "BatchNormalization", "config": {}},
             ],
-        },
-    ),
-    "ConvLSTM2D": (
-        [5],
-        {
-            "filters": [2, 3],
-            "kernel_size": [2, (1, 2)],
-            "padding": ["valid", "same"],
-            "data_format": ["channels_last", "channels_first"],
-            "return_sequences": [False, True],
-            "return_state": [False, True],
-            "go_backwards": [False, True],
-            "recurrent_regularizer": REG,
-            "kernel_constraint": CON,
         },
     ),
     "Normalization": (
@@ -420,9 +567,170 @@ SPECS = {
     "Identity": ([2, 3], {"dtype": DTYPES}),
     "ActivityRegularization": ([2], {"l1": [0.0, 0.1], "l2": [0.0, 0.2]}),
     "Reshape": ([3], {"target_shape": [(-1,), (3, -1)]}),
+    # (session 25: the classes below, and the arguments marked there, were added)
+    "AdaptiveAveragePooling1D": (
+        [3],
+        {"output_size": [2, 3], "data_format": [None, "channels_first"]},
+    ),
+    "AdaptiveAveragePooling3D": (
+        [5],
+        {"output_size": [2, (1, 2, 3)], "data_format": [None, "channels_first"]},
+    ),
+    "AdaptiveMaxPooling2D": (
+        [4],
+        {"output_size": [2, (3, 1)], "data_format": [None, "channels_first"]},
+    ),
+    "AdaptiveMaxPooling3D": (
+        [5],
+        {"output_size": [2, (1, 3, 2)], "data_format": [None, "channels_first"]},
+    ),
+    "GlobalMaxPooling3D": ([5], _pool(3, True)),
+    "Add": (["pair_same"], {"dtype": DTYPES}),
+    "Average": (["pair_same"], {"dtype": DTYPES}),
+    "Maximum": (["pair_same"], {"dtype": DTYPES}),
+    "Minimum": (["pair_same"], {"dtype": DTYPES}),
+    "Multiply": (["pair_same"], {"dtype": DTYPES}),
+    "RNN": (
+        [3],
+        {
+            "cell": [
+                _cell("SimpleRNNCell", 3),
+                _cell("GRUCell", 2, reset_after=False, recurrent_activation="tanh"),
+                _cell("LSTMCell", 2, unit_forget_bias=False, use_bias=False),
+                [_cell("GRUCell", 2), _cell("LSTMCell", 3)],
+                [_cell("SimpleRNNCell", 2, activation="relu"), _cell("SimpleRNNCell", 3)],
+            ],
+            "return_sequences": [False, True],
+            "return_state": [False, True],
+            "go_backwards": [False, True],
+            "stateful": [False, True],
+            "unroll": [False, True],
+            "zero_output_for_mask": [False, True],
+        },
+    ),
+    "ReversibleEmbedding": (
+        ["ids"],
+        {
+            "input_dim": [6, 8],
+            "output_dim": [3, 4],
+            "tie_weights": [True, False],
+            "embeddings_initializer": [None, "glorot_uniform"],
+            "embeddings_regularizer": REG,
+            "mask_zero": [False, True],
+            "logit_soft_cap": [None, 2.0],
+        },
+    ),
+    "STFTSpectrogram": (
+        ["audio3"],
+        {
+            "mode": ["log", "magnitude", "psd", "real", "imag", "angle", "stft"],
+            "frame_length": [16, 8],
+            "frame_step": [None, 4],
+            "fft_length": [None, 32],
+            "window": ["hann", "hamming", None],
+            "periodic": [False, True],
+            "scaling": ["density", "spectrum", None],
+            "padding": ["valid", "same"],
+            "expand_dims": [False, True],
+            "data_format": [None, "channels_first"],
+        },
+    ),
+    "MelSpectrogram": (
+        ["audio"],
+        {
+            "fft_length": [32, 16],
+            "sequence_stride": [8, 4],
+            "sequence_length": [None, 16],
+            "window": ["hann", "hamming", None],
+            "sampling_rate": [16000, 8000],
+            "num_mel_bins": [8, 4],
+            "min_freq": [20.0, 100.0],
+            "max_freq": [None, 3000.0],
+            "power_to_db": [True, False],
+            "top_db": [80.0, 20.0],
+            "mag_exp": [2.0, 1.0],
+            "min_power": [1e-10, 1e-3],
+            "ref_power": [1.0, 2.0],
+        },
+    ),
+    "AutoContrast": (["image"], {"value_range": [(0, 255), (0, 1)]}),
+    "Equalization": (
+        ["image"],
+        {"value_range": [(0, 255), (0, 1)], "bins": [256, 16], "data_format": [None]},
+    ),
+    "Solarization": (
+        ["image"],
+        {
+            "addition_factor": [0.0, 0.3],
+            "threshold_factor": [0.0, 0.5],
+            "value_range": [(0, 255), (0, 1)],
+            "seed": [None, 3],
+        },
+    ),
+    "ContrastLimitedAdaptiveHistogramEqualization": (
+        ["image"],
+        {
+            "value_range": [(0, 255), (0, 1)],
+            "clip_limit": [4.0, 2.0],
+            "tile_grid_size": [(2, 2), (3, 1)],
+        },
+    ),
+    "RandomFlip": (
+        ["image"],
+        {"mode": ["horizontal_and_vertical", "horizontal", "vertical"], "seed": [None, 3]},
+    ),
+    "RandomRotation": (
+        ["image"],
+        {
+            "factor": [0.2, (-0.1, 0.3)],
+            "fill_mode": ["reflect", "constant", "nearest", "wrap"],
+            "interpolation": ["bilinear", "nearest"],
+            "fill_value": [0.0, 1.0],
+            "data_format": [None],
+        },
+    ),
+    "RandomZoom": (
+        ["image"],
+        {"height_factor": [0.2, (-0.3, 0.1)], "width_factor": [None, 0.1]},
+    ),
+    "RandomTranslation": (
+        ["image"],
+        {
+            "height_factor": [0.2],
+            "width_factor": [0.1, (-0.2, 0.1)],
+            "fill_mode": ["reflect", "constant"],
+        },
+    ),
+    "RandomContrast": (["image"], {"factor": [0.2, (0.1, 0.5)], "value_range": [(0, 255), (0, 1)]}),
+    "RandomBrightness": (
+        ["image"],
+        {"factor": [0.2, (-0.1, 0.3)], "value_range": [(0, 255), (0, 1)]},
+    ),
+    "RandomCrop": (["image"], {"height": [3], "width": [4, 2], "data_format": [None]}),
+    "RandomGrayscale": (["image"], {"factor": [0.5, 1.0], "data_format": [None, "channels_last"]}),
+    "RandomInvert": (["image"], {"factor": [1.0, 0.5], "value_range": [(0, 255), (0, 1)]}),
+    "RandomPosterization": (["image"], {"factor": [(1, 8), (2, 4)], "value_range": [(0, 255)]}),
+    "RandomSharpness": (["image"], {"factor": [0.5, (0.1, 0.9)], "value_range": [(0, 255)]}),
+    "RandomShear": (["image"], {"x_factor": [0.0, 0.2], "y_factor": [0.0, (0.1, 0.3)]}),
+    "RandomHue": (["image"], {"factor": [0.5, (0.1, 0.2)], "value_range": [(0, 255)]}),
+    "RandomSaturation": (["image"], {"factor": [0.5, (0.1, 0.9)], "value_range": [(0, 255)]}),
+    "RandomColorDegeneration": (["image"], {"factor": [0.5, (0.1, 0.9)]}),
+    "RandomColorJitter": (
+        ["image"],
+        {
+            "brightness_factor": [None, 0.2],
+            "contrast_factor": [None, 0.3],
+            "hue_factor": [None, 0.1],
+        },
+    ),
+    "RandomGaussianBlur": (
+        ["image"],
+        {"factor": [1.0, 0.5], "kernel_size": [3, 5], "sigma": [1.0, (0.5, 2.0)]},
+    ),
+    "RandomErasing": (["image"], {"factor": [1.0, 0.5], "scale": [(0.02, 0.33), (0.1, 0.2)]}),
 }
 
-SHAPES = {2: (B, 6), 3: (B, 5, 4), 4: (B, 5, 4, 4), 5: (B, 4, 4, 4, 2)}
+SHAPES = {2: (B, 6), 3: (B, 5, 4), 4: (B, 5, 4, 4), 5: (B, 4, 4, 4, 2), 6: (B, 3, 4, 4, 3, 2)}
 
 
 def draw(rng, name: str) -> dict:
@@ -461,6 +769,11 @@ def draw(rng, name: str) -> dict:
         "stddev",
         "output_size",
         "vocabulary",
+        "input_dim",
+        "cell",
+        "factor",
+        "height_factor",
+        "width_factor",
     ):
         if arg in args and arg not in kwargs and args[arg][0] is not None:
             if name in ("Dense", "Conv1D", "EinsumDense") and arg == "activation":
@@ -483,6 +796,18 @@ def _inputs(case):
         return [rng.normal(size=(B, 5, 4)).astype("float32") for _ in range(2)]
     if kind == "pair4":
         return [rng.normal(size=(B, 2, 3, 4)).astype("float32")] * 2
+    if kind == "audio":
+        return [rng.normal(size=(B, 64)).astype("float32")]
+    if kind == "audio3":
+        shape = (B, 1, 64) if case["kwargs"].get("data_format") == "channels_first" else (B, 64, 1)
+        return [rng.normal(size=shape).astype("float32")]
+    if kind == "image":  # (pixel values in [0, 255], or [0, 1] for that value_range)
+        x = rng.uniform(0, 255, (B, 6, 5, 3)).astype("float32")
+        if tuple(case["kwargs"].get("value_range", (0, 255))) == (0, 1):
+            x /= 255
+        if case["name"] == "Equalization":  # (Keras pools a batch's histograms: one image)
+            x = x[:1]
+        return [x]
     x = rng.normal(size=SHAPES[kind]).astype("float32")
     if case["name"] == "ConvLSTM1D":
         x = rng.normal(size=(B, 3, 5, 4)).astype("float32")
@@ -491,10 +816,16 @@ def _inputs(case):
     return [x]
 
 
+def _augmenting(case) -> bool:
+    return case["name"].startswith("Random") or case["name"] == "Solarization"
+
+
 def _call(layer, case, xs, options: bool = False):
     """The layer called on the inputs (`options`: with the case's call options: `training`,
     a `mask` of the steps, `use_causal_mask`, `return_attention_scores`)."""
     kw = dict(case.get("call", {})) if options else {}
+    if _augmenting(case):  # (Keras's augmentation layers default to training=True: random)
+        kw["training"] = False
     if "mask" in kw:
         kw["mask"] = np.array(kw["mask"], bool)
     if case["name"] in ("MultiHeadAttention", "GroupedQueryAttention"):
@@ -509,6 +840,7 @@ CALL_OPTIONS = {
     "GRU": {"mask": ["steps"]},
     "LSTM": {"mask": ["steps"]},
     "Bidirectional": {"mask": ["steps"]},
+    "RNN": {"mask": ["steps"]},
     "Attention": {"use_causal_mask": [True], "return_attention_scores": [True]},
     "AdditiveAttention": {"use_causal_mask": [True], "return_attention_scores": [True]},
     "MultiHeadAttention": {"use_causal_mask": [True], "return_attention_scores": [True]},
@@ -538,6 +870,19 @@ def _error(e: Exception) -> str:
     return next(t for t in type(e).__mro__ if t.__module__ == "builtins").__name__
 
 
+def _flat(items) -> list:
+    if isinstance(items, (list, tuple)):
+        return [v for item in items for v in _flat(item)]
+    return [items]
+
+
+def _config(layer, case) -> dict:
+    config = _jsonable(layer.get_config())
+    if "seed" not in case["kwargs"]:  # (a seed drawn at random when none is given)
+        config.pop("seed", None)
+    return config
+
+
 def run_case(K, case, weights=None) -> dict:
     """What one library makes of the case (`weights`: Keras's, for numkeras)."""
     out: dict = {}
@@ -545,10 +890,12 @@ def run_case(K, case, weights=None) -> dict:
     kwargs = dict(case["kwargs"])
     if str(kwargs.get("dtype")).startswith("policy:"):  # a DTypePolicy object
         kwargs["dtype"] = K.dtype_policies.DTypePolicy(kwargs["dtype"][7:])
-    for arg in ("layer", "backward_layer"):  # (wrappers: a fresh inner layer)
-        if isinstance(kwargs.get(arg), dict):
-            spec = kwargs[arg]
-            kwargs[arg] = getattr(K.layers, spec["class_name"])(**spec["config"])
+    for arg in ("layer", "backward_layer", "cell"):  # (wrappers: a fresh inner layer)
+        specs = kwargs.get(arg)
+        if isinstance(specs, dict):
+            kwargs[arg] = getattr(K.layers, specs["class_name"])(**specs["config"])
+        elif isinstance(specs, list):  # (RNN: a list of cells)
+            kwargs[arg] = [getattr(K.layers, c["class_name"])(**c["config"]) for c in specs]
     try:
         name = case["name"]
         if name == "GroupedQueryAttention" and K.__name__ == "keras":
@@ -556,7 +903,7 @@ def run_case(K, case, weights=None) -> dict:
         layer = getattr(K.layers, name)(**kwargs)
     except Exception as e:  # noqa: BLE001 - the type is the result
         return {"error": "init " + _error(e), "message": str(e)[:200]}
-    out["config_init"] = _jsonable(layer.get_config())
+    out["config_init"] = _config(layer, case)
     try:
         y = _call(layer, case, xs)
     except Exception as e:  # noqa: BLE001
@@ -567,17 +914,21 @@ def run_case(K, case, weights=None) -> dict:
         if weights is not None:
             layer.set_weights(weights)
         if getattr(layer, "stateful", False):
-            layer.reset_states()
+            try:
+                layer.reset_states()
+            except AttributeError:  # (Keras: a list of cells' nested states, a known crash)
+                for v in _flat(layer.states):
+                    v.assign(np.zeros(v.shape, v.dtype))
         y = _call(layer, case, xs, options=True)
     except Exception as e:  # noqa: BLE001
         return {**out, "error": "call options " + _error(e), "message": str(e)[:200]}
     out["weights_after"] = [np.asarray(w, "float64") for w in layer.get_weights()]
-    ys = y if isinstance(y, (list, tuple)) else [y]
+    ys = _flat(y)  # (Keras's eager states of a list of cells nest `[h]`; its symbolic ones not)
     out["shapes"] = [list(np.shape(t)) for t in ys]
     out["dtypes"] = [str(np.asarray(t).dtype) for t in ys]
     out["values"] = [np.asarray(t, "float64") for t in ys]
     out["losses"] = [float(np.asarray(v)) for v in layer.losses]
-    out["config"] = _jsonable(layer.get_config())
+    out["config"] = _config(layer, case)
     for attr in ("dtype", "compute_dtype", "variable_dtype"):
         out[attr] = str(getattr(layer, attr))
     try:
@@ -607,6 +958,8 @@ def run_case(K, case, weights=None) -> dict:
 
 def _tolerance(case) -> float:
     dtype = str(case["kwargs"].get("dtype"))
+    if case["name"] in ("MelSpectrogram", "STFTSpectrogram"):
+        return 1e-3  # (Keras-JAX's float32 FFTs of 2048 points: numkeras is nearer float64)
     return 2e-2 if dtype.endswith("float16") else 2e-4
 
 
@@ -614,6 +967,15 @@ def compare(case, a: dict, b: dict) -> list[str]:
     diffs = []
     if "error" not in a and "error" in b and any(0 in shape for shape in a["shapes"]):
         return diffs  # (numkeras refuses an empty output, as Keras's symbolic call does)
+    kw = case["kwargs"]
+    if (
+        case["name"] == "MultiHeadAttention"
+        and a.get("error") == "call TypeError"
+        and kw.get("value_dim") not in (None, kw.get("key_dim"))
+    ):
+        return diffs  # (Keras-JAX's fused attention crashes when value_dim != key_dim)
+    if case["name"] == "RMSNormalization" and "broadcasting" in a.get("message", ""):
+        return diffs  # (Keras lines `scale` up with the last axes whatever `axis` says)
     if "error" in a or "error" in b:
         if a.get("error") != b.get("error"):
             diffs.append(
@@ -622,6 +984,9 @@ def compare(case, a: dict, b: dict) -> list[str]:
             )
         return diffs
     f64 = case["kwargs"].get("dtype") == "float64"
+    crop = case["name"] == "RandomCrop"  # (Keras 3.15 returns the input at inference)
+    # (Keras's SimpleRNN drops its activity_regularizer: its config says None, no loss)
+    dropped_activity = case["name"] == "SimpleRNN" and "activity_regularizer" in kw
     for key in (
         "weights",
         "shapes",
@@ -636,6 +1001,12 @@ def compare(case, a: dict, b: dict) -> list[str]:
     ):
         if key == "symbolic" and f64 and isinstance(a.get(key), list):
             continue
+        if key == "shapes" and crop:
+            continue
+        if key.startswith("config") and dropped_activity:
+            continue
+        if key == "symbolic" and str(a.get(key)).startswith("error TypeError Error when deser"):
+            continue  # (Keras's RandomShear cannot load its own config: `x_factor=(-f, f)`)
         if key in ("compute_output_shape", "symbolic") and case["name"] == "EinsumDense":
             continue  # (numkeras gives the input's size where Keras keeps output_shape's None)
         if a.get(key) != b.get(key):
@@ -643,7 +1014,9 @@ def compare(case, a: dict, b: dict) -> list[str]:
     if a["dtypes"] != b["dtypes"] and not f64:
         diffs.append(f"dtypes: keras {a['dtypes']} | numkeras {b['dtypes']}")
     training_random = case["name"].startswith(("Dropout", "SpatialDropout"))
-    if a["shapes"] == b["shapes"] and not training_random:
+    # (Keras's unrolled loop ignores zero_output_for_mask: it repeats the last output)
+    unrolled_zeros = kw.get("unroll") and kw.get("zero_output_for_mask") and "mask" in case["call"]
+    if a["shapes"] == b["shapes"] and not training_random and not crop and not unrolled_zeros:
         tol = _tolerance(case)
         for i, (u, v) in enumerate(zip(a["values"], b["values"])):
             if not np.allclose(u, v, rtol=tol, atol=tol, equal_nan=True):
@@ -654,6 +1027,8 @@ def compare(case, a: dict, b: dict) -> list[str]:
         for u, v in zip(after_a, after_b)
     ):
         diffs.append("weights after the call differ")
+    if dropped_activity:
+        return diffs
     if len(a["losses"]) != len(b["losses"]) or not np.allclose(
         a["losses"], b["losses"], rtol=1e-4, atol=1e-6
     ):
