@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import AxisError, ShapeError
+from numkeras.errors import AxisError, IncompatibleShapesError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.numpy import _as_output, value_dtype
 from numkeras.ops.numpy_extra import scatter_add
@@ -179,7 +179,16 @@ class SliceUpdate(_Core):
     overwritten block goes to `updates`."""
 
     def compute_output_spec(self, inputs, start_indices, updates):
-        return shape_of(inputs)
+        shape, block = shape_of(inputs), shape_of(updates)
+        bigger = any(None not in (k, n) and k > n for k, n in zip(block, shape))
+        if len(block) != len(shape) or bigger:
+            # (JAX's TypeError; the error is a ValueError too)
+            raise IncompatibleShapesError(
+                f"slice_update writes `updates` as a block inside `inputs`: it needs the "
+                f"rank of `inputs` and no axis longer than theirs; received updates of "
+                f"shape {tuple(block)} for inputs of shape {tuple(shape)}."
+            )
+        return shape
 
     def output_dtype(self, inputs, start_indices, updates) -> str:
         return value_dtype(inputs)
@@ -188,10 +197,11 @@ class SliceUpdate(_Core):
         x = _as_output(arr(inputs))
         u = _as_output(arr(updates)).astype(x.dtype, copy=False)
         starts = [int(s) for s in backend.to_numpy(arr(start_indices)).reshape(-1)]
-        if len(starts) != x.ndim or u.ndim != x.ndim:
+        self.compute_output_spec(x, None, u)
+        if len(starts) != x.ndim:
             raise ShapeError(
-                f"slice_update: `start_indices` ({len(starts)}) and `updates` (rank {u.ndim}) "
-                f"must match the rank of `inputs` {tuple(x.shape)}."
+                f"slice_update: `start_indices` ({len(starts)}) must match the rank of "
+                f"`inputs` {tuple(x.shape)}: one start per axis."
             )
         index = tuple(
             slice(min(max(s, 0), n - k), min(max(s, 0), n - k) + k)

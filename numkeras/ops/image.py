@@ -40,7 +40,13 @@ import itertools
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
+from numkeras.errors import (
+    ConfigError,
+    IncompatibleShapesError,
+    ShapeError,
+    did_you_mean,
+    format_shape,
+)
 from numkeras.layers import conv_utils as cu
 from numkeras.layers import image_utils as iu
 from numkeras.layers.random_gaussian_blur import gaussian_kernel, gaussian_matrix
@@ -375,11 +381,17 @@ class AffineTransform(_Sampled):
         }
 
     def _check_rest(self, transform_shape) -> None:
-        if len(transform_shape) not in (1, 2) or transform_shape[-1] not in (8, None):
+        if len(transform_shape) not in (1, 2):
             raise ShapeError(
                 "Invalid transform rank: expected rank 1 (single transform, 8 values) or "
                 "rank 2 (batch of transforms, (batch, 8)). Received input with shape: "
                 f"transform.shape={format_shape(transform_shape)}"
+            )
+        if transform_shape[-1] not in (8, None):  # (Keras-JAX: a reshape's TypeError)
+            raise IncompatibleShapesError(
+                "A transform has 8 values [a0, a1, a2, b0, b1, b2, c0, c1] (the last row of "
+                "the 3x3 matrix is implied); received transform.shape="
+                f"{format_shape(transform_shape)}. Append zeros for c0, c1 if you have 6."
             )
 
     def _plan(self, hw, batch, transform):

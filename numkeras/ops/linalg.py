@@ -317,8 +317,16 @@ class Solve(_Linalg):
     `gb = solve(a^T, g)`, `ga = -gb x^T`."""
 
     def compute_output_spec(self, a, b):
-        _square(shape_of(a), "solve")
-        return shape_of(b)
+        sa, sb = shape_of(a), shape_of(b)
+        _square(sa, "solve")
+        # (b's rows: its second-last axis, or its last where it is one vector per matrix)
+        rows = sb[-1] if len(sb) == 1 or len(sb) == len(sa) - 1 else sb[-2]
+        if sb and None not in (rows, sa[-1]) and rows != sa[-1]:
+            raise ShapeError(
+                f"solve(a, b) needs one row of b per row of a: a has shape {tuple(sa)} "
+                f"({sa[-1]} rows), b has shape {tuple(sb)} ({rows} rows)."
+            )
+        return sb
 
     def output_dtype(self, a, b) -> str:
         from numkeras.ops.operation import result_dtype
@@ -330,6 +338,7 @@ class Solve(_Linalg):
 
     def _forward(self, a, b):
         a, b = _floats(a, b)
+        self.compute_output_spec(a, b)  # (the error, with both shapes)
         bm, vector = _as_matrix(b, a)
         x = self._solve(a, bm)
         return (x[..., 0] if vector else x), (a, x, vector, b.shape)

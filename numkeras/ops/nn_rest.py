@@ -22,7 +22,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import ArgumentTypeError, ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.layers import conv_utils as cu
 from numkeras.ops.nn import _Activation, _KeepsInts
 from numkeras.ops.numpy import _as_output, _axes, _dtype_of, _float, _Unary, value_dtype
@@ -927,13 +927,28 @@ class CTCLoss(Operation):
         return {"name": self.name, "mask_index": self.mask_index}
 
     def compute_output_spec(self, target, output, target_length, output_length):
-        return (shape_of(output)[0],)
+        t, o = shape_of(target), shape_of(output)
+        if len(t) != 2 or len(o) != 3:
+            raise ShapeError(
+                f"ctc_loss takes `target` of shape (batch, max_label_length) and `output` "
+                f"logits of shape (batch, time, classes); received {tuple(t)} and {tuple(o)}."
+            )
+        lengths = [shape_of(target_length), shape_of(output_length)]
+        rows = [d for d in (t[0], o[0], *[s[0] for s in lengths if s]) if d is not None]
+        if len(set(rows)) > 1:
+            raise ShapeError(
+                f"ctc_loss needs one row per sample in each argument: `target` {tuple(t)}, "
+                f"`output` {tuple(o)}, `target_length` {lengths[0]} and `output_length` "
+                f"{lengths[1]} give different batch sizes."
+            )
+        return (o[0],)
 
     def output_dtype(self, target, output, *args) -> str:
         # at least float32, as Keras (float16 logits give a float32 loss, as tf.nn.ctc_loss)
         return keras_result_type(RMSNorm.output_dtype(self, output), "float32")
 
     def _forward(self, target, output, target_length, output_length):
+        self.compute_output_spec(arr(target), arr(output), arr(target_length), arr(output_length))
         y = _float(output)
         y = y.astype(self.output_dtype(target, y), copy=False)
         z = backend.to_numpy(y).astype("float64")  # (on the host: a loop over time steps)
@@ -1208,7 +1223,13 @@ class _Segment(Operation):
     def _forward(self, data, segment_ids):
         xp = _xp()
         x = _as_output(arr(data))
-        ids = xp.asarray(arr(segment_ids)).astype("int64")
+        ids = xp.asarray(arr(segment_ids))
+        if ids.dtype.kind not in "iub":  # (a float id would be cut silently)
+            raise ArgumentTypeError(
+                f"`segment_ids` must hold integers (one segment index per row of `data`); "
+                f"received dtype {ids.dtype}. Cast them first: ops.cast(ids, 'int32')."
+            )
+        ids = ids.astype("int64")
         if ids.shape[:1] != x.shape[:1]:
             raise ShapeError(
                 "Argument `segment_ids` and `data` should have same leading dimension. "

@@ -71,6 +71,8 @@ def _axes(axis, ndim: int) -> tuple:
         if not -ndim <= int(a) < ndim:
             raise AxisError(f"axis {a} is out of bounds for a tensor of rank {ndim}.")
         out.append(int(a) % ndim)
+    if len(set(out)) < len(out):  # (NumPy's "duplicate value in 'axis'", found symbolically too)
+        raise ConfigError(f"axis {axis} names an axis twice; name each axis once.")
     return tuple(sorted(out))
 
 
@@ -149,10 +151,43 @@ def _shape_type_errors(forward):
 
 
 # -- elementwise: two arguments ---------------------------------------------------------
+def _integer_operand(x) -> bool:
+    return getattr(getattr(x, "dtype", None), "kind", None) in ("i", "u", "b")
+
+
+def _in_result_dtype(forward):
+    """`forward` (a binary `_forward`) with integer and bool operands of a float result
+    cast to the result's dtype first, as Keras's backends cast both operands before the
+    operation: 65535 (uint16) over a float16 tensor is inf there, as in Keras, not 65535
+    divided in float32 and rounded after."""
+
+    def wrapped(self, x1, x2, *rest):
+        if _integer_operand(x1) or _integer_operand(x2):
+            x1, x2 = arr(x1), arr(x2)
+            dtype = self.output_dtype(x1, x2)
+            if isinstance(dtype, str) and dtype.startswith("float"):
+                with np.errstate(over="ignore"):  # (overflow to inf is the point)
+                    x1, x2 = (x.astype(dtype) if _integer_operand(x) else x for x in (x1, x2))
+        return forward(self, x1, x2, *rest)
+
+    wrapped.__wrapped__ = forward
+    wrapped.__name__ = forward.__name__
+    return wrapped
+
+
 class _Binary(Operation):
+    # (False where an operand must stay an integer: ldexp's exponent)
+    _casts_operands = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "_forward" in cls.__dict__ and cls._casts_operands:
+            cls._forward = _in_result_dtype(cls.__dict__["_forward"])
+
     def compute_output_spec(self, x1, x2):
         return broadcast_shapes(shape_of(x1), shape_of(x2))
 
+    @_in_result_dtype
     @_shape_type_errors  # (operands that do not broadcast)
     def _forward(self, x1, x2):
         x1, x2 = arr(x1), arr(x2)
@@ -710,6 +745,11 @@ class Concatenate(_KeepsDtype, Operation):
         if self.axis is None:
             total = [math.prod(s) if None not in s else None for s in shapes]
             return (None if None in total else sum(total),)
+        if not -ndim <= self.axis < ndim:
+            raise AxisError(
+                f"concatenate's axis {self.axis} is out of bounds for tensors of rank {ndim}; "
+                f"use an axis in [{-ndim}, {ndim - 1}]."
+            )
         axis = self.axis % ndim
         out = list(shapes[0])
         for s in shapes[1:]:
@@ -760,7 +800,8 @@ class Stack(_KeepsDtype, Operation):
             raise ShapeError("Need at least one array to stack.")
         out = list(shapes[0])
         for s in shapes[1:]:
-            if len(s) != len(out):
+            differ = any(a is not None and b is not None and a != b for a, b in zip(out, s))
+            if len(s) != len(out) or differ:
                 raise ShapeError(f"stack needs tensors of one shape, received {shapes}.")
             out = [b if a is None else a for a, b in zip(out, s)]
         axis = self.axis % (len(out) + 1)
@@ -772,6 +813,8 @@ class Stack(_KeepsDtype, Operation):
             raise ShapeError("Need at least one array to stack.")
         dtype = value_dtype(*[arr(x) for x in xs])  # Keras's promotion, not NumPy's
         xs = [_as_output(arr(x)) for x in xs]
+        if len({x.shape for x in xs}) > 1:
+            self.compute_output_spec(xs)  # (the error, with the shapes)
         axis = self.axis % (xs[0].ndim + 1)
         return cast_to(_xp().stack(xs, axis=axis), dtype), (axis, len(xs))
 

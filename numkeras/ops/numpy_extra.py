@@ -35,6 +35,8 @@ from numkeras.errors import (
     IncompatibleShapesError,
     InputTypeError,
     ShapeError,
+    UnsupportedModeError,
+    did_you_mean,
 )
 from numkeras.ops.core import _RuntimeShaped
 from numkeras.ops.numpy import (
@@ -115,6 +117,11 @@ class Tile(_KeepsDtype, Operation):
             if isinstance(repeats, (int, np.integer))
             else tuple(int(r) for r in repeats)
         )
+        reps = self.repeats if isinstance(self.repeats, tuple) else (self.repeats,)
+        if any(r < 0 for r in reps):
+            raise ConfigError(
+                f"tile's repeats must be 0 or more (copies along each axis); received {repeats}."
+            )
 
     def get_config(self):
         return {"name": self.name, "repeats": _listed(self.repeats)}
@@ -864,8 +871,9 @@ class Pad(Operation):
     def __init__(self, pad_width, mode="constant", *, name=None):
         super().__init__(name=name)
         if mode not in _PAD_MODES:
-            raise ConfigError(
+            raise UnsupportedModeError(
                 f"numkeras's pad has the modes {list(_PAD_MODES)}; received mode={mode!r}."
+                + did_you_mean(mode, _PAD_MODES)
             )
         self._pad_width_arg = _listed(pad_width)  # (Keras's config keeps it as given)
         self.pad_width = _process_pad_width(pad_width)
@@ -1192,11 +1200,17 @@ class Diagonal(_KeepsDtype, Operation):
                 f"shape {tuple(shape)}."
             )
         a1, a2 = _axes(self.axis1, len(shape))[0], _axes(self.axis2, len(shape))[0]
+        if a1 == a2:
+            raise ConfigError(
+                f"`axis1` and `axis2` must name two different axes; received axis1={self.axis1}, "
+                f"axis2={self.axis2} for a tensor of rank {len(shape)}."
+            )
         rest = [d for i, d in enumerate(shape) if i not in (a1, a2)]
         return (*rest, _diag_length(shape[a1], shape[a2], self.offset))
 
     def _forward(self, x):
         x = _array_of(x)
+        self.compute_output_spec(x)  # (the axes' checks)
         out = _xp().diagonal(x, offset=self.offset, axis1=self.axis1, axis2=self.axis2)
         return out.copy(), x.shape
 
@@ -1361,6 +1375,14 @@ class Average(Operation):
     def compute_output_spec(self, x, weights=None):
         shape = shape_of(x)
         if self.axis is None:
+            ws = None if weights is None else shape_of(weights)
+            known = zip(ws or (), shape)
+            differ = any(None not in (u, v) and u != v for u, v in known)
+            if ws is not None and (len(ws) != len(shape) or differ):
+                raise ShapeError(
+                    f"`weights` must have the same shape as `x` when `axis=None`; received "
+                    f"weights of shape {ws} for x of shape {shape}."
+                )
             return ()
         (axis,) = _axes(self.axis, len(shape))
         if weights is not None:

@@ -44,6 +44,16 @@ has a lower rank than `a` but is no vector is a broadcast matrix on JAX and a ba
 vectors on Keras's TensorFlow backend (numkeras's). An eigenvector's sign (eigh) is
 normalized before the comparison.
 
+From seed 536 on a seventh menu draws 30% of the calls: misuse of the ops `draw_misuse`
+leaves out (operands that do not broadcast or multiply, axes out of range or repeated,
+unknown modes and dtype names, weights / repeats / updates of other lengths, matrices that
+are not square, images of the wrong rank), on arrays and on symbolic tensors: the built-in
+exception class must be Keras's. Seeds 526-540 (120 calls each) agree after the fixes in
+tests/ops/test_fuzz_ops_4.py (goldens: scripts/goldens/make_fuzz_ops_4.py), but for one
+left: seed 535's `affine_transform(interpolation="nearest")` samples a coordinate that
+lands on a tie (0.5) in one library and a float32 step beside it in the other (the
+order of the multiply-adds), so one pixel differs.
+
 Values compare with tolerances of the result's dtype (float16's where an input is
 float16), NaN equal to NaN; exceptions by their built-in class (numkeras's errors subclass
 Keras's). A symbolic result may follow Keras's eager one where Keras's two disagree (its
@@ -68,8 +78,8 @@ differences, not drawn or not compared (`_keras_quirk`, `_compare_values`):
 - Keras-JAX is wrong: `sparsemax` rows do not sum to 1 (not drawn); `layer_normalization`
   / `rms_normalization` of integers give integers (0s); `hard_tanh` / `threshold` of
   uint8 wrap -1 to 255; `softmax` / `log_softmax` of uint8 subtract the maximum in
-  uint8; `quantile` between two equal infinities is NaN; `softmax(2)`,
-  `max_pool(strides=None)` and `hard_silu` / `hard_swish` / `mish` of an `Input` crash;
+  uint8; `quantile` between two equal infinities is NaN; `softmax(2)`, `max_pool` /
+  `average_pool(strides=None)` and `hard_silu` / `hard_swish` / `mish` of an `Input` crash;
   `is_tensor` of a NumPy array (numkeras's backend tensor) is False; `stop_gradient(2.2)`
   returns the Python number; XLA multiplies by a bool as a select (`multiply(inf,
   False)`, `cross` of a float and a bool vector: 0, not IEEE's NaN; torch and NumPy give
@@ -1422,6 +1432,76 @@ def draw_sixth(r) -> dict:
                  **kw)  # fmt: skip
 
 
+# -- the seventh menu (seeds 536 on): more misuse, of the ops draw_misuse leaves out (shapes
+# that do not broadcast or multiply, axes out of range or repeated, bad modes and dtype
+# names, lengths that do not line up, matrices that are not square); the exception's
+# built-in class must be Keras's
+def draw_seventh(r) -> dict:
+    f = r.choice(FLOATS[1:])
+
+    def a(*shape, dtype=None):
+        return array(r, dtype=dtype or f, shape=list(shape))
+
+    ints = a(4, dtype="int32")
+    ints["a"] = [0, 1, 2, 1]
+    cases = [
+        ("add", [a(2, 3), a(4)], {}), ("multiply", [a(2, 3), a(2, 4)], {}),
+        ("maximum", [a(3), a(2)], {}), ("equal", [a(2, 3), a(3, 2)], {}),
+        ("reshape", [a(2, 3), (-1, -1)], {}), ("swapaxes", [a(2, 3), 0, 3], {}),
+        ("take", [a(2, 3), ints], {"axis": 3}), ("stack", [[a(2, 3), a(3, 2)]], {}),
+        ("concatenate", [[a(2, 3), a(2, 3)]], {"axis": 3}),
+        ("concatenate", [[a(2, 3), a(3)]], {"axis": 0}),
+        ("tensordot", [a(2, 3), a(4, 2)], {"axes": 1}), ("einsum", ["ij->k", a(2, 3)], {}),
+        ("einsum", ["ij,jk->ik", a(2, 3)], {}), ("max_pool", [a(1, 4, 4, 1), 2],
+        {"padding": "nope"}), ("pad", [a(2, 3), 1], {"mode": "nope"}),
+        ("pad", [a(2, 3), ((1, 1), (1, 1), (1, 1))], {}), ("argsort", [a(2, 3)], {"axis": 3}),
+        ("sort", [a(2, 3)], {"axis": -3}), ("diag", [a(2, 2, 2)], {}),
+        ("inv", [a(2, 3)], {}), ("det", [a(3)], {}), ("solve", [a(2, 2), a(3, 1)], {}),
+        ("cholesky", [a(2, 3)], {}), ("cross", [a(4), a(4)], {}),
+        ("logsumexp", [a(2, 3)], {"axis": 3}), ("mean", [a(2, 3)], {"axis": (0, 0)}),
+        ("var", [a(2, 3)], {"axis": 2}), ("max", [a(2, 3)], {"axis": -3}),
+        ("repeat", [a(3), [1, 2]], {}), ("zeros", [(2, 2)], {"dtype": "nope"}),
+        ("arange", [0, 5], {"dtype": "nope"}), ("ones", [(2, -2)], {}),
+        ("slice_update", [a(4, 4), (0, 0), a(5, 2)], {}),
+        ("binary_crossentropy", [a(2, 3), a(3, 2)], {}), ("moments", [a(2, 3), [3]], {}),
+        ("normalize", [a(2, 3)], {"axis": 3}), ("average", [a(2, 3)], {"weights": a(4)}),
+        ("average", [a(2, 3)], {"axis": 1, "weights": a(2)}),
+        ("searchsorted", [a(2, 3), a(2)], {}), ("bincount", [ints], {"weights": a(3)}),
+        ("meshgrid", [a(2), a(3)], {"indexing": "nope"}), ("flip", [a(2, 3)], {"axis": 3}),
+        ("rot90", [a(2, 3)], {"axes": (0, 0)}), ("roll", [a(2, 3), (1, 2)], {"axis": 0}),
+        ("trace", [a(3, 3)], {"axis1": 1, "axis2": 1}), ("norm", [a(2, 3)],
+        {"ord": 3, "axis": (0, 1)}), ("dot", [a(3), a(4)], {}), ("vdot", [a(3), a(4)], {}),
+        ("inner", [a(3), a(4)], {}), ("correlate", [a(2, 2), a(3)], {}),
+        ("outer", [a(2), a(3)], {}), ("cdist", [a(2, 3), a(2, 4)], {}),
+        ("log_softmax", [a(2, 3)], {"axis": 5}), ("matmul", [a(3), a(4)], {}),
+        ("unstack", [a(2, 3)], {"num": 3}), ("tril", [a(3)], {}), ("triu", [a(3)], {}),
+        ("cumprod", [a(2, 3)], {"axis": -3}), ("diff", [a(2, 3)], {"axis": 2}),
+        ("quantile", [a(2, 3), 0.5], {"axis": 2}), ("quantile", [a(2, 3), 0.5],
+        {"method": "nope"}), ("take_along_axis", [a(2, 3), ints], {"axis": 1}),
+        ("expand_dims", [a(2, 3), -4], {}), ("squeeze", [a(2, 1)], {"axis": 2}),
+        ("split", [a(6)], {"indices_or_sections": 4}), ("tile", [a(2), (-1,)], {}),
+        ("full", [(2, 2), a(3)], {}), ("broadcast_to", [a(2, 3), (3,)], {}),
+        ("where", [a(2, 3, dtype="bool"), a(2, 3), a(3, 2)], {}),
+        ("clip", [a(2, 3), a(4), 1.0], {}), ("select", [[a(3, dtype="bool")], [a(3), a(3)]], {}),
+        ("conv", [a(1, 5, 2), a(3, 2, 1)], {"padding": "nope"}),
+        ("conv", [a(1, 5, 5, 2), a(3, 2, 1)], {}),
+        ("conv_transpose", [a(1, 5, 2), a(3, 4, 2)], {}),
+        ("average_pool", [a(1, 4), 2], {}), ("average_pool", [a(1, 4, 4, 1), 2],
+        {"data_format": "nope"}), ("one_hot", [ints, 3], {"axis": 5}),
+        ("image.resize", [a(1, 4, 4, 3), (2, 2)], {"interpolation": "nope"}),
+        ("image.affine_transform", [a(1, 4, 4, 1), a(1, 6)], {}),
+        ("image.rgb_to_grayscale", [a(4, 4)], {}),
+        ("segment_max", [a(4), a(4, dtype="float32")], {"num_segments": 2}),
+        ("ctc_loss", [a(2, 3, dtype="int32"), a(3, 5, 4), a(2, dtype="int32"),
+                      a(2, dtype="int32")], {}),
+        ("dot_product_attention", [a(1, 2, 3, 4), a(1, 2, 3, 5), a(1, 2, 3, 4)], {}),
+        ("categorical_crossentropy", [a(2, 3), a(2, 3)], {"axis": 3}),
+        ("istft", [(a(2, 3), a(2, 4)), 4, 2, 4], {}),
+    ]  # fmt: skip
+    op, args, kwargs = r.choice(cases)
+    return _call(op, args, **kwargs)
+
+
 def _call(op: str, args: list, **kwargs) -> dict:
     return {"op": op, "args": args, "kwargs": kwargs}
 
@@ -1442,9 +1522,12 @@ def calls(seed: int, count: int) -> list:
     r = random.Random(seed)
     fifth = random.Random(seed * 1_000_003 + 5)  # (seeds 500 on: the fifth menu)
     sixth = random.Random(seed * 1_000_033 + 6)  # (seeds 518 on: the sixth menu)
+    seventh = random.Random(seed * 1_000_037 + 7)  # (seeds 536 on: the seventh menu)
     out = []
     for _ in range(count):
-        if seed >= 518 and sixth.random() < 0.5:
+        if seed >= 536 and seventh.random() < 0.3:
+            out.append(draw_seventh(seventh))
+        elif seed >= 518 and sixth.random() < 0.5:
             out.append(draw_sixth(sixth))
         elif seed >= 500 and fifth.random() < 0.4:
             out.append(draw_fifth(fifth, seed))
@@ -1793,6 +1876,13 @@ def _keras_quirk(call: dict, want: dict, got: dict) -> bool:
         return True  # Keras-JAX checks target.shape == output.shape[:-1] whatever the axis
     if "inconsistent window_strides" in message:
         return True  # Keras-JAX's max_pool(strides=None) crashes (numkeras: the window's error)
+    if "Unrecognized padding type" in message:
+        return True  # XLA's RuntimeError for conv(padding="nope"); numkeras: Keras's ValueError
+    if op.startswith("conv") and "is out of bounds for axis 0" in message and "error" in got:
+        return True  # Keras-JAX crashes (IndexError) on a kernel of another rank than x
+    pools = ("max_pool", "average_pool")
+    if op in pools and "strides" in call["kwargs"] and call["kwargs"]["strides"] is None:
+        return True  # ... and with padding="same" too ("operands could not be broadcast")
     resamplings = ("image.affine_transform", "image.perspective_transform",
                    "image.map_coordinates", "image.extract_patches",
                    "image.extract_patches_3d")  # fmt: skip
