@@ -24,6 +24,12 @@ class IncompatibleShapesError(ShapeError, TypeError):
     ValueError; this is both."""
 
 
+class AxisBoundsError(IndexError, ShapeError):
+    """A normalization layer's `axis` outside its input's rank (LayerNormalization,
+    RMSNormalization, BatchNormalization, GroupNormalization: Keras indexes the input shape
+    with it and raises IndexError, "tuple index out of range"); also a ShapeError."""
+
+
 class ConfigError(NumkerasError, ValueError):
     """A constructor or `compile` argument is invalid (e.g. `Dense(0)`, unknown names)."""
 
@@ -198,3 +204,9 @@ class ValidationFreqError(ZeroDivisionError, ConfigError):
 class RegularizerConfigError(NumkerasError, NotImplementedError):
     """`get_config()` of a `Regularizer` subclass that does not define it (and so a layer's
     `get_config`, `to_json` or `save` with it): Keras 3 raises NotImplementedError."""
+
+
+class UnsupportedModeError(ConfigError, NotImplementedError):
+    """A `mode` an op does not have (`ops.pad(x, 1, mode="nope")`, or a NumPy mode numkeras
+    lacks): Keras-JAX raises NotImplementedError ("Unimplemented padding mode"); this is a
+    ValueError too."""

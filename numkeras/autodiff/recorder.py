@@ -322,6 +322,10 @@ def _runs_own_call(layer) -> bool:
 def _flat(inputs):
     if isinstance(inputs, (list, tuple)) and inputs and hasattr(inputs[0], "shape"):
         return list(inputs), True
+    if isinstance(inputs, (list, tuple)) and inputs and isinstance(inputs[0], (list, tuple)):
+        leaves = tree.flatten(inputs)  # (a batch's structure, `(x,)`: its arrays, in order)
+        if leaves and all(hasattr(a, "shape") for a in leaves):
+            return list(leaves), True
     return [inputs], False
 
 
@@ -360,8 +364,9 @@ def plain_of(x):
 
 
 def _forward_call(layer, inputs, training, extra, base: bool = True):
-    from numkeras.layers.layer import _convert, shape_of, training_default
+    from numkeras.layers.layer import _convert, collecting_losses, shape_of, training_default
     from numkeras.models.model import Model
+    from numkeras.ops.trace import LossSink, seeding_losses
 
     flat, several = _flat(inputs) if not isinstance(inputs, dict) else (None, False)
     if flat is None:
@@ -404,7 +409,10 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
             stateful = _stateful(layer) if train else []
             for s in stateful:
                 s.discard_updates()
-            with autocast.half_weights(layer):
+            # (the `add_loss` values of traced calls in a model's run: its `losses`, each
+            # with its own gradient, as Keras's backends differentiate them)
+            added = LossSink()
+            with autocast.half_weights(layer), collecting_losses(added):
                 out, cache = layer.forward(fin, training=train, **extra)
             for s in stateful:  # a direct call updates the moving statistics at once (Keras)
                 s.commit_updates()
@@ -419,8 +427,12 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
     out_meta = [(tuple(o.shape), o.dtype) for o in outs]
     multi_in = isinstance(fin, list)
     in_meta = [_meta(x) for x in (flat if flat is not None else keys)]
+    losses = [wrap(np.asarray(v, "float32")) for v in added]
+    if is_model:  # (`losses` lists this call's, as Keras)
+        layer._added_losses, layer._activity_losses = list(losses), []
 
     def backward(gouts, need):
+        gouts, loss_grads = gouts[: len(outs)], gouts[len(outs) :]
         gs = [
             np.array(g) if g is not None else np.zeros(s, d if d.kind == "f" else "float32")
             for g, (s, d) in zip(gouts, out_meta)
@@ -428,7 +440,12 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         wanted = any(need)
         if layer._mixed:  # (float16 gradients, as the forward pass's values)
             gs = [autocast.round_half(g) for g in gs]
-        with autocast.half_weights(layer):
+        seeds = {
+            key: 0.0 if g is None else float(np.sum(g))
+            for key, g in zip(added.keys, loss_grads)
+            if key is not None
+        }
+        with autocast.half_weights(layer), seeding_losses(seeds):
             gin = layer.backward(cache, gs if multi_out else gs[0], need_input_grad=wanted)
         if layer._mixed:
             gin = tree.map_structure(autocast.round_half, gin)
@@ -440,7 +457,7 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         layer.name,
         keys,
         in_meta,
-        [getattr(w, "_tid", None) for w in wrapped],
+        [getattr(w, "_tid", None) for w in wrapped + losses],
         backward,
         variables=weights,
         second_order=any(_is_grad_result(x) for x in (flat or ())),
@@ -498,23 +515,32 @@ def record_loss_call(loss, method, y_true, y_pred, sample_weight=None, mask=None
                 return found
 
         else:
-            if not loss._has_forward() or sample_weight is not None or mask is not None:
+            if not loss._has_forward():
                 raise TapeError(
                     f"A GradientTape records loss '{loss.name}' with a reduction (its "
-                    "default), or its per-sample values without sample weights or masks; "
-                    "this call asks for something else. Use reduction='sum_over_batch_size'."
+                    "default), or its per-sample values when it defines `forward`; this "
+                    "call asks for something else. Use reduction='sum_over_batch_size'."
                 )
             ypc = backend.cast_input(yp, loss.dtype)
             yt_a, yp_a = loss._prepare(yt, ypc)
-            value, vjp = loss.forward(yt_a, yp_a)
-            if loss._mask(yt_a) is not None:
+            values, vjp = loss.forward(yt_a, yp_a)
+            if method == "call" and loss._mask(yt_a) is not None:
                 raise TapeError(
                     f"A GradientTape cannot record the per-sample values of loss "
                     f"'{loss.name}' with ignore_class; call the loss object instead."
                 )
+            if method == "call":
+                value, weigh = values, None
+            else:  # reduction=None: the weighted, masked values `Loss.__call__` gives
+                from numkeras.losses.loss import join_masks, weighted_unreduced
+
+                value, weigh = weighted_unreduced(
+                    values, sw, join_masks(mask, loss._mask(yt_a)), loss.dtype
+                )
 
             def backward(gouts, need):
-                g = vjp(gouts[0].astype(value.dtype, copy=False))
+                g = gouts[0] if weigh is None else weigh(gouts[0])
+                g = vjp(g.astype(values.dtype, copy=False))
                 return [g.reshape(raw_shape).astype(raw_dtype, copy=False)]
 
     out = wrap(np.asarray(value))

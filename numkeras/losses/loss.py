@@ -272,6 +272,26 @@ def reduce_weighted_values(
     return loss, xp.ascontiguousarray(dvalues, dtype=dtype).reshape(values.shape)
 
 
+def weighted_unreduced(values, sample_weight=None, mask=None, dtype: str | None = None):
+    """`reduction=None`'s values weighted as `reduce_weighted_values` weighs them (the
+    sample weights and masks aligned to `values`, unreduced), and `fn(dweighted) ->
+    dvalues`, their vector-Jacobian product: what a GradientTape records for such a call
+    (keras.io's masked language model sums these itself)."""
+    dtype = np.dtype(dtype or backend.floatx())
+    values = values.astype(dtype, copy=False)
+    if sample_weight is not None:
+        sample_weight = backend.cast_input(sample_weight, dtype)
+    sample_weight = apply_mask(sample_weight, mask, dtype, None)
+    if sample_weight is None:
+        return values, lambda g: g.astype(dtype, copy=False)
+    values_a, sw = _align_sample_weight(values, sample_weight)
+
+    def vjp(g):  # (the weights broadcast into `values_a`, never beyond it)
+        return (g.astype(dtype, copy=False) * sw).reshape(values.shape)
+
+    return values_a * sw, vjp
+
+
 _FORWARD_MODE: dict[type, bool] = {}
 
 

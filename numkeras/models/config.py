@@ -526,7 +526,7 @@ def _operation_argument(arg, resolve):
     return arg
 
 
-def functional_from_config(config: dict, custom_objects=None):
+def functional_from_config(config: dict, custom_objects=None, cls=None):
     from numkeras.layers.input_layer import InputLayer
     from numkeras.models.model import Model
 
@@ -645,7 +645,8 @@ def functional_from_config(config: dict, custom_objects=None):
         ends[key] = pick(config[key])
         if as_tuple:
             ends[key] = tuple(ends[key])
-    model = Model(ends["input_layers"], ends["output_layers"], name=config.get("name"))
+    # (`cls`: a Model subclass given in custom_objects, rebuilt as itself, as Keras does)
+    model = (cls or Model)(ends["input_layers"], ends["output_layers"], name=config.get("name"))
     if not config.get("trainable", True):  # True would unfreeze layers frozen in their configs
         model.trainable = False
     return model

@@ -711,6 +711,18 @@ class Model(Trainer, Layer):
                     f"Model '{self.name}' takes its inputs by name ({self._input_names}): pass "
                     "a dict {name: array}, not a list."
                 )
+            if isinstance(x, (list, tuple)) and len(x) != n and _nests(x):
+                leaves = tree.flatten(x)
+                if len(leaves) == n and all(hasattr(a, "shape") for a in leaves):
+                    # (keras.io's Siamese network calls its 3-input model on `(x,)`, a
+                    # batch's structure: Keras 3 flattens it, with this warning)
+                    warnings.warn(
+                        f"Model '{self.name}': the structure of `inputs` does not match the "
+                        f"expected structure {self._input_structure_names()}; taking its "
+                        f"{n} arrays in order.",
+                        stacklevel=3,
+                    )
+                    x = leaves
             if not isinstance(x, (list, tuple)) or len(x) != n:
                 got = len(x) if isinstance(x, (list, tuple)) else 1
                 raise ShapeError(
@@ -1583,7 +1595,8 @@ class Model(Trainer, Layer):
             return Layer.from_config.__func__(cls, config)
         from numkeras.models.config import functional_from_config
 
-        return functional_from_config(config, custom_objects)
+        own = cls if cls not in (Model, Functional) else None  # (a subclass keeps its class)
+        return functional_from_config(config, custom_objects, cls=own)
 
     def __repr__(self) -> str:
         state = "" if self._graph_ready else ", unbuilt"

@@ -326,6 +326,8 @@ class Heaviside(_Binary):
 class Ldexp(_Binary):
     """`x1 * 2**x2` (`x2` integers); the gradient reaches `x1`."""
 
+    _casts_operands = False  # (the exponent stays an integer, as in Keras)
+
     def output_dtype(self, x1, x2) -> str:
         return keras_result_type(x1, x2, float)  # (integers give floats, as on arrays)
 
@@ -1034,13 +1036,25 @@ class Rot90(_KeepsDtype, Operation):
         shape = list(shape_of(array))
         if len(shape) < 2:
             raise ShapeError(f"rot90 needs a tensor of rank 2 or more; received {tuple(shape)}.")
+        n = len(shape)
+        if (
+            len(self.axes) != 2
+            or any(not -n <= a < n for a in self.axes)
+            or (self.axes[0] % n == self.axes[1] % n)
+        ):
+            raise ConfigError(
+                f"rot90's axes must be two different axes of the rank-{n} tensor (as (0, 1)); "
+                f"received axes={self.axes}."
+            )
         if self.k % 2:
             a, b = self.axes
             shape[a], shape[b] = shape[b], shape[a]
         return tuple(shape)
 
     def _forward(self, array):
-        return _xp().rot90(_as_output(arr(array)), self.k, self.axes), None
+        array = _as_output(arr(array))
+        self.compute_output_spec(array)  # (the axes' check)
+        return _xp().rot90(array, self.k, self.axes), None
 
     def _backward(self, cache, grad, need):
         return (_xp().rot90(grad, -self.k, self.axes),)
@@ -1658,10 +1672,62 @@ def fft(name: str, x, fn: str, axes=None):
     return tuple(op(x))
 
 
+class RFFT(Operation):
+    """`rfft` of the last axis, `(real, imag)`: two outputs, differentiable (keras.io's
+    SSVEPFormer takes a spectrum inside a layer of a trained model). Its gradient is the
+    real part of `fft_length * ifft` of the outputs' gradients placed in the first
+    `fft_length // 2 + 1` bins, cut to (or padded back from) the input's length."""
+
+    multi_output = True
+    keras_module = "keras.src.ops.math"
+
+    def __init__(self, fft_length=None, *, name=None):
+        super().__init__(name=name)
+        self.fft_length = fft_length
+
+    @classmethod
+    def _default_name(cls) -> str:
+        return "rfft"
+
+    def get_config(self):
+        return {"name": self.name, "fft_length": self.fft_length}
+
+    def _length(self, n):
+        return self.fft_length if self.fft_length is not None else n
+
+    def compute_output_spec(self, x):
+        shape = tuple(shape_of(x))
+        m = self._length(shape[-1])
+        return [shape[:-1] + (None if m is None else m // 2 + 1,)] * 2
+
+    def output_dtype(self, x) -> str:
+        return value_dtype(x)
+
+    def _forward(self, x):
+        a = _xp().asarray(arr(x))
+        out = _xp().fft.rfft(a, n=self.fft_length)
+        return [out.real.astype(a.dtype), out.imag.astype(a.dtype)], (a.shape[-1], a.dtype)
+
+    def _backward(self, cache, grad, need):
+        n, dtype = cache
+        xp = _xp()
+        m = self._length(n)
+        z = xp.zeros(grad[0].shape[:-1] + (m,), "complex128")
+        z[..., : m // 2 + 1] = grad[0] + 1j * grad[1]
+        g = (xp.fft.ifft(z, axis=-1) * m).real
+        if m >= n:
+            g = g[..., :n]
+        else:
+            g = xp.concatenate([g, xp.zeros(g.shape[:-1] + (n - m,), g.dtype)], axis=-1)
+        return (g.astype(dtype),)
+
+
 def rfft(x, fft_length=None):
-    (a,) = _ints("rfft", x)
-    out = _xp().fft.rfft(a, n=fft_length)
-    return out.real.astype(a.dtype), out.imag.astype(a.dtype)
+    if not _contains_tensor((x,)) and _xp().asarray(arr(x)).dtype.kind not in "fc":
+        (a,) = _ints("rfft", x)  # (integers: as before, computed eagerly)
+        out = _xp().fft.rfft(a, n=fft_length)
+        return out.real.astype(a.dtype), out.imag.astype(a.dtype)
+    return tuple(RFFT(fft_length)(x))
 
 
 def irfft(x, fft_length=None):

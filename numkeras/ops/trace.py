@@ -139,6 +139,44 @@ class _Capture:
 _captures: list[_Capture] = []
 _loss_captures: list[list] = []  # the `add_loss` tensors of the traces running
 
+# The gradients a GradientTape gives the `add_loss` values of the traced calls in a model
+# call it recorded (numkeras.autodiff.recorder): `LossSink.keys` -> seed. Unset, a loss's
+# gradient is 1: a training step adds the losses to the loss it differentiates.
+_loss_seeds: list[dict] = []
+
+
+@contextlib.contextmanager
+def seeding_losses(seeds: dict):
+    """Inside the block, the traced calls' backward passes give their added losses the
+    gradients `seeds` holds (by `LossSink.keys`; 1 where a key is missing)."""
+    _loss_seeds.append(seeds)
+    try:
+        yield
+    finally:
+        _loss_seeds.pop()
+
+
+class LossSink(list):
+    """A sink of `add_loss` values (`collecting_losses`) that also notes, in `keys`, the
+    traced call that added each, so a GradientTape can seed each loss's gradient with what
+    the user's computation made of it (`model.losses` in a custom train_step)."""
+
+    def __init__(self):
+        super().__init__()
+        self.keys: list = []  # (None: a value added eagerly, a constant)
+
+    def append(self, value) -> None:
+        super().append(value)
+        self.keys.append(None)
+
+    def extend(self, values) -> None:
+        for value in values:
+            self.append(value)
+
+    def add(self, values, keys) -> None:
+        super().extend(values)
+        self.keys.extend(keys)
+
 
 def record_loss(layer, loss: KerasTensor) -> None:
     """`layer.add_loss(loss)` on a symbolic tensor: recorded by the running trace (summed
@@ -268,7 +306,12 @@ class Trace:
         caches: list = [None] * len(self.graph._steps)
         outs = self.graph._run(self._inputs(args), training, caches)
         if len(outs) > self.n_outputs and _loss_sinks:
-            _loss_sinks[-1].extend(np.float32(float(v)) for v in outs[self.n_outputs :])
+            sink, added = _loss_sinks[-1], outs[self.n_outputs :]
+            values = [np.float32(float(v)) for v in added]
+            if isinstance(sink, LossSink):  # (a recorded call's: keyed by this call)
+                sink.add(values, [(id(caches), k) for k in range(len(added))])
+            else:
+                sink.extend(values)
         return outs[: self.n_outputs], caches
 
     def backward(self, caches: list, output_grads: list, need_args=True) -> list:
@@ -279,7 +322,10 @@ class Trace:
         # (the graph's layers may write into the gradients they receive: give it copies)
         grads = [None if g is None else backend.xp.array(g) for g in output_grads]
         dtypes = [t.dtype for t in self.graph._outputs_list[self.n_outputs :]]
-        grads += [backend.xp.ones((), d) for d in dtypes]
+        seeds = _loss_seeds[-1] if _loss_seeds else {}
+        grads += [
+            backend.xp.asarray(seeds.get((id(caches), k), 1), d) for k, d in enumerate(dtypes)
+        ]
         gins = self.graph._backward(caches, grads, need)
         for v, g in zip(self.variables, gins[self.n_args :]):
             if g is not None:

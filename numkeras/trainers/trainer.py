@@ -171,11 +171,12 @@ class Trainer:
         keep = getattr(self, "compiled", False) and metrics is None and weighted_metrics is None
         if keep:
             metrics, weighted_metrics = self._metric_spec, self._weighted_metric_spec
-        if metrics is not None and not isinstance(metrics, (list, tuple, dict)):
-            raise ConfigError(
-                f"`metrics` must be a list (or a dict by output), received {metrics!r}; e.g. "
-                "metrics=['accuracy']."
-            )
+        for key, value in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+            if value is not None and not isinstance(value, (list, tuple, dict)):
+                raise ConfigError(
+                    f"`{key}` must be a list (or a dict by output), received {value!r}; e.g. "
+                    f"{key}=['accuracy']."
+                )
         if not (
             loss_weights is None
             or isinstance(loss_weights, (list, tuple, dict))
@@ -2359,10 +2360,13 @@ def _verbose(verbose) -> int:
 def _unpack_validation(validation_data):
     if data_utils.is_batch_stream(validation_data):
         return (validation_data, None, None, False)
-    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (1, 2, 3):
         raise ValueError(
-            "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight)."
+            "validation_data must be a tuple (x_val, y_val), (x_val, y_val, sample_weight) "
+            "or (x_val,) (inputs only, for a model whose test_step needs no targets)."
         )
+    if len(validation_data) == 1:  # (x_val,): inputs only, as Keras unpacks it
+        return (validation_data[0], None, None, False)
     vx, vy = validation_data[0], validation_data[1]
     vs = validation_data[2] if len(validation_data) == 3 else None
     return (vx, vy, vs, False)

@@ -49,10 +49,13 @@ def _summary(model):
     return [row for row in rows if row.strip(BOX)]
 
 
-def _init(model, seed=0):
-    """Every trainable weight drawn from one RNG, in `trainable_weights` order (Keras's)."""
+def _init(model, seed=0, keep=()):
+    """Every trainable weight drawn from one RNG, in `trainable_weights` order (Keras's),
+    but those of the layers named in `keep` (a layer whose weights are a fixed transform)."""
     rng = np.random.default_rng(seed)
     for w in model.trainable_weights:
+        if any(w.path.startswith(f"{name}/") for name in keep):
+            continue
         shape = tuple(w.shape)
         if w.path.endswith(("bias", "beta")):
             value = rng.normal(0.0, 0.05, shape)

@@ -168,7 +168,6 @@ def test_map_and_fori_loop_unroll_on_symbolic_tensors():
         lambda t: ops.nonzero(t),
         lambda t: ops.unique(t),
         lambda t: ops.svd(t),
-        lambda t: ops.rfft(t),
         lambda t: ops.while_loop(lambda v: ops.sum(v) < 3, lambda v: v + 1, t),
         lambda t: ops.convert_to_numpy(t),
     ],
