@@ -125,6 +125,22 @@ def _conv(rank: int, transpose: bool = False, separable: bool = False, depthwise
     return args
 
 
+# the penalties, constraints and dropouts every recurrent layer takes (in this order: the
+# menus' order is part of what a seed draws)
+_RECURRENT_EXTRAS = {
+    "kernel_regularizer": REG,
+    "recurrent_regularizer": REG,
+    "bias_regularizer": REG,
+    "activity_regularizer": REG,
+    "kernel_constraint": CON,
+    "recurrent_constraint": CON,
+    "bias_constraint": CON,
+    "dropout": [0.0, 0.3],
+    "recurrent_dropout": [0.0, 0.2],
+    "seed": [None, 7],
+}
+
+
 def _rnn():
     # (no float16: Keras-JAX's RNNs crash on it, "Unsupported dtype float16")
     return {
@@ -139,16 +155,7 @@ def _rnn():
         "stateful": [False, True],
         "unroll": [False, True],
         "bias_initializer": [None, "ones", "random_normal"],
-        "kernel_regularizer": REG,
-        "recurrent_regularizer": REG,
-        "bias_regularizer": REG,
-        "activity_regularizer": REG,
-        "kernel_constraint": CON,
-        "recurrent_constraint": CON,
-        "bias_constraint": CON,
-        "dropout": [0.0, 0.3],
-        "recurrent_dropout": [0.0, 0.2],
-        "seed": [None, 7],
+        **_RECURRENT_EXTRAS,
         "dtype": [None, "float64", "mixed_float16", "policy:mixed_float16"],
     }
 
@@ -168,16 +175,7 @@ def _conv_lstm(rank: int):
         "recurrent_initializer": [None, "orthogonal", "glorot_uniform"],
         "bias_initializer": [None, "ones"],
         "unit_forget_bias": [True, False],
-        "kernel_regularizer": REG,
-        "recurrent_regularizer": REG,
-        "bias_regularizer": REG,
-        "activity_regularizer": REG,
-        "kernel_constraint": CON,
-        "recurrent_constraint": CON,
-        "bias_constraint": CON,
-        "dropout": [0.0, 0.3],
-        "recurrent_dropout": [0.0, 0.2],
-        "seed": [None, 7],
+        **_RECURRENT_EXTRAS,
         "return_sequences": [False, True],
         "return_state": [False, True],
         "go_backwards": [False, True],
