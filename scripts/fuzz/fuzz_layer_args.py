@@ -199,6 +199,14 @@ def _pool(rank: int, global_: bool = False):
 
 
 # class -> (input rank(s), arguments: name -> [default, other values...])
+# SpatialDropout2D's and 3D's menu (one dict: read, never changed)
+SPATIAL_DROPOUT = {
+    "rate": [0.5],
+    "data_format": [None, "channels_first"],
+    "seed": [None, 3],
+    "dtype": DTYPES,
+}
+
 SPECS = {
     "Dense": (
         [2, 3],
@@ -333,21 +341,11 @@ SPECS = {
     "SpatialDropout1D": ([3], {"rate": [0.5], "seed": [None, 3], "dtype": DTYPES}),
     "SpatialDropout2D": (
         [4],
-        {
-            "rate": [0.5],
-            "data_format": [None, "channels_first"],
-            "seed": [None, 3],
-            "dtype": DTYPES,
-        },
+        SPATIAL_DROPOUT,
     ),
     "SpatialDropout3D": (
         [5],
-        {
-            "rate": [0.5],
-            "data_format": [None, "channels_first"],
-            "seed": [None, 3],
-            "dtype": DTYPES,
-        },
+        SPATIAL_DROPOUT,
     ),
     "AlphaDropout": (
         [2, 3],

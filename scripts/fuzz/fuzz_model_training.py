@@ -150,6 +150,7 @@ Adam turns into steps of +-lr, so such predictions may differ by ~1e-3.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -298,6 +299,11 @@ def init_weights(model, rng, keep=()) -> None:
                 for w in layer.get_weights()
             ]
         )
+
+
+def _early_state(cb) -> list:
+    """What an EarlyStopping holds after fit, compared between the libraries."""
+    return [cb.stopped_epoch, float(cb.best), cb.wait, cb.best_epoch]
 
 
 def pick(rng, options):
@@ -996,12 +1002,7 @@ def callbacks_case(K, rng, feeds: bool = False):
             if rng.random() < 0.15:
                 kw["baseline"] = float(rng.choice([0.1, 1.0]))
             cb = C.EarlyStopping(**kw)
-            state["early"] = lambda cb=cb: [
-                cb.stopped_epoch,
-                float(cb.best),
-                cb.wait,
-                cb.best_epoch,
-            ]
+            state["early"] = functools.partial(_early_state, cb)
         elif kind == "plateau":
             kw = {"monitor": pick(rng, monitors), "patience": int(rng.integers(0, 2))}
             kw["factor"] = float(rng.choice([0.5, 0.1]))
@@ -1346,12 +1347,7 @@ def outputs_case(K, rng):
             if rng.random() < 0.3:
                 kw["start_from_epoch"] = 1
             cb = C.EarlyStopping(**kw)
-            state["early"] = lambda cb=cb: [
-                cb.stopped_epoch,
-                float(cb.best),
-                cb.wait,
-                cb.best_epoch,
-            ]
+            state["early"] = functools.partial(_early_state, cb)
         elif kind == "plateau":
             kw.update(patience=0, factor=0.5, min_delta=float(rng.choice([0.0, 0.01])))
             cb = C.ReduceLROnPlateau(**kw)

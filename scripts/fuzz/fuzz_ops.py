@@ -885,9 +885,9 @@ roll_more extract_patches_more""".split()
 PSEUDO = {"view_as_real_of_complex", "vectorize_call", "custom_gradient_call", "jvp_call"}
 
 
-def draw_misuse(r) -> dict:
-    """An op called wrongly (seeds 508 on): sizes that do not fit, arguments of the wrong
-    type or out of range; the exception's built-in class must be Keras's."""
+def _misuse_arrays(r):
+    """The misuse menus' array maker `a(*shape, dtype=None)` (one float dtype drawn for
+    the case) and an int32 vector of class ids, drawn in that order."""
     f = r.choice(FLOATS[1:])
 
     def a(*shape, dtype=None):
@@ -895,6 +895,13 @@ def draw_misuse(r) -> dict:
 
     ints = a(4, dtype="int32")
     ints["a"] = [0, 1, 2, 1]
+    return a, ints
+
+
+def draw_misuse(r) -> dict:
+    """An op called wrongly (seeds 508 on): sizes that do not fit, arguments of the wrong
+    type or out of range; the exception's built-in class must be Keras's."""
+    a, ints = _misuse_arrays(r)
     cases = [
         ("reshape", [a(2, 3), (4, 2)], {}), ("reshape", [a(2, 3), (2.0, 3)], {}),
         ("sum", [a(2, 3)], {"axis": 1.5}), ("one_hot", [ints, 3.5], {}),
@@ -1437,13 +1444,7 @@ def draw_sixth(r) -> dict:
 # names, lengths that do not line up, matrices that are not square); the exception's
 # built-in class must be Keras's
 def draw_seventh(r) -> dict:
-    f = r.choice(FLOATS[1:])
-
-    def a(*shape, dtype=None):
-        return array(r, dtype=dtype or f, shape=list(shape))
-
-    ints = a(4, dtype="int32")
-    ints["a"] = [0, 1, 2, 1]
+    a, ints = _misuse_arrays(r)
     cases = [
         ("add", [a(2, 3), a(4)], {}), ("multiply", [a(2, 3), a(2, 4)], {}),
         ("maximum", [a(3), a(2)], {}), ("equal", [a(2, 3), a(3, 2)], {}),
