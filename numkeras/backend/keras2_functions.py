@@ -757,7 +757,7 @@ def _spatial_padding(x, padding, data_format):
     data_format = _data_format(data_format)
     pairs = [tuple(int(n) for n in pair) for pair in padding]
     if len(pairs) != _ndim(x) - 2 or any(len(pair) != 2 for pair in pairs):
-        raise ValueError(
+        raise ConfigError(
             f"Expected one (before, after) pair per spatial axis of the {_ndim(x)}-D input; "
             f"received padding={padding!r}."
         )
@@ -1022,7 +1022,7 @@ class _LearningPhaseScope:
 
     def __init__(self, value):
         if value not in (0, 1):
-            raise ValueError(f"Expected learning phase to be 0 or 1; received {value!r}.")
+            raise ConfigError(f"Expected learning phase to be 0 or 1; received {value!r}.")
         self.value = int(value)
         self._before = None
 
