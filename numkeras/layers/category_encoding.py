@@ -100,6 +100,10 @@ def no_input_gradient(layer) -> None:
 
 class CategoryEncoding(Layer):
     integer_inputs = "own"  # (reads integer ids itself)
+    # Keras encodes in the layer's `dtype`, its variable dtype: float32 under
+    # "mixed_float16", whose float16 only `count_weights` take (and so a weighted count);
+    # its symbolic output says the compute dtype all the same
+    _autocasts_calls = False
 
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
         if output_mode == "binary":
@@ -117,7 +121,7 @@ class CategoryEncoding(Layer):
             raise ConfigError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens!r}.")
         if sparse:
             raise ConfigError("CategoryEncoding(sparse=True) is not supported by numkeras.")
-        from numkeras.layers.discretization import _integer_name
+        from numkeras.layers.discretization import _integer_name, hold_integer_dtype
 
         # an integer dtype: Keras's `dtype` and symbolic dtype; the arrays are int32, as
         # Keras-JAX's (x64 off)
@@ -126,7 +130,7 @@ class CategoryEncoding(Layer):
             kwargs["dtype"] = None
         super().__init__(**kwargs)
         if self._integer_dtype:
-            self.dtype = self._integer_dtype
+            hold_integer_dtype(self, self._integer_dtype)
         self.num_tokens = int(num_tokens)
         self.output_mode = output_mode
         self.sparse = False
@@ -142,8 +146,10 @@ class CategoryEncoding(Layer):
                     f"Received `count_weights={count_weights}`."
                 )
         dtype = "int32" if self._integer_dtype else self.dtype
-        if count_weights is not None:
-            count_weights = backend.xp.asarray(count_weights, dtype=dtype)
+        if count_weights is not None:  # (the weights' dtype is then the output's, as Keras)
+            weights_dtype = "int32" if self._integer_dtype else self.compute_dtype
+            count_weights = backend.xp.asarray(count_weights, dtype=weights_dtype)
+            dtype = weights_dtype
         ids = as_token_ids(self.name, inputs, self.num_tokens)
         return encode_categorical(ids, self.output_mode, self.num_tokens, dtype, count_weights)
 
@@ -151,6 +157,9 @@ class CategoryEncoding(Layer):
         outputs = super()._call_symbolic(inputs, training=training, **kwargs)
         if self._integer_dtype:
             outputs.value_dtype = "int32"
+        elif self.compute_dtype != self.dtype:  # (mixed: Keras's spec says float16, while
+            outputs.dtype = self.compute_dtype  # its arrays are float32, as its calls')
+            outputs.value_dtype = self.dtype
         return outputs
 
     def forward(self, inputs, training: bool = True):

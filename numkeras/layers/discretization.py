@@ -43,6 +43,14 @@ def _integer_name(dtype) -> str | None:
         return None
 
 
+def hold_integer_dtype(layer, name: str) -> None:
+    """`layer` takes the integer dtype `name` as Keras's does: its `dtype`, policy and
+    compute dtype, which a global "mixed_float16" policy does not replace."""
+    layer.dtype = name
+    layer._policy = name
+    layer._mixed = False
+
+
 class Discretization(Layer):
     def __init__(
         self,
@@ -82,7 +90,7 @@ class Discretization(Layer):
         self._integer_dtype = _integer_name(dtype)
         super().__init__(dtype=None if self._integer_dtype else dtype, name=name, **kwargs)
         if self._integer_dtype:  # (Keras's `dtype`, `compute_dtype` and `variable_dtype`)
-            self.dtype = self._integer_dtype
+            hold_integer_dtype(self, self._integer_dtype)
         self.bin_boundaries = bin_boundaries
         self.num_bins = None if num_bins is None else int(num_bins)
         self.epsilon = epsilon

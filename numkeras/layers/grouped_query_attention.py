@@ -18,9 +18,10 @@ projections and the head repeat differ). Sublayers are saved as Keras saves them
 `_query_dense/vars/0`, `_key_dense/...`, `_value_dense/...`, `_output_dense/...`
 (and `_gate_dense`).
 
-Deviations from Keras 3: no `activity_regularizer` (Keras applies it inside each
-projection; put an ActivityRegularization layer after this one), and no flash attention
-(numkeras has none; `flash_attention=True` only forbids dropout and scores, as in Keras).
+`activity_regularizer` is Keras's: a penalty on each of the layer's outputs (the scores
+too, when returned), then one on each projection's output (the key and value heads before
+their repeat). Deviation from Keras 3: no flash attention (numkeras has none;
+`flash_attention=True` only forbids dropout and scores, as in Keras).
 
 >>> import numpy as np
 >>> gqa = GroupedQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)
@@ -40,6 +41,7 @@ from numkeras import backend, constraints, initializers, regularizers
 from numkeras.errors import ConfigError, ShapeError
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.einsum_dense import EinsumDense
+from numkeras.layers.inner_activity import inner_activity, plus_activity
 from numkeras.layers.layer import Layer
 from numkeras.layers.multi_head_attention import MultiHeadAttention, _is_shape_list
 from numkeras.layers.softmax import Softmax
@@ -48,22 +50,30 @@ from numkeras.utils.checks import is_int
 
 class _RepeatedHeads:
     """A key/value projection seen with its heads repeated `repeats` times along axis 2
-    (Keras's `ops.repeat(x, repeats, axis=2)`); its backward sums each group's gradient."""
+    (Keras's `ops.repeat(x, repeats, axis=2)`); its backward sums each group's gradient.
+    The projection's activity penalty is on its own output, before the repeat, as Keras's
+    (so the attention's own `inner_activity` finds no regularizer here)."""
+
+    activity_regularizer = None
 
     def __init__(self, dense: EinsumDense, repeats: int):
         self.dense, self.repeats = dense, repeats
 
     def call(self, x, training=False):
-        return backend.xp.repeat(self.dense.call(x, training=training), self.repeats, axis=2)
+        y = self.dense.call(x, training=training)
+        inner_activity(self.dense, [y], False)
+        return backend.xp.repeat(y, self.repeats, axis=2)
 
     def forward(self, x, training=True):
         y, cache = self.dense.forward(x, training=training)
-        return backend.xp.repeat(y, self.repeats, axis=2), cache
+        activity = inner_activity(self.dense, [y], True)
+        return backend.xp.repeat(y, self.repeats, axis=2), (cache, activity)
 
     def backward(self, cache, grad_output, need_input_grad=True):
+        cache, activity = cache
         b, s, n, d = grad_output.shape
         grad = grad_output.reshape(b, s, n // self.repeats, self.repeats, d).sum(axis=3)
-        return self.dense.backward(cache, grad, need_input_grad)
+        return self.dense.backward(cache, plus_activity(grad, activity), need_input_grad)
 
 
 class GroupedQueryAttention(MultiHeadAttention):
@@ -115,12 +125,6 @@ class GroupedQueryAttention(MultiHeadAttention):
                 "`num_query_heads` must be divisible by `num_key_value_heads`. Received: "
                 f"num_query_heads={num_query_heads}, num_key_value_heads={num_key_value_heads}"
             )
-        if activity_regularizer is not None:
-            raise ConfigError(
-                "numkeras's GroupQueryAttention takes no `activity_regularizer` (Keras "
-                "applies it to each projection inside the layer); put an "
-                "ActivityRegularization layer after it instead."
-            )
         super().__init__(
             num_heads=num_query_heads,
             key_dim=head_dim,
@@ -132,6 +136,7 @@ class GroupedQueryAttention(MultiHeadAttention):
             bias_initializer=bias_initializer,
             kernel_regularizer=kernel_regularizer,
             bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
             kernel_constraint=kernel_constraint,
             bias_constraint=bias_constraint,
             use_gate=use_gate,
@@ -139,6 +144,9 @@ class GroupedQueryAttention(MultiHeadAttention):
             **kwargs,
         )
         self._num_key_value_heads = int(num_key_value_heads)
+        # (Keras's GroupQueryAttention is also the layer's own: on its outputs, then the
+        # projections', MultiHeadAttention's only the projections')
+        self.activity_regularizer = self._activity_regularizer
 
     head_dim = property(lambda self: self._key_dim)
     num_query_heads = property(lambda self: self._num_heads)
@@ -265,7 +273,7 @@ class GroupedQueryAttention(MultiHeadAttention):
             "bias_initializer": initializers.serialize(self._bias_initializer),
             "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self._bias_regularizer),
-            "activity_regularizer": None,
+            "activity_regularizer": regularizers.serialize(self._activity_regularizer),
             "kernel_constraint": constraints.serialize(self._kernel_constraint),
             "bias_constraint": constraints.serialize(self._bias_constraint),
             "seed": self.seed,

@@ -33,8 +33,9 @@ as in Keras). Axes outside the inner ones are refused (Keras attends over the he
 batch there, or crashes). Keras's symbolic scores say `(B, heads, T, T)` whatever the rank
 and the value's length; numkeras's give the shape the call returns.
 
-Also supported: `use_gate`, `sliding_window`, weight regularizers and constraints. Not:
-`activity_regularizer` (Keras applies it inside the projections).
+Also supported: `use_gate`, `sliding_window`, weight regularizers and constraints, and
+`activity_regularizer`, which Keras applies to each projection's output (query, key, gate,
+value, attention_output: one penalty each in `losses`), not to the layer's.
 
 >>> import numpy as np
 >>> mha = MultiHeadAttention(num_heads=2, key_dim=4)
@@ -52,7 +53,13 @@ import math
 import warnings
 
 from numkeras import backend, constraints, initializers, regularizers
-from numkeras.errors import ConfigError, ShapeError, format_shape, user_stacklevel
+from numkeras.errors import (
+    AxisBoundsError,
+    ConfigError,
+    ShapeError,
+    format_shape,
+    user_stacklevel,
+)
 from numkeras.layers.attention_utils import (
     GraphOptions,
     bool_mask,
@@ -64,6 +71,7 @@ from numkeras.layers.attention_utils import (
 )
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.einsum_dense import EinsumDense
+from numkeras.layers.inner_activity import inner_activity, plus_activity
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer, as_call_result, is_symbolic, traced_constant
 from numkeras.layers.softmax import Softmax
@@ -164,12 +172,6 @@ class MultiHeadAttention(GraphOptions, Layer):
             raise ConfigError(f"`dropout` must be a number in [0, 1), received {dropout!r}.")
         if not 0 <= dropout < 1:
             raise ConfigError(f"`dropout` must be a number in [0, 1), received {dropout!r}.")
-        if activity_regularizer is not None:
-            raise ConfigError(
-                "numkeras's MultiHeadAttention takes no `activity_regularizer` (Keras applies "
-                "it to each projection inside the layer); put an ActivityRegularization "
-                "layer after it instead."
-            )
         super().__init__(**kwargs)
         self._num_heads = int(num_heads)
         self._key_dim = int(key_dim)
@@ -198,6 +200,8 @@ class MultiHeadAttention(GraphOptions, Layer):
         self._bias_initializer = initializers.get(bias_initializer)
         self._kernel_regularizer = regularizers.get(kernel_regularizer)
         self._bias_regularizer = regularizers.get(bias_regularizer)
+        # (the projections' activity regularizer, as Keras's: not the layer's own)
+        self._activity_regularizer = regularizers.get(activity_regularizer)
         self._kernel_constraint = constraints.get(kernel_constraint)
         self._bias_constraint = constraints.get(bias_constraint)
         if is_int(attention_axes):
@@ -250,6 +254,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             "bias_initializer": bias_init,
             "kernel_regularizer": self._kernel_regularizer,
             "bias_regularizer": self._bias_regularizer,
+            "activity_regularizer": self._activity_regularizer,
             "kernel_constraint": self._kernel_constraint,
             "bias_constraint": self._bias_constraint,
             "dtype": self.dtype,
@@ -290,6 +295,17 @@ class MultiHeadAttention(GraphOptions, Layer):
                 "All dimensions of `value` and `key`, except the last one, must be equal. "
                 f"Received: value_shape={value_shape} and key_shape={key_shape}"
             )
+        for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
+            if len(shape) < 3:
+                # (Keras indexes the missing attention axes: IndexError, "tuple index out of
+                # range"; given `attention_axes`, its MultiHeadAttention attends over the
+                # heads instead; also a ShapeError, a ValueError, as before)
+                raise AxisBoundsError(
+                    f"Layer '{self.name}': {type(self).__name__} attends over the axes "
+                    "between the batch and feature axes, so its query, value and key need "
+                    f"rank 3 or more (batch, steps..., features); received a {what} of shape "
+                    f"{format_shape(shape)}. Add a steps axis, e.g. `x[:, None, :]`."
+                )
         for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
             if len(shape) < 3 or len(shape) != len(query_shape):
                 raise ShapeError(
@@ -724,13 +740,16 @@ class MultiHeadAttention(GraphOptions, Layer):
         full_mask = self._attention_mask(query, value, masks, attention_mask, causal)
         # Keras's explicit-scores path (else `ops.dot_product_attention`)
         explicit = self._dropout > 0.0 or return_scores
-        caches = {}
+        caches, activity = {}, {}
 
         def project(layer, x, name):
             if keep:
                 y, caches[name] = layer.forward(x, training=training)
-                return y
-            return layer.call(x, training=training)
+            else:
+                y = layer.call(x, training=training)
+            # (Keras calls the projections through __call__: their activity penalties)
+            activity[name] = inner_activity(layer, [y], keep)
+            return y
 
         gate = project(self._gate_dense, query, "gate") if self._use_gate else None
         q = project(self._query_dense, query, "query")
@@ -768,6 +787,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         if keep:
             cache = {
                 "dense": caches,
+                "activity": activity,
                 "qh": qh,
                 "kh": kh,
                 "vh": vh,
@@ -821,11 +841,12 @@ class MultiHeadAttention(GraphOptions, Layer):
             g_out, g_scores = grad_output
         else:
             g_out, g_scores = grad_output, None
-        dense = c["dense"]
+        dense, activity = c["dense"], c["activity"]
+        g_out = plus_activity(g_out, activity["output"])
         d_gated = self._output_dense.backward(dense["output"], g_out, True)
         d_query_gate = None
         if c["gate"] is not None:
-            d_gate = d_gated * c["heads"]
+            d_gate = plus_activity(d_gated * c["heads"], activity["gate"])
             d_heads = d_gated * c["gate"]
             d_query_gate = self._gate_dense.backward(dense["gate"], d_gate, need_input_grad)
         else:
@@ -857,6 +878,10 @@ class MultiHeadAttention(GraphOptions, Layer):
         d_q, d_k, d_v = (
             t.reshape(shape).transpose(self._inverse_perm)
             for t, shape in ((d_qh, qt_shape), (d_kh, kt_shape), (d_vh, vt_shape))
+        )
+        d_q, d_k, d_v = (
+            plus_activity(d, activity[name])
+            for d, name in ((d_q, "query"), (d_k, "key"), (d_v, "value"))
         )
         d_query = self._query_dense.backward(dense["query"], d_q, need_input_grad)
         d_key = self._key_dense.backward(dense["key"], d_k, need_input_grad)
@@ -892,7 +917,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             "bias_initializer": initializers.serialize(self._bias_initializer),
             "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self._bias_regularizer),
-            "activity_regularizer": None,
+            "activity_regularizer": regularizers.serialize(self._activity_regularizer),
             "kernel_constraint": constraints.serialize(self._kernel_constraint),
             "bias_constraint": constraints.serialize(self._bias_constraint),
             "seed": self.seed,

@@ -740,7 +740,6 @@ def test_eager_calls_take_their_own_options():
         ({"num_heads": 0, "key_dim": 2}, "num_heads"),
         ({"num_heads": 2, "key_dim": 2.5}, "key_dim"),
         ({"num_heads": 2, "key_dim": 2, "attention_axes": "1"}, "attention_axes"),
-        ({"num_heads": 2, "key_dim": 2, "activity_regularizer": "l2"}, "activity_regularizer"),
         ({"num_heads": 2, "key_dim": 2, "dropout": 0.1, "flash_attention": True}, "flash"),
         ({"num_heads": 2, "key_dim": 2, "sliding_window": 0}, "sliding_window"),
     ],
