@@ -83,7 +83,9 @@ class NotBuiltAttributeError(NotBuiltError, AttributeError):
 class ScheduledRateError(NumkerasError, AttributeError, TypeError):
     """`optimizer.learning_rate.assign(x)` where the rate is a `LearningRateSchedule`:
     Keras 3 returns the schedule's value there, a tensor without `assign`
-    (AttributeError); numkeras raised TypeError (as setting the rate does); this is both."""
+    (AttributeError); numkeras raised TypeError (as setting the rate does); this is both.
+    Setting the rate of an optimizer created with a rate function: Keras 3 calls the
+    function's `assign` (AttributeError); this again."""
 
 
 class MissingCallError(ConfigError, NotImplementedError):
@@ -204,6 +206,18 @@ class ValidationFreqError(ZeroDivisionError, ConfigError):
 class RegularizerConfigError(NumkerasError, NotImplementedError):
     """`get_config()` of a `Regularizer` subclass that does not define it (and so a layer's
     `get_config`, `to_json` or `save` with it): Keras 3 raises NotImplementedError."""
+
+
+class AxisTypeError(ArgumentTypeError, IndexError):
+    """An axis that is not an integer (`swapaxes(x, 0, 1.5)`): JAX's eager call raises
+    IndexError, Keras's symbolic one TypeError; this is both (and a ValueError, as every
+    ArgumentTypeError)."""
+
+
+class FillValueRangeError(OverflowError, ConfigError):
+    """A resampling's `fill_value` outside an integer image's dtype (`fill_value=300` for
+    uint8 images): JAX casts it to the dtype first and raises OverflowError; numkeras
+    wrapped it around (300 -> 44)."""
 
 
 class UnsupportedModeError(ConfigError, NotImplementedError):

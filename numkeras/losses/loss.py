@@ -615,6 +615,17 @@ class Loss:
                 "these are class labels use loss='sparse_categorical_crossentropy'; otherwise "
                 "check the last layer's units."
             )
+        if (
+            len(true_shape) == len(pred_shape) >= 3
+            and true_shape[-2] != true_shape[-1]
+            and shapes.compatible(
+                (*true_shape[:-2], true_shape[-1], true_shape[-2]), tuple(pred_shape)
+            )
+        ):  # (a transposed target: (batch, 2, 3) for (batch, 3, 2))
+            return (
+                "The last two axes of y_true look swapped; use np.swapaxes(y, -1, -2), shape "
+                f"{format_shape((*true_shape[:-2], true_shape[-1], true_shape[-2]))}."
+            )
         if pred_shape and len(true_shape) == len(pred_shape) and pred_shape[-1] is not None:
             return (
                 f"y_true has {true_shape[-1]} values per sample but the model outputs "

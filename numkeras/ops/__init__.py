@@ -32,6 +32,7 @@ import numpy as _np
 from numkeras import backend as _backend
 from numkeras.errors import ArgumentTypeError as _ArgumentTypeError
 from numkeras.errors import ConfigError as _ConfigError
+from numkeras.errors import InputTypeError as _InputTypeError
 from numkeras.ops import activation_ops as _activation_ops
 from numkeras.ops import control_flow as _control_flow
 from numkeras.ops import core as _core
@@ -224,6 +225,7 @@ from numkeras.ops.numpy_more import (
     ZerosLike,
 )
 from numkeras.ops.operation import Operation, SymbolicDim, _contains_tensor, has_symbolic_dim
+from numkeras.utils.checks import is_int as _is_int
 
 Tensor = _Any  # a backend array, or a symbolic KerasTensor inside a model
 
@@ -566,6 +568,8 @@ def zeros_like(x, dtype: str | None = None) -> Tensor:
 
 def full_like(x, fill_value, dtype: str | None = None) -> Tensor:
     """`fill_value` with `x`'s shape and dtype (or `dtype`)."""
+    if not _contains_tensor((fill_value,)):
+        _numeric_fill(fill_value, "full_like")
     return FullLike(dtype=dtype)(x, fill_value)
 
 
@@ -757,8 +761,19 @@ def full(shape, fill_value, dtype: str | None = None) -> Tensor:
         return Full(shape, dtype=dtype)(fill_value)
     dtype = _np_more.check_dtype(dtype) if dtype is not None else _backend.floatx()
     fill = fill_value.value if hasattr(fill_value, "value") else fill_value
+    _numeric_fill(fill, "full")
     fill = _backend.xp.asarray(fill).astype(dtype)  # (wraps out-of-range ints, as Keras)
     return _backend.xp.full(shape, fill, dtype=dtype)
+
+
+def _numeric_fill(value, op: str) -> None:
+    """Refuses text where a number goes (`full((2, 2), "a")`): JAX's TypeError ("not a
+    valid JAX array type"), not NumPy's ValueError from parsing it."""
+    if isinstance(value, (str, bytes)) or _np.asarray(value).dtype.kind in "USO":
+        raise _InputTypeError(
+            f"{op} takes a number or a numeric tensor as its value; received {value!r}. "
+            "Pass a number (fill_value=0.5), not text."
+        )
 
 
 def arange(start, stop=None, step=None, dtype: str | None = None) -> Tensor:
@@ -768,6 +783,9 @@ def arange(start, stop=None, step=None, dtype: str | None = None) -> Tensor:
     >>> arange(3).tolist(), str(arange(3).dtype)
     ([0, 1, 2], 'int32')
     """
+    for name, v in (("start", start), ("stop", stop), ("step", step)):
+        if isinstance(v, (str, bytes)):  # (Keras: "dtype='string' is not a valid dtype")
+            raise _InputTypeError(f"arange takes numbers; received {name}={v!r}.")
     dtype = _np_more.check_dtype(dtype) if dtype else _np_extra.number_dtype(start, stop, step)
     if has_symbolic_dim([start, stop, step]):
         return DynamicArange(dtype)(start, stop, step)
@@ -794,6 +812,7 @@ def linspace(
     >>> linspace(0, 1, 3).tolist()
     [0.0, 0.5, 1.0]
     """
+    _core.int_argument(num, "linspace", "num")
     if _contains_tensor((start, stop)):
         return Linspace(num, endpoint, retstep, dtype, axis)(start, stop)
     op = Linspace(num, endpoint, False, dtype, axis)
@@ -816,6 +835,7 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: str | None = None) -> T
     for name, v in (("N", N), ("M", M)):
         if isinstance(v, float) or str(getattr(v, "dtype", "")).startswith("float"):
             raise TypeError(f"Argument `{name}` must be an integer or an integer tensor.")
+    _core.int_argument(k, "eye", "k")  # (JAX: "k must be a scalar integer")
     dtype = _np_more.check_dtype(dtype) if dtype is not None else _backend.floatx()
     return _backend.xp.eye(int(N), None if M is None else int(M), k=int(k), dtype=dtype)
 
@@ -839,6 +859,7 @@ def repeat(x, repeats, axis: int | None = None) -> Tensor:
 
 def split(x, indices_or_sections, axis: int = 0) -> list:
     """`x` cut into equal sections (an int) or at the given indices, along `axis`."""
+    _core.int_argument(indices_or_sections, "split", "indices_or_sections")
     return list(Split(indices_or_sections, axis=axis)(x))
 
 
@@ -955,6 +976,7 @@ def sort(x, axis: int | None = -1) -> Tensor:
 
 def argsort(x, axis: int | None = -1) -> Tensor:
     """The int32 indices that sort `x` along `axis` (a stable sort; no gradient)."""
+    _core.int_argument(axis, "argsort", "axis")
     return Argsort(axis=axis)(x)
 
 
@@ -962,6 +984,7 @@ def top_k(x, k: int, sorted: bool = True) -> tuple:  # noqa: A002 (Keras's name)
     """The `k` largest entries along the last axis and their int32 indices, a tuple (as
     Keras's TensorFlow, torch and NumPy backends; JAX's gives a list). NaN counts as the
     largest, as in Keras."""
+    _core.int_argument(k, "top_k", "k")
     return tuple(TopK(k, sorted=sorted)(x))
 
 
@@ -1603,6 +1626,8 @@ def empty_like(x, dtype: str | None = None) -> Tensor:
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype: str | None = None) -> Tensor:  # noqa: N803
     """Ones on and below diagonal `k`, zeros above (floatx unless `dtype`)."""
+    for name, v in (("N", N), ("M", M), ("k", k)):
+        _core.int_argument(v, "tri", name)
     if int(N) < 0 or (M is not None and int(M) < 0):  # (JAX's TypeError; NumPy gives [])
         raise _ArgumentTypeError(f"tri takes non-negative sizes; received N={N}, M={M}.")
     dtype = dtype or _backend.floatx()
@@ -1777,23 +1802,34 @@ def psnr(x1, x2, max_val) -> Tensor:
 
 
 # -- math ----------------------------------------------------------------------------------------
+def _num_segments(value, op: str) -> None:
+    """Refuses a float (TypeError, as JAX) or negative (ValueError) `num_segments`."""
+    _core.int_argument(value, op, "num_segments")
+    if value is not None and _is_int(value) and value < 0:
+        raise _ConfigError(f"{op}: `num_segments` must be >= 0; received {value}.")
+
+
 def segment_sum(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
     """The sum of `data`'s rows per segment."""
+    _num_segments(num_segments, "segment_sum")
     return _N.SegmentSum(num_segments, sorted)(data, segment_ids)
 
 
 def segment_max(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
     """The maximum of `data`'s rows per segment (-inf for an empty one)."""
+    _num_segments(num_segments, "segment_max")
     return _N.SegmentMax(num_segments, sorted)(data, segment_ids)
 
 
 def segment_min(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
     """The minimum of `data`'s rows per segment (inf for an empty one)."""
+    _num_segments(num_segments, "segment_min")
     return _N.SegmentMin(num_segments, sorted)(data, segment_ids)
 
 
 def segment_prod(data, segment_ids, num_segments=None, sorted: bool = False) -> Tensor:  # noqa: A002
     """The product of `data`'s rows per segment (1 for an empty one)."""
+    _num_segments(num_segments, "segment_prod")
     return _N.SegmentProd(num_segments, sorted)(data, segment_ids)
 
 

@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import ArgumentTypeError, ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.layers.keras_tensor import KerasTensor
 from numkeras.ops.numpy import _KeepsDtype, _Unary
 from numkeras.ops.operation import (
@@ -31,6 +31,7 @@ from numkeras.ops.operation import (
     shape_of,
     static_dim,
 )
+from numkeras.utils.checks import is_int
 
 _DTYPES = (
     "bool",
@@ -93,6 +94,20 @@ def shape(x) -> tuple:
         return tuple(SymbolicDim(x, i) if d is None else int(d) for i, d in enumerate(x.shape))
     dims = x.shape if hasattr(x, "shape") else np.shape(x)
     return tuple(int(d) for d in dims)
+
+
+def int_argument(value, op: str, name: str):
+    """`value` itself when it is an integer (or None, or a size read at run time); a float,
+    a string or a bool raises ArgumentTypeError: a TypeError, as JAX's "'float' object
+    cannot be interpreted as an integer", and a ValueError, as Keras's symbolic shapes
+    ("Cannot convert '(2.5,)' to a shape")."""
+    if value is None or is_int(value) or not isinstance(value, (float, str, bool)):
+        return value
+    hint = f" Use {name}={int(value)}." if isinstance(value, float) and value.is_integer() else ""
+    raise ArgumentTypeError(
+        f"{op}: `{name}` must be an integer; received {value!r} (of type "
+        f"{type(value).__name__}).{hint}"
+    )
 
 
 def runtime_config_error(op) -> ConfigError:

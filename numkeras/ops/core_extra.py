@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, InputTypeError, ShapeError
 from numkeras.ops.numpy import _as_output, _as_tensor, _KeepsDtype, _Unary, value_dtype
 from numkeras.ops.numpy_more import _is_float, _zeros_grad, check_dtype
 from numkeras.ops.operation import Operation, arr, shape_of
@@ -74,7 +74,13 @@ def to_tensor(x, dtype: str | None = None):
     if hasattr(x, "dtype") and hasattr(x, "shape"):
         a = xp.asarray(x)
         return a if dtype is None or str(a.dtype) == dtype else a.astype(dtype)
-    if dtype is None and any(isinstance(v, (str, bytes)) for v in _flat(x)):
+    text = [isinstance(v, (str, bytes)) for v in _flat(x)]
+    if dtype is None and any(text) and not all(text):  # (JAX: "not a valid JAX array type")
+        raise InputTypeError(
+            "convert_to_tensor received a mix of text and numbers; expected numbers (or "
+            "only strings). Convert the text to numbers first."
+        )
+    if dtype is None and any(text):
         return np.asarray(x)  # strings (a string tensor in Keras's TensorFlow backend)
     return xp.asarray(x, dtype=dtype or python_dtype(x))
 

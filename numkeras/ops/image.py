@@ -42,6 +42,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.errors import (
     ConfigError,
+    FillValueRangeError,
     IncompatibleShapesError,
     ShapeError,
     did_you_mean,
@@ -110,6 +111,24 @@ def _to_int(y, dtype, rounding: str):
     elif rounding == "away":
         y = xp.sign(y) * xp.floor(xp.abs(y) + 0.5)
     return y.astype(dtype)
+
+
+def _fill_for(fill_value, dtype) -> float:
+    """`fill_value` as a resampling of images of `dtype` reads it: JAX casts it to the
+    images' dtype first, so an integer image's fill truncates (2.7 -> 2) and one outside
+    the dtype's range is refused (OverflowError), not wrapped around."""
+    if _is_float(dtype):
+        return float(fill_value)
+    if np.dtype(dtype).kind == "b":
+        return float(bool(fill_value))
+    value, info = int(np.trunc(float(fill_value))), np.iinfo(dtype)
+    if not info.min <= value <= info.max:
+        raise FillValueRangeError(
+            f"fill_value={fill_value!r} does not fit images of dtype {np.dtype(dtype).name} "
+            f"(expected a value in [{info.min}, {info.max}]); pass a fill value in that "
+            "range, or cast the images to float32 first."
+        )
+    return float(value)
 
 
 def _spatial(ndim: int, data_format: str) -> tuple:
@@ -324,7 +343,9 @@ class _Sampled(_ImageOp):
     """An operation whose images are resampled by a fixed `image_utils.Affine` gather
     (built by `_plan`): linear in the images, so the gradient scatters back."""
 
-    def _plan(self, hw, batch: int, *rest):
+    def _plan(self, hw, batch: int, *rest, fill: float | None = None):
+        """The gather for images of `hw` pixels (`fill`: the fill value, as the images'
+        dtype reads it; None: `fill_value` as given, for the random layers' float images)."""
         raise NotImplementedError
 
     def compute_output_spec(self, images, *rest):
@@ -343,7 +364,8 @@ class _Sampled(_ImageOp):
         self._check_rest(*(r.shape for r in rest))
         x4, single = _batch(x)
         h, w = _spatial(4, self.data_format)
-        plan = self._plan((x4.shape[h], x4.shape[w]), x4.shape[0], *rest)
+        fill = _fill_for(self.fill_value, x.dtype)
+        plan = self._plan((x4.shape[h], x4.shape[w]), x4.shape[0], *rest, fill=fill)
         out = plan.apply(_float(x4), self.data_format)
         if not _is_float(x.dtype):
             out = _to_int(out, x.dtype, "away")
@@ -394,7 +416,7 @@ class AffineTransform(_Sampled):
                 f"{format_shape(transform_shape)}. Append zeros for c0, c1 if you have 6."
             )
 
-    def _plan(self, hw, batch, transform):
+    def _plan(self, hw, batch, transform, *, fill=None):
         t = np.asarray(transform, _F32).reshape(-1, 8)
         if np.any(t[:, 6:] != 0):
             raise ConfigError(
@@ -404,7 +426,8 @@ class AffineTransform(_Sampled):
                 f"{t[:, 6:].tolist()}. Use perspective_transform for projective warps."
             )
         t = _per_image(t, batch, "transform", "(batch, 8)")
-        return iu.affine_plan(t, hw, self.interpolation, self.fill_mode, float(self.fill_value))
+        fill = float(self.fill_value) if fill is None else fill
+        return iu.affine_plan(t, hw, self.interpolation, self.fill_mode, fill)
 
 
 def affine_transform(
@@ -480,7 +503,7 @@ class PerspectiveTransform(_Sampled):
                 f"end_points.shape={format_shape(end_shape)}"
             )
 
-    def _plan(self, hw, batch, start_points, end_points):
+    def _plan(self, hw, batch, start_points, end_points, *, fill=None):
         start = np.asarray(start_points, _F32).reshape(-1, 4, 2)
         end = np.asarray(end_points, _F32).reshape(-1, 4, 2)
         t = _per_image(_homographies(start, end), batch, "set of points", "(batch, 4, 2)")
@@ -491,7 +514,8 @@ class PerspectiveTransform(_Sampled):
         denom = c[6] * xs + c[7] * ys + _F32(1)
         col = (c[0] * xs + c[1] * ys + c[2]) / denom
         row = (c[3] * xs + c[4] * ys + c[5]) / denom
-        return iu.sample_plan(row, col, hw, self.order, "constant", float(self.fill_value))
+        fill = float(self.fill_value) if fill is None else fill
+        return iu.sample_plan(row, col, hw, self.order, "constant", fill)
 
 
 def perspective_transform(
@@ -548,7 +572,7 @@ class ElasticTransform(_Sampled):
             "seed": self.seed,
         }
 
-    def _plan(self, hw, batch):
+    def _plan(self, hw, batch, *, fill=None):
         from numkeras.backend import random
 
         h, w = hw
@@ -567,7 +591,8 @@ class ElasticTransform(_Sampled):
         ys, xs = np.meshgrid(np.arange(h, dtype=_F32), np.arange(w, dtype=_F32), indexing="ij")
         col = (xs[None] + _F32(self.alpha) * dx).reshape(batch, -1)
         row = (ys[None] + _F32(self.alpha) * dy).reshape(batch, -1)
-        return iu.sample_plan(row, col, hw, self.order, self.fill_mode, float(self.fill_value))
+        fill = float(self.fill_value) if fill is None else fill
+        return iu.sample_plan(row, col, hw, self.order, self.fill_mode, fill)
 
 
 def elastic_transform(
@@ -1393,7 +1418,8 @@ class MapCoordinates(Operation):
         self.compute_output_spec(x, c)
         xf = _float(x)
         c = c.astype(xf.dtype)  # (JAX: float32 coordinates for float32 inputs)
-        plan = _gather_plan(x.shape, list(c), self.order, self.fill_mode, self.fill_value)
+        fill = _fill_for(self.fill_value, x.dtype)
+        plan = _gather_plan(x.shape, list(c), self.order, self.fill_mode, fill)
         out = plan.apply(xf)
         if not _is_float(x.dtype):
             out = _to_int(out, x.dtype, "away")

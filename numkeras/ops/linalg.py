@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError
+from numkeras.errors import ConfigError, IncompatibleShapesError, ShapeError
 from numkeras.ops.numpy import _axes, _float
 from numkeras.ops.numpy_more import _expanded
 from numkeras.ops.operation import Operation, shape_of
@@ -42,8 +42,8 @@ def vector_norm(x, p: float, axes: tuple):
         return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=True))
     if p == 1:
         return xp.sum(a, axis=axes, keepdims=True)
-    if p == float("inf"):
-        return xp.max(a, axis=axes, keepdims=True)
+    if p == float("inf"):  # (0 over an empty axis, as JAX's max with initial=0: the sum)
+        return xp.max(a, axis=axes, keepdims=True) if a.size else xp.sum(a, axes, keepdims=True)
     if p == float("-inf"):
         return xp.min(a, axis=axes, keepdims=True)
     if p == 0:
@@ -472,6 +472,11 @@ def qr(x, mode: str = "reduced"):
             f"Received: mode={mode}"
         )
     (a,) = _eager("qr", x)
+    if a.ndim < 2:  # (JAX's eager TypeError, Keras's symbolic ValueError: both)
+        raise IncompatibleShapesError(
+            f"qr takes matrices (rank >= 2); received shape {tuple(a.shape)}. For a vector "
+            "v, pass v[:, None]."
+        )
     return backend.xp.linalg.qr(a, mode=mode)
 
 

@@ -22,7 +22,14 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ArgumentTypeError, ConfigError, IncompatibleShapesError, ShapeError
+from numkeras.errors import (
+    ArgumentTypeError,
+    ConfigError,
+    IncompatibleShapesError,
+    InputTypeError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.layers import conv_utils as cu
 from numkeras.ops.nn import _Activation, _KeepsInts
 from numkeras.ops.numpy import _as_output, _axes, _dtype_of, _float, _Unary, value_dtype
@@ -678,7 +685,7 @@ class _Pool(Operation):
 
         rank = ndim - 2
         if rank not in (1, 2, 3):
-            raise ShapeError(
+            raise IncompatibleShapesError(  # (JAX's reduce_window: a TypeError)
                 f"{self._mode}_pool takes inputs of rank 3, 4 or 5; received rank {ndim}."
             )
         size = cu.standardize_tuple(self.pool_size, rank, "pool_size")
@@ -1030,8 +1037,12 @@ class _Rearrange(Operation):
             raise ShapeError(
                 f"{type(self).__name__} takes a 4-D tensor; received shape {tuple(s)}."
             )
+        self._check_sizes(s)
         _, _, out = self._plan(tuple(0 if d is None else d for d in s))
         return tuple(None if d is None else o for d, o in zip(s, out))
+
+    def _check_sizes(self, s) -> None:
+        pass
 
     def _forward(self, x):
         x = _as_output(arr(x))
@@ -1047,6 +1058,14 @@ class _Rearrange(Operation):
 
 
 class DepthToSpace(_Rearrange):
+    def _check_sizes(self, s) -> None:
+        c = s[-1] if self.data_format == "channels_last" else s[1]
+        if c is not None and c % (self.block_size**2):
+            raise IncompatibleShapesError(
+                f"The number of channels ({c}) must be divisible by block_size**2 "
+                f"({self.block_size**2}); received shape {format_shape(s)}."
+            )
+
     def _plan(self, s):
         bs = self.block_size
         if self.data_format == "channels_last":
@@ -1059,6 +1078,15 @@ class DepthToSpace(_Rearrange):
 
 
 class SpaceToDepth(_Rearrange):
+    def _check_sizes(self, s) -> None:
+        hw = s[1:3] if self.data_format == "channels_last" else s[2:4]
+        for name, d in zip(("Height", "Width"), hw):
+            if d is not None and d % self.block_size:
+                raise IncompatibleShapesError(
+                    f"{name} ({d}) must be divisible by block_size ({self.block_size}); "
+                    f"received shape {format_shape(s)}."
+                )
+
     def _plan(self, s):
         bs = self.block_size
         if self.data_format == "channels_last":
@@ -1358,6 +1386,12 @@ class InTopK(Operation):
         return {"name": self.name, "k": self.k}
 
     def compute_output_spec(self, targets, predictions):
+        dtype = str(getattr(targets, "dtype", "int32"))
+        if not dtype.startswith(("int", "uint")):  # (JAX: "indices must be of integer type")
+            raise InputTypeError(
+                f"in_top_k takes integer class ids as `targets`; received dtype {dtype}. "
+                "Cast them first (ops.cast(targets, 'int32'))."
+            )
         return shape_of(targets)
 
     def output_dtype(self, *args) -> str:
@@ -1365,7 +1399,9 @@ class InTopK(Operation):
 
     def _forward(self, targets, predictions):
         xp = _xp()
-        t = xp.asarray(arr(targets)).astype("int64")
+        t = xp.asarray(arr(targets))
+        self.compute_output_spec(t, predictions)
+        t = t.astype("int64")
         p = _as_output(arr(predictions))
         kth = -xp.sort(-p, axis=-1)[..., min(self.k, p.shape[-1]) - 1]
         value = xp.take_along_axis(p, t[..., None], axis=-1)[..., 0]

@@ -687,12 +687,15 @@ class ExpandDims(_KeepsDtype, Operation):
         for a in axes:
             if not -ndim <= int(a) < ndim:
                 raise AxisError(f"axis {a} is out of bounds for a tensor of rank {ndim}.")
+        if len({int(a) % ndim for a in axes}) < len(axes):  # (NumPy's "repeated axis")
+            raise ConfigError(f"axis {self.axis} names an axis twice; name each axis once.")
         for a in sorted(int(a) % ndim for a in axes):
             shape.insert(a, 1)
         return tuple(shape)
 
     def _forward(self, x):
         x = _as_output(arr(x))
+        self.compute_output_spec(x)
         return _xp().expand_dims(x, self.axis), x.shape
 
     def _backward(self, cache, grad, need):
@@ -871,9 +874,15 @@ class GetItem(Operation):
 
 def _key(key):
     """A getitem key as NumPy takes it: a list (a config's tuple) becomes a tuple; only
-    slices, integers, None and Ellipsis are accepted."""
+    slices, integers, None and Ellipsis are accepted (an integer scalar tensor, such as
+    `ops.argmax(preds[0])` in keras.io's Grad-CAM, as its integer, as Keras's backends
+    take it)."""
     if isinstance(key, list):
         key = tuple(key)
+    if isinstance(key, tuple):
+        key = tuple(_scalar_index(k) for k in key)
+    else:
+        key = _scalar_index(key)
     for k in key if isinstance(key, tuple) else (key,):
         if not (k is None or k is Ellipsis or isinstance(k, slice) or _is_int(k)):
             raise TypeError(
@@ -881,6 +890,14 @@ def _key(key):
                 f"{k!r} (index arrays are not supported)."
             )
     return key
+
+
+def _scalar_index(k):
+    """A 0-d integer array as its int; anything else as it is."""
+    dtype = getattr(k, "dtype", None)
+    if getattr(k, "ndim", None) == 0 and dtype is not None and np.dtype(dtype).kind in "iu":
+        return int(k)
+    return k
 
 
 def _is_int(k) -> bool:

@@ -31,6 +31,7 @@ from numkeras.backend import sum_to_shape
 from numkeras.errors import (
     ArgumentTypeError,
     AxisError,
+    AxisTypeError,
     ConfigError,
     IncompatibleShapesError,
     InputTypeError,
@@ -61,6 +62,7 @@ from numkeras.ops.operation import (
     shape_of,
     static_dim,
 )
+from numkeras.utils.checks import is_int
 
 
 def _xp():
@@ -954,12 +956,20 @@ class Flip(_KeepsDtype, Operation):
 
     def compute_output_spec(self, x):
         shape = shape_of(x)
+        if isinstance(self.axis, tuple) and all(-len(shape) <= a < len(shape) for a in self.axis):
+            if len({a % len(shape) for a in self.axis}) < len(self.axis):
+                raise ArgumentTypeError(  # (JAX: "rev dimensions must be unique", a TypeError)
+                    f"flip: axis={self.axis} names an axis twice for a tensor of rank "
+                    f"{len(shape)}; name each axis once."
+                )
         if self.axis is not None:
             _axes(self.axis, len(shape))
         return shape
 
     def _forward(self, x):
-        return _xp().flip(_array_of(x), axis=self.axis), None
+        x = _array_of(x)
+        self.compute_output_spec(x)
+        return _xp().flip(x, axis=self.axis), None
 
     def _backward(self, cache, grad, need):
         return (_xp().flip(grad, axis=self.axis),)
@@ -1009,6 +1019,12 @@ class Swapaxes(_KeepsDtype, Operation):
 
     def __init__(self, axis1, axis2, *, name=None):
         super().__init__(name=name)
+        for name_, a in (("axis1", axis1), ("axis2", axis2)):
+            if not is_int(a):  # (int(1.5) would swap axis 1 silently)
+                raise AxisTypeError(
+                    f"swapaxes: `{name_}` must be an integer; received {a!r} (of type "
+                    f"{type(a).__name__})."
+                )
         self.axis1, self.axis2 = int(axis1), int(axis2)
 
     def get_config(self):

@@ -23,7 +23,13 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import sum_to_shape
-from numkeras.errors import ConfigError, IncompatibleShapesError, InputTypeError, ShapeError
+from numkeras.errors import (
+    ConfigError,
+    IncompatibleShapesError,
+    InputTypeError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.ops.numpy import (
     _as_output,
     _as_tensor,
@@ -50,6 +56,7 @@ from numkeras.ops.operation import (
     result_dtype,
     shape_of,
 )
+from numkeras.utils.checks import is_int
 
 
 def _xp():
@@ -1159,6 +1166,12 @@ class Append(Operation):
             return (math.prod(a) + math.prod(b),)
         out = list(a)
         ax = self.axis % len(a)
+        off = [i for i in range(len(a)) if i != ax]
+        if len(a) != len(b) or any(None not in (a[i], b[i]) and a[i] != b[i] for i in off):
+            raise IncompatibleShapesError(
+                f"`append` requires inputs to have the same shape except the `axis={self.axis}`"
+                f", but received shape {format_shape(a)} and {format_shape(b)}."
+            )
         out[ax] = None if a[ax] is None or b[ax] is None else a[ax] + b[ax]
         return tuple(out)
 
@@ -1399,7 +1412,10 @@ def bitwise(name: str, fn: str, *xs):
     arrays = _ints(name, *xs)
     for a in arrays:
         if a.dtype.kind not in "iub":
-            raise TypeError(f"{name} takes integer or bool tensors; received dtype {a.dtype}.")
+            raise InputTypeError(  # (JAX: TypeError for bitwise_and, ValueError for gcd)
+                f"{name} takes integer or bool tensors; received dtype {a.dtype}. Cast the "
+                "operands to an integer dtype first (ops.cast(x, 'int32'))."
+            )
     try:
         out = getattr(_xp(), fn)(*arrays)
     except ValueError as e:  # (operands that do not broadcast: also a TypeError, as JAX's)
@@ -1526,6 +1542,8 @@ def histogram(x, bins: int = 10, range=None):  # noqa: A002
     """`(counts, bin_edges)` of the entries, as `jnp.histogram`: float counts, the edges
     computed in the entries' float dtype (an entry on an edge goes where JAX puts it)."""
     (a,) = _ints("histogram", x)
+    if is_int(bins) and bins < 1:  # (Keras-JAX returns edges of one bin: not compared)
+        raise ConfigError(f"histogram takes a positive number of `bins`; received bins={bins}.")
     if range is None and a.size and not (np.isfinite(a.min()) and np.isfinite(a.max())):
         np.histogram(a, bins=bins)  # (NumPy's error for an infinite range)
     dtype = np.dtype(a.dtype if a.dtype.kind == "f" else backend.floatx())
@@ -1566,6 +1584,12 @@ def vander(x, N=None, increasing: bool = False):  # noqa: N803
 def cdist(x, y):
     """The Euclidean distance between each row of `x` and each row of `y`."""
     a, b = _ints("cdist", x, y)
+    if a.ndim < 2 or b.ndim < 2:
+        raise ShapeError(
+            "Inputs to `cdist` must have rank >= 2 (rows, features); received shapes "
+            f"x.shape={format_shape(a.shape)}, y.shape={format_shape(b.shape)}. For "
+            "vectors, pass x[None] and y[None]."
+        )
     dtype = keras_result_type(a, b, float)  # (int16 and bool: float32, as Keras)
     a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
     d = a[..., :, None, :] - b[..., None, :, :]

@@ -33,7 +33,7 @@ from numkeras.layers.input_layer import InputLayer
 from numkeras.layers.keras_tensor import KerasTensor, Node
 from numkeras.layers.layer import Layer, _loss_sinks, collecting_losses
 from numkeras.utils.naming import traced_operations
-from numkeras.variables import Variable
+from numkeras.variables import Variable, keeping_trainable
 
 
 class TraceError(TypeError):
@@ -114,6 +114,9 @@ class _Capture:
         self.variables: list[Variable] = []
         self.tensors: list[KerasTensor] = []
         self.constants = 0
+        # the trainable variables the traced call assigned (`assign`), each with the
+        # tensor of its latest value: what later reads in the trace see
+        self.assigned: dict[int, tuple[Variable, KerasTensor]] = {}
 
     def constant_tensor(self, value) -> KerasTensor | None:
         if self.anchor is None:
@@ -123,6 +126,9 @@ class _Capture:
         return _ConstantRead(backend.xp.array(value), name)(self.anchor)
 
     def tensor_for(self, variable: Variable) -> KerasTensor:
+        assigned = self.assigned.get(id(variable))
+        if assigned is not None:
+            return assigned[1]
         for v, t in zip(self.variables, self.tensors):
             if v is variable:
                 return t
@@ -214,6 +220,138 @@ def variable_tensor(variable: Variable) -> KerasTensor | None:
 
 def tracing() -> bool:
     return bool(_captures)
+
+
+def assign_in_trace(variable: Variable, value: KerasTensor) -> bool:
+    """`variable.assign(value)` inside a traced call, for a trainable variable: the rest
+    of the trace computes with `value` where it reads the variable (operations, and the
+    layers that own it: `_WithAssigned`), so the gradient reaches the variable through
+    `value`; the variable itself keeps its value, as a Keras 3 step on JAX keeps the
+    trainable variables' own (its stateless scope drops the assignment) and the optimizer
+    updates them. False where this does not apply (no trace; a non-trainable variable)."""
+    if not _captures or not variable._trainable:
+        return False
+    if len(value.shape) != len(variable.shape) or any(
+        d is not None and d != e for d, e in zip(value.shape, variable.shape)
+    ):
+        raise ShapeError(
+            f"Cannot assign a value of shape {format_shape(value.shape)} to variable "
+            f"'{variable.path}' of shape {format_shape(variable.shape)}."
+        )
+    if str(value.dtype) != str(variable.dtype):
+        from numkeras import ops
+
+        value = ops.cast(value, variable.dtype)
+    _captures[-1].assigned[id(variable)] = (variable, value)
+    return True
+
+
+class _WithAssigned(Layer):
+    """Inside a trace, the call of `layer` after the traced call assigned some of its
+    weights (`variables`): the step takes the assigned values as further inputs, runs
+    `layer`'s own forward and backward passes with them in the weights, and gives their
+    gradients (what `layer`'s backward pass writes for those weights) back through the
+    graph to what they were computed from. The weights are put back after each pass."""
+
+    _substitutes = True
+
+    def __init__(self, layer, variables: list, n_in: int, several: bool):
+        super().__init__(name=f"{layer.name}_with_assigned", dtype=layer.dtype)
+        self.layer, self.assigned = layer, variables  # (`variables`: Layer's property)
+        self.n_in, self.several = n_in, several
+        self.built = True
+
+    def _sublayers(self) -> list:
+        return [self.layer]
+
+    def compute_output_shape(self, input_shape):
+        shapes = list(input_shape[: self.n_in])
+        return layer_module.call_output_shape(self.layer, shapes if self.several else shapes[0])
+
+    def _split(self, inputs):
+        xs = list(inputs[: self.n_in])
+        return (xs if self.several else xs[0]), list(inputs[self.n_in :])
+
+    def call(self, inputs, training: bool = False):
+        return self.forward(inputs, training)[0]
+
+    def forward(self, inputs, training: bool = True):
+        x, values = self._split(inputs)
+        if _tape_recording():
+            # a GradientTape records the call, eagerly, as in TensorFlow and torch, whose
+            # eager `assign` stores the value and is not differentiated: the weights keep
+            # the assigned values and take their gradient at them
+            for v, value in zip(self.assigned, values):
+                v._value[...] = value
+            out, cache = self.layer.forward(x, training=training)
+            return out, (cache, None)
+        with _holding(self.assigned, values):
+            out, cache = self.layer.forward(x, training=training)
+        return out, (cache, values)
+
+    def backward(self, cache, grad_output, need_input_grad: bool = True):
+        cache, values = cache
+        if values is None:  # (recorded by a GradientTape: see forward)
+            gin = self.layer.backward(cache, grad_output, need_input_grad=need_input_grad)
+            if gin is None:
+                gin = [None] * self.n_in if self.several else None
+            return (list(gin) if self.several else [gin]) + [None] * len(self.assigned)
+        xp = backend.xp
+        grads = [xp.zeros(v.shape, v.dtype) for v in self.assigned]
+        saved = [(v.grad, v._grad_fresh) for v in self.assigned]
+        try:  # (the layer's backward pass writes these weights' gradients into `grads`)
+            for v, g in zip(self.assigned, grads):
+                v.grad, v._grad_fresh = g, False
+            with _holding(self.assigned, values):
+                gin = self.layer.backward(cache, grad_output, need_input_grad=need_input_grad)
+        finally:
+            for v, (grad, fresh) in zip(self.assigned, saved):
+                v.grad, v._grad_fresh = grad, fresh
+        if gin is None:
+            gin = [None] * self.n_in if self.several else None
+        return (list(gin) if self.several else [gin]) + grads
+
+
+def _tape_recording() -> bool:
+    """Whether a GradientTape records (the call running is one it records)."""
+    from numkeras.autodiff import recorder
+
+    return bool(recorder.recording_tapes())
+
+
+@contextlib.contextmanager
+def _holding(variables: list, values: list):
+    """Inside the block, `variables` hold `values` (written into their storage, which a
+    model's flat weight buffer may own); their own values come back after it."""
+    own = [v._value.copy() for v in variables]
+    try:
+        for v, value in zip(variables, values):
+            v._value[...] = value
+        yield
+    finally:
+        for v, value in zip(variables, own):
+            v._value[...] = value
+
+
+def _call_with_assigned(layer, inputs, training, kwargs: dict):
+    """`layer(inputs)` inside a trace that assigned some of its weights: a `_WithAssigned`
+    step (None where none of its weights was assigned, or outside a trace)."""
+    if not _captures or not _captures[-1].assigned or getattr(layer, "_substitutes", False):
+        return None
+    assigned = _captures[-1].assigned
+    owned = {id(w) for w in layer.weights}
+    found = [(v, t) for key, (v, t) in assigned.items() if key in owned]
+    if not found:
+        return None
+    if any(value is not None for key, value in kwargs.items() if key != "training"):
+        raise TraceError(
+            f"layer '{layer.name}' computes with a weight the traced call assigned and is "
+            f"called with keyword arguments {sorted(kwargs)}, which numkeras cannot record"
+        )
+    several = isinstance(inputs, (list, tuple))
+    xs = list(inputs) if several else [inputs]
+    step = _WithAssigned(layer, [v for v, _ in found], len(xs), several)
+    return step._call_symbolic(xs + [t for _, t in found], training=training)
 
 
 @contextlib.contextmanager
@@ -381,7 +519,8 @@ def check_same(trace: Trace, args: list, eager, training: bool = False) -> None:
     if trace.has_random or (training and trace.has_layers):
         return
     traced = trace.call(args, training)
-    with collecting_losses([]):  # (the losses this check adds are not the model's)
+    # (the losses this check adds are not the model's, nor the weights its call assigns)
+    with collecting_losses([]), keeping_trainable():
         eager = eager() if callable(eager) else eager
     if not values_match(traced, eager):
         raise TraceError(
@@ -442,3 +581,4 @@ def infer_output_shape(run: Callable, input_shape, dtype: str, who: str, hint: s
 
 
 layer_module._constant_hook = constant_in_trace
+layer_module._assigned_hook = _call_with_assigned

@@ -101,8 +101,10 @@ def batch_size_for(
     >>> batch_size_for(320, None, 3), batch_size_for(320, None, None), batch_size_for(320, 16, 3)
     (107, 32, 16)
     """
+    if steps is not None:  # (checked with a batch_size too: evaluate(steps=-2, batch_size=2))
+        steps = check_count(steps, steps_name)
     if batch_size is None and steps is not None:
-        return max(1, math.ceil(n / check_count(steps, steps_name)))
+        return max(1, math.ceil(n / steps))
     return check_batch_size(batch_size)
 
 
