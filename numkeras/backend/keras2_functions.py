@@ -340,10 +340,11 @@ def _switch(condition, then_expression, else_expression):
     else_value = else_expression() if callable(else_expression) else else_expression
     cond_ndim, expr_ndim = _ndim(condition), _ndim(then_value)
     if cond_ndim > expr_ndim:
-        raise ValueError(
+        raise ShapeError(
             "Rank of `condition` should be less than or equal to rank of `then_expression` "
             f"and `else_expression`. ndim(condition)={cond_ndim}, "
-            f"ndim(then_expression)={expr_ndim}"
+            f"ndim(then_expression)={expr_ndim}. Reduce the condition (e.g. K.any(c, "
+            "axis=-1)) or expand the branches to its rank."
         )
     if cond_ndim > 1:
         for _ in range(expr_ndim - cond_ndim):
@@ -389,25 +390,27 @@ def _batch_dot(x, y, axes=None):
     `(batch, 1)`."""
     x_ndim, y_ndim = _ndim(x), _ndim(y)
     if x_ndim < 2 or y_ndim < 2:
-        raise ValueError(
+        raise ShapeError(
             "Cannot do batch_dot on inputs with rank < 2. Received inputs with shapes "
-            f"{tuple(x.shape)} and {tuple(y.shape)}."
+            f"{tuple(x.shape)} and {tuple(y.shape)}. Both need a batch axis and at least one "
+            "more: K.expand_dims a 1-D input, or use K.dot for unbatched ones."
         )
     if isinstance(axes, int):
         axes = [axes, axes]
     if axes is None:
         axes = [x_ndim - 1, y_ndim - 1] if y_ndim == 2 else [x_ndim - 1, y_ndim - 2]
     if any(isinstance(a, (list, tuple)) for a in axes):
-        raise ValueError(
+        raise ConfigError(
             "Multiple target dimensions are not supported. Expected: None, int, (int, int), "
-            f"Provided: {axes}"
+            f"Provided: {axes}. Sum over one axis of each, or use ops.einsum for several."
         )
     a0 = axes[0] + x_ndim if axes[0] < 0 else axes[0]
     a1 = axes[1] + y_ndim if axes[1] < 0 else axes[1]
     if 0 in (a0, a1):
-        raise ValueError(
-            "Cannot perform batch_dot over axis 0. If your inputs are not batched, add a "
-            "dummy batch dimension to your inputs using K.expand_dims(x, 0)"
+        raise ConfigError(
+            f"Cannot perform batch_dot over axis 0 (received axes={axes}): axis 0 is the "
+            "batch. If your inputs are not batched, add a dummy batch dimension to your inputs "
+            "using K.expand_dims(x, 0)."
         )
     d1, d2 = tuple(x.shape)[a0], tuple(y.shape)[a1]
     if d1 is not None and d2 is not None and d1 != d2:  # on symbolic tensors too, as Keras 2
@@ -635,7 +638,9 @@ _TABLE_MORE: dict[str, tuple[str, Callable]] = {
 def _data_format(data_format) -> str:
     data_format = data_format or backend.image_data_format()
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"Unknown data_format: {data_format}")
+        raise ConfigError(
+            f"Unknown data_format: {data_format!r}; expected 'channels_last' or 'channels_first'."
+        )
     return data_format
 
 
@@ -646,7 +651,10 @@ def _conv(x, kernel, strides, padding, data_format, dilation_rate, rank: int):
     ops = _ops()
     if padding == "causal":
         if rank != 1:
-            raise ValueError("padding='causal' is for K.conv1d only.")
+            raise ConfigError(
+                f"Invalid padding: 'causal' is for K.conv1d only (received it for a "
+                f"{rank}-D convolution); use 'valid' or 'same', or pad the inputs yourself."
+            )
         dilation = dilation_rate if isinstance(dilation_rate, int) else dilation_rate[0]
         left = dilation * (kernel.shape[0] - 1)
         axis = 2 if data_format == "channels_first" else 1
@@ -654,7 +662,10 @@ def _conv(x, kernel, strides, padding, data_format, dilation_rate, rank: int):
         widths[axis] = (left, 0)
         x, padding = ops.pad(x, widths), "valid"
     if padding not in ("valid", "same"):
-        raise ValueError(f"Unknown padding: {padding!r}; use 'valid' or 'same'.")
+        raise ConfigError(
+            f"Invalid padding: expected 'valid' or 'same'"
+            f"{' (or causal, 1-D only)' if rank == 1 else ''}; received {padding!r}."
+        )
     return ops.conv(x, kernel, strides, padding, data_format, dilation_rate)
 
 
@@ -714,10 +725,11 @@ def _conv2d_transpose(
     least = ops.conv_transpose(x, kernel, strides, padding, (0, 0), data_format, dilation_rate)
     extra = [w - int(least.shape[a]) for w, a in zip(want, axes)]
     if not all(fits) or any(not 0 <= e < s for e, s in zip(extra, strides)):
-        raise ValueError(
+        raise ShapeError(
             f"K.conv2d_transpose: output_shape {tuple(output_shape)} does not fit the input "
             f"{tuple(x.shape)}, strides {strides} and padding {padding!r}: its forward "
-            f"convolution would not give {sizes} rows and columns."
+            f"convolution would not give {sizes} rows and columns. Pass an output_shape "
+            f"whose spatial sizes fit, e.g. {[int(default.shape[a]) for a in axes]}."
         )
     if not any(extra):
         return least
@@ -743,7 +755,7 @@ def _pool(x, pool_size, strides, padding, data_format, pool_mode):
         return _ops().max_pool(x, pool_size, strides, padding, data_format)
     if pool_mode == "avg":
         return _ops().average_pool(x, pool_size, strides, padding, data_format)
-    raise ValueError(f"Invalid pool_mode: {pool_mode}")
+    raise ConfigError(f"Invalid pooling mode: expected 'max' or 'avg'; received {pool_mode!r}.")
 
 
 def _spatial_2d_padding(x, padding, data_format):
@@ -772,7 +784,10 @@ def _repeat_spatial(x, factors, data_format):
     """Keras 2's `K.resize_volumes` (and `K.resize_images`' nearest neighbour): each
     spatial axis repeated by its whole factor."""
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"Invalid `data_format` argument: {data_format}")
+        raise ConfigError(
+            f"Invalid `data_format` argument: expected 'channels_last' or 'channels_first'; "
+            f"received {data_format!r}."
+        )
     first = 2 if data_format == "channels_first" else 1
     for axis, factor in enumerate(factors, start=first):
         x = _ops().repeat(x, int(factor), axis=axis)
@@ -884,7 +899,7 @@ def _learning_phase():
 
 def _set_learning_phase(value) -> None:
     if value not in (0, 1):
-        raise ValueError(f"Expected learning phase to be 0 or 1; received {value!r}.")
+        raise ConfigError(f"Expected learning phase to be 0 or 1; received {value!r}.")
     _phase["value"] = int(value)
 
 
@@ -920,9 +935,9 @@ def _function(inputs, outputs):
     def keras2_function(values):
         values = list(values) if wrap_inputs else [values]
         if len(values) != len(inputs):
-            raise ValueError(
+            raise ShapeError(
                 f"This function takes {len(inputs)} input(s) (as listed in K.function); "
-                f"received {len(values)}."
+                f"received {len(values)}. Pass one array per input, in a list."
             )
         training = bool(values[phase_at[0]]) if phase_at else bool(_phase["value"])
         arrays = [v for i, v in enumerate(values) if i not in phase_at]
@@ -946,7 +961,9 @@ def _bias_add(x, bias, data_format=None):
     (the last one, or axis 1 for `data_format="channels_first"`)."""
     data_format = data_format or backend.image_data_format()
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"Unknown data_format: {data_format!r}")
+        raise ConfigError(
+            f"Unknown data_format: {data_format!r}; expected 'channels_last' or 'channels_first'."
+        )
     if data_format == "channels_first" and _ndim(x) > 2 and _ndim(bias) == 1:
         bias = _ops().reshape(bias, (1, -1) + (1,) * (_ndim(x) - 2))
     return _ops().add(x, bias)
@@ -958,7 +975,11 @@ def _placeholder(shape=None, ndim=None, dtype=None, name=None):
 
     if shape is None:
         if ndim is None:
-            raise ValueError("K.placeholder needs `shape` or `ndim`.")
+            # (tf_keras gives a tensor of unknown rank there; numkeras's inputs need one)
+            raise ConfigError(
+                "K.placeholder needs `shape` or `ndim`; received neither. Pass e.g. "
+                "shape=(None, 3) or ndim=2."
+            )
         shape = (None,) * ndim
     return Input(batch_shape=tuple(shape), dtype=dtype or backend.floatx(), name=name)
 
@@ -978,7 +999,10 @@ def _resize_images(x, height_factor, width_factor, data_format, interpolation="n
     (as `UpSampling2D`); the others resize as TensorFlow's `tf.image.resize` (half-pixel
     centres, no antialiasing), which `ops.image.resize` matches."""
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError(f"Invalid `data_format` argument: {data_format}")
+        raise ConfigError(
+            f"Invalid `data_format` argument: expected 'channels_last' or 'channels_first'; "
+            f"received {data_format!r}."
+        )
     if interpolation == "nearest":
         return _repeat_spatial(x, (height_factor, width_factor), data_format)
     from numkeras.layers.image_utils import RESIZE_INTERPOLATIONS
@@ -986,9 +1010,10 @@ def _resize_images(x, height_factor, width_factor, data_format, interpolation="n
     if interpolation not in RESIZE_INTERPOLATIONS:
         # (TensorFlow's "area", "gaussian" and "mitchellcubic" have no Keras 3 equivalent)
         choices = ", ".join(repr(name) for name in RESIZE_INTERPOLATIONS)
-        raise ValueError(
+        raise ConfigError(
             f"K.resize_images: `interpolation` should be one of {choices} here; received "
-            f"{interpolation!r}."
+            f"{interpolation!r}. (TensorFlow's 'area', 'gaussian' and 'mitchellcubic' have no "
+            "Keras 3 equivalent: pick the nearest of those.)"
         )
     rows, cols = (2, 3) if data_format == "channels_first" else (1, 2)
     size = (int(x.shape[rows]) * int(height_factor), int(x.shape[cols]) * int(width_factor))

@@ -178,6 +178,13 @@ class _Iterations(_StateNumber, int):
     python_type, numpy_type = int, np.int64
 
 
+class _Decay(_StateNumber, float):
+    """Keras 2's `optimizer.decay` (a float32 variable there): `K.set_value(opt.decay, x)`
+    / `.assign(x)` change the decay the next steps use."""
+
+    python_type, numpy_type = float, np.float32
+
+
 class _VarState:
     """What the optimizer keeps for one model variable."""
 
@@ -323,7 +330,7 @@ class Optimizer(Keras3Protocol):
                 "keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, "
                 "decay_rate=decay)` (Keras 3 silently ignores `decay`)."
             )
-        self.decay = float(decay) if decay else 0.0
+        self._decay = float(decay) if decay else 0.0
 
         for arg, value in (
             ("weight_decay", weight_decay),
@@ -494,7 +501,10 @@ class Optimizer(Keras3Protocol):
                 f"the learning rate value). Received instead: learning_rate={value!r}"
             )
         if not initial and self._learning_rate is not self._lr_var:
-            raise TypeError(
+            # (Keras 3: TypeError for a schedule; for a rate function, AttributeError from
+            # the function's missing `assign`: this is both there)
+            scheduled = isinstance(self._learning_rate, schedules_module.LearningRateSchedule)
+            raise (TypeError if scheduled else ScheduledRateError)(
                 "This optimizer was created with a `LearningRateSchedule` (or callable) as "
                 "its `learning_rate`, hence its learning rate is not settable. Create the "
                 "optimizer with a float `learning_rate` to make it settable."
@@ -540,9 +550,28 @@ class Optimizer(Keras3Protocol):
 
     def _current_learning_rate(self) -> float:
         lr = float(self._base_learning_rate())
-        if self.decay:  # (Keras 2's decay: every apply call)
-            lr = lr / (1.0 + self.decay * int(self._iterations.value[()]))
+        if self._decay:  # (Keras 2's decay: every apply call)
+            lr = lr / (1.0 + self._decay * int(self._iterations.value[()]))
         return lr
+
+    @property
+    def decay(self) -> float:
+        """Keras 2's inverse-time decay `lr / (1 + decay * iterations)`: a float that also
+        takes `K.set_value(opt.decay, x)` / `.assign(x)`, as Keras 2's variable did; the
+        next steps use the new value (tf_keras 2's legacy optimizers read it back but keep
+        decaying by the constructor's; Keras 2.0-2.3 used it, as numkeras)."""
+        return _Decay.of(self._decay, self, "decay")
+
+    @decay.setter
+    def decay(self, value) -> None:
+        array = np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+        number = float(array) if array.size == 1 and array.dtype.kind in "iuf" else None
+        if number is None or not number >= 0:  # (NaN too)
+            raise ConfigError(
+                f"`decay` must be a number >= 0; received {value!r}. Pass e.g. "
+                "K.set_value(optimizer.decay, 1e-4), or 0 for no decay."
+            )
+        self._decay = number
 
     # -- iterations -----------------------------------------------------------------
     @property
@@ -1256,8 +1285,8 @@ class Optimizer(Keras3Protocol):
             "loss_scale_factor": self.loss_scale_factor,
             "gradient_accumulation_steps": self.gradient_accumulation_steps,
         }
-        if self.decay:
-            config["decay"] = self.decay
+        if self._decay:
+            config["decay"] = self._decay
         return config
 
     @classmethod
@@ -1286,8 +1315,8 @@ class Optimizer(Keras3Protocol):
         for k in ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm"):
             if cfg[k] is not None and k not in self._repr_hyperparameters():
                 parts.append(f"{k}={cfg[k]!r}")
-        if self.decay:
-            parts.append(f"decay={self.decay!r}")
+        if self._decay:
+            parts.append(f"decay={self._decay!r}")
         parts.append(f"iterations={self.iterations}")
         return f"<{type(self).__name__} {', '.join(parts)}>"
 

@@ -1034,9 +1034,10 @@ def _legacy_formula(prog: dict) -> bool:
 
 
 def _lazy_momentum(prog: dict) -> bool:
-    """An Embedding trained by `optimizers.legacy.SGD(momentum=)`: tf_keras moves only the
-    rows in the batch (TensorFlow's sparse momentum update), while Keras 3 (and Keras 2.2's
-    own SGD, and numkeras) apply the momentum to every row."""
+    """An Embedding trained by `optimizers.legacy.SGD(momentum=)` (or `RMSprop(momentum=)`,
+    not drawn): tf_keras moves only the rows in the batch (TensorFlow's sparse momentum
+    update), while Keras 3 (and Keras 2.2's own SGD, and numkeras) apply the momentum to
+    every row."""
     opt = prog.get("optimizer") or {}
     return (
         any(cls == "Embedding" for cls, _ in prog.get("layers", []))

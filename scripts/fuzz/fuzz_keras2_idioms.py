@@ -62,7 +62,9 @@ Sequence trains first: tf_keras then picks `categorical_accuracy` (it compares a
 of the (batch, 1) labels and logs 0.0 or 1.0), silently wrong;
 `sparse_categorical_accuracy` is drawn there instead. The moving variance of a
 BatchNormalization on 4-D inputs (DCGAN models) is not compared after training (TensorFlow's
-fused layer moves it by the unbiased batch variance, 4/3 of Keras 3's for batches of 4).
+fused layer moves it by the unbiased batch variance, 4/3 of Keras 3's for batches of 4),
+nor, with a BatchNormalization, the classes predicted after (`predict_classes`): the
+predictions agree within 1e-1 there, so one near the threshold may flip.
 
 Seeds from 500 on draw more (see `_more_idioms`). `flow_from_directory` is drawn with
 `rescale=` always: on raw 0-255 pixels the model's last softmax / sigmoid saturates, and
@@ -1042,7 +1044,11 @@ def _flow_dir(K, model, prog: dict, folder: str) -> list:
     bx, by = flow[0]
     out = [flow.class_indices, sorted(flow.filenames), flow.classes.tolist(), flow.samples,
            len(flow), _arrays(bx), _arrays(by), str(bx.dtype)]  # fmt: skip
-    history = model.fit_generator(flow, steps_per_epoch=len(flow), epochs=1, verbose=0)
+    # (shuffle=False: with its default, each library shuffles the flow's batch order with
+    # the unseeded `random` module, so the two trained on different orders by chance)
+    history = model.fit_generator(
+        flow, steps_per_epoch=len(flow), epochs=1, verbose=0, shuffle=False
+    )
     # (the metrics of class_mode="binary"'s (batch,) labels: tf_keras's quirk, see the docstring)
     logged = {k: _arrays(v) for k, v in history.history.items()}
     out.append({"loss": logged["loss"]} if mode == "binary" else logged)
@@ -1136,6 +1142,8 @@ def compare(out_dir: str, seed: int) -> int:
         for key in want:
             if key in SKIP or (lazy and key.startswith(LOOSE)):
                 continue
+            if loose and key == "h5_then_classes":
+                continue  # (thresholds of predictions that agree only loosely: one may flip)
             tol = (5e-2, 1e-1) if loose and key.startswith(LOOSE) else (2e-3, 2e-4)
             if (d := _diff(want[key], got.get(key), *tol)) is not None:
                 problems.append(f"{key}: {d}")
