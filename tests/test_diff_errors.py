@@ -27,6 +27,9 @@ def raises(kind, at):
 
 # scenario -> what numkeras does instead of what Keras 3 (JAX) does, and why
 NUMKERAS_RULES = {
+    # Keras pairs a loss_weights dict with the losses by sorted key when the counts match
+    # ("zz"'s weight goes to "o2"); numkeras refuses a weight for an output without a loss
+    "compile_loss_weights_dict_unknown_key": raises("ValueError", "fit"),
     # Keras crashes inside: IndexError "tuple index out of range", KeyError "pop from an
     # empty set", UnboundLocalError; numkeras names the expected input or returns no rows
     "predict_scalar": raises("ValueError", "predict"),

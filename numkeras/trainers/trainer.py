@@ -46,6 +46,7 @@ from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.models import row_chunks
 from numkeras.trainers import data as data_utils
 from numkeras.trainers import validation_checks
+from numkeras.variables import keeping_trainable_values
 
 # Set by numkeras.autodiff while a GradientTape records (else None: one check per call).
 _tape_hook = None
@@ -369,16 +370,35 @@ class Trainer:
         elif isinstance(lw, (int, float, np.number)) and not isinstance(lw, bool):
             # one number weighs every output's loss (Keras 3 takes a float; an int too here)
             weights = [float(lw)] * n
-        elif isinstance(lw, dict):
-            weights = [lw.get(k, 1.0) for k in names]
         else:
-            if len(lw) != n:
-                raise ConfigError(
-                    f"loss_weights has {len(lw)} entries but the model has {n} output(s)."
-                )
-            weights = list(lw)
+            weights = self._weights_by_loss(resolved, lw, names)
         # (a None weight counts as 1.0, as in Keras 3)
         return fns, [1.0 if w is None else float(w) for w in weights]
+
+    def _weights_by_loss(self, resolved, lw, names: list) -> list:
+        """A list or dict of loss weights as one weight per output. Keras 3 pairs them with
+        the losses as given (a dict of losses: its keys, None values too; a list: each
+        entry), so there must be as many (ValueError); a list then weighs the dict's
+        outputs in order, the outputs without a loss weigh 1.0. A dict naming an output
+        the model lacks, or one without a loss, is refused (Keras pairs such a dict's
+        values with the losses by sorted key, silently)."""
+        given = [k for k in names if k in resolved] if isinstance(resolved, dict) else names
+        if isinstance(lw, dict):
+            if any(k not in given for k in lw) or len(lw) != len(given):
+                raise ConfigError(
+                    f"compile(loss_weights={{...}}) names {list(lw)}, but the losses are for "
+                    f"{given}: give one weight per loss, by the same output names (Keras 3 "
+                    "wants as many weights as losses)."
+                )
+            by_name = lw
+        else:
+            if len(lw) != len(given):
+                raise ConfigError(
+                    f"compile(loss_weights=[...]) has {len(lw)} entries, but there are "
+                    f"{len(given)} losses (for {given}): give one weight per loss."
+                )
+            by_name = dict(zip(given, lw))
+        return [by_name.get(k, 1.0) for k in names]
 
     # -- the trainable snapshot ------------------------------------------------------------
     def _trained_variables(self) -> list:
@@ -1390,6 +1410,7 @@ class Trainer:
         self._train_step(xs, ys, sws, self._recorder(xs, ys, sws, n, reset_metrics))
         return self._ordered(self._logs(), return_dict)
 
+    @keeping_trainable_values
     def test_on_batch(
         self,
         x,
@@ -1528,6 +1549,7 @@ class Trainer:
         )
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
+    @keeping_trainable_values
     def predict_on_batch(self, x):
         """Outputs for one batch (no batching, no callbacks)."""
         self._require_graph_or_build(x, batch_size=None)  # x is the batch
@@ -1768,6 +1790,7 @@ class Trainer:
                 break
         return epoch_logs
 
+    @keeping_trainable_values  # (a call's `assign` to a weight: not kept, as Keras's JAX)
     def _evaluate_prepared(
         self, xs, ys, sws, checked: bool, batch_size=None, steps=None, callback_list=None
     ):
@@ -1920,6 +1943,7 @@ class Trainer:
         callback_list.on_test_end(logs)
         return self._ordered(logs, return_dict)
 
+    @keeping_trainable_values
     def predict(
         self,
         x,
