@@ -14,6 +14,9 @@ write there with `add_grad`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+
 import numpy as np
 
 from numkeras import backend
@@ -21,6 +24,39 @@ from numkeras.backend import scopes, stateless_scope
 from numkeras.errors import ShapeError, format_shape
 from numkeras.utils.naming import auto_name
 from numkeras.utils.tensor_operators import TensorOperators
+
+# the open `keeping_trainable_values` blocks, innermost last: id -> (variable, its value
+# before the block's first `assign` to it)
+_kept: list[dict] = []
+
+
+@contextlib.contextmanager
+def keeping_trainable():
+    """Inside the block, the trainable variables a layer's `call` assigns get their values
+    back at its end (see `keeping_trainable_values`)."""
+    saved: dict = {}
+    _kept.append(saved)
+    try:
+        yield
+    finally:
+        _kept.remove(saved)
+        for variable, value in saved.values():
+            variable._value[...] = value
+
+
+def keeping_trainable_values(method):
+    """Decorate a model's inference method (`predict`, `evaluate`, ...): the trainable
+    variables a layer's `call` assigns while it runs get their values back when it
+    returns, as Keras 3's JAX backend runs these steps statelessly and keeps only the
+    non-trainable state (keras.io's PixelCNN masks its kernel with `kernel.assign` in
+    `call`: `predict` leaves the kernel as training left it, while `model(x)` masks it)."""
+
+    @functools.wraps(method)
+    def keeping(*args, **kwargs):
+        with keeping_trainable():
+            return method(*args, **kwargs)
+
+    return keeping
 
 
 class Variable(TensorOperators):
@@ -149,12 +185,24 @@ class Variable(TensorOperators):
     def assign(self, value) -> None:
         """Overwrite the values in place (shape-checked; cast to this variable's dtype)."""
         if hasattr(value, "node"):  # a symbolic tensor: a traced call updating state
+            import importlib
+
+            # (the module: `numkeras.ops.trace` is also a function there)
+            trace_module = importlib.import_module("numkeras.ops.trace")
+
+            # a trainable weight: later reads in the trace see the value, as Keras's JAX
+            # step sees it in its stateless scope, and the step keeps the weight's own
+            if trace_module.assign_in_trace(self, value):
+                return
             raise TypeError(
-                f"Variable '{self.path}' is assigned a symbolic tensor: numkeras cannot trace "
-                "a call() that updates state (assign, assign_add), so it cannot train "
-                "through it; run it on arrays, or keep the update out of call()."
+                f"Variable '{self.path}' is assigned a symbolic tensor: numkeras traces a "
+                "call() to train through it, and cannot trace one that updates a "
+                "non-trainable variable (assign, assign_add) or updates a variable outside "
+                "a traced call(); run it on arrays, or keep the update out of call()."
             )
         value = backend.xp.asarray(value)
+        if _kept and self._trainable and id(self) not in _kept[-1]:
+            _kept[-1][id(self)] = (self, self._value.copy())
         if tuple(value.shape) != self.shape:
             raise ShapeError(
                 f"Cannot assign a value of shape {format_shape(value.shape)} to variable "
@@ -170,11 +218,15 @@ class Variable(TensorOperators):
 
     def assign_add(self, value) -> None:
         """Add `value` in place (Keras's `assign_add`)."""
-        self.assign(value if hasattr(value, "node") else self._value + backend.xp.asarray(value))
+        self.assign(
+            self + value if hasattr(value, "node") else self._value + backend.xp.asarray(value)
+        )
 
     def assign_sub(self, value) -> None:
         """Subtract `value` in place (Keras's `assign_sub`)."""
-        self.assign(value if hasattr(value, "node") else self._value - backend.xp.asarray(value))
+        self.assign(
+            self - value if hasattr(value, "node") else self._value - backend.xp.asarray(value)
+        )
 
     def _rebind(self, view) -> None:
         """Move the storage to `view` (same shape), copying the current values there."""

@@ -324,6 +324,8 @@ class BaseConv(Layer):
             z += self.bias.value
         else:
             z, cache = self._forward(inputs)
+        if self.activation is None:  # (set to None after building: linear, as in Keras)
+            return z, z, cache
         return self.activation(z), z, cache
 
     def call(self, inputs, training: bool = False):
@@ -336,7 +338,9 @@ class BaseConv(Layer):
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         cache, z, y = cache
-        dz = self.activation.grad(z, y, cu.to_last(grad_output, self.data_format))
+        dz = cu.to_last(grad_output, self.data_format)
+        if self.activation is not None:
+            dz = self.activation.grad(z, y, dz)
         if self.bias is not None and self.bias.wants_grad:
             self.bias.add_sum_grad(dz.reshape(-1, dz.shape[-1]))
         if self.lora_enabled:  # (the frozen kernel gets no gradient)
@@ -393,6 +397,8 @@ def _call_through_convolution_op(self, inputs):
         shape = [1] * (self.rank + 2)
         shape[-1 if self.data_format == "channels_last" else 1] = self.filters
         outputs = outputs + ops.reshape(self.bias, shape)
+    if self.activation is None:
+        return outputs
     name = activations.serialize(self.activation)
     if getattr(self.activation, "__module__", None) != builtin.__name__:
         return self.activation(outputs)  # (a user's function, traced)

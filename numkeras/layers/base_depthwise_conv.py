@@ -198,7 +198,9 @@ class BaseSeparableConv(BaseDepthwiseConv):
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         xp = backend.xp
         (cache, d, pointwise), z, y = cache
-        dz = self.activation.grad(z, y, cu.to_last(grad_output, self.data_format))
+        dz = cu.to_last(grad_output, self.data_format)
+        if self.activation is not None:  # (None: set after building, linear as in Keras)
+            dz = self.activation.grad(z, y, dz)
         dz2 = dz.reshape(-1, self.filters)
         if self.bias is not None and self.bias.wants_grad:
             self.bias.add_sum_grad(dz2)

@@ -192,17 +192,19 @@ class BaseConvTranspose(Layer):
 
     def call(self, inputs, training: bool = False):
         z, _ = self._forward(inputs)
-        return cu.from_last(self.activation(z), self.data_format)
+        return cu.from_last(z if self.activation is None else self.activation(z), self.data_format)
 
     def forward(self, inputs, training: bool = True):
         z, cache = self._forward(inputs)
-        y = self.activation(z)
+        y = z if self.activation is None else self.activation(z)  # (None: set after building)
         return cu.from_last(y, self.data_format), (cache, z, y)
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         xp = backend.xp
         (x2, xshape, outs, crops, buf), z, y = cache
-        dz = self.activation.grad(z, y, cu.to_last(grad_output, self.data_format))
+        dz = cu.to_last(grad_output, self.data_format)
+        if self.activation is not None:
+            dz = self.activation.grad(z, y, dz)
         if self.bias is not None and self.bias.wants_grad:
             self.bias.add_sum_grad(dz.reshape(-1, self.filters))
         n, sizes = xshape[0], xshape[1:-1]

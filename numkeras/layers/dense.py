@@ -127,8 +127,9 @@ class Dense(lora.LoraFactors, quantization.Quantizable, Layer):
         # users swap it after building (e.g. softmax -> linear for logits): keep the fast
         # paths' flags in step with it
         self._activation = fn
-        self._linear = fn is activations.get("linear")
-        name = activations.serialize(fn)
+        # (None, as keras.io's Grad-CAM sets it to drop a softmax: linear, as in Keras)
+        self._linear = fn is None or fn is activations.get("linear")
+        name = None if fn is None else activations.serialize(fn)
         builtin = isinstance(name, str) and name in _INPLACE and fn is activations.get(name)
         self._inplace = _INPLACE[name] if builtin else None
         self._fusable = name if builtin and name in _FUSED else None

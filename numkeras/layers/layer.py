@@ -854,6 +854,10 @@ class Layer:
     def _call_symbolic(self, inputs, training=None, **kwargs):
         from numkeras.layers.keras_tensor import Node
 
+        if _assigned_hook is not None:  # inside a trace, a weight assigned earlier in it
+            substituted = _assigned_hook(self, inputs, training, kwargs)
+            if substituted is not None:
+                return substituted
         extra = _own_call_keywords(self, kwargs)
         mask = explicit_mask(self, inputs, kwargs.get("mask"))
         in_shape = shape_of(inputs)
@@ -1122,6 +1126,12 @@ def _tape_aware_call(call):
 # Set by numkeras.ops.trace: inside a trace, an array given to a layer becomes a graph
 # tensor (a constant step), so the layer is recorded and its weights train.
 _constant_hook = None
+
+
+# Set by numkeras.ops.trace: inside a trace, a layer whose weight the traced call assigned
+# (`self.conv.kernel.assign(self.conv.kernel * mask)`) is recorded computing with the
+# assigned value, so the gradient reaches the weight through it (as on Keras's JAX backend).
+_assigned_hook = None
 
 
 def traced_constant(inputs):

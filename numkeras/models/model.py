@@ -942,10 +942,12 @@ class Model(Trainer, Layer):
             targets.append(None if key is None else (workspace.setdefault(i, {}), key))
         return targets
 
-    def _backward(self, caches: list, output_grads: list, need_input_grads) -> list:
+    def _backward(self, caches: list, output_grads: list, need_input_grads, keep=None) -> list:
         """Backpropagate `output_grads` through the graph recorded in `caches`.
 
-        `need_input_grads` is a bool for all inputs, or a list of one per input.
+        `need_input_grads` is a bool for all inputs, or a list of one per input. `keep`:
+        a dict whose keys are value slots, given the total gradient reaching each (a copy,
+        taken before the step that made it runs).
 
         Layers may overwrite the gradient arrays they receive (in-place activation
         gradients), `output_grads` included: callers pass arrays they own.
@@ -959,6 +961,10 @@ class Model(Trainer, Layer):
         requires = self._requires_grad(need_input_grads)
         for i in range(len(self._steps) - 1, -1, -1):
             step = self._steps[i]
+            if keep is not None:  # (before its backward pass may write into them)
+                for s in step.out_slots:
+                    if s in keep and grads[s] is not None:
+                        keep[s] = backend.xp.array(grads[s])
             gout = [grads[s] for s in step.out_slots]
             cache = caches[i]
             if isinstance(cache, _ActivityCache):  # the activity penalty's gradient joins

@@ -1511,9 +1511,11 @@ def pixelcnn(keras):
         verbose=0,
     )
     result["history"] = _hist(history)
-    # (the kernels' stored values are left out: Keras's JAX backend computes with the
-    # assigned (masked) kernel inside each step but keeps the trainable variable's own
-    # value, its TensorFlow and torch backends store the masked one)
+    # (the trained weights: Keras's JAX backend computes with the assigned (masked) kernel
+    # inside each step, so the kernel's gradient passes through the mask, but keeps the
+    # trainable variable's own value, which the optimizer updates: the masked-out entries
+    # keep their initial values; its TensorFlow and torch backends store the masked one)
+    result["weights"] = [_f(w) for w in pixel_cnn.trainable_weights]
 
     # Create an empty array of pixels.
     batch = 4
@@ -1533,6 +1535,8 @@ def pixelcnn(keras):
                 pixels[:, row, col, channel] = ops.ceil(probs - uniform.uniform(size=probs.shape))
     result["pixels"] = pixels[:, :2, :, 0].tolist()
     result["probs"] = _f(pixel_cnn.predict(pixels, verbose=0)[:, 2, :4, 0])
+    # (predict, as fit's steps, leaves the first kernel's masked-out entries as they were)
+    result["first_kernel"] = _f(pixel_cnn.trainable_weights[0])
     return result
 
 
