@@ -75,6 +75,16 @@ def builtin_error(fn) -> str:
     return "ok"
 
 
+def error_classes(fn) -> list | str:
+    """'ok', or the built-in classes of the exception `fn()` raised (a test checks that
+    numkeras's error is an instance of Keras's first one)."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the classes are the result
+        return [t.__name__ for t in type(e).__mro__[:-3] if t.__module__ == "builtins"]
+    return "ok"
+
+
 def assert_json_close(got, want, rtol: float = 2e-5, atol: float = 2e-6, where: str = "") -> None:
     """`got` equals the goldens' `want` (JSON values: dicts, lists, strings, ...), floats
     within float32 rounding (or the tolerances given); NaN equals NaN (Keras's 0 / 0 at

@@ -30,7 +30,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.differential import Scenarios  # noqa: E402
+from tests.differential import Scenarios, error_classes  # noqa: E402
 
 OUT = ROOT / "tests" / "goldens" / "fuzz_errors_5.json"
 SCENARIOS = Scenarios()
@@ -38,16 +38,6 @@ scenario = SCENARIOS.scenario
 
 X = np.random.default_rng(5).normal(size=(6, 4)).astype("float32")
 Y = np.random.default_rng(6).normal(size=(6, 3)).astype("float32")
-
-
-def error_classes(fn) -> list | str:
-    """'ok', or the built-in classes of the exception `fn()` raised (the test checks that
-    numkeras's error is an instance of Keras's first one)."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the classes are the result
-        return [t.__name__ for t in type(e).__mro__[:-3] if t.__module__ == "builtins"]
-    return "ok"
 
 
 def _model(keras):

@@ -39,7 +39,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.differential import Scenarios  # noqa: E402
+from tests.differential import Scenarios, error_classes  # noqa: E402
 
 OUT = ROOT / "tests" / "goldens" / "fuzz_ops_2.json"
 SCENARIOS = Scenarios()
@@ -106,16 +106,6 @@ def linspace_of_one_sample(keras):
     return {
         f"axis_{axis}": enc(keras.ops.linspace(start, 3.0, num=1, axis=axis)) for axis in (0, 1)
     }
-
-
-def error_classes(fn) -> list | str:
-    """'ok', or the built-in classes of the exception `fn()` raised (the test checks that
-    numkeras's error is an instance of Keras's first one)."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the classes are the result
-        return [t.__name__ for t in type(e).__mro__[:-3] if t.__module__ == "builtins"]
-    return "ok"
 
 
 @scenario

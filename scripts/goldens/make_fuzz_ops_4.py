@@ -33,7 +33,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.differential import Scenarios  # noqa: E402
+from tests.differential import Scenarios, error_classes  # noqa: E402
 
 OUT = ROOT / "tests" / "goldens" / "fuzz_ops_4.json"
 SCENARIOS = Scenarios()
@@ -66,16 +66,6 @@ def integer_operands_of_float16_results(keras):
     out["multiply_float16_by_python_int"] = enc(o.multiply(half, 70000))
     out["ldexp_float16_int32"] = enc(o.ldexp(half, np.array([1, 2, 3, 20], "int32")))
     return out
-
-
-def error_classes(fn) -> list | str:
-    """'ok', or the built-in classes of the exception `fn()` raised (the test checks that
-    numkeras's error is an instance of Keras's first one)."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the classes are the result
-        return [t.__name__ for t in type(e).__mro__[:-3] if t.__module__ == "builtins"]
-    return "ok"
 
 
 def _misuse(keras, tensor) -> dict:
