@@ -20,7 +20,9 @@ inside a recorded layer is recorded twice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
+from typing import NamedTuple
 
 import numpy as np
 
@@ -98,11 +100,32 @@ class Node:
     """One recorded call: the keys of its inputs (None: a constant) and outputs, and
     `backward(output_grads, need) -> one gradient per input (None where not needed)`.
     `variables`: the weights its backward pass gives gradients with `add_grad` (a layer's).
-    `second_order`: an input is a `tape.gradient` result (see `GradientTape.gradient`)."""
+    `second_order`: an input is a `tape.gradient` result that cannot be differentiated
+    (see `GradientTape.gradient`). `call`: a `LayerCall` or `OpCall`, what `second_order.py`
+    differentiates."""
 
-    __slots__ = ("backward", "in_meta", "inputs", "name", "outputs", "second_order", "variables")
+    __slots__ = (
+        "backward",
+        "call",
+        "in_meta",
+        "inputs",
+        "links",
+        "name",
+        "output_totals",
+        "outputs",
+        "second_order",
+        "variables",
+    )
 
     def __init__(self, name, inputs, in_meta, outputs, backward, variables=(), second_order=False):
+        self.call = None
+        # a functional model's call whose outputs include an inner layer's output and what
+        # is computed from it (keras.io's Grad-CAM: `Model(x, [conv.output, model.output])`):
+        # `links` {i: [j, ...]}, output j computed from output i; `output_totals(gouts)`
+        # gives each such output i the gradient reaching it through the others too, as a
+        # TensorFlow tape does through the operations inside
+        self.links = None
+        self.output_totals = None
         self.name = name
         self.inputs = inputs
         self.in_meta = in_meta  # (shape, dtype) per input, to give gradients that form
@@ -113,6 +136,25 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<Node {self.name}: {len(self.inputs)} input(s) -> {len(self.outputs)}>"
+
+
+class LayerCall(NamedTuple):
+    """What `second_order.py` differentiates of a recorded layer or model call."""
+
+    layer: object
+    cache: object
+    n_outputs: int
+    multi_in: bool
+    multi_out: bool
+
+
+class OpCall(NamedTuple):
+    """What `second_order.py` differentiates of a recorded op call: its arguments as
+    plain arrays, and the path of each recorded one (`Node.inputs`, in order)."""
+
+    op: object
+    args: tuple
+    positions: list
 
 
 def _add(node: Node) -> None:
@@ -250,6 +292,8 @@ def record_op_call(op, args):
         backward,
         second_order=any(_is_grad_result(v) for _, _, v in leaves),
     )
+    if not several:
+        node.call = OpCall(op, plain_args, positions)
     _add(node)
     return wrapped if several else wrapped[0]
 
@@ -462,12 +506,61 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         variables=weights,
         second_order=any(_is_grad_result(x) for x in (flat or ())),
     )
+    node.call = LayerCall(layer, cache, len(outs), multi_in, multi_out)
+    if is_model and multi_out:
+        node.links = _output_links(layer) or None
+        if node.links:
+            node.output_totals = functools.partial(_output_totals, layer, cache, out_meta)
     _add(node)
     if is_model and multi_out:
         return layer._structure_outputs(wrapped)
     if multi_out:
         return type(out)(wrapped) if isinstance(out, tuple) else wrapped
     return wrapped[0]
+
+
+@contextlib.contextmanager
+def gradients_off(variables):
+    """Inside, backward passes give these variables no gradient (a backward pass run only
+    for the gradients it passes on); their gradient buffers are restored after."""
+    saved = [(v, v.grad, v._grad_fresh) for v in variables]
+    for v, _, _ in saved:
+        v.grad = None
+    try:
+        yield
+    finally:
+        for v, grad, fresh in saved:
+            v.grad, v._grad_fresh = grad, fresh
+
+
+def _output_links(model) -> dict:
+    """{i: [j, ...]}: the outputs j of `model` computed from its output i (an inner layer's
+    output given as an output too)."""
+    slots = model._output_slots
+    links = {}
+    for i, start in enumerate(slots):
+        reached = {start}
+        for step in model._steps:  # (in graph order)
+            if any(s in reached for s in step.in_slots):
+                reached.update(step.out_slots)
+        later = [j for j, s in enumerate(slots) if j != i and s in reached]
+        if later:
+            links[i] = later
+    return links
+
+
+def _output_totals(model, cache, out_meta, gouts) -> dict:
+    """{i: the gradient reaching output i}, its own and what flows back to it from the
+    outputs computed from it (see `Node.links`), by a backward pass through `model` that
+    gives its weights nothing."""
+    gs = [
+        np.array(g) if g is not None else np.zeros(s, d if d.kind == "f" else "float32")
+        for g, (s, d) in zip(gouts, out_meta)
+    ]
+    keep = {model._output_slots[i]: None for i in _output_links(model)}
+    with gradients_off(model.weights):
+        model._backward(cache, gs, True, keep)
+    return {i: keep[model._output_slots[i]] for i in _output_links(model)}
 
 
 def _accepts_training(layer) -> bool:

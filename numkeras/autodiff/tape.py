@@ -23,10 +23,15 @@ the layers' own backward passes. This is what a custom `train_step` needs:
 Deviations from `tf.GradientTape`, each because numkeras differentiates with
 hand-written backward passes instead of recording primitive operations:
 
-- Higher-order gradients (a tape differentiating another tape's gradient, as WGAN-GP's
-  gradient penalty does) are refused with a `TapeError`. `jacobian` and `batch_jacobian`
-  run one backward pass per target element (TF vectorizes them): exact, and slow for
-  large targets.
+- Second-order gradients (a tape differentiating another tape's gradient) are exact
+  where `second_order.py` has rules: a gradient with respect to arrays (WGAN-GP's
+  gradient penalty, the norm of a critic's gradient for its inputs) through Dense,
+  convolutions, elementwise activations, dropout, LayerNormalization, layers that move
+  values linearly and linear ops, alone or in models. Others (a gradient with respect
+  to weights, one through losses or batch normalization) raise a `TapeError` when the
+  outer tape reaches them.
+  `jacobian` and `batch_jacobian` run one backward pass per target element (TF
+  vectorizes them): exact, and slow for large targets.
 - `watch(x)` returns the watched value (a `TapeTensor` for an array): Python operators
   on a plain NumPy array are NumPy's, so use what `watch` returns (TF returns None).
 - A loss's `y_true` is a constant (labels), except for KLDivergence, MeanSquaredError
@@ -48,7 +53,7 @@ import functools
 import numpy as np
 
 from numkeras import backend, tree
-from numkeras.autodiff import recorder
+from numkeras.autodiff import recorder, second_order
 from numkeras.autodiff.recorder import TapeError
 from numkeras.autodiff.tensor import TapeTensor
 from numkeras.backend import heap
@@ -85,6 +90,7 @@ class GradientTape:
         self._watched_ids: set = set()
         self._used = False
         self._recording = False
+        self._last_pass = None  # (the nodes, cotangents and source keys of the last pass)
 
     # -- recording -----------------------------------------------------------------------
     def __enter__(self) -> GradientTape:
@@ -198,7 +204,7 @@ class GradientTape:
                 f"output_gradients holds {len(grads_out)} value(s) for {len(targets)} target(s)."
             )
         return self._differentiate(
-            sources, lambda: self._gradient(targets, grads_out, flat_sources, zero)
+            sources, lambda: self._gradient(targets, grads_out, flat_sources, zero), True
         )
 
     def jacobian(
@@ -286,22 +292,39 @@ class GradientTape:
             )
         return mode == "zero"
 
-    def _differentiate(self, sources, compute):
+    def _differentiate(self, sources, compute, one_pass: bool = False):
         """Run `compute()` (the flat results, one per source) on this tape's record, shaped
-        as `sources`; a non-persistent tape is spent after it."""
+        as `sources`; a non-persistent tape is spent after it. `one_pass`: `compute` is one
+        backward pass (`gradient`), which an outer tape may differentiate."""
         if self._nodes is None:
             raise TapeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
                 "gradients; use GradientTape(persistent=True) to call gradient() again."
             )
-        nested = bool(recorder.recording_tapes())
+        outer = recorder.recording_tapes()
+        self._last_pass = None
         with recorder.paused():
             result = compute()
         if not self._persistent:
             self._nodes = None
-        if nested:  # a gradient taken while a tape records: marked (see `_check_second`)
-            result = [None if g is None else _grad_result(g) for g in result]
+        if outer:  # a gradient taken while a tape records: differentiable there, or marked
+            result = self._record_result(result, sources, outer, one_pass)
+        self._last_pass = None
         return tree.pack_sequence_as(sources, result) if tree.is_nested(sources) else result[0]
+
+    def _record_result(self, result: list, sources, outer: list, one_pass: bool) -> list:
+        """The results of a gradient taken while `outer` tapes record: recorded there as
+        one differentiable node (`second_order.py`: gradients with respect to arrays,
+        through the calls it has rules for), else marked so that differentiating them
+        raises a TapeError."""
+        found = self._last_pass if one_pass else None
+        flat = tree.flatten(sources)
+        if found is not None and not any(isinstance(s, Variable) for s in flat):
+            tensors = second_order.result_tensors(result)
+            nodes, grads, src_keys = found
+            if second_order.record(nodes, grads, src_keys, tensors, outer):
+                return tensors
+        return [None if g is None else _grad_result(g) for g in result]
 
     def _source_key(self, s):
         if isinstance(s, Variable):
@@ -345,6 +368,8 @@ class GradientTape:
             hit = node.second_order or any(k in reach for k in node.inputs)
             if not hit and node.variables:
                 hit = any(recorder.variable_key(v) in var_of for v in node.variables)
+            if not hit and node.links:  # (an output computed from a source output)
+                hit = any(node.outputs[i] in src_set for i in node.links)
             if hit:
                 relevant.append(node)
                 reach.update(k for k in node.outputs if k is not None)
@@ -379,12 +404,25 @@ class GradientTape:
                 if node.second_order:
                     raise TapeError(
                         "GradientTape.gradient reached the result of another "
-                        "tape.gradient() call (a second-order gradient, e.g. WGAN-GP's "
-                        "gradient penalty): numkeras differentiates with hand-written "
-                        "backward passes, which are not themselves recorded, so gradients "
-                        "of gradients are not supported. Train without the gradient "
-                        "penalty (e.g. weight clipping or spectral normalization)."
+                        "tape.gradient() call (a second-order gradient) that numkeras "
+                        "cannot differentiate: numkeras differentiates with hand-written "
+                        "backward passes, and second-order rules exist only for a gradient "
+                        "with respect to arrays (a model's inputs, as WGAN-GP's gradient "
+                        "penalty takes) through Dense, convolutions, elementwise "
+                        "activations, dropout, LayerNormalization, the layers that move "
+                        "values linearly and the linear ops "
+                        "(numkeras/autodiff/second_order.py); not for gradients with "
+                        "respect to weights, nor through losses, batch normalization, "
+                        "pooling by max or a product of two values that both depend on the "
+                        "input. Build the critic from those layers, or train without the "
+                        "penalty (weight clipping, spectral normalization)."
                     )
+                # (an output that is a source: the gradient through the outputs computed
+                # from it too; only a source's gradient is read after this node)
+                if node.links and any(node.outputs[i] in src_set for i in node.links):
+                    for i, g in node.output_totals(gouts).items():
+                        if g is not None and node.outputs[i] is not None:
+                            grads[node.outputs[i]] = g
                 need = [k is not None and k in reach for k in node.inputs]
                 if not any(need) and not node.variables:
                     continue
@@ -394,6 +432,7 @@ class GradientTape:
                         continue
                     g = _like(g, meta)
                     grads[k] = g if k not in grads else grads[k] + g
+            self._last_pass = (list(nodes), grads, src_keys)  # (for `_record_result`)
             result = []
             for s, key in zip(sources, src_keys):
                 g = None

@@ -192,17 +192,10 @@ class LayerNormalization(Layer):
         (x, mean, rstd, gamma, axes, bshape), in_dtype = cache
         xp = backend.xp
         g = grad_output.astype(x.dtype, copy=False)
-        batch_axes = tuple(i for i in range(x.ndim) if i not in axes)
         centered = x - mean
 
         def param_grad(var, full):
-            # sum over the axes gamma/beta broadcast along, back to the weight's shape
-            if bshape is None:
-                lead = x.ndim - len(var.shape)
-                red = full.sum(axis=tuple(range(lead))) if lead else full
-                return red.astype(var.dtype, copy=False)
-            red = full.sum(axis=batch_axes, keepdims=True) if batch_axes else full
-            return red.reshape(var.shape).astype(var.dtype, copy=False)
+            return weight_gradient(var, full, axes, bshape)
 
         if self.rms_scaling:
             if self.gamma is not None and self.gamma.wants_grad:
@@ -292,3 +285,15 @@ def scale_and_center_config(layer) -> dict:
         "beta_constraint": constraints.serialize(layer.beta_constraint),
         "gamma_constraint": constraints.serialize(layer.gamma_constraint),
     }
+
+
+def weight_gradient(var, full, axes, bshape):
+    """`full` (the input's shape) summed over the axes gamma or beta broadcast along, back
+    to the weight `var`'s shape (`axes`, `bshape`: the layer's `_plan`)."""
+    if bshape is None:
+        lead = full.ndim - len(var.shape)
+        red = full.sum(axis=tuple(range(lead))) if lead else full
+        return red.astype(var.dtype, copy=False)
+    batch_axes = tuple(i for i in range(full.ndim) if i not in axes)
+    red = full.sum(axis=batch_axes, keepdims=True) if batch_axes else full
+    return red.reshape(var.shape).astype(var.dtype, copy=False)

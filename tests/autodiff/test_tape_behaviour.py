@@ -117,7 +117,7 @@ def test_second_order_gradients_are_refused_first_order_inside_is_fine():
         with GradientTape() as inner:
             loss = ops.mean(model(x, training=True))
         grads = inner.gradient(loss, weights)
-        penalty = ops.sum(ops.square(grads[0]))  # WGAN-GP style
+        penalty = ops.sum(ops.square(grads[0]))  # a penalty on a weight gradient
         total = loss + penalty
     with pytest.raises(TapeError, match="second-order"):
         outer.gradient(total, weights)

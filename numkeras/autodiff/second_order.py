@@ -1,0 +1,599 @@
+"""Second-order gradients: a `tape.gradient` with respect to arrays, taken while another
+tape records, is itself recorded there, so the outer tape can differentiate it (WGAN-GP's
+gradient penalty: the norm of a critic's gradient with respect to its inputs, minimised
+over the critic's weights).
+
+numkeras differentiates with each layer's hand-written backward pass, so this runs the
+inner gradient's own derivative by hand too. The inner gradient is `g = J_1^T ... J_k^T
+seed` (each recorded layer's Jacobian `J_i` at its input). For an outer cotangent `u` on
+`g`, the derivative of `<u, g>`:
+
+- with respect to layer i's weights is `grad_w <t_i, J_i(w)^T g_i>`, where `t_i = J_{i-1}
+  ... J_1 u` (the tangent `u` carried forward, as forward mode would) and `g_i` the
+  inner pass's cotangent at the layer's output; for a layer linear in its input (Dense,
+  a convolution, before the activation) that is the weight gradient of the layer applied
+  to `t_i`, with `g_i` as its output gradient;
+- through the values a Jacobian reads (an activation's `f'(z)`), a cotangent `t * g *
+  f''(z)` on them (zero for relu, leaky relu, dropout and every linear step), carried
+  back by the ordinary backward passes to the weights before and to the inputs.
+
+So each supported call gives its tangent `J t` and these two terms: Dense and the
+convolutions (with an elementwise activation whose second derivative is known), the
+elementwise activation layers and dropouts, LayerNormalization (WGAN-GP's choice over
+batch normalization in a critic), the layers that only move values linearly (Flatten,
+Reshape, padding, cropping, average pooling, Add, ...), and a `Sequential` or
+functional model of them (`_step_rule`); and the `numkeras.ops` calls a subclassed
+model's `call` makes that are affine in the input (sums, reshapes, slicing, ...),
+linear in it with the other arguments fixed (a product or matmul with a weight), or an
+elementwise activation (`_op_rule`). Any other call on the tangent's path (a loss,
+batch normalization, max pooling, a product of two values that both depend on the
+input) leaves the gradient as before: usable, and refused with a `TapeError` if the outer tape
+differentiates it.
+
+>>> import numpy as np
+>>> from numkeras import layers, models, ops
+>>> from numkeras.autodiff import GradientTape
+>>> critic = models.Sequential([layers.Input((2,)), layers.Dense(3, activation="tanh"),
+...                             layers.Dense(1)])
+>>> x = np.array([[0.5, -1.0]], "float32")
+>>> with GradientTape() as outer:
+...     with GradientTape() as inner:
+...         x = inner.watch(x)
+...         score = critic(x)
+...     g = inner.gradient(score, x)
+...     penalty = ops.sum(g * g)
+>>> grads = outer.gradient(penalty, critic.trainable_weights)
+>>> [None if g is None else g.shape for g in grads]  # (the last bias: no part in g)
+[(2, 3), (3,), (3, 1), None]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from numkeras import activations
+from numkeras.autodiff.recorder import Node, TapeError, gradients_off, new_id
+
+
+class Unsupported(Exception):
+    """A recorded step this module cannot differentiate twice (the message says which)."""
+
+
+# -- activations: f'(z) and f''(z) -------------------------------------------------------
+_PIECEWISE_LINEAR = {"linear", "relu", "leaky_relu", "relu6", "hard_sigmoid", "hard_tanh"}
+
+
+def _sigmoid(z):
+    return 0.5 * (np.tanh(0.5 * z) + 1)
+
+
+def _second_derivative(name: str, z, y):
+    """f''(z) of the activation `name` (None: zero everywhere it is defined); `y` = f(z).
+    Where a fused kernel left `z` holding `y` (Dense's relu and tanh), only `y` is read."""
+    if name in _PIECEWISE_LINEAR:
+        return None
+    if name == "tanh":
+        return -2 * y * (1 - y * y)
+    if name == "sigmoid":
+        return y * (1 - y) * (1 - 2 * y)
+    if name == "softplus":
+        s = _sigmoid(z)
+        return s * (1 - s)
+    if name in ("silu", "swish"):
+        s = _sigmoid(z)
+        return s * (1 - s) * (2 + z * (1 - 2 * s))
+    if name == "elu":
+        return np.where(z > 0, 0, np.exp(np.minimum(z, 0))).astype(z.dtype)
+    if name == "selu":
+        alpha, scale = 1.6732632423543772, 1.0507009873554805
+        return np.where(z > 0, 0, scale * alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+    if name == "gelu":
+        pdf = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
+        return (pdf * (2 - z * z)).astype(z.dtype)
+    if name == "gelu_approximate":  # 0.5 z (1 + tanh(u)), u = c (z + 0.044715 z^3)
+        c = np.sqrt(2 / np.pi)
+        u = c * (z + 0.044715 * z**3)
+        du, d2u = c * (1 + 3 * 0.044715 * z * z), c * 6 * 0.044715 * z
+        th = np.tanh(u)
+        return ((1 - th * th) * (du + 0.5 * z * (d2u - 2 * th * du * du))).astype(z.dtype)
+    raise Unsupported(f"the activation {name!r} (its second derivative is not implemented)")
+
+
+def _activation_name(fn) -> str:
+    name = activations.serialize(fn)
+    if not isinstance(name, str):
+        raise Unsupported(f"the activation {fn!r}")
+    return name
+
+
+def _slopes(fn, z, y):
+    """f'(z), elementwise, and f''(z) (None: zero), for an elementwise activation."""
+    name = _activation_name(fn)
+    if name in ("softmax", "log_softmax", "sparsemax", "glu"):
+        raise Unsupported(f"the activation {name!r} (not elementwise)")
+    first = fn.grad(z, y, np.ones(np.shape(y), y.dtype))
+    return first, _second_derivative(name, z, y)
+
+
+# -- one layer: its tangent and the two terms of the second derivative --------------------
+def _linear_weightless():
+    from numkeras import layers as L
+
+    names = (
+        "Flatten Reshape Permute RepeatVector Identity ZeroPadding1D ZeroPadding2D "
+        "ZeroPadding3D Cropping1D Cropping2D Cropping3D AveragePooling1D AveragePooling2D "
+        "AveragePooling3D GlobalAveragePooling1D GlobalAveragePooling2D "
+        "GlobalAveragePooling3D UpSampling1D Add Subtract Average Concatenate"
+    ).split()
+    return tuple(getattr(L, n) for n in names if hasattr(L, n))
+
+
+_LINEAR: tuple | None = None
+
+
+def _step_rule(layer, cache, t, g):
+    """`(J t, s)` for one layer call: its tangent and the cotangent `s` on its inputs from
+    the second derivative (None: zero); the weight terms are added to the weights'
+    gradients (`add_grad`). `t` and `g`: arrays (lists for several inputs)."""
+    global _LINEAR
+    from numkeras import layers as L
+    from numkeras.layers.base_conv import BaseConv
+    from numkeras.models.model import Model
+
+    if isinstance(layer, Model):
+        return _model_rule(layer, cache, t, g)
+    if _LINEAR is None:
+        _LINEAR = _linear_weightless()
+    if getattr(layer, "_mixed", False):
+        raise Unsupported(f"layer '{layer.name}' under mixed precision")
+    if type(layer) in _LINEAR:
+        if isinstance(t, list) and any(x is None for x in t):
+            if not isinstance(layer, (L.Add, L.Subtract, L.Average)):
+                raise Unsupported(f"layer '{layer.name}' with only some inputs differentiated")
+            t = [np.zeros_like(g) if x is None else x for x in t]
+        return layer.call(t), None
+    if isinstance(layer, L.Dense) and type(layer).backward is L.Dense.backward:
+        return _dense_rule(layer, cache, t, g)
+    if isinstance(layer, BaseConv) and _plain_conv(layer):
+        return _conv_rule(layer, cache, t, g)
+    if isinstance(layer, (L.Dropout, L.SpatialDropout1D, L.SpatialDropout2D)) or (
+        isinstance(layer, (L.LeakyReLU, L.ReLU))
+    ):
+        # elementwise and piecewise linear: J is diagonal (J t = J^T t), f'' is zero
+        return layer.backward(cache, np.array(t), need_input_grad=True), None
+    if type(layer) is L.Activation:
+        x, y = cache
+        first, second = _slopes(layer.activation, x, y)
+        return t * first, (None if second is None else t * g * second)
+    if type(layer) is L.LayerNormalization:
+        return _layer_norm_rule(layer, cache, t, g)
+    if type(layer) is L.ELU:
+        x, _ = cache
+        alpha = x.dtype.type(layer.alpha)
+        first = np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
+        second = np.where(x > 0, 0, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
+        return t * first, t * g * second
+    raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__})")
+
+
+def _layer_norm_rule(layer, cache, t, g):
+    """LayerNormalization: `x^ = (x - mean) / sd` over its axes, `y = gamma x^ + beta`."""
+    from numkeras.layers.layer_normalization import weight_gradient
+
+    (x, mean, rstd, gamma, axes, bshape), in_dtype = cache
+    t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
+    xhat = (x - mean) * rstd
+    n = x.dtype.type(x.size // mean.size)
+
+    def avg(v):
+        return v.mean(axis=axes, keepdims=True)
+
+    t_mean, c = avg(t), avg(t * xhat)
+    t_hat = rstd * (t - t_mean - xhat * c)  # J t for x^ (J is symmetric)
+    if layer.gamma is not None:
+        layer.gamma.add_grad(weight_gradient(layer.gamma, g * t_hat, axes, bshape))
+    u = g * gamma if gamma is not None else g
+    # d/dx <J(x) t, u>: through sd (d sd / dx = x^ / n) and through x^ inside J
+    a_u = (u * (t - t_mean)).sum(axis=axes, keepdims=True)
+    b_u = (u * xhat).sum(axis=axes, keepdims=True)
+    r2 = rstd * rstd
+    s = (
+        -xhat * r2 / n * (a_u - c * b_u)
+        - r2 * b_u / n * (t - t_mean - xhat * c)
+        - c * r2 * (u - avg(u) - xhat * avg(u * xhat))
+    )
+    t_out = t_hat * gamma if gamma is not None else t_hat
+    return t_out.astype(in_dtype, copy=False), s.astype(in_dtype, copy=False)
+
+
+def _plain_conv(layer) -> bool:
+    from numkeras.layers.base_conv import BaseConv
+
+    kind = type(layer)
+    return (
+        kind._forward is BaseConv._forward
+        and kind.backward is BaseConv.backward
+        and kind.forward is BaseConv.forward
+        and not layer.lora_enabled
+    )
+
+
+def _dense_rule(layer, cache, t, g):
+    if layer.lora_enabled or layer.quantization_mode is not None:
+        raise Unsupported(f"layer '{layer.name}' (LoRA or quantized Dense)")
+    x, z, y, _ = cache
+    kernel = layer._kernel
+    w = kernel.value
+    rows = t.reshape(-1, t.shape[-1])
+    zt = (rows @ w).reshape(*t.shape[:-1], layer.units)
+    g = np.asarray(g)
+    if z is None:  # linear
+        first = second = None
+        gz = g
+    else:
+        first, second = _slopes(layer.activation, z, y)
+        gz = g * first
+    kernel.add_matmul_grad(rows.T, gz.reshape(-1, layer.units))
+    t_out = zt if first is None else zt * first
+    if second is None:
+        return t_out, None
+    sz = (zt * g * second).reshape(-1, layer.units)
+    kernel.add_matmul_grad(x.reshape(-1, x.shape[-1]).T, sz)
+    if layer.bias is not None:
+        layer.bias.add_sum_grad(sz)
+    return t_out, (sz @ w.T).reshape(x.shape)
+
+
+def _conv_rule(layer, cache, t, g):
+    from numkeras.layers import conv_utils as cu
+    from numkeras.layers.base_conv import conv_backward
+
+    conv_cache, z, y = cache
+    zt, t_cache = layer._forward(np.asarray(t), add_bias=False)  # (channels last)
+    gl = cu.to_last(np.asarray(g), layer.data_format)
+    first, second = _slopes(layer.activation, z, y)
+    kernel = layer._kernel
+    if kernel.wants_grad:
+        dw, _ = conv_backward(t_cache, gl * first, True, False)
+        kernel.add_grad(dw.reshape(kernel.shape))
+    t_out = cu.from_last(zt * first, layer.data_format)
+    if second is None:
+        return t_out, None
+    sz = zt * gl * second
+    if layer.bias is not None and layer.bias.wants_grad:
+        layer.bias.add_sum_grad(sz.reshape(-1, sz.shape[-1]))
+    dw, dx = conv_backward(conv_cache, sz, kernel.wants_grad, True)
+    if dw is not None:
+        kernel.add_grad(dw.reshape(kernel.shape))
+    return t_out, cu.from_last(dx, layer.data_format)
+
+
+# -- numkeras.ops calls: those affine or multilinear in their recorded arguments, and
+# the elementwise activations ----------------------------------------------------------
+# (affine in all recorded arguments at once: J t = f(t) - f(0))
+_AFFINE_OPS = frozenset(
+    "Add Subtract Negative Sum Mean Reshape Transpose ExpandDims Squeeze Concatenate Stack "
+    "GetItem Tile Pad BroadcastTo Swapaxes Moveaxis Cast".split()
+)
+# (linear in each argument for the others fixed: a tangent in one of them only, at the
+# positions given, None: any)
+_MULTILINEAR_OPS = {
+    "Multiply": None,
+    "Divide": (0,),
+    "TrueDivide": (0,),
+    "Matmul": None,
+    "Dot": None,
+    "Einsum": None,
+}
+_ELEMENTWISE_OPS = {
+    "Tanh": "tanh",
+    "Sigmoid": "sigmoid",
+    "Relu": "relu",
+    "LeakyRelu": "leaky_relu",
+    "Softplus": "softplus",
+    "Silu": "silu",
+    "Selu": "selu",
+}
+
+
+def _op_activation(op) -> str | None:
+    kind = type(op).__name__
+    if kind == "Gelu":
+        return "gelu_approximate" if op.approximate else "gelu"
+    if kind == "Elu" and float(getattr(op, "alpha", 1.0)) == 1.0:
+        return "elu"
+    return _ELEMENTWISE_OPS.get(kind)
+
+
+def _check_op(call, carrying: list) -> None:
+    """Raise Unsupported unless `_op_rule` takes this op call with tangents at the leaves
+    marked in `carrying`."""
+    kind = type(call.op).__name__
+    if kind in _AFFINE_OPS:
+        if kind == "Cast" and np.dtype(call.op.dtype).kind != "f":
+            raise Unsupported("a cast to a non-float dtype")
+        return
+    if kind in _MULTILINEAR_OPS:
+        allowed = _MULTILINEAR_OPS[kind]
+        which = [path for path, c in zip(call.positions, carrying) if c]
+        if len(which) > 1 or (allowed is not None and which and which[0][0] not in allowed):
+            raise Unsupported(f"ops.{kind.lower()} of two values that depend on the input")
+        return
+    if _op_activation(call.op) is not None and len(call.positions) == 1:
+        return
+    raise Unsupported(f"ops.{kind.lower()}")
+
+
+def _put(args, path, value):
+    """`args` (nested tuples and lists) with the item at `path` replaced by `value`."""
+    items = list(args)
+    items[path[0]] = value if len(path) == 1 else _put(items[path[0]], path[1:], value)
+    return tuple(items) if isinstance(args, tuple) else items
+
+
+def _at(args, path):
+    for i in path:
+        args = args[i]
+    return args
+
+
+def _run_op(op, args):
+    out, cache = op._forward(*args)
+    return op._arrays(out), cache
+
+
+def _op_rule(call, t, g):
+    """`(J t, s)` for one op call, as `_step_rule` (`t`: one tangent per recorded leaf, None
+    where none; `s`: one cotangent per leaf, the terms for the leaves without a tangent)."""
+    op, args, positions = call.op, call.args, call.positions
+    kind = type(op).__name__
+    _check_op(call, [x is not None for x in t])
+    leaves = [np.asarray(_at(args, p)) for p in positions]
+    if kind in _AFFINE_OPS:
+        with_t, with_0 = args, args
+        for p, leaf, x in zip(positions, leaves, t):
+            zero = np.zeros_like(leaf)
+            with_t = _put(with_t, p, zero if x is None else np.asarray(x, leaf.dtype))
+            with_0 = _put(with_0, p, zero)
+        return _run_op(op, with_t)[0] - _run_op(op, with_0)[0], [None] * len(t)
+    if kind in _MULTILINEAR_OPS:
+        c = next(i for i, x in enumerate(t) if x is not None)
+        with_t = _put(args, positions[c], np.asarray(t[c], leaves[c].dtype))
+        t_out, cache = _run_op(op, with_t)
+        wanted = [False] * len(args)
+        for i, p in enumerate(positions):
+            wanted[p[0]] = wanted[p[0]] or i != c
+        s = [None] * len(t)
+        if any(wanted):  # the other leaves' terms: grad_y <f(t, y), g>
+            grads = op._backward(cache, np.asarray(g), tuple(wanted))
+            s = [None if i == c else _at(grads, p) for i, p in enumerate(positions)]
+        return t_out, s
+    x = leaves[0]  # an elementwise activation: J t = f'(x) t, and t g f''(x)
+    y, cache = _run_op(op, args)
+    first = op._backward(cache, np.asarray(t[0], x.dtype), (True,) + (False,) * (len(args) - 1))
+    second = _second_derivative(_op_activation(op), x, y)
+    return first[0], [None if second is None else t[0] * g * second]
+
+
+# -- a model: the same, step by step over its graph --------------------------------------
+def _add(a, b):
+    return b if a is None else (a if b is None else a + b)
+
+
+def _check_model(model, caches) -> None:
+    from numkeras.models.model import _ActivityCache
+
+    if model._loss_slots or any(isinstance(c, _ActivityCache) for c in caches):
+        raise Unsupported(f"model '{model.name}' with added losses or activity penalties")
+    for step in model._steps:
+        if step.multi_out or step.half:
+            raise Unsupported(f"layer '{step.layer.name}' (several outputs or mixed precision)")
+
+
+def _model_rule(model, caches, t, g):
+    _check_model(model, caches)
+    steps = model._steps
+    t_ins = t if isinstance(t, list) else [t]
+    g_outs = g if isinstance(g, list) else [g]
+    # the inner (first-order) pass again, for each step's output cotangent
+    grads = [None] * model._n_slots
+    for s, go in zip(model._output_slots, g_outs):
+        grads[s] = _add(grads[s], None if go is None else np.asarray(go))
+    step_g = [None] * len(steps)
+    with gradients_off(model.weights):
+        for i in range(len(steps) - 1, -1, -1):
+            step = steps[i]
+            go = grads[step.out_slots[0]]
+            if go is None:
+                continue
+            step_g[i] = go
+            gin = step.layer.backward(caches[i], np.array(go), need_input_grad=True)
+            for s, gi in zip(step.in_slots, gin if step.multi_in else [gin]):
+                grads[s] = _add(grads[s], gi)
+    # the tangent forward, each step's terms of the second derivative on the way
+    tangents = [None] * model._n_slots
+    back = [None] * model._n_slots  # the curvature cotangents on the forward values
+    for s, ti in zip(model._input_slots, t_ins):
+        tangents[s] = ti
+    for i, step in enumerate(steps):
+        tin = [tangents[s] for s in step.in_slots]
+        if step_g[i] is None or all(x is None for x in tin):
+            continue
+        t_out, s_in = _step_rule(step.layer, caches[i], tin if step.multi_in else tin[0], step_g[i])
+        tangents[step.out_slots[0]] = t_out
+        if s_in is not None:
+            for s, si in zip(step.in_slots, s_in if step.multi_in else [s_in]):
+                back[s] = _add(back[s], si)
+    # the curvature cotangents back through the ordinary backward passes
+    for i in range(len(steps) - 1, -1, -1):
+        step = steps[i]
+        go = back[step.out_slots[0]]
+        if go is None:
+            continue
+        gin = step.layer.backward(caches[i], np.array(go), need_input_grad=True)
+        for s, gi in zip(step.in_slots, gin if step.multi_in else [gin]):
+            back[s] = _add(back[s], gi)
+    t_outs = [tangents[s] for s in model._output_slots]
+    s_ins = [back[s] for s in model._input_slots]
+    single_in = not isinstance(t, list)
+    return (t_outs[0] if len(t_outs) == 1 else t_outs), (s_ins[0] if single_in else s_ins)
+
+
+# -- the recorded gradient ---------------------------------------------------------------
+def record(nodes: list, grads: dict, src_keys: list, results: list, outer_tapes) -> bool:
+    """Record on `outer_tapes` the inner gradient `results` (one per source, arrays or
+    None) as one node, differentiable with respect to its sources and to the weights the
+    recorded computation read. `nodes`: the inner tape's record, `grads`: the inner pass's
+    cotangents. Returns False (nothing recorded) where a call on the tangent's path has no
+    second-order rule."""
+    from numkeras.autodiff.recorder import OpCall
+
+    carrying = {k for k in src_keys if k is not None}
+    path = []  # the calls the tangent goes through, with which inputs carry it
+    for node in nodes:
+        marks = [k in carrying for k in node.inputs]
+        if not any(marks):
+            continue
+        try:
+            if node.call is None:
+                raise Unsupported(f"the recorded call {node.name}")
+            if isinstance(node.call, OpCall):
+                _check_op(node.call, marks)
+            else:
+                _supported(node.call.layer, node.call.cache)
+        except Unsupported:
+            return False
+        path.append(node)
+        carrying.update(k for k in node.outputs if k is not None)
+    # the weights: a layer's (given gradients with `add_grad`) and an op's variable
+    # arguments (inputs of this node, given their gradients as values)
+    variables, seen = [], set()
+    var_keys, var_metas = [], []
+    for node in nodes:
+        for v in node.variables:
+            if id(v) not in seen:
+                seen.add(id(v))
+                variables.append(v)
+        if isinstance(node.call, OpCall):
+            for k, meta in zip(node.inputs, node.in_meta):
+                if isinstance(k, tuple) and k not in var_keys:  # (a variable's key)
+                    var_keys.append(k)
+                    var_metas.append(meta)
+    inputs = [*src_keys, *var_keys]
+    metas = [(tuple(np.shape(r)), getattr(r, "dtype", None)) for r in results] + var_metas
+    outputs = [None if r is None else r._tid for r in results]
+
+    def backward(gouts, need):
+        tangent = {}
+        for k, u in zip(src_keys, gouts):
+            if k is not None and u is not None:
+                tangent[k] = _add(tangent.get(k), np.asarray(u))
+        back: dict = {}
+        for node in path:  # forward order: the tangent, and the second-order terms
+            call = node.call
+            tin = [tangent.get(k) for k in node.inputs]
+            if all(x is None for x in tin):
+                continue
+            try:
+                if isinstance(call, OpCall):
+                    gout = grads.get(node.outputs[0])
+                    if gout is None:
+                        continue
+                    t_outs, s_ins = _op_rule(call, tin, gout)
+                    t_outs = [t_outs]
+                else:
+                    gout = [grads.get(k) for k in node.outputs[: call.n_outputs]]
+                    if all(x is None for x in gout):
+                        continue
+                    t_arg = tin if call.multi_in else tin[0]
+                    g_arg = gout if call.multi_out else gout[0]
+                    t_out, s_in = _step_rule(call.layer, call.cache, t_arg, g_arg)
+                    t_outs = t_out if call.multi_out else [t_out]
+                    s_ins = s_in if call.multi_in else [s_in]
+            except Unsupported as e:  # (checked when recorded: a change since)
+                raise TapeError(f"Second-order gradients cannot go through {e}.") from None
+            for k, to in zip(node.outputs, t_outs):
+                if k is not None:
+                    tangent[k] = _add(tangent.get(k), to)
+            for k, si in zip(node.inputs, s_ins or ()):
+                if k is not None and si is not None:
+                    back[k] = _add(back.get(k), si)
+        for node in reversed(nodes):  # those terms back to the weights and the inputs
+            go = [back.get(k) for k in node.outputs]
+            if all(x is None for x in go):
+                continue
+            gins = node.backward(go, [True] * len(node.inputs))
+            for k, gi in zip(node.inputs, gins):
+                if k is not None and gi is not None:
+                    back[k] = _add(back.get(k), gi)
+        return [back.get(k) for k in inputs]
+
+    node = Node("gradient", inputs, metas, outputs, backward, variables)
+    for tape in outer_tapes:
+        tape._record(node)
+    return True
+
+
+def _supported(layer, cache) -> None:
+    """Raise Unsupported where `_step_rule` would (checked when the gradient is taken, so
+    an unsupported path keeps the first-order answer and fails only if differentiated)."""
+    from numkeras import layers as L
+    from numkeras.layers.base_conv import BaseConv
+    from numkeras.models.model import Model
+
+    global _LINEAR
+    if _LINEAR is None:
+        _LINEAR = _linear_weightless()
+    if isinstance(layer, Model):
+        _check_model(layer, cache)
+        for step, c in zip(layer._steps, cache):
+            _supported(step.layer, c)
+        return
+    if getattr(layer, "_mixed", False):
+        raise Unsupported(f"layer '{layer.name}' under mixed precision")
+    if type(layer) in _LINEAR or type(layer) is L.ELU:
+        return
+    if type(layer) is L.LayerNormalization:
+        if layer.rms_scaling:
+            raise Unsupported(f"layer '{layer.name}' (LayerNormalization with rms_scaling)")
+        return
+    if isinstance(layer, (L.Dropout, L.SpatialDropout1D, L.SpatialDropout2D, L.LeakyReLU)):
+        return
+    if isinstance(layer, L.ReLU):
+        return
+    if isinstance(layer, L.Dense) and type(layer).backward is L.Dense.backward:
+        if layer.lora_enabled or layer.quantization_mode is not None:
+            raise Unsupported(f"layer '{layer.name}' (LoRA or quantized Dense)")
+        if cache[1] is not None:
+            _slopes_check(layer.activation)
+        return
+    if isinstance(layer, BaseConv) and _plain_conv(layer):
+        _slopes_check(layer.activation)
+        return
+    if type(layer) is L.Activation:
+        _slopes_check(layer.activation)
+        return
+    raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__})")
+
+
+def _slopes_check(fn) -> None:
+    name = _activation_name(fn)
+    if name in ("softmax", "log_softmax", "sparsemax", "glu"):
+        raise Unsupported(f"the activation {name!r} (not elementwise)")
+    z = np.zeros(1, "float32")
+    _second_derivative(name, z, z)
+
+
+def result_tensors(results: list) -> list:
+    """The gradient results as new recorded tensors (ids the outer node's outputs)."""
+    from numkeras.autodiff.tensor import TapeTensor
+
+    out = []
+    for g in results:
+        if g is None:
+            out.append(None)
+            continue
+        r = g.view(TapeTensor)
+        r._tid = new_id()
+        out.append(r)
+    return out

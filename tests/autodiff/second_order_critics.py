@@ -1,0 +1,117 @@
+"""The critics of tests/autodiff/test_second_order.py, built from the `keras` module given
+(numkeras, or Keras 3 in scripts/goldens/make_second_order.py)."""
+
+from __future__ import annotations
+
+
+def dense_critic(L, Sequential, activation: str):
+    return Sequential(
+        [
+            L.Input((4,)),
+            L.Dense(6, activation=activation),
+            L.Dense(5, activation="tanh"),
+            L.Dense(1),
+        ]
+    )
+
+
+def gan_critic(L, Sequential):
+    """The seed's 2017 discriminator, small: Dense, LeakyReLU and Dropout."""
+    return Sequential(
+        [
+            L.Input((4,)),
+            L.Dense(8),
+            L.LeakyReLU(0.2),
+            L.Dropout(0.3),
+            L.Dense(6),
+            L.LeakyReLU(0.2),
+            L.Dense(1, activation="sigmoid"),
+        ]
+    )
+
+
+def conv_critic(L, Sequential):
+    """keras.io's WGAN-GP critic, small: padding, strided convolutions, LeakyReLU, Flatten."""
+    return Sequential(
+        [
+            L.Input((6, 6, 2)),
+            L.ZeroPadding2D(1),
+            L.Conv2D(3, 3, strides=2, padding="same"),
+            L.LeakyReLU(0.2),
+            L.Conv2D(4, 3, padding="same", activation="elu"),
+            L.Dropout(0.3),
+            L.Flatten(),
+            L.Dense(1),
+        ]
+    )
+
+
+def layer_norm_critic(L, Sequential):
+    """The WGAN-GP paper's critic normalization: LayerNormalization, over the features and
+    over a convolution's whole output."""
+    return Sequential(
+        [
+            L.Input((5, 5, 2)),
+            L.Conv2D(3, 3, padding="same"),
+            L.LayerNormalization(axis=[1, 2, 3]),
+            L.LeakyReLU(0.2),
+            L.Flatten(),
+            L.Dense(6),
+            L.LayerNormalization(),
+            L.Activation("tanh"),
+            L.Dense(1),
+        ]
+    )
+
+
+def functional_critic(L, Model):
+    inputs = L.Input((4,))
+    a = L.Dense(5, activation="softplus")(inputs)
+    b = L.Dense(5, activation="silu")(inputs)
+    merged = L.Concatenate()([L.Add()([a, b]), L.Activation("sigmoid")(a)])
+    return Model(inputs, L.Dense(1)(merged))
+
+
+def subclassed_critic(keras):
+    """A critic written the Keras way: layers and `keras.ops` in its own `call` (recorded
+    call by call: residual sums, an op activation, a matmul with its own weight)."""
+    ops = keras.ops
+
+    class Critic(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1 = keras.layers.Dense(5, activation="tanh")
+            self.d2 = keras.layers.Dense(5)
+            self.w = self.add_weight(shape=(5, 1), initializer="ones", name="w")
+
+        def call(self, x, training=False):
+            h = self.d1(x)
+            h = h + 0.5 * self.d2(h)
+            h = ops.silu(h) * 2.0 - ops.gelu(h)
+            return ops.matmul(h, self.w) + ops.sum(x, axis=-1, keepdims=True) * 0.1
+
+    model = Critic()
+    model(ops.zeros((1, 4)))
+    return model
+
+
+def ordered_weights(model) -> list:
+    """The trainable weights in one order on both sides (a subclassed model's own weight
+    may be listed first or last)."""
+    if hasattr(model, "d1"):
+        return [model.d1.kernel, model.d1.bias, model.d2.kernel, model.d2.bias, model.w]
+    return list(model.trainable_weights)
+
+
+ACTIVATIONS = ("tanh", "sigmoid", "softplus", "silu", "gelu", "elu", "selu", "relu", "linear")
+
+
+def critics(keras) -> dict:
+    L, Sequential, Model = keras.layers, keras.Sequential, keras.Model
+    found = {f"dense_{a}": dense_critic(L, Sequential, a) for a in ACTIVATIONS}
+    found["gan"] = gan_critic(L, Sequential)
+    found["conv"] = conv_critic(L, Sequential)
+    found["layer_norm"] = layer_norm_critic(L, Sequential)
+    found["functional"] = functional_critic(L, Model)
+    found["subclassed"] = subclassed_critic(keras)
+    return found

@@ -1,0 +1,173 @@
+"""Second-order gradients (numkeras/autodiff/second_order.py): WGAN-GP's gradient penalty
+differentiated with respect to a critic's weights, against Keras 3 on JAX (goldens from
+scripts/goldens/make_second_order.py) and against central differences."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+import numkeras
+from numkeras import layers, models, ops
+from numkeras.autodiff import GradientTape, TapeError
+from tests.autodiff.second_order_critics import critics, ordered_weights
+
+GOLDEN = json.loads(
+    (pathlib.Path(__file__).parents[1] / "goldens" / "second_order.json").read_text()
+)["critics"]
+
+
+def penalty_and_grads(critic, x, training=False):
+    """WGAN-GP's penalty as keras.io writes it, and its gradient for the critic's weights."""
+    with GradientTape() as tape:
+        with GradientTape() as gp_tape:
+            x = gp_tape.watch(x)
+            pred = critic(x, training=training)
+        grads = gp_tape.gradient(pred, [x])[0]
+        norm = ops.sqrt(ops.sum(ops.square(grads), axis=tuple(range(1, grads.ndim))))
+        gp = ops.mean((norm - 1.0) ** 2)
+    return float(gp), tape.gradient(gp, ordered_weights(critic))
+
+
+def _critic(name):
+    model = critics(numkeras)[name]
+    case = GOLDEN[name]
+    for w, value in zip(ordered_weights(model), case["weights"]):
+        w.assign(np.asarray(value, "float32"))
+    return model, np.asarray(case["x"], "float32"), case
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_gradient_penalty_matches_keras(name):
+    model, x, case = _critic(name)
+    value, grads = penalty_and_grads(model, x)
+    np.testing.assert_allclose(value, case["penalty"], rtol=2e-5, atol=1e-6)
+    assert len(grads) == len(case["grads"])
+    for g, want in zip(grads, case["grads"]):
+        want = np.asarray(want, "float32")
+        if g is None:  # (unconnected, as tf.GradientTape: the last bias; JAX gives zeros)
+            assert not want.any()
+            continue
+        assert g.dtype == np.float32 and g.shape == want.shape
+        np.testing.assert_allclose(g, want, rtol=2e-4, atol=2e-5 * np.abs(want).max())
+
+
+def _penalty64(model, x):
+    """The penalty from first-order gradients alone, in float64 (for central differences)."""
+    with GradientTape() as tape:
+        x = tape.watch(x)
+        pred = model(x, training=False)
+    g = np.asarray(tape.gradient(pred, x), np.float64)
+    norm = np.sqrt((g * g).reshape(len(g), -1).sum(1))
+    return float(np.mean((norm - 1) ** 2))
+
+
+@pytest.mark.parametrize(
+    "name", ["dense_tanh", "dense_gelu", "dense_elu", "functional", "subclassed"]
+)
+def test_gradient_penalty_central_differences(name):
+    model, x, _ = _critic(name)
+    _, grads = penalty_and_grads(model, x)
+    rng = np.random.default_rng(1)
+    eps = 1e-3
+    for w, g in zip(ordered_weights(model), grads):
+        g = np.zeros(w.shape, "float32") if g is None else g
+        value = w.numpy()
+        flat = value.reshape(-1)
+        for i in rng.choice(flat.size, min(4, flat.size), replace=False):
+            old = flat[i]
+            flat[i] = old + eps
+            w.assign(value)
+            up = _penalty64(model, x)
+            flat[i] = old - eps
+            w.assign(value)
+            down = _penalty64(model, x)
+            flat[i] = old
+            w.assign(value)
+            numeric = (up - down) / (2 * eps)
+            assert abs(g.reshape(-1)[i] - numeric) <= 5e-3 * (abs(numeric) + 0.05)
+
+
+def test_input_gradient_of_the_penalty_through_curvature():
+    """d(penalty)/dx: zero for a piecewise-linear critic, and the curvature terms for a
+    smooth one (central differences in x)."""
+    model, x, _ = _critic("dense_tanh")
+    with GradientTape() as tape:
+        xs = tape.watch(x)
+        with GradientTape() as gp_tape:
+            xi = gp_tape.watch(xs)
+            pred = model(xi)
+        g = gp_tape.gradient(pred, xi)
+        gp = ops.sum(g * g)
+    dx = tape.gradient(gp, xs)
+
+    def value(a):
+        with GradientTape() as t:
+            a = t.watch(a)
+            p = model(a)
+        return float(np.sum(np.asarray(t.gradient(p, a), np.float64) ** 2))
+
+    eps = 1e-3
+    for idx in [(0, 0), (2, 3), (4, 1)]:
+        up, down = x.copy(), x.copy()
+        up[idx] += eps
+        down[idx] -= eps
+        numeric = (value(up) - value(down)) / (2 * eps)
+        assert abs(dx[idx] - numeric) <= 5e-3 * (abs(numeric) + 0.05)
+
+
+def test_training_dropout_keeps_its_mask():
+    """With training=True, the penalty's second derivative goes through the same dropout
+    mask as the inner gradient: equal to a critic whose dropout is that fixed mask."""
+    model, x, _ = _critic("gan")
+    value, grads = penalty_and_grads(model, x, training=True)
+    assert np.isfinite(value) and all(np.all(np.isfinite(g)) for g in grads)
+    _, eval_grads = penalty_and_grads(model, x, training=False)
+    assert any(not np.allclose(a, b) for a, b in zip(grads, eval_grads))
+
+
+def test_wgan_gp_critic_step_lowers_the_penalty():
+    """A keras.io-style critic step (loss + 10 * penalty) applied with Adam lowers the
+    penalty of a critic far from 1-Lipschitz."""
+    model, x, _ = _critic("conv")
+    opt = __import__("numkeras").optimizers.Adam(1e-2)
+    first = None
+    for _ in range(20):
+        with GradientTape() as tape:
+            with GradientTape() as gp_tape:
+                xs = gp_tape.watch(x)
+                pred = model(xs, training=True)
+            g = gp_tape.gradient(pred, [xs])[0]
+            norm = ops.sqrt(ops.sum(ops.square(g), axis=[1, 2, 3]))
+            gp = ops.mean((norm - 1.0) ** 2)
+            loss = ops.mean(model(x, training=True)) + gp * 10.0
+        grads = tape.gradient(loss, model.trainable_weights)
+        opt.apply_gradients(zip(grads, model.trainable_weights))
+        first = float(gp) if first is None else first
+    assert float(gp) < 0.5 * first
+
+
+@pytest.mark.parametrize("case", ["batch_normalization", "product_of_two_paths"])
+def test_unsupported_path_refused_only_when_differentiated(case):
+    dense = layers.Dense(3)
+    if case == "batch_normalization":
+        model = models.Sequential(
+            [layers.Input((4,)), dense, layers.BatchNormalization(), layers.Dense(1)]
+        )
+    else:
+        model = models.Sequential([layers.Input((4,)), dense])
+    x = np.ones((2, 4), "float32")
+    with GradientTape() as tape:
+        with GradientTape() as gp_tape:
+            xs = gp_tape.watch(x)
+            pred = model(xs, training=False)
+            if case == "product_of_two_paths":
+                pred = pred * model(xs)  # (bilinear in the input: no rule)
+        g = gp_tape.gradient(pred, xs)  # the first-order gradient itself is fine
+        gp = ops.sum(g * g)
+    assert g.shape == (2, 4)
+    with pytest.raises(TapeError, match="second-order"):
+        tape.gradient(gp, model.trainable_weights)
