@@ -49,6 +49,8 @@ differentiates it.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from numkeras import activations
@@ -116,7 +118,9 @@ def _slopes(fn, z, y):
 
 
 # -- one layer: its tangent and the two terms of the second derivative --------------------
-def _linear_weightless():
+@functools.cache
+def _linear_weightless() -> tuple:
+    """The layer classes without weights that are linear in their inputs: J t = call(t)."""
     from numkeras import layers as L
 
     names = (
@@ -128,25 +132,19 @@ def _linear_weightless():
     return tuple(getattr(L, n) for n in names if hasattr(L, n))
 
 
-_LINEAR: tuple | None = None
-
-
 def _step_rule(layer, cache, t, g):
     """`(J t, s)` for one layer call: its tangent and the cotangent `s` on its inputs from
     the second derivative (None: zero); the weight terms are added to the weights'
     gradients (`add_grad`). `t` and `g`: arrays (lists for several inputs)."""
-    global _LINEAR
     from numkeras import layers as L
     from numkeras.layers.base_conv import BaseConv
     from numkeras.models.model import Model
 
     if isinstance(layer, Model):
         return _model_rule(layer, cache, t, g)
-    if _LINEAR is None:
-        _LINEAR = _linear_weightless()
     if getattr(layer, "_mixed", False):
         raise Unsupported(f"layer '{layer.name}' under mixed precision")
-    if type(layer) in _LINEAR:
+    if type(layer) in _linear_weightless():
         if isinstance(t, list) and any(x is None for x in t):
             if not isinstance(layer, (L.Add, L.Subtract, L.Average)):
                 raise Unsupported(f"layer '{layer.name}' with only some inputs differentiated")
@@ -541,9 +539,6 @@ def _supported(layer, cache) -> None:
     from numkeras.layers.base_conv import BaseConv
     from numkeras.models.model import Model
 
-    global _LINEAR
-    if _LINEAR is None:
-        _LINEAR = _linear_weightless()
     if isinstance(layer, Model):
         _check_model(layer, cache)
         for step, c in zip(layer._steps, cache):
@@ -551,7 +546,7 @@ def _supported(layer, cache) -> None:
         return
     if getattr(layer, "_mixed", False):
         raise Unsupported(f"layer '{layer.name}' under mixed precision")
-    if type(layer) in _LINEAR or type(layer) is L.ELU:
+    if type(layer) in _linear_weightless() or type(layer) is L.ELU:
         return
     if type(layer) is L.LayerNormalization:
         if layer.rms_scaling:
