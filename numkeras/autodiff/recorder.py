@@ -477,10 +477,7 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
 
     def backward(gouts, need):
         gouts, loss_grads = gouts[: len(outs)], gouts[len(outs) :]
-        gs = [
-            np.array(g) if g is not None else np.zeros(s, d if d.kind == "f" else "float32")
-            for g, (s, d) in zip(gouts, out_meta)
-        ]  # (copies: layers may write into the gradients they receive)
+        gs = _filled(gouts, out_meta)
         wanted = any(need)
         if layer._mixed:  # (float16 gradients, as the forward pass's values)
             gs = [autocast.round_half(g) for g in gs]
@@ -510,7 +507,9 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
     if is_model and multi_out:
         node.links = _output_links(layer) or None
         if node.links:
-            node.output_totals = functools.partial(_output_totals, layer, cache, out_meta)
+            node.output_totals = functools.partial(
+                _output_totals, layer, cache, out_meta, node.links
+            )
     _add(node)
     if is_model and multi_out:
         return layer._structure_outputs(wrapped)
@@ -549,18 +548,23 @@ def _output_links(model) -> dict:
     return links
 
 
-def _output_totals(model, cache, out_meta, gouts) -> dict:
+def _output_totals(model, cache, out_meta, links, gouts) -> dict:
     """{i: the gradient reaching output i}, its own and what flows back to it from the
     outputs computed from it (see `Node.links`), by a backward pass through `model` that
     gives its weights nothing."""
-    gs = [
+    keep = {model._output_slots[i]: None for i in links}
+    with gradients_off(model.weights):
+        model._backward(cache, _filled(gouts, out_meta), True, keep)
+    return {i: keep[model._output_slots[i]] for i in links}
+
+
+def _filled(gouts, out_meta) -> list:
+    """Copies of a call's output gradients (layers may write into the gradients they
+    receive), zeros where None."""
+    return [
         np.array(g) if g is not None else np.zeros(s, d if d.kind == "f" else "float32")
         for g, (s, d) in zip(gouts, out_meta)
     ]
-    keep = {model._output_slots[i]: None for i in _output_links(model)}
-    with gradients_off(model.weights):
-        model._backward(cache, gs, True, keep)
-    return {i: keep[model._output_slots[i]] for i in _output_links(model)}
 
 
 def _accepts_training(layer) -> bool:

@@ -101,20 +101,29 @@ def _second_derivative(name: str, z, y):
     raise Unsupported(f"the activation {name!r} (its second derivative is not implemented)")
 
 
-def _activation_name(fn) -> str:
+_NOT_ELEMENTWISE = ("softmax", "log_softmax", "sparsemax", "glu")
+
+
+@functools.cache
+def _check_activation_name(name: str) -> None:
+    if name in _NOT_ELEMENTWISE:
+        raise Unsupported(f"the activation {name!r} (not elementwise)")
+    z = np.zeros(1, "float32")
+    _second_derivative(name, z, z)  # (raises where f'' is not implemented)
+
+
+def _checked_activation(fn) -> str:
+    """The name of `fn`, an elementwise activation with a known f'' (else Unsupported)."""
     name = activations.serialize(fn)
-    if not isinstance(name, str):
-        raise Unsupported(f"the activation {fn!r}")
+    _check_activation_name(name if isinstance(name, str) else repr(fn))
     return name
 
 
 def _slopes(fn, z, y):
-    """f'(z), elementwise, and f''(z) (None: zero), for an elementwise activation."""
-    name = _activation_name(fn)
-    if name in ("softmax", "log_softmax", "sparsemax", "glu"):
-        raise Unsupported(f"the activation {name!r} (not elementwise)")
+    """f'(z), elementwise, and f''(z) (None: zero), for an activation `_checked_activation`
+    takes."""
     first = fn.grad(z, y, np.ones(np.shape(y), y.dtype))
-    return first, _second_derivative(name, z, y)
+    return first, _second_derivative(activations.serialize(fn), z, y)
 
 
 # -- one layer: its tangent and the two terms of the second derivative --------------------
@@ -136,42 +145,71 @@ def _step_rule(layer, cache, t, g):
     """`(J t, s)` for one layer call: its tangent and the cotangent `s` on its inputs from
     the second derivative (None: zero); the weight terms are added to the weights'
     gradients (`add_grad`). `t` and `g`: arrays (lists for several inputs)."""
+    return _layer_rule(layer)(layer, cache, t, g)
+
+
+def _layer_rule(layer):
+    """The rule of `_step_rule` for `layer`'s calls; Unsupported where there is none."""
     from numkeras import layers as L
     from numkeras.layers.base_conv import BaseConv
     from numkeras.models.model import Model
 
+    kind = type(layer)
     if isinstance(layer, Model):
-        return _model_rule(layer, cache, t, g)
+        return _model_rule
     if getattr(layer, "_mixed", False):
         raise Unsupported(f"layer '{layer.name}' under mixed precision")
-    if type(layer) in _linear_weightless():
-        if isinstance(t, list) and any(x is None for x in t):
-            if not isinstance(layer, (L.Add, L.Subtract, L.Average)):
-                raise Unsupported(f"layer '{layer.name}' with only some inputs differentiated")
-            t = [np.zeros_like(g) if x is None else x for x in t]
-        return layer.call(t), None
-    if isinstance(layer, L.Dense) and type(layer).backward is L.Dense.backward:
-        return _dense_rule(layer, cache, t, g)
+    if kind in _linear_weightless():
+        return _linear_rule
+    if isinstance(layer, L.Dense) and kind.backward is L.Dense.backward:
+        if layer.lora_enabled or layer.quantization_mode is not None:
+            raise Unsupported(f"layer '{layer.name}' (LoRA or quantized Dense)")
+        _checked_activation(layer.activation)
+        return _dense_rule
     if isinstance(layer, BaseConv) and _plain_conv(layer):
-        return _conv_rule(layer, cache, t, g)
-    if isinstance(layer, (L.Dropout, L.SpatialDropout1D, L.SpatialDropout2D)) or (
-        isinstance(layer, (L.LeakyReLU, L.ReLU))
-    ):
-        # elementwise and piecewise linear: J is diagonal (J t = J^T t), f'' is zero
-        return layer.backward(cache, np.array(t), need_input_grad=True), None
-    if type(layer) is L.Activation:
-        x, y = cache
-        first, second = _slopes(layer.activation, x, y)
-        return t * first, (None if second is None else t * g * second)
-    if type(layer) is L.LayerNormalization:
-        return _layer_norm_rule(layer, cache, t, g)
-    if type(layer) is L.ELU:
-        x, _ = cache
-        alpha = x.dtype.type(layer.alpha)
-        first = np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
-        second = np.where(x > 0, 0, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
-        return t * first, t * g * second
-    raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__})")
+        _checked_activation(layer.activation)
+        return _conv_rule
+    if isinstance(layer, (L.Dropout, L.SpatialDropout1D, L.SpatialDropout2D, L.LeakyReLU, L.ReLU)):
+        return _diagonal_rule
+    if kind is L.Activation:
+        _checked_activation(layer.activation)
+        return _activation_rule
+    if kind is L.LayerNormalization:
+        if layer.rms_scaling:
+            raise Unsupported(f"layer '{layer.name}' (LayerNormalization with rms_scaling)")
+        return _layer_norm_rule
+    if kind is L.ELU:
+        return _elu_rule
+    raise Unsupported(f"layer '{layer.name}' ({kind.__name__})")
+
+
+def _linear_rule(layer, cache, t, g):
+    from numkeras import layers as L
+
+    if isinstance(t, list) and any(x is None for x in t):
+        if not isinstance(layer, (L.Add, L.Subtract, L.Average)):
+            raise Unsupported(f"layer '{layer.name}' with only some inputs differentiated")
+        t = [np.zeros_like(g) if x is None else x for x in t]
+    return layer.call(t), None
+
+
+def _diagonal_rule(layer, cache, t, g):
+    # elementwise and piecewise linear: J is diagonal (J t = J^T t), f'' is zero
+    return layer.backward(cache, np.array(t), need_input_grad=True), None
+
+
+def _activation_rule(layer, cache, t, g):
+    x, y = cache
+    first, second = _slopes(layer.activation, x, y)
+    return t * first, (None if second is None else t * g * second)
+
+
+def _elu_rule(layer, cache, t, g):
+    x, _ = cache
+    alpha = x.dtype.type(layer.alpha)
+    first = np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
+    second = np.where(x > 0, 0, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
+    return t * first, t * g * second
 
 
 def _layer_norm_rule(layer, cache, t, g):
@@ -217,8 +255,6 @@ def _plain_conv(layer) -> bool:
 
 
 def _dense_rule(layer, cache, t, g):
-    if layer.lora_enabled or layer.quantization_mode is not None:
-        raise Unsupported(f"layer '{layer.name}' (LoRA or quantized Dense)")
     x, z, y, _ = cache
     kernel = layer._kernel
     w = kernel.value
@@ -388,6 +424,23 @@ def _check_model(model, caches) -> None:
             raise Unsupported(f"layer '{step.layer.name}' (several outputs or mixed precision)")
 
 
+def _back_through(model, caches, cotangents: list, seen: list | None = None) -> None:
+    """Carry `cotangents` (one per value slot of `model`, None: zero) back through its
+    steps' backward passes, in place; `seen` gets each step's output cotangent. (The
+    model's own `_backward` seeds only its outputs; `_check_model` has ruled out the
+    steps it treats specially.)"""
+    for i in range(len(model._steps) - 1, -1, -1):
+        step = model._steps[i]
+        go = cotangents[step.out_slots[0]]
+        if go is None:
+            continue
+        if seen is not None:
+            seen[i] = go
+        gin = step.layer.backward(caches[i], np.array(go), need_input_grad=True)
+        for s, gi in zip(step.in_slots, gin if step.multi_in else [gin]):
+            cotangents[s] = _add(cotangents[s], gi)
+
+
 def _model_rule(model, caches, t, g):
     _check_model(model, caches)
     steps = model._steps
@@ -399,15 +452,7 @@ def _model_rule(model, caches, t, g):
         grads[s] = _add(grads[s], None if go is None else np.asarray(go))
     step_g = [None] * len(steps)
     with gradients_off(model.weights):
-        for i in range(len(steps) - 1, -1, -1):
-            step = steps[i]
-            go = grads[step.out_slots[0]]
-            if go is None:
-                continue
-            step_g[i] = go
-            gin = step.layer.backward(caches[i], np.array(go), need_input_grad=True)
-            for s, gi in zip(step.in_slots, gin if step.multi_in else [gin]):
-                grads[s] = _add(grads[s], gi)
+        _back_through(model, caches, grads, step_g)
     # the tangent forward, each step's terms of the second derivative on the way
     tangents = [None] * model._n_slots
     back = [None] * model._n_slots  # the curvature cotangents on the forward values
@@ -422,15 +467,7 @@ def _model_rule(model, caches, t, g):
         if s_in is not None:
             for s, si in zip(step.in_slots, s_in if step.multi_in else [s_in]):
                 back[s] = _add(back[s], si)
-    # the curvature cotangents back through the ordinary backward passes
-    for i in range(len(steps) - 1, -1, -1):
-        step = steps[i]
-        go = back[step.out_slots[0]]
-        if go is None:
-            continue
-        gin = step.layer.backward(caches[i], np.array(go), need_input_grad=True)
-        for s, gi in zip(step.in_slots, gin if step.multi_in else [gin]):
-            back[s] = _add(back[s], gi)
+    _back_through(model, caches, back)  # the curvature terms, to the weights and inputs
     t_outs = [tangents[s] for s in model._output_slots]
     s_ins = [back[s] for s in model._input_slots]
     single_in = not isinstance(t, list)
@@ -535,48 +572,10 @@ def record(nodes: list, grads: dict, src_keys: list, results: list, outer_tapes)
 def _supported(layer, cache) -> None:
     """Raise Unsupported where `_step_rule` would (checked when the gradient is taken, so
     an unsupported path keeps the first-order answer and fails only if differentiated)."""
-    from numkeras import layers as L
-    from numkeras.layers.base_conv import BaseConv
-    from numkeras.models.model import Model
-
-    if isinstance(layer, Model):
+    if _layer_rule(layer) is _model_rule:
         _check_model(layer, cache)
         for step, c in zip(layer._steps, cache):
             _supported(step.layer, c)
-        return
-    if getattr(layer, "_mixed", False):
-        raise Unsupported(f"layer '{layer.name}' under mixed precision")
-    if type(layer) in _linear_weightless() or type(layer) is L.ELU:
-        return
-    if type(layer) is L.LayerNormalization:
-        if layer.rms_scaling:
-            raise Unsupported(f"layer '{layer.name}' (LayerNormalization with rms_scaling)")
-        return
-    if isinstance(layer, (L.Dropout, L.SpatialDropout1D, L.SpatialDropout2D, L.LeakyReLU)):
-        return
-    if isinstance(layer, L.ReLU):
-        return
-    if isinstance(layer, L.Dense) and type(layer).backward is L.Dense.backward:
-        if layer.lora_enabled or layer.quantization_mode is not None:
-            raise Unsupported(f"layer '{layer.name}' (LoRA or quantized Dense)")
-        if cache[1] is not None:
-            _slopes_check(layer.activation)
-        return
-    if isinstance(layer, BaseConv) and _plain_conv(layer):
-        _slopes_check(layer.activation)
-        return
-    if type(layer) is L.Activation:
-        _slopes_check(layer.activation)
-        return
-    raise Unsupported(f"layer '{layer.name}' ({type(layer).__name__})")
-
-
-def _slopes_check(fn) -> None:
-    name = _activation_name(fn)
-    if name in ("softmax", "log_softmax", "sparsemax", "glu"):
-        raise Unsupported(f"the activation {name!r} (not elementwise)")
-    z = np.zeros(1, "float32")
-    _second_derivative(name, z, z)
 
 
 def result_tensors(results: list) -> list:
