@@ -19,15 +19,17 @@ seed` (each recorded layer's Jacobian `J_i` at its input). For an outer cotangen
 
 So each supported call gives its tangent `J t` and these two terms: Dense and the
 convolutions (with an elementwise activation whose second derivative is known), the
-elementwise activation layers and dropouts, LayerNormalization (WGAN-GP's choice over
-batch normalization in a critic), the layers that only move values linearly (Flatten,
-Reshape, padding, cropping, average pooling, Add, ...), and a `Sequential` or
+elementwise activation layers and dropouts, LayerNormalization (WGAN-GP's choice in a
+critic) and BatchNormalization (batch or moving statistics), max pooling (local and
+global: piecewise linear, J t routed as the forward pass routed the maxima), the layers
+that only move values linearly (Flatten, Reshape, padding, cropping, average pooling,
+Add, ...), and a `Sequential` or
 functional model of them (`_step_rule`); and the `numkeras.ops` calls a subclassed
 model's `call` makes that are affine in the input (sums, reshapes, slicing, ...),
 linear in it with the other arguments fixed (a product or matmul with a weight), or an
-elementwise activation (`_op_rule`). Any other call on the tangent's path (a loss,
-batch normalization, max pooling, a product of two values that both depend on the
-input) leaves the gradient as before: usable, and refused with a `TapeError` if the outer tape
+elementwise activation (`_op_rule`). Any other call on the tangent's path (a loss, a
+softmax, a recurrent layer, a product of two values that both depend on the input)
+leaves the gradient as before: usable, and refused with a `TapeError` if the outer tape
 differentiates it.
 
 >>> import numpy as np
@@ -152,6 +154,8 @@ def _layer_rule(layer):
     """The rule of `_step_rule` for `layer`'s calls; Unsupported where there is none."""
     from numkeras import layers as L
     from numkeras.layers.base_conv import BaseConv
+    from numkeras.layers.base_global_pooling import BaseGlobalPooling
+    from numkeras.layers.base_pooling import BasePooling
     from numkeras.models.model import Model
 
     kind = type(layer)
@@ -180,7 +184,22 @@ def _layer_rule(layer):
         return _layer_norm_rule
     if kind is L.ELU:
         return _elu_rule
+    if _own_passes(layer, L.BatchNormalization):
+        return _batch_norm_rule
+    if _own_passes(layer, BasePooling) and layer.pool_mode == "max":
+        return _max_pool_rule
+    if _own_passes(layer, BaseGlobalPooling) and layer.pool_mode == "max":
+        return _global_max_pool_rule
     raise Unsupported(f"layer '{layer.name}' ({kind.__name__})")
+
+
+def _own_passes(layer, base) -> bool:
+    """Whether `layer` is a `base` running `base`'s own forward and backward passes (the
+    caches a rule reads), not a subclass's."""
+    kind = type(layer)
+    return (
+        isinstance(layer, base) and kind.forward is base.forward and kind.backward is base.backward
+    )
 
 
 def _linear_rule(layer, cache, t, g):
@@ -212,12 +231,10 @@ def _elu_rule(layer, cache, t, g):
     return t * first, t * g * second
 
 
-def _layer_norm_rule(layer, cache, t, g):
-    """LayerNormalization: `x^ = (x - mean) / sd` over its axes, `y = gamma x^ + beta`."""
-    from numkeras.layers.layer_normalization import weight_gradient
-
-    (x, mean, rstd, gamma, axes, bshape), in_dtype = cache
-    t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
+def _normalized(x, mean, rstd, axes, t, u):
+    """`(J t, s)` for `x^ = (x - mean) * rstd`, the statistics taken over `axes` (layer
+    and batch normalization alike): the tangent of x^, and the cotangent on x of the
+    second derivative for `u`, the inner pass's cotangent on x^ (J is symmetric)."""
     xhat = (x - mean) * rstd
     n = x.dtype.type(x.size // mean.size)
 
@@ -225,10 +242,7 @@ def _layer_norm_rule(layer, cache, t, g):
         return v.mean(axis=axes, keepdims=True)
 
     t_mean, c = avg(t), avg(t * xhat)
-    t_hat = rstd * (t - t_mean - xhat * c)  # J t for x^ (J is symmetric)
-    if layer.gamma is not None:
-        layer.gamma.add_grad(weight_gradient(layer.gamma, g * t_hat, axes, bshape))
-    u = g * gamma if gamma is not None else g
+    t_hat = rstd * (t - t_mean - xhat * c)
     # d/dx <J(x) t, u>: through sd (d sd / dx = x^ / n) and through x^ inside J
     a_u = (u * (t - t_mean)).sum(axis=axes, keepdims=True)
     b_u = (u * xhat).sum(axis=axes, keepdims=True)
@@ -238,8 +252,68 @@ def _layer_norm_rule(layer, cache, t, g):
         - r2 * b_u / n * (t - t_mean - xhat * c)
         - c * r2 * (u - avg(u) - xhat * avg(u * xhat))
     )
+    return t_hat, s
+
+
+def _layer_norm_rule(layer, cache, t, g):
+    """LayerNormalization: `x^ = (x - mean) / sd` over its axes, `y = gamma x^ + beta`."""
+    from numkeras.layers.layer_normalization import weight_gradient
+
+    (x, mean, rstd, gamma, axes, bshape), in_dtype = cache
+    t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
+    u = g * gamma if gamma is not None else g
+    t_hat, s = _normalized(x, mean, rstd, axes, t, u)
+    if layer.gamma is not None:
+        layer.gamma.add_grad(weight_gradient(layer.gamma, g * t_hat, axes, bshape))
     t_out = t_hat * gamma if gamma is not None else t_hat
     return t_out.astype(in_dtype, copy=False), s.astype(in_dtype, copy=False)
+
+
+def _batch_norm_rule(layer, cache, t, g):
+    """BatchNormalization: as LayerNormalization over the batch (and spatial) axes with
+    batch statistics; with the moving ones (inference, or a frozen layer) a per-channel
+    scale, linear in x, whose only term is gamma's."""
+    if len(cache) != 4:
+        raise Unsupported(f"layer '{layer.name}' (BatchNormalization with a mask)")
+    x, mean, rstd, batch_stats = cache
+    t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
+    axes = layer._reduce
+    gamma = None if layer.gamma is None else layer.gamma.value.reshape(layer._shape)
+    u = g * gamma if gamma is not None else g
+    if batch_stats:
+        t_hat, s = _normalized(x, mean, rstd, axes, t, u)
+    else:
+        t_hat, s = t * rstd, None
+    if layer.gamma is not None and layer.gamma.wants_grad:
+        layer.gamma.add_grad((g * t_hat).sum(axis=axes))
+    return (t_hat * gamma if gamma is not None else t_hat), s
+
+
+def _max_pool_rule(layer, cache, t, g):
+    """Max pooling: J t takes each window's tangent where the forward pass took the
+    maximum (the first one, as the backward pass); piecewise linear, so no f'' term."""
+    from numkeras.layers import conv_utils as cu
+
+    index, (_, pads, _, outs) = cache
+    tl = cu.pad(cu.to_last(np.asarray(t), layer.data_format), pads, 0)
+    offsets = cu.window_slices(layer.pool_size, (1,) * layer.rank, layer.strides, outs)
+    out = np.zeros(index.shape, tl.dtype)
+    for k, view in enumerate(offsets):
+        np.copyto(out, tl[view], where=index == k)
+    return cu.from_last(out, layer.data_format), None
+
+
+def _global_max_pool_rule(layer, cache, t, g):
+    """Global max pooling: J t is the mean of the tangent over each maximum's ties (where
+    the backward pass shares the gradient); piecewise linear."""
+    x, y = cache
+    axes = layer._axes()
+    top = y if layer.keepdims else np.expand_dims(y, axes)
+    hit = x == top
+    counts = hit.sum(axis=axes, keepdims=layer.keepdims).astype(x.dtype)
+    return np.where(hit, np.asarray(t, x.dtype), 0).sum(
+        axis=axes, keepdims=layer.keepdims
+    ) / counts, None
 
 
 def _plain_conv(layer) -> bool:

@@ -20,17 +20,21 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
-from tests.autodiff.second_order_critics import critics, ordered_weights  # noqa: E402
+from tests.autodiff.second_order_critics import (  # noqa: E402
+    TRAINING,
+    critics,
+    ordered_weights,
+)
 
 OUT = ROOT / "tests" / "goldens" / "second_order.json"
 
 
-def penalty(model, x):
+def penalty(model, x, training: bool):
     ntv = [v.value for v in model.non_trainable_variables]
 
     def gp(tv, x):
         def score(xx):
-            out, _ = model.stateless_call(tv, ntv, xx, training=False)
+            out, _ = model.stateless_call(tv, ntv, xx, training=training)
             return jnp.sum(out)
 
         g = jax.grad(score)(x)
@@ -55,7 +59,7 @@ def main() -> None:
             w.assign(value)
         shape = (5, 4) if name == "subclassed" else (5, *model.inputs[0].shape[1:])
         x = rng.standard_normal(shape).astype("float32")
-        value, grads = penalty(model, x)
+        value, grads = penalty(model, x, name in TRAINING)
         found[name] = {
             "weights": [w.tolist() for w in weights],
             "x": x.tolist(),

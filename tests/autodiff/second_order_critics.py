@@ -64,6 +64,71 @@ def layer_norm_critic(L, Sequential):
     )
 
 
+def pooling_critic(L, Sequential):
+    """Max pooling, strided and global, between convolutions with curved activations."""
+    return Sequential(
+        [
+            L.Input((6, 6, 2)),
+            L.Conv2D(3, 3, padding="same", activation="tanh"),
+            L.MaxPooling2D(2),
+            L.Conv2D(4, 2, activation="softplus"),
+            L.GlobalMaxPooling2D(),
+            L.Dense(1),
+        ]
+    )
+
+
+def pooling_1d_critic(L, Sequential):
+    """One-dimensional max pooling with overlapping, padded windows."""
+    return Sequential(
+        [
+            L.Input((9, 2)),
+            L.Conv1D(3, 3, activation="sigmoid"),
+            L.MaxPooling1D(3, strides=2, padding="same"),
+            L.Conv1D(2, 2, activation="tanh"),
+            L.GlobalMaxPooling1D(keepdims=True),
+            L.Flatten(),
+            L.Dense(1),
+        ]
+    )
+
+
+def batch_norm_critic(L, Sequential):
+    """BatchNormalization on batch statistics (called with training=True): over the batch,
+    and over the batch and the image for a convolution's output."""
+    return Sequential(
+        [
+            L.Input((5, 5, 2)),
+            L.Conv2D(3, 3, padding="same"),
+            L.BatchNormalization(),
+            L.Activation("tanh"),
+            L.Flatten(),
+            L.Dense(6),
+            L.BatchNormalization(center=False),
+            L.LeakyReLU(0.2),
+            L.Dense(1),
+        ]
+    )
+
+
+def batch_norm_inference_critic(L, Sequential):
+    """BatchNormalization on its moving statistics (training=False): a per-channel scale."""
+
+    def constant(value):
+        return {"class_name": "Constant", "config": {"value": value}}
+
+    return Sequential(
+        [
+            L.Input((4,)),
+            L.Dense(6, activation="tanh"),
+            L.BatchNormalization(
+                moving_mean_initializer=constant(0.3), moving_variance_initializer=constant(2.5)
+            ),
+            L.Dense(1),
+        ]
+    )
+
+
 def functional_critic(L, Model):
     inputs = L.Input((4,))
     a = L.Dense(5, activation="softplus")(inputs)
@@ -103,6 +168,9 @@ def ordered_weights(model) -> list:
     return list(model.trainable_weights)
 
 
+# the critics called with training=True (batch statistics)
+TRAINING = frozenset({"batch_norm"})
+
 ACTIVATIONS = ("tanh", "sigmoid", "softplus", "silu", "gelu", "elu", "selu", "relu", "linear")
 
 
@@ -112,6 +180,10 @@ def critics(keras) -> dict:
     found["gan"] = gan_critic(L, Sequential)
     found["conv"] = conv_critic(L, Sequential)
     found["layer_norm"] = layer_norm_critic(L, Sequential)
+    found["pooling"] = pooling_critic(L, Sequential)
+    found["pooling_1d"] = pooling_1d_critic(L, Sequential)
+    found["batch_norm"] = batch_norm_critic(L, Sequential)
+    found["batch_norm_inference"] = batch_norm_inference_critic(L, Sequential)
     found["functional"] = functional_critic(L, Model)
     found["subclassed"] = subclassed_critic(keras)
     return found
