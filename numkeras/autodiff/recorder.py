@@ -290,7 +290,8 @@ def record_op_call(op, args):
         [_meta(v) for _, _, v in leaves],
         [getattr(w, "_tid", None) for w in wrapped],
         backward,
-        second_order=any(_is_grad_result(v) for _, _, v in leaves),
+        # (a piecewise-constant op, FGSM's sign(g), passes no gradient back to g)
+        second_order=not op.zero_gradient and any(_is_grad_result(v) for _, _, v in leaves),
     )
     if not several:
         node.call = OpCall(op, plain_args, positions)

@@ -402,6 +402,10 @@ class GradientTape:
                 if all(g is None for g in gouts):
                     continue
                 if node.second_order:
+                    # (a zero cotangent, through a piecewise-constant op such as FGSM's
+                    # `sign(g)`, contributes nothing: no rule needed)
+                    if not any(g is not None and backend.xp.any(g) for g in gouts):
+                        continue
                     raise TapeError(
                         "GradientTape.gradient reached the result of another "
                         "tape.gradient() call (a second-order gradient) that numkeras "
@@ -409,13 +413,13 @@ class GradientTape:
                         "backward passes, and second-order rules exist only for a gradient "
                         "with respect to arrays (a model's inputs, as WGAN-GP's gradient "
                         "penalty takes) through Dense, convolutions, elementwise "
-                        "activations, dropout, LayerNormalization, the layers that move "
-                        "values linearly and the linear ops "
+                        "activations, dropout, layer and batch normalization, max pooling, "
+                        "the layers that move values linearly and the linear ops "
                         "(numkeras/autodiff/second_order.py); not for gradients with "
-                        "respect to weights, nor through losses, batch normalization, "
-                        "pooling by max or a product of two values that both depend on the "
-                        "input. Build the critic from those layers, or train without the "
-                        "penalty (weight clipping, spectral normalization)."
+                        "respect to weights, nor through losses or a product of two values "
+                        "that both depend on the input. Build the critic from those layers, "
+                        "or train without the penalty (weight clipping, spectral "
+                        "normalization)."
                     )
                 # (an output that is a source: the gradient through the outputs computed
                 # from it too; only a source's gradient is read after this node)

@@ -124,6 +124,7 @@ class StopGradient(_KeepsDtype, _Unary):
     """`stop_gradient(x)`: `x` itself, with a zero gradient (as JAX)."""
 
     keras_module = "keras.src.ops.core"
+    zero_gradient = True
 
     def _convert(self, x):
         return _as_tensor(x)

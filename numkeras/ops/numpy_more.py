@@ -55,6 +55,7 @@ def _zeros_grad(x):
 # -- comparisons and logic: bool tensors, no gradient ------------------------------------
 class _Compare(Operation):
     _fn = ""
+    zero_gradient = True
 
     def compute_output_spec(self, x1, x2):
         return broadcast_shapes(shape_of(x1), shape_of(x2))
@@ -238,6 +239,8 @@ class Reciprocal(_Unary):
 
 class _Stepwise(_Unary):
     """A piecewise-constant function: its gradient is zero (as JAX)."""
+
+    zero_gradient = True
 
     def _backward(self, cache, grad, need):
         x, _ = cache

@@ -516,6 +516,9 @@ class Operation(Layer):
     # `output_dtype` a dtype or one per output, `_forward` a list of arrays, and
     # `_backward` receives a list of gradients (zeros for an output nothing used)
     multi_output = False
+    # piecewise constant (sign, round, comparisons, stop_gradient): its gradient is zero
+    # everywhere, so nothing reaches its arguments' computation
+    zero_gradient = False
 
     _autocasts_calls = False  # (an operation computes in its inputs' dtype, as Keras's)
 

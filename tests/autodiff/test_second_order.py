@@ -211,3 +211,40 @@ def test_max_pooling_channels_first_matches_channels_last():
             assert a is None
             continue
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_fgsm_adversarial_step_through_sign_of_a_loss_gradient():
+    """FGSM adversarial training inside one tape: the inner gradient goes through a loss (no
+    second-order rule), but `sign` passes no gradient back to it, so the outer gradient is
+    that of the adversarial loss at the fixed perturbed input, as in TF and JAX."""
+    rng = np.random.default_rng(5)
+    model = models.Sequential(
+        [layers.Input((4,)), layers.Dense(8, activation="tanh"), layers.Dense(3)]
+    )
+    loss_fn = numkeras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    x = rng.standard_normal((5, 4)).astype("float32")
+    y = np.array([0, 1, 2, 0, 1])
+    with GradientTape() as tape:
+        with GradientTape() as inner:
+            xs = inner.watch(x)
+            clean = loss_fn(y, model(xs))
+        g = inner.gradient(clean, xs)
+        x_adv = xs + 0.1 * ops.sign(g)
+        total = loss_fn(y, model(x_adv)) + clean
+    grads = tape.gradient(total, model.trainable_weights)
+    fixed = x + 0.1 * np.sign(np.asarray(g))
+    with GradientTape() as tape:
+        want_total = loss_fn(y, model(fixed)) + loss_fn(y, model(x))
+    want = tape.gradient(want_total, model.trainable_weights)
+    np.testing.assert_allclose(float(total), float(want_total), rtol=1e-6)
+    for a, b in zip(grads, want):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    # a product with the gradient itself still has no rule through the loss
+    with GradientTape() as tape:
+        with GradientTape() as inner:
+            xs = inner.watch(x)
+            clean = loss_fn(y, model(xs))
+        g = inner.gradient(clean, xs)
+        penalty = ops.sum(g * g)
+    with pytest.raises(TapeError, match="second-order"):
+        tape.gradient(penalty, model.trainable_weights)
