@@ -23,14 +23,15 @@ elementwise activation layers and dropouts, LayerNormalization (WGAN-GP's choice
 critic) and BatchNormalization (batch or moving statistics), max pooling (local and
 global: piecewise linear, J t routed as the forward pass routed the maxima), the layers
 that only move values linearly (Flatten, Reshape, padding, cropping, average pooling,
-Add, ...), and a `Sequential` or
-functional model of them (`_step_rule`); and the `numkeras.ops` calls a subclassed
-model's `call` makes that are affine in the input (sums, reshapes, slicing, ...),
-linear in it with the other arguments fixed (a product or matmul with a weight), or an
-elementwise activation (`_op_rule`). Any other call on the tangent's path (a loss, a
-softmax, a recurrent layer, a product of two values that both depend on the input)
-leaves the gradient as before: usable, and refused with a `TapeError` if the outer tape
-differentiates it.
+Add, ...), and a `Sequential` or functional model of them (`_step_rule`); and the
+`numkeras.ops` calls a subclassed model's `call` makes that are affine in the input
+(sums, reshapes, slicing, ...), multilinear (a product, matmul or einsum of the input
+and a weight, or of two values that both depend on the input, as self-attention's
+`q k^T`), a division, a constant power, `softmax`, or an elementwise function whose
+second derivative is known (the activations, square, sqrt, exp, log, sin, ...;
+`_op_rule`). Any other call on the tangent's path (a loss, a recurrent or attention
+layer, `maximum`) leaves the gradient as before: usable, and refused with a
+`TapeError` if the outer tape differentiates it.
 
 >>> import numpy as np
 >>> from numkeras import layers, models, ops
@@ -57,6 +58,7 @@ import numpy as np
 
 from numkeras import activations
 from numkeras.autodiff.recorder import Node, TapeError, gradients_off, new_id
+from numkeras.backend import sum_to_shape
 
 
 class Unsupported(Exception):
@@ -64,7 +66,7 @@ class Unsupported(Exception):
 
 
 # -- activations: f'(z) and f''(z) -------------------------------------------------------
-_PIECEWISE_LINEAR = {"linear", "relu", "leaky_relu", "relu6", "hard_sigmoid", "hard_tanh"}
+_PIECEWISE_LINEAR = {"linear", "relu", "leaky_relu", "relu6", "hard_sigmoid", "hard_tanh", "abs"}
 
 
 def _sigmoid(z):
@@ -91,6 +93,29 @@ def _second_derivative(name: str, z, y):
     if name == "selu":
         alpha, scale = 1.6732632423543772, 1.0507009873554805
         return np.where(z > 0, 0, scale * alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+    if name in ("exponential", "expm1"):
+        return y if name == "exponential" else y + 1
+    if name == "square":
+        return np.full_like(z, 2)
+    if name == "sqrt":
+        return -0.25 / (y * y * y)
+    if name == "rsqrt":
+        return 0.75 * y**5
+    if name == "reciprocal":
+        return 2 * y**3
+    if name == "log":
+        return -1 / (z * z)
+    if name == "log1p":
+        return -1 / ((1 + z) * (1 + z))
+    if name == "sin":
+        return -y
+    if name == "cos":
+        return -y
+    if name == "softsign":
+        return -2 * np.sign(z) / (1 + np.abs(z)) ** 3
+    if name == "log_sigmoid":
+        s = _sigmoid(z)
+        return -s * (1 - s)
     if name == "gelu":
         pdf = np.exp(-0.5 * z * z) / np.sqrt(2 * np.pi)
         return (pdf * (2 - z * z)).astype(z.dtype)
@@ -110,7 +135,7 @@ _NOT_ELEMENTWISE = ("softmax", "log_softmax", "sparsemax", "glu")
 def _check_activation_name(name: str) -> None:
     if name in _NOT_ELEMENTWISE:
         raise Unsupported(f"the activation {name!r} (not elementwise)")
-    z = np.zeros(1, "float32")
+    z = np.ones(1, "float32")
     _second_derivative(name, z, z)  # (raises where f'' is not implemented)
 
 
@@ -377,18 +402,16 @@ def _conv_rule(layer, cache, t, g):
 
 
 # -- numkeras.ops calls: those affine or multilinear in their recorded arguments, and
-# the elementwise activations ----------------------------------------------------------
+# the elementwise functions and softmax -------------------------------------------------
 # (affine in all recorded arguments at once: J t = f(t) - f(0))
 _AFFINE_OPS = frozenset(
     "Add Subtract Negative Sum Mean Reshape Transpose ExpandDims Squeeze Concatenate Stack "
-    "GetItem Tile Pad BroadcastTo Swapaxes Moveaxis Cast".split()
+    "GetItem Tile Pad BroadcastTo Swapaxes Moveaxis Cast OnesLike ZerosLike FullLike".split()
 )
-# (linear in each argument for the others fixed: a tangent in one of them only, at the
+# (linear in each argument for the others fixed; tangents only in the arguments at the
 # positions given, None: any)
 _MULTILINEAR_OPS = {
     "Multiply": None,
-    "Divide": (0,),
-    "TrueDivide": (0,),
     "Matmul": None,
     "Dot": None,
     "Einsum": None,
@@ -401,6 +424,22 @@ _ELEMENTWISE_OPS = {
     "Softplus": "softplus",
     "Silu": "silu",
     "Selu": "selu",
+    "Softsign": "softsign",
+    "LogSigmoid": "log_sigmoid",
+    "Relu6": "relu6",
+    "HardSigmoid": "hard_sigmoid",
+    "HardTanh": "hard_tanh",
+    "Absolute": "abs",
+    "Square": "square",
+    "Sqrt": "sqrt",
+    "Rsqrt": "rsqrt",
+    "Reciprocal": "reciprocal",
+    "Exp": "exponential",
+    "Expm1": "expm1",
+    "Log": "log",
+    "Log1p": "log1p",
+    "Sin": "sin",
+    "Cos": "cos",
 }
 
 
@@ -424,8 +463,18 @@ def _check_op(call, carrying: list) -> None:
     if kind in _MULTILINEAR_OPS:
         allowed = _MULTILINEAR_OPS[kind]
         which = [path for path, c in zip(call.positions, carrying) if c]
-        if len(which) > 1 or (allowed is not None and which and which[0][0] not in allowed):
-            raise Unsupported(f"ops.{kind.lower()} of two values that depend on the input")
+        if allowed is not None and any(p[0] not in allowed for p in which):
+            raise Unsupported(
+                f"ops.{kind.lower()} with a tangent in an argument it is not linear in"
+            )
+        return
+    if kind in ("Divide", "TrueDivide"):
+        return
+    if kind == "Power":  # (x ** p, p a constant)
+        if [p[0] for p in call.positions] != [0]:
+            raise Unsupported("ops.power with a recorded exponent")
+        return
+    if kind == "Softmax" and len(call.positions) == 1:
         return
     if _op_activation(call.op) is not None and len(call.positions) == 1:
         return
@@ -465,22 +514,80 @@ def _op_rule(call, t, g):
             with_0 = _put(with_0, p, zero)
         return _run_op(op, with_t)[0] - _run_op(op, with_0)[0], [None] * len(t)
     if kind in _MULTILINEAR_OPS:
-        c = next(i for i, x in enumerate(t) if x is not None)
-        with_t = _put(args, positions[c], np.asarray(t[c], leaves[c].dtype))
-        t_out, cache = _run_op(op, with_t)
-        wanted = [False] * len(args)
-        for i, p in enumerate(positions):
-            wanted[p[0]] = wanted[p[0]] or i != c
-        s = [None] * len(t)
-        if any(wanted):  # the other leaves' terms: grad_y <f(t, y), g>
-            grads = op._backward(cache, np.asarray(g), tuple(wanted))
-            s = [None if i == c else _at(grads, p) for i, p in enumerate(positions)]
+        # J t = sum over the arguments with a tangent of f(..., t_c, ...); each one's run
+        # gives every other leaf its term, grad_y <f(..., t_c, ..., y, ...), g> (a weight's,
+        # or another tangent-carrying argument's: d(a * b) gives g * t_b to a)
+        t_out, s = None, [None] * len(t)
+        for c in (i for i, x in enumerate(t) if x is not None):
+            with_t = _put(args, positions[c], np.asarray(t[c], leaves[c].dtype))
+            t_c, cache = _run_op(op, with_t)
+            t_out = _add(t_out, t_c)
+            wanted = [False] * len(args)
+            for i, p in enumerate(positions):
+                wanted[p[0]] = wanted[p[0]] or i != c
+            if any(wanted):
+                grads = op._backward(cache, np.asarray(g), tuple(wanted))
+                for i, p in enumerate(positions):
+                    if i != c:
+                        s[i] = _add(s[i], _at(grads, p))
         return t_out, s
-    x = leaves[0]  # an elementwise activation: J t = f'(x) t, and t g f''(x)
+    if kind in ("Divide", "TrueDivide"):
+        return _divide_terms(call, t, g)
+    x = leaves[0]
     y, cache = _run_op(op, args)
+    if kind == "Softmax":
+        return _softmax_terms(y, np.asarray(t[0], x.dtype), np.asarray(g, x.dtype), op.axis)
+    # an elementwise function: J t = f'(x) t, and t g f''(x)
     first = op._backward(cache, np.asarray(t[0], x.dtype), (True,) + (False,) * (len(args) - 1))
-    second = _second_derivative(_op_activation(op), x, y)
-    return first[0], [None if second is None else t[0] * g * second]
+    if kind == "Power":
+        p = np.asarray(_at(args, (1,)), x.dtype)
+        second = p * (p - 1) * x ** (p - 2)
+    else:
+        second = _second_derivative(_op_activation(op), x, y)
+    s = None if second is None else (t[0] * g * second).astype(x.dtype, copy=False)
+    return first[0], [s] + [None] * (len(t) - 1)
+
+
+def _divide_terms(call, t, g):
+    """`(J t, s)` for `a / b`: J t = t_a / b - a t_b / b^2, and the derivatives of
+    <g, J t>: -g t_b / b^2 for a, (2 a t_b / b - t_a) g / b^2 for b (each summed back to
+    its argument's shape)."""
+    # (a Python number stays one: weak, it keeps the arrays' float32)
+    a, b = (_at(call.args, (i,)) for i in (0, 1))
+    a, b = (v if isinstance(v, (int, float)) else np.asarray(v) for v in (a, b))
+    dtype = np.asarray(_at(call.args, call.positions[0])).dtype
+    tangent = dict(zip((p[0] for p in call.positions), t))
+    t_a, t_b = tangent.get(0), tangent.get(1)
+    g = np.asarray(g)
+    b2 = b * b
+    jt = None if t_a is None else t_a / b
+    if t_b is not None:
+        jt = _add(jt, -a * t_b / b2)
+    s_a = None if t_b is None else -g * t_b / b2
+    s_b = (2 * a * t_b / b if t_b is not None else 0) - (t_a if t_a is not None else 0)
+    s_b = g * s_b / b2
+    terms = {0: s_a, 1: s_b}
+    s = []
+    for p in call.positions:
+        term = terms[p[0]]
+        if term is not None:
+            term = sum_to_shape(np.asarray(term, dtype), np.shape(_at(call.args, p)))
+        s.append(term)
+    return jt.astype(dtype, copy=False), s
+
+
+def _softmax_terms(y, t, g, axis):
+    """`(J t, s)` for `y = softmax(x)` along `axis`: J t = y (t - <y, t>) (J symmetric), and
+    s = d/dx <g, J t> = J (g t) - <y, t> J g - <y, g> J t."""
+
+    def dot(a, b):
+        return (a * b).sum(axis=axis, keepdims=True)
+
+    def jac(v):
+        return y * (v - dot(y, v))
+
+    jt = jac(t)
+    return jt, [jac(g * t) - dot(y, t) * jac(g) - dot(y, g) * jt]
 
 
 # -- a model: the same, step by step over its graph --------------------------------------

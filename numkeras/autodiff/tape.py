@@ -414,12 +414,12 @@ class GradientTape:
                         "with respect to arrays (a model's inputs, as WGAN-GP's gradient "
                         "penalty takes) through Dense, convolutions, elementwise "
                         "activations, dropout, layer and batch normalization, max pooling, "
-                        "the layers that move values linearly and the linear ops "
+                        "the layers that move values linearly and the ops that are "
+                        "products, divisions, softmax or elementwise functions "
                         "(numkeras/autodiff/second_order.py); not for gradients with "
-                        "respect to weights, nor through losses or a product of two values "
-                        "that both depend on the input. Build the critic from those layers, "
-                        "or train without the penalty (weight clipping, spectral "
-                        "normalization)."
+                        "respect to weights, nor through losses, recurrent or attention "
+                        "layers. Build the critic from those layers, or train without the "
+                        "penalty (weight clipping, spectral normalization)."
                     )
                 # (an output that is a source: the gradient through the outputs computed
                 # from it too; only a source's gradient is read after this node)

@@ -316,6 +316,8 @@ def _like_input(x):
 
 
 class OnesLike(_Like):
+    zero_gradient = True
+
     def _forward(self, x):
         return _xp().ones_like(_like_input(x), dtype=self.dtype), None
 
@@ -324,6 +326,8 @@ class OnesLike(_Like):
 
 
 class ZerosLike(_Like):
+    zero_gradient = True
+
     def _forward(self, x):
         return _xp().zeros_like(_like_input(x), dtype=self.dtype), None
 

@@ -21,6 +21,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT))
 from tests.autodiff.second_order_critics import (  # noqa: E402
+    INPUT_SHAPES,
     TRAINING,
     critics,
     ordered_weights,
@@ -57,8 +58,8 @@ def main() -> None:
         ]
         for w, value in zip(ordered_weights(model), weights):
             w.assign(value)
-        shape = (5, 4) if name == "subclassed" else (5, *model.inputs[0].shape[1:])
-        x = rng.standard_normal(shape).astype("float32")
+        shape = INPUT_SHAPES[name] if name in INPUT_SHAPES else model.inputs[0].shape[1:]
+        x = rng.standard_normal((5, *shape)).astype("float32")
         value, grads = penalty(model, x, name in TRAINING)
         found[name] = {
             "weights": [w.tolist() for w in weights],

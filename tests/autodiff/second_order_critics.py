@@ -160,18 +160,58 @@ def subclassed_critic(keras):
     return model
 
 
+def attention_critic(keras):
+    """A critic of products of two values that both depend on the input (self-attention's
+    `q k^T` and `att v`, a square), `ops.softmax`, a minibatch standard deviation (StyleGAN's
+    critic feature) and other elementwise ops."""
+    ops = keras.ops
+    layers = keras.layers
+
+    class Critic(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.q = layers.Dense(4)
+            self.k = layers.Dense(4)
+            self.v = layers.Dense(4)
+            self.score = layers.Dense(1)
+
+        def call(self, x, training=False):
+            q, k, v = self.q(x), self.k(x), self.v(x)
+            att = ops.softmax(ops.matmul(q, ops.transpose(k, (0, 2, 1))) * 0.5, axis=-1)
+            h = ops.matmul(att, v) + x
+            centered = h - ops.mean(h, axis=0, keepdims=True)
+            std = ops.sqrt(ops.mean(ops.square(centered), axis=0) + 0.1)  # (steps, features)
+            h = ops.concatenate([h, ops.ones_like(h[..., :1]) * ops.mean(std)], axis=-1)
+            h = ops.log(1.0 + ops.exp(h)) - 0.1 * ops.abs(h) + ops.sin(h) * h**2 * 0.05
+            pooled = ops.mean(h * ops.softsign(h), axis=1)
+            return self.score(pooled / ops.sqrt(ops.sum(pooled * pooled, axis=-1, keepdims=True)))
+
+    model = Critic()
+    model(ops.zeros((2, 3, 4)))
+    return model
+
+
+# the input shape of the subclassed critics (without the batch axis)
+INPUT_SHAPES = {"subclassed": (4,), "attention": (3, 4)}
+
+
 def ordered_weights(model) -> list:
     """The trainable weights in one order on both sides (a subclassed model's own weight
     may be listed first or last)."""
     if hasattr(model, "d1"):
         return [model.d1.kernel, model.d1.bias, model.d2.kernel, model.d2.bias, model.w]
+    if hasattr(model, "score"):
+        return [w for layer in (model.q, model.k, model.v, model.score) for w in layer.weights]
     return list(model.trainable_weights)
 
 
 # the critics called with training=True (batch statistics)
 TRAINING = frozenset({"batch_norm"})
 
-ACTIVATIONS = ("tanh", "sigmoid", "softplus", "silu", "gelu", "elu", "selu", "relu", "linear")
+ACTIVATIONS = (
+    *("tanh", "sigmoid", "softplus", "silu", "gelu", "elu", "selu", "relu", "linear"),
+    *("softsign", "exponential", "log_sigmoid"),
+)
 
 
 def critics(keras) -> dict:
@@ -186,4 +226,5 @@ def critics(keras) -> dict:
     found["batch_norm_inference"] = batch_norm_inference_critic(L, Sequential)
     found["functional"] = functional_critic(L, Model)
     found["subclassed"] = subclassed_critic(keras)
+    found["attention"] = attention_critic(keras)
     return found
