@@ -230,10 +230,16 @@ def _own_passes(layer, base) -> bool:
 def _linear_rule(layer, cache, t, g):
     from numkeras import layers as L
 
-    if isinstance(t, list) and any(x is None for x in t):
-        if not isinstance(layer, (L.Add, L.Subtract, L.Average)):
+    if isinstance(t, list) and any(x is None for x in t):  # (zero tangents for the others)
+        if isinstance(layer, L.Concatenate):  # (the cache: each input's size on the axis)
+            g = np.asarray(g)
+            axis = layer.axis % g.ndim
+            shapes = [g.shape[:axis] + (n,) + g.shape[axis + 1 :] for n in cache]
+            t = [np.zeros(shape, g.dtype) if x is None else x for x, shape in zip(t, shapes)]
+        elif isinstance(layer, (L.Add, L.Subtract, L.Average)):
+            t = [np.zeros_like(g) if x is None else x for x in t]
+        else:
             raise Unsupported(f"layer '{layer.name}' with only some inputs differentiated")
-        t = [np.zeros_like(g) if x is None else x for x in t]
     return layer.call(t), None
 
 
@@ -676,7 +682,7 @@ def record(nodes: list, grads: dict, src_keys: list, results: list, outer_tapes)
             if isinstance(node.call, OpCall):
                 _check_op(node.call, marks)
             else:
-                _supported(node.call.layer, node.call.cache)
+                _supported(node.call.layer, node.call.cache, marks)
         except Unsupported:
             return False
         path.append(node)
@@ -750,13 +756,20 @@ def record(nodes: list, grads: dict, src_keys: list, results: list, outer_tapes)
     return True
 
 
-def _supported(layer, cache) -> None:
+def _supported(layer, cache, carrying: list | None = None) -> None:
     """Raise Unsupported where `_step_rule` would (checked when the gradient is taken, so
-    an unsupported path keeps the first-order answer and fails only if differentiated)."""
+    an unsupported path keeps the first-order answer and fails only if differentiated).
+    In a model only the steps the tangent reaches count (`carrying`: which of its inputs
+    carry it, None: all): a conditional critic's label branch needs no rule."""
     if _layer_rule(layer) is _model_rule:
         _check_model(layer, cache)
+        slots = layer._input_slots
+        reach = {s for s, c in zip(slots, carrying or [True] * len(slots)) if c}
         for step, c in zip(layer._steps, cache):
-            _supported(step.layer, c)
+            marks = [s in reach for s in step.in_slots]
+            if any(marks):
+                _supported(step.layer, c, marks)
+                reach.update(step.out_slots)
 
 
 def result_tensors(results: list) -> list:

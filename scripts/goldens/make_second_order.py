@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from tests.autodiff.second_order_critics import (  # noqa: E402
     INPUT_SHAPES,
     TRAINING,
+    critic_inputs,
     critics,
     ordered_weights,
 )
@@ -30,12 +31,12 @@ from tests.autodiff.second_order_critics import (  # noqa: E402
 OUT = ROOT / "tests" / "goldens" / "second_order.json"
 
 
-def penalty(model, x, training: bool):
+def penalty(model, name, x, training: bool):
     ntv = [v.value for v in model.non_trainable_variables]
 
     def gp(tv, x):
         def score(xx):
-            out, _ = model.stateless_call(tv, ntv, xx, training=training)
+            out, _ = model.stateless_call(tv, ntv, critic_inputs(name, xx), training=training)
             return jnp.sum(out)
 
         g = jax.grad(score)(x)
@@ -60,7 +61,7 @@ def main() -> None:
             w.assign(value)
         shape = INPUT_SHAPES[name] if name in INPUT_SHAPES else model.inputs[0].shape[1:]
         x = rng.standard_normal((5, *shape)).astype("float32")
-        value, grads = penalty(model, x, name in TRAINING)
+        value, grads = penalty(model, name, x, name in TRAINING)
         found[name] = {
             "weights": [w.tolist() for w in weights],
             "x": x.tolist(),

@@ -129,6 +129,32 @@ def batch_norm_inference_critic(L, Sequential):
     )
 
 
+def conditional_critic(L, Model):
+    """A conditional critic: the image's features concatenated with a label's embedding
+    (the penalty differentiates with respect to the image only; the label branch is
+    off the tangent's path, but its weights get curvature terms)."""
+    image = L.Input((4,))
+    label = L.Input((1,), dtype="int32")
+    embedded = L.Flatten()(L.Embedding(3, 2)(label))
+    features = L.Dense(5, activation="tanh")(image)
+    h = L.Concatenate()([embedded, features])
+    h = L.Dense(4, activation="softplus")(h)
+    return Model([image, label], L.Dense(1)(h))
+
+
+# the labels given to the conditional critic beside its images (5 rows)
+LABELS = [[0], [2], [1], [1], [0]]
+
+
+def critic_inputs(name: str, x):
+    """What critic `name` is called on for the images `x`."""
+    if name == "conditional":
+        import numpy as np
+
+        return [x, np.asarray(LABELS, "int32")]
+    return x
+
+
 def functional_critic(L, Model):
     inputs = L.Input((4,))
     a = L.Dense(5, activation="softplus")(inputs)
@@ -225,6 +251,7 @@ def critics(keras) -> dict:
     found["batch_norm"] = batch_norm_critic(L, Sequential)
     found["batch_norm_inference"] = batch_norm_inference_critic(L, Sequential)
     found["functional"] = functional_critic(L, Model)
+    found["conditional"] = conditional_critic(L, Model)
     found["subclassed"] = subclassed_critic(keras)
     found["attention"] = attention_critic(keras)
     return found

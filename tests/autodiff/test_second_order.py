@@ -13,19 +13,20 @@ import pytest
 import numkeras
 from numkeras import layers, models, ops
 from numkeras.autodiff import GradientTape, TapeError
-from tests.autodiff.second_order_critics import TRAINING, critics, ordered_weights
+from tests.autodiff.second_order_critics import TRAINING, critic_inputs, critics, ordered_weights
 
 GOLDEN = json.loads(
     (pathlib.Path(__file__).parents[1] / "goldens" / "second_order.json").read_text()
 )["critics"]
 
 
-def penalty_and_grads(critic, x, training=False):
-    """WGAN-GP's penalty as keras.io writes it, and its gradient for the critic's weights."""
+def penalty_and_grads(critic, x, training=False, name=""):
+    """WGAN-GP's penalty as keras.io writes it, and its gradient for the critic's weights
+    (`name`: the critic's, for its inputs besides the images)."""
     with GradientTape() as tape:
         with GradientTape() as gp_tape:
             x = gp_tape.watch(x)
-            pred = critic(x, training=training)
+            pred = critic(critic_inputs(name, x), training=training)
         grads = gp_tape.gradient(pred, [x])[0]
         norm = ops.sqrt(ops.sum(ops.square(grads), axis=tuple(range(1, grads.ndim))))
         gp = ops.mean((norm - 1.0) ** 2)
@@ -43,7 +44,7 @@ def _critic(name):
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_gradient_penalty_matches_keras(name):
     model, x, case = _critic(name)
-    value, grads = penalty_and_grads(model, x, training=name in TRAINING)
+    value, grads = penalty_and_grads(model, x, name in TRAINING, name)
     np.testing.assert_allclose(value, case["penalty"], rtol=2e-5, atol=1e-6)
     assert len(grads) == len(case["grads"])
     # (a weight whose gradient is zero up to rounding, a batch-normalized layer's beta,
@@ -60,11 +61,11 @@ def test_gradient_penalty_matches_keras(name):
         )
 
 
-def _penalty64(model, x, training=False):
+def _penalty64(model, x, training=False, name=""):
     """The penalty from first-order gradients alone, in float64 (for central differences)."""
     with GradientTape() as tape:
         x = tape.watch(x)
-        pred = model(x, training=training)
+        pred = model(critic_inputs(name, x), training=training)
     g = np.asarray(tape.gradient(pred, x), np.float64)
     norm = np.sqrt((g * g).reshape(len(g), -1).sum(1))
     return float(np.mean((norm - 1) ** 2))
@@ -73,12 +74,13 @@ def _penalty64(model, x, training=False):
 @pytest.mark.parametrize(
     "name",
     ["dense_tanh", "dense_gelu", "dense_elu", "functional", "subclassed"]
-    + ["pooling", "pooling_1d", "batch_norm", "batch_norm_inference", "attention"],
+    + ["pooling", "pooling_1d", "batch_norm", "batch_norm_inference", "attention"]
+    + ["conditional"],
 )
 def test_gradient_penalty_central_differences(name):
     model, x, _ = _critic(name)
     training = name in TRAINING
-    _, grads = penalty_and_grads(model, x, training)
+    _, grads = penalty_and_grads(model, x, training, name)
     rng = np.random.default_rng(1)
     eps = 1e-3
     for w, g in zip(ordered_weights(model), grads):
@@ -89,10 +91,10 @@ def test_gradient_penalty_central_differences(name):
             old = flat[i]
             flat[i] = old + eps
             w.assign(value)
-            up = _penalty64(model, x, training)
+            up = _penalty64(model, x, training, name)
             flat[i] = old - eps
             w.assign(value)
-            down = _penalty64(model, x, training)
+            down = _penalty64(model, x, training, name)
             flat[i] = old
             w.assign(value)
             numeric = (up - down) / (2 * eps)
