@@ -19,11 +19,12 @@ seed` (each recorded layer's Jacobian `J_i` at its input). For an outer cotangen
 
 So each supported call gives its tangent `J t` and these two terms: Dense and the
 convolutions (with an elementwise activation whose second derivative is known), the
-elementwise activation layers and dropouts, LayerNormalization (WGAN-GP's choice in a
-critic) and BatchNormalization (batch or moving statistics), max pooling (local and
-global: piecewise linear, J t routed as the forward pass routed the maxima), the layers
-that only move values linearly (Flatten, Reshape, padding, cropping, average pooling,
-Add, ...), and a `Sequential` or functional model of them (`_step_rule`); and the
+elementwise activation layers and dropouts, softmax layers, LayerNormalization
+(WGAN-GP's choice in a critic), BatchNormalization (batch or moving statistics) and
+UnitNormalization, max pooling (local and global: piecewise linear, J t routed as the
+forward pass routed the maxima), the layers that only move values linearly (Flatten,
+Reshape, padding, cropping, average pooling, Add, Concatenate, ...), and a `Sequential`
+or functional model of them (`_step_rule`); and the
 `numkeras.ops` calls a subclassed model's `call` makes that are affine in the input
 (sums, reshapes, slicing, ...), multilinear (a product, matmul or einsum of the input
 and a weight, or of two values that both depend on the input, as self-attention's
@@ -201,8 +202,14 @@ def _layer_rule(layer):
     if isinstance(layer, (L.Dropout, L.SpatialDropout1D, L.SpatialDropout2D, L.LeakyReLU, L.ReLU)):
         return _diagonal_rule
     if kind is L.Activation:
+        if activations.serialize(layer.activation) == "softmax":
+            return _softmax_layer_rule
         _checked_activation(layer.activation)
         return _activation_rule
+    if _own_passes(layer, L.Softmax):
+        return _softmax_layer_rule
+    if _own_passes(layer, L.UnitNormalization):
+        return _unit_norm_rule
     if kind is L.LayerNormalization:
         if layer.rms_scaling:
             raise Unsupported(f"layer '{layer.name}' (LayerNormalization with rms_scaling)")
@@ -252,6 +259,33 @@ def _activation_rule(layer, cache, t, g):
     x, y = cache
     first, second = _slopes(layer.activation, x, y)
     return t * first, (None if second is None else t * g * second)
+
+
+def _softmax_layer_rule(layer, cache, t, g):
+    x, y = cache
+    axis = getattr(layer, "_axes", -1)  # (Softmax: its axes; Activation("softmax"): the last)
+    jt, (s,) = _softmax_terms(y, np.asarray(t, y.dtype), np.asarray(g, y.dtype), axis)
+    return jt, s
+
+
+def _unit_norm_rule(layer, cache, t, g):
+    """UnitNormalization: `y = x r`, `r = 1 / |x|` (clamped for a near-zero x, where r is a
+    constant): J t = r t - r^3 x <x, t>, and the derivative of <g, J t>."""
+    from numkeras.layers.unit_normalization import _EPSILON
+
+    x, r = cache
+    t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
+    axes = layer._axes(x.shape)
+    free = r < x.dtype.type(1.0 / _EPSILON)  # (as the backward pass tells them)
+
+    def dot(a, b):
+        return (a * b).sum(axis=axes, keepdims=True)
+
+    r3 = np.where(free, r**3, 0).astype(x.dtype)
+    xt, xg = dot(x, t), dot(x, g)
+    jt = r * t - r3 * x * xt
+    s = -r3 * (dot(g, t) * x + g * xt + t * xg) + 3 * r3 * r * r * xg * xt * x
+    return jt, s
 
 
 def _elu_rule(layer, cache, t, g):

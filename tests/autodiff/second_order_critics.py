@@ -129,6 +129,24 @@ def batch_norm_inference_critic(L, Sequential):
     )
 
 
+def softmax_critic(L, Sequential):
+    """Softmax layers (over the features, and over two axes) and UnitNormalization."""
+    return Sequential(
+        [
+            L.Input((4,)),
+            L.Dense(6),
+            L.Reshape((2, 3)),
+            L.Softmax(axis=[1, 2]),
+            L.Flatten(),
+            L.Dense(4, activation="tanh"),
+            L.UnitNormalization(),
+            L.Dense(3),
+            L.Activation("softmax"),
+            L.Dense(1),
+        ]
+    )
+
+
 def conditional_critic(L, Model):
     """A conditional critic: the image's features concatenated with a label's embedding
     (the penalty differentiates with respect to the image only; the label branch is
@@ -252,6 +270,7 @@ def critics(keras) -> dict:
     found["batch_norm_inference"] = batch_norm_inference_critic(L, Sequential)
     found["functional"] = functional_critic(L, Model)
     found["conditional"] = conditional_critic(L, Model)
+    found["softmax"] = softmax_critic(L, Sequential)
     found["subclassed"] = subclassed_critic(keras)
     found["attention"] = attention_critic(keras)
     return found
