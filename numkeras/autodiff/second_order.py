@@ -19,7 +19,7 @@ seed` (each recorded layer's Jacobian `J_i` at its input). For an outer cotangen
 
 So each supported call gives its tangent `J t` and these two terms: Dense and the
 convolutions (with an elementwise activation whose second derivative is known), the
-elementwise activation layers and dropouts, softmax layers, LayerNormalization
+elementwise activation layers (PReLU too) and dropouts, softmax layers, LayerNormalization
 (WGAN-GP's choice in a critic), BatchNormalization (batch or moving statistics) and
 UnitNormalization, max pooling (local and global: piecewise linear, J t routed as the
 forward pass routed the maxima), the layers that only move values linearly (Flatten,
@@ -216,6 +216,8 @@ def _layer_rule(layer):
         return _layer_norm_rule
     if kind is L.ELU:
         return _elu_rule
+    if _own_passes(layer, L.PReLU):
+        return _prelu_rule
     if _own_passes(layer, L.BatchNormalization):
         return _batch_norm_rule
     if _own_passes(layer, BasePooling) and layer.pool_mode == "max":
@@ -286,6 +288,18 @@ def _unit_norm_rule(layer, cache, t, g):
     jt = r * t - r3 * x * xt
     s = -r3 * (dot(g, t) * x + g * xt + t * xg) + 3 * r3 * r * r * xg * xt * x
     return jt, s
+
+
+def _prelu_rule(layer, cache, t, g):
+    """PReLU: J t = t where x > 0, alpha t where x < 0; piecewise linear in x, and alpha's
+    term <g, t> where x < 0 (summed where alpha is shared)."""
+    x = cache
+    t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
+    alpha = layer.alpha
+    if alpha.wants_grad:
+        term = np.where(x < 0, g * t, 0).sum(axis=layer._sum_axes, keepdims=True)
+        alpha.add_grad(term.reshape(alpha.shape))
+    return np.where(x > 0, t, np.where(x < 0, t * alpha.value, 0)).astype(x.dtype), None
 
 
 def _elu_rule(layer, cache, t, g):

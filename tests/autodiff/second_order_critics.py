@@ -130,7 +130,7 @@ def batch_norm_inference_critic(L, Sequential):
 
 
 def softmax_critic(L, Sequential):
-    """Softmax layers (over the features, and over two axes) and UnitNormalization."""
+    """Softmax layers (over the features, and over two axes), UnitNormalization and PReLU."""
     return Sequential(
         [
             L.Input((4,)),
@@ -142,6 +142,8 @@ def softmax_critic(L, Sequential):
             L.UnitNormalization(),
             L.Dense(3),
             L.Activation("softmax"),
+            L.Dense(4),
+            L.PReLU(alpha_initializer={"class_name": "Constant", "config": {"value": 0.3}}),
             L.Dense(1),
         ]
     )
