@@ -462,14 +462,8 @@ _AFFINE_OPS = frozenset(
     "Add Subtract Negative Sum Mean Reshape Transpose ExpandDims Squeeze Concatenate Stack "
     "GetItem Tile Pad BroadcastTo Swapaxes Moveaxis Cast OnesLike ZerosLike FullLike".split()
 )
-# (linear in each argument for the others fixed; tangents only in the arguments at the
-# positions given, None: any)
-_MULTILINEAR_OPS = {
-    "Multiply": None,
-    "Matmul": None,
-    "Dot": None,
-    "Einsum": None,
-}
+# (linear in each argument for the others fixed)
+_MULTILINEAR_OPS = frozenset({"Multiply", "Matmul", "Dot", "Einsum"})
 _ELEMENTWISE_OPS = {
     "Tanh": "tanh",
     "Sigmoid": "sigmoid",
@@ -506,23 +500,15 @@ def _op_activation(op) -> str | None:
     return _ELEMENTWISE_OPS.get(kind)
 
 
-def _check_op(call, carrying: list) -> None:
-    """Raise Unsupported unless `_op_rule` takes this op call with tangents at the leaves
-    marked in `carrying`."""
+def _check_op(call) -> None:
+    """Raise Unsupported unless `_op_rule` takes this op call (a tangent in any of its
+    recorded arguments)."""
     kind = type(call.op).__name__
     if kind in _AFFINE_OPS:
         if kind == "Cast" and np.dtype(call.op.dtype).kind != "f":
             raise Unsupported("a cast to a non-float dtype")
         return
-    if kind in _MULTILINEAR_OPS:
-        allowed = _MULTILINEAR_OPS[kind]
-        which = [path for path, c in zip(call.positions, carrying) if c]
-        if allowed is not None and any(p[0] not in allowed for p in which):
-            raise Unsupported(
-                f"ops.{kind.lower()} with a tangent in an argument it is not linear in"
-            )
-        return
-    if kind in ("Divide", "TrueDivide"):
+    if kind in _MULTILINEAR_OPS or kind in ("Divide", "TrueDivide"):
         return
     if kind == "Power":  # (x ** p, p a constant)
         if [p[0] for p in call.positions] != [0]:
@@ -558,7 +544,7 @@ def _op_rule(call, t, g):
     where none; `s`: one cotangent per leaf, the terms for the leaves without a tangent)."""
     op, args, positions = call.op, call.args, call.positions
     kind = type(op).__name__
-    _check_op(call, [x is not None for x in t])
+    _check_op(call)
     leaves = [np.asarray(_at(args, p)) for p in positions]
     if kind in _AFFINE_OPS:
         with_t, with_0 = args, args
@@ -595,7 +581,8 @@ def _op_rule(call, t, g):
     first = op._backward(cache, np.asarray(t[0], x.dtype), (True,) + (False,) * (len(args) - 1))
     if kind == "Power":
         p = np.asarray(_at(args, (1,)), x.dtype)
-        second = p * (p - 1) * x ** (p - 2)
+        with np.errstate(divide="ignore", invalid="ignore"):  # (p in {0, 1}: zero)
+            second = np.where(p * (p - 1) == 0, 0, p * (p - 1) * x ** (p - 2))
     else:
         second = _second_derivative(_op_activation(op), x, y)
     s = None if second is None else (t[0] * g * second).astype(x.dtype, copy=False)
@@ -728,7 +715,7 @@ def record(nodes: list, grads: dict, src_keys: list, results: list, outer_tapes)
             if node.call is None:
                 raise Unsupported(f"the recorded call {node.name}")
             if isinstance(node.call, OpCall):
-                _check_op(node.call, marks)
+                _check_op(node.call)
             else:
                 _supported(node.call.layer, node.call.cache, marks)
         except Unsupported:

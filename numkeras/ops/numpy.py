@@ -275,7 +275,11 @@ class Power(_BoolAsInt, _Binary):
         xp = _xp()
         g1 = g2 = None
         if need[0]:
-            g1 = sum_to_shape(grad * x2 * x1 ** (x2 - 1), shape_of(x1))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                g1 = grad * x2 * x1 ** (x2 - 1)
+            if xp.asarray(x2).dtype.kind in "iub":  # (JAX's integer_pow: x ** 0 is constant)
+                g1 = xp.where(xp.asarray(x2) == 0, 0, g1).astype(g1.dtype, copy=False)
+            g1 = sum_to_shape(g1, shape_of(x1))
         if need[1]:
             # JAX's rule: the exponent's gradient is 0 where the base is 0
             base = xp.asarray(x1)

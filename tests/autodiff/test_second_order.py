@@ -250,3 +250,38 @@ def test_fgsm_adversarial_step_through_sign_of_a_loss_gradient():
         penalty = ops.sum(g * g)
     with pytest.raises(TapeError, match="second-order"):
         tape.gradient(penalty, model.trainable_weights)
+
+
+def test_constant_powers_against_central_differences():
+    """`x ** p` for a constant p: p = 1 and an integer p = 0 have no curvature (no 0 * inf
+    at x = 0; JAX's integer power), p = 3 has 6 x."""
+
+    class Critic(models.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(3)
+            self.out = layers.Dense(1)
+
+        def call(self, x, training=False):
+            h = ops.relu(self.dense(x))  # (exact zeros, where x ** (p - 2) is inf)
+            return self.out(h**3 * 0.1 + ops.power(h, 1.0) + h**0 + ops.power(h, 1))
+
+    model = Critic()
+    x = np.random.default_rng(2).standard_normal((4, 2)).astype("float32")
+    model(x)
+    _, grads = penalty_and_grads(model, x)
+    assert all(np.isfinite(g).all() for g in grads if g is not None)
+    w = model.dense.kernel
+    value = w.numpy()
+    eps = 1e-3
+    for i in range(value.size):
+        flat = value.reshape(-1).copy()
+        flat[i] += eps
+        w.assign(flat.reshape(value.shape))
+        up = _penalty64(model, x)
+        flat[i] -= 2 * eps
+        w.assign(flat.reshape(value.shape))
+        down = _penalty64(model, x)
+        w.assign(value)
+        numeric = (up - down) / (2 * eps)
+        assert abs(grads[0].reshape(-1)[i] - numeric) <= 5e-3 * (abs(numeric) + 0.05)
