@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from numkeras import activations, backend, constraints, initializers, regularizers
 from numkeras.backend import fused
-from numkeras.errors import ConfigError
+from numkeras.errors import ArgumentTypeError, ConfigError, warn_deprecated
 from numkeras.layers import conv_utils as cu
 from numkeras.layers import lora
 from numkeras.layers.input_spec import check_input
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, keras1_arguments
 
 
 def _matrices(cols, kernel, groups: int):
@@ -90,6 +90,62 @@ def conv_backward(cache, dz, want_kernel_grad: bool = True, want_input_grad: boo
     return dw, dx
 
 
+# Keras 1's names, which Keras 2.0-2.3 still took, per rank (the 2016 examples'
+# `Convolution1D(nb_filter=250, filter_length=3, border_mode="valid", subsample_length=1)`,
+# `Convolution2D(32, nb_row=3, nb_col=3, border_mode="same", subsample=(2, 2))`)
+_KERAS1_COMMON = {
+    "nb_filter": "filters",
+    "border_mode": "padding",
+    "init": "kernel_initializer",
+    "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint",
+    "b_constraint": "bias_constraint",
+    "bias": "use_bias",
+}
+_KERAS1 = {
+    1: {**_KERAS1_COMMON, "filter_length": "kernel_size", "subsample_length": "strides"},
+    2: {**_KERAS1_COMMON, "subsample": "strides", "dim_ordering": "data_format"},
+    3: {**_KERAS1_COMMON, "subsample": "strides", "dim_ordering": "data_format"},
+}
+# the kernel's sides by name (`nb_row=3, nb_col=3`), joined into `kernel_size`
+_KERAS1_KERNEL = {2: ("nb_row", "nb_col"), 3: ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
+# the Keras 1 names that give `filters` / `kernel_size` (which Keras 2 took one way only)
+_GIVES = {
+    "filters": ("nb_filter",),
+    "kernel_size": ("filter_length", *_KERAS1_KERNEL[2], *_KERAS1_KERNEL[3]),
+}
+# Keras 1's `dim_ordering` values (Keras 2.0's conversion; "default": the configured one)
+DIM_ORDERING = {"tf": "channels_last", "th": "channels_first", "default": None}
+
+
+def keras1_conv_arguments(cls_name: str, rank: int, kwargs: dict) -> dict:
+    """`kwargs` with Keras 1's convolution arguments renamed to Keras 2/3's (each with one
+    deprecation note), the kernel's sides (`nb_row`, `nb_col`) joined into `kernel_size`
+    and `dim_ordering`'s "tf" / "th" read as "channels_last" / "channels_first".
+
+    >>> keras1_conv_arguments("Conv2D", 2, {"nb_row": 3, "nb_col": 2, "border_mode": "same"})
+    {'padding': 'same', 'kernel_size': (3, 2)}
+    """
+    out = keras1_arguments(cls_name, kwargs, _KERAS1.get(rank, _KERAS1_COMMON))
+    sides = _KERAS1_KERNEL.get(rank, ())
+    if any(k in out for k in sides):
+        missing = [k for k in sides if k not in out]
+        if missing:
+            raise ArgumentTypeError(
+                f"`{cls_name}` got Keras 1's {', '.join(k for k in sides if k in out)} "
+                f"without {', '.join(missing)}: pass all of {', '.join(sides)}, or Keras 2's "
+                f"`kernel_size=` (a tuple of {rank})."
+            )
+        out["kernel_size"] = tuple(out.pop(k) for k in sides)
+        warn_deprecated(
+            f"`{cls_name}({'=, '.join(sides)}=...)` is a Keras 1 spelling; use `kernel_size=`."
+        )
+    if "data_format" in out and out["data_format"] in DIM_ORDERING:
+        out["data_format"] = DIM_ORDERING[out["data_format"]]
+    return out
+
+
 class BaseConv(Layer):
     rank = 2
     paddings = ("valid", "same")
@@ -118,8 +174,8 @@ class BaseConv(Layer):
 
     def __init__(
         self,
-        filters: int,
-        kernel_size,
+        filters: int | None = None,
+        kernel_size=None,
         strides=1,
         padding: str = "valid",
         data_format: str | None = None,
@@ -139,6 +195,47 @@ class BaseConv(Layer):
         **kwargs,
     ):
         lora.check_rank(lora_rank)
+        if any(
+            k in kwargs for k in (*_KERAS1.get(self.rank, ()), *_KERAS1_KERNEL.get(self.rank, ()))
+        ):
+            legacy = keras1_conv_arguments(type(self).__name__, self.rank, kwargs)
+            for name, given in (("filters", filters), ("kernel_size", kernel_size)):
+                if name in legacy and given is not None:  # (Keras 2.0's legacy check)
+                    raise ArgumentTypeError(
+                        f"`{type(self).__name__}` got `{name}` both in Keras 2's spelling and "
+                        f"in Keras 1's ({', '.join(k for k in kwargs if k in _GIVES[name])}): "
+                        f"pass only `{name}=`."
+                    )
+            if cu.standardize_tuple(strides, self.rank, "strides") != (1,) * self.rank:
+                # `Convolution2D(32, 3, 3, border_mode="same")`: Keras 2.0-2.3 read the
+                # third number as the kernel's width, Keras 2.4+ and 3 as `strides`
+                raise ArgumentTypeError(
+                    f"`{type(self).__name__}` got Keras 1's "
+                    f"{', '.join(k for k in kwargs if k not in legacy)} with "
+                    f"`strides={strides!r}`: Keras 2.0-2.3 read a third number by position "
+                    "(`Convolution2D(32, 3, 3, border_mode=...)`) as the kernel's width, "
+                    "Keras 2.4+ and 3 as `strides`. Write the kernel as `kernel_size=(3, 3)` "
+                    "(or `nb_row=`, `nb_col=`) and the strides as `subsample=`."
+                )
+            filters = legacy.pop("filters", filters)
+            kernel_size = legacy.pop("kernel_size", kernel_size)
+            strides = legacy.pop("strides", strides)
+            padding = legacy.pop("padding", padding)
+            data_format = legacy.pop("data_format", data_format)
+            use_bias = legacy.pop("use_bias", use_bias)
+            kernel_initializer = legacy.pop("kernel_initializer", kernel_initializer)
+            kernel_regularizer = legacy.pop("kernel_regularizer", kernel_regularizer)
+            bias_regularizer = legacy.pop("bias_regularizer", bias_regularizer)
+            kernel_constraint = legacy.pop("kernel_constraint", kernel_constraint)
+            bias_constraint = legacy.pop("bias_constraint", bias_constraint)
+            kwargs = legacy
+        # (None only when Keras 1's names might have given them: required as in Keras)
+        missing = [n for n, v in (("filters", filters), ("kernel_size", kernel_size)) if v is None]
+        if missing:
+            raise ArgumentTypeError(
+                f"{type(self).__name__}.__init__() missing required argument(s): "
+                f"{', '.join(missing)}. Pass e.g. `{type(self).__name__}(32, 3)`."
+            )
         filters = cu.positive_int(filters, "filters")
         groups = cu.positive_int(groups, "groups")
         if filters % groups:

@@ -17,7 +17,15 @@ import numpy as np
 from numkeras import backend
 from numkeras.backend import fused
 from numkeras.layers import conv_utils as cu
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, keras1_arguments
+
+# Keras 1's names, which Keras 2.0-2.3 still took (`MaxPooling2D((2, 2), border_mode="same")`,
+# `MaxPooling1D(pool_length=2, stride=1)`), per rank
+_KERAS1 = {
+    1: {"pool_length": "pool_size", "stride": "strides", "border_mode": "padding"},
+    2: {"border_mode": "padding", "dim_ordering": "data_format"},
+    3: {"border_mode": "padding", "dim_ordering": "data_format"},
+}
 
 
 class BasePooling(Layer):
@@ -39,6 +47,16 @@ class BasePooling(Layer):
         **kwargs,
     ):
         rank = self.rank
+        if any(k in kwargs for k in _KERAS1[rank]):
+            from numkeras.layers.base_conv import DIM_ORDERING
+
+            legacy = keras1_arguments(type(self).__name__, kwargs, _KERAS1[rank])
+            pool_size = legacy.pop("pool_size", pool_size)
+            strides = legacy.pop("strides", strides)
+            padding = legacy.pop("padding", padding)
+            data_format = legacy.pop("data_format", data_format)
+            data_format = DIM_ORDERING.get(data_format, data_format)
+            kwargs = legacy
         pool_size = cu.standardize_tuple(pool_size, rank, "pool_size")
         strides = pool_size if strides is None else strides
         strides = cu.standardize_tuple(strides, rank, "strides")

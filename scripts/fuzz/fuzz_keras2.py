@@ -90,7 +90,19 @@ as the Keras-GAN scripts build them (G and D wrapped as `Model(z, seq(z))`, `Ada
 0.5)` by position), and from 503 on `decay=` on the new SGD / Adam (numkeras applies it
 as Keras 2.0-2.10 did; tf_keras refuses it there, so it gets its legacy optimizer, the
 same formula); from 506 on, the metrics passed to `compile` third by position (Keras
-2's order; Keras 3's third is `loss_weights`) and `train_on_batch(reset_metrics=False)`.
+2's order; Keras 3's third is `loss_weights`) and `train_on_batch(reset_metrics=False)`;
+from seed 565 on, Keras 1's convolution and pooling arguments, which Keras 2.0-2.3 still
+took (2016 scripts run under Keras 2): `Convolution2D(nb_filter=, nb_row=, nb_col=,
+border_mode=, subsample=, init=, dim_ordering="tf")` (or Keras 2.0's transitional
+`Conv2D(4, (3, 3), border_mode="same")`) and `MaxPooling2D(border_mode=, dim_ordering=)`,
+in CNN and generator programs, with Keras 1's Dense names, CNNs drawn twice as often
+there (tf_keras, which refuses the names, gets Keras 2's). Keras 1's positional
+`Convolution2D(32, 3, 3)` is not drawn: Keras 2.0-2.3 read the third number as the
+kernel's width, tf_keras and Keras 3 (and numkeras) as `strides`. Known and left
+(seed 570, program 5: a CNN under `mae` and Adam): after two steps one ReLU pre-activation
+lies within float32 rounding of 0 (+2e-6 in tf_keras, -3e-7 in numkeras, weights 4e-7
+apart), so one position's gradient is in one library only, and Adam's normalization makes
+it a step of the learning rate (fit losses 6e-4 apart, the weights 3e-2).
 `train_on_batch` with both `sample_weight=` and `class_weight=` is not drawn: Keras 3,
 as numkeras, refuses the pair (tf_keras multiplies them). A program whose tf_keras
 training blows up (its last fit loss over 3 times its first evaluate loss: `mape` under
@@ -224,7 +236,10 @@ def _optimizer(r, shared_ok: bool = False) -> dict:
 
 
 def _classic(r, seed: int) -> dict:
-    kind = r.choice(["mlp", "mlp", "cnn", "upconv", "embedding", "lstm"])
+    kinds = ["mlp", "mlp", "cnn", "upconv", "embedding", "lstm"]
+    if seed >= KERAS1_CONV_SEEDS:  # (more CNNs, for Keras 1's convolution names)
+        kinds = ["mlp", "cnn", "cnn", "upconv", "embedding", "lstm"]
+    kind = r.choice(kinds)
     task = r.choice(["binary", "categorical", "regression"])
     layers: list = []
     if kind == "mlp":
@@ -368,6 +383,38 @@ def _more_idioms(r, prog: dict, task: str) -> None:
         # third is loss_weights); train_on_batch(..., reset_metrics=False) (Keras 2.3)
         prog["metrics_by_position"] = bool(prog["metrics"]) and r.random() < 0.4
         prog["reset_metrics"] = r.random() < 0.3
+    if prog["seed"] >= KERAS1_CONV_SEEDS:
+        # Keras 1's Convolution2D / pooling names (Keras 2.0-2.3 took them, with a warning):
+        # the kernel as nb_row / nb_col, or Keras 2.0's `Conv2D(4, (3, 3), border_mode=)`
+        conv = any(c in KERAS1_CONV for c, _ in prog["layers"])
+        prog["keras1"] = prog["keras1"] or (conv and r.random() < 0.8)
+        prog["keras1_conv"] = {
+            "kernel": r.choice(["nb_row", "kernel_size"]),
+            "dim_ordering": r.choice([None, None, "tf", "default"]),
+        }
+
+
+# seeds from 565 on (programs from 565 * 100_000) draw Keras 1's convolution names too
+KERAS1_CONV_SEEDS = 565 * 100_000
+# Keras 1's convolution and pooling names (Keras 2.0's legacy interfaces); `kernel_size` is
+# `nb_row` / `nb_col` (or stays), `dim_ordering` one of Keras 1's values, both drawn
+KERAS1_CONV = {
+    **{c: {"filters": "nb_filter", "padding": "border_mode", "strides": "subsample",
+           "kernel_initializer": "init"} for c in ("Conv2D", "Convolution2D")},
+    **{c: {"padding": "border_mode"} for c in ("MaxPooling2D", "MaxPool2D", "AveragePooling2D",
+                                               "AvgPool2D")},
+}  # fmt: skip
+
+
+def _keras1_conv(cls: str, kw: dict, how: dict) -> dict:
+    """`kw` of a Conv2D / pooling layer with Keras 1's names (`how`: drawn spellings)."""
+    kw = {KERAS1_CONV[cls].get(k, k): v for k, v in kw.items()}
+    if "kernel_size" in kw and how["kernel"] == "nb_row":
+        k = kw.pop("kernel_size")
+        kw["nb_row"], kw["nb_col"] = (k, k) if isinstance(k, int) else k
+    if how["dim_ordering"]:
+        kw["dim_ordering"] = how["dim_ordering"]
+    return kw
 
 
 def _gan(r, seed: int) -> dict:
@@ -471,9 +518,12 @@ def _regularizer_or_constraint(K, key: str, spec: list):
     return getattr(module, spec[0])(*spec[1:])
 
 
-def _sequential(K, layers: list, list_form: bool = False, keras1: bool = False, names=None):
+def _sequential(
+    K, layers: list, list_form: bool = False, keras1: bool = False, names=None, conv=None
+):
     """`Sequential([...])`, or `model = Sequential()` then `model.add(...)` per layer; with
-    `keras1`, numkeras gets Keras 1's argument names (tf_keras refuses them: Keras 2's)."""
+    `keras1`, numkeras gets Keras 1's argument names (tf_keras refuses them: Keras 2's),
+    with `conv` (the drawn spellings) for Conv2D and pooling layers too."""
     L = _m(K, "layers")
     made = []
     for j, (cls, kw) in enumerate(layers):
@@ -482,6 +532,8 @@ def _sequential(K, layers: list, list_form: bool = False, keras1: bool = False, 
         if keras1 and K.__name__ != "tf_keras":
             renames = KERAS1.get(cls, {})
             kw = {renames.get(k, k): v for k, v in kw.items()}
+            if conv and cls in KERAS1_CONV:
+                kw = _keras1_conv(cls, kw, conv)
         if names:
             kw["name"] = names[j]
         made.append(getattr(L, cls)(**kw))
@@ -558,7 +610,8 @@ def _kind(value) -> str:
 def _run_classic(K, prog: dict, out_dir: str, i: int, tf: bool) -> dict:
     rec: dict = {}
     try:
-        model = _sequential(K, prog["layers"], prog.get("list_form", False), prog.get("keras1"))
+        model = _sequential(K, prog["layers"], prog.get("list_form", False), prog.get("keras1"),
+                            conv=prog.get("keras1_conv"))  # fmt: skip
     except Exception as e:  # noqa: BLE001 - an error is a result to compare too
         return {"build": _error(e)}
     rec["build"] = "ok"
