@@ -28,7 +28,7 @@ import numpy as np
 from numkeras import backend
 from numkeras.activations._special import erf
 from numkeras.backend import fused
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ArgumentTypeError, ShapeError, format_shape
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -75,7 +75,12 @@ def _scalar(v, what: str) -> float:
     try:
         return float(v)
     except (TypeError, ValueError):
-        raise ConfigError(f"`{what}` must be a number; received {v!r}.") from None
+        # (Keras raises either: relu's max_value goes through float(), ValueError; the
+        # others through JAX, TypeError; an ArgumentTypeError is both)
+        raise ArgumentTypeError(
+            f"`{what}` must be a number; received {v!r} ({type(v).__name__}). Pass a "
+            f"Python float, e.g. `{what}=0.5`."
+        ) from None
 
 
 def _with_grad(grad):
@@ -220,22 +225,31 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if ints is not None:  # integers stay integers, the limits cast to them (as Keras)
         limit = xp.asarray(threshold).astype(ints.dtype)
         y = xp.where(ints > limit, ints, 0) if threshold != 0.0 else xp.maximum(ints, 0)
-        if max_value is not None:
+        if max_value is not None:  # (Keras's clip(y, 0, max_value): the max_value last)
+            y = xp.maximum(y, 0)
             y = xp.minimum(y, xp.asarray(_scalar(max_value, "max_value")).astype(ints.dtype))
         return y.astype(ints.dtype, copy=False)
+    int_dtype = getattr(x, "dtype", None)
+    int_dtype = int_dtype if int_dtype is not None and int_dtype.kind in "iu" else None
     x = _float(x)
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return xp.maximum(x, 0, out=_new(x))
     if negative_slope != 0.0 and max_value is None and threshold == 0.0:
         return leaky_relu(x, negative_slope=negative_slope)
+    # integers with a slope: Keras masks and clips in the input's dtype (a threshold of 2.5
+    # is 2, a max_value of 0.3 is 0) and adds the slope's floats after
+    limit = threshold if int_dtype is None else float(np.asarray(threshold).astype(int_dtype))
     if threshold != 0.0:
-        y = xp.multiply(x, x > threshold, out=_new(x))
+        # `where`, not x * (x > t): -inf (and NaN) below the threshold give 0, as in Keras-JAX
+        y = xp.where(x > limit, x, xp.zeros((), x.dtype))
     else:
         y = xp.maximum(x, 0, out=_new(x))
-    if max_value is not None:
+    if max_value is not None:  # Keras's clip(y, 0, max_value): a negative max_value wins
         max_value = _scalar(max_value, "max_value")
-        xp.minimum(y, max_value, out=y)
+        if int_dtype is not None:
+            max_value = float(np.asarray(max_value).astype(int_dtype))
         xp.maximum(y, 0, out=y)
+        xp.minimum(y, max_value, out=y)
     if negative_slope != 0.0:
         negative_part = xp.subtract(threshold, x, out=_new(x))
         xp.maximum(negative_part, 0, out=negative_part)
@@ -586,6 +600,11 @@ def _softmax_input(x, axis):
     x = _float(x)
     if x.ndim == 0 and axis is not None:
         raise ValueError(f"axis {axis} is out of bounds for array of dimension 0")
+    if axis is not None and not (type(axis) is int and -x.ndim <= axis < x.ndim):
+        from numkeras.ops.numpy import _axes
+
+        # a float axis is a TypeError (as Keras), before an empty `x` returns early
+        _axes(axis, x.ndim)
     return x
 
 
@@ -1083,6 +1102,9 @@ def soft_shrink(x, threshold=0.5):
     xp = backend.xp
     x = _float(x)
     threshold = _scalar(threshold, "threshold")
+    if threshold < 0:  # (the formula as Keras writes it: x - t above t, x + t below -t)
+        y = xp.where(x < -threshold, x + threshold, xp.zeros((), x.dtype))
+        return xp.where(x > threshold, x - threshold, y).astype(x.dtype, copy=False)
     # sign(x) * max(|x| - t, 0)
     y = xp.abs(x, out=_new(x))
     y -= threshold

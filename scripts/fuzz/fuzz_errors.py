@@ -102,6 +102,14 @@ scripts/goldens/make_fuzz_errors_5.py) keeps the seventh menu's error classes, a
 that evaluate refuses a negative `steps` given a batch_size too (it did only without one)
 and that a transposed target's message names the fix.
 
+Seeds 63-74 (12 programs each) agree; five draws met documented differences (README:
+targets or sample weights that line up only by broadcasting, sparse labels out of range,
+a `loss_weights` dict naming no output), which compare now skips: Keras broadcasts
+transposed (n, 4, 1) targets against (n, 1, 4) outputs, (1, n) sample weights in
+`*_on_batch`, and a PyDataset batch's 3 sample weights for 2 rows over per-timestep
+losses of 3 steps; Keras-JAX scores sparse labels of -1; Keras pairs
+`loss_weights={"nope": 1.0}` with the one loss.
+
 Known differences, not compared (README, tests/test_diff_errors.py's NUMKERAS_RULES):
 - Keras-JAX's trainer checks only the rank of a functional model's inputs, so it runs a
   model on inputs of other declared sizes when its layers take them; numkeras checks
@@ -1264,6 +1272,10 @@ def known_difference(prog: dict, want: dict, got: dict) -> bool:
             return True  # ([x, y] for one input: Keras uses the first array of too many)
         if mis.get("mutate") in ("complex", "sw_2d", "y_rank0", "y_extra_axis"):
             return True  # Keras drops the imaginary part, or broadcasts weights / targets
+        if mis["kind"] == "y_transposed":
+            return True  # Keras broadcasts (n, 4, 1) targets against (n, 1, 4) outputs
+        if mis["kind"] == "labels_out_of_range":
+            return True  # Keras-JAX scores sparse labels out of range (README: refused)
         if mis["kind"] == "x" and mis["mutate"] in ("strings", "object_none"):
             return mis["op"] != "predict"  # Keras's direct calls parse text, None as NaN
         if mis.get("arg") in ("steps", "batch_size") and mis.get("value") == 0:
@@ -1274,8 +1286,13 @@ def known_difference(prog: dict, want: dict, got: dict) -> bool:
             return True  # Keras appends an Input after the layers of a model without one
         if mis["kind"] == "add_same_layer":
             return True  # Keras shares a layer added twice; numkeras refuses it (README)
-        if mis["kind"] in ("generator_bad", "pydataset_bad") and mis["variant"] == 3:
-            return True  # Keras broadcasts a batch's targets of one row over its two
+        if mis["kind"] in ("generator_bad", "pydataset_bad") and mis["variant"] in (2, 3):
+            return True  # Keras broadcasts a batch's targets of one row over its two, or
+            # its 3 sample weights over per-timestep losses of 3 steps
+        if mis["kind"] == "compile_more" and mis["variant"] == 1:
+            return True  # loss_weights={"nope": 1.0}: Keras pairs by count (README: refused)
+        if mis["kind"] == "sw_transposed" and mis["op"].endswith("_on_batch"):
+            return True  # Keras's *_on_batch broadcast (1, n) sample weights over n losses
         if mis["kind"] == "class_weight_partial" and mis["variant"] == 4:
             return True  # Keras ignores class_weight keys of text ({"0": 2.0}) without a word
     return False

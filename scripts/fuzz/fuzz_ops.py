@@ -67,6 +67,21 @@ float), `histogram(bins=0)` gives a bin's edges (numkeras refuses), and it crash
 (KERAS_OPS_CRASHES) on `sum(axis="0")`, `conv_transpose` / pools of a tensor missing its
 batch axis, symbolic `matmul` of a 0-d tensor and `expand_dims` of a repeated axis.
 
+From seed 581 on a ninth menu draws 30% of the calls: activations given parameters at
+their edges (negative or zero thresholds, slopes, alphas and `b`; a `max_value` below 0
+or below the threshold; integer or infinite fills; axis tuples; `glu` over axis 0), on
+float16 / int8 / int16 / bool tensors too, the identifier round trips
+(`activations.get(name)(x)`, `deserialize(name)(x)`, `serialize(get(name))`), and misuse
+(unknown names, text parameters, a float softmax axis). Seeds 561-580 (120 calls each)
+agree; with seeds 581-588 (their ninth-menu calls) they agree after the fixes in
+tests/ops/test_fuzz_ops_6.py (goldens: scripts/goldens/make_fuzz_ops_6.py): `soft_shrink`
+with a negative threshold (Keras's formula moves every value by `-t`), `relu`'s
+`max_value` below 0 (Keras clips to `(0, max_value)`: the max_value wins) and its
+threshold of -inf (0, not NaN), text parameters (a TypeError and a ValueError: Keras
+raises either, by parameter) and a float axis to the softmaxes of an empty tensor. Not
+compared: Keras-JAX's `leaky_relu` of integers or bools with an integer slope keeps
+integers (bool: int32; its torch backend refuses integers; numkeras gives floats).
+
 Values compare with tolerances of the result's dtype (float16's where an input is
 float16), NaN equal to NaN; exceptions by their built-in class (numkeras's errors subclass
 Keras's). A symbolic result may follow Keras's eager one where Keras's two disagree (its
@@ -895,7 +910,9 @@ FIFTH = """eig istft view_as_complex view_as_real_of_complex vectorize_call cust
 image.elastic_transform conv_nd conv_transpose_2d depthwise_conv_2d separable_conv_2d pool_nd
 einsum_more tensordot_more image_channels_first ctc_beam axis_pairs unique_more linspace_axis
 roll_more extract_patches_more""".split()
-PSEUDO = {"view_as_real_of_complex", "vectorize_call", "custom_gradient_call", "jvp_call"}
+PSEUDO = {"view_as_real_of_complex", "vectorize_call", "custom_gradient_call", "jvp_call",
+          "activation_get_call", "activation_deserialize_call",
+          "activation_serialize"}  # fmt: skip
 
 
 def _misuse_arrays(r):
@@ -1574,6 +1591,71 @@ def draw_eighth(r) -> dict:
     return _call(op, args, **kwargs)
 
 
+# -- the ninth menu (seeds 581 on): activations given parameters at their edges (negative
+# or zero thresholds, slopes, alphas and b; a max_value below the threshold; fills of
+# another type; axis tuples), on float16 / int8 / bool tensors too, and the identifier
+# round trips (`activations.get` / `deserialize` then a call, `serialize(get(name))`),
+# with misuse (unknown names, text parameters)
+NINTH_NAMES = ACTIVATIONS + ["swish", "gelu", None]
+
+
+def draw_ninth(r) -> dict:
+    dtype = r.choice(FLOATS + ["float16", "int8", "int16", "int32", "bool"])
+    x = array(r, dtype=dtype, shape=_shape(r, 0, 3))
+    f = array(r, dtype=r.choice(FLOATS), shape=_shape(r, 1, 3))
+    edge = lambda *vs: r.choice(list(vs))  # noqa: E731
+    kind = r.randrange(16)
+    if kind == 0:
+        return _call("activation_get_call", [edge(*NINTH_NAMES), f])
+    if kind == 1:
+        return _call("activation_deserialize_call", [edge(*NINTH_NAMES), f])
+    if kind == 2:
+        return _call("activation_serialize", [edge(*NINTH_NAMES)])
+    if kind == 3:  # (misuse: the exception's built-in class must be Keras's)
+        return r.choice([
+            _call("activation_get_call", [edge("nope", "Relu", 3, 2.5), f]),
+            _call("activations.relu", [f], max_value="a"),
+            _call("activations.relu", [f], threshold="a"),
+            _call("activations.leaky_relu", [f], negative_slope="a"),
+            _call("activations.elu", [f], alpha="a"),
+            _call("activations.softmax", [f], axis=1.5),
+            _call("activations.threshold", [f], threshold="a", default_value=0.0),
+            _call("activations.relu", [f], nope=1),
+        ])  # fmt: skip
+    if kind in (4, 5):
+        return _call("activations.relu", [x], negative_slope=edge(0.0, -0.5, 0.2, 1.0),
+                     max_value=edge(None, 0.0, 0.3, 2, -1.0),
+                     threshold=edge(0.0, -1.0, 0.5, 2.0, 1))  # fmt: skip
+    if kind == 6:
+        name = edge("soft_shrink", "hard_shrink")
+        op = edge("activations." + name, name)
+        return _call(op, [x], threshold=edge(-1.0, 0.0, 0.25, 2.5, 1))
+    if kind == 7:
+        return _call(edge("activations.elu", "activations.celu", "elu", "celu"), [x],
+                     alpha=edge(-1.0, 0.5, 2.0, 1))  # fmt: skip
+    if kind == 8:
+        return _call(edge("activations.leaky_relu", "leaky_relu"), [x],
+                     negative_slope=edge(-0.5, 0.0, 1.0, 1.5, 2))  # fmt: skip
+    if kind == 9:
+        return _call(edge("activations.threshold", "threshold"), [x],
+                     threshold=edge(-1.0, 0.0, 1, 0.5, "inf"),
+                     default_value=edge(0, 2, -1.5, 0.0, "inf"))  # fmt: skip
+    if kind == 10:
+        return _call(edge("activations.squareplus", "squareplus"), [x], b=edge(0, 1, 9, 0.5))
+    if kind == 11:
+        name = edge("softmax", "log_softmax")
+        rank = len(f["shape"])
+        ax = edge(*range(rank), tuple(range(rank)), tuple(sorted(r.sample(range(rank), 1))))
+        return _call(edge("activations." + name, name), [f], axis=ax)
+    if kind == 12:
+        g = array(r, dtype=r.choice(FLOATS), shape=[2 * r.randint(1, 2)] + _shape(r, 0, 2))
+        return _call(edge("activations.glu", "glu"), [g], axis=edge(0, -len(g["shape"])))
+    if kind == 13:
+        return _call(edge("activations.gelu", "gelu"), [x], approximate=r.random() < 0.5)
+    name = edge(*ACTIVATIONS)
+    return _call("activations." + name, [x])
+
+
 def _call(op: str, args: list, **kwargs) -> dict:
     return {"op": op, "args": args, "kwargs": kwargs}
 
@@ -1596,9 +1678,12 @@ def calls(seed: int, count: int) -> list:
     sixth = random.Random(seed * 1_000_033 + 6)  # (seeds 518 on: the sixth menu)
     seventh = random.Random(seed * 1_000_037 + 7)  # (seeds 536 on: the seventh menu)
     eighth = random.Random(seed * 1_000_039 + 8)  # (seeds 551 on: the eighth menu)
+    ninth = random.Random(seed * 1_000_081 + 9)  # (seeds 581 on: the ninth menu)
     out = []
     for _ in range(count):
-        if seed >= 551 and eighth.random() < 0.3:
+        if seed >= 581 and ninth.random() < 0.3:
+            out.append(draw_ninth(ninth))
+        elif seed >= 551 and eighth.random() < 0.3:
             out.append(draw_eighth(eighth))
         elif seed >= 536 and seventh.random() < 0.3:
             out.append(draw_seventh(seventh))
@@ -1686,6 +1771,12 @@ def _pseudo(K, op: str):
         return lambda x: o.view_as_real(o.view_as_complex(x))
     if op == "jvp_call":  # (one primal, one tangent)
         return lambda fn, x, t, has_aux=False: o.jvp(fn, (x,), (t,), has_aux=has_aux)
+    if op == "activation_get_call":  # (an identifier, then the function it names)
+        return lambda name, x: K.activations.get(name)(x)
+    if op == "activation_deserialize_call":
+        return lambda name, x: K.activations.deserialize(name)(x)
+    if op == "activation_serialize":
+        return lambda name: K.activations.serialize(K.activations.get(name))
     if op == "vectorize_call":
         return lambda fn, x, signature=None: o.vectorize(fn, signature=signature)(x)
 
@@ -1993,6 +2084,9 @@ def _keras_quirk(call: dict, want: dict, got: dict) -> bool:
         return True  # Keras-JAX crashes on integer images (its noise takes their dtype)
     if op == "pad" and x and not x["shape"]:
         return True  # JAX returns a 0-d tensor as it is; NumPy refuses to pad it
+    slope = call["kwargs"].get("negative_slope")
+    if op.endswith("leaky_relu") and x and x["dtype"][0] in "iub" and type(slope) is int:
+        return True  # JAX keeps integers with an integer slope (bool: int32); numkeras: floats
     return False
 
 
