@@ -14,7 +14,7 @@ evaluation add the penalty and its gradient through the same mechanism as any la
 from __future__ import annotations
 
 from numkeras import regularizers
-from numkeras.errors import ConfigError
+from numkeras.errors import ArgumentTypeError
 from numkeras.layers.layer import Layer
 
 
@@ -24,9 +24,11 @@ class ActivityRegularization(Layer):
     supports_masking = True  # (passes the mask on, as Keras 3)
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):
-        if "activity_regularizer" in kwargs:
-            raise ConfigError(
-                "ActivityRegularization takes `l1` and `l2`, not `activity_regularizer`."
+        if "activity_regularizer" in kwargs:  # (a TypeError, as Keras's: a second value)
+            raise ArgumentTypeError(
+                "ActivityRegularization takes `l1` and `l2`, not `activity_regularizer` (it "
+                f"is its own: L1L2(l1, l2)); received activity_regularizer="
+                f"{kwargs['activity_regularizer']!r}. Give the penalty's factors as `l1` / `l2`."
             )
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
         self.l1 = l1
