@@ -97,6 +97,15 @@ and of the optimizer slots of NaN weights (below); seeds 552, 553 and 554
 (12 programs each) agree but for one Keras bug (y as a list beside column weights, below)
 and one error class (a rate function's rate set: AttributeError, now both).
 
+Programs of seeds from 568 on (EIGHTH_FROM) also draw, from a seventh stream
+(`draw_eighth`): a two-output model's weighted_metrics per output (a list with None or []
+for the second output, a list or a dict naming both), class_weight beside two outputs
+(fit, train_on_batch: a ValueError in both) and fit's shuffle="batch" over one full
+batch. Seeds 563 (12 programs), 564 and 565 (10), 566 and 567 (6), without them, and
+568, 569 (8), 570 (18), 571 and 572 (15), with them, agree after one fix (fit's
+class_weight beside y as a one-item list, seed 565's program 7: Keras 3 refuses nested
+targets there, ValueError; numkeras trained: tests/trainers/test_fuzz_training_s27.py).
+
 Known differences, not compared (or not drawn):
 - A dict of losses leaving out one of a model's list outputs: Keras 3 refuses it
   (ValueError "Expected keys ... in loss dict"), numkeras leaves that output untrained, as
@@ -106,6 +115,10 @@ Known differences, not compared (or not drawn):
   a column (n, 1) (fit, one output): Keras broadcasts the (n,) losses by the (n, 1)
   weights to (n, n), so its loss is mean(losses) * mean(weights) (not drawn: seed 553's
   program 8 found it).
+- Keras is silently wrong, numkeras is not: train_on_batch(x, [y], class_weight=...) of a
+  one-output model: Keras 3 takes the list as a (1, n) array and weighs every row by one
+  class's weight (that of the largest label's index); numkeras weighs each row by its
+  class (not drawn: fit refuses it in both, ValueError).
 - Setting the rate of an optimizer made with a rate function: Keras 3 fails calling the
   function's `assign` (AttributeError); numkeras's error is both that and the TypeError a
   schedule's gives (seed 554's program 0).
@@ -554,6 +567,8 @@ def program(seed: int) -> dict:
         draw_sixth(random.Random(f"sixth-{seed}"), model, ops)
     if seed >= SEVENTH_FROM:
         draw_seventh(random.Random(f"seventh-{seed}"), model, comp, ops)
+    if seed >= EIGHTH_FROM:
+        draw_eighth(random.Random(f"eighth-{seed}"), model, comp, ops, n)
     return {"seed": seed, "model": model, "compile": comp, "ops": ops, "n": n}
 
 
@@ -562,6 +577,7 @@ MORE_FROM = 500 * 100_000  # programs of seeds from 500 on draw `draw_more` too
 EXTRA_FROM = 521 * 100_000  # programs of seeds from 521 on draw `draw_extra` too
 SIXTH_FROM = 539 * 100_000  # programs of seeds from 539 on draw `draw_sixth` too
 SEVENTH_FROM = 552 * 100_000  # programs of seeds from 552 on draw `draw_seventh` too
+EIGHTH_FROM = 568 * 100_000  # programs of seeds from 568 on draw `draw_eighth` too
 STREAMS = ("pydataset", "generator", "generator_once")
 
 
@@ -927,6 +943,31 @@ def draw_seventh(r: random.Random, model: dict, comp: dict, ops: list) -> None:
             kw.setdefault("callbacks", []).append(stop)
 
 
+def draw_eighth(r: random.Random, model: dict, comp: dict, ops: list, n: int) -> None:
+    """The draws of seeds from 568 on (a seventh stream): a two-output model's
+    weighted_metrics per output (a list with None or [] for the second output, a list or a
+    dict naming both), class_weight beside two outputs (fit, train_on_batch: a ValueError
+    in both) and fit's shuffle="batch" over one full batch."""
+    heads = model["heads"]
+    if len(heads) == 2 and r.random() < 0.6:
+        h0, h1 = heads
+        if "weighted_metrics" not in comp:
+            comp["weighted_metrics"] = [draw_metric(r, h0["task"], h0["units"], h0["logits"])]
+        comp["wm_form"] = r.choice(["list_none", "list_empty", "list_both", "dict_both"])
+        if comp["wm_form"].endswith("both"):
+            comp["weighted_metrics_1"] = [draw_metric(r, h1["task"], h1["units"], h1["logits"])]
+    for op in ops:
+        kw = op["kw"]
+        if len(heads) == 2 and op["op"] in ("fit", "train_on_batch") and r.random() < 0.15:
+            if op["op"] == "fit":
+                kw["class_weight"] = {"0": 2.0, "1": 0.5}
+            else:
+                kw["class_weight"] = True
+        one_batch = kw.get("batch_size", 32) >= n and kw.get("data", "arrays") not in STREAMS
+        if op["op"] == "fit" and one_batch and r.random() < 0.4:
+            kw["shuffle"] = "batch"  # (the order within the batch does not matter)
+
+
 # -- building and running ---------------------------------------------------------------
 def make(K, spec, module):
     """A Keras object of `module` (K.losses, ...) from a spec: a name, or class and config,
@@ -1049,6 +1090,15 @@ def compile_model(K, model, prog: dict, drop=()) -> None:
     if "weighted_metrics" in comp:
         wm = [make(K, m, K.metrics) for m in comp["weighted_metrics"]]
         kw["weighted_metrics"] = wm if len(heads) == 1 else {heads[0]["name"]: wm}
+        wm_form = comp.get("wm_form")  # (two outputs, from seed 568 on: draw_eighth)
+        if wm_form:
+            wm1 = [make(K, m, K.metrics) for m in comp.get("weighted_metrics_1", [])]
+            kw["weighted_metrics"] = {
+                "list_none": [wm, None],
+                "list_empty": [wm, []],
+                "list_both": [wm, wm1],
+                "dict_both": {heads[0]["name"]: wm, heads[1]["name"]: wm1},
+            }[wm_form]
     if "steps_per_execution" in comp:
         kw["steps_per_execution"] = comp["steps_per_execution"]
     if "no_loss" in comp:  # one output trained by no loss (its metrics still tracked)
