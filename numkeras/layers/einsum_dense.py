@@ -161,7 +161,7 @@ class EinsumDense(lora.LoraFactors, quantization.Quantizable, Layer):
     (2, 4)
     """
 
-    supports_masking = True  # (passes the mask on, as Keras 3)
+    supports_masking = False  # (Keras 3.15's drops a mask, with a warning: not supported)
 
     def __init__(
         self,

@@ -42,6 +42,7 @@ from numkeras.errors import (
     NotBuiltError,
     NumkerasWarning,
     UnknownObjectError,
+    warn_deprecated,
 )
 from numkeras.saving import keras2, legacy_h5, sharded_h5, weights_h5
 
@@ -114,11 +115,38 @@ def _remove(path: str) -> None:
 
 
 # -- saving ------------------------------------------------------------------------------
-def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = None) -> None:
+def save_model(
+    model, filepath, overwrite: bool = True, zipped: bool | None = None, **kwargs
+) -> None:
     """Save architecture, weights and compile arguments (`model.save`): a `.keras` file,
     or with `zipped=False` the same entries in a folder (its name without `.keras`, as
-    Keras 3 requires; `load_model` reads it), or a Keras 2 `.h5` file."""
+    Keras 3 requires; `load_model` reads it), or a Keras 2 `.h5` file.
+
+    Keras 2's keywords, as Keras 3 takes them: `include_optimizer=False` leaves a `.h5`
+    without its compile arguments and optimizer state (it loads uncompiled; a `.keras`
+    file keeps both, as Keras 3 writes it), and `save_format=` is accepted beside a
+    `.keras` / `.h5` path (with a note) and refused with any other. Any other keyword is
+    refused (a ValueError), as in Keras 3."""
+    include_optimizer = kwargs.pop("include_optimizer", True)
+    save_format = kwargs.pop("save_format", None)
+    if kwargs:
+        raise ConfigError(
+            f"The following argument(s) are not supported: {list(kwargs)}. `save` takes "
+            "`filepath`, `overwrite`, `zipped` (and Keras 2's `include_optimizer`, "
+            "`save_format`): remove the others."
+        )
     path = _path(filepath)
+    if save_format:  # (Keras 3's check, before the path's)
+        if not path.endswith((".h5", ".hdf5", ".keras")):
+            raise ConfigError(
+                "The `save_format` argument is deprecated in Keras 3. Please remove this "
+                "argument and pass a file path with either `.keras` or `.h5` extension. "
+                f"Received: save_format={save_format!r}, filepath={path!r}"
+            )
+        warn_deprecated(
+            "`save_format` is a Keras 2 keyword: the file path's extension (`.keras` or "
+            "`.h5`) chooses the format; remove it."
+        )
     if zipped is False and path.endswith(".keras"):
         raise ValueError(
             "When using `zipped=False`, the `filepath` argument should not end in `.keras`. "
@@ -131,7 +159,8 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = No
 
         def write(tmp):
             with h5py.File(tmp, "w") as h5:
-                legacy_h5.write_model(model, h5, _training_config(model))
+                training = _training_config(model) if include_optimizer else None
+                legacy_h5.write_model(model, h5, training)
 
         write_atomically(path, overwrite, write)
     else:
@@ -354,7 +383,9 @@ def _compile_from_config(model, config: dict, custom_objects: dict | None = None
         return True
     try:
         args = compile_args_from_config(config, custom_objects)
-        spec = config["optimizer"]
+        # (a compile_config without an optimizer, as Keras 3 writes a `.keras` saved after
+        # a `.h5` of the same model: compile's default, as Keras compiles it)
+        spec = config.get("optimizer", "rmsprop")
         optimizer = (
             optimizers.deserialize(spec, custom_objects)
             if isinstance(spec, dict)

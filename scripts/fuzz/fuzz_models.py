@@ -34,7 +34,11 @@ pooling of sequences and volumes, pooling and convolutions under Keras's other n
 (MaxPool1D, Convolution1D...), AutoContrast, Equalization, Solarization and the other
 augmentation layers, token ids through Hashing, IntegerLookup or a ReversibleEmbedding, and
 layers of dtype policy "mixed_float16" or "float16" (compared at float16's precision; no
-bfloat16: README); lower seeds draw the programs they always drew.
+bfloat16: README). Seeds 563-999 and from 2041 on (LATEST) draw all those and also
+Normalization with a given mean and variance (per feature, over the last axis or axis 1,
+sometimes inverted), layers on channels_first data (Flatten, ZeroPadding1D/2D, Cropping2D,
+UpSampling2D) and LayerNormalization, BatchNormalization, GroupNormalization and Softmax
+over inner axes; lower seeds draw the programs they always drew.
 Every record also holds each layer's from_config round trip (True where its config comes
 back the same), the model's config without its layers' own (`graph`) and the summary with
 `expand_nested=True, show_trainable=True`.
@@ -59,9 +63,14 @@ SimpleRNN drops `activity_regularizer` (no penalty, None in its config), so the 
 give it none; a Bidirectional's symbolic shape with a backward layer of other units is
 Keras's forward one doubled (wrong: the draws keep the units equal). Keras's
 LayerNormalization of integers (a Discretization's bins, integer data) takes their mean in
-integers (silently wrong: not compared); Keras's Hashing and IntegerLookup need TensorFlow
-(absent from its venv here) and RandomShear's config does not round-trip through its
-from_config (TypeError): those programs or round trips are not compared.
+integers (silently wrong: not compared), and its SpectralNormalization of integers
+truncates its outputs to integers (README: not compared); Keras's Hashing and IntegerLookup
+need TensorFlow (absent from its venv here) and RandomShear's config does not round-trip
+through its from_config (TypeError): those programs or round trips are not compared.
+Keras crashes, not compared (KERAS_CRASHES): a convolution whose channels axis is an
+Input's None (TypeError on `None % groups`; numkeras raises a ShapeError naming the axis)
+and Keras-JAX's mixed_float16 MultiHeadAttention on CPU ("F16_F16_F32 is not supported by
+dot_general").
 Keras-JAX cannot make a float16 recurrent layer's Orthogonal `recurrent_initializer` (no
 float16 QR in LAPACK: NotImplementedError, which Sequential.build swallows, leaving the
 layer unbuilt): the newest draws give recurrent layers "mixed_float16", never "float16".
@@ -91,6 +100,10 @@ KERAS_CRASHES = (
     "axis size must be divisible by 2",
     "unsupported operand type(s) for *: 'int' and 'NoneType'",  # (a None axis: numkeras's
     # layers refuse it with a ValueError)
+    "unsupported operand type(s) for %: 'NoneType' and 'int'",  # (a convolution's unknown
+    # channels, an Input of None on a channels_first axis: numkeras's ShapeError names it)
+    "is not supported by dot_general on CPU",  # (Keras-JAX's mixed_float16 attention on
+    # CPU: float16 operands with float32 accumulation; numkeras computes it)
     "requires TensorFlow",  # (Keras's Hashing and IntegerLookup: no TensorFlow in its venv)
     "Error when deserializing class 'RandomShear'",  # (its config does not round-trip)
 )
@@ -672,6 +685,67 @@ def image_more(r, s):
 
 
 NEWEST_MENU = [adaptive, alias, alias, image_more]
+
+
+# -- the latest menu: drawn only by programs of seeds 563-999 and 2041 on (LATEST), which
+#    also draw the newest, newer and extended menus; lower seeds draw what they always drew
+LATEST = ((563 * 100_000, 1000 * 100_000), (2041 * 100_000, math.inf))
+
+
+def _latest(seed: int) -> bool:
+    return any(lo <= seed < hi for lo, hi in LATEST)
+
+
+def normalization(r, s):
+    """Normalization with a given mean and variance (a number, or one per feature of the
+    last axis or of axis 1), sometimes inverted."""
+    axis = 1 if len(s) > 1 and r.random() < 0.3 else -1
+    n = s[0] if axis == 1 else s[-1]
+    if r.random() < 0.3:
+        mean, variance = r.choice([0.5, -1.0]), r.choice([2.0, 0.25])
+    else:
+        mean = [round(r.uniform(-1, 1), 3) for _ in range(n)]
+        variance = [round(r.uniform(0.1, 3), 3) for _ in range(n)]
+    cfg = {"axis": axis, "mean": mean, "variance": variance, "invert": r.random() < 0.3}
+    return "Normalization", cfg, s
+
+
+def other_axes(r, s):
+    """Layers on channels_first data or over other axes than the last: Flatten, padding,
+    cropping and upsampling with data_format="channels_first", and LayerNormalization,
+    BatchNormalization, GroupNormalization and Softmax over inner axes."""
+    if len(s) < 2:
+        return None
+    kind = r.choice(["Flatten", "ZeroPadding", "Cropping2D", "UpSampling2D", "LayerNormalization",
+                     "BatchNormalization", "GroupNormalization", "Softmax"])  # fmt: skip
+    a, b = r.choice([(1, 0), (0, 2), (1, 1)])
+    if kind == "Flatten":
+        return kind, {"data_format": "channels_first"}, (math.prod(s),)
+    if kind == "ZeroPadding" and len(s) == 2:
+        return "ZeroPadding1D", {"padding": [a, b], "data_format": "channels_first"}, (
+            s[0], s[1] + a + b)  # fmt: skip
+    if kind == "ZeroPadding" and len(s) == 3:
+        cfg = {"padding": [[a, b], [b, a]], "data_format": "channels_first"}
+        return "ZeroPadding2D", cfg, (s[0], s[1] + a + b, s[2] + a + b)
+    if kind == "Cropping2D" and len(s) == 3:
+        cfg = {"cropping": [[a, b], [b, a]], "data_format": "channels_first"}
+        return kind, cfg, (s[0], s[1] - a - b, s[2] - a - b)
+    if kind == "UpSampling2D" and len(s) == 3:
+        cfg = {"size": [1, 2], "data_format": "channels_first",
+               "interpolation": r.choice(["nearest", "bilinear"])}  # fmt: skip
+        return kind, cfg, (s[0], s[1], 2 * s[2])
+    if kind == "LayerNormalization":
+        axis = r.choice([1, [1, 2]] if len(s) > 2 else [1, -2])
+        return kind, {"axis": axis, "rms_scaling": r.random() < 0.2}, s
+    if kind == "BatchNormalization":
+        return kind, {"axis": r.choice(range(1, len(s))), "momentum": 0.5}, s
+    if kind == "GroupNormalization":
+        cfg = {"axis": 1, "groups": r.choice([g for g in (1, 2, 3) if s[0] % g == 0])}
+        return kind, cfg, s
+    return "Softmax", {"axis": [1, 2] if len(s) > 2 else [1, -1]}, s
+
+
+LATEST_MENU = [normalization, other_axes, other_axes]
 ATTENTIONS = ("Attention", "AdditiveAttention", "MultiHeadAttention", "GroupQueryAttention")
 LIST_CALLS = {"Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Concatenate",
               "Dot", "Attention", "AdditiveAttention"}  # fmt: skip
@@ -687,6 +761,7 @@ def program(seed: int) -> dict:
     extended = seed >= EXTENDED_FROM or newer
     newest = _newest(seed)
     menu = MENU + EXTRA * extended + NEWER_MENU * newer + NEWEST_MENU * newest
+    menu += LATEST_MENU * _latest(seed)
     rank = r.choice([1, 2, 2, 3])
     if extended and r.random() < 0.1:  # a volume, for the 3D layers
         rank = 4
@@ -1140,10 +1215,11 @@ def compare(out_dir: str, seed: int = 0) -> int:
             for n in prog["nodes"]
         ):  # (a float64 layer's LoRA factors: float64 in numkeras, float32 in Keras: README)
             skipped.add("summary")
-        if '"LayerNormalization"' in nodes and (
+        if re.search('"(LayerNormalization|SpectralNormalization)"', nodes) and (
             '"Discretization"' in nodes or prog["data"]["mutate"] == "int"
         ):  # (Keras's LayerNormalization of integers takes their mean in integers, rounding
-            # it: silently wrong; numkeras's computes in floats)
+            # it: silently wrong; its SpectralNormalization truncates its outputs to their
+            # inputs' integer type, README; numkeras's computes in floats)
             skipped |= {"predict", "from_config", "predict_bs", "predict_steps", "evaluate"}
             skipped |= {"history", "weights_after"}
         if '"UnitNormalization"' in nodes and "NaN" in json.dumps(want.get("history")):

@@ -13,7 +13,14 @@ weights after) and the metrics' names; for Keras 2's files and Keras 2's reads, 
 whether it loads, the weights and the predictions. A `.weights.h5` loads into a twin the
 reader builds from the program (compiled like the writer's: `.weights.h5` holds the
 optimizer's variables too). Keras 2 runs the programs whose layers it has (the others are
-skipped when tf_keras cannot build them).
+skipped when tf_keras cannot build them). From seed 560 on (560-999 and 2041 on: LATEST),
+Keras 3 and numkeras also write sharded weights (`k.weights.json` + `k_0000N.weights.h5`,
+`save_weights(max_shard_size=)` at twice the largest array, read into a twin as a
+`.weights.h5` is), an unzipped `.keras` folder (`k_dir`, `save_model(zipped=False)`) and a
+`.h5` saved with `include_optimizer=False` (`k_noopt.h5`: it loads uncompiled), and each
+reads the other's; the `.h5` files are written last (Keras 3's `.h5` saver drops the
+optimizer from the model's compile config, so a `.keras` written after it reloads a
+fresh RMSprop).
 
     D=/tmp/fs; S=0; N=40
     cd /tmp && KERAS_BACKEND=torch /work/kenv/bin/python /work/main/scripts/fuzz/fuzz_saving.py \
@@ -64,6 +71,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import random
 import re
@@ -78,8 +86,11 @@ import fuzz_models as fm  # noqa: E402
 PREDICT_TOL = (1e-3, 1e-4)
 STEP_TOL = (5e-3, 5e-4)
 HALF_TOL = (2e-2, 2e-2)  # (a float16 layer: as fuzz_models compares it)
-OURS = ("n.keras", "n.weights.h5", "n.h5")
-KERAS3 = ("k.keras", "k.weights.h5", "k.h5")
+# from seed 560 on (LATEST), also sharded weights, an unzipped `.keras` folder and a `.h5`
+# saved with include_optimizer=False
+OURS = ("n.keras", "n.weights.h5", "n.h5", "n.weights.json", "n_dir", "n_noopt.h5")
+KERAS3 = ("k.keras", "k.weights.h5", "k.h5", "k.weights.json", "k_dir", "k_noopt.h5")
+LATEST = ((560 * 100_000, 1000 * 100_000), (2041 * 100_000, math.inf))
 KERAS2 = ("k2.h5", "k2.json", "k2_weights.h5")  # (Keras 3 reads only a .weights.h5 in its form)
 
 
@@ -233,7 +244,7 @@ def read_files(K, library: str, prog: dict, d: str, names, x, y) -> dict:
                     model = K.models.model_from_json(f.read())
                 model.load_weights(weights)
                 return model
-        elif name.endswith("weights.h5"):
+        elif name.endswith(("weights.h5", "weights.json")):
 
             def load(path=path):
                 model = _twin(K, prog, keras2)
@@ -301,6 +312,15 @@ def write_files(K, library: str, prog: dict, d: str) -> tuple[dict, tuple]:
         f"{prefix}.weights.h5": lambda p: model.save_weights(p),
         f"{prefix}.h5": lambda p: model.save(p),
     }
+    if not keras2 and any(lo <= prog["seed"] < hi for lo, hi in LATEST):
+        saves[f"{prefix}.weights.json"] = lambda p: model.save_weights(
+            p, max_shard_size=_shard_size(model)
+        )
+        saves[f"{prefix}_dir"] = lambda p: K.saving.save_model(model, p, zipped=False)
+        # (the `.h5` files last: Keras 3's `.h5` saver drops the optimizer from the model's
+        # compile config, so a `.keras` written after it reloads a fresh RMSprop)
+        saves[f"{prefix}.h5"] = saves.pop(f"{prefix}.h5")
+        saves[f"{prefix}_noopt.h5"] = lambda p: model.save(p, include_optimizer=False)
     if keras2:
         saves = {
             "k2.h5": lambda p: model.save(p),
@@ -313,6 +333,15 @@ def write_files(K, library: str, prog: dict, d: str) -> tuple[dict, tuple]:
             warnings.simplefilter("ignore")
             fm.attempt(rec["save"], name, lambda save=save, name=name: save(os.path.join(d, name)))
     return rec, (x, y)
+
+
+def _shard_size(model) -> float:
+    """A `max_shard_size` (gigabytes) that splits the weights and optimizer variables into
+    several shards: twice the largest array (a larger one than the size raises)."""
+    arrays = [np.asarray(v) for v in model.weights]
+    arrays += [np.asarray(v) for v in getattr(model.optimizer, "variables", ())]
+    largest = max((a.nbytes for a in arrays), default=64)
+    return max(2 * largest, 64) / 1024**3
 
 
 def run(library: str, seed: int, count: int, out_dir: str, read_only: bool = False) -> None:
@@ -330,7 +359,11 @@ def run(library: str, seed: int, count: int, out_dir: str, read_only: bool = Fal
             except Exception as e:  # noqa: BLE001
                 records[i] = {"build": fm._error(e)}
                 continue
-            records[i] = {"read": read_files(K, library, prog, d, OURS, x, y)}
+            records[i] = {
+                "read": read_files(
+                    K, library, prog, d, OURS[:3] if library == "tf_keras" else OURS, x, y
+                )
+            }
         else:
             rec, xy = write_files(K, library, prog, d)
             if xy is not None and "state" in rec:  # its own files
@@ -470,10 +503,11 @@ def compare(out_dir: str, seed: int = 0) -> int:
         # `.h5` is wrong there: numkeras keeps the axes)
         axes = re.search(r'"axis": \[-?\d+, -?\d+', json.dumps(prog["nodes"])) is not None
         for name in KERAS3:  # Keras 3 -> numkeras
-            if name == "k.h5" and axes:
+            legacy = name.endswith(".h5") and "weights" not in name
+            if legacy and axes:
                 continue
             if name in k.get("read", {}):
-                keys = H5 if name.endswith(".h5") and "weights" not in name else full
+                keys = H5 if legacy else full
                 got = mine_read.get(name, {"load": "?"})
                 for p in read_diff(k["read"][name], got, keys, k3_drop):
                     problems.append(f"{name} -> numkeras: {p}")
@@ -492,13 +526,14 @@ def compare(out_dir: str, seed: int = 0) -> int:
         for name in OURS:  # numkeras -> Keras 3 (Keras's own round trip decides)
             if name not in mine_read or name not in keras_read.get(i, {}).get("read", {}):
                 continue
-            if name == "n.h5" and axes:
+            legacy = name.endswith(".h5") and "weights" not in name
+            if legacy and axes:
                 continue
             theirs = keras_read[i]["read"][name]
             own = k.get("read", {}).get("k" + name[1:], {})
             if theirs.get("load") != "ok" and own.get("load", "ok") != "ok":
                 continue  # Keras cannot reload its own file of this model either
-            keys = H5 if name == "n.h5" else full
+            keys = H5 if legacy else full
             if k.get("build") == "ok" and not isinstance(k.get("fit"), dict):
                 continue  # Keras cannot run this model (Keras-torch: a Softmax of integers)
             for p in read_diff(mine_read[name], theirs, keys, k3_drop):
