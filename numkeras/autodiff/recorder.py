@@ -79,6 +79,21 @@ def paused():
         _sync()
 
 
+@contextlib.contextmanager
+def isolated():
+    """Inside the block only the tapes started in it record; the recording ones wait
+    (`Layer.stateless_call` records its call on a tape of its own, then one step on
+    theirs)."""
+    outer = _tapes[:]
+    del _tapes[:]
+    _sync()
+    try:
+        yield
+    finally:
+        _tapes[:] = outer
+        _sync()
+
+
 def start(tape) -> None:
     _tapes.append(tape)
     _sync()

@@ -825,18 +825,21 @@ class Layer:
                 )
             variables += zip(own, given)
         kept = [v.value.copy() for v, _ in variables]
+        taped = _TapedStatelessCall.open(self, variables, args, kwargs)
         # (an open StatelessScope sees none of this, as Keras's call runs in its own scope)
         outer, stateless_scope.active = stateless_scope.active, None
         try:
-            for v, value in variables:
-                v.assign(value)
-            outputs = self(*args, **kwargs)
-            losses = self.losses if return_losses else None
+            with taped.recording():
+                for v, value in variables:
+                    v.assign(value)
+                outputs = self(*args, **kwargs)
+                losses = self.losses if return_losses else None
             updated = [v.value.copy() for v in self.non_trainable_variables]
         finally:  # (the layer's own values back, whatever the call did)
             for (v, _), value in zip(variables, kept):
                 v.assign(value)
             stateless_scope.active = outer
+        taped.record(outputs, losses)
         return (outputs, updated, losses) if return_losses else (outputs, updated)
 
     def symbolic_call(self, *args, **kwargs):
@@ -1782,3 +1785,95 @@ def as_call_result(layer, outputs):
     if type(outputs) is list and getattr(layer, "tuple_outputs", False):
         return tuple(outputs)
     return outputs
+
+
+class _TapedStatelessCall:
+    """`stateless_call` under a recording `GradientTape`, with recorded values given for
+    the trainable variables (a JAX-style loop's `value_and_grad` written with a tape, as a
+    TensorFlow tape differentiates Keras's stateless call): the call is recorded on a
+    tape of its own, and the recording tapes get one step from the given values (and
+    the call's recorded inputs) to its outputs and losses, whose backward pass runs that
+    tape's with the given values assigned again."""
+
+    def __init__(self, layer=None, variables=(), leaves=()):
+        self.layer = layer
+        self.variables = list(variables)  # (variable, given value) pairs
+        self.leaves = list(leaves)  # the call's recorded inputs
+        self.tape = None
+
+    @classmethod
+    def open(cls, layer, variables, args, kwargs) -> _TapedStatelessCall:
+        from numkeras.autodiff import recorder
+
+        if not recorder.RECORDING:
+            return cls()
+        trainable = len(layer.trainable_variables)
+        given = [
+            value
+            for _, value in variables[:trainable]
+            if not isinstance(value, Variable) and recorder.key_of(value) is not None
+        ]
+        if not given:
+            return cls()
+        leaves = [
+            x
+            for x in tree.flatten((args, kwargs))
+            if isinstance(x, np.ndarray) and recorder.key_of(x) is not None
+        ]
+        return cls(layer, variables[:trainable], leaves)
+
+    @contextlib.contextmanager
+    def recording(self):
+        if self.layer is None:
+            yield
+            return
+        from numkeras.autodiff import recorder
+        from numkeras.autodiff.tape import GradientTape
+
+        self.keys = [recorder.key_of(value) for _, value in self.variables]
+        self.keys += [recorder.key_of(x) for x in self.leaves]
+        self.tape = GradientTape(persistent=True)
+        with recorder.isolated(), self.tape:
+            for x in self.leaves:
+                self.tape.watch(x)
+            yield
+
+    def record(self, outputs, losses) -> None:
+        if self.tape is None:
+            return
+        from numkeras.autodiff import recorder
+
+        results = [
+            t
+            for t in tree.flatten(outputs) + list(losses or [])
+            if isinstance(t, np.ndarray) and recorder.key_of(t) is not None
+        ]
+        if not results:
+            return
+        tape, pairs, leaves = self.tape, self.variables, self.leaves
+        sources = [v for v, _ in pairs] + leaves
+
+        def backward(gouts, need):
+            seeds = [
+                np.zeros(np.shape(t), t.dtype) if g is None else g for t, g in zip(results, gouts)
+            ]
+            kept = [v.value.copy() for v, _ in pairs]
+            try:  # (the backward passes read the weights the call ran with)
+                for v, value in pairs:
+                    v.assign(value)
+                grads = tape.gradient(results, sources, output_gradients=seeds)
+            finally:
+                for (v, _), value in zip(pairs, kept):
+                    v.assign(value)
+            return [g if n else None for g, n in zip(grads, need)]
+
+        inputs = [value for _, value in pairs] + leaves
+        recorder._add(
+            recorder.Node(
+                f"{self.layer.name}.stateless_call",
+                self.keys,
+                [recorder._meta(x) for x in inputs],
+                [recorder.key_of(t) for t in results],
+                backward,
+            )
+        )

@@ -19,6 +19,7 @@ d(reduced loss)/d(y_pred). `__call__`, `call` and `value_and_grad` are built on 
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 
@@ -434,7 +435,7 @@ class Loss:
         reduction and sample weighting, so it is exactly d(`self(y_true, y_pred, w)`)/d(y_pred).
         `mask`: the output's mask, as in `__call__`.
         """
-        if not self._has_forward():
+        if not self._has_forward() or self._own_dunder_call():
             return self._traced_value_and_grad(y_true, y_pred, sample_weight, mask=mask)
         xp = backend.xp
         raw = xp.asarray(y_pred)
@@ -459,7 +460,13 @@ class Loss:
 
     def target_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
         """d(`self(y_true, y_pred, w)`)/d(`y_true`), shaped as `y_true`, as Keras's backends
-        differentiate a loss in its targets too; None for a loss without `target_vjp`."""
+        differentiate a loss in its targets too; None for a loss without `target_vjp`. A
+        loss written as `call` or its own `__call__` is traced, and differentiated in both
+        (keras.io's Barlow Twins: a loss of two embeddings, `self.loss(z_a, z_b)`)."""
+        if not self._has_forward() or self._own_dunder_call():
+            return self._traced_value_and_grad(
+                y_true, y_pred, sample_weight, mask=mask, targets=True
+            )[2]
         if type(self).target_vjp is Loss.target_vjp:
             return None
         xp = backend.xp
@@ -473,13 +480,21 @@ class Loss:
         grad = self.target_vjp(y_true, y_pred)(dvalues)
         return grad.reshape(raw.shape).astype(raw.dtype if raw.dtype.kind == "f" else self.dtype)
 
-    def _traced_value_and_grad(self, y_true, y_pred, sample_weight=None, *, mask=None):
+    def _traced_value_and_grad(
+        self, y_true, y_pred, sample_weight=None, *, mask=None, targets: bool = False
+    ):
         """`value_and_grad` of a loss written as `call` (or a function): `call` is traced
         into operations once per shapes (`numkeras.ops.trace`) and differentiated, as
-        Keras differentiates it."""
+        Keras differentiates it. With `targets`, `(loss, grad, target_grad)`: the
+        gradient in float targets too (None for others)."""
         xp = backend.xp
         raw = xp.asarray(y_pred)
         out_dtype = raw.dtype if raw.dtype.kind == "f" else np.dtype(self.dtype)
+        raw_true = xp.asarray(y_true)
+        need_true = targets and raw_true.dtype.kind == "f"
+        if self._own_dunder_call():
+            found = self._traced_dunder_call(y_true, raw, sample_weight, out_dtype, need_true)
+            return found if targets else found[:2]
         y_true, y_pred = self._call_arguments(y_true, y_pred)
         fn = self._traced_function()
         try:
@@ -503,10 +518,67 @@ class Loss:
         loss, dvalues = reduce_weighted_values(
             values, sample_weight, mask, self.reduction, self.dtype, with_grad=True
         )
-        grad = trace.backward(caches, [dvalues], need_args=[False, True])[1]
+        grad_true, grad = trace.backward(caches, [dvalues], need_args=[need_true, True])
         if grad is None:  # the loss does not depend on y_pred
             grad = xp.zeros(y_pred.shape, out_dtype)
-        return loss, grad.reshape(raw.shape).astype(out_dtype, copy=False)
+        grad = grad.reshape(raw.shape).astype(out_dtype, copy=False)
+        if not targets:
+            return loss, grad
+        return loss, grad, _target_gradient(grad_true, raw_true, need_true)
+
+    def _own_dunder_call(self) -> bool:
+        """True for a user's subclass overriding `__call__` itself (keras.io's supervised
+        contrastive loss): Keras's compiled loss calls it, and its result, already
+        reduced, is the loss."""
+        if self.__dict__.get("_in_own_call"):  # (its `super().__call__`: numkeras's loss)
+            return False
+        return _defines_own_dunder_call(type(self))
+
+    def _traced_dunder_call(self, y_true, y_pred, sample_weight, out_dtype, need_true=False):
+        """`value_and_grad` of a user's `__call__`: traced as `call` is (the sample weights,
+        when given, a third input) and its scalar differentiated in `y_pred`."""
+        xp = backend.xp
+        y_true = backend.cast_input(y_true, self.dtype)
+        arrays = [y_true, backend.cast_input(y_pred, self.dtype)]
+        if sample_weight is None:
+            fn = lambda y_true, y_pred: self(y_true, y_pred)  # noqa: E731
+        else:
+            arrays.append(backend.cast_input(sample_weight, self.dtype))
+            fn = lambda y_true, y_pred, w: self(y_true, y_pred, w)  # noqa: E731
+        self.__dict__["_in_own_call"] = True
+        try:
+            trace = trace_for(
+                self.__dict__.setdefault("_traces", {}),
+                "__call__",
+                fn,
+                arrays,
+                lambda t: check_same(t, arrays, lambda: fn(*arrays)),
+            )
+            (value,), caches = trace.forward(arrays)
+        except TraceError as e:
+            raise NotImplementedError(
+                f"The loss {self.name!r} cannot be trained with: numkeras differentiates a "
+                "loss's own `__call__` by running it on symbolic tensors and recording its "
+                f"operations, and this one could not be recorded ({e}). Write it with "
+                "numkeras.ops (the Keras 3 ops), or implement `call(y_true, y_pred)` and "
+                "leave `__call__` to numkeras."
+            ) from e
+        finally:
+            self.__dict__["_in_own_call"] = False
+        value = xp.asarray(value)
+        if value.ndim:  # (per-sample values: reduced as Keras reduces a loss's output)
+            value, dvalue = reduce_weighted_values(
+                value, None, None, "sum_over_batch_size", self.dtype, with_grad=True
+            )
+        else:
+            dvalue = xp.ones((), value.dtype)
+        need = [need_true, True] + [False] * (len(arrays) - 2)
+        grad_true, grad = trace.backward(caches, [dvalue], need_args=need)[:2]
+        if grad is None:  # the loss does not depend on y_pred
+            grad = xp.zeros(y_pred.shape, out_dtype)
+        loss = xp.asarray(value, dtype=self.dtype)
+        grad = grad.reshape(y_pred.shape).astype(out_dtype, copy=False)
+        return loss, grad, _target_gradient(grad_true, xp.asarray(y_true), need_true)
 
     def _call_arguments(self, y_true, y_pred):
         """The arrays `call` receives (a function wrapper also matches their ranks)."""
@@ -555,7 +627,11 @@ class Loss:
     def _user_call(self) -> bool:
         """A `call` written outside numkeras (a user's Loss subclass): Keras hands it the
         targets as given, of any shape (keras.io's NER loss takes sparse tags against
-        per-token class scores), so they are not checked against y_pred's shape."""
+        per-token class scores), so they are not checked against y_pred's shape. So does
+        a user's `__call__` (keras.io's supervised contrastive loss: labels against
+        embeddings)."""
+        if self._own_dunder_call():
+            return True
         owner = next((c for c in type(self).__mro__ if "call" in c.__dict__), Loss)
         return not owner.__module__.startswith("numkeras") and not self._has_forward()
 
@@ -653,3 +729,20 @@ class Loss:
 
     def __repr__(self) -> str:
         return config_repr(self)
+
+
+@functools.cache
+def _defines_own_dunder_call(cls) -> bool:
+    # (once per class: `value_and_grad` asks on every training step)
+    owner = next(c for c in cls.__mro__ if "__call__" in c.__dict__)
+    return not owner.__module__.startswith("numkeras")
+
+
+def _target_gradient(grad, raw_true, needed: bool):
+    """A traced loss's gradient in its targets, shaped and typed as they came (zeros
+    where the loss does not depend on them), or None when not asked for."""
+    if not needed:
+        return None
+    if grad is None:
+        return np.zeros(raw_true.shape, raw_true.dtype)
+    return grad.reshape(raw_true.shape).astype(raw_true.dtype, copy=False)

@@ -34,8 +34,13 @@ class LossCall(Operation):
 
     def _forward(self, y_true, y_pred, sample_weight=None):
         loss = self.loss
-        value, grad = loss.value_and_grad(y_true, y_pred, sample_weight=sample_weight)
-        grad_true = loss.target_grad(y_true, y_pred, sample_weight=sample_weight)
+        if not loss._has_forward() or loss._own_dunder_call():  # (traced: one pass for both)
+            value, grad, grad_true = loss._traced_value_and_grad(
+                y_true, y_pred, sample_weight, targets=True
+            )
+        else:
+            value, grad = loss.value_and_grad(y_true, y_pred, sample_weight=sample_weight)
+            grad_true = loss.target_grad(y_true, y_pred, sample_weight=sample_weight)
         return backend.xp.asarray(value, loss.dtype), (grad, grad_true)
 
     def _backward(self, cache, grad, need):

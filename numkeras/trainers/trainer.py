@@ -736,6 +736,29 @@ class Trainer:
             out.append(sw)
         return out
 
+    def _prepare_for_fit(self, x, y, sample_weight=None, class_weight=None):
+        """`_prepare` for fit's batches; for a subclass's own `train_step` the arrays as
+        given (floats as float32), unchecked, as Keras hands that step its batches
+        (keras.io's metric learning feeds `(2, classes, h, w, c)` anchor / positive pairs
+        to an image model and calls it on each half)."""
+        own_step = type(self).train_step is not Trainer.train_step
+        if not own_step or class_weight is not None or isinstance(x, dict) or isinstance(y, dict):
+            return self._prepare(x, y, sample_weight, class_weight)
+
+        def given(structure) -> list:
+            if structure is None:
+                return []
+            flat = list(structure) if isinstance(structure, (list, tuple)) else [structure]
+            out = []
+            for a in flat:
+                a = a if isinstance(a, backend.xp.ndarray) else np.asarray(a)
+                out.append(a.astype("float32") if a.dtype == np.float64 else a)
+            return out
+
+        xs = given(x)
+        n = data_utils.num_samples(xs)
+        return xs, given(y), given(sample_weight), n
+
     def _prepare(self, x, y, sample_weight=None, class_weight=None):
         xs = self._standardize_inputs(x)
         n = data_utils.num_samples(xs)
@@ -879,6 +902,51 @@ class Trainer:
                 if self._loss_fns[i] is not None
             ]
         return views + self._held_metrics()
+
+    # -- Keras 3's TensorFlow-backend shims for tf.keras code (keras.io's metric learning) --
+    @property
+    def compiled_metrics(self):
+        """Deprecated (as in Keras 3 on TensorFlow, where it is a shim): an object whose
+        `update_state(y, y_pred, sample_weight=None)` updates every metric in `metrics`,
+        the loss tracker and other `Mean`s with `y_pred` itself, as that shim does."""
+        model = self
+
+        class DeprecatedCompiledMetric:
+            def update_state(_, y, y_pred, sample_weight=None):
+                return model._compiled_metrics_update_state(y, y_pred, sample_weight)
+
+        return DeprecatedCompiledMetric()
+
+    def _compiled_metrics_update_state(self, y, y_pred, sample_weight=None) -> None:
+        from numkeras.metrics import Mean
+        from numkeras.trainers.metric_views import LossTracker
+
+        warnings.warn(
+            "`model.compiled_metrics()` is deprecated. Instead, use e.g.:\n```\n"
+            "for metric in self.metrics:\n    metric.update_state(y, y_pred)\n```\n",
+            stacklevel=2,
+        )
+        for metric in self.metrics:
+            if isinstance(metric, LossTracker):  # (Keras's is a Mean: a weight per row)
+                values = backend.to_numpy(y_pred)
+                weight = sample_weight
+                if weight is None and values.ndim:
+                    weight = np.ones(len(values), "float32")
+                metric.update_state(values, sample_weight=weight)
+            elif isinstance(metric, Mean):
+                metric.update_state(y_pred, sample_weight=sample_weight)
+            else:
+                metric.update_state(y, y_pred, sample_weight=sample_weight)
+
+    def compiled_loss(self, y, y_pred, sample_weight=None, regularization_losses=None):
+        """Deprecated (a Keras 3 shim on TensorFlow): `compute_loss(None, y, y_pred,
+        sample_weight)`."""
+        warnings.warn(
+            "`model.compiled_loss()` is deprecated. Instead, use "
+            "`model.compute_loss(x, y, y_pred, sample_weight, training)`.",
+            stacklevel=2,
+        )
+        return self.compute_loss(x=None, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
     def _held_metrics(self) -> list:
         """The metrics this model holds as attributes, then, for each layer nested in it
@@ -1140,11 +1208,12 @@ class Trainer:
         ordered.update((k, v) for k, v in logs.items() if k not in ordered)
         return ordered
 
-    def get_compile_config(self) -> dict | None:
-        """What `compile` was given, serialized as Keras saves it; None if not compiled."""
+    def get_compile_config(self) -> dict:
+        """What `compile` was given, serialized as Keras saves it; `{}` if not compiled (as
+        Keras 3's)."""
         from numkeras.models.config import compile_config
 
-        return compile_config(self) if getattr(self, "compiled", False) else None
+        return compile_config(self)
 
     def compile_from_config(self, config: dict) -> None:
         """`compile` with the arguments of a `get_compile_config()` (Keras 3's method); a
@@ -1154,7 +1223,8 @@ class Trainer:
         from numkeras.models.config import compile_args_from_config
 
         args = compile_args_from_config(config)
-        self.compile(optimizer=optimizers.get(config["optimizer"]), **args)
+        # (no optimizer saved: compile's default, as Keras's `self.compile(**config)`)
+        self.compile(optimizer=optimizers.get(config.get("optimizer", "rmsprop")), **args)
         if self.built and self.optimizer is not None:
             self.optimizer.build(self.trainable_weights)
 
@@ -1442,10 +1512,11 @@ class Trainer:
     def save(self, filepath, overwrite: bool = True, zipped: bool | None = None, **kwargs) -> None:
         """Save the architecture, weights and compile arguments: `.keras` (Keras 3's format;
         `zipped=False`: its entries in a folder) or `.h5` (Keras 2's). Written atomically.
-        Needs h5py."""
+        Needs h5py. Keras 2's `include_optimizer` / `save_format` are taken as Keras 3
+        takes them; another keyword is refused (see `numkeras.saving.save_model`)."""
         from numkeras.saving import save_model
 
-        save_model(self, filepath, overwrite=overwrite, zipped=zipped)
+        save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
 
     def save_weights(self, filepath, overwrite: bool = True, max_shard_size=None) -> None:
         """Save the weights to a `.weights.h5` file (Keras 3's layout), with a compiled
@@ -1641,6 +1712,15 @@ class Trainer:
             raise ConfigError(
                 "Arguments `sample_weight` and `class_weight` cannot be specified at the same time."
             )
+        if class_weight is not None and _per_output_targets(y):
+            # (Keras 3's fit, and Keras 2's, refuse nested targets here, even one array in a
+            # list for a one-output model; Keras 3's train_on_batch takes that one)
+            raise ConfigError(
+                "`class_weight` is only supported for models with a single output, and fit() "
+                f"takes their targets as one array; received y as a {type(y).__name__} of "
+                f"{len(y)} target(s). For a one-output model pass its array itself, not in a "
+                "list or dict; for several outputs weigh each one's rows with sample_weight=."
+            )
         stream = data_utils.is_batch_stream(x)
         if stream:
             _refuse_beside_stream(y, sample_weight, batch_size)
@@ -1654,7 +1734,7 @@ class Trainer:
                 raise ValueError("`validation_split` needs array data, not a batch stream.")
             source = data_utils.StreamEpochs(
                 x,
-                lambda bx, by, bs: self._prepare(bx, by, bs, class_weight)[:3],
+                lambda bx, by, bs: self._prepare_for_fit(bx, by, bs, class_weight)[:3],
                 steps_per_epoch,
                 shuffle=bool(shuffle),
                 steps_per_execution=self._execution_steps(),
@@ -1677,7 +1757,7 @@ class Trainer:
             if not data_utils.is_batch_stream(val[0]):  # checked now, not after an epoch
                 val = (*self._prepare(*val[:3])[:3], True)
         if not stream:
-            xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight)
+            xs, ys, sws, n = self._prepare_for_fit(x, y, sample_weight, class_weight)
             if validation_split and validation_data is None:
                 (xs, ys, sws), (vx, vy, vs) = data_utils.split_validation(
                     [xs, ys, sws], validation_split
@@ -2536,6 +2616,14 @@ def _should_eval(epoch: int, validation_freq) -> bool:
     if isinstance(validation_freq, (int, np.integer)):
         return (epoch + 1) % validation_freq == 0
     return epoch + 1 in validation_freq
+
+
+def _per_output_targets(y) -> bool:
+    """Whether `y` is targets per output (a dict, or a list / tuple of arrays), not one
+    target array (a Python list of labels is one)."""
+    if isinstance(y, dict):
+        return True
+    return isinstance(y, (list, tuple)) and any(len(getattr(v, "shape", ())) > 0 for v in y)
 
 
 def _metric_specs_for_output(spec, name: str, index: int, n_outputs: int) -> list:
