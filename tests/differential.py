@@ -27,6 +27,23 @@ def scenario_script(name: str) -> ModuleType:
     return module
 
 
+def fixed_weights(model) -> None:
+    """Set `model`'s weights to values every library starts from alike (evenly spaced in
+    [-1, 1], each weight's own)."""
+    import numpy as np
+
+    model.set_weights(
+        [np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") for w in model.get_weights()]
+    )
+
+
+def rounded(values, decimals: int = 6) -> list:
+    """`values` as a JSON list of floats rounded to `decimals` places."""
+    import numpy as np
+
+    return np.asarray(values, "float64").round(decimals).tolist()
+
+
 class Scenarios(dict):
     """A goldens script's scenarios: name -> function of the Keras-like module returning
     JSON-able values. `@SCENARIOS.scenario` registers one (`scenario_on("torch")`: one whose

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios  # noqa: E402
+
 OUT = pathlib.Path(__file__).parents[2] / "tests" / "goldens" / "diff_structure.json"
-SCENARIOS = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _structure(x):

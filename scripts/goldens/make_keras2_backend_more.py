@@ -24,17 +24,17 @@ import importlib
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_backend_more.json"
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _backend(keras):

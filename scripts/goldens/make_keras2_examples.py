@@ -37,14 +37,13 @@ from contextlib import redirect_stdout
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "tests" / "goldens" / "keras2_examples.json"
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 # -- helpers ------------------------------------------------------------------------------

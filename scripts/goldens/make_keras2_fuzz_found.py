@@ -26,9 +26,13 @@ import importlib
 import json
 import os
 import pathlib
+import sys
 import tempfile
 
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios  # noqa: E402
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_fuzz_found.json"
 # (optimizer, its Keras 2 arguments): a large epsilon shows where it is added
@@ -39,12 +43,8 @@ LEGACY_RESUME = {
 }
 
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _data():

@@ -31,28 +31,17 @@ import importlib
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios, fixed_weights, rounded  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_fuzz_found_3.json"
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _fixed(model) -> None:
-    """Weights every library starts from alike."""
-    model.set_weights(
-        [np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") for w in model.get_weights()]
-    )
-
-
-def _floats(values) -> list:
-    return np.asarray(values, "float64").round(6).tolist()
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 @scenario
@@ -62,16 +51,16 @@ def compile_sample_weight_mode_temporal(keras) -> dict:
         layers.SimpleRNN(3, return_sequences=True, input_shape=(4, 2)),
         layers.TimeDistributed(layers.Dense(2, activation="softmax")),
     ])  # fmt: skip
-    _fixed(model)
+    fixed_weights(model)
     model.compile("sgd", "categorical_crossentropy", metrics=["acc"], sample_weight_mode="temporal")
     x = np.linspace(-1, 1, 40).reshape(5, 4, 2).astype("float32")
     y = np.eye(2, dtype="float32")[np.arange(20).reshape(5, 4) % 2]
     sw = np.ones((5, 4), "float32")
     sw[:, 2:] = 0.0  # (the padded steps of each sequence weigh nothing)
     return {
-        "train_on_batch": _floats(model.train_on_batch(x, y, sample_weight=sw)),
-        "evaluate": _floats(model.evaluate(x, y, sample_weight=sw, verbose=0)),
-        "fit": _floats(
+        "train_on_batch": rounded(model.train_on_batch(x, y, sample_weight=sw)),
+        "evaluate": rounded(model.evaluate(x, y, sample_weight=sw, verbose=0)),
+        "fit": rounded(
             model.fit(
                 x, y, sample_weight=sw, epochs=2, batch_size=2, shuffle=False, verbose=0
             ).history["loss"]
@@ -83,7 +72,7 @@ def compile_sample_weight_mode_temporal(keras) -> dict:
 def compile_takes_keras2_arguments(keras) -> dict:
     # the full Keras 2 compile signature, and TF 2.0-2.2's workaround arguments
     model = keras.models.Sequential([keras.layers.Dense(2, input_dim=3)])
-    _fixed(model)
+    fixed_weights(model)
     out = {}
     for name, kwargs in {
         "target_tensors_none": {"target_tensors": None, "sample_weight_mode": None},
@@ -96,7 +85,7 @@ def compile_takes_keras2_arguments(keras) -> dict:
         try:
             model.compile("sgd", "mse", **kwargs)
             x = np.linspace(-1, 1, 6).reshape(2, 3).astype("float32")
-            out[name] = _floats(model.train_on_batch(x, np.ones((2, 2), "float32")))
+            out[name] = rounded(model.train_on_batch(x, np.ones((2, 2), "float32")))
         except (TypeError, ValueError) as e:
             out[name] = "TypeError" if isinstance(e, TypeError) else "ValueError"
     return out
@@ -117,15 +106,15 @@ def fit_evaluate_predict_take_workers(keras) -> dict:
             return x[4 * idx : 4 * idx + 4], y[4 * idx : 4 * idx + 4]
 
     model = keras.models.Sequential([keras.layers.Dense(2, input_dim=3)])
-    _fixed(model)
+    fixed_weights(model)
     model.compile(keras.optimizers.SGD(learning_rate=0.1), "mse")
     loader = {"workers": 2, "use_multiprocessing": False, "max_queue_size": 4}
     history = model.fit(Batches(), epochs=2, shuffle=False, verbose=0, **loader)
     return {
-        "fit": _floats(history.history["loss"]),
-        "evaluate": _floats(model.evaluate(Batches(), verbose=0, **loader)),
-        "predict": _floats(model.predict(Batches(), verbose=0, **loader)),
-        "arrays": _floats(model.predict(x, batch_size=3, verbose=0, workers=1)),
+        "fit": rounded(history.history["loss"]),
+        "evaluate": rounded(model.evaluate(Batches(), verbose=0, **loader)),
+        "predict": rounded(model.predict(Batches(), verbose=0, **loader)),
+        "arrays": rounded(model.predict(x, batch_size=3, verbose=0, workers=1)),
     }
 
 
@@ -134,7 +123,7 @@ def on_batch_reset_metrics_false(keras) -> dict:
     # Keras 2.3's `train_on_batch(..., reset_metrics=False)`: the logged values run on
     # over the batches since the last reset (train and test share the metrics)
     model = keras.models.Sequential([keras.layers.Dense(3, input_dim=4, activation="softmax")])
-    _fixed(model)
+    fixed_weights(model)
     opt = keras.optimizers.SGD(learning_rate=0.1)
     model.compile(opt, "categorical_crossentropy", metrics=["acc"])
     x = np.linspace(-2, 2, 24).reshape(6, 4).astype("float32")
@@ -149,7 +138,7 @@ def on_batch_reset_metrics_false(keras) -> dict:
     ]
     model.evaluate(x, y, verbose=0)
     out.append(model.train_on_batch(x[:3], y[:3], reset_metrics=False))
-    return {"logs": _floats(out)}
+    return {"logs": rounded(out)}
 
 
 @scenario
@@ -161,17 +150,17 @@ def compile_metrics_third_by_position(keras) -> dict:
     y = np.eye(3, dtype="float32")[[0, 1, 2, 0, 1, 1]]
     out = {}
     model = keras.models.Sequential([layers.Dense(3, input_dim=4, activation="softmax")])
-    _fixed(model)
+    fixed_weights(model)
     model.compile("sgd", "categorical_crossentropy", ["accuracy", "top_k_categorical_accuracy"])
-    scores = _floats(model.evaluate(x, y, verbose=0))
+    scores = rounded(model.evaluate(x, y, verbose=0))
     out["sequential"] = [model.metrics_names, scores]  # (names after evaluate: Keras 2 says [])
     inp = layers.Input((4,))
     h = layers.Dense(3, name="h")(inp)
     two = keras.models.Model(inp, [layers.Dense(1, name="a")(h), layers.Dense(3, name="b")(h)])
-    _fixed(two)
+    fixed_weights(two)
     two.compile("sgd", ["mse", "mae"], {"a": ["mae"], "b": ["mse"]})
     logs = two.evaluate(x, [y[:, :1], y], verbose=0, return_dict=True)
-    out["functional"] = {k: _floats(v) for k, v in sorted(logs.items())}
+    out["functional"] = {k: rounded(v) for k, v in sorted(logs.items())}
     return out
 
 
@@ -189,16 +178,16 @@ def backend_conv_transpose_and_separable(keras) -> dict:
     out = {}
     for pad, stride, size in [("same", 2, 6), ("same", 2, 5), ("valid", 2, 8), ("same", 3, 8)]:
         y = np.asarray(K.conv2d_transpose(x, kernel, (1, size, size, 4), (stride, stride), pad))
-        out[f"transpose_{pad}_{stride}_{size}"] = [list(y.shape), _floats(y[0, :, :, 0])]
+        out[f"transpose_{pad}_{stride}_{size}"] = [list(y.shape), rounded(y[0, :, :, 0])]
     even = K.constant(rng.normal(size=(2, 2, 1, 2)).astype("float32"))  # (an even kernel)
     for size in (5, 6):
         y = np.asarray(K.conv2d_transpose(x, even, (1, size, size, 1), (2, 2), "same"))
-        out[f"transpose_even_{size}"] = [list(y.shape), _floats(y[0, :, :, 0])]
+        out[f"transpose_even_{size}"] = [list(y.shape), rounded(y[0, :, :, 0])]
     for pad in ("same", "valid"):
         y = np.asarray(K.separable_conv2d(x, depthwise, pointwise, padding=pad))
-        out[f"separable_{pad}"] = [list(y.shape), _floats(y.ravel()[:8])]
+        out[f"separable_{pad}"] = [list(y.shape), rounded(y.ravel()[:8])]
         y = np.asarray(K.depthwise_conv2d(x, depthwise, strides=(2, 2), padding=pad))
-        out[f"depthwise_{pad}"] = [list(y.shape), _floats(y.ravel())]
+        out[f"depthwise_{pad}"] = [list(y.shape), rounded(y.ravel())]
     return out
 
 

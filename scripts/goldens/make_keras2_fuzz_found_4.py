@@ -19,28 +19,17 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios, fixed_weights, rounded  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_fuzz_found_4.json"
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _fixed(model) -> None:
-    """Weights every library starts from alike."""
-    model.set_weights(
-        [np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") for w in model.get_weights()]
-    )
-
-
-def _floats(values) -> list:
-    return np.asarray(values, "float64").round(6).tolist()
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _batches(x, y, bs: int):
@@ -62,22 +51,22 @@ def fit_generator_class_weight(keras) -> dict:
         model = keras.models.Sequential([
             layers.Dense(2, input_shape=(3,), activation="relu"),
             layers.Dense(1, activation="sigmoid")])  # fmt: skip
-        _fixed(model)
+        fixed_weights(model)
         model.compile(keras.optimizers.legacy.SGD(learning_rate=0.1), "binary_crossentropy",
                       metrics=["accuracy"])  # fmt: skip
         history = model.fit_generator(_batches(x, y, 4), steps_per_epoch=3, epochs=2,
                                       verbose=0, class_weight=weights)  # fmt: skip
         out[name] = {
-            "history": {k: _floats(v) for k, v in history.history.items()},
-            "weights": [_floats(w) for w in model.get_weights()],
+            "history": {k: rounded(v) for k, v in history.history.items()},
+            "weights": [rounded(w) for w in model.get_weights()],
         }
     labels = np.eye(3, dtype="float32")[rng.integers(0, 3, 10)]
     model = keras.models.Sequential([layers.Dense(3, input_shape=(3,), activation="softmax")])
-    _fixed(model)
+    fixed_weights(model)
     model.compile("sgd", "categorical_crossentropy", metrics=["acc"])
     history = model.fit_generator(_batches(x, labels, 5), steps_per_epoch=2, epochs=2, verbose=0,
                                   class_weight={0: 2.0, 1: 0.5, 2: 1.0})  # fmt: skip
-    out["categorical"] = {k: _floats(v) for k, v in history.history.items()}
+    out["categorical"] = {k: rounded(v) for k, v in history.history.items()}
     return out
 
 

@@ -22,34 +22,23 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios, fixed_weights, rounded  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_fuzz_found_5.json"
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _fixed(model) -> None:
-    """Weights every library starts from alike."""
-    model.set_weights(
-        [np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") for w in model.get_weights()]
-    )
-
-
-def _floats(values) -> list:
-    return np.asarray(values, "float64").round(6).tolist()
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _value(K, tensor) -> list:
     """A tensor's values and dtype."""
     array = np.asarray(K.eval(tensor))
-    return [_floats(array), str(array.dtype)]
+    return [rounded(array), str(array.dtype)]
 
 
 def _arrays() -> tuple:
@@ -120,14 +109,14 @@ def resize_images_bilinear_trains(keras) -> dict:
         layers.Conv2D(1, 3, strides=2),
         layers.Flatten(),
         layers.Dense(1)])  # fmt: skip
-    _fixed(model)
+    fixed_weights(model)
     model.compile(keras.optimizers.legacy.SGD(learning_rate=0.01), "mse")
     y = np.array([[0.5], [-0.5]], "float32")
     losses = [float(model.train_on_batch(images, y)) for _ in range(2)]
     return {
         "shape": list(model.output_shape),
-        "losses": _floats(losses),
-        "weights": [_floats(w) for w in model.get_weights()],
+        "losses": rounded(losses),
+        "weights": [rounded(w) for w in model.get_weights()],
     }
 
 
@@ -148,14 +137,14 @@ def pool3d_lambda_trains(keras) -> dict:
         layers.Lambda(lambda t: K.resize_volumes(t, 1, 2, 1, "channels_last")),
         layers.Flatten(),
         layers.Dense(1)])  # fmt: skip
-    _fixed(model)
+    fixed_weights(model)
     model.compile(keras.optimizers.legacy.SGD(learning_rate=0.01), "mse")
     y = np.array([[0.5], [-0.5]], "float32")
     losses = [float(model.train_on_batch(volume, y)) for _ in range(2)]
     return {
         "shape": list(model.output_shape),
-        "losses": _floats(losses),
-        "weights": [_floats(w) for w in model.get_weights()],
+        "losses": rounded(losses),
+        "weights": [rounded(w) for w in model.get_weights()],
     }
 
 
@@ -184,9 +173,9 @@ def to_categorical_dtype(keras) -> dict:
     out = {}
     for dtype in ("int32", "float64", "uint8"):
         y = utils.to_categorical(np.array([[0], [2], [1]]), 3, dtype=dtype)
-        out[dtype] = [_floats(y), str(y.dtype)]
+        out[dtype] = [rounded(y), str(y.dtype)]
     y = utils.to_categorical([1, 0], num_classes=2)
-    out["default"] = [_floats(y), str(y.dtype)]
+    out["default"] = [rounded(y), str(y.dtype)]
     return out
 
 

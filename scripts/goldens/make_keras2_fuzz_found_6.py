@@ -32,28 +32,17 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios, fixed_weights, rounded  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_fuzz_found_6.json"
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _fixed(model) -> None:
-    """Weights every library starts from alike."""
-    model.set_weights(
-        [np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") for w in model.get_weights()]
-    )
-
-
-def _floats(values) -> list:
-    return np.asarray(values, "float64").round(6).tolist()
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 def _builtin(fn) -> str:
@@ -146,7 +135,7 @@ def _after_set_value(keras, name: str, kwargs: dict, new_decay: float) -> dict:
     y = rng.normal(size=(6, 2)).astype("float32")
     model = keras.models.Sequential([layers.Dense(4, activation="tanh", input_shape=(3,)),
                                      layers.Dense(2)])  # fmt: skip
-    _fixed(model)
+    fixed_weights(model)
     legacy = keras.optimizers.legacy
     model.compile(getattr(legacy, name)(**kwargs), "mse")
     losses = [float(model.train_on_batch(x, y))]
@@ -160,9 +149,9 @@ def _after_set_value(keras, name: str, kwargs: dict, new_decay: float) -> dict:
         K.set_value(model.optimizer.decay, new_decay)
     losses += [float(model.train_on_batch(x, y)) for _ in range(2)]
     return {
-        "losses": _floats(losses),
+        "losses": rounded(losses),
         "iterations": int(K.get_value(model.optimizer.iterations)),
-        "weights": [_floats(w) for w in model.get_weights()],
+        "weights": [rounded(w) for w in model.get_weights()],
     }
 
 
@@ -213,12 +202,12 @@ def rmsprop_text_models(keras) -> dict:
             middle = layers.Flatten() if head == "flatten" else layers.LSTM(2)
             model = keras.models.Sequential([layers.Embedding(6, 3, input_length=5), middle,
                                              layers.Dense(1, activation="sigmoid")])  # fmt: skip
-            _fixed(model)
+            fixed_weights(model)
             model.compile(make(), "binary_crossentropy")
             history = model.fit(x, y, batch_size=4, epochs=3, verbose=0, shuffle=False)
             out[f"{head}_{name}"] = {
-                "losses": _floats(history.history["loss"]),
-                "weights": [_floats(w) for w in model.get_weights()],
+                "losses": rounded(history.history["loss"]),
+                "weights": [rounded(w) for w in model.get_weights()],
             }
     return out
 

@@ -31,28 +31,17 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import sys
 
 import numpy as np
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+from tests.differential import Scenarios, fixed_weights, rounded  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parents[2] / "tests" / "goldens" / "keras2_fuzz_found_7.json"
 
-SCENARIOS: dict = {}
-
-
-def scenario(fn):
-    SCENARIOS[fn.__name__] = fn
-    return fn
-
-
-def _fixed(model) -> None:
-    """Weights every library starts from alike."""
-    model.set_weights(
-        [np.linspace(-1, 1, w.size).reshape(w.shape).astype("float32") for w in model.get_weights()]
-    )
-
-
-def _floats(values) -> list:
-    return np.asarray(values, "float64").round(6).tolist()
+SCENARIOS = Scenarios()
+scenario = SCENARIOS.scenario
 
 
 # Keras 2.0's legacy interfaces (keras/legacy/interfaces.py): Keras 1's name -> Keras 2's
@@ -101,7 +90,7 @@ CONFIG_KEYS = ("filters", "kernel_size", "strides", "padding", "data_format", "u
 
 def _record(keras, model, x, y, loss: str, rate: float = 0.05) -> dict:
     """Configs, predictions, penalties and three fit steps of `model` from fixed weights."""
-    _fixed(model)
+    fixed_weights(model)
     configs = []
     for layer in model.layers:
         cfg = layer.get_config()
@@ -115,13 +104,13 @@ def _record(keras, model, x, y, loss: str, rate: float = 0.05) -> dict:
     out = {
         "configs": configs,
         "output_shape": list(model.output_shape),
-        "predict": _floats(model.predict(x, verbose=0)),
-        "penalty": _floats(sum(float(np.asarray(w)) for w in model.losses)),
+        "predict": rounded(model.predict(x, verbose=0)),
+        "penalty": rounded(sum(float(np.asarray(w)) for w in model.losses)),
     }
     model.compile(keras.optimizers.SGD(learning_rate=rate), loss)
     history = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
-    out["losses"] = _floats(history.history["loss"])
-    out["weights"] = [_floats(w) for w in model.get_weights()]
+    out["losses"] = rounded(history.history["loss"])
+    out["weights"] = [rounded(w) for w in model.get_weights()]
     return out
 
 
