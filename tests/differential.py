@@ -62,6 +62,21 @@ class Scenarios(dict):
 
         return register
 
+    def write_tf_keras(self, out: pathlib.Path) -> None:
+        """Run every scenario with tf_keras (Keras 2) and write their results into the JSON
+        `out`, sorted by name (the Keras 2 golden makers)."""
+        import os
+
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tf_keras
+
+        results = {}
+        for name, fn in self.items():
+            tf_keras.backend.clear_session()
+            results[name] = fn(tf_keras)
+        out.write_text(json.dumps(results, indent=0, sort_keys=True) + "\n")
+        print(f"wrote {out} ({out.stat().st_size} bytes)")
+
     def write(self, out: pathlib.Path, names=None) -> None:
         import time
 

@@ -1184,20 +1184,5 @@ def recurrent_output_structures(keras):
     return out
 
 
-def main():
-    import keras
-
-    backend = keras.backend.backend()
-    names = sys.argv[1:] or list(SCENARIOS)
-    names = [n for n in names if getattr(SCENARIOS[n], "backend", "jax") == backend]
-    results = json.loads(OUT.read_text()) if OUT.exists() else {}
-    for name in names:
-        keras.utils.clear_session()
-        results[name] = json.loads(json.dumps(SCENARIOS[name](keras)))
-    lines = [f"{json.dumps(k)}: {json.dumps(results[k], sort_keys=True)}" for k in sorted(results)]
-    OUT.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # one scenario a line
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
-
-
 if __name__ == "__main__":
-    main()
+    SCENARIOS.write(OUT, sys.argv[1:])

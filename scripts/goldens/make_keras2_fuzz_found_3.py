@@ -28,8 +28,6 @@ values: tf_keras here, numkeras in the test.
 from __future__ import annotations
 
 import importlib
-import json
-import os
 import pathlib
 import sys
 
@@ -192,12 +190,4 @@ def backend_conv_transpose_and_separable(keras) -> dict:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tf_keras
-
-    out = {}
-    for name, fn in SCENARIOS.items():
-        tf_keras.backend.clear_session()
-        out[name] = fn(tf_keras)
-    OUT.write_text(json.dumps(out, indent=0, sort_keys=True) + "\n")
-    print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
+    SCENARIOS.write_tf_keras(OUT)
