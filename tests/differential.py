@@ -97,6 +97,27 @@ class Scenarios(dict):
         print(f"wrote {out} ({out.stat().st_size} bytes)")
 
 
+def run_scenario(script: ModuleType, name: str):
+    """Scenario `name` of a goldens `script` run with numkeras (a fresh session, warnings
+    quiet), as the JSON values its goldens hold."""
+    import warnings
+
+    import numkeras
+
+    numkeras.utils.clear_session(free_memory=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return json.loads(json.dumps(script.SCENARIOS[name](numkeras)))
+
+
+def pop_path(tree: dict, path: str, sep: str = "."):
+    """Remove and return the item of nested dicts `tree` at `path` (keys joined by `sep`)."""
+    *parents, key = path.split(sep)
+    for part in parents:
+        tree = tree[part]
+    return tree.pop(key)
+
+
 def builtin_error(fn) -> str:
     """'ok', or the first built-in type in the MRO of the exception `fn()` raised (the type
     a Keras user's `except` clause would name)."""

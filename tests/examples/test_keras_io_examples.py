@@ -17,15 +17,18 @@ the goldens (tests/goldens/keras_io_examples.json) are what Keras 3.15 returned 
 torch for the few JAX cannot run). Numbers are compared to float32 training noise.
 """
 
-import json
-import warnings
-
 import numpy as np
 import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_params, scenario_script
+from ..differential import (
+    assert_json_close,
+    goldens,
+    run_scenario,
+    scenario_params,
+    scenario_script,
+)
 
 GOLD = goldens("keras_io_examples")
 SCRIPT = scenario_script("make_keras_io_examples")
@@ -53,19 +56,12 @@ UNCOMPARED = {
 }
 
 
-def _run(name):
-    numkeras.utils.clear_session(free_memory=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
-
-
 MISSING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW, MISSING))
 def test_keras_io_example_matches_keras(name):
-    got, want = _run(name), dict(GOLD[name])
+    got, want = run_scenario(SCRIPT, name), dict(GOLD[name])
     got_moving = got.get("moving_mean")
     for key in UNCOMPARED.get(name, []):
         assert key in got

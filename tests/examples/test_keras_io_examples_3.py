@@ -21,14 +21,20 @@ compared to float32 training noise.
 """
 
 import json
-import warnings
 
 import numpy as np
 import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_params, scenario_script
+from ..differential import (
+    assert_json_close,
+    goldens,
+    pop_path,
+    run_scenario,
+    scenario_params,
+    scenario_script,
+)
 
 GOLD = goldens("keras_io_examples_3")
 SCRIPT = scenario_script("make_keras_io_examples_3")
@@ -47,25 +53,11 @@ MISSING: dict[str, str] = {}
 LOOSE = {"pointnet": ["history.val_loss", "evaluate", "losses", "predict"]}
 
 
-def _run(name):
-    numkeras.utils.clear_session(free_memory=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
-
-
-def _pop(tree: dict, dotted: str):
-    *parents, key = dotted.split(".")
-    for part in parents:
-        tree = tree[part]
-    return tree.pop(key)
-
-
 @pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW, MISSING))
 def test_keras_io_example_matches_keras(name):
-    got, want = _run(name), json.loads(json.dumps(GOLD[name]))
+    got, want = run_scenario(SCRIPT, name), json.loads(json.dumps(GOLD[name]))
     for key in LOOSE.get(name, []):
-        assert_json_close(_pop(got, key), _pop(want, key), rtol=5e-2, atol=2e-2, where=key)
+        assert_json_close(pop_path(got, key), pop_path(want, key), rtol=5e-2, atol=2e-2, where=key)
     assert_json_close(got, want, rtol=2e-3, atol=2e-4, where=name)
 
 

@@ -27,14 +27,20 @@ Numbers are compared to float32 noise (but the few in LOOSE, with the reason).
 
 import json
 import re
-import warnings
 
 import numpy as np
 import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_params, scenario_script
+from ..differential import (
+    assert_json_close,
+    goldens,
+    pop_path,
+    run_scenario,
+    scenario_params,
+    scenario_script,
+)
 
 GOLD = goldens("keras_io_examples_6")
 SCRIPT = scenario_script("make_keras_io_examples_6")
@@ -60,13 +66,6 @@ NO_BYTES = {"supervised_contrastive"}
 LOOSE: dict[str, list[str]] = {"barlow_twins": ["weight_sums", "z", "loss"]}
 
 
-def _pop(tree: dict, dotted: str):
-    *parents, key = dotted.split(".")
-    for part in parents:
-        tree = tree[part]
-    return tree.pop(key)
-
-
 def _without_bytes(tree):
     if isinstance(tree, dict):
         return {k: _without_bytes(v) for k, v in tree.items()}
@@ -77,20 +76,13 @@ def _without_bytes(tree):
     return tree
 
 
-def _run(name):
-    numkeras.utils.clear_session(free_memory=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
-
-
 @pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW, MISSING))
 def test_keras_io_example_matches_keras(name):
-    got, want = _run(name), json.loads(json.dumps(GOLD[name]))
+    got, want = run_scenario(SCRIPT, name), json.loads(json.dumps(GOLD[name]))
     if name in NO_BYTES:
         got, want = _without_bytes(got), _without_bytes(want)
     for key in LOOSE.get(name, []):
-        assert_json_close(_pop(got, key), _pop(want, key), rtol=5e-2, atol=2e-2, where=key)
+        assert_json_close(pop_path(got, key), pop_path(want, key), rtol=5e-2, atol=2e-2, where=key)
     assert_json_close(got, want, rtol=2e-3, atol=2e-4, where=name)
 
 

@@ -20,7 +20,6 @@ torch for the custom steps (numkeras.GradientTape where Keras's torch version ca
 """
 
 import json
-import warnings
 import zipfile
 
 import numpy as np
@@ -28,7 +27,14 @@ import pytest
 
 import numkeras
 
-from ..differential import assert_json_close, goldens, scenario_params, scenario_script
+from ..differential import (
+    assert_json_close,
+    goldens,
+    pop_path,
+    run_scenario,
+    scenario_params,
+    scenario_script,
+)
 
 GOLD = goldens("keras_io_guides")
 SCRIPT = scenario_script("make_keras_io_guides")
@@ -55,29 +61,15 @@ UNCOMPARED = {
 TF_SUMMARY_KEYS = ("summary",)
 
 
-def _run(name):
-    numkeras.utils.clear_session(free_memory=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
-
-
-def _pop(tree: dict, path: str):
-    *parents, leaf = path.split("/")
-    for key in parents:
-        tree = tree[key]
-    return tree.pop(leaf)
-
-
 def _no_sizes(lines: list) -> list:
     return [line.split(" (")[0] if "params:" in line else line for line in lines]
 
 
 @pytest.mark.parametrize("name", scenario_params(sorted(SCRIPT.SCENARIOS), SLOW))
 def test_keras_io_guide_matches_keras(name):
-    got, want = _run(name), json.loads(json.dumps(GOLD[name]))
+    got, want = run_scenario(SCRIPT, name), json.loads(json.dumps(GOLD[name]))
     for path in UNCOMPARED.get(name, []):
-        _pop(got, path), _pop(want, path)
+        pop_path(got, path, sep="/"), pop_path(want, path, sep="/")
     if getattr(SCRIPT.SCENARIOS[name], "backend", "jax") == "tensorflow":
         for key in TF_SUMMARY_KEYS:
             if key in want:
@@ -88,14 +80,14 @@ def test_keras_io_guide_matches_keras(name):
 def test_recompiling_without_a_loss_trains_on_the_added_losses_alone():
     # the guide's second compile(optimizer="adam"): the loss is the add_loss term only,
     # 0.01 * mean(x) (Keras 3.15 on JAX keeps the first compile's mse there)
-    got = _run("subclassing_add_loss_fit")
+    got = run_scenario(SCRIPT, "subclassing_add_loss_fit")
     assert got["fit_no_loss"]["loss"] == pytest.approx([0.003722], abs=1e-6)
     assert got["evaluate_no_loss"] == pytest.approx(0.003722, abs=1e-6)
     assert got["fit_with_loss"] == GOLD["subclassing_add_loss_fit"]["fit_with_loss"]
 
 
 def test_a_lambda_is_refused_with_or_without_safe_mode():
-    got = _run("saving_lambda_safe_mode")
+    got = run_scenario(SCRIPT, "saving_lambda_safe_mode")
     assert got == {"lambda_safe": "ValueError", "lambda_unsafe": "ValueError"}
 
 

@@ -18,7 +18,7 @@ import pytest
 import numkeras
 from numkeras import layers
 
-from ..differential import goldens, scenario_script
+from ..differential import goldens, run_scenario, scenario_script
 
 GOLD = goldens("diff_layer_api")
 SCRIPT = scenario_script("make_diff_layer_api")
@@ -96,16 +96,9 @@ def _expected(name):
     return want
 
 
-def _run(name):
-    numkeras.utils.clear_session(free_memory=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
-
-
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_layer_api_matches_keras(name):
-    got, want = _run(name), _expected(name)
+    got, want = run_scenario(SCRIPT, name), _expected(name)
     if isinstance(want, list):
         assert len(got) == len(want)
         for i, (g, w) in enumerate(zip(got, want)):

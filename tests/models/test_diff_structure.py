@@ -5,29 +5,19 @@ The scenarios live in scripts/goldens/make_diff_structure.py (functions of the `
 module); the goldens (tests/goldens/diff_structure.json) are what real Keras 3.15 returned.
 """
 
-import json
-import warnings
-
 import pytest
 
 import numkeras
 
-from ..differential import goldens, scenario_script
+from ..differential import goldens, run_scenario, scenario_script
 
 GOLD = goldens("diff_structure")
 SCRIPT = scenario_script("make_diff_structure")
 
 
-def _run(name):
-    numkeras.utils.clear_session(free_memory=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return json.loads(json.dumps(SCRIPT.SCENARIOS[name](numkeras)))
-
-
 @pytest.mark.parametrize("name", sorted(SCRIPT.SCENARIOS))
 def test_structure_matches_keras(name):
-    got, want = _run(name), GOLD[name]
+    got, want = run_scenario(SCRIPT, name), GOLD[name]
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want)):
         assert g == w, f"{name}[{i}]"
