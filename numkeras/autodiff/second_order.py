@@ -74,6 +74,11 @@ def _sigmoid(z):
     return 0.5 * (np.tanh(0.5 * z) + 1)
 
 
+def _elu_curvature(z, alpha):
+    """f''(z) of `alpha * (exp(z) - 1)` below 0, x above (ELU; SELU scaled)."""
+    return np.where(z > 0, 0, alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+
+
 def _second_derivative(name: str, z, y):
     """f''(z) of the activation `name` (None: zero everywhere it is defined); `y` = f(z).
     Where a fused kernel left `z` holding `y` (Dense's relu and tanh), only `y` is read."""
@@ -90,10 +95,9 @@ def _second_derivative(name: str, z, y):
         s = _sigmoid(z)
         return s * (1 - s) * (2 + z * (1 - 2 * s))
     if name == "elu":
-        return np.where(z > 0, 0, np.exp(np.minimum(z, 0))).astype(z.dtype)
+        return _elu_curvature(z, 1.0)
     if name == "selu":
-        alpha, scale = 1.6732632423543772, 1.0507009873554805
-        return np.where(z > 0, 0, scale * alpha * np.exp(np.minimum(z, 0))).astype(z.dtype)
+        return _elu_curvature(z, 1.6732632423543772 * 1.0507009873554805)
     if name in ("exponential", "expm1"):
         return y if name == "exponential" else y + 1
     if name == "square":
@@ -108,9 +112,7 @@ def _second_derivative(name: str, z, y):
         return -1 / (z * z)
     if name == "log1p":
         return -1 / ((1 + z) * (1 + z))
-    if name == "sin":
-        return -y
-    if name == "cos":
+    if name in ("sin", "cos"):
         return -y
     if name == "softsign":
         return -2 * np.sign(z) / (1 + np.abs(z)) ** 3
@@ -253,7 +255,8 @@ def _linear_rule(layer, cache, t, g):
 
 
 def _diagonal_rule(layer, cache, t, g):
-    # elementwise and piecewise linear: J is diagonal (J t = J^T t), f'' is zero
+    # elementwise: J is diagonal (J t = J^T t, its backward pass at t); piecewise linear
+    # (f'' zero) for the layers it is the rule of
     return layer.backward(cache, np.array(t), need_input_grad=True), None
 
 
@@ -296,18 +299,18 @@ def _prelu_rule(layer, cache, t, g):
     x = cache
     t, g = np.asarray(t, x.dtype), np.asarray(g, x.dtype)
     alpha = layer.alpha
+    with gradients_off([alpha]):  # (its backward pass, for J t only)
+        jt = _diagonal_rule(layer, cache, t, g)[0]
     if alpha.wants_grad:
         term = np.where(x < 0, g * t, 0).sum(axis=layer._sum_axes, keepdims=True)
         alpha.add_grad(term.reshape(alpha.shape))
-    return np.where(x > 0, t, np.where(x < 0, t * alpha.value, 0)).astype(x.dtype), None
+    return jt, None
 
 
 def _elu_rule(layer, cache, t, g):
     x, _ = cache
-    alpha = x.dtype.type(layer.alpha)
-    first = np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
-    second = np.where(x > 0, 0, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
-    return t * first, t * g * second
+    second = _elu_curvature(x, x.dtype.type(layer.alpha))
+    return _diagonal_rule(layer, cache, t, g)[0], t * g * second
 
 
 def _normalized(x, mean, rstd, axes, t, u):
@@ -386,13 +389,9 @@ def _global_max_pool_rule(layer, cache, t, g):
     """Global max pooling: J t is the mean of the tangent over each maximum's ties (where
     the backward pass shares the gradient); piecewise linear."""
     x, y = cache
-    axes = layer._axes()
-    top = y if layer.keepdims else np.expand_dims(y, axes)
-    hit = x == top
-    counts = hit.sum(axis=axes, keepdims=layer.keepdims).astype(x.dtype)
-    return np.where(hit, np.asarray(t, x.dtype), 0).sum(
-        axis=axes, keepdims=layer.keepdims
-    ) / counts, None
+    hit, counts = layer.maxima(x, y, x.dtype)
+    jt = np.where(hit, np.asarray(t, x.dtype), 0).sum(axis=layer._axes(), keepdims=True) / counts
+    return (jt if layer.keepdims else jt.reshape(y.shape)), None
 
 
 def _plain_conv(layer) -> bool:
@@ -625,7 +624,7 @@ def _softmax_terms(y, t, g, axis):
         return (a * b).sum(axis=axis, keepdims=True)
 
     def jac(v):
-        return y * (v - dot(y, v))
+        return activations.softmax.grad(None, y, v, axis=axis)
 
     jt = jac(t)
     return jt, [jac(g * t) - dot(y, t) * jac(g) - dot(y, g) * jt]

@@ -24,12 +24,11 @@ Deviations from `tf.GradientTape`, each because numkeras differentiates with
 hand-written backward passes instead of recording primitive operations:
 
 - Second-order gradients (a tape differentiating another tape's gradient) are exact
-  where `second_order.py` has rules: a gradient with respect to arrays (WGAN-GP's
-  gradient penalty, the norm of a critic's gradient for its inputs) through Dense,
-  convolutions, elementwise activations, dropout, LayerNormalization, layers that move
-  values linearly and linear ops, alone or in models. Others (a gradient with respect
-  to weights, one through losses or batch normalization) raise a `TapeError` when the
-  outer tape reaches them.
+  where `second_order.py` has rules (its docstring lists them): a gradient with respect
+  to arrays (WGAN-GP's gradient penalty, the norm of a critic's gradient for its inputs)
+  through the layers and ops a critic is made of, alone or in models. Others (a gradient
+  with respect to weights, one through a loss or a recurrent layer) raise a `TapeError`
+  when the outer tape reaches them with a nonzero cotangent.
   `jacobian` and `batch_jacobian` run one backward pass per target element (TF
   vectorizes them): exact, and slow for large targets.
 - `watch(x)` returns the watched value (a `TapeTensor` for an array): Python operators

@@ -61,11 +61,16 @@ class BaseGlobalPooling(Layer):
             shape = x_or_shape
             size = cu.prod(shape[a] for a in axes)
             return xp.broadcast_to(dy / dy.dtype.type(size), shape).copy()
-        x = x_or_shape
-        top = y if self.keepdims else xp.expand_dims(y, axes)
-        hit = x == top
-        counts = hit.sum(axis=axes, keepdims=True).astype(dy.dtype)
+        hit, counts = self.maxima(x_or_shape, y, dy.dtype)
         return xp.multiply(hit, dy / counts, dtype=dy.dtype)
+
+    def maxima(self, x, y, dtype) -> tuple:
+        """`(hit, counts)`: where `x` holds its window's maximum `y`, and how many times
+        (kept dimensions, as `dtype`); ties share the gradient."""
+        axes = self._axes()
+        top = y if self.keepdims else backend.xp.expand_dims(y, axes)
+        hit = x == top
+        return hit, hit.sum(axis=axes, keepdims=True).astype(dtype)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
