@@ -824,20 +824,15 @@ class Layer:
                     f"{len(own)} variables."
                 )
             variables += zip(own, given)
-        kept = [v.value.copy() for v, _ in variables]
         taped = _TapedStatelessCall.open(self, variables, args, kwargs)
         # (an open StatelessScope sees none of this, as Keras's call runs in its own scope)
         outer, stateless_scope.active = stateless_scope.active, None
         try:
-            with taped.recording():
-                for v, value in variables:
-                    v.assign(value)
+            with _holding(variables), taped.recording():
                 outputs = self(*args, **kwargs)
                 losses = self.losses if return_losses else None
-            updated = [v.value.copy() for v in self.non_trainable_variables]
-        finally:  # (the layer's own values back, whatever the call did)
-            for (v, _), value in zip(variables, kept):
-                v.assign(value)
+                updated = [v.value.copy() for v in self.non_trainable_variables]
+        finally:
             stateless_scope.active = outer
         taped.record(outputs, losses)
         return (outputs, updated, losses) if return_losses else (outputs, updated)
@@ -1787,6 +1782,20 @@ def as_call_result(layer, outputs):
     return outputs
 
 
+@contextlib.contextmanager
+def _holding(pairs):
+    """Inside the block each variable of the `(variable, value)` pairs holds its value
+    (`assign`: shape-checked, cast); its own comes back after, whatever the block did."""
+    kept = [v.value.copy() for v, _ in pairs]
+    try:
+        for v, value in pairs:
+            v.assign(value)
+        yield
+    finally:
+        for (v, _), value in zip(pairs, kept):
+            v.assign(value)
+
+
 class _TapedStatelessCall:
     """`stateless_call` under a recording `GradientTape`, with recorded values given for
     the trainable variables (a JAX-style loop's `value_and_grad` written with a tape, as a
@@ -1857,14 +1866,8 @@ class _TapedStatelessCall:
             seeds = [
                 np.zeros(np.shape(t), t.dtype) if g is None else g for t, g in zip(results, gouts)
             ]
-            kept = [v.value.copy() for v, _ in pairs]
-            try:  # (the backward passes read the weights the call ran with)
-                for v, value in pairs:
-                    v.assign(value)
+            with _holding(pairs):  # (the backward passes read the weights the call ran with)
                 grads = tape.gradient(results, sources, output_gradients=seeds)
-            finally:
-                for (v, _), value in zip(pairs, kept):
-                    v.assign(value)
             return [g if n else None for g, n in zip(grads, need)]
 
         inputs = [value for _, value in pairs] + leaves
