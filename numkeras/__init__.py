@@ -14,6 +14,7 @@ passes, and errors that explain themselves.
 
 from numkeras import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
@@ -92,6 +93,7 @@ __all__ = [
     "SymbolicScope",
     "Variable",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",
