@@ -5,7 +5,10 @@ separable convolutions share with it.
 `activation(conv(inputs, kernel) + bias)`, the kernel of shape
 `(*kernel_size, input_channels // groups, filters)` as Keras's. The convolution is a
 cross-correlation computed as im2col (`conv_utils.windows`) and one matmul (one batched
-matmul over the groups); the backward pass is two matmuls and col2im.
+matmul over the groups); the backward pass is two matmuls and col2im. A depthwise one (a
+group per input channel: DepthwiseConv, SeparableConv) is instead a sum of the shifted
+inputs scaled per channel, one pass per kernel position (`_depthwise_forward`): the
+batched matmul would run one tiny product per channel.
 
 LoRA, as Keras 3's `Conv1D/2D/3D` (`enable_lora(rank)` or `lora_rank=`,
 `layers/lora.py`): the kernel frozen, factors `lora_kernel_a`
@@ -49,7 +52,13 @@ def conv_forward(x, kernel, groups, strides, dilation, padding, outs):
     ksize, filters = tuple(kernel.shape[:rank]), kernel.shape[-1]
     pads = cu.pads_for(padding, x.shape[1:-1], ksize, dilation, strides)
     xpad = cu.pad(x, pads)
-    cols = cu.windows(xpad, ksize, strides, dilation, outs)
+    if groups > 1 and kernel.shape[-2] == 1:
+        return _depthwise_forward(xpad, kernel, groups, ksize, strides, dilation, pads, outs)
+    if xpad is x and all(k == 1 for k in ksize) and all(s == 1 for s in strides):
+        # a pointwise convolution's windows are the input itself (no im2col copy)
+        cols = x.reshape(x.shape[0], *outs, *ksize, x.shape[-1])
+    else:
+        cols = cu.windows(xpad, ksize, strides, dilation, outs)
     a, w = _matrices(cols, kernel, groups)
     if groups == 1:
         z = xp.dot(a, w)  # (dot: NumPy's matmul is far slower for some of these shapes)
@@ -62,6 +71,8 @@ def conv_backward(cache, dz, want_kernel_grad: bool = True, want_input_grad: boo
     """The backward pass of `conv_forward` for `dz` of shape `(batch, *outs, filters)`:
     `(d kernel, d x)`, each None when not wanted; the kernel gradient in the kernel's shape
     `(*kernel_size, channels // groups, filters)`, the input gradient channels-last."""
+    if isinstance(cache[0], str):  # ("depthwise", ...)
+        return _depthwise_backward(cache, dz, want_kernel_grad, want_input_grad)
     xp = backend.xp
     a, w, padded_shape, pads, g, kernel_size, strides, dilation = cache
     filters = dz.shape[-1]
@@ -87,6 +98,45 @@ def conv_backward(cache, dz, want_kernel_grad: bool = True, want_input_grad: boo
         dcols = dcols.reshape(*dz.shape[:-1], *kernel_size, padded_shape[-1])
         dx = cu.add_windows(dcols, padded_shape, kernel_size, strides, dilation)
         dx = cu.crop(dx, pads)
+    return dw, dx
+
+
+def _depthwise_forward(xpad, kernel, channels, ksize, strides, dilation, pads, outs):
+    """`conv_forward` with one group per input channel: output channel `c * m + j` is
+    `sum_k xpad[window k, c] * kernel[k, c * m + j]`, one multiply-add pass per kernel
+    position on strided views of the padded input (no im2col copy)."""
+    xp = backend.xp
+    slices = cu.window_slices(ksize, dilation, strides, outs)
+    m = kernel.shape[-1] // channels  # (the depth multiplier)
+    w = kernel.reshape(len(slices), channels, m)
+    batch = xpad.shape[0]
+    z = xp.zeros((batch, *outs, channels, m), xpad.dtype)
+    term = xp.empty_like(z)
+    # (with one filter per channel, NumPy's loops run along the channels, not a 1-long axis)
+    z_, term_, w_ = (z[..., 0], term[..., 0], w[..., 0]) if m == 1 else (z, term, w)
+    for k, index in enumerate(slices):
+        xp.multiply(xpad[index] if m == 1 else xpad[index][..., None], w_[k], out=term_)
+        z_ += term_
+    cache = ("depthwise", xpad, w, pads, ksize, strides, dilation, slices)
+    return z.reshape(-1, channels * m), cache
+
+
+def _depthwise_backward(cache, dz, want_kernel_grad: bool, want_input_grad: bool):
+    xp = backend.xp
+    _, xpad, w, pads, ksize, strides, dilation, slices = cache
+    channels, m = w.shape[1:]
+    dz = dz.reshape(*dz.shape[:-1], channels, m)
+    dw = dx = None
+    if want_kernel_grad:
+        axes = "nxyz"[: xpad.ndim - 1]  # batch, space (letters apart from c and m)
+        product = f"{axes}c,{axes}cm->cm"
+        dw = xp.stack([xp.einsum(product, xpad[index], dz) for index in slices])
+        dw = dw.reshape(*ksize, 1, channels * m)
+    if want_input_grad:
+        dxpad = xp.zeros(xpad.shape, dz.dtype)
+        for k, index in enumerate(slices):
+            dxpad[index] += (dz * w[k]).sum(-1) if m > 1 else dz[..., 0] * w[k, :, 0]
+        dx = cu.crop(dxpad, pads)
     return dw, dx
 
 

@@ -33,7 +33,13 @@ from __future__ import annotations
 
 from numkeras import backend, constraints, initializers, regularizers
 from numkeras.backend import fused
-from numkeras.errors import AxisBoundsError, ConfigError, ShapeError, format_shape
+from numkeras.errors import (
+    ArgumentTypeError,
+    AxisBoundsError,
+    ConfigError,
+    ShapeError,
+    format_shape,
+)
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 from numkeras.layers.layer_normalization import add_scale_and_center
@@ -64,9 +70,10 @@ class BatchNormalization(Layer):
         synchronized: bool = False,
         **kwargs,
     ):
-        if not is_int(axis):
-            raise ConfigError(
-                f"BatchNormalization's `axis` must be one integer, received {axis!r}."
+        if not is_int(axis):  # (a TypeError, as Keras's `int(axis)`; still a ValueError)
+            raise ArgumentTypeError(
+                f"BatchNormalization's `axis` must be one integer, received {axis!r}; pass "
+                "one axis (e.g. axis=-1), or normalize over several with LayerNormalization."
             )
         if renorm_clipping is not None:
             raise ConfigError(
@@ -182,11 +189,19 @@ class BatchNormalization(Layer):
         res = -mean * inv
         if self.beta is not None:
             res = res + self.beta.value.reshape(self._shape)
-        if self._rows(x):
-            y = xp.empty_like(x)
-            if fused.run("bn_apply", x, inv.reshape(-1), res.reshape(-1), y) is not None:
-                return y, rstd
+        rows = self._channel_rows(x)
+        if rows is not None:
+            y = xp.empty_like(rows)
+            if fused.run("bn_apply", rows, inv.reshape(-1), res.reshape(-1), y) is not None:
+                return y.reshape(x.shape), rstd
         return x * inv + res, rstd
+
+    def _channel_rows(self, x):
+        """`x` as the fused kernels' 2-D rows `(positions, channels)` (a view) when its
+        channels are the last axis and every other one is normalized over, else None."""
+        if self._reduce != tuple(range(x.ndim - 1)) or not x.flags.c_contiguous:
+            return None
+        return x.reshape(-1, x.shape[-1])
 
     def _moving(self, dtype):
         m = self.moving_mean.value.reshape(self._shape).astype(dtype, copy=False)
