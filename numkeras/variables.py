@@ -161,8 +161,17 @@ class Variable(TensorOperators):
         return backend.to_numpy(self._value).copy()
 
     def __array__(self, dtype=None, copy=None):
+        # NumPy 2 passes `copy=True` for `np.array(v)` and trusts the answer: a snapshot
+        # (`w0 = np.array(layer.kernel)`) must not alias the live value a step updates
         a = backend.to_numpy(self._value)
-        return a.astype(dtype) if dtype is not None else a
+        if dtype is not None and a.dtype != np.dtype(dtype):
+            if copy is False:
+                raise ValueError(
+                    f"Variable '{self.path}' holds {a.dtype}; a {np.dtype(dtype)} array of it "
+                    "needs a copy (copy=False was asked)."
+                )
+            return a.astype(dtype)
+        return a.copy() if copy else a
 
     # Python scalars of a 0-d variable, as Keras 3's; its truth value is refused there
     def __float__(self) -> float:

@@ -82,3 +82,19 @@ def test_a_variable_frozen_by_itself_is_not_trained():
     m.fit(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"), verbose=0)
     np.testing.assert_array_equal(m.layers[0].kernel.numpy(), kernel)
     assert not np.array_equal(m.layers[0].bias.numpy(), bias)
+
+
+def test_np_array_of_a_variable_is_a_snapshot():
+    """`np.array(v)` copies (NumPy 2 asks `__array__` for a copy and trusts it): a snapshot
+    taken before a training step keeps the old values; `np.asarray(v)` reads the value."""
+    import numkeras
+
+    v = numkeras.Variable(np.zeros(3, "float32"))
+    before = np.array(v)
+    as_float64 = np.array(v, dtype="float64")
+    v.assign(np.ones(3, "float32"))
+    np.testing.assert_array_equal(before, 0.0)
+    np.testing.assert_array_equal(as_float64, 0.0)
+    np.testing.assert_array_equal(np.asarray(v), 1.0)
+    with pytest.raises(ValueError, match="needs a copy"):
+        v.__array__(dtype="float64", copy=False)
