@@ -5,7 +5,6 @@ as Keras trains them; the MNIST convnet and the DCGAN generator end to end; savi
 
 import importlib.util
 import pathlib
-import time
 import warnings
 
 import numpy as np
@@ -353,8 +352,6 @@ def test_mnist_convnet_learns_real_digits():
     x_test = (x_test[:500].astype("float32") / 255)[..., None]
     model = mnist_convnet()
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    start = time.perf_counter()
     model.fit(x_train, to_categorical(y_train[:800], 10), batch_size=8, epochs=1, verbose=0)
-    assert time.perf_counter() - start < 60
     _, accuracy = model.evaluate(x_test, to_categorical(y_test[:500], 10), verbose=0)
     assert accuracy > 0.7  # 0.78 here; chance is 0.1
