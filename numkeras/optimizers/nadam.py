@@ -6,6 +6,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.optimizers.optimizer import Optimizer
+from numkeras.utils.naming import auto_name
 from numkeras.variables import Variable
 
 
@@ -45,10 +46,27 @@ class Nadam(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self._u_products: dict = {}  # dtype -> [U_0, U_1, ...]
-        # (Keras makes it a bare `backend.Variable(1.0)`: named and pathed "variable")
+        # (Keras's `build` makes it a bare `backend.Variable(1.0)`, unscoped: named there)
         self._u_product_var = Variable(
             np.ones((), dtype=backend.floatx()), name="variable", trainable=False, path="variable"
         )
+        self._u_product_named = False
+
+    def _ensure_states(self, variables) -> None:
+        built = self.built
+        super()._ensure_states(variables)
+        if not built and self.built and not self._u_product_named:
+            # Keras names it when it builds, as every unnamed variable: "variable",
+            # "variable_1", ... per session (a second Nadam built gets "variable_1"), in the
+            # dtype of the first variable it is built on
+            self._u_product_named = True
+            first = list(variables)[0].value if variables else None
+            dtype = first.dtype if first is not None and first.dtype.kind == "f" else None
+            name = auto_name("variable")
+            var = self._u_product_var
+            var.name = var.path = name
+            if dtype is not None and dtype != var.value.dtype:
+                var._value = var.value.astype(dtype)
 
     def slot_groups(self):
         return (("momentum", "velocity"),)

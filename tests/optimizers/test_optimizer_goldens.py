@@ -84,8 +84,9 @@ def test_matches_keras(case, flat):
     # "variable", "bias")
     paths = [v.path.removeprefix(prefix) for v in opt.variables]
     want = spec["variable_paths"]
-    if spec["class"] == "Nadam":  # (Keras numbers unnamed variables per session: variable_1)
-        assert paths[-1] == "variable" and want[-1].startswith("variable")
+    if spec["class"] == "Nadam":  # (unnamed variables are numbered per session: variable_1;
+        # tests/optimizers/test_fuzz_found_s28b.py checks that numbering)
+        assert paths[-1].startswith("variable") and want[-1].startswith("variable")
         paths, want = paths[:-1], want[:-1]
     assert paths == want
 
