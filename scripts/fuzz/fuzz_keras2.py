@@ -103,6 +103,12 @@ kernel's width, tf_keras and Keras 3 (and numkeras) as `strides`. Known and left
 lies within float32 rounding of 0 (+2e-6 in tf_keras, -3e-7 in numkeras, weights 4e-7
 apart), so one position's gradient is in one library only, and Adam's normalization makes
 it a step of the learning rate (fit losses 6e-4 apart, the weights 3e-2).
+Known and left (seed 581, program 0: `Dense(16, relu)`, `Dense(3)`, BatchNormalization,
+batches of 2, legacy `RMSprop(lr=0.05)`): BatchNormalization's input gradient sums to 0
+over the batch, so the gradient of the first Dense's bias is rounding noise too where
+every row's ReLU is active (the bias just before the BatchNormalization is known), and
+RMSprop makes it a step of 0.1 from the first update (numkeras's float64 run moves
+away from its float32 run too): the weights after two epochs are 0.17 apart.
 `train_on_batch` with both `sample_weight=` and `class_weight=` is not drawn: Keras 3,
 as numkeras, refuses the pair (tf_keras multiplies them). A program whose tf_keras
 training blows up (its last fit loss over 3 times its first evaluate loss: `mape` under
