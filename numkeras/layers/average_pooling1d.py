@@ -15,8 +15,16 @@ class AveragePooling1D(BasePooling):
     rank = 1
     pool_mode = "average"
 
+    # (`pool_size` is required, as in Keras 3, unless Keras 1's `pool_length=` gives it,
+    # which Keras 2.0-2.3 took as MaxPooling1D's)
     def __init__(
-        self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs
+        self,
+        pool_size=None,
+        strides=None,
+        padding="valid",
+        data_format=None,
+        name=None,
+        **kwargs,
     ):
         super().__init__(pool_size, strides, padding, data_format, name=name, **kwargs)
 

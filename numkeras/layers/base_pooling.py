@@ -16,6 +16,7 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import fused
+from numkeras.errors import ArgumentTypeError
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.layer import Layer, keras1_arguments
 
@@ -57,6 +58,13 @@ class BasePooling(Layer):
             data_format = legacy.pop("data_format", data_format)
             data_format = DIM_ORDERING.get(data_format, data_format)
             kwargs = legacy
+        if pool_size is None:  # (AveragePooling1D's default: Keras 1's `pool_length=` may give it)
+            name = type(self).__name__
+            keras1 = " (or Keras 1's `pool_length=2`)" if rank == 1 else ""
+            raise ArgumentTypeError(
+                f"{name}.__init__() missing required argument: pool_size. Pass the "
+                f"window's size, e.g. `{name}(2)`{keras1}."
+            )
         pool_size = cu.standardize_tuple(pool_size, rank, "pool_size")
         strides = pool_size if strides is None else strides
         strides = cu.standardize_tuple(strides, rank, "strides")

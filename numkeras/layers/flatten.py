@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from numkeras.errors import ConfigError
+from numkeras.layers import conv_utils as cu
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.layer import Layer
 
@@ -19,12 +19,10 @@ class Flatten(Layer):
     integer_inputs = "keep"
 
     def __init__(self, data_format: str | None = None, **kwargs):
-        if data_format not in (None, "channels_last", "channels_first"):
-            raise ConfigError(
-                f"data_format must be 'channels_last' or 'channels_first', got {data_format!r}."
-            )
+        # (as Keras's: any case, and None is `image_data_format()`'s, read now)
+        data_format = cu.standardize_data_format(data_format)
         super().__init__(**kwargs)
-        self.data_format = data_format or "channels_last"
+        self.data_format = data_format
         self.input_spec = InputSpec(min_ndim=1)
 
     def compute_output_shape(self, input_shape):

@@ -32,7 +32,13 @@ import numpy as np
 
 from numkeras import backend
 from numkeras.backend import random
-from numkeras.errors import ConfigError, ShapeError, did_you_mean, format_shape
+from numkeras.errors import (
+    ArgumentTypeError,
+    ConfigError,
+    ShapeError,
+    did_you_mean,
+    format_shape,
+)
 from numkeras.layers import conv_utils as cu
 from numkeras.layers.input_spec import InputSpec
 from numkeras.layers.integer_inputs import as_float
@@ -58,8 +64,10 @@ def check_choice(layer: str, arg: str, value, allowed) -> str:
 
 
 def check_size(layer: str, arg: str, value) -> int:
+    # (not an integer at all: a TypeError, as Keras's call raises; zero or less: a ValueError)
+    error = ConfigError if is_int(value) else ArgumentTypeError
     if not is_int(value) or value <= 0:
-        raise ConfigError(f"{layer}: `{arg}` must be a positive integer, received {arg}={value!r}.")
+        raise error(f"{layer}: `{arg}` must be a positive integer, received {arg}={value!r}.")
     return int(value)
 
 

@@ -20,8 +20,7 @@ True
 
 from __future__ import annotations
 
-from numkeras import backend
-from numkeras.errors import ConfigError
+from numkeras.layers import conv_utils as cu
 from numkeras.layers.dropout import Dropout
 from numkeras.layers.input_spec import InputSpec
 
@@ -46,13 +45,8 @@ class SpatialDropout1D(_SpatialDropout):
 
 
 def _data_format(data_format) -> str:
-    data_format = backend.image_data_format() if data_format is None else data_format
-    if data_format not in ("channels_last", "channels_first"):
-        raise ConfigError(
-            "The `data_format` argument must be one of {'channels_first', "
-            f"'channels_last'}}. Received: data_format={data_format!r}"
-        )
-    return data_format
+    # (as Keras's: any case, and None is `image_data_format()`'s)
+    return cu.standardize_data_format(data_format)
 
 
 class _SpatialDropoutND(_SpatialDropout):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from numkeras import backend
-from numkeras.errors import ConfigError, ShapeError, format_shape
+from numkeras.errors import ArgumentTypeError, ConfigError, ShapeError, format_shape
 from numkeras.layers.layer import Layer
 from numkeras.utils.checks import is_int
 
@@ -35,8 +35,8 @@ class UnitNormalization(Layer):
             axis = [int(a) for a in axis]
         elif is_int(axis):
             axis = int(axis)
-        else:
-            raise ConfigError(
+        else:  # (a TypeError, as Keras's; still a ValueError, as numkeras's was)
+            raise ArgumentTypeError(
                 "Invalid value for `axis` argument: expected an int or a list/tuple of ints. "
                 f"Received: axis={axis!r}"
             )
