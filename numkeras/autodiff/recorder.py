@@ -392,11 +392,21 @@ def _flat(inputs):
 def _eager_call(layer, inputs, training):
     """Run `layer.call` eagerly with the tape recording (inputs cast by recorded ops)."""
     from numkeras import ops
-    from numkeras.layers.layer import call_accepts_training, shape_of, training_default
+    from numkeras.layers.layer import (
+        _is_user_layer,
+        call_accepts_training,
+        shape_of,
+        training_default,
+    )
 
     flat, several = _flat(inputs)
+    # a user's layer or model gets its integer inputs as they are (Keras casts floats only)
+    keeps_integers = layer.integer_inputs == "own" or _is_user_layer(layer)
     cast = []
     for x in flat:
+        if keeps_integers and getattr(getattr(x, "dtype", None), "kind", "f") in "iub":
+            cast.append(plain_of(x))
+            continue
         a = x if isinstance(x, np.ndarray) else backend.cast_input(x, layer.dtype)
         if a.dtype.kind == "f" and a.dtype != np.dtype(layer.dtype):
             a = ops.cast(a, layer.dtype)

@@ -64,15 +64,16 @@ def _kept(a, bool_inputs: str, dtype: str):
     return a if narrow is None else a.astype(narrow)
 
 
-def convert(inputs, dtype: str, layer):
+def convert(inputs, dtype: str, layer, mode: str | None = None):
     """`inputs` (an array-like, or a list of them) as `layer`'s call takes them, by its
-    `integer_inputs` mode (see the module docstring); floats are cast to `dtype`."""
+    `integer_inputs` mode or the `mode` given (see the module docstring); floats are cast
+    to `dtype`."""
     if getattr(getattr(inputs, "dtype", None), "kind", None) == "f":  # (one float array)
         return backend.cast_input(inputs, dtype)
     several = isinstance(inputs, (list, tuple)) and inputs and hasattr(inputs[0], "shape")
     items = list(inputs) if several else [inputs]
     ints = [_integer_array(x) for x in items]
-    mode = layer.integer_inputs
+    mode = mode or layer.integer_inputs
     if mode == "keep" and all(a is not None for a in ints):
         out = [_kept(a, layer.bool_inputs, dtype) for a in ints]
     elif mode == "own":

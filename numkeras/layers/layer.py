@@ -1260,6 +1260,15 @@ def _is_builtin(layer) -> bool:
     return type(layer).__module__.startswith("numkeras.")
 
 
+def _is_user_layer(layer) -> bool:
+    """A user's subclass of `Layer` itself (not of a numkeras layer such as Dense, whose
+    call computes in floats)."""
+    for cls in type(layer).__mro__:
+        if cls.__module__.startswith("numkeras."):
+            return cls is Layer
+    return False
+
+
 def _is_tape_tensor(x) -> bool:
     from numkeras.autodiff.tensor import TapeTensor
 
@@ -1405,6 +1414,10 @@ def _convert(inputs, dtype, layer: Layer | None = None):
     or as `layer.integer_inputs` says (layers/integer_inputs.py)."""
     if layer is not None and layer.integer_inputs != "float":
         return _convert_integers(inputs, dtype, layer)
+    if layer is not None and _is_user_layer(layer):
+        # Keras 3 casts a call's floating inputs only: a user's layer gets its integer
+        # ones (a graph's edge indices, token ids) as they are
+        return _convert_integers(inputs, dtype, layer, mode="own")
     if isinstance(inputs, (list, tuple)) and inputs and _is_array_like_list(inputs) is False:
         return [backend.cast_input(t, dtype) for t in inputs]
     return backend.cast_input(inputs, dtype)

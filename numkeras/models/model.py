@@ -14,6 +14,7 @@ another model (`x = generator(gan_input)`). Training lives in `Trainer`.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass, field
 
@@ -627,6 +628,10 @@ class Model(Trainer, Layer):
     def _output_keys(self) -> list[str]:
         """How compile, targets and logs address each output: a dict's keys (sorted), else
         the output layers' names."""
+        if not self._graph_ready and self.__dict__.get("_raw_steps"):
+            # a subclassed model whose steps run its call eagerly, never traced (see
+            # Trainer._raw_steps_for): its compiled loss and metrics take one prediction
+            return ["output_0"]
         self._require_graph("output_names")
         if self._output_names is not None:
             return list(self._output_names)
@@ -740,7 +745,20 @@ class Model(Trainer, Layer):
             # data stay integers: each layer casts them, or not, by its `integer_inputs`)
             dtype = layer.dtype
             a = _convert(a, dtype) if not hasattr(a, "dtype") else backend.cast_input(a, dtype)
-            out.append(self._adjust_rank(a, layer, i))
+            try:
+                out.append(self._adjust_rank(a, layer, i))
+            except ShapeError as e:
+                order = _input_order(arrays, self._input_layers) if n > 1 else None
+                if order is None or isinstance(x, dict):
+                    raise
+                # (Keras-JAX's trainer checks only ranks: it runs swapped inputs of one rank
+                # when the layers take them, as a Concatenate does)
+                given = ", ".join(f"x[{j}]" for j in order)
+                raise IncompatibleShapesError(
+                    f"{e}\n  The arrays look given in another order: they fit the inputs "
+                    f"({', '.join(la.name for la in self._input_layers)}) as [{given}]; pass "
+                    "them in the inputs' order (or a dict by input name)."
+                ) from None
         if n > 1:
             rows = {len(a) for a in out}
             if len(rows) > 1:  # (Keras: ValueError from fit's data, TypeError from a call)
@@ -1144,8 +1162,10 @@ class Model(Trainer, Layer):
 
     def _ensure_built_for_loading(self) -> None:
         # a subclassed model called on arrays has its weights (not yet a graph): Keras's
-        # serialization guide loads weights into one built so
-        if not (self._is_subclassed() and self.built):
+        # serialization guide loads weights into one built so; so does one without `call`
+        # (keras.io's diffusion model: its own train_step, marked built) whose sublayers
+        # hold the weights
+        if not (self.built and (self._is_subclassed() or not self._has_own_call())):
             super()._ensure_built_for_loading()
 
     def _deferred_call(self, inputs, training=None, **kwargs):
@@ -1161,8 +1181,9 @@ class Model(Trainer, Layer):
             self._build_subclassed(_shapes_of(inputs))
             self.built = True
             return self._call_symbolic(inputs, training=training)
-        # a subclassed model: run the user's call() eagerly (inference; see `build`)
-        inputs = _convert(inputs, self.dtype)
+        # a subclassed model: run the user's call() eagerly (inference; see `build`); its
+        # integer inputs reach it as they are, as Keras 3 casts only floating ones
+        inputs = _convert(inputs, self.dtype, self)
         self._added_losses = []  # (`losses` lists this call's `add_loss` values, as Keras)
         if call_accepts_training(self):
             kwargs["training"] = training_default(self) if training is None else bool(training)
@@ -1629,6 +1650,29 @@ def _string_array(a, layer, model_name: str) -> np.ndarray:
             f"an array of {arr.dtype}. Pass strings, e.g. np.array(['a text', ...])."
         )
     return arr
+
+
+def _input_order(arrays: list, layers: list) -> tuple | None:
+    """The order (other than the given one) in which `arrays` fit the model's inputs, as
+    `_adjust_rank` takes them (declared sizes, or a trailing axis of 1 more or less)."""
+
+    def fits(shape: tuple, layer) -> bool:
+        ref = (None, *layer.batch_shape[1:])
+        if len(shape) == len(ref) + 1 and shape[-1] == 1:
+            shape = shape[:-1]
+        elif len(shape) == len(ref) - 1 and ref[-1] == 1:
+            ref = ref[:-1]
+        return len(shape) == len(ref) and shapes.compatible(ref, shape)
+
+    if len(arrays) > 4:  # (24 orders at most)
+        return None
+    got = [tuple(np.shape(a)) if not hasattr(a, "shape") else tuple(a.shape) for a in arrays]
+    for order in itertools.permutations(range(len(arrays))):
+        if list(order) != sorted(order) and all(
+            fits(got[j], layer) for j, layer in zip(order, layers)
+        ):
+            return order
+    return None
 
 
 def _nests(struct) -> bool:

@@ -872,6 +872,10 @@ class Pad(Operation):
 
     def __init__(self, pad_width, mode="constant", *, name=None):
         super().__init__(name=name)
+        if isinstance(mode, str) and mode.lower() in _PAD_MODES:
+            # (TensorFlow's spelling, `mode="REFLECT"`, as Keras's TensorFlow backend takes
+            # it: keras.io's CycleGAN writes it so)
+            mode = mode.lower()
         if mode not in _PAD_MODES:
             raise UnsupportedModeError(
                 f"numkeras's pad has the modes {list(_PAD_MODES)}; received mode={mode!r}."
@@ -1816,6 +1820,24 @@ class Linspace(Operation):
         a, b = _array_of(start, dtype), _array_of(stop, dtype)
         out = xp.linspace(a, b, self.num, endpoint=self.endpoint, axis=self.axis)
         shape = np.broadcast_shapes(a.shape, b.shape)
+        if out.dtype.kind == "f" and self.num > 1 and not xp.isfinite(out).all():
+            # JAX interpolates, start * (1 - t) + stop * t (the endpoint: stop itself), so
+            # an infinite end stays infinite where NumPy's steps ((stop - start) / div * i
+            # + start) give NaN: linspace(-inf, 10, 4) is [-inf, -inf, -inf, 10]
+            axis = self.axis % (len(shape) + 1)
+            view = [1] * (len(shape) + 1)
+            view[axis] = self.num
+            w = self._weights(out.dtype).reshape(view)
+            lo = xp.expand_dims(xp.broadcast_to(a, shape), axis)
+            hi = xp.expand_dims(xp.broadcast_to(b, shape), axis)
+            with np.errstate(invalid="ignore"):
+                lerp = xp.broadcast_to(lo * (1 - w) + hi * w, out.shape).copy()
+            if self.endpoint:
+                end = [slice(None)] * out.ndim
+                end[axis] = -1
+                lerp[tuple(end)] = xp.broadcast_to(b, shape)
+            ends_finite = xp.isfinite(lo) & xp.isfinite(hi)
+            out = xp.where(ends_finite, out, lerp)
         if self.num == 1:  # (the start itself, as JAX's: NumPy's 0 * an infinite step is NaN)
             out = xp.expand_dims(xp.broadcast_to(a, shape), self.axis)
         return out.astype(dtype), (a, b, len(shape))

@@ -8,6 +8,7 @@ batches, each `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`, as in Keras.
 
 from __future__ import annotations
 
+import collections.abc
 import itertools
 import math
 import random
@@ -169,6 +170,15 @@ def split_validation(arrays_groups: list[list], fraction: float):
 def class_weight_to_sample_weight(y, class_weight: dict):
     """Per-sample weights from a {class: weight} dict (labels or one-hot targets)."""
     xp = backend.xp
+    if not isinstance(class_weight, collections.abc.Mapping):
+        # (Keras 2 crashed on the 2017 SGAN's `class_weight=[cw1, cw2]` with
+        # AttributeError: 'list' object has no attribute 'keys')
+        raise ArgumentTypeError(
+            f"class_weight must be a dict {{class index: weight}}; received a "
+            f"{type(class_weight).__name__}. A list of dicts, one per output, is not "
+            "supported (class_weight weighs a single-output model's classes); pass the one "
+            "dict, or per-sample weights as sample_weight (one array per output)."
+        )
     bad = [
         k
         for k in class_weight

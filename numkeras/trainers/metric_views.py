@@ -122,6 +122,15 @@ class CompileMetrics(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         t = self._trainer
+        if not t._graph_ready and not isinstance(y_pred, (list, tuple, dict)):
+            # a subclassed model never traced (its own steps run its call eagerly,
+            # Trainer._raw_steps_for): its one prediction, the metrics built on it
+            if t._loss_fns is None:
+                t._setup_losses()
+            ys, outs = [y_true], [y_pred]
+            t._ensure_metrics(ys, outs)
+            t._update_metrics(ys, outs, [sample_weight])
+            return
         masks = t._prediction_masks(y_pred)
         outs = t._prediction_list(y_pred)
         ys = t._standardize_targets(y_true, len(outs[0]))

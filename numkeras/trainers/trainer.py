@@ -894,7 +894,8 @@ class Trainer:
         views = [LossTracker(self)]
         if self._metric_spec is not None or self._weighted_metric_spec is not None:
             views.append(CompileMetrics(self))
-        if sum(fn is not None for fn in self._loss_fns) > 1:
+        # (a model never traced has set up no per-output losses: `_eager_compute_loss`)
+        if sum(fn is not None for fn in self._loss_fns or ()) > 1:
             keys = self._output_loss_keys()
             views += [
                 LossTracker(self, keys[i], i)
@@ -970,6 +971,11 @@ class Trainer:
                 found += layer.metrics
             queue.extendleft(layer._sublayers())
         compiled = {id(m) for _, _, _, m in self.__dict__.get("_compiled_metrics") or ()}
+        # (and those given to compile, before a first batch builds them: compile's metric
+        # list is an attribute too; keras.io's GAT lists `metrics` in its first step)
+        for spec in (self.__dict__.get("_metric_spec"), self.__dict__.get("_weighted_metric_spec")):
+            if isinstance(spec, (list, tuple, dict)):
+                compiled.update(id(m) for m in tree.flatten(spec))
         return [m for m in found if id(m) not in compiled]
 
     @property
@@ -1010,6 +1016,19 @@ class Trainer:
             keys.append(f"{name}_loss" if n == 0 else f"{name}_{n}_loss")
         return keys
 
+    def _metrics_for_every_output(self) -> bool:
+        """Whether the compiled metrics are Keras 2's one list for every output of a
+        multi-output model (`metrics=["accuracy"]`), not Keras 3's per-output spelling."""
+        n, given = len(self._output_keys()), False
+        for spec in (self._metric_spec, self._weighted_metric_spec):
+            if spec is None:
+                continue
+            spec = self._flat_in_output_nesting(spec)
+            if not isinstance(spec, (list, tuple)) or len(spec) == n:
+                return False
+            given = True
+        return given
+
     def _keras_order(self, keys) -> list[str]:
         """`keys` (log names) in the order of Keras 3's `_flatten_metrics_in_order`: the
         loss, each compiled metric whose own name is its log key (a single output's
@@ -1023,6 +1042,13 @@ class Trainer:
         if len(self._output_keys()) > 1:
             loss_keys = self._output_loss_keys()
             order += [loss_keys[i] for i in self._loss_output_order()]
+            if self._metrics_for_every_output():
+                # Keras 2's spelling, which Keras 3 refuses, in Keras 2's order: each
+                # output's metrics, then its weighted metrics, output by output (the
+                # 2017 ACGAN reads `d_loss[3]` as the validity's accuracy, where sorting
+                # puts `dense_10_accuracy` before `dense_9_accuracy`)
+                built = self._compiled_metrics or []
+                order += [label for _, _, label, _ in sorted(built, key=lambda t: t[:2])]
         order += [m.name for m in self._held_metrics()]
         names = []
         for k in order:
@@ -1080,6 +1106,10 @@ class Trainer:
         >>> float(model.compute_loss(y=np.zeros((2, 1)), y_pred=np.array([[1.0], [3.0]])))
         5.0
         """
+        if y_pred is not None and not self._graph_ready and self.compiled:
+            eager = self._eager_compute_loss(y, y_pred, sample_weight)
+            if eager is not None:
+                return eager
         if _tape_hook is not None:  # a GradientTape records the loss (numkeras.autodiff)
             recorded = _tape_hook(self, x, y, y_pred, sample_weight, training)
             if recorded is not NotImplemented:
@@ -1095,6 +1125,27 @@ class Trainer:
         sws = self._standardize_sample_weights(sample_weight, len(outs[0]))
         total, _, _ = self._losses_and_grads(ys, outs, sws, False, masks)
         return np.float32(total + sum(float(v) for v in self.losses))
+
+    def _eager_compute_loss(self, y, y_pred, sample_weight):
+        """`compute_loss` of a model never traced into a graph (a subclassed model whose
+        own steps run its call eagerly, keras.io's graph attention network): compile's one
+        loss on the one prediction given, plus `model.losses`, as Keras's compiled loss
+        builds itself on the first `y_pred` it sees; with ops, so a tape records it. None
+        where compile named several losses or `y_pred` is a structure (not supported)."""
+        from numkeras import losses, ops
+
+        resolved = self._resolved_loss
+        if resolved is None or isinstance(resolved, (list, tuple, dict)):
+            return None
+        if isinstance(y_pred, (list, tuple, dict)):
+            return None
+        loss = losses.get(resolved)
+        if not isinstance(loss, losses.Loss):
+            loss = losses.LossFunctionWrapper(loss)
+        total = loss(y, y_pred, sample_weight=sample_weight)
+        for value in self.losses:
+            total = total + ops.cast(value, total.dtype)
+        return total
 
     def stateless_compute_loss(
         self,
@@ -1274,8 +1325,33 @@ class Trainer:
 
     def _step_driven(self) -> bool:
         """A model whose own `train_step` drives `fit` and that has nothing to build: no
-        graph and no `call` (keras.io's GAN, holding its sub-models as attributes)."""
-        return self._overrides("train_step") and not self._graph_ready and not self._has_own_call()
+        graph and no `call` (keras.io's GAN, holding its sub-models as attributes), or a
+        `call` that cannot take the data fit is given (see `_raw_steps_for`)."""
+        if self._graph_ready:
+            return False
+        if self.__dict__.get("_raw_steps"):
+            return True
+        return self._overrides("train_step") and not self._has_own_call()
+
+    def _raw_steps_for(self, x, batch_size, step: str) -> bool:
+        """Whether a subclassed model's own `step` (`train_step` / `test_step`) takes `x`'s
+        batches as they are because its `call` cannot be traced on them: keras.io's graph
+        attention network fits on node indices while its call takes the whole graph.
+        Keras hands its steps the batches unchecked; numkeras traces a subclassed model's
+        call on the first batch, and where that fails runs the steps eagerly on the raw
+        batches instead (each `self(...)` inside runs the call as it is)."""
+        if self.__dict__.get("_raw_steps") and not self._graph_ready:
+            return True
+        if not (self._is_subclassed() and self._overrides(step)):
+            return False
+        if data_utils.is_batch_stream(x):
+            return False
+        try:
+            self._require_graph_or_build(x, batch_size or 32)
+        except NotImplementedError:
+            self.__dict__["_raw_steps"] = True
+            return True
+        return False
 
     def _raw_epochs(self, x, y, sample_weight, batch_size, shuffle, steps):
         """`(source, steps, pack)`: batches of `x` / `y` / `sample_weight` as given (any
@@ -1679,7 +1755,13 @@ class Trainer:
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
         epochs = _capped(epochs, config.max_epochs(), "epochs", none_means_all=False)
         steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
-        if self._step_driven():
+        if self._step_driven() or self._raw_steps_for(x, batch_size, "train_step"):
+            if validation_split and validation_data is None and not data_utils.is_batch_stream(x):
+                # (Keras splits array data before any step sees it: the last fraction)
+                (x, y, sample_weight), validation_data = _split_raw(
+                    [x, y, sample_weight], validation_split
+                )
+                validation_split = None
             unused = {
                 "class_weight": class_weight,
                 "validation_split": validation_split or None,
@@ -1979,7 +2061,7 @@ class Trainer:
                 "y, batch_size, verbose, sample_weight, steps, callbacks and return_dict."
             )
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
-        if self._step_driven():
+        if self._step_driven() or self._raw_steps_for(x, batch_size, "test_step"):
             callback_list = self._callback_list(callbacks, verbose, steps)
             logs = self._evaluate_step_driven(x, y, sample_weight, batch_size, callback_list, steps)
             return logs if return_dict else self._ordered(logs, False)
@@ -2247,7 +2329,7 @@ class Trainer:
         """predict for a model with its own call() that cannot be traced: the same batching
         rules and callbacks, `call` run on each batch, the outputs (any structure of
         arrays) stacked leaf by leaf."""
-        arrays = _convert_structure(x, self.dtype)
+        arrays = _convert_structure(x, self.dtype, self)  # (integers as they are, as Keras)
         n = len(tree.flatten(arrays)[0])
         batch_size, batches = data_utils.predict_batches(
             n, batch_size, steps, self._execution_steps()
@@ -2261,7 +2343,11 @@ class Trainer:
         for step in range(batches):
             callback_list.on_predict_batch_begin(step)
             index = slice(step * batch_size, (step + 1) * batch_size)
-            structure = self(tree.map_structure(lambda a, i=index: a[i], arrays), training=False)
+            batch = tree.map_structure(lambda a, i=index: a[i], arrays)
+            if self._overrides("predict_step"):  # (keras.io's GAT: softmax of gathered rows)
+                structure = self.predict_step(batch)
+            else:
+                structure = self(batch, training=False)
             outs = [backend.to_numpy(o) for o in tree.flatten(structure)]
             parts.append(outs)
             batch_outputs = tree.pack_sequence_as(structure, outs)
@@ -2317,13 +2403,34 @@ def _numpy_dtype(dtype) -> np.dtype:
     return _OBJECT if dtype == "string" else np.dtype(dtype)
 
 
-def _convert_structure(x, dtype):
-    """`x` as arrays of `dtype`: one array, a list of them, or a dict of them by name."""
+def _convert_structure(x, dtype, layer=None):
+    """`x` as arrays of `dtype`: one array, a list of them, or a dict of them by name
+    (integers too, unless `layer`'s rule keeps them: layers/integer_inputs.py)."""
     from numkeras.layers.layer import _convert
 
     if isinstance(x, dict):
-        return {k: _convert(v, dtype) for k, v in x.items()}
-    return _convert(x, dtype)
+        return {k: _convert(v, dtype, layer) for k, v in x.items()}
+    return _convert(x, dtype, layer)
+
+
+def _split_raw(structures: list, fraction: float):
+    """`validation_split` for a step-driven model's data (`[x, y, sample_weight]`, any
+    nesting of arrays): the training part as such a list, the last `fraction` of the rows
+    as a `validation_data` tuple, as Keras splits arrays before its steps see them."""
+    flats = [None if s is None else [np.asarray(a) for a in tree.flatten(s)] for s in structures]
+    groups = [a for f in flats if f is not None for a in f]
+    train, val = data_utils.split_validation([groups], fraction)
+    parts = []
+    for rows in (train[0], val[0]):
+        out, start = [], 0
+        for s, f in zip(structures, flats):
+            if s is None:
+                out.append(None)
+                continue
+            out.append(tree.pack_sequence_as(s, rows[start : start + len(f)]))
+            start += len(f)
+        parts.append(out)
+    return parts[0], tuple(parts[1])
 
 
 def _log_value(x):
@@ -2464,10 +2571,15 @@ def _verbose(verbose) -> int:
 def _unpack_validation(validation_data):
     if data_utils.is_batch_stream(validation_data):
         return (validation_data, None, None, False)
-    if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (1, 2, 3):
+    if not isinstance(validation_data, (list, tuple)):
+        # inputs alone (an array, a dict of arrays), as Keras unpacks them: the
+        # diffusion example validates its own test_step on images without targets
+        return (validation_data, None, None, False)
+    if len(validation_data) not in (1, 2, 3):
         raise ValueError(
-            "validation_data must be a tuple (x_val, y_val), (x_val, y_val, sample_weight) "
-            "or (x_val,) (inputs only, for a model whose test_step needs no targets)."
+            "validation_data must be x_val, a tuple (x_val, y_val), (x_val, y_val, "
+            f"sample_weight) or (x_val,); received a {type(validation_data).__name__} of "
+            f"{len(validation_data)} items."
         )
     if len(validation_data) == 1:  # (x_val,): inputs only, as Keras unpacks it
         return (validation_data[0], None, None, False)
