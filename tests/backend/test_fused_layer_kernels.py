@@ -78,7 +78,7 @@ CONVS = [
     (layers.Conv1D, dict(filters=2, kernel_size=3, padding="causal", dilation_rate=2), (2, 9, 2)),
     (layers.Conv2DTranspose, dict(filters=2, kernel_size=3, strides=2), (2, 4, 5, 3)),
     (layers.Conv2D, dict(filters=4, kernel_size=3, activation="relu"), (2, 6, 5, 2)),
-    (layers.Conv1D, dict(filters=6, kernel_size=2, activation="relu", groups=3), (2, 6, 3)),
+    (layers.Conv1D, dict(filters=6, kernel_size=2, activation="relu", groups=3), (2, 6, 6)),
     # 8 channels or more: im2col2d's other loop order
     (layers.Conv2D, dict(filters=3, kernel_size=3, strides=2, dilation_rate=1), (2, 9, 8, 9)),
     (layers.Conv1D, dict(filters=2, kernel_size=3, dilation_rate=2), (2, 11, 8)),

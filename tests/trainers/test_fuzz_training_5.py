@@ -84,7 +84,8 @@ class _Stepper(numkeras.Model):
 @pytest.mark.parametrize(
     "kwargs, error",
     [
-        ({"validation_data": SCRIPT.XV}, ValueError),
+        # (x_val alone is inputs only, as Keras unpacks it; four items are no structure)
+        ({"validation_data": (SCRIPT.XV, SCRIPT.YV, None, None)}, ValueError),
         ({"validation_data": (SCRIPT.XV, SCRIPT.YV), "validation_freq": "2"}, ValueError),
         ({"validation_data": (SCRIPT.XV, SCRIPT.YV), "validation_freq": 0}, ZeroDivisionError),
     ],
