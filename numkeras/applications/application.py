@@ -14,6 +14,7 @@ An application is written as
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from numkeras import backend, layers
@@ -127,3 +128,34 @@ def finish(
     elif weights is not None:
         model.load_weights(weights)
     return model
+
+
+def variant(builder: Callable, public_name: str, default_name: str, doc: str, **fixed) -> Callable:
+    """A public model function of one variant (`ResNet50`, `DenseNet121`, ...) with Keras's
+    usual arguments, in Keras's order, calling `builder(**fixed, ...)`."""
+
+    def build(
+        include_top: bool = True,
+        weights="imagenet",
+        input_tensor=None,
+        input_shape=None,
+        pooling=None,
+        classes: int = 1000,
+        classifier_activation="softmax",
+        name: str = default_name,
+    ):
+        return builder(
+            **fixed,
+            include_top=include_top,
+            weights=weights,
+            input_tensor=input_tensor,
+            input_shape=input_shape,
+            pooling=pooling,
+            classes=classes,
+            classifier_activation=classifier_activation,
+            name=name,
+        )
+
+    build.__name__ = build.__qualname__ = public_name
+    build.__doc__ = doc
+    return build

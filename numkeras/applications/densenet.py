@@ -21,6 +21,7 @@ from numkeras.applications.application import (
     finish,
     image_input,
     pool,
+    variant,
 )
 from numkeras.errors import ConfigError
 
@@ -117,27 +118,9 @@ def DenseNet(  # noqa: N802 (Keras's name)
 
 
 def _application(blocks: tuple[int, ...], default_name: str) -> Callable:
-    def build(
-        include_top: bool = True,
-        weights="imagenet",
-        input_tensor=None,
-        input_shape=None,
-        pooling=None,
-        classes: int = 1000,
-        classifier_activation="softmax",
-        name: str = default_name,
-    ):
-        return DenseNet(
-            list(blocks), include_top, weights, input_tensor, input_shape, pooling, classes,
-            classifier_activation, name,
-        )  # fmt: skip
-
-    build.__name__ = build.__qualname__ = default_name.replace("densenet", "DenseNet")
-    build.__doc__ = (
-        f"{build.__name__}: dense blocks of {blocks} bottlenecks. Inputs: "
-        "`densenet.preprocess_input` ('torch')."
-    )
-    return build
+    public = default_name.replace("densenet", "DenseNet")
+    doc = f"{public}: dense blocks of {blocks} bottlenecks. Inputs: `preprocess_input` ('torch')."
+    return variant(DenseNet, public, default_name, doc, blocks=list(blocks))
 
 
 DenseNet121 = _application((6, 12, 24, 16), "densenet121")

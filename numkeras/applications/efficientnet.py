@@ -22,6 +22,7 @@ from numkeras.applications.application import (
     finish,
     image_input,
     pool,
+    variant,
 )
 from numkeras.errors import ConfigError
 
@@ -267,41 +268,17 @@ def EfficientNet(  # noqa: N802 (Keras's name)
     return finish(img_input, input_tensor, x, name, weights, include_top, files)
 
 
-def _application(variant: str) -> Callable:
-    width, depth, size, dropout = _VARIANTS[variant]
-
-    def build(
-        include_top: bool = True,
-        weights="imagenet",
-        input_tensor=None,
-        input_shape=None,
-        pooling=None,
-        classes: int = 1000,
-        classifier_activation="softmax",
-        name: str = f"efficientnet{variant}",
-    ):
-        return EfficientNet(
-            width,
-            depth,
-            size,
-            dropout,
-            name=name,
-            include_top=include_top,
-            weights=weights,
-            input_tensor=input_tensor,
-            input_shape=input_shape,
-            pooling=pooling,
-            classes=classes,
-            classifier_activation=classifier_activation,
-            weights_name=variant,
-        )
-
-    build.__name__ = build.__qualname__ = f"EfficientNet{variant.upper()}"
-    build.__doc__ = (
-        f"EfficientNet{variant.upper()}: width x{width}, depth x{depth}, {size}x{size} "
-        "images by default. Inputs: pixels in [0, 255] (the model rescales them)."
+def _application(name: str) -> Callable:
+    width, depth, size, dropout = _VARIANTS[name]
+    public = f"EfficientNet{name.upper()}"
+    doc = (
+        f"{public}: width x{width}, depth x{depth}, {size}x{size} images by default. Inputs: "
+        "pixels in [0, 255] (the model rescales them)."
     )
-    return build
+    return variant(
+        EfficientNet, public, f"efficientnet{name}", doc, width_coefficient=width,
+        depth_coefficient=depth, default_size=size, dropout_rate=dropout, weights_name=name,
+    )  # fmt: skip
 
 
 EfficientNetB0 = _application("b0")

@@ -20,6 +20,7 @@ from numkeras.applications.application import (
     finish,
     image_input,
     pool,
+    variant,
 )
 
 _BASE = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
@@ -143,7 +144,7 @@ def ResNet(  # noqa: N802 (Keras's name)
     return finish(img_input, input_tensor, x, name, weights, include_top, files)
 
 
-def _resnet(depth: int, v2: bool, name: str, **kwargs):
+def _resnet(depth: int, v2: bool, **kwargs):
     stack = stack_residual_blocks_v2 if v2 else stack_residual_blocks_v1
     depths = _DEPTHS[depth]
 
@@ -157,43 +158,17 @@ def _resnet(depth: int, v2: bool, name: str, **kwargs):
         return x
 
     weights_name = f"resnet{depth}v2" if v2 else f"resnet{depth}"
-    return ResNet(
-        stack_fn, preact=v2, use_bias=True, name=name, weights_name=weights_name, **kwargs
-    )
+    return ResNet(stack_fn, preact=v2, use_bias=True, weights_name=weights_name, **kwargs)
 
 
 def _application(depth: int, v2: bool, default_name: str) -> Callable:
-    def build(
-        include_top: bool = True,
-        weights="imagenet",
-        input_tensor=None,
-        input_shape=None,
-        pooling=None,
-        classes: int = 1000,
-        classifier_activation="softmax",
-        name: str = default_name,
-    ):
-        return _resnet(
-            depth,
-            v2,
-            name,
-            include_top=include_top,
-            weights=weights,
-            input_tensor=input_tensor,
-            input_shape=input_shape,
-            pooling=pooling,
-            classes=classes,
-            classifier_activation=classifier_activation,
-        )
-
-    build.__name__ = build.__qualname__ = f"ResNet{depth}{'V2' if v2 else ''}"
-    version = "ResNetV2 (pre-activation)" if v2 else "ResNet"
-    mode = "tf" if v2 else "caffe"
-    build.__doc__ = (
+    version, mode = ("ResNetV2 (pre-activation)", "tf") if v2 else ("ResNet", "caffe")
+    doc = (
         f"{version} with {depth} layers: stacks of {_DEPTHS[depth]} bottleneck blocks. "
         f"Inputs: `preprocess_input` ('{mode}')."
     )
-    return build
+    public = f"ResNet{depth}{'V2' if v2 else ''}"
+    return variant(_resnet, public, default_name, doc, depth=depth, v2=v2)
 
 
 ResNet50 = _application(50, False, "resnet50")
