@@ -166,15 +166,12 @@ class BatchNormalization(Layer):
             return self.trainable
         return self._wants_any_grad()
 
-    def _rows(self, x) -> bool:
-        # the fused kernels' layout: 2-D (batch, features), normalized along the features
-        return x.ndim == 2 and self._reduce == (0,)
-
     def _stats(self, x):
         xp = backend.xp
-        if self._rows(x):  # one fused pass for each statistic, NumPy's order (bit for bit)
-            mean, variance = xp.empty((1, x.shape[1]), x.dtype), xp.empty((1, x.shape[1]), x.dtype)
-            if fused.run("bn_stats", x, mean.reshape(-1), variance.reshape(-1)) is not None:
+        rows = self._channel_rows(x)
+        if rows is not None:  # one fused pass for each statistic, NumPy's order (bit for bit)
+            mean, variance = xp.empty(self._shape, x.dtype), xp.empty(self._shape, x.dtype)
+            if fused.run("bn_stats", rows, mean.reshape(-1), variance.reshape(-1)) is not None:
                 return mean, variance
         mean = xp.mean(x, axis=self._reduce, keepdims=True)
         variance = xp.var(x, axis=self._reduce, keepdims=True)
@@ -198,7 +195,9 @@ class BatchNormalization(Layer):
 
     def _channel_rows(self, x):
         """`x` as the fused kernels' 2-D rows `(positions, channels)` (a view) when its
-        channels are the last axis and every other one is normalized over, else None."""
+        channels are the last axis and every other one is normalized over, else None.
+        NumPy reduces a contiguous array over its leading axes as over this view's rows,
+        so the kernels keep the NumPy code's order (bit for bit) at any rank."""
         if self._reduce != tuple(range(x.ndim - 1)) or not x.flags.c_contiguous:
             return None
         return x.reshape(-1, x.shape[-1])
@@ -302,10 +301,13 @@ class BatchNormalization(Layer):
             return self._masked_backward(cache, grad_output, need_input_grad)
         x, mean, rstd, batch_stats = cache
         axes, dy = self._reduce, grad_output
-        if batch_stats and self._rows(x) and (need_input_grad or self._wants_any_grad()):
-            dx = self._fused_backward(x, dy, mean, rstd)
+        rows = self._channel_rows(x) if batch_stats else None
+        # (a strided dy keeps the NumPy code: its sums run in another order than a copy's)
+        fusable = rows is not None and dy.shape == x.shape and dy.flags.c_contiguous
+        if fusable and (need_input_grad or self._wants_any_grad()):
+            dx = self._fused_backward(rows, dy.reshape(rows.shape), mean, rstd)
             if dx is not None:
-                return dx if need_input_grad else None
+                return dx.reshape(x.shape) if need_input_grad else None
         xhat = (x - mean) * rstd
         if self.beta is not None and self.beta.wants_grad:
             self.beta.add_grad(dy.sum(axis=axes))
