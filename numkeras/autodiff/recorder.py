@@ -611,28 +611,31 @@ def record_loss_call(loss, method, y_true, y_pred, sample_weight=None, mask=None
     """`Loss.__call__` / `Loss.call`'s hook: record a loss of a recorded `y_pred` through
     its fused value-and-gradient. `y_true` is a constant (a label), unless it was recorded
     too and the loss gives its targets a gradient (`Loss.target_grad`: KLDivergence of a
-    teacher's softened predictions), as Keras's backends differentiate both."""
-    key = key_of(y_pred)
-    if key is None:
+    teacher's softened predictions), as Keras's backends differentiate both. A recorded
+    `y_true` of a constant `y_pred` is recorded alone (keras.io's actor-critic:
+    `huber_loss(critic_value, discounted_return)`)."""
+    key, key_true = key_of(y_pred), key_of(y_true)
+    reduced = method == "__call__" and loss.reduction not in (None, "none")
+    if key is None and (key_true is None or not reduced):
         return NotImplemented
     yt, yp = plain_of(y_true), plain_of(y_pred)
     sw = plain_of(sample_weight)
     raw_shape, raw_dtype = tuple(np.shape(yp)), np.asarray(yp).dtype
-    reduced = method == "__call__" and loss.reduction not in (None, "none")
-    keys, metas = [key], [(raw_shape, raw_dtype)]
+    keys, metas = ([key], [(raw_shape, raw_dtype)]) if key is not None else ([], [])
     with paused():
         if reduced:
             value, grad = loss.value_and_grad(yt, yp, sample_weight=sw, mask=mask)
-            key_true = key_of(y_true)
             grad_true = None
             if key_true is not None:
                 grad_true = loss.target_grad(yt, yp, sample_weight=sw, mask=mask)
             if grad_true is not None:
                 keys.append(key_true)
                 metas.append((tuple(np.shape(yt)), np.asarray(yt).dtype))
+            if not keys:  # (a loss without a gradient in its targets: a constant)
+                return NotImplemented
 
             def backward(gouts, need):
-                found = [grad * gouts[0].astype(grad.dtype, copy=False)]
+                found = [grad * gouts[0].astype(grad.dtype, copy=False)] if key is not None else []
                 if grad_true is not None:
                     found.append(grad_true * gouts[0].astype(grad_true.dtype, copy=False))
                 return found

@@ -67,8 +67,11 @@ class TapeTensor(np.ndarray):
     _grad_result = False  # a `tape.gradient` result given while a tape was recording
 
     def __array_finalize__(self, obj):
-        # a view or copy NumPy made itself (not through the tape): not the same value
-        if obj is not None and getattr(obj, "_tid", 0) != 0:
+        # a view or copy NumPy made itself (not through the tape): not the same value. A
+        # copy NumPy cast to another dtype (`np.asanyarray(t, "float64")`, as NumPy's own
+        # functions take their arguments: `np.random.choice(n, p=probs)`) is a detached
+        # constant, as `np.asarray(t, "float64")` and TensorFlow's NumPy conversion give
+        if obj is not None and getattr(obj, "_tid", 0) != 0 and self.dtype == obj.dtype:
             self._tid = -1
 
     def numpy(self) -> np.ndarray:

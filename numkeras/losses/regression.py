@@ -142,6 +142,10 @@ class Huber(Loss):
         elem = xp.where(small, 0.5 * err * err, delta * abs_err - 0.5 * delta * delta)
         return _mean_last(elem, lambda: xp.where(small, err, delta * xp.sign(err)))
 
+    def target_vjp(self, y_true, y_pred):
+        _, vjp = self.forward(y_true, y_pred)  # (symmetric: the prediction's, negated)
+        return lambda g: -vjp(g)
+
     def get_config(self) -> dict:
         return {**super().get_config(), "delta": self.delta}
 
@@ -162,6 +166,10 @@ class LogCosh(Loss):
         log2 = xp.asarray(math.log(2.0), self.dtype)
         elem = x + xp.logaddexp(x * -2.0, 0) - log2  # Keras: x + softplus(-2x) - log(2)
         return _mean_last(elem, lambda: xp.tanh(x))
+
+    def target_vjp(self, y_true, y_pred):
+        _, vjp = self.forward(y_true, y_pred)  # (symmetric: the prediction's, negated)
+        return lambda g: -vjp(g)
 
 
 class CosineSimilarity(Loss):

@@ -144,6 +144,16 @@ def concrete_shape(shape, who: str, lowest: int = 0) -> tuple:
         dims = tuple(shape)
     except TypeError:
         raise ShapeError(f"{who} takes a shape (a tuple of ints); received {shape!r}.") from None
+    # a size computed by ops (`ops.cast(ops.shape(x)[0], "int64")`, keras.io's CTC layer):
+    # a 0-d integer tensor, taken as its value as Keras's backends take it
+    dims = tuple(
+        d.item()
+        if getattr(d, "ndim", None) == 0
+        and getattr(d, "dtype", None) is not None
+        and np.dtype(d.dtype).kind in "iu"
+        else d
+        for d in dims
+    )
     for d in dims:
         ok = isinstance(d, SymbolicDim) or (
             isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= lowest
