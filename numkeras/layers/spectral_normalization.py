@@ -13,14 +13,16 @@ all-zero kernel is left as it is). What happens to the kernel itself follows Ker
 
 - a direct call `layer(x, training=True)` overwrites the kernel with `kernel / sigma` (and
   inference then uses the stored kernel), as Keras does in every backend;
-- in `fit` (`forward`/`backward`), numkeras does what Keras's JAX backend does: the kernel
-  variable keeps its raw value, the forward pass uses `kernel / sigma`, and the gradient
+- in `fit` (`forward`/`backward`), numkeras does what Keras's JAX backend does: a trained
+  kernel variable keeps its raw value, the forward pass uses `kernel / sigma`, and the gradient
   reaches the raw kernel through the division, `sigma` included (`u` and `v` are
   `stop_gradient`ed, so `d sigma / d W = v.T @ u`):
   `dL/dW = G / sigma - sum(G * W) / sigma**2 * v.T @ u` with `G = dL/d(kernel / sigma)`.
   (Keras's TensorFlow backend instead stores `kernel / sigma` each step and takes the
   gradient at it without the `sigma` term: the backends disagree; numkeras follows the
-  JAX goldens.) Inference (`training=False`) uses the stored kernel as it is, as Keras.
+  JAX goldens.) A kernel the step does not train (a frozen wrapper, or a frozen model
+  around it) is non-trainable state there, so it keeps `kernel / sigma`, as in a direct
+  call. Inference (`training=False`) uses the stored kernel as it is, as Keras.
 
 Weights are `[kernel, vector_u, *other weights of the layer]`, saved as Keras saves them.
 
@@ -176,10 +178,15 @@ class SpectralNormalization(Wrapper):
         raw = self.kernel.value.copy()
         normalized = (raw / sigma).astype(raw.dtype, copy=False)
         self.kernel.value[...] = normalized  # the layer runs with kernel / sigma...
+        if not (self.kernel.wants_grad or self.kernel.trainable):
+            # ...which a kernel no step trains (a frozen wrapper) keeps, as Keras's JAX
+            # step keeps the non-trainable state a call assigns
+            out, cache = self.layer.forward(inputs, training=training)
+            return out, _with(cache, None, inner_activity(self.layer, [out], True))
         try:
             out, cache = self.layer.forward(inputs, training=training)
         finally:
-            self.kernel.value[...] = raw  # ...and the variable keeps its raw value
+            self.kernel.value[...] = raw  # ...and a trained one keeps its raw value
         activity = inner_activity(self.layer, [out], True)  # (as Keras: by __call__)
         return out, _with(cache, (u, v, sigma, normalized), activity)
 
