@@ -113,6 +113,12 @@ A run's models draw from a seed, so both libraries build the same ones. Families
   for list outputs (Keras's KeyError 0, fuzz_training's docstring). Seeds 530, 531 and
   532 (10 each, fifth pass) agree; seed 529 (the first version) differed only by those two.
 
+Tenth pass (seeds 591-610, each family twice, session 29): dense (591, 3; 601, 2),
+convrnn (592, 3; 602, 2), multiio (593, 3; 603, 2), attnnorm (594, 3; 604, 2), regcons
+(595, 605), conv2 (596, 606), callbacks (597, 607), callbacks2 (598, 608), callbacks3
+(599, 609) and callbacks4 (600, 610; 2 each) agree but for the known noise below (conv2,
+seed 596's case 1: the DepthwiseConv2D bias before BatchNormalization, under Adam).
+
 Ninth pass (seeds 571-590, each family twice): dense (571, 4; 581, 2), convrnn (572, 4;
 582, 2), multiio (573, 4; 583, 2), attnnorm (574, 4; 584, 2), regcons (575, 4; 585, 2),
 conv2 (576, 4; 586, 2), callbacks (577, 4; 587, 2), callbacks2 (578, 588), callbacks3 (579,

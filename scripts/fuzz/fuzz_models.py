@@ -43,7 +43,9 @@ Every record also holds each layer's from_config round trip (True where its conf
 back the same), the model's config without its layers' own (`graph`) and the summary with
 `expand_nested=True, show_trainable=True`.
 
-Models with a layer that is random in training (Dropout, noise) compare no fit results.
+Models with a layer that is random in training (Dropout, noise, augmentation, and
+Solarization: Keras 3.15 draws its thresholds from [lower, upper * 255], random for the
+drawn (0.5, 0.5), where numkeras's are fixed: README) compare no fit results.
 Known differences, not drawn or not compared: Keras-JAX's sparsemax (rows do not sum to 1),
 MultiHeadAttention with value_dim != key_dim (crashes) and unrolled RNNs in Bidirectional
 with a mask (ignore zero_output_for_mask); its trainer skips a model's input check (torch's
@@ -624,6 +626,10 @@ IMAGE_RANDOM = ["RandomCrop", "RandomGrayscale", "RandomHue", "RandomSaturation"
                 "RandomColorDegeneration", "RandomErasing", "RandomGaussianBlur",
                 "RandomPerspective", "RandomElasticTransform", "RandomColorJitter"]  # fmt: skip
 RANDOM_IN_TRAINING |= set(IMAGE_RANDOM)
+# (and Solarization: its drawn threshold_factor=(0.5, 0.5) is one threshold in numkeras,
+# while Keras 3.15 draws from [lower, upper * 255], forgetting to scale the lower end, so
+# its training thresholds are random in [0.5, 127.5]: numkeras's layer docstring, README)
+RANDOM_IN_TRAINING.add("Solarization")
 # the other names Keras exports some classes under
 ALIASES = {"MaxPooling1D": "MaxPool1D", "MaxPooling2D": "MaxPool2D", "AveragePooling1D":
            "AvgPool1D", "AveragePooling2D": "AvgPool2D", "GlobalAveragePooling1D":
@@ -656,7 +662,8 @@ def alias(r, s):
 
 def image_more(r, s):
     """Image layers the other menus never draw: AutoContrast, Equalization, Solarization
-    (deterministic), and augmentation layers (the identity in inference)."""
+    (deterministic in numkeras, random in Keras's training: RANDOM_IN_TRAINING), and
+    augmentation layers (the identity in inference)."""
     if len(s) != 3:
         return None
     kind = r.choice(["AutoContrast", "Equalization", "Solarization", *IMAGE_RANDOM])
