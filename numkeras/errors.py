@@ -6,6 +6,8 @@ written as `except ValueError:` against Keras keeps working.
 
 from __future__ import annotations
 
+import json
+
 
 class NumkerasError(Exception):
     """Base class of every numkeras error."""
@@ -121,6 +123,21 @@ class DeviceError(NumkerasError, RuntimeError):
 
 class FileFormatError(NumkerasError, ValueError):
     """A saved file is malformed or does not match the model."""
+
+
+class NotHDF5Error(NumkerasError, OSError):
+    """A `.h5` / `.weights.h5` file that is not HDF5 (empty, cut short, another format):
+    an OSError, as h5py (and so Keras) raises."""
+
+
+class ConfigJSONError(FileFormatError, json.JSONDecodeError):
+    """Text that is not JSON where a model's JSON config goes (`model_from_json("nope")`):
+    a JSONDecodeError (a ValueError), as Keras's `json.loads` raises, with a message that
+    says what was expected."""
+
+    def __init__(self, message: str, cause: json.JSONDecodeError):
+        json.JSONDecodeError.__init__(self, cause.msg, cause.doc, cause.pos)
+        self.args = (message,)  # (JSONDecodeError's own text: only "Expecting value: ...")
 
 
 class MissingEntryError(FileFormatError, KeyError):

@@ -193,6 +193,13 @@ def diagnose(expected, received, declared_input_shape=None) -> Diagnosis:
                 f"shape {format_shape((rows, expected[1]))}."
             )
     if fix is None and q < r:
-        dims = ", ".join(["-1"] + [str(d or 1) for d in sample])
-        fix = f"add the missing axes, e.g. x.reshape({dims})."
+        if _known(received) and _known(sample) and math.prod(received) % math.prod(sample):
+            # (no reshape makes whole samples of these values: (5, 2) for (batch, 3, 3))
+            fix = (
+                f"its {math.prod(received)} values do not make whole samples of shape "
+                f"{format_shape(sample)}: check that this is the array this input takes."
+            )
+        else:
+            dims = ", ".join(["-1"] + [str(d or 1) for d in sample])
+            fix = f"add the missing axes, e.g. x.reshape({dims})."
     return Diagnosis(reason, fix)

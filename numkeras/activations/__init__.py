@@ -52,7 +52,7 @@ from numkeras.activations.activations import (
     tanh_shrink,
     threshold,
 )
-from numkeras.errors import ConfigError, UnknownNameError, did_you_mean
+from numkeras.errors import ArgumentTypeError, ConfigError, UnknownNameError, did_you_mean
 from numkeras.utils.serialization import function_config, takes_custom_objects
 
 __all__ = [
@@ -285,5 +285,9 @@ def deserialize(config) -> Callable:
     True
     """
     if config is None:
-        raise ConfigError("Cannot deserialize an activation from None; expected a name.")
+        # (a TypeError too: Keras returns None, and calling it is one)
+        raise ArgumentTypeError(
+            "Cannot deserialize an activation from None; expected a name ('relu') or a "
+            "config dict, as serialize(activation) gives."
+        )
     return get(config)

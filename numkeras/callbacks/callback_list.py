@@ -257,6 +257,11 @@ _REQUIRED = ("set_model", "set_params") + tuple(
 def _check_callback(cb, index: int) -> None:
     if isinstance(cb, Callback):
         return
+    if isinstance(cb, type):  # (its methods are callable too, but unbound)
+        raise TypeError(
+            f"Expected `keras.callbacks.Callback` instances in `callbacks`; item {index} is "
+            f"the class {cb.__name__}, not an instance. Pass {cb.__name__}(...) instead."
+        )
     missing = [name for name in _REQUIRED if not callable(getattr(cb, name, None))]
     if missing:
         raise TypeError(

@@ -208,6 +208,7 @@ class BatchNormalization(Layer):
         return m, v
 
     def call(self, inputs, training: bool = False, mask=None):
+        self._check_mask(inputs, mask)
         if training and self.trainable:
             if mask is not None:
                 mean, variance, _ = self._masked_stats(inputs, mask)
@@ -219,6 +220,7 @@ class BatchNormalization(Layer):
         return self._normalize(inputs, *self._moving(inputs.dtype))[0]
 
     def forward(self, inputs, training: bool = True, mask=None):
+        self._check_mask(inputs, mask)
         weights = None
         if training and self._trained_now():
             if mask is not None:
@@ -234,17 +236,21 @@ class BatchNormalization(Layer):
             return y, (inputs, mean, rstd, training, weights)
         return y, (inputs, mean, rstd, training)
 
+    def _check_mask(self, x, mask) -> None:
+        """A mask has one axis less than the inputs, in inference too (Keras 3 checks it
+        before it looks at `training`: a ValueError)."""
+        if mask is not None and backend.xp.ndim(mask) != x.ndim - 1:
+            raise ShapeError(
+                f"Layer '{self.name}': the mask must have one axis less than the inputs; "
+                f"received mask shape {format_shape(backend.xp.shape(mask))} for inputs of "
+                f"shape {format_shape(x.shape)}."
+            )
+
     def _masked_stats(self, x, mask):
         """Keras 3's masked moments: the mean and variance of the real steps, each a sum
         over `count + epsilon`; also `(weights, count + epsilon)` for the backward pass."""
         xp = backend.xp
         mask = xp.asarray(mask)
-        if mask.ndim != x.ndim - 1:
-            raise ShapeError(
-                f"Layer '{self.name}': the mask must have one axis less than the inputs; "
-                f"received mask shape {format_shape(mask.shape)} for inputs of shape "
-                f"{format_shape(x.shape)}."
-            )
         t, axes = x.dtype.type, self._reduce
         keep = xp.broadcast_to(mask.astype(bool)[..., None], x.shape)
         w = keep.astype(x.dtype)

@@ -9,7 +9,9 @@ follow the output(s), then those of the backward layer; `initial_state=` takes t
 same order. The config nests both layers' configs (`"layer"`, `"backward_layer"`).
 A mask reaches both layers (each leaves the padded steps out, and with
 `return_sequences` outputs zeros there, as Keras sets `zero_output_for_mask`), and is
-passed on with `return_sequences` (once per output with `merge_mode=None`).
+passed on with `return_sequences` (once per output with `merge_mode=None`). Given
+`initial_state`, as an RNN, only a `mask=` given to the call reaches them (Keras 3 fills
+none from the layers before).
 
 >>> import numpy as np
 >>> from numkeras.layers import LSTM
@@ -22,7 +24,7 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.inner_activity import inner_activity, plus_activity
-from numkeras.layers.layer import Layer
+from numkeras.layers.layer import Layer, is_symbolic
 from numkeras.layers.rnn import RNN
 
 _MODES = ("sum", "mul", "ave", "concat", None)
@@ -49,6 +51,8 @@ def _strip(name: str, prefix: str) -> str:
 class Bidirectional(Layer):
     supports_masking = True
     tuple_outputs = True  # several outputs come back as a tuple, as in Keras
+    list_inputs_take_masks = False  # (its list is [sequences, *initial states])
+    replayed_call_kwargs = ("initial_state",)  # (a Keras config's node may give them)
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, RNN):
@@ -116,11 +120,19 @@ class Bidirectional(Layer):
             inputs = sequences
         if mask is not None:
             kwargs["mask"] = mask  # (symbolic: the graph keeps it as the call's mask)
-        if initial_state is not None:
-            from numkeras.layers.rnn import _flatten
+        if initial_state is None:
+            return self._nested_result(super().__call__(inputs, training=training, **kwargs))
+        from numkeras.layers.rnn import _flatten
 
-            inputs = [inputs, *_flatten(initial_state)]  # (a stacked RNN's, nested or flat)
-        return self._nested_result(super().__call__(inputs, training=training, **kwargs))
+        states = _flatten(initial_state)  # (a stacked RNN's, nested or flat)
+        if is_symbolic(inputs) and mask is not None and not isinstance(mask, list):
+            kwargs["mask"] = [mask] + [None] * len(states)  # (one per input, symbolic)
+        out = super().__call__([inputs, *states], training=training, **kwargs)
+        if is_symbolic(inputs):  # configs write the call as made, as Keras does
+            given = initial_state if isinstance(initial_state, (list, tuple)) else states
+            written = {"initial_state": given, **({} if mask is None else {"mask": mask})}
+            self._inbound_nodes[-1].call_arguments = ([inputs], written)
+        return self._nested_result(out)
 
     @property
     def call_signature_parameters(self) -> list[str]:
@@ -216,8 +228,8 @@ class Bidirectional(Layer):
     def _run(self, inputs, training: bool, keep: bool, mask=None):
         xp = backend.xp
         fin, bin_ = self._split(inputs)
-        # (as Keras 3: with initial states, the layers do not receive the mask)
-        kw = {"mask": mask} if mask is not None and not isinstance(inputs, list) else {}
+        # (given initial states, only a mask given to the call arrives: Keras 3 fills none)
+        kw = {"mask": mask} if mask is not None else {}
         if keep:
             y, fcache = self.forward_layer.forward(fin, training=training, **kw)
             y_rev, bcache = self.backward_layer.forward(bin_, training=training, **kw)

@@ -14,7 +14,9 @@ MultiHeadAttention's with scale `1 / sqrt(head_dim)`, and `attention_output` (ke
 Masks, dropout, `use_causal_mask`, `sliding_window`, `use_gate` and
 `return_attention_scores` (scores `(B, num_query_heads, T, S)`) behave as in
 MultiHeadAttention (this class reuses its attention and backward pass; only the
-projections and the head repeat differ). Sublayers are saved as Keras saves them:
+projections and the head repeat differ), but for `query_mask=`: Keras's GroupQueryAttention
+uses it (as an `attention_mask` of that row's keys all False), where its
+MultiHeadAttention reads only the query's own mask. Sublayers are saved as Keras saves them:
 `_query_dense/vars/0`, `_key_dense/...`, `_value_dense/...`, `_output_dense/...`
 (and `_gate_dense`).
 
@@ -89,6 +91,7 @@ class GroupedQueryAttention(MultiHeadAttention):
     """
 
     keras_class_name = "GroupQueryAttention"
+    reads_query_mask = True  # (Keras's GroupQueryAttention uses `query_mask=`)
 
     def __init__(
         self,

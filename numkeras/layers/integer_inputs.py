@@ -70,6 +70,10 @@ def convert(inputs, dtype: str, layer, mode: str | None = None):
     to `dtype`."""
     if getattr(getattr(inputs, "dtype", None), "kind", None) == "f":  # (one float array)
         return backend.cast_input(inputs, dtype)
+    if isinstance(inputs, dict):
+        # a dict of inputs (a subclassed model's `call(inputs)` reading `inputs["title"]`,
+        # as Deep Learning with Python's ticket model does): each value converted alike
+        return {key: convert(value, dtype, layer, mode) for key, value in inputs.items()}
     several = isinstance(inputs, (list, tuple)) and inputs and hasattr(inputs[0], "shape")
     items = list(inputs) if several else [inputs]
     ints = [_integer_array(x) for x in items]

@@ -79,6 +79,8 @@ def is_symbolic(x) -> bool:
 
 
 def shape_of(x):
+    if isinstance(x, dict):  # (named inputs: the shapes by name, as `_trace_call` reads them)
+        return {key: tuple(value.shape) for key, value in x.items()}
     if isinstance(x, (list, tuple)):
         return [tuple(t.shape) for t in x]
     return tuple(x.shape)
@@ -100,6 +102,11 @@ class Layer:
     graph_call_keywords: tuple[str, ...] = ()
     # a layer whose Keras `call` takes `mask` though numkeras's does not (it passes on none)
     keras_call_takes_mask = False
+    # Whether a call on a list of inputs is given their masks as `mask` when none is given
+    # (Keras 3 fills `mask` for a call on one tensor argument, a list included). False for
+    # the recurrent layers, whose list is the sequences and the initial states: two
+    # arguments to Keras, so only a `mask=` given to the call reaches them.
+    list_inputs_take_masks = True
     # Keras 3's symbolic output dtype for Identity, Reshape, Flatten and Permute: the
     # input's integer or bool dtype (other layers that keep integers in their arrays,
     # `integer_inputs = "keep"`, say their float dtype symbolically, as Keras's do)
@@ -1054,7 +1061,8 @@ def _given_mask(layer: Layer, inputs, kwargs: dict):
         previous = get_array_mask(inputs)
         if previous is None:
             return None
-    if accepts(layer, "mask"):
+    several = isinstance(inputs, (list, tuple))
+    if accepts(layer, "mask") and (layer.list_inputs_take_masks or not several):
         kwargs["mask"] = previous
     return previous
 

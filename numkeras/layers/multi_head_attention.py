@@ -113,6 +113,9 @@ class MultiHeadAttention(GraphOptions, Layer):
     """
 
     tuple_outputs = True  # several outputs come back as a tuple, as in Keras
+    # Whether a `query_mask=` given to the call is used: Keras 3's MultiHeadAttention reads
+    # the query's own mask only; its GroupQueryAttention uses the argument
+    reads_query_mask = False
 
     _OPTIONS = {"use_causal_mask": False, "return_attention_scores": False}
     # the attention axes as `build` resolves them, and the transpose of the projections to
@@ -513,7 +516,7 @@ class MultiHeadAttention(GraphOptions, Layer):
                 bool(use_causal_mask),
                 training,
             )
-        if query_mask is not None:
+        if query_mask is not None and not self.reads_query_mask:
             _warn_query_mask(self)
         self._key_given = self._key_given or key is not None
         query, value = (backend.cast_input(t, self.dtype) for t in (query, value))
@@ -523,6 +526,7 @@ class MultiHeadAttention(GraphOptions, Layer):
         return super().__call__(
             inputs,
             training=training,
+            query_mask=query_mask if self.reads_query_mask else None,
             value_mask=value_mask,
             key_mask=key_mask,
             return_attention_scores=bool(return_attention_scores),
@@ -647,6 +651,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             mask,
             mask_inputs,
             keep=False,
+            query_mask=query_mask,
         )
         return [out, scores] if scores is not None else out
 
@@ -678,6 +683,7 @@ class MultiHeadAttention(GraphOptions, Layer):
             mask,
             mask_inputs,
             keep=True,
+            query_mask=query_mask,
         )
         return ([out, scores] if scores is not None else out), cache
 
@@ -720,13 +726,19 @@ class MultiHeadAttention(GraphOptions, Layer):
         mask,
         mask_inputs,
         keep: bool,
+        query_mask=None,
     ):
         xp = backend.xp
         query, value, key, attention_mask, masks, n, given = self._unpack(
             query, value, key, attention_mask, mask, mask_inputs
         )
         # explicit value / key masks win over the inputs' own (Keras fills only missing
-        # ones); an explicit query_mask is unused, as in Keras
+        # ones); an explicit query_mask is unused, as in Keras's MultiHeadAttention (its
+        # GroupQueryAttention uses it, `reads_query_mask`)
+        if self.reads_query_mask:
+            query_mask = given.get("query_mask", query_mask)
+            if query_mask is not None:
+                masks[0] = query_mask
         value_mask = given.get("value_mask", value_mask)
         key_mask = given.get("key_mask", key_mask)
         if value_mask is not None:

@@ -27,8 +27,9 @@ A mask (`(batch, timesteps)`, True for real steps: from `Embedding(mask_zero=Tru
 states unchanged; its output is the previous output (the state), or zeros with
 `zero_output_for_mask=True` (as Keras 3's JAX backend, `Bidirectional` sets it for
 sequences). No gradient flows through a padded step's update. With `return_sequences`
-the layer passes the mask on. As in Keras 3, a layer given `initial_state` ignores the
-mask (it still passes it on).
+the layer passes the mask on. As in Keras 3, a layer given `initial_state` leaves out the
+mask its inputs carry (from the layers before: it still passes it on), and uses a `mask=`
+given to the call.
 
 >>> import numpy as np
 >>> from numkeras.layers import LSTM
@@ -402,6 +403,7 @@ class RNN(Layer):
 
     supports_masking = True
     replayed_call_kwargs = ("initial_state",)  # (a Keras config's node may give them)
+    list_inputs_take_masks = False  # (its list is [sequences, *initial states])
 
     def __init__(
         self,
@@ -495,10 +497,13 @@ class RNN(Layer):
                     "or as `initial_state=`, not both."
                 )
             states = _flatten(initial_state)  # (Keras nests a stacked cell's states)
+            if is_symbolic(inputs) and mask is not None and not isinstance(mask, list):
+                kwargs["mask"] = [mask] + [None] * len(states)  # (one per input, symbolic)
             out = super().__call__([inputs, *states], training=training, **kwargs)
             if is_symbolic(inputs):  # configs write the call as made, as Keras does
                 given = initial_state if isinstance(initial_state, (list, tuple)) else states
-                self._inbound_nodes[-1].call_arguments = ([inputs], {"initial_state": given})
+                written = {"initial_state": given, **({} if mask is None else {"mask": mask})}
+                self._inbound_nodes[-1].call_arguments = ([inputs], written)
             return self._nested_result(out)
         return self._nested_result(super().__call__(inputs, training=training, **kwargs))
 
@@ -703,8 +708,8 @@ class RNN(Layer):
             self._check(tuple(x.shape))
         B = x.shape[0]
         given = states is not None
-        # as Keras 3: a layer given initial states does not receive the mask
-        steps = None if given or mask is None else self._step_mask(mask, x)
+        # (given initial states, only a mask given to the call arrives: Keras 3 fills none)
+        steps = None if mask is None else self._step_mask(mask, x)
         if not given:
             states = [s.astype(x.dtype, copy=False) for s in self._initial_states(B)]
         xs = x.transpose(1, 0, 2)

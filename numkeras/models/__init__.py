@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from numkeras.errors import ConfigJSONError
 from numkeras.models.cloning import clone_model
 from numkeras.models.model import Model
 from numkeras.models.sequential import Sequential
@@ -18,7 +19,16 @@ def model_from_json(json_string: str, custom_objects: dict | None = None):
     from numkeras.models.config import deserialize_layer
     from numkeras.saving import keras2
 
-    config = json.loads(json_string)
+    try:
+        config = json.loads(json_string)
+    except json.JSONDecodeError as e:
+        text = json_string if len(json_string) <= 60 else f"{json_string[:57]}..."
+        raise ConfigJSONError(
+            f"model_from_json() expects the JSON text of `model.to_json()`; received "
+            f"{text!r}, which is not JSON ({e}). Pass the string `to_json()` returned (or "
+            "read from its file), not a path or a Python repr.",
+            e,
+        ) from None
     written_by_keras2 = (
         keras2.is_keras2(config.get("keras_version")) if "keras_version" in config else False
     )

@@ -236,6 +236,19 @@ def _recorded(outputs, losses=()) -> list:
     return order
 
 
+def _output_count_error(model, step: _Step, args, out) -> ShapeError:
+    """A layer whose number of outputs follows its data (`ops.unstack`) gave another count
+    than the graph was built with: the model's outputs would go missing or be dropped."""
+    shapes_ = [format_shape(np.shape(a)) for a in (args if step.multi_in else [args])]
+    return IncompatibleShapesError(
+        f"Layer '{step.layer.name}' of model '{model.name}' gave {len(out)} outputs on inputs "
+        f"of shape {', '.join(shapes_)}, but the model was built with {len(step.out_slots)} "
+        "from it (its output count follows the data, as unstack's does along an axis). "
+        "Call the model on data of the size it was built for, or build it with that size "
+        "known (`Input(batch_shape=...)`, unstack's `num`)."
+    )
+
+
 def _step_input_masks(step: _Step, mask_of: list, kw: dict, explicit=None):
     """A masked run: the step's input mask(s) (a list for a multi-input step; `explicit`,
     the call's own symbolic `mask=`, when given), handed in `kw` to a layer that takes
@@ -254,7 +267,9 @@ def _step_input_masks(step: _Step, mask_of: list, kw: dict, explicit=None):
         if has:
             kw["masks"] = in_mask if step.multi_in else [in_mask]
     elif has and step.takes_mask:
-        kw["mask"] = in_mask
+        # (an RNN's inputs' masks pass on, not in: its states are another argument to Keras)
+        if explicit is not None or not step.multi_in or layer.list_inputs_take_masks:
+            kw["mask"] = in_mask
     elif has and accepts(layer, "mask") and not getattr(layer, "is_operation", False):
         warn_mask(layer, "forward")
     return in_mask
@@ -563,9 +578,11 @@ class Model(Trainer, Layer):
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """The layer called `name`, or at position `index` of `layers` (give one of them)."""
         if (name is None) == (index is None):
+            given = "neither" if name is None else f"both (name={name!r}, index={index!r})"
             raise ConfigError(
-                "Provide either a layer name or a layer index, not both: "
-                f"received name={name!r}, index={index!r}."
+                f"get_layer() takes a layer name or a layer index; received {given}. Pass "
+                f"one, e.g. get_layer({self.layers[0].name if self.layers else 'name'!r}) "
+                "or get_layer(index=0)."
             )
         if index is not None and not is_int(index):
             # a TypeError, as Keras's `self.layers[index]` (also a ValueError, as before)
@@ -673,10 +690,26 @@ class Model(Trainer, Layer):
         logs `a_loss` and `1/q_loss`, `{"k": y1, "n": [y2, y3]}` logs `k_loss` and
         `n/b_loss` (a list's place is named by its output layer)."""
         names = self._output_keys()
+        if self._outputs_unnamed():
+            # (Keras 3 names each output's loss by its loss function there)
+            return [_loss_log_name(fn) for fn in self._loss_fns or [None] * len(names)]
         if not self.__dict__.get("_output_nested"):
             return names
         paths = [path for path, _ in tree.flatten_with_path(self._output_struct)]
         return [_path_name(path, name) for path, name in zip(paths, names)]
+
+    def _outputs_unnamed(self) -> bool:
+        """Whether Keras 3 knows no names for the outputs: a subclassed model whose call
+        returns several in a list or tuple (Keras's `output_names` is a functional model's;
+        it names a dict's outputs by its keys). Its logs then say `accuracy`, not
+        `dense_2_accuracy`, and `mean_squared_error_loss`, not `dense_1_loss` (Deep Learning
+        with Python's CustomerTicketModel)."""
+        return (
+            self._has_own_call()
+            and self._graph_ready
+            and self._output_names is None
+            and len(self._outputs_list) > 1
+        )
 
     def _require_graph(self, what: str) -> None:
         if not self._graph_ready:
@@ -914,6 +947,8 @@ class Model(Trainer, Layer):
                 if caches is not None:
                     caches[i] = _ActivityCache(caches[i], act_grads)
             if step.multi_out:
+                if len(out) != len(step.out_slots):  # (unstack's count follows the data)
+                    raise _output_count_error(self, step, args, out)
                 for s, o in zip(step.out_slots, out):
                     values[s] = o
             else:
@@ -1696,6 +1731,14 @@ def _flat_up_to(struct, value) -> list:
             raise ValueError("not nested as the model's inputs or outputs")
         return [leaf for s, v in zip(struct, value) for leaf in _flat_up_to(s, v)]
     return [value]
+
+
+def _loss_log_name(fn) -> str:
+    """The name Keras 3 logs an unnamed output's loss under (`<loss name>`, before
+    `_loss`): a Loss object's `name`, a function's own name."""
+    if fn is None:
+        return "output"
+    return getattr(fn, "name", None) or getattr(fn, "__name__", type(fn).__name__)
 
 
 def _path_name(path: tuple, name: str) -> str:

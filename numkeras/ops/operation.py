@@ -552,12 +552,18 @@ class Operation(Layer):
         if _contains_tensor(args):
             return self._symbolic_call(args)
         try:
-            out, _ = self._forward(*args)
+            out, _ = self._forward_wrapping(args)
         except ValueError as e:
             raise _shape_error(e) from e
-        except OverflowError:  # a Python int out of an integer array's range (NumPy 2)
-            out, _ = self._forward(*_wrapped_ints(args))
         return self._arrays(out)
+
+    def _forward_wrapping(self, args):
+        """`_forward(*args)`, a Python int out of an integer array's range (NumPy 2's
+        OverflowError) wrapped into it as Keras's weak ints are: eagerly and in a graph."""
+        try:
+            return self._forward(*args)
+        except OverflowError:
+            return self._forward(*_wrapped_ints(args))
 
     def _positional(self, args, kwargs) -> tuple:
         """Keyword arguments of the call (as Keras writes some in a node: `Pad`'s
@@ -620,11 +626,11 @@ class Operation(Layer):
         return [tuple(s) for s in out] if self.multi_output else tuple(out)
 
     def call(self, inputs):
-        out, _ = self._forward(*fill(self._template, list(inputs)))
+        out, _ = self._forward_wrapping(fill(self._template, list(inputs)))
         return self._arrays(out)
 
     def forward(self, inputs, training: bool = True):
-        out, cache = self._forward(*fill(self._template, list(inputs)))
+        out, cache = self._forward_wrapping(fill(self._template, list(inputs)))
         return self._arrays(out), cache
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):

@@ -40,6 +40,7 @@ from numkeras.errors import (
     FileFormatError,
     MissingFileError,
     NotBuiltError,
+    NotHDF5Error,
     NumkerasWarning,
     UnknownObjectError,
     warn_deprecated,
@@ -59,6 +60,24 @@ def _h5py():
             'pip install "numkeras[h5]" (or pip install h5py).'
         ) from e
     return h5py
+
+
+def _read_h5(h5py, path: str):
+    """`h5py.File(path, "r")`, with an error that says what the file is where it is no
+    HDF5 (h5py's own: "Unable to synchronously open file (file signature not found)")."""
+    try:
+        return h5py.File(path, "r")
+    except OSError as e:
+        if not os.path.isfile(path) or h5py.is_hdf5(path):
+            raise
+        size = os.path.getsize(path)
+        what = "is empty" if size == 0 else f"holds {size} bytes that are not HDF5"
+        raise NotHDF5Error(
+            f"{path} {what}: an HDF5 file was expected (h5py: {e}). It may have been cut "
+            "short by an interrupted save, or be another format under this name; write it "
+            "again with `model.save_weights(path)` (a `.weights.h5` file) or "
+            "`model.save(path)` (a `.keras` file)."
+        ) from None
 
 
 def _path(filepath) -> str:
@@ -444,7 +463,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             weights_h5.read_assets(model, assets)
         return model
     if path.endswith((".h5", ".hdf5")) or h5py.is_hdf5(path):
-        with h5py.File(path, "r") as h5:
+        with _read_h5(h5py, path) as h5:
             model = deserialize_layer(legacy_h5.read_config(h5), custom_objects)
             legacy_h5.read_weights(model, h5, where=path)
             training = legacy_h5.read_training_config(h5)
@@ -506,15 +525,15 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
         from_keras2 = False
         if path.endswith(".keras"):
             _, weights, from_keras2 = _open_keras(path)
-            source = io.BytesIO(weights)
+            opened = h5py.File(io.BytesIO(weights), "r")
         else:
-            source = path
-        with h5py.File(source, "r") as h5:
+            opened = _read_h5(h5py, path)
+        with opened as h5:
             weights_h5.read_model(model, h5, path, skip_mismatch, skip)
             if with_optimizer:
                 weights_h5.read_optimizer(model, h5, keras2_layout=from_keras2, build=False)
     else:  # .h5 / .hdf5
-        with h5py.File(path, "r") as h5:
+        with _read_h5(h5py, path) as h5:
             legacy_h5.read_weights(
                 model, h5, where=path, skip_mismatch=skip_mismatch, by_name=bool(by_name)
             )

@@ -274,6 +274,8 @@ def _stream_pass(x, shuffle: bool = False):
     n = stream_length(x)
     if n is None:  # endless: indexed 0, 1, 2, ... until steps_per_epoch stops it
         return (_indexed_batch(x[i]) for i in itertools.count())
+    # (a Keras dataset made unshuffled keeps its order, as a tf.data.Dataset does in fit)
+    shuffle = shuffle and not getattr(x, "fixed_order", False)
     return (_indexed_batch(x[i]) for i in _pass_order(n, shuffle))
 
 

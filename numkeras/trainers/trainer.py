@@ -760,7 +760,18 @@ class Trainer:
         return xs, given(y), given(sample_weight), n
 
     def _prepare(self, x, y, sample_weight=None, class_weight=None):
-        xs = self._standardize_inputs(x)
+        try:
+            xs = self._standardize_inputs(x)
+        except ShapeError as e:
+            if not self._swapped(x, y):
+                raise
+            given = [
+                format_shape(np.shape(a)) for a in (y if isinstance(y, (list, tuple)) else [y])
+            ]
+            raise type(e)(
+                f"{e}\n  Fix: x and y look swapped: y (shapes {', '.join(given)}) fits the "
+                "model's inputs, and x its outputs; pass the inputs first (x, then y)."
+            ) from None
         n = data_utils.num_samples(xs)
         ys = self._standardize_targets(y, n, self._output_shapes_for(xs))
         if class_weight is not None:
@@ -774,6 +785,19 @@ class Trainer:
             sample_weight = data_utils.class_weight_to_sample_weight(ys[0], class_weight)
         sws = self._standardize_sample_weights(sample_weight, n)
         return xs, ys, sws, n
+
+    def _swapped(self, x, y) -> bool:
+        """Whether `x` and `y` would pass as the model's targets and inputs (given swapped;
+        an autoencoder's wrong `x` does not fit its outputs)."""
+        if y is None or isinstance(y, dict):
+            return False
+        try:
+            ys = self._standardize_inputs(y)
+            n = data_utils.num_samples(ys)
+            self._standardize_targets(x, n, self._output_shapes_for(ys))
+        except Exception:  # noqa: BLE001 - (any refusal: not a swap)
+            return False
+        return True
 
     # -- metrics ---------------------------------------------------------------------------
     def _ensure_metrics(self, ys, outs) -> None:
@@ -798,7 +822,8 @@ class Trainer:
                         tuple(ys[i].shape) if ys[i] is not None else None,
                         tuple(outs[i].shape),
                     )
-                    prefix = f"{name}_" if multi else ""
+                    # (outputs Keras knows no names for: the metrics' own names)
+                    prefix = f"{name}_" if multi and not self._outputs_unnamed() else ""
                     label = _unique_label(prefix, m.name, weighted, seen)
                     built.append((i, weighted, label, m))
         self._compiled_metrics = built

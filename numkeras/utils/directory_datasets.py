@@ -148,8 +148,18 @@ def split(files, labels, validation_split, subset):
 class DirectoryDataset(RowBatches):
     """Batches of files read by `load(path)`, with their encoded labels."""
 
-    def __init__(self, files, labels, label_mode, class_names, batch_size, load, stack=np.stack):
-        super().__init__(len(files), batch_size)
+    def __init__(
+        self,
+        files,
+        labels,
+        label_mode,
+        class_names,
+        batch_size,
+        load,
+        stack=np.stack,
+        shuffled=True,
+    ):
+        super().__init__(len(files), batch_size, shuffled)
         self.file_paths = list(files)
         self.class_names = class_names
         self.labels, self.label_mode = labels, label_mode
@@ -231,7 +241,9 @@ def _datasets(
                 f"No {what} found in directory {directory}. Allowed formats: {formats}"
             )
         out.append(
-            DirectoryDataset(part_files, part_labels, label_mode, names, batch_size, load, stack)
+            DirectoryDataset(
+                part_files, part_labels, label_mode, names, batch_size, load, stack, shuffle
+            )
         )
     return out if subset == "both" else out[0]
 

@@ -129,11 +129,20 @@ class RowBatches(PyDataset):
     """`num_rows` samples served `batch_size` at a time (the last batch partial), or one
     unbatched sample per item when `batch_size` is None, as Keras's datasets of that kind
     (`timeseries_dataset_from_array`, `image_dataset_from_directory`). Subclasses give
-    `_batch(rows: slice) -> (x, y or None)`."""
+    `_batch(rows: slice) -> (x, y or None)`.
 
-    def __init__(self, num_rows: int, batch_size: int | None):
+    Keras returns these as a `tf.data.Dataset`, whose order `fit(shuffle=True)` leaves
+    alone: one made with `shuffle=False` (`fixed_order`) is served in its order every
+    epoch; one made with `shuffle=True` is reshuffled each epoch by tf.data's own buffer,
+    which numkeras stands in for by shuffling the batch order."""
+
+    # (whether fit keeps the batches' order whatever its `shuffle`; see the docstring)
+    fixed_order = False
+
+    def __init__(self, num_rows: int, batch_size: int | None, shuffled: bool = True):
         super().__init__()
         self.num_rows, self.batch_size = num_rows, batch_size
+        self.fixed_order = not shuffled
 
     def __len__(self) -> int:
         if self.batch_size is None:

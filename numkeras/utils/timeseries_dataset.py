@@ -7,6 +7,8 @@ Window `i` starts at `start_index + p` for the `i`-th start position `p` (0,
 target is `targets[start_index + p]`. With `shuffle`, the start positions are shuffled
 once with `np.random.RandomState(seed)`, as Keras does first; Keras then also shuffles
 through tf.data's own random buffer, so the windows are Keras's but their order is not.
+`fit` keeps an unshuffled dataset's batches in order whatever its own `shuffle`, as it
+leaves Keras's `tf.data.Dataset` alone (`RowBatches.fixed_order`).
 
 >>> import numpy as np
 >>> ds = timeseries_dataset_from_array(np.arange(10), None, sequence_length=3, batch_size=4)
@@ -31,8 +33,8 @@ from numkeras.utils.py_dataset import RowBatches
 class TimeseriesDataset(RowBatches):
     """Batches of windows (and their targets); see `timeseries_dataset_from_array`."""
 
-    def __init__(self, data, targets, windows: np.ndarray, target_rows, batch_size):
-        super().__init__(len(windows), batch_size)
+    def __init__(self, data, targets, windows: np.ndarray, target_rows, batch_size, shuffled=True):
+        super().__init__(len(windows), batch_size, shuffled)
         self.data, self.targets = data, targets
         self.windows, self.target_rows = windows, target_rows
 
@@ -112,7 +114,7 @@ def timeseries_dataset_from_array(
         np.random.RandomState(seed).shuffle(starts)
     offsets = np.arange(0, sequence_length * sampling_rate, sampling_rate)
     windows = start_index + starts[:, None] + offsets[None, :]
-    return TimeseriesDataset(data, targets, windows, start_index + starts, batch_size)
+    return TimeseriesDataset(data, targets, windows, start_index + starts, batch_size, shuffle)
 
 
 __all__ = ["TimeseriesDataset", "timeseries_dataset_from_array"]

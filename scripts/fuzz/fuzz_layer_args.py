@@ -23,32 +23,32 @@ MultiHeadAttention with `value_dim != key_dim` (Keras-JAX's fused attention cras
 reshape array"; Keras on torch computes it, as numkeras: tests/layers/test_layer_args_2.py);
 RandomCrop's shape, dtype, values and penalty at inference (Keras 3.15 returns the input:
 README); `reset_states()` of a stateful RNN of several cells (Keras crashes, "'list' object
-has no attribute 'assign'": the fuzzer zeroes Keras's states itself); a masked RNN's values with
-`unroll=True` and `zero_output_for_mask=True` (Keras's unrolled loop ignores the latter:
-README); RMSNormalization over an axis other than the last ones (Keras broadcasts `scale`
-along the last axes: a shape error, or wrong values; numkeras/layers/rms_normalization.py);
-SimpleRNN's `activity_regularizer` (Keras's SimpleRNN drops it, unlike LSTM and GRU: its
-config says None and it adds no loss; README); the nesting of an RNN's states over a list of
-cells (outputs flattened: Keras's eager call gives a one-tensor state as `[h]`, its symbolic
-call and numkeras as `h`); a functional model of a layer whose config Keras cannot load back
-(RandomShear's `x_factor=(-f, f)`: numkeras/layers/random_shear.py); a seed Keras or
-numkeras draws when none is given (popped from the configs). Equalization runs on one image
-(Keras pools the histograms of a batch: numkeras/layers/equalization.py). Keras crashes
-that numkeras computes through (README): Keras-JAX's Orthogonal initializer on float16
-weights ("Unsupported dtype float16"), and Identity's and ELU's config with a DTypePolicy
-object ("non-serializable argument values": the two classes without their own
-get_config). A Pipeline's `compute_output_shape` (Keras's has none: NotImplementedError;
-numkeras's gives its layers' shapes). A float16 layer's
+has no attribute 'assign'": the fuzzer zeroes Keras's states itself); a masked RNN's values
+(and activity penalties) with `unroll=True` and `zero_output_for_mask=True` (Keras's
+unrolled loop ignores the latter: README); RMSNormalization over an axis other than the last
+ones (Keras broadcasts `scale` along the last axes: a shape error, or wrong values;
+numkeras/layers/rms_normalization.py); SimpleRNN's `activity_regularizer` (Keras's SimpleRNN
+drops it, unlike LSTM and GRU: its config says None and it adds no loss; README); the
+nesting of an RNN's states over a list of cells (outputs flattened: Keras's eager call gives
+a one-tensor state as `[h]`, its symbolic call and numkeras as `h`); a functional model of a
+layer whose config Keras cannot load back (RandomShear's `x_factor=(-f, f)`:
+numkeras/layers/random_shear.py); a seed Keras or numkeras draws when none is given (popped
+from the configs). Equalization runs on one image (Keras pools the histograms of a batch:
+numkeras/layers/equalization.py). Keras crashes that numkeras computes through (README):
+Keras-JAX's Orthogonal initializer on float16 weights ("Unsupported dtype float16"), and
+Identity's and ELU's config with a DTypePolicy object ("non-serializable argument values":
+the two classes without their own get_config). A Pipeline's `compute_output_shape` (Keras's
+has none: NotImplementedError; numkeras's gives its layers' shapes). A float16 layer's
 `losses` compare within 1e-2 (Keras computes its penalties in float16, each sum rounded).
 SimpleRNN's `activity_regularizer="l1_l2"` (not a name: Keras, which never reads the
-argument, takes it; numkeras refuses it). The augmentation
-layers are called with `training=False` (Keras's default there is True: random values). Not
-drawn: float16 RNNs (Keras-JAX crashes: "Unsupported dtype float16"), Hashing,
-IntegerLookup, StringLookup, TextVectorization and HashedCrossing (Keras needs TensorFlow
-for them); BatchNormalization's `renorm` (not in numkeras: README); LoRA's `lora_alpha`
-(README: Keras drops it); `quantization_config`; `sparse=True` (numkeras has no sparse
-arrays: README); Discretization's `num_bins` / `epsilon` (they need `adapt`); CutMix, MixUp,
-AugMix, RandAugment, the Keras 2 `weights=` argument. A pooling window larger than its input
+argument, takes it; numkeras refuses it). The augmentation layers are called with
+`training=False` (Keras's default there is True: random values). Not drawn: float16 RNNs
+(Keras-JAX crashes: "Unsupported dtype float16"), Hashing, IntegerLookup, StringLookup,
+TextVectorization and HashedCrossing (Keras needs TensorFlow for them); BatchNormalization's
+`renorm` (not in numkeras: README); LoRA's `lora_alpha` (README: Keras drops it);
+`quantization_config`; `sparse=True` (numkeras has no sparse arrays: README);
+Discretization's `num_bins` / `epsilon` (they need `adapt`); CutMix, MixUp, AugMix,
+RandAugment, the Keras 2 `weights=` argument. A pooling window larger than its input
 (padding="valid"): Keras's eager call gives an empty output, its symbolic call and numkeras
 refuse it.
 
@@ -126,6 +126,29 @@ and SpatialDropout2D/3D's `data_format` (any case; Flatten's None is
 `image_data_format()`'s) and the TypeErrors of BatchNormalization's list `axis`, a size
 that is no integer and UnitNormalization's `axis` (tests/layers/test_fuzz_found_s28e.py).
 Seeds used: up to 3115.
+
+Session 29 ran the second pass's 3102-3105 and 3111-3115 (30 cases each: none differed;
+the menus' arguments had gone stale) and added, for seeds from EXTENDED_5_FROM = 3116 on,
+the documented call arguments the cases never gave (CALL_OPTIONS_5, drawn after the other
+call options): the recurrent layers' `initial_state` (random states in the structure of
+the layer's `get_initial_state`), Attention's and AdditiveAttention's `mask=[query mask,
+value mask]`, MultiHeadAttention's and GroupQueryAttention's `query_mask`, `value_mask`,
+`key_mask` and `attention_mask`, and the `mask` of Softmax, BatchNormalization,
+GlobalAveragePooling1D and TimeDistributed. Its probes found a recurrent layer's `mask=`
+beside `initial_state=` ignored (and refused in a graph) and GroupQueryAttention's
+`query_mask=` ignored (tests/layers/test_layer_args_s29.py). Not drawn: a ConvLSTM's
+`mask` (Keras-JAX crashes: "Incompatible shapes for broadcasting"; numkeras computes it,
+as Keras on TensorFlow), its `initial_state`. Known difference since: SimpleRNN's
+`activity_regularizer="orthogonal_regularizer"` on a sequence output (numkeras raises
+the ValueError Keras's LSTM raises; Keras's SimpleRNN never applies it). A
+BatchNormalization mask of the wrong rank is now refused in inference too, as Keras does
+(seed 3117's TimeDistributed(BatchNormalization()) with a mask). Known difference: the
+states' dtype of a Bidirectional of a mixed policy whose inner layers are float32 (Keras's
+eager call returns them float32, its symbolic call says float16; numkeras gives float16
+both ways, seed 3128); and seed 3119's unrolled-loop penalties above. Seeds used: up to 3145
+(3116: 4 cases of the recurrent and attention classes; 3117-3130: 3 cases each of the
+classes CALL_OPTIONS_5 names; 3131-3145: 3 cases each of every class; 3118-3121 again
+with 7 cases each of the CALL_OPTIONS_5 classes).
 """
 
 from __future__ import annotations
@@ -1125,8 +1148,14 @@ def _call(layer, case, xs, options: bool = False):
     kw = dict(case.get("call", {})) if options else {}
     if _augmenting(case):  # (Keras's augmentation layers default to training=True: random)
         kw["training"] = False
-    if "mask" in kw:
-        kw["mask"] = np.array(kw["mask"], bool)
+    for arg in [k for k in kw if k.endswith("mask") and k != "use_causal_mask"]:
+        kw[arg] = (
+            [None if m is None else np.array(m, bool) for m in kw[arg]]
+            if case["name"] in ("Attention", "AdditiveAttention")
+            else np.array(kw[arg], bool)
+        )
+    if kw.get("initial_state") == "random":
+        kw["initial_state"] = _initial_state(layer, case["seed"])
     if case["name"] in ("MultiHeadAttention", "GroupedQueryAttention"):
         return layer(xs[0], xs[1], **kw)
     return layer(list(xs), **kw) if len(xs) > 1 else layer(xs[0], **kw)
@@ -1147,7 +1176,67 @@ CALL_OPTIONS = {
 }
 
 
-def draw_call(rng, case) -> dict:
+# Session 29: from EXTENDED_5_FROM on, the documented call arguments the cases did not
+# give (drawn after CALL_OPTIONS, so an earlier seed draws what it drew): the recurrent
+# layers' `initial_state` (random states of the layer's own structure, "random"), the
+# attention layers' per-input masks ("query" / "value": a mask of that input's steps,
+# "attention": (B, T, S)), and the `mask` of Softmax (the input's shape), BatchNormalization
+# (the input's shape but the last axis), GlobalAveragePooling1D and TimeDistributed (the
+# steps); a mask keeps each row's first entry, so no row is wholly masked
+EXTENDED_5_FROM = 3116
+_RECURRENT_CALL = {"initial_state": ["random"]}
+CALL_OPTIONS_5 = {
+    "SimpleRNN": _RECURRENT_CALL,
+    "GRU": _RECURRENT_CALL,
+    "LSTM": _RECURRENT_CALL,
+    "RNN": _RECURRENT_CALL,
+    "Bidirectional": _RECURRENT_CALL,
+    "Attention": {"mask": [["query", "value"], [None, "value"]]},
+    "AdditiveAttention": {"mask": [["query", "value"], [None, "value"]]},
+    "MultiHeadAttention": {
+        "query_mask": ["query"],
+        "value_mask": ["value"],
+        "key_mask": ["value"],
+        "attention_mask": ["attention"],
+    },
+    "GroupedQueryAttention": {
+        "query_mask": ["query"],
+        "value_mask": ["value"],
+        "key_mask": ["value"],
+        "attention_mask": ["attention"],
+    },
+    "Softmax": {"mask": ["input"]},
+    "BatchNormalization": {"mask": ["input_but_last"]},
+    "GlobalAveragePooling1D": {"mask": ["steps_axis"]},
+    "TimeDistributed": {"mask": ["steps"]},
+}
+
+
+def _mask_of(rng, spec, case) -> list | None:
+    """A drawn mask (as a list) for the spec's shape (see CALL_OPTIONS_5)."""
+    if spec is None or spec == "random":
+        return spec
+    if isinstance(spec, list):
+        return [_mask_of(rng, s, case) for s in spec]
+    shape = [np.shape(x) for x in _inputs(case)]
+    if case["name"] == "GlobalAveragePooling1D":  # (the steps: axis 2 for channels_first)
+        steps = shape[0][2 if case["kwargs"].get("data_format") == "channels_first" else 1]
+        size = (B, steps)
+    else:
+        size = {
+            "query": (B, shape[0][1]),
+            "value": (B, shape[-1][1]),
+            "attention": (B, shape[0][1], shape[-1][1]),
+            "input": shape[0],
+            "input_but_last": shape[0][:-1],
+            "steps": (B, shape[0][1]),
+        }.get(spec, (B, 5))
+    mask = rng.random(size) > 0.3
+    mask[(slice(None),) * (len(size) - 1) + (0,)] = True  # (no row wholly masked)
+    return mask.tolist()
+
+
+def draw_call(rng, case, extended_5: bool = False) -> dict:
     call = {}
     for arg, values in CALL_OPTIONS.get(case["name"], {}).items():
         if rng.random() < 0.5:
@@ -1158,7 +1247,28 @@ def draw_call(rng, case) -> dict:
         call["mask"] = mask.tolist()
     if case["name"] == "MultiHeadAttention" and case["kind"] == "pair4":
         call.pop("use_causal_mask", None)  # (Keras's rules: tests/layers/test_mha_axes.py)
+    if extended_5 and not (case["name"] == "MultiHeadAttention" and case["kind"] == "pair4"):
+        for arg, values in CALL_OPTIONS_5.get(case["name"], {}).items():
+            if rng.random() < 0.5:
+                call[arg] = _mask_of(rng, values[rng.integers(len(values))], case)
     return call
+
+
+def _initial_state(layer, seed: int):
+    """Random initial states in the structure the layer's `get_initial_state` gives
+    (Bidirectional: its forward layer's, then its backward layer's, flat)."""
+    rng = np.random.default_rng(seed + 1)
+    if hasattr(layer, "forward_layer"):
+        flat = _flat(layer.forward_layer.get_initial_state(B))
+        flat += _flat(layer.backward_layer.get_initial_state(B))
+        return [rng.normal(size=np.shape(s)).astype("float32") for s in flat]
+
+    def fill(s):
+        if isinstance(s, (list, tuple)):
+            return [fill(t) for t in s]
+        return rng.normal(size=np.shape(s)).astype("float32")
+
+    return fill(layer.get_initial_state(B))
 
 
 def _jsonable(value):
@@ -1285,6 +1395,8 @@ def compare(case, a: dict, b: dict) -> list[str]:
         return diffs  # (Keras's Identity and ELU cannot write their config with a policy)
     if case["name"] == "SimpleRNN" and kw.get("activity_regularizer") == "l1_l2":
         return diffs  # (Keras's SimpleRNN never reads the argument: it takes a bad name too)
+    if case["name"] == "SimpleRNN" and "OrthogonalRegularizer" in b.get("message", ""):
+        return diffs  # (nor applies it: on a 3-D output numkeras refuses it, as Keras's LSTM)
     if (
         case["name"].startswith("SpatialDropout") or case["name"] in ("Discretization", "Pipeline")
     ) and "unexpected keyword argument" in a.get("message", ""):
@@ -1335,7 +1447,10 @@ def compare(case, a: dict, b: dict) -> list[str]:
             continue  # (Keras's Pipeline has none; numkeras's gives its layers' shapes)
         if a.get(key) != b.get(key):
             diffs.append(f"{key}: keras {a.get(key)} | numkeras {b.get(key)}")
-    if a["dtypes"] != b["dtypes"] and not f64 and not crop:  # (Keras's crop: its input)
+    # (a mixed Bidirectional's float32 inner layers: Keras's eager states are float32,
+    # its symbolic ones float16, as numkeras's both ways)
+    mixed_states = case["name"] == "Bidirectional" and "mixed" in str(kw.get("dtype"))
+    if a["dtypes"] != b["dtypes"] and not f64 and not crop and not mixed_states:
         diffs.append(f"dtypes: keras {a['dtypes']} | numkeras {b['dtypes']}")
     training_random = case["name"].startswith(("Dropout", "SpatialDropout"))
     # (Keras's unrolled loop ignores zero_output_for_mask: it repeats the last output)
@@ -1351,8 +1466,8 @@ def compare(case, a: dict, b: dict) -> list[str]:
         for u, v in zip(after_a, after_b)
     ):
         diffs.append("weights after the call differ")
-    if dropped_activity or crop:  # (Keras's crop: its input's penalty)
-        return diffs
+    if dropped_activity or crop or unrolled_zeros:  # (Keras's crop: its input's penalty;
+        return diffs  # the unrolled loop's: penalties of the outputs it gives)
     # (a float16 layer's penalties: Keras sums them in float16, each addition rounded, so
     # within 1e-2, as the values)
     rtol = 1e-2 if str(kw.get("dtype")).endswith("float16") else 1e-4
@@ -1379,7 +1494,7 @@ def main(argv):
     for i in range(count):
         name = names[rng.integers(len(names))]
         case = draw(rng, name, extended, extended_2, extended_3, extended_4)
-        case["call"] = draw_call(rng, case)
+        case["call"] = draw_call(rng, case, seed >= EXTENDED_5_FROM)
         keras.utils.clear_session()
         numkeras.utils.clear_session()
         try:

@@ -92,6 +92,17 @@ with integers past float16's range (JAX casts them to inf first, so inf - inf is
 numkeras multiplies in float32); uint32 with signed integers inside `select`'s lists (JAX's
 int32 wraps the top values, as for the other ops).
 
+Seeds 621-660 (621-622: 120 calls; 623 on: Keras ran the first 60 of numkeras's 120, the
+machine being loaded) agree with Keras; `graph` on seeds 621-660 (120 calls) agrees after
+the fixes in tests/ops/test_fuzz_ops_7.py (goldens: scripts/goldens/make_fuzz_ops_7.py):
+a model built on `unstack(x, num=3)` of an unknown axis 0 gave None for a missing slice
+(Keras refuses: ValueError), and a model's op of a negative Python int and an unsigned
+tensor (`power(-1, uint32)`) raised NumPy 2's OverflowError where the eager op wraps it,
+as Keras's weak ints are; `activations.deserialize(None)` is now a TypeError too (Keras
+returns None, which its caller cannot call). `graph` skips `unstack(num=...)` of the
+unknown axis: such a model refuses data of another count (Keras-JAX drops slices past
+`num`; README).
+
 Values compare with tolerances of the result's dtype (float16's where an input is
 float16), NaN equal to NaN; exceptions by their built-in class (numkeras's errors subclass
 Keras's). A symbolic result may follow Keras's eager one where Keras's two disagree (its
@@ -2233,6 +2244,11 @@ def _graph_call(K, call: dict, batch: bool):
     """'' where `call` built into a model (axis 0 unknown if `batch`) gives its eager
     result, else the difference; None where the eager or symbolic call raises."""
     fn = _fn(K, call["op"])
+    kw = call["kwargs"]
+    if batch and call["op"] == "unstack" and kw.get("num") is not None and kw.get("axis", 0) in (
+        0, -len(call["args"][0]["shape"])
+    ):  # fmt: skip
+        return None  # (built for `num` slices of the unknown axis: other data are refused)
     try:
         want = _encode(fn(*[decode(a) for a in call["args"]],
                           **{k: decode(v) for k, v in call["kwargs"].items()}))  # fmt: skip

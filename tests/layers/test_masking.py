@@ -379,12 +379,18 @@ def test_bidirectional_sets_zero_outputs_for_sequences():
     assert layers.Bidirectional(layers.LSTM(2)).compute_mask(x, FD_MASK) is None
 
 
-def test_initial_state_ignores_the_mask_as_keras():
+def test_initial_state_uses_only_a_given_mask_as_keras():
+    """Beside `initial_state`, Keras 3 uses a `mask=` given to the call, not the mask the
+    inputs carry (tests/layers/test_layer_args_s29.py has its goldens)."""
     layer = layers.LSTM(2, return_sequences=True)
     x = np.random.default_rng(0).normal(0, 1, (2, 5, 3)).astype("float32")
     states = [np.zeros((2, 2), "float32")] * 2
     np.testing.assert_array_equal(
-        layer(x, initial_state=states, mask=FD_MASK), layer(x, initial_state=states)
+        layer(x, initial_state=states, mask=FD_MASK), layer(x, mask=FD_MASK)
+    )
+    carried = layers.Masking(mask_value=9.0)(np.where(FD_MASK[..., None], x, 9.0))
+    np.testing.assert_array_equal(
+        layer(carried, initial_state=states), layer(np.asarray(carried), initial_state=states)
     )
     assert not np.array_equal(layer(x, mask=FD_MASK), layer(x))
 
