@@ -24,8 +24,8 @@ from __future__ import annotations
 from numkeras import backend
 from numkeras.errors import ArgumentTypeError, ConfigError
 from numkeras.layers.inner_activity import inner_activity, plus_activity
-from numkeras.layers.layer import Layer, is_symbolic
-from numkeras.layers.rnn import RNN
+from numkeras.layers.layer import Layer
+from numkeras.layers.rnn import RNN, call_with_states
 
 _MODES = ("sum", "mul", "ave", "concat", None)
 
@@ -122,16 +122,8 @@ class Bidirectional(Layer):
             kwargs["mask"] = mask  # (symbolic: the graph keeps it as the call's mask)
         if initial_state is None:
             return self._nested_result(super().__call__(inputs, training=training, **kwargs))
-        from numkeras.layers.rnn import _flatten
-
-        states = _flatten(initial_state)  # (a stacked RNN's, nested or flat)
-        if is_symbolic(inputs) and mask is not None and not isinstance(mask, list):
-            kwargs["mask"] = [mask] + [None] * len(states)  # (one per input, symbolic)
-        out = super().__call__([inputs, *states], training=training, **kwargs)
-        if is_symbolic(inputs):  # configs write the call as made, as Keras does
-            given = initial_state if isinstance(initial_state, (list, tuple)) else states
-            written = {"initial_state": given, **({} if mask is None else {"mask": mask})}
-            self._inbound_nodes[-1].call_arguments = ([inputs], written)
+        call = super().__call__
+        out = call_with_states(self, call, inputs, initial_state, mask, training, kwargs)
         return self._nested_result(out)
 
     @property

@@ -496,14 +496,8 @@ class RNN(Layer):
                     f"Layer '{self.name}': pass the initial states either in the inputs list "
                     "or as `initial_state=`, not both."
                 )
-            states = _flatten(initial_state)  # (Keras nests a stacked cell's states)
-            if is_symbolic(inputs) and mask is not None and not isinstance(mask, list):
-                kwargs["mask"] = [mask] + [None] * len(states)  # (one per input, symbolic)
-            out = super().__call__([inputs, *states], training=training, **kwargs)
-            if is_symbolic(inputs):  # configs write the call as made, as Keras does
-                given = initial_state if isinstance(initial_state, (list, tuple)) else states
-                written = {"initial_state": given, **({} if mask is None else {"mask": mask})}
-                self._inbound_nodes[-1].call_arguments = ([inputs], written)
+            call = super().__call__
+            out = call_with_states(self, call, inputs, initial_state, mask, training, kwargs)
             return self._nested_result(out)
         return self._nested_result(super().__call__(inputs, training=training, **kwargs))
 
@@ -805,6 +799,22 @@ class _RunnerRef:
 
     def __init__(self, cell, runner):
         self.cell, self.runner = cell, runner
+
+
+def call_with_states(layer, call, inputs, initial_state, mask, training, kwargs: dict):
+    """`call([inputs, *states])` for a recurrent layer given `initial_state=` (an RNN, a
+    Bidirectional): the states flattened (Keras nests a stacked cell's), a symbolic `mask=`
+    given one per input, and the graph's node written as the call was made
+    (`initial_state=`, `mask=`), as Keras's configs write it."""
+    states = _flatten(initial_state)
+    if is_symbolic(inputs) and mask is not None and not isinstance(mask, list):
+        kwargs["mask"] = [mask] + [None] * len(states)
+    out = call([inputs, *states], training=training, **kwargs)
+    if is_symbolic(inputs):
+        given = initial_state if isinstance(initial_state, (list, tuple)) else states
+        written = {"initial_state": given, **({} if mask is None else {"mask": mask})}
+        layer._inbound_nodes[-1].call_arguments = ([inputs], written)
+    return out
 
 
 def _flatten(states) -> list:
