@@ -309,6 +309,4 @@ def preprocess_input(x, data_format=None):
     return x
 
 
-def decode_predictions(preds, top: int = 5):
-    """The `top` ImageNet classes of each row (see `imagenet_utils.decode_predictions`)."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+decode_predictions = imagenet_utils.decode_predictions
