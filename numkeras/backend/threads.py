@@ -26,6 +26,7 @@ hands the others to the threads only when that took `MIN_CHUNK_SECONDS` or more.
 from __future__ import annotations
 
 import collections
+import contextlib
 import itertools
 import os
 import threading
@@ -44,6 +45,8 @@ MIN_CHUNK_SECONDS = 0.005
 _PREFIX = "numkeras-worker"
 _lock = threading.Lock()
 _pool: tuple | None = None  # (executor, threadpoolctl controller), or () where unavailable
+_limit_users = 0  # the ordered_maps running now (several user threads may predict at once)
+_limiter = None  # the threadpoolctl limit they share
 
 
 def threads() -> int:
@@ -73,7 +76,7 @@ def ordered_map(fn: Callable, items: Iterable) -> Iterator:
     executor, controller = _setup()
     pending = iter(items)
     window = collections.deque()  # (`count` items in flight, taken in order)
-    with controller.limit(limits=1, user_api="blas"):
+    with _one_thread_blas(controller):
         try:
             for item in itertools.islice(pending, count):
                 window.append(executor.submit(fn, item))
@@ -88,6 +91,27 @@ def ordered_map(fn: Callable, items: Iterable) -> Iterator:
             for future in window:
                 if not future.cancelled():
                     future.exception()
+
+
+@contextlib.contextmanager
+def _one_thread_blas(controller):
+    """BLAS on one thread while any `ordered_map` runs: the first to start sets the limit,
+    the last to end lifts it. (threadpoolctl's limiter restores the count it saw when it
+    began: two maps of two threads, each with its own, could leave the other's 1 behind
+    for good.)"""
+    global _limit_users, _limiter
+    with _lock:
+        if _limit_users == 0:
+            _limiter = controller.limit(limits=1, user_api="blas")
+        _limit_users += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _limit_users -= 1
+            if _limit_users == 0:
+                _limiter.restore_original_limits()
+                _limiter = None
 
 
 def worker_name() -> str | None:

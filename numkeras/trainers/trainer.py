@@ -296,14 +296,17 @@ class Trainer:
         def rows(v) -> list:
             return [len(a) for a in tree.flatten(v) if getattr(a, "ndim", 0) >= 1]
 
+        def arrays(v) -> list:
+            return [a for a in tree.flatten(v) if getattr(a, "ndim", 0) >= 1]
+
         for a in tree.flatten([y, sample_weight]):  # (text targets: InputTypeError)
             if getattr(a, "dtype", None) is not None and a.dtype.kind not in "fiub":
                 backend.cast_input(a)
         x_rows = rows(x)
         if len(set(x_rows)) == 1:
             for other, v in (("y", y), ("sample_weight", sample_weight)):
-                for n in rows(v):
-                    data_utils.check_same_length(x_rows[0], n, other)
+                for a in arrays(v):
+                    data_utils.check_same_length(x_rows[0], len(a), other, a.shape)
 
     def _build_optimizer(self) -> None:
         if self.optimizer is not None and not self.optimizer.built:
@@ -573,6 +576,13 @@ class Trainer:
         """Reusable buffers for one purpose; the outputs of such runs never escape."""
         return self._workspaces.setdefault(purpose, {})
 
+    def _borrow_workspace(self, purpose: str) -> dict:
+        """`_workspace(purpose)` taken out of the model until the caller puts it back
+        (`self._workspaces[purpose] = workspace`): a second thread predicting with this
+        model at the same time, or a callback's nested call, gets fresh buffers instead of
+        writing into the ones in use (`dict.pop` is atomic)."""
+        return self._workspaces.pop(purpose, None) or {}
+
     def _losses_and_grads(self, ys, outs, sws, with_grads: bool, masks=None):
         """The weighted total loss, each output's loss, and (`with_grads`) each output's
         gradient; `masks`: the outputs' masks (None: none), left out of the losses."""
@@ -658,7 +668,9 @@ class Trainer:
             if n_rows is not None:
                 rows = len(yy) if hasattr(yy, "__len__") else None
                 if rows is not None:
-                    data_utils.check_same_length(n_rows, rows, "y" if n == 1 else f"y['{name}']")
+                    data_utils.check_same_length(
+                        n_rows, rows, "y" if n == 1 else f"y['{name}']", getattr(yy, "shape", None)
+                    )
             try:
                 yy = fn.check_targets(yy, (n_rows, *shape[1:]))
             except ShapeError as err:
@@ -732,7 +744,7 @@ class Trainer:
                     f"the scalar {float(sw)!r}. For one weight everywhere, pass "
                     f"np.full({n_rows}, {float(sw)!r}), or scale the loss instead."
                 )
-            data_utils.check_same_length(n_rows, len(sw), "sample_weight")
+            data_utils.check_same_length(n_rows, len(sw), "sample_weight", sw.shape)
             out.append(sw)
         return out
 
@@ -1778,6 +1790,7 @@ class Trainer:
         if nb_epoch is not None:  # the 2016 tutorials' `fit(X, Y, nb_epoch=150)`
             epochs = nb_epoch
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
+        data_utils.check_epochs(epochs, initial_epoch)  # (before any work: a TypeError)
         epochs = _capped(epochs, config.max_epochs(), "epochs", none_means_all=False)
         steps_per_epoch = _capped(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._step_driven() or self._raw_steps_for(x, batch_size, "train_step"):
@@ -2210,10 +2223,11 @@ class Trainer:
         # and its chunks may run on several threads at once (backend/threads.py)
         parallel = merge and threads.threads() > 1 and row_chunks.rows_independent(self)
 
-        def run_chunk(a: int) -> list:
-            """Compute rows a .. a + chunk into `results` (on this thread's buffers)."""
+        def run_chunk(a: int) -> int:
+            """Compute rows a .. a + chunk into `results` (on buffers of this call's own)."""
             b = min(rows, a + chunk)
-            workspace = self._workspace(_thread_purpose("predict"))
+            purpose = _thread_purpose("predict")
+            workspace = self._borrow_workspace(purpose)
             targets = self._output_targets(workspace)
             # each output's last layer writes into its slice of the result, where it can
             views = [r[a:b] for r in results]
@@ -2222,17 +2236,18 @@ class Trainer:
                     if target is not None:
                         target[0][target[1]] = view
                 outs = self._run([t[a:b] for t in xs], training=False, workspace=workspace)
+                if a == 0:  # the symbolic shapes and dtypes are Keras's, the arrays may differ
+                    results[:] = [_refit(r, o, new) for r, o in zip(results, outs)]
+                    views = [r[a:b] for r in results]
+                for r, o, view in zip(results, outs, views):
+                    if o is not view:
+                        r[a:b] = o
             finally:
                 for target in targets:  # the workspace must not keep the result alive
                     if target is not None:
                         target[0].pop(target[1], None)
-            if a == 0:  # the symbolic shapes and dtypes are Keras's, the arrays may differ
-                results[:] = [_refit(r, o, new) for r, o in zip(results, outs)]
-                views = [r[a:b] for r in results]
-            for r, o, view in zip(results, outs, views):
-                if o is not view:
-                    r[a:b] = o
-            return outs
+                self._workspaces[purpose] = workspace  # (only once its outputs are copied)
+            return a
 
         def before(a: int) -> int:
             if callback_list is not None and chunk == batch_size and not parallel:
@@ -2245,13 +2260,13 @@ class Trainer:
         # (the first chunk fixes the results' shapes and types, before any other writes,
         # and says whether the others are worth threads: backend/threads.py)
         start = time.perf_counter()
-        first = [(0, run_chunk(before(0)))] if rows else []
+        first = [run_chunk(before(0))] if rows else []
         parallel = parallel and time.perf_counter() - start >= threads.MIN_CHUNK_SECONDS
         rest = threads.ordered_map if parallel else map
-        done = itertools.chain(first, zip(starts[1:], rest(run_chunk, map(before, starts[1:]))))
+        done = itertools.chain(first, rest(run_chunk, map(before, starts[1:])))
         self.stop_predicting = False  # (a callback sets it to end prediction, as in Keras 3)
         kept = rows  # (the rows of the batches run, when a callback stopped them)
-        for a, outs in done:
+        for a in done:
             if callback_list is None:
                 continue
             b = min(rows, a + chunk)
@@ -2261,13 +2276,9 @@ class Trainer:
                     callback_list.on_predict_batch_begin(step)
                 if step - begin == spe - 1 or step == batches - 1:
                     logs = {}
-                    if callbacks:  # the batch outputs live in reused buffers: copies
+                    if callbacks:  # the rows of the whole execution, as Keras (copies)
                         end = min(rows, (step + 1) * batch_size)
-                        copies = (
-                            [o.copy() for o in outs]
-                            if spe == 1  # the rows of the whole execution, as Keras
-                            else [r[begin * batch_size : end].copy() for r in results]
-                        )
+                        copies = [r[begin * batch_size : end].copy() for r in results]
                         logs = {"outputs": self._structure_outputs(copies)}
                     callback_list.on_predict_batch_end(begin + spe - 1, logs)
                     if self.stop_predicting:

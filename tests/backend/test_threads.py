@@ -100,3 +100,68 @@ def test_numkeras_threads_1_keeps_predict_on_one_thread():
     env = {**os.environ, "NUMKERAS_THREADS": "1"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "1"
+
+
+class _Hold(layers.Layer):
+    """Passes its input through; on the thread named "held" it first signals `paused` and
+    waits for `resume` (between the two Dense layers of `_held_model`)."""
+
+    def __init__(self, paused: threading.Event, resume: threading.Event, **kwargs):
+        super().__init__(**kwargs)
+        self.paused, self.resume = paused, resume
+
+    def call(self, x):
+        if threading.current_thread().name == "held":
+            self.paused.set()
+            self.resume.wait(10)
+        return x
+
+
+def test_two_threads_predicting_with_one_model_each_get_their_own_rows():
+    # Thread "held" stops inside its predict, its first layer's output in the model's
+    # reused buffers; another predict runs meanwhile. Sharing those buffers, the held one
+    # went on with the other's rows (off by ~2).
+    paused, resume = threading.Event(), threading.Event()
+    model = models.Sequential(
+        [
+            layers.Input((8,)),
+            layers.Dense(16, activation="relu"),
+            _Hold(paused, resume),
+            layers.Dense(4),
+        ]
+    )
+    rng = np.random.default_rng(1)
+    xa, xb = rng.standard_normal((2, 6, 8), dtype=np.float32)
+    want_a, want_b = model.predict(xa, verbose=0), model.predict(xb, verbose=0)
+    got = {}
+    held = threading.Thread(
+        target=lambda: got.setdefault("a", model.predict(xa, verbose=0)), name="held"
+    )
+    held.start()
+    assert paused.wait(10)
+    got["b"] = model.predict(xb, verbose=0)
+    resume.set()
+    held.join(10)
+    np.testing.assert_array_equal(got["b"], want_b)
+    np.testing.assert_array_equal(got["a"], want_a)
+
+
+def test_the_blas_limit_is_lifted_when_the_last_of_overlapping_maps_ends():
+    # Two predicts on two user threads: the first map to start may end first. Each with
+    # threadpoolctl's own limiter, the second restored the 1 it saw on entry, for good.
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    controller = threadpoolctl.ThreadpoolController()
+
+    def blas_threads() -> list:
+        return [lib.num_threads for lib in controller.lib_controllers if lib.user_api == "blas"]
+
+    before = blas_threads()
+    if max(before, default=1) < 2:
+        pytest.skip("one BLAS thread here")
+    first, second = threads._one_thread_blas(controller), threads._one_thread_blas(controller)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert max(blas_threads()) == 1  # (the second still runs)
+    second.__exit__(None, None, None)
+    assert blas_threads() == before
