@@ -47,15 +47,24 @@ class UnknownNameError(ConfigError, TypeError):
     raise, and a TypeError, as Keras 3 raises when a config names an unknown class."""
 
 
-class OutputKeyError(ConfigError, KeyError):
+class _MessageKeyError(KeyError):
+    """A KeyError printed as its message (KeyError quotes it, as it would a key)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class OutputKeyError(ConfigError, _MessageKeyError):
     """Losses or targets that do not line up with the model's outputs where Keras 3 looks
     them up by key: compile's `loss` naming an output the model lacks (a key of a model
     with dict outputs, a list entry past its last output), or a list of targets shorter
     than the outputs. Keras 3 raises KeyError when training starts, so this is a KeyError
-    too (printed as its message, unquoted)."""
+    too."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
+
+class FeatureKeyError(ConfigError, _MessageKeyError):
+    """A dict of columns whose keys are not a FeatureSpace's features (one missing, or a
+    label among them): Keras 3 raises KeyError, so this is a KeyError too."""
 
 
 class UnknownObjectError(UnknownNameError):

@@ -30,6 +30,9 @@ def _layer_classes() -> dict:
     }
     table.update(Sequential=models.Sequential, Functional=models.Model, Model=models.Model)
     table.update(Distiller=distillation.Distiller)
+    from numkeras.layers.feature_space import FeatureSpace, TFDIdentity
+
+    table.update(FeatureSpace=FeatureSpace, TFDIdentity=TFDIdentity)  # (keras.utils, as Keras)
     return table
 
 

@@ -47,9 +47,12 @@ def _module_family(module: str | None) -> str | None:
 
 def exported_module(cls) -> str | None:
     """The Keras module numkeras's own class `cls` is written under, where it is not one of
-    the families with their own serializers (`keras.distillation`); else None."""
+    the families with their own serializers (`keras.distillation`, a class's own
+    `keras_module`: `keras.utils` for FeatureSpace); else None."""
     from numkeras import distillation
 
+    if "keras_module" in vars(cls):
+        return vars(cls)["keras_module"]
     if getattr(distillation, cls.__name__, None) is cls:
         return "keras.distillation"
     return None

@@ -53,6 +53,7 @@ _LAZY = {
     ),
     **dict.fromkeys(("clear_session", "standardize_dtype", "is_keras_tensor"), "numkeras.backend"),
     "get_source_inputs": "numkeras.layers.keras_tensor",
+    "FeatureSpace": "numkeras.layers.feature_space",
     "Config": "numkeras.utils.config",
     **dict.fromkeys(("plot_model", "model_to_dot"), "numkeras.utils.model_visualization"),
     **dict.fromkeys(
