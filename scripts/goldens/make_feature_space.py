@@ -248,6 +248,126 @@ def _adapted(FS):
     return space
 
 
+def heart_data(rows: int, seed: int) -> tuple[dict, np.ndarray]:
+    """Columns of the heart-disease CSV (keras.io's example), drawn: its kinds of values."""
+    rng = np.random.default_rng(seed)
+    data = {
+        "age": rng.integers(29, 78, rows),
+        "sex": rng.integers(0, 2, rows),
+        "cp": rng.integers(0, 5, rows),
+        "trestbps": rng.integers(94, 201, rows),
+        "chol": rng.integers(126, 565, rows),
+        "fbs": rng.integers(0, 2, rows),
+        "restecg": rng.integers(0, 3, rows),
+        "thalach": rng.integers(71, 203, rows),
+        "exang": rng.integers(0, 2, rows),
+        "oldpeak": rng.integers(0, 63, rows) / 10.0,
+        "slope": rng.integers(1, 4, rows),
+        "ca": rng.integers(0, 4, rows),
+        "thal": rng.choice(["fixed", "normal", "reversible"], rows),
+    }
+    return data, rng.integers(0, 2, rows)
+
+
+@tf_scenario
+def keras_io_structured_data_with_feature_space(K) -> dict:
+    """keras.io's "Structured data classification with FeatureSpace" as written, on drawn
+    columns of its CSV. Changed: no shuffle (tf.data's), Dropout 0.5 -> 0, the weights
+    drawn from a fixed RNG after building; the tf.data pipeline's batches of 32 are
+    `fit`'s `batch_size=32` on the preprocessed arrays here (the same batches)."""
+    keras = K
+    FeatureSpace = K.utils.FeatureSpace
+    train, train_y = heart_data(96, seed=10)
+    val, val_y = heart_data(32, seed=11)
+    feature_space = FeatureSpace(
+        features={
+            # Categorical features encoded as integers
+            "sex": FeatureSpace.integer_categorical(num_oov_indices=0),
+            "cp": FeatureSpace.integer_categorical(num_oov_indices=0),
+            "fbs": FeatureSpace.integer_categorical(num_oov_indices=0),
+            "restecg": FeatureSpace.integer_categorical(num_oov_indices=0),
+            "exang": FeatureSpace.integer_categorical(num_oov_indices=0),
+            "ca": FeatureSpace.integer_categorical(num_oov_indices=0),
+            # Categorical feature encoded as string
+            "thal": FeatureSpace.string_categorical(num_oov_indices=0),
+            # Numerical features to discretize
+            "age": FeatureSpace.float_discretized(num_bins=30),
+            # Numerical features to normalize
+            "trestbps": FeatureSpace.float_normalized(),
+            "chol": FeatureSpace.float_normalized(),
+            "thalach": FeatureSpace.float_normalized(),
+            "oldpeak": FeatureSpace.float_normalized(),
+            "slope": FeatureSpace.float_normalized(),
+        },
+        # Specify feature cross with a custom crossing dim.
+        crosses=[
+            FeatureSpace.cross(feature_names=("sex", "age"), crossing_dim=64),
+            FeatureSpace.cross(
+                feature_names=("thal", "ca"),
+                crossing_dim=16,
+            ),
+        ],
+        output_mode="concat",
+    )
+    batches = [{k: v[i : i + 32] for k, v in train.items()} for i in range(0, 96, 32)]
+    if K.__name__ == "keras":  # (the example's `train_ds.map(lambda x, _: x)`)
+        import tensorflow as tf
+
+        batches = tf.data.Dataset.from_tensor_slices(train).batch(32)
+    feature_space.adapt(batches)
+    preprocessed_x = np.asarray(feature_space(train))
+    preprocessed_val = np.asarray(feature_space(val))
+
+    dict_inputs = feature_space.get_inputs()
+    encoded_features = feature_space.get_encoded_features()
+
+    x = keras.layers.Dense(32, activation="relu")(encoded_features)
+    x = keras.layers.Dropout(0.0)(x)
+    predictions = keras.layers.Dense(1, activation="sigmoid")(x)
+
+    training_model = keras.Model(inputs=encoded_features, outputs=predictions)
+    training_model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    inference_model = keras.Model(inputs=dict_inputs, outputs=predictions)
+    rng = np.random.default_rng(12)
+    training_model.set_weights(
+        [rng.normal(0, 0.2, w.shape).astype("float32") for w in training_model.get_weights()]
+    )
+    history = training_model.fit(
+        preprocessed_x,
+        train_y,
+        batch_size=32,
+        shuffle=False,
+        epochs=3,
+        validation_data=(preprocessed_val, val_y),
+        verbose=0,
+    )
+    sample = {
+        "age": 60,
+        "sex": 1,
+        "cp": 1,
+        "trestbps": 145,
+        "chol": 233,
+        "fbs": 1,
+        "restecg": 2,
+        "thalach": 150,
+        "exang": 0,
+        "oldpeak": 2.3,
+        "slope": 3,
+        "ca": 0,
+        "thal": "fixed",
+    }
+    if K.__name__ == "keras":
+        input_dict = {name: tf.convert_to_tensor([value]) for name, value in sample.items()}
+    else:  # (`tf.convert_to_tensor([value])`: a one-element array)
+        input_dict = {name: np.array([value]) for name, value in sample.items()}
+    return {
+        "preprocessed_shape": list(preprocessed_x.shape),
+        "preprocessed_sums": rounded(preprocessed_x.sum(axis=0)),
+        "history": {k: rounded(v, 5) for k, v in history.history.items()},
+        "inference": rounded(inference_model.predict(input_dict, verbose=0), 5),
+    }
+
+
 FILE_DATA = {k: v for k, v in shop_data(16, seed=5).items() if k != "zip"}
 
 
