@@ -132,11 +132,14 @@ def _layer(entry: dict) -> None:
 _TRANSPOSED = ("Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose")
 
 
-def _has_own_first_node(entry: dict) -> bool:
-    """Whether Keras 2 skipped this layer's node 0: a nested model that has inputs."""
+def _has_own_first_node(entry: dict, functional: bool = True) -> bool:
+    """Whether Keras 2 skipped this layer's node 0: a nested model that has inputs.
+    `functional=False` leaves out nested functional models: writing Keras 2's form, their
+    calls keep the numbers Keras 3's config gives them (from 1, as tf_keras counts them:
+    its `_should_skip_first_node`)."""
     name, cfg = entry.get("class_name"), entry.get("config")
     if name in ("Functional", "Model"):
-        return True
+        return functional
     if name != "Sequential" or not isinstance(cfg, dict) or not cfg.get("layers"):
         return False
     first = cfg["layers"][0]
@@ -680,8 +683,8 @@ def _k2_functional(cfg: dict) -> None:
     for layer in layers:
         if layer["class_name"] == "Sequential":
             _deferred_sequential(layer["config"])
-    # Keras 2 counts a nested model's calls from 1: its node 0 is its own graph
-    shift = {la.get("name") for la in layers if _has_own_first_node(la)}
+    # (a Sequential that kept its input: Keras 2 counts its calls from 1)
+    shift = {la.get("name") for la in layers if _has_own_first_node(la, functional=False)}
     for layer in layers:
         layer["inbound_nodes"] = [
             _k2_node(node, shift) if isinstance(node, dict) else node

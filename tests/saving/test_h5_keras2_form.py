@@ -102,6 +102,22 @@ def test_a_nested_sequential_is_written_without_its_input(tmp_path):
     )
 
 
+def test_a_nested_functional_model_s_calls_keep_their_numbers(tmp_path):
+    # tf_keras and Keras 3 both number a nested functional model's calls from 1 (its node 0
+    # is its own graph): numkeras wrote 2, which tf_keras refused ("list indices must be
+    # integers") and Keras 3 too (IndexError). Checked by hand: both load this file now.
+    a = numkeras.Input((3,))
+    inner = models.Model(a, numkeras.layers.Dense(2)(a), name="inner")
+    x = numkeras.Input((3,))
+    model = models.Model(x, inner(x))
+    model.save(tmp_path / "m.h5")
+    with h5py.File(tmp_path / "m.h5", "r") as f:
+        config = json.loads(f.attrs["model_config"])["config"]
+    assert config["output_layers"] == [["inner", 1, 0]]
+    ones = np.ones((2, 3), "float32")
+    np.testing.assert_array_equal(models.load_model(tmp_path / "m.h5").predict(ones), model(ones))
+
+
 @pytest.mark.parametrize("case", interop.CASES)
 @pytest.mark.parametrize("optimizer", interop.OPTIMIZERS)
 def test_numkeras_reads_its_h5_back_exactly(tmp_path, case, optimizer):
