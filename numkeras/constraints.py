@@ -15,8 +15,14 @@ callable `w -> projected w`, so a user's subclass only writes `__call__` with ar
 from __future__ import annotations
 
 from numkeras import backend
-from numkeras.errors import ConfigError, UnknownNameError, did_you_mean, warn_deprecated
-from numkeras.utils.serialization import takes_custom_objects
+from numkeras.errors import (
+    ConfigError,
+    UnknownNameError,
+    UnknownObjectError,
+    did_you_mean,
+    warn_deprecated,
+)
+from numkeras.utils.serialization import function_config, takes_custom_objects
 
 
 class Constraint:
@@ -189,16 +195,19 @@ def serialize(constraint) -> dict | None:
     if constraint is None:
         return None
     if not isinstance(constraint, Constraint):
+        if callable(constraint):  # a plain function w -> w, as Keras 3 writes one
+            return function_config(constraint)
         raise ConfigError(
-            f"Cannot serialize the constraint {constraint!r}: only Constraint instances "
-            "(numkeras.constraints, or a subclass with get_config) can be saved."
+            f"Cannot serialize the constraint {constraint!r}: expected a Constraint "
+            "(numkeras.constraints, or a subclass with get_config) or a function w -> w."
         )
     return object_registration.class_config(constraint, _CLASSES, "keras.constraints")
 
 
 @takes_custom_objects
 def deserialize(config) -> Constraint:
-    """A constraint from a name or a config dict, as Keras 3 and Keras 2 write them."""
+    """A constraint from a name or a config dict, as Keras 3 and Keras 2 write them (a
+    saved function: the one `custom_objects` or the registry supplies)."""
     from numkeras.saving import object_registration
 
     if isinstance(config, str):
@@ -208,6 +217,14 @@ def deserialize(config) -> Constraint:
             f"Cannot deserialize a constraint from {config!r}: expected a name or a dict "
             'like {"class_name": "MaxNorm", "config": {"max_value": 3, "axis": 0}}.'
         )
+    if config["class_name"] == "function":  # loads only where the program supplies it
+        fn = object_registration.find(None, config.get("config"), function=True)
+        if fn is None:
+            raise UnknownObjectError(
+                f"The constraint function {config.get('config')!r} is not known here: pass "
+                "it with custom_objects= or register it (numkeras never loads code from a file)."
+            )
+        return fn
     registered = config.get("registered_name")
     cls = object_registration.find(None, registered) if registered else None
     cls = cls if isinstance(cls, type) else _lookup(config["class_name"])

@@ -97,6 +97,8 @@ class Variable(TensorOperators):
         self._autocast = bool(kwargs.pop("autocast", True))
         if kwargs:
             raise TypeError(f"Variable() got unexpected keyword arguments {sorted(kwargs)}.")
+        if dtype is not None:  # (Keras's names: "int" is int32, as `standardize_dtype`)
+            dtype = backend.standardize_dtype(dtype)
         if isinstance(initializer, str) or (
             callable(initializer) and not hasattr(initializer, "shape")
         ):

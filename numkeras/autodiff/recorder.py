@@ -301,7 +301,9 @@ def record_op_call(op, args):
 
     node = Node(
         type(op).__name__,
-        [k for _, k, _ in leaves],
+        # (stop_gradient connects nothing: a source reached only through it has no
+        # gradient, None as TensorFlow's tape gives, not zeros)
+        [None if op.stops_gradient else k for _, k, _ in leaves],
         [_meta(v) for _, _, v in leaves],
         [getattr(w, "_tid", None) for w in wrapped],
         backward,
@@ -448,7 +450,7 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
     is_model = isinstance(layer, Model)
     with paused():
         if flat_plain is None:
-            arrays = layer._standardize_inputs(plain_of(inputs))
+            arrays = layer._standardize_inputs(plain_of(inputs), broadcast_batch=True)
         else:
             given = flat_plain if several else flat_plain[0]
             ints = any(getattr(a, "dtype", np.dtype("f")).kind in "iub" for a in flat_plain)
@@ -458,8 +460,8 @@ def _forward_call(layer, inputs, training, extra, base: bool = True):
         if is_model:
             if not layer._graph_ready:
                 layer.build(shape_of(arrays))
-            if flat_plain is not None:
-                arrays = layer._standardize_inputs(arrays)
+            if flat_plain is not None:  # (a direct call: a batch of one beside a batch)
+                arrays = layer._standardize_inputs(arrays, broadcast_batch=True)
             fin = arrays[0] if layer._single_input else arrays
             train = bool(training)
         else:

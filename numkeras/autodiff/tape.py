@@ -448,7 +448,10 @@ class GradientTape:
                 if g is None:
                     result.append(np.zeros(value.shape, value.dtype) if zero else None)
                 else:
-                    result.append(np.ascontiguousarray(_like(g, (value.shape, value.dtype))))
+                    g = _like(g, (value.shape, value.dtype))
+                    # (np.ascontiguousarray makes a 0-d gradient 1-d: a scalar variable's
+                    # gradient is a scalar, as TensorFlow's tape gives it)
+                    result.append(g if g.flags.c_contiguous else np.ascontiguousarray(g))
         finally:
             for v, g, fresh in saved:
                 v.grad, v._grad_fresh = g, fresh

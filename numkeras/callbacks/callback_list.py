@@ -95,9 +95,8 @@ class CallbackList(Callback):
         **params: Any,
     ) -> None:
         super().__init__()
+        check_callbacks(callbacks)
         self.callbacks: list[Callback] = _flatten(callbacks)
-        for i, cb in enumerate(self.callbacks):
-            _check_callback(cb, i)
         self._in_begin_end_block_count = 0
         self._dispatch: dict[str, list] | None = None
         self._add_default_callbacks(add_history, add_progbar)
@@ -252,6 +251,14 @@ class CallbackList(Callback):
 _REQUIRED = ("set_model", "set_params") + tuple(
     name for name in vars(Callback) if name.startswith("on_")
 )
+
+
+def check_callbacks(callbacks) -> None:
+    """Each of fit / evaluate / predict's `callbacks` is a callback (duck-typed), else a
+    TypeError, as Keras raises, that says what arrived; checked before any work, so that
+    a refused call leaves a model without an Input unbuilt."""
+    for i, cb in enumerate(_flatten(callbacks)):
+        _check_callback(cb, i)
 
 
 def _check_callback(cb, index: int) -> None:

@@ -176,12 +176,16 @@ def deserialize(config) -> Initializer:
             f"Cannot deserialize an initializer from {config!r}: expected a name or a dict "
             'like {"class_name": "GlorotUniform", "config": {"seed": null}}.'
         )
-    if config["class_name"] == "function":
-        raise ConfigError(
-            f"The initializer was saved as the custom function {config.get('config')!r}; "
-            "pass that function again (e.g. kernel_initializer=my_init)."
-        )
     from numkeras.saving import object_registration
+
+    if config["class_name"] == "function":  # the function the program supplies, as Keras
+        fn = object_registration.find(None, config.get("config"), function=True)
+        if fn is None:
+            raise ConfigError(
+                f"The initializer was saved as the custom function {config.get('config')!r}; "
+                "pass that function again (custom_objects=, or kernel_initializer=my_init)."
+            )
+        return fn
 
     # a user's class, registered or supplied (custom_objects, a scope), by its saved name
     cls = object_registration.saved_class(config) or _lookup(config["class_name"])

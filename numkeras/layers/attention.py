@@ -317,12 +317,14 @@ class Attention(GraphOptions, Layer):
             out = xp.where(q_mask[..., None], out, out.dtype.type(0))
         cache = None
         if keep:
-            cache = (score_cache, weights, drop, dropped, value, q_mask, return_scores, len(inputs))
+            shapes_in = [x.shape for x in inputs]
+            cache = (score_cache, weights, drop, dropped, value, q_mask, return_scores, shapes_in)
         return out, (dropped if return_scores else None), cache
 
     def backward(self, cache, grad_output, need_input_grad: bool = True):
         xp = backend.xp
-        score_cache, weights, drop, dropped, value, q_mask, return_scores, n = cache
+        score_cache, weights, drop, dropped, value, q_mask, return_scores, shapes_in = cache
+        n = len(shapes_in)
         g_out, g_weights = grad_output if return_scores else (grad_output, None)
         if q_mask is not None:
             g_out = xp.where(q_mask[..., None], g_out, g_out.dtype.type(0))
@@ -335,9 +337,13 @@ class Attention(GraphOptions, Layer):
         d_query, d_key = self._scores_backward(score_cache, d_scores)
         if not need_input_grad:
             return None
+        # (an input of one sample beside a batch, keras.io's Perceiver's latent query,
+        # broadcast in the products: its gradient is summed back to its shape)
+        d_query = backend.sum_to_shape(d_query, shapes_in[0])
         if n > 2:
-            return [d_query, d_value, d_key]
-        return [d_query, d_value + d_key]
+            d_value = backend.sum_to_shape(d_value, shapes_in[1])
+            return [d_query, d_value, backend.sum_to_shape(d_key, shapes_in[2])]
+        return [d_query, backend.sum_to_shape(d_value + d_key, shapes_in[1])]
 
     # -- config -----------------------------------------------------------------------------
     def get_config(self) -> dict:

@@ -808,8 +808,8 @@ class MaskPlan:
 
 
 class NoGradient:
-    """Backward pass of a transform that is not differentiated (posterization, auto
-    contrast, ...): a zero gradient, so such a layer may sit anywhere in a trained model
+    """Backward pass of a transform that is not differentiated (posterization,
+    equalization, ...): a zero gradient, so such a layer may sit anywhere in a trained model
     (normally at its input, where no input gradient is asked for)."""
 
     def transpose(self, g, data_format: str):

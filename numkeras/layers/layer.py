@@ -75,6 +75,8 @@ def is_symbolic(x) -> bool:
 
     if isinstance(x, (list, tuple)):
         return any(isinstance(t, KerasTensor) for t in x)
+    if isinstance(x, dict):  # (a model of named inputs called on a dict of tensors)
+        return any(isinstance(t, KerasTensor) for t in x.values())
     return isinstance(x, KerasTensor)
 
 
@@ -141,7 +143,14 @@ class Layer:
             def build(self, *args, **kw):
                 if self.built and args and _already_built_for(self, args[0]):
                     return  # already built for this shape: building again would re-initialize
-                original(self, *args, **kw)
+                # (a user's build running: its `super().build(shape)` only marks it built,
+                # as Keras's, see Model.build)
+                depth = self.__dict__.get("_own_build_depth", 0)
+                self.__dict__["_own_build_depth"] = depth + 1
+                try:
+                    original(self, *args, **kw)
+                finally:
+                    self.__dict__["_own_build_depth"] = depth
                 if not self.built and args:
                     self._build_input_shape = args[0]
                 self.built = True
@@ -864,12 +873,19 @@ class Layer:
             if substituted is not None:
                 return substituted
         extra = _own_call_keywords(self, kwargs)
-        mask = explicit_mask(self, inputs, kwargs.get("mask"))
+        if "mask" in extra:  # (a constant: the executor hands it back as `mask=`, see
+            # `_traced_forward`, which tells it from the inputs' masks by identity)
+            constants = self.__dict__.setdefault("_constant_call_masks", [])
+            if not any(extra["mask"] is m for m in constants):
+                constants.append(extra["mask"])
+        mask = explicit_mask(self, inputs, None if "mask" in extra else kwargs.get("mask"))
         in_shape = shape_of(inputs)
         self._maybe_build(in_shape)
         masks = symbolic_masks(self, inputs) if mask is None else mask
         out_shape = self._symbolic_output_shape(in_shape, extra, masks)
         dtype = None
+        if getattr(inputs, "dtype", None) == "string":  # (text layers take it before here)
+            raise _text_into_numbers(self, inputs)
         in_dtype = np.dtype(getattr(inputs, "dtype", "float32"))
         if self.symbolic_keeps_input_dtype and in_dtype.kind in "iub":
             dtype = inputs.dtype
@@ -1626,7 +1642,7 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
     there would be an input the graph cannot see: refused, with the way to pass it."""
     if _is_builtin(layer):  # a built-in: the keywords it names
         return {k: v for k, v in kwargs.items() if k in layer.graph_call_keywords}
-    extra = {k: v for k, v in kwargs.items() if k != "mask"}
+    extra = {k: v for k, v in kwargs.items() if k != "mask" or _constant_mask(v)}
     for key, value in extra.items():
         if is_symbolic(value):
             raise NotImplementedError(
@@ -1637,6 +1653,28 @@ def _own_call_keywords(layer, kwargs: dict) -> dict:
         if not accepts(layer, key) and not _takes_var_keywords(type(layer).call):
             raise TypeError(f"{type(layer).__name__}.call() got an unexpected keyword '{key}'.")
     return extra
+
+
+def _text_into_numbers(layer, inputs) -> Exception:
+    """The error for text (a 'string' tensor: an Input of dtype 'string', or a model
+    without an Input built on text data) reaching a layer that computes with numbers.
+    (Keras 3 builds such a graph and fails on the data: ValueError "Invalid dtype".)"""
+    from numkeras.errors import InputTypeError
+
+    return InputTypeError(
+        f"Layer '{layer.name}' ({type(layer).__name__}) computes with numbers, but its input "
+        f"is text (dtype 'string', shape {tuple(inputs.shape)}). Turn the text into numbers "
+        "before it (a TextVectorization or StringLookup layer), or pass numeric data."
+    )
+
+
+def _constant_mask(mask) -> bool:
+    """Whether a `mask=` given to a user layer's symbolic call is a constant (an array or
+    a Variable, keras.io's Swin attention mask held by the calling layer): its call takes
+    it as it takes any constant keyword, as Keras passes it on; a symbolic mask is the
+    graph's mask of the call (`explicit_mask`)."""
+    leaves = [m for m in (mask if isinstance(mask, (list, tuple)) else [mask]) if m is not None]
+    return bool(leaves) and not any(is_symbolic(m) for m in leaves)
 
 
 def explicit_mask(layer, inputs, mask):
@@ -1725,6 +1763,8 @@ def _traced_forward(self, inputs, training: bool = True, mask=None, **kwargs):
     from numkeras.layers.traced_call import traced_forward
 
     call_kwargs = {k: v for k, v in kwargs.items() if k not in _RUN_KEYWORDS}
+    if mask is not None and any(mask is m for m in self.__dict__.get("_constant_call_masks", ())):
+        call_kwargs["mask"], mask = mask, None  # (a constant `mask=` of its graph call)
     mask = mask if accepts(self, "mask") else None  # (Keras fills only a call's own `mask`)
     return traced_forward(self, inputs, training, call_kwargs or None, mask)
 

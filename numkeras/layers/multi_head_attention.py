@@ -73,7 +73,14 @@ from numkeras.layers.dropout import Dropout
 from numkeras.layers.einsum_dense import EinsumDense
 from numkeras.layers.inner_activity import inner_activity, plus_activity
 from numkeras.layers.keras_tensor import KerasTensor, Node
-from numkeras.layers.layer import Layer, as_call_result, is_symbolic, traced_constant
+from numkeras.layers.layer import (
+    Layer,
+    as_call_result,
+    get_array_mask,
+    is_symbolic,
+    set_array_mask,
+    traced_constant,
+)
 from numkeras.layers.softmax import Softmax
 from numkeras.utils.checks import is_int
 
@@ -519,8 +526,8 @@ class MultiHeadAttention(GraphOptions, Layer):
         if query_mask is not None and not self.reads_query_mask:
             _warn_query_mask(self)
         self._key_given = self._key_given or key is not None
-        query, value = (backend.cast_input(t, self.dtype) for t in (query, value))
-        inputs = [query, value, value if key is None else backend.cast_input(key, self.dtype)]
+        query, value = (_cast_keeping_mask(t, self.dtype) for t in (query, value))
+        inputs = [query, value, value if key is None else _cast_keeping_mask(key, self.dtype)]
         if attention_mask is not None:
             inputs.append(bool_mask(attention_mask))
         return super().__call__(
@@ -621,6 +628,10 @@ class MultiHeadAttention(GraphOptions, Layer):
         if mask is not None:
             inherited = list(mask) if isinstance(mask, (list, tuple)) else [mask]
             masks[: min(3, len(inherited))] = inherited[:3]
+        if key is not None and key is value:
+            # no key of its own (the value stands in): Keras fills `key_mask` only from a
+            # key given, so an explicit `value_mask=` is not joined with the value's mask
+            masks[2] = None
         return query, value, key, attention_mask, masks, n, given
 
     def call(
@@ -937,6 +948,12 @@ class MultiHeadAttention(GraphOptions, Layer):
 
     def _repr_args(self) -> str:
         return f"num_heads={self._num_heads}, key_dim={self._key_dim}"
+
+
+def _cast_keeping_mask(x, dtype):
+    """`x` cast to the layer's dtype with the mask it carries (a float64 or float16 layer
+    casts float32 inputs: their masks, which the call reads next, must follow)."""
+    return set_array_mask(backend.cast_input(x, dtype), get_array_mask(x))
 
 
 def _warn_query_mask(layer) -> None:

@@ -25,6 +25,8 @@ all-zero kernel is left as it is). What happens to the kernel itself follows Ker
   call. Inference (`training=False`) uses the stored kernel as it is, as Keras.
 
 Weights are `[kernel, vector_u, *other weights of the layer]`, saved as Keras saves them.
+The output keeps the mask the wrapped layer gives (a Dense passes its input's on), as
+Keras's call, which runs the layer by `__call__`, returns it.
 
 >>> import numpy as np
 >>> from numkeras.layers import Dense
@@ -92,6 +94,17 @@ class SpectralNormalization(Wrapper):
             )
         super().__init__(layer, **kwargs)
         self.power_iterations = power_iterations
+        # Keras's call runs the wrapped layer by `__call__`, whose output (the wrapper's)
+        # keeps the mask the layer gives it: a masked sequence stays masked past a wrapped
+        # Dense, and a wrapped Embedding(mask_zero=True) makes its mask
+        self.supports_masking = layer.supports_masking
+
+    def _makes_mask(self) -> bool:
+        return self.layer._makes_mask()
+
+    def compute_mask(self, inputs, mask=None):
+        """The wrapped layer's mask (Dense: the input's, passed on)."""
+        return self.layer.compute_mask(inputs, mask)
 
     def _sublayers(self) -> list[Layer]:
         return [self.layer]

@@ -599,8 +599,9 @@ class Loss:
         """Convert `y_true` and check it against `y_pred`'s shape before any computation.
 
         Returns `y_true` as a `self.dtype` array, with a trailing axis of size 1 squeezed or
-        added as Keras 3 does (`(N,)` vs `(N, 1)`). Any other mismatch raises `ShapeError`
-        naming the loss, both shapes and the likely fix; nothing is broadcast silently.
+        added as Keras 3 does (`(N,)` vs `(N, 1)`), a single number as every target. Any
+        other mismatch raises `ShapeError` naming the loss, both shapes and the likely fix;
+        nothing else is broadcast silently.
         """
         y_true = backend.cast_input(y_true, self.dtype)
         if self._user_call():
@@ -611,6 +612,11 @@ class Loss:
                 f"Loss '{self.name}' needs y_pred with at least one axis (the batch axis); got "
                 "a scalar."
             )
+        if y_true.ndim == 0:
+            # one number as every target (Géron's sparse autoencoder: `kl_divergence(0.1,
+            # mean_activities)`): Keras's loss functions broadcast it, as here; fit's
+            # targets always have a batch axis, so nothing else is broadcast silently
+            return backend.xp.full(pred_shape, y_true, dtype=y_true.dtype)
         true_a, pred_a = adapted_shapes(y_true.shape, pred_shape)
         if not shapes.compatible(true_a, pred_a):
             message = self._mismatch_message(tuple(y_true.shape), pred_shape)

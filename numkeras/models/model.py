@@ -722,9 +722,12 @@ class Model(Trainer, Layer):
             )
 
     # -- input checking -------------------------------------------------------------
-    def _standardize_inputs(self, x) -> list:
+    def _standardize_inputs(self, x, broadcast_batch: bool = False) -> list:
         """Convert `x` to one array per model input and check each against its Input, as
         Keras 3's Functional does (batch size free; trailing-1 squeeze/expand only).
+        `broadcast_batch` (a direct call): inputs of one sample beside a batch pass, for
+        the layers to broadcast, as Keras's call runs them (keras.io's Perceiver calls its
+        cross-attention model on a latent array of batch 1 and a batch of data arrays).
         Raises a ShapeError that names the model and layer; changes nothing."""
         n = len(self._inputs_list)
         if self.__dict__.get("_input_nested"):  # (read in its nesting: `[a, [b, c]]`)
@@ -794,6 +797,8 @@ class Model(Trainer, Layer):
                 ) from None
         if n > 1:
             rows = {len(a) for a in out}
+            if broadcast_batch:
+                rows.discard(1)
             if len(rows) > 1:  # (Keras: ValueError from fit's data, TypeError from a call)
                 raise IncompatibleShapesError(
                     f"Model '{self.name}': all inputs must have the same number of samples "
@@ -1146,7 +1151,7 @@ class Model(Trainer, Layer):
             masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
             masks = [None if m is None else backend.xp.asarray(m) for m in masks]
             masks = masks if any(m is not None for m in masks) else None
-        arrays = self._standardize_inputs(inputs)
+        arrays = self._standardize_inputs(inputs, broadcast_batch=True)
         activity: list = []
         out_masks = [] if self._masked or masks else None
         outs = self._run(  # (training None: each layer's default, as Keras's direct call)
@@ -1169,6 +1174,9 @@ class Model(Trainer, Layer):
     def _call_symbolic(self, inputs, training=None, **kwargs):
         if self.__dict__.get("_input_nested"):
             inputs = self._flat_inputs(inputs)
+        elif isinstance(inputs, dict):  # (tensors by input name, as Keras's Functional)
+            inputs = self._by_input_name(inputs, "inputs")
+            inputs = inputs[0] if len(inputs) == 1 else inputs
         # the outputs in the structure the model was built with (a tuple, a dict in the
         # user's key order), as Keras 3 packs a functional model's symbolic outputs
         out = Layer._call_symbolic(self, inputs, training=training, **kwargs)
@@ -1459,6 +1467,11 @@ class Model(Trainer, Layer):
     def build(self, input_shape=None) -> None:
         if self._graph_ready:
             return
+        if self._is_subclassed() and self.__dict__.get("_own_build_depth", 0) > 1:
+            # `super().build(input_shape)` at the end of a subclassed model's own build
+            # (keras.io's Perceiver): it marks the model built, as Keras's; its call is
+            # traced after that build, as for any model with a build of its own
+            return
         if self._is_subclassed():
             if input_shape is None:
                 raise ConfigError(
@@ -1674,6 +1687,17 @@ class Functional(Model):
     >>> type(Model(x, Dense(2)(x))).__name__
     'Functional'
     """
+
+    def __getattr__(self, name: str):
+        # only reached for a missing attribute: Sequential's editing methods say why
+        if name in ("add", "pop"):
+            raise AttributeError(
+                f"'{type(self).__name__}' object has no attribute '{name}': add() and pop() "
+                "are Sequential's; a functional model is fixed by its inputs and outputs. "
+                "Build a new one on it instead, e.g. "
+                "Model(model.inputs, new_layer(model.outputs[0]))."
+            )
+        return super().__getattr__(name)
 
 
 def _string_array(a, layer, model_name: str) -> np.ndarray:

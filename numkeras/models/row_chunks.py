@@ -55,7 +55,7 @@ def rows_independent(model) -> bool:
         if step.training_override:
             return False
         layer = step.layer
-        if hasattr(layer, "_steps"):  # a nested Sequential / functional model
+        if _is_model(layer):  # a nested Sequential / functional model
             if not rows_independent(layer):
                 return False
             continue
@@ -70,10 +70,18 @@ def _widest_row(model) -> int | None:
     None when a size is unknown (`None` time steps)."""
     sizes = [_row_size(t.shape) for t in model._inputs_list]
     for step, node in zip(model._steps, model._nodes):
-        if hasattr(step.layer, "_steps"):
+        if _is_model(step.layer):
             sizes.append(_widest_row(step.layer))
         sizes += [_row_size(t.shape) for t in node.outputs]
     return None if any(s is None for s in sizes) else max(sizes)
+
+
+def _is_model(layer) -> bool:
+    """Whether `layer` is a nested model: a class test, not an attribute's presence (a
+    layer may keep a `_steps` of its own: RandomColorJitter's list of its augmentations)."""
+    from numkeras.models.model import Model
+
+    return isinstance(layer, Model)
 
 
 def _row_size(shape) -> int | None:

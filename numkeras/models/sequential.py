@@ -149,7 +149,9 @@ class Sequential(Model):
         # (a declared Input, after `pop(rebuild=False)`, stays: the data are checked on it)
         created = input_shape is not None and self._input_layer is None
         if created:
-            self._input_layer = InputLayer(batch_shape=shape)
+            # (text data, its first layer a TextVectorization: a string Input, as Keras's)
+            dtype = "string" if self.__dict__.pop("_text_data", False) else None
+            self._input_layer = InputLayer(batch_shape=shape, dtype=dtype)
         if not self._stack:
             raise ConfigError(f"Sequential model '{self.name}' has no layers to build.")
         try:
@@ -243,7 +245,9 @@ class Sequential(Model):
         from numkeras.layers.layer import _convert
 
         if not is_symbolic(inputs):
-            inputs = _convert(inputs, self.dtype)
+            text = text_array(inputs)
+            self._text_data = text is not None
+            inputs = text if text is not None else _convert(inputs, self.dtype)
         self.build(shape_of(inputs))
         return Model.__call__(self, inputs, training=training)
 
@@ -304,3 +308,20 @@ class Sequential(Model):
         from numkeras.models.config import sequential_from_config
 
         return sequential_from_config(config, custom_objects)
+
+
+def text_array(x):
+    """`x` as a NumPy array when it holds text (str or bytes: a fixed-width array, an
+    object array of them, a list of them), else None: data a deferred Sequential whose
+    first layer is a TextVectorization builds a string Input for."""
+    import numpy as np
+
+    if isinstance(x, (list, tuple)):
+        if not x or not all(isinstance(v, (str, bytes)) for v in x):
+            return None
+        return np.array(x, dtype=object)
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "USO" or x.size == 0:
+        return None
+    if x.dtype.kind == "O" and not isinstance(x.flat[0], (str, bytes)):
+        return None
+    return x

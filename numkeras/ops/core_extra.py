@@ -125,6 +125,7 @@ class StopGradient(_KeepsDtype, _Unary):
 
     keras_module = "keras.src.ops.core"
     zero_gradient = True
+    stops_gradient = True
 
     def _convert(self, x):
         return _as_tensor(x)

@@ -519,6 +519,8 @@ class Operation(Layer):
     # piecewise constant (sign, round, comparisons, stop_gradient): its gradient is zero
     # everywhere, so nothing reaches its arguments' computation
     zero_gradient = False
+    # (stop_gradient: its inputs are not connected to its output for a tape's gradient)
+    stops_gradient = False
 
     _autocasts_calls = False  # (an operation computes in its inputs' dtype, as Keras's)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections.abc
 import itertools
 import math
+import numbers
 import random
 import warnings
 
@@ -42,14 +43,57 @@ def num_samples(arrays: list, what: str = "x") -> int:
     return sizes.pop() if sizes else 0
 
 
-def check_same_length(x_rows: int, other_rows: int, other: str) -> None:
+def check_same_length(x_rows: int, other_rows: int, other: str, shape: tuple | None = None) -> None:
     """x and `other` (y, a sample_weight) have the same number of rows. (Keras's fit
-    raises ValueError here, its `train_on_batch` JAX's TypeError, so the error is both.)"""
+    raises ValueError here, its `train_on_batch` JAX's TypeError, so the error is both.)
+    `shape`, `other`'s shape where known, names the fix for a transposed array."""
     if x_rows != other_rows:
         raise IncompatibleShapesError(
             f"Data cardinality is ambiguous: x has {x_rows} samples but {other} has "
             f"{other_rows} (axis 0 is the batch axis of both). Make sure they contain the "
-            "same number of samples."
+            "same number of samples." + _transposed_fix(x_rows, other, shape)
+        )
+
+
+def _transposed_fix(x_rows: int, other: str, shape: tuple | None) -> str:
+    """The fix for a 2-D `other` whose samples lie along its last axis (a (1, n) row of
+    targets or weights, or (k, n) for (n, k)): empty when it does not look so (nor for
+    one sample: a last axis of size 1 is as likely a column of targets)."""
+    if shape is None or len(shape) != 2 or shape[1] != x_rows or x_rows < 2:
+        return ""
+    name = other.split("[")[0]  # (y['out'] -> y: the array the user holds)
+    if shape[0] == 1:
+        fix = f"{name}.reshape(-1), shape ({x_rows},)"
+    else:
+        fix = f"{name}.T, shape ({x_rows}, {shape[0]})"
+    return (
+        f" {other} has shape {format_shape(shape)}: its last axis holds the {x_rows} samples,"
+        f" so it looks transposed; use {fix}."
+    )
+
+
+def check_epochs(epochs, initial_epoch) -> None:
+    """fit's `epochs` and `initial_epoch` are integers, else `ArgumentTypeError` (a
+    TypeError, as Keras's `range()` raises, but one that names the argument). A bool
+    counts, as in Keras; 0 or fewer epochs, or an `initial_epoch` past `epochs`, train
+    nothing, as in Keras.
+
+    >>> check_epochs(3, 0)
+    """
+    for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+        if isinstance(value, numbers.Integral):
+            continue
+        fix = " Pass the number of passes over the data, e.g. epochs=10."
+        if name == "initial_epoch":
+            fix = " Pass the epoch to resume at, e.g. initial_epoch=0 (the first)."
+        text = str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            fix = f" Use {name}={int(value)}."
+        elif isinstance(value, str) and text.lstrip("-").isdigit():
+            fix = f" Use {name}={int(text)} (a number, not text)."
+        raise ArgumentTypeError(
+            f"fit() `{name}` must be an integer, received {value!r} (of type "
+            f"{type(value).__name__}).{fix}"
         )
 
 

@@ -14,6 +14,8 @@ is a few large vector operations.
 from __future__ import annotations
 
 import collections
+import difflib
+import inspect
 import itertools
 import math
 import time
@@ -24,6 +26,7 @@ import numpy as np
 
 from numkeras import backend, config, shapes, tree
 from numkeras.backend import heap, recycle, threads
+from numkeras.callbacks.callback_list import check_callbacks
 from numkeras.errors import (
     ArgumentTypeError,
     ConfigError,
@@ -41,7 +44,7 @@ from numkeras.errors import (
 )
 from numkeras.layers import autocast
 from numkeras.layers.layer import layer_tree, weights_added
-from numkeras.losses.loss import apply_mask
+from numkeras.losses.loss import apply_mask, target_mismatch
 from numkeras.metrics.reduction import MeanMetricWrapper
 from numkeras.models import row_chunks
 from numkeras.trainers import data as data_utils
@@ -260,13 +263,17 @@ class Trainer:
         return peek
 
     def _refuse_uncompiled(self, method: str) -> None:
-        """Raise NotCompiledError unless compiled: before a deferred model is built for
-        the data, so that the failed call leaves it unbuilt (as Keras 3 checks first)."""
+        """Raise NotCompiledError unless compiled, or the error compile() deferred: before
+        a deferred model is built for the data, so that the failed call leaves it unbuilt
+        (as Keras 3 checks first)."""
         if not self.compiled:
             raise NotCompiledError(
                 f"You must call `compile()` before using the model in `{method}()`, e.g. "
                 "model.compile(optimizer='adam', loss='mse')."
             )
+        if getattr(self, "_compile_error", None) is not None:  # (an unknown name given to
+            # compile, which Keras 3 meets at the first step: raised before any building)
+            raise self._compile_error.with_traceback(None)
 
     def _assert_compiled(self, method: str, build_optimizer: bool = True) -> None:
         """Raise unless compiled and built; set up the losses, and (`build_optimizer`)
@@ -671,6 +678,11 @@ class Trainer:
                     data_utils.check_same_length(
                         n_rows, rows, "y" if n == 1 else f"y['{name}']", getattr(yy, "shape", None)
                     )
+            if getattr(yy, "ndim", None) == 0:  # (a loss function broadcasts one number;
+                # the targets of fit and *_on_batch are one a sample)
+                pred_shape = (n_rows, *shape[1:])
+                message = fn._mismatch_message((), pred_shape)
+                raise target_mismatch(message, (), pred_shape)
             try:
                 yy = fn.check_targets(yy, (n_rows, *shape[1:]))
             except ShapeError as err:
@@ -1787,6 +1799,7 @@ class Trainer:
         `max_queue_size`, `workers` and `use_multiprocessing` are taken (one note).
         """
         _keras2_loader_arguments("fit", loader)
+        check_callbacks(callbacks)  # (before any building)
         if nb_epoch is not None:  # the 2016 tutorials' `fit(X, Y, nb_epoch=150)`
             epochs = nb_epoch
             warn_deprecated("`fit(nb_epoch=...)` is a Keras 1 spelling; use `epochs=`.")
@@ -1840,6 +1853,14 @@ class Trainer:
                 f"takes their targets as one array; received y as a {type(y).__name__} of "
                 f"{len(y)} target(s). For a one-output model pass its array itself, not in a "
                 "list or dict; for several outputs weigh each one's rows with sample_weight=."
+            )
+        if validation_data is not None or validation_split:  # (its arguments, before any
+            # building: a fit refused for them leaves a model without an Input unbuilt)
+            validation_checks.check_validation_freq(validation_freq)
+            validation_checks.check_validation_counts(
+                validation_steps,
+                validation_batch_size,
+                not data_utils.is_batch_stream(validation_data),
             )
         stream = data_utils.is_batch_stream(x)
         if stream:
@@ -2098,6 +2119,7 @@ class Trainer:
                 f"evaluate() got unexpected keyword argument(s) {sorted(kwargs)}; it takes x, "
                 "y, batch_size, verbose, sample_weight, steps, callbacks and return_dict."
             )
+        check_callbacks(callbacks)  # (before any building)
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if self._step_driven() or self._raw_steps_for(x, batch_size, "test_step"):
             callback_list = self._callback_list(callbacks, verbose, steps)
@@ -2163,6 +2185,7 @@ class Trainer:
         Keras 2's `max_queue_size`, `workers` and `use_multiprocessing` are taken (one note).
         """
         _keras2_loader_arguments("predict", loader)
+        check_callbacks(callbacks)  # (before any building)
         steps = _capped(steps, config.max_steps_per_epoch(), "steps_per_epoch")
         if getattr(batch_size, "ndim", 0):  # predict(x, y): y lands in batch_size
             raise ArgumentTypeError(
@@ -2198,8 +2221,9 @@ class Trainer:
             else (rows, *xs[0].shape[1:])
         )
         out_shapes = [out_shapes] if self._single_output else out_shapes
-        if any(s[0] != rows for s in out_shapes):
-            # a graph that mixes rows (Concatenate(axis=0)): batch outputs are stacked
+        if any(s[0] != rows or None in tuple(s)[1:] for s in out_shapes):
+            # a graph that mixes rows (Concatenate(axis=0)), or an output whose length
+            # each batch sets (TextVectorization's padded token ids): batch outputs stacked
             cut = (lambda a, b: [t[a:b] for t in xs]) if len(xs) > 1 else (lambda a, b: xs[0][a:b])
             stream = (cut(i * batch_size, (i + 1) * batch_size) for i in range(batches))
             return self._predict_stream(stream, batches, verbose, callbacks)
@@ -2398,8 +2422,12 @@ class Trainer:
         of `batch_size` rows (None: `x` is that batch, e.g. a stream's first)."""
         if not self._graph_ready:
             from numkeras.layers.layer import shape_of
+            from numkeras.models.sequential import text_array
 
-            arrays = _convert_structure(x, self.dtype)
+            text = text_array(x) if hasattr(self, "_stack") else None  # (a Sequential's)
+            if text is not None:
+                self._text_data = True  # (its Input takes text: Sequential.build)
+            arrays = text if text is not None else _convert_structure(x, self.dtype)
             if isinstance(arrays, dict):  # named inputs (a subclassed model's call takes them)
                 first = {k: tuple(a.shape) for k, a in arrays.items()}
             else:
@@ -2565,7 +2593,20 @@ def _keras2_loader_arguments(method: str, kwargs: dict) -> None:
             "numkeras reads the batches in this process (Keras 3 sets them on a `PyDataset`)."
         )
     if kwargs and method != "evaluate":
-        raise TypeError(f"{method}() got unexpected keyword arguments: {sorted(kwargs)}")
+        raise TypeError(
+            f"{method}() got unexpected keyword arguments: {sorted(kwargs)}"
+            + _keywords_taken(method, kwargs)
+        )
+
+
+def _keywords_taken(method: str, unknown) -> str:
+    """The keywords `Trainer.<method>` takes, for an error about `unknown` ones: the close
+    spellings first ("did you mean"), then the whole list."""
+    params = inspect.signature(getattr(Trainer, method)).parameters.values()
+    names = [p.name for p in params if p.name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD]
+    close = [m for k in unknown for m in difflib.get_close_matches(k, names, n=1)]
+    hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    return f".{hint} {method}() takes {', '.join(names)}."
 
 
 def _refuse_beside_stream(y, sample_weight, batch_size) -> None:
@@ -2631,8 +2672,6 @@ def _has_changed_ancestor(layer, changed) -> bool:
 
 def _same_rank_mismatch(err: ShapeError, y_true, pred_shape) -> ShapeError:
     """`err` (from a loss's `check_targets`) as `losses.loss.target_mismatch` classes it."""
-    from numkeras.losses.loss import target_mismatch
-
     if isinstance(err, IncompatibleShapesError):
         return err
     mismatch = target_mismatch(str(err), np.shape(y_true), tuple(pred_shape))

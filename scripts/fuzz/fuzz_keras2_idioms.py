@@ -64,10 +64,14 @@ of the (batch, 1) labels and logs 0.0 or 1.0), silently wrong;
 BatchNormalization on 4-D inputs (DCGAN models) is not compared after training (TensorFlow's
 fused layer moves it by the unbiased batch variance, 4/3 of Keras 3's for batches of 4),
 nor, with a BatchNormalization, the classes predicted after (`predict_classes`): the
-predictions agree within 1e-1 there, so one near the threshold may flip. Known and left:
-a bias just before a BatchNormalization (a Conv2DTranspose's) under Adam at `lr=0.05`
-drifts by rounding noise far enough that the predictions after training (the checkpoint's,
-`h5_by_name`) miss even 1e-1 (seed 557, program 3: 0.19; the losses agree to 1e-6).
+predictions agree within 1e-1 there, so one near the threshold may flip. A bias just
+before a BatchNormalization has a gradient of 0 but for rounding, which Adam / RMSprop
+scale up to steps of the learning rate, so it is not compared after training either (seed
+627, program 1: a DCGAN generator's Conv2D bias under Adam at `lr=0.05` ends 0.17 apart,
+the losses 1e-5; see `_without_drifting`). Known and left: such a bias (a
+Conv2DTranspose's) under Adam at `lr=0.05` drifts by rounding noise far enough that the
+predictions after training (the checkpoint's, `h5_by_name`) miss even 1e-1 (seed 557,
+program 3: 0.19; the losses agree to 1e-6).
 Known and left too: a ReLU pre-activation within float32 rounding of 0 (seed 567, program 3,
 a CNN under Adam at `lr=0.02`: a second Conv2D's channel at 7e-8 on the seventh step), so
 one position's gradient is in one library only: that channel's kernel ends 1.6e-3 apart
@@ -1113,18 +1117,28 @@ WEIGHT_COUNTS = {"Conv2D": 2, "Convolution2D": 2, "Conv2DTranspose": 2, "Conv1D"
                  "Bidirectional": 6}  # fmt: skip
 
 
-def _without_moving_variance(prog: dict, rec: dict) -> dict:
-    """`rec` with the moving variances of the BatchNormalization layers left out of
-    `weights_after`: on 4-D inputs tf_keras's fused layer moves them by the unbiased batch
-    variance (`n / (n - 1)` times the biased one Keras 3 and numkeras use: 4/3 for
-    batches of 4), so they drift apart by design (see fuzz_keras2.py)."""
+def _without_drifting(prog: dict, rec: dict) -> dict:
+    """`rec` with the weights that drift apart by design left out of `weights_after`:
+
+    - the moving variances of the BatchNormalization layers on 4-D inputs (DCGAN models):
+      tf_keras's fused layer moves them by the unbiased batch variance (`n / (n - 1)`
+      times the biased one Keras 3 and numkeras use: 4/3 for batches of 4; see
+      fuzz_keras2.py);
+    - the bias of a layer just before a BatchNormalization: the normalization subtracts
+      it again, so its gradient is 0 but for float32 rounding, which Adam / RMSprop scale
+      up to steps of the learning rate (seed 627, program 1: a DCGAN generator's Conv2D
+      bias under Adam at `lr=0.05` ends 0.17 apart, the losses agree to 1e-5)."""
     weights = rec.get("weights_after")
     if not isinstance(weights, list):
         return rec
-    drop, k = set(), 0
-    for cls, _ in prog["layers"]:
-        if cls == "BatchNormalization":
+    fused = prog["kind"] in ("dcgan_d", "dcgan_g", "upconv")
+    drop, k, layers = set(), 0, prog["layers"]
+    for j, (cls, kw) in enumerate(layers):
+        if cls == "BatchNormalization" and fused:
             drop.add(k + 3)
+        before = j + 1 < len(layers) and layers[j + 1][0] == "BatchNormalization"
+        if before and WEIGHT_COUNTS.get(cls) == 2 and kw.get("use_bias", kw.get("bias", True)):
+            drop.add(k + 1)
         k += WEIGHT_COUNTS.get(cls, 0)
     return {**rec, "weights_after": [w for j, w in enumerate(weights) if j not in drop]}
 
@@ -1144,8 +1158,8 @@ def compare(out_dir: str, seed: int) -> int:
         lazy = _lazy_momentum(prog) or _l1_at_zero(prog["layers"])  # (see fuzz_keras2.py)
         problems = []
         want = _keras3_names(want)
-        if prog["kind"] in ("dcgan_d", "dcgan_g", "upconv"):  # (a BatchNormalization on 4-D)
-            want, got = _without_moving_variance(prog, want), _without_moving_variance(prog, got)
+        if loose:
+            want, got = _without_drifting(prog, want), _without_drifting(prog, got)
         for key in want:
             if key in SKIP or (lazy and key.startswith(LOOSE)):
                 continue

@@ -72,7 +72,8 @@ through its from_config (TypeError): those programs or round trips are not compa
 Keras crashes, not compared (KERAS_CRASHES): a convolution whose channels axis is an
 Input's None (TypeError on `None % groups`; numkeras raises a ShapeError naming the axis)
 and Keras-JAX's mixed_float16 MultiHeadAttention on CPU ("F16_F16_F32 is not supported by
-dot_general").
+dot_general"), and the from_config copy of a model whose Input feeds an Equalization
+(ValueError "... is part of a cycle": that layer hands back its input tensor itself).
 Keras-JAX cannot make a float16 recurrent layer's Orthogonal `recurrent_initializer` (no
 float16 QR in LAPACK: NotImplementedError, which Sequential.build swallows, leaving the
 layer unbuilt): the newest draws give recurrent layers "mixed_float16", never "float16".
@@ -108,6 +109,9 @@ KERAS_CRASHES = (
     # CPU: float16 operands with float32 accumulation; numkeras computes it)
     "requires TensorFlow",  # (Keras's Hashing and IntegerLookup: no TensorFlow in its venv)
     "Error when deserializing class 'RandomShear'",  # (its config does not round-trip)
+    "is part of a cycle",  # (a Keras image layer that is the identity where it is called,
+    # Equalization, hands back its input tensor itself, whose history then names that layer:
+    # Keras's from_config of a model whose Input feeds one fails; numkeras's rebuilds it)
 )
 RANDOM_IN_TRAINING = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
                       "GaussianNoise", "GaussianDropout", "AlphaDropout"}  # fmt: skip

@@ -173,6 +173,8 @@ F64 = dict(dtype="float64")
             (1, 2, 4, 6),
         ),
         (lambda: RandomColorDegeneration(0.8, value_range=(0, 90), seed=1, **F64), (3, 3, 4, 3)),
+        (lambda: AutoContrast(**F64), (2, 3, 4, 2)),  # (through each channel's min and max)
+        (lambda: AutoContrast((0, 100), data_format="channels_first", **F64), (2, 2, 3, 4)),
         (
             lambda: RandomColorDegeneration(
                 (0.3, 0.6), data_format="channels_first", seed=2, **F64
@@ -194,7 +196,6 @@ def test_backward_matches_finite_differences(make_layer, shape):
 @pytest.mark.parametrize(
     "layer",
     [
-        AutoContrast(),
         RandomPosterization((4, 4)),
         Equalization(),
         RandomSaturation((0.8, 0.8)),
