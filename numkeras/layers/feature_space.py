@@ -184,10 +184,7 @@ class FeatureSpace(Layer):
         from numkeras.layers.integer_lookup import IntegerLookup
 
         name = name or auto_name("integer_categorical")
-        preprocessor = IntegerLookup(
-            name=f"{name}_preprocessor", max_tokens=max_tokens, num_oov_indices=num_oov_indices
-        )
-        return Feature("int32", preprocessor, output_mode)
+        return _lookup(IntegerLookup, "int32", max_tokens, num_oov_indices, output_mode, name)
 
     @classmethod
     def string_categorical(
@@ -196,28 +193,15 @@ class FeatureSpace(Layer):
         from numkeras.layers.string_lookup import StringLookup
 
         name = name or auto_name("string_categorical")
-        preprocessor = StringLookup(
-            name=f"{name}_preprocessor", max_tokens=max_tokens, num_oov_indices=num_oov_indices
-        )
-        return Feature("string", preprocessor, output_mode)
+        return _lookup(StringLookup, "string", max_tokens, num_oov_indices, output_mode, name)
 
     @classmethod
     def string_hashed(cls, num_bins, output_mode: str = "one_hot", name=None) -> Feature:
-        from numkeras.layers.hashing import Hashing
-
-        name = name or auto_name("string_hashed")
-        return Feature(
-            "string", Hashing(name=f"{name}_preprocessor", num_bins=num_bins), output_mode
-        )
+        return _hashed("string", num_bins, output_mode, name or auto_name("string_hashed"))
 
     @classmethod
     def integer_hashed(cls, num_bins, output_mode: str = "one_hot", name=None) -> Feature:
-        from numkeras.layers.hashing import Hashing
-
-        name = name or auto_name("integer_hashed")
-        return Feature(
-            "int32", Hashing(name=f"{name}_preprocessor", num_bins=num_bins), output_mode
-        )
+        return _hashed("int32", num_bins, output_mode, name or auto_name("integer_hashed"))
 
     # -- life: __init__ (the features and crosses), adapt (fit and build), __call__ ------
     def __init__(
@@ -531,6 +515,21 @@ class FeatureSpace(Layer):
     def __repr__(self) -> str:
         crosses = f", crosses={[c.name for c in self.crosses]}" if self.crosses else ""
         return f"<FeatureSpace {list(self.features)}{crosses}, output_mode={self.output_mode!r}>"
+
+
+def _lookup(lookup, dtype: str, max_tokens, num_oov_indices, output_mode, name) -> Feature:
+    """A categorical feature: its values indexed by a lookup layer of class `lookup`."""
+    layer = lookup(
+        name=f"{name}_preprocessor", max_tokens=max_tokens, num_oov_indices=num_oov_indices
+    )
+    return Feature(dtype, layer, output_mode)
+
+
+def _hashed(dtype: str, num_bins, output_mode: str, name: str) -> Feature:
+    """A hashed feature: its values hashed into `num_bins` bins."""
+    from numkeras.layers.hashing import Hashing
+
+    return Feature(dtype, Hashing(name=f"{name}_preprocessor", num_bins=num_bins), output_mode)
 
 
 def _check_mode(mode: str, allowed: tuple) -> None:
