@@ -14,7 +14,6 @@ is a few large vector operations.
 from __future__ import annotations
 
 import collections
-import difflib
 import inspect
 import itertools
 import math
@@ -38,6 +37,7 @@ from numkeras.errors import (
     OutputKeyError,
     ShapeError,
     UnknownNameError,
+    did_you_mean,
     format_shape,
     user_stacklevel,
     warn_deprecated,
@@ -2604,8 +2604,7 @@ def _keywords_taken(method: str, unknown) -> str:
     spellings first ("did you mean"), then the whole list."""
     params = inspect.signature(getattr(Trainer, method)).parameters.values()
     names = [p.name for p in params if p.name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD]
-    close = [m for k in unknown for m in difflib.get_close_matches(k, names, n=1)]
-    hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    hint = "".join(did_you_mean(k, names) for k in unknown)
     return f".{hint} {method}() takes {', '.join(names)}."
 
 
